@@ -1,0 +1,36 @@
+package protocol
+
+import "context"
+
+// Principal is who signed a request, as the authenticating codec found it.
+// Services read it from the context (GetCallerIdentity, Cognito Sync's
+// "only your own identity" rule).
+type Principal struct {
+	AccessKeyID string
+	Account     string
+	// ARN and UserID are what GetCallerIdentity answers: an assumed-role
+	// ARN and "AROA…:session" for temporary credentials, the account root
+	// for a developer's own keys.
+	ARN    string
+	UserID string
+	// Temporary is true for credentials idpool issued (they carry a
+	// session token); IdentityID and PoolID are set when a Cognito identity
+	// got them through GetCredentialsForIdentity.
+	Temporary  bool
+	IdentityID string
+	PoolID     string
+}
+
+type principalKey struct{}
+
+// WithPrincipal returns a context carrying p.
+func WithPrincipal(ctx context.Context, p *Principal) context.Context {
+	return context.WithValue(ctx, principalKey{}, p)
+}
+
+// PrincipalFrom returns the principal carried by ctx, if the request was
+// signed.
+func PrincipalFrom(ctx context.Context) (*Principal, bool) {
+	p, ok := ctx.Value(principalKey{}).(*Principal)
+	return p, ok && p != nil
+}
