@@ -1,0 +1,631 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/idpool/idpool/storage"
+	"github.com/idpool/idpool/storage/storagetest"
+)
+
+func openFile(t testing.TB, path string, opts ...Option) *Store {
+	t.Helper()
+	s, err := Open(context.Background(), path, opts...)
+	if err != nil {
+		t.Fatalf("Open(%q): got error %v, want nil", path, err)
+	}
+	return s
+}
+
+func TestConformance(t *testing.T) {
+	tests := []struct {
+		name string
+		path func(t *testing.T) string
+	}{
+		{"file", func(t *testing.T) string { return filepath.Join(t.TempDir(), "idpool.db") }},
+		{"memory", func(*testing.T) string { return Memory }},
+		{"file with odd name", func(t *testing.T) string { return filepath.Join(t.TempDir(), "a b?c#d%20.db") }},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			storagetest.Run(t, func(t *testing.T) storage.Store { return openFile(t, tc.path(t)) })
+		})
+	}
+}
+
+// TestConformanceUnbatched runs the suite with group commit off, so that
+// every request is alone in its transaction.
+func TestConformanceUnbatched(t *testing.T) {
+	storagetest.Run(t, func(t *testing.T) storage.Store { return openFile(t, Memory, WithMaxBatch(1)) })
+}
+
+func testPool(id string) storage.Pool {
+	ts := time.Date(2024, 1, 2, 3, 4, 5, 6e6, time.UTC)
+	return storage.Pool{ID: id, Name: "pool " + id, AllowUnauthenticated: true, Tags: map[string]string{"k": "v"}, CreatedAt: ts, ModifiedAt: ts}
+}
+
+func TestReopen(t *testing.T) {
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "idpool.db")
+	s := openFile(t, path)
+	l := storage.Login{Provider: "graph.facebook.com", UserID: "u1"}
+	err := s.Update(ctx, func(tx storage.Tx) error {
+		if err := tx.CreatePool(ctx, testPool("p1")); err != nil {
+			return err
+		}
+		if err := tx.CreateIdentity(ctx, storage.Identity{ID: "p1:a", PoolID: "p1", Logins: []storage.Login{l}}); err != nil {
+			return err
+		}
+		return tx.CreateSigningKey(ctx, storage.SigningKey{ID: "k1", PrivateKey: []byte{1, 2, 3}, Active: true})
+	})
+	if err != nil {
+		t.Fatalf("Update: got error %v, want nil", err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatalf("Close: got error %v, want nil", err)
+	}
+	if err := s.Close(); err != nil {
+		t.Errorf("second Close: got error %v, want nil", err)
+	}
+
+	s = openFile(t, path)
+	defer s.Close()
+	p, err := s.GetPool(ctx, "p1")
+	if err != nil || p.Name != "pool p1" || p.Tags["k"] != "v" {
+		t.Errorf("GetPool after reopening: got %+v, %v, want pool p1", p, err)
+	}
+	i, err := s.IdentityByLogin(ctx, "p1", l)
+	if err != nil || i.ID != "p1:a" {
+		t.Errorf("IdentityByLogin after reopening: got %+v, %v, want p1:a", i, err)
+	}
+	keys, err := s.SigningKeys(ctx)
+	if err != nil || len(keys) != 1 || string(keys[0].PrivateKey) != "\x01\x02\x03" || !keys[0].Active {
+		t.Errorf("SigningKeys after reopening: got %+v, %v, want k1", keys, err)
+	}
+}
+
+// TestPath: the database file is created under exactly the path given,
+// however odd its characters.
+func TestPath(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"plain.db", "a b?c#d%20&x=y.db", "ünï.db"} {
+		path := filepath.Join(dir, name)
+		s := openFile(t, path)
+		if err := s.Close(); err != nil {
+			t.Fatalf("Close: got error %v, want nil", err)
+		}
+		if _, err := os.Stat(path); err != nil {
+			t.Errorf("Stat(%q) after Open: got error %v, want nil", path, err)
+		}
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if base, _, _ := strings.Cut(e.Name(), "-"); !strings.HasSuffix(base, ".db") && !strings.HasSuffix(e.Name(), ".db") {
+			t.Errorf("unexpected file %q in the database directory", e.Name())
+		}
+	}
+	if _, err := Open(t.Context(), ""); err == nil {
+		t.Errorf("Open(\"\"): got nil error, want one")
+	}
+}
+
+func userVersion(t *testing.T, path string) int {
+	t.Helper()
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var v int
+	if err := db.QueryRow("PRAGMA user_version").Scan(&v); err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+func TestMigrations(t *testing.T) {
+	ms, err := migrations()
+	if err != nil {
+		t.Fatalf("migrations: got error %v, want nil", err)
+	}
+	if len(ms) == 0 {
+		t.Fatal("migrations: got none, want at least one")
+	}
+
+	path := filepath.Join(t.TempDir(), "idpool.db")
+	for round := range 3 {
+		s := openFile(t, path)
+		if err := s.Close(); err != nil {
+			t.Fatalf("round %d: Close: got error %v, want nil", round, err)
+		}
+		if got := userVersion(t, path); got != len(ms) {
+			t.Errorf("round %d: user_version: got %d, want %d", round, got, len(ms))
+		}
+	}
+
+	// A database from a newer idpool is refused, and left alone.
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(fmt.Sprintf("PRAGMA user_version = %d", len(ms)+1)); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if s, err := Open(t.Context(), path); err == nil {
+		s.Close()
+		t.Errorf("Open of a newer schema: got nil error, want one")
+	}
+	if got := userVersion(t, path); got != len(ms)+1 {
+		t.Errorf("user_version after the refused Open: got %d, want %d", got, len(ms)+1)
+	}
+}
+
+// TestPragmas checks the durability settings of the writer and the WAL
+// mode of a file database.
+func TestPragmas(t *testing.T) {
+	ctx := t.Context()
+	s := openFile(t, filepath.Join(t.TempDir(), "idpool.db"))
+	defer s.Close()
+	err := s.Update(ctx, func(stx storage.Tx) error {
+		conn := stx.(*tx).w.conn
+		for _, tc := range []struct {
+			pragma string
+			want   string
+		}{
+			{"journal_mode", "wal"},
+			{"synchronous", "2"}, // FULL
+			{"foreign_keys", "1"},
+			{"busy_timeout", fmt.Sprint(busyTimeoutMillis)},
+		} {
+			var got string
+			if err := conn.QueryRowContext(ctx, "PRAGMA "+tc.pragma).Scan(&got); err != nil {
+				return err
+			}
+			if got != tc.want {
+				t.Errorf("PRAGMA %s: got %s, want %s", tc.pragma, got, tc.want)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("Update: got error %v, want nil", err)
+	}
+}
+
+func TestUpdateContext(t *testing.T) {
+	s := openFile(t, Memory)
+	defer s.Close()
+
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	ran := false
+	err := s.Update(ctx, func(storage.Tx) error { ran = true; return nil })
+	if !errors.Is(err, context.Canceled) || ran {
+		t.Errorf("Update with a canceled context: got error %v, ran %v; want context.Canceled, not run", err, ran)
+	}
+
+	// A context canceled inside fn stops the Tx's methods, and the
+	// request's writes are undone when fn reports it.
+	ctx, cancel = context.WithCancel(t.Context())
+	err = s.Update(ctx, func(tx storage.Tx) error {
+		if err := tx.CreatePool(ctx, testPool("p1")); err != nil {
+			return err
+		}
+		cancel()
+		return tx.CreatePool(ctx, testPool("p2"))
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("Update canceled midway: got error %v, want context.Canceled", err)
+	}
+	if n, err := s.CountPools(t.Context()); err != nil || n != 0 {
+		t.Errorf("CountPools: got %d, %v, want 0", n, err)
+	}
+}
+
+func TestTxAfterUpdate(t *testing.T) {
+	ctx := t.Context()
+	s := openFile(t, Memory)
+	defer s.Close()
+	var kept storage.Tx
+	if err := s.Update(ctx, func(tx storage.Tx) error { kept = tx; return nil }); err != nil {
+		t.Fatalf("Update: got error %v, want nil", err)
+	}
+	if err := kept.CreatePool(ctx, testPool("p1")); !errors.Is(err, errTxDone) {
+		t.Errorf("CreatePool on a finished Tx: got error %v, want %v", err, errTxDone)
+	}
+}
+
+func TestUpdatePanic(t *testing.T) {
+	ctx := t.Context()
+	s := openFile(t, Memory)
+	defer s.Close()
+	func() {
+		defer func() {
+			if v := recover(); v != "boom" {
+				t.Errorf("recovered %v, want boom", v)
+			}
+		}()
+		s.Update(ctx, func(tx storage.Tx) error {
+			if err := tx.CreatePool(ctx, testPool("p1")); err != nil {
+				return err
+			}
+			panic("boom")
+		})
+		t.Errorf("Update returned, want a panic")
+	}()
+	// The store still works, and kept nothing of the panicking update.
+	if err := s.Update(ctx, func(tx storage.Tx) error { return tx.CreatePool(ctx, testPool("p2")) }); err != nil {
+		t.Fatalf("Update after a panic: got error %v, want nil", err)
+	}
+	if _, err := s.GetPool(ctx, "p1"); !errors.Is(err, storage.ErrNotFound) {
+		t.Errorf("GetPool of the panicking update's pool: got error %v, want ErrNotFound", err)
+	}
+}
+
+func TestClose(t *testing.T) {
+	ctx := t.Context()
+	s := openFile(t, filepath.Join(t.TempDir(), "idpool.db"))
+	if err := s.Update(ctx, func(tx storage.Tx) error { return tx.CreatePool(ctx, testPool("p1")) }); err != nil {
+		t.Fatalf("Update: got error %v, want nil", err)
+	}
+
+	// Hold the writer inside one update while n more queue up behind it.
+	var (
+		wg       sync.WaitGroup
+		running  = make(chan struct{})
+		release  = make(chan struct{})
+		blockErr error
+	)
+	wg.Go(func() {
+		blockErr = s.Update(ctx, func(tx storage.Tx) error {
+			close(running)
+			<-release
+			return tx.CreateIdentity(ctx, storage.Identity{ID: "p1:first", PoolID: "p1"})
+		})
+	})
+	<-running
+	const n = 50
+	var errs [n]error
+	for g := range n {
+		wg.Go(func() {
+			errs[g] = s.Update(ctx, func(tx storage.Tx) error {
+				return tx.CreateIdentity(ctx, storage.Identity{ID: fmt.Sprintf("p1:%02d", g), PoolID: "p1"})
+			})
+		})
+	}
+	for len(s.reqs) < n {
+		time.Sleep(time.Millisecond)
+	}
+
+	// Close while they are queued: it waits for all of them.
+	closed := make(chan error)
+	go func() { closed <- s.Close() }()
+	for {
+		s.mu.RLock()
+		c := s.closed
+		s.mu.RUnlock()
+		if c {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	if err := s.Update(ctx, func(storage.Tx) error { return nil }); !errors.Is(err, ErrClosed) {
+		t.Errorf("Update after Close: got error %v, want ErrClosed", err)
+	}
+	close(release)
+	if err := <-closed; err != nil {
+		t.Fatalf("Close: got error %v, want nil", err)
+	}
+	wg.Wait()
+	if blockErr != nil {
+		t.Errorf("the update running at Close: got error %v, want nil", blockErr)
+	}
+	for g := range n {
+		if errs[g] != nil {
+			t.Errorf("update %d queued at Close: got error %v, want nil", g, errs[g])
+		}
+	}
+}
+
+// TestCloseDurability: every Update reported committed before Close is in
+// the database after reopening.
+func TestCloseDurability(t *testing.T) {
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "idpool.db")
+	s := openFile(t, path)
+	if err := s.Update(ctx, func(tx storage.Tx) error { return tx.CreatePool(ctx, testPool("p1")) }); err != nil {
+		t.Fatalf("Update: got error %v, want nil", err)
+	}
+	const n = 100
+	var (
+		wg   sync.WaitGroup
+		errs [n]error
+	)
+	for g := range n {
+		wg.Go(func() {
+			errs[g] = s.Update(ctx, func(tx storage.Tx) error {
+				return tx.CreateIdentity(ctx, storage.Identity{ID: fmt.Sprintf("p1:%03d", g), PoolID: "p1"})
+			})
+		})
+	}
+	time.Sleep(time.Millisecond)
+	if err := s.Close(); err != nil {
+		t.Fatalf("Close: got error %v, want nil", err)
+	}
+	wg.Wait()
+
+	s = openFile(t, path)
+	defer s.Close()
+	for g := range n {
+		id := fmt.Sprintf("p1:%03d", g)
+		_, err := s.GetIdentity(ctx, id)
+		switch {
+		case errs[g] == nil && err != nil:
+			t.Errorf("GetIdentity %s, reported committed: got error %v, want nil", id, err)
+		case errs[g] != nil && !errors.Is(errs[g], ErrClosed):
+			t.Errorf("Update %d: got error %v, want nil or ErrClosed", g, errs[g])
+		case errs[g] != nil && !errors.Is(err, storage.ErrNotFound):
+			t.Errorf("GetIdentity %s, refused: got error %v, want ErrNotFound", id, err)
+		}
+	}
+}
+
+// TestPoolCacheConsistency: once UpdatePool has returned, every reader
+// sees the new pool, even with readers hammering the cache meanwhile.
+func TestPoolCacheConsistency(t *testing.T) {
+	for _, path := range []string{Memory, "file"} {
+		t.Run(path, func(t *testing.T) {
+			ctx := t.Context()
+			if path == "file" {
+				path = filepath.Join(t.TempDir(), "idpool.db")
+			}
+			s := openFile(t, path)
+			defer s.Close()
+			p := testPool("p1")
+			if err := s.Update(ctx, func(tx storage.Tx) error { return tx.CreatePool(ctx, p) }); err != nil {
+				t.Fatalf("Update: got error %v, want nil", err)
+			}
+
+			var (
+				version atomic.Int64 // the newest committed version
+				stop    = make(chan struct{})
+				wg      sync.WaitGroup
+				bad     atomic.Value
+			)
+			for range 4 {
+				wg.Go(func() {
+					for {
+						select {
+						case <-stop:
+							return
+						default:
+						}
+						floor := version.Load()
+						got, err := s.GetPool(ctx, "p1")
+						if err != nil {
+							bad.Store(err.Error())
+							return
+						}
+						var v int64
+						fmt.Sscanf(got.Name, "v%d", &v)
+						if got.Name == p.Name {
+							v = 0
+						}
+						if v < floor {
+							bad.Store(fmt.Sprintf("read version %d after version %d was committed", v, floor))
+							return
+						}
+					}
+				})
+			}
+			for v := int64(1); v <= 50; v++ {
+				q := p
+				q.Name = fmt.Sprintf("v%d", v)
+				if err := s.Update(ctx, func(tx storage.Tx) error { return tx.UpdatePool(ctx, q) }); err != nil {
+					t.Fatalf("Update: got error %v, want nil", err)
+				}
+				version.Store(v)
+			}
+			close(stop)
+			wg.Wait()
+			if msg := bad.Load(); msg != nil {
+				t.Errorf("GetPool: %v", msg)
+			}
+		})
+	}
+}
+
+func TestSentinelMessages(t *testing.T) {
+	ctx := t.Context()
+	s := openFile(t, Memory)
+	defer s.Close()
+	l := storage.Login{Provider: "graph.facebook.com", UserID: "u1"}
+	err := s.Update(ctx, func(tx storage.Tx) error {
+		if err := tx.CreatePool(ctx, testPool("p1")); err != nil {
+			return err
+		}
+		if err := tx.CreateIdentity(ctx, storage.Identity{ID: "p1:a", PoolID: "p1", Logins: []storage.Login{l}}); err != nil {
+			return err
+		}
+		return tx.CreateIdentity(ctx, storage.Identity{ID: "p1:b", PoolID: "p1", Logins: []storage.Login{l}})
+	})
+	if !errors.Is(err, storage.ErrAlreadyExists) {
+		t.Fatalf("CreateIdentity with a taken login: got error %v, want ErrAlreadyExists", err)
+	}
+	for _, want := range []string{"sqlite: create identity p1:b", "graph.facebook.com/u1"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q: want it to mention %q", err, want)
+		}
+	}
+}
+
+// benchStore opens a durable file store with one pool.
+func benchStore(b *testing.B) (*Store, storage.Pool) {
+	b.Helper()
+	ctx := context.Background()
+	s := openFile(b, filepath.Join(b.TempDir(), "idpool.db"))
+	b.Cleanup(func() { s.Close() })
+	p := testPool("us-east-1:00000000-0000-0000-0000-000000000001")
+	p.SupportedLoginProviders = map[string]string{"graph.facebook.com": "app", "accounts.google.com": "client"}
+	p.Roles = map[string]string{"authenticated": "arn:aws:iam::123456789012:role/a", "unauthenticated": "arn:aws:iam::123456789012:role/u"}
+	if err := s.Update(ctx, func(tx storage.Tx) error { return tx.CreatePool(ctx, p) }); err != nil {
+		b.Fatal(err)
+	}
+	return s, p
+}
+
+// BenchmarkCreateIdentityParallel measures durable identity creation by many
+// concurrent clients: each op is one Update creating one identity with one
+// login, committed with fsync (in groups).
+func BenchmarkCreateIdentityParallel(b *testing.B) {
+	s, p := benchStore(b)
+	ctx := context.Background()
+	var next atomic.Int64
+	b.SetParallelism(32) // 32 × GOMAXPROCS clients, as behind an HTTP server
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			n := next.Add(1)
+			i := storage.Identity{
+				ID:     fmt.Sprintf("us-east-1:%036d", n),
+				PoolID: p.ID,
+				Logins: []storage.Login{{Provider: "graph.facebook.com", UserID: fmt.Sprint(n)}},
+			}
+			if err := s.Update(ctx, func(tx storage.Tx) error {
+				if _, err := tx.IdentityByLogin(ctx, p.ID, i.Logins[0]); !errors.Is(err, storage.ErrNotFound) {
+					return fmt.Errorf("IdentityByLogin: got %v, want ErrNotFound", err)
+				}
+				return tx.CreateIdentity(ctx, i)
+			}); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "ids/s")
+}
+
+func BenchmarkGetPool(b *testing.B) {
+	s, p := benchStore(b)
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if _, err := s.GetPool(ctx, p.ID); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}
+
+func benchIdentities(b *testing.B, n int) (*Store, storage.Pool) {
+	b.Helper()
+	s, p := benchStore(b)
+	ctx := context.Background()
+	err := s.Update(ctx, func(tx storage.Tx) error {
+		for k := range n {
+			i := storage.Identity{
+				ID:     fmt.Sprintf("us-east-1:%036d", k),
+				PoolID: p.ID,
+				Logins: []storage.Login{{Provider: "graph.facebook.com", UserID: fmt.Sprint(k)}},
+			}
+			if err := tx.CreateIdentity(ctx, i); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return s, p
+}
+
+func BenchmarkGetIdentity(b *testing.B) {
+	const n = 10000
+	s, _ := benchIdentities(b, n)
+	ctx := context.Background()
+	var next atomic.Int64
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			id := fmt.Sprintf("us-east-1:%036d", next.Add(1)%n)
+			if _, err := s.GetIdentity(ctx, id); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}
+
+func BenchmarkIdentityByLogin(b *testing.B) {
+	const n = 10000
+	s, p := benchIdentities(b, n)
+	ctx := context.Background()
+	var next atomic.Int64
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			l := storage.Login{Provider: "graph.facebook.com", UserID: fmt.Sprint(next.Add(1) % n)}
+			if _, err := s.IdentityByLogin(ctx, p.ID, l); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}
+
+// BenchmarkMixed runs four GetIdentity reads for each durable
+// CreateIdentity, from many clients, on a file and an in-memory store.
+func BenchmarkMixed(b *testing.B) {
+	for _, name := range []string{"memory", "file"} {
+		b.Run(name, func(b *testing.B) {
+			path := Memory
+			if name == "file" {
+				path = filepath.Join(b.TempDir(), "x.db")
+			}
+			s := openFile(b, path)
+			defer s.Close()
+			ctx := context.Background()
+			p := testPool("p")
+			if err := s.Update(ctx, func(tx storage.Tx) error { return tx.CreatePool(ctx, p) }); err != nil {
+				b.Fatal(err)
+			}
+			var next atomic.Int64
+			b.SetParallelism(16)
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					n := next.Add(1)
+					if n%5 == 0 {
+						i := storage.Identity{ID: fmt.Sprint(n), PoolID: "p", Logins: []storage.Login{{Provider: "x", UserID: fmt.Sprint(n)}}}
+						if err := s.Update(ctx, func(tx storage.Tx) error { return tx.CreateIdentity(ctx, i) }); err != nil {
+							b.Error(err)
+							return
+						}
+					} else {
+						// The identity may not be committed yet; either answer is fine.
+						_, _ = s.GetIdentity(ctx, fmt.Sprint(n-n%5))
+					}
+				}
+			})
+		})
+	}
+}

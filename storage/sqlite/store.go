@@ -1,0 +1,293 @@
+package sqlite
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/idpool/idpool/storage"
+)
+
+// Memory is the path that opens a private in-memory database.
+const Memory = ":memory:"
+
+// ErrClosed is returned by Update once Close has been called.
+var ErrClosed = errors.New("sqlite: store closed")
+
+// busyTimeoutMillis is how long a connection waits for a lock held by
+// another connection before failing with SQLITE_BUSY. Readers never block
+// the writer in WAL mode, so this only matters for in-memory databases
+// (rollback journal) and for other processes touching the file.
+const busyTimeoutMillis = 10000
+
+// Option configures Open.
+type Option func(*options)
+
+type options struct {
+	readConns int
+	maxBatch  int
+}
+
+// WithReadConns sets how many connections serve reads outside Update
+// (default: 2 × GOMAXPROCS, at least 4).
+func WithReadConns(n int) Option {
+	return func(o *options) {
+		if n > 0 {
+			o.readConns = n
+		}
+	}
+}
+
+// WithMaxBatch bounds how many Update calls share one commit (default 256).
+// 1 commits every Update on its own.
+func WithMaxBatch(n int) Option {
+	return func(o *options) {
+		if n > 0 {
+			o.maxBatch = n
+		}
+	}
+}
+
+// Store is a storage.Store on one SQLite database. It is safe for
+// concurrent use.
+type Store struct {
+	rdb   *sql.DB // read pool
+	read  queries
+	wdb   *sql.DB // holds the writer's single connection
+	w     *writer
+	cache poolCache
+
+	mu     sync.RWMutex // guards closed and sending on reqs
+	closed bool
+	reqs   chan *request
+	done   chan struct{} // closed when the writer goroutine has returned
+}
+
+var _ storage.Store = (*Store)(nil)
+
+// Open opens the database at path, or a private in-memory database if
+// path is ":memory:", creating or migrating its schema, and starts the
+// writer. The Store must be closed.
+func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
+	o := options{readConns: max(4, 2*runtime.GOMAXPROCS(0)), maxBatch: 256}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	writeDSN, readDSN, err := dsns(path)
+	if err != nil {
+		return nil, err
+	}
+
+	s := &Store{
+		cache: poolCache{pools: make(map[string]*storage.Pool)},
+		reqs:  make(chan *request, o.maxBatch),
+		done:  make(chan struct{}),
+	}
+	if err := s.open(ctx, writeDSN, readDSN, o); err != nil {
+		s.closeDBs()
+		return nil, err
+	}
+	go s.w.loop(s.reqs, s.done)
+	return s, nil
+}
+
+// dsns returns the writer's and the readers' data source names for path.
+// Pragmas go in the DSN so that every connection the pools open gets them.
+func dsns(path string) (write, read string, err error) {
+	common := "_pragma=busy_timeout(" + fmt.Sprint(busyTimeoutMillis) + ")&_pragma=foreign_keys(1)"
+	if path == Memory {
+		// A memdb name starting with "/" is shared by every connection of
+		// this process that opens it, and lives while one is open; the
+		// random part keeps Stores apart. memdb has no WAL: readers and
+		// the writer take turns under SQLite's locks and busy_timeout.
+		name := "file:/idpool-" + rand.Text() + "?vfs=memdb&" + common
+		return name, name + "&_pragma=query_only(1)", nil
+	}
+	if path == "" {
+		return "", "", errors.New("sqlite: empty database path")
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", "", fmt.Errorf("sqlite: %w", err)
+	}
+	p := filepath.ToSlash(abs)
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p // a Windows drive letter
+	}
+	// The URI form escapes characters such as '?' and '#' in the path.
+	u := (&url.URL{Scheme: "file", Path: p}).String()
+	write = u + "?" + common + "&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)"
+	read = u + "?" + common + "&_pragma=query_only(1)"
+	return write, read, nil
+}
+
+func (s *Store) open(ctx context.Context, writeDSN, readDSN string, o options) error {
+	var err error
+	if s.wdb, err = sql.Open("sqlite", writeDSN); err != nil {
+		return fmt.Errorf("sqlite: open: %w", err)
+	}
+	s.wdb.SetMaxOpenConns(1)
+	s.wdb.SetMaxIdleConns(1)
+	s.wdb.SetConnMaxLifetime(0)
+	s.wdb.SetConnMaxIdleTime(0)
+	conn, err := s.wdb.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("sqlite: open: %w", err)
+	}
+	s.w = &writer{conn: conn, cache: &s.cache, maxBatch: o.maxBatch}
+	if err := migrate(ctx, conn); err != nil {
+		return err
+	}
+	if err := s.w.prepare(ctx); err != nil {
+		return err
+	}
+
+	// The readers open after the writer has set WAL mode and migrated.
+	if s.rdb, err = sql.Open("sqlite", readDSN); err != nil {
+		return fmt.Errorf("sqlite: open: %w", err)
+	}
+	s.rdb.SetMaxOpenConns(o.readConns)
+	s.rdb.SetMaxIdleConns(o.readConns)
+	s.rdb.SetConnMaxLifetime(0)
+	s.rdb.SetConnMaxIdleTime(0)
+	if err := s.read.prepare(ctx, s.rdb); err != nil {
+		return err
+	}
+	return nil
+}
+
+// closeDBs closes statements, connections and pools, whichever exist.
+func (s *Store) closeDBs() error {
+	var errs []error
+	errs = append(errs, s.read.close())
+	if s.rdb != nil {
+		errs = append(errs, s.rdb.Close())
+	}
+	if s.w != nil {
+		errs = append(errs, s.w.close())
+	}
+	if s.wdb != nil {
+		errs = append(errs, s.wdb.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// Close stops accepting updates, waits for the queued ones to finish, and
+// closes the database. Calling Close again does nothing.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil
+	}
+	s.closed = true
+	close(s.reqs)
+	s.mu.Unlock()
+	<-s.done
+	if err := s.closeDBs(); err != nil {
+		return fmt.Errorf("sqlite: close: %w", err)
+	}
+	return nil
+}
+
+// Update runs fn in a write transaction, which it may share with other
+// concurrent Update calls (group commit): each fn runs alone and in turn,
+// inside its own savepoint, and sees the writes of those before it; a fn
+// that fails is undone alone; the others commit together, and Update
+// returns once the commit is on disk. If ctx is done before fn starts, fn
+// is not run and Update returns ctx.Err().
+//
+// The Tx's methods honour the ctx they are given by refusing to start once
+// it is done; a statement once started runs to completion, because
+// interrupting one could abort the whole shared transaction.
+//
+// fn must not call Update (it would wait for itself). If fn panics, the
+// panic is re-raised in the caller after its writes are undone.
+func (s *Store) Update(ctx context.Context, fn func(tx storage.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	r := &request{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	s.mu.RLock()
+	if s.closed {
+		s.mu.RUnlock()
+		return ErrClosed
+	}
+	select {
+	case s.reqs <- r:
+	case <-ctx.Done():
+		s.mu.RUnlock()
+		return ctx.Err()
+	}
+	s.mu.RUnlock()
+	err := <-r.done
+	if p, ok := err.(*panicError); ok {
+		panic(p.value)
+	}
+	return err
+}
+
+// GetPool implements storage.Reader.
+func (s *Store) GetPool(ctx context.Context, id string) (storage.Pool, error) {
+	return s.read.cachedPool(ctx, &s.cache, id)
+}
+
+// ListPools implements storage.Reader. A limit ≤ 0 means no limit.
+func (s *Store) ListPools(ctx context.Context, after string, limit int) ([]storage.Pool, error) {
+	return s.read.pools(ctx, after, limit)
+}
+
+// CountPools implements storage.Reader.
+func (s *Store) CountPools(ctx context.Context) (int, error) {
+	return s.read.countAllPools(ctx)
+}
+
+// GetIdentity implements storage.Reader.
+func (s *Store) GetIdentity(ctx context.Context, id string) (storage.Identity, error) {
+	return s.read.identity(ctx, id)
+}
+
+// IdentityByLogin implements storage.Reader.
+func (s *Store) IdentityByLogin(ctx context.Context, poolID string, login storage.Login) (storage.Identity, error) {
+	return s.read.identityWithLogin(ctx, poolID, login)
+}
+
+// ListIdentities implements storage.Reader. A Limit ≤ 0 means no limit.
+func (s *Store) ListIdentities(ctx context.Context, poolID string, opts storage.ListIdentitiesOptions) ([]storage.Identity, error) {
+	return s.read.identities(ctx, poolID, opts)
+}
+
+// SigningKeys implements storage.Reader.
+func (s *Store) SigningKeys(ctx context.Context) ([]storage.SigningKey, error) {
+	return s.read.keys(ctx)
+}
+
+// Secret implements storage.Reader.
+func (s *Store) Secret(ctx context.Context, name string) ([]byte, error) {
+	return s.read.secretValue(ctx, name)
+}
+
+// sentinel maps a SQLite constraint violation to the storage sentinel it
+// means; any other error comes back unchanged.
+func sentinel(err error) error {
+	var e *sqlite.Error
+	if errors.As(err, &e) {
+		switch e.Code() {
+		case sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY, sqlite3.SQLITE_CONSTRAINT_UNIQUE:
+			return storage.ErrAlreadyExists
+		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+			return storage.ErrNotFound
+		}
+	}
+	return err
+}

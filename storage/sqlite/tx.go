@@ -1,0 +1,314 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/idpool/idpool/storage"
+)
+
+// errTxDone is returned by a Tx used after its Update function returned.
+var errTxDone = errors.New("sqlite: transaction used after its update returned")
+
+// tx is the storage.Tx handed to one Update function. It runs on the
+// writer's connection, in the writer goroutine.
+type tx struct {
+	w    *writer
+	done bool
+}
+
+var _ storage.Tx = (*tx)(nil)
+
+// check refuses to start a statement once the tx is over or ctx is done.
+func (t *tx) check(ctx context.Context) error {
+	if t.done {
+		return errTxDone
+	}
+	return ctx.Err()
+}
+
+// atomically runs fn inside savepoint "op", so that a method made of
+// several statements writes all of them or none, even when the Update
+// function goes on after the method failed.
+func (t *tx) atomically(fn func() error) error {
+	st := &t.w.st
+	if _, err := exec(st.saveOp); err != nil {
+		return fmt.Errorf("savepoint: %w", err)
+	}
+	if err := fn(); err != nil {
+		if _, rerr := exec(st.rollbackOp); rerr != nil {
+			return errors.Join(err, fmt.Errorf("rollback to savepoint: %w", rerr))
+		}
+		if _, rerr := exec(st.releaseOp); rerr != nil {
+			return errors.Join(err, fmt.Errorf("release savepoint: %w", rerr))
+		}
+		return err
+	}
+	if _, err := exec(st.releaseOp); err != nil {
+		return fmt.Errorf("release savepoint: %w", err)
+	}
+	return nil
+}
+
+// affected returns ErrNotFound if res changed no row.
+func affected(res sql.Result) error {
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return storage.ErrNotFound
+	}
+	return nil
+}
+
+func boolInt(b bool) int64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// GetPool implements storage.Reader. While the transaction has not written
+// a pool, the committed pools are its pools, and the cache serves them.
+func (t *tx) GetPool(ctx context.Context, id string) (storage.Pool, error) {
+	if err := t.check(ctx); err != nil {
+		return storage.Pool{}, err
+	}
+	if !t.w.poolsWritten {
+		return t.w.read.cachedPool(context.Background(), t.w.cache, id)
+	}
+	return t.w.read.pool(context.Background(), id)
+}
+
+// ListPools implements storage.Reader.
+func (t *tx) ListPools(ctx context.Context, after string, limit int) ([]storage.Pool, error) {
+	if err := t.check(ctx); err != nil {
+		return nil, err
+	}
+	return t.w.read.pools(context.Background(), after, limit)
+}
+
+// CountPools implements storage.Reader.
+func (t *tx) CountPools(ctx context.Context) (int, error) {
+	if err := t.check(ctx); err != nil {
+		return 0, err
+	}
+	return t.w.read.countAllPools(context.Background())
+}
+
+// GetIdentity implements storage.Reader.
+func (t *tx) GetIdentity(ctx context.Context, id string) (storage.Identity, error) {
+	if err := t.check(ctx); err != nil {
+		return storage.Identity{}, err
+	}
+	return t.w.read.identity(context.Background(), id)
+}
+
+// IdentityByLogin implements storage.Reader.
+func (t *tx) IdentityByLogin(ctx context.Context, poolID string, login storage.Login) (storage.Identity, error) {
+	if err := t.check(ctx); err != nil {
+		return storage.Identity{}, err
+	}
+	return t.w.read.identityWithLogin(context.Background(), poolID, login)
+}
+
+// ListIdentities implements storage.Reader.
+func (t *tx) ListIdentities(ctx context.Context, poolID string, opts storage.ListIdentitiesOptions) ([]storage.Identity, error) {
+	if err := t.check(ctx); err != nil {
+		return nil, err
+	}
+	return t.w.read.identities(context.Background(), poolID, opts)
+}
+
+// SigningKeys implements storage.Reader.
+func (t *tx) SigningKeys(ctx context.Context) ([]storage.SigningKey, error) {
+	if err := t.check(ctx); err != nil {
+		return nil, err
+	}
+	return t.w.read.keys(context.Background())
+}
+
+// Secret implements storage.Reader.
+func (t *tx) Secret(ctx context.Context, name string) ([]byte, error) {
+	if err := t.check(ctx); err != nil {
+		return nil, err
+	}
+	return t.w.read.secretValue(context.Background(), name)
+}
+
+// CreateSecret implements storage.Tx.
+func (t *tx) CreateSecret(ctx context.Context, name string, value []byte) error {
+	if err := t.check(ctx); err != nil {
+		return err
+	}
+	if value == nil {
+		value = []byte{}
+	}
+	if _, err := exec(t.w.st.insertSecret, name, value); err != nil {
+		return fmt.Errorf("sqlite: create secret %s: %w", name, sentinel(err))
+	}
+	return nil
+}
+
+// CreatePool implements storage.Tx.
+func (t *tx) CreatePool(ctx context.Context, p storage.Pool) error {
+	if err := t.check(ctx); err != nil {
+		return err
+	}
+	config, err := encodePool(&p)
+	if err != nil {
+		return fmt.Errorf("sqlite: create pool %s: encode config: %w", p.ID, err)
+	}
+	t.w.poolsWritten = true
+	if _, err := exec(t.w.st.insertPool, p.ID, p.Name, string(config), millis(p.CreatedAt), millis(p.ModifiedAt)); err != nil {
+		return fmt.Errorf("sqlite: create pool %s: %w", p.ID, sentinel(err))
+	}
+	return nil
+}
+
+// UpdatePool implements storage.Tx.
+func (t *tx) UpdatePool(ctx context.Context, p storage.Pool) error {
+	if err := t.check(ctx); err != nil {
+		return err
+	}
+	config, err := encodePool(&p)
+	if err != nil {
+		return fmt.Errorf("sqlite: update pool %s: encode config: %w", p.ID, err)
+	}
+	t.w.poolsWritten = true
+	res, err := exec(t.w.st.updatePool, p.ID, p.Name, string(config), millis(p.CreatedAt), millis(p.ModifiedAt))
+	if err == nil {
+		err = affected(res)
+	}
+	if err != nil {
+		return fmt.Errorf("sqlite: update pool %s: %w", p.ID, err)
+	}
+	return nil
+}
+
+// DeletePool implements storage.Tx. The foreign keys cascade to the pool's
+// identities and from them to their logins.
+func (t *tx) DeletePool(ctx context.Context, id string) error {
+	if err := t.check(ctx); err != nil {
+		return err
+	}
+	t.w.poolsWritten = true
+	res, err := exec(t.w.st.deletePool, id)
+	if err == nil {
+		err = affected(res)
+	}
+	if err != nil {
+		return fmt.Errorf("sqlite: delete pool %s: %w", id, err)
+	}
+	return nil
+}
+
+// insertLogins links logins to identity i in order.
+func (t *tx) insertLogins(i *storage.Identity) error {
+	for n, l := range i.Logins {
+		if _, err := exec(t.w.st.insertLogin, i.PoolID, l.Provider, l.UserID, i.ID, n); err != nil {
+			return fmt.Errorf("login %s/%s: %w", l.Provider, l.UserID, sentinel(err))
+		}
+	}
+	return nil
+}
+
+// CreateIdentity implements storage.Tx.
+func (t *tx) CreateIdentity(ctx context.Context, i storage.Identity) error {
+	if err := t.check(ctx); err != nil {
+		return err
+	}
+	insert := func() error {
+		if _, err := exec(t.w.st.insertIdentity, i.ID, i.PoolID, boolInt(i.Disabled), i.MergedInto, millis(i.CreatedAt), millis(i.ModifiedAt)); err != nil {
+			if errors.Is(sentinel(err), storage.ErrNotFound) {
+				return fmt.Errorf("pool %s: %w", i.PoolID, storage.ErrNotFound)
+			}
+			return sentinel(err)
+		}
+		return t.insertLogins(&i)
+	}
+	var err error
+	if len(i.Logins) == 0 {
+		err = insert() // one statement: atomic by itself
+	} else {
+		err = t.atomically(insert)
+	}
+	if err != nil {
+		return fmt.Errorf("sqlite: create identity %s: %w", i.ID, err)
+	}
+	return nil
+}
+
+// UpdateIdentity implements storage.Tx. The identity's logins are
+// rewritten in the order given, which releases those no longer listed.
+func (t *tx) UpdateIdentity(ctx context.Context, i storage.Identity) error {
+	if err := t.check(ctx); err != nil {
+		return err
+	}
+	err := t.atomically(func() error {
+		res, err := exec(t.w.st.updateIdentity, i.ID, i.PoolID, boolInt(i.Disabled), i.MergedInto, millis(i.CreatedAt), millis(i.ModifiedAt))
+		if err != nil {
+			if errors.Is(sentinel(err), storage.ErrNotFound) {
+				return fmt.Errorf("pool %s: %w", i.PoolID, storage.ErrNotFound)
+			}
+			return err
+		}
+		if err := affected(res); err != nil {
+			return err
+		}
+		if _, err := exec(t.w.st.deleteLogins, i.ID); err != nil {
+			return err
+		}
+		return t.insertLogins(&i)
+	})
+	if err != nil {
+		return fmt.Errorf("sqlite: update identity %s: %w", i.ID, err)
+	}
+	return nil
+}
+
+// DeleteIdentity implements storage.Tx. The foreign key cascades to the
+// identity's logins.
+func (t *tx) DeleteIdentity(ctx context.Context, id string) error {
+	if err := t.check(ctx); err != nil {
+		return err
+	}
+	res, err := exec(t.w.st.deleteIdentity, id)
+	if err == nil {
+		err = affected(res)
+	}
+	if err != nil {
+		return fmt.Errorf("sqlite: delete identity %s: %w", id, err)
+	}
+	return nil
+}
+
+// CreateSigningKey implements storage.Tx.
+func (t *tx) CreateSigningKey(ctx context.Context, k storage.SigningKey) error {
+	if err := t.check(ctx); err != nil {
+		return err
+	}
+	err := t.atomically(func() error {
+		// A nil key would violate NOT NULL; store it as empty.
+		key := k.PrivateKey
+		if key == nil {
+			key = []byte{}
+		}
+		if _, err := exec(t.w.st.insertKey, k.ID, key, millis(k.CreatedAt), boolInt(k.Active)); err != nil {
+			return sentinel(err)
+		}
+		if k.Active {
+			if _, err := exec(t.w.st.deactivateKeys, k.ID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("sqlite: create signing key %s: %w", k.ID, err)
+	}
+	return nil
+}

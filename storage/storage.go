@@ -1,0 +1,197 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Sentinel errors. Backends wrap them with %w; callers test with errors.Is.
+var (
+	// ErrNotFound: the object does not exist.
+	ErrNotFound = errors.New("storage: not found")
+	// ErrAlreadyExists: an object with that key exists, or a login that is
+	// being attached already belongs to another identity.
+	ErrAlreadyExists = errors.New("storage: already exists")
+	// ErrConflict: a compare-and-swap found a value other than the one
+	// expected (a concurrent writer won).
+	ErrConflict = errors.New("storage: conflict")
+)
+
+// Pool is an identity pool with everything configured on it.
+type Pool struct {
+	ID   string
+	Name string
+
+	AllowUnauthenticated bool
+	// AllowClassicFlow is tri-state: nil means the member was never sent,
+	// which AWS treats as allowed but does not echo back.
+	AllowClassicFlow *bool
+
+	SupportedLoginProviders   map[string]string
+	DeveloperProviderName     string
+	OpenIDConnectProviderARNs []string
+	CognitoIdentityProviders  []CognitoProvider
+	SAMLProviderARNs          []string
+	Tags                      map[string]string
+
+	// Roles maps "authenticated"/"unauthenticated" to a role ARN.
+	Roles map[string]string
+	// RoleMappings maps a provider key to its role mapping.
+	RoleMappings map[string]RoleMapping
+	// PrincipalTags maps a provider key to its principal-tag attribute map.
+	PrincipalTags map[string]PrincipalTagMap
+
+	CreatedAt  time.Time
+	ModifiedAt time.Time
+}
+
+// CognitoProvider is a user-pool provider configured on a pool.
+type CognitoProvider struct {
+	ProviderName         string
+	ClientID             string
+	ServerSideTokenCheck bool
+}
+
+// RoleMapping is how GetCredentialsForIdentity picks a role for one provider.
+type RoleMapping struct {
+	Type                    string // Token or Rules
+	AmbiguousRoleResolution string // AuthenticatedRole or Deny
+	Rules                   []MappingRule
+}
+
+// MappingRule is one rule of a Rules role mapping.
+type MappingRule struct {
+	Claim     string
+	MatchType string // Equals, Contains, StartsWith, NotEqual
+	Value     string
+	RoleARN   string
+}
+
+// PrincipalTagMap maps principal tag keys to token claim names for a provider.
+type PrincipalTagMap struct {
+	UseDefaults bool
+	Tags        map[string]string
+}
+
+// Login is one provider user: the Logins key (provider name) and the user id
+// idpool derived from the provider's token. (pool, provider, user) is unique
+// across all identities of a pool. Developer user identifiers are logins
+// under the pool's developer provider name.
+type Login struct {
+	Provider string
+	UserID   string
+}
+
+// Identity is one Cognito identity of a pool.
+type Identity struct {
+	ID     string
+	PoolID string
+	// Logins in the order they were linked.
+	Logins []Login
+	// Disabled identities keep their record but get no tokens or
+	// credentials: the loser of a merge, or one whose last login was unlinked.
+	Disabled bool
+	// MergedInto names the surviving identity when this one lost a merge.
+	MergedInto string
+
+	CreatedAt  time.Time
+	ModifiedAt time.Time
+}
+
+// Authenticated reports whether the identity has ever been authenticated:
+// it has a login, or it was disabled (which only happens to identities that
+// had logins). Such an identity never again gets guest tokens.
+func (i Identity) Authenticated() bool { return len(i.Logins) > 0 || i.Disabled }
+
+// SigningKey is an RSA key idpool signs its OpenID tokens with.
+type SigningKey struct {
+	ID string // the JWS kid
+	// PrivateKey is the PKCS#8 DER encoding of the private key.
+	PrivateKey []byte
+	CreatedAt  time.Time
+	// Active marks the key new tokens are signed with; inactive keys are
+	// still published so that tokens they signed keep verifying.
+	Active bool
+}
+
+// ListIdentitiesOptions selects a page of a pool's identities.
+type ListIdentitiesOptions struct {
+	// After is the id of the last identity of the previous page ("" for the
+	// first page). Identities are listed in ascending id order.
+	After        string
+	Limit        int
+	HideDisabled bool
+}
+
+// Reader is the read half of the store, usable inside and outside a
+// transaction.
+type Reader interface {
+	// GetPool returns ErrNotFound if the pool does not exist.
+	GetPool(ctx context.Context, id string) (Pool, error)
+	// ListPools returns up to limit pools with id > after, in ascending id order.
+	ListPools(ctx context.Context, after string, limit int) ([]Pool, error)
+	// CountPools returns how many pools exist.
+	CountPools(ctx context.Context) (int, error)
+
+	// GetIdentity returns ErrNotFound if the identity does not exist.
+	GetIdentity(ctx context.Context, id string) (Identity, error)
+	// IdentityByLogin returns the identity of poolID holding login, or ErrNotFound.
+	IdentityByLogin(ctx context.Context, poolID string, login Login) (Identity, error)
+	// ListIdentities returns a page of poolID's identities.
+	ListIdentities(ctx context.Context, poolID string, opts ListIdentitiesOptions) ([]Identity, error)
+
+	// SigningKeys returns every signing key, oldest first.
+	SigningKeys(ctx context.Context) ([]SigningKey, error)
+
+	// Secret returns the server secret stored under name (for example the
+	// key that seals issued credentials), or ErrNotFound.
+	Secret(ctx context.Context, name string) ([]byte, error)
+}
+
+// Tx is one write transaction. Its reads see its own writes.
+type Tx interface {
+	Reader
+
+	// CreatePool returns ErrAlreadyExists if the id is taken.
+	CreatePool(ctx context.Context, p Pool) error
+	// UpdatePool replaces the stored pool p.ID; ErrNotFound if absent.
+	UpdatePool(ctx context.Context, p Pool) error
+	// DeletePool deletes the pool with all its identities and logins;
+	// ErrNotFound if absent.
+	DeletePool(ctx context.Context, id string) error
+
+	// CreateIdentity stores a new identity with its logins. It returns
+	// ErrAlreadyExists if the id is taken or one of the logins belongs to
+	// another identity of the pool, and ErrNotFound if the pool is absent.
+	CreateIdentity(ctx context.Context, i Identity) error
+	// UpdateIdentity replaces the stored identity i.ID, logins included
+	// (logins not in i.Logins are released). ErrAlreadyExists if one of the
+	// logins belongs to another identity; ErrNotFound if absent.
+	UpdateIdentity(ctx context.Context, i Identity) error
+	// DeleteIdentity deletes the identity and its logins; ErrNotFound if absent.
+	DeleteIdentity(ctx context.Context, id string) error
+
+	// CreateSigningKey stores a key; if k.Active, every other key becomes
+	// inactive. ErrAlreadyExists if the kid is taken.
+	CreateSigningKey(ctx context.Context, k SigningKey) error
+
+	// CreateSecret stores a server secret under name; secrets never change
+	// once stored. ErrAlreadyExists if name is taken.
+	CreateSecret(ctx context.Context, name string, value []byte) error
+}
+
+// Store is a durable idpool state.
+type Store interface {
+	Reader
+
+	// Update runs fn inside one write transaction and commits when fn
+	// returns nil; when fn returns an error nothing it wrote is kept and
+	// Update returns that error. Writes are durable once Update returns nil.
+	// fn must not retain tx, and may be run more than once only if it is
+	// free of side effects outside tx (backends do not retry today).
+	Update(ctx context.Context, fn func(tx Tx) error) error
+
+	// Close releases the store; pending updates finish first.
+	Close() error
+}
