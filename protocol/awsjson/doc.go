@@ -1,0 +1,22 @@
+// Package awsjson serves the AWS JSON 1.1 protocol: POST / with the
+// operation named in X-Amz-Target, a JSON object as the body and either a
+// JSON object or a JSON error as the answer.
+//
+// A Service decodes each request once, checks its signature (unless the
+// model marks the operation unsigned), validates it against the model,
+// decodes it into the operation's typed input and writes the typed output.
+// Every error leaves through one writer: a *protocol.Error keeps its code
+// and status; anything else is logged and answered as the service's
+// internal error with status 500 and a generic message.
+//
+// Choices where AWS's behaviour is not documented:
+//
+//   - An unknown target, an unregistered operation or a missing
+//     X-Amz-Target is 400 UnknownOperationException with no message, as
+//     Coral answers it.
+//   - A method other than POST is 405 with Allow: POST and the same code.
+//   - A body over the limit (1 MiB by default) is 413
+//     RequestEntityTooLargeException, refused from Content-Length before
+//     reading when possible.
+//   - An error body omits "message" when the message is empty.
+package awsjson

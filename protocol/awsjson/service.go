@@ -1,0 +1,423 @@
+package awsjson
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/idpool/idpool/protocol"
+	"github.com/idpool/idpool/protocol/shape"
+)
+
+// ContentType is the media type of every request and response body.
+const ContentType = "application/x-amz-json-1.1"
+
+// DefaultBodyLimit is the largest request body a Service reads, in bytes.
+const DefaultBodyLimit = 1 << 20
+
+// CodeTooLarge is the code of the 413 answer to an oversized body.
+const CodeTooLarge = "RequestEntityTooLargeException"
+
+// internalMessage is the only text a client sees for an internal fault.
+const internalMessage = "An internal error occurred. Please try again."
+
+// maxHeaderMessage bounds x-amzn-ErrorMessage: browsers and Node refuse
+// oversized header blocks, and a validation message can quote a long value.
+// The body always carries the full message.
+const maxHeaderMessage = 1024
+
+// Operation is one typed operation; build it with Op.
+type Operation interface {
+	call(ctx context.Context, body []byte) (any, error)
+}
+
+// Op adapts a service method to an Operation. The request body is decoded
+// into a new In with encoding/json (struct field names equal the model's
+// member names); the returned *Out is encoded as the response body, and a
+// nil *Out as {}.
+func Op[In, Out any](fn func(ctx context.Context, in *In) (*Out, error)) Operation {
+	return op[In, Out](fn)
+}
+
+type op[In, Out any] func(ctx context.Context, in *In) (*Out, error)
+
+func (f op[In, Out]) call(ctx context.Context, body []byte) (any, error) {
+	in := new(In)
+	if len(body) > 0 {
+		if err := json.Unmarshal(body, in); err != nil {
+			return nil, &decodeError{err}
+		}
+	}
+	out, err := f(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	if out == nil {
+		return nil, nil
+	}
+	return out, nil
+}
+
+// decodeError is a body that passed validation but does not fit the Go
+// input type: the client still gets a 400, and the mismatch is logged
+// because it usually means the Go type disagrees with the model.
+type decodeError struct{ err error }
+
+func (e *decodeError) Error() string { return "awsjson: decode input: " + e.err.Error() }
+func (e *decodeError) Unwrap() error { return e.err }
+
+// Authenticator checks the request of a signed operation; body is the
+// request body already read. It returns who signed the request, which the
+// operation finds with protocol.PrincipalFrom. A non-nil error refuses the
+// request: a *protocol.Error is answered as is, any other error as an
+// internal fault.
+type Authenticator func(r *http.Request, body []byte) (*protocol.Principal, error)
+
+// Option configures a Service.
+type Option func(*Service)
+
+// WithInternalCode sets the code of the 500 answer to internal faults. The
+// default is the model's internal fault shape (InternalErrorException for
+// Cognito Identity), or InternalFailure when the model has none.
+func WithInternalCode(code string) Option { return func(s *Service) { s.internal = code } }
+
+// WithBodyLimit sets the largest request body accepted, in bytes.
+func WithBodyLimit(n int64) Option { return func(s *Service) { s.limit = n } }
+
+// Service answers one JSON 1.1 service. It is safe for concurrent use once
+// all operations are registered.
+type Service struct {
+	model    *shape.Model
+	prefix   string
+	auth     Authenticator
+	log      *slog.Logger
+	internal string
+	limit    int64
+	ops      map[string]*entry
+	bufs     sync.Pool // *bytes.Buffer
+}
+
+type entry struct {
+	name     string
+	op       Operation
+	input    string
+	unsigned bool
+}
+
+// NewService returns a Service for model m. A nil auth accepts every signed
+// operation; a nil logger discards.
+func NewService(m *shape.Model, auth Authenticator, logger *slog.Logger, opts ...Option) *Service {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	s := &Service{
+		model:    m,
+		prefix:   m.TargetPrefix(),
+		auth:     auth,
+		log:      logger,
+		internal: m.InternalError(),
+		limit:    DefaultBodyLimit,
+		ops:      make(map[string]*entry),
+	}
+	if s.internal == "" {
+		s.internal = protocol.CodeInternal
+	}
+	s.bufs.New = func() any { return new(bytes.Buffer) }
+	for _, o := range opts {
+		o(s)
+	}
+	return s
+}
+
+// Prefix reports the X-Amz-Target prefix this service answers.
+func (s *Service) Prefix() string { return s.prefix }
+
+// Handle registers op under the model operation name. It panics if the
+// model has no such operation: that is a programming error found at
+// start-up.
+func (s *Service) Handle(name string, op Operation) {
+	mo, ok := s.model.Operation(name)
+	if !ok {
+		panic(fmt.Sprintf("awsjson: model has no operation %q", name))
+	}
+	s.ops[name] = &entry{name: name, op: op, input: mo.InputShape, unsigned: mo.Unsigned}
+}
+
+// lookup resolves an X-Amz-Target value to a registered operation.
+func (s *Service) lookup(target string) *entry {
+	i := strings.LastIndexByte(target, '.')
+	if i < 0 || target[:i] != s.prefix {
+		return nil
+	}
+	return s.ops[target[i+1:]]
+}
+
+func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		s.writeError(w, r, "", &protocol.Error{Code: protocol.CodeUnknownOperation, Status: http.StatusMethodNotAllowed, Sender: true})
+		return
+	}
+	e := s.lookup(r.Header.Get("X-Amz-Target"))
+	if e == nil {
+		s.writeError(w, r, "", &protocol.Error{Code: protocol.CodeUnknownOperation, Status: http.StatusBadRequest, Sender: true})
+		return
+	}
+	buf := s.buffer()
+	defer s.release(buf)
+	body, err := s.read(r, buf)
+	if err != nil {
+		s.writeError(w, r, e.name, err)
+		return
+	}
+	v, err := parse(body)
+	if err != nil {
+		s.writeError(w, r, e.name, err)
+		return
+	}
+	if v == nil {
+		body = nil // empty body: decode nothing, the input stays zero
+	}
+	if !e.unsigned && s.auth != nil {
+		p, err := s.auth(r, body)
+		if err != nil {
+			s.writeError(w, r, e.name, err)
+			return
+		}
+		if p != nil {
+			r = r.WithContext(protocol.WithPrincipal(r.Context(), p))
+		}
+	}
+	if e.input != "" {
+		if v == nil {
+			v = map[string]any{}
+		}
+		if err := s.model.Validate(e.input, v); err != nil {
+			s.writeError(w, r, e.name, err)
+			return
+		}
+	}
+	out, err := s.invoke(r.Context(), e, body)
+	if err != nil {
+		var de *decodeError
+		if errors.As(err, &de) {
+			s.log.WarnContext(r.Context(), "request body does not fit the operation's input type",
+				"request_id", protocol.RequestID(r.Context()), "operation", e.name, "error", de.err)
+			err = protocol.BadRequest(protocol.CodeSerialization, "Unable to deserialize the request body for %s", e.name)
+		}
+		s.writeError(w, r, e.name, err)
+		return
+	}
+	s.writeOutput(w, r, e.name, out)
+}
+
+// invoke calls the operation, turning a panic into an internal error so the
+// client gets a 500 instead of a dropped connection.
+func (s *Service) invoke(ctx context.Context, e *entry, body []byte) (out any, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			if p == http.ErrAbortHandler {
+				panic(p)
+			}
+			err = fmt.Errorf("awsjson: panic in %s: %v\n%s", e.name, p, debug.Stack())
+		}
+	}()
+	return e.op.call(ctx, body)
+}
+
+// read reads the body into buf, refusing more than the limit: from
+// Content-Length before reading when the client declares it, otherwise by
+// reading at most one byte past the limit.
+func (s *Service) read(r *http.Request, buf *bytes.Buffer) ([]byte, error) {
+	if r.ContentLength > s.limit {
+		return nil, s.tooLarge()
+	}
+	if r.Body == nil || r.Body == http.NoBody {
+		return nil, nil
+	}
+	if r.ContentLength > 0 {
+		buf.Grow(int(r.ContentLength) + bytes.MinRead)
+	}
+	if _, err := buf.ReadFrom(io.LimitReader(r.Body, s.limit+1)); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, s.tooLarge()
+		}
+		return nil, protocol.BadRequest(protocol.CodeSerialization, "Unable to read the request body")
+	}
+	if int64(buf.Len()) > s.limit {
+		return nil, s.tooLarge()
+	}
+	return buf.Bytes(), nil
+}
+
+func (s *Service) tooLarge() *protocol.Error {
+	return protocol.Errorf(http.StatusRequestEntityTooLarge, CodeTooLarge,
+		"Request body must not be larger than %d bytes", s.limit)
+}
+
+// parse decodes body into its generic form for validation. An empty or
+// blank body yields nil (the input {}); anything but one JSON object is a
+// SerializationException worded like Coral's.
+func parse(body []byte) (any, error) {
+	trimmed := bytes.TrimLeft(body, " \t\r\n")
+	if len(trimmed) == 0 {
+		return nil, nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(trimmed))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, malformed(err)
+	}
+	rest := trimmed[dec.InputOffset():]
+	if len(bytes.TrimLeft(rest, " \t\r\n")) != 0 {
+		return nil, protocol.BadRequest(protocol.CodeSerialization, "Malformed JSON: unexpected data after the top-level value")
+	}
+	var found string
+	switch x := v.(type) {
+	case map[string]any:
+		return x, nil
+	case []any:
+		return nil, protocol.BadRequest(protocol.CodeSerialization, "Start of list found where not expected")
+	case string:
+		found = "STRING_VALUE"
+	case json.Number:
+		found = "NUMBER_VALUE"
+	case bool:
+		found = "FALSE_VALUE"
+		if x {
+			found = "TRUE_VALUE"
+		}
+	default:
+		found = "NULL_VALUE"
+	}
+	return nil, protocol.BadRequest(protocol.CodeSerialization, "%s can not be converted to a Structure", found)
+}
+
+// malformed words a JSON syntax error for the client; it names the offset
+// but never Go types.
+func malformed(err error) *protocol.Error {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return protocol.BadRequest(protocol.CodeSerialization, "Malformed JSON at offset %d: %s", se.Offset, se.Error())
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		return protocol.BadRequest(protocol.CodeSerialization, "Malformed JSON: unexpected end of input")
+	}
+	return protocol.BadRequest(protocol.CodeSerialization, "Malformed JSON")
+}
+
+func (s *Service) buffer() *bytes.Buffer {
+	b := s.bufs.Get().(*bytes.Buffer)
+	b.Reset()
+	return b
+}
+
+// release returns b to the pool unless it grew large: one oversized
+// request must not pin its memory for the life of the process.
+func (s *Service) release(b *bytes.Buffer) {
+	if b.Cap() <= 64<<10 {
+		s.bufs.Put(b)
+	}
+}
+
+func (s *Service) writeOutput(w http.ResponseWriter, r *http.Request, opName string, out any) {
+	buf := s.buffer()
+	defer s.release(buf)
+	if out == nil {
+		buf.WriteString("{}")
+	} else {
+		enc := json.NewEncoder(buf)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(out); err != nil {
+			s.writeError(w, r, opName, fmt.Errorf("awsjson: encode %s output: %w", opName, err))
+			return
+		}
+		buf.Truncate(buf.Len() - 1) // Encode's newline
+	}
+	h := w.Header()
+	h.Set("Content-Type", ContentType)
+	h.Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.WriteHeader(http.StatusOK)
+	w.Write(buf.Bytes())
+}
+
+type errorBody struct {
+	Type    string `json:"__type"`
+	Message string `json:"message,omitempty"`
+}
+
+// writeError is the one error writer. A *protocol.Error is written with its
+// code and status; any other error is logged with the request id and the
+// operation and answered as the internal fault, never with its text.
+func (s *Service) writeError(w http.ResponseWriter, r *http.Request, opName string, err error) {
+	pe, ok := protocol.As(err)
+	if !ok {
+		ctx := r.Context()
+		s.log.ErrorContext(ctx, "internal error", "request_id", protocol.RequestID(ctx), "operation", opName, "error", err)
+		pe = &protocol.Error{Code: s.internal, Message: internalMessage, Status: http.StatusInternalServerError}
+	}
+	status := pe.Status
+	if status == 0 {
+		status = http.StatusBadRequest
+	}
+	buf := s.buffer()
+	defer s.release(buf)
+	enc := json.NewEncoder(buf)
+	enc.SetEscapeHTML(false)
+	enc.Encode(errorBody{Type: pe.Code, Message: pe.Message}) // strings always encode
+	buf.Truncate(buf.Len() - 1)
+
+	h := w.Header()
+	h.Set("Content-Type", ContentType)
+	h.Set("Content-Length", strconv.Itoa(buf.Len()))
+	// AWS's spelling, kept verbatim (Set would canonicalise it); SDKs read
+	// the code up to the first ':'.
+	h["x-amzn-ErrorType"] = []string{pe.Code + ":"}
+	if msg := headerMessage(pe.Message); msg != "" {
+		h["x-amzn-ErrorMessage"] = []string{msg}
+	}
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// headerMessage makes msg safe for one header line: control characters
+// become spaces, invalid UTF-8 is replaced, and it is cut at
+// maxHeaderMessage bytes on a rune boundary.
+func headerMessage(msg string) string {
+	if msg == "" {
+		return ""
+	}
+	clean := true
+	for i := 0; i < len(msg); i++ {
+		if c := msg[i]; c < 0x20 || c == 0x7f || c >= utf8.RuneSelf {
+			clean = false
+			break
+		}
+	}
+	if clean && len(msg) <= maxHeaderMessage {
+		return msg
+	}
+	var b strings.Builder
+	for _, r := range msg {
+		if r < 0x20 || r == 0x7f {
+			r = ' '
+		}
+		if b.Len()+utf8.RuneLen(r) > maxHeaderMessage {
+			break
+		}
+		b.WriteRune(r)
+	}
+	return strings.TrimSpace(b.String())
+}

@@ -1,0 +1,356 @@
+package shape
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/idpool/idpool/protocol"
+)
+
+// Validate checks v, a request body decoded by encoding/json with
+// UseNumber (so made of map[string]any, []any, string, json.Number, bool and
+// nil), against the named shape. Members the shape does not model are
+// ignored, and so is a member whose value is null unless it is required.
+//
+// It returns nil when v is valid; a *protocol.Error with status 400 and
+// code SerializationException for the first value whose JSON type cannot
+// represent its shape (Coral fails deserialisation before validating); or a
+// *protocol.Error with status 400 and code ValidationException listing every
+// constraint violation. An unknown shape name is a programming error and
+// returns a plain error.
+//
+// Within a member, length or size is checked before range, enum and
+// pattern; members are visited in model order and map keys in sorted order,
+// so the message is deterministic.
+func (m *Model) Validate(shapeName string, v any) error {
+	s, ok := m.shapes[shapeName]
+	if !ok {
+		return fmt.Errorf("shape: validate: unknown shape %q", shapeName)
+	}
+	var vd validator
+	if err := vd.value(s, v, nil); err != nil {
+		return err
+	}
+	return vd.result()
+}
+
+type validator struct {
+	msgs []string
+}
+
+func (vd *validator) result() error {
+	switch len(vd.msgs) {
+	case 0:
+		return nil
+	case 1:
+		return protocol.BadRequest(protocol.CodeValidation, "1 validation error detected: %s", vd.msgs[0])
+	}
+	return protocol.BadRequest(protocol.CodeValidation, "%d validation errors detected: %s",
+		len(vd.msgs), strings.Join(vd.msgs, "; "))
+}
+
+// path is a member path kept as a chain of stack-allocated segments; it is
+// only turned into a string when a violation is reported.
+type path struct {
+	parent *path
+	name   string // member name or map key
+	index  int    // list position from 1; 0 when name is used
+}
+
+func (p *path) String() string {
+	if p == nil {
+		return ""
+	}
+	var b strings.Builder
+	p.write(&b)
+	return b.String()
+}
+
+func (p *path) write(b *strings.Builder) {
+	if p.parent != nil {
+		p.parent.write(b)
+		b.WriteByte('.')
+	}
+	if p.index > 0 {
+		b.WriteString(strconv.Itoa(p.index))
+		b.WriteString(".member")
+		return
+	}
+	b.WriteString(p.name)
+}
+
+// violation records "Value 'v' at 'p' failed to satisfy constraint: msg".
+func (vd *validator) violation(s *shape, v any, p *path, msg string) {
+	var b strings.Builder
+	b.WriteString("Value ")
+	switch {
+	case v == nil:
+		b.WriteString("null ")
+	case s.hidden:
+	default:
+		b.WriteByte('\'')
+		render(&b, v)
+		b.WriteString("' ")
+	}
+	b.WriteString("at '")
+	b.WriteString(p.String())
+	b.WriteString("' failed to satisfy constraint: ")
+	b.WriteString(msg)
+	vd.msgs = append(vd.msgs, b.String())
+}
+
+// render writes v the way Java's toString shows the deserialised value:
+// lists as [a, b], maps as {k=v} with keys sorted.
+func render(b *strings.Builder, v any) {
+	switch x := v.(type) {
+	case nil:
+		b.WriteString("null")
+	case string:
+		b.WriteString(x)
+	case json.Number:
+		b.WriteString(string(x))
+	case bool:
+		b.WriteString(strconv.FormatBool(x))
+	case float64:
+		b.WriteString(strconv.FormatFloat(x, 'g', -1, 64))
+	case []any:
+		b.WriteByte('[')
+		for i, e := range x {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			render(b, e)
+		}
+		b.WriteByte(']')
+	case map[string]any:
+		b.WriteByte('{')
+		for i, k := range sortedKeys(x) {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(k)
+			b.WriteByte('=')
+			render(b, x[k])
+		}
+		b.WriteByte('}')
+	default:
+		fmt.Fprint(b, x)
+	}
+}
+
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// typeError is the SerializationException for a JSON value that cannot
+// become the shape, worded like Coral's deserialiser.
+func typeError(s *shape, v any) *protocol.Error {
+	var msg string
+	switch x := v.(type) {
+	case map[string]any:
+		msg = "Start of structure or map found where not expected."
+	case []any:
+		msg = "Start of list found where not expected"
+	case string:
+		msg = "STRING_VALUE can not be converted to " + s.kind.javaName()
+	case json.Number, float64:
+		msg = "NUMBER_VALUE can not be converted to " + s.kind.javaName()
+	case bool:
+		if x {
+			msg = "TRUE_VALUE can not be converted to " + s.kind.javaName()
+		} else {
+			msg = "FALSE_VALUE can not be converted to " + s.kind.javaName()
+		}
+	case nil:
+		msg = "NULL_VALUE can not be converted to " + s.kind.javaName()
+	default:
+		msg = fmt.Sprintf("%T can not be converted to %s", v, s.kind.javaName())
+	}
+	return protocol.Errorf(http.StatusBadRequest, protocol.CodeSerialization, "%s", msg)
+}
+
+// value validates a non-null v against s. It returns only serialisation
+// errors; constraint violations accumulate in vd.
+func (vd *validator) value(s *shape, v any, p *path) error {
+	switch s.kind {
+	case kindStructure:
+		obj, ok := v.(map[string]any)
+		if !ok {
+			return typeError(s, v)
+		}
+		for _, mb := range s.members {
+			mv := obj[mb.name]
+			mp := path{parent: p, name: mb.path}
+			if mv == nil {
+				if mb.required {
+					vd.violation(mb.shape, nil, &mp, "Member must not be null")
+				}
+				continue
+			}
+			if err := vd.value(mb.shape, mv, &mp); err != nil {
+				return err
+			}
+		}
+	case kindList:
+		list, ok := v.([]any)
+		if !ok {
+			return typeError(s, v)
+		}
+		vd.size(s, v, len(list), p)
+		for i, e := range list {
+			ep := path{parent: p, index: i + 1}
+			if e == nil {
+				vd.violation(s.elem, nil, &ep, "Member must not be null")
+				continue
+			}
+			if err := vd.value(s.elem, e, &ep); err != nil {
+				return err
+			}
+		}
+	case kindMap:
+		obj, ok := v.(map[string]any)
+		if !ok {
+			return typeError(s, v)
+		}
+		vd.size(s, v, len(obj), p)
+		if len(obj) == 0 {
+			return nil
+		}
+		// Sorting makes the message order stable; maps are small.
+		var arr [8]string
+		keys := arr[:0]
+		for k := range obj {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			if c := keyConstraints(s.key, k); c != "" {
+				vd.violation(s.key, k, p, "Map keys must satisfy constraint: ["+c+"]")
+			}
+			e := obj[k]
+			ep := path{parent: p, name: k}
+			if e == nil {
+				vd.violation(s.elem, nil, &ep, "Member must not be null")
+				continue
+			}
+			if err := vd.value(s.elem, e, &ep); err != nil {
+				return err
+			}
+		}
+	case kindString:
+		str, ok := v.(string)
+		if !ok {
+			return typeError(s, v)
+		}
+		if s.hasMin || s.hasMax {
+			vd.size(s, v, utf8.RuneCountInString(str), p)
+		}
+		if len(s.enum) > 0 && !slices.Contains(s.enum, str) {
+			vd.violation(s, v, p, "Member must satisfy enum value set: ["+strings.Join(s.enum, ", ")+"]")
+		}
+		if s.pattern != "" {
+			if re := s.regexp(); re != nil && !re.MatchString(str) {
+				vd.violation(s, v, p, "Member must satisfy regular expression pattern: "+s.pattern)
+			}
+		}
+	case kindInteger, kindLong:
+		n, ok := v.(json.Number)
+		if !ok {
+			return typeError(s, v)
+		}
+		bits := 64
+		if s.kind == kindInteger {
+			bits = 32
+		}
+		i, err := strconv.ParseInt(string(n), 10, bits)
+		if err != nil {
+			return typeError(s, v)
+		}
+		if s.hasMin && i < s.min {
+			vd.violation(s, v, p, "Member must have value greater than or equal to "+strconv.FormatInt(s.min, 10))
+		}
+		if s.hasMax && i > s.max {
+			vd.violation(s, v, p, "Member must have value less than or equal to "+strconv.FormatInt(s.max, 10))
+		}
+	case kindFloat, kindDouble:
+		n, ok := v.(json.Number)
+		if !ok {
+			return typeError(s, v)
+		}
+		f, err := strconv.ParseFloat(string(n), 64)
+		if err != nil {
+			return typeError(s, v)
+		}
+		if s.hasMin && f < float64(s.min) {
+			vd.violation(s, v, p, "Member must have value greater than or equal to "+strconv.FormatInt(s.min, 10))
+		}
+		if s.hasMax && f > float64(s.max) {
+			vd.violation(s, v, p, "Member must have value less than or equal to "+strconv.FormatInt(s.max, 10))
+		}
+	case kindBoolean:
+		if _, ok := v.(bool); !ok {
+			return typeError(s, v)
+		}
+	case kindTimestamp:
+		n, ok := v.(json.Number)
+		if !ok {
+			return typeError(s, v)
+		}
+		if _, err := strconv.ParseFloat(string(n), 64); err != nil {
+			return typeError(s, v)
+		}
+	case kindBlob:
+		str, ok := v.(string)
+		if !ok {
+			return typeError(s, v)
+		}
+		if s.hasMin || s.hasMax {
+			vd.size(s, v, len(str), p)
+		}
+	}
+	return nil
+}
+
+// size checks a length (strings, lists, maps, blobs) against min and max.
+func (vd *validator) size(s *shape, v any, n int, p *path) {
+	if s.hasMin && int64(n) < s.min {
+		vd.violation(s, v, p, "Member must have length greater than or equal to "+strconv.FormatInt(s.min, 10))
+	}
+	if s.hasMax && int64(n) > s.max {
+		vd.violation(s, v, p, "Member must have length less than or equal to "+strconv.FormatInt(s.max, 10))
+	}
+}
+
+// keyConstraints returns the failed constraints of a map key joined by
+// ", ", or "".
+func keyConstraints(s *shape, k string) string {
+	var failed []string
+	if s.hasMin || s.hasMax {
+		n := int64(utf8.RuneCountInString(k))
+		if s.hasMin && n < s.min {
+			failed = append(failed, "Member must have length greater than or equal to "+strconv.FormatInt(s.min, 10))
+		}
+		if s.hasMax && n > s.max {
+			failed = append(failed, "Member must have length less than or equal to "+strconv.FormatInt(s.max, 10))
+		}
+	}
+	if len(s.enum) > 0 && !slices.Contains(s.enum, k) {
+		failed = append(failed, "Member must satisfy enum value set: ["+strings.Join(s.enum, ", ")+"]")
+	}
+	if s.pattern != "" {
+		if re := s.regexp(); re != nil && !re.MatchString(k) {
+			failed = append(failed, "Member must satisfy regular expression pattern: "+s.pattern)
+		}
+	}
+	return strings.Join(failed, ", ")
+}

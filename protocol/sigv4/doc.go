@@ -1,0 +1,15 @@
+// Package sigv4 verifies AWS Signature Version 4 on incoming requests, in
+// both the Authorization-header form and the presigned query-string form.
+//
+// Parse extracts the claimed credential scope and signature without any
+// secret, so callers can look up the access key; Verify recomputes the
+// canonical request exactly as the AWS SDKs build it for services other
+// than S3 (the path escaped a second time, per segment), derives the
+// signing key and compares in constant time.
+//
+// Errors wrap one of ErrMissing, ErrMalformed, ErrSignatureMismatch and
+// ErrExpired, and their text is AWS's message, so a caller can answer with
+// its own wire code (MissingAuthenticationTokenException,
+// IncompleteSignatureException, SignatureDoesNotMatch or
+// InvalidSignatureException) and err.Error() as the message.
+package sigv4

@@ -1,0 +1,241 @@
+package sigv4
+
+import (
+	"encoding/hex"
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Algorithm is the only signing algorithm accepted.
+const Algorithm = "AWS4-HMAC-SHA256"
+
+// TimeFormat is the ISO 8601 basic format of X-Amz-Date.
+const TimeFormat = "20060102T150405Z"
+
+// MaxSkew is how far a header-signed request's date may be from now.
+const MaxSkew = 15 * time.Minute
+
+// MaxExpires is the longest validity of a presigned URL (one week).
+const MaxExpires = 7 * 24 * time.Hour
+
+// Sentinel errors; every error of this package wraps exactly one of them.
+var (
+	// ErrMissing means the request carries no SigV4 authentication at all.
+	ErrMissing = errors.New("sigv4: missing authentication token")
+	// ErrMalformed means the authentication is present but unusable.
+	ErrMalformed = errors.New("sigv4: malformed signature")
+	// ErrSignatureMismatch means the signature does not verify.
+	ErrSignatureMismatch = errors.New("sigv4: signature does not match")
+	// ErrExpired means the request date is outside the accepted window.
+	ErrExpired = errors.New("sigv4: signature expired")
+)
+
+// Error is a failure with AWS's message text; Unwrap yields the sentinel.
+type Error struct {
+	Kind    error
+	Message string
+}
+
+func (e *Error) Error() string { return e.Message }
+func (e *Error) Unwrap() error { return e.Kind }
+
+func fail(kind error, msg string) *Error { return &Error{Kind: kind, Message: msg} }
+
+// Signature is what a request claims: who signed it, for which scope, over
+// which headers, and the signature itself.
+type Signature struct {
+	AccessKeyID string
+	// Date is the credential scope date, YYYYMMDD.
+	Date    string
+	Region  string
+	Service string
+	// SignedHeaders are the lower-case header names, in the order signed.
+	SignedHeaders []string
+	Signature     []byte
+	// SessionToken is X-Amz-Security-Token, empty for long-term keys.
+	SessionToken string
+	Presigned    bool
+	// Expires is X-Amz-Expires of a presigned URL; 0 when absent, in which
+	// case the header form's MaxSkew window applies.
+	Expires time.Duration
+	// AmzDate is the request time as sent: X-Amz-Date, or the Date header
+	// when X-Amz-Date is absent (header form only).
+	AmzDate string
+
+	signedHeaders string // as sent, for the canonical request
+}
+
+// Parse reads the SigV4 authentication of r. It returns ErrMissing when
+// there is none, and an error wrapping ErrMalformed, with AWS's
+// IncompleteSignatureException wording, when it cannot be used.
+func Parse(r *http.Request) (*Signature, error) {
+	authz := r.Header.Get("Authorization")
+	presigned := strings.Contains(r.URL.RawQuery, "X-Amz-")
+	if authz == "" {
+		if presigned {
+			q := r.URL.Query()
+			if q.Has("X-Amz-Algorithm") || q.Has("X-Amz-Credential") || q.Has("X-Amz-Signature") {
+				return parseQuery(q)
+			}
+		}
+		return nil, fail(ErrMissing, "Missing Authentication Token")
+	}
+	if presigned && r.URL.Query().Has("X-Amz-Signature") {
+		return nil, fail(ErrMalformed, "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified")
+	}
+	return parseHeader(r, authz)
+}
+
+func parseHeader(r *http.Request, authz string) (*Signature, error) {
+	alg, rest, _ := strings.Cut(strings.TrimSpace(authz), " ")
+	if alg != Algorithm {
+		if strings.HasPrefix(alg, "AWS4-") {
+			return nil, fail(ErrMalformed, "Unsupported AWS 'algorithm': '"+alg+"'")
+		}
+		rest = authz // not ours: every parameter is missing
+	}
+	var cred, signed, sig string
+	var haveCred, haveSigned, haveSig bool
+	if alg == Algorithm {
+		for part := range strings.SplitSeq(rest, ",") {
+			part = strings.TrimSpace(part)
+			if part == "" {
+				continue
+			}
+			k, v, ok := strings.Cut(part, "=")
+			if !ok {
+				return nil, fail(ErrMalformed, "'"+part+"' not a valid key=value pair (missing equal-sign) in Authorization header: '"+authz+"'.")
+			}
+			switch k {
+			case "Credential":
+				cred, haveCred = v, true
+			case "SignedHeaders":
+				signed, haveSigned = v, true
+			case "Signature":
+				sig, haveSig = v, true
+			}
+		}
+	}
+	date := r.Header.Get("X-Amz-Date")
+	if date == "" {
+		date = r.Header.Get("Date")
+	}
+	if !haveCred || !haveSigned || !haveSig || date == "" {
+		var b strings.Builder
+		if !haveCred {
+			b.WriteString("Authorization header requires 'Credential' parameter. ")
+		}
+		if !haveSig {
+			b.WriteString("Authorization header requires 'Signature' parameter. ")
+		}
+		if !haveSigned {
+			b.WriteString("Authorization header requires 'SignedHeaders' parameter. ")
+		}
+		if date == "" {
+			b.WriteString("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ")
+		}
+		b.WriteString("Authorization=" + authz)
+		return nil, fail(ErrMalformed, b.String())
+	}
+	s := &Signature{AmzDate: date, SessionToken: r.Header.Get("X-Amz-Security-Token")}
+	if err := s.fill(cred, signed, sig); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func parseQuery(q url.Values) (*Signature, error) {
+	var b strings.Builder
+	for _, k := range []string{"X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature", "X-Amz-SignedHeaders", "X-Amz-Date"} {
+		if q.Get(k) == "" {
+			b.WriteString("AWS query-string parameters must include '" + k + "'. ")
+		}
+	}
+	if b.Len() > 0 {
+		b.WriteString("Re-examine the query-string parameters.")
+		return nil, fail(ErrMalformed, b.String())
+	}
+	if alg := q.Get("X-Amz-Algorithm"); alg != Algorithm {
+		return nil, fail(ErrMalformed, "Unsupported AWS 'algorithm': '"+alg+"'")
+	}
+	s := &Signature{
+		Presigned:    true,
+		AmzDate:      q.Get("X-Amz-Date"),
+		SessionToken: q.Get("X-Amz-Security-Token"),
+	}
+	if e := q.Get("X-Amz-Expires"); e != "" {
+		n, err := strconv.ParseInt(e, 10, 64)
+		switch {
+		case err != nil:
+			return nil, fail(ErrMalformed, "X-Amz-Expires should be a number")
+		case n < 0:
+			return nil, fail(ErrMalformed, "X-Amz-Expires must be non-negative")
+		case time.Duration(n)*time.Second > MaxExpires:
+			return nil, fail(ErrMalformed, "X-Amz-Expires must be less than a week (in seconds) that is 604800")
+		}
+		s.Expires = time.Duration(n) * time.Second
+	}
+	if err := s.fill(q.Get("X-Amz-Credential"), q.Get("X-Amz-SignedHeaders"), q.Get("X-Amz-Signature")); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// fill parses the credential, the signed header list and the signature,
+// which both forms carry in the same syntax.
+func (s *Signature) fill(cred, signed, sig string) error {
+	parts := strings.Split(cred, "/")
+	if len(parts) != 5 {
+		return fail(ErrMalformed, "Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '"+cred+"'")
+	}
+	s.AccessKeyID, s.Date, s.Region, s.Service = parts[0], parts[1], parts[2], parts[3]
+	switch {
+	case s.AccessKeyID == "":
+		return fail(ErrMalformed, "Credential should have an access key id, got '"+cred+"'")
+	case !isDate(s.Date):
+		return fail(ErrMalformed, "Invalid credential date \""+s.Date+"\". This date is not the required format: yyyyMMdd.")
+	case s.Region == "":
+		return fail(ErrMalformed, "Credential should be scoped to a valid region, not ''. ")
+	case s.Service == "":
+		return fail(ErrMalformed, "Credential should be scoped to correct service: ''. ")
+	case parts[4] != "aws4_request":
+		return fail(ErrMalformed, "Credential should be scoped with a valid terminator: 'aws4_request', not '"+parts[4]+"'. ")
+	}
+	if signed == "" {
+		return fail(ErrMalformed, "SignedHeaders must not be empty")
+	}
+	s.signedHeaders = signed
+	s.SignedHeaders = strings.Split(signed, ";")
+	host := false
+	for _, h := range s.SignedHeaders {
+		if h == "" {
+			return fail(ErrMalformed, "SignedHeaders contains an empty header name: '"+signed+"'")
+		}
+		host = host || strings.EqualFold(h, "host") || h == ":authority"
+	}
+	if !host {
+		return fail(ErrMalformed, "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.")
+	}
+	b, err := hex.DecodeString(sig)
+	if err != nil || len(b) != 32 {
+		return fail(ErrMalformed, "Signature must be 64 hexadecimal characters, got '"+sig+"'")
+	}
+	s.Signature = b
+	return nil
+}
+
+func isDate(d string) bool {
+	if len(d) != 8 {
+		return false
+	}
+	for i := 0; i < 8; i++ {
+		if d[i] < '0' || d[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
