@@ -1,0 +1,379 @@
+package awsquery
+
+import (
+	"bytes"
+	"context"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"reflect"
+	"strconv"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/idpool/idpool/protocol"
+	"github.com/idpool/idpool/protocol/shape"
+)
+
+// MaxBody is the largest request body accepted, in bytes.
+const MaxBody = 1 << 20
+
+// faultNamespace is the namespace of the errors AWS's front end answers
+// before a request reaches the service (an unknown action or version).
+const faultNamespace = "http://webservices.amazon.com/AWSFault/2005-15-09"
+
+// noVersion is how AWS names an absent Version in its InvalidAction text.
+const noVersion = "NO_VERSION_SPECIFIED"
+
+// Operation is one typed operation; build it with Op.
+type Operation interface {
+	schema() *node
+	invoke(ctx context.Context, in any) (any, error)
+}
+
+type op[In, Out any] struct {
+	fn   func(ctx context.Context, in *In) (*Out, error)
+	node *node
+}
+
+// Op adapts a service method to the codec. In's exported fields, named as
+// the model's input members, are the decoding schema (see the package
+// documentation); Op panics for a field type it cannot decode into. Out is
+// marshalled with encoding/xml inside the result element; a nil *Out gives
+// an empty result.
+func Op[In, Out any](fn func(ctx context.Context, in *In) (*Out, error)) Operation {
+	return &op[In, Out]{fn: fn, node: schemaOf(reflect.TypeFor[In]())}
+}
+
+func (o *op[In, Out]) schema() *node { return o.node }
+
+func (o *op[In, Out]) invoke(ctx context.Context, g any) (any, error) {
+	in := new(In)
+	if err := o.node.fill(reflect.ValueOf(in).Elem(), g); err != nil {
+		return nil, err
+	}
+	out, err := o.fn(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	if out == nil {
+		return nil, nil
+	}
+	return out, nil
+}
+
+// Authenticator checks a signed operation's request and returns who signed
+// it; a non-nil error (a *protocol.Error) refuses the request. body is the
+// whole request body. The codec puts the Principal into the context passed
+// to the operation.
+type Authenticator func(r *http.Request, body []byte) (*protocol.Principal, error)
+
+// Service answers the query-protocol operations of one model. It is safe for
+// concurrent use once every operation is registered.
+type Service struct {
+	model   *shape.Model
+	auth    Authenticator
+	logger  *slog.Logger
+	ns      string
+	version string
+	routes  map[string]*route
+	bufs    sync.Pool // *bytes.Buffer
+}
+
+type route struct {
+	name     string
+	op       Operation
+	info     *shape.Operation
+	response string // <Name>Response
+	result   string // <Name>Result
+}
+
+// NewService returns a Service for m. auth checks the signed operations;
+// nil accepts every request unauthenticated (tests). logger may be nil.
+func NewService(m *shape.Model, auth Authenticator, logger *slog.Logger) *Service {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	return &Service{
+		model:   m,
+		auth:    auth,
+		logger:  logger,
+		ns:      m.XMLNamespace(),
+		version: m.APIVersion(),
+		routes:  map[string]*route{},
+		bufs:    sync.Pool{New: func() any { return new(bytes.Buffer) }},
+	}
+}
+
+// Handle registers op under the model's operation name. It panics when the
+// model has no such operation, a programming error found at start-up.
+func (s *Service) Handle(name string, op Operation) {
+	info, ok := s.model.Operation(name)
+	if !ok {
+		panic(fmt.Sprintf("awsquery: the model has no operation %q", name))
+	}
+	// Every query model names the result wrapper <Operation>Result.
+	s.routes[name] = &route{name: name, op: op, info: info, response: name + "Response", result: name + "Result"}
+}
+
+// ServeHTTP decodes, authenticates, validates and runs one operation.
+func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	name := ""
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			s.writeError(w, ctx, name, fmt.Errorf("awsquery: panic: %v", v), s.ns)
+		}
+	}()
+	if r.Method != http.MethodPost && r.Method != http.MethodGet {
+		s.writeError(w, ctx, "", protocol.Errorf(http.StatusMethodNotAllowed, "MethodNotAllowed",
+			"The requested method %s is not allowed for this resource", r.Method), faultNamespace)
+		return
+	}
+	body, err := readBody(r)
+	if err != nil {
+		s.writeError(w, ctx, "", err, faultNamespace)
+		return
+	}
+	var ps []pair
+	if len(body) > 0 && isForm(r.Header.Get("Content-Type")) {
+		ps, err = parseForm(ps, string(body))
+	}
+	if err == nil {
+		ps, err = parseForm(ps, r.URL.RawQuery)
+	}
+	if err != nil {
+		s.writeError(w, ctx, "", err, s.ns)
+		return
+	}
+	name, _ = first(ps, "Action")
+	version, ok := first(ps, "Version")
+	if !ok {
+		version = noVersion
+	}
+	rt := s.routes[name]
+	if rt == nil || version != s.version {
+		s.writeError(w, ctx, name, protocol.BadRequest("InvalidAction",
+			"Could not find operation %s for version %s", name, version), faultNamespace)
+		return
+	}
+	if !rt.info.Unsigned && s.auth != nil {
+		p, err := s.auth(r, body)
+		if err != nil {
+			s.writeError(w, ctx, name, err, s.ns)
+			return
+		}
+		if p != nil {
+			ctx = protocol.WithPrincipal(ctx, p)
+		}
+	}
+	out, err := s.call(ctx, rt, ps)
+	if err != nil {
+		s.writeError(w, ctx, name, err, s.ns)
+		return
+	}
+	s.writeResult(w, ctx, rt, out)
+}
+
+// call decodes the parameters, validates them against the model and runs
+// the operation.
+func (s *Service) call(ctx context.Context, rt *route, ps []pair) (any, error) {
+	n := rt.op.schema()
+	root := &param{}
+	for _, p := range ps {
+		put(n, root, p.name, p.value)
+	}
+	g, _, err := n.generic(root)
+	if err != nil {
+		return nil, err
+	}
+	if rt.info.InputShape != "" {
+		if err := s.model.Validate(rt.info.InputShape, g); err != nil {
+			return nil, queryError(err)
+		}
+	}
+	return rt.op.invoke(ctx, g)
+}
+
+// queryError translates shape.Validate's JSON-protocol codes to the query
+// protocol's, keeping Coral's text.
+func queryError(err error) error {
+	e, ok := protocol.As(err)
+	if !ok {
+		return err
+	}
+	switch e.Code {
+	case protocol.CodeValidation:
+		return protocol.BadRequest("ValidationError", "%s", e.Message)
+	case protocol.CodeSerialization:
+		// The decoder only produces values of the schema's types, so a
+		// type mismatch means the Go input disagrees with the model.
+		return errMalformedInput(e.Message)
+	}
+	return e
+}
+
+// readBody reads at most MaxBody bytes. A larger body is refused without
+// reading it all: at once when Content-Length says so, else after MaxBody+1
+// bytes.
+func readBody(r *http.Request) ([]byte, error) {
+	tooLarge := protocol.Errorf(http.StatusRequestEntityTooLarge, "RequestEntityTooLarge",
+		"Request body must be at most %d bytes", MaxBody)
+	if r.ContentLength > MaxBody {
+		return nil, tooLarge
+	}
+	if r.Body == nil || r.ContentLength == 0 {
+		return nil, nil
+	}
+	size := 512
+	if r.ContentLength > 0 {
+		size = int(r.ContentLength) + 1
+	}
+	b := make([]byte, 0, size)
+	b, err := readLimited(b, r.Body, MaxBody+1)
+	if err != nil {
+		return nil, protocol.BadRequest("MalformedInput", "The request body could not be read")
+	}
+	if len(b) > MaxBody {
+		return nil, tooLarge
+	}
+	return b, nil
+}
+
+// readLimited appends at most limit bytes of rd to b.
+func readLimited(b []byte, rd io.Reader, limit int) ([]byte, error) {
+	for len(b) < limit {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		end := min(cap(b), limit)
+		n, err := rd.Read(b[len(b):end])
+		b = b[:len(b)+n]
+		if errors.Is(err, io.EOF) {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+	}
+	return b, nil
+}
+
+func (s *Service) buffer() *bytes.Buffer {
+	b := s.bufs.Get().(*bytes.Buffer)
+	b.Reset()
+	return b
+}
+
+func (s *Service) release(b *bytes.Buffer) {
+	if b.Cap() <= 64<<10 {
+		s.bufs.Put(b)
+	}
+}
+
+// writeResult writes the success envelope, laid out as AWS lays it out.
+func (s *Service) writeResult(w http.ResponseWriter, ctx context.Context, rt *route, out any) {
+	b := s.buffer()
+	defer s.release(b)
+	b.WriteString("<")
+	b.WriteString(rt.response)
+	b.WriteString(` xmlns="`)
+	escape(b, s.ns)
+	b.WriteString("\">\n")
+	enc := xml.NewEncoder(b)
+	enc.Indent("  ", "  ")
+	if out == nil {
+		out = struct{}{}
+	}
+	if err := enc.EncodeElement(out, xml.StartElement{Name: xml.Name{Local: rt.result}}); err != nil {
+		s.writeError(w, ctx, rt.name, fmt.Errorf("awsquery: encode %s output: %w", rt.name, err), s.ns)
+		return
+	}
+	if err := enc.Close(); err != nil {
+		s.writeError(w, ctx, rt.name, fmt.Errorf("awsquery: encode %s output: %w", rt.name, err), s.ns)
+		return
+	}
+	b.WriteString("\n  <ResponseMetadata>\n    <RequestId>")
+	escape(b, protocol.RequestID(ctx))
+	b.WriteString("</RequestId>\n  </ResponseMetadata>\n</")
+	b.WriteString(rt.response)
+	b.WriteString(">\n")
+	write(w, http.StatusOK, b.Bytes())
+}
+
+// internalMessage is AWS's text for an InternalFailure.
+const internalMessage = "The request processing has failed because of an unknown error, exception or failure."
+
+// writeError is the one error writer. A *protocol.Error is answered as it
+// is; anything else is logged and answered as a 500 InternalFailure, never
+// with its Go text.
+func (s *Service) writeError(w http.ResponseWriter, ctx context.Context, name string, err error, ns string) {
+	e, ok := protocol.As(err)
+	if !ok {
+		s.logger.ErrorContext(ctx, "internal error", "request_id", protocol.RequestID(ctx), "op", name, "err", err)
+		e, ns = &protocol.Error{Code: protocol.CodeInternal, Message: internalMessage, Status: http.StatusInternalServerError}, s.ns
+	}
+	status := e.Status
+	if status == 0 {
+		status = http.StatusBadRequest
+	}
+	typ := "Receiver"
+	if e.Sender || (e.Status != 0 && e.Status < 500) {
+		typ = "Sender"
+	}
+	b := s.buffer()
+	defer s.release(b)
+	b.WriteString(`<ErrorResponse xmlns="`)
+	escape(b, ns)
+	b.WriteString("\">\n  <Error>\n    <Type>")
+	b.WriteString(typ)
+	b.WriteString("</Type>\n    <Code>")
+	escape(b, e.Code)
+	b.WriteString("</Code>\n")
+	if e.Message != "" {
+		b.WriteString("    <Message>")
+		escape(b, e.Message)
+		b.WriteString("</Message>\n")
+	}
+	b.WriteString("  </Error>\n  <RequestId>")
+	escape(b, protocol.RequestID(ctx))
+	b.WriteString("</RequestId>\n</ErrorResponse>\n")
+	write(w, status, b.Bytes())
+}
+
+// escape writes s as XML character data the way AWS does: only '&', '<',
+// '>' and CR are escaped (quotes stay literal, as in Coral's messages), and
+// what XML cannot carry (invalid UTF-8, most control characters) becomes
+// U+FFFD.
+func escape(b *bytes.Buffer, s string) {
+	for _, r := range s {
+		switch {
+		case r == '&':
+			b.WriteString("&amp;")
+		case r == '<':
+			b.WriteString("&lt;")
+		case r == '>':
+			b.WriteString("&gt;")
+		case r == '\r':
+			b.WriteString("&#xD;")
+		case r == '\t' || r == '\n' || r >= 0x20 && r < 0xFFFE && !(r >= 0xD800 && r < 0xE000) || r >= 0x10000 && r <= 0x10FFFF:
+			b.WriteRune(r)
+		default:
+			b.WriteRune(utf8.RuneError)
+		}
+	}
+}
+
+func write(w http.ResponseWriter, status int, body []byte) {
+	h := w.Header()
+	h.Set("Content-Type", "text/xml")
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
