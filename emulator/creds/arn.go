@@ -1,0 +1,32 @@
+package creds
+
+import (
+	"crypto/sha256"
+	"encoding/base32"
+	"strings"
+)
+
+// AssumedRole returns the ARN and user id a session of roleARN named
+// session acts as: arn:aws:sts::<account>:assumed-role/<role name>/<session>
+// and <role id>:<session>. Only the role's name appears in the ARN, not its
+// path. The role id is "AROA" and 17 characters derived from the role ARN,
+// so that it is stable, as a real role's id is.
+func AssumedRole(roleARN, session string) (arn, userID string) {
+	account, name := "", roleARN
+	// arn:aws:iam::<account>:role/<path/>name
+	if parts := strings.SplitN(roleARN, ":", 6); len(parts) == 6 {
+		account = parts[4]
+		name = parts[5]
+	}
+	name = strings.TrimPrefix(name, "role/")
+	if i := strings.LastIndexByte(name, '/'); i >= 0 {
+		name = name[i+1:]
+	}
+	return "arn:aws:sts::" + account + ":assumed-role/" + name + "/" + session, RoleID(roleARN) + ":" + session
+}
+
+// RoleID returns the stable "AROA…" unique id idpool gives a role ARN.
+func RoleID(roleARN string) string {
+	sum := sha256.Sum256([]byte(roleARN))
+	return "AROA" + base32.StdEncoding.EncodeToString(sum[:])[:17]
+}

@@ -1,0 +1,176 @@
+package creds
+
+import (
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base32"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"time"
+)
+
+// KeySize is the length of the server key in bytes.
+const KeySize = 32
+
+// Errors returned by Open.
+var (
+	// ErrNotIssued: the token was not sealed by this server key (or was
+	// tampered with, or is not a token at all).
+	ErrNotIssued = errors.New("creds: session token not issued by idpool")
+	// ErrExpired: the credentials were issued here but have expired.
+	ErrExpired = errors.New("creds: credentials expired")
+)
+
+// Session is who temporary credentials act as.
+type Session struct {
+	RoleARN     string `json:"r"`
+	SessionName string `json:"s"`
+	// IdentityID and PoolID are set for credentials of a Cognito identity.
+	IdentityID string `json:"i,omitempty"`
+	PoolID     string `json:"p,omitempty"`
+	// Subject, Audience, Provider and AMR describe the web identity that
+	// was federated (empty for AssumeRole/GetSessionToken sessions).
+	Subject       string            `json:"sub,omitempty"`
+	Audience      string            `json:"aud,omitempty"`
+	Provider      string            `json:"prv,omitempty"`
+	AMR           []string          `json:"amr,omitempty"`
+	PrincipalTags map[string]string `json:"tag,omitempty"`
+	// SourceAccessKeyID is the developer key that called AssumeRole or
+	// GetSessionToken, if any; UserARN the IAM user of GetSessionToken.
+	SourceAccessKeyID string `json:"src,omitempty"`
+	UserARN           string `json:"usr,omitempty"`
+}
+
+// Credentials are issued temporary credentials with their session.
+type Credentials struct {
+	AccessKeyID     string
+	SecretAccessKey string
+	SessionToken    string
+	Expiration      time.Time
+	Session         Session
+}
+
+// Issuer mints and opens credentials under one server key. It is safe for
+// concurrent use.
+type Issuer struct {
+	aead   cipher.AEAD
+	mac    []byte
+	now    func() time.Time
+	random io.Reader
+	// mu guards random, which need not be safe for concurrent use.
+	mu sync.Mutex
+}
+
+// New returns an Issuer for the server key (KeySize bytes). now is the
+// clock and random the entropy source for access key ids and nonces.
+func New(key []byte, now func() time.Time, random io.Reader) (*Issuer, error) {
+	if len(key) != KeySize {
+		return nil, fmt.Errorf("creds: server key is %d bytes, want %d", len(key), KeySize)
+	}
+	// Separate keys for sealing and for secrets, so that neither use can
+	// leak material of the other.
+	block, err := aes.NewCipher(derive(key, "seal"))
+	if err != nil {
+		return nil, fmt.Errorf("creds: %w", err)
+	}
+	aead, err := cipher.NewGCM(block)
+	if err != nil {
+		return nil, fmt.Errorf("creds: %w", err)
+	}
+	return &Issuer{aead: aead, mac: derive(key, "secret"), now: now, random: random}, nil
+}
+
+func derive(key []byte, purpose string) []byte {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte("idpool creds " + purpose))
+	return m.Sum(nil)
+}
+
+// sealed is what a session token carries.
+type sealed struct {
+	AccessKeyID string  `json:"k"`
+	Expiry      int64   `json:"e"` // unix seconds
+	Session     Session `json:"x"`
+}
+
+const tokenVersion = 1
+
+var keyIDEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)
+
+// Issue mints credentials for s, valid for d from now.
+func (i *Issuer) Issue(s Session, d time.Duration) (Credentials, error) {
+	var rnd [10 + 12]byte // access key id, nonce
+	i.mu.Lock()
+	_, err := io.ReadFull(i.random, rnd[:])
+	i.mu.Unlock()
+	if err != nil {
+		return Credentials{}, fmt.Errorf("creds: random: %w", err)
+	}
+	// "ASIA" + 16 base32 characters: the 20-character shape of AWS's
+	// temporary access key ids.
+	akid := "ASIA" + keyIDEncoding.EncodeToString(rnd[:10])
+	exp := i.now().Add(d).Truncate(time.Second)
+	payload, err := json.Marshal(sealed{AccessKeyID: akid, Expiry: exp.Unix(), Session: s})
+	if err != nil {
+		return Credentials{}, fmt.Errorf("creds: %w", err)
+	}
+	nonce := rnd[10:]
+	buf := make([]byte, 0, 1+len(nonce)+len(payload)+i.aead.Overhead())
+	buf = append(buf, tokenVersion)
+	buf = append(buf, nonce...)
+	buf = i.aead.Seal(buf, nonce, payload, []byte{tokenVersion})
+	return Credentials{
+		AccessKeyID:     akid,
+		SecretAccessKey: i.Secret(akid),
+		SessionToken:    base64.StdEncoding.EncodeToString(buf),
+		Expiration:      exp,
+		Session:         s,
+	}, nil
+}
+
+// Secret returns the secret access key belonging to an access key id this
+// server issued.
+func (i *Issuer) Secret(accessKeyID string) string {
+	m := hmac.New(sha256.New, i.mac)
+	m.Write([]byte(accessKeyID))
+	sum := m.Sum(nil)
+	// 40 characters, as AWS secrets have.
+	return base64.StdEncoding.EncodeToString(sum)[:40]
+}
+
+// Open recovers the credentials a session token was issued with. It
+// returns ErrNotIssued for a token this server did not seal, and the
+// credentials together with ErrExpired for an expired one.
+func (i *Issuer) Open(sessionToken string) (Credentials, error) {
+	raw, err := base64.StdEncoding.DecodeString(sessionToken)
+	ns := i.aead.NonceSize()
+	if err != nil || len(raw) < 1+ns+i.aead.Overhead() || raw[0] != tokenVersion {
+		return Credentials{}, ErrNotIssued
+	}
+	payload, err := i.aead.Open(nil, raw[1:1+ns], raw[1+ns:], raw[:1])
+	if err != nil {
+		return Credentials{}, ErrNotIssued
+	}
+	var sl sealed
+	if err := json.Unmarshal(payload, &sl); err != nil || !strings.HasPrefix(sl.AccessKeyID, "ASIA") {
+		return Credentials{}, ErrNotIssued
+	}
+	c := Credentials{
+		AccessKeyID:     sl.AccessKeyID,
+		SecretAccessKey: i.Secret(sl.AccessKeyID),
+		SessionToken:    sessionToken,
+		Expiration:      time.Unix(sl.Expiry, 0).UTC(),
+		Session:         sl.Session,
+	}
+	if !i.now().Before(c.Expiration) {
+		return c, ErrExpired
+	}
+	return c, nil
+}
