@@ -1,0 +1,454 @@
+package identity
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/idpool/idpool/emulator/tokens"
+	"github.com/idpool/idpool/protocol"
+	"github.com/idpool/idpool/storage"
+)
+
+// CognitoProvider is the Logins key of idpool's own OpenID tokens.
+const CognitoProvider = "cognito-identity.amazonaws.com"
+
+// clockSkew is how far exp and nbf of a provider token may be off.
+const clockSkew = 5 * time.Minute
+
+// kind is how a Logins key's token is validated and keyed.
+type kind int
+
+const (
+	kindUnsupported kind = iota
+	kindOpaque           // Facebook, Login with Amazon, Twitter, Digits: an access token
+	kindSocialJWT        // Google, Apple: an ID token
+	kindUserPool         // a Cognito user pool: an ID token
+	kindOIDC             // an IAM OIDC provider: an ID token
+	kindSAML             // an IAM SAML provider: a base64 SAML response
+	kindCognito          // idpool's own token
+	kindDeveloper        // the pool's developer provider: a user identifier
+)
+
+// socialKind reports how a SupportedLoginProviders key is validated; ok is
+// false for keys that are not one of the fixed social providers.
+func socialKind(key string) (k kind, ok bool) {
+	switch key {
+	case "accounts.google.com", "appleid.apple.com":
+		return kindSocialJWT, true
+	case "graph.facebook.com", "www.amazon.com", "api.twitter.com", "www.digits.com":
+		return kindOpaque, true
+	}
+	return kindUnsupported, false
+}
+
+// claims is where role mapping rules and principal tags read a login's
+// claims: a decoded JWT, or the few values an opaque or SAML login has.
+type claims interface {
+	Claim(name string) (any, bool)
+}
+
+// mapClaims are the claims of a login that is not a JWT.
+type mapClaims map[string]any
+
+func (m mapClaims) Claim(name string) (any, bool) {
+	v, ok := m[name]
+	return v, ok
+}
+
+// login is one validated entry of a Logins map.
+type login struct {
+	key  string // the Logins key (provider name)
+	user string // the provider user id the identity is keyed on
+	kind kind
+	// clientID is the user-pool app client the token was issued to; it
+	// completes the role-mapping and principal-tag key of user pools.
+	clientID string
+	// amr is what the login adds to the token's amr after "authenticated":
+	// the key and a provider-specific id (tokens.md §3), or, for an idpool
+	// token, the pairs of that token's own amr.
+	amr    []string
+	claims claims
+	// cognito holds the claims of an idpool token (kindCognito only).
+	cognito *tokens.Claims
+}
+
+func (l login) stored() storage.Login { return storage.Login{Provider: l.key, UserID: l.user} }
+
+// mappingKey is the key of the login's entry in RoleMappings: the provider
+// key, plus ":<clientId>" for user pools.
+func (l login) mappingKey() string {
+	if l.kind == kindUserPool && l.clientID != "" {
+		return l.key + ":" + l.clientID
+	}
+	return l.key
+}
+
+// loginMode says which Logins keys an operation accepts.
+type loginMode int
+
+const (
+	// modeGetID refuses idpool's own tokens and the developer provider.
+	modeGetID loginMode = iota
+	// modePublic accepts idpool's own tokens but not the developer provider.
+	modePublic
+	// modeDeveloper accepts the developer provider and public providers.
+	modeDeveloper
+)
+
+// hasProviders reports whether any identity provider is configured on p.
+// The developer provider counts as one [unconfirmed: AWS's "does not have
+// identity providers configured" case was only seen on empty pools].
+func hasProviders(p *storage.Pool) bool {
+	return len(p.SupportedLoginProviders) > 0 || p.DeveloperProviderName != "" ||
+		len(p.OpenIDConnectProviderARNs) > 0 || len(p.CognitoIdentityProviders) > 0 ||
+		len(p.SAMLProviderARNs) > 0
+}
+
+// oidcHost returns the provider URL (host and path, no scheme) of an IAM
+// OIDC provider ARN arn:aws:iam::<account>:oidc-provider/<host/path>.
+func oidcHost(arn string) (string, bool) {
+	_, host, ok := strings.Cut(arn, ":oidc-provider/")
+	return host, ok && host != ""
+}
+
+// provider is what a pool configures for one Logins key.
+type provider struct {
+	kind kind
+	// appID is the SupportedLoginProviders value of a social provider.
+	appID string
+	// clientIDs are the app clients configured for a user pool; an empty
+	// entry means a client-less configuration that checks no audience.
+	clientIDs []string
+	// arn is the IAM provider ARN of an OIDC provider.
+	arn string
+}
+
+// lookupProvider finds how p configures key. Keys are exact strings.
+func lookupProvider(p *storage.Pool, key string) provider {
+	if key == CognitoProvider {
+		return provider{kind: kindCognito}
+	}
+	if p.DeveloperProviderName != "" && key == p.DeveloperProviderName {
+		return provider{kind: kindDeveloper}
+	}
+	if app, ok := p.SupportedLoginProviders[key]; ok {
+		k, known := socialKind(key)
+		if !known {
+			// Only seeded pools can hold other keys; their tokens are
+			// treated as opaque.
+			k = kindOpaque
+		}
+		return provider{kind: k, appID: app}
+	}
+	var pr provider
+	for _, c := range p.CognitoIdentityProviders {
+		if c.ProviderName == key {
+			pr.kind = kindUserPool
+			pr.clientIDs = append(pr.clientIDs, c.ClientID)
+		}
+	}
+	if pr.kind != kindUnsupported {
+		return pr
+	}
+	for _, arn := range p.OpenIDConnectProviderARNs {
+		if h, ok := oidcHost(arn); ok && h == key {
+			return provider{kind: kindOIDC, arn: arn}
+		}
+	}
+	if slices.Contains(p.SAMLProviderARNs, key) {
+		return provider{kind: kindSAML, arn: key}
+	}
+	return provider{}
+}
+
+// validateLogins checks every entry of m against pool p and returns them,
+// sorted by key. Any failure fails the whole call, as in AWS.
+func (s *Service) validateLogins(ctx context.Context, p *storage.Pool, m map[string]string, mode loginMode) ([]login, error) {
+	if len(m) == 0 {
+		return nil, nil
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	now := s.now()
+	out := make([]login, 0, len(keys))
+	for _, key := range keys {
+		l, err := s.validateLogin(ctx, p, key, m[key], mode, now)
+		if err != nil {
+			return nil, err
+		}
+		s.log.DebugContext(ctx, "login validated", "pool", p.ID, "provider", key, "user", l.user)
+		out = append(out, l)
+	}
+	return out, nil
+}
+
+func (s *Service) validateLogin(ctx context.Context, p *storage.Pool, key, token string, mode loginMode, now time.Time) (login, error) {
+	pr := lookupProvider(p, key)
+	switch pr.kind {
+	case kindCognito:
+		// Accepted by GetOpenIdToken, GetCredentialsForIdentity and
+		// UnlinkIdentity as proof of the identity it was issued for
+		// [unconfirmed for GetOpenIdToken].
+		if mode != modePublic {
+			return login{}, notAuthorized(msgCognitoToken)
+		}
+		return s.cognitoLogin(ctx, p, token)
+	case kindDeveloper:
+		if mode != modeDeveloper {
+			// The developer provider is usable only through the signed
+			// GetOpenIdTokenForDeveloperIdentity; to the public APIs it is
+			// not a token provider [unconfirmed message].
+			return login{}, notAuthorized(msgUnsupportedLogin)
+		}
+		return login{
+			key:    key,
+			user:   token,
+			kind:   kindDeveloper,
+			amr:    []string{key, key + ":" + p.ID + ":" + token},
+			claims: mapClaims{"sub": token},
+		}, nil
+	case kindUnsupported:
+		if mode == modeDeveloper {
+			return login{}, notAuthorized(msgWrongDeveloper)
+		}
+		if !hasProviders(p) {
+			return login{}, notAuthorized(msgNoProviders, p.ID)
+		}
+		return login{}, notAuthorized(msgUnsupportedLogin)
+	}
+
+	// An external provider. Its signature is checked first, when a verifier
+	// is configured: the claims below mean nothing otherwise.
+	if v := s.cfg.Verifier; v != nil {
+		if err := v.VerifyProviderToken(ctx, key, token); err != nil {
+			if wireError(err) {
+				return login{}, err
+			}
+			s.log.WarnContext(ctx, "provider token verification failed", "provider", key, "err", err)
+			return login{}, externalService(msgProviderDown, key)
+		}
+	}
+	switch pr.kind {
+	case kindOpaque:
+		// Offline, idpool cannot ask Facebook or Amazon who the token
+		// belongs to, so the token string itself is the user id: the same
+		// token always maps to the same identity.
+		return login{
+			key:    key,
+			user:   token,
+			kind:   kindOpaque,
+			amr:    []string{key, key + ":" + pr.appID + ":" + token},
+			claims: mapClaims{"sub": token, "user_id": token, "aud": pr.appID, "iss": "https://" + key},
+		}, nil
+	case kindSAML:
+		user, attrs := parseSAML(token)
+		attrs["sub"] = user
+		return login{
+			key:  key,
+			user: user,
+			kind: kindSAML,
+			// SAML has no app id: the third amr element is "<arn>:<NameID>"
+			// [unconfirmed format].
+			amr:    []string{key, key + ":" + user},
+			claims: attrs,
+		}, nil
+	}
+
+	// A JWT: Google, Apple, a user pool or an OIDC provider.
+	var audiences []string
+	switch pr.kind {
+	case kindSocialJWT:
+		audiences = []string{pr.appID}
+	case kindUserPool:
+		audiences = pr.clientIDs
+		if slices.Contains(audiences, "") {
+			audiences = nil // a client-less configuration accepts any client
+		}
+	}
+	t, aud, err := checkJWT(key, token, audiences, now)
+	if err != nil {
+		return login{}, err
+	}
+	l := login{key: key, user: t.Subject(), kind: pr.kind, claims: t}
+	switch pr.kind {
+	case kindUserPool:
+		l.clientID = aud
+		l.amr = []string{key, key + ":CognitoSignIn:" + l.user}
+	case kindOIDC:
+		l.amr = []string{key, pr.arn + ":OIDC:" + l.user}
+	default:
+		// Google, Apple: "<key>:<appId>:<sub>" [unconfirmed format; the
+		// emulator choice of tokens.md §3].
+		l.amr = []string{key, key + ":" + pr.appID + ":" + l.user}
+	}
+	return l, nil
+}
+
+// checkJWT decodes a provider ID token and checks its claims: iss is
+// "https://" + key, the audience is one of audiences (no check when empty),
+// exp and nbf hold within clockSkew of now, and sub is present. It returns
+// the token and the audience that matched.
+func checkJWT(key, raw string, audiences []string, now time.Time) (*tokens.JWT, string, error) {
+	t, err := tokens.Parse(raw)
+	if err != nil {
+		return nil, "", notAuthorized(msgMalformedToken)
+	}
+	iss := t.Issuer()
+	// Google writes iss with or without the scheme.
+	if iss != "https://"+key && !(key == "accounts.google.com" && iss == key) {
+		return nil, "", notAuthorized(msgIssuerMismatch)
+	}
+	var matched string
+	if len(audiences) > 0 {
+		// AWS checks azp when present, else aud. idpool accepts a match in
+		// either: Google sets azp to the Android client and aud to the web
+		// client, and pools are configured with either.
+		got := t.Audiences()
+		if azp := t.AuthorizedParty(); azp != "" {
+			got = append(got, azp)
+		}
+		if len(got) == 0 {
+			return nil, "", notAuthorized(msgMissingClaim, "aud")
+		}
+		for _, a := range got {
+			if slices.Contains(audiences, a) {
+				matched = a
+				break
+			}
+		}
+		if matched == "" {
+			return nil, "", notAuthorized(msgAudience)
+		}
+	} else if a := t.Audiences(); len(a) > 0 {
+		matched = a[0]
+	}
+	exp, ok := t.Expiry()
+	if !ok {
+		return nil, "", notAuthorized(msgMissingClaim, "exp")
+	}
+	if !now.Before(exp.Add(clockSkew)) {
+		return nil, "", notAuthorized(msgExpired, now.Unix(), exp.Unix())
+	}
+	if nbf, ok := t.NotBefore(); ok && now.Add(clockSkew).Before(nbf) {
+		return nil, "", notAuthorized(msgNotYetValid, now.Unix(), nbf.Unix())
+	}
+	if t.Subject() == "" {
+		return nil, "", notAuthorized(msgMissingClaim, "sub")
+	}
+	return t, matched, nil
+}
+
+// cognitoLogin verifies one of idpool's own tokens presented under the
+// cognito-identity.amazonaws.com key. Its user is the identity id it was
+// issued for; it must have been issued for pool p.
+func (s *Service) cognitoLogin(ctx context.Context, p *storage.Pool, token string) (login, error) {
+	c, err := s.issuer.Verify(ctx, token)
+	if err != nil {
+		var exp *tokens.ExpiredError
+		switch {
+		case errors.As(err, &exp):
+			return login{}, notAuthorized(msgExpired, exp.Now.Unix(), exp.Expiry.Unix())
+		case errors.Is(err, tokens.ErrMalformed):
+			return login{}, notAuthorized(msgMalformedToken)
+		case errors.Is(err, tokens.ErrIssuer):
+			return login{}, notAuthorized(msgIssuerMismatch)
+		case errors.Is(err, tokens.ErrUnknownKey), errors.Is(err, tokens.ErrSignature):
+			return login{}, notAuthorized(msgBadSignature)
+		}
+		return login{}, fmt.Errorf("verify cognito token: %w", err)
+	}
+	if c.Audience != p.ID {
+		return login{}, notAuthorized(msgAudience)
+	}
+	var amr []string
+	if len(c.AMR) > 1 && c.AMR[0] == "authenticated" {
+		amr = c.AMR[1:]
+	}
+	return login{key: CognitoProvider, user: c.Subject, kind: kindCognito, amr: amr,
+		claims: mapClaims{"sub": c.Subject, "aud": c.Audience, "iss": c.Issuer}, cognito: c}, nil
+}
+
+// parseSAML extracts the NameID and attributes of a base64 SAML response.
+// When the value is not a SAML response the whole string is the user id, so
+// that the same value still maps to the same identity.
+func parseSAML(v string) (user string, attrs mapClaims) {
+	attrs = mapClaims{}
+	raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(v))
+	if err != nil {
+		return v, attrs
+	}
+	dec := xml.NewDecoder(bytes.NewReader(raw))
+	var attrName string // the Attribute being read, "" outside one
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			if !errors.Is(err, io.EOF) {
+				user = ""
+			}
+			break
+		}
+		se, ok := tok.(xml.StartElement)
+		if !ok {
+			if ee, ok := tok.(xml.EndElement); ok && ee.Name.Local == "Attribute" {
+				attrName = ""
+			}
+			continue
+		}
+		switch se.Name.Local {
+		case "NameID":
+			var text string
+			if err := dec.DecodeElement(&text, &se); err == nil && user == "" {
+				user = strings.TrimSpace(text)
+			}
+		case "Attribute":
+			for _, a := range se.Attr {
+				if a.Name.Local == "Name" {
+					attrName = a.Value
+				}
+			}
+		case "AttributeValue":
+			var text string
+			if err := dec.DecodeElement(&text, &se); err == nil && attrName != "" {
+				attrs[attrName] = appendClaim(attrs[attrName], strings.TrimSpace(text))
+			}
+		}
+	}
+	if user == "" {
+		return v, mapClaims{}
+	}
+	return user, attrs
+}
+
+// appendClaim adds a value to a SAML attribute: one value is a string,
+// several a list, as in a JWT.
+func appendClaim(cur any, v string) any {
+	switch c := cur.(type) {
+	case nil:
+		return v
+	case string:
+		return []any{c, v}
+	case []any:
+		return append(c, v)
+	}
+	return v
+}
+
+// Compile-time check: a decoded JWT serves as claims.
+var _ claims = (*tokens.JWT)(nil)
+
+// wireError reports whether err is a service error to answer as is.
+func wireError(err error) bool {
+	_, ok := protocol.As(err)
+	return ok
+}

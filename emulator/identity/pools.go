@@ -1,0 +1,374 @@
+package identity
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/idpool/idpool/storage"
+)
+
+// CreateIdentityPool creates a pool with the configuration given.
+func (s *Service) CreateIdentityPool(ctx context.Context, in *CreateIdentityPoolInput) (*CreateIdentityPoolOutput, error) {
+	cfg := IdentityPool{
+		IdentityPoolName:               in.IdentityPoolName,
+		AllowUnauthenticatedIdentities: in.AllowUnauthenticatedIdentities,
+		AllowClassicFlow:               in.AllowClassicFlow,
+		SupportedLoginProviders:        in.SupportedLoginProviders,
+		DeveloperProviderName:          in.DeveloperProviderName,
+		OpenIdConnectProviderARNs:      in.OpenIdConnectProviderARNs,
+		CognitoIdentityProviders:       in.CognitoIdentityProviders,
+		SamlProviderARNs:               in.SamlProviderARNs,
+		IdentityPoolTags:               in.IdentityPoolTags,
+	}
+	if err := checkPoolConfig(&cfg); err != nil {
+		return nil, err
+	}
+	now := s.now()
+	p := storage.Pool{ID: s.cfg.Region + ":" + s.newID(), CreatedAt: now, ModifiedAt: now, Tags: maps.Clone(in.IdentityPoolTags)}
+	setPoolConfig(&p, &cfg)
+	p.DeveloperProviderName = in.DeveloperProviderName
+	err := s.update(ctx, func(tx storage.Tx) error {
+		n, err := tx.CountPools(ctx)
+		if err != nil {
+			return fmt.Errorf("count pools: %w", err)
+		}
+		if n >= maxPools {
+			return limitExceeded(msgTooManyPools, maxPools)
+		}
+		if err := checkDeveloperName(ctx, tx, p.DeveloperProviderName, ""); err != nil {
+			return err
+		}
+		if err := tx.CreatePool(ctx, p); err != nil {
+			return fmt.Errorf("create pool: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.log.InfoContext(ctx, "identity pool created", "pool", p.ID, "name", p.Name)
+	out := describePool(&p)
+	return &out, nil
+}
+
+// DescribeIdentityPool returns a pool's configuration.
+func (s *Service) DescribeIdentityPool(ctx context.Context, in *DescribeIdentityPoolInput) (*DescribeIdentityPoolOutput, error) {
+	p, err := getPool(ctx, s.store, in.IdentityPoolId)
+	if err != nil {
+		return nil, err
+	}
+	out := describePool(&p)
+	return &out, nil
+}
+
+// UpdateIdentityPool replaces a pool's configuration: members left out take
+// their defaults, as in AWS. Two exceptions, both [unconfirmed]: an omitted
+// DeveloperProviderName keeps the one set (it can never change once set),
+// and omitted IdentityPoolTags keep the pool's tags (TagResource manages
+// them too; a present map, even empty, replaces them). Roles, role mappings
+// and principal-tag maps are not part of the configuration and are kept.
+func (s *Service) UpdateIdentityPool(ctx context.Context, in *UpdateIdentityPoolInput) (*UpdateIdentityPoolOutput, error) {
+	if err := checkPoolConfig(in); err != nil {
+		return nil, err
+	}
+	var p storage.Pool
+	err := s.update(ctx, func(tx storage.Tx) error {
+		var err error
+		if p, err = getPool(ctx, tx, in.IdentityPoolId); err != nil {
+			return err
+		}
+		switch dev := in.DeveloperProviderName; {
+		case dev == "" || dev == p.DeveloperProviderName:
+		case p.DeveloperProviderName != "":
+			return badParam("DeveloperProviderName cannot be changed once it is set (it is '%s').", p.DeveloperProviderName)
+		default:
+			if err := checkDeveloperName(ctx, tx, dev, p.ID); err != nil {
+				return err
+			}
+			p.DeveloperProviderName = dev
+		}
+		setPoolConfig(&p, in)
+		if in.IdentityPoolTags != nil {
+			p.Tags = maps.Clone(in.IdentityPoolTags)
+		}
+		p.ModifiedAt = s.now()
+		if err := tx.UpdatePool(ctx, p); err != nil {
+			return fmt.Errorf("update pool %s: %w", p.ID, err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := describePool(&p)
+	return &out, nil
+}
+
+// DeleteIdentityPool deletes a pool with all its identities.
+func (s *Service) DeleteIdentityPool(ctx context.Context, in *DeleteIdentityPoolInput) (*DeleteIdentityPoolOutput, error) {
+	err := s.update(ctx, func(tx storage.Tx) error {
+		err := tx.DeletePool(ctx, in.IdentityPoolId)
+		if errors.Is(err, storage.ErrNotFound) {
+			return poolNotFound(in.IdentityPoolId)
+		}
+		if err != nil {
+			return fmt.Errorf("delete pool %s: %w", in.IdentityPoolId, err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.log.InfoContext(ctx, "identity pool deleted", "pool", in.IdentityPoolId)
+	return &DeleteIdentityPoolOutput{}, nil
+}
+
+// ListIdentityPools lists pools in id order, a page at a time.
+func (s *Service) ListIdentityPools(ctx context.Context, in *ListIdentityPoolsInput) (*ListIdentityPoolsOutput, error) {
+	after, err := decodePage(in.NextToken, pageIdentityPools, "")
+	if err != nil {
+		return nil, err
+	}
+	n := pageSize(in.MaxResults)
+	pools, err := s.store.ListPools(ctx, after, n+1)
+	if err != nil {
+		return nil, fmt.Errorf("list pools: %w", err)
+	}
+	out := &ListIdentityPoolsOutput{IdentityPools: make([]IdentityPoolShortDescription, 0, min(len(pools), n))}
+	if len(pools) > n {
+		pools = pools[:n]
+		out.NextToken = encodePage(pageIdentityPools, "", pools[n-1].ID)
+	}
+	for _, p := range pools {
+		out.IdentityPools = append(out.IdentityPools, IdentityPoolShortDescription{IdentityPoolId: p.ID, IdentityPoolName: p.Name})
+	}
+	return out, nil
+}
+
+// TagResource adds tags to a pool, replacing the values of keys it has.
+func (s *Service) TagResource(ctx context.Context, in *TagResourceInput) (*TagResourceOutput, error) {
+	err := s.updateTags(ctx, in.ResourceArn, func(tags map[string]string) {
+		maps.Copy(tags, in.Tags)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &TagResourceOutput{}, nil
+}
+
+// UntagResource removes tags from a pool; keys it does not have are ignored.
+func (s *Service) UntagResource(ctx context.Context, in *UntagResourceInput) (*UntagResourceOutput, error) {
+	err := s.updateTags(ctx, in.ResourceArn, func(tags map[string]string) {
+		for _, k := range in.TagKeys {
+			delete(tags, k)
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &UntagResourceOutput{}, nil
+}
+
+// ListTagsForResource returns a pool's tags.
+func (s *Service) ListTagsForResource(ctx context.Context, in *ListTagsForResourceInput) (*ListTagsForResourceOutput, error) {
+	id, err := poolFromARN(in.ResourceArn)
+	if err != nil {
+		return nil, err
+	}
+	p, err := getPool(ctx, s.store, id)
+	if err != nil {
+		return nil, err
+	}
+	tags := p.Tags
+	if tags == nil {
+		tags = map[string]string{}
+	}
+	return &ListTagsForResourceOutput{Tags: tags}, nil
+}
+
+func (s *Service) updateTags(ctx context.Context, arn string, edit func(map[string]string)) error {
+	id, err := poolFromARN(arn)
+	if err != nil {
+		return err
+	}
+	return s.update(ctx, func(tx storage.Tx) error {
+		p, err := getPool(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		tags := maps.Clone(p.Tags)
+		if tags == nil {
+			tags = make(map[string]string)
+		}
+		edit(tags)
+		if len(tags) > maxTags {
+			return badParam(msgTooManyTags, maxTags)
+		}
+		p.Tags = tags
+		p.ModifiedAt = s.now()
+		if err := tx.UpdatePool(ctx, p); err != nil {
+			return fmt.Errorf("update pool %s: %w", p.ID, err)
+		}
+		return nil
+	})
+}
+
+// poolFromARN returns the pool id of a pool ARN
+// arn:<partition>:cognito-identity:<region>:<account>:identitypool/<poolId>.
+// The region must be the pool id's; the account is not compared with
+// idpool's, since local tools build ARNs with whatever account they use.
+func poolFromARN(arn string) (string, error) {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) != 6 || parts[0] != "arn" || !strings.HasPrefix(parts[1], "aws") ||
+		parts[2] != "cognito-identity" || !isDigits(parts[4], 12) ||
+		!strings.HasPrefix(parts[5], "identitypool/") {
+		return "", badParam("Invalid ARN: %s", arn)
+	}
+	id := strings.TrimPrefix(parts[5], "identitypool/")
+	region, _, ok := strings.Cut(id, ":")
+	if !ok || region != parts[3] {
+		return "", badParam("Invalid ARN: %s", arn)
+	}
+	return id, nil
+}
+
+func isDigits(s string, n int) bool {
+	if len(s) != n {
+		return false
+	}
+	for _, c := range []byte(s) {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// iamProviderARN reports whether arn is an IAM identity provider ARN
+// arn:<partition>:iam::<account>:<resource>/<name>.
+func iamProviderARN(arn, resource string) bool {
+	parts := strings.SplitN(arn, ":", 6)
+	return len(parts) == 6 && parts[0] == "arn" && strings.HasPrefix(parts[1], "aws") &&
+		parts[2] == "iam" && parts[3] == "" && isDigits(parts[4], 12) &&
+		strings.HasPrefix(parts[5], resource+"/") && len(parts[5]) > len(resource)+1
+}
+
+// checkPoolConfig enforces the rules on a pool configuration that the
+// model cannot express.
+func checkPoolConfig(c *IdentityPool) error {
+	for _, k := range sortedKeys(c.SupportedLoginProviders) {
+		if _, ok := socialKind(k); !ok {
+			return badParam("SupportedLoginProviders only takes graph.facebook.com, accounts.google.com, www.amazon.com, appleid.apple.com, api.twitter.com and www.digits.com; got '%s'.", k)
+		}
+	}
+	if d := c.DeveloperProviderName; d != "" {
+		if _, social := socialKind(d); social || d == CognitoProvider || strings.HasPrefix(d, "cognito-idp.") {
+			return badParam("DeveloperProviderName '%s' is reserved.", d)
+		}
+	}
+	for i, a := range c.OpenIdConnectProviderARNs {
+		if !iamProviderARN(a, "oidc-provider") {
+			return badParam("Invalid OpenIdConnectProviderARN: %s", a)
+		}
+		if slices.Contains(c.OpenIdConnectProviderARNs[:i], a) {
+			return badParam("Duplicate OpenIdConnectProviderARN: %s", a)
+		}
+	}
+	for i, a := range c.SamlProviderARNs {
+		if !iamProviderARN(a, "saml-provider") {
+			return badParam("Invalid SamlProviderARN: %s", a)
+		}
+		if slices.Contains(c.SamlProviderARNs[:i], a) {
+			return badParam("Duplicate SamlProviderARN: %s", a)
+		}
+	}
+	for i, p := range c.CognitoIdentityProviders {
+		if p.ProviderName == "" {
+			return badParam("CognitoIdentityProviders[%d] has no ProviderName.", i)
+		}
+		for _, q := range c.CognitoIdentityProviders[:i] {
+			if q.ProviderName == p.ProviderName && q.ClientId == p.ClientId {
+				return badParam("Duplicate provider: %s with client %s", p.ProviderName, p.ClientId)
+			}
+		}
+	}
+	if len(c.IdentityPoolTags) > maxTags {
+		return badParam(msgTooManyTags, maxTags)
+	}
+	return nil
+}
+
+// checkDeveloperName fails with ResourceConflictException when a pool
+// other than self already uses developer provider name (names are unique
+// per account [unconfirmed]).
+func checkDeveloperName(ctx context.Context, tx storage.Tx, name, self string) error {
+	if name == "" {
+		return nil
+	}
+	const batch = 200
+	after := ""
+	for {
+		pools, err := tx.ListPools(ctx, after, batch)
+		if err != nil {
+			return fmt.Errorf("list pools: %w", err)
+		}
+		for _, p := range pools {
+			if p.DeveloperProviderName == name && p.ID != self {
+				return conflict("DeveloperProviderName '%s' is already used by identity pool %s.", name, p.ID)
+			}
+		}
+		if len(pools) < batch {
+			return nil
+		}
+		after = pools[len(pools)-1].ID
+	}
+}
+
+// setPoolConfig replaces p's configuration by c's, except the id, the
+// developer provider name and the tags, whose rules differ per operation.
+func setPoolConfig(p *storage.Pool, c *IdentityPool) {
+	p.Name = c.IdentityPoolName
+	p.AllowUnauthenticated = c.AllowUnauthenticatedIdentities
+	p.AllowClassicFlow = nil
+	if c.AllowClassicFlow != nil {
+		v := *c.AllowClassicFlow
+		p.AllowClassicFlow = &v
+	}
+	p.SupportedLoginProviders = maps.Clone(c.SupportedLoginProviders)
+	p.OpenIDConnectProviderARNs = slices.Clone(c.OpenIdConnectProviderARNs)
+	p.SAMLProviderARNs = slices.Clone(c.SamlProviderARNs)
+	p.CognitoIdentityProviders = nil
+	for _, cp := range c.CognitoIdentityProviders {
+		p.CognitoIdentityProviders = append(p.CognitoIdentityProviders, storage.CognitoProvider{
+			ProviderName: cp.ProviderName, ClientID: cp.ClientId, ServerSideTokenCheck: cp.ServerSideTokenCheck,
+		})
+	}
+}
+
+// describePool is the model's IdentityPool structure for p.
+func describePool(p *storage.Pool) IdentityPool {
+	out := IdentityPool{
+		IdentityPoolId:                 p.ID,
+		IdentityPoolName:               p.Name,
+		AllowUnauthenticatedIdentities: p.AllowUnauthenticated,
+		SupportedLoginProviders:        p.SupportedLoginProviders,
+		DeveloperProviderName:          p.DeveloperProviderName,
+		OpenIdConnectProviderARNs:      p.OpenIDConnectProviderARNs,
+		SamlProviderARNs:               p.SAMLProviderARNs,
+		IdentityPoolTags:               p.Tags,
+	}
+	if p.AllowClassicFlow != nil {
+		v := *p.AllowClassicFlow
+		out.AllowClassicFlow = &v
+	}
+	for _, cp := range p.CognitoIdentityProviders {
+		out.CognitoIdentityProviders = append(out.CognitoIdentityProviders, CognitoIdentityProvider{
+			ProviderName: cp.ProviderName, ClientId: cp.ClientID, ServerSideTokenCheck: cp.ServerSideTokenCheck,
+		})
+	}
+	return out
+}

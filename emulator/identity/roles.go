@@ -1,0 +1,452 @@
+package identity
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/idpool/idpool/storage"
+)
+
+// Role types, the keys of a pool's Roles.
+const (
+	roleAuthenticated   = "authenticated"
+	roleUnauthenticated = "unauthenticated"
+)
+
+// Role mapping vocabulary (model enums).
+const (
+	mappingToken           = "Token"
+	mappingRules           = "Rules"
+	resolveAuthenticated   = "AuthenticatedRole"
+	resolveDeny            = "Deny"
+	matchEquals            = "Equals"
+	matchContains          = "Contains"
+	matchStartsWith        = "StartsWith"
+	matchNotEqual          = "NotEqual"
+	claimRoles             = "cognito:roles"
+	claimPreferredRole     = "cognito:preferred_role"
+	samlRoleAttribute      = "https://aws.amazon.com/SAML/Attributes/Role"
+	credentialsSessionName = "CognitoIdentityCredentials"
+)
+
+// SetIdentityPoolRoles replaces a pool's default roles and role mappings.
+func (s *Service) SetIdentityPoolRoles(ctx context.Context, in *SetIdentityPoolRolesInput) (*SetIdentityPoolRolesOutput, error) {
+	for _, k := range sortedKeys(in.Roles) {
+		if k != roleAuthenticated && k != roleUnauthenticated {
+			return nil, badParam("Invalid role type '%s': Roles keys are authenticated and unauthenticated.", k)
+		}
+		if !iamRoleARN(in.Roles[k]) {
+			return nil, badParam("Invalid role ARN for %s: %s", k, in.Roles[k])
+		}
+	}
+	mappings := make(map[string]storage.RoleMapping, len(in.RoleMappings))
+	for _, k := range sortedKeys(in.RoleMappings) {
+		m, err := roleMapping(k, in.RoleMappings[k])
+		if err != nil {
+			return nil, err
+		}
+		mappings[k] = m
+	}
+	err := s.update(ctx, func(tx storage.Tx) error {
+		p, err := getPool(ctx, tx, in.IdentityPoolId)
+		if err != nil {
+			return err
+		}
+		for _, k := range sortedKeys(mappings) {
+			if !mappingProvider(&p, k) {
+				return badParam("Role mapping key '%s' is not an identity provider of identity pool %s.", k, p.ID)
+			}
+		}
+		p.Roles = maps.Clone(in.Roles)
+		p.RoleMappings = mappings
+		p.ModifiedAt = s.now()
+		if err := tx.UpdatePool(ctx, p); err != nil {
+			return fmt.Errorf("update pool %s: %w", p.ID, err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &SetIdentityPoolRolesOutput{}, nil
+}
+
+// roleMapping checks one RoleMapping input and converts it.
+func roleMapping(key string, m RoleMapping) (storage.RoleMapping, error) {
+	out := storage.RoleMapping{Type: m.Type, AmbiguousRoleResolution: m.AmbiguousRoleResolution}
+	switch m.Type {
+	case mappingToken, mappingRules:
+	default:
+		return out, badParam("Invalid role mapping type '%s' for %s.", m.Type, key)
+	}
+	switch m.AmbiguousRoleResolution {
+	case resolveAuthenticated, resolveDeny:
+	case "":
+		return out, badParam("AmbiguousRoleResolution must be specified for role mapping %s of type %s.", key, m.Type)
+	default:
+		return out, badParam("Invalid AmbiguousRoleResolution '%s' for %s.", m.AmbiguousRoleResolution, key)
+	}
+	if m.Type == mappingRules {
+		if m.RulesConfiguration == nil || len(m.RulesConfiguration.Rules) == 0 {
+			return out, badParam("RulesConfiguration must be specified for role mapping %s of type Rules.", key)
+		}
+		for _, r := range m.RulesConfiguration.Rules {
+			switch r.MatchType {
+			case matchEquals, matchContains, matchStartsWith, matchNotEqual:
+			default:
+				return out, badParam("Invalid MatchType '%s' in role mapping %s.", r.MatchType, key)
+			}
+			if r.Claim == "" || r.Value == "" {
+				return out, badParam("Rules of role mapping %s need a Claim and a Value.", key)
+			}
+			if !iamRoleARN(r.RoleARN) {
+				return out, badParam("Invalid role ARN in role mapping %s: %s", key, r.RoleARN)
+			}
+			out.Rules = append(out.Rules, storage.MappingRule{
+				Claim: r.Claim, MatchType: r.MatchType, Value: r.Value, RoleARN: r.RoleARN,
+			})
+		}
+	}
+	return out, nil
+}
+
+// GetIdentityPoolRoles returns a pool's default roles and role mappings.
+func (s *Service) GetIdentityPoolRoles(ctx context.Context, in *GetIdentityPoolRolesInput) (*GetIdentityPoolRolesOutput, error) {
+	p, err := getPool(ctx, s.store, in.IdentityPoolId)
+	if err != nil {
+		return nil, err
+	}
+	out := &GetIdentityPoolRolesOutput{IdentityPoolId: p.ID, Roles: p.Roles}
+	if len(p.RoleMappings) > 0 {
+		out.RoleMappings = make(map[string]RoleMapping, len(p.RoleMappings))
+		for k, m := range p.RoleMappings {
+			rm := RoleMapping{Type: m.Type, AmbiguousRoleResolution: m.AmbiguousRoleResolution}
+			if len(m.Rules) > 0 {
+				rc := &RulesConfiguration{Rules: make([]MappingRule, 0, len(m.Rules))}
+				for _, r := range m.Rules {
+					rc.Rules = append(rc.Rules, MappingRule{Claim: r.Claim, MatchType: r.MatchType, Value: r.Value, RoleARN: r.RoleARN})
+				}
+				rm.RulesConfiguration = rc
+			}
+			out.RoleMappings[k] = rm
+		}
+	}
+	return out, nil
+}
+
+// SetPrincipalTagAttributeMap sets how a provider's claims become principal
+// tags.
+func (s *Service) SetPrincipalTagAttributeMap(ctx context.Context, in *SetPrincipalTagAttributeMapInput) (*SetPrincipalTagAttributeMapOutput, error) {
+	m := storage.PrincipalTagMap{Tags: maps.Clone(in.PrincipalTags)}
+	if in.UseDefaults != nil {
+		m.UseDefaults = *in.UseDefaults
+	}
+	err := s.update(ctx, func(tx storage.Tx) error {
+		p, err := getPool(ctx, tx, in.IdentityPoolId)
+		if err != nil {
+			return err
+		}
+		if !tagProvider(&p, in.IdentityProviderName) {
+			return badParam("Identity provider '%s' is not configured on identity pool %s.", in.IdentityProviderName, p.ID)
+		}
+		tags := maps.Clone(p.PrincipalTags)
+		if tags == nil {
+			tags = make(map[string]storage.PrincipalTagMap)
+		}
+		tags[in.IdentityProviderName] = m
+		p.PrincipalTags = tags
+		p.ModifiedAt = s.now()
+		if err := tx.UpdatePool(ctx, p); err != nil {
+			return fmt.Errorf("update pool %s: %w", p.ID, err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return tagMapOutput(in.IdentityPoolId, in.IdentityProviderName, m, true), nil
+}
+
+// GetPrincipalTagAttributeMap returns a provider's principal-tag map; for a
+// provider without one, only the pool and provider names [unconfirmed].
+func (s *Service) GetPrincipalTagAttributeMap(ctx context.Context, in *GetPrincipalTagAttributeMapInput) (*GetPrincipalTagAttributeMapOutput, error) {
+	p, err := getPool(ctx, s.store, in.IdentityPoolId)
+	if err != nil {
+		return nil, err
+	}
+	if !tagProvider(&p, in.IdentityProviderName) {
+		return nil, badParam("Identity provider '%s' is not configured on identity pool %s.", in.IdentityProviderName, p.ID)
+	}
+	m, ok := p.PrincipalTags[in.IdentityProviderName]
+	return tagMapOutput(p.ID, in.IdentityProviderName, m, ok), nil
+}
+
+func tagMapOutput(pool, provider string, m storage.PrincipalTagMap, set bool) *SetPrincipalTagAttributeMapOutput {
+	out := &SetPrincipalTagAttributeMapOutput{IdentityPoolId: pool, IdentityProviderName: provider}
+	if set {
+		u := m.UseDefaults
+		out.UseDefaults = &u
+		out.PrincipalTags = m.Tags
+	}
+	return out
+}
+
+// iamRoleARN reports whether arn looks like arn:<partition>:iam::<account>:role/<name>.
+func iamRoleARN(arn string) bool { return iamProviderARN(arn, "role") }
+
+// mappingProvider reports whether key may name a role mapping of p: a
+// social, OIDC or SAML provider key of p, or "<provider>:<clientId>" of one
+// of its user-pool providers.
+func mappingProvider(p *storage.Pool, key string) bool {
+	for _, c := range p.CognitoIdentityProviders {
+		if c.ProviderName+":"+c.ClientID == key {
+			return true
+		}
+	}
+	switch lookupProvider(p, key).kind {
+	case kindOpaque, kindSocialJWT, kindOIDC, kindSAML:
+		return true
+	}
+	return false
+}
+
+// tagProvider reports whether key may name a principal-tag map of p: any
+// provider key a role mapping may use, or a user pool's provider name.
+func tagProvider(p *storage.Pool, key string) bool {
+	return mappingProvider(p, key) || lookupProvider(p, key).kind == kindUserPool
+}
+
+// chooseRole picks the role of a GetCredentialsForIdentity call (spec §7.2):
+// the unauthenticated role for guests; else the first login (by provider
+// key) with a role mapping decides, falling back to the authenticated role;
+// idpool tokens and developer logins never use mappings. custom
+// (CustomRoleArn) must be a role the rules could grant [idpool's reading;
+// AWS's handling is unconfirmed]: among cognito:roles (Token), the role of a
+// matching rule (Rules), or the default role; else NotAuthorizedException.
+func chooseRole(p *storage.Pool, logins []login, guest bool, custom string) (string, error) {
+	def := roleAuthenticated
+	if guest {
+		def = roleUnauthenticated
+	} else {
+		for _, l := range logins {
+			if l.kind == kindCognito || l.kind == kindDeveloper {
+				continue
+			}
+			key := l.mappingKey()
+			m, ok := p.RoleMappings[key]
+			if !ok {
+				continue
+			}
+			var role string
+			var err error
+			if m.Type == mappingRules {
+				role, err = ruleRole(m.Rules, l.claims, custom)
+			} else {
+				role, err = tokenRole(l, custom)
+			}
+			if err != nil || role != "" {
+				return role, err
+			}
+			if m.AmbiguousRoleResolution == resolveDeny {
+				return "", notAuthorized(msgAmbiguousDenied, key)
+			}
+			break
+		}
+	}
+	role := p.Roles[def]
+	if role == "" {
+		return "", badPoolConfig()
+	}
+	if custom != "" && custom != role {
+		return "", notAuthorized(msgRoleForbidden, custom)
+	}
+	return role, nil
+}
+
+// tokenRole applies a Token mapping: CustomRoleArn if the token grants it,
+// else cognito:preferred_role, else the only role granted. "" means
+// ambiguous. SAML logins grant the roles of their Role attribute.
+func tokenRole(l login, custom string) (string, error) {
+	var roles []string
+	var preferred string
+	if l.kind == kindSAML {
+		for _, v := range claimValues(l.claims, samlRoleAttribute) {
+			// Each value is "<role arn>,<provider arn>", in either order.
+			for _, part := range strings.Split(v, ",") {
+				if part = strings.TrimSpace(part); iamRoleARN(part) {
+					roles = append(roles, part)
+				}
+			}
+		}
+	} else {
+		for _, v := range claimValues(l.claims, claimRoles) {
+			for _, part := range strings.Split(v, ",") {
+				if part = strings.TrimSpace(part); part != "" {
+					roles = append(roles, part)
+				}
+			}
+		}
+		preferred, _ = claimString(l.claims, claimPreferredRole)
+	}
+	switch {
+	case custom != "":
+		if slices.Contains(roles, custom) || custom == preferred {
+			return custom, nil
+		}
+		return "", notAuthorized(msgRoleForbidden, custom)
+	case preferred != "":
+		return preferred, nil
+	case len(roles) == 1:
+		return roles[0], nil
+	}
+	return "", nil
+}
+
+// ruleRole applies a Rules mapping: the first rule that matches, or the
+// matching rule whose role is custom. "" means no rule matched.
+func ruleRole(rules []storage.MappingRule, c claims, custom string) (string, error) {
+	first := ""
+	for _, r := range rules {
+		if !matches(r, c) {
+			continue
+		}
+		if custom == "" || r.RoleARN == custom {
+			return r.RoleARN, nil
+		}
+		if first == "" {
+			first = r.RoleARN
+		}
+	}
+	if first != "" {
+		return "", notAuthorized(msgRoleForbidden, custom)
+	}
+	return "", nil
+}
+
+// matches evaluates one rule. A list claim (cognito:groups) matches when
+// one of its values does; NotEqual needs the claim present and none of its
+// values equal to Value.
+func matches(r storage.MappingRule, c claims) bool {
+	vals := claimValues(c, r.Claim)
+	if len(vals) == 0 {
+		return false
+	}
+	if r.MatchType == matchNotEqual {
+		return !slices.Contains(vals, r.Value)
+	}
+	for _, v := range vals {
+		switch r.MatchType {
+		case matchEquals:
+			if v == r.Value {
+				return true
+			}
+		case matchContains:
+			if strings.Contains(v, r.Value) {
+				return true
+			}
+		case matchStartsWith:
+			if strings.HasPrefix(v, r.Value) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// claimValues returns a claim as text: a scalar as one value, a list as its
+// scalar elements. Objects, null and absent claims give nil.
+func claimValues(c claims, name string) []string {
+	if c == nil {
+		return nil
+	}
+	v, ok := c.Claim(name)
+	if !ok {
+		return nil
+	}
+	if s, ok := scalar(v); ok {
+		return []string{s}
+	}
+	list, ok := v.([]any)
+	if !ok {
+		return nil
+	}
+	out := make([]string, 0, len(list))
+	for _, e := range list {
+		if s, ok := scalar(e); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// claimString returns a claim as one text: a list is joined with commas.
+func claimString(c claims, name string) (string, bool) {
+	vals := claimValues(c, name)
+	if len(vals) == 0 {
+		return "", false
+	}
+	return strings.Join(vals, ","), true
+}
+
+func scalar(v any) (string, bool) {
+	switch x := v.(type) {
+	case string:
+		return x, true
+	case json.Number:
+		return string(x), true
+	case bool:
+		return strconv.FormatBool(x), true
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64), true
+	}
+	return "", false
+}
+
+// principalTags computes the principal tags of a session from the pool's
+// principal-tag maps and the logins used: each mapped tag takes the value
+// of its claim. UseDefaults maps "client" to aud and "username" to sub
+// [unconfirmed tag names]; explicit tags override them. An idpool token
+// carries its own tags (developer PrincipalTags).
+func principalTags(p *storage.Pool, logins []login) map[string]string {
+	var tags map[string]string
+	set := func(k, v string) {
+		if tags == nil {
+			tags = make(map[string]string)
+		}
+		tags[k] = v
+	}
+	for _, l := range logins {
+		if l.kind == kindCognito {
+			for _, k := range sortedKeys(l.cognito.PrincipalTags) {
+				set(k, l.cognito.PrincipalTags[k])
+			}
+			continue
+		}
+		m, ok := p.PrincipalTags[l.mappingKey()]
+		if !ok {
+			m, ok = p.PrincipalTags[l.key]
+		}
+		if !ok {
+			continue
+		}
+		if m.UseDefaults {
+			if v, ok := claimString(l.claims, "aud"); ok {
+				set("client", v)
+			}
+			if v, ok := claimString(l.claims, "sub"); ok {
+				set("username", v)
+			}
+		}
+		for _, k := range sortedKeys(m.Tags) {
+			if v, ok := claimString(l.claims, m.Tags[k]); ok {
+				set(k, v)
+			}
+		}
+	}
+	return tags
+}

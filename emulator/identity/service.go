@@ -1,0 +1,172 @@
+package identity
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/idpool/idpool/emulator/tokens"
+	"github.com/idpool/idpool/storage"
+)
+
+// Defaults of Config's durations, from the AWS documentation.
+const (
+	DefaultOpenIDTokenTTL    = 600 * time.Second
+	DefaultDeveloperTokenTTL = 900 * time.Second
+	DefaultCredentialsTTL    = time.Hour
+)
+
+// Quotas the service enforces.
+const (
+	maxPools        = 1000 // identity pools per account and region
+	maxTags         = 50   // tags per pool
+	maxLinkedLogins = 20   // logins per identity
+	maxPageSize     = 60   // results per list or lookup call
+)
+
+// Config is what a Service needs to know about its deployment.
+type Config struct {
+	// Region prefixes the ids of new pools and identities and names the
+	// region in pool ARNs.
+	Region string
+	// AccountID is the account of pool ARNs.
+	AccountID string
+	// OpenIDTokenTTL is the lifetime of GetOpenIdToken tokens (600 s when zero).
+	OpenIDTokenTTL time.Duration
+	// DeveloperTokenTTL is the default lifetime of
+	// GetOpenIdTokenForDeveloperIdentity tokens (900 s when zero).
+	DeveloperTokenTTL time.Duration
+	// CredentialsTTL is the lifetime of GetCredentialsForIdentity
+	// credentials (3600 s when zero).
+	CredentialsTTL time.Duration
+	// Verifier, when set, checks the signature of every external provider
+	// token (Google, Apple, user pools, OIDC, SAML) before its claims are
+	// trusted. When nil, tokens are only decoded and their claims checked:
+	// idpool's permissive default, since it runs offline.
+	Verifier ProviderVerifier
+}
+
+// TokenIssuer signs idpool OpenID tokens and verifies the ones idpool
+// issued (cognito-identity.amazonaws.com logins).
+type TokenIssuer interface {
+	Sign(ctx context.Context, c tokens.Claims) (string, error)
+	Verify(ctx context.Context, token string) (*tokens.Claims, error)
+}
+
+// CredentialIssuer mints temporary AWS credentials for an assumed-role
+// session.
+type CredentialIssuer interface {
+	Issue(ctx context.Context, s Session) (Credentials, error)
+}
+
+// ProviderVerifier checks an external provider's token: its signature and
+// whatever else needs the provider's keys. provider is the Logins key. It
+// returns a *protocol.Error (normally NotAuthorizedException) for a token
+// it rejects; any other error means the provider or its keys could not be
+// reached and fails the request with ExternalServiceException.
+type ProviderVerifier interface {
+	VerifyProviderToken(ctx context.Context, provider, token string) error
+}
+
+// Session is the assumed-role session GetCredentialsForIdentity asks
+// credentials for.
+type Session struct {
+	RoleARN     string
+	SessionName string
+	IdentityID  string
+	PoolID      string
+	// AMR is the authentication-methods claim of the session's web
+	// identity, as it would appear in the OpenID token.
+	AMR           []string
+	PrincipalTags map[string]string
+	Duration      time.Duration
+}
+
+// Credentials are temporary AWS credentials.
+type Credentials struct {
+	AccessKeyID  string
+	SecretKey    string
+	SessionToken string
+	Expiration   time.Time
+}
+
+// Service implements the Cognito Identity operations. It is safe for
+// concurrent use.
+type Service struct {
+	cfg    Config
+	store  storage.Store
+	issuer TokenIssuer
+	creds  CredentialIssuer
+	now    func() time.Time
+	newID  func() string
+	log    *slog.Logger
+}
+
+// New returns a Service. newID must return a fresh lower-case UUID on each
+// call; ids of pools and identities are cfg.Region + ":" + newID(). Zero
+// durations in cfg take their defaults.
+func New(cfg Config, store storage.Store, issuer TokenIssuer, creds CredentialIssuer, now func() time.Time, newID func() string, logger *slog.Logger) *Service {
+	if cfg.OpenIDTokenTTL <= 0 {
+		cfg.OpenIDTokenTTL = DefaultOpenIDTokenTTL
+	}
+	if cfg.DeveloperTokenTTL <= 0 {
+		cfg.DeveloperTokenTTL = DefaultDeveloperTokenTTL
+	}
+	if cfg.CredentialsTTL <= 0 {
+		cfg.CredentialsTTL = DefaultCredentialsTTL
+	}
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	return &Service{cfg: cfg, store: store, issuer: issuer, creds: creds, now: now, newID: newID, log: logger}
+}
+
+// poolARN is the ARN of pool id, as tagging and tokens name it.
+func (s *Service) poolARN(id string) string {
+	return "arn:aws:cognito-identity:" + s.cfg.Region + ":" + s.cfg.AccountID + ":identitypool/" + id
+}
+
+// getPool reads a pool, turning a missing one into the wire error.
+func getPool(ctx context.Context, r storage.Reader, id string) (storage.Pool, error) {
+	p, err := r.GetPool(ctx, id)
+	if errors.Is(err, storage.ErrNotFound) {
+		return p, poolNotFound(id)
+	}
+	if err != nil {
+		return p, fmt.Errorf("get pool %s: %w", id, err)
+	}
+	return p, nil
+}
+
+// getIdentity reads an identity, turning a missing one into the wire error.
+func getIdentity(ctx context.Context, r storage.Reader, id string) (storage.Identity, error) {
+	i, err := r.GetIdentity(ctx, id)
+	if errors.Is(err, storage.ErrNotFound) {
+		return i, identityNotFound(id)
+	}
+	if err != nil {
+		return i, fmt.Errorf("get identity %s: %w", id, err)
+	}
+	return i, nil
+}
+
+// update runs fn in one store transaction. A transaction that lost a race
+// on a unique key (storage.ErrAlreadyExists or ErrConflict from a write that
+// fn's own reads said was free) is run again: fn re-reads everything, so the
+// second run sees the winner's writes. fn must have no effects outside tx.
+func (s *Service) update(ctx context.Context, fn func(tx storage.Tx) error) error {
+	const attempts = 3
+	var err error
+	for range attempts {
+		err = s.store.Update(ctx, fn)
+		if wireError(err) {
+			return err
+		}
+		if !errors.Is(err, storage.ErrAlreadyExists) && !errors.Is(err, storage.ErrConflict) {
+			return err
+		}
+	}
+	return err
+}
