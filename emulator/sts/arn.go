@@ -1,0 +1,76 @@
+package sts
+
+import (
+	"strings"
+
+	"github.com/idpool/idpool/emulator/creds"
+	"github.com/idpool/idpool/protocol"
+)
+
+// checkRoleARN refuses a role ARN that is not arn:<partition>:iam::<12
+// digits>:role/<path/>name, with AWS's text for it.
+func checkRoleARN(arn string) error {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) != 6 || parts[0] != "arn" || parts[1] == "" || parts[2] != "iam" || parts[3] != "" ||
+		!isAccount(parts[4]) || !strings.HasPrefix(parts[5], "role/") || strings.HasSuffix(parts[5], "/") {
+		return errValidation("%s is invalid", arn)
+	}
+	return nil
+}
+
+func isAccount(s string) bool {
+	if len(s) != 12 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// accountOf returns the account field of an ARN.
+func accountOf(arn string) string {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) < 5 {
+		return ""
+	}
+	return parts[4]
+}
+
+// Principal returns the caller that credentials idpool issued act as, for
+// the emulator's authenticator to put in the request context:
+//   - a role session (AssumeRole*, Cognito): the assumed-role ARN and
+//     "AROA…:session";
+//   - a GetSessionToken session: the IAM user or root that asked for it
+//     (Session.UserARN), with the root's account id or a stable "AIDA…" id
+//     as UserID.
+func Principal(c creds.Credentials) *protocol.Principal {
+	p := &protocol.Principal{
+		AccessKeyID: c.AccessKeyID,
+		Temporary:   true,
+		IdentityID:  c.Session.IdentityID,
+		PoolID:      c.Session.PoolID,
+	}
+	switch {
+	case c.Session.UserARN != "":
+		p.ARN = c.Session.UserARN
+		p.Account = accountOf(p.ARN)
+		if isRoot(p.ARN) {
+			p.UserID = p.Account
+		} else {
+			p.UserID = userID(p.ARN)
+		}
+	default:
+		p.ARN, p.UserID = creds.AssumedRole(c.Session.RoleARN, c.Session.SessionName)
+		p.Account = accountOf(c.Session.RoleARN)
+	}
+	return p
+}
+
+// userID derives a stable "AIDA…" unique id for an IAM user ARN, the way
+// creds.RoleID does for roles.
+func userID(arn string) string {
+	return "AIDA" + strings.TrimPrefix(creds.RoleID(arn), "AROA")
+}

@@ -1,0 +1,418 @@
+package sts
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/idpool/idpool/emulator/creds"
+	"github.com/idpool/idpool/emulator/tokens"
+	"github.com/idpool/idpool/protocol"
+)
+
+// CognitoProvider is the Provider STS reports for Cognito Identity tokens
+// (the value CloudTrail shows, spec tokens.md §5).
+const CognitoProvider = "cognito-identity.amazonaws.com"
+
+// Session limits, in seconds.
+const (
+	defaultDuration     = 3600  // AssumeRole*, and GetSessionToken for the root
+	maxRoleDuration     = 43200 // the largest MaxSessionDuration a role can have
+	chainedDuration     = 3600  // role chaining
+	defaultUserDuration = 43200 // GetSessionToken for IAM users
+	rootSessionDuration = 3600  // GetSessionToken for the root: longer is capped
+)
+
+// Config describes the account idpool plays.
+type Config struct {
+	// AccountID answers GetCallerIdentity when the principal names none.
+	AccountID string
+	// Region is the emulated region; STS answers alike in every region, so
+	// it only documents the deployment for now.
+	Region string
+	// Issuer is the iss of idpool's own tokens (tokens.Config.Issuer);
+	// tokens.DefaultIssuer when empty. Tokens of this issuer are verified
+	// with the TokenVerifier.
+	Issuer string
+	// Providers verifies tokens of every other issuer; nil refuses them.
+	Providers Providers
+	// Roles authorises sessions; nil lets any caller assume any well-formed
+	// role for up to 12 hours.
+	Roles Roles
+}
+
+// TokenVerifier verifies idpool's own OpenID tokens (implemented by
+// *tokens.Issuer).
+type TokenVerifier interface {
+	Verify(ctx context.Context, token string) (*tokens.Claims, error)
+}
+
+// WebIdentity is a verified web identity token, as the session remembers it.
+type WebIdentity struct {
+	Issuer string
+	// Provider is what AssumeRoleWithWebIdentity reports as Provider.
+	Provider      string
+	Subject       string
+	Audience      string
+	AMR           []string
+	PrincipalTags map[string]string
+	Expiry        time.Time
+	// IdentityID and PoolID are set for Cognito Identity tokens.
+	IdentityID string
+	PoolID     string
+}
+
+// Providers verifies web identity tokens of issuers other than idpool (IAM
+// OpenID Connect providers). It is the seam for a later issue; an error it
+// returns should be a *protocol.Error (InvalidIdentityToken,
+// ExpiredTokenException, IDPCommunicationError…).
+type Providers interface {
+	VerifyWebIdentity(ctx context.Context, token *tokens.JWT) (*WebIdentity, error)
+}
+
+// RoleRequest is a request for a role session, as Roles sees it.
+type RoleRequest struct {
+	Action  string // "sts:AssumeRoleWithWebIdentity" or "sts:AssumeRole"
+	RoleARN string
+	// Caller signed an AssumeRole request; WebIdentity was verified for
+	// AssumeRoleWithWebIdentity.
+	Caller      *protocol.Principal
+	WebIdentity *WebIdentity
+	ExternalID  string
+	Tags        map[string]string
+}
+
+// Roles is the seam for a later role registry. Authorize returns the role's
+// maximum session duration, or an error (a *protocol.Error, AccessDenied
+// when the trust policy does not allow the request).
+type Roles interface {
+	Authorize(ctx context.Context, req RoleRequest) (maxSession time.Duration, err error)
+}
+
+// Service implements the STS operations. It is safe for concurrent use.
+type Service struct {
+	cfg      Config
+	verifier TokenVerifier
+	issuer   *creds.Issuer
+	now      func() time.Time
+	logger   *slog.Logger
+}
+
+// New returns the STS service. verifier checks idpool's tokens, issuer
+// mints credentials, now is the clock; logger may be nil.
+func New(cfg Config, verifier TokenVerifier, issuer *creds.Issuer, now func() time.Time, logger *slog.Logger) *Service {
+	if cfg.Issuer == "" {
+		cfg.Issuer = tokens.DefaultIssuer
+	}
+	if now == nil {
+		now = time.Now
+	}
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	return &Service{cfg: cfg, verifier: verifier, issuer: issuer, now: now, logger: logger}
+}
+
+// AssumeRoleWithWebIdentity exchanges a web identity token for credentials
+// of a role (spec sts.md §3, tokens.md §5). The model's constraints have
+// been checked by the codec; the steps here follow sts.md §3.3.
+func (s *Service) AssumeRoleWithWebIdentity(ctx context.Context, in *AssumeRoleWithWebIdentityInput) (*AssumeRoleWithWebIdentityOutput, error) {
+	if err := checkRoleARN(in.RoleArn); err != nil {
+		return nil, err
+	}
+	id, err := s.webIdentity(ctx, in.WebIdentityToken, deref(in.ProviderId))
+	if err != nil {
+		return nil, err
+	}
+	maxSession, err := s.authorize(ctx, RoleRequest{Action: "sts:AssumeRoleWithWebIdentity", RoleARN: in.RoleArn, WebIdentity: id})
+	if err != nil {
+		return nil, err
+	}
+	d, err := duration(in.DurationSeconds, defaultDuration, maxSession)
+	if err != nil {
+		return nil, err
+	}
+	packed, err := packedSize(in.Policy, in.PolicyArns, id.PrincipalTags)
+	if err != nil {
+		return nil, err
+	}
+	c, err := s.issuer.Issue(creds.Session{
+		RoleARN:       in.RoleArn,
+		SessionName:   in.RoleSessionName,
+		IdentityID:    id.IdentityID,
+		PoolID:        id.PoolID,
+		Subject:       id.Subject,
+		Audience:      id.Audience,
+		Provider:      id.Provider,
+		AMR:           id.AMR,
+		PrincipalTags: id.PrincipalTags,
+	}, d)
+	if err != nil {
+		return nil, fmt.Errorf("sts: issue credentials: %w", err)
+	}
+	arn, roleID := creds.AssumedRole(in.RoleArn, in.RoleSessionName)
+	return &AssumeRoleWithWebIdentityOutput{
+		SubjectFromWebIdentityToken: id.Subject,
+		Audience:                    id.Audience,
+		AssumedRoleUser:             &AssumedRoleUser{AssumedRoleId: roleID, Arn: arn},
+		Credentials:                 credentials(c),
+		PackedPolicySize:            packed,
+		Provider:                    id.Provider,
+	}, nil
+}
+
+// webIdentity parses and verifies a web identity token: idpool's own
+// through the TokenVerifier, others through Config.Providers.
+func (s *Service) webIdentity(ctx context.Context, raw, providerID string) (*WebIdentity, error) {
+	t, err := tokens.Parse(raw)
+	if err != nil {
+		if providerID != "" {
+			// An OAuth 2.0 access token of Login with Amazon or Facebook:
+			// idpool cannot ask those providers about it.
+			return nil, errInvalidToken("The web identity token provider %s is not supported by idpool", providerID)
+		}
+		return nil, errInvalidToken(msgNotJWT)
+	}
+	if providerID != "" {
+		return nil, errInvalidToken("ProviderId must not be specified for an OpenID Connect ID token")
+	}
+	iss := t.Issuer()
+	if iss != s.cfg.Issuer {
+		if s.cfg.Providers == nil {
+			return nil, errInvalidToken("No OpenIDConnect provider found in your account for %s", iss)
+		}
+		id, err := s.cfg.Providers.VerifyWebIdentity(ctx, t)
+		if err != nil {
+			return nil, err
+		}
+		return id, checkSubject(id.Subject)
+	}
+	c, err := s.verifier.Verify(ctx, raw)
+	if err != nil {
+		return nil, s.tokenError(err, iss)
+	}
+	id := &WebIdentity{
+		Issuer:        c.Issuer,
+		Provider:      CognitoProvider,
+		Subject:       c.Subject,
+		Audience:      c.Audience,
+		AMR:           c.AMR,
+		PrincipalTags: c.PrincipalTags,
+		Expiry:        c.Expiry,
+		IdentityID:    c.Subject,
+		PoolID:        c.Audience,
+	}
+	return id, checkSubject(id.Subject)
+}
+
+// tokenError maps the TokenVerifier's errors to STS's. Errors that are not
+// about the token (the signing keys cannot be loaded) stay internal.
+func (s *Service) tokenError(err error, iss string) error {
+	var exp *tokens.ExpiredError
+	switch {
+	case errors.As(err, &exp):
+		return errExpiredToken("Token expired: current date/time %d must be before the expiration date/time %d",
+			exp.Now.Unix(), exp.Expiry.Unix())
+	case errors.Is(err, tokens.ErrExpired):
+		return errExpiredToken("Token expired")
+	case errors.Is(err, tokens.ErrMalformed):
+		return errInvalidToken(msgNotJWT)
+	case errors.Is(err, tokens.ErrUnknownKey):
+		return errInvalidToken(msgUnknownKey)
+	case errors.Is(err, tokens.ErrSignature):
+		return errInvalidToken(msgBadSignature)
+	case errors.Is(err, tokens.ErrIssuer):
+		return errInvalidToken("No OpenIDConnect provider found in your account for %s", iss)
+	}
+	return fmt.Errorf("sts: verify web identity token: %w", err)
+}
+
+// checkSubject refuses a subject STS cannot report: the model's
+// webIdentitySubjectType is 6 to 255 characters.
+func checkSubject(sub string) error {
+	if n := len([]rune(sub)); n < 6 || n > 255 {
+		return errRejectedClaim("The sub claim of the web identity token must be 6 to 255 characters long")
+	}
+	return nil
+}
+
+// GetCallerIdentity reports who signed the request, as the codec's
+// authenticator found it. Without a principal (a wiring mistake: the
+// operation is signed) it answers MissingAuthenticationToken.
+func (s *Service) GetCallerIdentity(ctx context.Context, _ *GetCallerIdentityInput) (*GetCallerIdentityOutput, error) {
+	p, ok := protocol.PrincipalFrom(ctx)
+	if !ok {
+		return nil, errNotSigned()
+	}
+	account := p.Account
+	if account == "" {
+		account = s.cfg.AccountID
+	}
+	return &GetCallerIdentityOutput{Arn: p.ARN, UserId: p.UserID, Account: account}, nil
+}
+
+// AssumeRole mints credentials of a role for a signed caller. A caller that
+// is itself a role session (role chaining) gets at most one hour.
+func (s *Service) AssumeRole(ctx context.Context, in *AssumeRoleInput) (*AssumeRoleOutput, error) {
+	caller, ok := protocol.PrincipalFrom(ctx)
+	if !ok {
+		return nil, errNotSigned()
+	}
+	if err := checkRoleARN(in.RoleArn); err != nil {
+		return nil, err
+	}
+	if err := checkMFA(in.SerialNumber, in.TokenCode); err != nil {
+		return nil, err
+	}
+	tags, err := sessionTags(in.Tags, in.TransitiveTagKeys)
+	if err != nil {
+		return nil, err
+	}
+	maxSession, err := s.authorize(ctx, RoleRequest{Action: "sts:AssumeRole", RoleARN: in.RoleArn, Caller: caller,
+		ExternalID: deref(in.ExternalId), Tags: tags})
+	if err != nil {
+		return nil, err
+	}
+	// Role chaining: a role session assuming a role. (A GetSessionToken
+	// session acts as its IAM user and is not chaining.)
+	if strings.Contains(caller.ARN, ":assumed-role/") && in.DurationSeconds != nil && *in.DurationSeconds > chainedDuration {
+		return nil, errValidation("The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.")
+	}
+	d, err := duration(in.DurationSeconds, defaultDuration, maxSession)
+	if err != nil {
+		return nil, err
+	}
+	packed, err := packedSize(in.Policy, in.PolicyArns, tags)
+	if err != nil {
+		return nil, err
+	}
+	c, err := s.issuer.Issue(creds.Session{
+		RoleARN:           in.RoleArn,
+		SessionName:       in.RoleSessionName,
+		PrincipalTags:     tags,
+		SourceAccessKeyID: caller.AccessKeyID,
+	}, d)
+	if err != nil {
+		return nil, fmt.Errorf("sts: issue credentials: %w", err)
+	}
+	arn, roleID := creds.AssumedRole(in.RoleArn, in.RoleSessionName)
+	return &AssumeRoleOutput{
+		AssumedRoleUser:  &AssumedRoleUser{AssumedRoleId: roleID, Arn: arn},
+		Credentials:      credentials(c),
+		PackedPolicySize: packed,
+		SourceIdentity:   in.SourceIdentity,
+	}, nil
+}
+
+// GetSessionToken mints session credentials that act as the caller, who
+// must sign with long-term keys. The root's sessions last at most an hour.
+func (s *Service) GetSessionToken(ctx context.Context, in *GetSessionTokenInput) (*GetSessionTokenOutput, error) {
+	caller, ok := protocol.PrincipalFrom(ctx)
+	if !ok {
+		return nil, errNotSigned()
+	}
+	if caller.Temporary {
+		return nil, errAccessDenied("Cannot call GetSessionToken with session credentials")
+	}
+	if err := checkMFA(in.SerialNumber, in.TokenCode); err != nil {
+		return nil, err
+	}
+	// The model bounds DurationSeconds to 900…129600.
+	d := time.Duration(defaultUserDuration) * time.Second
+	if in.DurationSeconds != nil {
+		d = time.Duration(*in.DurationSeconds) * time.Second
+	}
+	if isRoot(caller.ARN) {
+		if in.DurationSeconds == nil || d > rootSessionDuration*time.Second {
+			d = rootSessionDuration * time.Second
+		}
+	}
+	c, err := s.issuer.Issue(creds.Session{UserARN: caller.ARN, SourceAccessKeyID: caller.AccessKeyID}, d)
+	if err != nil {
+		return nil, fmt.Errorf("sts: issue credentials: %w", err)
+	}
+	return &GetSessionTokenOutput{Credentials: credentials(c)}, nil
+}
+
+// authorize asks Config.Roles, if any, and returns the role's maximum
+// session duration.
+func (s *Service) authorize(ctx context.Context, req RoleRequest) (time.Duration, error) {
+	if s.cfg.Roles == nil {
+		return maxRoleDuration * time.Second, nil
+	}
+	return s.cfg.Roles.Authorize(ctx, req)
+}
+
+// duration returns the requested session length, or def, checked against
+// the role's maximum.
+func duration(req *int32, def int, maxSession time.Duration) (time.Duration, error) {
+	d := time.Duration(def) * time.Second
+	if req != nil {
+		d = time.Duration(*req) * time.Second
+	}
+	if maxSession > 0 && d > maxSession {
+		return 0, errValidation("The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
+	}
+	return d, nil
+}
+
+func credentials(c creds.Credentials) *Credentials {
+	return &Credentials{
+		AccessKeyId:     c.AccessKeyID,
+		SecretAccessKey: c.SecretAccessKey,
+		SessionToken:    c.SessionToken,
+		Expiration:      protocol.At(c.Expiration),
+	}
+}
+
+// checkMFA refuses one of SerialNumber and TokenCode without the other.
+// Any code is accepted: idpool has no MFA devices.
+func checkMFA(serial, code *string) error {
+	if (serial == nil) != (code == nil) {
+		return errAccessDenied("MultiFactorAuthentication failed, must provide both MFA serial number and one time pass code.")
+	}
+	return nil
+}
+
+// sessionTags turns AssumeRole's Tags into the session's principal tags.
+// Keys are case-insensitive and must be unique; transitive keys must be
+// among them.
+func sessionTags(tags []Tag, transitive []string) (map[string]string, error) {
+	if len(tags) == 0 {
+		if len(transitive) > 0 {
+			return nil, errValidation("The specified transitive tag key must be included in the requested tags.")
+		}
+		return nil, nil
+	}
+	m := make(map[string]string, len(tags))
+	seen := make(map[string]bool, len(tags))
+	for _, t := range tags {
+		k := strings.ToLower(t.Key)
+		if seen[k] {
+			return nil, errValidation("Duplicate tag keys found. Please note that Tag keys are case insensitive.")
+		}
+		seen[k] = true
+		m[t.Key] = t.Value
+	}
+	for _, k := range transitive {
+		if !seen[strings.ToLower(k)] {
+			return nil, errValidation("The specified transitive tag key must be included in the requested tags.")
+		}
+	}
+	return m, nil
+}
+
+// isRoot reports whether an ARN is an account's root user.
+func isRoot(arn string) bool {
+	return strings.HasPrefix(arn, "arn:") && strings.HasSuffix(arn, ":root")
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
