@@ -1,0 +1,93 @@
+package emulator
+
+import (
+	"errors"
+	"flag"
+	"strings"
+	"testing"
+)
+
+func env(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+func TestLoad(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		env  map[string]string
+		want Config
+	}{
+		{
+			name: "defaults",
+			want: Config{Addr: "127.0.0.1:9230", DB: "./idpool.db", Region: "us-east-1", AccountID: "123456789012", LogLevel: "info", Issuer: DefaultIssuer},
+		},
+		{
+			name: "environment over defaults",
+			env:  map[string]string{"IDPOOL_ADDR": "0.0.0.0:9230", "IDPOOL_DB": ":memory:", "IDPOOL_REGION": "eu-west-1", "IDPOOL_ACCOUNT_ID": "111111111111", "IDPOOL_LOG_LEVEL": "debug", "IDPOOL_ISSUER": "http://localhost:9230"},
+			want: Config{Addr: "0.0.0.0:9230", DB: ":memory:", Region: "eu-west-1", AccountID: "111111111111", LogLevel: "debug", Issuer: "http://localhost:9230"},
+		},
+		{
+			name: "flags over environment",
+			args: []string{"--addr", "127.0.0.1:1", "--db=:memory:", "--region", "ap-northeast-1"},
+			env:  map[string]string{"IDPOOL_ADDR": "0.0.0.0:9230", "IDPOOL_REGION": "eu-west-1"},
+			want: Config{Addr: "127.0.0.1:1", DB: ":memory:", Region: "ap-northeast-1", AccountID: "123456789012", LogLevel: "info", Issuer: DefaultIssuer},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := Load(tt.args, env(tt.env))
+			if err != nil {
+				t.Fatalf("Load: %v", err)
+			}
+			if got != tt.want {
+				t.Errorf("got %+v, want %+v", got, tt.want)
+			}
+			if err := got.Validate(); err != nil {
+				t.Errorf("Validate: got %v, want nil", err)
+			}
+		})
+	}
+}
+
+func TestLoadErrors(t *testing.T) {
+	if _, err := Load([]string{"-h"}, env(nil)); !errors.Is(err, flag.ErrHelp) {
+		t.Errorf("-h: got %v, want flag.ErrHelp", err)
+	}
+	if _, err := Load([]string{"--nope"}, env(nil)); err == nil {
+		t.Error("unknown flag: got nil error")
+	}
+	if _, err := Load([]string{"extra"}, env(nil)); err == nil {
+		t.Error("extra argument: got nil error")
+	}
+	if u := Usage(); !strings.Contains(u, "IDPOOL_DB") {
+		t.Errorf("Usage: got %q, want it to name IDPOOL_DB", u)
+	}
+}
+
+func TestValidate(t *testing.T) {
+	good, _ := Load(nil, env(nil))
+	tests := []struct {
+		name   string
+		change func(*Config)
+		want   string
+	}{
+		{"addr", func(c *Config) { c.Addr = "9230" }, "addr"},
+		{"empty db", func(c *Config) { c.DB = "" }, "db"},
+		{"region", func(c *Config) { c.Region = "US_EAST" }, "region"},
+		{"account", func(c *Config) { c.AccountID = "123" }, "account-id"},
+		{"log level", func(c *Config) { c.LogLevel = "loud" }, "log-level"},
+		{"issuer", func(c *Config) { c.Issuer = "cognito" }, "issuer"},
+		{"issuer slash", func(c *Config) { c.Issuer = "https://x/" }, "issuer"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := good
+			tt.change(&c)
+			err := c.Validate()
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("got %v, want an error naming %s", err, tt.want)
+			}
+		})
+	}
+}

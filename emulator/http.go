@@ -1,0 +1,86 @@
+package emulator
+
+import (
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/idpool/idpool/protocol"
+)
+
+// CORS: browser SDKs call the services directly, so every answer allows any
+// origin and exposes the headers SDKs read, as AWS does.
+const (
+	corsExposeHeaders = "x-amzn-RequestId,x-amzn-ErrorType,x-amzn-ErrorMessage,Date,x-amz-request-id,x-amz-id-2"
+	corsAllowMethods  = "GET, POST, PUT, DELETE, OPTIONS"
+	corsAllowHeaders  = "*, authorization, content-type, x-amz-target, x-amz-date, x-amz-user-agent, x-amz-security-token, x-amz-content-sha256, amz-sdk-invocation-id, amz-sdk-request"
+)
+
+// statusWriter remembers the status for the request log.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// edge wraps every request: a request id (in the context and the
+// x-amzn-RequestId header), CORS headers and preflights, and one structured
+// log line.
+func edge(next http.Handler, logger *slog.Logger) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		id := protocol.NewRequestID()
+		h := w.Header()
+		// AWS's spelling, not Go's canonical "X-Amzn-Requestid": some
+		// clients compare header names case-sensitively.
+		h["x-amzn-RequestId"] = []string{id}
+		h.Set("Access-Control-Allow-Origin", "*")
+		h.Set("Access-Control-Expose-Headers", corsExposeHeaders)
+		if r.Method == http.MethodOptions {
+			h.Set("Access-Control-Allow-Methods", corsAllowMethods)
+			h.Set("Access-Control-Allow-Headers", corsAllowHeaders)
+			h.Set("Access-Control-Max-Age", "86400")
+			w.WriteHeader(http.StatusOK)
+			return
+		}
+		sw := &statusWriter{ResponseWriter: w}
+		next.ServeHTTP(sw, r.WithContext(protocol.WithRequestID(r.Context(), id)))
+		if logger.Enabled(r.Context(), slog.LevelInfo) {
+			logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
+				slog.String("id", id),
+				slog.String("method", r.Method),
+				slog.String("path", r.URL.Path),
+				slog.String("op", operation(r)),
+				slog.Int("status", sw.status),
+				slog.Duration("took", time.Since(start)))
+		}
+	})
+}
+
+// operation names the operation of a request for the log: the JSON target,
+// or the query Action.
+func operation(r *http.Request) string {
+	if t := r.Header.Get("X-Amz-Target"); t != "" {
+		if i := strings.LastIndexByte(t, '.'); i >= 0 {
+			return t[i+1:]
+		}
+		return t
+	}
+	return r.URL.Query().Get("Action")
+}

@@ -1,0 +1,45 @@
+package emulator
+
+import (
+	"github.com/idpool/idpool/emulator/identity"
+	"github.com/idpool/idpool/emulator/sts"
+	"github.com/idpool/idpool/protocol/awsjson"
+	"github.com/idpool/idpool/protocol/awsquery"
+)
+
+// identityRoutes registers every Cognito Identity operation on the JSON
+// service. It is the one place that pairs the wire codec with the service.
+func identityRoutes(s *awsjson.Service, id *identity.Service) {
+	s.Handle("CreateIdentityPool", awsjson.Op(id.CreateIdentityPool))
+	s.Handle("DeleteIdentities", awsjson.Op(id.DeleteIdentities))
+	s.Handle("DeleteIdentityPool", awsjson.Op(id.DeleteIdentityPool))
+	s.Handle("DescribeIdentity", awsjson.Op(id.DescribeIdentity))
+	s.Handle("DescribeIdentityPool", awsjson.Op(id.DescribeIdentityPool))
+	s.Handle("GetCredentialsForIdentity", awsjson.Op(id.GetCredentialsForIdentity))
+	s.Handle("GetId", awsjson.Op(id.GetId))
+	s.Handle("GetIdentityPoolRoles", awsjson.Op(id.GetIdentityPoolRoles))
+	s.Handle("GetOpenIdToken", awsjson.Op(id.GetOpenIdToken))
+	s.Handle("GetOpenIdTokenForDeveloperIdentity", awsjson.Op(id.GetOpenIdTokenForDeveloperIdentity))
+	s.Handle("GetPrincipalTagAttributeMap", awsjson.Op(id.GetPrincipalTagAttributeMap))
+	s.Handle("ListIdentities", awsjson.Op(id.ListIdentities))
+	s.Handle("ListIdentityPools", awsjson.Op(id.ListIdentityPools))
+	s.Handle("ListTagsForResource", awsjson.Op(id.ListTagsForResource))
+	s.Handle("LookupDeveloperIdentity", awsjson.Op(id.LookupDeveloperIdentity))
+	s.Handle("MergeDeveloperIdentities", awsjson.Op(id.MergeDeveloperIdentities))
+	s.Handle("SetIdentityPoolRoles", awsjson.Op(id.SetIdentityPoolRoles))
+	s.Handle("SetPrincipalTagAttributeMap", awsjson.Op(id.SetPrincipalTagAttributeMap))
+	s.Handle("TagResource", awsjson.Op(id.TagResource))
+	s.Handle("UnlinkDeveloperIdentity", awsjson.Op(id.UnlinkDeveloperIdentity))
+	s.Handle("UnlinkIdentity", awsjson.Op(id.UnlinkIdentity))
+	s.Handle("UntagResource", awsjson.Op(id.UntagResource))
+	s.Handle("UpdateIdentityPool", awsjson.Op(id.UpdateIdentityPool))
+}
+
+// stsRoutes registers the STS operations idpool implements; the codec
+// answers any other Action with InvalidAction.
+func stsRoutes(q *awsquery.Service, st *sts.Service) {
+	q.Handle("AssumeRoleWithWebIdentity", awsquery.Op(st.AssumeRoleWithWebIdentity))
+	q.Handle("GetCallerIdentity", awsquery.Op(st.GetCallerIdentity))
+	q.Handle("AssumeRole", awsquery.Op(st.AssumeRole))
+	q.Handle("GetSessionToken", awsquery.Op(st.GetSessionToken))
+}

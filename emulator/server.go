@@ -1,0 +1,142 @@
+package emulator
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/idpool/idpool/emulator/creds"
+	"github.com/idpool/idpool/emulator/identity"
+	"github.com/idpool/idpool/emulator/sts"
+	"github.com/idpool/idpool/emulator/tokens"
+	"github.com/idpool/idpool/protocol/awsjson"
+	"github.com/idpool/idpool/protocol/awsquery"
+	"github.com/idpool/idpool/protocol/shape"
+	"github.com/idpool/idpool/protocol/sigv4"
+	"github.com/idpool/idpool/storage"
+	"github.com/idpool/idpool/storage/sqlite"
+)
+
+// Lifetimes AWS gives its tokens and credentials.
+const (
+	openIDTokenTTL    = 10 * time.Minute
+	developerTokenTTL = 15 * time.Minute
+	credentialsTTL    = time.Hour
+)
+
+// Server is a running emulator: its store and services, ready to serve.
+type Server struct {
+	cfg      Config
+	logger   *slog.Logger
+	store    storage.Store
+	tokens   *tokens.Issuer
+	creds    *creds.Issuer
+	now      func() time.Time
+	verifier *sigv4.Verifier
+	handler  http.Handler
+}
+
+// New opens the store named by cfg.DB and builds every service on it. The
+// caller must Close the server.
+func New(ctx context.Context, cfg Config, logger *slog.Logger) (*Server, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	store, err := sqlite.Open(ctx, cfg.DB)
+	if err != nil {
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	s, err := build(ctx, cfg, store, logger)
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func build(ctx context.Context, cfg Config, store storage.Store, logger *slog.Logger) (*Server, error) {
+	now := time.Now
+	tok, err := tokens.New(ctx, store, tokens.Config{Issuer: cfg.Issuer, Region: cfg.Region}, now, rand.Reader, logger)
+	if err != nil {
+		return nil, fmt.Errorf("signing keys: %w", err)
+	}
+	key, err := serverKey(ctx, store)
+	if err != nil {
+		return nil, fmt.Errorf("server key: %w", err)
+	}
+	cr, err := creds.New(key, now, rand.Reader)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, logger: logger, store: store, tokens: tok, creds: cr, now: now, verifier: sigv4.NewVerifier(1024)}
+
+	ids := identity.New(identity.Config{
+		Region:            cfg.Region,
+		AccountID:         cfg.AccountID,
+		OpenIDTokenTTL:    openIDTokenTTL,
+		DeveloperTokenTTL: developerTokenTTL,
+		CredentialsTTL:    credentialsTTL,
+	}, store, tok, credentialIssuer{cr}, now, uuid.NewString, logger)
+	jsonIdentity := awsjson.NewService(shape.CognitoIdentity(), s.authJSON, logger, awsjson.WithInternalCode(identity.CodeInternalError))
+	identityRoutes(jsonIdentity, ids)
+
+	stsSvc := sts.New(sts.Config{AccountID: cfg.AccountID, Region: cfg.Region, Issuer: cfg.Issuer}, tok, cr, now, logger)
+	query := awsquery.NewService(shape.STS(), s.authQuery, logger)
+	stsRoutes(query, stsSvc)
+
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /_idpool/health", s.health)
+	mux.HandleFunc("GET /.well-known/jwks_uri", s.jwks)
+	mux.HandleFunc("GET /.well-known/jwks.json", s.jwks)
+	mux.HandleFunc("GET /.well-known/openid-configuration", s.discovery)
+	mux.Handle("/", dispatch(jsonIdentity, query))
+	s.handler = edge(mux, logger)
+	return s, nil
+}
+
+// dispatch routes a request on the root path by its wire shape: an
+// X-Amz-Target goes to the JSON service; a form body or an Action in the
+// query string goes to STS. Anything else is answered by the Cognito
+// Identity codec, which refuses it as an unknown operation in AWS's JSON
+// shape.
+func dispatch(identity *awsjson.Service, query *awsquery.Service) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("X-Amz-Target") == "" && awsquery.Accepts(r) {
+			query.ServeHTTP(w, r)
+			return
+		}
+		identity.ServeHTTP(w, r)
+	})
+}
+
+// Handler returns the handler serving every service.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Close closes the store, after pending writes finish.
+func (s *Server) Close() error { return s.store.Close() }
+
+// credentialIssuer adapts creds.Issuer to what the identity service needs.
+type credentialIssuer struct{ c *creds.Issuer }
+
+func (ci credentialIssuer) Issue(_ context.Context, s identity.Session) (identity.Credentials, error) {
+	c, err := ci.c.Issue(creds.Session{
+		RoleARN:       s.RoleARN,
+		SessionName:   s.SessionName,
+		IdentityID:    s.IdentityID,
+		PoolID:        s.PoolID,
+		Subject:       s.IdentityID,
+		Audience:      s.PoolID,
+		Provider:      "cognito-identity.amazonaws.com",
+		AMR:           s.AMR,
+		PrincipalTags: s.PrincipalTags,
+	}, s.Duration)
+	if err != nil {
+		return identity.Credentials{}, err
+	}
+	return identity.Credentials{AccessKeyID: c.AccessKeyID, SecretKey: c.SecretAccessKey, SessionToken: c.SessionToken, Expiration: c.Expiration}, nil
+}
