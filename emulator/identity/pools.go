@@ -75,12 +75,7 @@ func (s *Service) UpdateIdentityPool(ctx context.Context, in *UpdateIdentityPool
 	if err := checkPoolConfig(in); err != nil {
 		return nil, err
 	}
-	var p storage.Pool
-	err := s.update(ctx, func(tx storage.Tx) error {
-		var err error
-		if p, err = getPool(ctx, tx, in.IdentityPoolId); err != nil {
-			return err
-		}
+	p, err := s.updatePool(ctx, in.IdentityPoolId, func(tx storage.Tx, p *storage.Pool) error {
 		switch dev := in.DeveloperProviderName; {
 		case dev == "" || dev == p.DeveloperProviderName:
 		case p.DeveloperProviderName != "":
@@ -91,13 +86,9 @@ func (s *Service) UpdateIdentityPool(ctx context.Context, in *UpdateIdentityPool
 			}
 			p.DeveloperProviderName = dev
 		}
-		setPoolConfig(&p, in)
+		setPoolConfig(p, in)
 		if in.IdentityPoolTags != nil {
 			p.Tags = maps.Clone(in.IdentityPoolTags)
-		}
-		p.ModifiedAt = s.now()
-		if err := tx.UpdatePool(ctx, p); err != nil {
-			return fmt.Errorf("update pool %s: %w", p.ID, err)
 		}
 		return nil
 	})
@@ -195,11 +186,7 @@ func (s *Service) updateTags(ctx context.Context, arn string, edit func(map[stri
 	if err != nil {
 		return err
 	}
-	return s.update(ctx, func(tx storage.Tx) error {
-		p, err := getPool(ctx, tx, id)
-		if err != nil {
-			return err
-		}
+	_, err = s.updatePool(ctx, id, func(_ storage.Tx, p *storage.Pool) error {
 		tags := maps.Clone(p.Tags)
 		if tags == nil {
 			tags = make(map[string]string)
@@ -209,12 +196,9 @@ func (s *Service) updateTags(ctx context.Context, arn string, edit func(map[stri
 			return badParam(msgTooManyTags, maxTags)
 		}
 		p.Tags = tags
-		p.ModifiedAt = s.now()
-		if err := tx.UpdatePool(ctx, p); err != nil {
-			return fmt.Errorf("update pool %s: %w", p.ID, err)
-		}
 		return nil
 	})
+	return err
 }
 
 // poolFromARN returns the pool id of a pool ARN

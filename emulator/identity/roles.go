@@ -3,7 +3,6 @@ package identity
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"maps"
 	"slices"
 	"strconv"
@@ -52,22 +51,14 @@ func (s *Service) SetIdentityPoolRoles(ctx context.Context, in *SetIdentityPoolR
 		}
 		mappings[k] = m
 	}
-	err := s.update(ctx, func(tx storage.Tx) error {
-		p, err := getPool(ctx, tx, in.IdentityPoolId)
-		if err != nil {
-			return err
-		}
+	_, err := s.updatePool(ctx, in.IdentityPoolId, func(_ storage.Tx, p *storage.Pool) error {
 		for _, k := range sortedKeys(mappings) {
-			if !mappingProvider(&p, k) {
+			if !mappingProvider(p, k) {
 				return badParam("Role mapping key '%s' is not an identity provider of identity pool %s.", k, p.ID)
 			}
 		}
 		p.Roles = maps.Clone(in.Roles)
 		p.RoleMappings = mappings
-		p.ModifiedAt = s.now()
-		if err := tx.UpdatePool(ctx, p); err != nil {
-			return fmt.Errorf("update pool %s: %w", p.ID, err)
-		}
 		return nil
 	})
 	if err != nil {
@@ -146,12 +137,8 @@ func (s *Service) SetPrincipalTagAttributeMap(ctx context.Context, in *SetPrinci
 	if in.UseDefaults != nil {
 		m.UseDefaults = *in.UseDefaults
 	}
-	err := s.update(ctx, func(tx storage.Tx) error {
-		p, err := getPool(ctx, tx, in.IdentityPoolId)
-		if err != nil {
-			return err
-		}
-		if !tagProvider(&p, in.IdentityProviderName) {
+	_, err := s.updatePool(ctx, in.IdentityPoolId, func(_ storage.Tx, p *storage.Pool) error {
+		if !tagProvider(p, in.IdentityProviderName) {
 			return badParam("Identity provider '%s' is not configured on identity pool %s.", in.IdentityProviderName, p.ID)
 		}
 		tags := maps.Clone(p.PrincipalTags)
@@ -160,10 +147,6 @@ func (s *Service) SetPrincipalTagAttributeMap(ctx context.Context, in *SetPrinci
 		}
 		tags[in.IdentityProviderName] = m
 		p.PrincipalTags = tags
-		p.ModifiedAt = s.now()
-		if err := tx.UpdatePool(ctx, p); err != nil {
-			return fmt.Errorf("update pool %s: %w", p.ID, err)
-		}
 		return nil
 	})
 	if err != nil {

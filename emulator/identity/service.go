@@ -152,6 +152,29 @@ func getIdentity(ctx context.Context, r storage.Reader, id string) (storage.Iden
 	return i, nil
 }
 
+// updatePool runs edit on pool id inside one transaction and stores the
+// result, stamped with the modification time; edit refuses the change by
+// returning an error, and then nothing is written. It returns the pool as
+// stored.
+func (s *Service) updatePool(ctx context.Context, id string, edit func(tx storage.Tx, p *storage.Pool) error) (storage.Pool, error) {
+	var p storage.Pool
+	err := s.update(ctx, func(tx storage.Tx) error {
+		var err error
+		if p, err = getPool(ctx, tx, id); err != nil {
+			return err
+		}
+		if err := edit(tx, &p); err != nil {
+			return err
+		}
+		p.ModifiedAt = s.now()
+		if err := tx.UpdatePool(ctx, p); err != nil {
+			return fmt.Errorf("update pool %s: %w", p.ID, err)
+		}
+		return nil
+	})
+	return p, err
+}
+
 // update runs fn in one store transaction. A transaction that lost a race
 // on a unique key (storage.ErrAlreadyExists or ErrConflict from a write that
 // fn's own reads said was free) is run again: fn re-reads everything, so the
