@@ -1,0 +1,63 @@
+// Package policy parses IAM role trust policies and decides whether one
+// allows a request, the way IAM does for sts:AssumeRoleWithWebIdentity,
+// sts:AssumeRole and sts:TagSession.
+//
+// Parse accepts the IAM policy grammar as it applies to trust policies
+// (spec tokens.md §5–6): Version optional ("2012-10-17" or "2008-10-17"),
+// Statement an object or an array, each statement with Effect Allow or
+// Deny, Principal, Action or NotAction, and an optional Condition. Any
+// element may hold one value or an array. A document IAM would refuse is
+// an error wrapping ErrMalformed whose text says what is wrong, fit to be
+// the message of a MalformedPolicyDocument answer. Parse also refuses, as
+// IAM does for trust policies, Resource and NotResource ("Has prohibited
+// field") and NotPrincipal, which IAM supports only in some resource
+// policies and never in role trust policies.
+//
+// Document.Allowed applies IAM's rules: a request is allowed when at least
+// one Allow statement matches it (action, principal and every condition)
+// and no Deny statement does; an explicit Deny always wins.
+//
+// Conditions follow IAM: operators of a block, and keys of an operator,
+// are ANDed; the values of one key are ORed (NORed for negated operators).
+// Condition keys are case-insensitive, values case-sensitive except for
+// the IgnoreCase operators, Bool and action names. A key absent from the
+// request (or present with no values) makes a positive operator false and
+// a negated one (StringNotEquals, StringNotLike, NotIpAddress…) true;
+// ...IfExists makes any operator true on an absent key, and Null tests
+// presence itself. Set operators: ForAnyValue: is true when at least one
+// request value passes (false on an absent key), ForAllValues: when every
+// request value passes (true on an absent key). Without a set operator a
+// multi-valued key, such as cognito-identity.amazonaws.com:amr, is read
+// as IAM reads a single value against the policy's list: a positive
+// operator matches when any request value matches any policy value, and a
+// negated operator is the exact negation of its positive form (true only
+// when no request value matches any policy value).
+//
+// Every IAM operator family is evaluated: String*, Numeric*, Date*, Bool,
+// BinaryEquals, IpAddress/NotIpAddress, Arn*, Null, with IfExists (except
+// Null) and the set prefixes (except on Null). Operator names are matched
+// case-insensitively. An unknown operator is ErrMalformed.
+//
+// Policy variables such as ${cognito-identity.amazonaws.com:sub} are
+// substituted in the values of String, Arn and Bool conditions when the
+// document's Version is 2012-10-17 (older documents keep them literally,
+// as IAM does). A variable takes the key's single value from the request;
+// ${key, 'default'} supplies a default; ${*}, ${?} and ${$} stand for the
+// literal characters. A substituted value is literal text: its * and ? are
+// not wildcards. A variable that cannot be resolved (key absent or
+// multi-valued, no default) makes the condition false, so the statement
+// does not apply, whatever the operator; only an ...IfExists operator on
+// an absent key still holds, which is how IAM advises guarding variables.
+//
+// Principals: "*" and {"AWS": "*"} match every caller. Federated values
+// match Request.Federated case-insensitively; an IAM OpenID Connect
+// provider ARN (arn:aws:iam::<acct>:oidc-provider/<host>) also matches its
+// bare host and the reverse, since idpool emulates a single account. AWS
+// values match Request.AWS as IAM does: an account id or its :root ARN any
+// caller of that account, a role ARN the role and its assumed-role
+// sessions, any other ARN exactly. Service and CanonicalUser principals
+// parse but never match: idpool has no service callers.
+//
+// A Document is immutable once parsed and safe for concurrent use; parse
+// a role's trust policy once and keep the Document.
+package policy

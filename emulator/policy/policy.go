@@ -1,0 +1,449 @@
+package policy
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// ErrMalformed is wrapped by every error Parse returns.
+var ErrMalformed = errors.New("malformed policy document")
+
+// MalformedError is a policy document IAM would refuse. Its text says
+// what is wrong in IAM's words, fit for a MalformedPolicyDocument message.
+type MalformedError struct {
+	Reason string
+}
+
+func (e *MalformedError) Error() string { return e.Reason }
+
+// Unwrap makes errors.Is(err, ErrMalformed) true.
+func (e *MalformedError) Unwrap() error { return ErrMalformed }
+
+func malformed(format string, args ...any) error {
+	return &MalformedError{Reason: fmt.Sprintf(format, args...)}
+}
+
+// Policy language versions.
+const (
+	Version2012 = "2012-10-17" // current: policy variables are substituted
+	Version2008 = "2008-10-17" // legacy, and the default when Version is absent
+)
+
+// Document is a parsed trust policy.
+type Document struct {
+	version string
+	stmts   []statement
+}
+
+// Version returns the document's policy language version (Version2008
+// when the document names none).
+func (d *Document) Version() string { return d.version }
+
+type statement struct {
+	sid       string
+	deny      bool
+	notAction bool
+	actions   [][]part
+	principal principal
+	conds     []cond
+}
+
+// Request is what is being authorised.
+type Request struct {
+	// Action is the action asked for: "sts:AssumeRoleWithWebIdentity",
+	// "sts:TagSession", "sts:AssumeRole"…
+	Action string
+	// Federated is the web identity provider: "cognito-identity.amazonaws.com",
+	// an OpenID Connect provider host or ARN…
+	Federated string
+	// AWS is the caller's ARN, for AssumeRole.
+	AWS string
+	// Context holds the condition keys and their values, e.g.
+	// "cognito-identity.amazonaws.com:aud": {poolID} and
+	// "cognito-identity.amazonaws.com:amr": {"authenticated", "graph.facebook.com", …}.
+	// Keys are matched case-insensitively; a key with no values is absent.
+	Context map[string][]string
+}
+
+// Parse parses a trust policy document (a role's AssumeRolePolicyDocument).
+// A document IAM would refuse yields a *MalformedError, which wraps
+// ErrMalformed.
+func Parse(doc []byte) (*Document, error) {
+	dec := json.NewDecoder(bytes.NewReader(doc))
+	dec.UseNumber()
+	var top any
+	if err := dec.Decode(&top); err != nil {
+		return nil, malformed("This policy contains invalid Json")
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, malformed("This policy contains invalid Json")
+	}
+	obj, ok := top.(map[string]any)
+	if !ok {
+		return nil, malformed("Syntax errors in policy: the document must be a JSON object")
+	}
+	d := &Document{version: Version2008}
+	for _, k := range sortedKeys(obj) {
+		switch k {
+		case "Version":
+			v, ok := obj[k].(string)
+			if !ok || (v != Version2012 && v != Version2008) {
+				return nil, malformed("The policy must contain a valid version string")
+			}
+			d.version = v
+		case "Id":
+			if _, ok := obj[k].(string); !ok {
+				return nil, malformed("Syntax errors in policy: Id must be a string")
+			}
+		case "Statement":
+		default:
+			return nil, malformed("Syntax errors in policy: unknown field %s", k)
+		}
+	}
+	var raws []any
+	switch s := obj["Statement"].(type) {
+	case nil:
+		return nil, malformed("Missing required field Statement")
+	case map[string]any:
+		raws = []any{s}
+	case []any:
+		raws = s
+	default:
+		return nil, malformed("Syntax errors in policy: Statement must be an object or an array of objects")
+	}
+	if len(raws) == 0 {
+		return nil, malformed("Missing required field Statement")
+	}
+	sids := make(map[string]bool, len(raws))
+	for i, raw := range raws {
+		m, ok := raw.(map[string]any)
+		if !ok {
+			return nil, malformed("Syntax errors in policy: Statement %d must be an object", i+1)
+		}
+		st, err := parseStatement(m, d.version == Version2012)
+		if err != nil {
+			return nil, err
+		}
+		if st.sid != "" {
+			if sids[st.sid] {
+				return nil, malformed("Statement IDs (SID) in a single policy must be unique")
+			}
+			sids[st.sid] = true
+		}
+		d.stmts = append(d.stmts, st)
+	}
+	return d, nil
+}
+
+func parseStatement(m map[string]any, vars bool) (statement, error) {
+	var st statement
+	var action, notAction, principal bool
+	for _, k := range sortedKeys(m) {
+		v := m[k]
+		switch k {
+		case "Sid":
+			s, ok := v.(string)
+			if !ok || !alnum(s) {
+				return st, malformed("Statement IDs (SID) must be alpha-numeric. Check that your input satisfies the regular expression [0-9A-Za-z]*")
+			}
+			st.sid = s
+		case "Effect":
+			switch v {
+			case "Allow":
+			case "Deny":
+				st.deny = true
+			default:
+				return st, malformed("Invalid effect: %s", text(v))
+			}
+		case "Action", "NotAction":
+			vs, err := stringList(k, v)
+			if err != nil {
+				return st, err
+			}
+			for _, a := range vs {
+				if a != "*" {
+					vendor, name, ok := strings.Cut(a, ":")
+					if !ok || vendor == "" || name == "" {
+						return st, malformed("Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.")
+					}
+				}
+				st.actions = append(st.actions, compile(a, true, false))
+			}
+			action, notAction = action || k == "Action", notAction || k == "NotAction"
+			st.notAction = k == "NotAction"
+		case "Principal":
+			p, err := parsePrincipal(v)
+			if err != nil {
+				return st, err
+			}
+			st.principal, principal = p, true
+		case "NotPrincipal", "Resource", "NotResource":
+			return st, malformed("Has prohibited field %s", k)
+		case "Condition":
+			cs, err := parseCondition(v, vars)
+			if err != nil {
+				return st, err
+			}
+			st.conds = cs
+		default:
+			return st, malformed("Syntax errors in policy: unknown field %s", k)
+		}
+	}
+	switch {
+	case m["Effect"] == nil:
+		return st, malformed("Missing required field Effect")
+	case action && notAction:
+		return st, malformed("Syntax errors in policy: a statement cannot have both Action and NotAction")
+	case !action && !notAction:
+		return st, malformed("Policy statement must contain actions.")
+	case !principal:
+		return st, malformed("Missing required field Principal")
+	}
+	return st, nil
+}
+
+// parseCondition parses a Condition block: {operator: {key: values}}.
+func parseCondition(v any, vars bool) ([]cond, error) {
+	block, ok := v.(map[string]any)
+	if !ok {
+		return nil, malformed("Syntax errors in policy: Condition must be an object mapping operators to keys")
+	}
+	var cs []cond
+	for _, name := range sortedKeys(block) {
+		op, ok := parseOperator(name)
+		if !ok {
+			return nil, malformed("Invalid Condition type : %s", name)
+		}
+		keys, ok := block[name].(map[string]any)
+		if !ok {
+			return nil, malformed("Syntax errors in policy: condition %s must map keys to values", name)
+		}
+		for _, key := range sortedKeys(keys) {
+			vendor, rest, ok := strings.Cut(key, ":")
+			if !ok || vendor == "" || rest == "" {
+				return nil, malformed("Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.")
+			}
+			raws, err := conditionValues(name, key, keys[key])
+			if err != nil {
+				return nil, err
+			}
+			c, reason := newCond(op, key, raws, vars)
+			if reason != "" {
+				return nil, malformed("%s", reason)
+			}
+			cs = append(cs, c)
+		}
+	}
+	return cs, nil
+}
+
+// conditionValues returns the values of a condition key: strings, numbers
+// and booleans as their JSON text, alone or in an array.
+func conditionValues(op, key string, v any) ([]string, error) {
+	one := func(v any) (string, bool) {
+		switch x := v.(type) {
+		case string:
+			return x, true
+		case json.Number:
+			return x.String(), true
+		case bool:
+			return strconv.FormatBool(x), true
+		}
+		return "", false
+	}
+	if arr, ok := v.([]any); ok {
+		out := make([]string, 0, len(arr))
+		for _, e := range arr {
+			s, ok := one(e)
+			if !ok {
+				return nil, malformed("Syntax errors in policy: values of %s %s must be strings, numbers or booleans", op, key)
+			}
+			out = append(out, s)
+		}
+		return out, nil
+	}
+	s, ok := one(v)
+	if !ok {
+		return nil, malformed("Syntax errors in policy: values of %s %s must be strings, numbers or booleans", op, key)
+	}
+	return []string{s}, nil
+}
+
+// stringList returns an element holding one string or a non-empty array of
+// strings.
+func stringList(elem string, v any) ([]string, error) {
+	switch x := v.(type) {
+	case string:
+		if x == "" {
+			return nil, malformed("Syntax errors in policy: %s must not be empty", elem)
+		}
+		return []string{x}, nil
+	case []any:
+		if len(x) == 0 {
+			return nil, malformed("Syntax errors in policy: %s must not be empty", elem)
+		}
+		out := make([]string, 0, len(x))
+		for _, e := range x {
+			s, ok := e.(string)
+			if !ok || s == "" {
+				return nil, malformed("Syntax errors in policy: %s must hold non-empty strings", elem)
+			}
+			out = append(out, s)
+		}
+		return out, nil
+	}
+	return nil, malformed("Syntax errors in policy: %s must be a string or an array of strings", elem)
+}
+
+func alnum(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
+// text renders a JSON value for a message.
+func text(v any) string {
+	if s, ok := v.(string); ok {
+		return s
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+func sortedKeys(m map[string]any) []string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	slices.Sort(ks)
+	return ks
+}
+
+// Allowed reports whether the document allows the request: at least one
+// Allow statement matches it (action, principal and every condition) and
+// no Deny statement does.
+func (d *Document) Allowed(r Request) bool {
+	allowed := false
+	for i := range d.stmts {
+		st := &d.stmts[i]
+		if st.matches(&r) {
+			if st.deny {
+				return false
+			}
+			allowed = true
+		}
+	}
+	return allowed
+}
+
+// Explain returns why the document refuses the request, in a short text
+// for logs, or "" when it allows it.
+func (d *Document) Explain(r Request) string {
+	if d.Allowed(r) {
+		return ""
+	}
+	var b strings.Builder
+	for i := range d.stmts {
+		st := &d.stmts[i]
+		if st.deny && st.matches(&r) {
+			return "explicitly denied by " + st.name(i)
+		}
+	}
+	b.WriteString("no statement allows ")
+	b.WriteString(r.Action)
+	for i := range d.stmts {
+		st := &d.stmts[i]
+		if st.deny {
+			continue
+		}
+		b.WriteString("; ")
+		b.WriteString(st.name(i))
+		b.WriteString(": ")
+		b.WriteString(st.mismatch(&r))
+	}
+	return b.String()
+}
+
+// Unconstrained reports whether an Allow statement trusts the federated
+// provider without a condition that requires key (case-insensitive) to
+// hold given values. Negated, ...IfExists, ForAllValues and Null
+// conditions do not count: each lets a request without the key through.
+// STS uses it to warn about roles that trust
+// cognito-identity.amazonaws.com without constraining
+// cognito-identity.amazonaws.com:aud (spec tokens.md §6.2).
+func (d *Document) Unconstrained(federated, key string) bool {
+	r := Request{Federated: federated}
+	for i := range d.stmts {
+		st := &d.stmts[i]
+		if st.deny || !st.principal.matches(&r) {
+			continue
+		}
+		constrained := false
+		for j := range st.conds {
+			if c := &st.conds[j]; strings.EqualFold(c.key, key) && c.constrains() {
+				constrained = true
+				break
+			}
+		}
+		if !constrained {
+			return true
+		}
+	}
+	return false
+}
+
+func (st *statement) name(i int) string {
+	if st.sid != "" {
+		return fmt.Sprintf("statement %d (%s)", i+1, st.sid)
+	}
+	return fmt.Sprintf("statement %d", i+1)
+}
+
+func (st *statement) matches(r *Request) bool {
+	if !st.action(r.Action) || !st.principal.matches(r) {
+		return false
+	}
+	for i := range st.conds {
+		if !st.conds[i].eval(r.Context) {
+			return false
+		}
+	}
+	return true
+}
+
+// mismatch says why an Allow statement does not match the request.
+func (st *statement) mismatch(r *Request) string {
+	switch {
+	case !st.action(r.Action):
+		return "action not allowed"
+	case !st.principal.matches(r):
+		return "principal not trusted"
+	}
+	for i := range st.conds {
+		c := &st.conds[i]
+		if !c.eval(r.Context) {
+			return "condition " + c.op.name + " on " + c.key + " not met"
+		}
+	}
+	return "matches" // unreachable when the document refuses
+}
+
+// action reports whether the statement's Action (or NotAction) covers a.
+func (st *statement) action(a string) bool {
+	for _, p := range st.actions {
+		if glob(p, a, true) {
+			return !st.notAction
+		}
+	}
+	return st.notAction
+}

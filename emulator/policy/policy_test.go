@@ -1,0 +1,396 @@
+package policy
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+func mustParse(t *testing.T, doc string) *Document {
+	t.Helper()
+	d, err := Parse([]byte(doc))
+	if err != nil {
+		t.Fatalf("Parse: %v\n%s", err, doc)
+	}
+	return d
+}
+
+func TestParseMalformed(t *testing.T) {
+	stmt := func(body string) string {
+		return `{"Version":"2012-10-17","Statement":[{` + body + `}]}`
+	}
+	const ok = `"Effect":"Allow","Principal":{"Federated":"cognito-identity.amazonaws.com"},"Action":"sts:AssumeRoleWithWebIdentity"`
+	tests := []struct {
+		name string
+		doc  string
+		want string // a piece of the message
+	}{
+		{"not JSON", `{not json`, "invalid Json"},
+		{"empty", ``, "invalid Json"},
+		{"trailing data", `{"Statement":[]} {}`, "invalid Json"},
+		{"not an object", `["Statement"]`, "JSON object"},
+		{"Statement missing", `{"Version":"2012-10-17"}`, "Missing required field Statement"},
+		{"Statement null", `{"Statement":null}`, "Missing required field Statement"},
+		{"Statement empty", `{"Statement":[]}`, "Missing required field Statement"},
+		{"Statement a string", `{"Statement":"x"}`, "Statement must be"},
+		{"Statement element not an object", `{"Statement":["x"]}`, "Statement 1 must be an object"},
+		{"bad Version", `{"Version":"2020-01-01","Statement":{` + ok + `}}`, "valid version string"},
+		{"Version not a string", `{"Version":2012,"Statement":{` + ok + `}}`, "valid version string"},
+		{"unknown top-level field", `{"Statment":[],"Statement":{` + ok + `}}`, "unknown field Statment"},
+		{"Id not a string", `{"Id":1,"Statement":{` + ok + `}}`, "Id must be a string"},
+		{"bad Effect", stmt(`"Effect":"allow","Principal":"*","Action":"sts:AssumeRole"`), "Invalid effect: allow"},
+		{"Effect missing", stmt(`"Principal":"*","Action":"sts:AssumeRole"`), "Missing required field Effect"},
+		{"Effect not a string", stmt(`"Effect":true,"Principal":"*","Action":"sts:AssumeRole"`), "Invalid effect: true"},
+		{"Action missing", stmt(`"Effect":"Allow","Principal":"*"`), "must contain actions"},
+		{"Action and NotAction", stmt(`"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole","NotAction":"sts:TagSession"`), "both Action and NotAction"},
+		{"Action without vendor", stmt(`"Effect":"Allow","Principal":"*","Action":"AssumeRole"`), "prefaced by a vendor"},
+		{"Action empty list", stmt(`"Effect":"Allow","Principal":"*","Action":[]`), "Action must not be empty"},
+		{"Action not a string", stmt(`"Effect":"Allow","Principal":"*","Action":[1]`), "non-empty strings"},
+		{"Principal missing", stmt(`"Effect":"Allow","Action":"sts:AssumeRole"`), "Missing required field Principal"},
+		{"Principal a bare string", stmt(`"Effect":"Allow","Principal":"cognito-identity.amazonaws.com","Action":"sts:AssumeRole"`), "Invalid principal"},
+		{"Principal empty object", stmt(`"Effect":"Allow","Principal":{},"Action":"sts:AssumeRole"`), "Invalid principal"},
+		{"Principal unknown type", stmt(`"Effect":"Allow","Principal":{"Google":"x"},"Action":"sts:AssumeRole"`), "unknown principal type"},
+		{"Principal AWS not an ARN", stmt(`"Effect":"Allow","Principal":{"AWS":"alice"},"Action":"sts:AssumeRole"`), `Invalid principal in policy: "AWS":"alice"`},
+		{"Principal Federated empty", stmt(`"Effect":"Allow","Principal":{"Federated":[]},"Action":"sts:AssumeRole"`), "Principal Federated must not be empty"},
+		{"Principal a number", stmt(`"Effect":"Allow","Principal":1,"Action":"sts:AssumeRole"`), "Invalid principal"},
+		{"NotPrincipal", stmt(`"Effect":"Deny","NotPrincipal":{"AWS":"123456789012"},"Action":"sts:AssumeRole"`), "Has prohibited field NotPrincipal"},
+		{"Resource", stmt(ok + `,"Resource":"*"`), "Has prohibited field Resource"},
+		{"NotResource", stmt(ok + `,"NotResource":"*"`), "Has prohibited field NotResource"},
+		{"unknown statement field", stmt(ok + `,"Conditions":{}`), "unknown field Conditions"},
+		{"Sid not alphanumeric", stmt(`"Sid":"my-sid",` + ok), "alpha-numeric"},
+		{"duplicate Sid", `{"Statement":[{"Sid":"A",` + ok + `},{"Sid":"A",` + ok + `}]}`, "must be unique"},
+		{"Condition not an object", stmt(ok + `,"Condition":"StringEquals"`), "Condition must be an object"},
+		{"Condition null", stmt(ok + `,"Condition":null`), "Condition must be an object"},
+		{"Condition operator not an object", stmt(ok + `,"Condition":{"StringEquals":["a"]}`), "must map keys to values"},
+		{"unknown operator", stmt(ok + `,"Condition":{"StringEqualz":{"aws:k":"v"}}`), "Invalid Condition type : StringEqualz"},
+		{"unknown set operator", stmt(ok + `,"Condition":{"ForSomeValues:StringEquals":{"aws:k":"v"}}`), "Invalid Condition type"},
+		{"NullIfExists", stmt(ok + `,"Condition":{"NullIfExists":{"aws:k":"true"}}`), "Invalid Condition type : NullIfExists"},
+		{"set operator on Null", stmt(ok + `,"Condition":{"ForAnyValue:Null":{"aws:k":"true"}}`), "Invalid Condition type"},
+		{"IfExists alone", stmt(ok + `,"Condition":{"IfExists":{"aws:k":"true"}}`), "Invalid Condition type"},
+		{"condition key without vendor", stmt(ok + `,"Condition":{"StringEquals":{"aud":"x"}}`), "prefaced by a vendor"},
+		{"condition value an object", stmt(ok + `,"Condition":{"StringEquals":{"aws:k":{"a":"b"}}}`), "must be strings, numbers or booleans"},
+		{"condition value null", stmt(ok + `,"Condition":{"StringEquals":{"aws:k":null}}`), "must be strings, numbers or booleans"},
+		{"condition value nested array", stmt(ok + `,"Condition":{"StringEquals":{"aws:k":[["a"]]}}`), "must be strings, numbers or booleans"},
+		{"Numeric value not a number", stmt(ok + `,"Condition":{"NumericLessThan":{"aws:n":"ten"}}`), "Invalid number"},
+		{"Date value not a date", stmt(ok + `,"Condition":{"DateLessThan":{"aws:CurrentTime":"tomorrow"}}`), "Invalid date"},
+		{"IP value not an address", stmt(ok + `,"Condition":{"IpAddress":{"aws:SourceIp":"10.0.0/8"}}`), "Invalid IP address"},
+		{"Null value not a boolean", stmt(ok + `,"Condition":{"Null":{"aws:k":"yes"}}`), "Invalid value for Null"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			d, err := Parse([]byte(tc.doc))
+			if err == nil {
+				t.Fatalf("Parse: got %+v, want an error", d)
+			}
+			if !errors.Is(err, ErrMalformed) {
+				t.Errorf("error %v: got not ErrMalformed, want it wrapped", err)
+			}
+			var me *MalformedError
+			if !errors.As(err, &me) || me.Reason != err.Error() {
+				t.Errorf("error %v: got %T, want *MalformedError carrying the message", err, err)
+			}
+			if !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("message: got %q, want it to contain %q", err.Error(), tc.want)
+			}
+		})
+	}
+}
+
+func TestParseForms(t *testing.T) {
+	const cognito = "cognito-identity.amazonaws.com"
+	req := Request{Action: "sts:AssumeRoleWithWebIdentity", Federated: cognito}
+	tests := []struct {
+		name    string
+		doc     string
+		version string
+		want    bool
+	}{
+		{"Statement as object, no Version",
+			`{"Statement":{"Effect":"Allow","Principal":{"Federated":"cognito-identity.amazonaws.com"},"Action":"sts:AssumeRoleWithWebIdentity"}}`,
+			Version2008, true},
+		{"Statement array, arrays everywhere, Sid and Id",
+			`{"Version":"2012-10-17","Id":"trust","Statement":[{"Sid":"Cognito1","Effect":"Allow","Principal":{"Federated":["accounts.google.com","cognito-identity.amazonaws.com"]},"Action":["sts:AssumeRoleWithWebIdentity","sts:TagSession"]}]}`,
+			Version2012, true},
+		{"Principal star",
+			`{"Version":"2008-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"sts:*"}]}`,
+			Version2008, true},
+		{"Principal AWS star",
+			`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"*"}]}`,
+			Version2012, true},
+		{"Service principal only",
+			`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}`,
+			Version2012, false},
+		{"several principal types",
+			`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":["123456789012","AROAEXAMPLEID12345678"],"Service":["ec2.amazonaws.com"],"CanonicalUser":"79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be","Federated":"cognito-identity.amazonaws.com"},"Action":"sts:AssumeRoleWithWebIdentity"}]}`,
+			Version2012, true},
+		{"empty Condition block",
+			`{"Statement":[{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRoleWithWebIdentity","Condition":{}}]}`,
+			Version2008, true},
+		{"Deny only",
+			`{"Statement":[{"Effect":"Deny","Principal":"*","Action":"*"}]}`,
+			Version2008, false},
+		{"whitespace around",
+			" \n\t{\"Statement\":{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"*\"}}\n ",
+			Version2008, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			d := mustParse(t, tc.doc)
+			if got := d.Version(); got != tc.version {
+				t.Errorf("Version: got %q, want %q", got, tc.version)
+			}
+			if got := d.Allowed(req); got != tc.want {
+				t.Errorf("Allowed: got %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+// The trust policies of spec tokens.md §6.2 and their documented variants.
+func TestCognitoTrustPolicies(t *testing.T) {
+	const (
+		pool  = "us-east-1:12345678-corner-cafe-123456790ab"
+		pool2 = "us-east-1:22222222-dead-beef-000000000000"
+		me    = "us-east-1:157d6171-ee37-c0dd-c6c5-ce7afc0154ab"
+		other = "us-east-1:99999999-0000-0000-0000-000000000000"
+		aud   = "cognito-identity.amazonaws.com:aud"
+		amr   = "cognito-identity.amazonaws.com:amr"
+		sub   = "cognito-identity.amazonaws.com:sub"
+	)
+	trust := func(conds string, actions string) string {
+		return `{"Version":"2012-10-17","Statement":[{"Effect":"Allow",` +
+			`"Principal":{"Federated":"cognito-identity.amazonaws.com"},"Action":` + actions + `,"Condition":` + conds + `}]}`
+	}
+	const assume = `"sts:AssumeRoleWithWebIdentity"`
+	authRole := trust(`{"StringEquals":{"`+aud+`":"`+pool+`"},"ForAnyValue:StringLike":{"`+amr+`":"authenticated"}}`, assume)
+	unauthRole := trust(`{"StringEquals":{"`+aud+`":"`+pool+`"},"ForAnyValue:StringLike":{"`+amr+`":"unauthenticated"}}`, assume)
+	pools := trust(`{"StringEquals":{"`+aud+`":["`+pool+`","`+pool2+`"]},"ForAnyValue:StringLike":{"`+amr+`":"authenticated"}}`, assume)
+	subOnly := trust(`{"StringEquals":{"`+aud+`":"`+pool+`","`+sub+`":"`+me+`"}}`, assume)
+	facebook := trust(`{"StringEquals":{"`+aud+`":"`+pool+`"},"ForAnyValue:StringLike":{"`+amr+`":"graph.facebook.com"}}`, assume)
+	tagging := trust(`{"StringEquals":{"`+aud+`":"`+pool+`"},"ForAnyValue:StringLike":{"`+amr+`":"authenticated"}}`,
+		`["sts:AssumeRoleWithWebIdentity","sts:TagSession"]`)
+
+	guest := []string{"unauthenticated"}
+	fb := []string{"authenticated", "graph.facebook.com", "graph.facebook.com:123:10157"}
+	dev := []string{"authenticated", "login.example", "login.example:" + pool + ":ben"}
+	request := func(action, audience, subject string, methods []string) Request {
+		return Request{Action: action, Federated: "cognito-identity.amazonaws.com",
+			Context: map[string][]string{aud: {audience}, sub: {subject}, amr: methods}}
+	}
+	const ws, tag = "sts:AssumeRoleWithWebIdentity", "sts:TagSession"
+	tests := []struct {
+		name string
+		doc  string
+		req  Request
+		want bool
+	}{
+		{"authenticated role, facebook user", authRole, request(ws, pool, me, fb), true},
+		{"authenticated role, developer user", authRole, request(ws, pool, me, dev), true},
+		{"authenticated role, guest refused", authRole, request(ws, pool, me, guest), false},
+		{"authenticated role, other pool refused", authRole, request(ws, pool2, me, fb), false},
+		{"authenticated role, other provider refused", authRole,
+			Request{Action: ws, Federated: "accounts.google.com", Context: request(ws, pool, me, fb).Context}, false},
+		{"authenticated role, no context refused", authRole, Request{Action: ws, Federated: "cognito-identity.amazonaws.com"}, false},
+		{"authenticated role, AssumeRole refused", authRole, request("sts:AssumeRole", pool, me, fb), false},
+		{"authenticated role, TagSession not granted", authRole, request(tag, pool, me, fb), false},
+		{"unauthenticated role, guest", unauthRole, request(ws, pool, me, guest), true},
+		{"unauthenticated role, authenticated user refused", unauthRole, request(ws, pool, me, fb), false},
+		{"pool list, first pool", pools, request(ws, pool, me, fb), true},
+		{"pool list, second pool", pools, request(ws, pool2, me, fb), true},
+		{"pool list, third pool refused", pools, request(ws, "us-east-1:3", me, fb), false},
+		{"sub restriction, that identity", subOnly, request(ws, pool, me, guest), true},
+		{"sub restriction, another identity refused", subOnly, request(ws, pool, other, guest), false},
+		{"facebook only, facebook user", facebook, request(ws, pool, me, fb), true},
+		{"facebook only, developer user refused", facebook, request(ws, pool, me, dev), false},
+		{"facebook only, guest refused", facebook, request(ws, pool, me, guest), false},
+		{"tagging role, TagSession", tagging, request(tag, pool, me, fb), true},
+		{"tagging role, AssumeRoleWithWebIdentity", tagging, request(ws, pool, me, fb), true},
+		{"action names are case-insensitive", authRole, request("STS:assumerolewithwebidentity", pool, me, fb), true},
+		{"provider name is case-insensitive", authRole,
+			Request{Action: ws, Federated: "Cognito-Identity.amazonaws.com", Context: request(ws, pool, me, fb).Context}, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			d := mustParse(t, tc.doc)
+			if got := d.Allowed(tc.req); got != tc.want {
+				t.Errorf("Allowed: got %v, want %v (%s)", got, tc.want, d.Explain(tc.req))
+			}
+			if got := d.Explain(tc.req) == ""; got != tc.want {
+				t.Errorf("Explain: got %q, want it empty only when allowed", d.Explain(tc.req))
+			}
+		})
+	}
+}
+
+func TestEffectsAndActions(t *testing.T) {
+	const (
+		fed   = `"Principal":{"Federated":"cognito-identity.amazonaws.com"}`
+		allow = `{"Effect":"Allow",` + fed + `,"Action":"sts:*"}`
+	)
+	doc := func(stmts ...string) string {
+		return `{"Version":"2012-10-17","Statement":[` + strings.Join(stmts, ",") + `]}`
+	}
+	ws := Request{Action: "sts:AssumeRoleWithWebIdentity", Federated: "cognito-identity.amazonaws.com",
+		Context: map[string][]string{"cognito-identity.amazonaws.com:amr": {"unauthenticated"}}}
+	tag := ws
+	tag.Action = "sts:TagSession"
+	tests := []struct {
+		name string
+		doc  string
+		req  Request
+		want bool
+	}{
+		{"sts:* allows", doc(allow), ws, true},
+		{"* allows", doc(`{"Effect":"Allow",` + fed + `,"Action":"*"}`), ws, true},
+		{"prefix wildcard", doc(`{"Effect":"Allow",` + fed + `,"Action":"sts:AssumeRole*"}`), ws, true},
+		{"question mark wildcard", doc(`{"Effect":"Allow",` + fed + `,"Action":"sts:?agSession"}`), tag, true},
+		{"other vendor", doc(`{"Effect":"Allow",` + fed + `,"Action":"iam:*"}`), ws, false},
+		{"exact other action", doc(`{"Effect":"Allow",` + fed + `,"Action":"sts:AssumeRole"}`), ws, false},
+		{"Deny overrides Allow", doc(allow, `{"Effect":"Deny",`+fed+`,"Action":"sts:AssumeRoleWithWebIdentity"}`), ws, false},
+		{"Deny first still overrides", doc(`{"Effect":"Deny",`+fed+`,"Action":"sts:AssumeRoleWithWebIdentity"}`, allow), ws, false},
+		{"Deny of another action", doc(allow, `{"Effect":"Deny",`+fed+`,"Action":"sts:TagSession"}`), ws, true},
+		{"Deny applies to its action", doc(allow, `{"Effect":"Deny",`+fed+`,"Action":"sts:TagSession"}`), tag, false},
+		{"conditional Deny matching", doc(allow, `{"Effect":"Deny",`+fed+`,"Action":"*",`+
+			`"Condition":{"ForAnyValue:StringEquals":{"cognito-identity.amazonaws.com:amr":"unauthenticated"}}}`), ws, false},
+		{"conditional Deny not matching", doc(allow, `{"Effect":"Deny",`+fed+`,"Action":"*",`+
+			`"Condition":{"ForAnyValue:StringEquals":{"cognito-identity.amazonaws.com:amr":"authenticated"}}}`), ws, true},
+		{"Deny for another principal", doc(allow, `{"Effect":"Deny","Principal":{"Federated":"accounts.google.com"},"Action":"*"}`), ws, true},
+		{"Deny for everyone", doc(allow, `{"Effect":"Deny","Principal":"*","Action":"*"}`), ws, false},
+		{"NotAction allows the rest", doc(`{"Effect":"Allow",` + fed + `,"NotAction":"sts:TagSession"}`), ws, true},
+		{"NotAction excludes its action", doc(`{"Effect":"Allow",` + fed + `,"NotAction":"sts:TagSession"}`), tag, false},
+		{"NotAction with wildcard", doc(`{"Effect":"Allow",` + fed + `,"NotAction":["iam:*","sts:Tag*"]}`), tag, false},
+		{"Deny NotAction", doc(allow, `{"Effect":"Deny",`+fed+`,"NotAction":"sts:AssumeRoleWithWebIdentity"}`), tag, false},
+		{"Deny NotAction spares its action", doc(allow, `{"Effect":"Deny",`+fed+`,"NotAction":"sts:AssumeRoleWithWebIdentity"}`), ws, true},
+		{"no statement matches", doc(`{"Effect":"Allow","Principal":{"Federated":"accounts.google.com"},"Action":"*"}`), ws, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			d := mustParse(t, tc.doc)
+			if got := d.Allowed(tc.req); got != tc.want {
+				t.Errorf("Allowed(%s): got %v, want %v", tc.req.Action, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestPrincipals(t *testing.T) {
+	doc := func(principal string) string {
+		return `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":` + principal + `,"Action":"sts:*"}}`
+	}
+	const (
+		acct     = "123456789012"
+		role     = "arn:aws:iam::123456789012:role/ops/Deployer"
+		session  = "arn:aws:sts::123456789012:assumed-role/Deployer/ci"
+		user     = "arn:aws:iam::123456789012:user/alice"
+		stranger = "arn:aws:iam::210987654321:user/mallory"
+		oidc     = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"
+	)
+	aws := func(arn string) Request { return Request{Action: "sts:AssumeRole", AWS: arn} }
+	fed := func(p string) Request { return Request{Action: "sts:AssumeRoleWithWebIdentity", Federated: p} }
+	tests := []struct {
+		name      string
+		principal string
+		req       Request
+		want      bool
+	}{
+		{"star, federated", `"*"`, fed("accounts.google.com"), true},
+		{"star, AWS", `"*"`, aws(user), true},
+		{"AWS star, federated", `{"AWS":"*"}`, fed("cognito-identity.amazonaws.com"), true},
+		{"account id, caller of the account", `{"AWS":"` + acct + `"}`, aws(user), true},
+		{"account id, session of the account", `{"AWS":"` + acct + `"}`, aws(session), true},
+		{"account id, stranger", `{"AWS":"` + acct + `"}`, aws(stranger), false},
+		{"root ARN, caller of the account", `{"AWS":"arn:aws:iam::` + acct + `:root"}`, aws(user), true},
+		{"root ARN, stranger", `{"AWS":"arn:aws:iam::` + acct + `:root"}`, aws(stranger), false},
+		{"user ARN exact", `{"AWS":"` + user + `"}`, aws(user), true},
+		{"user ARN, other user", `{"AWS":"` + user + `"}`, aws("arn:aws:iam::123456789012:user/bob"), false},
+		{"role ARN, its session", `{"AWS":"` + role + `"}`, aws(session), true},
+		{"role ARN, another role's session", `{"AWS":"` + role + `"}`, aws("arn:aws:sts::123456789012:assumed-role/Other/ci"), false},
+		{"role ARN, same name in another account", `{"AWS":"` + role + `"}`, aws("arn:aws:sts::210987654321:assumed-role/Deployer/ci"), false},
+		{"session ARN exact", `{"AWS":"` + session + `"}`, aws(session), true},
+		{"AWS principal, federated request", `{"AWS":"` + acct + `"}`, fed("cognito-identity.amazonaws.com"), false},
+		{"AWS principal, no caller", `{"AWS":"` + acct + `"}`, Request{Action: "sts:AssumeRole"}, false},
+		{"Federated list", `{"Federated":["accounts.google.com","cognito-identity.amazonaws.com"]}`, fed("cognito-identity.amazonaws.com"), true},
+		{"Federated, other provider", `{"Federated":"cognito-identity.amazonaws.com"}`, fed("graph.facebook.com"), false},
+		{"Federated, AWS caller", `{"Federated":"cognito-identity.amazonaws.com"}`, aws(user), false},
+		{"OIDC provider ARN, host", `{"Federated":"` + oidc + `"}`, fed("token.actions.githubusercontent.com"), true},
+		{"OIDC provider ARN, same ARN", `{"Federated":"` + oidc + `"}`, fed(oidc), true},
+		{"host, OIDC provider ARN", `{"Federated":"token.actions.githubusercontent.com"}`, fed(oidc), true},
+		{"OIDC provider ARN, other host", `{"Federated":"` + oidc + `"}`, fed("accounts.google.com"), false},
+		{"Service never matches", `{"Service":"ec2.amazonaws.com"}`, fed("ec2.amazonaws.com"), false},
+		{"mixed types", `{"Service":"ec2.amazonaws.com","AWS":"` + user + `"}`, aws(user), true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			d := mustParse(t, doc(tc.principal))
+			if got := d.Allowed(tc.req); got != tc.want {
+				t.Errorf("Allowed(%+v): got %v, want %v", tc.req, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestExplain(t *testing.T) {
+	d := mustParse(t, `{"Version":"2012-10-17","Statement":[
+		{"Sid":"Trust","Effect":"Allow","Principal":{"Federated":"cognito-identity.amazonaws.com"},"Action":"sts:AssumeRoleWithWebIdentity",
+		 "Condition":{"StringEquals":{"cognito-identity.amazonaws.com:aud":"pool"}}},
+		{"Sid":"NoGuests","Effect":"Deny","Principal":"*","Action":"*",
+		 "Condition":{"ForAnyValue:StringEquals":{"cognito-identity.amazonaws.com:amr":"unauthenticated"}}}]}`)
+	req := func(action, aud, amr string) Request {
+		return Request{Action: action, Federated: "cognito-identity.amazonaws.com", Context: map[string][]string{
+			"cognito-identity.amazonaws.com:aud": {aud}, "cognito-identity.amazonaws.com:amr": {amr}}}
+	}
+	tests := []struct {
+		name string
+		req  Request
+		want string
+	}{
+		{"allowed", req("sts:AssumeRoleWithWebIdentity", "pool", "authenticated"), ""},
+		{"denied", req("sts:AssumeRoleWithWebIdentity", "pool", "unauthenticated"), "explicitly denied by statement 2 (NoGuests)"},
+		{"condition", req("sts:AssumeRoleWithWebIdentity", "other", "authenticated"),
+			"no statement allows sts:AssumeRoleWithWebIdentity; statement 1 (Trust): condition StringEquals on cognito-identity.amazonaws.com:aud not met"},
+		{"action", req("sts:TagSession", "pool", "authenticated"),
+			"no statement allows sts:TagSession; statement 1 (Trust): action not allowed"},
+		{"principal", Request{Action: "sts:AssumeRoleWithWebIdentity", Federated: "accounts.google.com"},
+			"no statement allows sts:AssumeRoleWithWebIdentity; statement 1 (Trust): principal not trusted"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := d.Explain(tc.req); got != tc.want {
+				t.Errorf("Explain: got %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestUnconstrained(t *testing.T) {
+	const key = "cognito-identity.amazonaws.com:aud"
+	tests := []struct {
+		name string
+		doc  string
+		want bool
+	}{
+		{"aud constrained", `{"Statement":{"Effect":"Allow","Principal":{"Federated":"cognito-identity.amazonaws.com"},"Action":"sts:AssumeRoleWithWebIdentity",` +
+			`"Condition":{"StringEquals":{"Cognito-Identity.amazonaws.com:Aud":"p"}}}}`, false},
+		{"no condition", `{"Statement":{"Effect":"Allow","Principal":{"Federated":"cognito-identity.amazonaws.com"},"Action":"sts:AssumeRoleWithWebIdentity"}}`, true},
+		{"only amr", `{"Statement":{"Effect":"Allow","Principal":{"Federated":"cognito-identity.amazonaws.com"},"Action":"sts:AssumeRoleWithWebIdentity",` +
+			`"Condition":{"ForAnyValue:StringLike":{"cognito-identity.amazonaws.com:amr":"authenticated"}}}}`, true},
+		{"only a negated aud condition", `{"Statement":{"Effect":"Allow","Principal":{"Federated":"cognito-identity.amazonaws.com"},"Action":"sts:AssumeRoleWithWebIdentity",` +
+			`"Condition":{"StringNotEquals":{"cognito-identity.amazonaws.com:aud":"p"}}}}`, true},
+		{"only aud IfExists", `{"Statement":{"Effect":"Allow","Principal":{"Federated":"cognito-identity.amazonaws.com"},"Action":"sts:AssumeRoleWithWebIdentity",` +
+			`"Condition":{"StringEqualsIfExists":{"cognito-identity.amazonaws.com:aud":"p"}}}}`, true},
+		{"aud constrained in a second statement only", `{"Statement":[` +
+			`{"Effect":"Allow","Principal":{"Federated":"cognito-identity.amazonaws.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"cognito-identity.amazonaws.com:aud":"p"}}},` +
+			`{"Effect":"Allow","Principal":{"Federated":"cognito-identity.amazonaws.com"},"Action":"sts:TagSession"}]}`, true},
+		{"principal star", `{"Statement":{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRoleWithWebIdentity"}}`, true},
+		{"other provider", `{"Statement":{"Effect":"Allow","Principal":{"Federated":"accounts.google.com"},"Action":"sts:AssumeRoleWithWebIdentity"}}`, false},
+		{"Deny only", `{"Statement":{"Effect":"Deny","Principal":{"Federated":"cognito-identity.amazonaws.com"},"Action":"*"}}`, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			d := mustParse(t, tc.doc)
+			if got := d.Unconstrained("cognito-identity.amazonaws.com", key); got != tc.want {
+				t.Errorf("Unconstrained: got %v, want %v", got, tc.want)
+			}
+		})
+	}
+}

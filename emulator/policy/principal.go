@@ -1,0 +1,188 @@
+package policy
+
+import (
+	"strings"
+)
+
+// principal is a statement's Principal element.
+type principal struct {
+	any       bool // "*" or {"AWS": "*"}
+	aws       []string
+	federated []string
+	// Service and CanonicalUser principals are valid but never match:
+	// no idpool request comes from an AWS service or an S3 canonical user.
+	service   []string
+	canonical []string
+}
+
+func parsePrincipal(v any) (principal, error) {
+	var p principal
+	switch x := v.(type) {
+	case string:
+		if x != "*" {
+			return p, malformed("Invalid principal in policy: %q", x)
+		}
+		p.any = true
+		return p, nil
+	case map[string]any:
+		if len(x) == 0 {
+			return p, malformed("Invalid principal in policy: the Principal object is empty")
+		}
+		for _, k := range sortedKeys(x) {
+			vs, err := stringList("Principal "+k, x[k])
+			if err != nil {
+				return p, err
+			}
+			switch k {
+			case "AWS":
+				for _, s := range vs {
+					if !awsPrincipal(s) {
+						return p, malformed("Invalid principal in policy: \"AWS\":%q", s)
+					}
+					if s == "*" {
+						p.any = true
+					}
+				}
+				p.aws = vs
+			case "Federated":
+				p.federated = vs
+			case "Service":
+				p.service = vs
+			case "CanonicalUser":
+				p.canonical = vs
+			default:
+				return p, malformed("Invalid principal in policy: unknown principal type %q", k)
+			}
+		}
+		return p, nil
+	}
+	return p, malformed("Invalid principal in policy: Principal must be \"*\" or an object")
+}
+
+// awsPrincipal reports whether s can name an AWS principal: "*", an
+// account id, an ARN, or the unique id IAM shows in place of a deleted
+// principal (AIDA…, AROA…).
+func awsPrincipal(s string) bool {
+	switch {
+	case s == "*", accountID(s), strings.HasPrefix(s, "arn:"):
+		return true
+	case len(s) >= 16 && s[0] == 'A':
+		for i := 0; i < len(s); i++ {
+			if c := s[i]; !('A' <= c && c <= 'Z' || '0' <= c && c <= '9') {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+func accountID(s string) bool {
+	if len(s) != 12 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func (p *principal) matches(r *Request) bool {
+	if p.any {
+		return true
+	}
+	if r.Federated != "" {
+		for _, f := range p.federated {
+			if federated(f, r.Federated) {
+				return true
+			}
+		}
+	}
+	if r.AWS != "" {
+		for _, a := range p.aws {
+			if awsMatch(a, r.AWS) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// federated matches a Federated principal against the request's provider.
+func federated(p, provider string) bool {
+	if p == "*" || strings.EqualFold(p, provider) {
+		return true
+	}
+	ph, pok := oidcHost(p)
+	rh, rok := oidcHost(provider)
+	switch {
+	case pok && !rok:
+		return strings.EqualFold(ph, provider)
+	case rok && !pok:
+		return strings.EqualFold(p, rh)
+	}
+	return false
+}
+
+// oidcHost returns the host of an IAM OpenID Connect provider ARN
+// (arn:aws:iam::<account>:oidc-provider/<host>).
+func oidcHost(s string) (string, bool) {
+	f, ok := arnFields(s)
+	if !ok || f[2] != "iam" {
+		return "", false
+	}
+	return strings.CutPrefix(f[5], "oidc-provider/")
+}
+
+// arnFields splits an ARN into its six fields.
+func arnFields(s string) ([6]string, bool) {
+	var f [6]string
+	for i := range 5 {
+		var ok bool
+		f[i], s, ok = strings.Cut(s, ":")
+		if !ok {
+			return f, false
+		}
+	}
+	f[5] = s
+	return f, f[0] == "arn"
+}
+
+// awsMatch matches an AWS principal against the caller's ARN: an account
+// id or the account's :root ARN matches every caller of the account; a
+// role ARN matches the role and its sessions; any other ARN matches
+// exactly.
+func awsMatch(p, caller string) bool {
+	if p == "*" || p == caller {
+		return true
+	}
+	c, ok := arnFields(caller)
+	if !ok {
+		return false
+	}
+	if accountID(p) {
+		return c[4] == p
+	}
+	f, ok := arnFields(p)
+	if !ok || f[1] != c[1] || f[4] != c[4] || f[2] != "iam" {
+		return false
+	}
+	if f[5] == "root" {
+		return true
+	}
+	role, ok := strings.CutPrefix(f[5], "role/")
+	if !ok || c[2] != "sts" {
+		return false
+	}
+	// A role's path is not part of its session ARN:
+	// arn:aws:sts::<account>:assumed-role/<name>/<session>.
+	name := role[strings.LastIndexByte(role, '/')+1:]
+	session, ok := strings.CutPrefix(c[5], "assumed-role/")
+	if !ok {
+		return false
+	}
+	got, _, ok := strings.Cut(session, "/")
+	return ok && got == name
+}
