@@ -185,8 +185,11 @@ type rawRef struct {
 }
 
 type rawMember struct {
-	name  string
-	Shape string `json:"shape"`
+	name            string
+	Shape           string `json:"shape"`
+	Location        string `json:"location"`
+	LocationName    string `json:"locationName"`
+	TimestampFormat string `json:"timestampFormat"`
 }
 
 type rawShape struct {
@@ -268,6 +271,9 @@ func (m *Model) link(s *shape, rs *rawShape) error {
 				path:     lowerCamel(rm.name),
 				shape:    t,
 				required: req[rm.name],
+				location: rm.Location,
+				locName:  rm.LocationName,
+				tsFormat: rm.TimestampFormat,
 			})
 		}
 	case "list":
@@ -444,6 +450,59 @@ func (m *Model) Patterns() map[string]error {
 	return out
 }
 
+// Binding says where one member of a structure travels in a rest-protocol
+// (rest-json, rest-xml) message.
+type Binding struct {
+	// Member is the member name, which is also its key in the body and in
+	// the value Validate checks.
+	Member string
+	// Location is "" for a body member, else the model's location: "uri",
+	// "querystring", "header", "headers" (a map of prefixed headers) or
+	// "statusCode".
+	Location string
+	// Name is the model's locationName: the URI label, query parameter,
+	// header name or header prefix. It is Member when the model gives none.
+	Name string
+	// Type is the model type of the member's shape ("string", "integer",
+	// "long", "boolean", "timestamp", "list", "map", …); Elem is the type
+	// of a list's elements or of a map's values, "" otherwise.
+	Type string
+	Elem string
+	// TimestampFormat is the member's timestampFormat trait ("iso8601",
+	// "rfc822", "unixTimestamp"), "" when the protocol default applies.
+	TimestampFormat string
+	Required        bool
+}
+
+// Bindings returns the members of the named structure shape, in model
+// order, with where each travels. It reports false when the model has no
+// structure of that name.
+func (m *Model) Bindings(shapeName string) ([]Binding, bool) {
+	s, ok := m.shapes[shapeName]
+	if !ok || s.kind != kindStructure {
+		return nil, false
+	}
+	bs := make([]Binding, len(s.members))
+	for i, mb := range s.members {
+		b := Binding{
+			Member:          mb.name,
+			Location:        mb.location,
+			Name:            mb.locName,
+			Type:            mb.shape.kind.String(),
+			TimestampFormat: mb.tsFormat,
+			Required:        mb.required,
+		}
+		if b.Name == "" {
+			b.Name = mb.name
+		}
+		if mb.shape.elem != nil {
+			b.Elem = mb.shape.elem.kind.String()
+		}
+		bs[i] = b
+	}
+	return bs, true
+}
+
 // HasShape reports whether the model defines the named shape.
 func (m *Model) HasShape(name string) bool {
 	_, ok := m.shapes[name]
@@ -493,6 +552,12 @@ type member struct {
 	path     string // lowerCamel, as in messages
 	shape    *shape
 	required bool
+	// location, locName and tsFormat are the rest-protocol binding:
+	// where the member travels ("" for the body), under which name, and
+	// the timestamp format the model overrides, if any.
+	location string
+	locName  string
+	tsFormat string
 }
 
 // regexp compiles the shape's pattern on first use. A pattern Go cannot
@@ -508,6 +573,35 @@ func (s *shape) regexp() *regexp.Regexp {
 }
 
 func anchor(p string) string { return `^(?:` + p + `)$` }
+
+// String returns the model's name for the kind ("structure", "integer", …).
+func (k kind) String() string {
+	switch k {
+	case kindStructure:
+		return "structure"
+	case kindList:
+		return "list"
+	case kindMap:
+		return "map"
+	case kindString:
+		return "string"
+	case kindInteger:
+		return "integer"
+	case kindLong:
+		return "long"
+	case kindBoolean:
+		return "boolean"
+	case kindTimestamp:
+		return "timestamp"
+	case kindBlob:
+		return "blob"
+	case kindFloat:
+		return "float"
+	case kindDouble:
+		return "double"
+	}
+	return "kind(" + strconv.Itoa(int(k)) + ")"
+}
 
 func (k kind) javaName() string {
 	switch k {

@@ -1,0 +1,662 @@
+package restjson
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/idpool/idpool/protocol"
+	"github.com/idpool/idpool/protocol/shape"
+)
+
+// ContentType is the media type of every response body.
+const ContentType = "application/json"
+
+// DefaultBodyLimit is the largest request body a Service reads, in bytes.
+const DefaultBodyLimit = 1 << 20
+
+// CodeTooLarge is the code of the 413 answer to an oversized body.
+const CodeTooLarge = "RequestEntityTooLargeException"
+
+// CodeInvalidParameter is the default code of constraint violations when
+// the model defines it, as Cognito Sync does.
+const CodeInvalidParameter = "InvalidParameterException"
+
+// internalMessage is the only text a client sees for an internal fault.
+const internalMessage = "An internal error occurred. Please try again."
+
+// maxHeaderMessage bounds x-amzn-ErrorMessage: browsers and Node refuse
+// oversized header blocks, and a validation message can quote a long value.
+// The body always carries the full message.
+const maxHeaderMessage = 1024
+
+// maxLabels is how many label values a request keeps on the stack while
+// routing; longer templates still work, at the cost of an allocation.
+const maxLabels = 8
+
+// Authenticator checks the request of a signed operation; body is the
+// request body already read, and r is untouched (its escaped path and query
+// are what the client signed). It returns who signed the request, which the
+// operation finds with protocol.PrincipalFrom. A non-nil error refuses the
+// request: a *protocol.Error is answered as is, any other error as an
+// internal fault.
+type Authenticator func(r *http.Request, body []byte) (*protocol.Principal, error)
+
+// Option configures a Service.
+type Option func(*Service)
+
+// WithInternalCode sets the code of the 500 answer to internal faults. The
+// default is the model's internal fault shape (InternalErrorException for
+// Cognito Sync), or InternalFailure when the model has none.
+func WithInternalCode(code string) Option { return func(s *Service) { s.internal = code } }
+
+// WithValidationCode sets the code of constraint violations found by the
+// model. The default is InvalidParameterException when the model defines
+// that error, else ValidationException.
+func WithValidationCode(code string) Option { return func(s *Service) { s.validation = code } }
+
+// WithBodyLimit sets the largest request body accepted, in bytes.
+func WithBodyLimit(n int64) Option { return func(s *Service) { s.limit = n } }
+
+// Service answers one REST-JSON service. It is safe for concurrent use once
+// all operations are registered.
+type Service struct {
+	model      *shape.Model
+	auth       Authenticator
+	log        *slog.Logger
+	internal   string
+	validation string
+	limit      int64
+	router     router
+	entries    map[string]*entry
+	bufs       sync.Pool // *bytes.Buffer
+}
+
+// entry is one modeled operation: its route, where its members travel and,
+// once registered, its implementation.
+type entry struct {
+	name    string
+	info    *shape.Operation
+	method  string
+	query   []queryLit
+	labels  []param         // uri members, in the order of their labels in the path
+	params  []param         // querystring, header and headers members
+	located []string        // every member bound outside the body
+	outs    []shape.Binding // output members bound outside the body
+	op      Operation
+	targets []target
+}
+
+// claims reports whether a query parameter is bound to a member of its own,
+// so that a map of "all other parameters" leaves it out.
+func (e *entry) claims(name string) bool {
+	for i := range e.params {
+		if p := &e.params[i]; p.loc == "querystring" && p.typ != "map" && p.name == name {
+			return true
+		}
+	}
+	for _, l := range e.query {
+		if l.key == name {
+			return true
+		}
+	}
+	return false
+}
+
+// NewService returns a Service for model m, with a route for every
+// operation the model binds to HTTP. A nil auth accepts every signed
+// operation; a nil logger discards. It panics when the model's HTTP
+// bindings are inconsistent (a malformed request URI, a label without a
+// member, two operations on one method and path): the models are embedded,
+// so that is a build defect.
+func NewService(m *shape.Model, auth Authenticator, logger *slog.Logger, opts ...Option) *Service {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	s := &Service{
+		model:      m,
+		auth:       auth,
+		log:        logger,
+		internal:   m.InternalError(),
+		validation: protocol.CodeValidation,
+		limit:      DefaultBodyLimit,
+		entries:    make(map[string]*entry),
+	}
+	if s.internal == "" {
+		s.internal = protocol.CodeInternal
+	}
+	if _, ok := m.Error(CodeInvalidParameter); ok {
+		s.validation = CodeInvalidParameter
+	}
+	s.bufs.New = func() any { return new(bytes.Buffer) }
+	for _, o := range opts {
+		o(s)
+	}
+	for _, info := range m.Operations() {
+		if info.Method == "" || info.RequestURI == "" {
+			continue
+		}
+		e, segs, err := compile(m, info)
+		if err == nil {
+			err = s.router.add(e, segs)
+		}
+		if err != nil {
+			panic(fmt.Sprintf("restjson: operation %s: %v", info.Name, err))
+		}
+		s.entries[info.Name] = e
+	}
+	return s
+}
+
+// compile works out an operation's route and member bindings.
+func compile(m *shape.Model, info *shape.Operation) (*entry, []segment, error) {
+	segs, query, err := parseURI(info.RequestURI)
+	if err != nil {
+		return nil, nil, err
+	}
+	e := &entry{name: info.Name, info: info, method: strings.ToUpper(info.Method), query: query}
+	var in []shape.Binding
+	if info.InputShape != "" {
+		var ok bool
+		if in, ok = m.Bindings(info.InputShape); !ok {
+			return nil, nil, fmt.Errorf("input shape %s is not a structure", info.InputShape)
+		}
+	}
+	for _, sg := range segs {
+		if sg.label == "" {
+			continue
+		}
+		i := slices.IndexFunc(in, func(b shape.Binding) bool { return b.Location == "uri" && b.Name == sg.label })
+		if i < 0 {
+			return nil, nil, fmt.Errorf("label {%s} binds no member of %s", sg.label, info.InputShape)
+		}
+		e.labels = append(e.labels, newParam(in[i]))
+	}
+	for _, b := range in {
+		switch b.Location {
+		case "":
+			continue
+		case "querystring", "header", "headers":
+			e.params = append(e.params, newParam(b))
+		}
+		e.located = append(e.located, b.Member)
+	}
+	if info.OutputShape != "" {
+		out, ok := m.Bindings(info.OutputShape)
+		if !ok {
+			return nil, nil, fmt.Errorf("output shape %s is not a structure", info.OutputShape)
+		}
+		for _, b := range out {
+			if b.Location != "" {
+				e.outs = append(e.outs, b)
+			}
+		}
+	}
+	return e, segs, nil
+}
+
+// Handle registers op under the model operation name. It panics if the
+// model has no such operation bound to HTTP: that is a programming error
+// found at start-up.
+func (s *Service) Handle(name string, op Operation) {
+	e, ok := s.entries[name]
+	if !ok {
+		panic(fmt.Sprintf("restjson: model has no HTTP-bound operation %q", name))
+	}
+	var targets []target
+	for _, member := range e.located {
+		if t, ok := op.target(member); ok {
+			targets = append(targets, t)
+		}
+	}
+	e.op, e.targets = op, targets
+}
+
+// Accepts reports whether the request's path is one of the model's routes,
+// whatever its method, so that a dispatcher can send it here.
+func (s *Service) Accepts(r *http.Request) bool {
+	var arr [maxLabels]string
+	n, _, err := s.router.match(r.URL.EscapedPath(), arr[:0])
+	return n != nil && err == nil
+}
+
+func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	var arr [maxLabels]string
+	path := r.URL.EscapedPath()
+	n, labels, err := s.router.match(path, arr[:0])
+	if err != nil {
+		s.writeError(w, r, "", protocol.BadRequest(protocol.CodeSerialization, "Malformed percent-encoding in the request path"))
+		return
+	}
+	if n == nil {
+		s.writeError(w, r, "", s.unknown(r, path))
+		return
+	}
+	q := lazyQuery{raw: r.URL.RawQuery}
+	e := n.pick(r.Method, &q)
+	if e == nil {
+		if slices.ContainsFunc(n.routes, func(e *entry) bool { return e.method == r.Method }) {
+			// The method exists on this path but the query literals
+			// the model demands for it are missing.
+			s.writeError(w, r, "", s.unknown(r, path))
+			return
+		}
+		w.Header().Set("Allow", n.allow)
+		s.writeError(w, r, "", &protocol.Error{Code: protocol.CodeUnknownOperation, Status: http.StatusMethodNotAllowed, Sender: true,
+			Message: "The method " + r.Method + " is not allowed on this resource"})
+		return
+	}
+	if e.op == nil {
+		s.writeError(w, r, e.name, protocol.Errorf(http.StatusNotFound, protocol.CodeUnknownOperation,
+			"Operation %s is not supported", e.name))
+		return
+	}
+	buf := s.buffer()
+	defer s.release(buf)
+	body, err := s.read(r, buf)
+	if err != nil {
+		s.writeError(w, r, e.name, err)
+		return
+	}
+	if !e.info.Unsigned && s.auth != nil {
+		p, err := s.auth(r, body)
+		if err != nil {
+			s.writeError(w, r, e.name, err)
+			return
+		}
+		if p != nil {
+			r = r.WithContext(protocol.WithPrincipal(r.Context(), p))
+		}
+	}
+	g, body, err := s.input(e, r, &q, labels, body)
+	if err != nil {
+		s.writeError(w, r, e.name, err)
+		return
+	}
+	out, err := s.invoke(r.Context(), e, body, g)
+	if err != nil {
+		var de *decodeError
+		if errors.As(err, &de) {
+			s.log.WarnContext(r.Context(), "request does not fit the operation's input type",
+				"request_id", protocol.RequestID(r.Context()), "operation", e.name, "error", de.err)
+			err = protocol.BadRequest(protocol.CodeSerialization, "Unable to deserialize the request for %s", e.name)
+		}
+		s.writeError(w, r, e.name, err)
+		return
+	}
+	s.writeOutput(w, r, e, out)
+}
+
+// unknown is the answer to a path no route matches.
+func (s *Service) unknown(r *http.Request, path string) *protocol.Error {
+	return protocol.Errorf(http.StatusNotFound, protocol.CodeUnknownOperation,
+		"No operation matches %s %s", r.Method, path)
+}
+
+// input builds the generic input value of e from the body and the members
+// bound to the URI, query string and headers, and validates it. It returns
+// the body the typed decoder should read: the request body, or a copy
+// without the keys of members bound elsewhere if the client put some there
+// (AWS ignores them; they must not shadow the bound values).
+func (s *Service) input(e *entry, r *http.Request, q *lazyQuery, labels []string, body []byte) (map[string]any, []byte, error) {
+	g, err := parse(body)
+	if err != nil {
+		return nil, nil, err
+	}
+	if g == nil {
+		body = nil // blank body: decode nothing, the input stays zero
+		g = make(map[string]any, len(e.labels)+len(e.params))
+	} else {
+		dirty := false
+		for _, m := range e.located {
+			if _, ok := g[m]; ok {
+				delete(g, m)
+				dirty = true
+			}
+		}
+		if dirty {
+			if body, err = json.Marshal(g); err != nil {
+				return nil, nil, fmt.Errorf("restjson: re-encode body: %w", err)
+			}
+		}
+	}
+	if err := bind(e, r, q, labels, g); err != nil {
+		return nil, nil, err
+	}
+	if e.info.InputShape != "" {
+		if err := s.model.Validate(e.info.InputShape, g); err != nil {
+			if pe, ok := protocol.As(err); ok && pe.Code == protocol.CodeValidation {
+				err = protocol.BadRequest(s.validation, "%s", pe.Message)
+			}
+			return nil, nil, err
+		}
+	}
+	return g, body, nil
+}
+
+// invoke calls the operation, turning a panic into an internal error so the
+// client gets a 500 instead of a dropped connection.
+func (s *Service) invoke(ctx context.Context, e *entry, body []byte, g map[string]any) (out any, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			if p == http.ErrAbortHandler {
+				panic(p)
+			}
+			err = fmt.Errorf("restjson: panic in %s: %v\n%s", e.name, p, debug.Stack())
+		}
+	}()
+	return e.op.call(ctx, body, g, e.targets)
+}
+
+// read reads the body into buf, refusing more than the limit: from
+// Content-Length before reading when the client declares it, otherwise by
+// reading at most one byte past the limit.
+func (s *Service) read(r *http.Request, buf *bytes.Buffer) ([]byte, error) {
+	if r.ContentLength > s.limit {
+		return nil, s.tooLarge()
+	}
+	if r.Body == nil || r.Body == http.NoBody {
+		return nil, nil
+	}
+	if r.ContentLength > 0 {
+		buf.Grow(int(r.ContentLength) + bytes.MinRead)
+	}
+	if _, err := buf.ReadFrom(io.LimitReader(r.Body, s.limit+1)); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, s.tooLarge()
+		}
+		return nil, protocol.BadRequest(protocol.CodeSerialization, "Unable to read the request body")
+	}
+	if int64(buf.Len()) > s.limit {
+		return nil, s.tooLarge()
+	}
+	return buf.Bytes(), nil
+}
+
+func (s *Service) tooLarge() *protocol.Error {
+	return protocol.Errorf(http.StatusRequestEntityTooLarge, CodeTooLarge,
+		"Request body must not be larger than %d bytes", s.limit)
+}
+
+// parse decodes body into its generic form for validation. An empty or
+// blank body yields nil (no body members); anything but one JSON object is
+// a SerializationException worded like Coral's.
+func parse(body []byte) (map[string]any, error) {
+	trimmed := bytes.TrimLeft(body, " \t\r\n")
+	if len(trimmed) == 0 {
+		return nil, nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(trimmed))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, malformed(err)
+	}
+	rest := trimmed[dec.InputOffset():]
+	if len(bytes.TrimLeft(rest, " \t\r\n")) != 0 {
+		return nil, protocol.BadRequest(protocol.CodeSerialization, "Malformed JSON: unexpected data after the top-level value")
+	}
+	var found string
+	switch x := v.(type) {
+	case map[string]any:
+		return x, nil
+	case []any:
+		return nil, protocol.BadRequest(protocol.CodeSerialization, "Start of list found where not expected")
+	case string:
+		found = "STRING_VALUE"
+	case json.Number:
+		found = "NUMBER_VALUE"
+	case bool:
+		found = "FALSE_VALUE"
+		if x {
+			found = "TRUE_VALUE"
+		}
+	default:
+		found = "NULL_VALUE"
+	}
+	return nil, protocol.BadRequest(protocol.CodeSerialization, "%s can not be converted to a Structure", found)
+}
+
+// malformed words a JSON syntax error for the client; it names the offset
+// but never Go types.
+func malformed(err error) *protocol.Error {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return protocol.BadRequest(protocol.CodeSerialization, "Malformed JSON at offset %d: %s", se.Offset, se.Error())
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		return protocol.BadRequest(protocol.CodeSerialization, "Malformed JSON: unexpected end of input")
+	}
+	return protocol.BadRequest(protocol.CodeSerialization, "Malformed JSON")
+}
+
+func (s *Service) buffer() *bytes.Buffer {
+	b := s.bufs.Get().(*bytes.Buffer)
+	b.Reset()
+	return b
+}
+
+// release returns b to the pool unless it grew large: one oversized
+// request must not pin its memory for the life of the process.
+func (s *Service) release(b *bytes.Buffer) {
+	if b.Cap() <= 64<<10 {
+		s.bufs.Put(b)
+	}
+}
+
+// writeOutput writes a success: the model's status (200 when it names
+// none), the output as the JSON body, and output members bound to headers
+// or the status code in their places.
+func (s *Service) writeOutput(w http.ResponseWriter, r *http.Request, e *entry, out any) {
+	buf := s.buffer()
+	defer s.release(buf)
+	status := e.info.ResponseCode
+	if status == 0 {
+		status = http.StatusOK
+	}
+	h := w.Header()
+	switch {
+	case out == nil:
+		buf.WriteString("{}")
+	case len(e.outs) > 0:
+		st, err := located(buf, out, e.outs, h)
+		if err != nil {
+			s.writeError(w, r, e.name, fmt.Errorf("restjson: encode %s output: %w", e.name, err))
+			return
+		}
+		if st != 0 {
+			status = st
+		}
+	default:
+		enc := json.NewEncoder(buf)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(out); err != nil {
+			s.writeError(w, r, e.name, fmt.Errorf("restjson: encode %s output: %w", e.name, err))
+			return
+		}
+		buf.Truncate(buf.Len() - 1) // Encode's newline
+	}
+	h.Set("Content-Type", ContentType)
+	h.Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// located encodes an output whose shape binds members outside the body:
+// those members go to headers (or set the status) and the rest to buf as
+// the JSON body. It is the slow path; no Cognito Sync output needs it.
+func located(buf *bytes.Buffer, out any, outs []shape.Binding, h http.Header) (int, error) {
+	b, err := json.Marshal(out)
+	if err != nil {
+		return 0, err
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(b, &fields); err != nil {
+		return 0, fmt.Errorf("output is not a JSON object: %w", err)
+	}
+	status := 0
+	for _, o := range outs {
+		raw, ok := fields[o.Member]
+		if !ok {
+			continue
+		}
+		delete(fields, o.Member)
+		if string(raw) == "null" {
+			continue
+		}
+		switch o.Location {
+		case "statusCode":
+			if err := json.Unmarshal(raw, &status); err != nil {
+				return 0, fmt.Errorf("member %s: %w", o.Member, err)
+			}
+		case "header":
+			v, err := headerValue(raw, o)
+			if err != nil {
+				return 0, fmt.Errorf("member %s: %w", o.Member, err)
+			}
+			h.Set(o.Name, v)
+		case "headers":
+			var m map[string]string
+			if err := json.Unmarshal(raw, &m); err != nil {
+				return 0, fmt.Errorf("member %s: %w", o.Member, err)
+			}
+			for k, v := range m {
+				h.Set(o.Name+k, v)
+			}
+		}
+	}
+	enc := json.NewEncoder(buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(fields); err != nil {
+		return 0, err
+	}
+	buf.Truncate(buf.Len() - 1)
+	return status, nil
+}
+
+// headerValue renders one JSON-encoded output member as a header value:
+// strings unquoted, timestamps as HTTP dates (or the member's format),
+// lists joined by commas, everything else as its JSON text.
+func headerValue(raw json.RawMessage, b shape.Binding) (string, error) {
+	switch b.Type {
+	case "string", "blob":
+		var s string
+		err := json.Unmarshal(raw, &s)
+		return s, err
+	case "timestamp":
+		var t protocol.Time
+		if err := json.Unmarshal(raw, &t); err != nil {
+			return "", err
+		}
+		switch b.TimestampFormat {
+		case "iso8601":
+			return t.UTC().Format(time.RFC3339), nil
+		case "unixTimestamp":
+			return string(raw), nil
+		}
+		return t.UTC().Format(http.TimeFormat), nil
+	case "list":
+		var items []json.RawMessage
+		if err := json.Unmarshal(raw, &items); err != nil {
+			return "", err
+		}
+		parts := make([]string, len(items))
+		for i, it := range items {
+			v, err := headerValue(it, shape.Binding{Type: b.Elem, TimestampFormat: b.TimestampFormat})
+			if err != nil {
+				return "", err
+			}
+			parts[i] = v
+		}
+		return strings.Join(parts, ","), nil
+	}
+	return string(raw), nil
+}
+
+type errorBody struct {
+	Type    string `json:"__type"`
+	Message string `json:"message,omitempty"`
+}
+
+// writeError is the one error writer. A *protocol.Error is written with its
+// code and its status, or when it has none the status the model gives its
+// code (400 for codes the model does not know); any other error is logged
+// with the request id and the operation and answered as the internal
+// fault, never with its text.
+func (s *Service) writeError(w http.ResponseWriter, r *http.Request, opName string, err error) {
+	pe, ok := protocol.As(err)
+	if !ok {
+		ctx := r.Context()
+		s.log.ErrorContext(ctx, "internal error", "request_id", protocol.RequestID(ctx), "operation", opName, "error", err)
+		pe = &protocol.Error{Code: s.internal, Message: internalMessage, Status: http.StatusInternalServerError}
+	}
+	status := pe.Status
+	if status == 0 {
+		status = http.StatusBadRequest
+		if es, ok := s.model.Error(pe.Code); ok && es.Status != 0 {
+			status = es.Status
+		}
+	}
+	buf := s.buffer()
+	defer s.release(buf)
+	enc := json.NewEncoder(buf)
+	enc.SetEscapeHTML(false)
+	enc.Encode(errorBody{Type: pe.Code, Message: pe.Message}) // strings always encode
+	buf.Truncate(buf.Len() - 1)
+
+	h := w.Header()
+	h.Set("Content-Type", ContentType)
+	h.Set("Content-Length", strconv.Itoa(buf.Len()))
+	// AWS's spelling, kept verbatim (Set would canonicalise it). REST-JSON
+	// services send the bare code; SDKs also accept a ":<namespace>" tail,
+	// which carries nothing a client uses.
+	h["x-amzn-ErrorType"] = []string{pe.Code}
+	if msg := headerMessage(pe.Message); msg != "" {
+		h["x-amzn-ErrorMessage"] = []string{msg}
+	}
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// headerMessage makes msg safe for one header line: control characters
+// become spaces, invalid UTF-8 is replaced, and it is cut at
+// maxHeaderMessage bytes on a rune boundary.
+func headerMessage(msg string) string {
+	if msg == "" {
+		return ""
+	}
+	clean := true
+	for i := 0; i < len(msg); i++ {
+		if c := msg[i]; c < 0x20 || c == 0x7f || c >= utf8.RuneSelf {
+			clean = false
+			break
+		}
+	}
+	if clean && len(msg) <= maxHeaderMessage {
+		return msg
+	}
+	var b strings.Builder
+	for _, r := range msg {
+		if r < 0x20 || r == 0x7f {
+			r = ' '
+		}
+		if b.Len()+utf8.RuneLen(r) > maxHeaderMessage {
+			break
+		}
+		b.WriteRune(r)
+	}
+	return strings.TrimSpace(b.String())
+}
