@@ -127,6 +127,8 @@ type ListIdentitiesOptions struct {
 // Reader is the read half of the store, usable inside and outside a
 // transaction.
 type Reader interface {
+	DatasetReader
+
 	// GetPool returns ErrNotFound if the pool does not exist.
 	GetPool(ctx context.Context, id string) (Pool, error)
 	// ListPools returns up to limit pools with id > after, in ascending id order.
@@ -152,13 +154,14 @@ type Reader interface {
 // Tx is one write transaction. Its reads see its own writes.
 type Tx interface {
 	Reader
+	DatasetWriter
 
 	// CreatePool returns ErrAlreadyExists if the id is taken.
 	CreatePool(ctx context.Context, p Pool) error
 	// UpdatePool replaces the stored pool p.ID; ErrNotFound if absent.
 	UpdatePool(ctx context.Context, p Pool) error
-	// DeletePool deletes the pool with all its identities and logins;
-	// ErrNotFound if absent.
+	// DeletePool deletes the pool with all its identities, logins,
+	// datasets and sync configuration; ErrNotFound if absent.
 	DeletePool(ctx context.Context, id string) error
 
 	// CreateIdentity stores a new identity with its logins. It returns
@@ -169,7 +172,8 @@ type Tx interface {
 	// (logins not in i.Logins are released). ErrAlreadyExists if one of the
 	// logins belongs to another identity; ErrNotFound if absent.
 	UpdateIdentity(ctx context.Context, i Identity) error
-	// DeleteIdentity deletes the identity and its logins; ErrNotFound if absent.
+	// DeleteIdentity deletes the identity with its logins, datasets and
+	// devices; ErrNotFound if absent.
 	DeleteIdentity(ctx context.Context, id string) error
 
 	// CreateSigningKey stores a key; if k.Active, every other key becomes

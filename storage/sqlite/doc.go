@@ -11,7 +11,10 @@
 // savepoint so that a failing one is undone alone, and commits them with one
 // COMMIT, hence one fsync. Reads outside Update run on a separate pool of
 // read-only connections beside the writer. Decoded pools are cached in
-// memory; the cache is dropped after every commit that wrote a pool.
+// memory; the cache is dropped after every commit that wrote a pool. Cognito
+// Sync datasets and their records are cached the same way, per dataset, for
+// the reads devices make when they sync; a commit drops the datasets it
+// wrote.
 //
 // The Store assumes it is the only writer of its database: several Stores,
 // or other programs, may read the same file, but only one may write it.

@@ -69,9 +69,13 @@ type queries struct {
 	getPool, listPools, countPools               *sql.Stmt
 	getIdentity, identityByLogin, listIdentities *sql.Stmt
 	signingKeys, secret                          *sql.Stmt
+	syncQueries
 }
 
 func (q *queries) prepare(ctx context.Context, p preparer) error {
+	if err := q.syncQueries.prepare(ctx, p); err != nil {
+		return err
+	}
 	return prepareAll(ctx, p, map[**sql.Stmt]string{
 		&q.getPool:         qGetPool,
 		&q.listPools:       qListPools,
@@ -85,7 +89,7 @@ func (q *queries) prepare(ctx context.Context, p preparer) error {
 }
 
 func (q *queries) close() error {
-	var errs []error
+	errs := []error{q.syncQueries.close()}
 	for _, s := range []*sql.Stmt{q.getPool, q.listPools, q.countPools, q.getIdentity, q.identityByLogin, q.listIdentities, q.signingKeys, q.secret} {
 		if s != nil {
 			errs = append(errs, s.Close())

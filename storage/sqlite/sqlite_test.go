@@ -629,3 +629,277 @@ func BenchmarkMixed(b *testing.B) {
 		})
 	}
 }
+
+// benchDatasets gives n identities of the bench pool one dataset "d" each,
+// holding records (keys k00, k01, …, values of 32 bytes) written at sync
+// count 1, and returns the identity ids.
+func benchDatasets(b *testing.B, s *Store, p storage.Pool, n, records int) []string {
+	b.Helper()
+	ctx := context.Background()
+	ids := make([]string, n)
+	err := s.Update(ctx, func(tx storage.Tx) error {
+		for k := range n {
+			ids[k] = fmt.Sprintf("us-east-1:%036d", k)
+			if err := tx.CreateIdentity(ctx, storage.Identity{ID: ids[k], PoolID: p.ID}); err != nil {
+				return err
+			}
+			d := storage.Dataset{IdentityID: ids[k], Name: "d", PoolID: p.ID, SyncCount: 1, NumRecords: int64(records)}
+			if err := tx.PutDataset(ctx, d, 0); err != nil {
+				return err
+			}
+			rs := make([]storage.Record, records)
+			for r := range rs {
+				v := strings.Repeat("v", 32)
+				rs[r] = storage.Record{Key: fmt.Sprintf("k%02d", r), Value: &v, SyncCount: 1, LastModifiedBy: "device", ModifiedAt: time.Now()}
+			}
+			if err := tx.PutRecords(ctx, ids[k], "d", rs); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return ids
+}
+
+// BenchmarkListRecords20 measures a full ListRecords of a 20-record
+// dataset, the read a device syncing from scratch makes, by concurrent
+// clients on different identities: through the Store (served by the sync
+// cache once warm) and, for comparison, straight from the database.
+func BenchmarkListRecords20(b *testing.B) {
+	s, p := benchStore(b)
+	ids := benchDatasets(b, s, p, 1000, 20)
+	ctx := context.Background()
+	for _, bc := range []struct {
+		name string
+		list func(id string) ([]storage.Record, error)
+	}{
+		{"store", func(id string) ([]storage.Record, error) {
+			return s.ListRecords(ctx, id, "d", storage.ListRecordsOptions{Limit: 1024})
+		}},
+		{"query", func(id string) ([]storage.Record, error) {
+			return s.read.records(ctx, id, "d", storage.ListRecordsOptions{Limit: 1024})
+		}},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			var next atomic.Int64
+			b.ReportAllocs()
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					rs, err := bc.list(ids[next.Add(1)%int64(len(ids))])
+					if err != nil || len(rs) != 20 {
+						b.Errorf("ListRecords: got %d records, %v, want 20", len(rs), err)
+						return
+					}
+				}
+			})
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "lists/s")
+		})
+	}
+}
+
+// BenchmarkUpdateRecordParallel measures durable single-record
+// UpdateRecords by many concurrent clients, each on its own dataset: per
+// op one Update reads the dataset and the record, compares and swaps the
+// sync count, and writes the record, committed with fsync (in groups).
+func BenchmarkUpdateRecordParallel(b *testing.B) {
+	s, p := benchStore(b)
+	ids := benchDatasets(b, s, p, 1024, 20)
+	ctx := context.Background()
+	var next atomic.Int64
+	b.SetParallelism(32) // 32 × GOMAXPROCS clients, as behind an HTTP server
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		id := ids[next.Add(1)%int64(len(ids))] // one dataset per client: no conflicts
+		for n := 0; pb.Next(); n++ {
+			key := fmt.Sprintf("k%02d", n%20)
+			value := fmt.Sprint(n)
+			err := s.Update(ctx, func(tx storage.Tx) error {
+				d, err := tx.GetDataset(ctx, id, "d")
+				if err != nil {
+					return err
+				}
+				old, err := tx.GetRecords(ctx, id, "d", []string{key})
+				if err != nil {
+					return err
+				}
+				if _, ok := old[key]; !ok {
+					return fmt.Errorf("record %s: missing", key)
+				}
+				now := time.Now()
+				next := d
+				next.SyncCount++
+				next.ModifiedAt = now
+				if err := tx.PutDataset(ctx, next, d.SyncCount); err != nil {
+					return err
+				}
+				r := storage.Record{Key: key, Value: &value, SyncCount: next.SyncCount, LastModifiedBy: "device", ModifiedAt: now}
+				return tx.PutRecords(ctx, id, "d", []storage.Record{r})
+			})
+			if err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "updates/s")
+}
+
+// syncFixture opens a store with pool p1, identity p1:a and its dataset d
+// holding recs, at sync count 1.
+func syncFixture(t *testing.T, path string, recs []storage.Record) *Store {
+	t.Helper()
+	ctx := t.Context()
+	s := openFile(t, path)
+	t.Cleanup(func() { s.Close() })
+	err := s.Update(ctx, func(tx storage.Tx) error {
+		if err := tx.CreatePool(ctx, testPool("p1")); err != nil {
+			return err
+		}
+		if err := tx.CreateIdentity(ctx, storage.Identity{ID: "p1:a", PoolID: "p1"}); err != nil {
+			return err
+		}
+		if err := tx.PutDataset(ctx, storage.Dataset{IdentityID: "p1:a", Name: "d", SyncCount: 1}, 0); err != nil {
+			return err
+		}
+		return tx.PutRecords(ctx, "p1:a", "d", recs)
+	})
+	if err != nil {
+		t.Fatalf("Update: got error %v, want nil", err)
+	}
+	return s
+}
+
+// TestSyncCacheConsistency: once an Update that wrote a dataset has
+// returned, every reader sees the new dataset and records, even with
+// readers hammering the cache meanwhile.
+func TestSyncCacheConsistency(t *testing.T) {
+	for _, path := range []string{Memory, "file"} {
+		t.Run(path, func(t *testing.T) {
+			ctx := t.Context()
+			if path == "file" {
+				path = filepath.Join(t.TempDir(), "idpool.db")
+			}
+			v := "1"
+			s := syncFixture(t, path, []storage.Record{{Key: "k", Value: &v, SyncCount: 1}})
+			var (
+				version atomic.Int64 // the newest committed sync count
+				stop    = make(chan struct{})
+				wg      sync.WaitGroup
+				bad     atomic.Value
+			)
+			for range 4 {
+				wg.Go(func() {
+					for {
+						select {
+						case <-stop:
+							return
+						default:
+						}
+						floor := version.Load()
+						d, err := s.GetDataset(ctx, "p1:a", "d")
+						if err != nil {
+							bad.Store(err.Error())
+							return
+						}
+						rs, err := s.ListRecords(ctx, "p1:a", "d", storage.ListRecordsOptions{})
+						if err != nil || len(rs) != 1 {
+							bad.Store(fmt.Sprintf("ListRecords: got %d records, %v", len(rs), err))
+							return
+						}
+						m, err := s.GetRecords(ctx, "p1:a", "d", []string{"k"})
+						if err != nil || len(m) != 1 {
+							bad.Store(fmt.Sprintf("GetRecords: got %d records, %v", len(m), err))
+							return
+						}
+						for what, got := range map[string]int64{"dataset": d.SyncCount, "listed record": rs[0].SyncCount, "got record": m["k"].SyncCount} {
+							if got < floor {
+								bad.Store(fmt.Sprintf("read %s at sync count %d after %d was committed", what, got, floor))
+								return
+							}
+						}
+					}
+				})
+			}
+			for n := int64(2); n <= 50; n++ {
+				err := s.Update(ctx, func(tx storage.Tx) error {
+					if err := tx.PutDataset(ctx, storage.Dataset{IdentityID: "p1:a", Name: "d", SyncCount: n}, n-1); err != nil {
+						return err
+					}
+					v := fmt.Sprint(n)
+					return tx.PutRecords(ctx, "p1:a", "d", []storage.Record{{Key: "k", Value: &v, SyncCount: n}})
+				})
+				if err != nil {
+					t.Fatalf("Update: got error %v, want nil", err)
+				}
+				version.Store(n)
+			}
+			close(stop)
+			wg.Wait()
+			if msg := bad.Load(); msg != nil {
+				t.Errorf("reader: %v", msg)
+			}
+		})
+	}
+}
+
+// TestBigDataset: a dataset too big for the sync cache is listed and read
+// from the database, and still sees every write.
+func TestBigDataset(t *testing.T) {
+	ctx := t.Context()
+	const n = 100
+	big := strings.Repeat("x", 2*maxCachedRecordBytes/n)
+	recs := make([]storage.Record, n)
+	for i := range recs {
+		recs[i] = storage.Record{Key: fmt.Sprintf("k%03d", i), Value: &big, SyncCount: 1 + int64(i%2)}
+	}
+	s := syncFixture(t, Memory, recs)
+
+	keys := func(rs []storage.Record) string {
+		var ks []string
+		for _, r := range rs {
+			ks = append(ks, r.Key)
+		}
+		return strings.Join(ks, ",")
+	}
+	tests := []struct {
+		name string
+		opts storage.ListRecordsOptions
+		want string
+	}{
+		{"page", storage.ListRecordsOptions{After: "k010", Limit: 3}, "k011,k012,k013"},
+		{"since", storage.ListRecordsOptions{SinceSyncCount: 1, After: "k090", Limit: 3}, "k091,k093,k095"},
+		{"last page", storage.ListRecordsOptions{After: "k097"}, "k098,k099"},
+	}
+	for round := range 2 { // the second round runs with the cache knowing the dataset is big
+		for _, tc := range tests {
+			got, err := s.ListRecords(ctx, "p1:a", "d", tc.opts)
+			if err != nil || keys(got) != tc.want {
+				t.Errorf("round %d, %s: ListRecords: got %s, %v, want %s", round, tc.name, keys(got), err, tc.want)
+			}
+		}
+		if _, big, _, ok := s.sync.records(dsKey{"p1:a", "d"}); !ok || !big {
+			t.Errorf("round %d: sync cache: got cached %v, big %v, want true, true", round, ok, big)
+		}
+	}
+
+	v := "small"
+	err := s.Update(ctx, func(tx storage.Tx) error {
+		return tx.PutRecords(ctx, "p1:a", "d", []storage.Record{{Key: "k050", Value: &v, SyncCount: 3}})
+	})
+	if err != nil {
+		t.Fatalf("Update: got error %v, want nil", err)
+	}
+	got, err := s.ListRecords(ctx, "p1:a", "d", storage.ListRecordsOptions{SinceSyncCount: 2})
+	if err != nil || keys(got) != "k050" || *got[0].Value != "small" {
+		t.Errorf("ListRecords after an update: got %s, %v, want k050 = small", keys(got), err)
+	}
+	m, err := s.GetRecords(ctx, "p1:a", "d", []string{"k050", "k051"})
+	if err != nil || len(m) != 2 || *m["k050"].Value != "small" || *m["k051"].Value != big {
+		t.Errorf("GetRecords after an update: got %d records, %v, want k050 = small and k051", len(m), err)
+	}
+}

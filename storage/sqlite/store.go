@@ -66,6 +66,7 @@ type Store struct {
 	wdb   *sql.DB // holds the writer's single connection
 	w     *writer
 	cache poolCache
+	sync  *syncCache
 
 	mu     sync.RWMutex // guards closed and sending on reqs
 	closed bool
@@ -90,6 +91,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 
 	s := &Store{
 		cache: poolCache{pools: make(map[string]*storage.Pool)},
+		sync:  newSyncCache(),
 		reqs:  make(chan *request, o.maxBatch),
 		done:  make(chan struct{}),
 	}
@@ -144,7 +146,7 @@ func (s *Store) open(ctx context.Context, writeDSN, readDSN string, o options) e
 	if err != nil {
 		return fmt.Errorf("sqlite: open: %w", err)
 	}
-	s.w = &writer{conn: conn, cache: &s.cache, maxBatch: o.maxBatch}
+	s.w = &writer{conn: conn, cache: &s.cache, sync: s.sync, maxBatch: o.maxBatch}
 	if err := migrate(ctx, conn); err != nil {
 		return err
 	}

@@ -190,12 +190,14 @@ func (t *tx) UpdatePool(ctx context.Context, p storage.Pool) error {
 }
 
 // DeletePool implements storage.Tx. The foreign keys cascade to the pool's
-// identities and from them to their logins.
+// identities and sync configuration, and from the identities to their
+// logins, datasets, records, devices and subscriptions.
 func (t *tx) DeletePool(ctx context.Context, id string) error {
 	if err := t.check(ctx); err != nil {
 		return err
 	}
 	t.w.poolsWritten = true
+	t.w.allDatasets = true
 	res, err := exec(t.w.st.deletePool, id)
 	if err == nil {
 		err = affected(res)
@@ -270,12 +272,13 @@ func (t *tx) UpdateIdentity(ctx context.Context, i storage.Identity) error {
 	return nil
 }
 
-// DeleteIdentity implements storage.Tx. The foreign key cascades to the
-// identity's logins.
+// DeleteIdentity implements storage.Tx. The foreign keys cascade to the
+// identity's logins, datasets, records, devices and subscriptions.
 func (t *tx) DeleteIdentity(ctx context.Context, id string) error {
 	if err := t.check(ctx); err != nil {
 		return err
 	}
+	t.w.allDatasets = true
 	res, err := exec(t.w.st.deleteIdentity, id)
 	if err == nil {
 		err = affected(res)

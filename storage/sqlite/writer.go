@@ -26,6 +26,7 @@ func (p *panicError) Error() string { return fmt.Sprintf("sqlite: update panicke
 type writer struct {
 	conn     *sql.Conn
 	cache    *poolCache
+	sync     *syncCache
 	maxBatch int
 
 	read queries // Reader statements, for reads inside Update
@@ -34,6 +35,11 @@ type writer struct {
 	// poolsWritten records that the current transaction wrote a pool: the
 	// pool cache no longer matches it, and must be invalidated at its end.
 	poolsWritten bool
+	// datasetsWritten lists the datasets the current transaction may have
+	// written, and allDatasets says it may have written any (a cascade):
+	// the sync cache must forget them at its end.
+	datasetsWritten []dsKey
+	allDatasets     bool
 	// committing holds the requests of the current batch whose fn
 	// succeeded; they learn the outcome of COMMIT.
 	committing []*request
@@ -50,6 +56,7 @@ type writeStmts struct {
 	insertLogin, deleteLogins          *sql.Stmt
 	insertKey, deactivateKeys          *sql.Stmt
 	insertSecret                       *sql.Stmt
+	syncStmts
 }
 
 func (w *writer) prepare(ctx context.Context) error {
@@ -57,6 +64,9 @@ func (w *writer) prepare(ctx context.Context) error {
 		return err
 	}
 	st := &w.st
+	if err := st.syncStmts.prepare(ctx, w.conn); err != nil {
+		return err
+	}
 	return prepareAll(ctx, w.conn, map[**sql.Stmt]string{
 		&st.begin:    `BEGIN IMMEDIATE`,
 		&st.commit:   `COMMIT`,
@@ -88,7 +98,7 @@ func (w *writer) prepare(ctx context.Context) error {
 
 func (w *writer) close() error {
 	st := &w.st
-	errs := []error{w.read.close()}
+	errs := []error{w.read.close(), st.syncStmts.close()}
 	for _, s := range []*sql.Stmt{
 		st.begin, st.commit, st.rollback,
 		st.saveReq, st.releaseReq, st.rollbackReq,
@@ -134,6 +144,8 @@ func (w *writer) batch(first *request, reqs <-chan *request) {
 		return
 	}
 	w.poolsWritten = false
+	w.datasetsWritten = w.datasetsWritten[:0]
+	w.allDatasets = false
 	w.committing = w.committing[:0]
 
 	var broken error // the transaction can no longer be trusted
@@ -172,6 +184,13 @@ func (w *writer) batch(first *request, reqs <-chan *request) {
 		// Before anyone learns of the commit: from now on a reader
 		// either finds nothing cached or a pool read after this point.
 		w.cache.invalidate()
+	}
+	switch {
+	case w.allDatasets:
+		w.sync.invalidateAll()
+	case len(w.datasetsWritten) > 0:
+		w.sync.invalidate(w.datasetsWritten)
+		clear(w.datasetsWritten)
 	}
 	for _, r := range w.committing {
 		r.done <- err

@@ -48,9 +48,29 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		{"Values/Copies", testCopies},
 		{"Values/Timestamps", testTimestamps},
 
+		{"Dataset/RoundTrip", testDatasetRoundTrip},
+		{"Dataset/GetMissing", testDatasetGetMissing},
+		{"Dataset/CompareAndSwap", testDatasetCompareAndSwap},
+		{"Dataset/List", testListDatasets},
+		{"Dataset/Rename", testRenameDataset},
+		{"Dataset/Usage", testUsage},
+		{"Record/RoundTrip", testRecordsRoundTrip},
+		{"Record/MissingDataset", testRecordsMissingDataset},
+		{"Record/List", testListRecords},
+		{"Record/Get", testGetRecords},
+		{"Record/Delete", testDeleteRecords},
+		{"SyncConfig/RoundTrip", testSyncConfig},
+		{"Device/PutAndFind", testDevices},
+		{"Device/Subscriptions", testSubscriptions},
+		{"Sync/DeleteIdentityCascades", testDeleteIdentitySync},
+		{"Sync/DeletePoolCascades", testDeletePoolSync},
+		{"Sync/Rollback", testSyncRollback},
+		{"Values/RecordCopies", testRecordCopies},
+
 		{"Concurrent/SameLogin", testConcurrentSameLogin},
 		{"Concurrent/IndependentCreates", testConcurrentCreates},
 		{"Concurrent/MixedOutcomes", testConcurrentMixed},
+		{"Concurrent/SyncCount", testConcurrentSyncCount},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

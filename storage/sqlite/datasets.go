@@ -1,0 +1,490 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"unicode/utf8"
+
+	"github.com/idpool/idpool/storage"
+)
+
+var (
+	_ storage.DatasetReader = (*Store)(nil)
+	_ storage.DatasetReader = (*tx)(nil)
+	_ storage.DatasetWriter = (*tx)(nil)
+)
+
+// Every dataset query returns these columns.
+const datasetColumns = `name, pool_id, sync_count, deleted, deleted_at_sync_count, merged_from,
+	last_modified_by, data_storage, num_records, created, modified`
+
+// Every record query returns these columns.
+const recordColumns = `key, sync_count, last_modified_by, modified, device_modified, value`
+
+const (
+	qGetDataset   = `SELECT ` + datasetColumns + ` FROM datasets WHERE identity_id = ?1 AND name = ?2`
+	qListDatasets = `SELECT ` + datasetColumns + ` FROM datasets
+		WHERE identity_id = ?1 AND name > ?2 AND deleted = 0
+		ORDER BY name LIMIT ?3`
+
+	// A full listing walks the primary key, already in key order. An
+	// incremental one (a device catching up) starts from records_sync,
+	// which finds the few changed records of a large dataset without
+	// reading the others, and sorts them; left to itself, the planner,
+	// which knows nothing of how many records changed, walks the primary
+	// key and reads every record.
+	qListRecords = `SELECT ` + recordColumns + ` FROM records
+		WHERE identity_id = ?1 AND dataset = ?2 AND key > ?3
+		ORDER BY key LIMIT ?4`
+	qListRecordsSince = `SELECT ` + recordColumns + ` FROM records INDEXED BY records_sync
+		WHERE identity_id = ?1 AND dataset = ?2 AND key > ?3 AND sync_count > ?4
+		ORDER BY key LIMIT ?5`
+	qGetRecord = `SELECT ` + recordColumns + ` FROM records
+		WHERE identity_id = ?1 AND dataset = ?2 AND key = ?3`
+	// ?3 is a JSON array of keys: one statement, hence one snapshot, for
+	// any number of keys.
+	qGetRecords = `SELECT ` + recordColumns + ` FROM records
+		WHERE identity_id = ?1 AND dataset = ?2 AND key IN (SELECT value FROM json_each(?3))`
+
+	qIdentityUsage = `SELECT count(*), coalesce(sum(data_storage), 0), max(modified)
+		FROM datasets WHERE identity_id = ?1 AND deleted = 0`
+	qPoolUsage = `SELECT count(*), coalesce(sum(data_storage), 0), max(modified)
+		FROM datasets WHERE pool_id = ?1 AND deleted = 0`
+
+	qSyncConfig    = `SELECT config FROM sync_config WHERE pool_id = ?1`
+	qDevice        = `SELECT id, identity_id, platform, token, created FROM devices WHERE id = ?1`
+	qDeviceByToken = `SELECT id, identity_id, platform, token, created FROM devices
+		WHERE identity_id = ?1 AND platform = ?2 AND token = ?3`
+	qSubscribed = `SELECT EXISTS (SELECT 1 FROM subscriptions WHERE device_id = ?1 AND dataset = ?2)`
+)
+
+// syncQueries are the Cognito Sync statements of queries.
+type syncQueries struct {
+	getDataset, listDatasets              *sql.Stmt
+	listRecords, listRecordsSince         *sql.Stmt
+	getRecord, getRecords                 *sql.Stmt
+	sumIdentity, sumPool                  *sql.Stmt
+	config, device, deviceByToken, subbed *sql.Stmt
+}
+
+func (q *syncQueries) prepare(ctx context.Context, p preparer) error {
+	return prepareAll(ctx, p, map[**sql.Stmt]string{
+		&q.getDataset:       qGetDataset,
+		&q.listDatasets:     qListDatasets,
+		&q.listRecords:      qListRecords,
+		&q.listRecordsSince: qListRecordsSince,
+		&q.getRecord:        qGetRecord,
+		&q.getRecords:       qGetRecords,
+		&q.sumIdentity:      qIdentityUsage,
+		&q.sumPool:          qPoolUsage,
+		&q.config:           qSyncConfig,
+		&q.device:           qDevice,
+		&q.deviceByToken:    qDeviceByToken,
+		&q.subbed:           qSubscribed,
+	})
+}
+
+func (q *syncQueries) close() error {
+	var errs []error
+	for _, s := range []*sql.Stmt{
+		q.getDataset, q.listDatasets, q.listRecords, q.listRecordsSince,
+		q.getRecord, q.getRecords, q.sumIdentity, q.sumPool,
+		q.config, q.device, q.deviceByToken, q.subbed,
+	} {
+		if s != nil {
+			errs = append(errs, s.Close())
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// datasetRow holds the scan targets of datasetColumns, in one allocation.
+type datasetRow struct {
+	d                 storage.Dataset
+	deleted           int64
+	created, modified int64
+}
+
+func (r *datasetRow) scan(s interface{ Scan(...any) error }) error {
+	d := &r.d
+	return s.Scan(&d.Name, &d.PoolID, &d.SyncCount, &r.deleted, &d.DeletedAtSyncCount, &d.MergedFrom,
+		&d.LastModifiedBy, &d.DataStorage, &d.NumRecords, &r.created, &r.modified)
+}
+
+func (r *datasetRow) dataset(identityID string) storage.Dataset {
+	d := r.d
+	d.IdentityID = identityID
+	d.Deleted = r.deleted != 0
+	d.CreatedAt, d.ModifiedAt = fromMillis(r.created), fromMillis(r.modified)
+	return d
+}
+
+// recordRow holds the scan targets of recordColumns, in one allocation.
+type recordRow struct {
+	key, by        string
+	syncCount      int64
+	modified       int64
+	deviceModified sql.NullInt64
+	value          sql.NullString
+}
+
+func (r *recordRow) scan(s interface{ Scan(...any) error }) error {
+	return s.Scan(&r.key, &r.syncCount, &r.by, &r.modified, &r.deviceModified, &r.value)
+}
+
+// record returns the scanned record. Its Value points to a fresh string.
+func (r *recordRow) record() storage.Record {
+	rec := storage.Record{
+		Key:            r.key,
+		SyncCount:      r.syncCount,
+		LastModifiedBy: r.by,
+		ModifiedAt:     fromMillis(r.modified),
+	}
+	if r.value.Valid {
+		v := r.value.String
+		rec.Value = &v
+	}
+	if r.deviceModified.Valid {
+		rec.DeviceModifiedAt = fromMillis(r.deviceModified.Int64)
+	}
+	return rec
+}
+
+func (q *queries) dataset(ctx context.Context, identityID, name string) (storage.Dataset, error) {
+	var r datasetRow
+	err := r.scan(q.getDataset.QueryRowContext(ctx, identityID, name))
+	if errors.Is(err, sql.ErrNoRows) {
+		return storage.Dataset{}, fmt.Errorf("sqlite: get dataset %s/%s: %w", identityID, name, storage.ErrNotFound)
+	}
+	if err != nil {
+		return storage.Dataset{}, fmt.Errorf("sqlite: get dataset %s/%s: %w", identityID, name, err)
+	}
+	return r.dataset(identityID), nil
+}
+
+func (q *queries) datasets(ctx context.Context, identityID, after string, limit int) ([]storage.Dataset, error) {
+	if limit <= 0 {
+		limit = -1 // SQLite: no limit
+	}
+	rows, err := q.listDatasets.QueryContext(ctx, identityID, after, limit)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: list datasets of %s: %w", identityID, err)
+	}
+	defer rows.Close()
+	var (
+		ds []storage.Dataset
+		r  datasetRow
+	)
+	for rows.Next() {
+		if err := r.scan(rows); err != nil {
+			return nil, fmt.Errorf("sqlite: list datasets of %s: %w", identityID, err)
+		}
+		ds = append(ds, r.dataset(identityID))
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: list datasets of %s: %w", identityID, err)
+	}
+	return ds, nil
+}
+
+func (q *queries) records(ctx context.Context, identityID, name string, o storage.ListRecordsOptions) ([]storage.Record, error) {
+	limit := o.Limit
+	if limit <= 0 {
+		limit = -1 // SQLite: no limit
+	}
+	var (
+		rows *sql.Rows
+		err  error
+	)
+	if o.SinceSyncCount > 0 {
+		rows, err = q.listRecordsSince.QueryContext(ctx, identityID, name, o.After, o.SinceSyncCount, limit)
+	} else {
+		rows, err = q.listRecords.QueryContext(ctx, identityID, name, o.After, limit)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: list records of %s/%s: %w", identityID, name, err)
+	}
+	defer rows.Close()
+	var (
+		rs []storage.Record
+		r  recordRow
+	)
+	if o.Limit > 0 && o.Limit <= 1024 {
+		rs = make([]storage.Record, 0, min(o.Limit, 64))
+	}
+	for rows.Next() {
+		if err := r.scan(rows); err != nil {
+			return nil, fmt.Errorf("sqlite: list records of %s/%s: %w", identityID, name, err)
+		}
+		rs = append(rs, r.record())
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: list records of %s/%s: %w", identityID, name, err)
+	}
+	return rs, nil
+}
+
+// recordsByKey returns the records of keys. One key is a point lookup;
+// several go in one statement so that, outside a transaction, they come
+// from one snapshot. Keys that are not valid UTF-8 cannot travel in JSON
+// unchanged, and are looked up one by one.
+func (q *queries) recordsByKey(ctx context.Context, identityID, name string, keys []string) (map[string]storage.Record, error) {
+	m := make(map[string]storage.Record, len(keys))
+	err := func() error {
+		if len(keys) == 1 || !allUTF8(keys) {
+			return q.recordsOneByOne(ctx, identityID, name, keys, m)
+		}
+		if len(keys) == 0 {
+			return nil
+		}
+		list, err := json.Marshal(keys)
+		if err != nil {
+			return err
+		}
+		rows, err := q.getRecords.QueryContext(ctx, identityID, name, string(list))
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		var r recordRow
+		for rows.Next() {
+			if err := r.scan(rows); err != nil {
+				return err
+			}
+			m[r.key] = r.record()
+		}
+		return rows.Err()
+	}()
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: get records of %s/%s: %w", identityID, name, err)
+	}
+	return m, nil
+}
+
+// recordsOneByOne adds the records of keys to m, one point lookup each.
+func (q *queries) recordsOneByOne(ctx context.Context, identityID, name string, keys []string, m map[string]storage.Record) error {
+	var r recordRow
+	for _, k := range keys {
+		err := r.scan(q.getRecord.QueryRowContext(ctx, identityID, name, k))
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		m[r.key] = r.record()
+	}
+	return nil
+}
+
+func allUTF8(ss []string) bool {
+	for _, s := range ss {
+		if !utf8.ValidString(s) {
+			return false
+		}
+	}
+	return true
+}
+
+func usage(ctx context.Context, stmt *sql.Stmt, id string) (storage.Usage, error) {
+	var (
+		u    storage.Usage
+		last sql.NullInt64
+	)
+	if err := stmt.QueryRowContext(ctx, id).Scan(&u.DatasetCount, &u.DataStorage, &last); err != nil {
+		return storage.Usage{}, err
+	}
+	if last.Valid {
+		u.LastModifiedAt = fromMillis(last.Int64)
+	}
+	return u, nil
+}
+
+func (q *queries) identityUsage(ctx context.Context, identityID string) (storage.Usage, error) {
+	u, err := usage(ctx, q.sumIdentity, identityID)
+	if err != nil {
+		return storage.Usage{}, fmt.Errorf("sqlite: usage of identity %s: %w", identityID, err)
+	}
+	return u, nil
+}
+
+func (q *queries) poolUsage(ctx context.Context, poolID string) (storage.Usage, error) {
+	u, err := usage(ctx, q.sumPool, poolID)
+	if err != nil {
+		return storage.Usage{}, fmt.Errorf("sqlite: usage of pool %s: %w", poolID, err)
+	}
+	return u, nil
+}
+
+func (q *queries) syncConfigOf(ctx context.Context, poolID string) (storage.SyncConfig, error) {
+	var config []byte
+	err := q.config.QueryRowContext(ctx, poolID).Scan(&config)
+	if errors.Is(err, sql.ErrNoRows) {
+		return storage.SyncConfig{}, nil
+	}
+	if err != nil {
+		return storage.SyncConfig{}, fmt.Errorf("sqlite: sync configuration of %s: %w", poolID, err)
+	}
+	c, err := decodeSyncConfig(config)
+	if err != nil {
+		return storage.SyncConfig{}, fmt.Errorf("sqlite: sync configuration of %s: decode: %w", poolID, err)
+	}
+	return c, nil
+}
+
+func scanDevice(s interface{ Scan(...any) error }) (storage.Device, error) {
+	var (
+		d       storage.Device
+		created int64
+	)
+	if err := s.Scan(&d.ID, &d.IdentityID, &d.Platform, &d.Token, &created); err != nil {
+		return storage.Device{}, err
+	}
+	d.CreatedAt = fromMillis(created)
+	return d, nil
+}
+
+func (q *queries) deviceByID(ctx context.Context, id string) (storage.Device, error) {
+	d, err := scanDevice(q.device.QueryRowContext(ctx, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return storage.Device{}, fmt.Errorf("sqlite: get device %s: %w", id, storage.ErrNotFound)
+	}
+	if err != nil {
+		return storage.Device{}, fmt.Errorf("sqlite: get device %s: %w", id, err)
+	}
+	return d, nil
+}
+
+func (q *queries) deviceWithToken(ctx context.Context, identityID, platform, token string) (storage.Device, error) {
+	d, err := scanDevice(q.deviceByToken.QueryRowContext(ctx, identityID, platform, token))
+	if errors.Is(err, sql.ErrNoRows) {
+		return storage.Device{}, fmt.Errorf("sqlite: device of %s on %s: %w", identityID, platform, storage.ErrNotFound)
+	}
+	if err != nil {
+		return storage.Device{}, fmt.Errorf("sqlite: device of %s on %s: %w", identityID, platform, err)
+	}
+	return d, nil
+}
+
+func (q *queries) subscribed(ctx context.Context, deviceID, dataset string) (bool, error) {
+	var ok bool
+	if err := q.subbed.QueryRowContext(ctx, deviceID, dataset).Scan(&ok); err != nil {
+		return false, fmt.Errorf("sqlite: subscription of %s to %s: %w", deviceID, dataset, err)
+	}
+	return ok, nil
+}
+
+// GetDataset implements storage.DatasetReader. Datasets, and that a
+// dataset does not exist, are served from the sync cache when it has them.
+func (s *Store) GetDataset(ctx context.Context, identityID, name string) (storage.Dataset, error) {
+	k := dsKey{identityID, name}
+	d, gen, ok := s.sync.dataset(k)
+	if ok {
+		if d == nil {
+			return storage.Dataset{}, fmt.Errorf("sqlite: get dataset %s/%s: %w", identityID, name, storage.ErrNotFound)
+		}
+		return *d, nil
+	}
+	got, err := s.read.dataset(ctx, identityID, name)
+	switch {
+	case err == nil:
+		c := got
+		s.sync.putDataset(k, &c, gen)
+	case errors.Is(err, storage.ErrNotFound):
+		s.sync.putDataset(k, nil, gen)
+	}
+	return got, err
+}
+
+// ListDatasets implements storage.DatasetReader. A limit ≤ 0 means no limit.
+func (s *Store) ListDatasets(ctx context.Context, identityID, after string, limit int) ([]storage.Dataset, error) {
+	return s.read.datasets(ctx, identityID, after, limit)
+}
+
+// ListRecords implements storage.DatasetReader. The page comes from one
+// snapshot of the database. A miss reads the whole dataset into the sync
+// cache, unless the cache knows it is too big, and the page is selected
+// from that.
+func (s *Store) ListRecords(ctx context.Context, identityID, name string, opts storage.ListRecordsOptions) ([]storage.Record, error) {
+	all, err := s.allRecords(ctx, identityID, name)
+	if errors.Is(err, errBigDataset) {
+		return s.read.records(ctx, identityID, name, opts)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return selectRecords(all, opts), nil
+}
+
+// errBigDataset tells that a dataset is too big for the sync cache.
+var errBigDataset = errors.New("sqlite: dataset too big to cache")
+
+// allRecords returns every record of a dataset, in key order, from the
+// sync cache, reading them into it on a miss; or errBigDataset. The
+// records are shared with the cache: callers copy what they hand out.
+func (s *Store) allRecords(ctx context.Context, identityID, name string) ([]storage.Record, error) {
+	k := dsKey{identityID, name}
+	all, big, gen, ok := s.sync.records(k)
+	switch {
+	case ok && big:
+		return nil, errBigDataset
+	case ok:
+		return all, nil
+	}
+	all, err := s.read.records(ctx, identityID, name, storage.ListRecordsOptions{})
+	if err != nil {
+		return nil, err
+	}
+	s.sync.putRecords(k, all, recordsSize(all), gen)
+	return all, nil
+}
+
+// GetRecords implements storage.DatasetReader.
+func (s *Store) GetRecords(ctx context.Context, identityID, name string, keys []string) (map[string]storage.Record, error) {
+	all, big, _, ok := s.sync.records(dsKey{identityID, name})
+	if !ok || big {
+		return s.read.recordsByKey(ctx, identityID, name, keys)
+	}
+	m := make(map[string]storage.Record, len(keys))
+	for _, k := range keys {
+		i := sort.Search(len(all), func(i int) bool { return all[i].Key >= k })
+		if i < len(all) && all[i].Key == k {
+			m[k] = copyRecord(&all[i])
+		}
+	}
+	return m, nil
+}
+
+// IdentityUsage implements storage.DatasetReader.
+func (s *Store) IdentityUsage(ctx context.Context, identityID string) (storage.Usage, error) {
+	return s.read.identityUsage(ctx, identityID)
+}
+
+// PoolUsage implements storage.DatasetReader.
+func (s *Store) PoolUsage(ctx context.Context, poolID string) (storage.Usage, error) {
+	return s.read.poolUsage(ctx, poolID)
+}
+
+// GetSyncConfig implements storage.DatasetReader.
+func (s *Store) GetSyncConfig(ctx context.Context, poolID string) (storage.SyncConfig, error) {
+	return s.read.syncConfigOf(ctx, poolID)
+}
+
+// GetDevice implements storage.DatasetReader.
+func (s *Store) GetDevice(ctx context.Context, id string) (storage.Device, error) {
+	return s.read.deviceByID(ctx, id)
+}
+
+// DeviceByToken implements storage.DatasetReader.
+func (s *Store) DeviceByToken(ctx context.Context, identityID, platform, token string) (storage.Device, error) {
+	return s.read.deviceWithToken(ctx, identityID, platform, token)
+}
+
+// Subscribed implements storage.DatasetReader.
+func (s *Store) Subscribed(ctx context.Context, deviceID, datasetName string) (bool, error) {
+	return s.read.subscribed(ctx, deviceID, datasetName)
+}
