@@ -1,0 +1,151 @@
+package cognitosync
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/idpool/idpool/storage"
+)
+
+// maxMergeNames bounds the names MergeDatasets tries for one dataset; an
+// identity holds far fewer datasets than that.
+const maxMergeNames = 1000
+
+// MergeDatasets moves the live datasets of identity from, which lost an
+// identity merge, to the survivor to, inside tx (spec cognito-sync.md
+// §4.6). A dataset whose name the survivor does not use moves unchanged,
+// sync counts included, so that the loser's devices keep syncing it where
+// they left off. One whose name the survivor uses is stored beside it as
+// "<name>.<from id>" with MergedFrom set, and ListRecords of <name>
+// reports it in MergedDatasetNames until it is deleted, which is how the
+// client libraries learn to reconcile the two ("<name>.<from id>.<n>" if
+// even that name is taken).
+//
+// Where the survivor has a deleted dataset of the target name, the moved
+// dataset takes its place with every record stamped with a sync count
+// above both datasets' counts, so that devices of either identity fetch
+// them all again; the loser's copy is then deleted.
+//
+// Quotas are not enforced: a merge never loses data. from and to must be
+// identities of the same pool; the caller disables from in the same tx.
+func MergeDatasets(ctx context.Context, tx storage.Tx, from, to storage.Identity) error {
+	if from.ID == to.ID {
+		return nil
+	}
+	if from.PoolID != to.PoolID {
+		return fmt.Errorf("cognitosync: merge of %s (pool %s) into %s (pool %s): identities of different pools", from.ID, from.PoolID, to.ID, to.PoolID)
+	}
+	// Collect first: moving datasets while paging through them would skip some.
+	var names []string
+	for after := ""; ; {
+		ds, err := tx.ListDatasets(ctx, from.ID, after, maxDatasetsPage)
+		if err != nil {
+			return fmt.Errorf("list datasets of %s: %w", from.ID, err)
+		}
+		for i := range ds {
+			names = append(names, ds[i].Name)
+		}
+		if len(ds) < maxDatasetsPage {
+			break
+		}
+		after = ds[len(ds)-1].Name
+	}
+	for _, n := range names {
+		if err := mergeDataset(ctx, tx, from.ID, to.ID, n); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// mergeDataset moves dataset name of identity from to identity to, under
+// the first name of name, name.<from>, name.<from>.2, … that to has no
+// live dataset of.
+func mergeDataset(ctx context.Context, tx storage.Tx, from, to, name string) error {
+	for i := range maxMergeNames {
+		target := name
+		switch {
+		case i == 1:
+			target = name + "." + from
+		case i > 1:
+			target = name + "." + from + "." + strconv.Itoa(i)
+		}
+		d, err := tx.GetDataset(ctx, to, target)
+		switch {
+		case errors.Is(err, storage.ErrNotFound):
+			return moveDataset(ctx, tx, from, to, name, target)
+		case err != nil:
+			return fmt.Errorf("get dataset %s/%s: %w", to, target, err)
+		case d.Deleted:
+			return replaceDataset(ctx, tx, from, name, d)
+		}
+	}
+	return fmt.Errorf("cognitosync: no free name to merge dataset %s of %s into %s", name, from, to)
+}
+
+// moveDataset renames dataset name of from to target of to, which has no
+// dataset of that name. Stored under a new name, it records where it came
+// from.
+func moveDataset(ctx context.Context, tx storage.Tx, from, to, name, target string) error {
+	if err := tx.RenameDataset(ctx, from, name, to, target); err != nil {
+		return fmt.Errorf("move dataset %s/%s to %s/%s: %w", from, name, to, target, err)
+	}
+	if target == name {
+		return nil
+	}
+	d, err := tx.GetDataset(ctx, to, target)
+	if err != nil {
+		return fmt.Errorf("get dataset %s/%s: %w", to, target, err)
+	}
+	d.MergedFrom = from
+	if err := tx.PutDataset(ctx, d, d.SyncCount); err != nil {
+		return fmt.Errorf("mark dataset %s/%s merged: %w", to, target, err)
+	}
+	return nil
+}
+
+// replaceDataset stores dataset name of from in place of the deleted
+// dataset dst of the survivor, then deletes the loser's copy.
+func replaceDataset(ctx context.Context, tx storage.Tx, from, name string, dst storage.Dataset) error {
+	src, err := tx.GetDataset(ctx, from, name)
+	if err != nil {
+		return fmt.Errorf("get dataset %s/%s: %w", from, name, err)
+	}
+	recs, err := tx.ListRecords(ctx, from, name, storage.ListRecordsOptions{})
+	if err != nil {
+		return fmt.Errorf("list records of %s/%s: %w", from, name, err)
+	}
+	next := max(dst.SyncCount, src.SyncCount) + 1
+	moved := src
+	moved.IdentityID, moved.Name, moved.PoolID = dst.IdentityID, dst.Name, dst.PoolID
+	moved.SyncCount = next
+	moved.Deleted, moved.DeletedAtSyncCount = false, dst.DeletedAtSyncCount
+	if dst.Name != name {
+		moved.MergedFrom = from
+	}
+	if err := tx.PutDataset(ctx, moved, dst.SyncCount); err != nil {
+		return fmt.Errorf("put dataset %s/%s: %w", dst.IdentityID, dst.Name, err)
+	}
+	for i := range recs {
+		recs[i].SyncCount = next
+	}
+	if len(recs) > 0 {
+		if err := tx.PutRecords(ctx, dst.IdentityID, dst.Name, recs); err != nil {
+			return fmt.Errorf("put records of %s/%s: %w", dst.IdentityID, dst.Name, err)
+		}
+	}
+	gone := src
+	gone.Deleted = true
+	gone.DeletedAtSyncCount = gone.SyncCount
+	gone.MergedFrom = ""
+	gone.NumRecords, gone.DataStorage = 0, 0
+	if err := tx.PutDataset(ctx, gone, src.SyncCount); err != nil {
+		return fmt.Errorf("delete dataset %s/%s: %w", from, name, err)
+	}
+	if err := tx.DeleteRecords(ctx, from, name); err != nil {
+		return fmt.Errorf("delete records of %s/%s: %w", from, name, err)
+	}
+	return nil
+}

@@ -1,0 +1,383 @@
+package cognitosync
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/idpool/idpool/protocol"
+	"github.com/idpool/idpool/storage"
+)
+
+// maxKeyLen is the model's limit on a record key, in characters.
+const maxKeyLen = 1024
+
+// ListRecords returns the records of a dataset changed after LastSyncCount
+// (tombstones of removed records included, in key order), the dataset's
+// sync state, and a SyncSessionToken for the UpdateRecords that follows.
+// It never fails for a dataset that does not exist: a device learns so
+// from DatasetExists, and that a copy it holds was deleted from
+// DatasetDeletedAfterRequestedSyncCount.
+//
+// The dataset is read before its records, so that a write landing between
+// the two reads can only make records newer than the DatasetSyncCount
+// reported, never the reverse: a device then fetches a record twice rather
+// than missing one. Later pages report the sync count of the first page
+// (carried in NextToken) for the same reason.
+func (s *Service) ListRecords(ctx context.Context, in *ListRecordsInput) (*ListRecordsOutput, error) {
+	if _, err := forIdentity(ctx, in.IdentityPoolId, in.IdentityId); err != nil {
+		return nil, err
+	}
+	var since int64
+	if in.LastSyncCount != nil {
+		if since = *in.LastSyncCount; since < 0 {
+			return nil, badParam(msgNegativeSyncCount)
+		}
+	}
+	snapshot, after := int64(-1), ""
+	if in.NextToken != "" {
+		pos, err := decodePage(in.NextToken, pageRecords, recordsScope(in.IdentityId, in.DatasetName, since))
+		if err != nil {
+			return nil, err
+		}
+		if snapshot, after, err = parseRecordsPos(pos); err != nil {
+			return nil, err
+		}
+	}
+	limit := pageSize(in.MaxResults, maxRecordsPage)
+	now := s.now()
+
+	d, found, err := s.dataset(ctx, in.IdentityPoolId, in.IdentityId, in.DatasetName)
+	if err != nil {
+		return nil, err
+	}
+	out := &ListRecordsOutput{Records: []Record{}}
+	if found {
+		// A device that synced at or before the last deletion must wipe
+		// its copy. A deleted dataset reports count 0, as one that does
+		// not exist: a device that lists it and then writes re-creates it
+		// without being told of the deletion again.
+		out.DatasetExists = !d.Deleted
+		if !d.Deleted {
+			out.DatasetSyncCount = d.SyncCount
+		}
+		out.LastModifiedBy = d.LastModifiedBy
+		out.DatasetDeletedAfterRequestedSyncCount = since > 0 && since <= d.DeletedAtSyncCount
+		if !d.Deleted {
+			recs, err := s.store.ListRecords(ctx, in.IdentityId, in.DatasetName, storage.ListRecordsOptions{
+				SinceSyncCount: since, After: after, Limit: limit + 1,
+			})
+			if err != nil {
+				return nil, fmt.Errorf("list records of %s/%s: %w", in.IdentityId, in.DatasetName, err)
+			}
+			if snapshot < 0 {
+				snapshot = d.SyncCount
+			}
+			if len(recs) > limit {
+				recs = recs[:limit]
+				out.NextToken = encodePage(pageRecords, recordsScope(in.IdentityId, in.DatasetName, since), recordsPos(snapshot, recs[limit-1].Key))
+			}
+			out.Records = make([]Record, len(recs))
+			for i := range recs {
+				out.Records[i] = toRecord(&recs[i])
+			}
+		}
+		if snapshot >= 0 && snapshot < out.DatasetSyncCount {
+			out.DatasetSyncCount = snapshot
+		}
+		if out.MergedDatasetNames, err = s.mergedNames(ctx, in.IdentityId, in.DatasetName); err != nil {
+			return nil, err
+		}
+	}
+	out.Count = int32(len(out.Records))
+
+	// A token the client sends along and that is still good continues its
+	// session; otherwise a new session starts, counted for the pool when
+	// the identity is one of the pool's.
+	if in.SyncSessionToken != "" && s.validSession(in.SyncSessionToken, in.IdentityId, in.DatasetName, now) {
+		out.SyncSessionToken = in.SyncSessionToken
+		return out, nil
+	}
+	out.SyncSessionToken = s.issueSession(in.IdentityId, in.DatasetName, now)
+	if in.NextToken == "" {
+		known := found
+		if !found {
+			_, err := identityIn(ctx, s.store, in.IdentityPoolId, in.IdentityId)
+			if _, wire := protocol.As(err); err != nil && !wire {
+				return nil, err // a storage fault, not an unknown identity
+			}
+			known = err == nil
+		}
+		if known {
+			s.countSession(in.IdentityPoolId)
+		}
+	}
+	return out, nil
+}
+
+// dataset reads a dataset, deleted or not. found is false when it never
+// existed, or when it belongs to another pool than the one named (the
+// caller then learns nothing about the other pool).
+func (s *Service) dataset(ctx context.Context, pool, identity, name string) (d storage.Dataset, found bool, err error) {
+	d, err = s.store.GetDataset(ctx, identity, name)
+	switch {
+	case errors.Is(err, storage.ErrNotFound):
+		return storage.Dataset{}, false, nil
+	case err != nil:
+		return d, false, fmt.Errorf("get dataset %s/%s: %w", identity, name, err)
+	case d.PoolID != pool:
+		return storage.Dataset{}, false, nil
+	}
+	return d, true, nil
+}
+
+// mergedNames returns the names of the live datasets an identity merge
+// stored beside dataset name, as "<name>.<merged identity id>" (see
+// MergeDatasets). Names with a common prefix are adjacent in name order,
+// so the scan reads only them.
+func (s *Service) mergedNames(ctx context.Context, identity, name string) ([]string, error) {
+	prefix := name + "."
+	var names []string
+	after := prefix
+	for {
+		ds, err := s.store.ListDatasets(ctx, identity, after, maxDatasetsPage)
+		if err != nil {
+			return nil, fmt.Errorf("list datasets of %s: %w", identity, err)
+		}
+		for i := range ds {
+			if !strings.HasPrefix(ds[i].Name, prefix) {
+				return names, nil
+			}
+			if ds[i].MergedFrom != "" {
+				names = append(names, ds[i].Name)
+			}
+		}
+		if len(ds) < maxDatasetsPage {
+			return names, nil
+		}
+		after = ds[len(ds)-1].Name
+	}
+}
+
+// UpdateRecords applies record patches to a dataset, all or nothing, and
+// returns the records written. The dataset is created by its first write.
+// Every patch must carry the record's current sync count (0 for a record
+// the server does not have) unless it leaves the value as stored;
+// otherwise the whole call fails with ResourceConflictException and
+// nothing is written. A successful call with patches bumps the dataset's
+// sync count by exactly one, through a compare-and-swap on the count read
+// in the same transaction, and stamps every written record with the new
+// count.
+func (s *Service) UpdateRecords(ctx context.Context, in *UpdateRecordsInput) (*UpdateRecordsOutput, error) {
+	p, err := forIdentity(ctx, in.IdentityPoolId, in.IdentityId)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	if !s.validSession(in.SyncSessionToken, in.IdentityId, in.DatasetName, now) {
+		return nil, badSession()
+	}
+	if err := checkPatches(in.RecordPatches); err != nil {
+		return nil, err
+	}
+	if len(in.RecordPatches) == 0 {
+		if _, err := identityIn(ctx, s.store, in.IdentityPoolId, in.IdentityId); err != nil {
+			return nil, err
+		}
+		return &UpdateRecordsOutput{Records: []Record{}}, nil
+	}
+	by := modifier(p, in.DeviceId)
+	keys := make([]string, len(in.RecordPatches))
+	for i := range in.RecordPatches {
+		keys[i] = in.RecordPatches[i].Key
+	}
+	var written []storage.Record
+	err = s.update(ctx, func(tx storage.Tx) error {
+		if _, err := identityIn(ctx, tx, in.IdentityPoolId, in.IdentityId); err != nil {
+			return err
+		}
+		d, err := tx.GetDataset(ctx, in.IdentityId, in.DatasetName)
+		found := err == nil
+		if err != nil && !errors.Is(err, storage.ErrNotFound) {
+			return fmt.Errorf("get dataset %s/%s: %w", in.IdentityId, in.DatasetName, err)
+		}
+		live := found && !d.Deleted
+		var stored map[string]storage.Record
+		if live {
+			if stored, err = tx.GetRecords(ctx, in.IdentityId, in.DatasetName, keys); err != nil {
+				return fmt.Errorf("get records of %s/%s: %w", in.IdentityId, in.DatasetName, err)
+			}
+		}
+
+		var num, size int64
+		if live {
+			num, size = d.NumRecords, d.DataStorage
+		}
+		oldNum, oldSize := num, size
+		for i := range in.RecordPatches {
+			pt := &in.RecordPatches[i]
+			cur, had := stored[pt.Key]
+			val := newValue(pt)
+			if pt.SyncCount != cur.SyncCount && !sameValue(val, cur.Value) {
+				return conflict(msgStaleRecord, pt.Key, cur.SyncCount, pt.SyncCount)
+			}
+			if had && cur.Value != nil {
+				num--
+				size -= recordSize(pt.Key, *cur.Value)
+			}
+			if val != nil {
+				num++
+				size += recordSize(pt.Key, *val)
+			}
+		}
+		// A call may always shrink a dataset, even one over a quota (one
+		// an identity merge filled, or a quota lowered since).
+		if num > int64(s.cfg.MaxRecords) && num > oldNum {
+			return limitExceeded(msgTooManyRecords, in.DatasetName, s.cfg.MaxRecords)
+		}
+		if size > s.cfg.MaxDatasetBytes && size > oldSize {
+			return limitExceeded(msgDatasetTooLarge, in.DatasetName, s.cfg.MaxDatasetBytes)
+		}
+		if !live {
+			u, err := tx.IdentityUsage(ctx, in.IdentityId)
+			if err != nil {
+				return fmt.Errorf("usage of %s: %w", in.IdentityId, err)
+			}
+			if u.DatasetCount >= int64(s.cfg.MaxDatasets) {
+				return limitExceeded(msgTooManyDatasets, in.IdentityId, s.cfg.MaxDatasets)
+			}
+		}
+
+		expect := d.SyncCount // 0 when the dataset never existed
+		if !live {
+			// Created, or re-created after a deletion: the sync count
+			// continues from the deleted dataset's, so that devices
+			// holding the old dataset always see a higher count.
+			d = storage.Dataset{
+				IdentityID:         in.IdentityId,
+				Name:               in.DatasetName,
+				PoolID:             in.IdentityPoolId,
+				SyncCount:          expect,
+				DeletedAtSyncCount: d.DeletedAtSyncCount,
+				CreatedAt:          now,
+			}
+		}
+		d.SyncCount = expect + 1
+		d.LastModifiedBy, d.ModifiedAt = by, now
+		d.NumRecords, d.DataStorage = num, size
+		if err := tx.PutDataset(ctx, d, expect); err != nil {
+			return fmt.Errorf("put dataset %s/%s: %w", in.IdentityId, in.DatasetName, err)
+		}
+		written = make([]storage.Record, len(in.RecordPatches))
+		for i := range in.RecordPatches {
+			pt := &in.RecordPatches[i]
+			written[i] = storage.Record{
+				Key:            pt.Key,
+				Value:          newValue(pt),
+				SyncCount:      d.SyncCount,
+				LastModifiedBy: by,
+				ModifiedAt:     now,
+			}
+			if pt.DeviceLastModifiedDate != nil {
+				written[i].DeviceModifiedAt = pt.DeviceLastModifiedDate.Time
+			}
+		}
+		if err := tx.PutRecords(ctx, in.IdentityId, in.DatasetName, written); err != nil {
+			return fmt.Errorf("put records of %s/%s: %w", in.IdentityId, in.DatasetName, err)
+		}
+		return nil
+	})
+	if errors.Is(err, storage.ErrConflict) {
+		return nil, conflict(msgDatasetConflict, in.DatasetName)
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := &UpdateRecordsOutput{Records: make([]Record, len(written))}
+	for i := range written {
+		out.Records[i] = toRecord(&written[i])
+	}
+	return out, nil
+}
+
+// checkPatches enforces what the model cannot: a known Op, a key of 1 to
+// 1024 characters given once, a non-negative sync count, and a value for
+// every replace.
+func checkPatches(patches []RecordPatch) error {
+	var seen map[string]struct{}
+	if len(patches) > 1 {
+		seen = make(map[string]struct{}, len(patches))
+	}
+	for i := range patches {
+		pt := &patches[i]
+		if pt.Key == "" || len(pt.Key) > 4*maxKeyLen || utf16Len(pt.Key) > maxKeyLen {
+			return badParam(msgBadKey, maxKeyLen)
+		}
+		switch pt.Op {
+		case OpReplace:
+			if pt.Value == nil {
+				return badParam(msgNoValue, pt.Key)
+			}
+		case OpRemove:
+		default:
+			return badParam(msgBadOp, pt.Op, pt.Key)
+		}
+		if pt.SyncCount < 0 {
+			return badParam(msgPatchSyncCount, pt.Key)
+		}
+		if seen != nil {
+			if _, dup := seen[pt.Key]; dup {
+				return badParam(msgDuplicateKey, pt.Key)
+			}
+			seen[pt.Key] = struct{}{}
+		}
+	}
+	return nil
+}
+
+// utf16Len counts the characters of s as the model counts a string's
+// length: in UTF-16 code units, as Java does.
+func utf16Len(s string) int {
+	n := 0
+	for _, r := range s {
+		if r >= 0x10000 {
+			n++
+		}
+		n++
+	}
+	return n
+}
+
+// newValue is the value a patch leaves: nil for a removal.
+func newValue(pt *RecordPatch) *string {
+	if pt.Op == OpRemove {
+		return nil
+	}
+	return pt.Value
+}
+
+// sameValue reports whether two record values are equal, a removal (nil)
+// equalling only a removal.
+func sameValue(a, b *string) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return *a == *b
+}
+
+// recordSize is what a live record counts toward its dataset's size: the
+// UTF-8 bytes of its key and value.
+func recordSize(key, value string) int64 { return int64(len(key) + len(value)) }
+
+// toRecord converts a stored record to its wire shape.
+func toRecord(r *storage.Record) Record {
+	return Record{
+		Key:                    r.Key,
+		Value:                  r.Value,
+		SyncCount:              r.SyncCount,
+		LastModifiedDate:       timePtr(r.ModifiedAt),
+		LastModifiedBy:         r.LastModifiedBy,
+		DeviceLastModifiedDate: timePtr(r.DeviceModifiedAt),
+	}
+}

@@ -1,0 +1,243 @@
+package cognitosync
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/idpool/idpool/protocol"
+	"github.com/idpool/idpool/storage"
+)
+
+// Defaults of Config, from the AWS documentation (spec cognito-sync.md §3).
+const (
+	DefaultSessionTTL      = time.Hour
+	DefaultMaxDatasets     = 20      // datasets per identity
+	DefaultMaxRecords      = 1024    // live records per dataset
+	DefaultMaxDatasetBytes = 1 << 20 // bytes of live records per dataset
+)
+
+// Page sizes: the largest page each listing returns, also its default.
+// Clients ask for 64 datasets and 1024 records.
+const (
+	maxDatasetsPage = 64
+	maxRecordsPage  = 1024
+	maxPoolsPage    = 60
+)
+
+// minSessionKey is the shortest SessionKey New accepts.
+const minSessionKey = 16
+
+// Config is what a Service needs to know about its deployment.
+type Config struct {
+	// Region and AccountID name the deployment; the service answers alike
+	// in every region and account, so they only document it for now.
+	Region    string
+	AccountID string
+	// SessionKey is the HMAC key SyncSessionTokens are signed with: at
+	// least 16 random bytes (the emulator gives 32 from a persisted
+	// secret), so that tokens survive restarts.
+	SessionKey []byte
+	// SessionTTL is how long a SyncSessionToken stays valid (1 h when zero).
+	SessionTTL time.Duration
+	// Quotas; zero takes the AWS default.
+	MaxDatasets     int   // datasets per identity (20)
+	MaxRecords      int   // live records per dataset (1024)
+	MaxDatasetBytes int64 // bytes of live records per dataset (1 MiB)
+	// BulkPublishInterval, when positive, is how long after a successful
+	// BulkPublish another one fails with AlreadyStreamedException (AWS
+	// allows one per 24 hours). Zero does not limit bulk publishes, since
+	// nothing leaves the machine.
+	BulkPublishInterval time.Duration
+}
+
+// Service implements the Cognito Sync operations. It is safe for
+// concurrent use.
+type Service struct {
+	cfg   Config
+	store storage.Store
+	now   func() time.Time
+	log   *slog.Logger
+	// sessionKey is derived from cfg.SessionKey, so that the emulator's
+	// secret is never used as is for more than one purpose.
+	sessionKey []byte
+	// sessions counts, per pool id, the sync sessions (SyncSessionTokens
+	// issued by ListRecords) since the process started: the
+	// SyncSessionsCount of the pool's usage. It lives in memory only, as a
+	// running figure that is not worth a write per read request.
+	sessions sync.Map // string → *atomic.Int64
+}
+
+// New returns a Service reading and writing store. Zero values in cfg take
+// their defaults. It panics if cfg.SessionKey is shorter than 16 bytes: the
+// emulator always has a key, so a missing one is a wiring mistake.
+func New(cfg Config, store storage.Store, now func() time.Time, logger *slog.Logger) *Service {
+	if len(cfg.SessionKey) < minSessionKey {
+		panic(fmt.Sprintf("cognitosync: Config.SessionKey has %d bytes, want at least %d", len(cfg.SessionKey), minSessionKey))
+	}
+	if cfg.SessionTTL <= 0 {
+		cfg.SessionTTL = DefaultSessionTTL
+	}
+	if cfg.MaxDatasets <= 0 {
+		cfg.MaxDatasets = DefaultMaxDatasets
+	}
+	if cfg.MaxRecords <= 0 {
+		cfg.MaxRecords = DefaultMaxRecords
+	}
+	if cfg.MaxDatasetBytes <= 0 {
+		cfg.MaxDatasetBytes = DefaultMaxDatasetBytes
+	}
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	mac := hmac.New(sha256.New, cfg.SessionKey)
+	mac.Write([]byte("idpool cognito-sync SyncSessionToken v1"))
+	return &Service{cfg: cfg, store: store, now: now, log: logger, sessionKey: mac.Sum(nil)}
+}
+
+// countSession records one sync session of pool.
+func (s *Service) countSession(pool string) {
+	c, ok := s.sessions.Load(pool)
+	if !ok {
+		c, _ = s.sessions.LoadOrStore(pool, new(atomic.Int64))
+	}
+	c.(*atomic.Int64).Add(1)
+}
+
+// sessionCount returns the sync sessions of pool counted so far.
+func (s *Service) sessionCount(pool string) int64 {
+	if c, ok := s.sessions.Load(pool); ok {
+		return c.(*atomic.Int64).Load()
+	}
+	return 0
+}
+
+// update runs fn in one store transaction. A transaction whose
+// compare-and-swap lost a race (storage.ErrConflict from a write that fn's
+// own reads said was current) is run again: fn re-reads everything, so the
+// next run sees the winner's writes and decides on them. fn must have no
+// effects outside tx. A conflict that persists is returned as
+// storage.ErrConflict for the caller to name.
+func (s *Service) update(ctx context.Context, fn func(tx storage.Tx) error) error {
+	const attempts = 3
+	var err error
+	for range attempts {
+		err = s.store.Update(ctx, fn)
+		if !errors.Is(err, storage.ErrConflict) {
+			return err
+		}
+	}
+	return err
+}
+
+// Who may call (spec cognito-sync.md §1.3). Cognito credentials carry the
+// identity and pool they were issued for; the developer's own credentials
+// (and any other credentials without an identity) carry none.
+
+// caller returns the request's principal. An unsigned request never
+// reaches a service; refusing one here keeps the rule whole.
+func caller(ctx context.Context) (*protocol.Principal, error) {
+	p, ok := protocol.PrincipalFrom(ctx)
+	if !ok {
+		return nil, notAuthorized()
+	}
+	return p, nil
+}
+
+// forIdentity authorises an operation on the data of identity id of pool:
+// Cognito credentials only for their own identity in their own pool,
+// developer credentials for any.
+func forIdentity(ctx context.Context, pool, id string) (*protocol.Principal, error) {
+	p, err := caller(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if p.IdentityID != "" && (p.IdentityID != id || p.PoolID != pool) {
+		return nil, notAuthorized()
+	}
+	return p, nil
+}
+
+// forDeveloper authorises a pool-level operation: developer credentials only.
+func forDeveloper(ctx context.Context) (*protocol.Principal, error) {
+	p, err := caller(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if p.IdentityID != "" {
+		return nil, notAuthorized()
+	}
+	return p, nil
+}
+
+// forDevice authorises a push-sync device operation: Cognito credentials
+// only, for their own identity in their own pool.
+func forDevice(ctx context.Context, pool, id string) (*protocol.Principal, error) {
+	p, err := caller(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if p.IdentityID == "" || p.IdentityID != id || p.PoolID != pool {
+		return nil, notAuthorized()
+	}
+	return p, nil
+}
+
+// modifier is what a write records as LastModifiedBy: the device when the
+// client names one, else the identity for Cognito credentials or the
+// account for the developer's.
+func modifier(p *protocol.Principal, device string) string {
+	switch {
+	case device != "":
+		return device
+	case p.IdentityID != "":
+		return p.IdentityID
+	case p.Account != "":
+		return p.Account
+	}
+	return p.AccessKeyID
+}
+
+// getPool reads a pool, turning a missing one into the wire error.
+func getPool(ctx context.Context, r storage.Reader, id string) (storage.Pool, error) {
+	p, err := r.GetPool(ctx, id)
+	if errors.Is(err, storage.ErrNotFound) {
+		return p, notFound(msgPoolNotFound, id)
+	}
+	if err != nil {
+		return p, fmt.Errorf("get pool %s: %w", id, err)
+	}
+	return p, nil
+}
+
+// identityIn reads identity id and checks that it belongs to pool. An
+// identity that is unknown, or of another pool, is ResourceNotFound, naming
+// the pool when the pool is what is unknown.
+func identityIn(ctx context.Context, r storage.Reader, pool, id string) (storage.Identity, error) {
+	i, err := r.GetIdentity(ctx, id)
+	switch {
+	case err == nil && i.PoolID == pool:
+		return i, nil
+	case err != nil && !errors.Is(err, storage.ErrNotFound):
+		return i, fmt.Errorf("get identity %s: %w", id, err)
+	}
+	if _, err := getPool(ctx, r, pool); err != nil {
+		return storage.Identity{}, err
+	}
+	return storage.Identity{}, notFound(msgIdentityNotFound, id)
+}
+
+// timePtr returns t for an optional timestamp member, nil for the zero time.
+func timePtr(t time.Time) *protocol.Time {
+	if t.IsZero() {
+		return nil
+	}
+	pt := protocol.At(t)
+	return &pt
+}

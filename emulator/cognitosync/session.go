@@ -1,0 +1,82 @@
+package cognitosync
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// A SyncSessionToken binds an UpdateRecords call to a ListRecords of the
+// same identity and dataset. AWS describes it as opaque, "containing a
+// session ID, identity ID, and expiration"; idpool's is
+//
+//	base64url(payload) "." base64url(HMAC-SHA256(sessionKey, payload))
+//	payload = identityId NUL datasetName NUL issuedAt (unix milliseconds)
+//
+// It is valid for Config.SessionTTL after issuedAt and may be used any
+// number of times within it. Neither an identity id nor a dataset name can
+// contain NUL (their model patterns forbid it), so the payload splits
+// unambiguously.
+
+// sessionSkew is how far in the future an issue time may lie, for a clock
+// that stepped back since the token was issued.
+const sessionSkew = time.Minute
+
+// issueSession returns a SyncSessionToken for (identity, dataset) issued at now.
+func (s *Service) issueSession(identity, dataset string, now time.Time) string {
+	payload := make([]byte, 0, len(identity)+len(dataset)+16)
+	payload = append(payload, identity...)
+	payload = append(payload, 0)
+	payload = append(payload, dataset...)
+	payload = append(payload, 0)
+	payload = strconv.AppendInt(payload, now.UnixMilli(), 10)
+	mac := hmac.New(sha256.New, s.sessionKey)
+	mac.Write(payload)
+	enc := base64.RawURLEncoding
+	var b strings.Builder
+	b.Grow(enc.EncodedLen(len(payload)) + 1 + enc.EncodedLen(sha256.Size))
+	b.WriteString(enc.EncodeToString(payload))
+	b.WriteByte('.')
+	b.WriteString(enc.EncodeToString(mac.Sum(nil)))
+	return b.String()
+}
+
+// validSession reports whether token is a SyncSessionToken this service
+// issued for (identity, dataset) that has not expired at now.
+func (s *Service) validSession(token, identity, dataset string, now time.Time) bool {
+	p64, m64, ok := strings.Cut(token, ".")
+	if !ok {
+		return false
+	}
+	enc := base64.RawURLEncoding
+	payload, err := enc.DecodeString(p64)
+	if err != nil {
+		return false
+	}
+	sum, err := enc.DecodeString(m64)
+	if err != nil {
+		return false
+	}
+	mac := hmac.New(sha256.New, s.sessionKey)
+	mac.Write(payload)
+	if !hmac.Equal(sum, mac.Sum(nil)) {
+		return false
+	}
+	id, rest, ok := strings.Cut(string(payload), "\x00")
+	if !ok || id != identity {
+		return false
+	}
+	name, at, ok := strings.Cut(rest, "\x00")
+	if !ok || name != dataset {
+		return false
+	}
+	ms, err := strconv.ParseInt(at, 10, 64)
+	if err != nil {
+		return false
+	}
+	age := now.Sub(time.UnixMilli(ms))
+	return age >= -sessionSkew && age < s.cfg.SessionTTL
+}
