@@ -99,3 +99,13 @@ func (s *Server) authQuery(r *http.Request, body []byte) (*protocol.Principal, e
 		return nil, protocol.Errorf(http.StatusForbidden, "SignatureDoesNotMatch", "%s", msg)
 	}
 }
+
+// authREST authenticates for Cognito Sync, which refuses credentials with
+// 403 and the JSON services' codes.
+func (s *Server) authREST(r *http.Request, body []byte) (*protocol.Principal, error) {
+	p, err := s.authJSON(r, body)
+	if e, ok := protocol.As(err); ok && e.Code != "IncompleteSignatureException" {
+		e.Status = http.StatusForbidden
+	}
+	return p, err
+}

@@ -1,10 +1,12 @@
 package emulator
 
 import (
+	"github.com/idpool/idpool/emulator/cognitosync"
 	"github.com/idpool/idpool/emulator/identity"
 	"github.com/idpool/idpool/emulator/sts"
 	"github.com/idpool/idpool/protocol/awsjson"
 	"github.com/idpool/idpool/protocol/awsquery"
+	"github.com/idpool/idpool/protocol/restjson"
 )
 
 // identityRoutes registers every Cognito Identity operation on the JSON
@@ -42,4 +44,26 @@ func stsRoutes(q *awsquery.Service, st *sts.Service) {
 	q.Handle("GetCallerIdentity", awsquery.Op(st.GetCallerIdentity))
 	q.Handle("AssumeRole", awsquery.Op(st.AssumeRole))
 	q.Handle("GetSessionToken", awsquery.Op(st.GetSessionToken))
+}
+
+// syncRoutes registers every Cognito Sync operation; the codec routes them
+// by the model's method and URI template.
+func syncRoutes(s *restjson.Service, cs *cognitosync.Service) {
+	s.Handle("BulkPublish", restjson.Op(cs.BulkPublish))
+	s.Handle("DeleteDataset", restjson.Op(cs.DeleteDataset))
+	s.Handle("DescribeDataset", restjson.Op(cs.DescribeDataset))
+	s.Handle("DescribeIdentityPoolUsage", restjson.Op(cs.DescribeIdentityPoolUsage))
+	s.Handle("DescribeIdentityUsage", restjson.Op(cs.DescribeIdentityUsage))
+	s.Handle("GetBulkPublishDetails", restjson.Op(cs.GetBulkPublishDetails))
+	s.Handle("GetCognitoEvents", restjson.Op(cs.GetCognitoEvents))
+	s.Handle("GetIdentityPoolConfiguration", restjson.Op(cs.GetIdentityPoolConfiguration))
+	s.Handle("ListDatasets", restjson.Op(cs.ListDatasets))
+	s.Handle("ListIdentityPoolUsage", restjson.Op(cs.ListIdentityPoolUsage))
+	s.Handle("ListRecords", restjson.Op(cs.ListRecords))
+	s.Handle("RegisterDevice", restjson.Op(cs.RegisterDevice))
+	s.Handle("SetCognitoEvents", restjson.Op(cs.SetCognitoEvents))
+	s.Handle("SetIdentityPoolConfiguration", restjson.Op(cs.SetIdentityPoolConfiguration))
+	s.Handle("SubscribeToDataset", restjson.Op(cs.SubscribeToDataset))
+	s.Handle("UnsubscribeFromDataset", restjson.Op(cs.UnsubscribeFromDataset))
+	s.Handle("UpdateRecords", restjson.Op(cs.UpdateRecords))
 }

@@ -10,12 +10,14 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/idpool/idpool/emulator/cognitosync"
 	"github.com/idpool/idpool/emulator/creds"
 	"github.com/idpool/idpool/emulator/identity"
 	"github.com/idpool/idpool/emulator/sts"
 	"github.com/idpool/idpool/emulator/tokens"
 	"github.com/idpool/idpool/protocol/awsjson"
 	"github.com/idpool/idpool/protocol/awsquery"
+	"github.com/idpool/idpool/protocol/restjson"
 	"github.com/idpool/idpool/protocol/shape"
 	"github.com/idpool/idpool/protocol/sigv4"
 	"github.com/idpool/idpool/storage"
@@ -65,9 +67,13 @@ func build(ctx context.Context, cfg Config, store storage.Store, logger *slog.Lo
 	if err != nil {
 		return nil, fmt.Errorf("signing keys: %w", err)
 	}
-	key, err := serverKey(ctx, store)
+	key, err := serverKey(ctx, store, credsSecret, creds.KeySize)
 	if err != nil {
-		return nil, fmt.Errorf("server key: %w", err)
+		return nil, err
+	}
+	syncKey, err := serverKey(ctx, store, syncSecret, 32)
+	if err != nil {
+		return nil, err
 	}
 	cr, err := creds.New(key, now, rand.Reader)
 	if err != nil {
@@ -81,6 +87,7 @@ func build(ctx context.Context, cfg Config, store storage.Store, logger *slog.Lo
 		OpenIDTokenTTL:    openIDTokenTTL,
 		DeveloperTokenTTL: developerTokenTTL,
 		CredentialsTTL:    credentialsTTL,
+		OnMerge:           cognitosync.MergeDatasets,
 	}, store, tok, credentialIssuer{cr}, now, uuid.NewString, logger)
 	jsonIdentity := awsjson.NewService(shape.CognitoIdentity(), s.authJSON, logger, awsjson.WithInternalCode(identity.CodeInternalError))
 	identityRoutes(jsonIdentity, ids)
@@ -89,11 +96,17 @@ func build(ctx context.Context, cfg Config, store storage.Store, logger *slog.Lo
 	query := awsquery.NewService(shape.STS(), s.authQuery, logger)
 	stsRoutes(query, stsSvc)
 
+	syncSvc := cognitosync.New(cognitosync.Config{Region: cfg.Region, AccountID: cfg.AccountID, SessionKey: syncKey}, store, now, logger)
+	rest := restjson.NewService(shape.CognitoSync(), s.authREST, logger, restjson.WithInternalCode(cognitosync.CodeInternalError))
+	syncRoutes(rest, syncSvc)
+
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /_idpool/health", s.health)
 	mux.HandleFunc("GET /.well-known/jwks_uri", s.jwks)
 	mux.HandleFunc("GET /.well-known/jwks.json", s.jwks)
 	mux.HandleFunc("GET /.well-known/openid-configuration", s.discovery)
+	mux.Handle("/identitypools", rest)
+	mux.Handle("/identitypools/", rest)
 	mux.Handle("/", dispatch(jsonIdentity, query))
 	s.handler = edge(mux, logger)
 	return s, nil

@@ -164,7 +164,7 @@ func (s *Service) MergeDeveloperIdentities(ctx context.Context, in *MergeDevelop
 		if err := tx.UpdateIdentity(ctx, dst); err != nil {
 			return fmt.Errorf("update identity %s: %w", dst.ID, err)
 		}
-		return nil
+		return s.merged(ctx, tx, src, dst)
 	})
 	if err != nil {
 		return nil, err

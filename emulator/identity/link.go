@@ -55,7 +55,7 @@ func (s *Service) link(ctx context.Context, req linkRequest) (plan, error) {
 		if p, err = s.resolve(ctx, tx, req, now); err != nil {
 			return err
 		}
-		return apply(ctx, tx, &p, now)
+		return s.apply(ctx, tx, &p, now)
 	})
 	if err != nil {
 		return plan{}, err
@@ -173,7 +173,7 @@ func (s *Service) resolve(ctx context.Context, r storage.Reader, req linkRequest
 
 // apply performs p's writes in tx. Losers release their logins before the
 // survivor takes them: a login belongs to one identity at a time.
-func apply(ctx context.Context, tx storage.Tx, p *plan, now time.Time) error {
+func (s *Service) apply(ctx context.Context, tx storage.Tx, p *plan, now time.Time) error {
 	for _, l := range p.losers {
 		l.Logins = nil
 		l.Disabled = true
@@ -183,17 +183,32 @@ func apply(ctx context.Context, tx storage.Tx, p *plan, now time.Time) error {
 			return fmt.Errorf("disable merged identity %s: %w", l.ID, err)
 		}
 	}
-	if p.create {
+	switch {
+	case p.create:
 		if err := tx.CreateIdentity(ctx, p.survivor); err != nil {
 			return fmt.Errorf("create identity: %w", err)
 		}
-		return nil
-	}
-	if p.changed || len(p.losers) > 0 {
+	case p.changed || len(p.losers) > 0:
 		p.survivor.ModifiedAt = now
 		if err := tx.UpdateIdentity(ctx, p.survivor); err != nil {
 			return fmt.Errorf("update identity %s: %w", p.survivor.ID, err)
 		}
+	}
+	for _, l := range p.losers {
+		if err := s.merged(ctx, tx, l, p.survivor); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// merged tells Config.OnMerge that loser was merged into survivor.
+func (s *Service) merged(ctx context.Context, tx storage.Tx, loser, survivor storage.Identity) error {
+	if s.cfg.OnMerge == nil {
+		return nil
+	}
+	if err := s.cfg.OnMerge(ctx, tx, loser, survivor); err != nil {
+		return fmt.Errorf("merge %s into %s: %w", loser.ID, survivor.ID, err)
 	}
 	return nil
 }

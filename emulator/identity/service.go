@@ -46,6 +46,10 @@ type Config struct {
 	// trusted. When nil, tokens are only decoded and their claims checked:
 	// idpool's permissive default, since it runs offline.
 	Verifier ProviderVerifier
+	// OnMerge, when set, runs inside the merge's transaction after the
+	// survivor is stored, once for each identity merged into it (Cognito
+	// Sync moves the loser's datasets this way). An error undoes the merge.
+	OnMerge func(ctx context.Context, tx storage.Tx, loser, survivor storage.Identity) error
 }
 
 // TokenIssuer signs idpool OpenID tokens and verifies the ones idpool
