@@ -70,10 +70,14 @@ type queries struct {
 	getIdentity, identityByLogin, listIdentities *sql.Stmt
 	signingKeys, secret                          *sql.Stmt
 	syncQueries
+	credQueries
 }
 
 func (q *queries) prepare(ctx context.Context, p preparer) error {
 	if err := q.syncQueries.prepare(ctx, p); err != nil {
+		return err
+	}
+	if err := q.credQueries.prepare(ctx, p); err != nil {
 		return err
 	}
 	return prepareAll(ctx, p, map[**sql.Stmt]string{
@@ -89,7 +93,7 @@ func (q *queries) prepare(ctx context.Context, p preparer) error {
 }
 
 func (q *queries) close() error {
-	errs := []error{q.syncQueries.close()}
+	errs := []error{q.syncQueries.close(), q.credQueries.close()}
 	for _, s := range []*sql.Stmt{q.getPool, q.listPools, q.countPools, q.getIdentity, q.identityByLogin, q.listIdentities, q.signingKeys, q.secret} {
 		if s != nil {
 			errs = append(errs, s.Close())

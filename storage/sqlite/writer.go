@@ -57,6 +57,7 @@ type writeStmts struct {
 	insertKey, deactivateKeys          *sql.Stmt
 	insertSecret                       *sql.Stmt
 	syncStmts
+	credStmts
 }
 
 func (w *writer) prepare(ctx context.Context) error {
@@ -65,6 +66,9 @@ func (w *writer) prepare(ctx context.Context) error {
 	}
 	st := &w.st
 	if err := st.syncStmts.prepare(ctx, w.conn); err != nil {
+		return err
+	}
+	if err := st.credStmts.prepare(ctx, w.conn); err != nil {
 		return err
 	}
 	return prepareAll(ctx, w.conn, map[**sql.Stmt]string{
@@ -98,7 +102,7 @@ func (w *writer) prepare(ctx context.Context) error {
 
 func (w *writer) close() error {
 	st := &w.st
-	errs := []error{w.read.close(), st.syncStmts.close()}
+	errs := []error{w.read.close(), st.syncStmts.close(), st.credStmts.close()}
 	for _, s := range []*sql.Stmt{
 		st.begin, st.commit, st.rollback,
 		st.saveReq, st.releaseReq, st.rollbackReq,
