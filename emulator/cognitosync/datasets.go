@@ -85,9 +85,13 @@ func (s *Service) DeleteDataset(ctx context.Context, in *DeleteDatasetInput) (*D
 			return fmt.Errorf("get dataset %s/%s: %w", in.IdentityId, in.DatasetName, err)
 		}
 		before = d
-		// The count stays: a re-created dataset goes on from it + 1, so
-		// that a device holding the old data always sees a higher count.
+		// The deletion takes one sync count of its own (spec §4.3 leaves
+		// this open). A device that synced before it holds a lower count
+		// and is told to wipe; one that listed after it holds this count
+		// and is not; a re-created dataset goes on from here, so a device
+		// that re-creates it sees the "+1" its client library checks.
 		d.Deleted = true
+		d.SyncCount++
 		d.DeletedAtSyncCount = d.SyncCount
 		d.MergedFrom = ""
 		d.NumRecords, d.DataStorage = 0, 0

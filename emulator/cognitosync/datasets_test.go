@@ -128,14 +128,13 @@ func TestDeleteDataset(t *testing.T) {
 		{"never synced", 0, false},
 		{"synced at 1", 1, true},
 		{"synced at 2", 2, true},
-		// A deleted dataset reports count 0, which is what such a device holds.
-		{"listed after the deletion", 0, false},
+		{"listed after the deletion", 3, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			l := e.list(t, e.a1, poolA, idA1, "d", tt.since)
-			if l.DatasetExists || l.DatasetDeletedAfterRequestedSyncCount != tt.wantDeleted || len(l.Records) != 0 || l.DatasetSyncCount != 0 {
-				t.Errorf("got exists %v, deleted-after %v, %d records at %d; want false, %v, 0 at 0",
+			if l.DatasetExists || l.DatasetDeletedAfterRequestedSyncCount != tt.wantDeleted || len(l.Records) != 0 || l.DatasetSyncCount != 3 {
+				t.Errorf("got exists %v, deleted-after %v, %d records at %d; want false, %v, 0 at 3",
 					l.DatasetExists, l.DatasetDeletedAfterRequestedSyncCount, len(l.Records), l.DatasetSyncCount, tt.wantDeleted)
 			}
 		})
@@ -147,14 +146,14 @@ func TestDeleteDataset(t *testing.T) {
 	// Re-creation continues the sequence; old records do not come back,
 	// and a device from before the deletion is still told to wipe.
 	up := e.mustUpdate(t, e.a1, poolA, idA1, "d", put("b", "new", 0))
-	if got := values(up.Records); !slices.Equal(got, []string{"b=new@3"}) {
-		t.Errorf("got %v, want [b=new@3]", got)
+	if got := values(up.Records); !slices.Equal(got, []string{"b=new@4"}) {
+		t.Errorf("got %v, want [b=new@4]", got)
 	}
 	l := e.list(t, e.a1, poolA, idA1, "d", 2)
-	if got := values(l.Records); !l.DatasetExists || !l.DatasetDeletedAfterRequestedSyncCount || !slices.Equal(got, []string{"b=new@3"}) {
+	if got := values(l.Records); !l.DatasetExists || !l.DatasetDeletedAfterRequestedSyncCount || !slices.Equal(got, []string{"b=new@4"}) {
 		t.Errorf("got exists %v, deleted-after %v, %v; want true, true, [b=new@4]", l.DatasetExists, l.DatasetDeletedAfterRequestedSyncCount, got)
 	}
-	l = e.list(t, e.a1, poolA, idA1, "d", 3)
+	l = e.list(t, e.a1, poolA, idA1, "d", 4)
 	if !l.DatasetExists || l.DatasetDeletedAfterRequestedSyncCount || len(l.Records) != 0 {
 		t.Errorf("got exists %v, deleted-after %v, %d records; want true, false, 0", l.DatasetExists, l.DatasetDeletedAfterRequestedSyncCount, len(l.Records))
 	}
@@ -186,7 +185,7 @@ func TestStaleWriterAfterDelete(t *testing.T) {
 	if err := write(put("n", "x", 0)); err != nil {
 		t.Fatalf("write of a new key: %v", err)
 	}
-	if got := values(e.list(t, e.a1, poolA, idA1, "d", 0).Records); !slices.Equal(got, []string{"n=x@2"}) {
-		t.Errorf("got %v, want [n=x@2]", got)
+	if got := values(e.list(t, e.a1, poolA, idA1, "d", 0).Records); !slices.Equal(got, []string{"n=x@3"}) {
+		t.Errorf("got %v, want [n=x@3]", got)
 	}
 }

@@ -138,6 +138,7 @@ func replaceDataset(ctx context.Context, tx storage.Tx, from, name string, dst s
 	}
 	gone := src
 	gone.Deleted = true
+	gone.SyncCount++
 	gone.DeletedAtSyncCount = gone.SyncCount
 	gone.MergedFrom = ""
 	gone.NumRecords, gone.DataStorage = 0, 0

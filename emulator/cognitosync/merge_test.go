@@ -37,9 +37,9 @@ func TestMergeDatasets(t *testing.T) {
 		{"moved, from the loser's count", "only", 1, []string{"k=loser2@2"}, nil, false},
 		{"survivor's own, reporting the merge", "shared", 0, []string{"k=survivor@1"}, []string{"shared." + idA2}, false},
 		{"merged copy", "shared." + idA2, 0, []string{"k=loser@1"}, nil, false},
-		{"revived over a deletion", "revived", 0, []string{"k=loser@4"}, nil, false},
-		{"revived, for a survivor device from before the deletion", "revived", 3, []string{"k=loser@4"}, nil, true},
-		{"revived, for a loser device", "revived", 1, []string{"k=loser@4"}, nil, true},
+		{"revived over a deletion", "revived", 0, []string{"k=loser@5"}, nil, false},
+		{"revived, for a survivor device from before the deletion", "revived", 3, []string{"k=loser@5"}, nil, true},
+		{"revived, for a loser device", "revived", 1, []string{"k=loser@5"}, nil, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -54,16 +54,12 @@ func (s *Service) ListRecords(ctx context.Context, in *ListRecordsInput) (*ListR
 	}
 	out := &ListRecordsOutput{Records: []Record{}}
 	if found {
-		// A device that synced at or before the last deletion must wipe
-		// its copy. A deleted dataset reports count 0, as one that does
-		// not exist: a device that lists it and then writes re-creates it
-		// without being told of the deletion again.
+		// A device that synced before the last deletion (whose count is
+		// below the deletion's own) must wipe its copy.
 		out.DatasetExists = !d.Deleted
-		if !d.Deleted {
-			out.DatasetSyncCount = d.SyncCount
-		}
+		out.DatasetSyncCount = d.SyncCount
 		out.LastModifiedBy = d.LastModifiedBy
-		out.DatasetDeletedAfterRequestedSyncCount = since > 0 && since <= d.DeletedAtSyncCount
+		out.DatasetDeletedAfterRequestedSyncCount = since > 0 && since < d.DeletedAtSyncCount
 		if !d.Deleted {
 			recs, err := s.store.ListRecords(ctx, in.IdentityId, in.DatasetName, storage.ListRecordsOptions{
 				SinceSyncCount: since, After: after, Limit: limit + 1,
