@@ -1,22 +1,33 @@
 package emulator
 
 import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
 	"net/http"
+	"time"
+
+	"github.com/idpool/idpool/emulator/creds"
+	"github.com/idpool/idpool/emulator/sts"
+	"github.com/idpool/idpool/protocol"
+	"github.com/idpool/idpool/storage"
 )
+
+// The test controls under /_idpool/ answer JSON; their errors are
+// {"message": "..."} with a plain HTTP status, since no AWS SDK calls them.
 
 // health answers 200 once the store is open, which it is for as long as
 // the Server exists.
 func (s *Server) health(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "application/json")
-	w.Write([]byte(`{"status":"ok"}`))
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
 // jwks publishes the public keys of idpool's OpenID tokens.
 func (s *Server) jwks(w http.ResponseWriter, r *http.Request) {
 	b, err := s.tokens.JWKS(r.Context())
 	if err != nil {
-		s.logger.Error("jwks", "err", err)
-		http.Error(w, "signing keys unavailable", http.StatusServiceUnavailable)
+		s.adminError(w, r, http.StatusServiceUnavailable, "signing keys unavailable", err)
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
@@ -32,4 +43,164 @@ func (s *Server) discovery(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Write(s.tokens.Discovery(scheme + "://" + r.Host))
+}
+
+// reset wipes every pool (with its identities and datasets) and applies the
+// fixtures again. Signing keys and server keys stay, so tokens and
+// credentials issued before still verify.
+func (s *Server) reset(w http.ResponseWriter, r *http.Request) {
+	if err := s.wipe(r.Context()); err != nil {
+		s.adminError(w, r, http.StatusInternalServerError, "reset failed", err)
+		return
+	}
+	if err := s.applyFixtures(r.Context()); err != nil {
+		s.adminError(w, r, http.StatusInternalServerError, "re-applying the fixtures failed", err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "reset"})
+}
+
+// wipe deletes every pool in one transaction.
+func (s *Server) wipe(ctx context.Context) error {
+	return s.store.Update(ctx, func(tx storage.Tx) error {
+		pools, err := tx.ListPools(ctx, "", 0)
+		if err != nil {
+			return err
+		}
+		for _, p := range pools {
+			if err := tx.DeletePool(ctx, p.ID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// credentialsInfo is who temporary credentials are, for local services
+// that receive requests signed with them.
+type credentialsInfo struct {
+	AccessKeyId     string
+	Arn             string
+	UserId          string
+	Account         string
+	RoleArn         string   `json:",omitempty"`
+	RoleSessionName string   `json:",omitempty"`
+	IdentityId      string   `json:",omitempty"`
+	IdentityPoolId  string   `json:",omitempty"`
+	Provider        string   `json:",omitempty"`
+	Subject         string   `json:",omitempty"`
+	Amr             []string `json:",omitempty"`
+	Expiration      string
+	Expired         bool
+}
+
+// credentials tells who the credentials of an access key id are.
+func (s *Server) credentials(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.issued(w, r)
+	if !ok {
+		return
+	}
+	p := sts.Principal(c)
+	_, err := s.creds.Open(c.SessionToken)
+	writeJSON(w, http.StatusOK, credentialsInfo{
+		AccessKeyId:     c.AccessKeyID,
+		Arn:             p.ARN,
+		UserId:          p.UserID,
+		Account:         p.Account,
+		RoleArn:         c.Session.RoleARN,
+		RoleSessionName: c.Session.SessionName,
+		IdentityId:      c.Session.IdentityID,
+		IdentityPoolId:  c.Session.PoolID,
+		Provider:        c.Session.Provider,
+		Subject:         c.Session.Subject,
+		Amr:             c.Session.AMR,
+		Expiration:      c.Expiration.UTC().Format(protocol.ISO8601),
+		Expired:         errors.Is(err, creds.ErrExpired),
+	})
+}
+
+// expireCredentials makes the credentials of an access key id expired now.
+func (s *Server) expireCredentials(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.issued(w, r)
+	if !ok {
+		return
+	}
+	if err := s.credLog.Revoke(r.Context(), storage.RevokedCredentials, c.AccessKeyID, c.Expiration); err != nil {
+		s.adminError(w, r, http.StatusInternalServerError, "expiring the credentials failed", err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// issued finds the credentials of the {id} path value, answering 404 when
+// idpool did not issue them.
+func (s *Server) issued(w http.ResponseWriter, r *http.Request) (creds.Credentials, bool) {
+	id := r.PathValue("id")
+	tok, err := s.credLog.SessionToken(r.Context(), id)
+	if err != nil {
+		if errors.Is(err, storage.ErrNotFound) {
+			s.adminError(w, r, http.StatusNotFound, "no credentials with access key id "+id+" were issued here", nil)
+		} else {
+			s.adminError(w, r, http.StatusInternalServerError, "looking up the credentials failed", err)
+		}
+		return creds.Credentials{}, false
+	}
+	c, err := s.creds.Open(tok)
+	if err != nil && !errors.Is(err, creds.ErrExpired) {
+		s.adminError(w, r, http.StatusInternalServerError, "the recorded session token does not open", err)
+		return creds.Credentials{}, false
+	}
+	return c, true
+}
+
+// expireToken makes one of idpool's OpenID tokens expired now: STS and
+// GetCredentialsForIdentity refuse it from then on. Body: {"Token": "…"}.
+func (s *Server) expireToken(w http.ResponseWriter, r *http.Request) {
+	var in struct{ Token string }
+	if err := json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(&in); err != nil || in.Token == "" {
+		s.adminError(w, r, http.StatusBadRequest, `want a JSON body {"Token": "<an OpenID token idpool issued>"}`, nil)
+		return
+	}
+	c, err := s.tokens.Verify(r.Context(), in.Token)
+	if err != nil {
+		s.adminError(w, r, http.StatusBadRequest, "not a valid token issued here: "+err.Error(), nil)
+		return
+	}
+	if err := s.credLog.Revoke(r.Context(), storage.RevokedToken, tokenID(in.Token), c.Expiry); err != nil {
+		s.adminError(w, r, http.StatusInternalServerError, "expiring the token failed", err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// rotateKey makes a new signing key active; tokens signed with the old
+// ones keep verifying.
+func (s *Server) rotateKey(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 30*time.Second)
+	defer cancel()
+	if err := s.tokens.Rotate(ctx); err != nil {
+		s.adminError(w, r, http.StatusInternalServerError, "rotating the signing key failed", err)
+		return
+	}
+	kid, err := s.tokens.ActiveKeyID(ctx)
+	if err != nil {
+		s.adminError(w, r, http.StatusInternalServerError, "rotating the signing key failed", err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"KeyId": kid})
+}
+
+// adminError answers a test-control error; err, when set, is logged with
+// the request id and never shown.
+func (s *Server) adminError(w http.ResponseWriter, r *http.Request, status int, msg string, err error) {
+	if err != nil {
+		s.logger.Error(msg, "id", protocol.RequestID(r.Context()), "err", err)
+	}
+	writeJSON(w, status, map[string]string{"message": msg})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
 }

@@ -3,6 +3,7 @@ package emulator
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -38,6 +39,7 @@ type Server struct {
 	store    storage.Store
 	tokens   *tokens.Issuer
 	creds    *creds.Issuer
+	credLog  *creds.Log
 	now      func() time.Time
 	verifier *sigv4.Verifier
 	handler  http.Handler
@@ -75,11 +77,17 @@ func build(ctx context.Context, cfg Config, store storage.Store, logger *slog.Lo
 	if err != nil {
 		return nil, err
 	}
-	cr, err := creds.New(key, now, rand.Reader)
+	credLog, err := creds.NewLog(ctx, store, now, logger)
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, logger: logger, store: store, tokens: tok, creds: cr, now: now, verifier: sigv4.NewVerifier(1024)}
+	cr, err := creds.New(key, now, rand.Reader, creds.WithLog(credLog))
+	if err != nil {
+		credLog.Close()
+		return nil, err
+	}
+	s := &Server{cfg: cfg, logger: logger, store: store, tokens: tok, creds: cr, credLog: credLog, now: now, verifier: sigv4.NewVerifier(1024)}
+	verified := revocable{tok, credLog, now}
 
 	ids := identity.New(identity.Config{
 		Region:            cfg.Region,
@@ -88,11 +96,11 @@ func build(ctx context.Context, cfg Config, store storage.Store, logger *slog.Lo
 		DeveloperTokenTTL: developerTokenTTL,
 		CredentialsTTL:    credentialsTTL,
 		OnMerge:           cognitosync.MergeDatasets,
-	}, store, tok, credentialIssuer{cr}, now, uuid.NewString, logger)
+	}, store, verified, credentialIssuer{cr}, now, uuid.NewString, logger)
 	jsonIdentity := awsjson.NewService(shape.CognitoIdentity(), s.authJSON, logger, awsjson.WithInternalCode(identity.CodeInternalError))
 	identityRoutes(jsonIdentity, ids)
 
-	stsSvc := sts.New(sts.Config{AccountID: cfg.AccountID, Region: cfg.Region, Issuer: cfg.Issuer}, tok, cr, now, logger)
+	stsSvc := sts.New(sts.Config{AccountID: cfg.AccountID, Region: cfg.Region, Issuer: cfg.Issuer}, verified, cr, now, logger)
 	query := awsquery.NewService(shape.STS(), s.authQuery, logger)
 	stsRoutes(query, stsSvc)
 
@@ -102,6 +110,11 @@ func build(ctx context.Context, cfg Config, store storage.Store, logger *slog.Lo
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /_idpool/health", s.health)
+	mux.HandleFunc("POST /_idpool/reset", s.reset)
+	mux.HandleFunc("GET /_idpool/credentials/{id}", s.credentials)
+	mux.HandleFunc("POST /_idpool/credentials/{id}/expire", s.expireCredentials)
+	mux.HandleFunc("POST /_idpool/tokens/expire", s.expireToken)
+	mux.HandleFunc("POST /_idpool/keys/rotate", s.rotateKey)
 	mux.HandleFunc("GET /.well-known/jwks_uri", s.jwks)
 	mux.HandleFunc("GET /.well-known/jwks.json", s.jwks)
 	mux.HandleFunc("GET /.well-known/openid-configuration", s.discovery)
@@ -131,7 +144,9 @@ func dispatch(identity *awsjson.Service, query *awsquery.Service) http.Handler {
 func (s *Server) Handler() http.Handler { return s.handler }
 
 // Close closes the store, after pending writes finish.
-func (s *Server) Close() error { return s.store.Close() }
+func (s *Server) Close() error {
+	return errors.Join(s.credLog.Close(), s.store.Close())
+}
 
 // credentialIssuer adapts creds.Issuer to what the identity service needs.
 type credentialIssuer struct{ c *creds.Issuer }
@@ -153,3 +168,7 @@ func (ci credentialIssuer) Issue(_ context.Context, s identity.Session) (identit
 	}
 	return identity.Credentials{AccessKeyID: c.AccessKeyID, SecretKey: c.SecretAccessKey, SessionToken: c.SessionToken, Expiration: c.Expiration}, nil
 }
+
+// applyFixtures applies the configured fixture files again; it does
+// nothing until fixtures are configured.
+func (s *Server) applyFixtures(ctx context.Context) error { return nil }

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/idpool/idpool/storage"
 )
 
 // KeySize is the length of the server key in bytes.
@@ -60,6 +62,7 @@ type Credentials struct {
 // Issuer mints and opens credentials under one server key. It is safe for
 // concurrent use.
 type Issuer struct {
+	log    *Log
 	aead   cipher.AEAD
 	mac    []byte
 	now    func() time.Time
@@ -68,9 +71,16 @@ type Issuer struct {
 	mu sync.Mutex
 }
 
+// Option configures an Issuer.
+type Option func(*Issuer)
+
+// WithLog records every issue in l and makes credentials l revoked
+// expired.
+func WithLog(l *Log) Option { return func(i *Issuer) { i.log = l } }
+
 // New returns an Issuer for the server key (KeySize bytes). now is the
 // clock and random the entropy source for access key ids and nonces.
-func New(key []byte, now func() time.Time, random io.Reader) (*Issuer, error) {
+func New(key []byte, now func() time.Time, random io.Reader, opts ...Option) (*Issuer, error) {
 	if len(key) != KeySize {
 		return nil, fmt.Errorf("creds: server key is %d bytes, want %d", len(key), KeySize)
 	}
@@ -84,7 +94,11 @@ func New(key []byte, now func() time.Time, random io.Reader) (*Issuer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("creds: %w", err)
 	}
-	return &Issuer{aead: aead, mac: derive(key, "secret"), now: now, random: random}, nil
+	i := &Issuer{aead: aead, mac: derive(key, "secret"), now: now, random: random}
+	for _, o := range opts {
+		o(i)
+	}
+	return i, nil
 }
 
 func derive(key []byte, purpose string) []byte {
@@ -126,13 +140,17 @@ func (i *Issuer) Issue(s Session, d time.Duration) (Credentials, error) {
 	buf = append(buf, tokenVersion)
 	buf = append(buf, nonce...)
 	buf = i.aead.Seal(buf, nonce, payload, []byte{tokenVersion})
-	return Credentials{
+	c := Credentials{
 		AccessKeyID:     akid,
 		SecretAccessKey: i.Secret(akid),
 		SessionToken:    base64.StdEncoding.EncodeToString(buf),
 		Expiration:      exp,
 		Session:         s,
-	}, nil
+	}
+	if i.log != nil {
+		i.log.Record(c)
+	}
+	return c, nil
 }
 
 // Secret returns the secret access key belonging to an access key id this
@@ -147,7 +165,7 @@ func (i *Issuer) Secret(accessKeyID string) string {
 
 // Open recovers the credentials a session token was issued with. It
 // returns ErrNotIssued for a token this server did not seal, and the
-// credentials together with ErrExpired for an expired one.
+// credentials together with ErrExpired for an expired or revoked one.
 func (i *Issuer) Open(sessionToken string) (Credentials, error) {
 	raw, err := base64.StdEncoding.DecodeString(sessionToken)
 	ns := i.aead.NonceSize()
@@ -169,7 +187,7 @@ func (i *Issuer) Open(sessionToken string) (Credentials, error) {
 		Expiration:      time.Unix(sl.Expiry, 0).UTC(),
 		Session:         sl.Session,
 	}
-	if !i.now().Before(c.Expiration) {
+	if !i.now().Before(c.Expiration) || i.log != nil && i.log.Revoked(storage.RevokedCredentials, c.AccessKeyID) {
 		return c, ErrExpired
 	}
 	return c, nil
