@@ -1,0 +1,55 @@
+# idpool: a local emulator of Amazon Cognito Identity, AWS STS and Amazon
+# Cognito Sync, as one static binary on a minimal, non-root image.
+#
+#   docker build -t idpool .
+#   docker run -p 9230:9230 -v idpool-data:/data idpool
+#
+# Fixtures: mount a directory read-only at /fixtures and set
+# IDPOOL_FIXTURES=/fixtures (see docker-compose.example.yml).
+
+# The builder runs on the build machine's own platform and cross-compiles:
+# idpool is pure Go (modernc.org/sqlite needs no cgo), so one builder
+# serves every target platform of `docker buildx build --platform …`.
+FROM --platform=$BUILDPLATFORM golang:1.26-bookworm AS build
+WORKDIR /src
+
+# Modules first, in a layer of their own: it is rebuilt only when go.mod or
+# go.sum change, not on every source edit.
+COPY go.mod go.sum ./
+RUN go mod download && go mod verify
+
+COPY . .
+ARG TARGETOS TARGETARCH
+RUN CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH \
+    go build -trimpath -ldflags="-s -w" -o /out/idpool ./cmd/idpool
+
+# The runtime image has no shell to mkdir with, so the state directory is
+# made here and copied over with its owner set.
+RUN mkdir -p /out/data
+
+# distroless/static rather than scratch: it already has the nonroot user
+# (uid/gid 65532) in /etc/passwd and /etc/group, CA certificates (a login
+# provider's key set may be fetched from an https URL) and tzdata, and still
+# no shell or package manager. Its :nonroot tag runs as that user.
+FROM gcr.io/distroless/static-debian12:nonroot
+
+COPY --from=build /out/idpool /idpool
+COPY --from=build --chown=65532:65532 /out/data /data
+
+USER 65532:65532
+
+# Listen on every interface of the container, not only its loopback, and
+# keep state on the volume so that pools, identities and the signing key
+# survive a new container.
+ENV IDPOOL_ADDR=0.0.0.0:9230 \
+    IDPOOL_DB=/data/idpool.db
+
+EXPOSE 9230
+VOLUME /data
+
+# Exec form: the image has no shell and no curl. `idpool health` reads
+# IDPOOL_ADDR and asks the server's /_idpool/health on the loopback.
+HEALTHCHECK --interval=10s --timeout=5s --start-period=5s --retries=3 \
+    CMD ["/idpool", "health"]
+
+ENTRYPOINT ["/idpool"]
