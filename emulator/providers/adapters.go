@@ -1,0 +1,272 @@
+package providers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/idpool/idpool/emulator/identity"
+	"github.com/idpool/idpool/emulator/sts"
+	"github.com/idpool/idpool/emulator/tokens"
+	"github.com/idpool/idpool/protocol"
+)
+
+// LoginSkew is how far exp and nbf of a login token may be off, as Cognito
+// Identity allows (spec cognito-identity.md §3).
+const LoginSkew = 5 * time.Minute
+
+// Login-token messages. Those identity also sends for the same conditions
+// (identity/errors.go) are worded identically, so that a login fails alike
+// whether or not its provider has a key set.
+const (
+	msgMalformed    = "Invalid login token. Not a valid OpenId Connect identity token."
+	msgMissingClaim = "Invalid login token. Missing a required claim: %s"
+	msgSignature    = "Invalid login token. Token signature invalid."
+	msgIssuer       = "Invalid login token. Issuer doesn't match providerName"
+	msgAudience     = "Invalid login token. Incorrect token audience."
+	msgExpired      = "Invalid login token. Token expired: %d >= %d"
+	msgNotYetValid  = "Invalid login token. Token is not yet valid: %d < %d"
+	msgNoKeySet     = "Invalid login token. No key set is configured for provider %s."
+)
+
+// IdentityVerifier verifies the tokens of Cognito Identity logins: it is
+// the identity.ProviderVerifier of Config.Verifier.
+type IdentityVerifier struct {
+	r      *Registry
+	strict bool
+}
+
+// ForIdentity returns the verifier of Cognito Identity logins. A login of a
+// provider with a key set is verified: signature, issuer, the provider's
+// ClientIDs when it has some (identity checks the pool's app or client id
+// itself) and exp/nbf within LoginSkew. A login of a provider without a
+// key set passes when strict is false, idpool's permissive default, and is
+// refused when it is true. Strict mode thus refuses the opaque access
+// tokens of graph.facebook.com, www.amazon.com, api.twitter.com and
+// www.digits.com and SAML responses unless a key set is configured under
+// that key, and then only a JWT signed by it passes: idpool cannot ask
+// those providers about their tokens. identity never passes idpool's own
+// cognito-identity.amazonaws.com tokens or the developer provider here.
+func (r *Registry) ForIdentity(strict bool) *IdentityVerifier {
+	return &IdentityVerifier{r: r, strict: strict}
+}
+
+var _ identity.ProviderVerifier = (*IdentityVerifier)(nil)
+
+// VerifyProviderToken checks token of Logins key provider. A rejected
+// token yields a NotAuthorizedException *protocol.Error; a key set that
+// cannot be fetched yields an error wrapping ErrFetch, which identity
+// answers with ExternalServiceException.
+func (v *IdentityVerifier) VerifyProviderToken(ctx context.Context, provider, token string) error {
+	if !v.r.Has(provider) {
+		if v.strict {
+			return notAuthorized(msgNoKeySet, provider)
+		}
+		return nil
+	}
+	_, err := v.r.Verify(ctx, provider, token, nil, LoginSkew)
+	if err == nil {
+		return nil
+	}
+	var te *TimeError
+	var mc *MissingClaimError
+	switch {
+	case errors.Is(err, ErrFetch):
+		return fmt.Errorf("verify %s login: %w", provider, err)
+	case errors.As(err, &te):
+		if te.Claim == "nbf" {
+			return notAuthorized(msgNotYetValid, te.Now.Unix(), te.At.Unix())
+		}
+		return notAuthorized(msgExpired, te.Now.Unix(), te.At.Unix())
+	case errors.As(err, &mc):
+		return notAuthorized(msgMissingClaim, mc.Claim)
+	case errors.Is(err, ErrMalformed):
+		return notAuthorized(msgMalformed)
+	case errors.Is(err, ErrSignature), errors.Is(err, ErrUnknownKey):
+		return notAuthorized(msgSignature)
+	case errors.Is(err, ErrIssuer):
+		return notAuthorized(msgIssuer)
+	case errors.Is(err, ErrAudience):
+		return notAuthorized(msgAudience)
+	}
+	return fmt.Errorf("verify %s login: %w", provider, err)
+}
+
+func notAuthorized(format string, args ...any) *protocol.Error {
+	return protocol.BadRequest(identity.CodeNotAuthorized, format, args...)
+}
+
+// STS texts. Those of AWS (spec tokens.md §5, sts.md §3.3) are used where
+// known; sts itself uses the same for its own tokens.
+const (
+	stsNotJWT       = "The ID Token provided is not a valid JWT. (You may see this error if you sent an Access Token)"
+	stsUnknownKey   = "Couldn't retrieve verification key from your identity provider,  please reference AssumeRoleWithWebIdentity documentation for requirements"
+	stsSignature    = "Token signature verification failed"
+	stsNoProvider   = "No OpenIDConnect provider found in your account for %s"
+	stsAudience     = "Incorrect token audience"
+	stsMissingClaim = "The web identity token is missing the required claim %s"
+	stsExpired      = "Token expired: current date/time %d must be before the expiration date/time %d"
+	stsNotYetValid  = "Token is not yet valid: current date/time %d must be after the not-before date/time %d"
+	stsUnreachable  = "The identity provider of %s could not be reached to verify the web identity token"
+)
+
+// tagsClaim is where a web identity token carries session tags
+// (https://aws.amazon.com/tags: {"principal_tags": {"key": ["value"]}}).
+const tagsClaim = "https://aws.amazon.com/tags"
+
+// builtin reports whether IAM knows a web identity provider without an
+// OIDC provider resource; STS reports those by host, not by provider ARN.
+func builtin(key string) bool {
+	switch key {
+	case "accounts.google.com", "graph.facebook.com", "www.amazon.com", "cognito-identity.amazonaws.com":
+		return true
+	}
+	return false
+}
+
+// STSVerifier verifies web identity tokens of other issuers than idpool for
+// AssumeRoleWithWebIdentity: it is the sts.Providers of sts.Config.
+type STSVerifier struct {
+	r       *Registry
+	account string
+}
+
+// ForSTS returns the verifier of AssumeRoleWithWebIdentity tokens. The
+// provider is found by the token's iss; accountID names the account of the
+// IAM OIDC provider ARN that STS reports as the session's Provider. Like
+// STS with idpool's own tokens, no clock skew is allowed.
+func (r *Registry) ForSTS(accountID string) *STSVerifier {
+	return &STSVerifier{r: r, account: accountID}
+}
+
+var _ sts.Providers = (*STSVerifier)(nil)
+
+// VerifyWebIdentity verifies t and describes its web identity:
+//   - Issuer is iss; Subject is sub;
+//   - Provider is the IAM OIDC provider ARN
+//     arn:aws:iam::<account>:oidc-provider/<Logins key>, which is what AWS
+//     reports for OIDC tokens, except for the built-in providers
+//     (accounts.google.com, graph.facebook.com, www.amazon.com), reported
+//     by host;
+//   - Audience is the aud (else azp) that matched the provider's ClientIDs,
+//     or the first aud, else azp, when the provider has none;
+//   - AMR is the token's own amr claim when it is a list of strings, nil
+//     otherwise: STS federates OIDC tokens with no amr of its own, unlike
+//     Cognito Identity tokens;
+//   - PrincipalTags are the first values of the token's
+//     https://aws.amazon.com/tags principal_tags claim;
+//   - Expiry is exp.
+//
+// Failures are STS's *protocol.Error values: InvalidIdentityToken,
+// ExpiredTokenException, or IDPCommunicationError when the key set cannot
+// be fetched.
+func (v *STSVerifier) VerifyWebIdentity(ctx context.Context, t *tokens.JWT) (*sts.WebIdentity, error) {
+	iss := t.Issuer()
+	e := v.r.lookup(iss)
+	if e == nil {
+		return nil, invalidToken(stsNoProvider, iss)
+	}
+	if err := v.r.verify(ctx, e, t, nil, 0); err != nil {
+		return nil, stsError(err, iss)
+	}
+	id := &sts.WebIdentity{
+		Issuer:        iss,
+		Provider:      e.key,
+		Subject:       t.Subject(),
+		AMR:           stringList(t.Claims["amr"]),
+		PrincipalTags: principalTags(t.Claims[tagsClaim]),
+	}
+	if !builtin(e.key) {
+		id.Provider = "arn:aws:iam::" + v.account + ":oidc-provider/" + e.key
+	}
+	if len(e.clientIDs) > 0 {
+		id.Audience, _ = audience(t, e.clientIDs) // verify matched one
+	} else if auds := t.Audiences(); len(auds) > 0 {
+		id.Audience = auds[0]
+	} else {
+		id.Audience = t.AuthorizedParty()
+	}
+	id.Expiry, _ = t.Expiry()
+	return id, nil
+}
+
+// stsError maps a verification failure to STS's wire error.
+func stsError(err error, iss string) error {
+	var te *TimeError
+	var mc *MissingClaimError
+	switch {
+	case errors.Is(err, ErrFetch):
+		return protocol.BadRequest(sts.CodeIDPCommunicationError, stsUnreachable, iss)
+	case errors.As(err, &te):
+		if te.Claim == "nbf" {
+			return invalidToken(stsNotYetValid, te.Now.Unix(), te.At.Unix())
+		}
+		return protocol.BadRequest(sts.CodeExpiredToken, stsExpired, te.Now.Unix(), te.At.Unix())
+	case errors.As(err, &mc):
+		return invalidToken(stsMissingClaim, mc.Claim)
+	case errors.Is(err, ErrMalformed):
+		return invalidToken(stsNotJWT)
+	case errors.Is(err, ErrUnknownKey):
+		return invalidToken(stsUnknownKey)
+	case errors.Is(err, ErrSignature):
+		return invalidToken(stsSignature)
+	case errors.Is(err, ErrIssuer), errors.Is(err, ErrUnknownProvider):
+		return invalidToken(stsNoProvider, iss)
+	case errors.Is(err, ErrAudience):
+		return invalidToken(stsAudience)
+	}
+	return fmt.Errorf("verify web identity token of %s: %w", iss, err)
+}
+
+func invalidToken(format string, args ...any) *protocol.Error {
+	return protocol.BadRequest(sts.CodeInvalidIdentityToken, format, args...)
+}
+
+// stringList returns v as strings when it is a string or a list of only
+// strings, else nil.
+func stringList(v any) []string {
+	switch l := v.(type) {
+	case string:
+		return []string{l}
+	case []any:
+		out := make([]string, 0, len(l))
+		for _, e := range l {
+			s, ok := e.(string)
+			if !ok {
+				return nil
+			}
+			out = append(out, s)
+		}
+		return out
+	}
+	return nil
+}
+
+// principalTags reads the principal_tags of a session-tags claim. AWS
+// writes each tag's value as a one-element list; a plain string is
+// accepted too, and only the first element of a list is kept.
+func principalTags(v any) map[string]string {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil
+	}
+	pt, ok := m["principal_tags"].(map[string]any)
+	if !ok || len(pt) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(pt))
+	for k, val := range pt {
+		switch x := val.(type) {
+		case string:
+			out[k] = x
+		case []any:
+			if len(x) > 0 {
+				if s, ok := x[0].(string); ok {
+					out[k] = s
+				}
+			}
+		}
+	}
+	return out
+}

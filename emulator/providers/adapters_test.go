@@ -1,0 +1,288 @@
+package providers
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"net/http"
+	"reflect"
+	"testing"
+	"time"
+
+	jose "github.com/go-jose/go-jose/v4"
+	"github.com/google/uuid"
+
+	"github.com/idpool/idpool/emulator/creds"
+	"github.com/idpool/idpool/emulator/identity"
+	"github.com/idpool/idpool/emulator/sts"
+	"github.com/idpool/idpool/emulator/tokens"
+	"github.com/idpool/idpool/protocol"
+	"github.com/idpool/idpool/storage/sqlite"
+)
+
+const account = "123456789012"
+
+func TestIdentityVerifier(t *testing.T) {
+	k := rsaKey(t, "k", jose.RS256)
+	other := rsaKey(t, "k", jose.RS256)
+	down := newJWKSServer(t, nil)
+	down.status.Store(http.StatusBadGateway)
+	clk := newClock()
+	reg, err := New([]Provider{
+		{Name: host, JWKS: jwks(t, k)},
+		{Name: "clients.example.com", JWKS: jwks(t, k), ClientIDs: []string{client}},
+		{Name: "down.example.com", JWKSURL: down.URL},
+	}, down.Client(), clk.now, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const na = identity.CodeNotAuthorized
+	valid := func(extra map[string]any) string { return k.sign(t, claims(issuer, "any-app", extra)) }
+	tests := []struct {
+		name     string
+		strict   bool
+		provider string
+		token    string
+		code     string // "" for no wire error
+		msg      string
+		fetchErr bool // a non-wire error wrapping ErrFetch
+	}{
+		{name: "valid", token: valid(nil)},
+		{name: "valid, strict", strict: true, token: valid(nil)},
+		{name: "expired within the login skew", token: valid(map[string]any{"exp": t0.Add(-4 * time.Minute).Unix()})},
+		{name: "signed by another key", token: other.sign(t, claims(issuer, "any-app", nil)), code: na, msg: "Invalid login token. Token signature invalid."},
+		{name: "unknown kid", token: k.signAs(t, "k2", claims(issuer, "any-app", nil)), code: na, msg: "Invalid login token. Token signature invalid."},
+		{name: "alg none", token: compact(t, map[string]any{"alg": "none", "kid": "k"}, claims(issuer, "a", nil), nil), code: na, msg: "Invalid login token. Token signature invalid."},
+		{name: "wrong issuer", token: k.sign(t, claims("https://evil.example.com", "a", nil)), code: na, msg: "Invalid login token. Issuer doesn't match providerName"},
+		{name: "expired", token: valid(map[string]any{"exp": t0.Add(-time.Hour).Unix()}), code: na,
+			msg: fmt.Sprintf("Invalid login token. Token expired: %d >= %d", t0.Unix(), t0.Add(-time.Hour).Unix())},
+		{name: "not yet valid", token: valid(map[string]any{"nbf": t0.Add(time.Hour).Unix()}), code: na,
+			msg: fmt.Sprintf("Invalid login token. Token is not yet valid: %d < %d", t0.Unix(), t0.Add(time.Hour).Unix())},
+		{name: "no exp", token: valid(map[string]any{"exp": nil}), code: na, msg: "Invalid login token. Missing a required claim: exp"},
+		{name: "not a JWT", token: "EAAB-facebook-access-token", code: na, msg: "Invalid login token. Not a valid OpenId Connect identity token."},
+		{name: "client ids: match", provider: "clients.example.com", token: k.sign(t, claims("https://clients.example.com", client, nil))},
+		{name: "client ids: other audience", provider: "clients.example.com", token: k.sign(t, claims("https://clients.example.com", client2, nil)),
+			code: na, msg: "Invalid login token. Incorrect token audience."},
+		{name: "client ids: no audience", provider: "clients.example.com", token: k.sign(t, claims("https://clients.example.com", "", map[string]any{"aud": nil})),
+			code: na, msg: "Invalid login token. Missing a required claim: aud"},
+		{name: "no key set, permissive", provider: "accounts.google.com", token: "anything"},
+		{name: "no key set, strict", strict: true, provider: "accounts.google.com", token: valid(nil),
+			code: na, msg: "Invalid login token. No key set is configured for provider accounts.google.com."},
+		{name: "opaque provider, strict", strict: true, provider: "graph.facebook.com", token: "EAAB-token",
+			code: na, msg: "Invalid login token. No key set is configured for provider graph.facebook.com."},
+		{name: "key set unreachable", provider: "down.example.com", token: k.sign(t, claims("https://down.example.com", "a", nil)), fetchErr: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := tt.provider
+			if p == "" {
+				p = host
+			}
+			var v identity.ProviderVerifier = reg.ForIdentity(tt.strict)
+			err := v.VerifyProviderToken(context.Background(), p, tt.token)
+			switch {
+			case tt.fetchErr:
+				if _, wire := protocol.As(err); wire || !errors.Is(err, ErrFetch) {
+					t.Fatalf("got error %v, want a non-wire error wrapping ErrFetch", err)
+				}
+			case tt.code != "":
+				wantWire(t, err, tt.code, http.StatusBadRequest, tt.msg)
+			default:
+				wantErr(t, err, nil)
+			}
+		})
+	}
+}
+
+func TestSTSVerifier(t *testing.T) {
+	k := rsaKey(t, "k", jose.RS256)
+	other := rsaKey(t, "k", jose.RS256)
+	down := newJWKSServer(t, nil)
+	down.status.Store(http.StatusBadGateway)
+	clk := newClock()
+	reg, err := New([]Provider{
+		{Name: "oidc.example.com/id/ABC", JWKS: jwks(t, k), ClientIDs: []string{"sts.amazonaws.com"}},
+		{Name: "accounts.google.com", JWKS: jwks(t, k)},
+		{Name: "http://localhost:8080/realms/dev", JWKS: jwks(t, k)},
+		{Name: "down.example.com", JWKSURL: down.URL},
+	}, down.Client(), clk.now, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const oidcIss = "https://oidc.example.com/id/ABC"
+	exp := t0.Add(time.Hour).Truncate(time.Second)
+	tests := []struct {
+		name   string
+		token  string
+		want   *sts.WebIdentity
+		code   string
+		status int
+		msg    string
+	}{
+		{name: "OIDC provider", token: k.sign(t, claims(oidcIss, "sts.amazonaws.com", map[string]any{"sub": "system:serviceaccount:default:app"})),
+			want: &sts.WebIdentity{Issuer: oidcIss, Provider: "arn:aws:iam::" + account + ":oidc-provider/oidc.example.com/id/ABC",
+				Subject: "system:serviceaccount:default:app", Audience: "sts.amazonaws.com", Expiry: exp}},
+		{name: "audience matched through azp", token: k.sign(t, claims(oidcIss, "web-app", map[string]any{"azp": "sts.amazonaws.com"})),
+			want: &sts.WebIdentity{Issuer: oidcIss, Provider: "arn:aws:iam::" + account + ":oidc-provider/oidc.example.com/id/ABC",
+				Subject: "user-123456", Audience: "sts.amazonaws.com", Expiry: exp}},
+		{name: "built-in provider by host, amr and tags", token: k.sign(t, claims("accounts.google.com", "g-app", map[string]any{
+			"amr": []string{"pwd", "mfa"},
+			tagsClaim: map[string]any{
+				"principal_tags":      map[string]any{"team": []string{"blue"}, "env": "dev", "empty": []string{}},
+				"transitive_tag_keys": []string{"team"},
+			}})),
+			want: &sts.WebIdentity{Issuer: "accounts.google.com", Provider: "accounts.google.com", Subject: "user-123456", Audience: "g-app",
+				AMR: []string{"pwd", "mfa"}, PrincipalTags: map[string]string{"team": "blue", "env": "dev"}, Expiry: exp}},
+		{name: "http issuer", token: k.sign(t, claims("http://localhost:8080/realms/dev", "", map[string]any{"aud": nil, "azp": "cli"})),
+			want: &sts.WebIdentity{Issuer: "http://localhost:8080/realms/dev", Provider: "arn:aws:iam::" + account + ":oidc-provider/localhost:8080/realms/dev",
+				Subject: "user-123456", Audience: "cli", Expiry: exp}},
+		{name: "unknown issuer", token: k.sign(t, claims("https://other.example.com", "a", nil)),
+			code: sts.CodeInvalidIdentityToken, status: 400, msg: "No OpenIDConnect provider found in your account for https://other.example.com"},
+		{name: "scheme of a registered host differs", token: k.sign(t, claims("https://localhost:8080/realms/dev", "a", nil)),
+			code: sts.CodeInvalidIdentityToken, status: 400, msg: "No OpenIDConnect provider found in your account for https://localhost:8080/realms/dev"},
+		{name: "signed by another key", token: other.sign(t, claims(oidcIss, "sts.amazonaws.com", nil)),
+			code: sts.CodeInvalidIdentityToken, status: 400, msg: "Token signature verification failed"},
+		{name: "HS256 with the public key", token: k.hs256(t, claims(oidcIss, "sts.amazonaws.com", nil)),
+			code: sts.CodeInvalidIdentityToken, status: 400, msg: "Token signature verification failed"},
+		{name: "unknown kid", token: k.signAs(t, "k2", claims(oidcIss, "sts.amazonaws.com", nil)),
+			code: sts.CodeInvalidIdentityToken, status: 400, msg: "Couldn't retrieve verification key from your identity provider,  please reference AssumeRoleWithWebIdentity documentation for requirements"},
+		{name: "wrong audience", token: k.sign(t, claims(oidcIss, "other", nil)),
+			code: sts.CodeInvalidIdentityToken, status: 400, msg: "Incorrect token audience"},
+		{name: "expired", token: k.sign(t, claims(oidcIss, "sts.amazonaws.com", map[string]any{"exp": t0.Add(-time.Second).Unix()})),
+			code: sts.CodeExpiredToken, status: 400,
+			msg: fmt.Sprintf("Token expired: current date/time %d must be before the expiration date/time %d", t0.Unix(), t0.Unix()-1)},
+		{name: "no exp", token: k.sign(t, claims(oidcIss, "sts.amazonaws.com", map[string]any{"exp": nil})),
+			code: sts.CodeInvalidIdentityToken, status: 400, msg: "The web identity token is missing the required claim exp"},
+		{name: "key set unreachable", token: k.sign(t, claims("https://down.example.com", "a", nil)),
+			code: sts.CodeIDPCommunicationError, status: 400, msg: "The identity provider of https://down.example.com could not be reached to verify the web identity token"},
+	}
+	var v sts.Providers = reg.ForSTS(account)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			jwt, err := tokens.Parse(tt.token)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := v.VerifyWebIdentity(context.Background(), jwt)
+			if tt.code != "" {
+				wantWire(t, err, tt.code, tt.status, tt.msg)
+				return
+			}
+			wantErr(t, err, nil)
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Fatalf("got %+v, want %+v", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestIdentityService runs GetId of a real identity service whose Verifier
+// is the registry: the acceptance test of provider verification.
+func TestIdentityService(t *testing.T) {
+	const (
+		oidcHost = "oidc.example.com/tenant"
+		oidcIss  = "https://" + oidcHost
+		oidcARN  = "arn:aws:iam::" + account + ":oidc-provider/" + oidcHost
+		gApp     = "g-app.apps.googleusercontent.com"
+	)
+	k := ecKey(t, "k", jose.ES256)
+	other := ecKey(t, "k", jose.ES256)
+	clk := newClock()
+	reg, err := New([]Provider{{Name: oidcHost, JWKS: jwks(t, k), ClientIDs: []string{"tenant-app"}}}, nil, clk.now, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	newService := func(strict bool) (*identity.Service, string) {
+		st, err := sqlite.Open(ctx, sqlite.Memory)
+		if err != nil {
+			t.Fatalf("open store: %v", err)
+		}
+		t.Cleanup(func() { st.Close() })
+		svc := identity.New(identity.Config{Region: "us-east-1", AccountID: account, Verifier: reg.ForIdentity(strict)},
+			st, nil, nil, clk.now, uuid.NewString, nil)
+		out, err := svc.CreateIdentityPool(ctx, &identity.CreateIdentityPoolInput{
+			IdentityPoolName:          "p",
+			OpenIdConnectProviderARNs: []string{oidcARN},
+			SupportedLoginProviders:   map[string]string{"accounts.google.com": gApp, "graph.facebook.com": "123"},
+		})
+		if err != nil {
+			t.Fatalf("CreateIdentityPool: %v", err)
+		}
+		return svc, out.IdentityPoolId
+	}
+	good := k.sign(t, claims(oidcIss, "tenant-app", nil))
+	tests := []struct {
+		name   string
+		strict bool
+		logins map[string]string
+		msg    string // the NotAuthorizedException message; "" for success
+	}{
+		{name: "signed by the provider's key", logins: map[string]string{oidcHost: good}},
+		{name: "signed by the provider's key, strict", strict: true, logins: map[string]string{oidcHost: good}},
+		{name: "signed by another key", logins: map[string]string{oidcHost: other.sign(t, claims(oidcIss, "tenant-app", nil))},
+			msg: "Invalid login token. Token signature invalid."},
+		{name: "tampered", logins: map[string]string{oidcHost: tamper(t, good, claims(oidcIss, "tenant-app", map[string]any{"sub": "intruder"}))},
+			msg: "Invalid login token. Token signature invalid."},
+		{name: "wrong client", logins: map[string]string{oidcHost: k.sign(t, claims(oidcIss, "other-app", nil))},
+			msg: "Invalid login token. Incorrect token audience."},
+		{name: "provider without key set, permissive", logins: map[string]string{"accounts.google.com": other.sign(t, claims("https://accounts.google.com", gApp, nil))}},
+		{name: "provider without key set, strict", strict: true, logins: map[string]string{"accounts.google.com": other.sign(t, claims("https://accounts.google.com", gApp, nil))},
+			msg: "Invalid login token. No key set is configured for provider accounts.google.com."},
+		{name: "opaque provider, permissive", logins: map[string]string{"graph.facebook.com": "EAAB-token"}},
+		{name: "opaque provider, strict", strict: true, logins: map[string]string{"graph.facebook.com": "EAAB-token"},
+			msg: "Invalid login token. No key set is configured for provider graph.facebook.com."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			svc, pool := newService(tt.strict)
+			out, err := svc.GetId(ctx, &identity.GetIdInput{IdentityPoolId: pool, Logins: tt.logins})
+			if tt.msg != "" {
+				wantWire(t, err, identity.CodeNotAuthorized, http.StatusBadRequest, tt.msg)
+				return
+			}
+			if err != nil || out.IdentityId == "" {
+				t.Fatalf("got %+v, %v, want an identity", out, err)
+			}
+		})
+	}
+}
+
+// TestSTSService runs AssumeRoleWithWebIdentity of a real STS service
+// whose Providers is the registry.
+func TestSTSService(t *testing.T) {
+	const iss = "https://oidc.example.com/id/ABC"
+	k := rsaKey(t, "k", jose.RS256)
+	other := rsaKey(t, "k", jose.RS256)
+	clk := newClock()
+	reg, err := New([]Provider{{Name: iss, JWKS: jwks(t, k), ClientIDs: []string{"sts.amazonaws.com"}}}, nil, clk.now, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := make([]byte, creds.KeySize)
+	if _, err := rand.Read(key); err != nil {
+		t.Fatal(err)
+	}
+	ci, err := creds.New(key, clk.now, rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := sts.New(sts.Config{AccountID: account, Providers: reg.ForSTS(account)}, nil, ci, clk.now, nil)
+	in := func(token string) *sts.AssumeRoleWithWebIdentityInput {
+		return &sts.AssumeRoleWithWebIdentityInput{RoleArn: "arn:aws:iam::" + account + ":role/app", RoleSessionName: "s1", WebIdentityToken: token}
+	}
+	ctx := context.Background()
+
+	out, err := svc.AssumeRoleWithWebIdentity(ctx, in(k.sign(t, claims(iss, "sts.amazonaws.com", nil))))
+	if err != nil {
+		t.Fatalf("got error %v, want none", err)
+	}
+	if out.Provider != "arn:aws:iam::"+account+":oidc-provider/oidc.example.com/id/ABC" || out.Audience != "sts.amazonaws.com" ||
+		out.SubjectFromWebIdentityToken != "user-123456" || out.Credentials == nil {
+		t.Fatalf("got %+v, want the web identity of the token", out)
+	}
+
+	_, err = svc.AssumeRoleWithWebIdentity(ctx, in(other.sign(t, claims(iss, "sts.amazonaws.com", nil))))
+	wantWire(t, err, sts.CodeInvalidIdentityToken, http.StatusBadRequest, "Token signature verification failed")
+}

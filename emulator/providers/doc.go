@@ -1,0 +1,39 @@
+// Package providers holds the key sets of external identity providers and
+// verifies the tokens they sign: the ID tokens presented to Cognito Identity
+// in a Logins map and the web identity tokens of STS
+// AssumeRoleWithWebIdentity.
+//
+// A Provider is named by its Logins key, which is also its issuer host
+// (accounts.example.com, cognito-idp.us-east-1.amazonaws.com/us-east-1_abc,
+// localhost:8080/realms/dev). Its key set is either inline JSON (a JWKS
+// document, or a single JWK) parsed once by New, or a URL fetched on first
+// use. A fetched set is cached for CacheTTL and fetched again before then
+// when a token names a kid the set lacks, at most once per RefetchInterval
+// per provider, so that a provider's key rotation is picked up without
+// letting a flood of bogus kids hammer it. While a fetched set is stale and
+// the provider cannot be reached, the stale set keeps being used.
+//
+// Verify checks, in order: the token is a compact JWS (ErrMalformed); its
+// alg is RS256, RS384, RS512, ES256, ES384 or ES512, the algorithms AWS
+// accepts, so "none" and HMAC never are (ErrSignature); its kid names a key
+// of the set, or the set has a single key and the token has no kid
+// (ErrUnknownKey, or ErrFetch when the set cannot be fetched); the key suits
+// the alg and the signature verifies (ErrSignature); iss is "https://" +
+// name, or exactly name when the name was configured with a scheme (and,
+// for accounts.google.com, the bare host Google also writes) (ErrIssuer);
+// aud or azp is one of the provider's ClientIDs, or, when it has none, one
+// of the caller's audiences (ErrAudience); exp is present and not past, and
+// nbf not ahead, by more than the caller's skew (ErrExpired,
+// ErrNotYetValid). Errors wrap these sentinels; *TimeError and
+// *MissingClaimError carry what a wire message quotes.
+//
+// Two adapters plug a Registry into the services without those services
+// knowing this package: ForIdentity returns the identity.ProviderVerifier
+// of Cognito Identity logins, answering NotAuthorizedException with the
+// texts identity already uses, and ForSTS returns the sts.Providers of
+// AssumeRoleWithWebIdentity, answering InvalidIdentityToken,
+// ExpiredTokenException or IDPCommunicationError.
+//
+// A Registry is immutable after New except for its fetched key sets, and is
+// safe for concurrent use.
+package providers

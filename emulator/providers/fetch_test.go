@@ -1,0 +1,193 @@
+package providers
+
+import (
+	"context"
+	"net/http"
+	"sync"
+	"testing"
+	"time"
+
+	jose "github.com/go-jose/go-jose/v4"
+)
+
+// fetchEnv is a registry whose one provider's key set is served by srv.
+type fetchEnv struct {
+	srv *jwksServer
+	clk *clock
+	reg *Registry
+}
+
+func newFetchEnv(t *testing.T, body []byte) *fetchEnv {
+	t.Helper()
+	e := &fetchEnv{srv: newJWKSServer(t, body), clk: newClock()}
+	var err error
+	e.reg, err = New([]Provider{{Name: host, JWKSURL: e.srv.URL + "/jwks.json", ClientIDs: []string{client}}}, e.srv.Client(), e.clk.now, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+// verify verifies a token signed by s, valid at the clock's current time.
+func (e *fetchEnv) verify(t *testing.T, s signer) error {
+	t.Helper()
+	now := e.clk.now()
+	tok := s.sign(t, claims(issuer, client, map[string]any{"iat": now.Unix(), "exp": now.Add(time.Hour).Unix()}))
+	_, err := e.reg.Verify(context.Background(), host, tok, nil, 0)
+	return err
+}
+
+func (e *fetchEnv) wantFetches(t *testing.T, n int) {
+	t.Helper()
+	if got := e.srv.count(); got != n {
+		t.Fatalf("got %d fetches, want %d", got, n)
+	}
+}
+
+func TestFetchRotation(t *testing.T) {
+	k1 := rsaKey(t, "k1", jose.RS256)
+	k2 := ecKey(t, "k2", jose.ES256)
+	k3 := rsaKey(t, "k3", jose.RS256)
+	k9 := rsaKey(t, "k9", jose.RS256) // never served
+	e := newFetchEnv(t, jwks(t, k1))
+
+	// Each step runs in order on the same registry and clock.
+	steps := []struct {
+		name    string
+		advance time.Duration
+		rotate  []signer // the set the server serves from this step on
+		signer  signer
+		want    error
+		fetches int // total fetches after the step
+	}{
+		{name: "nothing fetched before use"},
+		{name: "first use fetches", signer: k1, fetches: 1},
+		{name: "rotated kid too soon after a fetch", advance: time.Second, rotate: []signer{k1, k2}, signer: k2, want: ErrUnknownKey, fetches: 1},
+		{name: "rotated kid refetched once due", advance: RefetchInterval, signer: k2, fetches: 2},
+		{name: "another unknown kid is rate limited", advance: time.Second, signer: k9, want: ErrUnknownKey, fetches: 2},
+		{name: "new key cached", signer: k2, fetches: 2},
+		{name: "old key cached", advance: time.Minute, signer: k1, fetches: 2},
+		{name: "unknown kid refetched when due", signer: k9, want: ErrUnknownKey, fetches: 3},
+		{name: "refetched after the TTL", advance: CacheTTL, rotate: []signer{k3}, signer: k3, fetches: 4},
+		{name: "removed key is unknown", signer: k1, want: ErrUnknownKey, fetches: 4},
+		{name: "removed key refetched when due, still unknown", advance: RefetchInterval, signer: k1, want: ErrUnknownKey, fetches: 5},
+	}
+	for _, s := range steps {
+		t.Run(s.name, func(t *testing.T) {
+			e.clk.advance(s.advance)
+			if s.rotate != nil {
+				e.srv.set(jwks(t, s.rotate...))
+			}
+			if s.signer.priv != nil {
+				wantErr(t, e.verify(t, s.signer), s.want)
+			}
+			e.wantFetches(t, s.fetches)
+		})
+	}
+}
+
+func TestFetchFailure(t *testing.T) {
+	k1 := rsaKey(t, "k1", jose.RS256)
+	k2 := rsaKey(t, "k2", jose.RS256)
+	e := newFetchEnv(t, jwks(t, k1))
+	e.srv.status.Store(http.StatusServiceUnavailable)
+
+	steps := []struct {
+		name    string
+		advance time.Duration
+		status  int    // the server's status from this step on; 0 keeps it
+		body    []byte // the server's body from this step on; nil keeps it
+		signer  signer
+		want    error
+		fetches int
+	}{
+		{name: "server down", signer: k1, want: ErrFetch, fetches: 1},
+		{name: "failure cached briefly", signer: k1, want: ErrFetch, fetches: 1},
+		{name: "retried after RetryInterval", advance: RetryInterval, signer: k1, want: ErrFetch, fetches: 2},
+		{name: "not a key set", advance: RetryInterval, status: http.StatusOK, body: []byte(`<html>`), signer: k1, want: ErrFetch, fetches: 3},
+		{name: "server back", advance: RetryInterval, body: jwks(t, k1), signer: k1, fetches: 4},
+		{name: "stale set used while down", advance: CacheTTL, status: http.StatusInternalServerError, signer: k1, fetches: 5},
+		{name: "stale set not refetched at once", advance: time.Second, signer: k1, fetches: 5},
+		{name: "unknown kid while down is a fetch error", advance: RefetchInterval, signer: k2, want: ErrFetch, fetches: 6},
+		{name: "known kid still verifies", signer: k1, fetches: 6},
+		{name: "back with the new key", advance: RefetchInterval, status: http.StatusOK, body: jwks(t, k2), signer: k2, fetches: 7},
+	}
+	for _, s := range steps {
+		t.Run(s.name, func(t *testing.T) {
+			e.clk.advance(s.advance)
+			if s.status != 0 {
+				e.srv.status.Store(int32(s.status))
+			}
+			if s.body != nil {
+				e.srv.set(s.body)
+			}
+			wantErr(t, e.verify(t, s.signer), s.want)
+			e.wantFetches(t, s.fetches)
+		})
+	}
+}
+
+func TestFetchUnreachable(t *testing.T) {
+	k := rsaKey(t, "k", jose.RS256)
+	srv := newJWKSServer(t, jwks(t, k))
+	url := srv.URL
+	srv.Close() // nothing listens there any more
+	reg, err := New([]Provider{{Name: host, JWKSURL: url}}, nil, newClock().now, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = reg.Verify(context.Background(), host, k.sign(t, claims(issuer, client, nil)), nil, 0)
+	wantErr(t, err, ErrFetch)
+}
+
+// TestFetchConcurrent checks that callers racing on an empty cache share
+// one fetch. Run it with -race.
+func TestFetchConcurrent(t *testing.T) {
+	k := rsaKey(t, "k", jose.RS256)
+	e := newFetchEnv(t, jwks(t, k))
+	e.srv.delay = 50 * time.Millisecond
+	tok := k.sign(t, claims(issuer, client, nil))
+	const n = 16
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			_, errs[i] = e.reg.Verify(context.Background(), host, tok, nil, 0)
+		})
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("caller %d: got error %v, want none", i, err)
+		}
+	}
+	e.wantFetches(t, 1)
+}
+
+// TestFetchCanceled checks that a caller waiting for another's fetch can
+// give up, and that its cancellation does not fail the fetch.
+func TestFetchCanceled(t *testing.T) {
+	k := rsaKey(t, "k", jose.RS256)
+	e := newFetchEnv(t, jwks(t, k))
+	e.srv.delay = 200 * time.Millisecond
+	tok := k.sign(t, claims(issuer, client, nil))
+
+	first := make(chan error, 1)
+	go func() {
+		ctx, cancel := context.WithCancel(context.Background())
+		// The fetch in progress outlives its caller's cancellation.
+		time.AfterFunc(20*time.Millisecond, cancel)
+		_, err := e.reg.Verify(ctx, host, tok, nil, 0)
+		first <- err
+	}()
+	time.Sleep(50 * time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	_, err := e.reg.Verify(ctx, host, tok, nil, 0)
+	wantErr(t, err, ErrFetch)
+	wantErr(t, <-first, nil)
+	// The set fetched for the first caller serves the next ones.
+	_, err = e.reg.Verify(context.Background(), host, tok, nil, 0)
+	wantErr(t, err, nil)
+	e.wantFetches(t, 1)
+}

@@ -1,0 +1,285 @@
+package providers
+
+import (
+	"bytes"
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rsa"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	jose "github.com/go-jose/go-jose/v4"
+)
+
+// pubKey is one verification key of a set.
+type pubKey struct {
+	kid string
+	// alg is the key's own "alg", "" when the JWK names none; a token must
+	// then use it.
+	alg string
+	pub any // *rsa.PublicKey or *ecdsa.PublicKey
+}
+
+// keySet is a parsed key set. It is immutable.
+type keySet struct {
+	byKID map[string]*pubKey
+	keys  []*pubKey
+}
+
+// find returns the key a token's kid names: the key of that id, or the
+// only key of the set when the token names none.
+func (s *keySet) find(kid string) *pubKey {
+	if kid == "" {
+		if len(s.keys) == 1 {
+			return s.keys[0]
+		}
+		return nil
+	}
+	return s.byKID[kid]
+}
+
+// parseSet parses a JWKS document or a single JWK. It keeps the RSA and EC
+// (P-256, P-384, P-521) signature keys, using the public half of private
+// ones, and skips the others (symmetric, encryption, OKP keys): HMAC and
+// EdDSA signatures are never accepted. A set with no usable key, a key that
+// is not valid JSON Web Key, or two keys of one kid is an error.
+func parseSet(b []byte) (*keySet, error) {
+	var doc struct {
+		Keys []json.RawMessage `json:"keys"`
+		Kty  string            `json:"kty"`
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		return nil, fmt.Errorf("not a JSON Web Key Set: %w", err)
+	}
+	raws := doc.Keys
+	if raws == nil {
+		if doc.Kty == "" {
+			return nil, errors.New(`not a JSON Web Key Set: no "keys"`)
+		}
+		raws = []json.RawMessage{b}
+	}
+	ks := &keySet{byKID: make(map[string]*pubKey, len(raws))}
+	var skipped []string
+	for i, raw := range raws {
+		var k jose.JSONWebKey
+		if err := k.UnmarshalJSON(raw); err != nil {
+			// go-jose refuses key types it does not know; only unknown
+			// types are skipped, a broken RSA or EC key is an error.
+			var probe struct {
+				Kty string `json:"kty"`
+			}
+			if json.Unmarshal(raw, &probe) == nil && probe.Kty != "RSA" && probe.Kty != "EC" {
+				skipped = append(skipped, fmt.Sprintf("key %d: kty %q", i, probe.Kty))
+				continue
+			}
+			return nil, fmt.Errorf("key %d: %w", i, err)
+		}
+		if k.Use != "" && k.Use != "sig" {
+			skipped = append(skipped, fmt.Sprintf("key %q: use %q", k.KeyID, k.Use))
+			continue
+		}
+		pk := &pubKey{kid: k.KeyID, alg: k.Algorithm}
+		switch key := k.Key.(type) {
+		case *rsa.PublicKey:
+			pk.pub = key
+		case *rsa.PrivateKey:
+			pk.pub = &key.PublicKey
+		case *ecdsa.PublicKey:
+			pk.pub = key
+		case *ecdsa.PrivateKey:
+			pk.pub = &key.PublicKey
+		default:
+			skipped = append(skipped, fmt.Sprintf("key %q: a %T", k.KeyID, k.Key))
+			continue
+		}
+		if rk, ok := pk.pub.(*rsa.PublicKey); ok && (rk.N.BitLen() < minRSABits || rk.E < 3) {
+			// Go's RSA verification refuses such keys anyway; say so now.
+			return nil, fmt.Errorf("key %q: RSA modulus of %d bits or exponent %d is too small", k.KeyID, rk.N.BitLen(), rk.E)
+		}
+		if pk.alg != "" && !allowed(pk.alg) {
+			skipped = append(skipped, fmt.Sprintf("key %q: alg %q", k.KeyID, pk.alg))
+			continue
+		}
+		if pk.alg != "" && !suits(pk.alg, pk.pub) {
+			return nil, fmt.Errorf("key %q: alg %q does not suit the key", k.KeyID, pk.alg)
+		}
+		if _, dup := ks.byKID[pk.kid]; dup {
+			return nil, fmt.Errorf("two keys of kid %q", pk.kid)
+		}
+		ks.byKID[pk.kid] = pk
+		ks.keys = append(ks.keys, pk)
+	}
+	if len(ks.keys) == 0 {
+		if len(skipped) > 0 {
+			return nil, fmt.Errorf("no RSA or EC signature key (skipped %s)", strings.Join(skipped, ", "))
+		}
+		return nil, errors.New("no keys")
+	}
+	return ks, nil
+}
+
+// minRSABits is the smallest RSA modulus accepted.
+const minRSABits = 1024
+
+// algs are the signature algorithms AWS accepts for web identity tokens.
+var algs = []jose.SignatureAlgorithm{jose.RS256, jose.RS384, jose.RS512, jose.ES256, jose.ES384, jose.ES512}
+
+func allowed(alg string) bool {
+	switch jose.SignatureAlgorithm(alg) {
+	case jose.RS256, jose.RS384, jose.RS512, jose.ES256, jose.ES384, jose.ES512:
+		return true
+	}
+	return false
+}
+
+// suits reports whether alg signs with key pub: RS* with an RSA key, ES256,
+// ES384 and ES512 with a P-256, P-384 and P-521 key.
+func suits(alg string, pub any) bool {
+	switch jose.SignatureAlgorithm(alg) {
+	case jose.RS256, jose.RS384, jose.RS512:
+		_, ok := pub.(*rsa.PublicKey)
+		return ok
+	case jose.ES256:
+		return curve(pub) == elliptic.P256()
+	case jose.ES384:
+		return curve(pub) == elliptic.P384()
+	case jose.ES512:
+		return curve(pub) == elliptic.P521()
+	}
+	return false
+}
+
+func curve(pub any) elliptic.Curve {
+	if k, ok := pub.(*ecdsa.PublicKey); ok {
+		return k.Curve
+	}
+	return nil
+}
+
+// remote is a key set fetched from a URL.
+type remote struct {
+	url string
+	// sem admits one fetch at a time; others wait for its outcome.
+	sem   chan struct{}
+	state atomic.Pointer[fetchState]
+}
+
+// fetchState is the outcome of the latest fetch. Each fetch stores a new
+// one, so a waiter can tell whether a fetch happened while it waited.
+type fetchState struct {
+	keys  *keySet   // the latest set fetched, nil until a fetch succeeds
+	got   time.Time // when keys were fetched
+	tried time.Time // when the latest fetch began
+	err   error     // the latest fetch's error, nil when it succeeded
+}
+
+func newRemote(url string) *remote {
+	return &remote{url: url, sem: make(chan struct{}, 1)}
+}
+
+// current returns the provider's key set, fetching it when it has none yet
+// or its set is older than CacheTTL. A stale set is returned, with no
+// error, when fetching it again fails or is not yet due.
+func (r *Registry) current(ctx context.Context, rm *remote) (*keySet, error) {
+	st := rm.state.Load()
+	if st != nil && st.keys != nil && r.now().Sub(st.got) < CacheTTL {
+		return st.keys, nil
+	}
+	ks, err := r.refresh(ctx, rm, st, false)
+	if ks != nil {
+		return ks, nil
+	}
+	return nil, err
+}
+
+// refresh fetches the set again unless the fetch is not due or another
+// caller fetched it since the caller read seen. It returns the newest set,
+// possibly stale (or nil if none was ever fetched), and the error of the
+// fetch that produced the current state. unknownKID says the caller looks
+// for a kid the set lacks: such fetches are limited to one per
+// RefetchInterval.
+func (r *Registry) refresh(ctx context.Context, rm *remote, seen *fetchState, unknownKID bool) (*keySet, error) {
+	select {
+	case rm.sem <- struct{}{}:
+	case <-ctx.Done():
+		return keysOf(seen), fmt.Errorf("%w: %s: %w", ErrFetch, rm.url, ctx.Err())
+	}
+	defer func() { <-rm.sem }()
+	st := rm.state.Load()
+	if st != seen {
+		// Another caller fetched while this one waited: use its outcome.
+		return st.keys, st.err
+	}
+	now := r.now()
+	if st != nil {
+		wait := RefetchInterval
+		if st.keys == nil {
+			wait = RetryInterval
+		} else if !unknownKID && now.Sub(st.got) < CacheTTL {
+			return st.keys, nil
+		}
+		if now.Sub(st.tried) < wait {
+			return st.keys, st.err
+		}
+	}
+	ks, err := r.fetch(ctx, rm.url)
+	next := &fetchState{keys: ks, got: now, tried: now, err: err}
+	if err != nil {
+		r.log.WarnContext(ctx, "fetching a provider key set failed", "url", rm.url, "err", err)
+		next.keys, next.got = keysOf(st), time.Time{}
+		if st != nil {
+			next.got = st.got
+		}
+	} else {
+		r.log.DebugContext(ctx, "provider key set fetched", "url", rm.url, "keys", len(ks.keys))
+	}
+	rm.state.Store(next)
+	return next.keys, err
+}
+
+func keysOf(st *fetchState) *keySet {
+	if st == nil {
+		return nil
+	}
+	return st.keys
+}
+
+// fetch GETs and parses a key set. Its errors wrap ErrFetch. The request
+// outlives the caller's cancellation (its outcome is shared with other
+// callers) but not fetchTimeout.
+func (r *Registry) fetch(ctx context.Context, url string) (*keySet, error) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), fetchTimeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %w", ErrFetch, url, err)
+	}
+	req.Header.Set("Accept", "application/json")
+	resp, err := r.client.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrFetch, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("%w: %s: status %s", ErrFetch, url, resp.Status)
+	}
+	b, err := io.ReadAll(io.LimitReader(resp.Body, maxSetSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %w", ErrFetch, url, err)
+	}
+	if len(b) > maxSetSize {
+		return nil, fmt.Errorf("%w: %s: key set larger than %d bytes", ErrFetch, url, maxSetSize)
+	}
+	ks, err := parseSet(bytes.TrimSpace(b))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %w", ErrFetch, url, err)
+	}
+	return ks, nil
+}

@@ -1,0 +1,167 @@
+package providers
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Provider is an external identity provider whose tokens idpool verifies.
+type Provider struct {
+	// Name is the provider's Logins key, which is also its issuer without
+	// "https://" (accounts.example.com, or a host and path). A name written
+	// with a scheme (http://localhost:9229/us-east-1_abc) is the exact
+	// issuer its tokens carry; its Logins key is then the name without
+	// the scheme.
+	Name string
+	// JWKS is an inline key set: a JWKS document ({"keys":[…]}) or a single
+	// JWK. Exactly one of JWKS and JWKSURL is set.
+	JWKS []byte
+	// JWKSURL is the http or https URL the key set is fetched from.
+	JWKSURL string
+	// ClientIDs, when not empty, are the audiences the provider's tokens
+	// must carry in aud or azp.
+	ClientIDs []string
+}
+
+// Cache timing of fetched key sets.
+const (
+	// CacheTTL is how long a fetched key set is used before it is fetched
+	// again.
+	CacheTTL = 10 * time.Minute
+	// RefetchInterval is the least time between two fetches of one
+	// provider's set while it holds keys: a token with an unknown kid
+	// triggers a fetch only this long after the previous one.
+	RefetchInterval = 10 * time.Second
+	// RetryInterval is the least time between two fetches of a provider
+	// whose set has never been fetched successfully; within it, callers get
+	// the last failure.
+	RetryInterval = time.Second
+	// fetchTimeout bounds one fetch when the client sets no timeout.
+	fetchTimeout = 10 * time.Second
+	// maxSetSize bounds a fetched key set document.
+	maxSetSize = 1 << 20
+)
+
+// Registry holds the providers' key sets and verifies their tokens. It is
+// safe for concurrent use.
+type Registry struct {
+	client *http.Client
+	now    func() time.Time
+	log    *slog.Logger
+	// byKey maps a provider's Logins key (its name without scheme) to the
+	// provider. It is not modified after New.
+	byKey map[string]*entry
+}
+
+// entry is one provider as the registry keeps it.
+type entry struct {
+	name      string   // Provider.Name as configured
+	key       string   // the Logins key: name without its scheme
+	issuers   []string // accepted iss values
+	clientIDs []string
+	static    *keySet // the inline set; nil for a fetched one
+	remote    *remote // the fetched set; nil for an inline one
+}
+
+// New returns a registry of list. Inline key sets are parsed now, and an
+// error names the provider whose set or configuration is invalid; sets at a
+// URL are fetched on first use with client (a client with a 10-second
+// timeout when nil). now is the clock (time.Now when nil); logger may be
+// nil.
+func New(list []Provider, client *http.Client, now func() time.Time, logger *slog.Logger) (*Registry, error) {
+	if client == nil {
+		client = &http.Client{Timeout: fetchTimeout}
+	}
+	if now == nil {
+		now = time.Now
+	}
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	r := &Registry{client: client, now: now, log: logger, byKey: make(map[string]*entry, len(list))}
+	for i, p := range list {
+		e, err := newEntry(p)
+		if err != nil {
+			if p.Name == "" {
+				return nil, fmt.Errorf("providers: provider %d: %w", i, err)
+			}
+			return nil, fmt.Errorf("providers: provider %q: %w", p.Name, err)
+		}
+		if prev, dup := r.byKey[e.key]; dup {
+			return nil, fmt.Errorf("providers: provider %q: same Logins key %q as provider %q", p.Name, e.key, prev.name)
+		}
+		r.byKey[e.key] = e
+	}
+	return r, nil
+}
+
+func newEntry(p Provider) (*entry, error) {
+	if p.Name == "" {
+		return nil, errors.New("no name")
+	}
+	key, scheme := loginsKey(p.Name)
+	if key == "" || strings.ContainsAny(key, " \t\r\n") {
+		return nil, errors.New("name is not an issuer host")
+	}
+	e := &entry{name: p.Name, key: key, clientIDs: p.ClientIDs}
+	switch scheme {
+	case "", "https://":
+		e.issuers = []string{"https://" + key}
+		if key == "accounts.google.com" {
+			// Google writes iss with or without the scheme.
+			e.issuers = append(e.issuers, key)
+		}
+	default:
+		e.issuers = []string{p.Name}
+	}
+	for _, c := range p.ClientIDs {
+		if c == "" {
+			return nil, errors.New("empty client id")
+		}
+	}
+	switch {
+	case len(p.JWKS) > 0 && p.JWKSURL != "":
+		return nil, errors.New("both an inline key set and a key set URL")
+	case len(p.JWKS) > 0:
+		ks, err := parseSet(p.JWKS)
+		if err != nil {
+			return nil, fmt.Errorf("inline key set: %w", err)
+		}
+		e.static = ks
+	case p.JWKSURL != "":
+		u, err := url.Parse(p.JWKSURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, fmt.Errorf("key set URL %q is not an absolute http or https URL", p.JWKSURL)
+		}
+		e.remote = newRemote(p.JWKSURL)
+	default:
+		return nil, errors.New("no key set: set JWKS or JWKSURL")
+	}
+	return e, nil
+}
+
+// loginsKey splits an http or https scheme off name.
+func loginsKey(name string) (key, scheme string) {
+	for _, s := range []string{"https://", "http://"} {
+		if k, ok := strings.CutPrefix(name, s); ok {
+			return k, s
+		}
+	}
+	return name, ""
+}
+
+// Has reports whether a provider of that name (Logins key or issuer) is
+// configured.
+func (r *Registry) Has(name string) bool {
+	return r.lookup(name) != nil
+}
+
+func (r *Registry) lookup(name string) *entry {
+	key, _ := loginsKey(name)
+	return r.byKey[key]
+}
