@@ -26,9 +26,10 @@ const (
 
 // authenticate finds who signed r. The signature must be well formed.
 // Credentials idpool issued (those with a session token, or an ASIA key id)
-// are always verified. Other keys are the developer's own, which idpool does
-// not know: they are accepted as the account's root (permissive mode). On a
-// refusal it returns the reason and AWS's message for it.
+// are always verified, and so are the fixtures' developer credentials.
+// Other keys are the developer's own, which idpool does not know: they act
+// as the account's root in permissive mode and are refused in strict mode.
+// On a refusal it returns the reason and AWS's message for it.
 func (s *Server) authenticate(r *http.Request, body []byte) (*protocol.Principal, failure, string) {
 	sig, err := sigv4.Parse(r)
 	switch {
@@ -38,6 +39,15 @@ func (s *Server) authenticate(r *http.Request, body []byte) (*protocol.Principal
 		return nil, failMalformed, strings.TrimPrefix(err.Error(), "sigv4: ")
 	}
 	if sig.SessionToken == "" && !strings.HasPrefix(sig.AccessKeyID, "ASIA") {
+		secret, known := s.developers[sig.AccessKeyID]
+		switch {
+		case known:
+			if f, msg := s.verify(r, body, sig, secret); f != 0 {
+				return nil, f, msg
+			}
+		case s.cfg.Strict:
+			return nil, failUnknownToken, "The security token included in the request is invalid."
+		}
 		return &protocol.Principal{
 			AccessKeyID: sig.AccessKeyID,
 			Account:     s.cfg.AccountID,
@@ -52,13 +62,21 @@ func (s *Server) authenticate(r *http.Request, body []byte) (*protocol.Principal
 	case err != nil || c.AccessKeyID != sig.AccessKeyID:
 		return nil, failUnknownToken, "The security token included in the request is invalid."
 	}
-	if err := s.verifier.Verify(r, body, sig, c.SecretAccessKey, s.now()); err != nil {
-		if errors.Is(err, sigv4.ErrExpired) {
-			return nil, failStale, "Signature expired: the request time is more than 15 minutes away from the server time."
-		}
-		return nil, failSignature, "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details."
+	if f, msg := s.verify(r, body, sig, c.SecretAccessKey); f != 0 {
+		return nil, f, msg
 	}
 	return sts.Principal(c), 0, ""
+}
+
+// verify checks sig with secret.
+func (s *Server) verify(r *http.Request, body []byte, sig *sigv4.Signature, secret string) (failure, string) {
+	if err := s.verifier.Verify(r, body, sig, secret, s.now()); err != nil {
+		if errors.Is(err, sigv4.ErrExpired) {
+			return failStale, "Signature expired: the request time is more than 15 minutes away from the server time."
+		}
+		return failSignature, "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details."
+	}
+	return 0, ""
 }
 
 // authJSON authenticates for the AWS JSON services, which answer every

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -21,6 +22,12 @@ type Config struct {
 	AccountID string // account of ARNs
 	LogLevel  string // debug, info, warn or error
 	Issuer    string // iss of idpool's OpenID tokens
+	// Fixtures is a fixture file or a directory of them, applied at start
+	// and on reset ("" for none).
+	Fixtures string
+	// Strict verifies every signature against the fixtures' developer
+	// credentials and refuses logins of providers without a key set.
+	Strict bool
 }
 
 // DefaultIssuer is the issuer AWS puts in every Cognito Identity token.
@@ -38,13 +45,26 @@ var settings = []setting{
 	{"account-id", "IDPOOL_ACCOUNT_ID", "123456789012", "AWS account id used in ARNs", func(c *Config) *string { return &c.AccountID }},
 	{"log-level", "IDPOOL_LOG_LEVEL", "info", "log level: debug, info, warn or error", func(c *Config) *string { return &c.LogLevel }},
 	{"issuer", "IDPOOL_ISSUER", DefaultIssuer, "iss claim of the OpenID tokens idpool signs", func(c *Config) *string { return &c.Issuer }},
+	{"fixtures", "IDPOOL_FIXTURES", "", "fixture file, or directory of *.json fixture files, applied at start and on reset", func(c *Config) *string { return &c.Fixtures }},
 }
+
+// strictSetting is the one boolean setting.
+var strictSetting = struct{ name, env, usage string }{"strict", "IDPOOL_STRICT",
+	"verify every signature against the fixtures' DeveloperCredentials and refuse logins of providers without a key set"}
 
 // Load builds a Config from command-line args (without the program name)
 // over environment variables read through getenv, over the defaults. It
 // returns flag.ErrHelp for -h/-help. Load does not validate: call Validate.
 func Load(args []string, getenv func(string) string) (Config, error) {
 	c, fs := flags(getenv)
+	if v := getenv(strictSetting.env); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return Config{}, fmt.Errorf("%s=%q: want true or false", strictSetting.env, v)
+		}
+		c.Strict = b
+	}
+	fs.BoolVar(&c.Strict, strictSetting.name, c.Strict, strictSetting.usage+" (env "+strictSetting.env+")")
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
 	}
@@ -57,7 +77,8 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 // Usage returns the description of every flag, with its environment
 // variable and default.
 func Usage() string {
-	_, fs := flags(func(string) string { return "" })
+	c, fs := flags(func(string) string { return "" })
+	fs.BoolVar(&c.Strict, strictSetting.name, false, strictSetting.usage+" (env "+strictSetting.env+")")
 	var b strings.Builder
 	fs.SetOutput(&b)
 	fs.PrintDefaults()

@@ -24,13 +24,13 @@ func TestLoad(t *testing.T) {
 		},
 		{
 			name: "environment over defaults",
-			env:  map[string]string{"IDPOOL_ADDR": "0.0.0.0:9230", "IDPOOL_DB": ":memory:", "IDPOOL_REGION": "eu-west-1", "IDPOOL_ACCOUNT_ID": "111111111111", "IDPOOL_LOG_LEVEL": "debug", "IDPOOL_ISSUER": "http://localhost:9230"},
-			want: Config{Addr: "0.0.0.0:9230", DB: ":memory:", Region: "eu-west-1", AccountID: "111111111111", LogLevel: "debug", Issuer: "http://localhost:9230"},
+			env:  map[string]string{"IDPOOL_ADDR": "0.0.0.0:9230", "IDPOOL_DB": ":memory:", "IDPOOL_REGION": "eu-west-1", "IDPOOL_ACCOUNT_ID": "111111111111", "IDPOOL_LOG_LEVEL": "debug", "IDPOOL_ISSUER": "http://localhost:9230", "IDPOOL_FIXTURES": "/fixtures", "IDPOOL_STRICT": "true"},
+			want: Config{Addr: "0.0.0.0:9230", DB: ":memory:", Region: "eu-west-1", AccountID: "111111111111", LogLevel: "debug", Issuer: "http://localhost:9230", Fixtures: "/fixtures", Strict: true},
 		},
 		{
 			name: "flags over environment",
-			args: []string{"--addr", "127.0.0.1:1", "--db=:memory:", "--region", "ap-northeast-1"},
-			env:  map[string]string{"IDPOOL_ADDR": "0.0.0.0:9230", "IDPOOL_REGION": "eu-west-1"},
+			args: []string{"--addr", "127.0.0.1:1", "--db=:memory:", "--region", "ap-northeast-1", "--strict=false"},
+			env:  map[string]string{"IDPOOL_ADDR": "0.0.0.0:9230", "IDPOOL_REGION": "eu-west-1", "IDPOOL_STRICT": "1"},
 			want: Config{Addr: "127.0.0.1:1", DB: ":memory:", Region: "ap-northeast-1", AccountID: "123456789012", LogLevel: "info", Issuer: DefaultIssuer},
 		},
 	}
@@ -56,6 +56,9 @@ func TestLoadErrors(t *testing.T) {
 	}
 	if _, err := Load([]string{"--nope"}, env(nil)); err == nil {
 		t.Error("unknown flag: got nil error")
+	}
+	if _, err := Load(nil, env(map[string]string{"IDPOOL_STRICT": "maybe"})); err == nil {
+		t.Error("IDPOOL_STRICT=maybe: got nil error")
 	}
 	if _, err := Load([]string{"extra"}, env(nil)); err == nil {
 		t.Error("extra argument: got nil error")

@@ -42,7 +42,11 @@ type Server struct {
 	credLog  *creds.Log
 	now      func() time.Time
 	verifier *sigv4.Verifier
-	handler  http.Handler
+	// developers maps the fixtures' developer access key ids to their
+	// secrets; roles holds the fixtures' trust policies.
+	developers map[string]string
+	roles      roles
+	handler    http.Handler
 }
 
 // New opens the store named by cfg.DB and builds every service on it. The
