@@ -903,3 +903,107 @@ func TestBigDataset(t *testing.T) {
 		t.Errorf("GetRecords after an update: got %d records, %v, want k050 = small and k051", len(m), err)
 	}
 }
+
+// TestIdentityCacheConsistency: readers of an identity, by id and by
+// login, never see an older version than the last one committed, though
+// they read through the identity cache; a login moved to another identity
+// is found on its new owner at once.
+func TestIdentityCacheConsistency(t *testing.T) {
+	ctx := t.Context()
+	s := openFile(t, filepath.Join(t.TempDir(), "idpool.db"))
+	defer s.Close()
+	at := time.UnixMilli(1_700_000_000_000).UTC()
+	base := storage.Identity{ID: "us-east-1:a", PoolID: "p1", Logins: []storage.Login{{Provider: "graph.facebook.com", UserID: "u"}}, CreatedAt: at, ModifiedAt: at}
+	other := storage.Identity{ID: "us-east-1:b", PoolID: "p1", CreatedAt: at, ModifiedAt: at}
+	err := s.Update(ctx, func(tx storage.Tx) error {
+		if err := tx.CreatePool(ctx, testPool("p1")); err != nil {
+			return err
+		}
+		if err := tx.CreateIdentity(ctx, base); err != nil {
+			return err
+		}
+		return tx.CreateIdentity(ctx, other)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	login := base.Logins[0]
+
+	var (
+		version atomic.Int64 // the newest committed version (ModifiedAt offset)
+		stop    = make(chan struct{})
+		wg      sync.WaitGroup
+		bad     atomic.Value
+	)
+	for range 4 {
+		wg.Go(func() {
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				floor := version.Load()
+				got, err := s.GetIdentity(ctx, base.ID)
+				if err != nil {
+					bad.Store(err.Error())
+					return
+				}
+				if v := got.ModifiedAt.Sub(at).Milliseconds(); v < floor {
+					bad.Store(fmt.Sprintf("GetIdentity read version %d after version %d was committed", v, floor))
+					return
+				}
+				byLogin, err := s.IdentityByLogin(ctx, "p1", login)
+				if err != nil {
+					bad.Store(err.Error())
+					return
+				}
+				if v := byLogin.ModifiedAt.Sub(at).Milliseconds(); byLogin.ID == base.ID && v < floor {
+					bad.Store(fmt.Sprintf("IdentityByLogin read version %d after version %d was committed", v, floor))
+					return
+				}
+			}
+		})
+	}
+	for v := int64(1); v <= 50; v++ {
+		i := base
+		i.ModifiedAt = at.Add(time.Duration(v) * time.Millisecond)
+		if err := s.Update(ctx, func(tx storage.Tx) error { return tx.UpdateIdentity(ctx, i) }); err != nil {
+			t.Fatalf("Update: got error %v, want nil", err)
+		}
+		version.Store(v)
+	}
+	close(stop)
+	wg.Wait()
+	if msg := bad.Load(); msg != nil {
+		t.Fatal(msg)
+	}
+
+	// The login moves to the other identity: the cached owner must go.
+	if _, err := s.IdentityByLogin(ctx, "p1", login); err != nil {
+		t.Fatal(err)
+	}
+	moved := other
+	moved.Logins = base.Logins
+	released := base
+	released.Logins = nil
+	err = s.Update(ctx, func(tx storage.Tx) error {
+		if err := tx.UpdateIdentity(ctx, released); err != nil {
+			return err
+		}
+		return tx.UpdateIdentity(ctx, moved)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.IdentityByLogin(ctx, "p1", login); err != nil || got.ID != other.ID {
+		t.Errorf("IdentityByLogin after the login moved: got %s, %v, want %s", got.ID, err, other.ID)
+	}
+	// Deleting the pool drops everything cached.
+	if err := s.Update(ctx, func(tx storage.Tx) error { return tx.DeletePool(ctx, "p1") }); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.GetIdentity(ctx, other.ID); !errors.Is(err, storage.ErrNotFound) {
+		t.Errorf("GetIdentity after DeletePool: got %v, want ErrNotFound", err)
+	}
+}

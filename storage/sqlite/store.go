@@ -66,6 +66,7 @@ type Store struct {
 	wdb   *sql.DB // holds the writer's single connection
 	w     *writer
 	cache poolCache
+	ids   *identityCache
 	sync  *syncCache
 
 	mu     sync.RWMutex // guards closed and sending on reqs
@@ -91,6 +92,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 
 	s := &Store{
 		cache: poolCache{pools: make(map[string]*storage.Pool)},
+		ids:   newIdentityCache(),
 		sync:  newSyncCache(),
 		reqs:  make(chan *request, o.maxBatch),
 		done:  make(chan struct{}),
@@ -146,7 +148,7 @@ func (s *Store) open(ctx context.Context, writeDSN, readDSN string, o options) e
 	if err != nil {
 		return fmt.Errorf("sqlite: open: %w", err)
 	}
-	s.w = &writer{conn: conn, cache: &s.cache, sync: s.sync, maxBatch: o.maxBatch}
+	s.w = &writer{conn: conn, cache: &s.cache, ids: s.ids, sync: s.sync, maxBatch: o.maxBatch}
 	if err := migrate(ctx, conn); err != nil {
 		return err
 	}
@@ -256,12 +258,16 @@ func (s *Store) CountPools(ctx context.Context) (int, error) {
 
 // GetIdentity implements storage.Reader.
 func (s *Store) GetIdentity(ctx context.Context, id string) (storage.Identity, error) {
-	return s.read.identity(ctx, id)
+	return s.ids.cached(
+		func() (storage.Identity, uint64, bool) { return s.ids.byIdentity(id) },
+		func() (storage.Identity, error) { return s.read.identity(ctx, id) })
 }
 
 // IdentityByLogin implements storage.Reader.
 func (s *Store) IdentityByLogin(ctx context.Context, poolID string, login storage.Login) (storage.Identity, error) {
-	return s.read.identityWithLogin(ctx, poolID, login)
+	return s.ids.cached(
+		func() (storage.Identity, uint64, bool) { return s.ids.withLogin(poolID, login) },
+		func() (storage.Identity, error) { return s.read.identityWithLogin(ctx, poolID, login) })
 }
 
 // ListIdentities implements storage.Reader. A Limit ≤ 0 means no limit.

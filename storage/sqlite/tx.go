@@ -198,6 +198,7 @@ func (t *tx) DeletePool(ctx context.Context, id string) error {
 	}
 	t.w.poolsWritten = true
 	t.w.allDatasets = true
+	t.w.allIdentities = true
 	res, err := exec(t.w.st.deletePool, id)
 	if err == nil {
 		err = affected(res)
@@ -250,6 +251,7 @@ func (t *tx) UpdateIdentity(ctx context.Context, i storage.Identity) error {
 	if err := t.check(ctx); err != nil {
 		return err
 	}
+	t.w.identitiesWritten = append(t.w.identitiesWritten, i.ID)
 	err := t.atomically(func() error {
 		res, err := exec(t.w.st.updateIdentity, i.ID, i.PoolID, boolInt(i.Disabled), i.MergedInto, millis(i.CreatedAt), millis(i.ModifiedAt))
 		if err != nil {
@@ -279,6 +281,7 @@ func (t *tx) DeleteIdentity(ctx context.Context, id string) error {
 		return err
 	}
 	t.w.allDatasets = true
+	t.w.identitiesWritten = append(t.w.identitiesWritten, id)
 	res, err := exec(t.w.st.deleteIdentity, id)
 	if err == nil {
 		err = affected(res)

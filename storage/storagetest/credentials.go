@@ -71,7 +71,9 @@ func testRevocations(t *testing.T, s storage.Store) {
 			if !wantErr(t, "Revocations", err, nil) {
 				return
 			}
-			eq := func(a, b storage.Revocation) bool { return a.Kind == b.Kind && a.ID == b.ID && a.Expires.Equal(b.Expires) }
+			eq := func(a, b storage.Revocation) bool {
+				return a.Kind == b.Kind && a.ID == b.ID && a.Expires.Equal(b.Expires)
+			}
 			if !slices.EqualFunc(got, tt.want, eq) {
 				t.Errorf("Revocations: got %v, want %v", got, tt.want)
 			}

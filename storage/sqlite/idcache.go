@@ -1,0 +1,123 @@
+package sqlite
+
+import (
+	"slices"
+	"sync"
+
+	"github.com/idpool/idpool/storage"
+)
+
+// maxCachedIdentities bounds the identity cache; past it the cache starts
+// over empty.
+const maxCachedIdentities = 100_000
+
+// loginKey is a login within its pool, as the logins table's key.
+type loginKey struct{ pool, provider, user string }
+
+// identityCache holds identities as last committed, found by id or by one
+// of their logins, so that GetId for a known login (the hottest read) needs
+// no query. As with the pool cache, this Store must be the database's only
+// writer: the writer goroutine drops every identity a transaction updated
+// or deleted after the transaction ends and before anyone learns that it
+// committed. A reader caches what it read only if no such drop happened
+// since before its read (the generation), so a stale read is never cached.
+// Created identities need no drop: nothing about them can be cached before
+// they exist, since absences are not cached.
+type identityCache struct {
+	mu      sync.RWMutex
+	gen     uint64
+	byID    map[string]*storage.Identity
+	byLogin map[loginKey]string // → identity id
+}
+
+func newIdentityCache() *identityCache {
+	return &identityCache{byID: make(map[string]*storage.Identity), byLogin: make(map[loginKey]string)}
+}
+
+// byIdentity returns a copy of the cached identity id, or ok false and the
+// generation to hand to put.
+func (c *identityCache) byIdentity(id string) (storage.Identity, uint64, bool) {
+	c.mu.RLock()
+	i, ok := c.byID[id]
+	gen := c.gen
+	c.mu.RUnlock()
+	if !ok {
+		return storage.Identity{}, gen, false
+	}
+	return cloneIdentity(i), gen, true
+}
+
+// withLogin returns a copy of the cached identity of pool holding l.
+func (c *identityCache) withLogin(pool string, l storage.Login) (storage.Identity, uint64, bool) {
+	c.mu.RLock()
+	gen := c.gen
+	i, ok := c.byID[c.byLogin[loginKey{pool, l.Provider, l.UserID}]]
+	c.mu.RUnlock()
+	if !ok {
+		return storage.Identity{}, gen, false
+	}
+	return cloneIdentity(i), gen, true
+}
+
+// put caches i, read from the database after a lookup returned gen, unless
+// an identity was dropped since. i must not be modified afterwards.
+func (c *identityCache) put(i *storage.Identity, gen uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.gen != gen {
+		return
+	}
+	if len(c.byID) >= maxCachedIdentities {
+		clear(c.byID)
+		clear(c.byLogin)
+	}
+	c.byID[i.ID] = i
+	for _, l := range i.Logins {
+		c.byLogin[loginKey{i.PoolID, l.Provider, l.UserID}] = i.ID
+	}
+}
+
+// drop forgets the identities ids with their logins.
+func (c *identityCache) drop(ids []string) {
+	c.mu.Lock()
+	c.gen++
+	for _, id := range ids {
+		if i, ok := c.byID[id]; ok {
+			for _, l := range i.Logins {
+				delete(c.byLogin, loginKey{i.PoolID, l.Provider, l.UserID})
+			}
+			delete(c.byID, id)
+		}
+	}
+	c.mu.Unlock()
+}
+
+// dropAll forgets everything.
+func (c *identityCache) dropAll() {
+	c.mu.Lock()
+	c.gen++
+	clear(c.byID)
+	clear(c.byLogin)
+	c.mu.Unlock()
+}
+
+func cloneIdentity(i *storage.Identity) storage.Identity {
+	c := *i
+	c.Logins = slices.Clone(i.Logins)
+	return c
+}
+
+// cached returns what lookup finds, or else what read reads, caching it.
+func (c *identityCache) cached(lookup func() (storage.Identity, uint64, bool), read func() (storage.Identity, error)) (storage.Identity, error) {
+	i, gen, ok := lookup()
+	if ok {
+		return i, nil
+	}
+	i, err := read()
+	if err != nil {
+		return storage.Identity{}, err
+	}
+	cp := cloneIdentity(&i)
+	c.put(&cp, gen)
+	return i, nil
+}
