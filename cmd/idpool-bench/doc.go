@@ -1,0 +1,24 @@
+// Command idpool-bench measures idpool's performance targets as ratios
+// against baselines measured side by side in the same run.
+//
+// Usage:
+//
+//	go build -o /tmp/idpool ./cmd/idpool
+//	go run ./cmd/idpool-bench -server /tmp/idpool -duration 3s
+//	go run ./cmd/idpool-bench -endpoint http://localhost:9230 -scenarios GetId-guest
+//
+// With -server the tool starts the binary itself on a free loopback port
+// with a fresh file database, measures its start-up latency (fresh and
+// existing database), runs the scenarios against it, reads its resident
+// memory afterwards and stops it. With -endpoint it drives a server that is
+// already running (idpool, another emulator or real AWS).
+//
+// Every run also measures two baselines with the same load generator and
+// the same number of workers: a trivial net/http handler answering {} (the
+// machine's ceiling for request handling) and the RS512 signing rate with
+// an RSA-2048 key on all CPUs (the ceiling for token-issuing operations).
+// Each scenario runs interleaved with its baseline (-rounds alternating
+// slices) so that both sides of its ratio see the same machine load, and is
+// printed as PASS or MISS against its target. The report warns when the
+// baselines varied so much that the machine was evidently busy.
+package main

@@ -1,0 +1,13 @@
+// Package load is idpool-bench's closed-loop load generator: a fixed number
+// of workers each send one prepared HTTP request after another over a shared
+// keep-alive transport for a measured window, and the package reports the
+// rate of successful (2xx) answers, their latency distribution and the
+// failures seen.
+//
+// The generator is deliberately lean because on a small machine it shares
+// the CPU with the server it measures: each worker builds its request once,
+// bodies and payload hashes are prepared before the run, SigV4 signatures
+// are refreshed at most once per second (a signature only depends on the
+// request and the signing second), and latencies go into a fixed-size
+// per-worker Histogram that is merged once at the end.
+package load
