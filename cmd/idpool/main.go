@@ -64,7 +64,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 // serve listens on cfg.Addr until ctx is done, then shuts down gracefully.
 func serve(ctx context.Context, cfg emulator.Config, stderr io.Writer) error {
 	level, _ := cfg.Level()
-	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	out := newLogWriter(stderr, 100*time.Millisecond)
+	defer out.Close()
+	logger := slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: level}))
 
 	srv, err := emulator.New(ctx, cfg, logger)
 	if err != nil {
