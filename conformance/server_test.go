@@ -52,6 +52,8 @@ type server struct {
 	accountID string
 	issuer    string
 	restartFn func(t *testing.T)
+	// env holds extra IDPOOL_* settings of the in-process server.
+	env map[string]string
 }
 
 // testServer returns a server for t: a fresh in-process idpool on a file
@@ -115,6 +117,22 @@ func (l *lockedBuffer) String() string {
 	return l.b.String()
 }
 
+// testServerEnv returns an in-process server started with the extra
+// IDPOOL_* settings env (fixtures, strict mode); it skips t when
+// IDPOOL_ENDPOINT names an external server, whose settings the test
+// cannot choose.
+func testServerEnv(t *testing.T, env map[string]string) *server {
+	t.Helper()
+	if os.Getenv("IDPOOL_ENDPOINT") != "" {
+		t.Skip("this test starts a server with its own settings; unset IDPOOL_ENDPOINT to run it")
+	}
+	s := &server{accountID: "123456789012", issuer: defaultIssuer, env: env}
+	s.startInProcess(t)
+	s.signed = newClient(s.endpoint, credentials.NewStaticCredentialsProvider(accessKey, secretKey, ""))
+	s.anon = newClient(s.endpoint, aws.AnonymousCredentials{})
+	return s
+}
+
 // startInProcess runs emulator.New behind an httptest server. The listener
 // serves whatever emulator is current, so a restart keeps the endpoint (as
 // a restarted local process on the same port would) while the emulator
@@ -123,6 +141,9 @@ func (s *server) startInProcess(t *testing.T) {
 	t.Helper()
 	dir := t.TempDir()
 	cfg, err := emulator.Load(nil, func(key string) string {
+		if v, ok := s.env[key]; ok {
+			return v
+		}
 		switch key {
 		case "IDPOOL_DB":
 			return filepath.Join(dir, "idpool.db")

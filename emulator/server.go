@@ -14,8 +14,10 @@ import (
 	"github.com/idpool/idpool/emulator/cognitosync"
 	"github.com/idpool/idpool/emulator/creds"
 	"github.com/idpool/idpool/emulator/identity"
+	"github.com/idpool/idpool/emulator/providers"
 	"github.com/idpool/idpool/emulator/sts"
 	"github.com/idpool/idpool/emulator/tokens"
+	"github.com/idpool/idpool/fixtures"
 	"github.com/idpool/idpool/protocol/awsjson"
 	"github.com/idpool/idpool/protocol/awsquery"
 	"github.com/idpool/idpool/protocol/restjson"
@@ -46,6 +48,7 @@ type Server struct {
 	// secrets; roles holds the fixtures' trust policies.
 	developers map[string]string
 	roles      roles
+	fixtures   *fixtures.Fixture // nil without --fixtures
 	handler    http.Handler
 }
 
@@ -69,6 +72,20 @@ func New(ctx context.Context, cfg Config, logger *slog.Logger) (*Server, error) 
 
 func build(ctx context.Context, cfg Config, store storage.Store, logger *slog.Logger) (*Server, error) {
 	now := time.Now
+	// Fixtures come first: their signing keys must be stored before the
+	// token issuer loads the keys.
+	fx, err := loadFixtures(ctx, &cfg, store, now, logger)
+	if err != nil {
+		return nil, err
+	}
+	trust, err := fx.TrustPolicies()
+	if err != nil {
+		return nil, err
+	}
+	reg, err := providers.New(providerList(fx), &http.Client{Timeout: 10 * time.Second}, now, logger)
+	if err != nil {
+		return nil, fmt.Errorf("fixture providers: %w", err)
+	}
 	tok, err := tokens.New(ctx, store, tokens.Config{Issuer: cfg.Issuer, Region: cfg.Region}, now, rand.Reader, logger)
 	if err != nil {
 		return nil, fmt.Errorf("signing keys: %w", err)
@@ -90,7 +107,8 @@ func build(ctx context.Context, cfg Config, store storage.Store, logger *slog.Lo
 		credLog.Close()
 		return nil, err
 	}
-	s := &Server{cfg: cfg, logger: logger, store: store, tokens: tok, creds: cr, credLog: credLog, now: now, verifier: sigv4.NewVerifier(1024)}
+	s := &Server{cfg: cfg, logger: logger, store: store, tokens: tok, creds: cr, credLog: credLog, now: now,
+		verifier: sigv4.NewVerifier(1024), fixtures: fx, developers: fx.DeveloperKeys(), roles: roles(trust)}
 	verified := revocable{tok, credLog, now}
 
 	ids := identity.New(identity.Config{
@@ -100,11 +118,15 @@ func build(ctx context.Context, cfg Config, store storage.Store, logger *slog.Lo
 		DeveloperTokenTTL: developerTokenTTL,
 		CredentialsTTL:    credentialsTTL,
 		OnMerge:           cognitosync.MergeDatasets,
-	}, store, verified, credentialIssuer{cr}, now, uuid.NewString, logger)
+		Verifier:          reg.ForIdentity(cfg.Strict),
+	}, store, verified, credentialIssuer{cr, s.roles}, now, uuid.NewString, logger)
 	jsonIdentity := awsjson.NewService(shape.CognitoIdentity(), s.authJSON, logger, awsjson.WithInternalCode(identity.CodeInternalError))
 	identityRoutes(jsonIdentity, ids)
 
-	stsSvc := sts.New(sts.Config{AccountID: cfg.AccountID, Region: cfg.Region, Issuer: cfg.Issuer}, verified, cr, now, logger)
+	stsSvc := sts.New(sts.Config{
+		AccountID: cfg.AccountID, Region: cfg.Region, Issuer: cfg.Issuer,
+		Providers: reg.ForSTS(cfg.AccountID), Roles: s.roles,
+	}, verified, cr, now, logger)
 	query := awsquery.NewService(shape.STS(), s.authQuery, logger)
 	stsRoutes(query, stsSvc)
 
@@ -152,10 +174,17 @@ func (s *Server) Close() error {
 	return errors.Join(s.credLog.Close(), s.store.Close())
 }
 
-// credentialIssuer adapts creds.Issuer to what the identity service needs.
-type credentialIssuer struct{ c *creds.Issuer }
+// credentialIssuer adapts creds.Issuer to what the identity service needs,
+// after the role's trust policy allowed the session.
+type credentialIssuer struct {
+	c     *creds.Issuer
+	roles roles
+}
 
 func (ci credentialIssuer) Issue(_ context.Context, s identity.Session) (identity.Credentials, error) {
+	if err := ci.roles.allowEnhanced(s); err != nil {
+		return identity.Credentials{}, err
+	}
 	c, err := ci.c.Issue(creds.Session{
 		RoleARN:       s.RoleARN,
 		SessionName:   s.SessionName,
@@ -173,6 +202,10 @@ func (ci credentialIssuer) Issue(_ context.Context, s identity.Session) (identit
 	return identity.Credentials{AccessKeyID: c.AccessKeyID, SecretKey: c.SecretAccessKey, SessionToken: c.SessionToken, Expiration: c.Expiration}, nil
 }
 
-// applyFixtures applies the configured fixture files again; it does
-// nothing until fixtures are configured.
-func (s *Server) applyFixtures(ctx context.Context) error { return nil }
+// applyFixtures applies the fixtures again (after a reset).
+func (s *Server) applyFixtures(ctx context.Context) error {
+	if s.fixtures == nil {
+		return nil
+	}
+	return s.fixtures.Apply(ctx, s.store, s.now)
+}

@@ -3,6 +3,7 @@
 //
 //	idpool [serve] [flags]   run the server (the default)
 //	idpool health [--addr]   exit 0 when a server answers its health check
+//	idpool export [--db]     write the store's state as a fixture file to stdout
 package main
 
 import (
@@ -24,7 +25,7 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:], os.Getenv, os.Stderr)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
 	stop()
 	if err != nil {
 		if !errors.Is(err, flag.ErrHelp) {
@@ -35,14 +36,14 @@ func main() {
 }
 
 // run runs the subcommand named by args[0] (serve when absent or a flag).
-func run(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	cmd := "serve"
 	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
 		cmd, args = args[0], args[1:]
 	}
 	cfg, err := emulator.Load(args, getenv)
 	if errors.Is(err, flag.ErrHelp) {
-		fmt.Fprintf(stderr, "usage: idpool [serve|health] [flags]\n\n%s", emulator.Usage())
+		fmt.Fprintf(stderr, "usage: idpool [serve|health|export] [flags]\n\n%s", emulator.Usage())
 		return err
 	}
 	if err != nil {
@@ -56,8 +57,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		return serve(ctx, cfg, stderr)
 	case "health":
 		return health(ctx, cfg.Addr)
+	case "export":
+		return emulator.Export(ctx, cfg, stdout)
 	default:
-		return fmt.Errorf("unknown command %q (want serve or health)", cmd)
+		return fmt.Errorf("unknown command %q (want serve, health or export)", cmd)
 	}
 }
 
