@@ -17,6 +17,9 @@ const (
 	corsAllowHeaders  = "*, authorization, content-type, x-amz-target, x-amz-date, x-amz-user-agent, x-amz-security-token, x-amz-content-sha256, amz-sdk-invocation-id, amz-sdk-request"
 )
 
+// healthPath is the health check's path.
+const healthPath = "/_idpool/health"
+
 // statusWriter remembers the status for the request log.
 type statusWriter struct {
 	http.ResponseWriter
@@ -61,8 +64,14 @@ func edge(next http.Handler, logger *slog.Logger) http.Handler {
 		}
 		sw := &statusWriter{ResponseWriter: w}
 		next.ServeHTTP(sw, r.WithContext(protocol.WithRequestID(r.Context(), id)))
-		if logger.Enabled(r.Context(), slog.LevelInfo) {
-			logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
+		// Health checks come every few seconds from Docker and Compose;
+		// they would drown the log at info.
+		level := slog.LevelInfo
+		if r.URL.Path == healthPath {
+			level = slog.LevelDebug
+		}
+		if logger.Enabled(r.Context(), level) {
+			logger.LogAttrs(r.Context(), level, "request",
 				slog.String("id", id),
 				slog.String("method", r.Method),
 				slog.String("path", r.URL.Path),

@@ -135,7 +135,7 @@ func build(ctx context.Context, cfg Config, store storage.Store, logger *slog.Lo
 	syncRoutes(rest, syncSvc)
 
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /_idpool/health", s.health)
+	mux.HandleFunc("GET "+healthPath, s.health)
 	mux.HandleFunc("POST /_idpool/reset", s.reset)
 	mux.HandleFunc("GET /_idpool/credentials/{id}", s.credentials)
 	mux.HandleFunc("POST /_idpool/credentials/{id}/expire", s.expireCredentials)
