@@ -1,18 +1,15 @@
 package awsjson
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
 	"strconv"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
 	"github.com/idpool/idpool/protocol"
@@ -26,7 +23,7 @@ const ContentType = "application/x-amz-json-1.1"
 const DefaultBodyLimit = 1 << 20
 
 // CodeTooLarge is the code of the 413 answer to an oversized body.
-const CodeTooLarge = "RequestEntityTooLargeException"
+const CodeTooLarge = protocol.CodeTooLarge
 
 // internalMessage is the only text a client sees for an internal fault.
 const internalMessage = "An internal error occurred. Please try again."
@@ -104,7 +101,7 @@ type Service struct {
 	internal string
 	limit    int64
 	ops      map[string]*entry
-	bufs     sync.Pool // *bytes.Buffer
+	bufs     protocol.Buffers
 }
 
 type entry struct {
@@ -132,7 +129,6 @@ func NewService(m *shape.Model, auth Authenticator, logger *slog.Logger, opts ..
 	if s.internal == "" {
 		s.internal = protocol.CodeInternal
 	}
-	s.bufs.New = func() any { return new(bytes.Buffer) }
 	for _, o := range opts {
 		o(s)
 	}
@@ -173,14 +169,14 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, "", &protocol.Error{Code: protocol.CodeUnknownOperation, Status: http.StatusBadRequest, Sender: true})
 		return
 	}
-	buf := s.buffer()
-	defer s.release(buf)
-	body, err := s.read(r, buf)
+	buf := s.bufs.Get()
+	defer s.bufs.Put(buf)
+	body, err := protocol.ReadBody(r, buf, s.limit)
 	if err != nil {
 		s.writeError(w, r, e.name, err)
 		return
 	}
-	v, err := parse(body)
+	v, err := protocol.ParseJSONObject(body)
 	if err != nil {
 		s.writeError(w, r, e.name, err)
 		return
@@ -235,106 +231,9 @@ func (s *Service) invoke(ctx context.Context, e *entry, body []byte) (out any, e
 	return e.op.call(ctx, body)
 }
 
-// read reads the body into buf, refusing more than the limit: from
-// Content-Length before reading when the client declares it, otherwise by
-// reading at most one byte past the limit.
-func (s *Service) read(r *http.Request, buf *bytes.Buffer) ([]byte, error) {
-	if r.ContentLength > s.limit {
-		return nil, s.tooLarge()
-	}
-	if r.Body == nil || r.Body == http.NoBody {
-		return nil, nil
-	}
-	if r.ContentLength > 0 {
-		buf.Grow(int(r.ContentLength) + bytes.MinRead)
-	}
-	if _, err := buf.ReadFrom(io.LimitReader(r.Body, s.limit+1)); err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return nil, s.tooLarge()
-		}
-		return nil, protocol.BadRequest(protocol.CodeSerialization, "Unable to read the request body")
-	}
-	if int64(buf.Len()) > s.limit {
-		return nil, s.tooLarge()
-	}
-	return buf.Bytes(), nil
-}
-
-func (s *Service) tooLarge() *protocol.Error {
-	return protocol.Errorf(http.StatusRequestEntityTooLarge, CodeTooLarge,
-		"Request body must not be larger than %d bytes", s.limit)
-}
-
-// parse decodes body into its generic form for validation. An empty or
-// blank body yields nil (the input {}); anything but one JSON object is a
-// SerializationException worded like Coral's.
-func parse(body []byte) (any, error) {
-	trimmed := bytes.TrimLeft(body, " \t\r\n")
-	if len(trimmed) == 0 {
-		return nil, nil
-	}
-	dec := json.NewDecoder(bytes.NewReader(trimmed))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return nil, malformed(err)
-	}
-	rest := trimmed[dec.InputOffset():]
-	if len(bytes.TrimLeft(rest, " \t\r\n")) != 0 {
-		return nil, protocol.BadRequest(protocol.CodeSerialization, "Malformed JSON: unexpected data after the top-level value")
-	}
-	var found string
-	switch x := v.(type) {
-	case map[string]any:
-		return x, nil
-	case []any:
-		return nil, protocol.BadRequest(protocol.CodeSerialization, "Start of list found where not expected")
-	case string:
-		found = "STRING_VALUE"
-	case json.Number:
-		found = "NUMBER_VALUE"
-	case bool:
-		found = "FALSE_VALUE"
-		if x {
-			found = "TRUE_VALUE"
-		}
-	default:
-		found = "NULL_VALUE"
-	}
-	return nil, protocol.BadRequest(protocol.CodeSerialization, "%s can not be converted to a Structure", found)
-}
-
-// malformed words a JSON syntax error for the client; it names the offset
-// but never Go types.
-func malformed(err error) *protocol.Error {
-	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		return protocol.BadRequest(protocol.CodeSerialization, "Malformed JSON at offset %d: %s", se.Offset, se.Error())
-	}
-	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
-		return protocol.BadRequest(protocol.CodeSerialization, "Malformed JSON: unexpected end of input")
-	}
-	return protocol.BadRequest(protocol.CodeSerialization, "Malformed JSON")
-}
-
-func (s *Service) buffer() *bytes.Buffer {
-	b := s.bufs.Get().(*bytes.Buffer)
-	b.Reset()
-	return b
-}
-
-// release returns b to the pool unless it grew large: one oversized
-// request must not pin its memory for the life of the process.
-func (s *Service) release(b *bytes.Buffer) {
-	if b.Cap() <= 64<<10 {
-		s.bufs.Put(b)
-	}
-}
-
 func (s *Service) writeOutput(w http.ResponseWriter, r *http.Request, opName string, out any) {
-	buf := s.buffer()
-	defer s.release(buf)
+	buf := s.bufs.Get()
+	defer s.bufs.Put(buf)
 	if out == nil {
 		buf.WriteString("{}")
 	} else {
@@ -372,8 +271,8 @@ func (s *Service) writeError(w http.ResponseWriter, r *http.Request, opName stri
 	if status == 0 {
 		status = http.StatusBadRequest
 	}
-	buf := s.buffer()
-	defer s.release(buf)
+	buf := s.bufs.Get()
+	defer s.bufs.Put(buf)
 	enc := json.NewEncoder(buf)
 	enc.SetEscapeHTML(false)
 	enc.Encode(errorBody{Type: pe.Code, Message: pe.Message}) // strings always encode

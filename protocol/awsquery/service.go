@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"reflect"
 	"strconv"
-	"sync"
 	"unicode/utf8"
 
 	"github.com/idpool/idpool/protocol"
@@ -80,7 +79,7 @@ type Service struct {
 	ns      string
 	version string
 	routes  map[string]*route
-	bufs    sync.Pool // *bytes.Buffer
+	bufs    protocol.Buffers
 }
 
 type route struct {
@@ -104,7 +103,6 @@ func NewService(m *shape.Model, auth Authenticator, logger *slog.Logger) *Servic
 		ns:      m.XMLNamespace(),
 		version: m.APIVersion(),
 		routes:  map[string]*route{},
-		bufs:    sync.Pool{New: func() any { return new(bytes.Buffer) }},
 	}
 }
 
@@ -265,22 +263,10 @@ func readLimited(b []byte, rd io.Reader, limit int) ([]byte, error) {
 	return b, nil
 }
 
-func (s *Service) buffer() *bytes.Buffer {
-	b := s.bufs.Get().(*bytes.Buffer)
-	b.Reset()
-	return b
-}
-
-func (s *Service) release(b *bytes.Buffer) {
-	if b.Cap() <= 64<<10 {
-		s.bufs.Put(b)
-	}
-}
-
 // writeResult writes the success envelope, laid out as AWS lays it out.
 func (s *Service) writeResult(w http.ResponseWriter, ctx context.Context, rt *route, out any) {
-	b := s.buffer()
-	defer s.release(b)
+	b := s.bufs.Get()
+	defer s.bufs.Put(b)
 	b.WriteString("<")
 	b.WriteString(rt.response)
 	b.WriteString(` xmlns="`)
@@ -327,8 +313,8 @@ func (s *Service) writeError(w http.ResponseWriter, ctx context.Context, name st
 	if e.Sender || (e.Status != 0 && e.Status < 500) {
 		typ = "Sender"
 	}
-	b := s.buffer()
-	defer s.release(b)
+	b := s.bufs.Get()
+	defer s.bufs.Put(b)
 	b.WriteString(`<ErrorResponse xmlns="`)
 	escape(b, ns)
 	b.WriteString("\">\n  <Error>\n    <Type>")

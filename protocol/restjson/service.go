@@ -6,14 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -28,7 +26,7 @@ const ContentType = "application/json"
 const DefaultBodyLimit = 1 << 20
 
 // CodeTooLarge is the code of the 413 answer to an oversized body.
-const CodeTooLarge = "RequestEntityTooLargeException"
+const CodeTooLarge = protocol.CodeTooLarge
 
 // CodeInvalidParameter is the default code of constraint violations when
 // the model defines it, as Cognito Sync does.
@@ -81,7 +79,7 @@ type Service struct {
 	limit      int64
 	router     router
 	entries    map[string]*entry
-	bufs       sync.Pool // *bytes.Buffer
+	bufs       protocol.Buffers
 }
 
 // entry is one modeled operation: its route, where its members travel and,
@@ -140,7 +138,6 @@ func NewService(m *shape.Model, auth Authenticator, logger *slog.Logger, opts ..
 	if _, ok := m.Error(CodeInvalidParameter); ok {
 		s.validation = CodeInvalidParameter
 	}
-	s.bufs.New = func() any { return new(bytes.Buffer) }
 	for _, o := range opts {
 		o(s)
 	}
@@ -263,9 +260,9 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			"Operation %s is not supported", e.name))
 		return
 	}
-	buf := s.buffer()
-	defer s.release(buf)
-	body, err := s.read(r, buf)
+	buf := s.bufs.Get()
+	defer s.bufs.Put(buf)
+	body, err := protocol.ReadBody(r, buf, s.limit)
 	if err != nil {
 		s.writeError(w, r, e.name, err)
 		return
@@ -311,7 +308,7 @@ func (s *Service) unknown(r *http.Request, path string) *protocol.Error {
 // without the keys of members bound elsewhere if the client put some there
 // (AWS ignores them; they must not shadow the bound values).
 func (s *Service) input(e *entry, r *http.Request, q *lazyQuery, labels []string, body []byte) (map[string]any, []byte, error) {
-	g, err := parse(body)
+	g, err := protocol.ParseJSONObject(body)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -360,109 +357,12 @@ func (s *Service) invoke(ctx context.Context, e *entry, body []byte, g map[strin
 	return e.op.call(ctx, body, g, e.targets)
 }
 
-// read reads the body into buf, refusing more than the limit: from
-// Content-Length before reading when the client declares it, otherwise by
-// reading at most one byte past the limit.
-func (s *Service) read(r *http.Request, buf *bytes.Buffer) ([]byte, error) {
-	if r.ContentLength > s.limit {
-		return nil, s.tooLarge()
-	}
-	if r.Body == nil || r.Body == http.NoBody {
-		return nil, nil
-	}
-	if r.ContentLength > 0 {
-		buf.Grow(int(r.ContentLength) + bytes.MinRead)
-	}
-	if _, err := buf.ReadFrom(io.LimitReader(r.Body, s.limit+1)); err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return nil, s.tooLarge()
-		}
-		return nil, protocol.BadRequest(protocol.CodeSerialization, "Unable to read the request body")
-	}
-	if int64(buf.Len()) > s.limit {
-		return nil, s.tooLarge()
-	}
-	return buf.Bytes(), nil
-}
-
-func (s *Service) tooLarge() *protocol.Error {
-	return protocol.Errorf(http.StatusRequestEntityTooLarge, CodeTooLarge,
-		"Request body must not be larger than %d bytes", s.limit)
-}
-
-// parse decodes body into its generic form for validation. An empty or
-// blank body yields nil (no body members); anything but one JSON object is
-// a SerializationException worded like Coral's.
-func parse(body []byte) (map[string]any, error) {
-	trimmed := bytes.TrimLeft(body, " \t\r\n")
-	if len(trimmed) == 0 {
-		return nil, nil
-	}
-	dec := json.NewDecoder(bytes.NewReader(trimmed))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return nil, malformed(err)
-	}
-	rest := trimmed[dec.InputOffset():]
-	if len(bytes.TrimLeft(rest, " \t\r\n")) != 0 {
-		return nil, protocol.BadRequest(protocol.CodeSerialization, "Malformed JSON: unexpected data after the top-level value")
-	}
-	var found string
-	switch x := v.(type) {
-	case map[string]any:
-		return x, nil
-	case []any:
-		return nil, protocol.BadRequest(protocol.CodeSerialization, "Start of list found where not expected")
-	case string:
-		found = "STRING_VALUE"
-	case json.Number:
-		found = "NUMBER_VALUE"
-	case bool:
-		found = "FALSE_VALUE"
-		if x {
-			found = "TRUE_VALUE"
-		}
-	default:
-		found = "NULL_VALUE"
-	}
-	return nil, protocol.BadRequest(protocol.CodeSerialization, "%s can not be converted to a Structure", found)
-}
-
-// malformed words a JSON syntax error for the client; it names the offset
-// but never Go types.
-func malformed(err error) *protocol.Error {
-	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		return protocol.BadRequest(protocol.CodeSerialization, "Malformed JSON at offset %d: %s", se.Offset, se.Error())
-	}
-	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
-		return protocol.BadRequest(protocol.CodeSerialization, "Malformed JSON: unexpected end of input")
-	}
-	return protocol.BadRequest(protocol.CodeSerialization, "Malformed JSON")
-}
-
-func (s *Service) buffer() *bytes.Buffer {
-	b := s.bufs.Get().(*bytes.Buffer)
-	b.Reset()
-	return b
-}
-
-// release returns b to the pool unless it grew large: one oversized
-// request must not pin its memory for the life of the process.
-func (s *Service) release(b *bytes.Buffer) {
-	if b.Cap() <= 64<<10 {
-		s.bufs.Put(b)
-	}
-}
-
 // writeOutput writes a success: the model's status (200 when it names
 // none), the output as the JSON body, and output members bound to headers
 // or the status code in their places.
 func (s *Service) writeOutput(w http.ResponseWriter, r *http.Request, e *entry, out any) {
-	buf := s.buffer()
-	defer s.release(buf)
+	buf := s.bufs.Get()
+	defer s.bufs.Put(buf)
 	status := e.info.ResponseCode
 	if status == 0 {
 		status = http.StatusOK
@@ -610,8 +510,8 @@ func (s *Service) writeError(w http.ResponseWriter, r *http.Request, opName stri
 			status = es.Status
 		}
 	}
-	buf := s.buffer()
-	defer s.release(buf)
+	buf := s.bufs.Get()
+	defer s.bufs.Put(buf)
 	enc := json.NewEncoder(buf)
 	enc.SetEscapeHTML(false)
 	enc.Encode(errorBody{Type: pe.Code, Message: pe.Message}) // strings always encode

@@ -1,0 +1,122 @@
+package protocol
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"sync"
+)
+
+// CodeTooLarge is the code of a request whose body is over the limit.
+const CodeTooLarge = "RequestEntityTooLargeException"
+
+// DefaultBodyLimit is the largest request body the codecs accept.
+const DefaultBodyLimit = 1 << 20
+
+// TooLarge is the 413 answer to a body over limit bytes.
+func TooLarge(limit int64) *Error {
+	return Errorf(http.StatusRequestEntityTooLarge, CodeTooLarge, "Request body must not be larger than %d bytes", limit)
+}
+
+// ReadBody reads r's body into buf, refusing more than limit bytes: from
+// Content-Length before reading when the client declares it, otherwise by
+// reading at most one byte past the limit, so that an oversized body is
+// never read whole. A missing body reads as nil.
+func ReadBody(r *http.Request, buf *bytes.Buffer, limit int64) ([]byte, error) {
+	if r.ContentLength > limit {
+		return nil, TooLarge(limit)
+	}
+	if r.Body == nil || r.Body == http.NoBody {
+		return nil, nil
+	}
+	if r.ContentLength > 0 {
+		buf.Grow(int(r.ContentLength) + bytes.MinRead)
+	}
+	if _, err := buf.ReadFrom(io.LimitReader(r.Body, limit+1)); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, TooLarge(limit)
+		}
+		return nil, BadRequest(CodeSerialization, "Unable to read the request body")
+	}
+	if int64(buf.Len()) > limit {
+		return nil, TooLarge(limit)
+	}
+	return buf.Bytes(), nil
+}
+
+// ParseJSONObject decodes a JSON request body into its generic form for
+// validation, numbers kept as json.Number. An empty or blank body yields
+// nil; anything but one JSON object is a SerializationException worded
+// like AWS's (Coral's).
+func ParseJSONObject(body []byte) (map[string]any, error) {
+	trimmed := bytes.TrimLeft(body, " \t\r\n")
+	if len(trimmed) == 0 {
+		return nil, nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(trimmed))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, malformedJSON(err)
+	}
+	rest := trimmed[dec.InputOffset():]
+	if len(bytes.TrimLeft(rest, " \t\r\n")) != 0 {
+		return nil, BadRequest(CodeSerialization, "Malformed JSON: unexpected data after the top-level value")
+	}
+	var found string
+	switch x := v.(type) {
+	case map[string]any:
+		return x, nil
+	case []any:
+		return nil, BadRequest(CodeSerialization, "Start of list found where not expected")
+	case string:
+		found = "STRING_VALUE"
+	case json.Number:
+		found = "NUMBER_VALUE"
+	case bool:
+		found = "FALSE_VALUE"
+		if x {
+			found = "TRUE_VALUE"
+		}
+	default:
+		found = "NULL_VALUE"
+	}
+	return nil, BadRequest(CodeSerialization, "%s can not be converted to a Structure", found)
+}
+
+// malformedJSON words a JSON syntax error for the client; it names the
+// offset but never Go types.
+func malformedJSON(err error) *Error {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return BadRequest(CodeSerialization, "Malformed JSON at offset %d: %s", se.Offset, se.Error())
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		return BadRequest(CodeSerialization, "Malformed JSON: unexpected end of input")
+	}
+	return BadRequest(CodeSerialization, "Malformed JSON")
+}
+
+// Buffers is a pool of buffers for request and response bodies. The zero
+// value is ready to use.
+type Buffers struct{ p sync.Pool }
+
+// Get returns an empty buffer.
+func (b *Buffers) Get() *bytes.Buffer {
+	if buf, ok := b.p.Get().(*bytes.Buffer); ok {
+		buf.Reset()
+		return buf
+	}
+	return new(bytes.Buffer)
+}
+
+// Put returns buf to the pool unless it grew large: one oversized request
+// must not pin its memory for the life of the process.
+func (b *Buffers) Put(buf *bytes.Buffer) {
+	if buf.Cap() <= 64<<10 {
+		b.p.Put(buf)
+	}
+}
