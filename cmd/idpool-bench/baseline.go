@@ -24,6 +24,14 @@ func runner(opts load.Options, req load.Request) measurer {
 	}
 }
 
+// streamRunner returns the measurer that drives stream with the generator.
+func streamRunner(opts load.Options, stream load.Stream) measurer {
+	return func(ctx context.Context, d, warmup time.Duration) (load.Result, error) {
+		opts.Duration, opts.Warmup = d, warmup
+		return load.RunStream(ctx, opts, stream)
+	}
+}
+
 // rewarm is the warm-up of every slice but the first of each side in
 // interleave: the server is warm by then, but the closed loop has to fill
 // again before its rate is steady.

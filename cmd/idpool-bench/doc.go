@@ -21,4 +21,13 @@
 // slices) so that both sides of its ratio see the same machine load, and is
 // printed as PASS or MISS against its target. The report warns when the
 // baselines varied so much that the machine was evidently busy.
+//
+// Set-up goes through the wire only, so the tool drives any endpoint. The
+// federation and Cognito Sync scenarios give their pools' guests the role
+// -role, sign STS and Cognito Sync calls with the credentials those guests
+// get, and send STS and Cognito Sync calls to -sts-endpoint and
+// -sync-endpoint when these services live elsewhere (as on AWS). The
+// UpdateRecords scenario writes a new record with every request, so it
+// prepares enough datasets, of enough identities, for writes at up to
+// 25,000 a second without reaching a Cognito Sync quota.
 package main

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -44,6 +45,8 @@ const idleSample = 500 * time.Millisecond
 // options are the command-line flags.
 type options struct {
 	endpoint   string
+	stsURL     string
+	syncURL    string
 	server     string
 	serverArgs string
 	duration   time.Duration
@@ -53,6 +56,7 @@ type options struct {
 	starts     int
 	scenarios  string
 	region     string
+	role       string
 	accessKey  string
 	secretKey  string
 	awsCreds   bool
@@ -64,6 +68,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs := flag.NewFlagSet("idpool-bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.endpoint, "endpoint", "", "drive an already-running server at this base `URL` (default http://127.0.0.1:9230 unless -server is set)")
+	fs.StringVar(&o.stsURL, "sts-endpoint", "", "base `URL` of STS when it is not -endpoint (real AWS)")
+	fs.StringVar(&o.syncURL, "sync-endpoint", "", "base `URL` of Cognito Sync when it is not -endpoint (real AWS)")
 	fs.StringVar(&o.server, "server", "", "start this idpool binary `path` on a free port with a fresh database, measure start-up and memory")
 	fs.StringVar(&o.serverArgs, "server-args", "", "extra space-separated arguments for the -server binary")
 	fs.DurationVar(&o.duration, "duration", 5*time.Second, "measured time per scenario and baseline")
@@ -73,6 +79,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.starts, "starts", 5, "start-ups measured per database state with -server")
 	fs.StringVar(&o.scenarios, "scenarios", "", "comma-separated scenarios to run (default all; \"none\" runs only the baselines): "+strings.Join(scenarioNames(), ","))
 	fs.StringVar(&o.region, "region", "us-east-1", "AWS region to sign for")
+	fs.StringVar(&o.role, "role", "arn:aws:iam::123456789012:role/idpool-bench", "IAM role `ARN` the scenarios' pools give their guests and AssumeRoleWithWebIdentity assumes (on AWS it must trust cognito-identity.amazonaws.com)")
 	fs.StringVar(&o.accessKey, "access-key", "AKIDEXAMPLE", "access key id for signed operations")
 	fs.StringVar(&o.secretKey, "secret-key", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "secret access key for signed operations")
 	fs.BoolVar(&o.awsCreds, "aws-credentials", false, "sign with the AWS SDK's default credentials (environment, profile…) instead of -access-key/-secret-key, e.g. for real AWS")
@@ -83,8 +90,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	switch {
 	case fs.NArg() > 0:
 		return o, fmt.Errorf("unexpected arguments %q", fs.Args())
-	case o.endpoint != "" && o.server != "":
-		return o, errors.New("use -endpoint or -server, not both")
+	case o.server != "" && (o.endpoint != "" || o.stsURL != "" || o.syncURL != ""):
+		return o, errors.New("use -endpoint (and -sts-endpoint, -sync-endpoint) or -server, not both")
 	case o.duration <= 0 || o.warmup < 0 || o.workers < 1 || o.starts < 1 || o.rounds < 1:
 		return o, errors.New("-duration, -workers, -rounds and -starts must be positive and -warmup not negative")
 	}
@@ -92,6 +99,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		o.endpoint = "http://127.0.0.1:9230"
 	}
 	o.endpoint = strings.TrimRight(o.endpoint, "/")
+	o.stsURL = strings.TrimRight(o.stsURL, "/")
+	o.syncURL = strings.TrimRight(o.syncURL, "/")
 	return o, nil
 }
 
@@ -169,7 +178,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 			Service:     "cognito-identity",
 			Region:      o.region,
 		},
-		name: uuid.NewString()[:8],
+		role:    o.role,
+		workers: o.workers,
+		// A scenario measured interleaved sends for its share of
+		// -duration and a warm-up per round at most; one measured alone
+		// for -duration and one warm-up.
+		sending: o.duration + time.Duration(o.rounds)*o.warmup,
+		name:    uuid.NewString()[:8],
 	}
 	rep := &Report{CPUs: runtime.NumCPU(), Workers: o.workers, Duration: o.duration, Server: o.server}
 	rep.OtherLoad = append(rep.OtherLoad, otherLoad(ctx, idleSample))
@@ -226,7 +241,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 		o.endpoint = srv.url
 	}
 	rep.Endpoint = o.endpoint
-	id.endpoint = o.endpoint
+	id.endpoint, id.stsEndpoint, id.syncEndpoint = o.endpoint, cmp.Or(o.stsURL, o.endpoint), cmp.Or(o.syncURL, o.endpoint)
 	// Delete what the scenarios create even when the run is interrupted
 	// (it may be a real AWS account), while the server is still up.
 	defer func() {
@@ -239,7 +254,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 
 	for _, s := range selected {
 		progress("setting up %s", s.name)
-		req, err := s.setup(ctx, id)
+		scen, err := s.prepare(ctx, id, lopts)
 		if err != nil {
 			if ctx.Err() != nil {
 				return ctx.Err()
@@ -247,7 +262,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 			rep.Scenarios = append(rep.Scenarios, Row{Name: s.name, SetupError: err.Error(), target: s.target})
 			continue
 		}
-		scen := runner(lopts, req)
 		var row Row
 		if base, ok := baselines[s.target.kind]; ok {
 			// The machine may be shared: measure the scenario and its

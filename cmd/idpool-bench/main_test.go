@@ -293,6 +293,9 @@ func TestParseFlags(t *testing.T) {
 		{name: "endpoint trailing slash", args: []string{"-endpoint", "http://localhost:9230/"}, wantEndpoint: "http://localhost:9230"},
 		{name: "server", args: []string{"-server", "/tmp/idpool"}, wantEndpoint: ""},
 		{name: "both", args: []string{"-server", "/tmp/idpool", "-endpoint", "http://x"}, wantErr: true},
+		{name: "server and an STS endpoint", args: []string{"-server", "/tmp/idpool", "-sts-endpoint", "http://x"}, wantErr: true},
+		{name: "server and a Sync endpoint", args: []string{"-server", "/tmp/idpool", "-sync-endpoint", "http://x"}, wantErr: true},
+		{name: "service endpoints", args: []string{"-sts-endpoint", "https://sts.amazonaws.com/", "-sync-endpoint", "https://cognito-sync.us-east-1.amazonaws.com"}, wantEndpoint: "http://127.0.0.1:9230"},
 		{name: "no workers", args: []string{"-workers", "0"}, wantErr: true},
 		{name: "stray argument", args: []string{"extra"}, wantErr: true},
 	}

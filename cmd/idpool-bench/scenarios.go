@@ -13,14 +13,34 @@ import (
 	"github.com/idpool/idpool/cmd/idpool-bench/internal/load"
 )
 
-// scenario is one row of the benchmark: setup prepares whatever state the
-// measured request needs (pools, identities, logins) and returns that
-// request; the generator then sends it over and over. Later services add
-// rows here (STS, Cognito Sync) with their own request builders.
+// scenario is one row of the benchmark. Its set-up prepares, through the
+// wire, whatever state the measured requests need (pools, identities,
+// logins, credentials, datasets) and returns what the generator sends:
+// setup returns one request the generator sends over and over; stream,
+// set instead for operations whose requests must all differ (writes),
+// returns a load.Stream. Exactly one of the two is set.
 type scenario struct {
 	name   string
 	target target
 	setup  func(ctx context.Context, c *identityClient) (load.Request, error)
+	stream func(ctx context.Context, c *identityClient) (load.Stream, error)
+}
+
+// prepare runs the scenario's set-up and returns the measurer that drives
+// what it prepared with the generator.
+func (s scenario) prepare(ctx context.Context, c *identityClient, opts load.Options) (measurer, error) {
+	if s.stream != nil {
+		st, err := s.stream(ctx, c)
+		if err != nil {
+			return nil, err
+		}
+		return streamRunner(opts, st), nil
+	}
+	req, err := s.setup(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	return runner(opts, req), nil
 }
 
 // Targets shared by several rows (see the performance issues).
@@ -40,6 +60,11 @@ func scenarioTable() []scenario {
 		{name: "GetId-guest", target: target{kind: atLeast, min: 5000}, setup: setupGetIDGuest},
 		{name: "GetOpenIdToken", target: tokenTarget, setup: setupGetOpenIDToken},
 		{name: "GetOpenIdTokenForDeveloperIdentity", target: tokenTarget, setup: setupGetOpenIDTokenForDeveloperIdentity},
+		{name: "GetCredentialsForIdentity", target: readTarget, setup: setupGetCredentialsForIdentity},
+		{name: "AssumeRoleWithWebIdentity", target: readTarget, setup: setupAssumeRoleWithWebIdentity},
+		{name: "GetCallerIdentity", target: readTarget, setup: setupGetCallerIdentity},
+		{name: "ListRecords", target: readTarget, setup: setupListRecords},
+		{name: "UpdateRecords", target: target{kind: atLeast, min: 3000}, stream: setupUpdateRecords},
 	}
 }
 
@@ -157,13 +182,29 @@ func checkToken(ctx context.Context, c *identityClient, op string, in any, signe
 	return nil
 }
 
-// identityClient makes Cognito Identity calls (AWS JSON 1.1) for scenario
-// set-up and builds the prepared requests the load generator sends.
+// identityClient makes the calls of scenario set-up — Cognito Identity
+// (AWS JSON 1.1), STS (AWS Query) and Cognito Sync (REST-JSON) — and builds
+// the prepared requests the load generator sends.
 type identityClient struct {
-	http     *http.Client
-	endpoint string // base URL of the server under test
-	region   string
-	signing  *load.Signing
+	http *http.Client
+	// endpoint is the base URL of the server under test, for Cognito
+	// Identity; stsEndpoint and syncEndpoint are those of STS and Cognito
+	// Sync, the same for idpool, other hosts for AWS.
+	endpoint     string
+	stsEndpoint  string
+	syncEndpoint string
+	region       string
+	// signing signs with the developer's own credentials, for Cognito
+	// Identity; its Signer also signs every other request.
+	signing *load.Signing
+	// role is the IAM role ARN the scenarios' pools give their identities.
+	role string
+	// workers and sending describe the runs: the generator's workers and
+	// the longest time a scenario's requests are sent after its set-up,
+	// warm-ups included. Set-up sizes what it prepares by them (zero
+	// where no run follows, as in tests of set-up alone).
+	workers int
+	sending time.Duration
 	// name makes the names of created resources unique to this run.
 	name  string
 	pools []string // pools created by this run, deleted by cleanup
@@ -198,27 +239,9 @@ func (c *identityClient) call(ctx context.Context, op string, in, out any, signe
 	if err != nil {
 		return err
 	}
-	hr, err := http.NewRequestWithContext(ctx, req.Method, req.URL, bytes.NewReader(req.Body))
+	b, err := c.do(ctx, op, req)
 	if err != nil {
-		return fmt.Errorf("%s: %w", op, err)
-	}
-	hr.Header = req.Header
-	if s := req.Sign; s != nil {
-		if err := s.Signer.SignHTTP(ctx, s.Credentials, hr, load.PayloadHash(req.Body), s.Service, s.Region, time.Now()); err != nil {
-			return fmt.Errorf("%s: sign: %w", op, err)
-		}
-	}
-	resp, err := c.http.Do(hr)
-	if err != nil {
-		return fmt.Errorf("%s: %w", op, err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if err != nil {
-		return fmt.Errorf("%s: %w", op, err)
-	}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return fmt.Errorf("%s: %s: %s", op, resp.Status, bytes.TrimSpace(b))
+		return err
 	}
 	if out == nil {
 		return nil
@@ -227,6 +250,38 @@ func (c *identityClient) call(ctx context.Context, op string, in, out any, signe
 		return fmt.Errorf("%s: decode answer %q: %w", op, b, err)
 	}
 	return nil
+}
+
+// do sends req once, signed now when it asks to be, and returns the body
+// of the answer. A non-2xx answer is an error carrying the status and the
+// body; op names the operation in errors.
+func (c *identityClient) do(ctx context.Context, op string, req load.Request) ([]byte, error) {
+	hr, err := http.NewRequestWithContext(ctx, req.Method, req.URL, bytes.NewReader(req.Body))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	hr.Header = req.Header.Clone()
+	if hr.Header == nil {
+		hr.Header = http.Header{}
+	}
+	if s := req.Sign; s != nil {
+		if err := s.Signer.SignHTTP(ctx, s.Credentials, hr, load.PayloadHash(req.Body), s.Service, s.Region, time.Now()); err != nil {
+			return nil, fmt.Errorf("%s: sign: %w", op, err)
+		}
+	}
+	resp, err := c.http.Do(hr)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return nil, fmt.Errorf("%s: %s: %s", op, resp.Status, bytes.TrimSpace(b))
+	}
+	return b, nil
 }
 
 // createPool creates an identity pool named after purpose with the given

@@ -10,4 +10,9 @@
 // are refreshed at most once per second (a signature only depends on the
 // request and the signing second), and latencies go into a fixed-size
 // per-worker Histogram that is merged once at the end.
+//
+// Operations whose requests must all differ (a write of a new record each
+// time) use RunStream instead of Run: each worker then asks a Stream for
+// its next request and signs every one, which costs the client more but
+// leaves Run's fixed-request path as lean as ever.
 package load

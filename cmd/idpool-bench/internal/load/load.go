@@ -27,9 +27,26 @@ type Request struct {
 	Sign *Signing
 }
 
+// Stream gives every worker of a run its own sequence of requests, for
+// operations whose requests must all differ (a write of a new key each
+// time). RunStream calls it once per worker, one call after another, as the
+// run starts; the function it returns is then called before each request
+// of that worker, only from that worker's goroutine, so it may keep state of
+// its own without locking. A Request it returns belongs to the generator
+// until the next call: the generator copies its Header before signing, so
+// one Header may be returned again and again.
+//
+// Unlike a fixed Request, whose signature is reused within a second, every
+// request of a stream is built and, with Sign set, signed afresh: that is
+// client work a fixed request does not cost.
+type Stream func(worker int) func() Request
+
 // Signing says how to sign a Request with SigV4.
 type Signing struct {
-	Signer      *v4.Signer
+	Signer *v4.Signer
+	// Credentials sign the request; a SessionToken, when set, is sent as
+	// X-Amz-Security-Token and signed along, as temporary credentials
+	// require.
 	Credentials aws.Credentials
 	Service     string // signing name, e.g. "cognito-identity"
 	Region      string
@@ -106,8 +123,8 @@ const maxErrorBody = 512
 // unusable options or when ctx ends first; failing requests are counted in
 // the Result, not returned.
 func Run(ctx context.Context, opts Options, req Request) (Result, error) {
-	if opts.Client == nil || opts.Workers < 1 || opts.Duration <= 0 || opts.Warmup < 0 {
-		return Result{}, fmt.Errorf("load: need a client, at least one worker and a positive duration")
+	if err := opts.check(); err != nil {
+		return Result{}, err
 	}
 	// Build one request up front so a malformed URL fails before any worker starts.
 	if _, err := http.NewRequest(req.Method, req.URL, nil); err != nil {
@@ -117,7 +134,39 @@ func Run(ctx context.Context, opts Options, req Request) (Result, error) {
 	if req.Sign != nil {
 		hash = PayloadHash(req.Body)
 	}
+	return run(ctx, opts, func(w *worker) {
+		w.req, w.hash = req, hash
+	})
+}
 
+// RunStream is Run for a Stream: each worker sends the requests its own
+// function of s makes. A request that cannot be built or signed (a
+// malformed URL) ends the run with an error.
+func RunStream(ctx context.Context, opts Options, s Stream) (Result, error) {
+	if err := opts.check(); err != nil {
+		return Result{}, err
+	}
+	if s == nil {
+		return Result{}, errors.New("load: need a stream")
+	}
+	i := 0
+	return run(ctx, opts, func(w *worker) {
+		w.next = s(i)
+		i++
+	})
+}
+
+func (o *Options) check() error {
+	if o.Client == nil || o.Workers < 1 || o.Duration <= 0 || o.Warmup < 0 {
+		return fmt.Errorf("load: need a client, at least one worker and a positive duration")
+	}
+	return nil
+}
+
+// run starts opts.Workers workers, each given what it sends by prepare
+// (called for one worker after another before any starts), waits for them
+// and adds up what they measured.
+func run(ctx context.Context, opts Options, prepare func(*worker)) (Result, error) {
 	start := time.Now()
 	from := start.Add(opts.Warmup)
 	until := from.Add(opts.Duration)
@@ -128,11 +177,18 @@ func Run(ctx context.Context, opts Options, req Request) (Result, error) {
 	defer cancel()
 	ws := make([]*worker, opts.Workers)
 	var first atomic.Pointer[string]
-	var wg sync.WaitGroup
 	for i := range ws {
-		w := &worker{client: opts.Client, req: req, hash: hash, first: &first, from: from, until: until}
+		w := &worker{client: opts.Client, first: &first, from: from, until: until, statuses: map[int]uint64{}}
+		prepare(w)
 		ws[i] = w
-		wg.Go(func() { w.run(runCtx) })
+	}
+	var wg sync.WaitGroup
+	for _, w := range ws {
+		if w.next != nil {
+			wg.Go(func() { w.runStream(runCtx) })
+		} else {
+			wg.Go(func() { w.run(runCtx) })
+		}
 	}
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
@@ -158,11 +214,13 @@ func Run(ctx context.Context, opts Options, req Request) (Result, error) {
 }
 
 // worker is one closed-loop client: it sends its next request as soon as
-// the previous answer has been read.
+// the previous answer has been read. It sends either req over and over or,
+// when next is set, what next makes.
 type worker struct {
 	client      *http.Client
 	req         Request
 	hash        string
+	next        func() Request
 	first       *atomic.Pointer[string]
 	from, until time.Time
 
@@ -172,7 +230,6 @@ type worker struct {
 }
 
 func (w *worker) run(ctx context.Context) {
-	w.statuses = map[int]uint64{}
 	body := w.req.Body
 	hr, err := http.NewRequestWithContext(ctx, w.req.Method, w.req.URL, nil)
 	if err != nil {
@@ -212,25 +269,66 @@ func (w *worker) run(ctx context.Context) {
 			hr.Body, _ = hr.GetBody()
 		}
 		code, failure := w.send(hr)
-		t1 := time.Now()
-		if ctx.Err() != nil || t1.After(w.until) {
+		if !w.count(ctx, t0, code, failure) {
 			return
 		}
-		if failure != "" {
-			w.first.CompareAndSwap(nil, &failure)
+	}
+}
+
+// runStream is run for a worker whose every request differs: each is
+// built, and signed when it asks to be, before it is timed.
+func (w *worker) runStream(ctx context.Context) {
+	for ctx.Err() == nil {
+		if !time.Now().Before(w.until) {
+			return
 		}
-		// Count by completion time: after the warm-up the loop is in a
-		// steady state, so completions inside the window divided by its
-		// length is an unbiased rate even for slow requests.
-		if t1.Before(w.from) {
-			continue
+		req := w.next()
+		// A bytes.Reader body gives the request its ContentLength and a
+		// GetBody to replay it on a kept-alive connection the server closed.
+		hr, err := http.NewRequestWithContext(ctx, req.Method, req.URL, bytes.NewReader(req.Body))
+		if err != nil {
+			w.err = fmt.Errorf("load: %w", err)
+			return
 		}
-		if code >= 200 && code < 300 {
-			w.hist.Record(t1.Sub(t0))
-		} else {
-			w.statuses[code]++
+		if req.Header != nil {
+			hr.Header = req.Header.Clone()
+		}
+		if s := req.Sign; s != nil {
+			if err := s.Signer.SignHTTP(ctx, s.Credentials, hr, PayloadHash(req.Body), s.Service, s.Region, time.Now()); err != nil {
+				w.err = fmt.Errorf("load: sign: %w", err)
+				return
+			}
+		}
+		t0 := time.Now()
+		code, failure := w.send(hr)
+		if !w.count(ctx, t0, code, failure) {
+			return
 		}
 	}
+}
+
+// count books the answer to a request sent at t0 and reports whether the
+// worker should go on: not once the run is over.
+func (w *worker) count(ctx context.Context, t0 time.Time, code int, failure string) bool {
+	t1 := time.Now()
+	if ctx.Err() != nil || t1.After(w.until) {
+		return false
+	}
+	if failure != "" {
+		w.first.CompareAndSwap(nil, &failure)
+	}
+	// Count by completion time: after the warm-up the loop is in a
+	// steady state, so completions inside the window divided by its
+	// length is an unbiased rate even for slow requests.
+	if t1.Before(w.from) {
+		return true
+	}
+	if code >= 200 && code < 300 {
+		w.hist.Record(t1.Sub(t0))
+	} else {
+		w.statuses[code]++
+	}
+	return true
 }
 
 // send performs one request and drains the answer so its connection can be

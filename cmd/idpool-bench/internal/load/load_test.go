@@ -2,10 +2,12 @@ package load
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -152,5 +154,130 @@ func TestResultAdd(t *testing.T) {
 	}
 	if a.Latency.Count() != 1 {
 		t.Errorf("Add changed its argument's histogram")
+	}
+}
+
+// TestRunSessionToken checks that a fixed request signed with temporary
+// credentials carries their session token, signed along.
+func TestRunSessionToken(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		auth := r.Header.Get("Authorization")
+		if r.Header.Get("X-Amz-Security-Token") != "session" || !strings.Contains(auth, "x-amz-security-token") {
+			http.Error(w, "no signed session token in "+auth, http.StatusForbidden)
+		}
+	}))
+	defer srv.Close()
+	opts := Options{Client: &http.Client{Transport: NewTransport(2)}, Workers: 2, Duration: 100 * time.Millisecond}
+	req := Request{Method: http.MethodPost, URL: srv.URL, Body: []byte("Action=GetCallerIdentity"), Sign: &Signing{
+		Signer:      v4.NewSigner(),
+		Credentials: aws.Credentials{AccessKeyID: "ASIA", SecretAccessKey: "secret", SessionToken: "session"},
+		Service:     "sts",
+		Region:      "us-east-1",
+	}}
+	res, err := Run(context.Background(), opts, req)
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if res.Requests == 0 || res.Errors != 0 {
+		t.Errorf("got %d successes and %d errors (%s), want successes only", res.Requests, res.Errors, res.FirstError)
+	}
+}
+
+func TestRunStream(t *testing.T) {
+	var (
+		mu   sync.Mutex
+		seen = map[string]int{} // body → times received
+	)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		seen[string(b)]++
+		mu.Unlock()
+		switch {
+		case r.Header.Get("X-Test") != "yes":
+			http.Error(w, "missing header", http.StatusBadRequest)
+		case r.URL.Path == "/signed" && (r.Header.Get("X-Amz-Security-Token") != "session" || !strings.HasPrefix(r.Header.Get("Authorization"), "AWS4-HMAC-SHA256 Credential=ASIA/")):
+			http.Error(w, "unsigned", http.StatusForbidden)
+		case r.URL.Path == "/flaky" && strings.HasSuffix(string(b), "3"):
+			http.Error(w, "conflict", http.StatusConflict)
+		}
+	}))
+	defer srv.Close()
+	signing := &Signing{
+		Signer:      v4.NewSigner(),
+		Credentials: aws.Credentials{AccessKeyID: "ASIA", SecretAccessKey: "secret", SessionToken: "session"},
+		Service:     "cognito-sync",
+		Region:      "us-east-1",
+	}
+	tests := []struct {
+		name       string
+		path       string
+		sign       *Signing
+		wantOK     bool
+		wantErrors bool
+		wantFirst  string
+	}{
+		{name: "plain", path: "/plain", wantOK: true},
+		{name: "signed with a session token", path: "/signed", sign: signing, wantOK: true},
+		{name: "unsigned where signing is required", path: "/signed", wantErrors: true, wantFirst: "403 Forbidden: unsigned"},
+		{name: "some answers fail", path: "/flaky", wantOK: true, wantErrors: true, wantFirst: "409 Conflict: conflict"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			mu.Lock()
+			clear(seen)
+			mu.Unlock()
+			var workers []int
+			stream := func(worker int) func() Request {
+				workers = append(workers, worker)
+				header := http.Header{"X-Test": {"yes"}}
+				n := 0
+				return func() Request {
+					n++
+					body := fmt.Sprintf("w%d-%d", worker, n)
+					return Request{Method: http.MethodPost, URL: srv.URL + tc.path, Header: header, Body: []byte(body), Sign: tc.sign}
+				}
+			}
+			opts := Options{Client: &http.Client{Transport: NewTransport(3)}, Workers: 3, Warmup: 20 * time.Millisecond, Duration: 300 * time.Millisecond}
+			res, err := RunStream(context.Background(), opts, stream)
+			if err != nil {
+				t.Fatalf("RunStream: %v", err)
+			}
+			if got, want := fmt.Sprint(workers), "[0 1 2]"; got != want {
+				t.Errorf("stream called for workers %s, want %s", got, want)
+			}
+			if got := res.Requests > 0; got != tc.wantOK {
+				t.Errorf("Requests = %d, want successes: %v", res.Requests, tc.wantOK)
+			}
+			if got := res.Errors > 0; got != tc.wantErrors {
+				t.Errorf("Errors = %d (%v), want errors: %v", res.Errors, res.Statuses, tc.wantErrors)
+			}
+			if !strings.HasPrefix(res.FirstError, tc.wantFirst) || (tc.wantFirst == "") != (res.FirstError == "") {
+				t.Errorf("FirstError = %q, want prefix %q", res.FirstError, tc.wantFirst)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if uint64(len(seen)) < res.Requests+res.Errors {
+				t.Errorf("server saw %d distinct bodies, want at least the %d counted", len(seen), res.Requests+res.Errors)
+			}
+			for b, n := range seen {
+				if n != 1 {
+					t.Errorf("body %q sent %d times, want once", b, n)
+				}
+			}
+		})
+	}
+}
+
+func TestRunStreamRejects(t *testing.T) {
+	opts := Options{Client: &http.Client{}, Workers: 1, Duration: 10 * time.Millisecond}
+	if _, err := RunStream(context.Background(), opts, nil); err == nil {
+		t.Errorf("RunStream without a stream: got nil error, want one")
+	}
+	bad := func(int) func() Request {
+		return func() Request { return Request{Method: http.MethodGet, URL: "http://[::1"} }
+	}
+	if _, err := RunStream(context.Background(), opts, bad); err == nil {
+		t.Errorf("RunStream of a malformed URL: got nil error, want one")
 	}
 }
