@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -51,6 +52,20 @@ func TestControls(t *testing.T) {
 		}
 		if res := s.get(t, "/_idpool/credentials/ASIAUNKNOWNKEY000000"); res.status != http.StatusNotFound {
 			t.Errorf("unknown key: got %d, want 404", res.status)
+		}
+		if s.restartFn == nil {
+			return
+		}
+		// After a restart the server knows credentials by their session
+		// token, which is the whole record of them.
+		s.restart(t)
+		withToken := "/_idpool/credentials/" + c.AccessKeyID + "?SessionToken=" + url.QueryEscape(c.SessionToken)
+		if res := s.get(t, withToken); res.status != http.StatusOK || !strings.Contains(string(res.body), id) {
+			t.Errorf("lookup with the session token after a restart: got %d %s, want 200 naming %s", res.status, res.body, id)
+		}
+		other, _ := s.enhancedCreds(t, s.guestID(t, pool), nil)
+		if res := s.get(t, "/_idpool/credentials/"+c.AccessKeyID+"?SessionToken="+url.QueryEscape(other.SessionToken)); res.status != http.StatusNotFound {
+			t.Errorf("lookup with another key's session token: got %d, want 404", res.status)
 		}
 	})
 

@@ -125,29 +125,39 @@ func (s *Server) expireCredentials(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if err := s.credLog.Revoke(r.Context(), storage.RevokedCredentials, c.AccessKeyID, c.Expiration); err != nil {
+	if err := s.revoked.Revoke(r.Context(), storage.RevokedCredentials, c.AccessKeyID, c.Expiration); err != nil {
 		s.adminError(w, r, http.StatusInternalServerError, "expiring the credentials failed", err)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
 }
 
-// issued finds the credentials of the {id} path value, answering 404 when
-// idpool did not issue them.
+// issued finds the credentials of the {id} path value. idpool keeps no
+// record of what it issued (the session token is the record), so it finds
+// them among the credentials issued or used most recently, or from the
+// session token given as ?SessionToken= (or X-Amz-Security-Token), which
+// works for any credentials idpool issued, across restarts. It answers 404
+// when neither finds them.
 func (s *Server) issued(w http.ResponseWriter, r *http.Request) (creds.Credentials, bool) {
 	id := r.PathValue("id")
-	tok, err := s.credLog.SessionToken(r.Context(), id)
-	if err != nil {
-		if errors.Is(err, storage.ErrNotFound) {
-			s.adminError(w, r, http.StatusNotFound, "no credentials with access key id "+id+" were issued here", nil)
-		} else {
-			s.adminError(w, r, http.StatusInternalServerError, "looking up the credentials failed", err)
-		}
-		return creds.Credentials{}, false
+	tok := r.URL.Query().Get("SessionToken")
+	if tok == "" {
+		tok = r.Header.Get("X-Amz-Security-Token")
 	}
-	c, err := s.creds.Open(tok)
-	if err != nil && !errors.Is(err, creds.ErrExpired) {
-		s.adminError(w, r, http.StatusInternalServerError, "the recorded session token does not open", err)
+	var (
+		c   creds.Credentials
+		err error
+	)
+	if tok != "" {
+		c, err = s.creds.Open(tok)
+		if err == nil || errors.Is(err, creds.ErrExpired) {
+			c, err = s.creds.Lookup(c.AccessKeyID)
+		}
+	} else {
+		c, err = s.creds.Lookup(id)
+	}
+	if err != nil && !errors.Is(err, creds.ErrExpired) || c.AccessKeyID != id {
+		s.adminError(w, r, http.StatusNotFound, "no credentials with access key id "+id+" are known here; pass their session token as ?SessionToken=", nil)
 		return creds.Credentials{}, false
 	}
 	return c, true
@@ -166,7 +176,7 @@ func (s *Server) expireToken(w http.ResponseWriter, r *http.Request) {
 		s.adminError(w, r, http.StatusBadRequest, "not a valid token issued here: "+err.Error(), nil)
 		return
 	}
-	if err := s.credLog.Revoke(r.Context(), storage.RevokedToken, tokenID(in.Token), c.Expiry); err != nil {
+	if err := s.revoked.Revoke(r.Context(), storage.RevokedToken, tokenID(in.Token), c.Expiry); err != nil {
 		s.adminError(w, r, http.StatusInternalServerError, "expiring the token failed", err)
 		return
 	}

@@ -3,7 +3,6 @@ package emulator
 import (
 	"context"
 	"crypto/rand"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -41,7 +40,7 @@ type Server struct {
 	store    storage.Store
 	tokens   *tokens.Issuer
 	creds    *creds.Issuer
-	credLog  *creds.Log
+	revoked  *creds.Revocations
 	now      func() time.Time
 	verifier *sigv4.Verifier
 	// developers maps the fixtures' developer access key ids to their
@@ -98,18 +97,17 @@ func build(ctx context.Context, cfg Config, store storage.Store, logger *slog.Lo
 	if err != nil {
 		return nil, err
 	}
-	credLog, err := creds.NewLog(ctx, store, now, logger)
+	revoked, err := creds.NewRevocations(ctx, store, now)
 	if err != nil {
 		return nil, err
 	}
-	cr, err := creds.New(key, now, rand.Reader, creds.WithLog(credLog))
+	cr, err := creds.New(key, now, rand.Reader, creds.WithRevocations(revoked))
 	if err != nil {
-		credLog.Close()
 		return nil, err
 	}
-	s := &Server{cfg: cfg, logger: logger, store: store, tokens: tok, creds: cr, credLog: credLog, now: now,
+	s := &Server{cfg: cfg, logger: logger, store: store, tokens: tok, creds: cr, revoked: revoked, now: now,
 		verifier: sigv4.NewVerifier(1024), fixtures: fx, developers: fx.DeveloperKeys(), roles: roles(trust)}
-	verified := revocable{tok, credLog, now}
+	verified := newVerified(tok, revoked, now)
 
 	ids := identity.New(identity.Config{
 		Region:            cfg.Region,
@@ -171,7 +169,7 @@ func (s *Server) Handler() http.Handler { return s.handler }
 
 // Close closes the store, after pending writes finish.
 func (s *Server) Close() error {
-	return errors.Join(s.credLog.Close(), s.store.Close())
+	return s.store.Close()
 }
 
 // credentialIssuer adapts creds.Issuer to what the identity service needs,

@@ -128,7 +128,7 @@ type ListIdentitiesOptions struct {
 // transaction.
 type Reader interface {
 	DatasetReader
-	CredentialReader
+	RevocationReader
 
 	// GetPool returns ErrNotFound if the pool does not exist.
 	GetPool(ctx context.Context, id string) (Pool, error)
@@ -156,7 +156,7 @@ type Reader interface {
 type Tx interface {
 	Reader
 	DatasetWriter
-	CredentialWriter
+	RevocationWriter
 
 	// CreatePool returns ErrAlreadyExists if the id is taken.
 	CreatePool(ctx context.Context, p Pool) error

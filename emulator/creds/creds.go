@@ -62,11 +62,12 @@ type Credentials struct {
 // Issuer mints and opens credentials under one server key. It is safe for
 // concurrent use.
 type Issuer struct {
-	log    *Log
-	aead   cipher.AEAD
-	mac    []byte
-	now    func() time.Time
-	random io.Reader
+	revoked *Revocations
+	recent  *recent
+	aead    cipher.AEAD
+	mac     []byte
+	now     func() time.Time
+	random  io.Reader
 	// mu guards random, which need not be safe for concurrent use.
 	mu sync.Mutex
 }
@@ -74,9 +75,12 @@ type Issuer struct {
 // Option configures an Issuer.
 type Option func(*Issuer)
 
-// WithLog records every issue in l and makes credentials l revoked
-// expired.
-func WithLog(l *Log) Option { return func(i *Issuer) { i.log = l } }
+// WithRevocations makes the credentials r revoked expired.
+func WithRevocations(r *Revocations) Option { return func(i *Issuer) { i.revoked = r } }
+
+// recentSize is how many recently issued or used credentials an Issuer
+// remembers (a few megabytes).
+const recentSize = 10_000
 
 // New returns an Issuer for the server key (KeySize bytes). now is the
 // clock and random the entropy source for access key ids and nonces.
@@ -94,7 +98,7 @@ func New(key []byte, now func() time.Time, random io.Reader, opts ...Option) (*I
 	if err != nil {
 		return nil, fmt.Errorf("creds: %w", err)
 	}
-	i := &Issuer{aead: aead, mac: derive(key, "secret"), now: now, random: random}
+	i := &Issuer{aead: aead, mac: derive(key, "secret"), now: now, random: random, recent: newRecent(recentSize)}
 	for _, o := range opts {
 		o(i)
 	}
@@ -147,9 +151,7 @@ func (i *Issuer) Issue(s Session, d time.Duration) (Credentials, error) {
 		Expiration:      exp,
 		Session:         s,
 	}
-	if i.log != nil {
-		i.log.Record(c)
-	}
+	i.recent.add(c)
 	return c, nil
 }
 
@@ -167,6 +169,38 @@ func (i *Issuer) Secret(accessKeyID string) string {
 // returns ErrNotIssued for a token this server did not seal, and the
 // credentials together with ErrExpired for an expired or revoked one.
 func (i *Issuer) Open(sessionToken string) (Credentials, error) {
+	c, ok := i.recent.token(sessionToken)
+	if !ok {
+		var err error
+		if c, err = i.open(sessionToken); err != nil {
+			return Credentials{}, err
+		}
+		i.recent.add(c)
+	}
+	return c, i.expired(c)
+}
+
+// Lookup returns the credentials of an access key id among those issued or
+// used most recently (the last ten thousand since start), or ErrNotIssued.
+func (i *Issuer) Lookup(accessKeyID string) (Credentials, error) {
+	c, ok := i.recent.key(accessKeyID)
+	if !ok {
+		return Credentials{}, ErrNotIssued
+	}
+	return c, i.expired(c)
+}
+
+// expired returns ErrExpired for credentials past their expiration or
+// revoked.
+func (i *Issuer) expired(c Credentials) error {
+	if !i.now().Before(c.Expiration) || i.revoked != nil && i.revoked.Revoked(storage.RevokedCredentials, c.AccessKeyID) {
+		return ErrExpired
+	}
+	return nil
+}
+
+// open unseals a session token.
+func (i *Issuer) open(sessionToken string) (Credentials, error) {
 	raw, err := base64.StdEncoding.DecodeString(sessionToken)
 	ns := i.aead.NonceSize()
 	if err != nil || len(raw) < 1+ns+i.aead.Overhead() || raw[0] != tokenVersion {
@@ -180,15 +214,11 @@ func (i *Issuer) Open(sessionToken string) (Credentials, error) {
 	if err := json.Unmarshal(payload, &sl); err != nil || !strings.HasPrefix(sl.AccessKeyID, "ASIA") {
 		return Credentials{}, ErrNotIssued
 	}
-	c := Credentials{
+	return Credentials{
 		AccessKeyID:     sl.AccessKeyID,
 		SecretAccessKey: i.Secret(sl.AccessKeyID),
 		SessionToken:    sessionToken,
 		Expiration:      time.Unix(sl.Expiry, 0).UTC(),
 		Session:         sl.Session,
-	}
-	if !i.now().Before(c.Expiration) || i.log != nil && i.log.Revoked(storage.RevokedCredentials, c.AccessKeyID) {
-		return c, ErrExpired
-	}
-	return c, nil
+	}, nil
 }

@@ -42,8 +42,7 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		{"SigningKey/Keys", testSigningKeys},
 		{"SigningKey/Duplicate", testSigningKeyDuplicate},
 		{"Secret/CreateOnce", testSecrets},
-		{"Credentials/Log", testCredentialsLog},
-		{"Credentials/Revocations", testRevocations},
+		{"Revocations", testRevocations},
 
 		{"Update/Rollback", testUpdateRollback},
 		{"Update/ReadsOwnWrites", testUpdateReadsOwnWrites},

@@ -7,34 +7,6 @@ import (
 	"github.com/idpool/idpool/storage"
 )
 
-// testCredentialsLog: records are found by access key id, a second record
-// of the same key does not replace the first, and expired records go.
-func testCredentialsLog(t *testing.T, s storage.Store) {
-	ctx := t.Context()
-	_, err := s.IssuedCredentials(ctx, "ASIAUNKNOWN")
-	wantErr(t, "IssuedCredentials of an unknown key", err, storage.ErrNotFound)
-
-	a := storage.IssuedCredentials{AccessKeyID: "ASIAAAAA", SessionToken: "token-a", Expiration: at(100).Truncate(1e6)}
-	b := storage.IssuedCredentials{AccessKeyID: "ASIABBBB", SessionToken: "token-b", Expiration: at(200).Truncate(1e6)}
-	update(t, s, func(tx storage.Tx) error { return tx.RecordCredentials(ctx, []storage.IssuedCredentials{a, b}) })
-	again := a
-	again.SessionToken = "other"
-	update(t, s, func(tx storage.Tx) error { return tx.RecordCredentials(ctx, []storage.IssuedCredentials{again}) })
-
-	for _, want := range []storage.IssuedCredentials{a, b} {
-		got, err := s.IssuedCredentials(ctx, want.AccessKeyID)
-		if wantErr(t, "IssuedCredentials", err, nil) && (got.SessionToken != want.SessionToken || !got.Expiration.Equal(want.Expiration)) {
-			t.Errorf("IssuedCredentials(%s): got %+v, want %+v", want.AccessKeyID, got, want)
-		}
-	}
-
-	update(t, s, func(tx storage.Tx) error { return tx.ForgetExpired(ctx, at(150)) })
-	_, err = s.IssuedCredentials(ctx, a.AccessKeyID)
-	wantErr(t, "IssuedCredentials after it expired and was forgotten", err, storage.ErrNotFound)
-	_, err = s.IssuedCredentials(ctx, b.AccessKeyID)
-	wantErr(t, "IssuedCredentials not yet expired", err, nil)
-}
-
 // testRevocations: revocations are listed until they expire; revoking
 // twice keeps the later expiry.
 func testRevocations(t *testing.T, s storage.Store) {
