@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strconv"
 	"sync"
 )
 
@@ -119,4 +120,12 @@ func (b *Buffers) Put(buf *bytes.Buffer) {
 	if buf.Cap() <= 64<<10 {
 		b.p.Put(buf)
 	}
+}
+
+// WriteBody writes status and body with its Content-Length declared, so
+// that a body of any size goes out in one piece rather than chunked.
+func WriteBody(w http.ResponseWriter, status int, body []byte) {
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
 }

@@ -248,8 +248,7 @@ func (s *Service) writeOutput(w http.ResponseWriter, r *http.Request, opName str
 	h := w.Header()
 	h.Set("Content-Type", ContentType)
 	h.Set("Content-Length", strconv.Itoa(buf.Len()))
-	w.WriteHeader(http.StatusOK)
-	w.Write(buf.Bytes())
+	protocol.WriteBody(w, http.StatusOK, buf.Bytes())
 }
 
 type errorBody struct {
@@ -287,8 +286,7 @@ func (s *Service) writeError(w http.ResponseWriter, r *http.Request, opName stri
 	if msg := headerMessage(pe.Message); msg != "" {
 		h["x-amzn-ErrorMessage"] = []string{msg}
 	}
-	w.WriteHeader(status)
-	w.Write(buf.Bytes())
+	protocol.WriteBody(w, status, buf.Bytes())
 }
 
 // headerMessage makes msg safe for one header line: control characters

@@ -10,7 +10,6 @@ import (
 	"log/slog"
 	"net/http"
 	"reflect"
-	"strconv"
 	"unicode/utf8"
 
 	"github.com/idpool/idpool/protocol"
@@ -357,9 +356,6 @@ func escape(b *bytes.Buffer, s string) {
 }
 
 func write(w http.ResponseWriter, status int, body []byte) {
-	h := w.Header()
-	h.Set("Content-Type", "text/xml")
-	h.Set("Content-Length", strconv.Itoa(len(body)))
-	w.WriteHeader(status)
-	_, _ = w.Write(body)
+	w.Header().Set("Content-Type", "text/xml")
+	protocol.WriteBody(w, status, body)
 }

@@ -391,8 +391,7 @@ func (s *Service) writeOutput(w http.ResponseWriter, r *http.Request, e *entry, 
 	}
 	h.Set("Content-Type", ContentType)
 	h.Set("Content-Length", strconv.Itoa(buf.Len()))
-	w.WriteHeader(status)
-	w.Write(buf.Bytes())
+	protocol.WriteBody(w, status, buf.Bytes())
 }
 
 // located encodes an output whose shape binds members outside the body:
@@ -527,8 +526,7 @@ func (s *Service) writeError(w http.ResponseWriter, r *http.Request, opName stri
 	if msg := headerMessage(pe.Message); msg != "" {
 		h["x-amzn-ErrorMessage"] = []string{msg}
 	}
-	w.WriteHeader(status)
-	w.Write(buf.Bytes())
+	protocol.WriteBody(w, status, buf.Bytes())
 }
 
 // headerMessage makes msg safe for one header line: control characters
