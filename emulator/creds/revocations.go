@@ -18,6 +18,7 @@ type Revocations struct {
 
 	mu      sync.Mutex
 	revoked map[revocation]time.Time // → when it would expire anyway
+	kinds   map[string]int           // how many of each kind
 }
 
 type revocation struct{ kind, id string }
@@ -28,9 +29,9 @@ func NewRevocations(ctx context.Context, store storage.Store, now func() time.Ti
 	if err != nil {
 		return nil, fmt.Errorf("creds: load revocations: %w", err)
 	}
-	r := &Revocations{store: store, now: now, revoked: make(map[revocation]time.Time, len(rs))}
+	r := &Revocations{store: store, now: now, revoked: make(map[revocation]time.Time, len(rs)), kinds: make(map[string]int)}
 	for _, x := range rs {
-		r.revoked[revocation{x.Kind, x.ID}] = x.Expires
+		r.set(revocation{x.Kind, x.ID}, x.Expires)
 	}
 	return r, nil
 }
@@ -55,10 +56,28 @@ func (r *Revocations) Revoke(ctx context.Context, kind, id string, exp time.Time
 	for k, e := range r.revoked {
 		if !now.Before(e) {
 			delete(r.revoked, k)
+			r.kinds[k.kind]--
 		}
 	}
-	r.revoked[revocation{kind, id}] = exp
+	r.set(revocation{kind, id}, exp)
 	return nil
+}
+
+// set records a revocation; r.mu is held or r is not shared yet.
+func (r *Revocations) set(k revocation, exp time.Time) {
+	if _, ok := r.revoked[k]; !ok {
+		r.kinds[k.kind]++
+	}
+	r.revoked[k] = exp
+}
+
+// Any reports whether anything of kind is revoked, so that callers can
+// skip computing an id to look up (hashing a token) when nothing is.
+func (r *Revocations) Any(kind string) bool {
+	r.mu.Lock()
+	n := r.kinds[kind]
+	r.mu.Unlock()
+	return n > 0
 }
 
 // Revoked reports whether kind/id was expired early.
