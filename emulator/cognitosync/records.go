@@ -131,13 +131,16 @@ func (s *Service) dataset(ctx context.Context, pool, identity, name string) (d s
 // mergedNames returns the names of the live datasets an identity merge
 // stored beside dataset name, as "<name>.<merged identity id>" (see
 // MergeDatasets). Names with a common prefix are adjacent in name order,
-// so the scan reads only them.
+// so the scan reads only them. It runs on every ListRecords, and the store
+// answers ListDatasets from memory when it can; the first page is of one
+// dataset, which is all it takes to learn that there are none, as there
+// usually are none.
 func (s *Service) mergedNames(ctx context.Context, identity, name string) ([]string, error) {
 	prefix := name + "."
 	var names []string
 	after := prefix
-	for {
-		ds, err := s.store.ListDatasets(ctx, identity, after, maxDatasetsPage)
+	for n := 1; ; n = maxDatasetsPage {
+		ds, err := s.store.ListDatasets(ctx, identity, after, n)
 		if err != nil {
 			return nil, fmt.Errorf("list datasets of %s: %w", identity, err)
 		}
@@ -149,7 +152,7 @@ func (s *Service) mergedNames(ctx context.Context, identity, name string) ([]str
 				names = append(names, ds[i].Name)
 			}
 		}
-		if len(ds) < maxDatasetsPage {
+		if len(ds) < n {
 			return names, nil
 		}
 		after = ds[len(ds)-1].Name

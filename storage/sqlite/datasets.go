@@ -401,8 +401,24 @@ func (s *Store) GetDataset(ctx context.Context, identityID, name string) (storag
 }
 
 // ListDatasets implements storage.DatasetReader. A limit ≤ 0 means no limit.
+// The page is selected from the identity's list of live datasets in the
+// sync cache; a miss reads that whole list (one query, whatever the page)
+// into it, unless the identity has too many datasets, which are then read
+// page by page from the database.
 func (s *Store) ListDatasets(ctx context.Context, identityID, after string, limit int) ([]storage.Dataset, error) {
-	return s.read.datasets(ctx, identityID, after, limit)
+	all, big, gen, ok := s.sync.list(identityID)
+	if !ok {
+		var err error
+		if all, err = s.read.datasets(ctx, identityID, "", maxCachedDatasets+1); err != nil {
+			return nil, err
+		}
+		big = len(all) > maxCachedDatasets
+		s.sync.putList(identityID, all, gen)
+	}
+	if big {
+		return s.read.datasets(ctx, identityID, after, limit)
+	}
+	return selectDatasets(all, after, limit), nil
 }
 
 // ListRecords implements storage.DatasetReader. The page comes from one

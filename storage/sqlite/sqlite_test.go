@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -667,7 +668,9 @@ func benchDatasets(b *testing.B, s *Store, p storage.Pool, n, records int) []str
 // BenchmarkListRecords20 measures a full ListRecords of a 20-record
 // dataset, the read a device syncing from scratch makes, by concurrent
 // clients on different identities: through the Store (served by the sync
-// cache once warm) and, for comparison, straight from the database.
+// cache once warm); as Cognito Sync's ListRecords reads, with the dataset
+// before and the datasets an identity merge stored beside it after; and,
+// for comparison, straight from the database.
 func BenchmarkListRecords20(b *testing.B) {
 	s, p := benchStore(b)
 	ids := benchDatasets(b, s, p, 1000, 20)
@@ -678,6 +681,20 @@ func BenchmarkListRecords20(b *testing.B) {
 	}{
 		{"store", func(id string) ([]storage.Record, error) {
 			return s.ListRecords(ctx, id, "d", storage.ListRecordsOptions{Limit: 1024})
+		}},
+		{"sync", func(id string) ([]storage.Record, error) {
+			if _, err := s.GetDataset(ctx, id, "d"); err != nil {
+				return nil, err
+			}
+			rs, err := s.ListRecords(ctx, id, "d", storage.ListRecordsOptions{Limit: 1024})
+			if err != nil {
+				return nil, err
+			}
+			merged, err := s.ListDatasets(ctx, id, "d.", 64)
+			if err != nil || len(merged) != 0 {
+				return nil, fmt.Errorf("ListDatasets: got %d datasets, %v, want none", len(merged), err)
+			}
+			return rs, nil
 		}},
 		{"query", func(id string) ([]storage.Record, error) {
 			return s.read.records(ctx, id, "d", storage.ListRecordsOptions{Limit: 1024})
@@ -844,6 +861,188 @@ func TestSyncCacheConsistency(t *testing.T) {
 				t.Errorf("reader: %v", msg)
 			}
 		})
+	}
+}
+
+// TestListCacheConsistency: once an Update that wrote datasets of an
+// identity has returned, every ListDatasets of that identity sees it, even
+// with readers hammering the cache meanwhile. Round n creates dataset
+// cNNN of one identity, deletes c(n-2) of the same identity, and moves
+// x(n-1) from the other identity to this one as xNNN, so that every list
+// is invalidated by inserts, updates and renames in both directions.
+func TestListCacheConsistency(t *testing.T) {
+	for _, path := range []string{Memory, "file"} {
+		t.Run(path, func(t *testing.T) {
+			ctx := t.Context()
+			if path == "file" {
+				path = filepath.Join(t.TempDir(), "idpool.db")
+			}
+			s := syncFixture(t, path, nil)
+			owner := func(n int64) string { return [...]string{"p1:a", "p1:b"}[n%2] }
+			c := func(n int64) string { return fmt.Sprintf("c%03d", n) }
+			x := func(n int64) string { return fmt.Sprintf("x%03d", n) }
+			err := s.Update(ctx, func(tx storage.Tx) error {
+				if err := tx.CreateIdentity(ctx, storage.Identity{ID: "p1:b", PoolID: "p1"}); err != nil {
+					return err
+				}
+				return tx.PutDataset(ctx, storage.Dataset{IdentityID: owner(0), Name: x(0), SyncCount: 1}, 0)
+			})
+			if err != nil {
+				t.Fatalf("Update: got error %v, want nil", err)
+			}
+
+			var (
+				version atomic.Int64 // the newest round committed
+				stop    = make(chan struct{})
+				wg      sync.WaitGroup
+				bad     atomic.Value
+			)
+			// check returns what is wrong with lists read while the state
+			// committed was at least round f and at most round g+1.
+			check := func(f, g int64, lists map[string][]storage.Dataset) string {
+				found := false
+				for id, ds := range lists {
+					for _, d := range ds {
+						k, err := strconv.ParseInt(d.Name[1:], 10, 64)
+						switch {
+						case d.Name == "d":
+							continue
+						case err != nil:
+							return fmt.Sprintf("%s listed %s, which was never written", id, d.Name)
+						case d.Name[0] == 'c':
+							if k < f-1 {
+								return fmt.Sprintf("%s listed %s, deleted in round %d, after round %d was committed", id, d.Name, k+2, f)
+							}
+							found = found || (k == f && id == owner(f))
+						case d.Name[0] == 'x':
+							if k < f {
+								return fmt.Sprintf("%s listed %s, renamed in round %d, after round %d was committed", id, d.Name, k+1, f)
+							}
+						}
+					}
+				}
+				if f > 0 && g <= f && !found {
+					return fmt.Sprintf("%s did not list %s, created in round %d, which was committed", owner(f), c(f), f)
+				}
+				return ""
+			}
+			for range 4 {
+				wg.Go(func() {
+					for {
+						select {
+						case <-stop:
+							return
+						default:
+						}
+						f := version.Load()
+						lists := make(map[string][]storage.Dataset, 2)
+						for _, id := range []string{"p1:a", "p1:b"} {
+							ds, err := s.ListDatasets(ctx, id, "", 0)
+							if err != nil {
+								bad.Store(err.Error())
+								return
+							}
+							lists[id] = ds
+						}
+						if msg := check(f, version.Load(), lists); msg != "" {
+							bad.Store(msg)
+							return
+						}
+					}
+				})
+			}
+			for n := int64(1); n <= 60; n++ {
+				err := s.Update(ctx, func(tx storage.Tx) error {
+					if err := tx.PutDataset(ctx, storage.Dataset{IdentityID: owner(n), Name: c(n), SyncCount: 1}, 0); err != nil {
+						return err
+					}
+					if n >= 3 {
+						gone := storage.Dataset{IdentityID: owner(n), Name: c(n - 2), SyncCount: 2, Deleted: true, DeletedAtSyncCount: 2}
+						if err := tx.PutDataset(ctx, gone, 1); err != nil {
+							return err
+						}
+					}
+					return tx.RenameDataset(ctx, owner(n-1), x(n-1), owner(n), x(n))
+				})
+				if err != nil {
+					t.Fatalf("round %d: Update: got error %v, want nil", n, err)
+				}
+				version.Store(n)
+			}
+			close(stop)
+			wg.Wait()
+			if msg := bad.Load(); msg != nil {
+				t.Errorf("reader: %v", msg)
+			}
+		})
+	}
+}
+
+// TestManyDatasets: the datasets of an identity with too many for the sync
+// cache are listed from the database, and the listing still sees every
+// write.
+func TestManyDatasets(t *testing.T) {
+	ctx := t.Context()
+	s := syncFixture(t, Memory, nil)
+	name := func(i int) string { return fmt.Sprintf("n%04d", i) }
+	err := s.Update(ctx, func(tx storage.Tx) error {
+		for i := range maxCachedDatasets {
+			if err := tx.PutDataset(ctx, storage.Dataset{IdentityID: "p1:a", Name: name(i), SyncCount: 1}, 0); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("Update: got error %v, want nil", err)
+	}
+	names := func(ds []storage.Dataset) string {
+		var ns []string
+		for _, d := range ds {
+			ns = append(ns, d.Name)
+		}
+		return strings.Join(ns, ",")
+	}
+	tests := []struct {
+		name  string
+		after string
+		limit int
+		want  string
+	}{
+		{"page", name(10), 3, "n0011,n0012,n0013"},
+		{"last page", name(maxCachedDatasets - 3), 0, "n1022,n1023"},
+		{"past the last", "d", 2, "n0000,n0001"},
+	}
+	for round := range 2 { // the second round runs with the cache knowing the list is big
+		for _, tc := range tests {
+			got, err := s.ListDatasets(ctx, "p1:a", tc.after, tc.limit)
+			if err != nil || names(got) != tc.want {
+				t.Errorf("round %d, %s: ListDatasets: got %s, %v, want %s", round, tc.name, names(got), err, tc.want)
+			}
+		}
+		if _, big, _, ok := s.sync.list("p1:a"); !ok || !big {
+			t.Errorf("round %d: sync cache: got cached %v, big %v, want true, true", round, ok, big)
+		}
+	}
+
+	err = s.Update(ctx, func(tx storage.Tx) error {
+		gone := storage.Dataset{IdentityID: "p1:a", Name: name(1), SyncCount: 2, Deleted: true, DeletedAtSyncCount: 2}
+		return tx.PutDataset(ctx, gone, 1)
+	})
+	if err != nil {
+		t.Fatalf("Update: got error %v, want nil", err)
+	}
+	got, err := s.ListDatasets(ctx, "p1:a", "d", 2)
+	if err != nil || names(got) != "n0000,n0002" {
+		t.Errorf("ListDatasets after a deletion: got %s, %v, want n0000,n0002", names(got), err)
+	}
+	// Now exactly at the bound: cached.
+	all, err := s.ListDatasets(ctx, "p1:a", "", 0)
+	if err != nil || len(all) != maxCachedDatasets {
+		t.Errorf("ListDatasets: got %d datasets, %v, want %d", len(all), err, maxCachedDatasets)
+	}
+	if _, big, _, ok := s.sync.list("p1:a"); !ok || big {
+		t.Errorf("sync cache after a deletion: got cached %v, big %v, want true, false", ok, big)
 	}
 }
 

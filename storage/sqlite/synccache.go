@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"slices"
 	"sort"
 	"sync"
 
@@ -11,27 +12,33 @@ import (
 type dsKey struct{ identity, name string }
 
 // Bounds of the dataset cache. A dataset whose records weigh more than
-// maxCachedRecordBytes is read from the database every time (the cache
-// only remembers that it is big); beyond maxCacheBytes or maxCacheSlots in
-// all, the cache starts over empty. They keep memory bounded, nothing more.
+// maxCachedRecordBytes, or an identity with more than maxCachedDatasets
+// live datasets, is read from the database every time (the cache only
+// remembers that it is big); beyond maxCacheBytes or maxCacheSlots (slots
+// and lists together) in all, the cache starts over empty. They keep
+// memory bounded, nothing more.
 const (
 	maxCachedRecordBytes = 64 << 10
+	maxCachedDatasets    = 1024
 	maxCacheBytes        = 64 << 20
 	maxCacheSlots        = 1 << 16
 )
 
 // syncCache holds datasets and their records as last committed, so that the
-// reads a syncing device makes (GetDataset, ListRecords) cost map lookups
-// and copies rather than queries that step through every record.
+// reads a syncing device makes (GetDataset, ListRecords, and ListDatasets
+// to find the datasets an identity merge stored beside the one it syncs)
+// cost map lookups and copies rather than queries that step through every
+// record, or that merely start a read of the database.
 //
-// It follows the pool cache's protocol (see poolCache) per dataset: the
-// writer goroutine invalidates every dataset a transaction may have
-// written, after the transaction ends and before anyone learns of its
-// commit; a reader that missed records the generation before querying and
-// stores what it read only if that dataset was not invalidated since. An
-// invalidated dataset keeps its slot, empty, holding the generation of its
-// invalidation; when the cache starts over it forgets those, so it then
-// refuses every value read before.
+// It follows the pool cache's protocol (see poolCache) per dataset, and per
+// identity for the list of its live datasets: the writer goroutine
+// invalidates every dataset a transaction may have written, and the list
+// of each identity owning one, after the transaction ends and before anyone
+// learns of its commit; a reader that missed records the generation before
+// querying and stores what it read only if that dataset (or list) was not
+// invalidated since. An invalidated dataset or list keeps its entry, empty,
+// holding the generation of its invalidation; when the cache starts over it
+// forgets those, so it then refuses every value read before.
 //
 // Only reads outside transactions use it: a transaction's reads must see
 // its own uncommitted writes.
@@ -41,6 +48,7 @@ type syncCache struct {
 	floor uint64 // values read before this generation are refused
 	bytes int
 	slots map[dsKey]*slot
+	lists map[string]*list // by identity id
 }
 
 // slot is what the cache knows of one dataset. Cached values are never
@@ -57,7 +65,20 @@ type slot struct {
 	size       int
 }
 
-func newSyncCache() *syncCache { return &syncCache{slots: make(map[dsKey]*slot)} }
+// list is what the cache knows of the live datasets of one identity. Like
+// a slot's values, datasets is never modified, only replaced.
+type list struct {
+	inval uint64 // generation of the last invalidation
+
+	has      bool
+	big      bool              // too many to cache: read from the database
+	datasets []storage.Dataset // all of them, in name order
+	size     int
+}
+
+func newSyncCache() *syncCache {
+	return &syncCache{slots: make(map[dsKey]*slot), lists: make(map[string]*list)}
+}
 
 // dataset returns the cached dataset of k (nil: known not to exist) and
 // ok, or ok false and the generation to hand to putDataset.
@@ -81,6 +102,24 @@ func (c *syncCache) records(k dsKey) (rs []storage.Record, big bool, gen uint64,
 	return nil, false, c.gen, false
 }
 
+// list returns the cached live datasets of an identity, in name order, or
+// big true if there are too many to cache, or ok false and the generation
+// to hand to putList.
+func (c *syncCache) list(identity string) (ds []storage.Dataset, big bool, gen uint64, ok bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if l := c.lists[identity]; l != nil && l.has {
+		return l.datasets, l.big, 0, true
+	}
+	return nil, false, c.gen, false
+}
+
+// full reports whether the cache must start over before it takes a new
+// entry. c.mu must be held.
+func (c *syncCache) full() bool {
+	return len(c.slots)+len(c.lists) >= maxCacheSlots || c.bytes >= maxCacheBytes
+}
+
 // slotFor returns the slot a value of k read at generation gen may go
 // into, or nil if k was invalidated since. c.mu must be held.
 func (c *syncCache) slotFor(k dsKey, gen uint64) *slot {
@@ -94,7 +133,7 @@ func (c *syncCache) slotFor(k dsKey, gen uint64) *slot {
 		}
 		return s
 	}
-	if len(c.slots) >= maxCacheSlots || c.bytes >= maxCacheBytes {
+	if c.full() {
 		c.reset()
 		if gen < c.floor {
 			return nil
@@ -103,6 +142,29 @@ func (c *syncCache) slotFor(k dsKey, gen uint64) *slot {
 	s = new(slot)
 	c.slots[k] = s
 	return s
+}
+
+// listFor is slotFor for the list of an identity.
+func (c *syncCache) listFor(identity string, gen uint64) *list {
+	if gen < c.floor {
+		return nil
+	}
+	l := c.lists[identity]
+	if l != nil {
+		if l.inval > gen {
+			return nil
+		}
+		return l
+	}
+	if c.full() {
+		c.reset()
+		if gen < c.floor {
+			return nil
+		}
+	}
+	l = new(list)
+	c.lists[identity] = l
+	return l
 }
 
 // putDataset caches d (nil: k does not exist), read after dataset
@@ -134,7 +196,29 @@ func (c *syncCache) putRecords(k dsKey, rs []storage.Record, size int, gen uint6
 	c.bytes += size
 }
 
-// invalidate forgets what the cache holds of keys.
+// putList caches the live datasets of an identity, all of them in name
+// order, read after list returned gen; or only that they are too many,
+// when there are more than maxCachedDatasets. ds must not be modified
+// afterwards.
+func (c *syncCache) putList(identity string, ds []storage.Dataset, gen uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	l := c.listFor(identity, gen)
+	if l == nil {
+		return
+	}
+	c.bytes -= l.size
+	l.has = true
+	if len(ds) > maxCachedDatasets {
+		l.big, l.datasets, l.size = true, nil, 0
+		return
+	}
+	l.big, l.datasets, l.size = false, ds, datasetsSize(ds)
+	c.bytes += l.size
+}
+
+// invalidate forgets what the cache holds of keys, and the lists of the
+// identities they belong to.
 func (c *syncCache) invalidate(keys []dsKey) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -146,8 +230,14 @@ func (c *syncCache) invalidate(keys []dsKey) {
 		} else {
 			c.slots[k] = &slot{inval: c.gen}
 		}
+		if l := c.lists[k.identity]; l != nil {
+			c.bytes -= l.size
+			*l = list{inval: c.gen}
+		} else {
+			c.lists[k.identity] = &list{inval: c.gen}
+		}
 	}
-	if len(c.slots) > maxCacheSlots {
+	if len(c.slots)+len(c.lists) > maxCacheSlots {
 		c.reset()
 	}
 }
@@ -164,6 +254,7 @@ func (c *syncCache) invalidateAll() {
 // on, since the slots that would have told were dropped. c.mu must be held.
 func (c *syncCache) reset() {
 	clear(c.slots)
+	clear(c.lists)
 	c.bytes = 0
 	c.floor = c.gen
 }
@@ -178,6 +269,32 @@ func recordsSize(rs []storage.Record) int {
 		}
 	}
 	return n
+}
+
+// datasetsSize is what ds weigh in the cache, roughly. Their IdentityID
+// is one string, shared.
+func datasetsSize(ds []storage.Dataset) int {
+	n := 0
+	for i := range ds {
+		d := &ds[i]
+		n += 176 + len(d.Name) + len(d.PoolID) + len(d.MergedFrom) + len(d.LastModifiedBy)
+	}
+	return n
+}
+
+// selectDatasets returns copies of the datasets of all, in name order,
+// named after after, at most limit of them (limit ≤ 0: no limit); nil if
+// none.
+func selectDatasets(all []storage.Dataset, after string, limit int) []storage.Dataset {
+	i := sort.Search(len(all), func(i int) bool { return all[i].Name > after })
+	n := len(all) - i
+	if limit > 0 {
+		n = min(n, limit)
+	}
+	if n <= 0 {
+		return nil
+	}
+	return slices.Clone(all[i : i+n])
 }
 
 // copyRecord returns r with a Value of its own.

@@ -582,6 +582,82 @@ func testListDatasets(t *testing.T, s storage.Store) {
 	}
 }
 
+// testListDatasetsSeesWrites: ListDatasets, read before and after every
+// kind of write to an identity's datasets (so that a cache, if any, holds
+// the list each time), answers the state last committed, and hands out
+// datasets of its own.
+func testListDatasetsSeesWrites(t *testing.T, s storage.Store) {
+	ctx := t.Context()
+	seedSync(t, s)
+	a, b := dataset("p1:a", "a", 1), dataset("p1:a", "b", 1)
+	merged := a
+	merged.SyncCount, merged.MergedFrom = 2, "p1:b"
+	deleted := b
+	deleted.SyncCount, deleted.Deleted, deleted.DeletedAtSyncCount = 2, true, 2
+	moved := merged
+	moved.IdentityID, moved.Name = "p1:b", "a.p1:a"
+	recreated := dataset("p1:a", "b", 3)
+	recreated.DeletedAtSyncCount = 2
+	errStop := errors.New("stop")
+
+	tests := []struct {
+		name  string
+		write func(tx storage.Tx) error
+		fails error
+		wantA []storage.Dataset
+		wantB []storage.Dataset
+	}{
+		{"created", func(tx storage.Tx) error {
+			if err := tx.PutDataset(ctx, b, 0); err != nil {
+				return err
+			}
+			return tx.PutDataset(ctx, a, 0)
+		}, nil, []storage.Dataset{a, b}, nil},
+		{"updated", func(tx storage.Tx) error { return tx.PutDataset(ctx, merged, 1) }, nil, []storage.Dataset{merged, b}, nil},
+		{"deleted", func(tx storage.Tx) error { return tx.PutDataset(ctx, deleted, 1) }, nil, []storage.Dataset{merged}, nil},
+		{"moved to another identity", func(tx storage.Tx) error {
+			return tx.RenameDataset(ctx, "p1:a", "a", "p1:b", "a.p1:a")
+		}, nil, nil, []storage.Dataset{moved}},
+		{"re-created", func(tx storage.Tx) error { return tx.PutDataset(ctx, recreated, 2) }, nil, []storage.Dataset{recreated}, []storage.Dataset{moved}},
+		{"rolled back", func(tx storage.Tx) error {
+			if err := tx.PutDataset(ctx, dataset("p1:a", "c", 1), 0); err != nil {
+				return err
+			}
+			if err := tx.RenameDataset(ctx, "p1:b", "a.p1:a", "p1:a", "a"); err != nil {
+				return err
+			}
+			return errStop
+		}, errStop, []storage.Dataset{recreated}, []storage.Dataset{moved}},
+		{"identity deleted", func(tx storage.Tx) error { return tx.DeleteIdentity(ctx, "p1:b") }, nil, []storage.Dataset{recreated}, nil},
+	}
+	list := func(t *testing.T, when, identity string, want []storage.Dataset) {
+		t.Helper()
+		what := fmt.Sprintf("ListDatasets %s %s", identity, when)
+		got, err := s.ListDatasets(ctx, identity, "", 0)
+		if wantErr(t, what, err, nil) {
+			checkDatasets(t, what, got, want)
+		}
+		// What a caller does with its datasets is no one else's business.
+		for i := range got {
+			got[i].Name, got[i].SyncCount = "scribbled", -1
+		}
+	}
+	var wantA, wantB []storage.Dataset
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			list(t, "before", "p1:a", wantA)
+			list(t, "before", "p1:b", wantB)
+			err := s.Update(ctx, tc.write)
+			wantErr(t, "Update", err, tc.fails)
+			list(t, "after", "p1:a", tc.wantA)
+			list(t, "after", "p1:b", tc.wantB)
+			list(t, "again", "p1:a", tc.wantA)
+			list(t, "again", "p1:b", tc.wantB)
+		})
+		wantA, wantB = tc.wantA, tc.wantB
+	}
+}
+
 func testRenameDataset(t *testing.T, s storage.Store) {
 	ctx := t.Context()
 	seedSync(t, s)

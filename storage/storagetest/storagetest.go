@@ -53,6 +53,7 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		{"Dataset/GetMissing", testDatasetGetMissing},
 		{"Dataset/CompareAndSwap", testDatasetCompareAndSwap},
 		{"Dataset/List", testListDatasets},
+		{"Dataset/ListSeesWrites", testListDatasetsSeesWrites},
 		{"Dataset/Rename", testRenameDataset},
 		{"Dataset/Usage", testUsage},
 		{"Record/RoundTrip", testRecordsRoundTrip},
