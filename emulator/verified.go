@@ -15,7 +15,7 @@ import (
 )
 
 // verifiedSize bounds how many verified tokens are remembered.
-const verifiedSize = 10_000
+const verifiedSize = 4096
 
 // verified is the token issuer the services use: idpool's tokens, each
 // verified once (an RSA verification is most of a web-identity call) and

@@ -80,7 +80,7 @@ func WithRevocations(r *Revocations) Option { return func(i *Issuer) { i.revoked
 
 // recentSize is how many recently issued or used credentials an Issuer
 // remembers (a few megabytes).
-const recentSize = 10_000
+const recentSize = 4096
 
 // New returns an Issuer for the server key (KeySize bytes). now is the
 // clock and random the entropy source for access key ids and nonces.
@@ -181,7 +181,7 @@ func (i *Issuer) Open(sessionToken string) (Credentials, error) {
 }
 
 // Lookup returns the credentials of an access key id among those issued or
-// used most recently (the last ten thousand since start), or ErrNotIssued.
+// used most recently (the last 4,096 since start), or ErrNotIssued.
 func (i *Issuer) Lookup(accessKeyID string) (Credentials, error) {
 	c, ok := i.recent.key(accessKeyID)
 	if !ok {

@@ -20,8 +20,8 @@ type dsKey struct{ identity, name string }
 const (
 	maxCachedRecordBytes = 64 << 10
 	maxCachedDatasets    = 1024
-	maxCacheBytes        = 64 << 20
-	maxCacheSlots        = 1 << 16
+	maxCacheBytes        = 8 << 20
+	maxCacheSlots        = 1 << 14
 )
 
 // syncCache holds datasets and their records as last committed, so that the
