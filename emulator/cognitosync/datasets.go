@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/idpool/idpool/protocol"
 	"github.com/idpool/idpool/storage"
 )
 
@@ -31,7 +32,7 @@ func (s *Service) ListDatasets(ctx context.Context, in *ListDatasetsInput) (*Lis
 	out := &ListDatasetsOutput{Datasets: make([]Dataset, 0, min(len(ds), n))}
 	if len(ds) > n {
 		ds = ds[:n]
-		out.NextToken = encodePage(pageDatasets, in.IdentityId, ds[n-1].Name)
+		out.NextToken = protocol.EncodePageToken(pageDatasets, in.IdentityId, ds[n-1].Name)
 	}
 	for i := range ds {
 		out.Datasets = append(out.Datasets, toDataset(&ds[i]))

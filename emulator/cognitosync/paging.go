@@ -1,41 +1,24 @@
 package cognitosync
 
 import (
-	"encoding/base64"
 	"strconv"
 	"strings"
+
+	"github.com/idpool/idpool/protocol"
 )
 
-// Pagination tokens are opaque to clients: base64url of
-// "<kind>\x00<scope>\x00<position>". kind names the listing and scope what
-// it lists (an identity, a dataset at a sync count), so a token is refused
-// by any other call; position is where the next page starts.
+// The kinds of this service's pagination tokens (protocol.EncodePageToken).
 const (
 	pagePools    = "pools"
 	pageDatasets = "datasets"
 	pageRecords  = "records"
 )
 
-func encodePage(kind, scope, pos string) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(kind + "\x00" + scope + "\x00" + pos))
-}
-
 // decodePage returns the position a token holds; "" with no token. A token
 // that is not one this listing issued fails with InvalidParameterException.
 func decodePage(token, kind, scope string) (string, error) {
-	if token == "" {
-		return "", nil
-	}
-	b, err := base64.RawURLEncoding.DecodeString(token)
-	if err != nil {
-		return "", badParam(msgBadNextToken)
-	}
-	k, rest, ok1 := strings.Cut(string(b), "\x00")
-	if !ok1 || k != kind || !strings.HasPrefix(rest, scope+"\x00") {
-		return "", badParam(msgBadNextToken)
-	}
-	pos := rest[len(scope)+1:]
-	if pos == "" {
+	pos, ok := protocol.DecodePageToken(token, kind, scope)
+	if !ok {
 		return "", badParam(msgBadNextToken)
 	}
 	return pos, nil

@@ -72,7 +72,7 @@ func (s *Service) ListRecords(ctx context.Context, in *ListRecordsInput) (*ListR
 			}
 			if len(recs) > limit {
 				recs = recs[:limit]
-				out.NextToken = encodePage(pageRecords, recordsScope(in.IdentityId, in.DatasetName, since), recordsPos(snapshot, recs[limit-1].Key))
+				out.NextToken = protocol.EncodePageToken(pageRecords, recordsScope(in.IdentityId, in.DatasetName, since), recordsPos(snapshot, recs[limit-1].Key))
 			}
 			out.Records = make([]Record, len(recs))
 			for i := range recs {

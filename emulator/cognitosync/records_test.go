@@ -60,9 +60,9 @@ func TestListRecordsErrors(t *testing.T) {
 	}{
 		{"negative lastSyncCount", ListRecordsInput{LastSyncCount: ptr[int64](-1)}, CodeInvalidParameter},
 		{"garbage NextToken", ListRecordsInput{NextToken: "%%%"}, CodeInvalidParameter},
-		{"NextToken of another listing", ListRecordsInput{NextToken: encodePage(pageDatasets, idA1, "d")}, CodeInvalidParameter},
+		{"NextToken of another listing", ListRecordsInput{NextToken: protocol.EncodePageToken(pageDatasets, idA1, "d")}, CodeInvalidParameter},
 		{"NextToken for another lastSyncCount", ListRecordsInput{NextToken: first.NextToken, LastSyncCount: ptr[int64](1)}, CodeInvalidParameter},
-		{"NextToken with a bad position", ListRecordsInput{NextToken: encodePage(pageRecords, recordsScope(idA1, "d", 0), "x\x00a")}, CodeInvalidParameter},
+		{"NextToken with a bad position", ListRecordsInput{NextToken: protocol.EncodePageToken(pageRecords, recordsScope(idA1, "d", 0), "x\x00a")}, CodeInvalidParameter},
 		{"NextToken of the listing", ListRecordsInput{NextToken: first.NextToken}, ""},
 	}
 	for _, tt := range tests {

@@ -3,6 +3,8 @@ package cognitosync
 import (
 	"context"
 	"fmt"
+
+	"github.com/idpool/idpool/protocol"
 )
 
 // ListIdentityPoolUsage returns the usage of every pool, in pool id order.
@@ -22,7 +24,7 @@ func (s *Service) ListIdentityPoolUsage(ctx context.Context, in *ListIdentityPoo
 	out := &ListIdentityPoolUsageOutput{MaxResults: int32(n)}
 	if len(pools) > n {
 		pools = pools[:n]
-		out.NextToken = encodePage(pagePools, "", pools[n-1].ID)
+		out.NextToken = protocol.EncodePageToken(pagePools, "", pools[n-1].ID)
 	}
 	out.IdentityPoolUsages = make([]IdentityPoolUsage, len(pools))
 	for i := range pools {

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/idpool/idpool/protocol"
 	"github.com/idpool/idpool/storage"
 )
 
@@ -120,7 +121,7 @@ func (s *Service) LookupDeveloperIdentity(ctx context.Context, in *LookupDevelop
 	end := min(start+pageSize(in.MaxResults), len(ids))
 	out.DeveloperUserIdentifierList = append([]string{}, ids[start:end]...)
 	if end < len(ids) {
-		out.NextToken = encodePage(pageDeveloperIDs, x.ID, strconv.Itoa(end))
+		out.NextToken = protocol.EncodePageToken(pageDeveloperIDs, x.ID, strconv.Itoa(end))
 	}
 	return out, nil
 }

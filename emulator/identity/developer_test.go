@@ -5,6 +5,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/idpool/idpool/protocol"
 )
 
 func TestGetOpenIdTokenForDeveloperIdentity(t *testing.T) {
@@ -205,8 +207,8 @@ func TestLookupAndMergeDeveloperIdentities(t *testing.T) {
 			{"neither", LookupDeveloperIdentityInput{}, "", nil, CodeInvalidParameter},
 			{"unknown user", LookupDeveloperIdentityInput{DeveloperUserIdentifier: "nobody"}, "", nil, CodeResourceNotFound},
 			{"unknown identity", LookupDeveloperIdentityInput{IdentityId: "us-east-1:00000000-0000-0000-0000-000000000003"}, "", nil, CodeResourceNotFound},
-			{"bad token", LookupDeveloperIdentityInput{IdentityId: d1, NextToken: encodePage(pageDeveloperIDs, d1, "99")}, "", nil, CodeInvalidParameter},
-			{"token of another identity", LookupDeveloperIdentityInput{IdentityId: d1, NextToken: encodePage(pageDeveloperIDs, guest, "1")}, "", nil, CodeInvalidParameter},
+			{"bad token", LookupDeveloperIdentityInput{IdentityId: d1, NextToken: protocol.EncodePageToken(pageDeveloperIDs, d1, "99")}, "", nil, CodeInvalidParameter},
+			{"token of another identity", LookupDeveloperIdentityInput{IdentityId: d1, NextToken: protocol.EncodePageToken(pageDeveloperIDs, guest, "1")}, "", nil, CodeInvalidParameter},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {

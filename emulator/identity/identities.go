@@ -364,7 +364,7 @@ func (s *Service) ListIdentities(ctx context.Context, in *ListIdentitiesInput) (
 	out := &ListIdentitiesOutput{IdentityPoolId: in.IdentityPoolId, Identities: make([]IdentityDescription, 0, min(len(ids), n))}
 	if len(ids) > n {
 		ids = ids[:n]
-		out.NextToken = encodePage(pageIdentities, in.IdentityPoolId, ids[n-1].ID)
+		out.NextToken = protocol.EncodePageToken(pageIdentities, in.IdentityPoolId, ids[n-1].ID)
 	}
 	for i := range ids {
 		out.Identities = append(out.Identities, describe(&ids[i]))

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/idpool/idpool/protocol"
 )
 
 func TestGetIdLogins(t *testing.T) {
@@ -503,7 +504,7 @@ func TestDescribeListDeleteIdentities(t *testing.T) {
 				}
 			})
 		}
-		_, err := e.svc.ListIdentities(e.ctx, &ListIdentitiesInput{IdentityPoolId: pool, MaxResults: 1, NextToken: encodePage(pageIdentities, "us-east-1:other", "x")})
+		_, err := e.svc.ListIdentities(e.ctx, &ListIdentitiesInput{IdentityPoolId: pool, MaxResults: 1, NextToken: protocol.EncodePageToken(pageIdentities, "us-east-1:other", "x")})
 		wantErr(t, err, CodeInvalidParameter, msgBadNextToken)
 		_, err = e.svc.ListIdentities(e.ctx, &ListIdentitiesInput{IdentityPoolId: "us-east-1:0000", MaxResults: 1})
 		wantErr(t, err, CodeResourceNotFound, "")

@@ -1,38 +1,24 @@
 package identity
 
 import (
-	"encoding/base64"
 	"slices"
-	"strings"
+
+	"github.com/idpool/idpool/protocol"
 )
 
-// Pagination tokens are opaque to clients: base64url of
-// "<kind>\x00<scope>\x00<position>". kind names the listing and scope what
-// it lists (a pool, an identity), so a token is refused by any other call;
-// position is the last id returned, or an offset.
+// The kinds of this service's pagination tokens (protocol.EncodePageToken);
+// a position is the last id returned, or an offset.
 const (
 	pageIdentityPools = "pools"
 	pageIdentities    = "identities"
 	pageDeveloperIDs  = "developer"
 )
 
-func encodePage(kind, scope, pos string) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(kind + "\x00" + scope + "\x00" + pos))
-}
-
 // decodePage returns the position a token holds; "" with no token. A token
 // that is not one this listing issued fails with InvalidParameterException.
 func decodePage(token, kind, scope string) (string, error) {
-	if token == "" {
-		return "", nil
-	}
-	b, err := base64.RawURLEncoding.DecodeString(token)
-	if err != nil {
-		return "", badParam(msgBadNextToken)
-	}
-	k, rest, ok1 := strings.Cut(string(b), "\x00")
-	sc, pos, ok2 := strings.Cut(rest, "\x00")
-	if !ok1 || !ok2 || k != kind || sc != scope || pos == "" {
+	pos, ok := protocol.DecodePageToken(token, kind, scope)
+	if !ok {
 		return "", badParam(msgBadNextToken)
 	}
 	return pos, nil

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/idpool/idpool/protocol"
 	"github.com/idpool/idpool/storage"
 )
 
@@ -132,7 +133,7 @@ func (s *Service) ListIdentityPools(ctx context.Context, in *ListIdentityPoolsIn
 	out := &ListIdentityPoolsOutput{IdentityPools: make([]IdentityPoolShortDescription, 0, min(len(pools), n))}
 	if len(pools) > n {
 		pools = pools[:n]
-		out.NextToken = encodePage(pageIdentityPools, "", pools[n-1].ID)
+		out.NextToken = protocol.EncodePageToken(pageIdentityPools, "", pools[n-1].ID)
 	}
 	for _, p := range pools {
 		out.IdentityPools = append(out.IdentityPools, IdentityPoolShortDescription{IdentityPoolId: p.ID, IdentityPoolName: p.Name})

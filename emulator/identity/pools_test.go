@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/idpool/idpool/protocol"
 )
 
 func TestCreateIdentityPool(t *testing.T) {
@@ -233,7 +235,7 @@ func TestListIdentityPools(t *testing.T) {
 		t.Errorf("got pages %v with %v, want [2 2 1] with %v", sizes, got, want)
 	}
 
-	idToken := encodePage(pageIdentities, "x", "y")
+	idToken := protocol.EncodePageToken(pageIdentities, "x", "y")
 	for _, tok := range []string{"garbage!", "bm90LWEtdG9rZW4", idToken} {
 		t.Run("invalid token "+tok, func(t *testing.T) {
 			_, err := e.svc.ListIdentityPools(e.ctx, &ListIdentityPoolsInput{MaxResults: 2, NextToken: tok})
