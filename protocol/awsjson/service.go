@@ -10,7 +10,6 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/idpool/idpool/protocol"
 	"github.com/idpool/idpool/protocol/shape"
@@ -27,11 +26,6 @@ const CodeTooLarge = protocol.CodeTooLarge
 
 // internalMessage is the only text a client sees for an internal fault.
 const internalMessage = "An internal error occurred. Please try again."
-
-// maxHeaderMessage bounds x-amzn-ErrorMessage: browsers and Node refuse
-// oversized header blocks, and a validation message can quote a long value.
-// The body always carries the full message.
-const maxHeaderMessage = 1024
 
 // Operation is one typed operation; build it with Op.
 type Operation interface {
@@ -251,11 +245,6 @@ func (s *Service) writeOutput(w http.ResponseWriter, r *http.Request, opName str
 	protocol.WriteBody(w, http.StatusOK, buf.Bytes())
 }
 
-type errorBody struct {
-	Type    string `json:"__type"`
-	Message string `json:"message,omitempty"`
-}
-
 // writeError is the one error writer. A *protocol.Error is written with its
 // code and status; any other error is logged with the request id and the
 // operation and answered as the internal fault, never with its text.
@@ -272,49 +261,6 @@ func (s *Service) writeError(w http.ResponseWriter, r *http.Request, opName stri
 	}
 	buf := s.bufs.Get()
 	defer s.bufs.Put(buf)
-	enc := json.NewEncoder(buf)
-	enc.SetEscapeHTML(false)
-	enc.Encode(errorBody{Type: pe.Code, Message: pe.Message}) // strings always encode
-	buf.Truncate(buf.Len() - 1)
-
-	h := w.Header()
-	h.Set("Content-Type", ContentType)
-	h.Set("Content-Length", strconv.Itoa(buf.Len()))
-	// AWS's spelling, kept verbatim (Set would canonicalise it); SDKs read
-	// the code up to the first ':'.
-	h["x-amzn-ErrorType"] = []string{pe.Code + ":"}
-	if msg := headerMessage(pe.Message); msg != "" {
-		h["x-amzn-ErrorMessage"] = []string{msg}
-	}
-	protocol.WriteBody(w, status, buf.Bytes())
-}
-
-// headerMessage makes msg safe for one header line: control characters
-// become spaces, invalid UTF-8 is replaced, and it is cut at
-// maxHeaderMessage bytes on a rune boundary.
-func headerMessage(msg string) string {
-	if msg == "" {
-		return ""
-	}
-	clean := true
-	for i := 0; i < len(msg); i++ {
-		if c := msg[i]; c < 0x20 || c == 0x7f || c >= utf8.RuneSelf {
-			clean = false
-			break
-		}
-	}
-	if clean && len(msg) <= maxHeaderMessage {
-		return msg
-	}
-	var b strings.Builder
-	for _, r := range msg {
-		if r < 0x20 || r == 0x7f {
-			r = ' '
-		}
-		if b.Len()+utf8.RuneLen(r) > maxHeaderMessage {
-			break
-		}
-		b.WriteRune(r)
-	}
-	return strings.TrimSpace(b.String())
+	// SDKs read the code up to the first ':'.
+	protocol.WriteJSONError(w, buf, ContentType, pe.Code+":", pe, status)
 }

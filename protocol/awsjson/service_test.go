@@ -384,23 +384,6 @@ func TestPrefixAndInternalCode(t *testing.T) {
 	}
 }
 
-func TestHeaderMessage(t *testing.T) {
-	tests := []struct{ name, in, want string }{
-		{"empty", "", ""},
-		{"plain", "Identity 'x' not found.", "Identity 'x' not found."},
-		{"newlines", "a\r\nb\tc", "a  b c"},
-		{"unicode kept", "pool 'é' bad", "pool 'é' bad"},
-		{"cut on rune boundary", strings.Repeat("é", 600), strings.Repeat("é", 512)},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := headerMessage(tt.in); got != tt.want {
-				t.Errorf("got %q, want %q", got, tt.want)
-			}
-		})
-	}
-}
-
 func BenchmarkGetId(b *testing.B) {
 	s := NewService(shape.CognitoIdentity(), nil, nil)
 	s.Handle("GetId", Op(getID))
@@ -445,4 +428,13 @@ func FuzzServeHTTP(f *testing.F) {
 			t.Fatalf("got %d without x-amzn-ErrorType", w.Code)
 		}
 	})
+}
+
+// maxHeaderMessage is the longest x-amzn-ErrorMessage the codec sends.
+const maxHeaderMessage = 1024
+
+// errorBody is the JSON error body as a client reads it.
+type errorBody struct {
+	Type    string `json:"__type"`
+	Message string `json:"message"`
 }

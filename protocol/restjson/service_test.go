@@ -766,23 +766,6 @@ func TestInternalAndValidationCodes(t *testing.T) {
 	}
 }
 
-func TestHeaderMessage(t *testing.T) {
-	tests := []struct{ name, in, want string }{
-		{"empty", "", ""},
-		{"plain", "Dataset 'x' not found.", "Dataset 'x' not found."},
-		{"newlines", "a\r\nb\tc", "a  b c"},
-		{"unicode kept", "dataset 'é' bad", "dataset 'é' bad"},
-		{"cut on rune boundary", strings.Repeat("é", 600), strings.Repeat("é", 512)},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := headerMessage(tt.in); got != tt.want {
-				t.Errorf("got %q, want %q", got, tt.want)
-			}
-		})
-	}
-}
-
 func TestConvert(t *testing.T) {
 	when := time.Date(2015, 1, 17, 17, 41, 53, 393e6, time.UTC)
 	tests := []struct {
@@ -891,4 +874,13 @@ func FuzzServeHTTP(f *testing.F) {
 			t.Fatalf("got body %q, want JSON", w.Body)
 		}
 	})
+}
+
+// maxHeaderMessage is the longest x-amzn-ErrorMessage the codec sends.
+const maxHeaderMessage = 1024
+
+// errorBody is the JSON error body as a client reads it.
+type errorBody struct {
+	Type    string `json:"__type"`
+	Message string `json:"message"`
 }

@@ -1,0 +1,69 @@
+package protocol
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"unicode/utf8"
+)
+
+// maxHeaderMessage bounds x-amzn-ErrorMessage: browsers and Node refuse
+// very large headers, and the body carries the whole message anyway.
+const maxHeaderMessage = 1024
+
+// jsonErrorBody is the body AWS's JSON services send with an error.
+type jsonErrorBody struct {
+	Type    string `json:"__type"`
+	Message string `json:"message,omitempty"`
+}
+
+// WriteJSONError writes e with status as the AWS JSON services do: the body
+// {"__type": code, "message": …}, x-amzn-ErrorType as errorType (each
+// protocol spells it its own way) and the message on one header line.
+// buf is scratch space.
+func WriteJSONError(w http.ResponseWriter, buf *bytes.Buffer, contentType, errorType string, e *Error, status int) {
+	enc := json.NewEncoder(buf)
+	enc.SetEscapeHTML(false)
+	enc.Encode(jsonErrorBody{Type: e.Code, Message: e.Message}) // strings always encode
+	buf.Truncate(buf.Len() - 1)
+
+	h := w.Header()
+	h.Set("Content-Type", contentType)
+	// AWS's spellings, kept verbatim (Set would canonicalise them).
+	h["x-amzn-ErrorType"] = []string{errorType}
+	if msg := headerMessage(e.Message); msg != "" {
+		h["x-amzn-ErrorMessage"] = []string{msg}
+	}
+	WriteBody(w, status, buf.Bytes())
+}
+
+// headerMessage makes msg safe for one header line: control characters
+// become spaces, invalid UTF-8 is replaced, and it is cut at
+// maxHeaderMessage bytes on a rune boundary.
+func headerMessage(msg string) string {
+	if msg == "" {
+		return ""
+	}
+	clean := true
+	for i := 0; i < len(msg); i++ {
+		if c := msg[i]; c < 0x20 || c == 0x7f || c >= utf8.RuneSelf {
+			clean = false
+			break
+		}
+	}
+	if clean && len(msg) <= maxHeaderMessage {
+		return msg
+	}
+	var b strings.Builder
+	for _, r := range msg {
+		if r < 0x20 || r == 0x7f {
+			r = ' '
+		}
+		if b.Len()+utf8.RuneLen(r) > maxHeaderMessage {
+			break
+		}
+		b.WriteRune(r)
+	}
+	return strings.TrimSpace(b.String())
+}
