@@ -169,7 +169,7 @@ func TestBulkPublish(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := details(t)
-	if d.BulkPublishStatus != BulkSucceeded || d.FailureMessage != "" || !d.BulkPublishStartTime.Equal(e.clock.Now()) || !d.BulkPublishCompleteTime.Equal(e.clock.Now()) {
+	if d.BulkPublishStatus != BulkSucceeded || d.FailureMessage != "" || !d.BulkPublishStartTime.Time().Equal(e.clock.Now()) || !d.BulkPublishCompleteTime.Time().Equal(e.clock.Now()) {
 		t.Errorf("got %+v, want SUCCEEDED now", d)
 	}
 	e.clock.Advance(23 * time.Hour)

@@ -279,7 +279,7 @@ func (s *Service) UpdateRecords(ctx context.Context, in *UpdateRecordsInput) (*U
 				ModifiedAt:     now,
 			}
 			if pt.DeviceLastModifiedDate != nil {
-				written[i].DeviceModifiedAt = pt.DeviceLastModifiedDate.Time
+				written[i].DeviceModifiedAt = pt.DeviceLastModifiedDate.Time()
 			}
 		}
 		if err := tx.PutRecords(ctx, in.IdentityId, in.DatasetName, written); err != nil {

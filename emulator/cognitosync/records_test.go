@@ -232,7 +232,7 @@ func TestUpdateRecords(t *testing.T) {
 	b, _ := json.Marshal(out)
 	now := e.clock.Now().Unix()
 	want := fmt.Sprintf(`{"Records":[{"Key":"k","Value":"v","SyncCount":1,"LastModifiedDate":%d,"LastModifiedBy":"device-1","DeviceLastModifiedDate":%d},`+
-		`{"Key":"gone","SyncCount":1,"LastModifiedDate":%d,"LastModifiedBy":"device-1"}]}`, now, when.Unix(), now)
+		`{"Key":"gone","SyncCount":1,"LastModifiedDate":%d,"LastModifiedBy":"device-1"}]}`, now, when.Time().Unix(), now)
 	if string(b) != want {
 		t.Errorf("got %s, want %s", b, want)
 	}

@@ -41,7 +41,7 @@ func TestDescribeIdentityUsage(t *testing.T) {
 			if u.IdentityId != tt.id || u.IdentityPoolId != tt.pool || u.DatasetCount != tt.count || u.DataStorage != tt.bytes {
 				t.Errorf("got %+v, want %d datasets of %d bytes", u, tt.count, tt.bytes)
 			}
-			if (u.LastModifiedDate != nil) != tt.wantMtime || tt.wantMtime && !u.LastModifiedDate.Equal(e.clock.Now()) {
+			if (u.LastModifiedDate != nil) != tt.wantMtime || tt.wantMtime && !u.LastModifiedDate.Time().Equal(e.clock.Now()) {
 				t.Errorf("got LastModifiedDate %v, want the last write: %v", u.LastModifiedDate, tt.wantMtime)
 			}
 		})

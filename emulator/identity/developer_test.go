@@ -101,7 +101,7 @@ func TestGetOpenIdTokenForDeveloperIdentity(t *testing.T) {
 			!slices.Contains(s.AMR, testDev) || s.PrincipalTags["team"] != "blue" {
 			t.Errorf("got %+v, session %+v, want the default authenticated role for %s with the token's amr and tags", cr, s, a)
 		}
-		if cr.Credentials.AccessKeyId == "" || !cr.Credentials.Expiration.Equal(e.clock.Now().Add(time.Hour)) {
+		if cr.Credentials.AccessKeyId == "" || !cr.Credentials.Expiration.Time().Equal(e.clock.Now().Add(time.Hour)) {
 			t.Errorf("got credentials %+v, want keys expiring in an hour", cr.Credentials)
 		}
 		// The token is bound to its identity.

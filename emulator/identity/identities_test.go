@@ -466,7 +466,7 @@ func TestDescribeListDeleteIdentities(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !slices.Equal(d.Logins, []string{"accounts.google.com", "graph.facebook.com"}) || !d.CreationDate.Equal(e.clock.Now()) {
+		if !slices.Equal(d.Logins, []string{"accounts.google.com", "graph.facebook.com"}) || !d.CreationDate.Time().Equal(e.clock.Now()) {
 			t.Errorf("got %+v, want both provider names and the creation time", d)
 		}
 		g, _ := e.svc.DescribeIdentity(e.ctx, &DescribeIdentityInput{IdentityId: guest})

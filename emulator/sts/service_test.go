@@ -223,8 +223,8 @@ func TestAssumeRoleWithWebIdentity(t *testing.T) {
 			t.Errorf("packed policy size: got %v, want a percentage", out.PackedPolicySize)
 		}
 		c := openCreds(t, e, out.Credentials)
-		if want := e.clock.now().Add(900 * time.Second); !c.Expiration.Equal(want) || !out.Credentials.Expiration.Equal(want) {
-			t.Errorf("expiration: got %v and %v, want %v", c.Expiration, out.Credentials.Expiration.Time, want)
+		if want := e.clock.now().Add(900 * time.Second); !c.Expiration.Equal(want) || !out.Credentials.Expiration.Time().Equal(want) {
+			t.Errorf("expiration: got %v and %v, want %v", c.Expiration, out.Credentials.Expiration.Time(), want)
 		}
 		want := creds.Session{RoleARN: roleARN, SessionName: "app1", IdentityID: idID, PoolID: poolID, Subject: idID,
 			Audience: poolID, Provider: CognitoProvider, AMR: []string{"authenticated", "accounts.google.com"}, PrincipalTags: tags}
@@ -243,8 +243,8 @@ func TestAssumeRoleWithWebIdentity(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if want := e.clock.now().Add(time.Hour); !out.Credentials.Expiration.Equal(want) {
-			t.Errorf("expiration: got %v, want %v", out.Credentials.Expiration.Time, want)
+		if want := e.clock.now().Add(time.Hour); !out.Credentials.Expiration.Time().Equal(want) {
+			t.Errorf("expiration: got %v, want %v", out.Credentials.Expiration.Time(), want)
 		}
 		if out.PackedPolicySize != nil {
 			t.Errorf("packed policy size: got %d, want none without policies or tags", *out.PackedPolicySize)
@@ -499,7 +499,7 @@ func openCreds(t *testing.T, e *env, out *Credentials) creds.Credentials {
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
-	if c.AccessKeyID != out.AccessKeyId || c.SecretAccessKey != out.SecretAccessKey || !c.Expiration.Equal(out.Expiration.Time) {
+	if c.AccessKeyID != out.AccessKeyId || c.SecretAccessKey != out.SecretAccessKey || !c.Expiration.Equal(out.Expiration.Time()) {
 		t.Fatalf("answered credentials %+v differ from the sealed ones %+v", out, c)
 	}
 	return c

@@ -341,7 +341,7 @@ func timestamp(raw, format string) (json.Number, bool) {
 	if err != nil {
 		return "", false
 	}
-	b, _ := protocol.At(t).MarshalJSON() // never fails
+	b, _ := json.Marshal(protocol.At(t)) // a float64 always encodes
 	return json.Number(b), true
 }
 

@@ -456,11 +456,11 @@ func headerValue(raw json.RawMessage, b shape.Binding) (string, error) {
 		}
 		switch b.TimestampFormat {
 		case "iso8601":
-			return t.UTC().Format(time.RFC3339), nil
+			return t.Time().Format(time.RFC3339), nil
 		case "unixTimestamp":
 			return string(raw), nil
 		}
-		return t.UTC().Format(http.TimeFormat), nil
+		return t.Time().Format(http.TimeFormat), nil
 	case "list":
 		var items []json.RawMessage
 		if err := json.Unmarshal(raw, &items); err != nil {
