@@ -259,12 +259,26 @@ func TestCORS(t *testing.T) {
 		t.Errorf("preflight Access-Control-Allow-Methods: got %q, want POST allowed", got)
 	}
 
-	// The answer itself carries the origin and exposes the headers SDKs read.
-	res = s.rawCall(t, targetPrefix+"GetId", []byte(`{}`), false)
+	// The answer to a browser's request (it always sends Origin across
+	// origins) carries the origin and exposes the headers SDKs read.
+	req, err = http.NewRequest(http.MethodPost, s.endpoint+"/", strings.NewReader(`{}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Origin", "http://localhost:3000")
+	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
+	req.Header.Set("X-Amz-Target", targetPrefix+"GetId")
+	res = s.do(t, req)
 	if got := res.header.Get("Access-Control-Allow-Origin"); got != "*" {
 		t.Errorf("POST Access-Control-Allow-Origin: got %q, want *", got)
 	}
 	if got := strings.ToLower(res.header.Get("Access-Control-Expose-Headers")); !strings.Contains(got, "x-amzn-requestid") || !strings.Contains(got, "x-amzn-errortype") {
 		t.Errorf("Access-Control-Expose-Headers: got %q, want x-amzn-RequestId and x-amzn-ErrorType", got)
+	}
+
+	// Other clients read no CORS headers, and get none.
+	res = s.rawCall(t, targetPrefix+"GetId", []byte(`{}`), false)
+	if got := res.header.Get("Access-Control-Allow-Origin"); got != "" {
+		t.Errorf("POST without Origin, Access-Control-Allow-Origin: got %q, want none", got)
 	}
 }

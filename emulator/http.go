@@ -53,8 +53,12 @@ func edge(next http.Handler, logger *slog.Logger) http.Handler {
 		// AWS's spelling, not Go's canonical "X-Amzn-Requestid": some
 		// clients compare header names case-sensitively.
 		h["x-amzn-RequestId"] = []string{id}
-		h.Set("Access-Control-Allow-Origin", "*")
-		h.Set("Access-Control-Expose-Headers", corsExposeHeaders)
+		// Only browsers read CORS headers, and they send Origin with every
+		// cross-origin request; other clients are spared the bytes.
+		if _, cors := r.Header["Origin"]; cors {
+			h.Set("Access-Control-Allow-Origin", "*")
+			h.Set("Access-Control-Expose-Headers", corsExposeHeaders)
+		}
 		if r.Method == http.MethodOptions {
 			h.Set("Access-Control-Allow-Methods", corsAllowMethods)
 			h.Set("Access-Control-Allow-Headers", corsAllowHeaders)

@@ -17,27 +17,36 @@ func TestEdge(t *testing.T) {
 	}), logger)
 
 	tests := []struct {
-		name, method, path string
-		wantStatus         int
-		wantLogged         bool
+		name, method, path, origin string
+		wantStatus                 int
+		wantLogged                 bool
 	}{
-		{"request logged", http.MethodPost, "/", http.StatusTeapot, true},
-		{"preflight answered", http.MethodOptions, "/", http.StatusOK, false},
-		{"health check not logged at info", http.MethodGet, healthPath, http.StatusTeapot, false},
+		{"request logged", http.MethodPost, "/", "", http.StatusTeapot, true},
+		{"browser request", http.MethodPost, "/", "http://localhost:3000", http.StatusTeapot, true},
+		{"preflight answered", http.MethodOptions, "/", "http://localhost:3000", http.StatusOK, false},
+		{"health check not logged at info", http.MethodGet, healthPath, "", http.StatusTeapot, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			logs.Reset()
 			w := httptest.NewRecorder()
-			h.ServeHTTP(w, httptest.NewRequest(tt.method, tt.path, nil))
+			r := httptest.NewRequest(tt.method, tt.path, nil)
+			if tt.origin != "" {
+				r.Header.Set("Origin", tt.origin)
+			}
+			h.ServeHTTP(w, r)
 			if w.Code != tt.wantStatus {
 				t.Errorf("status: got %d, want %d", w.Code, tt.wantStatus)
 			}
 			if got := w.Header()["x-amzn-RequestId"]; len(got) != 1 || got[0] == "" {
 				t.Errorf("x-amzn-RequestId: got %v, want one id in AWS's spelling", got)
 			}
-			if got := w.Header().Get("Access-Control-Allow-Origin"); got != "*" {
-				t.Errorf("Access-Control-Allow-Origin: got %q, want *", got)
+			want := ""
+			if tt.origin != "" {
+				want = "*"
+			}
+			if got := w.Header().Get("Access-Control-Allow-Origin"); got != want {
+				t.Errorf("Access-Control-Allow-Origin: got %q, want %q", got, want)
 			}
 			if logged := strings.Contains(logs.String(), "msg=request"); logged != tt.wantLogged {
 				t.Errorf("logged: got %v (%q), want %v", logged, logs.String(), tt.wantLogged)
