@@ -144,6 +144,11 @@ func (i *Issuer) Issue(s Session, d time.Duration) (Credentials, error) {
 	buf = append(buf, tokenVersion)
 	buf = append(buf, nonce...)
 	buf = i.aead.Seal(buf, nonce, payload, []byte{tokenVersion})
+	// The session's strings are often slices of a request body; the
+	// credentials outlive the request in recent, and must not keep the
+	// whole body alive.
+	s.RoleARN, s.SessionName = strings.Clone(s.RoleARN), strings.Clone(s.SessionName)
+	s.Subject, s.Audience, s.Provider = strings.Clone(s.Subject), strings.Clone(s.Audience), strings.Clone(s.Provider)
 	c := Credentials{
 		AccessKeyID:     akid,
 		SecretAccessKey: i.Secret(akid),
