@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/idpool/idpool/protocol"
 	"github.com/idpool/idpool/storage"
@@ -74,10 +75,7 @@ func (s *Service) ListRecords(ctx context.Context, in *ListRecordsInput) (*ListR
 				recs = recs[:limit]
 				out.NextToken = protocol.EncodePageToken(pageRecords, recordsScope(in.IdentityId, in.DatasetName, since), recordsPos(snapshot, recs[limit-1].Key))
 			}
-			out.Records = make([]Record, len(recs))
-			for i := range recs {
-				out.Records[i] = toRecord(&recs[i])
-			}
+			out.Records = toRecords(recs)
 		}
 		if snapshot >= 0 && snapshot < out.DatasetSyncCount {
 			out.DatasetSyncCount = snapshot
@@ -293,11 +291,7 @@ func (s *Service) UpdateRecords(ctx context.Context, in *UpdateRecordsInput) (*U
 	if err != nil {
 		return nil, err
 	}
-	out := &UpdateRecordsOutput{Records: make([]Record, len(written))}
-	for i := range written {
-		out.Records[i] = toRecord(&written[i])
-	}
-	return out, nil
+	return &UpdateRecordsOutput{Records: toRecords(written)}, nil
 }
 
 // checkPatches enforces what the model cannot: a known Op, a key of 1 to
@@ -369,14 +363,30 @@ func sameValue(a, b *string) bool {
 // UTF-8 bytes of its key and value.
 func recordSize(key, value string) int64 { return int64(len(key) + len(value)) }
 
-// toRecord converts a stored record to its wire shape.
-func toRecord(r *storage.Record) Record {
-	return Record{
-		Key:                    r.Key,
-		Value:                  r.Value,
-		SyncCount:              r.SyncCount,
-		LastModifiedDate:       timePtr(r.ModifiedAt),
-		LastModifiedBy:         r.LastModifiedBy,
-		DeviceLastModifiedDate: timePtr(r.DeviceModifiedAt),
+// toRecords converts stored records to their wire shape. The timestamps
+// the records point to share one allocation: a page holds up to 1,024
+// records, and answers are built on every sync.
+func toRecords(rs []storage.Record) []Record {
+	out := make([]Record, len(rs))
+	times := make([]protocol.Time, 2*len(rs))
+	stamp := func(t time.Time) *protocol.Time {
+		if t.IsZero() {
+			return nil
+		}
+		p := &times[0]
+		*p, times = protocol.At(t), times[1:]
+		return p
 	}
+	for i := range rs {
+		r := &rs[i]
+		out[i] = Record{
+			Key:                    r.Key,
+			Value:                  r.Value,
+			SyncCount:              r.SyncCount,
+			LastModifiedDate:       stamp(r.ModifiedAt),
+			LastModifiedBy:         r.LastModifiedBy,
+			DeviceLastModifiedDate: stamp(r.DeviceModifiedAt),
+		}
+	}
+	return out
 }

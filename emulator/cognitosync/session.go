@@ -4,6 +4,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
+	"hash"
 	"strconv"
 	"strings"
 	"time"
@@ -27,21 +28,31 @@ const sessionSkew = time.Minute
 
 // issueSession returns a SyncSessionToken for (identity, dataset) issued at now.
 func (s *Service) issueSession(identity, dataset string, now time.Time) string {
-	payload := make([]byte, 0, len(identity)+len(dataset)+16)
-	payload = append(payload, identity...)
+	var scratch [256]byte
+	payload := append(scratch[:0], identity...)
 	payload = append(payload, 0)
 	payload = append(payload, dataset...)
 	payload = append(payload, 0)
 	payload = strconv.AppendInt(payload, now.UnixMilli(), 10)
-	mac := hmac.New(sha256.New, s.sessionKey)
-	mac.Write(payload)
+	var sum [sha256.Size]byte
+	s.mac(sum[:0], payload)
 	enc := base64.RawURLEncoding
-	var b strings.Builder
-	b.Grow(enc.EncodedLen(len(payload)) + 1 + enc.EncodedLen(sha256.Size))
-	b.WriteString(enc.EncodeToString(payload))
-	b.WriteByte('.')
-	b.WriteString(enc.EncodeToString(mac.Sum(nil)))
-	return b.String()
+	n := enc.EncodedLen(len(payload))
+	tok := make([]byte, n+1+enc.EncodedLen(len(sum)))
+	enc.Encode(tok, payload)
+	tok[n] = '.'
+	enc.Encode(tok[n+1:], sum[:])
+	return string(tok)
+}
+
+// mac appends HMAC-SHA256(sessionKey, payload) to dst.
+func (s *Service) mac(dst, payload []byte) []byte {
+	m := s.macs.Get().(hash.Hash)
+	m.Reset()
+	m.Write(payload)
+	dst = m.Sum(dst)
+	s.macs.Put(m)
+	return dst
 }
 
 // validSession reports whether token is a SyncSessionToken this service
@@ -60,9 +71,8 @@ func (s *Service) validSession(token, identity, dataset string, now time.Time) b
 	if err != nil {
 		return false
 	}
-	mac := hmac.New(sha256.New, s.sessionKey)
-	mac.Write(payload)
-	if !hmac.Equal(sum, mac.Sum(nil)) {
+	var want [sha256.Size]byte
+	if !hmac.Equal(sum, s.mac(want[:0], payload)) {
 		return false
 	}
 	id, rest, ok := strings.Cut(string(payload), "\x00")

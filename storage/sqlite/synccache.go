@@ -308,13 +308,15 @@ func copyRecord(r *storage.Record) storage.Record {
 }
 
 // selectRecords returns copies of the records of all, in key order, that
-// o selects.
+// o selects. The copies' values share one allocation, since a page may
+// hold a thousand records and is read on every sync.
 func selectRecords(all []storage.Record, o storage.ListRecordsOptions) []storage.Record {
 	i := 0
 	if o.After != "" {
 		i = sort.Search(len(all), func(i int) bool { return all[i].Key > o.After })
 	}
 	var rs []storage.Record
+	var values []string
 	for ; i < len(all) && (o.Limit <= 0 || len(rs) < o.Limit); i++ {
 		r := &all[i]
 		if o.SinceSyncCount > 0 && r.SyncCount <= o.SinceSyncCount {
@@ -326,8 +328,14 @@ func selectRecords(all []storage.Record, o storage.ListRecordsOptions) []storage
 				n = min(n, o.Limit)
 			}
 			rs = make([]storage.Record, 0, n)
+			values = make([]string, n)
 		}
-		rs = append(rs, copyRecord(r))
+		c := *r
+		if r.Value != nil {
+			values[len(rs)] = *r.Value
+			c.Value = &values[len(rs)]
+		}
+		rs = append(rs, c)
 	}
 	return rs
 }
