@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -43,6 +44,8 @@ type Server struct {
 	revoked  *creds.Revocations
 	now      func() time.Time
 	verifier *sigv4.Verifier
+	// principals are those of recently used issued credentials.
+	principals principals
 	// developers maps the fixtures' developer access key ids to their
 	// secrets; roles holds the fixtures' trust policies.
 	developers map[string]string
@@ -142,11 +145,31 @@ func build(ctx context.Context, cfg Config, store storage.Store, logger *slog.Lo
 	mux.HandleFunc("GET /.well-known/jwks_uri", s.jwks)
 	mux.HandleFunc("GET /.well-known/jwks.json", s.jwks)
 	mux.HandleFunc("GET /.well-known/openid-configuration", s.discovery)
-	mux.Handle("/identitypools", rest)
-	mux.Handle("/identitypools/", rest)
-	mux.Handle("/", dispatch(jsonIdentity, query))
-	s.handler = edge(mux, logger)
+	root := dispatch(jsonIdentity, query)
+	mux.Handle("/", root)
+	s.handler = edge(route(mux, rest, root), logger)
 	return s, nil
+}
+
+// syncPrefix is the first path segment of every Cognito Sync route.
+const syncPrefix = "/identitypools"
+
+// route sends Cognito Sync requests to rest and the AWS operations on the
+// root path to root by their path alone, and everything else (the test
+// controls, the token discovery documents) to mux. The services' requests
+// are the hot ones; they are spared ServeMux's pattern matching.
+func route(mux *http.ServeMux, rest, root http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := r.URL.Path
+		switch {
+		case p == "/":
+			root.ServeHTTP(w, r)
+		case strings.HasPrefix(p, syncPrefix) && (len(p) == len(syncPrefix) || p[len(syncPrefix)] == '/'):
+			rest.ServeHTTP(w, r)
+		default:
+			mux.ServeHTTP(w, r)
+		}
+	})
 }
 
 // dispatch routes a request on the root path by its wire shape: an

@@ -4,7 +4,8 @@ import "context"
 
 // Principal is who signed a request, as the authenticating codec found it.
 // Services read it from the context (GetCallerIdentity, Cognito Sync's
-// "only your own identity" rule).
+// "only your own identity" rule). A Principal may be shared by concurrent
+// requests of the same credentials: it is read-only.
 type Principal struct {
 	AccessKeyID string
 	Account     string
