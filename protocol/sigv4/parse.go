@@ -1,7 +1,6 @@
 package sigv4
 
 import (
-	"encoding/hex"
 	"errors"
 	"net/http"
 	"net/url"
@@ -67,13 +66,20 @@ type Signature struct {
 	AmzDate string
 
 	signedHeaders string // as sent, for the canonical request
+
+	// Storage for Signature and for the usual few SignedHeaders, so that
+	// Parse allocates only the Signature itself. A copy of a Signature
+	// shares them with the original, which is harmless as both are only
+	// read.
+	sigBuf    [32]byte
+	headerBuf [8]string
 }
 
 // Parse reads the SigV4 authentication of r. It returns ErrMissing when
 // there is none, and an error wrapping ErrMalformed, with AWS's
 // IncompleteSignatureException wording, when it cannot be used.
 func Parse(r *http.Request) (*Signature, error) {
-	authz := r.Header.Get("Authorization")
+	authz := header(r.Header, "Authorization")
 	presigned := strings.Contains(r.URL.RawQuery, "X-Amz-")
 	if authz == "" {
 		if presigned {
@@ -120,9 +126,9 @@ func parseHeader(r *http.Request, authz string) (*Signature, error) {
 			}
 		}
 	}
-	date := r.Header.Get("X-Amz-Date")
+	date := header(r.Header, "X-Amz-Date")
 	if date == "" {
-		date = r.Header.Get("Date")
+		date = header(r.Header, "Date")
 	}
 	if !haveCred || !haveSigned || !haveSig || date == "" {
 		var b strings.Builder
@@ -141,7 +147,7 @@ func parseHeader(r *http.Request, authz string) (*Signature, error) {
 		b.WriteString("Authorization=" + authz)
 		return nil, fail(ErrMalformed, b.String())
 	}
-	s := &Signature{AmzDate: date, SessionToken: r.Header.Get("X-Amz-Security-Token")}
+	s := &Signature{AmzDate: date, SessionToken: header(r.Header, "X-Amz-Security-Token")}
 	if err := s.fill(cred, signed, sig); err != nil {
 		return nil, err
 	}
@@ -188,11 +194,14 @@ func parseQuery(q url.Values) (*Signature, error) {
 // fill parses the credential, the signed header list and the signature,
 // which both forms carry in the same syntax.
 func (s *Signature) fill(cred, signed, sig string) error {
-	parts := strings.Split(cred, "/")
-	if len(parts) != 5 {
+	if strings.Count(cred, "/") != 4 {
 		return fail(ErrMalformed, "Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '"+cred+"'")
 	}
-	s.AccessKeyID, s.Date, s.Region, s.Service = parts[0], parts[1], parts[2], parts[3]
+	rest := cred
+	s.AccessKeyID, rest, _ = strings.Cut(rest, "/")
+	s.Date, rest, _ = strings.Cut(rest, "/")
+	s.Region, rest, _ = strings.Cut(rest, "/")
+	s.Service, rest, _ = strings.Cut(rest, "/")
 	switch {
 	case s.AccessKeyID == "":
 		return fail(ErrMalformed, "Credential should have an access key id, got '"+cred+"'")
@@ -202,29 +211,38 @@ func (s *Signature) fill(cred, signed, sig string) error {
 		return fail(ErrMalformed, "Credential should be scoped to a valid region, not ''. ")
 	case s.Service == "":
 		return fail(ErrMalformed, "Credential should be scoped to correct service: ''. ")
-	case parts[4] != "aws4_request":
-		return fail(ErrMalformed, "Credential should be scoped with a valid terminator: 'aws4_request', not '"+parts[4]+"'. ")
+	case rest != "aws4_request":
+		return fail(ErrMalformed, "Credential should be scoped with a valid terminator: 'aws4_request', not '"+rest+"'. ")
 	}
 	if signed == "" {
 		return fail(ErrMalformed, "SignedHeaders must not be empty")
 	}
 	s.signedHeaders = signed
-	s.SignedHeaders = strings.Split(signed, ";")
+	s.SignedHeaders = s.headerBuf[:0]
 	host := false
-	for _, h := range s.SignedHeaders {
+	for h := range strings.SplitSeq(signed, ";") {
 		if h == "" {
 			return fail(ErrMalformed, "SignedHeaders contains an empty header name: '"+signed+"'")
 		}
 		host = host || strings.EqualFold(h, "host") || h == ":authority"
+		s.SignedHeaders = append(s.SignedHeaders, h)
 	}
 	if !host {
 		return fail(ErrMalformed, "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.")
 	}
-	b, err := hex.DecodeString(sig)
-	if err != nil || len(b) != 32 {
+	// Exactly what hex.DecodeString accepts with a 32-byte result, decoded
+	// in place.
+	if len(sig) != 2*len(s.sigBuf) {
 		return fail(ErrMalformed, "Signature must be 64 hexadecimal characters, got '"+sig+"'")
 	}
-	s.Signature = b
+	for i := range s.sigBuf {
+		hi, lo := hexVal(sig[2*i]), hexVal(sig[2*i+1])
+		if hi < 0 || lo < 0 {
+			return fail(ErrMalformed, "Signature must be 64 hexadecimal characters, got '"+sig+"'")
+		}
+		s.sigBuf[i] = byte(hi<<4 | lo)
+	}
+	s.Signature = s.sigBuf[:]
 	return nil
 }
 
@@ -238,4 +256,14 @@ func isDate(d string) bool {
 		}
 	}
 	return true
+}
+
+// header is r.Header.Get for a key already in canonical form, which all of
+// this package's keys are: the same value, without canonicalizing the key
+// again on every call.
+func header(h http.Header, key string) string {
+	if v := h[key]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
 }

@@ -10,6 +10,9 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -404,6 +407,368 @@ func FuzzParse(f *testing.F) {
 		// A parsed signature must be safe to verify, whatever it holds.
 		if err := Verify(r, nil, sig, "secret", signTime); err == nil {
 			t.Fatalf("random signature verified: %+v", sig)
+		}
+	})
+}
+
+// benchRequest signs a request with the SDK's signer and returns it as a
+// server sees it: origin-form RequestURI and the headers that net/http
+// clients add after signing.
+func benchRequest(b *testing.B, method, target, body, service, token string, headers map[string]string) (*http.Request, []byte) {
+	b.Helper()
+	r := httptest.NewRequest(method, target, bodyReader(body))
+	for k, v := range headers {
+		r.Header.Set(k, v)
+	}
+	creds := aws.Credentials{AccessKeyID: akid, SecretAccessKey: secret, SessionToken: token}
+	if err := v4.NewSigner().SignHTTP(context.Background(), creds, r, hashHex([]byte(body)), service, "us-east-1", signTime); err != nil {
+		b.Fatal(err)
+	}
+	r.RequestURI = r.URL.RequestURI()
+	r.Header.Set("User-Agent", "aws-sdk-go-v2/1.47.7 os/linux lang/go#1.26 md/GOOS#linux md/GOARCH#amd64 api/sts#1.51.8")
+	r.Header.Set("Accept-Encoding", "gzip")
+	return r, []byte(body)
+}
+
+// BenchmarkVerifyShapes verifies the two request shapes that dominate the
+// emulator's load: a header-signed Cognito Sync GET with an escaped path
+// and a query, and an STS form POST signed with session credentials.
+func BenchmarkVerifyShapes(b *testing.B) {
+	const id = "us-east-1%3Ab73cb2d2-0d00-4e77-8e80-f99d9c13da3b"
+	sdk := map[string]string{
+		"Amz-Sdk-Invocation-Id": "0b7a3c5e-5b0e-4a43-9a4e-0e6f3d0c2d11",
+		"Amz-Sdk-Request":       "attempt=1; max=3",
+	}
+	// idpool's session tokens are sealed JSON, about 560 base64 characters.
+	token := strings.Repeat(token, 10)[:560]
+	syncReq, syncBody := benchRequest(b, "GET",
+		"http://cognito-sync.us-east-1.amazonaws.com/identitypools/"+id+"/identities/"+id+"/datasets/bench/records?lastSyncCount=0&maxResults=100",
+		"", "cognito-sync", token, sdk)
+	stsHeaders := map[string]string{"Content-Type": "application/x-www-form-urlencoded"}
+	for k, v := range sdk {
+		stsHeaders[k] = v
+	}
+	stsReq, stsBody := benchRequest(b, "POST", "http://sts.us-east-1.amazonaws.com/",
+		"Action=GetCallerIdentity&Version=2011-06-15", "sts", token, stsHeaders)
+	for _, rc := range []struct {
+		name string
+		r    *http.Request
+		body []byte
+	}{{"sync-get", syncReq, syncBody}, {"sts-post-token", stsReq, stsBody}} {
+		sig, err := Parse(rc.r)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, bc := range []struct {
+			name string
+			fn   func(*http.Request, []byte, *Signature, string, time.Time) error
+		}{{"uncached", Verify}, {"cached", NewVerifier(0).Verify}} {
+			b.Run(rc.name+"/"+bc.name, func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					if err := bc.fn(rc.r, rc.body, sig, secret, signTime); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+		b.Run(rc.name+"/parse", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := Parse(rc.r); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// refQuery is the canonical query built the straightforward way, with
+// net/url decoding every component, as this package did before its fast
+// paths; appendQuery must agree with it on every input.
+func refQuery(raw string, presigned bool) string {
+	if raw == "" {
+		return ""
+	}
+	unescape := func(s string) string {
+		if u, err := url.QueryUnescape(s); err == nil {
+			return u
+		}
+		return s
+	}
+	var params []param
+	for part := range strings.SplitSeq(raw, "&") {
+		if part == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(part, "=")
+		k = unescape(k)
+		if presigned && k == "X-Amz-Signature" {
+			continue
+		}
+		params = append(params, param{string(appendEscaped(nil, k)), string(appendEscaped(nil, unescape(v)))})
+	}
+	slices.SortFunc(params, compareParams)
+	var b strings.Builder
+	for i, p := range params {
+		if i > 0 {
+			b.WriteByte('&')
+		}
+		b.WriteString(p.key + "=" + p.value)
+	}
+	return b.String()
+}
+
+func checkQuery(t *testing.T, raw string, presigned bool) {
+	t.Helper()
+	got := string(appendQuery(nil, raw, presigned, &scratch{}))
+	if want := refQuery(raw, presigned); got != want {
+		t.Errorf("appendQuery(%q, %v): got %q, want %q", raw, presigned, got, want)
+	}
+}
+
+func TestAppendQuery(t *testing.T) {
+	tests := []struct {
+		name      string
+		raw       string
+		presigned bool
+	}{
+		{name: "empty", raw: ""},
+		{name: "canonical sorted", raw: "lastSyncCount=0&maxResults=100"},
+		{name: "canonical unsorted", raw: "maxResults=100&lastSyncCount=0"},
+		{name: "same key sorted by value", raw: "a=2&a=10&a=1"},
+		{name: "canonical escapes", raw: "id=us-east-1%3Aabc%2Fdef&t=%20"},
+		{name: "lower-case hex", raw: "id=us-east-1%3aabc"},
+		{name: "escaped unreserved", raw: "t=%7E&u=%41"},
+		{name: "plus as space", raw: "sp=x+y"},
+		{name: "raw reserved", raw: "id=us-east-1:abc&p=a/b"},
+		{name: "malformed escape", raw: "bad=%zz%41&trunc=%4&end=%"},
+		{name: "no value", raw: "flag&e=&=v"},
+		{name: "empty parts", raw: "&&b=1&&a=2&"},
+		{name: "unicode", raw: "n=%C3%A9&m=é"},
+		{name: "long non-canonical", raw: "v=" + strings.Repeat("a:b+", 100)},
+		{name: "many params", raw: "p19=1&p18=1&p17=1&p16=1&p15=1&p14=1&p13=1&p12=1&p11=1&p10=1&p9=1&p8=1&p7=1&p6=1&p5=1&p4=1&p3=1&p2=1&p1=1"},
+		{name: "presigned drops signature", raw: "X-Amz-Signature=00&Action=GetCallerIdentity&X-Amz-Date=20260101T000000Z", presigned: true},
+		{name: "presigned drops escaped signature", raw: "X%2DAmz-Signature=00&X-Amz-Expires=60", presigned: true},
+		{name: "header form keeps signature", raw: "X-Amz-Signature=00&Action=GetCallerIdentity"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			checkQuery(t, tt.raw, tt.presigned)
+		})
+	}
+}
+
+func FuzzAppendQuery(f *testing.F) {
+	for _, raw := range []string{"a=1&b=2", "b=%3a&a=%3A", "x+y=%zz&&=", "X-Amz-Signature=1&k=%7e", "%C3%A9=%41%2"} {
+		f.Add(raw, false)
+		f.Add(raw, true)
+	}
+	f.Fuzz(func(t *testing.T, raw string, presigned bool) {
+		checkQuery(t, raw, presigned)
+	})
+}
+
+func TestParseBasic(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+	}{
+		{name: "usual", in: "20260101T120000Z"},
+		{name: "end of day", in: "20261231T235959Z"},
+		{name: "leap day", in: "20240229T000000Z"},
+		{name: "no leap day", in: "20250229T000000Z"},
+		{name: "no leap day 1900", in: "19000229T000000Z"},
+		{name: "leap day 2000", in: "20000229T000000Z"},
+		{name: "year zero", in: "00000101T000000Z"},
+		{name: "month 13", in: "20261301T000000Z"},
+		{name: "month 0", in: "20260001T000000Z"},
+		{name: "day 0", in: "20260100T000000Z"},
+		{name: "april 31", in: "20260431T000000Z"},
+		{name: "hour 24", in: "20260101T240000Z"},
+		{name: "minute 60", in: "20260101T126000Z"},
+		{name: "leap second", in: "20260101T235960Z"},
+		{name: "no Z", in: "20260101T120000X"},
+		{name: "sign in year", in: "+0260101T120000Z"},
+		{name: "fraction", in: "20260101T120000.5Z"},
+		{name: "short", in: "20260101T1200Z"},
+		{name: "http date", in: "Thu, 01 Jan 2026 00:00:00 GMT"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			checkParseBasic(t, tt.in)
+		})
+	}
+}
+
+// checkParseBasic checks that parseBasic accepts only what time.Parse
+// accepts, with the same result.
+func checkParseBasic(t *testing.T, s string) {
+	t.Helper()
+	got, ok := parseBasic(s)
+	want, err := time.Parse(TimeFormat, s)
+	if ok && (err != nil || !got.Equal(want) || got.Location() != want.Location()) {
+		t.Errorf("parseBasic(%q): got %v, want %v (error %v)", s, got, want, err)
+	}
+	if !ok && err == nil && len(s) == len(TimeFormat) {
+		t.Errorf("parseBasic(%q): got not ok, want %v", s, want)
+	}
+}
+
+func FuzzParseBasic(f *testing.F) {
+	for _, s := range []string{"20260101T120000Z", "20240229T235959Z", "20260431T000000Z", "2026010 T120000Z"} {
+		f.Add(s)
+	}
+	f.Fuzz(checkParseBasic)
+}
+
+// refHeader is the canonical value of a non-host header found by comparing
+// every key, as this package did before looking canonical keys up.
+func refHeader(r *http.Request, name string) string {
+	var vals []string
+	found := false
+	for k, vs := range r.Header {
+		if strings.EqualFold(k, name) {
+			found = true
+			for _, v := range vs {
+				v = strings.Trim(v, " \t")
+				for strings.Contains(v, "  ") {
+					v = strings.ReplaceAll(v, "  ", " ")
+				}
+				vals = append(vals, v)
+			}
+		}
+	}
+	if !found && strings.EqualFold(name, "content-length") && r.ContentLength >= 0 {
+		return strconv.FormatInt(r.ContentLength, 10)
+	}
+	return strings.Join(vals, ",")
+}
+
+func TestAppendHeader(t *testing.T) {
+	tests := []struct {
+		name   string
+		header http.Header
+		length int64
+		signed string
+	}{
+		{name: "canonical keys", header: http.Header{"X-Amz-Date": {"20260101T000000Z"}}, signed: "x-amz-date"},
+		{name: "signed in other case", header: http.Header{"X-Amz-Date": {"d"}}, signed: "X-AMZ-DATE"},
+		{name: "absent", header: http.Header{"X-Amz-Date": {"d"}}, signed: "x-amz-meta"},
+		{name: "several values", header: http.Header{"X-Amz-Meta": {" a ", "b  c", "\td\t"}}, signed: "x-amz-meta"},
+		{name: "empty value list", header: http.Header{"X-Amz-Meta": {}}, signed: "x-amz-meta"},
+		{name: "spaces and tabs", header: http.Header{"X-Amz-Meta": {" \t a \t  b   c \t "}}, signed: "x-amz-meta"},
+		{name: "only spaces", header: http.Header{"X-Amz-Meta": {"    "}}, signed: "x-amz-meta"},
+		{name: "non-canonical key", header: http.Header{"x-amz-meta": {"a"}}, signed: "x-amz-meta"},
+		{name: "two keys equal under folding", header: http.Header{"x-amz-meta": {"a"}, "X-Amz-Meta": {"a"}}, signed: "x-amz-meta"},
+		{name: "kelvin sign in name", header: http.Header{"X-Amz-Security-Token": {"t"}}, signed: "x-amz-security-to\u212aen"},
+		{name: "kelvin sign in key", header: http.Header{"X-Amz-Security-To\u212aen": {"t"}}, signed: "x-amz-security-token"},
+		{name: "content-length from request", header: http.Header{}, length: 17, signed: "content-length"},
+		{name: "content-length unknown", header: http.Header{}, length: -1, signed: "content-length"},
+		{name: "content-length in header", header: http.Header{"Content-Length": {"3"}}, length: 17, signed: "Content-Length"},
+		{name: "long name", header: http.Header{"X-" + strings.Repeat("A", 70): {"v"}}, signed: "x-" + strings.Repeat("a", 70)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := &http.Request{Header: tt.header, ContentLength: tt.length}
+			got := string(appendHeader(nil, r, tt.signed, keysCanonical(r.Header)))
+			if want := refHeader(r, tt.signed); got != want {
+				t.Errorf("got %q, want %q", got, want)
+			}
+		})
+	}
+}
+
+// TestVerifierConcurrent verifies with a shared Verifier from several
+// goroutines and keys at once, for the race detector and for the last-used
+// entry, which must never hand out another scope's key.
+func TestVerifierConcurrent(t *testing.T) {
+	v := NewVerifier(2)
+	secrets := []string{secret, "other/secret", "third/secret"}
+	done := make(chan struct{})
+	for g := range 4 {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for i := range 200 {
+				s := secrets[(g+i)%len(secrets)]
+				sig := &Signature{Date: "20260101", Region: "us-east-1", Service: "sts"}
+				if got, want := v.signingKey(s, sig), signingKey(s, sig.Date, sig.Region, sig.Service); got != want {
+					t.Errorf("secret %q: got key %x, want %x", s, got, want)
+					return
+				}
+			}
+		}()
+	}
+	for range 4 {
+		<-done
+	}
+}
+
+// refFill is fill as written before it avoided allocations, with
+// strings.Split and hex.DecodeString; fill must agree with it.
+func refFill(cred, signed, sig string) (*Signature, error) {
+	s := &Signature{}
+	parts := strings.Split(cred, "/")
+	if len(parts) != 5 {
+		return nil, fail(ErrMalformed, "Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '"+cred+"'")
+	}
+	s.AccessKeyID, s.Date, s.Region, s.Service = parts[0], parts[1], parts[2], parts[3]
+	switch {
+	case s.AccessKeyID == "":
+		return nil, fail(ErrMalformed, "Credential should have an access key id, got '"+cred+"'")
+	case !isDate(s.Date):
+		return nil, fail(ErrMalformed, "Invalid credential date \""+s.Date+"\". This date is not the required format: yyyyMMdd.")
+	case s.Region == "":
+		return nil, fail(ErrMalformed, "Credential should be scoped to a valid region, not ''. ")
+	case s.Service == "":
+		return nil, fail(ErrMalformed, "Credential should be scoped to correct service: ''. ")
+	case parts[4] != "aws4_request":
+		return nil, fail(ErrMalformed, "Credential should be scoped with a valid terminator: 'aws4_request', not '"+parts[4]+"'. ")
+	}
+	if signed == "" {
+		return nil, fail(ErrMalformed, "SignedHeaders must not be empty")
+	}
+	s.signedHeaders = signed
+	s.SignedHeaders = strings.Split(signed, ";")
+	host := false
+	for _, h := range s.SignedHeaders {
+		if h == "" {
+			return nil, fail(ErrMalformed, "SignedHeaders contains an empty header name: '"+signed+"'")
+		}
+		host = host || strings.EqualFold(h, "host") || h == ":authority"
+	}
+	if !host {
+		return nil, fail(ErrMalformed, "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.")
+	}
+	b, err := hex.DecodeString(sig)
+	if err != nil || len(b) != 32 {
+		return nil, fail(ErrMalformed, "Signature must be 64 hexadecimal characters, got '"+sig+"'")
+	}
+	s.Signature = b
+	return s, nil
+}
+
+func FuzzFill(f *testing.F) {
+	const sig = "5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7"
+	f.Add("AKID/20260101/us-east-1/sts/aws4_request", "host;x-amz-date", sig)
+	f.Add("AKID/20260101/us-east-1/sts/aws4_request", "a;b;c;d;e;f;g;h;i;host", strings.ToUpper(sig))
+	f.Add("a//b/c/d/e", ";;", "zz")
+	f.Add("/2026010/x/y/aws5_request", "HOST", sig[:63]+"g")
+	f.Fuzz(func(t *testing.T, cred, signed, sig string) {
+		want, wantErr := refFill(cred, signed, sig)
+		got := &Signature{}
+		err := got.fill(cred, signed, sig)
+		switch {
+		case (err == nil) != (wantErr == nil):
+			t.Fatalf("got error %v, want %v", err, wantErr)
+		case err != nil:
+			if err.Error() != wantErr.Error() {
+				t.Fatalf("got error %q, want %q", err, wantErr)
+			}
+		case got.AccessKeyID != want.AccessKeyID || got.Date != want.Date || got.Region != want.Region ||
+			got.Service != want.Service || got.signedHeaders != want.signedHeaders ||
+			!slices.Equal(got.SignedHeaders, want.SignedHeaders) || !bytes.Equal(got.Signature, want.Signature):
+			t.Fatalf("got %+v, want %+v", got, want)
 		}
 	})
 }

@@ -5,11 +5,11 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -27,12 +27,22 @@ func Verify(r *http.Request, body []byte, sig *Signature, secret string, now tim
 // of the five HMACs per request for a client that keeps signing with the
 // same key on the same day. It is safe for concurrent use.
 type Verifier struct {
+	// last is the entry used most recently: most traffic comes from few
+	// keys, and checking it needs neither the lock nor a map hash.
+	last atomic.Pointer[cachedKey]
 	mu   sync.RWMutex
-	keys map[scope][32]byte
+	keys map[scope]*cachedKey
 	max  int
 }
 
 type scope struct{ secret, date, region, service string }
+
+// cachedKey is a derived signing key with the scope it was derived for.
+// Entries are immutable once published.
+type cachedKey struct {
+	scope
+	key [32]byte
+}
 
 // NewVerifier returns a Verifier caching at most size signing keys
 // (1024 when size <= 0).
@@ -40,7 +50,7 @@ func NewVerifier(size int) *Verifier {
 	if size <= 0 {
 		size = 1024
 	}
-	return &Verifier{keys: make(map[scope][32]byte), max: size}
+	return &Verifier{keys: make(map[scope]*cachedKey), max: size}
 }
 
 // Verify is the package-level Verify with signing keys cached.
@@ -48,34 +58,64 @@ func (v *Verifier) Verify(r *http.Request, body []byte, sig *Signature, secret s
 	return verify(r, body, sig, secret, now, v)
 }
 
+// signingKey returns the signing key for secret and sig's scope. A key is a
+// pure function of its scope, so an entry that is stale in the sense of
+// evicted or replaced is still correct, and races between goroutines can
+// only cost a redundant derivation.
 func (v *Verifier) signingKey(secret string, sig *Signature) [32]byte {
 	k := scope{secret, sig.Date, sig.Region, sig.Service}
+	if e := v.last.Load(); e != nil && e.scope == k {
+		return e.key
+	}
 	v.mu.RLock()
-	key, ok := v.keys[k]
+	e, ok := v.keys[k]
 	v.mu.RUnlock()
-	if ok {
-		return key
-	}
-	key = signingKey(secret, sig.Date, sig.Region, sig.Service)
-	v.mu.Lock()
-	if len(v.keys) >= v.max {
-		for old := range v.keys { // evict one arbitrary entry
-			delete(v.keys, old)
-			break
+	if !ok {
+		// The scope's strings are slices of the Authorization header;
+		// cloning them keeps the cache from pinning whole headers.
+		k.date, k.region, k.service = strings.Clone(k.date), strings.Clone(k.region), strings.Clone(k.service)
+		e = &cachedKey{scope: k, key: signingKey(secret, sig.Date, sig.Region, sig.Service)}
+		v.mu.Lock()
+		if len(v.keys) >= v.max {
+			for old := range v.keys { // evict one arbitrary entry
+				delete(v.keys, old)
+				break
+			}
 		}
+		v.keys[k] = e
+		v.mu.Unlock()
 	}
-	v.keys[k] = key
-	v.mu.Unlock()
-	return key
+	v.last.Store(e)
+	return e.key
 }
 
+// scratch is the per-call working memory of verify, pooled so that a
+// canonical request longer than a stack buffer (session tokens alone are
+// several hundred bytes) costs no allocation.
+type scratch struct {
+	buf    []byte
+	params []param
+}
+
+// maxPooled is the largest canonical request buffer kept for reuse, so that
+// one huge request does not pin its buffer in the pool.
+const maxPooled = 16 << 10
+
+var scratchPool = sync.Pool{New: func() any { return &scratch{buf: make([]byte, 0, 2048)} }}
+
 func verify(r *http.Request, body []byte, sig *Signature, secret string, now time.Time, cache *Verifier) error {
-	t, err := parseTime(sig.AmzDate)
-	if err != nil {
-		return fail(ErrMalformed, "Date must be in ISO-8601 'basic format'. Got '"+sig.AmzDate+"'. See http://en.wikipedia.org/wiki/ISO_8601")
-	}
 	var stampBuf [16]byte
-	stamp := t.AppendFormat(stampBuf[:0], TimeFormat)
+	var stamp []byte
+	t, ok := parseBasic(sig.AmzDate)
+	if ok {
+		stamp = append(stampBuf[:0], sig.AmzDate...)
+	} else {
+		var err error
+		if t, err = parseTime(sig.AmzDate); err != nil {
+			return fail(ErrMalformed, "Date must be in ISO-8601 'basic format'. Got '"+sig.AmzDate+"'. See http://en.wikipedia.org/wiki/ISO_8601")
+		}
+		stamp = t.AppendFormat(stampBuf[:0], TimeFormat)
+	}
 	if string(stamp[:8]) != sig.Date {
 		return fail(ErrSignatureMismatch, "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '"+
 			sig.Date+"' != '"+string(stamp[:8])+"', from '"+string(stamp)+"'.")
@@ -91,30 +131,37 @@ func verify(r *http.Request, body []byte, sig *Signature, secret string, now tim
 		key = signingKey(secret, sig.Date, sig.Region, sig.Service)
 	}
 
-	payload := r.Header.Get("X-Amz-Content-Sha256")
-	var hashBuf [64]byte
-	if payload == "" {
+	sc := scratchPool.Get().(*scratch)
+	cr := canonicalPrefix(sc.buf[:0], r, sig, sc)
+	n := len(cr)
+	declared := header(r.Header, "X-Amz-Content-Sha256")
+	if declared != "" {
+		cr = append(cr, declared...)
+	} else {
 		sum := sha256.Sum256(body)
-		hex.Encode(hashBuf[:], sum[:])
-		payload = string(hashBuf[:]) // short, and compared only once
+		cr = hex.AppendEncode(cr, sum[:])
 	}
-	if match(r, sig, key, stamp, payload) {
-		return nil
-	}
+	ok = match(cr, sig, key, stamp)
 	// Presigned URLs may sign the literal UNSIGNED-PAYLOAD (S3-style
 	// clients do), since the URL is made before any body exists.
-	if sig.Presigned && r.Header.Get("X-Amz-Content-Sha256") == "" && match(r, sig, key, stamp, unsignedPayload) {
+	if !ok && sig.Presigned && declared == "" {
+		cr = append(cr[:n], unsignedPayload...)
+		ok = match(cr, sig, key, stamp)
+	}
+	if cap(cr) <= maxPooled {
+		sc.buf = cr[:0]
+		scratchPool.Put(sc)
+	}
+	if ok {
 		return nil
 	}
 	return fail(ErrSignatureMismatch, "The request signature we calculated does not match the signature you provided. "+
 		"Check your AWS Secret Access Key and signing method. Consult the service documentation for details.")
 }
 
-// match recomputes the signature over the canonical request with the given
-// payload hash and compares it in constant time.
-func match(r *http.Request, sig *Signature, key [32]byte, stamp []byte, payload string) bool {
-	var crBuf [1024]byte
-	cr := canonicalRequest(crBuf[:0], r, sig, payload)
+// match hashes the canonical request cr, signs the string to sign with key
+// and compares the result with the claimed signature in constant time.
+func match(cr []byte, sig *Signature, key [32]byte, stamp []byte) bool {
 	crHash := sha256.Sum256(cr)
 
 	var stsBuf [256]byte
@@ -139,6 +186,49 @@ func appendScope(b []byte, sig *Signature) []byte {
 	return append(b, "/aws4_request"...)
 }
 
+// parseBasic parses the usual X-Amz-Date: exactly "YYYYMMDDTHHMMSSZ" naming
+// a valid time. For every string it accepts it returns what
+// time.Parse(TimeFormat, s) does, without interpreting a layout; it reports
+// false for anything else, which parseTime then handles.
+func parseBasic(s string) (time.Time, bool) {
+	if len(s) != len(TimeFormat) || s[8] != 'T' || s[15] != 'Z' {
+		return time.Time{}, false
+	}
+	year, month, day := digits(s[0:4]), digits(s[4:6]), digits(s[6:8])
+	hour, minute, sec := digits(s[9:11]), digits(s[11:13]), digits(s[13:15])
+	if year < 0 || month < 1 || month > 12 || day < 1 || day > daysIn(month, year) ||
+		hour < 0 || hour > 23 || minute < 0 || minute > 59 || sec < 0 || sec > 59 {
+		return time.Time{}, false
+	}
+	return time.Date(year, time.Month(month), day, hour, minute, sec, 0, time.UTC), true
+}
+
+// digits is the value of the decimal digits s, or -1 if s holds another byte.
+func digits(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return -1
+		}
+		n = n*10 + int(s[i]-'0')
+	}
+	return n
+}
+
+func daysIn(month, year int) int {
+	switch month {
+	case 2:
+		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
+}
+
+// parseTime parses X-Amz-Date or, failing that, an HTTP Date header.
 func parseTime(s string) (time.Time, error) {
 	t, err := time.Parse(TimeFormat, s)
 	if err == nil {
@@ -173,25 +263,20 @@ func checkTime(t time.Time, sig *Signature, now time.Time) error {
 	return nil
 }
 
-// canonicalRequest appends the SigV4 canonical request to b:
-// method, URI, query, headers, signed header list and payload hash.
-func canonicalRequest(b []byte, r *http.Request, sig *Signature, payload string) []byte {
+// canonicalPrefix appends the SigV4 canonical request without its last
+// line, the payload hash: method, URI, query, headers and the signed header
+// list, each followed by a newline. sc lends the query's working memory.
+func canonicalPrefix(b []byte, r *http.Request, sig *Signature, sc *scratch) []byte {
 	b = append(b, r.Method...)
 	b = append(b, '\n')
 	b = appendURI(b, rawPath(r))
 	b = append(b, '\n')
-	b = appendQuery(b, r.URL.RawQuery, sig.Presigned)
+	b = appendQuery(b, r.URL.RawQuery, sig.Presigned, sc)
 	b = append(b, '\n')
-	for _, name := range sig.SignedHeaders {
-		b = appendLower(b, name)
-		b = append(b, ':')
-		b = appendHeader(b, r, name)
-		b = append(b, '\n')
-	}
+	b = appendHeaders(b, r, sig.SignedHeaders)
 	b = append(b, '\n')
 	b = append(b, sig.signedHeaders...)
-	b = append(b, '\n')
-	return append(b, payload...)
+	return append(b, '\n')
 }
 
 // rawPath returns the path exactly as the client sent it: SDKs sign the
@@ -223,20 +308,23 @@ func rawPath(r *http.Request) string {
 
 // appendURI escapes every byte of the (already escaped) path except
 // unreserved characters and '/', which is how SDKs build the canonical URI
-// for services other than S3: "%3A" in the path becomes "%253A".
+// for services other than S3: "%3A" in the path becomes "%253A". The path is
+// never decoded, and runs of bytes that need no escaping are copied whole.
 func appendURI(b []byte, p string) []byte {
 	if p == "" {
 		return append(b, '/')
 	}
+	start := 0
 	for i := 0; i < len(p); i++ {
 		c := p[i]
 		if c == '/' || unreserved(c) {
-			b = append(b, c)
 			continue
 		}
+		b = append(b, p[start:i]...)
 		b = append(b, '%', upperhex[c>>4], upperhex[c&15])
+		start = i + 1
 	}
-	return b
+	return append(b, p[start:]...)
 }
 
 const upperhex = "0123456789ABCDEF"
@@ -246,49 +334,43 @@ func unreserved(c byte) bool {
 		c == '-' || c == '_' || c == '.' || c == '~'
 }
 
-func appendEscaped(b []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if unreserved(c) {
-			b = append(b, c)
-			continue
-		}
-		b = append(b, '%', upperhex[c>>4], upperhex[c&15])
-	}
-	return b
-}
-
 type param struct{ key, value string }
+
+func compareParams(a, b param) int {
+	if c := strings.Compare(a.key, b.key); c != 0 {
+		return c
+	}
+	return strings.Compare(a.value, b.value)
+}
 
 // appendQuery appends the canonical query string: every parameter decoded
 // and re-encoded with RFC 3986 rules (space as %20), sorted by encoded key
-// then value; X-Amz-Signature is left out of presigned URLs.
-func appendQuery(b []byte, raw string, presigned bool) []byte {
+// then value; X-Amz-Signature is left out of presigned URLs. Components the
+// client already sent in canonical form (the SDKs' own encoding) are used as
+// they are, without a decode and re-encode round trip; sorting is skipped
+// when the parameters already arrive in order.
+func appendQuery(b []byte, raw string, presigned bool, sc *scratch) []byte {
 	if raw == "" {
 		return b
 	}
-	var arr [16]param
-	params := arr[:0]
+	params := sc.params[:0]
 	for part := range strings.SplitSeq(raw, "&") {
 		if part == "" {
 			continue
 		}
 		k, v, _ := strings.Cut(part, "=")
-		k = unescape(k)
+		// The canonical form of a key is "X-Amz-Signature" exactly when
+		// its decoded form is, since encoding is injective and leaves
+		// that name unchanged.
+		k = canonicalComponent(k)
 		if presigned && k == "X-Amz-Signature" {
 			continue
 		}
-		params = append(params, param{
-			key:   string(appendEscaped(nil, k)),
-			value: string(appendEscaped(nil, unescape(v))),
-		})
+		params = append(params, param{key: k, value: canonicalComponent(v)})
 	}
-	slices.SortFunc(params, func(a, b param) int {
-		if c := strings.Compare(a.key, b.key); c != 0 {
-			return c
-		}
-		return strings.Compare(a.value, b.value)
-	})
+	if !slices.IsSortedFunc(params, compareParams) {
+		slices.SortFunc(params, compareParams)
+	}
 	for i, p := range params {
 		if i > 0 {
 			b = append(b, '&')
@@ -297,20 +379,101 @@ func appendQuery(b []byte, raw string, presigned bool) []byte {
 		b = append(b, '=')
 		b = append(b, p.value...)
 	}
+	// Drop the references to this request's strings before pooling.
+	clear(params)
+	sc.params = params[:0]
 	return b
 }
 
-// unescape decodes a query component like url.QueryUnescape; a malformed
-// escape is kept literally, so a bad query yields a mismatch, not a panic.
-func unescape(s string) string {
-	if !strings.ContainsAny(s, "%+") {
+// canonicalComponent returns the canonical encoding of a raw query
+// component: decoded like url.QueryUnescape ('+' as space; a malformed
+// escape keeps the whole component literal, so a bad query yields a
+// mismatch, not a panic) and encoded again by escaping all but unreserved
+// bytes. It returns s itself, without allocating, when s is canonical.
+func canonicalComponent(s string) string {
+	if isCanonical(s) {
 		return s
 	}
-	u, err := url.QueryUnescape(s)
-	if err != nil {
-		return s
+	var buf [128]byte
+	return string(appendCanonical(buf[:0], s))
+}
+
+// isCanonical reports whether s is its own canonical encoding: only
+// unreserved bytes and escapes with upper-case hex digits of bytes that
+// are not unreserved.
+func isCanonical(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if unreserved(c) {
+			continue
+		}
+		if c != '%' || i+2 >= len(s) {
+			return false
+		}
+		hi, lo := upperHexVal(s[i+1]), upperHexVal(s[i+2])
+		if hi < 0 || lo < 0 || unreserved(byte(hi<<4|lo)) {
+			return false
+		}
+		i += 2
 	}
-	return u
+	return true
+}
+
+// appendCanonical appends the canonical encoding of the query component s;
+// see canonicalComponent.
+func appendCanonical(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if s[i] == '%' && (i+2 >= len(s) || hexVal(s[i+1]) < 0 || hexVal(s[i+2]) < 0) {
+			return appendEscaped(b, s) // not decodable: taken literally
+		}
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch c {
+		case '%':
+			c = byte(hexVal(s[i+1])<<4 | hexVal(s[i+2]))
+			i += 2
+		case '+':
+			c = ' '
+		}
+		b = appendEscapedByte(b, c)
+	}
+	return b
+}
+
+func appendEscaped(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		b = appendEscapedByte(b, s[i])
+	}
+	return b
+}
+
+func appendEscapedByte(b []byte, c byte) []byte {
+	if unreserved(c) {
+		return append(b, c)
+	}
+	return append(b, '%', upperhex[c>>4], upperhex[c&15])
+}
+
+// hexVal is the value of the hex digit c, or -1.
+func hexVal(c byte) int {
+	switch {
+	case '0' <= c && c <= '9':
+		return int(c - '0')
+	case 'a' <= c && c <= 'f':
+		return int(c - 'a' + 10)
+	case 'A' <= c && c <= 'F':
+		return int(c - 'A' + 10)
+	}
+	return -1
+}
+
+// upperHexVal is hexVal restricted to the digits canonical escapes use.
+func upperHexVal(c byte) int {
+	if 'a' <= c && c <= 'f' {
+		return -1
+	}
+	return hexVal(c)
 }
 
 func appendLower(b []byte, s string) []byte {
@@ -324,12 +487,61 @@ func appendLower(b []byte, s string) []byte {
 	return b
 }
 
-// appendHeader appends the canonical value of the named header: all its
-// values trimmed, inner runs of spaces collapsed, joined by ','. Host comes
-// from r.Host, where net/http moves it.
-func appendHeader(b []byte, r *http.Request, name string) []byte {
-	if strings.EqualFold(name, "host") || name == ":authority" {
-		return appendTrimmed(b, r.Host)
+// appendHeaders appends the canonical headers block: one "name:value" line
+// per signed header, in the order signed.
+func appendHeaders(b []byte, r *http.Request, names []string) []byte {
+	byKey, checked := false, false
+	for _, name := range names {
+		b = appendLower(b, name)
+		b = append(b, ':')
+		if isHost(name) {
+			b = appendTrimmed(b, r.Host)
+		} else {
+			if !checked {
+				byKey, checked = keysCanonical(r.Header), true
+			}
+			b = appendHeader(b, r, name, byKey)
+		}
+		b = append(b, '\n')
+	}
+	return b
+}
+
+// isHost reports whether name designates the host, which net/http moves
+// from the header map to r.Host.
+func isHost(name string) bool {
+	return strings.EqualFold(name, "host") || name == ":authority"
+}
+
+// keysCanonical reports whether every key of h is ASCII and in canonical
+// MIME case, as net/http's server stores them. Then no two keys are equal
+// under case folding, and the only key an ASCII name can match is the name
+// in canonical case, so a map lookup finds exactly what a scan comparing
+// every key with strings.EqualFold would.
+func keysCanonical(h http.Header) bool {
+	for k := range h {
+		upper := true
+		for i := 0; i < len(k); i++ {
+			c := k[i]
+			if c >= 0x80 || upper && 'a' <= c && c <= 'z' || !upper && 'A' <= c && c <= 'Z' {
+				return false
+			}
+			upper = c == '-'
+		}
+	}
+	return true
+}
+
+// appendHeader appends the canonical value of the named header other than
+// the host: the values of every key equal to name under case folding,
+// trimmed, inner runs of spaces collapsed, joined by ','. byKey says that
+// keysCanonical holds for r.Header.
+func appendHeader(b []byte, r *http.Request, name string, byKey bool) []byte {
+	var kb [64]byte
+	if byKey && len(name) <= len(kb) && isASCII(name) {
+		vs, found := r.Header[string(appendCanonicalKey(kb[:0], name))]
+		b = appendValues(b, vs, true)
+		return appendContentLength(b, r, name, found)
 	}
 	first := true
 	found := false
@@ -338,36 +550,80 @@ func appendHeader(b []byte, r *http.Request, name string) []byte {
 			continue
 		}
 		found = true
-		for _, v := range vs {
-			if !first {
-				b = append(b, ',')
-			}
-			first = false
-			b = appendTrimmed(b, v)
-		}
+		b = appendValues(b, vs, first)
+		first = first && len(vs) == 0
 	}
+	return appendContentLength(b, r, name, found)
+}
+
+// appendValues appends vs trimmed and joined by ','; first says that no
+// value precedes them.
+func appendValues(b []byte, vs []string, first bool) []byte {
+	for _, v := range vs {
+		if !first {
+			b = append(b, ',')
+		}
+		first = false
+		b = appendTrimmed(b, v)
+	}
+	return b
+}
+
+// appendContentLength supplies a signed Content-Length that net/http moved
+// from the header map to r.ContentLength.
+func appendContentLength(b []byte, r *http.Request, name string, found bool) []byte {
 	if !found && strings.EqualFold(name, "content-length") && r.ContentLength >= 0 {
 		b = strconv.AppendInt(b, r.ContentLength, 10)
 	}
 	return b
 }
 
-func appendTrimmed(b []byte, v string) []byte {
-	v = strings.Trim(v, " \t")
-	space := false
-	for i := 0; i < len(v); i++ {
-		c := v[i]
-		if c == ' ' {
-			if space {
-				continue
-			}
-			space = true
-		} else {
-			space = false
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// appendCanonicalKey appends the ASCII name in canonical MIME case: upper
+// case at the start and after each '-', lower case elsewhere.
+func appendCanonicalKey(b []byte, name string) []byte {
+	upper := true
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if upper && 'a' <= c && c <= 'z' {
+			c -= 'a' - 'A'
+		} else if !upper && 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
 		}
 		b = append(b, c)
+		upper = c == '-'
 	}
 	return b
+}
+
+// appendTrimmed appends v without leading and trailing spaces and tabs and
+// with each inner run of spaces collapsed to one.
+func appendTrimmed(b []byte, v string) []byte {
+	for len(v) > 0 && (v[0] == ' ' || v[0] == '\t') {
+		v = v[1:]
+	}
+	for len(v) > 0 && (v[len(v)-1] == ' ' || v[len(v)-1] == '\t') {
+		v = v[:len(v)-1]
+	}
+	for {
+		i := strings.Index(v, "  ")
+		if i < 0 {
+			return append(b, v...)
+		}
+		b = append(b, v[:i+1]...)
+		v = v[i+1:]
+		for v[0] == ' ' { // v ends in a byte other than a space
+			v = v[1:]
+		}
+	}
 }
 
 // signingKey derives HMAC(HMAC(HMAC(HMAC("AWS4"+secret, date), region),
