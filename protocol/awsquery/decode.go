@@ -69,9 +69,26 @@ func first(ps []pair, name string) (string, bool) {
 // root → Tags → 1 → Key. The "member" and "entry" steps are implied by the
 // schema, so the kids of a list or map are its element indexes.
 type param struct {
-	val  string
-	set  bool
+	val string
+	set bool
+	// named is true when some parameter named this one or a part of it.
+	named bool
+	// fields of a struct, in the order of its node's fields: one
+	// allocation for all of them, made when the first is named.
+	fields []param
+	// kids of a list (by index) or of a map (by index, then "key" and
+	// "value").
 	kids map[string]*param
+}
+
+// field returns the param of n's field f, n being p's struct node.
+func (p *param) field(n *node, f *field) *param {
+	if p.fields == nil {
+		p.fields = make([]param, len(n.fields))
+	}
+	c := &p.fields[f.pos]
+	c.named = true
+	return c
 }
 
 func (p *param) child(name string) *param {
@@ -100,7 +117,7 @@ func put(n *node, p *param, name, value string) {
 			if f == nil {
 				return
 			}
-			n, p = f.node, p.child(seg)
+			n, p = f.node, p.field(n, f)
 		case kindList:
 			if seg != "member" || !more {
 				return
@@ -202,12 +219,25 @@ func (n *node) generic(p *param) (v any, ok bool, err error) {
 		if err != nil {
 			return nil, false, errMalformedInput("")
 		}
-		return json.Number(strconv.FormatInt(i, 10)), true, nil
+		num := p.val
+		if !canonical(num) {
+			num = strconv.FormatInt(i, 10)
+		}
+		return json.Number(num), true, nil
 	case kindStruct:
-		m := make(map[string]any, len(p.kids))
-		for _, f := range n.fields {
-			c := p.kids[f.name]
-			if c == nil {
+		if p.fields == nil {
+			return map[string]any{}, true, nil
+		}
+		named := 0
+		for i := range p.fields {
+			if p.fields[i].named {
+				named++
+			}
+		}
+		m := make(map[string]any, named)
+		for i, f := range n.fields {
+			c := &p.fields[i]
+			if !c.named {
 				continue
 			}
 			v, ok, err := f.node.generic(c)
@@ -267,6 +297,14 @@ func (n *node) generic(p *param) (v any, ok bool, err error) {
 		return m, true, nil
 	}
 	return nil, false, nil
+}
+
+// canonical reports whether s, which strconv.ParseInt accepts in base 10,
+// is written as strconv.FormatInt writes it: no '+', no leading zeros, no
+// "-0".
+func canonical(s string) bool {
+	digits := strings.TrimPrefix(s, "-")
+	return s[0] != '+' && (digits[0] != '0' || s == "0")
 }
 
 // fill stores g, a value made by generic for n and accepted by the model,

@@ -35,7 +35,9 @@ type node struct {
 }
 
 type field struct {
-	name  string
+	name string
+	// pos is the field's place in its node's fields.
+	pos   int
 	index []int
 	node  *node
 }
@@ -92,7 +94,7 @@ func build(t reflect.Type, seen map[reflect.Type]*node) *node {
 			} else if tag != "" {
 				name = tag
 			}
-			f := &field{name: name, index: sf.Index, node: build(sf.Type, seen)}
+			f := &field{name: name, pos: len(n.fields), index: sf.Index, node: build(sf.Type, seen)}
 			n.fields = append(n.fields, f)
 			n.byName[name] = f
 		}

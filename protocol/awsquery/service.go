@@ -3,7 +3,6 @@ package awsquery
 import (
 	"bytes"
 	"context"
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -29,24 +28,29 @@ const noVersion = "NO_VERSION_SPECIFIED"
 // Operation is one typed operation; build it with Op.
 type Operation interface {
 	schema() *node
+	output() *outNode
 	invoke(ctx context.Context, in any) (any, error)
 }
 
 type op[In, Out any] struct {
 	fn   func(ctx context.Context, in *In) (*Out, error)
 	node *node
+	out  *outNode
 }
 
 // Op adapts a service method to the codec. In's exported fields, named as
 // the model's input members, are the decoding schema (see the package
-// documentation); Op panics for a field type it cannot decode into. Out is
-// marshalled with encoding/xml inside the result element; a nil *Out gives
-// an empty result.
+// documentation); Op panics for a field type it cannot decode into. Out, a
+// struct, is written inside the result element as encoding/xml would write
+// it (see the package documentation); Op panics for a field type it cannot
+// write that way. A nil *Out gives an empty result.
 func Op[In, Out any](fn func(ctx context.Context, in *In) (*Out, error)) Operation {
-	return &op[In, Out]{fn: fn, node: schemaOf(reflect.TypeFor[In]())}
+	return &op[In, Out]{fn: fn, node: schemaOf(reflect.TypeFor[In]()), out: outputOf(reflect.TypeFor[Out]())}
 }
 
 func (o *op[In, Out]) schema() *node { return o.node }
+
+func (o *op[In, Out]) output() *outNode { return o.out }
 
 func (o *op[In, Out]) invoke(ctx context.Context, g any) (any, error) {
 	in := new(In)
@@ -65,8 +69,8 @@ func (o *op[In, Out]) invoke(ctx context.Context, g any) (any, error) {
 
 // Authenticator checks a signed operation's request and returns who signed
 // it; a non-nil error (a *protocol.Error) refuses the request. body is the
-// whole request body. The codec puts the Principal into the context passed
-// to the operation.
+// whole request body, valid only during the call (its memory is reused).
+// The codec puts the Principal into the context passed to the operation.
 type Authenticator func(r *http.Request, body []byte) (*protocol.Principal, error)
 
 // Service answers the query-protocol operations of one model. It is safe for
@@ -133,13 +137,20 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			"The requested method %s is not allowed for this resource", r.Method), faultNamespace)
 		return
 	}
-	body, err := readBody(r)
+	buf := s.bufs.Get()
+	defer s.bufs.Put(buf)
+	body, err := readBody(r, buf)
 	if err != nil {
 		s.writeError(w, ctx, "", err, faultNamespace)
 		return
 	}
-	var ps []pair
+	// Requests seldom have more parameters than this; more spill to the
+	// heap.
+	var room [16]pair
+	ps := room[:0]
 	if len(body) > 0 && isForm(r.Header.Get("Content-Type")) {
+		// One copy of the body backs every parameter that needs no
+		// unescaping, so the operation may keep its input.
 		ps, err = parseForm(ps, string(body))
 	}
 	if err == nil {
@@ -216,14 +227,18 @@ func queryError(err error) error {
 	return e
 }
 
-// readBody reads at most MaxBody bytes. A larger body is refused without
-// reading it all: at once when Content-Length says so, else after MaxBody+1
-// bytes.
-func readBody(r *http.Request) ([]byte, error) {
-	tooLarge := protocol.Errorf(http.StatusRequestEntityTooLarge, "RequestEntityTooLarge",
+// errTooLarge is the answer to a body over MaxBody bytes.
+func errTooLarge() *protocol.Error {
+	return protocol.Errorf(http.StatusRequestEntityTooLarge, "RequestEntityTooLarge",
 		"Request body must be at most %d bytes", MaxBody)
+}
+
+// readBody reads at most MaxBody bytes into buf's memory; the body returned
+// is valid until buf is next used. A larger body is refused without reading
+// it all: at once when Content-Length says so, else after MaxBody+1 bytes.
+func readBody(r *http.Request, buf *bytes.Buffer) ([]byte, error) {
 	if r.ContentLength > MaxBody {
-		return nil, tooLarge
+		return nil, errTooLarge()
 	}
 	if r.Body == nil || r.ContentLength == 0 {
 		return nil, nil
@@ -232,13 +247,13 @@ func readBody(r *http.Request) ([]byte, error) {
 	if r.ContentLength > 0 {
 		size = int(r.ContentLength) + 1
 	}
-	b := make([]byte, 0, size)
-	b, err := readLimited(b, r.Body, MaxBody+1)
+	buf.Grow(size)
+	b, err := readLimited(buf.AvailableBuffer(), r.Body, MaxBody+1)
 	if err != nil {
 		return nil, protocol.BadRequest("MalformedInput", "The request body could not be read")
 	}
 	if len(b) > MaxBody {
-		return nil, tooLarge
+		return nil, errTooLarge()
 	}
 	return b, nil
 }
@@ -271,19 +286,7 @@ func (s *Service) writeResult(w http.ResponseWriter, ctx context.Context, rt *ro
 	b.WriteString(` xmlns="`)
 	escape(b, s.ns)
 	b.WriteString("\">\n")
-	enc := xml.NewEncoder(b)
-	enc.Indent("  ", "  ")
-	if out == nil {
-		out = struct{}{}
-	}
-	if err := enc.EncodeElement(out, xml.StartElement{Name: xml.Name{Local: rt.result}}); err != nil {
-		s.writeError(w, ctx, rt.name, fmt.Errorf("awsquery: encode %s output: %w", rt.name, err), s.ns)
-		return
-	}
-	if err := enc.Close(); err != nil {
-		s.writeError(w, ctx, rt.name, fmt.Errorf("awsquery: encode %s output: %w", rt.name, err), s.ns)
-		return
-	}
+	encodeResult(b, rt.result, rt.op.output(), out)
 	b.WriteString("\n  <ResponseMetadata>\n    <RequestId>")
 	escape(b, protocol.RequestID(ctx))
 	b.WriteString("</RequestId>\n  </ResponseMetadata>\n</")
@@ -332,27 +335,76 @@ func (s *Service) writeError(w http.ResponseWriter, ctx context.Context, name st
 	write(w, status, b.Bytes())
 }
 
+// plainBelow64 has bit c set for each byte c below 64 that escape copies
+// as it is: tab, newline, and the printable ones but '&', '<' and '>'.
+// Every byte from 64 to 127 is copied as it is.
+const plainBelow64 uint64 = (1<<'\t' | 1<<'\n' | 0xFFFFFFFF<<32) &^ (1<<'&' | 1<<'<' | 1<<'>')
+
+const (
+	lowBits  = 0x0101010101010101
+	highBits = 0x8080808080808080
+)
+
+// hasLess reports whether one of the eight bytes of x is below n; every
+// byte of x must be below 0x80, and n at most 0x80.
+func hasLess(x, n uint64) bool { return (x-n*lowBits)&^x&highBits != 0 }
+
 // escape writes s as XML character data the way AWS does: only '&', '<',
 // '>' and CR are escaped (quotes stay literal, as in Coral's messages), and
 // what XML cannot carry (invalid UTF-8, most control characters) becomes
-// U+FFFD.
+// U+FFFD. Runs of characters that need nothing are copied whole.
 func escape(b *bytes.Buffer, s string) {
-	for _, r := range s {
-		switch {
-		case r == '&':
-			b.WriteString("&amp;")
-		case r == '<':
-			b.WriteString("&lt;")
-		case r == '>':
-			b.WriteString("&gt;")
-		case r == '\r':
-			b.WriteString("&#xD;")
-		case r == '\t' || r == '\n' || r >= 0x20 && r < 0xFFFE && !(r >= 0xD800 && r < 0xE000) || r >= 0x10000 && r <= 0x10FFFF:
-			b.WriteRune(r)
-		default:
-			b.WriteRune(utf8.RuneError)
+	last := 0 // s[last:i] is still to be copied
+	for i := 0; i < len(s); {
+		// Tokens and ARNs are long runs of plain ASCII: skip eight bytes
+		// at a time while none is at or above 0x80, below 0x20, '&', '<'
+		// or '>' (tab and newline go the slow way).
+		for i+8 <= len(s) {
+			t := s[i : i+8]
+			x := uint64(t[0]) | uint64(t[1])<<8 | uint64(t[2])<<16 | uint64(t[3])<<24 |
+				uint64(t[4])<<32 | uint64(t[5])<<40 | uint64(t[6])<<48 | uint64(t[7])<<56
+			if x&highBits != 0 || hasLess(x, 0x20) || hasLess(x^'&'*lowBits, 1) || hasLess((x|2*lowBits)^'>'*lowBits, 1) {
+				break
+			}
+			i += 8
 		}
+		if i >= len(s) {
+			break
+		}
+		c := s[i]
+		if c < 64 && plainBelow64>>c&1 != 0 || c >= 64 && c < utf8.RuneSelf {
+			i++
+			continue
+		}
+		esc, size := "\uFFFD", 1
+		switch c {
+		case '&':
+			esc = "&amp;"
+		case '<':
+			esc = "&lt;"
+		case '>':
+			esc = "&gt;"
+		case '\r':
+			esc = "&#xD;"
+		default:
+			if c >= utf8.RuneSelf {
+				// Decoding never yields a surrogate or a rune past
+				// U+10FFFF; what is left to refuse is invalid UTF-8,
+				// U+FFFE and U+FFFF.
+				var r rune
+				r, size = utf8.DecodeRuneInString(s[i:])
+				if !(r == utf8.RuneError && size == 1 || r == 0xFFFE || r == 0xFFFF) {
+					i += size
+					continue
+				}
+			}
+		}
+		b.WriteString(s[last:i])
+		b.WriteString(esc)
+		i += size
+		last = i
 	}
+	b.WriteString(s[last:])
 }
 
 func write(w http.ResponseWriter, status int, body []byte) {

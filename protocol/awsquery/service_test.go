@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -313,6 +314,40 @@ func TestDecode(t *testing.T) {
 	}
 }
 
+func TestCanonical(t *testing.T) {
+	tests := []struct {
+		in   string
+		want bool
+	}{
+		{"0", true},
+		{"7", true},
+		{"900", true},
+		{"-900", true},
+		{"-9223372036854775808", true},
+		{"+900", false},
+		{"+0", false},
+		{"0900", false},
+		{"00", false},
+		{"-0", false},
+		{"-00", false},
+		{"-0900", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			if got := canonical(tt.in); got != tt.want {
+				t.Errorf("got %v, want %v", got, tt.want)
+			}
+			i, err := strconv.ParseInt(tt.in, 10, 64)
+			if err != nil {
+				t.Fatalf("ParseInt: %v", err)
+			}
+			if same := strconv.FormatInt(i, 10) == tt.in; same != tt.want {
+				t.Errorf("FormatInt gives %q: canonical should be %v", strconv.FormatInt(i, 10), same)
+			}
+		})
+	}
+}
+
 // neverEnding is an endless stream of one byte.
 type neverEnding byte
 
@@ -525,6 +560,81 @@ func BenchmarkServeHTTP(b *testing.B) {
 		h.svc.ServeHTTP(rec, r)
 		if rec.Code != 200 {
 			b.Fatalf("got %d: %s", rec.Code, rec.Body)
+		}
+	}
+}
+
+// webIdentityIn and webIdentityOut mirror STS's AssumeRoleWithWebIdentity
+// shapes, the hottest query operation.
+type webIdentityIn struct {
+	RoleArn          string
+	RoleSessionName  string
+	WebIdentityToken string
+	ProviderId       *string
+	PolicyArns       []policyARN
+	Policy           *string
+	DurationSeconds  *int32
+}
+
+type webIdentityOut struct {
+	SubjectFromWebIdentityToken string
+	Audience                    string
+	AssumedRoleUser             *assumedRoleUser
+	Credentials                 *credentials
+	PackedPolicySize            *int32 `xml:",omitempty"`
+	Provider                    string
+	SourceIdentity              *string `xml:",omitempty"`
+}
+
+// resettableBody is a request body that can be read again, so that a
+// benchmark measures the codec rather than building requests.
+type resettableBody struct{ strings.Reader }
+
+func (*resettableBody) Close() error { return nil }
+
+// discardResponse is a ResponseWriter that keeps only the status.
+type discardResponse struct {
+	h      http.Header
+	status int
+}
+
+func (d *discardResponse) Header() http.Header         { return d.h }
+func (d *discardResponse) WriteHeader(status int)      { d.status = status }
+func (d *discardResponse) Write(p []byte) (int, error) { return len(p), nil }
+
+// BenchmarkServe measures one AssumeRoleWithWebIdentity-shaped exchange
+// through ServeHTTP, with the request and response writer reused so that
+// only the codec's own work is counted.
+func BenchmarkServe(b *testing.B) {
+	svc := NewService(shape.STS(), nil, nil)
+	out := &webIdentityOut{
+		SubjectFromWebIdentityToken: "us-east-1:7d4f5c3e-1b2a-4c5d-8e9f-0a1b2c3d4e5f",
+		Audience:                    "us-east-1:0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d",
+		AssumedRoleUser: &assumedRoleUser{AssumedRoleId: "AROA3XFRBF535PLBIFPI4:app-session",
+			Arn: "arn:aws:sts::123456789012:assumed-role/Cognito_PoolAuth_Role/app-session"},
+		Credentials: &credentials{AccessKeyId: "ASIAIOSFODNN7EXAMPLE", SecretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY",
+			SessionToken: strings.Repeat("IQoJb3JpZ2luX2Vj", 40), Expiration: protocol.At(time.Unix(1_800_000_000, 0))},
+		Provider: "cognito-identity.amazonaws.com",
+	}
+	svc.Handle("AssumeRoleWithWebIdentity", Op(func(ctx context.Context, in *webIdentityIn) (*webIdentityOut, error) {
+		return out, nil
+	}))
+	token := strings.Repeat("eyJraWQiOiJ1cy1lYXN0LTEtMSIsInR5cCI6IkpXUyIsImFsZyI6IlJTNTEyIn0", 12)
+	body := "Action=AssumeRoleWithWebIdentity&Version=2011-06-15" +
+		"&RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2FCognito_PoolAuth_Role" +
+		"&RoleSessionName=app-session&WebIdentityToken=" + token + "&DurationSeconds=3600"
+	rb := &resettableBody{}
+	r := httptest.NewRequest(http.MethodPost, "/", rb)
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
+	r.ContentLength = int64(len(body))
+	r = r.WithContext(protocol.WithRequestID(context.Background(), requestID))
+	w := &discardResponse{h: http.Header{}}
+	b.ReportAllocs()
+	for b.Loop() {
+		rb.Reset(body)
+		svc.ServeHTTP(w, r)
+		if w.status != http.StatusOK {
+			b.Fatalf("got status %d", w.status)
 		}
 	}
 }
