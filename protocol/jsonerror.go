@@ -2,31 +2,31 @@ package protocol
 
 import (
 	"bytes"
-	"encoding/json"
 	"net/http"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/idpool/idpool/protocol/jsonenc"
 )
 
 // maxHeaderMessage bounds x-amzn-ErrorMessage: browsers and Node refuse
 // very large headers, and the body carries the whole message anyway.
 const maxHeaderMessage = 1024
 
-// jsonErrorBody is the body AWS's JSON services send with an error.
-type jsonErrorBody struct {
-	Type    string `json:"__type"`
-	Message string `json:"message,omitempty"`
-}
-
 // WriteJSONError writes e with status as the AWS JSON services do: the body
 // {"__type": code, "message": …}, x-amzn-ErrorType as errorType (each
 // protocol spells it its own way) and the message on one header line.
 // buf is scratch space.
 func WriteJSONError(w http.ResponseWriter, buf *bytes.Buffer, contentType, errorType string, e *Error, status int) {
-	enc := json.NewEncoder(buf)
-	enc.SetEscapeHTML(false)
-	enc.Encode(jsonErrorBody{Type: e.Code, Message: e.Message}) // strings always encode
-	buf.Truncate(buf.Len() - 1)
+	// Two strings, escaped as encoding/json escapes them (HTML left as
+	// is); the message is left out when empty.
+	b := append(buf.AvailableBuffer(), `{"__type":`...)
+	b = jsonenc.AppendString(b, e.Code)
+	if e.Message != "" {
+		b = append(b, `,"message":`...)
+		b = jsonenc.AppendString(b, e.Message)
+	}
+	buf.Write(append(b, '}'))
 
 	h := w.Header()
 	h.Set("Content-Type", contentType)

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/idpool/idpool/protocol"
+	"github.com/idpool/idpool/protocol/jsonenc"
 	"github.com/idpool/idpool/protocol/shape"
 )
 
@@ -231,13 +232,12 @@ func (s *Service) writeOutput(w http.ResponseWriter, r *http.Request, opName str
 	if out == nil {
 		buf.WriteString("{}")
 	} else {
-		enc := json.NewEncoder(buf)
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(out); err != nil {
+		b, err := jsonenc.Append(buf.AvailableBuffer(), out)
+		if err != nil {
 			s.writeError(w, r, opName, fmt.Errorf("awsjson: encode %s output: %w", opName, err))
 			return
 		}
-		buf.Truncate(buf.Len() - 1) // Encode's newline
+		buf.Write(b)
 	}
 	h := w.Header()
 	h.Set("Content-Type", ContentType)

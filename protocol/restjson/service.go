@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/idpool/idpool/protocol"
+	"github.com/idpool/idpool/protocol/jsonenc"
 	"github.com/idpool/idpool/protocol/shape"
 )
 
@@ -375,13 +376,12 @@ func (s *Service) writeOutput(w http.ResponseWriter, r *http.Request, e *entry, 
 			status = st
 		}
 	default:
-		enc := json.NewEncoder(buf)
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(out); err != nil {
+		b, err := jsonenc.Append(buf.AvailableBuffer(), out)
+		if err != nil {
 			s.writeError(w, r, e.name, fmt.Errorf("restjson: encode %s output: %w", e.name, err))
 			return
 		}
-		buf.Truncate(buf.Len() - 1) // Encode's newline
+		buf.Write(b)
 	}
 	h.Set("Content-Type", ContentType)
 	h.Set("Content-Length", strconv.Itoa(buf.Len()))
