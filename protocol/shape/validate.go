@@ -33,7 +33,7 @@ func (m *Model) Validate(shapeName string, v any) error {
 		return fmt.Errorf("shape: validate: unknown shape %q", shapeName)
 	}
 	var vd validator
-	if err := vd.value(s, v, nil); err != nil {
+	if err := vd.value(s, v, loc{}); err != nil {
 		return err
 	}
 	return vd.result()
@@ -62,6 +62,25 @@ type path struct {
 	index  int    // list position from 1; 0 when name is used
 }
 
+// loc is where a value sits: its parent's path and its own name or index.
+// It is passed by value, and its path is built on the heap only for a
+// container (whose members need a parent) or a violation: most members
+// are scalars that pass, and building their paths cost an allocation
+// each.
+type loc struct {
+	parent *path
+	name   string
+	index  int
+	set    bool // false at the root, whose path is empty
+}
+
+func (l loc) path() *path {
+	if !l.set {
+		return nil
+	}
+	return &path{parent: l.parent, name: l.name, index: l.index}
+}
+
 func (p *path) String() string {
 	if p == nil {
 		return ""
@@ -85,7 +104,7 @@ func (p *path) write(b *strings.Builder) {
 }
 
 // violation records "Value 'v' at 'p' failed to satisfy constraint: msg".
-func (vd *validator) violation(s *shape, v any, p *path, msg string) {
+func (vd *validator) violation(s *shape, v any, at loc, msg string) {
 	var b strings.Builder
 	b.WriteString("Value ")
 	switch {
@@ -98,7 +117,7 @@ func (vd *validator) violation(s *shape, v any, p *path, msg string) {
 		b.WriteString("' ")
 	}
 	b.WriteString("at '")
-	b.WriteString(p.String())
+	b.WriteString(at.path().String())
 	b.WriteString("' failed to satisfy constraint: ")
 	b.WriteString(msg)
 	vd.msgs = append(vd.msgs, b.String())
@@ -181,23 +200,24 @@ func typeError(s *shape, v any) *protocol.Error {
 
 // value validates a non-null v against s. It returns only serialisation
 // errors; constraint violations accumulate in vd.
-func (vd *validator) value(s *shape, v any, p *path) error {
+func (vd *validator) value(s *shape, v any, at loc) error {
 	switch s.kind {
 	case kindStructure:
 		obj, ok := v.(map[string]any)
 		if !ok {
 			return typeError(s, v)
 		}
+		p := at.path()
 		for _, mb := range s.members {
 			mv := obj[mb.name]
-			mp := path{parent: p, name: mb.path}
+			mp := loc{parent: p, name: mb.path, set: true}
 			if mv == nil {
 				if mb.required {
-					vd.violation(mb.shape, nil, &mp, "Member must not be null")
+					vd.violation(mb.shape, nil, mp, "Member must not be null")
 				}
 				continue
 			}
-			if err := vd.value(mb.shape, mv, &mp); err != nil {
+			if err := vd.value(mb.shape, mv, mp); err != nil {
 				return err
 			}
 		}
@@ -206,14 +226,15 @@ func (vd *validator) value(s *shape, v any, p *path) error {
 		if !ok {
 			return typeError(s, v)
 		}
-		vd.size(s, v, len(list), p)
+		vd.size(s, v, len(list), at)
+		p := at.path()
 		for i, e := range list {
-			ep := path{parent: p, index: i + 1}
+			ep := loc{parent: p, index: i + 1, set: true}
 			if e == nil {
-				vd.violation(s.elem, nil, &ep, "Member must not be null")
+				vd.violation(s.elem, nil, ep, "Member must not be null")
 				continue
 			}
-			if err := vd.value(s.elem, e, &ep); err != nil {
+			if err := vd.value(s.elem, e, ep); err != nil {
 				return err
 			}
 		}
@@ -222,7 +243,7 @@ func (vd *validator) value(s *shape, v any, p *path) error {
 		if !ok {
 			return typeError(s, v)
 		}
-		vd.size(s, v, len(obj), p)
+		vd.size(s, v, len(obj), at)
 		if len(obj) == 0 {
 			return nil
 		}
@@ -233,17 +254,18 @@ func (vd *validator) value(s *shape, v any, p *path) error {
 			keys = append(keys, k)
 		}
 		slices.Sort(keys)
+		p := at.path()
 		for _, k := range keys {
 			if c := keyConstraints(s.key, k); c != "" {
-				vd.violation(s.key, k, p, "Map keys must satisfy constraint: ["+c+"]")
+				vd.violation(s.key, k, at, "Map keys must satisfy constraint: ["+c+"]")
 			}
 			e := obj[k]
-			ep := path{parent: p, name: k}
+			ep := loc{parent: p, name: k, set: true}
 			if e == nil {
-				vd.violation(s.elem, nil, &ep, "Member must not be null")
+				vd.violation(s.elem, nil, ep, "Member must not be null")
 				continue
 			}
-			if err := vd.value(s.elem, e, &ep); err != nil {
+			if err := vd.value(s.elem, e, ep); err != nil {
 				return err
 			}
 		}
@@ -253,14 +275,14 @@ func (vd *validator) value(s *shape, v any, p *path) error {
 			return typeError(s, v)
 		}
 		if s.hasMin || s.hasMax {
-			vd.size(s, v, utf8.RuneCountInString(str), p)
+			vd.size(s, v, utf8.RuneCountInString(str), at)
 		}
 		if len(s.enum) > 0 && !slices.Contains(s.enum, str) {
-			vd.violation(s, v, p, "Member must satisfy enum value set: ["+strings.Join(s.enum, ", ")+"]")
+			vd.violation(s, v, at, "Member must satisfy enum value set: ["+strings.Join(s.enum, ", ")+"]")
 		}
 		if s.pattern != "" {
-			if re := s.regexp(); re != nil && !re.MatchString(str) {
-				vd.violation(s, v, p, "Member must satisfy regular expression pattern: "+s.pattern)
+			if !s.matches(str) {
+				vd.violation(s, v, at, "Member must satisfy regular expression pattern: "+s.pattern)
 			}
 		}
 	case kindInteger, kindLong:
@@ -277,10 +299,10 @@ func (vd *validator) value(s *shape, v any, p *path) error {
 			return typeError(s, v)
 		}
 		if s.hasMin && i < s.min {
-			vd.violation(s, v, p, "Member must have value greater than or equal to "+strconv.FormatInt(s.min, 10))
+			vd.violation(s, v, at, "Member must have value greater than or equal to "+strconv.FormatInt(s.min, 10))
 		}
 		if s.hasMax && i > s.max {
-			vd.violation(s, v, p, "Member must have value less than or equal to "+strconv.FormatInt(s.max, 10))
+			vd.violation(s, v, at, "Member must have value less than or equal to "+strconv.FormatInt(s.max, 10))
 		}
 	case kindFloat, kindDouble:
 		n, ok := v.(json.Number)
@@ -292,10 +314,10 @@ func (vd *validator) value(s *shape, v any, p *path) error {
 			return typeError(s, v)
 		}
 		if s.hasMin && f < float64(s.min) {
-			vd.violation(s, v, p, "Member must have value greater than or equal to "+strconv.FormatInt(s.min, 10))
+			vd.violation(s, v, at, "Member must have value greater than or equal to "+strconv.FormatInt(s.min, 10))
 		}
 		if s.hasMax && f > float64(s.max) {
-			vd.violation(s, v, p, "Member must have value less than or equal to "+strconv.FormatInt(s.max, 10))
+			vd.violation(s, v, at, "Member must have value less than or equal to "+strconv.FormatInt(s.max, 10))
 		}
 	case kindBoolean:
 		if _, ok := v.(bool); !ok {
@@ -315,19 +337,19 @@ func (vd *validator) value(s *shape, v any, p *path) error {
 			return typeError(s, v)
 		}
 		if s.hasMin || s.hasMax {
-			vd.size(s, v, len(str), p)
+			vd.size(s, v, len(str), at)
 		}
 	}
 	return nil
 }
 
 // size checks a length (strings, lists, maps, blobs) against min and max.
-func (vd *validator) size(s *shape, v any, n int, p *path) {
+func (vd *validator) size(s *shape, v any, n int, at loc) {
 	if s.hasMin && int64(n) < s.min {
-		vd.violation(s, v, p, "Member must have length greater than or equal to "+strconv.FormatInt(s.min, 10))
+		vd.violation(s, v, at, "Member must have length greater than or equal to "+strconv.FormatInt(s.min, 10))
 	}
 	if s.hasMax && int64(n) > s.max {
-		vd.violation(s, v, p, "Member must have length less than or equal to "+strconv.FormatInt(s.max, 10))
+		vd.violation(s, v, at, "Member must have length less than or equal to "+strconv.FormatInt(s.max, 10))
 	}
 }
 
@@ -348,7 +370,7 @@ func keyConstraints(s *shape, k string) string {
 		failed = append(failed, "Member must satisfy enum value set: ["+strings.Join(s.enum, ", ")+"]")
 	}
 	if s.pattern != "" {
-		if re := s.regexp(); re != nil && !re.MatchString(k) {
+		if !s.matches(k) {
 			failed = append(failed, "Member must satisfy regular expression pattern: "+s.pattern)
 		}
 	}
