@@ -548,9 +548,9 @@ type shape struct {
 	re     *regexp.Regexp // nil when the pattern cannot be translated
 	// matched remembers values known to match the pattern (string →
 	// struct{}), about maxMatched of them (racing first sightings may add
-	// a few more): the same identity ids and
-	// dataset names come back on every request, and a map lookup is
-	// several times cheaper than running the pattern.
+	// a few more): the same identity ids and dataset names come back on
+	// every request, and a map lookup is several times cheaper than
+	// running the pattern.
 	matched  sync.Map
 	nMatched atomic.Int32
 }
