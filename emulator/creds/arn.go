@@ -13,10 +13,18 @@ import (
 // so that it is stable, as a real role's id is.
 func AssumedRole(roleARN, session string) (arn, userID string) {
 	account, name := "", roleARN
-	// arn:aws:iam::<account>:role/<path/>name
-	if parts := strings.SplitN(roleARN, ":", 6); len(parts) == 6 {
-		account = parts[4]
-		name = parts[5]
+	// arn:aws:iam::<account>:role/<path/>name: the account is the fifth
+	// colon-separated field and the resource all after the fifth colon.
+	rest, n := roleARN, 0
+	for ; n < 4; n++ {
+		i := strings.IndexByte(rest, ':')
+		if i < 0 {
+			break
+		}
+		rest = rest[i+1:]
+	}
+	if i := strings.IndexByte(rest, ':'); n == 4 && i >= 0 {
+		account, name = rest[:i], rest[i+1:]
 	}
 	name = strings.TrimPrefix(name, "role/")
 	if i := strings.LastIndexByte(name, '/'); i >= 0 {

@@ -11,6 +11,9 @@ func TestAssumedRole(t *testing.T) {
 	}{
 		{"plain", "arn:aws:iam::123456789012:role/Cognito_Auth", "CognitoIdentityCredentials", "arn:aws:sts::123456789012:assumed-role/Cognito_Auth/CognitoIdentityCredentials"},
 		{"path", "arn:aws:iam::111111111111:role/path/to/App", "app1", "arn:aws:sts::111111111111:assumed-role/App/app1"},
+		{"colon in resource", "arn:aws:iam::111111111111:role/a:b", "s", "arn:aws:sts::111111111111:assumed-role/a:b/s"},
+		{"not an arn", "just-a-name", "s", "arn:aws:sts:::assumed-role/just-a-name/s"},
+		{"too few fields", "arn:aws:iam::111111111111", "s", "arn:aws:sts:::assumed-role/arn:aws:iam::111111111111/s"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -10,11 +10,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/idpool/idpool/protocol/jsonenc"
 	"github.com/idpool/idpool/storage"
 )
 
@@ -70,7 +72,15 @@ type Issuer struct {
 	random  io.Reader
 	// mu guards random, which need not be safe for concurrent use.
 	mu sync.Mutex
+	// macs holds HMACs keyed with mac, reset and reused: a secret is
+	// derived on every issue and every first use of a token.
+	macs sync.Pool // hash.Hash
+	// bufs holds scratch buffers (*[]byte) for sealing tokens.
+	bufs sync.Pool
 }
+
+// maxScratch bounds the scratch buffers kept for reuse.
+const maxScratch = 16 << 10
 
 // Option configures an Issuer.
 type Option func(*Issuer)
@@ -99,6 +109,8 @@ func New(key []byte, now func() time.Time, random io.Reader, opts ...Option) (*I
 		return nil, fmt.Errorf("creds: %w", err)
 	}
 	i := &Issuer{aead: aead, mac: derive(key, "secret"), now: now, random: random, recent: newRecent(recentSize)}
+	i.macs.New = func() any { return hmac.New(sha256.New, i.mac) }
+	i.bufs.New = func() any { b := make([]byte, 0, 1024); return &b }
 	for _, o := range opts {
 		o(i)
 	}
@@ -135,15 +147,23 @@ func (i *Issuer) Issue(s Session, d time.Duration) (Credentials, error) {
 	// temporary access key ids.
 	akid := "ASIA" + keyIDEncoding.EncodeToString(rnd[:10])
 	exp := i.now().Add(d).Truncate(time.Second)
-	payload, err := json.Marshal(sealed{AccessKeyID: akid, Expiry: exp.Unix(), Session: s})
+	// The token is built in one scratch buffer: the payload (JSON,
+	// written by jsonenc exactly as encoding/json would) after room for
+	// the header, then sealed in place.
+	scratch := i.bufs.Get().(*[]byte)
+	defer i.bufs.Put(scratch)
+	nonce := rnd[10:]
+	head := 1 + len(nonce)
+	buf := append((*scratch)[:0], tokenVersion)
+	buf = append(buf, nonce...)
+	buf, err = jsonenc.Append(buf, sealed{AccessKeyID: akid, Expiry: exp.Unix(), Session: s})
 	if err != nil {
 		return Credentials{}, fmt.Errorf("creds: %w", err)
 	}
-	nonce := rnd[10:]
-	buf := make([]byte, 0, 1+len(nonce)+len(payload)+i.aead.Overhead())
-	buf = append(buf, tokenVersion)
-	buf = append(buf, nonce...)
-	buf = i.aead.Seal(buf, nonce, payload, []byte{tokenVersion})
+	buf = i.aead.Seal(buf[:head], nonce, buf[head:], []byte{tokenVersion})
+	if cap(buf) <= maxScratch {
+		*scratch = buf
+	}
 	// The session's strings are often slices of a request body; the
 	// credentials outlive the request in recent, and must not keep the
 	// whole body alive.
@@ -163,11 +183,17 @@ func (i *Issuer) Issue(s Session, d time.Duration) (Credentials, error) {
 // Secret returns the secret access key belonging to an access key id this
 // server issued.
 func (i *Issuer) Secret(accessKeyID string) string {
-	m := hmac.New(sha256.New, i.mac)
-	m.Write([]byte(accessKeyID))
-	sum := m.Sum(nil)
-	// 40 characters, as AWS secrets have.
-	return base64.StdEncoding.EncodeToString(sum)[:40]
+	m := i.macs.Get().(hash.Hash)
+	m.Reset()
+	io.WriteString(m, accessKeyID)
+	var sum [sha256.Size]byte
+	m.Sum(sum[:0])
+	i.macs.Put(m)
+	// 40 characters, as AWS secrets have: the first 30 bytes encode to
+	// exactly 40 base64 characters.
+	var out [40]byte
+	base64.StdEncoding.Encode(out[:], sum[:30])
+	return string(out[:])
 }
 
 // Open recovers the credentials a session token was issued with. It

@@ -9,11 +9,19 @@ import "sync"
 type recent struct {
 	mu      sync.Mutex
 	max     int
-	byToken map[string]*Credentials
+	byToken map[string]*Credentials // by tokenKey
 	byKey   map[string]*Credentials
 	order   []*Credentials // ring, next at head
 	head    int
 }
+
+// tokenKeyLen is how much of a session token keys it in recent. A token
+// is hundreds of characters, hashed on every signed request; its first 24
+// characters already encode its version byte and its random 12-byte nonce,
+// unique to one issue. A hit is confirmed against the whole token.
+const tokenKeyLen = 24
+
+func tokenKey(t string) string { return t[:min(len(t), tokenKeyLen)] }
 
 func newRecent(max int) *recent {
 	return &recent{max: max, byToken: make(map[string]*Credentials, max), byKey: make(map[string]*Credentials, max), order: make([]*Credentials, max)}
@@ -23,11 +31,13 @@ func newRecent(max int) *recent {
 func (r *recent) add(c Credentials) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if _, ok := r.byToken[c.SessionToken]; ok {
+	if e, ok := r.byToken[tokenKey(c.SessionToken)]; ok && e.SessionToken == c.SessionToken {
 		return
 	}
 	if old := r.order[r.head]; old != nil {
-		delete(r.byToken, old.SessionToken)
+		if r.byToken[tokenKey(old.SessionToken)] == old {
+			delete(r.byToken, tokenKey(old.SessionToken))
+		}
 		if r.byKey[old.AccessKeyID] == old {
 			delete(r.byKey, old.AccessKeyID)
 		}
@@ -35,15 +45,15 @@ func (r *recent) add(c Credentials) {
 	e := &c
 	r.order[r.head] = e
 	r.head = (r.head + 1) % r.max
-	r.byToken[c.SessionToken] = e
+	r.byToken[tokenKey(c.SessionToken)] = e
 	r.byKey[c.AccessKeyID] = e
 }
 
 func (r *recent) token(t string) (Credentials, bool) {
 	r.mu.Lock()
-	e, ok := r.byToken[t]
+	e, ok := r.byToken[tokenKey(t)]
 	r.mu.Unlock()
-	if !ok {
+	if !ok || e.SessionToken != t {
 		return Credentials{}, false
 	}
 	return *e, true
