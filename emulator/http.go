@@ -75,13 +75,22 @@ func edge(next http.Handler, logger *slog.Logger) http.Handler {
 			level = slog.LevelDebug
 		}
 		if logger.Enabled(r.Context(), level) {
-			logger.LogAttrs(r.Context(), level, "request",
-				slog.String("id", id),
-				slog.String("method", r.Method),
-				slog.String("path", r.URL.Path),
-				slog.String("op", operation(r)),
-				slog.Int("status", sw.status),
-				slog.Duration("took", time.Since(start)))
+			// An operation on the root path is named by op alone; other
+			// requests by method and path. At most five attributes fit
+			// in a log record without an allocation.
+			var buf [5]slog.Attr
+			attrs := append(buf[:0], slog.String("id", id))
+			if op := operation(r); op != "" && r.URL.Path == "/" {
+				attrs = append(attrs, slog.String("op", op))
+			} else {
+				attrs = append(attrs, slog.String("method", r.Method), slog.String("path", r.URL.Path))
+			}
+			status := sw.status
+			if status == 0 {
+				status = http.StatusOK // what net/http sends for a handler that wrote nothing
+			}
+			attrs = append(attrs, slog.Int("status", status), slog.Duration("took", time.Since(start)))
+			logger.LogAttrs(r.Context(), level, "request", attrs...)
 		}
 	})
 }

@@ -54,3 +54,38 @@ func TestEdge(t *testing.T) {
 		})
 	}
 }
+
+// TestEdgeLogLine: an operation on the root path is logged by name, any
+// other request by method and path.
+func TestEdgeLogLine(t *testing.T) {
+	var logs bytes.Buffer
+	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	h := edge(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}), logger)
+	tests := []struct {
+		name, path, target string
+		want               []string
+		wantNot            string
+	}{
+		{"JSON operation", "/", "AWSCognitoIdentityService.GetId", []string{"op=GetId", "status=200"}, "path="},
+		{"REST request", "/identitypools/p/identities/i/datasets", "", []string{"method=GET", "path=/identitypools/p/identities/i/datasets", "status=200"}, "op="},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			logs.Reset()
+			r := httptest.NewRequest(http.MethodGet, tt.path, nil)
+			if tt.target != "" {
+				r.Header.Set("X-Amz-Target", tt.target)
+			}
+			h.ServeHTTP(httptest.NewRecorder(), r)
+			line := logs.String()
+			for _, w := range tt.want {
+				if !strings.Contains(line, w) {
+					t.Errorf("log line: got %q, want it to contain %q", line, w)
+				}
+			}
+			if strings.Contains(line, tt.wantNot) {
+				t.Errorf("log line: got %q, want no %q", line, tt.wantNot)
+			}
+		})
+	}
+}
