@@ -89,8 +89,10 @@ type Option func(*Issuer)
 func WithRevocations(r *Revocations) Option { return func(i *Issuer) { i.revoked = r } }
 
 // recentSize is how many recently issued or used credentials an Issuer
-// remembers (a few megabytes).
-const recentSize = 4096
+// remembers, about 1.4 KB each. It is kept small: every garbage collection
+// marks them, and a request that arrives with its session token finds its
+// credentials whether they are remembered or not.
+const recentSize = 1024
 
 // New returns an Issuer for the server key (KeySize bytes). now is the
 // clock and random the entropy source for access key ids and nonces.
@@ -212,7 +214,7 @@ func (i *Issuer) Open(sessionToken string) (Credentials, error) {
 }
 
 // Lookup returns the credentials of an access key id among those issued or
-// used most recently (the last 4,096 since start), or ErrNotIssued.
+// used most recently (the last 1,024 since start), or ErrNotIssued.
 func (i *Issuer) Lookup(accessKeyID string) (Credentials, error) {
 	c, ok := i.recent.key(accessKeyID)
 	if !ok {
