@@ -3,7 +3,6 @@ package emulator
 import (
 	"log/slog"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/idpool/idpool/protocol"
@@ -67,7 +66,8 @@ func edge(next http.Handler, logger *slog.Logger) http.Handler {
 			return
 		}
 		sw := &statusWriter{ResponseWriter: w}
-		next.ServeHTTP(sw, r.WithContext(protocol.WithRequestID(r.Context(), id)))
+		req := &protocol.Request{ID: id}
+		next.ServeHTTP(sw, r.WithContext(protocol.WithRequest(r.Context(), req)))
 		// Health checks come every few seconds from Docker and Compose;
 		// they would drown the log at info.
 		level := slog.LevelInfo
@@ -75,13 +75,13 @@ func edge(next http.Handler, logger *slog.Logger) http.Handler {
 			level = slog.LevelDebug
 		}
 		if logger.Enabled(r.Context(), level) {
-			// An operation on the root path is named by op alone; other
-			// requests by method and path. At most five attributes fit
-			// in a log record without an allocation.
+			// A request a codec routed is named by its operation alone;
+			// other requests by method and path. At most five attributes
+			// fit in a log record without an allocation.
 			var buf [5]slog.Attr
 			attrs := append(buf[:0], slog.String("id", id))
-			if op := operation(r); op != "" && r.URL.Path == "/" {
-				attrs = append(attrs, slog.String("op", op))
+			if req.Operation != "" {
+				attrs = append(attrs, slog.String("op", req.Operation))
 			} else {
 				attrs = append(attrs, slog.String("method", r.Method), slog.String("path", r.URL.Path))
 			}
@@ -93,16 +93,4 @@ func edge(next http.Handler, logger *slog.Logger) http.Handler {
 			logger.LogAttrs(r.Context(), level, "request", attrs...)
 		}
 	})
-}
-
-// operation names the operation of a request for the log: the JSON target,
-// or the query Action.
-func operation(r *http.Request) string {
-	if t := r.Header.Get("X-Amz-Target"); t != "" {
-		if i := strings.LastIndexByte(t, '.'); i >= 0 {
-			return t[i+1:]
-		}
-		return t
-	}
-	return r.URL.Query().Get("Action")
 }

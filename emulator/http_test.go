@@ -7,6 +7,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/idpool/idpool/protocol"
 )
 
 func TestEdge(t *testing.T) {
@@ -55,28 +57,28 @@ func TestEdge(t *testing.T) {
 	}
 }
 
-// TestEdgeLogLine: an operation on the root path is logged by name, any
-// other request by method and path.
+// TestEdgeLogLine: a request a codec routed is logged by its operation,
+// any other by method and path.
 func TestEdgeLogLine(t *testing.T) {
 	var logs bytes.Buffer
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	h := edge(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}), logger)
 	tests := []struct {
-		name, path, target string
-		want               []string
-		wantNot            string
+		name, path, op string
+		want           []string
+		wantNot        string
 	}{
-		{"JSON operation", "/", "AWSCognitoIdentityService.GetId", []string{"op=GetId", "status=200"}, "path="},
-		{"REST request", "/identitypools/p/identities/i/datasets", "", []string{"method=GET", "path=/identitypools/p/identities/i/datasets", "status=200"}, "op="},
+		{"routed", "/", "GetId", []string{"op=GetId", "status=200"}, "path="},
+		{"not routed", "/identitypools/p/unknown", "", []string{"method=GET", "path=/identitypools/p/unknown", "status=200"}, "op="},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			logs.Reset()
-			r := httptest.NewRequest(http.MethodGet, tt.path, nil)
-			if tt.target != "" {
-				r.Header.Set("X-Amz-Target", tt.target)
-			}
-			h.ServeHTTP(httptest.NewRecorder(), r)
+			h := edge(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if tt.op != "" {
+					protocol.SetOperation(r.Context(), tt.op)
+				}
+			}), logger)
+			h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, tt.path, nil))
 			line := logs.String()
 			for _, w := range tt.want {
 				if !strings.Contains(line, w) {

@@ -2,23 +2,60 @@ package protocol
 
 import (
 	"context"
+	"crypto/rand"
 
 	"github.com/google/uuid"
 )
 
-type requestIDKey struct{}
-
-// NewRequestID returns a fresh request id in the form AWS uses (a UUID).
-func NewRequestID() string { return uuid.NewString() }
-
-// WithRequestID returns a context carrying the request id, so that services
-// and loggers deep in a call can name the request they serve.
-func WithRequestID(ctx context.Context, id string) context.Context {
-	return context.WithValue(ctx, requestIDKey{}, id)
+// NewRequestID returns a fresh request id in the form AWS uses (a random
+// UUID). It is one allocation: the id is made for every request.
+func NewRequestID() string {
+	var u uuid.UUID
+	rand.Read(u[:])         // never fails (see crypto/rand.Read)
+	u[6] = u[6]&0x0f | 0x40 // version 4
+	u[8] = u[8]&0x3f | 0x80 // RFC 4122 variant
+	return u.String()
 }
 
-// RequestID returns the request id carried by ctx, or "".
+// Request is what the edge and the codecs know of a request in flight,
+// carried in its context so that services and loggers deep in a call can
+// name it. The codec that routes the request sets Operation; the request's
+// own goroutine is the only one to touch it.
+type Request struct {
+	ID        string
+	Operation string
+}
+
+type requestKey struct{}
+
+// WithRequest returns a context carrying r.
+func WithRequest(ctx context.Context, r *Request) context.Context {
+	return context.WithValue(ctx, requestKey{}, r)
+}
+
+// WithRequestID returns a context carrying a request with the id.
+func WithRequestID(ctx context.Context, id string) context.Context {
+	return WithRequest(ctx, &Request{ID: id})
+}
+
+// RequestFrom returns the request ctx carries, or nil.
+func RequestFrom(ctx context.Context) *Request {
+	r, _ := ctx.Value(requestKey{}).(*Request)
+	return r
+}
+
+// RequestID returns the id of the request ctx carries, or "".
 func RequestID(ctx context.Context) string {
-	id, _ := ctx.Value(requestIDKey{}).(string)
-	return id
+	if r := RequestFrom(ctx); r != nil {
+		return r.ID
+	}
+	return ""
+}
+
+// SetOperation records the operation a codec routed the request of ctx to,
+// for the request log; without a request in ctx it does nothing.
+func SetOperation(ctx context.Context, name string) {
+	if r := RequestFrom(ctx); r != nil {
+		r.Operation = name
+	}
 }

@@ -164,6 +164,7 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, "", &protocol.Error{Code: protocol.CodeUnknownOperation, Status: http.StatusBadRequest, Sender: true})
 		return
 	}
+	protocol.SetOperation(r.Context(), e.name)
 	buf := s.bufs.Get()
 	defer s.bufs.Put(buf)
 	body, err := protocol.ReadBody(r, buf, s.limit)

@@ -171,6 +171,7 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			"Could not find operation %s for version %s", name, version), faultNamespace)
 		return
 	}
+	protocol.SetOperation(ctx, rt.name)
 	if !rt.info.Unsigned && s.auth != nil {
 		p, err := s.auth(r, body)
 		if err != nil {

@@ -250,6 +250,7 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			Message: "The method " + r.Method + " is not allowed on this resource"})
 		return
 	}
+	protocol.SetOperation(r.Context(), e.name)
 	if e.op == nil {
 		s.writeError(w, r, e.name, protocol.Errorf(http.StatusNotFound, protocol.CodeUnknownOperation,
 			"Operation %s is not supported", e.name))

@@ -1,0 +1,53 @@
+package protocol
+
+import (
+	"context"
+	"testing"
+
+	"github.com/google/uuid"
+)
+
+func TestNewRequestID(t *testing.T) {
+	seen := map[string]bool{}
+	for range 100 {
+		id := NewRequestID()
+		u, err := uuid.Parse(id)
+		if err != nil || len(id) != 36 {
+			t.Fatalf("NewRequestID: got %q (%v), want a UUID in canonical form", id, err)
+		}
+		if u.Version() != 4 || u.Variant() != uuid.RFC4122 {
+			t.Errorf("NewRequestID %q: got version %d variant %v, want a random (version 4) RFC 4122 UUID", id, u.Version(), u.Variant())
+		}
+		if seen[id] {
+			t.Fatalf("NewRequestID: got %q twice", id)
+		}
+		seen[id] = true
+	}
+}
+
+func TestRequest(t *testing.T) {
+	tests := []struct {
+		name           string
+		ctx            context.Context
+		wantID, wantOp string
+	}{
+		{"no request", context.Background(), "", ""},
+		{"request", WithRequest(context.Background(), &Request{ID: "id-1"}), "id-1", "GetId"},
+		{"request id only", WithRequestID(context.Background(), "id-2"), "id-2", "GetId"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			SetOperation(tt.ctx, "GetId")
+			if got := RequestID(tt.ctx); got != tt.wantID {
+				t.Errorf("RequestID: got %q, want %q", got, tt.wantID)
+			}
+			var op string
+			if r := RequestFrom(tt.ctx); r != nil {
+				op = r.Operation
+			}
+			if op != tt.wantOp {
+				t.Errorf("operation: got %q, want %q", op, tt.wantOp)
+			}
+		})
+	}
+}
