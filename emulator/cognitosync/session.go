@@ -28,31 +28,35 @@ const sessionSkew = time.Minute
 
 // issueSession returns a SyncSessionToken for (identity, dataset) issued at now.
 func (s *Service) issueSession(identity, dataset string, now time.Time) string {
-	var scratch [256]byte
-	payload := append(scratch[:0], identity...)
+	m := s.macs.Get().(*sessionMAC)
+	defer s.macs.Put(m)
+	payload := append(m.payload[:0], identity...)
 	payload = append(payload, 0)
 	payload = append(payload, dataset...)
 	payload = append(payload, 0)
 	payload = strconv.AppendInt(payload, now.UnixMilli(), 10)
-	var sum [sha256.Size]byte
-	s.mac(sum[:0], payload)
 	enc := base64.RawURLEncoding
-	n := enc.EncodedLen(len(payload))
-	tok := make([]byte, n+1+enc.EncodedLen(len(sum)))
-	enc.Encode(tok, payload)
-	tok[n] = '.'
-	enc.Encode(tok[n+1:], sum[:])
+	tok := enc.AppendEncode(m.token[:0], payload)
+	tok = append(tok, '.')
+	tok = enc.AppendEncode(tok, m.mac(payload))
+	m.payload, m.token = payload, tok
 	return string(tok)
 }
 
-// mac appends HMAC-SHA256(sessionKey, payload) to dst.
-func (s *Service) mac(dst, payload []byte) []byte {
-	m := s.macs.Get().(hash.Hash)
-	m.Reset()
-	m.Write(payload)
-	dst = m.Sum(dst)
-	s.macs.Put(m)
-	return dst
+// sessionMAC is an HMAC keyed with the session key, with scratch space;
+// it is pooled: ListRecords issues a token on every call, and a reset HMAC
+// skips rehashing the key.
+type sessionMAC struct {
+	h              hash.Hash
+	sum            [sha256.Size]byte
+	payload, token []byte
+}
+
+// mac returns HMAC-SHA256(sessionKey, payload), valid until the next call.
+func (m *sessionMAC) mac(payload []byte) []byte {
+	m.h.Reset()
+	m.h.Write(payload)
+	return m.h.Sum(m.sum[:0])
 }
 
 // validSession reports whether token is a SyncSessionToken this service
@@ -71,8 +75,10 @@ func (s *Service) validSession(token, identity, dataset string, now time.Time) b
 	if err != nil {
 		return false
 	}
-	var want [sha256.Size]byte
-	if !hmac.Equal(sum, s.mac(want[:0], payload)) {
+	m := s.macs.Get().(*sessionMAC)
+	ok = hmac.Equal(sum, m.mac(payload))
+	s.macs.Put(m)
+	if !ok {
 		return false
 	}
 	id, rest, ok := strings.Cut(string(payload), "\x00")
