@@ -24,14 +24,24 @@ type Principal struct {
 
 type principalKey struct{}
 
-// WithPrincipal returns a context carrying p.
+// WithPrincipal returns a context carrying p. When ctx carries a Request
+// (every request the server serves does), p is recorded in it and ctx
+// itself is returned: the codecs authenticate every signed request, and a
+// derived context would cost a copy of the request to carry.
 func WithPrincipal(ctx context.Context, p *Principal) context.Context {
+	if r := RequestFrom(ctx); r != nil {
+		r.Principal = p
+		return ctx
+	}
 	return context.WithValue(ctx, principalKey{}, p)
 }
 
 // PrincipalFrom returns the principal carried by ctx, if the request was
 // signed.
 func PrincipalFrom(ctx context.Context) (*Principal, bool) {
+	if r := RequestFrom(ctx); r != nil && r.Principal != nil {
+		return r.Principal, true
+	}
 	p, ok := ctx.Value(principalKey{}).(*Principal)
 	return p, ok && p != nil
 }

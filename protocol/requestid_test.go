@@ -51,3 +51,31 @@ func TestRequest(t *testing.T) {
 		})
 	}
 }
+
+// TestPrincipal: a principal is found through the context it was given
+// to, recorded in the request when the context carries one.
+func TestPrincipal(t *testing.T) {
+	p := &Principal{AccessKeyID: "AKIDEXAMPLE"}
+	tests := []struct {
+		name    string
+		ctx     context.Context
+		wantNew bool // WithPrincipal derives a new context
+	}{
+		{"with request", WithRequestID(context.Background(), "id"), false},
+		{"without request", context.Background(), true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, ok := PrincipalFrom(tt.ctx); ok {
+				t.Fatal("PrincipalFrom before WithPrincipal: got a principal, want none")
+			}
+			ctx := WithPrincipal(tt.ctx, p)
+			if got := ctx != tt.ctx; got != tt.wantNew {
+				t.Errorf("new context: got %v, want %v", got, tt.wantNew)
+			}
+			if got, ok := PrincipalFrom(ctx); !ok || got != p {
+				t.Errorf("PrincipalFrom: got %v, %v, want %v", got, ok, p)
+			}
+		})
+	}
+}

@@ -187,7 +187,9 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if p != nil {
-			r = r.WithContext(protocol.WithPrincipal(r.Context(), p))
+			if ctx := protocol.WithPrincipal(r.Context(), p); ctx != r.Context() {
+				r = r.WithContext(ctx)
+			}
 		}
 	}
 	if e.input != "" {

@@ -270,7 +270,9 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if p != nil {
-			r = r.WithContext(protocol.WithPrincipal(r.Context(), p))
+			if ctx := protocol.WithPrincipal(r.Context(), p); ctx != r.Context() {
+				r = r.WithContext(ctx)
+			}
 		}
 	}
 	g, body, err := s.input(e, r, &q, labels, body)
