@@ -21,6 +21,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/idpool/idpool/cmd/idpool/internal/textlog"
 	"github.com/idpool/idpool/emulator"
 )
 
@@ -78,7 +79,7 @@ func serve(ctx context.Context, cfg emulator.Config, stderr io.Writer) error {
 	level, _ := cfg.Level()
 	out := newLogWriter(stderr, 100*time.Millisecond)
 	defer out.Close()
-	logger := slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: level}))
+	logger := slog.New(textlog.New(out, &slog.HandlerOptions{Level: level}))
 
 	srv, err := emulator.New(ctx, cfg, logger)
 	if err != nil {
