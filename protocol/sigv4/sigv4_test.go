@@ -569,59 +569,6 @@ func FuzzAppendQuery(f *testing.F) {
 	})
 }
 
-func TestParseBasic(t *testing.T) {
-	tests := []struct {
-		name string
-		in   string
-	}{
-		{name: "usual", in: "20260101T120000Z"},
-		{name: "end of day", in: "20261231T235959Z"},
-		{name: "leap day", in: "20240229T000000Z"},
-		{name: "no leap day", in: "20250229T000000Z"},
-		{name: "no leap day 1900", in: "19000229T000000Z"},
-		{name: "leap day 2000", in: "20000229T000000Z"},
-		{name: "year zero", in: "00000101T000000Z"},
-		{name: "month 13", in: "20261301T000000Z"},
-		{name: "month 0", in: "20260001T000000Z"},
-		{name: "day 0", in: "20260100T000000Z"},
-		{name: "april 31", in: "20260431T000000Z"},
-		{name: "hour 24", in: "20260101T240000Z"},
-		{name: "minute 60", in: "20260101T126000Z"},
-		{name: "leap second", in: "20260101T235960Z"},
-		{name: "no Z", in: "20260101T120000X"},
-		{name: "sign in year", in: "+0260101T120000Z"},
-		{name: "fraction", in: "20260101T120000.5Z"},
-		{name: "short", in: "20260101T1200Z"},
-		{name: "http date", in: "Thu, 01 Jan 2026 00:00:00 GMT"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			checkParseBasic(t, tt.in)
-		})
-	}
-}
-
-// checkParseBasic checks that parseBasic accepts only what time.Parse
-// accepts, with the same result.
-func checkParseBasic(t *testing.T, s string) {
-	t.Helper()
-	got, ok := parseBasic(s)
-	want, err := time.Parse(TimeFormat, s)
-	if ok && (err != nil || !got.Equal(want) || got.Location() != want.Location()) {
-		t.Errorf("parseBasic(%q): got %v, want %v (error %v)", s, got, want, err)
-	}
-	if !ok && err == nil && len(s) == len(TimeFormat) {
-		t.Errorf("parseBasic(%q): got not ok, want %v", s, want)
-	}
-}
-
-func FuzzParseBasic(f *testing.F) {
-	for _, s := range []string{"20260101T120000Z", "20240229T235959Z", "20260431T000000Z", "2026010 T120000Z"} {
-		f.Add(s)
-	}
-	f.Fuzz(checkParseBasic)
-}
-
 // refHeader is the canonical value of a non-host header found by comparing
 // every key, as this package did before looking canonical keys up.
 func refHeader(r *http.Request, name string) string {

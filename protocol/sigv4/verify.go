@@ -104,18 +104,12 @@ const maxPooled = 16 << 10
 var scratchPool = sync.Pool{New: func() any { return &scratch{buf: make([]byte, 0, 2048)} }}
 
 func verify(r *http.Request, body []byte, sig *Signature, secret string, now time.Time, cache *Verifier) error {
-	var stampBuf [16]byte
-	var stamp []byte
-	t, ok := parseBasic(sig.AmzDate)
-	if ok {
-		stamp = append(stampBuf[:0], sig.AmzDate...)
-	} else {
-		var err error
-		if t, err = parseTime(sig.AmzDate); err != nil {
-			return fail(ErrMalformed, "Date must be in ISO-8601 'basic format'. Got '"+sig.AmzDate+"'. See http://en.wikipedia.org/wiki/ISO_8601")
-		}
-		stamp = t.AppendFormat(stampBuf[:0], TimeFormat)
+	t, err := parseTime(sig.AmzDate)
+	if err != nil {
+		return fail(ErrMalformed, "Date must be in ISO-8601 'basic format'. Got '"+sig.AmzDate+"'. See http://en.wikipedia.org/wiki/ISO_8601")
 	}
+	var stampBuf [16]byte
+	stamp := t.AppendFormat(stampBuf[:0], TimeFormat)
 	if string(stamp[:8]) != sig.Date {
 		return fail(ErrSignatureMismatch, "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '"+
 			sig.Date+"' != '"+string(stamp[:8])+"', from '"+string(stamp)+"'.")
@@ -141,7 +135,7 @@ func verify(r *http.Request, body []byte, sig *Signature, secret string, now tim
 		sum := sha256.Sum256(body)
 		cr = hex.AppendEncode(cr, sum[:])
 	}
-	ok = match(cr, sig, key, stamp)
+	ok := match(cr, sig, key, stamp)
 	// Presigned URLs may sign the literal UNSIGNED-PAYLOAD (S3-style
 	// clients do), since the URL is made before any body exists.
 	if !ok && sig.Presigned && declared == "" {
@@ -184,48 +178,6 @@ func appendScope(b []byte, sig *Signature) []byte {
 	b = append(b, '/')
 	b = append(b, sig.Service...)
 	return append(b, "/aws4_request"...)
-}
-
-// parseBasic parses the usual X-Amz-Date: exactly "YYYYMMDDTHHMMSSZ" naming
-// a valid time. For every string it accepts it returns what
-// time.Parse(TimeFormat, s) does, without interpreting a layout; it reports
-// false for anything else, which parseTime then handles.
-func parseBasic(s string) (time.Time, bool) {
-	if len(s) != len(TimeFormat) || s[8] != 'T' || s[15] != 'Z' {
-		return time.Time{}, false
-	}
-	year, month, day := digits(s[0:4]), digits(s[4:6]), digits(s[6:8])
-	hour, minute, sec := digits(s[9:11]), digits(s[11:13]), digits(s[13:15])
-	if year < 0 || month < 1 || month > 12 || day < 1 || day > daysIn(month, year) ||
-		hour < 0 || hour > 23 || minute < 0 || minute > 59 || sec < 0 || sec > 59 {
-		return time.Time{}, false
-	}
-	return time.Date(year, time.Month(month), day, hour, minute, sec, 0, time.UTC), true
-}
-
-// digits is the value of the decimal digits s, or -1 if s holds another byte.
-func digits(s string) int {
-	n := 0
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return -1
-		}
-		n = n*10 + int(s[i]-'0')
-	}
-	return n
-}
-
-func daysIn(month, year int) int {
-	switch month {
-	case 2:
-		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
-			return 29
-		}
-		return 28
-	case 4, 6, 9, 11:
-		return 30
-	}
-	return 31
 }
 
 // parseTime parses X-Amz-Date or, failing that, an HTTP Date header.
