@@ -101,111 +101,11 @@ func appendTime(b []byte, t time.Time) ([]byte, bool) {
 	if sec := t.Unix(); sec < minUnix || sec >= maxUnix {
 		return b, false
 	}
-	// Date and Clock are cheapest in UTC, which needs no zone lookup.
-	local := t.UTC().Add(time.Duration(offset) * time.Second)
-	year, month, day := local.Date()
-	hour, minute, second := local.Clock()
-	b = appendDigits(b, year, 4)
-	b = append(b, '-')
-	b = appendTwo(b, int(month))
-	b = append(b, '-')
-	b = appendTwo(b, day)
-	b = append(b, 'T')
-	b = appendTwo(b, hour)
-	b = append(b, ':')
-	b = appendTwo(b, minute)
-	b = append(b, ':')
-	b = appendTwo(b, second)
-	b = append(b, '.')
-	b = appendDigits(b, t.Nanosecond()/int(time.Millisecond), 3)
-	if offset == 0 {
-		return append(b, 'Z'), true
-	}
-	zone := offset / 60 // whole minutes, toward zero
-	if zone < 0 {
-		b = append(b, '-')
-		zone = -zone
-	} else {
-		b = append(b, '+')
-	}
-	b = appendTwo(b, zone/60)
-	b = append(b, ':')
-	b = appendTwo(b, zone%60)
-	return b, true
+	// The time package truncates the fraction, as the text handler does.
+	return t.AppendFormat(b, "2006-01-02T15:04:05.000Z07:00"), true
 }
 
-// appendTwo appends the v in [0, 99] as two decimal digits.
-func appendTwo(b []byte, v int) []byte {
-	return append(b, byte('0'+v/10), byte('0'+v%10))
-}
-
-// appendDigits appends v, which must be in [0, 10^width), as width decimal
-// digits with leading zeros.
-func appendDigits(b []byte, v, width int) []byte {
-	n := len(b)
-	b = append(b, "000000000000000000"[:width]...)
-	for i := n + width - 1; v > 0; i-- {
-		b[i] = byte('0' + v%10)
-		v /= 10
-	}
-	return b
-}
-
-// appendDuration appends d as time.Duration.String formats it, without the
-// string that method allocates: "0s" for zero; below a second an integer
-// and a decimal fraction without trailing zeros in the largest of ns, µs and
-// ms that keeps the integer non-zero ("1.5µs"); from a second on hours and
-// minutes when non-zero (minutes also when hours are) and then seconds with
-// their fraction ("72h3m0.5s", "1h0m0s").
+// appendDuration appends d as time.Duration.String formats it.
 func appendDuration(b []byte, d time.Duration) []byte {
-	u := uint64(d)
-	if d < 0 {
-		b = append(b, '-')
-		u = -u // also right for math.MinInt64, whose magnitude fits in a uint64
-	}
-	switch {
-	case u == 0:
-		return append(b, "0s"...)
-	case u < uint64(time.Microsecond):
-		b = strconv.AppendUint(b, u, 10)
-		return append(b, "ns"...)
-	case u < uint64(time.Millisecond):
-		b = appendFixed(b, u, 3)
-		return append(b, "µs"...)
-	case u < uint64(time.Second):
-		b = appendFixed(b, u, 6)
-		return append(b, "ms"...)
-	}
-	secs := u / uint64(time.Second)
-	if h := secs / 3600; h > 0 {
-		b = strconv.AppendUint(b, h, 10)
-		b = append(b, 'h')
-		b = strconv.AppendUint(b, secs/60%60, 10)
-		b = append(b, 'm')
-	} else if m := secs / 60; m > 0 {
-		b = strconv.AppendUint(b, m, 10)
-		b = append(b, 'm')
-	}
-	b = appendFixed(b, secs%60*uint64(time.Second)+u%uint64(time.Second), 9)
-	return append(b, 's')
-}
-
-// appendFixed appends v divided by 10^prec: the integer part, then, when the
-// remainder is not zero, a point and its prec digits without trailing zeros.
-func appendFixed(b []byte, v uint64, prec int) []byte {
-	scale := uint64(1)
-	for range prec {
-		scale *= 10
-	}
-	b = strconv.AppendUint(b, v/scale, 10)
-	frac := v % scale
-	if frac == 0 {
-		return b
-	}
-	for frac%10 == 0 {
-		frac /= 10
-		prec--
-	}
-	b = append(b, '.')
-	return appendDigits(b, int(frac), prec)
+	return append(b, d.String()...)
 }
