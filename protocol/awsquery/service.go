@@ -3,9 +3,7 @@ package awsquery
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"reflect"
@@ -234,46 +232,16 @@ func errTooLarge() *protocol.Error {
 		"Request body must be at most %d bytes", MaxBody)
 }
 
-// readBody reads at most MaxBody bytes into buf's memory; the body returned
-// is valid until buf is next used. A larger body is refused without reading
-// it all: at once when Content-Length says so, else after MaxBody+1 bytes.
+// readBody reads at most MaxBody bytes into buf's memory, as
+// protocol.ReadBody does, with the query protocol's codes for a body that
+// is too large or cannot be read. The body is valid until buf is next used.
 func readBody(r *http.Request, buf *bytes.Buffer) ([]byte, error) {
-	if r.ContentLength > MaxBody {
-		return nil, errTooLarge()
-	}
-	if r.Body == nil || r.ContentLength == 0 {
-		return nil, nil
-	}
-	size := 512
-	if r.ContentLength > 0 {
-		size = int(r.ContentLength) + 1
-	}
-	buf.Grow(size)
-	b, err := readLimited(buf.AvailableBuffer(), r.Body, MaxBody+1)
+	b, err := protocol.ReadBody(r, buf, MaxBody)
 	if err != nil {
+		if e, ok := protocol.As(err); ok && e.Status == http.StatusRequestEntityTooLarge {
+			return nil, errTooLarge()
+		}
 		return nil, protocol.BadRequest("MalformedInput", "The request body could not be read")
-	}
-	if len(b) > MaxBody {
-		return nil, errTooLarge()
-	}
-	return b, nil
-}
-
-// readLimited appends at most limit bytes of rd to b.
-func readLimited(b []byte, rd io.Reader, limit int) ([]byte, error) {
-	for len(b) < limit {
-		if len(b) == cap(b) {
-			b = append(b, 0)[:len(b)]
-		}
-		end := min(cap(b), limit)
-		n, err := rd.Read(b[len(b):end])
-		b = b[:len(b)+n]
-		if errors.Is(err, io.EOF) {
-			return b, nil
-		}
-		if err != nil {
-			return b, err
-		}
 	}
 	return b, nil
 }
