@@ -441,7 +441,7 @@ var errBigDataset = errors.New("sqlite: dataset too big to cache")
 
 // allRecords returns every record of a dataset, in key order, from the
 // sync cache, reading them into it on a miss; or errBigDataset. The
-// records are shared with the cache: callers copy what they hand out.
+// records are shared with the cache: callers must not modify them.
 func (s *Store) allRecords(ctx context.Context, identityID, name string) ([]storage.Record, error) {
 	k := dsKey{identityID, name}
 	all, big, gen, ok := s.sync.records(k)

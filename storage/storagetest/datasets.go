@@ -1185,7 +1185,10 @@ func testSyncRollback(t *testing.T, s storage.Store) {
 	checkSyncKept(t, s, "p1:b", "dev-b")
 }
 
-// testRecordCopies: record values never share memory with the store.
+// testRecordCopies: record values handed to the store, and those
+// GetRecords returns, never share memory with it. ListRecords may share
+// its records with the store (callers must not modify them), but
+// appending to a page it returned must not change what it holds.
 func testRecordCopies(t *testing.T, s storage.Store) {
 	ctx := t.Context()
 	seedSync(t, s)
@@ -1200,9 +1203,11 @@ func testRecordCopies(t *testing.T, s storage.Store) {
 		got, err := s.ListRecords(ctx, "p1:a", "d1", storage.ListRecordsOptions{})
 		if wantErr(t, "ListRecords", err, nil) {
 			checkRecords(t, fmt.Sprintf("ListRecords, round %d", round), got, want)
-			for _, r := range got {
-				*r.Value = "scribbled"
-			}
+		}
+		page, err := s.ListRecords(ctx, "p1:a", "d1", storage.ListRecordsOptions{Limit: 1})
+		if wantErr(t, "ListRecords", err, nil) {
+			checkRecords(t, fmt.Sprintf("ListRecords of one, round %d", round), page, want[:1])
+			_ = append(page, record("b", "scribbled", 9))
 		}
 		m, err := s.GetRecords(ctx, "p1:a", "d1", []string{"a", "b"})
 		if wantErr(t, "GetRecords", err, nil) {
