@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/idpool/idpool/protocol"
@@ -75,7 +76,8 @@ func (s *Service) ListRecords(ctx context.Context, in *ListRecordsInput) (*ListR
 				recs = recs[:limit]
 				out.NextToken = protocol.EncodePageToken(pageRecords, recordsScope(in.IdentityId, in.DatasetName, since), recordsPos(snapshot, recs[limit-1].Key))
 			}
-			out.Records = toRecords(recs)
+			out.page = recordPages.Get().(*recordPage)
+			out.Records = out.page.fill(recs)
 		}
 		if snapshot >= 0 && snapshot < out.DatasetSyncCount {
 			out.DatasetSyncCount = snapshot
@@ -363,19 +365,36 @@ func sameValue(a, b *string) bool {
 // UTF-8 bytes of its key and value.
 func recordSize(key, value string) int64 { return int64(len(key) + len(value)) }
 
-// toRecords converts stored records to their wire shape. The timestamps
-// the records point to share one allocation: a page holds up to 1,024
-// records, and answers are built on every sync.
+// toRecords converts stored records to their wire shape.
 func toRecords(rs []storage.Record) []Record {
-	out := make([]Record, len(rs))
-	times := make([]protocol.Time, 2*len(rs))
+	return new(recordPage).fill(rs)
+}
+
+// recordPage is the memory of the records of one answer: the records, and
+// the timestamps they point to in one allocation. ListRecords answers take
+// theirs from recordPages, since a page holds up to 1,024 records and
+// devices list on every sync; Release gives it back.
+type recordPage struct {
+	records []Record
+	times   []protocol.Time
+}
+
+var recordPages = sync.Pool{New: func() any { return new(recordPage) }}
+
+// fill converts rs into p's memory, growing it as needed, and returns the
+// records: never nil, since an empty page is answered as [].
+func (p *recordPage) fill(rs []storage.Record) []Record {
+	if p.records == nil || cap(p.records) < len(rs) {
+		p.records = make([]Record, len(rs))
+		p.times = make([]protocol.Time, 2*len(rs))
+	}
+	out, times := p.records[:len(rs)], p.times[:0]
 	stamp := func(t time.Time) *protocol.Time {
 		if t.IsZero() {
 			return nil
 		}
-		p := &times[0]
-		*p, times = protocol.At(t), times[1:]
-		return p
+		times = append(times, protocol.At(t))
+		return &times[len(times)-1]
 	}
 	for i := range rs {
 		r := &rs[i]
@@ -389,4 +408,16 @@ func toRecords(rs []storage.Record) []Record {
 		}
 	}
 	return out
+}
+
+// Release implements protocol.Releaser: the records go back to the pool,
+// without the strings they referred to.
+func (o *ListRecordsOutput) Release() {
+	p := o.page
+	if p == nil {
+		return
+	}
+	clear(p.records[:len(o.Records)])
+	o.Records, o.page = nil, nil
+	recordPages.Put(p)
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/idpool/idpool/protocol"
+	"github.com/idpool/idpool/storage"
 )
 
 func TestListRecordsNewDataset(t *testing.T) {
@@ -147,6 +148,86 @@ func TestListRecordsSnapshot(t *testing.T) {
 	next := e.list(t, e.a1, poolA, idA1, "d", second.DatasetSyncCount)
 	if got := values(next.Records); !slices.Equal(got, []string{"a=2@2"}) {
 		t.Errorf("got %v, want [a=2@2]", got)
+	}
+}
+
+// TestListRecordsRelease checks answers built in memory that earlier
+// answers released: each holds its own records, and [] when there are
+// none. The pool may or may not hand the memory back, so TestRecordPage
+// checks the reuse itself.
+func TestListRecordsRelease(t *testing.T) {
+	e := newEnv(t, Config{})
+	e.mustUpdate(t, e.a1, poolA, idA1, "d", put("a", "1", 0), put("b", "1", 0), put("c", "1", 0))
+	e.mustUpdate(t, e.a1, poolA, idA1, "e", put("x", "2", 0))
+	tests := []struct {
+		name    string
+		dataset string
+		since   int64
+		want    []string
+	}{
+		{"three records", "d", 0, []string{"a=1@1", "b=1@1", "c=1@1"}},
+		{"none since the last write", "d", 1, []string{}},
+		{"one record", "e", 0, []string{"x=2@1"}},
+		{"three records again", "d", 0, []string{"a=1@1", "b=1@1", "c=1@1"}},
+	}
+	// One after another: each answer may reuse what the one before released.
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out := e.list(t, e.a1, poolA, idA1, tt.dataset, tt.since)
+			if got := values(out.Records); !slices.Equal(got, tt.want) {
+				t.Errorf("got %v, want %v", got, tt.want)
+			}
+			b, err := json.Marshal(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(tt.want) == 0 && !strings.Contains(string(b), `"Records":[]`) {
+				t.Errorf("got %s, want \"Records\":[]", b)
+			}
+			out.Release()
+			if out.Records != nil {
+				t.Errorf("got %d records after Release, want none", len(out.Records))
+			}
+		})
+	}
+}
+
+// TestRecordPage checks that a page's memory, filled again, holds only
+// the new records, with their own timestamps.
+func TestRecordPage(t *testing.T) {
+	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	stored := func(key string, n int) []storage.Record {
+		rs := make([]storage.Record, n)
+		for i := range rs {
+			v := fmt.Sprintf("%s%d", key, i)
+			rs[i] = storage.Record{Key: v, Value: &v, SyncCount: int64(i + 1), ModifiedAt: at.Add(time.Duration(i) * time.Second)}
+		}
+		return rs
+	}
+	var p recordPage
+	tests := []struct {
+		name string
+		rs   []storage.Record
+	}{
+		{"three", stored("a", 3)},
+		{"none", nil},
+		{"two in the memory of three", stored("b", 2)},
+		{"five, grown", stored("c", 5)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := p.fill(tt.rs)
+			if got == nil || len(got) != len(tt.rs) {
+				t.Fatalf("got %d records (nil %v), want %d", len(got), got == nil, len(tt.rs))
+			}
+			for i, r := range got {
+				want := protocol.At(tt.rs[i].ModifiedAt)
+				if r.Key != tt.rs[i].Key || r.LastModifiedDate == nil || *r.LastModifiedDate != want || r.DeviceLastModifiedDate != nil {
+					t.Errorf("record %d: got %s at %v (device %v), want %s at %v (no device time)",
+						i, r.Key, r.LastModifiedDate, r.DeviceLastModifiedDate, tt.rs[i].Key, want)
+				}
+			}
+		})
 	}
 }
 

@@ -199,6 +199,9 @@ type ListRecordsOutput struct {
 	DatasetExists                         bool     `json:"DatasetExists"`
 	DatasetDeletedAfterRequestedSyncCount bool     `json:"DatasetDeletedAfterRequestedSyncCount"`
 	SyncSessionToken                      string   `json:"SyncSessionToken"`
+
+	// page, when set, is the pooled memory Records lives in.
+	page *recordPage
 }
 
 // UpdateRecordsInput is the input of UpdateRecords. ClientContext comes

@@ -366,6 +366,7 @@ func (s *Service) writeOutput(w http.ResponseWriter, r *http.Request, e *entry, 
 		status = http.StatusOK
 	}
 	h := w.Header()
+	defer protocol.Release(out)
 	switch {
 	case out == nil:
 		buf.WriteString("{}")
