@@ -74,23 +74,27 @@ func edge(next http.Handler, logger *slog.Logger) http.Handler {
 		if r.URL.Path == healthPath {
 			level = slog.LevelDebug
 		}
-		if logger.Enabled(r.Context(), level) {
+		if lh := logger.Handler(); lh.Enabled(r.Context(), level) {
 			// A request a codec routed is named by its operation alone;
 			// other requests by method and path. At most five attributes
-			// fit in a log record without an allocation.
-			var buf [5]slog.Attr
-			attrs := append(buf[:0], slog.String("id", id))
+			// fit in a log record without an allocation. The record goes
+			// straight to the handler, without the caller's program
+			// counter that Logger methods look up: the line has no
+			// source to show but this function.
+			end := time.Now()
+			rec := slog.NewRecord(end, level, "request", 0)
+			rec.AddAttrs(slog.String("id", id))
 			if req.Operation != "" {
-				attrs = append(attrs, slog.String("op", req.Operation))
+				rec.AddAttrs(slog.String("op", req.Operation))
 			} else {
-				attrs = append(attrs, slog.String("method", r.Method), slog.String("path", r.URL.Path))
+				rec.AddAttrs(slog.String("method", r.Method), slog.String("path", r.URL.Path))
 			}
 			status := sw.status
 			if status == 0 {
 				status = http.StatusOK // what net/http sends for a handler that wrote nothing
 			}
-			attrs = append(attrs, slog.Int("status", status), slog.Duration("took", time.Since(start)))
-			logger.LogAttrs(r.Context(), level, "request", attrs...)
+			rec.AddAttrs(slog.Int("status", status), slog.Duration("took", end.Sub(start)))
+			_ = lh.Handle(r.Context(), rec)
 		}
 	})
 }
