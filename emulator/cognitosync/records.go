@@ -377,6 +377,7 @@ func toRecords(rs []storage.Record) []Record {
 type recordPage struct {
 	records []Record
 	times   []protocol.Time
+	used    int // records the last fill wrote
 }
 
 var recordPages = sync.Pool{New: func() any { return new(recordPage) }}
@@ -388,6 +389,7 @@ func (p *recordPage) fill(rs []storage.Record) []Record {
 		p.records = make([]Record, len(rs))
 		p.times = make([]protocol.Time, 2*len(rs))
 	}
+	p.used = len(rs)
 	out, times := p.records[:len(rs)], p.times[:0]
 	stamp := func(t time.Time) *protocol.Time {
 		if t.IsZero() {
@@ -417,7 +419,7 @@ func (o *ListRecordsOutput) Release() {
 	if p == nil {
 		return
 	}
-	clear(p.records[:len(o.Records)])
+	clear(p.records[:p.used])
 	o.Records, o.page = nil, nil
 	recordPages.Put(p)
 }
