@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/idpool/idpool/storage"
@@ -128,6 +129,8 @@ func replaceDataset(ctx context.Context, tx storage.Tx, from, name string, dst s
 	if err := tx.PutDataset(ctx, moved, dst.SyncCount); err != nil {
 		return fmt.Errorf("put dataset %s/%s: %w", dst.IdentityID, dst.Name, err)
 	}
+	// The store's records are read-only: the moved ones are copies.
+	recs = slices.Clone(recs)
 	for i := range recs {
 		recs[i].SyncCount = next
 	}
