@@ -220,13 +220,13 @@ func (s *Service) Handle(name string, op Operation) {
 // whatever its method, so that a dispatcher can send it here.
 func (s *Service) Accepts(r *http.Request) bool {
 	var arr [maxLabels]string
-	n, _, err := s.router.match(escapedPath(r), arr[:0])
+	n, _, err := s.router.match(protocol.RawPath(r), arr[:0])
 	return n != nil && err == nil
 }
 
 func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var arr [maxLabels]string
-	path := escapedPath(r)
+	path := protocol.RawPath(r)
 	n, labels, err := s.router.match(path, arr[:0])
 	if err != nil {
 		s.writeError(w, r, "", protocol.BadRequest(protocol.CodeSerialization, "Malformed percent-encoding in the request path"))
@@ -292,19 +292,6 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.writeOutput(w, r, e, out)
-}
-
-// escapedPath returns the request's path still percent-encoded, since the
-// router splits it at '/' before decoding the labels (an encoded slash
-// stays inside its label). A server request has it as the client sent it
-// in RequestURI; URL.EscapedPath rebuilds it, at the cost of decoding it
-// again, for requests made otherwise.
-func escapedPath(r *http.Request) string {
-	if u := r.RequestURI; strings.HasPrefix(u, "/") {
-		p, _, _ := strings.Cut(u, "?")
-		return p
-	}
-	return r.URL.EscapedPath()
 }
 
 // unknown is the answer to a path no route matches.

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/idpool/idpool/protocol"
 )
 
 const unsignedPayload = "UNSIGNED-PAYLOAD"
@@ -221,7 +223,7 @@ func checkTime(t time.Time, sig *Signature, now time.Time) error {
 func canonicalPrefix(b []byte, r *http.Request, sig *Signature, sc *scratch) []byte {
 	b = append(b, r.Method...)
 	b = append(b, '\n')
-	b = appendURI(b, rawPath(r))
+	b = appendURI(b, protocol.RawPath(r))
 	b = append(b, '\n')
 	b = appendQuery(b, r.URL.RawQuery, sig.Presigned, sc)
 	b = append(b, '\n')
@@ -229,33 +231,6 @@ func canonicalPrefix(b []byte, r *http.Request, sig *Signature, sc *scratch) []b
 	b = append(b, '\n')
 	b = append(b, sig.signedHeaders...)
 	return append(b, '\n')
-}
-
-// rawPath returns the path exactly as the client sent it: SDKs sign the
-// escaped path they put on the wire, and re-escaping a decoded path could
-// differ from it.
-func rawPath(r *http.Request) string {
-	p := r.RequestURI
-	if p != "" && p[0] != '/' {
-		// Absolute form ("http://host/path?q"): keep from the path on.
-		if i := strings.Index(p, "://"); i >= 0 {
-			p = p[i+3:]
-			if j := strings.IndexByte(p, '/'); j >= 0 {
-				p = p[j:]
-			} else {
-				p = ""
-			}
-		} else {
-			p = ""
-		}
-	}
-	if p == "" && r.URL != nil {
-		return r.URL.EscapedPath()
-	}
-	if i := strings.IndexByte(p, '?'); i >= 0 {
-		p = p[:i]
-	}
-	return p
 }
 
 // appendURI escapes every byte of the (already escaped) path except
