@@ -232,6 +232,7 @@ func (s *Service) invoke(ctx context.Context, e *entry, body []byte) (out any, e
 func (s *Service) writeOutput(w http.ResponseWriter, r *http.Request, opName string, out any) {
 	buf := s.bufs.Get()
 	defer s.bufs.Put(buf)
+	defer protocol.Release(out)
 	if out == nil {
 		buf.WriteString("{}")
 	} else {
