@@ -39,6 +39,10 @@ func (s *Server) authenticate(r *http.Request, body []byte) (*protocol.Principal
 	case err != nil:
 		return nil, failMalformed, strings.TrimPrefix(err.Error(), "sigv4: ")
 	}
+	// The scope's region is the request's: one endpoint serves them all.
+	if req := protocol.RequestFrom(r.Context()); req != nil {
+		req.Region = sig.Region
+	}
 	if sig.SessionToken == "" && !strings.HasPrefix(sig.AccessKeyID, "ASIA") {
 		secret, known := s.developers[sig.AccessKeyID]
 		switch {
@@ -52,7 +56,7 @@ func (s *Server) authenticate(r *http.Request, body []byte) (*protocol.Principal
 		return &protocol.Principal{
 			AccessKeyID: sig.AccessKeyID,
 			Account:     s.cfg.AccountID,
-			ARN:         "arn:aws:iam::" + s.cfg.AccountID + ":root",
+			ARN:         "arn:" + protocol.Partition(sig.Region) + ":iam::" + s.cfg.AccountID + ":root",
 			UserID:      s.cfg.AccountID,
 		}, 0, ""
 	}
