@@ -123,8 +123,7 @@ func (s *Service) DeleteIdentityPool(ctx context.Context, in *DeleteIdentityPool
 
 // ListIdentityPools lists the pools of the request's region (its
 // signature's scope, or the default region) in id order, a page at a time.
-// A region's pools are the range of ids after "<region>:", so a page costs
-// the same however many pools other regions hold.
+// A page costs the same however many pools other regions hold.
 func (s *Service) ListIdentityPools(ctx context.Context, in *ListIdentityPoolsInput) (*ListIdentityPoolsOutput, error) {
 	region := protocol.RegionFrom(ctx, s.cfg.Region)
 	after, err := decodePage(in.NextToken, pageIdentityPools, region)
@@ -132,11 +131,10 @@ func (s *Service) ListIdentityPools(ctx context.Context, in *ListIdentityPoolsIn
 		return nil, err
 	}
 	n := pageSize(in.MaxResults)
-	pools, err := s.store.ListPools(ctx, max(after, region+":"), n+1)
+	pools, err := storage.ListRegionPools(ctx, s.store, region, after, n+1)
 	if err != nil {
-		return nil, fmt.Errorf("list pools: %w", err)
+		return nil, fmt.Errorf("list pools of %s: %w", region, err)
 	}
-	pools = inRegion(pools, region)
 	out := &ListIdentityPoolsOutput{IdentityPools: make([]IdentityPoolShortDescription, 0, min(len(pools), n))}
 	if len(pools) > n {
 		pools = pools[:n]
@@ -146,17 +144,6 @@ func (s *Service) ListIdentityPools(ctx context.Context, in *ListIdentityPoolsIn
 		out.IdentityPools = append(out.IdentityPools, IdentityPoolShortDescription{IdentityPoolId: p.ID, IdentityPoolName: p.Name})
 	}
 	return out, nil
-}
-
-// inRegion returns the leading pools of ps, which are in id order, that are
-// in region.
-func inRegion(ps []storage.Pool, region string) []storage.Pool {
-	for i, p := range ps {
-		if protocol.IDRegion(p.ID) != region {
-			return ps[:i]
-		}
-	}
-	return ps
 }
 
 // countPools counts the pools of region, for the per-region quota. Only an
@@ -170,11 +157,11 @@ func countPools(ctx context.Context, r storage.Reader, region string) (int, erro
 	if n < maxPools {
 		return n, nil
 	}
-	pools, err := r.ListPools(ctx, region+":", maxPools)
+	pools, err := storage.ListRegionPools(ctx, r, region, "", maxPools)
 	if err != nil {
 		return 0, fmt.Errorf("list pools of %s: %w", region, err)
 	}
-	return len(inRegion(pools, region)), nil
+	return len(pools), nil
 }
 
 // TagResource adds tags to a pool, replacing the values of keys it has.

@@ -280,8 +280,9 @@ func testPoolDeleteCascades(t *testing.T, s storage.Store) {
 }
 
 // testPoolListRegion checks the order that makes a region's pools one
-// range of ids: byte order, in which "us-east-1:" sorts after "us-east-10:"
-// (':' is after the digits) and before "us-east-1a:".
+// range of ids (storage.ListRegionPools): byte order, in which "us-east-1:"
+// sorts after "us-east-10:" (':' is after the digits) and before
+// "us-east-1a:".
 func testPoolListRegion(t *testing.T, s storage.Store) {
 	ctx := t.Context()
 	ids := []string{"us-east-1:b", "eu-west-1:a", "us-east-10:a", "us-east-1:a", "cn-north-1:a", "us-east-1a:a", "US-EAST-1:a"}
@@ -294,6 +295,12 @@ func testPoolListRegion(t *testing.T, s storage.Store) {
 	if wantErr(t, "ListPools after us-east-1:", err, nil) {
 		if ids, want := poolIDs(got), []string{"us-east-1:a", "us-east-1:b", "us-east-1a:a"}; !slices.Equal(ids, want) {
 			t.Errorf("ListPools after us-east-1:: got %q, want %q", ids, want)
+		}
+	}
+	got, err = storage.ListRegionPools(ctx, s, "us-east-1", "", 100)
+	if wantErr(t, "ListRegionPools us-east-1", err, nil) {
+		if ids, want := poolIDs(got), []string{"us-east-1:a", "us-east-1:b"}; !slices.Equal(ids, want) {
+			t.Errorf("ListRegionPools us-east-1: got %q, want %q", ids, want)
 		}
 	}
 	got, err = s.ListPools(ctx, "", 100)
