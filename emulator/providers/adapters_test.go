@@ -277,6 +277,59 @@ func TestIdentityService(t *testing.T) {
 	}
 }
 
+// TestIdentityServiceLocalPool runs GetId in strict mode for a user pool
+// served by cognito-local, declared by its issuer URL or as the AWS key
+// with an Issuer: the AWS key and the key Amplify derives reach one
+// identity, and only tokens the declared key set signed pass.
+func TestIdentityServiceLocalPool(t *testing.T) {
+	const (
+		awsKey = "cognito-idp.us-east-1.amazonaws.com/us-east-1_abc"
+		local  = "localhost:9229/us-east-1_abc"
+	)
+	k := rsaKey(t, "k", jose.RS256)
+	other := rsaKey(t, "k", jose.RS256)
+	clk := newClock()
+	ctx := context.Background()
+	for _, decl := range []Provider{
+		{Name: "http://" + local, JWKS: jwks(t, k)},
+		{Name: awsKey, Issuer: "http://" + local, JWKS: jwks(t, k)},
+	} {
+		t.Run(decl.Name, func(t *testing.T) {
+			reg, err := New([]Provider{decl}, nil, clk.now, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			st, err := sqlite.Open(ctx, sqlite.Memory)
+			if err != nil {
+				t.Fatalf("open store: %v", err)
+			}
+			t.Cleanup(func() { st.Close() })
+			svc := identity.New(identity.Config{Region: "us-east-1", AccountID: account, Verifier: reg.ForIdentity(true)},
+				st, nil, nil, clk.now, uuid.NewString, nil)
+			out, err := svc.CreateIdentityPool(ctx, &identity.CreateIdentityPoolInput{IdentityPoolName: "p",
+				CognitoIdentityProviders: []identity.CognitoIdentityProvider{{ProviderName: awsKey, ClientId: "web"}}})
+			if err != nil {
+				t.Fatalf("CreateIdentityPool: %v", err)
+			}
+			good := k.sign(t, claims("http://"+local, "web", nil))
+			ids := map[string]bool{}
+			for _, key := range []string{awsKey, local} {
+				got, err := svc.GetId(ctx, &identity.GetIdInput{IdentityPoolId: out.IdentityPoolId, Logins: map[string]string{key: good}})
+				if err != nil {
+					t.Fatalf("GetId under %s: %v", key, err)
+				}
+				ids[got.IdentityId] = true
+				_, err = svc.GetId(ctx, &identity.GetIdInput{IdentityPoolId: out.IdentityPoolId,
+					Logins: map[string]string{key: other.sign(t, claims("http://"+local, "web", nil))}})
+				wantWire(t, err, identity.CodeNotAuthorized, http.StatusBadRequest, "Invalid login token. Token signature invalid.")
+			}
+			if len(ids) != 1 {
+				t.Errorf("got identities %v, want one for both keys", ids)
+			}
+		})
+	}
+}
+
 // TestSTSService runs AssumeRoleWithWebIdentity of a real STS service
 // whose Providers is the registry.
 func TestSTSService(t *testing.T) {
