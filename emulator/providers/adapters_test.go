@@ -223,13 +223,7 @@ func TestIdentityService(t *testing.T) {
 	}
 	ctx := context.Background()
 	newService := func(strict bool) (*identity.Service, string) {
-		st, err := sqlite.Open(ctx, sqlite.Memory)
-		if err != nil {
-			t.Fatalf("open store: %v", err)
-		}
-		t.Cleanup(func() { st.Close() })
-		svc := identity.New(identity.Config{Region: "us-east-1", AccountID: account, Verifier: reg.ForIdentity(strict)},
-			st, nil, nil, clk.now, uuid.NewString, nil)
+		svc := newIdentity(t, reg.ForIdentity(strict), clk)
 		out, err := svc.CreateIdentityPool(ctx, &identity.CreateIdentityPoolInput{
 			IdentityPoolName:          "p",
 			OpenIdConnectProviderARNs: []string{oidcARN},
@@ -277,6 +271,18 @@ func TestIdentityService(t *testing.T) {
 	}
 }
 
+// newIdentity returns an identity service on an in-memory store whose
+// provider tokens v verifies.
+func newIdentity(t *testing.T, v identity.ProviderVerifier, clk *clock) *identity.Service {
+	t.Helper()
+	st, err := sqlite.Open(context.Background(), sqlite.Memory)
+	if err != nil {
+		t.Fatalf("open store: %v", err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return identity.New(identity.Config{Region: "us-east-1", AccountID: account, Verifier: v}, st, nil, nil, clk.now, uuid.NewString, nil)
+}
+
 // TestIdentityServiceLocalPool runs GetId in strict mode for a user pool
 // served by cognito-local, declared by its issuer URL or as the AWS key
 // with an Issuer: the AWS key and the key Amplify derives reach one
@@ -299,13 +305,7 @@ func TestIdentityServiceLocalPool(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			st, err := sqlite.Open(ctx, sqlite.Memory)
-			if err != nil {
-				t.Fatalf("open store: %v", err)
-			}
-			t.Cleanup(func() { st.Close() })
-			svc := identity.New(identity.Config{Region: "us-east-1", AccountID: account, Verifier: reg.ForIdentity(true)},
-				st, nil, nil, clk.now, uuid.NewString, nil)
+			svc := newIdentity(t, reg.ForIdentity(true), clk)
 			out, err := svc.CreateIdentityPool(ctx, &identity.CreateIdentityPoolInput{IdentityPoolName: "p",
 				CognitoIdentityProviders: []identity.CognitoIdentityProvider{{ProviderName: awsKey, ClientId: "web"}}})
 			if err != nil {
