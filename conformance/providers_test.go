@@ -61,16 +61,22 @@ func (p *localOIDC) host() string { return strings.TrimPrefix(p.URL, "http://") 
 // aud and sub, valid for an hour.
 func (p *localOIDC) token(t *testing.T, path, aud, sub string) string {
 	t.Helper()
-	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.RS256, Key: p.key}, (&jose.SignerOptions{}).WithType("JWT").WithHeader("kid", p.kid))
-	if err != nil {
-		t.Fatal(err)
-	}
 	now := time.Now()
-	claims, err := json.Marshal(map[string]any{"iss": p.URL + path, "aud": aud, "sub": sub, "iat": now.Unix(), "exp": now.Add(time.Hour).Unix()})
+	return signJWT(t, p.key, p.kid, map[string]any{"iss": p.URL + path, "aud": aud, "sub": sub, "iat": now.Unix(), "exp": now.Add(time.Hour).Unix()})
+}
+
+// signJWT signs claims RS256 with key under key id kid.
+func signJWT(t *testing.T, key *rsa.PrivateKey, kid string, claims map[string]any) string {
+	t.Helper()
+	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.RS256, Key: key}, (&jose.SignerOptions{}).WithType("JWT").WithHeader("kid", kid))
 	if err != nil {
 		t.Fatal(err)
 	}
-	jws, err := signer.Sign(claims)
+	payload, err := json.Marshal(claims)
+	if err != nil {
+		t.Fatal(err)
+	}
+	jws, err := signer.Sign(payload)
 	if err != nil {
 		t.Fatal(err)
 	}
