@@ -65,25 +65,23 @@ var _ identity.ProviderVerifier = (*IdentityVerifier)(nil)
 // cannot be fetched yields an error wrapping ErrFetch, which identity
 // answers with ExternalServiceException.
 func (v *IdentityVerifier) VerifyProviderToken(ctx context.Context, provider, token string) (issuerChecked bool, err error) {
+	t, perr := tokens.Parse(token)
 	e := v.r.lookup(provider)
 	issuerChecked = e != nil
-	if e == nil {
-		if t, err := tokens.Parse(token); err == nil {
-			e = v.r.byIssuer[t.Issuer()]
-		}
+	if e == nil && perr == nil {
+		e = v.r.byIssuer[t.Issuer()]
 	}
 	if e == nil {
 		if v.strict {
-			v.r.refused(ctx, provider, errors.New("no provider is declared for this Logins key or the token's iss"))
+			v.r.refused(ctx, provider, fmt.Errorf("%w: none for this Logins key or the token's iss", ErrUnknownProvider))
 			return false, notAuthorized(msgNoKeySet, provider)
 		}
 		return false, nil
 	}
-	t, err := tokens.Parse(token)
-	if err == nil {
-		err = v.r.verify(ctx, e, t, nil, LoginSkew)
+	if perr != nil {
+		err = fmt.Errorf("%w: %w", ErrMalformed, perr)
 	} else {
-		err = fmt.Errorf("%w: %w", ErrMalformed, err)
+		err = v.r.verify(ctx, e, t, nil, LoginSkew)
 	}
 	if err == nil {
 		return issuerChecked, nil
