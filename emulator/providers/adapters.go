@@ -191,11 +191,11 @@ type STSVerifier struct {
 
 // ForSTS returns the verifier of AssumeRoleWithWebIdentity tokens. The
 // provider is found by the token's iss: a declared provider that accepts
-// it, else, when strict is false, any http or https issuer whose key set
-// OpenID Connect discovery finds (at most 64 such issuers are held). STS
-// has no decode-only path, as AWS always verifies these tokens against an
-// IAM OIDC provider: discovery is how permissive mode knows an issuer no
-// one declared. accountID names the account of the IAM OIDC provider ARN
+// it, else, when strict is false, any http issuer (a local one) whose key
+// set OpenID Connect discovery finds (at most 64 such issuers are held).
+// STS has no decode-only path, as AWS always verifies these tokens against
+// an IAM OIDC provider: discovery is how permissive mode knows a local
+// issuer no one declared. accountID names the account of the IAM OIDC provider ARN
 // that STS reports as the session's Provider. Like STS with idpool's own
 // tokens, no clock skew is allowed.
 func (r *Registry) ForSTS(accountID string, strict bool) *STSVerifier {

@@ -190,6 +190,8 @@ func TestSTSDiscovery(t *testing.T) {
 			msg: "No OpenIDConnect provider found in your account for " + gone.URL},
 		{name: "permissive, iss not a URL", token: k.sign(t, claims("localhost:1", "a", nil)),
 			msg: "No OpenIDConnect provider found in your account for localhost:1"},
+		{name: "permissive, https issuer not discovered", token: k.sign(t, claims("https://accounts.google.com", "a", nil)),
+			msg: "No OpenIDConnect provider found in your account for https://accounts.google.com"},
 		{name: "strict refuses undeclared", strict: true, token: k.sign(t, claims(srv.URL, "a", nil)),
 			msg: "No OpenIDConnect provider found in your account for " + srv.URL},
 	}
