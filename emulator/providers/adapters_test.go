@@ -33,6 +33,8 @@ func TestIdentityVerifier(t *testing.T) {
 		{Name: host, JWKS: jwks(t, k)},
 		{Name: "clients.example.com", JWKS: jwks(t, k), ClientIDs: []string{client}},
 		{Name: "down.example.com", JWKSURL: down.URL},
+		{Name: "cognito-idp.us-east-1.amazonaws.com/us-east-1_abc", Issuer: "http://localhost:9229/us-east-1_abc", JWKS: jwks(t, k)},
+		{Name: "http://localhost:9229/us-east-1_local", JWKS: jwks(t, k)},
 	}, down.Client(), clk.now, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -47,9 +49,24 @@ func TestIdentityVerifier(t *testing.T) {
 		code     string // "" for no wire error
 		msg      string
 		fetchErr bool // a non-wire error wrapping ErrFetch
+		// unchecked: the token passes, but identity must still check its
+		// iss (no provider under the key verified it).
+		unchecked bool
 	}{
 		{name: "valid", token: valid(nil)},
 		{name: "valid, strict", strict: true, token: valid(nil)},
+		{name: "http issuer of a bare key", token: k.sign(t, claims("http://"+host, "a", nil))},
+		{name: "issuer override", provider: "cognito-idp.us-east-1.amazonaws.com/us-east-1_abc",
+			token: k.sign(t, claims("http://localhost:9229/us-east-1_abc", "a", nil))},
+		{name: "issuer override refuses the key's own issuer", provider: "cognito-idp.us-east-1.amazonaws.com/us-east-1_abc",
+			token: k.sign(t, claims("https://cognito-idp.us-east-1.amazonaws.com/us-east-1_abc", "a", nil)), code: na, msg: "Invalid login token. Issuer doesn't match providerName"},
+		{name: "provider of the token's iss, strict", strict: true, provider: "cognito-idp.us-east-1.amazonaws.com/us-east-1_local",
+			token: k.sign(t, claims("http://localhost:9229/us-east-1_local", "a", nil)), unchecked: true},
+		{name: "provider of the token's iss, bad signature", strict: true, provider: "cognito-idp.us-east-1.amazonaws.com/us-east-1_local",
+			token: other.sign(t, claims("http://localhost:9229/us-east-1_local", "a", nil)), code: na, msg: "Invalid login token. Token signature invalid."},
+		{name: "undeclared http issuer, permissive", provider: "localhost:8080", token: other.sign(t, claims("http://localhost:8080", "a", nil)), unchecked: true},
+		{name: "undeclared http issuer, strict", strict: true, provider: "localhost:8080", token: other.sign(t, claims("http://localhost:8080", "a", nil)),
+			code: na, msg: "Invalid login token. No key set is configured for provider localhost:8080."},
 		{name: "expired within the login skew", token: valid(map[string]any{"exp": t0.Add(-4 * time.Minute).Unix()})},
 		{name: "signed by another key", token: other.sign(t, claims(issuer, "any-app", nil)), code: na, msg: "Invalid login token. Token signature invalid."},
 		{name: "unknown kid", token: k.signAs(t, "k2", claims(issuer, "any-app", nil)), code: na, msg: "Invalid login token. Token signature invalid."},
@@ -66,8 +83,8 @@ func TestIdentityVerifier(t *testing.T) {
 			code: na, msg: "Invalid login token. Incorrect token audience."},
 		{name: "client ids: no audience", provider: "clients.example.com", token: k.sign(t, claims("https://clients.example.com", "", map[string]any{"aud": nil})),
 			code: na, msg: "Invalid login token. Missing a required claim: aud"},
-		{name: "no key set, permissive", provider: "accounts.google.com", token: "anything"},
-		{name: "no key set, strict", strict: true, provider: "accounts.google.com", token: valid(nil),
+		{name: "no key set, permissive", provider: "accounts.google.com", token: "anything", unchecked: true},
+		{name: "no key set, strict", strict: true, provider: "accounts.google.com", token: k.sign(t, claims("https://accounts.google.com", "a", nil)),
 			code: na, msg: "Invalid login token. No key set is configured for provider accounts.google.com."},
 		{name: "opaque provider, strict", strict: true, provider: "graph.facebook.com", token: "EAAB-token",
 			code: na, msg: "Invalid login token. No key set is configured for provider graph.facebook.com."},
@@ -80,7 +97,10 @@ func TestIdentityVerifier(t *testing.T) {
 				p = host
 			}
 			var v identity.ProviderVerifier = reg.ForIdentity(tt.strict)
-			err := v.VerifyProviderToken(context.Background(), p, tt.token)
+			checked, err := v.VerifyProviderToken(context.Background(), p, tt.token)
+			if err == nil && checked == tt.unchecked {
+				t.Errorf("got issuerChecked %v, want %v", checked, !tt.unchecked)
+			}
 			switch {
 			case tt.fetchErr:
 				if _, wire := protocol.As(err); wire || !errors.Is(err, ErrFetch) {
@@ -106,6 +126,8 @@ func TestSTSVerifier(t *testing.T) {
 		{Name: "accounts.google.com", JWKS: jwks(t, k)},
 		{Name: "http://localhost:8080/realms/dev", JWKS: jwks(t, k)},
 		{Name: "down.example.com", JWKSURL: down.URL},
+		{Name: "cognito-idp.us-east-1.amazonaws.com/us-east-1_abc", Issuer: "http://localhost:9229/us-east-1_abc", JWKS: jwks(t, k)},
+		{Name: "http://localhost:9229/us-east-1_local", JWKS: jwks(t, k)},
 	}, down.Client(), clk.now, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -137,6 +159,12 @@ func TestSTSVerifier(t *testing.T) {
 		{name: "http issuer", token: k.sign(t, claims("http://localhost:8080/realms/dev", "", map[string]any{"aud": nil, "azp": "cli"})),
 			want: &sts.WebIdentity{Issuer: "http://localhost:8080/realms/dev", Provider: "arn:aws:iam::" + account + ":oidc-provider/localhost:8080/realms/dev",
 				Subject: "user-123456", Audience: "cli", Expiry: exp}},
+		{name: "issuer override: reported by its Logins key", token: k.sign(t, claims("http://localhost:9229/us-east-1_abc", "client", nil)),
+			want: &sts.WebIdentity{Issuer: "http://localhost:9229/us-east-1_abc", Provider: "arn:aws:iam::" + account + ":oidc-provider/cognito-idp.us-east-1.amazonaws.com/us-east-1_abc",
+				Subject: "user-123456", Audience: "client", Expiry: exp}},
+		{name: "http issuer URL name", token: k.sign(t, claims("http://localhost:9229/us-east-1_local", "client", nil)),
+			want: &sts.WebIdentity{Issuer: "http://localhost:9229/us-east-1_local", Provider: "arn:aws:iam::" + account + ":oidc-provider/localhost:9229/us-east-1_local",
+				Subject: "user-123456", Audience: "client", Expiry: exp}},
 		{name: "unknown issuer", token: k.sign(t, claims("https://other.example.com", "a", nil)),
 			code: sts.CodeInvalidIdentityToken, status: 400, msg: "No OpenIDConnect provider found in your account for https://other.example.com"},
 		{name: "scheme of a registered host differs", token: k.sign(t, claims("https://localhost:8080/realms/dev", "a", nil)),
@@ -157,7 +185,7 @@ func TestSTSVerifier(t *testing.T) {
 		{name: "key set unreachable", token: k.sign(t, claims("https://down.example.com", "a", nil)),
 			code: sts.CodeIDPCommunicationError, status: 400, msg: "The identity provider of https://down.example.com could not be reached to verify the web identity token"},
 	}
-	var v sts.Providers = reg.ForSTS(account)
+	var v sts.Providers = reg.ForSTS(account, true)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			jwt, err := tokens.Parse(tt.token)
@@ -195,13 +223,7 @@ func TestIdentityService(t *testing.T) {
 	}
 	ctx := context.Background()
 	newService := func(strict bool) (*identity.Service, string) {
-		st, err := sqlite.Open(ctx, sqlite.Memory)
-		if err != nil {
-			t.Fatalf("open store: %v", err)
-		}
-		t.Cleanup(func() { st.Close() })
-		svc := identity.New(identity.Config{Region: "us-east-1", AccountID: account, Verifier: reg.ForIdentity(strict)},
-			st, nil, nil, clk.now, uuid.NewString, nil)
+		svc := newIdentity(t, reg.ForIdentity(strict), clk)
 		out, err := svc.CreateIdentityPool(ctx, &identity.CreateIdentityPoolInput{
 			IdentityPoolName:          "p",
 			OpenIdConnectProviderARNs: []string{oidcARN},
@@ -249,6 +271,65 @@ func TestIdentityService(t *testing.T) {
 	}
 }
 
+// newIdentity returns an identity service on an in-memory store whose
+// provider tokens v verifies.
+func newIdentity(t *testing.T, v identity.ProviderVerifier, clk *clock) *identity.Service {
+	t.Helper()
+	st, err := sqlite.Open(context.Background(), sqlite.Memory)
+	if err != nil {
+		t.Fatalf("open store: %v", err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return identity.New(identity.Config{Region: "us-east-1", AccountID: account, Verifier: v}, st, nil, nil, clk.now, uuid.NewString, nil)
+}
+
+// TestIdentityServiceLocalPool runs GetId in strict mode for a user pool
+// served by cognito-local, declared by its issuer URL or as the AWS key
+// with an Issuer: the AWS key and the key Amplify derives reach one
+// identity, and only tokens the declared key set signed pass.
+func TestIdentityServiceLocalPool(t *testing.T) {
+	const (
+		awsKey = "cognito-idp.us-east-1.amazonaws.com/us-east-1_abc"
+		local  = "localhost:9229/us-east-1_abc"
+	)
+	k := rsaKey(t, "k", jose.RS256)
+	other := rsaKey(t, "k", jose.RS256)
+	clk := newClock()
+	ctx := context.Background()
+	for _, decl := range []Provider{
+		{Name: "http://" + local, JWKS: jwks(t, k)},
+		{Name: awsKey, Issuer: "http://" + local, JWKS: jwks(t, k)},
+	} {
+		t.Run(decl.Name, func(t *testing.T) {
+			reg, err := New([]Provider{decl}, nil, clk.now, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			svc := newIdentity(t, reg.ForIdentity(true), clk)
+			out, err := svc.CreateIdentityPool(ctx, &identity.CreateIdentityPoolInput{IdentityPoolName: "p",
+				CognitoIdentityProviders: []identity.CognitoIdentityProvider{{ProviderName: awsKey, ClientId: "web"}}})
+			if err != nil {
+				t.Fatalf("CreateIdentityPool: %v", err)
+			}
+			good := k.sign(t, claims("http://"+local, "web", nil))
+			ids := map[string]bool{}
+			for _, key := range []string{awsKey, local} {
+				got, err := svc.GetId(ctx, &identity.GetIdInput{IdentityPoolId: out.IdentityPoolId, Logins: map[string]string{key: good}})
+				if err != nil {
+					t.Fatalf("GetId under %s: %v", key, err)
+				}
+				ids[got.IdentityId] = true
+				_, err = svc.GetId(ctx, &identity.GetIdInput{IdentityPoolId: out.IdentityPoolId,
+					Logins: map[string]string{key: other.sign(t, claims("http://"+local, "web", nil))}})
+				wantWire(t, err, identity.CodeNotAuthorized, http.StatusBadRequest, "Invalid login token. Token signature invalid.")
+			}
+			if len(ids) != 1 {
+				t.Errorf("got identities %v, want one for both keys", ids)
+			}
+		})
+	}
+}
+
 // TestSTSService runs AssumeRoleWithWebIdentity of a real STS service
 // whose Providers is the registry.
 func TestSTSService(t *testing.T) {
@@ -268,7 +349,7 @@ func TestSTSService(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := sts.New(sts.Config{AccountID: account, Providers: reg.ForSTS(account)}, nil, ci, clk.now, nil)
+	svc := sts.New(sts.Config{AccountID: account, Providers: reg.ForSTS(account, true)}, nil, ci, clk.now, nil)
 	in := func(token string) *sts.AssumeRoleWithWebIdentityInput {
 		return &sts.AssumeRoleWithWebIdentityInput{RoleArn: "arn:aws:iam::" + account + ":role/app", RoleSessionName: "s1", WebIdentityToken: token}
 	}
