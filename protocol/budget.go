@@ -15,22 +15,23 @@ func Unavailable() *Error {
 	return Errorf(http.StatusServiceUnavailable, CodeUnavailable, "The request has failed due to a temporary failure of the server.")
 }
 
-// budgetUnit is the granularity of a Budget, in bytes: a body holds one
-// unit before its first byte arrives and one more for every unit read.
+// budgetUnit is the granularity of a Budget, in bytes.
 const budgetUnit = 1 << 10
 
 // Budget bounds the request body bytes that all requests in flight may
 // read at once, so that memory stays bounded whatever clients send: a body
-// takes its share of the budget as its bytes arrive and gives it back when
-// its request ends. A body that finds the budget spent waits for others to
-// give theirs back, at most the Budget's wait, and then fails with
-// Unavailable. A body whose client sends nothing more holds at most one
-// unit (1 KiB) beyond its bytes, so many stalled clients cannot starve the
+// takes its share of the budget as its bytes arrive, a unit (1 KiB) at a
+// time, and gives it back when its request ends. A body that finds the
+// budget spent waits for others to give theirs back, at most the Budget's
+// wait, and then fails with Unavailable. A stalled body holds no more than
+// the units of the bytes it sent, so many stalled clients cannot starve the
 // rest.
 //
-// Bodies are read into buffers that grow by doubling (see ReadBody), so the
-// memory they hold stays below about twice the budget plus a small amount
-// per request.
+// A read takes the units for its bytes once they have arrived, into space
+// the reader allocated for earlier bytes, and never reads more than one
+// unit beyond those held. Bodies are read into buffers that grow by
+// doubling (see ReadBody), so the memory they hold stays below about twice
+// the budget plus a small amount per request.
 type Budget struct {
 	units chan struct{} // one element per unit taken
 	wait  time.Duration
@@ -75,29 +76,20 @@ type BudgetBody struct {
 	held   int // units taken
 }
 
-// Read reads at most the bytes the units held allow, taking one more unit
-// when they are used up. When none comes free in time it fails with
-// Unavailable, an *Error that ReadBody returns as it is.
+// Read reads at most one unit beyond the bytes the units held allow, and
+// takes one more unit when the bytes read need it. When none comes free
+// in time it fails with Unavailable, an *Error that ReadBody returns as it
+// is.
 func (b *BudgetBody) Read(p []byte) (int, error) {
-	if len(p) == 0 {
-		return b.body.Read(p)
-	}
-	if b.credit == 0 {
+	n, err := b.body.Read(p[:min(len(p), b.credit+budgetUnit)])
+	if n > b.credit {
 		if !b.budget.take() {
 			return 0, Unavailable()
 		}
 		b.held++
-		b.credit = budgetUnit
+		b.credit += budgetUnit
 	}
-	n, err := b.body.Read(p[:min(len(p), b.credit)])
 	b.credit -= n
-	if err != nil && b.credit == budgetUnit {
-		// Nothing arrived on the last unit taken: seeing the end of
-		// the body needs none.
-		<-b.budget.units
-		b.held--
-		b.credit = 0
-	}
 	return n, err
 }
 
