@@ -691,3 +691,21 @@ func TestInternalErrorWithoutRequest(t *testing.T) {
 		t.Errorf("got %d and log %q, want 500 and the cause logged", rec.Code, h.logs.String())
 	}
 }
+
+// TestBodyBudgetSpent: a body that cannot get its share of the body budget
+// is answered 503 ServiceUnavailable, which SDKs retry, not as malformed.
+func TestBodyBudgetSpent(t *testing.T) {
+	budget := protocol.NewBudget(1, time.Millisecond)
+	holder := budget.Body(io.NopCloser(strings.NewReader("x")))
+	if _, err := io.ReadAll(holder); err != nil {
+		t.Fatal(err)
+	}
+	defer holder.Release()
+	h := newHarness(t, nil)
+	r := post(base)
+	r.Body = budget.Body(r.Body)
+	rec := h.serve(r)
+	if rec.Code != http.StatusServiceUnavailable || !strings.Contains(rec.Body.String(), "<Code>ServiceUnavailable</Code>") {
+		t.Errorf("got %d %s, want 503 ServiceUnavailable", rec.Code, rec.Body)
+	}
+}
