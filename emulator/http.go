@@ -47,8 +47,8 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 const maxLogMessage = 1024
 
 // edge wraps every request: a request id (in the context and the
-// x-amzn-RequestId header), CORS headers and preflights, a body read within
-// the bodies budget, and one structured log line.
+// x-amzn-RequestId header), CORS headers and preflights, the body read
+// within the budget of all bodies, and one structured log line.
 func edge(next http.Handler, logger *slog.Logger, bodies *protocol.Budget) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
@@ -110,11 +110,9 @@ func edge(next http.Handler, logger *slog.Logger, bodies *protocol.Budget) http.
 			}
 			rec.AddAttrs(slog.Int("status", status))
 			if e := req.Err; e != nil {
-				// Why the request was refused, as the client was told;
-				// for a server fault also the cause the client was not
-				// told.
-				// The key is AWS's name for the message: slog's own
-				// "msg" already names the line.
+				// Why the request was refused, as the client was told
+				// (under AWS's name "message": slog's "msg" names the
+				// line), and for a server fault the cause it was not.
 				rec.AddAttrs(slog.String("code", e.Code))
 				if e.Message != "" {
 					rec.AddAttrs(slog.String("message", clip(e.Message, maxLogMessage)))
