@@ -41,10 +41,15 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
+// maxLogMessage bounds the error message in a request log line: a
+// validation message quotes the client's value, which may be as long as the
+// body.
+const maxLogMessage = 1024
+
 // edge wraps every request: a request id (in the context and the
-// x-amzn-RequestId header), CORS headers and preflights, and one structured
-// log line.
-func edge(next http.Handler, logger *slog.Logger) http.Handler {
+// x-amzn-RequestId header), CORS headers and preflights, the body read
+// within the budget of all bodies, and one structured log line.
+func edge(next http.Handler, logger *slog.Logger, bodies *protocol.Budget) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		id := protocol.NewRequestID()
@@ -67,20 +72,34 @@ func edge(next http.Handler, logger *slog.Logger) http.Handler {
 		}
 		sw := &statusWriter{ResponseWriter: w}
 		req := &protocol.Request{ID: id}
-		next.ServeHTTP(sw, r.WithContext(protocol.WithRequest(r.Context(), req)))
+		served := r.WithContext(protocol.WithRequest(r.Context(), req))
+		if r.Body != nil && r.Body != http.NoBody {
+			body := bodies.Body(r.Body)
+			defer body.Release()
+			served.Body = body
+		}
+		next.ServeHTTP(sw, served)
+		status := sw.status
+		if status == 0 {
+			status = http.StatusOK // what net/http sends for a handler that wrote nothing
+		}
 		// Health checks come every few seconds from Docker and Compose;
-		// they would drown the log at info.
+		// they would drown the log at info. Server faults are errors.
 		level := slog.LevelInfo
-		if r.URL.Path == healthPath {
+		switch {
+		case status >= 500:
+			level = slog.LevelError
+		case r.URL.Path == healthPath:
 			level = slog.LevelDebug
 		}
 		if lh := logger.Handler(); lh.Enabled(r.Context(), level) {
 			// A request a codec routed is named by its operation alone;
 			// other requests by method and path. At most five attributes
-			// fit in a log record without an allocation. The record goes
-			// straight to the handler, without the caller's program
-			// counter that Logger methods look up: the line has no
-			// source to show but this function.
+			// fit in a log record without an allocation, which only an
+			// error's line goes beyond. The record goes straight to the
+			// handler, without the caller's program counter that Logger
+			// methods look up: the line has no source to show but this
+			// function.
 			end := time.Now()
 			rec := slog.NewRecord(end, level, "request", 0)
 			rec.AddAttrs(slog.String("id", id))
@@ -89,12 +108,31 @@ func edge(next http.Handler, logger *slog.Logger) http.Handler {
 			} else {
 				rec.AddAttrs(slog.String("method", r.Method), slog.String("path", r.URL.Path))
 			}
-			status := sw.status
-			if status == 0 {
-				status = http.StatusOK // what net/http sends for a handler that wrote nothing
+			rec.AddAttrs(slog.Int("status", status))
+			if e := req.Err; e != nil {
+				// Why the request was refused, as the client was told
+				// (under AWS's name "message": slog's "msg" names the
+				// line), and for a server fault the cause it was not.
+				rec.AddAttrs(slog.String("code", e.Code))
+				if e.Message != "" {
+					rec.AddAttrs(slog.String("message", clip(e.Message, maxLogMessage)))
+				}
+				if req.Cause != nil {
+					// A string, not the error: the server's text
+					// handler writes strings on its fast path.
+					rec.AddAttrs(slog.String("err", req.Cause.Error()))
+				}
 			}
-			rec.AddAttrs(slog.Int("status", status), slog.Duration("took", end.Sub(start)))
+			rec.AddAttrs(slog.Duration("took", end.Sub(start)))
 			_ = lh.Handle(r.Context(), rec)
 		}
 	})
+}
+
+// clip cuts s to at most n bytes, marking the cut with "...".
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "..."
 }

@@ -2,11 +2,13 @@ package emulator
 
 import (
 	"bytes"
+	"errors"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/idpool/idpool/protocol"
 )
@@ -16,7 +18,7 @@ func TestEdge(t *testing.T) {
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	h := edge(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusTeapot)
-	}), logger)
+	}), logger, newBodyBudget())
 
 	tests := []struct {
 		name, method, path, origin string
@@ -77,7 +79,7 @@ func TestEdgeLogLine(t *testing.T) {
 				if tt.op != "" {
 					protocol.SetOperation(r.Context(), tt.op)
 				}
-			}), logger)
+			}), logger, newBodyBudget())
 			h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, tt.path, nil))
 			line := logs.String()
 			for _, w := range tt.want {
@@ -89,5 +91,82 @@ func TestEdgeLogLine(t *testing.T) {
 				t.Errorf("log line: got %q, want no %q", line, tt.wantNot)
 			}
 		})
+	}
+}
+
+// TestEdgeLogsRefusals: the log line of a refused request carries the code
+// and message the client got, at info; a server fault's line is an error
+// and also carries the cause the client was not told.
+func TestEdgeLogsRefusals(t *testing.T) {
+	tests := []struct {
+		name    string
+		err     *protocol.Error
+		cause   error
+		want    []string
+		wantNot []string
+	}{
+		{"answered", nil, nil, []string{"level=INFO", "status=200"}, []string{"code=", "message=", "err="}},
+		{"refused", protocol.BadRequest("ResourceNotFoundException", "IdentityPool 'us-east-1:x' not found."), nil,
+			[]string{"level=INFO", "status=400", `code=ResourceNotFoundException message="IdentityPool 'us-east-1:x' not found."`},
+			[]string{"err="}},
+		{"refused without message", &protocol.Error{Code: "UnknownOperationException", Status: 400}, nil,
+			[]string{"status=400 code=UnknownOperationException took="}, []string{"message="}},
+		{"long message clipped", protocol.BadRequest("ValidationException", "%s", strings.Repeat("v", 5000)), nil,
+			[]string{`message=` + strings.Repeat("v", maxLogMessage) + `... took=`}, []string{strings.Repeat("v", maxLogMessage+1)}},
+		{"fault", protocol.Errorf(500, "InternalErrorException", "An internal error occurred."), errors.New("sqlite: disk I/O error"),
+			[]string{"level=ERROR", "status=500", `code=InternalErrorException message="An internal error occurred." err="sqlite: disk I/O error"`}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var logs bytes.Buffer
+			logger := slog.New(slog.NewTextHandler(&logs, nil))
+			h := edge(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				protocol.SetOperation(r.Context(), "GetId")
+				if tt.err != nil {
+					protocol.SetError(r.Context(), tt.err, tt.cause)
+					w.WriteHeader(tt.err.Status)
+				}
+			}), logger, newBodyBudget())
+			h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodPost, "/", nil))
+			line := logs.String()
+			for _, w := range tt.want {
+				if !strings.Contains(line, w) {
+					t.Errorf("log line: got %q, want it to contain %q", line, w)
+				}
+			}
+			for _, w := range tt.wantNot {
+				if strings.Contains(line, w) {
+					t.Errorf("log line: got %q, want no %q", line, w)
+				}
+			}
+		})
+	}
+}
+
+// TestEdgeBodyBudget: bodies are read within the budget, and a request's
+// share is given back when it ends, whatever its handler did.
+func TestEdgeBodyBudget(t *testing.T) {
+	bodies := protocol.NewBudget(2<<10, time.Millisecond)
+	h := edge(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, err := protocol.ReadBody(r, new(bytes.Buffer), 1<<20); err != nil {
+			e, _ := protocol.As(err)
+			w.WriteHeader(e.Status)
+		}
+	}), slog.New(slog.DiscardHandler), bodies)
+	for _, tt := range []struct {
+		name       string
+		size       int
+		wantStatus int
+	}{
+		{"within the budget", 2 << 10, http.StatusOK},
+		{"again once given back", 2 << 10, http.StatusOK},
+		{"over the budget", 3 << 10, http.StatusServiceUnavailable},
+		{"again after a refusal", 2 << 10, http.StatusOK},
+	} {
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, httptest.NewRequest(http.MethodPost, "/", strings.NewReader(strings.Repeat("x", tt.size))))
+		if w.Code != tt.wantStatus {
+			t.Errorf("%s: got %d, want %d", tt.name, w.Code, tt.wantStatus)
+		}
 	}
 }

@@ -147,7 +147,7 @@ func build(ctx context.Context, cfg Config, store storage.Store, logger *slog.Lo
 	mux.HandleFunc("GET /.well-known/openid-configuration", s.discovery)
 	root := dispatch(jsonIdentity, query)
 	mux.Handle("/", root)
-	s.handler = edge(route(mux, rest, root), logger)
+	s.handler = edge(route(mux, rest, root), logger, newBodyBudget())
 	return s, nil
 }
 

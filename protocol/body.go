@@ -21,10 +21,18 @@ func TooLarge(limit int64) *Error {
 	return Errorf(http.StatusRequestEntityTooLarge, CodeTooLarge, "Request body must not be larger than %d bytes", limit)
 }
 
+// presize is the most buf grows to from a declared Content-Length before
+// the bytes arrive: enough for nearly every request in one allocation, and
+// small enough that connections declaring large bodies and sending none
+// hold little memory.
+const presize = 1 << 10
+
 // ReadBody reads r's body into buf, refusing more than limit bytes: from
 // Content-Length before reading when the client declares it, otherwise by
 // reading at most one byte past the limit, so that an oversized body is
-// never read whole. A missing body reads as nil.
+// never read whole. buf grows with the bytes that arrive, never from the
+// declared length alone beyond presize. A missing body reads as nil. An
+// *Error from the body's reader (see Budget) is returned as it is.
 func ReadBody(r *http.Request, buf *bytes.Buffer, limit int64) ([]byte, error) {
 	if r.ContentLength > limit {
 		return nil, TooLarge(limit)
@@ -33,12 +41,15 @@ func ReadBody(r *http.Request, buf *bytes.Buffer, limit int64) ([]byte, error) {
 		return nil, nil
 	}
 	if r.ContentLength > 0 {
-		buf.Grow(int(r.ContentLength) + bytes.MinRead)
+		buf.Grow(int(min(r.ContentLength, presize)) + bytes.MinRead)
 	}
 	if _, err := buf.ReadFrom(io.LimitReader(r.Body, limit+1)); err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
 			return nil, TooLarge(limit)
+		}
+		if e, ok := As(err); ok {
+			return nil, e
 		}
 		return nil, BadRequest(CodeSerialization, "Unable to read the request body")
 	}

@@ -81,3 +81,20 @@ func TestReadBody(t *testing.T) {
 		})
 	}
 }
+
+// TestReadBodyGrowsWithArrivingBytes: a client that declares a large body
+// and sends one byte gets a buffer sized for a small body, not for the
+// declared length.
+func TestReadBodyGrowsWithArrivingBytes(t *testing.T) {
+	const limit = 1 << 20
+	r := httptest.NewRequest("POST", "/", unsized{strings.NewReader("{")})
+	r.ContentLength = limit
+	var buf bytes.Buffer
+	got, err := ReadBody(r, &buf, limit)
+	if err != nil || string(got) != "{" {
+		t.Fatalf("got %q, %v, want %q", got, err, "{")
+	}
+	if c := buf.Cap(); c > 4<<10 {
+		t.Errorf("buffer capacity: got %d, want at most 4 KiB for one byte read", c)
+	}
+}

@@ -26,6 +26,11 @@ func NewRequestID() string {
 type Request struct {
 	ID        string
 	Operation string
+	// Err is the AWS error the request was answered with and Cause the
+	// internal error behind an answer of status 500, for the request
+	// log; the codec's error writer sets them (see SetError).
+	Err       *Error
+	Cause     error
 	Principal *Principal
 	// Region is the region of the SigV4 credential scope of a signed
 	// request, "" for an unsigned one (see RegionFrom).
@@ -64,4 +69,17 @@ func SetOperation(ctx context.Context, name string) {
 	if r := RequestFrom(ctx); r != nil {
 		r.Operation = name
 	}
+}
+
+// SetError records the error a codec answered the request of ctx with, and
+// for an internal fault the cause it hides from the client, for the request
+// log. It reports whether ctx carries a request to record them in; a codec
+// serving without one logs the cause itself.
+func SetError(ctx context.Context, e *Error, cause error) bool {
+	r := RequestFrom(ctx)
+	if r == nil {
+		return false
+	}
+	r.Err, r.Cause = e, cause
+	return true
 }

@@ -91,11 +91,7 @@ func serve(ctx context.Context, cfg emulator.Config, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	hs := &http.Server{
-		Handler:           srv.Handler(),
-		ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-	}
+	hs := emulator.NewHTTPServer(srv.Handler(), logger)
 	logger.Info("idpool listening", "url", "http://"+ln.Addr().String(), "db", cfg.DB, "region", cfg.Region)
 
 	errc := make(chan error, 1)

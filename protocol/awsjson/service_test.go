@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -111,10 +112,15 @@ func newTestService(t *testing.T, logs io.Writer) http.Handler {
 	s.Handle("DescribeIdentity", Op(describeIdentity))
 	s.Handle("DeleteIdentityPool", Op(deleteIdentityPool))
 	s.Handle("ListIdentities", Op(listIdentities))
-	// The emulator sets the request id before the codec runs.
+	// The emulator sets the request id before the codec runs, and logs the
+	// cause of an internal error the codec recorded.
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		req := &protocol.Request{ID: requestID}
 		w.Header()["x-amzn-RequestId"] = []string{requestID}
-		s.ServeHTTP(w, r.WithContext(protocol.WithRequestID(r.Context(), requestID)))
+		s.ServeHTTP(w, r.WithContext(protocol.WithRequest(r.Context(), req)))
+		if req.Cause != nil {
+			fmt.Fprintf(logs, "id=%s code=%s err=%q\n", req.ID, req.Err.Code, req.Cause)
+		}
 	})
 }
 
@@ -466,5 +472,21 @@ func TestRelease(t *testing.T) {
 	}
 	if out == nil || out.released != 1 {
 		t.Errorf("got %+v, want an output released once", out)
+	}
+}
+
+// TestInternalErrorWithoutRequest: served without the emulator's edge, the
+// codec has no request to record an internal error's cause in, so it logs
+// the cause itself.
+func TestInternalErrorWithoutRequest(t *testing.T) {
+	var logs bytes.Buffer
+	s := NewService(shape.CognitoIdentity(), nil, slog.New(slog.NewTextHandler(&logs, nil)))
+	s.Handle("GetId", Op(getID))
+	r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(`{"IdentityPoolId":"us-east-1:bad"}`))
+	r.Header.Set("X-Amz-Target", "AWSCognitoIdentityService.GetId")
+	w := httptest.NewRecorder()
+	s.ServeHTTP(w, r)
+	if w.Code != http.StatusInternalServerError || !strings.Contains(logs.String(), "database is locked") {
+		t.Errorf("got %d and log %q, want 500 and the cause logged", w.Code, logs.String())
 	}
 }

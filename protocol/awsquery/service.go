@@ -238,8 +238,12 @@ func errTooLarge() *protocol.Error {
 func readBody(r *http.Request, buf *bytes.Buffer) ([]byte, error) {
 	b, err := protocol.ReadBody(r, buf, MaxBody)
 	if err != nil {
-		if e, ok := protocol.As(err); ok && e.Status == http.StatusRequestEntityTooLarge {
+		e, ok := protocol.As(err)
+		switch {
+		case ok && e.Status == http.StatusRequestEntityTooLarge:
 			return nil, errTooLarge()
+		case ok && e.Status == http.StatusServiceUnavailable:
+			return nil, e // the body budget is spent (protocol.Budget)
 		}
 		return nil, protocol.BadRequest("MalformedInput", "The request body could not be read")
 	}
@@ -269,13 +273,19 @@ func (s *Service) writeResult(w http.ResponseWriter, ctx context.Context, rt *ro
 const internalMessage = "The request processing has failed because of an unknown error, exception or failure."
 
 // writeError is the one error writer. A *protocol.Error is answered as it
-// is; anything else is logged and answered as a 500 InternalFailure, never
-// with its Go text.
+// is; anything else is answered as a 500 InternalFailure, never with its Go
+// text. Both are recorded for the request log (protocol.SetError), the
+// internal error with its cause; without a request to record them in, the
+// cause is logged here with the action.
 func (s *Service) writeError(w http.ResponseWriter, ctx context.Context, name string, err error, ns string) {
 	e, ok := protocol.As(err)
+	var cause error
 	if !ok {
-		s.logger.ErrorContext(ctx, "internal error", "request_id", protocol.RequestID(ctx), "op", name, "err", err)
+		cause = err
 		e, ns = &protocol.Error{Code: protocol.CodeInternal, Message: internalMessage, Status: http.StatusInternalServerError}, s.ns
+	}
+	if !protocol.SetError(ctx, e, cause) && cause != nil {
+		s.logger.ErrorContext(ctx, "internal error", "op", name, "err", cause)
 	}
 	status := e.Status
 	if status == 0 {

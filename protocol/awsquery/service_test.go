@@ -79,6 +79,9 @@ type harness struct {
 	svc  *Service
 	last *assumeRoleIn
 	logs bytes.Buffer
+	// req is the request of the last serve, with what the codec
+	// recorded for the request log.
+	req *protocol.Request
 	// result and err are what AssumeRole answers.
 	result func(in *assumeRoleIn) (*assumeRoleOut, error)
 }
@@ -114,7 +117,8 @@ func newHarness(t *testing.T, auth Authenticator) *harness {
 
 func (h *harness) serve(r *http.Request) *httptest.ResponseRecorder {
 	rec := httptest.NewRecorder()
-	h.svc.ServeHTTP(rec, r.WithContext(protocol.WithRequestID(r.Context(), requestID)))
+	h.req = &protocol.Request{ID: requestID}
+	h.svc.ServeHTTP(rec, r.WithContext(protocol.WithRequest(r.Context(), h.req)))
 	return rec
 }
 
@@ -420,10 +424,10 @@ func TestAuthentication(t *testing.T) {
 func TestGolden(t *testing.T) {
 	exp := time.Date(2014, 10, 24, 23, 0, 23, 0, time.UTC)
 	tests := []struct {
-		name     string
-		req      *http.Request
-		result   func(in *assumeRoleIn) (*assumeRoleOut, error)
-		wantLogs bool
+		name      string
+		req       *http.Request
+		result    func(in *assumeRoleIn) (*assumeRoleOut, error)
+		wantCause bool
 	}{
 		{name: "success", req: post(base), result: func(in *assumeRoleIn) (*assumeRoleOut, error) {
 			return &assumeRoleOut{
@@ -441,10 +445,10 @@ func TestGolden(t *testing.T) {
 			return nil, fmt.Errorf("wrapped: %w", protocol.Errorf(http.StatusForbidden, "AccessDenied",
 				"User: arn:aws:iam::123456789012:user/a<b> is not authorized to perform: sts:AssumeRole on resource: %s", in.RoleArn))
 		}},
-		{name: "internal error", wantLogs: true, req: post(base), result: func(in *assumeRoleIn) (*assumeRoleOut, error) {
+		{name: "internal error", wantCause: true, req: post(base), result: func(in *assumeRoleIn) (*assumeRoleOut, error) {
 			return nil, errors.New("disk on fire")
 		}},
-		{name: "panic", wantLogs: true, req: post(base), result: func(in *assumeRoleIn) (*assumeRoleOut, error) {
+		{name: "panic", wantCause: true, req: post(base), result: func(in *assumeRoleIn) (*assumeRoleOut, error) {
 			panic("boom")
 		}},
 		{name: "too large", req: func() *http.Request {
@@ -474,8 +478,14 @@ func TestGolden(t *testing.T) {
 			if got != string(want) {
 				t.Errorf("got:\n%s\nwant:\n%s", got, want)
 			}
-			if logged := h.logs.Len() > 0; logged != tt.wantLogs {
-				t.Errorf("logged: got %v (%s), want %v", logged, h.logs.String(), tt.wantLogs)
+			if h.logs.Len() > 0 {
+				t.Errorf("logged: got %s, want the cause recorded for the request log instead", h.logs.String())
+			}
+			if recorded := h.req.Cause != nil; recorded != tt.wantCause {
+				t.Errorf("cause recorded: got %v (%v), want %v", recorded, h.req.Cause, tt.wantCause)
+			}
+			if rec.Code != http.StatusOK && (h.req.Err == nil || !strings.Contains(rec.Body.String(), "<Code>"+h.req.Err.Code+"</Code>")) {
+				t.Errorf("recorded error: got %v, want the code answered in %s", h.req.Err, rec.Body)
 			}
 			if strings.Contains(rec.Body.String(), "disk on fire") || strings.Contains(rec.Body.String(), "boom") {
 				t.Errorf("the Go error text reached the client: %s", rec.Body)
@@ -666,5 +676,36 @@ func TestRelease(t *testing.T) {
 	}
 	if out == nil || out.released != 1 {
 		t.Errorf("got %+v, want an output released once", out)
+	}
+}
+
+// TestInternalErrorWithoutRequest: served without the emulator's edge, the
+// codec has no request to record an internal error's cause in, so it logs
+// the cause itself.
+func TestInternalErrorWithoutRequest(t *testing.T) {
+	h := newHarness(t, nil)
+	h.result = func(*assumeRoleIn) (*assumeRoleOut, error) { return nil, errors.New("disk on fire") }
+	rec := httptest.NewRecorder()
+	h.svc.ServeHTTP(rec, post(base))
+	if rec.Code != http.StatusInternalServerError || !strings.Contains(h.logs.String(), "disk on fire") {
+		t.Errorf("got %d and log %q, want 500 and the cause logged", rec.Code, h.logs.String())
+	}
+}
+
+// TestBodyBudgetSpent: a body that cannot get its share of the body budget
+// is answered 503 ServiceUnavailable, which SDKs retry, not as malformed.
+func TestBodyBudgetSpent(t *testing.T) {
+	budget := protocol.NewBudget(1, time.Millisecond)
+	holder := budget.Body(io.NopCloser(strings.NewReader("x")))
+	if _, err := io.ReadAll(holder); err != nil {
+		t.Fatal(err)
+	}
+	defer holder.Release()
+	h := newHarness(t, nil)
+	r := post(base)
+	r.Body = budget.Body(r.Body)
+	rec := h.serve(r)
+	if rec.Code != http.StatusServiceUnavailable || !strings.Contains(rec.Body.String(), "<Code>ServiceUnavailable</Code>") {
+		t.Errorf("got %d %s, want 503 ServiceUnavailable", rec.Code, rec.Body)
 	}
 }

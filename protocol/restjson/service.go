@@ -487,13 +487,19 @@ func headerValue(raw json.RawMessage, b shape.Binding) (string, error) {
 // code and its status, or when it has none the status the model gives its
 // code (400 for codes the model does not know); any other error is logged
 // with the request id and the operation and answered as the internal
-// fault, never with its text.
+// fault, never with its text. Both are recorded for the request log
+// (protocol.SetError), the internal error with its cause; without a request
+// to record them in, the cause is logged here with the operation.
 func (s *Service) writeError(w http.ResponseWriter, r *http.Request, opName string, err error) {
+	ctx := r.Context()
 	pe, ok := protocol.As(err)
+	var cause error
 	if !ok {
-		ctx := r.Context()
-		s.log.ErrorContext(ctx, "internal error", "request_id", protocol.RequestID(ctx), "operation", opName, "error", err)
+		cause = err
 		pe = &protocol.Error{Code: s.internal, Message: internalMessage, Status: http.StatusInternalServerError}
+	}
+	if !protocol.SetError(ctx, pe, cause) && cause != nil {
+		s.log.ErrorContext(ctx, "internal error", "operation", opName, "error", cause)
 	}
 	status := pe.Status
 	if status == 0 {

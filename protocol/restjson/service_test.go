@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -183,11 +184,16 @@ func auth(r *http.Request, body []byte) (*protocol.Principal, error) {
 }
 
 // withRequestID sets the request id as the emulator does before the codec
-// runs.
-func withRequestID(s http.Handler) http.Handler {
+// runs, and writes the cause of an internal error the codec recorded to
+// logs, as the emulator's request log does.
+func withRequestID(s http.Handler, logs io.Writer) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		req := &protocol.Request{ID: requestID}
 		w.Header()["x-amzn-RequestId"] = []string{requestID}
-		s.ServeHTTP(w, r.WithContext(protocol.WithRequestID(r.Context(), requestID)))
+		s.ServeHTTP(w, r.WithContext(protocol.WithRequest(r.Context(), req)))
+		if req.Cause != nil {
+			fmt.Fprintf(logs, "id=%s code=%s err=%q\n", req.ID, req.Err.Code, req.Cause)
+		}
 	})
 }
 
@@ -198,7 +204,7 @@ func newTestService(t *testing.T, logs io.Writer) http.Handler {
 	s.Handle("UpdateRecords", Op(updateRecords))
 	s.Handle("DeleteDataset", Op(deleteDataset))
 	s.Handle("ListDatasets", Op(listDatasets))
-	return withRequestID(s)
+	return withRequestID(s, logs)
 }
 
 // chunked hides the body's length, as a chunked upload does.
@@ -654,7 +660,7 @@ func TestRelease(t *testing.T) {
 		return out, nil
 	}))
 	w := httptest.NewRecorder()
-	withRequestID(s).ServeHTTP(w, httptest.NewRequest("GET", datasetPath+"settings/records", nil))
+	withRequestID(s, io.Discard).ServeHTTP(w, httptest.NewRequest("GET", datasetPath+"settings/records", nil))
 	if got, want := w.Body.String(), `{"Records":[{"Key":"k1"},{"Key":"k2"}]}`; got != want {
 		t.Errorf("got body %s, want %s", got, want)
 	}
@@ -916,4 +922,19 @@ const maxHeaderMessage = 1024
 type errorBody struct {
 	Type    string `json:"__type"`
 	Message string `json:"message"`
+}
+
+// TestInternalErrorWithoutRequest: served without the emulator's edge, the
+// codec has no request to record an internal error's cause in, so it logs
+// the cause itself.
+func TestInternalErrorWithoutRequest(t *testing.T) {
+	var logs bytes.Buffer
+	s := NewService(shape.CognitoSync(), nil, slog.New(slog.NewTextHandler(&logs, nil)))
+	s.Handle("UpdateRecords", Op(updateRecords))
+	body := `{"SyncSessionToken":"db","RecordPatches":[{"Op":"replace","Key":"k","Value":"v","SyncCount":0}]}`
+	w := httptest.NewRecorder()
+	s.ServeHTTP(w, httptest.NewRequest(http.MethodPost, datasetPath+"settings", strings.NewReader(body)))
+	if w.Code != http.StatusInternalServerError || !strings.Contains(logs.String(), "database is locked") {
+		t.Errorf("got %d and log %q, want 500 and the cause logged", w.Code, logs.String())
+	}
 }

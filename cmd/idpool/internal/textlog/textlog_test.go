@@ -57,6 +57,17 @@ func TestHandlerMatchesTextHandler(t *testing.T) {
 		slog.String("method", "GET"), slog.String("path", "/health"),
 		slog.Int("status", 404), slog.Duration("took", 15*time.Microsecond),
 	}, fast: true})
+	add(testCase{name: "refused request line", time: when, level: slog.LevelInfo, msg: "request", attrs: []slog.Attr{
+		slog.String("id", "7b0c43a1-5d2e-4c7e-9a51-0f6f3f1c2d9e"), slog.String("op", "GetId"), slog.Int("status", 400),
+		slog.String("code", "ValidationException"),
+		slog.String("message", `1 validation error detected: Value 'x"y' at 'identityPoolId' failed to satisfy constraint: Member must satisfy regular expression pattern: [\w-]+:[0-9a-f-]+`),
+		slog.Duration("took", 15*time.Microsecond),
+	}, fast: true})
+	add(testCase{name: "failed request line", time: when, level: slog.LevelError, msg: "request", attrs: []slog.Attr{
+		slog.String("id", "7b0c43a1-5d2e-4c7e-9a51-0f6f3f1c2d9e"), slog.String("op", "GetId"), slog.Int("status", 500),
+		slog.String("code", "InternalErrorException"), slog.String("message", "An internal error occurred. Please try again."),
+		slog.String("err", "sqlite: database is locked"), slog.Duration("took", 15*time.Microsecond),
+	}, fast: true})
 	add(testCase{name: "listening line", time: when, msg: "idpool listening", attrs: []slog.Attr{
 		slog.String("url", "http://127.0.0.1:9229"), slog.String("db", ""), slog.String("region", "us-east-1"),
 	}, fast: true})

@@ -1,0 +1,205 @@
+package emulator
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// logBuffer collects a server's log, written from request goroutines.
+type logBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// listen runs an idpool server with a throw-away store on a free port, as
+// NewHTTPServer builds it after tune adjusted it, until t ends. It returns
+// the address and the server's log.
+func listen(t *testing.T, tune func(*http.Server)) (string, *logBuffer) {
+	t.Helper()
+	cfg, err := Load([]string{"--db", ":memory:"}, func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs := new(logBuffer)
+	logger := slog.New(slog.NewTextHandler(logs, nil))
+	srv, err := New(context.Background(), cfg, logger)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := NewHTTPServer(srv.Handler(), logger)
+	if tune != nil {
+		tune(hs)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		hs.Serve(ln)
+	}()
+	t.Cleanup(func() {
+		hs.Close()
+		<-done
+		srv.Close()
+	})
+	return ln.Addr().String(), logs
+}
+
+// dial opens a raw connection to addr that fails every read or write after
+// a generous bound, so that no test can hang on it.
+func dial(t *testing.T, addr string) net.Conn {
+	t.Helper()
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.SetDeadline(time.Now().Add(30 * time.Second))
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+const healthRequest = "GET " + healthPath + " HTTP/1.1\r\nHost: idpool\r\n\r\n"
+
+// TestNewHTTPServer: the server idpool runs bounds every phase of a
+// connection, more loosely than clients' own limits.
+func TestNewHTTPServer(t *testing.T) {
+	hs := NewHTTPServer(http.NotFoundHandler(), slog.New(slog.DiscardHandler))
+	for _, tt := range []struct {
+		name      string
+		got, want time.Duration
+	}{
+		{"ReadHeaderTimeout", hs.ReadHeaderTimeout, ReadHeaderTimeout},
+		{"ReadTimeout", hs.ReadTimeout, ReadTimeout},
+		{"WriteTimeout", hs.WriteTimeout, WriteTimeout},
+		{"IdleTimeout", hs.IdleTimeout, IdleTimeout},
+	} {
+		if tt.got != tt.want || tt.got <= 0 {
+			t.Errorf("%s: got %v, want %v", tt.name, tt.got, tt.want)
+		}
+	}
+	if hs.WriteTimeout <= hs.ReadTimeout {
+		t.Errorf("WriteTimeout %v: want more than ReadTimeout %v, or a slow body leaves no time to answer", hs.WriteTimeout, hs.ReadTimeout)
+	}
+	if hs.IdleTimeout <= 90*time.Second {
+		t.Errorf("IdleTimeout %v: want more than the SDKs' 90 s", hs.IdleTimeout)
+	}
+	if hs.MaxHeaderBytes != MaxHeaderBytes {
+		t.Errorf("MaxHeaderBytes: got %d, want %d", hs.MaxHeaderBytes, MaxHeaderBytes)
+	}
+}
+
+// TestIdleConnectionClosed: a keep-alive connection that stays idle after
+// an answer is closed by the server.
+func TestIdleConnectionClosed(t *testing.T) {
+	addr, _ := listen(t, func(hs *http.Server) { hs.IdleTimeout = 200 * time.Millisecond })
+	c := dial(t, addr)
+	br := bufio.NewReader(c)
+	for i := range 2 { // the connection is kept alive between requests
+		if _, err := io.WriteString(c, healthRequest); err != nil {
+			t.Fatal(err)
+		}
+		res, err := http.ReadResponse(br, nil)
+		if err != nil {
+			t.Fatalf("request %d: %v", i, err)
+		}
+		io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK || res.Close {
+			t.Fatalf("request %d: got %d (close %v), want 200 on a kept-alive connection", i, res.StatusCode, res.Close)
+		}
+	}
+	// Now idle: the server closes the connection, well before the
+	// connection's own 30 s deadline.
+	if n, err := br.Read(make([]byte, 1)); !errors.Is(err, io.EOF) {
+		t.Errorf("idle connection: got %d bytes, %v, want it closed by the server (EOF)", n, err)
+	}
+}
+
+// TestTrickledBodyCutOff: a body trickled a byte at a time is cut off once
+// the read timeout passes, not held for as long as the client keeps
+// sending.
+func TestTrickledBodyCutOff(t *testing.T) {
+	addr, logs := listen(t, func(hs *http.Server) { hs.ReadTimeout = 300 * time.Millisecond })
+	c := dial(t, addr)
+	if _, err := io.WriteString(c, "POST / HTTP/1.1\r\nHost: idpool\r\nX-Amz-Target: AWSCognitoIdentityService.GetId\r\n"+
+		"Content-Type: application/x-amz-json-1.1\r\nContent-Length: 1000\r\n\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	// Trickle until the server gives up, for at most the 1,000 bytes
+	// declared; a write fails once the server has closed.
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		tick := time.NewTicker(20 * time.Millisecond)
+		defer tick.Stop()
+		for range 1000 {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+			}
+			if _, err := c.Write([]byte(" ")); err != nil {
+				return
+			}
+		}
+	}()
+	res, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		t.Fatalf("got %v, want an answer refusing the unfinished body", err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusBadRequest {
+		t.Errorf("got status %d, want 400", res.StatusCode)
+	}
+	if log := logs.String(); !strings.Contains(log, "op=GetId status=400 code=SerializationException") {
+		t.Errorf("log: got %q, want the refusal with its code", log)
+	}
+}
+
+// TestRefusalLogged: the log line of a refused request names the error
+// code and message the client got.
+func TestRefusalLogged(t *testing.T) {
+	addr, logs := listen(t, nil)
+	body := `{"IdentityPoolId":"us-east-1:00000000-0000-0000-0000-000000000000"}`
+	req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/", strings.NewReader(body))
+	req.Header.Set("X-Amz-Target", "AWSCognitoIdentityService.GetId")
+	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	code := res.Header.Get("X-Amzn-Errortype")
+	if res.StatusCode != http.StatusBadRequest || code == "" {
+		t.Fatalf("got %d %q, want a refusal", res.StatusCode, code)
+	}
+	code = strings.TrimSuffix(code, ":")
+	want := "level=INFO msg=request id=" + res.Header.Get("X-Amzn-Requestid") + " op=GetId status=400 code=" + code + " message="
+	if log := logs.String(); !strings.Contains(log, want) {
+		t.Errorf("log: got %q, want it to contain %q", log, want)
+	}
+}
