@@ -267,3 +267,23 @@ func header(h http.Header, key string) string {
 	}
 	return ""
 }
+
+// CheckScope checks that the credential scope names service and region,
+// as AWS checks it before it looks at the key: a signature made for
+// another service or another region is refused, even when it would
+// verify. The error wraps ErrSignatureMismatch and carries AWS's message,
+// which names the region that was sent and the service that was expected.
+// A region of "" accepts none.
+func (s *Signature) CheckScope(region, service string) error {
+	var msg string
+	if s.Region != region || region == "" {
+		msg = "Credential should be scoped to a valid region, not '" + s.Region + "'. "
+	}
+	if s.Service != service {
+		msg += "Credential should be scoped to correct service: '" + service + "'. "
+	}
+	if msg != "" {
+		return fail(ErrSignatureMismatch, msg)
+	}
+	return nil
+}
