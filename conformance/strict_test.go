@@ -311,6 +311,12 @@ func TestSigV4AsAWSChecksIt(t *testing.T) {
 					wantRefused(t, s.do(t, req), http.StatusBadRequest, "InvalidSignatureException",
 						"'x-amz-target' must be a 'SignedHeader' in the AWS Authorization.")
 
+					// The host must be signed too.
+					req = signedRequest(t, s.identityRequest(t, "AWSCognitoIdentityService.DescribeIdentityPool", describe), describe, c, "cognito-identity", region)
+					req.Header.Set("Authorization", strings.Replace(req.Header.Get("Authorization"), ";host;", ";", 1))
+					wantRefused(t, s.do(t, req), http.StatusBadRequest, "InvalidSignatureException",
+						"'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.")
+
 					req = signedRequest(t, s.identityRequest(t, "AWSCognitoIdentityService.DescribeIdentityPool", describe), describe, c, "sts", region)
 					wantRefused(t, s.do(t, req), http.StatusBadRequest, "InvalidSignatureException",
 						"Credential should be scoped to correct service: 'cognito-identity'. ")

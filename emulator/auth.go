@@ -38,6 +38,8 @@ func (s *Server) authenticate(r *http.Request, body []byte, a *api, res *resourc
 	switch {
 	case errors.Is(err, sigv4.ErrMissing):
 		return nil, failMissing, "Missing Authentication Token"
+	case errors.Is(err, sigv4.ErrSignatureMismatch):
+		return nil, failSignature, err.Error()
 	case err != nil:
 		return nil, failMalformed, strings.TrimPrefix(err.Error(), "sigv4: ")
 	}

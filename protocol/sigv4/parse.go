@@ -77,7 +77,8 @@ type Signature struct {
 
 // Parse reads the SigV4 authentication of r. It returns ErrMissing when
 // there is none, and an error wrapping ErrMalformed, with AWS's
-// IncompleteSignatureException wording, when it cannot be used.
+// IncompleteSignatureException wording, when it cannot be used; one
+// wrapping ErrSignatureMismatch when the host is not signed.
 func Parse(r *http.Request) (*Signature, error) {
 	authz := header(r.Header, "Authorization")
 	presigned := strings.Contains(r.URL.RawQuery, "X-Amz-")
@@ -228,7 +229,10 @@ func (s *Signature) fill(cred, signed, sig string) error {
 		s.SignedHeaders = append(s.SignedHeaders, h)
 	}
 	if !host {
-		return fail(ErrMalformed, "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.")
+		// AWS answers this as a signature that does not match
+		// (InvalidSignatureException, SignatureDoesNotMatch), not as an
+		// incomplete one, as it does for unsigned x-amz-* headers.
+		return fail(ErrSignatureMismatch, "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.")
 	}
 	// Exactly what hex.DecodeString accepts with a 32-byte result, decoded
 	// in place.
