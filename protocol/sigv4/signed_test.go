@@ -113,3 +113,35 @@ func TestCheckScope(t *testing.T) {
 		})
 	}
 }
+
+// TestPresignedTokenInQuery checks that a presigned URL carries the session
+// token in its query, where the canonical query string covers it, so the
+// URL verifies without any signed x-amz-* header; the same token added as
+// an unsigned header is refused.
+func TestPresignedTokenInQuery(t *testing.T) {
+	r := httptest.NewRequest("GET", "http://localhost:9230/?Action=GetCallerIdentity&Version=2011-06-15", nil)
+	creds := aws.Credentials{AccessKeyID: akid, SecretAccessKey: secret, SessionToken: token}
+	u, _, err := v4.NewSigner().PresignHTTP(context.Background(), creds, r, hashHex(nil), "sts", "us-east-1", signTime)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(u, "X-Amz-Security-Token=") {
+		t.Fatalf("got URL %s, want the token in its query", u)
+	}
+	get := httptest.NewRequest("GET", u, nil)
+	sig, err := Parse(get)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sig.SessionToken != token {
+		t.Errorf("session token: got %q, want %q", sig.SessionToken, token)
+	}
+	if err := Verify(get, nil, sig, secret, signTime); err != nil {
+		t.Errorf("presigned URL: got %v, want nil", err)
+	}
+	get.Header.Set("X-Amz-Security-Token", token)
+	if err := Verify(get, nil, sig, secret, signTime); !errors.Is(err, ErrSignatureMismatch) ||
+		err.Error() != "'x-amz-security-token' must be a 'SignedHeader' in the AWS Authorization." {
+		t.Errorf("presigned URL with an unsigned token header: got %v, want ErrSignatureMismatch", err)
+	}
+}
