@@ -21,7 +21,7 @@ const (
 	failMalformed                       // a signature that does not parse
 	failUnknownToken                    // a session token idpool did not issue
 	failExpiredToken                    // idpool's credentials, expired
-	failSignature                       // the signature does not match
+	failSignature                       // the signature does not match, or is not made as AWS requires
 	failStale                           // the signature's date is too far from now
 )
 
