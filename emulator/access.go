@@ -128,7 +128,7 @@ func (s *Server) resourceARN(a *api, res *resource) string {
 	if res.ARN != "" {
 		return res.ARN
 	}
-	prefix := "arn:aws:" + a.scope + ":" + res.Region + ":" + s.cfg.AccountID + ":identitypool/"
+	prefix := "arn:" + protocol.Partition(res.Region) + ":" + a.scope + ":" + res.Region + ":" + s.cfg.AccountID + ":identitypool/"
 	if a == &identityAPI {
 		return prefix + res.Pool
 	}

@@ -43,6 +43,10 @@ func (s *Server) authenticate(r *http.Request, body []byte, a *api, res *resourc
 	case err != nil:
 		return nil, failMalformed, strings.TrimPrefix(err.Error(), "sigv4: ")
 	}
+	// The scope's region is the request's: one endpoint serves them all.
+	if req := protocol.RequestFrom(r.Context()); req != nil {
+		req.Region = sig.Region
+	}
 	issued := sig.SessionToken != "" || strings.HasPrefix(sig.AccessKeyID, "ASIA")
 	secret, known := s.developers[sig.AccessKeyID]
 	if issued || known || s.cfg.Strict {
@@ -64,7 +68,7 @@ func (s *Server) authenticate(r *http.Request, body []byte, a *api, res *resourc
 		return &protocol.Principal{
 			AccessKeyID: sig.AccessKeyID,
 			Account:     s.cfg.AccountID,
-			ARN:         "arn:aws:iam::" + s.cfg.AccountID + ":root",
+			ARN:         "arn:" + protocol.Partition(sig.Region) + ":iam::" + s.cfg.AccountID + ":root",
 			UserID:      s.cfg.AccountID,
 		}, 0, ""
 	}

@@ -18,7 +18,7 @@ import (
 type Config struct {
 	Addr      string // listen address, host:port
 	DB        string // SQLite file path, or ":memory:"
-	Region    string // region of pool and identity ids
+	Region    string // default region, of requests that name none
 	AccountID string // account of ARNs
 	LogLevel  string // debug, info, warn or error
 	Issuer    string // iss of idpool's OpenID tokens
@@ -41,7 +41,7 @@ type setting struct {
 var settings = []setting{
 	{"addr", "IDPOOL_ADDR", "127.0.0.1:9230", "address to listen on (host:port)", func(c *Config) *string { return &c.Addr }},
 	{"db", "IDPOOL_DB", "./idpool.db", `SQLite database file; ":memory:" for a throw-away store`, func(c *Config) *string { return &c.DB }},
-	{"region", "IDPOOL_REGION", "us-east-1", "AWS region of the emulated services", func(c *Config) *string { return &c.Region }},
+	{"region", "IDPOOL_REGION", "us-east-1", "default AWS region, of requests that name none (a signed request's region is its signature's)", func(c *Config) *string { return &c.Region }},
 	{"account-id", "IDPOOL_ACCOUNT_ID", "123456789012", "AWS account id used in ARNs", func(c *Config) *string { return &c.AccountID }},
 	{"log-level", "IDPOOL_LOG_LEVEL", "info", "log level: debug, info, warn or error", func(c *Config) *string { return &c.LogLevel }},
 	{"issuer", "IDPOOL_ISSUER", DefaultIssuer, "iss claim of the OpenID tokens idpool signs", func(c *Config) *string { return &c.Issuer }},

@@ -14,8 +14,8 @@ import (
 )
 
 // loadFixtures loads cfg.Fixtures, if set, and applies it to store. The
-// fixture's AccountId and Region, when present, become the server's: its
-// pool ids and ARNs are written for them. It returns an empty fixture
+// fixture's AccountId and Region, when present, become the server's
+// account and default region; its pools may be of any region. It returns an empty fixture
 // when none is configured. A load error is returned as it is, so that the
 // message names the file, the member and the value.
 func loadFixtures(ctx context.Context, cfg *Config, store storage.Store, now func() time.Time, logger *slog.Logger) (*fixtures.Fixture, error) {
@@ -27,7 +27,7 @@ func loadFixtures(ctx context.Context, cfg *Config, store storage.Store, now fun
 		return nil, err
 	}
 	if fx.Region != "" && fx.Region != cfg.Region {
-		logger.Info("the fixtures set the region", "region", fx.Region, "was", cfg.Region)
+		logger.Info("the fixtures set the default region", "region", fx.Region, "was", cfg.Region)
 		cfg.Region = fx.Region
 	}
 	if fx.AccountId != "" && fx.AccountId != cfg.AccountID {

@@ -20,12 +20,16 @@ func NewRequestID() string {
 // Request is what the edge and the codecs know of a request in flight,
 // carried in its context so that services and loggers deep in a call can
 // name it. The codec that routes the request sets Operation, and the one
-// that authenticates it the Principal (see WithPrincipal); the request's
-// own goroutine is the only one to touch it.
+// that authenticates it the Principal (see WithPrincipal) and the Region
+// (see WithRegion); the request's own goroutine is the only one to touch
+// it.
 type Request struct {
 	ID        string
 	Operation string
 	Principal *Principal
+	// Region is the region of the SigV4 credential scope of a signed
+	// request, "" for an unsigned one (see RegionFrom).
+	Region string
 }
 
 type requestKey struct{}

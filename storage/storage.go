@@ -132,7 +132,10 @@ type Reader interface {
 
 	// GetPool returns ErrNotFound if the pool does not exist.
 	GetPool(ctx context.Context, id string) (Pool, error)
-	// ListPools returns up to limit pools with id > after, in ascending id order.
+	// ListPools returns up to limit pools with id > after, in ascending id
+	// order. Ids compare as bytes (Go's string order), so the pools of one
+	// region, whose ids share the prefix "<region>:", are one range that
+	// starts after "<region>:".
 	ListPools(ctx context.Context, after string, limit int) ([]Pool, error)
 	// CountPools returns how many pools exist.
 	CountPools(ctx context.Context) (int, error)

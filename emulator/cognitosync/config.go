@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/idpool/idpool/protocol"
 	"github.com/idpool/idpool/storage"
 )
 
@@ -105,7 +106,8 @@ func poolConfiguration(pool string, c *storage.SyncConfig) PoolConfigurationOutp
 }
 
 // SetCognitoEvents sets or, with an empty value, removes the Lambda
-// function of each event type given; other event types keep theirs.
+// function of each event type given; other event types keep theirs. A
+// function's ARN must be of the pool's partition.
 func (s *Service) SetCognitoEvents(ctx context.Context, in *SetCognitoEventsInput) (*SetCognitoEventsOutput, error) {
 	if _, err := forDeveloper(ctx); err != nil {
 		return nil, err
@@ -114,7 +116,7 @@ func (s *Service) SetCognitoEvents(ctx context.Context, in *SetCognitoEventsInpu
 		if k != EventSyncTrigger {
 			return nil, badParam(msgBadEventType, k)
 		}
-		if v != "" && !strings.HasPrefix(v, "arn:aws:lambda:") {
+		if v != "" && !strings.HasPrefix(v, "arn:"+protocol.Partition(protocol.IDRegion(in.IdentityPoolId))+":lambda:") {
 			return nil, badParam(msgBadLambdaARN, v)
 		}
 	}

@@ -36,9 +36,12 @@ const minSessionKey = 16
 
 // Config is what a Service needs to know about its deployment.
 type Config struct {
-	// Region and AccountID name the deployment; the service answers alike
-	// in every region and account, so they only document it for now.
-	Region    string
+	// Region is the default region: ListIdentityPoolUsage lists the pools
+	// of the region a request is signed for, and of this one when it names
+	// none.
+	Region string
+	// AccountID names the deployment; the service answers alike in every
+	// account, so it only documents it for now.
 	AccountID string
 	// SessionKey is the HMAC key SyncSessionTokens are signed with: at
 	// least 16 random bytes (the emulator gives 32 from a persisted

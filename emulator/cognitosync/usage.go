@@ -5,26 +5,29 @@ import (
 	"fmt"
 
 	"github.com/idpool/idpool/protocol"
+	"github.com/idpool/idpool/storage"
 )
 
-// ListIdentityPoolUsage returns the usage of every pool, in pool id order.
+// ListIdentityPoolUsage returns the usage of every pool of the request's
+// region (its signature's scope, or the default region), in pool id order.
 func (s *Service) ListIdentityPoolUsage(ctx context.Context, in *ListIdentityPoolUsageInput) (*ListIdentityPoolUsageOutput, error) {
 	if _, err := forDeveloper(ctx); err != nil {
 		return nil, err
 	}
-	after, err := decodePage(in.NextToken, pagePools, "")
+	region := protocol.RegionFrom(ctx, s.cfg.Region)
+	after, err := decodePage(in.NextToken, pagePools, region)
 	if err != nil {
 		return nil, err
 	}
 	n := pageSize(in.MaxResults, maxPoolsPage)
-	pools, err := s.store.ListPools(ctx, after, n+1)
+	pools, err := storage.ListRegionPools(ctx, s.store, region, after, n+1)
 	if err != nil {
-		return nil, fmt.Errorf("list pools: %w", err)
+		return nil, fmt.Errorf("list pools of %s: %w", region, err)
 	}
 	out := &ListIdentityPoolUsageOutput{MaxResults: int32(n)}
 	if len(pools) > n {
 		pools = pools[:n]
-		out.NextToken = protocol.EncodePageToken(pagePools, "", pools[n-1].ID)
+		out.NextToken = protocol.EncodePageToken(pagePools, region, pools[n-1].ID)
 	}
 	out.IdentityPoolUsages = make([]IdentityPoolUsage, len(pools))
 	for i := range pools {

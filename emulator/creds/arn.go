@@ -4,15 +4,18 @@ import (
 	"crypto/sha256"
 	"encoding/base32"
 	"strings"
+
+	"github.com/idpool/idpool/protocol"
 )
 
 // AssumedRole returns the ARN and user id a session of roleARN named
-// session acts as: arn:aws:sts::<account>:assumed-role/<role name>/<session>
-// and <role id>:<session>. Only the role's name appears in the ARN, not its
-// path. The role id is "AROA" and 17 characters derived from the role ARN,
+// session acts as: arn:<partition>:sts::<account>:assumed-role/<role
+// name>/<session> and <role id>:<session>. The partition is the role's
+// (arn:aws-cn:iam::… gives arn:aws-cn:sts::…), and only the role's name
+// appears in the ARN, not its path. The role id is "AROA" and 17 characters derived from the role ARN,
 // so that it is stable, as a real role's id is.
 func AssumedRole(roleARN, session string) (arn, userID string) {
-	account, name := "", roleARN
+	partition, account, name := "aws", "", roleARN
 	// arn:aws:iam::<account>:role/<path/>name: the account is the fifth
 	// colon-separated field and the resource all after the fifth colon.
 	rest, n := roleARN, 0
@@ -24,13 +27,13 @@ func AssumedRole(roleARN, session string) (arn, userID string) {
 		rest = rest[i+1:]
 	}
 	if i := strings.IndexByte(rest, ':'); n == 4 && i >= 0 {
-		account, name = rest[:i], rest[i+1:]
+		partition, account, name = protocol.ARNPartition(roleARN), rest[:i], rest[i+1:]
 	}
 	name = strings.TrimPrefix(name, "role/")
 	if i := strings.LastIndexByte(name, '/'); i >= 0 {
 		name = name[i+1:]
 	}
-	return "arn:aws:sts::" + account + ":assumed-role/" + name + "/" + session, RoleID(roleARN) + ":" + session
+	return "arn:" + partition + ":sts::" + account + ":assumed-role/" + name + "/" + session, RoleID(roleARN) + ":" + session
 }
 
 // RoleID returns the stable "AROA…" unique id idpool gives a role ARN.

@@ -12,6 +12,8 @@ func TestAssumedRole(t *testing.T) {
 		{"plain", "arn:aws:iam::123456789012:role/Cognito_Auth", "CognitoIdentityCredentials", "arn:aws:sts::123456789012:assumed-role/Cognito_Auth/CognitoIdentityCredentials"},
 		{"path", "arn:aws:iam::111111111111:role/path/to/App", "app1", "arn:aws:sts::111111111111:assumed-role/App/app1"},
 		{"colon in resource", "arn:aws:iam::111111111111:role/a:b", "s", "arn:aws:sts::111111111111:assumed-role/a:b/s"},
+		{"china", "arn:aws-cn:iam::123456789012:role/R", "s", "arn:aws-cn:sts::123456789012:assumed-role/R/s"},
+		{"govcloud", "arn:aws-us-gov:iam::123456789012:role/p/R", "s", "arn:aws-us-gov:sts::123456789012:assumed-role/R/s"},
 		{"not an arn", "just-a-name", "s", "arn:aws:sts:::assumed-role/just-a-name/s"},
 		{"too few fields", "arn:aws:iam::111111111111", "s", "arn:aws:sts:::assumed-role/arn:aws:iam::111111111111/s"},
 	}
@@ -28,5 +30,14 @@ func TestAssumedRole(t *testing.T) {
 				t.Errorf("user id not stable: got %q then %q", id, again)
 			}
 		})
+	}
+}
+
+// The role id derives from the whole role ARN, so roles of one name in two
+// partitions have two ids, as two real roles have.
+func TestRoleIDPartition(t *testing.T) {
+	aws, cn := RoleID("arn:aws:iam::123456789012:role/R"), RoleID("arn:aws-cn:iam::123456789012:role/R")
+	if aws == cn {
+		t.Errorf("got role id %q for both partitions, want two ids", aws)
 	}
 }

@@ -44,7 +44,7 @@ func (s *Service) GetId(ctx context.Context, in *GetIdInput) (*GetIdOutput, erro
 // one: clients cache the id.
 func (s *Service) createGuest(ctx context.Context, p *storage.Pool) (string, error) {
 	now := s.now()
-	i := storage.Identity{ID: s.cfg.Region + ":" + s.newID(), PoolID: p.ID, CreatedAt: now, ModifiedAt: now}
+	i := storage.Identity{ID: s.newIdentityID(p.ID), PoolID: p.ID, CreatedAt: now, ModifiedAt: now}
 	err := s.update(ctx, func(tx storage.Tx) error {
 		err := tx.CreateIdentity(ctx, i)
 		if errors.Is(err, storage.ErrNotFound) {

@@ -136,7 +136,7 @@ func (s *Service) resolve(ctx context.Context, r storage.Reader, req linkRequest
 		case 0:
 			p.create = true
 			p.survivor = storage.Identity{
-				ID:         s.cfg.Region + ":" + s.newID(),
+				ID:         s.newIdentityID(req.pool.ID),
 				PoolID:     req.pool.ID,
 				CreatedAt:  now,
 				ModifiedAt: now,

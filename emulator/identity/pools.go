@@ -12,7 +12,8 @@ import (
 	"github.com/idpool/idpool/storage"
 )
 
-// CreateIdentityPool creates a pool with the configuration given.
+// CreateIdentityPool creates a pool with the configuration given, in the
+// request's region (its signature's scope), or the default region.
 func (s *Service) CreateIdentityPool(ctx context.Context, in *CreateIdentityPoolInput) (*CreateIdentityPoolOutput, error) {
 	cfg := IdentityPool{
 		IdentityPoolName:               in.IdentityPoolName,
@@ -29,13 +30,14 @@ func (s *Service) CreateIdentityPool(ctx context.Context, in *CreateIdentityPool
 		return nil, err
 	}
 	now := s.now()
-	p := storage.Pool{ID: s.cfg.Region + ":" + s.newID(), CreatedAt: now, ModifiedAt: now, Tags: maps.Clone(in.IdentityPoolTags)}
+	region := protocol.RegionFrom(ctx, s.cfg.Region)
+	p := storage.Pool{ID: region + ":" + s.newID(), CreatedAt: now, ModifiedAt: now, Tags: maps.Clone(in.IdentityPoolTags)}
 	setPoolConfig(&p, &cfg)
 	p.DeveloperProviderName = in.DeveloperProviderName
 	err := s.update(ctx, func(tx storage.Tx) error {
-		n, err := tx.CountPools(ctx)
+		n, err := countPools(ctx, tx, region)
 		if err != nil {
-			return fmt.Errorf("count pools: %w", err)
+			return err
 		}
 		if n >= maxPools {
 			return limitExceeded(msgTooManyPools, maxPools)
@@ -119,26 +121,47 @@ func (s *Service) DeleteIdentityPool(ctx context.Context, in *DeleteIdentityPool
 	return &DeleteIdentityPoolOutput{}, nil
 }
 
-// ListIdentityPools lists pools in id order, a page at a time.
+// ListIdentityPools lists the pools of the request's region (its
+// signature's scope, or the default region) in id order, a page at a time.
+// A page costs the same however many pools other regions hold.
 func (s *Service) ListIdentityPools(ctx context.Context, in *ListIdentityPoolsInput) (*ListIdentityPoolsOutput, error) {
-	after, err := decodePage(in.NextToken, pageIdentityPools, "")
+	region := protocol.RegionFrom(ctx, s.cfg.Region)
+	after, err := decodePage(in.NextToken, pageIdentityPools, region)
 	if err != nil {
 		return nil, err
 	}
 	n := pageSize(in.MaxResults)
-	pools, err := s.store.ListPools(ctx, after, n+1)
+	pools, err := storage.ListRegionPools(ctx, s.store, region, after, n+1)
 	if err != nil {
-		return nil, fmt.Errorf("list pools: %w", err)
+		return nil, fmt.Errorf("list pools of %s: %w", region, err)
 	}
 	out := &ListIdentityPoolsOutput{IdentityPools: make([]IdentityPoolShortDescription, 0, min(len(pools), n))}
 	if len(pools) > n {
 		pools = pools[:n]
-		out.NextToken = protocol.EncodePageToken(pageIdentityPools, "", pools[n-1].ID)
+		out.NextToken = protocol.EncodePageToken(pageIdentityPools, region, pools[n-1].ID)
 	}
 	for _, p := range pools {
 		out.IdentityPools = append(out.IdentityPools, IdentityPoolShortDescription{IdentityPoolId: p.ID, IdentityPoolName: p.Name})
 	}
 	return out, nil
+}
+
+// countPools counts the pools of region, for the per-region quota. Only an
+// account with maxPools pools in all regions together pays for reading a
+// region's range.
+func countPools(ctx context.Context, r storage.Reader, region string) (int, error) {
+	n, err := r.CountPools(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("count pools: %w", err)
+	}
+	if n < maxPools {
+		return n, nil
+	}
+	pools, err := storage.ListRegionPools(ctx, r, region, "", maxPools)
+	if err != nil {
+		return 0, fmt.Errorf("list pools of %s: %w", region, err)
+	}
+	return len(pools), nil
 }
 
 // TagResource adds tags to a pool, replacing the values of keys it has.
@@ -204,18 +227,18 @@ func (s *Service) updateTags(ctx context.Context, arn string, edit func(map[stri
 
 // poolFromARN returns the pool id of a pool ARN
 // arn:<partition>:cognito-identity:<region>:<account>:identitypool/<poolId>.
-// The region must be the pool id's; the account is not compared with
-// idpool's, since local tools build ARNs with whatever account they use.
+// The region must be the pool id's and the partition the region's; the
+// account is not compared with idpool's, since local tools build ARNs with
+// whatever account they use.
 func poolFromARN(arn string) (string, error) {
 	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) != 6 || parts[0] != "arn" || !strings.HasPrefix(parts[1], "aws") ||
-		parts[2] != "cognito-identity" || !isDigits(parts[4], 12) ||
+	if len(parts) != 6 || parts[0] != "arn" || parts[2] != "cognito-identity" || !isDigits(parts[4], 12) ||
 		!strings.HasPrefix(parts[5], "identitypool/") {
 		return "", badParam("Invalid ARN: %s", arn)
 	}
 	id := strings.TrimPrefix(parts[5], "identitypool/")
 	region, _, ok := strings.Cut(id, ":")
-	if !ok || region != parts[3] {
+	if !ok || region != parts[3] || parts[1] != protocol.Partition(region) {
 		return "", badParam("Invalid ARN: %s", arn)
 	}
 	return id, nil

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/idpool/idpool/emulator/tokens"
+	"github.com/idpool/idpool/protocol"
 	"github.com/idpool/idpool/storage"
 )
 
@@ -28,8 +29,11 @@ const (
 
 // Config is what a Service needs to know about its deployment.
 type Config struct {
-	// Region prefixes the ids of new pools and identities and names the
-	// region in pool ARNs.
+	// Region is the default region: the one of pools created by requests
+	// that name none (unsigned, or signed with a scope that is no region
+	// name). A signed request's SigV4 scope names its region otherwise,
+	// and everything else follows its pool's id: identities take their
+	// pool's region, and pool ARNs name it and its partition.
 	Region string
 	// AccountID is the account of pool ARNs.
 	AccountID string
@@ -109,7 +113,7 @@ type Service struct {
 }
 
 // New returns a Service. newID must return a fresh lower-case UUID on each
-// call; ids of pools and identities are cfg.Region + ":" + newID(). Zero
+// call; ids of pools and identities are "<region>:" + newID(). Zero
 // durations in cfg take their defaults.
 func New(cfg Config, store storage.Store, issuer TokenIssuer, creds CredentialIssuer, now func() time.Time, newID func() string, logger *slog.Logger) *Service {
 	if cfg.OpenIDTokenTTL <= 0 {
@@ -127,9 +131,17 @@ func New(cfg Config, store storage.Store, issuer TokenIssuer, creds CredentialIs
 	return &Service{cfg: cfg, store: store, issuer: issuer, creds: creds, now: now, newID: newID, log: logger}
 }
 
-// poolARN is the ARN of pool id, as tagging and tokens name it.
+// poolARN is the ARN of pool id, as tagging and tokens name it: in the
+// pool's region and that region's partition.
 func (s *Service) poolARN(id string) string {
-	return "arn:aws:cognito-identity:" + s.cfg.Region + ":" + s.cfg.AccountID + ":identitypool/" + id
+	region := protocol.IDRegion(id)
+	return "arn:" + protocol.Partition(region) + ":cognito-identity:" + region + ":" + s.cfg.AccountID + ":identitypool/" + id
+}
+
+// newIdentityID returns a fresh id for an identity of pool poolID, in the
+// pool's region.
+func (s *Service) newIdentityID(poolID string) string {
+	return protocol.IDRegion(poolID) + ":" + s.newID()
 }
 
 // getPool reads a pool, turning a missing one into the wire error.

@@ -74,3 +74,17 @@ func Principal(c creds.Credentials) *protocol.Principal {
 func userID(arn string) string {
 	return "AIDA" + strings.TrimPrefix(creds.RoleID(arn), "AROA")
 }
+
+// inPartition returns arn with its partition replaced by partition; a
+// value that is not an ARN (Cognito's provider name) is returned as it is.
+func inPartition(arn, partition string) string {
+	rest, ok := strings.CutPrefix(arn, "arn:")
+	if !ok {
+		return arn
+	}
+	old, rest, ok := strings.Cut(rest, ":")
+	if !ok || old == partition {
+		return arn
+	}
+	return "arn:" + partition + ":" + rest
+}

@@ -30,8 +30,9 @@ const (
 type Config struct {
 	// AccountID answers GetCallerIdentity when the principal names none.
 	AccountID string
-	// Region is the emulated region; STS answers alike in every region, so
-	// it only documents the deployment for now.
+	// Region is the default region. STS answers alike in every region; the
+	// ARNs it writes take the partition of their role or of the region the
+	// request is signed for.
 	Region string
 	// Issuer is the iss of idpool's own tokens (tokens.Config.Issuer);
 	// tokens.DefaultIssuer when empty. Tokens of this issuer are verified
@@ -126,6 +127,13 @@ func (s *Service) AssumeRoleWithWebIdentity(ctx context.Context, in *AssumeRoleW
 	id, err := s.webIdentity(ctx, in.WebIdentityToken, deref(in.ProviderId))
 	if err != nil {
 		return nil, err
+	}
+	// An IAM OIDC provider is of the role's partition, as its trust
+	// policy names it. The identity is copied: a verifier may keep its own.
+	if p := inPartition(id.Provider, protocol.ARNPartition(in.RoleArn)); p != id.Provider {
+		w := *id
+		w.Provider = p
+		id = &w
 	}
 	maxSession, err := s.authorize(ctx, RoleRequest{Action: "sts:AssumeRoleWithWebIdentity", RoleARN: in.RoleArn, WebIdentity: id})
 	if err != nil {

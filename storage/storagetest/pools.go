@@ -1,6 +1,7 @@
 package storagetest
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/idpool/idpool/storage"
@@ -275,5 +276,37 @@ func testPoolDeleteCascades(t *testing.T, s storage.Store) {
 	list, err := s.ListIdentities(ctx, "p1", storage.ListIdentitiesOptions{Limit: 10})
 	if wantErr(t, "ListIdentities of the re-created pool", err, nil) {
 		checkIdentities(t, "ListIdentities of the re-created pool", list, []storage.Identity{identity("p1:new", "p1", g, fb)})
+	}
+}
+
+// testPoolListRegion checks the order that makes a region's pools one
+// range of ids (storage.ListRegionPools): byte order, in which "us-east-1:"
+// sorts after "us-east-10:" (':' is after the digits) and before
+// "us-east-1a:".
+func testPoolListRegion(t *testing.T, s storage.Store) {
+	ctx := t.Context()
+	ids := []string{"us-east-1:b", "eu-west-1:a", "us-east-10:a", "us-east-1:a", "cn-north-1:a", "us-east-1a:a", "US-EAST-1:a"}
+	var pools []storage.Pool
+	for _, id := range ids {
+		pools = append(pools, pool(id))
+	}
+	seed(t, s, pools)
+	got, err := s.ListPools(ctx, "us-east-1:", 3)
+	if wantErr(t, "ListPools after us-east-1:", err, nil) {
+		if ids, want := poolIDs(got), []string{"us-east-1:a", "us-east-1:b", "us-east-1a:a"}; !slices.Equal(ids, want) {
+			t.Errorf("ListPools after us-east-1:: got %q, want %q", ids, want)
+		}
+	}
+	got, err = storage.ListRegionPools(ctx, s, "us-east-1", "", 100)
+	if wantErr(t, "ListRegionPools us-east-1", err, nil) {
+		if ids, want := poolIDs(got), []string{"us-east-1:a", "us-east-1:b"}; !slices.Equal(ids, want) {
+			t.Errorf("ListRegionPools us-east-1: got %q, want %q", ids, want)
+		}
+	}
+	got, err = s.ListPools(ctx, "", 100)
+	if wantErr(t, "ListPools", err, nil) {
+		if ids, want := poolIDs(got), []string{"US-EAST-1:a", "cn-north-1:a", "eu-west-1:a", "us-east-10:a", "us-east-1:a", "us-east-1:b", "us-east-1a:a"}; !slices.Equal(ids, want) {
+			t.Errorf("ListPools: got %q, want %q", ids, want)
+		}
 	}
 }

@@ -25,6 +25,7 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		{"Pool/Update", testPoolUpdate},
 		{"Pool/Delete", testPoolDelete},
 		{"Pool/ListAndCount", testPoolListAndCount},
+		{"Pool/ListRegion", testPoolListRegion},
 		{"Pool/DeleteCascades", testPoolDeleteCascades},
 
 		{"Identity/RoundTrip", testIdentityRoundTrip},

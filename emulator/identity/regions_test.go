@@ -1,0 +1,146 @@
+package identity
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/uuid"
+	"github.com/idpool/idpool/protocol"
+	"github.com/idpool/idpool/storage"
+)
+
+// inRegionCtx is the context of a request signed for region.
+func inRegionCtx(region string) context.Context {
+	return protocol.WithRegion(protocol.WithRequestID(context.Background(), "r"), region)
+}
+
+// TestRegions checks that each region has its own pools, whose identities
+// and ARNs are of the pool's region and partition.
+func TestRegions(t *testing.T) {
+	e := newEnv(t)
+	tests := []struct {
+		name, region, wantRegion, wantPartition string
+	}{
+		{"default", "", testRegion, "aws"},
+		{"eu-west-1", "eu-west-1", "eu-west-1", "aws"},
+		{"cn-north-1", "cn-north-1", "cn-north-1", "aws-cn"},
+		{"us-gov-west-1", "us-gov-west-1", "us-gov-west-1", "aws-us-gov"},
+		{"scope not a region", "EU:WEST", testRegion, "aws"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := e.ctx
+			if tt.region != "" {
+				ctx = inRegionCtx(tt.region)
+			}
+			out, err := e.svc.CreateIdentityPool(ctx, &CreateIdentityPoolInput{IdentityPoolName: "p", AllowUnauthenticatedIdentities: true,
+				DeveloperProviderName: "dev." + uuid.NewString()[:8]})
+			if err != nil {
+				t.Fatal(err)
+			}
+			pool := out.IdentityPoolId
+			if got := protocol.IDRegion(pool); got != tt.wantRegion {
+				t.Errorf("pool id %q: got region %q, want %q", pool, got, tt.wantRegion)
+			}
+			// Unsigned calls name no region: the pool's id decides.
+			if id := e.getID(t, pool, nil); protocol.IDRegion(id) != tt.wantRegion {
+				t.Errorf("GetId: got identity %q, want one in %s", id, tt.wantRegion)
+			}
+			tok, err := e.svc.GetOpenIdTokenForDeveloperIdentity(ctx, &GetOpenIdTokenForDeveloperIdentityInput{
+				IdentityPoolId: pool, Logins: map[string]string{out.DeveloperProviderName: "user"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if protocol.IDRegion(tok.IdentityId) != tt.wantRegion {
+				t.Errorf("developer identity: got %q, want one in %s", tok.IdentityId, tt.wantRegion)
+			}
+			c, err := e.issuer.Verify(e.ctx, tok.Token)
+			if err != nil {
+				t.Fatal(err)
+			}
+			arn := "arn:" + tt.wantPartition + ":cognito-identity:" + tt.wantRegion + ":" + testAccount + ":identitypool/" + pool
+			if c.PoolARN != arn {
+				t.Errorf("token pool ARN: got %q, want %q", c.PoolARN, arn)
+			}
+			if _, err := e.svc.TagResource(ctx, &TagResourceInput{ResourceArn: arn, Tags: map[string]string{"k": "v"}}); err != nil {
+				t.Errorf("TagResource %s: %v", arn, err)
+			}
+			other := strings.Replace(arn, "arn:"+tt.wantPartition+":", "arn:aws-iso:", 1)
+			_, err = e.svc.ListTagsForResource(ctx, &ListTagsForResourceInput{ResourceArn: other})
+			wantErr(t, err, CodeInvalidParameter, "Invalid ARN: "+other)
+		})
+	}
+}
+
+func TestListIdentityPoolsRegional(t *testing.T) {
+	e := newEnv(t)
+	// us-east-10 sorts before us-east-1 and us-east-1a after it: neither
+	// may leak into a us-east-1 listing.
+	want := map[string][]string{}
+	for _, region := range []string{"us-east-10", "us-east-1", "us-east-1a", "eu-west-1", "us-east-1", "us-east-1", "us-east-10", "us-east-1a"} {
+		out, err := e.svc.CreateIdentityPool(inRegionCtx(region), &CreateIdentityPoolInput{IdentityPoolName: region})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[region] = append(want[region], out.IdentityPoolId)
+	}
+	want["cn-north-1"] = nil
+	for region, ids := range want {
+		t.Run(region, func(t *testing.T) {
+			ctx := inRegionCtx(region)
+			var got []string
+			token := ""
+			for range 10 {
+				out, err := e.svc.ListIdentityPools(ctx, &ListIdentityPoolsInput{MaxResults: 1, NextToken: token})
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, p := range out.IdentityPools {
+					got = append(got, p.IdentityPoolId)
+				}
+				if token = out.NextToken; token == "" {
+					break
+				}
+			}
+			slices.Sort(ids)
+			if !slices.Equal(got, ids) {
+				t.Errorf("got %q, want %q", got, ids)
+			}
+		})
+	}
+	t.Run("token of another region", func(t *testing.T) {
+		out, err := e.svc.ListIdentityPools(inRegionCtx("us-east-1"), &ListIdentityPoolsInput{MaxResults: 1})
+		if err != nil || out.NextToken == "" {
+			t.Fatalf("got %v, %v, want a next page", out, err)
+		}
+		_, err = e.svc.ListIdentityPools(inRegionCtx("eu-west-1"), &ListIdentityPoolsInput{MaxResults: 1, NextToken: out.NextToken})
+		wantErr(t, err, CodeInvalidParameter, msgBadNextToken)
+	})
+}
+
+// TestPoolQuotaPerRegion checks that the pool quota counts one region's
+// pools only.
+func TestPoolQuotaPerRegion(t *testing.T) {
+	e := newEnv(t)
+	err := e.store.Update(e.ctx, func(tx storage.Tx) error {
+		for i := range maxPools {
+			if err := tx.CreatePool(e.ctx, storage.Pool{ID: fmt.Sprintf("%s:%036d", testRegion, i), Name: "p"}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = e.svc.CreateIdentityPool(inRegionCtx(testRegion), &CreateIdentityPoolInput{IdentityPoolName: "full"})
+	wantErr(t, err, CodeLimitExceeded, "")
+	for _, region := range []string{"eu-west-1", "us-east-10"} {
+		if _, err := e.svc.CreateIdentityPool(inRegionCtx(region), &CreateIdentityPoolInput{IdentityPoolName: "free"}); err != nil {
+			t.Errorf("CreateIdentityPool in %s: got %v, want a pool", region, err)
+		}
+	}
+}

@@ -1,0 +1,60 @@
+package sts
+
+import (
+	"context"
+	"testing"
+
+	"github.com/idpool/idpool/emulator/tokens"
+)
+
+func TestInPartition(t *testing.T) {
+	tests := []struct{ name, arn, partition, want string }{
+		{"to aws-cn", "arn:aws:iam::123456789012:oidc-provider/login.example.com", "aws-cn", "arn:aws-cn:iam::123456789012:oidc-provider/login.example.com"},
+		{"unchanged", "arn:aws:iam::123456789012:oidc-provider/login.example.com", "aws", "arn:aws:iam::123456789012:oidc-provider/login.example.com"},
+		{"to aws", "arn:aws-us-gov:iam::123456789012:role/R", "aws", "arn:aws:iam::123456789012:role/R"},
+		{"not an ARN", "cognito-identity.amazonaws.com", "aws-cn", "cognito-identity.amazonaws.com"},
+		{"no partition field", "arn:aws-cn", "aws", "arn:aws-cn"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := inPartition(tt.arn, tt.partition); got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestPartitions checks that a session of a role of another partition acts
+// in that partition, and names its OIDC provider there.
+func TestPartitions(t *testing.T) {
+	const provider = "arn:aws:iam::123456789012:oidc-provider/accounts.example.com"
+	ext := unsigned(map[string]any{"alg": "RS256", "kid": "k"}, map[string]any{"iss": "https://accounts.example.com", "sub": "user-123456", "aud": "client-1"})
+	tests := []struct{ role, wantARN, wantProvider string }{
+		{"arn:aws:iam::123456789012:role/R", "arn:aws:sts::123456789012:assumed-role/R/s1", provider},
+		{"arn:aws-cn:iam::123456789012:role/R", "arn:aws-cn:sts::123456789012:assumed-role/R/s1", "arn:aws-cn:iam::123456789012:oidc-provider/accounts.example.com"},
+		{"arn:aws-us-gov:iam::123456789012:role/p/R", "arn:aws-us-gov:sts::123456789012:assumed-role/R/s1", "arn:aws-us-gov:iam::123456789012:oidc-provider/accounts.example.com"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.role, func(t *testing.T) {
+			id := &WebIdentity{Issuer: "https://accounts.example.com", Provider: provider, Subject: "user-123456", Audience: "client-1"}
+			roles := &fakeRoles{}
+			e := newEnv(t, Config{Providers: fakeProviders{id}, Roles: roles}, tokens.Config{})
+			out, err := e.svc.AssumeRoleWithWebIdentity(context.Background(), &AssumeRoleWithWebIdentityInput{RoleArn: tt.role, RoleSessionName: "s1", WebIdentityToken: ext})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if out.AssumedRoleUser.Arn != tt.wantARN || out.Provider != tt.wantProvider {
+				t.Errorf("got Arn %q Provider %q, want %q and %q", out.AssumedRoleUser.Arn, out.Provider, tt.wantARN, tt.wantProvider)
+			}
+			if roles.got == nil || roles.got.WebIdentity.Provider != tt.wantProvider {
+				t.Errorf("trust policy saw %+v, want provider %q", roles.got, tt.wantProvider)
+			}
+			if id.Provider != provider {
+				t.Errorf("the verifier's identity changed to provider %q", id.Provider)
+			}
+			if p := Principal(openCreds(t, e, out.Credentials)); p.ARN != tt.wantARN {
+				t.Errorf("principal of the credentials: got %q, want %q", p.ARN, tt.wantARN)
+			}
+		})
+	}
+}

@@ -1,0 +1,105 @@
+package protocol
+
+import (
+	"context"
+	"testing"
+)
+
+func TestPartition(t *testing.T) {
+	tests := []struct{ region, want string }{
+		{"us-east-1", "aws"},
+		{"eu-west-1", "aws"},
+		{"il-central-1", "aws"},
+		{"mx-central-1", "aws"},
+		{"cn-north-1", "aws-cn"},
+		{"cn-northwest-1", "aws-cn"},
+		{"us-gov-west-1", "aws-us-gov"},
+		{"us-gov-east-1", "aws-us-gov"},
+		{"us-iso-east-1", "aws-iso"},
+		{"us-isob-east-1", "aws-iso-b"},
+		{"eu-isoe-west-1", "aws-iso-e"},
+		{"us-isof-south-1", "aws-iso-f"},
+		{"eusc-de-east-1", "aws-eusc"},
+		{"local", "aws"},
+		{"", "aws"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.region, func(t *testing.T) {
+			if got := Partition(tt.region); got != tt.want {
+				t.Errorf("Partition(%q) = %q, want %q", tt.region, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestIDRegion(t *testing.T) {
+	tests := []struct{ name, id, want string }{
+		{"pool", "eu-west-1:5b2c7c38-9f0e-4e4b-9d5e-3f6b8a1c2d3e", "eu-west-1"},
+		{"china", "cn-north-1:5b2c7c38-9f0e-4e4b-9d5e-3f6b8a1c2d3e", "cn-north-1"},
+		{"no colon", "5b2c7c38-9f0e-4e4b-9d5e-3f6b8a1c2d3e", ""},
+		{"empty", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := IDRegion(tt.id); got != tt.want {
+				t.Errorf("IDRegion(%q) = %q, want %q", tt.id, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestARNPartition(t *testing.T) {
+	tests := []struct{ name, arn, want string }{
+		{"aws", "arn:aws:iam::123456789012:role/R", "aws"},
+		{"china", "arn:aws-cn:iam::123456789012:role/R", "aws-cn"},
+		{"govcloud", "arn:aws-us-gov:iam::123456789012:role/R", "aws-us-gov"},
+		{"empty partition", "arn::iam::123456789012:role/R", "aws"},
+		{"not an ARN", "role/R", "aws"},
+		{"prefix only", "arn:aws-cn", "aws"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := ARNPartition(tt.arn); got != tt.want {
+				t.Errorf("ARNPartition(%q) = %q, want %q", tt.arn, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestRegionFrom(t *testing.T) {
+	tests := []struct {
+		name   string
+		req    bool // carry a Request
+		region string
+		want   string
+	}{
+		{"request", true, "eu-west-1", "eu-west-1"},
+		{"no request", false, "cn-north-1", "cn-north-1"},
+		{"unsigned request", true, "", "us-east-1"},
+		{"not a region", true, "eu:west", "us-east-1"},
+		{"upper case", false, "EU-WEST-1", "us-east-1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			if tt.req {
+				ctx = WithRequestID(ctx, "r")
+			}
+			if tt.region != "" {
+				ctx = WithRegion(ctx, tt.region)
+			}
+			if got := RegionFrom(ctx, "us-east-1"); got != tt.want {
+				t.Errorf("RegionFrom = %q, want %q", got, tt.want)
+			}
+		})
+	}
+	t.Run("recorded in the request", func(t *testing.T) {
+		ctx := WithRequestID(context.Background(), "r")
+		if got := WithRegion(ctx, "eu-west-1"); got != ctx {
+			t.Error("WithRegion derived a context, want the request's own")
+		}
+		if got := RequestFrom(ctx).Region; got != "eu-west-1" {
+			t.Errorf("Request.Region = %q, want eu-west-1", got)
+		}
+	})
+}
