@@ -39,7 +39,7 @@ type resource struct {
 // region field of the ARN; "" when the request names none.
 func (res *resource) region() string {
 	for _, id := range []string{res.Pool, res.Identity} {
-		if region, _, ok := strings.Cut(id, ":"); ok && region != "" {
+		if region := protocol.IDRegion(id); region != "" {
 			return region
 		}
 	}
