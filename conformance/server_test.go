@@ -3,9 +3,7 @@ package conformance
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -22,7 +20,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentity"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentity/types"
@@ -475,20 +472,9 @@ type rawResponse struct {
 // send.
 func (s *server) rawCall(t *testing.T, target string, body []byte, sign bool) rawResponse {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodPost, s.endpoint+"/", bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
-	if target != "" {
-		req.Header.Set("X-Amz-Target", target)
-	}
+	req := s.identityRequest(t, target, body)
 	if sign {
-		sum := sha256.Sum256(body)
-		creds := aws.Credentials{AccessKeyID: accessKey, SecretAccessKey: secretKey}
-		if err := v4.NewSigner().SignHTTP(context.Background(), creds, req, hex.EncodeToString(sum[:]), "cognito-identity", region, time.Now()); err != nil {
-			t.Fatalf("sign: %v", err)
-		}
+		req = signedRequest(t, req, body, developerKeys(), "cognito-identity", region)
 	}
 	return s.do(t, req)
 }

@@ -21,21 +21,25 @@ const (
 	failMalformed                       // a signature that does not parse
 	failUnknownToken                    // a session token idpool did not issue
 	failExpiredToken                    // idpool's credentials, expired
-	failSignature                       // the signature does not match
+	failSignature                       // the signature does not match, or is not made as AWS requires
 	failStale                           // the signature's date is too far from now
 )
 
-// authenticate finds who signed r. The signature must be well formed.
-// Credentials idpool issued (those with a session token, or an ASIA key id)
-// are always verified, and so are the fixtures' developer credentials.
-// Other keys are the developer's own, which idpool does not know: they act
-// as the account's root in permissive mode and are refused in strict mode.
+// authenticate finds who signed r, a request to api. The signature must be
+// well formed. Credentials idpool issued (those with a session token, or an
+// ASIA key id) are always verified, and so are the fixtures' developer
+// credentials. Other keys are the developer's own, which idpool does not
+// know: they act as the account's root in permissive mode and are refused
+// in strict mode. A verified signature must also be scoped to api's
+// service and to the request's region, which AWS checks before the key.
 // On a refusal it returns the reason and AWS's message for it.
-func (s *Server) authenticate(r *http.Request, body []byte) (*protocol.Principal, failure, string) {
+func (s *Server) authenticate(r *http.Request, body []byte, a *api, res *resource) (*protocol.Principal, failure, string) {
 	sig, err := sigv4.Parse(r)
 	switch {
 	case errors.Is(err, sigv4.ErrMissing):
 		return nil, failMissing, "Missing Authentication Token"
+	case errors.Is(err, sigv4.ErrSignatureMismatch):
+		return nil, failSignature, err.Error()
 	case err != nil:
 		return nil, failMalformed, strings.TrimPrefix(err.Error(), "sigv4: ")
 	}
@@ -43,8 +47,16 @@ func (s *Server) authenticate(r *http.Request, body []byte) (*protocol.Principal
 	if req := protocol.RequestFrom(r.Context()); req != nil {
 		req.Region = sig.Region
 	}
-	if sig.SessionToken == "" && !strings.HasPrefix(sig.AccessKeyID, "ASIA") {
-		secret, known := s.developers[sig.AccessKeyID]
+	issued := sig.SessionToken != "" || strings.HasPrefix(sig.AccessKeyID, "ASIA")
+	secret, known := s.developers[sig.AccessKeyID]
+	if issued || known || s.cfg.Strict {
+		*res = a.resource(r, body)
+		res.Region = requestRegion(res, sig)
+		if err := sig.CheckScope(res.Region, a.scope); err != nil {
+			return nil, failSignature, err.Error()
+		}
+	}
+	if !issued {
 		switch {
 		case known:
 			if f, msg := s.verify(r, body, sig, secret); f != 0 {
@@ -71,6 +83,20 @@ func (s *Server) authenticate(r *http.Request, body []byte) (*protocol.Principal
 		return nil, f, msg
 	}
 	return s.principals.of(c), 0, ""
+}
+
+// requestRegion is the region a signature must be scoped to: the region of
+// the pool, identity or ARN the request names, or else the scope's own
+// region when it is a region name at all ("" when not, which no scope
+// matches).
+func requestRegion(res *resource, sig *sigv4.Signature) string {
+	if r := res.region(); r != "" {
+		return r
+	}
+	if regionPattern.MatchString(sig.Region) {
+		return sig.Region
+	}
+	return ""
 }
 
 // principalsSize bounds how many principals of issued credentials are
@@ -106,22 +132,58 @@ func (ps *principals) of(c creds.Credentials) *protocol.Principal {
 
 // verify checks sig with secret.
 func (s *Server) verify(r *http.Request, body []byte, sig *sigv4.Signature, secret string) (failure, string) {
-	if err := s.verifier.Verify(r, body, sig, secret, s.now()); err != nil {
-		if errors.Is(err, sigv4.ErrExpired) {
-			return failStale, "Signature expired: the request time is more than 15 minutes away from the server time."
-		}
-		return failSignature, "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details."
+	err := s.verifier.Verify(r, body, sig, secret, s.now())
+	switch {
+	case err == nil:
+		return 0, ""
+	case errors.Is(err, sigv4.ErrExpired):
+		return failStale, "Signature expired: the request time is more than 15 minutes away from the server time."
+	case errors.Is(err, sigv4.ErrMalformed):
+		return failMalformed, err.Error()
 	}
-	return 0, ""
+	return failSignature, err.Error()
 }
 
-// authJSON authenticates for the AWS JSON services, which answer every
-// authentication failure with 400 and their own codes.
-func (s *Server) authJSON(r *http.Request, body []byte) (*protocol.Principal, error) {
-	p, f, msg := s.authenticate(r, body)
-	if f == 0 {
-		return p, nil
+// auth authenticates r for api, then authorizes the principal for the
+// operation and the resource r names.
+func (s *Server) auth(a *api, r *http.Request, body []byte) (*protocol.Principal, error) {
+	var res resource
+	p, f, msg := s.authenticate(r, body, a, &res)
+	if f != 0 {
+		return nil, a.refuse(f, msg)
 	}
+	if err := s.authorize(a, operation(r), p, &res); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// operation is the name of the operation the codec routed r to.
+func operation(r *http.Request) string {
+	if req := protocol.RequestFrom(r.Context()); req != nil {
+		return req.Operation
+	}
+	return ""
+}
+
+// authJSON authenticates for Cognito Identity.
+func (s *Server) authJSON(r *http.Request, body []byte) (*protocol.Principal, error) {
+	return s.auth(&identityAPI, r, body)
+}
+
+// authQuery authenticates for STS.
+func (s *Server) authQuery(r *http.Request, body []byte) (*protocol.Principal, error) {
+	return s.auth(&stsAPI, r, body)
+}
+
+// authREST authenticates for Cognito Sync.
+func (s *Server) authREST(r *http.Request, body []byte) (*protocol.Principal, error) {
+	return s.auth(&syncAPI, r, body)
+}
+
+// refuseJSON answers an authentication failure as the AWS JSON services
+// do: 400 and their own codes.
+func refuseJSON(f failure, msg string) error {
 	code := map[failure]string{
 		failMissing:      "MissingAuthenticationTokenException",
 		failMalformed:    "IncompleteSignatureException",
@@ -130,36 +192,32 @@ func (s *Server) authJSON(r *http.Request, body []byte) (*protocol.Principal, er
 		failSignature:    "InvalidSignatureException",
 		failStale:        "InvalidSignatureException",
 	}[f]
-	return nil, protocol.BadRequest(code, "%s", msg)
+	return protocol.BadRequest(code, "%s", msg)
 }
 
-// authQuery authenticates for STS, whose codes differ and whose refusals of
-// credentials are 403.
-func (s *Server) authQuery(r *http.Request, body []byte) (*protocol.Principal, error) {
-	p, f, msg := s.authenticate(r, body)
-	if f == 0 {
-		return p, nil
-	}
+// refuseQuery answers an authentication failure as STS does: its own
+// codes, and 403 for refused credentials.
+func refuseQuery(f failure, msg string) error {
 	switch f {
 	case failMissing:
-		return nil, protocol.Errorf(http.StatusForbidden, "MissingAuthenticationToken", "Request is missing Authentication Token")
+		return protocol.Errorf(http.StatusForbidden, "MissingAuthenticationToken", "Request is missing Authentication Token")
 	case failMalformed:
-		return nil, protocol.BadRequest("IncompleteSignature", "%s", msg)
+		return protocol.BadRequest("IncompleteSignature", "%s", msg)
 	case failUnknownToken:
-		return nil, protocol.Errorf(http.StatusForbidden, "InvalidClientTokenId", "%s", msg)
+		return protocol.Errorf(http.StatusForbidden, "InvalidClientTokenId", "%s", msg)
 	case failExpiredToken:
-		return nil, protocol.Errorf(http.StatusForbidden, "ExpiredToken", "%s", msg)
+		return protocol.Errorf(http.StatusForbidden, "ExpiredToken", "%s", msg)
 	default:
-		return nil, protocol.Errorf(http.StatusForbidden, "SignatureDoesNotMatch", "%s", msg)
+		return protocol.Errorf(http.StatusForbidden, "SignatureDoesNotMatch", "%s", msg)
 	}
 }
 
-// authREST authenticates for Cognito Sync, which refuses credentials with
-// 403 and the JSON services' codes.
-func (s *Server) authREST(r *http.Request, body []byte) (*protocol.Principal, error) {
-	p, err := s.authJSON(r, body)
-	if e, ok := protocol.As(err); ok && e.Code != "IncompleteSignatureException" {
+// refuseREST answers an authentication failure as Cognito Sync does: the
+// JSON services' codes, with 403 for refused credentials.
+func refuseREST(f failure, msg string) error {
+	err := refuseJSON(f, msg)
+	if e, ok := protocol.As(err); ok && f != failMalformed {
 		e.Status = http.StatusForbidden
 	}
-	return p, err
+	return err
 }

@@ -145,7 +145,10 @@ func (s *Service) update(ctx context.Context, fn func(tx storage.Tx) error) erro
 
 // Who may call (spec cognito-sync.md §1.3). Cognito credentials carry the
 // identity and pool they were issued for; the developer's own credentials
-// (and any other credentials without an identity) carry none.
+// (and any other credentials without an identity) carry none. This is the
+// service's own rule, which holds in every mode; in strict mode the
+// server's authorization step (emulator/access.go) has already refused
+// role credentials without an identity, which idpool grants no access.
 
 // caller returns the request's principal. An unsigned request never
 // reaches a service; refusing one here keeps the rule whole.

@@ -2,10 +2,12 @@
 // both the Authorization-header form and the presigned query-string form.
 //
 // Parse extracts the claimed credential scope and signature without any
-// secret, so callers can look up the access key; Verify recomputes the
-// canonical request exactly as the AWS SDKs build it for services other
-// than S3 (the path escaped a second time, per segment), derives the
-// signing key and compares in constant time.
+// secret, so callers can look up the access key, and CheckScope checks the
+// scope against the service and region called; Verify refuses a request
+// whose x-amz-* headers are not all signed, recomputes the canonical
+// request exactly as the AWS SDKs build it for services other than S3 (the
+// path escaped a second time, per segment), derives the signing key and
+// compares in constant time.
 //
 // Errors wrap one of ErrMissing, ErrMalformed, ErrSignatureMismatch and
 // ErrExpired, and their text is AWS's message, so a caller can answer with

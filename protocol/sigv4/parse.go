@@ -77,7 +77,8 @@ type Signature struct {
 
 // Parse reads the SigV4 authentication of r. It returns ErrMissing when
 // there is none, and an error wrapping ErrMalformed, with AWS's
-// IncompleteSignatureException wording, when it cannot be used.
+// IncompleteSignatureException wording, when it cannot be used; one
+// wrapping ErrSignatureMismatch when the host is not signed.
 func Parse(r *http.Request) (*Signature, error) {
 	authz := header(r.Header, "Authorization")
 	presigned := strings.Contains(r.URL.RawQuery, "X-Amz-")
@@ -228,7 +229,10 @@ func (s *Signature) fill(cred, signed, sig string) error {
 		s.SignedHeaders = append(s.SignedHeaders, h)
 	}
 	if !host {
-		return fail(ErrMalformed, "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.")
+		// AWS answers this as a signature that does not match
+		// (InvalidSignatureException, SignatureDoesNotMatch), not as an
+		// incomplete one, as it does for unsigned x-amz-* headers.
+		return fail(ErrSignatureMismatch, "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.")
 	}
 	// Exactly what hex.DecodeString accepts with a 32-byte result, decoded
 	// in place.
@@ -266,4 +270,24 @@ func header(h http.Header, key string) string {
 		return v[0]
 	}
 	return ""
+}
+
+// CheckScope checks that the credential scope names service and region,
+// as AWS checks it before it looks at the key: a signature made for
+// another service or another region is refused, even when it would
+// verify. The error wraps ErrSignatureMismatch and carries AWS's message,
+// which names the region that was sent and the service that was expected.
+// A region of "" accepts none.
+func (s *Signature) CheckScope(region, service string) error {
+	var msg string
+	if s.Region != region || region == "" {
+		msg = "Credential should be scoped to a valid region, not '" + s.Region + "'. "
+	}
+	if s.Service != service {
+		msg += "Credential should be scoped to correct service: '" + service + "'. "
+	}
+	if msg != "" {
+		return fail(ErrSignatureMismatch, msg)
+	}
+	return nil
 }

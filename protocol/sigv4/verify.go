@@ -119,6 +119,9 @@ func verify(r *http.Request, body []byte, sig *Signature, secret string, now tim
 	if err := checkTime(t, sig, now); err != nil {
 		return err
 	}
+	if err := checkSigned(r, sig); err != nil {
+		return err
+	}
 
 	var key [32]byte
 	if cache != nil {
@@ -131,13 +134,18 @@ func verify(r *http.Request, body []byte, sig *Signature, secret string, now tim
 	cr := canonicalPrefix(sc.buf[:0], r, sig, sc)
 	n := len(cr)
 	declared := header(r.Header, "X-Amz-Content-Sha256")
-	if declared != "" {
+	ok := true
+	if declared == unsignedPayload {
 		cr = append(cr, declared...)
 	} else {
 		sum := sha256.Sum256(body)
 		cr = hex.AppendEncode(cr, sum[:])
+		// A declared hash is signed (checkSigned), but it must also be
+		// the body's: otherwise a captured request could carry another
+		// body under its signed hash.
+		ok = declared == "" || string(cr[n:]) == declared
 	}
-	ok := match(cr, sig, key, stamp)
+	ok = ok && match(cr, sig, key, stamp)
 	// Presigned URLs may sign the literal UNSIGNED-PAYLOAD (S3-style
 	// clients do), since the URL is made before any body exists.
 	if !ok && sig.Presigned && declared == "" {
@@ -153,6 +161,27 @@ func verify(r *http.Request, body []byte, sig *Signature, secret string, now tim
 	}
 	return fail(ErrSignatureMismatch, "The request signature we calculated does not match the signature you provided. "+
 		"Check your AWS Secret Access Key and signing method. Consult the service documentation for details.")
+}
+
+// amzPrefix starts the names of the headers that must be signed when
+// present, as AWS requires of every SigV4 request.
+const amzPrefix = "x-amz-"
+
+// checkSigned refuses a request carrying an x-amz-* header that the
+// signature does not cover (X-Amz-Target, X-Amz-Security-Token,
+// X-Amz-Content-Sha256, …): left unsigned, such a header could be changed
+// in a captured request, turning a signed call into another operation or
+// another body. Every AWS SDK and the CLI sign them all.
+func checkSigned(r *http.Request, sig *Signature) error {
+	for k := range r.Header {
+		if len(k) < len(amzPrefix) || !strings.EqualFold(k[:len(amzPrefix)], amzPrefix) {
+			continue
+		}
+		if !slices.ContainsFunc(sig.SignedHeaders, func(h string) bool { return strings.EqualFold(h, k) }) {
+			return fail(ErrSignatureMismatch, "'"+strings.ToLower(k)+"' must be a 'SignedHeader' in the AWS Authorization.")
+		}
+	}
+	return nil
 }
 
 // match hashes the canonical request cr, signs the string to sign with key

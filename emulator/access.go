@@ -1,0 +1,142 @@
+package emulator
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/idpool/idpool/protocol"
+)
+
+// api is one of the three signed APIs as authentication and authorization
+// see it: the service name its signatures are scoped to, how to find the
+// resource a request names, and its wire shape for refusals.
+type api struct {
+	scope    string
+	resource func(r *http.Request, body []byte) resource
+	refuse   func(f failure, msg string) error
+	// denied is the status of AccessDeniedException.
+	denied int
+}
+
+var (
+	identityAPI = api{scope: "cognito-identity", resource: jsonResource, refuse: refuseJSON, denied: http.StatusBadRequest}
+	stsAPI      = api{scope: "sts", resource: func(*http.Request, []byte) resource { return resource{} }, refuse: refuseQuery, denied: http.StatusForbidden}
+	syncAPI     = api{scope: "cognito-sync", resource: syncResource, refuse: refuseREST, denied: http.StatusForbidden}
+)
+
+// resource is what a signed request names: a pool, an identity, a
+// dataset, or (for the tag operations) an ARN; Region is the request's
+// region once authentication found it.
+type resource struct {
+	Pool, Identity, Dataset string
+	ARN                     string
+	Region                  string
+}
+
+// region returns the region prefix of the pool or identity id, or the
+// region field of the ARN; "" when the request names none.
+func (res *resource) region() string {
+	for _, id := range []string{res.Pool, res.Identity} {
+		if region := protocol.IDRegion(id); region != "" {
+			return region
+		}
+	}
+	if f := strings.SplitN(res.ARN, ":", 5); len(f) == 5 && f[0] == "arn" {
+		return f[3]
+	}
+	return ""
+}
+
+// jsonResource reads the ids a Cognito Identity request names from its
+// JSON body (already known to be an object). A member of the wrong type is
+// left empty: validation refuses it after authentication.
+func jsonResource(_ *http.Request, body []byte) resource {
+	var in struct{ IdentityPoolId, IdentityId, ResourceArn any }
+	_ = json.Unmarshal(body, &in)
+	str := func(v any) string { s, _ := v.(string); return s }
+	return resource{Pool: str(in.IdentityPoolId), Identity: str(in.IdentityId), ARN: str(in.ResourceArn)}
+}
+
+// syncResource reads the pool, identity and dataset a Cognito Sync path
+// names: /identitypools/{pool}[/identities/{id}[/datasets/{name}…]], or
+// /identitypools/{pool}/identity/{id}/device.
+func syncResource(r *http.Request, _ []byte) resource {
+	var res resource
+	seg := strings.Split(strings.TrimPrefix(protocol.RawPath(r), "/"), "/")
+	label := func(i int) string {
+		if i >= len(seg) {
+			return ""
+		}
+		v, err := url.PathUnescape(seg[i])
+		if err != nil {
+			return ""
+		}
+		return v
+	}
+	if label(0) != "identitypools" {
+		return res
+	}
+	res.Pool = label(1)
+	if k := label(2); k == "identities" || k == "identity" {
+		res.Identity = label(3)
+		if label(4) == "datasets" {
+			res.Dataset = label(5)
+		}
+	}
+	return res
+}
+
+// authorize decides whether p may call op of a on res. Permissive mode
+// accepts every authenticated principal: the services' own rules (Cognito
+// Sync's "only your own identity" for Cognito credentials) still apply.
+//
+// In strict mode, credentials of a role session idpool issued have only
+// what AWS's default Cognito roles give an identity, since idpool has no
+// role permission policies yet: no signed Cognito Identity operation, and
+// Cognito Sync only for credentials of an identity, which the service then
+// limits to that identity's own data. The developer's credentials (a
+// fixture key, or credentials from its GetSessionToken, which carry its
+// permissions) may call everything. STS decides its operations itself.
+func (s *Server) authorize(a *api, op string, p *protocol.Principal, res *resource) error {
+	if !s.cfg.Strict || !roleSession(p) {
+		return nil
+	}
+	switch {
+	case a == &identityAPI:
+	case a == &syncAPI && p.IdentityID == "":
+	default:
+		return nil
+	}
+	return protocol.Errorf(a.denied, "AccessDeniedException", "User: %s is not authorized to perform: %s:%s on resource: %s",
+		p.ARN, a.scope, op, s.resourceARN(a, res))
+}
+
+// roleSession reports whether p signed with credentials of an assumed
+// role: those of a Cognito identity, of AssumeRole or of
+// AssumeRoleWithWebIdentity.
+func roleSession(p *protocol.Principal) bool {
+	return p.Temporary && strings.Contains(p.ARN, ":assumed-role/")
+}
+
+// resourceARN is the ARN AWS names in an AccessDeniedException: the pool's
+// for Cognito Identity (the tag operations' own ARN; "identitypool/" for an
+// operation on no pool), and for Cognito Sync the dataset's, with "null"
+// for what the request does not name, as AWS writes it.
+func (s *Server) resourceARN(a *api, res *resource) string {
+	if res.ARN != "" {
+		return res.ARN
+	}
+	prefix := "arn:" + protocol.Partition(res.Region) + ":" + a.scope + ":" + res.Region + ":" + s.cfg.AccountID + ":identitypool/"
+	if a == &identityAPI {
+		return prefix + res.Pool
+	}
+	null := func(v string) string {
+		if v == "" {
+			return "null"
+		}
+		return v
+	}
+	return prefix + null(res.Pool) + "/identity/" + null(res.Identity) + "/dataset/" + null(res.Dataset)
+}

@@ -1,0 +1,133 @@
+package emulator
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/idpool/idpool/protocol"
+	"github.com/idpool/idpool/protocol/sigv4"
+)
+
+const (
+	testPool     = "eu-central-1:0f0f0f0f-1111-2222-3333-444444444444"
+	testIdentity = "eu-central-1:aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"
+)
+
+func TestResource(t *testing.T) {
+	tests := []struct {
+		name       string
+		api        *api
+		path, body string
+		want       resource
+		wantRegion string
+	}{
+		{name: "json pool", api: &identityAPI, body: `{"IdentityPoolId":"` + testPool + `","MaxResults":10}`,
+			want: resource{Pool: testPool}, wantRegion: "eu-central-1"},
+		{name: "json identity", api: &identityAPI, body: `{"IdentityId":"` + testIdentity + `"}`,
+			want: resource{Identity: testIdentity}, wantRegion: "eu-central-1"},
+		{name: "json tag arn", api: &identityAPI, body: `{"ResourceArn":"arn:aws:cognito-identity:ap-south-1:123456789012:identitypool/x"}`,
+			want: resource{ARN: "arn:aws:cognito-identity:ap-south-1:123456789012:identitypool/x"}, wantRegion: "ap-south-1"},
+		{name: "json wrong type", api: &identityAPI, body: `{"IdentityPoolId":5}`},
+		{name: "json no resource", api: &identityAPI, body: `{"MaxResults":10}`},
+		{name: "json id without region", api: &identityAPI, body: `{"IdentityPoolId":"nocolon"}`, want: resource{Pool: "nocolon"}},
+		{name: "sync records", api: &syncAPI, path: "/identitypools/eu-central-1%3A0f0f0f0f-1111-2222-3333-444444444444/identities/eu-central-1%3Aaaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee/datasets/my%20data/records",
+			want: resource{Pool: testPool, Identity: testIdentity, Dataset: "my data"}, wantRegion: "eu-central-1"},
+		{name: "sync device", api: &syncAPI, path: "/identitypools/eu-central-1:0f0f0f0f-1111-2222-3333-444444444444/identity/eu-central-1:aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee/device",
+			want: resource{Pool: testPool, Identity: testIdentity}, wantRegion: "eu-central-1"},
+		{name: "sync pool", api: &syncAPI, path: "/identitypools/eu-central-1%3A0f0f0f0f-1111-2222-3333-444444444444/configuration",
+			want: resource{Pool: testPool}, wantRegion: "eu-central-1"},
+		{name: "sync no pool", api: &syncAPI, path: "/identitypools"},
+		{name: "sts", api: &stsAPI, path: "/", body: "Action=GetCallerIdentity&Version=2011-06-15"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := tt.path
+			if path == "" {
+				path = "/"
+			}
+			r := httptest.NewRequest(http.MethodPost, path, nil)
+			got := tt.api.resource(r, []byte(tt.body))
+			if got != tt.want {
+				t.Errorf("got %+v, want %+v", got, tt.want)
+			}
+			if region := got.region(); region != tt.wantRegion {
+				t.Errorf("region: got %q, want %q", region, tt.wantRegion)
+			}
+		})
+	}
+}
+
+func TestRequestRegion(t *testing.T) {
+	tests := []struct {
+		name, scope string
+		res         resource
+		want        string
+	}{
+		{name: "named resource wins", scope: "us-east-1", res: resource{Pool: testPool}, want: "eu-central-1"},
+		{name: "scope region", scope: "us-west-2", want: "us-west-2"},
+		{name: "scope not a region", scope: "moon", want: ""},
+		{name: "scope with a partition prefix", scope: "us-gov-west-1", want: "us-gov-west-1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := requestRegion(&tt.res, &sigv4.Signature{Region: tt.scope}); got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestAuthorize runs each kind of principal against each API in both
+// modes and checks who is refused, and with which answer.
+func TestAuthorize(t *testing.T) {
+	const account = "123456789012"
+	developer := &protocol.Principal{AccessKeyID: "AKIADEV", Account: account, ARN: "arn:aws:iam::" + account + ":root"}
+	identity := &protocol.Principal{AccessKeyID: "ASIAID", Temporary: true, IdentityID: testIdentity, PoolID: testPool,
+		ARN: "arn:aws:sts::" + account + ":assumed-role/Guest/CognitoIdentityCredentials"}
+	chained := &protocol.Principal{AccessKeyID: "ASIAHOP", Temporary: true, ARN: "arn:aws:sts::" + account + ":assumed-role/Chained/hop"}
+	session := &protocol.Principal{AccessKeyID: "ASIASESSION", Temporary: true, ARN: "arn:aws:iam::" + account + ":root"}
+	res := resource{Pool: testPool, Identity: testIdentity, Region: "eu-central-1"}
+
+	tests := []struct {
+		name       string
+		strict     bool
+		api        *api
+		p          *protocol.Principal
+		res        resource
+		wantStatus int // 0: allowed
+		wantMsg    string
+	}{
+		{name: "permissive identity op by a role", api: &identityAPI, p: chained, res: res},
+		{name: "permissive sync by a role without identity", api: &syncAPI, p: chained, res: res},
+		{name: "strict identity op by the developer", strict: true, api: &identityAPI, p: developer, res: res},
+		{name: "strict identity op by GetSessionToken credentials", strict: true, api: &identityAPI, p: session, res: res},
+		{name: "strict identity op by an identity", strict: true, api: &identityAPI, p: identity, res: res, wantStatus: http.StatusBadRequest,
+			wantMsg: "User: " + identity.ARN + " is not authorized to perform: cognito-identity:DescribeIdentityPool on resource: arn:aws:cognito-identity:eu-central-1:123456789012:identitypool/" + testPool},
+		{name: "strict identity op on no pool", strict: true, api: &identityAPI, p: chained, res: resource{Region: "us-west-2"}, wantStatus: http.StatusBadRequest,
+			wantMsg: "User: " + chained.ARN + " is not authorized to perform: cognito-identity:DescribeIdentityPool on resource: arn:aws:cognito-identity:us-west-2:123456789012:identitypool/"},
+		{name: "strict identity op in another partition", strict: true, api: &identityAPI, p: chained, res: resource{Pool: "cn-north-1:x", Region: "cn-north-1"},
+			wantStatus: http.StatusBadRequest,
+			wantMsg:    "User: " + chained.ARN + " is not authorized to perform: cognito-identity:DescribeIdentityPool on resource: arn:aws-cn:cognito-identity:cn-north-1:123456789012:identitypool/cn-north-1:x"},
+		{name: "strict sync by an identity", strict: true, api: &syncAPI, p: identity, res: res},
+		{name: "strict sync by a role without identity", strict: true, api: &syncAPI, p: chained, res: res, wantStatus: http.StatusForbidden,
+			wantMsg: "User: " + chained.ARN + " is not authorized to perform: cognito-sync:DescribeIdentityPool on resource: arn:aws:cognito-sync:eu-central-1:123456789012:identitypool/" + testPool + "/identity/" + testIdentity + "/dataset/null"},
+		{name: "strict sts by a role", strict: true, api: &stsAPI, p: chained, res: resource{Region: "us-east-1"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := &Server{cfg: Config{Strict: tt.strict, AccountID: account}}
+			err := s.authorize(tt.api, "DescribeIdentityPool", tt.p, &tt.res)
+			if tt.wantStatus == 0 {
+				if err != nil {
+					t.Errorf("got %v, want nil", err)
+				}
+				return
+			}
+			e, ok := protocol.As(err)
+			if !ok || e.Code != "AccessDeniedException" || e.Status != tt.wantStatus || e.Message != tt.wantMsg {
+				t.Errorf("got %#v, want AccessDeniedException %d %q", err, tt.wantStatus, tt.wantMsg)
+			}
+		})
+	}
+}

@@ -1,0 +1,147 @@
+package sigv4
+
+import (
+	"context"
+	"errors"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+)
+
+// TestVerifyAmzHeadersSigned checks that every x-amz-* header present must
+// be signed, and that a declared payload hash must be the body's: the SDK
+// signs the request, then the request is changed as an attacker replaying
+// it would change it.
+func TestVerifyAmzHeadersSigned(t *testing.T) {
+	const body = `{"IdentityPoolId":"us-east-1:0f0f0f0f-1111-2222-3333-444444444444"}`
+	tests := []struct {
+		name string
+		// before is set before signing, after once signed.
+		before, after map[string]string
+		token         string
+		body          string // sent instead of body
+		wantMsg       string // "" for a request that verifies
+	}{
+		{name: "all signed", before: map[string]string{"X-Amz-Target": "AWSCognitoIdentityService.DescribeIdentityPool"}},
+		{name: "session token signed", token: token},
+		{name: "content hash signed", before: map[string]string{"X-Amz-Content-Sha256": hashHex([]byte(body))}},
+		{name: "unsigned payload signed", before: map[string]string{"X-Amz-Content-Sha256": "UNSIGNED-PAYLOAD"}},
+		{name: "other headers may be unsigned", after: map[string]string{"X-Forwarded-For": "10.0.0.1", "X-Amzn-Trace-Id": "Root=1"}},
+		{name: "target added after signing", after: map[string]string{"X-Amz-Target": "AWSCognitoIdentityService.GetIdentityPoolRoles"},
+			wantMsg: "'x-amz-target' must be a 'SignedHeader' in the AWS Authorization."},
+		{name: "security token added after signing", after: map[string]string{"X-Amz-Security-Token": token},
+			wantMsg: "'x-amz-security-token' must be a 'SignedHeader' in the AWS Authorization."},
+		{name: "content hash added after signing", after: map[string]string{"X-Amz-Content-Sha256": hashHex([]byte(body))},
+			wantMsg: "'x-amz-content-sha256' must be a 'SignedHeader' in the AWS Authorization."},
+		{name: "any x-amz header added after signing", after: map[string]string{"X-Amz-Meta": "x"},
+			wantMsg: "'x-amz-meta' must be a 'SignedHeader' in the AWS Authorization."},
+		{name: "signed content hash of another body", before: map[string]string{"X-Amz-Content-Sha256": hashHex([]byte(body))},
+			body: `{"IdentityPoolId":"us-east-1:99999999-1111-2222-3333-444444444444"}`, wantMsg: "The request signature we calculated does not match"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := httptest.NewRequest("POST", "http://localhost:9230/", strings.NewReader(body))
+			for k, v := range tt.before {
+				r.Header.Set(k, v)
+			}
+			creds := aws.Credentials{AccessKeyID: akid, SecretAccessKey: secret, SessionToken: tt.token}
+			payload := hashHex([]byte(body))
+			if h := tt.before["X-Amz-Content-Sha256"]; h != "" {
+				payload = h
+			}
+			if err := v4.NewSigner().SignHTTP(context.Background(), creds, r, payload, "cognito-identity", "us-east-1", signTime); err != nil {
+				t.Fatal(err)
+			}
+			for k, v := range tt.after {
+				r.Header.Set(k, v)
+			}
+			sent := body
+			if tt.body != "" {
+				sent = tt.body
+			}
+			sig, err := Parse(r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = Verify(r, []byte(sent), sig, secret, signTime)
+			if tt.wantMsg == "" {
+				if err != nil {
+					t.Errorf("got %v, want nil", err)
+				}
+				return
+			}
+			if !errors.Is(err, ErrSignatureMismatch) || !strings.HasPrefix(err.Error(), tt.wantMsg) {
+				t.Errorf("got %v, want ErrSignatureMismatch %q", err, tt.wantMsg)
+			}
+		})
+	}
+}
+
+func TestCheckScope(t *testing.T) {
+	tests := []struct {
+		name            string
+		region, service string // of the signature
+		wantRegion      string
+		wantMsg         string
+	}{
+		{name: "match", region: "us-east-1", service: "cognito-identity", wantRegion: "us-east-1"},
+		{name: "other service", region: "us-east-1", service: "sts", wantRegion: "us-east-1",
+			wantMsg: "Credential should be scoped to correct service: 'cognito-identity'. "},
+		{name: "other region", region: "eu-west-1", service: "cognito-identity", wantRegion: "us-east-1",
+			wantMsg: "Credential should be scoped to a valid region, not 'eu-west-1'. "},
+		{name: "no valid region", region: "moon", service: "cognito-identity",
+			wantMsg: "Credential should be scoped to a valid region, not 'moon'. "},
+		{name: "both", region: "eu-west-1", service: "s3", wantRegion: "us-east-1",
+			wantMsg: "Credential should be scoped to a valid region, not 'eu-west-1'. Credential should be scoped to correct service: 'cognito-identity'. "},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := &Signature{Region: tt.region, Service: tt.service}
+			err := s.CheckScope(tt.wantRegion, "cognito-identity")
+			if tt.wantMsg == "" {
+				if err != nil {
+					t.Errorf("got %v, want nil", err)
+				}
+				return
+			}
+			if !errors.Is(err, ErrSignatureMismatch) || err.Error() != tt.wantMsg {
+				t.Errorf("got %v, want ErrSignatureMismatch %q", err, tt.wantMsg)
+			}
+		})
+	}
+}
+
+// TestPresignedTokenInQuery checks that a presigned URL carries the session
+// token in its query, where the canonical query string covers it, so the
+// URL verifies without any signed x-amz-* header; the same token added as
+// an unsigned header is refused.
+func TestPresignedTokenInQuery(t *testing.T) {
+	r := httptest.NewRequest("GET", "http://localhost:9230/?Action=GetCallerIdentity&Version=2011-06-15", nil)
+	creds := aws.Credentials{AccessKeyID: akid, SecretAccessKey: secret, SessionToken: token}
+	u, _, err := v4.NewSigner().PresignHTTP(context.Background(), creds, r, hashHex(nil), "sts", "us-east-1", signTime)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(u, "X-Amz-Security-Token=") {
+		t.Fatalf("got URL %s, want the token in its query", u)
+	}
+	get := httptest.NewRequest("GET", u, nil)
+	sig, err := Parse(get)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sig.SessionToken != token {
+		t.Errorf("session token: got %q, want %q", sig.SessionToken, token)
+	}
+	if err := Verify(get, nil, sig, secret, signTime); err != nil {
+		t.Errorf("presigned URL: got %v, want nil", err)
+	}
+	get.Header.Set("X-Amz-Security-Token", token)
+	if err := Verify(get, nil, sig, secret, signTime); !errors.Is(err, ErrSignatureMismatch) ||
+		err.Error() != "'x-amz-security-token' must be a 'SignedHeader' in the AWS Authorization." {
+		t.Errorf("presigned URL with an unsigned token header: got %v, want ErrSignatureMismatch", err)
+	}
+}
