@@ -261,4 +261,3 @@ func TestSecondProcess(t *testing.T) {
 		t.Errorf("first process: got %v, want a clean exit; output:\n%s", first.ProcessState, firstOut.String())
 	}
 }
-
