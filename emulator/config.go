@@ -114,19 +114,6 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	return *c, nil
 }
 
-// Usage returns the description of every flag of Bind, with its
-// environment variable and default.
-func Usage() string {
-	fs := flag.NewFlagSet("idpool", flag.ContinueOnError)
-	if _, err := Bind(fs, func(string) string { return "" }); err != nil {
-		panic(err) // unreachable: the environment is empty
-	}
-	var b strings.Builder
-	fs.SetOutput(&b)
-	fs.PrintDefaults()
-	return b.String()
-}
-
 var (
 	regionPattern  = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d+$`)
 	accountPattern = regexp.MustCompile(`^\d{12}$`)

@@ -10,7 +10,8 @@
 //
 // AWSConfig returns an aws.Config of the AWS SDK for Go v2 aimed at the
 // server, with dummy keys (or the fixture's first developer credentials),
-// so every client built from it (Cognito Identity, STS, Cognito Sync
-// through the v1 SDK aside) talks to idpool. Start and Close serve TestMain
-// and programs that have no *testing.T.
+// so that the Cognito Identity and STS clients built from it talk to
+// idpool; Cognito Sync, which only the v1 SDK has, takes URL as its
+// endpoint. Start and Close serve TestMain and programs that have no
+// *testing.T.
 package idpooltest
