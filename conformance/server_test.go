@@ -144,10 +144,6 @@ func (s *server) startInProcess(t *testing.T) {
 		switch key {
 		case "IDPOOL_DB":
 			return filepath.Join(dir, "idpool.db")
-		case "IDPOOL_ADDR":
-			return "127.0.0.1:0"
-		case "IDPOOL_LOG_LEVEL":
-			return "warn"
 		case "IDPOOL_REGION":
 			return region
 		case "IDPOOL_ACCOUNT_ID":

@@ -5,33 +5,53 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
-	"net"
 	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
+
+	"github.com/idpool/idpool/fixtures"
+	"github.com/idpool/idpool/storage"
 )
 
-// Config is everything idpool's server is started with. Each field has a
-// command-line flag and an IDPOOL_* environment variable; flags win.
+// Config is what an emulator is built from. The zero Config with a store
+// choice (DB or Store) is a working server: every other field has a
+// default, applied by New. The string settings and Strict also have a
+// command-line flag and an IDPOOL_* environment variable (see Bind).
 type Config struct {
-	Addr      string // listen address, host:port
-	DB        string // SQLite file path, or ":memory:"
-	Region    string // default region, of requests that name none
-	AccountID string // account of ARNs
-	LogLevel  string // debug, info, warn or error
-	Issuer    string // iss of idpool's OpenID tokens
+	// DB is the SQLite database file, or ":memory:" for a private
+	// in-memory store. Ignored when Store is set.
+	DB string
+	// Store, when set, is used instead of opening DB. The Server does not
+	// close it.
+	Store storage.Store
+
+	Region    string // default region, of requests that name none; default us-east-1
+	AccountID string // account of ARNs; default 123456789012
+	Issuer    string // iss of idpool's OpenID tokens; default DefaultIssuer
 	// Fixtures is a fixture file or a directory of them, applied at start
-	// and on reset ("" for none).
+	// and on reset ("" for none). An empty or missing directory is logged
+	// and ignored, so that a mount point without files starts a server.
 	Fixtures string
+	// Fixture, when set, is applied instead of reading Fixtures. It must
+	// pass Validate.
+	Fixture *fixtures.Fixture
 	// Strict verifies every signature against the fixtures' developer
 	// credentials and refuses logins of providers without a key set.
 	Strict bool
+	// Now is the server's clock (default time.Now): it times tokens,
+	// credentials and SigV4 signatures.
+	Now func() time.Time
 }
 
-// DefaultIssuer is the issuer AWS puts in every Cognito Identity token.
-const DefaultIssuer = "https://cognito-identity.amazonaws.com"
+// Defaults of the settings a zero Config leaves empty.
+const (
+	DefaultRegion    = "us-east-1"
+	DefaultAccountID = "123456789012"
+	// DefaultIssuer is the issuer AWS puts in every Cognito Identity token.
+	DefaultIssuer = "https://cognito-identity.amazonaws.com"
+)
 
 type setting struct {
 	name, env, def, usage string
@@ -39,11 +59,9 @@ type setting struct {
 }
 
 var settings = []setting{
-	{"addr", "IDPOOL_ADDR", "127.0.0.1:9230", "address to listen on (host:port)", func(c *Config) *string { return &c.Addr }},
 	{"db", "IDPOOL_DB", "./idpool.db", `SQLite database file; ":memory:" for a throw-away store`, func(c *Config) *string { return &c.DB }},
-	{"region", "IDPOOL_REGION", "us-east-1", "default AWS region, of requests that name none (a signed request's region is its signature's)", func(c *Config) *string { return &c.Region }},
-	{"account-id", "IDPOOL_ACCOUNT_ID", "123456789012", "AWS account id used in ARNs", func(c *Config) *string { return &c.AccountID }},
-	{"log-level", "IDPOOL_LOG_LEVEL", "info", "log level: debug, info, warn or error", func(c *Config) *string { return &c.LogLevel }},
+	{"region", "IDPOOL_REGION", DefaultRegion, "default AWS region, of requests that name none (a signed request's region is its signature's)", func(c *Config) *string { return &c.Region }},
+	{"account-id", "IDPOOL_ACCOUNT_ID", DefaultAccountID, "AWS account id used in ARNs", func(c *Config) *string { return &c.AccountID }},
 	{"issuer", "IDPOOL_ISSUER", DefaultIssuer, "iss claim of the OpenID tokens idpool signs", func(c *Config) *string { return &c.Issuer }},
 	{"fixtures", "IDPOOL_FIXTURES", "", "fixture file, or directory of *.json fixture files, applied at start and on reset", func(c *Config) *string { return &c.Fixtures }},
 }
@@ -52,19 +70,41 @@ var settings = []setting{
 var strictSetting = struct{ name, env, usage string }{"strict", "IDPOOL_STRICT",
 	"verify every signature against the fixtures' DeveloperCredentials and refuse logins of providers without a key set"}
 
-// Load builds a Config from command-line args (without the program name)
-// over environment variables read through getenv, over the defaults. It
-// returns flag.ErrHelp for -h/-help. Load does not validate: call Validate.
-func Load(args []string, getenv func(string) string) (Config, error) {
-	c, fs := flags(getenv)
+// Bind defines on fs a flag for each setting of Config, whose default is
+// its IDPOOL_* environment variable read through getenv, or else the
+// built-in default. Parsing fs fills in the returned Config; flags win
+// over the environment. It fails only on an environment value that is
+// not of the setting's type.
+func Bind(fs *flag.FlagSet, getenv func(string) string) (*Config, error) {
+	c := new(Config)
+	for _, s := range settings {
+		def := s.def
+		if v := getenv(s.env); v != "" {
+			def = v
+		}
+		fs.StringVar(s.field(c), s.name, def, s.usage+" (env "+s.env+")")
+	}
 	if v := getenv(strictSetting.env); v != "" {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
-			return Config{}, fmt.Errorf("%s=%q: want true or false", strictSetting.env, v)
+			return nil, fmt.Errorf("%s=%q: want true or false", strictSetting.env, v)
 		}
 		c.Strict = b
 	}
 	fs.BoolVar(&c.Strict, strictSetting.name, c.Strict, strictSetting.usage+" (env "+strictSetting.env+")")
+	return c, nil
+}
+
+// Load builds a Config from command-line args (without the program name)
+// over environment variables read through getenv, over the defaults. It
+// returns flag.ErrHelp for -h/-help. Load does not validate: call Validate.
+func Load(args []string, getenv func(string) string) (Config, error) {
+	fs := flag.NewFlagSet("idpool", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	c, err := Bind(fs, getenv)
+	if err != nil {
+		return Config{}, err
+	}
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
 	}
@@ -74,44 +114,35 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	return *c, nil
 }
 
-// Usage returns the description of every flag, with its environment
-// variable and default.
-func Usage() string {
-	c, fs := flags(func(string) string { return "" })
-	fs.BoolVar(&c.Strict, strictSetting.name, false, strictSetting.usage+" (env "+strictSetting.env+")")
-	var b strings.Builder
-	fs.SetOutput(&b)
-	fs.PrintDefaults()
-	return b.String()
-}
-
-func flags(getenv func(string) string) (*Config, *flag.FlagSet) {
-	c := new(Config)
-	fs := flag.NewFlagSet("idpool", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	for _, s := range settings {
-		def := s.def
-		if v := getenv(s.env); v != "" {
-			def = v
-		}
-		fs.StringVar(s.field(c), s.name, def, s.usage+" (env "+s.env+")")
-	}
-	return c, fs
-}
-
 var (
 	regionPattern  = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d+$`)
 	accountPattern = regexp.MustCompile(`^\d{12}$`)
 )
 
-// Validate reports every problem with c at once.
-func (c Config) Validate() error {
-	var errs []error
-	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
-		errs = append(errs, fmt.Errorf("addr %q: want host:port", c.Addr))
+// withDefaults returns c with every empty setting set to its default.
+func (c Config) withDefaults() Config {
+	if c.Region == "" {
+		c.Region = DefaultRegion
 	}
-	if c.DB == "" {
-		errs = append(errs, errors.New("db: must not be empty"))
+	if c.AccountID == "" {
+		c.AccountID = DefaultAccountID
+	}
+	if c.Issuer == "" {
+		c.Issuer = DefaultIssuer
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	return c
+}
+
+// Validate reports every problem with c at once. Empty settings are
+// valid: New gives them their defaults.
+func (c Config) Validate() error {
+	c = c.withDefaults()
+	var errs []error
+	if c.DB == "" && c.Store == nil {
+		errs = append(errs, errors.New(`db: must not be empty (want a file path, ":memory:", or a Store)`))
 	}
 	if !regionPattern.MatchString(c.Region) {
 		errs = append(errs, fmt.Errorf("region %q: want a region name like us-east-1", c.Region))
@@ -119,20 +150,11 @@ func (c Config) Validate() error {
 	if !accountPattern.MatchString(c.AccountID) {
 		errs = append(errs, fmt.Errorf("account-id %q: want 12 digits", c.AccountID))
 	}
-	if _, err := c.Level(); err != nil {
-		errs = append(errs, err)
-	}
 	if u, err := url.Parse(c.Issuer); err != nil || u.Scheme == "" || u.Host == "" || strings.HasSuffix(c.Issuer, "/") {
 		errs = append(errs, fmt.Errorf("issuer %q: want an absolute URL without a trailing slash", c.Issuer))
 	}
-	return errors.Join(errs...)
-}
-
-// Level returns the slog level named by LogLevel.
-func (c Config) Level() (slog.Level, error) {
-	var l slog.Level
-	if err := l.UnmarshalText([]byte(c.LogLevel)); err != nil {
-		return 0, fmt.Errorf("log-level %q: want debug, info, warn or error", c.LogLevel)
+	if c.Fixture != nil && c.Fixtures != "" {
+		errs = append(errs, errors.New("fixtures: set either a path or a Fixture, not both"))
 	}
-	return l, nil
+	return errors.Join(errs...)
 }

@@ -2,9 +2,14 @@ package emulator
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/idpool/idpool/emulator/providers"
@@ -13,18 +18,18 @@ import (
 	"github.com/idpool/idpool/storage/sqlite"
 )
 
-// loadFixtures loads cfg.Fixtures, if set, and applies it to store. The
-// fixture's AccountId and Region, when present, become the server's
-// account and default region; its pools may be of any region. It returns an empty fixture
-// when none is configured. A load error is returned as it is, so that the
-// message names the file, the member and the value.
+// loadFixtures loads cfg.Fixtures (or takes cfg.Fixture), if set, and
+// applies it to store. The fixture's AccountId and Region, when present,
+// become the server's account and default region; its pools may be of
+// any region. It
+// returns an empty fixture when none is configured, or when cfg.Fixtures
+// is an empty or missing directory (a mount point without files). A load
+// error is returned as it is, so that the message names the file, the
+// member and the value.
 func loadFixtures(ctx context.Context, cfg *Config, store storage.Store, now func() time.Time, logger *slog.Logger) (*fixtures.Fixture, error) {
-	if cfg.Fixtures == "" {
-		return &fixtures.Fixture{}, nil
-	}
-	fx, err := fixtures.Load(cfg.Fixtures)
-	if err != nil {
-		return nil, err
+	fx, err := readFixtures(cfg, logger)
+	if err != nil || fx == nil {
+		return &fixtures.Fixture{}, err
 	}
 	if fx.Region != "" && fx.Region != cfg.Region {
 		logger.Info("the fixtures set the default region", "region", fx.Region, "was", cfg.Region)
@@ -35,10 +40,54 @@ func loadFixtures(ctx context.Context, cfg *Config, store storage.Store, now fun
 		cfg.AccountID = fx.AccountId
 	}
 	if err := fx.Apply(ctx, store, now); err != nil {
-		return nil, fmt.Errorf("apply fixtures %s: %w", cfg.Fixtures, err)
+		return nil, fmt.Errorf("apply fixtures %s: %w", fixtureName(cfg), err)
 	}
-	logger.Info("fixtures applied", "path", cfg.Fixtures, "pools", len(fx.IdentityPools))
+	logger.Info("fixtures applied", "path", fixtureName(cfg), "pools", len(fx.IdentityPools))
 	return fx, nil
+}
+
+// readFixtures returns the fixture cfg names, or nil for none. A
+// directory without *.json files, or a missing path that does not end in
+// .json, is no fixture: Docker creates an empty directory for a missing
+// bind-mount source, and an example that mounts one must still start.
+// A missing *.json file is an error, as it is surely a typo.
+func readFixtures(cfg *Config, logger *slog.Logger) (*fixtures.Fixture, error) {
+	if cfg.Fixture != nil {
+		if err := cfg.Fixture.Validate(); err != nil {
+			return nil, err
+		}
+		return cfg.Fixture, nil
+	}
+	if cfg.Fixtures == "" {
+		return nil, nil
+	}
+	if noFixtureFiles(cfg.Fixtures) {
+		logger.Info("no fixtures found; starting without any", "path", cfg.Fixtures)
+		return nil, nil
+	}
+	return fixtures.Load(cfg.Fixtures)
+}
+
+// noFixtureFiles reports whether path is a directory without *.json
+// files, or missing and not named like a fixture file.
+func noFixtureFiles(path string) bool {
+	st, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return !strings.HasSuffix(path, ".json")
+	}
+	if err != nil || !st.IsDir() {
+		return false
+	}
+	files, err := filepath.Glob(filepath.Join(path, "*.json"))
+	return err == nil && len(files) == 0
+}
+
+// fixtureName names the fixtures of cfg in log lines and errors.
+func fixtureName(cfg *Config) string {
+	if cfg.Fixtures == "" {
+		return "(Config.Fixture)"
+	}
+	return cfg.Fixtures
 }
 
 // providerList converts the fixtures' providers for the key-set registry.
@@ -52,17 +101,19 @@ func providerList(fx *fixtures.Fixture) []providers.Provider {
 
 // Export writes the state of the store named by cfg.DB as a fixture file
 // to w. The parts of the configured fixtures that are not stored
-// (developer credentials, providers, roles) are carried over.
+// (developer credentials, providers, roles) are carried over. The database
+// must exist: a mistyped path is an error, not a new empty database. It
+// only reads, so it may run beside a server on the same database.
 func Export(ctx context.Context, cfg Config, w io.Writer) error {
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
+	cfg = cfg.withDefaults()
 	base := &fixtures.Fixture{}
-	if cfg.Fixtures != "" {
-		var err error
-		if base, err = fixtures.Load(cfg.Fixtures); err != nil {
-			return err
-		}
+	if fx, err := readFixtures(&cfg, slog.New(slog.DiscardHandler)); err != nil {
+		return err
+	} else if fx != nil {
+		base = fx
 	}
 	if base.Region == "" {
 		base.Region = cfg.Region
@@ -70,11 +121,15 @@ func Export(ctx context.Context, cfg Config, w io.Writer) error {
 	if base.AccountId == "" {
 		base.AccountId = cfg.AccountID
 	}
-	store, err := sqlite.Open(ctx, cfg.DB)
-	if err != nil {
-		return fmt.Errorf("open store: %w", err)
+	store := cfg.Store
+	if store == nil {
+		st, err := sqlite.Open(ctx, cfg.DB, sqlite.WithExisting(), sqlite.WithoutLock())
+		if err != nil {
+			return fmt.Errorf("open store: %w", err)
+		}
+		defer st.Close()
+		store = st
 	}
-	defer store.Close()
 	fx, err := fixtures.Export(ctx, store, base)
 	if err != nil {
 		return err

@@ -52,28 +52,43 @@ type Server struct {
 	roles      roles
 	fixtures   *fixtures.Fixture // nil without --fixtures
 	handler    http.Handler
+	// ownStore is set when New opened the store, and Close closes it.
+	ownStore bool
 }
 
-// New opens the store named by cfg.DB and builds every service on it. The
-// caller must Close the server.
+// New builds every service on the store cfg chooses: cfg.Store, or else
+// the database cfg.DB, which it opens (and Close closes). Empty settings
+// of cfg get their defaults; a nil logger discards. The caller must Close
+// the server.
 func New(ctx context.Context, cfg Config, logger *slog.Logger) (*Server, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	store, err := sqlite.Open(ctx, cfg.DB)
-	if err != nil {
-		return nil, fmt.Errorf("open store: %w", err)
+	cfg = cfg.withDefaults()
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	store, owned := cfg.Store, false
+	if store == nil {
+		st, err := sqlite.Open(ctx, cfg.DB)
+		if err != nil {
+			return nil, fmt.Errorf("open store: %w", err)
+		}
+		store, owned = st, true
 	}
 	s, err := build(ctx, cfg, store, logger)
 	if err != nil {
-		store.Close()
+		if owned {
+			store.Close()
+		}
 		return nil, err
 	}
+	s.ownStore = owned
 	return s, nil
 }
 
 func build(ctx context.Context, cfg Config, store storage.Store, logger *slog.Logger) (*Server, error) {
-	now := time.Now
+	now := cfg.Now
 	// Fixtures come first: their signing keys must be stored before the
 	// token issuer loads the keys.
 	fx, err := loadFixtures(ctx, &cfg, store, now, logger)
@@ -190,8 +205,12 @@ func dispatch(identity *awsjson.Service, query *awsquery.Service) http.Handler {
 // Handler returns the handler serving every service.
 func (s *Server) Handler() http.Handler { return s.handler }
 
-// Close closes the store, after pending writes finish.
+// Close closes the store, after pending writes finish, unless it was
+// given in Config.Store.
 func (s *Server) Close() error {
+	if !s.ownStore {
+		return nil
+	}
 	return s.store.Close()
 }
 

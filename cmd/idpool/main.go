@@ -2,19 +2,18 @@
 // Amazon Cognito Sync.
 //
 //	idpool [serve] [flags]   run the server (the default)
-//	idpool health [--addr]   exit 0 when a server answers its health check
-//	idpool export [--db]     write the store's state as a fixture file to stdout
+//	idpool health [flags]    exit 0 when a server answers its health check
+//	idpool export [flags]    write the store's state as a fixture file to stdout
+//	idpool version           print the version and commit (also --version)
+//
+// "idpool COMMAND --help" prints the flags of a command.
 package main
 
 import (
 	"context"
-	"errors"
-	"flag"
-	"fmt"
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -37,46 +36,12 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
 	stop()
-	if err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(os.Stderr, "idpool:", err)
-		}
-		os.Exit(2)
-	}
+	os.Exit(exitCode(err, os.Stderr))
 }
 
-// run runs the subcommand named by args[0] (serve when absent or a flag).
-func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	cmd := "serve"
-	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
-		cmd, args = args[0], args[1:]
-	}
-	cfg, err := emulator.Load(args, getenv)
-	if errors.Is(err, flag.ErrHelp) {
-		fmt.Fprintf(stderr, "usage: idpool [serve|health|export] [flags]\n\n%s", emulator.Usage())
-		return err
-	}
-	if err != nil {
-		return err
-	}
-	if err := cfg.Validate(); err != nil {
-		return err
-	}
-	switch cmd {
-	case "serve":
-		return serve(ctx, cfg, stderr)
-	case "health":
-		return health(ctx, cfg.Addr)
-	case "export":
-		return emulator.Export(ctx, cfg, stdout)
-	default:
-		return fmt.Errorf("unknown command %q (want serve, health or export)", cmd)
-	}
-}
-
-// serve listens on cfg.Addr until ctx is done, then shuts down gracefully.
-func serve(ctx context.Context, cfg emulator.Config, stderr io.Writer) error {
-	level, _ := cfg.Level()
+// serve listens on o.addr until ctx is done, then shuts down gracefully.
+func serve(ctx context.Context, o serveOptions, stderr io.Writer) error {
+	cfg, level := o.cfg, o.level
 	out := newLogWriter(stderr, 100*time.Millisecond)
 	defer out.Close()
 	logger := slog.New(textlog.New(out, &slog.HandlerOptions{Level: level}))
@@ -87,9 +52,16 @@ func serve(ctx context.Context, cfg emulator.Config, stderr io.Writer) error {
 	}
 	defer srv.Close()
 
-	ln, err := net.Listen("tcp", cfg.Addr)
+	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		return err
+	}
+	if o.addrFile != "" {
+		if err := writeAddrFile(o.addrFile, ln.Addr().String()); err != nil {
+			logger.Warn("cannot write the address file; idpool health will not find a --addr flag", "err", err)
+		} else {
+			defer os.Remove(o.addrFile)
+		}
 	}
 	hs := emulator.NewHTTPServer(srv.Handler(), logger)
 	logger.Info("idpool listening", "url", "http://"+ln.Addr().String(), "db", cfg.DB, "region", cfg.Region)
@@ -106,33 +78,6 @@ func serve(ctx context.Context, cfg emulator.Config, stderr io.Writer) error {
 	defer cancel()
 	if err := hs.Shutdown(shutdownCtx); err != nil {
 		return err
-	}
-	return nil
-}
-
-// health asks the server at addr for its health check; it is the Docker
-// image's HEALTHCHECK, which has no curl.
-func health(ctx context.Context, addr string) error {
-	host, port, err := net.SplitHostPort(addr)
-	if err != nil {
-		return err
-	}
-	if host == "" || host == "0.0.0.0" || host == "::" {
-		host = "127.0.0.1"
-	}
-	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+net.JoinHostPort(host, port)+"/_idpool/health", nil)
-	if err != nil {
-		return err
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return err
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("health: %s", resp.Status)
 	}
 	return nil
 }

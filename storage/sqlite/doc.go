@@ -16,8 +16,13 @@
 // the reads devices make when they sync; a commit drops the datasets it
 // wrote.
 //
-// The Store assumes it is the only writer of its database: several Stores,
-// or other programs, may read the same file, but only one may write it.
+// The Store assumes it is the only writer of its database, and makes sure
+// of it: Open locks the file path+".lock" beside a file database (flock,
+// where the system has it), so a second Store on the same database, in
+// this process or another, is refused with ErrLocked. Readers opened
+// WithoutLock, and other programs, may read the file beside the writer.
+// Open's errors name the path and the reason (a missing directory, a file
+// or directory that is not writable, a file that is not a database).
 //
 // The schema is created and upgraded by the migrations embedded from
 // migrations/*.sql, applied in order at Open inside one transaction and

@@ -113,7 +113,8 @@ func TestPath(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, e := range entries {
-		if base, _, _ := strings.Cut(e.Name(), "-"); !strings.HasSuffix(base, ".db") && !strings.HasSuffix(e.Name(), ".db") {
+		name := strings.TrimSuffix(e.Name(), lockSuffix)
+		if base, _, _ := strings.Cut(name, "-"); !strings.HasSuffix(base, ".db") && !strings.HasSuffix(name, ".db") {
 			t.Errorf("unexpected file %q in the database directory", e.Name())
 		}
 	}

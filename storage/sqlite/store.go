@@ -36,6 +36,21 @@ type Option func(*options)
 type options struct {
 	readConns int
 	maxBatch  int
+	existing  bool
+	noLock    bool
+}
+
+// WithExisting refuses to create the database file: Open of a missing
+// file fails with an error wrapping fs.ErrNotExist.
+func WithExisting() Option {
+	return func(o *options) { o.existing = true }
+}
+
+// WithoutLock opens the database without taking its lock file, for a
+// Store that only reads beside the process that writes (WAL lets readers
+// run beside the writer). A Store opened so must not Update.
+func WithoutLock() Option {
+	return func(o *options) { o.noLock = true }
 }
 
 // WithReadConns sets how many connections serve reads outside Update
@@ -68,6 +83,7 @@ type Store struct {
 	cache poolCache
 	ids   *identityCache
 	sync  *syncCache
+	lock  *lockFile // nil for memory databases and WithoutLock
 
 	mu     sync.RWMutex // guards closed and sending on reqs
 	closed bool
@@ -80,6 +96,12 @@ var _ storage.Store = (*Store)(nil)
 // Open opens the database at path, or a private in-memory database if
 // path is ":memory:", creating or migrating its schema, and starts the
 // writer. The Store must be closed.
+//
+// A file database is locked through the file path+".lock" beside it
+// (where flock exists): while a Store has it open, Open of the same path
+// by any process fails with an error wrapping ErrLocked. Every error names
+// the path and, where it is known, the reason: a missing directory, a
+// file or directory that is not writable, a file that is not a database.
 func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	o := options{readConns: max(4, 2*runtime.GOMAXPROCS(0)), maxBatch: 256}
 	for _, opt := range opts {
@@ -89,6 +111,12 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	var lk *lockFile
+	if path != Memory {
+		if lk, err = checkFile(path, o); err != nil {
+			return nil, err
+		}
+	}
 
 	s := &Store{
 		cache: poolCache{pools: make(map[string]*storage.Pool)},
@@ -96,10 +124,12 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 		sync:  newSyncCache(),
 		reqs:  make(chan *request, o.maxBatch),
 		done:  make(chan struct{}),
+		lock:  lk,
 	}
 	if err := s.open(ctx, writeDSN, readDSN, o); err != nil {
 		s.closeDBs()
-		return nil, err
+		lk.release()
+		return nil, describe(path, err)
 	}
 	go s.w.loop(s.reqs, s.done)
 	return s, nil
@@ -201,7 +231,12 @@ func (s *Store) Close() error {
 	close(s.reqs)
 	s.mu.Unlock()
 	<-s.done
-	if err := s.closeDBs(); err != nil {
+	err := s.closeDBs()
+	// The lock goes last, once nothing of this Store touches the file.
+	if lerr := s.lock.release(); err == nil {
+		err = lerr
+	}
+	if err != nil {
 		return fmt.Errorf("sqlite: close: %w", err)
 	}
 	return nil

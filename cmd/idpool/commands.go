@@ -1,0 +1,211 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"strings"
+
+	"github.com/idpool/idpool/emulator"
+)
+
+// Settings of the command alone: the emulator package has no listener
+// and no log output of its own.
+const (
+	defaultAddr = "127.0.0.1:9230"
+	addrEnv     = "IDPOOL_ADDR"
+	addrFileEnv = "IDPOOL_ADDR_FILE"
+	levelEnv    = "IDPOOL_LOG_LEVEL"
+)
+
+// usageError is a mistake in the command line: main exits 2 on it, and 1
+// on any other error.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+// exitCode reports err on stderr, if there is one worth showing, and
+// returns the process's exit code: 0 for none or a help request.
+func exitCode(err error, stderr io.Writer) int {
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.As(err, new(usageError)):
+		fmt.Fprintf(stderr, "idpool: %v\nRun 'idpool --help' for usage.\n", err)
+		return 2
+	default:
+		fmt.Fprintln(stderr, "idpool:", err)
+		return 1
+	}
+}
+
+// command is one subcommand: its flags and what it does with them.
+type command struct {
+	name, args, doc string
+	// flags defines the command's flags on fs and returns the function
+	// that runs it once fs is parsed.
+	flags func(fs *flag.FlagSet, getenv func(string) string) (func(ctx context.Context, stdout, stderr io.Writer) error, error)
+}
+
+var commands = []command{
+	{"serve", "[flags]", "Run the server until interrupted (the default command).", serveFlags},
+	{"health", "[--addr host:port]", "Exit 0 when the idpool server answers its health check (the Docker image's HEALTHCHECK).\n" +
+		"The address is --addr if given, else the one in the file IDPOOL_ADDR_FILE names (written by serve),\n" +
+		"else IDPOOL_ADDR.", healthFlags},
+	{"export", "--db FILE [--fixtures PATH] > fixtures.json", "Write the state of an existing database as a fixture file to stdout.", exportFlags},
+	{"version", "", "Print the version and commit.", versionFlags},
+}
+
+// run runs the subcommand named by args[0] (serve when absent or a flag).
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	name := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		name, args = args[0], args[1:]
+	}
+	if len(args) > 0 && (args[0] == "--version" || args[0] == "-version") {
+		name, args = "version", args[1:]
+	}
+	if name == "help" {
+		if len(args) == 0 {
+			return printUsage(stdout)
+		}
+		name, args = args[0], []string{"--help"}
+	}
+	var cmd *command
+	for i := range commands {
+		if commands[i].name == name {
+			cmd = &commands[i]
+		}
+	}
+	if cmd == nil {
+		return usageError{fmt.Errorf("unknown command %q (want serve, health, export or version)", name)}
+	}
+	fs := flag.NewFlagSet("idpool "+cmd.name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	exec, err := cmd.flags(fs, getenv)
+	if err != nil {
+		return usageError{err}
+	}
+	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+		if name == "serve" {
+			printUsage(stdout)
+			return err
+		}
+		printCommandUsage(stdout, cmd, fs)
+		return err
+	} else if err != nil {
+		return usageError{err}
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
+	}
+	return exec(ctx, stdout, stderr)
+}
+
+// printUsage writes the whole usage: the commands and the server's flags.
+func printUsage(w io.Writer) error {
+	fmt.Fprint(w, "usage: idpool [command] [flags]\n\nidpool emulates Amazon Cognito Identity, AWS STS and Amazon Cognito Sync on one port.\n\nCommands:\n")
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-8s %s\n", c.name, strings.SplitN(c.doc, "\n", 2)[0])
+	}
+	fmt.Fprint(w, "\nRun 'idpool COMMAND --help' for the flags of a command. Every flag has an IDPOOL_*\nenvironment variable; flags win.\n\n")
+	fs := flag.NewFlagSet("idpool serve", flag.ContinueOnError)
+	if _, err := serveFlags(fs, noEnv); err != nil {
+		return err
+	}
+	fmt.Fprint(w, "Flags of serve:\n")
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+	return nil
+}
+
+func printCommandUsage(w io.Writer, c *command, fs *flag.FlagSet) {
+	fmt.Fprintf(w, "usage: idpool %s %s\n\n%s\n", c.name, c.args, c.doc)
+	n := 0
+	fs.VisitAll(func(*flag.Flag) { n++ })
+	if n > 0 {
+		fmt.Fprint(w, "\nFlags:\n")
+		fs.SetOutput(w)
+		fs.PrintDefaults()
+	}
+}
+
+func noEnv(string) string { return "" }
+
+// envOr returns the environment variable key, or def when it is empty.
+func envOr(getenv func(string) string, key, def string) string {
+	if v := getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+// serveOptions are the parsed settings of serve.
+type serveOptions struct {
+	cfg      emulator.Config
+	addr     string
+	addrFile string
+	level    slog.Level
+}
+
+func serveFlags(fs *flag.FlagSet, getenv func(string) string) (func(context.Context, io.Writer, io.Writer) error, error) {
+	var o serveOptions
+	var level string
+	fs.StringVar(&o.addr, "addr", envOr(getenv, addrEnv, defaultAddr), "address to listen on (host:port) (env "+addrEnv+")")
+	fs.StringVar(&o.addrFile, "addr-file", getenv(addrFileEnv), "file to write the address listened on to, for 'idpool health' (env "+addrFileEnv+")")
+	fs.StringVar(&level, "log-level", envOr(getenv, levelEnv, "info"), "log level: debug, info, warn or error (env "+levelEnv+")")
+	cfg, err := emulator.Bind(fs, getenv)
+	if err != nil {
+		return nil, err
+	}
+	return func(ctx context.Context, _, stderr io.Writer) error {
+		var errs []error
+		if _, _, err := net.SplitHostPort(o.addr); err != nil {
+			errs = append(errs, fmt.Errorf("addr %q: want host:port", o.addr))
+		}
+		if err := o.level.UnmarshalText([]byte(level)); err != nil {
+			errs = append(errs, fmt.Errorf("log-level %q: want debug, info, warn or error", level))
+		}
+		errs = append(errs, cfg.Validate())
+		if err := errors.Join(errs...); err != nil {
+			return usageError{err}
+		}
+		o.cfg = *cfg
+		return serve(ctx, o, stderr)
+	}, nil
+}
+
+func healthFlags(fs *flag.FlagSet, getenv func(string) string) (func(context.Context, io.Writer, io.Writer) error, error) {
+	addr := fs.String("addr", envOr(getenv, addrEnv, defaultAddr), "address of the server (host:port) (env "+addrEnv+")")
+	addrFile := fs.String("addr-file", getenv(addrFileEnv), "file the server wrote its address to; read unless --addr is given (env "+addrFileEnv+")")
+	return func(ctx context.Context, _, _ io.Writer) error {
+		explicit := false
+		fs.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "addr" })
+		return health(ctx, healthAddr(*addr, explicit, *addrFile))
+	}, nil
+}
+
+func exportFlags(fs *flag.FlagSet, getenv func(string) string) (func(context.Context, io.Writer, io.Writer) error, error) {
+	cfg, err := emulator.Bind(fs, getenv)
+	if err != nil {
+		return nil, err
+	}
+	return func(ctx context.Context, stdout, _ io.Writer) error {
+		if err := cfg.Validate(); err != nil {
+			return usageError{err}
+		}
+		return emulator.Export(ctx, *cfg, stdout)
+	}, nil
+}
+
+func versionFlags(*flag.FlagSet, func(string) string) (func(context.Context, io.Writer, io.Writer) error, error) {
+	return func(_ context.Context, stdout, _ io.Writer) error {
+		_, err := fmt.Fprintln(stdout, versionString())
+		return err
+	}, nil
+}

@@ -1,0 +1,263 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestMain lets the test binary be idpool itself: a test runs it again
+// with IDPOOL_TEST_MAIN=1 to get a real second process.
+func TestMain(m *testing.M) {
+	if os.Getenv("IDPOOL_TEST_MAIN") == "1" {
+		os.Args = append([]string{"idpool"}, os.Args[1:]...)
+		main()
+		return
+	}
+	os.Exit(m.Run())
+}
+
+func env(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+// runCmd runs the command line args and returns its exit code, stdout and
+// stderr as main would produce them.
+func runCmd(t *testing.T, getenv func(string) string, args ...string) (int, string, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	err := run(t.Context(), args, getenv, &stdout, &stderr)
+	code := exitCode(err, &stderr)
+	return code, stdout.String(), stderr.String()
+}
+
+func TestUsage(t *testing.T) {
+	tests := []struct {
+		name     string
+		args     []string
+		code     int
+		stdout   []string // substrings of stdout
+		stderr   []string // substrings of stderr
+		noStdout bool
+	}{
+		{"--help", []string{"--help"}, 0, []string{"usage: idpool [command]", "health", "export", "-addr", "-db", "IDPOOL_DB"}, nil, false},
+		{"-h", []string{"-h"}, 0, []string{"usage: idpool [command]"}, nil, false},
+		{"serve --help", []string{"serve", "--help"}, 0, []string{"Flags of serve", "-log-level"}, nil, false},
+		{"help health", []string{"help", "health"}, 0, []string{"usage: idpool health", "-addr-file"}, nil, false},
+		{"health --help", []string{"health", "--help"}, 0, []string{"usage: idpool health", "IDPOOL_ADDR_FILE"}, nil, false},
+		{"export --help", []string{"export", "-h"}, 0, []string{"usage: idpool export", "-db"}, nil, false},
+		{"help", []string{"help"}, 0, []string{"Commands:"}, nil, false},
+		{"--version", []string{"--version"}, 0, []string{"idpool ", "commit ", "go1."}, nil, false},
+		{"version", []string{"version"}, 0, []string{"idpool ", "commit "}, nil, false},
+		{"unknown command", []string{"sereve"}, 2, nil, []string{`unknown command "sereve"`, "idpool --help"}, true},
+		{"unknown flag", []string{"--nope"}, 2, nil, []string{"-nope", "idpool --help"}, true},
+		{"bad addr", []string{"--addr", "9230", "--db", ":memory:"}, 2, nil, []string{`addr "9230"`}, true},
+		{"bad log level", []string{"--log-level", "loud", "--db", ":memory:"}, 2, nil, []string{`log-level "loud"`}, true},
+		{"bad strict env", []string{"export"}, 2, nil, []string{"IDPOOL_STRICT"}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			getenv := env(nil)
+			if tt.name == "bad strict env" {
+				getenv = env(map[string]string{"IDPOOL_STRICT": "maybe"})
+			}
+			code, stdout, stderr := runCmd(t, getenv, tt.args...)
+			if code != tt.code {
+				t.Errorf("exit code: got %d, want %d (stderr %q)", code, tt.code, stderr)
+			}
+			for _, w := range tt.stdout {
+				if !strings.Contains(stdout, w) {
+					t.Errorf("stdout: got %q, want it to contain %q", stdout, w)
+				}
+			}
+			for _, w := range tt.stderr {
+				if !strings.Contains(stderr, w) {
+					t.Errorf("stderr: got %q, want it to contain %q", stderr, w)
+				}
+			}
+			if tt.noStdout && stdout != "" {
+				t.Errorf("stdout: got %q, want nothing", stdout)
+			}
+		})
+	}
+}
+
+func TestVersionFromLinker(t *testing.T) {
+	version, commit = "v1.2.3", "0123abc"
+	t.Cleanup(func() { version, commit = "", "" })
+	if got, want := versionString(), "idpool v1.2.3 (commit 0123abc, "; !strings.HasPrefix(got, want) {
+		t.Errorf("versionString: got %q, want it to start with %q", got, want)
+	}
+}
+
+// TestExportMissingDatabase: export of a mistyped path fails, naming it,
+// and creates nothing.
+func TestExportMissingDatabase(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "typo.db")
+	code, stdout, stderr := runCmd(t, env(nil), "export", "--db", db)
+	if code != 1 || !strings.Contains(stderr, db) || !strings.Contains(stderr, "no such database file") {
+		t.Errorf("export --db %s: got exit %d, stderr %q; want 1 and a message naming the file", db, code, stderr)
+	}
+	if stdout != "" {
+		t.Errorf("stdout: got %q, want nothing", stdout)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("after export: got %d files in the directory, want none", len(entries))
+	}
+}
+
+// TestServeErrors: a database that cannot be opened stops serve with a
+// message naming the path and the reason.
+func TestServeErrors(t *testing.T) {
+	dir := t.TempDir()
+	notDB := filepath.Join(dir, "notes.db")
+	if err := os.WriteFile(notDB, bytes.Repeat([]byte("not sqlite\n"), 500), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, db string
+		want     string
+	}{
+		{"missing directory", filepath.Join(dir, "missing", "idpool.db"), "does not exist"},
+		{"not a database", notDB, "not an SQLite database"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, stderr := runCmd(t, env(nil), "--addr", "127.0.0.1:0", "--db", tt.db)
+			if code != 1 || !strings.Contains(stderr, tt.db) || !strings.Contains(stderr, tt.want) {
+				t.Errorf("got exit %d, stderr %q; want 1 and a message naming %s and %q", code, stderr, tt.db, tt.want)
+			}
+		})
+	}
+}
+
+// waitFile waits for path to hold something, as serve writes the address
+// file once it listens.
+func waitFile(t *testing.T, path string, done <-chan struct{}) string {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		if b, err := os.ReadFile(path); err == nil && len(b) > 0 {
+			return strings.TrimSpace(string(b))
+		}
+		select {
+		case <-done:
+			t.Fatal("the server stopped before writing its address file")
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	t.Fatalf("no address file %s after 60s", path)
+	return ""
+}
+
+// TestHealthAddrFile: a server started with --addr as a flag is found by
+// `idpool health`, which sees only the environment (as the image's
+// HEALTHCHECK does), through the address file.
+func TestHealthAddrFile(t *testing.T) {
+	dir := t.TempDir()
+	addrFile := filepath.Join(dir, "addr")
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan struct{})
+	var serveErr error
+	go func() {
+		defer close(done)
+		var out bytes.Buffer
+		serveErr = run(ctx, []string{"--addr", "127.0.0.1:0", "--db", ":memory:", "--log-level", "warn"},
+			env(map[string]string{"IDPOOL_ADDR_FILE": addrFile}), &out, &out)
+	}()
+	addr := waitFile(t, addrFile, done)
+
+	// The environment of the health check: the image's IDPOOL_ADDR,
+	// which is not where the server listens.
+	imageEnv := env(map[string]string{"IDPOOL_ADDR": "0.0.0.0:9", "IDPOOL_ADDR_FILE": addrFile})
+	if code, _, stderr := runCmd(t, imageEnv, "health"); code != 0 {
+		t.Errorf("health with the address file: got exit %d (%s), want 0; the server is at %s", code, stderr, addr)
+	}
+	if code, _, _ := runCmd(t, imageEnv, "health", "--addr", addr); code != 0 {
+		t.Errorf("health --addr %s: got exit %d, want 0", addr, code)
+	}
+	if code, _, _ := runCmd(t, imageEnv, "health", "--addr", "127.0.0.1:9"); code != 1 {
+		t.Errorf("health --addr of nothing: got exit %d, want 1 (--addr wins over the file)", code)
+	}
+	if code, _, _ := runCmd(t, env(map[string]string{"IDPOOL_ADDR": "127.0.0.1:9"}), "health"); code != 1 {
+		t.Errorf("health without the file, at IDPOOL_ADDR of nothing: got exit %d, want 1", code)
+	}
+
+	cancel()
+	<-done
+	if serveErr != nil {
+		t.Errorf("serve after cancel: got %v, want nil", serveErr)
+	}
+	if _, err := os.Stat(addrFile); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("address file after shutdown: got %v, want it removed", err)
+	}
+}
+
+// TestSecondProcess: a second idpool process on the database of a running
+// one is refused with a message naming the database and the first
+// process, and the first keeps serving.
+func TestSecondProcess(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts two processes")
+	}
+	dir := t.TempDir()
+	db := filepath.Join(dir, "idpool.db")
+	addrFile := filepath.Join(dir, "addr")
+	first := exec.Command(os.Args[0], "--addr", "127.0.0.1:0", "--db", db, "--addr-file", addrFile, "--log-level", "warn")
+	first.Env = append(os.Environ(), "IDPOOL_TEST_MAIN=1")
+	var firstOut bytes.Buffer
+	first.Stdout, first.Stderr = &firstOut, &firstOut
+	if err := first.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { first.Wait(); close(done) }()
+	t.Cleanup(func() {
+		first.Process.Signal(syscall.SIGTERM)
+		<-done
+	})
+	waitFile(t, addrFile, done)
+
+	second := exec.Command(os.Args[0], "--addr", "127.0.0.1:0", "--db", db)
+	second.Env = append(os.Environ(), "IDPOOL_TEST_MAIN=1")
+	out, err := second.CombinedOutput()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 1 {
+		t.Fatalf("second process: got %v (%s), want exit code 1", err, out)
+	}
+	for _, w := range []string{db, "in use by another idpool process", "pid"} {
+		if !strings.Contains(string(out), w) {
+			t.Errorf("second process: got %q, want it to contain %q", out, w)
+		}
+	}
+	if code, _, stderr := runCmd(t, env(map[string]string{"IDPOOL_ADDR_FILE": addrFile}), "health"); code != 0 {
+		t.Errorf("first process after the second was refused: health exit %d (%s), want 0", code, stderr)
+	}
+
+	// Export reads beside the running server.
+	var stdout bytes.Buffer
+	if err := run(t.Context(), []string{"export", "--db", db}, env(nil), &stdout, &stdout); err != nil {
+		t.Errorf("export beside the server: got %v, want nil", err)
+	} else if !strings.Contains(stdout.String(), `"AccountId"`) {
+		t.Errorf("export: got %q, want a fixture file", stdout.String())
+	}
+
+	first.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		first.Process.Kill()
+		t.Fatalf("the first process did not stop on SIGTERM; its output:\n%s", firstOut.String())
+	}
+	if !first.ProcessState.Success() {
+		t.Errorf("first process: got %v, want a clean exit; output:\n%s", first.ProcessState, firstOut.String())
+	}
+}

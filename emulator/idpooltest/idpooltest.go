@@ -1,0 +1,199 @@
+package idpooltest
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+
+	"github.com/idpool/idpool/emulator"
+	"github.com/idpool/idpool/fixtures"
+)
+
+// Region is the region of the server's pools unless a fixture or
+// WithRegion sets another.
+const Region = emulator.DefaultRegion
+
+// The keys AWSConfig signs with when no fixture declares developer
+// credentials: idpool accepts any well-formed signature outside strict
+// mode.
+const (
+	AccessKeyID     = "AKIAIDPOOLTEST000000"
+	SecretAccessKey = "idpooltest-secret"
+)
+
+// Server is a running idpool on a loopback port.
+type Server struct {
+	hs     *httptest.Server
+	emu    *emulator.Server
+	region string
+	creds  aws.Credentials
+	logs   *logBuffer // nil when the caller gave a logger
+}
+
+// Option configures a Server.
+type Option func(*options)
+
+type options struct {
+	cfg    emulator.Config
+	path   string
+	logger *slog.Logger
+}
+
+// WithFixtureFile applies the fixture file, or directory of *.json fixture
+// files, at path (see the fixtures package for the format).
+func WithFixtureFile(path string) Option {
+	return func(o *options) { o.path = path }
+}
+
+// WithFixture applies f, a fixture built in Go.
+func WithFixture(f *fixtures.Fixture) Option {
+	return func(o *options) { o.cfg.Fixture = f }
+}
+
+// WithStrict turns strict mode on: developer operations must be signed by
+// one of the fixture's DeveloperCredentials (AWSConfig uses the first),
+// and logins of providers without a key set are refused.
+func WithStrict() Option {
+	return func(o *options) { o.cfg.Strict = true }
+}
+
+// WithClock gives the server a clock other than time.Now. It times
+// tokens, credentials and the SigV4 check; SDKs sign with the real time
+// and idpool, like AWS, allows 15 minutes between the two, so signed
+// requests fail on a clock further away.
+func WithClock(now func() time.Time) Option {
+	return func(o *options) { o.cfg.Now = now }
+}
+
+// WithLogger sends the server's log to l. Without it, the log is kept and
+// written to the test's output if the test fails.
+func WithLogger(l *slog.Logger) Option {
+	return func(o *options) { o.logger = l }
+}
+
+// WithRegion sets the region of pool and identity ids (default
+// us-east-1); a fixture's Region wins.
+func WithRegion(region string) Option {
+	return func(o *options) { o.cfg.Region = region }
+}
+
+// New starts a server for the test t and closes it when t ends. It fails
+// t if the server cannot start, for example on an invalid fixture.
+func New(t testing.TB, opts ...Option) *Server {
+	t.Helper()
+	s, err := Start(opts...)
+	if err != nil {
+		t.Fatalf("idpooltest: %v", err)
+	}
+	t.Cleanup(func() {
+		s.Close()
+		if t.Failed() && s.logs != nil && s.logs.Len() > 0 {
+			t.Logf("idpool log:\n%s", s.logs)
+		}
+	})
+	return s
+}
+
+// Start starts a server; the caller must Close it. It is New for code
+// without a *testing.T, such as TestMain.
+func Start(opts ...Option) (*Server, error) {
+	o := options{cfg: emulator.Config{DB: ":memory:"}}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if o.path != "" {
+		if o.cfg.Fixture != nil {
+			return nil, fmt.Errorf("both WithFixtureFile and WithFixture")
+		}
+		f, err := fixtures.Load(o.path)
+		if err != nil {
+			return nil, err
+		}
+		o.cfg.Fixture = f
+	}
+	s := &Server{creds: aws.Credentials{AccessKeyID: AccessKeyID, SecretAccessKey: SecretAccessKey, Source: "idpooltest"}}
+	logger := o.logger
+	if logger == nil {
+		s.logs = new(logBuffer)
+		logger = slog.New(slog.NewTextHandler(s.logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	}
+	emu, err := emulator.New(context.Background(), o.cfg, logger)
+	if err != nil {
+		return nil, err
+	}
+	s.emu = emu
+	s.region = emulator.DefaultRegion
+	if o.cfg.Region != "" {
+		s.region = o.cfg.Region
+	}
+	if f := o.cfg.Fixture; f != nil {
+		if f.Region != "" {
+			s.region = f.Region
+		}
+		if len(f.DeveloperCredentials) > 0 {
+			d := f.DeveloperCredentials[0]
+			s.creds.AccessKeyID, s.creds.SecretAccessKey = d.AccessKeyId, d.SecretAccessKey
+		}
+	}
+	s.hs = httptest.NewServer(emu.Handler())
+	return s, nil
+}
+
+// URL is the server's base URL, http://127.0.0.1:port, for an SDK's
+// endpoint setting or AWS_ENDPOINT_URL.
+func (s *Server) URL() string { return s.hs.URL }
+
+// Region is the region of the server's pools.
+func (s *Server) Region() string { return s.region }
+
+// AWSConfig returns a configuration of the AWS SDK for Go v2 aimed at the
+// server: its region, its URL as the base endpoint of every service, and
+// static keys (the fixture's first DeveloperCredentials, if any). Clients
+// built from it with NewFromConfig need no further options.
+func (s *Server) AWSConfig() aws.Config {
+	return aws.Config{
+		Region:       s.region,
+		BaseEndpoint: aws.String(s.hs.URL),
+		Credentials:  credentials.StaticCredentialsProvider{Value: s.creds},
+		HTTPClient:   s.hs.Client(),
+	}
+}
+
+// Close stops the server and releases its store. It waits for requests in
+// flight.
+func (s *Server) Close() {
+	s.hs.Close()
+	s.emu.Close()
+}
+
+// logBuffer collects the server's log, written from request goroutines.
+type logBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *logBuffer) Len() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Len()
+}
+
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}

@@ -1,0 +1,110 @@
+package emulator
+
+import (
+	"bytes"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/idpool/idpool/storage/sqlite"
+)
+
+// TestNewZeroConfig: a zero Config with a store choice and a nil logger
+// serve requests.
+func TestNewZeroConfig(t *testing.T) {
+	srv, err := New(t.Context(), Config{DB: ":memory:"}, nil)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	defer srv.Close()
+	// GetId needs no signature; the pool does not exist.
+	body := strings.NewReader(`{"IdentityPoolId":"us-east-1:00000000-0000-4000-8000-000000000000"}`)
+	req := httptest.NewRequest(http.MethodPost, "/", body)
+	req.Header.Set("X-Amz-Target", "AWSCognitoIdentityService.GetId")
+	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
+	rec := httptest.NewRecorder()
+	srv.Handler().ServeHTTP(rec, req)
+	if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), "ResourceNotFoundException") {
+		t.Errorf("GetId: got %d %s, want 400 ResourceNotFoundException", rec.Code, rec.Body)
+	}
+	rec = httptest.NewRecorder()
+	srv.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, healthPath, nil))
+	if rec.Code != http.StatusOK {
+		t.Errorf("health: got %d, want 200", rec.Code)
+	}
+}
+
+// TestNewStore: a Store given in Config is used and left open by Close.
+func TestNewStore(t *testing.T) {
+	store, err := sqlite.Open(t.Context(), sqlite.Memory)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	srv, err := New(t.Context(), Config{Store: store}, nil)
+	if err != nil {
+		t.Fatalf("New with a Store: %v", err)
+	}
+	if err := srv.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.CountPools(t.Context()); err != nil {
+		t.Errorf("the given Store after Server.Close: got %v, want it open", err)
+	}
+}
+
+// TestFixturesDirectory: an empty or missing fixtures directory starts a
+// server and says so in the log; a missing fixture file is an error.
+func TestFixturesDirectory(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct {
+		name    string
+		path    string
+		wantErr bool
+	}{
+		{"empty directory", dir, false},
+		{"missing directory", filepath.Join(dir, "fixtures"), false},
+		{"missing file", filepath.Join(dir, "app.json"), true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var logs bytes.Buffer
+			srv, err := New(t.Context(), Config{DB: ":memory:", Fixtures: tt.path}, slog.New(slog.NewTextHandler(&logs, nil)))
+			if tt.wantErr {
+				if err == nil {
+					srv.Close()
+					t.Fatalf("New: got nil error, want one naming %s", tt.path)
+				}
+				if !strings.Contains(err.Error(), tt.path) {
+					t.Errorf("New: got %v, want an error naming %s", err, tt.path)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("New: got %v, want nil", err)
+			}
+			srv.Close()
+			if !strings.Contains(logs.String(), "no fixtures found") || !strings.Contains(logs.String(), tt.path) {
+				t.Errorf("log: got %q, want a line saying no fixtures were found at %s", logs.String(), tt.path)
+			}
+		})
+	}
+}
+
+// TestExportMissing: Export of a database that does not exist fails,
+// naming it, and does not create it.
+func TestExportMissing(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "typo.db")
+	var out bytes.Buffer
+	err := Export(t.Context(), Config{DB: db}, &out)
+	if err == nil || !strings.Contains(err.Error(), db) {
+		t.Errorf("Export: got %v, want an error naming %s", err, db)
+	}
+	if _, err := os.Stat(db); !os.IsNotExist(err) {
+		t.Errorf("Stat after Export: got %v, want the file not to exist", err)
+	}
+}

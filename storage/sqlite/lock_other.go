@@ -1,0 +1,12 @@
+//go:build !(linux || darwin || freebsd || netbsd || openbsd || dragonfly)
+
+package sqlite
+
+// lockFile is a no-op here: on systems without flock (Windows, Solaris,
+// …) two processes on one database are not detected. SQLite's own locks
+// still keep the file consistent; only the Stores' caches may go stale.
+type lockFile struct{}
+
+func lock(string) (*lockFile, error) { return nil, nil }
+
+func (l *lockFile) release() error { return nil }

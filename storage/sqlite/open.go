@@ -1,0 +1,135 @@
+package sqlite
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// ErrLocked is returned by Open when another Store, in this process or
+// another, holds the database's lock file.
+var ErrLocked = errors.New("the database is in use by another idpool process")
+
+// lockSuffix names the lock file beside a database: "idpool.db" is locked
+// through "idpool.db.lock".
+const lockSuffix = ".lock"
+
+// checkFile makes sure the database file at path can be opened as o asks,
+// and returns errors that name the path and the reason, which SQLite's own
+// "unable to open database file" does not. Unless o.noLock it also takes
+// the lock of the database and returns it.
+func checkFile(path string, o options) (*lockFile, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	dir := filepath.Dir(abs)
+	st, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, &openError{fmt.Sprintf("sqlite: open %s: the directory %s does not exist", path, dir), fs.ErrNotExist}
+	case err != nil:
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	case !st.IsDir():
+		return nil, fmt.Errorf("sqlite: open %s: %s is not a directory", path, dir)
+	}
+	st, err = os.Stat(abs)
+	switch {
+	case errors.Is(err, fs.ErrNotExist) && o.existing:
+		return nil, &openError{fmt.Sprintf("sqlite: open %s: no such database file", path), fs.ErrNotExist}
+	case errors.Is(err, fs.ErrNotExist):
+	case err != nil:
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	case st.IsDir():
+		return nil, fmt.Errorf("sqlite: open %s: it is a directory, not a database file", path)
+	default:
+		// SQLite would silently open a file it may not write read-only,
+		// and fail later at the first write.
+		f, err := os.OpenFile(abs, os.O_RDWR, 0)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: open %s: the file is not writable: %w", path, unwrapPath(err))
+		}
+		f.Close()
+	}
+	if o.noLock {
+		return nil, nil
+	}
+	lk, err := lock(abs + lockSuffix)
+	if errors.Is(err, ErrLocked) {
+		return nil, fmt.Errorf("sqlite: open %s: %w%s (lock file %s); stop it, or give this one another --db", path, ErrLocked, holder(abs+lockSuffix), abs+lockSuffix)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: the directory %s is not writable: %w", path, dir, unwrapPath(err))
+	}
+	return lk, nil
+}
+
+// openError is an error whose message says all, wrapping a sentinel for
+// errors.Is without repeating its text.
+type openError struct {
+	msg string
+	err error
+}
+
+func (e *openError) Error() string { return e.msg }
+func (e *openError) Unwrap() error { return e.err }
+
+// holder describes the process named in the lock file at path, if any.
+func holder(path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return ""
+	}
+	if pid, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil && pid > 0 {
+		return fmt.Sprintf(", pid %d", pid)
+	}
+	return ""
+}
+
+// unwrapPath drops the *fs.PathError around err: the messages built here
+// name the path themselves.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// describe wraps an error of opening or migrating the database at path
+// with the path and, for SQLite's result codes, the reason in words.
+func describe(path string, err error) error {
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	var reason string
+	switch se.Code() & 0xff { // the primary result code
+	case sqlite3.SQLITE_NOTADB:
+		reason = "the file is not an SQLite database"
+	case sqlite3.SQLITE_CORRUPT:
+		reason = "the database file is corrupt"
+	case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
+		reason = "the database is locked by another process"
+	case sqlite3.SQLITE_READONLY:
+		reason = "the database is read-only"
+	case sqlite3.SQLITE_CANTOPEN:
+		reason = "the file cannot be opened (is its directory writable?)"
+	case sqlite3.SQLITE_PERM:
+		reason = "permission denied"
+	case sqlite3.SQLITE_FULL:
+		reason = "the disk is full"
+	case sqlite3.SQLITE_IOERR:
+		reason = "an I/O error"
+	default:
+		return fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	return fmt.Errorf("sqlite: open %s: %s: %w", path, reason, err)
+}

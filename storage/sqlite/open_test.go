@@ -1,0 +1,182 @@
+package sqlite
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// TestOpenErrors: every failure to open a database names the path and
+// says why, in words.
+func TestOpenErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		// setup returns the path to open, in a fresh directory.
+		setup func(t *testing.T, dir string) string
+		opts  []Option
+		want  []string // in the message, besides the path
+		is    error    // the error must wrap it, if set
+	}{
+		{
+			name:  "missing directory",
+			setup: func(t *testing.T, dir string) string { return filepath.Join(dir, "nope", "idpool.db") },
+			want:  []string{"directory", "nope", "does not exist"},
+			is:    fs.ErrNotExist,
+		},
+		{
+			name: "directory is a file",
+			setup: func(t *testing.T, dir string) string {
+				writeFile(t, filepath.Join(dir, "file"), "x")
+				return filepath.Join(dir, "file", "idpool.db")
+			},
+			want: []string{"is not a directory"},
+		},
+		{
+			name: "database is a directory",
+			setup: func(t *testing.T, dir string) string {
+				p := filepath.Join(dir, "idpool.db")
+				if err := os.Mkdir(p, 0o755); err != nil {
+					t.Fatal(err)
+				}
+				return p
+			},
+			want: []string{"is a directory"},
+		},
+		{
+			name: "not a database",
+			setup: func(t *testing.T, dir string) string {
+				p := filepath.Join(dir, "notes.txt")
+				writeFile(t, p, strings.Repeat("these are not the pages you are looking for\n", 200))
+				return p
+			},
+			want: []string{"not an SQLite database"},
+		},
+		{
+			name:  "missing database with WithExisting",
+			setup: func(t *testing.T, dir string) string { return filepath.Join(dir, "typo.db") },
+			opts:  []Option{WithExisting()},
+			want:  []string{"no such database file"},
+			is:    fs.ErrNotExist,
+		},
+		{
+			name: "read-only file",
+			setup: func(t *testing.T, dir string) string {
+				skipIfRoot(t)
+				p := filepath.Join(dir, "idpool.db")
+				writeFile(t, p, "")
+				if err := os.Chmod(p, 0o444); err != nil {
+					t.Fatal(err)
+				}
+				return p
+			},
+			want: []string{"not writable", "permission denied"},
+		},
+		{
+			name: "read-only directory",
+			setup: func(t *testing.T, dir string) string {
+				skipIfRoot(t)
+				ro := filepath.Join(dir, "ro")
+				if err := os.Mkdir(ro, 0o555); err != nil {
+					t.Fatal(err)
+				}
+				return filepath.Join(ro, "idpool.db")
+			},
+			want: []string{"directory", "not writable", "permission denied"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := tt.setup(t, t.TempDir())
+			s, err := Open(t.Context(), path, tt.opts...)
+			if err == nil {
+				s.Close()
+				t.Fatalf("Open(%q): got nil error, want one", path)
+			}
+			msg := err.Error()
+			for _, w := range append([]string{path}, tt.want...) {
+				if !strings.Contains(msg, w) {
+					t.Errorf("Open(%q): got %q, want it to contain %q", path, msg, w)
+				}
+			}
+			if tt.is != nil && !errors.Is(err, tt.is) {
+				t.Errorf("Open(%q): got %v, want it to wrap %v", path, err, tt.is)
+			}
+		})
+	}
+}
+
+// TestOpenExistingCreatesNothing: a mistyped path with WithExisting leaves
+// no file behind.
+func TestOpenExistingCreatesNothing(t *testing.T) {
+	dir := t.TempDir()
+	if s, err := Open(t.Context(), filepath.Join(dir, "typo.db"), WithExisting(), WithoutLock()); err == nil {
+		s.Close()
+		t.Fatal("Open of a missing database with WithExisting: got nil error")
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("directory after the refused Open: got %d entries (%s…), want none", len(entries), entries[0].Name())
+	}
+}
+
+// TestLock: a second Store on a database is refused while the first is
+// open, with a message naming the database and the holder; the first
+// keeps working, and the lock goes with Close.
+func TestLock(t *testing.T) {
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "idpool.db")
+	first := openFile(t, path)
+
+	_, err := Open(ctx, path)
+	if !errors.Is(err, ErrLocked) {
+		first.Close()
+		t.Fatalf("second Open: got %v, want ErrLocked", err)
+	}
+	for _, w := range []string{path, "in use", "pid " + strconv.Itoa(os.Getpid()), path + lockSuffix} {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("second Open: got %q, want it to contain %q", err, w)
+		}
+	}
+	if _, err := first.CountPools(ctx); err != nil {
+		t.Errorf("first Store after the refused Open: got %v, want it working", err)
+	}
+
+	// A reader that takes no lock is let in beside the writer.
+	reader, err := Open(ctx, path, WithoutLock(), WithExisting())
+	if err != nil {
+		t.Fatalf("Open WithoutLock beside the writer: got %v, want nil", err)
+	}
+	reader.Close()
+
+	if err := first.Close(); err != nil {
+		t.Fatal(err)
+	}
+	again, err := Open(ctx, path)
+	if err != nil {
+		t.Fatalf("Open after Close: got %v, want nil", err)
+	}
+	again.Close()
+
+	if s, err := Open(ctx, Memory); err != nil {
+		t.Errorf("Open(:memory:): got %v, want nil (no lock)", err)
+	} else {
+		s.Close()
+	}
+}
+
+func writeFile(t *testing.T, path, data string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func skipIfRoot(t *testing.T) {
+	t.Helper()
+	if os.Geteuid() == 0 {
+		t.Skip("root may write anything; permission errors cannot happen")
+	}
+}
