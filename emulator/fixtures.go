@@ -21,11 +21,10 @@ import (
 // loadFixtures loads cfg.Fixtures (or takes cfg.Fixture), if set, and
 // applies it to store. The fixture's AccountId and Region, when present,
 // become the server's account and default region; its pools may be of
-// any region. It
-// returns an empty fixture when none is configured, or when cfg.Fixtures
-// is an empty or missing directory (a mount point without files). A load
-// error is returned as it is, so that the message names the file, the
-// member and the value.
+// any region. It returns an empty fixture when none is configured, or
+// when cfg.Fixtures is an empty or missing directory (a mount point
+// without files). A load error is returned as it is, so that the message
+// names the file, the member and the value.
 func loadFixtures(ctx context.Context, cfg *Config, store storage.Store, now func() time.Time, logger *slog.Logger) (*fixtures.Fixture, error) {
 	fx, err := readFixtures(cfg, logger)
 	if err != nil || fx == nil {
