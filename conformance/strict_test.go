@@ -42,8 +42,19 @@ func strictServer(t *testing.T, strict bool) (*server, *rsa.PrivateKey) {
 	t.Helper()
 	dir := t.TempDir()
 	_, key := fixtureWorld(t, dir)
+	// Chained trusts the sessions of SyncGuest, the guest role of
+	// newSyncPool: in strict mode a role session chains only into a role
+	// whose trust policy names it.
+	accountID := envOr("IDPOOL_ACCOUNT_ID", "123456789012")
 	fx, err := json.Marshal(map[string]any{
 		"DeveloperCredentials": []any{map[string]string{"AccessKeyId": accessKey, "SecretAccessKey": secretKey}},
+		"Roles": []any{map[string]any{
+			"Arn": "arn:aws:iam::" + accountID + ":role/Chained",
+			"AssumeRolePolicyDocument": map[string]any{"Version": "2012-10-17", "Statement": []any{map[string]any{
+				"Effect": "Allow", "Action": "sts:AssumeRole",
+				"Principal": map[string]any{"AWS": "arn:aws:iam::" + accountID + ":role/SyncGuest"},
+			}}},
+		}},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -180,6 +191,16 @@ func TestRoleSessionsWithoutIdentity(t *testing.T) {
 				RoleArn: awsv2.String(s.roleARN("Chained")), RoleSessionName: awsv2.String("hop"),
 			})
 			ok(t, err, "AssumeRole with the guest's credentials")
+			// A role without a trust policy trusts everyone in permissive
+			// mode; in strict mode no role session chains into it.
+			_, err = s.stsWith(guest).AssumeRole(ctx, &sts.AssumeRoleInput{
+				RoleArn: awsv2.String(s.roleARN("Undeclared")), RoleSessionName: awsv2.String("hop"),
+			})
+			if strict {
+				wantAPIError(t, err, "AccessDenied", msgDenied(s.assumedARN("SyncGuest", "CognitoIdentityCredentials"), "sts:AssumeRole", s.roleARN("Undeclared")))
+			} else {
+				ok(t, err, "AssumeRole of an undeclared role with the guest's credentials, permissive")
+			}
 			web, err := s.assumeWeb(providerToken(t, key, "web-user"), fxOIDCRole, "web", nil)
 			ok(t, err, "AssumeRoleWithWebIdentity with the OIDC provider's token")
 			cognito, err := s.assumeWeb(token, s.roleARN("Web"), "basic", nil)

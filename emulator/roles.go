@@ -21,15 +21,25 @@ const cognitoProvider = "cognito-identity.amazonaws.com"
 const maxRoleSession = 12 * time.Hour
 
 // roles are the roles declared with a trust policy (by the fixtures). A
-// role without a policy is trusted by everyone: idpool's permissive default.
-type roles map[string]*policy.Document
+// role without a policy is trusted by everyone, idpool's permissive
+// default, except that in strict mode a role session (credentials idpool
+// issued for a role) may not chain into it: in AWS only a trust policy that
+// names the caller lets one role's session assume another role, and strict
+// mode must not let a guest's credentials climb into any role it likes.
+type roles struct {
+	docs   map[string]*policy.Document
+	strict bool
+}
 
 // Authorize implements sts.Roles: the role's trust policy must allow the
 // action for the caller or web identity, and sts:TagSession when the
 // session carries tags.
 func (rs roles) Authorize(_ context.Context, req sts.RoleRequest) (time.Duration, error) {
-	doc := rs[req.RoleARN]
+	doc := rs.docs[req.RoleARN]
 	if doc == nil {
+		if rs.strict && req.Caller != nil && strings.Contains(req.Caller.ARN, ":assumed-role/") {
+			return 0, notAuthorizedCaller(req)
+		}
 		return maxRoleSession, nil
 	}
 	pr := policy.Request{Action: req.Action}
@@ -47,18 +57,23 @@ func (rs roles) Authorize(_ context.Context, req sts.RoleRequest) (time.Duration
 	if req.WebIdentity != nil {
 		return 0, protocol.Errorf(http.StatusForbidden, sts.CodeAccessDenied, "Not authorized to perform %s", req.Action)
 	}
+	return 0, notAuthorizedCaller(req)
+}
+
+// notAuthorizedCaller is STS's refusal of a signed caller's request.
+func notAuthorizedCaller(req sts.RoleRequest) error {
 	caller := ""
 	if req.Caller != nil {
 		caller = req.Caller.ARN
 	}
-	return 0, protocol.Errorf(http.StatusForbidden, sts.CodeAccessDenied, "User: %s is not authorized to perform: %s on resource: %s", caller, req.Action, req.RoleARN)
+	return protocol.Errorf(http.StatusForbidden, sts.CodeAccessDenied, "User: %s is not authorized to perform: %s on resource: %s", caller, req.Action, req.RoleARN)
 }
 
 // allowEnhanced checks the role GetCredentialsForIdentity picked against
 // its trust policy, as Cognito's own call to STS would; a refusal is AWS's
 // InvalidIdentityPoolConfigurationException.
 func (rs roles) allowEnhanced(s identity.Session) error {
-	doc := rs[s.RoleARN]
+	doc := rs.docs[s.RoleARN]
 	if doc == nil {
 		return nil
 	}

@@ -30,28 +30,35 @@ func mustParse(t *testing.T, doc string) *policy.Document {
 }
 
 func TestRolesAuthorize(t *testing.T) {
-	rs := roles{
+	docs := map[string]*policy.Document{
 		"arn:aws:iam::123456789012:role/Auth": mustParse(t, authOnly),
 		"arn:aws:iam::123456789012:role/Dev":  mustParse(t, trustsDeveloper),
 	}
 	web := func(aud string, amr ...string) *sts.WebIdentity {
 		return &sts.WebIdentity{Provider: cognitoProvider, Audience: aud, Subject: "us-east-1:id", AMR: amr}
 	}
+	guestSession := &protocol.Principal{ARN: "arn:aws:sts::123456789012:assumed-role/Unauth/CognitoIdentityCredentials", Temporary: true}
 	tests := []struct {
-		name string
-		req  sts.RoleRequest
-		want bool
+		name   string
+		strict bool
+		req    sts.RoleRequest
+		want   bool
 	}{
-		{"authenticated token", sts.RoleRequest{Action: "sts:AssumeRoleWithWebIdentity", RoleARN: "arn:aws:iam::123456789012:role/Auth", WebIdentity: web("us-east-1:pool", "authenticated", "graph.facebook.com")}, true},
-		{"guest token refused", sts.RoleRequest{Action: "sts:AssumeRoleWithWebIdentity", RoleARN: "arn:aws:iam::123456789012:role/Auth", WebIdentity: web("us-east-1:pool", "unauthenticated")}, false},
-		{"other pool refused", sts.RoleRequest{Action: "sts:AssumeRoleWithWebIdentity", RoleARN: "arn:aws:iam::123456789012:role/Auth", WebIdentity: web("us-east-1:other", "authenticated")}, false},
-		{"tags need TagSession", sts.RoleRequest{Action: "sts:AssumeRoleWithWebIdentity", RoleARN: "arn:aws:iam::123456789012:role/Auth", WebIdentity: &sts.WebIdentity{Provider: cognitoProvider, Audience: "us-east-1:pool", AMR: []string{"authenticated"}, PrincipalTags: map[string]string{"k": "v"}}}, false},
-		{"role without a policy", sts.RoleRequest{Action: "sts:AssumeRoleWithWebIdentity", RoleARN: "arn:aws:iam::123456789012:role/Open", WebIdentity: web("us-east-1:x", "unauthenticated")}, true},
-		{"developer caller trusted", sts.RoleRequest{Action: "sts:AssumeRole", RoleARN: "arn:aws:iam::123456789012:role/Dev", Caller: &protocol.Principal{ARN: "arn:aws:iam::123456789012:root"}}, true},
-		{"other account refused", sts.RoleRequest{Action: "sts:AssumeRole", RoleARN: "arn:aws:iam::123456789012:role/Dev", Caller: &protocol.Principal{ARN: "arn:aws:iam::999999999999:root"}}, false},
+		{"authenticated token", false, sts.RoleRequest{Action: "sts:AssumeRoleWithWebIdentity", RoleARN: "arn:aws:iam::123456789012:role/Auth", WebIdentity: web("us-east-1:pool", "authenticated", "graph.facebook.com")}, true},
+		{"guest token refused", false, sts.RoleRequest{Action: "sts:AssumeRoleWithWebIdentity", RoleARN: "arn:aws:iam::123456789012:role/Auth", WebIdentity: web("us-east-1:pool", "unauthenticated")}, false},
+		{"other pool refused", false, sts.RoleRequest{Action: "sts:AssumeRoleWithWebIdentity", RoleARN: "arn:aws:iam::123456789012:role/Auth", WebIdentity: web("us-east-1:other", "authenticated")}, false},
+		{"tags need TagSession", false, sts.RoleRequest{Action: "sts:AssumeRoleWithWebIdentity", RoleARN: "arn:aws:iam::123456789012:role/Auth", WebIdentity: &sts.WebIdentity{Provider: cognitoProvider, Audience: "us-east-1:pool", AMR: []string{"authenticated"}, PrincipalTags: map[string]string{"k": "v"}}}, false},
+		{"role without a policy", false, sts.RoleRequest{Action: "sts:AssumeRoleWithWebIdentity", RoleARN: "arn:aws:iam::123456789012:role/Open", WebIdentity: web("us-east-1:x", "unauthenticated")}, true},
+		{"developer caller trusted", false, sts.RoleRequest{Action: "sts:AssumeRole", RoleARN: "arn:aws:iam::123456789012:role/Dev", Caller: &protocol.Principal{ARN: "arn:aws:iam::123456789012:root"}}, true},
+		{"other account refused", false, sts.RoleRequest{Action: "sts:AssumeRole", RoleARN: "arn:aws:iam::123456789012:role/Dev", Caller: &protocol.Principal{ARN: "arn:aws:iam::999999999999:root"}}, false},
+		{"chaining into a role without a policy", false, sts.RoleRequest{Action: "sts:AssumeRole", RoleARN: "arn:aws:iam::123456789012:role/Open", Caller: guestSession}, true},
+		{"strict: chaining into a role without a policy refused", true, sts.RoleRequest{Action: "sts:AssumeRole", RoleARN: "arn:aws:iam::123456789012:role/Open", Caller: guestSession}, false},
+		{"strict: developer assumes a role without a policy", true, sts.RoleRequest{Action: "sts:AssumeRole", RoleARN: "arn:aws:iam::123456789012:role/Open", Caller: &protocol.Principal{ARN: "arn:aws:iam::123456789012:root"}}, true},
+		{"strict: web identity into a role without a policy", true, sts.RoleRequest{Action: "sts:AssumeRoleWithWebIdentity", RoleARN: "arn:aws:iam::123456789012:role/Open", WebIdentity: web("us-east-1:x", "unauthenticated")}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			rs := roles{docs: docs, strict: tt.strict}
 			_, err := rs.Authorize(context.Background(), tt.req)
 			if tt.want && err != nil {
 				t.Fatalf("got %v, want allowed", err)
@@ -67,7 +74,7 @@ func TestRolesAuthorize(t *testing.T) {
 }
 
 func TestRolesAllowEnhanced(t *testing.T) {
-	rs := roles{"arn:aws:iam::123456789012:role/Auth": mustParse(t, authOnly)}
+	rs := roles{docs: map[string]*policy.Document{"arn:aws:iam::123456789012:role/Auth": mustParse(t, authOnly)}}
 	ok := identity.Session{RoleARN: "arn:aws:iam::123456789012:role/Auth", PoolID: "us-east-1:pool", IdentityID: "us-east-1:id", AMR: []string{"authenticated", "x"}}
 	if err := rs.allowEnhanced(ok); err != nil {
 		t.Errorf("authenticated: got %v, want nil", err)

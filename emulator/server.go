@@ -124,7 +124,7 @@ func build(ctx context.Context, cfg Config, store storage.Store, logger *slog.Lo
 		return nil, err
 	}
 	s := &Server{cfg: cfg, logger: logger, store: store, tokens: tok, creds: cr, revoked: revoked, now: now,
-		verifier: sigv4.NewVerifier(1024), fixtures: fx, developers: fx.DeveloperKeys(), roles: roles(trust)}
+		verifier: sigv4.NewVerifier(1024), fixtures: fx, developers: fx.DeveloperKeys(), roles: roles{docs: trust, strict: cfg.Strict}}
 	verified := newVerified(tok, revoked, now)
 
 	ids := identity.New(identity.Config{
