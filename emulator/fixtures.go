@@ -45,7 +45,7 @@ func loadFixtures(ctx context.Context, cfg *Config, store storage.Store, now fun
 func providerList(fx *fixtures.Fixture) []providers.Provider {
 	list := make([]providers.Provider, 0, len(fx.Providers))
 	for _, p := range fx.Providers {
-		list = append(list, providers.Provider{Name: p.Name, JWKS: p.Jwks, JWKSURL: p.JwksUrl, ClientIDs: p.ClientIds})
+		list = append(list, providers.Provider{Name: p.Name, Issuer: p.Issuer, JWKS: p.Jwks, JWKSURL: p.JwksUrl, ClientIDs: p.ClientIds})
 	}
 	return list
 }

@@ -126,7 +126,7 @@ func build(ctx context.Context, cfg Config, store storage.Store, logger *slog.Lo
 
 	stsSvc := sts.New(sts.Config{
 		AccountID: cfg.AccountID, Region: cfg.Region, Issuer: cfg.Issuer,
-		Providers: reg.ForSTS(cfg.AccountID), Roles: s.roles,
+		Providers: reg.ForSTS(cfg.AccountID, cfg.Strict), Roles: s.roles,
 	}, verified, cr, now, logger)
 	query := awsquery.NewService(shape.STS(), s.authQuery, logger)
 	stsRoutes(query, stsSvc)

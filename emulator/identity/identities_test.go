@@ -530,8 +530,8 @@ func TestDescribeListDeleteIdentities(t *testing.T) {
 // verifierFunc adapts a function to ProviderVerifier.
 type verifierFunc func(ctx context.Context, provider, token string) error
 
-func (f verifierFunc) VerifyProviderToken(ctx context.Context, provider, token string) error {
-	return f(ctx, provider, token)
+func (f verifierFunc) VerifyProviderToken(ctx context.Context, provider, token string) (bool, error) {
+	return false, f(ctx, provider, token)
 }
 
 func TestProviderVerifier(t *testing.T) {

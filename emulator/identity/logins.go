@@ -193,8 +193,72 @@ func (s *Service) validateLogins(ctx context.Context, p *storage.Pool, m map[str
 	return out, nil
 }
 
+// userPoolID returns the user pool id of a Logins key
+// cognito-idp.<region>.amazonaws.com/<userPoolId>.
+func userPoolID(key string) (string, bool) {
+	host, id, ok := strings.Cut(key, "/")
+	if !ok || !strings.HasPrefix(host, "cognito-idp.") || !strings.HasSuffix(host, ".amazonaws.com") ||
+		!strings.Contains(id, "_") || strings.Contains(id, "/") {
+		return "", false
+	}
+	return id, true
+}
+
+// userPoolAlias returns the configured user-pool key that an unconfigured
+// Logins key <host[:port]>/<userPoolId> stands for: Amplify, pointed at a
+// local user pool (cognito-local, moto, LocalStack), derives the key from
+// the token's iss, while the pool is configured, as on AWS, with
+// cognito-idp.<region>.amazonaws.com/<userPoolId>.
+func userPoolAlias(p *storage.Pool, key string) (string, bool) {
+	i := strings.LastIndexByte(key, '/')
+	if i <= 0 {
+		return "", false
+	}
+	id := key[i+1:]
+	for _, c := range p.CognitoIdentityProviders {
+		if pid, ok := userPoolID(c.ProviderName); ok && pid == id {
+			return c.ProviderName, true
+		}
+	}
+	return "", false
+}
+
+// issuerSuits reports whether a token's iss suits Logins key, when no
+// provider declared under that key checked it: iss is "https://" or
+// "http://" + key (or, for Google, the bare host); for a user-pool key
+// cognito-idp.<region>.amazonaws.com/<userPoolId>, any http or https
+// issuer ending in /<userPoolId>, which is how cognito-local, moto and
+// LocalStack write it. alias, when set, is the key the client sent for
+// the configured key: iss must then be that key with a scheme.
+func issuerSuits(key, alias, iss string) bool {
+	if alias != "" {
+		return iss == "https://"+alias || iss == "http://"+alias
+	}
+	if iss == "https://"+key || iss == "http://"+key || (key == "accounts.google.com" && iss == key) {
+		return true
+	}
+	id, ok := userPoolID(key)
+	if !ok {
+		return false
+	}
+	rest, found := strings.CutPrefix(iss, "https://")
+	if !found {
+		rest, found = strings.CutPrefix(iss, "http://")
+	}
+	return found && strings.HasSuffix(rest, "/"+id) && !strings.HasPrefix(rest, "/")
+}
+
 func (s *Service) validateLogin(ctx context.Context, p *storage.Pool, key, token string, mode loginMode, now time.Time) (login, error) {
 	pr := lookupProvider(p, key)
+	alias := ""
+	if pr.kind == kindUnsupported {
+		if c, ok := userPoolAlias(p, key); ok {
+			// The login is the configured provider's, keyed under its
+			// key: both spellings reach the same identity.
+			alias, key = key, c
+			pr = lookupProvider(p, key)
+		}
+	}
 	switch pr.kind {
 	case kindCognito:
 		// Accepted by GetOpenIdToken, GetCredentialsForIdentity and
@@ -230,8 +294,10 @@ func (s *Service) validateLogin(ctx context.Context, p *storage.Pool, key, token
 
 	// An external provider. Its signature is checked first, when a verifier
 	// is configured: the claims below mean nothing otherwise.
+	issuerChecked := false
 	if v := s.cfg.Verifier; v != nil {
-		if err := v.VerifyProviderToken(ctx, key, token); err != nil {
+		var err error
+		if issuerChecked, err = v.VerifyProviderToken(ctx, key, token); err != nil {
 			if wireError(err) {
 				return login{}, err
 			}
@@ -276,7 +342,8 @@ func (s *Service) validateLogin(ctx context.Context, p *storage.Pool, key, token
 			audiences = nil // a client-less configuration accepts any client
 		}
 	}
-	t, aud, err := checkJWT(key, token, audiences, now)
+	issOK := func(iss string) bool { return issuerChecked || issuerSuits(key, alias, iss) }
+	t, aud, err := s.checkJWT(ctx, key, token, issOK, audiences, now)
 	if err != nil {
 		return login{}, err
 	}
@@ -295,19 +362,23 @@ func (s *Service) validateLogin(ctx context.Context, p *storage.Pool, key, token
 	return l, nil
 }
 
-// checkJWT decodes a provider ID token and checks its claims: iss is
-// "https://" + key, the audience is one of audiences (no check when empty),
+// checkJWT decodes a provider ID token and checks its claims: issOK
+// accepts its iss, the audience is one of audiences (no check when empty),
 // exp and nbf hold within clockSkew of now, and sub is present. It returns
-// the token and the audience that matched.
-func checkJWT(key, raw string, audiences []string, now time.Time) (*tokens.JWT, string, error) {
+// the token and the audience that matched. A refusal is logged at info
+// with the check that failed, which the client's message may not name.
+func (s *Service) checkJWT(ctx context.Context, key, raw string, issOK func(string) bool, audiences []string, now time.Time) (*tokens.JWT, string, error) {
+	refuse := func(check string, detail any, err error) (*tokens.JWT, string, error) {
+		s.log.InfoContext(ctx, "provider token refused", "request_id", protocol.RequestID(ctx),
+			"provider", key, "check", check, "detail", detail)
+		return nil, "", err
+	}
 	t, err := tokens.Parse(raw)
 	if err != nil {
-		return nil, "", notAuthorized(msgMalformedToken)
+		return refuse("malformed", err.Error(), notAuthorized(msgMalformedToken))
 	}
-	iss := t.Issuer()
-	// Google writes iss with or without the scheme.
-	if iss != "https://"+key && !(key == "accounts.google.com" && iss == key) {
-		return nil, "", notAuthorized(msgIssuerMismatch)
+	if iss := t.Issuer(); !issOK(iss) {
+		return refuse("issuer", "iss "+iss+" does not suit the Logins key", notAuthorized(msgIssuerMismatch))
 	}
 	var matched string
 	if len(audiences) > 0 {
@@ -319,7 +390,7 @@ func checkJWT(key, raw string, audiences []string, now time.Time) (*tokens.JWT, 
 			got = append(got, azp)
 		}
 		if len(got) == 0 {
-			return nil, "", notAuthorized(msgMissingClaim, "aud")
+			return refuse("missing claim aud", nil, notAuthorized(msgMissingClaim, "aud"))
 		}
 		for _, a := range got {
 			if slices.Contains(audiences, a) {
@@ -328,23 +399,23 @@ func checkJWT(key, raw string, audiences []string, now time.Time) (*tokens.JWT, 
 			}
 		}
 		if matched == "" {
-			return nil, "", notAuthorized(msgAudience)
+			return refuse("audience", fmt.Sprintf("aud/azp %q, want one of %q", got, audiences), notAuthorized(msgAudience))
 		}
 	} else if a := t.Audiences(); len(a) > 0 {
 		matched = a[0]
 	}
 	exp, ok := t.Expiry()
 	if !ok {
-		return nil, "", notAuthorized(msgMissingClaim, "exp")
+		return refuse("missing claim exp", nil, notAuthorized(msgMissingClaim, "exp"))
 	}
 	if !now.Before(exp.Add(clockSkew)) {
-		return nil, "", notAuthorized(msgExpired, now.Unix(), exp.Unix())
+		return refuse("expiry", exp.Unix(), notAuthorized(msgExpired, now.Unix(), exp.Unix()))
 	}
 	if nbf, ok := t.NotBefore(); ok && now.Add(clockSkew).Before(nbf) {
-		return nil, "", notAuthorized(msgNotYetValid, now.Unix(), nbf.Unix())
+		return refuse("not before", nbf.Unix(), notAuthorized(msgNotYetValid, now.Unix(), nbf.Unix()))
 	}
 	if t.Subject() == "" {
-		return nil, "", notAuthorized(msgMissingClaim, "sub")
+		return refuse("missing claim sub", nil, notAuthorized(msgMissingClaim, "sub"))
 	}
 	return t, matched, nil
 }

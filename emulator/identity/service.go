@@ -66,12 +66,16 @@ type CredentialIssuer interface {
 }
 
 // ProviderVerifier checks an external provider's token: its signature and
-// whatever else needs the provider's keys. provider is the Logins key. It
-// returns a *protocol.Error (normally NotAuthorizedException) for a token
-// it rejects; any other error means the provider or its keys could not be
-// reached and fails the request with ExternalServiceException.
+// whatever else needs the provider's keys. provider is the Logins key the
+// pool configures. issuerChecked reports that the provider declared under
+// that key verified the token, its iss included; otherwise the token was
+// either verified by the provider its iss names or not verified at all, and
+// identity checks that its iss suits the key. It returns a *protocol.Error
+// (normally NotAuthorizedException) for a token it rejects; any other error
+// means the provider or its keys could not be reached and fails the
+// request with ExternalServiceException.
 type ProviderVerifier interface {
-	VerifyProviderToken(ctx context.Context, provider, token string) error
+	VerifyProviderToken(ctx context.Context, provider, token string) (issuerChecked bool, err error)
 }
 
 // Session is the assumed-role session GetCredentialsForIdentity asks

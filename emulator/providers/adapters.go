@@ -37,16 +37,20 @@ type IdentityVerifier struct {
 	strict bool
 }
 
-// ForIdentity returns the verifier of Cognito Identity logins. A login of a
-// provider with a key set is verified: signature, issuer, the provider's
-// ClientIDs when it has some (identity checks the pool's app or client id
-// itself) and exp/nbf within LoginSkew. A login of a provider without a
-// key set passes when strict is false, idpool's permissive default, and is
-// refused when it is true. Strict mode thus refuses the opaque access
-// tokens of graph.facebook.com, www.amazon.com, api.twitter.com and
+// ForIdentity returns the verifier of Cognito Identity logins. A login is
+// verified by the provider declared under its Logins key, else by the one
+// that accepts the token's iss (cognito-local's http://localhost:9229/<pool>
+// for the key cognito-idp.<region>.amazonaws.com/<pool>): signature, issuer,
+// the provider's ClientIDs when it has some (identity checks the pool's app
+// or client id itself) and exp/nbf within LoginSkew. A login no declared
+// provider knows passes when strict is false, idpool's permissive default,
+// and is refused when it is true. Strict mode thus refuses the opaque
+// access tokens of graph.facebook.com, www.amazon.com, api.twitter.com and
 // www.digits.com and SAML responses unless a key set is configured under
 // that key, and then only a JWT signed by it passes: idpool cannot ask
-// those providers about their tokens. identity never passes idpool's own
+// those providers about their tokens. Logins are never verified by
+// discovering an undeclared issuer: permissive mode checks their claims
+// only, offline. identity never passes idpool's own
 // cognito-identity.amazonaws.com tokens or the developer provider here.
 func (r *Registry) ForIdentity(strict bool) *IdentityVerifier {
 	return &IdentityVerifier{r: r, strict: strict}
@@ -54,43 +58,97 @@ func (r *Registry) ForIdentity(strict bool) *IdentityVerifier {
 
 var _ identity.ProviderVerifier = (*IdentityVerifier)(nil)
 
-// VerifyProviderToken checks token of Logins key provider. A rejected
-// token yields a NotAuthorizedException *protocol.Error; a key set that
+// VerifyProviderToken checks token of Logins key provider. issuerChecked
+// is true when the provider declared under that key verified it. A
+// rejected token yields a NotAuthorizedException *protocol.Error, and the
+// check that failed is logged at info with the request id; a key set that
 // cannot be fetched yields an error wrapping ErrFetch, which identity
 // answers with ExternalServiceException.
-func (v *IdentityVerifier) VerifyProviderToken(ctx context.Context, provider, token string) error {
-	if !v.r.Has(provider) {
-		if v.strict {
-			return notAuthorized(msgNoKeySet, provider)
+func (v *IdentityVerifier) VerifyProviderToken(ctx context.Context, provider, token string) (issuerChecked bool, err error) {
+	e := v.r.lookup(provider)
+	issuerChecked = e != nil
+	if e == nil {
+		if t, err := tokens.Parse(token); err == nil {
+			e = v.r.byIssuer[t.Issuer()]
 		}
-		return nil
 	}
-	_, err := v.r.Verify(ctx, provider, token, nil, LoginSkew)
+	if e == nil {
+		if v.strict {
+			v.r.refused(ctx, provider, errors.New("no provider is declared for this Logins key or the token's iss"))
+			return false, notAuthorized(msgNoKeySet, provider)
+		}
+		return false, nil
+	}
+	t, err := tokens.Parse(token)
 	if err == nil {
-		return nil
+		err = v.r.verify(ctx, e, t, nil, LoginSkew)
+	} else {
+		err = fmt.Errorf("%w: %w", ErrMalformed, err)
 	}
+	if err == nil {
+		return issuerChecked, nil
+	}
+	v.r.refused(ctx, provider, err)
 	var te *TimeError
 	var mc *MissingClaimError
 	switch {
 	case errors.Is(err, ErrFetch):
-		return fmt.Errorf("verify %s login: %w", provider, err)
+		return false, fmt.Errorf("verify %s login: %w", provider, err)
 	case errors.As(err, &te):
 		if te.Claim == "nbf" {
-			return notAuthorized(msgNotYetValid, te.Now.Unix(), te.At.Unix())
+			return false, notAuthorized(msgNotYetValid, te.Now.Unix(), te.At.Unix())
 		}
-		return notAuthorized(msgExpired, te.Now.Unix(), te.At.Unix())
+		return false, notAuthorized(msgExpired, te.Now.Unix(), te.At.Unix())
 	case errors.As(err, &mc):
-		return notAuthorized(msgMissingClaim, mc.Claim)
+		return false, notAuthorized(msgMissingClaim, mc.Claim)
 	case errors.Is(err, ErrMalformed):
-		return notAuthorized(msgMalformed)
+		return false, notAuthorized(msgMalformed)
 	case errors.Is(err, ErrSignature), errors.Is(err, ErrUnknownKey):
-		return notAuthorized(msgSignature)
+		return false, notAuthorized(msgSignature)
 	case errors.Is(err, ErrIssuer):
-		return notAuthorized(msgIssuer)
+		return false, notAuthorized(msgIssuer)
 	case errors.Is(err, ErrAudience):
-		return notAuthorized(msgAudience)
+		return false, notAuthorized(msgAudience)
 	}
-	return fmt.Errorf("verify %s login: %w", provider, err)
+	return false, fmt.Errorf("verify %s login: %w", provider, err)
+}
+
+// refused logs, at info and with the request id, which check refused a
+// provider's token: the client only gets AWS's message.
+func (r *Registry) refused(ctx context.Context, provider string, err error) {
+	r.log.InfoContext(ctx, "provider token refused", "request_id", protocol.RequestID(ctx),
+		"provider", provider, "check", Check(err), "err", err)
+}
+
+// Check names the check a Verify error failed: "issuer", "audience",
+// "signature", "unknown kid", "expiry", "not before", "malformed",
+// "missing claim", "key set fetch", "unknown provider", or "provider"
+// for any other error.
+func Check(err error) string {
+	var mc *MissingClaimError
+	switch {
+	case errors.As(err, &mc):
+		return "missing claim " + mc.Claim
+	case errors.Is(err, ErrIssuer):
+		return "issuer"
+	case errors.Is(err, ErrAudience):
+		return "audience"
+	case errors.Is(err, ErrUnknownKey):
+		return "unknown kid"
+	case errors.Is(err, ErrSignature):
+		return "signature"
+	case errors.Is(err, ErrExpired):
+		return "expiry"
+	case errors.Is(err, ErrNotYetValid):
+		return "not before"
+	case errors.Is(err, ErrMalformed):
+		return "malformed"
+	case errors.Is(err, ErrFetch):
+		return "key set fetch"
+	case errors.Is(err, ErrUnknownProvider):
+		return "unknown provider"
+	}
+	return "provider"
 }
 
 func notAuthorized(format string, args ...any) *protocol.Error {
@@ -130,14 +188,20 @@ func builtin(key string) bool {
 type STSVerifier struct {
 	r       *Registry
 	account string
+	strict  bool
 }
 
 // ForSTS returns the verifier of AssumeRoleWithWebIdentity tokens. The
-// provider is found by the token's iss; accountID names the account of the
-// IAM OIDC provider ARN that STS reports as the session's Provider. Like
-// STS with idpool's own tokens, no clock skew is allowed.
-func (r *Registry) ForSTS(accountID string) *STSVerifier {
-	return &STSVerifier{r: r, account: accountID}
+// provider is found by the token's iss: a declared provider that accepts
+// it, else, when strict is false, any http or https issuer whose key set
+// OpenID Connect discovery finds (at most 64 such issuers are held). STS
+// has no decode-only path, as AWS always verifies these tokens against an
+// IAM OIDC provider: discovery is how permissive mode knows an issuer no
+// one declared. accountID names the account of the IAM OIDC provider ARN
+// that STS reports as the session's Provider. Like STS with idpool's own
+// tokens, no clock skew is allowed.
+func (r *Registry) ForSTS(accountID string, strict bool) *STSVerifier {
+	return &STSVerifier{r: r, account: accountID, strict: strict}
 }
 
 var _ sts.Providers = (*STSVerifier)(nil)
@@ -163,11 +227,22 @@ var _ sts.Providers = (*STSVerifier)(nil)
 // be fetched.
 func (v *STSVerifier) VerifyWebIdentity(ctx context.Context, t *tokens.JWT) (*sts.WebIdentity, error) {
 	iss := t.Issuer()
-	e := v.r.lookup(iss)
+	e := v.r.byIss(iss)
+	found := false
+	if e == nil && !v.strict {
+		e, found = v.r.discover(iss), true
+	}
 	if e == nil {
+		v.r.refused(ctx, iss, fmt.Errorf("%w: no provider is declared for iss %q", ErrUnknownProvider, iss))
 		return nil, invalidToken(stsNoProvider, iss)
 	}
 	if err := v.r.verify(ctx, e, t, nil, 0); err != nil {
+		v.r.refused(ctx, e.key, err)
+		if found && errors.Is(err, ErrFetch) {
+			// An issuer that discovery cannot reach is one STS does not
+			// know, as before it was looked for.
+			return nil, invalidToken(stsNoProvider, iss)
+		}
 		return nil, stsError(err, iss)
 	}
 	id := &sts.WebIdentity{

@@ -33,6 +33,8 @@ func TestIdentityVerifier(t *testing.T) {
 		{Name: host, JWKS: jwks(t, k)},
 		{Name: "clients.example.com", JWKS: jwks(t, k), ClientIDs: []string{client}},
 		{Name: "down.example.com", JWKSURL: down.URL},
+		{Name: "cognito-idp.us-east-1.amazonaws.com/us-east-1_abc", Issuer: "http://localhost:9229/us-east-1_abc", JWKS: jwks(t, k)},
+		{Name: "http://localhost:9229/us-east-1_local", JWKS: jwks(t, k)},
 	}, down.Client(), clk.now, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -47,9 +49,24 @@ func TestIdentityVerifier(t *testing.T) {
 		code     string // "" for no wire error
 		msg      string
 		fetchErr bool // a non-wire error wrapping ErrFetch
+		// unchecked: the token passes, but identity must still check its
+		// iss (no provider under the key verified it).
+		unchecked bool
 	}{
 		{name: "valid", token: valid(nil)},
 		{name: "valid, strict", strict: true, token: valid(nil)},
+		{name: "http issuer of a bare key", token: k.sign(t, claims("http://"+host, "a", nil))},
+		{name: "issuer override", provider: "cognito-idp.us-east-1.amazonaws.com/us-east-1_abc",
+			token: k.sign(t, claims("http://localhost:9229/us-east-1_abc", "a", nil))},
+		{name: "issuer override refuses the key's own issuer", provider: "cognito-idp.us-east-1.amazonaws.com/us-east-1_abc",
+			token: k.sign(t, claims("https://cognito-idp.us-east-1.amazonaws.com/us-east-1_abc", "a", nil)), code: na, msg: "Invalid login token. Issuer doesn't match providerName"},
+		{name: "provider of the token's iss, strict", strict: true, provider: "cognito-idp.us-east-1.amazonaws.com/us-east-1_local",
+			token: k.sign(t, claims("http://localhost:9229/us-east-1_local", "a", nil)), unchecked: true},
+		{name: "provider of the token's iss, bad signature", strict: true, provider: "cognito-idp.us-east-1.amazonaws.com/us-east-1_local",
+			token: other.sign(t, claims("http://localhost:9229/us-east-1_local", "a", nil)), code: na, msg: "Invalid login token. Token signature invalid."},
+		{name: "undeclared http issuer, permissive", provider: "localhost:8080", token: other.sign(t, claims("http://localhost:8080", "a", nil)), unchecked: true},
+		{name: "undeclared http issuer, strict", strict: true, provider: "localhost:8080", token: other.sign(t, claims("http://localhost:8080", "a", nil)),
+			code: na, msg: "Invalid login token. No key set is configured for provider localhost:8080."},
 		{name: "expired within the login skew", token: valid(map[string]any{"exp": t0.Add(-4 * time.Minute).Unix()})},
 		{name: "signed by another key", token: other.sign(t, claims(issuer, "any-app", nil)), code: na, msg: "Invalid login token. Token signature invalid."},
 		{name: "unknown kid", token: k.signAs(t, "k2", claims(issuer, "any-app", nil)), code: na, msg: "Invalid login token. Token signature invalid."},
@@ -66,8 +83,8 @@ func TestIdentityVerifier(t *testing.T) {
 			code: na, msg: "Invalid login token. Incorrect token audience."},
 		{name: "client ids: no audience", provider: "clients.example.com", token: k.sign(t, claims("https://clients.example.com", "", map[string]any{"aud": nil})),
 			code: na, msg: "Invalid login token. Missing a required claim: aud"},
-		{name: "no key set, permissive", provider: "accounts.google.com", token: "anything"},
-		{name: "no key set, strict", strict: true, provider: "accounts.google.com", token: valid(nil),
+		{name: "no key set, permissive", provider: "accounts.google.com", token: "anything", unchecked: true},
+		{name: "no key set, strict", strict: true, provider: "accounts.google.com", token: k.sign(t, claims("https://accounts.google.com", "a", nil)),
 			code: na, msg: "Invalid login token. No key set is configured for provider accounts.google.com."},
 		{name: "opaque provider, strict", strict: true, provider: "graph.facebook.com", token: "EAAB-token",
 			code: na, msg: "Invalid login token. No key set is configured for provider graph.facebook.com."},
@@ -80,7 +97,10 @@ func TestIdentityVerifier(t *testing.T) {
 				p = host
 			}
 			var v identity.ProviderVerifier = reg.ForIdentity(tt.strict)
-			err := v.VerifyProviderToken(context.Background(), p, tt.token)
+			checked, err := v.VerifyProviderToken(context.Background(), p, tt.token)
+			if err == nil && checked == tt.unchecked {
+				t.Errorf("got issuerChecked %v, want %v", checked, !tt.unchecked)
+			}
 			switch {
 			case tt.fetchErr:
 				if _, wire := protocol.As(err); wire || !errors.Is(err, ErrFetch) {
@@ -106,6 +126,8 @@ func TestSTSVerifier(t *testing.T) {
 		{Name: "accounts.google.com", JWKS: jwks(t, k)},
 		{Name: "http://localhost:8080/realms/dev", JWKS: jwks(t, k)},
 		{Name: "down.example.com", JWKSURL: down.URL},
+		{Name: "cognito-idp.us-east-1.amazonaws.com/us-east-1_abc", Issuer: "http://localhost:9229/us-east-1_abc", JWKS: jwks(t, k)},
+		{Name: "http://localhost:9229/us-east-1_local", JWKS: jwks(t, k)},
 	}, down.Client(), clk.now, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -157,7 +179,7 @@ func TestSTSVerifier(t *testing.T) {
 		{name: "key set unreachable", token: k.sign(t, claims("https://down.example.com", "a", nil)),
 			code: sts.CodeIDPCommunicationError, status: 400, msg: "The identity provider of https://down.example.com could not be reached to verify the web identity token"},
 	}
-	var v sts.Providers = reg.ForSTS(account)
+	var v sts.Providers = reg.ForSTS(account, true)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			jwt, err := tokens.Parse(tt.token)
@@ -268,7 +290,7 @@ func TestSTSService(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := sts.New(sts.Config{AccountID: account, Providers: reg.ForSTS(account)}, nil, ci, clk.now, nil)
+	svc := sts.New(sts.Config{AccountID: account, Providers: reg.ForSTS(account, true)}, nil, ci, clk.now, nil)
 	in := func(token string) *sts.AssumeRoleWithWebIdentityInput {
 		return &sts.AssumeRoleWithWebIdentityInput{RoleArn: "arn:aws:iam::" + account + ":role/app", RoleSessionName: "s1", WebIdentityToken: token}
 	}

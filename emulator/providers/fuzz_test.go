@@ -39,7 +39,7 @@ func FuzzVerify(f *testing.F) {
 		f.Add(s)
 	}
 	sentinels := []error{ErrMalformed, ErrUnknownKey, ErrSignature, ErrIssuer, ErrAudience, ErrExpired, ErrNotYetValid}
-	stsV := reg.ForSTS(account)
+	stsV := reg.ForSTS(account, true)
 	idV := reg.ForIdentity(true)
 	f.Fuzz(func(t *testing.T, token string) {
 		ctx := context.Background()
@@ -51,7 +51,7 @@ func FuzzVerify(f *testing.F) {
 		} else if !matchesAny(err, sentinels) {
 			t.Fatalf("got error %v, want one wrapping a sentinel", err)
 		}
-		if err := idV.VerifyProviderToken(ctx, host, token); err != nil {
+		if _, err := idV.VerifyProviderToken(ctx, host, token); err != nil {
 			if _, ok := protocol.As(err); !ok {
 				t.Fatalf("identity adapter: got non-wire error %v", err)
 			}

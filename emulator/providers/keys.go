@@ -165,7 +165,10 @@ func curve(pub any) elliptic.Curve {
 
 // remote is a key set fetched from a URL.
 type remote struct {
-	url string
+	// url is the key set's URL, or, when discover is set, the issuer whose
+	// discovery document names it.
+	url      string
+	discover bool
 	// sem admits one fetch at a time; others wait for its outcome.
 	sem   chan struct{}
 	state atomic.Pointer[fetchState]
@@ -180,8 +183,8 @@ type fetchState struct {
 	err   error     // the latest fetch's error, nil when it succeeded
 }
 
-func newRemote(url string) *remote {
-	return &remote{url: url, sem: make(chan struct{}, 1)}
+func newRemote(url string, discover bool) *remote {
+	return &remote{url: url, discover: discover, sem: make(chan struct{}, 1)}
 }
 
 // current returns the provider's key set, fetching it when it has none yet
@@ -229,7 +232,7 @@ func (r *Registry) refresh(ctx context.Context, rm *remote, seen *fetchState, un
 			return st.keys, st.err
 		}
 	}
-	ks, err := r.fetch(ctx, rm.url)
+	ks, err := r.fetch(ctx, rm)
 	next := &fetchState{keys: ks, got: now, tried: now, err: err}
 	if err != nil {
 		r.log.WarnContext(ctx, "fetching a provider key set failed", "url", rm.url, "err", err)
@@ -251,12 +254,59 @@ func keysOf(st *fetchState) *keySet {
 	return st.keys
 }
 
-// fetch GETs and parses a key set. Its errors wrap ErrFetch. The request
-// outlives the caller's cancellation (its outcome is shared with other
-// callers) but not fetchTimeout.
-func (r *Registry) fetch(ctx context.Context, url string) (*keySet, error) {
+// fetch GETs and parses a provider's key set, first reading its URL from
+// the issuer's discovery document when rm.discover is set. The document is
+// read again at each fetch, so a provider that moves its jwks_uri is
+// followed. Its errors wrap ErrFetch. The requests outlive the caller's
+// cancellation (their outcome is shared with other callers) but not
+// fetchTimeout, which bounds both.
+func (r *Registry) fetch(ctx context.Context, rm *remote) (*keySet, error) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), fetchTimeout)
 	defer cancel()
+	url := rm.url
+	if rm.discover {
+		var err error
+		if url, err = r.jwksURI(ctx, rm.url); err != nil {
+			return nil, err
+		}
+	}
+	b, err := r.get(ctx, url)
+	if err != nil {
+		return nil, err
+	}
+	ks, err := parseSet(b)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %w", ErrFetch, url, err)
+	}
+	return ks, nil
+}
+
+// discoveryPath is where an OpenID provider publishes its configuration,
+// relative to its issuer (OpenID Connect Discovery 1.0 §4).
+const discoveryPath = "/.well-known/openid-configuration"
+
+// jwksURI reads the jwks_uri of issuer's discovery document.
+func (r *Registry) jwksURI(ctx context.Context, issuer string) (string, error) {
+	doc := strings.TrimSuffix(issuer, "/") + discoveryPath
+	b, err := r.get(ctx, doc)
+	if err != nil {
+		return "", err
+	}
+	var cfg struct {
+		JWKSURI string `json:"jwks_uri"`
+	}
+	if err := json.Unmarshal(b, &cfg); err != nil {
+		return "", fmt.Errorf("%w: %s: not a discovery document: %w", ErrFetch, doc, err)
+	}
+	if !isURL(cfg.JWKSURI) {
+		return "", fmt.Errorf("%w: %s: jwks_uri %q is not an absolute http or https URL", ErrFetch, doc, cfg.JWKSURI)
+	}
+	return cfg.JWKSURI, nil
+}
+
+// get GETs a JSON document of at most maxSetSize bytes. Its errors wrap
+// ErrFetch.
+func (r *Registry) get(ctx context.Context, url string) ([]byte, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s: %w", ErrFetch, url, err)
@@ -275,11 +325,7 @@ func (r *Registry) fetch(ctx context.Context, url string) (*keySet, error) {
 		return nil, fmt.Errorf("%w: %s: %w", ErrFetch, url, err)
 	}
 	if len(b) > maxSetSize {
-		return nil, fmt.Errorf("%w: %s: key set larger than %d bytes", ErrFetch, url, maxSetSize)
+		return nil, fmt.Errorf("%w: %s: document larger than %d bytes", ErrFetch, url, maxSetSize)
 	}
-	ks, err := parseSet(bytes.TrimSpace(b))
-	if err != nil {
-		return nil, fmt.Errorf("%w: %s: %w", ErrFetch, url, err)
-	}
-	return ks, nil
+	return bytes.TrimSpace(b), nil
 }

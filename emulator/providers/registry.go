@@ -7,19 +7,27 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 )
 
 // Provider is an external identity provider whose tokens idpool verifies.
 type Provider struct {
-	// Name is the provider's Logins key, which is also its issuer without
-	// "https://" (accounts.example.com, or a host and path). A name written
-	// with a scheme (http://localhost:9229/us-east-1_abc) is the exact
-	// issuer its tokens carry; its Logins key is then the name without
-	// the scheme.
+	// Name is the provider's issuer URL (http://localhost:9229/us-east-1_abc,
+	// https://login.example.com/realms/dev) or its Logins key, which is the
+	// issuer without its scheme, as AWS writes IAM OIDC provider ARNs. A
+	// name written with a scheme is the exact issuer its tokens carry; a
+	// bare key accepts tokens whose iss is "https://" or "http://" + key.
 	Name string
+	// Issuer, when set, is the exact iss the provider's tokens carry,
+	// instead of the one Name implies: it lets the Logins key
+	// cognito-idp.us-east-1.amazonaws.com/us-east-1_abc accept the tokens
+	// cognito-local issues as http://localhost:9229/us-east-1_abc.
+	Issuer string
 	// JWKS is an inline key set: a JWKS document ({"keys":[…]}) or a single
-	// JWK. Exactly one of JWKS and JWKSURL is set.
+	// JWK. At most one of JWKS and JWKSURL is set; with neither, the key
+	// set is found by OpenID Connect discovery from the issuer, as IAM
+	// does for an OIDC provider.
 	JWKS []byte
 	// JWKSURL is the http or https URL the key set is fetched from.
 	JWKSURL string
@@ -43,8 +51,11 @@ const (
 	RetryInterval = time.Second
 	// fetchTimeout bounds one fetch when the client sets no timeout.
 	fetchTimeout = 10 * time.Second
-	// maxSetSize bounds a fetched key set document.
+	// maxSetSize bounds a fetched key set or discovery document.
 	maxSetSize = 1 << 20
+	// maxDiscovered bounds the undeclared issuers STS discovers in
+	// permissive mode.
+	maxDiscovered = 64
 )
 
 // Registry holds the providers' key sets and verifies their tokens. It is
@@ -54,8 +65,14 @@ type Registry struct {
 	now    func() time.Time
 	log    *slog.Logger
 	// byKey maps a provider's Logins key (its name without scheme) to the
-	// provider. It is not modified after New.
-	byKey map[string]*entry
+	// provider, and byIssuer each iss a provider accepts to it. They are
+	// not modified after New.
+	byKey    map[string]*entry
+	byIssuer map[string]*entry
+	// found holds the undeclared issuers discovered for STS in permissive
+	// mode, at most maxDiscovered of them.
+	mu    sync.Mutex
+	found map[string]*entry
 }
 
 // entry is one provider as the registry keeps it.
@@ -83,7 +100,8 @@ func New(list []Provider, client *http.Client, now func() time.Time, logger *slo
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	r := &Registry{client: client, now: now, log: logger, byKey: make(map[string]*entry, len(list))}
+	r := &Registry{client: client, now: now, log: logger, byKey: make(map[string]*entry, len(list)),
+		byIssuer: make(map[string]*entry, len(list)), found: make(map[string]*entry)}
 	for i, p := range list {
 		e, err := newEntry(p)
 		if err != nil {
@@ -96,6 +114,12 @@ func New(list []Provider, client *http.Client, now func() time.Time, logger *slo
 			return nil, fmt.Errorf("providers: provider %q: same Logins key %q as provider %q", p.Name, e.key, prev.name)
 		}
 		r.byKey[e.key] = e
+		for _, iss := range e.issuers {
+			if prev, dup := r.byIssuer[iss]; dup {
+				return nil, fmt.Errorf("providers: provider %q: same issuer %q as provider %q", p.Name, iss, prev.name)
+			}
+			r.byIssuer[iss] = e
+		}
 	}
 	return r, nil
 }
@@ -109,15 +133,21 @@ func newEntry(p Provider) (*entry, error) {
 		return nil, errors.New("name is not an issuer host")
 	}
 	e := &entry{name: p.Name, key: key, clientIDs: p.ClientIDs}
-	switch scheme {
-	case "", "https://":
-		e.issuers = []string{"https://" + key}
+	switch {
+	case p.Issuer != "":
+		if !isURL(p.Issuer) {
+			return nil, fmt.Errorf("issuer %q is not an absolute http or https URL", p.Issuer)
+		}
+		e.issuers = []string{p.Issuer}
+	case scheme != "":
+		e.issuers = []string{p.Name}
+	default:
+		// A bare key accepts both schemes: local issuers are often http.
+		e.issuers = []string{"https://" + key, "http://" + key}
 		if key == "accounts.google.com" {
 			// Google writes iss with or without the scheme.
 			e.issuers = append(e.issuers, key)
 		}
-	default:
-		e.issuers = []string{p.Name}
 	}
 	for _, c := range p.ClientIDs {
 		if c == "" {
@@ -134,15 +164,21 @@ func newEntry(p Provider) (*entry, error) {
 		}
 		e.static = ks
 	case p.JWKSURL != "":
-		u, err := url.Parse(p.JWKSURL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		if !isURL(p.JWKSURL) {
 			return nil, fmt.Errorf("key set URL %q is not an absolute http or https URL", p.JWKSURL)
 		}
-		e.remote = newRemote(p.JWKSURL)
+		e.remote = newRemote(p.JWKSURL, false)
 	default:
-		return nil, errors.New("no key set: set JWKS or JWKSURL")
+		// Discovery from the issuer the tokens carry.
+		e.remote = newRemote(e.issuers[0], true)
 	}
 	return e, nil
+}
+
+// isURL reports whether s is an absolute http or https URL with a host.
+func isURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
 }
 
 // loginsKey splits an http or https scheme off name.
@@ -164,4 +200,35 @@ func (r *Registry) Has(name string) bool {
 func (r *Registry) lookup(name string) *entry {
 	key, _ := loginsKey(name)
 	return r.byKey[key]
+}
+
+// byIss finds the provider of a token's iss: the one that accepts that
+// exact iss, else the one whose Logins key it names (whose issuer check
+// then fails), else nil.
+func (r *Registry) byIss(iss string) *entry {
+	if e := r.byIssuer[iss]; e != nil {
+		return e
+	}
+	return r.lookup(iss)
+}
+
+// discover returns the provider of an undeclared http or https issuer,
+// whose key set is found by discovery, or nil when iss is not such a URL
+// or maxDiscovered issuers are already held.
+func (r *Registry) discover(iss string) *entry {
+	if !isURL(iss) {
+		return nil
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if e := r.found[iss]; e != nil {
+		return e
+	}
+	if len(r.found) >= maxDiscovered {
+		return nil
+	}
+	key, _ := loginsKey(iss)
+	e := &entry{name: iss, key: key, issuers: []string{iss}, remote: newRemote(iss, true)}
+	r.found[iss] = e
+	return e
 }
