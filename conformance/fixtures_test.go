@@ -107,21 +107,8 @@ func fixtureWorld(t *testing.T, dir string) (string, *rsa.PrivateKey) {
 // providerToken signs an OIDC ID token of the fixture's provider with key.
 func providerToken(t *testing.T, key *rsa.PrivateKey, sub string) string {
 	t.Helper()
-	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.RS256, Key: key}, (&jose.SignerOptions{}).WithType("JWT").WithHeader("kid", fxKid))
-	if err != nil {
-		t.Fatal(err)
-	}
 	now := time.Now()
-	claims, _ := json.Marshal(map[string]any{"iss": "https://" + fxOIDC, "aud": fxClient, "sub": sub, "iat": now.Unix(), "exp": now.Add(time.Hour).Unix()})
-	jws, err := signer.Sign(claims)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tok, err := jws.CompactSerialize()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tok
+	return signJWT(t, key, fxKid, map[string]any{"iss": "https://" + fxOIDC, "aud": fxClient, "sub": sub, "iat": now.Unix(), "exp": now.Add(time.Hour).Unix()})
 }
 
 // TestFixtureWorld: the seeded pool, identity and dataset are visible

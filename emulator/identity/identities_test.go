@@ -528,25 +528,25 @@ func TestDescribeListDeleteIdentities(t *testing.T) {
 }
 
 // verifierFunc adapts a function to ProviderVerifier.
-type verifierFunc func(ctx context.Context, provider, token string) error
+type verifierFunc func(ctx context.Context, provider, token string) (bool, error)
 
 func (f verifierFunc) VerifyProviderToken(ctx context.Context, provider, token string) (bool, error) {
-	return false, f(ctx, provider, token)
+	return f(ctx, provider, token)
 }
 
 func TestProviderVerifier(t *testing.T) {
 	e := newEnv(t)
 	pool := e.createPool(t, fullPool())
 	var calls []string
-	v := verifierFunc(func(ctx context.Context, provider, token string) error {
+	v := verifierFunc(func(ctx context.Context, provider, token string) (bool, error) {
 		calls = append(calls, provider)
 		switch token {
 		case "forged":
-			return notAuthorized(msgBadSignature)
+			return false, notAuthorized(msgBadSignature)
 		case "unreachable":
-			return errors.New("dial tcp: connection refused")
+			return false, errors.New("dial tcp: connection refused")
 		}
-		return nil
+		return false, nil
 	})
 	svc := New(Config{Region: testRegion, AccountID: testAccount, Verifier: v}, e.store, e.issuer, e.creds, e.clock.Now, uuid.NewString, nil)
 	tests := []struct {

@@ -65,25 +65,23 @@ var _ identity.ProviderVerifier = (*IdentityVerifier)(nil)
 // cannot be fetched yields an error wrapping ErrFetch, which identity
 // answers with ExternalServiceException.
 func (v *IdentityVerifier) VerifyProviderToken(ctx context.Context, provider, token string) (issuerChecked bool, err error) {
+	t, perr := tokens.Parse(token)
 	e := v.r.lookup(provider)
 	issuerChecked = e != nil
-	if e == nil {
-		if t, err := tokens.Parse(token); err == nil {
-			e = v.r.byIssuer[t.Issuer()]
-		}
+	if e == nil && perr == nil {
+		e = v.r.byIssuer[t.Issuer()]
 	}
 	if e == nil {
 		if v.strict {
-			v.r.refused(ctx, provider, errors.New("no provider is declared for this Logins key or the token's iss"))
+			v.r.refused(ctx, provider, fmt.Errorf("%w: none for this Logins key or the token's iss", ErrUnknownProvider))
 			return false, notAuthorized(msgNoKeySet, provider)
 		}
 		return false, nil
 	}
-	t, err := tokens.Parse(token)
-	if err == nil {
-		err = v.r.verify(ctx, e, t, nil, LoginSkew)
+	if perr != nil {
+		err = fmt.Errorf("%w: %w", ErrMalformed, perr)
 	} else {
-		err = fmt.Errorf("%w: %w", ErrMalformed, err)
+		err = v.r.verify(ctx, e, t, nil, LoginSkew)
 	}
 	if err == nil {
 		return issuerChecked, nil
@@ -193,11 +191,11 @@ type STSVerifier struct {
 
 // ForSTS returns the verifier of AssumeRoleWithWebIdentity tokens. The
 // provider is found by the token's iss: a declared provider that accepts
-// it, else, when strict is false, any http or https issuer whose key set
-// OpenID Connect discovery finds (at most 64 such issuers are held). STS
-// has no decode-only path, as AWS always verifies these tokens against an
-// IAM OIDC provider: discovery is how permissive mode knows an issuer no
-// one declared. accountID names the account of the IAM OIDC provider ARN
+// it, else, when strict is false, any http issuer (a local one) whose key
+// set OpenID Connect discovery finds (at most 64 such issuers are held).
+// STS has no decode-only path, as AWS always verifies these tokens against
+// an IAM OIDC provider: discovery is how permissive mode knows a local
+// issuer no one declared. accountID names the account of the IAM OIDC provider ARN
 // that STS reports as the session's Provider. Like STS with idpool's own
 // tokens, no clock skew is allowed.
 func (r *Registry) ForSTS(accountID string, strict bool) *STSVerifier {

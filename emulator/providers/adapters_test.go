@@ -159,6 +159,12 @@ func TestSTSVerifier(t *testing.T) {
 		{name: "http issuer", token: k.sign(t, claims("http://localhost:8080/realms/dev", "", map[string]any{"aud": nil, "azp": "cli"})),
 			want: &sts.WebIdentity{Issuer: "http://localhost:8080/realms/dev", Provider: "arn:aws:iam::" + account + ":oidc-provider/localhost:8080/realms/dev",
 				Subject: "user-123456", Audience: "cli", Expiry: exp}},
+		{name: "issuer override: reported by its Logins key", token: k.sign(t, claims("http://localhost:9229/us-east-1_abc", "client", nil)),
+			want: &sts.WebIdentity{Issuer: "http://localhost:9229/us-east-1_abc", Provider: "arn:aws:iam::" + account + ":oidc-provider/cognito-idp.us-east-1.amazonaws.com/us-east-1_abc",
+				Subject: "user-123456", Audience: "client", Expiry: exp}},
+		{name: "http issuer URL name", token: k.sign(t, claims("http://localhost:9229/us-east-1_local", "client", nil)),
+			want: &sts.WebIdentity{Issuer: "http://localhost:9229/us-east-1_local", Provider: "arn:aws:iam::" + account + ":oidc-provider/localhost:9229/us-east-1_local",
+				Subject: "user-123456", Audience: "client", Expiry: exp}},
 		{name: "unknown issuer", token: k.sign(t, claims("https://other.example.com", "a", nil)),
 			code: sts.CodeInvalidIdentityToken, status: 400, msg: "No OpenIDConnect provider found in your account for https://other.example.com"},
 		{name: "scheme of a registered host differs", token: k.sign(t, claims("https://localhost:8080/realms/dev", "a", nil)),
@@ -217,13 +223,7 @@ func TestIdentityService(t *testing.T) {
 	}
 	ctx := context.Background()
 	newService := func(strict bool) (*identity.Service, string) {
-		st, err := sqlite.Open(ctx, sqlite.Memory)
-		if err != nil {
-			t.Fatalf("open store: %v", err)
-		}
-		t.Cleanup(func() { st.Close() })
-		svc := identity.New(identity.Config{Region: "us-east-1", AccountID: account, Verifier: reg.ForIdentity(strict)},
-			st, nil, nil, clk.now, uuid.NewString, nil)
+		svc := newIdentity(t, reg.ForIdentity(strict), clk)
 		out, err := svc.CreateIdentityPool(ctx, &identity.CreateIdentityPoolInput{
 			IdentityPoolName:          "p",
 			OpenIdConnectProviderARNs: []string{oidcARN},
@@ -266,6 +266,65 @@ func TestIdentityService(t *testing.T) {
 			}
 			if err != nil || out.IdentityId == "" {
 				t.Fatalf("got %+v, %v, want an identity", out, err)
+			}
+		})
+	}
+}
+
+// newIdentity returns an identity service on an in-memory store whose
+// provider tokens v verifies.
+func newIdentity(t *testing.T, v identity.ProviderVerifier, clk *clock) *identity.Service {
+	t.Helper()
+	st, err := sqlite.Open(context.Background(), sqlite.Memory)
+	if err != nil {
+		t.Fatalf("open store: %v", err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return identity.New(identity.Config{Region: "us-east-1", AccountID: account, Verifier: v}, st, nil, nil, clk.now, uuid.NewString, nil)
+}
+
+// TestIdentityServiceLocalPool runs GetId in strict mode for a user pool
+// served by cognito-local, declared by its issuer URL or as the AWS key
+// with an Issuer: the AWS key and the key Amplify derives reach one
+// identity, and only tokens the declared key set signed pass.
+func TestIdentityServiceLocalPool(t *testing.T) {
+	const (
+		awsKey = "cognito-idp.us-east-1.amazonaws.com/us-east-1_abc"
+		local  = "localhost:9229/us-east-1_abc"
+	)
+	k := rsaKey(t, "k", jose.RS256)
+	other := rsaKey(t, "k", jose.RS256)
+	clk := newClock()
+	ctx := context.Background()
+	for _, decl := range []Provider{
+		{Name: "http://" + local, JWKS: jwks(t, k)},
+		{Name: awsKey, Issuer: "http://" + local, JWKS: jwks(t, k)},
+	} {
+		t.Run(decl.Name, func(t *testing.T) {
+			reg, err := New([]Provider{decl}, nil, clk.now, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			svc := newIdentity(t, reg.ForIdentity(true), clk)
+			out, err := svc.CreateIdentityPool(ctx, &identity.CreateIdentityPoolInput{IdentityPoolName: "p",
+				CognitoIdentityProviders: []identity.CognitoIdentityProvider{{ProviderName: awsKey, ClientId: "web"}}})
+			if err != nil {
+				t.Fatalf("CreateIdentityPool: %v", err)
+			}
+			good := k.sign(t, claims("http://"+local, "web", nil))
+			ids := map[string]bool{}
+			for _, key := range []string{awsKey, local} {
+				got, err := svc.GetId(ctx, &identity.GetIdInput{IdentityPoolId: out.IdentityPoolId, Logins: map[string]string{key: good}})
+				if err != nil {
+					t.Fatalf("GetId under %s: %v", key, err)
+				}
+				ids[got.IdentityId] = true
+				_, err = svc.GetId(ctx, &identity.GetIdInput{IdentityPoolId: out.IdentityPoolId,
+					Logins: map[string]string{key: other.sign(t, claims("http://"+local, "web", nil))}})
+				wantWire(t, err, identity.CodeNotAuthorized, http.StatusBadRequest, "Invalid login token. Token signature invalid.")
+			}
+			if len(ids) != 1 {
+				t.Errorf("got identities %v, want one for both keys", ids)
 			}
 		})
 	}

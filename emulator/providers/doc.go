@@ -3,24 +3,33 @@
 // in a Logins map and the web identity tokens of STS
 // AssumeRoleWithWebIdentity.
 //
-// A Provider is named by its Logins key, which is also its issuer host
-// (accounts.example.com, cognito-idp.us-east-1.amazonaws.com/us-east-1_abc,
-// localhost:8080/realms/dev). Its key set is either inline JSON (a JWKS
-// document, or a single JWK) parsed once by New, or a URL fetched on first
-// use. A fetched set is cached for CacheTTL and fetched again before then
-// when a token names a kid the set lacks, at most once per RefetchInterval
-// per provider, so that a provider's key rotation is picked up without
-// letting a flood of bogus kids hammer it. While a fetched set is stale and
-// the provider cannot be reached, the stale set keeps being used.
+// A Provider is named by its issuer URL, http or https, with or without
+// port and path (http://localhost:9229/us-east-1_abc), or by its Logins
+// key, the issuer without its scheme, which is also the suffix of its IAM
+// OIDC provider ARN (accounts.example.com, localhost:8080/realms/dev). It
+// may name the exact Issuer its tokens carry when that differs from its
+// key, so that the key cognito-idp.us-east-1.amazonaws.com/us-east-1_abc
+// accepts cognito-local's http://localhost:9229/us-east-1_abc. Its key set
+// is inline JSON (a JWKS document, or a single JWK) parsed once by New, a
+// URL fetched on first use, or, with neither, found as IAM finds an OIDC
+// provider's: the issuer's /.well-known/openid-configuration names the
+// jwks_uri, both read at each fetch. A fetched set is cached for CacheTTL
+// and fetched again before then when a token names a kid the set lacks, at
+// most once per RefetchInterval per provider, so that a provider's key
+// rotation is picked up without letting a flood of bogus kids hammer it.
+// Each fetch is bounded by a timeout and each document by a size. While a
+// fetched set is stale and the provider cannot be reached, the stale set
+// keeps being used.
 //
 // Verify checks, in order: the token is a compact JWS (ErrMalformed); its
 // alg is RS256, RS384, RS512, ES256, ES384 or ES512, the algorithms AWS
 // accepts, so "none" and HMAC never are (ErrSignature); its kid names a key
 // of the set, or the set has a single key and the token has no kid
 // (ErrUnknownKey, or ErrFetch when the set cannot be fetched); the key suits
-// the alg and the signature verifies (ErrSignature); iss is "https://" +
-// name, or exactly name when the name was configured with a scheme (and,
-// for accounts.google.com, the bare host Google also writes) (ErrIssuer);
+// the alg and the signature verifies (ErrSignature); iss is the Issuer
+// when one is set, else exactly the name when it was configured with a
+// scheme, else "https://" or "http://" + name (and, for
+// accounts.google.com, the bare host Google also writes) (ErrIssuer);
 // aud or azp is one of the provider's ClientIDs, or, when it has none, one
 // of the caller's audiences (ErrAudience); exp is present and not past, and
 // nbf not ahead, by more than the caller's skew (ErrExpired,
@@ -32,8 +41,11 @@
 // of Cognito Identity logins, answering NotAuthorizedException with the
 // texts identity already uses, and ForSTS returns the sts.Providers of
 // AssumeRoleWithWebIdentity, answering InvalidIdentityToken,
-// ExpiredTokenException or IDPCommunicationError.
+// ExpiredTokenException or IDPCommunicationError. Both log a refusal at
+// info, with the request id and the check that failed (Check), which the
+// client's message may not name.
 //
-// A Registry is immutable after New except for its fetched key sets, and is
-// safe for concurrent use.
+// A Registry is immutable after New except for its fetched key sets and
+// the issuers STS discovered in permissive mode, and is safe for
+// concurrent use.
 package providers

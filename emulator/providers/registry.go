@@ -212,11 +212,14 @@ func (r *Registry) byIss(iss string) *entry {
 	return r.lookup(iss)
 }
 
-// discover returns the provider of an undeclared http or https issuer,
-// whose key set is found by discovery, or nil when iss is not such a URL
-// or maxDiscovered issuers are already held.
+// discover returns the provider of an undeclared http issuer, whose key
+// set is found by discovery, or nil when iss is not such a URL or
+// maxDiscovered issuers are already held. Only http issuers are
+// discovered: they are the local stacks' (AWS itself refuses them), while
+// an https issuer is a real provider that idpool, offline, must not try to
+// reach unless it is declared.
 func (r *Registry) discover(iss string) *entry {
-	if !isURL(iss) {
+	if !strings.HasPrefix(iss, "http://") || !isURL(iss) {
 		return nil
 	}
 	r.mu.Lock()

@@ -1,0 +1,119 @@
+package identity
+
+import (
+	"context"
+	"testing"
+
+	"github.com/google/uuid"
+)
+
+// localOIDCARN is the IAM OIDC provider of a local OpenID provider with an
+// http issuer (oidc-provider, Keycloak, dex, mock-oauth2-server).
+const localOIDCARN = "arn:aws:iam::123456789012:oidc-provider/localhost:8080"
+
+// TestLocalIssuers checks, in permissive mode with no provider declared,
+// the issuers of the login stacks people run locally: cognito-local,
+// moto and LocalStack user pools, and http OIDC providers, under the
+// Logins key an app written for AWS uses and under the one Amplify
+// derives from the token's iss.
+func TestLocalIssuers(t *testing.T) {
+	const (
+		localKey = "localhost:9229/us-east-1_TEST" // what Amplify derives from cognito-local's iss
+		localIss = "http://" + localKey
+	)
+	e := newEnv(t)
+	in := fullPool()
+	in.OpenIdConnectProviderARNs = append(in.OpenIdConnectProviderARNs, localOIDCARN)
+	pool := e.createPool(t, in)
+	tok := func(iss, aud string) string {
+		return e.idToken("", aud, "local-user-1", map[string]any{"iss": iss})
+	}
+	tests := []struct {
+		name   string
+		logins map[string]string
+		msg    string // the NotAuthorizedException message; "" for success
+		key    string // the Logins key the identity is keyed under
+	}{
+		{name: "AWS key, cognito-local iss", logins: map[string]string{testUserPool: tok(localIss, testClient)}, key: testUserPool},
+		{name: "Amplify key, cognito-local iss", logins: map[string]string{localKey: tok(localIss, testClient)}, key: testUserPool},
+		{name: "Amplify key, https iss", logins: map[string]string{localKey: tok("https://"+localKey, testClient)}, key: testUserPool},
+		{name: "AWS key, LocalStack iss", logins: map[string]string{testUserPool: tok("http://localhost.localstack.cloud:4566/us-east-1_TEST", testClient)}, key: testUserPool},
+		{name: "AWS key, moto iss", logins: map[string]string{testUserPool: tok("https://"+testUserPool, testClient)}, key: testUserPool},
+		{name: "AWS key, http AWS iss", logins: map[string]string{testUserPool: tok("http://"+testUserPool, testClient)}, key: testUserPool},
+		{name: "OIDC provider, http iss", logins: map[string]string{"localhost:8080": tok("http://localhost:8080", "any")}, key: "localhost:8080"},
+		{name: "AWS key, iss of another user pool", logins: map[string]string{testUserPool: tok("http://localhost:9229/us-east-1_OTHER", testClient)},
+			msg: msgIssuerMismatch},
+		{name: "AWS key, iss without scheme", logins: map[string]string{testUserPool: tok(localKey, testClient)}, msg: msgIssuerMismatch},
+		{name: "AWS key, iss of a bare pool id", logins: map[string]string{testUserPool: tok("http:///us-east-1_TEST", testClient)}, msg: msgIssuerMismatch},
+		{name: "Amplify key, iss of another host", logins: map[string]string{localKey: tok("http://localhost:9000/us-east-1_TEST", testClient)}, msg: msgIssuerMismatch},
+		{name: "Amplify key, wrong client", logins: map[string]string{localKey: tok(localIss, "other-client")}, msg: msgAudience},
+		{name: "Amplify key of an unconfigured user pool", logins: map[string]string{"localhost:9229/us-east-1_OTHER": tok("http://localhost:9229/us-east-1_OTHER", testClient)},
+			msg: msgUnsupportedLogin},
+		{name: "OIDC provider, iss of another port", logins: map[string]string{"localhost:8080": tok("http://localhost:8081", "any")}, msg: msgIssuerMismatch},
+		{name: "OIDC provider, iss with a path", logins: map[string]string{"localhost:8080": tok("http://localhost:8080/realms/dev", "any")}, msg: msgIssuerMismatch},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, err := e.svc.GetId(e.ctx, &GetIdInput{IdentityPoolId: pool, Logins: tt.logins})
+			if tt.msg != "" {
+				wantErr(t, err, CodeNotAuthorized, tt.msg)
+				return
+			}
+			wantErr(t, err, "", "")
+			logins := e.identity(t, out.IdentityId).Logins
+			if len(logins) != 1 || logins[0].Provider != tt.key || logins[0].UserID != "local-user-1" {
+				t.Errorf("got logins %+v, want local-user-1 of %s", logins, tt.key)
+			}
+		})
+	}
+	// Both spellings of the user pool's key reach one identity, which
+	// either can get credentials for.
+	e.setRoles(t, pool, nil)
+	aws := e.getID(t, pool, map[string]string{testUserPool: tok(localIss, testClient)})
+	amplify := e.getID(t, pool, map[string]string{localKey: tok(localIss, testClient)})
+	if aws != amplify {
+		t.Fatalf("got identities %s (AWS key) and %s (Amplify key), want one", aws, amplify)
+	}
+	for _, key := range []string{testUserPool, localKey} {
+		_, err := e.svc.GetCredentialsForIdentity(e.ctx, &GetCredentialsForIdentityInput{IdentityId: aws, Logins: map[string]string{key: tok(localIss, testClient)}})
+		wantErr(t, err, "", "")
+	}
+}
+
+// TestVerifiedIssuer checks how identity uses the verifier's answer: an
+// iss that the provider declared under the key verified is not checked
+// again, other tokens' iss must suit the key, and a refusal stands.
+func TestVerifiedIssuer(t *testing.T) {
+	e := newEnv(t)
+	pool := e.createPool(t, fullPool())
+	const keycloak = "http://keycloak:8080/realms/dev" // a declared Issuer of testOIDC
+	v := verifierFunc(func(ctx context.Context, provider, token string) (bool, error) {
+		switch token {
+		case "refused":
+			return false, notAuthorized(msgBadSignature)
+		}
+		return provider == testOIDC, nil
+	})
+	svc := New(Config{Region: testRegion, AccountID: testAccount, Verifier: v}, e.store, e.issuer, e.creds, e.clock.Now, uuid.NewString, nil)
+	tok := func(iss string) string { return e.idToken("", "any", "kc-user-1", map[string]any{"iss": iss}) }
+	tests := []struct {
+		name   string
+		logins map[string]string
+		msg    string
+	}{
+		{name: "declared issuer of the key", logins: map[string]string{testOIDC: tok(keycloak)}},
+		{name: "unchecked iss must suit the key", logins: map[string]string{"accounts.google.com": e.idToken("", testGoogleApp, "g", map[string]any{"iss": keycloak})},
+			msg: msgIssuerMismatch},
+		{name: "refused", logins: map[string]string{testOIDC: "refused"}, msg: msgBadSignature},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := svc.GetId(e.ctx, &GetIdInput{IdentityPoolId: pool, Logins: tt.logins})
+			if tt.msg != "" {
+				wantErr(t, err, CodeNotAuthorized, tt.msg)
+				return
+			}
+			wantErr(t, err, "", "")
+		})
+	}
+}
