@@ -196,6 +196,7 @@ func startNode(t *testing.T, name, node, dir string, env map[string]string, args
 	cmd.Env = nodeEnv(os.Environ(), env)
 	cmd.Stdout = p.stdout
 	cmd.Stderr = p.stderr
+	dieWithTest(cmd)
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start %s: %v", name, err)
 	}
@@ -290,8 +291,10 @@ func runNodeTests(t *testing.T, node string, env map[string]string, files []stri
 	cmd := exec.CommandContext(ctx, node, args...)
 	cmd.Dir = jsDir
 	cmd.Env = nodeEnv(os.Environ(), env)
+	dieWithTest(cmd)
 	// node --test runs each file in a child process, which the context's
-	// kill does not reach; stop waiting for their output soon after.
+	// kill does not reach (they end when their tests do, or fail once the
+	// runner is gone); stop waiting for their output soon after.
 	cmd.WaitDelay = 10 * time.Second
 	out, err := cmd.CombinedOutput()
 	if err != nil {
