@@ -2,9 +2,14 @@ package identity
 
 import (
 	"context"
+	"log/slog"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/idpool/idpool/protocol"
 )
 
 // localOIDCARN is the IAM OIDC provider of a local OpenID provider with an
@@ -114,6 +119,36 @@ func TestVerifiedIssuer(t *testing.T) {
 				return
 			}
 			wantErr(t, err, "", "")
+		})
+	}
+}
+
+// TestRefusedClaimLogged checks that a login refused on its claims logs,
+// at info with the request id, the check that failed.
+func TestRefusedClaimLogged(t *testing.T) {
+	e := newEnv(t)
+	pool := e.createPool(t, fullPool())
+	var buf strings.Builder
+	logger := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	svc := New(Config{Region: testRegion, AccountID: testAccount}, e.store, e.issuer, e.creds, e.clock.Now, uuid.NewString, logger)
+	tests := []struct {
+		name, token, check, msg string
+	}{
+		{"issuer", e.idToken("", testClient, "u1", map[string]any{"iss": "http://localhost:9229/us-east-1_OTHER"}), "check=issuer", msgIssuerMismatch},
+		{"audience", e.userPoolToken("u1", map[string]any{"aud": "other"}), "check=audience", msgAudience},
+		{"expiry", e.userPoolToken("u1", map[string]any{"exp": e.clock.Now().Add(-time.Hour).Unix()}), "check=expiry", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			buf.Reset()
+			ctx := protocol.WithRequestID(e.ctx, "req-"+tt.name)
+			_, err := svc.GetId(ctx, &GetIdInput{IdentityPoolId: pool, Logins: map[string]string{testUserPool: tt.token}})
+			wantErr(t, err, CodeNotAuthorized, tt.msg)
+			for _, want := range []string{"level=INFO", "request_id=req-" + tt.name, tt.check} {
+				if !strings.Contains(buf.String(), want) {
+					t.Errorf("got log %q, want it to hold %s", buf.String(), want)
+				}
+			}
 		})
 	}
 }
