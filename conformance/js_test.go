@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentity"
@@ -71,6 +72,28 @@ func TestJavaScriptSDK(t *testing.T) {
 	}
 
 	runNodeTests(t, node, env, files)
+}
+
+// runNodeTests runs files (relative to jsDir) with node's test runner and
+// env, failing t with the output when a test fails.
+func runNodeTests(t *testing.T, node string, env map[string]string, files []string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	args := append([]string{"--test", "--test-reporter=spec"}, files...)
+	cmd := exec.CommandContext(ctx, node, args...)
+	cmd.Dir = jsDir
+	cmd.Env = nodeEnv(os.Environ(), env)
+	dieWithTest(cmd)
+	// node --test runs each file in a child process, which the context's
+	// kill does not reach (they end when their tests do, or fail once the
+	// runner is gone); stop waiting for their output soon after.
+	cmd.WaitDelay = 10 * time.Second
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("node %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	t.Logf("node %s:\n%s", strings.Join(args, " "), out)
 }
 
 // needNode returns the path of node, or skips t when node or the npm

@@ -1,7 +1,6 @@
 package conformance
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"net"
@@ -279,26 +278,4 @@ func freePort(t *testing.T) int {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port
-}
-
-// runNodeTests runs files (relative to jsDir) with node's test runner and
-// env, failing t with the output when a test fails.
-func runNodeTests(t *testing.T, node string, env map[string]string, files []string) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	args := append([]string{"--test", "--test-reporter=spec"}, files...)
-	cmd := exec.CommandContext(ctx, node, args...)
-	cmd.Dir = jsDir
-	cmd.Env = nodeEnv(os.Environ(), env)
-	dieWithTest(cmd)
-	// node --test runs each file in a child process, which the context's
-	// kill does not reach (they end when their tests do, or fail once the
-	// runner is gone); stop waiting for their output soon after.
-	cmd.WaitDelay = 10 * time.Second
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("node %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	t.Logf("node %s:\n%s", strings.Join(args, " "), out)
 }
