@@ -40,7 +40,7 @@ const (
 //     authorization-code flow, go through GetId + GetCredentialsForIdentity
 //     and STS AssumeRoleWithWebIdentity, and are refused as AWS refuses them.
 //
-// The providers run as child processes on free ports of 127.0.0.1 and are
+// The providers run as child processes on free local ports and are
 // killed when the test ends. Two in-process idpool servers are seeded with
 // the same fixture (stackFixture): one permissive, one strict that knows the
 // OIDC issuer as a fixture provider and finds its keys by discovery.
@@ -87,6 +87,7 @@ func TestJavaScriptStacks(t *testing.T) {
 	s := permissive
 	env := map[string]string{
 		"IDPOOL_REGION":                 region,
+		"IDPOOL_ACCOUNT_ID":             s.accountID,
 		"IDPOOL_ENDPOINT":               permissive.endpoint,
 		"IDPOOL_VERIFIED_ENDPOINT":      verified.endpoint,
 		"IDPOOL_COGNITO_LOCAL_ENDPOINT": cognitoLocal,
@@ -97,7 +98,7 @@ func TestJavaScriptStacks(t *testing.T) {
 		"IDPOOL_OIDC_ISSUER":            issuer,
 		"IDPOOL_OIDC_POOL_ID":           stackPool,
 		"IDPOOL_OIDC_UNTRUSTED_POOL_ID": stackUntrustedPool,
-		"IDPOOL_OIDC_POOL_ARN":          s.assumedARN("StackOIDCPoolAuth", cognitoSession),
+		"IDPOOL_OIDC_POOL_CALLER_ARN":   s.assumedARN("StackOIDCPoolAuth", cognitoSession),
 		"IDPOOL_OIDC_WEB_ROLE":          s.roleARN("StackOIDCWeb"),
 		"IDPOOL_OIDC_WEB_ARN":           s.assumedARN("StackOIDCWeb", stackSession),
 		"IDPOOL_OIDC_UNTRUSTING_ROLE":   s.roleARN("StackOIDCUntrusting"),

@@ -34,7 +34,7 @@ import { oidcSignIn } from "./oidc-flow.mjs";
 const issuer = need("IDPOOL_OIDC_ISSUER");
 const poolId = need("IDPOOL_OIDC_POOL_ID");
 const untrustedPoolId = need("IDPOOL_OIDC_UNTRUSTED_POOL_ID");
-const poolArn = need("IDPOOL_OIDC_POOL_ARN");
+const poolCallerArn = need("IDPOOL_OIDC_POOL_CALLER_ARN");
 const webRole = need("IDPOOL_OIDC_WEB_ROLE");
 const webArn = need("IDPOOL_OIDC_WEB_ARN");
 const untrustingRole = need("IDPOOL_OIDC_UNTRUSTING_ROLE");
@@ -48,7 +48,7 @@ const modes = [
 // The Logins key of the provider, and the IAM OIDC provider it stands for:
 // the issuer without its scheme, as AWS writes both.
 const loginsKey = issuer.replace(/^https?:\/\//, "");
-const providerArn = `arn:aws:iam::${poolArn.split(":")[4]}:oidc-provider/${loginsKey}`;
+const providerArn = `arn:aws:iam::${need("IDPOOL_ACCOUNT_ID")}:oidc-provider/${loginsKey}`;
 
 const [app, other] = oidcClients;
 
@@ -128,7 +128,7 @@ for (const { name, endpoint } of modes) {
     assert.equal(out.IdentityId, identityId);
     const creds = credentials(out.Credentials);
     checkCredentials(creds);
-    assert.equal(await callerArn(endpoint, creds), poolArn);
+    assert.equal(await callerArn(endpoint, creds), poolCallerArn);
 
     // A fresh sign-in of the same user is the same identity.
     const again = await oidcSignIn(issuer, app, oidcUser);
