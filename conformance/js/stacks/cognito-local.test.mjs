@@ -22,6 +22,7 @@ import {
   CognitoIdentityClient,
   CreateIdentityPoolCommand,
   GetIdCommand,
+  NotAuthorizedException,
   SetIdentityPoolRolesCommand,
 } from "@aws-sdk/client-cognito-identity";
 import { fromCognitoIdentityPool } from "@aws-sdk/credential-providers";
@@ -103,13 +104,14 @@ await identity.send(
   }),
 );
 
-// userPoolIdToken signs the user in at cognito-local and returns the ID
-// token, as an app that does not use Amplify does.
-async function userPoolIdToken() {
+// userPoolIdToken signs the user in at cognito-local through app client
+// client (the pool's own by default) and returns the ID token, as an app
+// that does not use Amplify does.
+async function userPoolIdToken(client = clientId) {
   const out = await idp.send(
     new InitiateAuthCommand({
       AuthFlow: "USER_PASSWORD_AUTH",
-      ClientId: clientId,
+      ClientId: client,
       AuthParameters: { USERNAME: user.email, PASSWORD: user.password },
     }),
   );
@@ -193,4 +195,25 @@ test("fromCognitoIdentityPool: a cognito-local login under the cognito-idp key g
   checkCredentials(creds);
   assert.equal(await callerArn(idpool, provider), authArn);
   assert.equal(await getId({ [amplifyKey]: token }), creds.identityId, `GetId under ${amplifyKey}`);
+});
+
+test("cognito-local: a token of another app client of the user pool is refused", async () => {
+  // The identity pool trusts one app client of the user pool; Cognito
+  // refuses the ID tokens of the others, whatever the Logins key.
+  const { UserPoolClient: other } = await idp.send(
+    new CreateUserPoolClientCommand({
+      UserPoolId: userPoolId,
+      ClientName: "other",
+      ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+    }),
+  );
+  const token = await userPoolIdToken(other.ClientId);
+  assert.equal(claims(token).aud, other.ClientId);
+  for (const key of [userPoolKey, amplifyKey]) {
+    await assert.rejects(getId({ [key]: token }), (err) => {
+      assert.ok(err instanceof NotAuthorizedException, `under ${key}: got ${err.name} (${err.message}), want NotAuthorizedException`);
+      assert.equal(err.$metadata?.httpStatusCode, 400);
+      return true;
+    });
+  }
 });
