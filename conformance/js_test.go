@@ -71,14 +71,23 @@ func TestJavaScriptSDK(t *testing.T) {
 		"IDPOOL_JS_DEV_TOKEN":       aws.ToString(devOut.Token),
 	}
 
-	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	runNodeTests(t, node, env, files)
+}
+
+// runNodeTests runs files (relative to jsDir) with node's test runner and
+// env, failing t with the output when a test fails.
+func runNodeTests(t *testing.T, node string, env map[string]string, files []string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	args := append([]string{"--test", "--test-reporter=spec"}, files...)
 	cmd := exec.CommandContext(ctx, node, args...)
 	cmd.Dir = jsDir
 	cmd.Env = nodeEnv(os.Environ(), env)
+	dieWithTest(cmd)
 	// node --test runs each file in a child process, which the context's
-	// kill does not reach; stop waiting for their output soon after.
+	// kill does not reach (they end when their tests do, or fail once the
+	// runner is gone); stop waiting for their output soon after.
 	cmd.WaitDelay = 10 * time.Second
 	out, err := cmd.CombinedOutput()
 	if err != nil {
@@ -88,8 +97,9 @@ func TestJavaScriptSDK(t *testing.T) {
 }
 
 // needNode returns the path of node, or skips t when node or the npm
-// packages are missing; under CI it fails instead.
-func needNode(t *testing.T) string {
+// packages are missing: node_modules and each of paths, relative to jsDir.
+// Under CI it fails instead.
+func needNode(t *testing.T, paths ...string) string {
 	t.Helper()
 	missing := func(format string, args ...any) {
 		t.Helper()
@@ -104,6 +114,11 @@ func needNode(t *testing.T) string {
 	}
 	if fi, err := os.Stat(filepath.Join(jsDir, "node_modules")); err != nil || !fi.IsDir() {
 		missing("JavaScript SDK conformance needs its packages: run `npm ci --prefix conformance/js`")
+	}
+	for _, p := range paths {
+		if _, err := os.Stat(filepath.Join(jsDir, p)); err != nil {
+			missing("JavaScript conformance needs %s: run `npm ci --prefix conformance/js`", p)
+		}
 	}
 	return node
 }

@@ -1,0 +1,219 @@
+// idpool with cognito-local as the user pool, in its default configuration
+// (tokens issued by http://localhost:PORT/<userPoolId>), reached by the two
+// clients web apps use: Amplify v6 and the AWS SDK v3 credential provider.
+//
+// conformance/jsstacks_test.go starts cognito-local and idpool and runs this
+// file with `node --test`. Here the user pool, its app client and user are
+// made in cognito-local, and the identity pool that trusts that user pool is
+// made in idpool, both with the AWS SDK v3, as a project's setup script
+// would.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+
+import {
+  AdminCreateUserCommand,
+  AdminSetUserPasswordCommand,
+  CognitoIdentityProviderClient,
+  CreateUserPoolClientCommand,
+  CreateUserPoolCommand,
+  InitiateAuthCommand,
+} from "@aws-sdk/client-cognito-identity-provider";
+import {
+  CognitoIdentityClient,
+  CreateIdentityPoolCommand,
+  GetIdCommand,
+  NotAuthorizedException,
+  SetIdentityPoolRolesCommand,
+} from "@aws-sdk/client-cognito-identity";
+import { fromCognitoIdentityPool } from "@aws-sdk/credential-providers";
+import { Amplify } from "aws-amplify";
+import { fetchAuthSession, signIn } from "aws-amplify/auth";
+
+import { callerArn, checkCredentials, claims, devCredentials, need, region } from "./env.mjs";
+
+const idpool = need("IDPOOL_ENDPOINT");
+// cognito-local's URL, http://localhost:PORT: in its default configuration
+// it is also the issuer domain of its tokens.
+const cognitoLocal = need("IDPOOL_COGNITO_LOCAL_ENDPOINT");
+const authRole = need("IDPOOL_CL_AUTH_ROLE");
+const guestRole = need("IDPOOL_CL_GUEST_ROLE");
+const authArn = need("IDPOOL_CL_AUTH_ARN");
+const guestArn = need("IDPOOL_CL_GUEST_ARN");
+
+const user = { email: "alice@example.com", password: "Passw0rd!-stack" };
+
+// cognito-local accepts any keys; its user pools are all in region "local"
+// (ids local_XXXXXXXX), and the pool is named in idpool, as in AWS, by the
+// user pool's cognito-idp key of idpool's region.
+const idp = new CognitoIdentityProviderClient({
+  region,
+  endpoint: cognitoLocal,
+  credentials: { accessKeyId: "local", secretAccessKey: "local" },
+  maxAttempts: 1,
+});
+const { UserPool } = await idp.send(new CreateUserPoolCommand({ PoolName: "stack" }));
+const userPoolId = UserPool.Id;
+const { UserPoolClient } = await idp.send(
+  new CreateUserPoolClientCommand({
+    UserPoolId: userPoolId,
+    ClientName: "web",
+    ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+  }),
+);
+const clientId = UserPoolClient.ClientId;
+await idp.send(
+  new AdminCreateUserCommand({
+    UserPoolId: userPoolId,
+    Username: user.email,
+    MessageAction: "SUPPRESS",
+    UserAttributes: [
+      { Name: "email", Value: user.email },
+      { Name: "email_verified", Value: "true" },
+    ],
+  }),
+);
+await idp.send(
+  new AdminSetUserPasswordCommand({
+    UserPoolId: userPoolId,
+    Username: user.email,
+    Password: user.password,
+    Permanent: true,
+  }),
+);
+
+// userPoolKey is the Logins key AWS documents for a user pool; amplifyKey
+// is the one Amplify v6 derives from the ID token's iss by dropping the
+// scheme, which for cognito-local is localhost:PORT/<userPoolId>.
+const userPoolKey = `cognito-idp.${region}.amazonaws.com/${userPoolId}`;
+const issuer = `${cognitoLocal}/${userPoolId}`;
+const amplifyKey = issuer.replace(/^http:\/\//, "");
+
+const clientConfig = { region, endpoint: idpool, maxAttempts: 1 };
+const identity = new CognitoIdentityClient({ ...clientConfig, credentials: devCredentials });
+const { IdentityPoolId: identityPoolId } = await identity.send(
+  new CreateIdentityPoolCommand({
+    IdentityPoolName: "stack_cognito_local",
+    AllowUnauthenticatedIdentities: true,
+    CognitoIdentityProviders: [{ ProviderName: userPoolKey, ClientId: clientId }],
+  }),
+);
+await identity.send(
+  new SetIdentityPoolRolesCommand({
+    IdentityPoolId: identityPoolId,
+    Roles: { authenticated: authRole, unauthenticated: guestRole },
+  }),
+);
+
+// userPoolIdToken signs the user in at cognito-local through app client
+// client (the pool's own by default) and returns the ID token, as an app
+// that does not use Amplify does.
+async function userPoolIdToken(client = clientId) {
+  const out = await idp.send(
+    new InitiateAuthCommand({
+      AuthFlow: "USER_PASSWORD_AUTH",
+      ClientId: client,
+      AuthParameters: { USERNAME: user.email, PASSWORD: user.password },
+    }),
+  );
+  return out.AuthenticationResult.IdToken;
+}
+
+// getId returns the identity idpool maps logins to.
+async function getId(logins) {
+  const out = await identity.send(new GetIdCommand({ IdentityPoolId: identityPoolId, Logins: logins }));
+  return out.IdentityId;
+}
+
+test("cognito-local: its ID tokens carry its http:// issuer", async () => {
+  const token = await userPoolIdToken();
+  const c = claims(token);
+  assert.equal(c.iss, issuer);
+  assert.equal(c.aud, clientId);
+  assert.equal(c.token_use, "id");
+});
+
+// Amplify keeps one configuration and one signed-in user per process, so
+// its tests run in order in one test: first the guest, then the user.
+test("Amplify v6: fetchAuthSession for a guest and for a user signed in through cognito-local", async (t) => {
+  Amplify.configure({
+    Auth: {
+      Cognito: {
+        userPoolId,
+        userPoolClientId: clientId,
+        identityPoolId,
+        allowGuestAccess: true,
+        userPoolEndpoint: cognitoLocal,
+        identityPoolEndpoint: idpool,
+      },
+    },
+  });
+
+  let guestId;
+  await t.test("guest: credentials sign STS as the unauthenticated role", async () => {
+    const session = await fetchAuthSession();
+    assert.equal(session.tokens, undefined, "a guest has no user pool tokens");
+    checkCredentials(session.credentials);
+    guestId = session.identityId;
+    assert.match(guestId, /^us-east-1:[0-9a-f-]{36}$/, "identityId");
+    assert.equal(await callerArn(idpool, session.credentials), guestArn);
+  });
+
+  await t.test("user: signIn with USER_PASSWORD_AUTH, credentials sign STS as the authenticated role", async () => {
+    const out = await signIn({
+      username: user.email,
+      password: user.password,
+      options: { authFlowType: "USER_PASSWORD_AUTH" },
+    });
+    assert.equal(out.isSignedIn, true, `signIn: next step ${JSON.stringify(out.nextStep)}`);
+
+    const session = await fetchAuthSession();
+    assert.ok(session.tokens?.idToken, "no ID token after signIn");
+    assert.equal(session.tokens.idToken.payload.iss, issuer);
+    checkCredentials(session.credentials);
+    // Amplify keeps the guest's identity id and sends it with the login to
+    // GetCredentialsForIdentity; Cognito links a login no identity has yet
+    // to that identity, which becomes the user's.
+    assert.equal(session.identityId, guestId, "identityId after signIn");
+    assert.equal(await callerArn(idpool, session.credentials), authArn);
+
+    // Amplify sent the token under its own key; the same token under the
+    // user pool's AWS key is the same user, so the same identity.
+    const token = session.tokens.idToken.toString();
+    assert.equal(await getId({ [amplifyKey]: token }), session.identityId, `GetId under ${amplifyKey}`);
+    assert.equal(await getId({ [userPoolKey]: token }), session.identityId, `GetId under ${userPoolKey}`);
+  });
+});
+
+test("fromCognitoIdentityPool: a cognito-local login under the cognito-idp key gets the authenticated role", async () => {
+  const token = await userPoolIdToken();
+  const provider = fromCognitoIdentityPool({
+    identityPoolId,
+    logins: { [userPoolKey]: token },
+    clientConfig,
+  });
+  const creds = await provider();
+  checkCredentials(creds);
+  assert.equal(await callerArn(idpool, provider), authArn);
+  assert.equal(await getId({ [amplifyKey]: token }), creds.identityId, `GetId under ${amplifyKey}`);
+});
+
+test("cognito-local: a token of another app client of the user pool is refused", async () => {
+  // The identity pool trusts one app client of the user pool; Cognito
+  // refuses the ID tokens of the others, whatever the Logins key.
+  const { UserPoolClient: other } = await idp.send(
+    new CreateUserPoolClientCommand({
+      UserPoolId: userPoolId,
+      ClientName: "other",
+      ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+    }),
+  );
+  const token = await userPoolIdToken(other.ClientId);
+  assert.equal(claims(token).aud, other.ClientId);
+  for (const key of [userPoolKey, amplifyKey]) {
+    await assert.rejects(getId({ [key]: token }), (err) => {
+      assert.ok(err instanceof NotAuthorizedException, `under ${key}: got ${err.name} (${err.message}), want NotAuthorizedException`);
+      assert.equal(err.$metadata?.httpStatusCode, 400);
+      return true;
+    });
+  }
+});
