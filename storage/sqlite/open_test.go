@@ -180,3 +180,4 @@ func skipIfRoot(t *testing.T) {
 		t.Skip("root may write anything; permission errors cannot happen")
 	}
 }
+
