@@ -180,4 +180,3 @@ func skipIfRoot(t *testing.T) {
 		t.Skip("root may write anything; permission errors cannot happen")
 	}
 }
-
