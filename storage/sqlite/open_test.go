@@ -177,6 +177,6 @@ func writeFile(t *testing.T, path, data string) {
 func skipIfRoot(t *testing.T) {
 	t.Helper()
 	if os.Geteuid() == 0 {
-		t.Skip("root may write anything; permission errors cannot happen")
+		t.Skip("root may write anything: TestOpenErrorsUnprivileged runs this case as nobody")
 	}
 }
