@@ -284,17 +284,9 @@ func (c *cond) resolve(ctx map[string][]string) ([]value, bool) {
 		if v.fixed {
 			continue
 		}
-		ps := make([]part, 0, len(v.parts))
-		for _, p := range v.parts {
-			if p.kind != vari {
-				ps = append(ps, p)
-				continue
-			}
-			text, ok := resolveVar(ctx, p)
-			if !ok {
-				return nil, false
-			}
-			ps = append(ps, part{kind: lit, text: text})
+		ps, ok := substitute(v.parts, ctx)
+		if !ok {
+			return nil, false
 		}
 		out[i].parts, out[i].fixed = ps, true
 		out[i].str, _ = literal(ps)

@@ -1,6 +1,36 @@
-// Package policy parses IAM role trust policies and decides whether one
-// allows a request, the way IAM does for sts:AssumeRoleWithWebIdentity,
-// sts:AssumeRole and sts:TagSession.
+// Package policy parses IAM policy documents and evaluates them the way
+// IAM does: role trust policies, which decide sts:AssumeRoleWithWebIdentity,
+// sts:AssumeRole and sts:TagSession, and permission policies, which decide
+// what a role session's credentials may do.
+//
+// API summary:
+//
+//   - Parse parses a trust policy; Document.Allowed, Explain and
+//     Unconstrained evaluate it.
+//   - ParsePermissions parses a permission policy (a role's inline or
+//     managed policy, or a session policy).
+//   - Evaluate(identity, session []Named, Request) Result decides a
+//     session's request: Result.Decision is Allowed, ExplicitDeny or
+//     ImplicitDeny (String gives "allowed", "explicitDeny",
+//     "implicitDeny"), and Result.Matched the statements that decided it,
+//     each naming its policy (Named.ID, Named.Type), index, Sid and
+//     Start/End Position in the document.
+//   - Session.Keys builds the request context AWS gives a role session:
+//     aws:userid, aws:PrincipalTag/*, cognito-identity.amazonaws.com:aud,
+//     :sub and :amr, an OpenID Connect provider's <host>:aud, :sub, :amr.
+//
+// Permission policies (ParsePermissions) follow the same grammar but each
+// statement names Resource or NotResource ("Policy statement must contain
+// resources.") and no Principal ("Policy document should not specify a
+// principal."). A Resource is "*" or an ARN whose service is written out
+// ("Resource vendor must be fully qualified and cannot contain regexes.").
+// Resources match as IAM documents it: case-sensitively, * and ? within an
+// ARN segment, except that a * ending a segment of the pattern (its last
+// character or followed by a colon) also matches across colons, so
+// "arn:aws:s3:::bucket/*" covers every key of the bucket and "*" every
+// resource. Policy variables in a Resource are substituted as in
+// conditions; one that cannot be resolved makes the statement not apply.
+// Actions match case-insensitively, with * and ? anywhere.
 //
 // Parse accepts the IAM policy grammar as it applies to trust policies
 // (spec tokens.md §5–6): Version optional ("2012-10-17" or "2008-10-17"),
