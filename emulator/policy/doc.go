@@ -24,12 +24,20 @@
 // resources.") and no Principal ("Policy document should not specify a
 // principal."). A Resource is "*" or an ARN whose service is written out
 // ("Resource vendor must be fully qualified and cannot contain regexes.").
-// Resources match as IAM documents it: case-sensitively, * and ? within an
-// ARN segment, except that a * ending a segment of the pattern (its last
-// character or followed by a colon) also matches across colons, so
-// "arn:aws:s3:::bucket/*" covers every key of the bucket and "*" every
-// resource. Policy variables in a Resource are substituted as in
-// conditions; one that cannot be resolved makes the statement not apply.
+// Resources match case-sensitively as ArnLike does: when the pattern has
+// six colon-separated components, wildcards in the first five (partition,
+// service, region, account) stay within their field, and the resource
+// part, everything after the fifth colon, is matched whole, its * and ?
+// matching colons and slashes too; so "arn:aws:s3:::bucket/*/private/*"
+// covers "bucket/us-east-1:1234…/private/x", whose identity id holds a
+// colon. A pattern with fewer components ("*", "arn:aws:logs:us-east-1:*")
+// is matched against the whole ARN. (IAM's guide says wildcards stay
+// within segments except a * ending one; its policy simulator lets them
+// span slashes, and S3-compatible implementations match the resource part
+// whole, which is what a policy on Cognito identity ids needs.) Policy
+// variables in a Resource are substituted within their component, as
+// literal text; one that cannot be resolved makes the statement not
+// apply, whether in Resource or NotResource.
 // Actions match case-insensitively, with * and ? anywhere.
 //
 // Parse accepts the IAM policy grammar as it applies to trust policies

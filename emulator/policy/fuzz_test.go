@@ -35,3 +35,41 @@ func FuzzParse(f *testing.F) {
 		d.Unconstrained(fed, key)
 	})
 }
+
+func FuzzParsePermissions(f *testing.F) {
+	seeds := []string{
+		`{"Version":"2012-10-17","Statement":[{"Sid":"Own","Effect":"Allow","Action":["s3:GetObject","s3:Put*"],"Resource":"arn:aws:s3:::bucket/${cognito-identity.amazonaws.com:sub}/*"},` +
+			`{"Effect":"Deny","NotAction":"s3:?et*","NotResource":["arn:aws:s3:::b/${aws:username, 'anonymous'}","*"],"Condition":{"ForAllValues:StringEquals":{"dynamodb:LeadingKeys":"${cognito-identity.amazonaws.com:sub}"}}}]}`,
+		`{"Statement":{"Effect":"Allow","Action":"*","Resource":"arn:aws:logs:*:*:log-group:${*}${?}${$}"}}`,
+		"{\n \"Version\": \"2012-10-17\",\n \"Statement\": [\n  {\"Effect\": \"Allow\", \"Action\": \"s3:*\", \"Resource\": \"arn:aws:s3:::é/*\"}\n ]\n}",
+		`{"Statement":[{"Effect":"Allow","Action":"s3:x","Resource":"arn:aws"}]}`,
+		`{"Statement":[{"Effect":"Allow","Action":"s3:x","Resource":"*","Principal":"*"}]}`,
+	}
+	for _, s := range seeds {
+		f.Add([]byte(s), "s3:GetObject", "arn:aws:s3:::bucket/us-east-1:a/x", "cognito-identity.amazonaws.com:sub", "us-east-1:a")
+	}
+	f.Fuzz(func(t *testing.T, doc []byte, action, resource, key, val string) {
+		d, err := ParsePermissions(doc)
+		if err != nil {
+			if !errors.Is(err, ErrMalformed) {
+				t.Fatalf("ParsePermissions error %v does not wrap ErrMalformed", err)
+			}
+			return
+		}
+		if spans := statementSpans(doc); len(spans) != len(d.stmts) {
+			t.Fatalf("statementSpans: got %d spans, want one per statement (%d)", len(spans), len(d.stmts))
+		}
+		r := Request{Action: action, Resource: resource, Context: map[string][]string{key: {val}, "aws:username": {val}}}
+		policies := []Named{{ID: "p", Doc: d}}
+		res := Evaluate(policies, nil, r)
+		if allowed := d.Allowed(r); allowed != (res.Decision == Allowed) {
+			t.Fatalf("Allowed %v and Evaluate %v disagree", allowed, res.Decision)
+		}
+		if got := Evaluate(policies, policies, r).Decision; got != res.Decision {
+			t.Fatalf("a session policy equal to the identity policy changed the decision: got %v, want %v", got, res.Decision)
+		}
+		if got := d.Explain(r) == ""; got != (res.Decision == Allowed) {
+			t.Fatalf("Explain %q disagrees with %v", d.Explain(r), res.Decision)
+		}
+	})
+}

@@ -36,20 +36,40 @@ func parseResources(elem string, v any, vars bool) ([][]part, error) {
 // NotResource, as IAM does.
 func (st *statement) resource(r *Request) bool {
 	for _, p := range st.resources {
-		ps, ok := substitute(p, r.Context)
+		match, ok := arnMatch(p, r.Context, r.Resource)
 		if !ok {
 			return false
 		}
-		if resourceGlob(p, ps, r.Resource) {
+		if match {
 			return !st.notResource
 		}
 	}
 	return st.notResource
 }
 
+// arnMatch matches an ARN against a Resource pattern as arnLike does,
+// after substituting the pattern's policy variables within each of its
+// components, so that a value holding colons (a Cognito identity id) stays
+// in its component. ok is false when a variable has no value.
+func arnMatch(ps []part, ctx map[string][]string, s string) (match, ok bool) {
+	comps, six := splitParts(ps)
+	if !six {
+		if ps, ok = substitute(ps, ctx); !ok {
+			return false, false
+		}
+		return glob(ps, s, false), true
+	}
+	for i := range comps {
+		if comps[i], ok = substitute(comps[i], ctx); !ok {
+			return false, false
+		}
+	}
+	return arnComponents(&comps, s), true
+}
+
 // substitute replaces the policy variables of ps with their values from
-// the request context, as literal text, keeping every other part in
-// place. It reports false when a variable has no value.
+// the request context, as literal text. It reports false when a variable
+// has no value.
 func substitute(ps []part, ctx map[string][]string) ([]part, bool) {
 	if !hasVar(ps) {
 		return ps, true
@@ -67,50 +87,6 @@ func substitute(ps []part, ctx map[string][]string) ([]part, bool) {
 		out[i] = part{kind: lit, text: text}
 	}
 	return out, true
-}
-
-// resourceGlob reports whether the ARN s matches a Resource pattern the
-// way IAM matches them: * and ? stay within an ARN segment (they do not
-// match a colon), except that a * ending a segment of the pattern (the
-// last character, or followed by a colon) expands across colons too.
-// orig is the pattern as written, which places segment ends; ps is the
-// same pattern with its variables substituted, part for part. Matching is
-// case-sensitive. It follows every reachable position of s at once, so
-// its cost is bounded by len(ps)*len(s) whatever the wildcards.
-func resourceGlob(orig, ps []part, s string) bool {
-	cur := make([]bool, len(s)+1)
-	next := make([]bool, len(s)+1)
-	cur[0] = true
-	for i, p := range ps {
-		clear(next)
-		switch p.kind {
-		case lit:
-			for j, ok := range cur {
-				if ok && strings.HasPrefix(s[j:], p.text) {
-					next[j+len(p.text)] = true
-				}
-			}
-		case one:
-			for j, ok := range cur[:len(s)] {
-				if ok && s[j] != ':' {
-					_, n := utf8.DecodeRuneInString(s[j:])
-					next[j+n] = true
-				}
-			}
-		case star:
-			span := i == len(orig)-1 || orig[i+1].kind == lit && strings.HasPrefix(orig[i+1].text, ":")
-			reach := false
-			for j := range next {
-				if j > 0 && s[j-1] == ':' && !span {
-					reach = false
-				}
-				reach = reach || cur[j]
-				next[j] = reach
-			}
-		}
-		cur, next = next, cur
-	}
-	return cur[len(s)]
 }
 
 // Position is a place in a policy document, as SimulatePrincipalPolicy
