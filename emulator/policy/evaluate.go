@@ -76,7 +76,9 @@ type Result struct {
 // A statement matches when its Action (or NotAction) covers r.Action, its
 // Resource (or NotResource) covers r.Resource, and every condition holds
 // on r.Context; policy variables come from r.Context too. r.Federated and
-// r.AWS are not used: permission policies name no principal.
+// r.AWS are not used: permission policies name no principal. (A trust
+// policy from Parse given here is evaluated as a trust policy: its
+// statements match on Principal instead of Resource.)
 func Evaluate(identity, session []Named, r Request) Result {
 	var denies, allows, sessionAllows []Match
 	scan := func(ps []Named, allowed *[]Match) {

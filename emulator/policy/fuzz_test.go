@@ -2,7 +2,10 @@ package policy
 
 import (
 	"errors"
+	"regexp"
+	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func FuzzParse(f *testing.F) {
@@ -70,6 +73,49 @@ func FuzzParsePermissions(f *testing.F) {
 		}
 		if got := d.Explain(r) == ""; got != (res.Decision == Allowed) {
 			t.Fatalf("Explain %q disagrees with %v", d.Explain(r), res.Decision)
+		}
+	})
+}
+
+// FuzzArnLike checks ARN matching (Resource elements and Arn conditions)
+// against a regular expression built from the same pattern: [^:] in the
+// first five fields, any character in the resource part, any character
+// everywhere when the pattern has fewer than six fields.
+func FuzzArnLike(f *testing.F) {
+	f.Add("arn:aws:s3:::bucket/*/private/*", "arn:aws:s3:::bucket/us-east-1:a/private/x")
+	f.Add("arn:aws:dynamodb:*:*:table/T", "arn:aws:dynamodb:us-east-1:1:2:table/T")
+	f.Add("arn:aws:logs:us-?ast-1:*", "arn:aws:logs:us-east-1:1:log-group:g")
+	f.Add("*", "")
+	f.Fuzz(func(t *testing.T, pattern, s string) {
+		if !utf8.ValidString(pattern) || !utf8.ValidString(s) {
+			return
+		}
+		got := arnLike(compile(pattern, true, false), s)
+		fields := strings.SplitN(pattern, ":", 6)
+		var re strings.Builder
+		re.WriteString(`(?s)^`)
+		for i, field := range fields {
+			if i > 0 {
+				re.WriteString(":")
+			}
+			anyRune, anyRun := ".", ".*"
+			if len(fields) == 6 && i < 5 {
+				anyRune, anyRun = "[^:]", "[^:]*"
+			}
+			for _, c := range field {
+				switch c {
+				case '*':
+					re.WriteString(anyRun)
+				case '?':
+					re.WriteString(anyRune)
+				default:
+					re.WriteString(regexp.QuoteMeta(string(c)))
+				}
+			}
+		}
+		re.WriteString(`$`)
+		if want := regexp.MustCompile(re.String()).MatchString(s); got != want {
+			t.Fatalf("arnLike(%q, %q): got %v, want %v (%s)", pattern, s, got, want, re.String())
 		}
 	})
 }
