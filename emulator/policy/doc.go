@@ -19,6 +19,17 @@
 //     aws:userid, aws:PrincipalTag/*, cognito-identity.amazonaws.com:aud,
 //     :sub and :amr, an OpenID Connect provider's <host>:aud, :sub, :amr.
 //
+// Parse accepts the IAM policy grammar as it applies to trust policies
+// (spec tokens.md §5–6): Version optional ("2012-10-17" or "2008-10-17"),
+// Statement an object or an array, each statement with Effect Allow or
+// Deny, Principal, Action or NotAction, and an optional Condition. Any
+// element may hold one value or an array. A document IAM would refuse is
+// an error wrapping ErrMalformed whose text says what is wrong, fit to be
+// the message of a MalformedPolicyDocument answer. Parse also refuses, as
+// IAM does for trust policies, Resource and NotResource ("Has prohibited
+// field") and NotPrincipal, which IAM supports only in some resource
+// policies and never in role trust policies.
+//
 // Permission policies (ParsePermissions) follow the same grammar but each
 // statement names Resource or NotResource ("Policy statement must contain
 // resources.") and no Principal ("Policy document should not specify a
@@ -40,20 +51,25 @@
 // apply, whether in Resource or NotResource.
 // Actions match case-insensitively, with * and ? anywhere.
 //
-// Parse accepts the IAM policy grammar as it applies to trust policies
-// (spec tokens.md §5–6): Version optional ("2012-10-17" or "2008-10-17"),
-// Statement an object or an array, each statement with Effect Allow or
-// Deny, Principal, Action or NotAction, and an optional Condition. Any
-// element may hold one value or an array. A document IAM would refuse is
-// an error wrapping ErrMalformed whose text says what is wrong, fit to be
-// the message of a MalformedPolicyDocument answer. Parse also refuses, as
-// IAM does for trust policies, Resource and NotResource ("Has prohibited
-// field") and NotPrincipal, which IAM supports only in some resource
-// policies and never in role trust policies.
-//
 // Document.Allowed applies IAM's rules: a request is allowed when at least
-// one Allow statement matches it (action, principal and every condition)
-// and no Deny statement does; an explicit Deny always wins.
+// one Allow statement matches it (action, principal or resource, and every
+// condition) and no Deny statement does; an explicit Deny always wins.
+// Evaluate applies them to a role session's request across its policies:
+// a Deny in any identity or session policy is an ExplicitDeny; otherwise
+// the request is Allowed when the identity policies allow it and, if the
+// session has session policies, one of them allows it too (the session's
+// permissions are the intersection of the two); otherwise ImplicitDeny.
+//
+// Session.Keys gives the keys AWS documents for role sessions: aws:userid
+// "<role id>:<session name>"; no aws:username, which IAM gives IAM users
+// only (so ${aws:username} needs a default in a role's policy);
+// aws:PrincipalArn the role's ARN; aws:PrincipalTag/<key> for the
+// principal tags; the web identity keys, cognito-identity.amazonaws.com:aud
+// (pool id), :sub (identity id) and :amr (multi-valued), or an OpenID
+// Connect provider's <host/path>:aud, :sub and :amr; aws:FederatedProvider
+// "cognito-identity.amazonaws.com" or the OIDC provider's ARN. Keys of the
+// request itself (aws:CurrentTime, aws:SourceIp, service keys such as
+// dynamodb:LeadingKeys or s3:prefix) are the caller's to add.
 //
 // Conditions follow IAM: operators of a block, and keys of an operator,
 // are ANDed; the values of one key are ORed (NORed for negated operators).
@@ -77,7 +93,8 @@
 // case-insensitively. An unknown operator is ErrMalformed.
 //
 // Policy variables such as ${cognito-identity.amazonaws.com:sub} are
-// substituted in the values of String, Arn and Bool conditions when the
+// substituted in Resource elements and in the values of String, Arn and
+// Bool conditions when the
 // document's Version is 2012-10-17 (older documents keep them literally,
 // as IAM does). A variable takes the key's single value from the request;
 // ${key, 'default'} supplies a default; ${*}, ${?} and ${$} stand for the
@@ -97,5 +114,5 @@
 // parse but never match: idpool has no service callers.
 //
 // A Document is immutable once parsed and safe for concurrent use; parse
-// a role's trust policy once and keep the Document.
+// a policy once and keep the Document.
 package policy
