@@ -12,7 +12,6 @@ import (
 	"strings"
 
 	"github.com/idpool/idpool/protocol"
-	"github.com/idpool/idpool/protocol/jsonenc"
 	"github.com/idpool/idpool/protocol/shape"
 )
 
@@ -232,16 +231,13 @@ func (s *Service) invoke(ctx context.Context, e *entry, body []byte) (out any, e
 func (s *Service) writeOutput(w http.ResponseWriter, r *http.Request, opName string, out any) {
 	buf := s.bufs.Get()
 	defer s.bufs.Put(buf)
-	defer protocol.Release(out)
 	if out == nil {
 		buf.WriteString("{}")
 	} else {
-		b, err := jsonenc.Append(buf.AvailableBuffer(), out)
-		if err != nil {
+		if err := protocol.EncodeJSON(buf, out); err != nil {
 			s.writeError(w, r, opName, fmt.Errorf("awsjson: encode %s output: %w", opName, err))
 			return
 		}
-		buf.Write(b)
 	}
 	h := w.Header()
 	h.Set("Content-Type", ContentType)

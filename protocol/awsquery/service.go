@@ -254,7 +254,6 @@ func readBody(r *http.Request, buf *bytes.Buffer) ([]byte, error) {
 func (s *Service) writeResult(w http.ResponseWriter, ctx context.Context, rt *route, out any) {
 	b := s.bufs.Get()
 	defer s.bufs.Put(b)
-	defer protocol.Release(out)
 	b.WriteString("<")
 	b.WriteString(rt.response)
 	b.WriteString(` xmlns="`)

@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/idpool/idpool/protocol"
-	"github.com/idpool/idpool/protocol/jsonenc"
 	"github.com/idpool/idpool/protocol/shape"
 )
 
@@ -366,7 +365,6 @@ func (s *Service) writeOutput(w http.ResponseWriter, r *http.Request, e *entry, 
 		status = http.StatusOK
 	}
 	h := w.Header()
-	defer protocol.Release(out)
 	switch {
 	case out == nil:
 		buf.WriteString("{}")
@@ -380,12 +378,10 @@ func (s *Service) writeOutput(w http.ResponseWriter, r *http.Request, e *entry, 
 			status = st
 		}
 	default:
-		b, err := jsonenc.Append(buf.AvailableBuffer(), out)
-		if err != nil {
+		if err := protocol.EncodeJSON(buf, out); err != nil {
 			s.writeError(w, r, e.name, fmt.Errorf("restjson: encode %s output: %w", e.name, err))
 			return
 		}
-		buf.Write(b)
 	}
 	h.Set("Content-Type", ContentType)
 	h.Set("Content-Length", strconv.Itoa(buf.Len()))
