@@ -3,11 +3,11 @@ package awsquery
 import (
 	"bytes"
 	"context"
+	"encoding/xml"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"reflect"
-	"unicode/utf8"
 
 	"github.com/idpool/idpool/protocol"
 	"github.com/idpool/idpool/protocol/shape"
@@ -26,29 +26,24 @@ const noVersion = "NO_VERSION_SPECIFIED"
 // Operation is one typed operation; build it with Op.
 type Operation interface {
 	schema() *node
-	output() *outNode
 	invoke(ctx context.Context, in any) (any, error)
 }
 
 type op[In, Out any] struct {
 	fn   func(ctx context.Context, in *In) (*Out, error)
 	node *node
-	out  *outNode
 }
 
 // Op adapts a service method to the codec. In's exported fields, named as
 // the model's input members, are the decoding schema (see the package
 // documentation); Op panics for a field type it cannot decode into. Out, a
-// struct, is written inside the result element as encoding/xml would write
-// it (see the package documentation); Op panics for a field type it cannot
-// write that way. A nil *Out gives an empty result.
+// struct, is written inside the result element by encoding/xml (see the
+// package documentation); a nil *Out gives an empty result.
 func Op[In, Out any](fn func(ctx context.Context, in *In) (*Out, error)) Operation {
-	return &op[In, Out]{fn: fn, node: schemaOf(reflect.TypeFor[In]()), out: outputOf(reflect.TypeFor[Out]())}
+	return &op[In, Out]{fn: fn, node: schemaOf(reflect.TypeFor[In]())}
 }
 
 func (o *op[In, Out]) schema() *node { return o.node }
-
-func (o *op[In, Out]) output() *outNode { return o.out }
 
 func (o *op[In, Out]) invoke(ctx context.Context, g any) (any, error) {
 	in := new(In)
@@ -252,20 +247,12 @@ func readBody(r *http.Request, buf *bytes.Buffer) ([]byte, error) {
 
 // writeResult writes the success envelope, laid out as AWS lays it out.
 func (s *Service) writeResult(w http.ResponseWriter, ctx context.Context, rt *route, out any) {
-	b := s.bufs.Get()
-	defer s.bufs.Put(b)
-	b.WriteString("<")
-	b.WriteString(rt.response)
-	b.WriteString(` xmlns="`)
-	escape(b, s.ns)
-	b.WriteString("\">\n")
-	encodeResult(b, rt.result, rt.op.output(), out)
-	b.WriteString("\n  <ResponseMetadata>\n    <RequestId>")
-	escape(b, protocol.RequestID(ctx))
-	b.WriteString("</RequestId>\n  </ResponseMetadata>\n</")
-	b.WriteString(rt.response)
-	b.WriteString(">\n")
-	write(w, http.StatusOK, b.Bytes())
+	b, err := encodeResult(s.ns, rt, out, protocol.RequestID(ctx))
+	if err != nil {
+		s.writeError(w, ctx, rt.name, fmt.Errorf("awsquery: encode %s output: %w", rt.name, err), s.ns)
+		return
+	}
+	write(w, http.StatusOK, b)
 }
 
 // internalMessage is AWS's text for an InternalFailure.
@@ -294,96 +281,13 @@ func (s *Service) writeError(w http.ResponseWriter, ctx context.Context, name st
 	if e.Sender || (e.Status != 0 && e.Status < 500) {
 		typ = "Sender"
 	}
-	b := s.bufs.Get()
-	defer s.bufs.Put(b)
-	b.WriteString(`<ErrorResponse xmlns="`)
-	escape(b, ns)
-	b.WriteString("\">\n  <Error>\n    <Type>")
-	b.WriteString(typ)
-	b.WriteString("</Type>\n    <Code>")
-	escape(b, e.Code)
-	b.WriteString("</Code>\n")
-	if e.Message != "" {
-		b.WriteString("    <Message>")
-		escape(b, e.Message)
-		b.WriteString("</Message>\n")
-	}
-	b.WriteString("  </Error>\n  <RequestId>")
-	escape(b, protocol.RequestID(ctx))
-	b.WriteString("</RequestId>\n</ErrorResponse>\n")
-	write(w, status, b.Bytes())
-}
-
-// plainBelow64 has bit c set for each byte c below 64 that escape copies
-// as it is: tab, newline, and the printable ones but '&', '<' and '>'.
-// Every byte from 64 to 127 is copied as it is.
-const plainBelow64 uint64 = (1<<'\t' | 1<<'\n' | 0xFFFFFFFF<<32) &^ (1<<'&' | 1<<'<' | 1<<'>')
-
-const (
-	lowBits  = 0x0101010101010101
-	highBits = 0x8080808080808080
-)
-
-// hasLess reports whether one of the eight bytes of x is below n; every
-// byte of x must be below 0x80, and n at most 0x80.
-func hasLess(x, n uint64) bool { return (x-n*lowBits)&^x&highBits != 0 }
-
-// escape writes s as XML character data the way AWS does: only '&', '<',
-// '>' and CR are escaped (quotes stay literal, as in Coral's messages), and
-// what XML cannot carry (invalid UTF-8, most control characters) becomes
-// U+FFFD. Runs of characters that need nothing are copied whole.
-func escape(b *bytes.Buffer, s string) {
-	last := 0 // s[last:i] is still to be copied
-	for i := 0; i < len(s); {
-		// Tokens and ARNs are long runs of plain ASCII: skip eight bytes
-		// at a time while none is at or above 0x80, below 0x20, '&', '<'
-		// or '>' (tab and newline go the slow way).
-		for i+8 <= len(s) {
-			t := s[i : i+8]
-			x := uint64(t[0]) | uint64(t[1])<<8 | uint64(t[2])<<16 | uint64(t[3])<<24 |
-				uint64(t[4])<<32 | uint64(t[5])<<40 | uint64(t[6])<<48 | uint64(t[7])<<56
-			if x&highBits != 0 || hasLess(x, 0x20) || hasLess(x^'&'*lowBits, 1) || hasLess((x|2*lowBits)^'>'*lowBits, 1) {
-				break
-			}
-			i += 8
-		}
-		if i >= len(s) {
-			break
-		}
-		c := s[i]
-		if c < 64 && plainBelow64>>c&1 != 0 || c >= 64 && c < utf8.RuneSelf {
-			i++
-			continue
-		}
-		esc, size := "\uFFFD", 1
-		switch c {
-		case '&':
-			esc = "&amp;"
-		case '<':
-			esc = "&lt;"
-		case '>':
-			esc = "&gt;"
-		case '\r':
-			esc = "&#xD;"
-		default:
-			if c >= utf8.RuneSelf {
-				// Decoding never yields a surrogate or a rune past
-				// U+10FFFF; what is left to refuse is invalid UTF-8,
-				// U+FFFE and U+FFFF.
-				var r rune
-				r, size = utf8.DecodeRuneInString(s[i:])
-				if !(r == utf8.RuneError && size == 1 || r == 0xFFFE || r == 0xFFFF) {
-					i += size
-					continue
-				}
-			}
-		}
-		b.WriteString(s[last:i])
-		b.WriteString(esc)
-		i += size
-		last = i
-	}
-	b.WriteString(s[last:])
+	var resp errorResponse
+	resp.Namespace = ns
+	resp.Error.Type, resp.Error.Code, resp.Error.Message = typ, e.Code, e.Message
+	resp.RequestId = protocol.RequestID(ctx)
+	// Strings alone cannot fail to encode.
+	b, _ := encodeXML(func(enc *xml.Encoder) error { return enc.Encode(resp) })
+	write(w, status, b)
 }
 
 func write(w http.ResponseWriter, status int, body []byte) {
