@@ -36,10 +36,10 @@ const maxHeaderMessage = 1024
 // WriteJSONError writes e with status as the AWS JSON services do: the body
 // {"__type": code, "message": …}, x-amzn-ErrorType as errorType (each
 // protocol spells it its own way) and the message on one header line.
-// buf is scratch space.
-func WriteJSONError(w http.ResponseWriter, buf *bytes.Buffer, contentType, errorType string, e *Error, status int) {
+func WriteJSONError(w http.ResponseWriter, contentType, errorType string, e *Error, status int) {
+	var buf bytes.Buffer
 	// Two strings cannot fail to encode.
-	_ = EncodeJSON(buf, jsonError{Type: e.Code, Message: e.Message})
+	_ = EncodeJSON(&buf, jsonError{Type: e.Code, Message: e.Message})
 
 	h := w.Header()
 	h.Set("Content-Type", contentType)

@@ -22,7 +22,7 @@ type Operation interface {
 	// target resolves where a member bound outside the body lands in the
 	// input; false when the input type has no place for it.
 	target(member string) (target, bool)
-	call(ctx context.Context, body []byte, in map[string]any, targets []target) (any, error)
+	decode(body []byte, in map[string]any, targets []target) (protocol.Invocation, error)
 }
 
 // Op adapts a service method to an Operation. The JSON body is decoded into
@@ -54,7 +54,7 @@ func (f op[In, Out]) target(member string) (target, bool) {
 	return target{}, false
 }
 
-func (f op[In, Out]) call(ctx context.Context, body []byte, g map[string]any, targets []target) (any, error) {
+func (f op[In, Out]) decode(body []byte, g map[string]any, targets []target) (protocol.Invocation, error) {
 	in := new(In)
 	if len(body) > 0 {
 		if err := json.Unmarshal(body, in); err != nil {
@@ -73,14 +73,7 @@ func (f op[In, Out]) call(ctx context.Context, body []byte, g map[string]any, ta
 			}
 		}
 	}
-	out, err := f(ctx, in)
-	if err != nil {
-		return nil, err
-	}
-	if out == nil {
-		return nil, nil
-	}
-	return out, nil
+	return protocol.Bind(f, in), nil
 }
 
 // decodeError is an input that passed validation but does not fit the Go
