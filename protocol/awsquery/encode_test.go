@@ -89,15 +89,6 @@ type recursive struct {
 	Kids []recursive `xml:"Kids>member"`
 }
 
-type nested struct {
-	AssumedRoleUser *assumedRoleUser
-	Credentials     credentials
-	Value           *scalars
-	Lists           *lists
-	Tagged          tagged
-	Pointers        pointers
-}
-
 // encodeOut encodes v as writeResult does and returns the result
 // element, as indented inside the envelope.
 func encodeOut[T any](v *T) string {

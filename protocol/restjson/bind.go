@@ -293,9 +293,7 @@ func article(typ string) string {
 // isInteger reports whether s is an optional minus and decimal digits;
 // range is Validate's business.
 func isInteger(s string) bool {
-	if strings.HasPrefix(s, "-") {
-		s = s[1:]
-	}
+	s = strings.TrimPrefix(s, "-")
 	if s == "" {
 		return false
 	}
