@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -45,19 +44,11 @@ func (f op[In, Out]) decode(body []byte) (protocol.Invocation, error) {
 	in := new(In)
 	if len(body) > 0 {
 		if err := json.Unmarshal(body, in); err != nil {
-			return nil, &decodeError{err}
+			return nil, err
 		}
 	}
 	return protocol.Bind(f, in), nil
 }
-
-// decodeError is a body that passed validation but does not fit the Go
-// input type: the client still gets a 400, and the mismatch is logged
-// because it usually means the Go type disagrees with the model.
-type decodeError struct{ err error }
-
-func (e *decodeError) Error() string { return "awsjson: decode input: " + e.err.Error() }
-func (e *decodeError) Unwrap() error { return e.err }
 
 // Authenticator checks the request of a signed operation (see
 // protocol.Authenticator).
@@ -79,7 +70,6 @@ func WithBodyLimit(n int64) Option { return func(s *Service) { s.pipe.Limit = n 
 type Service struct {
 	model    *shape.Model
 	prefix   string
-	log      *slog.Logger
 	internal string
 	ops      map[string]*entry
 	pipe     protocol.Pipeline
@@ -104,7 +94,6 @@ func NewService(m *shape.Model, auth Authenticator, logger *slog.Logger, opts ..
 	s := &Service{
 		model:    m,
 		prefix:   m.TargetPrefix(),
-		log:      logger,
 		internal: m.InternalError(),
 		ops:      make(map[string]*entry),
 		pipe:     protocol.Pipeline{Auth: auth, Limit: DefaultBodyLimit, Log: logger},
@@ -172,13 +161,11 @@ func (e *entry) Decode(r *http.Request, body []byte) (protocol.Invocation, error
 		}
 	}
 	call, err := e.op.decode(body)
-	var de *decodeError
-	if errors.As(err, &de) {
-		e.s.log.WarnContext(r.Context(), "request body does not fit the operation's input type",
-			"request_id", protocol.RequestID(r.Context()), "operation", e.name, "error", de.err)
-		err = protocol.BadRequest(protocol.CodeSerialization, "Unable to deserialize the request body for %s", e.name)
+	if err != nil {
+		return nil, &protocol.Mismatch{Err: err,
+			Answer: protocol.BadRequest(protocol.CodeSerialization, "Unable to deserialize the request body for %s", e.name)}
 	}
-	return call, err
+	return call, nil
 }
 
 // Encode writes out as the JSON body of a 200, {} for no output.

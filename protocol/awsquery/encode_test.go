@@ -89,7 +89,7 @@ type recursive struct {
 	Kids []recursive `xml:"Kids>member"`
 }
 
-// encodeOut encodes v as writeResult does and returns the result
+// encodeOut encodes v as Encode does and returns the result
 // element, as indented inside the envelope.
 func encodeOut[T any](v *T) string {
 	var out any

@@ -58,7 +58,7 @@ func (f op[In, Out]) decode(body []byte, g map[string]any, targets []target) (pr
 	in := new(In)
 	if len(body) > 0 {
 		if err := json.Unmarshal(body, in); err != nil {
-			return nil, &decodeError{err}
+			return nil, err
 		}
 	}
 	if len(targets) > 0 {
@@ -69,20 +69,12 @@ func (f op[In, Out]) decode(body []byte, g map[string]any, targets []target) (pr
 				continue
 			}
 			if err := t.set(v, gv); err != nil {
-				return nil, &decodeError{fmt.Errorf("member %s: %w", t.member, err)}
+				return nil, fmt.Errorf("member %s: %w", t.member, err)
 			}
 		}
 	}
 	return protocol.Bind(f, in), nil
 }
-
-// decodeError is an input that passed validation but does not fit the Go
-// input type: the client still gets a 400, and the mismatch is logged
-// because it usually means the Go type disagrees with the model.
-type decodeError struct{ err error }
-
-func (e *decodeError) Error() string { return "restjson: decode input: " + e.err.Error() }
-func (e *decodeError) Unwrap() error { return e.err }
 
 // target is the place of one non-body member in an input: a top-level
 // struct field, or a map key when field is -1.

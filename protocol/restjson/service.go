@@ -3,7 +3,6 @@ package restjson
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -59,7 +58,6 @@ func WithBodyLimit(n int64) Option { return func(s *Service) { s.pipe.Limit = n 
 // all operations are registered.
 type Service struct {
 	model      *shape.Model
-	log        *slog.Logger
 	internal   string
 	validation string
 	router     router
@@ -110,7 +108,6 @@ func NewService(m *shape.Model, auth Authenticator, logger *slog.Logger, opts ..
 	}
 	s := &Service{
 		model:      m,
-		log:        logger,
 		internal:   m.InternalError(),
 		validation: protocol.CodeValidation,
 		entries:    make(map[string]*entry),
@@ -270,13 +267,11 @@ func (c *call) Decode(r *http.Request, body []byte) (protocol.Invocation, error)
 		return nil, err
 	}
 	invoke, err := c.e.op.decode(body, g, c.e.targets)
-	var de *decodeError
-	if errors.As(err, &de) {
-		c.s.log.WarnContext(r.Context(), "request does not fit the operation's input type",
-			"request_id", protocol.RequestID(r.Context()), "operation", c.e.name, "error", de.err)
-		err = protocol.BadRequest(protocol.CodeSerialization, "Unable to deserialize the request for %s", c.e.name)
+	if err != nil {
+		return nil, &protocol.Mismatch{Err: err,
+			Answer: protocol.BadRequest(protocol.CodeSerialization, "Unable to deserialize the request for %s", c.e.name)}
 	}
-	return invoke, err
+	return invoke, nil
 }
 
 // unknown is the answer to a path no route matches.
