@@ -46,7 +46,7 @@ type verified struct {
 func (s *server) verify(t *testing.T, token string) verified {
 	t.Helper()
 	set := s.jwks(t)
-	jws, err := jose.ParseSigned(token, []jose.SignatureAlgorithm{jose.RS512})
+	jws, err := jose.ParseSignedCompact(token, []jose.SignatureAlgorithm{jose.RS512})
 	if err != nil {
 		t.Fatalf("parse token: %v", err)
 	}

@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"strconv"
-	"sync"
 )
 
 // CodeTooLarge is the code of a request whose body is over the limit.
@@ -110,27 +109,6 @@ func malformedJSON(err error) *Error {
 		return BadRequest(CodeSerialization, "Malformed JSON: unexpected end of input")
 	}
 	return BadRequest(CodeSerialization, "Malformed JSON")
-}
-
-// Buffers is a pool of buffers for request and response bodies. The zero
-// value is ready to use.
-type Buffers struct{ p sync.Pool }
-
-// Get returns an empty buffer.
-func (b *Buffers) Get() *bytes.Buffer {
-	if buf, ok := b.p.Get().(*bytes.Buffer); ok {
-		buf.Reset()
-		return buf
-	}
-	return new(bytes.Buffer)
-}
-
-// Put returns buf to the pool unless it grew large: one oversized request
-// must not pin its memory for the life of the process.
-func (b *Buffers) Put(buf *bytes.Buffer) {
-	if buf.Cap() <= 64<<10 {
-		b.p.Put(buf)
-	}
 }
 
 // WriteBody writes status and body with its Content-Length declared, so

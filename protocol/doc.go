@@ -1,9 +1,17 @@
 // Package protocol holds the wire vocabulary that every AWS codec shares:
 // errors that carry their AWS wire code and HTTP status, request ids, and
-// the region of a request with the partition of regions and ARNs.
+// the region of a request with the partition of regions and ARNs; and the
+// request pipeline the codecs share.
 //
-// Services return *Error values; each codec (awsjson, awsquery, restjson)
-// has exactly one writer that turns them into its wire shape. Any other
-// error reaching a codec is an internal fault and is answered as the
-// service's internal error with status 500, never with its Go text.
+// Pipeline.Serve runs every request through the same steps: the codec
+// routes it to an operation, the body is read within a limit (and within
+// the server's Budget), a signed operation is authenticated, the codec
+// decodes the input, the operation runs with panics recovered, and the
+// codec encodes the output. A codec (awsjson, awsquery, restjson) keeps
+// only its wire format, behind the Codec and Call interfaces.
+//
+// Services return *Error values; each codec has exactly one writer that
+// turns them into its wire shape. Any other error is an internal fault and
+// is answered as the codec's internal error with status 500, never with
+// its Go text.
 package protocol

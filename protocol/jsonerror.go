@@ -2,12 +2,32 @@ package protocol
 
 import (
 	"bytes"
+	"encoding/json"
 	"net/http"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/idpool/idpool/protocol/jsonenc"
 )
+
+// EncodeJSON writes v to buf as JSON, without the newline
+// json.Encoder.Encode ends with. '<', '>' and '&' are written as they are,
+// as AWS writes them, rather than escaped for HTML. On error buf is left
+// as it was.
+func EncodeJSON(buf *bytes.Buffer, v any) error {
+	enc := json.NewEncoder(buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	buf.Truncate(buf.Len() - 1)
+	return nil
+}
+
+// jsonError is the body of a JSON error; the message is left out when
+// empty.
+type jsonError struct {
+	Type    string `json:"__type"`
+	Message string `json:"message,omitempty"`
+}
 
 // maxHeaderMessage bounds x-amzn-ErrorMessage: browsers and Node refuse
 // very large headers, and the body carries the whole message anyway.
@@ -16,17 +36,10 @@ const maxHeaderMessage = 1024
 // WriteJSONError writes e with status as the AWS JSON services do: the body
 // {"__type": code, "message": …}, x-amzn-ErrorType as errorType (each
 // protocol spells it its own way) and the message on one header line.
-// buf is scratch space.
-func WriteJSONError(w http.ResponseWriter, buf *bytes.Buffer, contentType, errorType string, e *Error, status int) {
-	// Two strings, escaped as encoding/json escapes them (HTML left as
-	// is); the message is left out when empty.
-	b := append(buf.AvailableBuffer(), `{"__type":`...)
-	b = jsonenc.AppendString(b, e.Code)
-	if e.Message != "" {
-		b = append(b, `,"message":`...)
-		b = jsonenc.AppendString(b, e.Message)
-	}
-	buf.Write(append(b, '}'))
+func WriteJSONError(w http.ResponseWriter, contentType, errorType string, e *Error, status int) {
+	var buf bytes.Buffer
+	// Two strings cannot fail to encode.
+	_ = EncodeJSON(&buf, jsonError{Type: e.Code, Message: e.Message})
 
 	h := w.Header()
 	h.Set("Content-Type", contentType)

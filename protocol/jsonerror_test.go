@@ -1,7 +1,6 @@
 package protocol
 
 import (
-	"bytes"
 	"net/http/httptest"
 	"strconv"
 	"strings"
@@ -27,7 +26,7 @@ func TestHeaderMessage(t *testing.T) {
 
 func TestWriteJSONError(t *testing.T) {
 	w := httptest.NewRecorder()
-	WriteJSONError(w, new(bytes.Buffer), "application/json", "NotAuthorizedException:", BadRequest("NotAuthorizedException", "a <b> & c\nd"), 400)
+	WriteJSONError(w, "application/json", "NotAuthorizedException:", BadRequest("NotAuthorizedException", "a <b> & c\nd"), 400)
 	if w.Code != 400 {
 		t.Errorf("status: got %d, want 400", w.Code)
 	}

@@ -103,10 +103,8 @@ type DatasetReader interface {
 	// ListDatasets returns up to limit live datasets of the identity with
 	// name > after, in ascending name order.
 	ListDatasets(ctx context.Context, identityID, after string, limit int) ([]Dataset, error)
-	// ListRecords returns records of a dataset, tombstones included. The
-	// records may be shared with the store's caches, since a syncing
-	// device reads them on every sync: callers must not modify them, nor
-	// the values they point to.
+	// ListRecords returns records of a dataset, tombstones included, as
+	// values of the caller's own.
 	ListRecords(ctx context.Context, identityID, name string, opts ListRecordsOptions) ([]Record, error)
 	// GetRecords returns the stored records with the given keys (those
 	// that exist, tombstones included), keyed by Key.

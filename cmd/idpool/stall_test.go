@@ -151,6 +151,7 @@ func goTool() string {
 	if p, err := exec.LookPath("go"); err == nil {
 		return p
 	}
+	//lint:ignore SA1019 a fallback for a test binary run outside go test, which puts the toolchain on PATH.
 	return filepath.Join(runtime.GOROOT(), "bin", "go")
 }
 

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/idpool/idpool/protocol"
@@ -76,8 +75,7 @@ func (s *Service) ListRecords(ctx context.Context, in *ListRecordsInput) (*ListR
 				recs = recs[:limit]
 				out.NextToken = protocol.EncodePageToken(pageRecords, recordsScope(in.IdentityId, in.DatasetName, since), recordsPos(snapshot, recs[limit-1].Key))
 			}
-			out.page = recordPages.Get().(*recordPage)
-			out.Records = out.page.fill(recs)
+			out.Records = toRecords(recs)
 		}
 		if snapshot >= 0 && snapshot < out.DatasetSyncCount {
 			out.DatasetSyncCount = snapshot
@@ -365,39 +363,10 @@ func sameValue(a, b *string) bool {
 // UTF-8 bytes of its key and value.
 func recordSize(key, value string) int64 { return int64(len(key) + len(value)) }
 
-// toRecords converts stored records to their wire shape.
+// toRecords converts stored records to their wire shape: never nil, since
+// an empty page is answered as [].
 func toRecords(rs []storage.Record) []Record {
-	return new(recordPage).fill(rs)
-}
-
-// recordPage is the memory of the records of one answer: the records, and
-// the timestamps they point to in one allocation. ListRecords answers take
-// theirs from recordPages, since a page holds up to 1,024 records and
-// devices list on every sync; Release gives it back.
-type recordPage struct {
-	records []Record
-	times   []protocol.Time
-	used    int // records the last fill wrote
-}
-
-var recordPages = sync.Pool{New: func() any { return new(recordPage) }}
-
-// fill converts rs into p's memory, growing it as needed, and returns the
-// records: never nil, since an empty page is answered as [].
-func (p *recordPage) fill(rs []storage.Record) []Record {
-	if p.records == nil || cap(p.records) < len(rs) {
-		p.records = make([]Record, len(rs))
-		p.times = make([]protocol.Time, 2*len(rs))
-	}
-	p.used = len(rs)
-	out, times := p.records[:len(rs)], p.times[:0]
-	stamp := func(t time.Time) *protocol.Time {
-		if t.IsZero() {
-			return nil
-		}
-		times = append(times, protocol.At(t))
-		return &times[len(times)-1]
-	}
+	out := make([]Record, len(rs))
 	for i := range rs {
 		r := &rs[i]
 		out[i] = Record{
@@ -412,14 +381,11 @@ func (p *recordPage) fill(rs []storage.Record) []Record {
 	return out
 }
 
-// Release implements protocol.Releaser: the records go back to the pool,
-// without the strings they referred to.
-func (o *ListRecordsOutput) Release() {
-	p := o.page
-	if p == nil {
-		return
+// stamp is t as an optional wire timestamp: nil for the zero time.
+func stamp(t time.Time) *protocol.Time {
+	if t.IsZero() {
+		return nil
 	}
-	clear(p.records[:p.used])
-	o.Records, o.page = nil, nil
-	recordPages.Put(p)
+	ts := protocol.At(t)
+	return &ts
 }

@@ -199,9 +199,6 @@ type ListRecordsOutput struct {
 	DatasetExists                         bool     `json:"DatasetExists"`
 	DatasetDeletedAfterRequestedSyncCount bool     `json:"DatasetDeletedAfterRequestedSyncCount"`
 	SyncSessionToken                      string   `json:"SyncSessionToken"`
-
-	// page, when set, is the pooled memory Records lives in.
-	page *recordPage
 }
 
 // UpdateRecordsInput is the input of UpdateRecords. ClientContext comes

@@ -16,7 +16,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/idpool/idpool/protocol/jsonenc"
 	"github.com/idpool/idpool/storage"
 )
 
@@ -149,19 +148,19 @@ func (i *Issuer) Issue(s Session, d time.Duration) (Credentials, error) {
 	// temporary access key ids.
 	akid := "ASIA" + keyIDEncoding.EncodeToString(rnd[:10])
 	exp := i.now().Add(d).Truncate(time.Second)
-	// The token is built in one scratch buffer: the payload (JSON,
-	// written by jsonenc exactly as encoding/json would) after room for
-	// the header, then sealed in place.
+	// The token is built in one scratch buffer: the JSON payload after
+	// room for the header, then sealed in place.
 	scratch := i.bufs.Get().(*[]byte)
 	defer i.bufs.Put(scratch)
 	nonce := rnd[10:]
 	head := 1 + len(nonce)
 	buf := append((*scratch)[:0], tokenVersion)
 	buf = append(buf, nonce...)
-	buf, err = jsonenc.Append(buf, sealed{AccessKeyID: akid, Expiry: exp.Unix(), Session: s})
+	payload, err := json.Marshal(sealed{AccessKeyID: akid, Expiry: exp.Unix(), Session: s})
 	if err != nil {
 		return Credentials{}, fmt.Errorf("creds: %w", err)
 	}
+	buf = append(buf, payload...)
 	buf = i.aead.Seal(buf[:head], nonce, buf[head:], []byte{tokenVersion})
 	if cap(buf) <= maxScratch {
 		*scratch = buf

@@ -32,7 +32,7 @@ func (s *Service) CreateIdentityPool(ctx context.Context, in *CreateIdentityPool
 	now := s.now()
 	region := protocol.RegionFrom(ctx, s.cfg.Region)
 	p := storage.Pool{ID: region + ":" + s.newID(), CreatedAt: now, ModifiedAt: now, Tags: maps.Clone(in.IdentityPoolTags)}
-	setPoolConfig(&p, &cfg)
+	SetPoolConfig(&p, &cfg)
 	p.DeveloperProviderName = in.DeveloperProviderName
 	err := s.update(ctx, func(tx storage.Tx) error {
 		n, err := countPools(ctx, tx, region)
@@ -54,7 +54,7 @@ func (s *Service) CreateIdentityPool(ctx context.Context, in *CreateIdentityPool
 		return nil, err
 	}
 	s.log.InfoContext(ctx, "identity pool created", "pool", p.ID, "name", p.Name)
-	out := describePool(&p)
+	out := DescribePool(&p)
 	return &out, nil
 }
 
@@ -64,7 +64,7 @@ func (s *Service) DescribeIdentityPool(ctx context.Context, in *DescribeIdentity
 	if err != nil {
 		return nil, err
 	}
-	out := describePool(&p)
+	out := DescribePool(&p)
 	return &out, nil
 }
 
@@ -89,7 +89,7 @@ func (s *Service) UpdateIdentityPool(ctx context.Context, in *UpdateIdentityPool
 			}
 			p.DeveloperProviderName = dev
 		}
-		setPoolConfig(p, in)
+		SetPoolConfig(p, in)
 		if in.IdentityPoolTags != nil {
 			p.Tags = maps.Clone(in.IdentityPoolTags)
 		}
@@ -98,7 +98,7 @@ func (s *Service) UpdateIdentityPool(ctx context.Context, in *UpdateIdentityPool
 	if err != nil {
 		return nil, err
 	}
-	out := describePool(&p)
+	out := DescribePool(&p)
 	return &out, nil
 }
 
@@ -336,9 +336,11 @@ func checkDeveloperName(ctx context.Context, tx storage.Tx, name, self string) e
 	}
 }
 
-// setPoolConfig replaces p's configuration by c's, except the id, the
+// SetPoolConfig replaces p's configuration by c's, except the id, the
 // developer provider name and the tags, whose rules differ per operation.
-func setPoolConfig(p *storage.Pool, c *IdentityPool) {
+// c must have passed the model's and checkPoolConfig's checks; fixtures
+// store their pools with it too.
+func SetPoolConfig(p *storage.Pool, c *IdentityPool) {
 	p.Name = c.IdentityPoolName
 	p.AllowUnauthenticated = c.AllowUnauthenticatedIdentities
 	p.AllowClassicFlow = nil
@@ -357,8 +359,8 @@ func setPoolConfig(p *storage.Pool, c *IdentityPool) {
 	}
 }
 
-// describePool is the model's IdentityPool structure for p.
-func describePool(p *storage.Pool) IdentityPool {
+// DescribePool is the model's IdentityPool structure for p.
+func DescribePool(p *storage.Pool) IdentityPool {
 	out := IdentityPool{
 		IdentityPoolId:                 p.ID,
 		IdentityPoolName:               p.Name,

@@ -45,7 +45,7 @@ func (s *Service) SetIdentityPoolRoles(ctx context.Context, in *SetIdentityPoolR
 	}
 	mappings := make(map[string]storage.RoleMapping, len(in.RoleMappings))
 	for _, k := range sortedKeys(in.RoleMappings) {
-		m, err := roleMapping(k, in.RoleMappings[k])
+		m, err := StoredRoleMapping(k, in.RoleMappings[k])
 		if err != nil {
 			return nil, err
 		}
@@ -67,8 +67,9 @@ func (s *Service) SetIdentityPoolRoles(ctx context.Context, in *SetIdentityPoolR
 	return &SetIdentityPoolRolesOutput{}, nil
 }
 
-// roleMapping checks one RoleMapping input and converts it.
-func roleMapping(key string, m RoleMapping) (storage.RoleMapping, error) {
+// StoredRoleMapping checks one RoleMapping input and converts it to its
+// stored form. A Token mapping keeps no rules.
+func StoredRoleMapping(key string, m RoleMapping) (storage.RoleMapping, error) {
 	out := storage.RoleMapping{Type: m.Type, AmbiguousRoleResolution: m.AmbiguousRoleResolution}
 	switch m.Type {
 	case mappingToken, mappingRules:
@@ -112,22 +113,27 @@ func (s *Service) GetIdentityPoolRoles(ctx context.Context, in *GetIdentityPoolR
 	if err != nil {
 		return nil, err
 	}
-	out := &GetIdentityPoolRolesOutput{IdentityPoolId: p.ID, Roles: p.Roles}
-	if len(p.RoleMappings) > 0 {
-		out.RoleMappings = make(map[string]RoleMapping, len(p.RoleMappings))
-		for k, m := range p.RoleMappings {
-			rm := RoleMapping{Type: m.Type, AmbiguousRoleResolution: m.AmbiguousRoleResolution}
-			if len(m.Rules) > 0 {
-				rc := &RulesConfiguration{Rules: make([]MappingRule, 0, len(m.Rules))}
-				for _, r := range m.Rules {
-					rc.Rules = append(rc.Rules, MappingRule{Claim: r.Claim, MatchType: r.MatchType, Value: r.Value, RoleARN: r.RoleARN})
-				}
-				rm.RulesConfiguration = rc
-			}
-			out.RoleMappings[k] = rm
-		}
+	return &GetIdentityPoolRolesOutput{IdentityPoolId: p.ID, Roles: p.Roles, RoleMappings: RoleMappings(p.RoleMappings)}, nil
+}
+
+// RoleMappings is the wire form of stored role mappings; nil for none.
+func RoleMappings(ms map[string]storage.RoleMapping) map[string]RoleMapping {
+	if len(ms) == 0 {
+		return nil
 	}
-	return out, nil
+	out := make(map[string]RoleMapping, len(ms))
+	for k, m := range ms {
+		rm := RoleMapping{Type: m.Type, AmbiguousRoleResolution: m.AmbiguousRoleResolution}
+		if len(m.Rules) > 0 {
+			rc := &RulesConfiguration{Rules: make([]MappingRule, 0, len(m.Rules))}
+			for _, r := range m.Rules {
+				rc.Rules = append(rc.Rules, MappingRule(r))
+			}
+			rm.RulesConfiguration = rc
+		}
+		out[k] = rm
+	}
+	return out
 }
 
 // SetPrincipalTagAttributeMap sets how a provider's claims become principal

@@ -158,6 +158,7 @@ func TestSDK(t *testing.T) {
 	if err != nil {
 		t.Fatalf("AssumeRole: %v", err)
 	}
+	//lint:ignore SA1019 STS still sends PackedPolicySize and SDKs still read it.
 	if ar.PackedPolicySize == nil || aws.ToString(ar.AssumedRoleUser.Arn) != "arn:aws:sts::123456789012:assumed-role/Cognito_Auth/dev" {
 		t.Errorf("AssumeRole: got %+v", ar.AssumedRoleUser)
 	}

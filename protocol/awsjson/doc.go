@@ -2,9 +2,10 @@
 // operation named in X-Amz-Target, a JSON object as the body and either a
 // JSON object or a JSON error as the answer.
 //
-// A Service decodes each request once, checks its signature (unless the
-// model marks the operation unsigned), validates it against the model,
-// decodes it into the operation's typed input and writes the typed output.
+// A Service serves requests through protocol.Pipeline: it reads the body,
+// checks the signature (unless the model marks the operation unsigned),
+// validates the body against the model, decodes it into the operation's
+// typed input and writes the typed output.
 // Every error leaves through one writer: a *protocol.Error keeps its code
 // and status; anything else is logged and answered as the service's
 // internal error with status 500 and a generic message.
@@ -19,4 +20,6 @@
 //     RequestEntityTooLargeException, refused from Content-Length before
 //     reading when possible.
 //   - An error body omits "message" when the message is empty.
+//   - The signature is checked before the body is parsed, as AWS
+//     authenticates before it deserialises.
 package awsjson

@@ -445,36 +445,6 @@ type errorBody struct {
 	Message string `json:"message"`
 }
 
-// releasingID is an output that borrows memory: Release scribbles on it,
-// as reuse by another request would.
-type releasingID struct {
-	IdentityId string
-	released   int
-}
-
-func (o *releasingID) Release() { o.released++; o.IdentityId = "reused" }
-
-// TestRelease checks that the codec releases an output that borrows memory
-// exactly once, and only after encoding it.
-func TestRelease(t *testing.T) {
-	var out *releasingID
-	s := NewService(shape.CognitoIdentity(), nil, nil)
-	s.Handle("GetId", Op(func(context.Context, *getIDInput) (*releasingID, error) {
-		out = &releasingID{IdentityId: "us-east-1:1"}
-		return out, nil
-	}))
-	r := httptest.NewRequest("POST", "/", strings.NewReader(`{"IdentityPoolId":"us-east-1:0a1b"}`))
-	r.Header.Set("X-Amz-Target", "AWSCognitoIdentityService.GetId")
-	w := httptest.NewRecorder()
-	s.ServeHTTP(w, r)
-	if got, want := w.Body.String(), `{"IdentityId":"us-east-1:1"}`; got != want {
-		t.Errorf("got body %s, want %s", got, want)
-	}
-	if out == nil || out.released != 1 {
-		t.Errorf("got %+v, want an output released once", out)
-	}
-}
-
 // TestInternalErrorWithoutRequest: served without the emulator's edge, the
 // codec has no request to record an internal error's cause in, so it logs
 // the cause itself.

@@ -25,19 +25,12 @@
 // query protocol's spelling of ValidationException, with Coral's text.
 //
 // Outputs are written inside
-// <{Op}Response xmlns=…><{Op}Result>…</{Op}Result><ResponseMetadata>…,
-// element for element and line for line as an indented encoding/xml Encoder
-// would write them, by an encoder whose layout of each output type is worked
-// out once, by Op: an output struct's exported fields, in declaration order,
-// are the members, named by the field or by its xml tag (a name, an A>B>
-// chain of parent elements, omitempty; "-" skips the field). Nil pointers
-// are omitted, and a list member must be tagged `xml:"Name>member"` (an
-// untagged slice repeats the member's element). Strings, booleans, integers,
-// floats, protocol.Time (ISO 8601 in UTC), structs and slices of them, and
-// pointers to any of these, are supported; Op panics for anything else, and
-// for a type with its own XML or text marshaller. Text is escaped as AWS
-// escapes it: only '&', '<', '>' and CR, where encoding/xml also escapes
-// quotes, tabs and newlines.
+// <{Op}Response xmlns=…><{Op}Result>…</{Op}Result><ResponseMetadata>… by
+// encoding/xml, indented by two spaces: an output struct's exported fields
+// are the members, named by the field or by its xml tag (a list member is
+// tagged `xml:"Name>member"`), and protocol.Time is ISO 8601 in UTC. Text
+// is escaped as AWS escapes it: only '&', '<', '>' and CR, where
+// encoding/xml also escapes quotes, tabs and newlines.
 //
 // A body over MaxBody (1 MiB) is refused with 413 RequestEntityTooLarge,
 // before it is read when Content-Length says so; methods other than GET and

@@ -2,11 +2,7 @@ package awsquery
 
 import (
 	"bytes"
-	"context"
-	"encoding/xml"
 	"math"
-	"math/rand/v2"
-	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -93,40 +89,23 @@ type recursive struct {
 	Kids []recursive `xml:"Kids>member"`
 }
 
-type nested struct {
-	AssumedRoleUser *assumedRoleUser
-	Credentials     credentials
-	Value           *scalars
-	Lists           *lists
-	Tagged          tagged
-	Pointers        pointers
-}
-
-// encodeOut runs the encoder the way writeResult does, on a fresh buffer.
+// encodeOut encodes v as Encode does and returns the result
+// element, as indented inside the envelope.
 func encodeOut[T any](v *T) string {
-	var b bytes.Buffer
-	n := outputOf(reflect.TypeFor[T]())
-	if v == nil {
-		encodeResult(&b, "XResult", n, nil)
-	} else {
-		encodeResult(&b, "XResult", n, v)
+	var out any
+	if v != nil {
+		out = v
 	}
-	return b.String()
-}
-
-// encodeXML is what the codec wrote before it had its own encoder.
-func encodeXML(t *testing.T, v any) string {
-	t.Helper()
-	var b bytes.Buffer
-	enc := xml.NewEncoder(&b)
-	enc.Indent("  ", "  ")
-	if err := enc.EncodeElement(v, xml.StartElement{Name: xml.Name{Local: "XResult"}}); err != nil {
-		t.Fatalf("encoding/xml: %v", err)
+	b, err := encodeResult("ns", &route{response: "XResponse", result: "XResult"}, out, "id")
+	if err != nil {
+		return "error: " + err.Error()
 	}
-	if err := enc.Close(); err != nil {
-		t.Fatalf("encoding/xml: %v", err)
+	s, ok := strings.CutPrefix(string(b), `<XResponse xmlns="ns">`+"\n")
+	s, tail, found := strings.Cut(s, "\n  <ResponseMetadata>")
+	if !ok || !found || tail != "\n    <RequestId>id</RequestId>\n  </ResponseMetadata>\n</XResponse>\n" {
+		return "bad envelope: " + string(b)
 	}
-	return b.String()
+	return s
 }
 
 func TestEncode(t *testing.T) {
@@ -301,110 +280,7 @@ func TestEncode(t *testing.T) {
 	}
 }
 
-// TestEncodeDeep checks indentation past the depth the encoder keeps spaces
-// for.
-func TestEncodeDeep(t *testing.T) {
-	v := &recursive{Name: "0"}
-	for i := range 20 {
-		v = &recursive{Name: string(rune('a' + i)), Next: v}
-	}
-	if got, want := encodeOut(v), encodeXML(t, v); got != want {
-		t.Errorf("got:\n%s\nwant:\n%s", got, want)
-	}
-}
-
-// TestEncodeLikeXML compares the encoder with encoding/xml on random values
-// of every test type. Their text escaping differs only for quotes, tabs and
-// newlines, which the random strings leave out.
-func TestEncodeLikeXML(t *testing.T) {
-	tests := []struct {
-		name string
-		typ  reflect.Type
-	}{
-		{"scalars", reflect.TypeFor[scalars]()},
-		{"pointers", reflect.TypeFor[pointers]()},
-		{"tags", reflect.TypeFor[tagged]()},
-		{"lists", reflect.TypeFor[lists]()},
-		{"parents", reflect.TypeFor[parents]()},
-		{"recursive", reflect.TypeFor[recursive]()},
-		{"nested", reflect.TypeFor[nested]()},
-		{"AssumeRole", reflect.TypeFor[assumeRoleOut]()},
-		{"AssumeRoleWithWebIdentity", reflect.TypeFor[webIdentityOut]()},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			rnd := rand.New(rand.NewPCG(1, uint64(len(tt.name))))
-			n := outputOf(tt.typ)
-			for i := range 500 {
-				v := reflect.New(tt.typ)
-				randomValue(rnd, v.Elem(), 0)
-				var b bytes.Buffer
-				encodeResult(&b, "XResult", n, v.Interface())
-				if got, want := b.String(), encodeXML(t, v.Interface()); got != want {
-					t.Fatalf("value %d %+v:\ngot:\n%s\nwant:\n%s", i, v.Elem(), got, want)
-				}
-			}
-		})
-	}
-}
-
-// randomText has what both encoders escape alike: markup characters, CR,
-// non-ASCII, and what XML cannot carry.
-var randomText = []string{"", "a", "Z9", "&", "<", ">", "\r", "é", "日本", "\U0001F600", "\x01", "\xff", "\uFFFE", " ", "/+=:"}
-
-// randomValue fills v, a settable value of a test type; depth bounds
-// recursive types.
-func randomValue(rnd *rand.Rand, v reflect.Value, depth int) {
-	switch v.Kind() {
-	case reflect.Pointer:
-		if rnd.IntN(3) == 0 || depth > 3 {
-			return
-		}
-		v.Set(reflect.New(v.Type().Elem()))
-		randomValue(rnd, v.Elem(), depth+1)
-	case reflect.String:
-		var s strings.Builder
-		for range rnd.IntN(4) {
-			s.WriteString(randomText[rnd.IntN(len(randomText))])
-		}
-		v.SetString(s.String())
-	case reflect.Bool:
-		v.SetBool(rnd.IntN(2) == 0)
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		if rnd.IntN(2) == 0 {
-			v.SetInt(int64(rnd.Uint64()) >> (64 - v.Type().Bits()))
-		}
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		if rnd.IntN(2) == 0 {
-			v.SetUint(rnd.Uint64() >> (64 - v.Type().Bits()))
-		}
-	case reflect.Float32, reflect.Float64:
-		if v.Type() == timeType {
-			// Whole milliseconds from 1970 to 2100.
-			v.SetFloat(float64(rnd.Int64N(4_102_444_800_000)) / 1000)
-			return
-		}
-		floats := []float64{0, math.Copysign(0, -1), 1, -2.5, 1e21, 1e-7, math.Inf(1), math.NaN(), rnd.Float64() * 1e6}
-		v.SetFloat(floats[rnd.IntN(len(floats))])
-	case reflect.Slice:
-		if rnd.IntN(4) == 0 || depth > 3 {
-			return
-		}
-		s := reflect.MakeSlice(v.Type(), rnd.IntN(4), 3)
-		for i := range s.Len() {
-			randomValue(rnd, s.Index(i), depth+1)
-		}
-		v.Set(s)
-	case reflect.Struct:
-		for i := range v.NumField() {
-			if v.Type().Field(i).IsExported() {
-				randomValue(rnd, v.Field(i), depth)
-			}
-		}
-	}
-}
-
-// The encoder's view of text differs from encoding/xml's on purpose.
+// Text is escaped as AWS escapes it, not as encoding/xml does.
 func TestEncodeEscapesLikeAWS(t *testing.T) {
 	got := encodeOut(&callerOut{Arn: `"quoted" 'single'` + "\ttab\nline\r"})
 	want := "  <XResult>\n    <Arn>\"quoted\" 'single'\ttab\nline&#xD;</Arn>\n    <UserId></UserId>\n    <Account></Account>\n  </XResult>"
@@ -413,122 +289,8 @@ func TestEncodeEscapesLikeAWS(t *testing.T) {
 	}
 }
 
-type marshaler struct{}
-
-func (marshaler) MarshalXML(*xml.Encoder, xml.StartElement) error { return nil }
-
-type textMarshaler struct{}
-
-func (*textMarshaler) MarshalText() ([]byte, error) { return nil, nil }
-
-func TestOutputRefused(t *testing.T) {
-	tests := []struct {
-		name string
-		typ  reflect.Type
-	}{
-		{"not a struct", reflect.TypeFor[string]()},
-		{"pointer output", reflect.TypeFor[*callerOut]()},
-		{"map", reflect.TypeFor[struct{ M map[string]string }]()},
-		{"interface", reflect.TypeFor[struct{ V any }]()},
-		{"bytes", reflect.TypeFor[struct{ B []byte }]()},
-		{"array", reflect.TypeFor[struct{ A [2]string }]()},
-		{"list of lists", reflect.TypeFor[struct{ L [][]string }]()},
-		{"double pointer", reflect.TypeFor[struct{ P **string }]()},
-		{"complex", reflect.TypeFor[struct{ C complex128 }]()},
-		{"time.Time", reflect.TypeFor[struct{ T time.Time }]()},
-		{"XML marshaller", reflect.TypeFor[struct{ M marshaler }]()},
-		{"text marshaller on the pointer", reflect.TypeFor[struct{ M []textMarshaler }]()},
-		{"embedded", reflect.TypeFor[struct{ callerOut }]()},
-		{"XMLName", reflect.TypeFor[struct {
-			XMLName xml.Name `xml:"X"`
-		}]()},
-		{"nested XMLName", reflect.TypeFor[struct{ N *struct{ XMLName xml.Name } }]()},
-		{"attribute", reflect.TypeFor[struct {
-			A string `xml:"a,attr"`
-		}]()},
-		{"chardata", reflect.TypeFor[struct {
-			A string `xml:",chardata"`
-		}]()},
-		{"unknown option", reflect.TypeFor[struct {
-			A string `xml:",omitemtpy"`
-		}]()},
-		{"namespace", reflect.TypeFor[struct {
-			A string `xml:"urn:x A"`
-		}]()},
-		{"trailing >", reflect.TypeFor[struct {
-			A []string `xml:"A>"`
-		}]()},
-		{"same name", reflect.TypeFor[struct {
-			A string
-			B string `xml:"A"`
-		}]()},
-		{"name is a parent", reflect.TypeFor[struct {
-			A string
-			B []string `xml:"A>member"`
-		}]()},
-		{"parent is a name", reflect.TypeFor[struct {
-			B []string `xml:"A>B>member"`
-			A string   `xml:"A>B"`
-		}]()},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			defer func() {
-				if recover() == nil {
-					t.Errorf("got no panic for %v", tt.typ)
-				}
-			}()
-			outputOf(tt.typ)
-		})
-	}
-}
-
-// TestOpRefusesOutput checks that an output type is checked when the
-// operation is built, not when it answers.
-func TestOpRefusesOutput(t *testing.T) {
-	defer func() {
-		if recover() == nil {
-			t.Error("got no panic for an output with a map")
-		}
-	}()
-	Op(func(ctx context.Context, in *callerIn) (*struct{ M map[string]string }, error) { return nil, nil })
-}
-
-func BenchmarkEncode(b *testing.B) {
-	out := &webIdentityOut{
-		SubjectFromWebIdentityToken: "us-east-1:7d4f5c3e-1b2a-4c5d-8e9f-0a1b2c3d4e5f",
-		Audience:                    "us-east-1:0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d",
-		AssumedRoleUser: &assumedRoleUser{AssumedRoleId: "AROA3XFRBF535PLBIFPI4:app-session",
-			Arn: "arn:aws:sts::123456789012:assumed-role/Cognito_PoolAuth_Role/app-session"},
-		Credentials: &credentials{AccessKeyId: "ASIAIOSFODNN7EXAMPLE", SecretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY",
-			SessionToken: strings.Repeat("IQoJb3JpZ2luX2Vj", 40), Expiration: protocol.At(time.Unix(1_800_000_000, 0))},
-		Provider: "cognito-identity.amazonaws.com",
-	}
-	b.Run("awsquery", func(b *testing.B) {
-		n := outputOf(reflect.TypeFor[webIdentityOut]())
-		var buf bytes.Buffer
-		b.ReportAllocs()
-		for b.Loop() {
-			buf.Reset()
-			encodeResult(&buf, "AssumeRoleWithWebIdentityResult", n, out)
-		}
-	})
-	b.Run("encoding/xml", func(b *testing.B) {
-		var buf bytes.Buffer
-		start := xml.StartElement{Name: xml.Name{Local: "AssumeRoleWithWebIdentityResult"}}
-		b.ReportAllocs()
-		for b.Loop() {
-			buf.Reset()
-			enc := xml.NewEncoder(&buf)
-			enc.Indent("  ", "  ")
-			if err := enc.EncodeElement(out, start); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-}
-
-// escapeReference is escape written rune by rune, as the contract states it.
+// escapeReference is AWS's escaping written rune by rune, as the package
+// documentation states it.
 func escapeReference(b *bytes.Buffer, s string) {
 	for _, r := range s {
 		switch {
@@ -554,29 +316,12 @@ func FuzzEscape(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		var got, want bytes.Buffer
-		escape(&got, s)
+		var want bytes.Buffer
+		want.WriteString("  <XResult>\n    <Arn>")
 		escapeReference(&want, s)
-		if got.String() != want.String() {
-			t.Errorf("escape(%q): got %q, want %q", s, got.String(), want.String())
+		want.WriteString("</Arn>\n    <UserId></UserId>\n    <Account></Account>\n  </XResult>")
+		if got := encodeOut(&callerOut{Arn: s}); got != want.String() {
+			t.Errorf("%q: got %q, want %q", s, got, want.String())
 		}
 	})
-}
-
-func BenchmarkEscape(b *testing.B) {
-	tests := []struct{ name, s string }{
-		{"token", strings.Repeat("IQoJb3JpZ2luX2Vj", 64)},
-		{"message", strings.Repeat(`User: arn:aws:iam::123456789012:user/a<b> is "not" authorized; `, 4)},
-		{"unicode", strings.Repeat("Zürich 東京 ", 40)},
-	}
-	for _, tt := range tests {
-		b.Run(tt.name, func(b *testing.B) {
-			var buf bytes.Buffer
-			b.SetBytes(int64(len(tt.s)))
-			for b.Loop() {
-				buf.Reset()
-				escape(&buf, tt.s)
-			}
-		})
-	}
 }

@@ -1,13 +1,13 @@
 package awsquery
 
 import (
-	"bytes"
 	"context"
+	"encoding/xml"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"reflect"
-	"unicode/utf8"
 
 	"github.com/idpool/idpool/protocol"
 	"github.com/idpool/idpool/protocol/shape"
@@ -26,61 +26,45 @@ const noVersion = "NO_VERSION_SPECIFIED"
 // Operation is one typed operation; build it with Op.
 type Operation interface {
 	schema() *node
-	output() *outNode
-	invoke(ctx context.Context, in any) (any, error)
+	decode(g any) (protocol.Invocation, error)
 }
 
 type op[In, Out any] struct {
 	fn   func(ctx context.Context, in *In) (*Out, error)
 	node *node
-	out  *outNode
 }
 
 // Op adapts a service method to the codec. In's exported fields, named as
 // the model's input members, are the decoding schema (see the package
 // documentation); Op panics for a field type it cannot decode into. Out, a
-// struct, is written inside the result element as encoding/xml would write
-// it (see the package documentation); Op panics for a field type it cannot
-// write that way. A nil *Out gives an empty result.
+// struct, is written inside the result element by encoding/xml (see the
+// package documentation); a nil *Out gives an empty result.
 func Op[In, Out any](fn func(ctx context.Context, in *In) (*Out, error)) Operation {
-	return &op[In, Out]{fn: fn, node: schemaOf(reflect.TypeFor[In]()), out: outputOf(reflect.TypeFor[Out]())}
+	return &op[In, Out]{fn: fn, node: schemaOf(reflect.TypeFor[In]())}
 }
 
 func (o *op[In, Out]) schema() *node { return o.node }
 
-func (o *op[In, Out]) output() *outNode { return o.out }
-
-func (o *op[In, Out]) invoke(ctx context.Context, g any) (any, error) {
+func (o *op[In, Out]) decode(g any) (protocol.Invocation, error) {
 	in := new(In)
 	if err := o.node.fill(reflect.ValueOf(in).Elem(), g); err != nil {
 		return nil, err
 	}
-	out, err := o.fn(ctx, in)
-	if err != nil {
-		return nil, err
-	}
-	if out == nil {
-		return nil, nil
-	}
-	return out, nil
+	return protocol.Bind(o.fn, in), nil
 }
 
-// Authenticator checks a signed operation's request and returns who signed
-// it; a non-nil error (a *protocol.Error) refuses the request. body is the
-// whole request body, valid only during the call (its memory is reused).
-// The codec puts the Principal into the context passed to the operation.
-type Authenticator func(r *http.Request, body []byte) (*protocol.Principal, error)
+// Authenticator checks a signed operation's request (see
+// protocol.Authenticator).
+type Authenticator = protocol.Authenticator
 
 // Service answers the query-protocol operations of one model. It is safe for
 // concurrent use once every operation is registered.
 type Service struct {
 	model   *shape.Model
-	auth    Authenticator
-	logger  *slog.Logger
 	ns      string
 	version string
 	routes  map[string]*route
-	bufs    protocol.Buffers
+	pipe    protocol.Pipeline
 }
 
 type route struct {
@@ -94,16 +78,12 @@ type route struct {
 // NewService returns a Service for m. auth checks the signed operations;
 // nil accepts every request unauthenticated (tests). logger may be nil.
 func NewService(m *shape.Model, auth Authenticator, logger *slog.Logger) *Service {
-	if logger == nil {
-		logger = slog.New(slog.DiscardHandler)
-	}
 	return &Service{
 		model:   m,
-		auth:    auth,
-		logger:  logger,
 		ns:      m.XMLNamespace(),
 		version: m.APIVersion(),
 		routes:  map[string]*route{},
+		pipe:    protocol.Pipeline{Auth: auth, Limit: MaxBody, Log: logger},
 	}
 }
 
@@ -120,32 +100,29 @@ func (s *Service) Handle(name string, op Operation) {
 
 // ServeHTTP decodes, authenticates, validates and runs one operation.
 func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	name := ""
-	defer func() {
-		if v := recover(); v != nil {
-			if v == http.ErrAbortHandler {
-				panic(v)
-			}
-			s.writeError(w, ctx, name, fmt.Errorf("awsquery: panic: %v", v), s.ns)
-		}
-	}()
+	s.pipe.Serve(w, r, s)
+}
+
+// frontEnd is an error AWS's front end answers, before a request reaches
+// the service: its answer carries the AWSFault namespace.
+type frontEnd struct{ e *protocol.Error }
+
+func (f frontEnd) Error() string { return f.e.Error() }
+func (f frontEnd) Unwrap() error { return f.e }
+
+// Route implements protocol.Codec: the operation is named by the Action
+// parameter, from the form body or the query string, which is why the body
+// is read here.
+func (s *Service) Route(_ http.ResponseWriter, r *http.Request, readBody func() ([]byte, error)) (protocol.Call, error) {
 	if r.Method != http.MethodPost && r.Method != http.MethodGet {
-		s.writeError(w, ctx, "", protocol.Errorf(http.StatusMethodNotAllowed, "MethodNotAllowed",
-			"The requested method %s is not allowed for this resource", r.Method), faultNamespace)
-		return
+		return nil, frontEnd{protocol.Errorf(http.StatusMethodNotAllowed, "MethodNotAllowed",
+			"The requested method %s is not allowed for this resource", r.Method)}
 	}
-	buf := s.bufs.Get()
-	defer s.bufs.Put(buf)
-	body, err := readBody(r, buf)
+	body, err := readBody()
 	if err != nil {
-		s.writeError(w, ctx, "", err, faultNamespace)
-		return
+		return nil, frontEnd{bodyError(err)}
 	}
-	// Requests seldom have more parameters than this; more spill to the
-	// heap.
-	var room [16]pair
-	ps := room[:0]
+	var ps []pair
 	if len(body) > 0 && isForm(r.Header.Get("Content-Type")) {
 		// One copy of the body backs every parameter that needs no
 		// unescaping, so the operation may keep its input.
@@ -155,57 +132,59 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		ps, err = parseForm(ps, r.URL.RawQuery)
 	}
 	if err != nil {
-		s.writeError(w, ctx, "", err, s.ns)
-		return
+		return nil, err
 	}
-	name, _ = first(ps, "Action")
+	name, _ := first(ps, "Action")
 	version, ok := first(ps, "Version")
 	if !ok {
 		version = noVersion
 	}
 	rt := s.routes[name]
 	if rt == nil || version != s.version {
-		s.writeError(w, ctx, name, protocol.BadRequest("InvalidAction",
-			"Could not find operation %s for version %s", name, version), faultNamespace)
-		return
+		return nil, frontEnd{protocol.BadRequest("InvalidAction", "Could not find operation %s for version %s", name, version)}
 	}
-	protocol.SetOperation(ctx, rt.name)
-	if !rt.info.Unsigned && s.auth != nil {
-		p, err := s.auth(r, body)
-		if err != nil {
-			s.writeError(w, ctx, name, err, s.ns)
-			return
-		}
-		if p != nil {
-			ctx = protocol.WithPrincipal(ctx, p)
-		}
-	}
-	out, err := s.call(ctx, rt, ps)
-	if err != nil {
-		s.writeError(w, ctx, name, err, s.ns)
-		return
-	}
-	s.writeResult(w, ctx, rt, out)
+	return &call{s: s, rt: rt, ps: ps}, nil
 }
 
-// call decodes the parameters, validates them against the model and runs
-// the operation.
-func (s *Service) call(ctx context.Context, rt *route, ps []pair) (any, error) {
-	n := rt.op.schema()
+// call is one request routed to an operation, with its parameters.
+type call struct {
+	s  *Service
+	rt *route
+	ps []pair
+}
+
+func (c *call) Operation() string { return c.rt.name }
+
+func (c *call) Signed() bool { return !c.rt.info.Unsigned }
+
+// Decode decodes the parameters, validates them against the model and
+// fills the operation's typed input.
+func (c *call) Decode(*http.Request, []byte) (protocol.Invocation, error) {
+	n := c.rt.op.schema()
 	root := &param{}
-	for _, p := range ps {
+	for _, p := range c.ps {
 		put(n, root, p.name, p.value)
 	}
 	g, _, err := n.generic(root)
 	if err != nil {
 		return nil, err
 	}
-	if rt.info.InputShape != "" {
-		if err := s.model.Validate(rt.info.InputShape, g); err != nil {
+	if c.rt.info.InputShape != "" {
+		if err := c.s.model.Validate(c.rt.info.InputShape, g); err != nil {
 			return nil, queryError(err)
 		}
 	}
-	return rt.op.invoke(ctx, g)
+	return c.rt.op.decode(g)
+}
+
+// Encode writes the success envelope, laid out as AWS lays it out.
+func (c *call) Encode(w http.ResponseWriter, r *http.Request, out any) error {
+	b, err := encodeResult(c.s.ns, c.rt, out, protocol.RequestID(r.Context()))
+	if err != nil {
+		return err
+	}
+	write(w, http.StatusOK, b)
+	return nil
 }
 
 // queryError translates shape.Validate's JSON-protocol codes to the query
@@ -232,60 +211,32 @@ func errTooLarge() *protocol.Error {
 		"Request body must be at most %d bytes", MaxBody)
 }
 
-// readBody reads at most MaxBody bytes into buf's memory, as
-// protocol.ReadBody does, with the query protocol's codes for a body that
-// is too large or cannot be read. The body is valid until buf is next used.
-func readBody(r *http.Request, buf *bytes.Buffer) ([]byte, error) {
-	b, err := protocol.ReadBody(r, buf, MaxBody)
-	if err != nil {
-		e, ok := protocol.As(err)
-		switch {
-		case ok && e.Status == http.StatusRequestEntityTooLarge:
-			return nil, errTooLarge()
-		case ok && e.Status == http.StatusServiceUnavailable:
-			return nil, e // the body budget is spent (protocol.Budget)
-		}
-		return nil, protocol.BadRequest("MalformedInput", "The request body could not be read")
+// bodyError gives an error of protocol.ReadBody the query protocol's code.
+func bodyError(err error) *protocol.Error {
+	e, ok := protocol.As(err)
+	switch {
+	case ok && e.Status == http.StatusRequestEntityTooLarge:
+		return errTooLarge()
+	case ok && e.Status == http.StatusServiceUnavailable:
+		return e // the body budget is spent (protocol.Budget)
 	}
-	return b, nil
-}
-
-// writeResult writes the success envelope, laid out as AWS lays it out.
-func (s *Service) writeResult(w http.ResponseWriter, ctx context.Context, rt *route, out any) {
-	b := s.bufs.Get()
-	defer s.bufs.Put(b)
-	defer protocol.Release(out)
-	b.WriteString("<")
-	b.WriteString(rt.response)
-	b.WriteString(` xmlns="`)
-	escape(b, s.ns)
-	b.WriteString("\">\n")
-	encodeResult(b, rt.result, rt.op.output(), out)
-	b.WriteString("\n  <ResponseMetadata>\n    <RequestId>")
-	escape(b, protocol.RequestID(ctx))
-	b.WriteString("</RequestId>\n  </ResponseMetadata>\n</")
-	b.WriteString(rt.response)
-	b.WriteString(">\n")
-	write(w, http.StatusOK, b.Bytes())
+	return protocol.BadRequest("MalformedInput", "The request body could not be read")
 }
 
 // internalMessage is AWS's text for an InternalFailure.
 const internalMessage = "The request processing has failed because of an unknown error, exception or failure."
 
-// writeError is the one error writer. A *protocol.Error is answered as it
-// is; anything else is answered as a 500 InternalFailure, never with its Go
-// text. Both are recorded for the request log (protocol.SetError), the
-// internal error with its cause; without a request to record them in, the
-// cause is logged here with the action.
-func (s *Service) writeError(w http.ResponseWriter, ctx context.Context, name string, err error, ns string) {
-	e, ok := protocol.As(err)
-	var cause error
-	if !ok {
-		cause = err
-		e, ns = &protocol.Error{Code: protocol.CodeInternal, Message: internalMessage, Status: http.StatusInternalServerError}, s.ns
-	}
-	if !protocol.SetError(ctx, e, cause) && cause != nil {
-		s.logger.ErrorContext(ctx, "internal error", "op", name, "err", cause)
+// Internal implements protocol.Codec.
+func (s *Service) Internal() *protocol.Error {
+	return &protocol.Error{Code: protocol.CodeInternal, Message: internalMessage, Status: http.StatusInternalServerError}
+}
+
+// WriteError implements protocol.Codec: the one error writer. Errors of
+// AWS's front end carry the AWSFault namespace, all others the service's.
+func (s *Service) WriteError(w http.ResponseWriter, r *http.Request, e *protocol.Error, err error) {
+	ns := s.ns
+	if errors.As(err, new(frontEnd)) {
+		ns = faultNamespace
 	}
 	status := e.Status
 	if status == 0 {
@@ -295,96 +246,13 @@ func (s *Service) writeError(w http.ResponseWriter, ctx context.Context, name st
 	if e.Sender || (e.Status != 0 && e.Status < 500) {
 		typ = "Sender"
 	}
-	b := s.bufs.Get()
-	defer s.bufs.Put(b)
-	b.WriteString(`<ErrorResponse xmlns="`)
-	escape(b, ns)
-	b.WriteString("\">\n  <Error>\n    <Type>")
-	b.WriteString(typ)
-	b.WriteString("</Type>\n    <Code>")
-	escape(b, e.Code)
-	b.WriteString("</Code>\n")
-	if e.Message != "" {
-		b.WriteString("    <Message>")
-		escape(b, e.Message)
-		b.WriteString("</Message>\n")
-	}
-	b.WriteString("  </Error>\n  <RequestId>")
-	escape(b, protocol.RequestID(ctx))
-	b.WriteString("</RequestId>\n</ErrorResponse>\n")
-	write(w, status, b.Bytes())
-}
-
-// plainBelow64 has bit c set for each byte c below 64 that escape copies
-// as it is: tab, newline, and the printable ones but '&', '<' and '>'.
-// Every byte from 64 to 127 is copied as it is.
-const plainBelow64 uint64 = (1<<'\t' | 1<<'\n' | 0xFFFFFFFF<<32) &^ (1<<'&' | 1<<'<' | 1<<'>')
-
-const (
-	lowBits  = 0x0101010101010101
-	highBits = 0x8080808080808080
-)
-
-// hasLess reports whether one of the eight bytes of x is below n; every
-// byte of x must be below 0x80, and n at most 0x80.
-func hasLess(x, n uint64) bool { return (x-n*lowBits)&^x&highBits != 0 }
-
-// escape writes s as XML character data the way AWS does: only '&', '<',
-// '>' and CR are escaped (quotes stay literal, as in Coral's messages), and
-// what XML cannot carry (invalid UTF-8, most control characters) becomes
-// U+FFFD. Runs of characters that need nothing are copied whole.
-func escape(b *bytes.Buffer, s string) {
-	last := 0 // s[last:i] is still to be copied
-	for i := 0; i < len(s); {
-		// Tokens and ARNs are long runs of plain ASCII: skip eight bytes
-		// at a time while none is at or above 0x80, below 0x20, '&', '<'
-		// or '>' (tab and newline go the slow way).
-		for i+8 <= len(s) {
-			t := s[i : i+8]
-			x := uint64(t[0]) | uint64(t[1])<<8 | uint64(t[2])<<16 | uint64(t[3])<<24 |
-				uint64(t[4])<<32 | uint64(t[5])<<40 | uint64(t[6])<<48 | uint64(t[7])<<56
-			if x&highBits != 0 || hasLess(x, 0x20) || hasLess(x^'&'*lowBits, 1) || hasLess((x|2*lowBits)^'>'*lowBits, 1) {
-				break
-			}
-			i += 8
-		}
-		if i >= len(s) {
-			break
-		}
-		c := s[i]
-		if c < 64 && plainBelow64>>c&1 != 0 || c >= 64 && c < utf8.RuneSelf {
-			i++
-			continue
-		}
-		esc, size := "\uFFFD", 1
-		switch c {
-		case '&':
-			esc = "&amp;"
-		case '<':
-			esc = "&lt;"
-		case '>':
-			esc = "&gt;"
-		case '\r':
-			esc = "&#xD;"
-		default:
-			if c >= utf8.RuneSelf {
-				// Decoding never yields a surrogate or a rune past
-				// U+10FFFF; what is left to refuse is invalid UTF-8,
-				// U+FFFE and U+FFFF.
-				var r rune
-				r, size = utf8.DecodeRuneInString(s[i:])
-				if !(r == utf8.RuneError && size == 1 || r == 0xFFFE || r == 0xFFFF) {
-					i += size
-					continue
-				}
-			}
-		}
-		b.WriteString(s[last:i])
-		b.WriteString(esc)
-		i += size
-		last = i
-	}
-	b.WriteString(s[last:])
+	var resp errorResponse
+	resp.Namespace = ns
+	resp.Error.Type, resp.Error.Code, resp.Error.Message = typ, e.Code, e.Message
+	resp.RequestId = protocol.RequestID(r.Context())
+	// Strings alone cannot fail to encode.
+	b, _ := encodeXML(func(enc *xml.Encoder) error { return enc.Encode(resp) })
+	write(w, status, b)
 }
 
 func write(w http.ResponseWriter, status int, body []byte) {

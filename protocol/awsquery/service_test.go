@@ -649,36 +649,6 @@ func BenchmarkServe(b *testing.B) {
 	}
 }
 
-// releasingCaller is an output that borrows memory: Release scribbles on
-// it, as reuse by another request would.
-type releasingCaller struct {
-	Arn      string
-	released int
-}
-
-func (o *releasingCaller) Release() { o.released++; o.Arn = "reused" }
-
-// TestRelease checks that the codec releases an output that borrows memory
-// exactly once, and only after encoding it.
-func TestRelease(t *testing.T) {
-	var out *releasingCaller
-	svc := NewService(shape.STS(), nil, nil)
-	svc.Handle("GetCallerIdentity", Op(func(context.Context, *callerIn) (*releasingCaller, error) {
-		out = &releasingCaller{Arn: "arn:aws:iam::123456789012:root"}
-		return out, nil
-	}))
-	r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader("Action=GetCallerIdentity&Version=2011-06-15"))
-	r.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
-	w := httptest.NewRecorder()
-	svc.ServeHTTP(w, r)
-	if got := w.Body.String(); !strings.Contains(got, "<Arn>arn:aws:iam::123456789012:root</Arn>") {
-		t.Errorf("got body %s, want the Arn encoded before release", got)
-	}
-	if out == nil || out.released != 1 {
-		t.Errorf("got %+v, want an output released once", out)
-	}
-}
-
 // TestInternalErrorWithoutRequest: served without the emulator's edge, the
 // codec has no request to record an internal error's cause in, so it logs
 // the cause itself.

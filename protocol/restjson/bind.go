@@ -22,7 +22,7 @@ type Operation interface {
 	// target resolves where a member bound outside the body lands in the
 	// input; false when the input type has no place for it.
 	target(member string) (target, bool)
-	call(ctx context.Context, body []byte, in map[string]any, targets []target) (any, error)
+	decode(body []byte, in map[string]any, targets []target) (protocol.Invocation, error)
 }
 
 // Op adapts a service method to an Operation. The JSON body is decoded into
@@ -54,11 +54,11 @@ func (f op[In, Out]) target(member string) (target, bool) {
 	return target{}, false
 }
 
-func (f op[In, Out]) call(ctx context.Context, body []byte, g map[string]any, targets []target) (any, error) {
+func (f op[In, Out]) decode(body []byte, g map[string]any, targets []target) (protocol.Invocation, error) {
 	in := new(In)
 	if len(body) > 0 {
 		if err := json.Unmarshal(body, in); err != nil {
-			return nil, &decodeError{err}
+			return nil, err
 		}
 	}
 	if len(targets) > 0 {
@@ -69,27 +69,12 @@ func (f op[In, Out]) call(ctx context.Context, body []byte, g map[string]any, ta
 				continue
 			}
 			if err := t.set(v, gv); err != nil {
-				return nil, &decodeError{fmt.Errorf("member %s: %w", t.member, err)}
+				return nil, fmt.Errorf("member %s: %w", t.member, err)
 			}
 		}
 	}
-	out, err := f(ctx, in)
-	if err != nil {
-		return nil, err
-	}
-	if out == nil {
-		return nil, nil
-	}
-	return out, nil
+	return protocol.Bind(f, in), nil
 }
-
-// decodeError is an input that passed validation but does not fit the Go
-// input type: the client still gets a 400, and the mismatch is logged
-// because it usually means the Go type disagrees with the model.
-type decodeError struct{ err error }
-
-func (e *decodeError) Error() string { return "restjson: decode input: " + e.err.Error() }
-func (e *decodeError) Unwrap() error { return e.err }
 
 // target is the place of one non-body member in an input: a top-level
 // struct field, or a map key when field is -1.
@@ -300,9 +285,7 @@ func article(typ string) string {
 // isInteger reports whether s is an optional minus and decimal digits;
 // range is Validate's business.
 func isInteger(s string) bool {
-	if strings.HasPrefix(s, "-") {
-		s = s[1:]
-	}
+	s = strings.TrimPrefix(s, "-")
 	if s == "" {
 		return false
 	}

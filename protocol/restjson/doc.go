@@ -13,10 +13,11 @@
 // shadow each other. Literal query parameters in a request URI
 // ("?uploads") are required for that route.
 //
-// A Service reads the body, checks the signature (unless the model marks
-// the operation unsigned), builds one generic value from the labels, the
-// query string, the headers and the body, validates it against the model
-// and decodes it into the operation's typed input. Body keys naming members
+// A Service serves requests through protocol.Pipeline: it reads the body,
+// checks the signature (unless the model marks the operation unsigned),
+// builds one generic value from the labels, the query string, the headers
+// and the body, validates it against the model and decodes it into the
+// operation's typed input. Body keys naming members
 // bound elsewhere are ignored, as AWS ignores them. Every error leaves
 // through one writer: a *protocol.Error keeps its code and its status (or
 // the status the model gives its code); anything else, panics included, is

@@ -1,3 +1,5 @@
+//lint:file-ignore SA1019 aws-sdk-go v1 is the only Go SDK with a Cognito Sync client.
+
 package restjson
 
 import (

@@ -2,20 +2,15 @@ package restjson
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
-	"runtime/debug"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/idpool/idpool/protocol"
-	"github.com/idpool/idpool/protocol/jsonenc"
 	"github.com/idpool/idpool/protocol/shape"
 )
 
@@ -39,13 +34,9 @@ const internalMessage = "An internal error occurred. Please try again."
 // routing; longer templates still work, at the cost of an allocation.
 const maxLabels = 8
 
-// Authenticator checks the request of a signed operation; body is the
-// request body already read, and r is untouched (its escaped path and query
-// are what the client signed). It returns who signed the request, which the
-// operation finds with protocol.PrincipalFrom. A non-nil error refuses the
-// request: a *protocol.Error is answered as is, any other error as an
-// internal fault.
-type Authenticator func(r *http.Request, body []byte) (*protocol.Principal, error)
+// Authenticator checks the request of a signed operation (see
+// protocol.Authenticator).
+type Authenticator = protocol.Authenticator
 
 // Option configures a Service.
 type Option func(*Service)
@@ -61,20 +52,17 @@ func WithInternalCode(code string) Option { return func(s *Service) { s.internal
 func WithValidationCode(code string) Option { return func(s *Service) { s.validation = code } }
 
 // WithBodyLimit sets the largest request body accepted, in bytes.
-func WithBodyLimit(n int64) Option { return func(s *Service) { s.limit = n } }
+func WithBodyLimit(n int64) Option { return func(s *Service) { s.pipe.Limit = n } }
 
 // Service answers one REST-JSON service. It is safe for concurrent use once
 // all operations are registered.
 type Service struct {
 	model      *shape.Model
-	auth       Authenticator
-	log        *slog.Logger
 	internal   string
 	validation string
-	limit      int64
 	router     router
 	entries    map[string]*entry
-	bufs       protocol.Buffers
+	pipe       protocol.Pipeline
 }
 
 // entry is one modeled operation: its route, where its members travel and,
@@ -120,12 +108,10 @@ func NewService(m *shape.Model, auth Authenticator, logger *slog.Logger, opts ..
 	}
 	s := &Service{
 		model:      m,
-		auth:       auth,
-		log:        logger,
 		internal:   m.InternalError(),
 		validation: protocol.CodeValidation,
-		limit:      DefaultBodyLimit,
 		entries:    make(map[string]*entry),
+		pipe:       protocol.Pipeline{Auth: auth, Limit: DefaultBodyLimit, Log: logger},
 	}
 	if s.internal == "" {
 		s.internal = protocol.CodeInternal
@@ -225,73 +211,67 @@ func (s *Service) Accepts(r *http.Request) bool {
 }
 
 func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.pipe.Serve(w, r, s)
+}
+
+// Route implements protocol.Codec: the operation is chosen by method and
+// path, and by the query literals its request URI demands.
+func (s *Service) Route(w http.ResponseWriter, r *http.Request, _ func() ([]byte, error)) (protocol.Call, error) {
 	var arr [maxLabels]string
 	path := protocol.RawPath(r)
 	n, labels, err := s.router.match(path, arr[:0])
 	if err != nil {
-		s.writeError(w, r, "", protocol.BadRequest(protocol.CodeSerialization, "Malformed percent-encoding in the request path"))
-		return
+		return nil, protocol.BadRequest(protocol.CodeSerialization, "Malformed percent-encoding in the request path")
 	}
 	if n == nil {
-		s.writeError(w, r, "", s.unknown(r, path))
-		return
+		return nil, s.unknown(r, path)
 	}
-	q := lazyQuery{raw: r.URL.RawQuery}
-	e := n.pick(r.Method, &q)
-	if e == nil {
+	c := &call{s: s, q: lazyQuery{raw: r.URL.RawQuery}, labels: labels}
+	c.e = n.pick(r.Method, &c.q)
+	if c.e == nil {
 		if slices.ContainsFunc(n.routes, func(e *entry) bool { return e.method == r.Method }) {
 			// The method exists on this path but the query literals
 			// the model demands for it are missing.
-			s.writeError(w, r, "", s.unknown(r, path))
-			return
+			return nil, s.unknown(r, path)
 		}
 		w.Header().Set("Allow", n.allow)
-		s.writeError(w, r, "", &protocol.Error{Code: protocol.CodeUnknownOperation, Status: http.StatusMethodNotAllowed, Sender: true,
-			Message: "The method " + r.Method + " is not allowed on this resource"})
-		return
+		return nil, &protocol.Error{Code: protocol.CodeUnknownOperation, Status: http.StatusMethodNotAllowed, Sender: true,
+			Message: "The method " + r.Method + " is not allowed on this resource"}
 	}
-	protocol.SetOperation(r.Context(), e.name)
-	if e.op == nil {
-		s.writeError(w, r, e.name, protocol.Errorf(http.StatusNotFound, protocol.CodeUnknownOperation,
-			"Operation %s is not supported", e.name))
-		return
+	if c.e.op == nil {
+		// Named in the request log, though never served.
+		protocol.SetOperation(r.Context(), c.e.name)
+		return nil, protocol.Errorf(http.StatusNotFound, protocol.CodeUnknownOperation, "Operation %s is not supported", c.e.name)
 	}
-	buf := s.bufs.Get()
-	defer s.bufs.Put(buf)
-	body, err := protocol.ReadBody(r, buf, s.limit)
+	return c, nil
+}
+
+// call is one request routed to an operation, with the label values of its
+// path and its query string.
+type call struct {
+	s      *Service
+	e      *entry
+	q      lazyQuery
+	labels []string
+}
+
+func (c *call) Operation() string { return c.e.name }
+
+func (c *call) Signed() bool { return !c.e.info.Unsigned }
+
+// Decode builds the input from the body, the labels, the query string and
+// the headers, validates it and decodes it into the operation's input.
+func (c *call) Decode(r *http.Request, body []byte) (protocol.Invocation, error) {
+	g, body, err := c.s.input(c.e, r, &c.q, c.labels, body)
 	if err != nil {
-		s.writeError(w, r, e.name, err)
-		return
+		return nil, err
 	}
-	if !e.info.Unsigned && s.auth != nil {
-		p, err := s.auth(r, body)
-		if err != nil {
-			s.writeError(w, r, e.name, err)
-			return
-		}
-		if p != nil {
-			if ctx := protocol.WithPrincipal(r.Context(), p); ctx != r.Context() {
-				r = r.WithContext(ctx)
-			}
-		}
-	}
-	g, body, err := s.input(e, r, &q, labels, body)
+	invoke, err := c.e.op.decode(body, g, c.e.targets)
 	if err != nil {
-		s.writeError(w, r, e.name, err)
-		return
+		return nil, &protocol.Mismatch{Err: err,
+			Answer: protocol.BadRequest(protocol.CodeSerialization, "Unable to deserialize the request for %s", c.e.name)}
 	}
-	out, err := s.invoke(r.Context(), e, body, g)
-	if err != nil {
-		var de *decodeError
-		if errors.As(err, &de) {
-			s.log.WarnContext(r.Context(), "request does not fit the operation's input type",
-				"request_id", protocol.RequestID(r.Context()), "operation", e.name, "error", de.err)
-			err = protocol.BadRequest(protocol.CodeSerialization, "Unable to deserialize the request for %s", e.name)
-		}
-		s.writeError(w, r, e.name, err)
-		return
-	}
-	s.writeOutput(w, r, e, out)
+	return invoke, nil
 }
 
 // unknown is the answer to a path no route matches.
@@ -341,55 +321,40 @@ func (s *Service) input(e *entry, r *http.Request, q *lazyQuery, labels []string
 	return g, body, nil
 }
 
-// invoke calls the operation, turning a panic into an internal error so the
-// client gets a 500 instead of a dropped connection.
-func (s *Service) invoke(ctx context.Context, e *entry, body []byte, g map[string]any) (out any, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			if p == http.ErrAbortHandler {
-				panic(p)
-			}
-			err = fmt.Errorf("restjson: panic in %s: %v\n%s", e.name, p, debug.Stack())
-		}
-	}()
-	return e.op.call(ctx, body, g, e.targets)
-}
-
-// writeOutput writes a success: the model's status (200 when it names
-// none), the output as the JSON body, and output members bound to headers
-// or the status code in their places.
-func (s *Service) writeOutput(w http.ResponseWriter, r *http.Request, e *entry, out any) {
-	buf := s.bufs.Get()
-	defer s.bufs.Put(buf)
+// Encode writes a success: the model's status (200 when it names none),
+// the output as the JSON body, and output members bound to headers or the
+// status code in their places.
+func (c *call) Encode(w http.ResponseWriter, r *http.Request, out any) error {
+	var buf bytes.Buffer
+	e := c.e
 	status := e.info.ResponseCode
 	if status == 0 {
 		status = http.StatusOK
 	}
-	h := w.Header()
-	defer protocol.Release(out)
 	switch {
 	case out == nil:
 		buf.WriteString("{}")
 	case len(e.outs) > 0:
-		st, err := located(buf, out, e.outs, h)
+		// Headers go out only with a body that encoded.
+		h := make(http.Header)
+		st, err := located(&buf, out, e.outs, h)
 		if err != nil {
-			s.writeError(w, r, e.name, fmt.Errorf("restjson: encode %s output: %w", e.name, err))
-			return
+			return err
 		}
 		if st != 0 {
 			status = st
 		}
-	default:
-		b, err := jsonenc.Append(buf.AvailableBuffer(), out)
-		if err != nil {
-			s.writeError(w, r, e.name, fmt.Errorf("restjson: encode %s output: %w", e.name, err))
-			return
+		for k, v := range h {
+			w.Header()[k] = v
 		}
-		buf.Write(b)
+	default:
+		if err := protocol.EncodeJSON(&buf, out); err != nil {
+			return err
+		}
 	}
-	h.Set("Content-Type", ContentType)
-	h.Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.Header().Set("Content-Type", ContentType)
 	protocol.WriteBody(w, status, buf.Bytes())
+	return nil
 }
 
 // located encodes an output whose shape binds members outside the body:
@@ -483,34 +448,23 @@ func headerValue(raw json.RawMessage, b shape.Binding) (string, error) {
 	return string(raw), nil
 }
 
-// writeError is the one error writer. A *protocol.Error is written with its
-// code and its status, or when it has none the status the model gives its
-// code (400 for codes the model does not know); any other error is logged
-// with the request id and the operation and answered as the internal
-// fault, never with its text. Both are recorded for the request log
-// (protocol.SetError), the internal error with its cause; without a request
-// to record them in, the cause is logged here with the operation.
-func (s *Service) writeError(w http.ResponseWriter, r *http.Request, opName string, err error) {
-	ctx := r.Context()
-	pe, ok := protocol.As(err)
-	var cause error
-	if !ok {
-		cause = err
-		pe = &protocol.Error{Code: s.internal, Message: internalMessage, Status: http.StatusInternalServerError}
-	}
-	if !protocol.SetError(ctx, pe, cause) && cause != nil {
-		s.log.ErrorContext(ctx, "internal error", "operation", opName, "error", cause)
-	}
-	status := pe.Status
+// Internal implements protocol.Codec.
+func (s *Service) Internal() *protocol.Error {
+	return &protocol.Error{Code: s.internal, Message: internalMessage, Status: http.StatusInternalServerError}
+}
+
+// WriteError implements protocol.Codec: the one error writer. An error
+// without a status has the status the model gives its code, or 400 for
+// codes the model does not know.
+func (s *Service) WriteError(w http.ResponseWriter, r *http.Request, e *protocol.Error, _ error) {
+	status := e.Status
 	if status == 0 {
 		status = http.StatusBadRequest
-		if es, ok := s.model.Error(pe.Code); ok && es.Status != 0 {
+		if es, ok := s.model.Error(e.Code); ok && es.Status != 0 {
 			status = es.Status
 		}
 	}
-	buf := s.bufs.Get()
-	defer s.bufs.Put(buf)
 	// REST-JSON services send the bare code; SDKs also accept a
 	// ":<namespace>" tail, which carries nothing a client uses.
-	protocol.WriteJSONError(w, buf, ContentType, pe.Code, pe, status)
+	protocol.WriteJSONError(w, ContentType, e.Code, e, status)
 }

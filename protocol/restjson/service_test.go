@@ -636,39 +636,6 @@ func TestGolden(t *testing.T) {
 	}
 }
 
-// releasing is an output that borrows memory: Release scribbles on it, as
-// reuse by another request would.
-type releasing struct {
-	Records  []record
-	released int
-}
-
-func (o *releasing) Release() {
-	o.released++
-	for i := range o.Records {
-		o.Records[i].Key = "reused"
-	}
-}
-
-// TestRelease checks that the codec releases an output that borrows memory
-// exactly once, and only after encoding it.
-func TestRelease(t *testing.T) {
-	var out *releasing
-	s := NewService(shape.CognitoSync(), auth, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	s.Handle("ListRecords", Op(func(context.Context, *listRecordsInput) (*releasing, error) {
-		out = &releasing{Records: []record{{Key: "k1"}, {Key: "k2"}}}
-		return out, nil
-	}))
-	w := httptest.NewRecorder()
-	withRequestID(s, io.Discard).ServeHTTP(w, httptest.NewRequest("GET", datasetPath+"settings/records", nil))
-	if got, want := w.Body.String(), `{"Records":[{"Key":"k1"},{"Key":"k2"}]}`; got != want {
-		t.Errorf("got body %s, want %s", got, want)
-	}
-	if out == nil || out.released != 1 {
-		t.Errorf("got %+v, want an output released once", out)
-	}
-}
-
 // header looks name up case-insensitively, as a client reading the wire
 // would; the writer keeps AWS's non-canonical spelling in the map.
 func header(h http.Header, name string) string {

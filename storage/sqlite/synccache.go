@@ -307,36 +307,18 @@ func copyRecord(r *storage.Record) storage.Record {
 	return c
 }
 
-// selectRecords returns the records of all, in key order, that o
-// selects. It shares them with all, which the cache never modifies: the
-// page a syncing device reads on every ListRecords then costs no copy. A
-// selection that is one run of all is a subslice, capped so that appending
-// to it cannot write into all; a selection with gaps (records at or below
-// SinceSyncCount skipped) gets a slice of its own, holding the same values.
+// selectRecords returns copies of the records of all, in key order, that
+// o selects: the cache's records stay its own, whatever the caller does
+// with the page.
 func selectRecords(all []storage.Record, o storage.ListRecordsOptions) []storage.Record {
 	i := 0
 	if o.After != "" {
 		i = sort.Search(len(all), func(i int) bool { return all[i].Key > o.After })
 	}
-	keep := func(r *storage.Record) bool { return o.SinceSyncCount <= 0 || r.SyncCount > o.SinceSyncCount }
-	for i < len(all) && !keep(&all[i]) {
-		i++
-	}
-	j := i
-	for j < len(all) && (o.Limit <= 0 || j-i < o.Limit) && keep(&all[j]) {
-		j++
-	}
-	if j == len(all) || j-i == o.Limit {
-		if i == j {
-			return nil
-		}
-		return all[i:j:j]
-	}
-	// A gap: copy what the run holds and go on past it.
-	rs := slices.Clone(all[i:j])
-	for j++; j < len(all) && (o.Limit <= 0 || len(rs) < o.Limit); j++ {
-		if keep(&all[j]) {
-			rs = append(rs, all[j])
+	var rs []storage.Record
+	for ; i < len(all) && (o.Limit <= 0 || len(rs) < o.Limit); i++ {
+		if r := &all[i]; o.SinceSyncCount <= 0 || r.SyncCount > o.SinceSyncCount {
+			rs = append(rs, copyRecord(r))
 		}
 	}
 	return rs

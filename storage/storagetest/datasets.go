@@ -1186,9 +1186,8 @@ func testSyncRollback(t *testing.T, s storage.Store) {
 }
 
 // testRecordCopies: record values handed to the store, and those
-// GetRecords returns, never share memory with it. ListRecords may share
-// its records with the store (callers must not modify them), but
-// appending to a page it returned must not change what it holds.
+// ListRecords and GetRecords return, never share memory with it: changing
+// them, or appending to a page, changes nothing the store holds.
 func testRecordCopies(t *testing.T, s storage.Store) {
 	ctx := t.Context()
 	seedSync(t, s)
@@ -1203,6 +1202,9 @@ func testRecordCopies(t *testing.T, s storage.Store) {
 		got, err := s.ListRecords(ctx, "p1:a", "d1", storage.ListRecordsOptions{})
 		if wantErr(t, "ListRecords", err, nil) {
 			checkRecords(t, fmt.Sprintf("ListRecords, round %d", round), got, want)
+			for _, r := range got {
+				*r.Value = "scribbled"
+			}
 		}
 		page, err := s.ListRecords(ctx, "p1:a", "d1", storage.ListRecordsOptions{Limit: 1})
 		if wantErr(t, "ListRecords", err, nil) {
