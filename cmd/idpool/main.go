@@ -20,7 +20,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/idpool/idpool/cmd/idpool/internal/textlog"
 	"github.com/idpool/idpool/emulator"
 )
 
@@ -42,9 +41,8 @@ func main() {
 // serve listens on o.addr until ctx is done, then shuts down gracefully.
 func serve(ctx context.Context, o serveOptions, stderr io.Writer) error {
 	cfg, level := o.cfg, o.level
-	out := newLogWriter(stderr, 100*time.Millisecond)
-	defer out.Close()
-	logger := slog.New(textlog.New(out, &slog.HandlerOptions{Level: level}))
+	// Every log line is written as it happens, so that a crash loses none.
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 
 	srv, err := emulator.New(ctx, cfg, logger)
 	if err != nil {
