@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/idpool/idpool/emulator/cognitosync"
+	"github.com/idpool/idpool/emulator/console"
 	"github.com/idpool/idpool/emulator/creds"
 	"github.com/idpool/idpool/emulator/identity"
 	"github.com/idpool/idpool/emulator/providers"
@@ -52,6 +53,9 @@ type Server struct {
 	roles      roles
 	fixtures   *fixtures.Fixture // nil without --fixtures
 	handler    http.Handler
+	// issues records, for the console, what was issued to identities;
+	// nil with the console off.
+	issues *console.Issued
 	// ownStore is set when New opened the store, and Close closes it.
 	ownStore bool
 }
@@ -135,7 +139,7 @@ func build(ctx context.Context, cfg Config, store storage.Store, logger *slog.Lo
 		CredentialsTTL:    credentialsTTL,
 		OnMerge:           cognitosync.MergeDatasets,
 		Verifier:          reg.ForIdentity(cfg.Strict),
-	}, store, verified, credentialIssuer{cr, s.roles}, now, uuid.NewString, logger)
+	}, store, verified, credentialIssuer{cr, s.roles, s}, now, uuid.NewString, logger)
 	jsonIdentity := awsjson.NewService(shape.CognitoIdentity(), s.authJSON, logger, awsjson.WithInternalCode(identity.CodeInternalError))
 	identityRoutes(jsonIdentity, ids)
 
@@ -162,7 +166,18 @@ func build(ctx context.Context, cfg Config, store storage.Store, logger *slog.Lo
 	mux.HandleFunc("GET /.well-known/openid-configuration", s.discovery)
 	root := dispatch(jsonIdentity, query)
 	mux.Handle("/", root)
-	s.handler = edge(route(mux, rest, root), logger, newBodyBudget())
+	served := route(mux, rest, root)
+	if !cfg.NoConsole {
+		con, err := s.newConsole(ids, reg)
+		if err != nil {
+			return nil, fmt.Errorf("console: %w", err)
+		}
+		mux.Handle(console.Prefix, con)
+		mux.Handle(console.Prefix+"/", con)
+		served = con.Activity.Record(served)
+		s.issues = con.Issued
+	}
+	s.handler = edge(served, logger, newBodyBudget())
 	return s, nil
 }
 
@@ -219,6 +234,7 @@ func (s *Server) Close() error {
 type credentialIssuer struct {
 	c     *creds.Issuer
 	roles roles
+	s     *Server // for the console's record of issues
 }
 
 func (ci credentialIssuer) Issue(_ context.Context, s identity.Session) (identity.Credentials, error) {
@@ -238,6 +254,9 @@ func (ci credentialIssuer) Issue(_ context.Context, s identity.Session) (identit
 	}, s.Duration)
 	if err != nil {
 		return identity.Credentials{}, err
+	}
+	if ci.s.issues != nil {
+		ci.s.issues.Add(console.Issue{IdentityID: s.IdentityID, Kind: "credentials", ID: c.AccessKeyID, Role: s.RoleARN, At: ci.s.now(), Expires: c.Expiration})
 	}
 	return identity.Credentials{AccessKeyID: c.AccessKeyID, SecretKey: c.SecretAccessKey, SessionToken: c.SessionToken, Expiration: c.Expiration}, nil
 }

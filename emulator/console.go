@@ -1,0 +1,86 @@
+package emulator
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/idpool/idpool/emulator/console"
+	"github.com/idpool/idpool/emulator/identity"
+	"github.com/idpool/idpool/emulator/providers"
+	"github.com/idpool/idpool/emulator/tokens"
+	"github.com/idpool/idpool/storage"
+)
+
+// newConsole builds the web console over the server's own operations.
+func (s *Server) newConsole(ids *identity.Service, reg *providers.Registry) (*console.Console, error) {
+	return console.New(console.Config{
+		Store:  s.store,
+		Logger: s.logger,
+		Now:    s.now,
+		Describe: func(ctx context.Context, id string) (any, error) {
+			return ids.DescribeIdentityPool(ctx, &identity.DescribeIdentityPoolInput{IdentityPoolId: id})
+		},
+		Roles: func(ctx context.Context, id string) (any, error) {
+			return ids.GetIdentityPoolRoles(ctx, &identity.GetIdentityPoolRolesInput{IdentityPoolId: id})
+		},
+		Verify: func(ctx context.Context, token string) []console.Check {
+			return s.verifyChecks(ctx, reg, token)
+		},
+		DeleteIdentity: func(ctx context.Context, id string) error {
+			return s.store.Update(ctx, func(tx storage.Tx) error { return tx.DeleteIdentity(ctx, id) })
+		},
+		Expire: func(ctx context.Context, key string, expiry time.Time) error {
+			return s.revoked.Revoke(ctx, storage.RevokedCredentials, key, expiry)
+		},
+		RotateKey: func(ctx context.Context) (string, error) {
+			if err := s.tokens.Rotate(ctx); err != nil {
+				return "", err
+			}
+			return s.tokens.ActiveKeyID(ctx)
+		},
+		Reset: func(ctx context.Context) error {
+			if err := s.wipe(ctx); err != nil {
+				return err
+			}
+			return s.applyFixtures(ctx)
+		},
+	})
+}
+
+// verifyChecks says whether token verifies against idpool's own keys, and
+// against the declared provider its iss names, in words.
+func (s *Server) verifyChecks(ctx context.Context, reg *providers.Registry, token string) []console.Check {
+	var checks []console.Check
+	t, err := tokens.Parse(token)
+	if err != nil {
+		return nil
+	}
+	iss := t.Issuer()
+	if iss == s.cfg.Issuer {
+		c := console.Check{Name: "Signed by idpool's keys (" + iss + ")"}
+		if _, err := s.tokens.Verify(ctx, token); err != nil {
+			c.Detail = err.Error()
+			if errors.Is(err, tokens.ErrExpired) {
+				c.Detail += " (the signature is good; the token is past its expiry)"
+			}
+		} else {
+			c.OK = true
+			c.Detail = "signature, issuer and expiry check out"
+			if s.revoked.Any(storage.RevokedToken) && s.revoked.Revoked(storage.RevokedToken, tokenID(token)) {
+				c.OK, c.Detail = false, "expired early by the test controls"
+			}
+		}
+		return append(checks, c)
+	}
+	if iss == "" || !reg.Has(iss) {
+		return append(checks, console.Check{Name: "Issuer known", Detail: "iss " + iss + " is neither idpool's (" + s.cfg.Issuer + ") nor a declared provider's; idpool cannot check its signature"})
+	}
+	c := console.Check{Name: "Verifies against the declared provider " + iss}
+	if _, err := reg.Verify(ctx, iss, token, nil, providers.LoginSkew); err != nil {
+		c.Detail = err.Error()
+	} else {
+		c.OK, c.Detail = true, "signature, issuer, audience and times check out"
+	}
+	return append(checks, c)
+}
