@@ -181,13 +181,18 @@ func (c *Console) fail(w http.ResponseWriter, r *http.Request, err error) {
 	w.Write([]byte("internal error; see idpool's log\n"))
 }
 
-// pretty renders v as indented JSON for a <pre>.
+// pretty renders v as indented JSON for a <pre>. It leaves <, > and &
+// as they are: the template escapes them for HTML, and the reader sees
+// the value as the API would send it.
 func pretty(v any) string {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
+	var b bytes.Buffer
+	e := json.NewEncoder(&b)
+	e.SetEscapeHTML(false)
+	e.SetIndent("", "  ")
+	if err := e.Encode(v); err != nil {
 		return err.Error()
 	}
-	return string(b)
+	return strings.TrimSuffix(b.String(), "\n")
 }
 
 // sortedKeys returns m's keys in order.
