@@ -7,6 +7,7 @@ import (
 
 	"github.com/idpool/idpool/emulator/console"
 	"github.com/idpool/idpool/emulator/identity"
+	"github.com/idpool/idpool/emulator/policy"
 	"github.com/idpool/idpool/emulator/providers"
 	"github.com/idpool/idpool/emulator/tokens"
 	"github.com/idpool/idpool/storage"
@@ -46,6 +47,17 @@ func (s *Server) newConsole(ids *identity.Service, reg *providers.Registry) (*co
 			return s.applyFixtures(ctx)
 		},
 	})
+}
+
+// trustReason says which condition of role's trust policy refused pr, or
+// refused the sts:TagSession a tagged session also needs.
+func trustReason(role string, doc *policy.Document, pr policy.Request) string {
+	why := doc.Explain(pr)
+	if why == "" {
+		pr.Action = "sts:TagSession"
+		why = doc.Explain(pr)
+	}
+	return "trust policy of " + role + ": " + why
 }
 
 // verifyChecks says whether token verifies against idpool's own keys, and

@@ -237,8 +237,8 @@ type credentialIssuer struct {
 	s     *Server // for the console's record of issues
 }
 
-func (ci credentialIssuer) Issue(_ context.Context, s identity.Session) (identity.Credentials, error) {
-	if err := ci.roles.allowEnhanced(s); err != nil {
+func (ci credentialIssuer) Issue(ctx context.Context, s identity.Session) (identity.Credentials, error) {
+	if err := ci.roles.allowEnhanced(ctx, s); err != nil {
 		return identity.Credentials{}, err
 	}
 	c, err := ci.c.Issue(creds.Session{

@@ -33,6 +33,8 @@ type Entry struct {
 	Code    string `json:"code,omitempty"`
 	Message string `json:"message,omitempty"`
 	Cause   string `json:"cause,omitempty"`
+	// Reason is why, in words: the check or condition that failed.
+	Reason string `json:"reason,omitempty"`
 }
 
 // Activity is a bounded ring of the most recent requests, with
@@ -134,6 +136,7 @@ func (a *Activity) Record(next http.Handler) http.Handler {
 			if req.Err != nil {
 				e.Code, e.Message = req.Err.Code, clip(req.Err.Message)
 			}
+			e.Reason = clip(req.Reason)
 			if req.Cause != nil {
 				e.Cause = clip(req.Cause.Error())
 			}

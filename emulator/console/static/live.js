@@ -38,7 +38,14 @@
       b.textContent = e.code;
       why.appendChild(b);
     }
-    why.appendChild(document.createTextNode(" " + (e.message || "") + (e.cause ? " (" + e.cause + ")" : "")));
+    why.appendChild(document.createTextNode(" " + (e.message || "")));
+    if (e.reason) {
+      var r = document.createElement("div");
+      r.className = "reason";
+      r.textContent = e.reason;
+      why.appendChild(r);
+    }
+    if (e.cause) why.appendChild(document.createTextNode(" (" + e.cause + ")"));
     body.insertBefore(tr, body.firstChild);
     while (body.rows.length > 500) body.deleteRow(body.rows.length - 1);
   };
