@@ -15,31 +15,20 @@ func roleReason(p *storage.Pool, logins []login, guest bool, custom string) stri
 	def := roleAuthenticated
 	if guest {
 		def = roleUnauthenticated
-	} else {
-		for _, l := range logins {
-			if l.kind == kindCognito || l.kind == kindDeveloper {
-				continue
-			}
-			key := l.mappingKey()
-			m, ok := p.RoleMappings[key]
-			if !ok {
-				continue
-			}
-			fmt.Fprintf(&b, "role mapping of %s (%s)", key, m.Type)
-			if m.Type == mappingRules {
-				for i, r := range m.Rules {
-					verdict := "did not match"
-					if matches(r, l.claims) {
-						verdict = "matched"
-					}
-					fmt.Fprintf(&b, "; rule %d (%s %s %q → %s) %s, the token's %s is %q", i+1, r.Claim, r.MatchType, r.Value, r.RoleARN, verdict, r.Claim, claimValues(l.claims, r.Claim))
+	} else if l, m, ok := mappingOf(p, logins); ok {
+		fmt.Fprintf(&b, "role mapping of %s (%s)", l.mappingKey(), m.Type)
+		if m.Type == mappingRules {
+			for i, r := range m.Rules {
+				verdict := "did not match"
+				if matches(r, l.claims) {
+					verdict = "matched"
 				}
-			} else {
-				fmt.Fprintf(&b, "; the token's %s is %q and %s %q", claimRoles, claimValues(l.claims, claimRoles), claimPreferredRole, claimValues(l.claims, claimPreferredRole))
+				fmt.Fprintf(&b, "; rule %d (%s %s %q → %s) %s, the token's %s is %q", i+1, r.Claim, r.MatchType, r.Value, r.RoleARN, verdict, r.Claim, claimValues(l.claims, r.Claim))
 			}
-			fmt.Fprintf(&b, "; AmbiguousRoleResolution %s", m.AmbiguousRoleResolution)
-			break
+		} else {
+			fmt.Fprintf(&b, "; the token's %s is %q and %s %q", claimRoles, claimValues(l.claims, claimRoles), claimPreferredRole, claimValues(l.claims, claimPreferredRole))
 		}
+		fmt.Fprintf(&b, "; AmbiguousRoleResolution %s", m.AmbiguousRoleResolution)
 	}
 	if b.Len() > 0 {
 		b.WriteString("; ")
