@@ -2,6 +2,7 @@ package console
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -248,8 +249,36 @@ type activityData struct {
 
 func (c *Console) activityPage(w http.ResponseWriter, r *http.Request) {
 	f := filterOf(r)
-	d := activityData{Filter: f, Entries: c.Activity.Recent(200, f.keep), Events: Prefix + "/activity/events?" + r.URL.RawQuery}
+	pools := map[string]string{}
+	d := activityData{Filter: f, Events: Prefix + "/activity/events?" + r.URL.RawQuery}
+	for _, e := range c.Activity.Recent(activitySize, func(Entry) bool { return true }) {
+		c.poolOf(r.Context(), &e, pools)
+		if f.keep(e) && len(d.Entries) < shown {
+			d.Entries = append(d.Entries, e)
+		}
+	}
 	c.render(w, r, http.StatusOK, "activity", "Activity", d)
+}
+
+// shown is how many requests the activity page lists.
+const shown = 200
+
+// poolOf fills in the pool of an entry that names only its identity (as
+// GetCredentialsForIdentity and GetOpenIdToken do) from the store, when
+// the identity still exists; pools memoizes the lookups of one page. It
+// runs when the page is shown, so that the requests themselves pay nothing.
+func (c *Console) poolOf(ctx context.Context, e *Entry, pools map[string]string) {
+	if e.Pool != "" || e.Identity == "" {
+		return
+	}
+	p, ok := pools[e.Identity]
+	if !ok {
+		if i, err := c.cfg.Store.GetIdentity(ctx, e.Identity); err == nil {
+			p = i.PoolID
+		}
+		pools[e.Identity] = p
+	}
+	e.Pool = p
 }
 
 // activityEvents streams the new requests that pass the filter as
@@ -280,6 +309,7 @@ func (c *Console) activityEvents(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 		case e := <-ch:
+			c.poolOf(r.Context(), &e, map[string]string{})
 			if !f.keep(e) {
 				continue
 			}
