@@ -49,6 +49,22 @@ func (s *Server) newConsole(ids *identity.Service, reg *providers.Registry) (*co
 	})
 }
 
+// recordingIssuer is the token issuer of the identity service: it records
+// each OpenID token signed for an identity for the console, when the
+// console is on.
+type recordingIssuer struct {
+	*verified
+	s *Server
+}
+
+func (ri recordingIssuer) Sign(ctx context.Context, c tokens.Claims) (string, error) {
+	tok, err := ri.verified.Sign(ctx, c)
+	if err == nil && ri.s.issues != nil {
+		ri.s.issues.Add(console.Issue{IdentityID: c.Subject, Kind: "OpenID token", At: ri.s.now(), Expires: c.Expiry})
+	}
+	return tok, err
+}
+
 // trustReason says which condition of role's trust policy refused pr, or
 // refused the sts:TagSession a tagged session also needs.
 func trustReason(role string, doc *policy.Document, pr policy.Request) string {

@@ -65,14 +65,7 @@ func BenchmarkConsoleSearch(b *testing.B) {
 		return w
 	}
 	list := func() *httptest.ResponseRecorder {
-		r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(`{"IdentityPoolId":"`+pool+`","MaxResults":60,"HideDisabled":false}`))
-		r.Header.Set("X-Amz-Target", "AWSCognitoIdentityService.ListIdentities")
-		r.Header.Set("Content-Type", "application/x-amz-json-1.1")
-		r.Header.Set("X-Amz-Date", "20260101T000000Z")
-		r.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-east-1/cognito-identity/aws4_request, SignedHeaders=host;x-amz-date, Signature="+strings.Repeat("0", 64))
-		w := httptest.NewRecorder()
-		h.ServeHTTP(w, r)
-		return w
+		return apiCall(h, "ListIdentities", `{"IdentityPoolId":"`+pool+`","MaxResults":60,"HideDisabled":false}`, true)
 	}
 	page := "/_idpool/console/pools/" + url.PathEscape(pool)
 	tests := []struct {

@@ -55,3 +55,77 @@ func TestConsoleSetting(t *testing.T) {
 		t.Errorf("IDPOOL_CONSOLE=maybe: got no error, want one")
 	}
 }
+
+// TestConsoleExpireCredentials: the console lists the credentials and
+// token issued to an identity, and its expire action expires the
+// credentials as the test control does.
+func TestConsoleExpireCredentials(t *testing.T) {
+	srv, err := New(t.Context(), Config{DB: ":memory:"}, nil)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	defer srv.Close()
+	h := srv.Handler()
+	call := func(target, body string, signed bool) string {
+		t.Helper()
+		w := apiCall(h, target, body, signed)
+		if w.Code != http.StatusOK {
+			t.Fatalf("%s: got %d %s, want 200", target, w.Code, w.Body)
+		}
+		return w.Body.String()
+	}
+	member := func(body, name string) string {
+		t.Helper()
+		_, v, ok := strings.Cut(body, `"`+name+`":"`)
+		if !ok {
+			t.Fatalf("got no %s in %s", name, body)
+		}
+		v, _, _ = strings.Cut(v, `"`)
+		return v
+	}
+	pool := member(call("CreateIdentityPool", `{"IdentityPoolName":"console","AllowUnauthenticatedIdentities":true}`, true), "IdentityPoolId")
+	call("SetIdentityPoolRoles", `{"IdentityPoolId":"`+pool+`","Roles":{"unauthenticated":"arn:aws:iam::123456789012:role/Guest"}}`, true)
+	id := member(call("GetId", `{"IdentityPoolId":"`+pool+`"}`, false), "IdentityId")
+	call("GetOpenIdToken", `{"IdentityId":"`+id+`"}`, false)
+	key := member(call("GetCredentialsForIdentity", `{"IdentityId":"`+id+`"}`, false), "AccessKeyId")
+
+	get := func(path string) *httptest.ResponseRecorder {
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, path, nil))
+		return w
+	}
+	page := get("/_idpool/console/identities/" + id).Body.String()
+	for _, want := range []string{key, "OpenID token", "role/Guest"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("identity page: got no %q", want)
+		}
+	}
+	if w := get("/_idpool/credentials/" + key); !strings.Contains(w.Body.String(), `"Expired":false`) {
+		t.Fatalf("credentials before the console expired them: got %s, want Expired false", w.Body)
+	}
+	req := httptest.NewRequest(http.MethodPost, "/_idpool/console/identities/"+id+"/expire", nil)
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, req)
+	if w.Code != http.StatusSeeOther || !strings.Contains(w.Header().Get("Location"), "Expired+1+set") {
+		t.Fatalf("expire: got %d to %q, want 303 saying one set expired", w.Code, w.Header().Get("Location"))
+	}
+	if w := get("/_idpool/credentials/" + key); !strings.Contains(w.Body.String(), `"Expired":true`) {
+		t.Errorf("credentials after the console expired them: got %s, want Expired true", w.Body)
+	}
+}
+
+// apiCall sends a Cognito Identity call to h; signed, it carries a SigV4
+// header with a dummy signature, which the permissive server accepts.
+func apiCall(h http.Handler, target, body string, signed bool) *httptest.ResponseRecorder {
+	r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(body))
+	r.Header.Set("X-Amz-Target", "AWSCognitoIdentityService."+target)
+	r.Header.Set("Content-Type", "application/x-amz-json-1.1")
+	if signed {
+		r.Header.Set("X-Amz-Date", "20260101T000000Z")
+		r.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-east-1/cognito-identity/aws4_request, SignedHeaders=host;x-amz-date, Signature="+strings.Repeat("0", 64))
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	return w
+}

@@ -139,7 +139,7 @@ func build(ctx context.Context, cfg Config, store storage.Store, logger *slog.Lo
 		CredentialsTTL:    credentialsTTL,
 		OnMerge:           cognitosync.MergeDatasets,
 		Verifier:          reg.ForIdentity(cfg.Strict),
-	}, store, verified, credentialIssuer{cr, s.roles, s}, now, uuid.NewString, logger)
+	}, store, recordingIssuer{verified, s}, credentialIssuer{cr, s.roles, s}, now, uuid.NewString, logger)
 	jsonIdentity := awsjson.NewService(shape.CognitoIdentity(), s.authJSON, logger, awsjson.WithInternalCode(identity.CodeInternalError))
 	identityRoutes(jsonIdentity, ids)
 

@@ -104,6 +104,7 @@ test("the developer identity shows its developer user identifier and credentials
   const body = await page.locator("main").innerText();
   assert.match(body, new RegExp(devUser));
   assert.match(body, new RegExp(devAccessKey), "the credentials issued to it are listed");
+  assert.match(body, /OpenID token/, "the token issued to it is listed");
 });
 
 test("activity shows the refusal with its reason, and new requests live", async () => {
