@@ -1,10 +1,16 @@
 package emulator
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/idpool/idpool/emulator/identity"
+	"github.com/idpool/idpool/emulator/policy"
+	"github.com/idpool/idpool/emulator/sts"
+	"github.com/idpool/idpool/protocol"
 )
 
 // TestConsoleSetting: the console is served by default, and --console=false
@@ -128,4 +134,38 @@ func apiCall(h http.Handler, target, body string, signed bool) *httptest.Respons
 	w := httptest.NewRecorder()
 	h.ServeHTTP(w, r)
 	return w
+}
+
+// TestTrustReason: a trust policy's refusal records the condition that
+// failed on the request, for the console's activity page.
+func TestTrustReason(t *testing.T) {
+	const role = "arn:aws:iam::123456789012:role/Auth"
+	rs := roles{docs: map[string]*policy.Document{role: mustParse(t, authOnly)}}
+	tests := []struct {
+		name string
+		run  func(ctx context.Context) error
+		want []string
+	}{
+		{"GetCredentialsForIdentity of a guest", func(ctx context.Context) error {
+			return rs.allowEnhanced(ctx, identity.Session{RoleARN: role, PoolID: "us-east-1:pool", IdentityID: "us-east-1:id", AMR: []string{"unauthenticated"}})
+		}, []string{"trust policy of " + role, "no statement allows sts:AssumeRoleWithWebIdentity", "amr"}},
+		{"AssumeRoleWithWebIdentity of another pool", func(ctx context.Context) error {
+			_, err := rs.Authorize(ctx, sts.RoleRequest{Action: "sts:AssumeRoleWithWebIdentity", RoleARN: role,
+				WebIdentity: &sts.WebIdentity{Provider: cognitoProvider, Audience: "us-east-1:other", Subject: "us-east-1:id", AMR: []string{"authenticated"}}})
+			return err
+		}, []string{"trust policy of " + role, "aud"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			req := &protocol.Request{ID: "r"}
+			if err := tc.run(protocol.WithRequest(t.Context(), req)); err == nil {
+				t.Fatal("got no refusal, want one")
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(req.Reason, w) {
+					t.Errorf("got reason %q, want it to contain %q", req.Reason, w)
+				}
+			}
+		})
+	}
 }
