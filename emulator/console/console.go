@@ -133,6 +133,7 @@ var funcs = template.FuncMap{
 		}
 		return t.UTC().Format("2006-01-02 15:04:05Z")
 	},
+	"inc":   func(i int) int { return i + 1 },
 	"path":  url.PathEscape,
 	"query": url.QueryEscape,
 	"deref": func(s *string) string {

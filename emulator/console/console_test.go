@@ -49,6 +49,10 @@ func newFixture(t *testing.T) *fixture {
 		if err := tx.CreatePool(ctx, storage.Pool{ID: poolID, Name: "pool" + evil, DeveloperProviderName: "login.dev",
 			SupportedLoginProviders: map[string]string{"accounts.google.com": "client"},
 			Roles:                   map[string]string{"authenticated": "arn:aws:iam::123456789012:role/Auth"},
+			RoleMappings: map[string]storage.RoleMapping{"accounts.google.com": {Type: "Rules", AmbiguousRoleResolution: "Deny", Rules: []storage.MappingRule{
+				{Claim: "hd", MatchType: "Equals", Value: "zz-first.example", RoleARN: "arn:aws:iam::123456789012:role/First"},
+				{Claim: "hd", MatchType: "Equals", Value: "aa-second.example", RoleARN: "arn:aws:iam::123456789012:role/Second"},
+			}}},
 			CreatedAt:               now, ModifiedAt: now}); err != nil {
 			return err
 		}
@@ -146,6 +150,13 @@ func TestPages(t *testing.T) {
 		{"activity filtered out", "/_idpool/console/activity?op=GetId", 200, nil, []string{"NotAuthorizedException"}},
 		{"stylesheet", "/_idpool/console/static/style.css", 200, []string{"prefers-color-scheme: dark"}, nil},
 	}
+	t.Run("role-mapping rules in order", func(t *testing.T) {
+		_, body := f.get(t, "/_idpool/console/pools/"+url.PathEscape(poolID))
+		first, second := strings.Index(body, "zz-first.example"), strings.Index(body, "aa-second.example")
+		if first < 0 || second < first {
+			t.Errorf("got rule 1 at %d and rule 2 at %d, want both, in order", first, second)
+		}
+	})
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			status, body := f.get(t, tc.path)
