@@ -53,7 +53,7 @@ func newFixture(t *testing.T) *fixture {
 				{Claim: "hd", MatchType: "Equals", Value: "zz-first.example", RoleARN: "arn:aws:iam::123456789012:role/First"},
 				{Claim: "hd", MatchType: "Equals", Value: "aa-second.example", RoleARN: "arn:aws:iam::123456789012:role/Second"},
 			}}},
-			CreatedAt:               now, ModifiedAt: now}); err != nil {
+			CreatedAt: now, ModifiedAt: now}); err != nil {
 			return err
 		}
 		if err := tx.CreateIdentity(ctx, storage.Identity{ID: idA, PoolID: poolID, Logins: []storage.Login{{Provider: "accounts.google.com", UserID: "google-user-1"}}, CreatedAt: now, ModifiedAt: now}); err != nil {
