@@ -1,13 +1,16 @@
 package console_test
 
 import (
+	"bufio"
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -264,5 +267,56 @@ func TestActivityRing(t *testing.T) {
 	}
 	if want := "GET /d,GET /c,GET /b"; strings.Join(ops, ",") != want {
 		t.Errorf("got %v, want %s (newest first, bounded, console and health left out)", ops, want)
+	}
+}
+
+// TestActivityEvents: a request made while the event stream is open
+// arrives on it as one JSON entry; one the filter leaves out does not.
+func TestActivityEvents(t *testing.T) {
+	f := newFixture(t)
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "GET", f.srv.URL+console.Prefix+"/activity/events?identity="+url.QueryEscape(idB), nil)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if ct := res.Header.Get("Content-Type"); ct != "text/event-stream" {
+		t.Fatalf("got Content-Type %q, want text/event-stream", ct)
+	}
+	lines := make(chan string)
+	go func() {
+		sc := bufio.NewScanner(res.Body)
+		for sc.Scan() {
+			if l := sc.Text(); strings.HasPrefix(l, "data: ") {
+				lines <- l
+			}
+		}
+		close(lines)
+	}()
+	var wg sync.WaitGroup
+	for _, id := range []string{idA, idB} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res, err := http.Post(f.srv.URL+"/", "application/x-amz-json-1.1", strings.NewReader(`{"IdentityId":"`+id+`"}`))
+			if err == nil {
+				res.Body.Close()
+			}
+		}()
+	}
+	wg.Wait()
+	var e console.Entry
+	select {
+	case l := <-lines:
+		if err := json.Unmarshal([]byte(strings.TrimPrefix(l, "data: ")), &e); err != nil {
+			t.Fatalf("event %q: %v", l, err)
+		}
+	case <-ctx.Done():
+		t.Fatal("got no event, want one")
+	}
+	if e.Identity != idB || e.Code != "NotAuthorizedException" || e.Status != 400 {
+		t.Errorf("got event %+v, want identity %s refused with NotAuthorizedException", e, idB)
 	}
 }
