@@ -118,8 +118,10 @@ func (a *Activity) Record(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
+		// Only the JSON calls on the root path name their pool and
+		// identity in the body; Cognito Sync names them in its path.
 		var cap *capture
-		if r.Body != nil && r.Body != http.NoBody {
+		if p == "/" && r.Header.Get("X-Amz-Target") != "" && r.Body != nil && r.Body != http.NoBody {
 			cap = &capture{ReadCloser: r.Body}
 			r.Body = cap
 		}

@@ -113,6 +113,18 @@ func newFixture(t *testing.T) *fixture {
 	return f
 }
 
+// call sends a Cognito Identity call to the stand-in service.
+func (f *fixture) call(body string) error {
+	req, _ := http.NewRequest("POST", f.srv.URL+"/", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
+	req.Header.Set("X-Amz-Target", "AWSCognitoIdentityService.GetCredentialsForIdentity")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	return res.Body.Close()
+}
+
 func (f *fixture) get(t *testing.T, path string) (int, string) {
 	t.Helper()
 	res, err := http.Get(f.srv.URL + path)
@@ -127,11 +139,9 @@ func (f *fixture) get(t *testing.T, path string) (int, string) {
 func TestPages(t *testing.T) {
 	f := newFixture(t)
 	// A refused request, for the activity page.
-	res, err := http.Post(f.srv.URL+"/", "application/x-amz-json-1.1", strings.NewReader(`{"IdentityId": "`+idA+`", "IdentityPoolId":"`+poolID+`"}`))
-	if err != nil {
+	if err := f.call(`{"IdentityId": "` + idA + `", "IdentityPoolId":"` + poolID + `"}`); err != nil {
 		t.Fatal(err)
 	}
-	res.Body.Close()
 	escaped := `&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;`
 	tests := []struct {
 		name, path string
@@ -300,10 +310,7 @@ func TestActivityEvents(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			res, err := http.Post(f.srv.URL+"/", "application/x-amz-json-1.1", strings.NewReader(`{"IdentityId":"`+id+`"}`))
-			if err == nil {
-				res.Body.Close()
-			}
+			f.call(`{"IdentityId":"` + id + `"}`)
 		}()
 	}
 	wg.Wait()
