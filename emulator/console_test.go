@@ -62,10 +62,10 @@ func TestConsoleSetting(t *testing.T) {
 	}
 }
 
-// TestConsoleExpireCredentials: the console lists the credentials and
-// token issued to an identity, and its expire action expires the
-// credentials as the test control does.
-func TestConsoleExpireCredentials(t *testing.T) {
+// TestConsoleActions: the console lists the credentials and token issued
+// to an identity, its expire action expires the credentials as the test
+// control does, and its rotate action rotates the signing key.
+func TestConsoleActions(t *testing.T) {
 	srv, err := New(t.Context(), Config{DB: ":memory:"}, nil)
 	if err != nil {
 		t.Fatalf("New: %v", err)
@@ -118,6 +118,18 @@ func TestConsoleExpireCredentials(t *testing.T) {
 	}
 	if w := get("/_idpool/credentials/" + key); !strings.Contains(w.Body.String(), `"Expired":true`) {
 		t.Errorf("credentials after the console expired them: got %s, want Expired true", w.Body)
+	}
+
+	// Rotating the signing key publishes a second key.
+	req = httptest.NewRequest(http.MethodPost, "/_idpool/console/keys/rotate", nil)
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	w = httptest.NewRecorder()
+	h.ServeHTTP(w, req)
+	if w.Code != http.StatusSeeOther || !strings.Contains(w.Header().Get("Location"), "Rotated") {
+		t.Fatalf("rotate: got %d to %q, want 303 saying it rotated", w.Code, w.Header().Get("Location"))
+	}
+	if n := strings.Count(get("/.well-known/jwks.json").Body.String(), `"kid"`); n != 2 {
+		t.Errorf("after the console rotated the key: got %d keys published, want 2", n)
 	}
 }
 
