@@ -1,16 +1,12 @@
 package emulator
 
 import (
-	"context"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/idpool/idpool/emulator/identity"
-	"github.com/idpool/idpool/emulator/policy"
-	"github.com/idpool/idpool/emulator/sts"
-	"github.com/idpool/idpool/protocol"
 )
 
 // TestConsoleSetting: the console is served by default, and --console=false
@@ -148,36 +144,37 @@ func apiCall(h http.Handler, target, body string, signed bool) *httptest.Respons
 	return w
 }
 
-// TestTrustReason: a trust policy's refusal records the condition that
-// failed on the request, for the console's activity page.
+// TestTrustReason: a trust policy's refusal of GetCredentialsForIdentity
+// shows on the console's activity page with the condition that failed.
 func TestTrustReason(t *testing.T) {
-	const role = "arn:aws:iam::123456789012:role/Auth"
-	rs := roles{docs: map[string]*policy.Document{role: mustParse(t, authOnly)}}
-	tests := []struct {
-		name string
-		run  func(ctx context.Context) error
-		want []string
-	}{
-		{"GetCredentialsForIdentity of a guest", func(ctx context.Context) error {
-			return rs.allowEnhanced(ctx, identity.Session{RoleARN: role, PoolID: "us-east-1:pool", IdentityID: "us-east-1:id", AMR: []string{"unauthenticated"}})
-		}, []string{"trust policy of " + role, "no statement allows sts:AssumeRoleWithWebIdentity", "amr"}},
-		{"AssumeRoleWithWebIdentity of another pool", func(ctx context.Context) error {
-			_, err := rs.Authorize(ctx, sts.RoleRequest{Action: "sts:AssumeRoleWithWebIdentity", RoleARN: role,
-				WebIdentity: &sts.WebIdentity{Provider: cognitoProvider, Audience: "us-east-1:other", Subject: "us-east-1:id", AMR: []string{"authenticated"}}})
-			return err
-		}, []string{"trust policy of " + role, "aud"}},
+	const (
+		role = "arn:aws:iam::123456789012:role/Auth"
+		pool = "us-east-1:00000000-0000-4000-8000-00000000c0de"
+	)
+	fixture := `{"Roles":[{"Arn":"` + role + `","AssumeRolePolicyDocument":` + authOnly + `}],
+ "IdentityPools":[{"IdentityPoolId":"` + pool + `","IdentityPoolName":"trust","AllowUnauthenticatedIdentities":true,
+  "Roles":{"unauthenticated":"` + role + `"}}]}`
+	path := filepath.Join(t.TempDir(), "fixture.json")
+	if err := os.WriteFile(path, []byte(fixture), 0o600); err != nil {
+		t.Fatal(err)
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			req := &protocol.Request{ID: "r"}
-			if err := tc.run(protocol.WithRequest(t.Context(), req)); err == nil {
-				t.Fatal("got no refusal, want one")
-			}
-			for _, w := range tc.want {
-				if !strings.Contains(req.Reason, w) {
-					t.Errorf("got reason %q, want it to contain %q", req.Reason, w)
-				}
-			}
-		})
+	srv, err := New(t.Context(), Config{DB: ":memory:", Fixtures: path}, nil)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	defer srv.Close()
+	h := srv.Handler()
+	w := apiCall(h, "GetId", `{"IdentityPoolId":"`+pool+`"}`, false)
+	_, id, _ := strings.Cut(w.Body.String(), `"IdentityId":"`)
+	id, _, _ = strings.Cut(id, `"`)
+	if w := apiCall(h, "GetCredentialsForIdentity", `{"IdentityId":"`+id+`"}`, false); w.Code != http.StatusBadRequest {
+		t.Fatalf("GetCredentialsForIdentity of a guest into an authenticated-only role: got %d %s, want 400", w.Code, w.Body)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/_idpool/console/activity?errors=1", nil))
+	for _, want := range []string{"InvalidIdentityPoolConfigurationException", "trust policy of " + role, "no statement allows sts:AssumeRoleWithWebIdentity", "amr"} {
+		if !strings.Contains(rec.Body.String(), want) {
+			t.Errorf("activity page: got no %q", want)
+		}
 	}
 }
