@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/idpool/idpool/emulator/console"
+	"github.com/idpool/idpool/emulator/creds"
 	"github.com/idpool/idpool/emulator/identity"
 	"github.com/idpool/idpool/emulator/policy"
 	"github.com/idpool/idpool/emulator/providers"
@@ -49,18 +50,34 @@ func (s *Server) newConsole(ids *identity.Service, reg *providers.Registry) (*co
 	})
 }
 
-// recordingIssuer is the token issuer of the identity service: it records
-// each OpenID token signed for an identity for the console, when the
-// console is on.
+// issueRecorder records for the console the credentials and tokens issued
+// to identities. to is set once, before the server serves, when the
+// console is on; while it is nil nothing is recorded.
+type issueRecorder struct {
+	to  *console.Issued
+	now func() time.Time
+}
+
+// credentials records credentials of a Cognito identity, whether
+// GetCredentialsForIdentity or STS issued them.
+func (r *issueRecorder) credentials(c creds.Credentials) {
+	if r.to == nil || c.Session.IdentityID == "" {
+		return
+	}
+	r.to.Add(console.Issue{IdentityID: c.Session.IdentityID, Kind: "credentials", ID: c.AccessKeyID, Role: c.Session.RoleARN, At: r.now(), Expires: c.Expiration})
+}
+
+// recordingIssuer is the identity service's token issuer: it records each
+// OpenID token signed for an identity.
 type recordingIssuer struct {
 	*verified
-	s *Server
+	r *issueRecorder
 }
 
 func (ri recordingIssuer) Sign(ctx context.Context, c tokens.Claims) (string, error) {
 	tok, err := ri.verified.Sign(ctx, c)
-	if err == nil && ri.s.issues != nil {
-		ri.s.issues.Add(console.Issue{IdentityID: c.Subject, Kind: "OpenID token", At: ri.s.now(), Expires: c.Expiry})
+	if err == nil && ri.r.to != nil {
+		ri.r.to.Add(console.Issue{IdentityID: c.Subject, Kind: "OpenID token", At: ri.r.now(), Expires: c.Expiry})
 	}
 	return tok, err
 }

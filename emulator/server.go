@@ -53,9 +53,6 @@ type Server struct {
 	roles      roles
 	fixtures   *fixtures.Fixture // nil without --fixtures
 	handler    http.Handler
-	// issues records, for the console, what was issued to identities;
-	// nil with the console off.
-	issues *console.Issued
 	// ownStore is set when New opened the store, and Close closes it.
 	ownStore bool
 }
@@ -123,7 +120,10 @@ func build(ctx context.Context, cfg Config, store storage.Store, logger *slog.Lo
 	if err != nil {
 		return nil, err
 	}
-	cr, err := creds.New(key, now, rand.Reader, creds.WithRevocations(revoked))
+	// issues records for the console what is issued to identities; it
+	// records nothing while the console is off.
+	issues := &issueRecorder{now: now}
+	cr, err := creds.New(key, now, rand.Reader, creds.WithRevocations(revoked), creds.WithNotify(issues.credentials))
 	if err != nil {
 		return nil, err
 	}
@@ -139,7 +139,7 @@ func build(ctx context.Context, cfg Config, store storage.Store, logger *slog.Lo
 		CredentialsTTL:    credentialsTTL,
 		OnMerge:           cognitosync.MergeDatasets,
 		Verifier:          reg.ForIdentity(cfg.Strict),
-	}, store, recordingIssuer{verified, s}, credentialIssuer{cr, s.roles, s}, now, uuid.NewString, logger)
+	}, store, recordingIssuer{verified, issues}, credentialIssuer{cr, s.roles}, now, uuid.NewString, logger)
 	jsonIdentity := awsjson.NewService(shape.CognitoIdentity(), s.authJSON, logger, awsjson.WithInternalCode(identity.CodeInternalError))
 	identityRoutes(jsonIdentity, ids)
 
@@ -175,7 +175,7 @@ func build(ctx context.Context, cfg Config, store storage.Store, logger *slog.Lo
 		mux.Handle(console.Prefix, con)
 		mux.Handle(console.Prefix+"/", con)
 		served = con.Activity.Record(served)
-		s.issues = con.Issued
+		issues.to = con.Issued
 	}
 	s.handler = edge(served, logger, newBodyBudget())
 	return s, nil
@@ -234,7 +234,6 @@ func (s *Server) Close() error {
 type credentialIssuer struct {
 	c     *creds.Issuer
 	roles roles
-	s     *Server // for the console's record of issues
 }
 
 func (ci credentialIssuer) Issue(ctx context.Context, s identity.Session) (identity.Credentials, error) {
@@ -254,9 +253,6 @@ func (ci credentialIssuer) Issue(ctx context.Context, s identity.Session) (ident
 	}, s.Duration)
 	if err != nil {
 		return identity.Credentials{}, err
-	}
-	if ci.s.issues != nil {
-		ci.s.issues.Add(console.Issue{IdentityID: s.IdentityID, Kind: "credentials", ID: c.AccessKeyID, Role: s.RoleARN, At: ci.s.now(), Expires: c.Expiration})
 	}
 	return identity.Credentials{AccessKeyID: c.AccessKeyID, SecretKey: c.SecretAccessKey, SessionToken: c.SessionToken, Expiration: c.Expiration}, nil
 }
