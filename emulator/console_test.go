@@ -62,12 +62,7 @@ func TestConsoleSetting(t *testing.T) {
 // to an identity, its expire action expires the credentials as the test
 // control does, and its rotate action rotates the signing key.
 func TestConsoleActions(t *testing.T) {
-	srv, err := New(t.Context(), Config{DB: ":memory:"}, nil)
-	if err != nil {
-		t.Fatalf("New: %v", err)
-	}
-	defer srv.Close()
-	h := srv.Handler()
+	h := memoryServer(t)
 	call := func(target, body string, signed bool) string {
 		t.Helper()
 		w := apiCall(h, target, body, signed)
@@ -177,4 +172,47 @@ func TestTrustReason(t *testing.T) {
 			t.Errorf("activity page: got no %q", want)
 		}
 	}
+}
+
+// TestConsoleMerges: both identities of a developer-identity merge show it.
+func TestConsoleMerges(t *testing.T) {
+	h := memoryServer(t)
+	member := func(target, body, name string) string {
+		t.Helper()
+		w := apiCall(h, target, body, true)
+		_, v, ok := strings.Cut(w.Body.String(), `"`+name+`":"`)
+		if w.Code != http.StatusOK || !ok {
+			t.Fatalf("%s: got %d %s, want 200 with %s", target, w.Code, w.Body, name)
+		}
+		v, _, _ = strings.Cut(v, `"`)
+		return v
+	}
+	pool := member("CreateIdentityPool", `{"IdentityPoolName":"merge","AllowUnauthenticatedIdentities":false,"DeveloperProviderName":"login.merge"}`, "IdentityPoolId")
+	dev := func(user string) string {
+		return member("GetOpenIdTokenForDeveloperIdentity", `{"IdentityPoolId":"`+pool+`","Logins":{"login.merge":"`+user+`"}}`, "IdentityId")
+	}
+	survivor, loser := dev("a"), dev("b")
+	member("MergeDeveloperIdentities", `{"IdentityPoolId":"`+pool+`","DeveloperProviderName":"login.merge","SourceUserIdentifier":"b","DestinationUserIdentifier":"a"}`, "IdentityId")
+	for _, tc := range []struct{ id, want string }{
+		{survivor, "merged from <a class=\"mono\" href=\"/_idpool/console/identities/" + loser},
+		{loser, "merged into <a class=\"mono\" href=\"/_idpool/console/identities/" + survivor},
+	} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/_idpool/console/identities/"+tc.id, nil))
+		if !strings.Contains(rec.Body.String(), tc.want) {
+			t.Errorf("identity %s: got no %q in the page", tc.id, tc.want)
+		}
+	}
+}
+
+// memoryServer returns the handler of a server on a private in-memory
+// store, closed when t ends.
+func memoryServer(t *testing.T) http.Handler {
+	t.Helper()
+	srv, err := New(t.Context(), Config{DB: ":memory:"}, nil)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	return srv.Handler()
 }

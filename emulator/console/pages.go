@@ -207,6 +207,7 @@ type identityData struct {
 	Developer  []string
 	Datasets   []datasetView
 	Issued     []Issue
+	Merges     []Issue // those seen since idpool started
 	MergedFrom []string
 }
 
@@ -224,7 +225,14 @@ func (c *Console) identityPage(w http.ResponseWriter, r *http.Request) {
 		c.fail(w, r, err)
 		return
 	}
-	d := identityData{Identity: i, Pool: p, Issued: c.Issued.For(i.ID)}
+	d := identityData{Identity: i, Pool: p}
+	for _, is := range c.Issued.For(i.ID) {
+		if is.Kind == KindMergedFrom || is.Kind == KindMergedInto {
+			d.Merges = append(d.Merges, is)
+		} else {
+			d.Issued = append(d.Issued, is)
+		}
+	}
 	for _, l := range i.Logins {
 		if p.DeveloperProviderName != "" && l.Provider == p.DeveloperProviderName {
 			d.Developer = append(d.Developer, l.UserID)
