@@ -208,6 +208,7 @@ type identityData struct {
 	Datasets   []datasetView
 	Issued     []Issue
 	Merges     []Issue // those seen since idpool started
+	Kept       int     // how many issues and merges are remembered
 	MergedFrom []string
 }
 
@@ -225,7 +226,7 @@ func (c *Console) identityPage(w http.ResponseWriter, r *http.Request) {
 		c.fail(w, r, err)
 		return
 	}
-	d := identityData{Identity: i, Pool: p}
+	d := identityData{Identity: i, Pool: p, Kept: issuedSize}
 	for _, is := range c.Issued.For(i.ID) {
 		if is.Kind == KindMergedFrom || is.Kind == KindMergedInto {
 			d.Merges = append(d.Merges, is)
