@@ -78,11 +78,18 @@ func TestJavaScriptSDK(t *testing.T) {
 // env, failing t with the output when a test fails.
 func runNodeTests(t *testing.T, node string, env map[string]string, files []string) {
 	t.Helper()
+	runNodeIn(t, jsDir, node, env, files)
+}
+
+// runNodeIn runs files (relative to dir) with node's test runner and env,
+// failing t with the output when a test fails.
+func runNodeIn(t *testing.T, dir, node string, env map[string]string, files []string) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	args := append([]string{"--test", "--test-reporter=spec"}, files...)
 	cmd := exec.CommandContext(ctx, node, args...)
-	cmd.Dir = jsDir
+	cmd.Dir = dir
 	cmd.Env = nodeEnv(os.Environ(), env)
 	dieWithTest(cmd)
 	// node --test runs each file in a child process, which the context's
@@ -101,26 +108,29 @@ func runNodeTests(t *testing.T, node string, env map[string]string, files []stri
 // Under CI it fails instead.
 func needNode(t *testing.T, paths ...string) string {
 	t.Helper()
-	missing := func(format string, args ...any) {
-		t.Helper()
-		if os.Getenv("CI") != "" {
-			t.Fatalf(format+" (CI is set, so this fails instead of skipping)", args...)
-		}
-		t.Skipf(format, args...)
-	}
 	node, err := exec.LookPath("node")
 	if err != nil {
-		missing("JavaScript SDK conformance needs node on PATH: %v", err)
+		unavailable(t, "JavaScript SDK conformance needs node on PATH: %v", err)
 	}
 	if fi, err := os.Stat(filepath.Join(jsDir, "node_modules")); err != nil || !fi.IsDir() {
-		missing("JavaScript SDK conformance needs its packages: run `npm ci --prefix conformance/js`")
+		unavailable(t, "JavaScript SDK conformance needs its packages: run `npm ci --prefix conformance/js`")
 	}
 	for _, p := range paths {
 		if _, err := os.Stat(filepath.Join(jsDir, p)); err != nil {
-			missing("JavaScript conformance needs %s: run `npm ci --prefix conformance/js`", p)
+			unavailable(t, "JavaScript conformance needs %s: run `npm ci --prefix conformance/js`", p)
 		}
 	}
 	return node
+}
+
+// unavailable skips t for a missing tool or package, or fails it under CI
+// (CI set), where a missing install step must fail rather than hide.
+func unavailable(t *testing.T, format string, args ...any) {
+	t.Helper()
+	if os.Getenv("CI") != "" {
+		t.Fatalf(format+" (CI is set, so this fails instead of skipping)", args...)
+	}
+	t.Skipf(format, args...)
 }
 
 // nodeEnv returns base without the AWS_* variables, which the JavaScript

@@ -30,16 +30,7 @@ func BenchmarkGetIdKnown(b *testing.B) {
 	defer srv.Close()
 	h := srv.Handler()
 	call := func(target, body string, signed bool) *httptest.ResponseRecorder {
-		r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(body))
-		r.Header.Set("X-Amz-Target", "AWSCognitoIdentityService."+target)
-		r.Header.Set("Content-Type", "application/x-amz-json-1.1")
-		if signed {
-			r.Header.Set("X-Amz-Date", "20260101T000000Z")
-			r.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-east-1/cognito-identity/aws4_request, SignedHeaders=host;x-amz-date, Signature="+strings.Repeat("0", 64))
-		}
-		w := httptest.NewRecorder()
-		h.ServeHTTP(w, r)
-		return w
+		return apiCall(h, target, body, signed)
 	}
 	w := call("CreateIdentityPool", `{"IdentityPoolName":"bench","AllowUnauthenticatedIdentities":false,"SupportedLoginProviders":{"graph.facebook.com":"app"}}`, true)
 	if w.Code != 200 {

@@ -40,6 +40,9 @@ type Config struct {
 	// Strict verifies every signature against the fixtures' developer
 	// credentials and refuses logins of providers without a key set.
 	Strict bool
+	// NoConsole turns off the web console at /_idpool/console (flag
+	// --console=false, IDPOOL_CONSOLE=false).
+	NoConsole bool
 	// Now is the server's clock (default time.Now): it times tokens,
 	// credentials and SigV4 signatures.
 	Now func() time.Time
@@ -70,6 +73,32 @@ var settings = []setting{
 var strictSetting = struct{ name, env, usage string }{"strict", "IDPOOL_STRICT",
 	"verify every signature against the fixtures' DeveloperCredentials and refuse logins of providers without a key set"}
 
+// consoleSetting turns the console on (the default) or off; Config holds
+// its inverse so that the zero Config serves the console.
+var consoleSetting = struct{ name, env, usage string }{"console", "IDPOOL_CONSOLE",
+	"serve the web console at /_idpool/console (default true)"}
+
+// inverted is a boolean flag that sets the negation of its value.
+type inverted struct{ p *bool }
+
+func (v inverted) String() string {
+	if v.p == nil {
+		return "true"
+	}
+	return strconv.FormatBool(!*v.p)
+}
+
+func (v inverted) Set(s string) error {
+	b, err := strconv.ParseBool(s)
+	if err != nil {
+		return err
+	}
+	*v.p = !b
+	return nil
+}
+
+func (v inverted) IsBoolFlag() bool { return true }
+
 // Bind defines on fs a flag for each setting of Config, whose default is
 // its IDPOOL_* environment variable read through getenv, or else the
 // built-in default. Parsing fs fills in the returned Config; flags win
@@ -92,6 +121,14 @@ func Bind(fs *flag.FlagSet, getenv func(string) string) (*Config, error) {
 		c.Strict = b
 	}
 	fs.BoolVar(&c.Strict, strictSetting.name, c.Strict, strictSetting.usage+" (env "+strictSetting.env+")")
+	if v := getenv(consoleSetting.env); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return nil, fmt.Errorf("%s=%q: want true or false", consoleSetting.env, v)
+		}
+		c.NoConsole = !b
+	}
+	fs.Var(inverted{&c.NoConsole}, consoleSetting.name, consoleSetting.usage+" (env "+consoleSetting.env+")")
 	return c, nil
 }
 

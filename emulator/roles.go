@@ -34,7 +34,7 @@ type roles struct {
 // Authorize implements sts.Roles: the role's trust policy must allow the
 // action for the caller or web identity, and sts:TagSession when the
 // session carries tags.
-func (rs roles) Authorize(_ context.Context, req sts.RoleRequest) (time.Duration, error) {
+func (rs roles) Authorize(ctx context.Context, req sts.RoleRequest) (time.Duration, error) {
 	doc := rs.docs[req.RoleARN]
 	if doc == nil {
 		if rs.strict && req.Caller != nil && strings.Contains(req.Caller.ARN, ":assumed-role/") {
@@ -54,6 +54,7 @@ func (rs roles) Authorize(_ context.Context, req sts.RoleRequest) (time.Duration
 	if allowed(doc, pr, tagged) {
 		return maxRoleSession, nil
 	}
+	protocol.SetReason(ctx, trustReason(req.RoleARN, doc, pr))
 	if req.WebIdentity != nil {
 		return 0, protocol.Errorf(http.StatusForbidden, sts.CodeAccessDenied, "Not authorized to perform %s", req.Action)
 	}
@@ -72,7 +73,7 @@ func notAuthorizedCaller(req sts.RoleRequest) error {
 // allowEnhanced checks the role GetCredentialsForIdentity picked against
 // its trust policy, as Cognito's own call to STS would; a refusal is AWS's
 // InvalidIdentityPoolConfigurationException.
-func (rs roles) allowEnhanced(s identity.Session) error {
+func (rs roles) allowEnhanced(ctx context.Context, s identity.Session) error {
 	doc := rs.docs[s.RoleARN]
 	if doc == nil {
 		return nil
@@ -85,6 +86,7 @@ func (rs roles) allowEnhanced(s identity.Session) error {
 	if allowed(doc, pr, len(s.PrincipalTags) > 0) {
 		return nil
 	}
+	protocol.SetReason(ctx, trustReason(s.RoleARN, doc, pr))
 	return protocol.BadRequest(identity.CodeInvalidIdentityPoolConfiguration, "Invalid identity pool configuration. Check assigned IAM roles for this pool.")
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/idpool/idpool/emulator/cognitosync"
+	"github.com/idpool/idpool/emulator/console"
 	"github.com/idpool/idpool/emulator/creds"
 	"github.com/idpool/idpool/emulator/identity"
 	"github.com/idpool/idpool/emulator/providers"
@@ -119,7 +120,10 @@ func build(ctx context.Context, cfg Config, store storage.Store, logger *slog.Lo
 	if err != nil {
 		return nil, err
 	}
-	cr, err := creds.New(key, now, rand.Reader, creds.WithRevocations(revoked))
+	// issues records for the console what is issued to identities; it
+	// records nothing while the console is off.
+	issues := &issueRecorder{now: now}
+	cr, err := creds.New(key, now, rand.Reader, creds.WithRevocations(revoked), creds.WithNotify(issues.credentials))
 	if err != nil {
 		return nil, err
 	}
@@ -133,9 +137,9 @@ func build(ctx context.Context, cfg Config, store storage.Store, logger *slog.Lo
 		OpenIDTokenTTL:    openIDTokenTTL,
 		DeveloperTokenTTL: developerTokenTTL,
 		CredentialsTTL:    credentialsTTL,
-		OnMerge:           cognitosync.MergeDatasets,
+		OnMerge:           issues.merged(cognitosync.MergeDatasets),
 		Verifier:          reg.ForIdentity(cfg.Strict),
-	}, store, verified, credentialIssuer{cr, s.roles}, now, uuid.NewString, logger)
+	}, store, recordingIssuer{verified, issues}, credentialIssuer{cr, s.roles}, now, uuid.NewString, logger)
 	jsonIdentity := awsjson.NewService(shape.CognitoIdentity(), s.authJSON, logger, awsjson.WithInternalCode(identity.CodeInternalError))
 	identityRoutes(jsonIdentity, ids)
 
@@ -162,7 +166,18 @@ func build(ctx context.Context, cfg Config, store storage.Store, logger *slog.Lo
 	mux.HandleFunc("GET /.well-known/openid-configuration", s.discovery)
 	root := dispatch(jsonIdentity, query)
 	mux.Handle("/", root)
-	s.handler = edge(route(mux, rest, root), logger, newBodyBudget())
+	served := route(mux, rest, root)
+	if !cfg.NoConsole {
+		con, err := s.newConsole(ids, reg)
+		if err != nil {
+			return nil, fmt.Errorf("console: %w", err)
+		}
+		mux.Handle(console.Prefix, con)
+		mux.Handle(console.Prefix+"/", con)
+		served = con.Activity.Record(served)
+		issues.to = con.Issued
+	}
+	s.handler = edge(served, logger, newBodyBudget())
 	return s, nil
 }
 
@@ -221,8 +236,8 @@ type credentialIssuer struct {
 	roles roles
 }
 
-func (ci credentialIssuer) Issue(_ context.Context, s identity.Session) (identity.Credentials, error) {
-	if err := ci.roles.allowEnhanced(s); err != nil {
+func (ci credentialIssuer) Issue(ctx context.Context, s identity.Session) (identity.Credentials, error) {
+	if err := ci.roles.allowEnhanced(ctx, s); err != nil {
 		return identity.Credentials{}, err
 	}
 	c, err := ci.c.Issue(creds.Session{

@@ -35,6 +35,10 @@ type Request struct {
 	// Region is the region of the SigV4 credential scope of a signed
 	// request, "" for an unsigned one (see RegionFrom).
 	Region string
+	// Reason says in words why the request was refused, beyond what the
+	// client was told: the check or the policy condition that failed (see
+	// SetReason), for the console's activity page.
+	Reason string
 }
 
 type requestKey struct{}
@@ -82,4 +86,13 @@ func SetError(ctx context.Context, e *Error, cause error) bool {
 	}
 	r.Err, r.Cause = e, cause
 	return true
+}
+
+// SetReason records why the request of ctx is being refused, in words, for
+// the console; without a request in ctx it does nothing. The first reason
+// set wins: it is the one nearest the cause.
+func SetReason(ctx context.Context, reason string) {
+	if r := RequestFrom(ctx); r != nil && r.Reason == "" {
+		r.Reason = reason
+	}
 }

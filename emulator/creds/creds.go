@@ -65,6 +65,7 @@ type Credentials struct {
 type Issuer struct {
 	revoked *Revocations
 	recent  *recent
+	notify  func(Credentials) // see WithNotify
 	aead    cipher.AEAD
 	mac     []byte
 	now     func() time.Time
@@ -86,6 +87,11 @@ type Option func(*Issuer)
 
 // WithRevocations makes the credentials r revoked expired.
 func WithRevocations(r *Revocations) Option { return func(i *Issuer) { i.revoked = r } }
+
+// WithNotify calls fn with every set of credentials issued, after it is
+// issued (the web console lists them by identity). fn must be quick and
+// must not modify them.
+func WithNotify(fn func(Credentials)) Option { return func(i *Issuer) { i.notify = fn } }
 
 // recentSize is how many recently issued or used credentials an Issuer
 // remembers, about 1.4 KB each. It is kept small: every garbage collection
@@ -178,6 +184,9 @@ func (i *Issuer) Issue(s Session, d time.Duration) (Credentials, error) {
 		Session:         s,
 	}
 	i.recent.add(c)
+	if i.notify != nil {
+		i.notify(c)
+	}
 	return c, nil
 }
 

@@ -223,6 +223,7 @@ func (s *Service) GetCredentialsForIdentity(ctx context.Context, in *GetCredenti
 	// request before anything is linked or merged.
 	role, err := chooseRole(&ss.pool, ss.logins, ss.guest, in.CustomRoleArn)
 	if err != nil {
+		protocol.SetReason(ctx, roleReason(&ss.pool, ss.logins, ss.guest, in.CustomRoleArn))
 		return nil, err
 	}
 	if err := s.finish(ctx, &ss); err != nil {

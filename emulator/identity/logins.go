@@ -426,6 +426,7 @@ func (s *Service) checkJWT(ctx context.Context, key, raw string, issOK func(stri
 func (s *Service) cognitoLogin(ctx context.Context, p *storage.Pool, token string) (login, error) {
 	c, err := s.issuer.Verify(ctx, token)
 	if err != nil {
+		protocol.SetReason(ctx, "idpool token refused: "+err.Error())
 		var exp *tokens.ExpiredError
 		switch {
 		case errors.As(err, &exp):
@@ -440,6 +441,7 @@ func (s *Service) cognitoLogin(ctx context.Context, p *storage.Pool, token strin
 		return login{}, fmt.Errorf("verify cognito token: %w", err)
 	}
 	if c.Audience != p.ID {
+		protocol.SetReason(ctx, "idpool token refused: its aud "+c.Audience+" is not the pool "+p.ID)
 		return login{}, notAuthorized(msgAudience)
 	}
 	var amr []string

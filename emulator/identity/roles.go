@@ -221,30 +221,19 @@ func chooseRole(p *storage.Pool, logins []login, guest bool, custom string) (str
 	def := roleAuthenticated
 	if guest {
 		def = roleUnauthenticated
-	} else {
-		for _, l := range logins {
-			if l.kind == kindCognito || l.kind == kindDeveloper {
-				continue
-			}
-			key := l.mappingKey()
-			m, ok := p.RoleMappings[key]
-			if !ok {
-				continue
-			}
-			var role string
-			var err error
-			if m.Type == mappingRules {
-				role, err = ruleRole(m.Rules, l.claims, custom)
-			} else {
-				role, err = tokenRole(l, custom)
-			}
-			if err != nil || role != "" {
-				return role, err
-			}
-			if m.AmbiguousRoleResolution == resolveDeny {
-				return "", notAuthorized(msgAmbiguousDenied, key)
-			}
-			break
+	} else if l, m, ok := mappingOf(p, logins); ok {
+		var role string
+		var err error
+		if m.Type == mappingRules {
+			role, err = ruleRole(m.Rules, l.claims, custom)
+		} else {
+			role, err = tokenRole(l, custom)
+		}
+		if err != nil || role != "" {
+			return role, err
+		}
+		if m.AmbiguousRoleResolution == resolveDeny {
+			return "", notAuthorized(msgAmbiguousDenied, l.mappingKey())
 		}
 	}
 	role := p.Roles[def]
@@ -255,6 +244,21 @@ func chooseRole(p *storage.Pool, logins []login, guest bool, custom string) (str
 		return "", notAuthorized(msgRoleForbidden, custom)
 	}
 	return role, nil
+}
+
+// mappingOf returns the first login (by provider key) that has a role
+// mapping, with the mapping; idpool tokens and developer logins never use
+// mappings.
+func mappingOf(p *storage.Pool, logins []login) (login, storage.RoleMapping, bool) {
+	for _, l := range logins {
+		if l.kind == kindCognito || l.kind == kindDeveloper {
+			continue
+		}
+		if m, ok := p.RoleMappings[l.mappingKey()]; ok {
+			return l, m, true
+		}
+	}
+	return login{}, storage.RoleMapping{}, false
 }
 
 // tokenRole applies a Token mapping: CustomRoleArn if the token grants it,

@@ -114,6 +114,7 @@ func (v *IdentityVerifier) VerifyProviderToken(ctx context.Context, provider, to
 // refused logs, at info and with the request id, which check refused a
 // provider's token: the client only gets AWS's message.
 func (r *Registry) refused(ctx context.Context, provider string, err error) {
+	protocol.SetReason(ctx, "token of "+provider+" failed the "+Check(err)+" check: "+err.Error())
 	r.log.InfoContext(ctx, "provider token refused", "request_id", protocol.RequestID(ctx),
 		"provider", provider, "check", Check(err), "err", err)
 }

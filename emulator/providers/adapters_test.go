@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -97,7 +98,8 @@ func TestIdentityVerifier(t *testing.T) {
 				p = host
 			}
 			var v identity.ProviderVerifier = reg.ForIdentity(tt.strict)
-			checked, err := v.VerifyProviderToken(context.Background(), p, tt.token)
+			req := &protocol.Request{}
+			checked, err := v.VerifyProviderToken(protocol.WithRequest(context.Background(), req), p, tt.token)
 			if err == nil && checked == tt.unchecked {
 				t.Errorf("got issuerChecked %v, want %v", checked, !tt.unchecked)
 			}
@@ -108,6 +110,10 @@ func TestIdentityVerifier(t *testing.T) {
 				}
 			case tt.code != "":
 				wantWire(t, err, tt.code, http.StatusBadRequest, tt.msg)
+				// The console's activity page says which check failed.
+				if want := "token of " + p + " failed the "; !strings.HasPrefix(req.Reason, want) {
+					t.Errorf("got reason %q, want it to start %q", req.Reason, want)
+				}
 			default:
 				wantErr(t, err, nil)
 			}

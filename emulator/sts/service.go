@@ -212,6 +212,7 @@ func (s *Service) webIdentity(ctx context.Context, raw, providerID string) (*Web
 	}
 	c, err := s.verifier.Verify(ctx, raw)
 	if err != nil {
+		protocol.SetReason(ctx, "idpool token refused: "+err.Error())
 		return nil, s.tokenError(err, iss)
 	}
 	return cognitoIdentity(c)

@@ -1,0 +1,166 @@
+// The console in a real browser: headless Chromium (Debian's chromium)
+// driven by playwright-core. conformance/browser_test.go seeds the server
+// through the Go SDKs and passes what it made in IDPOOL_* variables; every
+// page visited is written as a PNG to IDPOOL_SCREENSHOTS.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { chromium } from "playwright-core";
+
+const env = (name) => {
+  const v = process.env[name];
+  assert.ok(v, `${name} must be set (conformance/browser_test.go sets it)`);
+  return v;
+};
+const endpoint = env("IDPOOL_ENDPOINT");
+const console_ = endpoint + "/_idpool/console";
+const shots = env("IDPOOL_SCREENSHOTS");
+const poolID = env("IDPOOL_POOL_ID");
+const loginUser = env("IDPOOL_LOGIN_USER");
+const loginID = env("IDPOOL_LOGIN_ID");
+const devUser = env("IDPOOL_DEV_USER");
+const devID = env("IDPOOL_DEV_ID");
+const devToken = env("IDPOOL_DEV_TOKEN");
+const devAccessKey = env("IDPOOL_DEV_ACCESS_KEY");
+
+let profile, context, page;
+const dialogs = [];
+
+before(async () => {
+  profile = await mkdtemp(path.join(tmpdir(), "idpool-chromium-"));
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: env("IDPOOL_CHROMIUM"),
+    headless: true,
+    args: [
+      "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    ],
+    viewport: { width: 1280, height: 900 },
+  });
+  page = context.pages()[0] ?? (await context.newPage());
+  // A value shown as markup instead of text would run its script.
+  page.on("dialog", (d) => {
+    dialogs.push(d.message());
+    d.dismiss();
+  });
+  // The console needs nothing beyond idpool.
+  await context.route("**/*", (route) => {
+    const u = new URL(route.request().url());
+    if (u.origin !== new URL(endpoint).origin) {
+      return route.abort();
+    }
+    return route.continue();
+  });
+});
+
+after(async () => {
+  await context?.close();
+  if (profile) await rm(profile, { recursive: true, force: true });
+});
+
+const shot = (name) => page.screenshot({ path: path.join(shots, name + ".png"), fullPage: true });
+
+test("pools list shows the seeded pool", async () => {
+  await page.goto(console_ + "/");
+  const row = page.locator("tr", { hasText: poolID });
+  await row.waitFor();
+  const text = await row.innerText();
+  assert.match(text, /accounts\.google\.com/);
+  assert.match(text, /allowed/);
+  await shot("1-pools");
+});
+
+test("find the identity by its login and open it", async () => {
+  await page.locator("tr", { hasText: poolID }).getByRole("link").first().click();
+  await page.waitForURL(/\/pools\//);
+  await page.fill("#q", loginUser);
+  await Promise.all([page.waitForURL(/q=/), page.click("form.search button")]);
+  const rows = page.locator("#identities tbody tr");
+  assert.equal(await rows.count(), 1, "one identity has that login");
+  assert.match(await rows.first().innerText(), new RegExp(loginID));
+  await shot("2-pool-search");
+  await Promise.all([page.waitForURL(/\/identities\//), rows.first().getByRole("link", { name: loginID }).click()]);
+});
+
+test("the identity shows its login and its dataset, markup as text", async () => {
+  const body = await page.locator("main").innerText();
+  assert.match(body, new RegExp(loginUser));
+  assert.match(body, /profile/);
+  const value = (key) => page.locator("table.records tr", { hasText: key }).locator("td.value").innerText();
+  assert.equal(await value("city"), "Lisbon");
+  assert.equal(await value("color"), "<script>alert(1)</script>");
+  assert.equal(await page.locator("table.records tr.deleted", { hasText: "temp" }).count(), 1, "the removed record is marked deleted");
+  assert.deepEqual(dialogs, [], "no script from a value ran");
+  await shot("3-identity");
+  await page.emulateMedia({ colorScheme: "dark" });
+  await shot("3-identity-dark");
+  await page.emulateMedia({ colorScheme: "light" });
+});
+
+test("the developer identity shows its developer user identifier and credentials", async () => {
+  await page.goto(console_ + "/identities/" + encodeURIComponent(devID));
+  const body = await page.locator("main").innerText();
+  assert.match(body, new RegExp(devUser));
+  assert.match(body, new RegExp(devAccessKey), "the credentials issued to it are listed");
+  assert.match(body, /OpenID token/, "the token issued to it is listed");
+});
+
+test("activity shows the refusal with its reason, and new requests live", async () => {
+  await page.goto(console_ + "/activity?errors=1&pool=" + encodeURIComponent(poolID));
+  const refused = page.locator("#activity tbody tr", { hasText: "GetCredentialsForIdentity" });
+  await refused.first().waitFor();
+  const text = await refused.first().innerText();
+  assert.match(text, /NotAuthorizedException/);
+  assert.match(text, /role mapping of accounts\.google\.com \(Rules\)/);
+  assert.match(text, /rule 1 \(hd Equals "example\.com".*did not match/);
+  assert.match(text, /AmbiguousRoleResolution Deny/);
+  await shot("4-activity");
+
+  // A request made now appears without a reload.
+  await page.goto(console_ + "/activity?errors=1");
+  await page.locator("#live", { hasText: "updating live" }).waitFor();
+  const missing = "us-east-1:00000000-0000-4000-8000-00000000b0b0";
+  const res = await fetch(endpoint + "/", {
+    method: "POST",
+    headers: { "Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": "AWSCognitoIdentityService.GetId" },
+    body: JSON.stringify({ IdentityPoolId: missing }),
+  });
+  assert.equal(res.status, 400);
+  await page.locator("#activity tbody tr", { hasText: missing }).first().waitFor({ timeout: 10000 });
+  assert.match(await page.locator("#activity tbody tr").first().innerText(), /ResourceNotFoundException/);
+  await shot("4-activity-live");
+});
+
+test("the token inspector decodes and verifies idpool's token", async () => {
+  await page.goto(console_ + "/token");
+  await page.fill("#token", devToken);
+  await Promise.all([page.waitForLoadState("load"), page.click("form button[type=submit] >> text=Inspect")]);
+  await page.locator("#checks").waitFor();
+  const checks = await page.locator("#checks").innerText();
+  assert.match(checks, /✓ Decodes as a JWT/);
+  assert.match(checks, /✓ Not expired/);
+  assert.match(checks, /✓ Signed by idpool's keys/);
+  assert.match(await page.locator("#claims").innerText(), new RegExp(devID));
+  assert.match(await page.locator("#header").innerText(), /RS512|RS256/);
+  await shot("5-token");
+});
+
+test("delete an identity", async () => {
+  await page.goto(console_ + "/identities/" + encodeURIComponent(devID));
+  await Promise.all([page.waitForURL(/\/pools\//), page.click("#delete")]);
+  assert.match(await page.locator(".flash").innerText(), new RegExp("Deleted identity " + devID));
+  assert.equal(await page.locator("#identities", { hasText: devID }).count(), 0);
+  await shot("6-deleted");
+  const res = await page.goto(console_ + "/identities/" + encodeURIComponent(devID));
+  assert.equal(res.status(), 404);
+});
+
+test("a narrow window keeps the pool page usable", async () => {
+  await page.setViewportSize({ width: 380, height: 800 });
+  await page.goto(console_ + "/pools/" + encodeURIComponent(poolID));
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 1, `the page scrolls sideways by ${overflow}px`);
+  await shot("7-pool-narrow");
+});

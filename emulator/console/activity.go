@@ -1,0 +1,327 @@
+package console
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/idpool/idpool/protocol"
+)
+
+// activitySize bounds the requests the activity page remembers.
+const activitySize = 1000
+
+// captureSize is how much of a request body is kept to find the pool and
+// identity it names: both members come early in every SDK's JSON.
+const captureSize = 4096
+
+// Entry is one request as the activity page shows it.
+type Entry struct {
+	Seq       uint64    `json:"seq"`
+	Time      time.Time `json:"time"`
+	RequestID string    `json:"requestId"`
+	Operation string    `json:"operation"`
+	Pool      string    `json:"pool,omitempty"`
+	Identity  string    `json:"identity,omitempty"`
+	Status    int       `json:"status"`
+	// Code and Message are the error the client was told; Cause the
+	// internal error behind a 500.
+	Code    string `json:"code,omitempty"`
+	Message string `json:"message,omitempty"`
+	Cause   string `json:"cause,omitempty"`
+	// Reason is why, in words: the check or condition that failed.
+	Reason string `json:"reason,omitempty"`
+}
+
+// Activity is a bounded ring of the most recent requests, with
+// subscribers that get each new one.
+type Activity struct {
+	mu    sync.Mutex
+	ring  []Entry
+	head  int
+	full  bool
+	seq   uint64
+	subs  map[chan Entry]struct{}
+	clock func() time.Time
+}
+
+// NewActivity returns a ring of size entries.
+func NewActivity(size int) *Activity {
+	return &Activity{ring: make([]Entry, size), subs: map[chan Entry]struct{}{}, clock: time.Now}
+}
+
+func (a *Activity) add(e Entry) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.seq++
+	e.Seq = a.seq
+	a.ring[a.head] = e
+	a.head = (a.head + 1) % len(a.ring)
+	if a.head == 0 {
+		a.full = true
+	}
+	for ch := range a.subs {
+		// A subscriber that does not keep up misses entries rather than
+		// slowing the requests down.
+		select {
+		case ch <- e:
+		default:
+		}
+	}
+}
+
+// Recent returns the entries that pass keep, newest first, at most n.
+func (a *Activity) Recent(n int, keep func(Entry) bool) []Entry {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	size := a.head
+	if a.full {
+		size = len(a.ring)
+	}
+	var out []Entry
+	for k := 1; k <= size && len(out) < n; k++ {
+		e := a.ring[(a.head-k+len(a.ring))%len(a.ring)]
+		if keep(e) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func (a *Activity) subscribe() chan Entry {
+	ch := make(chan Entry, 64)
+	a.mu.Lock()
+	a.subs[ch] = struct{}{}
+	a.mu.Unlock()
+	return ch
+}
+
+func (a *Activity) unsubscribe(ch chan Entry) {
+	a.mu.Lock()
+	delete(a.subs, ch)
+	a.mu.Unlock()
+}
+
+// Record wraps the emulator's handler: it must run inside the edge that
+// puts the protocol.Request in the context, so that it sees the operation
+// and error the codec recorded there. The console's own requests, health
+// checks and CORS preflights are not recorded.
+func (a *Activity) Record(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := r.URL.Path
+		if strings.HasPrefix(p, Prefix) || p == "/_idpool/health" || r.Method == http.MethodOptions {
+			next.ServeHTTP(w, r)
+			return
+		}
+		// Only the JSON calls on the root path name their pool and
+		// identity in the body; Cognito Sync names them in its path.
+		var cap *capture
+		if p == "/" && r.Header.Get("X-Amz-Target") != "" && r.Body != nil && r.Body != http.NoBody {
+			cap = &capture{ReadCloser: r.Body}
+			r.Body = cap
+		}
+		sw := &statusWriter{ResponseWriter: w}
+		next.ServeHTTP(sw, r)
+		e := Entry{Time: a.clock(), Status: sw.status, Operation: r.Method + " " + p}
+		if e.Status == 0 {
+			e.Status = http.StatusOK
+		}
+		if req := protocol.RequestFrom(r.Context()); req != nil {
+			e.RequestID = req.ID
+			if req.Operation != "" {
+				e.Operation = req.Operation
+			}
+			if req.Err != nil {
+				e.Code, e.Message = req.Err.Code, clip(req.Err.Message)
+			}
+			e.Reason = clip(req.Reason)
+			if req.Cause != nil {
+				e.Cause = clip(req.Cause.Error())
+			}
+		}
+		if cap != nil {
+			e.Pool = member(cap.buf, `"IdentityPoolId"`)
+			e.Identity = member(cap.buf, `"IdentityId"`)
+		}
+		// Cognito Sync names both in its path:
+		// /identitypools/{pool}/identities/{identity}/...
+		if rest, ok := strings.CutPrefix(p, "/identitypools/"); ok {
+			seg := strings.Split(rest, "/")
+			e.Pool = seg[0]
+			if len(seg) > 2 && seg[1] == "identities" {
+				e.Identity = seg[2]
+			}
+		}
+		a.add(e)
+	})
+}
+
+func clip(s string) string {
+	if len(s) > 1024 {
+		return s[:1024] + "..."
+	}
+	return s
+}
+
+// member finds a JSON string member by name in b, a prefix of a JSON
+// body, without decoding it: "" when absent or not a plain string.
+func member(b []byte, name string) string {
+	i := bytes.Index(b, []byte(name))
+	if i < 0 {
+		return ""
+	}
+	rest := bytes.TrimLeft(b[i+len(name):], " \t\r\n")
+	if len(rest) == 0 || rest[0] != ':' {
+		return ""
+	}
+	rest = bytes.TrimLeft(rest[1:], " \t\r\n")
+	if len(rest) == 0 || rest[0] != '"' {
+		return ""
+	}
+	end := bytes.IndexAny(rest[1:], `"\`)
+	if end < 0 || rest[1+end] != '"' {
+		return ""
+	}
+	return string(rest[1 : 1+end])
+}
+
+// capture keeps the first captureSize bytes read from a body.
+type capture struct {
+	io.ReadCloser
+	buf []byte
+}
+
+func (c *capture) Read(p []byte) (int, error) {
+	n, err := c.ReadCloser.Read(p)
+	if room := captureSize - len(c.buf); room > 0 && n > 0 {
+		c.buf = append(c.buf, p[:min(n, room)]...)
+	}
+	return n, err
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// filter is the activity page's selection.
+type filter struct {
+	Pool, Identity, Operation string
+	Errors                    bool
+}
+
+func filterOf(r *http.Request) filter {
+	q := r.URL.Query()
+	return filter{Pool: q.Get("pool"), Identity: q.Get("identity"), Operation: q.Get("op"), Errors: q.Get("errors") != ""}
+}
+
+func (f filter) keep(e Entry) bool {
+	return (f.Pool == "" || e.Pool == f.Pool) &&
+		(f.Identity == "" || e.Identity == f.Identity) &&
+		(f.Operation == "" || strings.EqualFold(e.Operation, f.Operation)) &&
+		(!f.Errors || e.Status >= 400)
+}
+
+type activityData struct {
+	Filter  filter
+	Entries []Entry
+	Events  string // the SSE URL with the same filter
+}
+
+func (c *Console) activityPage(w http.ResponseWriter, r *http.Request) {
+	f := filterOf(r)
+	pools := map[string]string{}
+	d := activityData{Filter: f, Events: Prefix + "/activity/events?" + r.URL.RawQuery}
+	for _, e := range c.Activity.Recent(activitySize, func(Entry) bool { return true }) {
+		c.poolOf(r.Context(), &e, pools)
+		if f.keep(e) && len(d.Entries) < shown {
+			d.Entries = append(d.Entries, e)
+		}
+	}
+	c.render(w, r, http.StatusOK, "activity", "Activity", d)
+}
+
+// shown is how many requests the activity page lists.
+const shown = 200
+
+// poolOf fills in the pool of an entry that names only its identity (as
+// GetCredentialsForIdentity and GetOpenIdToken do) from the store, when
+// the identity still exists; pools memoizes the lookups of one page. It
+// runs when the page is shown, so that the requests themselves pay nothing.
+func (c *Console) poolOf(ctx context.Context, e *Entry, pools map[string]string) {
+	if e.Pool != "" || e.Identity == "" {
+		return
+	}
+	p, ok := pools[e.Identity]
+	if !ok {
+		if i, err := c.cfg.Store.GetIdentity(ctx, e.Identity); err == nil {
+			p = i.PoolID
+		}
+		pools[e.Identity] = p
+	}
+	e.Pool = p
+}
+
+// activityEvents streams the new requests that pass the filter as
+// server-sent events, one JSON Entry per event, until the client leaves.
+func (c *Console) activityEvents(w http.ResponseWriter, r *http.Request) {
+	f := filterOf(r)
+	rc := http.NewResponseController(w)
+	// The stream outlives the server's write timeout, which is for
+	// answers; where the writer cannot lift it, EventSource reconnects.
+	_ = rc.SetWriteDeadline(time.Time{})
+	h := w.Header()
+	h.Set("Content-Type", "text/event-stream")
+	h.Set("Cache-Control", "no-cache")
+	w.WriteHeader(http.StatusOK)
+	ch := c.Activity.subscribe()
+	defer c.Activity.unsubscribe(ch)
+	if _, err := io.WriteString(w, ": idpool activity\n\n"); err != nil || rc.Flush() != nil {
+		return
+	}
+	ping := time.NewTicker(15 * time.Second)
+	defer ping.Stop()
+	for {
+		select {
+		case <-r.Context().Done():
+			return
+		case <-ping.C:
+			if _, err := io.WriteString(w, ": ping\n\n"); err != nil {
+				return
+			}
+		case e := <-ch:
+			c.poolOf(r.Context(), &e, map[string]string{})
+			if !f.keep(e) {
+				continue
+			}
+			b, _ := json.Marshal(e)
+			if _, err := w.Write(append(append([]byte("data: "), b...), '\n', '\n')); err != nil {
+				return
+			}
+		}
+		if rc.Flush() != nil {
+			return
+		}
+	}
+}

@@ -1,0 +1,329 @@
+package console_test
+
+import (
+	"bufio"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/idpool/idpool/emulator/console"
+	"github.com/idpool/idpool/protocol"
+	"github.com/idpool/idpool/storage"
+	"github.com/idpool/idpool/storage/sqlite"
+)
+
+const (
+	poolID = "us-east-1:11111111-1111-4111-8111-111111111111"
+	idA    = "us-east-1:aaaaaaaa-0000-4000-8000-000000000001"
+	idB    = "us-east-1:bbbbbbbb-0000-4000-8000-000000000002"
+	evil   = `<script>alert("x")</script>`
+)
+
+type fixture struct {
+	store   *sqlite.Store
+	con     *console.Console
+	srv     *httptest.Server
+	deleted []string
+	resets  int
+}
+
+// newFixture seeds a pool (named with markup) with two identities, one
+// with a Google login and one with a developer user identifier, and a
+// dataset with a live record (whose value is markup) and a deleted one.
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, ":memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	val := evil
+	err = st.Update(ctx, func(tx storage.Tx) error {
+		if err := tx.CreatePool(ctx, storage.Pool{ID: poolID, Name: "pool" + evil, DeveloperProviderName: "login.dev",
+			SupportedLoginProviders: map[string]string{"accounts.google.com": "client"},
+			Roles:                   map[string]string{"authenticated": "arn:aws:iam::123456789012:role/Auth"},
+			RoleMappings: map[string]storage.RoleMapping{"accounts.google.com": {Type: "Rules", AmbiguousRoleResolution: "Deny", Rules: []storage.MappingRule{
+				{Claim: "hd", MatchType: "Equals", Value: "zz-first.example", RoleARN: "arn:aws:iam::123456789012:role/First"},
+				{Claim: "hd", MatchType: "Equals", Value: "aa-second.example", RoleARN: "arn:aws:iam::123456789012:role/Second"},
+			}}},
+			CreatedAt: now, ModifiedAt: now}); err != nil {
+			return err
+		}
+		if err := tx.CreateIdentity(ctx, storage.Identity{ID: idA, PoolID: poolID, Logins: []storage.Login{{Provider: "accounts.google.com", UserID: "google-user-1"}}, CreatedAt: now, ModifiedAt: now}); err != nil {
+			return err
+		}
+		if err := tx.CreateIdentity(ctx, storage.Identity{ID: idB, PoolID: poolID, Logins: []storage.Login{{Provider: "login.dev", UserID: "dev-user-7"}}, CreatedAt: now, ModifiedAt: now}); err != nil {
+			return err
+		}
+		if err := tx.PutDataset(ctx, storage.Dataset{IdentityID: idA, Name: "profile", SyncCount: 2, NumRecords: 1, LastModifiedBy: "123456789012", CreatedAt: now, ModifiedAt: now}, 0); err != nil {
+			return err
+		}
+		return tx.PutRecords(ctx, idA, "profile", []storage.Record{
+			{Key: "color", Value: &val, SyncCount: 1, LastModifiedBy: "123456789012", ModifiedAt: now},
+			{Key: "gone", SyncCount: 2, LastModifiedBy: "123456789012", ModifiedAt: now},
+		})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &fixture{store: st}
+	f.con, err = console.New(console.Config{
+		Store:    st,
+		Now:      func() time.Time { return now },
+		Describe: func(ctx context.Context, id string) (any, error) { return map[string]string{"IdentityPoolId": id}, nil },
+		Roles:    func(ctx context.Context, id string) (any, error) { return map[string]string{"Roles": "x"}, nil },
+		DeleteIdentity: func(ctx context.Context, id string) error {
+			f.deleted = append(f.deleted, id)
+			return nil
+		},
+		Reset: func(ctx context.Context) error { f.resets++; return nil },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Requests that are not the console's go through the activity
+	// recorder to a stand-in for the services, which refuses as a codec
+	// does: the error recorded on the request.
+	svc := f.con.Activity.Record(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.ReadAll(r.Body)
+		req := protocol.RequestFrom(r.Context())
+		req.Operation = "GetCredentialsForIdentity"
+		req.Err = &protocol.Error{Code: "NotAuthorizedException", Message: "Invalid login token. " + evil}
+		w.WriteHeader(http.StatusBadRequest)
+	}))
+	f.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r = r.WithContext(protocol.WithRequest(r.Context(), &protocol.Request{ID: "req-1"}))
+		if strings.HasPrefix(r.URL.Path, console.Prefix) {
+			f.con.ServeHTTP(w, r)
+			return
+		}
+		svc.ServeHTTP(w, r)
+	}))
+	t.Cleanup(f.srv.Close)
+	return f
+}
+
+// call sends a Cognito Identity call to the stand-in service.
+func (f *fixture) call(body string) error {
+	req, _ := http.NewRequest("POST", f.srv.URL+"/", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
+	req.Header.Set("X-Amz-Target", "AWSCognitoIdentityService.GetCredentialsForIdentity")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	return res.Body.Close()
+}
+
+func (f *fixture) get(t *testing.T, path string) (int, string) {
+	t.Helper()
+	res, err := http.Get(f.srv.URL + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b)
+}
+
+func TestPages(t *testing.T) {
+	f := newFixture(t)
+	// A refused request, for the activity page.
+	if err := f.call(`{"IdentityId": "` + idA + `", "IdentityPoolId":"` + poolID + `"}`); err != nil {
+		t.Fatal(err)
+	}
+	escaped := `&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;`
+	tests := []struct {
+		name, path string
+		status     int
+		want       []string
+		not        []string
+	}{
+		{"pools", "/_idpool/console/", 200, []string{"us-east-1", "pool" + escaped, poolID, "accounts.google.com", "login.dev", "role/Auth"}, nil},
+		{"pool lists identities", "/_idpool/console/pools/" + url.PathEscape(poolID), 200, []string{idA, idB, "google-user-1", "IdentityPoolId"}, nil},
+		{"search by login", "/_idpool/console/pools/" + url.PathEscape(poolID) + "?q=google-user-1", 200, []string{idA}, []string{idB}},
+		{"search by developer user", "/_idpool/console/pools/" + url.PathEscape(poolID) + "?q=dev-user-7", 200, []string{idB}, []string{idA}},
+		{"search by key=user", "/_idpool/console/pools/" + url.PathEscape(poolID) + "?q=login.dev%3Ddev-user-7", 200, []string{idB}, []string{idA}},
+		{"search by id prefix", "/_idpool/console/pools/" + url.PathEscape(poolID) + "?q=us-east-1:bbbb", 200, []string{idB}, []string{idA}},
+		{"search finds nothing", "/_idpool/console/pools/" + url.PathEscape(poolID) + "?q=nobody", 200, []string{"No identity matches."}, []string{idA, idB}},
+		{"identity", "/_idpool/console/identities/" + url.PathEscape(idA), 200, []string{"google-user-1", "profile", "color", escaped, `class="deleted"`, "gone"}, nil},
+		{"developer identity", "/_idpool/console/identities/" + url.PathEscape(idB), 200, []string{"dev-user-7", "login.dev"}, nil},
+		{"unknown identity", "/_idpool/console/identities/us-east-1:nope", 404, []string{"Not found"}, nil},
+		{"activity", "/_idpool/console/activity?errors=1", 200, []string{"GetCredentialsForIdentity", "NotAuthorizedException", "Invalid login token. " + escaped, idA, poolID}, nil},
+		{"activity filtered out", "/_idpool/console/activity?op=GetId", 200, nil, []string{"NotAuthorizedException"}},
+		{"stylesheet", "/_idpool/console/static/style.css", 200, []string{"prefers-color-scheme: dark"}, nil},
+	}
+	t.Run("role-mapping rules in order", func(t *testing.T) {
+		_, body := f.get(t, "/_idpool/console/pools/"+url.PathEscape(poolID))
+		first, second := strings.Index(body, "zz-first.example"), strings.Index(body, "aa-second.example")
+		if first < 0 || second < first {
+			t.Errorf("got rule 1 at %d and rule 2 at %d, want both, in order", first, second)
+		}
+	})
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			status, body := f.get(t, tc.path)
+			if status != tc.status {
+				t.Fatalf("GET %s: got status %d, want %d\n%s", tc.path, status, tc.status, body)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(body, w) {
+					t.Errorf("GET %s: got no %q in the page", tc.path, w)
+				}
+			}
+			for _, n := range tc.not {
+				if strings.Contains(body, n) {
+					t.Errorf("GET %s: got %q in the page, want it absent", tc.path, n)
+				}
+			}
+			if strings.Contains(body, evil) {
+				t.Errorf("GET %s: got the raw %q, want it escaped", tc.path, evil)
+			}
+		})
+	}
+}
+
+func TestTokenInspector(t *testing.T) {
+	f := newFixture(t)
+	enc := base64.RawURLEncoding.EncodeToString
+	tok := enc([]byte(`{"alg":"RS256","kid":"k1"}`)) + "." + enc([]byte(`{"sub":"<script>alert(1)</script>","exp":1000}`)) + "." + enc([]byte("sig"))
+	tests := []struct {
+		name, token string
+		want        []string
+	}{
+		{"expired token", tok, []string{"Decodes as a JWT", "RS256", "k1", "Not expired", "expired at 1970-01-01T00:16:40Z", "&lt;script&gt;alert(1)"}},
+		{"not a JWT", "nope", []string{"✗ Decodes as a JWT"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := http.PostForm(f.srv.URL+"/_idpool/console/token", url.Values{"token": {tc.token}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			body := string(b)
+			for _, w := range tc.want {
+				if !strings.Contains(body, w) {
+					t.Errorf("got no %q in the page\n%s", w, body)
+				}
+			}
+			if strings.Contains(body, "<script>alert(1)") {
+				t.Errorf("got a raw <script>, want it escaped")
+			}
+		})
+	}
+}
+
+func TestActions(t *testing.T) {
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	tests := []struct {
+		name, path, form string
+		header           map[string]string
+		status           int
+		deleted, resets  int
+	}{
+		{"delete from the console", "/identities/" + url.PathEscape(idA) + "/delete", "", map[string]string{"Sec-Fetch-Site": "same-origin"}, 303, 1, 0},
+		{"delete from another site", "/identities/" + url.PathEscape(idA) + "/delete", "", map[string]string{"Sec-Fetch-Site": "cross-site"}, 403, 0, 0},
+		{"delete from another origin", "/identities/" + url.PathEscape(idA) + "/delete", "", map[string]string{"Origin": "http://evil.example"}, 403, 0, 0},
+		{"delete an unknown identity", "/identities/us-east-1:nope/delete", "", nil, 404, 0, 0},
+		{"reset without confirming", "/reset", "", nil, 303, 0, 0},
+		{"reset confirmed", "/reset", "confirm=yes", nil, 303, 0, 1},
+		{"reset from another site", "/reset", "confirm=yes", map[string]string{"Sec-Fetch-Site": "cross-site"}, 403, 0, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t)
+			req, _ := http.NewRequest("POST", f.srv.URL+console.Prefix+tc.path, strings.NewReader(tc.form))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			for k, v := range tc.header {
+				req.Header.Set(k, v)
+			}
+			res, err := noRedirect.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			if res.StatusCode != tc.status {
+				t.Errorf("got status %d, want %d", res.StatusCode, tc.status)
+			}
+			if len(f.deleted) != tc.deleted || f.resets != tc.resets {
+				t.Errorf("got %d deletions and %d resets, want %d and %d", len(f.deleted), f.resets, tc.deleted, tc.resets)
+			}
+		})
+	}
+}
+
+func TestActivityRing(t *testing.T) {
+	a := console.NewActivity(3)
+	h := a.Record(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	for _, p := range []string{"/a", "/b", "/c", "/d", console.Prefix + "/", "/_idpool/health"} {
+		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", p, nil))
+	}
+	got := a.Recent(10, func(console.Entry) bool { return true })
+	var ops []string
+	for _, e := range got {
+		ops = append(ops, e.Operation)
+	}
+	if want := "GET /d,GET /c,GET /b"; strings.Join(ops, ",") != want {
+		t.Errorf("got %v, want %s (newest first, bounded, console and health left out)", ops, want)
+	}
+}
+
+// TestActivityEvents: a request made while the event stream is open
+// arrives on it as one JSON entry; one the filter leaves out does not.
+func TestActivityEvents(t *testing.T) {
+	f := newFixture(t)
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "GET", f.srv.URL+console.Prefix+"/activity/events?identity="+url.QueryEscape(idB), nil)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if ct := res.Header.Get("Content-Type"); ct != "text/event-stream" {
+		t.Fatalf("got Content-Type %q, want text/event-stream", ct)
+	}
+	lines := make(chan string)
+	go func() {
+		sc := bufio.NewScanner(res.Body)
+		for sc.Scan() {
+			if l := sc.Text(); strings.HasPrefix(l, "data: ") {
+				lines <- l
+			}
+		}
+		close(lines)
+	}()
+	var wg sync.WaitGroup
+	for _, id := range []string{idA, idB} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f.call(`{"IdentityId":"` + id + `"}`)
+		}()
+	}
+	wg.Wait()
+	var e console.Entry
+	select {
+	case l := <-lines:
+		if err := json.Unmarshal([]byte(strings.TrimPrefix(l, "data: ")), &e); err != nil {
+			t.Fatalf("event %q: %v", l, err)
+		}
+	case <-ctx.Done():
+		t.Fatal("got no event, want one")
+	}
+	if e.Identity != idB || e.Code != "NotAuthorizedException" || e.Status != 400 {
+		t.Errorf("got event %+v, want identity %s refused with NotAuthorizedException", e, idB)
+	}
+}

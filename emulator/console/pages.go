@@ -1,0 +1,268 @@
+package console
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/idpool/idpool/storage"
+)
+
+// countCap bounds how many identities the pools list counts per pool: a
+// count is a walk of the pool's identities, so beyond the cap the list
+// says "more than".
+const countCap = 1000
+
+// pageSize is how many identities a pool page lists.
+const pageSize = 50
+
+type poolRow struct {
+	Pool       storage.Pool
+	Identities string
+	Datasets   int64
+	Providers  []string
+}
+
+type region struct {
+	Name  string
+	Pools []poolRow
+}
+
+// poolsPage lists every pool, by region.
+func (c *Console) poolsPage(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	var regions []region
+	after := ""
+	for {
+		pools, err := c.cfg.Store.ListPools(ctx, after, 500)
+		if err != nil {
+			c.fail(w, r, err)
+			return
+		}
+		for _, p := range pools {
+			row := poolRow{Pool: p, Providers: loginKeys(p)}
+			ids, err := c.cfg.Store.ListIdentities(ctx, p.ID, storage.ListIdentitiesOptions{Limit: countCap + 1})
+			if err != nil {
+				c.fail(w, r, err)
+				return
+			}
+			row.Identities = strconv.Itoa(len(ids))
+			if len(ids) > countCap {
+				row.Identities = "more than " + strconv.Itoa(countCap)
+			}
+			u, err := c.cfg.Store.PoolUsage(ctx, p.ID)
+			if err != nil {
+				c.fail(w, r, err)
+				return
+			}
+			row.Datasets = u.DatasetCount
+			name, _, _ := strings.Cut(p.ID, ":")
+			if len(regions) == 0 || regions[len(regions)-1].Name != name {
+				regions = append(regions, region{Name: name})
+			}
+			regions[len(regions)-1].Pools = append(regions[len(regions)-1].Pools, row)
+		}
+		if len(pools) < 500 {
+			break
+		}
+		after = pools[len(pools)-1].ID
+	}
+	c.render(w, r, http.StatusOK, "pools", "Pools", regions)
+}
+
+// loginKeys returns the Logins keys of every provider p accepts, its
+// developer provider last.
+func loginKeys(p storage.Pool) []string {
+	keys := sortedKeys(p.SupportedLoginProviders)
+	for _, arn := range p.OpenIDConnectProviderARNs {
+		_, host, ok := strings.Cut(arn, ":oidc-provider/")
+		if !ok {
+			host = arn
+		}
+		keys = append(keys, host)
+	}
+	for _, cp := range p.CognitoIdentityProviders {
+		keys = append(keys, cp.ProviderName)
+	}
+	keys = append(keys, p.SAMLProviderARNs...)
+	if p.DeveloperProviderName != "" {
+		keys = append(keys, p.DeveloperProviderName)
+	}
+	return keys
+}
+
+type poolData struct {
+	Pool          storage.Pool
+	Providers     []string
+	Config        string
+	Roles         string
+	PrincipalTags string
+	Query         string
+	Identities    []storage.Identity
+	Searched      bool
+	Next          string
+}
+
+// poolPage shows a pool's configuration and a page of its identities, or
+// the identities a search finds.
+func (c *Console) poolPage(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	p, err := c.cfg.Store.GetPool(ctx, r.PathValue("pool"))
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	d := poolData{Pool: p, Providers: loginKeys(p), Query: strings.TrimSpace(r.URL.Query().Get("q"))}
+	desc, err := c.cfg.Describe(ctx, p.ID)
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	d.Config = pretty(desc)
+	roles, err := c.cfg.Roles(ctx, p.ID)
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	d.Roles = pretty(roles)
+	if len(p.PrincipalTags) > 0 {
+		d.PrincipalTags = pretty(p.PrincipalTags)
+	}
+	if d.Query != "" {
+		d.Searched = true
+		d.Identities, err = c.search(r, p, d.Query)
+	} else {
+		d.Identities, err = c.cfg.Store.ListIdentities(ctx, p.ID, storage.ListIdentitiesOptions{After: r.URL.Query().Get("after"), Limit: pageSize + 1})
+		if len(d.Identities) > pageSize {
+			d.Identities = d.Identities[:pageSize]
+			d.Next = d.Identities[pageSize-1].ID
+		}
+	}
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	c.render(w, r, http.StatusOK, "pool", p.Name, d)
+}
+
+// search finds identities of p by q, with indexed lookups only, so that it
+// costs the same at a million identities as at ten: q as an identity id
+// (or the start of one), as "<Logins key>=<user>", or as a user (or a
+// developer user identifier) of any of the pool's providers.
+func (c *Console) search(r *http.Request, p storage.Pool, q string) ([]storage.Identity, error) {
+	ctx := r.Context()
+	var found []storage.Identity
+	seen := map[string]bool{}
+	add := func(i storage.Identity, err error) error {
+		if errors.Is(err, storage.ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if i.PoolID == p.ID && !seen[i.ID] {
+			seen[i.ID] = true
+			found = append(found, i)
+		}
+		return nil
+	}
+	if err := add(c.cfg.Store.GetIdentity(ctx, q)); err != nil {
+		return nil, err
+	}
+	// The start of an id: the first ids at or after it that share it.
+	if strings.HasPrefix(q, strings.SplitN(p.ID, ":", 2)[0]+":") && len(found) == 0 {
+		ids, err := c.cfg.Store.ListIdentities(ctx, p.ID, storage.ListIdentitiesOptions{After: q[:len(q)-1], Limit: pageSize})
+		if err != nil {
+			return nil, err
+		}
+		for _, i := range ids {
+			if strings.HasPrefix(i.ID, q) {
+				_ = add(i, nil)
+			}
+		}
+	}
+	if key, user, ok := strings.Cut(q, "="); ok {
+		if err := add(c.cfg.Store.IdentityByLogin(ctx, p.ID, storage.Login{Provider: strings.TrimSpace(key), UserID: strings.TrimSpace(user)})); err != nil {
+			return nil, err
+		}
+	}
+	for _, key := range loginKeys(p) {
+		if err := add(c.cfg.Store.IdentityByLogin(ctx, p.ID, storage.Login{Provider: key, UserID: q})); err != nil {
+			return nil, err
+		}
+	}
+	return found, nil
+}
+
+type datasetView struct {
+	Dataset storage.Dataset
+	Records []storage.Record
+}
+
+type identityData struct {
+	Identity   storage.Identity
+	Pool       storage.Pool
+	Logins     []storage.Login
+	Developer  []string
+	Datasets   []datasetView
+	Issued     []Issue
+	Merges     []Issue // those seen since idpool started
+	Kept       int     // how many issues and merges are remembered
+	MergedFrom []string
+}
+
+// identityPage shows an identity with its logins, datasets and records,
+// and what was issued to it recently.
+func (c *Console) identityPage(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	i, err := c.cfg.Store.GetIdentity(ctx, r.PathValue("id"))
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	p, err := c.cfg.Store.GetPool(ctx, i.PoolID)
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	d := identityData{Identity: i, Pool: p, Kept: issuedSize}
+	for _, is := range c.Issued.For(i.ID) {
+		if is.Kind == KindMergedFrom || is.Kind == KindMergedInto {
+			d.Merges = append(d.Merges, is)
+		} else {
+			d.Issued = append(d.Issued, is)
+		}
+	}
+	for _, l := range i.Logins {
+		if p.DeveloperProviderName != "" && l.Provider == p.DeveloperProviderName {
+			d.Developer = append(d.Developer, l.UserID)
+		} else {
+			d.Logins = append(d.Logins, l)
+		}
+	}
+	after := ""
+	for {
+		ds, err := c.cfg.Store.ListDatasets(ctx, i.ID, after, 100)
+		if err != nil {
+			c.fail(w, r, err)
+			return
+		}
+		for _, ds := range ds {
+			recs, err := c.cfg.Store.ListRecords(ctx, i.ID, ds.Name, storage.ListRecordsOptions{})
+			if err != nil {
+				c.fail(w, r, err)
+				return
+			}
+			d.Datasets = append(d.Datasets, datasetView{Dataset: ds, Records: recs})
+			if ds.MergedFrom != "" {
+				d.MergedFrom = append(d.MergedFrom, ds.MergedFrom)
+			}
+		}
+		if len(ds) < 100 {
+			break
+		}
+		after = ds[len(ds)-1].Name
+	}
+	c.render(w, r, http.StatusOK, "identity", i.ID, d)
+}

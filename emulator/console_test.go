@@ -1,0 +1,218 @@
+package emulator
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestConsoleSetting: the console is served by default, and --console=false
+// or IDPOOL_CONSOLE=false turn it off; a refused request shows in its
+// activity with the code the client was told.
+func TestConsoleSetting(t *testing.T) {
+	tests := []struct {
+		name    string
+		args    []string
+		env     map[string]string
+		console bool
+	}{
+		{"default", nil, nil, true},
+		{"flag off", []string{"--console=false"}, nil, false},
+		{"env off", nil, map[string]string{"IDPOOL_CONSOLE": "false"}, false},
+		{"flag wins over env", []string{"--console"}, map[string]string{"IDPOOL_CONSOLE": "false"}, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg, err := Load(tc.args, func(k string) string { return tc.env[k] })
+			if err != nil {
+				t.Fatalf("Load: %v", err)
+			}
+			if cfg.NoConsole == tc.console {
+				t.Fatalf("got NoConsole %v, want %v", cfg.NoConsole, !tc.console)
+			}
+			cfg.DB = ":memory:"
+			srv, err := New(t.Context(), cfg, nil)
+			if err != nil {
+				t.Fatalf("New: %v", err)
+			}
+			defer srv.Close()
+			req := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(`{"IdentityPoolId":"us-east-1:00000000-0000-4000-8000-000000000000"}`))
+			req.Header.Set("X-Amz-Target", "AWSCognitoIdentityService.GetId")
+			req.Header.Set("Content-Type", "application/x-amz-json-1.1")
+			srv.Handler().ServeHTTP(httptest.NewRecorder(), req)
+
+			rec := httptest.NewRecorder()
+			srv.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/_idpool/console/activity", nil))
+			served := rec.Code == http.StatusOK && strings.Contains(rec.Body.String(), "ResourceNotFoundException") &&
+				strings.Contains(rec.Body.String(), "us-east-1:00000000-0000-4000-8000-000000000000")
+			if served != tc.console {
+				t.Errorf("GET /_idpool/console/activity: got %d, console served %v, want %v\n%s", rec.Code, served, tc.console, rec.Body)
+			}
+		})
+	}
+	if _, err := Load(nil, func(k string) string { return map[string]string{"IDPOOL_CONSOLE": "maybe"}[k] }); err == nil {
+		t.Errorf("IDPOOL_CONSOLE=maybe: got no error, want one")
+	}
+}
+
+// TestConsoleActions: the console lists the credentials and token issued
+// to an identity, its expire action expires the credentials as the test
+// control does, and its rotate action rotates the signing key.
+func TestConsoleActions(t *testing.T) {
+	h := memoryServer(t)
+	call := func(target, body string, signed bool) string {
+		t.Helper()
+		w := apiCall(h, target, body, signed)
+		if w.Code != http.StatusOK {
+			t.Fatalf("%s: got %d %s, want 200", target, w.Code, w.Body)
+		}
+		return w.Body.String()
+	}
+	member := func(body, name string) string {
+		t.Helper()
+		_, v, ok := strings.Cut(body, `"`+name+`":"`)
+		if !ok {
+			t.Fatalf("got no %s in %s", name, body)
+		}
+		v, _, _ = strings.Cut(v, `"`)
+		return v
+	}
+	pool := member(call("CreateIdentityPool", `{"IdentityPoolName":"console","AllowUnauthenticatedIdentities":true}`, true), "IdentityPoolId")
+	call("SetIdentityPoolRoles", `{"IdentityPoolId":"`+pool+`","Roles":{"unauthenticated":"arn:aws:iam::123456789012:role/Guest"}}`, true)
+	id := member(call("GetId", `{"IdentityPoolId":"`+pool+`"}`, false), "IdentityId")
+	call("GetOpenIdToken", `{"IdentityId":"`+id+`"}`, false)
+	key := member(call("GetCredentialsForIdentity", `{"IdentityId":"`+id+`"}`, false), "AccessKeyId")
+
+	get := func(path string) *httptest.ResponseRecorder {
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, path, nil))
+		return w
+	}
+	page := get("/_idpool/console/identities/" + id).Body.String()
+	for _, want := range []string{key, "OpenID token", "role/Guest"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("identity page: got no %q", want)
+		}
+	}
+	if w := get("/_idpool/credentials/" + key); !strings.Contains(w.Body.String(), `"Expired":false`) {
+		t.Fatalf("credentials before the console expired them: got %s, want Expired false", w.Body)
+	}
+	req := httptest.NewRequest(http.MethodPost, "/_idpool/console/identities/"+id+"/expire", nil)
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, req)
+	if w.Code != http.StatusSeeOther || !strings.Contains(w.Header().Get("Location"), "Expired+1+set") {
+		t.Fatalf("expire: got %d to %q, want 303 saying one set expired", w.Code, w.Header().Get("Location"))
+	}
+	if w := get("/_idpool/credentials/" + key); !strings.Contains(w.Body.String(), `"Expired":true`) {
+		t.Errorf("credentials after the console expired them: got %s, want Expired true", w.Body)
+	}
+
+	// Rotating the signing key publishes a second key.
+	req = httptest.NewRequest(http.MethodPost, "/_idpool/console/keys/rotate", nil)
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	w = httptest.NewRecorder()
+	h.ServeHTTP(w, req)
+	if w.Code != http.StatusSeeOther || !strings.Contains(w.Header().Get("Location"), "Rotated") {
+		t.Fatalf("rotate: got %d to %q, want 303 saying it rotated", w.Code, w.Header().Get("Location"))
+	}
+	if n := strings.Count(get("/.well-known/jwks.json").Body.String(), `"kid"`); n != 2 {
+		t.Errorf("after the console rotated the key: got %d keys published, want 2", n)
+	}
+}
+
+// apiCall sends a Cognito Identity call to h; signed, it carries a SigV4
+// header with a dummy signature, which the permissive server accepts.
+func apiCall(h http.Handler, target, body string, signed bool) *httptest.ResponseRecorder {
+	r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(body))
+	r.Header.Set("X-Amz-Target", "AWSCognitoIdentityService."+target)
+	r.Header.Set("Content-Type", "application/x-amz-json-1.1")
+	if signed {
+		r.Header.Set("X-Amz-Date", "20260101T000000Z")
+		r.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-east-1/cognito-identity/aws4_request, SignedHeaders=host;x-amz-date, Signature="+strings.Repeat("0", 64))
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	return w
+}
+
+// TestTrustReason: a trust policy's refusal of GetCredentialsForIdentity
+// shows on the console's activity page with the condition that failed.
+func TestTrustReason(t *testing.T) {
+	const (
+		role = "arn:aws:iam::123456789012:role/Auth"
+		pool = "us-east-1:00000000-0000-4000-8000-00000000c0de"
+	)
+	fixture := `{"Roles":[{"Arn":"` + role + `","AssumeRolePolicyDocument":` + authOnly + `}],
+ "IdentityPools":[{"IdentityPoolId":"` + pool + `","IdentityPoolName":"trust","AllowUnauthenticatedIdentities":true,
+  "Roles":{"unauthenticated":"` + role + `"}}]}`
+	path := filepath.Join(t.TempDir(), "fixture.json")
+	if err := os.WriteFile(path, []byte(fixture), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := New(t.Context(), Config{DB: ":memory:", Fixtures: path}, nil)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	defer srv.Close()
+	h := srv.Handler()
+	w := apiCall(h, "GetId", `{"IdentityPoolId":"`+pool+`"}`, false)
+	_, id, _ := strings.Cut(w.Body.String(), `"IdentityId":"`)
+	id, _, _ = strings.Cut(id, `"`)
+	if w := apiCall(h, "GetCredentialsForIdentity", `{"IdentityId":"`+id+`"}`, false); w.Code != http.StatusBadRequest {
+		t.Fatalf("GetCredentialsForIdentity of a guest into an authenticated-only role: got %d %s, want 400", w.Code, w.Body)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/_idpool/console/activity?errors=1", nil))
+	for _, want := range []string{"InvalidIdentityPoolConfigurationException", "trust policy of " + role, "no statement allows sts:AssumeRoleWithWebIdentity", "amr"} {
+		if !strings.Contains(rec.Body.String(), want) {
+			t.Errorf("activity page: got no %q", want)
+		}
+	}
+}
+
+// TestConsoleMerges: both identities of a developer-identity merge show it.
+func TestConsoleMerges(t *testing.T) {
+	h := memoryServer(t)
+	member := func(target, body, name string) string {
+		t.Helper()
+		w := apiCall(h, target, body, true)
+		_, v, ok := strings.Cut(w.Body.String(), `"`+name+`":"`)
+		if w.Code != http.StatusOK || !ok {
+			t.Fatalf("%s: got %d %s, want 200 with %s", target, w.Code, w.Body, name)
+		}
+		v, _, _ = strings.Cut(v, `"`)
+		return v
+	}
+	pool := member("CreateIdentityPool", `{"IdentityPoolName":"merge","AllowUnauthenticatedIdentities":false,"DeveloperProviderName":"login.merge"}`, "IdentityPoolId")
+	dev := func(user string) string {
+		return member("GetOpenIdTokenForDeveloperIdentity", `{"IdentityPoolId":"`+pool+`","Logins":{"login.merge":"`+user+`"}}`, "IdentityId")
+	}
+	survivor, loser := dev("a"), dev("b")
+	member("MergeDeveloperIdentities", `{"IdentityPoolId":"`+pool+`","DeveloperProviderName":"login.merge","SourceUserIdentifier":"b","DestinationUserIdentifier":"a"}`, "IdentityId")
+	for _, tc := range []struct{ id, want string }{
+		{survivor, "merged from <a class=\"mono\" href=\"/_idpool/console/identities/" + loser},
+		{loser, "merged into <a class=\"mono\" href=\"/_idpool/console/identities/" + survivor},
+	} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/_idpool/console/identities/"+tc.id, nil))
+		if !strings.Contains(rec.Body.String(), tc.want) {
+			t.Errorf("identity %s: got no %q in the page", tc.id, tc.want)
+		}
+	}
+}
+
+// memoryServer returns the handler of a server on a private in-memory
+// store, closed when t ends.
+func memoryServer(t *testing.T) http.Handler {
+	t.Helper()
+	srv, err := New(t.Context(), Config{DB: ":memory:"}, nil)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	return srv.Handler()
+}
