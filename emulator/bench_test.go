@@ -22,7 +22,7 @@ import (
 // already has an identity, the hottest read, without the network.
 func BenchmarkGetIdKnown(b *testing.B) {
 	ctx := context.Background()
-	cfg, _ := Load([]string{"--db", ":memory:", "--log-level", "info"}, func(string) string { return "" })
+	cfg, _ := Load([]string{"--db", ":memory:"}, func(string) string { return "" })
 	srv, err := New(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		b.Fatal(err)
