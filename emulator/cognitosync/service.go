@@ -70,8 +70,6 @@ type Service struct {
 	// sessionKey is derived from cfg.SessionKey, so that the emulator's
 	// secret is never used as is for more than one purpose.
 	sessionKey []byte
-	// macs holds *sessionMAC.
-	macs sync.Pool
 	// sessions counts, per pool id, the sync sessions (SyncSessionTokens
 	// issued by ListRecords) since the process started: the
 	// SyncSessionsCount of the pool's usage. It lives in memory only, as a
@@ -104,7 +102,6 @@ func New(cfg Config, store storage.Store, now func() time.Time, logger *slog.Log
 	mac := hmac.New(sha256.New, cfg.SessionKey)
 	mac.Write([]byte("idpool cognito-sync SyncSessionToken v1"))
 	s := &Service{cfg: cfg, store: store, now: now, log: logger, sessionKey: mac.Sum(nil)}
-	s.macs.New = func() any { return &sessionMAC{h: hmac.New(sha256.New, s.sessionKey)} }
 	return s
 }
 

@@ -4,7 +4,6 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
-	"hash"
 	"strconv"
 	"strings"
 	"time"
@@ -28,35 +27,16 @@ const sessionSkew = time.Minute
 
 // issueSession returns a SyncSessionToken for (identity, dataset) issued at now.
 func (s *Service) issueSession(identity, dataset string, now time.Time) string {
-	m := s.macs.Get().(*sessionMAC)
-	defer s.macs.Put(m)
-	payload := append(m.payload[:0], identity...)
-	payload = append(payload, 0)
-	payload = append(payload, dataset...)
-	payload = append(payload, 0)
-	payload = strconv.AppendInt(payload, now.UnixMilli(), 10)
+	payload := identity + "\x00" + dataset + "\x00" + strconv.FormatInt(now.UnixMilli(), 10)
 	enc := base64.RawURLEncoding
-	tok := enc.AppendEncode(m.token[:0], payload)
-	tok = append(tok, '.')
-	tok = enc.AppendEncode(tok, m.mac(payload))
-	m.payload, m.token = payload, tok
-	return string(tok)
+	return enc.EncodeToString([]byte(payload)) + "." + enc.EncodeToString(s.mac([]byte(payload)))
 }
 
-// sessionMAC is an HMAC keyed with the session key, with scratch space;
-// it is pooled: ListRecords issues a token on every call, and a reset HMAC
-// skips rehashing the key.
-type sessionMAC struct {
-	h              hash.Hash
-	sum            [sha256.Size]byte
-	payload, token []byte
-}
-
-// mac returns HMAC-SHA256(sessionKey, payload), valid until the next call.
-func (m *sessionMAC) mac(payload []byte) []byte {
-	m.h.Reset()
-	m.h.Write(payload)
-	return m.h.Sum(m.sum[:0])
+// mac returns HMAC-SHA256(sessionKey, payload).
+func (s *Service) mac(payload []byte) []byte {
+	h := hmac.New(sha256.New, s.sessionKey)
+	h.Write(payload)
+	return h.Sum(nil)
 }
 
 // validSession reports whether token is a SyncSessionToken this service
@@ -75,10 +55,7 @@ func (s *Service) validSession(token, identity, dataset string, now time.Time) b
 	if err != nil {
 		return false
 	}
-	m := s.macs.Get().(*sessionMAC)
-	ok = hmac.Equal(sum, m.mac(payload))
-	s.macs.Put(m)
-	if !ok {
+	if !hmac.Equal(sum, s.mac(payload)) {
 		return false
 	}
 	id, rest, ok := strings.Cut(string(payload), "\x00")

@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 )
@@ -546,42 +545,13 @@ type shape struct {
 
 	reOnce sync.Once
 	re     *regexp.Regexp // nil when the pattern cannot be translated
-	// matched remembers values known to match the pattern (string →
-	// struct{}), about maxMatched of them (racing first sightings may add
-	// a few more): the same identity ids and dataset names come back on
-	// every request, and a map lookup is several times cheaper than
-	// running the pattern.
-	matched  sync.Map
-	nMatched atomic.Int32
 }
-
-// maxMatched bounds how many matching values a shape remembers.
-const maxMatched = 1024
-
-// maxMatchedLen is the longest value remembered: long values are rare and
-// would make the memory bound loose.
-const maxMatchedLen = 256
 
 // matches reports whether str satisfies the shape's pattern; a pattern
 // that cannot be compiled is not enforced.
 func (s *shape) matches(str string) bool {
-	if _, ok := s.matched.Load(str); ok {
-		return true
-	}
 	re := s.regexp()
-	if re == nil {
-		return true
-	}
-	if !re.MatchString(str) {
-		return false
-	}
-	if len(str) <= maxMatchedLen && s.nMatched.Load() < maxMatched {
-		// A clone: the value may be a slice of a whole request body.
-		if _, loaded := s.matched.LoadOrStore(strings.Clone(str), struct{}{}); !loaded {
-			s.nMatched.Add(1)
-		}
-	}
-	return true
+	return re == nil || re.MatchString(str)
 }
 
 type member struct {

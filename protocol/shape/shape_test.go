@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"regexp"
 	"strings"
@@ -412,39 +411,4 @@ func FuzzValidate(f *testing.F) {
 			}
 		}
 	})
-}
-
-// TestPatternMemo: values remembered as matching stay valid, values that
-// failed keep failing however often they come, and the memory is bounded.
-func TestPatternMemo(t *testing.T) {
-	m := CognitoIdentity()
-	tests := []struct {
-		name    string
-		id      string
-		wantErr bool
-	}{
-		{"valid", "us-east-1:0f0e0d0c-0000-4000-8000-000000000000", false},
-		{"invalid", "us-east-1:not hex!", true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			for i := range 3 {
-				err := m.Validate("GetIdInput", decode(t, `{"IdentityPoolId":"`+tt.id+`"}`))
-				if got := err != nil; got != tt.wantErr {
-					t.Fatalf("call %d: got error %v, want error %v", i+1, err, tt.wantErr)
-				}
-			}
-		})
-	}
-	s := m.shapes["IdentityPoolId"]
-	for i := range maxMatched + 10 {
-		if !s.matches(fmt.Sprintf("us-east-1:%08x", i)) {
-			t.Fatalf("us-east-1:%08x: got no match, want a match", i)
-		}
-	}
-	n := 0
-	s.matched.Range(func(any, any) bool { n++; return true })
-	if n > maxMatched {
-		t.Errorf("remembered values: got %d, want at most %d", n, maxMatched)
-	}
 }
