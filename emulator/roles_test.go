@@ -76,13 +76,13 @@ func TestRolesAuthorize(t *testing.T) {
 func TestRolesAllowEnhanced(t *testing.T) {
 	rs := roles{docs: map[string]*policy.Document{"arn:aws:iam::123456789012:role/Auth": mustParse(t, authOnly)}}
 	ok := identity.Session{RoleARN: "arn:aws:iam::123456789012:role/Auth", PoolID: "us-east-1:pool", IdentityID: "us-east-1:id", AMR: []string{"authenticated", "x"}}
-	if err := rs.allowEnhanced(ok); err != nil {
+	if err := rs.allowEnhanced(context.Background(), ok); err != nil {
 		t.Errorf("authenticated: got %v, want nil", err)
 	}
 	guest := ok
 	guest.AMR = []string{"unauthenticated"}
 	var e *protocol.Error
-	if err := rs.allowEnhanced(guest); !errors.As(err, &e) || e.Code != identity.CodeInvalidIdentityPoolConfiguration {
+	if err := rs.allowEnhanced(context.Background(), guest); !errors.As(err, &e) || e.Code != identity.CodeInvalidIdentityPoolConfiguration {
 		t.Errorf("guest: got %v, want InvalidIdentityPoolConfigurationException", err)
 	}
 }

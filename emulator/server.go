@@ -13,6 +13,7 @@ import (
 
 	"github.com/idpool/idpool/emulator/cognitosync"
 	"github.com/idpool/idpool/emulator/creds"
+	"github.com/idpool/idpool/emulator/iam"
 	"github.com/idpool/idpool/emulator/identity"
 	"github.com/idpool/idpool/emulator/providers"
 	"github.com/idpool/idpool/emulator/sts"
@@ -124,7 +125,7 @@ func build(ctx context.Context, cfg Config, store storage.Store, logger *slog.Lo
 		return nil, err
 	}
 	s := &Server{cfg: cfg, logger: logger, store: store, tokens: tok, creds: cr, revoked: revoked, now: now,
-		verifier: sigv4.NewVerifier(1024), fixtures: fx, developers: fx.DeveloperKeys(), roles: roles{docs: trust, strict: cfg.Strict}}
+		verifier: sigv4.NewVerifier(1024), fixtures: fx, developers: fx.DeveloperKeys(), roles: roles{docs: trust, store: store, strict: cfg.Strict}}
 	verified := newVerified(tok, revoked, now)
 
 	ids := identity.New(identity.Config{
@@ -146,6 +147,9 @@ func build(ctx context.Context, cfg Config, store storage.Store, logger *slog.Lo
 	query := awsquery.NewService(shape.STS(), s.authQuery, logger)
 	stsRoutes(query, stsSvc)
 
+	iamQuery := awsquery.NewService(shape.IAM(), s.authIAM, logger)
+	iamRoutes(iamQuery, iam.New(iam.Config{AccountID: cfg.AccountID, Region: cfg.Region}, store, now, logger))
+
 	syncSvc := cognitosync.New(cognitosync.Config{Region: cfg.Region, AccountID: cfg.AccountID, SessionKey: syncKey}, store, now, logger)
 	rest := restjson.NewService(shape.CognitoSync(), s.authREST, logger, restjson.WithInternalCode(cognitosync.CodeInternalError))
 	syncRoutes(rest, syncSvc)
@@ -160,7 +164,7 @@ func build(ctx context.Context, cfg Config, store storage.Store, logger *slog.Lo
 	mux.HandleFunc("GET /.well-known/jwks_uri", s.jwks)
 	mux.HandleFunc("GET /.well-known/jwks.json", s.jwks)
 	mux.HandleFunc("GET /.well-known/openid-configuration", s.discovery)
-	root := dispatch(jsonIdentity, query)
+	root := dispatch(jsonIdentity, query, iamQuery)
 	mux.Handle("/", root)
 	s.handler = edge(route(mux, rest, root), logger, newBodyBudget())
 	return s, nil
@@ -189,17 +193,32 @@ func route(mux *http.ServeMux, rest, root http.Handler) http.Handler {
 
 // dispatch routes a request on the root path by its wire shape: an
 // X-Amz-Target goes to the JSON service; a form body or an Action in the
-// query string goes to STS. Anything else is answered by the Cognito
-// Identity codec, which refuses it as an unknown operation in AWS's JSON
-// shape.
-func dispatch(identity *awsjson.Service, query *awsquery.Service) http.Handler {
+// query string goes to IAM when it is signed for the iam service (IAM
+// has no unsigned operation) and to STS otherwise. Anything else is
+// answered by the Cognito Identity codec, which refuses it as an unknown
+// operation in AWS's JSON shape.
+func dispatch(identity *awsjson.Service, query, iamQuery *awsquery.Service) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get("X-Amz-Target") == "" && awsquery.Accepts(r) {
+			if iamScoped(r) {
+				iamQuery.ServeHTTP(w, r)
+				return
+			}
 			query.ServeHTTP(w, r)
 			return
 		}
 		identity.ServeHTTP(w, r)
 	})
+}
+
+// iamScoped reports whether r's SigV4 credential scope names the iam
+// service, in its Authorization header or (presigned) query string.
+func iamScoped(r *http.Request) bool {
+	c := r.Header.Get("Authorization")
+	if c == "" {
+		c = r.URL.Query().Get("X-Amz-Credential")
+	}
+	return strings.Contains(c, "/iam/aws4_request")
 }
 
 // Handler returns the handler serving every service.
@@ -221,8 +240,8 @@ type credentialIssuer struct {
 	roles roles
 }
 
-func (ci credentialIssuer) Issue(_ context.Context, s identity.Session) (identity.Credentials, error) {
-	if err := ci.roles.allowEnhanced(s); err != nil {
+func (ci credentialIssuer) Issue(ctx context.Context, s identity.Session) (identity.Credentials, error) {
+	if err := ci.roles.allowEnhanced(ctx, s); err != nil {
 		return identity.Credentials{}, err
 	}
 	c, err := ci.c.Issue(creds.Session{
