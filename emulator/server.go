@@ -19,6 +19,7 @@ import (
 	"github.com/idpool/idpool/emulator/sts"
 	"github.com/idpool/idpool/emulator/tokens"
 	"github.com/idpool/idpool/fixtures"
+	"github.com/idpool/idpool/protocol"
 	"github.com/idpool/idpool/protocol/awsjson"
 	"github.com/idpool/idpool/protocol/awsquery"
 	"github.com/idpool/idpool/protocol/restjson"
@@ -104,6 +105,7 @@ func build(ctx context.Context, cfg Config, store storage.Store, logger *slog.Lo
 	if err != nil {
 		return nil, fmt.Errorf("fixture providers: %w", err)
 	}
+	reg.SetSource(iamProviders{store: store, partition: protocol.Partition(cfg.Region), account: cfg.AccountID})
 	tok, err := tokens.New(ctx, store, tokens.Config{Issuer: cfg.Issuer, Region: cfg.Region}, now, rand.Reader, logger)
 	if err != nil {
 		return nil, fmt.Errorf("signing keys: %w", err)

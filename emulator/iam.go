@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/idpool/idpool/emulator/providers"
 	"github.com/idpool/idpool/protocol"
 	"github.com/idpool/idpool/storage"
 )
@@ -30,4 +31,24 @@ func (s *Server) userKey(ctx context.Context, id string) (string, *protocol.Prin
 		return "", nil, false
 	}
 	return k.Secret, &protocol.Principal{AccessKeyID: id, Account: s.cfg.AccountID, ARN: u.ARN, UserID: u.ID}, true
+}
+
+// iamProviders is the providers.Source of IAM's OpenID Connect providers:
+// a provider created through IAM verifies tokens as soon as it exists, and
+// no longer once it is deleted. Its key set is found by discovery from
+// its URL, as IAM finds it; its client ids are the audiences it accepts.
+type iamProviders struct {
+	store              storage.Reader
+	partition, account string
+}
+
+func (p iamProviders) Provider(ctx context.Context, key string) (providers.Provider, bool, error) {
+	op, err := p.store.GetOIDCProvider(ctx, "arn:"+p.partition+":iam::"+p.account+":oidc-provider/"+key)
+	switch {
+	case errors.Is(err, storage.ErrNotFound):
+		return providers.Provider{}, false, nil
+	case err != nil:
+		return providers.Provider{}, false, err
+	}
+	return providers.Provider{Name: op.URL, ClientIDs: op.ClientIDs}, true, nil
 }
