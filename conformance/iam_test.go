@@ -84,8 +84,15 @@ func wantIAMError(t *testing.T, err error, code string, status int, typed any) {
 func TestIAMDrivesFederation(t *testing.T) {
 	p := newLocalOIDC(t)
 	dir := t.TempDir()
+	// The bootstrap is a fixture user's key; the fixture's role is an IAM
+	// role like the others.
 	fx, err := json.Marshal(map[string]any{
-		"DeveloperCredentials": []any{map[string]string{"AccessKeyId": accessKey, "SecretAccessKey": secretKey}},
+		"Users": []any{map[string]any{"UserName": "admin", "AccessKeys": []any{
+			map[string]string{"AccessKeyId": "AKIAFIXTUREADMIN0001", "SecretAccessKey": secretKey}}}},
+		"Roles": []any{map[string]any{
+			"Arn":                      "arn:aws:iam::123456789012:role/FromFixture",
+			"AssumeRolePolicyDocument": map[string]any{"Statement": []any{map[string]any{"Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRole"}}},
+		}},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -98,7 +105,12 @@ func TestIAMDrivesFederation(t *testing.T) {
 	account := s.accountID
 
 	// A user and its access key, made with the bootstrap key.
-	boot := s.iamWith(developerKeys())
+	boot := s.iamWith(aws.Credentials{AccessKeyID: "AKIAFIXTUREADMIN0001", SecretAccessKey: secretKey})
+	fixed, err := boot.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String("fromfixture")})
+	ok(t, err, "GetRole of the fixture's role")
+	if got := aws.ToString(fixed.Role.Arn); got != "arn:aws:iam::123456789012:role/FromFixture" {
+		t.Errorf("GetRole of the fixture's role: got Arn %s", got)
+	}
 	user, err := boot.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("dev"), Path: aws.String("/team/")})
 	ok(t, err, "CreateUser")
 	if got, want := aws.ToString(user.User.Arn), "arn:aws:iam::"+account+":user/team/dev"; got != want {
