@@ -23,42 +23,40 @@ const cognitoProvider = "cognito-identity.amazonaws.com"
 // MaxSessionDuration); without a declared maximum idpool allows it.
 const maxRoleSession = 12 * time.Hour
 
-// roles are the roles with a trust policy: the IAM roles in the store
-// (created through the IAM API or applied from the fixtures), and the
-// fixtures' roles IAM does not hold (those of another account). A role
-// without a policy is trusted by everyone, idpool's permissive
+// roles are the IAM roles in the store, with their trust policies: those
+// created through the IAM API and those the fixtures declare, which are
+// applied into the store, so that one is the other. A role IAM does not
+// hold is trusted by everyone, idpool's permissive
 // default, except that in strict mode a role session (credentials idpool
 // issued for a role) may not chain into it: in AWS only a trust policy that
 // names the caller lets one role's session assume another role, and strict
 // mode must not let a guest's credentials climb into any role it likes.
 type roles struct {
-	docs   map[string]*policy.Document
-	store  storage.Reader // nil: only docs
+	store  storage.Reader
 	strict bool
 }
 
 // trust returns the trust policy of the role arn names and its maximum
-// session (nil when idpool knows no policy for it). The store is read on
-// every call, so a policy changed through IAM applies at once.
+// session (nil when IAM holds no such role: a role of the same name with
+// another path or account is another role). The store is read on every
+// call, so a policy changed through IAM applies at once.
 func (rs roles) trust(ctx context.Context, arn string) (*policy.Document, time.Duration, error) {
-	if rs.store != nil {
-		r, err := rs.store.GetRole(ctx, roleName(arn))
-		switch {
-		case err == nil && sameARN(r.ARN, arn):
-			doc, err := policy.Parse([]byte(r.AssumeRolePolicy))
-			if err != nil {
-				return nil, 0, fmt.Errorf("role %s: stored trust policy: %w", arn, err)
-			}
-			d := maxRoleSession
-			if r.MaxSessionDuration > 0 {
-				d = time.Duration(r.MaxSessionDuration) * time.Second
-			}
-			return doc, d, nil
-		case err != nil && !errors.Is(err, storage.ErrNotFound):
-			return nil, 0, err
-		}
+	r, err := rs.store.GetRole(ctx, roleName(arn))
+	switch {
+	case errors.Is(err, storage.ErrNotFound) || err == nil && !sameARN(r.ARN, arn):
+		return nil, maxRoleSession, nil
+	case err != nil:
+		return nil, 0, err
 	}
-	return rs.docs[arn], maxRoleSession, nil
+	doc, err := policy.Parse([]byte(r.AssumeRolePolicy))
+	if err != nil {
+		return nil, 0, fmt.Errorf("role %s: stored trust policy: %w", arn, err)
+	}
+	d := maxRoleSession
+	if r.MaxSessionDuration > 0 {
+		d = time.Duration(r.MaxSessionDuration) * time.Second
+	}
+	return doc, d, nil
 }
 
 // roleName is the last segment of a role ARN's resource (its name after

@@ -49,7 +49,7 @@ type Server struct {
 	// principals are those of recently used issued credentials.
 	principals principals
 	// developers maps the fixtures' developer access key ids to their
-	// secrets; roles holds the fixtures' trust policies.
+	// secrets; roles reads the IAM roles' trust policies.
 	developers map[string]string
 	roles      roles
 	fixtures   *fixtures.Fixture // nil without --fixtures
@@ -97,10 +97,6 @@ func build(ctx context.Context, cfg Config, store storage.Store, logger *slog.Lo
 	if err != nil {
 		return nil, err
 	}
-	trust, err := fx.TrustPolicies()
-	if err != nil {
-		return nil, err
-	}
 	reg, err := providers.New(providerList(fx), &http.Client{Timeout: 10 * time.Second}, now, logger)
 	if err != nil {
 		return nil, fmt.Errorf("fixture providers: %w", err)
@@ -127,7 +123,7 @@ func build(ctx context.Context, cfg Config, store storage.Store, logger *slog.Lo
 		return nil, err
 	}
 	s := &Server{cfg: cfg, logger: logger, store: store, tokens: tok, creds: cr, revoked: revoked, now: now,
-		verifier: sigv4.NewVerifier(1024), fixtures: fx, developers: fx.DeveloperKeys(), roles: roles{docs: trust, store: store, strict: cfg.Strict}}
+		verifier: sigv4.NewVerifier(1024), fixtures: fx, developers: fx.DeveloperKeys(), roles: roles{store: store, strict: cfg.Strict}}
 	verified := newVerified(tok, revoked, now)
 
 	ids := identity.New(identity.Config{
