@@ -284,17 +284,9 @@ func (c *cond) resolve(ctx map[string][]string) ([]value, bool) {
 		if v.fixed {
 			continue
 		}
-		ps := make([]part, 0, len(v.parts))
-		for _, p := range v.parts {
-			if p.kind != vari {
-				ps = append(ps, p)
-				continue
-			}
-			text, ok := resolveVar(ctx, p)
-			if !ok {
-				return nil, false
-			}
-			ps = append(ps, part{kind: lit, text: text})
+		ps, ok := substitute(v.parts, ctx)
+		if !ok {
+			return nil, false
 		}
 		out[i].parts, out[i].fixed = ps, true
 		out[i].str, _ = literal(ps)
@@ -454,15 +446,23 @@ func parsePrefix(s string) (netip.Prefix, bool) {
 	return netip.PrefixFrom(a, a.BitLen()), true
 }
 
-// arnLike matches an ARN against a pattern the way ArnLike does: when
-// both have six colon-separated components, each component is matched on
-// its own, so a wildcard never spans a colon before the resource; other
-// patterns (such as "*") are matched against the whole string.
+// arnLike matches an ARN against a pattern the way ArnLike does, and the
+// way IAM matches Resource elements: when the pattern has six
+// colon-separated components, each of the first five is matched on its
+// own, so a wildcard never spans a colon before the resource, and the
+// resource (everything after the fifth colon) as a whole, where * and ?
+// match colons too; other patterns (such as "*" or "arn:aws:s3:*") are
+// matched against the whole string.
 func arnLike(ps []part, s string) bool {
 	comps, ok := splitParts(ps)
 	if !ok {
 		return glob(ps, s, false)
 	}
+	return arnComponents(&comps, s)
+}
+
+// arnComponents matches an ARN against the six components of a pattern.
+func arnComponents(comps *[6][]part, s string) bool {
 	for i := range 5 {
 		c, rest, found := strings.Cut(s, ":")
 		if !found || !glob(comps[i], c, false) {

@@ -196,6 +196,28 @@ func TestConditions(t *testing.T) {
 			if got := d.Allowed(Request{Action: "sts:AssumeRole", Context: tc.ctx}); got != tc.want {
 				t.Errorf("Allowed(%v): got %v, want %v", tc.ctx, got, tc.want)
 			}
+			// The same condition in a permission policy decides a session's
+			// request the same way.
+			p := mustParsePermissions(t, `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject",`+
+				`"Resource":"*","Condition":`+tc.cond+`}}`)
+			want := ImplicitDeny
+			if tc.want {
+				want = Allowed
+			}
+			r := Request{Action: "s3:GetObject", Resource: "arn:aws:s3:::b/k", Context: tc.ctx}
+			if got := Evaluate([]Named{{ID: "p", Doc: p}}, nil, r).Decision; got != want {
+				t.Errorf("Evaluate(%v): got %v, want %v", tc.ctx, got, want)
+			}
+			// As a Deny it refuses exactly when it matches.
+			deny := mustParsePermissions(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},`+
+				`{"Effect":"Deny","Action":"s3:GetObject","Resource":"*","Condition":`+tc.cond+`}]}`)
+			want = Allowed
+			if tc.want {
+				want = ExplicitDeny
+			}
+			if got := Evaluate([]Named{{ID: "d", Doc: deny}}, nil, r).Decision; got != want {
+				t.Errorf("Evaluate with a conditional Deny (%v): got %v, want %v", tc.ctx, got, want)
+			}
 		})
 	}
 }

@@ -1,6 +1,23 @@
-// Package policy parses IAM role trust policies and decides whether one
-// allows a request, the way IAM does for sts:AssumeRoleWithWebIdentity,
-// sts:AssumeRole and sts:TagSession.
+// Package policy parses IAM policy documents and evaluates them the way
+// IAM does: role trust policies, which decide sts:AssumeRoleWithWebIdentity,
+// sts:AssumeRole and sts:TagSession, and permission policies, which decide
+// what a role session's credentials may do.
+//
+// API summary:
+//
+//   - Parse parses a trust policy; Document.Allowed, Explain and
+//     Unconstrained evaluate it.
+//   - ParsePermissions parses a permission policy (a role's inline or
+//     managed policy, or a session policy).
+//   - Evaluate(identity, session []Named, Request) Result decides a
+//     session's request: Result.Decision is Allowed, ExplicitDeny or
+//     ImplicitDeny (String gives "allowed", "explicitDeny",
+//     "implicitDeny"), and Result.Matched the statements that decided it,
+//     each naming its policy (Named.ID, Named.Type), index, Sid and
+//     Start/End Position in the document.
+//   - Session.Keys builds the request context AWS gives a role session:
+//     aws:userid, aws:PrincipalTag/*, cognito-identity.amazonaws.com:aud,
+//     :sub and :amr, an OpenID Connect provider's <host>:aud, :sub, :amr.
 //
 // Parse accepts the IAM policy grammar as it applies to trust policies
 // (spec tokens.md §5–6): Version optional ("2012-10-17" or "2008-10-17"),
@@ -13,9 +30,46 @@
 // field") and NotPrincipal, which IAM supports only in some resource
 // policies and never in role trust policies.
 //
+// Permission policies (ParsePermissions) follow the same grammar but each
+// statement names Resource or NotResource ("Policy statement must contain
+// resources.") and no Principal ("Policy document should not specify a
+// principal."). A Resource is "*" or an ARN whose service is written out
+// ("Resource vendor must be fully qualified and cannot contain regexes.").
+// Resources match case-sensitively as ArnLike does: when the pattern has
+// six colon-separated components, wildcards in the first five (partition,
+// service, region, account) stay within their field, and the resource
+// part, everything after the fifth colon, is matched whole, its * and ?
+// matching colons and slashes too; so "arn:aws:s3:::bucket/*/private/*"
+// covers "bucket/us-east-1:1234…/private/x", whose identity id holds a
+// colon. A pattern with fewer components ("*", "arn:aws:logs:us-east-1:*")
+// is matched against the whole ARN. (IAM's guide says wildcards stay
+// within segments except a * ending one; its policy simulator lets them
+// span slashes, and S3-compatible implementations match the resource part
+// whole, which is what a policy on Cognito identity ids needs.) Policy
+// variables in a Resource are substituted within their component, as
+// literal text; one that cannot be resolved makes the statement not
+// apply, whether in Resource or NotResource.
+// Actions match case-insensitively, with * and ? anywhere.
+//
 // Document.Allowed applies IAM's rules: a request is allowed when at least
-// one Allow statement matches it (action, principal and every condition)
-// and no Deny statement does; an explicit Deny always wins.
+// one Allow statement matches it (action, principal or resource, and every
+// condition) and no Deny statement does; an explicit Deny always wins.
+// Evaluate applies them to a role session's request across its policies:
+// a Deny in any identity or session policy is an ExplicitDeny; otherwise
+// the request is Allowed when the identity policies allow it and, if the
+// session has session policies, one of them allows it too (the session's
+// permissions are the intersection of the two); otherwise ImplicitDeny.
+//
+// Session.Keys gives the keys AWS documents for role sessions: aws:userid
+// "<role id>:<session name>"; no aws:username, which IAM gives IAM users
+// only (so ${aws:username} needs a default in a role's policy);
+// aws:PrincipalArn the role's ARN; aws:PrincipalTag/<key> for the
+// principal tags; the web identity keys, cognito-identity.amazonaws.com:aud
+// (pool id), :sub (identity id) and :amr (multi-valued), or an OpenID
+// Connect provider's <host/path>:aud, :sub and :amr; aws:FederatedProvider
+// "cognito-identity.amazonaws.com" or the OIDC provider's ARN. Keys of the
+// request itself (aws:CurrentTime, aws:SourceIp, service keys such as
+// dynamodb:LeadingKeys or s3:prefix) are the caller's to add.
 //
 // Conditions follow IAM: operators of a block, and keys of an operator,
 // are ANDed; the values of one key are ORed (NORed for negated operators).
@@ -39,7 +93,8 @@
 // case-insensitively. An unknown operator is ErrMalformed.
 //
 // Policy variables such as ${cognito-identity.amazonaws.com:sub} are
-// substituted in the values of String, Arn and Bool conditions when the
+// substituted in Resource elements and in the values of String, Arn and
+// Bool conditions when the
 // document's Version is 2012-10-17 (older documents keep them literally,
 // as IAM does). A variable takes the key's single value from the request;
 // ${key, 'default'} supplies a default; ${*}, ${?} and ${$} stand for the
@@ -59,5 +114,5 @@
 // parse but never match: idpool has no service callers.
 //
 // A Document is immutable once parsed and safe for concurrent use; parse
-// a role's trust policy once and keep the Document.
+// a policy once and keep the Document.
 package policy

@@ -35,10 +35,15 @@ const (
 	Version2008 = "2008-10-17" // legacy, and the default when Version is absent
 )
 
-// Document is a parsed trust policy.
+// Document is a parsed policy: a role trust policy (Parse) or a
+// permission policy (ParsePermissions).
 type Document struct {
 	version string
-	stmts   []statement
+	// trust tells a trust policy, whose statements name a Principal and no
+	// Resource, from a permission policy, whose statements name a Resource
+	// and no Principal.
+	trust bool
+	stmts []statement
 }
 
 // Version returns the document's policy language version (Version2008
@@ -51,7 +56,13 @@ type statement struct {
 	notAction bool
 	actions   [][]part
 	principal principal
-	conds     []cond
+	// resources are the Resource (or, with notResource, NotResource)
+	// patterns of a permission policy statement.
+	resources   [][]part
+	notResource bool
+	conds       []cond
+	// start and end locate the statement's braces in the document.
+	start, end Position
 }
 
 // Request is what is being authorised.
@@ -64,6 +75,11 @@ type Request struct {
 	Federated string
 	// AWS is the caller's ARN, for AssumeRole.
 	AWS string
+	// Resource is the ARN of the resource acted on, matched against the
+	// Resource and NotResource elements of permission policies (trust
+	// policies have none). It is compared literally, case-sensitively:
+	// "*" in it is not a wildcard.
+	Resource string
 	// Context holds the condition keys and their values, e.g.
 	// "cognito-identity.amazonaws.com:aud": {poolID} and
 	// "cognito-identity.amazonaws.com:amr": {"authenticated", "graph.facebook.com", …}.
@@ -75,6 +91,19 @@ type Request struct {
 // A document IAM would refuse yields a *MalformedError, which wraps
 // ErrMalformed.
 func Parse(doc []byte) (*Document, error) {
+	return parse(doc, true)
+}
+
+// ParsePermissions parses a permission policy document: an identity-based
+// policy (a role's inline or managed policy) or a session policy. Its
+// statements must name a Resource or NotResource and no Principal. A
+// document IAM would refuse yields a *MalformedError, which wraps
+// ErrMalformed.
+func ParsePermissions(doc []byte) (*Document, error) {
+	return parse(doc, false)
+}
+
+func parse(doc []byte, trust bool) (*Document, error) {
 	dec := json.NewDecoder(bytes.NewReader(doc))
 	dec.UseNumber()
 	var top any
@@ -88,7 +117,7 @@ func Parse(doc []byte) (*Document, error) {
 	if !ok {
 		return nil, malformed("Syntax errors in policy: the document must be a JSON object")
 	}
-	d := &Document{version: Version2008}
+	d := &Document{version: Version2008, trust: trust}
 	for _, k := range sortedKeys(obj) {
 		switch k {
 		case "Version":
@@ -126,7 +155,7 @@ func Parse(doc []byte) (*Document, error) {
 		if !ok {
 			return nil, malformed("Syntax errors in policy: Statement %d must be an object", i+1)
 		}
-		st, err := parseStatement(m, d.version == Version2012)
+		st, err := parseStatement(m, trust, d.version == Version2012)
 		if err != nil {
 			return nil, err
 		}
@@ -138,12 +167,17 @@ func Parse(doc []byte) (*Document, error) {
 		}
 		d.stmts = append(d.stmts, st)
 	}
+	for i, sp := range statementSpans(doc) {
+		if i < len(d.stmts) {
+			d.stmts[i].start, d.stmts[i].end = sp[0], sp[1]
+		}
+	}
 	return d, nil
 }
 
-func parseStatement(m map[string]any, vars bool) (statement, error) {
+func parseStatement(m map[string]any, trust, vars bool) (statement, error) {
 	var st statement
-	var action, notAction, principal bool
+	var action, notAction, principal, resource, notResource bool
 	for _, k := range sortedKeys(m) {
 		v := m[k]
 		switch k {
@@ -177,14 +211,29 @@ func parseStatement(m map[string]any, vars bool) (statement, error) {
 			}
 			action, notAction = action || k == "Action", notAction || k == "NotAction"
 			st.notAction = k == "NotAction"
-		case "Principal":
+		case "Principal", "NotPrincipal":
+			if !trust {
+				return st, malformed("Policy document should not specify a principal.")
+			}
+			if k == "NotPrincipal" {
+				return st, malformed("Has prohibited field %s", k)
+			}
 			p, err := parsePrincipal(v)
 			if err != nil {
 				return st, err
 			}
 			st.principal, principal = p, true
-		case "NotPrincipal", "Resource", "NotResource":
-			return st, malformed("Has prohibited field %s", k)
+		case "Resource", "NotResource":
+			if trust {
+				return st, malformed("Has prohibited field %s", k)
+			}
+			ps, err := parseResources(k, v, vars)
+			if err != nil {
+				return st, err
+			}
+			st.resources = ps
+			resource, notResource = resource || k == "Resource", notResource || k == "NotResource"
+			st.notResource = k == "NotResource"
 		case "Condition":
 			cs, err := parseCondition(v, vars)
 			if err != nil {
@@ -202,8 +251,12 @@ func parseStatement(m map[string]any, vars bool) (statement, error) {
 		return st, malformed("Syntax errors in policy: a statement cannot have both Action and NotAction")
 	case !action && !notAction:
 		return st, malformed("Policy statement must contain actions.")
-	case !principal:
+	case trust && !principal:
 		return st, malformed("Missing required field Principal")
+	case resource && notResource:
+		return st, malformed("Syntax errors in policy: a statement cannot have both Resource and NotResource")
+	case !trust && !resource && !notResource:
+		return st, malformed("Policy statement must contain resources.")
 	}
 	return st, nil
 }
@@ -336,7 +389,7 @@ func (d *Document) Allowed(r Request) bool {
 	allowed := false
 	for i := range d.stmts {
 		st := &d.stmts[i]
-		if st.matches(&r) {
+		if st.matches(&r, d.trust) {
 			if st.deny {
 				return false
 			}
@@ -355,7 +408,7 @@ func (d *Document) Explain(r Request) string {
 	var b strings.Builder
 	for i := range d.stmts {
 		st := &d.stmts[i]
-		if st.deny && st.matches(&r) {
+		if st.deny && st.matches(&r, d.trust) {
 			return "explicitly denied by " + st.name(i)
 		}
 	}
@@ -369,7 +422,7 @@ func (d *Document) Explain(r Request) string {
 		b.WriteString("; ")
 		b.WriteString(st.name(i))
 		b.WriteString(": ")
-		b.WriteString(st.mismatch(&r))
+		b.WriteString(st.mismatch(&r, d.trust))
 	}
 	return b.String()
 }
@@ -409,8 +462,11 @@ func (st *statement) name(i int) string {
 	return fmt.Sprintf("statement %d", i+1)
 }
 
-func (st *statement) matches(r *Request) bool {
-	if !st.action(r.Action) || !st.principal.matches(r) {
+func (st *statement) matches(r *Request, trust bool) bool {
+	if !st.action(r.Action) {
+		return false
+	}
+	if trust && !st.principal.matches(r) || !trust && !st.resource(r) {
 		return false
 	}
 	for i := range st.conds {
@@ -422,12 +478,14 @@ func (st *statement) matches(r *Request) bool {
 }
 
 // mismatch says why an Allow statement does not match the request.
-func (st *statement) mismatch(r *Request) string {
+func (st *statement) mismatch(r *Request, trust bool) string {
 	switch {
 	case !st.action(r.Action):
 		return "action not allowed"
-	case !st.principal.matches(r):
+	case trust && !st.principal.matches(r):
 		return "principal not trusted"
+	case !trust && !st.resource(r):
+		return "resource not matched"
 	}
 	for i := range st.conds {
 		c := &st.conds[i]

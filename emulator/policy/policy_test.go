@@ -8,9 +8,16 @@ import (
 
 func mustParse(t *testing.T, doc string) *Document {
 	t.Helper()
-	d, err := Parse([]byte(doc))
+	return mustParseWith(t, Parse, doc)
+}
+
+// mustParseWith parses doc with parse (Parse or ParsePermissions) and
+// stops the test on an error.
+func mustParseWith(t *testing.T, parse func([]byte) (*Document, error), doc string) *Document {
+	t.Helper()
+	d, err := parse([]byte(doc))
 	if err != nil {
-		t.Fatalf("Parse: %v\n%s", err, doc)
+		t.Fatalf("parse: %v\n%s", err, doc)
 	}
 	return d
 }

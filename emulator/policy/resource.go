@@ -1,0 +1,160 @@
+package policy
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"unicode/utf8"
+)
+
+// parseResources parses the Resource or NotResource element of a
+// permission policy statement: "*" or ARN patterns.
+func parseResources(elem string, v any, vars bool) ([][]part, error) {
+	vs, err := stringList(elem, v)
+	if err != nil {
+		return nil, err
+	}
+	out := make([][]part, 0, len(vs))
+	for _, s := range vs {
+		if s != "*" {
+			f := strings.SplitN(s, ":", 4)
+			if len(f) < 4 || f[0] != "arn" || f[2] == "" {
+				return nil, malformed("Resource %s must be in ARN format or \"*\".", s)
+			}
+			if strings.ContainsAny(f[2], "*?") {
+				return nil, malformed("Resource vendor must be fully qualified and cannot contain regexes.")
+			}
+		}
+		out = append(out, compile(s, true, vars))
+	}
+	return out, nil
+}
+
+// resource reports whether the statement's Resource (or NotResource)
+// covers the request's resource. A policy variable that cannot be
+// resolved makes the statement inapplicable, with Resource as with
+// NotResource, as IAM does.
+func (st *statement) resource(r *Request) bool {
+	for _, p := range st.resources {
+		match, ok := arnMatch(p, r.Context, r.Resource)
+		if !ok {
+			return false
+		}
+		if match {
+			return !st.notResource
+		}
+	}
+	return st.notResource
+}
+
+// arnMatch matches an ARN against a Resource pattern as arnLike does,
+// after substituting the pattern's policy variables within each of its
+// components, so that a value holding colons (a Cognito identity id) stays
+// in its component. ok is false when a variable has no value.
+func arnMatch(ps []part, ctx map[string][]string, s string) (match, ok bool) {
+	comps, six := splitParts(ps)
+	if !six {
+		if ps, ok = substitute(ps, ctx); !ok {
+			return false, false
+		}
+		return glob(ps, s, false), true
+	}
+	for i := range comps {
+		if comps[i], ok = substitute(comps[i], ctx); !ok {
+			return false, false
+		}
+	}
+	return arnComponents(&comps, s), true
+}
+
+// substitute replaces the policy variables of ps with their values from
+// the request context, as literal text. It reports false when a variable
+// has no value.
+func substitute(ps []part, ctx map[string][]string) ([]part, bool) {
+	if !hasVar(ps) {
+		return ps, true
+	}
+	out := make([]part, len(ps))
+	for i, p := range ps {
+		if p.kind != vari {
+			out[i] = p
+			continue
+		}
+		text, ok := resolveVar(ctx, p)
+		if !ok {
+			return nil, false
+		}
+		out[i] = part{kind: lit, text: text}
+	}
+	return out, true
+}
+
+// Position is a place in a policy document, as SimulatePrincipalPolicy
+// reports a matched statement's StartPosition and EndPosition: Line and
+// Column count from 1, Column in characters.
+type Position struct {
+	Line, Column int
+}
+
+// statementSpans returns where each statement of a well-formed policy
+// document starts and ends: the positions of its opening and closing
+// braces. When the document names Statement twice, the last one counts,
+// as it does for Parse.
+func statementSpans(doc []byte) [][2]Position {
+	type frame struct {
+		obj     bool   // an object, else an array
+		wantKey bool   // object: the next token is a key
+		key     string // object: the key whose value is being read
+		stmts   bool   // a statement, or the array of statements
+		start   int64
+	}
+	var stack []frame
+	var spans [][2]int64
+	dec := json.NewDecoder(bytes.NewReader(doc))
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			break
+		}
+		off := dec.InputOffset() // just past the token
+		if n := len(stack); n > 0 && stack[n-1].obj && stack[n-1].wantKey && tok != json.Delim('}') {
+			stack[n-1].key, _ = tok.(string)
+			stack[n-1].wantKey = false
+			if n == 1 && stack[0].key == "Statement" {
+				spans = spans[:0]
+			}
+			continue
+		}
+		switch tok {
+		case json.Delim('{'), json.Delim('['):
+			obj := tok == json.Delim('{')
+			n := len(stack)
+			top := n == 1 && stack[0].key == "Statement"
+			inList := n == 2 && !stack[1].obj && stack[1].stmts
+			stack = append(stack, frame{obj: obj, wantKey: obj, stmts: top || inList && obj, start: off - 1})
+			continue
+		case json.Delim('}'), json.Delim(']'):
+			f := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			if f.obj && f.stmts {
+				spans = append(spans, [2]int64{f.start, off - 1})
+			}
+		}
+		if n := len(stack); n > 0 && stack[n-1].obj {
+			stack[n-1].wantKey = true
+		}
+	}
+	out := make([][2]Position, len(spans))
+	for i, sp := range spans {
+		out[i] = [2]Position{position(doc, sp[0]), position(doc, sp[1])}
+	}
+	return out
+}
+
+// position converts a byte offset of doc into a line and column.
+func position(doc []byte, off int64) Position {
+	before := doc[:off]
+	line := bytes.Count(before, []byte{'\n'})
+	col := utf8.RuneCount(before[bytes.LastIndexByte(before, '\n')+1:])
+	return Position{Line: line + 1, Column: col + 1}
+}

@@ -1,0 +1,99 @@
+package policy
+
+import (
+	"strings"
+	"time"
+)
+
+// Cognito is the web identity provider of Cognito identity pools' tokens,
+// and the prefix of their condition keys.
+const Cognito = "cognito-identity.amazonaws.com"
+
+// Session is a role session, as IAM sees it when it evaluates the
+// session's requests: Keys builds the condition keys AWS puts in their
+// request context. Fields left empty give no key.
+type Session struct {
+	Account string // the account id: aws:PrincipalAccount
+	// RoleARN is the role's ARN, arn:aws:iam::<account>:role/<path><name>:
+	// aws:PrincipalArn is the role's ARN, not the session's.
+	RoleARN string
+	RoleID  string // the role's unique id, AROA…
+	Name    string // the role session name
+
+	// Provider is the web identity provider of an
+	// AssumeRoleWithWebIdentity session (Cognito's enhanced flow is one):
+	// Cognito, or an OpenID Connect provider's issuer URL or host
+	// ("https://token.example.com/path" or "token.example.com/path").
+	// Empty for other sessions.
+	Provider string
+	// ProviderARN is the IAM OpenID Connect provider's ARN, the value of
+	// aws:FederatedProvider for its sessions. Cognito sessions have
+	// Cognito there and need none.
+	ProviderARN string
+	Subject     string   // the token's sub: a Cognito identity id
+	Audience    string   // the token's aud (azp when it has one): a Cognito identity pool id
+	AMR         []string // the token's amr: "authenticated", the login provider…
+
+	Tags     map[string]string // principal (session) tags
+	IssuedAt time.Time         // when the credentials were issued: aws:TokenIssueTime
+}
+
+// Keys returns the condition keys of the session's requests, to be the
+// Context of a Request (the caller adds the request's own keys, such as
+// aws:CurrentTime, aws:SourceIp or service keys):
+//
+//   - aws:userid is "<role id>:<session name>", as for every role session;
+//   - aws:username is absent: IAM gives it only to IAM users, never to
+//     role sessions, so ${aws:username} without a default does not resolve;
+//   - aws:PrincipalArn, aws:PrincipalAccount, aws:PrincipalType
+//     ("AssumedRole"), aws:TokenIssueTime (ISO 8601, UTC);
+//   - aws:PrincipalTag/<key> for each principal tag;
+//   - for a Cognito session, cognito-identity.amazonaws.com:aud (the pool
+//     id), :sub (the identity id) and :amr (multi-valued), and
+//     aws:FederatedProvider "cognito-identity.amazonaws.com";
+//   - for an OpenID Connect session, <provider>:aud, :sub and :amr keyed
+//     by the provider's host and path (the issuer URL without https://),
+//     and aws:FederatedProvider the provider's ARN.
+func (s *Session) Keys() map[string][]string {
+	keys := make(map[string][]string, 10+len(s.Tags))
+	set := func(k string, vs ...string) {
+		if len(vs) > 0 && vs[0] != "" {
+			keys[k] = vs
+		}
+	}
+	if s.RoleID != "" && s.Name != "" {
+		set("aws:userid", s.RoleID+":"+s.Name)
+	}
+	set("aws:PrincipalArn", s.RoleARN)
+	set("aws:PrincipalAccount", s.Account)
+	keys["aws:PrincipalType"] = []string{"AssumedRole"}
+	if !s.IssuedAt.IsZero() {
+		set("aws:TokenIssueTime", s.IssuedAt.UTC().Format(time.RFC3339))
+	}
+	for k, v := range s.Tags {
+		keys["aws:PrincipalTag/"+k] = []string{v}
+	}
+	if s.Provider == "" {
+		return keys
+	}
+	prefix := ProviderKey(s.Provider)
+	set(prefix+":aud", s.Audience)
+	set(prefix+":sub", s.Subject)
+	if len(s.AMR) > 0 {
+		keys[prefix+":amr"] = append([]string(nil), s.AMR...)
+	}
+	if prefix == Cognito {
+		set("aws:FederatedProvider", Cognito)
+	} else {
+		set("aws:FederatedProvider", s.ProviderARN)
+	}
+	return keys
+}
+
+// ProviderKey returns the prefix of a web identity provider's condition
+// keys: its issuer URL without the scheme and trailing slash
+// ("https://token.example.com/path/" gives "token.example.com/path").
+func ProviderKey(provider string) string {
+	p := strings.TrimPrefix(strings.TrimPrefix(provider, "https://"), "http://")
+	return strings.TrimSuffix(p, "/")
+}
