@@ -1,14 +1,13 @@
 package iam
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 
+	"github.com/idpool/idpool/emulator/policy"
 	"github.com/idpool/idpool/protocol"
 	"github.com/idpool/idpool/storage"
 )
@@ -18,90 +17,12 @@ import (
 // *protocol.Error.
 func CheckPolicy(doc string) error { return identityPolicy(doc) }
 
-// identityPolicy checks the grammar of an identity-based policy (an
-// inline or managed policy) as IAM does when it is stored: a JSON object
-// with a known Version, and statements each with an Effect, an Action or
-// NotAction, a Resource or NotResource, and no Principal.
+// identityPolicy checks an identity-based policy (an inline or managed
+// policy) with the evaluator's own parser, so that what IAM stores is what
+// the evaluator reads; its refusals carry IAM's texts.
 func identityPolicy(doc string) error {
-	dec := json.NewDecoder(strings.NewReader(doc))
-	var top map[string]json.RawMessage
-	if err := dec.Decode(&top); err != nil || dec.More() {
-		return errMalformed("Syntax errors in policy.")
-	}
-	for k, v := range top {
-		switch k {
-		case "Version":
-			var ver string
-			if json.Unmarshal(v, &ver) != nil || (ver != "2012-10-17" && ver != "2008-10-17") {
-				return errMalformed("The policy failed legacy parsing")
-			}
-		case "Id", "Statement":
-		default:
-			return errMalformed("Syntax errors in policy.")
-		}
-	}
-	raw, ok := top["Statement"]
-	if !ok {
-		return errMalformed("Syntax errors in policy.")
-	}
-	var stmts []map[string]json.RawMessage
-	if bytes.HasPrefix(bytes.TrimSpace(raw), []byte("{")) {
-		var one map[string]json.RawMessage
-		if err := json.Unmarshal(raw, &one); err != nil {
-			return errMalformed("Syntax errors in policy.")
-		}
-		stmts = append(stmts, one)
-	} else if err := json.Unmarshal(raw, &stmts); err != nil || len(stmts) == 0 {
-		return errMalformed("Syntax errors in policy.")
-	}
-	for _, st := range stmts {
-		if err := identityStatement(st); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func identityStatement(st map[string]json.RawMessage) error {
-	var effect string
-	if json.Unmarshal(st["Effect"], &effect) != nil || (effect != "Allow" && effect != "Deny") {
-		return errMalformed("Missing required field Effect")
-	}
-	_, a := st["Action"]
-	_, na := st["NotAction"]
-	if a == na {
-		return errMalformed("Policy statement must contain actions.")
-	}
-	_, r := st["Resource"]
-	_, nr := st["NotResource"]
-	if r == nr {
-		return errMalformed("Policy statement must contain resources.")
-	}
-	if _, ok := st["Principal"]; ok {
-		return errMalformed("Policy document should not specify a principal.")
-	}
-	if _, ok := st["NotPrincipal"]; ok {
-		return errMalformed("Policy document should not specify a principal.")
-	}
-	for _, k := range []string{"Action", "NotAction", "Resource", "NotResource"} {
-		v, ok := st[k]
-		if !ok {
-			continue
-		}
-		var one string
-		var many []string
-		if json.Unmarshal(v, &one) != nil && json.Unmarshal(v, &many) != nil {
-			return errMalformed("Syntax errors in policy.")
-		}
-		if k == "Action" || k == "NotAction" {
-			for _, act := range append(many, one) {
-				if act != "" && act != "*" && !strings.Contains(act, ":") {
-					return errMalformed("Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.")
-				}
-			}
-		}
-	}
-	return nil
+	_, err := policy.ParsePermissions([]byte(doc))
+	return malformed(err)
 }
 
 func noSuchPolicy(arn string) error { return errNoSuch("Policy %s was not found.", arn) }

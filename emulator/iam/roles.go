@@ -16,14 +16,21 @@ func noSuchRole(name string) error {
 
 // trustPolicy checks a role's trust policy as IAM does when it is set.
 func trustPolicy(doc string) error {
-	if _, err := policy.Parse([]byte(doc)); err != nil {
-		var m *policy.MalformedError
-		if errors.As(err, &m) {
-			return errMalformed("%s", m.Reason)
-		}
-		return errMalformed("%s", err.Error())
+	_, err := policy.Parse([]byte(doc))
+	return malformed(err)
+}
+
+// malformed is a parse failure of the policy package as IAM answers it:
+// MalformedPolicyDocument with the reason.
+func malformed(err error) error {
+	if err == nil {
+		return nil
 	}
-	return nil
+	var m *policy.MalformedError
+	if errors.As(err, &m) {
+		return errMalformed("%s", m.Reason)
+	}
+	return errMalformed("%s", err.Error())
 }
 
 func sessionDuration(d *int32) (int32, error) {
