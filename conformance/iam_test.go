@@ -376,3 +376,76 @@ func TestIAMErrors(t *testing.T) {
 	_, err = c.DeleteUser(ctx, &iam.DeleteUserInput{UserName: aws.String(user)})
 	ok(t, err, "DeleteUser")
 }
+
+// TestIAMSimulate: the policy simulator evaluates a role's inline and
+// managed policies, and custom policies with context entries, as IAM's
+// does: allowed, explicitDeny or implicitDeny, naming the statements.
+func TestIAMSimulate(t *testing.T) {
+	t.Parallel()
+	s := testServer(t)
+	c := s.iamWith(developerKeys())
+	ctx := context.Background()
+	name := uniqueName("Sim")
+	trust := policyJSON(t, map[string]any{"Effect": "Allow", "Principal": map[string]any{"Federated": "cognito-identity.amazonaws.com"}, "Action": "sts:AssumeRoleWithWebIdentity"})
+	role, err := c.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(name), AssumeRolePolicyDocument: aws.String(trust)})
+	ok(t, err, "CreateRole")
+	_, err = c.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String(name), PolicyName: aws.String("sync"),
+		PolicyDocument: aws.String(policyJSON(t, map[string]any{"Effect": "Allow", "Action": "cognito-sync:*", "Resource": "*"}))})
+	ok(t, err, "PutRolePolicy")
+	deny, err := c.CreatePolicy(ctx, &iam.CreatePolicyInput{PolicyName: aws.String(uniqueName("NoDelete")),
+		PolicyDocument: aws.String(policyJSON(t, map[string]any{"Effect": "Deny", "Action": "cognito-sync:DeleteDataset", "Resource": "*"}))})
+	ok(t, err, "CreatePolicy")
+	_, err = c.AttachRolePolicy(ctx, &iam.AttachRolePolicyInput{RoleName: aws.String(name), PolicyArn: deny.Policy.Arn})
+	ok(t, err, "AttachRolePolicy")
+
+	out, err := c.SimulatePrincipalPolicy(ctx, &iam.SimulatePrincipalPolicyInput{
+		PolicySourceArn: role.Role.Arn,
+		ActionNames:     []string{"cognito-sync:ListRecords", "cognito-sync:DeleteDataset", "s3:GetObject"},
+	})
+	ok(t, err, "SimulatePrincipalPolicy")
+	want := []struct {
+		action   string
+		decision iamtypes.PolicyEvaluationDecisionType
+		source   string
+	}{
+		{"cognito-sync:ListRecords", iamtypes.PolicyEvaluationDecisionTypeAllowed, "sync"},
+		{"cognito-sync:DeleteDataset", iamtypes.PolicyEvaluationDecisionTypeExplicitDeny, aws.ToString(deny.Policy.PolicyName)},
+		{"s3:GetObject", iamtypes.PolicyEvaluationDecisionTypeImplicitDeny, ""},
+	}
+	if len(out.EvaluationResults) != len(want) {
+		t.Fatalf("SimulatePrincipalPolicy: got %d results, want %d", len(out.EvaluationResults), len(want))
+	}
+	for i, w := range want {
+		r := out.EvaluationResults[i]
+		if aws.ToString(r.EvalActionName) != w.action || r.EvalDecision != w.decision {
+			t.Errorf("result %d: got %s %s, want %s %s", i, aws.ToString(r.EvalActionName), r.EvalDecision, w.action, w.decision)
+		}
+		got := ""
+		if len(r.MatchedStatements) > 0 {
+			got = aws.ToString(r.MatchedStatements[0].SourcePolicyId)
+			if r.MatchedStatements[0].StartPosition == nil || r.MatchedStatements[0].StartPosition.Line < 1 {
+				t.Errorf("result %d: got StartPosition %v, want a line", i, r.MatchedStatements[0].StartPosition)
+			}
+		}
+		if got != w.source {
+			t.Errorf("result %d: got matched policy %q, want %q", i, got, w.source)
+		}
+	}
+
+	custom, err := c.SimulateCustomPolicy(ctx, &iam.SimulateCustomPolicyInput{
+		PolicyInputList: []string{policyJSON(t, map[string]any{
+			"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::bucket/${cognito-identity.amazonaws.com:sub}/*",
+		})},
+		ActionNames:  []string{"s3:GetObject"},
+		ResourceArns: []string{"arn:aws:s3:::bucket/us-east-1:abc/photo.jpg", "arn:aws:s3:::bucket/us-east-1:other/photo.jpg"},
+		ContextEntries: []iamtypes.ContextEntry{{ContextKeyName: aws.String("cognito-identity.amazonaws.com:sub"),
+			ContextKeyValues: []string{"us-east-1:abc"}, ContextKeyType: iamtypes.ContextKeyTypeEnumString}},
+	})
+	ok(t, err, "SimulateCustomPolicy")
+	if len(custom.EvaluationResults) != 2 || custom.EvaluationResults[0].EvalDecision != iamtypes.PolicyEvaluationDecisionTypeAllowed ||
+		custom.EvaluationResults[1].EvalDecision != iamtypes.PolicyEvaluationDecisionTypeImplicitDeny {
+		t.Errorf("SimulateCustomPolicy: got %+v, want allowed for the identity's own prefix only", custom.EvaluationResults)
+	}
+	_, err = c.SimulatePrincipalPolicy(ctx, &iam.SimulatePrincipalPolicyInput{PolicySourceArn: aws.String("arn:aws:iam::" + s.accountID + ":role/none"), ActionNames: []string{"s3:GetObject"}})
+	wantIAMError(t, err, "NoSuchEntity", http.StatusNotFound, new(*iamtypes.NoSuchEntityException))
+}

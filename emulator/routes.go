@@ -84,6 +84,8 @@ func iamRoutes(q *awsquery.Service, s *iam.Service) {
 	q.Handle("CreateAccessKey", awsquery.Op(s.CreateAccessKey))
 	q.Handle("DeleteAccessKey", awsquery.Op(s.DeleteAccessKey))
 	q.Handle("ListAccessKeys", awsquery.Op(s.ListAccessKeys))
+	q.Handle("SimulatePrincipalPolicy", awsquery.Op(s.SimulatePrincipalPolicy))
+	q.Handle("SimulateCustomPolicy", awsquery.Op(s.SimulateCustomPolicy))
 }
 
 // syncRoutes registers every Cognito Sync operation; the codec routes them
