@@ -449,3 +449,62 @@ func TestIAMSimulate(t *testing.T) {
 	_, err = c.SimulatePrincipalPolicy(ctx, &iam.SimulatePrincipalPolicyInput{PolicySourceArn: aws.String("arn:aws:iam::" + s.accountID + ":role/none"), ActionNames: []string{"s3:GetObject"}})
 	wantIAMError(t, err, "NoSuchEntity", http.StatusNotFound, new(*iamtypes.NoSuchEntityException))
 }
+
+// TestAuthorizeControl: POST /_idpool/authorize evaluates the policies of
+// the IAM role of issued credentials with the session's keys, so that a
+// local service can decide as AWS would: a guest may read its own prefix
+// and nothing else.
+func TestAuthorizeControl(t *testing.T) {
+	t.Parallel()
+	s := testServer(t)
+	c := s.iamWith(developerKeys())
+	ctx := context.Background()
+	name := uniqueName("Guest")
+	trust := policyJSON(t, map[string]any{"Effect": "Allow", "Principal": map[string]any{"Federated": "cognito-identity.amazonaws.com"}, "Action": "sts:AssumeRoleWithWebIdentity"})
+	role, err := c.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(name), AssumeRolePolicyDocument: aws.String(trust)})
+	ok(t, err, "CreateRole")
+	_, err = c.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String(name), PolicyName: aws.String("own"),
+		PolicyDocument: aws.String(policyJSON(t, map[string]any{
+			"Sid": "OwnPrefix", "Effect": "Allow", "Action": "s3:GetObject",
+			"Resource": "arn:aws:s3:::bucket/${cognito-identity.amazonaws.com:sub}/*",
+		}))})
+	ok(t, err, "PutRolePolicy")
+	pool := s.rolePool(t, &cognitoidentity.CreateIdentityPoolInput{AllowUnauthenticatedIdentities: true},
+		map[string]string{"unauthenticated": aws.ToString(role.Role.Arn)})
+	guest := s.guestID(t, pool)
+	creds, _ := s.enhancedCreds(t, guest, nil)
+
+	tests := []struct {
+		name, resource, decision string
+	}{
+		{"own prefix", "arn:aws:s3:::bucket/" + guest + "/photo.jpg", "allowed"},
+		{"another identity's prefix", "arn:aws:s3:::bucket/us-east-1:00000000-0000-0000-0000-000000000000/photo.jpg", "implicitDeny"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			body, _ := json.Marshal(map[string]any{"SessionToken": creds.SessionToken, "Action": "s3:GetObject", "Resource": tt.resource})
+			req, err := http.NewRequest(http.MethodPost, s.endpoint+"/_idpool/authorize", strings.NewReader(string(body)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			res := s.do(t, req)
+			if res.status != http.StatusOK {
+				t.Fatalf("got status %d %s, want 200", res.status, res.body)
+			}
+			var out struct {
+				Decision          string
+				RoleArn           string
+				MatchedStatements []struct{ PolicyId, Sid string }
+			}
+			if err := json.Unmarshal(res.body, &out); err != nil {
+				t.Fatal(err)
+			}
+			if out.Decision != tt.decision || out.RoleArn != aws.ToString(role.Role.Arn) {
+				t.Errorf("got %s for role %s, want %s for %s", out.Decision, out.RoleArn, tt.decision, aws.ToString(role.Role.Arn))
+			}
+			if tt.decision == "allowed" && (len(out.MatchedStatements) != 1 || out.MatchedStatements[0].Sid != "OwnPrefix") {
+				t.Errorf("got matched statements %+v, want OwnPrefix", out.MatchedStatements)
+			}
+		})
+	}
+}

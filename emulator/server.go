@@ -53,6 +53,7 @@ type Server struct {
 	developers map[string]string
 	roles      roles
 	fixtures   *fixtures.Fixture // nil without --fixtures
+	iamSvc     *iam.Service
 	handler    http.Handler
 	// ownStore is set when New opened the store, and Close closes it.
 	ownStore bool
@@ -146,7 +147,8 @@ func build(ctx context.Context, cfg Config, store storage.Store, logger *slog.Lo
 	stsRoutes(query, stsSvc)
 
 	iamQuery := awsquery.NewService(shape.IAM(), s.authIAM, logger)
-	iamRoutes(iamQuery, iam.New(iam.Config{AccountID: cfg.AccountID, Region: cfg.Region}, store, now, logger))
+	s.iamSvc = iam.New(iam.Config{AccountID: cfg.AccountID, Region: cfg.Region}, store, now, logger)
+	iamRoutes(iamQuery, s.iamSvc)
 
 	syncSvc := cognitosync.New(cognitosync.Config{Region: cfg.Region, AccountID: cfg.AccountID, SessionKey: syncKey}, store, now, logger)
 	rest := restjson.NewService(shape.CognitoSync(), s.authREST, logger, restjson.WithInternalCode(cognitosync.CodeInternalError))
@@ -158,6 +160,7 @@ func build(ctx context.Context, cfg Config, store storage.Store, logger *slog.Lo
 	mux.HandleFunc("GET /_idpool/credentials/{id}", s.credentials)
 	mux.HandleFunc("POST /_idpool/credentials/{id}/expire", s.expireCredentials)
 	mux.HandleFunc("POST /_idpool/tokens/expire", s.expireToken)
+	mux.HandleFunc("POST /_idpool/authorize", s.evaluate)
 	mux.HandleFunc("POST /_idpool/keys/rotate", s.rotateKey)
 	mux.HandleFunc("GET /.well-known/jwks_uri", s.jwks)
 	mux.HandleFunc("GET /.well-known/jwks.json", s.jwks)

@@ -120,6 +120,17 @@ func inputPolicies(docs []string) ([]policy.Named, error) {
 	return ps, nil
 }
 
+// RolePolicies returns the identity policies of the role arn names, for
+// evaluating its sessions' requests: its inline policies and the default
+// versions of its attached managed policies. A role IAM does not hold is
+// NoSuchEntity.
+func (s *Service) RolePolicies(ctx context.Context, arn string) ([]policy.Named, error) {
+	if !strings.Contains(arn, ":role/") {
+		return nil, errInvalid("Invalid ARN: %s must be a role ARN.", arn)
+	}
+	return s.principalPolicies(ctx, arn)
+}
+
 // principalPolicies returns the identity policies of the role or user an
 // ARN names: a role's inline policies ("role") and the default versions of
 // its attached managed policies ("user-managed"; one IAM does not hold
