@@ -507,4 +507,24 @@ func TestAuthorizeControl(t *testing.T) {
 			}
 		})
 	}
+
+	refusals := []struct {
+		name, body string
+		status     int
+	}{
+		{"no action", `{"SessionToken": "x"}`, http.StatusBadRequest},
+		{"not JSON", `{`, http.StatusBadRequest},
+		{"a token idpool did not issue", `{"SessionToken": "not-a-token", "Action": "s3:GetObject"}`, http.StatusForbidden},
+	}
+	for _, tt := range refusals {
+		t.Run(tt.name, func(t *testing.T) {
+			req, err := http.NewRequest(http.MethodPost, s.endpoint+"/_idpool/authorize", strings.NewReader(tt.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res := s.do(t, req); res.status != tt.status {
+				t.Errorf("got status %d %s, want %d", res.status, res.body, tt.status)
+			}
+		})
+	}
 }
