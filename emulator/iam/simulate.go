@@ -35,20 +35,13 @@ type SimulateCustomPolicyInput struct {
 	Marker                             *string
 }
 
-// SimulatePrincipalPolicyInput is the model's SimulatePrincipalPolicyRequest.
+// SimulatePrincipalPolicyInput is the model's
+// SimulatePrincipalPolicyRequest: the custom request's members (the query
+// decoder sees an embedded struct's fields as the outer one's) and the
+// principal whose policies are simulated.
 type SimulatePrincipalPolicyInput struct {
-	PolicySourceArn                    string
-	PolicyInputList                    []string
-	PermissionsBoundaryPolicyInputList []string
-	ActionNames                        []string
-	ResourceArns                       []string
-	ResourcePolicy                     *string
-	ResourceOwner                      *string
-	CallerArn                          *string
-	ContextEntries                     []ContextEntry
-	ResourceHandlingOption             *string
-	MaxItems                           *int32
-	Marker                             *string
+	PolicySourceArn string
+	SimulateCustomPolicyInput
 }
 
 // Position is the model's Position: a line and column in a document.
