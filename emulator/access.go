@@ -24,6 +24,7 @@ var (
 	identityAPI = api{scope: "cognito-identity", resource: jsonResource, refuse: refuseJSON, denied: http.StatusBadRequest}
 	stsAPI      = api{scope: "sts", resource: func(*http.Request, []byte) resource { return resource{} }, refuse: refuseQuery, denied: http.StatusForbidden}
 	syncAPI     = api{scope: "cognito-sync", resource: syncResource, refuse: refuseREST, denied: http.StatusForbidden}
+	iamAPI      = api{scope: "iam", resource: func(*http.Request, []byte) resource { return resource{} }, refuse: refuseQuery, denied: http.StatusForbidden}
 )
 
 // resource is what a signed request names: a pool, an identity, a
@@ -102,6 +103,10 @@ func syncResource(r *http.Request, _ []byte) resource {
 func (s *Server) authorize(a *api, op string, p *protocol.Principal, res *resource) error {
 	if !s.cfg.Strict || !roleSession(p) {
 		return nil
+	}
+	if a == &iamAPI {
+		// A role session must not rewrite the trust policies that let it in.
+		return protocol.Errorf(a.denied, "AccessDenied", "User: %s is not authorized to perform: iam:%s", p.ARN, op)
 	}
 	switch {
 	case a == &identityAPI:

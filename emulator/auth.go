@@ -28,7 +28,7 @@ const (
 // authenticate finds who signed r, a request to api. The signature must be
 // well formed. Credentials idpool issued (those with a session token, or an
 // ASIA key id) are always verified, and so are the fixtures' developer
-// credentials. Other keys are the developer's own, which idpool does not
+// credentials and IAM users' access keys (which sign as their user). Other keys are the developer's own, which idpool does not
 // know: they act as the account's root in permissive mode and are refused
 // in strict mode. A verified signature must also be scoped to api's
 // service and to the request's region, which AWS checks before the key.
@@ -49,6 +49,10 @@ func (s *Server) authenticate(r *http.Request, body []byte, a *api, res *resourc
 	}
 	issued := sig.SessionToken != "" || strings.HasPrefix(sig.AccessKeyID, "ASIA")
 	secret, known := s.developers[sig.AccessKeyID]
+	var user *protocol.Principal // set for an IAM user's access key
+	if !issued && !known {
+		secret, user, known = s.userKey(r.Context(), sig.AccessKeyID)
+	}
 	if issued || known || s.cfg.Strict {
 		*res = a.resource(r, body)
 		res.Region = requestRegion(res, sig)
@@ -64,6 +68,9 @@ func (s *Server) authenticate(r *http.Request, body []byte, a *api, res *resourc
 			}
 		case s.cfg.Strict:
 			return nil, failUnknownToken, "The security token included in the request is invalid."
+		}
+		if user != nil {
+			return user, 0, ""
 		}
 		return &protocol.Principal{
 			AccessKeyID: sig.AccessKeyID,
@@ -174,6 +181,11 @@ func (s *Server) authJSON(r *http.Request, body []byte) (*protocol.Principal, er
 // authQuery authenticates for STS.
 func (s *Server) authQuery(r *http.Request, body []byte) (*protocol.Principal, error) {
 	return s.auth(&stsAPI, r, body)
+}
+
+// authIAM authenticates for IAM.
+func (s *Server) authIAM(r *http.Request, body []byte) (*protocol.Principal, error) {
+	return s.auth(&iamAPI, r, body)
 }
 
 // authREST authenticates for Cognito Sync.

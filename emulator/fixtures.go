@@ -38,6 +38,7 @@ func loadFixtures(ctx context.Context, cfg *Config, store storage.Store, now fun
 		logger.Info("the fixtures set the account id", "account", fx.AccountId, "was", cfg.AccountID)
 		cfg.AccountID = fx.AccountId
 	}
+	fx.IAMAccount = cfg.AccountID
 	if err := fx.Apply(ctx, store, now); err != nil {
 		return nil, fmt.Errorf("apply fixtures %s: %w", fixtureName(cfg), err)
 	}

@@ -2,6 +2,8 @@ package emulator
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -10,6 +12,7 @@ import (
 	"github.com/idpool/idpool/emulator/policy"
 	"github.com/idpool/idpool/emulator/sts"
 	"github.com/idpool/idpool/protocol"
+	"github.com/idpool/idpool/storage"
 )
 
 // cognitoProvider is the web identity provider of idpool's own tokens, and
@@ -20,22 +23,64 @@ const cognitoProvider = "cognito-identity.amazonaws.com"
 // MaxSessionDuration); without a declared maximum idpool allows it.
 const maxRoleSession = 12 * time.Hour
 
-// roles are the roles declared with a trust policy (by the fixtures). A
-// role without a policy is trusted by everyone, idpool's permissive
+// roles are the IAM roles in the store, with their trust policies: those
+// created through the IAM API and those the fixtures declare, which are
+// applied into the store, so that one is the other. A role IAM does not
+// hold is trusted by everyone, idpool's permissive
 // default, except that in strict mode a role session (credentials idpool
 // issued for a role) may not chain into it: in AWS only a trust policy that
 // names the caller lets one role's session assume another role, and strict
 // mode must not let a guest's credentials climb into any role it likes.
 type roles struct {
-	docs   map[string]*policy.Document
+	store  storage.Reader
 	strict bool
+}
+
+// trust returns the trust policy of the role arn names and its maximum
+// session (nil when IAM holds no such role: a role of the same name with
+// another path or account is another role). The store is read on every
+// call, so a policy changed through IAM applies at once.
+func (rs roles) trust(ctx context.Context, arn string) (*policy.Document, time.Duration, error) {
+	r, err := rs.store.GetRole(ctx, roleName(arn))
+	switch {
+	case errors.Is(err, storage.ErrNotFound) || err == nil && !sameARN(r.ARN, arn):
+		return nil, maxRoleSession, nil
+	case err != nil:
+		return nil, 0, err
+	}
+	doc, err := policy.Parse([]byte(r.AssumeRolePolicy))
+	if err != nil {
+		return nil, 0, fmt.Errorf("role %s: stored trust policy: %w", arn, err)
+	}
+	d := maxRoleSession
+	if r.MaxSessionDuration > 0 {
+		d = time.Duration(r.MaxSessionDuration) * time.Second
+	}
+	return doc, d, nil
+}
+
+// roleName is the last segment of a role ARN's resource (its name after
+// the path).
+func roleName(arn string) string {
+	return arn[strings.LastIndexByte(arn, '/')+1:]
+}
+
+// sameARN compares two ARNs but for their partition: IAM is global, and
+// a role created through one partition's endpoint is the same role.
+func sameARN(a, b string) bool {
+	_, ra, okA := strings.Cut(strings.TrimPrefix(a, "arn:"), ":")
+	_, rb, okB := strings.Cut(strings.TrimPrefix(b, "arn:"), ":")
+	return okA && okB && ra == rb
 }
 
 // Authorize implements sts.Roles: the role's trust policy must allow the
 // action for the caller or web identity, and sts:TagSession when the
 // session carries tags.
 func (rs roles) Authorize(ctx context.Context, req sts.RoleRequest) (time.Duration, error) {
-	doc := rs.docs[req.RoleARN]
+	doc, maxSession, err := rs.trust(ctx, req.RoleARN)
+	if err != nil {
+		return 0, err
+	}
 	if doc == nil {
 		if rs.strict && req.Caller != nil && strings.Contains(req.Caller.ARN, ":assumed-role/") {
 			return 0, notAuthorizedCaller(req)
@@ -52,7 +97,7 @@ func (rs roles) Authorize(ctx context.Context, req sts.RoleRequest) (time.Durati
 		pr.AWS = req.Caller.ARN
 	}
 	if allowed(doc, pr, tagged) {
-		return maxRoleSession, nil
+		return maxSession, nil
 	}
 	protocol.SetReason(ctx, trustReason(req.RoleARN, doc, pr))
 	if req.WebIdentity != nil {
@@ -74,9 +119,9 @@ func notAuthorizedCaller(req sts.RoleRequest) error {
 // its trust policy, as Cognito's own call to STS would; a refusal is AWS's
 // InvalidIdentityPoolConfigurationException.
 func (rs roles) allowEnhanced(ctx context.Context, s identity.Session) error {
-	doc := rs.docs[s.RoleARN]
-	if doc == nil {
-		return nil
+	doc, _, err := rs.trust(ctx, s.RoleARN)
+	if err != nil || doc == nil {
+		return err
 	}
 	pr := policy.Request{
 		Action:    "sts:AssumeRoleWithWebIdentity",

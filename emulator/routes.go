@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"github.com/idpool/idpool/emulator/cognitosync"
+	"github.com/idpool/idpool/emulator/iam"
 	"github.com/idpool/idpool/emulator/identity"
 	"github.com/idpool/idpool/emulator/sts"
 	"github.com/idpool/idpool/protocol/awsjson"
@@ -44,6 +45,47 @@ func stsRoutes(q *awsquery.Service, st *sts.Service) {
 	q.Handle("GetCallerIdentity", awsquery.Op(st.GetCallerIdentity))
 	q.Handle("AssumeRole", awsquery.Op(st.AssumeRole))
 	q.Handle("GetSessionToken", awsquery.Op(st.GetSessionToken))
+}
+
+// iamRoutes registers the IAM operations idpool implements; the codec
+// answers any other Action with InvalidAction.
+func iamRoutes(q *awsquery.Service, s *iam.Service) {
+	q.Handle("CreateRole", awsquery.Op(s.CreateRole))
+	q.Handle("GetRole", awsquery.Op(s.GetRole))
+	q.Handle("ListRoles", awsquery.Op(s.ListRoles))
+	q.Handle("DeleteRole", awsquery.Op(s.DeleteRole))
+	q.Handle("UpdateRole", awsquery.Op(s.UpdateRole))
+	q.Handle("UpdateAssumeRolePolicy", awsquery.Op(s.UpdateAssumeRolePolicy))
+	q.Handle("TagRole", awsquery.Op(s.TagRole))
+	q.Handle("UntagRole", awsquery.Op(s.UntagRole))
+	q.Handle("ListRoleTags", awsquery.Op(s.ListRoleTags))
+	q.Handle("PutRolePolicy", awsquery.Op(s.PutRolePolicy))
+	q.Handle("GetRolePolicy", awsquery.Op(s.GetRolePolicy))
+	q.Handle("ListRolePolicies", awsquery.Op(s.ListRolePolicies))
+	q.Handle("DeleteRolePolicy", awsquery.Op(s.DeleteRolePolicy))
+	q.Handle("CreatePolicy", awsquery.Op(s.CreatePolicy))
+	q.Handle("GetPolicy", awsquery.Op(s.GetPolicy))
+	q.Handle("GetPolicyVersion", awsquery.Op(s.GetPolicyVersion))
+	q.Handle("CreatePolicyVersion", awsquery.Op(s.CreatePolicyVersion))
+	q.Handle("ListPolicies", awsquery.Op(s.ListPolicies))
+	q.Handle("DeletePolicy", awsquery.Op(s.DeletePolicy))
+	q.Handle("AttachRolePolicy", awsquery.Op(s.AttachRolePolicy))
+	q.Handle("DetachRolePolicy", awsquery.Op(s.DetachRolePolicy))
+	q.Handle("ListAttachedRolePolicies", awsquery.Op(s.ListAttachedRolePolicies))
+	q.Handle("CreateOpenIDConnectProvider", awsquery.Op(s.CreateOpenIDConnectProvider))
+	q.Handle("GetOpenIDConnectProvider", awsquery.Op(s.GetOpenIDConnectProvider))
+	q.Handle("ListOpenIDConnectProviders", awsquery.Op(s.ListOpenIDConnectProviders))
+	q.Handle("DeleteOpenIDConnectProvider", awsquery.Op(s.DeleteOpenIDConnectProvider))
+	q.Handle("AddClientIDToOpenIDConnectProvider", awsquery.Op(s.AddClientIDToOpenIDConnectProvider))
+	q.Handle("RemoveClientIDFromOpenIDConnectProvider", awsquery.Op(s.RemoveClientIDFromOpenIDConnectProvider))
+	q.Handle("UpdateOpenIDConnectProviderThumbprint", awsquery.Op(s.UpdateOpenIDConnectProviderThumbprint))
+	q.Handle("CreateUser", awsquery.Op(s.CreateUser))
+	q.Handle("DeleteUser", awsquery.Op(s.DeleteUser))
+	q.Handle("CreateAccessKey", awsquery.Op(s.CreateAccessKey))
+	q.Handle("DeleteAccessKey", awsquery.Op(s.DeleteAccessKey))
+	q.Handle("ListAccessKeys", awsquery.Op(s.ListAccessKeys))
+	q.Handle("SimulatePrincipalPolicy", awsquery.Op(s.SimulatePrincipalPolicy))
+	q.Handle("SimulateCustomPolicy", awsquery.Op(s.SimulateCustomPolicy))
 }
 
 // syncRoutes registers every Cognito Sync operation; the codec routes them

@@ -14,11 +14,13 @@ import (
 	"github.com/idpool/idpool/emulator/cognitosync"
 	"github.com/idpool/idpool/emulator/console"
 	"github.com/idpool/idpool/emulator/creds"
+	"github.com/idpool/idpool/emulator/iam"
 	"github.com/idpool/idpool/emulator/identity"
 	"github.com/idpool/idpool/emulator/providers"
 	"github.com/idpool/idpool/emulator/sts"
 	"github.com/idpool/idpool/emulator/tokens"
 	"github.com/idpool/idpool/fixtures"
+	"github.com/idpool/idpool/protocol"
 	"github.com/idpool/idpool/protocol/awsjson"
 	"github.com/idpool/idpool/protocol/awsquery"
 	"github.com/idpool/idpool/protocol/restjson"
@@ -48,10 +50,11 @@ type Server struct {
 	// principals are those of recently used issued credentials.
 	principals principals
 	// developers maps the fixtures' developer access key ids to their
-	// secrets; roles holds the fixtures' trust policies.
+	// secrets; roles reads the IAM roles' trust policies.
 	developers map[string]string
 	roles      roles
 	fixtures   *fixtures.Fixture // nil without --fixtures
+	iamSvc     *iam.Service
 	handler    http.Handler
 	// ownStore is set when New opened the store, and Close closes it.
 	ownStore bool
@@ -96,14 +99,11 @@ func build(ctx context.Context, cfg Config, store storage.Store, logger *slog.Lo
 	if err != nil {
 		return nil, err
 	}
-	trust, err := fx.TrustPolicies()
-	if err != nil {
-		return nil, err
-	}
 	reg, err := providers.New(providerList(fx), &http.Client{Timeout: 10 * time.Second}, now, logger)
 	if err != nil {
 		return nil, fmt.Errorf("fixture providers: %w", err)
 	}
+	reg.SetSource(iamProviders{store: store, partition: protocol.Partition(cfg.Region), account: cfg.AccountID})
 	tok, err := tokens.New(ctx, store, tokens.Config{Issuer: cfg.Issuer, Region: cfg.Region}, now, rand.Reader, logger)
 	if err != nil {
 		return nil, fmt.Errorf("signing keys: %w", err)
@@ -128,7 +128,7 @@ func build(ctx context.Context, cfg Config, store storage.Store, logger *slog.Lo
 		return nil, err
 	}
 	s := &Server{cfg: cfg, logger: logger, store: store, tokens: tok, creds: cr, revoked: revoked, now: now,
-		verifier: sigv4.NewVerifier(1024), fixtures: fx, developers: fx.DeveloperKeys(), roles: roles{docs: trust, strict: cfg.Strict}}
+		verifier: sigv4.NewVerifier(1024), fixtures: fx, developers: fx.DeveloperKeys(), roles: roles{store: store, strict: cfg.Strict}}
 	verified := newVerified(tok, revoked, now)
 
 	ids := identity.New(identity.Config{
@@ -150,6 +150,10 @@ func build(ctx context.Context, cfg Config, store storage.Store, logger *slog.Lo
 	query := awsquery.NewService(shape.STS(), s.authQuery, logger)
 	stsRoutes(query, stsSvc)
 
+	iamQuery := awsquery.NewService(shape.IAM(), s.authIAM, logger)
+	s.iamSvc = iam.New(iam.Config{AccountID: cfg.AccountID, Region: cfg.Region}, store, now, logger)
+	iamRoutes(iamQuery, s.iamSvc)
+
 	syncSvc := cognitosync.New(cognitosync.Config{Region: cfg.Region, AccountID: cfg.AccountID, SessionKey: syncKey}, store, now, logger)
 	rest := restjson.NewService(shape.CognitoSync(), s.authREST, logger, restjson.WithInternalCode(cognitosync.CodeInternalError))
 	syncRoutes(rest, syncSvc)
@@ -160,11 +164,12 @@ func build(ctx context.Context, cfg Config, store storage.Store, logger *slog.Lo
 	mux.HandleFunc("GET /_idpool/credentials/{id}", s.credentials)
 	mux.HandleFunc("POST /_idpool/credentials/{id}/expire", s.expireCredentials)
 	mux.HandleFunc("POST /_idpool/tokens/expire", s.expireToken)
+	mux.HandleFunc("POST /_idpool/authorize", s.evaluate)
 	mux.HandleFunc("POST /_idpool/keys/rotate", s.rotateKey)
 	mux.HandleFunc("GET /.well-known/jwks_uri", s.jwks)
 	mux.HandleFunc("GET /.well-known/jwks.json", s.jwks)
 	mux.HandleFunc("GET /.well-known/openid-configuration", s.discovery)
-	root := dispatch(jsonIdentity, query)
+	root := dispatch(jsonIdentity, query, iamQuery)
 	mux.Handle("/", root)
 	served := route(mux, rest, root)
 	if !cfg.NoConsole {
@@ -204,17 +209,32 @@ func route(mux *http.ServeMux, rest, root http.Handler) http.Handler {
 
 // dispatch routes a request on the root path by its wire shape: an
 // X-Amz-Target goes to the JSON service; a form body or an Action in the
-// query string goes to STS. Anything else is answered by the Cognito
-// Identity codec, which refuses it as an unknown operation in AWS's JSON
-// shape.
-func dispatch(identity *awsjson.Service, query *awsquery.Service) http.Handler {
+// query string goes to IAM when it is signed for the iam service (IAM
+// has no unsigned operation) and to STS otherwise. Anything else is
+// answered by the Cognito Identity codec, which refuses it as an unknown
+// operation in AWS's JSON shape.
+func dispatch(identity *awsjson.Service, query, iamQuery *awsquery.Service) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get("X-Amz-Target") == "" && awsquery.Accepts(r) {
+			if iamScoped(r) {
+				iamQuery.ServeHTTP(w, r)
+				return
+			}
 			query.ServeHTTP(w, r)
 			return
 		}
 		identity.ServeHTTP(w, r)
 	})
+}
+
+// iamScoped reports whether r's SigV4 credential scope names the iam
+// service, in its Authorization header or (presigned) query string.
+func iamScoped(r *http.Request) bool {
+	c := r.Header.Get("Authorization")
+	if c == "" {
+		c = r.URL.Query().Get("X-Amz-Credential")
+	}
+	return strings.Contains(c, "/iam/aws4_request")
 }
 
 // Handler returns the handler serving every service.

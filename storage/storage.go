@@ -129,6 +129,7 @@ type ListIdentitiesOptions struct {
 type Reader interface {
 	DatasetReader
 	RevocationReader
+	IAMReader
 
 	// GetPool returns ErrNotFound if the pool does not exist.
 	GetPool(ctx context.Context, id string) (Pool, error)
@@ -160,6 +161,7 @@ type Tx interface {
 	Reader
 	DatasetWriter
 	RevocationWriter
+	IAMWriter
 
 	// CreatePool returns ErrAlreadyExists if the id is taken.
 	CreatePool(ctx context.Context, p Pool) error

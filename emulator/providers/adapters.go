@@ -66,7 +66,7 @@ var _ identity.ProviderVerifier = (*IdentityVerifier)(nil)
 // answers with ExternalServiceException.
 func (v *IdentityVerifier) VerifyProviderToken(ctx context.Context, provider, token string) (issuerChecked bool, err error) {
 	t, perr := tokens.Parse(token)
-	e := v.r.lookup(provider)
+	e := v.r.lookup(ctx, provider)
 	issuerChecked = e != nil
 	if e == nil && perr == nil {
 		e = v.r.byIssuer[t.Issuer()]
@@ -226,7 +226,7 @@ var _ sts.Providers = (*STSVerifier)(nil)
 // be fetched.
 func (v *STSVerifier) VerifyWebIdentity(ctx context.Context, t *tokens.JWT) (*sts.WebIdentity, error) {
 	iss := t.Issuer()
-	e := v.r.byIss(iss)
+	e := v.r.byIss(ctx, iss)
 	found := false
 	if e == nil && !v.strict {
 		e, found = v.r.discover(iss), true

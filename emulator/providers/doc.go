@@ -45,7 +45,10 @@
 // info, with the request id and the check that failed (Check), which the
 // client's message may not name.
 //
-// A Registry is immutable after New except for its fetched key sets and
-// the issuers STS discovered in permissive mode, and is safe for
+// A Registry may also consult a Source of providers declared after New
+// (IAM's OpenID Connect providers) on every lookup its own providers miss.
+// It is immutable after New except for its fetched key sets, the entries
+// of its Source's providers and the issuers STS discovered in permissive
+// mode, and is safe for
 // concurrent use.
 package providers

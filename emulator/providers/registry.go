@@ -1,11 +1,13 @@
 package providers
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -73,6 +75,56 @@ type Registry struct {
 	// mode, at most maxDiscovered of them.
 	mu    sync.Mutex
 	found map[string]*entry
+	// source supplies the providers declared after New (IAM's), read when
+	// the fixed ones miss; added holds the entries made of them, by
+	// Logins key, so that their fetched key sets are kept (guarded by mu).
+	source Source
+	added  map[string]*entry
+}
+
+// Source supplies providers declared after New, such as IAM's OpenID
+// Connect providers, which can be created and deleted at any time. It is
+// read on every lookup the providers given to New miss.
+type Source interface {
+	// Provider returns the provider of a Logins key (an issuer without
+	// its scheme); ok is false when there is none.
+	Provider(ctx context.Context, key string) (p Provider, ok bool, err error)
+}
+
+// SetSource makes r consult s; it must be called before r is used.
+func (r *Registry) SetSource(s Source) { r.source = s }
+
+// fromSource returns the entry of the source's provider for Logins key
+// key, nil when it has none (or fails, which is logged). The entry made
+// for a provider is kept while its definition stays the same.
+func (r *Registry) fromSource(ctx context.Context, key string) *entry {
+	if r.source == nil || key == "" {
+		return nil
+	}
+	p, ok, err := r.source.Provider(ctx, key)
+	if err != nil {
+		r.log.ErrorContext(ctx, "provider lookup", "key", key, "err", err)
+		return nil
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if !ok {
+		delete(r.added, key)
+		return nil
+	}
+	if e := r.added[key]; e != nil && e.name == p.Name && slices.Equal(e.clientIDs, p.ClientIDs) {
+		return e
+	}
+	e, err := newEntry(p)
+	if err != nil {
+		r.log.ErrorContext(ctx, "provider lookup", "key", key, "err", err)
+		return nil
+	}
+	if r.added == nil {
+		r.added = make(map[string]*entry)
+	}
+	r.added[key] = e
+	return e
 }
 
 // entry is one provider as the registry keeps it.
@@ -194,22 +246,25 @@ func loginsKey(name string) (key, scheme string) {
 // Has reports whether a provider of that name (Logins key or issuer) is
 // configured.
 func (r *Registry) Has(name string) bool {
-	return r.lookup(name) != nil
+	return r.lookup(context.Background(), name) != nil
 }
 
-func (r *Registry) lookup(name string) *entry {
+func (r *Registry) lookup(ctx context.Context, name string) *entry {
 	key, _ := loginsKey(name)
-	return r.byKey[key]
+	if e := r.byKey[key]; e != nil {
+		return e
+	}
+	return r.fromSource(ctx, key)
 }
 
 // byIss finds the provider of a token's iss: the one that accepts that
 // exact iss, else the one whose Logins key it names (whose issuer check
 // then fails), else nil.
-func (r *Registry) byIss(iss string) *entry {
+func (r *Registry) byIss(ctx context.Context, iss string) *entry {
 	if e := r.byIssuer[iss]; e != nil {
 		return e
 	}
-	return r.lookup(iss)
+	return r.lookup(ctx, iss)
 }
 
 // discover returns the provider of an undeclared http issuer, whose key

@@ -82,7 +82,7 @@ func (e *MissingClaimError) Is(target error) bool {
 // ClientIDs; with neither, the audience is not checked. skew is how far
 // exp and nbf may be off.
 func (r *Registry) Verify(ctx context.Context, name, token string, extraAudiences []string, skew time.Duration) (*tokens.JWT, error) {
-	e := r.lookup(name)
+	e := r.lookup(ctx, name)
 	if e == nil {
 		return nil, fmt.Errorf("%w: %q", ErrUnknownProvider, name)
 	}

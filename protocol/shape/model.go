@@ -17,13 +17,14 @@ import (
 //go:embed models/*.json
 var models embed.FS
 
-// The three models are parsed on first use and then shared read-only; a
+// The models are parsed on first use and then shared read-only; a
 // Model never changes after load except for its lazily compiled patterns,
 // which are guarded per shape.
 var (
 	cognitoIdentity = sync.OnceValue(func() *Model { return mustLoad("models/cognito-identity.json") })
 	cognitoSync     = sync.OnceValue(func() *Model { return mustLoad("models/cognito-sync.json") })
 	sts             = sync.OnceValue(func() *Model { return mustLoad("models/sts.json") })
+	iam             = sync.OnceValue(func() *Model { return mustLoad("models/iam.json") })
 )
 
 // CognitoIdentity returns the Amazon Cognito Identity model (awsJson 1.1).
@@ -34,6 +35,9 @@ func CognitoSync() *Model { return cognitoSync() }
 
 // STS returns the AWS Security Token Service model (query).
 func STS() *Model { return sts() }
+
+// IAM returns the AWS Identity and Access Management model (query).
+func IAM() *Model { return iam() }
 
 func mustLoad(name string) *Model {
 	b, err := models.ReadFile(name)

@@ -71,6 +71,7 @@ type queries struct {
 	signingKeys, secret                          *sql.Stmt
 	syncQueries
 	credQueries
+	iamQueries
 }
 
 func (q *queries) prepare(ctx context.Context, p preparer) error {
@@ -78,6 +79,9 @@ func (q *queries) prepare(ctx context.Context, p preparer) error {
 		return err
 	}
 	if err := q.credQueries.prepare(ctx, p); err != nil {
+		return err
+	}
+	if err := q.iamQueries.prepare(ctx, p); err != nil {
 		return err
 	}
 	return prepareAll(ctx, p, map[**sql.Stmt]string{
@@ -93,7 +97,7 @@ func (q *queries) prepare(ctx context.Context, p preparer) error {
 }
 
 func (q *queries) close() error {
-	errs := []error{q.syncQueries.close(), q.credQueries.close()}
+	errs := []error{q.syncQueries.close(), q.credQueries.close(), q.iamQueries.close()}
 	for _, s := range []*sql.Stmt{q.getPool, q.listPools, q.countPools, q.getIdentity, q.identityByLogin, q.listIdentities, q.signingKeys, q.secret} {
 		if s != nil {
 			errs = append(errs, s.Close())

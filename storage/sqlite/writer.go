@@ -64,6 +64,7 @@ type writeStmts struct {
 	insertSecret                       *sql.Stmt
 	syncStmts
 	credStmts
+	iamStmts
 }
 
 func (w *writer) prepare(ctx context.Context) error {
@@ -75,6 +76,9 @@ func (w *writer) prepare(ctx context.Context) error {
 		return err
 	}
 	if err := st.credStmts.prepare(ctx, w.conn); err != nil {
+		return err
+	}
+	if err := st.iamStmts.prepare(ctx, w.conn); err != nil {
 		return err
 	}
 	return prepareAll(ctx, w.conn, map[**sql.Stmt]string{
@@ -108,7 +112,7 @@ func (w *writer) prepare(ctx context.Context) error {
 
 func (w *writer) close() error {
 	st := &w.st
-	errs := []error{w.read.close(), st.syncStmts.close(), st.credStmts.close()}
+	errs := []error{w.read.close(), st.syncStmts.close(), st.credStmts.close(), st.iamStmts.close()}
 	for _, s := range []*sql.Stmt{
 		st.begin, st.commit, st.rollback,
 		st.saveReq, st.releaseReq, st.rollbackReq,

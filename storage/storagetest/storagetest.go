@@ -45,6 +45,12 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		{"Secret/CreateOnce", testSecrets},
 		{"Revocations", testRevocations},
 
+		{"IAM/Roles", testIAMRoles},
+		{"IAM/Policies", testIAMPolicies},
+		{"IAM/Providers", testIAMProviders},
+		{"IAM/Users", testIAMUsers},
+		{"IAM/Rollback", testIAMRollback},
+
 		{"Update/Rollback", testUpdateRollback},
 		{"Update/ReadsOwnWrites", testUpdateReadsOwnWrites},
 		{"Values/Copies", testCopies},

@@ -1,0 +1,90 @@
+package emulator
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/idpool/idpool/emulator/creds"
+	"github.com/idpool/idpool/emulator/policy"
+	"github.com/idpool/idpool/emulator/sts"
+	"github.com/idpool/idpool/protocol"
+)
+
+// authorizeRequest asks whether issued credentials may do Action on
+// Resource: a local service that receives requests signed with them (an
+// S3 or DynamoDB stand-in) asks idpool what AWS would decide.
+type authorizeRequest struct {
+	SessionToken string
+	Action       string
+	Resource     string
+	// Context holds the request's own condition keys (aws:SourceIp,
+	// s3:prefix…); the session's keys are added by idpool.
+	Context map[string][]string
+}
+
+type authorizeMatch struct {
+	PolicyId   string
+	PolicyType string
+	Statement  int
+	Sid        string `json:",omitempty"`
+}
+
+type authorizeResponse struct {
+	Decision          string // allowed, explicitDeny or implicitDeny
+	Principal         string
+	RoleArn           string
+	MatchedStatements []authorizeMatch
+}
+
+// evaluate answers POST /_idpool/authorize: the role's inline and managed
+// policies, evaluated with the session's condition keys
+// (cognito-identity.amazonaws.com:sub and the rest) and the request's own.
+// A role IAM does not hold has no policies, so everything is an
+// implicitDeny, as it would be in AWS.
+func (s *Server) evaluate(w http.ResponseWriter, r *http.Request) {
+	var in authorizeRequest
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20)).Decode(&in); err != nil || in.SessionToken == "" || in.Action == "" {
+		s.adminError(w, r, http.StatusBadRequest, `want a JSON body {"SessionToken": "…", "Action": "service:Name", "Resource": "arn:…", "Context": {…}}`, nil)
+		return
+	}
+	c, err := s.creds.Open(in.SessionToken)
+	switch {
+	case errors.Is(err, creds.ErrExpired):
+		s.adminError(w, r, http.StatusForbidden, "the credentials are expired", nil)
+		return
+	case err != nil:
+		s.adminError(w, r, http.StatusForbidden, "the session token is not one idpool issued", nil)
+		return
+	}
+	if in.Resource == "" {
+		in.Resource = "*"
+	}
+	p := sts.Principal(c)
+	ps, err := s.iamSvc.RolePolicies(r.Context(), c.Session.RoleARN)
+	if e, ok := protocol.As(err); ok && e.Code == "NoSuchEntity" {
+		ps, err = nil, nil
+	}
+	if err != nil {
+		s.adminError(w, r, http.StatusInternalServerError, "reading the role's policies failed", err)
+		return
+	}
+	sess := policy.Session{
+		Account: p.Account, RoleARN: c.Session.RoleARN, Name: c.Session.SessionName,
+		Provider: c.Session.Provider, Subject: c.Session.Subject, Audience: c.Session.Audience,
+		AMR: c.Session.AMR, Tags: c.Session.PrincipalTags,
+	}
+	// A role session's user id is "<role id>:<session name>".
+	sess.RoleID, _, _ = strings.Cut(p.UserID, ":")
+	ctx := sess.Keys()
+	for k, v := range in.Context {
+		ctx[k] = v
+	}
+	res := policy.Evaluate(ps, nil, policy.Request{Action: in.Action, Resource: in.Resource, Context: ctx})
+	out := authorizeResponse{Decision: res.Decision.String(), Principal: p.ARN, RoleArn: c.Session.RoleARN, MatchedStatements: []authorizeMatch{}}
+	for _, m := range res.Matched {
+		out.MatchedStatements = append(out.MatchedStatements, authorizeMatch{PolicyId: m.PolicyID, PolicyType: m.PolicyType, Statement: m.Statement, Sid: m.Sid})
+	}
+	writeJSON(w, http.StatusOK, out)
+}

@@ -1,0 +1,15 @@
+// Package iam implements the part of AWS Identity and Access Management
+// that identity federation needs: roles with their trust policies, inline
+// and managed policies, OpenID Connect providers, and users with access
+// keys (which strict mode accepts as developer credentials).
+//
+// IAM is global: one account, entities named without a region. ARNs take
+// the partition of the region the request is signed for. Every entity is
+// kept in the store (storage.IAMReader/IAMWriter), which is the one source
+// of truth STS and Cognito Identity read trust policies and providers from.
+//
+// Errors carry IAM's codes and statuses: NoSuchEntity (404),
+// EntityAlreadyExists (409), MalformedPolicyDocument (400), LimitExceeded
+// (409), DeleteConflict (409) and InvalidInput (400). Policy documents in
+// outputs are URL-encoded, as IAM returns them.
+package iam

@@ -1,0 +1,269 @@
+package iam
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/idpool/idpool/emulator/policy"
+	"github.com/idpool/idpool/protocol"
+	"github.com/idpool/idpool/storage"
+)
+
+// CheckPolicy checks an identity-based policy document as PutRolePolicy
+// and CreatePolicy do; a refusal is a MalformedPolicyDocument
+// *protocol.Error.
+func CheckPolicy(doc string) error { return identityPolicy(doc) }
+
+// identityPolicy checks an identity-based policy (an inline or managed
+// policy) with the evaluator's own parser, so that what IAM stores is what
+// the evaluator reads; its refusals carry IAM's texts.
+func identityPolicy(doc string) error {
+	_, err := policy.ParsePermissions([]byte(doc))
+	return malformed(err)
+}
+
+func noSuchPolicy(arn string) error { return errNoSuch("Policy %s was not found.", arn) }
+
+// attachments counts, by policy ARN, the roles each managed policy is
+// attached to.
+func attachments(ctx context.Context, r storage.Reader) (map[string]int32, error) {
+	roles, err := r.ListRoles(ctx)
+	if err != nil {
+		return nil, err
+	}
+	n := map[string]int32{}
+	for _, role := range roles {
+		for _, a := range role.Attached {
+			n[a]++
+		}
+	}
+	return n, nil
+}
+
+func wirePolicy(p storage.ManagedPolicy, attached int32, withTags bool) Policy {
+	out := Policy{
+		PolicyName: p.Name, PolicyId: p.ID, Arn: p.ARN, Path: p.Path, DefaultVersionId: p.DefaultVersion,
+		AttachmentCount: attached, IsAttachable: true,
+		CreateDate: protocol.At(p.CreatedAt), UpdateDate: protocol.At(p.UpdatedAt),
+	}
+	if p.Description != "" {
+		out.Description = &p.Description
+	}
+	if withTags {
+		out.Tags = wireTags(p.Tags)
+	}
+	return out
+}
+
+// CreatePolicy creates a customer managed policy with its first version.
+func (s *Service) CreatePolicy(ctx context.Context, in *CreatePolicyInput) (*CreatePolicyOutput, error) {
+	p, err := path(in.Path)
+	if err != nil {
+		return nil, err
+	}
+	if err := identityPolicy(in.PolicyDocument); err != nil {
+		return nil, err
+	}
+	ts, err := tags(in.Tags)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now().UTC()
+	mp := storage.ManagedPolicy{
+		ARN: s.arn(ctx, "policy"+p+in.PolicyName), Name: in.PolicyName, Path: p, ID: newID("ANPA", 17),
+		DefaultVersion: "v1", Versions: []storage.PolicyVersion{{ID: "v1", Document: in.PolicyDocument, CreatedAt: now}},
+		Tags: ts, CreatedAt: now, UpdatedAt: now,
+	}
+	if in.Description != nil {
+		mp.Description = *in.Description
+	}
+	err = s.update(ctx, func(tx storage.Tx) error { return tx.CreateManagedPolicy(ctx, mp) })
+	if err := translate(err, nil, errExists("A policy called %s already exists. Duplicate names are not allowed.", in.PolicyName)); err != nil {
+		return nil, err
+	}
+	return &CreatePolicyOutput{Policy: wirePolicy(mp, 0, true)}, nil
+}
+
+// GetPolicy returns a managed policy.
+func (s *Service) GetPolicy(ctx context.Context, in *GetPolicyInput) (*GetPolicyOutput, error) {
+	p, err := s.store.GetManagedPolicy(ctx, in.PolicyArn)
+	if err != nil {
+		return nil, translate(err, noSuchPolicy(in.PolicyArn), nil)
+	}
+	n, err := attachments(ctx, s.store)
+	if err != nil {
+		return nil, err
+	}
+	return &GetPolicyOutput{Policy: wirePolicy(p, n[p.ARN], true)}, nil
+}
+
+func version(p storage.ManagedPolicy, id string) (storage.PolicyVersion, bool) {
+	for _, v := range p.Versions {
+		if v.ID == id {
+			return v, true
+		}
+	}
+	return storage.PolicyVersion{}, false
+}
+
+// GetPolicyVersion returns one version of a managed policy, its document
+// URL-encoded.
+func (s *Service) GetPolicyVersion(ctx context.Context, in *GetPolicyVersionInput) (*GetPolicyVersionOutput, error) {
+	p, err := s.store.GetManagedPolicy(ctx, in.PolicyArn)
+	if err != nil {
+		return nil, translate(err, noSuchPolicy(in.PolicyArn), nil)
+	}
+	v, ok := version(p, in.VersionId)
+	if !ok {
+		return nil, errNoSuch("Policy %s version %s does not exist or is not attachable.", in.PolicyArn, in.VersionId)
+	}
+	return &GetPolicyVersionOutput{PolicyVersion: PolicyVersion{
+		Document: encodeDocument(v.Document), VersionId: v.ID, IsDefaultVersion: v.ID == p.DefaultVersion,
+		CreateDate: protocol.At(v.CreatedAt),
+	}}, nil
+}
+
+// CreatePolicyVersion adds a version to a managed policy, at most five.
+func (s *Service) CreatePolicyVersion(ctx context.Context, in *CreatePolicyVersionInput) (*CreatePolicyVersionOutput, error) {
+	if err := identityPolicy(in.PolicyDocument); err != nil {
+		return nil, err
+	}
+	var v storage.PolicyVersion
+	def := in.SetAsDefault != nil && *in.SetAsDefault
+	err := s.update(ctx, func(tx storage.Tx) error {
+		p, err := tx.GetManagedPolicy(ctx, in.PolicyArn)
+		if err != nil {
+			return translate(err, noSuchPolicy(in.PolicyArn), nil)
+		}
+		if len(p.Versions) >= maxPolicyVersions {
+			return errLimit("A managed policy can have up to %d versions. Before you create a new version, you must delete an existing version.", maxPolicyVersions)
+		}
+		last := 0
+		for _, old := range p.Versions {
+			if n, err := strconv.Atoi(strings.TrimPrefix(old.ID, "v")); err == nil && n > last {
+				last = n
+			}
+		}
+		now := s.now().UTC()
+		v = storage.PolicyVersion{ID: fmt.Sprintf("v%d", last+1), Document: in.PolicyDocument, CreatedAt: now}
+		p.Versions = append(p.Versions, v)
+		if def {
+			p.DefaultVersion = v.ID
+		}
+		p.UpdatedAt = now
+		return tx.UpdateManagedPolicy(ctx, p)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &CreatePolicyVersionOutput{PolicyVersion: PolicyVersion{VersionId: v.ID, IsDefaultVersion: def, CreateDate: protocol.At(v.CreatedAt)}}, nil
+}
+
+// ListPolicies lists the customer managed policies (idpool has no AWS
+// managed ones), filtered as asked.
+func (s *Service) ListPolicies(ctx context.Context, in *ListPoliciesInput) (*ListPoliciesOutput, error) {
+	ps, err := s.store.ListManagedPolicies(ctx)
+	if err != nil {
+		return nil, err
+	}
+	n, err := attachments(ctx, s.store)
+	if err != nil {
+		return nil, err
+	}
+	prefix := "/"
+	if in.PathPrefix != nil {
+		prefix = *in.PathPrefix
+	}
+	ps = slicesFilter(ps, func(p storage.ManagedPolicy) bool {
+		switch {
+		case in.Scope != nil && *in.Scope == "AWS":
+			return false
+		case in.OnlyAttached != nil && *in.OnlyAttached && n[p.ARN] == 0:
+			return false
+		}
+		return strings.HasPrefix(p.Path, prefix)
+	})
+	got, more, next := page(ps, func(p storage.ManagedPolicy) string { return p.Name }, in.Marker, in.MaxItems)
+	out := &ListPoliciesOutput{Policies: []Policy{}, IsTruncated: more, Marker: next}
+	for _, p := range got {
+		out.Policies = append(out.Policies, wirePolicy(p, n[p.ARN], false))
+	}
+	return out, nil
+}
+
+// DeletePolicy deletes a managed policy that is attached to nothing.
+func (s *Service) DeletePolicy(ctx context.Context, in *DeletePolicyInput) (*Empty, error) {
+	return nil, s.update(ctx, func(tx storage.Tx) error {
+		if _, err := tx.GetManagedPolicy(ctx, in.PolicyArn); err != nil {
+			return translate(err, noSuchPolicy(in.PolicyArn), nil)
+		}
+		n, err := attachments(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if n[in.PolicyArn] > 0 {
+			return errConflict("Cannot delete a policy attached to entities.")
+		}
+		return tx.DeleteManagedPolicy(ctx, in.PolicyArn)
+	})
+}
+
+// AttachRolePolicy attaches a managed policy to a role.
+func (s *Service) AttachRolePolicy(ctx context.Context, in *AttachRolePolicyInput) (*Empty, error) {
+	return nil, s.modifyRole(ctx, in.RoleName, func(tx storage.Tx, r *storage.Role) error {
+		if _, err := tx.GetManagedPolicy(ctx, in.PolicyArn); err != nil {
+			return translate(err, noSuchPolicy(in.PolicyArn), nil)
+		}
+		for _, a := range r.Attached {
+			if a == in.PolicyArn {
+				return nil
+			}
+		}
+		if len(r.Attached) >= maxAttached {
+			return errLimit("Cannot exceed quota for PoliciesPerRole: %d", maxAttached)
+		}
+		r.Attached = append(r.Attached, in.PolicyArn)
+		return nil
+	})
+}
+
+// DetachRolePolicy detaches a managed policy from a role.
+func (s *Service) DetachRolePolicy(ctx context.Context, in *DetachRolePolicyInput) (*Empty, error) {
+	return nil, s.modifyRole(ctx, in.RoleName, func(_ storage.Tx, r *storage.Role) error {
+		for i, a := range r.Attached {
+			if a == in.PolicyArn {
+				r.Attached = append(r.Attached[:i:i], r.Attached[i+1:]...)
+				return nil
+			}
+		}
+		return errNoSuch("Policy %s was not found.", in.PolicyArn)
+	})
+}
+
+// ListAttachedRolePolicies lists the managed policies attached to a role.
+func (s *Service) ListAttachedRolePolicies(ctx context.Context, in *ListAttachedRolePoliciesInput) (*ListAttachedRolePoliciesOutput, error) {
+	r, err := s.store.GetRole(ctx, in.RoleName)
+	if err != nil {
+		return nil, translate(err, noSuchRole(in.RoleName), nil)
+	}
+	var all []AttachedPolicy
+	for _, a := range r.Attached {
+		p, err := s.store.GetManagedPolicy(ctx, a)
+		switch {
+		case errors.Is(err, storage.ErrNotFound):
+			// A policy IAM does not hold, which only fixtures attach (an
+			// AWS managed policy): named by its ARN.
+			p = storage.ManagedPolicy{ARN: a, Name: a[strings.LastIndexByte(a, '/')+1:], Path: "/"}
+		case err != nil:
+			return nil, err
+		}
+		if in.PathPrefix == nil || strings.HasPrefix(p.Path, *in.PathPrefix) {
+			all = append(all, AttachedPolicy{PolicyName: p.Name, PolicyArn: p.ARN})
+		}
+	}
+	got, more, next := page(all, func(p AttachedPolicy) string { return p.PolicyName }, in.Marker, in.MaxItems)
+	return &ListAttachedRolePoliciesOutput{AttachedPolicies: append([]AttachedPolicy{}, got...), IsTruncated: more, Marker: next}, nil
+}

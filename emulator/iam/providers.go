@@ -1,0 +1,162 @@
+package iam
+
+import (
+	"context"
+	"encoding/hex"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/idpool/idpool/protocol"
+	"github.com/idpool/idpool/storage"
+)
+
+// ProviderARNSuffix is the resource of an OpenID Connect provider's ARN:
+// "oidc-provider/" and the issuer URL without its scheme.
+func ProviderARNSuffix(rawURL string) string {
+	return "oidc-provider/" + strings.TrimPrefix(strings.TrimPrefix(rawURL, "https://"), "http://")
+}
+
+// providerURL checks an issuer URL. IAM takes https only; idpool also
+// takes http, for issuers running beside it in tests.
+func providerURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return errInvalid("Invalid Open ID Connect Provider URL")
+	}
+	return nil
+}
+
+func thumbprints(ts []string) error {
+	if len(ts) > 5 {
+		return errLimit("Thumbprint list must contain fewer than 5 entries.")
+	}
+	for _, t := range ts {
+		if _, err := hex.DecodeString(t); err != nil || len(t) != 40 {
+			return errInvalid("Thumbprint must be 40 characters long")
+		}
+	}
+	return nil
+}
+
+func noSuchProvider(arn string) error {
+	return errNoSuch("OpenIDConnect Provider not found for arn %s", arn)
+}
+
+// CreateOpenIDConnectProvider registers an OpenID Connect provider; STS
+// and Cognito Identity then accept its tokens for its client ids.
+func (s *Service) CreateOpenIDConnectProvider(ctx context.Context, in *CreateOpenIDConnectProviderInput) (*CreateOpenIDConnectProviderOutput, error) {
+	if err := providerURL(in.Url); err != nil {
+		return nil, err
+	}
+	if err := thumbprints(in.ThumbprintList); err != nil {
+		return nil, err
+	}
+	if len(in.ClientIDList) > maxClientIDs {
+		return nil, errLimit("Cannot exceed quota for ClientIdsPerOpenIdConnectProvider: %d", maxClientIDs)
+	}
+	ts, err := tags(in.Tags)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, c := range in.ClientIDList {
+		if !slices.Contains(ids, c) {
+			ids = append(ids, c)
+		}
+	}
+	p := storage.OIDCProvider{
+		ARN: s.arn(ctx, ProviderARNSuffix(in.Url)), URL: in.Url, ClientIDs: ids,
+		Thumbprints: in.ThumbprintList, Tags: ts, CreatedAt: s.now().UTC(),
+	}
+	err = s.update(ctx, func(tx storage.Tx) error { return tx.CreateOIDCProvider(ctx, p) })
+	if err := translate(err, nil, errExists("Provider with url %s already exists.", in.Url)); err != nil {
+		return nil, err
+	}
+	return &CreateOpenIDConnectProviderOutput{OpenIDConnectProviderArn: p.ARN, Tags: wireTags(ts)}, nil
+}
+
+// GetOpenIDConnectProvider describes a provider. Its Url is written
+// without the scheme, as IAM does.
+func (s *Service) GetOpenIDConnectProvider(ctx context.Context, in *ProviderInput) (*GetOpenIDConnectProviderOutput, error) {
+	p, err := s.store.GetOIDCProvider(ctx, in.OpenIDConnectProviderArn)
+	if err != nil {
+		return nil, translate(err, noSuchProvider(in.OpenIDConnectProviderArn), nil)
+	}
+	return &GetOpenIDConnectProviderOutput{
+		Url:            strings.TrimPrefix(ProviderARNSuffix(p.URL), "oidc-provider/"),
+		ClientIDList:   append([]string{}, p.ClientIDs...),
+		ThumbprintList: append([]string{}, p.Thumbprints...),
+		CreateDate:     protocol.At(p.CreatedAt),
+		Tags:           wireTags(p.Tags),
+	}, nil
+}
+
+// ListOpenIDConnectProviders lists every provider's ARN.
+func (s *Service) ListOpenIDConnectProviders(ctx context.Context, _ *ListOpenIDConnectProvidersInput) (*ListOpenIDConnectProvidersOutput, error) {
+	ps, err := s.store.ListOIDCProviders(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := &ListOpenIDConnectProvidersOutput{OpenIDConnectProviderList: []ProviderEntry{}}
+	for _, p := range ps {
+		out.OpenIDConnectProviderList = append(out.OpenIDConnectProviderList, ProviderEntry{Arn: p.ARN})
+	}
+	return out, nil
+}
+
+// DeleteOpenIDConnectProvider deletes a provider.
+func (s *Service) DeleteOpenIDConnectProvider(ctx context.Context, in *ProviderInput) (*Empty, error) {
+	err := s.update(ctx, func(tx storage.Tx) error { return tx.DeleteOIDCProvider(ctx, in.OpenIDConnectProviderArn) })
+	return nil, translate(err, noSuchProvider(in.OpenIDConnectProviderArn), nil)
+}
+
+// modifyProvider runs fn on the stored provider in one transaction and
+// stores what fn left in it.
+func (s *Service) modifyProvider(ctx context.Context, arn string, fn func(p *storage.OIDCProvider) error) error {
+	return s.update(ctx, func(tx storage.Tx) error {
+		p, err := tx.GetOIDCProvider(ctx, arn)
+		if err != nil {
+			return translate(err, noSuchProvider(arn), nil)
+		}
+		if err := fn(&p); err != nil {
+			return err
+		}
+		return tx.UpdateOIDCProvider(ctx, p)
+	})
+}
+
+// AddClientIDToOpenIDConnectProvider adds a client id (audience); adding
+// one that is there already changes nothing.
+func (s *Service) AddClientIDToOpenIDConnectProvider(ctx context.Context, in *ClientIDInput) (*Empty, error) {
+	return nil, s.modifyProvider(ctx, in.OpenIDConnectProviderArn, func(p *storage.OIDCProvider) error {
+		if slices.Contains(p.ClientIDs, in.ClientID) {
+			return nil
+		}
+		if len(p.ClientIDs) >= maxClientIDs {
+			return errLimit("Cannot exceed quota for ClientIdsPerOpenIdConnectProvider: %d", maxClientIDs)
+		}
+		p.ClientIDs = append(p.ClientIDs, in.ClientID)
+		return nil
+	})
+}
+
+// RemoveClientIDFromOpenIDConnectProvider removes a client id; removing
+// one that is not there changes nothing, as in IAM.
+func (s *Service) RemoveClientIDFromOpenIDConnectProvider(ctx context.Context, in *ClientIDInput) (*Empty, error) {
+	return nil, s.modifyProvider(ctx, in.OpenIDConnectProviderArn, func(p *storage.OIDCProvider) error {
+		p.ClientIDs = slices.DeleteFunc(p.ClientIDs, func(c string) bool { return c == in.ClientID })
+		return nil
+	})
+}
+
+// UpdateOpenIDConnectProviderThumbprint replaces the thumbprints.
+func (s *Service) UpdateOpenIDConnectProviderThumbprint(ctx context.Context, in *UpdateThumbprintInput) (*Empty, error) {
+	if err := thumbprints(in.ThumbprintList); err != nil {
+		return nil, err
+	}
+	return nil, s.modifyProvider(ctx, in.OpenIDConnectProviderArn, func(p *storage.OIDCProvider) error {
+		p.Thumbprints = in.ThumbprintList
+		return nil
+	})
+}

@@ -1,0 +1,286 @@
+package iam
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/idpool/idpool/emulator/policy"
+	"github.com/idpool/idpool/protocol"
+	"github.com/idpool/idpool/storage"
+)
+
+func noSuchRole(name string) error {
+	return errNoSuch("The role with name %s cannot be found.", name)
+}
+
+// trustPolicy checks a role's trust policy as IAM does when it is set.
+func trustPolicy(doc string) error {
+	_, err := policy.Parse([]byte(doc))
+	return malformed(err)
+}
+
+// malformed is a parse failure of the policy package as IAM answers it:
+// MalformedPolicyDocument with the reason.
+func malformed(err error) error {
+	if err == nil {
+		return nil
+	}
+	var m *policy.MalformedError
+	if errors.As(err, &m) {
+		return errMalformed("%s", m.Reason)
+	}
+	return errMalformed("%s", err.Error())
+}
+
+func sessionDuration(d *int32) (int32, error) {
+	if d == nil {
+		return defaultSession, nil
+	}
+	if *d < minSessionDuration || *d > maxSessionDuration {
+		return 0, protocol.BadRequest("ValidationError", "1 validation error detected: Value '%d' at 'maxSessionDuration' failed to satisfy constraint: Member must have value less than or equal to %d", *d, maxSessionDuration)
+	}
+	return *d, nil
+}
+
+func wireRole(r storage.Role, withTags bool) Role {
+	out := Role{
+		Path: r.Path, RoleName: r.Name, RoleId: r.ID, Arn: r.ARN,
+		CreateDate:               protocol.At(r.CreatedAt),
+		AssumeRolePolicyDocument: encodeDocument(r.AssumeRolePolicy),
+	}
+	if r.Description != "" {
+		out.Description = &r.Description
+	}
+	if r.MaxSessionDuration != 0 {
+		out.MaxSessionDuration = &r.MaxSessionDuration
+	}
+	if withTags {
+		out.Tags = wireTags(r.Tags)
+	}
+	return out
+}
+
+// CreateRole creates a role with its trust policy.
+func (s *Service) CreateRole(ctx context.Context, in *CreateRoleInput) (*CreateRoleOutput, error) {
+	p, err := path(in.Path)
+	if err != nil {
+		return nil, err
+	}
+	if err := trustPolicy(in.AssumeRolePolicyDocument); err != nil {
+		return nil, err
+	}
+	d, err := sessionDuration(in.MaxSessionDuration)
+	if err != nil {
+		return nil, err
+	}
+	ts, err := tags(in.Tags)
+	if err != nil {
+		return nil, err
+	}
+	r := storage.Role{
+		Name: in.RoleName, Path: p, ID: newID("AROA", 17), ARN: s.arn(ctx, "role"+p+in.RoleName),
+		AssumeRolePolicy: in.AssumeRolePolicyDocument, MaxSessionDuration: d, Tags: ts,
+		CreatedAt: s.now().UTC(),
+	}
+	if in.Description != nil {
+		r.Description = *in.Description
+	}
+	err = s.update(ctx, func(tx storage.Tx) error { return tx.CreateRole(ctx, r) })
+	if err := translate(err, nil, errExists("Role with name %s already exists.", in.RoleName)); err != nil {
+		return nil, err
+	}
+	return &CreateRoleOutput{Role: wireRole(r, true)}, nil
+}
+
+// GetRole returns a role.
+func (s *Service) GetRole(ctx context.Context, in *GetRoleInput) (*GetRoleOutput, error) {
+	r, err := s.store.GetRole(ctx, in.RoleName)
+	if err != nil {
+		return nil, translate(err, noSuchRole(in.RoleName), nil)
+	}
+	return &GetRoleOutput{Role: wireRole(r, true)}, nil
+}
+
+// ListRoles lists the roles whose path starts with PathPrefix.
+func (s *Service) ListRoles(ctx context.Context, in *ListRolesInput) (*ListRolesOutput, error) {
+	rs, err := s.store.ListRoles(ctx)
+	if err != nil {
+		return nil, err
+	}
+	prefix := "/"
+	if in.PathPrefix != nil {
+		prefix = *in.PathPrefix
+	}
+	rs = slicesFilter(rs, func(r storage.Role) bool { return strings.HasPrefix(r.Path, prefix) })
+	got, more, next := page(rs, func(r storage.Role) string { return r.Name }, in.Marker, in.MaxItems)
+	out := &ListRolesOutput{IsTruncated: more, Marker: next, Roles: []Role{}}
+	for _, r := range got {
+		out.Roles = append(out.Roles, wireRole(r, false))
+	}
+	return out, nil
+}
+
+func slicesFilter[T any](vs []T, keep func(T) bool) []T {
+	var out []T
+	for _, v := range vs {
+		if keep(v) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// DeleteRole deletes a role that has no policies left, as IAM requires.
+func (s *Service) DeleteRole(ctx context.Context, in *DeleteRoleInput) (*Empty, error) {
+	err := s.update(ctx, func(tx storage.Tx) error {
+		r, err := tx.GetRole(ctx, in.RoleName)
+		if err != nil {
+			return translate(err, noSuchRole(in.RoleName), nil)
+		}
+		if len(r.Policies) > 0 {
+			return errConflict("Cannot delete entity, must delete policies first.")
+		}
+		if len(r.Attached) > 0 {
+			return errConflict("Cannot delete entity, must detach all policies first.")
+		}
+		return tx.DeleteRole(ctx, r.Name)
+	})
+	return nil, err
+}
+
+// modifyRole runs fn on the stored role in one transaction and stores
+// what fn left in it.
+func (s *Service) modifyRole(ctx context.Context, name string, fn func(tx storage.Tx, r *storage.Role) error) error {
+	return s.update(ctx, func(tx storage.Tx) error {
+		r, err := tx.GetRole(ctx, name)
+		if err != nil {
+			return translate(err, noSuchRole(name), nil)
+		}
+		if err := fn(tx, &r); err != nil {
+			return err
+		}
+		return tx.UpdateRole(ctx, r)
+	})
+}
+
+// UpdateRole changes a role's description and maximum session duration.
+func (s *Service) UpdateRole(ctx context.Context, in *UpdateRoleInput) (*Empty, error) {
+	return &Empty{}, s.modifyRole(ctx, in.RoleName, func(_ storage.Tx, r *storage.Role) error {
+		if in.MaxSessionDuration != nil {
+			d, err := sessionDuration(in.MaxSessionDuration)
+			if err != nil {
+				return err
+			}
+			r.MaxSessionDuration = d
+		}
+		if in.Description != nil {
+			r.Description = *in.Description
+		}
+		return nil
+	})
+}
+
+// UpdateAssumeRolePolicy replaces a role's trust policy.
+func (s *Service) UpdateAssumeRolePolicy(ctx context.Context, in *UpdateAssumeRolePolicyInput) (*Empty, error) {
+	if err := trustPolicy(in.PolicyDocument); err != nil {
+		return nil, err
+	}
+	return nil, s.modifyRole(ctx, in.RoleName, func(_ storage.Tx, r *storage.Role) error {
+		r.AssumeRolePolicy = in.PolicyDocument
+		return nil
+	})
+}
+
+// TagRole adds or replaces tags of a role.
+func (s *Service) TagRole(ctx context.Context, in *TagRoleInput) (*Empty, error) {
+	add, err := tags(in.Tags)
+	if err != nil {
+		return nil, err
+	}
+	return nil, s.modifyRole(ctx, in.RoleName, func(_ storage.Tx, r *storage.Role) error {
+		r.Tags, err = mergeTags(r.Tags, add)
+		return err
+	})
+}
+
+// UntagRole removes tags of a role by key; unknown keys are ignored.
+func (s *Service) UntagRole(ctx context.Context, in *UntagRoleInput) (*Empty, error) {
+	return nil, s.modifyRole(ctx, in.RoleName, func(_ storage.Tx, r *storage.Role) error {
+		r.Tags = slicesFilter(r.Tags, func(t storage.Tag) bool {
+			for _, k := range in.TagKeys {
+				if strings.EqualFold(k, t.Key) {
+					return false
+				}
+			}
+			return true
+		})
+		return nil
+	})
+}
+
+// ListRoleTags lists a role's tags.
+func (s *Service) ListRoleTags(ctx context.Context, in *ListRoleTagsInput) (*ListRoleTagsOutput, error) {
+	r, err := s.store.GetRole(ctx, in.RoleName)
+	if err != nil {
+		return nil, translate(err, noSuchRole(in.RoleName), nil)
+	}
+	got, more, next := page(r.Tags, func(t storage.Tag) string { return t.Key }, in.Marker, in.MaxItems)
+	return &ListRoleTagsOutput{Tags: append([]Tag{}, wireTags(got)...), IsTruncated: more, Marker: next}, nil
+}
+
+// PutRolePolicy adds or replaces an inline policy of a role.
+func (s *Service) PutRolePolicy(ctx context.Context, in *PutRolePolicyInput) (*Empty, error) {
+	if err := identityPolicy(in.PolicyDocument); err != nil {
+		return nil, err
+	}
+	return nil, s.modifyRole(ctx, in.RoleName, func(_ storage.Tx, r *storage.Role) error {
+		if r.Policies == nil {
+			r.Policies = map[string]string{}
+		}
+		r.Policies[in.PolicyName] = in.PolicyDocument
+		return nil
+	})
+}
+
+func noSuchRolePolicy(name string) error {
+	return errNoSuch("The role policy with name %s cannot be found.", name)
+}
+
+// GetRolePolicy returns an inline policy of a role.
+func (s *Service) GetRolePolicy(ctx context.Context, in *GetRolePolicyInput) (*GetRolePolicyOutput, error) {
+	r, err := s.store.GetRole(ctx, in.RoleName)
+	if err != nil {
+		return nil, translate(err, noSuchRole(in.RoleName), nil)
+	}
+	doc, ok := r.Policies[in.PolicyName]
+	if !ok {
+		return nil, noSuchRolePolicy(in.PolicyName)
+	}
+	return &GetRolePolicyOutput{RoleName: r.Name, PolicyName: in.PolicyName, PolicyDocument: encodeDocument(doc)}, nil
+}
+
+// ListRolePolicies lists the names of a role's inline policies.
+func (s *Service) ListRolePolicies(ctx context.Context, in *ListRolePoliciesInput) (*ListRolePoliciesOutput, error) {
+	r, err := s.store.GetRole(ctx, in.RoleName)
+	if err != nil {
+		return nil, translate(err, noSuchRole(in.RoleName), nil)
+	}
+	names := make([]string, 0, len(r.Policies))
+	for n := range r.Policies {
+		names = append(names, n)
+	}
+	got, more, next := page(names, func(n string) string { return n }, in.Marker, in.MaxItems)
+	return &ListRolePoliciesOutput{PolicyNames: append([]string{}, got...), IsTruncated: more, Marker: next}, nil
+}
+
+// DeleteRolePolicy deletes an inline policy of a role.
+func (s *Service) DeleteRolePolicy(ctx context.Context, in *DeleteRolePolicyInput) (*Empty, error) {
+	return nil, s.modifyRole(ctx, in.RoleName, func(_ storage.Tx, r *storage.Role) error {
+		if _, ok := r.Policies[in.PolicyName]; !ok {
+			return noSuchRolePolicy(in.PolicyName)
+		}
+		delete(r.Policies, in.PolicyName)
+		return nil
+	})
+}

@@ -1,0 +1,227 @@
+package iam
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/idpool/idpool/protocol"
+	"github.com/idpool/idpool/storage"
+)
+
+// Wire codes of IAM's errors.
+const (
+	CodeNoSuchEntity            = "NoSuchEntity"
+	CodeEntityAlreadyExists     = "EntityAlreadyExists"
+	CodeMalformedPolicyDocument = "MalformedPolicyDocument"
+	CodeLimitExceeded           = "LimitExceeded"
+	CodeDeleteConflict          = "DeleteConflict"
+	CodeInvalidInput            = "InvalidInput"
+)
+
+// IAM quotas idpool enforces (the defaults of an account).
+const (
+	maxAccessKeys      = 2  // access keys per user
+	maxPolicyVersions  = 5  // versions per managed policy
+	maxAttached        = 10 // managed policies per role
+	maxTags            = 50 // tags per entity
+	maxClientIDs       = 100
+	defaultMaxItems    = 100
+	defaultSession     = 3600
+	minSessionDuration = 3600
+	maxSessionDuration = 43200
+)
+
+// Config describes the account idpool plays.
+type Config struct {
+	AccountID string
+	// Region is the default region, whose partition the ARNs take when a
+	// request names none.
+	Region string
+}
+
+// Service implements the IAM operations. It is safe for concurrent use.
+type Service struct {
+	cfg    Config
+	store  storage.Store
+	now    func() time.Time
+	logger *slog.Logger
+}
+
+// New returns the IAM service on store; now is the clock, logger may be nil.
+func New(cfg Config, store storage.Store, now func() time.Time, logger *slog.Logger) *Service {
+	if now == nil {
+		now = time.Now
+	}
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	return &Service{cfg: cfg, store: store, now: now, logger: logger}
+}
+
+// arn returns the ARN of resource ("role/path/name") in the partition of
+// the request's region.
+func (s *Service) arn(ctx context.Context, resource string) string {
+	return "arn:" + protocol.Partition(protocol.RegionFrom(ctx, s.cfg.Region)) + ":iam::" + s.cfg.AccountID + ":" + resource
+}
+
+// newID returns a unique id as IAM makes them: a four-letter prefix that
+// names the kind (AROA role, AIDA user, ANPA policy, AKIA access key) and
+// upper-case letters and digits.
+func newID(prefix string, n int) string {
+	return prefix + rand.Text()[:n]
+}
+
+// newSecret returns a 40-character secret access key.
+func newSecret() string {
+	b := make([]byte, 30)
+	rand.Read(b)
+	return base64.StdEncoding.EncodeToString(b)
+}
+
+// errNoSuch is IAM's NoSuchEntity.
+func errNoSuch(format string, args ...any) error {
+	return protocol.Errorf(http.StatusNotFound, CodeNoSuchEntity, format, args...)
+}
+
+func errExists(format string, args ...any) error {
+	return protocol.Errorf(http.StatusConflict, CodeEntityAlreadyExists, format, args...)
+}
+
+func errLimit(format string, args ...any) error {
+	return protocol.Errorf(http.StatusConflict, CodeLimitExceeded, format, args...)
+}
+
+func errConflict(format string, args ...any) error {
+	return protocol.Errorf(http.StatusConflict, CodeDeleteConflict, format, args...)
+}
+
+func errInvalid(format string, args ...any) error {
+	return protocol.BadRequest(CodeInvalidInput, format, args...)
+}
+
+func errMalformed(format string, args ...any) error {
+	return protocol.BadRequest(CodeMalformedPolicyDocument, format, args...)
+}
+
+// translate gives a storage sentinel the wire error the caller names for
+// it; other errors come back unchanged (and answer InternalFailure).
+func translate(err error, notFound, exists error) error {
+	switch {
+	case err == nil:
+		return nil
+	case notFound != nil && errors.Is(err, storage.ErrNotFound):
+		return notFound
+	case exists != nil && errors.Is(err, storage.ErrAlreadyExists):
+		return exists
+	}
+	return err
+}
+
+// pathPattern is IAM's path: "/" or "/" followed by segments each ending in "/".
+var pathPattern = regexp.MustCompile(`^/([\x21-\x7E]+/)?$`)
+
+// path checks an optional path and returns it, "/" when absent.
+func path(p *string) (string, error) {
+	if p == nil {
+		return "/", nil
+	}
+	if !pathPattern.MatchString(*p) || strings.Contains(*p, "//") {
+		return "", errInvalid("The specified value for path is invalid. It must begin and end with / and contain only alphanumeric characters and/or / characters.")
+	}
+	return *p, nil
+}
+
+// tags converts wire tags, refusing duplicate keys and more than IAM allows.
+func tags(in []Tag) ([]storage.Tag, error) {
+	if len(in) > maxTags {
+		return nil, errLimit("Cannot exceed quota for TagsPerEntity: %d", maxTags)
+	}
+	seen := map[string]bool{}
+	var out []storage.Tag
+	for _, t := range in {
+		k := strings.ToLower(t.Key)
+		if seen[k] {
+			return nil, errInvalid("Duplicate tag keys found. Please note that Tag keys are case insensitive.")
+		}
+		seen[k] = true
+		out = append(out, storage.Tag{Key: t.Key, Value: t.Value})
+	}
+	return out, nil
+}
+
+// mergeTags adds or replaces tags by key (case-insensitively, keeping the
+// stored key's spelling replaced by the new one).
+func mergeTags(have []storage.Tag, add []storage.Tag) ([]storage.Tag, error) {
+	out := append([]storage.Tag(nil), have...)
+	for _, t := range add {
+		i := tagIndex(out, t.Key)
+		if i >= 0 {
+			out[i] = t
+			continue
+		}
+		out = append(out, t)
+	}
+	if len(out) > maxTags {
+		return nil, errLimit("Cannot exceed quota for TagsPerEntity: %d", maxTags)
+	}
+	return out, nil
+}
+
+func tagIndex(ts []storage.Tag, key string) int {
+	for i, t := range ts {
+		if strings.EqualFold(t.Key, key) {
+			return i
+		}
+	}
+	return -1
+}
+
+func wireTags(ts []storage.Tag) []Tag {
+	var out []Tag
+	for _, t := range ts {
+		out = append(out, Tag{Key: t.Key, Value: t.Value})
+	}
+	return out
+}
+
+// encodeDocument is a policy document as IAM returns it: URL-encoded.
+func encodeDocument(doc string) string {
+	return strings.ReplaceAll(url.QueryEscape(doc), "+", "%20")
+}
+
+// page returns the slice of items (sorted by key) after marker, at most
+// maxItems of them, whether more follow, and the marker of the next page:
+// the key of the last item returned.
+func page[T any](items []T, key func(T) string, marker *string, maxItems *int32) ([]T, bool, *string) {
+	n := defaultMaxItems
+	if maxItems != nil {
+		n = int(*maxItems)
+	}
+	items = slices.Clone(items)
+	slices.SortFunc(items, func(a, b T) int { return strings.Compare(key(a), key(b)) })
+	start := 0
+	if marker != nil {
+		start = sort.Search(len(items), func(i int) bool { return key(items[i]) > *marker })
+	}
+	rest := items[start:]
+	if len(rest) <= n {
+		return rest, false, nil
+	}
+	next := key(rest[n-1])
+	return rest[:n], true, &next
+}
+
+// update runs fn in one store transaction.
+func (s *Service) update(ctx context.Context, fn func(tx storage.Tx) error) error {
+	return s.store.Update(ctx, fn)
+}

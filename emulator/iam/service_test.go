@@ -1,0 +1,288 @@
+package iam
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/idpool/idpool/protocol"
+	"github.com/idpool/idpool/storage/sqlite"
+)
+
+func newService(t *testing.T) *Service {
+	t.Helper()
+	st, err := sqlite.Open(t.Context(), sqlite.Memory)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	now := func() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) }
+	return New(Config{AccountID: "123456789012", Region: "us-east-1"}, st, now, nil)
+}
+
+// wantCode checks that err is a *protocol.Error with code and status.
+func wantCode(t *testing.T, err error, code string, status int) {
+	t.Helper()
+	if code == "" {
+		if err != nil {
+			t.Fatalf("got error %v, want nil", err)
+		}
+		return
+	}
+	var e *protocol.Error
+	if !errors.As(err, &e) {
+		t.Fatalf("got error %v, want %s", err, code)
+	}
+	if e.Code != code || e.Status != status {
+		t.Errorf("got %s (%d) %q, want %s (%d)", e.Code, e.Status, e.Message, code, status)
+	}
+}
+
+const trust = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"cognito-identity.amazonaws.com"},"Action":"sts:AssumeRoleWithWebIdentity"}]}`
+
+func TestIdentityPolicy(t *testing.T) {
+	tests := []struct {
+		name, doc, code string
+	}{
+		{"one statement", `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}`, ""},
+		{"list of statements", `{"Statement":[{"Effect":"Deny","NotAction":["s3:Get*"],"NotResource":"arn:aws:s3:::b"}]}`, ""},
+		{"not JSON", `{`, CodeMalformedPolicyDocument},
+		{"trailing data", `{"Statement":[]} x`, CodeMalformedPolicyDocument},
+		{"bad version", `{"Version":"2020-01-01","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}`, CodeMalformedPolicyDocument},
+		{"unknown top-level field", `{"Foo":1,"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}`, CodeMalformedPolicyDocument},
+		{"no statement", `{"Version":"2012-10-17"}`, CodeMalformedPolicyDocument},
+		{"empty statement list", `{"Statement":[]}`, CodeMalformedPolicyDocument},
+		{"bad effect", `{"Statement":{"Effect":"Maybe","Action":"s3:*","Resource":"*"}}`, CodeMalformedPolicyDocument},
+		{"no action", `{"Statement":{"Effect":"Allow","Resource":"*"}}`, CodeMalformedPolicyDocument},
+		{"action and not action", `{"Statement":{"Effect":"Allow","Action":"s3:*","NotAction":"s3:Get","Resource":"*"}}`, CodeMalformedPolicyDocument},
+		{"no resource", `{"Statement":{"Effect":"Allow","Action":"s3:*"}}`, CodeMalformedPolicyDocument},
+		{"principal", trust, CodeMalformedPolicyDocument},
+		{"action without vendor", `{"Statement":{"Effect":"Allow","Action":"GetObject","Resource":"*"}}`, CodeMalformedPolicyDocument},
+		{"action of the wrong type", `{"Statement":{"Effect":"Allow","Action":7,"Resource":"*"}}`, CodeMalformedPolicyDocument},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			wantCode(t, identityPolicy(tt.doc), tt.code, http.StatusBadRequest)
+		})
+	}
+}
+
+func TestCreateRole(t *testing.T) {
+	s := newService(t)
+	ctx := t.Context()
+	if _, err := s.CreateRole(ctx, &CreateRoleInput{RoleName: "Taken", AssumeRolePolicyDocument: trust}); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name   string
+		in     CreateRoleInput
+		ctx    context.Context
+		arn    string
+		code   string
+		status int
+	}{
+		{"with a path", CreateRoleInput{RoleName: "A", Path: ptr("/app/x/"), AssumeRolePolicyDocument: trust}, ctx,
+			"arn:aws:iam::123456789012:role/app/x/A", "", 0},
+		{"partition of the signed region", CreateRoleInput{RoleName: "B", AssumeRolePolicyDocument: trust},
+			protocol.WithRegion(ctx, "cn-north-1"), "arn:aws-cn:iam::123456789012:role/B", "", 0},
+		{"name taken in another case", CreateRoleInput{RoleName: "TAKEN", AssumeRolePolicyDocument: trust}, ctx,
+			"", CodeEntityAlreadyExists, http.StatusConflict},
+		{"malformed trust policy", CreateRoleInput{RoleName: "C", AssumeRolePolicyDocument: `{"Statement":[{"Effect":"Allow","Action":"sts:AssumeRole"}]}`}, ctx,
+			"", CodeMalformedPolicyDocument, http.StatusBadRequest},
+		{"bad path", CreateRoleInput{RoleName: "D", Path: ptr("app"), AssumeRolePolicyDocument: trust}, ctx,
+			"", CodeInvalidInput, http.StatusBadRequest},
+		{"duplicate tag keys", CreateRoleInput{RoleName: "E", AssumeRolePolicyDocument: trust, Tags: []Tag{{"k", "1"}, {"K", "2"}}}, ctx,
+			"", CodeInvalidInput, http.StatusBadRequest},
+		{"session too long", CreateRoleInput{RoleName: "F", AssumeRolePolicyDocument: trust, MaxSessionDuration: ptr[int32](50000)}, ctx,
+			"", "ValidationError", http.StatusBadRequest},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, err := s.CreateRole(tt.ctx, &tt.in)
+			wantCode(t, err, tt.code, tt.status)
+			if err != nil {
+				return
+			}
+			if out.Role.Arn != tt.arn {
+				t.Errorf("Arn: got %s, want %s", out.Role.Arn, tt.arn)
+			}
+			if !strings.HasPrefix(out.Role.RoleId, "AROA") || len(out.Role.RoleId) != 21 {
+				t.Errorf("RoleId: got %s, want AROA and 17 characters", out.Role.RoleId)
+			}
+		})
+	}
+}
+
+func TestRoleLifecycle(t *testing.T) {
+	s := newService(t)
+	ctx := t.Context()
+	if _, err := s.CreateRole(ctx, &CreateRoleInput{RoleName: "R", AssumeRolePolicyDocument: trust, Tags: []Tag{{"a", "1"}}}); err != nil {
+		t.Fatal(err)
+	}
+	perm := `{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}`
+	steps := []struct {
+		name   string
+		call   func() error
+		code   string
+		status int
+	}{
+		{"TagRole replaces by key", func() error {
+			_, err := s.TagRole(ctx, &TagRoleInput{RoleName: "r", Tags: []Tag{{"A", "2"}, {"b", "3"}}})
+			return err
+		}, "", 0},
+		{"UntagRole", func() error {
+			_, err := s.UntagRole(ctx, &UntagRoleInput{RoleName: "R", TagKeys: []string{"B"}})
+			return err
+		}, "", 0},
+		{"PutRolePolicy", func() error {
+			_, err := s.PutRolePolicy(ctx, &PutRolePolicyInput{RoleName: "R", PolicyName: "p", PolicyDocument: perm})
+			return err
+		}, "", 0},
+		{"DeleteRole with an inline policy", func() error {
+			_, err := s.DeleteRole(ctx, &DeleteRoleInput{RoleName: "R"})
+			return err
+		}, CodeDeleteConflict, http.StatusConflict},
+		{"DeleteRolePolicy of a missing policy", func() error {
+			_, err := s.DeleteRolePolicy(ctx, &DeleteRolePolicyInput{RoleName: "R", PolicyName: "q"})
+			return err
+		}, CodeNoSuchEntity, http.StatusNotFound},
+		{"DeleteRolePolicy", func() error {
+			_, err := s.DeleteRolePolicy(ctx, &DeleteRolePolicyInput{RoleName: "R", PolicyName: "p"})
+			return err
+		}, "", 0},
+		{"AttachRolePolicy of a missing policy", func() error {
+			_, err := s.AttachRolePolicy(ctx, &AttachRolePolicyInput{RoleName: "R", PolicyArn: "arn:aws:iam::123456789012:policy/none"})
+			return err
+		}, CodeNoSuchEntity, http.StatusNotFound},
+		{"UpdateAssumeRolePolicy malformed", func() error {
+			_, err := s.UpdateAssumeRolePolicy(ctx, &UpdateAssumeRolePolicyInput{RoleName: "R", PolicyDocument: perm})
+			return err
+		}, CodeMalformedPolicyDocument, http.StatusBadRequest},
+		{"UpdateRole of a missing role", func() error {
+			_, err := s.UpdateRole(ctx, &UpdateRoleInput{RoleName: "None"})
+			return err
+		}, CodeNoSuchEntity, http.StatusNotFound},
+		{"DeleteRole", func() error {
+			_, err := s.DeleteRole(ctx, &DeleteRoleInput{RoleName: "R"})
+			return err
+		}, "", 0},
+	}
+	for _, st := range steps {
+		wantCode(t, st.call(), st.code, st.status)
+		if st.name == "UntagRole" {
+			out, err := s.ListRoleTags(ctx, &ListRoleTagsInput{RoleName: "R"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(out.Tags) != 1 || out.Tags[0] != (Tag{"A", "2"}) {
+				t.Errorf("ListRoleTags after %s: got %v, want [{A 2}]", st.name, out.Tags)
+			}
+		}
+	}
+}
+
+func TestPage(t *testing.T) {
+	items := []string{"d", "a", "c", "b", "e"}
+	id := func(s string) string { return s }
+	tests := []struct {
+		name     string
+		marker   *string
+		max      *int32
+		want     string
+		more     bool
+		wantNext string
+	}{
+		{"all", nil, nil, "abcde", false, ""},
+		{"first page", nil, ptr[int32](2), "ab", true, "b"},
+		{"next page", ptr("b"), ptr[int32](2), "cd", true, "d"},
+		{"last page", ptr("d"), ptr[int32](2), "e", false, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, more, next := page(items, id, tt.marker, tt.max)
+			if strings.Join(got, "") != tt.want || more != tt.more || (next != nil) != (tt.wantNext != "") || (next != nil && *next != tt.wantNext) {
+				t.Errorf("got %v more=%v next=%v, want %s more=%v next=%q", got, more, next, tt.want, tt.more, tt.wantNext)
+			}
+		})
+	}
+}
+
+func TestOpenIDConnectProviders(t *testing.T) {
+	s := newService(t)
+	ctx := t.Context()
+	thumb := strings.Repeat("ab", 20)
+	tests := []struct {
+		name   string
+		in     CreateOpenIDConnectProviderInput
+		arn    string
+		code   string
+		status int
+	}{
+		{"https", CreateOpenIDConnectProviderInput{Url: "https://idp.example.com/realms/dev", ClientIDList: []string{"a", "a"}, ThumbprintList: []string{thumb}},
+			"arn:aws:iam::123456789012:oidc-provider/idp.example.com/realms/dev", "", 0},
+		{"http, for local issuers", CreateOpenIDConnectProviderInput{Url: "http://localhost:9229/us-east-1_x"},
+			"arn:aws:iam::123456789012:oidc-provider/localhost:9229/us-east-1_x", "", 0},
+		{"taken", CreateOpenIDConnectProviderInput{Url: "https://idp.example.com/realms/dev"}, "", CodeEntityAlreadyExists, http.StatusConflict},
+		{"no scheme", CreateOpenIDConnectProviderInput{Url: "idp.example.com"}, "", CodeInvalidInput, http.StatusBadRequest},
+		{"bad thumbprint", CreateOpenIDConnectProviderInput{Url: "https://b.example.com", ThumbprintList: []string{"xyz"}}, "", CodeInvalidInput, http.StatusBadRequest},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, err := s.CreateOpenIDConnectProvider(ctx, &tt.in)
+			wantCode(t, err, tt.code, tt.status)
+			if err == nil && out.OpenIDConnectProviderArn != tt.arn {
+				t.Errorf("got ARN %s, want %s", out.OpenIDConnectProviderArn, tt.arn)
+			}
+		})
+	}
+	arn := "arn:aws:iam::123456789012:oidc-provider/idp.example.com/realms/dev"
+	if _, err := s.AddClientIDToOpenIDConnectProvider(ctx, &ClientIDInput{OpenIDConnectProviderArn: arn, ClientID: "b"}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.GetOpenIDConnectProvider(ctx, &ProviderInput{OpenIDConnectProviderArn: arn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Url != "idp.example.com/realms/dev" || strings.Join(got.ClientIDList, ",") != "a,b" {
+		t.Errorf("GetOpenIDConnectProvider: got Url %s ClientIDList %v, want idp.example.com/realms/dev [a b]", got.Url, got.ClientIDList)
+	}
+	_, err = s.GetOpenIDConnectProvider(ctx, &ProviderInput{OpenIDConnectProviderArn: arn + "x"})
+	wantCode(t, err, CodeNoSuchEntity, http.StatusNotFound)
+}
+
+func TestAccessKeyOwner(t *testing.T) {
+	s := newService(t)
+	ctx := t.Context()
+	if _, err := s.CreateUser(ctx, &CreateUserInput{UserName: "dev", Path: ptr("/t/")}); err != nil {
+		t.Fatal(err)
+	}
+	asUser := protocol.WithPrincipal(ctx, &protocol.Principal{ARN: "arn:aws:iam::123456789012:user/t/dev"})
+	asRoot := protocol.WithPrincipal(ctx, &protocol.Principal{ARN: "arn:aws:iam::123456789012:root"})
+	tests := []struct {
+		name   string
+		ctx    context.Context
+		user   *string
+		code   string
+		status int
+	}{
+		{"named user", ctx, ptr("dev"), "", 0},
+		{"the caller's own user", asUser, nil, "", 0},
+		{"limit", ctx, ptr("dev"), CodeLimitExceeded, http.StatusConflict},
+		{"root without a name", asRoot, nil, CodeInvalidInput, http.StatusBadRequest},
+		{"missing user", ctx, ptr("nobody"), CodeNoSuchEntity, http.StatusNotFound},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, err := s.CreateAccessKey(tt.ctx, &CreateAccessKeyInput{UserName: tt.user})
+			wantCode(t, err, tt.code, tt.status)
+			if err == nil && (!strings.HasPrefix(out.AccessKey.AccessKeyId, "AKIA") || len(out.AccessKey.SecretAccessKey) != 40) {
+				t.Errorf("got key %s with a %d-character secret, want AKIA… and 40", out.AccessKey.AccessKeyId, len(out.AccessKey.SecretAccessKey))
+			}
+		})
+	}
+}
+
+func ptr[T any](v T) *T { return &v }

@@ -1,0 +1,322 @@
+package iam
+
+import "github.com/idpool/idpool/protocol"
+
+// Inputs and outputs of the IAM model. Field names are the model's member
+// names, which is how the query codec decodes and encodes them; member
+// order in outputs is the order IAM writes them.
+
+// Tag is an IAM tag.
+type Tag struct {
+	Key   string
+	Value string
+}
+
+// Role is the model's Role.
+type Role struct {
+	Path                     string
+	RoleName                 string
+	RoleId                   string
+	Arn                      string
+	CreateDate               protocol.Time
+	AssumeRolePolicyDocument string  `xml:",omitempty"`
+	Description              *string `xml:",omitempty"`
+	MaxSessionDuration       *int32  `xml:",omitempty"`
+	Tags                     []Tag   `xml:"Tags>member,omitempty"`
+}
+
+type CreateRoleInput struct {
+	Path                     *string
+	RoleName                 string
+	AssumeRolePolicyDocument string
+	Description              *string
+	MaxSessionDuration       *int32
+	PermissionsBoundary      *string
+	Tags                     []Tag
+}
+
+type CreateRoleOutput struct{ Role Role }
+
+type GetRoleInput struct{ RoleName string }
+
+type GetRoleOutput struct{ Role Role }
+
+type ListRolesInput struct {
+	PathPrefix *string
+	Marker     *string
+	MaxItems   *int32
+}
+
+type ListRolesOutput struct {
+	Roles       []Role `xml:"Roles>member"`
+	IsTruncated bool
+	Marker      *string `xml:",omitempty"`
+}
+
+type DeleteRoleInput struct{ RoleName string }
+
+type UpdateRoleInput struct {
+	RoleName           string
+	Description        *string
+	MaxSessionDuration *int32
+}
+
+type UpdateAssumeRolePolicyInput struct {
+	RoleName       string
+	PolicyDocument string
+}
+
+type TagRoleInput struct {
+	RoleName string
+	Tags     []Tag
+}
+
+type UntagRoleInput struct {
+	RoleName string
+	TagKeys  []string
+}
+
+type ListRoleTagsInput struct {
+	RoleName string
+	Marker   *string
+	MaxItems *int32
+}
+
+type ListRoleTagsOutput struct {
+	Tags        []Tag `xml:"Tags>member"`
+	IsTruncated bool
+	Marker      *string `xml:",omitempty"`
+}
+
+type PutRolePolicyInput struct {
+	RoleName       string
+	PolicyName     string
+	PolicyDocument string
+}
+
+type GetRolePolicyInput struct {
+	RoleName   string
+	PolicyName string
+}
+
+type GetRolePolicyOutput struct {
+	RoleName       string
+	PolicyName     string
+	PolicyDocument string
+}
+
+type ListRolePoliciesInput struct {
+	RoleName string
+	Marker   *string
+	MaxItems *int32
+}
+
+type ListRolePoliciesOutput struct {
+	PolicyNames []string `xml:"PolicyNames>member"`
+	IsTruncated bool
+	Marker      *string `xml:",omitempty"`
+}
+
+type DeleteRolePolicyInput struct {
+	RoleName   string
+	PolicyName string
+}
+
+// Policy is the model's Policy.
+type Policy struct {
+	PolicyName                    string
+	PolicyId                      string
+	Arn                           string
+	Path                          string
+	DefaultVersionId              string
+	AttachmentCount               int32
+	PermissionsBoundaryUsageCount int32
+	IsAttachable                  bool
+	Description                   *string `xml:",omitempty"`
+	CreateDate                    protocol.Time
+	UpdateDate                    protocol.Time
+	Tags                          []Tag `xml:"Tags>member,omitempty"`
+}
+
+// PolicyVersion is the model's PolicyVersion.
+type PolicyVersion struct {
+	Document         string `xml:",omitempty"`
+	VersionId        string
+	IsDefaultVersion bool
+	CreateDate       protocol.Time
+}
+
+type CreatePolicyInput struct {
+	PolicyName     string
+	Path           *string
+	PolicyDocument string
+	Description    *string
+	Tags           []Tag
+}
+
+type CreatePolicyOutput struct{ Policy Policy }
+
+type GetPolicyInput struct{ PolicyArn string }
+
+type GetPolicyOutput struct{ Policy Policy }
+
+type GetPolicyVersionInput struct {
+	PolicyArn string
+	VersionId string
+}
+
+type GetPolicyVersionOutput struct{ PolicyVersion PolicyVersion }
+
+type CreatePolicyVersionInput struct {
+	PolicyArn      string
+	PolicyDocument string
+	SetAsDefault   *bool
+}
+
+type CreatePolicyVersionOutput struct{ PolicyVersion PolicyVersion }
+
+type ListPoliciesInput struct {
+	Scope             *string
+	OnlyAttached      *bool
+	PathPrefix        *string
+	PolicyUsageFilter *string
+	Marker            *string
+	MaxItems          *int32
+}
+
+type ListPoliciesOutput struct {
+	Policies    []Policy `xml:"Policies>member"`
+	IsTruncated bool
+	Marker      *string `xml:",omitempty"`
+}
+
+type DeletePolicyInput struct{ PolicyArn string }
+
+type AttachRolePolicyInput struct {
+	RoleName  string
+	PolicyArn string
+}
+
+type DetachRolePolicyInput = AttachRolePolicyInput
+
+// AttachedPolicy is the model's AttachedPolicy.
+type AttachedPolicy struct {
+	PolicyName string
+	PolicyArn  string
+}
+
+type ListAttachedRolePoliciesInput struct {
+	RoleName   string
+	PathPrefix *string
+	Marker     *string
+	MaxItems   *int32
+}
+
+type ListAttachedRolePoliciesOutput struct {
+	AttachedPolicies []AttachedPolicy `xml:"AttachedPolicies>member"`
+	IsTruncated      bool
+	Marker           *string `xml:",omitempty"`
+}
+
+type CreateOpenIDConnectProviderInput struct {
+	Url            string
+	ClientIDList   []string
+	ThumbprintList []string
+	Tags           []Tag
+}
+
+type CreateOpenIDConnectProviderOutput struct {
+	OpenIDConnectProviderArn string
+	Tags                     []Tag `xml:"Tags>member,omitempty"`
+}
+
+type ProviderInput struct{ OpenIDConnectProviderArn string }
+
+type GetOpenIDConnectProviderOutput struct {
+	Url            string
+	ClientIDList   []string `xml:"ClientIDList>member"`
+	ThumbprintList []string `xml:"ThumbprintList>member"`
+	CreateDate     protocol.Time
+	Tags           []Tag `xml:"Tags>member,omitempty"`
+}
+
+type ListOpenIDConnectProvidersInput struct{}
+
+// ProviderEntry is the model's OpenIDConnectProviderListEntry.
+type ProviderEntry struct{ Arn string }
+
+type ListOpenIDConnectProvidersOutput struct {
+	OpenIDConnectProviderList []ProviderEntry `xml:"OpenIDConnectProviderList>member"`
+}
+
+type ClientIDInput struct {
+	OpenIDConnectProviderArn string
+	ClientID                 string
+}
+
+type UpdateThumbprintInput struct {
+	OpenIDConnectProviderArn string
+	ThumbprintList           []string
+}
+
+// User is the model's User.
+type User struct {
+	Path       string
+	UserName   string
+	UserId     string
+	Arn        string
+	CreateDate protocol.Time
+	Tags       []Tag `xml:"Tags>member,omitempty"`
+}
+
+type CreateUserInput struct {
+	Path                *string
+	UserName            string
+	PermissionsBoundary *string
+	Tags                []Tag
+}
+
+type CreateUserOutput struct{ User User }
+
+type DeleteUserInput struct{ UserName string }
+
+// AccessKey is the model's AccessKey.
+type AccessKey struct {
+	UserName        string
+	AccessKeyId     string
+	Status          string
+	SecretAccessKey string
+	CreateDate      protocol.Time
+}
+
+type CreateAccessKeyInput struct{ UserName *string }
+
+type CreateAccessKeyOutput struct{ AccessKey AccessKey }
+
+type DeleteAccessKeyInput struct {
+	UserName    *string
+	AccessKeyId string
+}
+
+type ListAccessKeysInput struct {
+	UserName *string
+	Marker   *string
+	MaxItems *int32
+}
+
+// AccessKeyMetadata is the model's AccessKeyMetadata.
+type AccessKeyMetadata struct {
+	UserName    string
+	AccessKeyId string
+	Status      string
+	CreateDate  protocol.Time
+}
+
+type ListAccessKeysOutput struct {
+	AccessKeyMetadata []AccessKeyMetadata `xml:"AccessKeyMetadata>member"`
+	IsTruncated       bool
+	Marker            *string `xml:",omitempty"`
+}
+
+// Empty is the output of the operations that answer nothing but metadata.
+type Empty struct{}

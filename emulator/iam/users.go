@@ -1,0 +1,156 @@
+package iam
+
+import (
+	"context"
+	"strings"
+
+	"github.com/idpool/idpool/protocol"
+	"github.com/idpool/idpool/storage"
+)
+
+func noSuchUser(name string) error {
+	return errNoSuch("The user with name %s cannot be found.", name)
+}
+
+// CreateUser creates a user.
+func (s *Service) CreateUser(ctx context.Context, in *CreateUserInput) (*CreateUserOutput, error) {
+	p, err := path(in.Path)
+	if err != nil {
+		return nil, err
+	}
+	ts, err := tags(in.Tags)
+	if err != nil {
+		return nil, err
+	}
+	u := storage.User{
+		Name: in.UserName, Path: p, ID: newID("AIDA", 17), ARN: s.arn(ctx, "user"+p+in.UserName),
+		Tags: ts, CreatedAt: s.now().UTC(),
+	}
+	err = s.update(ctx, func(tx storage.Tx) error { return tx.CreateUser(ctx, u) })
+	if err := translate(err, nil, errExists("User with name %s already exists.", in.UserName)); err != nil {
+		return nil, err
+	}
+	return &CreateUserOutput{User: User{
+		Path: u.Path, UserName: u.Name, UserId: u.ID, Arn: u.ARN, CreateDate: protocol.At(u.CreatedAt), Tags: wireTags(ts),
+	}}, nil
+}
+
+// DeleteUser deletes a user that has no access keys left, as IAM requires.
+func (s *Service) DeleteUser(ctx context.Context, in *DeleteUserInput) (*Empty, error) {
+	return nil, s.update(ctx, func(tx storage.Tx) error {
+		if _, err := tx.GetUser(ctx, in.UserName); err != nil {
+			return translate(err, noSuchUser(in.UserName), nil)
+		}
+		keys, err := tx.ListAccessKeys(ctx, in.UserName)
+		if err != nil {
+			return err
+		}
+		if len(keys) > 0 {
+			return errConflict("Cannot delete entity, must delete access keys first.")
+		}
+		return tx.DeleteUser(ctx, in.UserName)
+	})
+}
+
+// keyOwner is the user an access key operation is about: the one named,
+// or else the caller's own user. idpool's callers without a user (the
+// root, issued credentials) must name one.
+func keyOwner(ctx context.Context, name *string) (string, error) {
+	if name != nil {
+		return *name, nil
+	}
+	if p, ok := protocol.PrincipalFrom(ctx); ok {
+		if user, ok := userName(p.ARN); ok {
+			return user, nil
+		}
+	}
+	return "", errInvalid("Must specify a userName when calling with non-User credentials")
+}
+
+// CreateAccessKey creates an access key for a user, at most two per user.
+func (s *Service) CreateAccessKey(ctx context.Context, in *CreateAccessKeyInput) (*CreateAccessKeyOutput, error) {
+	name, err := keyOwner(ctx, in.UserName)
+	if err != nil {
+		return nil, err
+	}
+	var k storage.AccessKey
+	err = s.update(ctx, func(tx storage.Tx) error {
+		u, err := tx.GetUser(ctx, name)
+		if err != nil {
+			return translate(err, noSuchUser(name), nil)
+		}
+		keys, err := tx.ListAccessKeys(ctx, u.Name)
+		if err != nil {
+			return err
+		}
+		if len(keys) >= maxAccessKeys {
+			return errLimit("Cannot exceed quota for AccessKeysPerUser: %d", maxAccessKeys)
+		}
+		k = storage.AccessKey{ID: newID("AKIA", 16), Secret: newSecret(), UserName: u.Name, Status: "Active", CreatedAt: s.now().UTC()}
+		return tx.CreateAccessKey(ctx, k)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &CreateAccessKeyOutput{AccessKey: AccessKey{
+		UserName: k.UserName, AccessKeyId: k.ID, Status: k.Status, SecretAccessKey: k.Secret, CreateDate: protocol.At(k.CreatedAt),
+	}}, nil
+}
+
+func noSuchKey(id string) error {
+	return errNoSuch("The Access Key with id %s cannot be found.", id)
+}
+
+// DeleteAccessKey deletes an access key of a user.
+func (s *Service) DeleteAccessKey(ctx context.Context, in *DeleteAccessKeyInput) (*Empty, error) {
+	name, err := keyOwner(ctx, in.UserName)
+	if err != nil {
+		return nil, err
+	}
+	return nil, s.update(ctx, func(tx storage.Tx) error {
+		if _, err := tx.GetUser(ctx, name); err != nil {
+			return translate(err, noSuchUser(name), nil)
+		}
+		k, err := tx.GetAccessKey(ctx, in.AccessKeyId)
+		if err != nil {
+			return translate(err, noSuchKey(in.AccessKeyId), nil)
+		}
+		if !strings.EqualFold(k.UserName, name) {
+			return noSuchKey(in.AccessKeyId)
+		}
+		return tx.DeleteAccessKey(ctx, k.ID)
+	})
+}
+
+// ListAccessKeys lists a user's access keys, without their secrets.
+func (s *Service) ListAccessKeys(ctx context.Context, in *ListAccessKeysInput) (*ListAccessKeysOutput, error) {
+	name, err := keyOwner(ctx, in.UserName)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.store.GetUser(ctx, name); err != nil {
+		return nil, translate(err, noSuchUser(name), nil)
+	}
+	keys, err := s.store.ListAccessKeys(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	got, more, next := page(keys, func(k storage.AccessKey) string { return k.ID }, in.Marker, in.MaxItems)
+	out := &ListAccessKeysOutput{AccessKeyMetadata: []AccessKeyMetadata{}, IsTruncated: more, Marker: next}
+	for _, k := range got {
+		out.AccessKeyMetadata = append(out.AccessKeyMetadata, AccessKeyMetadata{
+			UserName: k.UserName, AccessKeyId: k.ID, Status: k.Status, CreateDate: protocol.At(k.CreatedAt),
+		})
+	}
+	return out, nil
+}
+
+// userName returns the name of the user an ARN names
+// (arn:aws:iam::<account>:user/<path><name>).
+func userName(arn string) (string, bool) {
+	_, res, ok := strings.Cut(arn, ":user/")
+	if !ok || !strings.HasPrefix(arn, "arn:") {
+		return "", false
+	}
+	return res[strings.LastIndex(res, "/")+1:], true
+}

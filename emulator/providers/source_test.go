@@ -1,0 +1,52 @@
+package providers
+
+import (
+	"context"
+	"testing"
+)
+
+// mapSource is a Source backed by a map, changed between lookups.
+type mapSource map[string]Provider
+
+func (m mapSource) Provider(_ context.Context, key string) (Provider, bool, error) {
+	p, ok := m[key]
+	return p, ok, nil
+}
+
+// TestSource: providers of the Source are found by Logins key and by
+// issuer; an entry is kept while its definition stays the same, replaced
+// when it changes, and forgotten when the Source drops the provider. The
+// providers given to New win.
+func TestSource(t *testing.T) {
+	r, err := New([]Provider{{Name: "https://fixed.example.com"}}, nil, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := mapSource{
+		"idp.example.com":   {Name: "https://idp.example.com", ClientIDs: []string{"a"}},
+		"fixed.example.com": {Name: "https://fixed.example.com", ClientIDs: []string{"x"}},
+	}
+	r.SetSource(src)
+	ctx := context.Background()
+
+	first := r.lookup(ctx, "idp.example.com")
+	if first == nil || first.clientIDs[0] != "a" {
+		t.Fatalf("lookup: got %+v, want the source's provider", first)
+	}
+	if got := r.byIss(ctx, "https://idp.example.com"); got != first {
+		t.Errorf("byIss: got %p, want the same entry %p", got, first)
+	}
+	if got := r.lookup(ctx, "fixed.example.com"); got == nil || len(got.clientIDs) != 0 {
+		t.Errorf("lookup of a fixed provider: got %+v, want the one given to New", got)
+	}
+
+	src["idp.example.com"] = Provider{Name: "https://idp.example.com", ClientIDs: []string{"b"}}
+	second := r.lookup(ctx, "idp.example.com")
+	if second == first || second.clientIDs[0] != "b" {
+		t.Errorf("lookup after the client ids changed: got %+v, want a new entry with b", second)
+	}
+	delete(src, "idp.example.com")
+	if r.Has("idp.example.com") {
+		t.Error("Has after the source dropped the provider: got true, want false")
+	}
+}

@@ -1,0 +1,139 @@
+package storage
+
+import (
+	"context"
+	"time"
+)
+
+// IAM entities. IAM is global: one account, one namespace for each kind of
+// entity. Names of roles and users are unique regardless of case, as in
+// IAM; the name keeps the case it was created with.
+
+// Tag is an IAM tag; tags are kept in the order they were added.
+type Tag struct {
+	Key   string
+	Value string
+}
+
+// Role is an IAM role with its inline policies and attached managed
+// policies.
+type Role struct {
+	Name string
+	Path string
+	ID   string // AROA…
+	ARN  string
+	// AssumeRolePolicy is the trust policy document, as JSON text.
+	AssumeRolePolicy   string
+	Description        string
+	MaxSessionDuration int32 // seconds
+	Tags               []Tag
+	// Policies maps inline policy names to their JSON documents.
+	Policies map[string]string
+	// Attached lists the ARNs of the attached managed policies, in the
+	// order they were attached.
+	Attached  []string
+	CreatedAt time.Time
+}
+
+// PolicyVersion is one version of a managed policy.
+type PolicyVersion struct {
+	ID        string // v1, v2…
+	Document  string
+	CreatedAt time.Time
+}
+
+// ManagedPolicy is a customer managed policy with its versions.
+type ManagedPolicy struct {
+	ARN            string
+	Name           string
+	Path           string
+	ID             string // ANPA…
+	Description    string
+	DefaultVersion string
+	// Versions, oldest first.
+	Versions  []PolicyVersion
+	Tags      []Tag
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// OIDCProvider is an IAM OpenID Connect provider.
+type OIDCProvider struct {
+	ARN string
+	// URL is the issuer URL as created, with its scheme.
+	URL         string
+	ClientIDs   []string
+	Thumbprints []string
+	Tags        []Tag
+	CreatedAt   time.Time
+}
+
+// User is an IAM user.
+type User struct {
+	Name      string
+	Path      string
+	ID        string // AIDA…
+	ARN       string
+	Tags      []Tag
+	CreatedAt time.Time
+}
+
+// AccessKey is a long-term access key of a user.
+type AccessKey struct {
+	ID        string // AKIA…
+	Secret    string
+	UserName  string
+	Status    string // Active or Inactive
+	CreatedAt time.Time
+}
+
+// IAMReader is the read half of the IAM entities.
+type IAMReader interface {
+	// GetRole returns the role named name (any case), or ErrNotFound.
+	GetRole(ctx context.Context, name string) (Role, error)
+	// ListRoles returns every role, by name.
+	ListRoles(ctx context.Context) ([]Role, error)
+	// GetManagedPolicy returns the policy with that ARN, or ErrNotFound.
+	GetManagedPolicy(ctx context.Context, arn string) (ManagedPolicy, error)
+	// ListManagedPolicies returns every managed policy, by ARN.
+	ListManagedPolicies(ctx context.Context) ([]ManagedPolicy, error)
+	// GetOIDCProvider returns the provider with that ARN, or ErrNotFound.
+	GetOIDCProvider(ctx context.Context, arn string) (OIDCProvider, error)
+	// ListOIDCProviders returns every OpenID Connect provider, by ARN.
+	ListOIDCProviders(ctx context.Context) ([]OIDCProvider, error)
+	// GetUser returns the user named name (any case), or ErrNotFound.
+	GetUser(ctx context.Context, name string) (User, error)
+	// ListUsers returns every user, by name.
+	ListUsers(ctx context.Context) ([]User, error)
+	// GetAccessKey returns the access key with that id, or ErrNotFound.
+	GetAccessKey(ctx context.Context, id string) (AccessKey, error)
+	// ListAccessKeys returns the keys of the user named userName, oldest
+	// first (none for an unknown user).
+	ListAccessKeys(ctx context.Context, userName string) ([]AccessKey, error)
+}
+
+// IAMWriter is the write half, used inside Store.Update. Create returns
+// ErrAlreadyExists when the key (a role's or user's name in any case, an
+// ARN, an access key id) is taken; Update replaces the stored entity of
+// the same key and Delete removes it, both ErrNotFound when it is absent.
+type IAMWriter interface {
+	CreateRole(ctx context.Context, r Role) error
+	UpdateRole(ctx context.Context, r Role) error
+	DeleteRole(ctx context.Context, name string) error
+
+	CreateManagedPolicy(ctx context.Context, p ManagedPolicy) error
+	UpdateManagedPolicy(ctx context.Context, p ManagedPolicy) error
+	DeleteManagedPolicy(ctx context.Context, arn string) error
+
+	CreateOIDCProvider(ctx context.Context, p OIDCProvider) error
+	UpdateOIDCProvider(ctx context.Context, p OIDCProvider) error
+	DeleteOIDCProvider(ctx context.Context, arn string) error
+
+	CreateUser(ctx context.Context, u User) error
+	// DeleteUser deletes the user with its access keys.
+	DeleteUser(ctx context.Context, name string) error
+
+	// CreateAccessKey returns ErrNotFound when k.UserName names no user.
+	CreateAccessKey(ctx context.Context, k AccessKey) error
+	DeleteAccessKey(ctx context.Context, id string) error
+}
