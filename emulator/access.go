@@ -1,11 +1,14 @@
 package emulator
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
 
+	"github.com/idpool/idpool/emulator/creds"
+	"github.com/idpool/idpool/emulator/policy"
 	"github.com/idpool/idpool/protocol"
 )
 
@@ -34,6 +37,9 @@ type resource struct {
 	Pool, Identity, Dataset string
 	ARN                     string
 	Region                  string
+	// session is the session of the credentials idpool issued that signed
+	// the request, nil for other keys.
+	session *creds.Session
 }
 
 // region returns the region prefix of the pool or identity id, or the
@@ -93,14 +99,16 @@ func syncResource(r *http.Request, _ []byte) resource {
 // accepts every authenticated principal: the services' own rules (Cognito
 // Sync's "only your own identity" for Cognito credentials) still apply.
 //
-// In strict mode, credentials of a role session idpool issued have only
-// what AWS's default Cognito roles give an identity, since idpool has no
-// role permission policies yet: no signed Cognito Identity operation, and
-// Cognito Sync only for credentials of an identity, which the service then
-// limits to that identity's own data. The developer's credentials (a
-// fixture key, or credentials from its GetSessionToken, which carry its
+// In strict mode, credentials of a role session idpool issued have what
+// AWS's default Cognito roles give an identity: no signed Cognito Identity
+// operation, and Cognito Sync only for credentials of an identity, which
+// the service then limits to that identity's own data. Beyond that, the
+// role's permission policies in IAM decide, as in AWS: a guest role whose
+// policy allows cognito-identity:LookupDeveloperIdentity on a pool may
+// call it there. The developer's credentials (a fixture key, an IAM user's
+// key, or credentials from GetSessionToken, which carry the caller's
 // permissions) may call everything. STS decides its operations itself.
-func (s *Server) authorize(a *api, op string, p *protocol.Principal, res *resource) error {
+func (s *Server) authorize(ctx context.Context, a *api, op string, p *protocol.Principal, res *resource) error {
 	if !s.cfg.Strict || !roleSession(p) {
 		return nil
 	}
@@ -114,8 +122,18 @@ func (s *Server) authorize(a *api, op string, p *protocol.Principal, res *resour
 	default:
 		return nil
 	}
-	return protocol.Errorf(a.denied, "AccessDeniedException", "User: %s is not authorized to perform: %s:%s on resource: %s",
-		p.ARN, a.scope, op, s.resourceARN(a, res))
+	action, arn := a.scope+":"+op, s.resourceARN(a, res)
+	if res.session != nil {
+		d, err := s.sessionDecision(ctx, res.session, p, action, arn, nil)
+		if err != nil {
+			return err
+		}
+		if d.Decision == policy.Allowed {
+			return nil
+		}
+	}
+	return protocol.Errorf(a.denied, "AccessDeniedException", "User: %s is not authorized to perform: %s on resource: %s",
+		p.ARN, action, arn)
 }
 
 // roleSession reports whether p signed with credentials of an assumed

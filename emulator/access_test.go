@@ -117,7 +117,7 @@ func TestAuthorize(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := &Server{cfg: Config{Strict: tt.strict, AccountID: account}}
-			err := s.authorize(tt.api, "DescribeIdentityPool", tt.p, &tt.res)
+			err := s.authorize(t.Context(), tt.api, "DescribeIdentityPool", tt.p, &tt.res)
 			if tt.wantStatus == 0 {
 				if err != nil {
 					t.Errorf("got %v, want nil", err)

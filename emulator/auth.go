@@ -89,6 +89,7 @@ func (s *Server) authenticate(r *http.Request, body []byte, a *api, res *resourc
 	if f, msg := s.verify(r, body, sig, c.SecretAccessKey); f != 0 {
 		return nil, f, msg
 	}
+	res.session = &c.Session
 	return s.principals.of(c), 0, ""
 }
 
@@ -159,7 +160,7 @@ func (s *Server) auth(a *api, r *http.Request, body []byte) (*protocol.Principal
 	if f != 0 {
 		return nil, a.refuse(f, msg)
 	}
-	if err := s.authorize(a, operation(r), p, &res); err != nil {
+	if err := s.authorize(r.Context(), a, operation(r), p, &res); err != nil {
 		return nil, err
 	}
 	return p, nil

@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -62,29 +63,41 @@ func (s *Server) evaluate(w http.ResponseWriter, r *http.Request) {
 		in.Resource = "*"
 	}
 	p := sts.Principal(c)
-	ps, err := s.iamSvc.RolePolicies(r.Context(), c.Session.RoleARN)
-	if e, ok := protocol.As(err); ok && e.Code == "NoSuchEntity" {
-		ps, err = nil, nil
-	}
+	res, err := s.sessionDecision(r.Context(), &c.Session, p, in.Action, in.Resource, in.Context)
 	if err != nil {
 		s.adminError(w, r, http.StatusInternalServerError, "reading the role's policies failed", err)
 		return
 	}
-	sess := policy.Session{
-		Account: p.Account, RoleARN: c.Session.RoleARN, Name: c.Session.SessionName,
-		Provider: c.Session.Provider, Subject: c.Session.Subject, Audience: c.Session.Audience,
-		AMR: c.Session.AMR, Tags: c.Session.PrincipalTags,
-	}
-	// A role session's user id is "<role id>:<session name>".
-	sess.RoleID, _, _ = strings.Cut(p.UserID, ":")
-	ctx := sess.Keys()
-	for k, v := range in.Context {
-		ctx[k] = v
-	}
-	res := policy.Evaluate(ps, nil, policy.Request{Action: in.Action, Resource: in.Resource, Context: ctx})
 	out := authorizeResponse{Decision: res.Decision.String(), Principal: p.ARN, RoleArn: c.Session.RoleARN, MatchedStatements: []authorizeMatch{}}
 	for _, m := range res.Matched {
 		out.MatchedStatements = append(out.MatchedStatements, authorizeMatch{PolicyId: m.PolicyID, PolicyType: m.PolicyType, Statement: m.Statement, Sid: m.Sid})
 	}
 	writeJSON(w, http.StatusOK, out)
+}
+
+// sessionDecision evaluates the permission policies of the IAM role of an
+// issued session p for action on resource, with the condition keys AWS
+// gives that session (cognito-identity.amazonaws.com:sub and the rest) and
+// extra, the request's own keys. A role IAM does not hold has no policies:
+// everything is an implicit deny, as it would be in AWS.
+func (s *Server) sessionDecision(ctx context.Context, sess *creds.Session, p *protocol.Principal, action, resource string, extra map[string][]string) (policy.Result, error) {
+	ps, err := s.iamSvc.RolePolicies(ctx, sess.RoleARN)
+	if e, ok := protocol.As(err); ok && e.Code == "NoSuchEntity" {
+		ps, err = nil, nil
+	}
+	if err != nil {
+		return policy.Result{}, err
+	}
+	who := policy.Session{
+		Account: p.Account, RoleARN: sess.RoleARN, Name: sess.SessionName,
+		Provider: sess.Provider, Subject: sess.Subject, Audience: sess.Audience,
+		AMR: sess.AMR, Tags: sess.PrincipalTags,
+	}
+	// A role session's user id is "<role id>:<session name>".
+	who.RoleID, _, _ = strings.Cut(p.UserID, ":")
+	keys := who.Keys()
+	for k, v := range extra {
+		keys[k] = v
+	}
+	return policy.Evaluate(ps, nil, policy.Request{Action: action, Resource: resource, Context: keys}), nil
 }
