@@ -1206,3 +1206,68 @@ func TestIdentityCacheConsistency(t *testing.T) {
 		t.Errorf("GetIdentity after DeletePool: got %v, want ErrNotFound", err)
 	}
 }
+
+// TestPurgeResumes: a pool left marked deleted by a crash, with its rows
+// still there, is invisible at the next Open, which removes the rows.
+func TestPurgeResumes(t *testing.T) {
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "idpool.db")
+	s := openFile(t, path)
+	const n = 3 * purgeBatch / 2
+	err := s.Update(ctx, func(tx storage.Tx) error {
+		for _, p := range []string{"p1", "p2"} {
+			if err := tx.CreatePool(ctx, testPool(p)); err != nil {
+				return err
+			}
+		}
+		for i := range n {
+			id := fmt.Sprintf("p1:%d", i)
+			if err := tx.CreateIdentity(ctx, storage.Identity{ID: id, PoolID: "p1", Logins: []storage.Login{{Provider: "x", UserID: id}}}); err != nil {
+				return err
+			}
+		}
+		return tx.CreateIdentity(ctx, storage.Identity{ID: "p2:a", PoolID: "p2"})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// The crash: the mark committed, nothing removed yet.
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(`UPDATE pools SET deleted = 1 WHERE id = 'p1'`); err != nil {
+		t.Fatal(err)
+	}
+
+	s = openFile(t, path)
+	defer s.Close()
+	if _, err := s.GetIdentity(ctx, "p1:7"); !errors.Is(err, storage.ErrNotFound) {
+		t.Errorf("GetIdentity in the marked pool: got error %v, want ErrNotFound", err)
+	}
+	count := func(q string) int {
+		var c int
+		if err := db.QueryRow(q).Scan(&c); err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for count(`SELECT count(*) FROM identities WHERE pool_id = 'p1'`)+count(`SELECT count(*) FROM pools WHERE id = 'p1'`) > 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the marked pool still has %d identities after 20 s, want none",
+				count(`SELECT count(*) FROM identities WHERE pool_id = 'p1'`))
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if got := count(`SELECT count(*) FROM logins`); got != 0 {
+		t.Errorf("logins left after the purge: got %d, want 0", got)
+	}
+	if _, err := s.GetIdentity(ctx, "p2:a"); err != nil {
+		t.Errorf("GetIdentity in the other pool: got error %v, want nil", err)
+	}
+}

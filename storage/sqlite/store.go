@@ -73,6 +73,10 @@ type Store struct {
 	closed bool
 	reqs   chan *request
 	done   chan struct{} // closed when the writer goroutine has returned
+
+	stopPurge sync.Once
+	stop      chan struct{} // closed by Close: the purger stops
+	purged    chan struct{} // closed when the purger has returned
 }
 
 var _ storage.Store = (*Store)(nil)
@@ -94,14 +98,20 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 		cache: poolCache{pools: make(map[string]*storage.Pool)},
 		ids:   newIdentityCache(),
 		sync:  newSyncCache(),
-		reqs:  make(chan *request, o.maxBatch),
-		done:  make(chan struct{}),
+		reqs:   make(chan *request, o.maxBatch),
+		done:   make(chan struct{}),
+		stop:   make(chan struct{}),
+		purged: make(chan struct{}),
 	}
+	wake := make(chan struct{}, 1)
 	if err := s.open(ctx, writeDSN, readDSN, o); err != nil {
 		s.closeDBs()
 		return nil, err
 	}
+	s.w.purge = wake
 	go s.w.loop(s.reqs, s.done)
+	wake <- struct{}{} // pools a crash left marked deleted
+	go s.purge(wake, s.stop, s.purged)
 	return s, nil
 }
 
@@ -192,6 +202,8 @@ func (s *Store) closeDBs() error {
 // Close stops accepting updates, waits for the queued ones to finish, and
 // closes the database. Calling Close again does nothing.
 func (s *Store) Close() error {
+	s.stopPurge.Do(func() { close(s.stop) })
+	<-s.purged
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
