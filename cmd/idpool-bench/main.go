@@ -61,6 +61,7 @@ type options struct {
 	secretKey  string
 	awsCreds   bool
 	json       bool
+	scale      int
 }
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
@@ -84,6 +85,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.secretKey, "secret-key", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "secret access key for signed operations")
 	fs.BoolVar(&o.awsCreds, "aws-credentials", false, "sign with the AWS SDK's default credentials (environment, profile…) instead of -access-key/-secret-key, e.g. for real AWS")
 	fs.BoolVar(&o.json, "json", false, "print the results as JSON")
+	fs.IntVar(&o.scale, "scale", 0, "also run the scale scenario over a pool of `N` identities (e.g. 1000000), seeded into the -server's database; 0: off")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -92,6 +94,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		return o, fmt.Errorf("unexpected arguments %q", fs.Args())
 	case o.server != "" && (o.endpoint != "" || o.stsURL != "" || o.syncURL != ""):
 		return o, errors.New("use -endpoint (and -sts-endpoint, -sync-endpoint) or -server, not both")
+	case o.scale < 0 || (o.scale > 0 && o.server == ""):
+		return o, errors.New("-scale needs -server (it seeds the server's database) and a positive count")
 	case o.duration <= 0 || o.warmup < 0 || o.workers < 1 || o.starts < 1 || o.rounds < 1:
 		return o, errors.New("-duration, -workers, -rounds and -starts must be positive and -warmup not negative")
 	}
@@ -217,7 +221,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 	}
 	record(vsTrivial, res)
 
-	var srv *server
+	var (
+		srv        *server
+		small, big *scalePool // of the scale scenario
+	)
 	if o.server != "" {
 		dir, err := os.MkdirTemp("", "idpool-bench-")
 		if err != nil {
@@ -230,6 +237,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 			return err
 		}
 		rep.Startup = st
+		if o.scale > 0 {
+			progress("seeding %d and %d identities into %s", scaleSmall, o.scale, db)
+			var took time.Duration
+			if small, big, took, err = seedScale(ctx, db, o.region, o.role, o.scale, progress); err != nil {
+				return fmt.Errorf("seed the scale scenario: %w", err)
+			}
+			progress("seeded in %s", took.Round(time.Millisecond))
+			rep.Scale = &Scale{Identities: o.scale, Seeding: took}
+		}
 		if srv, _, err = l.start(ctx, db, filepath.Join(dir, "run", "server.log")); err != nil {
 			return err
 		}
@@ -294,6 +310,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 			return err
 		}
 		rep.Memory = &m
+	}
+	if big != nil {
+		if err := runScale(ctx, o, id, lopts, srv, small, big, rep, progress); err != nil {
+			return fmt.Errorf("scale scenario: %w", err)
+		}
 	}
 	// The server under test is idle now, so this is again other work.
 	rep.OtherLoad = append(rep.OtherLoad, otherLoad(ctx, idleSample))

@@ -20,6 +20,7 @@ const (
 	vsTrivial targetKind = iota + 1 // ratio to the trivial handler's rate
 	vsSigning                       // ratio to the RS512 signing rate
 	atLeast                         // absolute requests per second
+	vsSmallPool                     // ratio to the same operation on a small pool (-scale)
 )
 
 // target is the performance goal of one scenario.
@@ -56,6 +57,7 @@ type Report struct {
 	Scenarios []Row     `json:"scenarios"`
 	Startup   *Startup  `json:"startup,omitempty"`
 	Memory    *Memory   `json:"memory,omitempty"`
+	Scale     *Scale    `json:"scale,omitempty"`
 
 	Checks []Check `json:"checks"`
 }
@@ -147,6 +149,22 @@ func rates(rows []Row) []float64 {
 	return out
 }
 
+// Scale is what the scale scenario measured besides its rows.
+type Scale struct {
+	Identities int `json:"identities"` // of the big pool
+	// Seeding is how long writing both pools into the database took.
+	Seeding time.Duration `json:"seeding_ns"`
+	// Memory is the server's, after the random access over the big pool.
+	Memory Memory `json:"memory"`
+	// DeleteGetID holds the latencies of GetId calls sent while the big
+	// pool was deleted; DeleteTook is how long DeleteIdentityPool took.
+	DeleteGetID *load.Histogram `json:"-"`
+	DeleteTook  time.Duration   `json:"delete_ns"`
+	// DeleteGetIDMax and DeleteGetIDCount summarise DeleteGetID for JSON.
+	DeleteGetIDMax   time.Duration `json:"delete_getid_max_ns"`
+	DeleteGetIDCount uint64        `json:"delete_getid_count"`
+}
+
 // Memory is the server's memory after the scenarios, from /proc/<pid>/status.
 type Memory struct {
 	RSS  uint64 `json:"vm_rss_bytes"`
@@ -191,6 +209,8 @@ func (r *Report) evaluate() {
 		case atLeast:
 			r.Checks = append(r.Checks, newCheck(s.Name, s.Rate, s.target.min, "req/s", false))
 			continue
+		case vsSmallPool:
+			// Baseline and BaselineRate are the row's own.
 		default:
 			continue
 		}
@@ -214,6 +234,15 @@ func (r *Report) evaluate() {
 	}
 	if m := r.Memory; m != nil {
 		r.Checks = append(r.Checks, newCheck("resident memory after the run", mib(m.RSS), mib(memoryLimit), "MiB", true))
+	}
+	if sc := r.Scale; sc != nil {
+		r.Checks = append(r.Checks, newCheck(fmt.Sprintf("resident memory with %d identities", sc.Identities),
+			mib(sc.Memory.RSS), mib(scaleMemoryLimit), "MiB", true))
+		if h := sc.DeleteGetID; h != nil && h.Count() > 0 {
+			sc.DeleteGetIDMax, sc.DeleteGetIDCount = h.Max(), h.Count()
+			r.Checks = append(r.Checks, newCheck(fmt.Sprintf("slowest GetId while deleting %d identities", sc.Identities),
+				millis(h.Max()), millis(deleteGetIDLimit), "ms", true))
+		}
 	}
 }
 
@@ -284,6 +313,14 @@ func writeTable(out io.Writer, r *Report) error {
 	}
 	if m := r.Memory; m != nil {
 		fmt.Fprintf(w, "memory after the run: VmRSS %.1f MiB, peak (VmHWM) %.1f MiB\n", mib(m.RSS), mib(m.Peak))
+	}
+	if sc := r.Scale; sc != nil {
+		fmt.Fprintf(w, "scale: seeding %d + %d identities took %s; memory with them VmRSS %.1f MiB, peak %.1f MiB\n",
+			scaleSmall, sc.Identities, fmtDur(sc.Seeding), mib(sc.Memory.RSS), mib(sc.Memory.Peak))
+		if h := sc.DeleteGetID; h != nil {
+			fmt.Fprintf(w, "scale: DeleteIdentityPool of %d identities answered in %s; %d GetId meanwhile and for 5s after: p50 %s, p99 %s, max %s\n",
+				sc.Identities, fmtDur(sc.DeleteTook), h.Count(), fmtDur(h.Quantile(0.5)), fmtDur(h.Quantile(0.99)), fmtDur(h.Max()))
+		}
 	}
 
 	if len(r.Checks) > 0 {

@@ -118,7 +118,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 // dsns returns the writer's and the readers' data source names for path.
 // Pragmas go in the DSN so that every connection the pools open gets them.
 func dsns(path string) (write, read string, err error) {
-	common := "_pragma=busy_timeout(" + fmt.Sprint(busyTimeoutMillis) + ")&_pragma=foreign_keys(1)"
+	common := "_pragma=busy_timeout(" + fmt.Sprint(busyTimeoutMillis) + ")&_pragma=foreign_keys(1)&_pragma=temp_store(2)"
 	if path == Memory {
 		// A memdb name starting with "/" is shared by every connection of
 		// this process that opens it, and lives while one is open; the
