@@ -26,6 +26,9 @@ import (
 )
 
 func main() {
+	if os.Getenv(minimalEnv) != "" {
+		os.Exit(serveMinimal(os.Args[1:]))
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
@@ -237,6 +240,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 			return err
 		}
 		rep.Startup = st
+		if st.Memory, st.Minimal, err = l.measureMemoryStartups(ctx, dir, o.starts, progress); err != nil {
+			return err
+		}
 		if o.scale > 0 {
 			progress("seeding %d and %d identities into %s", scaleSmall, o.scale, db)
 			var took time.Duration

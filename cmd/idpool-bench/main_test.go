@@ -26,6 +26,9 @@ import (
 const fakeEnv = "IDPOOL_BENCH_FAKE_SERVER"
 
 func TestMain(m *testing.M) {
+	if os.Getenv(minimalEnv) != "" {
+		os.Exit(serveMinimal(os.Args[1:]))
+	}
 	if mode := os.Getenv(fakeEnv); mode != "" {
 		os.Exit(fakeServer(mode, os.Args[1:]))
 	}
@@ -46,8 +49,10 @@ func fakeServer(mode string, args []string) int {
 		fmt.Fprintln(os.Stderr, "fake idpool: cannot open database")
 		return 1
 	}
-	if err := os.WriteFile(*db, []byte("db"), 0o600); err != nil {
-		return 1
+	if *db != memoryDB {
+		if err := os.WriteFile(*db, []byte("db"), 0o600); err != nil {
+			return 1
+		}
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /_idpool/health", func(w http.ResponseWriter, r *http.Request) {})
@@ -106,6 +111,26 @@ func TestLauncher(t *testing.T) {
 	}
 	if err := s.stop(); err != nil {
 		t.Errorf("stop: %v", err)
+	}
+}
+
+func TestMemoryStartups(t *testing.T) {
+	bin, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(fakeEnv, "serve")
+	idpool, minimal, err := newLauncher(bin, nil).measureMemoryStartups(context.Background(), t.TempDir(), 2, t.Logf)
+	if err != nil {
+		t.Fatalf("measureMemoryStartups: %v", err)
+	}
+	if len(idpool) != 2 || len(minimal) != 2 {
+		t.Fatalf("got %d and %d start-ups, want 2 and 2", len(idpool), len(minimal))
+	}
+	for _, d := range append(idpool, minimal...) {
+		if d <= 0 || d > readyTimeout {
+			t.Errorf("start-up latency %v, want within (0, %v]", d, readyTimeout)
+		}
 	}
 }
 

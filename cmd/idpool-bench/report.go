@@ -32,6 +32,9 @@ type target struct {
 // Limits outside the scenario table.
 const (
 	startupLimit = 50 * time.Millisecond
+	// startupRatio bounds start-up on ":memory:" as a multiple of a
+	// minimal Go HTTP server's, measured alongside.
+	startupRatio = 3.0
 	memoryLimit  = 40 << 20 // bytes of resident memory
 )
 
@@ -104,6 +107,10 @@ func newRow(name string, res load.Result) Row {
 type Startup struct {
 	Fresh    []time.Duration `json:"fresh_ns"`    // each on a new database
 	Existing []time.Duration `json:"existing_ns"` // each on the same, already created database
+	// Memory are start-ups on ":memory:", each alternating with one of a
+	// minimal Go HTTP server (Minimal), the baseline of their ratio.
+	Memory  []time.Duration `json:"memory_ns,omitempty"`
+	Minimal []time.Duration `json:"minimal_ns,omitempty"`
 }
 
 // median returns the median of xs, or 0 when xs is empty.
@@ -231,6 +238,10 @@ func (r *Report) evaluate() {
 		if len(st.Existing) > 0 {
 			r.Checks = append(r.Checks, newCheck("start-up, existing database", millis(median(st.Existing)), limit, "ms", true))
 		}
+		if m := median(st.Minimal); len(st.Memory) > 0 && m > 0 {
+			r.Checks = append(r.Checks, newCheck("start-up on :memory: vs a minimal Go HTTP server",
+				float64(median(st.Memory))/float64(m), startupRatio, "×", true))
+		}
 	}
 	if m := r.Memory; m != nil {
 		r.Checks = append(r.Checks, newCheck("resident memory after the run", mib(m.RSS), mib(memoryLimit), "MiB", true))
@@ -310,6 +321,10 @@ func writeTable(out io.Writer, r *Report) error {
 	if st := r.Startup; st != nil {
 		fmt.Fprintf(w, "\nstart-up (median of %d): fresh database %s %s, existing database %s %s\n",
 			len(st.Fresh), fmtDur(median(st.Fresh)), fmtDurs(st.Fresh), fmtDur(median(st.Existing)), fmtDurs(st.Existing))
+		if len(st.Memory) > 0 {
+			fmt.Fprintf(w, "start-up (median of %d): :memory: %s %s, minimal Go HTTP server %s %s\n",
+				len(st.Memory), fmtDur(median(st.Memory)), fmtDurs(st.Memory), fmtDur(median(st.Minimal)), fmtDurs(st.Minimal))
+		}
 	}
 	if m := r.Memory; m != nil {
 		fmt.Fprintf(w, "memory after the run: VmRSS %.1f MiB, peak (VmHWM) %.1f MiB\n", mib(m.RSS), mib(m.Peak))
@@ -445,6 +460,8 @@ func fmtValue(v float64, unit string) string {
 		return fmt.Sprintf("%.1f %%", v)
 	case "req/s":
 		return fmt.Sprintf("%.0f req/s", v)
+	case "×":
+		return fmt.Sprintf("%.2f×", v)
 	default:
 		return fmt.Sprintf("%.1f %s", v, unit)
 	}

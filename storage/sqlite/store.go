@@ -144,7 +144,7 @@ func dsns(path string) (write, read string, err error) {
 	// Readers get a small page cache each: the hot reads are served from
 	// the Store's own caches, and five connections with SQLite's default
 	// 2 MB each would weigh more than the rest of the server.
-	read = u + "?" + common + "&_pragma=query_only(1)&_pragma=cache_size(-512)"
+	read = u + "?" + common + "&_pragma=query_only(1)&_pragma=cache_size(-2048)"
 	return write, read, nil
 }
 
