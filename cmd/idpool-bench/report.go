@@ -17,10 +17,10 @@ import (
 type targetKind int
 
 const (
-	vsTrivial targetKind = iota + 1 // ratio to the trivial handler's rate
-	vsSigning                       // ratio to the RS512 signing rate
-	atLeast                         // absolute requests per second
-	vsSmallPool                     // ratio to the same operation on a small pool (-scale)
+	vsTrivial   targetKind = iota + 1 // ratio to the trivial handler's rate
+	vsSigning                         // ratio to the RS512 signing rate
+	atLeast                           // absolute requests per second
+	vsSmallPool                       // ratio to the same operation on a small pool (-scale)
 )
 
 // target is the performance goal of one scenario.

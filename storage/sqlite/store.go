@@ -95,9 +95,9 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	}
 
 	s := &Store{
-		cache: poolCache{pools: make(map[string]*storage.Pool)},
-		ids:   newIdentityCache(),
-		sync:  newSyncCache(),
+		cache:  poolCache{pools: make(map[string]*storage.Pool)},
+		ids:    newIdentityCache(),
+		sync:   newSyncCache(),
 		reqs:   make(chan *request, o.maxBatch),
 		done:   make(chan struct{}),
 		stop:   make(chan struct{}),
