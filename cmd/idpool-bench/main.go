@@ -65,6 +65,7 @@ type options struct {
 	awsCreds   bool
 	json       bool
 	scale      int
+	moto       string
 }
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
@@ -88,6 +89,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.secretKey, "secret-key", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "secret access key for signed operations")
 	fs.BoolVar(&o.awsCreds, "aws-credentials", false, "sign with the AWS SDK's default credentials (environment, profile…) instead of -access-key/-secret-key, e.g. for real AWS")
 	fs.BoolVar(&o.json, "json", false, "print the results as JSON")
+	fs.StringVar(&o.moto, "moto", "auto", "moto_server `path` to compare every scenario with; \"auto\" finds it on the PATH (no comparison where it is absent), \"off\" skips it")
 	fs.IntVar(&o.scale, "scale", 0, "also run the scale scenario over a pool of `N` identities (e.g. 1000000), seeded into the -server's database; 0: off")
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -274,6 +276,22 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 		}
 	}()
 
+	var motoURL string
+	if bin := findMoto(o.moto); bin != "" && len(selected) > 0 {
+		dir, err := os.MkdirTemp("", "idpool-bench-moto-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		progress("starting %s", bin)
+		url, stop, err := startMoto(ctx, bin, dir, id)
+		if err != nil {
+			return err
+		}
+		defer stop()
+		motoURL, rep.Moto = url, bin
+	}
+
 	for _, s := range selected {
 		progress("setting up %s", s.name)
 		scen, err := s.prepare(ctx, id, lopts)
@@ -307,6 +325,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 			row = newRow(s.name, rs)
 		}
 		row.target = s.target
+		if motoURL != "" {
+			progress("running %s on moto_server for %s", s.name, o.duration)
+			if err := runOnMoto(ctx, s, id, lopts, motoURL, o.duration, o.warmup, &row); err != nil {
+				return err
+			}
+		}
 		rep.Scenarios = append(rep.Scenarios, row)
 	}
 

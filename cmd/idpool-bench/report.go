@@ -61,6 +61,8 @@ type Report struct {
 	Startup   *Startup  `json:"startup,omitempty"`
 	Memory    *Memory   `json:"memory,omitempty"`
 	Scale     *Scale    `json:"scale,omitempty"`
+	// Moto is the moto_server compared with, "" when there was none.
+	Moto string `json:"moto_server,omitempty"`
 
 	Checks []Check `json:"checks"`
 }
@@ -84,6 +86,11 @@ type Row struct {
 	Baseline     string  `json:"baseline,omitempty"`
 	BaselineRate float64 `json:"baseline_per_second,omitempty"`
 	Ratio        float64 `json:"ratio,omitempty"`
+	// MotoRate is moto_server's rate for the same scenario, measured in
+	// the same run right after; MotoError says why there is none when
+	// the comparison was attempted.
+	MotoRate  float64 `json:"moto_per_second,omitempty"`
+	MotoError string  `json:"moto_error,omitempty"`
 
 	target target
 }
@@ -207,6 +214,9 @@ func (r *Report) evaluate() {
 		if s.SetupError != "" {
 			continue
 		}
+		if s.MotoRate > 0 {
+			r.Checks = append(r.Checks, newCheck(s.Name+" vs moto_server", s.Rate/s.MotoRate, motoTarget, "×", false))
+		}
 		var fallback float64
 		switch s.target.kind {
 		case vsTrivial:
@@ -316,6 +326,22 @@ func writeTable(out io.Writer, r *Report) error {
 		fmt.Fprintf(w, "WARNING: other work used up to %.0f %% of the CPUs while the benchmark was idle, so the ratios\n"+
 			"below are unreliable (it takes CPU from the server and the baselines in different shares);\n"+
 			"rerun on a quiet machine.\n", 100*slices.Max(r.OtherLoad))
+	}
+
+	if r.Moto == "" && len(r.Scenarios) > 0 {
+		fmt.Fprintf(w, "moto_server not found (or -moto off): no comparison with it\n")
+	} else if r.Moto != "" {
+		fmt.Fprintf(w, "\nvs %s, each scenario measured on it right after idpool:\n", r.Moto)
+		mrows := [][]string{{"scenario", "idpool req/s", "moto req/s", "idpool/moto"}}
+		for _, s := range r.Scenarios {
+			switch {
+			case s.MotoRate > 0:
+				mrows = append(mrows, []string{s.Name, fmt.Sprintf("%.0f", s.Rate), fmt.Sprintf("%.0f", s.MotoRate), fmt.Sprintf("%.1f×", s.Rate/s.MotoRate)})
+			case s.MotoError != "":
+				mrows = append(mrows, []string{s.Name, fmt.Sprintf("%.0f", s.Rate), "-", "moto: " + firstLine(s.MotoError, 60)})
+			}
+		}
+		writeColumns(w, mrows)
 	}
 
 	if st := r.Startup; st != nil {
@@ -483,4 +509,13 @@ func fmtStatuses(m map[int]uint64) string {
 		s[i] = fmt.Sprintf("%s×%d", name, m[c])
 	}
 	return strings.Join(s, " ")
+}
+
+// firstLine returns the first line of s, cut to n runes.
+func firstLine(s string, n int) string {
+	s, _, _ = strings.Cut(s, "\n")
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
 }

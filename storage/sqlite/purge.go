@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/idpool/idpool/storage"
 )
@@ -13,7 +14,7 @@ import (
 // everything they hold. A step is one request among others on the
 // writer, so it bounds how long a pool deletion holds up other writes
 // (a few milliseconds for identities with a login or two each).
-const purgeBatch = 500
+const purgeBatch = 200
 
 // purgeStep removes up to purgeBatch identities of the pool id, marked
 // deleted, and the pool itself once it has none left. It reports whether
@@ -53,11 +54,20 @@ func (s *Store) purge(wake <-chan struct{}, stop <-chan struct{}, done chan<- st
 				return
 			default:
 			}
+			t0 := time.Now()
 			more, err := s.purgeNext()
 			if err != nil || !more {
 				// An error leaves the mark: the pool stays invisible,
 				// and the next wake (or Open) takes it up again.
 				break
+			}
+			// Rest as long as the step took: the purge takes at most
+			// half of the writer, and the WAL checkpoints its pages in
+			// between rather than all at once.
+			select {
+			case <-stop:
+				return
+			case <-time.After(time.Since(t0)):
 			}
 		}
 	}
