@@ -159,11 +159,11 @@ func (s *Service) MergeDeveloperIdentities(ctx context.Context, in *MergeDevelop
 		now := s.now()
 		src.Logins, src.Disabled, src.MergedInto, src.ModifiedAt = nil, true, dst.ID, now
 		if err := tx.UpdateIdentity(ctx, src); err != nil {
-			return fmt.Errorf("disable merged identity %s: %w", src.ID, err)
+			return lostIdentity(err, src.ID, "disable merged identity")
 		}
 		dst.Logins, dst.ModifiedAt = union, now
 		if err := tx.UpdateIdentity(ctx, dst); err != nil {
-			return fmt.Errorf("update identity %s: %w", dst.ID, err)
+			return lostIdentity(err, dst.ID, "update identity")
 		}
 		return s.merged(ctx, tx, src, dst)
 	})
@@ -213,7 +213,7 @@ func (s *Service) UnlinkDeveloperIdentity(ctx context.Context, in *UnlinkDevelop
 		x.Disabled = len(x.Logins) == 0
 		x.ModifiedAt = s.now()
 		if err := tx.UpdateIdentity(ctx, x); err != nil {
-			return fmt.Errorf("update identity %s: %w", x.ID, err)
+			return lostIdentity(err, x.ID, "update identity")
 		}
 		return nil
 	})

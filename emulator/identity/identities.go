@@ -309,7 +309,7 @@ func (s *Service) UnlinkIdentity(ctx context.Context, in *UnlinkIdentityInput) (
 		x.Disabled = len(kept) == 0
 		x.ModifiedAt = s.now()
 		if err := tx.UpdateIdentity(ctx, x); err != nil {
-			return fmt.Errorf("update identity %s: %w", x.ID, err)
+			return lostIdentity(err, x.ID, "update identity")
 		}
 		return nil
 	})

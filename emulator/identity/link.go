@@ -180,18 +180,24 @@ func (s *Service) apply(ctx context.Context, tx storage.Tx, p *plan, now time.Ti
 		l.MergedInto = p.survivor.ID
 		l.ModifiedAt = now
 		if err := tx.UpdateIdentity(ctx, l); err != nil {
-			return fmt.Errorf("disable merged identity %s: %w", l.ID, err)
+			return lostIdentity(err, l.ID, "disable merged identity")
 		}
 	}
 	switch {
 	case p.create:
-		if err := tx.CreateIdentity(ctx, p.survivor); err != nil {
+		// The pool was read before the transaction: a DeleteIdentityPool
+		// or reset that committed since leaves the new identity no pool.
+		err := tx.CreateIdentity(ctx, p.survivor)
+		if errors.Is(err, storage.ErrNotFound) {
+			return poolNotFound(p.survivor.PoolID)
+		}
+		if err != nil {
 			return fmt.Errorf("create identity: %w", err)
 		}
 	case p.changed || len(p.losers) > 0:
 		p.survivor.ModifiedAt = now
 		if err := tx.UpdateIdentity(ctx, p.survivor); err != nil {
-			return fmt.Errorf("update identity %s: %w", p.survivor.ID, err)
+			return lostIdentity(err, p.survivor.ID, "update identity")
 		}
 	}
 	for _, l := range p.losers {
@@ -200,6 +206,16 @@ func (s *Service) apply(ctx context.Context, tx storage.Tx, p *plan, now time.Ti
 		}
 	}
 	return nil
+}
+
+// lostIdentity is the error of a write to identity id that failed with
+// err: ResourceNotFoundException when the identity is gone (its pool was
+// deleted after the request read it), else err wrapped with what.
+func lostIdentity(err error, id, what string) error {
+	if errors.Is(err, storage.ErrNotFound) {
+		return identityNotFound(id)
+	}
+	return fmt.Errorf("%s %s: %w", what, id, err)
 }
 
 // merged tells Config.OnMerge that loser was merged into survivor.

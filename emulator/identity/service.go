@@ -187,7 +187,11 @@ func (s *Service) updatePool(ctx context.Context, id string, edit func(tx storag
 			return err
 		}
 		p.ModifiedAt = s.now()
-		if err := tx.UpdatePool(ctx, p); err != nil {
+		err = tx.UpdatePool(ctx, p)
+		if errors.Is(err, storage.ErrNotFound) {
+			return poolNotFound(p.ID)
+		}
+		if err != nil {
 			return fmt.Errorf("update pool %s: %w", p.ID, err)
 		}
 		return nil

@@ -7,4 +7,7 @@
 // all, values that never share memory with the store, and Update under
 // concurrency. It compares values semantically: a nil and an empty map or
 // slice are equal, and timestamps are compared at millisecond precision.
+//
+// Racing is for the tests of services: a Store whose next transaction
+// starts only after another write, so a request loses a race on purpose.
 package storagetest

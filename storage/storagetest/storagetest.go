@@ -72,6 +72,8 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		{"Sync/Rollback", testSyncRollback},
 		{"Values/RecordCopies", testRecordCopies},
 
+		{"Race/WritesAfterPoolDeleted", testWritesAfterPoolDeleted},
+
 		{"Concurrent/SameLogin", testConcurrentSameLogin},
 		{"Concurrent/IndependentCreates", testConcurrentCreates},
 		{"Concurrent/MixedOutcomes", testConcurrentMixed},
