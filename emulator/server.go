@@ -44,8 +44,6 @@ type Server struct {
 	revoked  *creds.Revocations
 	now      func() time.Time
 	verifier *sigv4.Verifier
-	// principals are those of recently used issued credentials.
-	principals principals
 	// developers maps the fixtures' developer access key ids to their
 	// secrets; roles holds the fixtures' trust policies.
 	developers map[string]string
