@@ -323,6 +323,9 @@ func TestParseFlags(t *testing.T) {
 		{name: "service endpoints", args: []string{"-sts-endpoint", "https://sts.amazonaws.com/", "-sync-endpoint", "https://cognito-sync.us-east-1.amazonaws.com"}, wantEndpoint: "http://127.0.0.1:9230"},
 		{name: "no workers", args: []string{"-workers", "0"}, wantErr: true},
 		{name: "stray argument", args: []string{"extra"}, wantErr: true},
+		{name: "scale with a server", args: []string{"-server", "/tmp/idpool", "-scale", "1000000"}, wantEndpoint: ""},
+		{name: "scale without a server", args: []string{"-scale", "1000000"}, wantErr: true},
+		{name: "negative scale", args: []string{"-server", "/tmp/idpool", "-scale", "-1"}, wantErr: true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -611,5 +614,23 @@ func TestSigningBaseline(t *testing.T) {
 	}
 	if res.Requests == 0 || res.Elapsed != 100*time.Millisecond {
 		t.Errorf("got %d signatures over %v, want some over 100ms", res.Requests, res.Elapsed)
+	}
+}
+
+func TestFindMoto(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("PATH", dir)
+	if got := findMoto("auto"); got != "" {
+		t.Errorf("findMoto(auto) without moto_server on the PATH: got %q, want none", got)
+	}
+	bin := filepath.Join(dir, "moto_server")
+	if err := os.WriteFile(bin, []byte("#!/bin/sh\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ flag, want string }{{"auto", bin}, {"off", ""}, {"", ""}, {"/opt/moto", "/opt/moto"}}
+	for _, tc := range tests {
+		if got := findMoto(tc.flag); got != tc.want {
+			t.Errorf("findMoto(%q): got %q, want %q", tc.flag, got, tc.want)
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -43,7 +44,10 @@ func startMoto(ctx context.Context, bin, dir string, c *identityClient) (url str
 	if err != nil {
 		return "", nil, err
 	}
-	host, port, _ := cutLast(addr, ':')
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "", nil, err
+	}
 	logf, err := os.Create(filepath.Join(dir, "moto.log"))
 	if err != nil {
 		return "", nil, err
@@ -85,15 +89,6 @@ func startMoto(ctx context.Context, bin, dir string, c *identityClient) (url str
 			return "", nil, fmt.Errorf("%s did not answer within %s: %w", bin, motoReady, err)
 		}
 	}
-}
-
-func cutLast(s string, sep byte) (before, after string, found bool) {
-	for i := len(s) - 1; i >= 0; i-- {
-		if s[i] == sep {
-			return s[:i], s[i+1:], true
-		}
-	}
-	return s, "", false
 }
 
 // runOnMoto prepares scenario s against moto_server at url and measures
