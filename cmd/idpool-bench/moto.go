@@ -98,7 +98,7 @@ func startMoto(ctx context.Context, bin, dir string, c *identityClient) (url str
 func runOnMoto(ctx context.Context, s scenario, id *identityClient, lopts load.Options, url string, d, warmup time.Duration, row *Row) error {
 	c := *id
 	c.endpoint, c.stsEndpoint, c.syncEndpoint = url, url, url
-	c.pools = nil
+	c.pools, c.noRoles = nil, true
 	m, err := s.prepare(ctx, &c, lopts)
 	if err != nil {
 		if ctx.Err() != nil {

@@ -14,7 +14,7 @@ import (
 // everything they hold. A step is one request among others on the
 // writer, so it bounds how long a pool deletion holds up other writes
 // (a few milliseconds for identities with a login or two each).
-const purgeBatch = 200
+const purgeBatch = 100
 
 // purgeStep removes up to purgeBatch identities of the pool id, marked
 // deleted, and the pool itself once it has none left. It reports whether
