@@ -172,6 +172,8 @@ type Scale struct {
 	// DeleteGetID holds the latencies of GetId calls sent while the big
 	// pool was deleted; DeleteTook is how long DeleteIdentityPool took.
 	DeleteGetID *load.Histogram `json:"-"`
+	// BeforeGetID holds those of the same calls just before the deletion.
+	BeforeGetID *load.Histogram `json:"-"`
 	DeleteTook  time.Duration   `json:"delete_ns"`
 	// DeleteGetIDMax and DeleteGetIDCount summarise DeleteGetID for JSON.
 	DeleteGetIDMax   time.Duration `json:"delete_getid_max_ns"`
@@ -357,6 +359,10 @@ func writeTable(out io.Writer, r *Report) error {
 		if h := sc.DeleteGetID; h != nil {
 			fmt.Fprintf(w, "scale: DeleteIdentityPool of %d identities answered in %s; %d GetId meanwhile and for 5s after: p50 %s, p99 %s, max %s\n",
 				sc.Identities, fmtDur(sc.DeleteTook), h.Count(), fmtDur(h.Quantile(0.5)), fmtDur(h.Quantile(0.99)), fmtDur(h.Max()))
+		}
+		if h := sc.BeforeGetID; h != nil && h.Count() > 0 {
+			fmt.Fprintf(w, "scale: the same GetId calls in the 2.5s before the deletion: %d, p50 %s, p99 %s, max %s\n",
+				h.Count(), fmtDur(h.Quantile(0.5)), fmtDur(h.Quantile(0.99)), fmtDur(h.Max()))
 		}
 	}
 

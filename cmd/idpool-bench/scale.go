@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/idpool/idpool/cmd/idpool-bench/internal/load"
@@ -214,7 +215,7 @@ func runScale(ctx context.Context, o options, c *identityClient, lopts load.Opti
 	sc.Memory = m
 
 	progress("deleting the pool of %d identities while sending GetId", big.n)
-	sc.DeleteGetID, sc.DeleteTook, err = getIDDuringDelete(ctx, c, big, small)
+	sc.BeforeGetID, sc.DeleteGetID, sc.DeleteTook, err = getIDDuringDelete(ctx, c, big, small)
 	return err
 }
 
@@ -222,15 +223,17 @@ func runScale(ctx context.Context, o options, c *identityClient, lopts load.Opti
 // known logins of small (a read) and for new guests of a pool of their own
 // (a write, which waits for the writer the deletion shares), from the
 // deletion's start until deleteWatch after its answer, while the store
-// removes the pool's rows. It returns the GetId latencies and how long
+// removes the pool's rows. It returns the GetId latencies in the
+// deleteWatch/2 before the deletion and from its start on, and how long
 // DeleteIdentityPool took to answer.
-func getIDDuringDelete(ctx context.Context, c *identityClient, big, small *scalePool) (*load.Histogram, time.Duration, error) {
+func getIDDuringDelete(ctx context.Context, c *identityClient, big, small *scalePool) (before, during *load.Histogram, took time.Duration, err error) {
 	guests, err := c.guestPool(ctx, "delete-guests")
 	if err != nil {
-		return nil, 0, err
+		return nil, nil, 0, err
 	}
 	const deleteWatch = 5 * time.Second
-	lat := new(load.Histogram)
+	before, lat := new(load.Histogram), new(load.Histogram)
+	var deleting atomic.Bool
 	var (
 		mu       sync.Mutex
 		firstErr error
@@ -256,7 +259,11 @@ func getIDDuringDelete(ctx context.Context, c *identityClient, big, small *scale
 				err := c.call(ctx, "GetId", in, nil, false)
 				d := time.Since(t0)
 				mu.Lock()
-				lat.Record(d)
+				if deleting.Load() {
+					lat.Record(d)
+				} else {
+					before.Record(d)
+				}
 				if err != nil && firstErr == nil {
 					firstErr = err
 				}
@@ -264,10 +271,13 @@ func getIDDuringDelete(ctx context.Context, c *identityClient, big, small *scale
 			}
 		}()
 	}
-	time.Sleep(200 * time.Millisecond) // the GetIds are under way first
+	// The same calls before the deletion are the reference: on a shared
+	// machine, a write's fsync alone can take longer than the target.
+	time.Sleep(deleteWatch / 2)
+	deleting.Store(true)
 	t0 := time.Now()
 	err = c.call(ctx, "DeleteIdentityPool", map[string]any{"IdentityPoolId": big.id}, nil, true)
-	took := time.Since(t0)
+	took = time.Since(t0)
 	if err == nil {
 		// Gone at once for every reader.
 		if derr := c.call(ctx, "DescribeIdentityPool", map[string]any{"IdentityPoolId": big.id}, nil, true); derr == nil {
@@ -286,5 +296,5 @@ func getIDDuringDelete(ctx context.Context, c *identityClient, big, small *scale
 	if err == nil {
 		err = firstErr
 	}
-	return lat, took, err
+	return before, lat, took, err
 }
