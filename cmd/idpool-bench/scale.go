@@ -59,8 +59,10 @@ func (p *scalePool) identityID(i int) string {
 	return fmt.Sprintf("%s:%08x-0000-4000-8000-%012x", region, 0x5ca1e000+p.num, i)
 }
 
-// token returns the login token of the pool's identity i.
-func (p *scalePool) token(i int) string { return fmt.Sprintf("EAAscale%d-%d", p.num, i) }
+// token returns the login token of the pool's identity i. Tokens, like
+// identity ids, sort in the order of i, so that seeding appends to the
+// login index rather than writing all over it.
+func (p *scalePool) token(i int) string { return fmt.Sprintf("EAAscale%d-%08d", p.num, i) }
 
 // seedScale writes the two pools of the scale scenario straight into the
 // database at path, through the store, before the server opens it:
