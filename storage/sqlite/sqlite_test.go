@@ -1308,3 +1308,54 @@ func TestIdentityCacheBound(t *testing.T) {
 		t.Errorf("after drop the cache counts %d bytes for entries of %d", c.bytes, sum)
 	}
 }
+
+// TestMigrateTotals: a database written before pool totals existed gets
+// them from its datasets when it is upgraded.
+func TestMigrateTotals(t *testing.T) {
+	ms, err := migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "idpool.db")
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, m := range ms[:4] {
+		if _, err := db.Exec(m.sql); err != nil {
+			t.Fatalf("%s: %v", m.name, err)
+		}
+	}
+	for _, q := range []string{
+		`PRAGMA user_version = 4`,
+		`INSERT INTO pools (id, name, config, created, modified) VALUES ('p1', 'p1', '{}', 0, 0), ('p2', 'p2', '{}', 0, 0)`,
+		`INSERT INTO identities (id, pool_id, created, modified) VALUES ('p1:a', 'p1', 0, 0), ('p2:a', 'p2', 0, 0)`,
+		`INSERT INTO datasets (identity_id, name, pool_id, sync_count, deleted, data_storage, created, modified) VALUES
+			('p1:a', 'd1', 'p1', 1, 0, 10, 0, 1000), ('p1:a', 'd2', 'p1', 1, 0, 20, 0, 3000),
+			('p1:a', 'gone', 'p1', 1, 1, 500, 0, 9000), ('p2:a', 'd1', 'p2', 1, 1, 7, 0, 5000)`,
+	} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	s := openFile(t, path)
+	defer s.Close()
+	tests := []struct {
+		pool string
+		want storage.Usage
+	}{
+		{"p1", storage.Usage{DatasetCount: 2, DataStorage: 30, LastModifiedAt: time.UnixMilli(3000).UTC()}},
+		{"p2", storage.Usage{}},
+	}
+	for _, tc := range tests {
+		got, err := s.PoolUsage(t.Context(), tc.pool)
+		if err != nil {
+			t.Fatalf("PoolUsage %s: got error %v, want nil", tc.pool, err)
+		}
+		got.LastModifiedAt = got.LastModifiedAt.UTC()
+		if got != tc.want {
+			t.Errorf("PoolUsage %s after the upgrade: got %+v, want %+v", tc.pool, got, tc.want)
+		}
+	}
+}
