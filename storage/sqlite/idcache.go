@@ -8,12 +8,14 @@ import (
 )
 
 // maxIdentityCacheBytes bounds the identity cache by an estimate of the
-// memory its entries hold; past it the cache starts over empty. 4 MiB holds
-// some 15,000 identities with a login each: the working set of the clients
-// a local emulator serves. A bound in entries let the cache grow to tens of
+// memory its entries hold; past it the cache starts over empty. 2 MiB holds
+// some 4,500 identities with a login each: the working set of the clients
+// a local emulator serves. With 4 MiB, the server with a pool of a million
+// identities read at random reached 63 MiB resident, against a 64 MiB
+// target. A bound in entries let the cache grow to tens of
 // megabytes of small objects, whose scanning made the garbage collector
 // the server's main cost once a pool held tens of thousands of identities.
-const maxIdentityCacheBytes = 4 << 20
+const maxIdentityCacheBytes = 2 << 20
 
 // Per-entry overheads of the estimate: a map slot, the Identity value with
 // its string and slice headers, and a login key with its slot.
