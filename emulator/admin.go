@@ -60,7 +60,10 @@ func (s *Server) reset(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"status": "reset"})
 }
 
-// wipe deletes every pool in one transaction.
+// wipe deletes every pool in one transaction, so that no reader sees a
+// half-reset store. Each pool is marked deleted and loses a first batch of
+// identities in it; the store removes the rest in batches afterwards, which
+// lets other requests through.
 func (s *Server) wipe(ctx context.Context) error {
 	return s.store.Update(ctx, func(tx storage.Tx) error {
 		pools, err := tx.ListPools(ctx, "", 0)

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net/http"
 	"strings"
-	"sync"
 
 	"github.com/idpool/idpool/emulator/creds"
 	"github.com/idpool/idpool/emulator/sts"
@@ -90,7 +89,7 @@ func (s *Server) authenticate(r *http.Request, body []byte, a *api, res *resourc
 		return nil, f, msg
 	}
 	res.session = &c.Session
-	return s.principals.of(c), 0, ""
+	return sts.Principal(c), 0, ""
 }
 
 // requestRegion is the region a signature must be scoped to: the region of
@@ -105,37 +104,6 @@ func requestRegion(res *resource, sig *sigv4.Signature) string {
 		return sig.Region
 	}
 	return ""
-}
-
-// principalsSize bounds how many principals of issued credentials are
-// remembered.
-const principalsSize = 4096
-
-// principals remembers the principal of each recently used issued
-// credential, by access key id, which is unique to one issue: deriving the
-// ARN and the role id costs a hash and string building that would
-// otherwise be paid by every signed request.
-type principals struct {
-	mu sync.Mutex
-	m  map[string]*protocol.Principal
-}
-
-// of returns the principal of the opened credentials c.
-func (ps *principals) of(c creds.Credentials) *protocol.Principal {
-	ps.mu.Lock()
-	p, ok := ps.m[c.AccessKeyID]
-	ps.mu.Unlock()
-	if ok {
-		return p
-	}
-	p = sts.Principal(c)
-	ps.mu.Lock()
-	if ps.m == nil || len(ps.m) >= principalsSize {
-		ps.m = make(map[string]*protocol.Principal)
-	}
-	ps.m[c.AccessKeyID] = p
-	ps.mu.Unlock()
-	return p
 }
 
 // verify checks sig with secret.

@@ -130,9 +130,6 @@ func Export(ctx context.Context, cfg Config, w io.Writer) error {
 		defer st.Close()
 		store = st
 	}
-	fx, err := fixtures.Export(ctx, store, base)
-	if err != nil {
-		return err
-	}
-	return fx.Write(w)
+	// Streamed: the export of a large store need not fit in memory.
+	return fixtures.ExportTo(ctx, store, base, w)
 }

@@ -47,8 +47,6 @@ type Server struct {
 	revoked  *creds.Revocations
 	now      func() time.Time
 	verifier *sigv4.Verifier
-	// principals are those of recently used issued credentials.
-	principals principals
 	// developers maps the fixtures' developer access key ids to their
 	// secrets; roles reads the IAM roles' trust policies.
 	developers map[string]string

@@ -168,7 +168,11 @@ type Tx interface {
 	// UpdatePool replaces the stored pool p.ID; ErrNotFound if absent.
 	UpdatePool(ctx context.Context, p Pool) error
 	// DeletePool deletes the pool with all its identities, logins,
-	// datasets and sync configuration; ErrNotFound if absent.
+	// datasets and sync configuration; ErrNotFound if absent. Once the
+	// transaction commits, the pool and its identities are gone for every
+	// reader and take no writes, and the id may be used again; a backend
+	// may remove the rows of a large pool afterwards, in batches that let
+	// other writes through.
 	DeletePool(ctx context.Context, id string) error
 
 	// CreateIdentity stores a new identity with its logins. It returns

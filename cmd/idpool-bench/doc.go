@@ -6,11 +6,13 @@
 //	go build -o /tmp/idpool ./cmd/idpool
 //	go run ./cmd/idpool-bench -server /tmp/idpool -duration 3s
 //	go run ./cmd/idpool-bench -endpoint http://localhost:9230 -scenarios GetId-guest
+//	go run ./cmd/idpool-bench -server /tmp/idpool -scale 1000000
 //
 // With -server the tool starts the binary itself on a free loopback port
 // with a fresh file database, measures its start-up latency (fresh and
-// existing database), runs the scenarios against it, reads its resident
-// memory afterwards and stops it. With -endpoint it drives a server that is
+// existing database, and on :memory: alternating with a minimal Go HTTP
+// server, the baseline of the start-up target), runs the scenarios against
+// it, reads its resident memory afterwards and stops it. With -endpoint it drives a server that is
 // already running (idpool, another emulator or real AWS).
 //
 // Every run also measures two baselines with the same load generator and

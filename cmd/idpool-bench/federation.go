@@ -126,7 +126,7 @@ func (c *identityClient) guestPool(ctx context.Context, purpose string) (string,
 		return "", err
 	}
 	in := map[string]any{"IdentityPoolId": pool, "Roles": map[string]string{"unauthenticated": c.role}}
-	if err := c.call(ctx, "SetIdentityPoolRoles", in, nil, true); err != nil {
+	if err := c.call(ctx, "SetIdentityPoolRoles", in, nil, true); err != nil && !c.noRoles {
 		return "", err
 	}
 	return pool, nil

@@ -26,6 +26,9 @@ import (
 )
 
 func main() {
+	if os.Getenv(minimalEnv) != "" {
+		os.Exit(serveMinimal(os.Args[1:]))
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
@@ -61,6 +64,8 @@ type options struct {
 	secretKey  string
 	awsCreds   bool
 	json       bool
+	scale      int
+	moto       string
 }
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
@@ -84,6 +89,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.secretKey, "secret-key", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "secret access key for signed operations")
 	fs.BoolVar(&o.awsCreds, "aws-credentials", false, "sign with the AWS SDK's default credentials (environment, profile…) instead of -access-key/-secret-key, e.g. for real AWS")
 	fs.BoolVar(&o.json, "json", false, "print the results as JSON")
+	fs.StringVar(&o.moto, "moto", "auto", "moto_server `path` to compare every scenario with; \"auto\" finds it on the PATH (no comparison where it is absent), \"off\" skips it")
+	fs.IntVar(&o.scale, "scale", 0, "also run the scale scenario over a pool of `N` identities (e.g. 1000000), seeded into the -server's database; 0: off")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -92,6 +99,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		return o, fmt.Errorf("unexpected arguments %q", fs.Args())
 	case o.server != "" && (o.endpoint != "" || o.stsURL != "" || o.syncURL != ""):
 		return o, errors.New("use -endpoint (and -sts-endpoint, -sync-endpoint) or -server, not both")
+	case o.scale < 0 || (o.scale > 0 && o.server == ""):
+		return o, errors.New("-scale needs -server (it seeds the server's database) and a positive count")
 	case o.duration <= 0 || o.warmup < 0 || o.workers < 1 || o.starts < 1 || o.rounds < 1:
 		return o, errors.New("-duration, -workers, -rounds and -starts must be positive and -warmup not negative")
 	}
@@ -217,7 +226,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 	}
 	record(vsTrivial, res)
 
-	var srv *server
+	var (
+		srv        *server
+		small, big *scalePool // of the scale scenario
+	)
 	if o.server != "" {
 		dir, err := os.MkdirTemp("", "idpool-bench-")
 		if err != nil {
@@ -230,6 +242,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 			return err
 		}
 		rep.Startup = st
+		if st.Memory, st.Minimal, err = l.measureMemoryStartups(ctx, dir, o.starts, progress); err != nil {
+			return err
+		}
+		if o.scale > 0 {
+			progress("seeding %d and %d identities into %s", scaleSmall, o.scale, db)
+			var took time.Duration
+			if small, big, took, err = seedScale(ctx, db, o.region, o.role, o.scale, progress); err != nil {
+				return fmt.Errorf("seed the scale scenario: %w", err)
+			}
+			progress("seeded in %s", took.Round(time.Millisecond))
+			rep.Scale = &Scale{Identities: o.scale, Seeding: took}
+		}
 		if srv, _, err = l.start(ctx, db, filepath.Join(dir, "run", "server.log")); err != nil {
 			return err
 		}
@@ -251,6 +275,22 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 			progress("cleanup: %v", err)
 		}
 	}()
+
+	var motoURL string
+	if bin := findMoto(o.moto); bin != "" && len(selected) > 0 {
+		dir, err := os.MkdirTemp("", "idpool-bench-moto-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		progress("starting %s", bin)
+		url, stop, err := startMoto(ctx, bin, dir, id)
+		if err != nil {
+			return err
+		}
+		defer stop()
+		motoURL, rep.Moto = url, bin
+	}
 
 	for _, s := range selected {
 		progress("setting up %s", s.name)
@@ -285,6 +325,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 			row = newRow(s.name, rs)
 		}
 		row.target = s.target
+		if motoURL != "" {
+			progress("running %s on moto_server for %s", s.name, o.duration)
+			if err := runOnMoto(ctx, s, id, lopts, motoURL, o.duration, o.warmup, &row); err != nil {
+				return err
+			}
+		}
 		rep.Scenarios = append(rep.Scenarios, row)
 	}
 
@@ -294,6 +340,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 			return err
 		}
 		rep.Memory = &m
+	}
+	if big != nil {
+		if err := runScale(ctx, o, id, lopts, srv, small, big, rep, progress); err != nil {
+			return fmt.Errorf("scale scenario: %w", err)
+		}
 	}
 	// The server under test is idle now, so this is again other work.
 	rep.OtherLoad = append(rep.OtherLoad, otherLoad(ctx, idleSample))

@@ -26,6 +26,9 @@ import (
 const fakeEnv = "IDPOOL_BENCH_FAKE_SERVER"
 
 func TestMain(m *testing.M) {
+	if os.Getenv(minimalEnv) != "" {
+		os.Exit(serveMinimal(os.Args[1:]))
+	}
 	if mode := os.Getenv(fakeEnv); mode != "" {
 		os.Exit(fakeServer(mode, os.Args[1:]))
 	}
@@ -46,8 +49,10 @@ func fakeServer(mode string, args []string) int {
 		fmt.Fprintln(os.Stderr, "fake idpool: cannot open database")
 		return 1
 	}
-	if err := os.WriteFile(*db, []byte("db"), 0o600); err != nil {
-		return 1
+	if *db != memoryDB {
+		if err := os.WriteFile(*db, []byte("db"), 0o600); err != nil {
+			return 1
+		}
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /_idpool/health", func(w http.ResponseWriter, r *http.Request) {})
@@ -106,6 +111,26 @@ func TestLauncher(t *testing.T) {
 	}
 	if err := s.stop(); err != nil {
 		t.Errorf("stop: %v", err)
+	}
+}
+
+func TestMemoryStartups(t *testing.T) {
+	bin, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(fakeEnv, "serve")
+	idpool, minimal, err := newLauncher(bin, nil).measureMemoryStartups(context.Background(), t.TempDir(), 2, t.Logf)
+	if err != nil {
+		t.Fatalf("measureMemoryStartups: %v", err)
+	}
+	if len(idpool) != 2 || len(minimal) != 2 {
+		t.Fatalf("got %d and %d start-ups, want 2 and 2", len(idpool), len(minimal))
+	}
+	for _, d := range append(idpool, minimal...) {
+		if d <= 0 || d > readyTimeout {
+			t.Errorf("start-up latency %v, want within (0, %v]", d, readyTimeout)
+		}
 	}
 }
 
@@ -298,6 +323,9 @@ func TestParseFlags(t *testing.T) {
 		{name: "service endpoints", args: []string{"-sts-endpoint", "https://sts.amazonaws.com/", "-sync-endpoint", "https://cognito-sync.us-east-1.amazonaws.com"}, wantEndpoint: "http://127.0.0.1:9230"},
 		{name: "no workers", args: []string{"-workers", "0"}, wantErr: true},
 		{name: "stray argument", args: []string{"extra"}, wantErr: true},
+		{name: "scale with a server", args: []string{"-server", "/tmp/idpool", "-scale", "1000000"}, wantEndpoint: ""},
+		{name: "scale without a server", args: []string{"-scale", "1000000"}, wantErr: true},
+		{name: "negative scale", args: []string{"-server", "/tmp/idpool", "-scale", "-1"}, wantErr: true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -313,10 +341,14 @@ func TestParseFlags(t *testing.T) {
 }
 
 // sampleReport has one scenario of each target kind, a failed set-up,
-// start-ups and memory.
+// a comparison with moto, start-ups, memory and the scale scenario.
 func sampleReport() *Report {
 	ms := time.Millisecond
+	deleting := new(load.Histogram)
+	deleting.Record(5 * ms)
+	deleting.Record(150 * ms)
 	return &Report{
+		Moto:      "/usr/bin/moto_server",
 		Endpoint:  "http://127.0.0.1:9230",
 		CPUs:      2,
 		Workers:   32,
@@ -329,17 +361,23 @@ func sampleReport() *Report {
 		},
 		Signing: []float64{1000},
 		Scenarios: []Row{
-			{Name: "DescribeIdentityPool", Rate: 12000, P50: 2 * ms, P99: 9 * ms, BaselineRate: 20000, target: readTarget},
+			{Name: "DescribeIdentityPool", Rate: 12000, P50: 2 * ms, P99: 9 * ms, BaselineRate: 20000, target: readTarget, MotoRate: 400},
 			{Name: "GetOpenIdToken", Rate: 500, P50: 50 * ms, P99: 120 * ms, Errors: 3,
 				Statuses: map[int]uint64{400: 2, 0: 1}, FirstError: "400 Bad Request: {}", target: tokenTarget},
 			{Name: "GetId-guest", Rate: 6000, P50: 5 * ms, P99: 1500 * ms, target: target{kind: atLeast, min: 5000}},
 			{Name: "GetOpenIdTokenForDeveloperIdentity", SetupError: "CreateIdentityPool: 400", target: tokenTarget},
+			{Name: "ListRecords", Rate: 9000, BaselineRate: 20000, target: readTarget, MotoError: "set-up failed: 404"},
+			{Name: "DescribeIdentity, random of 1000000", Rate: 3000, BaselineRate: 5000, Baseline: "1000 identities", target: scaleTarget},
 		},
 		Startup: &Startup{
 			Fresh:    []time.Duration{60 * ms, 40 * ms, 70 * ms},
 			Existing: []time.Duration{10 * ms, 12 * ms, 11 * ms},
+			Memory:   []time.Duration{30 * ms, 20 * ms, 25 * ms},
+			Minimal:  []time.Duration{10 * ms, 12 * ms, 11 * ms},
 		},
 		Memory: &Memory{RSS: 30 << 20, Peak: 45 << 20},
+		Scale: &Scale{Identities: 1000000, Seeding: 100 * time.Second, Memory: Memory{RSS: 60 << 20, Peak: 62 << 20},
+			DeleteGetID: deleting, DeleteTook: 200 * ms},
 	}
 }
 
@@ -351,12 +389,16 @@ func TestEvaluate(t *testing.T) {
 		pass  bool
 	}
 	want := map[string]verdict{
-		"DescribeIdentityPool vs trivial": {60, true},
-		"GetOpenIdToken vs signing":       {50, false},
-		"GetId-guest":                     {6000, true},
-		"start-up, fresh database":        {60, false},
-		"start-up, existing database":     {11, true},
-		"resident memory after the run":   {30, true},
+		"DescribeIdentityPool vs trivial":                        {60, true},
+		"GetOpenIdToken vs signing":                              {50, false},
+		"GetId-guest":                                            {6000, true},
+		"ListRecords vs trivial":                                 {45, false},
+		"DescribeIdentity, random of 1000000 vs 1000 identities": {60, false},
+		"DescribeIdentityPool vs moto_server":                    {30, true},
+		"start-up on :memory: vs a minimal Go HTTP server":       {25.0 / 11, true},
+		"resident memory after the run":                          {30, true},
+		"resident memory with 1000000 identities":                {60, true},
+		"slowest GetId while deleting 1000000 identities":        {150, false},
 	}
 	if len(r.Checks) != len(want) {
 		t.Errorf("got %d checks %+v, want %d", len(r.Checks), r.Checks, len(want))
@@ -411,8 +453,16 @@ func TestWriteTable(t *testing.T) {
 		"DescribeIdentityPool vs trivial 60.0 % ≥ 50.0 % PASS",
 		"GetOpenIdToken vs signing 50.0 % ≥ 60.0 % MISS",
 		"GetId-guest 6000 req/s ≥ 5000 req/s PASS",
-		"start-up, fresh database 60.0 ms ≤ 50.0 ms MISS",
-		"start-up, existing database 11.0 ms ≤ 50.0 ms PASS",
+		"start-up (median of 3): :memory: 25.0ms [30.0ms 20.0ms 25.0ms], minimal Go HTTP server 11.0ms [10.0ms 12.0ms 11.0ms]",
+		"start-up on :memory: vs a minimal Go HTTP server 2.27× ≤ 3.00× PASS",
+		"DescribeIdentityPool 12000 400 30.0×",
+		"ListRecords 9000 - moto: set-up failed: 404",
+		"DescribeIdentityPool vs moto_server 30.00× ≥ 20.00× PASS",
+		"DescribeIdentity, random of 1000000 3000 - - 0 1000 identities 5000 60.0 %",
+		"DescribeIdentity, random of 1000000 vs 1000 identities 60.0 % ≥ 70.0 % MISS",
+		"scale: seeding 1000 + 1000000 identities took 100.00s; memory with them VmRSS 60.0 MiB, peak 62.0 MiB",
+		"resident memory with 1000000 identities 60.0 MiB ≤ 64.0 MiB PASS",
+		"slowest GetId while deleting 1000000 identities 150.0 ms ≤ 100.0 ms MISS",
 		"resident memory after the run 30.0 MiB ≤ 40.0 MiB PASS",
 		"GetOpenIdToken: transport×1 400×2; first: 400 Bad Request: {}",
 		"GetOpenIdTokenForDeveloperIdentity: set-up failed: CreateIdentityPool: 400",
@@ -464,14 +514,14 @@ func TestWriteJSON(t *testing.T) {
 	if err := json.Unmarshal(b.Bytes(), &got); err != nil {
 		t.Fatalf("decode %s: %v", b.String(), err)
 	}
-	if len(got.Scenarios) != 4 || got.Scenarios[0].Name != "DescribeIdentityPool" || got.Scenarios[0].Ratio != 0.6 {
+	if len(got.Scenarios) != 6 || got.Scenarios[0].Name != "DescribeIdentityPool" || got.Scenarios[0].Ratio != 0.6 {
 		t.Errorf("scenarios = %+v, want DescribeIdentityPool first with ratio 0.6", got.Scenarios)
 	}
 	if got.Scenarios[0].P99 != int64(9*time.Millisecond) {
 		t.Errorf("p99_ns = %d, want %d", got.Scenarios[0].P99, int64(9*time.Millisecond))
 	}
-	if len(got.Checks) != 6 {
-		t.Errorf("got %d checks, want 6", len(got.Checks))
+	if len(got.Checks) != 10 {
+		t.Errorf("got %d checks, want 10", len(got.Checks))
 	}
 	if got.Memory.RSS != 30<<20 {
 		t.Errorf("vm_rss_bytes = %d, want %d", got.Memory.RSS, 30<<20)
@@ -564,5 +614,23 @@ func TestSigningBaseline(t *testing.T) {
 	}
 	if res.Requests == 0 || res.Elapsed != 100*time.Millisecond {
 		t.Errorf("got %d signatures over %v, want some over 100ms", res.Requests, res.Elapsed)
+	}
+}
+
+func TestFindMoto(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("PATH", dir)
+	if got := findMoto("auto"); got != "" {
+		t.Errorf("findMoto(auto) without moto_server on the PATH: got %q, want none", got)
+	}
+	bin := filepath.Join(dir, "moto_server")
+	if err := os.WriteFile(bin, []byte("#!/bin/sh\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ flag, want string }{{"auto", bin}, {"off", ""}, {"", ""}, {"/opt/moto", "/opt/moto"}}
+	for _, tc := range tests {
+		if got := findMoto(tc.flag); got != tc.want {
+			t.Errorf("findMoto(%q): got %q, want %q", tc.flag, got, tc.want)
+		}
 	}
 }

@@ -17,9 +17,10 @@ import (
 type targetKind int
 
 const (
-	vsTrivial targetKind = iota + 1 // ratio to the trivial handler's rate
-	vsSigning                       // ratio to the RS512 signing rate
-	atLeast                         // absolute requests per second
+	vsTrivial   targetKind = iota + 1 // ratio to the trivial handler's rate
+	vsSigning                         // ratio to the RS512 signing rate
+	atLeast                           // absolute requests per second
+	vsSmallPool                       // ratio to the same operation on a small pool (-scale)
 )
 
 // target is the performance goal of one scenario.
@@ -30,7 +31,9 @@ type target struct {
 
 // Limits outside the scenario table.
 const (
-	startupLimit = 50 * time.Millisecond
+	// startupRatio bounds start-up on ":memory:" as a multiple of a
+	// minimal Go HTTP server's, measured alongside.
+	startupRatio = 3.0
 	memoryLimit  = 40 << 20 // bytes of resident memory
 )
 
@@ -56,6 +59,9 @@ type Report struct {
 	Scenarios []Row     `json:"scenarios"`
 	Startup   *Startup  `json:"startup,omitempty"`
 	Memory    *Memory   `json:"memory,omitempty"`
+	Scale     *Scale    `json:"scale,omitempty"`
+	// Moto is the moto_server compared with, "" when there was none.
+	Moto string `json:"moto_server,omitempty"`
 
 	Checks []Check `json:"checks"`
 }
@@ -79,6 +85,11 @@ type Row struct {
 	Baseline     string  `json:"baseline,omitempty"`
 	BaselineRate float64 `json:"baseline_per_second,omitempty"`
 	Ratio        float64 `json:"ratio,omitempty"`
+	// MotoRate is moto_server's rate for the same scenario, measured in
+	// the same run right after; MotoError says why there is none when
+	// the comparison was attempted.
+	MotoRate  float64 `json:"moto_per_second,omitempty"`
+	MotoError string  `json:"moto_error,omitempty"`
 
 	target target
 }
@@ -102,6 +113,10 @@ func newRow(name string, res load.Result) Row {
 type Startup struct {
 	Fresh    []time.Duration `json:"fresh_ns"`    // each on a new database
 	Existing []time.Duration `json:"existing_ns"` // each on the same, already created database
+	// Memory are start-ups on ":memory:", each alternating with one of a
+	// minimal Go HTTP server (Minimal), the baseline of their ratio.
+	Memory  []time.Duration `json:"memory_ns,omitempty"`
+	Minimal []time.Duration `json:"minimal_ns,omitempty"`
 }
 
 // median returns the median of xs, or 0 when xs is empty.
@@ -145,6 +160,24 @@ func rates(rows []Row) []float64 {
 		out[i] = r.Rate
 	}
 	return out
+}
+
+// Scale is what the scale scenario measured besides its rows.
+type Scale struct {
+	Identities int `json:"identities"` // of the big pool
+	// Seeding is how long writing both pools into the database took.
+	Seeding time.Duration `json:"seeding_ns"`
+	// Memory is the server's, after the random access over the big pool.
+	Memory Memory `json:"memory"`
+	// DeleteGetID holds the latencies of GetId calls sent while the big
+	// pool was deleted; DeleteTook is how long DeleteIdentityPool took.
+	DeleteGetID *load.Histogram `json:"-"`
+	// BeforeGetID holds those of the same calls just before the deletion.
+	BeforeGetID *load.Histogram `json:"-"`
+	DeleteTook  time.Duration   `json:"delete_ns"`
+	// DeleteGetIDMax and DeleteGetIDCount summarise DeleteGetID for JSON.
+	DeleteGetIDMax   time.Duration `json:"delete_getid_max_ns"`
+	DeleteGetIDCount uint64        `json:"delete_getid_count"`
 }
 
 // Memory is the server's memory after the scenarios, from /proc/<pid>/status.
@@ -191,6 +224,8 @@ func (r *Report) evaluate() {
 		case atLeast:
 			r.Checks = append(r.Checks, newCheck(s.Name, s.Rate, s.target.min, "req/s", false))
 			continue
+		case vsSmallPool:
+			// Baseline and BaselineRate are the row's own.
 		default:
 			continue
 		}
@@ -203,17 +238,30 @@ func (r *Report) evaluate() {
 		s.Ratio = s.Rate / s.BaselineRate
 		r.Checks = append(r.Checks, newCheck(s.Name+" vs "+s.Baseline, 100*s.Ratio, 100*s.target.min, "%", false))
 	}
-	if st := r.Startup; st != nil {
-		limit := millis(startupLimit)
-		if len(st.Fresh) > 0 {
-			r.Checks = append(r.Checks, newCheck("start-up, fresh database", millis(median(st.Fresh)), limit, "ms", true))
+	for _, s := range r.Scenarios {
+		if s.SetupError == "" && s.MotoRate > 0 {
+			r.Checks = append(r.Checks, newCheck(s.Name+" vs moto_server", s.Rate/s.MotoRate, motoTarget, "×", false))
 		}
-		if len(st.Existing) > 0 {
-			r.Checks = append(r.Checks, newCheck("start-up, existing database", millis(median(st.Existing)), limit, "ms", true))
+	}
+	// Start-up on a file database is shown, not checked: the compass
+	// compares start-up on :memory: with a minimal Go HTTP server's.
+	if st := r.Startup; st != nil {
+		if m := median(st.Minimal); len(st.Memory) > 0 && m > 0 {
+			r.Checks = append(r.Checks, newCheck("start-up on :memory: vs a minimal Go HTTP server",
+				float64(median(st.Memory))/float64(m), startupRatio, "×", true))
 		}
 	}
 	if m := r.Memory; m != nil {
 		r.Checks = append(r.Checks, newCheck("resident memory after the run", mib(m.RSS), mib(memoryLimit), "MiB", true))
+	}
+	if sc := r.Scale; sc != nil {
+		r.Checks = append(r.Checks, newCheck(fmt.Sprintf("resident memory with %d identities", sc.Identities),
+			mib(sc.Memory.RSS), mib(scaleMemoryLimit), "MiB", true))
+		if h := sc.DeleteGetID; h != nil && h.Count() > 0 {
+			sc.DeleteGetIDMax, sc.DeleteGetIDCount = h.Max(), h.Count()
+			r.Checks = append(r.Checks, newCheck(fmt.Sprintf("slowest GetId while deleting %d identities", sc.Identities),
+				millis(h.Max()), millis(deleteGetIDLimit), "ms", true))
+		}
 	}
 }
 
@@ -278,12 +326,44 @@ func writeTable(out io.Writer, r *Report) error {
 			"rerun on a quiet machine.\n", 100*slices.Max(r.OtherLoad))
 	}
 
+	if r.Moto == "" && len(r.Scenarios) > 0 {
+		fmt.Fprintf(w, "moto_server not found (or -moto off): no comparison with it\n")
+	} else if r.Moto != "" {
+		fmt.Fprintf(w, "\nvs %s, each scenario measured on it right after idpool:\n", r.Moto)
+		mrows := [][]string{{"scenario", "idpool req/s", "moto req/s", "idpool/moto"}}
+		for _, s := range r.Scenarios {
+			switch {
+			case s.MotoRate > 0:
+				mrows = append(mrows, []string{s.Name, fmt.Sprintf("%.0f", s.Rate), fmt.Sprintf("%.0f", s.MotoRate), fmt.Sprintf("%.1f×", s.Rate/s.MotoRate)})
+			case s.MotoError != "":
+				mrows = append(mrows, []string{s.Name, fmt.Sprintf("%.0f", s.Rate), "-", "moto: " + firstLine(s.MotoError, 60)})
+			}
+		}
+		writeColumns(w, mrows)
+	}
+
 	if st := r.Startup; st != nil {
 		fmt.Fprintf(w, "\nstart-up (median of %d): fresh database %s %s, existing database %s %s\n",
 			len(st.Fresh), fmtDur(median(st.Fresh)), fmtDurs(st.Fresh), fmtDur(median(st.Existing)), fmtDurs(st.Existing))
+		if len(st.Memory) > 0 {
+			fmt.Fprintf(w, "start-up (median of %d): :memory: %s %s, minimal Go HTTP server %s %s\n",
+				len(st.Memory), fmtDur(median(st.Memory)), fmtDurs(st.Memory), fmtDur(median(st.Minimal)), fmtDurs(st.Minimal))
+		}
 	}
 	if m := r.Memory; m != nil {
 		fmt.Fprintf(w, "memory after the run: VmRSS %.1f MiB, peak (VmHWM) %.1f MiB\n", mib(m.RSS), mib(m.Peak))
+	}
+	if sc := r.Scale; sc != nil {
+		fmt.Fprintf(w, "scale: seeding %d + %d identities took %s; memory with them VmRSS %.1f MiB, peak %.1f MiB\n",
+			scaleSmall, sc.Identities, fmtDur(sc.Seeding), mib(sc.Memory.RSS), mib(sc.Memory.Peak))
+		if h := sc.DeleteGetID; h != nil {
+			fmt.Fprintf(w, "scale: DeleteIdentityPool of %d identities answered in %s; %d GetId meanwhile and for 5s after: p50 %s, p99 %s, max %s\n",
+				sc.Identities, fmtDur(sc.DeleteTook), h.Count(), fmtDur(h.Quantile(0.5)), fmtDur(h.Quantile(0.99)), fmtDur(h.Max()))
+		}
+		if h := sc.BeforeGetID; h != nil && h.Count() > 0 {
+			fmt.Fprintf(w, "scale: the same GetId calls in the 2.5s before the deletion: %d, p50 %s, p99 %s, max %s\n",
+				h.Count(), fmtDur(h.Quantile(0.5)), fmtDur(h.Quantile(0.99)), fmtDur(h.Max()))
+		}
 	}
 
 	if len(r.Checks) > 0 {
@@ -408,6 +488,8 @@ func fmtValue(v float64, unit string) string {
 		return fmt.Sprintf("%.1f %%", v)
 	case "req/s":
 		return fmt.Sprintf("%.0f req/s", v)
+	case "×":
+		return fmt.Sprintf("%.2f×", v)
 	default:
 		return fmt.Sprintf("%.1f %s", v, unit)
 	}
@@ -429,4 +511,13 @@ func fmtStatuses(m map[int]uint64) string {
 		s[i] = fmt.Sprintf("%s×%d", name, m[c])
 	}
 	return strings.Join(s, " ")
+}
+
+// firstLine returns the first line of s, cut to n runes.
+func firstLine(s string, n int) string {
+	s, _, _ = strings.Cut(s, "\n")
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
 }

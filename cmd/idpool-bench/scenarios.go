@@ -208,6 +208,9 @@ type identityClient struct {
 	// name makes the names of created resources unique to this run.
 	name  string
 	pools []string // pools created by this run, deleted by cleanup
+	// noRoles lets set-up go on when SetIdentityPoolRoles fails: moto_server
+	// lacks it, and answers GetCredentialsForIdentity without roles.
+	noRoles bool
 }
 
 // request builds the prepared request for operation op with input in,

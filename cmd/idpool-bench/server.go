@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -40,6 +41,7 @@ type server struct {
 type launcher struct {
 	bin   string   // path of the idpool binary
 	extra []string // extra command-line arguments
+	env   []string // extra environment variables, NAME=value
 	// poll checks health while a server starts; it never reuses
 	// connections, so each poll is what a fresh client would see.
 	poll *http.Client
@@ -71,6 +73,9 @@ func (l *launcher) start(ctx context.Context, db, logPath string) (*server, time
 	defer logf.Close() // the child keeps its own descriptor
 	args := append([]string{"--addr", addr, "--db", db}, l.extra...)
 	cmd := exec.Command(l.bin, args...)
+	if l.env != nil {
+		cmd.Env = append(os.Environ(), l.env...)
+	}
 	cmd.Stdout, cmd.Stderr = logf, logf
 	s := &server{cmd: cmd, url: "http://" + addr, log: logPath, done: make(chan struct{})}
 
@@ -296,4 +301,70 @@ func (l *launcher) measureStartups(ctx context.Context, dir string, n int, progr
 		progress("start-up on an existing database: %s", fmtDur(d))
 	}
 	return st, db, nil
+}
+
+// measureMemoryStartups starts the idpool binary n times on ":memory:"
+// and a minimal Go HTTP server (this binary as minimalServer) n times,
+// alternating so that both see the same machine load, and returns both
+// sets of start-up latencies.
+func (l *launcher) measureMemoryStartups(ctx context.Context, dir string, n int, progress func(string, ...any)) (idpool, minimal []time.Duration, err error) {
+	self, err := os.Executable()
+	if err != nil {
+		return nil, nil, err
+	}
+	m := newLauncher(self, nil)
+	m.env = []string{minimalEnv + "=1"}
+	for i := range n {
+		for _, side := range []struct {
+			l   *launcher
+			dst *[]time.Duration
+		}{{l, &idpool}, {m, &minimal}} {
+			s, d, err := side.l.start(ctx, memoryDB, filepath.Join(dir, fmt.Sprintf("memory-%d.log", i)))
+			if err != nil {
+				return nil, nil, err
+			}
+			if err := s.stop(); err != nil {
+				return nil, nil, err
+			}
+			*side.dst = append(*side.dst, d)
+		}
+		progress("start-up on :memory: %s, minimal Go HTTP server %s", fmtDur(idpool[i]), fmtDur(minimal[i]))
+	}
+	return idpool, minimal, nil
+}
+
+// memoryDB is the --db value of a throw-away in-memory store.
+const memoryDB = ":memory:"
+
+// minimalEnv, set in its environment, makes this binary the minimal Go
+// HTTP server of the start-up baseline instead of the benchmark.
+const minimalEnv = "IDPOOL_BENCH_MINIMAL_SERVER"
+
+// serveMinimal is the start-up baseline: a Go HTTP server that answers
+// every request, health checks included, with trivialHandler, on the
+// --addr of args (other flags, as idpool's --db, are ignored). It serves
+// until SIGTERM and returns the exit code.
+func serveMinimal(args []string) int {
+	addr := ""
+	for i := 0; i+1 < len(args); i++ {
+		if args[i] == "--addr" {
+			addr = args[i+1]
+		}
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(trivialHandler), ReadHeaderTimeout: 10 * time.Second}
+	stop := make(chan os.Signal, 1)
+	signal.Notify(stop, syscall.SIGTERM, os.Interrupt)
+	go func() {
+		<-stop
+		_ = srv.Close()
+	}()
+	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+		return 1
+	}
+	return 0
 }

@@ -16,22 +16,17 @@ import (
 	"net"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"syscall"
 	"time"
 
 	"github.com/idpool/idpool/emulator"
 )
 
-// memoryLimit is the soft limit of the Go heap unless GOMEMLIMIT sets
-// another: an emulator beside an app and other emulators should stay small,
-// and the garbage collector works harder only as the heap nears it.
-const memoryLimit = 24 << 20
-
+// main sets no Go memory limit: the store's caches are bounded in bytes,
+// so the heap stays small by itself, and a limit near it made the garbage
+// collector run without end once the caches filled (GOMEMLIMIT still
+// sets one).
 func main() {
-	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(memoryLimit)
-	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
 	stop()

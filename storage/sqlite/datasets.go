@@ -52,8 +52,11 @@ const (
 
 	qIdentityUsage = `SELECT count(*), coalesce(sum(data_storage), 0), max(modified)
 		FROM datasets WHERE identity_id = ?1 AND deleted = 0`
-	qPoolUsage = `SELECT count(*), coalesce(sum(data_storage), 0), max(modified)
-		FROM datasets WHERE pool_id = ?1 AND deleted = 0`
+	// The totals are kept by triggers (migration 0005); the newest live
+	// dataset is one probe of datasets_pool_modified.
+	qPoolUsage = `SELECT coalesce((SELECT datasets FROM pool_totals WHERE pool_id = ?1), 0),
+		coalesce((SELECT data_storage FROM pool_totals WHERE pool_id = ?1), 0),
+		(SELECT max(modified) FROM datasets WHERE pool_id = ?1 AND deleted = 0)`
 
 	qSyncConfig    = `SELECT config FROM sync_config WHERE pool_id = ?1`
 	qDevice        = `SELECT id, identity_id, platform, token, created FROM devices WHERE id = ?1`

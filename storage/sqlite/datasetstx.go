@@ -25,19 +25,20 @@ func (st *syncStmts) prepare(ctx context.Context, p preparer) error {
 		&st.updateDataset: `UPDATE datasets SET sync_count = ?3, deleted = ?4, deleted_at_sync_count = ?5,
 			merged_from = ?6, last_modified_by = ?7, data_storage = ?8, num_records = ?9,
 			created = ?10, modified = ?11
-			WHERE identity_id = ?1 AND name = ?2 AND sync_count = ?12`,
+			WHERE identity_id = ?1 AND name = ?2 AND sync_count = ?12
+			AND NOT EXISTS (SELECT 1 FROM pools p WHERE p.id = datasets.pool_id AND p.deleted <> 0)`,
 		// The insert half: the pool comes from the identity, and an absent
 		// identity inserts no row.
 		&st.insertDataset: `INSERT INTO datasets (identity_id, name, pool_id, sync_count, deleted,
 			deleted_at_sync_count, merged_from, last_modified_by, data_storage, num_records, created, modified)
-			SELECT ?1, ?2, pool_id, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11 FROM identities WHERE id = ?1`,
+			SELECT ?1, ?2, pool_id, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11 FROM identities i WHERE id = ?1 AND ` + livePool,
 		// ON UPDATE CASCADE carries the records along. The pool follows the
 		// target identity; when that identity is absent the foreign key
 		// fails the statement.
 		&st.renameDataset: `UPDATE datasets SET identity_id = ?3, name = ?4,
 			pool_id = coalesce((SELECT pool_id FROM identities WHERE id = ?3), pool_id)
 			WHERE identity_id = ?1 AND name = ?2`,
-		&st.identityExists: `SELECT EXISTS (SELECT 1 FROM identities WHERE id = ?1)`,
+		&st.identityExists: `SELECT EXISTS (SELECT 1 FROM identities i WHERE id = ?1 AND ` + livePool + `)`,
 
 		&st.upsertRecord: `INSERT INTO records (identity_id, dataset, key, sync_count, last_modified_by,
 			modified, device_modified, value) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)

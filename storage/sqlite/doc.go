@@ -14,7 +14,12 @@
 // memory; the cache is dropped after every commit that wrote a pool. Cognito
 // Sync datasets and their records are cached the same way, per dataset, for
 // the reads devices make when they sync; a commit drops the datasets it
-// wrote.
+// wrote. Identities are cached by id and by login, within a byte budget.
+//
+// Pool usage comes from per-pool totals that triggers keep in the same
+// statement as every dataset write. A deleted pool is marked, which hides it
+// and its identities at once, and its rows are removed by a background
+// purger, a small batch per Update, resumed at Open after a crash.
 //
 // The Store assumes it is the only writer of its database, and makes sure
 // of it: Open locks the file path+".lock" beside a file database (flock,

@@ -13,26 +13,32 @@ import (
 // Every identity query returns these columns, one row per login in link
 // order (or one row with NULL login columns for an identity without logins),
 // rows of one identity adjacent.
+// livePool holds for an identity i whose pool is not marked deleted.
+const livePool = `NOT EXISTS (SELECT 1 FROM pools p WHERE p.id = i.pool_id AND p.deleted <> 0)`
+
 const identityColumns = `i.id, i.pool_id, i.disabled, i.merged_into, i.created, i.modified, l.provider, l.user_id`
 
 const (
-	qGetPool   = `SELECT name, config, created, modified FROM pools WHERE id = ?1`
-	qListPools = `SELECT id, name, config, created, modified FROM pools WHERE id > ?1 ORDER BY id LIMIT ?2`
-	qCountPool = `SELECT count(*) FROM pools`
+	// A pool marked deleted is being removed in batches (purge.go): it
+	// and its identities are gone for every reader at once.
+	qGetPool   = `SELECT name, config, created, modified FROM pools WHERE id = ?1 AND deleted = 0`
+	qListPools = `SELECT id, name, config, created, modified FROM pools
+		WHERE id > ?1 AND deleted = 0 ORDER BY id LIMIT ?2`
+	qCountPool = `SELECT count(*) FROM pools WHERE deleted = 0`
 
 	qGetIdentity = `SELECT ` + identityColumns + `
 		FROM identities i LEFT JOIN logins l ON l.identity_id = i.id
-		WHERE i.id = ?1
+		WHERE i.id = ?1 AND ` + livePool + `
 		ORDER BY l.seq`
 	qIdentityByLogin = `SELECT ` + identityColumns + `
 		FROM logins k
 		JOIN identities i ON i.id = k.identity_id
 		LEFT JOIN logins l ON l.identity_id = i.id
-		WHERE k.pool_id = ?1 AND k.provider = ?2 AND k.user_id = ?3
+		WHERE k.pool_id = ?1 AND k.provider = ?2 AND k.user_id = ?3 AND ` + livePool + `
 		ORDER BY l.seq`
 	qListIdentities = `SELECT ` + identityColumns + `
-		FROM (SELECT * FROM identities
-		      WHERE pool_id = ?1 AND id > ?2 AND (?3 = 0 OR disabled = 0)
+		FROM (SELECT * FROM identities i
+		      WHERE pool_id = ?1 AND id > ?2 AND (?3 = 0 OR disabled = 0) AND ` + livePool + `
 		      ORDER BY id LIMIT ?4) i
 		LEFT JOIN logins l ON l.identity_id = i.id
 		ORDER BY i.id, l.seq`

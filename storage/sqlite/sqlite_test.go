@@ -1207,3 +1207,156 @@ func TestIdentityCacheConsistency(t *testing.T) {
 		t.Errorf("GetIdentity after DeletePool: got %v, want ErrNotFound", err)
 	}
 }
+
+// TestPurgeResumes: a pool left marked deleted by a crash, with its rows
+// still there, is invisible at the next Open, which removes the rows.
+func TestPurgeResumes(t *testing.T) {
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "idpool.db")
+	s := openFile(t, path)
+	const n = 3 * purgeBatch / 2
+	err := s.Update(ctx, func(tx storage.Tx) error {
+		for _, p := range []string{"p1", "p2"} {
+			if err := tx.CreatePool(ctx, testPool(p)); err != nil {
+				return err
+			}
+		}
+		for i := range n {
+			id := fmt.Sprintf("p1:%d", i)
+			if err := tx.CreateIdentity(ctx, storage.Identity{ID: id, PoolID: "p1", Logins: []storage.Login{{Provider: "x", UserID: id}}}); err != nil {
+				return err
+			}
+		}
+		return tx.CreateIdentity(ctx, storage.Identity{ID: "p2:a", PoolID: "p2"})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// The crash: the mark committed, nothing removed yet.
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(`UPDATE pools SET deleted = 1 WHERE id = 'p1'`); err != nil {
+		t.Fatal(err)
+	}
+
+	s = openFile(t, path)
+	defer s.Close()
+	if _, err := s.GetIdentity(ctx, "p1:7"); !errors.Is(err, storage.ErrNotFound) {
+		t.Errorf("GetIdentity in the marked pool: got error %v, want ErrNotFound", err)
+	}
+	count := func(q string) int {
+		var c int
+		if err := db.QueryRow(q).Scan(&c); err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for count(`SELECT count(*) FROM identities WHERE pool_id = 'p1'`)+count(`SELECT count(*) FROM pools WHERE id = 'p1'`) > 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the marked pool still has %d identities after 20 s, want none",
+				count(`SELECT count(*) FROM identities WHERE pool_id = 'p1'`))
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if got := count(`SELECT count(*) FROM logins`); got != 0 {
+		t.Errorf("logins left after the purge: got %d, want 0", got)
+	}
+	if _, err := s.GetIdentity(ctx, "p2:a"); err != nil {
+		t.Errorf("GetIdentity in the other pool: got error %v, want nil", err)
+	}
+}
+
+// TestIdentityCacheBound: the identity cache never holds more than its
+// byte budget, however many identities are read through it, and keeps
+// its count of bytes right as entries are dropped.
+func TestIdentityCacheBound(t *testing.T) {
+	c := newIdentityCache()
+	n := 3 * maxIdentityCacheBytes / identityBytes(&storage.Identity{ID: "us-east-1:00000000-0000-4000-8000-000000000000",
+		PoolID: "us-east-1:00000000-0000-4000-8000-000000000001", Logins: []storage.Login{{Provider: "graph.facebook.com", UserID: "u-000000"}}})
+	for k := range n {
+		i := &storage.Identity{ID: fmt.Sprintf("us-east-1:%08d-0000-4000-8000-000000000000", k),
+			PoolID: "us-east-1:00000000-0000-4000-8000-000000000001", Logins: []storage.Login{{Provider: "graph.facebook.com", UserID: fmt.Sprintf("u-%06d", k)}}}
+		_, gen, _ := c.byIdentity(i.ID)
+		c.put(i, gen)
+		if c.bytes > maxIdentityCacheBytes {
+			t.Fatalf("after %d identities the cache holds %d bytes, want at most %d", k+1, c.bytes, maxIdentityCacheBytes)
+		}
+	}
+	sum := 0
+	for _, i := range c.byID {
+		sum += identityBytes(i)
+	}
+	if sum != c.bytes || len(c.byLogin) != len(c.byID) {
+		t.Errorf("cache counts %d bytes for entries of %d, and %d logins for %d identities; want them equal", c.bytes, sum, len(c.byLogin), len(c.byID))
+	}
+	var ids []string
+	for id := range c.byID {
+		ids = append(ids, id)
+	}
+	c.drop(ids[:len(ids)/2])
+	sum = 0
+	for _, i := range c.byID {
+		sum += identityBytes(i)
+	}
+	if sum != c.bytes {
+		t.Errorf("after drop the cache counts %d bytes for entries of %d", c.bytes, sum)
+	}
+}
+
+// TestMigrateTotals: a database written before pool totals existed gets
+// them from its datasets when it is upgraded.
+func TestMigrateTotals(t *testing.T) {
+	ms, err := migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "idpool.db")
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, m := range ms[:4] {
+		if _, err := db.Exec(m.sql); err != nil {
+			t.Fatalf("%s: %v", m.name, err)
+		}
+	}
+	for _, q := range []string{
+		`PRAGMA user_version = 4`,
+		`INSERT INTO pools (id, name, config, created, modified) VALUES ('p1', 'p1', '{}', 0, 0), ('p2', 'p2', '{}', 0, 0)`,
+		`INSERT INTO identities (id, pool_id, created, modified) VALUES ('p1:a', 'p1', 0, 0), ('p2:a', 'p2', 0, 0)`,
+		`INSERT INTO datasets (identity_id, name, pool_id, sync_count, deleted, data_storage, created, modified) VALUES
+			('p1:a', 'd1', 'p1', 1, 0, 10, 0, 1000), ('p1:a', 'd2', 'p1', 1, 0, 20, 0, 3000),
+			('p1:a', 'gone', 'p1', 1, 1, 500, 0, 9000), ('p2:a', 'd1', 'p2', 1, 1, 7, 0, 5000)`,
+	} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	s := openFile(t, path)
+	defer s.Close()
+	tests := []struct {
+		pool string
+		want storage.Usage
+	}{
+		{"p1", storage.Usage{DatasetCount: 2, DataStorage: 30, LastModifiedAt: time.UnixMilli(3000).UTC()}},
+		{"p2", storage.Usage{}},
+	}
+	for _, tc := range tests {
+		got, err := s.PoolUsage(t.Context(), tc.pool)
+		if err != nil {
+			t.Fatalf("PoolUsage %s: got error %v, want nil", tc.pool, err)
+		}
+		got.LastModifiedAt = got.LastModifiedAt.UTC()
+		if got != tc.want {
+			t.Errorf("PoolUsage %s after the upgrade: got %+v, want %+v", tc.pool, got, tc.want)
+		}
+	}
+}

@@ -89,6 +89,10 @@ type Store struct {
 	closed bool
 	reqs   chan *request
 	done   chan struct{} // closed when the writer goroutine has returned
+
+	stopPurge sync.Once
+	stop      chan struct{} // closed by Close: the purger stops
+	purged    chan struct{} // closed when the purger has returned
 }
 
 var _ storage.Store = (*Store)(nil)
@@ -119,26 +123,32 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	}
 
 	s := &Store{
-		cache: poolCache{pools: make(map[string]*storage.Pool)},
-		ids:   newIdentityCache(),
-		sync:  newSyncCache(),
-		reqs:  make(chan *request, o.maxBatch),
-		done:  make(chan struct{}),
-		lock:  lk,
+		cache:  poolCache{pools: make(map[string]*storage.Pool)},
+		ids:    newIdentityCache(),
+		sync:   newSyncCache(),
+		reqs:   make(chan *request, o.maxBatch),
+		done:   make(chan struct{}),
+		stop:   make(chan struct{}),
+		purged: make(chan struct{}),
+		lock:   lk,
 	}
+	wake := make(chan struct{}, 1)
 	if err := s.open(ctx, writeDSN, readDSN, o); err != nil {
 		s.closeDBs()
 		lk.release()
 		return nil, describe(path, err)
 	}
+	s.w.purge = wake
 	go s.w.loop(s.reqs, s.done)
+	wake <- struct{}{} // pools a crash left marked deleted
+	go s.purge(wake, s.stop, s.purged)
 	return s, nil
 }
 
 // dsns returns the writer's and the readers' data source names for path.
 // Pragmas go in the DSN so that every connection the pools open gets them.
 func dsns(path string) (write, read string, err error) {
-	common := "_pragma=busy_timeout(" + fmt.Sprint(busyTimeoutMillis) + ")&_pragma=foreign_keys(1)"
+	common := "_pragma=busy_timeout(" + fmt.Sprint(busyTimeoutMillis) + ")&_pragma=foreign_keys(1)&_pragma=temp_store(2)"
 	if path == Memory {
 		// A memdb name starting with "/" is shared by every connection of
 		// this process that opens it, and lives while one is open; the
@@ -164,7 +174,7 @@ func dsns(path string) (write, read string, err error) {
 	// Readers get a small page cache each: the hot reads are served from
 	// the Store's own caches, and five connections with SQLite's default
 	// 2 MB each would weigh more than the rest of the server.
-	read = u + "?" + common + "&_pragma=query_only(1)&_pragma=cache_size(-512)"
+	read = u + "?" + common + "&_pragma=query_only(1)&_pragma=cache_size(-2048)"
 	return write, read, nil
 }
 
@@ -222,6 +232,8 @@ func (s *Store) closeDBs() error {
 // Close stops accepting updates, waits for the queued ones to finish, and
 // closes the database. Calling Close again does nothing.
 func (s *Store) Close() error {
+	s.stopPurge.Do(func() { close(s.stop) })
+	<-s.purged
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()

@@ -163,8 +163,21 @@ func (t *tx) CreatePool(ctx context.Context, p storage.Pool) error {
 		return fmt.Errorf("sqlite: create pool %s: encode config: %w", p.ID, err)
 	}
 	t.w.poolsWritten = true
-	if _, err := exec(t.w.st.insertPool, p.ID, p.Name, string(config), millis(p.CreatedAt), millis(p.ModifiedAt)); err != nil {
-		return fmt.Errorf("sqlite: create pool %s: %w", p.ID, sentinel(err))
+	err = t.atomically(func() error {
+		// A pool of the same id still being purged goes at once, with
+		// everything left in it: the new one starts empty.
+		res, err := exec(t.w.st.finishPurge, p.ID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n > 0 {
+			t.w.allDatasets = true
+		}
+		_, err = exec(t.w.st.insertPool, p.ID, p.Name, string(config), millis(p.CreatedAt), millis(p.ModifiedAt))
+		return sentinel(err)
+	})
+	if err != nil {
+		return fmt.Errorf("sqlite: create pool %s: %w", p.ID, err)
 	}
 	return nil
 }
@@ -189,20 +202,34 @@ func (t *tx) UpdatePool(ctx context.Context, p storage.Pool) error {
 	return nil
 }
 
-// DeletePool implements storage.Tx. The foreign keys cascade to the pool's
-// identities and sync configuration, and from the identities to their
-// logins, datasets, records, devices and subscriptions.
+// DeletePool implements storage.Tx. It marks the pool deleted, which hides
+// it and its identities from every read at once, and removes a first batch
+// of its identities; the foreign keys cascade from them to their logins,
+// datasets, records, devices and subscriptions. A pool that had more is
+// removed by the purger in further batches, each its own transaction, so
+// that deleting a large pool never holds up other writes for long; the
+// mark is committed with this transaction, so a crash cannot leave the
+// pool half visible.
 func (t *tx) DeletePool(ctx context.Context, id string) error {
 	if err := t.check(ctx); err != nil {
 		return err
 	}
 	t.w.poolsWritten = true
-	t.w.allDatasets = true
 	t.w.allIdentities = true
-	res, err := exec(t.w.st.deletePool, id)
-	if err == nil {
-		err = affected(res)
-	}
+	err := t.atomically(func() error {
+		res, err := exec(t.w.st.markPool, id)
+		if err == nil {
+			err = affected(res)
+		}
+		if err != nil {
+			return err
+		}
+		gone, err := t.purgeStep(id)
+		if err == nil && !gone {
+			t.w.marked = true
+		}
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("sqlite: delete pool %s: %w", id, err)
 	}
@@ -225,7 +252,11 @@ func (t *tx) CreateIdentity(ctx context.Context, i storage.Identity) error {
 		return err
 	}
 	insert := func() error {
-		if _, err := exec(t.w.st.insertIdentity, i.ID, i.PoolID, boolInt(i.Disabled), i.MergedInto, millis(i.CreatedAt), millis(i.ModifiedAt)); err != nil {
+		res, err := exec(t.w.st.insertIdentity, i.ID, i.PoolID, boolInt(i.Disabled), i.MergedInto, millis(i.CreatedAt), millis(i.ModifiedAt))
+		if err == nil {
+			err = affected(res) // the pool is marked deleted
+		}
+		if err != nil {
 			if errors.Is(sentinel(err), storage.ErrNotFound) {
 				return fmt.Errorf("pool %s: %w", i.PoolID, storage.ErrNotFound)
 			}

@@ -46,6 +46,11 @@ type writer struct {
 	// (a pool cascade): the identity cache must forget them at its end.
 	identitiesWritten []string
 	allIdentities     bool
+	// marked says the current transaction left a pool marked deleted
+	// with rows still to remove: the purger must be woken after it.
+	marked bool
+	// purge wakes the purger (buffered, never waited on).
+	purge chan<- struct{}
 	// committing holds the requests of the current batch whose fn
 	// succeeded; they learn the outcome of COMMIT.
 	committing []*request
@@ -57,6 +62,8 @@ type writeStmts struct {
 	saveReq, releaseReq, rollbackReq   *sql.Stmt
 	saveOp, releaseOp, rollbackOp      *sql.Stmt
 	insertPool, updatePool, deletePool *sql.Stmt
+	finishPurge, markPool, nextMarked  *sql.Stmt
+	purgeIdentities                    *sql.Stmt
 	insertIdentity, updateIdentity     *sql.Stmt
 	deleteIdentity                     *sql.Stmt
 	insertLogin, deleteLogins          *sql.Stmt
@@ -95,12 +102,23 @@ func (w *writer) prepare(ctx context.Context) error {
 		&st.rollbackOp:  `ROLLBACK TO op`,
 
 		&st.insertPool: `INSERT INTO pools (id, name, config, created, modified) VALUES (?1, ?2, ?3, ?4, ?5)`,
-		&st.updatePool: `UPDATE pools SET name = ?2, config = ?3, created = ?4, modified = ?5 WHERE id = ?1`,
+		&st.updatePool: `UPDATE pools SET name = ?2, config = ?3, created = ?4, modified = ?5 WHERE id = ?1 AND deleted = 0`,
 		&st.deletePool: `DELETE FROM pools WHERE id = ?1`,
+		// A pool is deleted by marking it, then removing its identities
+		// (which cascade to everything they hold) a batch at a time, then
+		// its row (purge.go).
+		&st.markPool:        `UPDATE pools SET deleted = 1 WHERE id = ?1 AND deleted = 0`,
+		&st.purgeIdentities: `DELETE FROM identities WHERE id IN (SELECT id FROM identities WHERE pool_id = ?1 LIMIT ?2)`,
+		&st.nextMarked:      `SELECT id FROM pools WHERE deleted <> 0 LIMIT 1`,
+		&st.finishPurge:     `DELETE FROM pools WHERE id = ?1 AND deleted <> 0`,
 
-		&st.insertIdentity: `INSERT INTO identities (id, pool_id, disabled, merged_into, created, modified) VALUES (?1, ?2, ?3, ?4, ?5, ?6)`,
-		&st.updateIdentity: `UPDATE identities SET pool_id = ?2, disabled = ?3, merged_into = ?4, created = ?5, modified = ?6 WHERE id = ?1`,
-		&st.deleteIdentity: `DELETE FROM identities WHERE id = ?1`,
+		// Nothing is written into a pool marked deleted: the pool's
+		// identities, and the identities of such a pool, are not found.
+		&st.insertIdentity: `INSERT INTO identities (id, pool_id, disabled, merged_into, created, modified)
+			SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE NOT EXISTS (SELECT 1 FROM pools WHERE id = ?2 AND deleted <> 0)`,
+		&st.updateIdentity: `UPDATE identities AS i SET pool_id = ?2, disabled = ?3, merged_into = ?4, created = ?5, modified = ?6
+			WHERE id = ?1 AND ` + livePool,
+		&st.deleteIdentity: `DELETE FROM identities AS i WHERE id = ?1 AND ` + livePool,
 		&st.insertLogin:    `INSERT INTO logins (pool_id, provider, user_id, identity_id, seq) VALUES (?1, ?2, ?3, ?4, ?5)`,
 		&st.deleteLogins:   `DELETE FROM logins WHERE identity_id = ?1`,
 
@@ -118,6 +136,7 @@ func (w *writer) close() error {
 		st.saveReq, st.releaseReq, st.rollbackReq,
 		st.saveOp, st.releaseOp, st.rollbackOp,
 		st.insertPool, st.updatePool, st.deletePool,
+		st.markPool, st.purgeIdentities, st.nextMarked, st.finishPurge,
 		st.insertIdentity, st.updateIdentity, st.deleteIdentity,
 		st.insertLogin, st.deleteLogins,
 		st.insertKey, st.deactivateKeys, st.insertSecret,
@@ -162,6 +181,7 @@ func (w *writer) batch(first *request, reqs <-chan *request) {
 	w.allDatasets = false
 	w.identitiesWritten = w.identitiesWritten[:0]
 	w.allIdentities = false
+	w.marked = false
 	w.committing = w.committing[:0]
 
 	var broken error // the transaction can no longer be trusted
@@ -214,6 +234,12 @@ func (w *writer) batch(first *request, reqs <-chan *request) {
 	case len(w.datasetsWritten) > 0:
 		w.sync.invalidate(w.datasetsWritten)
 		clear(w.datasetsWritten)
+	}
+	if w.marked && err == nil {
+		select {
+		case w.purge <- struct{}{}:
+		default: // already awake, or about to be
+		}
 	}
 	for _, r := range w.committing {
 		r.done <- err

@@ -27,6 +27,7 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		{"Pool/ListAndCount", testPoolListAndCount},
 		{"Pool/ListRegion", testPoolListRegion},
 		{"Pool/DeleteCascades", testPoolDeleteCascades},
+		{"Pool/DeleteBig", testDeleteBigPool},
 
 		{"Identity/RoundTrip", testIdentityRoundTrip},
 		{"Identity/CreateErrors", testIdentityCreateErrors},
@@ -63,6 +64,7 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		{"Dataset/ListSeesWrites", testListDatasetsSeesWrites},
 		{"Dataset/Rename", testRenameDataset},
 		{"Dataset/Usage", testUsage},
+		{"Dataset/UsageTotals", testUsageTotals},
 		{"Record/RoundTrip", testRecordsRoundTrip},
 		{"Record/MissingDataset", testRecordsMissingDataset},
 		{"Record/List", testListRecords},
