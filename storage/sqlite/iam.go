@@ -11,7 +11,7 @@ import (
 )
 
 // The IAM entities are few and read whole, so each is stored as the JSON
-// encoding of its storage value under its key (migration 0005). Access
+// encoding of its storage value under its key (migration 0006). Access
 // keys also carry their user and creation time in columns, for the
 // user's listing and the cascade when the user is deleted.
 
