@@ -39,14 +39,17 @@ const (
 
 // Server is a running emulator: its store and services, ready to serve.
 type Server struct {
-	cfg      Config
-	logger   *slog.Logger
-	store    storage.Store
-	tokens   *tokens.Issuer
-	creds    *creds.Issuer
-	revoked  *creds.Revocations
-	now      func() time.Time
-	verifier *sigv4.Verifier
+	cfg Config
+	// providers remembers IAM's OpenID Connect providers for the
+	// provider registry, until IAM or the fixtures write again.
+	providers *knownProviders
+	logger    *slog.Logger
+	store     storage.Store
+	tokens    *tokens.Issuer
+	creds     *creds.Issuer
+	revoked   *creds.Revocations
+	now       func() time.Time
+	verifier  *sigv4.Verifier
 	// developers maps the fixtures' developer access key ids to their
 	// secrets; roles reads the IAM roles' trust policies.
 	developers map[string]string
@@ -101,7 +104,8 @@ func build(ctx context.Context, cfg Config, store storage.Store, logger *slog.Lo
 	if err != nil {
 		return nil, fmt.Errorf("fixture providers: %w", err)
 	}
-	reg.SetSource(iamProviders{store: store, partition: protocol.Partition(cfg.Region), account: cfg.AccountID})
+	known := new(knownProviders)
+	reg.SetSource(iamProviders{store: store, partition: protocol.Partition(cfg.Region), account: cfg.AccountID, known: known})
 	tok, err := tokens.New(ctx, store, tokens.Config{Issuer: cfg.Issuer, Region: cfg.Region}, now, rand.Reader, logger)
 	if err != nil {
 		return nil, fmt.Errorf("signing keys: %w", err)
@@ -125,7 +129,7 @@ func build(ctx context.Context, cfg Config, store storage.Store, logger *slog.Lo
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, logger: logger, store: store, tokens: tok, creds: cr, revoked: revoked, now: now,
+	s := &Server{cfg: cfg, providers: known, logger: logger, store: store, tokens: tok, creds: cr, revoked: revoked, now: now,
 		verifier: sigv4.NewVerifier(1024), fixtures: fx, developers: fx.DeveloperKeys(), roles: roles{store: store, strict: cfg.Strict}}
 	verified := newVerified(tok, revoked, now)
 
@@ -149,7 +153,7 @@ func build(ctx context.Context, cfg Config, store storage.Store, logger *slog.Lo
 	stsRoutes(query, stsSvc)
 
 	iamQuery := awsquery.NewService(shape.IAM(), s.authIAM, logger)
-	s.iamSvc = iam.New(iam.Config{AccountID: cfg.AccountID, Region: cfg.Region}, store, now, logger)
+	s.iamSvc = iam.New(iam.Config{AccountID: cfg.AccountID, Region: cfg.Region, OnChange: known.drop}, store, now, logger)
 	iamRoutes(iamQuery, s.iamSvc)
 
 	syncSvc := cognitosync.New(cognitosync.Config{Region: cfg.Region, AccountID: cfg.AccountID, SessionKey: syncKey}, store, now, logger)
@@ -280,5 +284,7 @@ func (s *Server) applyFixtures(ctx context.Context) error {
 	if s.fixtures == nil {
 		return nil
 	}
+	// The fixtures write IAM's OpenID Connect providers too.
+	defer s.providers.drop()
 	return s.fixtures.Apply(ctx, s.store, s.now)
 }

@@ -47,6 +47,10 @@ type Config struct {
 	// Region is the default region, whose partition the ARNs take when a
 	// request names none.
 	Region string
+	// OnChange, when set, is called after every write of the service's
+	// that may have committed, so that a reader keeping IAM data in memory
+	// drops it.
+	OnChange func()
 }
 
 // Service implements the IAM operations. It is safe for concurrent use.
@@ -223,5 +227,9 @@ func page[T any](items []T, key func(T) string, marker *string, maxItems *int32)
 
 // update runs fn in one store transaction.
 func (s *Service) update(ctx context.Context, fn func(tx storage.Tx) error) error {
-	return s.store.Update(ctx, fn)
+	err := s.store.Update(ctx, fn)
+	if s.cfg.OnChange != nil {
+		s.cfg.OnChange()
+	}
+	return err
 }
