@@ -41,68 +41,101 @@ func (s *Server) userKey(ctx context.Context, id string) (string, *protocol.Prin
 //
 // Every login and web identity token of an external provider asks it, so
 // it remembers what the store answered (a profile of GetId with a login
-// showed the store read as a tenth of the server's time) until IAM or a
-// reset writes again: drop is called after every such write.
+// showed the store read as a tenth of the server's time) until IAM or the
+// fixtures write again.
 type iamProviders struct {
 	store              storage.Reader
 	partition, account string
-	known              *knownProviders
-}
-
-// knownProviders is what the store answered for each Logins key since the
-// last IAM write. Answers read before a write are stamped with the
-// generation they were read in, so a write that lands meanwhile makes
-// them stale at once.
-type knownProviders struct {
-	mu  sync.Mutex
-	gen uint64
-	m   map[string]knownProvider
+	known              *remembered[knownProvider]
 }
 
 type knownProvider struct {
-	gen uint64
-	p   providers.Provider
-	ok  bool
-}
-
-// maxKnownProviders bounds the answers kept: STS looks up the issuer of
-// any token it is sent, so the keys asked for are chosen by clients.
-const maxKnownProviders = 1024
-
-// drop forgets every answer.
-func (k *knownProviders) drop() {
-	k.mu.Lock()
-	k.gen++
-	k.m = nil
-	k.mu.Unlock()
+	p  providers.Provider
+	ok bool
 }
 
 func (p iamProviders) Provider(ctx context.Context, key string) (providers.Provider, bool, error) {
-	k := p.known
-	k.mu.Lock()
-	gen := k.gen
-	got, hit := k.m[key]
-	k.mu.Unlock()
-	if hit && got.gen == gen {
-		return got.p, got.ok, nil
-	}
-	op, err := p.store.GetOIDCProvider(ctx, "arn:"+p.partition+":iam::"+p.account+":oidc-provider/"+key)
-	var found knownProvider
-	switch {
-	case errors.Is(err, storage.ErrNotFound):
-	case err != nil:
-		return providers.Provider{}, false, err
-	default:
-		found = knownProvider{p: providers.Provider{Name: op.URL, ClientIDs: op.ClientIDs}, ok: true}
-	}
-	k.mu.Lock()
-	if k.gen == gen {
-		if k.m == nil || len(k.m) >= maxKnownProviders {
-			k.m = make(map[string]knownProvider)
+	got, err := p.known.get(key, func() (knownProvider, error) {
+		op, err := p.store.GetOIDCProvider(ctx, "arn:"+p.partition+":iam::"+p.account+":oidc-provider/"+key)
+		switch {
+		case errors.Is(err, storage.ErrNotFound):
+			return knownProvider{}, nil
+		case err != nil:
+			return knownProvider{}, err
 		}
-		found.gen = gen
-		k.m[key] = found
+		return knownProvider{p: providers.Provider{Name: op.URL, ClientIDs: op.ClientIDs}, ok: true}, nil
+	})
+	return got.p, got.ok, err
+}
+
+// remembered keeps what was read from IAM's entities in the store, by
+// key, until drop, which is called after every write of IAM's or of the
+// fixtures. An answer read while a write lands is stamped with the
+// generation it was read in and so is never kept past that write. The
+// zero value is ready to use; a nil one remembers nothing.
+type remembered[T any] struct {
+	mu  sync.Mutex
+	gen uint64
+	m   map[string]rememberedValue[T]
+}
+
+type rememberedValue[T any] struct {
+	gen uint64
+	v   T
+}
+
+// maxRemembered bounds the answers kept: STS looks up the issuer of any
+// token it is sent, so some keys asked for are chosen by clients.
+const maxRemembered = 1024
+
+// get returns the answer remembered for key, or read's, which it
+// remembers unless it failed.
+func (r *remembered[T]) get(key string, read func() (T, error)) (T, error) {
+	if r == nil {
+		return read()
 	}
-	k.mu.Unlock()
-	return found.p, found.ok, nil
+	r.mu.Lock()
+	gen := r.gen
+	got, hit := r.m[key]
+	r.mu.Unlock()
+	if hit && got.gen == gen {
+		return got.v, nil
+	}
+	v, err := read()
+	if err != nil {
+		return v, err
+	}
+	r.mu.Lock()
+	if r.gen == gen {
+		if r.m == nil || len(r.m) >= maxRemembered {
+			r.m = make(map[string]rememberedValue[T])
+		}
+		r.m[key] = rememberedValue[T]{gen: gen, v: v}
+	}
+	r.mu.Unlock()
+	return v, nil
+}
+
+// drop forgets every answer.
+func (r *remembered[T]) drop() {
+	if r == nil {
+		return
+	}
+	r.mu.Lock()
+	r.gen++
+	r.m = nil
+	r.mu.Unlock()
+}
+
+// iamMemory is what the server remembers of IAM: the OpenID Connect
+// providers the provider registry asks for and the trust policies of
+// roles. Both are dropped together after every IAM or fixture write.
+type iamMemory struct {
+	providers remembered[knownProvider]
+	trusts    remembered[trust]
+}
+
+func (m *iamMemory) drop() {
+	m.providers.drop()
+	m.trusts.drop()
 }

@@ -28,7 +28,7 @@ func (c *countingReader) GetOIDCProvider(_ context.Context, arn string) (storage
 func TestIAMProvidersRemembered(t *testing.T) {
 	const arn = "arn:aws:iam::123456789012:oidc-provider/localhost:8080"
 	r := &countingReader{providers: map[string]storage.OIDCProvider{}}
-	src := iamProviders{store: r, partition: "aws", account: "123456789012", known: new(knownProviders)}
+	src := iamProviders{store: r, partition: "aws", account: "123456789012", known: new(remembered[knownProvider])}
 	ctx := t.Context()
 	lookup := func(want bool) {
 		t.Helper()

@@ -34,13 +34,33 @@ const maxRoleSession = 12 * time.Hour
 type roles struct {
 	store  storage.Reader
 	strict bool
+	// trusts remembers the trust policies read, until IAM or the fixtures
+	// write again (nil: read every time).
+	trusts *remembered[trust]
+}
+
+// trust is a role's trust policy (nil when IAM holds no such role) and its
+// maximum session.
+type trust struct {
+	doc        *policy.Document
+	maxSession time.Duration
 }
 
 // trust returns the trust policy of the role arn names and its maximum
 // session (nil when IAM holds no such role: a role of the same name with
-// another path or account is another role). The store is read on every
-// call, so a policy changed through IAM applies at once.
+// another path or account is another role). What the store answered is
+// remembered only until the next IAM or fixture write, so a policy changed
+// through IAM applies from the next request on.
 func (rs roles) trust(ctx context.Context, arn string) (*policy.Document, time.Duration, error) {
+	t, err := rs.trusts.get(arn, func() (trust, error) {
+		doc, d, err := rs.readTrust(ctx, arn)
+		return trust{doc, d}, err
+	})
+	return t.doc, t.maxSession, err
+}
+
+// readTrust reads what trust returns from the store.
+func (rs roles) readTrust(ctx context.Context, arn string) (*policy.Document, time.Duration, error) {
 	r, err := rs.store.GetRole(ctx, roleName(arn))
 	switch {
 	case errors.Is(err, storage.ErrNotFound) || err == nil && !sameARN(r.ARN, arn):

@@ -40,9 +40,9 @@ const (
 // Server is a running emulator: its store and services, ready to serve.
 type Server struct {
 	cfg Config
-	// providers remembers IAM's OpenID Connect providers for the
-	// provider registry, until IAM or the fixtures write again.
-	providers *knownProviders
+	// iamMemory remembers IAM's providers and trust policies until IAM or
+	// the fixtures write again.
+	iamMemory *iamMemory
 	logger    *slog.Logger
 	store     storage.Store
 	tokens    *tokens.Issuer
@@ -104,8 +104,8 @@ func build(ctx context.Context, cfg Config, store storage.Store, logger *slog.Lo
 	if err != nil {
 		return nil, fmt.Errorf("fixture providers: %w", err)
 	}
-	known := new(knownProviders)
-	reg.SetSource(iamProviders{store: store, partition: protocol.Partition(cfg.Region), account: cfg.AccountID, known: known})
+	memory := new(iamMemory)
+	reg.SetSource(iamProviders{store: store, partition: protocol.Partition(cfg.Region), account: cfg.AccountID, known: &memory.providers})
 	tok, err := tokens.New(ctx, store, tokens.Config{Issuer: cfg.Issuer, Region: cfg.Region}, now, rand.Reader, logger)
 	if err != nil {
 		return nil, fmt.Errorf("signing keys: %w", err)
@@ -129,8 +129,8 @@ func build(ctx context.Context, cfg Config, store storage.Store, logger *slog.Lo
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, providers: known, logger: logger, store: store, tokens: tok, creds: cr, revoked: revoked, now: now,
-		verifier: sigv4.NewVerifier(1024), fixtures: fx, developers: fx.DeveloperKeys(), roles: roles{store: store, strict: cfg.Strict}}
+	s := &Server{cfg: cfg, iamMemory: memory, logger: logger, store: store, tokens: tok, creds: cr, revoked: revoked, now: now,
+		verifier: sigv4.NewVerifier(1024), fixtures: fx, developers: fx.DeveloperKeys(), roles: roles{store: store, strict: cfg.Strict, trusts: &memory.trusts}}
 	verified := newVerified(tok, revoked, now)
 
 	ids := identity.New(identity.Config{
@@ -153,7 +153,7 @@ func build(ctx context.Context, cfg Config, store storage.Store, logger *slog.Lo
 	stsRoutes(query, stsSvc)
 
 	iamQuery := awsquery.NewService(shape.IAM(), s.authIAM, logger)
-	s.iamSvc = iam.New(iam.Config{AccountID: cfg.AccountID, Region: cfg.Region, OnChange: known.drop}, store, now, logger)
+	s.iamSvc = iam.New(iam.Config{AccountID: cfg.AccountID, Region: cfg.Region, OnChange: memory.drop}, store, now, logger)
 	iamRoutes(iamQuery, s.iamSvc)
 
 	syncSvc := cognitosync.New(cognitosync.Config{Region: cfg.Region, AccountID: cfg.AccountID, SessionKey: syncKey}, store, now, logger)
@@ -285,6 +285,6 @@ func (s *Server) applyFixtures(ctx context.Context) error {
 		return nil
 	}
 	// The fixtures write IAM's OpenID Connect providers too.
-	defer s.providers.drop()
+	defer s.iamMemory.drop()
 	return s.fixtures.Apply(ctx, s.store, s.now)
 }
