@@ -446,6 +446,37 @@ func TestIAMSimulate(t *testing.T) {
 		custom.EvaluationResults[1].EvalDecision != iamtypes.PolicyEvaluationDecisionTypeImplicitDeny {
 		t.Errorf("SimulateCustomPolicy: got %+v, want allowed for the identity's own prefix only", custom.EvaluationResults)
 	}
+
+	// The role's own policy scopes each identity to its prefix: identity A
+	// may read under its id and not under B's, and an explicit Deny of one
+	// object wins over the Allow.
+	_, err = c.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String(name), PolicyName: aws.String("own-prefix"),
+		PolicyDocument: aws.String(policyJSON(t,
+			map[string]any{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::bucket/${cognito-identity.amazonaws.com:sub}/*"},
+			map[string]any{"Effect": "Deny", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::bucket/*/secret"},
+		))})
+	ok(t, err, "PutRolePolicy own-prefix")
+	const idA, idB = "us-east-1:aaaaaaaa-0000-4000-8000-000000000000", "us-east-1:bbbbbbbb-0000-4000-8000-000000000000"
+	own, err := c.SimulatePrincipalPolicy(ctx, &iam.SimulatePrincipalPolicyInput{
+		PolicySourceArn: role.Role.Arn,
+		ActionNames:     []string{"s3:GetObject"},
+		ResourceArns:    []string{"arn:aws:s3:::bucket/" + idA + "/x", "arn:aws:s3:::bucket/" + idB + "/x", "arn:aws:s3:::bucket/" + idA + "/secret"},
+		ContextEntries: []iamtypes.ContextEntry{{ContextKeyName: aws.String("cognito-identity.amazonaws.com:sub"),
+			ContextKeyValues: []string{idA}, ContextKeyType: iamtypes.ContextKeyTypeEnumString}},
+	})
+	ok(t, err, "SimulatePrincipalPolicy of identity A")
+	wantDecisions := []iamtypes.PolicyEvaluationDecisionType{
+		iamtypes.PolicyEvaluationDecisionTypeAllowed, iamtypes.PolicyEvaluationDecisionTypeImplicitDeny, iamtypes.PolicyEvaluationDecisionTypeExplicitDeny,
+	}
+	if len(own.EvaluationResults) != len(wantDecisions) {
+		t.Fatalf("SimulatePrincipalPolicy of identity A: got %d results, want %d", len(own.EvaluationResults), len(wantDecisions))
+	}
+	for i, w := range wantDecisions {
+		if r := own.EvaluationResults[i]; r.EvalDecision != w {
+			t.Errorf("identity A, %s: got %s, want %s", aws.ToString(r.EvalResourceName), r.EvalDecision, w)
+		}
+	}
+
 	_, err = c.SimulatePrincipalPolicy(ctx, &iam.SimulatePrincipalPolicyInput{PolicySourceArn: aws.String("arn:aws:iam::" + s.accountID + ":role/none"), ActionNames: []string{"s3:GetObject"}})
 	wantIAMError(t, err, "NoSuchEntity", http.StatusNotFound, new(*iamtypes.NoSuchEntityException))
 }
