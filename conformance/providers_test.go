@@ -68,7 +68,13 @@ func (p *localOIDC) token(t *testing.T, path, aud, sub string) string {
 // signJWT signs claims RS256 with key under key id kid.
 func signJWT(t *testing.T, key *rsa.PrivateKey, kid string, claims map[string]any) string {
 	t.Helper()
-	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.RS256, Key: key}, (&jose.SignerOptions{}).WithType("JWT").WithHeader("kid", kid))
+	return signClaims(t, key, jose.RS256, "JWT", kid, claims)
+}
+
+// signClaims signs claims with key and alg, with typ and kid in the header.
+func signClaims(t *testing.T, key *rsa.PrivateKey, alg jose.SignatureAlgorithm, typ, kid string, claims map[string]any) string {
+	t.Helper()
+	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: alg, Key: key}, (&jose.SignerOptions{}).WithType(jose.ContentType(typ)).WithHeader("kid", kid))
 	if err != nil {
 		t.Fatal(err)
 	}

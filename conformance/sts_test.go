@@ -365,24 +365,7 @@ func signForeign(t *testing.T, claims map[string]any, kid string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	opts := (&jose.SignerOptions{}).WithType("JWS").WithHeader("kid", kid)
-	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.RS512, Key: key}, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	payload, err := json.Marshal(claims)
-	if err != nil {
-		t.Fatal(err)
-	}
-	jws, err := signer.Sign(payload)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := jws.CompactSerialize()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
+	return signClaims(t, key, jose.RS512, "JWS", kid, claims)
 }
 
 // TestAssumeRoleWithWebIdentityRefusals checks every way STS refuses a web

@@ -19,28 +19,6 @@ const (
 // healthPath is the health check's path.
 const healthPath = "/_idpool/health"
 
-// statusWriter remembers the status for the request log.
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (w *statusWriter) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *statusWriter) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	return w.ResponseWriter.Write(b)
-}
-
-func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
-
 // maxLogMessage bounds the error message in a request log line: a
 // validation message quotes the client's value, which may be as long as the
 // body.
@@ -70,7 +48,7 @@ func edge(next http.Handler, logger *slog.Logger, bodies *protocol.Budget) http.
 			w.WriteHeader(http.StatusOK)
 			return
 		}
-		sw := &statusWriter{ResponseWriter: w}
+		sw := &protocol.StatusWriter{ResponseWriter: w}
 		req := &protocol.Request{ID: id}
 		served := r.WithContext(protocol.WithRequest(r.Context(), req))
 		if r.Body != nil && r.Body != http.NoBody {
@@ -79,7 +57,7 @@ func edge(next http.Handler, logger *slog.Logger, bodies *protocol.Budget) http.
 			served.Body = body
 		}
 		next.ServeHTTP(sw, served)
-		status := sw.status
+		status := sw.Status
 		if status == 0 {
 			status = http.StatusOK // what net/http sends for a handler that wrote nothing
 		}

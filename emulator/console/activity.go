@@ -125,9 +125,9 @@ func (a *Activity) Record(next http.Handler) http.Handler {
 			cap = &capture{ReadCloser: r.Body}
 			r.Body = cap
 		}
-		sw := &statusWriter{ResponseWriter: w}
+		sw := &protocol.StatusWriter{ResponseWriter: w}
 		next.ServeHTTP(sw, r)
-		e := Entry{Time: a.clock(), Status: sw.status, Operation: r.Method + " " + p}
+		e := Entry{Time: a.clock(), Status: sw.Status, Operation: r.Method + " " + p}
 		if e.Status == 0 {
 			e.Status = http.StatusOK
 		}
@@ -203,27 +203,6 @@ func (c *capture) Read(p []byte) (int, error) {
 	}
 	return n, err
 }
-
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (w *statusWriter) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *statusWriter) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	return w.ResponseWriter.Write(b)
-}
-
-func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // filter is the activity page's selection.
 type filter struct {
