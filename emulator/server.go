@@ -73,6 +73,13 @@ func New(ctx context.Context, cfg Config, logger *slog.Logger) (*Server, error) 
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
+	// The service models are parsed while the store opens: each takes a
+	// few milliseconds of one CPU, the IAM model most, and start-up waits
+	// for both.
+	go func() {
+		shape.IAM()
+		shape.STS()
+	}()
 	store, owned := cfg.Store, false
 	if store == nil {
 		st, err := sqlite.Open(ctx, cfg.DB)

@@ -145,11 +145,11 @@ type attempt struct {
 	err  error
 }
 
-// New loads the signing keys from the store. When there is none it
-// generates an RSA-2048 key and stores it in the background, so that the
-// server answers its first requests within milliseconds of start-up; Sign,
-// Verify and JWKS wait for that key (respecting their ctx) and return the
-// error if generating or storing it failed (a later call tries again). now is
+// New loads the signing keys from the store. When there is none, the first
+// Sign, Verify or JWKS generates an RSA-2048 key and stores it, so that the
+// server answers its first requests within milliseconds of start-up; those
+// calls wait for that key (respecting their ctx) and return the error if
+// generating or storing it failed (a later call tries again). now is
 // the clock, random the entropy source (crypto/rand.Reader when nil; since
 // Go 1.26 crypto/rsa ignores it unless GODEBUG=cryptocustomrand=1), logger
 // may be nil.
@@ -186,9 +186,9 @@ func New(ctx context.Context, store storage.Store, cfg Config, now func() time.T
 		i.ring.Store(r)
 		return i, nil
 	}
-	i.mu.Lock()
-	i.startLocked(ctx)
-	i.mu.Unlock()
+	// The first key is made when something first needs it (keys): an
+	// RSA-2048 key takes 20–100 ms of CPU, which start-up would share with
+	// its first requests, and many test suites never sign a token.
 	return i, nil
 }
 
