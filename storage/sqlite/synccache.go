@@ -315,7 +315,11 @@ func selectRecords(all []storage.Record, o storage.ListRecordsOptions) []storage
 	if o.After != "" {
 		i = sort.Search(len(all), func(i int) bool { return all[i].Key > o.After })
 	}
-	var rs []storage.Record
+	n := len(all) - i
+	if o.Limit > 0 {
+		n = min(n, o.Limit)
+	}
+	rs := make([]storage.Record, 0, max(n, 0))
 	for ; i < len(all) && (o.Limit <= 0 || len(rs) < o.Limit); i++ {
 		if r := &all[i]; o.SinceSyncCount <= 0 || r.SyncCount > o.SinceSyncCount {
 			rs = append(rs, copyRecord(r))
