@@ -12,8 +12,12 @@
 // with a fresh file database, measures its start-up latency (fresh and
 // existing database, and on :memory: alternating with a minimal Go HTTP
 // server, the baseline of the start-up target), runs the scenarios against
-// it, reads its resident memory afterwards and stops it. With -endpoint it drives a server that is
-// already running (idpool, another emulator or real AWS).
+// it, reads its resident memory afterwards and stops it. Unless
+// -console-identities is 0, it also seeds a pool of that many identities
+// into the database before the server starts, and compares a search in the
+// web console over that pool with a page of ListIdentities of it. With
+// -endpoint it drives a server that is already running (idpool, another
+// emulator or real AWS).
 //
 // Every run also measures two baselines with the same load generator and
 // the same number of workers: a trivial net/http handler answering {} (the

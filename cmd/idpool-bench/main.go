@@ -65,6 +65,7 @@ type options struct {
 	awsCreds   bool
 	json       bool
 	scale      int
+	console    int
 	moto       string
 }
 
@@ -91,9 +92,12 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.BoolVar(&o.json, "json", false, "print the results as JSON")
 	fs.StringVar(&o.moto, "moto", "auto", "moto_server `path` to compare every scenario with; \"auto\" finds it on the PATH (no comparison where it is absent), \"off\" skips it")
 	fs.IntVar(&o.scale, "scale", 0, "also run the scale scenario over a pool of `N` identities (e.g. 1000000), seeded into the -server's database; 0: off")
+	fs.IntVar(&o.console, "console-identities", 100_000, "with -server, also compare a console search over a pool of `N` identities, seeded into the server's database, with a ListIdentities page; 0: off")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
+	consoleSet := false
+	fs.Visit(func(f *flag.Flag) { consoleSet = consoleSet || f.Name == "console-identities" })
 	switch {
 	case fs.NArg() > 0:
 		return o, fmt.Errorf("unexpected arguments %q", fs.Args())
@@ -101,8 +105,15 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		return o, errors.New("use -endpoint (and -sts-endpoint, -sync-endpoint) or -server, not both")
 	case o.scale < 0 || (o.scale > 0 && o.server == ""):
 		return o, errors.New("-scale needs -server (it seeds the server's database) and a positive count")
+	case o.console < 0:
+		return o, errors.New("-console-identities must not be negative")
+	case consoleSet && o.console > 0 && o.server == "":
+		return o, errors.New("-console-identities needs -server (it seeds the server's database)")
 	case o.duration <= 0 || o.warmup < 0 || o.workers < 1 || o.starts < 1 || o.rounds < 1:
 		return o, errors.New("-duration, -workers, -rounds and -starts must be positive and -warmup not negative")
+	}
+	if o.server == "" {
+		o.console = 0 // its pool can only be seeded into a database of -server
 	}
 	if o.endpoint == "" && o.server == "" {
 		o.endpoint = "http://127.0.0.1:9230"
@@ -229,6 +240,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 	var (
 		srv        *server
 		small, big *scalePool // of the scale scenario
+		console    *scalePool // of the console scenario
 	)
 	if o.server != "" {
 		dir, err := os.MkdirTemp("", "idpool-bench-")
@@ -253,6 +265,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 			}
 			progress("seeded in %s", took.Round(time.Millisecond))
 			rep.Scale = &Scale{Identities: o.scale, Seeding: took}
+		}
+		if o.console > 0 {
+			console = newConsolePool(o.region, o.console)
+			progress("seeding %d identities for the console scenario into %s", o.console, db)
+			took, err := seed(ctx, db, o.role, progress, console)
+			if err != nil {
+				return fmt.Errorf("seed the console scenario: %w", err)
+			}
+			progress("seeded in %s", took.Round(time.Millisecond))
 		}
 		if srv, _, err = l.start(ctx, db, filepath.Join(dir, "run", "server.log")); err != nil {
 			return err
@@ -340,6 +361,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 			return err
 		}
 		rep.Memory = &m
+	}
+	// After the memory reading: the target of resident memory is the
+	// server's after the scenarios, not after random reads of a big pool.
+	if console != nil {
+		if err := runConsole(ctx, o, id, lopts, console, rep, progress); err != nil {
+			return fmt.Errorf("console scenario: %w", err)
+		}
 	}
 	if big != nil {
 		if err := runScale(ctx, o, id, lopts, srv, small, big, rep, progress); err != nil {

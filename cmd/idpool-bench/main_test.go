@@ -312,20 +312,26 @@ func TestParseFlags(t *testing.T) {
 		name         string
 		args         []string
 		wantEndpoint string
+		wantConsole  int
 		wantErr      bool
 	}{
 		{name: "defaults", wantEndpoint: "http://127.0.0.1:9230"},
 		{name: "endpoint trailing slash", args: []string{"-endpoint", "http://localhost:9230/"}, wantEndpoint: "http://localhost:9230"},
-		{name: "server", args: []string{"-server", "/tmp/idpool"}, wantEndpoint: ""},
+		{name: "server", args: []string{"-server", "/tmp/idpool"}, wantEndpoint: "", wantConsole: 100_000},
 		{name: "both", args: []string{"-server", "/tmp/idpool", "-endpoint", "http://x"}, wantErr: true},
 		{name: "server and an STS endpoint", args: []string{"-server", "/tmp/idpool", "-sts-endpoint", "http://x"}, wantErr: true},
 		{name: "server and a Sync endpoint", args: []string{"-server", "/tmp/idpool", "-sync-endpoint", "http://x"}, wantErr: true},
 		{name: "service endpoints", args: []string{"-sts-endpoint", "https://sts.amazonaws.com/", "-sync-endpoint", "https://cognito-sync.us-east-1.amazonaws.com"}, wantEndpoint: "http://127.0.0.1:9230"},
 		{name: "no workers", args: []string{"-workers", "0"}, wantErr: true},
 		{name: "stray argument", args: []string{"extra"}, wantErr: true},
-		{name: "scale with a server", args: []string{"-server", "/tmp/idpool", "-scale", "1000000"}, wantEndpoint: ""},
+		{name: "scale with a server", args: []string{"-server", "/tmp/idpool", "-scale", "1000000"}, wantEndpoint: "", wantConsole: 100_000},
 		{name: "scale without a server", args: []string{"-scale", "1000000"}, wantErr: true},
 		{name: "negative scale", args: []string{"-server", "/tmp/idpool", "-scale", "-1"}, wantErr: true},
+		{name: "console pool size", args: []string{"-server", "/tmp/idpool", "-console-identities", "5000"}, wantConsole: 5000},
+		{name: "console off", args: []string{"-server", "/tmp/idpool", "-console-identities", "0"}, wantConsole: 0},
+		{name: "console without a server", args: []string{"-console-identities", "5000"}, wantErr: true},
+		{name: "console off without a server", args: []string{"-console-identities", "0"}, wantEndpoint: "http://127.0.0.1:9230"},
+		{name: "negative console pool", args: []string{"-server", "/tmp/idpool", "-console-identities", "-1"}, wantErr: true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -333,8 +339,14 @@ func TestParseFlags(t *testing.T) {
 			if (err != nil) != tc.wantErr {
 				t.Fatalf("parseFlags(%q): error %v, want error: %v", tc.args, err, tc.wantErr)
 			}
-			if err == nil && o.endpoint != tc.wantEndpoint {
+			if err != nil {
+				return
+			}
+			if o.endpoint != tc.wantEndpoint {
 				t.Errorf("endpoint = %q, want %q", o.endpoint, tc.wantEndpoint)
+			}
+			if o.console != tc.wantConsole {
+				t.Errorf("console identities = %d, want %d", o.console, tc.wantConsole)
 			}
 		})
 	}
@@ -368,6 +380,7 @@ func sampleReport() *Report {
 			{Name: "GetOpenIdTokenForDeveloperIdentity", SetupError: "CreateIdentityPool: 400", target: tokenTarget},
 			{Name: "ListRecords", Rate: 9000, BaselineRate: 20000, target: readTarget, MotoError: "set-up failed: 404"},
 			{Name: "DescribeIdentity, random of 1000000", Rate: 3000, BaselineRate: 5000, Baseline: "1000 identities", target: scaleTarget},
+			{Name: "console search by login, random of 100000", Rate: 1500, P50: 20 * ms, P99: 40 * ms, BaselineRate: 1000, Baseline: "ListIdentities of 60", target: consoleTarget},
 		},
 		Startup: &Startup{
 			Fresh:    []time.Duration{60 * ms, 40 * ms, 70 * ms},
@@ -389,16 +402,17 @@ func TestEvaluate(t *testing.T) {
 		pass  bool
 	}
 	want := map[string]verdict{
-		"DescribeIdentityPool vs trivial":                        {60, true},
-		"GetOpenIdToken vs signing":                              {50, false},
-		"GetId-guest":                                            {6000, true},
-		"ListRecords vs trivial":                                 {45, false},
-		"DescribeIdentity, random of 1000000 vs 1000 identities": {60, false},
-		"DescribeIdentityPool vs moto_server":                    {30, true},
-		"start-up on :memory: vs a minimal Go HTTP server":       {25.0 / 11, true},
-		"resident memory after the run":                          {30, true},
-		"resident memory with 1000000 identities":                {60, true},
-		"slowest GetId while deleting 1000000 identities":        {150, false},
+		"DescribeIdentityPool vs trivial":                                   {60, true},
+		"GetOpenIdToken vs signing":                                         {50, false},
+		"GetId-guest":                                                       {6000, true},
+		"ListRecords vs trivial":                                            {45, false},
+		"DescribeIdentity, random of 1000000 vs 1000 identities":            {60, false},
+		"console search by login, random of 100000 vs ListIdentities of 60": {150, true},
+		"DescribeIdentityPool vs moto_server":                               {30, true},
+		"start-up on :memory: vs a minimal Go HTTP server":                  {25.0 / 11, true},
+		"resident memory after the run":                                     {30, true},
+		"resident memory with 1000000 identities":                           {60, true},
+		"slowest GetId while deleting 1000000 identities":                   {150, false},
 	}
 	if len(r.Checks) != len(want) {
 		t.Errorf("got %d checks %+v, want %d", len(r.Checks), r.Checks, len(want))
@@ -460,6 +474,8 @@ func TestWriteTable(t *testing.T) {
 		"DescribeIdentityPool vs moto_server 30.00× ≥ 20.00× PASS",
 		"DescribeIdentity, random of 1000000 3000 - - 0 1000 identities 5000 60.0 %",
 		"DescribeIdentity, random of 1000000 vs 1000 identities 60.0 % ≥ 70.0 % MISS",
+		"console search by login, random of 100000 1500 20.0ms 40.0ms 0 ListIdentities of 60 1000 150.0 %",
+		"console search by login, random of 100000 vs ListIdentities of 60 150.0 % ≥ 100.0 % PASS",
 		"scale: seeding 1000 + 1000000 identities took 100.00s; memory with them VmRSS 60.0 MiB, peak 62.0 MiB",
 		"resident memory with 1000000 identities 60.0 MiB ≤ 64.0 MiB PASS",
 		"slowest GetId while deleting 1000000 identities 150.0 ms ≤ 100.0 ms MISS",
@@ -498,10 +514,11 @@ func TestWriteJSON(t *testing.T) {
 	}
 	var got struct {
 		Scenarios []struct {
-			Name  string  `json:"name"`
-			Rate  float64 `json:"requests_per_second"`
-			P99   int64   `json:"p99_ns"`
-			Ratio float64 `json:"ratio"`
+			Name     string  `json:"name"`
+			Rate     float64 `json:"requests_per_second"`
+			P99      int64   `json:"p99_ns"`
+			Ratio    float64 `json:"ratio"`
+			Baseline string  `json:"baseline"`
 		} `json:"scenarios"`
 		Checks []struct {
 			Name string `json:"name"`
@@ -514,14 +531,17 @@ func TestWriteJSON(t *testing.T) {
 	if err := json.Unmarshal(b.Bytes(), &got); err != nil {
 		t.Fatalf("decode %s: %v", b.String(), err)
 	}
-	if len(got.Scenarios) != 6 || got.Scenarios[0].Name != "DescribeIdentityPool" || got.Scenarios[0].Ratio != 0.6 {
+	if len(got.Scenarios) != 7 || got.Scenarios[0].Name != "DescribeIdentityPool" || got.Scenarios[0].Ratio != 0.6 {
 		t.Errorf("scenarios = %+v, want DescribeIdentityPool first with ratio 0.6", got.Scenarios)
+	}
+	if c := got.Scenarios[6]; c.Baseline != "ListIdentities of 60" || c.Ratio != 1.5 {
+		t.Errorf("console row = %+v, want baseline ListIdentities of 60 and ratio 1.5", c)
 	}
 	if got.Scenarios[0].P99 != int64(9*time.Millisecond) {
 		t.Errorf("p99_ns = %d, want %d", got.Scenarios[0].P99, int64(9*time.Millisecond))
 	}
-	if len(got.Checks) != 10 {
-		t.Errorf("got %d checks, want 10", len(got.Checks))
+	if len(got.Checks) != 11 {
+		t.Errorf("got %d checks, want 11", len(got.Checks))
 	}
 	if got.Memory.RSS != 30<<20 {
 		t.Errorf("vm_rss_bytes = %d, want %d", got.Memory.RSS, 30<<20)

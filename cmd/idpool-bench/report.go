@@ -17,10 +17,10 @@ import (
 type targetKind int
 
 const (
-	vsTrivial   targetKind = iota + 1 // ratio to the trivial handler's rate
-	vsSigning                         // ratio to the RS512 signing rate
-	atLeast                           // absolute requests per second
-	vsSmallPool                       // ratio to the same operation on a small pool (-scale)
+	vsTrivial targetKind = iota + 1 // ratio to the trivial handler's rate
+	vsSigning                       // ratio to the RS512 signing rate
+	atLeast                         // absolute requests per second
+	vsOwn                           // ratio to a baseline of the row's own, named in Baseline (-scale, the console)
 )
 
 // target is the performance goal of one scenario.
@@ -79,7 +79,8 @@ type Row struct {
 	// SetupError is set when the scenario could not be prepared; nothing
 	// was measured then.
 	SetupError string `json:"setup_error,omitempty"`
-	// Baseline names what Ratio compares with: "trivial" or "signing".
+	// Baseline names what Ratio compares with: "trivial", "signing" or,
+	// for a target of the row's own, what that row measured alongside.
 	// BaselineRate is that baseline as measured interleaved with the
 	// scenario, so that both sides of the ratio saw the same machine load.
 	Baseline     string  `json:"baseline,omitempty"`
@@ -105,6 +106,26 @@ func newRow(name string, res load.Result) Row {
 		Errors:     res.Errors,
 		Statuses:   res.Statuses,
 		FirstError: res.FirstError,
+	}
+}
+
+// withBaseline sets the row's baseline to name, measured as rb, and adds
+// the baseline's failures to the row's: a baseline that fails counts
+// fewer answers, which would flatter the row's ratio unseen.
+func (r *Row) withBaseline(name string, rb load.Result) {
+	r.Baseline, r.BaselineRate = name, rb.Rate()
+	if rb.Errors == 0 {
+		return
+	}
+	r.Errors += rb.Errors
+	if r.Statuses == nil {
+		r.Statuses = map[int]uint64{}
+	}
+	for code, n := range rb.Statuses {
+		r.Statuses[code] += n
+	}
+	if r.FirstError == "" {
+		r.FirstError = "baseline " + name + ": " + rb.FirstError
 	}
 }
 
@@ -224,7 +245,7 @@ func (r *Report) evaluate() {
 		case atLeast:
 			r.Checks = append(r.Checks, newCheck(s.Name, s.Rate, s.target.min, "req/s", false))
 			continue
-		case vsSmallPool:
+		case vsOwn:
 			// Baseline and BaselineRate are the row's own.
 		default:
 			continue

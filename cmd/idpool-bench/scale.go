@@ -34,10 +34,10 @@ const (
 var (
 	// Random access over the big pool reaches this share of its rate
 	// over the small one.
-	scaleTarget = target{kind: vsSmallPool, min: 0.70}
+	scaleTarget = target{kind: vsOwn, min: 0.70}
 	// DescribeIdentityPoolUsage at usageBig datasets takes at most twice
 	// its time at usageSmall: half the rate.
-	usageTarget = target{kind: vsSmallPool, min: 0.50}
+	usageTarget = target{kind: vsOwn, min: 0.50}
 )
 
 const (
@@ -45,12 +45,20 @@ const (
 	deleteGetIDLimit = 100 * time.Millisecond // a GetId while the big pool is deleted
 )
 
-// scalePool is one seeded pool.
+// scalePool is one pool seeded straight into the database, its
+// identities each with a login of scaleProvider.
 type scalePool struct {
 	id       string
-	n        int // identities
-	datasets int // of its first identities, one each
-	num      int // distinguishes the pools' identity ids and logins
+	name     string // IdentityPoolName
+	n        int    // identities
+	datasets int    // of its first identities, one each
+	num      int    // distinguishes the pools' identity ids and logins
+}
+
+// newScalePool describes pool num of region, of n identities, the first
+// datasets of which hold a dataset each.
+func newScalePool(region, name string, num, n, datasets int) *scalePool {
+	return &scalePool{id: fmt.Sprintf("%s:5ca1e000-0000-4000-8000-%012x", region, num), name: name, n: n, datasets: datasets, num: num}
 }
 
 // identityID returns the id of the pool's identity i.
@@ -64,35 +72,42 @@ func (p *scalePool) identityID(i int) string {
 // login index rather than writing all over it.
 func (p *scalePool) token(i int) string { return fmt.Sprintf("EAAscale%d-%08d", p.num, i) }
 
-// seedScale writes the two pools of the scale scenario straight into the
-// database at path, through the store, before the server opens it:
-// through the wire, a million identities would take longer than the run.
-// It returns the pools and how long seeding took.
+// seedScale writes the two pools of the scale scenario into the database
+// at path. It returns the pools and how long seeding took.
 func seedScale(ctx context.Context, path, region, role string, n int, progress func(string, ...any)) (small, big *scalePool, took time.Duration, err error) {
+	small = newScalePool(region, fmt.Sprintf("idpool-bench-scale-%d", scaleSmall), 1, scaleSmall, usageSmall)
+	big = newScalePool(region, fmt.Sprintf("idpool-bench-scale-%d", n), 2, n, min(usageBig, n))
+	took, err = seed(ctx, path, role, progress, small, big)
+	return small, big, took, err
+}
+
+// seed writes pools straight into the database at path, through the
+// store, before the server opens it: through the wire, a million
+// identities would take longer than the run. It returns how long seeding
+// took.
+func seed(ctx context.Context, path, role string, progress func(string, ...any), pools ...*scalePool) (took time.Duration, err error) {
 	t0 := time.Now()
 	s, err := sqlite.Open(ctx, path)
 	if err != nil {
-		return nil, nil, 0, err
+		return 0, err
 	}
 	defer func() {
 		if cerr := s.Close(); err == nil {
 			err = cerr
 		}
 	}()
-	small = &scalePool{id: fmt.Sprintf("%s:5ca1e000-0000-4000-8000-000000000001", region), n: scaleSmall, datasets: usageSmall, num: 1}
-	big = &scalePool{id: fmt.Sprintf("%s:5ca1e000-0000-4000-8000-000000000002", region), n: n, datasets: min(usageBig, n), num: 2}
 	now := time.Now()
-	for _, p := range []*scalePool{small, big} {
+	for _, p := range pools {
 		err := s.Update(ctx, func(tx storage.Tx) error {
 			return tx.CreatePool(ctx, storage.Pool{
-				ID: p.id, Name: fmt.Sprintf("idpool-bench-scale-%d", p.n),
+				ID: p.id, Name: p.name,
 				SupportedLoginProviders: map[string]string{scaleProvider: "bench-app"},
 				Roles:                   map[string]string{"authenticated": role, "unauthenticated": role},
 				CreatedAt:               now, ModifiedAt: now,
 			})
 		})
 		if err != nil {
-			return nil, nil, 0, fmt.Errorf("seed pool %s: %w", p.id, err)
+			return 0, fmt.Errorf("seed pool %s: %w", p.id, err)
 		}
 		for start := 0; start < p.n; start += seedChunk {
 			err := s.Update(ctx, func(tx storage.Tx) error {
@@ -115,14 +130,14 @@ func seedScale(ctx context.Context, path, region, role string, n int, progress f
 				return nil
 			})
 			if err != nil {
-				return nil, nil, 0, fmt.Errorf("seed identities of %s: %w", p.id, err)
+				return 0, fmt.Errorf("seed identities of %s: %w", p.id, err)
 			}
 			if start > 0 && start%(10*seedChunk) == 0 {
 				progress("seeded %d of %d identities in %s", start, p.n, time.Since(t0).Round(time.Second))
 			}
 		}
 	}
-	return small, big, time.Since(t0), nil
+	return time.Since(t0), nil
 }
 
 // scaleOps are the random-access operations of the scale scenario: each
@@ -143,19 +158,24 @@ var scaleOps = []struct {
 	}},
 }
 
-// randomStream returns the stream of requests of op, each for a random
-// identity of p.
-func randomStream(c *identityClient, p *scalePool, signed bool, build func(*identityClient, *scalePool, int) (string, map[string]any)) load.Stream {
+// randomStream returns the stream of requests build makes, each for a
+// random identity of p.
+func randomStream(p *scalePool, build func(i int) load.Request) load.Stream {
 	return func(worker int) func() load.Request {
 		r := rand.New(rand.NewPCG(uint64(worker), uint64(p.num)))
-		return func() load.Request {
-			op, in := build(c, p, r.IntN(p.n))
-			req, err := c.request(c.endpoint, op, in, signed)
-			if err != nil {
-				panic(err) // a map of strings always encodes
-			}
-			return req
+		return func() load.Request { return build(r.IntN(p.n)) }
+	}
+}
+
+// opRequests returns the builder of op's requests for identities of p.
+func (c *identityClient) opRequests(p *scalePool, signed bool, build func(*identityClient, *scalePool, int) (string, map[string]any)) func(int) load.Request {
+	return func(i int) load.Request {
+		op, in := build(c, p, i)
+		req, err := c.request(c.endpoint, op, in, signed)
+		if err != nil {
+			panic(err) // a map of strings always encodes
 		}
+		return req
 	}
 }
 
@@ -184,14 +204,15 @@ func runScale(ctx context.Context, o options, c *identityClient, lopts load.Opti
 			}
 		}
 		progress("running %s over %d and %d identities interleaved, %d rounds", op.name, small.n, big.n, o.rounds)
-		base := streamRunner(lopts, randomStream(c, small, op.signed, op.build))
-		scen := streamRunner(lopts, randomStream(c, big, op.signed, op.build))
+		base := streamRunner(lopts, randomStream(small, c.opRequests(small, op.signed, op.build)))
+		scen := streamRunner(lopts, randomStream(big, c.opRequests(big, op.signed, op.build)))
 		rb, rs, err := interleave(ctx, o.rounds, o.duration, o.warmup, base, scen)
 		if err != nil {
 			return err
 		}
 		row := newRow(fmt.Sprintf("%s, random of %d", op.name, big.n), rs)
-		row.BaselineRate, row.Baseline, row.target = rb.Rate(), fmt.Sprintf("%d identities", small.n), scaleTarget
+		row.withBaseline(fmt.Sprintf("%d identities", small.n), rb)
+		row.target = scaleTarget
 		rep.Scenarios = append(rep.Scenarios, row)
 	}
 
@@ -207,7 +228,8 @@ func runScale(ctx context.Context, o options, c *identityClient, lopts load.Opti
 		return err
 	}
 	row := newRow(fmt.Sprintf("DescribeIdentityPoolUsage, %d datasets", big.datasets), rs)
-	row.BaselineRate, row.Baseline, row.target = rb.Rate(), fmt.Sprintf("%d datasets", small.datasets), usageTarget
+	row.withBaseline(fmt.Sprintf("%d datasets", small.datasets), rb)
+	row.target = usageTarget
 	rep.Scenarios = append(rep.Scenarios, row)
 
 	m, err := srv.memory()

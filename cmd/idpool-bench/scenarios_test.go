@@ -120,8 +120,15 @@ func newFakeIdentity(t *testing.T, guestReuse bool) (*fakeIdentity, *identityCli
 // this process and returns a client of it, set up as the benchmark's own.
 func newEmulator(t *testing.T) *identityClient {
 	t.Helper()
+	return serveEmulator(t, nil, "--db", ":memory:")
+}
+
+// serveEmulator is newEmulator for a server started with args, its
+// handler wrapped by wrap when that is not nil.
+func serveEmulator(t *testing.T, wrap func(http.Handler) http.Handler, args ...string) *identityClient {
+	t.Helper()
 	ctx := context.Background()
-	cfg, err := emulator.Load([]string{"--db", ":memory:"}, func(string) string { return "" })
+	cfg, err := emulator.Load(args, func(string) string { return "" })
 	if err != nil {
 		t.Fatalf("emulator.Load: %v", err)
 	}
@@ -129,7 +136,11 @@ func newEmulator(t *testing.T) *identityClient {
 	if err != nil {
 		t.Fatalf("emulator.New: %v", err)
 	}
-	hs := httptest.NewServer(srv.Handler())
+	h := srv.Handler()
+	if wrap != nil {
+		h = wrap(h)
+	}
+	hs := httptest.NewServer(h)
 	t.Cleanup(func() {
 		hs.Close()
 		if err := srv.Close(); err != nil {
