@@ -122,6 +122,22 @@ type ListIdentitiesOptions struct {
 	After        string
 	Limit        int
 	HideDisabled bool
+	// MergedInto, when set, keeps only the identities that lost a merge to
+	// the identity of that id (those whose MergedInto it is). The lookup
+	// costs the same however many identities the pool has.
+	MergedInto string
+}
+
+// IdentityCount is how many identities a pool has.
+type IdentityCount struct {
+	// All counts every identity of the pool, disabled ones included: as
+	// many as ListIdentities lists, as AWS's ListIdentities does when
+	// HideDisabled is not set.
+	All int64
+	// Disabled counts those of All that are disabled: merged into another
+	// identity, or left without logins. All - Disabled is what
+	// ListIdentities lists with HideDisabled.
+	Disabled int64
 }
 
 // Reader is the read half of the store, usable inside and outside a
@@ -147,6 +163,10 @@ type Reader interface {
 	IdentityByLogin(ctx context.Context, poolID string, login Login) (Identity, error)
 	// ListIdentities returns a page of poolID's identities.
 	ListIdentities(ctx context.Context, poolID string, opts ListIdentitiesOptions) ([]Identity, error)
+	// CountIdentities returns how many identities poolID has, or
+	// ErrNotFound if the pool does not exist. It costs the same however
+	// many identities the pool has.
+	CountIdentities(ctx context.Context, poolID string) (IdentityCount, error)
 
 	// SigningKeys returns every signing key, oldest first.
 	SigningKeys(ctx context.Context) ([]SigningKey, error)

@@ -5,10 +5,12 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -136,6 +138,27 @@ func (f *fixture) get(t *testing.T, path string) (int, string) {
 	return res.StatusCode, string(b)
 }
 
+// check gets path and fails unless the answer has status, every string
+// of want and none of not. It returns the page.
+func (f *fixture) check(t *testing.T, path string, status int, want, not []string) string {
+	t.Helper()
+	got, body := f.get(t, path)
+	if got != status {
+		t.Fatalf("GET %s: got status %d, want %d\n%s", path, got, status, body)
+	}
+	for _, w := range want {
+		if !strings.Contains(body, w) {
+			t.Errorf("GET %s: got no %q in the page", path, w)
+		}
+	}
+	for _, n := range not {
+		if strings.Contains(body, n) {
+			t.Errorf("GET %s: got %q in the page, want it absent", path, n)
+		}
+	}
+	return body
+}
+
 func TestPages(t *testing.T) {
 	f := newFixture(t)
 	// A refused request, for the activity page.
@@ -149,7 +172,7 @@ func TestPages(t *testing.T) {
 		want       []string
 		not        []string
 	}{
-		{"pools", "/_idpool/console/", 200, []string{"us-east-1", "pool" + escaped, poolID, "accounts.google.com", "login.dev", "role/Auth"}, nil},
+		{"pools", "/_idpool/console/", 200, []string{"us-east-1", "pool" + escaped, poolID, "accounts.google.com", "login.dev", "role/Auth", "<td>2</td>"}, []string{"disabled)"}},
 		{"pool lists identities", "/_idpool/console/pools/" + url.PathEscape(poolID), 200, []string{idA, idB, "google-user-1", "IdentityPoolId"}, nil},
 		{"search by login", "/_idpool/console/pools/" + url.PathEscape(poolID) + "?q=google-user-1", 200, []string{idA}, []string{idB}},
 		{"search by developer user", "/_idpool/console/pools/" + url.PathEscape(poolID) + "?q=dev-user-7", 200, []string{idB}, []string{idA}},
@@ -172,20 +195,7 @@ func TestPages(t *testing.T) {
 	})
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			status, body := f.get(t, tc.path)
-			if status != tc.status {
-				t.Fatalf("GET %s: got status %d, want %d\n%s", tc.path, status, tc.status, body)
-			}
-			for _, w := range tc.want {
-				if !strings.Contains(body, w) {
-					t.Errorf("GET %s: got no %q in the page", tc.path, w)
-				}
-			}
-			for _, n := range tc.not {
-				if strings.Contains(body, n) {
-					t.Errorf("GET %s: got %q in the page, want it absent", tc.path, n)
-				}
-			}
+			body := f.check(t, tc.path, tc.status, tc.want, tc.not)
 			if strings.Contains(body, evil) {
 				t.Errorf("GET %s: got the raw %q, want it escaped", tc.path, evil)
 			}
@@ -325,5 +335,98 @@ func TestActivityEvents(t *testing.T) {
 	}
 	if e.Identity != idB || e.Code != "NotAuthorizedException" || e.Status != 400 {
 		t.Errorf("got event %+v, want identity %s refused with NotAuthorizedException", e, idB)
+	}
+}
+
+// TestStoredMergesAndCounts: the pools page counts every identity of a
+// pool exactly, past any page size, with the disabled ones apart; the
+// identity pages show the merges the store records, after a restart
+// (a new store and console on the same file) and not the ones only the
+// in-memory record of issues holds.
+func TestStoredMergesAndCounts(t *testing.T) {
+	ctx := t.Context()
+	const guests = 1500
+	var (
+		path     = filepath.Join(t.TempDir(), "idpool.db")
+		now      = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+		survivor = "us-east-1:5a5a5a5a-0000-4000-8000-000000000001"
+		loser1   = "us-east-1:10001111-0000-4000-8000-000000000002"
+		loser2   = "us-east-1:10002222-0000-4000-8000-000000000003"
+		unlinked = "us-east-1:0f0f0f0f-0000-4000-8000-000000000004"
+		deleted  = "us-east-1:de1e7ed0-0000-4000-8000-000000000005"
+		big      = "us-east-1:b1b1b1b1-0000-4000-8000-000000000006"
+		guest    = func(n int) string { return fmt.Sprintf("us-east-1:99999999-0000-4000-8000-%012d", n) }
+	)
+	const bigMerged = 51 // guests merged into big: one more than its page lists
+	st, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = st.Update(ctx, func(tx storage.Tx) error {
+		if err := tx.CreatePool(ctx, storage.Pool{ID: poolID, Name: "merges", CreatedAt: now, ModifiedAt: now}); err != nil {
+			return err
+		}
+		ids := []storage.Identity{
+			{ID: survivor, PoolID: poolID, Logins: []storage.Login{{Provider: "accounts.google.com", UserID: "g1"}, {Provider: "accounts.google.com", UserID: "g2"}}},
+			{ID: loser1, PoolID: poolID, Disabled: true, MergedInto: survivor},
+			{ID: loser2, PoolID: poolID, Disabled: true, MergedInto: survivor},
+			{ID: unlinked, PoolID: poolID, Disabled: true},
+			{ID: big, PoolID: poolID},
+		}
+		for n := range guests {
+			i := storage.Identity{ID: guest(n), PoolID: poolID}
+			if n < bigMerged {
+				i.Disabled, i.MergedInto = true, big
+			}
+			ids = append(ids, i)
+		}
+		for _, i := range ids {
+			i.CreatedAt, i.ModifiedAt = now, now
+			if err := tx.CreateIdentity(ctx, i); err != nil {
+				return err
+			}
+		}
+		return tx.PutDataset(ctx, storage.Dataset{IdentityID: survivor, Name: "profile.merged", MergedFrom: deleted, CreatedAt: now, ModifiedAt: now}, 0)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	st, err = sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	con, err := console.New(console.Config{Store: st})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A merge the in-memory record holds but the store does not (one
+	// rolled back, say) is not shown.
+	con.Issued.Add(console.Issue{IdentityID: survivor, Kind: console.KindMergedFrom, ID: "us-east-1:memory-only", At: now})
+	srv := httptest.NewServer(con)
+	t.Cleanup(srv.Close)
+	f := &fixture{srv: srv}
+
+	link := func(id string) string { return `href="/_idpool/console/identities/` + url.PathEscape(id) + `"` }
+	tests := []struct {
+		name, path string
+		want, not  []string
+	}{
+		{"pools", "/", []string{fmt.Sprintf("<td>%d <span class=\"muted\">(%d disabled)</span></td>", guests+5, bigMerged+3)}, []string{"more than"}},
+		{"more merged than a page", "/identities/" + url.PathEscape(big), []string{link(guest(0)), link(guest(bigMerged - 2)), "And more: the first 50 are listed."}, []string{link(guest(bigMerged - 1))}},
+		{"survivor", "/identities/" + url.PathEscape(survivor),
+			[]string{`id="merged-from"`, link(loser1), link(loser2), "Took over datasets of", link(deleted)},
+			[]string{`id="merged-into"`, "memory-only", link(unlinked)}},
+		{"loser", "/identities/" + url.PathEscape(loser1), []string{`id="merged-into"`, link(survivor)}, []string{`id="merged-from"`}},
+		{"unlinked", "/identities/" + url.PathEscape(unlinked), []string{`id="no-merges"`}, []string{`id="merged-into"`, `id="merged-from"`}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f.check(t, console.Prefix+tc.path, http.StatusOK, tc.want, tc.not)
+		})
 	}
 }

@@ -3,23 +3,20 @@ package console
 import (
 	"errors"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/idpool/idpool/storage"
 )
 
-// countCap bounds how many identities the pools list counts per pool: a
-// count is a walk of the pool's identities, so beyond the cap the list
-// says "more than".
-const countCap = 1000
-
-// pageSize is how many identities a pool page lists.
+// pageSize is how many identities a pool page lists, and how many of
+// those merged into an identity its page lists.
 const pageSize = 50
 
 type poolRow struct {
-	Pool       storage.Pool
-	Identities string
+	Pool storage.Pool
+	// Identities is the store's count, kept as identities are written:
+	// exact at any size, for the cost of one lookup.
+	Identities storage.IdentityCount
 	Datasets   int64
 	Providers  []string
 }
@@ -42,14 +39,14 @@ func (c *Console) poolsPage(w http.ResponseWriter, r *http.Request) {
 		}
 		for _, p := range pools {
 			row := poolRow{Pool: p, Providers: loginKeys(p)}
-			ids, err := c.cfg.Store.ListIdentities(ctx, p.ID, storage.ListIdentitiesOptions{Limit: countCap + 1})
+			var err error
+			row.Identities, err = c.cfg.Store.CountIdentities(ctx, p.ID)
+			if errors.Is(err, storage.ErrNotFound) {
+				continue // deleted since it was listed
+			}
 			if err != nil {
 				c.fail(w, r, err)
 				return
-			}
-			row.Identities = strconv.Itoa(len(ids))
-			if len(ids) > countCap {
-				row.Identities = "more than " + strconv.Itoa(countCap)
 			}
 			u, err := c.cfg.Store.PoolUsage(ctx, p.ID)
 			if err != nil {
@@ -201,19 +198,25 @@ type datasetView struct {
 }
 
 type identityData struct {
-	Identity   storage.Identity
-	Pool       storage.Pool
-	Logins     []storage.Login
-	Developer  []string
-	Datasets   []datasetView
-	Issued     []Issue
-	Merges     []Issue // those seen since idpool started
-	Kept       int     // how many issues and merges are remembered
+	Identity  storage.Identity
+	Pool      storage.Pool
+	Logins    []storage.Login
+	Developer []string
+	Datasets  []datasetView
+	Issued    []Issue
+	Kept      int // how many issues are remembered
+	// Merged are the identities merged into this one, as the store
+	// records them (the first pageSize); MoreMerged says there are more.
+	Merged     []storage.Identity
+	MoreMerged bool
+	// MergedFrom are the identities whose datasets a merge brought here
+	// and that are not among Merged: deleted since, or past the first
+	// pageSize.
 	MergedFrom []string
 }
 
-// identityPage shows an identity with its logins, datasets and records,
-// and what was issued to it recently.
+// identityPage shows an identity with its logins, the merges it took part
+// in, its datasets and records, and what was issued to it recently.
 func (c *Console) identityPage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	i, err := c.cfg.Store.GetIdentity(ctx, r.PathValue("id"))
@@ -228,11 +231,23 @@ func (c *Console) identityPage(w http.ResponseWriter, r *http.Request) {
 	}
 	d := identityData{Identity: i, Pool: p, Kept: issuedSize}
 	for _, is := range c.Issued.For(i.ID) {
-		if is.Kind == KindMergedFrom || is.Kind == KindMergedInto {
-			d.Merges = append(d.Merges, is)
-		} else {
+		// Merges are read from the store below, which keeps them across
+		// restarts and only once they have committed.
+		if is.Kind != KindMergedFrom && is.Kind != KindMergedInto {
 			d.Issued = append(d.Issued, is)
 		}
+	}
+	d.Merged, err = c.cfg.Store.ListIdentities(ctx, i.PoolID, storage.ListIdentitiesOptions{MergedInto: i.ID, Limit: pageSize + 1})
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	if len(d.Merged) > pageSize {
+		d.Merged, d.MoreMerged = d.Merged[:pageSize], true
+	}
+	merged := map[string]bool{}
+	for _, m := range d.Merged {
+		merged[m.ID] = true
 	}
 	for _, l := range i.Logins {
 		if p.DeveloperProviderName != "" && l.Provider == p.DeveloperProviderName {
@@ -255,7 +270,8 @@ func (c *Console) identityPage(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 			d.Datasets = append(d.Datasets, datasetView{Dataset: ds, Records: recs})
-			if ds.MergedFrom != "" {
+			if ds.MergedFrom != "" && !merged[ds.MergedFrom] {
+				merged[ds.MergedFrom] = true
 				d.MergedFrom = append(d.MergedFrom, ds.MergedFrom)
 			}
 		}

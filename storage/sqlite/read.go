@@ -42,6 +42,22 @@ const (
 		      ORDER BY id LIMIT ?4) i
 		LEFT JOIN logins l ON l.identity_id = i.id
 		ORDER BY i.id, l.seq`
+	// The identities merged into ?5, on the partial index of merged
+	// identities (migration 0007): the pool's other identities are never
+	// read. The index is named because the planner could otherwise walk
+	// identities_pool in id order, the whole pool for a survivor with few;
+	// merged_into <> '' is the index's condition, which the query must
+	// state for the index to serve it.
+	qListMerged = `SELECT ` + identityColumns + `
+		FROM (SELECT * FROM identities AS i INDEXED BY identities_merged
+		      WHERE merged_into = ?5 AND merged_into <> '' AND id > ?2
+		        AND pool_id = ?1 AND (?3 = 0 OR disabled = 0) AND ` + livePool + `
+		      ORDER BY id LIMIT ?4) i
+		LEFT JOIN logins l ON l.identity_id = i.id
+		ORDER BY i.id, l.seq`
+	// The counts are kept by triggers (migration 0007).
+	qCountIdentities = `SELECT c.identities, c.disabled FROM pool_identities c JOIN pools p ON p.id = c.pool_id
+		WHERE c.pool_id = ?1 AND p.deleted = 0`
 	qSigningKeys = `SELECT kid, private_key, created, active FROM signing_keys ORDER BY created, seq`
 	qSecret      = `SELECT value FROM secrets WHERE name = ?1`
 )
@@ -74,6 +90,7 @@ func prepareAll(ctx context.Context, p preparer, stmts map[**sql.Stmt]string) er
 type queries struct {
 	getPool, listPools, countPools               *sql.Stmt
 	getIdentity, identityByLogin, listIdentities *sql.Stmt
+	listMerged, countIdentities                  *sql.Stmt
 	signingKeys, secret                          *sql.Stmt
 	syncQueries
 	credQueries
@@ -97,6 +114,8 @@ func (q *queries) prepare(ctx context.Context, p preparer) error {
 		&q.getIdentity:     qGetIdentity,
 		&q.identityByLogin: qIdentityByLogin,
 		&q.listIdentities:  qListIdentities,
+		&q.listMerged:      qListMerged,
+		&q.countIdentities: qCountIdentities,
 		&q.signingKeys:     qSigningKeys,
 		&q.secret:          qSecret,
 	})
@@ -104,7 +123,7 @@ func (q *queries) prepare(ctx context.Context, p preparer) error {
 
 func (q *queries) close() error {
 	errs := []error{q.syncQueries.close(), q.credQueries.close(), q.iamQueries.close()}
-	for _, s := range []*sql.Stmt{q.getPool, q.listPools, q.countPools, q.getIdentity, q.identityByLogin, q.listIdentities, q.signingKeys, q.secret} {
+	for _, s := range []*sql.Stmt{q.getPool, q.listPools, q.countPools, q.getIdentity, q.identityByLogin, q.listIdentities, q.listMerged, q.countIdentities, q.signingKeys, q.secret} {
 		if s != nil {
 			errs = append(errs, s.Close())
 		}
@@ -276,7 +295,15 @@ func (q *queries) identities(ctx context.Context, poolID string, o storage.ListI
 	if o.HideDisabled {
 		hide = 1
 	}
-	rows, err := q.listIdentities.QueryContext(ctx, poolID, o.After, hide, limit)
+	var (
+		rows *sql.Rows
+		err  error
+	)
+	if o.MergedInto != "" {
+		rows, err = q.listMerged.QueryContext(ctx, poolID, o.After, hide, limit, o.MergedInto)
+	} else {
+		rows, err = q.listIdentities.QueryContext(ctx, poolID, o.After, hide, limit)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: list identities of %s: %w", poolID, err)
 	}
@@ -289,6 +316,18 @@ func (q *queries) identities(ctx context.Context, poolID string, o storage.ListI
 		return nil, fmt.Errorf("sqlite: list identities of %s: %w", poolID, err)
 	}
 	return ids, nil
+}
+
+func (q *queries) identityCount(ctx context.Context, poolID string) (storage.IdentityCount, error) {
+	var c storage.IdentityCount
+	err := q.countIdentities.QueryRowContext(ctx, poolID).Scan(&c.All, &c.Disabled)
+	if errors.Is(err, sql.ErrNoRows) {
+		return storage.IdentityCount{}, fmt.Errorf("sqlite: count identities of %s: %w", poolID, storage.ErrNotFound)
+	}
+	if err != nil {
+		return storage.IdentityCount{}, fmt.Errorf("sqlite: count identities of %s: %w", poolID, err)
+	}
+	return c, nil
 }
 
 func (q *queries) keys(ctx context.Context) ([]storage.SigningKey, error) {

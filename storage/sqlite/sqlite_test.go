@@ -1310,9 +1310,10 @@ func TestIdentityCacheBound(t *testing.T) {
 	}
 }
 
-// TestMigrateTotals: a database written before pool totals existed gets
-// them from its datasets when it is upgraded.
-func TestMigrateTotals(t *testing.T) {
+// oldDatabase returns the path of a new database file at schema version,
+// as an idpool of that version left it, holding what stmts write.
+func oldDatabase(t *testing.T, version int, stmts ...string) string {
+	t.Helper()
 	ms, err := migrations()
 	if err != nil {
 		t.Fatal(err)
@@ -1323,23 +1324,28 @@ func TestMigrateTotals(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	for _, m := range ms[:4] {
+	for _, m := range ms[:version] {
 		if _, err := db.Exec(m.sql); err != nil {
 			t.Fatalf("%s: %v", m.name, err)
 		}
 	}
-	for _, q := range []string{
-		`PRAGMA user_version = 4`,
-		`INSERT INTO pools (id, name, config, created, modified) VALUES ('p1', 'p1', '{}', 0, 0), ('p2', 'p2', '{}', 0, 0)`,
-		`INSERT INTO identities (id, pool_id, created, modified) VALUES ('p1:a', 'p1', 0, 0), ('p2:a', 'p2', 0, 0)`,
-		`INSERT INTO datasets (identity_id, name, pool_id, sync_count, deleted, data_storage, created, modified) VALUES
-			('p1:a', 'd1', 'p1', 1, 0, 10, 0, 1000), ('p1:a', 'd2', 'p1', 1, 0, 20, 0, 3000),
-			('p1:a', 'gone', 'p1', 1, 1, 500, 0, 9000), ('p2:a', 'd1', 'p2', 1, 1, 7, 0, 5000)`,
-	} {
+	for _, q := range append([]string{"PRAGMA user_version = " + strconv.Itoa(version)}, stmts...) {
 		if _, err := db.Exec(q); err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}
 	}
+	return path
+}
+
+// TestMigrateTotals: a database written before pool totals existed gets
+// them from its datasets when it is upgraded.
+func TestMigrateTotals(t *testing.T) {
+	path := oldDatabase(t, 4,
+		`INSERT INTO pools (id, name, config, created, modified) VALUES ('p1', 'p1', '{}', 0, 0), ('p2', 'p2', '{}', 0, 0)`,
+		`INSERT INTO identities (id, pool_id, created, modified) VALUES ('p1:a', 'p1', 0, 0), ('p2:a', 'p2', 0, 0)`,
+		`INSERT INTO datasets (identity_id, name, pool_id, sync_count, deleted, data_storage, created, modified) VALUES
+			('p1:a', 'd1', 'p1', 1, 0, 10, 0, 1000), ('p1:a', 'd2', 'p1', 1, 0, 20, 0, 3000),
+			('p1:a', 'gone', 'p1', 1, 1, 500, 0, 9000), ('p2:a', 'd1', 'p2', 1, 1, 7, 0, 5000)`)
 	s := openFile(t, path)
 	defer s.Close()
 	tests := []struct {
@@ -1358,5 +1364,114 @@ func TestMigrateTotals(t *testing.T) {
 		if got != tc.want {
 			t.Errorf("PoolUsage %s after the upgrade: got %+v, want %+v", tc.pool, got, tc.want)
 		}
+	}
+}
+
+// TestMigrateIdentityCounts: a database written before identity counts
+// existed gets them from its identities when it is upgraded, the merged
+// identities are found through the new index, and the triggers go on from
+// the counts the upgrade made.
+func TestMigrateIdentityCounts(t *testing.T) {
+	ctx := t.Context()
+	path := oldDatabase(t, 6,
+		`INSERT INTO pools (id, name, config, created, modified, deleted) VALUES
+			('p1', 'p1', '{}', 0, 0, 0), ('p2', 'p2', '{}', 0, 0, 0), ('p3', 'p3', '{}', 0, 0, 1)`,
+		`INSERT INTO identities (id, pool_id, disabled, merged_into, created, modified) VALUES
+			('p1:a', 'p1', 0, '', 0, 0), ('p1:b', 'p1', 1, 'p1:a', 0, 0), ('p1:c', 'p1', 1, '', 0, 0),
+			('p1:d', 'p1', 1, 'p1:a', 0, 0), ('p3:a', 'p3', 0, '', 0, 0)`)
+	s := openFile(t, path)
+	defer s.Close()
+	tests := []struct {
+		pool    string
+		want    storage.IdentityCount
+		wantErr error
+	}{
+		{"p1", storage.IdentityCount{All: 4, Disabled: 3}, nil},
+		{"p2", storage.IdentityCount{}, nil},
+		{"p3", storage.IdentityCount{}, storage.ErrNotFound}, // marked deleted before the upgrade
+	}
+	for _, tc := range tests {
+		got, err := s.CountIdentities(ctx, tc.pool)
+		if !errors.Is(err, tc.wantErr) || got != tc.want {
+			t.Errorf("CountIdentities %s after the upgrade: got %+v, %v, want %+v, %v", tc.pool, got, err, tc.want, tc.wantErr)
+		}
+	}
+	merged, err := s.ListIdentities(ctx, "p1", storage.ListIdentitiesOptions{MergedInto: "p1:a"})
+	var ids []string
+	for _, i := range merged {
+		ids = append(ids, i.ID)
+	}
+	if err != nil || strings.Join(ids, ",") != "p1:b,p1:d" {
+		t.Errorf("ListIdentities merged into p1:a after the upgrade: got %v, %v, want p1:b,p1:d", ids, err)
+	}
+	err = s.Update(ctx, func(tx storage.Tx) error {
+		if err := tx.CreateIdentity(ctx, storage.Identity{ID: "p2:a", PoolID: "p2"}); err != nil {
+			return err
+		}
+		return tx.DeleteIdentity(ctx, "p1:c")
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for pool, want := range map[string]storage.IdentityCount{"p1": {All: 3, Disabled: 2}, "p2": {All: 1}} {
+		if got, err := s.CountIdentities(ctx, pool); err != nil || got != want {
+			t.Errorf("CountIdentities %s after writes: got %+v, %v, want %+v", pool, got, err, want)
+		}
+	}
+}
+
+// TestIndexedPlans: counting a pool's identities and finding those merged
+// into one read no table from end to end, so they cost the same at a
+// million identities as at ten.
+func TestIndexedPlans(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "idpool.db")
+	if err := openFile(t, path).Close(); err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	tests := []struct {
+		name, query string
+		args        []any
+		index       string // an index the plan must use
+	}{
+		{"count identities", qCountIdentities, []any{"p1"}, "PRIMARY KEY"},
+		{"identities merged into one", qListMerged, []any{"p1", "", 0, 50, "p1:a"}, "identities_merged"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rows, err := db.Query("EXPLAIN QUERY PLAN "+tc.query, tc.args...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rows.Close()
+			coroutines := map[string]bool{} // subquery results, not tables
+			var plan []string
+			used := false
+			for rows.Next() {
+				var id, parent, unused int
+				var detail string
+				if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+					t.Fatal(err)
+				}
+				plan = append(plan, detail)
+				if name, ok := strings.CutPrefix(detail, "CO-ROUTINE "); ok {
+					coroutines[name] = true
+				}
+				if name, ok := strings.CutPrefix(detail, "SCAN "); ok && !coroutines[name] {
+					t.Errorf("got a scan of a table (%q), want none", detail)
+				}
+				used = used || strings.Contains(detail, tc.index)
+			}
+			if err := rows.Err(); err != nil {
+				t.Fatal(err)
+			}
+			if !used {
+				t.Errorf("got plan %q, want it to use %s", plan, tc.index)
+			}
+		})
 	}
 }

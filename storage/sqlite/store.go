@@ -325,6 +325,11 @@ func (s *Store) ListIdentities(ctx context.Context, poolID string, opts storage.
 	return s.read.identities(ctx, poolID, opts)
 }
 
+// CountIdentities implements storage.Reader.
+func (s *Store) CountIdentities(ctx context.Context, poolID string) (storage.IdentityCount, error) {
+	return s.read.identityCount(ctx, poolID)
+}
+
 // SigningKeys implements storage.Reader.
 func (s *Store) SigningKeys(ctx context.Context) ([]storage.SigningKey, error) {
 	return s.read.keys(ctx)

@@ -123,6 +123,14 @@ func (t *tx) ListIdentities(ctx context.Context, poolID string, opts storage.Lis
 	return t.w.read.identities(context.Background(), poolID, opts)
 }
 
+// CountIdentities implements storage.Reader.
+func (t *tx) CountIdentities(ctx context.Context, poolID string) (storage.IdentityCount, error) {
+	if err := t.check(ctx); err != nil {
+		return storage.IdentityCount{}, err
+	}
+	return t.w.read.identityCount(context.Background(), poolID)
+}
+
 // SigningKeys implements storage.Reader.
 func (t *tx) SigningKeys(ctx context.Context) ([]storage.SigningKey, error) {
 	if err := t.check(ctx); err != nil {

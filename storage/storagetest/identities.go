@@ -354,8 +354,6 @@ func testIdentityDelete(t *testing.T, s storage.Store) {
 }
 
 func testIdentityList(t *testing.T, s storage.Store) {
-	ctx := t.Context()
-	byID := map[string]storage.Identity{}
 	var ids []storage.Identity
 	// Created out of id order; p1:c and p1:e are disabled.
 	for n, id := range []string{"p1:d", "p1:b", "p1:e", "p1:a", "p1:c"} {
@@ -366,25 +364,13 @@ func testIdentityList(t *testing.T, s storage.Store) {
 		if id == "p1:c" || id == "p1:e" {
 			i.Disabled = true
 		}
-		byID[id] = i
 		ids = append(ids, i)
 	}
 	ids = append(ids, identity("p0:z", "p0"), identity("p2:a", "p2"))
 	seed(t, s, []storage.Pool{pool("p0"), pool("p1"), pool("p2")}, ids...)
-	want := func(ids ...string) []storage.Identity {
-		var is []storage.Identity
-		for _, id := range ids {
-			is = append(is, byID[id])
-		}
-		return is
-	}
+	want := picker(ids)
 
-	tests := []struct {
-		name string
-		pool string
-		opts storage.ListIdentitiesOptions
-		want []storage.Identity
-	}{
+	checkListings(t, s, []listCase{
 		{"first page", "p1", storage.ListIdentitiesOptions{Limit: 2}, want("p1:a", "p1:b")},
 		{"second page", "p1", storage.ListIdentitiesOptions{After: "p1:b", Limit: 2}, want("p1:c", "p1:d")},
 		{"last page", "p1", storage.ListIdentitiesOptions{After: "p1:d", Limit: 2}, want("p1:e")},
@@ -396,7 +382,36 @@ func testIdentityList(t *testing.T, s storage.Store) {
 		{"hide disabled, last page", "p1", storage.ListIdentitiesOptions{After: "p1:b", Limit: 2, HideDisabled: true}, want("p1:d")},
 		{"other pool", "p2", storage.ListIdentitiesOptions{Limit: 60}, []storage.Identity{identity("p2:a", "p2")}},
 		{"missing pool", "p9", storage.ListIdentitiesOptions{Limit: 60}, nil},
+	})
+}
+
+// picker returns a function that picks identities of ids by id.
+func picker(ids []storage.Identity) func(ids ...string) []storage.Identity {
+	byID := map[string]storage.Identity{}
+	for _, i := range ids {
+		byID[i.ID] = i
 	}
+	return func(ids ...string) []storage.Identity {
+		var is []storage.Identity
+		for _, id := range ids {
+			is = append(is, byID[id])
+		}
+		return is
+	}
+}
+
+// listCase is one ListIdentities call and the identities it must return.
+type listCase struct {
+	name string
+	pool string
+	opts storage.ListIdentitiesOptions
+	want []storage.Identity
+}
+
+// checkListings runs each case through s and through a transaction.
+func checkListings(t *testing.T, s storage.Store, tests []listCase) {
+	t.Helper()
+	ctx := t.Context()
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := s.ListIdentities(ctx, tc.pool, tc.opts)

@@ -133,9 +133,12 @@ func testDeleteBigPool(t *testing.T, s storage.Store) {
 		}
 		return nil
 	})
+	checkCount(t, s, "creating the big pool", "p1", storage.IdentityCount{All: bigPool})
 	update(t, s, func(tx storage.Tx) error { return tx.DeletePool(ctx, "p1") })
 
-	_, err := s.GetPool(ctx, "p1")
+	_, err := s.CountIdentities(ctx, "p1")
+	wantErr(t, "CountIdentities of the deleted pool", err, storage.ErrNotFound)
+	_, err = s.GetPool(ctx, "p1")
 	wantErr(t, "GetPool of the deleted pool", err, storage.ErrNotFound)
 	for _, n := range []int{0, bigPool / 2, bigPool - 1} {
 		id := fmt.Sprintf("p1:%05d", n)
@@ -168,6 +171,8 @@ func testDeleteBigPool(t *testing.T, s storage.Store) {
 	if wantErr(t, "ListIdentities of the re-created pool", err, nil) {
 		checkIdentities(t, "ListIdentities of the re-created pool", ids, []storage.Identity{identity("p1:00000", "p1", login("x", "u1"))})
 	}
+	checkCount(t, s, "re-creating the pool", "p1", storage.IdentityCount{All: 1})
+	checkCount(t, s, "re-creating the pool", "p2", storage.IdentityCount{All: 1})
 	_, err = s.GetDataset(ctx, "p1:00000", "d1")
 	wantErr(t, "GetDataset of the re-created identity", err, storage.ErrNotFound)
 	if u, err := s.PoolUsage(ctx, "p1"); wantErr(t, "PoolUsage of the re-created pool", err, nil) && u != (storage.Usage{}) {

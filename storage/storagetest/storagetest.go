@@ -40,6 +40,8 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		{"Identity/ByLogin", testIdentityByLogin},
 		{"Identity/Delete", testIdentityDelete},
 		{"Identity/List", testIdentityList},
+		{"Identity/ListMerged", testIdentityListMerged},
+		{"Identity/Count", testIdentityCount},
 
 		{"SigningKey/Keys", testSigningKeys},
 		{"SigningKey/Duplicate", testSigningKeyDuplicate},
