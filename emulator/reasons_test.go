@@ -64,12 +64,13 @@ const reasonsFixture = `{
  "IdentityPools": [
   {"IdentityPoolId": "` + reasonsPool + `", "IdentityPoolName": "reasons", "AllowUnauthenticatedIdentities": true,
    "DeveloperProviderName": "` + reasonsDevName + `", "OpenIdConnectProviderARNs": ["` + reasonsOIDC + `"],
+   "SupportedLoginProviders": {"accounts.google.com": "google-app"},
    "Roles": {"unauthenticated": "` + reasonsGuest + `", "authenticated": "` + reasonsGuest + `"}},
   {"IdentityPoolId": "` + reasonsOther + `", "IdentityPoolName": "other", "AllowUnauthenticatedIdentities": true,
    "DeveloperProviderName": "login.other", "Roles": {"unauthenticated": "` + reasonsGuest + `"}}
  ]}`
 
-// reasonsWorld is a live strict server and what the cases need of it.
+// reasonsWorld is a live server and what the cases need of it.
 type reasonsWorld struct {
 	t      *testing.T
 	url    string
@@ -78,7 +79,7 @@ type reasonsWorld struct {
 	dev    aws.Credentials
 }
 
-func newReasonsWorld(t *testing.T) *reasonsWorld {
+func newReasonsWorld(t *testing.T, strict bool) *reasonsWorld {
 	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
@@ -92,7 +93,7 @@ func newReasonsWorld(t *testing.T) *reasonsWorld {
 	if err := os.WriteFile(path, []byte(strings.Replace(reasonsFixture, "JWKS", string(jwks), 1)), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := New(t.Context(), Config{DB: ":memory:", Strict: true, Fixtures: path}, nil)
+	srv, err := New(t.Context(), Config{DB: ":memory:", Strict: strict, Fixtures: path}, nil)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
@@ -255,7 +256,7 @@ func (w *reasonsWorld) entry(id string) console.Entry {
 // code and message; and that a validation error, whose message names the
 // member, carries no reason that would repeat it.
 func TestRefusalReasons(t *testing.T) {
-	w := newReasonsWorld(t)
+	w := newReasonsWorld(t, true)
 	now := time.Now()
 	webToken := func(claims map[string]any) string { return w.jwt(w.key, "k1", claims) }
 	otherKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
@@ -410,8 +411,10 @@ func TestRefusalReasons(t *testing.T) {
 			"NotAuthorizedException", []string{"token of " + reasonsProvider + " failed the audience check"}},
 		{"login token expired", identity("GetId", `{"IdentityPoolId":"`+reasonsPool+`","Logins":{"`+reasonsProvider+`":"`+webToken(map[string]any{"exp": now.Add(-time.Hour).Unix()})+`"}}`, nil, "", now),
 			"NotAuthorizedException", []string{"failed the expiry check"}},
-		{"login of a provider the pool lacks", identity("GetId", `{"IdentityPoolId":"`+reasonsPool+`","Logins":{"accounts.google.com":"x"}}`, nil, "", now),
-			"NotAuthorizedException", []string{"Logins key accounts.google.com is not a login provider of pool " + reasonsPool, reasonsProvider}},
+		{"login of a provider the pool lacks", identity("GetId", `{"IdentityPoolId":"`+reasonsPool+`","Logins":{"www.amazon.com":"x"}}`, nil, "", now),
+			"NotAuthorizedException", []string{"Logins key www.amazon.com is not a login provider of pool " + reasonsPool, "accounts.google.com, " + reasonsProvider}},
+		{"strict mode login of an undeclared provider", identity("GetId", `{"IdentityPoolId":"`+reasonsPool+`","Logins":{"accounts.google.com":"x"}}`, nil, "", now),
+			"NotAuthorizedException", []string{"token of accounts.google.com failed the unknown provider check"}},
 		{"developer provider in a public call", identity("GetId", `{"IdentityPoolId":"`+reasonsPool+`","Logins":{"`+reasonsDevName+`":"alice"}}`, nil, "", now),
 			"NotAuthorizedException", []string{reasonsDevName + " is the developer provider of pool " + reasonsPool}},
 		{"disabled identity", identity("GetCredentialsForIdentity", `{"IdentityId":"`+disabled+`"}`, nil, "", now),
@@ -435,31 +438,73 @@ func TestRefusalReasons(t *testing.T) {
 		// Validation: the message names the member; no reason repeats it.
 		{"validation error", identity("GetId", `{"IdentityPoolId":"not a pool id"}`, nil, "", now), "ValidationException", nil},
 	}
+	secrets := []string{reasonsDevSec, guestCreds.SecretAccessKey, guestCreds.SessionToken, secondCreds.SessionToken, expiredCreds.SessionToken}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			status, body, id := w.do(tt.req())
-			if status < 400 {
-				t.Fatalf("got %d %s, want a refusal", status, body)
-			}
-			e := w.entry(id)
-			t.Logf("%s %s: %s", e.Code, e.Message, e.Reason)
-			if e.Code != tt.wantCode {
-				t.Errorf("code: got %q (%s), want %q", e.Code, e.Message, tt.wantCode)
-			}
-			if len(tt.want) == 0 && e.Reason != "" {
-				t.Errorf("reason: got %q, want none: the message %q says it", e.Reason, e.Message)
-			}
-			for _, want := range tt.want {
-				if !strings.Contains(e.Reason, want) {
-					t.Errorf("reason: got %q, want it to contain %q", e.Reason, want)
-				}
-			}
-			for _, secret := range []string{reasonsDevSec, guestCreds.SecretAccessKey, guestCreds.SessionToken, secondCreds.SessionToken, expiredCreds.SessionToken} {
-				if strings.Contains(e.Reason, secret) {
-					t.Errorf("reason: got %q, which gives away a secret", e.Reason)
-				}
-			}
+			w.check(t, tt.req(), tt.wantCode, tt.want, secrets)
 		})
+	}
+}
+
+// TestRefusalReasonsPermissive: in permissive mode, a login no declared
+// provider knows has its claims checked offline, and the claim check that
+// refused it is the reason.
+func TestRefusalReasonsPermissive(t *testing.T) {
+	w := newReasonsWorld(t, false)
+	google := func(claims map[string]any) *http.Request {
+		c := map[string]any{"iss": "https://accounts.google.com", "aud": "google-app"}
+		for k, v := range claims {
+			c[k] = v
+		}
+		body := `{"IdentityPoolId":"` + reasonsPool + `","Logins":{"accounts.google.com":"` + w.jwt(w.key, "g1", c) + `"}}`
+		return w.identityReq("GetId", body)
+	}
+	tests := []struct {
+		name     string
+		req      *http.Request
+		wantCode string
+		want     []string
+	}{
+		{"audience", google(map[string]any{"aud": "another-app"}), "NotAuthorizedException",
+			[]string{"token of accounts.google.com failed the audience check", "another-app", "google-app"}},
+		{"issuer", google(map[string]any{"iss": "https://accounts.elsewhere.test"}), "NotAuthorizedException",
+			[]string{"token of accounts.google.com failed the issuer check", "iss https://accounts.elsewhere.test"}},
+		{"expiry", google(map[string]any{"exp": time.Now().Add(-time.Hour).Unix()}), "NotAuthorizedException",
+			[]string{"token of accounts.google.com failed the expiry check", "of skew allowed"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w.check(t, tt.req, tt.wantCode, tt.want, nil)
+		})
+	}
+}
+
+// check sends r, which must be refused with code, and checks that the
+// activity entry's reason holds each of want (none: no reason at all) and
+// none of secrets.
+func (w *reasonsWorld) check(t *testing.T, r *http.Request, code string, want, secrets []string) {
+	t.Helper()
+	status, body, id := w.do(r)
+	if status < 400 {
+		t.Fatalf("got %d %s, want a refusal", status, body)
+	}
+	e := w.entry(id)
+	t.Logf("%s %s: %s", e.Code, e.Message, e.Reason)
+	if e.Code != code {
+		t.Errorf("code: got %q (%s), want %q", e.Code, e.Message, code)
+	}
+	if len(want) == 0 && e.Reason != "" {
+		t.Errorf("reason: got %q, want none: the message %q says it", e.Reason, e.Message)
+	}
+	for _, x := range want {
+		if !strings.Contains(e.Reason, x) {
+			t.Errorf("reason: got %q, want it to contain %q", e.Reason, x)
+		}
+	}
+	for _, secret := range secrets {
+		if strings.Contains(e.Reason, secret) {
+			t.Errorf("reason: got %q, which gives away a secret", e.Reason)
+		}
 	}
 }
 
