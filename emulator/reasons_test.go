@@ -285,6 +285,18 @@ func TestRefusalReasons(t *testing.T) {
 			t.Fatalf("CreateRole: got %d %s, want 200", status, out)
 		}
 	}
+	// A SyncSessionToken of the guest's dataset "a".
+	var syncToken string
+	{
+		r, _ := http.NewRequest(http.MethodGet, w.url+"/identitypools/"+reasonsPool+"/identities/"+guestID+"/datasets/a/records", nil)
+		w.sign(r, "", guestCreds, "cognito-sync", "us-east-1", now)
+		status, out, _ := w.do(r)
+		var lr struct{ SyncSessionToken string }
+		if status != http.StatusOK || json.Unmarshal([]byte(out), &lr) != nil || lr.SyncSessionToken == "" {
+			t.Fatalf("ListRecords: got %d %s, want 200 with a SyncSessionToken", status, out)
+		}
+		syncToken = lr.SyncSessionToken
+	}
 	// Expired early by the test controls.
 	if status, out, _ := w.do(must(http.NewRequest(http.MethodPost, w.url+"/_idpool/credentials/"+expiredCreds.AccessKeyID+"/expire", nil))); status != http.StatusNoContent {
 		t.Fatalf("expire: got %d %s", status, out)
@@ -434,6 +446,14 @@ func TestRefusalReasons(t *testing.T) {
 			w.sign(r, "", guestCreds, "cognito-sync", "us-east-1", now)
 			return r
 		}, "NotAuthorizedException", []string{"credentials of identity " + guestID, "request names identity " + devID}},
+
+		{"sync session token of another dataset", func() *http.Request {
+			body := `{"SyncSessionToken":"` + syncToken + `","RecordPatches":[{"Op":"replace","Key":"k","Value":"v","SyncCount":0}]}`
+			r, _ := http.NewRequest(http.MethodPost, w.url+"/identitypools/"+reasonsPool+"/identities/"+guestID+"/datasets/b", strings.NewReader(body))
+			r.Header.Set("Content-Type", "application/json")
+			w.sign(r, body, guestCreds, "cognito-sync", "us-east-1", now)
+			return r
+		}, "InvalidParameterException", []string{"the SyncSessionToken was issued for dataset a, not b"}},
 
 		// Validation: the message names the member; no reason repeats it.
 		{"validation error", identity("GetId", `{"IdentityPoolId":"not a pool id"}`, nil, "", now), "ValidationException", nil},
