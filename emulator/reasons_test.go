@@ -120,8 +120,13 @@ func newReasonsWorld(t *testing.T, strict bool) *reasonsWorld {
 				continue
 			}
 			var e console.Entry
-			if json.Unmarshal([]byte(data), &e) == nil {
-				events <- e
+			if json.Unmarshal([]byte(data), &e) != nil {
+				continue
+			}
+			select {
+			case events <- e:
+			case <-ctx.Done():
+				return
 			}
 		}
 	}()
