@@ -25,6 +25,7 @@ import (
 	jose "github.com/go-jose/go-jose/v4"
 
 	"github.com/idpool/idpool/emulator/console"
+	"github.com/idpool/idpool/emulator/policy"
 )
 
 // The world of TestRefusalReasons: a strict server with a developer key,
@@ -538,4 +539,46 @@ func must[T any](v T, err error) T {
 		panic(err)
 	}
 	return v
+}
+
+// TestDenyReason: each way permission policies refuse a role session is
+// said in words.
+func TestDenyReason(t *testing.T) {
+	const role = "arn:aws:iam::123456789012:role/R"
+	parse := func(doc string) *policy.Document {
+		t.Helper()
+		d, err := policy.ParsePermissions([]byte(doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	allowList := policy.Named{ID: "list", Type: "role", Doc: parse(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"cognito-identity:List*","Resource":"*"}]}`)}
+	denyAll := policy.Named{ID: "arn:aws:iam::123456789012:policy/deny", Type: "user-managed", Doc: parse(`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}`)}
+	onlyDeny := policy.Named{ID: "guard", Type: "role", Doc: parse(`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:*","Resource":"*"}]}`)}
+	req := policy.Request{Action: "cognito-identity:DescribeIdentityPool", Resource: "arn:aws:cognito-identity:us-east-1:123456789012:identitypool/p"}
+	tests := []struct {
+		name string
+		held bool
+		ps   []policy.Named
+		want string
+	}{
+		{"role IAM does not hold", false, nil, "IAM holds no role " + role + ", so its sessions have no permission policies"},
+		{"role without policies", true, nil, "role " + role + " has no permission policies"},
+		{"explicit deny", true, []policy.Named{allowList, denyAll},
+			req.Action + " on " + req.Resource + " is explicitly denied by statement 1 of policy arn:aws:iam::123456789012:policy/deny of role " + role},
+		{"no allow", true, []policy.Named{allowList, onlyDeny},
+			"no permission policy of role " + role + " allows " + req.Action + " on " + req.Resource + "; policy list: statement 1: action not allowed; policy guard: no Allow statement"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := policy.Evaluate(tt.ps, nil, req)
+			if res.Decision == policy.Allowed {
+				t.Fatalf("got Allowed, want a refusal to explain")
+			}
+			if got := denyReason(role, tt.held, tt.ps, res, req); !strings.HasPrefix(got, tt.want) {
+				t.Errorf("got %q, want it to start %q", got, tt.want)
+			}
+		})
+	}
 }
