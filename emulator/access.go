@@ -114,6 +114,7 @@ func (s *Server) authorize(ctx context.Context, a *api, op string, p *protocol.P
 	}
 	if a == &iamAPI {
 		// A role session must not rewrite the trust policies that let it in.
+		protocol.SetReason(ctx, "strict mode: credentials of a role session may not call IAM, whose trust policies let them in")
 		return protocol.Errorf(a.denied, "AccessDenied", "User: %s is not authorized to perform: iam:%s", p.ARN, op)
 	}
 	switch {
@@ -124,13 +125,14 @@ func (s *Server) authorize(ctx context.Context, a *api, op string, p *protocol.P
 	}
 	action, arn := a.scope+":"+op, s.resourceARN(a, res)
 	if res.session != nil {
-		d, err := s.sessionDecision(ctx, res.session, p, action, arn, nil)
+		d, why, err := s.sessionDecision(ctx, res.session, p, action, arn, nil)
 		if err != nil {
 			return err
 		}
 		if d.Decision == policy.Allowed {
 			return nil
 		}
+		protocol.SetReason(ctx, "strict mode: "+why)
 	}
 	return protocol.Errorf(a.denied, "AccessDeniedException", "User: %s is not authorized to perform: %s on resource: %s",
 		p.ARN, action, arn)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/idpool/idpool/emulator/creds"
 	"github.com/idpool/idpool/emulator/sts"
@@ -31,11 +32,15 @@ const (
 // know: they act as the account's root in permissive mode and are refused
 // in strict mode. A verified signature must also be scoped to api's
 // service and to the request's region, which AWS checks before the key.
-// On a refusal it returns the reason and AWS's message for it.
+// On a refusal it returns the reason and AWS's message for it, and states
+// in words what AWS's message leaves out (see protocol.SetReason): whose
+// key signed, which check failed.
 func (s *Server) authenticate(r *http.Request, body []byte, a *api, res *resource) (*protocol.Principal, failure, string) {
+	ctx := r.Context()
 	sig, err := sigv4.Parse(r)
 	switch {
 	case errors.Is(err, sigv4.ErrMissing):
+		protocol.SetReason(ctx, operation(r)+" must be signed with SigV4, and the request has neither an Authorization header nor a presigned X-Amz-Signature")
 		return nil, failMissing, "Missing Authentication Token"
 	case errors.Is(err, sigv4.ErrSignatureMismatch):
 		return nil, failSignature, err.Error()
@@ -56,16 +61,22 @@ func (s *Server) authenticate(r *http.Request, body []byte, a *api, res *resourc
 		*res = a.resource(r, body)
 		res.Region = requestRegion(res, sig)
 		if err := sig.CheckScope(res.Region, a.scope); err != nil {
+			protocol.SetReason(ctx, scopeReason(err, res))
 			return nil, failSignature, err.Error()
 		}
 	}
 	if !issued {
 		switch {
 		case known:
-			if f, msg := s.verify(r, body, sig, secret); f != 0 {
+			whose := "fixture developer key " + sig.AccessKeyID
+			if user != nil {
+				whose = "access key " + sig.AccessKeyID + " of " + user.ARN
+			}
+			if f, msg := s.verify(r, body, sig, secret, whose); f != 0 {
 				return nil, f, msg
 			}
 		case s.cfg.Strict:
+			protocol.SetReason(ctx, "strict mode: access key "+sig.AccessKeyID+" is neither a fixture developer key nor an active IAM user's access key, and the request carries no session token idpool issued")
 			return nil, failUnknownToken, "The security token included in the request is invalid."
 		}
 		if user != nil {
@@ -81,11 +92,20 @@ func (s *Server) authenticate(r *http.Request, body []byte, a *api, res *resourc
 	c, err := s.creds.Open(sig.SessionToken)
 	switch {
 	case errors.Is(err, creds.ErrExpired):
+		if now := s.now(); now.Before(c.Expiration) {
+			protocol.SetReason(ctx, "credentials "+c.AccessKeyID+" were expired early by the test controls")
+		} else {
+			protocol.SetReason(ctx, "credentials "+c.AccessKeyID+" expired at "+c.Expiration.UTC().Format(time.RFC3339)+", "+now.Sub(c.Expiration).Round(time.Second).String()+" ago")
+		}
 		return nil, failExpiredToken, "The security token included in the request is expired"
-	case err != nil || c.AccessKeyID != sig.AccessKeyID:
+	case err != nil:
+		protocol.SetReason(ctx, tokenReason(sig))
+		return nil, failUnknownToken, "The security token included in the request is invalid."
+	case c.AccessKeyID != sig.AccessKeyID:
+		protocol.SetReason(ctx, "the session token is that of credentials "+c.AccessKeyID+", and the request is signed with access key "+sig.AccessKeyID)
 		return nil, failUnknownToken, "The security token included in the request is invalid."
 	}
-	if f, msg := s.verify(r, body, sig, c.SecretAccessKey); f != 0 {
+	if f, msg := s.verify(r, body, sig, c.SecretAccessKey, "credentials "+c.AccessKeyID+" of "+sts.Principal(c).ARN); f != 0 {
 		return nil, f, msg
 	}
 	res.session = &c.Session
@@ -106,12 +126,47 @@ func requestRegion(res *resource, sig *sigv4.Signature) string {
 	return ""
 }
 
-// verify checks sig with secret.
-func (s *Server) verify(r *http.Request, body []byte, sig *sigv4.Signature, secret string) (failure, string) {
-	err := s.verifier.Verify(r, body, sig, secret, s.now())
+// tokenReason says why a session token idpool cannot open is refused.
+func tokenReason(sig *sigv4.Signature) string {
+	if sig.SessionToken == "" {
+		return "access key " + sig.AccessKeyID + " is a temporary one (ASIA…), and the request carries no X-Amz-Security-Token"
+	}
+	return "the session token of access key " + sig.AccessKeyID + " is not one idpool issued: AWS's own, another idpool's, one issued before an in-memory idpool restarted, or cut short"
+}
+
+// scopeReason says which scope a signature needed and why that region:
+// the pool, identity or ARN the request names, or the scope's own.
+func scopeReason(err error, res *resource) string {
+	var se *sigv4.Error
+	if !errors.As(err, &se) || se.Detail == "" {
+		return ""
+	}
 	switch {
-	case err == nil:
+	case protocol.IDRegion(res.Pool) != "":
+		return se.Detail + " (the region of pool " + res.Pool + ")"
+	case protocol.IDRegion(res.Identity) != "":
+		return se.Detail + " (the region of identity " + res.Identity + ")"
+	case res.ARN != "" && res.region() != "":
+		return se.Detail + " (the region of " + res.ARN + ")"
+	}
+	return se.Detail
+}
+
+// verify checks sig with secret, the secret of whose (the key's owner, in
+// words).
+func (s *Server) verify(r *http.Request, body []byte, sig *sigv4.Signature, secret, whose string) (failure, string) {
+	err := s.verifier.Verify(r, body, sig, secret, s.now())
+	if err == nil {
 		return 0, ""
+	}
+	// sigv4's own message names the times of a stale signature, and its
+	// Detail the check behind a mismatch that AWS's message leaves open.
+	why := err.Error()
+	if se := (*sigv4.Error)(nil); errors.As(err, &se) && se.Detail != "" {
+		why = se.Detail
+	}
+	protocol.SetReason(r.Context(), "signed with "+whose+": "+why)
+	switch {
 	case errors.Is(err, sigv4.ErrExpired):
 		return failStale, "Signature expired: the request time is more than 15 minutes away from the server time."
 	case errors.Is(err, sigv4.ErrMalformed):

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/idpool/idpool/emulator/creds"
@@ -63,7 +64,7 @@ func (s *Server) evaluate(w http.ResponseWriter, r *http.Request) {
 		in.Resource = "*"
 	}
 	p := sts.Principal(c)
-	res, err := s.sessionDecision(r.Context(), &c.Session, p, in.Action, in.Resource, in.Context)
+	res, _, err := s.sessionDecision(r.Context(), &c.Session, p, in.Action, in.Resource, in.Context)
 	if err != nil {
 		s.adminError(w, r, http.StatusInternalServerError, "reading the role's policies failed", err)
 		return
@@ -79,14 +80,16 @@ func (s *Server) evaluate(w http.ResponseWriter, r *http.Request) {
 // issued session p for action on resource, with the condition keys AWS
 // gives that session (cognito-identity.amazonaws.com:sub and the rest) and
 // extra, the request's own keys. A role IAM does not hold has no policies:
-// everything is an implicit deny, as it would be in AWS.
-func (s *Server) sessionDecision(ctx context.Context, sess *creds.Session, p *protocol.Principal, action, resource string, extra map[string][]string) (policy.Result, error) {
+// everything is an implicit deny, as it would be in AWS. It also returns
+// why in words when the decision is not Allowed (see denyReason).
+func (s *Server) sessionDecision(ctx context.Context, sess *creds.Session, p *protocol.Principal, action, resource string, extra map[string][]string) (policy.Result, string, error) {
 	ps, err := s.iamSvc.RolePolicies(ctx, sess.RoleARN)
+	held := true
 	if e, ok := protocol.As(err); ok && e.Code == "NoSuchEntity" {
-		ps, err = nil, nil
+		ps, err, held = nil, nil, false
 	}
 	if err != nil {
-		return policy.Result{}, err
+		return policy.Result{}, "", err
 	}
 	who := policy.Session{
 		Account: p.Account, RoleARN: sess.RoleARN, Name: sess.SessionName,
@@ -99,5 +102,45 @@ func (s *Server) sessionDecision(ctx context.Context, sess *creds.Session, p *pr
 	for k, v := range extra {
 		keys[k] = v
 	}
-	return policy.Evaluate(ps, nil, policy.Request{Action: action, Resource: resource, Context: keys}), nil
+	req := policy.Request{Action: action, Resource: resource, Context: keys}
+	res := policy.Evaluate(ps, nil, req)
+	if res.Decision == policy.Allowed {
+		return res, "", nil
+	}
+	return res, denyReason(sess.RoleARN, held, ps, res, req), nil
+}
+
+// denyReason says in words why the permission policies ps of role (held:
+// IAM holds the role) refused req: the Deny statement that matched, or,
+// policy by policy, why no Allow statement did.
+func denyReason(role string, held bool, ps []policy.Named, res policy.Result, req policy.Request) string {
+	switch {
+	case !held:
+		return "IAM holds no role " + role + ", so its sessions have no permission policies and may do nothing"
+	case res.Decision == policy.ExplicitDeny:
+		m := res.Matched[0]
+		st := "statement " + strconv.Itoa(m.Statement+1)
+		if m.Sid != "" {
+			st += " (" + m.Sid + ")"
+		}
+		return req.Action + " on " + req.Resource + " is explicitly denied by " + st + " of policy " + m.PolicyID + " of role " + role
+	case len(ps) == 0:
+		return "role " + role + " has no permission policies, so its sessions may do nothing"
+	}
+	var b strings.Builder
+	b.WriteString("no permission policy of role " + role + " allows " + req.Action + " on " + req.Resource)
+	for _, p := range ps {
+		why := "allows nothing"
+		if p.Doc != nil {
+			why = p.Doc.Explain(req)
+			// Explain starts by saying no statement allows the action,
+			// which is said once above.
+			why = strings.TrimPrefix(strings.TrimPrefix(why, "no statement allows "+req.Action), "; ")
+			if why == "" {
+				why = "no Allow statement"
+			}
+		}
+		b.WriteString("; policy " + p.ID + ": " + why)
+	}
+	return b.String()
 }

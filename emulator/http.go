@@ -95,6 +95,11 @@ func edge(next http.Handler, logger *slog.Logger, bodies *protocol.Budget) http.
 				if e.Message != "" {
 					rec.AddAttrs(slog.String("message", clip(e.Message, maxLogMessage)))
 				}
+				// What the message leaves out (see protocol.SetReason):
+				// with the console off, the log is the only place it shows.
+				if req.Reason != "" {
+					rec.AddAttrs(slog.String("reason", clip(req.Reason, maxLogMessage)))
+				}
 				if req.Cause != nil {
 					// A string, not the error: the server's text
 					// handler writes strings on its fast path.

@@ -102,18 +102,22 @@ func TestEdgeLogsRefusals(t *testing.T) {
 		name    string
 		err     *protocol.Error
 		cause   error
+		reason  string
 		want    []string
 		wantNot []string
 	}{
-		{"answered", nil, nil, []string{"level=INFO", "status=200"}, []string{"code=", "message=", "err="}},
-		{"refused", protocol.BadRequest("ResourceNotFoundException", "IdentityPool 'us-east-1:x' not found."), nil,
+		{"answered", nil, nil, "", []string{"level=INFO", "status=200"}, []string{"code=", "message=", "err=", "reason="}},
+		{"refused with a reason", protocol.BadRequest("NotAuthorizedException", "Access to Identity 'us-east-1:x' is forbidden."), nil,
+			"identity us-east-1:x is disabled: its last login was unlinked",
+			[]string{`code=NotAuthorizedException message="Access to Identity 'us-east-1:x' is forbidden." reason="identity us-east-1:x is disabled: its last login was unlinked"`}, nil},
+		{"refused", protocol.BadRequest("ResourceNotFoundException", "IdentityPool 'us-east-1:x' not found."), nil, "",
 			[]string{"level=INFO", "status=400", `code=ResourceNotFoundException message="IdentityPool 'us-east-1:x' not found."`},
-			[]string{"err="}},
-		{"refused without message", &protocol.Error{Code: "UnknownOperationException", Status: 400}, nil,
+			[]string{"err=", "reason="}},
+		{"refused without message", &protocol.Error{Code: "UnknownOperationException", Status: 400}, nil, "",
 			[]string{"status=400 code=UnknownOperationException took="}, []string{"message="}},
-		{"long message clipped", protocol.BadRequest("ValidationException", "%s", strings.Repeat("v", 5000)), nil,
+		{"long message clipped", protocol.BadRequest("ValidationException", "%s", strings.Repeat("v", 5000)), nil, "",
 			[]string{`message=` + strings.Repeat("v", maxLogMessage) + `... took=`}, []string{strings.Repeat("v", maxLogMessage+1)}},
-		{"fault", protocol.Errorf(500, "InternalErrorException", "An internal error occurred."), errors.New("sqlite: disk I/O error"),
+		{"fault", protocol.Errorf(500, "InternalErrorException", "An internal error occurred."), errors.New("sqlite: disk I/O error"), "",
 			[]string{"level=ERROR", "status=500", `code=InternalErrorException message="An internal error occurred." err="sqlite: disk I/O error"`}, nil},
 	}
 	for _, tt := range tests {
@@ -123,6 +127,7 @@ func TestEdgeLogsRefusals(t *testing.T) {
 			h := edge(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				protocol.SetOperation(r.Context(), "GetId")
 				if tt.err != nil {
+					protocol.SetReason(r.Context(), tt.reason)
 					protocol.SetError(r.Context(), tt.err, tt.cause)
 					w.WriteHeader(tt.err.Status)
 				}

@@ -103,6 +103,7 @@ func (rs roles) Authorize(ctx context.Context, req sts.RoleRequest) (time.Durati
 	}
 	if doc == nil {
 		if rs.strict && req.Caller != nil && strings.Contains(req.Caller.ARN, ":assumed-role/") {
+			protocol.SetReason(ctx, "strict mode: IAM holds no role "+req.RoleARN+", and a role session may chain only into a role whose trust policy names it")
 			return 0, notAuthorizedCaller(req)
 		}
 		return maxRoleSession, nil

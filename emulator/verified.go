@@ -11,6 +11,7 @@ import (
 
 	"github.com/idpool/idpool/emulator/creds"
 	"github.com/idpool/idpool/emulator/tokens"
+	"github.com/idpool/idpool/protocol"
 	"github.com/idpool/idpool/storage"
 )
 
@@ -55,6 +56,7 @@ func (v *verified) Verify(ctx context.Context, token string) (*tokens.Claims, er
 		return nil, &tokens.ExpiredError{Expiry: c.Expiry, Now: now}
 	}
 	if v.revoked.Any(storage.RevokedToken) && v.revoked.Revoked(storage.RevokedToken, tokenID(token)) {
+		protocol.SetReason(ctx, "idpool token refused: it was expired early by the test controls")
 		return nil, &tokens.ExpiredError{Expiry: now, Now: now}
 	}
 	cp := *c

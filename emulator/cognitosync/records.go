@@ -172,7 +172,8 @@ func (s *Service) UpdateRecords(ctx context.Context, in *UpdateRecordsInput) (*U
 		return nil, err
 	}
 	now := s.now()
-	if !s.validSession(in.SyncSessionToken, in.IdentityId, in.DatasetName, now) {
+	if why := s.sessionProblem(in.SyncSessionToken, in.IdentityId, in.DatasetName, now); why != "" {
+		protocol.SetReason(ctx, why)
 		return nil, badSession()
 	}
 	if err := checkPatches(in.RecordPatches); err != nil {

@@ -166,6 +166,7 @@ func forIdentity(ctx context.Context, pool, id string) (*protocol.Principal, err
 		return nil, err
 	}
 	if p.IdentityID != "" && (p.IdentityID != id || p.PoolID != pool) {
+		protocol.SetReason(ctx, "credentials of identity "+p.IdentityID+" of pool "+p.PoolID+" may touch only that identity's data, and the request names identity "+id+" of pool "+pool)
 		return nil, notAuthorized()
 	}
 	return p, nil
@@ -178,6 +179,7 @@ func forDeveloper(ctx context.Context) (*protocol.Principal, error) {
 		return nil, err
 	}
 	if p.IdentityID != "" {
+		protocol.SetReason(ctx, "a pool-level operation needs the developer's credentials, and the request is signed with those of identity "+p.IdentityID)
 		return nil, notAuthorized()
 	}
 	return p, nil
@@ -191,6 +193,11 @@ func forDevice(ctx context.Context, pool, id string) (*protocol.Principal, error
 		return nil, err
 	}
 	if p.IdentityID == "" || p.IdentityID != id || p.PoolID != pool {
+		who := "the developer's credentials, which belong to no identity"
+		if p.IdentityID != "" {
+			who = "credentials of identity " + p.IdentityID + " of pool " + p.PoolID
+		}
+		protocol.SetReason(ctx, "a device operation needs the credentials of identity "+id+" of pool "+pool+" itself, and the request is signed with "+who)
 		return nil, notAuthorized()
 	}
 	return p, nil

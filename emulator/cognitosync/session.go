@@ -42,34 +42,54 @@ func (s *Service) mac(payload []byte) []byte {
 // validSession reports whether token is a SyncSessionToken this service
 // issued for (identity, dataset) that has not expired at now.
 func (s *Service) validSession(token, identity, dataset string, now time.Time) bool {
+	return s.sessionProblem(token, identity, dataset, now) == ""
+}
+
+// sessionProblem says in words why token is not a valid SyncSessionToken
+// for (identity, dataset) at now, for the console (see
+// protocol.SetReason); "" when it is valid.
+func (s *Service) sessionProblem(token, identity, dataset string, now time.Time) string {
+	const notIssued = "the SyncSessionToken is not one this idpool issued"
 	p64, m64, ok := strings.Cut(token, ".")
 	if !ok {
-		return false
+		return notIssued
 	}
 	enc := base64.RawURLEncoding
 	payload, err := enc.DecodeString(p64)
 	if err != nil {
-		return false
+		return notIssued
 	}
 	sum, err := enc.DecodeString(m64)
 	if err != nil {
-		return false
+		return notIssued
 	}
 	if !hmac.Equal(sum, s.mac(payload)) {
-		return false
+		return notIssued
 	}
 	id, rest, ok := strings.Cut(string(payload), "\x00")
-	if !ok || id != identity {
-		return false
+	if !ok {
+		return notIssued
+	}
+	if id != identity {
+		return "the SyncSessionToken was issued to identity " + id + ", not " + identity
 	}
 	name, at, ok := strings.Cut(rest, "\x00")
-	if !ok || name != dataset {
-		return false
+	if !ok {
+		return notIssued
+	}
+	if name != dataset {
+		return "the SyncSessionToken was issued for dataset " + name + ", not " + dataset
 	}
 	ms, err := strconv.ParseInt(at, 10, 64)
 	if err != nil {
-		return false
+		return notIssued
 	}
-	age := now.Sub(time.UnixMilli(ms))
-	return age >= -sessionSkew && age < s.cfg.SessionTTL
+	issued := time.UnixMilli(ms)
+	switch age := now.Sub(issued); {
+	case age < -sessionSkew:
+		return "the SyncSessionToken was issued at " + issued.UTC().Format(time.RFC3339) + ", later than now"
+	case age >= s.cfg.SessionTTL:
+		return "the SyncSessionToken of ListRecords at " + issued.UTC().Format(time.RFC3339) + " expired after " + s.cfg.SessionTTL.String()
+	}
+	return ""
 }

@@ -104,6 +104,7 @@ func (s *Service) LookupDeveloperIdentity(ctx context.Context, in *LookupDevelop
 			return nil, err
 		}
 		if x.PoolID != p.ID {
+			protocol.SetReason(ctx, otherPoolReason(&x, p.ID))
 			return nil, identityNotFound(in.IdentityId)
 		}
 	}
@@ -138,6 +139,7 @@ func (s *Service) MergeDeveloperIdentities(ctx context.Context, in *MergeDevelop
 	}
 	dev := p.DeveloperProviderName
 	if dev == "" || in.DeveloperProviderName != dev {
+		protocol.SetReason(ctx, developerReason(&p, in.DeveloperProviderName))
 		return nil, badParam("Developer provider '%s' is not the developer provider of identity pool %s.", in.DeveloperProviderName, p.ID)
 	}
 	var dst storage.Identity
@@ -193,6 +195,7 @@ func (s *Service) UnlinkDeveloperIdentity(ctx context.Context, in *UnlinkDevelop
 		return nil, err
 	}
 	if p.DeveloperProviderName == "" || in.DeveloperProviderName != p.DeveloperProviderName {
+		protocol.SetReason(ctx, developerReason(&p, in.DeveloperProviderName))
 		return nil, badParam("Developer provider '%s' is not the developer provider of identity pool %s.", in.DeveloperProviderName, p.ID)
 	}
 	target := storage.Login{Provider: p.DeveloperProviderName, UserID: in.DeveloperUserIdentifier}
@@ -202,6 +205,7 @@ func (s *Service) UnlinkDeveloperIdentity(ctx context.Context, in *UnlinkDevelop
 			return err
 		}
 		if x.PoolID != p.ID {
+			protocol.SetReason(ctx, otherPoolReason(&x, p.ID))
 			return identityNotFound(in.IdentityId)
 		}
 		i := slices.Index(x.Logins, target)

@@ -85,6 +85,7 @@ func (s *Service) authenticate(ctx context.Context, id string, m map[string]stri
 	}
 	p, err := s.store.GetPool(ctx, x.PoolID)
 	if errors.Is(err, storage.ErrNotFound) {
+		protocol.SetReason(ctx, "the pool "+x.PoolID+" of identity "+id+" no longer exists")
 		return session{}, identityNotFound(id)
 	}
 	if err != nil {
@@ -94,6 +95,7 @@ func (s *Service) authenticate(ctx context.Context, id string, m map[string]stri
 		return session{}, badParam(msgClassicDisabled)
 	}
 	if x.Disabled {
+		protocol.SetReason(ctx, disabledReason(&x))
 		return session{}, notAuthorized(msgForbidden, x.ID)
 	}
 	logins, err := s.validateLogins(ctx, &p, m, modePublic)
@@ -112,6 +114,7 @@ func (s *Service) authenticate(ctx context.Context, id string, m map[string]stri
 			continue
 		}
 		if l.user != x.ID {
+			protocol.SetReason(ctx, "the "+CognitoProvider+" token was issued for identity "+l.user+", not "+x.ID)
 			return session{}, notAuthorized(msgForbidden, x.ID)
 		}
 		if len(l.cognito.AMR) > 0 && l.cognito.AMR[0] == roleAuthenticated {
@@ -121,9 +124,11 @@ func (s *Service) authenticate(ctx context.Context, id string, m map[string]stri
 	}
 	if len(kept) == 0 {
 		if x.Authenticated() {
+			protocol.SetReason(ctx, unmatchedReason(&x, logins))
 			return session{}, notAuthorized(msgLoginsDontMatch)
 		}
 		if !p.AllowUnauthenticated {
+			protocol.SetReason(ctx, "identity "+x.ID+" is a guest, and pool "+p.ID+" does not allow unauthenticated identities")
 			return session{}, notAuthorized(msgUnauthenticated)
 		}
 		return session{pool: p, identity: x, guest: true}, nil
@@ -267,12 +272,14 @@ func (s *Service) UnlinkIdentity(ctx context.Context, in *UnlinkIdentityInput) (
 	}
 	p, err := getPool(ctx, s.store, x.PoolID)
 	if errors.Is(err, &protocol.Error{Code: CodeResourceNotFound}) {
+		protocol.SetReason(ctx, "the pool "+x.PoolID+" of identity "+x.ID+" no longer exists")
 		return nil, identityNotFound(x.ID)
 	}
 	if err != nil {
 		return nil, err
 	}
 	if x.Disabled {
+		protocol.SetReason(ctx, disabledReason(&x))
 		return nil, notAuthorized(msgForbidden, x.ID)
 	}
 	logins, err := s.validateLogins(ctx, &p, in.Logins, modePublic)
@@ -280,6 +287,7 @@ func (s *Service) UnlinkIdentity(ctx context.Context, in *UnlinkIdentityInput) (
 		return nil, err
 	}
 	if len(logins) == 0 {
+		protocol.SetReason(ctx, "UnlinkIdentity needs Logins that prove identity "+x.ID+", and the request has none")
 		return nil, notAuthorized(msgLoginsDontMatch)
 	}
 	remove := func(l storage.Login) bool {
@@ -291,6 +299,7 @@ func (s *Service) UnlinkIdentity(ctx context.Context, in *UnlinkIdentityInput) (
 			return err
 		}
 		if x.Disabled {
+			protocol.SetReason(ctx, disabledReason(&x))
 			return notAuthorized(msgForbidden, x.ID)
 		}
 		for _, l := range logins {
@@ -299,6 +308,7 @@ func (s *Service) UnlinkIdentity(ctx context.Context, in *UnlinkIdentityInput) (
 				ok = slices.Contains(x.Logins, l.stored())
 			}
 			if !ok {
+				protocol.SetReason(ctx, "the login of "+l.key+" given is not linked to identity "+x.ID)
 				return notAuthorized(msgLoginsDontMatch)
 			}
 		}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/idpool/idpool/protocol"
 	"github.com/idpool/idpool/storage"
 )
 
@@ -85,9 +86,11 @@ func (s *Service) resolve(ctx context.Context, r storage.Reader, req linkRequest
 			return plan{}, err
 		}
 		if x.PoolID != req.pool.ID {
+			protocol.SetReason(ctx, otherPoolReason(&x, req.pool.ID))
 			return plan{}, identityNotFound(req.named)
 		}
 		if x.Disabled {
+			protocol.SetReason(ctx, disabledReason(&x))
 			return plan{}, notAuthorized(msgForbidden, x.ID)
 		}
 	}
@@ -121,6 +124,7 @@ func (s *Service) resolve(ctx context.Context, r storage.Reader, req linkRequest
 			}
 		}
 		if x.Authenticated() && !proof {
+			protocol.SetReason(ctx, unmatchedReason(&x, req.logins))
 			return plan{}, notAuthorized(msgLoginsDontMatch)
 		}
 		delete(found, x.ID)

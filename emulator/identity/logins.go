@@ -265,6 +265,7 @@ func (s *Service) validateLogin(ctx context.Context, p *storage.Pool, key, token
 		// UnlinkIdentity as proof of the identity it was issued for
 		// [unconfirmed for GetOpenIdToken].
 		if mode != modePublic {
+			protocol.SetReason(ctx, "a "+CognitoProvider+" token proves an identity only to GetOpenIdToken, GetCredentialsForIdentity and UnlinkIdentity")
 			return login{}, notAuthorized(msgCognitoToken)
 		}
 		return s.cognitoLogin(ctx, p, token)
@@ -273,6 +274,7 @@ func (s *Service) validateLogin(ctx context.Context, p *storage.Pool, key, token
 			// The developer provider is usable only through the signed
 			// GetOpenIdTokenForDeveloperIdentity; to the public APIs it is
 			// not a token provider [unconfirmed message].
+			protocol.SetReason(ctx, key+" is the developer provider of pool "+p.ID+": its logins are given only by GetOpenIdTokenForDeveloperIdentity, signed by the developer")
 			return login{}, notAuthorized(msgUnsupportedLogin)
 		}
 		return login{
@@ -284,11 +286,13 @@ func (s *Service) validateLogin(ctx context.Context, p *storage.Pool, key, token
 		}, nil
 	case kindUnsupported:
 		if mode == modeDeveloper {
+			protocol.SetReason(ctx, unsupportedReason(p, key, mode))
 			return login{}, notAuthorized(msgWrongDeveloper)
 		}
 		if !hasProviders(p) {
 			return login{}, notAuthorized(msgNoProviders, p.ID)
 		}
+		protocol.SetReason(ctx, unsupportedReason(p, key, mode))
 		return login{}, notAuthorized(msgUnsupportedLogin)
 	}
 
@@ -371,6 +375,12 @@ func (s *Service) checkJWT(ctx context.Context, key, raw string, issOK func(stri
 	refuse := func(check string, detail any, err error) (*tokens.JWT, string, error) {
 		s.log.InfoContext(ctx, "provider token refused", "request_id", protocol.RequestID(ctx),
 			"provider", key, "check", check, "detail", detail)
+		// Worded as emulator/providers words its own checks.
+		why := "token of " + key + " failed the " + check + " check"
+		if detail != nil {
+			why += fmt.Sprintf(": %v", detail)
+		}
+		protocol.SetReason(ctx, why)
 		return nil, "", err
 	}
 	t, err := tokens.Parse(raw)
@@ -409,10 +419,10 @@ func (s *Service) checkJWT(ctx context.Context, key, raw string, issOK func(stri
 		return refuse("missing claim exp", nil, notAuthorized(msgMissingClaim, "exp"))
 	}
 	if !now.Before(exp.Add(clockSkew)) {
-		return refuse("expiry", exp.Unix(), notAuthorized(msgExpired, now.Unix(), exp.Unix()))
+		return refuse("expiry", fmt.Sprintf("exp %d, now %d (%s of skew allowed)", exp.Unix(), now.Unix(), clockSkew), notAuthorized(msgExpired, now.Unix(), exp.Unix()))
 	}
 	if nbf, ok := t.NotBefore(); ok && now.Add(clockSkew).Before(nbf) {
-		return refuse("not before", nbf.Unix(), notAuthorized(msgNotYetValid, now.Unix(), nbf.Unix()))
+		return refuse("not before", fmt.Sprintf("nbf %d, now %d (%s of skew allowed)", nbf.Unix(), now.Unix(), clockSkew), notAuthorized(msgNotYetValid, now.Unix(), nbf.Unix()))
 	}
 	if t.Subject() == "" {
 		return refuse("missing claim sub", nil, notAuthorized(msgMissingClaim, "sub"))

@@ -2,6 +2,8 @@ package identity
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/idpool/idpool/storage"
@@ -42,4 +44,73 @@ func roleReason(p *storage.Pool, logins []login, guest bool, custom string) stri
 		fmt.Fprintf(&b, "; CustomRoleArn %s was asked for", custom)
 	}
 	return b.String()
+}
+
+// disabledReason says why identity x is disabled.
+func disabledReason(x *storage.Identity) string {
+	if x.MergedInto != "" {
+		return "identity " + x.ID + " is disabled: it was merged into " + x.MergedInto
+	}
+	return "identity " + x.ID + " is disabled: its last login was unlinked"
+}
+
+// unmatchedReason says why logins do not prove authenticated identity x:
+// none of them is linked to it.
+func unmatchedReason(x *storage.Identity, logins []login) string {
+	var linked, given []string
+	for _, l := range x.Logins {
+		if !slices.Contains(linked, l.Provider) {
+			linked = append(linked, l.Provider)
+		}
+	}
+	for _, l := range logins {
+		given = append(given, l.key)
+	}
+	if len(given) == 0 {
+		return fmt.Sprintf("identity %s is authenticated (linked to %s), and the request has no login of it", x.ID, strings.Join(linked, ", "))
+	}
+	return fmt.Sprintf("identity %s is linked to %s, and none of the logins given (%s) is one of its own", x.ID, strings.Join(linked, ", "), strings.Join(given, ", "))
+}
+
+// otherPoolReason says that identity x, named with pool, is of another pool.
+func otherPoolReason(x *storage.Identity, pool string) string {
+	return "identity " + x.ID + " belongs to pool " + x.PoolID + ", not " + pool
+}
+
+// unsupportedReason says why Logins key is no provider of pool p.
+func unsupportedReason(p *storage.Pool, key string, mode loginMode) string {
+	var keys []string
+	keys = slices.AppendSeq(keys, maps.Keys(p.SupportedLoginProviders))
+	for _, c := range p.CognitoIdentityProviders {
+		if !slices.Contains(keys, c.ProviderName) {
+			keys = append(keys, c.ProviderName)
+		}
+	}
+	for _, arn := range p.OpenIDConnectProviderARNs {
+		if h, ok := oidcHost(arn); ok {
+			keys = append(keys, h)
+		}
+	}
+	keys = append(keys, p.SAMLProviderARNs...)
+	slices.Sort(keys)
+	configured := "none"
+	if len(keys) > 0 {
+		configured = strings.Join(keys, ", ")
+	}
+	if mode == modeDeveloper {
+		dev := p.DeveloperProviderName
+		if dev == "" {
+			dev = "none"
+		}
+		return fmt.Sprintf("Logins key %s is neither the developer provider of pool %s (%s) nor one of its login providers (%s)", key, p.ID, dev, configured)
+	}
+	return fmt.Sprintf("Logins key %s is not a login provider of pool %s (it has %s)", key, p.ID, configured)
+}
+
+// developerReason says why developer provider name is not pool p's.
+func developerReason(p *storage.Pool, name string) string {
+	if p.DeveloperProviderName == "" {
+		return "pool " + p.ID + " has no developer provider, and the request names " + name
+	}
+	return "the developer provider of pool " + p.ID + " is " + p.DeveloperProviderName + ", and the request names " + name
 }

@@ -2,9 +2,13 @@ package sts
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"unicode"
+
+	"github.com/idpool/idpool/protocol"
 )
 
 // packedLimit is the size, in bytes, against which the packed session
@@ -24,14 +28,14 @@ const (
 // packed-policy space that the session policy, the managed policy ARNs and
 // the session tags use, or nil when there are none (AWS then omits
 // PackedPolicySize). Over 100% is PackedPolicyTooLarge.
-func packedSize(policy *string, arns []PolicyDescriptor, tags map[string]string) (*int32, error) {
+func packedSize(ctx context.Context, policy *string, arns []PolicyDescriptor, tags map[string]string) (*int32, error) {
 	if policy == nil && len(arns) == 0 && len(tags) == 0 {
 		return nil, nil
 	}
-	size := 0
+	size, n := 0, 0
 	if policy != nil {
-		n, err := checkPolicy(*policy)
-		if err != nil {
+		var err error
+		if n, err = checkPolicy(ctx, *policy); err != nil {
 			return nil, err
 		}
 		// Policies pack well: whitespace goes and keywords compress.
@@ -45,6 +49,8 @@ func packedSize(policy *string, arns []PolicyDescriptor, tags map[string]string)
 	}
 	pct := (size*100 + packedLimit - 1) / packedLimit
 	if pct > 100 {
+		protocol.SetReason(ctx, fmt.Sprintf("the session policy of %d characters (without blanks), %d policy ARNs and %d session tags pack to %d bytes, over the %d bytes idpool allows",
+			n, len(arns), len(tags), size, packedLimit))
 		if len(tags) > 0 {
 			return nil, errPackedTooLarge("Packed size of session tags consumes %d%% of allotted space.", pct)
 		}
@@ -57,12 +63,18 @@ func packedSize(policy *string, arns []PolicyDescriptor, tags map[string]string)
 // checkPolicy checks that a session policy is a JSON object with a
 // Statement, the least the IAM grammar asks, and returns its size without
 // insignificant whitespace.
-func checkPolicy(doc string) (int, error) {
+func checkPolicy(ctx context.Context, doc string) (int, error) {
 	var p map[string]json.RawMessage
 	if err := json.Unmarshal([]byte(doc), &p); err != nil || p == nil {
+		why := "it is not a JSON object"
+		if err != nil {
+			why = err.Error()
+		}
+		protocol.SetReason(ctx, "the session policy does not parse: "+why)
 		return 0, errMalformedPolicy("The policy is not in the valid JSON format.")
 	}
 	if _, ok := p["Statement"]; !ok {
+		protocol.SetReason(ctx, "the session policy has no Statement")
 		return 0, errMalformedPolicy("Syntax errors in policy.")
 	}
 	var b bytes.Buffer

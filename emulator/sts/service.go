@@ -139,11 +139,11 @@ func (s *Service) AssumeRoleWithWebIdentity(ctx context.Context, in *AssumeRoleW
 	if err != nil {
 		return nil, err
 	}
-	d, err := duration(in.DurationSeconds, defaultDuration, maxSession)
+	d, err := duration(ctx, in.RoleArn, in.DurationSeconds, defaultDuration, maxSession)
 	if err != nil {
 		return nil, err
 	}
-	packed, err := packedSize(in.Policy, in.PolicyArns, id.PrincipalTags)
+	packed, err := packedSize(ctx, in.Policy, in.PolicyArns, id.PrincipalTags)
 	if err != nil {
 		return nil, err
 	}
@@ -184,11 +184,13 @@ func (s *Service) webIdentity(ctx context.Context, raw, providerID string) (*Web
 		case err == nil:
 			return cognitoIdentity(c)
 		case errors.Is(err, tokens.ErrExpired):
+			protocol.SetReason(ctx, "idpool token refused: "+err.Error())
 			return nil, s.tokenError(err, s.cfg.Issuer)
 		}
 	}
 	t, err := tokens.Parse(raw)
 	if err != nil {
+		protocol.SetReason(ctx, "the web identity token does not parse as a JWT: "+err.Error())
 		if providerID != "" {
 			// An OAuth 2.0 access token of Login with Amazon or Facebook:
 			// idpool cannot ask those providers about it.
@@ -293,7 +295,7 @@ func (s *Service) AssumeRole(ctx context.Context, in *AssumeRoleInput) (*AssumeR
 	if err := checkMFA(in.SerialNumber, in.TokenCode); err != nil {
 		return nil, err
 	}
-	tags, err := sessionTags(in.Tags, in.TransitiveTagKeys)
+	tags, err := sessionTags(ctx, in.Tags, in.TransitiveTagKeys)
 	if err != nil {
 		return nil, err
 	}
@@ -305,13 +307,15 @@ func (s *Service) AssumeRole(ctx context.Context, in *AssumeRoleInput) (*AssumeR
 	// Role chaining: a role session assuming a role. (A GetSessionToken
 	// session acts as its IAM user and is not chaining.)
 	if strings.Contains(caller.ARN, ":assumed-role/") && in.DurationSeconds != nil && *in.DurationSeconds > chainedDuration {
+		protocol.SetReason(ctx, fmt.Sprintf("the caller %s is a role session, and a role assumed by role chaining gets at most %d seconds; DurationSeconds is %d",
+			caller.ARN, chainedDuration, *in.DurationSeconds))
 		return nil, errValidation("The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.")
 	}
-	d, err := duration(in.DurationSeconds, defaultDuration, maxSession)
+	d, err := duration(ctx, in.RoleArn, in.DurationSeconds, defaultDuration, maxSession)
 	if err != nil {
 		return nil, err
 	}
-	packed, err := packedSize(in.Policy, in.PolicyArns, tags)
+	packed, err := packedSize(ctx, in.Policy, in.PolicyArns, tags)
 	if err != nil {
 		return nil, err
 	}
@@ -341,6 +345,7 @@ func (s *Service) GetSessionToken(ctx context.Context, in *GetSessionTokenInput)
 		return nil, errNotSigned()
 	}
 	if caller.Temporary {
+		protocol.SetReason(ctx, "the request is signed with temporary credentials "+caller.AccessKeyID+" of "+caller.ARN+"; GetSessionToken needs long-term keys")
 		return nil, errAccessDenied("Cannot call GetSessionToken with session credentials")
 	}
 	if err := checkMFA(in.SerialNumber, in.TokenCode); err != nil {
@@ -373,13 +378,15 @@ func (s *Service) authorize(ctx context.Context, req RoleRequest) (time.Duration
 }
 
 // duration returns the requested session length, or def, checked against
-// the role's maximum.
-func duration(req *int32, def int, maxSession time.Duration) (time.Duration, error) {
+// the maximum session of role.
+func duration(ctx context.Context, role string, req *int32, def int, maxSession time.Duration) (time.Duration, error) {
 	d := time.Duration(def) * time.Second
 	if req != nil {
 		d = time.Duration(*req) * time.Second
 	}
 	if maxSession > 0 && d > maxSession {
+		protocol.SetReason(ctx, fmt.Sprintf("DurationSeconds %d exceeds the %d seconds of MaxSessionDuration of role %s",
+			int64(d/time.Second), int64(maxSession/time.Second), role))
 		return 0, errValidation("The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
 	}
 	return d, nil
@@ -406,18 +413,13 @@ func checkMFA(serial, code *string) error {
 // sessionTags turns AssumeRole's Tags into the session's principal tags.
 // Keys are case-insensitive and must be unique; transitive keys must be
 // among them.
-func sessionTags(tags []Tag, transitive []string) (map[string]string, error) {
-	if len(tags) == 0 {
-		if len(transitive) > 0 {
-			return nil, errValidation("The specified transitive tag key must be included in the requested tags.")
-		}
-		return nil, nil
-	}
-	m := make(map[string]string, len(tags))
+func sessionTags(ctx context.Context, tags []Tag, transitive []string) (map[string]string, error) {
 	seen := make(map[string]bool, len(tags))
+	m := make(map[string]string, len(tags))
 	for _, t := range tags {
 		k := strings.ToLower(t.Key)
 		if seen[k] {
+			protocol.SetReason(ctx, "the tag key "+t.Key+" is given twice")
 			return nil, errValidation("Duplicate tag keys found. Please note that Tag keys are case insensitive.")
 		}
 		seen[k] = true
@@ -425,8 +427,12 @@ func sessionTags(tags []Tag, transitive []string) (map[string]string, error) {
 	}
 	for _, k := range transitive {
 		if !seen[strings.ToLower(k)] {
+			protocol.SetReason(ctx, "the transitive tag key "+k+" is not among the tags")
 			return nil, errValidation("The specified transitive tag key must be included in the requested tags.")
 		}
+	}
+	if len(m) == 0 {
+		return nil, nil
 	}
 	return m, nil
 }

@@ -370,22 +370,30 @@ func TestAssumeRole(t *testing.T) {
 		code     string
 		status   int
 		duration time.Duration
+		reason   string // in the refusal's reason for the console
 	}{
 		{name: "developer keys", caller: root, duration: time.Hour},
 		{name: "longer session", caller: iamUser, in: AssumeRoleInput{DurationSeconds: ptr[int32](43200)}, duration: 12 * time.Hour},
 		{name: "role chaining within an hour", caller: roleSession(t), in: AssumeRoleInput{DurationSeconds: ptr[int32](3600)}, duration: time.Hour},
-		{name: "role chaining over an hour", caller: roleSession(t), in: AssumeRoleInput{DurationSeconds: ptr[int32](3601)}, code: CodeValidation, status: 400},
+		{name: "role chaining over an hour", caller: roleSession(t), in: AssumeRoleInput{DurationSeconds: ptr[int32](3601)}, code: CodeValidation, status: 400,
+			reason: "is a role session, and a role assumed by role chaining gets at most 3600 seconds; DurationSeconds is 3601"},
 		{name: "unsigned", code: CodeMissingAuthentication, status: 403},
 		{name: "serial number without code", caller: root, in: AssumeRoleInput{SerialNumber: ptr("arn:aws:iam::123456789012:mfa/alice")}, code: CodeAccessDenied, status: 403},
 		{name: "MFA", caller: root, in: AssumeRoleInput{SerialNumber: ptr("arn:aws:iam::123456789012:mfa/alice"), TokenCode: ptr("123456")}, duration: time.Hour},
-		{name: "duplicate tag keys", caller: root, in: AssumeRoleInput{Tags: []Tag{{"Team", "a"}, {"team", "b"}}}, code: CodeValidation, status: 400},
-		{name: "transitive key not a tag", caller: root, in: AssumeRoleInput{Tags: []Tag{{"team", "a"}}, TransitiveTagKeys: []string{"project"}}, code: CodeValidation, status: 400},
+		{name: "duplicate tag keys", caller: root, in: AssumeRoleInput{Tags: []Tag{{"Team", "a"}, {"team", "b"}}}, code: CodeValidation, status: 400,
+			reason: "the tag key team is given twice"},
+		{name: "transitive key not a tag", caller: root, in: AssumeRoleInput{Tags: []Tag{{"team", "a"}}, TransitiveTagKeys: []string{"project"}}, code: CodeValidation, status: 400,
+			reason: "the transitive tag key project is not among the tags"},
 		{name: "malformed role ARN", caller: root, in: AssumeRoleInput{RoleArn: "arn:aws:iam::12345:role/R"}, code: CodeValidation, status: 400},
-		{name: "malformed policy", caller: root, in: AssumeRoleInput{Policy: ptr("[]")}, code: CodeMalformedPolicyDocument, status: 400},
+		{name: "malformed policy", caller: root, in: AssumeRoleInput{Policy: ptr("[]")}, code: CodeMalformedPolicyDocument, status: 400,
+			reason: "the session policy does not parse"},
+		{name: "policy without Statement", caller: root, in: AssumeRoleInput{Policy: ptr(`{"Version":"2012-10-17"}`)}, code: CodeMalformedPolicyDocument, status: 400,
+			reason: "the session policy has no Statement"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ctx := context.Background()
+			req := &protocol.Request{}
+			ctx := protocol.WithRequest(context.Background(), req)
 			if tt.caller != nil {
 				ctx = protocol.WithPrincipal(ctx, tt.caller)
 			}
@@ -397,6 +405,9 @@ func TestAssumeRole(t *testing.T) {
 			out, err := e.svc.AssumeRole(ctx, &in)
 			if tt.code != "" {
 				wantError(t, err, tt.code, tt.status, "")
+				if !strings.Contains(req.Reason, tt.reason) {
+					t.Errorf("reason: got %q, want it to contain %q", req.Reason, tt.reason)
+				}
 				return
 			}
 			if err != nil {

@@ -37,6 +37,12 @@ var (
 type Error struct {
 	Kind    error
 	Message string
+	// Detail says which check failed where Message, AWS's text for the
+	// client, does not: the body hash that differs from the declared one,
+	// the string to sign of a signature that does not match, the scope a
+	// signature needed. It is for the operator (the console, a log), holds
+	// no secret, and is "" when Message says it all.
+	Detail string
 }
 
 func (e *Error) Error() string { return e.Message }
@@ -287,7 +293,13 @@ func (s *Signature) CheckScope(region, service string) error {
 		msg += "Credential should be scoped to correct service: '" + service + "'. "
 	}
 	if msg != "" {
-		return fail(ErrSignatureMismatch, msg)
+		e := fail(ErrSignatureMismatch, msg)
+		want := region
+		if want == "" {
+			want = "<a region name>"
+		}
+		e.Detail = "the credential scope is " + s.Region + "/" + s.Service + ", the request needs " + want + "/" + service
+		return e
 	}
 	return nil
 }

@@ -24,6 +24,9 @@ func TestVerifyAmzHeadersSigned(t *testing.T) {
 		token         string
 		body          string // sent instead of body
 		wantMsg       string // "" for a request that verifies
+		// wantDetail starts the Detail of the refusal: the check AWS's
+		// message leaves open; "" when the message says it.
+		wantDetail string
 	}{
 		{name: "all signed", before: map[string]string{"X-Amz-Target": "AWSCognitoIdentityService.DescribeIdentityPool"}},
 		{name: "session token signed", token: token},
@@ -39,7 +42,11 @@ func TestVerifyAmzHeadersSigned(t *testing.T) {
 		{name: "any x-amz header added after signing", after: map[string]string{"X-Amz-Meta": "x"},
 			wantMsg: "'x-amz-meta' must be a 'SignedHeader' in the AWS Authorization."},
 		{name: "signed content hash of another body", before: map[string]string{"X-Amz-Content-Sha256": hashHex([]byte(body))},
-			body: `{"IdentityPoolId":"us-east-1:99999999-1111-2222-3333-444444444444"}`, wantMsg: "The request signature we calculated does not match"},
+			body: `{"IdentityPoolId":"us-east-1:99999999-1111-2222-3333-444444444444"}`, wantMsg: "The request signature we calculated does not match",
+			wantDetail: "the body's SHA-256 is "},
+		{name: "signed header changed after signing", before: map[string]string{"Content-Type": "application/x-amz-json-1.1"},
+			after: map[string]string{"Content-Type": "text/plain"}, wantMsg: "The request signature we calculated does not match",
+			wantDetail: `the signature is not the one the key's secret makes of the string to sign idpool computed, "AWS4-HMAC-SHA256\n` + signTime.UTC().Format(TimeFormat) + `\n`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -76,6 +83,13 @@ func TestVerifyAmzHeadersSigned(t *testing.T) {
 			if !errors.Is(err, ErrSignatureMismatch) || !strings.HasPrefix(err.Error(), tt.wantMsg) {
 				t.Errorf("got %v, want ErrSignatureMismatch %q", err, tt.wantMsg)
 			}
+			var e *Error
+			if !errors.As(err, &e) {
+				t.Fatalf("got %T, want a *sigv4.Error", err)
+			}
+			if !strings.HasPrefix(e.Detail, tt.wantDetail) || (tt.wantDetail == "") != (e.Detail == "") {
+				t.Errorf("detail: got %q, want it to start %q", e.Detail, tt.wantDetail)
+			}
 		})
 	}
 }
@@ -86,16 +100,23 @@ func TestCheckScope(t *testing.T) {
 		region, service string // of the signature
 		wantRegion      string
 		wantMsg         string
+		// wantDetail names the scope that was needed, which AWS's message
+		// does not.
+		wantDetail string
 	}{
 		{name: "match", region: "us-east-1", service: "cognito-identity", wantRegion: "us-east-1"},
 		{name: "other service", region: "us-east-1", service: "sts", wantRegion: "us-east-1",
-			wantMsg: "Credential should be scoped to correct service: 'cognito-identity'. "},
+			wantMsg:    "Credential should be scoped to correct service: 'cognito-identity'. ",
+			wantDetail: "the credential scope is us-east-1/sts, the request needs us-east-1/cognito-identity"},
 		{name: "other region", region: "eu-west-1", service: "cognito-identity", wantRegion: "us-east-1",
-			wantMsg: "Credential should be scoped to a valid region, not 'eu-west-1'. "},
+			wantMsg:    "Credential should be scoped to a valid region, not 'eu-west-1'. ",
+			wantDetail: "the credential scope is eu-west-1/cognito-identity, the request needs us-east-1/cognito-identity"},
 		{name: "no valid region", region: "moon", service: "cognito-identity",
-			wantMsg: "Credential should be scoped to a valid region, not 'moon'. "},
+			wantMsg:    "Credential should be scoped to a valid region, not 'moon'. ",
+			wantDetail: "the credential scope is moon/cognito-identity, the request needs <a region name>/cognito-identity"},
 		{name: "both", region: "eu-west-1", service: "s3", wantRegion: "us-east-1",
-			wantMsg: "Credential should be scoped to a valid region, not 'eu-west-1'. Credential should be scoped to correct service: 'cognito-identity'. "},
+			wantMsg:    "Credential should be scoped to a valid region, not 'eu-west-1'. Credential should be scoped to correct service: 'cognito-identity'. ",
+			wantDetail: "the credential scope is eu-west-1/s3, the request needs us-east-1/cognito-identity"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -109,6 +130,13 @@ func TestCheckScope(t *testing.T) {
 			}
 			if !errors.Is(err, ErrSignatureMismatch) || err.Error() != tt.wantMsg {
 				t.Errorf("got %v, want ErrSignatureMismatch %q", err, tt.wantMsg)
+			}
+			var e *Error
+			if !errors.As(err, &e) {
+				t.Fatalf("got %T, want a *sigv4.Error", err)
+			}
+			if e.Detail != tt.wantDetail {
+				t.Errorf("detail: got %q, want %q", e.Detail, tt.wantDetail)
 			}
 		})
 	}

@@ -145,12 +145,28 @@ func verify(r *http.Request, body []byte, sig *Signature, secret string, now tim
 		// body under its signed hash.
 		ok = declared == "" || string(cr[n:]) == declared
 	}
+	bodyOK := ok
 	ok = ok && match(cr, sig, key, stamp)
 	// Presigned URLs may sign the literal UNSIGNED-PAYLOAD (S3-style
 	// clients do), since the URL is made before any body exists.
 	if !ok && sig.Presigned && declared == "" {
 		cr = append(cr[:n], unsignedPayload...)
 		ok = match(cr, sig, key, stamp)
+	}
+	var detail string
+	switch {
+	case ok:
+	case !bodyOK:
+		detail = "the body's SHA-256 is " + string(cr[n:]) + ", not the " + declared + " its X-Amz-Content-Sha256 declares"
+	default:
+		// The string to sign is what an SDK's signing log shows: the
+		// same canonical-request hash means the secret differs, another
+		// one that the request changed after it was signed (or was
+		// canonicalised otherwise). The canonical request itself is not
+		// given: it holds the session token.
+		crHash := sha256.Sum256(cr)
+		detail = "the signature is not the one the key's secret makes of the string to sign idpool computed, " +
+			strconv.Quote(Algorithm+"\n"+string(stamp)+"\n"+string(appendScope(nil, sig))+"\n"+hex.EncodeToString(crHash[:]))
 	}
 	if cap(cr) <= maxPooled {
 		sc.buf = cr[:0]
@@ -159,8 +175,10 @@ func verify(r *http.Request, body []byte, sig *Signature, secret string, now tim
 	if ok {
 		return nil
 	}
-	return fail(ErrSignatureMismatch, "The request signature we calculated does not match the signature you provided. "+
+	e := fail(ErrSignatureMismatch, "The request signature we calculated does not match the signature you provided. "+
 		"Check your AWS Secret Access Key and signing method. Consult the service documentation for details.")
+	e.Detail = detail
+	return e
 }
 
 // amzPrefix starts the names of the headers that must be signed when
