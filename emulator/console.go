@@ -67,24 +67,6 @@ func (r *issueRecorder) credentials(c creds.Credentials) {
 	r.to.Add(console.Issue{IdentityID: c.Session.IdentityID, Kind: "credentials", ID: c.AccessKeyID, Role: c.Session.RoleARN, At: r.now(), Expires: c.Expiration})
 }
 
-// merged wraps the identity service's OnMerge hook to record each merge
-// for both identities. The hook runs inside the merge's transaction, so a
-// merge that fails after it is recorded all the same; the console says
-// "seen", not "done".
-func (r *issueRecorder) merged(next func(context.Context, storage.Tx, storage.Identity, storage.Identity) error) func(context.Context, storage.Tx, storage.Identity, storage.Identity) error {
-	return func(ctx context.Context, tx storage.Tx, loser, survivor storage.Identity) error {
-		if err := next(ctx, tx, loser, survivor); err != nil {
-			return err
-		}
-		if r.to != nil {
-			now := r.now()
-			r.to.Add(console.Issue{IdentityID: survivor.ID, Kind: console.KindMergedFrom, ID: loser.ID, At: now})
-			r.to.Add(console.Issue{IdentityID: loser.ID, Kind: console.KindMergedInto, ID: survivor.ID, At: now})
-		}
-		return nil
-	}
-}
-
 // recordingIssuer is the identity service's token issuer: it records each
 // OpenID token signed for an identity.
 type recordingIssuer struct {

@@ -146,7 +146,7 @@ func build(ctx context.Context, cfg Config, store storage.Store, logger *slog.Lo
 		OpenIDTokenTTL:    openIDTokenTTL,
 		DeveloperTokenTTL: developerTokenTTL,
 		CredentialsTTL:    credentialsTTL,
-		OnMerge:           issues.merged(cognitosync.MergeDatasets),
+		OnMerge:           cognitosync.MergeDatasets,
 		Verifier:          reg.ForIdentity(cfg.Strict),
 	}, store, recordingIssuer{verified, issues}, credentialIssuer{cr, s.roles}, now, uuid.NewString, logger)
 	jsonIdentity := awsjson.NewService(shape.CognitoIdentity(), s.authJSON, logger, awsjson.WithInternalCode(identity.CodeInternalError))

@@ -8,24 +8,16 @@ import (
 // issuedSize bounds the issues remembered across all identities.
 const issuedSize = 2000
 
-// Issue is one set of credentials or one token issued to an identity, or
-// one merge it took part in.
+// Issue is one set of credentials or one token issued to an identity.
 type Issue struct {
 	IdentityID string
-	Kind       string // "credentials", "OpenID token", or a merge (KindMerged*)
-	// ID is the access key id of credentials, "" for a token, and the
-	// other identity of a merge.
+	Kind       string // "credentials" or "OpenID token"
+	// ID is the access key id of credentials, "" for a token.
 	ID      string
 	Role    string
 	At      time.Time
 	Expires time.Time
 }
-
-// The Kinds of merges: the identity took another in, or was taken in.
-const (
-	KindMergedFrom = "merged from"
-	KindMergedInto = "merged into"
-)
 
 // Issued remembers the most recent issues, oldest dropped first. idpool
 // keeps no record of what it issued (the session token is the record),

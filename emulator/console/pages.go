@@ -230,13 +230,9 @@ func (c *Console) identityPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := identityData{Identity: i, Pool: p, Kept: issuedSize}
-	for _, is := range c.Issued.For(i.ID) {
-		// Merges are read from the store below, which keeps them across
-		// restarts and only once they have committed.
-		if is.Kind != KindMergedFrom && is.Kind != KindMergedInto {
-			d.Issued = append(d.Issued, is)
-		}
-	}
+	// Merges are read from the store below, which keeps them across
+	// restarts and only once they have committed.
+	d.Issued = c.Issued.For(i.ID)
 	d.Merged, err = c.cfg.Store.ListIdentities(ctx, i.PoolID, storage.ListIdentitiesOptions{MergedInto: i.ID, Limit: pageSize + 1})
 	if err != nil {
 		c.fail(w, r, err)
