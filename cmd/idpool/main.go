@@ -16,28 +16,17 @@ import (
 	"net"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"syscall"
 	"time"
 
 	"github.com/idpool/idpool/emulator"
 )
 
-// gcPercent is the garbage collector's target unless GOGC sets one. The
-// server's live heap is a few MiB (the store's caches are bounded in
-// bytes), so at Go's default of 100 it collected after every 4 MiB of
-// allocation, some 70 times a second under load, and the collections took
-// a tenth of its CPU (idpool-bench with pprof). At 200 they come half as
-// often, for about 4 MiB more resident memory.
-//
-// main sets no Go memory limit: a limit near the heap made the collector
-// run without end once the caches filled (GOMEMLIMIT still sets one).
-const gcPercent = 200
-
+// main sets no Go memory limit: the store's caches are bounded in bytes,
+// so the heap stays small by itself, and a limit near it made the garbage
+// collector run without end once the caches filled (GOMEMLIMIT still
+// sets one).
 func main() {
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(gcPercent)
-	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
 	stop()
