@@ -127,8 +127,8 @@ func (l *launcher) healthy(ctx context.Context, url string) bool {
 }
 
 // waitForKeys waits until the server publishes at least one signing key,
-// so that a database it created also holds its key (the first start may
-// generate the key in the background).
+// so that a database it created also holds its key (a server makes its
+// first key when first asked for one, as by this JWKS request).
 func (l *launcher) waitForKeys(ctx context.Context, s *server) error {
 	deadline := time.Now().Add(keysTimeout)
 	for {
