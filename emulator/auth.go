@@ -68,9 +68,11 @@ func (s *Server) authenticate(r *http.Request, body []byte, a *api, res *resourc
 	if !issued {
 		switch {
 		case known:
-			whose := "fixture developer key " + sig.AccessKeyID
-			if user != nil {
-				whose = "access key " + sig.AccessKeyID + " of " + user.ARN
+			whose := func() string {
+				if user != nil {
+					return "access key " + sig.AccessKeyID + " of " + user.ARN
+				}
+				return "fixture developer key " + sig.AccessKeyID
 			}
 			if f, msg := s.verify(r, body, sig, secret, whose); f != 0 {
 				return nil, f, msg
@@ -105,11 +107,12 @@ func (s *Server) authenticate(r *http.Request, body []byte, a *api, res *resourc
 		protocol.SetReason(ctx, "the session token is that of credentials "+c.AccessKeyID+", and the request is signed with access key "+sig.AccessKeyID)
 		return nil, failUnknownToken, "The security token included in the request is invalid."
 	}
-	if f, msg := s.verify(r, body, sig, c.SecretAccessKey, "credentials "+c.AccessKeyID+" of "+sts.Principal(c).ARN); f != 0 {
+	p := sts.Principal(c)
+	if f, msg := s.verify(r, body, sig, c.SecretAccessKey, func() string { return "credentials " + c.AccessKeyID + " of " + p.ARN }); f != 0 {
 		return nil, f, msg
 	}
 	res.session = &c.Session
-	return sts.Principal(c), 0, ""
+	return p, 0, ""
 }
 
 // requestRegion is the region a signature must be scoped to: the region of
@@ -152,9 +155,10 @@ func scopeReason(err error, res *resource) string {
 	return se.Detail
 }
 
-// verify checks sig with secret, the secret of whose (the key's owner, in
-// words).
-func (s *Server) verify(r *http.Request, body []byte, sig *sigv4.Signature, secret, whose string) (failure, string) {
+// verify checks sig with secret, the secret of the key whose owner whose
+// names in words; whose runs only for a refusal's reason, so that a
+// request that verifies pays nothing for it.
+func (s *Server) verify(r *http.Request, body []byte, sig *sigv4.Signature, secret string, whose func() string) (failure, string) {
 	err := s.verifier.Verify(r, body, sig, secret, s.now())
 	if err == nil {
 		return 0, ""
@@ -165,7 +169,7 @@ func (s *Server) verify(r *http.Request, body []byte, sig *sigv4.Signature, secr
 	if se := (*sigv4.Error)(nil); errors.As(err, &se) && se.Detail != "" {
 		why = se.Detail
 	}
-	protocol.SetReason(r.Context(), "signed with "+whose+": "+why)
+	protocol.SetReason(r.Context(), "signed with "+whose()+": "+why)
 	switch {
 	case errors.Is(err, sigv4.ErrExpired):
 		return failStale, "Signature expired: the request time is more than 15 minutes away from the server time."
