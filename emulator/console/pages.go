@@ -2,7 +2,9 @@ package console
 
 import (
 	"errors"
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/idpool/idpool/storage"
@@ -71,7 +73,7 @@ func (c *Console) poolsPage(w http.ResponseWriter, r *http.Request) {
 // loginKeys returns the Logins keys of every provider p accepts, its
 // developer provider last.
 func loginKeys(p storage.Pool) []string {
-	keys := sortedKeys(p.SupportedLoginProviders)
+	keys := slices.Sorted(maps.Keys(p.SupportedLoginProviders))
 	for _, arn := range p.OpenIDConnectProviderARNs {
 		_, host, ok := strings.Cut(arn, ":oidc-provider/")
 		if !ok {

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -194,7 +195,7 @@ func (e *env) getID(t *testing.T, pool string, logins map[string]string) string 
 	t.Helper()
 	out, err := e.svc.GetId(e.ctx, &GetIdInput{IdentityPoolId: pool, Logins: logins})
 	if err != nil {
-		t.Fatalf("GetId(%v): %v", sortedKeys(logins), err)
+		t.Fatalf("GetId(%v): %v", slices.Sorted(maps.Keys(logins)), err)
 	}
 	return out.IdentityId
 }
@@ -252,7 +253,7 @@ func (e *env) googleToken(sub string) string {
 func samlResponse(nameID string, attrs map[string][]string) string {
 	x := `<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion">` +
 		`<saml:Assertion><saml:Subject><saml:NameID>` + nameID + `</saml:NameID></saml:Subject><saml:AttributeStatement>`
-	for _, k := range sortedKeys(attrs) {
+	for _, k := range slices.Sorted(maps.Keys(attrs)) {
 		x += `<saml:Attribute Name="` + k + `">`
 		for _, v := range attrs[k] {
 			x += `<saml:AttributeValue>` + v + `</saml:AttributeValue>`

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -77,7 +78,7 @@ func TestGetIdLogins(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if want := sortedKeys(tt.logins); !slices.Equal(d.Logins, want) {
+			if want := slices.Sorted(maps.Keys(tt.logins)); !slices.Equal(d.Logins, want) {
 				t.Errorf("got logins %v, want %v", d.Logins, want)
 			}
 		})

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/idpool/idpool/protocol"
@@ -150,7 +152,7 @@ func (s *Service) resolve(ctx context.Context, r storage.Reader, req linkRequest
 			delete(found, p.survivor.ID)
 		}
 	}
-	for _, id := range sortedKeys(found) {
+	for _, id := range slices.Sorted(maps.Keys(found)) {
 		p.losers = append(p.losers, found[id])
 	}
 

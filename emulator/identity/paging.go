@@ -1,8 +1,6 @@
 package identity
 
 import (
-	"slices"
-
 	"github.com/idpool/idpool/protocol"
 )
 
@@ -31,14 +29,4 @@ func pageSize(n int) int {
 		return maxPageSize
 	}
 	return n
-}
-
-// sortedKeys returns m's keys in ascending order.
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }

@@ -268,7 +268,7 @@ func iamProviderARN(arn, resource string) bool {
 // checkPoolConfig enforces the rules on a pool configuration that the
 // model cannot express.
 func checkPoolConfig(c *IdentityPool) error {
-	for _, k := range sortedKeys(c.SupportedLoginProviders) {
+	for _, k := range slices.Sorted(maps.Keys(c.SupportedLoginProviders)) {
 		if _, ok := socialKind(k); !ok {
 			return badParam("SupportedLoginProviders only takes graph.facebook.com, accounts.google.com, www.amazon.com, appleid.apple.com, api.twitter.com and www.digits.com; got '%s'.", k)
 		}

@@ -35,7 +35,7 @@ const (
 
 // SetIdentityPoolRoles replaces a pool's default roles and role mappings.
 func (s *Service) SetIdentityPoolRoles(ctx context.Context, in *SetIdentityPoolRolesInput) (*SetIdentityPoolRolesOutput, error) {
-	for _, k := range sortedKeys(in.Roles) {
+	for _, k := range slices.Sorted(maps.Keys(in.Roles)) {
 		if k != roleAuthenticated && k != roleUnauthenticated {
 			return nil, badParam("Invalid role type '%s': Roles keys are authenticated and unauthenticated.", k)
 		}
@@ -44,7 +44,7 @@ func (s *Service) SetIdentityPoolRoles(ctx context.Context, in *SetIdentityPoolR
 		}
 	}
 	mappings := make(map[string]storage.RoleMapping, len(in.RoleMappings))
-	for _, k := range sortedKeys(in.RoleMappings) {
+	for _, k := range slices.Sorted(maps.Keys(in.RoleMappings)) {
 		m, err := StoredRoleMapping(k, in.RoleMappings[k])
 		if err != nil {
 			return nil, err
@@ -52,7 +52,7 @@ func (s *Service) SetIdentityPoolRoles(ctx context.Context, in *SetIdentityPoolR
 		mappings[k] = m
 	}
 	_, err := s.updatePool(ctx, in.IdentityPoolId, func(_ storage.Tx, p *storage.Pool) error {
-		for _, k := range sortedKeys(mappings) {
+		for _, k := range slices.Sorted(maps.Keys(mappings)) {
 			if !mappingProvider(p, k) {
 				return badParam("Role mapping key '%s' is not an identity provider of identity pool %s.", k, p.ID)
 			}
@@ -415,7 +415,7 @@ func principalTags(p *storage.Pool, logins []login) map[string]string {
 	}
 	for _, l := range logins {
 		if l.kind == kindCognito {
-			for _, k := range sortedKeys(l.cognito.PrincipalTags) {
+			for _, k := range slices.Sorted(maps.Keys(l.cognito.PrincipalTags)) {
 				set(k, l.cognito.PrincipalTags[k])
 			}
 			continue
@@ -435,7 +435,7 @@ func principalTags(p *storage.Pool, logins []login) map[string]string {
 				set("username", v)
 			}
 		}
-		for _, k := range sortedKeys(m.Tags) {
+		for _, k := range slices.Sorted(maps.Keys(m.Tags)) {
 			if v, ok := claimString(l.claims, m.Tags[k]); ok {
 				set(k, v)
 			}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -118,7 +119,7 @@ func parse(doc []byte, trust bool) (*Document, error) {
 		return nil, malformed("Syntax errors in policy: the document must be a JSON object")
 	}
 	d := &Document{version: Version2008, trust: trust}
-	for _, k := range sortedKeys(obj) {
+	for _, k := range slices.Sorted(maps.Keys(obj)) {
 		switch k {
 		case "Version":
 			v, ok := obj[k].(string)
@@ -178,7 +179,7 @@ func parse(doc []byte, trust bool) (*Document, error) {
 func parseStatement(m map[string]any, trust, vars bool) (statement, error) {
 	var st statement
 	var action, notAction, principal, resource, notResource bool
-	for _, k := range sortedKeys(m) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		v := m[k]
 		switch k {
 		case "Sid":
@@ -268,7 +269,7 @@ func parseCondition(v any, vars bool) ([]cond, error) {
 		return nil, malformed("Syntax errors in policy: Condition must be an object mapping operators to keys")
 	}
 	var cs []cond
-	for _, name := range sortedKeys(block) {
+	for _, name := range slices.Sorted(maps.Keys(block)) {
 		op, ok := parseOperator(name)
 		if !ok {
 			return nil, malformed("Invalid Condition type : %s", name)
@@ -277,7 +278,7 @@ func parseCondition(v any, vars bool) ([]cond, error) {
 		if !ok {
 			return nil, malformed("Syntax errors in policy: condition %s must map keys to values", name)
 		}
-		for _, key := range sortedKeys(keys) {
+		for _, key := range slices.Sorted(maps.Keys(keys)) {
 			vendor, rest, ok := strings.Cut(key, ":")
 			if !ok || vendor == "" || rest == "" {
 				return nil, malformed("Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.")
@@ -371,15 +372,6 @@ func text(v any) string {
 	}
 	b, _ := json.Marshal(v)
 	return string(b)
-}
-
-func sortedKeys(m map[string]any) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	slices.Sort(ks)
-	return ks
 }
 
 // Allowed reports whether the document allows the request: at least one

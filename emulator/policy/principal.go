@@ -1,6 +1,8 @@
 package policy
 
 import (
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -28,7 +30,7 @@ func parsePrincipal(v any) (principal, error) {
 		if len(x) == 0 {
 			return p, malformed("Invalid principal in policy: the Principal object is empty")
 		}
-		for _, k := range sortedKeys(x) {
+		for _, k := range slices.Sorted(maps.Keys(x)) {
 			vs, err := stringList("Principal "+k, x[k])
 			if err != nil {
 				return p, err
