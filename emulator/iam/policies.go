@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -217,10 +218,8 @@ func (s *Service) AttachRolePolicy(ctx context.Context, in *AttachRolePolicyInpu
 		if _, err := tx.GetManagedPolicy(ctx, in.PolicyArn); err != nil {
 			return translate(err, noSuchPolicy(in.PolicyArn), nil)
 		}
-		for _, a := range r.Attached {
-			if a == in.PolicyArn {
-				return nil
-			}
+		if slices.Contains(r.Attached, in.PolicyArn) {
+			return nil
 		}
 		if len(r.Attached) >= maxAttached {
 			return errLimit("Cannot exceed quota for PoliciesPerRole: %d", maxAttached)
