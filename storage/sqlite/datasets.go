@@ -392,7 +392,7 @@ func (s *Store) GetDataset(ctx context.Context, identityID, name string) (storag
 		}
 		return *d, nil
 	}
-	got, err := s.read.dataset(ctx, identityID, name)
+	got, err := s.read.dataset(byKey(ctx), identityID, name)
 	switch {
 	case err == nil:
 		c := got
@@ -466,7 +466,7 @@ func (s *Store) allRecords(ctx context.Context, identityID, name string) ([]stor
 func (s *Store) GetRecords(ctx context.Context, identityID, name string, keys []string) (map[string]storage.Record, error) {
 	all, big, _, ok := s.sync.records(dsKey{identityID, name})
 	if !ok || big {
-		return s.read.recordsByKey(ctx, identityID, name, keys)
+		return s.read.recordsByKey(byKey(ctx), identityID, name, keys)
 	}
 	m := make(map[string]storage.Record, len(keys))
 	for _, k := range keys {
@@ -480,30 +480,30 @@ func (s *Store) GetRecords(ctx context.Context, identityID, name string, keys []
 
 // IdentityUsage implements storage.DatasetReader.
 func (s *Store) IdentityUsage(ctx context.Context, identityID string) (storage.Usage, error) {
-	return s.read.identityUsage(ctx, identityID)
+	return s.read.identityUsage(byKey(ctx), identityID)
 }
 
 // PoolUsage implements storage.DatasetReader.
 func (s *Store) PoolUsage(ctx context.Context, poolID string) (storage.Usage, error) {
-	return s.read.poolUsage(ctx, poolID)
+	return s.read.poolUsage(byKey(ctx), poolID)
 }
 
 // GetSyncConfig implements storage.DatasetReader.
 func (s *Store) GetSyncConfig(ctx context.Context, poolID string) (storage.SyncConfig, error) {
-	return s.read.syncConfigOf(ctx, poolID)
+	return s.read.syncConfigOf(byKey(ctx), poolID)
 }
 
 // GetDevice implements storage.DatasetReader.
 func (s *Store) GetDevice(ctx context.Context, id string) (storage.Device, error) {
-	return s.read.deviceByID(ctx, id)
+	return s.read.deviceByID(byKey(ctx), id)
 }
 
 // DeviceByToken implements storage.DatasetReader.
 func (s *Store) DeviceByToken(ctx context.Context, identityID, platform, token string) (storage.Device, error) {
-	return s.read.deviceWithToken(ctx, identityID, platform, token)
+	return s.read.deviceWithToken(byKey(ctx), identityID, platform, token)
 }
 
 // Subscribed implements storage.DatasetReader.
 func (s *Store) Subscribed(ctx context.Context, deviceID, datasetName string) (bool, error) {
-	return s.read.subscribed(ctx, deviceID, datasetName)
+	return s.read.subscribed(byKey(ctx), deviceID, datasetName)
 }

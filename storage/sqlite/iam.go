@@ -160,7 +160,7 @@ func (t *tx) write(ctx context.Context, s *sql.Stmt, what, key string, v any, mu
 
 // GetRole implements storage.Reader.
 func (s *Store) GetRole(ctx context.Context, name string) (storage.Role, error) {
-	return getJSON[storage.Role](ctx, s.read.getRole, "role", name)
+	return getJSON[storage.Role](byKey(ctx), s.read.getRole, "role", name)
 }
 
 // ListRoles implements storage.Reader.
@@ -170,7 +170,7 @@ func (s *Store) ListRoles(ctx context.Context) ([]storage.Role, error) {
 
 // GetManagedPolicy implements storage.Reader.
 func (s *Store) GetManagedPolicy(ctx context.Context, arn string) (storage.ManagedPolicy, error) {
-	return getJSON[storage.ManagedPolicy](ctx, s.read.getPolicy, "policy", arn)
+	return getJSON[storage.ManagedPolicy](byKey(ctx), s.read.getPolicy, "policy", arn)
 }
 
 // ListManagedPolicies implements storage.Reader.
@@ -180,7 +180,7 @@ func (s *Store) ListManagedPolicies(ctx context.Context) ([]storage.ManagedPolic
 
 // GetOIDCProvider implements storage.Reader.
 func (s *Store) GetOIDCProvider(ctx context.Context, arn string) (storage.OIDCProvider, error) {
-	return getJSON[storage.OIDCProvider](ctx, s.read.getProvider, "OpenID Connect provider", arn)
+	return getJSON[storage.OIDCProvider](byKey(ctx), s.read.getProvider, "OpenID Connect provider", arn)
 }
 
 // ListOIDCProviders implements storage.Reader.
@@ -190,7 +190,7 @@ func (s *Store) ListOIDCProviders(ctx context.Context) ([]storage.OIDCProvider, 
 
 // GetUser implements storage.Reader.
 func (s *Store) GetUser(ctx context.Context, name string) (storage.User, error) {
-	return getJSON[storage.User](ctx, s.read.getUser, "user", name)
+	return getJSON[storage.User](byKey(ctx), s.read.getUser, "user", name)
 }
 
 // ListUsers implements storage.Reader.
@@ -200,7 +200,7 @@ func (s *Store) ListUsers(ctx context.Context) ([]storage.User, error) {
 
 // GetAccessKey implements storage.Reader.
 func (s *Store) GetAccessKey(ctx context.Context, id string) (storage.AccessKey, error) {
-	return getJSON[storage.AccessKey](ctx, s.read.getAccessKey, "access key", id)
+	return getJSON[storage.AccessKey](byKey(ctx), s.read.getAccessKey, "access key", id)
 }
 
 // ListAccessKeys implements storage.Reader.

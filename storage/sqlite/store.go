@@ -293,9 +293,18 @@ func (s *Store) Update(ctx context.Context, fn func(tx storage.Tx) error) error 
 	return err
 }
 
+// byKey returns the context for a read of one thing by its key (a pool, an
+// identity, a dataset, a role…): the read runs to its end even if ctx is
+// cancelled meanwhile, as a transaction's reads do. It takes microseconds,
+// while a context that can be cancelled makes database/sql and the driver
+// each start a goroutine per query to watch it: BenchmarkGetIdentity took
+// 18 µs a read with them, 10.6 µs without. Reads of lists keep ctx: they
+// can be long.
+func byKey(ctx context.Context) context.Context { return context.WithoutCancel(ctx) }
+
 // GetPool implements storage.Reader.
 func (s *Store) GetPool(ctx context.Context, id string) (storage.Pool, error) {
-	return s.read.cachedPool(ctx, &s.cache, id)
+	return s.read.cachedPool(byKey(ctx), &s.cache, id)
 }
 
 // ListPools implements storage.Reader. A limit ≤ 0 means no limit.
@@ -312,14 +321,14 @@ func (s *Store) CountPools(ctx context.Context) (int, error) {
 func (s *Store) GetIdentity(ctx context.Context, id string) (storage.Identity, error) {
 	return s.ids.cached(
 		func() (storage.Identity, uint64, bool) { return s.ids.byIdentity(id) },
-		func() (storage.Identity, error) { return s.read.identity(ctx, id) })
+		func() (storage.Identity, error) { return s.read.identity(byKey(ctx), id) })
 }
 
 // IdentityByLogin implements storage.Reader.
 func (s *Store) IdentityByLogin(ctx context.Context, poolID string, login storage.Login) (storage.Identity, error) {
 	return s.ids.cached(
 		func() (storage.Identity, uint64, bool) { return s.ids.withLogin(poolID, login) },
-		func() (storage.Identity, error) { return s.read.identityWithLogin(ctx, poolID, login) })
+		func() (storage.Identity, error) { return s.read.identityWithLogin(byKey(ctx), poolID, login) })
 }
 
 // ListIdentities implements storage.Reader. A Limit ≤ 0 means no limit.
@@ -329,7 +338,7 @@ func (s *Store) ListIdentities(ctx context.Context, poolID string, opts storage.
 
 // CountIdentities implements storage.Reader.
 func (s *Store) CountIdentities(ctx context.Context, poolID string) (storage.IdentityCount, error) {
-	return s.read.identityCount(ctx, poolID)
+	return s.read.identityCount(byKey(ctx), poolID)
 }
 
 // SigningKeys implements storage.Reader.
@@ -339,7 +348,7 @@ func (s *Store) SigningKeys(ctx context.Context) ([]storage.SigningKey, error) {
 
 // Secret implements storage.Reader.
 func (s *Store) Secret(ctx context.Context, name string) ([]byte, error) {
-	return s.read.secretValue(ctx, name)
+	return s.read.secretValue(byKey(ctx), name)
 }
 
 // sentinel maps a SQLite constraint violation to the storage sentinel it
