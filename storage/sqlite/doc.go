@@ -14,7 +14,8 @@
 // memory; the cache is dropped after every commit that wrote a pool. Cognito
 // Sync datasets and their records are cached the same way, per dataset, for
 // the reads devices make when they sync; a commit drops the datasets it
-// wrote. Identities are cached by id and by login, within a byte budget.
+// wrote. Identities are not cached: every read of one is a query, so that
+// its cost stays the same however many identities a pool holds.
 //
 // Pool usage comes from per-pool totals that triggers keep in the same
 // statement as every dataset write. A deleted pool is marked, which hides it

@@ -566,7 +566,7 @@ func requestContext(b *testing.B) context.Context {
 }
 
 // BenchmarkGetIdentity and BenchmarkIdentityByLogin read n identities in
-// turn, more than the identity cache holds, so that every read is a query.
+// turn.
 func BenchmarkGetIdentity(b *testing.B) {
 	const n = 10000
 	s, _ := benchIdentities(b, n)
@@ -1113,11 +1113,10 @@ func TestBigDataset(t *testing.T) {
 	}
 }
 
-// TestIdentityCacheConsistency: readers of an identity, by id and by
-// login, never see an older version than the last one committed, though
-// they read through the identity cache; a login moved to another identity
-// is found on its new owner at once.
-func TestIdentityCacheConsistency(t *testing.T) {
+// TestIdentityReadsConsistency: readers of an identity, by id and by
+// login, never see an older version than the last one committed; a login
+// moved to another identity is found on its new owner at once.
+func TestIdentityReadsConsistency(t *testing.T) {
 	ctx := t.Context()
 	s := openFile(t, filepath.Join(t.TempDir(), "idpool.db"))
 	defer s.Close()
@@ -1279,43 +1278,6 @@ func TestPurgeResumes(t *testing.T) {
 	}
 	if _, err := s.GetIdentity(ctx, "p2:a"); err != nil {
 		t.Errorf("GetIdentity in the other pool: got error %v, want nil", err)
-	}
-}
-
-// TestIdentityCacheBound: the identity cache never holds more than its
-// byte budget, however many identities are read through it, and keeps
-// its count of bytes right as entries are dropped.
-func TestIdentityCacheBound(t *testing.T) {
-	c := newIdentityCache()
-	n := 3 * maxIdentityCacheBytes / identityBytes(&storage.Identity{ID: "us-east-1:00000000-0000-4000-8000-000000000000",
-		PoolID: "us-east-1:00000000-0000-4000-8000-000000000001", Logins: []storage.Login{{Provider: "graph.facebook.com", UserID: "u-000000"}}})
-	for k := range n {
-		i := &storage.Identity{ID: fmt.Sprintf("us-east-1:%08d-0000-4000-8000-000000000000", k),
-			PoolID: "us-east-1:00000000-0000-4000-8000-000000000001", Logins: []storage.Login{{Provider: "graph.facebook.com", UserID: fmt.Sprintf("u-%06d", k)}}}
-		_, gen, _ := c.byIdentity(i.ID)
-		c.put(i, gen)
-		if c.bytes > maxIdentityCacheBytes {
-			t.Fatalf("after %d identities the cache holds %d bytes, want at most %d", k+1, c.bytes, maxIdentityCacheBytes)
-		}
-	}
-	sum := 0
-	for _, i := range c.byID {
-		sum += identityBytes(i)
-	}
-	if sum != c.bytes || len(c.byLogin) != len(c.byID) {
-		t.Errorf("cache counts %d bytes for entries of %d, and %d logins for %d identities; want them equal", c.bytes, sum, len(c.byLogin), len(c.byID))
-	}
-	var ids []string
-	for id := range c.byID {
-		ids = append(ids, id)
-	}
-	c.drop(ids[:len(ids)/2])
-	sum = 0
-	for _, i := range c.byID {
-		sum += identityBytes(i)
-	}
-	if sum != c.bytes {
-		t.Errorf("after drop the cache counts %d bytes for entries of %d", c.bytes, sum)
 	}
 }
 

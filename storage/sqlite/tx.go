@@ -223,7 +223,6 @@ func (t *tx) DeletePool(ctx context.Context, id string) error {
 		return err
 	}
 	t.w.poolsWritten = true
-	t.w.allIdentities = true
 	err := t.atomically(func() error {
 		res, err := exec(t.w.st.markPool, id)
 		if err == nil {
@@ -290,7 +289,6 @@ func (t *tx) UpdateIdentity(ctx context.Context, i storage.Identity) error {
 	if err := t.check(ctx); err != nil {
 		return err
 	}
-	t.w.identitiesWritten = append(t.w.identitiesWritten, i.ID)
 	err := t.atomically(func() error {
 		res, err := exec(t.w.st.updateIdentity, i.ID, i.PoolID, boolInt(i.Disabled), i.MergedInto, millis(i.CreatedAt), millis(i.ModifiedAt))
 		if err != nil {
@@ -320,7 +318,6 @@ func (t *tx) DeleteIdentity(ctx context.Context, id string) error {
 		return err
 	}
 	t.w.allDatasets = true
-	t.w.identitiesWritten = append(t.w.identitiesWritten, id)
 	res, err := exec(t.w.st.deleteIdentity, id)
 	if err == nil {
 		err = affected(res)

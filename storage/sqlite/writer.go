@@ -26,7 +26,6 @@ func (p *panicError) Error() string { return fmt.Sprintf("sqlite: update panicke
 type writer struct {
 	conn     *sql.Conn
 	cache    *poolCache
-	ids      *identityCache
 	sync     *syncCache
 	maxBatch int
 
@@ -41,11 +40,6 @@ type writer struct {
 	// the sync cache must forget them at its end.
 	datasetsWritten []dsKey
 	allDatasets     bool
-	// identitiesWritten lists the identities the current transaction
-	// updated or deleted, and allIdentities says it may have changed any
-	// (a pool cascade): the identity cache must forget them at its end.
-	identitiesWritten []string
-	allIdentities     bool
 	// marked says the current transaction left a pool marked deleted
 	// with rows still to remove: the purger must be woken after it.
 	marked bool
@@ -179,8 +173,6 @@ func (w *writer) batch(first *request, reqs <-chan *request) {
 	w.poolsWritten = false
 	w.datasetsWritten = w.datasetsWritten[:0]
 	w.allDatasets = false
-	w.identitiesWritten = w.identitiesWritten[:0]
-	w.allIdentities = false
 	w.marked = false
 	w.committing = w.committing[:0]
 
@@ -220,13 +212,6 @@ func (w *writer) batch(first *request, reqs <-chan *request) {
 		// Before anyone learns of the commit: from now on a reader
 		// either finds nothing cached or a pool read after this point.
 		w.cache.invalidate()
-	}
-	switch {
-	case w.allIdentities:
-		w.ids.dropAll()
-	case len(w.identitiesWritten) > 0:
-		w.ids.drop(w.identitiesWritten)
-		clear(w.identitiesWritten)
 	}
 	switch {
 	case w.allDatasets:
