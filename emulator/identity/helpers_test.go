@@ -99,15 +99,27 @@ func (f *fakeCreds) last(t *testing.T) Session {
 	return f.sessions[len(f.sessions)-1]
 }
 
-// countingStore counts Update calls, to prove read-only fast paths.
+// countingStore counts Update calls, to prove read-only fast paths, and
+// reads of identities outside them.
 type countingStore struct {
 	storage.Store
-	updates atomic.Int64
+	updates       atomic.Int64
+	identityReads atomic.Int64
 }
 
 func (c *countingStore) Update(ctx context.Context, fn func(tx storage.Tx) error) error {
 	c.updates.Add(1)
 	return c.Store.Update(ctx, fn)
+}
+
+func (c *countingStore) GetIdentity(ctx context.Context, id string) (storage.Identity, error) {
+	c.identityReads.Add(1)
+	return c.Store.GetIdentity(ctx, id)
+}
+
+func (c *countingStore) IdentityByLogin(ctx context.Context, poolID string, l storage.Login) (storage.Identity, error) {
+	c.identityReads.Add(1)
+	return c.Store.IdentityByLogin(ctx, poolID, l)
 }
 
 type env struct {

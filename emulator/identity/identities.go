@@ -135,7 +135,7 @@ func (s *Service) authenticate(ctx context.Context, id string, m map[string]stri
 	}
 	ss := session{pool: p, identity: x, logins: kept}
 	if len(ext) > 0 {
-		ss.link = &linkRequest{named: x.ID, logins: ext, proof: proof}
+		ss.link = &linkRequest{named: x.ID, read: &x, logins: ext, proof: proof}
 	}
 	return ss, nil
 }

@@ -145,6 +145,41 @@ func TestGetIdFastPathDoesNotWrite(t *testing.T) {
 	}
 }
 
+// TestNamedIdentityReadOnce: a request naming an identity with logins that
+// identity already holds reads it once, and looks none of the logins up:
+// a login belongs to one identity of a pool at a time.
+func TestNamedIdentityReadOnce(t *testing.T) {
+	e := newEnv(t)
+	pool := e.createPool(t, fullPool())
+	e.setRoles(t, pool, nil)
+	logins := map[string]string{"accounts.google.com": e.googleToken("once"), "graph.facebook.com": "fb-once"}
+	id := e.getID(t, pool, logins)
+	calls := []struct {
+		name string
+		call func() error
+	}{
+		{"GetCredentialsForIdentity", func() error {
+			_, err := e.svc.GetCredentialsForIdentity(e.ctx, &GetCredentialsForIdentityInput{IdentityId: id, Logins: logins})
+			return err
+		}},
+		{"GetOpenIdToken", func() error {
+			_, err := e.svc.GetOpenIdToken(e.ctx, &GetOpenIdTokenInput{IdentityId: id, Logins: logins})
+			return err
+		}},
+	}
+	for _, c := range calls {
+		t.Run(c.name, func(t *testing.T) {
+			before := e.store.identityReads.Load()
+			if err := c.call(); err != nil {
+				t.Fatal(err)
+			}
+			if n := e.store.identityReads.Load() - before; n != 1 {
+				t.Errorf("got %d identity reads, want 1", n)
+			}
+		})
+	}
+}
+
 func TestGetIdConcurrentNewLogin(t *testing.T) {
 	e := newEnv(t)
 	pool := e.createPool(t, fullPool())

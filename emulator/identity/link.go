@@ -20,6 +20,10 @@ type linkRequest struct {
 	// named is the IdentityId the request names, "" for none (GetId, or
 	// GetOpenIdTokenForDeveloperIdentity without IdentityId).
 	named string
+	// read is the named identity as the request has already read it, if
+	// it has: the first, read-only resolve uses it rather than read it
+	// again; the transaction reads it afresh.
+	read *storage.Identity
 	// logins are the request's validated logins, idpool tokens excluded.
 	logins []login
 	// proof is true when an idpool token already proved the caller is named.
@@ -53,6 +57,7 @@ func (s *Service) link(ctx context.Context, req linkRequest) (plan, error) {
 	if err != nil || !p.writes() {
 		return p, err
 	}
+	req.read = nil
 	err = s.update(ctx, func(tx storage.Tx) error {
 		var err error
 		if p, err = s.resolve(ctx, tx, req, now); err != nil {
@@ -82,11 +87,16 @@ func (s *Service) link(ctx context.Context, req linkRequest) (plan, error) {
 //     LimitExceededException [unconfirmed code]. Nothing is written then.
 func (s *Service) resolve(ctx context.Context, r storage.Reader, req linkRequest, now time.Time) (plan, error) {
 	var x storage.Identity
-	if req.named != "" {
+	switch {
+	case req.read != nil:
+		x = *req.read
+	case req.named != "":
 		var err error
 		if x, err = getIdentity(ctx, r, req.named); err != nil {
 			return plan{}, err
 		}
+	}
+	if req.named != "" {
 		if x.PoolID != req.pool.ID {
 			protocol.SetReason(ctx, otherPoolReason(&x, req.pool.ID))
 			return plan{}, identityNotFound(req.named)
@@ -100,6 +110,12 @@ func (s *Service) resolve(ctx context.Context, r storage.Reader, req linkRequest
 	owners := make([]string, len(req.logins))
 	found := make(map[string]storage.Identity)
 	for i, l := range req.logins {
+		if slices.Contains(x.Logins, l.stored()) {
+			// A login belongs to one identity of a pool at a time: the
+			// named identity's own logins need no lookup.
+			owners[i] = x.ID
+			continue
+		}
 		o, err := r.IdentityByLogin(ctx, req.pool.ID, l.stored())
 		if errors.Is(err, storage.ErrNotFound) {
 			continue
