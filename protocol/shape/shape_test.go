@@ -412,3 +412,38 @@ func FuzzValidate(f *testing.F) {
 		}
 	})
 }
+
+func TestValidateTimestamp(t *testing.T) {
+	patch := func(date string) any {
+		return decode(t, `{"IdentityPoolId":"us-east-1:00","IdentityId":"us-east-1:00","DatasetName":"d","SyncSessionToken":"t",
+			"RecordPatches":[{"Op":"replace","Key":"k","Value":"v","SyncCount":0,"DeviceLastModifiedDate":`+date+`}]}`)
+	}
+	tests := []struct {
+		name  string
+		date  string
+		valid bool
+	}{
+		{"seconds with a fraction", "1421516513.393", true},
+		{"before 1970", "-1421516513", true},
+		{"largest in milliseconds", "9223372036854775", true},
+		{"nanoseconds", "1.7e18", false},
+		{"far before 1970", "-1e16", false},
+		{"string", `"1421516513"`, false},
+	}
+	m := CognitoSync()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := m.Validate("UpdateRecordsRequest", patch(tt.date))
+			if tt.valid {
+				if err != nil {
+					t.Fatalf("got %v, want nil", err)
+				}
+				return
+			}
+			pe, ok := protocol.As(err)
+			if !ok || pe.Code != protocol.CodeSerialization {
+				t.Fatalf("got %v, want a %s", err, protocol.CodeSerialization)
+			}
+		})
+	}
+}

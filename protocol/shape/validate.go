@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"math"
 	"net/http"
 	"slices"
 	"strconv"
@@ -320,7 +321,8 @@ func (vd *validator) value(s *shape, v any, at loc) error {
 		if !ok {
 			return typeError(s, v)
 		}
-		if _, err := strconv.ParseFloat(string(n), 64); err != nil {
+		f, err := strconv.ParseFloat(string(n), 64)
+		if err != nil || math.Abs(f) > maxEpochSeconds {
 			return typeError(s, v)
 		}
 	case kindBlob:
@@ -334,6 +336,12 @@ func (vd *validator) value(s *shape, v any, at loc) error {
 	}
 	return nil
 }
+
+// maxEpochSeconds is the largest timestamp, in epoch seconds either side
+// of 1970, whose milliseconds fit an int64 (about 292 million years): the
+// range protocol.Time holds. A client sending nanoseconds where seconds
+// belong gets an error instead of a date whose sign has flipped.
+const maxEpochSeconds = math.MaxInt64 / 1000
 
 // size checks a length (strings, lists, maps, blobs) against min and max.
 func (vd *validator) size(s *shape, v any, n int, at loc) {
