@@ -155,6 +155,24 @@ func TestFixtureWorld(t *testing.T) {
 	if after := observe(t); after != before {
 		t.Errorf("after a restart with the same fixtures: got %+v, want %+v", after, before)
 	}
+
+	// A reset seeds the same pool again, and its usage starts afresh: the
+	// sync sessions that observe opened before are not the new pool's.
+	usage := func(t *testing.T) (sessions, datasets int64) {
+		t.Helper()
+		u, err := devSync.DescribeIdentityPoolUsage(&cognitosync.DescribeIdentityPoolUsageInput{IdentityPoolId: aws.String(fxPool)})
+		ok(t, err, "DescribeIdentityPoolUsage")
+		return aws.Int64Value(u.IdentityPoolUsage.SyncSessionsCount), aws.Int64Value(u.IdentityPoolUsage.DataStorage)
+	}
+	if sessions, _ := usage(t); sessions == 0 {
+		t.Fatalf("SyncSessionsCount before the reset: got 0, want the sessions observe opened")
+	}
+	if res := s.post(t, "/_idpool/reset", ""); res.status != http.StatusOK {
+		t.Fatalf("reset: got %d %s, want 200", res.status, res.body)
+	}
+	if sessions, storage := usage(t); sessions != 0 || storage == 0 {
+		t.Errorf("usage after a reset: got %d sessions and %d bytes, want 0 sessions and the seeded dataset's bytes", sessions, storage)
+	}
 }
 
 // TestFixtureProviderKeys: a token signed by the provider's key set is a

@@ -63,9 +63,10 @@ func (s *Server) reset(w http.ResponseWriter, r *http.Request) {
 // wipe deletes every pool in one transaction, so that no reader sees a
 // half-reset store. Each pool is marked deleted and loses a first batch of
 // identities in it; the store removes the rest in batches afterwards, which
-// lets other requests through.
+// lets other requests through. The pools' counts of sync sessions, kept in
+// memory, go with them: the fixtures seed the same pool ids again.
 func (s *Server) wipe(ctx context.Context) error {
-	return s.store.Update(ctx, func(tx storage.Tx) error {
+	err := s.store.Update(ctx, func(tx storage.Tx) error {
 		pools, err := tx.ListPools(ctx, "", 0)
 		if err != nil {
 			return err
@@ -77,6 +78,10 @@ func (s *Server) wipe(ctx context.Context) error {
 		}
 		return nil
 	})
+	if err == nil {
+		s.syncSvc.ForgetSessions()
+	}
+	return err
 }
 
 // credentialsInfo is who temporary credentials are, for local services

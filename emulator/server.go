@@ -56,6 +56,7 @@ type Server struct {
 	roles      roles
 	fixtures   *fixtures.Fixture // nil without --fixtures
 	iamSvc     *iam.Service
+	syncSvc    *cognitosync.Service
 	handler    http.Handler
 	// ownStore is set when New opened the store, and Close closes it.
 	ownStore bool
@@ -163,9 +164,9 @@ func build(ctx context.Context, cfg Config, store storage.Store, logger *slog.Lo
 	s.iamSvc = iam.New(iam.Config{AccountID: cfg.AccountID, Region: cfg.Region, OnChange: memory.drop}, store, now, logger)
 	iamRoutes(iamQuery, s.iamSvc)
 
-	syncSvc := cognitosync.New(cognitosync.Config{Region: cfg.Region, AccountID: cfg.AccountID, SessionKey: syncKey}, store, now, logger)
+	s.syncSvc = cognitosync.New(cognitosync.Config{Region: cfg.Region, AccountID: cfg.AccountID, SessionKey: syncKey}, store, now, logger)
 	rest := restjson.NewService(shape.CognitoSync(), s.authREST, logger, restjson.WithInternalCode(cognitosync.CodeInternalError))
-	syncRoutes(rest, syncSvc)
+	syncRoutes(rest, s.syncSvc)
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET "+healthPath, s.health)

@@ -114,6 +114,11 @@ func (s *Service) countSession(pool string) {
 	c.(*atomic.Int64).Add(1)
 }
 
+// ForgetSessions sets every pool's count of sync sessions back to zero.
+// A reset, which deletes the pools and seeds them again, calls it so that
+// the seeded pools' usage starts afresh.
+func (s *Service) ForgetSessions() { s.sessions.Clear() }
+
 // sessionCount returns the sync sessions of pool counted so far.
 func (s *Service) sessionCount(pool string) int64 {
 	if c, ok := s.sessions.Load(pool); ok {
