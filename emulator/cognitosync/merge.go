@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/idpool/idpool/storage"
 )
@@ -22,7 +23,8 @@ const maxMergeNames = 1000
 // "<name>.<from id>" with MergedFrom set, and ListRecords of <name>
 // reports it in MergedDatasetNames until it is deleted, which is how the
 // client libraries learn to reconcile the two ("<name>.<from id>.<n>" if
-// even that name is taken).
+// even that name is taken, shorter where that would be too long: see
+// mergedName).
 //
 // Where the survivor has a deleted dataset of the target name, the moved
 // dataset takes its place with every record stamped with a sync count
@@ -62,16 +64,13 @@ func MergeDatasets(ctx context.Context, tx storage.Tx, from, to storage.Identity
 }
 
 // mergeDataset moves dataset name of identity from to identity to, under
-// the first name of name, name.<from>, name.<from>.2, … that to has no
-// live dataset of.
+// the first name of name, mergedName(name, from, 1), mergedName(name,
+// from, 2), … that to has no live dataset of.
 func mergeDataset(ctx context.Context, tx storage.Tx, from, to, name string) error {
 	for i := range maxMergeNames {
 		target := name
-		switch {
-		case i == 1:
-			target = name + "." + from
-		case i > 1:
-			target = name + "." + from + "." + strconv.Itoa(i)
+		if i > 0 {
+			target = mergedName(name, from, i)
 		}
 		d, err := tx.GetDataset(ctx, to, target)
 		switch {
@@ -84,6 +83,36 @@ func mergeDataset(ctx context.Context, tx storage.Tx, from, to, name string) err
 		}
 	}
 	return fmt.Errorf("cognitosync: no free name to merge dataset %s of %s into %s", name, from, to)
+}
+
+// maxDatasetName is the longest dataset name, in characters (the model's
+// DatasetName, whose characters are all ASCII).
+const maxDatasetName = 128
+
+// mergedName is the i-th name (i ≥ 1) tried for dataset name of identity
+// from beside the survivor's dataset of that name: "<name>.<from>", then
+// "<name>.<from>.<i>". Every name it returns is a valid dataset name, so
+// that the client can read and delete the merged copy: where the full
+// name would be too long, the identity id loses its region ("<region>:"),
+// and where even that is too long, name is cut short, which gives up
+// reporting the copy in MergedDatasetNames (found by the prefix
+// "<name>.") but keeps its data.
+func mergedName(name, from string, i int) string {
+	suffix := func(id string) string {
+		if i > 1 {
+			return id + "." + strconv.Itoa(i)
+		}
+		return id
+	}
+	s := suffix(from)
+	if len(name)+1+len(s) > maxDatasetName {
+		_, uuid, _ := strings.Cut(from, ":")
+		s = suffix(uuid)
+	}
+	if over := len(name) + 1 + len(s) - maxDatasetName; over > 0 {
+		name = name[:len(name)-over]
+	}
+	return name + "." + s
 }
 
 // moveDataset renames dataset name of from to target of to, which has no

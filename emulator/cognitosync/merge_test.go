@@ -3,6 +3,7 @@ package cognitosync
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/idpool/idpool/storage"
@@ -90,6 +91,63 @@ func TestMergeDatasetsNameTaken(t *testing.T) {
 	}
 	if got := values(e.list(t, e.a1, poolA, idA1, "d."+idA2+".2", 0).Records); !slices.Equal(got, []string{"k=loser@1"}) {
 		t.Errorf("got %v, want the loser's record", got)
+	}
+}
+
+func TestMergedName(t *testing.T) {
+	const from = "us-east-1:aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"
+	const uuid = "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"
+	tests := []struct {
+		name    string
+		dataset string
+		i       int
+		want    string
+	}{
+		{"first", "d", 1, "d." + from},
+		{"taken", "d", 2, "d." + from + ".2"},
+		{"longest with the region", strings.Repeat("n", 81), 1, strings.Repeat("n", 81) + "." + from},
+		{"too long for the region", strings.Repeat("n", 82), 1, strings.Repeat("n", 82) + "." + uuid},
+		{"too long for the region, taken", strings.Repeat("n", 82), 3, strings.Repeat("n", 82) + "." + uuid + ".3"},
+		{"too long for any suffix", strings.Repeat("n", 128), 1, strings.Repeat("n", 91) + "." + uuid},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := mergedName(tt.dataset, from, tt.i)
+			if got != tt.want {
+				t.Errorf("got %s, want %s", got, tt.want)
+			}
+			if len(got) > maxDatasetName {
+				t.Errorf("got %d characters, want at most %d", len(got), maxDatasetName)
+			}
+		})
+	}
+}
+
+// TestMergeDatasetsLongName: the merged copy of a dataset whose name
+// leaves no room for the loser's full id can be read, reported and
+// deleted.
+func TestMergeDatasetsLongName(t *testing.T) {
+	e := newEnv(t, Config{})
+	name := strings.Repeat("n", 90)
+	e.mustUpdate(t, e.a2, poolA, idA2, name, put("k", "loser", 0))
+	e.mustUpdate(t, e.a1, poolA, idA1, name, put("k", "survivor", 0))
+	merge(t, e, idA2, idA1)
+	out := e.list(t, e.a1, poolA, idA1, name, 0)
+	if len(out.MergedDatasetNames) != 1 {
+		t.Fatalf("got MergedDatasetNames %v, want one name", out.MergedDatasetNames)
+	}
+	merged := out.MergedDatasetNames[0]
+	if len(merged) > maxDatasetName {
+		t.Errorf("got merged name %s of %d characters, want at most %d", merged, len(merged), maxDatasetName)
+	}
+	if got := values(e.list(t, e.a1, poolA, idA1, merged, 0).Records); !slices.Equal(got, []string{"k=loser@1"}) {
+		t.Errorf("ListRecords of %s: got %v, want the loser's record", merged, got)
+	}
+	if _, err := e.svc.DeleteDataset(e.a1, &DeleteDatasetInput{IdentityPoolId: poolA, IdentityId: idA1, DatasetName: merged}); err != nil {
+		t.Fatalf("DeleteDataset of %s: %v", merged, err)
+	}
+	if out := e.list(t, e.a1, poolA, idA1, name, 0); len(out.MergedDatasetNames) != 0 {
+		t.Errorf("got MergedDatasetNames %v after deleting the merged copy, want none", out.MergedDatasetNames)
 	}
 }
 
