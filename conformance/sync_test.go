@@ -709,6 +709,17 @@ func TestSyncLimits(t *testing.T) {
 		if got, want := aws.Int64Value(d.DataStorage), int64(1+len(big)); got != want {
 			t.Errorf("DescribeDataset: got DataStorage %d, want %d", got, want)
 		}
+
+		// A full dataset goes in one call, as the client libraries push it,
+		// even when JSON's escapes make the body twice its size: the
+		// longest value the model allows, all quotes.
+		full := strings.Repeat(`"`, 1<<20-1)
+		u.write(t, "full", replacePatch("k", full, 0))
+		d, err = u.describe("full")
+		ok(t, err, "DescribeDataset")
+		if got, want := aws.Int64Value(d.DataStorage), int64(1<<20); got != want {
+			t.Errorf("DescribeDataset: got DataStorage %d, want %d", got, want)
+		}
 	})
 }
 

@@ -165,7 +165,8 @@ func build(ctx context.Context, cfg Config, store storage.Store, logger *slog.Lo
 	iamRoutes(iamQuery, s.iamSvc)
 
 	s.syncSvc = cognitosync.New(cognitosync.Config{Region: cfg.Region, AccountID: cfg.AccountID, SessionKey: syncKey}, store, now, logger)
-	rest := restjson.NewService(shape.CognitoSync(), s.authREST, logger, restjson.WithInternalCode(cognitosync.CodeInternalError))
+	rest := restjson.NewService(shape.CognitoSync(), s.authREST, logger, restjson.WithInternalCode(cognitosync.CodeInternalError),
+		restjson.WithBodyLimit(cognitosync.MaxRequestBody))
 	syncRoutes(rest, s.syncSvc)
 
 	mux := http.NewServeMux()

@@ -23,6 +23,14 @@ const (
 	DefaultMaxDatasetBytes = 1 << 20 // bytes of live records per dataset
 )
 
+// MaxRequestBody is the largest Cognito Sync request body, in bytes. The
+// client libraries push every changed record of a dataset in one
+// UpdateRecords, so a body must hold a whole dataset of the default size:
+// its 1 MiB of keys and values, which JSON's escapes can make up to six
+// times longer, and the members of up to twice 1024 patches (a remove and
+// a replace of every record).
+const MaxRequestBody = 8 << 20
+
 // Page sizes: the largest page each listing returns, also its default.
 // Clients ask for 64 datasets and 1024 records.
 const (
