@@ -39,44 +39,59 @@ type roles struct {
 	trusts *remembered[trust]
 }
 
-// trust is a role's trust policy (nil when IAM holds no such role) and its
-// maximum session.
+// trust is what IAM holds of the role a role ARN names: its trust policy
+// (nil when IAM holds no such role), its maximum session, and its ARN (in
+// the partition asked for) and RoleId. other is set, and the rest is
+// empty, when the ARN names a role that cannot exist: IAM holds a role of
+// its name, in its account, under another path.
 type trust struct {
 	doc        *policy.Document
 	maxSession time.Duration
+	arn, id    string
+	other      string
 }
 
-// trust returns the trust policy of the role arn names and its maximum
-// session (nil when IAM holds no such role: a role of the same name with
-// another path or account is another role). What the store answered is
-// remembered only until the next IAM or fixture write, so a policy changed
-// through IAM applies from the next request on.
-func (rs roles) trust(ctx context.Context, arn string) (*policy.Document, time.Duration, error) {
-	t, err := rs.trusts.get(arn, func() (trust, error) {
-		doc, d, err := rs.readTrust(ctx, arn)
-		return trust{doc, d}, err
-	})
-	return t.doc, t.maxSession, err
+// trust returns what IAM holds of the role arn names. IAM's role names are
+// unique in an account whatever their case (the store compares them so),
+// and a role ARN that names a role in another case names that role. A
+// role of the same name in another account is another role, which IAM
+// does not hold. What the store answered is remembered only until the next
+// IAM or fixture write, so a policy changed through IAM applies from the
+// next request on.
+func (rs roles) trust(ctx context.Context, arn string) (trust, error) {
+	return rs.trusts.get(arn, func() (trust, error) { return rs.readTrust(ctx, arn) })
 }
 
 // readTrust reads what trust returns from the store.
-func (rs roles) readTrust(ctx context.Context, arn string) (*policy.Document, time.Duration, error) {
+func (rs roles) readTrust(ctx context.Context, arn string) (trust, error) {
 	r, err := rs.store.GetRole(ctx, roleName(arn))
 	switch {
-	case errors.Is(err, storage.ErrNotFound) || err == nil && !sameARN(r.ARN, arn):
-		return nil, maxRoleSession, nil
+	case errors.Is(err, storage.ErrNotFound):
+		return trust{maxSession: maxRoleSession}, nil
 	case err != nil:
-		return nil, 0, err
+		return trust{}, err
+	}
+	held, ok := heldARN(r.ARN, arn)
+	switch {
+	case !ok:
+		return trust{maxSession: maxRoleSession}, nil
+	case held == "":
+		return trust{other: r.ARN}, nil
 	}
 	doc, err := policy.Parse([]byte(r.AssumeRolePolicy))
 	if err != nil {
-		return nil, 0, fmt.Errorf("role %s: stored trust policy: %w", arn, err)
+		return trust{}, fmt.Errorf("role %s: stored trust policy: %w", arn, err)
 	}
 	d := maxRoleSession
 	if r.MaxSessionDuration > 0 {
 		d = time.Duration(r.MaxSessionDuration) * time.Second
 	}
-	return doc, d, nil
+	return trust{doc: doc, maxSession: d, arn: held, id: r.ID}, nil
+}
+
+// grant is what a trust that allowed a request grants.
+func (t trust) grant() sts.Grant {
+	return sts.Grant{MaxSession: t.maxSession, RoleARN: t.arn, RoleID: t.id}
 }
 
 // roleName is the last segment of a role ARN's resource (its name after
@@ -85,28 +100,49 @@ func roleName(arn string) string {
 	return arn[strings.LastIndexByte(arn, '/')+1:]
 }
 
-// sameARN compares two ARNs but for their partition: IAM is global, and
-// a role created through one partition's endpoint is the same role.
-func sameARN(a, b string) bool {
-	_, ra, okA := strings.Cut(strings.TrimPrefix(a, "arn:"), ":")
-	_, rb, okB := strings.Cut(strings.TrimPrefix(b, "arn:"), ":")
-	return okA && okB && ra == rb
+// heldARN compares the ARN of a stored role of the name arn ends with to
+// arn. ok is false when arn is of another account: another role, which
+// IAM does not hold. Otherwise held is the stored role's ARN in arn's
+// partition (IAM is global: a role created through one partition's
+// endpoint is the same role), or "" when arn's path is not the role's.
+// The name is compared whatever its case, as IAM compares role names.
+func heldARN(stored, arn string) (held string, ok bool) {
+	_, rs, okS := strings.Cut(strings.TrimPrefix(stored, "arn:"), ":")
+	partition, ra, okA := strings.Cut(strings.TrimPrefix(arn, "arn:"), ":")
+	if !okS || !okA {
+		return "", false
+	}
+	// The rest is iam::<account>:role/<path/>name.
+	sAcct, sRes, _ := strings.Cut(strings.TrimPrefix(rs, "iam::"), ":")
+	aAcct, aRes, _ := strings.Cut(strings.TrimPrefix(ra, "iam::"), ":")
+	if sAcct != aAcct {
+		return "", false
+	}
+	i, j := strings.LastIndexByte(sRes, '/'), strings.LastIndexByte(aRes, '/')
+	if sRes[:i+1] != aRes[:j+1] || !strings.EqualFold(sRes[i+1:], aRes[j+1:]) {
+		return "", true
+	}
+	return "arn:" + partition + ":" + rs, true
 }
 
 // Authorize implements sts.Roles: the role's trust policy must allow the
 // action for the caller or web identity, and sts:TagSession when the
 // session carries tags.
-func (rs roles) Authorize(ctx context.Context, req sts.RoleRequest) (time.Duration, error) {
-	doc, maxSession, err := rs.trust(ctx, req.RoleARN)
+func (rs roles) Authorize(ctx context.Context, req sts.RoleRequest) (sts.Grant, error) {
+	t, err := rs.trust(ctx, req.RoleARN)
 	if err != nil {
-		return 0, err
+		return sts.Grant{}, err
 	}
-	if doc == nil {
+	if t.other != "" {
+		protocol.SetReason(ctx, otherPathReason(req.RoleARN, t.other))
+		return sts.Grant{}, refusal(req)
+	}
+	if t.doc == nil {
 		if rs.strict && req.Caller != nil && strings.Contains(req.Caller.ARN, ":assumed-role/") {
 			protocol.SetReason(ctx, "strict mode: IAM holds no role "+req.RoleARN+", and a role session may chain only into a role whose trust policy names it")
-			return 0, notAuthorizedCaller(req)
+			return sts.Grant{}, notAuthorizedCaller(req)
 		}
-		return maxRoleSession, nil
+		return t.grant(), nil
 	}
 	pr := policy.Request{Action: req.Action}
 	tagged := len(req.Tags) > 0
@@ -117,14 +153,25 @@ func (rs roles) Authorize(ctx context.Context, req sts.RoleRequest) (time.Durati
 	case req.Caller != nil:
 		pr.AWS = req.Caller.ARN
 	}
-	if allowed(doc, pr, tagged) {
-		return maxSession, nil
+	if allowed(t.doc, pr, tagged) {
+		return t.grant(), nil
 	}
-	protocol.SetReason(ctx, trustReason(req.RoleARN, doc, pr))
+	protocol.SetReason(ctx, trustReason(req.RoleARN, t.doc, pr))
+	return sts.Grant{}, refusal(req)
+}
+
+// otherPathReason says why a role ARN that names IAM's role under another
+// path is refused.
+func otherPathReason(arn, held string) string {
+	return "IAM role names are unique in an account whatever their path or case: IAM's role of the name " + arn + " ends with is " + held + ", and " + arn + " names no role"
+}
+
+// refusal is STS's AccessDenied for a request the role does not allow.
+func refusal(req sts.RoleRequest) error {
 	if req.WebIdentity != nil {
-		return 0, protocol.Errorf(http.StatusForbidden, sts.CodeAccessDenied, "Not authorized to perform %s", req.Action)
+		return protocol.Errorf(http.StatusForbidden, sts.CodeAccessDenied, "Not authorized to perform %s", req.Action)
 	}
-	return 0, notAuthorizedCaller(req)
+	return notAuthorizedCaller(req)
 }
 
 // notAuthorizedCaller is STS's refusal of a signed caller's request.
@@ -138,21 +185,33 @@ func notAuthorizedCaller(req sts.RoleRequest) error {
 
 // allowEnhanced checks the role GetCredentialsForIdentity picked against
 // its trust policy, as Cognito's own call to STS would; a refusal is AWS's
-// InvalidIdentityPoolConfigurationException.
-func (rs roles) allowEnhanced(ctx context.Context, s identity.Session) error {
-	doc, _, err := rs.trust(ctx, s.RoleARN)
-	if err != nil || doc == nil {
-		return err
+// InvalidIdentityPoolConfigurationException. It returns what the role
+// grants: the session acts as IAM's role, by its name and RoleId.
+func (rs roles) allowEnhanced(ctx context.Context, s identity.Session) (sts.Grant, error) {
+	t, err := rs.trust(ctx, s.RoleARN)
+	switch {
+	case err != nil:
+		return sts.Grant{}, err
+	case t.other != "":
+		protocol.SetReason(ctx, otherPathReason(s.RoleARN, t.other))
+		return sts.Grant{}, badPoolConfig()
+	case t.doc == nil:
+		return t.grant(), nil
 	}
 	pr := policy.Request{
 		Action:    "sts:AssumeRoleWithWebIdentity",
 		Federated: cognitoProvider,
 		Context:   cognitoContext(s.PoolID, s.IdentityID, s.AMR),
 	}
-	if allowed(doc, pr, len(s.PrincipalTags) > 0) {
-		return nil
+	if allowed(t.doc, pr, len(s.PrincipalTags) > 0) {
+		return t.grant(), nil
 	}
-	protocol.SetReason(ctx, trustReason(s.RoleARN, doc, pr))
+	protocol.SetReason(ctx, trustReason(s.RoleARN, t.doc, pr))
+	return sts.Grant{}, badPoolConfig()
+}
+
+// badPoolConfig is Cognito's answer when STS refuses the role.
+func badPoolConfig() error {
 	return protocol.BadRequest(identity.CodeInvalidIdentityPoolConfiguration, "Invalid identity pool configuration. Check assigned IAM roles for this pool.")
 }
 

@@ -3,6 +3,7 @@ package emulator
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -33,7 +34,7 @@ func storeRoles(t *testing.T, strict bool, docs map[string]string, maxSession in
 	t.Cleanup(func() { st.Close() })
 	err = st.Update(t.Context(), func(tx storage.Tx) error {
 		for arn, doc := range docs {
-			if err := tx.CreateRole(t.Context(), storage.Role{Name: roleName(arn), ARN: arn, AssumeRolePolicy: doc, MaxSessionDuration: maxSession}); err != nil {
+			if err := tx.CreateRole(t.Context(), storage.Role{Name: roleName(arn), ID: testRoleID(arn), ARN: arn, AssumeRolePolicy: doc, MaxSessionDuration: maxSession}); err != nil {
 				return err
 			}
 		}
@@ -44,6 +45,9 @@ func storeRoles(t *testing.T, strict bool, docs map[string]string, maxSession in
 	}
 	return roles{store: st, strict: strict}
 }
+
+// testRoleID is the RoleId storeRoles gives the role of arn.
+func testRoleID(arn string) string { return "AROATEST" + strings.ToUpper(roleName(arn)) }
 
 func TestRolesAuthorize(t *testing.T) {
 	docs := map[string]string{
@@ -72,16 +76,25 @@ func TestRolesAuthorize(t *testing.T) {
 		{"strict: chaining into a role without a policy refused", true, sts.RoleRequest{Action: "sts:AssumeRole", RoleARN: "arn:aws:iam::123456789012:role/Open", Caller: guestSession}, false},
 		{"strict: developer assumes a role without a policy", true, sts.RoleRequest{Action: "sts:AssumeRole", RoleARN: "arn:aws:iam::123456789012:role/Open", Caller: &protocol.Principal{ARN: "arn:aws:iam::123456789012:root"}}, true},
 		{"a role's ARN in another partition is the same role", false, sts.RoleRequest{Action: "sts:AssumeRole", RoleARN: "arn:aws-cn:iam::123456789012:role/service/Dev", Caller: &protocol.Principal{ARN: "arn:aws:iam::999999999999:root"}}, false},
-		{"same name, other path: another role, without a policy", false, sts.RoleRequest{Action: "sts:AssumeRole", RoleARN: "arn:aws:iam::123456789012:role/Dev", Caller: &protocol.Principal{ARN: "arn:aws:iam::999999999999:root"}}, true},
+		// Role names are unique in an account: no role Dev can exist
+		// beside service/Dev, and its ARN must not skip Dev's trust policy.
+		{"same name, other path: no such role can exist", false, sts.RoleRequest{Action: "sts:AssumeRole", RoleARN: "arn:aws:iam::123456789012:role/Dev", Caller: &protocol.Principal{ARN: "arn:aws:iam::999999999999:root"}}, false},
+		{"same name, other path in another case", false, sts.RoleRequest{Action: "sts:AssumeRole", RoleARN: "arn:aws:iam::123456789012:role/Service/Dev", Caller: &protocol.Principal{ARN: "arn:aws:iam::123456789012:root"}}, false},
+		{"name in another case: the role's trust policy refuses", false, sts.RoleRequest{Action: "sts:AssumeRole", RoleARN: "arn:aws:iam::123456789012:role/service/dev", Caller: &protocol.Principal{ARN: "arn:aws:iam::999999999999:root"}}, false},
+		{"name in another case: the role's trust policy allows", false, sts.RoleRequest{Action: "sts:AssumeRole", RoleARN: "arn:aws:iam::123456789012:role/service/DEV", Caller: &protocol.Principal{ARN: "arn:aws:iam::123456789012:root"}}, true},
+		{"web identity, name in another case: refused", false, sts.RoleRequest{Action: "sts:AssumeRoleWithWebIdentity", RoleARN: "arn:aws:iam::123456789012:role/auth", WebIdentity: web("us-east-1:pool", "unauthenticated")}, false},
 		{"same name, other account: another role", true, sts.RoleRequest{Action: "sts:AssumeRole", RoleARN: "arn:aws:iam::123456789012:role/OtherAccount", Caller: guestSession}, false},
 		{"strict: web identity into a role without a policy", true, sts.RoleRequest{Action: "sts:AssumeRoleWithWebIdentity", RoleARN: "arn:aws:iam::123456789012:role/Open", WebIdentity: web("us-east-1:x", "unauthenticated")}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			rs := storeRoles(t, tt.strict, docs, 0)
-			_, err := rs.Authorize(context.Background(), tt.req)
+			g, err := rs.Authorize(context.Background(), tt.req)
 			if tt.want && err != nil {
 				t.Fatalf("got %v, want allowed", err)
+			}
+			if held := heldRole(docs, tt.req.RoleARN); tt.want && (g.RoleARN != held || held != "" && g.RoleID != testRoleID(held)) {
+				t.Errorf("got role %q %q, want %q and its id", g.RoleARN, g.RoleID, held)
 			}
 			if !tt.want {
 				var e *protocol.Error
@@ -93,17 +106,50 @@ func TestRolesAuthorize(t *testing.T) {
 	}
 }
 
-func TestRolesAllowEnhanced(t *testing.T) {
-	rs := storeRoles(t, false, map[string]string{"arn:aws:iam::123456789012:role/Auth": authOnly}, 0)
-	ok := identity.Session{RoleARN: "arn:aws:iam::123456789012:role/Auth", PoolID: "us-east-1:pool", IdentityID: "us-east-1:id", AMR: []string{"authenticated", "x"}}
-	if err := rs.allowEnhanced(t.Context(), ok); err != nil {
-		t.Errorf("authenticated: got %v, want nil", err)
+// heldRole is the ARN of the role of docs that arn names, by the rule of
+// the store (the name in any case, the path as it is), or "".
+func heldRole(docs map[string]string, arn string) string {
+	for held := range docs {
+		if strings.EqualFold(held, arn) && held[:strings.LastIndexByte(held, '/')] == arn[:strings.LastIndexByte(arn, '/')] {
+			return held
+		}
 	}
-	guest := ok
-	guest.AMR = []string{"unauthenticated"}
-	var e *protocol.Error
-	if err := rs.allowEnhanced(t.Context(), guest); !errors.As(err, &e) || e.Code != identity.CodeInvalidIdentityPoolConfiguration {
-		t.Errorf("guest: got %v, want InvalidIdentityPoolConfigurationException", err)
+	return ""
+}
+
+func TestRolesAllowEnhanced(t *testing.T) {
+	const auth, open = "arn:aws:iam::123456789012:role/Auth", "arn:aws:iam::123456789012:role/app/Open"
+	rs := storeRoles(t, false, map[string]string{auth: authOnly, open: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRoleWithWebIdentity"}]}`}, 0)
+	session := func(arn string, amr ...string) identity.Session {
+		return identity.Session{RoleARN: arn, PoolID: "us-east-1:pool", IdentityID: "us-east-1:id", AMR: amr}
+	}
+	tests := []struct {
+		name    string
+		s       identity.Session
+		wantARN string // the session's role, or "" for a refusal
+		wantID  string
+	}{
+		{"authenticated", session(auth, "authenticated", "x"), auth, testRoleID(auth)},
+		{"guest refused", session(auth, "unauthenticated"), "", ""},
+		{"guest refused, role named in another case", session("arn:aws:iam::123456789012:role/auth", "unauthenticated"), "", ""},
+		{"role named in another case is IAM's role", session("arn:aws:iam::123456789012:role/app/OPEN", "unauthenticated"), open, testRoleID(open)},
+		{"role named under another path refused", session("arn:aws:iam::123456789012:role/Open", "unauthenticated"), "", ""},
+		{"role IAM does not hold", session("arn:aws:iam::123456789012:role/Free", "unauthenticated"), "arn:aws:iam::123456789012:role/Free", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			g, err := rs.allowEnhanced(t.Context(), tt.s)
+			if tt.wantARN == "" {
+				var e *protocol.Error
+				if !errors.As(err, &e) || e.Code != identity.CodeInvalidIdentityPoolConfiguration {
+					t.Errorf("got %v, want InvalidIdentityPoolConfigurationException", err)
+				}
+				return
+			}
+			if err != nil || g.Role(tt.s.RoleARN) != tt.wantARN || g.RoleID != tt.wantID {
+				t.Errorf("got %q %q, %v, want %q %q", g.Role(tt.s.RoleARN), g.RoleID, err, tt.wantARN, tt.wantID)
+			}
+		})
 	}
 }
 
@@ -122,9 +168,32 @@ func TestRolesMaxSession(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := storeRoles(t, false, map[string]string{arn: trustsDeveloper}, tt.max).Authorize(t.Context(), req)
-			if err != nil || got != tt.want {
+			g, err := storeRoles(t, false, map[string]string{arn: trustsDeveloper}, tt.max).Authorize(t.Context(), req)
+			if got := g.MaxSession; err != nil || got != tt.want {
 				t.Errorf("got %v, %v, want %v", got, err, tt.want)
+			}
+		})
+	}
+}
+
+func TestHeldARN(t *testing.T) {
+	const stored = "arn:aws:iam::123456789012:role/app/Reader"
+	tests := []struct {
+		name, arn, want string
+		ok              bool
+	}{
+		{"same", stored, stored, true},
+		{"name in another case", "arn:aws:iam::123456789012:role/app/READER", stored, true},
+		{"another partition keeps it", "arn:aws-cn:iam::123456789012:role/app/reader", "arn:aws-cn:iam::123456789012:role/app/Reader", true},
+		{"no path", "arn:aws:iam::123456789012:role/Reader", "", true},
+		{"path in another case", "arn:aws:iam::123456789012:role/App/Reader", "", true},
+		{"another account", "arn:aws:iam::999999999999:role/app/Reader", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := heldARN(stored, tt.arn)
+			if got != tt.want || ok != tt.ok {
+				t.Errorf("got %q, %v, want %q, %v", got, ok, tt.want, tt.ok)
 			}
 		})
 	}

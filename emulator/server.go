@@ -268,11 +268,13 @@ type credentialIssuer struct {
 }
 
 func (ci credentialIssuer) Issue(ctx context.Context, s identity.Session) (identity.Credentials, error) {
-	if err := ci.roles.allowEnhanced(ctx, s); err != nil {
+	g, err := ci.roles.allowEnhanced(ctx, s)
+	if err != nil {
 		return identity.Credentials{}, err
 	}
 	c, err := ci.c.Issue(creds.Session{
-		RoleARN:       s.RoleARN,
+		RoleARN:       g.Role(s.RoleARN),
+		RoleID:        g.RoleID,
 		SessionName:   s.SessionName,
 		IdentityID:    s.IdentityID,
 		PoolID:        s.PoolID,

@@ -19,15 +19,34 @@ func TestAssumedRole(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			arn, id := AssumedRole(tt.role, tt.session)
+			arn, id := AssumedRole(tt.role, "", tt.session)
 			if arn != tt.wantARN {
 				t.Errorf("arn: got %q, want %q", arn, tt.wantARN)
 			}
 			if !strings.HasPrefix(id, "AROA") || !strings.HasSuffix(id, ":"+tt.session) || len(id) != 21+1+len(tt.session) {
 				t.Errorf("user id: got %q, want AROA + 17 characters + :%s", id, tt.session)
 			}
-			if _, again := AssumedRole(tt.role, tt.session); again != id {
+			if _, again := AssumedRole(tt.role, "", tt.session); again != id {
 				t.Errorf("user id not stable: got %q then %q", id, again)
+			}
+		})
+	}
+}
+
+// TestAssumedRoleID: the session of a role IAM holds carries the RoleId
+// IAM gave it; the derived id stands in only for roles IAM does not hold.
+func TestAssumedRoleID(t *testing.T) {
+	const role = "arn:aws:iam::123456789012:role/Dev"
+	tests := []struct {
+		name, roleID, want string
+	}{
+		{"IAM's role id", "AROAMD26YKITUKMQ2WJZ7", "AROAMD26YKITUKMQ2WJZ7:s"},
+		{"no role in IAM", "", RoleID(role) + ":s"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, got := AssumedRole(role, tt.roleID, "s"); got != tt.want {
+				t.Errorf("got user id %q, want %q", got, tt.want)
 			}
 		})
 	}

@@ -35,6 +35,9 @@ var (
 type Session struct {
 	RoleARN     string `json:"r"`
 	SessionName string `json:"s"`
+	// RoleID is the RoleId IAM gave the role when the session was
+	// issued; "" for a role IAM does not hold (see AssumedRole).
+	RoleID string `json:"rid,omitempty"`
 	// IdentityID and PoolID are set for credentials of a Cognito identity.
 	IdentityID string `json:"i,omitempty"`
 	PoolID     string `json:"p,omitempty"`

@@ -29,6 +29,9 @@ func roleReason(p *storage.Pool, logins []login, guest bool, custom string) stri
 			}
 		} else {
 			fmt.Fprintf(&b, "; the token's %s is %q and %s %q", claimRoles, claimValues(l.claims, claimRoles), claimPreferredRole, claimValues(l.claims, claimPreferredRole))
+			if role, err := tokenRole(l, custom); err == nil && role != "" && !iamRoleARN(role) {
+				fmt.Fprintf(&b, "; the role taken from the token, %q, is not an IAM role ARN", role)
+			}
 		}
 		fmt.Fprintf(&b, "; AmbiguousRoleResolution %s", m.AmbiguousRoleResolution)
 	}

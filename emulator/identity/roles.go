@@ -217,6 +217,8 @@ func tagProvider(p *storage.Pool, key string) bool {
 // (CustomRoleArn) must be a role the rules could grant [idpool's reading;
 // AWS's handling is unconfirmed]: among cognito:roles (Token), the role of a
 // matching rule (Rules), or the default role; else NotAuthorizedException.
+// A role the token names that is not an IAM role ARN is refused as STS's
+// refusal of a role is: InvalidIdentityPoolConfigurationException.
 func chooseRole(p *storage.Pool, logins []login, guest bool, custom string) (string, error) {
 	def := roleAuthenticated
 	if guest {
@@ -229,8 +231,18 @@ func chooseRole(p *storage.Pool, logins []login, guest bool, custom string) (str
 		} else {
 			role, err = tokenRole(l, custom)
 		}
-		if err != nil || role != "" {
-			return role, err
+		if err != nil {
+			return "", err
+		}
+		if role != "" {
+			// A Token mapping's role comes from the token, where nothing
+			// checked it. Cognito hands it to STS, which refuses what is
+			// not a role ARN, and every refusal of STS's comes back as
+			// InvalidIdentityPoolConfigurationException.
+			if !iamRoleARN(role) {
+				return "", badPoolConfig()
+			}
+			return role, nil
 		}
 		if m.AmbiguousRoleResolution == resolveDeny {
 			return "", notAuthorized(msgAmbiguousDenied, l.mappingKey())

@@ -134,6 +134,12 @@ func TestRoleResolution(t *testing.T) {
 		{"token: no roles, deny", pool, up(testClient2, nil), "", "", CodeNotAuthorized, deny(up2Key)},
 		{"token: custom role granted", pool, up(testClient2, map[string]any{"cognito:roles": []string{adminRole, readerRole}}), adminRole, adminRole, "", ""},
 		{"token: custom role in a comma-separated claim", pool, up(testClient2, map[string]any{"cognito:roles": adminRole + "," + readerRole}), readerRole, readerRole, "", ""},
+		{"token: preferred role not an ARN", pool, up(testClient, map[string]any{"cognito:preferred_role": "garbage"}), "", "", CodeInvalidIdentityPoolConfiguration, msgBadPoolConfig},
+		{"token: preferred role a number", pool, up(testClient, map[string]any{"cognito:preferred_role": 5}), "", "", CodeInvalidIdentityPoolConfiguration, msgBadPoolConfig},
+		{"token: preferred role a user ARN", pool, up(testClient2, map[string]any{"cognito:preferred_role": "arn:aws:iam::123456789012:user/bob"}), "", "", CodeInvalidIdentityPoolConfiguration, msgBadPoolConfig},
+		{"token: preferred role an S3 ARN", pool, up(testClient2, map[string]any{"cognito:preferred_role": "arn:aws:s3:::bucket/role/x"}), "", "", CodeInvalidIdentityPoolConfiguration, msgBadPoolConfig},
+		{"token: single role not an ARN", pool, up(testClient2, map[string]any{"cognito:roles": []string{"garbage"}}), "", "", CodeInvalidIdentityPoolConfiguration, msgBadPoolConfig},
+		{"token: custom role a granted user ARN", pool, up(testClient2, map[string]any{"cognito:roles": []string{"arn:aws:iam::123456789012:user/bob", adminRole}}), "arn:aws:iam::123456789012:user/bob", "", CodeInvalidIdentityPoolConfiguration, msgBadPoolConfig},
 		{"token: custom role not granted", pool, up(testClient, map[string]any{"cognito:roles": []string{adminRole}}), unauthRole, "", CodeNotAuthorized, "Access to Role '" + unauthRole + "' is forbidden."},
 
 		{"rules: Equals", pool, google(map[string]any{"email": "boss@example.com"}), "", adminRole, "", ""},

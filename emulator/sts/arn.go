@@ -42,7 +42,7 @@ func accountOf(arn string) string {
 // Principal returns the caller that credentials idpool issued act as, for
 // the emulator's authenticator to put in the request context:
 //   - a role session (AssumeRole*, Cognito): the assumed-role ARN and
-//     "AROA…:session";
+//     "<role id>:session", the role's IAM RoleId when it had one;
 //   - a GetSessionToken session: the IAM user or root that asked for it
 //     (Session.UserARN), with the root's account id or a stable "AIDA…" id
 //     as UserID.
@@ -63,7 +63,7 @@ func Principal(c creds.Credentials) *protocol.Principal {
 			p.UserID = userID(p.ARN)
 		}
 	default:
-		p.ARN, p.UserID = creds.AssumedRole(c.Session.RoleARN, c.Session.SessionName)
+		p.ARN, p.UserID = creds.AssumedRole(c.Session.RoleARN, c.Session.RoleID, c.Session.SessionName)
 		p.Account = accountOf(c.Session.RoleARN)
 	}
 	return p

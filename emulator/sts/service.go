@@ -86,11 +86,29 @@ type RoleRequest struct {
 	Tags        map[string]string
 }
 
-// Roles is the seam for a later role registry. Authorize returns the role's
-// maximum session duration, or an error (a *protocol.Error, AccessDenied
-// when the trust policy does not allow the request).
+// Roles is the seam for a later role registry. Authorize returns what the
+// role grants, or an error (a *protocol.Error, AccessDenied when the trust
+// policy does not allow the request).
 type Roles interface {
-	Authorize(ctx context.Context, req RoleRequest) (maxSession time.Duration, err error)
+	Authorize(ctx context.Context, req RoleRequest) (Grant, error)
+}
+
+// Grant is what Roles.Authorize allows: the role's maximum session and,
+// when IAM holds the role, its ARN as IAM spells it and its RoleId.
+type Grant struct {
+	MaxSession time.Duration
+	// RoleARN and RoleID are "" for a role IAM does not hold.
+	RoleARN, RoleID string
+}
+
+// Role returns the ARN a session of the role asked for acts as: IAM's own
+// spelling of it (role names are unique whatever their case), or asked
+// when IAM does not hold it.
+func (g Grant) Role(asked string) string {
+	if g.RoleARN != "" {
+		return g.RoleARN
+	}
+	return asked
 }
 
 // Service implements the STS operations. It is safe for concurrent use.
@@ -135,11 +153,12 @@ func (s *Service) AssumeRoleWithWebIdentity(ctx context.Context, in *AssumeRoleW
 		w.Provider = p
 		id = &w
 	}
-	maxSession, err := s.authorize(ctx, RoleRequest{Action: "sts:AssumeRoleWithWebIdentity", RoleARN: in.RoleArn, WebIdentity: id})
+	g, err := s.authorize(ctx, RoleRequest{Action: "sts:AssumeRoleWithWebIdentity", RoleARN: in.RoleArn, WebIdentity: id})
 	if err != nil {
 		return nil, err
 	}
-	d, err := duration(ctx, in.RoleArn, in.DurationSeconds, defaultDuration, maxSession)
+	role := g.Role(in.RoleArn)
+	d, err := duration(ctx, role, in.DurationSeconds, defaultDuration, g.MaxSession)
 	if err != nil {
 		return nil, err
 	}
@@ -148,7 +167,8 @@ func (s *Service) AssumeRoleWithWebIdentity(ctx context.Context, in *AssumeRoleW
 		return nil, err
 	}
 	c, err := s.issuer.Issue(creds.Session{
-		RoleARN:       in.RoleArn,
+		RoleARN:       role,
+		RoleID:        g.RoleID,
 		SessionName:   in.RoleSessionName,
 		IdentityID:    id.IdentityID,
 		PoolID:        id.PoolID,
@@ -161,7 +181,7 @@ func (s *Service) AssumeRoleWithWebIdentity(ctx context.Context, in *AssumeRoleW
 	if err != nil {
 		return nil, fmt.Errorf("sts: issue credentials: %w", err)
 	}
-	arn, roleID := creds.AssumedRole(in.RoleArn, in.RoleSessionName)
+	arn, roleID := creds.AssumedRole(role, g.RoleID, in.RoleSessionName)
 	return &AssumeRoleWithWebIdentityOutput{
 		SubjectFromWebIdentityToken: id.Subject,
 		Audience:                    id.Audience,
@@ -299,11 +319,12 @@ func (s *Service) AssumeRole(ctx context.Context, in *AssumeRoleInput) (*AssumeR
 	if err != nil {
 		return nil, err
 	}
-	maxSession, err := s.authorize(ctx, RoleRequest{Action: "sts:AssumeRole", RoleARN: in.RoleArn, Caller: caller,
+	g, err := s.authorize(ctx, RoleRequest{Action: "sts:AssumeRole", RoleARN: in.RoleArn, Caller: caller,
 		ExternalID: deref(in.ExternalId), Tags: tags})
 	if err != nil {
 		return nil, err
 	}
+	role := g.Role(in.RoleArn)
 	// Role chaining: a role session assuming a role. (A GetSessionToken
 	// session acts as its IAM user and is not chaining.)
 	if strings.Contains(caller.ARN, ":assumed-role/") && in.DurationSeconds != nil && *in.DurationSeconds > chainedDuration {
@@ -311,7 +332,7 @@ func (s *Service) AssumeRole(ctx context.Context, in *AssumeRoleInput) (*AssumeR
 			caller.ARN, chainedDuration, *in.DurationSeconds))
 		return nil, errValidation("The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.")
 	}
-	d, err := duration(ctx, in.RoleArn, in.DurationSeconds, defaultDuration, maxSession)
+	d, err := duration(ctx, role, in.DurationSeconds, defaultDuration, g.MaxSession)
 	if err != nil {
 		return nil, err
 	}
@@ -320,7 +341,8 @@ func (s *Service) AssumeRole(ctx context.Context, in *AssumeRoleInput) (*AssumeR
 		return nil, err
 	}
 	c, err := s.issuer.Issue(creds.Session{
-		RoleARN:           in.RoleArn,
+		RoleARN:           role,
+		RoleID:            g.RoleID,
 		SessionName:       in.RoleSessionName,
 		PrincipalTags:     tags,
 		SourceAccessKeyID: caller.AccessKeyID,
@@ -328,7 +350,7 @@ func (s *Service) AssumeRole(ctx context.Context, in *AssumeRoleInput) (*AssumeR
 	if err != nil {
 		return nil, fmt.Errorf("sts: issue credentials: %w", err)
 	}
-	arn, roleID := creds.AssumedRole(in.RoleArn, in.RoleSessionName)
+	arn, roleID := creds.AssumedRole(role, g.RoleID, in.RoleSessionName)
 	return &AssumeRoleOutput{
 		AssumedRoleUser:  &AssumedRoleUser{AssumedRoleId: roleID, Arn: arn},
 		Credentials:      credentials(c),
@@ -368,11 +390,10 @@ func (s *Service) GetSessionToken(ctx context.Context, in *GetSessionTokenInput)
 	return &GetSessionTokenOutput{Credentials: credentials(c)}, nil
 }
 
-// authorize asks Config.Roles, if any, and returns the role's maximum
-// session duration.
-func (s *Service) authorize(ctx context.Context, req RoleRequest) (time.Duration, error) {
+// authorize asks Config.Roles, if any, what the role grants.
+func (s *Service) authorize(ctx context.Context, req RoleRequest) (Grant, error) {
 	if s.cfg.Roles == nil {
-		return maxRoleDuration * time.Second, nil
+		return Grant{MaxSession: maxRoleDuration * time.Second}, nil
 	}
 	return s.cfg.Roles.Authorize(ctx, req)
 }

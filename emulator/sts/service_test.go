@@ -130,15 +130,17 @@ func (p fakeProviders) VerifyWebIdentity(ctx context.Context, tok *tokens.JWT) (
 type fakeRoles struct {
 	max  time.Duration
 	deny bool
-	got  *RoleRequest
+	// arn and id are the role as IAM holds it ("": not in IAM).
+	arn, id string
+	got     *RoleRequest
 }
 
-func (r *fakeRoles) Authorize(ctx context.Context, req RoleRequest) (time.Duration, error) {
+func (r *fakeRoles) Authorize(ctx context.Context, req RoleRequest) (Grant, error) {
 	r.got = &req
 	if r.deny {
-		return 0, errAccessDenied("Not authorized to perform %s", req.Action)
+		return Grant{}, errAccessDenied("Not authorized to perform %s", req.Action)
 	}
-	return r.max, nil
+	return Grant{MaxSession: r.max, RoleARN: r.arn, RoleID: r.id}, nil
 }
 
 func TestAssumeRoleWithWebIdentity(t *testing.T) {
@@ -211,7 +213,7 @@ func TestAssumeRoleWithWebIdentity(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		arn, roleID := creds.AssumedRole(roleARN, "app1")
+		arn, roleID := creds.AssumedRole(roleARN, "", "app1")
 		if out.SubjectFromWebIdentityToken != idID || out.Audience != poolID || out.Provider != CognitoProvider ||
 			*out.AssumedRoleUser != (AssumedRoleUser{AssumedRoleId: roleID, Arn: arn}) ||
 			arn != "arn:aws:sts::123456789012:assumed-role/Cognito_PoolAuth_Role/app1" {
@@ -313,6 +315,25 @@ func TestSeams(t *testing.T) {
 		_, err := e.svc.AssumeRoleWithWebIdentity(ctx, &AssumeRoleWithWebIdentityInput{RoleArn: roleARN, RoleSessionName: "s1",
 			WebIdentityToken: e.sign(t, tokens.Claims{}), DurationSeconds: ptr[int32](3601)})
 		wantError(t, err, CodeValidation, 400, "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
+	})
+	t.Run("a role IAM holds names the session", func(t *testing.T) {
+		// The role asked for in another case: the session is IAM's role,
+		// by its own name and RoleId.
+		const held, heldID = "arn:aws:iam::123456789012:role/Held", "AROAMD26YKITUKMQ2WJZ7"
+		e := newEnv(t, Config{Roles: &fakeRoles{arn: held, id: heldID}}, tokens.Config{})
+		out, err := e.svc.AssumeRoleWithWebIdentity(ctx, &AssumeRoleWithWebIdentityInput{RoleArn: "arn:aws:iam::123456789012:role/held", RoleSessionName: "s1",
+			WebIdentityToken: e.sign(t, tokens.Claims{})})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := AssumedRoleUser{Arn: "arn:aws:sts::123456789012:assumed-role/Held/s1", AssumedRoleId: heldID + ":s1"}
+		if *out.AssumedRoleUser != want {
+			t.Errorf("got %+v, want %+v", *out.AssumedRoleUser, want)
+		}
+		p := Principal(openCreds(t, e, out.Credentials))
+		if p.ARN != want.Arn || p.UserID != want.AssumedRoleId {
+			t.Errorf("got principal %s %s, want %s %s", p.ARN, p.UserID, want.Arn, want.AssumedRoleId)
+		}
 	})
 }
 
@@ -420,7 +441,7 @@ func TestAssumeRole(t *testing.T) {
 			if c.Session.RoleARN != roleARN || c.Session.SessionName != "second" || c.Session.SourceAccessKeyID != tt.caller.AccessKeyID {
 				t.Errorf("session: got %+v, want role %s, session second, source %s", c.Session, roleARN, tt.caller.AccessKeyID)
 			}
-			arn, id := creds.AssumedRole(roleARN, "second")
+			arn, id := creds.AssumedRole(roleARN, "", "second")
 			if out.AssumedRoleUser.Arn != arn || out.AssumedRoleUser.AssumedRoleId != id {
 				t.Errorf("assumed role user: got %+v, want %s %s", out.AssumedRoleUser, arn, id)
 			}
