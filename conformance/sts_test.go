@@ -32,21 +32,22 @@ import (
 
 // STS facts the tests check (spec sts.md).
 const (
-	stsNamespace     = "https://sts.amazonaws.com/doc/2011-06-15/"
-	stsVersion       = "2011-06-15"
-	cognitoSession   = "CognitoIdentityCredentials"
-	cognitoProvider  = "cognito-identity.amazonaws.com"
-	msgNotJWT        = "The ID Token provided is not a valid JWT. (You may see this error if you sent an Access Token)"
-	msgTokenExpired  = "Token expired: current date/time "
-	codeInvalidToken = "InvalidIdentityToken"
-	codeExpiredToken = "ExpiredTokenException"
-	codeSTSInvalid   = "ValidationError"
-	codeAccessDenied = "AccessDenied"
-	codeBadClientTok = "InvalidClientTokenId"
-	codeBadSignature = "SignatureDoesNotMatch"
-	codeNoAuthToken  = "MissingAuthenticationToken"
-	codeInvalidActn  = "InvalidAction"
-	codeBadPolicy    = "MalformedPolicyDocument"
+	stsNamespace       = "https://sts.amazonaws.com/doc/2011-06-15/"
+	stsVersion         = "2011-06-15"
+	cognitoSession     = "CognitoIdentityCredentials"
+	cognitoProvider    = "cognito-identity.amazonaws.com"
+	msgNotJWT          = "The ID Token provided is not a valid JWT. (You may see this error if you sent an Access Token)"
+	msgTokenExpired    = "Token expired: current date/time "
+	codeInvalidToken   = "InvalidIdentityToken"
+	codeExpiredToken   = "ExpiredTokenException"
+	codeSTSInvalid     = "ValidationError"
+	codeAccessDenied   = "AccessDenied"
+	codeBadClientTok   = "InvalidClientTokenId"
+	codeBadSignature   = "SignatureDoesNotMatch"
+	codeNoAuthToken    = "MissingAuthenticationToken"
+	codeInvalidActn    = "InvalidAction"
+	codeBadPolicy      = "MalformedPolicyDocument"
+	codePackedTooLarge = "PackedPolicyTooLarge"
 )
 
 // isoSeconds is the STS timestamp form idpool writes: RFC 3339 in UTC, no
@@ -190,6 +191,9 @@ func wantSTSError(t *testing.T, err error, code string, status int, msg string) 
 		typed = errors.As(err, &e)
 	case codeBadPolicy:
 		var e *ststypes.MalformedPolicyDocumentException
+		typed = errors.As(err, &e)
+	case codePackedTooLarge:
+		var e *ststypes.PackedPolicyTooLargeException
 		typed = errors.As(err, &e)
 	default:
 		var e *smithy.GenericAPIError

@@ -272,6 +272,11 @@ func (ci credentialIssuer) Issue(ctx context.Context, s identity.Session) (ident
 	if err != nil {
 		return identity.Credentials{}, err
 	}
+	// Cognito's call to STS fails when the principal tags do not pack, and
+	// Cognito answers a failed AssumeRole as a configuration error.
+	if err := sts.CheckSessionTags(ctx, s.PrincipalTags); err != nil {
+		return identity.Credentials{}, badPoolConfig()
+	}
 	c, err := ci.c.Issue(creds.Session{
 		RoleARN:       g.Role(s.RoleARN),
 		RoleID:        g.RoleID,

@@ -60,6 +60,15 @@ func packedSize(ctx context.Context, policy *string, arns []PolicyDescriptor, ta
 	return &p, nil
 }
 
+// CheckSessionTags checks that a session's tags fit the packed-policy
+// space, as AssumeRoleWithWebIdentity checks the tags of a token: the
+// enhanced flow, which hands a Cognito session's principal tags to STS,
+// fails where they do not (see packedSize).
+func CheckSessionTags(ctx context.Context, tags map[string]string) error {
+	_, err := packedSize(ctx, nil, nil, tags)
+	return err
+}
+
 // checkPolicy checks that a session policy is a JSON object with a
 // Statement, the least the IAM grammar asks, and returns its size without
 // insignificant whitespace.
