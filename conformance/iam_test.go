@@ -131,6 +131,20 @@ func TestIAMDrivesFederation(t *testing.T) {
 	if got, want := aws.ToString(who.Arn), aws.ToString(user.User.Arn); got != want {
 		t.Errorf("GetCallerIdentity: got Arn %s, want %s", got, want)
 	}
+	if got, want := aws.ToString(who.UserId), aws.ToString(user.User.UserId); got != want {
+		t.Errorf("GetCallerIdentity: got UserId %s, want %s", got, want)
+	}
+	// A GetSessionToken session of the user acts as the user, its UserId too.
+	st, err := s.stsWith(devCreds).GetSessionToken(ctx, &sts.GetSessionTokenInput{})
+	ok(t, err, "GetSessionToken with the user's key")
+	who, err = s.stsWith(aws.Credentials{AccessKeyID: aws.ToString(st.Credentials.AccessKeyId),
+		SecretAccessKey: aws.ToString(st.Credentials.SecretAccessKey), SessionToken: aws.ToString(st.Credentials.SessionToken)}).
+		GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	ok(t, err, "GetCallerIdentity with the user's session")
+	if aws.ToString(who.Arn) != aws.ToString(user.User.Arn) || aws.ToString(who.UserId) != aws.ToString(user.User.UserId) {
+		t.Errorf("GetCallerIdentity with the user's session: got %s %s, want %s %s",
+			aws.ToString(who.Arn), aws.ToString(who.UserId), aws.ToString(user.User.Arn), aws.ToString(user.User.UserId))
+	}
 	wrong := devCreds
 	wrong.SecretAccessKey = "not-the-secret"
 	_, err = s.stsWith(wrong).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})

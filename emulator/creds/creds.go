@@ -49,9 +49,11 @@ type Session struct {
 	AMR           []string          `json:"amr,omitempty"`
 	PrincipalTags map[string]string `json:"tag,omitempty"`
 	// SourceAccessKeyID is the developer key that called AssumeRole or
-	// GetSessionToken, if any; UserARN the IAM user of GetSessionToken.
+	// GetSessionToken, if any; UserARN the IAM user of GetSessionToken,
+	// and UserID its UserId when IAM holds the user.
 	SourceAccessKeyID string `json:"src,omitempty"`
 	UserARN           string `json:"usr,omitempty"`
+	UserID            string `json:"uid,omitempty"`
 }
 
 // Credentials are issued temporary credentials with their session.

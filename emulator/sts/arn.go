@@ -44,8 +44,9 @@ func accountOf(arn string) string {
 //   - a role session (AssumeRole*, Cognito): the assumed-role ARN and
 //     "<role id>:session", the role's IAM RoleId when it had one;
 //   - a GetSessionToken session: the IAM user or root that asked for it
-//     (Session.UserARN), with the root's account id or a stable "AIDA…" id
-//     as UserID.
+//     (Session.UserARN), with the root's account id, the user's IAM
+//     UserId, or for a user IAM does not hold a stable "AIDA…" id, as
+//     UserID.
 func Principal(c creds.Credentials) *protocol.Principal {
 	p := &protocol.Principal{
 		AccessKeyID: c.AccessKeyID,
@@ -57,9 +58,12 @@ func Principal(c creds.Credentials) *protocol.Principal {
 	case c.Session.UserARN != "":
 		p.ARN = c.Session.UserARN
 		p.Account = accountOf(p.ARN)
-		if isRoot(p.ARN) {
+		switch {
+		case isRoot(p.ARN):
 			p.UserID = p.Account
-		} else {
+		case c.Session.UserID != "":
+			p.UserID = c.Session.UserID
+		default:
 			p.UserID = userID(p.ARN)
 		}
 	default:

@@ -383,7 +383,11 @@ func (s *Service) GetSessionToken(ctx context.Context, in *GetSessionTokenInput)
 			d = rootSessionDuration * time.Second
 		}
 	}
-	c, err := s.issuer.Issue(creds.Session{UserARN: caller.ARN, SourceAccessKeyID: caller.AccessKeyID}, d)
+	sess := creds.Session{UserARN: caller.ARN, SourceAccessKeyID: caller.AccessKeyID}
+	if !isRoot(caller.ARN) {
+		sess.UserID = caller.UserID
+	}
+	c, err := s.issuer.Issue(sess, d)
 	if err != nil {
 		return nil, fmt.Errorf("sts: issue credentials: %w", err)
 	}
