@@ -186,7 +186,10 @@ func tagMapOutput(pool, provider string, m storage.PrincipalTagMap, set bool) *S
 }
 
 // iamRoleARN reports whether arn looks like arn:<partition>:iam::<account>:role/<name>.
-func iamRoleARN(arn string) bool { return iamProviderARN(arn, "role") }
+func iamRoleARN(arn string) bool {
+	name, ok := iamName(arn, "role")
+	return ok && name != ""
+}
 
 // mappingProvider reports whether key may name a role mapping of p: a
 // social, OIDC or SAML provider key of p, or "<provider>:<clientId>" of one
