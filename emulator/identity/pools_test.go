@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -204,6 +205,55 @@ func TestUpdateIdentityPool(t *testing.T) {
 		}
 		if len(out.IdentityPoolTags) != 0 {
 			t.Errorf("got tags %v, want none", out.IdentityPoolTags)
+		}
+	})
+	t.Run("drops the role mappings and tag maps of removed providers", func(t *testing.T) {
+		full := fullPool()
+		full.DeveloperProviderName = ""
+		pool := e.createPool(t, full)
+		rules := &RulesConfiguration{Rules: []MappingRule{{Claim: "dept", MatchType: "Equals", Value: "x", RoleARN: adminRole}}}
+		token := RoleMapping{Type: "Token", AmbiguousRoleResolution: "Deny"}
+		e.setRoles(t, pool, map[string]RoleMapping{
+			"accounts.google.com":            {Type: "Rules", AmbiguousRoleResolution: "AuthenticatedRole", RulesConfiguration: rules},
+			testOIDC:                         token,
+			testSAMLARN:                      token,
+			testUserPool + ":" + testClient:  token,
+			testUserPool + ":" + testClient2: token,
+		})
+		for _, p := range []string{"accounts.google.com", testOIDC, testSAMLARN, testUserPool} {
+			if _, err := e.svc.SetPrincipalTagAttributeMap(e.ctx, &SetPrincipalTagAttributeMapInput{
+				IdentityPoolId: pool, IdentityProviderName: p, PrincipalTags: map[string]string{"k": "sub"}}); err != nil {
+				t.Fatalf("SetPrincipalTagAttributeMap %s: %v", p, err)
+			}
+		}
+		kept := fullPool()
+		kept.OpenIdConnectProviderARNs, kept.SamlProviderARNs = nil, nil
+		kept.CognitoIdentityProviders = kept.CognitoIdentityProviders[:1]
+		if _, err := e.svc.UpdateIdentityPool(e.ctx, &UpdateIdentityPoolInput{IdentityPoolId: pool, IdentityPoolName: kept.IdentityPoolName,
+			AllowUnauthenticatedIdentities: true, SupportedLoginProviders: kept.SupportedLoginProviders,
+			CognitoIdentityProviders: kept.CognitoIdentityProviders}); err != nil {
+			t.Fatal(err)
+		}
+		r, err := e.svc.GetIdentityPoolRoles(e.ctx, &GetIdentityPoolRolesInput{IdentityPoolId: pool})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := slices.Sorted(maps.Keys(r.RoleMappings)), []string{"accounts.google.com", testUserPool + ":" + testClient}; !slices.Equal(got, want) {
+			t.Errorf("got role mappings of %v, want those of the kept providers %v", got, want)
+		}
+		if r.Roles["authenticated"] != authRole {
+			t.Errorf("got roles %v, want them kept", r.Roles)
+		}
+		// What GetIdentityPoolRoles answers, SetIdentityPoolRoles takes back.
+		if _, err := e.svc.SetIdentityPoolRoles(e.ctx, &SetIdentityPoolRolesInput{IdentityPoolId: pool, Roles: r.Roles, RoleMappings: r.RoleMappings}); err != nil {
+			t.Errorf("SetIdentityPoolRoles with GetIdentityPoolRoles's answer: got %v, want none", err)
+		}
+		p, err := e.store.GetPool(e.ctx, pool)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := slices.Sorted(maps.Keys(p.PrincipalTags)), []string{"accounts.google.com", testUserPool}; !slices.Equal(got, want) {
+			t.Errorf("got principal-tag maps of %v, want those of the kept providers %v", got, want)
 		}
 	})
 	t.Run("keeps roles", func(t *testing.T) {
