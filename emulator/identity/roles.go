@@ -39,7 +39,7 @@ func (s *Service) SetIdentityPoolRoles(ctx context.Context, in *SetIdentityPoolR
 		if k != roleAuthenticated && k != roleUnauthenticated {
 			return nil, badParam("Invalid role type '%s': Roles keys are authenticated and unauthenticated.", k)
 		}
-		if !iamRoleARN(in.Roles[k]) {
+		if !RoleARN(in.Roles[k]) {
 			return nil, badParam("Invalid role ARN for %s: %s", k, in.Roles[k])
 		}
 	}
@@ -96,7 +96,7 @@ func StoredRoleMapping(key string, m RoleMapping) (storage.RoleMapping, error) {
 			if r.Claim == "" || r.Value == "" {
 				return out, badParam("Rules of role mapping %s need a Claim and a Value.", key)
 			}
-			if !iamRoleARN(r.RoleARN) {
+			if !RoleARN(r.RoleARN) {
 				return out, badParam("Invalid role ARN in role mapping %s: %s", key, r.RoleARN)
 			}
 			out.Rules = append(out.Rules, storage.MappingRule{
@@ -185,10 +185,33 @@ func tagMapOutput(pool, provider string, m storage.PrincipalTagMap, set bool) *S
 	return out
 }
 
-// iamRoleARN reports whether arn looks like arn:<partition>:iam::<account>:role/<name>.
-func iamRoleARN(arn string) bool {
-	name, ok := iamName(arn, "role")
-	return ok && name != ""
+// Limits of IAM's role names and paths (its roleNameType and pathType).
+const (
+	maxRoleName = 64
+	maxRolePath = 512
+)
+
+// RoleARN reports whether arn can name an IAM role:
+// arn:<partition>:iam::<account>:role/<path><name>, the path being "/" or
+// segments of printable ASCII each ending in "/" (at most 512 characters),
+// the name 1 to 64 of letters, digits and _+=,.@- (IAM's rules). The
+// Cognito model leaves role ARNs a bare ARNString: the service and the
+// fixtures share this check, so that every role a pool is given loads
+// back from an export.
+func RoleARN(arn string) bool {
+	rest, ok := iamName(arn, "role")
+	if !ok {
+		return false
+	}
+	i := strings.LastIndexByte(rest, '/')
+	path, name := "/"+rest[:i+1], rest[i+1:]
+	if name == "" || len(name) > maxRoleName || len(path) > maxRolePath || strings.Contains(path, "//") ||
+		strings.IndexFunc(path, func(r rune) bool { return r < 0x21 || r > 0x7e }) >= 0 {
+		return false
+	}
+	return strings.IndexFunc(name, func(r rune) bool {
+		return !(strings.ContainsRune("_+=,.@-", r) || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z')
+	}) < 0
 }
 
 // mappingProvider reports whether key may name a role mapping of p: a
@@ -274,7 +297,7 @@ func tokenRole(l login, custom string) (string, error) {
 		for _, v := range claimValues(l.claims, samlRoleAttribute) {
 			// Each value is "<role arn>,<provider arn>", in either order.
 			for _, part := range strings.Split(v, ",") {
-				if part = strings.TrimSpace(part); iamRoleARN(part) {
+				if part = strings.TrimSpace(part); RoleARN(part) {
 					roles = append(roles, part)
 				}
 			}
