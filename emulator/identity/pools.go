@@ -5,10 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"net/url"
 	"slices"
 	"strings"
 
+	"github.com/idpool/idpool/emulator/iam"
 	"github.com/idpool/idpool/protocol"
 	"github.com/idpool/idpool/storage"
 )
@@ -280,26 +280,17 @@ func isPartition(p string) bool {
 	return ok && (rest == "" || rest[0] == '-' && strings.Trim(rest, "abcdefghijklmnopqrstuvwxyz-") == "")
 }
 
-// maxOIDCURL is the longest provider URL IAM takes (its
-// OpenIDConnectProviderUrlType), the scheme included.
-const maxOIDCURL = 255
-
 // OIDCProviderARN reports whether arn can name an IAM OpenID Connect
 // provider: arn:<partition>:iam::<account>:oidc-provider/<url>, <url>
-// being a URL IAM takes without its https:// scheme, a host with an
-// optional port and path and neither query nor fragment, in printable
-// ASCII (a URL's characters; an internationalized host is written in
-// punycode). The Cognito model leaves the member a bare ARNString: this
-// is the check the service and the fixtures share, so that whatever a pool
-// is configured with, an export of it loads.
+// being a provider URL IAM takes (iam.ProviderURL) without its scheme. The
+// Cognito model leaves the member a bare ARNString: this is the check the
+// service and the fixtures share, so that whatever a pool is configured
+// with, an export of it loads. The scheme put back is http://, the
+// shorter of the two idpool's IAM takes, so that the ARN of every
+// provider it holds passes.
 func OIDCProviderARN(arn string) bool {
 	u, ok := iamName(arn, "oidc-provider")
-	if !ok || u == "" || len(u) > maxOIDCURL-len("https://") || strings.ContainsAny(u, "?#") ||
-		strings.IndexFunc(u, func(r rune) bool { return r < 0x21 || r > 0x7e }) >= 0 {
-		return false
-	}
-	parsed, err := url.Parse("https://" + u)
-	return err == nil && parsed.Host != ""
+	return ok && !strings.Contains(u, "://") && iam.ProviderURL("http://"+u)
 }
 
 // SAMLProviderARN reports whether arn can name an IAM SAML provider:

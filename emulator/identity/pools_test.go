@@ -49,7 +49,7 @@ func TestCreateIdentityPool(t *testing.T) {
 		{"OIDC URL without a host", &CreateIdentityPoolInput{IdentityPoolName: "x",
 			OpenIdConnectProviderARNs: []string{"arn:aws:iam::123456789012:oidc-provider//path"}}, CodeInvalidParameter},
 		{"OIDC URL longer than IAM takes", &CreateIdentityPoolInput{IdentityPoolName: "x",
-			OpenIdConnectProviderARNs: []string{"arn:aws:iam::123456789012:oidc-provider/a.com/" + strings.Repeat("p", 242)}}, CodeInvalidParameter},
+			OpenIdConnectProviderARNs: []string{"arn:aws:iam::123456789012:oidc-provider/a.com/" + strings.Repeat("p", 243)}}, CodeInvalidParameter},
 		{"OIDC ARN of no partition", &CreateIdentityPoolInput{IdentityPoolName: "x",
 			OpenIdConnectProviderARNs: []string{"arn:awsx1:iam::123456789012:oidc-provider/a.com"}}, CodeInvalidParameter},
 		{"SAML name of IAM's characters", &CreateIdentityPoolInput{IdentityPoolName: "x",
