@@ -404,11 +404,11 @@ func SetPoolConfig(p *storage.Pool, c *IdentityPool) {
 func dropUnconfigured(p *storage.Pool) {
 	if len(p.RoleMappings) > 0 {
 		p.RoleMappings = maps.Clone(p.RoleMappings)
-		maps.DeleteFunc(p.RoleMappings, func(k string, _ storage.RoleMapping) bool { return !mappingProvider(p, k) })
+		maps.DeleteFunc(p.RoleMappings, func(k string, _ storage.RoleMapping) bool { return !MappingProvider(p, k) })
 	}
 	if len(p.PrincipalTags) > 0 {
 		p.PrincipalTags = maps.Clone(p.PrincipalTags)
-		maps.DeleteFunc(p.PrincipalTags, func(k string, _ storage.PrincipalTagMap) bool { return !tagProvider(p, k) })
+		maps.DeleteFunc(p.PrincipalTags, func(k string, _ storage.PrincipalTagMap) bool { return !TagProvider(p, k) })
 	}
 }
 

@@ -53,7 +53,7 @@ func (s *Service) SetIdentityPoolRoles(ctx context.Context, in *SetIdentityPoolR
 	}
 	_, err := s.updatePool(ctx, in.IdentityPoolId, func(_ storage.Tx, p *storage.Pool) error {
 		for _, k := range slices.Sorted(maps.Keys(mappings)) {
-			if !mappingProvider(p, k) {
+			if !MappingProvider(p, k) {
 				return badParam("Role mapping key '%s' is not an identity provider of identity pool %s.", k, p.ID)
 			}
 		}
@@ -144,7 +144,7 @@ func (s *Service) SetPrincipalTagAttributeMap(ctx context.Context, in *SetPrinci
 		m.UseDefaults = *in.UseDefaults
 	}
 	_, err := s.updatePool(ctx, in.IdentityPoolId, func(_ storage.Tx, p *storage.Pool) error {
-		if !tagProvider(p, in.IdentityProviderName) {
+		if !TagProvider(p, in.IdentityProviderName) {
 			return badParam("Identity provider '%s' is not configured on identity pool %s.", in.IdentityProviderName, p.ID)
 		}
 		tags := maps.Clone(p.PrincipalTags)
@@ -168,7 +168,7 @@ func (s *Service) GetPrincipalTagAttributeMap(ctx context.Context, in *GetPrinci
 	if err != nil {
 		return nil, err
 	}
-	if !tagProvider(&p, in.IdentityProviderName) {
+	if !TagProvider(&p, in.IdentityProviderName) {
 		return nil, badParam("Identity provider '%s' is not configured on identity pool %s.", in.IdentityProviderName, p.ID)
 	}
 	m, ok := p.PrincipalTags[in.IdentityProviderName]
@@ -214,10 +214,10 @@ func RoleARN(arn string) bool {
 	}) < 0
 }
 
-// mappingProvider reports whether key may name a role mapping of p: a
+// MappingProvider reports whether key may name a role mapping of p: a
 // social, OIDC or SAML provider key of p, or "<provider>:<clientId>" of one
 // of its user-pool providers.
-func mappingProvider(p *storage.Pool, key string) bool {
+func MappingProvider(p *storage.Pool, key string) bool {
 	for _, c := range p.CognitoIdentityProviders {
 		if c.ProviderName+":"+c.ClientID == key {
 			return true
@@ -230,10 +230,10 @@ func mappingProvider(p *storage.Pool, key string) bool {
 	return false
 }
 
-// tagProvider reports whether key may name a principal-tag map of p: any
+// TagProvider reports whether key may name a principal-tag map of p: any
 // provider key a role mapping may use, or a user pool's provider name.
-func tagProvider(p *storage.Pool, key string) bool {
-	return mappingProvider(p, key) || lookupProvider(p, key).kind == kindUserPool
+func TagProvider(p *storage.Pool, key string) bool {
+	return MappingProvider(p, key) || lookupProvider(p, key).kind == kindUserPool
 }
 
 // chooseRole picks the role of a GetCredentialsForIdentity call (spec §7.2):
