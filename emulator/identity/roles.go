@@ -214,6 +214,14 @@ func RoleARN(arn string) bool {
 	}) < 0
 }
 
+// LoginProvider reports whether key is the Logins key of a provider p
+// configures, its developer provider included (idpool's own tokens are
+// not a provider's logins).
+func LoginProvider(p *storage.Pool, key string) bool {
+	k := lookupProvider(p, key).kind
+	return k != kindUnsupported && k != kindCognito
+}
+
 // MappingProvider reports whether key may name a role mapping of p: a
 // social, OIDC or SAML provider key of p, or "<provider>:<clientId>" of one
 // of its user-pool providers.
