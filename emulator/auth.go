@@ -123,7 +123,7 @@ func requestRegion(res *resource, sig *sigv4.Signature) string {
 	if r := res.region(); r != "" {
 		return r
 	}
-	if regionPattern.MatchString(sig.Region) {
+	if protocol.IsRegion(sig.Region) {
 		return sig.Region
 	}
 	return ""

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/idpool/idpool/fixtures"
+	"github.com/idpool/idpool/protocol"
 	"github.com/idpool/idpool/storage"
 )
 
@@ -151,10 +152,7 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	return *c, nil
 }
 
-var (
-	regionPattern  = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d+$`)
-	accountPattern = regexp.MustCompile(`^\d{12}$`)
-)
+var accountPattern = regexp.MustCompile(`^\d{12}$`)
 
 // withDefaults returns c with every empty setting set to its default.
 func (c Config) withDefaults() Config {
@@ -181,7 +179,7 @@ func (c Config) Validate() error {
 	if c.DB == "" && c.Store == nil {
 		errs = append(errs, errors.New(`db: must not be empty (want a file path, ":memory:", or a Store)`))
 	}
-	if !regionPattern.MatchString(c.Region) {
+	if !protocol.IsRegion(c.Region) {
 		errs = append(errs, fmt.Errorf("region %q: want a region name like us-east-1", c.Region))
 	}
 	if !accountPattern.MatchString(c.AccountID) {

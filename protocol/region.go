@@ -24,8 +24,8 @@ func WithRegion(ctx context.Context, region string) context.Context {
 }
 
 // RegionFrom returns the region of the request ctx carries, or def when
-// the request names none (it is unsigned) or names one that cannot prefix
-// an id (a region is lower-case letters, digits and hyphens).
+// the request names none (it is unsigned) or names one that is not a
+// region name (IsRegion), such as "local" or "aws-global".
 func RegionFrom(ctx context.Context, def string) string {
 	var region string
 	if r := RequestFrom(ctx); r != nil && r.Region != "" {
@@ -33,20 +33,44 @@ func RegionFrom(ctx context.Context, def string) string {
 	} else {
 		region, _ = ctx.Value(regionKey{}).(string)
 	}
-	if !isRegion(region) {
+	if !IsRegion(region) {
 		return def
 	}
 	return region
 }
 
-// isRegion reports whether s has the shape of a region name.
-func isRegion(s string) bool {
-	if s == "" || len(s) > 64 {
+// maxRegion is the longest region name that still makes ids of the
+// models' IdentityPoolId and IdentityId shapes: 55 characters, of which
+// ":<uuid>" takes 37.
+const maxRegion = 55 - 37
+
+// IsRegion reports whether s has the shape of an AWS region name: a
+// two-letter geography (or "eusc", the European Sovereign Cloud's), one or
+// more lower-case words and a number, joined by '-' (us-east-1,
+// us-gov-west-1, eu-isoe-west-1, eusc-de-east-1), in at most maxRegion
+// characters. It is the one definition idpool uses for a request's
+// region, the --region setting and a fixture's regions, so that every pool
+// id idpool makes is one its fixtures load again.
+func IsRegion(s string) bool {
+	if len(s) > maxRegion {
 		return false
 	}
-	for _, c := range []byte(s) {
-		if (c < 'a' || c > 'z') && (c < '0' || c > '9') && c != '-' {
+	parts := strings.Split(s, "-")
+	if len(parts) < 3 || len(parts[0]) != 2 && parts[0] != "eusc" {
+		return false
+	}
+	for i, p := range parts {
+		lo, hi := byte('a'), byte('z')
+		if i == len(parts)-1 {
+			lo, hi = '0', '9'
+		}
+		if p == "" {
 			return false
+		}
+		for _, c := range []byte(p) {
+			if c < lo || c > hi {
+				return false
+			}
 		}
 	}
 	return true

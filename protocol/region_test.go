@@ -78,6 +78,10 @@ func TestRegionFrom(t *testing.T) {
 		{"unsigned request", true, "", "us-east-1"},
 		{"not a region", true, "eu:west", "us-east-1"},
 		{"upper case", false, "EU-WEST-1", "us-east-1"},
+		{"local", true, "local", "us-east-1"},
+		{"global endpoint", true, "aws-global", "us-east-1"},
+		{"words only", true, "not-a-region", "us-east-1"},
+		{"sovereign cloud", true, "eusc-de-east-1", "eusc-de-east-1"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -102,4 +106,47 @@ func TestRegionFrom(t *testing.T) {
 			t.Errorf("Request.Region = %q, want eu-west-1", got)
 		}
 	})
+}
+
+func TestIsRegion(t *testing.T) {
+	tests := []struct {
+		s    string
+		want bool
+	}{
+		{"us-east-1", true},
+		{"eu-west-3", true},
+		{"ap-southeast-5", true},
+		{"us-gov-west-1", true},
+		{"cn-north-1", true},
+		{"cn-northwest-1", true},
+		{"us-iso-east-1", true},
+		{"us-isob-east-1", true},
+		{"eu-isoe-west-1", true},
+		{"us-isof-south-1", true},
+		{"eusc-de-east-1", true},
+		{"us-east-10", true},
+		{"", false},
+		{"local", false},
+		{"aws-global", false},
+		{"not-a-region", false},
+		{"us-east", false},
+		{"us-1", false},
+		{"u-east-1", false},
+		{"europe-west-1", false},
+		{"US-EAST-1", false},
+		{"us_east_1", false},
+		{"us--east-1", false},
+		{"-us-east-1", false},
+		{"us-east-1-", false},
+		{"us-east-1a", false},
+		{"us-east-1:x", false},
+		{"us-eastnortheastsouth-1", false}, // 23 characters: the pool id would pass 55
+	}
+	for _, tt := range tests {
+		t.Run(tt.s, func(t *testing.T) {
+			if got := IsRegion(tt.s); got != tt.want {
+				t.Errorf("IsRegion(%q) = %v, want %v", tt.s, got, tt.want)
+			}
+		})
+	}
 }

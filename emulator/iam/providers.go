@@ -17,11 +17,30 @@ func ProviderARNSuffix(rawURL string) string {
 	return "oidc-provider/" + strings.TrimPrefix(strings.TrimPrefix(rawURL, "https://"), "http://")
 }
 
-// providerURL checks an issuer URL. IAM takes https only; idpool also
-// takes http, for issuers running beside it in tests.
-func providerURL(raw string) error {
+// maxProviderURL is the longest provider URL IAM takes (its
+// OpenIDConnectProviderUrlType).
+const maxProviderURL = 255
+
+// ProviderURL reports whether raw is an OpenID Connect provider URL IAM
+// takes: an absolute URL with a host and neither query nor fragment, of
+// at most 255 printable ASCII characters (a URL's characters: an
+// internationalized host is written in punycode). IAM takes https only;
+// idpool also takes http, for issuers running beside it in tests. The
+// identity service and the fixtures check provider ARNs and names with it,
+// so that every provider IAM holds can be configured on a pool and
+// exported.
+func ProviderURL(raw string) bool {
+	if len(raw) > maxProviderURL || strings.IndexFunc(raw, func(r rune) bool { return r < 0x21 || r > 0x7e }) >= 0 {
+		return false
+	}
 	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" &&
+		u.RawQuery == "" && !u.ForceQuery && u.Fragment == ""
+}
+
+// providerURL checks an issuer URL with ProviderURL.
+func providerURL(raw string) error {
+	if !ProviderURL(raw) {
 		return errInvalid("Invalid Open ID Connect Provider URL")
 	}
 	return nil

@@ -227,6 +227,12 @@ func TestOpenIDConnectProviders(t *testing.T) {
 			"arn:aws:iam::123456789012:oidc-provider/localhost:9229/us-east-1_x", "", 0},
 		{"taken", CreateOpenIDConnectProviderInput{Url: "https://idp.example.com/realms/dev"}, "", CodeEntityAlreadyExists, http.StatusConflict},
 		{"no scheme", CreateOpenIDConnectProviderInput{Url: "idp.example.com"}, "", CodeInvalidInput, http.StatusBadRequest},
+		{"long path", CreateOpenIDConnectProviderInput{Url: "https://c.example.com/" + strings.Repeat("p", 233)},
+			"arn:aws:iam::123456789012:oidc-provider/c.example.com/" + strings.Repeat("p", 233), "", 0},
+		{"longer than 255", CreateOpenIDConnectProviderInput{Url: "https://d.example.com/" + strings.Repeat("p", 234)}, "", CodeInvalidInput, http.StatusBadRequest},
+		{"host not ASCII", CreateOpenIDConnectProviderInput{Url: "https://é.example.com"}, "", CodeInvalidInput, http.StatusBadRequest},
+		{"space in the path", CreateOpenIDConnectProviderInput{Url: "https://e.example.com/a b"}, "", CodeInvalidInput, http.StatusBadRequest},
+		{"empty query", CreateOpenIDConnectProviderInput{Url: "https://f.example.com/?"}, "", CodeInvalidInput, http.StatusBadRequest},
 		{"bad thumbprint", CreateOpenIDConnectProviderInput{Url: "https://b.example.com", ThumbprintList: []string{"xyz"}}, "", CodeInvalidInput, http.StatusBadRequest},
 	}
 	for _, tt := range tests {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -35,6 +36,30 @@ func TestCreateIdentityPool(t *testing.T) {
 			OpenIdConnectProviderARNs: []string{testSAMLARN}}, CodeInvalidParameter},
 		{"malformed SAML ARN", &CreateIdentityPoolInput{IdentityPoolName: "x",
 			SamlProviderARNs: []string{"arn:aws:iam::123456789012:saml-provider/"}}, CodeInvalidParameter},
+		{"OIDC URL with a port and a path", &CreateIdentityPoolInput{IdentityPoolName: "x",
+			OpenIdConnectProviderARNs: []string{"arn:aws:iam::123456789012:oidc-provider/idp.example.com:8443/realms/app"}}, ""},
+		{"OIDC ARN of the China partition", &CreateIdentityPoolInput{IdentityPoolName: "x",
+			OpenIdConnectProviderARNs: []string{"arn:aws-cn:iam::123456789012:oidc-provider/idp.example.cn"}}, ""},
+		{"OIDC URL with a space", &CreateIdentityPoolInput{IdentityPoolName: "x",
+			OpenIdConnectProviderARNs: []string{"arn:aws:iam::123456789012:oidc-provider/a b.com"}}, CodeInvalidParameter},
+		{"OIDC URL not ASCII", &CreateIdentityPoolInput{IdentityPoolName: "x",
+			OpenIdConnectProviderARNs: []string{"arn:aws:iam::123456789012:oidc-provider/é.com"}}, CodeInvalidParameter},
+		{"OIDC URL with a query", &CreateIdentityPoolInput{IdentityPoolName: "x",
+			OpenIdConnectProviderARNs: []string{"arn:aws:iam::123456789012:oidc-provider/a.com/?x=1"}}, CodeInvalidParameter},
+		{"OIDC URL without a host", &CreateIdentityPoolInput{IdentityPoolName: "x",
+			OpenIdConnectProviderARNs: []string{"arn:aws:iam::123456789012:oidc-provider//path"}}, CodeInvalidParameter},
+		{"OIDC URL longer than IAM takes", &CreateIdentityPoolInput{IdentityPoolName: "x",
+			OpenIdConnectProviderARNs: []string{"arn:aws:iam::123456789012:oidc-provider/a.com/" + strings.Repeat("p", 243)}}, CodeInvalidParameter},
+		{"OIDC ARN of no partition", &CreateIdentityPoolInput{IdentityPoolName: "x",
+			OpenIdConnectProviderARNs: []string{"arn:awsx1:iam::123456789012:oidc-provider/a.com"}}, CodeInvalidParameter},
+		{"SAML name of IAM's characters", &CreateIdentityPoolInput{IdentityPoolName: "x",
+			SamlProviderARNs: []string{"arn:aws:iam::123456789012:saml-provider/My_Corp.IdP-1"}}, ""},
+		{"SAML name with a plus", &CreateIdentityPoolInput{IdentityPoolName: "x",
+			SamlProviderARNs: []string{"arn:aws:iam::123456789012:saml-provider/a+b"}}, CodeInvalidParameter},
+		{"SAML name with a path", &CreateIdentityPoolInput{IdentityPoolName: "x",
+			SamlProviderARNs: []string{"arn:aws:iam::123456789012:saml-provider/a/b"}}, CodeInvalidParameter},
+		{"SAML name longer than 128", &CreateIdentityPoolInput{IdentityPoolName: "x",
+			SamlProviderARNs: []string{"arn:aws:iam::123456789012:saml-provider/" + strings.Repeat("n", 129)}}, CodeInvalidParameter},
 		{"too many tags", &CreateIdentityPoolInput{IdentityPoolName: "x", IdentityPoolTags: manyTags}, CodeInvalidParameter},
 		{"developer name taken", &CreateIdentityPoolInput{IdentityPoolName: "x", DeveloperProviderName: "taken.dev"}, CodeResourceConflict},
 		{"reserved developer name", &CreateIdentityPoolInput{IdentityPoolName: "x", DeveloperProviderName: CognitoProvider}, CodeInvalidParameter},
@@ -180,6 +205,55 @@ func TestUpdateIdentityPool(t *testing.T) {
 		}
 		if len(out.IdentityPoolTags) != 0 {
 			t.Errorf("got tags %v, want none", out.IdentityPoolTags)
+		}
+	})
+	t.Run("drops the role mappings and tag maps of removed providers", func(t *testing.T) {
+		full := fullPool()
+		full.DeveloperProviderName = ""
+		pool := e.createPool(t, full)
+		rules := &RulesConfiguration{Rules: []MappingRule{{Claim: "dept", MatchType: "Equals", Value: "x", RoleARN: adminRole}}}
+		token := RoleMapping{Type: "Token", AmbiguousRoleResolution: "Deny"}
+		e.setRoles(t, pool, map[string]RoleMapping{
+			"accounts.google.com":            {Type: "Rules", AmbiguousRoleResolution: "AuthenticatedRole", RulesConfiguration: rules},
+			testOIDC:                         token,
+			testSAMLARN:                      token,
+			testUserPool + ":" + testClient:  token,
+			testUserPool + ":" + testClient2: token,
+		})
+		for _, p := range []string{"accounts.google.com", testOIDC, testSAMLARN, testUserPool} {
+			if _, err := e.svc.SetPrincipalTagAttributeMap(e.ctx, &SetPrincipalTagAttributeMapInput{
+				IdentityPoolId: pool, IdentityProviderName: p, PrincipalTags: map[string]string{"k": "sub"}}); err != nil {
+				t.Fatalf("SetPrincipalTagAttributeMap %s: %v", p, err)
+			}
+		}
+		kept := fullPool()
+		kept.OpenIdConnectProviderARNs, kept.SamlProviderARNs = nil, nil
+		kept.CognitoIdentityProviders = kept.CognitoIdentityProviders[:1]
+		if _, err := e.svc.UpdateIdentityPool(e.ctx, &UpdateIdentityPoolInput{IdentityPoolId: pool, IdentityPoolName: kept.IdentityPoolName,
+			AllowUnauthenticatedIdentities: true, SupportedLoginProviders: kept.SupportedLoginProviders,
+			CognitoIdentityProviders: kept.CognitoIdentityProviders}); err != nil {
+			t.Fatal(err)
+		}
+		r, err := e.svc.GetIdentityPoolRoles(e.ctx, &GetIdentityPoolRolesInput{IdentityPoolId: pool})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := slices.Sorted(maps.Keys(r.RoleMappings)), []string{"accounts.google.com", testUserPool + ":" + testClient}; !slices.Equal(got, want) {
+			t.Errorf("got role mappings of %v, want those of the kept providers %v", got, want)
+		}
+		if r.Roles["authenticated"] != authRole {
+			t.Errorf("got roles %v, want them kept", r.Roles)
+		}
+		// What GetIdentityPoolRoles answers, SetIdentityPoolRoles takes back.
+		if _, err := e.svc.SetIdentityPoolRoles(e.ctx, &SetIdentityPoolRolesInput{IdentityPoolId: pool, Roles: r.Roles, RoleMappings: r.RoleMappings}); err != nil {
+			t.Errorf("SetIdentityPoolRoles with GetIdentityPoolRoles's answer: got %v, want none", err)
+		}
+		p, err := e.store.GetPool(e.ctx, pool)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := slices.Sorted(maps.Keys(p.PrincipalTags)), []string{"accounts.google.com", testUserPool}; !slices.Equal(got, want) {
+			t.Errorf("got principal-tag maps of %v, want those of the kept providers %v", got, want)
 		}
 	})
 	t.Run("keeps roles", func(t *testing.T) {

@@ -29,7 +29,7 @@ func roleReason(p *storage.Pool, logins []login, guest bool, custom string) stri
 			}
 		} else {
 			fmt.Fprintf(&b, "; the token's %s is %q and %s %q", claimRoles, claimValues(l.claims, claimRoles), claimPreferredRole, claimValues(l.claims, claimPreferredRole))
-			if role, err := tokenRole(l, custom); err == nil && role != "" && !iamRoleARN(role) {
+			if role, err := tokenRole(l, custom); err == nil && role != "" && !RoleARN(role) {
 				fmt.Fprintf(&b, "; the role taken from the token, %q, is not an IAM role ARN", role)
 			}
 		}

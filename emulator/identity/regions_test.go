@@ -29,6 +29,10 @@ func TestRegions(t *testing.T) {
 		{"cn-north-1", "cn-north-1", "cn-north-1", "aws-cn"},
 		{"us-gov-west-1", "us-gov-west-1", "us-gov-west-1", "aws-us-gov"},
 		{"scope not a region", "EU:WEST", testRegion, "aws"},
+		{"scope local", "local", testRegion, "aws"},
+		{"scope aws-global", "aws-global", testRegion, "aws"},
+		{"scope of words", "not-a-region", testRegion, "aws"},
+		{"eusc-de-east-1", "eusc-de-east-1", "eusc-de-east-1", "aws-eusc"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -77,10 +81,11 @@ func TestRegions(t *testing.T) {
 
 func TestListIdentityPoolsRegional(t *testing.T) {
 	e := newEnv(t)
-	// us-east-10 sorts before us-east-1 and us-east-1a after it: neither
-	// may leak into a us-east-1 listing.
+	// us-east-10 and us-east-19 start with us-east-1: neither may leak
+	// into a us-east-1 listing. (A region name continues us-east-1 only
+	// with digits, so no other region's ids sort after us-east-1's.)
 	want := map[string][]string{}
-	for _, region := range []string{"us-east-10", "us-east-1", "us-east-1a", "eu-west-1", "us-east-1", "us-east-1", "us-east-10", "us-east-1a"} {
+	for _, region := range []string{"us-east-10", "us-east-1", "us-east-19", "eu-west-1", "us-east-1", "us-east-1", "us-east-10", "us-east-19"} {
 		out, err := e.svc.CreateIdentityPool(inRegionCtx(region), &CreateIdentityPoolInput{IdentityPoolName: region})
 		if err != nil {
 			t.Fatal(err)

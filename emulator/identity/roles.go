@@ -39,7 +39,7 @@ func (s *Service) SetIdentityPoolRoles(ctx context.Context, in *SetIdentityPoolR
 		if k != roleAuthenticated && k != roleUnauthenticated {
 			return nil, badParam("Invalid role type '%s': Roles keys are authenticated and unauthenticated.", k)
 		}
-		if !iamRoleARN(in.Roles[k]) {
+		if !RoleARN(in.Roles[k]) {
 			return nil, badParam("Invalid role ARN for %s: %s", k, in.Roles[k])
 		}
 	}
@@ -53,7 +53,7 @@ func (s *Service) SetIdentityPoolRoles(ctx context.Context, in *SetIdentityPoolR
 	}
 	_, err := s.updatePool(ctx, in.IdentityPoolId, func(_ storage.Tx, p *storage.Pool) error {
 		for _, k := range slices.Sorted(maps.Keys(mappings)) {
-			if !mappingProvider(p, k) {
+			if !MappingProvider(p, k) {
 				return badParam("Role mapping key '%s' is not an identity provider of identity pool %s.", k, p.ID)
 			}
 		}
@@ -96,7 +96,7 @@ func StoredRoleMapping(key string, m RoleMapping) (storage.RoleMapping, error) {
 			if r.Claim == "" || r.Value == "" {
 				return out, badParam("Rules of role mapping %s need a Claim and a Value.", key)
 			}
-			if !iamRoleARN(r.RoleARN) {
+			if !RoleARN(r.RoleARN) {
 				return out, badParam("Invalid role ARN in role mapping %s: %s", key, r.RoleARN)
 			}
 			out.Rules = append(out.Rules, storage.MappingRule{
@@ -144,7 +144,7 @@ func (s *Service) SetPrincipalTagAttributeMap(ctx context.Context, in *SetPrinci
 		m.UseDefaults = *in.UseDefaults
 	}
 	_, err := s.updatePool(ctx, in.IdentityPoolId, func(_ storage.Tx, p *storage.Pool) error {
-		if !tagProvider(p, in.IdentityProviderName) {
+		if !TagProvider(p, in.IdentityProviderName) {
 			return badParam("Identity provider '%s' is not configured on identity pool %s.", in.IdentityProviderName, p.ID)
 		}
 		tags := maps.Clone(p.PrincipalTags)
@@ -168,7 +168,7 @@ func (s *Service) GetPrincipalTagAttributeMap(ctx context.Context, in *GetPrinci
 	if err != nil {
 		return nil, err
 	}
-	if !tagProvider(&p, in.IdentityProviderName) {
+	if !TagProvider(&p, in.IdentityProviderName) {
 		return nil, badParam("Identity provider '%s' is not configured on identity pool %s.", in.IdentityProviderName, p.ID)
 	}
 	m, ok := p.PrincipalTags[in.IdentityProviderName]
@@ -185,13 +185,47 @@ func tagMapOutput(pool, provider string, m storage.PrincipalTagMap, set bool) *S
 	return out
 }
 
-// iamRoleARN reports whether arn looks like arn:<partition>:iam::<account>:role/<name>.
-func iamRoleARN(arn string) bool { return iamProviderARN(arn, "role") }
+// Limits of IAM's role names and paths (its roleNameType and pathType).
+const (
+	maxRoleName = 64
+	maxRolePath = 512
+)
 
-// mappingProvider reports whether key may name a role mapping of p: a
+// RoleARN reports whether arn can name an IAM role:
+// arn:<partition>:iam::<account>:role/<path><name>, the path being "/" or
+// segments of printable ASCII each ending in "/" (at most 512 characters),
+// the name 1 to 64 of letters, digits and _+=,.@- (IAM's rules). The
+// Cognito model leaves role ARNs a bare ARNString: the service and the
+// fixtures share this check, so that every role a pool is given loads
+// back from an export.
+func RoleARN(arn string) bool {
+	rest, ok := iamName(arn, "role")
+	if !ok {
+		return false
+	}
+	i := strings.LastIndexByte(rest, '/')
+	path, name := "/"+rest[:i+1], rest[i+1:]
+	if name == "" || len(name) > maxRoleName || len(path) > maxRolePath || strings.Contains(path, "//") ||
+		strings.IndexFunc(path, func(r rune) bool { return r < 0x21 || r > 0x7e }) >= 0 {
+		return false
+	}
+	return strings.IndexFunc(name, func(r rune) bool {
+		return !(strings.ContainsRune("_+=,.@-", r) || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z')
+	}) < 0
+}
+
+// LoginProvider reports whether key is the Logins key of a provider p
+// configures, its developer provider included (idpool's own tokens are
+// not a provider's logins).
+func LoginProvider(p *storage.Pool, key string) bool {
+	k := lookupProvider(p, key).kind
+	return k != kindUnsupported && k != kindCognito
+}
+
+// MappingProvider reports whether key may name a role mapping of p: a
 // social, OIDC or SAML provider key of p, or "<provider>:<clientId>" of one
 // of its user-pool providers.
-func mappingProvider(p *storage.Pool, key string) bool {
+func MappingProvider(p *storage.Pool, key string) bool {
 	for _, c := range p.CognitoIdentityProviders {
 		if c.ProviderName+":"+c.ClientID == key {
 			return true
@@ -204,10 +238,10 @@ func mappingProvider(p *storage.Pool, key string) bool {
 	return false
 }
 
-// tagProvider reports whether key may name a principal-tag map of p: any
+// TagProvider reports whether key may name a principal-tag map of p: any
 // provider key a role mapping may use, or a user pool's provider name.
-func tagProvider(p *storage.Pool, key string) bool {
-	return mappingProvider(p, key) || lookupProvider(p, key).kind == kindUserPool
+func TagProvider(p *storage.Pool, key string) bool {
+	return MappingProvider(p, key) || lookupProvider(p, key).kind == kindUserPool
 }
 
 // chooseRole picks the role of a GetCredentialsForIdentity call (spec §7.2):
@@ -239,7 +273,7 @@ func chooseRole(p *storage.Pool, logins []login, guest bool, custom string) (str
 			// checked it. Cognito hands it to STS, which refuses what is
 			// not a role ARN, and every refusal of STS's comes back as
 			// InvalidIdentityPoolConfigurationException.
-			if !iamRoleARN(role) {
+			if !RoleARN(role) {
 				return "", badPoolConfig()
 			}
 			return role, nil
@@ -283,7 +317,7 @@ func tokenRole(l login, custom string) (string, error) {
 		for _, v := range claimValues(l.claims, samlRoleAttribute) {
 			// Each value is "<role arn>,<provider arn>", in either order.
 			for _, part := range strings.Split(v, ",") {
-				if part = strings.TrimSpace(part); iamRoleARN(part) {
+				if part = strings.TrimSpace(part); RoleARN(part) {
 					roles = append(roles, part)
 				}
 			}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"strings"
 	"testing"
 	"time"
 )
@@ -30,6 +31,14 @@ func TestSetIdentityPoolRoles(t *testing.T) {
 			testSAMLARN:           {Type: "Token", AmbiguousRoleResolution: "Deny"}}, ""},
 		{"bad role type", pool, map[string]string{"admin": authRole}, nil, CodeInvalidParameter},
 		{"not a role ARN", pool, map[string]string{"authenticated": "arn:aws:iam::123456789012:user/bob"}, nil, CodeInvalidParameter},
+		{"role with a path", pool, map[string]string{"authenticated": "arn:aws:iam::123456789012:role/app/v1!x/Auth+1@a.b"}, nil, ""},
+		{"role name with a space", pool, map[string]string{"authenticated": "arn:aws:iam::123456789012:role/a b"}, nil, CodeInvalidParameter},
+		{"role name with a colon", pool, map[string]string{"authenticated": "arn:aws:iam::123456789012:role/a:b"}, nil, CodeInvalidParameter},
+		{"role name longer than 64", pool, map[string]string{"authenticated": "arn:aws:iam::123456789012:role/" + strings.Repeat("r", 65)}, nil, CodeInvalidParameter},
+		{"role path with an empty segment", pool, map[string]string{"authenticated": "arn:aws:iam::123456789012:role/a//Auth"}, nil, CodeInvalidParameter},
+		{"role without a name", pool, map[string]string{"authenticated": "arn:aws:iam::123456789012:role/app/"}, nil, CodeInvalidParameter},
+		{"rule role name not ASCII", pool, roles, map[string]RoleMapping{upKey: {Type: "Rules", AmbiguousRoleResolution: "Deny",
+			RulesConfiguration: &RulesConfiguration{Rules: []MappingRule{{Claim: "dept", MatchType: "Equals", Value: "x", RoleARN: "arn:aws:iam::123456789012:role/é"}}}}}, CodeInvalidParameter},
 		{"token without AmbiguousRoleResolution", pool, roles, map[string]RoleMapping{upKey: {Type: "Token"}}, CodeInvalidParameter},
 		{"rules without rules", pool, roles, map[string]RoleMapping{upKey: {Type: "Rules", AmbiguousRoleResolution: "Deny"}}, CodeInvalidParameter},
 		{"user pool key without client", pool, roles, map[string]RoleMapping{testUserPool: {Type: "Token", AmbiguousRoleResolution: "Deny"}}, CodeInvalidParameter},
