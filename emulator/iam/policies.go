@@ -3,9 +3,7 @@ package iam
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/idpool/idpool/emulator/policy"
@@ -139,22 +137,10 @@ func (s *Service) CreatePolicyVersion(ctx context.Context, in *CreatePolicyVersi
 		if err != nil {
 			return translate(err, noSuchPolicy(in.PolicyArn), nil)
 		}
-		if len(p.Versions) >= maxPolicyVersions {
-			return errLimit("A managed policy can have up to %d versions. Before you create a new version, you must delete an existing version.", maxPolicyVersions)
+		if len(p.Versions) >= MaxPolicyVersions {
+			return errLimit("A managed policy can have up to %d versions. Before you create a new version, you must delete an existing version.", MaxPolicyVersions)
 		}
-		last := 0
-		for _, old := range p.Versions {
-			if n, err := strconv.Atoi(strings.TrimPrefix(old.ID, "v")); err == nil && n > last {
-				last = n
-			}
-		}
-		now := s.now().UTC()
-		v = storage.PolicyVersion{ID: fmt.Sprintf("v%d", last+1), Document: in.PolicyDocument, CreatedAt: now}
-		p.Versions = append(p.Versions, v)
-		if def {
-			p.DefaultVersion = v.ID
-		}
-		p.UpdatedAt = now
+		v = AddVersion(&p, in.PolicyDocument, s.now().UTC(), def)
 		return tx.UpdateManagedPolicy(ctx, p)
 	})
 	if err != nil {

@@ -31,7 +31,6 @@ const (
 // IAM quotas idpool enforces (the defaults of an account).
 const (
 	maxAccessKeys      = 2  // access keys per user
-	maxPolicyVersions  = 5  // versions per managed policy
 	maxAttached        = 10 // managed policies per role
 	maxTags            = 50 // tags per entity
 	maxClientIDs       = 100
@@ -40,6 +39,9 @@ const (
 	minSessionDuration = 3600
 	maxSessionDuration = 43200
 )
+
+// MaxPolicyVersions is how many versions a managed policy holds at most.
+const MaxPolicyVersions = 5
 
 // Config describes the account idpool plays.
 type Config struct {

@@ -159,8 +159,7 @@ func (s *Service) principalPolicies(ctx context.Context, arn string) ([]policy.N
 		case err != nil:
 			return nil, err
 		}
-		v, _ := version(mp, mp.DefaultVersion)
-		doc, err := policy.ParsePermissions([]byte(v.Document))
+		doc, err := policy.ParsePermissions([]byte(DefaultDocument(mp)))
 		if err != nil {
 			return nil, fmt.Errorf("policy %s: stored document: %w", a, err)
 		}

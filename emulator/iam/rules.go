@@ -1,0 +1,112 @@
+package iam
+
+import (
+	"encoding/json"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/idpool/idpool/protocol/shape"
+	"github.com/idpool/idpool/storage"
+)
+
+// The rules below are what IAM takes: the shapes of its model, which the
+// query codec checks before the service runs, and the service's own
+// checks. The fixtures check their IAM members with them, so that a
+// fixture holds only what IAM could hold and an export of what IAM holds
+// loads back.
+
+// inModel reports whether v is a valid value of the IAM model's shape name.
+func inModel(name string, v any) bool { return shape.IAM().Validate(name, v) == nil }
+
+// Path reports whether p is a path CreateRole and CreateUser take: "/" or
+// segments of printable ASCII, each ending in "/".
+func Path(p string) bool {
+	_, err := path(&p)
+	return err == nil && inModel("pathType", p)
+}
+
+// PolicyPath reports whether p is a path CreatePolicy takes: its model
+// allows fewer characters in a policy's path than in a role's.
+func PolicyPath(p string) bool {
+	_, err := path(&p)
+	return err == nil && inModel("policyPathType", p)
+}
+
+// UserName and PolicyName report whether s is a user or policy name IAM
+// takes.
+func UserName(s string) bool   { return inModel("userNameType", s) }
+func PolicyName(s string) bool { return inModel("policyNameType", s) }
+
+// RoleDescription and PolicyDescription report whether s is a description
+// CreateRole or CreatePolicy takes.
+func RoleDescription(s string) bool   { return inModel("roleDescriptionType", s) }
+func PolicyDescription(s string) bool { return inModel("policyDescriptionType", s) }
+
+// SessionDuration reports whether d (seconds) is a MaxSessionDuration
+// CreateRole and UpdateRole take.
+func SessionDuration(d int32) bool {
+	_, err := sessionDuration(&d)
+	return err == nil && inModel("roleMaxSessionDurationType", json.Number(strconv.Itoa(int(d))))
+}
+
+// TagKey and TagValue report whether s is a tag key or value IAM takes.
+func TagKey(s string) bool   { return inModel("tagKeyType", s) }
+func TagValue(s string) bool { return inModel("tagValueType", s) }
+
+// CheckTags checks a list of tags as CreateRole and CreatePolicy do (at
+// most 50, no key twice whatever its case); a refusal is IAM's
+// *protocol.Error.
+func CheckTags(ts []Tag) error {
+	_, err := tags(ts)
+	return err
+}
+
+// PolicyARN reports whether arn can name a managed policy:
+// arn:<partition>:iam::<account or aws>:policy<path><name>, the path one
+// IAM takes and the name a policy name. AttachRolePolicy takes any ARN of
+// a policy IAM holds; the AWS managed policies (account "aws") are not
+// made by CreatePolicy, so their paths follow IAM's general rule, which
+// allows more characters than CreatePolicy's.
+func PolicyARN(arn string) bool {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) != 6 || parts[0] != "arn" || !strings.HasPrefix(parts[1], "aws") || parts[2] != "iam" || parts[3] != "" ||
+		!inModel("arnType", arn) {
+		return false
+	}
+	if acct := parts[4]; acct != "aws" && (len(acct) != 12 || strings.Trim(acct, "0123456789") != "") {
+		return false
+	}
+	res, ok := strings.CutPrefix(parts[5], "policy/")
+	if !ok {
+		return false
+	}
+	i := strings.LastIndexByte(res, '/')
+	return Path("/"+res[:i+1]) && PolicyName(res[i+1:])
+}
+
+// AddVersion adds doc to p as its next version (v<n+1> after the highest
+// v<n> it holds), made the default when def, and returns it. It does not
+// check the quota of MaxPolicyVersions.
+func AddVersion(p *storage.ManagedPolicy, doc string, at time.Time, def bool) storage.PolicyVersion {
+	last := 0
+	for _, old := range p.Versions {
+		if n, err := strconv.Atoi(strings.TrimPrefix(old.ID, "v")); err == nil && n > last {
+			last = n
+		}
+	}
+	v := storage.PolicyVersion{ID: "v" + strconv.Itoa(last+1), Document: doc, CreatedAt: at}
+	p.Versions = append(p.Versions, v)
+	if def {
+		p.DefaultVersion = v.ID
+	}
+	p.UpdatedAt = at
+	return v
+}
+
+// DefaultDocument is the document of p's default version, the one IAM
+// evaluates.
+func DefaultDocument(p storage.ManagedPolicy) string {
+	v, _ := version(p, p.DefaultVersion)
+	return v.Document
+}
