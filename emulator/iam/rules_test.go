@@ -1,0 +1,60 @@
+package iam
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestRules: the exported rules take what IAM takes and refuse the rest;
+// every shape they name is in the embedded model (a missing one would
+// refuse everything).
+func TestRules(t *testing.T) {
+	tests := []struct {
+		name string
+		rule func(string) bool
+		ok   []string
+		bad  []string
+	}{
+		{"Path", Path, []string{"/", "/a/b/", "/a!b/"}, []string{"", "a/", "/a", "/a//b/", "/a b/"}},
+		{"PolicyPath", PolicyPath, []string{"/", "/team/x/"}, []string{"/a!/", "/a//", "x"}},
+		{"UserName", UserName, []string{"ci", "a+=,.@_-"}, []string{"", "a b", strings.Repeat("u", 65)}},
+		{"PolicyName", PolicyName, []string{"MP"}, []string{"", "a/b", strings.Repeat("p", 129)}},
+		{"RoleDescription", RoleDescription, []string{"", "d é"}, []string{"a\x01", strings.Repeat("d", 1001)}},
+		{"PolicyDescription", PolicyDescription, []string{"", "d"}, []string{strings.Repeat("d", 1001)}},
+		{"TagKey", TagKey, []string{"k", "a:b/c=d+e-f@g"}, []string{"", "a*b"}},
+		{"TagValue", TagValue, []string{"", "v"}, []string{"v;", strings.Repeat("v", 257)}},
+		{"PolicyARN", PolicyARN, []string{
+			"arn:aws:iam::123456789012:policy/MP", "arn:aws:iam::aws:policy/service-role/x!y/Odd", "arn:aws-cn:iam::aws:policy/ReadOnlyAccess",
+		}, []string{
+			"ReadOnlyAccess", "arn:aws:iam::12345:policy/MP", "arn:aws:s3:::policy/MP", "arn:aws:iam::aws:role/R",
+			"arn:aws:iam::aws:policy/a//P", "arn:aws:iam::aws:policy/", "arn:aws:iam::aws:policy/a/b c",
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, s := range tt.ok {
+				if !tt.rule(s) {
+					t.Errorf("%s(%q): got false, want true", tt.name, s)
+				}
+			}
+			for _, s := range tt.bad {
+				if tt.rule(s) {
+					t.Errorf("%s(%q): got true, want false", tt.name, s)
+				}
+			}
+		})
+	}
+	for _, d := range []int32{3600, 43200} {
+		if !SessionDuration(d) {
+			t.Errorf("SessionDuration(%d): got false, want true", d)
+		}
+	}
+	for _, d := range []int32{0, 3599, 43201} {
+		if SessionDuration(d) {
+			t.Errorf("SessionDuration(%d): got true, want false", d)
+		}
+	}
+	if err := CheckTags([]Tag{{Key: "k"}, {Key: "K"}}); err == nil {
+		t.Error("CheckTags with keys k and K: got nil, want IAM's refusal")
+	}
+}
