@@ -76,6 +76,13 @@ type Request struct {
 	Federated string
 	// AWS is the caller's ARN, for AssumeRole.
 	AWS string
+	// Named, when set, lets an AWS principal match only where it names
+	// the caller itself (its ARN, or the role of a role session) or is
+	// "*": an account principal (an account id or its :root ARN), which
+	// trusts the account to delegate through its identity policies, does
+	// not match. It tells a trust policy that names the caller from one
+	// that trusts its account.
+	Named bool
 	// Resource is the ARN of the resource acted on, matched against the
 	// Resource and NotResource elements of permission policies (trust
 	// policies have none). It is compared literally, case-sensitively:

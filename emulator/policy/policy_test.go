@@ -294,6 +294,7 @@ func TestPrincipals(t *testing.T) {
 	)
 	aws := func(arn string) Request { return Request{Action: "sts:AssumeRole", AWS: arn} }
 	fed := func(p string) Request { return Request{Action: "sts:AssumeRoleWithWebIdentity", Federated: p} }
+	named := func(arn string) Request { return Request{Action: "sts:AssumeRole", AWS: arn, Named: true} }
 	tests := []struct {
 		name      string
 		principal string
@@ -325,6 +326,12 @@ func TestPrincipals(t *testing.T) {
 		{"OIDC provider ARN, other host", `{"Federated":"` + oidc + `"}`, fed("accounts.google.com"), false},
 		{"Service never matches", `{"Service":"ec2.amazonaws.com"}`, fed("ec2.amazonaws.com"), false},
 		{"mixed types", `{"Service":"ec2.amazonaws.com","AWS":"` + user + `"}`, aws(user), true},
+		{"named only: account id does not name the caller", `{"AWS":"` + acct + `"}`, named(user), false},
+		{"named only: root ARN does not name the caller", `{"AWS":"arn:aws:iam::` + acct + `:root"}`, named(session), false},
+		{"named only: role ARN names its session", `{"AWS":["arn:aws:iam::` + acct + `:root","` + role + `"]}`, named(session), true},
+		{"named only: session ARN", `{"AWS":"` + session + `"}`, named(session), true},
+		{"named only: user ARN", `{"AWS":"` + user + `"}`, named(user), true},
+		{"named only: star", `{"AWS":"*"}`, named(user), true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -104,6 +104,9 @@ func (p *principal) matches(r *Request) bool {
 	}
 	if r.AWS != "" {
 		for _, a := range p.aws {
+			if r.Named && account(a) {
+				continue
+			}
 			if awsMatch(a, r.AWS) {
 				return true
 			}
@@ -150,6 +153,16 @@ func arnFields(s string) ([6]string, bool) {
 	}
 	f[5] = s
 	return f, f[0] == "arn"
+}
+
+// account reports whether an AWS principal names an account (its id or
+// its :root ARN) rather than one of its principals.
+func account(p string) bool {
+	if accountID(p) {
+		return true
+	}
+	f, ok := arnFields(p)
+	return ok && f[2] == "iam" && f[5] == "root"
 }
 
 // awsMatch matches an AWS principal against the caller's ARN: an account
