@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/idpool/idpool/emulator/creds"
 	"github.com/idpool/idpool/emulator/identity"
 	"github.com/idpool/idpool/emulator/policy"
 	"github.com/idpool/idpool/emulator/sts"
@@ -34,6 +37,9 @@ const maxRoleSession = 12 * time.Hour
 type roles struct {
 	store  storage.Reader
 	strict bool
+	// decide evaluates the permission policies of an issued session's
+	// role (Server.sessionDecision); nil leaves them unchecked.
+	decide func(ctx context.Context, sess *creds.Session, p *protocol.Principal, action, resource string, extra map[string][]string) (policy.Result, string, error)
 	// trusts remembers the trust policies read, until IAM or the fixtures
 	// write again (nil: read every time).
 	trusts *remembered[trust]
@@ -127,7 +133,9 @@ func heldARN(stored, arn string) (held string, ok bool) {
 
 // Authorize implements sts.Roles: the role's trust policy must allow the
 // action for the caller or web identity, and sts:TagSession when the
-// session carries tags.
+// session carries tags, evaluated with the request context AWS gives it
+// (see requestContext). In strict mode a role session idpool issued is
+// also held to its own role's permission policies (see chain).
 func (rs roles) Authorize(ctx context.Context, req sts.RoleRequest) (sts.Grant, error) {
 	t, err := rs.trust(ctx, req.RoleARN)
 	if err != nil {
@@ -135,29 +143,155 @@ func (rs roles) Authorize(ctx context.Context, req sts.RoleRequest) (sts.Grant, 
 	}
 	if t.other != "" {
 		protocol.SetReason(ctx, otherPathReason(req.RoleARN, t.other))
-		return sts.Grant{}, refusal(req)
+		return sts.Grant{}, refusal(req, req.Action)
 	}
 	if t.doc == nil {
 		if rs.strict && req.Caller != nil && strings.Contains(req.Caller.ARN, ":assumed-role/") {
 			protocol.SetReason(ctx, "strict mode: IAM holds no role "+req.RoleARN+", and a role session may chain only into a role whose trust policy names it")
-			return sts.Grant{}, notAuthorizedCaller(req)
+			return sts.Grant{}, notAuthorizedCaller(req, req.Action)
 		}
 		return t.grant(), nil
 	}
-	pr := policy.Request{Action: req.Action}
+	pr := policy.Request{Action: req.Action, Context: requestContext(req)}
 	tagged := len(req.Tags) > 0
 	switch {
 	case req.WebIdentity != nil:
-		pr.Federated, pr.Context = webContext(req.WebIdentity)
+		var keys map[string][]string
+		pr.Federated, keys = webContext(req.WebIdentity)
+		maps.Copy(pr.Context, keys)
 		tagged = tagged || len(req.WebIdentity.PrincipalTags) > 0
 	case req.Caller != nil:
 		pr.AWS = req.Caller.ARN
+		if rs.strict && rs.decide != nil && issuedRole(req.CallerSession) {
+			return rs.chain(ctx, req, t, pr, tagged)
+		}
 	}
-	if allowed(t.doc, pr, tagged) {
+	if action := refused(t.doc, pr, tagged); action != "" {
+		protocol.SetReason(ctx, trustReason(req.RoleARN, t.doc, pr))
+		return sts.Grant{}, refusal(req, action)
+	}
+	return t.grant(), nil
+}
+
+// issuedRole reports whether sess is that of a role session idpool issued
+// (not that of GetSessionToken, which acts as its user).
+func issuedRole(sess *creds.Session) bool {
+	return sess != nil && sess.UserARN == "" && sess.RoleARN != ""
+}
+
+// chain decides, in strict mode, a role session's AssumeRole of a role IAM
+// holds, as AWS decides a request within one account: the caller's own
+// permission policies (its role's) must not deny sts:AssumeRole (nor
+// sts:TagSession, for a tagged session) on the role, and either the trust
+// policy names the caller (its role's ARN or its session's ARN), or it
+// trusts the account and the caller's policies allow the actions.
+func (rs roles) chain(ctx context.Context, req sts.RoleRequest, t trust, pr policy.Request, tagged bool) (sts.Grant, error) {
+	actions := []string{req.Action}
+	if tagged {
+		actions = append(actions, "sts:TagSession")
+	}
+	delegated := true // the caller's policies allow every action
+	var why string
+	for _, a := range actions {
+		res, reason, err := rs.decide(ctx, req.CallerSession, req.Caller, a, t.arn, pr.Context)
+		if err != nil {
+			return sts.Grant{}, err
+		}
+		switch res.Decision {
+		case policy.ExplicitDeny:
+			protocol.SetReason(ctx, "strict mode: "+reason)
+			return sts.Grant{}, notAuthorizedCaller(req, a)
+		case policy.Allowed:
+		default:
+			if delegated {
+				delegated, why = false, reason
+			}
+		}
+	}
+	named := pr
+	named.Named = true
+	if refused(t.doc, named, tagged) == "" {
 		return t.grant(), nil
 	}
+	action := refused(t.doc, pr, tagged)
+	switch {
+	case action == "" && delegated:
+		return t.grant(), nil
+	case action == "":
+		protocol.SetReason(ctx, "strict mode: the trust policy of "+req.RoleARN+" trusts the caller only through its account, so the caller's own policies must allow it: "+why)
+		return sts.Grant{}, notAuthorizedCaller(req, req.Action)
+	}
 	protocol.SetReason(ctx, trustReason(req.RoleARN, t.doc, pr))
-	return sts.Grant{}, refusal(req)
+	return sts.Grant{}, refusal(req, action)
+}
+
+// requestContext returns the condition keys AWS gives the trust policy of
+// a role for req: the caller's (see callerKeys) and the request's own,
+// sts:RoleSessionName, sts:ExternalId, sts:SourceIdentity,
+// sts:TransitiveTagKeys, and for the session tags it sets
+// aws:RequestTag/<key> and aws:TagKeys. The web identity's keys are added
+// by the caller.
+func requestContext(req sts.RoleRequest) map[string][]string {
+	keys := map[string][]string{}
+	if req.Caller != nil {
+		keys = callerKeys(req.Caller, req.CallerSession)
+	}
+	set := func(k, v string) {
+		if v != "" {
+			keys[k] = []string{v}
+		}
+	}
+	set("sts:RoleSessionName", req.SessionName)
+	set("sts:ExternalId", req.ExternalID)
+	set("sts:SourceIdentity", req.SourceIdentity)
+	if len(req.TransitiveTagKeys) > 0 {
+		keys["sts:TransitiveTagKeys"] = req.TransitiveTagKeys
+	}
+	tags := req.Tags
+	if len(tags) == 0 && req.WebIdentity != nil {
+		tags = req.WebIdentity.PrincipalTags
+	}
+	requestTags(keys, tags)
+	return keys
+}
+
+// requestTags adds aws:RequestTag/<key> and aws:TagKeys for the session
+// tags a request sets to keys.
+func requestTags(keys map[string][]string, tags map[string]string) {
+	if len(tags) == 0 {
+		return
+	}
+	for _, k := range slices.Sorted(maps.Keys(tags)) {
+		keys["aws:RequestTag/"+k] = []string{tags[k]}
+		keys["aws:TagKeys"] = append(keys["aws:TagKeys"], k)
+	}
+}
+
+// callerKeys returns the condition keys of the principal p that signed an
+// AssumeRole request: a role session idpool issued has those of its
+// session (policy.Session.Keys: aws:PrincipalArn is its role's, and its
+// session tags are aws:PrincipalTag/<key>); the account's root, an IAM
+// user and a GetSessionToken session of either have aws:PrincipalArn,
+// aws:PrincipalAccount, aws:PrincipalType ("Account" or "User") and
+// aws:userid, and a user aws:username.
+func callerKeys(p *protocol.Principal, sess *creds.Session) map[string][]string {
+	if issuedRole(sess) {
+		return sessionKeys(sess, p).Keys()
+	}
+	keys := map[string][]string{"aws:PrincipalArn": {p.ARN}}
+	if p.Account != "" {
+		keys["aws:PrincipalAccount"] = []string{p.Account}
+	}
+	if p.UserID != "" {
+		keys["aws:userid"] = []string{p.UserID}
+	}
+	if strings.HasSuffix(p.ARN, ":root") {
+		keys["aws:PrincipalType"] = []string{"Account"}
+		return keys
+	}
+	keys["aws:PrincipalType"] = []string{"User"}
+	keys["aws:username"] = []string{roleName(p.ARN)}
+	return keys
 }
 
 // otherPathReason says why a role ARN that names IAM's role under another
@@ -166,21 +300,22 @@ func otherPathReason(arn, held string) string {
 	return "IAM role names are unique in an account whatever their path or case: IAM's role of the name " + arn + " ends with is " + held + ", and " + arn + " names no role"
 }
 
-// refusal is STS's AccessDenied for a request the role does not allow.
-func refusal(req sts.RoleRequest) error {
+// refusal is STS's AccessDenied for a request the role does not allow to
+// do action (the request's, or sts:TagSession).
+func refusal(req sts.RoleRequest, action string) error {
 	if req.WebIdentity != nil {
-		return protocol.Errorf(http.StatusForbidden, sts.CodeAccessDenied, "Not authorized to perform %s", req.Action)
+		return protocol.Errorf(http.StatusForbidden, sts.CodeAccessDenied, "Not authorized to perform %s", action)
 	}
-	return notAuthorizedCaller(req)
+	return notAuthorizedCaller(req, action)
 }
 
 // notAuthorizedCaller is STS's refusal of a signed caller's request.
-func notAuthorizedCaller(req sts.RoleRequest) error {
+func notAuthorizedCaller(req sts.RoleRequest, action string) error {
 	caller := ""
 	if req.Caller != nil {
 		caller = req.Caller.ARN
 	}
-	return protocol.Errorf(http.StatusForbidden, sts.CodeAccessDenied, "User: %s is not authorized to perform: %s on resource: %s", caller, req.Action, req.RoleARN)
+	return protocol.Errorf(http.StatusForbidden, sts.CodeAccessDenied, "User: %s is not authorized to perform: %s on resource: %s", caller, action, req.RoleARN)
 }
 
 // allowEnhanced checks the role GetCredentialsForIdentity picked against
@@ -203,7 +338,12 @@ func (rs roles) allowEnhanced(ctx context.Context, s identity.Session) (sts.Gran
 		Federated: cognitoProvider,
 		Context:   cognitoContext(s.PoolID, s.IdentityID, s.AMR),
 	}
-	if allowed(t.doc, pr, len(s.PrincipalTags) > 0) {
+	// Cognito's call passes the identity's principal tags as session tags.
+	requestTags(pr.Context, s.PrincipalTags)
+	if s.SessionName != "" {
+		pr.Context["sts:RoleSessionName"] = []string{s.SessionName}
+	}
+	if refused(t.doc, pr, len(s.PrincipalTags) > 0) == "" {
 		return t.grant(), nil
 	}
 	protocol.SetReason(ctx, trustReason(s.RoleARN, t.doc, pr))
@@ -215,15 +355,19 @@ func badPoolConfig() error {
 	return protocol.BadRequest(identity.CodeInvalidIdentityPoolConfiguration, "Invalid identity pool configuration. Check assigned IAM roles for this pool.")
 }
 
-func allowed(doc *policy.Document, pr policy.Request, tagged bool) bool {
+// refused returns the action doc does not allow for pr: pr's own, or
+// sts:TagSession when the session is tagged; "" when it allows both.
+func refused(doc *policy.Document, pr policy.Request, tagged bool) string {
 	if !doc.Allowed(pr) {
-		return false
+		return pr.Action
 	}
 	if tagged {
 		pr.Action = "sts:TagSession"
-		return doc.Allowed(pr)
+		if !doc.Allowed(pr) {
+			return pr.Action
+		}
 	}
-	return true
+	return ""
 }
 
 // webContext returns the federated principal and the condition keys of a

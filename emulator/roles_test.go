@@ -7,7 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/idpool/idpool/emulator/creds"
 	"github.com/idpool/idpool/emulator/identity"
+	"github.com/idpool/idpool/emulator/policy"
 	"github.com/idpool/idpool/emulator/sts"
 	"github.com/idpool/idpool/protocol"
 	"github.com/idpool/idpool/storage"
@@ -194,6 +196,155 @@ func TestHeldARN(t *testing.T) {
 			got, ok := heldARN(stored, tt.arn)
 			if got != tt.want || ok != tt.ok {
 				t.Errorf("got %q, %v, want %q, %v", got, ok, tt.want, tt.ok)
+			}
+		})
+	}
+}
+
+// trustWith is a trust policy allowing the account's principals action
+// under the condition (JSON).
+func trustWith(action, condition string) string {
+	return `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"` + action + `","Condition":` + condition + `}]}`
+}
+
+// TestRolesAuthorizeContext: the trust policy sees the caller's keys and
+// the request's, and a refusal names the action refused.
+func TestRolesAuthorizeContext(t *testing.T) {
+	const (
+		external = "arn:aws:iam::123456789012:role/External"
+		byAuth   = "arn:aws:iam::123456789012:role/ByAuth"
+		red      = "arn:aws:iam::123456789012:role/Red"
+		tagRed   = "arn:aws:iam::123456789012:role/TagRed"
+		user     = "arn:aws:iam::123456789012:role/ByUser"
+		webRed   = "arn:aws:iam::123456789012:role/WebRed"
+	)
+	docs := map[string]string{
+		external: trustWith("sts:AssumeRole", `{"StringEquals":{"sts:ExternalId":"s3cret","sts:SourceIdentity":"me"}}`),
+		byAuth:   trustWith("sts:AssumeRole", `{"ArnLike":{"aws:PrincipalArn":"arn:aws:iam::123456789012:role/Auth"},"StringEquals":{"aws:userid":"AROAAUTH:s1"}}`),
+		red:      trustWith("sts:AssumeRole", `{"StringEquals":{"aws:PrincipalTag/team":"red","aws:PrincipalType":"AssumedRole"}}`),
+		tagRed: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"123456789012"},"Action":"sts:AssumeRole"},
+		 {"Effect":"Allow","Principal":{"AWS":"123456789012"},"Action":"sts:TagSession","Condition":{"StringEquals":{"aws:RequestTag/team":"red"},"ForAllValues:StringEquals":{"aws:TagKeys":["team"]}}}]}`,
+		user: trustWith("sts:AssumeRole", `{"StringEquals":{"aws:username":"alice","aws:PrincipalType":"User"}}`),
+		webRed: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"cognito-identity.amazonaws.com"},"Action":"sts:AssumeRoleWithWebIdentity"},
+		 {"Effect":"Allow","Principal":{"Federated":"cognito-identity.amazonaws.com"},"Action":"sts:TagSession","Condition":{"StringEquals":{"aws:RequestTag/team":"red"}}}]}`,
+	}
+	web := func(tags map[string]string) sts.RoleRequest {
+		return sts.RoleRequest{Action: "sts:AssumeRoleWithWebIdentity", RoleARN: webRed, WebIdentity: &sts.WebIdentity{Provider: cognitoProvider, PrincipalTags: tags}, Tags: tags}
+	}
+	root := &protocol.Principal{ARN: "arn:aws:iam::123456789012:root", Account: "123456789012", UserID: "123456789012"}
+	alice := &protocol.Principal{ARN: "arn:aws:iam::123456789012:user/alice", Account: "123456789012", UserID: "AIDAALICE"}
+	authP := &protocol.Principal{ARN: "arn:aws:sts::123456789012:assumed-role/Auth/s1", Account: "123456789012", UserID: "AROAAUTH:s1", Temporary: true}
+	authS := func(tags map[string]string) *creds.Session {
+		return &creds.Session{RoleARN: "arn:aws:iam::123456789012:role/Auth", SessionName: "s1", PrincipalTags: tags}
+	}
+	req := func(role string, p *protocol.Principal, s *creds.Session) sts.RoleRequest {
+		return sts.RoleRequest{Action: "sts:AssumeRole", RoleARN: role, Caller: p, CallerSession: s}
+	}
+	with := func(r sts.RoleRequest, f func(*sts.RoleRequest)) sts.RoleRequest { f(&r); return r }
+	tests := []struct {
+		name string
+		req  sts.RoleRequest
+		want string // the action refused, "" when allowed
+	}{
+		{"sts:ExternalId and sts:SourceIdentity", with(req(external, root, nil), func(r *sts.RoleRequest) { r.ExternalID, r.SourceIdentity = "s3cret", "me" }), ""},
+		{"sts:ExternalId wrong", with(req(external, root, nil), func(r *sts.RoleRequest) { r.ExternalID, r.SourceIdentity = "guess", "me" }), "sts:AssumeRole"},
+		{"aws:PrincipalArn and aws:userid of a role session", req(byAuth, authP, authS(nil)), ""},
+		{"aws:PrincipalArn of the root", req(byAuth, root, nil), "sts:AssumeRole"},
+		{"aws:PrincipalTag of the caller", req(red, authP, authS(map[string]string{"team": "red"})), ""},
+		{"aws:PrincipalTag of another value", req(red, authP, authS(map[string]string{"team": "blue"})), "sts:AssumeRole"},
+		{"aws:username of a user", req(user, alice, nil), ""},
+		{"aws:username of the root", req(user, root, nil), "sts:AssumeRole"},
+		{"aws:RequestTag for sts:TagSession", with(req(tagRed, root, nil), func(r *sts.RoleRequest) { r.Tags = map[string]string{"team": "red"} }), ""},
+		{"aws:RequestTag of another value", with(req(tagRed, root, nil), func(r *sts.RoleRequest) { r.Tags = map[string]string{"team": "blue"} }), "sts:TagSession"},
+		{"aws:TagKeys beyond the allowed", with(req(tagRed, root, nil), func(r *sts.RoleRequest) { r.Tags = map[string]string{"team": "red", "x": "y"} }), "sts:TagSession"},
+		{"web identity: principal tags are request tags", web(map[string]string{"team": "red"}), ""},
+		{"web identity: principal tags of another value", web(map[string]string{"team": "blue"}), "sts:TagSession"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := storeRoles(t, false, docs, 0).Authorize(t.Context(), tt.req)
+			if tt.want == "" {
+				if err != nil {
+					t.Fatalf("got %v, want allowed", err)
+				}
+				return
+			}
+			var e *protocol.Error
+			if !errors.As(err, &e) || e.Code != sts.CodeAccessDenied || !strings.Contains(e.Message, tt.want) {
+				t.Errorf("got %v, want AccessDenied for %s", err, tt.want)
+			}
+		})
+	}
+}
+
+// TestRolesEnhancedRequestTags: Cognito's call passes the identity's
+// principal tags as session tags, which the trust policy sees as
+// aws:RequestTag.
+func TestRolesEnhancedRequestTags(t *testing.T) {
+	const arn = "arn:aws:iam::123456789012:role/Tagged"
+	rs := storeRoles(t, false, map[string]string{arn: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"cognito-identity.amazonaws.com"},
+	 "Action":["sts:AssumeRoleWithWebIdentity","sts:TagSession"],"Condition":{"StringEquals":{"aws:RequestTag/team":"red"}}}]}`}, 0)
+	for _, tt := range []struct {
+		team string
+		ok   bool
+	}{{"red", true}, {"blue", false}} {
+		t.Run(tt.team, func(t *testing.T) {
+			_, err := rs.allowEnhanced(t.Context(), identity.Session{RoleARN: arn, PoolID: "us-east-1:pool", IdentityID: "us-east-1:id", PrincipalTags: map[string]string{"team": tt.team}})
+			if (err == nil) != tt.ok {
+				t.Errorf("got %v, want allowed %v", err, tt.ok)
+			}
+		})
+	}
+}
+
+// TestRolesStrictChain: in strict mode a role session assumes a role that
+// trusts the account only where its own policies allow it, one that names
+// it unless they deny it; the root and permissive mode are not held to
+// policies.
+func TestRolesStrictChain(t *testing.T) {
+	const (
+		admin = "arn:aws:iam::123456789012:role/Admin"
+		names = "arn:aws:iam::123456789012:role/NamesGuest"
+	)
+	docs := map[string]string{
+		admin: trustsDeveloper,
+		names: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:role/Guest"},"Action":"sts:AssumeRole"}]}`,
+	}
+	guest := &protocol.Principal{ARN: "arn:aws:sts::123456789012:assumed-role/Guest/CognitoIdentityCredentials", Account: "123456789012", Temporary: true}
+	guestS := &creds.Session{RoleARN: "arn:aws:iam::123456789012:role/Guest", SessionName: "CognitoIdentityCredentials"}
+	root := &protocol.Principal{ARN: "arn:aws:iam::123456789012:root", Account: "123456789012"}
+	decide := func(d policy.Decision) func(context.Context, *creds.Session, *protocol.Principal, string, string, map[string][]string) (policy.Result, string, error) {
+		return func(context.Context, *creds.Session, *protocol.Principal, string, string, map[string][]string) (policy.Result, string, error) {
+			return policy.Result{Decision: d}, "the guest's policies", nil
+		}
+	}
+	tests := []struct {
+		name     string
+		strict   bool
+		role     string
+		caller   *protocol.Principal
+		decision policy.Decision
+		want     bool
+	}{
+		{"account trust, no policy", true, admin, guest, policy.ImplicitDeny, false},
+		{"account trust, policy allows", true, admin, guest, policy.Allowed, true},
+		{"account trust, policy denies", true, admin, guest, policy.ExplicitDeny, false},
+		{"named, no policy", true, names, guest, policy.ImplicitDeny, true},
+		{"named, policy denies", true, names, guest, policy.ExplicitDeny, false},
+		{"root is not held to policies", true, admin, root, policy.ExplicitDeny, true},
+		{"permissive: account trust, no policy", false, admin, guest, policy.ExplicitDeny, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rs := storeRoles(t, tt.strict, docs, 0)
+			rs.decide = decide(tt.decision)
+			var sess *creds.Session
+			if tt.caller == guest {
+				sess = guestS
+			}
+			_, err := rs.Authorize(t.Context(), sts.RoleRequest{Action: "sts:AssumeRole", RoleARN: tt.role, Caller: tt.caller, CallerSession: sess})
+			if (err == nil) != tt.want {
+				t.Errorf("got %v, want allowed %v", err, tt.want)
 			}
 		})
 	}

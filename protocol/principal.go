@@ -20,6 +20,10 @@ type Principal struct {
 	Temporary  bool
 	IdentityID string
 	PoolID     string
+	// SessionToken is the session token of temporary credentials idpool
+	// issued, which holds their session: STS reads the caller's session
+	// from it when the caller assumes a role.
+	SessionToken string
 }
 
 type principalKey struct{}

@@ -49,10 +49,11 @@ func accountOf(arn string) string {
 //     UserID.
 func Principal(c creds.Credentials) *protocol.Principal {
 	p := &protocol.Principal{
-		AccessKeyID: c.AccessKeyID,
-		Temporary:   true,
-		IdentityID:  c.Session.IdentityID,
-		PoolID:      c.Session.PoolID,
+		AccessKeyID:  c.AccessKeyID,
+		Temporary:    true,
+		SessionToken: c.SessionToken,
+		IdentityID:   c.Session.IdentityID,
+		PoolID:       c.Session.PoolID,
 	}
 	switch {
 	case c.Session.UserARN != "":

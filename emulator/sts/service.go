@@ -82,8 +82,20 @@ type RoleRequest struct {
 	// AssumeRoleWithWebIdentity.
 	Caller      *protocol.Principal
 	WebIdentity *WebIdentity
-	ExternalID  string
-	Tags        map[string]string
+	// CallerSession is the session of the caller's credentials when
+	// idpool issued them (nil for long-term keys).
+	CallerSession *creds.Session
+	// SessionName, ExternalID, SourceIdentity and TransitiveTagKeys are
+	// the request's (empty when not given): the trust policy sees them as
+	// sts:RoleSessionName, sts:ExternalId, sts:SourceIdentity and
+	// sts:TransitiveTagKeys.
+	SessionName       string
+	ExternalID        string
+	SourceIdentity    string
+	TransitiveTagKeys []string
+	// Tags are the session tags the request sets: aws:RequestTag/<key>
+	// and aws:TagKeys.
+	Tags map[string]string
 }
 
 // Roles is the seam for a later role registry. Authorize returns what the
@@ -153,7 +165,8 @@ func (s *Service) AssumeRoleWithWebIdentity(ctx context.Context, in *AssumeRoleW
 		w.Provider = p
 		id = &w
 	}
-	g, err := s.authorize(ctx, RoleRequest{Action: "sts:AssumeRoleWithWebIdentity", RoleARN: in.RoleArn, WebIdentity: id})
+	g, err := s.authorize(ctx, RoleRequest{Action: "sts:AssumeRoleWithWebIdentity", RoleARN: in.RoleArn, WebIdentity: id,
+		SessionName: in.RoleSessionName, Tags: id.PrincipalTags})
 	if err != nil {
 		return nil, err
 	}
@@ -320,7 +333,8 @@ func (s *Service) AssumeRole(ctx context.Context, in *AssumeRoleInput) (*AssumeR
 		return nil, err
 	}
 	g, err := s.authorize(ctx, RoleRequest{Action: "sts:AssumeRole", RoleARN: in.RoleArn, Caller: caller,
-		ExternalID: deref(in.ExternalId), Tags: tags})
+		CallerSession: s.session(caller), SessionName: in.RoleSessionName, ExternalID: deref(in.ExternalId),
+		SourceIdentity: deref(in.SourceIdentity), TransitiveTagKeys: in.TransitiveTagKeys, Tags: tags})
 	if err != nil {
 		return nil, err
 	}
@@ -392,6 +406,20 @@ func (s *Service) GetSessionToken(ctx context.Context, in *GetSessionTokenInput)
 		return nil, fmt.Errorf("sts: issue credentials: %w", err)
 	}
 	return &GetSessionTokenOutput{Credentials: credentials(c)}, nil
+}
+
+// session returns the session of the caller's credentials when idpool
+// issued them, or nil. The codec's authenticator has opened the token
+// already, so it opens here (expired or not: the request was accepted).
+func (s *Service) session(caller *protocol.Principal) *creds.Session {
+	if caller.SessionToken == "" {
+		return nil
+	}
+	c, err := s.issuer.Open(caller.SessionToken)
+	if err != nil && !errors.Is(err, creds.ErrExpired) || c.AccessKeyID != caller.AccessKeyID {
+		return nil
+	}
+	return &c.Session
 }
 
 // authorize asks Config.Roles, if any, what the role grants.

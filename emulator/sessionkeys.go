@@ -1,0 +1,23 @@
+package emulator
+
+import (
+	"strings"
+
+	"github.com/idpool/idpool/emulator/creds"
+	"github.com/idpool/idpool/emulator/policy"
+	"github.com/idpool/idpool/protocol"
+)
+
+// sessionKeys returns the role session sess, whose credentials p signed
+// with, as IAM sees it: its Keys are the condition keys AWS gives the
+// session's requests.
+func sessionKeys(sess *creds.Session, p *protocol.Principal) *policy.Session {
+	who := &policy.Session{
+		Account: p.Account, RoleARN: sess.RoleARN, Name: sess.SessionName,
+		Provider: sess.Provider, Subject: sess.Subject, Audience: sess.Audience,
+		AMR: sess.AMR, Tags: sess.PrincipalTags,
+	}
+	// A role session's user id is "<role id>:<session name>".
+	who.RoleID, _, _ = strings.Cut(p.UserID, ":")
+	return who
+}
