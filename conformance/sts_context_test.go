@@ -217,3 +217,45 @@ func roleNameOf(arn string) string {
 	}
 	return arn
 }
+
+// TestTransitiveTagsChain: session tags marked transitive pass to every
+// later session of a role chain, still transitive; other tags do not, and
+// a chained call may not set a transitive key again, whatever its case.
+func TestTransitiveTagsChain(t *testing.T) {
+	s, _ := strictServer(t, false)
+	tags := func(kv ...string) []ststypes.Tag {
+		var ts []ststypes.Tag
+		for i := 0; i < len(kv); i += 2 {
+			ts = append(ts, ststypes.Tag{Key: aws.String(kv[i]), Value: aws.String(kv[i+1])})
+		}
+		return ts
+	}
+	open := s.createRole(t, "Hop", s.trustRoot("sts:AssumeRole", nil), s.trustRoot("sts:TagSession", nil))
+	needs := func(key, value string) string {
+		return s.createRole(t, "Needs", s.trustRoot("sts:AssumeRole", map[string]any{"StringEquals": map[string]any{"aws:PrincipalTag/" + key: value}}),
+			s.trustRoot("sts:TagSession", nil))
+	}
+	red, cost := needs("team", "red"), needs("cost", "1")
+
+	first, err := s.assume(developerKeys(), open, "first", sts.AssumeRoleInput{Tags: tags("team", "red", "cost", "1"), TransitiveTagKeys: []string{"team"}})
+	ok(t, err, "AssumeRole with transitive tags")
+	firstC := fromSTS(t, first.Credentials)
+	second, err := s.assume(firstC, open, "second", sts.AssumeRoleInput{})
+	ok(t, err, "AssumeRole chained without tags")
+	secondC := fromSTS(t, second.Credentials)
+
+	third, err := s.assume(secondC, red, "third", sts.AssumeRoleInput{})
+	ok(t, err, "AssumeRole needing the transitive tag, one hop on")
+	_, err = s.assume(fromSTS(t, third.Credentials), red, "fourth", sts.AssumeRoleInput{})
+	ok(t, err, "AssumeRole needing the transitive tag, two hops on")
+	_, err = s.assume(secondC, cost, "third", sts.AssumeRoleInput{})
+	wantAPIError(t, err, "AccessDenied", msgDenied(aws.ToString(second.AssumedRoleUser.Arn), "sts:AssumeRole", cost))
+
+	const conflict = "One of the specified transitive tag keys can't be set because it conflicts with a transitive tag key from the calling session."
+	for _, key := range []string{"team", "TEAM"} {
+		_, err = s.assume(firstC, open, "override", sts.AssumeRoleInput{Tags: tags(key, "blue")})
+		wantAPIError(t, err, "InvalidParameterValue", conflict)
+	}
+	_, err = s.assume(firstC, open, "cost", sts.AssumeRoleInput{Tags: tags("cost", "2")})
+	ok(t, err, "AssumeRole setting a tag that was not transitive")
+}

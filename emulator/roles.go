@@ -153,7 +153,7 @@ func (rs roles) Authorize(ctx context.Context, req sts.RoleRequest) (sts.Grant, 
 		return t.grant(), nil
 	}
 	pr := policy.Request{Action: req.Action, Context: requestContext(req)}
-	tagged := len(req.Tags) > 0
+	tagged := len(req.Tags) > 0 || len(req.InheritedTags) > 0
 	switch {
 	case req.WebIdentity != nil:
 		var keys map[string][]string

@@ -48,6 +48,9 @@ type Session struct {
 	Provider      string            `json:"prv,omitempty"`
 	AMR           []string          `json:"amr,omitempty"`
 	PrincipalTags map[string]string `json:"tag,omitempty"`
+	// TransitiveTagKeys are the keys of PrincipalTags that pass to the
+	// sessions this one assumes (role chaining), and stay transitive there.
+	TransitiveTagKeys []string `json:"tt,omitempty"`
 	// SourceAccessKeyID is the developer key that called AssumeRole or
 	// GetSessionToken, if any; UserARN the IAM user of GetSessionToken,
 	// and UserID its UserId when IAM holds the user.

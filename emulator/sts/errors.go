@@ -17,6 +17,7 @@ const (
 	CodePackedPolicyTooLarge    = "PackedPolicyTooLarge"    // PackedPolicyTooLargeException, 400
 	CodeRegionDisabled          = "RegionDisabledException" // RegionDisabledException, 403
 	CodeValidation              = "ValidationError"         // not modeled, 400
+	CodeInvalidParameterValue   = "InvalidParameterValue"   // not modeled, 400
 	CodeAccessDenied            = "AccessDenied"            // not modeled, 403
 	CodeMissingAuthentication   = "MissingAuthenticationToken"
 )
@@ -50,6 +51,10 @@ func errPackedTooLarge(format string, args ...any) *protocol.Error {
 
 func errValidation(format string, args ...any) *protocol.Error {
 	return protocol.BadRequest(CodeValidation, format, args...)
+}
+
+func errInvalidParameter(format string, args ...any) *protocol.Error {
+	return protocol.BadRequest(CodeInvalidParameterValue, format, args...)
 }
 
 func errAccessDenied(format string, args ...any) *protocol.Error {

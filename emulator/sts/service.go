@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -96,6 +98,10 @@ type RoleRequest struct {
 	// Tags are the session tags the request sets: aws:RequestTag/<key>
 	// and aws:TagKeys.
 	Tags map[string]string
+	// InheritedTags are the transitive session tags of the caller's
+	// session, which the new session carries too (role chaining): a
+	// session that carries tags needs sts:TagSession.
+	InheritedTags map[string]string
 }
 
 // Roles is the seam for a later role registry. Authorize returns what the
@@ -332,9 +338,15 @@ func (s *Service) AssumeRole(ctx context.Context, in *AssumeRoleInput) (*AssumeR
 	if err != nil {
 		return nil, err
 	}
+	from := s.session(caller)
+	inherited, err := inherit(ctx, from, tags)
+	if err != nil {
+		return nil, err
+	}
 	g, err := s.authorize(ctx, RoleRequest{Action: "sts:AssumeRole", RoleARN: in.RoleArn, Caller: caller,
-		CallerSession: s.session(caller), SessionName: in.RoleSessionName, ExternalID: deref(in.ExternalId),
-		SourceIdentity: deref(in.SourceIdentity), TransitiveTagKeys: in.TransitiveTagKeys, Tags: tags})
+		CallerSession: from, SessionName: in.RoleSessionName, ExternalID: deref(in.ExternalId),
+		SourceIdentity: deref(in.SourceIdentity), TransitiveTagKeys: in.TransitiveTagKeys, Tags: tags,
+		InheritedTags: inherited})
 	if err != nil {
 		return nil, err
 	}
@@ -350,7 +362,8 @@ func (s *Service) AssumeRole(ctx context.Context, in *AssumeRoleInput) (*AssumeR
 	if err != nil {
 		return nil, err
 	}
-	packed, err := packedSize(ctx, in.Policy, in.PolicyArns, tags)
+	all, transitive := chainTags(tags, in.TransitiveTagKeys, inherited)
+	packed, err := packedSize(ctx, in.Policy, in.PolicyArns, all)
 	if err != nil {
 		return nil, err
 	}
@@ -358,7 +371,8 @@ func (s *Service) AssumeRole(ctx context.Context, in *AssumeRoleInput) (*AssumeR
 		RoleARN:           role,
 		RoleID:            g.RoleID,
 		SessionName:       in.RoleSessionName,
-		PrincipalTags:     tags,
+		PrincipalTags:     all,
+		TransitiveTagKeys: transitive,
 		SourceAccessKeyID: caller.AccessKeyID,
 	}, d)
 	if err != nil {
@@ -473,7 +487,7 @@ func sessionTags(ctx context.Context, tags []Tag, transitive []string) (map[stri
 		k := strings.ToLower(t.Key)
 		if seen[k] {
 			protocol.SetReason(ctx, "the tag key "+t.Key+" is given twice")
-			return nil, errValidation("Duplicate tag keys found. Please note that Tag keys are case insensitive.")
+			return nil, errInvalidParameter("Duplicate tag keys found. Please note that Tag keys are case insensitive.")
 		}
 		seen[k] = true
 		m[t.Key] = t.Value
@@ -481,13 +495,54 @@ func sessionTags(ctx context.Context, tags []Tag, transitive []string) (map[stri
 	for _, k := range transitive {
 		if !seen[strings.ToLower(k)] {
 			protocol.SetReason(ctx, "the transitive tag key "+k+" is not among the tags")
-			return nil, errValidation("The specified transitive tag key must be included in the requested tags.")
+			return nil, errInvalidParameter("The specified transitive tag key must be included in the requested tags.")
 		}
 	}
 	if len(m) == 0 {
 		return nil, nil
 	}
 	return m, nil
+}
+
+// inherit returns the transitive session tags of the caller's session
+// from (nil when none), which pass to the session it assumes. The request
+// may not set one of their keys again, whatever its case (tags holds the
+// request's own tags).
+func inherit(ctx context.Context, from *creds.Session, tags map[string]string) (map[string]string, error) {
+	if from == nil || len(from.TransitiveTagKeys) == 0 {
+		return nil, nil
+	}
+	inherited := make(map[string]string, len(from.TransitiveTagKeys))
+	for _, k := range from.TransitiveTagKeys {
+		inherited[k] = from.PrincipalTags[k]
+		for t := range tags {
+			if strings.EqualFold(t, k) {
+				protocol.SetReason(ctx, "the tag key "+t+" is that of the transitive tag "+k+" of the calling session, which passes to the new session as it is")
+				return nil, errInvalidParameter("One of the specified transitive tag keys can't be set because it conflicts with a transitive tag key from the calling session.")
+			}
+		}
+	}
+	return inherited, nil
+}
+
+// chainTags returns the session tags of a new session, the request's tags
+// and those it inherited, and its transitive keys: every inherited key,
+// which stays transitive down the chain, and the request's, spelled as
+// its tags spell them (transitive keys are matched whatever their case).
+func chainTags(tags map[string]string, transitive []string, inherited map[string]string) (map[string]string, []string) {
+	keys := slices.Sorted(maps.Keys(inherited))
+	for _, k := range slices.Sorted(maps.Keys(tags)) {
+		if slices.ContainsFunc(transitive, func(t string) bool { return strings.EqualFold(t, k) }) {
+			keys = append(keys, k)
+		}
+	}
+	if len(inherited) == 0 {
+		return tags, keys
+	}
+	all := make(map[string]string, len(tags)+len(inherited))
+	maps.Copy(all, tags)
+	maps.Copy(all, inherited)
+	return all, keys
 }
 
 // isRoot reports whether an ARN is an account's root user.

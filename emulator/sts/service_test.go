@@ -7,8 +7,10 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"maps"
 	"net/http"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -401,9 +403,9 @@ func TestAssumeRole(t *testing.T) {
 		{name: "unsigned", code: CodeMissingAuthentication, status: 403},
 		{name: "serial number without code", caller: root, in: AssumeRoleInput{SerialNumber: ptr("arn:aws:iam::123456789012:mfa/alice")}, code: CodeAccessDenied, status: 403},
 		{name: "MFA", caller: root, in: AssumeRoleInput{SerialNumber: ptr("arn:aws:iam::123456789012:mfa/alice"), TokenCode: ptr("123456")}, duration: time.Hour},
-		{name: "duplicate tag keys", caller: root, in: AssumeRoleInput{Tags: []Tag{{"Team", "a"}, {"team", "b"}}}, code: CodeValidation, status: 400,
+		{name: "duplicate tag keys", caller: root, in: AssumeRoleInput{Tags: []Tag{{"Team", "a"}, {"team", "b"}}}, code: CodeInvalidParameterValue, status: 400,
 			reason: "the tag key team is given twice"},
-		{name: "transitive key not a tag", caller: root, in: AssumeRoleInput{Tags: []Tag{{"team", "a"}}, TransitiveTagKeys: []string{"project"}}, code: CodeValidation, status: 400,
+		{name: "transitive key not a tag", caller: root, in: AssumeRoleInput{Tags: []Tag{{"team", "a"}}, TransitiveTagKeys: []string{"project"}}, code: CodeInvalidParameterValue, status: 400,
 			reason: "the transitive tag key project is not among the tags"},
 		{name: "malformed role ARN", caller: root, in: AssumeRoleInput{RoleArn: "arn:aws:iam::12345:role/R"}, code: CodeValidation, status: 400},
 		{name: "malformed policy", caller: root, in: AssumeRoleInput{Policy: ptr("[]")}, code: CodeMalformedPolicyDocument, status: 400,
@@ -560,5 +562,45 @@ func TestErrorsAreProtocolErrors(t *testing.T) {
 	err := errors.Join(errors.New("context"), errRejectedClaim("x"))
 	if !errors.Is(err, &protocol.Error{Code: CodeIDPRejectedClaim}) {
 		t.Errorf("got %v, want it to match %s", err, CodeIDPRejectedClaim)
+	}
+}
+
+// TestChainTags: a chained session carries its caller's transitive tags,
+// still transitive, beside its own; it may not set their keys again.
+func TestChainTags(t *testing.T) {
+	from := &creds.Session{PrincipalTags: map[string]string{"team": "red", "cost": "1"}, TransitiveTagKeys: []string{"team"}}
+	tests := []struct {
+		name           string
+		from           *creds.Session
+		tags           map[string]string
+		transitive     []string
+		wantTags       map[string]string
+		wantTransitive []string
+		wantCode       string
+	}{
+		{"no caller session", nil, map[string]string{"a": "1"}, []string{"A"}, map[string]string{"a": "1"}, []string{"a"}, ""},
+		{"inherited, none set", from, nil, nil, map[string]string{"team": "red"}, []string{"team"}, ""},
+		{"inherited and own", from, map[string]string{"cost": "2", "x": "y"}, []string{"x"}, map[string]string{"team": "red", "cost": "2", "x": "y"}, []string{"team", "x"}, ""},
+		{"transitive key set again", from, map[string]string{"team": "blue"}, nil, nil, nil, CodeInvalidParameterValue},
+		{"transitive key set again in another case", from, map[string]string{"TEAM": "blue"}, nil, nil, nil, CodeInvalidParameterValue},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			inherited, err := inherit(t.Context(), tt.from, tt.tags)
+			if tt.wantCode != "" {
+				var e *protocol.Error
+				if !errors.As(err, &e) || e.Code != tt.wantCode || e.Status != 400 {
+					t.Fatalf("got %v, want 400 %s", err, tt.wantCode)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			tags, transitive := chainTags(tt.tags, tt.transitive, inherited)
+			if !maps.Equal(tags, tt.wantTags) || !slices.Equal(transitive, tt.wantTransitive) {
+				t.Errorf("got %v %v, want %v %v", tags, transitive, tt.wantTags, tt.wantTransitive)
+			}
+		})
 	}
 }
