@@ -34,6 +34,9 @@ const maxRoleSession = 12 * time.Hour
 // issued for a role) may not chain into it: in AWS only a trust policy that
 // names the caller lets one role's session assume another role, and strict
 // mode must not let a guest's credentials climb into any role it likes.
+// For the same reason, in strict mode a role session needs its own role's
+// policies to allow it into a role whose trust policy trusts only the
+// account (see chain).
 type roles struct {
 	store  storage.Reader
 	strict bool
