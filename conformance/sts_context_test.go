@@ -259,3 +259,46 @@ func TestTransitiveTagsChain(t *testing.T) {
 	_, err = s.assume(firstC, open, "cost", sts.AssumeRoleInput{Tags: tags("cost", "2")})
 	ok(t, err, "AssumeRole setting a tag that was not transitive")
 }
+
+// TestTrustSeesPrincipalTagsAsRequestTags: the principal tags of a
+// Cognito token become the session's tags, which the trust policy's
+// sts:TagSession statement sees as aws:RequestTag, in
+// AssumeRoleWithWebIdentity and in GetCredentialsForIdentity alike.
+func TestTrustSeesPrincipalTagsAsRequestTags(t *testing.T) {
+	s, _ := strictServer(t, false)
+	ctx := context.Background()
+	dev := uniqueDev()
+	pool := s.createPool(t, &cognitoidentity.CreateIdentityPoolInput{DeveloperProviderName: aws.String(dev)})
+	cognito := map[string]any{"Federated": "cognito-identity.amazonaws.com"}
+	role := s.createRole(t, "WebTags",
+		map[string]any{"Effect": "Allow", "Principal": cognito, "Action": "sts:AssumeRoleWithWebIdentity",
+			"Condition": map[string]any{"StringEquals": map[string]any{"cognito-identity.amazonaws.com:aud": pool}}},
+		map[string]any{"Effect": "Allow", "Principal": cognito, "Action": "sts:TagSession",
+			"Condition": map[string]any{"StringEquals": map[string]any{"aws:RequestTag/team": "red"}}})
+	_, err := s.signed.SetIdentityPoolRoles(ctx, &cognitoidentity.SetIdentityPoolRolesInput{
+		IdentityPoolId: aws.String(pool), Roles: map[string]string{"authenticated": role},
+	})
+	ok(t, err, "SetIdentityPoolRoles")
+	for _, tt := range []struct {
+		team string
+		ok   bool
+	}{{"red", true}, {"blue", false}} {
+		t.Run(tt.team, func(t *testing.T) {
+			tok, err := s.signed.GetOpenIdTokenForDeveloperIdentity(ctx, &cognitoidentity.GetOpenIdTokenForDeveloperIdentityInput{
+				IdentityPoolId: aws.String(pool), Logins: map[string]string{dev: "user-" + tt.team}, PrincipalTags: map[string]string{"team": tt.team},
+			})
+			ok(t, err, "GetOpenIdTokenForDeveloperIdentity")
+			_, err = s.anon.GetCredentialsForIdentity(ctx, &cognitoidentity.GetCredentialsForIdentityInput{
+				IdentityId: tok.IdentityId, Logins: map[string]string{"cognito-identity.amazonaws.com": aws.ToString(tok.Token)},
+			})
+			_, stsErr := s.assumeWeb(aws.ToString(tok.Token), role, "tags", nil)
+			if tt.ok {
+				ok(t, err, "GetCredentialsForIdentity")
+				ok(t, stsErr, "AssumeRoleWithWebIdentity")
+				return
+			}
+			wantAPIError(t, err, codeInvalidConfig, msgInvalidRoleSetup)
+			wantAPIError(t, stsErr, "AccessDenied", "Not authorized to perform sts:TagSession")
+		})
+	}
+}
