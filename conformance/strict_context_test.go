@@ -35,6 +35,26 @@ func (s *server) authorizeDecision(t *testing.T, token, action, resource string,
 	return out.Decision
 }
 
+// policySession makes a role that the account trusts, with statement as
+// its one inline policy, and returns its name and the credentials of its
+// session named session, assumed with the developer's keys.
+func (s *server) policySession(t *testing.T, prefix, session string, statement map[string]any) (string, aws.Credentials) {
+	t.Helper()
+	ctx := context.Background()
+	dev := s.iamWith(developerKeys())
+	role := uniqueName(prefix)
+	trust := policyJSON(t, map[string]any{"Effect": "Allow", "Action": "sts:AssumeRole",
+		"Principal": map[string]any{"AWS": "arn:aws:iam::" + s.accountID + ":root"}})
+	_, err := dev.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(role), AssumeRolePolicyDocument: aws.String(trust)})
+	ok(t, err, "CreateRole")
+	_, err = dev.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String(role), PolicyName: aws.String("policy"),
+		PolicyDocument: aws.String(policyJSON(t, statement))})
+	ok(t, err, "PutRolePolicy")
+	out, err := s.stsWith(developerKeys()).AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String(s.roleARN(role)), RoleSessionName: aws.String(session)})
+	ok(t, err, "AssumeRole")
+	return role, fromSTS(t, out.Credentials)
+}
+
 // TestStrictGlobalKeys: in strict mode a role's policy conditioned on the
 // request's global keys (the time, the caller's address, TLS, the region)
 // or on the session's issue time decides as on AWS, for idpool's own
@@ -43,10 +63,7 @@ func (s *server) authorizeDecision(t *testing.T, token, action, resource string,
 func TestStrictGlobalKeys(t *testing.T) {
 	s, _ := strictServer(t, true)
 	ctx := context.Background()
-	dev := s.iamWith(developerKeys())
 	pool := s.createPool(t, &cognitoidentity.CreateIdentityPoolInput{AllowUnauthenticatedIdentities: true})
-	trust := policyJSON(t, map[string]any{"Effect": "Allow", "Action": "sts:AssumeRole",
-		"Principal": map[string]any{"AWS": "arn:aws:iam::" + s.accountID + ":root"}})
 
 	tests := []struct {
 		name      string
@@ -87,27 +104,17 @@ func TestStrictGlobalKeys(t *testing.T) {
 			authorize: "implicitDeny",
 			context:   map[string][]string{"aws:TokenIssueTime": {"1999-01-01T00:00:00Z"}}, authorizeCtx: "implicitDeny"},
 	}
-	for i, tt := range tests {
+	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			role := uniqueName("Cond")
-			_, err := dev.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(role), AssumeRolePolicyDocument: aws.String(trust)})
-			ok(t, err, "CreateRole")
-			_, err = dev.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String(role), PolicyName: aws.String("cond"),
-				PolicyDocument: aws.String(policyJSON(t, map[string]any{
-					"Effect": "Allow", "Action": "cognito-identity:DescribeIdentityPool", "Resource": "*", "Condition": tt.condition,
-				}))})
-			ok(t, err, "PutRolePolicy")
-			out, err := s.stsWith(developerKeys()).AssumeRole(ctx, &sts.AssumeRoleInput{
-				RoleArn: aws.String(s.roleARN(role)), RoleSessionName: aws.String("s" + string(rune('a'+i))),
+			role, c := s.policySession(t, "Cond", "cond", map[string]any{
+				"Effect": "Allow", "Action": "cognito-identity:DescribeIdentityPool", "Resource": "*", "Condition": tt.condition,
 			})
-			ok(t, err, "AssumeRole")
-			c := fromSTS(t, out.Credentials)
 
-			_, err = s.identityWith(c).DescribeIdentityPool(ctx, &cognitoidentity.DescribeIdentityPoolInput{IdentityPoolId: aws.String(pool)})
+			_, err := s.identityWith(c).DescribeIdentityPool(ctx, &cognitoidentity.DescribeIdentityPoolInput{IdentityPoolId: aws.String(pool)})
 			if tt.allowed {
 				ok(t, err, "DescribeIdentityPool")
 			} else {
-				wantAPIError(t, err, codeDenied, msgDenied(s.assumedARN(role, "s"+string(rune('a'+i))), "cognito-identity:DescribeIdentityPool", s.poolARN(pool)))
+				wantAPIError(t, err, codeDenied, msgDenied(s.assumedARN(role, "cond"), "cognito-identity:DescribeIdentityPool", s.poolARN(pool)))
 			}
 			if got := s.authorizeDecision(t, c.SessionToken, "cognito-identity:DescribeIdentityPool", s.poolARN(pool), nil); got != tt.authorize {
 				t.Errorf("/_idpool/authorize: got %s, want %s", got, tt.authorize)
@@ -219,5 +226,60 @@ func TestStrictOwnSyncDeny(t *testing.T) {
 		_, err = dev.DeleteRolePolicy(ctx, &iam.DeleteRolePolicyInput{RoleName: aws.String(role), PolicyName: aws.String(name)})
 		ok(t, err, "DeleteRolePolicy "+name)
 		ok(t, update(), "UpdateRecords without policy "+name)
+	}
+}
+
+// TestStrictUnscopedActions: the Cognito Identity actions that have no
+// resource type in the Service Authorization Reference (ListIdentityPools,
+// CreateIdentityPool, SetIdentityPoolRoles…) are granted only by a
+// statement on "*", not by one on the account's identity pools, while
+// those that have one (DescribeIdentityPool) are.
+func TestStrictUnscopedActions(t *testing.T) {
+	s, _ := strictServer(t, true)
+	ctx := context.Background()
+	pool := s.createPool(t, &cognitoidentity.CreateIdentityPoolInput{AllowUnauthenticatedIdentities: true})
+	pools := "arn:aws:cognito-identity:" + region + ":" + s.accountID + ":identitypool/*"
+
+	for _, tt := range []struct {
+		name, resource string
+		unscoped       bool // whether the unscoped actions pass
+	}{
+		{"the account's pools", pools, false},
+		{"every resource", "*", true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			role, creds := s.policySession(t, "Pools", "ops", map[string]any{"Effect": "Allow", "Action": "cognito-identity:*", "Resource": tt.resource})
+			c := s.identityWith(creds)
+			arn := s.assumedARN(role, "ops")
+
+			_, err := c.DescribeIdentityPool(ctx, &cognitoidentity.DescribeIdentityPoolInput{IdentityPoolId: aws.String(pool)})
+			ok(t, err, "DescribeIdentityPool")
+			noPool := "arn:aws:cognito-identity:" + region + ":" + s.accountID + ":identitypool/"
+			calls := []struct {
+				op, resource string
+				call         func() error
+			}{
+				{"ListIdentityPools", noPool, func() error {
+					_, err := c.ListIdentityPools(ctx, &cognitoidentity.ListIdentityPoolsInput{MaxResults: aws.Int32(10)})
+					return err
+				}},
+				{"CreateIdentityPool", noPool, func() error {
+					_, err := c.CreateIdentityPool(ctx, &cognitoidentity.CreateIdentityPoolInput{IdentityPoolName: aws.String("byrole"), AllowUnauthenticatedIdentities: true})
+					return err
+				}},
+				{"SetIdentityPoolRoles", s.poolARN(pool), func() error {
+					_, err := c.SetIdentityPoolRoles(ctx, &cognitoidentity.SetIdentityPoolRolesInput{IdentityPoolId: aws.String(pool), Roles: map[string]string{}})
+					return err
+				}},
+			}
+			for _, call := range calls {
+				err := call.call()
+				if tt.unscoped {
+					ok(t, err, call.op)
+				} else {
+					wantAPIError(t, err, codeDenied, msgDenied(arn, "cognito-identity:"+call.op, call.resource))
+				}
+			}
+		})
 	}
 }

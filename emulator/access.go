@@ -131,7 +131,11 @@ func (s *Server) authorize(r *http.Request, a *api, op string, p *protocol.Princ
 	baseline := a == &syncAPI && p.IdentityID != ""
 	action, arn := a.scope+":"+op, s.resourceARN(a, res)
 	if res.cred != nil {
-		d, why, err := s.sessionDecision(ctx, res.cred, p, action, arn, requestKeys(r, res.Region))
+		target := arn
+		if a == &identityAPI && unscoped[op] {
+			target = "*"
+		}
+		d, why, err := s.sessionDecision(ctx, res.cred, p, action, target, requestKeys(r, res.Region))
 		if err != nil {
 			return err
 		}
@@ -162,6 +166,16 @@ func requestKeys(r *http.Request, region string) map[string][]string {
 		keys["aws:RequestedRegion"] = []string{region}
 	}
 	return keys
+}
+
+// unscoped holds the signed Cognito Identity operations whose IAM action
+// has no resource type in the Service Authorization Reference: IAM
+// matches them only by a statement whose Resource is "*" (or a NotResource),
+// never by an identitypool ARN, though AWS's refusal still names
+// "…:identitypool/…".
+var unscoped = map[string]bool{
+	"CreateIdentityPool": true, "ListIdentityPools": true, "DeleteIdentities": true, "DescribeIdentity": true,
+	"SetIdentityPoolRoles": true, "SetPrincipalTagAttributeMap": true,
 }
 
 // roleSession reports whether p signed with credentials of an assumed
