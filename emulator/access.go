@@ -150,11 +150,11 @@ func (s *Server) authorize(r *http.Request, a *api, op string, p *protocol.Princ
 		p.ARN, action, arn)
 }
 
-// requestKeys returns the global condition keys AWS takes from a request
-// in region r: aws:SourceIp (the peer's address: idpool trusts no
-// forwarding header, as AWS does not), aws:SecureTransport and
-// aws:RequestedRegion ("" gives none). The session's keys and the time are
-// added by sessionDecision.
+// requestKeys returns the global condition keys AWS takes from request r
+// to region: aws:SourceIp (the peer's address: idpool trusts no forwarding
+// header, as AWS does not), aws:SecureTransport, and aws:RequestedRegion
+// (none for region ""). The session's keys and the time are added by
+// sessionDecision.
 func requestKeys(r *http.Request, region string) map[string][]string {
 	keys := map[string][]string{"aws:SecureTransport": {strconv.FormatBool(r.TLS != nil)}}
 	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
