@@ -1,10 +1,12 @@
 package emulator
 
 import (
-	"context"
 	"encoding/json"
+	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/idpool/idpool/emulator/creds"
@@ -37,9 +39,9 @@ type resource struct {
 	Pool, Identity, Dataset string
 	ARN                     string
 	Region                  string
-	// session is the session of the credentials idpool issued that signed
-	// the request, nil for other keys.
-	session *creds.Session
+	// cred are the credentials idpool issued that signed the request, nil
+	// for other keys.
+	cred *creds.Credentials
 }
 
 // region returns the region prefix of the pool or identity id, or the
@@ -95,47 +97,85 @@ func syncResource(r *http.Request, _ []byte) resource {
 	return res
 }
 
-// authorize decides whether p may call op of a on res. Permissive mode
-// accepts every authenticated principal: the services' own rules (Cognito
-// Sync's "only your own identity" for Cognito credentials) still apply.
+// authorize decides whether p may call op of a on res, the resource r
+// names. Permissive mode accepts every authenticated principal: the
+// services' own rules (Cognito Sync's "only your own identity" for Cognito
+// credentials) still apply.
 //
 // In strict mode, credentials of a role session idpool issued have what
 // AWS's default Cognito roles give an identity: no signed Cognito Identity
 // operation, and Cognito Sync only for credentials of an identity, which
 // the service then limits to that identity's own data. Beyond that, the
-// role's permission policies in IAM decide, as in AWS: a guest role whose
-// policy allows cognito-identity:LookupDeveloperIdentity on a pool may
-// call it there. The developer's credentials (a fixture key, an IAM user's
-// key, or credentials from GetSessionToken, which carry the caller's
-// permissions) may call everything. STS decides its operations itself.
-func (s *Server) authorize(ctx context.Context, a *api, op string, p *protocol.Principal, res *resource) error {
+// role's permission policies in IAM decide, as in AWS, with the request's
+// global condition keys (see requestKeys): a guest role whose policy
+// allows cognito-identity:LookupDeveloperIdentity on a pool may call it
+// there, and an explicit Deny refuses an identity even its own Sync data.
+// The developer's credentials (a fixture key, an IAM user's key, or
+// credentials from GetSessionToken, which carry the caller's permissions)
+// may call everything. STS decides its operations itself.
+func (s *Server) authorize(r *http.Request, a *api, op string, p *protocol.Principal, res *resource) error {
 	if !s.cfg.Strict || !roleSession(p) {
 		return nil
 	}
+	ctx := r.Context()
 	if a == &iamAPI {
 		// A role session must not rewrite the trust policies that let it in.
 		protocol.SetReason(ctx, "strict mode: credentials of a role session may not call IAM, whose trust policies let them in")
 		return protocol.Errorf(a.denied, "AccessDenied", "User: %s is not authorized to perform: iam:%s", p.ARN, op)
 	}
-	switch {
-	case a == &identityAPI:
-	case a == &syncAPI && p.IdentityID == "":
-	default:
+	if a != &identityAPI && a != &syncAPI {
 		return nil
 	}
+	// The baseline: an identity's credentials reach Cognito Sync, which
+	// keeps them to their own identity's data, unless a policy denies it.
+	baseline := a == &syncAPI && p.IdentityID != ""
 	action, arn := a.scope+":"+op, s.resourceARN(a, res)
-	if res.session != nil {
-		d, why, err := s.sessionDecision(ctx, res.session, p, action, arn, nil)
+	if res.cred != nil {
+		target := arn
+		if a == &identityAPI && unscoped[op] {
+			target = "*"
+		}
+		d, why, err := s.sessionDecision(ctx, res.cred, p, action, target, requestKeys(r, res.Region))
 		if err != nil {
 			return err
 		}
-		if d.Decision == policy.Allowed {
+		if d.Decision == policy.Allowed || baseline && d.Decision == policy.ImplicitDeny {
 			return nil
 		}
 		protocol.SetReason(ctx, "strict mode: "+why)
+	} else if baseline {
+		return nil
 	}
 	return protocol.Errorf(a.denied, "AccessDeniedException", "User: %s is not authorized to perform: %s on resource: %s",
 		p.ARN, action, arn)
+}
+
+// requestKeys returns the global condition keys AWS takes from request r
+// to region: aws:SourceIp (the peer's address: idpool trusts no forwarding
+// header, as AWS does not), aws:SecureTransport, and aws:RequestedRegion
+// (none for region ""). The session's keys and the time are added by
+// sessionDecision.
+func requestKeys(r *http.Request, region string) map[string][]string {
+	keys := map[string][]string{"aws:SecureTransport": {strconv.FormatBool(r.TLS != nil)}}
+	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+		if ip, err := netip.ParseAddr(host); err == nil {
+			keys["aws:SourceIp"] = []string{ip.Unmap().WithZone("").String()}
+		}
+	}
+	if region != "" {
+		keys["aws:RequestedRegion"] = []string{region}
+	}
+	return keys
+}
+
+// unscoped holds the signed Cognito Identity operations whose IAM action
+// has no resource type in the Service Authorization Reference: IAM
+// matches them only by a statement whose Resource is "*" (or a NotResource),
+// never by an identitypool ARN, though AWS's refusal still names
+// "…:identitypool/…".
+var unscoped = map[string]bool{
+	"CreateIdentityPool": true, "ListIdentityPools": true, "DeleteIdentities": true, "DescribeIdentity": true,
+	"SetIdentityPoolRoles": true, "SetPrincipalTagAttributeMap": true,
 }
 
 // roleSession reports whether p signed with credentials of an assumed

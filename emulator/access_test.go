@@ -1,8 +1,10 @@
 package emulator
 
 import (
+	"crypto/tls"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"testing"
 
 	"github.com/idpool/idpool/protocol"
@@ -117,7 +119,7 @@ func TestAuthorize(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := &Server{cfg: Config{Strict: tt.strict, AccountID: account}}
-			err := s.authorize(t.Context(), tt.api, "DescribeIdentityPool", tt.p, &tt.res)
+			err := s.authorize(httptest.NewRequest(http.MethodPost, "/", nil), tt.api, "DescribeIdentityPool", tt.p, &tt.res)
 			if tt.wantStatus == 0 {
 				if err != nil {
 					t.Errorf("got %v, want nil", err)
@@ -127,6 +129,39 @@ func TestAuthorize(t *testing.T) {
 			e, ok := protocol.As(err)
 			if !ok || e.Code != "AccessDeniedException" || e.Status != tt.wantStatus || e.Message != tt.wantMsg {
 				t.Errorf("got %#v, want AccessDeniedException %d %q", err, tt.wantStatus, tt.wantMsg)
+			}
+		})
+	}
+}
+
+// TestRequestKeys: the global condition keys come from the request itself:
+// the peer's address, whether it came over TLS, and its region.
+func TestRequestKeys(t *testing.T) {
+	tests := []struct {
+		name, remote, region string
+		tls                  bool
+		want                 map[string][]string
+	}{
+		{name: "plain HTTP from IPv4", remote: "127.0.0.1:51234", region: "us-east-1",
+			want: map[string][]string{"aws:SourceIp": {"127.0.0.1"}, "aws:SecureTransport": {"false"}, "aws:RequestedRegion": {"us-east-1"}}},
+		{name: "TLS from IPv6 with a zone", remote: "[fe80::1%eth0]:443", region: "eu-west-1", tls: true,
+			want: map[string][]string{"aws:SourceIp": {"fe80::1"}, "aws:SecureTransport": {"true"}, "aws:RequestedRegion": {"eu-west-1"}}},
+		{name: "IPv4-mapped address", remote: "[::ffff:10.1.2.3]:80", region: "us-east-1",
+			want: map[string][]string{"aws:SourceIp": {"10.1.2.3"}, "aws:SecureTransport": {"false"}, "aws:RequestedRegion": {"us-east-1"}}},
+		{name: "no address, no region", remote: "pipe",
+			want: map[string][]string{"aws:SecureTransport": {"false"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := httptest.NewRequest(http.MethodPost, "/", nil)
+			r.RemoteAddr = tt.remote
+			if tt.tls {
+				r.TLS = &tls.ConnectionState{}
+			} else {
+				r.TLS = nil
+			}
+			if got := requestKeys(r, tt.region); !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("got %v, want %v", got, tt.want)
 			}
 		})
 	}

@@ -111,7 +111,7 @@ func (s *Server) authenticate(r *http.Request, body []byte, a *api, res *resourc
 	if f, msg := s.verify(r, body, sig, c.SecretAccessKey, func() string { return "credentials " + c.AccessKeyID + " of " + p.ARN }); f != 0 {
 		return nil, f, msg
 	}
-	res.session = &c.Session
+	res.cred = &c
 	return p, 0, ""
 }
 
@@ -187,7 +187,7 @@ func (s *Server) auth(a *api, r *http.Request, body []byte) (*protocol.Principal
 	if f != 0 {
 		return nil, a.refuse(f, msg)
 	}
-	if err := s.authorize(r.Context(), a, operation(r), p, &res); err != nil {
+	if err := s.authorize(r, a, operation(r), p, &res); err != nil {
 		return nil, err
 	}
 	return p, nil

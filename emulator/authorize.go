@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/idpool/idpool/emulator/creds"
 	"github.com/idpool/idpool/emulator/policy"
@@ -22,7 +23,8 @@ type authorizeRequest struct {
 	Action       string
 	Resource     string
 	// Context holds the request's own condition keys (aws:SourceIp,
-	// s3:prefix…); the session's keys are added by idpool.
+	// s3:prefix…); the session's keys are added by idpool, and keys of
+	// the principal or session in Context are ignored (see decisionKeys).
 	Context map[string][]string
 }
 
@@ -64,7 +66,7 @@ func (s *Server) evaluate(w http.ResponseWriter, r *http.Request) {
 		in.Resource = "*"
 	}
 	p := sts.Principal(c)
-	res, _, err := s.sessionDecision(r.Context(), &c.Session, p, in.Action, in.Resource, in.Context)
+	res, _, err := s.sessionDecision(r.Context(), &c, p, in.Action, in.Resource, in.Context)
 	if err != nil {
 		s.adminError(w, r, http.StatusInternalServerError, "reading the role's policies failed", err)
 		return
@@ -76,13 +78,15 @@ func (s *Server) evaluate(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
-// sessionDecision evaluates the permission policies of the IAM role of an
-// issued session p for action on resource, with the condition keys AWS
-// gives that session (cognito-identity.amazonaws.com:sub and the rest) and
-// extra, the request's own keys. A role IAM does not hold has no policies:
-// everything is an implicit deny, as it would be in AWS. It also returns
-// why in words when the decision is not Allowed (see denyReason).
-func (s *Server) sessionDecision(ctx context.Context, sess *creds.Session, p *protocol.Principal, action, resource string, extra map[string][]string) (policy.Result, string, error) {
+// sessionDecision evaluates the permission policies of the IAM role of
+// issued credentials c (whose principal is p) for action on resource, with
+// the condition keys AWS gives that session (cognito-identity.amazonaws.com:sub,
+// aws:TokenIssueTime and the rest) and request, the request's own keys
+// (see decisionKeys). A role IAM does not hold has no policies: everything
+// is an implicit deny, as it would be in AWS. It also returns why in words
+// when the decision is not Allowed (see denyReason).
+func (s *Server) sessionDecision(ctx context.Context, c *creds.Credentials, p *protocol.Principal, action, resource string, request map[string][]string) (policy.Result, string, error) {
+	sess := &c.Session
 	ps, err := s.iamSvc.RolePolicies(ctx, sess.RoleARN)
 	held := true
 	if e, ok := protocol.As(err); ok && e.Code == "NoSuchEntity" {
@@ -94,20 +98,79 @@ func (s *Server) sessionDecision(ctx context.Context, sess *creds.Session, p *pr
 	who := policy.Session{
 		Account: p.Account, RoleARN: sess.RoleARN, Name: sess.SessionName,
 		Provider: sess.Provider, Subject: sess.Subject, Audience: sess.Audience,
-		AMR: sess.AMR, Tags: sess.PrincipalTags,
+		AMR: sess.AMR, Tags: sess.PrincipalTags, IssuedAt: c.Issued,
 	}
 	// A role session's user id is "<role id>:<session name>".
 	who.RoleID, _, _ = strings.Cut(p.UserID, ":")
-	keys := who.Keys()
-	for k, v := range extra {
-		keys[k] = v
-	}
-	req := policy.Request{Action: action, Resource: resource, Context: keys}
+	req := policy.Request{Action: action, Resource: resource, Context: decisionKeys(&who, request, s.now())}
 	res := policy.Evaluate(ps, nil, req)
 	if res.Decision == policy.Allowed {
 		return res, "", nil
 	}
 	return res, denyReason(sess.RoleARN, held, ps, res, req), nil
+}
+
+// decisionKeys is the request context of a request of session who at now:
+// the request's own keys from request (aws:SourceIp, aws:RequestedRegion,
+// s3:prefix…), aws:CurrentTime and aws:EpochTime from now where request
+// has none, and the session's keys. request describes the request and
+// never the principal: a key of the principal or its session in it
+// (aws:userid, aws:PrincipalTag/…, a web identity provider's :sub…) is
+// dropped, so that a caller of /_idpool/authorize cannot pass for another
+// identity or a session it is not.
+func decisionKeys(who *policy.Session, request map[string][]string, now time.Time) map[string][]string {
+	keys := who.Keys()
+	for k, v := range request {
+		if !principalKey(k) {
+			keys[k] = v
+		}
+	}
+	has := func(key string) bool {
+		for k := range request {
+			if strings.EqualFold(k, key) {
+				return true
+			}
+		}
+		return false
+	}
+	if !has("aws:CurrentTime") {
+		keys["aws:CurrentTime"] = []string{now.UTC().Format(time.RFC3339)}
+	}
+	if !has("aws:EpochTime") {
+		keys["aws:EpochTime"] = []string{strconv.FormatInt(now.Unix(), 10)}
+	}
+	return keys
+}
+
+// principalKey reports whether the condition key k (case-insensitive, as
+// IAM's are) describes the principal or its session rather than the
+// request: aws:userid, aws:username, aws:Principal…, aws:TokenIssueTime,
+// aws:FederatedProvider, aws:SourceIdentity, the MFA keys, and every key
+// of a web identity provider, which is named by the provider's host
+// (cognito-identity.amazonaws.com:sub, localhost:8080:sub) where a
+// service's keys have a service prefix (s3:prefix).
+func principalKey(k string) bool {
+	prefix, name, ok := strings.Cut(k, ":")
+	if !ok {
+		return false
+	}
+	if strings.EqualFold(prefix, "aws") {
+		name = strings.ToLower(name)
+		switch name {
+		case "userid", "username", "tokenissuetime", "federatedprovider", "sourceidentity",
+			"multifactorauthpresent", "multifactorauthage", "assumedroot":
+			return true
+		}
+		return strings.HasPrefix(name, "principal")
+	}
+	for _, c := range prefix {
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-') {
+			return true // a host: cognito-identity.amazonaws.com, token.example.com/path
+		}
+	}
+	// A host with a port (localhost:8080:sub); no service key starts
+	// with a digit.
+	return prefix == "" || name != "" && '0' <= name[0] && name[0] <= '9'
 }
 
 // denyReason says in words why the permission policies ps of role (held:

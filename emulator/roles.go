@@ -7,6 +7,7 @@ import (
 	"maps"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -40,9 +41,11 @@ const maxRoleSession = 12 * time.Hour
 type roles struct {
 	store  storage.Reader
 	strict bool
+	// now is the clock of aws:CurrentTime and aws:EpochTime (nil: none).
+	now func() time.Time
 	// decide evaluates the permission policies of an issued session's
 	// role (Server.sessionDecision); nil leaves them unchecked.
-	decide func(ctx context.Context, sess *creds.Session, p *protocol.Principal, action, resource string, extra map[string][]string) (policy.Result, string, error)
+	decide func(ctx context.Context, c *creds.Credentials, p *protocol.Principal, action, resource string, request map[string][]string) (policy.Result, string, error)
 	// trusts remembers the trust policies read, until IAM or the fixtures
 	// write again (nil: read every time).
 	trusts *remembered[trust]
@@ -156,6 +159,7 @@ func (rs roles) Authorize(ctx context.Context, req sts.RoleRequest) (sts.Grant, 
 		return t.grant(), nil
 	}
 	pr := policy.Request{Action: req.Action, Context: requestContext(req)}
+	rs.times(pr.Context)
 	tagged := len(req.Tags) > 0 || len(req.InheritedTags) > 0
 	switch {
 	case req.WebIdentity != nil:
@@ -165,7 +169,7 @@ func (rs roles) Authorize(ctx context.Context, req sts.RoleRequest) (sts.Grant, 
 		tagged = tagged || len(req.WebIdentity.PrincipalTags) > 0
 	case req.Caller != nil:
 		pr.AWS = req.Caller.ARN
-		if rs.strict && rs.decide != nil && issuedRole(req.CallerSession) {
+		if rs.strict && rs.decide != nil && issuedRole(req.CallerCredentials) {
 			return rs.chain(ctx, req, t, pr, tagged)
 		}
 	}
@@ -176,10 +180,10 @@ func (rs roles) Authorize(ctx context.Context, req sts.RoleRequest) (sts.Grant, 
 	return t.grant(), nil
 }
 
-// issuedRole reports whether sess is that of a role session idpool issued
-// (not that of GetSessionToken, which acts as its user).
-func issuedRole(sess *creds.Session) bool {
-	return sess != nil && sess.UserARN == "" && sess.RoleARN != ""
+// issuedRole reports whether c are credentials of a role session idpool
+// issued (not those of GetSessionToken, which act as its user).
+func issuedRole(c *creds.Credentials) bool {
+	return c != nil && c.Session.UserARN == "" && c.Session.RoleARN != ""
 }
 
 // chain decides, in strict mode, a role session's AssumeRole of a role IAM
@@ -196,7 +200,7 @@ func (rs roles) chain(ctx context.Context, req sts.RoleRequest, t trust, pr poli
 	delegated := true // the caller's policies allow every action
 	var why string
 	for _, a := range actions {
-		res, reason, err := rs.decide(ctx, req.CallerSession, req.Caller, a, t.arn, pr.Context)
+		res, reason, err := rs.decide(ctx, req.CallerCredentials, req.Caller, a, t.arn, pr.Context)
 		if err != nil {
 			return sts.Grant{}, err
 		}
@@ -228,6 +232,17 @@ func (rs roles) chain(ctx context.Context, req sts.RoleRequest, t trust, pr poli
 	return sts.Grant{}, refusal(req, action)
 }
 
+// times adds aws:CurrentTime and aws:EpochTime, the time of the request,
+// to keys.
+func (rs roles) times(keys map[string][]string) {
+	if rs.now == nil {
+		return
+	}
+	now := rs.now().UTC()
+	keys["aws:CurrentTime"] = []string{now.Format(time.RFC3339)}
+	keys["aws:EpochTime"] = []string{strconv.FormatInt(now.Unix(), 10)}
+}
+
 // requestContext returns the condition keys AWS gives the trust policy of
 // a role for req: the caller's (see callerKeys) and the request's own,
 // sts:RoleSessionName, sts:ExternalId, sts:SourceIdentity,
@@ -237,7 +252,7 @@ func (rs roles) chain(ctx context.Context, req sts.RoleRequest, t trust, pr poli
 func requestContext(req sts.RoleRequest) map[string][]string {
 	keys := map[string][]string{}
 	if req.Caller != nil {
-		keys = callerKeys(req.Caller, req.CallerSession)
+		keys = callerKeys(req.Caller, req.CallerCredentials)
 	}
 	set := func(k, v string) {
 		if v != "" {
@@ -277,9 +292,9 @@ func requestTags(keys map[string][]string, tags map[string]string) {
 // user and a GetSessionToken session of either have aws:PrincipalArn,
 // aws:PrincipalAccount, aws:PrincipalType ("Account" or "User") and
 // aws:userid, and a user aws:username.
-func callerKeys(p *protocol.Principal, sess *creds.Session) map[string][]string {
-	if issuedRole(sess) {
-		return sessionKeys(sess, p).Keys()
+func callerKeys(p *protocol.Principal, c *creds.Credentials) map[string][]string {
+	if issuedRole(c) {
+		return sessionKeys(c, p).Keys()
 	}
 	keys := map[string][]string{"aws:PrincipalArn": {p.ARN}}
 	if p.Account != "" {
@@ -341,6 +356,7 @@ func (rs roles) allowEnhanced(ctx context.Context, s identity.Session) (sts.Gran
 		Federated: cognitoProvider,
 		Context:   cognitoContext(s.PoolID, s.IdentityID, s.AMR),
 	}
+	rs.times(pr.Context)
 	// Cognito's call passes the identity's principal tags as session tags.
 	requestTags(pr.Context, s.PrincipalTags)
 	if s.SessionName != "" {

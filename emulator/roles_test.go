@@ -234,11 +234,11 @@ func TestRolesAuthorizeContext(t *testing.T) {
 	root := &protocol.Principal{ARN: "arn:aws:iam::123456789012:root", Account: "123456789012", UserID: "123456789012"}
 	alice := &protocol.Principal{ARN: "arn:aws:iam::123456789012:user/alice", Account: "123456789012", UserID: "AIDAALICE"}
 	authP := &protocol.Principal{ARN: "arn:aws:sts::123456789012:assumed-role/Auth/s1", Account: "123456789012", UserID: "AROAAUTH:s1", Temporary: true}
-	authS := func(tags map[string]string) *creds.Session {
-		return &creds.Session{RoleARN: "arn:aws:iam::123456789012:role/Auth", SessionName: "s1", PrincipalTags: tags}
+	authS := func(tags map[string]string) *creds.Credentials {
+		return &creds.Credentials{Session: creds.Session{RoleARN: "arn:aws:iam::123456789012:role/Auth", SessionName: "s1", PrincipalTags: tags}}
 	}
-	req := func(role string, p *protocol.Principal, s *creds.Session) sts.RoleRequest {
-		return sts.RoleRequest{Action: "sts:AssumeRole", RoleARN: role, Caller: p, CallerSession: s}
+	req := func(role string, p *protocol.Principal, c *creds.Credentials) sts.RoleRequest {
+		return sts.RoleRequest{Action: "sts:AssumeRole", RoleARN: role, Caller: p, CallerCredentials: c}
 	}
 	with := func(r sts.RoleRequest, f func(*sts.RoleRequest)) sts.RoleRequest { f(&r); return r }
 	tests := []struct {
@@ -311,10 +311,10 @@ func TestRolesStrictChain(t *testing.T) {
 		names: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:role/Guest"},"Action":"sts:AssumeRole"}]}`,
 	}
 	guest := &protocol.Principal{ARN: "arn:aws:sts::123456789012:assumed-role/Guest/CognitoIdentityCredentials", Account: "123456789012", Temporary: true}
-	guestS := &creds.Session{RoleARN: "arn:aws:iam::123456789012:role/Guest", SessionName: "CognitoIdentityCredentials"}
+	guestS := &creds.Credentials{Session: creds.Session{RoleARN: "arn:aws:iam::123456789012:role/Guest", SessionName: "CognitoIdentityCredentials"}}
 	root := &protocol.Principal{ARN: "arn:aws:iam::123456789012:root", Account: "123456789012"}
-	decide := func(d policy.Decision) func(context.Context, *creds.Session, *protocol.Principal, string, string, map[string][]string) (policy.Result, string, error) {
-		return func(context.Context, *creds.Session, *protocol.Principal, string, string, map[string][]string) (policy.Result, string, error) {
+	decide := func(d policy.Decision) func(context.Context, *creds.Credentials, *protocol.Principal, string, string, map[string][]string) (policy.Result, string, error) {
+		return func(context.Context, *creds.Credentials, *protocol.Principal, string, string, map[string][]string) (policy.Result, string, error) {
 			return policy.Result{Decision: d}, "the guest's policies", nil
 		}
 	}
@@ -338,13 +338,43 @@ func TestRolesStrictChain(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			rs := storeRoles(t, tt.strict, docs, 0)
 			rs.decide = decide(tt.decision)
-			var sess *creds.Session
+			var sess *creds.Credentials
 			if tt.caller == guest {
 				sess = guestS
 			}
-			_, err := rs.Authorize(t.Context(), sts.RoleRequest{Action: "sts:AssumeRole", RoleARN: tt.role, Caller: tt.caller, CallerSession: sess})
+			_, err := rs.Authorize(t.Context(), sts.RoleRequest{Action: "sts:AssumeRole", RoleARN: tt.role, Caller: tt.caller, CallerCredentials: sess})
 			if (err == nil) != tt.want {
 				t.Errorf("got %v, want allowed %v", err, tt.want)
+			}
+		})
+	}
+}
+
+// TestRolesTimeKeys: the trust policy sees the time of the request, and
+// the issue time of a caller's session.
+func TestRolesTimeKeys(t *testing.T) {
+	const arn = "arn:aws:iam::123456789012:role/Timed"
+	doc := trustWith("sts:AssumeRole", `{"DateGreaterThan":{"aws:CurrentTime":"2025-01-01T00:00:00Z","aws:TokenIssueTime":"2024-06-01T00:00:00Z"},"NumericGreaterThan":{"aws:EpochTime":"1735689600"}}`)
+	caller := &protocol.Principal{ARN: "arn:aws:sts::123456789012:assumed-role/Auth/s1", Account: "123456789012", UserID: "AROAAUTH:s1", Temporary: true}
+	issued := func(at time.Time) *creds.Credentials {
+		return &creds.Credentials{Issued: at, Session: creds.Session{RoleARN: "arn:aws:iam::123456789012:role/Auth", SessionName: "s1"}}
+	}
+	tests := []struct {
+		name      string
+		now, at   time.Time
+		wantAllow bool
+	}{
+		{"after both", time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC), true},
+		{"request too early", time.Date(2024, 12, 1, 0, 0, 0, 0, time.UTC), time.Date(2024, 12, 1, 0, 0, 0, 0, time.UTC), false},
+		{"session issued too early", time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rs := storeRoles(t, false, map[string]string{arn: doc}, 0)
+			rs.now = func() time.Time { return tt.now }
+			_, err := rs.Authorize(t.Context(), sts.RoleRequest{Action: "sts:AssumeRole", RoleARN: arn, Caller: caller, CallerCredentials: issued(tt.at)})
+			if (err == nil) != tt.wantAllow {
+				t.Errorf("got %v, want allowed %v", err, tt.wantAllow)
 			}
 		})
 	}

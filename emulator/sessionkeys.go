@@ -8,14 +8,15 @@ import (
 	"github.com/idpool/idpool/protocol"
 )
 
-// sessionKeys returns the role session sess, whose credentials p signed
-// with, as IAM sees it: its Keys are the condition keys AWS gives the
-// session's requests.
-func sessionKeys(sess *creds.Session, p *protocol.Principal) *policy.Session {
+// sessionKeys returns the role session of issued credentials c, which p
+// signed with, as IAM sees it: its Keys are the condition keys AWS gives
+// the session's requests.
+func sessionKeys(c *creds.Credentials, p *protocol.Principal) *policy.Session {
+	sess := &c.Session
 	who := &policy.Session{
 		Account: p.Account, RoleARN: sess.RoleARN, Name: sess.SessionName,
 		Provider: sess.Provider, Subject: sess.Subject, Audience: sess.Audience,
-		AMR: sess.AMR, Tags: sess.PrincipalTags,
+		AMR: sess.AMR, Tags: sess.PrincipalTags, IssuedAt: c.Issued,
 	}
 	// A role session's user id is "<role id>:<session name>".
 	who.RoleID, _, _ = strings.Cut(p.UserID, ":")

@@ -65,7 +65,11 @@ type Credentials struct {
 	SecretAccessKey string
 	SessionToken    string
 	Expiration      time.Time
-	Session         Session
+	// Issued is when the credentials were issued, to the second: the
+	// session's aws:TokenIssueTime. Zero for a token sealed before idpool
+	// recorded it.
+	Issued  time.Time
+	Session Session
 }
 
 // Issuer mints and opens credentials under one server key. It is safe for
@@ -141,7 +145,8 @@ func derive(key []byte, purpose string) []byte {
 // sealed is what a session token carries.
 type sealed struct {
 	AccessKeyID string  `json:"k"`
-	Expiry      int64   `json:"e"` // unix seconds
+	Expiry      int64   `json:"e"`           // unix seconds
+	Issued      int64   `json:"t,omitempty"` // unix seconds
 	Session     Session `json:"x"`
 }
 
@@ -161,7 +166,8 @@ func (i *Issuer) Issue(s Session, d time.Duration) (Credentials, error) {
 	// "ASIA" + 16 base32 characters: the 20-character shape of AWS's
 	// temporary access key ids.
 	akid := "ASIA" + keyIDEncoding.EncodeToString(rnd[:10])
-	exp := i.now().Add(d).Truncate(time.Second)
+	clock := i.now()
+	now, exp := clock.Truncate(time.Second), clock.Add(d).Truncate(time.Second)
 	// The token is built in one scratch buffer: the JSON payload after
 	// room for the header, then sealed in place.
 	scratch := i.bufs.Get().(*[]byte)
@@ -170,7 +176,7 @@ func (i *Issuer) Issue(s Session, d time.Duration) (Credentials, error) {
 	head := 1 + len(nonce)
 	buf := append((*scratch)[:0], tokenVersion)
 	buf = append(buf, nonce...)
-	payload, err := json.Marshal(sealed{AccessKeyID: akid, Expiry: exp.Unix(), Session: s})
+	payload, err := json.Marshal(sealed{AccessKeyID: akid, Expiry: exp.Unix(), Issued: now.Unix(), Session: s})
 	if err != nil {
 		return Credentials{}, fmt.Errorf("creds: %w", err)
 	}
@@ -189,6 +195,7 @@ func (i *Issuer) Issue(s Session, d time.Duration) (Credentials, error) {
 		SecretAccessKey: i.Secret(akid),
 		SessionToken:    base64.StdEncoding.EncodeToString(buf),
 		Expiration:      exp,
+		Issued:          now.UTC(),
 		Session:         s,
 	}
 	i.recent.add(c)
@@ -263,11 +270,15 @@ func (i *Issuer) open(sessionToken string) (Credentials, error) {
 	if err := json.Unmarshal(payload, &sl); err != nil || !strings.HasPrefix(sl.AccessKeyID, "ASIA") {
 		return Credentials{}, ErrNotIssued
 	}
-	return Credentials{
+	c := Credentials{
 		AccessKeyID:     sl.AccessKeyID,
 		SecretAccessKey: i.Secret(sl.AccessKeyID),
 		SessionToken:    sessionToken,
 		Expiration:      time.Unix(sl.Expiry, 0).UTC(),
 		Session:         sl.Session,
-	}, nil
+	}
+	if sl.Issued != 0 {
+		c.Issued = time.Unix(sl.Issued, 0).UTC()
+	}
+	return c, nil
 }

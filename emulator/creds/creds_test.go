@@ -38,13 +38,16 @@ func TestIssueOpen(t *testing.T) {
 	if want := now.Add(time.Hour); !c.Expiration.Equal(want) {
 		t.Errorf("expiration: got %v, want %v", c.Expiration, want)
 	}
+	if !c.Issued.Equal(now) {
+		t.Errorf("issued: got %v, want %v", c.Issued, now)
+	}
 
 	// Another Issuer with the same key (a restart) opens it.
 	got, err := newIssuer(t, 1, &now).Open(c.SessionToken)
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
-	if got.AccessKeyID != c.AccessKeyID || got.SecretAccessKey != c.SecretAccessKey || !got.Expiration.Equal(c.Expiration) || !reflect.DeepEqual(got.Session, s) {
+	if got.AccessKeyID != c.AccessKeyID || got.SecretAccessKey != c.SecretAccessKey || !got.Expiration.Equal(c.Expiration) || !got.Issued.Equal(now) || !reflect.DeepEqual(got.Session, s) {
 		t.Errorf("Open: got %+v, want %+v", got, c)
 	}
 

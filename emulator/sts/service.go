@@ -84,9 +84,9 @@ type RoleRequest struct {
 	// AssumeRoleWithWebIdentity.
 	Caller      *protocol.Principal
 	WebIdentity *WebIdentity
-	// CallerSession is the session of the caller's credentials when
-	// idpool issued them (nil for long-term keys).
-	CallerSession *creds.Session
+	// CallerCredentials are the caller's credentials, with their
+	// session, when idpool issued them (nil for long-term keys).
+	CallerCredentials *creds.Credentials
 	// SessionName, ExternalID, SourceIdentity and TransitiveTagKeys are
 	// the request's (empty when not given): the trust policy sees them as
 	// sts:RoleSessionName, sts:ExternalId, sts:SourceIdentity and
@@ -338,13 +338,13 @@ func (s *Service) AssumeRole(ctx context.Context, in *AssumeRoleInput) (*AssumeR
 	if err != nil {
 		return nil, err
 	}
-	from := s.session(caller)
+	from := s.issued(caller)
 	inherited, err := inherit(ctx, from, tags)
 	if err != nil {
 		return nil, err
 	}
 	g, err := s.authorize(ctx, RoleRequest{Action: "sts:AssumeRole", RoleARN: in.RoleArn, Caller: caller,
-		CallerSession: from, SessionName: in.RoleSessionName, ExternalID: deref(in.ExternalId),
+		CallerCredentials: from, SessionName: in.RoleSessionName, ExternalID: deref(in.ExternalId),
 		SourceIdentity: deref(in.SourceIdentity), TransitiveTagKeys: in.TransitiveTagKeys, Tags: tags,
 		InheritedTags: inherited})
 	if err != nil {
@@ -422,10 +422,10 @@ func (s *Service) GetSessionToken(ctx context.Context, in *GetSessionTokenInput)
 	return &GetSessionTokenOutput{Credentials: credentials(c)}, nil
 }
 
-// session returns the session of the caller's credentials when idpool
-// issued them, or nil. The codec's authenticator has opened the token
-// already, so it opens here (expired or not: the request was accepted).
-func (s *Service) session(caller *protocol.Principal) *creds.Session {
+// issued returns the caller's credentials when idpool issued them, or
+// nil. The codec's authenticator has opened the token already, so it opens
+// here (expired or not: the request was accepted).
+func (s *Service) issued(caller *protocol.Principal) *creds.Credentials {
 	if caller.SessionToken == "" {
 		return nil
 	}
@@ -433,7 +433,7 @@ func (s *Service) session(caller *protocol.Principal) *creds.Session {
 	if err != nil && !errors.Is(err, creds.ErrExpired) || c.AccessKeyID != caller.AccessKeyID {
 		return nil
 	}
-	return &c.Session
+	return &c
 }
 
 // authorize asks Config.Roles, if any, what the role grants.
@@ -504,17 +504,17 @@ func sessionTags(ctx context.Context, tags []Tag, transitive []string) (map[stri
 	return m, nil
 }
 
-// inherit returns the transitive session tags of the caller's session
-// from (nil when none), which pass to the session it assumes. The request
-// may not set one of their keys again, whatever its case (tags holds the
-// request's own tags).
-func inherit(ctx context.Context, from *creds.Session, tags map[string]string) (map[string]string, error) {
-	if from == nil || len(from.TransitiveTagKeys) == 0 {
+// inherit returns the transitive session tags of the caller's issued
+// credentials from (nil when none), which pass to the session it assumes.
+// The request may not set one of their keys again, whatever its case
+// (tags holds the request's own tags).
+func inherit(ctx context.Context, from *creds.Credentials, tags map[string]string) (map[string]string, error) {
+	if from == nil || len(from.Session.TransitiveTagKeys) == 0 {
 		return nil, nil
 	}
-	inherited := make(map[string]string, len(from.TransitiveTagKeys))
-	for _, k := range from.TransitiveTagKeys {
-		inherited[k] = from.PrincipalTags[k]
+	inherited := make(map[string]string, len(from.Session.TransitiveTagKeys))
+	for _, k := range from.Session.TransitiveTagKeys {
+		inherited[k] = from.Session.PrincipalTags[k]
 		for t := range tags {
 			if strings.EqualFold(t, k) {
 				protocol.SetReason(ctx, "the tag key "+t+" is that of the transitive tag "+k+" of the calling session, which passes to the new session as it is")

@@ -568,10 +568,10 @@ func TestErrorsAreProtocolErrors(t *testing.T) {
 // TestChainTags: a chained session carries its caller's transitive tags,
 // still transitive, beside its own; it may not set their keys again.
 func TestChainTags(t *testing.T) {
-	from := &creds.Session{PrincipalTags: map[string]string{"team": "red", "cost": "1"}, TransitiveTagKeys: []string{"team"}}
+	from := &creds.Credentials{Session: creds.Session{PrincipalTags: map[string]string{"team": "red", "cost": "1"}, TransitiveTagKeys: []string{"team"}}}
 	tests := []struct {
 		name           string
-		from           *creds.Session
+		from           *creds.Credentials
 		tags           map[string]string
 		transitive     []string
 		wantTags       map[string]string
