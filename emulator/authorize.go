@@ -95,14 +95,7 @@ func (s *Server) sessionDecision(ctx context.Context, c *creds.Credentials, p *p
 	if err != nil {
 		return policy.Result{}, "", err
 	}
-	who := policy.Session{
-		Account: p.Account, RoleARN: sess.RoleARN, Name: sess.SessionName,
-		Provider: sess.Provider, Subject: sess.Subject, Audience: sess.Audience,
-		AMR: sess.AMR, Tags: sess.PrincipalTags, IssuedAt: c.Issued,
-	}
-	// A role session's user id is "<role id>:<session name>".
-	who.RoleID, _, _ = strings.Cut(p.UserID, ":")
-	req := policy.Request{Action: action, Resource: resource, Context: decisionKeys(&who, request, s.now())}
+	req := policy.Request{Action: action, Resource: resource, Context: decisionKeys(sessionKeys(c, p), request, s.now())}
 	res := policy.Evaluate(ps, nil, req)
 	if res.Decision == policy.Allowed {
 		return res, "", nil
