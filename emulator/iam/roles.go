@@ -35,7 +35,7 @@ func malformed(err error) error {
 
 func sessionDuration(d *int32) (int32, error) {
 	if d == nil {
-		return defaultSession, nil
+		return DefaultSessionDuration, nil
 	}
 	if *d < minSessionDuration || *d > maxSessionDuration {
 		return 0, protocol.BadRequest("ValidationError", "1 validation error detected: Value '%d' at 'maxSessionDuration' failed to satisfy constraint: Member must have value less than or equal to %d", *d, maxSessionDuration)

@@ -28,6 +28,10 @@ const (
 	CodeInvalidInput            = "InvalidInput"
 )
 
+// DefaultSessionDuration is the MaxSessionDuration of a role created
+// without one, in seconds: an hour, as IAM and CloudFormation give it.
+const DefaultSessionDuration = 3600
+
 // IAM quotas idpool enforces (the defaults of an account).
 const (
 	maxAccessKeys      = 2  // access keys per user
@@ -35,7 +39,6 @@ const (
 	maxTags            = 50 // tags per entity
 	maxClientIDs       = 100
 	defaultMaxItems    = 100
-	defaultSession     = 3600
 	minSessionDuration = 3600
 	maxSessionDuration = 43200
 )
