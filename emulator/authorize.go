@@ -10,9 +10,11 @@ import (
 	"time"
 
 	"github.com/idpool/idpool/emulator/creds"
+	"github.com/idpool/idpool/emulator/iam"
 	"github.com/idpool/idpool/emulator/policy"
 	"github.com/idpool/idpool/emulator/sts"
 	"github.com/idpool/idpool/protocol"
+	"github.com/idpool/idpool/storage"
 )
 
 // authorizeRequest asks whether issued credentials may do Action on
@@ -95,12 +97,75 @@ func (s *Server) sessionDecision(ctx context.Context, c *creds.Credentials, p *p
 	if err != nil {
 		return policy.Result{}, "", err
 	}
+	var sps []policy.Named
+	if sess.Policy != "" || len(sess.PolicyARNs) > 0 {
+		if sps, err = s.sessionPolicies(ctx, sess); err != nil {
+			return policy.Result{}, "", err
+		}
+	}
 	req := policy.Request{Action: action, Resource: resource, Context: decisionKeys(sessionKeys(c, p), request, s.now())}
-	res := policy.Evaluate(ps, nil, req)
-	if res.Decision == policy.Allowed {
+	res := policy.Evaluate(ps, sps, req)
+	switch {
+	case res.Decision == policy.Allowed:
 		return res, "", nil
+	case len(sps) > 0 && (res.Decision == policy.ExplicitDeny && res.Matched[0].PolicyType == sessionPolicy ||
+		res.Decision == policy.ImplicitDeny && policy.Evaluate(ps, nil, req).Decision == policy.Allowed):
+		// The role allows the request and the session's policies do not:
+		// the refusal is theirs, and is said so.
+		return res, sessionDenyReason(sess.RoleARN, sps, res, req), nil
 	}
 	return res, denyReason(sess.RoleARN, held, ps, res, req), nil
+}
+
+// sessionPolicy is the policy type of a session policy in the statements
+// a decision matched.
+const sessionPolicy = "session"
+
+// sessionPolicies returns the session policies of sess, for Evaluate: its
+// inline Policy (named "Policy", after AssumeRole's parameter) and the
+// default versions of the managed policies its PolicyARNs name, as IAM
+// holds them at the time of the decision (named by their ARNs). A managed
+// policy IAM does not hold, an AWS-managed one say, contributes a policy
+// that allows nothing, so that a session whose only session policy idpool
+// cannot read may do nothing rather than everything its role allows. An
+// inline document STS accepted that the policy grammar refuses allows
+// nothing either: refusing is the safe reading of a policy idpool cannot
+// evaluate.
+func (s *Server) sessionPolicies(ctx context.Context, sess *creds.Session) ([]policy.Named, error) {
+	var sps []policy.Named
+	if sess.Policy != "" {
+		doc, _ := policy.ParsePermissions([]byte(sess.Policy))
+		sps = append(sps, policy.Named{ID: "Policy", Type: sessionPolicy, Doc: doc})
+	}
+	for _, arn := range sess.PolicyARNs {
+		n := policy.Named{ID: arn, Type: sessionPolicy}
+		mp, err := s.store.GetManagedPolicy(ctx, arn)
+		switch {
+		case errors.Is(err, storage.ErrNotFound):
+		case err != nil:
+			return nil, err
+		default:
+			n.Doc, _ = policy.ParsePermissions([]byte(iam.DefaultDocument(mp)))
+		}
+		sps = append(sps, n)
+	}
+	return sps, nil
+}
+
+// sessionDenyReason says in words why the session policies sps refused
+// req, which the permission policies of role allow: the Deny statement
+// that matched, or that none of them allows it.
+func sessionDenyReason(role string, sps []policy.Named, res policy.Result, req policy.Request) string {
+	if res.Decision == policy.ExplicitDeny {
+		m := res.Matched[0]
+		return req.Action + " on " + req.Resource + " is explicitly denied by " + statement(m) + " of session policy " + m.PolicyID
+	}
+	ids := make([]string, len(sps))
+	for i, p := range sps {
+		ids[i] = p.ID
+	}
+	return "role " + role + " allows " + req.Action + " on " + req.Resource +
+		", but no session policy of the session (" + strings.Join(ids, ", ") + ") allows it: a session may do only what both allow"
 }
 
 // decisionKeys is the request context of a request of session who at now:
@@ -175,11 +240,7 @@ func denyReason(role string, held bool, ps []policy.Named, res policy.Result, re
 		return "IAM holds no role " + role + ", so its sessions have no permission policies and may do nothing"
 	case res.Decision == policy.ExplicitDeny:
 		m := res.Matched[0]
-		st := "statement " + strconv.Itoa(m.Statement+1)
-		if m.Sid != "" {
-			st += " (" + m.Sid + ")"
-		}
-		return req.Action + " on " + req.Resource + " is explicitly denied by " + st + " of policy " + m.PolicyID + " of role " + role
+		return req.Action + " on " + req.Resource + " is explicitly denied by " + statement(m) + " of policy " + m.PolicyID + " of role " + role
 	case len(ps) == 0:
 		return "role " + role + " has no permission policies, so its sessions may do nothing"
 	}
@@ -199,4 +260,13 @@ func denyReason(role string, held bool, ps []policy.Named, res policy.Result, re
 		b.WriteString("; policy " + p.ID + ": " + why)
 	}
 	return b.String()
+}
+
+// statement names the statement m in words: its number from 1 and its Sid.
+func statement(m policy.Match) string {
+	st := "statement " + strconv.Itoa(m.Statement+1)
+	if m.Sid != "" {
+		st += " (" + m.Sid + ")"
+	}
+	return st
 }

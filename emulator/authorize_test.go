@@ -2,10 +2,14 @@ package emulator
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/idpool/idpool/emulator/creds"
+	"github.com/idpool/idpool/emulator/iam"
 	"github.com/idpool/idpool/emulator/policy"
+	"github.com/idpool/idpool/emulator/sts"
 )
 
 // TestDecisionKeys: the keys a session's request is decided with hold the
@@ -59,6 +63,78 @@ func TestDecisionKeys(t *testing.T) {
 				if v, ok := got[k]; ok {
 					t.Errorf("%s: got %q, want no such key", k, v)
 				}
+			}
+		})
+	}
+}
+
+// TestSessionDecisionSessionPolicies: a session may do only what both its
+// role's policies and its session policies (the inline Policy and the
+// managed policies of PolicyArns, read from IAM at decision time) allow; a
+// Deny in either refuses, and a managed policy IAM does not hold allows
+// nothing. The reason of a refusal names the session policy.
+func TestSessionDecisionSessionPolicies(t *testing.T) {
+	ctx := t.Context()
+	srv, err := New(ctx, Config{DB: ":memory:"}, nil)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	const (
+		role  = "arn:aws:iam::123456789012:role/Wide"
+		trust = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole"}]}`
+		wide  = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["cognito-identity:*","s3:*"],"Resource":"*"}]}`
+		reads = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::bucket/*"},` +
+			`{"Sid":"NoSecrets","Effect":"Deny","Action":"s3:GetObject","Resource":"arn:aws:s3:::bucket/secret/*"}]}`
+	)
+	if _, err := srv.iamSvc.CreateRole(ctx, &iam.CreateRoleInput{RoleName: "Wide", AssumeRolePolicyDocument: trust}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := srv.iamSvc.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: "Wide", PolicyName: "wide", PolicyDocument: wide}); err != nil {
+		t.Fatal(err)
+	}
+	mp, err := srv.iamSvc.CreatePolicy(ctx, &iam.CreatePolicyInput{PolicyName: "Reads", PolicyDocument: reads})
+	if err != nil {
+		t.Fatal(err)
+	}
+	managed := mp.Policy.Arn
+
+	tests := []struct {
+		name             string
+		sess             creds.Session
+		action, resource string
+		want             policy.Decision
+		reason           string // a part of the reason, when refused
+	}{
+		{name: "no session policy", sess: creds.Session{}, action: "s3:PutObject", resource: "arn:aws:s3:::bucket/x", want: policy.Allowed},
+		{name: "inline allows", sess: creds.Session{Policy: reads}, action: "s3:GetObject", resource: "arn:aws:s3:::bucket/x", want: policy.Allowed},
+		{name: "inline does not allow", sess: creds.Session{Policy: reads}, action: "s3:PutObject", resource: "arn:aws:s3:::bucket/x",
+			want: policy.ImplicitDeny, reason: "but no session policy of the session (Policy) allows it"},
+		{name: "inline denies", sess: creds.Session{Policy: reads}, action: "s3:GetObject", resource: "arn:aws:s3:::bucket/secret/x",
+			want: policy.ExplicitDeny, reason: "statement 2 (NoSecrets) of session policy Policy"},
+		{name: "role does not allow", sess: creds.Session{Policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`},
+			action: "sqs:SendMessage", resource: "*", want: policy.ImplicitDeny, reason: "no permission policy of role"},
+		{name: "managed allows", sess: creds.Session{PolicyARNs: []string{managed}}, action: "s3:GetObject", resource: "arn:aws:s3:::bucket/x", want: policy.Allowed},
+		{name: "managed does not allow", sess: creds.Session{PolicyARNs: []string{managed}}, action: "cognito-identity:DescribeIdentityPool", resource: "*",
+			want: policy.ImplicitDeny, reason: managed},
+		{name: "unknown managed allows nothing", sess: creds.Session{PolicyARNs: []string{"arn:aws:iam::aws:policy/AmazonS3FullAccess"}},
+			action: "s3:GetObject", resource: "arn:aws:s3:::bucket/x", want: policy.ImplicitDeny, reason: "AmazonS3FullAccess"},
+		{name: "any session policy allows", sess: creds.Session{Policy: reads, PolicyARNs: []string{"arn:aws:iam::aws:policy/AmazonS3FullAccess"}},
+			action: "s3:GetObject", resource: "arn:aws:s3:::bucket/x", want: policy.Allowed},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := creds.Credentials{AccessKeyID: "ASIAEXAMPLE", Session: tt.sess}
+			c.Session.RoleARN, c.Session.SessionName = role, "s1"
+			res, why, err := srv.sessionDecision(ctx, &c, sts.Principal(c), tt.action, tt.resource, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Decision != tt.want {
+				t.Errorf("got %s, want %s", res.Decision, tt.want)
+			}
+			if !strings.Contains(why, tt.reason) {
+				t.Errorf("got reason %q, want one with %q", why, tt.reason)
 			}
 		})
 	}

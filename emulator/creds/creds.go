@@ -57,6 +57,13 @@ type Session struct {
 	SourceAccessKeyID string `json:"src,omitempty"`
 	UserARN           string `json:"usr,omitempty"`
 	UserID            string `json:"uid,omitempty"`
+	// Policy and PolicyARNs are the session policies given to AssumeRole
+	// or AssumeRoleWithWebIdentity: the inline document as given and the
+	// managed policies' ARNs. The session may do only what both its role's
+	// policies and these allow; they apply to this session only, and pass
+	// to no session it assumes.
+	Policy     string   `json:"pol,omitempty"`
+	PolicyARNs []string `json:"pa,omitempty"`
 }
 
 // Credentials are issued temporary credentials with their session.

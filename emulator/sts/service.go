@@ -196,6 +196,8 @@ func (s *Service) AssumeRoleWithWebIdentity(ctx context.Context, in *AssumeRoleW
 		Provider:      id.Provider,
 		AMR:           id.AMR,
 		PrincipalTags: id.PrincipalTags,
+		Policy:        deref(in.Policy),
+		PolicyARNs:    policyARNs(in.PolicyArns),
 	}, d)
 	if err != nil {
 		return nil, fmt.Errorf("sts: issue credentials: %w", err)
@@ -374,6 +376,8 @@ func (s *Service) AssumeRole(ctx context.Context, in *AssumeRoleInput) (*AssumeR
 		PrincipalTags:     all,
 		TransitiveTagKeys: transitive,
 		SourceAccessKeyID: caller.AccessKeyID,
+		Policy:            deref(in.Policy),
+		PolicyARNs:        policyARNs(in.PolicyArns),
 	}, d)
 	if err != nil {
 		return nil, fmt.Errorf("sts: issue credentials: %w", err)
@@ -385,6 +389,16 @@ func (s *Service) AssumeRole(ctx context.Context, in *AssumeRoleInput) (*AssumeR
 		PackedPolicySize: packed,
 		SourceIdentity:   in.SourceIdentity,
 	}, nil
+}
+
+// policyARNs returns the ARNs of the session's managed policies, nil when
+// there are none.
+func policyARNs(ds []PolicyDescriptor) []string {
+	var arns []string
+	for _, d := range ds {
+		arns = append(arns, d.ARN)
+	}
+	return arns
 }
 
 // GetSessionToken mints session credentials that act as the caller, who
