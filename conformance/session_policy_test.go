@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -12,8 +13,8 @@ import (
 )
 
 // wideRole makes a role that the account trusts and, when web is set,
-// Cognito web identities too, allowing cognito-identity:* and s3:* on
-// everything, and returns its ARN.
+// Cognito web identities too, allowing cognito-identity:*, s3:* and
+// sts:AssumeRole on everything, and returns its ARN.
 func (s *server) wideRole(t *testing.T, web bool) string {
 	t.Helper()
 	ctx := context.Background()
@@ -28,7 +29,7 @@ func (s *server) wideRole(t *testing.T, web bool) string {
 	_, err := dev.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(role), AssumeRolePolicyDocument: aws.String(policyJSON(t, statements...))})
 	ok(t, err, "CreateRole")
 	_, err = dev.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String(role), PolicyName: aws.String("wide"),
-		PolicyDocument: aws.String(policyJSON(t, map[string]any{"Effect": "Allow", "Action": []string{"cognito-identity:*", "s3:*"}, "Resource": "*"}))})
+		PolicyDocument: aws.String(policyJSON(t, map[string]any{"Effect": "Allow", "Action": []string{"cognito-identity:*", "s3:*", "sts:AssumeRole"}, "Resource": "*"}))})
 	ok(t, err, "PutRolePolicy")
 	return s.roleARN(role)
 }
@@ -135,4 +136,32 @@ func TestSessionPolicyAuthorize(t *testing.T) {
 			t.Errorf("got %s, want allowed", got)
 		}
 	})
+}
+
+// TestSessionPolicyChaining: in strict mode a role session chains into a
+// role whose trust policy trusts only the account when its own policies
+// allow sts:AssumeRole, and its session policies are among them; the
+// chained session does not inherit them.
+func TestSessionPolicyChaining(t *testing.T) {
+	s, _ := strictServer(t, true)
+	ctx := context.Background()
+	role := s.wideRole(t, false)
+	session := func(t *testing.T, statement map[string]any) aws.Credentials {
+		t.Helper()
+		out, err := s.stsWith(developerKeys()).AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String(role), RoleSessionName: aws.String("first"),
+			Policy: aws.String(policyJSON(t, statement))})
+		ok(t, err, "AssumeRole")
+		return fromSTS(t, out.Credentials)
+	}
+
+	reads := session(t, map[string]any{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"})
+	_, err := s.stsWith(reads).AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String(role), RoleSessionName: aws.String("hop")})
+	wantAPIError(t, err, "AccessDenied", msgDenied(s.assumedARN(role[strings.LastIndexByte(role, '/')+1:], "first"), "sts:AssumeRole", role))
+
+	hops := session(t, map[string]any{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"})
+	out, err := s.stsWith(hops).AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String(role), RoleSessionName: aws.String("hop")})
+	ok(t, err, "AssumeRole with a session policy that allows it")
+	if got := s.authorizeDecision(t, aws.ToString(out.Credentials.SessionToken), "s3:PutObject", "arn:aws:s3:::bucket/x", nil); got != "allowed" {
+		t.Errorf("chained session: got %s, want allowed (its role allows it, and it has no session policy)", got)
+	}
 }

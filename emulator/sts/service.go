@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/idpool/idpool/emulator/creds"
+	"github.com/idpool/idpool/emulator/policy"
 	"github.com/idpool/idpool/emulator/tokens"
 	"github.com/idpool/idpool/protocol"
 )
@@ -183,6 +184,9 @@ func (s *Service) AssumeRoleWithWebIdentity(ctx context.Context, in *AssumeRoleW
 	}
 	packed, err := packedSize(ctx, in.Policy, in.PolicyArns, id.PrincipalTags)
 	if err != nil {
+		return nil, err
+	}
+	if err := sessionPolicy(ctx, in.Policy); err != nil {
 		return nil, err
 	}
 	c, err := s.issuer.Issue(creds.Session{
@@ -369,6 +373,9 @@ func (s *Service) AssumeRole(ctx context.Context, in *AssumeRoleInput) (*AssumeR
 	if err != nil {
 		return nil, err
 	}
+	if err := sessionPolicy(ctx, in.Policy); err != nil {
+		return nil, err
+	}
 	c, err := s.issuer.Issue(creds.Session{
 		RoleARN:           role,
 		RoleID:            g.RoleID,
@@ -389,6 +396,21 @@ func (s *Service) AssumeRole(ctx context.Context, in *AssumeRoleInput) (*AssumeR
 		PackedPolicySize: packed,
 		SourceIdentity:   in.SourceIdentity,
 	}, nil
+}
+
+// sessionPolicy checks that the session policy doc, if any, is one that
+// IAM's grammar accepts (packedSize has checked that it is JSON with a
+// Statement): the session carries it, and its requests are decided by it,
+// so a policy idpool could not evaluate is refused here as AWS refuses it.
+func sessionPolicy(ctx context.Context, doc *string) error {
+	if doc == nil {
+		return nil
+	}
+	if _, err := policy.ParsePermissions([]byte(*doc)); err != nil {
+		protocol.SetReason(ctx, "the session policy is not a valid permission policy: "+err.Error())
+		return errMalformedPolicy("Syntax errors in policy.")
+	}
+	return nil
 }
 
 // policyARNs returns the ARNs of the session's managed policies, nil when

@@ -412,6 +412,8 @@ func TestAssumeRole(t *testing.T) {
 			reason: "the session policy does not parse"},
 		{name: "policy without Statement", caller: root, in: AssumeRoleInput{Policy: ptr(`{"Version":"2012-10-17"}`)}, code: CodeMalformedPolicyDocument, status: 400,
 			reason: "the session policy has no Statement"},
+		{name: "policy the grammar refuses", caller: root, in: AssumeRoleInput{Policy: ptr(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*"}]}`)},
+			code: CodeMalformedPolicyDocument, status: 400, reason: "the session policy is not a valid permission policy"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -465,6 +467,43 @@ func TestAssumeRole(t *testing.T) {
 			t.Errorf("got packed size %v and source identity %v, want both", out.PackedPolicySize, out.SourceIdentity)
 		}
 	})
+}
+
+// TestSessionPolicies: the session policies given to AssumeRole and
+// AssumeRoleWithWebIdentity are carried in the session they issue, and in
+// no session that one assumes.
+func TestSessionPolicies(t *testing.T) {
+	e := newEnv(t, Config{}, tokens.Config{})
+	ctx := protocol.WithPrincipal(context.Background(), root)
+	const doc = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`
+	arns := []string{"arn:aws:iam::123456789012:policy/Reads", "arn:aws:iam::aws:policy/ReadOnlyAccess"}
+
+	out, err := e.svc.AssumeRole(ctx, &AssumeRoleInput{RoleArn: roleARN, RoleSessionName: "limited", Policy: ptr(doc),
+		PolicyArns: []PolicyDescriptor{{ARN: arns[0]}, {ARN: arns[1]}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := openCreds(t, e, out.Credentials)
+	if first.Session.Policy != doc || !reflect.DeepEqual(first.Session.PolicyARNs, arns) {
+		t.Errorf("AssumeRole: got policy %q and ARNs %q, want %q and %q", first.Session.Policy, first.Session.PolicyARNs, doc, arns)
+	}
+
+	chained, err := e.svc.AssumeRole(protocol.WithPrincipal(context.Background(), Principal(first)), &AssumeRoleInput{RoleArn: roleARN, RoleSessionName: "chained"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := openCreds(t, e, chained.Credentials); c.Session.Policy != "" || c.Session.PolicyARNs != nil {
+		t.Errorf("chained: got policy %q and ARNs %q, want none", c.Session.Policy, c.Session.PolicyARNs)
+	}
+
+	web, err := e.svc.AssumeRoleWithWebIdentity(context.Background(), &AssumeRoleWithWebIdentityInput{RoleArn: roleARN, RoleSessionName: "web",
+		WebIdentityToken: e.sign(t, tokens.Claims{}), Policy: ptr(doc)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := openCreds(t, e, web.Credentials); c.Session.Policy != doc || c.Session.PolicyARNs != nil {
+		t.Errorf("AssumeRoleWithWebIdentity: got policy %q and ARNs %q, want %q and none", c.Session.Policy, c.Session.PolicyARNs, doc)
+	}
 }
 
 func TestGetSessionToken(t *testing.T) {
