@@ -7,7 +7,8 @@ import "strings"
 // the policy variables, without a default, in their Resource elements and
 // condition values. The policy simulator reports those a request lacks as
 // MissingContextValues. Each key appears once, spelled as first written,
-// in the order the statements use them; keys compare case-insensitively.
+// in the order the statements use them (a statement's conditions by
+// operator name); keys compare case-insensitively.
 func (d *Document) ContextKeys(action string) []string {
 	var keys []string
 	add := func(k string) {
