@@ -110,3 +110,51 @@ func TestSimulateCustomPolicy(t *testing.T) {
 		})
 	}
 }
+
+// TestSimulatePrincipalPolicy checks that a principal's simulation takes
+// the boundary and resource policy too, the caller defaulting to the
+// simulated user.
+func TestSimulatePrincipalPolicy(t *testing.T) {
+	s := newService(t)
+	ctx := t.Context()
+	if _, err := s.CreateRole(ctx, &CreateRoleInput{RoleName: "r", AssumeRolePolicyDocument: trust}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.PutRolePolicy(ctx, &PutRolePolicyInput{RoleName: "r", PolicyName: "s3",
+		PolicyDocument: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}`}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateUser(ctx, &CreateUserInput{UserName: "alice"}); err != nil {
+		t.Fatal(err)
+	}
+	const (
+		role  = "arn:aws:iam::123456789012:role/r"
+		alice = "arn:aws:iam::123456789012:user/alice"
+	)
+	tests := []struct {
+		name string
+		in   SimulatePrincipalPolicyInput
+		want string
+	}{
+		{"role", SimulatePrincipalPolicyInput{PolicySourceArn: role}, "allowed"},
+		{"role with boundary", SimulatePrincipalPolicyInput{PolicySourceArn: role, SimulateCustomPolicyInput: SimulateCustomPolicyInput{
+			PermissionsBoundaryPolicyInputList: []string{`{"Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`}}}, "implicitDeny"},
+		{"user named by the resource policy", SimulatePrincipalPolicyInput{PolicySourceArn: alice, SimulateCustomPolicyInput: SimulateCustomPolicyInput{
+			ResourcePolicy: ptr(`{"Statement":[{"Effect":"Allow","Principal":{"AWS":"` + alice + `"},"Action":"s3:PutObject"}]}`)}}, "allowed"},
+		{"CallerArn overrides the user", SimulatePrincipalPolicyInput{PolicySourceArn: alice, SimulateCustomPolicyInput: SimulateCustomPolicyInput{
+			CallerArn:      ptr("arn:aws:iam::123456789012:user/bob"),
+			ResourcePolicy: ptr(`{"Statement":[{"Effect":"Allow","Principal":{"AWS":"` + alice + `"},"Action":"s3:PutObject"}]}`)}}, "implicitDeny"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.in.ActionNames = []string{"s3:PutObject"}
+			out, err := s.SimulatePrincipalPolicy(ctx, &tt.in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := out.EvaluationResults[0].EvalDecision; got != tt.want {
+				t.Errorf("got %s, want %s", got, tt.want)
+			}
+		})
+	}
+}
