@@ -75,10 +75,28 @@ func TestIAMSimulateBoundary(t *testing.T) {
 			if (got == nil) != (tt.wantBound == nil) || got != nil && *got != *tt.wantBound {
 				t.Errorf("got AllowedByPermissionsBoundary %v, want %v", ptrString(got), ptrString(tt.wantBound))
 			}
-			if !slices.Equal(r.MissingContextValues, tt.wantMissing) && len(r.MissingContextValues)+len(tt.wantMissing) > 0 {
-				t.Errorf("got MissingContextValues %q, want %q", r.MissingContextValues, tt.wantMissing)
+			// ResourceArns names the resource: its missing keys are
+			// resource-specific, as the model documents.
+			if len(r.ResourceSpecificResults) != 1 {
+				t.Fatalf("got %d ResourceSpecificResults, want 1", len(r.ResourceSpecificResults))
+			}
+			missing := r.ResourceSpecificResults[0].MissingContextValues
+			if !slices.Equal(missing, tt.wantMissing) && len(missing)+len(tt.wantMissing) > 0 {
+				t.Errorf("got MissingContextValues %q, want %q", missing, tt.wantMissing)
 			}
 		})
+	}
+
+	// Without ResourceArns the resource is "*" and the result itself lists
+	// the missing keys.
+	out, err := c.SimulateCustomPolicy(ctx, &iam.SimulateCustomPolicyInput{
+		PolicyInputList: []string{policyJSON(t, map[string]any{"Effect": "Allow", "Action": "s3:*", "Resource": "*",
+			"Condition": map[string]any{"StringEquals": map[string]any{"aws:PrincipalTag/team": "x"}}})},
+		ActionNames: []string{"s3:GetObject"},
+	})
+	ok(t, err, "SimulateCustomPolicy without ResourceArns")
+	if got, want := out.EvaluationResults[0].MissingContextValues, []string{"aws:PrincipalTag/team"}; !slices.Equal(got, want) {
+		t.Errorf("without ResourceArns: got MissingContextValues %q, want %q", got, want)
 	}
 }
 

@@ -63,7 +63,19 @@ type BoundaryDetail struct {
 	AllowedByPermissionsBoundary bool
 }
 
-// EvaluationResult is the model's EvaluationResult.
+// ResourceResult is the model's ResourceSpecificResult: the evaluation of
+// one resource ARN that ResourceArns named.
+type ResourceResult struct {
+	EvalResourceName                  string
+	EvalResourceDecision              string
+	MatchedStatements                 []Statement     `xml:"MatchedStatements>member"`
+	MissingContextValues              []string        `xml:"MissingContextValues>member"`
+	PermissionsBoundaryDecisionDetail *BoundaryDetail `xml:",omitempty"`
+}
+
+// EvaluationResult is the model's EvaluationResult. MissingContextValues is
+// filled when the resource is "*"; for a resource ResourceArns named, as
+// the model documents, ResourceSpecificResults holds them instead.
 type EvaluationResult struct {
 	EvalActionName       string
 	EvalResourceName     string
@@ -72,7 +84,8 @@ type EvaluationResult struct {
 	MissingContextValues []string    `xml:"MissingContextValues>member"`
 	// PermissionsBoundaryDecisionDetail is set only when the simulation
 	// has a permissions boundary.
-	PermissionsBoundaryDecisionDetail *BoundaryDetail `xml:",omitempty"`
+	PermissionsBoundaryDecisionDetail *BoundaryDetail  `xml:",omitempty"`
+	ResourceSpecificResults           []ResourceResult `xml:"ResourceSpecificResults>member,omitempty"`
 }
 
 // SimulatePolicyOutput is the model's SimulatePolicyResponse.
@@ -253,7 +266,7 @@ func simulate(ps []policy.Named, in *SimulateCustomPolicyInput, defaultCaller st
 		for _, res := range resources {
 			r := set.Evaluate(policy.Request{Action: a, Resource: res, AWS: caller, Context: ctx})
 			er := EvaluationResult{EvalActionName: a, EvalResourceName: res, EvalDecision: r.Decision.String(),
-				MatchedStatements: []Statement{}, MissingContextValues: missing}
+				MatchedStatements: []Statement{}, MissingContextValues: []string{}}
 			if len(set.Boundary) > 0 {
 				er.PermissionsBoundaryDecisionDetail = &BoundaryDetail{AllowedByPermissionsBoundary: r.Boundary == policy.Allowed}
 			}
@@ -263,6 +276,13 @@ func simulate(ps []policy.Named, in *SimulateCustomPolicyInput, defaultCaller st
 					StartPosition: Position{int32(m.Start.Line), int32(m.Start.Column)},
 					EndPosition:   Position{int32(m.End.Line), int32(m.End.Column)},
 				})
+			}
+			if len(in.ResourceArns) == 0 || res == "*" {
+				er.MissingContextValues = missing
+			} else {
+				er.ResourceSpecificResults = []ResourceResult{{EvalResourceName: res, EvalResourceDecision: er.EvalDecision,
+					MatchedStatements: er.MatchedStatements, MissingContextValues: missing,
+					PermissionsBoundaryDecisionDetail: er.PermissionsBoundaryDecisionDetail}}
 			}
 			all = append(all, er)
 		}

@@ -97,8 +97,19 @@ func TestSimulateCustomPolicy(t *testing.T) {
 			case tt.wantBoundary != nil && r.PermissionsBoundaryDecisionDetail.AllowedByPermissionsBoundary != *tt.wantBoundary:
 				t.Errorf("got AllowedByPermissionsBoundary %v, want %v", !*tt.wantBoundary, *tt.wantBoundary)
 			}
-			if !slices.Equal(r.MissingContextValues, tt.wantMissing) && len(r.MissingContextValues)+len(tt.wantMissing) > 0 {
-				t.Errorf("got MissingContextValues %q, want %q", r.MissingContextValues, tt.wantMissing)
+			// A named resource's missing keys are resource-specific.
+			if len(r.MissingContextValues) > 0 {
+				t.Errorf("got MissingContextValues %q, want none outside ResourceSpecificResults", r.MissingContextValues)
+			}
+			if len(r.ResourceSpecificResults) != 1 {
+				t.Fatalf("got %d ResourceSpecificResults, want 1", len(r.ResourceSpecificResults))
+			}
+			rr := r.ResourceSpecificResults[0]
+			if rr.EvalResourceName != tt.in.ResourceArns[0] || rr.EvalResourceDecision != tt.want {
+				t.Errorf("got resource result %s %s, want %s %s", rr.EvalResourceName, rr.EvalResourceDecision, tt.in.ResourceArns[0], tt.want)
+			}
+			if !slices.Equal(rr.MissingContextValues, tt.wantMissing) && len(rr.MissingContextValues)+len(tt.wantMissing) > 0 {
+				t.Errorf("got MissingContextValues %q, want %q", rr.MissingContextValues, tt.wantMissing)
 			}
 			var matched []string
 			for _, m := range r.MatchedStatements {
@@ -156,5 +167,22 @@ func TestSimulatePrincipalPolicy(t *testing.T) {
 				t.Errorf("got %s, want %s", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestSimulateMissingForAnyResource: without ResourceArns the missing keys
+// are the result's own, and there is no resource-specific result.
+func TestSimulateMissingForAnyResource(t *testing.T) {
+	out, err := newService(t).SimulateCustomPolicy(t.Context(), &SimulateCustomPolicyInput{
+		PolicyInputList: []string{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*",` +
+			`"Condition":{"StringEquals":{"aws:PrincipalTag/team":"x"}}}]}`},
+		ActionNames: []string{"s3:GetObject"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := out.EvaluationResults[0]
+	if want := []string{"aws:PrincipalTag/team"}; !slices.Equal(r.MissingContextValues, want) || len(r.ResourceSpecificResults) != 0 {
+		t.Errorf("got MissingContextValues %q and %d resource results, want %q and none", r.MissingContextValues, len(r.ResourceSpecificResults), want)
 	}
 }
