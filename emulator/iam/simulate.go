@@ -58,13 +58,34 @@ type Statement struct {
 	EndPosition      Position
 }
 
-// EvaluationResult is the model's EvaluationResult.
+// BoundaryDetail is the model's PermissionsBoundaryDecisionDetail.
+type BoundaryDetail struct {
+	AllowedByPermissionsBoundary bool
+}
+
+// ResourceResult is the model's ResourceSpecificResult: the evaluation of
+// one resource ARN that ResourceArns named.
+type ResourceResult struct {
+	EvalResourceName                  string
+	EvalResourceDecision              string
+	MatchedStatements                 []Statement     `xml:"MatchedStatements>member"`
+	MissingContextValues              []string        `xml:"MissingContextValues>member"`
+	PermissionsBoundaryDecisionDetail *BoundaryDetail `xml:",omitempty"`
+}
+
+// EvaluationResult is the model's EvaluationResult. MissingContextValues is
+// filled when the resource is "*"; for a resource ResourceArns named, as
+// the model documents, ResourceSpecificResults holds them instead.
 type EvaluationResult struct {
 	EvalActionName       string
 	EvalResourceName     string
 	EvalDecision         string
 	MatchedStatements    []Statement `xml:"MatchedStatements>member"`
 	MissingContextValues []string    `xml:"MissingContextValues>member"`
+	// PermissionsBoundaryDecisionDetail is set only when the simulation
+	// has a permissions boundary.
+	PermissionsBoundaryDecisionDetail *BoundaryDetail  `xml:",omitempty"`
+	ResourceSpecificResults           []ResourceResult `xml:"ResourceSpecificResults>member,omitempty"`
 }
 
 // SimulatePolicyOutput is the model's SimulatePolicyResponse.
@@ -74,43 +95,96 @@ type SimulatePolicyOutput struct {
 	Marker            *string `xml:",omitempty"`
 }
 
-// SimulateCustomPolicy evaluates the given identity policies for every
-// action and resource, as IAM's policy simulator does.
+// SimulateCustomPolicy evaluates the given identity policies, capped by the
+// permissions boundary and together with the resource policy when given,
+// for every action and resource, as IAM's policy simulator does.
 func (s *Service) SimulateCustomPolicy(_ context.Context, in *SimulateCustomPolicyInput) (*SimulatePolicyOutput, error) {
-	ps, err := inputPolicies(in.PolicyInputList)
+	ps, err := inputPolicies("PolicyInputList", in.PolicyInputList)
 	if err != nil {
 		return nil, err
 	}
-	return simulate(ps, in.ActionNames, in.ResourceArns, in.ContextEntries, in.Marker, in.MaxItems)
+	return simulate(ps, in, "")
 }
 
 // SimulatePrincipalPolicy evaluates a role's inline and attached managed
 // policies (a user has none in idpool), with the given extra policies, for
-// every action and resource.
+// every action and resource. idpool's roles and users hold no permissions
+// boundary, so the only one is PermissionsBoundaryPolicyInputList's.
 func (s *Service) SimulatePrincipalPolicy(ctx context.Context, in *SimulatePrincipalPolicyInput) (*SimulatePolicyOutput, error) {
 	ps, err := s.principalPolicies(ctx, in.PolicySourceArn)
 	if err != nil {
 		return nil, err
 	}
-	extra, err := inputPolicies(in.PolicyInputList)
+	extra, err := inputPolicies("PolicyInputList", in.PolicyInputList)
 	if err != nil {
 		return nil, err
 	}
-	return simulate(append(ps, extra...), in.ActionNames, in.ResourceArns, in.ContextEntries, in.Marker, in.MaxItems)
+	// CallerArn defaults to the simulated principal when it is a user.
+	caller := ""
+	if strings.Contains(in.PolicySourceArn, ":user/") {
+		caller = in.PolicySourceArn
+	}
+	return simulate(append(ps, extra...), &in.SimulateCustomPolicyInput, caller)
 }
 
-// inputPolicies parses the simulator's PolicyInputList, named as IAM names
-// them.
-func inputPolicies(docs []string) ([]policy.Named, error) {
+// inputPolicies parses one of the simulator's lists of permission
+// policies (PolicyInputList, PermissionsBoundaryPolicyInputList), each
+// named as IAM names it: the list's name and its position.
+func inputPolicies(list string, docs []string) ([]policy.Named, error) {
 	var ps []policy.Named
 	for i, d := range docs {
 		doc, err := policy.ParsePermissions([]byte(d))
 		if err != nil {
-			return nil, errInvalid("PolicyInputList.%d: %v", i+1, err)
+			return nil, errInvalid("%s.%d: %v", list, i+1, err)
 		}
-		ps = append(ps, policy.Named{ID: fmt.Sprintf("PolicyInputList.%d", i+1), Type: "none", Doc: doc})
+		ps = append(ps, policy.Named{ID: fmt.Sprintf("%s.%d", list, i+1), Type: "none", Doc: doc})
 	}
 	return ps, nil
+}
+
+// policySet gathers the simulation's policies: the identity policies ps,
+// the permissions boundary and the resource policy, which applies to every
+// resource simulated. The caller is CallerArn, else defaultCaller.
+func policySet(ps []policy.Named, in *SimulateCustomPolicyInput, defaultCaller string) (policy.Set, string, error) {
+	set := policy.Set{Identity: ps}
+	if len(in.PermissionsBoundaryPolicyInputList) > 1 {
+		return set, "", errInvalid("You can specify only one permissions boundary policy in PermissionsBoundaryPolicyInputList.")
+	}
+	var err error
+	if set.Boundary, err = inputPolicies("PermissionsBoundaryPolicyInputList", in.PermissionsBoundaryPolicyInputList); err != nil {
+		return set, "", err
+	}
+	caller := defaultCaller
+	if in.CallerArn != nil {
+		caller = *in.CallerArn
+		if !strings.Contains(caller, ":user/") {
+			return set, "", errInvalid("Invalid CallerArn: %s must be the ARN of an IAM user.", caller)
+		}
+	}
+	if in.ResourcePolicy == nil {
+		return set, caller, nil
+	}
+	doc, err := policy.ParseResource([]byte(*in.ResourcePolicy))
+	if err != nil {
+		return set, "", errInvalid("ResourcePolicy: %v", err)
+	}
+	set.Resource = []policy.Named{{ID: "ResourcePolicy", Type: "resource", Doc: doc}}
+	// The resource belongs to ResourceOwner's account, else to the
+	// caller's; a resource policy of another account allows nothing alone.
+	if in.ResourceOwner != nil && caller != "" {
+		set.CrossAccount = arnAccount(*in.ResourceOwner) != arnAccount(caller)
+	}
+	return set, caller, nil
+}
+
+// arnAccount returns the account field of an ARN, or s itself when it is
+// not an ARN (ResourceOwner may be a bare account id).
+func arnAccount(s string) string {
+	f := strings.SplitN(s, ":", 6)
+	if len(f) < 6 || f[0] != "arn" {
+		return s
+	}
+	return f[4]
 }
 
 // RolePolicies returns the identity policies of the role arn names, for
@@ -168,24 +242,34 @@ func (s *Service) principalPolicies(ctx context.Context, arn string) ([]policy.N
 	return ps, nil
 }
 
-// simulate evaluates ps for every action × resource ("*" when none is
-// given) and pages the results; the marker is the index of the next one.
-func simulate(ps []policy.Named, actions, resources []string, entries []ContextEntry, marker *string, maxItems *int32) (*SimulatePolicyOutput, error) {
+// simulate evaluates ps, with the request's boundary and resource policy,
+// for every action × resource ("*" when none is given) and pages the
+// results; the marker is the index of the next one.
+func simulate(ps []policy.Named, in *SimulateCustomPolicyInput, defaultCaller string) (*SimulatePolicyOutput, error) {
+	set, caller, err := policySet(ps, in, defaultCaller)
+	if err != nil {
+		return nil, err
+	}
+	resources := in.ResourceArns
 	if len(resources) == 0 {
 		resources = []string{"*"}
 	}
 	ctx := map[string][]string{}
-	for _, e := range entries {
+	for _, e := range in.ContextEntries {
 		if e.ContextKeyName != nil {
 			ctx[*e.ContextKeyName] = e.ContextKeyValues
 		}
 	}
 	var all []EvaluationResult
-	for _, a := range actions {
+	for _, a := range in.ActionNames {
+		missing := missingKeys(set, a, ctx)
 		for _, res := range resources {
-			r := policy.Evaluate(ps, nil, policy.Request{Action: a, Resource: res, Context: ctx})
+			r := set.Evaluate(policy.Request{Action: a, Resource: res, AWS: caller, Context: ctx})
 			er := EvaluationResult{EvalActionName: a, EvalResourceName: res, EvalDecision: r.Decision.String(),
 				MatchedStatements: []Statement{}, MissingContextValues: []string{}}
+			if len(set.Boundary) > 0 {
+				er.PermissionsBoundaryDecisionDetail = &BoundaryDetail{AllowedByPermissionsBoundary: r.Boundary == policy.Allowed}
+			}
 			for _, m := range r.Matched {
 				er.MatchedStatements = append(er.MatchedStatements, Statement{
 					SourcePolicyId: m.PolicyID, SourcePolicyType: m.PolicyType,
@@ -193,9 +277,17 @@ func simulate(ps []policy.Named, actions, resources []string, entries []ContextE
 					EndPosition:   Position{int32(m.End.Line), int32(m.End.Column)},
 				})
 			}
+			if len(in.ResourceArns) == 0 || res == "*" {
+				er.MissingContextValues = missing
+			} else {
+				er.ResourceSpecificResults = []ResourceResult{{EvalResourceName: res, EvalResourceDecision: er.EvalDecision,
+					MatchedStatements: er.MatchedStatements, MissingContextValues: missing,
+					PermissionsBoundaryDecisionDetail: er.PermissionsBoundaryDecisionDetail}}
+			}
 			all = append(all, er)
 		}
 	}
+	marker, maxItems := in.Marker, in.MaxItems
 	start := 0
 	if marker != nil {
 		n, err := strconv.Atoi(*marker)
@@ -214,4 +306,20 @@ func simulate(ps []policy.Named, actions, resources []string, entries []ContextE
 		out.EvaluationResults, out.IsTruncated, out.Marker = all[start:start+n], true, &next
 	}
 	return out, nil
+}
+
+// missingKeys returns the context keys that the statements of the set's
+// policies covering action use and ctx lacks, sorted, each once.
+func missingKeys(set policy.Set, action string, ctx map[string][]string) []string {
+	var keys []string
+	for _, ps := range [][]policy.Named{set.Identity, set.Session, set.Boundary, set.Resource} {
+		for _, p := range ps {
+			if p.Doc != nil {
+				keys = append(keys, p.Doc.ContextKeys(action)...)
+			}
+		}
+	}
+	keys = append([]string{}, policy.Missing(ctx, keys)...)
+	slices.SortFunc(keys, func(a, b string) int { return strings.Compare(strings.ToLower(a), strings.ToLower(b)) })
+	return slices.CompactFunc(keys, strings.EqualFold)
 }

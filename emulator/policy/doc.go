@@ -8,13 +8,19 @@
 //   - Parse parses a trust policy; Document.Allowed, Explain and
 //     Unconstrained evaluate it.
 //   - ParsePermissions parses a permission policy (a role's inline or
-//     managed policy, or a session policy).
+//     managed policy, a session policy or a permissions boundary);
+//     ParseResource a resource-based policy (the simulator's
+//     ResourcePolicy), whose statements name a Principal and may name a
+//     Resource.
 //   - Evaluate(identity, session []Named, Request) Result decides a
 //     session's request: Result.Decision is Allowed, ExplicitDeny or
 //     ImplicitDeny (String gives "allowed", "explicitDeny",
 //     "implicitDeny"), and Result.Matched the statements that decided it,
 //     each naming its policy (Named.ID, Named.Type), index, Sid and
-//     Start/End Position in the document.
+//     Start/End Position in the document. Set.Evaluate generalises it
+//     with a permissions boundary and resource policies.
+//   - Document.ContextKeys lists the condition keys and policy variables
+//     the statements covering an action use; Missing those a context lacks.
 //   - Session.Keys builds the request context AWS gives a role session:
 //     aws:userid, aws:PrincipalTag/*, cognito-identity.amazonaws.com:aud,
 //     :sub and :amr, an OpenID Connect provider's <host>:aud, :sub, :amr.
@@ -59,6 +65,12 @@
 // the request is Allowed when the identity policies allow it and, if the
 // session has session policies, one of them allows it too (the session's
 // permissions are the intersection of the two); otherwise ImplicitDeny.
+// Set.Evaluate adds the rest of IAM's same-account logic: a permissions
+// boundary caps the identity policies as session policies do and its Deny
+// refuses; a resource policy's Deny that matches the caller (Request.AWS)
+// refuses, and its Allow that names the caller grants on its own, unless
+// the resource is another account's (Set.CrossAccount), where the identity
+// policies must allow too.
 //
 // Session.Keys gives the keys AWS documents for role sessions: aws:userid
 // "<role id>:<session name>"; no aws:username, which IAM gives IAM users

@@ -57,6 +57,9 @@ type Result struct {
 	// matched, of the identity policies then of the session policies; with
 	// ImplicitDeny none.
 	Matched []Match
+	// Boundary is what the permissions boundary alone decided (Set.Boundary;
+	// ImplicitDeny when there is none).
+	Boundary Decision
 }
 
 // Evaluate decides, as IAM does for a role session's request, whether the
@@ -79,34 +82,98 @@ type Result struct {
 // r.AWS are not used: permission policies name no principal. (A trust
 // policy from Parse given here is evaluated as a trust policy: its
 // statements match on Principal instead of Resource.)
+//
+// It is Set{Identity: identity, Session: session}.Evaluate(r).
 func Evaluate(identity, session []Named, r Request) Result {
-	var denies, allows, sessionAllows []Match
-	scan := func(ps []Named, allowed *[]Match) {
+	return Set{Identity: identity, Session: session}.Evaluate(r)
+}
+
+// Set is every policy that applies to one request, by the part each plays
+// in IAM's policy evaluation logic.
+type Set struct {
+	// Identity are the caller's identity-based policies.
+	Identity []Named
+	// Session are session policies; when there are some, they cap what
+	// the identity policies allow.
+	Session []Named
+	// Boundary is the caller's permissions boundary; when there is one,
+	// it caps what the identity policies allow.
+	Boundary []Named
+	// Resource are the resource-based policies of the resource acted on
+	// (from ParseResource), whose statements match on r.AWS, the caller.
+	Resource []Named
+	// CrossAccount is set when the resource belongs to another account
+	// than the caller's: then the resource policies and the identity
+	// policies must both allow the request, instead of either.
+	CrossAccount bool
+}
+
+// Evaluate decides whether the set's policies allow the request, by IAM's
+// policy evaluation logic:
+//
+//   - a matching Deny statement in any of the policies, the boundary and
+//     the resource policies included, is an ExplicitDeny;
+//   - otherwise the identity policies grant the request when an Allow
+//     statement of them matches it and, for each of the session policies
+//     and the boundary that is given, an Allow statement of it matches too;
+//   - a resource policy grants the request when one of its Allow statements
+//     names the caller and matches it;
+//   - the request is Allowed when the identity policies or a resource
+//     policy grant it, or, with CrossAccount, when both do; otherwise it
+//     is an ImplicitDeny.
+//
+// Result.Matched lists the identity, session then resource policies'
+// Allow statements that granted it; the boundary's are not listed, as its
+// verdict is Result.Boundary.
+func (s Set) Evaluate(r Request) Result {
+	var denies []Match
+	scan := func(ps []Named) (allows []Match) {
 		for _, p := range ps {
 			if p.Doc == nil {
 				continue
 			}
 			for i := range p.Doc.stmts {
 				st := &p.Doc.stmts[i]
-				if !st.matches(&r, p.Doc.trust) {
+				if !st.matches(&r) {
 					continue
 				}
 				m := Match{PolicyID: p.ID, PolicyType: p.Type, Statement: i, Sid: st.sid, Deny: st.deny, Start: st.start, End: st.end}
 				if st.deny {
 					denies = append(denies, m)
 				} else {
-					*allowed = append(*allowed, m)
+					allows = append(allows, m)
 				}
 			}
 		}
+		return allows
 	}
-	scan(identity, &allows)
-	scan(session, &sessionAllows)
+	allows, sessionAllows := scan(s.Identity), scan(s.Session)
+	boundaryDenies := len(denies)
+	boundaryAllows := scan(s.Boundary)
+	boundaryDenies = len(denies) - boundaryDenies
+	resourceAllows := scan(s.Resource)
+
+	res := Result{Boundary: ImplicitDeny}
+	switch {
+	case boundaryDenies > 0:
+		res.Boundary = ExplicitDeny
+	case len(boundaryAllows) > 0:
+		res.Boundary = Allowed
+	}
+	identity := len(allows) > 0 &&
+		(len(s.Session) == 0 || len(sessionAllows) > 0) &&
+		(len(s.Boundary) == 0 || len(boundaryAllows) > 0)
+	resource := len(resourceAllows) > 0
 	switch {
 	case len(denies) > 0:
-		return Result{Decision: ExplicitDeny, Matched: denies}
-	case len(allows) > 0 && (len(session) == 0 || len(sessionAllows) > 0):
-		return Result{Decision: Allowed, Matched: append(allows, sessionAllows...)}
+		res.Decision, res.Matched = ExplicitDeny, denies
+	case s.CrossAccount && identity && resource,
+		!s.CrossAccount && (identity || resource):
+		res.Decision = Allowed
+		if identity {
+			res.Matched = append(allows, sessionAllows...)
+		}
+		res.Matched = append(res.Matched, resourceAllows...)
 	}
-	return Result{Decision: ImplicitDeny}
+	return res
 }

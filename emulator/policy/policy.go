@@ -36,15 +36,13 @@ const (
 	Version2008 = "2008-10-17" // legacy, and the default when Version is absent
 )
 
-// Document is a parsed policy: a role trust policy (Parse) or a
-// permission policy (ParsePermissions).
+// Document is a parsed policy: a role trust policy (Parse), a permission
+// policy (ParsePermissions) or a resource-based policy (ParseResource).
+// Its statements match on Principal where they name one and on Resource
+// where they name one.
 type Document struct {
 	version string
-	// trust tells a trust policy, whose statements name a Principal and no
-	// Resource, from a permission policy, whose statements name a Resource
-	// and no Principal.
-	trust bool
-	stmts []statement
+	stmts   []statement
 }
 
 // Version returns the document's policy language version (Version2008
@@ -57,6 +55,8 @@ type statement struct {
 	notAction bool
 	actions   [][]part
 	principal principal
+	// named is set when the statement names a Principal.
+	named bool
 	// resources are the Resource (or, with notResource, NotResource)
 	// patterns of a permission policy statement.
 	resources   [][]part
@@ -99,7 +99,7 @@ type Request struct {
 // A document IAM would refuse yields a *MalformedError, which wraps
 // ErrMalformed.
 func Parse(doc []byte) (*Document, error) {
-	return parse(doc, true)
+	return parse(doc, true, false)
 }
 
 // ParsePermissions parses a permission policy document: an identity-based
@@ -108,10 +108,19 @@ func Parse(doc []byte) (*Document, error) {
 // document IAM would refuse yields a *MalformedError, which wraps
 // ErrMalformed.
 func ParsePermissions(doc []byte) (*Document, error) {
-	return parse(doc, false)
+	return parse(doc, false, false)
 }
 
-func parse(doc []byte, trust bool) (*Document, error) {
+// ParseResource parses a resource-based policy, such as the one IAM's
+// policy simulator takes as ResourcePolicy: its statements must name a
+// Principal and may name a Resource or NotResource (without one a
+// statement covers every resource). A document IAM would refuse yields a
+// *MalformedError, which wraps ErrMalformed.
+func ParseResource(doc []byte) (*Document, error) {
+	return parse(doc, false, true)
+}
+
+func parse(doc []byte, trust, res bool) (*Document, error) {
 	dec := json.NewDecoder(bytes.NewReader(doc))
 	dec.UseNumber()
 	var top any
@@ -125,7 +134,7 @@ func parse(doc []byte, trust bool) (*Document, error) {
 	if !ok {
 		return nil, malformed("Syntax errors in policy: the document must be a JSON object")
 	}
-	d := &Document{version: Version2008, trust: trust}
+	d := &Document{version: Version2008}
 	for _, k := range slices.Sorted(maps.Keys(obj)) {
 		switch k {
 		case "Version":
@@ -163,7 +172,7 @@ func parse(doc []byte, trust bool) (*Document, error) {
 		if !ok {
 			return nil, malformed("Syntax errors in policy: Statement %d must be an object", i+1)
 		}
-		st, err := parseStatement(m, trust, d.version == Version2012)
+		st, err := parseStatement(m, trust, res, d.version == Version2012)
 		if err != nil {
 			return nil, err
 		}
@@ -183,7 +192,7 @@ func parse(doc []byte, trust bool) (*Document, error) {
 	return d, nil
 }
 
-func parseStatement(m map[string]any, trust, vars bool) (statement, error) {
+func parseStatement(m map[string]any, trust, res, vars bool) (statement, error) {
 	var st statement
 	var action, notAction, principal, resource, notResource bool
 	for _, k := range slices.Sorted(maps.Keys(m)) {
@@ -220,7 +229,7 @@ func parseStatement(m map[string]any, trust, vars bool) (statement, error) {
 			action, notAction = action || k == "Action", notAction || k == "NotAction"
 			st.notAction = k == "NotAction"
 		case "Principal", "NotPrincipal":
-			if !trust {
+			if !trust && !res {
 				return st, malformed("Policy document should not specify a principal.")
 			}
 			if k == "NotPrincipal" {
@@ -230,7 +239,7 @@ func parseStatement(m map[string]any, trust, vars bool) (statement, error) {
 			if err != nil {
 				return st, err
 			}
-			st.principal, principal = p, true
+			st.principal, st.named, principal = p, true, true
 		case "Resource", "NotResource":
 			if trust {
 				return st, malformed("Has prohibited field %s", k)
@@ -259,11 +268,11 @@ func parseStatement(m map[string]any, trust, vars bool) (statement, error) {
 		return st, malformed("Syntax errors in policy: a statement cannot have both Action and NotAction")
 	case !action && !notAction:
 		return st, malformed("Policy statement must contain actions.")
-	case trust && !principal:
+	case (trust || res) && !principal:
 		return st, malformed("Missing required field Principal")
 	case resource && notResource:
 		return st, malformed("Syntax errors in policy: a statement cannot have both Resource and NotResource")
-	case !trust && !resource && !notResource:
+	case !trust && !res && !resource && !notResource:
 		return st, malformed("Policy statement must contain resources.")
 	}
 	return st, nil
@@ -388,7 +397,7 @@ func (d *Document) Allowed(r Request) bool {
 	allowed := false
 	for i := range d.stmts {
 		st := &d.stmts[i]
-		if st.matches(&r, d.trust) {
+		if st.matches(&r) {
 			if st.deny {
 				return false
 			}
@@ -407,7 +416,7 @@ func (d *Document) Explain(r Request) string {
 	var b strings.Builder
 	for i := range d.stmts {
 		st := &d.stmts[i]
-		if st.deny && st.matches(&r, d.trust) {
+		if st.deny && st.matches(&r) {
 			return "explicitly denied by " + st.name(i)
 		}
 	}
@@ -421,7 +430,7 @@ func (d *Document) Explain(r Request) string {
 		b.WriteString("; ")
 		b.WriteString(st.name(i))
 		b.WriteString(": ")
-		b.WriteString(st.mismatch(&r, d.trust))
+		b.WriteString(st.mismatch(&r))
 	}
 	return b.String()
 }
@@ -461,11 +470,15 @@ func (st *statement) name(i int) string {
 	return fmt.Sprintf("statement %d", i+1)
 }
 
-func (st *statement) matches(r *Request, trust bool) bool {
+// matches reports whether the statement covers the request: its action,
+// its principal when it names one (trust and resource-based policies), its
+// resource when it names one (permission and resource-based policies), and
+// every condition.
+func (st *statement) matches(r *Request) bool {
 	if !st.action(r.Action) {
 		return false
 	}
-	if trust && !st.principal.matches(r) || !trust && !st.resource(r) {
+	if st.named && !st.principal.matches(r) || len(st.resources) > 0 && !st.resource(r) {
 		return false
 	}
 	for i := range st.conds {
@@ -477,13 +490,13 @@ func (st *statement) matches(r *Request, trust bool) bool {
 }
 
 // mismatch says why an Allow statement does not match the request.
-func (st *statement) mismatch(r *Request, trust bool) string {
+func (st *statement) mismatch(r *Request) string {
 	switch {
 	case !st.action(r.Action):
 		return "action not allowed"
-	case trust && !st.principal.matches(r):
+	case st.named && !st.principal.matches(r):
 		return "principal not trusted"
-	case !trust && !st.resource(r):
+	case len(st.resources) > 0 && !st.resource(r):
 		return "resource not matched"
 	}
 	for i := range st.conds {
