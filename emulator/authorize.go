@@ -191,11 +191,10 @@ func decisionKeys(who *policy.Session, request map[string][]string, now time.Tim
 		}
 		return false
 	}
-	if !has("aws:CurrentTime") {
-		keys["aws:CurrentTime"] = []string{now.UTC().Format(time.RFC3339)}
-	}
-	if !has("aws:EpochTime") {
-		keys["aws:EpochTime"] = []string{strconv.FormatInt(now.Unix(), 10)}
+	for k, v := range timeKeys(now) {
+		if !has(k) {
+			keys[k] = v
+		}
 	}
 	return keys
 }

@@ -7,7 +7,6 @@ import (
 	"maps"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -238,9 +237,7 @@ func (rs roles) times(keys map[string][]string) {
 	if rs.now == nil {
 		return
 	}
-	now := rs.now().UTC()
-	keys["aws:CurrentTime"] = []string{now.Format(time.RFC3339)}
-	keys["aws:EpochTime"] = []string{strconv.FormatInt(now.Unix(), 10)}
+	maps.Copy(keys, timeKeys(rs.now()))
 }
 
 // requestContext returns the condition keys AWS gives the trust policy of

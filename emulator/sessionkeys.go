@@ -1,7 +1,9 @@
 package emulator
 
 import (
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/idpool/idpool/emulator/creds"
 	"github.com/idpool/idpool/emulator/policy"
@@ -21,4 +23,13 @@ func sessionKeys(c *creds.Credentials, p *protocol.Principal) *policy.Session {
 	// A role session's user id is "<role id>:<session name>".
 	who.RoleID, _, _ = strings.Cut(p.UserID, ":")
 	return who
+}
+
+// timeKeys returns aws:CurrentTime and aws:EpochTime, the condition keys
+// of a request made at now.
+func timeKeys(now time.Time) map[string][]string {
+	return map[string][]string{
+		"aws:CurrentTime": {now.UTC().Format(time.RFC3339)},
+		"aws:EpochTime":   {strconv.FormatInt(now.Unix(), 10)},
+	}
 }
