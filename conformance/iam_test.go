@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"os"
@@ -363,6 +364,7 @@ func TestIAMErrors(t *testing.T) {
 	ok(t, err, "DetachRolePolicy")
 	_, err = c.DeleteRole(ctx, &iam.DeleteRoleInput{RoleName: aws.String(name)})
 	ok(t, err, "DeleteRole")
+	policyVersions(t, c, pol.Policy.Arn)
 	_, err = c.DeletePolicy(ctx, &iam.DeletePolicyInput{PolicyArn: pol.Policy.Arn})
 	ok(t, err, "DeletePolicy")
 
@@ -390,6 +392,68 @@ func TestIAMErrors(t *testing.T) {
 	_, err = c.DeleteUser(ctx, &iam.DeleteUserInput{UserName: aws.String(user)})
 	ok(t, err, "DeleteUser")
 }
+
+// policyVersions walks a managed policy holding versions v1 to v5, v5 the
+// default, through IAM's version operations as Terraform's policy updates
+// and deletions use them, and leaves it with its default version alone.
+func policyVersions(t *testing.T, c *iam.Client, arn *string) {
+	t.Helper()
+	ctx := context.Background()
+	var got []string
+	in := &iam.ListPolicyVersionsInput{PolicyArn: arn, MaxItems: aws.Int32(2)}
+	for p := iam.NewListPolicyVersionsPaginator(c, in); p.HasMorePages(); {
+		page, err := p.NextPage(ctx)
+		ok(t, err, "ListPolicyVersions")
+		for _, v := range page.Versions {
+			got = append(got, fmt.Sprintf("%s/%v", aws.ToString(v.VersionId), v.IsDefaultVersion))
+			if v.Document != nil || v.CreateDate == nil {
+				t.Errorf("ListPolicyVersions %s: got Document %v CreateDate %v, want no document and a date", aws.ToString(v.VersionId), v.Document != nil, v.CreateDate)
+			}
+		}
+	}
+	if want := "v5/true v4/false v3/false v2/false v1/false"; strings.Join(got, " ") != want {
+		t.Errorf("ListPolicyVersions: got %s, want %s", strings.Join(got, " "), want)
+	}
+
+	_, err := c.SetDefaultPolicyVersion(ctx, &iam.SetDefaultPolicyVersionInput{PolicyArn: arn, VersionId: aws.String("v2")})
+	ok(t, err, "SetDefaultPolicyVersion")
+	gp, err := c.GetPolicy(ctx, &iam.GetPolicyInput{PolicyArn: arn})
+	ok(t, err, "GetPolicy")
+	if aws.ToString(gp.Policy.DefaultVersionId) != "v2" {
+		t.Errorf("GetPolicy after SetDefaultPolicyVersion: got DefaultVersionId %s, want v2", aws.ToString(gp.Policy.DefaultVersionId))
+	}
+	refusals := []struct {
+		name   string
+		err    error
+		code   string
+		status int
+		typed  any
+	}{
+		{"SetDefaultPolicyVersion of a missing version", second(c.SetDefaultPolicyVersion(ctx, &iam.SetDefaultPolicyVersionInput{PolicyArn: arn, VersionId: aws.String("v9")})),
+			"NoSuchEntity", http.StatusNotFound, new(*iamtypes.NoSuchEntityException)},
+		{"DeletePolicyVersion of the default version", second(c.DeletePolicyVersion(ctx, &iam.DeletePolicyVersionInput{PolicyArn: arn, VersionId: aws.String("v2")})),
+			"DeleteConflict", http.StatusConflict, new(*iamtypes.DeleteConflictException)},
+		{"DeletePolicy with versions besides the default", second(c.DeletePolicy(ctx, &iam.DeletePolicyInput{PolicyArn: arn})),
+			"DeleteConflict", http.StatusConflict, new(*iamtypes.DeleteConflictException)},
+	}
+	for _, r := range refusals {
+		t.Run(r.name, func(t *testing.T) { wantIAMError(t, r.err, r.code, r.status, r.typed) })
+	}
+	for _, v := range []string{"v1", "v3", "v4", "v5"} {
+		_, err := c.DeletePolicyVersion(ctx, &iam.DeletePolicyVersionInput{PolicyArn: arn, VersionId: aws.String(v)})
+		ok(t, err, "DeletePolicyVersion "+v)
+	}
+	_, err = c.DeletePolicyVersion(ctx, &iam.DeletePolicyVersionInput{PolicyArn: arn, VersionId: aws.String("v5")})
+	wantIAMError(t, err, "NoSuchEntity", http.StatusNotFound, new(*iamtypes.NoSuchEntityException))
+	list, err := c.ListPolicyVersions(ctx, &iam.ListPolicyVersionsInput{PolicyArn: arn})
+	ok(t, err, "ListPolicyVersions")
+	if len(list.Versions) != 1 || aws.ToString(list.Versions[0].VersionId) != "v2" || !list.Versions[0].IsDefaultVersion {
+		t.Errorf("ListPolicyVersions after the deletions: got %d versions, want v2 alone, the default", len(list.Versions))
+	}
+}
+
+// second returns the error of a call's two results.
+func second[T any](_ T, err error) error { return err }
 
 // TestIAMSimulate: the policy simulator evaluates a role's inline and
 // managed policies, and custom policies with context entries, as IAM's

@@ -3,6 +3,8 @@ package iam
 import (
 	"context"
 	"errors"
+	"fmt"
+	"math"
 	"slices"
 	"strings"
 
@@ -149,6 +151,66 @@ func (s *Service) CreatePolicyVersion(ctx context.Context, in *CreatePolicyVersi
 	return &CreatePolicyVersionOutput{PolicyVersion: PolicyVersion{VersionId: v.ID, IsDefaultVersion: def, CreateDate: protocol.At(v.CreatedAt)}}, nil
 }
 
+// ListPolicyVersions lists a managed policy's versions, the newest first
+// as IAM lists them, without their documents.
+func (s *Service) ListPolicyVersions(ctx context.Context, in *ListPolicyVersionsInput) (*ListPolicyVersionsOutput, error) {
+	p, err := s.store.GetManagedPolicy(ctx, in.PolicyArn)
+	if err != nil {
+		return nil, translate(err, noSuchPolicy(in.PolicyArn), nil)
+	}
+	// A key that sorts the versions newest first for page: version
+	// numbers only grow (AddVersion).
+	newestFirst := func(v storage.PolicyVersion) string {
+		return fmt.Sprintf("%020d", math.MaxInt-versionNumber(v.ID))
+	}
+	got, more, next := page(p.Versions, newestFirst, in.Marker, in.MaxItems)
+	out := &ListPolicyVersionsOutput{Versions: []PolicyVersion{}, IsTruncated: more, Marker: next}
+	for _, v := range got {
+		out.Versions = append(out.Versions, PolicyVersion{VersionId: v.ID, IsDefaultVersion: v.ID == p.DefaultVersion, CreateDate: protocol.At(v.CreatedAt)})
+	}
+	return out, nil
+}
+
+// SetDefaultPolicyVersion makes one of a managed policy's versions the one
+// IAM evaluates.
+func (s *Service) SetDefaultPolicyVersion(ctx context.Context, in *PolicyVersionInput) (*Empty, error) {
+	return nil, s.updateVersion(ctx, in, func(p *storage.ManagedPolicy) error {
+		p.DefaultVersion = in.VersionId
+		return nil
+	})
+}
+
+// DeletePolicyVersion deletes a version of a managed policy other than its
+// default one.
+func (s *Service) DeletePolicyVersion(ctx context.Context, in *PolicyVersionInput) (*Empty, error) {
+	return nil, s.updateVersion(ctx, in, func(p *storage.ManagedPolicy) error {
+		if p.DefaultVersion == in.VersionId {
+			return errConflict("Cannot delete the default version of a policy.")
+		}
+		p.Versions = slicesFilter(p.Versions, func(v storage.PolicyVersion) bool { return v.ID != in.VersionId })
+		return nil
+	})
+}
+
+// updateVersion applies change to the managed policy that in names, in one
+// transaction, once it holds the version in names.
+func (s *Service) updateVersion(ctx context.Context, in *PolicyVersionInput, change func(*storage.ManagedPolicy) error) error {
+	return s.update(ctx, func(tx storage.Tx) error {
+		p, err := tx.GetManagedPolicy(ctx, in.PolicyArn)
+		if err != nil {
+			return translate(err, noSuchPolicy(in.PolicyArn), nil)
+		}
+		if _, ok := version(p, in.VersionId); !ok {
+			return errNoSuch("Policy %s version %s does not exist or is not attachable.", in.PolicyArn, in.VersionId)
+		}
+		if err := change(&p); err != nil {
+			return err
+		}
+		p.UpdatedAt = s.now().UTC()
+		return tx.UpdateManagedPolicy(ctx, p)
+	})
+}
+
 // ListPolicies lists the customer managed policies (idpool has no AWS
 // managed ones), filtered as asked.
 func (s *Service) ListPolicies(ctx context.Context, in *ListPoliciesInput) (*ListPoliciesOutput, error) {
@@ -184,7 +246,8 @@ func (s *Service) ListPolicies(ctx context.Context, in *ListPoliciesInput) (*Lis
 // DeletePolicy deletes a managed policy that is attached to nothing.
 func (s *Service) DeletePolicy(ctx context.Context, in *DeletePolicyInput) (*Empty, error) {
 	return nil, s.update(ctx, func(tx storage.Tx) error {
-		if _, err := tx.GetManagedPolicy(ctx, in.PolicyArn); err != nil {
+		p, err := tx.GetManagedPolicy(ctx, in.PolicyArn)
+		if err != nil {
 			return translate(err, noSuchPolicy(in.PolicyArn), nil)
 		}
 		n, err := attachments(ctx, tx)
@@ -193,6 +256,9 @@ func (s *Service) DeletePolicy(ctx context.Context, in *DeletePolicyInput) (*Emp
 		}
 		if n[in.PolicyArn] > 0 {
 			return errConflict("Cannot delete a policy attached to entities.")
+		}
+		if len(p.Versions) > 1 {
+			return errConflict("This policy has more than one version. Before you delete a policy, you must delete the policy's versions. The default version is deleted with the policy.")
 		}
 		return tx.DeleteManagedPolicy(ctx, in.PolicyArn)
 	})

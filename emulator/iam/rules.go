@@ -91,9 +91,7 @@ func PolicyARN(arn string) bool {
 func AddVersion(p *storage.ManagedPolicy, doc string, at time.Time, def bool) storage.PolicyVersion {
 	last := 0
 	for _, old := range p.Versions {
-		if n, err := strconv.Atoi(strings.TrimPrefix(old.ID, "v")); err == nil && n > last {
-			last = n
-		}
+		last = max(last, versionNumber(old.ID))
 	}
 	v := storage.PolicyVersion{ID: "v" + strconv.Itoa(last+1), Document: doc, CreatedAt: at}
 	p.Versions = append(p.Versions, v)
@@ -102,6 +100,15 @@ func AddVersion(p *storage.ManagedPolicy, doc string, at time.Time, def bool) st
 	}
 	p.UpdatedAt = at
 	return v
+}
+
+// versionNumber is n of a version id v<n>, or 0 for another id.
+func versionNumber(id string) int {
+	n, err := strconv.Atoi(strings.TrimPrefix(id, "v"))
+	if err != nil {
+		return 0
+	}
+	return n
 }
 
 // DefaultDocument is the document of p's default version, the one IAM

@@ -175,6 +175,25 @@ type CreatePolicyVersionInput struct {
 
 type CreatePolicyVersionOutput struct{ PolicyVersion PolicyVersion }
 
+type ListPolicyVersionsInput struct {
+	PolicyArn string
+	Marker    *string
+	MaxItems  *int32
+}
+
+type ListPolicyVersionsOutput struct {
+	Versions    []PolicyVersion `xml:"Versions>member"`
+	IsTruncated bool
+	Marker      *string `xml:",omitempty"`
+}
+
+// PolicyVersionInput names one version of a managed policy:
+// DeletePolicyVersion's and SetDefaultPolicyVersion's input.
+type PolicyVersionInput struct {
+	PolicyArn string
+	VersionId string
+}
+
 type ListPoliciesInput struct {
 	Scope             *string
 	OnlyAttached      *bool
