@@ -692,6 +692,42 @@ func TestPresignedCallerIdentity(t *testing.T) {
 		req.URL.RawQuery = q.Encode()
 		checkSTSError(t, s.do(t, req), http.StatusForbidden, codeBadSignature)
 	})
+	// STS ignores X-Amz-Expires: a presigned URL is good for 15 minutes
+	// from its date (the EKS token flow signs for 60 seconds and replays
+	// the URL for 14 minutes), and no longer, whatever it says.
+	presignedAt := func(t *testing.T, expires string, at time.Time) *http.Request {
+		t.Helper()
+		req, err := http.NewRequest(http.MethodGet, s.endpoint+"/?Action=GetCallerIdentity&Version=2011-06-15&X-Amz-Expires="+expires, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		empty := sha256.Sum256(nil)
+		u, _, err := v4.NewSigner().PresignHTTP(ctx, cognito, req, hex.EncodeToString(empty[:]), "sts", region, at)
+		if err != nil {
+			t.Fatalf("presign: %v", err)
+		}
+		if req, err = http.NewRequest(http.MethodGet, u, nil); err != nil {
+			t.Fatal(err)
+		}
+		return req
+	}
+	t.Run("past X-Amz-Expires, within 15 minutes", func(t *testing.T) {
+		if res := s.do(t, presignedAt(t, "60", time.Now().Add(-10*time.Minute))); res.status != http.StatusOK {
+			t.Errorf("got status %d, want 200:\n%s", res.status, res.body)
+		}
+	})
+	t.Run("X-Amz-Expires of a day, after 15 minutes", func(t *testing.T) {
+		doc := checkSTSError(t, s.do(t, presignedAt(t, "86400", time.Now().Add(-16*time.Minute))), http.StatusForbidden, codeBadSignature)
+		if !strings.HasPrefix(doc.Error.Message, "Signature expired: ") || !strings.Contains(doc.Error.Message, " is now earlier than ") {
+			t.Errorf("got message %q, want AWS's \"Signature expired: <date> is now earlier than <date> (<now> - 15 min.)\"", doc.Error.Message)
+		}
+	})
+	t.Run("dated in the future", func(t *testing.T) {
+		doc := checkSTSError(t, s.do(t, presignedAt(t, "60", time.Now().Add(16*time.Minute))), http.StatusForbidden, codeBadSignature)
+		if !strings.HasPrefix(doc.Error.Message, "Signature not yet current: ") {
+			t.Errorf("got message %q, want AWS's \"Signature not yet current: <date> is still later than <date> (<now> + 15 min.)\"", doc.Error.Message)
+		}
+	})
 	t.Run("another identity's session token", func(t *testing.T) {
 		req := presign(t, cognito)
 		other, _ := s.enhancedCreds(t, s.guestID(t, pool), nil)

@@ -172,7 +172,9 @@ func (s *Server) verify(r *http.Request, body []byte, sig *sigv4.Signature, secr
 	protocol.SetReason(r.Context(), "signed with "+whose()+": "+why)
 	switch {
 	case errors.Is(err, sigv4.ErrExpired):
-		return failStale, "Signature expired: the request time is more than 15 minutes away from the server time."
+		// AWS's own words, with the times: clients that correct their
+		// clock read them.
+		return failStale, err.Error()
 	case errors.Is(err, sigv4.ErrMalformed):
 		return failMalformed, err.Error()
 	}

@@ -64,8 +64,8 @@ type Signature struct {
 	// SessionToken is X-Amz-Security-Token, empty for long-term keys.
 	SessionToken string
 	Presigned    bool
-	// Expires is X-Amz-Expires of a presigned URL; 0 when absent, in which
-	// case the header form's MaxSkew window applies.
+	// Expires is X-Amz-Expires of a presigned URL, 0 when absent. It is
+	// checked for its form only: the window is MaxSkew (see checkTime).
 	Expires time.Duration
 	// AmzDate is the request time as sent: X-Amz-Date, or the Date header
 	// when X-Amz-Date is absent (header form only).

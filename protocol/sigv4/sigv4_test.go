@@ -139,8 +139,12 @@ func TestVerifyWithSDKSigner(t *testing.T) {
 		{name: "presigned with token", method: "GET", path: "/?Action=GetCallerIdentity&Version=2011-06-15&X-Amz-Expires=900", service: "sts",
 			presign: true, token: token, headers: map[string]string{"X-K8s-Aws-Id": "cluster"}},
 		{name: "presigned default window", method: "GET", path: "/?Action=GetCallerIdentity&Version=2011-06-15", service: "sts", presign: true},
+		{name: "presigned past X-Amz-Expires, within 15 minutes", method: "GET", path: "/?Action=GetCallerIdentity&Version=2011-06-15&X-Amz-Expires=60", service: "sts",
+			presign: true, now: signTime.Add(14 * time.Minute)},
 		{name: "presigned expired", method: "GET", path: "/?Action=GetCallerIdentity&Version=2011-06-15&X-Amz-Expires=60", service: "sts",
-			presign: true, now: signTime.Add(61 * time.Second), want: ErrExpired},
+			presign: true, now: signTime.Add(16 * time.Minute), want: ErrExpired},
+		{name: "presigned for a day, after 15 minutes", method: "GET", path: "/?Action=GetCallerIdentity&Version=2011-06-15&X-Amz-Expires=86400", service: "sts",
+			presign: true, now: signTime.Add(16 * time.Minute), want: ErrExpired},
 		{name: "presigned tampered query", method: "GET", path: "/?Action=GetCallerIdentity&Version=2011-06-15&X-Amz-Expires=60", service: "sts",
 			presign: true, tamper: func(r *http.Request) {
 				r.URL.RawQuery = strings.Replace(r.URL.RawQuery, "X-Amz-Expires=60", "X-Amz-Expires=600", 1)

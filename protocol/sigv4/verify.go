@@ -241,21 +241,16 @@ func parseTime(s string) (time.Time, error) {
 	return time.Time{}, err
 }
 
-// checkTime applies the validity window: MaxSkew either way for the header
-// form (and for presigned URLs without X-Amz-Expires), date+Expires for
-// presigned URLs, which must also not be dated in the future beyond MaxSkew.
-func checkTime(t time.Time, sig *Signature, now time.Time) error {
+// checkTime applies the validity window: MaxSkew either way from now, for
+// the header form and for presigned URLs alike. The services idpool serves
+// take no account of X-Amz-Expires, as STS does not: the EKS token flow
+// presigns GetCallerIdentity for 60 seconds and replays the URL for 14
+// minutes, and a URL presigned for a day is refused after 15 minutes.
+func checkTime(t time.Time, _ *Signature, now time.Time) error {
 	now = now.UTC()
 	if t.Sub(now) > MaxSkew {
 		return fail(ErrExpired, "Signature not yet current: "+t.Format(TimeFormat)+" is still later than "+
 			now.Add(MaxSkew).Format(TimeFormat)+" ("+now.Format(TimeFormat)+" + 15 min.)")
-	}
-	if sig.Presigned && sig.Expires > 0 {
-		if end := t.Add(sig.Expires); now.After(end) {
-			return fail(ErrExpired, "Signature expired: "+end.Format(TimeFormat)+" is now earlier than "+
-				now.Format(TimeFormat)+" ("+t.Format(TimeFormat)+" + "+strconv.FormatInt(int64(sig.Expires/time.Second), 10)+" sec.)")
-		}
-		return nil
 	}
 	if now.Sub(t) > MaxSkew {
 		return fail(ErrExpired, "Signature expired: "+t.Format(TimeFormat)+" is now earlier than "+
