@@ -437,6 +437,51 @@ func TestGetOpenIdToken(t *testing.T) {
 	})
 }
 
+// TestClassicFlowRoleMappings checks that a pool with role mappings
+// refuses the basic flow's GetOpenIdToken, whatever the logins, while the
+// enhanced flows, the developer one included, still work.
+func TestClassicFlowRoleMappings(t *testing.T) {
+	e := newEnv(t)
+	pool := e.createPool(t, fullPool())
+	guest := e.getID(t, pool, nil)
+	upLogins := map[string]string{testUserPool: e.userPoolToken("rm-sub", nil)}
+	up := e.getID(t, pool, upLogins)
+	fbLogins := map[string]string{"graph.facebook.com": "rm-fb"}
+	fb := e.getID(t, pool, fbLogins)
+	e.setRoles(t, pool, map[string]RoleMapping{
+		testUserPool + ":" + testClient: {Type: mappingToken, AmbiguousRoleResolution: resolveAuthenticated},
+	})
+
+	tests := []struct {
+		name   string
+		id     string
+		logins map[string]string
+	}{
+		{"guest", guest, nil},
+		{"login of a provider without a mapping", fb, fbLogins},
+		{"login of the mapped provider", up, upLogins},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := e.svc.GetOpenIdToken(e.ctx, &GetOpenIdTokenInput{IdentityId: tt.id, Logins: tt.logins})
+			wantErr(t, err, CodeInvalidParameter, msgClassicRoleMappings)
+			_, err = e.svc.GetCredentialsForIdentity(e.ctx, &GetCredentialsForIdentityInput{IdentityId: tt.id, Logins: tt.logins})
+			wantErr(t, err, "", "")
+		})
+	}
+	t.Run("developer flow", func(t *testing.T) {
+		out, err := e.svc.GetOpenIdTokenForDeveloperIdentity(e.ctx, &GetOpenIdTokenForDeveloperIdentityInput{
+			IdentityPoolId: pool, Logins: map[string]string{testDev: "rm-dev"}})
+		wantErr(t, err, "", "")
+		if err != nil {
+			return
+		}
+		_, err = e.svc.GetCredentialsForIdentity(e.ctx, &GetCredentialsForIdentityInput{
+			IdentityId: out.IdentityId, Logins: map[string]string{CognitoProvider: out.Token}})
+		wantErr(t, err, "", "")
+	})
+}
+
 func TestUnlinkIdentity(t *testing.T) {
 	e := newEnv(t)
 	pool := e.createPool(t, fullPool())
