@@ -41,6 +41,7 @@ const (
 	// (authentication-flow).
 	msgClassicRoleMappings = "Basic (classic) flow is not supported with RoleMappings, please use enhanced flow."
 	msgWrongDeveloper      = "This identity pool does not support the specified developer provider"
+	msgPublicProvider      = "Please provide a valid public provider"
 )
 
 // Messages of our own where AWS's text is not known; worded like AWS's.

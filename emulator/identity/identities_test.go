@@ -49,7 +49,7 @@ func TestGetIdLogins(t *testing.T) {
 		{"unconfigured provider", pool, map[string]string{"api.twitter.com": "x"}, CodeNotAuthorized, msgUnsupportedLogin},
 		{"user pool not configured", pool, map[string]string{"cognito-idp.us-east-1.amazonaws.com/us-east-1_OTHER": "x"}, CodeNotAuthorized, msgUnsupportedLogin},
 		{"cognito token", pool, map[string]string{CognitoProvider: "x"}, CodeNotAuthorized, msgCognitoToken},
-		{"developer provider", pool, map[string]string{testDev: "dev-user"}, CodeNotAuthorized, msgUnsupportedLogin},
+		{"developer provider", pool, map[string]string{testDev: "dev-user"}, CodeInvalidParameter, msgPublicProvider},
 		{"malformed token", pool, map[string]string{"accounts.google.com": "not-a-jwt"}, CodeNotAuthorized, msgMalformedToken},
 		{"issuer mismatch", pool, map[string]string{"accounts.google.com": e.idToken("evil.example.com", testGoogleApp, "g", nil)}, CodeNotAuthorized, msgIssuerMismatch},
 		{"wrong audience", pool, map[string]string{"accounts.google.com": e.idToken("accounts.google.com", "other-app", "g", nil)}, CodeNotAuthorized, msgAudience},

@@ -175,6 +175,17 @@ func (s *Service) validateLogins(ctx context.Context, p *storage.Pool, m map[str
 	if len(m) == 0 {
 		return nil, nil
 	}
+	// The developer provider's logins come only through the signed
+	// GetOpenIdTokenForDeveloperIdentity: to the public APIs its name is a
+	// bad parameter, refused before any token is looked at (AWS's answer
+	// to GetCredentialsForIdentity, aws-amplify/aws-sdk-ios#218; the same
+	// assumed of GetId, GetOpenIdToken and UnlinkIdentity).
+	if d := p.DeveloperProviderName; mode != modeDeveloper && d != "" {
+		if _, ok := m[d]; ok {
+			protocol.SetReason(ctx, d+" is the developer provider of pool "+p.ID+": its logins are given only by GetOpenIdTokenForDeveloperIdentity, signed by the developer")
+			return nil, badParam(msgPublicProvider)
+		}
+	}
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
@@ -270,13 +281,8 @@ func (s *Service) validateLogin(ctx context.Context, p *storage.Pool, key, token
 		}
 		return s.cognitoLogin(ctx, p, token)
 	case kindDeveloper:
-		if mode != modeDeveloper {
-			// The developer provider is usable only through the signed
-			// GetOpenIdTokenForDeveloperIdentity; to the public APIs it is
-			// not a token provider [unconfirmed message].
-			protocol.SetReason(ctx, key+" is the developer provider of pool "+p.ID+": its logins are given only by GetOpenIdTokenForDeveloperIdentity, signed by the developer")
-			return login{}, notAuthorized(msgUnsupportedLogin)
-		}
+		// Only modeDeveloper gets here: validateLogins refuses the
+		// developer provider elsewhere.
 		return login{
 			key:    key,
 			user:   token,
