@@ -42,6 +42,7 @@ const (
 	msgClassicRoleMappings = "Basic (classic) flow is not supported with RoleMappings, please use enhanced flow."
 	msgWrongDeveloper      = "This identity pool does not support the specified developer provider"
 	msgPublicProvider      = "Please provide a valid public provider"
+	msgBadMappingKey       = "(%s) is not a valid RoleMapping ProviderName or is not a configured provider."
 )
 
 // Messages of our own where AWS's text is not known; worded like AWS's.
