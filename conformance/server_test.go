@@ -382,6 +382,7 @@ const (
 	msgClassicFlowOff   = "Basic (classic) flow is not enabled, please use enhanced flow."
 	msgClassicMappings  = "Basic (classic) flow is not supported with RoleMappings, please use enhanced flow."
 	msgPublicProvider   = "Please provide a valid public provider"
+	msgBadUserPool      = "Invalid Cognito Identity Provider"
 	msgInvalidRoleSetup = "Invalid identity pool configuration. Check assigned IAM roles for this pool."
 )
 

@@ -43,6 +43,7 @@ const (
 	msgWrongDeveloper      = "This identity pool does not support the specified developer provider"
 	msgPublicProvider      = "Please provide a valid public provider"
 	msgBadMappingKey       = "(%s) is not a valid RoleMapping ProviderName or is not a configured provider."
+	msgBadUserPool         = "Invalid Cognito Identity Provider"
 )
 
 // Messages of our own where AWS's text is not known; worded like AWS's.

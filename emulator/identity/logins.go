@@ -204,12 +204,25 @@ func (s *Service) validateLogins(ctx context.Context, p *storage.Pool, m map[str
 	return out, nil
 }
 
-// userPoolID returns the user pool id of a Logins key
-// cognito-idp.<region>.amazonaws.com/<userPoolId>.
-func userPoolID(key string) (string, bool) {
-	host, id, ok := strings.Cut(key, "/")
-	if !ok || !strings.HasPrefix(host, "cognito-idp.") || !strings.HasSuffix(host, ".amazonaws.com") ||
-		!strings.Contains(id, "_") || strings.Contains(id, "/") {
+// userPoolID returns the user pool id of a user-pool provider name
+// cognito-idp.<region>.amazonaws.com/<userPoolId> (amazonaws.com.cn in
+// China). Only the form is checked, not AWS's spelling of either part:
+// local user pools name them their own way (cognito-local's ids are
+// local_<…>, and a local region may be any DNS label). The id has no '/'
+// and no ':', which would end it inside a RoleMappings key
+// <providerName>:<clientId>.
+func userPoolID(name string) (string, bool) {
+	host, id, ok := strings.Cut(name, "/")
+	if !ok || id == "" || strings.ContainsAny(id, "/:") {
+		return "", false
+	}
+	rest, ok := strings.CutPrefix(host, "cognito-idp.")
+	if !ok {
+		return "", false
+	}
+	region, domain, _ := strings.Cut(rest, ".")
+	if domain != "amazonaws.com" && domain != "amazonaws.com.cn" || region == "" ||
+		strings.Trim(region, "abcdefghijklmnopqrstuvwxyz0123456789-") != "" {
 		return "", false
 	}
 	return id, true
