@@ -133,7 +133,19 @@ func TestDeveloperIdentities(t *testing.T) {
 		{"developer key in GetId", func() error {
 			_, err := d.anon.GetId(ctx, &cognitoidentity.GetIdInput{IdentityPoolId: aws.String(d.pool), Logins: map[string]string{d.dev: "user-1"}})
 			return err
-		}, codeNotAuthorized, ""},
+		}, codeInvalidParam, msgPublicProvider},
+		// aws-amplify/aws-sdk-ios#218: an app that puts the developer
+		// provider's name in the Logins of the enhanced flow.
+		{"developer key in GetCredentialsForIdentity", func() error {
+			dt, err := d.token("", "user-public", nil)
+			if err != nil {
+				return err
+			}
+			_, err = d.anon.GetCredentialsForIdentity(ctx, &cognitoidentity.GetCredentialsForIdentityInput{
+				IdentityId: dt.IdentityId, Logins: map[string]string{d.dev: "user-public", cognitoProvider: aws.ToString(dt.Token)},
+			})
+			return err
+		}, codeInvalidParam, msgPublicProvider},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

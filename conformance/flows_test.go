@@ -316,6 +316,44 @@ func TestClassicFlowOff(t *testing.T) {
 	s.wantCaller(t, c, s.assumedARN("Cognito_Guest", cognitoSession))
 }
 
+// TestClassicFlowRoleMappings checks a pool with role mappings: the basic
+// flow is refused at GetOpenIdToken, for guests too, while the enhanced
+// flow and the developer flow's GetOpenIdTokenForDeveloperIdentity work.
+func TestClassicFlowRoleMappings(t *testing.T) {
+	t.Parallel()
+	d := newDevServer(t)
+	ctx := context.Background()
+	_, err := d.signed.SetIdentityPoolRoles(ctx, &cognitoidentity.SetIdentityPoolRolesInput{
+		IdentityPoolId: aws.String(d.pool),
+		Roles:          map[string]string{"authenticated": d.roleARN("Cognito_Auth"), "unauthenticated": d.roleARN("Cognito_Guest")},
+		RoleMappings: map[string]types.RoleMapping{
+			userPoolKey + ":" + userPoolApp: {Type: types.RoleMappingTypeToken, AmbiguousRoleResolution: types.AmbiguousRoleResolutionTypeAuthenticatedRole},
+		},
+	})
+	ok(t, err, "SetIdentityPoolRoles")
+	google := map[string]string{googleKey: googleToken(t, "classic-mapped")}
+	tests := []struct {
+		name   string
+		id     string
+		logins map[string]string
+	}{
+		{"guest", d.guestID(t, d.pool), nil},
+		{"login of a provider without a mapping", d.loginID(t, d.pool, google), google},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := d.anon.GetOpenIdToken(ctx, &cognitoidentity.GetOpenIdTokenInput{IdentityId: aws.String(tt.id), Logins: tt.logins})
+			wantAPIError(t, err, codeInvalidParam, msgClassicMappings)
+			d.enhancedCreds(t, tt.id, tt.logins)
+		})
+	}
+	t.Run("developer flow", func(t *testing.T) {
+		dt, err := d.token("", "classic-mapped-dev", nil)
+		ok(t, err, "GetOpenIdTokenForDeveloperIdentity")
+		d.enhancedCreds(t, aws.ToString(dt.IdentityId), map[string]string{cognitoProvider: aws.ToString(dt.Token)})
+	})
+}
+
 // openIDTokens is an stscreds.IdentityTokenRetriever that fetches a fresh
 // OpenID token of one identity on every call, as an app's token source
 // would.

@@ -85,7 +85,7 @@ func TestProviderLogins(t *testing.T) {
 			logins: map[string]string{googleKey: "not-a-jwt"},
 		},
 		{
-			name: "developer provider key", pool: pool, code: codeNotAuthorized,
+			name: "developer provider key", pool: pool, code: codeInvalidParam, msg: msgPublicProvider,
 			logins: map[string]string{dev: "dev-user"},
 		},
 		{

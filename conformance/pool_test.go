@@ -230,11 +230,22 @@ func TestCreateIdentityPoolErrors(t *testing.T) {
 	taken := uniqueDev()
 	s.createPool(t, &cognitoidentity.CreateIdentityPoolInput{DeveloperProviderName: aws.String(taken)})
 
+	userPool := func(name *string) cognitoidentity.CreateIdentityPoolInput {
+		return cognitoidentity.CreateIdentityPoolInput{CognitoIdentityProviders: []types.CognitoIdentityProvider{
+			{ProviderName: name, ClientId: aws.String(userPoolApp)},
+		}}
+	}
 	tests := []struct {
 		name string
 		in   cognitoidentity.CreateIdentityPoolInput
 		code string
+		msg  string
 	}{
+		// aws/aws-cdk#11054, amazon-quicksight-embedding-sample#1.
+		{name: "user pool without a ProviderName", in: userPool(nil), code: codeInvalidParam, msg: msgBadUserPool},
+		{name: "bare user pool id", in: userPool(aws.String("us-east-1_AbCdEf123")), code: codeInvalidParam, msg: msgBadUserPool},
+		{name: "user pool URL", in: userPool(aws.String("https://" + userPoolKey)), code: codeInvalidParam, msg: msgBadUserPool},
+		{name: "social provider as a user pool", in: userPool(aws.String("graph.facebook.com")), code: codeInvalidParam, msg: msgBadUserPool},
 		{
 			name: "SupportedLoginProviders key that is not a social provider",
 			in:   cognitoidentity.CreateIdentityPoolInput{SupportedLoginProviders: map[string]string{"login.example.org": "x"}},
@@ -259,7 +270,7 @@ func TestCreateIdentityPoolErrors(t *testing.T) {
 			in := tt.in
 			in.IdentityPoolName = aws.String(uniqueName("bad"))
 			_, err := s.signed.CreateIdentityPool(ctx, &in)
-			wantAPIError(t, err, tt.code, "")
+			wantAPIError(t, err, tt.code, tt.msg)
 		})
 	}
 }

@@ -131,6 +131,15 @@ func TestIdentityPoolRoles(t *testing.T) {
 			wantOneOf(t, err, tt.codes...)
 		})
 	}
+	t.Run("message for a key that is not a configured provider", func(t *testing.T) {
+		// The user pool's URL, not its provider name (aws/aws-cdk#22951).
+		key := "https://" + userPoolKey + ":" + userPoolApp
+		_, err := s.signed.SetIdentityPoolRoles(ctx, &cognitoidentity.SetIdentityPoolRolesInput{
+			IdentityPoolId: aws.String(pool), Roles: roles,
+			RoleMappings: map[string]types.RoleMapping{key: {Type: types.RoleMappingTypeToken, AmbiguousRoleResolution: types.AmbiguousRoleResolutionTypeDeny}},
+		})
+		wantAPIError(t, err, codeInvalidParam, "("+key+") is not a valid RoleMapping ProviderName or is not a configured provider.")
+	})
 	t.Run("GetIdentityPoolRoles unknown pool", func(t *testing.T) {
 		_, err := s.signed.GetIdentityPoolRoles(ctx, &cognitoidentity.GetIdentityPoolRolesInput{IdentityPoolId: aws.String(unknown)})
 		wantAPIError(t, err, codeNotFound, msgPoolNotFound(unknown))

@@ -380,6 +380,9 @@ const (
 	msgMissingAud       = "Invalid login token. Missing a required claim: aud"
 	msgLoginsDontMatch  = "Logins don't match. Please include at least one valid login for this identity or identity pool."
 	msgClassicFlowOff   = "Basic (classic) flow is not enabled, please use enhanced flow."
+	msgClassicMappings  = "Basic (classic) flow is not supported with RoleMappings, please use enhanced flow."
+	msgPublicProvider   = "Please provide a valid public provider"
+	msgBadUserPool      = "Invalid Cognito Identity Provider"
 	msgInvalidRoleSetup = "Invalid identity pool configuration. Check assigned IAM roles for this pool."
 )
 

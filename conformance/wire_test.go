@@ -230,6 +230,20 @@ func TestValidationThroughSDK(t *testing.T) {
 			_, err := s.signed.ListIdentityPools(ctx, &cognitoidentity.ListIdentityPoolsInput{MaxResults: aws.Int32(61)})
 			return err
 		}, "1 validation error detected: Value '61' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 60"},
+		// AWS's text for an empty login token, which apps match on
+		// (aws-amplify/amplify-js#7845, #11409, #7737).
+		{"empty login token", func() error {
+			_, err := s.anon.GetId(ctx, &cognitoidentity.GetIdInput{IdentityPoolId: aws.String("us-east-1:00000000-0000-4000-8000-000000000000"),
+				Logins: map[string]string{"cognito-idp.us-east-1.amazonaws.com/us-east-1_5AO0qbaSS": ""}})
+			return err
+		}, "1 validation error detected: Value '{cognito-idp.us-east-1.amazonaws.com/us-east-1_5AO0qbaSS=}' at 'logins' failed to satisfy constraint: " +
+			"Map value must satisfy constraint: [Member must have length less than or equal to 50000, Member must have length greater than or equal to 1]"},
+		{"tag value too long", func() error {
+			_, err := s.signed.CreateIdentityPool(ctx, &cognitoidentity.CreateIdentityPoolInput{IdentityPoolName: aws.String("tags"),
+				IdentityPoolTags: map[string]string{"k": strings.Repeat("v", 257)}})
+			return err
+		}, "1 validation error detected: Value '{k=" + strings.Repeat("v", 257) + "}' at 'identityPoolTags' failed to satisfy constraint: " +
+			"Map value must satisfy constraint: [Member must have length less than or equal to 256, Member must have length greater than or equal to 0]"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

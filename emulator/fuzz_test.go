@@ -35,6 +35,13 @@ const (
 	fuzzPoolARN = "arn:aws:cognito-identity:us-east-1:123456789012:identitypool/" + fuzzPool
 )
 
+// fuzzClassic is a pool without role mappings, where the basic flow's
+// GetOpenIdToken is allowed; fuzzClassicUser is its Facebook user.
+const (
+	fuzzClassic     = "us-east-1:f0220000-0000-4000-8000-000000000002"
+	fuzzClassicUser = "us-east-1:f0220000-0000-4000-8000-0000000000b1"
+)
+
 var fuzzFixture = `{
   "AccountId": "123456789012",
   "Region": "us-east-1",
@@ -71,6 +78,12 @@ var fuzzFixture = `{
       {"IdentityId": "` + fuzzDevUser + `", "DeveloperUserIdentifier": "dev-2"}
     ],
     "Datasets": [{"IdentityId": "` + fuzzGuest + `", "DatasetName": "notes", "Records": {"k": "v", "other": "w"}}]
+  }, {
+    "IdentityPoolId": "` + fuzzClassic + `",
+    "IdentityPoolName": "fuzz-classic",
+    "AllowUnauthenticatedIdentities": true,
+    "SupportedLoginProviders": {"graph.facebook.com": "1234567890", "www.amazon.com": "amzn1.application.fuzz"},
+    "Identities": [{"IdentityId": "` + fuzzClassicUser + `", "Logins": {"graph.facebook.com": "fb-classic"}}]
   }]
 }`
 
@@ -124,7 +137,7 @@ func fuzzSeeds() []fuzzSeed {
 		id("GetId", `{`+p+`,"Logins":{"login.example.com":"`+fuzzJWT("https://login.example.com", "web", "o-1")+`","cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEf123":"`+fuzzJWT("https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEf123", "client1", "u-1")+`"}}`, false),
 		id("GetId", `{`+p+`,"Logins":{"arn:aws:iam::123456789012:saml-provider/corp":"`+fuzzSAML+`"}}`, false),
 		id("GetIdentityPoolRoles", `{`+p+`}`, true),
-		id("GetOpenIdToken", `{"IdentityId":"`+fuzzUser+`","Logins":{"graph.facebook.com":"fb-user","cognito-identity.amazonaws.com":"{{TOKEN}}"}}`, false),
+		id("GetOpenIdToken", `{"IdentityId":"`+fuzzClassicUser+`","Logins":{"graph.facebook.com":"fb-classic","www.amazon.com":"amzn-new"}}`, false),
 		id("GetOpenIdTokenForDeveloperIdentity", `{`+p+`,"IdentityId":"`+fuzzGuest+`","Logins":{"`+fuzzDev+`":"dev-9","graph.facebook.com":"fb-9"},"PrincipalTags":{"a":"b"},"TokenDuration":600}`, true),
 		id("GetPrincipalTagAttributeMap", `{`+p+`,"IdentityProviderName":"accounts.google.com"}`, true),
 		id("ListIdentities", `{`+p+`,"MaxResults":1,"HideDisabled":true}`, true),

@@ -434,7 +434,7 @@ func TestRefusalReasons(t *testing.T) {
 		{"strict mode login of an undeclared provider", identity("GetId", `{"IdentityPoolId":"`+reasonsPool+`","Logins":{"accounts.google.com":"x"}}`, nil, "", now),
 			"NotAuthorizedException", []string{"token of accounts.google.com failed the unknown provider check"}},
 		{"developer provider in a public call", identity("GetId", `{"IdentityPoolId":"`+reasonsPool+`","Logins":{"`+reasonsDevName+`":"alice"}}`, nil, "", now),
-			"NotAuthorizedException", []string{reasonsDevName + " is the developer provider of pool " + reasonsPool}},
+			"InvalidParameterException", []string{reasonsDevName + " is the developer provider of pool " + reasonsPool}},
 		{"disabled identity", identity("GetCredentialsForIdentity", `{"IdentityId":"`+disabled+`"}`, nil, "", now),
 			"NotAuthorizedException", []string{"identity " + disabled + " is disabled: its last login was unlinked"}},
 		{"authenticated identity without its login", identity("GetCredentialsForIdentity", `{"IdentityId":"`+devID+`"}`, nil, "", now),

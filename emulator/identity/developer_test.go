@@ -269,3 +269,60 @@ func TestUnlinkDeveloperIdentity(t *testing.T) {
 		t.Error("the unlinked user still maps to the identity, want a new one")
 	}
 }
+
+// TestDeveloperKeyInPublicLogins checks that the public APIs refuse the
+// developer provider's name as a Logins key as a bad parameter, before
+// looking at any token, while its token of cognito-identity.amazonaws.com
+// is accepted.
+func TestDeveloperKeyInPublicLogins(t *testing.T) {
+	e := newEnv(t)
+	pool := e.createPool(t, fullPool())
+	e.setRoles(t, pool, nil)
+	dt, err := e.svc.GetOpenIdTokenForDeveloperIdentity(e.ctx, &GetOpenIdTokenForDeveloperIdentityInput{
+		IdentityPoolId: pool, Logins: map[string]string{testDev: "public-dev"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := dt.IdentityId
+	calls := []struct {
+		name string
+		call func(logins map[string]string) error
+	}{
+		{"GetId", func(m map[string]string) error {
+			_, err := e.svc.GetId(e.ctx, &GetIdInput{IdentityPoolId: pool, Logins: m})
+			return err
+		}},
+		{"GetOpenIdToken", func(m map[string]string) error {
+			_, err := e.svc.GetOpenIdToken(e.ctx, &GetOpenIdTokenInput{IdentityId: id, Logins: m})
+			return err
+		}},
+		{"GetCredentialsForIdentity", func(m map[string]string) error {
+			_, err := e.svc.GetCredentialsForIdentity(e.ctx, &GetCredentialsForIdentityInput{IdentityId: id, Logins: m})
+			return err
+		}},
+		{"UnlinkIdentity", func(m map[string]string) error {
+			_, err := e.svc.UnlinkIdentity(e.ctx, &UnlinkIdentityInput{IdentityId: id, Logins: m, LoginsToRemove: []string{"graph.facebook.com"}})
+			return err
+		}},
+	}
+	logins := []struct {
+		name   string
+		logins map[string]string
+	}{
+		{"user identifier", map[string]string{testDev: "public-dev"}},
+		{"developer token", map[string]string{testDev: dt.Token}},
+		{"with the developer token", map[string]string{testDev: "public-dev", CognitoProvider: dt.Token}},
+		{"with a bad token", map[string]string{testDev: "public-dev", "accounts.google.com": "not-a-jwt"}},
+	}
+	for _, c := range calls {
+		for _, l := range logins {
+			t.Run(c.name+"/"+l.name, func(t *testing.T) {
+				wantErr(t, c.call(l.logins), CodeInvalidParameter, msgPublicProvider)
+			})
+		}
+	}
+	t.Run("developer token alone", func(t *testing.T) {
+		_, err := e.svc.GetCredentialsForIdentity(e.ctx, &GetCredentialsForIdentityInput{IdentityId: id, Logins: map[string]string{CognitoProvider: dt.Token}})
+		wantErr(t, err, "", "")
+	})
+}

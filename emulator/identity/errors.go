@@ -37,7 +37,13 @@ const (
 	msgRoleForbidden    = "Access to Role '%s' is forbidden."
 	msgBadPoolConfig    = "Invalid identity pool configuration. Check assigned IAM roles for this pool."
 	msgClassicDisabled  = "Basic (classic) flow is not enabled, please use enhanced flow."
-	msgWrongDeveloper   = "This identity pool does not support the specified developer provider"
+	// msgClassicRoleMappings is quoted by the Cognito Developer Guide
+	// (authentication-flow).
+	msgClassicRoleMappings = "Basic (classic) flow is not supported with RoleMappings, please use enhanced flow."
+	msgWrongDeveloper      = "This identity pool does not support the specified developer provider"
+	msgPublicProvider      = "Please provide a valid public provider"
+	msgBadMappingKey       = "(%s) is not a valid RoleMapping ProviderName or is not a configured provider."
+	msgBadUserPool         = "Invalid Cognito Identity Provider"
 )
 
 // Messages of our own where AWS's text is not known; worded like AWS's.

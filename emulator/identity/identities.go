@@ -94,6 +94,14 @@ func (s *Service) authenticate(ctx context.Context, id string, m map[string]stri
 	if classic && p.AllowClassicFlow != nil && !*p.AllowClassicFlow {
 		return session{}, badParam(msgClassicDisabled)
 	}
+	// A pool with role mappings chooses the role from the login, which
+	// the basic flow leaves to the app: AWS refuses GetOpenIdToken there,
+	// for guests too (CDG authentication-flow). The developer flow's
+	// GetOpenIdTokenForDeveloperIdentity does not come here.
+	if classic && len(p.RoleMappings) > 0 {
+		protocol.SetReason(ctx, "pool "+p.ID+" has role mappings, which the basic flow cannot honour")
+		return session{}, badParam(msgClassicRoleMappings)
+	}
 	if x.Disabled {
 		protocol.SetReason(ctx, disabledReason(&x))
 		return session{}, notAuthorized(msgForbidden, x.ID)

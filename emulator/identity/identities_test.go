@@ -49,7 +49,7 @@ func TestGetIdLogins(t *testing.T) {
 		{"unconfigured provider", pool, map[string]string{"api.twitter.com": "x"}, CodeNotAuthorized, msgUnsupportedLogin},
 		{"user pool not configured", pool, map[string]string{"cognito-idp.us-east-1.amazonaws.com/us-east-1_OTHER": "x"}, CodeNotAuthorized, msgUnsupportedLogin},
 		{"cognito token", pool, map[string]string{CognitoProvider: "x"}, CodeNotAuthorized, msgCognitoToken},
-		{"developer provider", pool, map[string]string{testDev: "dev-user"}, CodeNotAuthorized, msgUnsupportedLogin},
+		{"developer provider", pool, map[string]string{testDev: "dev-user"}, CodeInvalidParameter, msgPublicProvider},
 		{"malformed token", pool, map[string]string{"accounts.google.com": "not-a-jwt"}, CodeNotAuthorized, msgMalformedToken},
 		{"issuer mismatch", pool, map[string]string{"accounts.google.com": e.idToken("evil.example.com", testGoogleApp, "g", nil)}, CodeNotAuthorized, msgIssuerMismatch},
 		{"wrong audience", pool, map[string]string{"accounts.google.com": e.idToken("accounts.google.com", "other-app", "g", nil)}, CodeNotAuthorized, msgAudience},
@@ -434,6 +434,51 @@ func TestGetOpenIdToken(t *testing.T) {
 		}
 		_, err = e.svc.GetOpenIdToken(e.ctx, &GetOpenIdTokenInput{IdentityId: g})
 		wantErr(t, err, CodeNotAuthorized, msgUnauthenticated)
+	})
+}
+
+// TestClassicFlowRoleMappings checks that a pool with role mappings
+// refuses the basic flow's GetOpenIdToken, whatever the logins, while the
+// enhanced flows, the developer one included, still work.
+func TestClassicFlowRoleMappings(t *testing.T) {
+	e := newEnv(t)
+	pool := e.createPool(t, fullPool())
+	guest := e.getID(t, pool, nil)
+	upLogins := map[string]string{testUserPool: e.userPoolToken("rm-sub", nil)}
+	up := e.getID(t, pool, upLogins)
+	fbLogins := map[string]string{"graph.facebook.com": "rm-fb"}
+	fb := e.getID(t, pool, fbLogins)
+	e.setRoles(t, pool, map[string]RoleMapping{
+		testUserPool + ":" + testClient: {Type: mappingToken, AmbiguousRoleResolution: resolveAuthenticated},
+	})
+
+	tests := []struct {
+		name   string
+		id     string
+		logins map[string]string
+	}{
+		{"guest", guest, nil},
+		{"login of a provider without a mapping", fb, fbLogins},
+		{"login of the mapped provider", up, upLogins},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := e.svc.GetOpenIdToken(e.ctx, &GetOpenIdTokenInput{IdentityId: tt.id, Logins: tt.logins})
+			wantErr(t, err, CodeInvalidParameter, msgClassicRoleMappings)
+			_, err = e.svc.GetCredentialsForIdentity(e.ctx, &GetCredentialsForIdentityInput{IdentityId: tt.id, Logins: tt.logins})
+			wantErr(t, err, "", "")
+		})
+	}
+	t.Run("developer flow", func(t *testing.T) {
+		out, err := e.svc.GetOpenIdTokenForDeveloperIdentity(e.ctx, &GetOpenIdTokenForDeveloperIdentityInput{
+			IdentityPoolId: pool, Logins: map[string]string{testDev: "rm-dev"}})
+		wantErr(t, err, "", "")
+		if err != nil {
+			return
+		}
+		_, err = e.svc.GetCredentialsForIdentity(e.ctx, &GetCredentialsForIdentityInput{
+			IdentityId: out.IdentityId, Logins: map[string]string{CognitoProvider: out.Token}})
+		wantErr(t, err, "", "")
 	})
 }
 

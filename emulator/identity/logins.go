@@ -175,6 +175,17 @@ func (s *Service) validateLogins(ctx context.Context, p *storage.Pool, m map[str
 	if len(m) == 0 {
 		return nil, nil
 	}
+	// The developer provider's logins come only through the signed
+	// GetOpenIdTokenForDeveloperIdentity: to the public APIs its name is a
+	// bad parameter, refused before any token is looked at (AWS's answer
+	// to GetCredentialsForIdentity, aws-amplify/aws-sdk-ios#218; the same
+	// assumed of GetId, GetOpenIdToken and UnlinkIdentity).
+	if d := p.DeveloperProviderName; mode != modeDeveloper && d != "" {
+		if _, ok := m[d]; ok {
+			protocol.SetReason(ctx, d+" is the developer provider of pool "+p.ID+": its logins are given only by GetOpenIdTokenForDeveloperIdentity, signed by the developer")
+			return nil, badParam(msgPublicProvider)
+		}
+	}
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
@@ -193,12 +204,25 @@ func (s *Service) validateLogins(ctx context.Context, p *storage.Pool, m map[str
 	return out, nil
 }
 
-// userPoolID returns the user pool id of a Logins key
-// cognito-idp.<region>.amazonaws.com/<userPoolId>.
-func userPoolID(key string) (string, bool) {
-	host, id, ok := strings.Cut(key, "/")
-	if !ok || !strings.HasPrefix(host, "cognito-idp.") || !strings.HasSuffix(host, ".amazonaws.com") ||
-		!strings.Contains(id, "_") || strings.Contains(id, "/") {
+// userPoolID returns the user pool id of a user-pool provider name
+// cognito-idp.<region>.amazonaws.com/<userPoolId> (amazonaws.com.cn in
+// China). Only the form is checked, not AWS's spelling of either part:
+// local user pools name them their own way (cognito-local's ids are
+// local_<…>, and a local region may be any DNS label). The id has no '/'
+// and no ':', which would end it inside a RoleMappings key
+// <providerName>:<clientId>.
+func userPoolID(name string) (string, bool) {
+	host, id, ok := strings.Cut(name, "/")
+	if !ok || id == "" || strings.ContainsAny(id, "/:") {
+		return "", false
+	}
+	rest, ok := strings.CutPrefix(host, "cognito-idp.")
+	if !ok {
+		return "", false
+	}
+	region, domain, _ := strings.Cut(rest, ".")
+	if domain != "amazonaws.com" && domain != "amazonaws.com.cn" || region == "" ||
+		strings.Trim(region, "abcdefghijklmnopqrstuvwxyz0123456789-") != "" {
 		return "", false
 	}
 	return id, true
@@ -270,13 +294,8 @@ func (s *Service) validateLogin(ctx context.Context, p *storage.Pool, key, token
 		}
 		return s.cognitoLogin(ctx, p, token)
 	case kindDeveloper:
-		if mode != modeDeveloper {
-			// The developer provider is usable only through the signed
-			// GetOpenIdTokenForDeveloperIdentity; to the public APIs it is
-			// not a token provider [unconfirmed message].
-			protocol.SetReason(ctx, key+" is the developer provider of pool "+p.ID+": its logins are given only by GetOpenIdTokenForDeveloperIdentity, signed by the developer")
-			return login{}, notAuthorized(msgUnsupportedLogin)
-		}
+		// Only modeDeveloper gets here: validateLogins refuses the
+		// developer provider elsewhere.
 		return login{
 			key:    key,
 			user:   token,

@@ -293,6 +293,16 @@ func OIDCProviderARN(arn string) bool {
 	return ok && !strings.Contains(u, "://") && iam.ProviderURL("http://"+u)
 }
 
+// UserPoolProviderName reports whether name can name a user pool in a
+// pool's CognitoIdentityProviders: cognito-idp.<region>.amazonaws.com/<id>
+// (see userPoolID for what the region and id may be). AWS refuses other
+// names, a user pool's URL or its bare id among them. It is shared with
+// the fixtures as OIDCProviderARN is.
+func UserPoolProviderName(name string) bool {
+	_, ok := userPoolID(name)
+	return ok
+}
+
 // SAMLProviderARN reports whether arn can name an IAM SAML provider:
 // arn:<partition>:iam::<account>:saml-provider/<name>, <name> being 1 to
 // 128 letters, digits and _.- (IAM's SAMLProviderNameType). It is shared
@@ -334,8 +344,8 @@ func checkPoolConfig(c *IdentityPool) error {
 		}
 	}
 	for i, p := range c.CognitoIdentityProviders {
-		if p.ProviderName == "" {
-			return badParam("CognitoIdentityProviders[%d] has no ProviderName.", i)
+		if !UserPoolProviderName(p.ProviderName) {
+			return badParam(msgBadUserPool)
 		}
 		for _, q := range c.CognitoIdentityProviders[:i] {
 			if q.ProviderName == p.ProviderName && q.ClientId == p.ClientId {

@@ -87,6 +87,57 @@ func TestCreateIdentityPool(t *testing.T) {
 	}
 }
 
+// TestUserPoolProviderNames checks the names a pool's
+// CognitoIdentityProviders may take: AWS's form
+// cognito-idp.<region>.amazonaws.com/<userPoolId>, with the ids and regions
+// local user pools use, and nothing else.
+func TestUserPoolProviderNames(t *testing.T) {
+	e := newEnv(t)
+	tests := []struct {
+		name     string
+		provider string
+		ok       bool
+	}{
+		{"AWS user pool", "cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEf123", true},
+		{"China user pool", "cognito-idp.cn-north-1.amazonaws.com.cn/cn-north-1_AbCdEf123", true},
+		{"cognito-local pool id", "cognito-idp.us-east-1.amazonaws.com/local_1a2B3c4D", true},
+		{"pool id without an underscore", "cognito-idp.eu-west-1.amazonaws.com/mypool", true},
+		{"local region", "cognito-idp.local.amazonaws.com/local_1a2B3c4D", true},
+		{"missing", "", false},
+		{"bare user pool id", "us-east-1_abc", false},
+		{"social provider name", "Google", false},
+		{"user pool URL", "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_abc", false},
+		{"public provider", "graph.facebook.com", false},
+		{"no pool id", "cognito-idp.us-east-1.amazonaws.com/", false},
+		{"no region", "cognito-idp.amazonaws.com/us-east-1_abc", false},
+		{"empty region", "cognito-idp..amazonaws.com/us-east-1_abc", false},
+		{"region of two labels", "cognito-idp.us.east.amazonaws.com/us-east-1_abc", false},
+		{"upper-case region", "cognito-idp.US-EAST-1.amazonaws.com/us-east-1_abc", false},
+		{"other domain", "cognito-idp.us-east-1.example.com/us-east-1_abc", false},
+		{"local host", "localhost:9229/local_1a2B3c4D", false},
+		{"pool id with a path", "cognito-idp.us-east-1.amazonaws.com/us-east-1_abc/x", false},
+		{"pool id with a client", "cognito-idp.us-east-1.amazonaws.com/us-east-1_abc:client1", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := UserPoolProviderName(tt.provider); got != tt.ok {
+				t.Errorf("UserPoolProviderName(%q): got %v, want %v", tt.provider, got, tt.ok)
+			}
+			in := &CreateIdentityPoolInput{IdentityPoolName: "up", CognitoIdentityProviders: []CognitoIdentityProvider{{ProviderName: tt.provider, ClientId: "c1"}}}
+			_, err := e.svc.CreateIdentityPool(e.ctx, in)
+			if tt.ok {
+				wantErr(t, err, "", "")
+				return
+			}
+			wantErr(t, err, CodeInvalidParameter, "Invalid Cognito Identity Provider")
+			pool := e.createPool(t, &CreateIdentityPoolInput{IdentityPoolName: "up"})
+			_, err = e.svc.UpdateIdentityPool(e.ctx, &UpdateIdentityPoolInput{IdentityPoolId: pool, IdentityPoolName: "up",
+				CognitoIdentityProviders: in.CognitoIdentityProviders})
+			wantErr(t, err, CodeInvalidParameter, "Invalid Cognito Identity Provider")
+		})
+	}
+}
+
 func TestCreateIdentityPoolLimit(t *testing.T) {
 	e := newEnv(t)
 	var wg sync.WaitGroup

@@ -54,7 +54,7 @@ func (s *Service) SetIdentityPoolRoles(ctx context.Context, in *SetIdentityPoolR
 	_, err := s.updatePool(ctx, in.IdentityPoolId, func(_ storage.Tx, p *storage.Pool) error {
 		for _, k := range slices.Sorted(maps.Keys(mappings)) {
 			if !MappingProvider(p, k) {
-				return badParam("Role mapping key '%s' is not an identity provider of identity pool %s.", k, p.ID)
+				return badParam(msgBadMappingKey, k)
 			}
 		}
 		p.Roles = maps.Clone(in.Roles)

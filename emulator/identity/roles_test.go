@@ -76,6 +76,31 @@ func TestSetIdentityPoolRoles(t *testing.T) {
 	wantErr(t, err, CodeResourceNotFound, "")
 }
 
+// TestRoleMappingKeys checks AWS's message for a RoleMappings key that
+// names no provider of the pool (aws/aws-cdk#22951).
+func TestRoleMappingKeys(t *testing.T) {
+	e := newEnv(t)
+	pool := e.createPool(t, fullPool())
+	tests := []struct {
+		name string
+		key  string
+	}{
+		{"provider not on the pool", "api.twitter.com"},
+		{"user pool key without client", testUserPool},
+		{"unconfigured client", testUserPool + ":nope"},
+		{"user pool URL", "https://" + testUserPool + ":" + testClient},
+		{"developer provider", testDev},
+		{"idpool's own provider", CognitoProvider},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := e.svc.SetIdentityPoolRoles(e.ctx, &SetIdentityPoolRolesInput{IdentityPoolId: pool, Roles: map[string]string{},
+				RoleMappings: map[string]RoleMapping{tt.key: {Type: mappingToken, AmbiguousRoleResolution: resolveDeny}}})
+			wantErr(t, err, CodeInvalidParameter, "("+tt.key+") is not a valid RoleMapping ProviderName or is not a configured provider.")
+		})
+	}
+}
+
 func TestRoleResolution(t *testing.T) {
 	e := newEnv(t)
 	upKey := testUserPool + ":" + testClient

@@ -13,6 +13,10 @@
 // joined by dots. A list element is addressed as "<list>.<N>.member" with N
 // counted from 1, and a map value as "<map>.<key>", so a rule inside a role
 // mapping reads "roleMappings.graph.facebook.com.rulesConfiguration.rules.1.member.claim".
-// Violations of a map key's own constraints are reported once per key at the
-// map's path as "Map keys must satisfy constraint: [ … ]".
+// A map's keys, and its scalar values, are each checked as one constraint
+// of the map: a failure is reported once, at the map's path, quoting the
+// whole map and listing every constraint of the key (or value) shape, as
+// "Map keys must satisfy constraint: [ … ]" or "Map value must satisfy
+// constraint: [ … ]". A value that would show a non-empty sensitive value
+// is not quoted ("Value at 'logins'").
 package shape

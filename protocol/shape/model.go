@@ -614,6 +614,25 @@ func (k kind) String() string {
 	return "kind(" + strconv.Itoa(int(k)) + ")"
 }
 
+// numeric reports whether the kind's bounds are on its value, not its
+// length.
+func (k kind) numeric() bool {
+	switch k {
+	case kindInteger, kindLong, kindFloat, kindDouble:
+		return true
+	}
+	return false
+}
+
+// scalar reports whether the shape holds no members, elements or values.
+func (s *shape) scalar() bool {
+	switch s.kind {
+	case kindStructure, kindList, kindMap:
+		return false
+	}
+	return true
+}
+
 func (k kind) javaName() string {
 	switch k {
 	case kindStructure:

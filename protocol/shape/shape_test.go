@@ -76,13 +76,35 @@ func TestValidate(t *testing.T) {
 		{"map key length", "CreateIdentityPoolInput",
 			`{"IdentityPoolName":"p","AllowUnauthenticatedIdentities":true,"IdentityPoolTags":{"":"v"}}`,
 			protocol.CodeValidation,
-			`1 validation error detected: Value '' at 'identityPoolTags' failed to satisfy constraint: Map keys must satisfy constraint: [Member must have length greater than or equal to 1]`},
+			`1 validation error detected: Value '{=v}' at 'identityPoolTags' failed to satisfy constraint: Map keys must satisfy constraint: [Member must have length less than or equal to 128, Member must have length greater than or equal to 1]`},
+		{"map value length", "CreateIdentityPoolInput",
+			`{"IdentityPoolName":"p","AllowUnauthenticatedIdentities":true,"IdentityPoolTags":{"a":"","k":"` + strings.Repeat("v", 257) + `"}}`,
+			protocol.CodeValidation,
+			`1 validation error detected: Value '{a=, k=` + strings.Repeat("v", 257) + `}' at 'identityPoolTags' failed to satisfy constraint: Map value must satisfy constraint: [Member must have length less than or equal to 256, Member must have length greater than or equal to 0]`},
+		{"map value pattern", "CreateIdentityPoolInput",
+			`{"IdentityPoolName":"p","AllowUnauthenticatedIdentities":true,"SupportedLoginProviders":{"graph.facebook.com":"a b","www.amazon.com":"c d"}}`,
+			protocol.CodeValidation,
+			`1 validation error detected: Value '{graph.facebook.com=a b, www.amazon.com=c d}' at 'supportedLoginProviders' failed to satisfy constraint: Map value must satisfy constraint: [Member must have length less than or equal to 128, Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: [\w.;_/-]+]`},
+		{"map key and value", "CreateIdentityPoolInput",
+			`{"IdentityPoolName":"p","AllowUnauthenticatedIdentities":true,"IdentityPoolTags":{"":"v","` + long + `":"ok","k":"` + strings.Repeat("v", 257) + `"}}`,
+			protocol.CodeValidation,
+			`2 validation errors detected: Value '{=v, ` + long + `=ok, k=` + strings.Repeat("v", 257) + `}' at 'identityPoolTags' failed to satisfy constraint: Map keys must satisfy constraint: [Member must have length less than or equal to 128, Member must have length greater than or equal to 1]; ` +
+				`Value '{=v, ` + long + `=ok, k=` + strings.Repeat("v", 257) + `}' at 'identityPoolTags' failed to satisfy constraint: Map value must satisfy constraint: [Member must have length less than or equal to 256, Member must have length greater than or equal to 0]`},
 		{"get id valid with logins", "GetIdInput",
 			`{"IdentityPoolId":"us-east-1:0000-aaaa","Logins":{"accounts.google.com":"eyJ.x.y"}}`, "", ""},
-		{"get id sensitive token hidden", "GetIdInput",
-			`{"IdentityPoolId":"us-east-1:0000-aaaa","Logins":{"accounts.google.com":""}}`,
+		// AWS's text, aws-amplify/amplify-js#7845.
+		{"get id empty token", "GetIdInput",
+			`{"IdentityPoolId":"us-east-1:0000-aaaa","Logins":{"cognito-idp.us-east-1.amazonaws.com/us-east-1_5AO0qbaSS":""}}`,
 			protocol.CodeValidation,
-			`1 validation error detected: Value at 'logins.accounts.google.com' failed to satisfy constraint: Member must have length greater than or equal to 1`},
+			`1 validation error detected: Value '{cognito-idp.us-east-1.amazonaws.com/us-east-1_5AO0qbaSS=}' at 'logins' failed to satisfy constraint: Map value must satisfy constraint: [Member must have length less than or equal to 50000, Member must have length greater than or equal to 1]`},
+		{"get id sensitive token hidden", "GetIdInput",
+			`{"IdentityPoolId":"us-east-1:0000-aaaa","Logins":{"accounts.google.com":"","graph.facebook.com":"` + strings.Repeat("t", 50001) + `"}}`,
+			protocol.CodeValidation,
+			`1 validation error detected: Value at 'logins' failed to satisfy constraint: Map value must satisfy constraint: [Member must have length less than or equal to 50000, Member must have length greater than or equal to 1]`},
+		{"get id bad key with a token hidden", "GetIdInput",
+			`{"IdentityPoolId":"us-east-1:0000-aaaa","Logins":{"":"secret"}}`,
+			protocol.CodeValidation,
+			`1 validation error detected: Value at 'logins' failed to satisfy constraint: Map keys must satisfy constraint: [Member must have length less than or equal to 128, Member must have length greater than or equal to 1]`},
 		{"get id account pattern and pool missing", "GetIdInput",
 			`{"AccountId":"12x"}`,
 			protocol.CodeValidation,
@@ -115,7 +137,7 @@ func TestValidate(t *testing.T) {
 			    "RulesConfiguration":{"Rules":[{"Claim":"a b","MatchType":"Equals","Value":"","RoleARN":"short"}]}}}}`,
 			protocol.CodeValidation,
 			`5 validation errors detected: ` +
-				`Value 'admin' at 'roles' failed to satisfy constraint: Map keys must satisfy constraint: [Member must satisfy regular expression pattern: (un)?authenticated]; ` +
+				`Value '{admin=` + arn + `}' at 'roles' failed to satisfy constraint: Map keys must satisfy constraint: [Member must have length less than or equal to 128, Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: (un)?authenticated]; ` +
 				`Value 'Magic' at 'roleMappings.graph.facebook.com.type' failed to satisfy constraint: Member must satisfy enum value set: [Token, Rules]; ` +
 				`Value 'a b' at 'roleMappings.graph.facebook.com.rulesConfiguration.rules.1.member.claim' failed to satisfy constraint: Member must satisfy regular expression pattern: [\p{L}\p{M}\p{S}\p{N}\p{P}]+; ` +
 				`Value '' at 'roleMappings.graph.facebook.com.rulesConfiguration.rules.1.member.value' failed to satisfy constraint: Member must have length greater than or equal to 1; ` +
@@ -126,7 +148,7 @@ func TestValidate(t *testing.T) {
 			protocol.CodeValidation,
 			`3 validation errors detected: ` +
 				`Value '{authenticated=` + arn + `, unauthenticated=` + arn + `, x=` + arn + `}' at 'roles' failed to satisfy constraint: Member must have length less than or equal to 2; ` +
-				`Value 'x' at 'roles' failed to satisfy constraint: Map keys must satisfy constraint: [Member must satisfy regular expression pattern: (un)?authenticated]; ` +
+				`Value '{authenticated=` + arn + `, unauthenticated=` + arn + `, x=` + arn + `}' at 'roles' failed to satisfy constraint: Map keys must satisfy constraint: [Member must have length less than or equal to 128, Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: (un)?authenticated]; ` +
 				`Value '[]' at 'roleMappings.p.rulesConfiguration.rules' failed to satisfy constraint: Member must have length greater than or equal to 1`},
 		{"roles rule member missing", "SetIdentityPoolRolesInput",
 			`{"IdentityPoolId":"us-east-1:00","Roles":{},"RoleMappings":{"p":{"Type":"Token","RulesConfiguration":{"Rules":[null,{"Claim":"c","MatchType":"Equals","Value":"v"}]}}}}`,

@@ -112,7 +112,7 @@ func (vd *validator) violation(s *shape, v any, at loc, msg string) {
 	switch {
 	case v == nil:
 		b.WriteString("null ")
-	case s.hidden:
+	case s.sensitive, reveals(s, v):
 	default:
 		b.WriteByte('\'')
 		render(&b, v)
@@ -123,6 +123,51 @@ func (vd *validator) violation(s *shape, v any, at loc, msg string) {
 	b.WriteString("' failed to satisfy constraint: ")
 	b.WriteString(msg)
 	vd.msgs = append(vd.msgs, b.String())
+}
+
+// reveals reports whether rendering v, a value of s, would show the
+// content of a sensitive value: one that is not empty. AWS quotes a Logins
+// map whose token is empty ("{<provider>=}", aws-amplify/amplify-js#7845)
+// but never a sensitive value itself (see violation).
+func reveals(s *shape, v any) bool {
+	if !s.hidden || v == nil {
+		return false
+	}
+	if s.sensitive {
+		return v != ""
+	}
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			switch {
+			case s.kind == kindMap && (reveals(s.key, k) || reveals(s.elem, e)):
+				return true
+			case s.kind == kindStructure && revealsMember(s, k, e):
+				return true
+			}
+		}
+	case []any:
+		if s.elem == nil {
+			return false
+		}
+		for _, e := range x {
+			if reveals(s.elem, e) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// revealsMember reports whether member name of structure s, valued v,
+// would show a sensitive value; members the model lacks show nothing.
+func revealsMember(s *shape, name string, v any) bool {
+	for _, mb := range s.members {
+		if mb.name == name {
+			return reveals(mb.shape, v)
+		}
+	}
+	return false
 }
 
 // render writes v the way Java's toString shows the deserialised value:
@@ -247,10 +292,21 @@ func (vd *validator) value(s *shape, v any, at loc) error {
 			keys = append(keys, k)
 		}
 		slices.Sort(keys)
+		// Coral checks a map's keys and its scalar values as two
+		// constraints of the map: each fails once, at the map's path,
+		// quoting the whole map and listing every constraint of the key or
+		// value shape, failed or not (aws-amplify/amplify-js#7845 for
+		// Logins). Structure values are checked member by member under
+		// "<map>.<key>".
+		var badKey, badValue bool
 		p := at.path()
 		for _, k := range keys {
-			if c := keyConstraints(s.key, k); c != "" {
-				vd.violation(s.key, k, at, "Map keys must satisfy constraint: ["+c+"]")
+			if !badKey {
+				var sub validator
+				if err := sub.value(s.key, k, loc{}); err != nil {
+					return err
+				}
+				badKey = len(sub.msgs) > 0
 			}
 			e := obj[k]
 			ep := loc{parent: p, name: k, set: true}
@@ -258,9 +314,23 @@ func (vd *validator) value(s *shape, v any, at loc) error {
 				vd.violation(s.elem, nil, ep, "Member must not be null")
 				continue
 			}
-			if err := vd.value(s.elem, e, ep); err != nil {
+			if !s.elem.scalar() {
+				if err := vd.value(s.elem, e, ep); err != nil {
+					return err
+				}
+				continue
+			}
+			var sub validator
+			if err := sub.value(s.elem, e, ep); err != nil {
 				return err
 			}
+			badValue = badValue || len(sub.msgs) > 0
+		}
+		if badKey {
+			vd.violation(s, v, at, "Map keys must satisfy constraint: ["+constraints(s.key)+"]")
+		}
+		if badValue {
+			vd.violation(s, v, at, "Map value must satisfy constraint: ["+constraints(s.elem)+"]")
 		}
 	case kindString:
 		str, ok := v.(string)
@@ -353,26 +423,26 @@ func (vd *validator) size(s *shape, v any, n int, at loc) {
 	}
 }
 
-// keyConstraints returns the failed constraints of a map key joined by
-// ", ", or "".
-func keyConstraints(s *shape, k string) string {
-	var failed []string
-	if s.hasMin || s.hasMax {
-		n := int64(utf8.RuneCountInString(k))
-		if s.hasMin && n < s.min {
-			failed = append(failed, "Member must have length greater than or equal to "+strconv.FormatInt(s.min, 10))
-		}
-		if s.hasMax && n > s.max {
-			failed = append(failed, "Member must have length less than or equal to "+strconv.FormatInt(s.max, 10))
-		}
+// constraints lists every constraint of a scalar shape, joined by ", ",
+// in the order AWS lists them in a map's message: the upper bound before
+// the lower one, then the enum, then the pattern.
+func constraints(s *shape) string {
+	var c []string
+	what := "length"
+	if s.kind.numeric() {
+		what = "value"
 	}
-	if len(s.enum) > 0 && !slices.Contains(s.enum, k) {
-		failed = append(failed, "Member must satisfy enum value set: ["+strings.Join(s.enum, ", ")+"]")
+	if s.hasMax {
+		c = append(c, "Member must have "+what+" less than or equal to "+strconv.FormatInt(s.max, 10))
+	}
+	if s.hasMin {
+		c = append(c, "Member must have "+what+" greater than or equal to "+strconv.FormatInt(s.min, 10))
+	}
+	if len(s.enum) > 0 {
+		c = append(c, "Member must satisfy enum value set: ["+strings.Join(s.enum, ", ")+"]")
 	}
 	if s.pattern != "" {
-		if !s.matches(k) {
-			failed = append(failed, "Member must satisfy regular expression pattern: "+s.pattern)
-		}
+		c = append(c, "Member must satisfy regular expression pattern: "+s.pattern)
 	}
-	return strings.Join(failed, ", ")
+	return strings.Join(c, ", ")
 }
