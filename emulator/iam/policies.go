@@ -26,6 +26,15 @@ func identityPolicy(doc string) error {
 	return malformed(err)
 }
 
+// managedPolicy checks a managed policy's document as CreatePolicy and
+// CreatePolicyVersion do: its grammar, then its size.
+func managedPolicy(doc string) error {
+	if err := identityPolicy(doc); err != nil {
+		return err
+	}
+	return managedSize(doc)
+}
+
 func noSuchPolicy(arn string) error { return errNoSuch("Policy %s was not found.", arn) }
 
 // attachments counts, by policy ARN, the roles each managed policy is
@@ -65,7 +74,7 @@ func (s *Service) CreatePolicy(ctx context.Context, in *CreatePolicyInput) (*Cre
 	if err != nil {
 		return nil, err
 	}
-	if err := identityPolicy(in.PolicyDocument); err != nil {
+	if err := managedPolicy(in.PolicyDocument); err != nil {
 		return nil, err
 	}
 	ts, err := tags(in.Tags)
@@ -141,7 +150,7 @@ func (s *Service) GetPolicyVersion(ctx context.Context, in *GetPolicyVersionInpu
 
 // CreatePolicyVersion adds a version to a managed policy, at most five.
 func (s *Service) CreatePolicyVersion(ctx context.Context, in *CreatePolicyVersionInput) (*CreatePolicyVersionOutput, error) {
-	if err := identityPolicy(in.PolicyDocument); err != nil {
+	if err := managedPolicy(in.PolicyDocument); err != nil {
 		return nil, err
 	}
 	var v storage.PolicyVersion
