@@ -45,6 +45,7 @@ func stsRoutes(q *awsquery.Service, st *sts.Service) {
 	q.Handle("GetCallerIdentity", awsquery.Op(st.GetCallerIdentity))
 	q.Handle("AssumeRole", awsquery.Op(st.AssumeRole))
 	q.Handle("GetSessionToken", awsquery.Op(st.GetSessionToken))
+	q.Handle("GetAccessKeyInfo", awsquery.Op(st.GetAccessKeyInfo))
 }
 
 // iamRoutes registers the IAM operations idpool implements; the codec
@@ -89,6 +90,7 @@ func iamRoutes(q *awsquery.Service, s *iam.Service) {
 	q.Handle("UntagOpenIDConnectProvider", awsquery.Op(s.UntagOpenIDConnectProvider))
 	q.Handle("ListOpenIDConnectProviderTags", awsquery.Op(s.ListOpenIDConnectProviderTags))
 	q.Handle("CreateUser", awsquery.Op(s.CreateUser))
+	q.Handle("GetUser", awsquery.Op(s.GetUser))
 	q.Handle("DeleteUser", awsquery.Op(s.DeleteUser))
 	q.Handle("CreateAccessKey", awsquery.Op(s.CreateAccessKey))
 	q.Handle("DeleteAccessKey", awsquery.Op(s.DeleteAccessKey))

@@ -274,10 +274,11 @@ type UpdateThumbprintInput struct {
 	ThumbprintList           []string
 }
 
-// User is the model's User.
+// User is the model's User. The account's root, as GetUser answers it,
+// has neither path nor name.
 type User struct {
-	Path       string
-	UserName   string
+	Path       string `xml:",omitempty"`
+	UserName   string `xml:",omitempty"`
 	UserId     string
 	Arn        string
 	CreateDate protocol.Time
@@ -292,6 +293,10 @@ type CreateUserInput struct {
 }
 
 type CreateUserOutput struct{ User User }
+
+type GetUserInput struct{ UserName *string }
+
+type GetUserOutput struct{ User User }
 
 type DeleteUserInput struct{ UserName string }
 
