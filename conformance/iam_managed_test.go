@@ -47,6 +47,15 @@ func TestIAMAWSManagedPolicies(t *testing.T) {
 	}
 	_, err = c.GetPolicy(ctx, &iam.GetPolicyInput{PolicyArn: aws.String(lambda)})
 	wantIAMError(t, err, "NoSuchEntity", http.StatusNotFound, new(*iamtypes.NoSuchEntityException))
+	// idpool has no document for them: they allow nothing.
+	sim, err := c.SimulatePrincipalPolicy(ctx, &iam.SimulatePrincipalPolicyInput{
+		PolicySourceArn: aws.String("arn:aws:iam::" + s.accountID + ":role/" + name), ActionNames: []string{"logs:PutLogEvents", "s3:GetObject"}})
+	ok(t, err, "SimulatePrincipalPolicy")
+	for _, r := range sim.EvaluationResults {
+		if r.EvalDecision != iamtypes.PolicyEvaluationDecisionTypeImplicitDeny {
+			t.Errorf("SimulatePrincipalPolicy %s: got %s, want implicitDeny", aws.ToString(r.EvalActionName), r.EvalDecision)
+		}
+	}
 	for _, arn := range []string{lambda, readOnly} {
 		_, err = c.DetachRolePolicy(ctx, &iam.DetachRolePolicyInput{RoleName: aws.String(name), PolicyArn: aws.String(arn)})
 		ok(t, err, "DetachRolePolicy "+arn)
