@@ -111,8 +111,9 @@ func syncResource(r *http.Request, _ []byte) resource {
 // allows cognito-identity:LookupDeveloperIdentity on a pool may call it
 // there, and an explicit Deny refuses an identity even its own Sync data.
 // The developer's credentials (a fixture key, an IAM user's key, or
-// credentials from GetSessionToken, which carry the caller's permissions)
-// may call everything. STS decides its operations itself.
+// credentials from GetSessionToken, which carry the caller's permissions
+// but are refused by IAM: see authenticate) may call everything. STS
+// decides its operations itself.
 func (s *Server) authorize(r *http.Request, a *api, op string, p *protocol.Principal, res *resource) error {
 	if !s.cfg.Strict || !roleSession(p) {
 		return nil

@@ -45,6 +45,7 @@ func stsRoutes(q *awsquery.Service, st *sts.Service) {
 	q.Handle("GetCallerIdentity", awsquery.Op(st.GetCallerIdentity))
 	q.Handle("AssumeRole", awsquery.Op(st.AssumeRole))
 	q.Handle("GetSessionToken", awsquery.Op(st.GetSessionToken))
+	q.Handle("GetAccessKeyInfo", awsquery.Op(st.GetAccessKeyInfo))
 }
 
 // iamRoutes registers the IAM operations idpool implements; the codec
@@ -72,6 +73,9 @@ func iamRoutes(q *awsquery.Service, s *iam.Service) {
 	q.Handle("DeletePolicyVersion", awsquery.Op(s.DeletePolicyVersion))
 	q.Handle("ListPolicies", awsquery.Op(s.ListPolicies))
 	q.Handle("DeletePolicy", awsquery.Op(s.DeletePolicy))
+	q.Handle("TagPolicy", awsquery.Op(s.TagPolicy))
+	q.Handle("UntagPolicy", awsquery.Op(s.UntagPolicy))
+	q.Handle("ListPolicyTags", awsquery.Op(s.ListPolicyTags))
 	q.Handle("AttachRolePolicy", awsquery.Op(s.AttachRolePolicy))
 	q.Handle("DetachRolePolicy", awsquery.Op(s.DetachRolePolicy))
 	q.Handle("ListAttachedRolePolicies", awsquery.Op(s.ListAttachedRolePolicies))
@@ -82,7 +86,11 @@ func iamRoutes(q *awsquery.Service, s *iam.Service) {
 	q.Handle("AddClientIDToOpenIDConnectProvider", awsquery.Op(s.AddClientIDToOpenIDConnectProvider))
 	q.Handle("RemoveClientIDFromOpenIDConnectProvider", awsquery.Op(s.RemoveClientIDFromOpenIDConnectProvider))
 	q.Handle("UpdateOpenIDConnectProviderThumbprint", awsquery.Op(s.UpdateOpenIDConnectProviderThumbprint))
+	q.Handle("TagOpenIDConnectProvider", awsquery.Op(s.TagOpenIDConnectProvider))
+	q.Handle("UntagOpenIDConnectProvider", awsquery.Op(s.UntagOpenIDConnectProvider))
+	q.Handle("ListOpenIDConnectProviderTags", awsquery.Op(s.ListOpenIDConnectProviderTags))
 	q.Handle("CreateUser", awsquery.Op(s.CreateUser))
+	q.Handle("GetUser", awsquery.Op(s.GetUser))
 	q.Handle("DeleteUser", awsquery.Op(s.DeleteUser))
 	q.Handle("CreateAccessKey", awsquery.Op(s.CreateAccessKey))
 	q.Handle("DeleteAccessKey", awsquery.Op(s.DeleteAccessKey))

@@ -26,6 +26,15 @@ func identityPolicy(doc string) error {
 	return malformed(err)
 }
 
+// managedPolicy checks a managed policy's document as CreatePolicy and
+// CreatePolicyVersion do: its grammar, then its size.
+func managedPolicy(doc string) error {
+	if err := identityPolicy(doc); err != nil {
+		return err
+	}
+	return managedSize(doc)
+}
+
 func noSuchPolicy(arn string) error { return errNoSuch("Policy %s was not found.", arn) }
 
 // attachments counts, by policy ARN, the roles each managed policy is
@@ -65,7 +74,7 @@ func (s *Service) CreatePolicy(ctx context.Context, in *CreatePolicyInput) (*Cre
 	if err != nil {
 		return nil, err
 	}
-	if err := identityPolicy(in.PolicyDocument); err != nil {
+	if err := managedPolicy(in.PolicyDocument); err != nil {
 		return nil, err
 	}
 	ts, err := tags(in.Tags)
@@ -81,8 +90,20 @@ func (s *Service) CreatePolicy(ctx context.Context, in *CreatePolicyInput) (*Cre
 	if in.Description != nil {
 		mp.Description = *in.Description
 	}
-	err = s.update(ctx, func(tx storage.Tx) error { return tx.CreateManagedPolicy(ctx, mp) })
-	if err := translate(err, nil, errExists("A policy called %s already exists. Duplicate names are not allowed.", in.PolicyName)); err != nil {
+	taken := errExists("A policy called %s already exists. Duplicate names are not allowed.", in.PolicyName)
+	err = s.update(ctx, func(tx storage.Tx) error {
+		// The name is the account's, whatever the path and the case: the
+		// store keys policies by ARN, which holds both.
+		ps, err := tx.ListManagedPolicies(ctx)
+		if err != nil {
+			return err
+		}
+		if slices.ContainsFunc(ps, func(p storage.ManagedPolicy) bool { return strings.EqualFold(p.Name, in.PolicyName) }) {
+			return taken
+		}
+		return tx.CreateManagedPolicy(ctx, mp)
+	})
+	if err := translate(err, nil, taken); err != nil {
 		return nil, err
 	}
 	return &CreatePolicyOutput{Policy: wirePolicy(mp, 0, true)}, nil
@@ -129,7 +150,7 @@ func (s *Service) GetPolicyVersion(ctx context.Context, in *GetPolicyVersionInpu
 
 // CreatePolicyVersion adds a version to a managed policy, at most five.
 func (s *Service) CreatePolicyVersion(ctx context.Context, in *CreatePolicyVersionInput) (*CreatePolicyVersionOutput, error) {
-	if err := identityPolicy(in.PolicyDocument); err != nil {
+	if err := managedPolicy(in.PolicyDocument); err != nil {
 		return nil, err
 	}
 	var v storage.PolicyVersion
@@ -235,7 +256,7 @@ func (s *Service) ListPolicies(ctx context.Context, in *ListPoliciesInput) (*Lis
 		}
 		return strings.HasPrefix(p.Path, prefix)
 	})
-	got, more, next := page(ps, func(p storage.ManagedPolicy) string { return p.Name }, in.Marker, in.MaxItems)
+	got, more, next := page(ps, func(p storage.ManagedPolicy) string { return nameKey(p.Name, p.ARN) }, in.Marker, in.MaxItems)
 	out := &ListPoliciesOutput{Policies: []Policy{}, IsTruncated: more, Marker: next}
 	for _, p := range got {
 		out.Policies = append(out.Policies, wirePolicy(p, n[p.ARN], false))
@@ -264,10 +285,38 @@ func (s *Service) DeletePolicy(ctx context.Context, in *DeletePolicyInput) (*Emp
 	})
 }
 
-// AttachRolePolicy attaches a managed policy to a role.
+// nameKey is the paging key of a policy listed by name: its name, then its
+// ARN, which tells apart the policies of one name (an AWS managed policy
+// and a customer managed one may share it). A space sorts before every
+// character of a policy name, so the keys sort as the names do.
+func nameKey(name, arn string) string { return name + " " + arn }
+
+// AWSManaged reports whether arn is well-formed as the ARN of an AWS
+// managed policy (arn:<partition>:iam::aws:policy<path><name>), and
+// returns its path and name. idpool holds no AWS managed policy: a role
+// may attach any such ARN, which then allows nothing.
+func AWSManaged(arn string) (path, name string, ok bool) {
+	if !PolicyARN(arn) || strings.SplitN(arn, ":", 6)[4] != "aws" {
+		return "", "", false
+	}
+	path, name = policyPathName(arn)
+	return path, name, true
+}
+
+// policyPathName splits the ARN of a managed policy (known to be one)
+// into its path and name.
+func policyPathName(arn string) (path, name string) {
+	res := arn[strings.Index(arn, ":policy/")+len(":policy"):]
+	i := strings.LastIndexByte(res, '/')
+	return res[:i+1], res[i+1:]
+}
+
+// AttachRolePolicy attaches a managed policy to a role: a customer managed
+// one IAM holds, or an AWS managed one (see AWSManaged).
 func (s *Service) AttachRolePolicy(ctx context.Context, in *AttachRolePolicyInput) (*Empty, error) {
+	_, _, awsManaged := AWSManaged(in.PolicyArn)
 	return nil, s.modifyRole(ctx, in.RoleName, func(tx storage.Tx, r *storage.Role) error {
-		if _, err := tx.GetManagedPolicy(ctx, in.PolicyArn); err != nil {
+		if _, err := tx.GetManagedPolicy(ctx, in.PolicyArn); err != nil && !(awsManaged && errors.Is(err, storage.ErrNotFound)) {
 			return translate(err, noSuchPolicy(in.PolicyArn), nil)
 		}
 		if slices.Contains(r.Attached, in.PolicyArn) {
@@ -305,9 +354,12 @@ func (s *Service) ListAttachedRolePolicies(ctx context.Context, in *ListAttached
 		p, err := s.store.GetManagedPolicy(ctx, a)
 		switch {
 		case errors.Is(err, storage.ErrNotFound):
-			// A policy IAM does not hold, which only fixtures attach (an
-			// AWS managed policy): named by its ARN.
+			// A policy IAM does not hold (an AWS managed policy, or one
+			// fixtures attach): named and placed by its ARN.
 			p = storage.ManagedPolicy{ARN: a, Name: a[strings.LastIndexByte(a, '/')+1:], Path: "/"}
+			if PolicyARN(a) {
+				p.Path, p.Name = policyPathName(a)
+			}
 		case err != nil:
 			return nil, err
 		}
@@ -315,6 +367,6 @@ func (s *Service) ListAttachedRolePolicies(ctx context.Context, in *ListAttached
 			all = append(all, AttachedPolicy{PolicyName: p.Name, PolicyArn: p.ARN})
 		}
 	}
-	got, more, next := page(all, func(p AttachedPolicy) string { return p.PolicyName }, in.Marker, in.MaxItems)
+	got, more, next := page(all, func(p AttachedPolicy) string { return nameKey(p.PolicyName, p.PolicyArn) }, in.Marker, in.MaxItems)
 	return &ListAttachedRolePoliciesOutput{AttachedPolicies: append([]AttachedPolicy{}, got...), IsTruncated: more, Marker: next}, nil
 }

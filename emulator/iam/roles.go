@@ -14,10 +14,13 @@ func noSuchRole(name string) error {
 	return errNoSuch("The role with name %s cannot be found.", name)
 }
 
-// trustPolicy checks a role's trust policy as IAM does when it is set.
+// trustPolicy checks a role's trust policy as IAM does when it is set:
+// its grammar, then its size.
 func trustPolicy(doc string) error {
-	_, err := policy.Parse([]byte(doc))
-	return malformed(err)
+	if _, err := policy.Parse([]byte(doc)); err != nil {
+		return malformed(err)
+	}
+	return trustSize(doc)
 }
 
 // malformed is a parse failure of the policy package as IAM answers it:
@@ -239,7 +242,7 @@ func (s *Service) PutRolePolicy(ctx context.Context, in *PutRolePolicyInput) (*E
 			r.Policies = map[string]string{}
 		}
 		r.Policies[in.PolicyName] = in.PolicyDocument
-		return nil
+		return inlineSize(*r)
 	})
 }
 

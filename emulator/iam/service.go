@@ -64,6 +64,9 @@ type Service struct {
 	store  storage.Store
 	now    func() time.Time
 	logger *slog.Logger
+	// started is when the service was made: the CreateDate GetUser
+	// answers for the account's root, which idpool has no date for.
+	started time.Time
 }
 
 // New returns the IAM service on store; now is the clock, logger may be nil.
@@ -74,7 +77,7 @@ func New(cfg Config, store storage.Store, now func() time.Time, logger *slog.Log
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &Service{cfg: cfg, store: store, now: now, logger: logger}
+	return &Service{cfg: cfg, store: store, now: now, logger: logger, started: now().UTC()}
 }
 
 // arn returns the ARN of resource ("role/path/name") in the partition of

@@ -82,11 +82,7 @@ type ListRoleTagsInput struct {
 	MaxItems *int32
 }
 
-type ListRoleTagsOutput struct {
-	Tags        []Tag `xml:"Tags>member"`
-	IsTruncated bool
-	Marker      *string `xml:",omitempty"`
-}
+type ListRoleTagsOutput = ListTagsOutput
 
 type PutRolePolicyInput struct {
 	RoleName       string
@@ -278,10 +274,11 @@ type UpdateThumbprintInput struct {
 	ThumbprintList           []string
 }
 
-// User is the model's User.
+// User is the model's User. The account's root, as GetUser answers it,
+// has neither path nor name.
 type User struct {
-	Path       string
-	UserName   string
+	Path       string `xml:",omitempty"`
+	UserName   string `xml:",omitempty"`
 	UserId     string
 	Arn        string
 	CreateDate protocol.Time
@@ -296,6 +293,10 @@ type CreateUserInput struct {
 }
 
 type CreateUserOutput struct{ User User }
+
+type GetUserInput struct{ UserName *string }
+
+type GetUserOutput struct{ User User }
 
 type DeleteUserInput struct{ UserName string }
 
@@ -339,3 +340,44 @@ type ListAccessKeysOutput struct {
 
 // Empty is the output of the operations that answer nothing but metadata.
 type Empty struct{}
+
+// ListTagsOutput is the output of the operations that list an entity's
+// tags (ListRoleTags, ListOpenIDConnectProviderTags, ListPolicyTags), which the model
+// shapes alike.
+type ListTagsOutput struct {
+	Tags        []Tag `xml:"Tags>member"`
+	IsTruncated bool
+	Marker      *string `xml:",omitempty"`
+}
+
+type TagProviderInput struct {
+	OpenIDConnectProviderArn string
+	Tags                     []Tag
+}
+
+type UntagProviderInput struct {
+	OpenIDConnectProviderArn string
+	TagKeys                  []string
+}
+
+type ListProviderTagsInput struct {
+	OpenIDConnectProviderArn string
+	Marker                   *string
+	MaxItems                 *int32
+}
+
+type TagPolicyInput struct {
+	PolicyArn string
+	Tags      []Tag
+}
+
+type UntagPolicyInput struct {
+	PolicyArn string
+	TagKeys   []string
+}
+
+type ListPolicyTagsInput struct {
+	PolicyArn string
+	Marker    *string
+	MaxItems  *int32
+}

@@ -30,9 +30,38 @@ func (s *Service) CreateUser(ctx context.Context, in *CreateUserInput) (*CreateU
 	if err := translate(err, nil, errExists("User with name %s already exists.", in.UserName)); err != nil {
 		return nil, err
 	}
-	return &CreateUserOutput{User: User{
-		Path: u.Path, UserName: u.Name, UserId: u.ID, Arn: u.ARN, CreateDate: protocol.At(u.CreatedAt), Tags: wireTags(ts),
-	}}, nil
+	return &CreateUserOutput{User: wireUser(u)}, nil
+}
+
+func wireUser(u storage.User) User {
+	return User{Path: u.Path, UserName: u.Name, UserId: u.ID, Arn: u.ARN, CreateDate: protocol.At(u.CreatedAt), Tags: wireTags(u.Tags)}
+}
+
+// GetUser returns the user named, or without a name the caller's own
+// user: for the account's root (a developer's own keys) the root, with its
+// ARN and the account id as UserId and neither path nor name, as IAM
+// answers it. Credentials of a role session must name a user.
+func (s *Service) GetUser(ctx context.Context, in *GetUserInput) (*GetUserOutput, error) {
+	name := in.UserName
+	if name == nil {
+		p, ok := protocol.PrincipalFrom(ctx)
+		if ok && strings.HasPrefix(p.ARN, "arn:") && strings.HasSuffix(p.ARN, ":root") {
+			return &GetUserOutput{User: User{UserId: p.Account, Arn: p.ARN, CreateDate: protocol.At(s.started)}}, nil
+		}
+		user, isUser := "", false
+		if ok {
+			user, isUser = userName(p.ARN)
+		}
+		if !isUser {
+			return nil, protocol.BadRequest("ValidationError", "Must specify userName when calling with non-User credentials")
+		}
+		name = &user
+	}
+	u, err := s.store.GetUser(ctx, *name)
+	if err != nil {
+		return nil, translate(err, noSuchUser(*name), nil)
+	}
+	return &GetUserOutput{User: wireUser(u)}, nil
 }
 
 // DeleteUser deletes a user that has no access keys left, as IAM requires.

@@ -1,0 +1,137 @@
+package iam
+
+import (
+	"net/http"
+	"slices"
+	"testing"
+)
+
+const perm = `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}}`
+
+func TestAWSManaged(t *testing.T) {
+	tests := []struct {
+		name, arn, path, policy string
+		ok                      bool
+	}{
+		{"at the root", "arn:aws:iam::aws:policy/ReadOnlyAccess", "/", "ReadOnlyAccess", true},
+		{"with a path", "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole", "/service-role/", "AWSLambdaBasicExecutionRole", true},
+		{"another partition", "arn:aws-cn:iam::aws:policy/job-function/ViewOnlyAccess", "/job-function/", "ViewOnlyAccess", true},
+		{"customer managed", "arn:aws:iam::123456789012:policy/ReadOnlyAccess", "", "", false},
+		{"not a policy", "arn:aws:iam::aws:role/ReadOnlyAccess", "", "", false},
+		{"no name", "arn:aws:iam::aws:policy/", "", "", false},
+		{"empty path segment", "arn:aws:iam::aws:policy//X", "", "", false},
+		{"not an ARN", "ReadOnlyAccess", "", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path, name, ok := AWSManaged(tt.arn)
+			if path != tt.path || name != tt.policy || ok != tt.ok {
+				t.Errorf("got %q %q %v, want %q %q %v", path, name, ok, tt.path, tt.policy, tt.ok)
+			}
+		})
+	}
+}
+
+// TestAttachAWSManaged: AWS managed policies attach, list and detach like
+// customer managed ones, though IAM holds no document for them.
+func TestAttachAWSManaged(t *testing.T) {
+	s := newService(t)
+	ctx := t.Context()
+	if _, err := s.CreateRole(ctx, &CreateRoleInput{RoleName: "R", AssumeRolePolicyDocument: trust}); err != nil {
+		t.Fatal(err)
+	}
+	// A customer managed policy of the same name as an AWS managed one:
+	// the names are in different namespaces, and paging tells them apart.
+	own, err := s.CreatePolicy(ctx, &CreatePolicyInput{PolicyName: "AWSLambdaBasicExecutionRole", PolicyDocument: perm})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lambda := "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
+	for _, arn := range []string{lambda, "arn:aws:iam::aws:policy/ReadOnlyAccess", own.Policy.Arn} {
+		if _, err := s.AttachRolePolicy(ctx, &AttachRolePolicyInput{RoleName: "R", PolicyArn: arn}); err != nil {
+			t.Fatalf("AttachRolePolicy %s: got %v, want success", arn, err)
+		}
+	}
+	_, err = s.AttachRolePolicy(ctx, &AttachRolePolicyInput{RoleName: "R", PolicyArn: "arn:aws:iam::aws:policy/"})
+	wantCode(t, err, CodeNoSuchEntity, http.StatusNotFound)
+	_, err = s.GetPolicy(ctx, &GetPolicyInput{PolicyArn: lambda})
+	wantCode(t, err, CodeNoSuchEntity, http.StatusNotFound)
+
+	var pages [][]AttachedPolicy
+	var marker *string
+	for {
+		out, err := s.ListAttachedRolePolicies(ctx, &ListAttachedRolePoliciesInput{RoleName: "R", Marker: marker, MaxItems: ptr[int32](1)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages = append(pages, out.AttachedPolicies)
+		if !out.IsTruncated {
+			break
+		}
+		marker = out.Marker
+	}
+	want := [][]AttachedPolicy{
+		{{"AWSLambdaBasicExecutionRole", own.Policy.Arn}},
+		{{"AWSLambdaBasicExecutionRole", lambda}},
+		{{"ReadOnlyAccess", "arn:aws:iam::aws:policy/ReadOnlyAccess"}},
+	}
+	if !slices.EqualFunc(pages, want, slices.Equal) {
+		t.Errorf("ListAttachedRolePolicies pages of one: got %v, want %v", pages, want)
+	}
+	out, err := s.ListAttachedRolePolicies(ctx, &ListAttachedRolePoliciesInput{RoleName: "R", PathPrefix: ptr("/service-role/")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(out.AttachedPolicies, []AttachedPolicy{{"AWSLambdaBasicExecutionRole", lambda}}) {
+		t.Errorf("ListAttachedRolePolicies under /service-role/: got %v, want the Lambda policy", out.AttachedPolicies)
+	}
+	if _, err := s.DetachRolePolicy(ctx, &DetachRolePolicyInput{RoleName: "R", PolicyArn: lambda}); err != nil {
+		t.Errorf("DetachRolePolicy: got %v, want success", err)
+	}
+	_, err = s.DetachRolePolicy(ctx, &DetachRolePolicyInput{RoleName: "R", PolicyArn: lambda})
+	wantCode(t, err, CodeNoSuchEntity, http.StatusNotFound)
+}
+
+// TestPolicyNamesUnique: a managed policy's name is the account's,
+// whatever its path and case.
+func TestPolicyNamesUnique(t *testing.T) {
+	s := newService(t)
+	ctx := t.Context()
+	if _, err := s.CreatePolicy(ctx, &CreatePolicyInput{PolicyName: "Dup", Path: ptr("/a/"), PolicyDocument: perm}); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, policy, path string
+		code               string
+	}{
+		{"same path", "Dup", "/a/", CodeEntityAlreadyExists},
+		{"another path", "Dup", "/b/", CodeEntityAlreadyExists},
+		{"another case", "DUP", "/c/", CodeEntityAlreadyExists},
+		{"another case at the root", "dup", "/", CodeEntityAlreadyExists},
+		{"another name", "Dup2", "/a/", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := s.CreatePolicy(ctx, &CreatePolicyInput{PolicyName: tt.policy, Path: &tt.path, PolicyDocument: perm})
+			wantCode(t, err, tt.code, http.StatusConflict)
+		})
+	}
+	var names []string
+	var marker *string
+	for {
+		out, err := s.ListPolicies(ctx, &ListPoliciesInput{Marker: marker, MaxItems: ptr[int32](1)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range out.Policies {
+			names = append(names, p.PolicyName)
+		}
+		if !out.IsTruncated {
+			break
+		}
+		marker = out.Marker
+	}
+	if !slices.Equal(names, []string{"Dup", "Dup2"}) {
+		t.Errorf("ListPolicies pages of one: got %v, want [Dup Dup2]", names)
+	}
+}

@@ -1,0 +1,104 @@
+package iam
+
+import (
+	"context"
+	"strings"
+
+	"github.com/idpool/idpool/storage"
+)
+
+// The tag operations of OpenID Connect providers and managed policies,
+// with the rules of the roles' own: at most 50 tags, keys unique
+// whatever their case, a tag of a key already there replaced.
+
+// withoutKeys returns ts without the tags whose key is one of keys, in any
+// case; keys no tag has are ignored, as IAM ignores them.
+func withoutKeys(ts []storage.Tag, keys []string) []storage.Tag {
+	return slicesFilter(ts, func(t storage.Tag) bool {
+		for _, k := range keys {
+			if strings.EqualFold(k, t.Key) {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+// tagPage is one page of ts, by key.
+func tagPage(ts []storage.Tag, marker *string, maxItems *int32) *ListTagsOutput {
+	got, more, next := page(ts, func(t storage.Tag) string { return t.Key }, marker, maxItems)
+	return &ListTagsOutput{Tags: append([]Tag{}, wireTags(got)...), IsTruncated: more, Marker: next}
+}
+
+// TagOpenIDConnectProvider adds or replaces tags of a provider.
+func (s *Service) TagOpenIDConnectProvider(ctx context.Context, in *TagProviderInput) (*Empty, error) {
+	add, err := tags(in.Tags)
+	if err != nil {
+		return nil, err
+	}
+	return nil, s.modifyProvider(ctx, in.OpenIDConnectProviderArn, func(p *storage.OIDCProvider) error {
+		p.Tags, err = mergeTags(p.Tags, add)
+		return err
+	})
+}
+
+// UntagOpenIDConnectProvider removes tags of a provider by key.
+func (s *Service) UntagOpenIDConnectProvider(ctx context.Context, in *UntagProviderInput) (*Empty, error) {
+	return nil, s.modifyProvider(ctx, in.OpenIDConnectProviderArn, func(p *storage.OIDCProvider) error {
+		p.Tags = withoutKeys(p.Tags, in.TagKeys)
+		return nil
+	})
+}
+
+// ListOpenIDConnectProviderTags lists a provider's tags.
+func (s *Service) ListOpenIDConnectProviderTags(ctx context.Context, in *ListProviderTagsInput) (*ListTagsOutput, error) {
+	p, err := s.store.GetOIDCProvider(ctx, in.OpenIDConnectProviderArn)
+	if err != nil {
+		return nil, translate(err, noSuchProvider(in.OpenIDConnectProviderArn), nil)
+	}
+	return tagPage(p.Tags, in.Marker, in.MaxItems), nil
+}
+
+// modifyPolicy runs fn on the stored managed policy in one transaction
+// and stores what fn left in it.
+func (s *Service) modifyPolicy(ctx context.Context, arn string, fn func(p *storage.ManagedPolicy) error) error {
+	return s.update(ctx, func(tx storage.Tx) error {
+		p, err := tx.GetManagedPolicy(ctx, arn)
+		if err != nil {
+			return translate(err, noSuchPolicy(arn), nil)
+		}
+		if err := fn(&p); err != nil {
+			return err
+		}
+		return tx.UpdateManagedPolicy(ctx, p)
+	})
+}
+
+// TagPolicy adds or replaces tags of a customer managed policy.
+func (s *Service) TagPolicy(ctx context.Context, in *TagPolicyInput) (*Empty, error) {
+	add, err := tags(in.Tags)
+	if err != nil {
+		return nil, err
+	}
+	return nil, s.modifyPolicy(ctx, in.PolicyArn, func(p *storage.ManagedPolicy) error {
+		p.Tags, err = mergeTags(p.Tags, add)
+		return err
+	})
+}
+
+// UntagPolicy removes tags of a customer managed policy by key.
+func (s *Service) UntagPolicy(ctx context.Context, in *UntagPolicyInput) (*Empty, error) {
+	return nil, s.modifyPolicy(ctx, in.PolicyArn, func(p *storage.ManagedPolicy) error {
+		p.Tags = withoutKeys(p.Tags, in.TagKeys)
+		return nil
+	})
+}
+
+// ListPolicyTags lists a customer managed policy's tags.
+func (s *Service) ListPolicyTags(ctx context.Context, in *ListPolicyTagsInput) (*ListTagsOutput, error) {
+	p, err := s.store.GetManagedPolicy(ctx, in.PolicyArn)
+	if err != nil {
+		return nil, translate(err, noSuchPolicy(in.PolicyArn), nil)
+	}
+	return tagPage(p.Tags, in.Marker, in.MaxItems), nil
+}
