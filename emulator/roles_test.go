@@ -212,6 +212,7 @@ func trustWith(action, condition string) string {
 func TestRolesAuthorizeContext(t *testing.T) {
 	const (
 		external = "arn:aws:iam::123456789012:role/External"
+		noSource = "arn:aws:iam::123456789012:role/NoSource"
 		byAuth   = "arn:aws:iam::123456789012:role/ByAuth"
 		red      = "arn:aws:iam::123456789012:role/Red"
 		tagRed   = "arn:aws:iam::123456789012:role/TagRed"
@@ -219,7 +220,8 @@ func TestRolesAuthorizeContext(t *testing.T) {
 		webRed   = "arn:aws:iam::123456789012:role/WebRed"
 	)
 	docs := map[string]string{
-		external: trustWith("sts:AssumeRole", `{"StringEquals":{"sts:ExternalId":"s3cret","sts:SourceIdentity":"me"}}`),
+		external: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":["sts:AssumeRole","sts:SetSourceIdentity"],"Condition":{"StringEquals":{"sts:ExternalId":"s3cret","sts:SourceIdentity":"me"}}}]}`,
+		noSource: trustWith("sts:AssumeRole", `{"StringEquals":{"sts:ExternalId":"s3cret"}}`),
 		byAuth:   trustWith("sts:AssumeRole", `{"ArnLike":{"aws:PrincipalArn":"arn:aws:iam::123456789012:role/Auth"},"StringEquals":{"aws:userid":"AROAAUTH:s1"}}`),
 		red:      trustWith("sts:AssumeRole", `{"StringEquals":{"aws:PrincipalTag/team":"red","aws:PrincipalType":"AssumedRole"}}`),
 		tagRed: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"123456789012"},"Action":"sts:AssumeRole"},
@@ -248,6 +250,9 @@ func TestRolesAuthorizeContext(t *testing.T) {
 	}{
 		{"sts:ExternalId and sts:SourceIdentity", with(req(external, root, nil), func(r *sts.RoleRequest) { r.ExternalID, r.SourceIdentity = "s3cret", "me" }), ""},
 		{"sts:ExternalId wrong", with(req(external, root, nil), func(r *sts.RoleRequest) { r.ExternalID, r.SourceIdentity = "guess", "me" }), "sts:AssumeRole"},
+		{"sts:SourceIdentity of another value", with(req(external, root, nil), func(r *sts.RoleRequest) { r.ExternalID, r.SourceIdentity = "s3cret", "you" }), "sts:AssumeRole"},
+		{"source identity without sts:SetSourceIdentity", with(req(noSource, root, nil), func(r *sts.RoleRequest) { r.ExternalID, r.SourceIdentity = "s3cret", "me" }), "sts:SetSourceIdentity"},
+		{"no source identity", with(req(noSource, root, nil), func(r *sts.RoleRequest) { r.ExternalID = "s3cret" }), ""},
 		{"aws:PrincipalArn and aws:userid of a role session", req(byAuth, authP, authS(nil)), ""},
 		{"aws:PrincipalArn of the root", req(byAuth, root, nil), "sts:AssumeRole"},
 		{"aws:PrincipalTag of the caller", req(red, authP, authS(map[string]string{"team": "red"})), ""},
