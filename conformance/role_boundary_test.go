@@ -3,7 +3,6 @@ package conformance
 import (
 	"context"
 	"net/http"
-	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -118,7 +117,7 @@ func TestRoleBoundaryDecides(t *testing.T) {
 	ctx := context.Background()
 	dev := s.iamWith(developerKeys())
 	arn := s.wideRole(t, false)
-	role := arn[strings.LastIndexByte(arn, '/')+1:]
+	role := roleNameOf(arn)
 	bnd := s.boundaryPolicy(t,
 		map[string]any{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"},
 		map[string]any{"Effect": "Deny", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::bucket/secret/*"})
@@ -166,7 +165,7 @@ func TestRoleBoundaryStrict(t *testing.T) {
 	arn := s.wideRole(t, false)
 	bnd := s.boundaryPolicy(t, map[string]any{"Effect": "Allow", "Action": []string{"cognito-identity:DescribeIdentityPool", "sts:AssumeRole"}, "Resource": "*"})
 	_, err := s.iamWith(developerKeys()).PutRolePermissionsBoundary(ctx, &iam.PutRolePermissionsBoundaryInput{
-		RoleName: aws.String(arn[strings.LastIndexByte(arn, '/')+1:]), PermissionsBoundary: aws.String(bnd)})
+		RoleName: aws.String(roleNameOf(arn)), PermissionsBoundary: aws.String(bnd)})
 	ok(t, err, "PutRolePermissionsBoundary")
 	out, err := s.stsWith(developerKeys()).AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String(arn), RoleSessionName: aws.String("capped")})
 	ok(t, err, "AssumeRole")
