@@ -216,7 +216,7 @@ func issuedRole(c *creds.Credentials) bool {
 func (rs roles) chain(ctx context.Context, req sts.RoleRequest, t trust, pr policy.Request, extra []string) (sts.Grant, error) {
 	actions := append([]string{req.Action}, extra...)
 	delegated := true // the caller's policies allow every action
-	var why string
+	var why, unallowed string
 	for _, a := range actions {
 		res, reason, err := rs.decide(ctx, req.CallerCredentials, req.Caller, a, t.arn, pr.Context)
 		if err != nil {
@@ -229,7 +229,7 @@ func (rs roles) chain(ctx context.Context, req sts.RoleRequest, t trust, pr poli
 		case policy.Allowed:
 		default:
 			if delegated {
-				delegated, why = false, reason
+				delegated, why, unallowed = false, reason, a
 			}
 		}
 	}
@@ -244,7 +244,7 @@ func (rs roles) chain(ctx context.Context, req sts.RoleRequest, t trust, pr poli
 		return t.grant(), nil
 	case action == "":
 		protocol.SetReason(ctx, "strict mode: the trust policy of "+req.RoleARN+" trusts the caller only through its account, so the caller's own policies must allow it: "+why)
-		return sts.Grant{}, notAuthorizedCaller(req, req.Action)
+		return sts.Grant{}, notAuthorizedCaller(req, unallowed)
 	}
 	protocol.SetReason(ctx, trustReason(req.RoleARN, t.doc, asking(pr, action)))
 	return sts.Grant{}, refusal(req, action)

@@ -3,6 +3,7 @@ package emulator
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -380,6 +381,44 @@ func TestRolesTimeKeys(t *testing.T) {
 			_, err := rs.Authorize(t.Context(), sts.RoleRequest{Action: "sts:AssumeRole", RoleARN: arn, Caller: caller, CallerCredentials: issued(tt.at)})
 			if (err == nil) != tt.wantAllow {
 				t.Errorf("got %v, want allowed %v", err, tt.wantAllow)
+			}
+		})
+	}
+}
+
+// TestRolesStrictChainSourceIdentity: in strict mode a role session with
+// a source identity assumes a role that trusts the account only where its
+// own policies allow sts:SetSourceIdentity as well as sts:AssumeRole.
+func TestRolesStrictChainSourceIdentity(t *testing.T) {
+	const role = "arn:aws:iam::123456789012:role/Sourced"
+	docs := map[string]string{role: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":["sts:AssumeRole","sts:SetSourceIdentity"]}]}`}
+	guest := &protocol.Principal{ARN: "arn:aws:sts::123456789012:assumed-role/Guest/s", Account: "123456789012", Temporary: true}
+	sess := &creds.Credentials{Session: creds.Session{RoleARN: "arn:aws:iam::123456789012:role/Guest", SessionName: "s", SourceIdentity: "alice"}}
+	tests := []struct {
+		name    string
+		allowed []string // the actions the caller's policies allow
+		want    string   // the action refused, "" when allowed
+	}{
+		{"policies allow both", []string{"sts:AssumeRole", "sts:SetSourceIdentity"}, ""},
+		{"policies allow sts:AssumeRole only", []string{"sts:AssumeRole"}, "sts:SetSourceIdentity"},
+		{"policies allow sts:SetSourceIdentity only", []string{"sts:SetSourceIdentity"}, "sts:AssumeRole"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rs := storeRoles(t, true, docs, 0)
+			rs.decide = func(_ context.Context, _ *creds.Credentials, _ *protocol.Principal, action, _ string, _ map[string][]string) (policy.Result, string, error) {
+				if slices.Contains(tt.allowed, action) {
+					return policy.Result{Decision: policy.Allowed}, "", nil
+				}
+				return policy.Result{}, "no policy allows " + action, nil
+			}
+			_, err := rs.Authorize(t.Context(), sts.RoleRequest{Action: "sts:AssumeRole", RoleARN: role, Caller: guest, CallerCredentials: sess,
+				SourceIdentity: sess.Session.SourceIdentity})
+			switch {
+			case tt.want == "" && err != nil:
+				t.Errorf("got %v, want allowed", err)
+			case tt.want != "" && (err == nil || !strings.Contains(err.Error(), "perform: "+tt.want)):
+				t.Errorf("got %v, want AccessDenied for %s", err, tt.want)
 			}
 		})
 	}
