@@ -81,7 +81,8 @@ func (s *Server) evaluate(w http.ResponseWriter, r *http.Request) {
 }
 
 // sessionDecision evaluates the permission policies of the IAM role of
-// issued credentials c (whose principal is p) for action on resource, with
+// issued credentials c (whose principal is p), capped by the role's
+// permissions boundary and the session's policies, for action on resource, with
 // the condition keys AWS gives that session (cognito-identity.amazonaws.com:sub,
 // aws:TokenIssueTime and the rest) and request, the request's own keys
 // (see decisionKeys). A role IAM does not hold has no policies: everything
@@ -89,32 +90,57 @@ func (s *Server) evaluate(w http.ResponseWriter, r *http.Request) {
 // when the decision is not Allowed (see denyReason).
 func (s *Server) sessionDecision(ctx context.Context, c *creds.Credentials, p *protocol.Principal, action, resource string, request map[string][]string) (policy.Result, string, error) {
 	sess := &c.Session
-	ps, err := s.iamSvc.RolePolicies(ctx, sess.RoleARN)
+	set, err := s.iamSvc.RolePolicies(ctx, sess.RoleARN)
 	held := true
 	if e, ok := protocol.As(err); ok && e.Code == "NoSuchEntity" {
-		ps, err, held = nil, nil, false
+		set, err, held = policy.Set{}, nil, false
 	}
 	if err != nil {
 		return policy.Result{}, "", err
 	}
-	var sps []policy.Named
 	if sess.Policy != "" || len(sess.PolicyARNs) > 0 {
-		if sps, err = s.sessionPolicies(ctx, sess); err != nil {
+		if set.Session, err = s.sessionPolicies(ctx, sess); err != nil {
 			return policy.Result{}, "", err
 		}
 	}
 	req := policy.Request{Action: action, Resource: resource, Context: decisionKeys(sessionKeys(c, p), request, s.now())}
-	res := policy.Evaluate(ps, sps, req)
-	switch {
-	case res.Decision == policy.Allowed:
+	res := set.Evaluate(req)
+	if res.Decision == policy.Allowed {
 		return res, "", nil
-	case len(sps) > 0 && (res.Decision == policy.ExplicitDeny && res.Matched[0].PolicyType == sessionPolicy ||
-		res.Decision == policy.ImplicitDeny && policy.Evaluate(ps, nil, req).Decision == policy.Allowed):
+	}
+	// What the role's identity policies alone decide tells whose refusal
+	// it is: theirs, or that of the boundary or session policies that cap
+	// them.
+	alone := policy.Set{Identity: set.Identity}.Evaluate(req).Decision
+	switch {
+	case len(set.Boundary) > 0 && (res.Decision == policy.ExplicitDeny && res.Boundary == policy.ExplicitDeny && alone != policy.ExplicitDeny ||
+		res.Decision == policy.ImplicitDeny && alone == policy.Allowed && res.Boundary != policy.Allowed):
+		return res, boundaryDenyReason(sess.RoleARN, set.Boundary[0], res, req), nil
+	case len(set.Session) > 0 && (res.Decision == policy.ExplicitDeny && res.Matched[0].PolicyType == sessionPolicy ||
+		res.Decision == policy.ImplicitDeny && alone == policy.Allowed):
 		// The role allows the request and the session's policies do not:
 		// the refusal is theirs, and is said so.
-		return res, sessionDenyReason(sess.RoleARN, sps, res, req), nil
+		return res, sessionDenyReason(sess.RoleARN, set.Session, res, req), nil
 	}
-	return res, denyReason(sess.RoleARN, held, ps, res, req), nil
+	return res, denyReason(sess.RoleARN, held, set.Identity, res, req), nil
+}
+
+// boundaryDenyReason says in words why the permissions boundary b of role
+// refused req, which the role's identity policies allow.
+func boundaryDenyReason(role string, b policy.Named, res policy.Result, req policy.Request) string {
+	if res.Decision == policy.ExplicitDeny {
+		for _, m := range res.Matched {
+			if m.PolicyID == b.ID {
+				return req.Action + " on " + req.Resource + " is explicitly denied by " + statement(m) + " of the permissions boundary " + b.ID + " of role " + role
+			}
+		}
+	}
+	why := "IAM does not hold it, so it allows nothing"
+	if b.Doc != nil {
+		why = "it has no Allow statement for it"
+	}
+	return "role " + role + " allows " + req.Action + " on " + req.Resource + ", but its permissions boundary " + b.ID +
+		" does not (" + why + "): a role may do only what both allow"
 }
 
 // sessionPolicy is the policy type of a session policy in the statements

@@ -169,14 +169,35 @@ func (rs roles) Authorize(ctx context.Context, req sts.RoleRequest) (sts.Grant, 
 	case req.Caller != nil:
 		pr.AWS = req.Caller.ARN
 		if rs.strict && rs.decide != nil && issuedRole(req.CallerCredentials) {
-			return rs.chain(ctx, req, t, pr, tagged)
+			return rs.chain(ctx, req, t, pr, also(tagged, req.SourceIdentity != ""))
 		}
 	}
-	if action := refused(t.doc, pr, tagged); action != "" {
-		protocol.SetReason(ctx, trustReason(req.RoleARN, t.doc, pr))
+	if action := refused(t.doc, pr, also(tagged, req.SourceIdentity != "")); action != "" {
+		protocol.SetReason(ctx, trustReason(req.RoleARN, t.doc, asking(pr, action)))
 		return sts.Grant{}, refusal(req, action)
 	}
 	return t.grant(), nil
+}
+
+// also returns the actions a role session needs besides the one that
+// assumes it: sts:TagSession when it is tagged, sts:SetSourceIdentity when
+// it carries a source identity (set by the request or a web identity
+// token, or passed on by the caller's session).
+func also(tagged, sourced bool) []string {
+	var actions []string
+	if tagged {
+		actions = append(actions, "sts:TagSession")
+	}
+	if sourced {
+		actions = append(actions, "sts:SetSourceIdentity")
+	}
+	return actions
+}
+
+// asking is pr asking for action instead of its own.
+func asking(pr policy.Request, action string) policy.Request {
+	pr.Action = action
+	return pr
 }
 
 // issuedRole reports whether c are credentials of a role session idpool
@@ -187,17 +208,15 @@ func issuedRole(c *creds.Credentials) bool {
 
 // chain decides, in strict mode, a role session's AssumeRole of a role IAM
 // holds, as AWS decides a request within one account: the caller's own
-// permission policies (its role's) must not deny sts:AssumeRole (nor
-// sts:TagSession, for a tagged session) on the role, and either the trust
-// policy names the caller (its role's ARN or its session's ARN), or it
-// trusts the account and the caller's policies allow the actions.
-func (rs roles) chain(ctx context.Context, req sts.RoleRequest, t trust, pr policy.Request, tagged bool) (sts.Grant, error) {
-	actions := []string{req.Action}
-	if tagged {
-		actions = append(actions, "sts:TagSession")
-	}
+// permission policies (its role's) must not deny sts:AssumeRole (nor the
+// extra actions: sts:TagSession for a tagged session, sts:SetSourceIdentity
+// for one with a source identity) on the role, and either the trust policy
+// names the caller (its role's ARN or its session's ARN), or it trusts the
+// account and the caller's policies allow the actions.
+func (rs roles) chain(ctx context.Context, req sts.RoleRequest, t trust, pr policy.Request, extra []string) (sts.Grant, error) {
+	actions := append([]string{req.Action}, extra...)
 	delegated := true // the caller's policies allow every action
-	var why string
+	var why, unallowed string
 	for _, a := range actions {
 		res, reason, err := rs.decide(ctx, req.CallerCredentials, req.Caller, a, t.arn, pr.Context)
 		if err != nil {
@@ -210,24 +229,24 @@ func (rs roles) chain(ctx context.Context, req sts.RoleRequest, t trust, pr poli
 		case policy.Allowed:
 		default:
 			if delegated {
-				delegated, why = false, reason
+				delegated, why, unallowed = false, reason, a
 			}
 		}
 	}
 	named := pr
 	named.Named = true
-	if refused(t.doc, named, tagged) == "" {
+	if refused(t.doc, named, extra) == "" {
 		return t.grant(), nil
 	}
-	action := refused(t.doc, pr, tagged)
+	action := refused(t.doc, pr, extra)
 	switch {
 	case action == "" && delegated:
 		return t.grant(), nil
 	case action == "":
 		protocol.SetReason(ctx, "strict mode: the trust policy of "+req.RoleARN+" trusts the caller only through its account, so the caller's own policies must allow it: "+why)
-		return sts.Grant{}, notAuthorizedCaller(req, req.Action)
+		return sts.Grant{}, notAuthorizedCaller(req, unallowed)
 	}
-	protocol.SetReason(ctx, trustReason(req.RoleARN, t.doc, pr))
+	protocol.SetReason(ctx, trustReason(req.RoleARN, t.doc, asking(pr, action)))
 	return sts.Grant{}, refusal(req, action)
 }
 
@@ -359,7 +378,7 @@ func (rs roles) allowEnhanced(ctx context.Context, s identity.Session) (sts.Gran
 	if s.SessionName != "" {
 		pr.Context["sts:RoleSessionName"] = []string{s.SessionName}
 	}
-	if refused(t.doc, pr, len(s.PrincipalTags) > 0) == "" {
+	if refused(t.doc, pr, also(len(s.PrincipalTags) > 0, false)) == "" {
 		return t.grant(), nil
 	}
 	protocol.SetReason(ctx, trustReason(s.RoleARN, t.doc, pr))
@@ -371,16 +390,13 @@ func badPoolConfig() error {
 	return protocol.BadRequest(identity.CodeInvalidIdentityPoolConfiguration, "Invalid identity pool configuration. Check assigned IAM roles for this pool.")
 }
 
-// refused returns the action doc does not allow for pr: pr's own, or
-// sts:TagSession when the session is tagged; "" when it allows both.
-func refused(doc *policy.Document, pr policy.Request, tagged bool) string {
-	if !doc.Allowed(pr) {
-		return pr.Action
-	}
-	if tagged {
-		pr.Action = "sts:TagSession"
-		if !doc.Allowed(pr) {
-			return pr.Action
+// refused returns the action doc does not allow for pr: pr's own, or one
+// of the extra actions the session needs (see also); "" when it allows
+// them all.
+func refused(doc *policy.Document, pr policy.Request, extra []string) string {
+	for _, a := range append([]string{pr.Action}, extra...) {
+		if !doc.Allowed(asking(pr, a)) {
+			return a
 		}
 	}
 	return ""

@@ -3,6 +3,7 @@ package emulator
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -212,6 +213,7 @@ func trustWith(action, condition string) string {
 func TestRolesAuthorizeContext(t *testing.T) {
 	const (
 		external = "arn:aws:iam::123456789012:role/External"
+		noSource = "arn:aws:iam::123456789012:role/NoSource"
 		byAuth   = "arn:aws:iam::123456789012:role/ByAuth"
 		red      = "arn:aws:iam::123456789012:role/Red"
 		tagRed   = "arn:aws:iam::123456789012:role/TagRed"
@@ -219,7 +221,8 @@ func TestRolesAuthorizeContext(t *testing.T) {
 		webRed   = "arn:aws:iam::123456789012:role/WebRed"
 	)
 	docs := map[string]string{
-		external: trustWith("sts:AssumeRole", `{"StringEquals":{"sts:ExternalId":"s3cret","sts:SourceIdentity":"me"}}`),
+		external: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":["sts:AssumeRole","sts:SetSourceIdentity"],"Condition":{"StringEquals":{"sts:ExternalId":"s3cret","sts:SourceIdentity":"me"}}}]}`,
+		noSource: trustWith("sts:AssumeRole", `{"StringEquals":{"sts:ExternalId":"s3cret"}}`),
 		byAuth:   trustWith("sts:AssumeRole", `{"ArnLike":{"aws:PrincipalArn":"arn:aws:iam::123456789012:role/Auth"},"StringEquals":{"aws:userid":"AROAAUTH:s1"}}`),
 		red:      trustWith("sts:AssumeRole", `{"StringEquals":{"aws:PrincipalTag/team":"red","aws:PrincipalType":"AssumedRole"}}`),
 		tagRed: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"123456789012"},"Action":"sts:AssumeRole"},
@@ -248,6 +251,9 @@ func TestRolesAuthorizeContext(t *testing.T) {
 	}{
 		{"sts:ExternalId and sts:SourceIdentity", with(req(external, root, nil), func(r *sts.RoleRequest) { r.ExternalID, r.SourceIdentity = "s3cret", "me" }), ""},
 		{"sts:ExternalId wrong", with(req(external, root, nil), func(r *sts.RoleRequest) { r.ExternalID, r.SourceIdentity = "guess", "me" }), "sts:AssumeRole"},
+		{"sts:SourceIdentity of another value", with(req(external, root, nil), func(r *sts.RoleRequest) { r.ExternalID, r.SourceIdentity = "s3cret", "you" }), "sts:AssumeRole"},
+		{"source identity without sts:SetSourceIdentity", with(req(noSource, root, nil), func(r *sts.RoleRequest) { r.ExternalID, r.SourceIdentity = "s3cret", "me" }), "sts:SetSourceIdentity"},
+		{"no source identity", with(req(noSource, root, nil), func(r *sts.RoleRequest) { r.ExternalID = "s3cret" }), ""},
 		{"aws:PrincipalArn and aws:userid of a role session", req(byAuth, authP, authS(nil)), ""},
 		{"aws:PrincipalArn of the root", req(byAuth, root, nil), "sts:AssumeRole"},
 		{"aws:PrincipalTag of the caller", req(red, authP, authS(map[string]string{"team": "red"})), ""},
@@ -375,6 +381,44 @@ func TestRolesTimeKeys(t *testing.T) {
 			_, err := rs.Authorize(t.Context(), sts.RoleRequest{Action: "sts:AssumeRole", RoleARN: arn, Caller: caller, CallerCredentials: issued(tt.at)})
 			if (err == nil) != tt.wantAllow {
 				t.Errorf("got %v, want allowed %v", err, tt.wantAllow)
+			}
+		})
+	}
+}
+
+// TestRolesStrictChainSourceIdentity: in strict mode a role session with
+// a source identity assumes a role that trusts the account only where its
+// own policies allow sts:SetSourceIdentity as well as sts:AssumeRole.
+func TestRolesStrictChainSourceIdentity(t *testing.T) {
+	const role = "arn:aws:iam::123456789012:role/Sourced"
+	docs := map[string]string{role: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":["sts:AssumeRole","sts:SetSourceIdentity"]}]}`}
+	guest := &protocol.Principal{ARN: "arn:aws:sts::123456789012:assumed-role/Guest/s", Account: "123456789012", Temporary: true}
+	sess := &creds.Credentials{Session: creds.Session{RoleARN: "arn:aws:iam::123456789012:role/Guest", SessionName: "s", SourceIdentity: "alice"}}
+	tests := []struct {
+		name    string
+		allowed []string // the actions the caller's policies allow
+		want    string   // the action refused, "" when allowed
+	}{
+		{"policies allow both", []string{"sts:AssumeRole", "sts:SetSourceIdentity"}, ""},
+		{"policies allow sts:AssumeRole only", []string{"sts:AssumeRole"}, "sts:SetSourceIdentity"},
+		{"policies allow sts:SetSourceIdentity only", []string{"sts:SetSourceIdentity"}, "sts:AssumeRole"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rs := storeRoles(t, true, docs, 0)
+			rs.decide = func(_ context.Context, _ *creds.Credentials, _ *protocol.Principal, action, _ string, _ map[string][]string) (policy.Result, string, error) {
+				if slices.Contains(tt.allowed, action) {
+					return policy.Result{Decision: policy.Allowed}, "", nil
+				}
+				return policy.Result{}, "no policy allows " + action, nil
+			}
+			_, err := rs.Authorize(t.Context(), sts.RoleRequest{Action: "sts:AssumeRole", RoleARN: role, Caller: guest, CallerCredentials: sess,
+				SourceIdentity: sess.Session.SourceIdentity})
+			switch {
+			case tt.want == "" && err != nil:
+				t.Errorf("got %v, want allowed", err)
+			case tt.want != "" && (err == nil || !strings.Contains(err.Error(), "perform: "+tt.want)):
+				t.Errorf("got %v, want AccessDenied for %s", err, tt.want)
 			}
 		})
 	}

@@ -57,6 +57,8 @@ func iamRoutes(q *awsquery.Service, s *iam.Service) {
 	q.Handle("DeleteRole", awsquery.Op(s.DeleteRole))
 	q.Handle("UpdateRole", awsquery.Op(s.UpdateRole))
 	q.Handle("UpdateAssumeRolePolicy", awsquery.Op(s.UpdateAssumeRolePolicy))
+	q.Handle("PutRolePermissionsBoundary", awsquery.Op(s.PutRolePermissionsBoundary))
+	q.Handle("DeleteRolePermissionsBoundary", awsquery.Op(s.DeleteRolePermissionsBoundary))
 	q.Handle("TagRole", awsquery.Op(s.TagRole))
 	q.Handle("UntagRole", awsquery.Op(s.UntagRole))
 	q.Handle("ListRoleTags", awsquery.Op(s.ListRoleTags))

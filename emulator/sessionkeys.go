@@ -18,7 +18,7 @@ func sessionKeys(c *creds.Credentials, p *protocol.Principal) *policy.Session {
 	who := &policy.Session{
 		Account: p.Account, RoleARN: sess.RoleARN, Name: sess.SessionName,
 		Provider: sess.Provider, Subject: sess.Subject, Audience: sess.Audience,
-		AMR: sess.AMR, Tags: sess.PrincipalTags, IssuedAt: c.Issued,
+		AMR: sess.AMR, Tags: sess.PrincipalTags, IssuedAt: c.Issued, SourceIdentity: sess.SourceIdentity,
 	}
 	// A role session's user id is "<role id>:<session name>".
 	who.RoleID, _, _ = strings.Cut(p.UserID, ":")

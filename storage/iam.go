@@ -31,7 +31,11 @@ type Role struct {
 	Policies map[string]string
 	// Attached lists the ARNs of the attached managed policies, in the
 	// order they were attached.
-	Attached  []string
+	Attached []string
+	// Boundary is the ARN of the managed policy that is the role's
+	// permissions boundary, "" when it has none. A role stored before
+	// roles had boundaries reads with none.
+	Boundary  string `json:",omitempty"`
 	CreatedAt time.Time
 }
 

@@ -64,6 +64,11 @@ type Session struct {
 	// to no session it assumes.
 	Policy     string   `json:"pol,omitempty"`
 	PolicyARNs []string `json:"pa,omitempty"`
+	// SourceIdentity is the source identity set when the session, or the
+	// first session of its role chain, was assumed: it cannot change
+	// afterwards and passes to every session this one assumes. Its
+	// requests carry it as aws:SourceIdentity.
+	SourceIdentity string `json:"si,omitempty"`
 }
 
 // Credentials are issued temporary credentials with their session.
@@ -197,6 +202,7 @@ func (i *Issuer) Issue(s Session, d time.Duration) (Credentials, error) {
 	// whole body alive.
 	s.RoleARN, s.SessionName = strings.Clone(s.RoleARN), strings.Clone(s.SessionName)
 	s.Subject, s.Audience, s.Provider = strings.Clone(s.Subject), strings.Clone(s.Audience), strings.Clone(s.Provider)
+	s.SourceIdentity = strings.Clone(s.SourceIdentity)
 	c := Credentials{
 		AccessKeyID:     akid,
 		SecretAccessKey: i.Secret(akid),

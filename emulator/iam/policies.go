@@ -119,7 +119,13 @@ func (s *Service) GetPolicy(ctx context.Context, in *GetPolicyInput) (*GetPolicy
 	if err != nil {
 		return nil, err
 	}
-	return &GetPolicyOutput{Policy: wirePolicy(p, n[p.ARN], true)}, nil
+	b, err := boundaries(ctx, s.store)
+	if err != nil {
+		return nil, err
+	}
+	out := &GetPolicyOutput{Policy: wirePolicy(p, n[p.ARN], true)}
+	out.Policy.PermissionsBoundaryUsageCount = b[p.ARN]
+	return out, nil
 }
 
 func version(p storage.ManagedPolicy, id string) (storage.PolicyVersion, bool) {
@@ -243,6 +249,10 @@ func (s *Service) ListPolicies(ctx context.Context, in *ListPoliciesInput) (*Lis
 	if err != nil {
 		return nil, err
 	}
+	b, err := boundaries(ctx, s.store)
+	if err != nil {
+		return nil, err
+	}
 	prefix := "/"
 	if in.PathPrefix != nil {
 		prefix = *in.PathPrefix
@@ -259,7 +269,9 @@ func (s *Service) ListPolicies(ctx context.Context, in *ListPoliciesInput) (*Lis
 	got, more, next := page(ps, func(p storage.ManagedPolicy) string { return nameKey(p.Name, p.ARN) }, in.Marker, in.MaxItems)
 	out := &ListPoliciesOutput{Policies: []Policy{}, IsTruncated: more, Marker: next}
 	for _, p := range got {
-		out.Policies = append(out.Policies, wirePolicy(p, n[p.ARN], false))
+		wp := wirePolicy(p, n[p.ARN], false)
+		wp.PermissionsBoundaryUsageCount = b[p.ARN]
+		out.Policies = append(out.Policies, wp)
 	}
 	return out, nil
 }
@@ -275,7 +287,11 @@ func (s *Service) DeletePolicy(ctx context.Context, in *DeletePolicyInput) (*Emp
 		if err != nil {
 			return err
 		}
-		if n[in.PolicyArn] > 0 {
+		b, err := boundaries(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if n[in.PolicyArn] > 0 || b[in.PolicyArn] > 0 {
 			return errConflict("Cannot delete a policy attached to entities.")
 		}
 		if len(p.Versions) > 1 {

@@ -46,7 +46,9 @@ func sessionDuration(d *int32) (int32, error) {
 	return *d, nil
 }
 
-func wireRole(r storage.Role, withTags bool) Role {
+// wireRole is r as IAM answers it; withDetail adds what GetRole and
+// CreateRole answer and ListRoles does not: its tags and boundary.
+func wireRole(r storage.Role, withDetail bool) Role {
 	out := Role{
 		Path: r.Path, RoleName: r.Name, RoleId: r.ID, Arn: r.ARN,
 		CreateDate:               protocol.At(r.CreatedAt),
@@ -58,10 +60,45 @@ func wireRole(r storage.Role, withTags bool) Role {
 	if r.MaxSessionDuration != 0 {
 		out.MaxSessionDuration = &r.MaxSessionDuration
 	}
-	if withTags {
+	if withDetail {
 		out.Tags = wireTags(r.Tags)
+		if r.Boundary != "" {
+			out.PermissionsBoundary = &AttachedPermissionsBoundary{PermissionsBoundaryType: BoundaryPolicy, PermissionsBoundaryArn: r.Boundary}
+		}
 	}
 	return out
+}
+
+// checkBoundary checks, inside a transaction, that arn can be a role's
+// permissions boundary, as IAM does: the ARN of a managed policy
+// (InvalidInput otherwise) that exists (NoSuchEntity otherwise). idpool
+// holds no AWS managed policies, so any well-formed ARN of one is taken;
+// such a boundary allows nothing (see principalPolicies).
+func checkBoundary(ctx context.Context, r storage.Reader, arn string) error {
+	if !PolicyARN(arn) {
+		return errInvalid("ARN %s is not valid.", arn)
+	}
+	_, err := r.GetManagedPolicy(ctx, arn)
+	if errors.Is(err, storage.ErrNotFound) && strings.SplitN(arn, ":", 6)[4] == "aws" {
+		return nil
+	}
+	return translate(err, errNoSuch("Policy %s does not exist or is not attachable.", arn), nil)
+}
+
+// boundaries counts, by policy ARN, the roles whose permissions boundary
+// each managed policy is: its PermissionsBoundaryUsageCount.
+func boundaries(ctx context.Context, r storage.Reader) (map[string]int32, error) {
+	roles, err := r.ListRoles(ctx)
+	if err != nil {
+		return nil, err
+	}
+	n := map[string]int32{}
+	for _, role := range roles {
+		if role.Boundary != "" {
+			n[role.Boundary]++
+		}
+	}
+	return n, nil
 }
 
 // CreateRole creates a role with its trust policy.
@@ -89,7 +126,17 @@ func (s *Service) CreateRole(ctx context.Context, in *CreateRoleInput) (*CreateR
 	if in.Description != nil {
 		r.Description = *in.Description
 	}
-	err = s.update(ctx, func(tx storage.Tx) error { return tx.CreateRole(ctx, r) })
+	if in.PermissionsBoundary != nil {
+		r.Boundary = *in.PermissionsBoundary
+	}
+	err = s.update(ctx, func(tx storage.Tx) error {
+		if r.Boundary != "" {
+			if err := checkBoundary(ctx, tx, r.Boundary); err != nil {
+				return err
+			}
+		}
+		return tx.CreateRole(ctx, r)
+	})
 	if err := translate(err, nil, errExists("Role with name %s already exists.", in.RoleName)); err != nil {
 		return nil, err
 	}
@@ -180,6 +227,28 @@ func (s *Service) UpdateRole(ctx context.Context, in *UpdateRoleInput) (*Empty, 
 		if in.Description != nil {
 			r.Description = *in.Description
 		}
+		return nil
+	})
+}
+
+// PutRolePermissionsBoundary sets or replaces a role's permissions
+// boundary: a managed policy that caps what the role's identity policies
+// allow its sessions.
+func (s *Service) PutRolePermissionsBoundary(ctx context.Context, in *PutRolePermissionsBoundaryInput) (*Empty, error) {
+	return nil, s.modifyRole(ctx, in.RoleName, func(tx storage.Tx, r *storage.Role) error {
+		if err := checkBoundary(ctx, tx, in.PermissionsBoundary); err != nil {
+			return err
+		}
+		r.Boundary = in.PermissionsBoundary
+		return nil
+	})
+}
+
+// DeleteRolePermissionsBoundary removes a role's permissions boundary;
+// IAM answers a role without one as it answers one with it.
+func (s *Service) DeleteRolePermissionsBoundary(ctx context.Context, in *DeleteRolePermissionsBoundaryInput) (*Empty, error) {
+	return nil, s.modifyRole(ctx, in.RoleName, func(_ storage.Tx, r *storage.Role) error {
+		r.Boundary = ""
 		return nil
 	})
 }

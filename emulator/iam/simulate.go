@@ -103,15 +103,20 @@ func (s *Service) SimulateCustomPolicy(_ context.Context, in *SimulateCustomPoli
 	if err != nil {
 		return nil, err
 	}
-	return simulate(ps, in, "")
+	set, caller, err := policySet(ps, in, "")
+	if err != nil {
+		return nil, err
+	}
+	return simulate(set, in.ActionNames, in.ResourceArns, in.ContextEntries, caller, in.Marker, in.MaxItems)
 }
 
 // SimulatePrincipalPolicy evaluates a role's inline and attached managed
 // policies (a user has none in idpool), with the given extra policies, for
-// every action and resource. idpool's roles and users hold no permissions
-// boundary, so the only one is PermissionsBoundaryPolicyInputList's.
+// every action and resource, capped by the role's permissions boundary, or
+// by PermissionsBoundaryPolicyInputList's when one is given: as in IAM, a
+// boundary given replaces the entity's own.
 func (s *Service) SimulatePrincipalPolicy(ctx context.Context, in *SimulatePrincipalPolicyInput) (*SimulatePolicyOutput, error) {
-	ps, err := s.principalPolicies(ctx, in.PolicySourceArn)
+	held, err := s.principalPolicies(ctx, in.PolicySourceArn)
 	if err != nil {
 		return nil, err
 	}
@@ -124,7 +129,14 @@ func (s *Service) SimulatePrincipalPolicy(ctx context.Context, in *SimulatePrinc
 	if strings.Contains(in.PolicySourceArn, ":user/") {
 		caller = in.PolicySourceArn
 	}
-	return simulate(append(ps, extra...), &in.SimulateCustomPolicyInput, caller)
+	set, caller, err := policySet(append(held.Identity, extra...), &in.SimulateCustomPolicyInput, caller)
+	if err != nil {
+		return nil, err
+	}
+	if len(in.PermissionsBoundaryPolicyInputList) == 0 {
+		set.Boundary = held.Boundary
+	}
+	return simulate(set, in.ActionNames, in.ResourceArns, in.ContextEntries, caller, in.Marker, in.MaxItems)
 }
 
 // inputPolicies parses one of the simulator's lists of permission
@@ -187,81 +199,101 @@ func arnAccount(s string) string {
 	return f[4]
 }
 
-// RolePolicies returns the identity policies of the role arn names, for
-// evaluating its sessions' requests: its inline policies and the default
-// versions of its attached managed policies. A role IAM does not hold is
+// RolePolicies returns the policies of the role arn names that decide its
+// sessions' requests: as Identity its inline policies and the default
+// versions of its attached managed policies, and as Boundary its
+// permissions boundary, if it has one. A role IAM does not hold is
 // NoSuchEntity.
-func (s *Service) RolePolicies(ctx context.Context, arn string) ([]policy.Named, error) {
+func (s *Service) RolePolicies(ctx context.Context, arn string) (policy.Set, error) {
 	if !strings.Contains(arn, ":role/") {
-		return nil, errInvalid("Invalid ARN: %s must be a role ARN.", arn)
+		return policy.Set{}, errInvalid("Invalid ARN: %s must be a role ARN.", arn)
 	}
 	return s.principalPolicies(ctx, arn)
 }
 
-// principalPolicies returns the identity policies of the role or user an
-// ARN names: a role's inline policies ("role") and the default versions of
-// its attached managed policies ("user-managed"; one IAM does not hold
-// allows nothing).
-func (s *Service) principalPolicies(ctx context.Context, arn string) ([]policy.Named, error) {
+// principalPolicies returns the policies of the role or user an ARN names:
+// a role's inline policies ("role") and the default versions of its
+// attached managed policies ("user-managed"; one IAM does not hold allows
+// nothing) as Identity, and its permissions boundary as Boundary. A
+// boundary IAM does not hold (an AWS managed policy, which idpool cannot
+// read) allows nothing, so that the role may do nothing rather than more
+// than its boundary allows.
+func (s *Service) principalPolicies(ctx context.Context, arn string) (policy.Set, error) {
+	var set policy.Set
 	name := arn[strings.LastIndexByte(arn, '/')+1:]
 	switch {
 	case strings.Contains(arn, ":user/"):
 		if _, err := s.store.GetUser(ctx, name); err != nil {
-			return nil, translate(err, noSuchUser(name), nil)
+			return set, translate(err, noSuchUser(name), nil)
 		}
-		return nil, nil
+		return set, nil
 	case !strings.Contains(arn, ":role/"):
-		return nil, errInvalid("Invalid ARN: %s must be a role or user ARN.", arn)
+		return set, errInvalid("Invalid ARN: %s must be a role or user ARN.", arn)
 	}
 	r, err := s.store.GetRole(ctx, name)
 	if err != nil {
-		return nil, translate(err, noSuchRole(name), nil)
+		return set, translate(err, noSuchRole(name), nil)
 	}
-	var ps []policy.Named
 	for _, n := range slices.Sorted(maps.Keys(r.Policies)) {
 		doc, err := policy.ParsePermissions([]byte(r.Policies[n]))
 		if err != nil {
-			return nil, fmt.Errorf("role %s: stored policy %s: %w", r.Name, n, err)
+			return set, fmt.Errorf("role %s: stored policy %s: %w", r.Name, n, err)
 		}
-		ps = append(ps, policy.Named{ID: n, Type: "role", Doc: doc})
+		set.Identity = append(set.Identity, policy.Named{ID: n, Type: "role", Doc: doc})
 	}
 	for _, a := range r.Attached {
-		mp, err := s.store.GetManagedPolicy(ctx, a)
-		switch {
-		case errors.Is(err, storage.ErrNotFound):
-			continue
-		case err != nil:
-			return nil, err
-		}
-		doc, err := policy.ParsePermissions([]byte(DefaultDocument(mp)))
+		p, ok, err := s.managed(ctx, a)
 		if err != nil {
-			return nil, fmt.Errorf("policy %s: stored document: %w", a, err)
+			return set, err
 		}
-		ps = append(ps, policy.Named{ID: mp.Name, Type: "user-managed", Doc: doc})
+		if ok {
+			set.Identity = append(set.Identity, p)
+		}
 	}
-	return ps, nil
+	if r.Boundary != "" {
+		p, _, err := s.managed(ctx, r.Boundary)
+		if err != nil {
+			return set, err
+		}
+		set.Boundary = []policy.Named{p}
+	}
+	return set, nil
 }
 
-// simulate evaluates ps, with the request's boundary and resource policy,
-// for every action × resource ("*" when none is given) and pages the
-// results; the marker is the index of the next one.
-func simulate(ps []policy.Named, in *SimulateCustomPolicyInput, defaultCaller string) (*SimulatePolicyOutput, error) {
-	set, caller, err := policySet(ps, in, defaultCaller)
-	if err != nil {
-		return nil, err
+// managed returns the default version of the managed policy arn names,
+// named by the policy's name; ok is false, and the policy named by its ARN
+// allows nothing, when IAM does not hold it.
+func (s *Service) managed(ctx context.Context, arn string) (p policy.Named, ok bool, err error) {
+	mp, err := s.store.GetManagedPolicy(ctx, arn)
+	switch {
+	case errors.Is(err, storage.ErrNotFound):
+		return policy.Named{ID: arn, Type: "user-managed"}, false, nil
+	case err != nil:
+		return p, false, err
 	}
-	resources := in.ResourceArns
+	doc, err := policy.ParsePermissions([]byte(DefaultDocument(mp)))
+	if err != nil {
+		return p, false, fmt.Errorf("policy %s: stored document: %w", arn, err)
+	}
+	return policy.Named{ID: mp.Name, Type: "user-managed", Doc: doc}, true, nil
+}
+
+// simulate evaluates the policies of set as caller for every action ×
+// resource ("*" when none is given), with the context entries, and pages
+// the results; the marker is the index of the next one.
+func simulate(set policy.Set, actions, resourceArns []string, entries []ContextEntry, caller string, marker *string, maxItems *int32) (*SimulatePolicyOutput, error) {
+	resources := resourceArns
 	if len(resources) == 0 {
 		resources = []string{"*"}
 	}
 	ctx := map[string][]string{}
-	for _, e := range in.ContextEntries {
+	for _, e := range entries {
 		if e.ContextKeyName != nil {
 			ctx[*e.ContextKeyName] = e.ContextKeyValues
 		}
 	}
 	var all []EvaluationResult
-	for _, a := range in.ActionNames {
+	for _, a := range actions {
 		missing := missingKeys(set, a, ctx)
 		for _, res := range resources {
 			r := set.Evaluate(policy.Request{Action: a, Resource: res, AWS: caller, Context: ctx})
@@ -277,7 +309,7 @@ func simulate(ps []policy.Named, in *SimulateCustomPolicyInput, defaultCaller st
 					EndPosition:   Position{int32(m.End.Line), int32(m.End.Column)},
 				})
 			}
-			if len(in.ResourceArns) == 0 || res == "*" {
+			if len(resourceArns) == 0 || res == "*" {
 				er.MissingContextValues = missing
 			} else {
 				er.ResourceSpecificResults = []ResourceResult{{EvalResourceName: res, EvalResourceDecision: er.EvalDecision,
@@ -287,7 +319,6 @@ func simulate(ps []policy.Named, in *SimulateCustomPolicyInput, defaultCaller st
 			all = append(all, er)
 		}
 	}
-	marker, maxItems := in.Marker, in.MaxItems
 	start := 0
 	if marker != nil {
 		n, err := strconv.Atoi(*marker)

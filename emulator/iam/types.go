@@ -22,8 +22,21 @@ type Role struct {
 	AssumeRolePolicyDocument string  `xml:",omitempty"`
 	Description              *string `xml:",omitempty"`
 	MaxSessionDuration       *int32  `xml:",omitempty"`
-	Tags                     []Tag   `xml:"Tags>member,omitempty"`
+	// PermissionsBoundary is set when the role has a boundary; ListRoles
+	// leaves it out, as IAM does.
+	PermissionsBoundary *AttachedPermissionsBoundary `xml:",omitempty"`
+	Tags                []Tag                        `xml:"Tags>member,omitempty"`
 }
+
+// AttachedPermissionsBoundary is the model's AttachedPermissionsBoundary.
+type AttachedPermissionsBoundary struct {
+	PermissionsBoundaryType string // always BoundaryPolicy
+	PermissionsBoundaryArn  string
+}
+
+// BoundaryPolicy is the one PermissionsBoundaryType of the model's
+// PermissionsBoundaryAttachmentType: a managed policy is the boundary.
+const BoundaryPolicy = "PermissionsBoundaryPolicy"
 
 type CreateRoleInput struct {
 	Path                     *string
@@ -60,6 +73,17 @@ type UpdateRoleInput struct {
 	Description        *string
 	MaxSessionDuration *int32
 }
+
+// PutRolePermissionsBoundaryInput is the model's
+// PutRolePermissionsBoundaryRequest.
+type PutRolePermissionsBoundaryInput struct {
+	RoleName            string
+	PermissionsBoundary string
+}
+
+// DeleteRolePermissionsBoundaryInput is the model's
+// DeleteRolePermissionsBoundaryRequest.
+type DeleteRolePermissionsBoundaryInput struct{ RoleName string }
 
 type UpdateAssumeRolePolicyInput struct {
 	RoleName       string

@@ -36,6 +36,9 @@ type Session struct {
 
 	Tags     map[string]string // principal (session) tags
 	IssuedAt time.Time         // when the credentials were issued: aws:TokenIssueTime
+	// SourceIdentity is the session's source identity, set when it or the
+	// first session of its role chain was assumed: aws:SourceIdentity.
+	SourceIdentity string
 }
 
 // Keys returns the condition keys of the session's requests, to be the
@@ -48,6 +51,7 @@ type Session struct {
 //   - aws:PrincipalArn, aws:PrincipalAccount, aws:PrincipalType
 //     ("AssumedRole"), aws:TokenIssueTime (ISO 8601, UTC);
 //   - aws:PrincipalTag/<key> for each principal tag;
+//   - aws:SourceIdentity, when the session has a source identity;
 //   - for a Cognito session, cognito-identity.amazonaws.com:aud (the pool
 //     id), :sub (the identity id) and :amr (multi-valued), and
 //     aws:FederatedProvider "cognito-identity.amazonaws.com";
@@ -73,6 +77,7 @@ func (s *Session) Keys() map[string][]string {
 	for k, v := range s.Tags {
 		keys["aws:PrincipalTag/"+k] = []string{v}
 	}
+	set("aws:SourceIdentity", s.SourceIdentity)
 	if s.Provider == "" {
 		return keys
 	}

@@ -54,6 +54,11 @@ func TestSessionKeys(t *testing.T) {
 			"aws:PrincipalArn":  {"arn:aws:iam::123456789012:role/R"},
 			"aws:PrincipalType": {"AssumedRole"},
 		}},
+		{"session with a source identity", Session{RoleID: "AROAX", Name: "ops", SourceIdentity: "alice"}, map[string][]string{
+			"aws:userid":         {"AROAX:ops"},
+			"aws:PrincipalType":  {"AssumedRole"},
+			"aws:SourceIdentity": {"alice"},
+		}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -67,7 +67,14 @@ type WebIdentity struct {
 	// IdentityID and PoolID are set for Cognito Identity tokens.
 	IdentityID string
 	PoolID     string
+	// SourceIdentity is the token's https://aws.amazon.com/source_identity
+	// claim, "" when it has none.
+	SourceIdentity string
 }
+
+// SourceIdentityClaim is the claim of a web identity token that sets the
+// session's source identity.
+const SourceIdentityClaim = "https://aws.amazon.com/source_identity"
 
 // Providers verifies web identity tokens of issuers other than idpool (IAM
 // OpenID Connect providers). It is the seam for a later issue; an error it
@@ -91,7 +98,10 @@ type RoleRequest struct {
 	// SessionName, ExternalID, SourceIdentity and TransitiveTagKeys are
 	// the request's (empty when not given): the trust policy sees them as
 	// sts:RoleSessionName, sts:ExternalId, sts:SourceIdentity and
-	// sts:TransitiveTagKeys.
+	// sts:TransitiveTagKeys. SourceIdentity is the one the new session
+	// will carry: the request's, the web identity token's, or the one the
+	// caller's session carries (role chaining). A session that carries
+	// one needs sts:SetSourceIdentity.
 	SessionName       string
 	ExternalID        string
 	SourceIdentity    string
@@ -173,7 +183,7 @@ func (s *Service) AssumeRoleWithWebIdentity(ctx context.Context, in *AssumeRoleW
 		id = &w
 	}
 	g, err := s.authorize(ctx, RoleRequest{Action: "sts:AssumeRoleWithWebIdentity", RoleARN: in.RoleArn, WebIdentity: id,
-		SessionName: in.RoleSessionName, Tags: id.PrincipalTags})
+		SessionName: in.RoleSessionName, SourceIdentity: id.SourceIdentity, Tags: id.PrincipalTags})
 	if err != nil {
 		return nil, err
 	}
@@ -190,18 +200,19 @@ func (s *Service) AssumeRoleWithWebIdentity(ctx context.Context, in *AssumeRoleW
 		return nil, err
 	}
 	c, err := s.issuer.Issue(creds.Session{
-		RoleARN:       role,
-		RoleID:        g.RoleID,
-		SessionName:   in.RoleSessionName,
-		IdentityID:    id.IdentityID,
-		PoolID:        id.PoolID,
-		Subject:       id.Subject,
-		Audience:      id.Audience,
-		Provider:      id.Provider,
-		AMR:           id.AMR,
-		PrincipalTags: id.PrincipalTags,
-		Policy:        deref(in.Policy),
-		PolicyARNs:    policyARNs(in.PolicyArns),
+		RoleARN:        role,
+		RoleID:         g.RoleID,
+		SessionName:    in.RoleSessionName,
+		IdentityID:     id.IdentityID,
+		PoolID:         id.PoolID,
+		Subject:        id.Subject,
+		Audience:       id.Audience,
+		Provider:       id.Provider,
+		AMR:            id.AMR,
+		PrincipalTags:  id.PrincipalTags,
+		Policy:         deref(in.Policy),
+		PolicyARNs:     policyARNs(in.PolicyArns),
+		SourceIdentity: id.SourceIdentity,
 	}, d)
 	if err != nil {
 		return nil, fmt.Errorf("sts: issue credentials: %w", err)
@@ -214,6 +225,7 @@ func (s *Service) AssumeRoleWithWebIdentity(ctx context.Context, in *AssumeRoleW
 		Credentials:                 credentials(c),
 		PackedPolicySize:            packed,
 		Provider:                    id.Provider,
+		SourceIdentity:              optional(id.SourceIdentity),
 	}, nil
 }
 
@@ -255,7 +267,10 @@ func (s *Service) webIdentity(ctx context.Context, raw, providerID string) (*Web
 		if err != nil {
 			return nil, err
 		}
-		return id, checkSubject(id.Subject)
+		if err := checkSubject(id.Subject); err != nil {
+			return nil, err
+		}
+		return withSourceIdentity(ctx, id, t)
 	}
 	c, err := s.verifier.Verify(ctx, raw)
 	if err != nil {
@@ -263,6 +278,40 @@ func (s *Service) webIdentity(ctx context.Context, raw, providerID string) (*Web
 		return nil, s.tokenError(err, iss)
 	}
 	return cognitoIdentity(c)
+}
+
+// withSourceIdentity returns id with the source identity the token's
+// SourceIdentityClaim sets, if any: a string STS's SourceIdentity takes
+// (2 to 64 characters of letters, digits and _+=,.@-), else the token is
+// refused. id is copied, as a verifier may keep its own.
+func withSourceIdentity(ctx context.Context, id *WebIdentity, t *tokens.JWT) (*WebIdentity, error) {
+	v, ok := t.Claims[SourceIdentityClaim]
+	if !ok {
+		return id, nil
+	}
+	si, _ := v.(string)
+	if !SourceIdentity(si) {
+		protocol.SetReason(ctx, fmt.Sprintf("the token's %s claim %v is not a source identity: 2 to 64 letters, digits or _+=,.@-", SourceIdentityClaim, v))
+		return nil, errInvalidToken("The %s claim of the web identity token is not a valid source identity", SourceIdentityClaim)
+	}
+	w := *id
+	w.SourceIdentity = si
+	return &w, nil
+}
+
+// SourceIdentity reports whether s is a source identity STS takes: the
+// model's sourceIdentityType, 2 to 64 characters of letters, digits and
+// _+=,.@- (which leaves out AWS's reserved prefix "aws:").
+func SourceIdentity(s string) bool {
+	if len(s) < 2 || len(s) > 64 {
+		return false
+	}
+	for _, c := range s {
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.ContainsRune("_+=,.@-", c)) {
+			return false
+		}
+	}
+	return true
 }
 
 // cognitoIdentity is the web identity of one of idpool's own tokens.
@@ -349,9 +398,13 @@ func (s *Service) AssumeRole(ctx context.Context, in *AssumeRoleInput) (*AssumeR
 	if err != nil {
 		return nil, err
 	}
+	source, err := sourceIdentity(ctx, caller, from, deref(in.SourceIdentity), in.RoleArn)
+	if err != nil {
+		return nil, err
+	}
 	g, err := s.authorize(ctx, RoleRequest{Action: "sts:AssumeRole", RoleARN: in.RoleArn, Caller: caller,
 		CallerCredentials: from, SessionName: in.RoleSessionName, ExternalID: deref(in.ExternalId),
-		SourceIdentity: deref(in.SourceIdentity), TransitiveTagKeys: in.TransitiveTagKeys, Tags: tags,
+		SourceIdentity: source, TransitiveTagKeys: in.TransitiveTagKeys, Tags: tags,
 		InheritedTags: inherited})
 	if err != nil {
 		return nil, err
@@ -385,6 +438,7 @@ func (s *Service) AssumeRole(ctx context.Context, in *AssumeRoleInput) (*AssumeR
 		SourceAccessKeyID: caller.AccessKeyID,
 		Policy:            deref(in.Policy),
 		PolicyARNs:        policyARNs(in.PolicyArns),
+		SourceIdentity:    source,
 	}, d)
 	if err != nil {
 		return nil, fmt.Errorf("sts: issue credentials: %w", err)
@@ -394,8 +448,33 @@ func (s *Service) AssumeRole(ctx context.Context, in *AssumeRoleInput) (*AssumeR
 		AssumedRoleUser:  &AssumedRoleUser{AssumedRoleId: roleID, Arn: arn},
 		Credentials:      credentials(c),
 		PackedPolicySize: packed,
-		SourceIdentity:   in.SourceIdentity,
+		SourceIdentity:   optional(source),
 	}, nil
+}
+
+// sourceIdentity returns the source identity of the session an AssumeRole
+// of role by caller (whose issued credentials are from, if idpool issued
+// them) makes: the one the caller's session carries, which cannot change
+// (a request that gives another is refused as AWS refuses it, for want of
+// sts:SetSourceIdentity), else the request's, asked.
+func sourceIdentity(ctx context.Context, caller *protocol.Principal, from *creds.Credentials, asked, role string) (string, error) {
+	if from == nil || from.Session.SourceIdentity == "" {
+		return asked, nil
+	}
+	have := from.Session.SourceIdentity
+	if asked != "" && asked != have {
+		protocol.SetReason(ctx, "the caller's session has the source identity "+have+", which passes to the sessions it assumes and cannot change; SourceIdentity is "+asked)
+		return "", errAccessDenied("User: %s is not authorized to perform: sts:SetSourceIdentity on resource: %s", caller.ARN, role)
+	}
+	return have, nil
+}
+
+// optional is s as an optional member of an output: nil when empty.
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }
 
 // sessionPolicy checks that the session policy doc, if any, is one that

@@ -18,6 +18,7 @@ func role(name string) storage.Role {
 		Tags:               []storage.Tag{{Key: "b", Value: "2"}, {Key: "a", Value: "1"}},
 		Policies:           map[string]string{"inline": `{"Statement":[]}`},
 		Attached:           []string{"arn:aws:iam::123456789012:policy/p"},
+		Boundary:           "arn:aws:iam::123456789012:policy/boundary",
 		CreatedAt:          at(1),
 	}
 }
@@ -69,6 +70,7 @@ func testIAMRoles(t *testing.T, s storage.Store) {
 
 	r.AssumeRolePolicy = `{"Statement":[{"Effect":"Deny"}]}`
 	r.Policies = nil
+	r.Boundary = "" // a boundary deleted is gone
 	update(t, s, func(tx storage.Tx) error {
 		if err := tx.UpdateRole(ctx, r); err != nil {
 			return err
