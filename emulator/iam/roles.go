@@ -79,7 +79,7 @@ func checkBoundary(ctx context.Context, r storage.Reader, arn string) error {
 		return errInvalid("ARN %s is not valid.", arn)
 	}
 	_, err := r.GetManagedPolicy(ctx, arn)
-	if errors.Is(err, storage.ErrNotFound) && strings.SplitN(arn, ":", 6)[4] == "aws" {
+	if _, _, aws := AWSManaged(arn); aws && errors.Is(err, storage.ErrNotFound) {
 		return nil
 	}
 	return translate(err, errNoSuch("Policy %s does not exist or is not attachable.", arn), nil)
