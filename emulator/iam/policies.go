@@ -222,19 +222,12 @@ func (s *Service) DeletePolicyVersion(ctx context.Context, in *PolicyVersionInpu
 // updateVersion applies change to the managed policy that in names, in one
 // transaction, once it holds the version in names.
 func (s *Service) updateVersion(ctx context.Context, in *PolicyVersionInput, change func(*storage.ManagedPolicy) error) error {
-	return s.update(ctx, func(tx storage.Tx) error {
-		p, err := tx.GetManagedPolicy(ctx, in.PolicyArn)
-		if err != nil {
-			return translate(err, noSuchPolicy(in.PolicyArn), nil)
-		}
-		if _, ok := version(p, in.VersionId); !ok {
+	return s.modifyPolicy(ctx, in.PolicyArn, func(p *storage.ManagedPolicy) error {
+		if _, ok := version(*p, in.VersionId); !ok {
 			return errNoSuch("Policy %s version %s does not exist or is not attachable.", in.PolicyArn, in.VersionId)
 		}
-		if err := change(&p); err != nil {
-			return err
-		}
 		p.UpdatedAt = s.now().UTC()
-		return tx.UpdateManagedPolicy(ctx, p)
+		return change(p)
 	})
 }
 
