@@ -123,8 +123,10 @@ func TestCognitoEvents(t *testing.T) {
 	wantErr(t, err, CodeResourceNotFound, "")
 }
 
+// TestBulkPublish runs with the default Config: AWS's one successful bulk
+// publish per 24 hours is the default.
 func TestBulkPublish(t *testing.T) {
-	e := newEnv(t, Config{BulkPublishInterval: 24 * time.Hour})
+	e := newEnv(t, Config{})
 	details := func(t *testing.T) *GetBulkPublishDetailsOutput {
 		t.Helper()
 		out, err := e.svc.GetBulkPublishDetails(e.dev, &GetBulkPublishDetailsInput{IdentityPoolId: poolA})
@@ -203,7 +205,7 @@ func TestBulkPublish(t *testing.T) {
 }
 
 func TestBulkPublishUnlimited(t *testing.T) {
-	e := newEnv(t, Config{})
+	e := newEnv(t, Config{BulkPublishInterval: -1})
 	if _, err := e.svc.SetIdentityPoolConfiguration(e.dev, &SetIdentityPoolConfigurationInput{IdentityPoolId: poolA,
 		CognitoStreams: &CognitoStreams{StreamName: "s", RoleArn: streamRole}}); err != nil {
 		t.Fatal(err)
