@@ -24,8 +24,12 @@ type Dataset struct {
 	Deleted            bool
 	DeletedAtSyncCount int64
 	// MergedFrom is the identity whose dataset this was, for a dataset that
-	// an identity merge moved here under a new name ("" otherwise).
-	MergedFrom string
+	// an identity merge moved here under a new name ("" otherwise), and
+	// MergedFromName the name it had there: ListRecords of that name
+	// reports this dataset in MergedDatasetNames. The new name may be a
+	// shortened one, so the origin is kept, not derived from it.
+	MergedFrom     string
+	MergedFromName string
 
 	LastModifiedBy string
 	// DataStorage is the total size in bytes (UTF-8 key + value) of the

@@ -19,7 +19,7 @@ var (
 )
 
 // Every dataset query returns these columns.
-const datasetColumns = `name, pool_id, sync_count, deleted, deleted_at_sync_count, merged_from,
+const datasetColumns = `name, pool_id, sync_count, deleted, deleted_at_sync_count, merged_from, merged_from_name,
 	last_modified_by, data_storage, num_records, created, modified`
 
 // Every record query returns these columns.
@@ -114,7 +114,7 @@ type datasetRow struct {
 
 func (r *datasetRow) scan(s interface{ Scan(...any) error }) error {
 	d := &r.d
-	return s.Scan(&d.Name, &d.PoolID, &d.SyncCount, &r.deleted, &d.DeletedAtSyncCount, &d.MergedFrom,
+	return s.Scan(&d.Name, &d.PoolID, &d.SyncCount, &r.deleted, &d.DeletedAtSyncCount, &d.MergedFrom, &d.MergedFromName,
 		&d.LastModifiedBy, &d.DataStorage, &d.NumRecords, &r.created, &r.modified)
 }
 

@@ -178,7 +178,7 @@ func testDatasetRoundTrip(t *testing.T, s storage.Store) {
 	full := dataset("p1:a", "settings.v2:x-y_z", 7)
 	full.Deleted = true
 	full.DeletedAtSyncCount = 5
-	full.MergedFrom = "p1:b"
+	full.MergedFrom, full.MergedFromName = "p1:b", "settings"
 	full.DataStorage = 1234
 	full.NumRecords = 12
 	plain := dataset("p1:a", "plain", 0)
