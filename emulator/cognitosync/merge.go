@@ -94,6 +94,17 @@ const maxDatasetName = 128
 // longest suffix it adds, ".<uuid>.<i>" with i < maxMergeNames, requires.
 var mergedPrefix = maxDatasetName - len(".00000000-0000-0000-0000-000000000000."+strconv.Itoa(maxMergeNames-1))
 
+// MergedPrefix is how every name of a merged copy of dataset name starts:
+// with name and a dot, or, for a name longer than mergedPrefix, with its
+// first mergedPrefix characters. ListRecords of name looks for its merged
+// copies among the identity's datasets of that prefix only.
+func MergedPrefix(name string) string {
+	if len(name) > mergedPrefix {
+		return name[:mergedPrefix]
+	}
+	return name + "."
+}
+
 // mergedName is the i-th name (i ≥ 1) tried for dataset name of identity
 // from beside the survivor's dataset of that name: "<name>.<from>", then
 // "<name>.<from>.<i>". Every name it returns is a valid dataset name, so

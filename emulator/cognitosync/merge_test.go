@@ -109,6 +109,7 @@ func TestMergedName(t *testing.T) {
 		{"too long for the region", strings.Repeat("n", 82), 1, strings.Repeat("n", 82) + "." + uuid},
 		{"too long for the region, taken", strings.Repeat("n", 82), 3, strings.Repeat("n", 82) + "." + uuid + ".3"},
 		{"too long for any suffix", strings.Repeat("n", 128), 1, strings.Repeat("n", 91) + "." + uuid},
+		{"too long for any suffix, last try", strings.Repeat("n", 128), maxMergeNames - 1, strings.Repeat("n", 87) + "." + uuid + ".999"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -119,8 +120,8 @@ func TestMergedName(t *testing.T) {
 			if len(got) > maxDatasetName {
 				t.Errorf("got %d characters, want at most %d", len(got), maxDatasetName)
 			}
-			if !strings.HasPrefix(got, tt.dataset[:min(len(tt.dataset), mergedPrefix)]) {
-				t.Errorf("got %s, want it to start with the first %d characters of %s, where mergedNames looks", got, mergedPrefix, tt.dataset)
+			if p := MergedPrefix(tt.dataset); !strings.HasPrefix(got, p) {
+				t.Errorf("got %s, want it to start with %s, where ListRecords looks", got, p)
 			}
 		})
 	}

@@ -136,10 +136,7 @@ func (s *Service) dataset(ctx context.Context, pool, identity, name string) (d s
 // which is all it takes to learn that there are none, as there usually
 // are none.
 func (s *Service) mergedNames(ctx context.Context, identity, name string) ([]string, error) {
-	prefix := name + "."
-	if len(name) > mergedPrefix {
-		prefix = name[:mergedPrefix]
-	}
+	prefix := MergedPrefix(name)
 	var names []string
 	after := prefix
 	for n := 1; ; n = maxDatasetsPage {
