@@ -64,8 +64,10 @@ type ListRecordsOptions struct {
 
 // Usage is the Cognito Sync usage of an identity or a whole pool.
 type Usage struct {
-	DatasetCount   int64 // live datasets
-	DataStorage    int64 // bytes of live records
+	DatasetCount int64 // live datasets
+	DataStorage  int64 // bytes of live records
+	// LastModifiedAt is the newest ModifiedAt of the datasets, deleted
+	// ones included: a deletion is a change (zero when none).
 	LastModifiedAt time.Time
 }
 
@@ -113,7 +115,8 @@ type DatasetReader interface {
 	// GetRecords returns the stored records with the given keys (those
 	// that exist, tombstones included), keyed by Key.
 	GetRecords(ctx context.Context, identityID, name string, keys []string) (map[string]Record, error)
-	// IdentityUsage and PoolUsage aggregate live datasets.
+	// IdentityUsage and PoolUsage aggregate live datasets, and the last
+	// change of any (see Usage).
 	IdentityUsage(ctx context.Context, identityID string) (Usage, error)
 	PoolUsage(ctx context.Context, poolID string) (Usage, error)
 	// GetSyncConfig returns the pool's configuration; a pool never

@@ -50,13 +50,15 @@ const (
 	qGetRecords = `SELECT ` + recordColumns + ` FROM records
 		WHERE identity_id = ?1 AND dataset = ?2 AND key IN (SELECT value FROM json_each(?3))`
 
-	qIdentityUsage = `SELECT count(*), coalesce(sum(data_storage), 0), max(modified)
-		FROM datasets WHERE identity_id = ?1 AND deleted = 0`
-	// The totals are kept by triggers (migration 0005); the newest live
-	// dataset is one probe of datasets_pool_modified.
+	// The last change counts deleted datasets: a deletion is a change.
+	qIdentityUsage = `SELECT count(*) FILTER (WHERE deleted = 0),
+		coalesce(sum(data_storage) FILTER (WHERE deleted = 0), 0), max(modified)
+		FROM datasets WHERE identity_id = ?1`
+	// The totals and the last change are kept by triggers (migrations
+	// 0005 and 0009).
 	qPoolUsage = `SELECT coalesce((SELECT datasets FROM pool_totals WHERE pool_id = ?1), 0),
 		coalesce((SELECT data_storage FROM pool_totals WHERE pool_id = ?1), 0),
-		(SELECT max(modified) FROM datasets WHERE pool_id = ?1 AND deleted = 0)`
+		(SELECT modified FROM pool_totals WHERE pool_id = ?1)`
 
 	qSyncConfig    = `SELECT config FROM sync_config WHERE pool_id = ?1`
 	qDevice        = `SELECT id, identity_id, platform, token, created FROM devices WHERE id = ?1`

@@ -1309,7 +1309,8 @@ func oldDatabase(t *testing.T, version int, stmts ...string) string {
 }
 
 // TestMigrateTotals: a database written before pool totals existed gets
-// them from its datasets when it is upgraded.
+// them from its datasets when it is upgraded, the last change (a deletion
+// included) too.
 func TestMigrateTotals(t *testing.T) {
 	path := oldDatabase(t, 4,
 		`INSERT INTO pools (id, name, config, created, modified) VALUES ('p1', 'p1', '{}', 0, 0), ('p2', 'p2', '{}', 0, 0)`,
@@ -1323,8 +1324,8 @@ func TestMigrateTotals(t *testing.T) {
 		pool string
 		want storage.Usage
 	}{
-		{"p1", storage.Usage{DatasetCount: 2, DataStorage: 30, LastModifiedAt: time.UnixMilli(3000).UTC()}},
-		{"p2", storage.Usage{}},
+		{"p1", storage.Usage{DatasetCount: 2, DataStorage: 30, LastModifiedAt: time.UnixMilli(9000).UTC()}},
+		{"p2", storage.Usage{LastModifiedAt: time.UnixMilli(5000).UTC()}},
 	}
 	for _, tc := range tests {
 		got, err := s.PoolUsage(t.Context(), tc.pool)

@@ -775,14 +775,15 @@ func testUsage(t *testing.T, s storage.Store) {
 		usage func(r storage.Reader) (storage.Usage, error)
 		want  storage.Usage
 	}{
+		// The deletion of "gone" is the last change.
 		{"identity", func(r storage.Reader) (storage.Usage, error) { return r.IdentityUsage(ctx, "p1:a") },
-			storage.Usage{DatasetCount: 2, DataStorage: 120, LastModifiedAt: at(120)}},
+			storage.Usage{DatasetCount: 2, DataStorage: 120, LastModifiedAt: at(500)}},
 		{"other identity", func(r storage.Reader) (storage.Usage, error) { return r.IdentityUsage(ctx, "p1:b") },
 			storage.Usage{DatasetCount: 1, DataStorage: 3, LastModifiedAt: at(90)}},
 		{"identity without datasets", func(r storage.Reader) (storage.Usage, error) { return r.IdentityUsage(ctx, "p9:z") },
 			storage.Usage{}},
 		{"pool", func(r storage.Reader) (storage.Usage, error) { return r.PoolUsage(ctx, "p1") },
-			storage.Usage{DatasetCount: 3, DataStorage: 123, LastModifiedAt: at(120)}},
+			storage.Usage{DatasetCount: 3, DataStorage: 123, LastModifiedAt: at(500)}},
 		{"other pool", func(r storage.Reader) (storage.Usage, error) { return r.PoolUsage(ctx, "p2") },
 			storage.Usage{DatasetCount: 1, DataStorage: 7, LastModifiedAt: at(700)}},
 		{"pool without datasets", func(r storage.Reader) (storage.Usage, error) { return r.PoolUsage(ctx, "p9") },
