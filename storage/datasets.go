@@ -128,6 +128,12 @@ type DatasetReader interface {
 	DeviceByToken(ctx context.Context, identityID, platform, token string) (Device, error)
 	// Subscribed reports whether the device is subscribed to the dataset.
 	Subscribed(ctx context.Context, deviceID, datasetName string) (bool, error)
+	// ListDevices returns every device of the identity, in (Platform,
+	// Token) order; an identity has a handful.
+	ListDevices(ctx context.Context, identityID string) ([]Device, error)
+	// Subscriptions returns the names of the datasets the device is
+	// subscribed to, in name order.
+	Subscriptions(ctx context.Context, deviceID string) ([]string, error)
 }
 
 // DatasetWriter is the write half, used inside Store.Update.

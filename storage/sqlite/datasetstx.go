@@ -158,6 +158,22 @@ func (t *tx) DeviceByToken(ctx context.Context, identityID, platform, token stri
 	return t.w.read.deviceWithToken(context.Background(), identityID, platform, token)
 }
 
+// ListDevices implements storage.DatasetReader.
+func (t *tx) ListDevices(ctx context.Context, identityID string) ([]storage.Device, error) {
+	if err := t.check(ctx); err != nil {
+		return nil, err
+	}
+	return t.w.read.devicesOf(context.Background(), identityID)
+}
+
+// Subscriptions implements storage.DatasetReader.
+func (t *tx) Subscriptions(ctx context.Context, deviceID string) ([]string, error) {
+	if err := t.check(ctx); err != nil {
+		return nil, err
+	}
+	return t.w.read.subscriptionsOf(context.Background(), deviceID)
+}
+
 // Subscribed implements storage.DatasetReader.
 func (t *tx) Subscribed(ctx context.Context, deviceID, datasetName string) (bool, error) {
 	if err := t.check(ctx); err != nil {
