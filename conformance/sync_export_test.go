@@ -18,10 +18,11 @@ import (
 // TestSyncExportRestart drives Cognito Sync through the v1 SDK: a pool's
 // push sync, streams and events are set, a guest with a dataset of a
 // 100-character name merges into a user who has one too (and one whose
-// name the merged copy's cut name starts with), and a bulk publish runs.
-// The database is written out with "idpool export" and a fresh server
-// started from that file alone serves the same configuration, events and
-// merge report; the bulk publish is not carried, and AWS's one successful
+// name the merged copy's cut name starts with), a phone registers for push
+// sync and subscribes, and a bulk publish runs. The database is written
+// out with "idpool export" and a fresh server started from that file alone
+// serves the same configuration, events, merge report and device; the
+// bulk publish is not carried, and AWS's one successful
 // bulk publish per 24 hours holds until a reset seeds the pool again.
 func TestSyncExportRestart(t *testing.T) {
 	t.Parallel()
@@ -85,6 +86,25 @@ func TestSyncExportRestart(t *testing.T) {
 	}
 	copyName := merged(t, p)
 
+	// A phone registers for push sync and subscribes to a dataset.
+	phone := p.guest(t)
+	phone.write(t, "profile", replacePatch("color", "green", 0))
+	register := func(t *testing.T, u *syncUser) string {
+		t.Helper()
+		out, err := u.c.RegisterDevice(&cognitosync.RegisterDeviceInput{IdentityPoolId: aws.String(pool), IdentityId: aws.String(u.id),
+			Platform: aws.String(cognitosync.PlatformGcm), Token: aws.String("gcm-token")})
+		ok(t, err, "RegisterDevice")
+		return aws.StringValue(out.DeviceId)
+	}
+	device := register(t, phone)
+	subscribe := func(t *testing.T, u *syncUser) {
+		t.Helper()
+		_, err := u.c.SubscribeToDataset(&cognitosync.SubscribeToDatasetInput{IdentityPoolId: aws.String(pool), IdentityId: aws.String(u.id),
+			DatasetName: aws.String("profile"), DeviceId: aws.String(device)})
+		ok(t, err, "SubscribeToDataset")
+	}
+	subscribe(t, phone)
+
 	publish := func(t *testing.T, p *syncPool) error {
 		t.Helper()
 		_, err := p.dev.BulkPublish(&cognitosync.BulkPublishInput{IdentityPoolId: aws.String(pool)})
@@ -111,6 +131,13 @@ func TestSyncExportRestart(t *testing.T) {
 	}
 	if got := merged(t, bp); got != copyName {
 		t.Errorf("merged copy after the restart: got %s, want %s", got, copyName)
+	}
+	// The phone's cached device id is still good, and registering again
+	// gives it back.
+	phone = bp.device(t, phone.id)
+	subscribe(t, phone)
+	if got := register(t, phone); got != device {
+		t.Errorf("RegisterDevice after the restart: got DeviceId %s, want %s", got, device)
 	}
 
 	// The bulk publish was not carried; one succeeds, then the limit
