@@ -7,6 +7,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/idpool/idpool/protocol"
 	"github.com/idpool/idpool/storage"
@@ -236,7 +237,7 @@ func (s *Service) BulkPublish(ctx context.Context, in *BulkPublishInput) (*BulkP
 		case c.BulkPublishStatus == BulkSucceeded && s.cfg.BulkPublishInterval > 0 &&
 			now.Sub(c.BulkPublishComplete) < s.cfg.BulkPublishInterval:
 			return alreadyStreamed(msgAlreadyStreamed, in.IdentityPoolId,
-				c.BulkPublishComplete.UTC().Format("2006-01-02T15:04:05Z"), s.cfg.BulkPublishInterval)
+				c.BulkPublishComplete.UTC().Format("2006-01-02T15:04:05Z"), interval(s.cfg.BulkPublishInterval))
 		}
 		c.BulkPublishStart, c.BulkPublishComplete = now, now
 		if c.HasStreams && c.StreamName != "" && c.StreamingStatus != StreamingDisabled {
@@ -256,6 +257,14 @@ func (s *Service) BulkPublish(ctx context.Context, in *BulkPublishInput) (*BulkP
 		return nil, err
 	}
 	return &BulkPublishOutput{IdentityPoolId: in.IdentityPoolId}, nil
+}
+
+// interval writes d for a message: "24 hours" rather than "24h0m0s".
+func interval(d time.Duration) string {
+	if d%time.Hour == 0 {
+		return fmt.Sprintf("%d hours", d/time.Hour)
+	}
+	return d.String()
 }
 
 // GetBulkPublishDetails returns the state of a pool's last bulk publish;

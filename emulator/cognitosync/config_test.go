@@ -174,8 +174,9 @@ func TestBulkPublish(t *testing.T) {
 	if d.BulkPublishStatus != BulkSucceeded || d.FailureMessage != "" || !d.BulkPublishStartTime.Time().Equal(e.clock.Now()) || !d.BulkPublishCompleteTime.Time().Equal(e.clock.Now()) {
 		t.Errorf("got %+v, want SUCCEEDED now", d)
 	}
+	succeeded := e.clock.Now().UTC().Format("2006-01-02T15:04:05Z")
 	e.clock.Advance(23 * time.Hour)
-	wantErr(t, publish(), CodeAlreadyStreamed, "")
+	wantErr(t, publish(), CodeAlreadyStreamed, "A bulk publish of identity pool "+poolA+" already succeeded at "+succeeded+"; only one is allowed every 24 hours.")
 	e.clock.Advance(time.Hour)
 	if err := publish(); err != nil {
 		t.Errorf("got %v a day later, want success", err)
