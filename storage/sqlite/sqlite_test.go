@@ -1339,6 +1339,43 @@ func TestMigrateTotals(t *testing.T) {
 	}
 }
 
+// TestMigrateMergedFromName: merged copies written before their origin's
+// name was stored get it from their names, whichever suffix the merge gave
+// them.
+func TestMigrateMergedFromName(t *testing.T) {
+	const (
+		loser = "us-east-1:0b0b0b0b-1111-4222-8333-444455556666"
+		uuid  = "0b0b0b0b-1111-4222-8333-444455556666"
+	)
+	path := oldDatabase(t, 7,
+		`INSERT INTO pools (id, name, config, created, modified) VALUES ('us-east-1:p', 'p', '{}', 0, 0)`,
+		`INSERT INTO identities (id, pool_id, created, modified) VALUES ('us-east-1:a', 'us-east-1:p', 0, 0)`,
+		`INSERT INTO datasets (identity_id, name, pool_id, sync_count, merged_from, created, modified) VALUES
+			('us-east-1:a', 'profile', 'us-east-1:p', 1, '', 0, 0),
+			('us-east-1:a', 'profile.`+loser+`', 'us-east-1:p', 1, '`+loser+`', 0, 0),
+			('us-east-1:a', 'profile.`+loser+`.2', 'us-east-1:p', 1, '`+loser+`', 0, 0),
+			('us-east-1:a', 'long.name.`+uuid+`', 'us-east-1:p', 1, '`+loser+`', 0, 0),
+			('us-east-1:a', 'long.name.`+uuid+`.3', 'us-east-1:p', 1, '`+loser+`', 0, 0)`)
+	s := openFile(t, path)
+	defer s.Close()
+	tests := []struct{ name, want string }{
+		{"profile", ""},
+		{"profile." + loser, "profile"},
+		{"profile." + loser + ".2", "profile"},
+		{"long.name." + uuid, "long.name"},
+		{"long.name." + uuid + ".3", "long.name"},
+	}
+	for _, tc := range tests {
+		d, err := s.GetDataset(t.Context(), "us-east-1:a", tc.name)
+		if err != nil {
+			t.Fatalf("GetDataset %s: got error %v, want nil", tc.name, err)
+		}
+		if d.MergedFromName != tc.want {
+			t.Errorf("MergedFromName of %s after the upgrade: got %q, want %q", tc.name, d.MergedFromName, tc.want)
+		}
+	}
+}
+
 // TestMigrateIdentityCounts: a database written before identity counts
 // existed gets them from its identities when it is upgraded, the merged
 // identities are found through the new index, and the triggers go on from
