@@ -182,8 +182,28 @@ func TestBulkPublish(t *testing.T) {
 		t.Errorf("got %v a day later, want success", err)
 	}
 
-	// One in progress (as a fixture could leave it) refuses another.
+	// The limit goes with the pool: one created again under its id (as a
+	// reset seeds it again) may publish at once.
+	wantErr(t, publish(), CodeAlreadyStreamed, "")
 	err := e.store.Update(context.Background(), func(tx storage.Tx) error {
+		if err := tx.DeletePool(context.Background(), poolA); err != nil {
+			return err
+		}
+		return tx.CreatePool(context.Background(), storage.Pool{ID: poolA, Name: "p", CreatedAt: e.clock.Now(), ModifiedAt: e.clock.Now()})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := details(t); d.BulkPublishStatus != BulkNotStarted {
+		t.Errorf("got %+v after the pool was deleted, want NOT_STARTED", d)
+	}
+	setStreams(t, StreamingEnabled)
+	if err := publish(); err != nil {
+		t.Errorf("got %v from the pool created again, want success", err)
+	}
+
+	// One in progress (as a fixture could leave it) refuses another.
+	err = e.store.Update(context.Background(), func(tx storage.Tx) error {
 		c, err := tx.GetSyncConfig(context.Background(), poolA)
 		if err != nil {
 			return err
