@@ -24,8 +24,12 @@ type Dataset struct {
 	Deleted            bool
 	DeletedAtSyncCount int64
 	// MergedFrom is the identity whose dataset this was, for a dataset that
-	// an identity merge moved here under a new name ("" otherwise).
-	MergedFrom string
+	// an identity merge moved here under a new name ("" otherwise), and
+	// MergedFromName the name it had there: ListRecords of that name
+	// reports this dataset in MergedDatasetNames. The new name may be a
+	// shortened one, so the origin is kept, not derived from it.
+	MergedFrom     string
+	MergedFromName string
 
 	LastModifiedBy string
 	// DataStorage is the total size in bytes (UTF-8 key + value) of the
@@ -60,8 +64,10 @@ type ListRecordsOptions struct {
 
 // Usage is the Cognito Sync usage of an identity or a whole pool.
 type Usage struct {
-	DatasetCount   int64 // live datasets
-	DataStorage    int64 // bytes of live records
+	DatasetCount int64 // live datasets
+	DataStorage  int64 // bytes of live records
+	// LastModifiedAt is the newest ModifiedAt of the datasets, deleted
+	// ones included: a deletion is a change (zero when none).
 	LastModifiedAt time.Time
 }
 
@@ -109,7 +115,8 @@ type DatasetReader interface {
 	// GetRecords returns the stored records with the given keys (those
 	// that exist, tombstones included), keyed by Key.
 	GetRecords(ctx context.Context, identityID, name string, keys []string) (map[string]Record, error)
-	// IdentityUsage and PoolUsage aggregate live datasets.
+	// IdentityUsage and PoolUsage aggregate live datasets, and the last
+	// change of any (see Usage).
 	IdentityUsage(ctx context.Context, identityID string) (Usage, error)
 	PoolUsage(ctx context.Context, poolID string) (Usage, error)
 	// GetSyncConfig returns the pool's configuration; a pool never
@@ -121,6 +128,12 @@ type DatasetReader interface {
 	DeviceByToken(ctx context.Context, identityID, platform, token string) (Device, error)
 	// Subscribed reports whether the device is subscribed to the dataset.
 	Subscribed(ctx context.Context, deviceID, datasetName string) (bool, error)
+	// ListDevices returns every device of the identity, in (Platform,
+	// Token) order; an identity has a handful.
+	ListDevices(ctx context.Context, identityID string) ([]Device, error)
+	// Subscriptions returns the names of the datasets the device is
+	// subscribed to, in name order.
+	Subscriptions(ctx context.Context, deviceID string) ([]string, error)
 }
 
 // DatasetWriter is the write half, used inside Store.Update.

@@ -7,6 +7,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/idpool/idpool/protocol"
 	"github.com/idpool/idpool/storage"
@@ -24,15 +25,8 @@ func (s *Service) SetIdentityPoolConfiguration(ctx context.Context, in *SetIdent
 	if _, err := forDeveloper(ctx); err != nil {
 		return nil, err
 	}
-	if st := in.CognitoStreams; st != nil {
-		switch st.StreamingStatus {
-		case "", StreamingEnabled, StreamingDisabled:
-		default:
-			return nil, badParam("Invalid StreamingStatus '%s'.", st.StreamingStatus)
-		}
-		if st.StreamingStatus == StreamingEnabled && st.StreamName == "" {
-			return nil, badParam(msgStreamNameRequired)
-		}
+	if err := CheckStreams(in.CognitoStreams); err != nil {
+		return nil, err
 	}
 	var c storage.SyncConfig
 	err := s.update(ctx, func(tx storage.Tx) error {
@@ -43,15 +37,7 @@ func (s *Service) SetIdentityPoolConfiguration(ctx context.Context, in *SetIdent
 		if c, err = tx.GetSyncConfig(ctx, in.IdentityPoolId); err != nil {
 			return fmt.Errorf("get sync configuration of %s: %w", in.IdentityPoolId, err)
 		}
-		if ps := in.PushSync; ps != nil {
-			c.PushApplicationARNs = slices.Clone(ps.ApplicationArns)
-			c.PushRoleARN = ps.RoleArn
-			c.HasPushSync = len(ps.ApplicationArns) > 0 || ps.RoleArn != ""
-		}
-		if st := in.CognitoStreams; st != nil {
-			c.StreamName, c.StreamRoleARN, c.StreamingStatus = st.StreamName, st.RoleArn, st.StreamingStatus
-			c.HasStreams = *st != CognitoStreams{}
-		}
+		SetConfiguration(&c, in.PushSync, in.CognitoStreams)
 		if err := tx.PutSyncConfig(ctx, in.IdentityPoolId, c); err != nil {
 			return fmt.Errorf("put sync configuration of %s: %w", in.IdentityPoolId, err)
 		}
@@ -65,6 +51,45 @@ func (s *Service) SetIdentityPoolConfiguration(ctx context.Context, in *SetIdent
 	}
 	out := poolConfiguration(in.IdentityPoolId, &c)
 	return &out, nil
+}
+
+// CheckStreams checks a CognitoStreams member (nil: none given) as
+// SetIdentityPoolConfiguration does, beyond the API model's shapes.
+func CheckStreams(st *CognitoStreams) error {
+	if st == nil {
+		return nil
+	}
+	switch st.StreamingStatus {
+	case "", StreamingEnabled, StreamingDisabled:
+	default:
+		return badParam("Invalid StreamingStatus '%s'.", st.StreamingStatus)
+	}
+	if st.StreamingStatus == StreamingEnabled && st.StreamName == "" {
+		return badParam(msgStreamNameRequired)
+	}
+	return nil
+}
+
+// SetConfiguration changes c as SetIdentityPoolConfiguration with members
+// ps and st (nil when not given) does: a member given replaces the pool's,
+// a member given empty removes it. st has passed CheckStreams.
+func SetConfiguration(c *storage.SyncConfig, ps *PushSync, st *CognitoStreams) {
+	if ps != nil {
+		c.PushApplicationARNs = slices.Clone(ps.ApplicationArns)
+		c.PushRoleARN = ps.RoleArn
+		c.HasPushSync = len(ps.ApplicationArns) > 0 || ps.RoleArn != ""
+	}
+	if st != nil {
+		c.StreamName, c.StreamRoleARN, c.StreamingStatus = st.StreamName, st.RoleArn, st.StreamingStatus
+		c.HasStreams = *st != CognitoStreams{}
+	}
+}
+
+// Configuration returns the members of c that GetIdentityPoolConfiguration
+// answers, nil for those the pool does not have.
+func Configuration(c *storage.SyncConfig) (*PushSync, *CognitoStreams) {
+	out := poolConfiguration("", c)
+	return out.PushSync, out.CognitoStreams
 }
 
 // GetIdentityPoolConfiguration returns a pool's push sync and Cognito
@@ -112,13 +137,8 @@ func (s *Service) SetCognitoEvents(ctx context.Context, in *SetCognitoEventsInpu
 	if _, err := forDeveloper(ctx); err != nil {
 		return nil, err
 	}
-	for k, v := range in.Events {
-		if k != EventSyncTrigger {
-			return nil, badParam(msgBadEventType, k)
-		}
-		if v != "" && !strings.HasPrefix(v, "arn:"+protocol.Partition(protocol.IDRegion(in.IdentityPoolId))+":lambda:") {
-			return nil, badParam(msgBadLambdaARN, v)
-		}
+	if err := CheckEvents(in.IdentityPoolId, in.Events); err != nil {
+		return nil, err
 	}
 	err := s.update(ctx, func(tx storage.Tx) error {
 		if _, err := getPool(ctx, tx, in.IdentityPoolId); err != nil {
@@ -128,18 +148,7 @@ func (s *Service) SetCognitoEvents(ctx context.Context, in *SetCognitoEventsInpu
 		if err != nil {
 			return fmt.Errorf("get sync configuration of %s: %w", in.IdentityPoolId, err)
 		}
-		events := maps.Clone(c.Events)
-		if events == nil {
-			events = make(map[string]string, len(in.Events))
-		}
-		for k, v := range in.Events {
-			if v == "" {
-				delete(events, k)
-			} else {
-				events[k] = v
-			}
-		}
-		c.Events = events
+		SetEvents(&c, in.Events)
 		if err := tx.PutSyncConfig(ctx, in.IdentityPoolId, c); err != nil {
 			return fmt.Errorf("put sync configuration of %s: %w", in.IdentityPoolId, err)
 		}
@@ -152,6 +161,41 @@ func (s *Service) SetCognitoEvents(ctx context.Context, in *SetCognitoEventsInpu
 		return nil, err
 	}
 	return &SetCognitoEventsOutput{}, nil
+}
+
+// CheckEvents checks the Events of SetCognitoEvents for pool: every event
+// type is SyncTrigger, and every function ARN is of the pool's partition.
+func CheckEvents(pool string, events map[string]string) error {
+	for k, v := range events {
+		if k != EventSyncTrigger {
+			return badParam(msgBadEventType, k)
+		}
+		if v != "" && !strings.HasPrefix(v, "arn:"+protocol.Partition(protocol.IDRegion(pool))+":lambda:") {
+			return badParam(msgBadLambdaARN, v)
+		}
+	}
+	return nil
+}
+
+// SetEvents changes c as SetCognitoEvents with events does: an event
+// given a function gets it, one given "" loses its own, others keep
+// theirs. A pool left with no events has nil Events.
+func SetEvents(c *storage.SyncConfig, events map[string]string) {
+	m := maps.Clone(c.Events)
+	if m == nil {
+		m = make(map[string]string, len(events))
+	}
+	for k, v := range events {
+		if v == "" {
+			delete(m, k)
+		} else {
+			m[k] = v
+		}
+	}
+	if len(m) == 0 {
+		m = nil
+	}
+	c.Events = m
 }
 
 // GetCognitoEvents returns a pool's events; {} when it has none.
@@ -193,7 +237,7 @@ func (s *Service) BulkPublish(ctx context.Context, in *BulkPublishInput) (*BulkP
 		case c.BulkPublishStatus == BulkSucceeded && s.cfg.BulkPublishInterval > 0 &&
 			now.Sub(c.BulkPublishComplete) < s.cfg.BulkPublishInterval:
 			return alreadyStreamed(msgAlreadyStreamed, in.IdentityPoolId,
-				c.BulkPublishComplete.UTC().Format("2006-01-02T15:04:05Z"), s.cfg.BulkPublishInterval)
+				c.BulkPublishComplete.UTC().Format("2006-01-02T15:04:05Z"), interval(s.cfg.BulkPublishInterval))
 		}
 		c.BulkPublishStart, c.BulkPublishComplete = now, now
 		if c.HasStreams && c.StreamName != "" && c.StreamingStatus != StreamingDisabled {
@@ -213,6 +257,14 @@ func (s *Service) BulkPublish(ctx context.Context, in *BulkPublishInput) (*BulkP
 		return nil, err
 	}
 	return &BulkPublishOutput{IdentityPoolId: in.IdentityPoolId}, nil
+}
+
+// interval writes d for a message: "24 hours" rather than "24h0m0s".
+func interval(d time.Duration) string {
+	if d%time.Hour == 0 {
+		return fmt.Sprintf("%d hours", d/time.Hour)
+	}
+	return d.String()
 }
 
 // GetBulkPublishDetails returns the state of a pool's last bulk publish;

@@ -123,8 +123,10 @@ func TestCognitoEvents(t *testing.T) {
 	wantErr(t, err, CodeResourceNotFound, "")
 }
 
+// TestBulkPublish runs with the default Config: AWS's one successful bulk
+// publish per 24 hours is the default.
 func TestBulkPublish(t *testing.T) {
-	e := newEnv(t, Config{BulkPublishInterval: 24 * time.Hour})
+	e := newEnv(t, Config{})
 	details := func(t *testing.T) *GetBulkPublishDetailsOutput {
 		t.Helper()
 		out, err := e.svc.GetBulkPublishDetails(e.dev, &GetBulkPublishDetailsInput{IdentityPoolId: poolA})
@@ -172,15 +174,36 @@ func TestBulkPublish(t *testing.T) {
 	if d.BulkPublishStatus != BulkSucceeded || d.FailureMessage != "" || !d.BulkPublishStartTime.Time().Equal(e.clock.Now()) || !d.BulkPublishCompleteTime.Time().Equal(e.clock.Now()) {
 		t.Errorf("got %+v, want SUCCEEDED now", d)
 	}
+	succeeded := e.clock.Now().UTC().Format("2006-01-02T15:04:05Z")
 	e.clock.Advance(23 * time.Hour)
-	wantErr(t, publish(), CodeAlreadyStreamed, "")
+	wantErr(t, publish(), CodeAlreadyStreamed, "A bulk publish of identity pool "+poolA+" already succeeded at "+succeeded+"; only one is allowed every 24 hours.")
 	e.clock.Advance(time.Hour)
 	if err := publish(); err != nil {
 		t.Errorf("got %v a day later, want success", err)
 	}
 
-	// One in progress (as a fixture could leave it) refuses another.
+	// The limit goes with the pool: one created again under its id (as a
+	// reset seeds it again) may publish at once.
+	wantErr(t, publish(), CodeAlreadyStreamed, "")
 	err := e.store.Update(context.Background(), func(tx storage.Tx) error {
+		if err := tx.DeletePool(context.Background(), poolA); err != nil {
+			return err
+		}
+		return tx.CreatePool(context.Background(), storage.Pool{ID: poolA, Name: "p", CreatedAt: e.clock.Now(), ModifiedAt: e.clock.Now()})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := details(t); d.BulkPublishStatus != BulkNotStarted {
+		t.Errorf("got %+v after the pool was deleted, want NOT_STARTED", d)
+	}
+	setStreams(t, StreamingEnabled)
+	if err := publish(); err != nil {
+		t.Errorf("got %v from the pool created again, want success", err)
+	}
+
+	// One in progress (as a fixture could leave it) refuses another.
+	err = e.store.Update(context.Background(), func(tx storage.Tx) error {
 		c, err := tx.GetSyncConfig(context.Background(), poolA)
 		if err != nil {
 			return err
@@ -203,7 +226,7 @@ func TestBulkPublish(t *testing.T) {
 }
 
 func TestBulkPublishUnlimited(t *testing.T) {
-	e := newEnv(t, Config{})
+	e := newEnv(t, Config{BulkPublishInterval: -1})
 	if _, err := e.svc.SetIdentityPoolConfiguration(e.dev, &SetIdentityPoolConfigurationInput{IdentityPoolId: poolA,
 		CognitoStreams: &CognitoStreams{StreamName: "s", RoleArn: streamRole}}); err != nil {
 		t.Fatal(err)

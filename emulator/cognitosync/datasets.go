@@ -94,7 +94,7 @@ func (s *Service) DeleteDataset(ctx context.Context, in *DeleteDatasetInput) (*D
 		d.Deleted = true
 		d.SyncCount++
 		d.DeletedAtSyncCount = d.SyncCount
-		d.MergedFrom = ""
+		d.MergedFrom, d.MergedFromName = "", ""
 		d.NumRecords, d.DataStorage = 0, 0
 		d.LastModifiedBy, d.ModifiedAt = by, s.now()
 		if err := tx.PutDataset(ctx, d, before.SyncCount); err != nil {

@@ -18,13 +18,11 @@ func (s *Service) RegisterDevice(ctx context.Context, in *RegisterDeviceInput) (
 	if _, err := forDevice(ctx, in.IdentityPoolId, in.IdentityId); err != nil {
 		return nil, err
 	}
-	switch in.Platform {
-	case PlatformAPNS, PlatformAPNSSandbox, PlatformGCM, PlatformADM:
-	default:
-		return nil, badParam(msgBadPlatform, in.Platform)
+	if err := CheckPlatform(in.Platform); err != nil {
+		return nil, err
 	}
 	dev := storage.Device{
-		ID:         deviceID(in.IdentityId, in.Platform, in.Token),
+		ID:         DeviceID(in.IdentityId, in.Platform, in.Token),
 		IdentityID: in.IdentityId,
 		Platform:   in.Platform,
 		Token:      in.Token,
@@ -60,9 +58,19 @@ func (s *Service) RegisterDevice(ctx context.Context, in *RegisterDeviceInput) (
 	return &RegisterDeviceOutput{DeviceId: dev.ID}, nil
 }
 
-// deviceID is the stable id of a device: a name-based UUID of what
-// identifies it.
-func deviceID(identity, platform, token string) string {
+// CheckPlatform checks the Platform of RegisterDevice.
+func CheckPlatform(platform string) error {
+	switch platform {
+	case PlatformAPNS, PlatformAPNSSandbox, PlatformGCM, PlatformADM:
+		return nil
+	}
+	return badParam(msgBadPlatform, platform)
+}
+
+// DeviceID is the id RegisterDevice gives the device of identity on
+// platform with token: a name-based UUID of the three, so that the same
+// device gets the same id in every idpool, an exported one included.
+func DeviceID(identity, platform, token string) string {
 	return uuid.NewSHA1(uuid.NameSpaceURL, []byte("idpool:cognito-sync:device:"+identity+"\x00"+platform+"\x00"+token)).String()
 }
 

@@ -20,11 +20,11 @@ const maxMergeNames = 1000
 // §4.6). A dataset whose name the survivor does not use moves unchanged,
 // sync counts included, so that the loser's devices keep syncing it where
 // they left off. One whose name the survivor uses is stored beside it as
-// "<name>.<from id>" with MergedFrom set, and ListRecords of <name>
-// reports it in MergedDatasetNames until it is deleted, which is how the
-// client libraries learn to reconcile the two ("<name>.<from id>.<n>" if
-// even that name is taken, shorter where that would be too long: see
-// mergedName).
+// "<name>.<from id>" with MergedFrom and MergedFromName set, and
+// ListRecords of <name> reports it in MergedDatasetNames until it is
+// deleted, which is how the client libraries learn to reconcile the two
+// ("<name>.<from id>.<n>" if even that name is taken, shorter where that
+// would be too long: see mergedName).
 //
 // Where the survivor has a deleted dataset of the target name, the moved
 // dataset takes its place with every record stamped with a sync count
@@ -89,14 +89,32 @@ func mergeDataset(ctx context.Context, tx storage.Tx, from, to, name string) err
 // DatasetName, whose characters are all ASCII).
 const maxDatasetName = 128
 
+// mergedPrefix is how many characters of a dataset's name every merged
+// copy name of it keeps: mergedName cuts the name only as far as the
+// longest suffix it adds, ".<uuid>.<i>" with i < maxMergeNames, requires.
+var mergedPrefix = maxDatasetName - len(".00000000-0000-0000-0000-000000000000."+strconv.Itoa(maxMergeNames-1))
+
+// MergedPrefix is how every name of a merged copy of dataset name starts:
+// with name and a dot, or, for a name longer than mergedPrefix, with its
+// first mergedPrefix characters. ListRecords of name looks for its merged
+// copies among the identity's datasets of that prefix only.
+func MergedPrefix(name string) string {
+	if len(name) > mergedPrefix {
+		return name[:mergedPrefix]
+	}
+	return name + "."
+}
+
 // mergedName is the i-th name (i ≥ 1) tried for dataset name of identity
 // from beside the survivor's dataset of that name: "<name>.<from>", then
 // "<name>.<from>.<i>". Every name it returns is a valid dataset name, so
 // that the client can read and delete the merged copy: where the full
 // name would be too long, the identity id loses its region ("<region>:"),
-// and where even that is too long, name is cut short, which gives up
-// reporting the copy in MergedDatasetNames (found by the prefix
-// "<name>.") but keeps its data.
+// and where even that is too long, name is cut short. The copy stores
+// the name it came from, so a cut name still reports it under that name
+// alone; every name returned starts with name's first mergedPrefix
+// characters (all of name and a dot when name is that short), which is
+// where mergedNames looks.
 func mergedName(name, from string, i int) string {
 	suffix := func(id string) string {
 		if i > 1 {
@@ -129,7 +147,7 @@ func moveDataset(ctx context.Context, tx storage.Tx, from, to, name, target stri
 	if err != nil {
 		return fmt.Errorf("get dataset %s/%s: %w", to, target, err)
 	}
-	d.MergedFrom = from
+	d.MergedFrom, d.MergedFromName = from, name
 	if err := tx.PutDataset(ctx, d, d.SyncCount); err != nil {
 		return fmt.Errorf("mark dataset %s/%s merged: %w", to, target, err)
 	}
@@ -153,7 +171,7 @@ func replaceDataset(ctx context.Context, tx storage.Tx, from, name string, dst s
 	moved.SyncCount = next
 	moved.Deleted, moved.DeletedAtSyncCount = false, dst.DeletedAtSyncCount
 	if dst.Name != name {
-		moved.MergedFrom = from
+		moved.MergedFrom, moved.MergedFromName = from, name
 	}
 	if err := tx.PutDataset(ctx, moved, dst.SyncCount); err != nil {
 		return fmt.Errorf("put dataset %s/%s: %w", dst.IdentityID, dst.Name, err)
@@ -172,7 +190,7 @@ func replaceDataset(ctx context.Context, tx storage.Tx, from, name string, dst s
 	gone.Deleted = true
 	gone.SyncCount++
 	gone.DeletedAtSyncCount = gone.SyncCount
-	gone.MergedFrom = ""
+	gone.MergedFrom, gone.MergedFromName = "", ""
 	gone.NumRecords, gone.DataStorage = 0, 0
 	if err := tx.PutDataset(ctx, gone, src.SyncCount); err != nil {
 		return fmt.Errorf("delete dataset %s/%s: %w", from, name, err)

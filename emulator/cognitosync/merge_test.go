@@ -109,6 +109,7 @@ func TestMergedName(t *testing.T) {
 		{"too long for the region", strings.Repeat("n", 82), 1, strings.Repeat("n", 82) + "." + uuid},
 		{"too long for the region, taken", strings.Repeat("n", 82), 3, strings.Repeat("n", 82) + "." + uuid + ".3"},
 		{"too long for any suffix", strings.Repeat("n", 128), 1, strings.Repeat("n", 91) + "." + uuid},
+		{"too long for any suffix, last try", strings.Repeat("n", 128), maxMergeNames - 1, strings.Repeat("n", 87) + "." + uuid + ".999"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -118,6 +119,50 @@ func TestMergedName(t *testing.T) {
 			}
 			if len(got) > maxDatasetName {
 				t.Errorf("got %d characters, want at most %d", len(got), maxDatasetName)
+			}
+			if p := MergedPrefix(tt.dataset); !strings.HasPrefix(got, p) {
+				t.Errorf("got %s, want it to start with %s, where ListRecords looks", got, p)
+			}
+		})
+	}
+}
+
+// TestMergeDatasetsCutName: a dataset name too long for any suffix gets a
+// cut merged copy name, which starts like another dataset's name. The copy
+// is reported under the dataset it came from, and never under the other
+// one, whichever names the merge had to try.
+func TestMergeDatasetsCutName(t *testing.T) {
+	long := "settings_" + strings.Repeat("x", 119) // 128 characters
+	tests := []struct {
+		name  string
+		long  string
+		other string // a dataset of the survivor that the copy's name starts with
+	}{
+		{"128 characters", long, long[:91]},
+		{"100 characters", long[:100], long[:91]},
+		{"88 characters", long[:88], long[:87]},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t, Config{})
+			e.mustUpdate(t, e.a1, poolA, idA1, tt.long, put("theme", "dark", 0))
+			e.mustUpdate(t, e.a1, poolA, idA1, tt.other, put("other", "A", 0))
+			e.mustUpdate(t, e.a2, poolA, idA2, tt.long, put("theme", "light", 0))
+			merge(t, e, idA2, idA1)
+
+			out := e.list(t, e.a1, poolA, idA1, tt.long, 0)
+			if len(out.MergedDatasetNames) != 1 {
+				t.Fatalf("ListRecords of the %d-character name: got MergedDatasetNames %v, want the merged copy", len(tt.long), out.MergedDatasetNames)
+			}
+			merged := out.MergedDatasetNames[0]
+			if len(merged) > maxDatasetName || merged == tt.long {
+				t.Errorf("got merged name %s (%d characters), want another name of at most %d", merged, len(merged), maxDatasetName)
+			}
+			if got := values(e.list(t, e.a1, poolA, idA1, merged, 0).Records); !slices.Equal(got, []string{"theme=light@1"}) {
+				t.Errorf("ListRecords of %s: got %v, want the loser's record", merged, got)
+			}
+			if out := e.list(t, e.a1, poolA, idA1, tt.other, 0); len(out.MergedDatasetNames) != 0 {
+				t.Errorf("ListRecords of the unrelated %s: got MergedDatasetNames %v, want none", tt.other, out.MergedDatasetNames)
 			}
 		})
 	}

@@ -38,12 +38,12 @@ func TestWriteLosesRaceWithPoolDeletion(t *testing.T) {
 		}},
 		{"SubscribeToDataset", func(e *env, _ string) error {
 			_, err := e.svc.SubscribeToDataset(e.a1, &SubscribeToDatasetInput{IdentityPoolId: poolA, IdentityId: idA1, DatasetName: "d",
-				DeviceId: deviceID(idA1, PlatformGCM, "push-1")})
+				DeviceId: DeviceID(idA1, PlatformGCM, "push-1")})
 			return err
 		}},
 		{"UnsubscribeFromDataset", func(e *env, _ string) error {
 			_, err := e.svc.UnsubscribeFromDataset(e.a1, &UnsubscribeFromDatasetInput{IdentityPoolId: poolA, IdentityId: idA1, DatasetName: "d",
-				DeviceId: deviceID(idA1, PlatformGCM, "push-1")})
+				DeviceId: DeviceID(idA1, PlatformGCM, "push-1")})
 			return err
 		}},
 		{"SetIdentityPoolConfiguration", func(e *env, _ string) error {

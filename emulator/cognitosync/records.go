@@ -127,14 +127,16 @@ func (s *Service) dataset(ctx context.Context, pool, identity, name string) (d s
 }
 
 // mergedNames returns the names of the live datasets an identity merge
-// stored beside dataset name, as "<name>.<merged identity id>" (see
-// MergeDatasets). Names with a common prefix are adjacent in name order,
-// so the scan reads only them. It runs on every ListRecords, and the store
-// answers ListDatasets from memory when it can; the first page is of one
-// dataset, which is all it takes to learn that there are none, as there
-// usually are none.
+// stored beside dataset name: those whose MergedFromName is name (see
+// MergeDatasets). Their names start with name and a dot, or with name's
+// first mergedPrefix characters when name is longer (see mergedName);
+// names with a common prefix are adjacent in name order, so the scan reads
+// only them. It runs on every ListRecords, and the store answers
+// ListDatasets from memory when it can; the first page is of one dataset,
+// which is all it takes to learn that there are none, as there usually
+// are none.
 func (s *Service) mergedNames(ctx context.Context, identity, name string) ([]string, error) {
-	prefix := name + "."
+	prefix := MergedPrefix(name)
 	var names []string
 	after := prefix
 	for n := 1; ; n = maxDatasetsPage {
@@ -146,7 +148,7 @@ func (s *Service) mergedNames(ctx context.Context, identity, name string) ([]str
 			if !strings.HasPrefix(ds[i].Name, prefix) {
 				return names, nil
 			}
-			if ds[i].MergedFrom != "" {
+			if ds[i].MergedFrom != "" && ds[i].MergedFromName == name {
 				names = append(names, ds[i].Name)
 			}
 		}

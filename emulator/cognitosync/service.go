@@ -21,6 +21,9 @@ const (
 	DefaultMaxDatasets     = 20      // datasets per identity
 	DefaultMaxRecords      = 1024    // live records per dataset
 	DefaultMaxDatasetBytes = 1 << 20 // bytes of live records per dataset
+	// DefaultBulkPublishInterval: AWS allows one successful bulk publish
+	// per pool every 24 hours.
+	DefaultBulkPublishInterval = 24 * time.Hour
 )
 
 // MaxRequestBody is the largest Cognito Sync request body, in bytes. The
@@ -61,10 +64,10 @@ type Config struct {
 	MaxDatasets     int   // datasets per identity (20)
 	MaxRecords      int   // live records per dataset (1024)
 	MaxDatasetBytes int64 // bytes of live records per dataset (1 MiB)
-	// BulkPublishInterval, when positive, is how long after a successful
-	// BulkPublish another one fails with AlreadyStreamedException (AWS
-	// allows one per 24 hours). Zero does not limit bulk publishes, since
-	// nothing leaves the machine.
+	// BulkPublishInterval is how long after a successful BulkPublish
+	// another one fails with AlreadyStreamedException: 24 hours when zero,
+	// as in AWS; negative does not limit bulk publishes. The limit is
+	// stored with the pool, so deleting the pool (or a reset) lifts it.
 	BulkPublishInterval time.Duration
 }
 
@@ -103,6 +106,9 @@ func New(cfg Config, store storage.Store, now func() time.Time, logger *slog.Log
 	}
 	if cfg.MaxDatasetBytes <= 0 {
 		cfg.MaxDatasetBytes = DefaultMaxDatasetBytes
+	}
+	if cfg.BulkPublishInterval == 0 {
+		cfg.BulkPublishInterval = DefaultBulkPublishInterval
 	}
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)

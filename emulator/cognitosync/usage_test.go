@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/idpool/idpool/protocol"
 	"github.com/idpool/idpool/storage"
 )
 
@@ -133,5 +134,55 @@ func checkPoolUsage(t *testing.T, got, want IdentityPoolUsage) {
 	}
 	if (got.LastModifiedDate != nil) != (want.DataStorage > 0) {
 		t.Errorf("got LastModifiedDate %v, want one only for a pool with data", got.LastModifiedDate)
+	}
+}
+
+// TestUsageAfterDeletion: deleting the newest dataset is the last change
+// of the identity's and the pool's usage, which never go back in time.
+func TestUsageAfterDeletion(t *testing.T) {
+	e := newEnv(t, Config{})
+	e.mustUpdate(t, e.a1, poolA, idA1, "old", put("k", "v", 0))
+	e.clock.Advance(time.Minute)
+	e.mustUpdate(t, e.a1, poolA, idA1, "new", put("k", "v", 0))
+	e.clock.Advance(time.Minute)
+	if _, err := e.svc.DeleteDataset(e.a1, &DeleteDatasetInput{IdentityPoolId: poolA, IdentityId: idA1, DatasetName: "new"}); err != nil {
+		t.Fatal(err)
+	}
+	deleted := e.clock.Now()
+	e.clock.Advance(time.Minute)
+
+	id, err := e.svc.DescribeIdentityUsage(e.dev, &DescribeIdentityUsageInput{IdentityPoolId: poolA, IdentityId: idA1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool, err := e.svc.DescribeIdentityPoolUsage(e.dev, &DescribeIdentityPoolUsageInput{IdentityPoolId: poolA})
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := e.svc.ListIdentityPoolUsage(e.dev, &ListIdentityPoolUsageInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var listed *protocol.Time
+	for _, u := range list.IdentityPoolUsages {
+		if u.IdentityPoolId == poolA {
+			listed = u.LastModifiedDate
+		}
+	}
+	for _, tc := range []struct {
+		name  string
+		date  *protocol.Time
+		count int64
+	}{
+		{"DescribeIdentityUsage", id.IdentityUsage.LastModifiedDate, int64(id.IdentityUsage.DatasetCount)},
+		{"DescribeIdentityPoolUsage", pool.IdentityPoolUsage.LastModifiedDate, -1},
+		{"ListIdentityPoolUsage", listed, -1},
+	} {
+		if tc.date == nil || !tc.date.Time().Equal(deleted) {
+			t.Errorf("%s: got LastModifiedDate %v, want the deletion's %v", tc.name, tc.date, deleted)
+		}
+		if tc.count >= 0 && tc.count != 1 {
+			t.Errorf("%s: got %d datasets, want 1", tc.name, tc.count)
+		}
 	}
 }

@@ -19,7 +19,7 @@ var (
 )
 
 // Every dataset query returns these columns.
-const datasetColumns = `name, pool_id, sync_count, deleted, deleted_at_sync_count, merged_from,
+const datasetColumns = `name, pool_id, sync_count, deleted, deleted_at_sync_count, merged_from, merged_from_name,
 	last_modified_by, data_storage, num_records, created, modified`
 
 // Every record query returns these columns.
@@ -50,19 +50,25 @@ const (
 	qGetRecords = `SELECT ` + recordColumns + ` FROM records
 		WHERE identity_id = ?1 AND dataset = ?2 AND key IN (SELECT value FROM json_each(?3))`
 
-	qIdentityUsage = `SELECT count(*), coalesce(sum(data_storage), 0), max(modified)
-		FROM datasets WHERE identity_id = ?1 AND deleted = 0`
-	// The totals are kept by triggers (migration 0005); the newest live
-	// dataset is one probe of datasets_pool_modified.
+	// The last change counts deleted datasets: a deletion is a change.
+	qIdentityUsage = `SELECT count(*) FILTER (WHERE deleted = 0),
+		coalesce(sum(data_storage) FILTER (WHERE deleted = 0), 0), max(modified)
+		FROM datasets WHERE identity_id = ?1`
+	// The totals and the last change are kept by triggers (migrations
+	// 0005 and 0009).
 	qPoolUsage = `SELECT coalesce((SELECT datasets FROM pool_totals WHERE pool_id = ?1), 0),
 		coalesce((SELECT data_storage FROM pool_totals WHERE pool_id = ?1), 0),
-		(SELECT max(modified) FROM datasets WHERE pool_id = ?1 AND deleted = 0)`
+		(SELECT modified FROM pool_totals WHERE pool_id = ?1)`
 
 	qSyncConfig    = `SELECT config FROM sync_config WHERE pool_id = ?1`
 	qDevice        = `SELECT id, identity_id, platform, token, created FROM devices WHERE id = ?1`
 	qDeviceByToken = `SELECT id, identity_id, platform, token, created FROM devices
 		WHERE identity_id = ?1 AND platform = ?2 AND token = ?3`
 	qSubscribed = `SELECT EXISTS (SELECT 1 FROM subscriptions WHERE device_id = ?1 AND dataset = ?2)`
+	// The unique index on (identity_id, platform, token) gives the order.
+	qListDevices = `SELECT id, identity_id, platform, token, created FROM devices
+		WHERE identity_id = ?1 ORDER BY platform, token`
+	qSubscriptions = `SELECT dataset FROM subscriptions WHERE device_id = ?1 ORDER BY dataset`
 )
 
 // syncQueries are the Cognito Sync statements of queries.
@@ -72,6 +78,7 @@ type syncQueries struct {
 	getRecord, getRecords                 *sql.Stmt
 	sumIdentity, sumPool                  *sql.Stmt
 	config, device, deviceByToken, subbed *sql.Stmt
+	listDevices, subscriptions            *sql.Stmt
 }
 
 func (q *syncQueries) prepare(ctx context.Context, p preparer) error {
@@ -88,6 +95,8 @@ func (q *syncQueries) prepare(ctx context.Context, p preparer) error {
 		&q.device:           qDevice,
 		&q.deviceByToken:    qDeviceByToken,
 		&q.subbed:           qSubscribed,
+		&q.listDevices:      qListDevices,
+		&q.subscriptions:    qSubscriptions,
 	})
 }
 
@@ -97,6 +106,7 @@ func (q *syncQueries) close() error {
 		q.getDataset, q.listDatasets, q.listRecords, q.listRecordsSince,
 		q.getRecord, q.getRecords, q.sumIdentity, q.sumPool,
 		q.config, q.device, q.deviceByToken, q.subbed,
+		q.listDevices, q.subscriptions,
 	} {
 		if s != nil {
 			errs = append(errs, s.Close())
@@ -114,7 +124,7 @@ type datasetRow struct {
 
 func (r *datasetRow) scan(s interface{ Scan(...any) error }) error {
 	d := &r.d
-	return s.Scan(&d.Name, &d.PoolID, &d.SyncCount, &r.deleted, &d.DeletedAtSyncCount, &d.MergedFrom,
+	return s.Scan(&d.Name, &d.PoolID, &d.SyncCount, &r.deleted, &d.DeletedAtSyncCount, &d.MergedFrom, &d.MergedFromName,
 		&d.LastModifiedBy, &d.DataStorage, &d.NumRecords, &r.created, &r.modified)
 }
 
@@ -373,6 +383,46 @@ func (q *queries) deviceWithToken(ctx context.Context, identityID, platform, tok
 	return d, nil
 }
 
+func (q *queries) devicesOf(ctx context.Context, identityID string) ([]storage.Device, error) {
+	rows, err := q.listDevices.QueryContext(ctx, identityID)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: devices of %s: %w", identityID, err)
+	}
+	defer rows.Close()
+	var ds []storage.Device
+	for rows.Next() {
+		d, err := scanDevice(rows)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: devices of %s: %w", identityID, err)
+		}
+		ds = append(ds, d)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: devices of %s: %w", identityID, err)
+	}
+	return ds, nil
+}
+
+func (q *queries) subscriptionsOf(ctx context.Context, deviceID string) ([]string, error) {
+	rows, err := q.subscriptions.QueryContext(ctx, deviceID)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: subscriptions of %s: %w", deviceID, err)
+	}
+	defer rows.Close()
+	var names []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, fmt.Errorf("sqlite: subscriptions of %s: %w", deviceID, err)
+		}
+		names = append(names, n)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: subscriptions of %s: %w", deviceID, err)
+	}
+	return names, nil
+}
+
 func (q *queries) subscribed(ctx context.Context, deviceID, dataset string) (bool, error) {
 	var ok bool
 	if err := q.subbed.QueryRowContext(ctx, deviceID, dataset).Scan(&ok); err != nil {
@@ -501,6 +551,16 @@ func (s *Store) GetDevice(ctx context.Context, id string) (storage.Device, error
 // DeviceByToken implements storage.DatasetReader.
 func (s *Store) DeviceByToken(ctx context.Context, identityID, platform, token string) (storage.Device, error) {
 	return s.read.deviceWithToken(byKey(ctx), identityID, platform, token)
+}
+
+// ListDevices implements storage.DatasetReader.
+func (s *Store) ListDevices(ctx context.Context, identityID string) ([]storage.Device, error) {
+	return s.read.devicesOf(byKey(ctx), identityID)
+}
+
+// Subscriptions implements storage.DatasetReader.
+func (s *Store) Subscriptions(ctx context.Context, deviceID string) ([]string, error) {
+	return s.read.subscriptionsOf(byKey(ctx), deviceID)
 }
 
 // Subscribed implements storage.DatasetReader.

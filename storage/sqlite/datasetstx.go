@@ -24,14 +24,15 @@ func (st *syncStmts) prepare(ctx context.Context, p preparer) error {
 		// when it holds the expected sync count (?12).
 		&st.updateDataset: `UPDATE datasets SET sync_count = ?3, deleted = ?4, deleted_at_sync_count = ?5,
 			merged_from = ?6, last_modified_by = ?7, data_storage = ?8, num_records = ?9,
-			created = ?10, modified = ?11
+			created = ?10, modified = ?11, merged_from_name = ?13
 			WHERE identity_id = ?1 AND name = ?2 AND sync_count = ?12
 			AND NOT EXISTS (SELECT 1 FROM pools p WHERE p.id = datasets.pool_id AND p.deleted <> 0)`,
 		// The insert half: the pool comes from the identity, and an absent
 		// identity inserts no row.
 		&st.insertDataset: `INSERT INTO datasets (identity_id, name, pool_id, sync_count, deleted,
-			deleted_at_sync_count, merged_from, last_modified_by, data_storage, num_records, created, modified)
-			SELECT ?1, ?2, pool_id, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11 FROM identities i WHERE id = ?1 AND ` + livePool,
+			deleted_at_sync_count, merged_from, last_modified_by, data_storage, num_records, created, modified,
+			merged_from_name)
+			SELECT ?1, ?2, pool_id, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12 FROM identities i WHERE id = ?1 AND ` + livePool,
 		// ON UPDATE CASCADE carries the records along. The pool follows the
 		// target identity; when that identity is absent the foreign key
 		// fails the statement.
@@ -157,6 +158,22 @@ func (t *tx) DeviceByToken(ctx context.Context, identityID, platform, token stri
 	return t.w.read.deviceWithToken(context.Background(), identityID, platform, token)
 }
 
+// ListDevices implements storage.DatasetReader.
+func (t *tx) ListDevices(ctx context.Context, identityID string) ([]storage.Device, error) {
+	if err := t.check(ctx); err != nil {
+		return nil, err
+	}
+	return t.w.read.devicesOf(context.Background(), identityID)
+}
+
+// Subscriptions implements storage.DatasetReader.
+func (t *tx) Subscriptions(ctx context.Context, deviceID string) ([]string, error) {
+	if err := t.check(ctx); err != nil {
+		return nil, err
+	}
+	return t.w.read.subscriptionsOf(context.Background(), deviceID)
+}
+
 // Subscribed implements storage.DatasetReader.
 func (t *tx) Subscribed(ctx context.Context, deviceID, datasetName string) (bool, error) {
 	if err := t.check(ctx); err != nil {
@@ -186,7 +203,7 @@ func (t *tx) putDataset(d *storage.Dataset, expect int64) error {
 	st := &t.w.st
 	created, modified := millis(d.CreatedAt), millis(d.ModifiedAt)
 	res, err := exec(st.updateDataset, d.IdentityID, d.Name, d.SyncCount, boolInt(d.Deleted), d.DeletedAtSyncCount,
-		d.MergedFrom, d.LastModifiedBy, d.DataStorage, d.NumRecords, created, modified, expect)
+		d.MergedFrom, d.LastModifiedBy, d.DataStorage, d.NumRecords, created, modified, expect, d.MergedFromName)
 	if err != nil {
 		return err
 	}
@@ -195,7 +212,7 @@ func (t *tx) putDataset(d *storage.Dataset, expect int64) error {
 	}
 	if expect == 0 {
 		res, err = exec(st.insertDataset, d.IdentityID, d.Name, d.SyncCount, boolInt(d.Deleted), d.DeletedAtSyncCount,
-			d.MergedFrom, d.LastModifiedBy, d.DataStorage, d.NumRecords, created, modified)
+			d.MergedFrom, d.LastModifiedBy, d.DataStorage, d.NumRecords, created, modified, d.MergedFromName)
 		if err != nil {
 			if errors.Is(sentinel(err), storage.ErrAlreadyExists) {
 				return storage.ErrConflict // it exists, at another sync count

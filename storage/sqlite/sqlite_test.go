@@ -1309,7 +1309,8 @@ func oldDatabase(t *testing.T, version int, stmts ...string) string {
 }
 
 // TestMigrateTotals: a database written before pool totals existed gets
-// them from its datasets when it is upgraded.
+// them from its datasets when it is upgraded, the last change (a deletion
+// included) too.
 func TestMigrateTotals(t *testing.T) {
 	path := oldDatabase(t, 4,
 		`INSERT INTO pools (id, name, config, created, modified) VALUES ('p1', 'p1', '{}', 0, 0), ('p2', 'p2', '{}', 0, 0)`,
@@ -1323,8 +1324,8 @@ func TestMigrateTotals(t *testing.T) {
 		pool string
 		want storage.Usage
 	}{
-		{"p1", storage.Usage{DatasetCount: 2, DataStorage: 30, LastModifiedAt: time.UnixMilli(3000).UTC()}},
-		{"p2", storage.Usage{}},
+		{"p1", storage.Usage{DatasetCount: 2, DataStorage: 30, LastModifiedAt: time.UnixMilli(9000).UTC()}},
+		{"p2", storage.Usage{LastModifiedAt: time.UnixMilli(5000).UTC()}},
 	}
 	for _, tc := range tests {
 		got, err := s.PoolUsage(t.Context(), tc.pool)
@@ -1334,6 +1335,43 @@ func TestMigrateTotals(t *testing.T) {
 		got.LastModifiedAt = got.LastModifiedAt.UTC()
 		if got != tc.want {
 			t.Errorf("PoolUsage %s after the upgrade: got %+v, want %+v", tc.pool, got, tc.want)
+		}
+	}
+}
+
+// TestMigrateMergedFromName: merged copies written before their origin's
+// name was stored get it from their names, whichever suffix the merge gave
+// them.
+func TestMigrateMergedFromName(t *testing.T) {
+	const (
+		loser = "us-east-1:0b0b0b0b-1111-4222-8333-444455556666"
+		uuid  = "0b0b0b0b-1111-4222-8333-444455556666"
+	)
+	path := oldDatabase(t, 7,
+		`INSERT INTO pools (id, name, config, created, modified) VALUES ('us-east-1:p', 'p', '{}', 0, 0)`,
+		`INSERT INTO identities (id, pool_id, created, modified) VALUES ('us-east-1:a', 'us-east-1:p', 0, 0)`,
+		`INSERT INTO datasets (identity_id, name, pool_id, sync_count, merged_from, created, modified) VALUES
+			('us-east-1:a', 'profile', 'us-east-1:p', 1, '', 0, 0),
+			('us-east-1:a', 'profile.`+loser+`', 'us-east-1:p', 1, '`+loser+`', 0, 0),
+			('us-east-1:a', 'profile.`+loser+`.2', 'us-east-1:p', 1, '`+loser+`', 0, 0),
+			('us-east-1:a', 'long.name.`+uuid+`', 'us-east-1:p', 1, '`+loser+`', 0, 0),
+			('us-east-1:a', 'long.name.`+uuid+`.3', 'us-east-1:p', 1, '`+loser+`', 0, 0)`)
+	s := openFile(t, path)
+	defer s.Close()
+	tests := []struct{ name, want string }{
+		{"profile", ""},
+		{"profile." + loser, "profile"},
+		{"profile." + loser + ".2", "profile"},
+		{"long.name." + uuid, "long.name"},
+		{"long.name." + uuid + ".3", "long.name"},
+	}
+	for _, tc := range tests {
+		d, err := s.GetDataset(t.Context(), "us-east-1:a", tc.name)
+		if err != nil {
+			t.Fatalf("GetDataset %s: got error %v, want nil", tc.name, err)
+		}
+		if d.MergedFromName != tc.want {
+			t.Errorf("MergedFromName of %s after the upgrade: got %q, want %q", tc.name, d.MergedFromName, tc.want)
 		}
 	}
 }

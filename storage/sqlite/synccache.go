@@ -277,7 +277,7 @@ func datasetsSize(ds []storage.Dataset) int {
 	n := 0
 	for i := range ds {
 		d := &ds[i]
-		n += 176 + len(d.Name) + len(d.PoolID) + len(d.MergedFrom) + len(d.LastModifiedBy)
+		n += 176 + len(d.Name) + len(d.PoolID) + len(d.MergedFrom) + len(d.MergedFromName) + len(d.LastModifiedBy)
 	}
 	return n
 }

@@ -178,7 +178,7 @@ func testDatasetRoundTrip(t *testing.T, s storage.Store) {
 	full := dataset("p1:a", "settings.v2:x-y_z", 7)
 	full.Deleted = true
 	full.DeletedAtSyncCount = 5
-	full.MergedFrom = "p1:b"
+	full.MergedFrom, full.MergedFromName = "p1:b", "settings"
 	full.DataStorage = 1234
 	full.NumRecords = 12
 	plain := dataset("p1:a", "plain", 0)
@@ -775,14 +775,15 @@ func testUsage(t *testing.T, s storage.Store) {
 		usage func(r storage.Reader) (storage.Usage, error)
 		want  storage.Usage
 	}{
+		// The deletion of "gone" is the last change.
 		{"identity", func(r storage.Reader) (storage.Usage, error) { return r.IdentityUsage(ctx, "p1:a") },
-			storage.Usage{DatasetCount: 2, DataStorage: 120, LastModifiedAt: at(120)}},
+			storage.Usage{DatasetCount: 2, DataStorage: 120, LastModifiedAt: at(500)}},
 		{"other identity", func(r storage.Reader) (storage.Usage, error) { return r.IdentityUsage(ctx, "p1:b") },
 			storage.Usage{DatasetCount: 1, DataStorage: 3, LastModifiedAt: at(90)}},
 		{"identity without datasets", func(r storage.Reader) (storage.Usage, error) { return r.IdentityUsage(ctx, "p9:z") },
 			storage.Usage{}},
 		{"pool", func(r storage.Reader) (storage.Usage, error) { return r.PoolUsage(ctx, "p1") },
-			storage.Usage{DatasetCount: 3, DataStorage: 123, LastModifiedAt: at(120)}},
+			storage.Usage{DatasetCount: 3, DataStorage: 123, LastModifiedAt: at(500)}},
 		{"other pool", func(r storage.Reader) (storage.Usage, error) { return r.PoolUsage(ctx, "p2") },
 			storage.Usage{DatasetCount: 1, DataStorage: 7, LastModifiedAt: at(700)}},
 		{"pool without datasets", func(r storage.Reader) (storage.Usage, error) { return r.PoolUsage(ctx, "p9") },
@@ -944,6 +945,41 @@ func testDevices(t *testing.T, s storage.Store) {
 		})
 	}
 
+	listings := []struct {
+		identity string
+		want     []storage.Device
+	}{
+		{"p1:a", []storage.Device{d2, d1}}, // APNS before GCM
+		{"p1:b", []storage.Device{d3}},
+		{"p2:c", nil},
+		{"p9:z", nil},
+	}
+	for _, tc := range listings {
+		t.Run("list of "+tc.identity, func(t *testing.T) {
+			check := func(what string, got []storage.Device, err error) {
+				t.Helper()
+				if !wantErr(t, what, err, nil) {
+					return
+				}
+				if len(got) != len(tc.want) {
+					t.Fatalf("%s: got %+v, want %+v", what, got, tc.want)
+				}
+				for i := range got {
+					if normDevice(got[i]) != normDevice(tc.want[i]) {
+						t.Errorf("%s [%d]: got %+v, want %+v", what, i, got[i], tc.want[i])
+					}
+				}
+			}
+			got, err := s.ListDevices(ctx, tc.identity)
+			check("ListDevices", got, err)
+			update(t, s, func(tx storage.Tx) error {
+				got, err := tx.ListDevices(ctx, tc.identity)
+				check("tx.ListDevices", got, err)
+				return nil
+			})
+		})
+	}
+
 	refused := []struct {
 		name string
 		d    storage.Device
@@ -1015,6 +1051,35 @@ func testSubscriptions(t *testing.T, s storage.Store) {
 	}
 	subscribed(t, "dev-2", "d1", true)
 	update(t, s, func(tx storage.Tx) error { return tx.Unsubscribe(ctx, "dev-9", "d1") })
+
+	update(t, s, func(tx storage.Tx) error {
+		for _, d := range []string{"d3", "a-first", "d1"} {
+			if err := tx.Subscribe(ctx, "dev-1", d); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	for _, tc := range []struct {
+		device string
+		want   []string
+	}{
+		{"dev-1", []string{"a-first", "d1", "d3"}},
+		{"dev-2", []string{"d1"}},
+		{"dev-9", nil},
+	} {
+		got, err := s.Subscriptions(ctx, tc.device)
+		if wantErr(t, "Subscriptions", err, nil) && !slices.Equal(got, tc.want) {
+			t.Errorf("Subscriptions(%s): got %v, want %v", tc.device, got, tc.want)
+		}
+		update(t, s, func(tx storage.Tx) error {
+			got, err := tx.Subscriptions(ctx, tc.device)
+			if wantErr(t, "tx.Subscriptions", err, nil) && !slices.Equal(got, tc.want) {
+				t.Errorf("tx.Subscriptions(%s): got %v, want %v", tc.device, got, tc.want)
+			}
+			return nil
+		})
+	}
 }
 
 // syncState writes a dataset with records, a device subscribed to it and,
