@@ -30,22 +30,14 @@ func TestSyncExportRestart(t *testing.T) {
 	db := filepath.Join(dir, "idpool.db")
 	s := testServerEnv(t, map[string]string{"IDPOOL_DB": db})
 	ctx := context.Background()
-	pool := s.createPool(t, &cognitoidentity.CreateIdentityPoolInput{
-		AllowUnauthenticatedIdentities: true,
-		SupportedLoginProviders:        map[string]string{"graph.facebook.com": "fb-app"},
-	})
-	_, err := s.signed.SetIdentityPoolRoles(ctx, &cognitoidentity.SetIdentityPoolRolesInput{
-		IdentityPoolId: awsv2.String(pool),
-		Roles:          map[string]string{"unauthenticated": s.roleARN("SyncGuest"), "authenticated": s.roleARN("SyncUser")},
-	})
-	ok(t, err, "SetIdentityPoolRoles")
-	p := &syncPool{s: s, id: pool, dev: newSyncClient(t, s.endpoint, credentials.NewStaticCredentials(accessKey, secretKey, ""))}
+	p := newLoginSyncPool(t, s)
+	pool := p.id
 
 	push := &cognitosync.PushSync{ApplicationArns: aws.StringSlice([]string{s.snsAppARN("GCM", "app")}), RoleArn: aws.String(s.roleARN("Push"))}
 	streams := &cognitosync.CognitoStreams{StreamName: aws.String("stream"), RoleArn: aws.String(s.roleARN("Stream")),
 		StreamingStatus: aws.String(cognitosync.StreamingStatusEnabled)}
 	events := map[string]string{"SyncTrigger": s.lambdaARN("onsync")}
-	_, err = p.dev.SetIdentityPoolConfiguration(&cognitosync.SetIdentityPoolConfigurationInput{IdentityPoolId: aws.String(pool),
+	_, err := p.dev.SetIdentityPoolConfiguration(&cognitosync.SetIdentityPoolConfigurationInput{IdentityPoolId: aws.String(pool),
 		PushSync: push, CognitoStreams: streams})
 	ok(t, err, "SetIdentityPoolConfiguration")
 	_, err = p.dev.SetCognitoEvents(&cognitosync.SetCognitoEventsInput{IdentityPoolId: aws.String(pool), Events: aws.StringMap(events)})

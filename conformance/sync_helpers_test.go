@@ -66,6 +66,22 @@ func newSyncPool(t *testing.T, s *server) *syncPool {
 	}
 }
 
+// newLoginSyncPool creates a pool on s ready for Cognito Sync whose guests
+// may also sign in with graph.facebook.com logins, as an authenticated role.
+func newLoginSyncPool(t *testing.T, s *server) *syncPool {
+	t.Helper()
+	id := s.createPool(t, &cognitoidentity.CreateIdentityPoolInput{
+		AllowUnauthenticatedIdentities: true,
+		SupportedLoginProviders:        map[string]string{"graph.facebook.com": "fb-app"},
+	})
+	_, err := s.signed.SetIdentityPoolRoles(context.Background(), &cognitoidentity.SetIdentityPoolRolesInput{
+		IdentityPoolId: awsv2.String(id),
+		Roles:          map[string]string{"unauthenticated": s.roleARN("SyncGuest"), "authenticated": s.roleARN("SyncUser")},
+	})
+	ok(t, err, "SetIdentityPoolRoles")
+	return &syncPool{s: s, id: id, dev: newSyncClient(t, s.endpoint, credentials.NewStaticCredentials(accessKey, secretKey, ""))}
+}
+
 // newSyncClient builds a v1 Cognito Sync client the way applications do.
 // Retries are off so that every answer is seen as the server sent it.
 //

@@ -8,7 +8,6 @@ import (
 	awsv2 "github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentity"
 	"github.com/aws/aws-sdk-go/aws"
-	"github.com/aws/aws-sdk-go/aws/credentials"
 	"github.com/aws/aws-sdk-go/service/cognitosync"
 )
 
@@ -20,16 +19,8 @@ func TestSyncMergedIdentities(t *testing.T) {
 	t.Parallel()
 	s := testServer(t)
 	ctx := context.Background()
-	pool := s.createPool(t, &cognitoidentity.CreateIdentityPoolInput{
-		AllowUnauthenticatedIdentities: true,
-		SupportedLoginProviders:        map[string]string{"graph.facebook.com": "fb-app"},
-	})
-	_, err := s.signed.SetIdentityPoolRoles(ctx, &cognitoidentity.SetIdentityPoolRolesInput{
-		IdentityPoolId: awsv2.String(pool),
-		Roles:          map[string]string{"unauthenticated": s.roleARN("SyncGuest"), "authenticated": s.roleARN("SyncUser")},
-	})
-	ok(t, err, "SetIdentityPoolRoles")
-	p := &syncPool{s: s, id: pool, dev: newSyncClient(t, s.endpoint, credentials.NewStaticCredentials(accessKey, secretKey, ""))}
+	p := newLoginSyncPool(t, s)
+	pool := p.id
 	login := map[string]string{"graph.facebook.com": "merge-user"}
 
 	owner := s.loginID(t, pool, login)
