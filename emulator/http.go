@@ -65,6 +65,9 @@ func edge(next http.Handler, logger *slog.Logger, bodies *protocol.Budget) http.
 		// they would drown the log at info. Server faults are errors.
 		level := slog.LevelInfo
 		switch {
+		case status >= 500 && r.Context().Err() != nil:
+			// The client went away while the request waited (net/http
+			// ends its context): the failure is the wait, not the server.
 		case status >= 500:
 			level = slog.LevelError
 		case r.URL.Path == healthPath:

@@ -2,7 +2,9 @@ package emulator
 
 import (
 	"bytes"
+	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -103,22 +105,26 @@ func TestEdgeLogsRefusals(t *testing.T) {
 		err     *protocol.Error
 		cause   error
 		reason  string
+		gone    bool // the client went away before the answer
 		want    []string
 		wantNot []string
 	}{
-		{"answered", nil, nil, "", []string{"level=INFO", "status=200"}, []string{"code=", "message=", "err=", "reason="}},
+		{"answered", nil, nil, "", false, []string{"level=INFO", "status=200"}, []string{"code=", "message=", "err=", "reason="}},
 		{"refused with a reason", protocol.BadRequest("NotAuthorizedException", "Access to Identity 'us-east-1:x' is forbidden."), nil,
-			"identity us-east-1:x is disabled: its last login was unlinked",
+			"identity us-east-1:x is disabled: its last login was unlinked", false,
 			[]string{`code=NotAuthorizedException message="Access to Identity 'us-east-1:x' is forbidden." reason="identity us-east-1:x is disabled: its last login was unlinked"`}, nil},
-		{"refused", protocol.BadRequest("ResourceNotFoundException", "IdentityPool 'us-east-1:x' not found."), nil, "",
+		{"refused", protocol.BadRequest("ResourceNotFoundException", "IdentityPool 'us-east-1:x' not found."), nil, "", false,
 			[]string{"level=INFO", "status=400", `code=ResourceNotFoundException message="IdentityPool 'us-east-1:x' not found."`},
 			[]string{"err=", "reason="}},
-		{"refused without message", &protocol.Error{Code: "UnknownOperationException", Status: 400}, nil, "",
+		{"refused without message", &protocol.Error{Code: "UnknownOperationException", Status: 400}, nil, "", false,
 			[]string{"status=400 code=UnknownOperationException took="}, []string{"message="}},
-		{"long message clipped", protocol.BadRequest("ValidationException", "%s", strings.Repeat("v", 5000)), nil, "",
+		{"long message clipped", protocol.BadRequest("ValidationException", "%s", strings.Repeat("v", 5000)), nil, "", false,
 			[]string{`message=` + strings.Repeat("v", maxLogMessage) + `... took=`}, []string{strings.Repeat("v", maxLogMessage+1)}},
 		{"fault", protocol.Errorf(500, "InternalErrorException", "An internal error occurred."), errors.New("sqlite: disk I/O error"), "",
-			[]string{"level=ERROR", "status=500", `code=InternalErrorException message="An internal error occurred." err="sqlite: disk I/O error"`}, nil},
+			false, []string{"level=ERROR", "status=500", `code=InternalErrorException message="An internal error occurred." err="sqlite: disk I/O error"`}, nil},
+		{"fault of a client that went away", protocol.Errorf(500, "InternalErrorException", "An internal error occurred."),
+			fmt.Errorf("sign token: %w", context.Canceled), "", true,
+			[]string{"level=INFO", "status=500", `err="sign token: context canceled"`}, []string{"level=ERROR"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -132,7 +138,13 @@ func TestEdgeLogsRefusals(t *testing.T) {
 					w.WriteHeader(tt.err.Status)
 				}
 			}), logger, newBodyBudget())
-			h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodPost, "/", nil))
+			r := httptest.NewRequest(http.MethodPost, "/", nil)
+			if tt.gone {
+				ctx, cancel := context.WithCancel(r.Context())
+				cancel()
+				r = r.WithContext(ctx)
+			}
+			h.ServeHTTP(httptest.NewRecorder(), r)
 			line := logs.String()
 			for _, w := range tt.want {
 				if !strings.Contains(line, w) {

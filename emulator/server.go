@@ -255,8 +255,10 @@ func iamScoped(r *http.Request) bool {
 func (s *Server) Handler() http.Handler { return s.handler }
 
 // Close closes the store, after pending writes finish, unless it was
-// given in Config.Store.
+// given in Config.Store. A signing key still being made is waited for
+// first, so that no work of the server outlives Close.
 func (s *Server) Close() error {
+	s.tokens.Close()
 	if !s.ownStore {
 		return nil
 	}

@@ -126,9 +126,10 @@ type Issuer struct {
 	ring atomic.Pointer[keyring]
 
 	// mu guards loading, the attempt to create the first key that is under
-	// way (nil when none is).
+	// way (nil when none is), and closed, set by Close.
 	mu      sync.Mutex
 	loading *attempt
+	closed  bool
 
 	// writeMu serialises every store read or write that installs a ring,
 	// so that an older snapshot never replaces a newer one.
@@ -269,6 +270,23 @@ func (i *Issuer) createFirst(ctx context.Context) error {
 	return nil
 }
 
+// ErrClosed: the Issuer is closed and makes no key any more.
+var ErrClosed = errors.New("tokens: issuer closed")
+
+// Close waits for an attempt to create the first key that is under way, so
+// that nothing uses the store once its owner closes it, and makes later
+// calls that would start one fail with ErrClosed. Keys already made keep
+// serving.
+func (i *Issuer) Close() {
+	i.mu.Lock()
+	i.closed = true
+	a := i.loading
+	i.mu.Unlock()
+	if a != nil {
+		<-a.done
+	}
+}
+
 // keys returns the current key ring, waiting for the first key if needed.
 func (i *Issuer) keys(ctx context.Context) (*keyring, error) {
 	if r := i.ring.Load(); r != nil {
@@ -278,6 +296,10 @@ func (i *Issuer) keys(ctx context.Context) (*keyring, error) {
 	if r := i.ring.Load(); r != nil {
 		i.mu.Unlock()
 		return r, nil
+	}
+	if i.closed {
+		i.mu.Unlock()
+		return nil, ErrClosed
 	}
 	if i.loading == nil {
 		// The previous attempt failed; its callers have seen the error.

@@ -607,6 +607,52 @@ func TestNewGeneratesKeyInBackground(t *testing.T) {
 	})
 }
 
+// TestCloseWaitsForTheFirstKey: a caller that gave up on the first key
+// leaves its creation running; Close waits for it, so that nothing writes
+// to the store once its owner closes it, and no attempt starts afterwards.
+func TestCloseWaitsForTheFirstKey(t *testing.T) {
+	gate := make(chan struct{})
+	s := &fakeStore{gate: gate}
+	clk := newClock()
+	i, err := New(context.Background(), s, Config{}, clk.Now, rand.Reader, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	if _, err := i.JWKS(ctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("JWKS: got %v, want context.DeadlineExceeded", err)
+	}
+	closed := make(chan struct{})
+	go func() {
+		i.Close()
+		close(closed)
+	}()
+	select {
+	case <-closed:
+		t.Fatal("Close returned while the first key was still being stored")
+	case <-time.After(20 * time.Millisecond):
+	}
+	close(gate)
+	select {
+	case <-closed:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Close still waiting after the key was stored")
+	}
+	if got := len(s.snapshot()); got != 1 {
+		t.Errorf("got %d stored keys, want the attempt's 1", got)
+	}
+
+	fresh, err := New(context.Background(), &fakeStore{}, Config{}, clk.Now, rand.Reader, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh.Close()
+	if _, err := fresh.JWKS(context.Background()); !errors.Is(err, ErrClosed) {
+		t.Errorf("JWKS after Close: got %v, want ErrClosed", err)
+	}
+}
+
 func TestFirstKeyFailureIsReturnedThenRetried(t *testing.T) {
 	boom := errors.New("disk full")
 	s := &fakeStore{failUpdates: 1, updateErr: boom}
