@@ -43,14 +43,15 @@ type Option func(*options)
 
 type options struct {
 	cfg    emulator.Config
-	path   string
+	paths  []string
 	logger *slog.Logger
 }
 
 // WithFixtureFile applies the fixture file, or directory of *.json fixture
-// files, at path (see the fixtures package for the format).
+// files, at path (see the fixtures package for the format). It may be
+// given once: several files go in one directory.
 func WithFixtureFile(path string) Option {
-	return func(o *options) { o.path = path }
+	return func(o *options) { o.paths = append(o.paths, path) }
 }
 
 // WithFixture applies f, a fixture built in Go.
@@ -59,16 +60,19 @@ func WithFixture(f *fixtures.Fixture) Option {
 }
 
 // WithStrict turns strict mode on: developer operations must be signed by
-// one of the fixture's DeveloperCredentials (AWSConfig uses the first),
-// and logins of providers without a key set are refused.
+// one of the fixture's DeveloperCredentials or IAM users' AccessKeys
+// (AWSConfig uses the first of them), and logins of providers without a key
+// set are refused.
 func WithStrict() Option {
 	return func(o *options) { o.cfg.Strict = true }
 }
 
 // WithClock gives the server a clock other than time.Now. It times
 // tokens, credentials and the SigV4 check; SDKs sign with the real time
-// and idpool, like AWS, allows 15 minutes between the two, so signed
-// requests fail on a clock further away.
+// and idpool, like AWS, allows 15 minutes between the two, so requests
+// signed with credentials idpool issued (and, in strict mode, with the
+// fixture's keys) fail on a clock further away. Outside strict mode the
+// developer's keys are not checked, so their requests pass.
 func WithClock(now func() time.Time) Option {
 	return func(o *options) { o.cfg.Now = now }
 }
@@ -109,11 +113,13 @@ func Start(opts ...Option) (*Server, error) {
 	for _, opt := range opts {
 		opt(&o)
 	}
-	if o.path != "" {
-		if o.cfg.Fixture != nil {
-			return nil, fmt.Errorf("both WithFixtureFile and WithFixture")
-		}
-		f, err := fixtures.Load(o.path)
+	switch {
+	case len(o.paths) > 1:
+		return nil, fmt.Errorf("WithFixtureFile given %d times: put the files in one directory and give it once", len(o.paths))
+	case len(o.paths) == 1 && o.cfg.Fixture != nil:
+		return nil, fmt.Errorf("both WithFixtureFile and WithFixture")
+	case len(o.paths) == 1:
+		f, err := fixtures.Load(o.paths[0])
 		if err != nil {
 			return nil, err
 		}
@@ -138,13 +144,26 @@ func Start(opts ...Option) (*Server, error) {
 		if f.Region != "" {
 			s.region = f.Region
 		}
-		if len(f.DeveloperCredentials) > 0 {
-			d := f.DeveloperCredentials[0]
+		if d, ok := firstKey(f); ok {
 			s.creds.AccessKeyID, s.creds.SecretAccessKey = d.AccessKeyId, d.SecretAccessKey
 		}
 	}
 	s.hs = httptest.NewServer(emu.Handler())
 	return s, nil
+}
+
+// firstKey is the key AWSConfig signs with: the fixture's first
+// DeveloperCredentials, else its first IAM user's first access key.
+func firstKey(f *fixtures.Fixture) (fixtures.DeveloperCredential, bool) {
+	if len(f.DeveloperCredentials) > 0 {
+		return f.DeveloperCredentials[0], true
+	}
+	for _, u := range f.Users {
+		if len(u.AccessKeys) > 0 {
+			return u.AccessKeys[0], true
+		}
+	}
+	return fixtures.DeveloperCredential{}, false
 }
 
 // URL is the server's base URL, http://127.0.0.1:port, for an SDK's
@@ -156,8 +175,9 @@ func (s *Server) Region() string { return s.region }
 
 // AWSConfig returns a configuration of the AWS SDK for Go v2 aimed at the
 // server: its region, its URL as the base endpoint of every service, and
-// static keys (the fixture's first DeveloperCredentials, if any). Clients
-// built from it with NewFromConfig need no further options.
+// static keys (the fixture's first DeveloperCredentials, else its first IAM
+// user's first access key, if any). Clients built from it with
+// NewFromConfig need no further options.
 func (s *Server) AWSConfig() aws.Config {
 	return aws.Config{
 		Region:       s.region,

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/idpool/idpool/emulator/idpooltest"
+	"github.com/idpool/idpool/fixtures"
 )
 
 // composePool is the pool of the sample fixture the Compose example
@@ -71,6 +72,17 @@ func TestStrictUsesFixtureKeys(t *testing.T) {
 	}
 }
 
+// TestStrictUsesUserKeys: a fixture whose only keys are an IAM user's
+// gives AWSConfig that key, which strict mode accepts.
+func TestStrictUsesUserKeys(t *testing.T) {
+	f := &fixtures.Fixture{Users: []fixtures.User{{UserName: "ci",
+		AccessKeys: []fixtures.DeveloperCredential{{AccessKeyId: "AKIAUSERKEY000000001", SecretAccessKey: "user-secret"}}}}}
+	srv := idpooltest.New(t, idpooltest.WithFixture(f), idpooltest.WithStrict())
+	if _, err := cognitoidentity.NewFromConfig(srv.AWSConfig()).ListIdentityPools(t.Context(), &cognitoidentity.ListIdentityPoolsInput{MaxResults: aws.Int32(10)}); err != nil {
+		t.Errorf("ListIdentityPools with AWSConfig's keys: got %v, want nil", err)
+	}
+}
+
 func TestClockAndLogger(t *testing.T) {
 	// A clock five minutes ahead: still within SigV4's allowed skew.
 	start := time.Now().Add(5 * time.Minute).Truncate(time.Second)
@@ -115,5 +127,9 @@ func TestStartErrors(t *testing.T) {
 	}
 	if _, err := idpooltest.Start(idpooltest.WithRegion("mars")); err == nil || !strings.Contains(err.Error(), "region") {
 		t.Errorf("a bad region: got %v, want an error naming the region", err)
+	}
+	const valid = "../../fixtures/testdata/valid.json"
+	if _, err := idpooltest.Start(idpooltest.WithFixtureFile(valid), idpooltest.WithFixtureFile(valid)); err == nil || !strings.Contains(err.Error(), "WithFixtureFile given 2 times") {
+		t.Errorf("two fixture files: got %v, want an error (the first would be ignored)", err)
 	}
 }
