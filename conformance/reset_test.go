@@ -2,9 +2,12 @@ package conformance
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -21,14 +24,57 @@ import (
 // whose workers share one server reset it between tests.
 
 // TestResetIsAtomic: while resets follow one another, readers of a
-// fixture pool always find it, and its fixture login always maps to the
-// fixture identity.
+// fixture pool always find it. With a small fixture, reset in one step,
+// its fixture login always maps to the fixture identity too; a large one
+// has its identities written after the pool (README, Test controls), so
+// only the pool is checked there.
 func TestResetIsAtomic(t *testing.T) {
-	path, _ := fixtureWorld(t, t.TempDir())
-	s := testServerEnv(t, map[string]string{"IDPOOL_FIXTURES": path})
-	ctx := context.Background()
+	tests := []struct {
+		name    string
+		fixture func(t *testing.T, dir string) string
+		resets  int
+		logins  bool
+	}{
+		{"small fixture", func(t *testing.T, dir string) string { p, _ := fixtureWorld(t, dir); return p }, 30, true},
+		{"large fixture", largeFixture, 5, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := testServerEnv(t, map[string]string{"IDPOOL_FIXTURES": tc.fixture(t, t.TempDir())})
+			resetWhileReading(t, s, tc.resets, tc.logins)
+		})
+	}
+}
 
-	const resets = 30
+// largeFixture writes a fixture of the pool fxPool with more identities
+// than a reset writes in one transaction, and returns its path.
+func largeFixture(t *testing.T, dir string) string {
+	t.Helper()
+	var ids []any
+	for n := range 1500 {
+		ids = append(ids, map[string]any{"IdentityId": fmt.Sprintf("us-east-1:%08d-bbbb-cccc-dddd-eeeeeeeeeeee", n),
+			"Logins": map[string]string{"graph.facebook.com": fmt.Sprint("user-", n)}})
+	}
+	b, err := json.Marshal(map[string]any{"IdentityPools": []any{map[string]any{
+		"IdentityPoolId": fxPool, "IdentityPoolName": "large", "AllowUnauthenticatedIdentities": true,
+		"SupportedLoginProviders": map[string]string{"graph.facebook.com": "fb-app"}, "Identities": ids,
+	}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "large.json")
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// resetWhileReading resets s resets times while readers call
+// DescribeIdentityPool on fxPool, and GetId with its Facebook login when
+// logins is set, and fails t on any error or other identity they get.
+func resetWhileReading(t *testing.T, s *server, resets int, logins bool) {
+	t.Helper()
+	ctx := context.Background()
 	var (
 		stop     atomic.Bool
 		calls    atomic.Int64
@@ -43,30 +89,29 @@ func TestResetIsAtomic(t *testing.T) {
 			failures = append(failures, fmt.Sprintf(format, args...))
 		}
 	}
-	readers := []struct {
-		name string
-		call func() error
-	}{
-		{"DescribeIdentityPool", func() error {
+	readers := map[string]func() error{
+		"DescribeIdentityPool": func() error {
 			_, err := s.signed.DescribeIdentityPool(ctx, &cognitoidentity.DescribeIdentityPoolInput{IdentityPoolId: aws.String(fxPool)})
 			return err
-		}},
-		{"GetId", func() error {
+		},
+	}
+	if logins {
+		readers["GetId"] = func() error {
 			out, err := s.anon.GetId(ctx, &cognitoidentity.GetIdInput{IdentityPoolId: aws.String(fxPool), Logins: map[string]string{"graph.facebook.com": fxFacebook}})
 			if err == nil && aws.ToString(out.IdentityId) != fxIdentity {
 				return fmt.Errorf("got IdentityId %s, want the fixture's %s", aws.ToString(out.IdentityId), fxIdentity)
 			}
 			return err
-		}},
+		}
 	}
-	for _, r := range readers {
+	for name, call := range readers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for !stop.Load() {
 				calls.Add(1)
-				if err := r.call(); err != nil {
-					fail("%s during resets: %v", r.name, err)
+				if err := call(); err != nil {
+					fail("%s during resets: %v", name, err)
 				}
 			}
 		}()
@@ -81,7 +126,7 @@ func TestResetIsAtomic(t *testing.T) {
 	for _, f := range failures {
 		t.Error(f)
 	}
-	if calls.Load() < resets {
+	if calls.Load() < int64(resets) {
 		t.Errorf("readers made %d calls during %d resets, want at least one a reset", calls.Load(), resets)
 	}
 }
