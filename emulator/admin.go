@@ -45,42 +45,29 @@ func (s *Server) discovery(w http.ResponseWriter, r *http.Request) {
 	w.Write(s.tokens.Discovery(scheme + "://" + r.Host))
 }
 
-// reset wipes every pool (with its identities and datasets) and applies the
-// fixtures again. Signing keys and server keys stay, so tokens and
-// credentials issued before still verify.
+// reset brings the store back to what a fresh start from the same
+// fixtures gives (see resetStore).
 func (s *Server) reset(w http.ResponseWriter, r *http.Request) {
-	if err := s.wipe(r.Context()); err != nil {
+	if err := s.resetStore(r.Context()); err != nil {
 		s.adminError(w, r, http.StatusInternalServerError, "reset failed", err)
-		return
-	}
-	if err := s.applyFixtures(r.Context()); err != nil {
-		s.adminError(w, r, http.StatusInternalServerError, "re-applying the fixtures failed", err)
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"status": "reset"})
 }
 
-// wipe deletes every pool in one transaction, so that no reader sees a
-// half-reset store. Each pool is marked deleted and loses a first batch of
-// identities in it; the store removes the rest in batches afterwards, which
-// lets other requests through. The pools' counts of sync sessions, kept in
-// memory, go with them: the fixtures seed the same pool ids again.
-func (s *Server) wipe(ctx context.Context) error {
-	err := s.store.Update(ctx, func(tx storage.Tx) error {
-		pools, err := tx.ListPools(ctx, "", 0)
-		if err != nil {
-			return err
-		}
-		for _, p := range pools {
-			if err := tx.DeletePool(ctx, p.ID); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err == nil {
-		s.syncSvc.ForgetSessions()
-	}
+// resetStore deletes every pool (with its identities and datasets) and
+// every IAM entity, and applies the fixtures again, in one transaction
+// for a fixture of at most a thousand identities, datasets and devices
+// (fixtures.Fixture.Reset says what a reader sees of a larger one): no
+// reader sees a fixture pool missing, nor a run-time pool or IAM entity
+// beside the fixture's. Signing keys, server keys and revocations stay,
+// so tokens and credentials issued before still verify, and those
+// expired stay expired. The pools' counts of sync sessions, kept in
+// memory, go too: the fixtures seed the same pool ids again. They go even
+// when the reset fails, as its first transaction may have committed.
+func (s *Server) resetStore(ctx context.Context) error {
+	err := s.applyFixtures(ctx)
+	s.syncSvc.ForgetSessions()
 	return err
 }
 

@@ -41,12 +41,7 @@ func (s *Server) newConsole(ids *identity.Service, reg *providers.Registry) (*co
 			}
 			return s.tokens.ActiveKeyID(ctx)
 		},
-		Reset: func(ctx context.Context) error {
-			if err := s.wipe(ctx); err != nil {
-				return err
-			}
-			return s.applyFixtures(ctx)
-		},
+		Reset: s.resetStore,
 	})
 }
 

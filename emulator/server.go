@@ -300,12 +300,15 @@ func (ci credentialIssuer) Issue(ctx context.Context, s identity.Session) (ident
 	return identity.Credentials{AccessKeyID: c.AccessKeyID, SecretKey: c.SecretAccessKey, SessionToken: c.SessionToken, Expiration: c.Expiration}, nil
 }
 
-// applyFixtures applies the fixtures again (after a reset).
+// applyFixtures makes the store hold the fixtures and nothing else but
+// what a reset keeps (fixtures.Fixture.Reset): no pool and no IAM entity
+// without fixtures.
 func (s *Server) applyFixtures(ctx context.Context) error {
-	if s.fixtures == nil {
-		return nil
+	fx := s.fixtures
+	if fx == nil {
+		fx = new(fixtures.Fixture)
 	}
-	// The fixtures write IAM's OpenID Connect providers too.
+	// The reset rewrites IAM's roles and OpenID Connect providers.
 	defer s.iamMemory.drop()
-	return s.fixtures.Apply(ctx, s.store, s.now)
+	return fx.Reset(ctx, s.store, s.now)
 }

@@ -192,7 +192,10 @@ type Tx interface {
 	// transaction commits, the pool and its identities are gone for every
 	// reader and take no writes, and the id may be used again; a backend
 	// may remove the rows of a large pool afterwards, in batches that let
-	// other writes through.
+	// other writes through. The id is free within the same transaction
+	// too: CreatePool of it makes a new, empty pool, which removes at once
+	// whatever of the deleted one the backend had left for later, so a
+	// caller that must stay bounded empties a large pool first.
 	DeletePool(ctx context.Context, id string) error
 
 	// CreateIdentity stores a new identity with its logins. It returns

@@ -127,21 +127,33 @@ const bigPool = 1234
 // testDeleteBigPool: a pool with many identities, each with a login and a
 // dataset, is gone for every reader as soon as DeletePool commits, takes
 // no new writes, and can be created again, empty, at once.
-func testDeleteBigPool(t *testing.T, s storage.Store) {
+// seedBigPool gives the pool id bigPool identities, "<id>:00000" on, each
+// with a login ("x", "u<n>") and a dataset d1, and then runs more, if set,
+// in the same transaction.
+func seedBigPool(t *testing.T, s storage.Store, id string, more func(tx storage.Tx) error) {
+	t.Helper()
 	ctx := t.Context()
-	seed(t, s, []storage.Pool{pool("p1"), pool("p2")}, identity("p2:a", "p2", login("x", "u0")))
 	update(t, s, func(tx storage.Tx) error {
 		for n := range bigPool {
-			id := fmt.Sprintf("p1:%05d", n)
-			if err := tx.CreateIdentity(ctx, identity(id, "p1", login("x", fmt.Sprint("u", n)))); err != nil {
+			iid := fmt.Sprintf("%s:%05d", id, n)
+			if err := tx.CreateIdentity(ctx, identity(iid, id, login("x", fmt.Sprint("u", n)))); err != nil {
 				return err
 			}
-			if err := tx.PutDataset(ctx, dataset(id, "d1", 1), 0); err != nil {
+			if err := tx.PutDataset(ctx, dataset(iid, "d1", 1), 0); err != nil {
 				return err
 			}
 		}
+		if more != nil {
+			return more(tx)
+		}
 		return nil
 	})
+}
+
+func testDeleteBigPool(t *testing.T, s storage.Store) {
+	ctx := t.Context()
+	seed(t, s, []storage.Pool{pool("p1"), pool("p2")}, identity("p2:a", "p2", login("x", "u0")))
+	seedBigPool(t, s, "p1", nil)
 	checkCount(t, s, "creating the big pool", "p1", storage.IdentityCount{All: bigPool})
 	update(t, s, func(tx storage.Tx) error { return tx.DeletePool(ctx, "p1") })
 

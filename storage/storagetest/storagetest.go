@@ -28,6 +28,7 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		{"Pool/ListRegion", testPoolListRegion},
 		{"Pool/DeleteCascades", testPoolDeleteCascades},
 		{"Pool/DeleteBig", testDeleteBigPool},
+		{"Pool/RecreateInOneUpdate", testPoolRecreateInOneUpdate},
 
 		{"Identity/RoundTrip", testIdentityRoundTrip},
 		{"Identity/CreateErrors", testIdentityCreateErrors},
