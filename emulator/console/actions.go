@@ -78,5 +78,5 @@ func (c *Console) reset(w http.ResponseWriter, r *http.Request) {
 		c.fail(w, r, err)
 		return
 	}
-	done(w, r, Prefix+"/", "Reset: every pool deleted, fixtures applied again")
+	done(w, r, Prefix+"/", "Reset: every pool and IAM entity replaced by the fixtures")
 }
