@@ -123,7 +123,7 @@ func Export(ctx context.Context, cfg Config, w io.Writer) error {
 	}
 	store := cfg.Store
 	if store == nil {
-		st, err := sqlite.Open(ctx, cfg.DB, sqlite.WithExisting(), sqlite.WithoutLock())
+		st, err := sqlite.Open(ctx, cfg.DB, sqlite.WithReadOnly())
 		if err != nil {
 			return fmt.Errorf("open store: %w", err)
 		}
