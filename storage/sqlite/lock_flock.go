@@ -82,3 +82,9 @@ func fileOwner(path string) (int, bool) {
 	}
 	return int(sys.Uid), true
 }
+
+// alive reports whether a process of id pid exists.
+func alive(pid int) bool {
+	err := syscall.Kill(pid, 0)
+	return err == nil || errors.Is(err, syscall.EPERM)
+}

@@ -16,3 +16,6 @@ func lockShared(string) (*lockFile, bool) { return nil, false }
 
 // fileOwner is unknown here.
 func fileOwner(string) (int, bool) { return 0, false }
+
+// alive cannot tell here, and says yes.
+func alive(int) bool { return true }

@@ -127,16 +127,23 @@ type openError struct {
 func (e *openError) Error() string { return e.msg }
 func (e *openError) Unwrap() error { return e.err }
 
-// holder describes the process named in the lock file at path, if any.
+// holder describes the process named in the lock file at path, if it
+// still runs.
 func holder(path string) string {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return ""
 	}
-	if pid, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil && pid > 0 {
+	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	switch {
+	case err != nil || pid <= 0:
+		return ""
+	case alive(pid):
 		return fmt.Sprintf(", pid %d", pid)
 	}
-	return ""
+	// The pid is of a server that has stopped: the holder is an export,
+	// which reads with a shared lock and writes no pid.
+	return " (an idpool export reading it?)"
 }
 
 // unwrapPath drops the *fs.PathError around err: the messages built here

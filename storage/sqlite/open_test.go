@@ -203,6 +203,21 @@ func TestLock(t *testing.T) {
 	if err := first.Close(); err != nil {
 		t.Fatal(err)
 	}
+	// An export of the stopped database holds a shared lock: a server is
+	// refused meanwhile, without the stale pid of the last server.
+	writeFile(t, path+lockSuffix, "2147483646\n")
+	export, err := Open(ctx, path, WithReadOnly())
+	if err != nil {
+		t.Fatalf("Open WithReadOnly of the stopped database: got %v, want nil", err)
+	}
+	if s, err := Open(ctx, path); !errors.Is(err, ErrLocked) || strings.Contains(err.Error(), "2147483646") || !strings.Contains(err.Error(), "export") {
+		if err == nil {
+			s.Close()
+		}
+		t.Errorf("Open beside an export: got %v, want ErrLocked naming an export, not the stale pid", err)
+	}
+	export.Close()
+
 	again, err := Open(ctx, path)
 	if err != nil {
 		t.Fatalf("Open after Close: got %v, want nil", err)
