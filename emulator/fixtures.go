@@ -101,29 +101,26 @@ func providerList(fx *fixtures.Fixture) []providers.Provider {
 
 // Export writes the state of the store named by cfg.DB as a fixture file
 // to w. The parts of the configured fixtures that are not stored
-// (developer credentials, providers, roles) are carried over. The database
+// (account, region, developer credentials, providers, roles of other
+// accounts) are carried over; without fixtures they are left out. The database
 // must exist: a mistyped path is an error, not a new empty database. It
-// only reads, so it may run beside a server on the same database.
+// only reads (see sqlite.WithReadOnly), so it may run beside a server on
+// the same database, and on a read-only file or directory.
 func Export(ctx context.Context, cfg Config, w io.Writer) error {
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
 	cfg = cfg.withDefaults()
-	base := &fixtures.Fixture{}
-	if fx, err := readFixtures(&cfg, slog.New(slog.DiscardHandler)); err != nil {
+	// The account and region are the server's settings, not the store's:
+	// they are written only as the fixtures declare them, never as this
+	// command's defaults, which need not be the server's.
+	base, err := readFixtures(&cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
 		return err
-	} else if fx != nil {
-		base = fx
-	}
-	if base.Region == "" {
-		base.Region = cfg.Region
-	}
-	if base.AccountId == "" {
-		base.AccountId = cfg.AccountID
 	}
 	store := cfg.Store
 	if store == nil {
-		st, err := sqlite.Open(ctx, cfg.DB, sqlite.WithExisting(), sqlite.WithoutLock())
+		st, err := sqlite.Open(ctx, cfg.DB, sqlite.WithReadOnly())
 		if err != nil {
 			return fmt.Errorf("open store: %w", err)
 		}

@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"bytes"
+	"encoding/json"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -106,5 +107,45 @@ func TestExportMissing(t *testing.T) {
 	}
 	if _, err := os.Stat(db); !os.IsNotExist(err) {
 		t.Errorf("Stat after Export: got %v, want the file not to exist", err)
+	}
+}
+
+// TestExportUnstored: what the store does not hold (the account, the
+// region, the providers' key sets) is exported only from the fixtures
+// named: never the export command's defaults, and never a key-less
+// provider that would fail the logins of a server started from the
+// export.
+func TestExportUnstored(t *testing.T) {
+	fx := filepath.Join("..", "fixtures", "testdata", "valid.json")
+	db := filepath.Join(t.TempDir(), "idpool.db")
+	srv, err := New(t.Context(), Config{DB: db, Fixtures: fx}, nil)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	srv.Close()
+	tests := []struct {
+		name     string
+		fixtures string
+		want     bool // whether AccountId, Region and Providers are written
+	}{
+		{"store alone", "", false},
+		{"with the fixtures", fx, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out bytes.Buffer
+			if err := Export(t.Context(), Config{DB: db, Fixtures: tt.fixtures}, &out); err != nil {
+				t.Fatalf("Export: got %v, want nil", err)
+			}
+			var got map[string]json.RawMessage
+			if err := json.Unmarshal(out.Bytes(), &got); err != nil {
+				t.Fatal(err)
+			}
+			for _, m := range []string{"AccountId", "Region", "Providers"} {
+				if _, ok := got[m]; ok != tt.want {
+					t.Errorf("member %s: got written %v, want %v", m, ok, tt.want)
+				}
+			}
+		})
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"slices"
 	"strings"
 
 	"github.com/idpool/idpool/emulator"
@@ -164,9 +165,11 @@ func serveFlags(fs *flag.FlagSet, getenv func(string) string) (func(context.Cont
 		return nil, err
 	}
 	return func(ctx context.Context, _, stderr io.Writer) error {
-		var errs []error
-		if _, _, err := net.SplitHostPort(o.addr); err != nil {
+		errs := []error{emptyFlags(fs)}
+		if _, port, err := net.SplitHostPort(o.addr); err != nil {
 			errs = append(errs, fmt.Errorf("addr %q: want host:port", o.addr))
+		} else if _, err := net.LookupPort("tcp", port); err != nil {
+			errs = append(errs, fmt.Errorf("addr %q: want a port from 0 to 65535", o.addr))
 		}
 		if err := o.level.UnmarshalText([]byte(level)); err != nil {
 			errs = append(errs, fmt.Errorf("log-level %q: want debug, info, warn or error", level))
@@ -196,11 +199,28 @@ func exportFlags(fs *flag.FlagSet, getenv func(string) string) (func(context.Con
 		return nil, err
 	}
 	return func(ctx context.Context, stdout, _ io.Writer) error {
-		if err := cfg.Validate(); err != nil {
+		if err := errors.Join(emptyFlags(fs), cfg.Validate()); err != nil {
 			return usageError{err}
 		}
 		return emulator.Export(ctx, *cfg, stdout)
 	}, nil
+}
+
+// mustHaveValue are the flags whose empty value would silently stand for
+// their default: given empty, they are a mistake (an unset variable in a
+// script), refused as any other bad value is. An empty IDPOOL_* variable
+// is unset, as the shell's ${VAR:-default} takes it.
+var mustHaveValue = []string{"region", "account-id", "issuer"}
+
+// emptyFlags reports the flags of mustHaveValue given with an empty value.
+func emptyFlags(fs *flag.FlagSet) error {
+	var errs []error
+	fs.Visit(func(f *flag.Flag) {
+		if f.Value.String() == "" && slices.Contains(mustHaveValue, f.Name) {
+			errs = append(errs, fmt.Errorf("%s: must not be empty", f.Name))
+		}
+	})
+	return errors.Join(errs...)
 }
 
 func versionFlags(*flag.FlagSet, func(string) string) (func(context.Context, io.Writer, io.Writer) error, error) {

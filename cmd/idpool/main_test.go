@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"context"
 	"errors"
 	"os"
@@ -61,6 +62,9 @@ func TestUsage(t *testing.T) {
 		{"bad addr", []string{"--addr", "9230", "--db", ":memory:"}, 2, nil, []string{`addr "9230"`}, true},
 		{"bad log level", []string{"--log-level", "loud", "--db", ":memory:"}, 2, nil, []string{`log-level "loud"`}, true},
 		{"bad strict env", []string{"export"}, 2, nil, []string{"IDPOOL_STRICT"}, true},
+		{"port out of range", []string{"--addr", "127.0.0.1:99999", "--db", ":memory:"}, 2, nil, []string{`addr "127.0.0.1:99999"`, "idpool --help"}, true},
+		{"empty region", []string{"--region", "", "--db", ":memory:"}, 2, nil, []string{"region: must not be empty", "idpool --help"}, true},
+		{"empty account id of export", []string{"export", "--db", "x.db", "--account-id="}, 2, nil, []string{"account-id: must not be empty"}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -246,8 +250,8 @@ func TestSecondProcess(t *testing.T) {
 	var stdout bytes.Buffer
 	if err := run(t.Context(), []string{"export", "--db", db}, env(nil), &stdout, &stdout); err != nil {
 		t.Errorf("export beside the server: got %v, want nil", err)
-	} else if !strings.Contains(stdout.String(), `"AccountId"`) {
-		t.Errorf("export: got %q, want a fixture file", stdout.String())
+	} else if err := json.Unmarshal(stdout.Bytes(), new(map[string]any)); err != nil {
+		t.Errorf("export: got %q (%v), want a fixture file", stdout.String(), err)
 	}
 
 	first.Process.Signal(syscall.SIGTERM)

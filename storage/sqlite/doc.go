@@ -26,7 +26,7 @@
 // of it: Open locks the file path+".lock" beside a file database (flock,
 // where the system has it), so a second Store on the same database, in
 // this process or another, is refused with ErrLocked. Readers opened
-// WithoutLock, and other programs, may read the file beside the writer.
+// WithReadOnly, and other programs, may read the file beside the writer.
 // Open's errors name the path and the reason (a missing directory, a file
 // or directory that is not writable, a file that is not a database).
 //

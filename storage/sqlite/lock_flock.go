@@ -51,3 +51,40 @@ func (l *lockFile) release() error {
 func isLocked(err error) bool {
 	return errors.Is(err, syscall.EWOULDBLOCK) || errors.Is(err, syscall.EAGAIN)
 }
+
+// lockShared takes a shared, non-blocking flock on the existing lock file
+// at path, opened read-only, so that no server starts on the database
+// while it is held. serving reports that a server holds the lock. With no
+// lock file (a database copied without it), or one that cannot be opened,
+// it returns a nil lock: creating the file would leave behind a file of
+// this user's that a server of another could not lock.
+func lockShared(path string) (lk *lockFile, serving bool) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, false
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_SH|syscall.LOCK_NB); err != nil {
+		f.Close()
+		return nil, isLocked(err)
+	}
+	return &lockFile{f: f}, false
+}
+
+// fileOwner returns the user id owning the file at path.
+func fileOwner(path string) (int, bool) {
+	st, err := os.Lstat(path)
+	if err != nil {
+		return 0, false
+	}
+	sys, ok := st.Sys().(*syscall.Stat_t)
+	if !ok {
+		return 0, false
+	}
+	return int(sys.Uid), true
+}
+
+// alive reports whether a process of id pid exists.
+func alive(pid int) bool {
+	err := syscall.Kill(pid, 0)
+	return err == nil || errors.Is(err, syscall.EPERM)
+}

@@ -23,52 +23,98 @@ const lockSuffix = ".lock"
 
 // checkFile makes sure the database file at path can be opened as o asks,
 // and returns errors that name the path and the reason, which SQLite's own
-// "unable to open database file" does not. Unless o.noLock it also takes
-// the lock of the database and returns it.
-func checkFile(path string, o options) (*lockFile, error) {
+// "unable to open database file" does not. It returns the absolute path.
+func checkFile(path string, o options) (string, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+		return "", fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
 	dir := filepath.Dir(abs)
 	st, err := os.Stat(dir)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return nil, &openError{fmt.Sprintf("sqlite: open %s: the directory %s does not exist", path, dir), fs.ErrNotExist}
+		return "", &openError{fmt.Sprintf("sqlite: open %s: the directory %s does not exist", path, dir), fs.ErrNotExist}
 	case err != nil:
-		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+		return "", fmt.Errorf("sqlite: open %s: %w", path, err)
 	case !st.IsDir():
-		return nil, fmt.Errorf("sqlite: open %s: %s is not a directory", path, dir)
+		return "", fmt.Errorf("sqlite: open %s: %s is not a directory", path, dir)
 	}
 	st, err = os.Stat(abs)
 	switch {
 	case errors.Is(err, fs.ErrNotExist) && o.existing:
-		return nil, &openError{fmt.Sprintf("sqlite: open %s: no such database file", path), fs.ErrNotExist}
+		return "", &openError{fmt.Sprintf("sqlite: open %s: no such database file", path), fs.ErrNotExist}
 	case errors.Is(err, fs.ErrNotExist):
 	case err != nil:
-		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+		return "", fmt.Errorf("sqlite: open %s: %w", path, err)
 	case st.IsDir():
-		return nil, fmt.Errorf("sqlite: open %s: it is a directory, not a database file", path)
+		return "", fmt.Errorf("sqlite: open %s: it is a directory, not a database file", path)
+	case o.readOnly:
 	default:
 		// SQLite would silently open a file it may not write read-only,
-		// and fail later at the first write.
-		f, err := os.OpenFile(abs, os.O_RDWR, 0)
-		if err != nil {
-			return nil, fmt.Errorf("sqlite: open %s: the file is not writable: %w", path, unwrapPath(err))
+		// and fail later at the first write; its write-ahead log and
+		// index, left by a run as another user, fail the same way.
+		for _, f := range []string{abs, abs + "-wal", abs + "-shm"} {
+			if err := writable(f); err != nil {
+				return "", fmt.Errorf("sqlite: open %s: the file %s is not writable: %w%s", path, f, unwrapPath(err), chownHint(f, abs))
+			}
 		}
-		f.Close()
 	}
-	if o.noLock {
-		return nil, nil
-	}
-	lk, err := lock(abs + lockSuffix)
-	if errors.Is(err, ErrLocked) {
-		return nil, fmt.Errorf("sqlite: open %s: %w%s (lock file %s); stop it, or give this one another --db", path, ErrLocked, holder(abs+lockSuffix), abs+lockSuffix)
+	return abs, nil
+}
+
+// writable reports why the file at path, if it exists, cannot be opened
+// for writing.
+func writable(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: open %s: the directory %s is not writable: %w", path, dir, unwrapPath(err))
+		return err
 	}
-	return lk, nil
+	return f.Close()
+}
+
+// chownHint tells what to do about a file of the database db that this
+// process may not write, when its owner is another user: typically one
+// left by a run as root before the server ran as its own user.
+func chownHint(path, db string) string {
+	owner, ok := fileOwner(path)
+	if !ok || owner == os.Geteuid() {
+		return ""
+	}
+	return fmt.Sprintf("; it belongs to uid %d and idpool runs as uid %d: give the database's files to uid %d "+
+		"(chown %d %s*)", owner, os.Geteuid(), os.Geteuid(), os.Geteuid(), db)
+}
+
+// lockPath is the lock file of the database at abs, named after the file
+// the path leads to: a symbolic link to a database is the same database,
+// and must not get a lock of its own.
+func lockPath(abs string) string {
+	if real, err := filepath.EvalSymlinks(abs); err == nil {
+		return real + lockSuffix
+	}
+	if dir, err := filepath.EvalSymlinks(filepath.Dir(abs)); err == nil {
+		return filepath.Join(dir, filepath.Base(abs)) + lockSuffix
+	}
+	return abs + lockSuffix
+}
+
+// takeLock takes the lock of the database at abs (given as path), with
+// errors that say which process holds it or why it cannot be taken.
+func takeLock(path, abs string) (*lockFile, error) {
+	lp := lockPath(abs)
+	lk, err := lock(lp)
+	switch {
+	case errors.Is(err, ErrLocked):
+		return nil, fmt.Errorf("sqlite: open %s: %w%s (lock file %s); stop it, or give this one another --db", path, ErrLocked, holder(lp), lp)
+	case err == nil:
+		return lk, nil
+	}
+	if _, serr := os.Lstat(lp); serr == nil {
+		return nil, fmt.Errorf("sqlite: open %s: the lock file %s is not writable: %w%s", path, lp, unwrapPath(err), chownHint(lp, strings.TrimSuffix(lp, lockSuffix)))
+	}
+	return nil, fmt.Errorf("sqlite: open %s: the directory %s is not writable: %w", path, filepath.Dir(lp), unwrapPath(err))
 }
 
 // openError is an error whose message says all, wrapping a sentinel for
@@ -81,16 +127,23 @@ type openError struct {
 func (e *openError) Error() string { return e.msg }
 func (e *openError) Unwrap() error { return e.err }
 
-// holder describes the process named in the lock file at path, if any.
+// holder describes the process named in the lock file at path, if it
+// still runs.
 func holder(path string) string {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return ""
 	}
-	if pid, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil && pid > 0 {
+	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	switch {
+	case err != nil || pid <= 0:
+		return ""
+	case alive(pid):
 		return fmt.Sprintf(", pid %d", pid)
 	}
-	return ""
+	// The pid is of a server that has stopped: the holder is an export,
+	// which reads with a shared lock and writes no pid.
+	return " (an idpool export reading it?)"
 }
 
 // unwrapPath drops the *fs.PathError around err: the messages built here

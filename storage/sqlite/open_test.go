@@ -87,6 +87,35 @@ func TestOpenErrors(t *testing.T) {
 			},
 			want: []string{"directory", "not writable", "permission denied"},
 		},
+		{
+			// A lock file left by another user (a run as root before the
+			// image's user) is named, not taken for the directory.
+			name: "read-only lock file",
+			setup: func(t *testing.T, dir string) string {
+				skipIfRoot(t)
+				p := filepath.Join(dir, "idpool.db")
+				writeFile(t, p+lockSuffix, "")
+				if err := os.Chmod(p+lockSuffix, 0o444); err != nil {
+					t.Fatal(err)
+				}
+				return p
+			},
+			want: []string{"lock file", lockSuffix, "not writable", "permission denied"},
+		},
+		{
+			name: "read-only write-ahead log",
+			setup: func(t *testing.T, dir string) string {
+				skipIfRoot(t)
+				p := filepath.Join(dir, "idpool.db")
+				writeFile(t, p, "")
+				writeFile(t, p+"-wal", "")
+				if err := os.Chmod(p+"-wal", 0o444); err != nil {
+					t.Fatal(err)
+				}
+				return p
+			},
+			want: []string{"file", "-wal", "not writable", "permission denied"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -113,7 +142,7 @@ func TestOpenErrors(t *testing.T) {
 // no file behind.
 func TestOpenExistingCreatesNothing(t *testing.T) {
 	dir := t.TempDir()
-	if s, err := Open(t.Context(), filepath.Join(dir, "typo.db"), WithExisting(), WithoutLock()); err == nil {
+	if s, err := Open(t.Context(), filepath.Join(dir, "typo.db"), WithReadOnly()); err == nil {
 		s.Close()
 		t.Fatal("Open of a missing database with WithExisting: got nil error")
 	}
@@ -144,16 +173,51 @@ func TestLock(t *testing.T) {
 		t.Errorf("first Store after the refused Open: got %v, want it working", err)
 	}
 
+	// A symbolic link to the database, or into its directory, is the same
+	// database, with the same lock.
+	dir := filepath.Dir(path)
+	link := filepath.Join(t.TempDir(), "link.db")
+	dirLink := filepath.Join(t.TempDir(), "dir")
+	if err := os.Symlink(path, link); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(dir, dirLink); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{link, filepath.Join(dirLink, "idpool.db")} {
+		if s, err := Open(ctx, p); !errors.Is(err, ErrLocked) {
+			if err == nil {
+				s.Close()
+			}
+			t.Errorf("Open(%q), a link to the open database: got %v, want ErrLocked", p, err)
+		}
+	}
+
 	// A reader that takes no lock is let in beside the writer.
-	reader, err := Open(ctx, path, WithoutLock(), WithExisting())
+	reader, err := Open(ctx, path, WithReadOnly())
 	if err != nil {
-		t.Fatalf("Open WithoutLock beside the writer: got %v, want nil", err)
+		t.Fatalf("Open WithReadOnly beside the writer: got %v, want nil", err)
 	}
 	reader.Close()
 
 	if err := first.Close(); err != nil {
 		t.Fatal(err)
 	}
+	// An export of the stopped database holds a shared lock: a server is
+	// refused meanwhile, without the stale pid of the last server.
+	writeFile(t, path+lockSuffix, "2147483646\n")
+	export, err := Open(ctx, path, WithReadOnly())
+	if err != nil {
+		t.Fatalf("Open WithReadOnly of the stopped database: got %v, want nil", err)
+	}
+	if s, err := Open(ctx, path); !errors.Is(err, ErrLocked) || strings.Contains(err.Error(), "2147483646") || !strings.Contains(err.Error(), "export") {
+		if err == nil {
+			s.Close()
+		}
+		t.Errorf("Open beside an export: got %v, want ErrLocked naming an export, not the stale pid", err)
+	}
+	export.Close()
+
 	again, err := Open(ctx, path)
 	if err != nil {
 		t.Fatalf("Open after Close: got %v, want nil", err)

@@ -6,7 +6,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
+	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -37,7 +39,7 @@ type options struct {
 	readConns int
 	maxBatch  int
 	existing  bool
-	noLock    bool
+	readOnly  bool
 }
 
 // WithExisting refuses to create the database file: Open of a missing
@@ -46,12 +48,18 @@ func WithExisting() Option {
 	return func(o *options) { o.existing = true }
 }
 
-// WithoutLock opens the database without taking its lock file, for a
-// Store that only reads beside the process that writes (WAL lets readers
-// run beside the writer). A Store opened so must not Update.
-func WithoutLock() Option {
-	return func(o *options) { o.noLock = true }
+// WithReadOnly opens an existing database only to read it, beside a
+// server that writes it or not, with no write access to the file or its
+// directory: it takes no lock, migrates nothing, never checkpoints (the
+// file and its write-ahead log are left as they are) and creates no file.
+// Update returns ErrReadOnly. A database of an older schema is refused,
+// as it cannot be migrated.
+func WithReadOnly() Option {
+	return func(o *options) { o.existing, o.readOnly = true, true }
 }
+
+// ErrReadOnly is returned by Update of a Store opened WithReadOnly.
+var ErrReadOnly = errors.New("sqlite: store opened read-only")
 
 // WithReadConns sets how many connections serve reads outside Update
 // (default: 2 × GOMAXPROCS, at least 4).
@@ -110,26 +118,25 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	for _, opt := range opts {
 		opt(&o)
 	}
+	if o.readOnly {
+		return openReadOnly(ctx, path, o)
+	}
 	writeDSN, readDSN, err := dsns(path)
 	if err != nil {
 		return nil, err
 	}
 	var lk *lockFile
 	if path != Memory {
-		if lk, err = checkFile(path, o); err != nil {
+		abs, err := checkFile(path, o)
+		if err != nil {
+			return nil, err
+		}
+		if lk, err = takeLock(path, abs); err != nil {
 			return nil, err
 		}
 	}
 
-	s := &Store{
-		cache:  poolCache{pools: make(map[string]*storage.Pool)},
-		sync:   newSyncCache(),
-		reqs:   make(chan *request, o.maxBatch),
-		done:   make(chan struct{}),
-		stop:   make(chan struct{}),
-		purged: make(chan struct{}),
-		lock:   lk,
-	}
+	s := newStore(o, lk)
 	wake := make(chan struct{}, 1)
 	if err := s.open(ctx, writeDSN, readDSN, o); err != nil {
 		s.closeDBs()
@@ -140,6 +147,67 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	go s.w.loop(s.reqs, s.done)
 	wake <- struct{}{} // pools a crash left marked deleted
 	go s.purge(wake, s.stop, s.purged)
+	return s, nil
+}
+
+// newStore is a Store without its connections.
+func newStore(o options, lk *lockFile) *Store {
+	return &Store{
+		cache:  poolCache{pools: make(map[string]*storage.Pool)},
+		sync:   newSyncCache(),
+		reqs:   make(chan *request, o.maxBatch),
+		done:   make(chan struct{}),
+		stop:   make(chan struct{}),
+		purged: make(chan struct{}),
+		lock:   lk,
+	}
+}
+
+// openReadOnly opens the Store of WithReadOnly: readers only, with no
+// writer goroutine and no purger.
+//
+// A database that has a write-ahead log (a server has it open, or one
+// stopped without checkpointing) is read with mode=ro, which reads the
+// log through the server's shared-memory index and never writes the
+// database. One without a log is complete in its file, and no server has
+// it open: it is read with immutable=1, which creates no -wal or -shm
+// file (a read-only directory could not hold them, and files left by
+// another user would keep the server from writing), while a shared lock
+// on the lock file keeps a server from starting to write it meanwhile.
+func openReadOnly(ctx context.Context, path string, o options) (*Store, error) {
+	abs, err := checkFile(path, o)
+	if err != nil {
+		return nil, err
+	}
+	lk, serving := lockShared(lockPath(abs))
+	immutable := false
+	if !serving {
+		_, err := os.Lstat(abs + "-wal")
+		immutable = errors.Is(err, fs.ErrNotExist)
+	}
+	_, readDSN, err := dsns(path)
+	if err != nil {
+		lk.release()
+		return nil, err
+	}
+	readDSN += "&mode=ro"
+	if immutable {
+		readDSN += "&immutable=1"
+	}
+	s := newStore(o, lk)
+	close(s.done)
+	close(s.purged)
+	if err := s.openReaders(ctx, readDSN, o); err != nil {
+		s.closeDBs()
+		lk.release()
+		if _, werr := os.Lstat(abs + "-wal"); werr == nil {
+			if _, serr := os.Lstat(abs + "-shm"); errors.Is(serr, fs.ErrNotExist) {
+				return nil, fmt.Errorf("sqlite: open %s: its write-ahead log %s-wal has no index %s-shm, and none can be made here: "+
+					"start and stop idpool on it once, or copy the database's files to a writable directory: %w", path, path, path, err)
+			}
+		}
+		return nil, describe(path, err)
+	}
 	return s, nil
 }
 
@@ -200,6 +268,13 @@ func (s *Store) open(ctx context.Context, writeDSN, readDSN string, o options) e
 	}
 
 	// The readers open after the writer has set WAL mode and migrated.
+	return s.openReaders(ctx, readDSN, o)
+}
+
+// openReaders opens the read pool and checks that the schema is the one
+// this idpool reads.
+func (s *Store) openReaders(ctx context.Context, readDSN string, o options) error {
+	var err error
 	if s.rdb, err = sql.Open("sqlite", readDSN); err != nil {
 		return fmt.Errorf("sqlite: open: %w", err)
 	}
@@ -207,10 +282,19 @@ func (s *Store) open(ctx context.Context, writeDSN, readDSN string, o options) e
 	s.rdb.SetMaxIdleConns(o.readConns)
 	s.rdb.SetConnMaxLifetime(0)
 	s.rdb.SetConnMaxIdleTime(0)
-	if err := s.read.prepare(ctx, s.rdb); err != nil {
-		return err
+	var version int
+	if err := s.rdb.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		return fmt.Errorf("sqlite: read user_version: %w", err)
 	}
-	return nil
+	ms, err := migrations()
+	if err != nil {
+		return fmt.Errorf("sqlite: migrations: %w", err)
+	}
+	if want := len(ms); version != want {
+		return fmt.Errorf("the database schema is version %d and this idpool reads version %d: "+
+			"open it with the idpool of its version, or start this idpool's server on it once to upgrade it", version, want)
+	}
+	return s.read.prepare(ctx, s.rdb)
 }
 
 // closeDBs closes statements, connections and pools, whichever exist.
@@ -270,6 +354,9 @@ func (s *Store) Close() error {
 func (s *Store) Update(ctx context.Context, fn func(tx storage.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
+	}
+	if s.w == nil {
+		return ErrReadOnly
 	}
 	r := &request{ctx: ctx, fn: fn, done: make(chan error, 1)}
 	s.mu.RLock()
