@@ -197,6 +197,13 @@ func (s *Server) rotateKey(w http.ResponseWriter, r *http.Request) {
 
 // adminError answers a test-control error; err, when set, is logged with
 // the request id and never shown.
+// unknownControl answers a request under /_idpool/ that no control or
+// console page serves.
+func (s *Server) unknownControl(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusNotFound, map[string]string{
+		"message": "idpool serves no " + r.Method + " " + r.URL.Path + " (see the README's test controls, and --console)"})
+}
+
 func (s *Server) adminError(w http.ResponseWriter, r *http.Request, status int, msg string, err error) {
 	if err != nil {
 		s.logger.Error(msg, "id", protocol.RequestID(r.Context()), "err", err)

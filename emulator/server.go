@@ -180,6 +180,10 @@ func build(ctx context.Context, cfg Config, store storage.Store, logger *slog.Lo
 	mux.HandleFunc("POST /_idpool/tokens/expire", s.expireToken)
 	mux.HandleFunc("POST /_idpool/authorize", s.evaluate)
 	mux.HandleFunc("POST /_idpool/keys/rotate", s.rotateKey)
+	// Paths under /_idpool/ are idpool's own: one it does not serve (a
+	// control misspelt or called with another method, the console when it
+	// is off) is answered as such, not as an AWS request.
+	mux.HandleFunc("/_idpool/", s.unknownControl)
 	mux.HandleFunc("GET /.well-known/jwks_uri", s.jwks)
 	mux.HandleFunc("GET /.well-known/jwks.json", s.jwks)
 	mux.HandleFunc("GET /.well-known/openid-configuration", s.discovery)

@@ -39,6 +39,32 @@ func TestNewZeroConfig(t *testing.T) {
 	}
 }
 
+// TestUnknownControl: a path under /_idpool/ that idpool does not serve
+// gets idpool's 404, not an AWS error, the console's paths included when
+// it is off.
+func TestUnknownControl(t *testing.T) {
+	srv, err := New(t.Context(), Config{DB: ":memory:", NoConsole: true}, nil)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	defer srv.Close()
+	tests := []struct{ method, path string }{
+		{http.MethodGet, "/_idpool/console"},
+		{http.MethodGet, "/_idpool/console/"},
+		{http.MethodPost, "/_idpool/nothing"},
+		{http.MethodGet, "/_idpool/reset"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.method+" "+tt.path, func(t *testing.T) {
+			rec := httptest.NewRecorder()
+			srv.Handler().ServeHTTP(rec, httptest.NewRequest(tt.method, tt.path, nil))
+			if rec.Code != http.StatusNotFound || rec.Header().Get("x-amzn-ErrorType") != "" || !strings.Contains(rec.Body.String(), tt.path) {
+				t.Errorf("got %d %q (x-amzn-ErrorType %q), want 404 naming the path", rec.Code, rec.Body, rec.Header().Get("x-amzn-ErrorType"))
+			}
+		})
+	}
+}
+
 // TestNewStore: a Store given in Config is used and left open by Close.
 func TestNewStore(t *testing.T) {
 	store, err := sqlite.Open(t.Context(), sqlite.Memory)
