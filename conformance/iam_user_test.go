@@ -3,6 +3,7 @@ package conformance
 import (
 	"context"
 	"net/http"
+	"slices"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -71,6 +72,24 @@ func TestIAMGetUser(t *testing.T) {
 					tt.arn, tt.id, tt.userName, tt.path)
 			}
 		})
+	}
+
+	// ListUsers finds the user by its path, through the SDK's paginator.
+	var listed []string
+	for p := iam.NewListUsersPaginator(c, &iam.ListUsersInput{PathPrefix: aws.String("/team/"), MaxItems: aws.Int32(1)}); p.HasMorePages(); {
+		page, err := p.NextPage(ctx)
+		ok(t, err, "ListUsers")
+		for _, u := range page.Users {
+			listed = append(listed, aws.ToString(u.UserName))
+		}
+	}
+	if !slices.Contains(listed, name) {
+		t.Errorf("ListUsers under /team/: got %v, want %s among them", listed, name)
+	}
+	other, err := c.ListUsers(ctx, &iam.ListUsersInput{PathPrefix: aws.String("/elsewhere/")})
+	ok(t, err, "ListUsers")
+	if len(other.Users) != 0 {
+		t.Errorf("ListUsers under /elsewhere/: got %d users, want none", len(other.Users))
 	}
 
 	for _, id := range []string{dev.AccessKeyID + "0000000000", userKeys.AccessKeyID, roleKeys.AccessKeyID, "AKIAIOSFODNN7EXAMPLE"} {

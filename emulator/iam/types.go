@@ -309,6 +309,18 @@ type User struct {
 	Tags       []Tag `xml:"Tags>member,omitempty"`
 }
 
+type ListUsersInput struct {
+	PathPrefix *string
+	Marker     *string
+	MaxItems   *int32
+}
+
+type ListUsersOutput struct {
+	Users       []User `xml:"Users>member"`
+	IsTruncated bool
+	Marker      *string `xml:",omitempty"`
+}
+
 type CreateUserInput struct {
 	Path                *string
 	UserName            string

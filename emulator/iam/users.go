@@ -37,6 +37,28 @@ func wireUser(u storage.User) User {
 	return User{Path: u.Path, UserName: u.Name, UserId: u.ID, Arn: u.ARN, CreateDate: protocol.At(u.CreatedAt), Tags: wireTags(u.Tags)}
 }
 
+// ListUsers lists the users whose path starts with PathPrefix, by name
+// and without their tags, as IAM lists them.
+func (s *Service) ListUsers(ctx context.Context, in *ListUsersInput) (*ListUsersOutput, error) {
+	us, err := s.store.ListUsers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	prefix := "/"
+	if in.PathPrefix != nil {
+		prefix = *in.PathPrefix
+	}
+	us = slicesFilter(us, func(u storage.User) bool { return strings.HasPrefix(u.Path, prefix) })
+	got, more, next := page(us, func(u storage.User) string { return u.Name }, in.Marker, in.MaxItems)
+	out := &ListUsersOutput{IsTruncated: more, Marker: next, Users: []User{}}
+	for _, u := range got {
+		w := wireUser(u)
+		w.Tags = nil
+		out.Users = append(out.Users, w)
+	}
+	return out, nil
+}
+
 // GetUser returns the user named, or without a name the caller's own
 // user: for the account's root (a developer's own keys) the root, with its
 // ARN and the account id as UserId and neither path nor name, as IAM
