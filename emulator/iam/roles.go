@@ -158,12 +158,7 @@ func (s *Service) ListRoles(ctx context.Context, in *ListRolesInput) (*ListRoles
 	if err != nil {
 		return nil, err
 	}
-	prefix := "/"
-	if in.PathPrefix != nil {
-		prefix = *in.PathPrefix
-	}
-	rs = slicesFilter(rs, func(r storage.Role) bool { return strings.HasPrefix(r.Path, prefix) })
-	got, more, next := page(rs, func(r storage.Role) string { return r.Name }, in.Marker, in.MaxItems)
+	got, more, next := pageByPath(rs, func(r storage.Role) (string, string) { return r.Path, r.Name }, in.PathPrefix, in.Marker, in.MaxItems)
 	out := &ListRolesOutput{IsTruncated: more, Marker: next, Roles: []Role{}}
 	for _, r := range got {
 		out.Roles = append(out.Roles, wireRole(r, false))

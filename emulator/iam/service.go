@@ -233,6 +233,17 @@ func page[T any](items []T, key func(T) string, marker *string, maxItems *int32)
 	return rest[:n], true, &next
 }
 
+// pageByPath is page of the items whose path starts with prefix ("/"
+// when nil), by name; pathName gives an item's path and name.
+func pageByPath[T any](items []T, pathName func(T) (string, string), prefix, marker *string, maxItems *int32) ([]T, bool, *string) {
+	p := "/"
+	if prefix != nil {
+		p = *prefix
+	}
+	items = slicesFilter(items, func(v T) bool { path, _ := pathName(v); return strings.HasPrefix(path, p) })
+	return page(items, func(v T) string { _, name := pathName(v); return name }, marker, maxItems)
+}
+
 // update runs fn in one store transaction.
 func (s *Service) update(ctx context.Context, fn func(tx storage.Tx) error) error {
 	err := s.store.Update(ctx, fn)

@@ -44,12 +44,7 @@ func (s *Service) ListUsers(ctx context.Context, in *ListUsersInput) (*ListUsers
 	if err != nil {
 		return nil, err
 	}
-	prefix := "/"
-	if in.PathPrefix != nil {
-		prefix = *in.PathPrefix
-	}
-	us = slicesFilter(us, func(u storage.User) bool { return strings.HasPrefix(u.Path, prefix) })
-	got, more, next := page(us, func(u storage.User) string { return u.Name }, in.Marker, in.MaxItems)
+	got, more, next := pageByPath(us, func(u storage.User) (string, string) { return u.Path, u.Name }, in.PathPrefix, in.Marker, in.MaxItems)
 	out := &ListUsersOutput{IsTruncated: more, Marker: next, Users: []User{}}
 	for _, u := range got {
 		w := wireUser(u)
