@@ -34,7 +34,7 @@ func TestConsoleScenario(t *testing.T) {
 		wantErr string // in each row's set-up error; "" when the rows measure
 	}{
 		{name: "idpool"},
-		{name: "console off", args: []string{"--console=false"}, wantErr: "405 Method Not Allowed"},
+		{name: "console off", args: []string{"--console=false"}, wantErr: "404 Not Found"},
 		{name: "search ignored", wrap: dropQuery, wantErr: "without identity"},
 	}
 	for _, tc := range tests {
