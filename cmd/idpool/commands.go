@@ -51,15 +51,21 @@ type command struct {
 	// flags defines the command's flags on fs and returns the function
 	// that runs it once fs is parsed.
 	flags func(fs *flag.FlagSet, getenv func(string) string) (func(ctx context.Context, stdout, stderr io.Writer) error, error)
+	// unlisted names flags the command accepts but does not list in its
+	// help: serve's settings that mean nothing to it, accepted so that
+	// the IDPOOL_* environment and the flags a server was started with
+	// can be given to it unchanged.
+	unlisted []string
 }
 
 var commands = []command{
-	{"serve", "[flags]", "Run the server until interrupted (the default command).", serveFlags},
+	{"serve", "[flags]", "Run the server until interrupted (the default command).", serveFlags, nil},
 	{"health", "[--addr host:port]", "Exit 0 when the idpool server answers its health check (the Docker image's HEALTHCHECK).\n" +
 		"The address is --addr if given, else the one in the file IDPOOL_ADDR_FILE names (written by serve),\n" +
-		"else IDPOOL_ADDR.", healthFlags},
-	{"export", "--db FILE [--fixtures PATH] > fixtures.json", "Write the state of an existing database as a fixture file to stdout.", exportFlags},
-	{"version", "", "Print the version and commit.", versionFlags},
+		"else IDPOOL_ADDR.", healthFlags, nil},
+	{"export", "--db FILE [--fixtures PATH] > fixtures.json", "Write the state of an existing database as a fixture file to stdout.", exportFlags,
+		[]string{"console", "strict"}},
+	{"version", "", "Print the version and commit.", versionFlags, nil},
 }
 
 // run runs the subcommand named by args[0] (serve when absent or a flag).
@@ -127,12 +133,19 @@ func printUsage(w io.Writer) error {
 
 func printCommandUsage(w io.Writer, c *command, fs *flag.FlagSet) {
 	fmt.Fprintf(w, "usage: idpool %s %s\n\n%s\n", c.name, c.args, c.doc)
+	listed := flag.NewFlagSet(fs.Name(), flag.ContinueOnError)
+	fs.VisitAll(func(f *flag.Flag) {
+		if !slices.Contains(c.unlisted, f.Name) {
+			listed.Var(f.Value, f.Name, f.Usage)
+			listed.Lookup(f.Name).DefValue = f.DefValue
+		}
+	})
 	n := 0
-	fs.VisitAll(func(*flag.Flag) { n++ })
+	listed.VisitAll(func(*flag.Flag) { n++ })
 	if n > 0 {
 		fmt.Fprint(w, "\nFlags:\n")
-		fs.SetOutput(w)
-		fs.PrintDefaults()
+		listed.SetOutput(w)
+		listed.PrintDefaults()
 	}
 }
 

@@ -53,7 +53,7 @@ func TestUsage(t *testing.T) {
 		{"serve --help", []string{"serve", "--help"}, 0, []string{"Flags of serve", "-log-level"}, nil, false},
 		{"help health", []string{"help", "health"}, 0, []string{"usage: idpool health", "-addr-file"}, nil, false},
 		{"health --help", []string{"health", "--help"}, 0, []string{"usage: idpool health", "IDPOOL_ADDR_FILE"}, nil, false},
-		{"export --help", []string{"export", "-h"}, 0, []string{"usage: idpool export", "-db"}, nil, false},
+		{"export --help", []string{"export", "-h"}, 0, []string{"usage: idpool export", "-db", "-fixtures", "-account-id"}, nil, false},
 		{"help", []string{"help"}, 0, []string{"Commands:"}, nil, false},
 		{"--version", []string{"--version"}, 0, []string{"idpool ", "commit ", "go1."}, nil, false},
 		{"version", []string{"version"}, 0, []string{"idpool ", "commit "}, nil, false},
@@ -90,6 +90,22 @@ func TestUsage(t *testing.T) {
 				t.Errorf("stdout: got %q, want nothing", stdout)
 			}
 		})
+	}
+}
+
+// TestExportUnlistedFlags: export's help lists only the flags that mean
+// something to it, but it still accepts serve's others, so that a server's
+// flags and IDPOOL_* environment can be given to it unchanged.
+func TestExportUnlistedFlags(t *testing.T) {
+	_, stdout, _ := runCmd(t, env(nil), "export", "--help")
+	for _, f := range []string{"-console", "-strict"} {
+		if strings.Contains(stdout, f) {
+			t.Errorf("export --help: got %q, want no %s", stdout, f)
+		}
+	}
+	db := filepath.Join(t.TempDir(), "none.db")
+	if code, _, stderr := runCmd(t, env(nil), "export", "--strict", "--console=false", "--db", db); code != 1 || !strings.Contains(stderr, "no such database file") {
+		t.Errorf("export with serve's flags: got exit %d %q, want 1 for the missing database (the flags accepted)", code, stderr)
 	}
 }
 
