@@ -37,20 +37,24 @@ func managedPolicy(doc string) error {
 
 func noSuchPolicy(arn string) error { return errNoSuch("Policy %s was not found.", arn) }
 
-// attachments counts, by policy ARN, the roles each managed policy is
-// attached to.
-func attachments(ctx context.Context, r storage.Reader) (map[string]int32, error) {
+// usage counts, by policy ARN, the roles each managed policy is attached
+// to (its AttachmentCount) and those whose permissions boundary it is (its
+// PermissionsBoundaryUsageCount), in one read of the roles.
+func usage(ctx context.Context, r storage.Reader) (attached, boundary map[string]int32, err error) {
 	roles, err := r.ListRoles(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	n := map[string]int32{}
+	attached, boundary = map[string]int32{}, map[string]int32{}
 	for _, role := range roles {
 		for _, a := range role.Attached {
-			n[a]++
+			attached[a]++
+		}
+		if role.Boundary != "" {
+			boundary[role.Boundary]++
 		}
 	}
-	return n, nil
+	return attached, boundary, nil
 }
 
 func wirePolicy(p storage.ManagedPolicy, attached int32, withTags bool) Policy {
@@ -115,11 +119,7 @@ func (s *Service) GetPolicy(ctx context.Context, in *GetPolicyInput) (*GetPolicy
 	if err != nil {
 		return nil, translate(err, noSuchPolicy(in.PolicyArn), nil)
 	}
-	n, err := attachments(ctx, s.store)
-	if err != nil {
-		return nil, err
-	}
-	b, err := boundaries(ctx, s.store)
+	n, b, err := usage(ctx, s.store)
 	if err != nil {
 		return nil, err
 	}
@@ -238,11 +238,7 @@ func (s *Service) ListPolicies(ctx context.Context, in *ListPoliciesInput) (*Lis
 	if err != nil {
 		return nil, err
 	}
-	n, err := attachments(ctx, s.store)
-	if err != nil {
-		return nil, err
-	}
-	b, err := boundaries(ctx, s.store)
+	n, b, err := usage(ctx, s.store)
 	if err != nil {
 		return nil, err
 	}
@@ -276,11 +272,7 @@ func (s *Service) DeletePolicy(ctx context.Context, in *DeletePolicyInput) (*Emp
 		if err != nil {
 			return translate(err, noSuchPolicy(in.PolicyArn), nil)
 		}
-		n, err := attachments(ctx, tx)
-		if err != nil {
-			return err
-		}
-		b, err := boundaries(ctx, tx)
+		n, b, err := usage(ctx, tx)
 		if err != nil {
 			return err
 		}

@@ -85,22 +85,6 @@ func checkBoundary(ctx context.Context, r storage.Reader, arn string) error {
 	return translate(err, errNoSuch("Policy %s does not exist or is not attachable.", arn), nil)
 }
 
-// boundaries counts, by policy ARN, the roles whose permissions boundary
-// each managed policy is: its PermissionsBoundaryUsageCount.
-func boundaries(ctx context.Context, r storage.Reader) (map[string]int32, error) {
-	roles, err := r.ListRoles(ctx)
-	if err != nil {
-		return nil, err
-	}
-	n := map[string]int32{}
-	for _, role := range roles {
-		if role.Boundary != "" {
-			n[role.Boundary]++
-		}
-	}
-	return n, nil
-}
-
 // CreateRole creates a role with its trust policy.
 func (s *Service) CreateRole(ctx context.Context, in *CreateRoleInput) (*CreateRoleOutput, error) {
 	p, err := path(in.Path)
