@@ -132,9 +132,11 @@ var funcs = template.FuncMap{
 		}
 		return t.UTC().Format("2006-01-02 15:04:05Z")
 	},
-	"inc":   func(i int) int { return i + 1 },
-	"path":  url.PathEscape,
-	"query": url.QueryEscape,
+	"inc": func(i int) int { return i + 1 },
+	// html/template escapes a value in a URL's query itself (escaping it
+	// here too would encode it twice), but leaves "/" and "?" in a path
+	// alone: a path segment is escaped here.
+	"path": url.PathEscape,
 	"deref": func(s *string) string {
 		if s == nil {
 			return ""

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"html"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -426,4 +427,71 @@ func TestStoredMergesAndCounts(t *testing.T) {
 			f.check(t, console.Prefix+tc.path, http.StatusOK, tc.want, tc.not)
 		})
 	}
+}
+
+// TestLinks follows the links that carry an id in their query string: each
+// must lead to the page about that id, with the id escaped once.
+func TestLinks(t *testing.T) {
+	f := newFixture(t)
+	if err := f.call(`{"IdentityId": "` + idA + `", "IdentityPoolId":"` + poolID + `"}`); err != nil {
+		t.Fatal(err)
+	}
+	// More identities than a page lists, so that the pool page links to a
+	// second one. They sort after idA and idB.
+	const extra = 50
+	ctx := context.Background()
+	err := f.store.Update(ctx, func(tx storage.Tx) error {
+		for i := range extra {
+			id := fmt.Sprintf("us-east-1:cccccccc-0000-4000-8000-%012d", i)
+			if err := tx.CreateIdentity(ctx, storage.Identity{ID: id, PoolID: poolID}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := fmt.Sprintf("us-east-1:cccccccc-0000-4000-8000-%012d", extra-1)
+	poolPage := "/_idpool/console/pools/" + url.PathEscape(poolID)
+	tests := []struct {
+		name, page, text string
+		want, not        []string
+	}{
+		{"pool activity", poolPage, "Activity of this pool", []string{"NotAuthorizedException", idA}, nil},
+		{"identity activity", "/_idpool/console/identities/" + url.PathEscape(idA), "Activity of this identity", []string{"NotAuthorizedException"}, nil},
+		{"next page", poolPage, "Next page →", []string{last}, []string{idA, idB}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			body := f.check(t, tc.page, 200, nil, nil)
+			href := link(t, body, tc.text)
+			target, err := url.Parse(f.srv.URL + tc.page)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ref, err := url.Parse(href)
+			if err != nil {
+				t.Fatalf("link %q: %v", href, err)
+			}
+			target = target.ResolveReference(ref)
+			f.check(t, target.RequestURI(), 200, tc.want, tc.not)
+		})
+	}
+}
+
+// link returns the target of the anchor whose text is text in page, with
+// its HTML character references decoded.
+func link(t *testing.T, page, text string) string {
+	t.Helper()
+	end := strings.Index(page, ">"+text+"</a>")
+	if end < 0 {
+		t.Fatalf("got no link %q in the page", text)
+	}
+	start := strings.LastIndex(page[:end], `href="`)
+	if start < 0 {
+		t.Fatalf("link %q has no href", text)
+	}
+	href := page[start+len(`href="`):]
+	return html.UnescapeString(href[:strings.IndexByte(href, '"')])
 }
