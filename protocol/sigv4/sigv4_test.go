@@ -131,13 +131,22 @@ func TestVerifyWithSDKSigner(t *testing.T) {
 		{name: "session token", method: "POST", path: syncPath, body: `{"SyncSessionToken":"x"}`, service: "cognito-sync", token: token},
 		{name: "session token tampered", method: "POST", path: syncPath, body: `{}`, service: "cognito-sync", token: token,
 			tamper: func(r *http.Request) { r.Header.Set("X-Amz-Security-Token", token+"x") }, want: ErrSignatureMismatch},
+		// Only S3 takes UNSIGNED-PAYLOAD; other services sign the body's
+		// hash, so a signature of the literal does not match.
 		{name: "unsigned payload", method: "POST", path: "/", body: json, headers: identityHeaders, service: "cognito-identity",
-			unsigned: true, tamper: func(r *http.Request) { setBody(r, `{"MaxResults":60}`) }},
+			unsigned: true, want: ErrSignatureMismatch},
+		{name: "unsigned payload, body changed", method: "POST", path: "/", body: json, headers: identityHeaders, service: "cognito-identity",
+			unsigned: true, tamper: func(r *http.Request) { setBody(r, `{"MaxResults":60}`) }, want: ErrSignatureMismatch},
 		{name: "unsigned payload header removed", method: "POST", path: "/", body: json, headers: identityHeaders, service: "cognito-identity",
 			unsigned: true, tamper: func(r *http.Request) { r.Header.Del("X-Amz-Content-Sha256") }, want: ErrSignatureMismatch},
 		{name: "presigned get", method: "GET", path: "/?Action=GetCallerIdentity&Version=2011-06-15&X-Amz-Expires=60", service: "sts", presign: true},
 		{name: "presigned with token", method: "GET", path: "/?Action=GetCallerIdentity&Version=2011-06-15&X-Amz-Expires=900", service: "sts",
 			presign: true, token: token, headers: map[string]string{"X-K8s-Aws-Id": "cluster"}},
+		{name: "presigned unsigned payload", method: "GET", path: "/?Action=GetCallerIdentity&Version=2011-06-15", service: "sts",
+			presign: true, unsigned: true},
+		{name: "presigned unsigned payload with a body", method: "POST", path: "/?Action=GetCallerIdentity&Version=2011-06-15", service: "sts",
+			presign: true, unsigned: true, tamper: func(r *http.Request) { setBody(r, "Action=GetSessionToken&Version=2011-06-15") },
+			want: ErrSignatureMismatch},
 		{name: "presigned default window", method: "GET", path: "/?Action=GetCallerIdentity&Version=2011-06-15", service: "sts", presign: true},
 		{name: "presigned past X-Amz-Expires, within 15 minutes", method: "GET", path: "/?Action=GetCallerIdentity&Version=2011-06-15&X-Amz-Expires=60", service: "sts",
 			presign: true, now: signTime.Add(14 * time.Minute)},
@@ -164,8 +173,12 @@ func TestVerifyWithSDKSigner(t *testing.T) {
 			}
 			payload := hashHex([]byte(tt.body))
 			if tt.unsigned {
+				// A presigned URL carries no such header: S3-style
+				// presigners sign the literal alone.
 				payload = "UNSIGNED-PAYLOAD"
-				req.Header.Set("X-Amz-Content-Sha256", payload)
+				if !tt.presign {
+					req.Header.Set("X-Amz-Content-Sha256", payload)
+				}
 			}
 			creds := aws.Credentials{AccessKeyID: akid, SecretAccessKey: secret, SessionToken: tt.token}
 			signer := v4.NewSigner()

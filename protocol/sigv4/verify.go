@@ -134,28 +134,27 @@ func verify(r *http.Request, body []byte, sig *Signature, secret string, now tim
 	cr := canonicalPrefix(sc.buf[:0], r, sig, sc)
 	n := len(cr)
 	declared := header(r.Header, "X-Amz-Content-Sha256")
-	ok := true
-	if declared == unsignedPayload {
-		cr = append(cr, declared...)
-	} else {
-		sum := sha256.Sum256(body)
-		cr = hex.AppendEncode(cr, sum[:])
-		// A declared hash is signed (checkSigned), but it must also be
-		// the body's: otherwise a captured request could carry another
-		// body under its signed hash.
-		ok = declared == "" || string(cr[n:]) == declared
-	}
+	sum := sha256.Sum256(body)
+	cr = hex.AppendEncode(cr, sum[:])
+	// A declared hash is signed (checkSigned), but it must also be the
+	// body's: otherwise a captured request could carry another body under
+	// its signed hash. That holds for UNSIGNED-PAYLOAD too: only S3 takes
+	// it, and these services sign the body's hash whatever the header says.
+	ok := declared == "" || string(cr[n:]) == declared
 	bodyOK := ok
 	ok = ok && match(cr, sig, key, stamp)
-	// Presigned URLs may sign the literal UNSIGNED-PAYLOAD (S3-style
-	// clients do), since the URL is made before any body exists.
-	if !ok && sig.Presigned && declared == "" {
+	// A presigned URL may sign the literal UNSIGNED-PAYLOAD (S3-style
+	// clients do), since it is made before any body exists; then it
+	// carries none, or the signature would not cover what the request does.
+	if !ok && sig.Presigned && declared == "" && len(body) == 0 {
 		cr = append(cr[:n], unsignedPayload...)
 		ok = match(cr, sig, key, stamp)
 	}
 	var detail string
 	switch {
 	case ok:
+	case declared == unsignedPayload:
+		detail = "X-Amz-Content-Sha256 is " + unsignedPayload + ", which only S3 takes: this service signs the body's SHA-256, " + string(cr[n:])
 	case !bodyOK:
 		detail = "the body's SHA-256 is " + string(cr[n:]) + ", not the " + declared + " its X-Amz-Content-Sha256 declares"
 	default:
