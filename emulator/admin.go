@@ -6,6 +6,9 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/netip"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/idpool/idpool/emulator/creds"
@@ -16,6 +19,41 @@ import (
 
 // The test controls under /_idpool/ answer JSON; their errors are
 // {"message": "..."} with a plain HTTP status, since no AWS SDK calls them.
+
+// localOrigin refuses a browser's request from a page of another site, so
+// that no page on the Internet the tester has open can wipe or rotate the
+// local idpool. Pages served from this machine (localhost, a loopback
+// address) or from idpool's own origin may call the controls, and so may
+// every client that is not a browser: those send no Origin.
+func localOrigin(next http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if o := r.Header.Get("Origin"); o != "" && !isLocalOrigin(o, r.Host) {
+			writeJSON(w, http.StatusForbidden, map[string]string{"message": "idpool's test controls refuse a browser's request from the page of " +
+				o + ": only pages served from this machine or by idpool itself may call them"})
+			return
+		}
+		next(w, r)
+	})
+}
+
+// isLocalOrigin reports whether a browser's Origin names a page of this
+// machine or of host, the origin the request was sent to. An opaque origin
+// ("null": a sandboxed frame, a file) is not local.
+func isLocalOrigin(origin, host string) bool {
+	u, err := url.Parse(origin)
+	if err != nil || u.Host == "" {
+		return false
+	}
+	if strings.EqualFold(u.Host, host) {
+		return true
+	}
+	name := strings.ToLower(u.Hostname())
+	if name == "localhost" || strings.HasSuffix(name, ".localhost") {
+		return true
+	}
+	ip, err := netip.ParseAddr(name)
+	return err == nil && ip.IsLoopback()
+}
 
 // health answers 200 once the store is open, which it is for as long as
 // the Server exists.

@@ -174,12 +174,12 @@ func build(ctx context.Context, cfg Config, store storage.Store, logger *slog.Lo
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET "+healthPath, s.health)
-	mux.HandleFunc("POST /_idpool/reset", s.reset)
+	mux.Handle("POST /_idpool/reset", localOrigin(s.reset))
 	mux.HandleFunc("GET /_idpool/credentials/{id}", s.credentials)
-	mux.HandleFunc("POST /_idpool/credentials/{id}/expire", s.expireCredentials)
-	mux.HandleFunc("POST /_idpool/tokens/expire", s.expireToken)
-	mux.HandleFunc("POST /_idpool/authorize", s.evaluate)
-	mux.HandleFunc("POST /_idpool/keys/rotate", s.rotateKey)
+	mux.Handle("POST /_idpool/credentials/{id}/expire", localOrigin(s.expireCredentials))
+	mux.Handle("POST /_idpool/tokens/expire", localOrigin(s.expireToken))
+	mux.Handle("POST /_idpool/authorize", localOrigin(s.evaluate))
+	mux.Handle("POST /_idpool/keys/rotate", localOrigin(s.rotateKey))
 	// Paths under /_idpool/ are idpool's own: one it does not serve (a
 	// control misspelt or called with another method, the console when it
 	// is off) is answered as such, not as an AWS request.

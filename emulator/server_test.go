@@ -177,3 +177,58 @@ func TestExportUnstored(t *testing.T) {
 		})
 	}
 }
+
+// TestControlOrigins: a browser's request to a test control from a page of
+// another site is refused; pages of this machine, idpool's own pages and
+// clients that are not browsers may call them. The console's pages carry
+// no CORS header that would let another site read them.
+func TestControlOrigins(t *testing.T) {
+	srv, err := New(t.Context(), Config{DB: ":memory:"}, nil)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	defer srv.Close()
+	tests := []struct {
+		name, path, origin string
+		want               int
+	}{
+		{"no origin", "/_idpool/reset", "", http.StatusOK},
+		{"localhost page", "/_idpool/reset", "http://localhost:5173", http.StatusOK},
+		{"loopback page", "/_idpool/keys/rotate", "http://127.0.0.1:3000", http.StatusOK},
+		{"IPv6 loopback page", "/_idpool/reset", "http://[::1]:8080", http.StatusOK},
+		{"a .localhost name", "/_idpool/reset", "https://app.localhost", http.StatusOK},
+		{"idpool's own origin", "/_idpool/reset", "http://idpool:9230", http.StatusOK},
+		{"another site", "/_idpool/reset", "http://evil.example", http.StatusForbidden},
+		{"another site rotating keys", "/_idpool/keys/rotate", "https://evil.example", http.StatusForbidden},
+		{"another site expiring tokens", "/_idpool/tokens/expire", "https://evil.example", http.StatusForbidden},
+		{"another site expiring credentials", "/_idpool/credentials/ASIAXXXXXXXXXXXXXXXX/expire", "https://evil.example", http.StatusForbidden},
+		{"another site asking", "/_idpool/authorize", "https://evil.example", http.StatusForbidden},
+		{"a name that only starts like localhost", "/_idpool/reset", "http://localhost.evil.example", http.StatusForbidden},
+		{"an opaque origin", "/_idpool/reset", "null", http.StatusForbidden},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req := httptest.NewRequest(http.MethodPost, "http://idpool:9230"+tt.path, strings.NewReader("{}"))
+			req.Header.Set("Content-Type", "text/plain")
+			if tt.origin != "" {
+				req.Header.Set("Origin", tt.origin)
+			}
+			rec := httptest.NewRecorder()
+			srv.Handler().ServeHTTP(rec, req)
+			// Past the origin check, the controls may still refuse the
+			// body; only the check's own answer is 403.
+			if got := rec.Code == http.StatusForbidden; got != (tt.want == http.StatusForbidden) {
+				t.Errorf("got %d %s, want %d", rec.Code, rec.Body, tt.want)
+			}
+		})
+	}
+	t.Run("console pages", func(t *testing.T) {
+		req := httptest.NewRequest(http.MethodGet, "http://idpool:9230/_idpool/console/", nil)
+		req.Header.Set("Origin", "http://evil.example")
+		rec := httptest.NewRecorder()
+		srv.Handler().ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK || rec.Header().Get("Access-Control-Allow-Origin") != "" {
+			t.Errorf("got %d with Access-Control-Allow-Origin %q, want 200 with none", rec.Code, rec.Header().Get("Access-Control-Allow-Origin"))
+		}
+	})
+}
