@@ -211,6 +211,9 @@ func newEntry(p Provider) (*entry, error) {
 		return nil, errors.New("both an inline key set and a key set URL")
 	case len(p.JWKS) > 0:
 		ks, err := parseSet(p.JWKS)
+		if err == nil {
+			err = ks.unusable()
+		}
 		if err != nil {
 			return nil, fmt.Errorf("inline key set: %w", err)
 		}

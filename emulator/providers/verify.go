@@ -116,7 +116,11 @@ func (r *Registry) verify(ctx context.Context, e *entry, t *tokens.JWT, extraAud
 	return checkTimes(t, r.now(), skew)
 }
 
-// checkSignature parses the JWS, finds its key and verifies it.
+// checkSignature parses the JWS and verifies it with a key of e's set
+// that suits it. A fetched set that has no such key, or none whose
+// signature verifies, is fetched again (at most once per RefetchInterval)
+// and tried once more: the provider may have rotated its keys, under a new
+// kid or under the same one.
 func (r *Registry) checkSignature(ctx context.Context, e *entry, raw string) error {
 	jws, err := jose.ParseSignedCompact(raw, algs)
 	if err != nil {
@@ -130,50 +134,56 @@ func (r *Registry) checkSignature(ctx context.Context, e *entry, raw string) err
 		return fmt.Errorf("%w: %d signatures", ErrMalformed, len(jws.Signatures))
 	}
 	h := jws.Signatures[0].Header
-	k, err := r.key(ctx, e, h.KeyID)
-	if err != nil {
-		return err
-	}
-	if (k.alg != "" && k.alg != h.Algorithm) || !suits(h.Algorithm, k.pub) {
-		return fmt.Errorf("%w: alg %q does not suit key %q", ErrSignature, h.Algorithm, k.kid)
-	}
-	if _, err := jws.Verify(k.pub); err != nil {
-		return fmt.Errorf("%w: %w", ErrSignature, err)
-	}
-	return nil
-}
-
-// key finds the key of kid in e's set, fetching the set when it is not
-// held or lacks kid.
-func (r *Registry) key(ctx context.Context, e *entry, kid string) (*pubKey, error) {
 	if e.static != nil {
-		if k := e.static.find(kid); k != nil {
-			return k, nil
-		}
-		return nil, unknownKey(kid)
+		return verifyWith(e.static, jws, h)
 	}
 	ks, err := r.current(ctx, e.remote)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if k := ks.find(kid); k != nil {
-		return k, nil
+	if err = verifyWith(ks, jws, h); err == nil {
+		return nil
 	}
-	ks, err = r.refresh(ctx, e.remote, e.remote.state.Load(), true)
-	if ks != nil {
-		if k := ks.find(kid); k != nil {
-			return k, nil
-		}
+	again, ferr := r.refresh(ctx, e.remote, e.remote.state.Load(), true)
+	if again != nil && again != ks {
+		err = verifyWith(again, jws, h)
 	}
-	if err != nil {
-		return nil, err
+	if ferr != nil && errors.Is(err, ErrUnknownKey) {
+		// The key may be in the set the provider could not serve.
+		return ferr
 	}
-	return nil, unknownKey(kid)
+	return err
 }
 
-func unknownKey(kid string) error {
-	if kid == "" {
-		return fmt.Errorf("%w: the token has no kid and the key set has several keys", ErrUnknownKey)
+// verifyWith verifies jws, whose header is h, with the keys of ks that
+// may have signed it, trying each in turn. It fails with ErrUnknownKey
+// when no key has the token's kid, or, for a token naming none, no key
+// suits its alg; with ErrSignature when the keys of that kid do not suit
+// its alg or none verifies the signature.
+func verifyWith(ks *keySet, jws *jose.JSONWebSignature, h jose.Header) error {
+	keys, named := ks.candidates(h.KeyID, h.Algorithm)
+	switch {
+	case !named:
+		return unknownKey(h.KeyID, ks)
+	case len(keys) == 0 && h.KeyID == "":
+		return fmt.Errorf("%w: no key of the set suits alg %q", ErrUnknownKey, h.Algorithm)
+	case len(keys) == 0:
+		return fmt.Errorf("%w: alg %q does not suit key %q", ErrSignature, h.Algorithm, h.KeyID)
+	}
+	for _, k := range keys {
+		if _, err := jws.Verify(k.pub); err == nil {
+			return nil
+		}
+	}
+	if len(keys) == 1 {
+		return fmt.Errorf("%w: the signature does not verify with key %q", ErrSignature, keys[0].kid)
+	}
+	return fmt.Errorf("%w: the signature verifies with none of the %d keys that suit alg %q", ErrSignature, len(keys), h.Algorithm)
+}
+
+func unknownKey(kid string, ks *keySet) error {
+	if err := ks.unusable(); err != nil {
+		return fmt.Errorf("%w: the key set holds %w", ErrUnknownKey, err)
 	}
 	return fmt.Errorf("%w: kid %q", ErrUnknownKey, kid)
 }
