@@ -212,8 +212,9 @@ var _ sts.Providers = (*STSVerifier)(nil)
 //     reports for OIDC tokens, except for the built-in providers
 //     (accounts.google.com, graph.facebook.com, www.amazon.com), reported
 //     by host;
-//   - Audience is the aud (else azp) that matched the provider's ClientIDs,
-//     or the first aud, else azp, when the provider has none;
+//   - Audience is the azp, else the aud, that matched the provider's
+//     ClientIDs, or, when it has none, azp, else the first aud: what IAM
+//     documents as the :aud condition key of Google tokens;
 //   - AMR is the token's own amr claim when it is a list of strings, nil
 //     otherwise: STS federates OIDC tokens with no amr of its own, unlike
 //     Cognito Identity tokens;
@@ -256,10 +257,10 @@ func (v *STSVerifier) VerifyWebIdentity(ctx context.Context, t *tokens.JWT) (*st
 	}
 	if len(e.clientIDs) > 0 {
 		id.Audience, _ = audience(t, e.clientIDs) // verify matched one
+	} else if azp := t.AuthorizedParty(); azp != "" {
+		id.Audience = azp
 	} else if auds := t.Audiences(); len(auds) > 0 {
 		id.Audience = auds[0]
-	} else {
-		id.Audience = t.AuthorizedParty()
 	}
 	id.Expiry, _ = t.Expiry()
 	return id, nil

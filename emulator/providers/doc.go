@@ -36,10 +36,10 @@
 // when one is set, else exactly the name when it was configured with a
 // scheme, else "https://" or "http://" + name (and, for
 // accounts.google.com, the bare host Google also writes) (ErrIssuer);
-// aud or azp is one of the provider's ClientIDs, or, when it has none, one
-// of the caller's audiences (ErrAudience); exp is present and not past, and
-// nbf not ahead, by more than the caller's skew (ErrExpired,
-// ErrNotYetValid). Errors wrap these sentinels; *TimeError and
+// azp, or, when the token has none, one of its aud, is one of the
+// provider's ClientIDs, or, when it has none, one of the caller's
+// audiences (ErrAudience); exp is present and not past, and nbf not ahead,
+// by more than the caller's skew (ErrExpired, ErrNotYetValid). Errors wrap these sentinels; *TimeError and
 // *MissingClaimError carry what a wire message quotes.
 //
 // Two adapters plug a Registry into the services without those services

@@ -34,7 +34,7 @@ type Provider struct {
 	// JWKSURL is the http or https URL the key set is fetched from.
 	JWKSURL string
 	// ClientIDs, when not empty, are the audiences the provider's tokens
-	// must carry in aud or azp.
+	// must name: their azp when they carry one, else one of their aud.
 	ClientIDs []string
 }
 

@@ -28,8 +28,8 @@ var (
 	ErrSignature = errors.New("providers: invalid signature")
 	// ErrIssuer: iss is not the provider's issuer.
 	ErrIssuer = errors.New("providers: wrong issuer")
-	// ErrAudience: neither aud nor azp is an accepted audience, or the
-	// token has neither (a *MissingClaimError).
+	// ErrAudience: azp, or, when the token has none, every aud, is not an
+	// accepted audience, or the token has neither (a *MissingClaimError).
 	ErrAudience = errors.New("providers: incorrect audience")
 	// ErrExpired: exp is past (a *TimeError).
 	ErrExpired = errors.New("providers: token expired")
@@ -188,20 +188,28 @@ func unknownKey(kid string, ks *keySet) error {
 	return fmt.Errorf("%w: kid %q", ErrUnknownKey, kid)
 }
 
-// audience returns the first of aud, then azp, that is one of want.
+// audience returns the token's audience if it is one of want: its azp
+// when it has one, else the first of its aud that is. IAM and Cognito
+// Identity check an OIDC token's azp when present, else its aud, against
+// the provider's client ids (spec cognito-identity.md §3; IAM documents
+// the same for Google, and refuses Azure AD v2 tokens whose azp, not their
+// aud, is an unregistered client: aws/aws-sdk-net#3071).
 func audience(t *tokens.JWT, want []string) (string, error) {
 	auds := t.Audiences()
 	azp := t.AuthorizedParty()
-	if len(auds) == 0 && azp == "" {
-		return "", &MissingClaimError{Claim: "aud"}
-	}
-	for _, a := range auds {
-		if slices.Contains(want, a) {
-			return a, nil
+	switch {
+	case azp != "":
+		if slices.Contains(want, azp) {
+			return azp, nil
 		}
-	}
-	if azp != "" && slices.Contains(want, azp) {
-		return azp, nil
+	case len(auds) == 0:
+		return "", &MissingClaimError{Claim: "aud"}
+	default:
+		for _, a := range auds {
+			if slices.Contains(want, a) {
+				return a, nil
+			}
+		}
 	}
 	return "", fmt.Errorf("%w: aud %q, azp %q", ErrAudience, auds, azp)
 }
