@@ -90,14 +90,20 @@ func (r *Registry) Verify(ctx context.Context, name, token string, extraAudience
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
 	}
-	if err := r.verify(ctx, e, t, extraAudiences, skew); err != nil {
+	if err := r.verify(ctx, e, t, extraAudiences, window{exp: skew, nbf: skew}); err != nil {
 		return nil, err
 	}
 	return t, nil
 }
 
+// window is how far past a token's exp, and how far before its nbf, it is
+// still accepted.
+type window struct {
+	exp, nbf time.Duration
+}
+
 // verify checks a parsed token against provider e.
-func (r *Registry) verify(ctx context.Context, e *entry, t *tokens.JWT, extraAudiences []string, skew time.Duration) error {
+func (r *Registry) verify(ctx context.Context, e *entry, t *tokens.JWT, extraAudiences []string, skew window) error {
 	if err := r.checkSignature(ctx, e, t.Raw); err != nil {
 		return err
 	}
@@ -215,15 +221,15 @@ func audience(t *tokens.JWT, want []string) (string, error) {
 }
 
 // checkTimes checks exp, which is required, and nbf, within skew of now.
-func checkTimes(t *tokens.JWT, now time.Time, skew time.Duration) error {
+func checkTimes(t *tokens.JWT, now time.Time, skew window) error {
 	exp, ok := t.Expiry()
 	if !ok {
 		return &MissingClaimError{Claim: "exp"}
 	}
-	if !now.Before(exp.Add(skew)) {
+	if !now.Before(exp.Add(skew.exp)) {
 		return &TimeError{Claim: "exp", At: exp, Now: now}
 	}
-	if nbf, ok := t.NotBefore(); ok && now.Add(skew).Before(nbf) {
+	if nbf, ok := t.NotBefore(); ok && now.Add(skew.nbf).Before(nbf) {
 		return &TimeError{Claim: "nbf", At: nbf, Now: now}
 	}
 	return nil
