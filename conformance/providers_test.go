@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -28,6 +29,9 @@ type localOIDC struct {
 	*httptest.Server
 	key *rsa.PrivateKey
 	kid string
+	// keys is the key set served, key's public half under kid until a
+	// test serves another.
+	keys atomic.Pointer[jose.JSONWebKeySet]
 }
 
 func newLocalOIDC(t *testing.T) *localOIDC {
@@ -37,6 +41,7 @@ func newLocalOIDC(t *testing.T) *localOIDC {
 		t.Fatal(err)
 	}
 	p := &localOIDC{key: key, kid: "local-1"}
+	p.serve(jose.JSONWebKey{Key: key.Public(), KeyID: p.kid, Algorithm: "RS256", Use: "sig"})
 	p.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		if prefix, ok := strings.CutSuffix(r.URL.Path, "/.well-known/openid-configuration"); ok {
@@ -44,13 +49,18 @@ func newLocalOIDC(t *testing.T) *localOIDC {
 			return
 		}
 		if strings.HasSuffix(r.URL.Path, "/.well-known/jwks.json") {
-			json.NewEncoder(w).Encode(jose.JSONWebKeySet{Keys: []jose.JSONWebKey{{Key: key.Public(), KeyID: p.kid, Algorithm: "RS256", Use: "sig"}}})
+			json.NewEncoder(w).Encode(p.keys.Load())
 			return
 		}
 		http.NotFound(w, r)
 	}))
 	t.Cleanup(p.Close)
 	return p
+}
+
+// serve makes the provider serve keys as its key set from now on.
+func (p *localOIDC) serve(keys ...jose.JSONWebKey) {
+	p.keys.Store(&jose.JSONWebKeySet{Keys: keys})
 }
 
 // host is the provider's issuer without the scheme: its Logins key and
@@ -71,10 +81,15 @@ func signJWT(t *testing.T, key *rsa.PrivateKey, kid string, claims map[string]an
 	return signClaims(t, key, jose.RS256, "JWT", kid, claims)
 }
 
-// signClaims signs claims with key and alg, with typ and kid in the header.
-func signClaims(t *testing.T, key *rsa.PrivateKey, alg jose.SignatureAlgorithm, typ, kid string, claims map[string]any) string {
+// signClaims signs claims with key (an RSA or EC private key) and alg,
+// with typ and kid in the header; an empty kid is left out.
+func signClaims(t *testing.T, key any, alg jose.SignatureAlgorithm, typ, kid string, claims map[string]any) string {
 	t.Helper()
-	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: alg, Key: key}, (&jose.SignerOptions{}).WithType(jose.ContentType(typ)).WithHeader("kid", kid))
+	opts := (&jose.SignerOptions{}).WithType(jose.ContentType(typ))
+	if kid != "" {
+		opts = opts.WithHeader("kid", kid)
+	}
+	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: alg, Key: key}, opts)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,6 +16,14 @@ import (
 // Identity allows (spec cognito-identity.md §3).
 const LoginSkew = 5 * time.Minute
 
+// STSExpirySkew is how far past its exp AssumeRoleWithWebIdentity still
+// accepts an external provider's token: the IAM User Guide's OIDC
+// federation page gives a five-minute window beyond exp for clock skew, as
+// OpenID Connect Core allows. idpool's own Cognito Identity tokens get
+// none: their issuer and STS share one clock, and the test controls'
+// early expiry must take effect at once.
+const STSExpirySkew = 5 * time.Minute
+
 // Login-token messages. Those identity also sends for the same conditions
 // (identity/errors.go) are worded identically, so that a login fails alike
 // whether or not its provider has a key set.
@@ -81,7 +89,7 @@ func (v *IdentityVerifier) VerifyProviderToken(ctx context.Context, provider, to
 	if perr != nil {
 		err = fmt.Errorf("%w: %w", ErrMalformed, perr)
 	} else {
-		err = v.r.verify(ctx, e, t, nil, LoginSkew)
+		err = v.r.verify(ctx, e, t, nil, window{exp: LoginSkew, nbf: LoginSkew})
 	}
 	if err == nil {
 		return issuerChecked, nil
@@ -197,8 +205,9 @@ type STSVerifier struct {
 // STS has no decode-only path, as AWS always verifies these tokens against
 // an IAM OIDC provider: discovery is how permissive mode knows a local
 // issuer no one declared. accountID names the account of the IAM OIDC provider ARN
-// that STS reports as the session's Provider. Like STS with idpool's own
-// tokens, no clock skew is allowed.
+// that STS reports as the session's Provider. A token is accepted up to
+// STSExpirySkew past its exp, as IAM documents; its nbf allows no skew, as
+// IAM documents none for it.
 func (r *Registry) ForSTS(accountID string, strict bool) *STSVerifier {
 	return &STSVerifier{r: r, account: accountID, strict: strict}
 }
@@ -212,8 +221,9 @@ var _ sts.Providers = (*STSVerifier)(nil)
 //     reports for OIDC tokens, except for the built-in providers
 //     (accounts.google.com, graph.facebook.com, www.amazon.com), reported
 //     by host;
-//   - Audience is the aud (else azp) that matched the provider's ClientIDs,
-//     or the first aud, else azp, when the provider has none;
+//   - Audience is the azp, else the aud, that matched the provider's
+//     ClientIDs, or, when it has none, azp, else the first aud: what IAM
+//     documents as the :aud condition key of Google tokens;
 //   - AMR is the token's own amr claim when it is a list of strings, nil
 //     otherwise: STS federates OIDC tokens with no amr of its own, unlike
 //     Cognito Identity tokens;
@@ -235,7 +245,7 @@ func (v *STSVerifier) VerifyWebIdentity(ctx context.Context, t *tokens.JWT) (*st
 		v.r.refused(ctx, iss, fmt.Errorf("%w: no provider is declared for iss %q", ErrUnknownProvider, iss))
 		return nil, invalidToken(stsNoProvider, iss)
 	}
-	if err := v.r.verify(ctx, e, t, nil, 0); err != nil {
+	if err := v.r.verify(ctx, e, t, nil, window{exp: STSExpirySkew}); err != nil {
 		v.r.refused(ctx, e.key, err)
 		if found && errors.Is(err, ErrFetch) {
 			// An issuer that discovery cannot reach is one STS does not
@@ -256,10 +266,10 @@ func (v *STSVerifier) VerifyWebIdentity(ctx context.Context, t *tokens.JWT) (*st
 	}
 	if len(e.clientIDs) > 0 {
 		id.Audience, _ = audience(t, e.clientIDs) // verify matched one
+	} else if azp := t.AuthorizedParty(); azp != "" {
+		id.Audience = azp
 	} else if auds := t.Audiences(); len(auds) > 0 {
 		id.Audience = auds[0]
-	} else {
-		id.Audience = t.AuthorizedParty()
 	}
 	id.Expiry, _ = t.Expiry()
 	return id, nil

@@ -14,9 +14,13 @@
 // URL fetched on first use, or, with neither, found as IAM finds an OIDC
 // provider's: the issuer's /.well-known/openid-configuration names the
 // jwks_uri, both read at each fetch. A fetched set is cached for CacheTTL
-// and fetched again before then when a token names a kid the set lacks, at
-// most once per RefetchInterval per provider, so that a provider's key
-// rotation is picked up without letting a flood of bogus kids hammer it.
+// and fetched again before then when no key of it verifies a token (its
+// kid is missing, or the key under that kid changed, as when a local
+// provider restarts with a fresh key under a fixed kid), at most once per
+// RefetchInterval per provider, so that a provider's key rotation is
+// picked up without letting a flood of bogus tokens hammer it. A fetched
+// set with no usable key is kept (its tokens fail as signed by an unknown
+// key, not as an unreachable provider); an inline one is an error.
 // Each fetch is bounded by a timeout and each document by a size. While a
 // fetched set is stale and the provider cannot be reached, the stale set
 // keeps being used.
@@ -24,24 +28,27 @@
 // Verify checks, in order: the token is a compact JWS (ErrMalformed); its
 // alg is RS256, RS384, RS512, ES256, ES384 or ES512, the algorithms AWS
 // accepts, so "none" and HMAC never are (ErrSignature); its kid names a key
-// of the set, or the set has a single key and the token has no kid
-// (ErrUnknownKey, or ErrFetch when the set cannot be fetched); the key suits
-// the alg and the signature verifies (ErrSignature); iss is the Issuer
-// when one is set, else exactly the name when it was configured with a
-// scheme, else "https://" or "http://" + name (and, for
-// accounts.google.com, the bare host Google also writes) (ErrIssuer);
-// aud or azp is one of the provider's ClientIDs, or, when it has none, one
-// of the caller's audiences (ErrAudience); exp is present and not past, and
-// nbf not ahead, by more than the caller's skew (ErrExpired,
-// ErrNotYetValid). Errors wrap these sentinels; *TimeError and
-// *MissingClaimError carry what a wire message quotes.
+// of the set, or, as kid is optional (RFC 7517), the token names none and
+// some key's type and alg suit its alg (ErrUnknownKey, or ErrFetch when the
+// set cannot be fetched); a key of that kid suits the alg and one of the
+// keys that may have signed it, each tried in turn, verifies the signature
+// (ErrSignature); iss is the Issuer when one is set, else exactly the name
+// when it was configured with a scheme, else "https://" or "http://" + name
+// (and, for accounts.google.com, the bare host Google also writes)
+// (ErrIssuer); azp, or, when the token has none, one of its aud, is one of
+// the provider's ClientIDs, or, when it has none, one of the caller's
+// audiences (ErrAudience); exp is present and not past, and nbf not ahead,
+// by more than the caller's skew (ErrExpired, ErrNotYetValid). Errors wrap
+// these sentinels; *TimeError and *MissingClaimError carry what a wire
+// message quotes.
 //
 // Two adapters plug a Registry into the services without those services
 // knowing this package: ForIdentity returns the identity.ProviderVerifier
 // of Cognito Identity logins, answering NotAuthorizedException with the
 // texts identity already uses, and ForSTS returns the sts.Providers of
-// AssumeRoleWithWebIdentity, answering InvalidIdentityToken,
-// ExpiredTokenException or IDPCommunicationError. Both log a refusal at
+// AssumeRoleWithWebIdentity, which takes a token up to STSExpirySkew past
+// its exp, answering InvalidIdentityToken, ExpiredTokenException or
+// IDPCommunicationError. Both log a refusal at
 // info, with the request id and the check that failed (Check), which the
 // client's message may not name.
 //

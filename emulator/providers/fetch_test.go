@@ -2,6 +2,7 @@ package providers
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"sync"
 	"testing"
@@ -44,11 +45,15 @@ func (e *fetchEnv) wantFetches(t *testing.T, n int) {
 	}
 }
 
+// TestFetchRotation checks when a provider's set is fetched again: after
+// CacheTTL, or when no key of it verifies a token, at most once per
+// RefetchInterval.
 func TestFetchRotation(t *testing.T) {
 	k1 := rsaKey(t, "k1", jose.RS256)
 	k2 := ecKey(t, "k2", jose.ES256)
 	k3 := rsaKey(t, "k3", jose.RS256)
-	k9 := rsaKey(t, "k9", jose.RS256) // never served
+	k3b := rsaKey(t, "k3", jose.RS256) // another key under k3's kid
+	k9 := rsaKey(t, "k9", jose.RS256)  // never served
 	e := newFetchEnv(t, jwks(t, k1))
 
 	// Each step runs in order on the same registry and clock.
@@ -71,6 +76,13 @@ func TestFetchRotation(t *testing.T) {
 		{name: "refetched after the TTL", advance: CacheTTL, rotate: []signer{k3}, signer: k3, fetches: 4},
 		{name: "removed key is unknown", signer: k1, want: ErrUnknownKey, fetches: 4},
 		{name: "removed key refetched when due, still unknown", advance: RefetchInterval, signer: k1, want: ErrUnknownKey, fetches: 5},
+		// A local mock restarted with a fresh key under a fixed kid.
+		{name: "key changed under its kid, too soon", advance: time.Second, rotate: []signer{k3b}, signer: k3b, want: ErrSignature, fetches: 5},
+		{name: "changed key refetched once due", advance: RefetchInterval, signer: k3b, fetches: 6},
+		{name: "changed key cached", advance: time.Second, signer: k3b, fetches: 6},
+		{name: "replaced key refused, rate limited", signer: k3, want: ErrSignature, fetches: 6},
+		{name: "replaced key refused after a due refetch", advance: RefetchInterval, signer: k3, want: ErrSignature, fetches: 7},
+		{name: "replaced key refused again, no fetch", signer: k3, want: ErrSignature, fetches: 7},
 	}
 	for _, s := range steps {
 		t.Run(s.name, func(t *testing.T) {
@@ -190,4 +202,27 @@ func TestFetchCanceled(t *testing.T) {
 	_, err = e.reg.Verify(context.Background(), host, tok, nil, 0)
 	wantErr(t, err, nil)
 	e.wantFetches(t, 1)
+}
+
+// TestFetchUnusableSet checks that a fetched set with no usable key fails
+// its tokens as signed by an unknown key, not as an unreachable provider,
+// and that it is fetched again when its keys arrive.
+func TestFetchUnusableSet(t *testing.T) {
+	k := rsaKey(t, "", jose.RS256)
+	e := newFetchEnv(t, []byte(`{"keys":[{"kty":"oct","k":"c2VjcmV0"},{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}]}`))
+	err := e.verify(t, k)
+	wantErr(t, err, ErrUnknownKey)
+	if errors.Is(err, ErrFetch) {
+		t.Fatalf("got error %v, want none wrapping ErrFetch", err)
+	}
+	e.wantFetches(t, 1)
+
+	// A set of keys without kid, one RSA and one EC, as a mock issuer
+	// serves: each verifies its own tokens.
+	ec := ecKey(t, "", jose.ES256)
+	e.srv.set(jwks(t, k, ec))
+	e.clk.advance(RefetchInterval)
+	wantErr(t, e.verify(t, k), nil)
+	wantErr(t, e.verify(t, ec), nil)
+	e.wantFetches(t, 2)
 }

@@ -29,27 +29,38 @@ type pubKey struct {
 
 // keySet is a parsed key set. It is immutable.
 type keySet struct {
-	byKID map[string]*pubKey
-	keys  []*pubKey
+	keys []*pubKey
+	// skipped describes the keys left out as unusable, for the error of a
+	// token no key verifies.
+	skipped []string
 }
 
-// find returns the key a token's kid names: the key of that id, or the
-// only key of the set when the token names none.
-func (s *keySet) find(kid string) *pubKey {
-	if kid == "" {
-		if len(s.keys) == 1 {
-			return s.keys[0]
+// candidates returns the keys that may have signed a token of alg naming
+// kid: the keys of that kid, or every key when the token names none
+// (RFC 7517 makes kid optional, and a set may hold, say, one RSA and one
+// EC key without one). named is false when no key has that kid. Of those,
+// only the keys whose type, curve and own alg suit alg are returned.
+func (s *keySet) candidates(kid, alg string) (fit []*pubKey, named bool) {
+	for _, k := range s.keys {
+		if kid != "" && k.kid != kid {
+			continue
 		}
-		return nil
+		named = true
+		if (k.alg == "" || k.alg == alg) && suits(alg, k.pub) {
+			fit = append(fit, k)
+		}
 	}
-	return s.byKID[kid]
+	return fit, named
 }
 
 // parseSet parses a JWKS document or a single JWK. It keeps the RSA and EC
 // (P-256, P-384, P-521) signature keys, using the public half of private
 // ones, and skips the others (symmetric, encryption, OKP keys): HMAC and
-// EdDSA signatures are never accepted. A set with no usable key, a key that
-// is not valid JSON Web Key, or two keys of one kid is an error.
+// EdDSA signatures are never accepted; skipped lists them. A document that
+// is not a key set or a JWK, or an RSA or EC key that is not a valid JSON
+// Web Key, is an error; a set with no usable key is not (its provider was
+// reached, it just holds no key a token could be verified with). Several
+// keys may share a kid, or have none.
 func parseSet(b []byte) (*keySet, error) {
 	var doc struct {
 		Keys []json.RawMessage `json:"keys"`
@@ -65,8 +76,7 @@ func parseSet(b []byte) (*keySet, error) {
 		}
 		raws = []json.RawMessage{b}
 	}
-	ks := &keySet{byKID: make(map[string]*pubKey, len(raws))}
-	var skipped []string
+	ks := &keySet{}
 	for i, raw := range raws {
 		var k jose.JSONWebKey
 		if err := k.UnmarshalJSON(raw); err != nil {
@@ -76,13 +86,13 @@ func parseSet(b []byte) (*keySet, error) {
 				Kty string `json:"kty"`
 			}
 			if json.Unmarshal(raw, &probe) == nil && probe.Kty != "RSA" && probe.Kty != "EC" {
-				skipped = append(skipped, fmt.Sprintf("key %d: kty %q", i, probe.Kty))
+				ks.skipped = append(ks.skipped, fmt.Sprintf("key %d: kty %q", i, probe.Kty))
 				continue
 			}
 			return nil, fmt.Errorf("key %d: %w", i, err)
 		}
 		if k.Use != "" && k.Use != "sig" {
-			skipped = append(skipped, fmt.Sprintf("key %q: use %q", k.KeyID, k.Use))
+			ks.skipped = append(ks.skipped, fmt.Sprintf("key %q: use %q", k.KeyID, k.Use))
 			continue
 		}
 		pk := &pubKey{kid: k.KeyID, alg: k.Algorithm}
@@ -96,7 +106,7 @@ func parseSet(b []byte) (*keySet, error) {
 		case *ecdsa.PrivateKey:
 			pk.pub = &key.PublicKey
 		default:
-			skipped = append(skipped, fmt.Sprintf("key %q: a %T", k.KeyID, k.Key))
+			ks.skipped = append(ks.skipped, fmt.Sprintf("key %q: a %T", k.KeyID, k.Key))
 			continue
 		}
 		if rk, ok := pk.pub.(*rsa.PublicKey); ok && (rk.N.BitLen() < minRSABits || rk.E < 3) {
@@ -104,25 +114,26 @@ func parseSet(b []byte) (*keySet, error) {
 			return nil, fmt.Errorf("key %q: RSA modulus of %d bits or exponent %d is too small", k.KeyID, rk.N.BitLen(), rk.E)
 		}
 		if pk.alg != "" && !allowed(pk.alg) {
-			skipped = append(skipped, fmt.Sprintf("key %q: alg %q", k.KeyID, pk.alg))
+			ks.skipped = append(ks.skipped, fmt.Sprintf("key %q: alg %q", k.KeyID, pk.alg))
 			continue
 		}
 		if pk.alg != "" && !suits(pk.alg, pk.pub) {
 			return nil, fmt.Errorf("key %q: alg %q does not suit the key", k.KeyID, pk.alg)
 		}
-		if _, dup := ks.byKID[pk.kid]; dup {
-			return nil, fmt.Errorf("two keys of kid %q", pk.kid)
-		}
-		ks.byKID[pk.kid] = pk
 		ks.keys = append(ks.keys, pk)
 	}
-	if len(ks.keys) == 0 {
-		if len(skipped) > 0 {
-			return nil, fmt.Errorf("no RSA or EC signature key (skipped %s)", strings.Join(skipped, ", "))
-		}
-		return nil, errors.New("no keys")
-	}
 	return ks, nil
+}
+
+// unusable says why a set holds no key, nil when it holds one.
+func (s *keySet) unusable() error {
+	switch {
+	case len(s.keys) > 0:
+		return nil
+	case len(s.skipped) > 0:
+		return fmt.Errorf("no RSA or EC signature key (skipped %s)", strings.Join(s.skipped, ", "))
+	}
+	return errors.New("no keys")
 }
 
 // minRSABits is the smallest RSA modulus accepted.
@@ -205,8 +216,10 @@ func (r *Registry) current(ctx context.Context, rm *remote) (*keySet, error) {
 // refresh fetches the set again unless the fetch is not due or another
 // caller fetched it since the caller read seen. It returns the newest set,
 // possibly stale (or nil if none was ever fetched), and the error of the
-// fetch that produced the current state. unknownKID says the caller looks
-// for a kid the set lacks: such fetches are limited to one per
+// fetch that produced the current state. unknownKID says the caller found
+// no key of the set that verifies its token (its kid is missing, or the
+// key under it no longer signs, as when a local provider restarts with a
+// new key under a fixed kid): such fetches are limited to one per
 // RefetchInterval.
 func (r *Registry) refresh(ctx context.Context, rm *remote, seen *fetchState, unknownKID bool) (*keySet, error) {
 	select {
@@ -277,6 +290,11 @@ func (r *Registry) fetch(ctx context.Context, rm *remote) (*keySet, error) {
 	ks, err := parseSet(b)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s: %w", ErrFetch, url, err)
+	}
+	if err := ks.unusable(); err != nil {
+		// Kept: its tokens then fail as signed by an unknown key, which is
+		// the token's problem, not an outage to retry.
+		r.log.WarnContext(ctx, "a provider key set holds no usable key", "url", url, "err", err)
 	}
 	return ks, nil
 }

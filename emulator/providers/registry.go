@@ -34,7 +34,7 @@ type Provider struct {
 	// JWKSURL is the http or https URL the key set is fetched from.
 	JWKSURL string
 	// ClientIDs, when not empty, are the audiences the provider's tokens
-	// must carry in aud or azp.
+	// must name: their azp when they carry one, else one of their aud.
 	ClientIDs []string
 }
 
@@ -211,6 +211,9 @@ func newEntry(p Provider) (*entry, error) {
 		return nil, errors.New("both an inline key set and a key set URL")
 	case len(p.JWKS) > 0:
 		ks, err := parseSet(p.JWKS)
+		if err == nil {
+			err = ks.unusable()
+		}
 		if err != nil {
 			return nil, fmt.Errorf("inline key set: %w", err)
 		}

@@ -28,8 +28,8 @@ var (
 	ErrSignature = errors.New("providers: invalid signature")
 	// ErrIssuer: iss is not the provider's issuer.
 	ErrIssuer = errors.New("providers: wrong issuer")
-	// ErrAudience: neither aud nor azp is an accepted audience, or the
-	// token has neither (a *MissingClaimError).
+	// ErrAudience: azp, or, when the token has none, every aud, is not an
+	// accepted audience, or the token has neither (a *MissingClaimError).
 	ErrAudience = errors.New("providers: incorrect audience")
 	// ErrExpired: exp is past (a *TimeError).
 	ErrExpired = errors.New("providers: token expired")
@@ -90,14 +90,20 @@ func (r *Registry) Verify(ctx context.Context, name, token string, extraAudience
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
 	}
-	if err := r.verify(ctx, e, t, extraAudiences, skew); err != nil {
+	if err := r.verify(ctx, e, t, extraAudiences, window{exp: skew, nbf: skew}); err != nil {
 		return nil, err
 	}
 	return t, nil
 }
 
+// window is how far past a token's exp, and how far before its nbf, it is
+// still accepted.
+type window struct {
+	exp, nbf time.Duration
+}
+
 // verify checks a parsed token against provider e.
-func (r *Registry) verify(ctx context.Context, e *entry, t *tokens.JWT, extraAudiences []string, skew time.Duration) error {
+func (r *Registry) verify(ctx context.Context, e *entry, t *tokens.JWT, extraAudiences []string, skew window) error {
 	if err := r.checkSignature(ctx, e, t.Raw); err != nil {
 		return err
 	}
@@ -116,7 +122,11 @@ func (r *Registry) verify(ctx context.Context, e *entry, t *tokens.JWT, extraAud
 	return checkTimes(t, r.now(), skew)
 }
 
-// checkSignature parses the JWS, finds its key and verifies it.
+// checkSignature parses the JWS and verifies it with a key of e's set
+// that suits it. A fetched set that has no such key, or none whose
+// signature verifies, is fetched again (at most once per RefetchInterval)
+// and tried once more: the provider may have rotated its keys, under a new
+// kid or under the same one.
 func (r *Registry) checkSignature(ctx context.Context, e *entry, raw string) error {
 	jws, err := jose.ParseSignedCompact(raw, algs)
 	if err != nil {
@@ -130,82 +140,96 @@ func (r *Registry) checkSignature(ctx context.Context, e *entry, raw string) err
 		return fmt.Errorf("%w: %d signatures", ErrMalformed, len(jws.Signatures))
 	}
 	h := jws.Signatures[0].Header
-	k, err := r.key(ctx, e, h.KeyID)
-	if err != nil {
-		return err
-	}
-	if (k.alg != "" && k.alg != h.Algorithm) || !suits(h.Algorithm, k.pub) {
-		return fmt.Errorf("%w: alg %q does not suit key %q", ErrSignature, h.Algorithm, k.kid)
-	}
-	if _, err := jws.Verify(k.pub); err != nil {
-		return fmt.Errorf("%w: %w", ErrSignature, err)
-	}
-	return nil
-}
-
-// key finds the key of kid in e's set, fetching the set when it is not
-// held or lacks kid.
-func (r *Registry) key(ctx context.Context, e *entry, kid string) (*pubKey, error) {
 	if e.static != nil {
-		if k := e.static.find(kid); k != nil {
-			return k, nil
-		}
-		return nil, unknownKey(kid)
+		return verifyWith(e.static, jws, h)
 	}
 	ks, err := r.current(ctx, e.remote)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if k := ks.find(kid); k != nil {
-		return k, nil
+	if err = verifyWith(ks, jws, h); err == nil {
+		return nil
 	}
-	ks, err = r.refresh(ctx, e.remote, e.remote.state.Load(), true)
-	if ks != nil {
-		if k := ks.find(kid); k != nil {
-			return k, nil
-		}
+	again, ferr := r.refresh(ctx, e.remote, e.remote.state.Load(), true)
+	if again != nil && again != ks {
+		err = verifyWith(again, jws, h)
 	}
-	if err != nil {
-		return nil, err
+	if ferr != nil && errors.Is(err, ErrUnknownKey) {
+		// The key may be in the set the provider could not serve.
+		return ferr
 	}
-	return nil, unknownKey(kid)
+	return err
 }
 
-func unknownKey(kid string) error {
-	if kid == "" {
-		return fmt.Errorf("%w: the token has no kid and the key set has several keys", ErrUnknownKey)
+// verifyWith verifies jws, whose header is h, with the keys of ks that
+// may have signed it, trying each in turn. It fails with ErrUnknownKey
+// when no key has the token's kid, or, for a token naming none, no key
+// suits its alg; with ErrSignature when the keys of that kid do not suit
+// its alg or none verifies the signature.
+func verifyWith(ks *keySet, jws *jose.JSONWebSignature, h jose.Header) error {
+	keys, named := ks.candidates(h.KeyID, h.Algorithm)
+	switch {
+	case !named:
+		return unknownKey(h.KeyID, ks)
+	case len(keys) == 0 && h.KeyID == "":
+		return fmt.Errorf("%w: no key of the set suits alg %q", ErrUnknownKey, h.Algorithm)
+	case len(keys) == 0:
+		return fmt.Errorf("%w: alg %q does not suit key %q", ErrSignature, h.Algorithm, h.KeyID)
+	}
+	for _, k := range keys {
+		if _, err := jws.Verify(k.pub); err == nil {
+			return nil
+		}
+	}
+	if len(keys) == 1 {
+		return fmt.Errorf("%w: the signature does not verify with key %q", ErrSignature, keys[0].kid)
+	}
+	return fmt.Errorf("%w: the signature verifies with none of the %d keys that suit alg %q", ErrSignature, len(keys), h.Algorithm)
+}
+
+func unknownKey(kid string, ks *keySet) error {
+	if err := ks.unusable(); err != nil {
+		return fmt.Errorf("%w: the key set holds %w", ErrUnknownKey, err)
 	}
 	return fmt.Errorf("%w: kid %q", ErrUnknownKey, kid)
 }
 
-// audience returns the first of aud, then azp, that is one of want.
+// audience returns the token's audience if it is one of want: its azp
+// when it has one, else the first of its aud that is. IAM and Cognito
+// Identity check an OIDC token's azp when present, else its aud, against
+// the provider's client ids (spec cognito-identity.md §3; IAM documents
+// the same for Google, and refuses Azure AD v2 tokens whose azp, not their
+// aud, is an unregistered client: aws/aws-sdk-net#3071).
 func audience(t *tokens.JWT, want []string) (string, error) {
 	auds := t.Audiences()
 	azp := t.AuthorizedParty()
-	if len(auds) == 0 && azp == "" {
-		return "", &MissingClaimError{Claim: "aud"}
-	}
-	for _, a := range auds {
-		if slices.Contains(want, a) {
-			return a, nil
+	switch {
+	case azp != "":
+		if slices.Contains(want, azp) {
+			return azp, nil
 		}
-	}
-	if azp != "" && slices.Contains(want, azp) {
-		return azp, nil
+	case len(auds) == 0:
+		return "", &MissingClaimError{Claim: "aud"}
+	default:
+		for _, a := range auds {
+			if slices.Contains(want, a) {
+				return a, nil
+			}
+		}
 	}
 	return "", fmt.Errorf("%w: aud %q, azp %q", ErrAudience, auds, azp)
 }
 
 // checkTimes checks exp, which is required, and nbf, within skew of now.
-func checkTimes(t *tokens.JWT, now time.Time, skew time.Duration) error {
+func checkTimes(t *tokens.JWT, now time.Time, skew window) error {
 	exp, ok := t.Expiry()
 	if !ok {
 		return &MissingClaimError{Claim: "exp"}
 	}
-	if !now.Before(exp.Add(skew)) {
+	if !now.Before(exp.Add(skew.exp)) {
 		return &TimeError{Claim: "exp", At: exp, Now: now}
 	}
-	if nbf, ok := t.NotBefore(); ok && now.Add(skew).Before(nbf) {
+	if nbf, ok := t.NotBefore(); ok && now.Add(skew.nbf).Before(nbf) {
 		return &TimeError{Claim: "nbf", At: nbf, Now: now}
 	}
 	return nil

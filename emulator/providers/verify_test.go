@@ -28,10 +28,21 @@ func TestVerify(t *testing.T) {
 	// An ES256 signature made with the P-384 key named as the P-256 one.
 	wrongCurve := signer{kid: "ec-256", alg: jose.ES384, priv: es384.priv}
 
+	// Keys without kid (RFC 7517 makes it optional), and two keys of one
+	// kid, which RFC 7517 allows when their types differ.
+	rsaNoKID := rsaKey(t, "", jose.RS256)
+	ecNoKID := ecKey(t, "", jose.ES256)
+	rsaSame := rsaKey(t, "same", jose.RS256)
+	ecSame := ecKey(t, "same", jose.ES256)
+	const nokid, same, ecOnly = "nokid.example.com", "same.example.com", "ec.example.com"
+
 	clk := newClock()
 	reg, err := New([]Provider{
 		{Name: host, JWKS: jwks(t, rs256, es256, es384, es512), ClientIDs: []string{client}},
 		{Name: "open.example.com", JWKS: jwks(t, rs256)},
+		{Name: nokid, JWKS: jwks(t, rsaNoKID, ecNoKID)},
+		{Name: same, JWKS: jwks(t, rsaSame, ecSame)},
+		{Name: ecOnly, JWKS: jwks(t, es256)},
 	}, nil, clk.now, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -62,7 +73,16 @@ func TestVerify(t *testing.T) {
 		{name: "ES alg with an RSA key", token: es256.signAs(t, "rsa-1", good), want: ErrSignature},
 		{name: "curve does not suit alg", token: wrongCurve.sign(t, good), want: ErrSignature},
 		{name: "unknown kid", token: rs256.signAs(t, "rsa-9", good), want: ErrUnknownKey},
-		{name: "no kid, several keys", token: rs256.signAs(t, "", good), want: ErrUnknownKey},
+		{name: "no kid, several keys: the RSA one", token: rs256.signAs(t, "", good)},
+		{name: "no kid, several keys: an EC one", token: es384.signAs(t, "", good)},
+		{name: "no kid, signed by a stranger", token: other.signAs(t, "", good), want: ErrSignature},
+		{name: "no kid, no key suits alg", provider: ecOnly, token: rs256.signAs(t, "", claims("https://"+ecOnly, "a", nil)), want: ErrUnknownKey},
+		{name: "set without kids: RSA", provider: nokid, token: rsaNoKID.sign(t, claims("https://"+nokid, "a", nil))},
+		{name: "set without kids: EC", provider: nokid, token: ecNoKID.sign(t, claims("https://"+nokid, "a", nil))},
+		{name: "set without kids: a named kid is unknown", provider: nokid, token: rsaNoKID.signAs(t, "k1", claims("https://"+nokid, "a", nil)), want: ErrUnknownKey},
+		{name: "set without kids: tampered", provider: nokid, token: tamper(t, rsaNoKID.sign(t, claims("https://"+nokid, "a", nil)), claims("https://"+nokid, "a", map[string]any{"sub": "x"})), want: ErrSignature},
+		{name: "one kid, two keys: RSA", provider: same, token: rsaSame.sign(t, claims("https://"+same, "a", nil))},
+		{name: "one kid, two keys: EC", provider: same, token: ecSame.sign(t, claims("https://"+same, "a", nil))},
 		{name: "no kid, one key", provider: "open.example.com", token: rs256.signAs(t, "", claims("https://open.example.com", "any", nil))},
 		{name: "wrong issuer", token: rs256.sign(t, claims("https://evil.example.com", client, nil)), want: ErrIssuer},
 		{name: "issuer without scheme", token: rs256.sign(t, claims(host, client, nil)), want: ErrIssuer},
@@ -72,6 +92,9 @@ func TestVerify(t *testing.T) {
 		{name: "audience in a list", token: rs256.sign(t, claims(issuer, "", map[string]any{"aud": []string{client2, client}}))},
 		{name: "azp matches", token: rs256.sign(t, claims(issuer, client2, map[string]any{"azp": client}))},
 		{name: "azp does not match", token: rs256.sign(t, claims(issuer, client2, map[string]any{"azp": "x"})), want: ErrAudience},
+		{name: "azp decides over a matching aud", token: rs256.sign(t, claims(issuer, client, map[string]any{"azp": "zzz"})), want: ErrAudience},
+		{name: "azp decides over a matching aud list", token: rs256.sign(t, claims(issuer, "", map[string]any{"aud": []string{client, client2}, "azp": client2})), want: ErrAudience},
+		{name: "azp without aud", token: rs256.sign(t, claims(issuer, "", map[string]any{"aud": nil, "azp": client}))},
 		{name: "no audience", token: rs256.sign(t, claims(issuer, "", map[string]any{"aud": nil})), want: ErrAudience},
 		{name: "ClientIDs win over extra audiences", token: rs256.sign(t, claims(issuer, client2, nil)), extra: []string{client2}, want: ErrAudience},
 		{name: "extra audience matches", provider: "open.example.com", token: rs256.sign(t, claims("https://open.example.com", "pool-app", nil)), extra: []string{"pool-app"}},
@@ -212,7 +235,8 @@ func TestNew(t *testing.T) {
 		{name: "encryption key only", list: []Provider{{Name: host, JWKS: []byte(strings.Replace(string(set), `"use":"sig"`, `"use":"enc"`, 1))}}, wantErr: "no RSA or EC signature key"},
 		{name: "broken RSA key", list: []Provider{{Name: host, JWKS: []byte(`{"keys":[{"kty":"RSA","kid":"r","n":"","e":"AQAB"}]}`)}}, wantErr: "too small"},
 		{name: "broken EC key", list: []Provider{{Name: host, JWKS: []byte(`{"keys":[{"kty":"EC","kid":"e","crv":"P-256","x":"AA","y":"AA"}]}`)}}, wantErr: "key 0"},
-		{name: "duplicate kid", list: []Provider{{Name: host, JWKS: jwks(t, rk, rk)}}, wantErr: `two keys of kid "r"`},
+		{name: "keys of one kid", list: []Provider{{Name: host, JWKS: jwks(t, rk, signer{kid: "r", priv: ek.priv})}}, has: []string{host}},
+		{name: "keys without kid", list: []Provider{{Name: host, JWKS: jwks(t, signer{priv: rk.priv}, signer{priv: ek.priv})}}, has: []string{host}},
 		{name: "alg does not suit key", list: []Provider{{Name: host, JWKS: withAlg("ES256")}}, wantErr: "does not suit"},
 		{name: "HMAC alg on an RSA key skipped", list: []Provider{{Name: host, JWKS: withAlg("HS256")}}, wantErr: "no RSA or EC signature key"},
 		{name: "bad URL", list: []Provider{{Name: host, JWKSURL: "file:///etc/jwks"}}, wantErr: "not an absolute http or https URL"},
