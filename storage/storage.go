@@ -207,7 +207,10 @@ type Tx interface {
 	// logins belongs to another identity; ErrNotFound if absent.
 	UpdateIdentity(ctx context.Context, i Identity) error
 	// DeleteIdentity deletes the identity with its logins, datasets and
-	// devices; ErrNotFound if absent.
+	// devices; ErrNotFound if absent. The identities that lost a merge to
+	// it stay disabled but no longer name it in MergedInto, so that
+	// MergedInto never names a deleted identity (an export of the store
+	// would otherwise hold a merge into an identity it does not list).
 	DeleteIdentity(ctx context.Context, id string) error
 
 	// CreateSigningKey stores a key; if k.Active, every other key becomes

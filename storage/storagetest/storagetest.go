@@ -40,6 +40,7 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		{"Identity/UpdateReleasesLogins", testUpdateReleasesLogins},
 		{"Identity/ByLogin", testIdentityByLogin},
 		{"Identity/Delete", testIdentityDelete},
+		{"Identity/DeleteSurvivor", testDeleteSurvivor},
 		{"Identity/List", testIdentityList},
 		{"Identity/ListMerged", testIdentityListMerged},
 		{"Identity/Count", testIdentityCount},
