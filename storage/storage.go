@@ -233,6 +233,14 @@ type Store interface {
 	// free of side effects outside tx (backends do not retry today).
 	Update(ctx context.Context, fn func(tx Tx) error) error
 
+	// View runs fn with a Reader on one snapshot of the store: every read
+	// fn makes through r sees the state committed when View started, and
+	// none of the writes committed since, however long fn takes. It is
+	// for reads that must agree with each other across many calls, such
+	// as an export. View returns fn's error; fn must not retain r. Whether
+	// writers wait for fn to end is the backend's to document.
+	View(ctx context.Context, fn func(r Reader) error) error
+
 	// Close releases the store; pending updates finish first.
 	Close() error
 }

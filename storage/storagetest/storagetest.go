@@ -58,6 +58,7 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 
 		{"Update/Rollback", testUpdateRollback},
 		{"Update/ReadsOwnWrites", testUpdateReadsOwnWrites},
+		{"View/Snapshot", testView},
 		{"Values/Copies", testCopies},
 		{"Values/Timestamps", testTimestamps},
 
