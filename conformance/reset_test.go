@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -67,6 +68,63 @@ func largeFixture(t *testing.T, dir string) string {
 		t.Fatal(err)
 	}
 	return path
+}
+
+// TestResetLargeWhileGetId: GetId calls for the logins of a large
+// fixture's identities during a reset, some of them before their batch
+// has landed, leave no identity behind: once the reset has returned the
+// pool lists exactly the fixture's identities, and each login finds its
+// fixture identity.
+func TestResetLargeWhileGetId(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := testServerEnv(t, map[string]string{"IDPOOL_FIXTURES": largeFixture(t, t.TempDir())})
+	var (
+		stop atomic.Bool
+		wg   sync.WaitGroup
+	)
+	for k := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for n := 0; !stop.Load(); n++ {
+				// From the last identities back: their batch lands last.
+				login := map[string]string{"graph.facebook.com": fmt.Sprint("user-", 1499-(k*97+n*13)%1500)}
+				s.anon.GetId(ctx, &cognitoidentity.GetIdInput{IdentityPoolId: aws.String(fxPool), Logins: login})
+			}
+		}()
+	}
+	for i := range 3 {
+		if res := s.post(t, "/_idpool/reset", ""); res.status != http.StatusOK {
+			t.Errorf("reset %d: got %d %s, want 200", i, res.status, res.body)
+		}
+	}
+	// GetId calls after the last reset find the fixture identities, which
+	// have all landed: they create none.
+	stop.Store(true)
+	wg.Wait()
+	var n int
+	for next := (*string)(nil); ; {
+		out, err := s.signed.ListIdentities(ctx, &cognitoidentity.ListIdentitiesInput{IdentityPoolId: aws.String(fxPool), MaxResults: aws.Int32(60), NextToken: next})
+		ok(t, err, "ListIdentities after the resets")
+		for _, i := range out.Identities {
+			if !strings.HasSuffix(aws.ToString(i.IdentityId), "-bbbb-cccc-dddd-eeeeeeeeeeee") {
+				t.Errorf("ListIdentities after the resets: got identity %s, which the fixture does not declare", aws.ToString(i.IdentityId))
+			}
+		}
+		n += len(out.Identities)
+		if next = out.NextToken; next == nil {
+			break
+		}
+	}
+	if n != 1500 {
+		t.Errorf("ListIdentities after the resets: got %d identities, want the fixture's 1500", n)
+	}
+	out, err := s.anon.GetId(ctx, &cognitoidentity.GetIdInput{IdentityPoolId: aws.String(fxPool), Logins: map[string]string{"graph.facebook.com": "user-1499"}})
+	ok(t, err, "GetId after the resets")
+	if got, want := aws.ToString(out.IdentityId), "us-east-1:00001499-bbbb-cccc-dddd-eeeeeeeeeeee"; got != want {
+		t.Errorf("GetId of user-1499 after the resets: got %s, want %s", got, want)
+	}
 }
 
 // resetWhileReading resets s resets times while readers call

@@ -146,3 +146,40 @@ func TestSyncExportRestart(t *testing.T) {
 	}
 	ok(t, publish(t, bp), "BulkPublish after a reset")
 }
+
+// TestExportAfterSurvivorDeleted: a developer user merged into another
+// whose identity is then deleted leaves a disabled identity; "idpool
+// export" of that database starts a fresh server, which refuses that
+// identity credentials as the first one did.
+func TestExportAfterSurvivorDeleted(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	db := filepath.Join(dir, "idpool.db")
+	s := testServerEnv(t, map[string]string{"IDPOOL_DB": db})
+	ctx := context.Background()
+	dev := uniqueDev()
+	d := &devServer{server: s, pool: s.createPool(t, s.fullPool(dev)), dev: dev}
+	alice, bob := d.devID(t, "alice"), d.devID(t, "bob")
+	_, err := s.signed.MergeDeveloperIdentities(ctx, &cognitoidentity.MergeDeveloperIdentitiesInput{IdentityPoolId: awsv2.String(d.pool),
+		DeveloperProviderName: awsv2.String(dev), SourceUserIdentifier: awsv2.String("alice"), DestinationUserIdentifier: awsv2.String("bob")})
+	ok(t, err, "MergeDeveloperIdentities")
+	del, err := s.signed.DeleteIdentities(ctx, &cognitoidentity.DeleteIdentitiesInput{IdentityIdsToDelete: []string{bob}})
+	ok(t, err, "DeleteIdentities of the survivor")
+	if len(del.UnprocessedIdentityIds) > 0 {
+		t.Fatalf("DeleteIdentities of the survivor: got unprocessed %v, want none", del.UnprocessedIdentityIds)
+	}
+
+	file := filepath.Join(dir, "fixtures.json")
+	idpoolExport(t, db, file)
+	back := testServerEnv(t, map[string]string{"IDPOOL_DB": filepath.Join(dir, "fresh.db"), "IDPOOL_FIXTURES": file})
+	for name, c := range map[string]*cognitoidentity.Client{"the first server": s.anon, "the server started from the export": back.anon} {
+		_, err := c.GetCredentialsForIdentity(ctx, &cognitoidentity.GetCredentialsForIdentityInput{IdentityId: awsv2.String(alice)})
+		if !isCode(err, codeNotAuthorized) {
+			t.Errorf("GetCredentialsForIdentity of the merged identity on %s: got %v, want %s", name, err, codeNotAuthorized)
+		}
+	}
+	_, err = back.signed.DescribeIdentity(ctx, &cognitoidentity.DescribeIdentityInput{IdentityId: awsv2.String(bob)})
+	if !isCode(err, codeNotFound) {
+		t.Errorf("DescribeIdentity of the deleted survivor on the server started from the export: got %v, want %s", err, codeNotFound)
+	}
+}

@@ -207,7 +207,10 @@ type Tx interface {
 	// logins belongs to another identity; ErrNotFound if absent.
 	UpdateIdentity(ctx context.Context, i Identity) error
 	// DeleteIdentity deletes the identity with its logins, datasets and
-	// devices; ErrNotFound if absent.
+	// devices; ErrNotFound if absent. The identities that lost a merge to
+	// it stay disabled but no longer name it in MergedInto, so that
+	// MergedInto never names a deleted identity (an export of the store
+	// would otherwise hold a merge into an identity it does not list).
 	DeleteIdentity(ctx context.Context, id string) error
 
 	// CreateSigningKey stores a key; if k.Active, every other key becomes
@@ -229,6 +232,14 @@ type Store interface {
 	// fn must not retain tx, and may be run more than once only if it is
 	// free of side effects outside tx (backends do not retry today).
 	Update(ctx context.Context, fn func(tx Tx) error) error
+
+	// View runs fn with a Reader on one snapshot of the store: every read
+	// fn makes through r sees the state committed when View started, and
+	// none of the writes committed since, however long fn takes. It is
+	// for reads that must agree with each other across many calls, such
+	// as an export. View returns fn's error; fn must not retain r. Whether
+	// writers wait for fn to end is the backend's to document.
+	View(ctx context.Context, fn func(r Reader) error) error
 
 	// Close releases the store; pending updates finish first.
 	Close() error

@@ -312,16 +312,23 @@ func (t *tx) UpdateIdentity(ctx context.Context, i storage.Identity) error {
 }
 
 // DeleteIdentity implements storage.Tx. The foreign keys cascade to the
-// identity's logins, datasets, records, devices and subscriptions.
+// identity's logins, datasets, records, devices and subscriptions; the
+// identities merged into it forget it in the same savepoint.
 func (t *tx) DeleteIdentity(ctx context.Context, id string) error {
 	if err := t.check(ctx); err != nil {
 		return err
 	}
 	t.w.allDatasets = true
-	res, err := exec(t.w.st.deleteIdentity, id)
-	if err == nil {
-		err = affected(res)
-	}
+	err := t.atomically(func() error {
+		res, err := exec(t.w.st.deleteIdentity, id)
+		if err == nil {
+			err = affected(res)
+		}
+		if err == nil {
+			_, err = exec(t.w.st.unmerge, id)
+		}
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("sqlite: delete identity %s: %w", id, err)
 	}

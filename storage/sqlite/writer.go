@@ -59,7 +59,7 @@ type writeStmts struct {
 	finishPurge, markPool, nextMarked  *sql.Stmt
 	purgeIdentities                    *sql.Stmt
 	insertIdentity, updateIdentity     *sql.Stmt
-	deleteIdentity                     *sql.Stmt
+	deleteIdentity, unmerge            *sql.Stmt
 	insertLogin, deleteLogins          *sql.Stmt
 	insertKey, deactivateKeys          *sql.Stmt
 	insertSecret                       *sql.Stmt
@@ -113,8 +113,11 @@ func (w *writer) prepare(ctx context.Context) error {
 		&st.updateIdentity: `UPDATE identities AS i SET pool_id = ?2, disabled = ?3, merged_into = ?4, created = ?5, modified = ?6
 			WHERE id = ?1 AND ` + livePool,
 		&st.deleteIdentity: `DELETE FROM identities AS i WHERE id = ?1 AND ` + livePool,
-		&st.insertLogin:    `INSERT INTO logins (pool_id, provider, user_id, identity_id, seq) VALUES (?1, ?2, ?3, ?4, ?5)`,
-		&st.deleteLogins:   `DELETE FROM logins WHERE identity_id = ?1`,
+		// On the partial index of merged identities: only the identities
+		// merged into ?1 are read.
+		&st.unmerge:      `UPDATE identities SET merged_into = '' WHERE merged_into = ?1 AND merged_into <> ''`,
+		&st.insertLogin:  `INSERT INTO logins (pool_id, provider, user_id, identity_id, seq) VALUES (?1, ?2, ?3, ?4, ?5)`,
+		&st.deleteLogins: `DELETE FROM logins WHERE identity_id = ?1`,
 
 		&st.insertKey:      `INSERT INTO signing_keys (kid, private_key, created, active) VALUES (?1, ?2, ?3, ?4)`,
 		&st.deactivateKeys: `UPDATE signing_keys SET active = 0 WHERE kid <> ?1 AND active <> 0`,
@@ -131,7 +134,7 @@ func (w *writer) close() error {
 		st.saveOp, st.releaseOp, st.rollbackOp,
 		st.insertPool, st.updatePool, st.deletePool,
 		st.markPool, st.purgeIdentities, st.nextMarked, st.finishPurge,
-		st.insertIdentity, st.updateIdentity, st.deleteIdentity,
+		st.insertIdentity, st.updateIdentity, st.deleteIdentity, st.unmerge,
 		st.insertLogin, st.deleteLogins,
 		st.insertKey, st.deactivateKeys, st.insertSecret,
 	} {

@@ -1,6 +1,7 @@
 package storagetest
 
 import (
+	"errors"
 	"testing"
 
 	"github.com/idpool/idpool/storage"
@@ -351,6 +352,62 @@ func testIdentityDelete(t *testing.T, s storage.Store) {
 	if wantErr(t, "IdentityByLogin of the re-created identity", err, nil) {
 		checkIdentity(t, "IdentityByLogin of the re-created identity", got, again)
 	}
+}
+
+// testDeleteSurvivor: deleting the survivor of merges leaves the
+// identities merged into it disabled, without logins, and naming no
+// identity in MergedInto; identities merged into another survivor keep
+// theirs, and a transaction that fails after the deletion keeps them all.
+func testDeleteSurvivor(t *testing.T, s storage.Store) {
+	ctx := t.Context()
+	merged := func(id, into string) storage.Identity {
+		i := identity(id, "p1")
+		i.Disabled, i.MergedInto = true, into
+		return i
+	}
+	seed(t, s, []storage.Pool{pool("p1")},
+		identity("p1:s", "p1", login("graph.facebook.com", "fb-s")),
+		identity("p1:o", "p1", login("graph.facebook.com", "fb-o")),
+		merged("p1:a", "p1:s"), merged("p1:b", "p1:s"), merged("p1:c", "p1:o"),
+		// A chain: p1:d lost to p1:a, which later lost to p1:s.
+		merged("p1:d", "p1:a"))
+
+	failed := errors.New("fail after the deletion")
+	err := s.Update(ctx, func(tx storage.Tx) error {
+		if err := tx.DeleteIdentity(ctx, "p1:s"); err != nil {
+			return err
+		}
+		return failed
+	})
+	wantErr(t, "Update that fails after DeleteIdentity", err, failed)
+	got, err := s.GetIdentity(ctx, "p1:a")
+	if wantErr(t, "GetIdentity p1:a after the rolled-back deletion", err, nil) {
+		checkIdentity(t, "GetIdentity p1:a after the rolled-back deletion", got, merged("p1:a", "p1:s"))
+	}
+
+	update(t, s, func(tx storage.Tx) error { return tx.DeleteIdentity(ctx, "p1:s") })
+	tests := []struct {
+		name string
+		want storage.Identity
+	}{
+		{"merged into the deleted identity", merged("p1:a", "")},
+		{"another merged into the deleted identity", merged("p1:b", "")},
+		{"merged into another identity", merged("p1:c", "p1:o")},
+		{"merged into one merged into the deleted identity", merged("p1:d", "p1:a")},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := s.GetIdentity(ctx, tc.want.ID)
+			if wantErr(t, "GetIdentity "+tc.want.ID, err, nil) {
+				checkIdentity(t, "GetIdentity "+tc.want.ID, got, tc.want)
+			}
+		})
+	}
+	left, err := s.ListIdentities(ctx, "p1", storage.ListIdentitiesOptions{MergedInto: "p1:s"})
+	if wantErr(t, "ListIdentities merged into the deleted identity", err, nil) && len(left) != 0 {
+		t.Errorf("ListIdentities merged into the deleted identity: got %d identities, want none", len(left))
+	}
+	checkCount(t, s, "after deleting the survivor", "p1", storage.IdentityCount{All: 5, Disabled: 4})
 }
 
 func testIdentityList(t *testing.T, s storage.Store) {

@@ -40,6 +40,7 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		{"Identity/UpdateReleasesLogins", testUpdateReleasesLogins},
 		{"Identity/ByLogin", testIdentityByLogin},
 		{"Identity/Delete", testIdentityDelete},
+		{"Identity/DeleteSurvivor", testDeleteSurvivor},
 		{"Identity/List", testIdentityList},
 		{"Identity/ListMerged", testIdentityListMerged},
 		{"Identity/Count", testIdentityCount},
@@ -57,6 +58,7 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 
 		{"Update/Rollback", testUpdateRollback},
 		{"Update/ReadsOwnWrites", testUpdateReadsOwnWrites},
+		{"View/Snapshot", testView},
 		{"Values/Copies", testCopies},
 		{"Values/Timestamps", testTimestamps},
 
