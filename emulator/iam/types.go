@@ -26,6 +26,16 @@ type Role struct {
 	// leaves it out, as IAM does.
 	PermissionsBoundary *AttachedPermissionsBoundary `xml:",omitempty"`
 	Tags                []Tag                        `xml:"Tags>member,omitempty"`
+	// RoleLastUsed is set by GetRole alone, always: empty for a role
+	// never used. ListRoles and CreateRole leave it out, as IAM does.
+	RoleLastUsed *RoleLastUsed `xml:",omitempty"`
+}
+
+// RoleLastUsed is the model's RoleLastUsed: when and in which region a
+// session of the role was last issued.
+type RoleLastUsed struct {
+	LastUsedDate *protocol.Time `xml:",omitempty"`
+	Region       *string        `xml:",omitempty"`
 }
 
 // AttachedPermissionsBoundary is the model's AttachedPermissionsBoundary.
