@@ -427,3 +427,57 @@ type ListPolicyTagsInput struct {
 	Marker    *string
 	MaxItems  *int32
 }
+
+// ListInstanceProfilesForRoleInput is the model's
+// ListInstanceProfilesForRoleRequest.
+type ListInstanceProfilesForRoleInput struct {
+	RoleName string
+	Marker   *string
+	MaxItems *int32
+}
+
+// InstanceProfile is the model's InstanceProfile, of which idpool holds
+// none: ListInstanceProfilesForRole always answers an empty list of them.
+type InstanceProfile struct{}
+
+type ListInstanceProfilesForRoleOutput struct {
+	InstanceProfiles []InstanceProfile `xml:"InstanceProfiles>member"`
+	IsTruncated      bool
+	Marker           *string `xml:",omitempty"`
+}
+
+// ListEntitiesForPolicyInput is the model's ListEntitiesForPolicyRequest.
+type ListEntitiesForPolicyInput struct {
+	PolicyArn         string
+	EntityFilter      *string
+	PathPrefix        *string
+	PolicyUsageFilter *string
+	Marker            *string
+	MaxItems          *int32
+}
+
+// PolicyGroup is the model's PolicyGroup.
+type PolicyGroup struct {
+	GroupName string
+	GroupId   string
+}
+
+// PolicyUser is the model's PolicyUser.
+type PolicyUser struct {
+	UserName string
+	UserId   string
+}
+
+// PolicyRole is the model's PolicyRole.
+type PolicyRole struct {
+	RoleName string
+	RoleId   string
+}
+
+type ListEntitiesForPolicyOutput struct {
+	PolicyGroups []PolicyGroup `xml:"PolicyGroups>member"`
+	PolicyUsers  []PolicyUser  `xml:"PolicyUsers>member"`
+	PolicyRoles  []PolicyRole  `xml:"PolicyRoles>member"`
+	IsTruncated  bool
+	Marker       *string `xml:",omitempty"`
+}
