@@ -123,6 +123,7 @@ func TestIAMListEntitiesForPolicy(t *testing.T) {
 		{name: "roles", filter: aws.String("Role"), want: all},
 		{name: "users", filter: aws.String("User")},
 		{name: "groups", filter: aws.String("Group")},
+		{name: "local managed policies", filter: aws.String("LocalManagedPolicy")},
 		{name: "permissions policy", usage: aws.String("PermissionsPolicy"), want: []string{attachedApp, attachedRoot, both}},
 		{name: "permissions boundary", usage: aws.String("PermissionsBoundary"), want: []string{boundaryApp, both}},
 		{name: "path prefix", prefix: aws.String("/app/"), want: []string{attachedApp, boundaryApp}},
