@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"context"
+	"net/http"
 	"testing"
 	"time"
 
@@ -99,4 +100,45 @@ func TestIAMRoleLastUsed(t *testing.T) {
 	if at, reg := lastUsed(assumed); at != nil || reg != "" {
 		t.Errorf("GetRole %s created again: got RoleLastUsed {%v %q}, want empty", assumed, at, reg)
 	}
+}
+
+// TestIAMRoleLastUsedForgotten: a role's last use is kept in memory only
+// (a credential issue never writes to the store), so a reset forgets it,
+// though a fixture's role comes back with its RoleId, and so does a
+// restart.
+func TestIAMRoleLastUsedForgotten(t *testing.T) {
+	path, key := fixtureWorld(t, t.TempDir())
+	s := testServerEnv(t, map[string]string{"IDPOOL_FIXTURES": path})
+	c := s.iamWith(developerKeys())
+	ctx := context.Background()
+	name := roleNameOf(fxOIDCRole)
+	// used assumes the fixture's role and checks that GetRole then
+	// answers a last use.
+	used := func(t *testing.T) {
+		t.Helper()
+		_, err := s.assumeWeb(providerToken(t, key, "web-user"), fxOIDCRole, "web", nil)
+		ok(t, err, "AssumeRoleWithWebIdentity")
+		out, err := c.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(name)})
+		ok(t, err, "GetRole")
+		if u := out.Role.RoleLastUsed; u == nil || u.LastUsedDate == nil || aws.ToString(u.Region) != region {
+			t.Fatalf("GetRole after a session: got RoleLastUsed %+v, want a date in %s", u, region)
+		}
+	}
+	// unused checks that GetRole answers an empty RoleLastUsed.
+	unused := func(t *testing.T, after string) {
+		t.Helper()
+		out, err := c.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(name)})
+		ok(t, err, "GetRole after "+after)
+		if u := out.Role.RoleLastUsed; u == nil || u.LastUsedDate != nil || u.Region != nil {
+			t.Errorf("GetRole after %s: got RoleLastUsed %+v, want it empty", after, u)
+		}
+	}
+	used(t)
+	if res := s.post(t, "/_idpool/reset", ""); res.status != http.StatusOK {
+		t.Fatalf("reset: got %d %s, want 200", res.status, res.body)
+	}
+	unused(t, "a reset")
+	used(t)
+	s.restart(t)
+	unused(t, "a restart")
 }
