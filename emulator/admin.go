@@ -102,10 +102,12 @@ func (s *Server) reset(w http.ResponseWriter, r *http.Request) {
 // so tokens and credentials issued before still verify, and those
 // expired stay expired. The pools' counts of sync sessions, kept in
 // memory, go too: the fixtures seed the same pool ids again. They go even
-// when the reset fails, as its first transaction may have committed.
+// when the reset fails, as its first transaction may have committed, and
+// so do the roles' last uses (the fixtures' roles keep their RoleIds).
 func (s *Server) resetStore(ctx context.Context) error {
 	err := s.applyFixtures(ctx)
 	s.syncSvc.ForgetSessions()
+	s.iamSvc.ForgetUsage()
 	return err
 }
 

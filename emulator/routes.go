@@ -81,6 +81,8 @@ func iamRoutes(q *awsquery.Service, s *iam.Service) {
 	q.Handle("AttachRolePolicy", awsquery.Op(s.AttachRolePolicy))
 	q.Handle("DetachRolePolicy", awsquery.Op(s.DetachRolePolicy))
 	q.Handle("ListAttachedRolePolicies", awsquery.Op(s.ListAttachedRolePolicies))
+	q.Handle("ListEntitiesForPolicy", awsquery.Op(s.ListEntitiesForPolicy))
+	q.Handle("ListInstanceProfilesForRole", awsquery.Op(s.ListInstanceProfilesForRole))
 	q.Handle("CreateOpenIDConnectProvider", awsquery.Op(s.CreateOpenIDConnectProvider))
 	q.Handle("GetOpenIDConnectProvider", awsquery.Op(s.GetOpenIDConnectProvider))
 	q.Handle("ListOpenIDConnectProviders", awsquery.Op(s.ListOpenIDConnectProviders))

@@ -143,6 +143,12 @@ func build(ctx context.Context, cfg Config, store storage.Store, logger *slog.Lo
 	// permission policies.
 	s.roles.decide = s.sessionDecision
 	verified := newVerified(tok, revoked, now)
+	// IAM answers GetRole with the last use of the role, which every
+	// role session issued records (in memory: see iam.Service.RoleUsed).
+	s.iamSvc = iam.New(iam.Config{AccountID: cfg.AccountID, Region: cfg.Region, OnChange: memory.drop}, store, now, logger)
+	roleUsed := func(ctx context.Context, c creds.Credentials) {
+		s.iamSvc.RoleUsed(c.Session.RoleID, protocol.RegionFrom(ctx, cfg.Region), c.Issued)
+	}
 
 	ids := identity.New(identity.Config{
 		Region:            cfg.Region,
@@ -152,19 +158,18 @@ func build(ctx context.Context, cfg Config, store storage.Store, logger *slog.Lo
 		CredentialsTTL:    credentialsTTL,
 		OnMerge:           cognitosync.MergeDatasets,
 		Verifier:          reg.ForIdentity(cfg.Strict),
-	}, store, recordingIssuer{verified, issues}, credentialIssuer{cr, s.roles}, now, uuid.NewString, logger)
+	}, store, recordingIssuer{verified, issues}, credentialIssuer{cr, s.roles, s.iamSvc}, now, uuid.NewString, logger)
 	jsonIdentity := awsjson.NewService(shape.CognitoIdentity(), s.authJSON, logger, awsjson.WithInternalCode(identity.CodeInternalError))
 	identityRoutes(jsonIdentity, ids)
 
 	stsSvc := sts.New(sts.Config{
 		AccountID: cfg.AccountID, Region: cfg.Region, Issuer: cfg.Issuer,
-		Providers: reg.ForSTS(cfg.AccountID, cfg.Strict), Roles: s.roles,
+		Providers: reg.ForSTS(cfg.AccountID, cfg.Strict), Roles: s.roles, Issued: roleUsed,
 	}, verified, cr, now, logger)
 	query := awsquery.NewService(shape.STS(), s.authQuery, logger)
 	stsRoutes(query, stsSvc)
 
 	iamQuery := awsquery.NewService(shape.IAM(), s.authIAM, logger)
-	s.iamSvc = iam.New(iam.Config{AccountID: cfg.AccountID, Region: cfg.Region, OnChange: memory.drop}, store, now, logger)
 	iamRoutes(iamQuery, s.iamSvc)
 
 	s.syncSvc = cognitosync.New(cognitosync.Config{Region: cfg.Region, AccountID: cfg.AccountID, SessionKey: syncKey}, store, now, logger)
@@ -274,6 +279,8 @@ func (s *Server) Close() error {
 type credentialIssuer struct {
 	c     *creds.Issuer
 	roles roles
+	// iam records the role's last use.
+	iam *iam.Service
 }
 
 func (ci credentialIssuer) Issue(ctx context.Context, s identity.Session) (identity.Credentials, error) {
@@ -301,6 +308,8 @@ func (ci credentialIssuer) Issue(ctx context.Context, s identity.Session) (ident
 	if err != nil {
 		return identity.Credentials{}, err
 	}
+	// Cognito calls STS in the region of the pool.
+	ci.iam.RoleUsed(g.RoleID, protocol.IDRegion(s.PoolID), c.Issued)
 	return identity.Credentials{AccessKeyID: c.AccessKeyID, SecretKey: c.SecretAccessKey, SessionToken: c.SessionToken, Expiration: c.Expiration}, nil
 }
 

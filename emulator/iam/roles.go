@@ -133,7 +133,9 @@ func (s *Service) GetRole(ctx context.Context, in *GetRoleInput) (*GetRoleOutput
 	if err != nil {
 		return nil, translate(err, noSuchRole(in.RoleName), nil)
 	}
-	return &GetRoleOutput{Role: wireRole(r, true)}, nil
+	out := &GetRoleOutput{Role: wireRole(r, true)}
+	out.Role.RoleLastUsed = s.roleLastUsed(r.ID)
+	return out, nil
 }
 
 // ListRoles lists the roles whose path starts with PathPrefix.
@@ -160,8 +162,10 @@ func slicesFilter[T any](vs []T, keep func(T) bool) []T {
 	return out
 }
 
-// DeleteRole deletes a role that has no policies left, as IAM requires.
+// DeleteRole deletes a role that has no policies left, as IAM requires,
+// and forgets its last use.
 func (s *Service) DeleteRole(ctx context.Context, in *DeleteRoleInput) (*Empty, error) {
+	var id string
 	err := s.update(ctx, func(tx storage.Tx) error {
 		r, err := tx.GetRole(ctx, in.RoleName)
 		if err != nil {
@@ -173,8 +177,12 @@ func (s *Service) DeleteRole(ctx context.Context, in *DeleteRoleInput) (*Empty, 
 		if len(r.Attached) > 0 {
 			return errConflict("Cannot delete entity, must detach all policies first.")
 		}
+		id = r.ID
 		return tx.DeleteRole(ctx, r.Name)
 	})
+	if err == nil {
+		s.forgetRole(id)
+	}
 	return nil, err
 }
 

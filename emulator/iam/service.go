@@ -67,6 +67,8 @@ type Service struct {
 	// started is when the service was made: the CreateDate GetUser
 	// answers for the account's root, which idpool has no date for.
 	started time.Time
+	// used is the last use of each role, which GetRole answers.
+	used lastUses
 }
 
 // New returns the IAM service on store; now is the clock, logger may be nil.

@@ -26,6 +26,16 @@ type Role struct {
 	// leaves it out, as IAM does.
 	PermissionsBoundary *AttachedPermissionsBoundary `xml:",omitempty"`
 	Tags                []Tag                        `xml:"Tags>member,omitempty"`
+	// RoleLastUsed is set by GetRole alone, always: empty for a role
+	// never used. ListRoles and CreateRole leave it out, as IAM does.
+	RoleLastUsed *RoleLastUsed `xml:",omitempty"`
+}
+
+// RoleLastUsed is the model's RoleLastUsed: when and in which region a
+// session of the role was last issued.
+type RoleLastUsed struct {
+	LastUsedDate *protocol.Time `xml:",omitempty"`
+	Region       *string        `xml:",omitempty"`
 }
 
 // AttachedPermissionsBoundary is the model's AttachedPermissionsBoundary.
@@ -416,4 +426,58 @@ type ListPolicyTagsInput struct {
 	PolicyArn string
 	Marker    *string
 	MaxItems  *int32
+}
+
+// ListInstanceProfilesForRoleInput is the model's
+// ListInstanceProfilesForRoleRequest.
+type ListInstanceProfilesForRoleInput struct {
+	RoleName string
+	Marker   *string
+	MaxItems *int32
+}
+
+// InstanceProfile is the model's InstanceProfile, of which idpool holds
+// none: ListInstanceProfilesForRole always answers an empty list of them.
+type InstanceProfile struct{}
+
+type ListInstanceProfilesForRoleOutput struct {
+	InstanceProfiles []InstanceProfile `xml:"InstanceProfiles>member"`
+	IsTruncated      bool
+	Marker           *string `xml:",omitempty"`
+}
+
+// ListEntitiesForPolicyInput is the model's ListEntitiesForPolicyRequest.
+type ListEntitiesForPolicyInput struct {
+	PolicyArn         string
+	EntityFilter      *string
+	PathPrefix        *string
+	PolicyUsageFilter *string
+	Marker            *string
+	MaxItems          *int32
+}
+
+// PolicyGroup is the model's PolicyGroup.
+type PolicyGroup struct {
+	GroupName string
+	GroupId   string
+}
+
+// PolicyUser is the model's PolicyUser.
+type PolicyUser struct {
+	UserName string
+	UserId   string
+}
+
+// PolicyRole is the model's PolicyRole.
+type PolicyRole struct {
+	RoleName string
+	RoleId   string
+}
+
+type ListEntitiesForPolicyOutput struct {
+	PolicyGroups []PolicyGroup `xml:"PolicyGroups>member"`
+	PolicyUsers  []PolicyUser  `xml:"PolicyUsers>member"`
+	PolicyRoles  []PolicyRole  `xml:"PolicyRoles>member"`
+	IsTruncated  bool
+	Marker       *string `xml:",omitempty"`
 }

@@ -46,6 +46,10 @@ type Config struct {
 	// Roles authorises sessions; nil lets any caller assume any well-formed
 	// role for up to 12 hours.
 	Roles Roles
+	// Issued, when set, is called with every role session issued
+	// (AssumeRole, AssumeRoleWithWebIdentity) and the request's context,
+	// so that IAM can record the role's last use. It must be quick.
+	Issued func(ctx context.Context, c creds.Credentials)
 }
 
 // TokenVerifier verifies idpool's own OpenID tokens (implemented by
@@ -164,6 +168,13 @@ func New(cfg Config, verifier TokenVerifier, issuer *creds.Issuer, now func() ti
 	return &Service{cfg: cfg, verifier: verifier, issuer: issuer, now: now, logger: logger}
 }
 
+// tellIssued tells Config.Issued of a role session issued.
+func (s *Service) tellIssued(ctx context.Context, c creds.Credentials) {
+	if s.cfg.Issued != nil {
+		s.cfg.Issued(ctx, c)
+	}
+}
+
 // AssumeRoleWithWebIdentity exchanges a web identity token for credentials
 // of a role (spec sts.md §3, tokens.md §5). The model's constraints have
 // been checked by the codec; the steps here follow sts.md §3.3.
@@ -217,6 +228,7 @@ func (s *Service) AssumeRoleWithWebIdentity(ctx context.Context, in *AssumeRoleW
 	if err != nil {
 		return nil, fmt.Errorf("sts: issue credentials: %w", err)
 	}
+	s.tellIssued(ctx, c)
 	arn, roleID := creds.AssumedRole(role, g.RoleID, in.RoleSessionName)
 	return &AssumeRoleWithWebIdentityOutput{
 		SubjectFromWebIdentityToken: id.Subject,
@@ -443,6 +455,7 @@ func (s *Service) AssumeRole(ctx context.Context, in *AssumeRoleInput) (*AssumeR
 	if err != nil {
 		return nil, fmt.Errorf("sts: issue credentials: %w", err)
 	}
+	s.tellIssued(ctx, c)
 	arn, roleID := creds.AssumedRole(role, g.RoleID, in.RoleSessionName)
 	return &AssumeRoleOutput{
 		AssumedRoleUser:  &AssumedRoleUser{AssumedRoleId: roleID, Arn: arn},
