@@ -140,6 +140,32 @@ func TestIdentityPoolRoles(t *testing.T) {
 		})
 		wantAPIError(t, err, codeInvalidParam, "("+key+") is not a valid RoleMapping ProviderName or is not a configured provider.")
 	})
+	// A role that is not a role's ARN fails AWS's check that the caller may
+	// pass it (aws/aws-sdk-js#908, boto/boto3#73,
+	// amazon-archives/aws-cognito-angular-quickstart#35).
+	for _, tt := range []struct {
+		name, role string
+		inRule     bool
+	}{
+		{"role name, not its ARN", "my-stack-SomeRole-KBKHTR8P6UC2", false},
+		{"ARN with the role/ mangled", "arn:aws:iam::123456789012ole/quickstart-unauthenticated-role", false},
+		{"rule role that is a role name", "my-stack-StaffRole-KBKHTR8P6UC2", true},
+	} {
+		t.Run("message for a "+tt.name, func(t *testing.T) {
+			in := &cognitoidentity.SetIdentityPoolRolesInput{IdentityPoolId: aws.String(pool), Roles: map[string]string{"authenticated": tt.role}}
+			if tt.inRule {
+				in.Roles = roles
+				in.RoleMappings = map[string]types.RoleMapping{googleKey: {
+					Type: types.RoleMappingTypeRules, AmbiguousRoleResolution: types.AmbiguousRoleResolutionTypeDeny,
+					RulesConfiguration: &types.RulesConfigurationType{Rules: []types.MappingRule{{
+						Claim: aws.String("email"), MatchType: types.MappingRuleMatchTypeContains, Value: aws.String("@"), RoleARN: aws.String(tt.role),
+					}}},
+				}}
+			}
+			_, err := s.signed.SetIdentityPoolRoles(ctx, in)
+			wantAPIError(t, err, codeNotAuthorized, "Access to Role '"+tt.role+"' is forbidden.")
+		})
+	}
 	t.Run("GetIdentityPoolRoles unknown pool", func(t *testing.T) {
 		_, err := s.signed.GetIdentityPoolRoles(ctx, &cognitoidentity.GetIdentityPoolRolesInput{IdentityPoolId: aws.String(unknown)})
 		wantAPIError(t, err, codeNotFound, msgPoolNotFound(unknown))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -27,7 +28,65 @@ type authorizeRequest struct {
 	// Context holds the request's own condition keys (aws:SourceIp,
 	// s3:prefix…); the session's keys are added by idpool, and keys of
 	// the principal or session in Context are ignored (see decisionKeys).
-	Context map[string][]string
+	Context contextKeys
+}
+
+// contextKeys are the condition keys of a request, each with its values.
+// On the wire a key takes a list of strings or a single string, which is
+// a list of one value, as in the request context AWS documents.
+type contextKeys map[string][]string
+
+func (c *contextKeys) UnmarshalJSON(b []byte) error {
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return badField("Context must be an object of condition keys, each with a string or a list of strings")
+	}
+	m := make(contextKeys, len(raw))
+	for k, v := range raw {
+		var one string
+		if err := json.Unmarshal(v, &one); err == nil && v[0] == '"' {
+			m[k] = []string{one}
+			continue
+		}
+		var list []string
+		if err := json.Unmarshal(v, &list); err != nil || v[0] != '[' {
+			return badField(fmt.Sprintf("Context[%q] must be a string or a list of strings", k))
+		}
+		m[k] = list
+	}
+	*c = m
+	return nil
+}
+
+// badField is the error of a request field that is not of its form; it
+// says which, and what the form is.
+type badField string
+
+func (e badField) Error() string { return string(e) }
+
+// authorizeUsage is the form of a request to /_idpool/authorize, for the
+// answer to one that is not.
+const authorizeUsage = `want a JSON body {"SessionToken": "…", "Action": "service:Name", "Resource": "arn:…", "Context": {"key": "value" or ["value", …]}}`
+
+// decodeAuthorize decodes the body of a request to /_idpool/authorize. Its
+// error says which field is wrong, and how.
+func decodeAuthorize(w http.ResponseWriter, r *http.Request) (authorizeRequest, error) {
+	var in authorizeRequest
+	err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20)).Decode(&in)
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &typ) && typ.Field != "":
+		return in, fmt.Errorf("%s must be a %s, not a JSON %s", typ.Field, typ.Type, typ.Value)
+	case errors.As(err, new(badField)):
+		return in, err
+	case err != nil:
+		return in, fmt.Errorf("the body is not a JSON object: %w", err)
+	case in.SessionToken == "":
+		return in, errors.New("SessionToken is missing")
+	case in.Action == "":
+		return in, errors.New("Action is missing")
+	}
+	return in, nil
 }
 
 type authorizeMatch struct {
@@ -50,9 +109,9 @@ type authorizeResponse struct {
 // A role IAM does not hold has no policies, so everything is an
 // implicitDeny, as it would be in AWS.
 func (s *Server) evaluate(w http.ResponseWriter, r *http.Request) {
-	var in authorizeRequest
-	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20)).Decode(&in); err != nil || in.SessionToken == "" || in.Action == "" {
-		s.adminError(w, r, http.StatusBadRequest, `want a JSON body {"SessionToken": "…", "Action": "service:Name", "Resource": "arn:…", "Context": {…}}`, nil)
+	in, err := decodeAuthorize(w, r)
+	if err != nil {
+		s.adminError(w, r, http.StatusBadRequest, err.Error()+"; "+authorizeUsage, nil)
 		return
 	}
 	c, err := s.creds.Open(in.SessionToken)

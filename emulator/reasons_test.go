@@ -278,6 +278,12 @@ func TestRefusalReasons(t *testing.T) {
 	w.call("UnlinkDeveloperIdentity", `{"IdentityPoolId":"`+reasonsPool+`","IdentityId":"`+disabled+`","DeveloperProviderName":"`+reasonsDevName+`","DeveloperUserIdentifier":"gone"}`, true, "")
 	// An authenticated identity of the developer provider.
 	devID := w.call("GetOpenIdTokenForDeveloperIdentity", `{"IdentityPoolId":"`+reasonsPool+`","Logins":{"`+reasonsDevName+`":"alice"}}`, true, "IdentityId")
+	// A token of a developer identity whose principal tag STS does not take.
+	taggedBody := `{"IdentityPoolId":"` + reasonsPool + `","Logins":{"` + reasonsDevName + `":"tagged"},"PrincipalTags":{"bad key!":"v"}}`
+	tagged := struct{ IdentityId, Token string }{
+		w.call("GetOpenIdTokenForDeveloperIdentity", taggedBody, true, "IdentityId"),
+		w.call("GetOpenIdTokenForDeveloperIdentity", taggedBody, true, "Token"),
+	}
 	// A guest of the other pool, and an idpool token of the first guest.
 	otherID := w.call("GetId", `{"IdentityPoolId":"`+reasonsOther+`"}`, false, "IdentityId")
 	guestToken := w.call("GetOpenIdToken", `{"IdentityId":"`+guestID+`"}`, false, "Token")
@@ -419,6 +425,8 @@ func TestRefusalReasons(t *testing.T) {
 			[]string{"DurationSeconds 7200 exceeds the 3600 seconds of MaxSessionDuration of role " + short}},
 		{"session policies too large", web(reasonsWeb, webToken(nil), bigSession),
 			"PackedPolicyTooLarge", []string{"the session policy of", "10 policy ARNs", "over the 2048 bytes"}},
+		{"web token with a tag STS does not take", web(reasonsWeb, webToken(map[string]any{"https://aws.amazon.com/tags": map[string]any{"principal_tags": map[string]any{"bad key!": []string{"v"}}}}), nil),
+			"ValidationError", []string{`the session tag key "bad key!" is not one STS takes`}},
 		{"session policy not JSON", web(reasonsWeb, webToken(nil), url.Values{"Policy": {`{"Statement":`}}), "MalformedPolicyDocument",
 			[]string{"the session policy does not parse"}},
 		{"GetSessionToken with session credentials", sts(guestCreds, url.Values{"Action": {"GetSessionToken"}}), "AccessDenied",
@@ -439,6 +447,8 @@ func TestRefusalReasons(t *testing.T) {
 			"NotAuthorizedException", []string{"identity " + disabled + " is disabled: its last login was unlinked"}},
 		{"authenticated identity without its login", identity("GetCredentialsForIdentity", `{"IdentityId":"`+devID+`"}`, nil, "", now),
 			"NotAuthorizedException", []string{"identity " + devID + " is authenticated (linked to " + reasonsDevName + ")"}},
+		{"principal tag STS does not take", identity("GetCredentialsForIdentity", `{"IdentityId":"`+tagged.IdentityId+`","Logins":{"cognito-identity.amazonaws.com":"`+tagged.Token+`"}}`, nil, "", now),
+			"InvalidIdentityPoolConfigurationException", []string{`the session tag key "bad key!" is not one STS takes`}},
 		{"idpool token of another identity", identity("GetOpenIdToken", `{"IdentityId":"`+devID+`","Logins":{"cognito-identity.amazonaws.com":"`+guestToken+`"}}`, nil, "", now),
 			"NotAuthorizedException", []string{"token was issued for identity " + guestID + ", not " + devID}},
 		{"developer provider mismatch", identity("MergeDeveloperIdentities", `{"IdentityPoolId":"`+reasonsPool+`","DeveloperProviderName":"login.wrong","SourceUserIdentifier":"a","DestinationUserIdentifier":"b"}`, &w.dev, "us-east-1", now),

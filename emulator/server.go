@@ -284,14 +284,16 @@ type credentialIssuer struct {
 }
 
 func (ci credentialIssuer) Issue(ctx context.Context, s identity.Session) (identity.Credentials, error) {
+	// Cognito's call to STS fails when the principal tags are not session
+	// tags STS takes, which STS checks before the role's trust policy (as
+	// AssumeRoleWithWebIdentity does), and Cognito answers a failed
+	// AssumeRole as a configuration error.
+	if err := sts.CheckSessionTags(ctx, s.PrincipalTags); err != nil {
+		return identity.Credentials{}, badPoolConfig()
+	}
 	g, err := ci.roles.allowEnhanced(ctx, s)
 	if err != nil {
 		return identity.Credentials{}, err
-	}
-	// Cognito's call to STS fails when the principal tags do not pack, and
-	// Cognito answers a failed AssumeRole as a configuration error.
-	if err := sts.CheckSessionTags(ctx, s.PrincipalTags); err != nil {
-		return identity.Credentials{}, badPoolConfig()
 	}
 	c, err := ci.c.Issue(creds.Session{
 		RoleARN:       g.Role(s.RoleARN),

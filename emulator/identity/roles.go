@@ -3,11 +3,13 @@ package identity
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"maps"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/idpool/idpool/protocol"
 	"github.com/idpool/idpool/storage"
 )
 
@@ -40,7 +42,8 @@ func (s *Service) SetIdentityPoolRoles(ctx context.Context, in *SetIdentityPoolR
 			return nil, badParam("Invalid role type '%s': Roles keys are authenticated and unauthenticated.", k)
 		}
 		if !RoleARN(in.Roles[k]) {
-			return nil, badParam("Invalid role ARN for %s: %s", k, in.Roles[k])
+			protocol.SetReason(ctx, fmt.Sprintf("the %s role, %q, is not the ARN of an IAM role (arn:<partition>:iam::<account>:role/<path><name>)", k, in.Roles[k]))
+			return nil, roleForbidden(in.Roles[k])
 		}
 	}
 	mappings := make(map[string]storage.RoleMapping, len(in.RoleMappings))
@@ -65,6 +68,15 @@ func (s *Service) SetIdentityPoolRoles(ctx context.Context, in *SetIdentityPoolR
 		return nil, err
 	}
 	return &SetIdentityPoolRolesOutput{}, nil
+}
+
+// roleForbidden is what SetIdentityPoolRoles answers a role that is not
+// the ARN of an IAM role, such as a bare role name: AWS checks that the
+// caller may pass the role, and a value that names no role fails that
+// check (aws/aws-sdk-js#908, boto/boto3#73,
+// amazon-archives/aws-cognito-angular-quickstart#35).
+func roleForbidden(arn string) error {
+	return notAuthorized(msgRoleForbidden, arn)
 }
 
 // StoredRoleMapping checks one RoleMapping input and converts it to its
@@ -97,7 +109,7 @@ func StoredRoleMapping(key string, m RoleMapping) (storage.RoleMapping, error) {
 				return out, badParam("Rules of role mapping %s need a Claim and a Value.", key)
 			}
 			if !RoleARN(r.RoleARN) {
-				return out, badParam("Invalid role ARN in role mapping %s: %s", key, r.RoleARN)
+				return out, roleForbidden(r.RoleARN)
 			}
 			out.Rules = append(out.Rules, storage.MappingRule{
 				Claim: r.Claim, MatchType: r.MatchType, Value: r.Value, RoleARN: r.RoleARN,

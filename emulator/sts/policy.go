@@ -5,10 +5,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/idpool/idpool/protocol"
+	"github.com/idpool/idpool/protocol/shape"
 )
 
 // packedLimit is the size, in bytes, against which the packed session
@@ -60,11 +64,51 @@ func packedSize(ctx context.Context, policy *string, arns []PolicyDescriptor, ta
 	return &p, nil
 }
 
-// CheckSessionTags checks that a session's tags fit the packed-policy
-// space, as AssumeRoleWithWebIdentity checks the tags of a token: the
+// maxSessionTags is how many session tags a session may carry (the
+// model's tagListType).
+const maxSessionTags = 50
+
+// msgBadTags is what AssumeRoleWithWebIdentity answers a token whose tags
+// STS cannot take (a ValidationError seen from AWS in 2025,
+// hashicorp/terraform-provider-aws#44712; AWS says no more than this).
+const msgBadTags = "Unable to validate tags"
+
+// tagLimits checks tags that did not come through a request's Tags
+// parameter, where the codec checks each against the model: the
+// https://aws.amazon.com/tags claim of a web identity token, and the
+// principal tags Cognito hands STS. Each must be a session tag AssumeRole
+// would take (the model's tagKeyType and tagValueType: key 1–128 and value
+// 0–256 characters of letters, blanks, digits and _.:/=+-@), and there
+// may be at most 50 of them.
+func tagLimits(ctx context.Context, tags map[string]string) error {
+	if len(tags) > maxSessionTags {
+		protocol.SetReason(ctx, fmt.Sprintf("%d session tags, over the %d STS allows", len(tags), maxSessionTags))
+		return errValidation(msgBadTags)
+	}
+	m := shape.STS()
+	for _, k := range slices.Sorted(maps.Keys(tags)) {
+		if err := m.Validate("tagKeyType", k); err != nil {
+			protocol.SetReason(ctx, fmt.Sprintf("the session tag key %q is not one STS takes (1 to 128 letters, blanks, digits or _.:/=+-@)", k))
+			return errValidation(msgBadTags)
+		}
+		if err := m.Validate("tagValueType", tags[k]); err != nil {
+			protocol.SetReason(ctx, fmt.Sprintf("the value of session tag %q (%d characters) is not one STS takes (at most 256 letters, blanks, digits or _.:/=+-@)",
+				k, utf8.RuneCountInString(tags[k])))
+			return errValidation(msgBadTags)
+		}
+	}
+	return nil
+}
+
+// CheckSessionTags checks a session's tags as AssumeRoleWithWebIdentity
+// checks the tags of a token: each tag against STS's limits, then all of
+// them against the packed-policy space (see tagLimits and packedSize). The
 // enhanced flow, which hands a Cognito session's principal tags to STS,
-// fails where they do not (see packedSize).
+// fails where they do not pass.
 func CheckSessionTags(ctx context.Context, tags map[string]string) error {
+	if err := tagLimits(ctx, tags); err != nil {
+		return err
+	}
 	_, err := packedSize(ctx, nil, nil, tags)
 	return err
 }

@@ -186,6 +186,11 @@ func (s *Service) AssumeRoleWithWebIdentity(ctx context.Context, in *AssumeRoleW
 	if err != nil {
 		return nil, err
 	}
+	// The token's tags did not come through the codec, which checks those
+	// of AssumeRole's Tags parameter.
+	if err := tagLimits(ctx, id.PrincipalTags); err != nil {
+		return nil, err
+	}
 	// An IAM OIDC provider is of the role's partition, as its trust
 	// policy names it. The identity is copied: a verifier may keep its own.
 	if p := inPartition(id.Provider, protocol.ARNPartition(in.RoleArn)); p != id.Provider {

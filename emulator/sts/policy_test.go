@@ -1,0 +1,50 @@
+package sts
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/idpool/idpool/protocol"
+)
+
+// TestCheckSessionTags: the tags Cognito hands STS are held to the limits of
+// AssumeRole's Tags parameter, each tag and all of them together.
+func TestCheckSessionTags(t *testing.T) {
+	many := make(map[string]string)
+	for i := range 51 {
+		many[fmt.Sprintf("k%02d", i)] = "v"
+	}
+	tests := []struct {
+		name string
+		tags map[string]string
+		code string // "" when the tags pass
+	}{
+		{"none", nil, ""},
+		{"letters, blanks, digits and _.:/=+-@", map[string]string{"Dépt 1_.:/=+-@": "Ünï cødé 9_.:/=+-@"}, ""},
+		{"empty value", map[string]string{"k": ""}, ""},
+		{"key of 128 and value of 256", map[string]string{strings.Repeat("k", 128): strings.Repeat("v", 256)}, ""},
+		{"key of 129", map[string]string{strings.Repeat("k", 129): "v"}, CodeValidation},
+		{"value of 257", map[string]string{"k": strings.Repeat("v", 257)}, CodeValidation},
+		{"key with !", map[string]string{"k!": "v"}, CodeValidation},
+		{"value with a comma", map[string]string{"groups": "g1,g2"}, CodeValidation},
+		{"51 tags", many, CodeValidation},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := CheckSessionTags(context.Background(), tt.tags)
+			if tt.code == "" {
+				if err != nil {
+					t.Fatalf("got %v, want no error", err)
+				}
+				return
+			}
+			var e *protocol.Error
+			if !errors.As(err, &e) || e.Code != tt.code || e.Message != msgBadTags {
+				t.Fatalf("got %v, want %s %q", err, tt.code, msgBadTags)
+			}
+		})
+	}
+}
