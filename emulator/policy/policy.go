@@ -435,18 +435,32 @@ func (d *Document) Explain(r Request) string {
 	return b.String()
 }
 
-// Unconstrained reports whether an Allow statement trusts the federated
-// provider without a condition that requires key (case-insensitive) to
-// hold given values. Negated, ...IfExists, ForAllValues and Null
-// conditions do not count: each lets a request without the key through.
-// STS uses it to warn about roles that trust
-// cognito-identity.amazonaws.com without constraining
-// cognito-identity.amazonaws.com:aud (spec tokens.md §6.2).
-func (d *Document) Unconstrained(federated, key string) bool {
-	r := Request{Federated: federated}
+// Validate applies to a trust policy the rule IAM applies, beyond its
+// grammar (which Parse checks), when a role's trust policy is written
+// (CreateRole, UpdateAssumeRolePolicy): an Allow statement whose
+// Principal names Cognito (Federated "cognito-identity.amazonaws.com")
+// and whose Action covers sts:AssumeRoleWithWebIdentity must constrain cognito-identity.amazonaws.com:aud with a condition that
+// fails without the key (see unconstrained), or any identity pool's
+// identities could assume the role. IAM answers such a document with
+// MalformedPolicyDocument and the *MalformedError's text. A role IAM
+// already holds is evaluated as it is.
+func (d *Document) Validate() error {
+	if d.unconstrained(Cognito, Cognito+":aud") {
+		return malformed("A condition block must be present for the Cognito provider")
+	}
+	return nil
+}
+
+// unconstrained reports whether an Allow statement that allows
+// sts:AssumeRoleWithWebIdentity names the federated provider in its
+// Principal without a condition that requires key
+// (case-insensitive) to hold given values. Negated, ...IfExists,
+// ForAllValues and Null conditions do not count: each lets a request
+// without the key through. A Principal of "*" does not name the provider.
+func (d *Document) unconstrained(federated, key string) bool {
 	for i := range d.stmts {
 		st := &d.stmts[i]
-		if st.deny || !st.principal.matches(&r) {
+		if st.deny || !st.named || !st.principal.names(federated) || !st.action("sts:AssumeRoleWithWebIdentity") {
 			continue
 		}
 		constrained := false

@@ -115,6 +115,17 @@ func (p *principal) matches(r *Request) bool {
 	return false
 }
 
+// names reports whether the principal names the federated provider
+// itself (not "*").
+func (p *principal) names(provider string) bool {
+	for _, f := range p.federated {
+		if f != "*" && federated(f, provider) {
+			return true
+		}
+	}
+	return false
+}
+
 // federated matches a Federated principal against the request's provider.
 func federated(p, provider string) bool {
 	if p == "*" || strings.EqualFold(p, provider) {
