@@ -464,7 +464,7 @@ func TestIAMSimulate(t *testing.T) {
 	c := s.iamWith(developerKeys())
 	ctx := context.Background()
 	name := uniqueName("Sim")
-	trust := policyJSON(t, map[string]any{"Effect": "Allow", "Principal": map[string]any{"Federated": "cognito-identity.amazonaws.com"}, "Action": "sts:AssumeRoleWithWebIdentity"})
+	trust := policyJSON(t, anyPoolTrust())
 	role, err := c.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(name), AssumeRolePolicyDocument: aws.String(trust)})
 	ok(t, err, "CreateRole")
 	_, err = c.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String(name), PolicyName: aws.String("sync"),
@@ -569,7 +569,7 @@ func TestAuthorizeControl(t *testing.T) {
 	c := s.iamWith(developerKeys())
 	ctx := context.Background()
 	name := uniqueName("Guest")
-	trust := policyJSON(t, map[string]any{"Effect": "Allow", "Principal": map[string]any{"Federated": "cognito-identity.amazonaws.com"}, "Action": "sts:AssumeRoleWithWebIdentity"})
+	trust := policyJSON(t, anyPoolTrust())
 	role, err := c.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(name), AssumeRolePolicyDocument: aws.String(trust)})
 	ok(t, err, "CreateRole")
 	_, err = c.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String(name), PolicyName: aws.String("own"),

@@ -92,7 +92,7 @@ func TestRoleSessionRoleID(t *testing.T) {
 	c := s.iamWith(developerKeys())
 	name := uniqueName("Guest")
 	trust := policyJSON(t,
-		map[string]any{"Effect": "Allow", "Principal": map[string]any{"Federated": "cognito-identity.amazonaws.com"}, "Action": "sts:AssumeRoleWithWebIdentity"},
+		anyPoolTrust(),
 		map[string]any{"Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRole"})
 	role, err := c.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(name), AssumeRolePolicyDocument: aws.String(trust)})
 	ok(t, err, "CreateRole")

@@ -23,8 +23,7 @@ func (s *server) wideRole(t *testing.T, web bool) string {
 	statements := []map[string]any{{"Effect": "Allow", "Action": "sts:AssumeRole",
 		"Principal": map[string]any{"AWS": "arn:aws:iam::" + s.accountID + ":root"}}}
 	if web {
-		statements = append(statements, map[string]any{"Effect": "Allow", "Action": "sts:AssumeRoleWithWebIdentity",
-			"Principal": map[string]any{"Federated": "cognito-identity.amazonaws.com"}})
+		statements = append(statements, anyPoolTrust())
 	}
 	_, err := dev.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(role), AssumeRolePolicyDocument: aws.String(policyJSON(t, statements...))})
 	ok(t, err, "CreateRole")

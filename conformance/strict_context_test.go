@@ -136,7 +136,7 @@ func TestAuthorizeContextCannotImpersonate(t *testing.T) {
 	ctx := context.Background()
 	dev := s.iamWith(developerKeys())
 	role := uniqueName("Guest")
-	trust := policyJSON(t, map[string]any{"Effect": "Allow", "Principal": map[string]any{"Federated": "cognito-identity.amazonaws.com"}, "Action": "sts:AssumeRoleWithWebIdentity"})
+	trust := policyJSON(t, anyPoolTrust())
 	_, err := dev.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(role), AssumeRolePolicyDocument: aws.String(trust)})
 	ok(t, err, "CreateRole")
 	_, err = dev.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String(role), PolicyName: aws.String("own"),

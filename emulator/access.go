@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"context"
 	"encoding/json"
 	"net"
 	"net/http"
@@ -151,14 +152,43 @@ func (s *Server) authorize(r *http.Request, a *api, op string, p *protocol.Princ
 		p.ARN, action, arn)
 }
 
+// origin is where a request came from, as AWS's global condition keys
+// see it: the peer's address (idpool trusts no forwarding header, as AWS
+// does not) and whether it came over TLS.
+type origin struct {
+	addr   string // the request's RemoteAddr
+	secure bool
+}
+
+type originKey struct{}
+
+// withOrigin returns r carrying its origin in its context, for what
+// decides on the request below the codecs: STS's trust policy evaluation
+// (see roles.Authorize).
+func withOrigin(r *http.Request) *http.Request {
+	return r.WithContext(context.WithValue(r.Context(), originKey{}, origin{addr: r.RemoteAddr, secure: r.TLS != nil}))
+}
+
+// originFrom returns the origin ctx carries (see withOrigin).
+func originFrom(ctx context.Context) (origin, bool) {
+	o, ok := ctx.Value(originKey{}).(origin)
+	return o, ok
+}
+
 // requestKeys returns the global condition keys AWS takes from request r
-// to region: aws:SourceIp (the peer's address: idpool trusts no forwarding
-// header, as AWS does not), aws:SecureTransport, and aws:RequestedRegion
-// (none for region ""). The session's keys and the time are added by
-// sessionDecision.
+// to region (see origin.keys). The session's keys and the time are added
+// by sessionDecision.
 func requestKeys(r *http.Request, region string) map[string][]string {
-	keys := map[string][]string{"aws:SecureTransport": {strconv.FormatBool(r.TLS != nil)}}
-	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+	return origin{addr: r.RemoteAddr, secure: r.TLS != nil}.keys(region)
+}
+
+// keys returns the global condition keys AWS gives every request from o
+// to region: aws:SourceIp (the peer's address), aws:SecureTransport, and
+// aws:RequestedRegion (none for region ""). Permission and trust policies
+// alike see them.
+func (o origin) keys(region string) map[string][]string {
+	keys := map[string][]string{"aws:SecureTransport": {strconv.FormatBool(o.secure)}}
+	if host, _, err := net.SplitHostPort(o.addr); err == nil {
 		if ip, err := netip.ParseAddr(host); err == nil {
 			keys["aws:SourceIp"] = []string{ip.Unmap().WithZone("").String()}
 		}

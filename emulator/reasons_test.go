@@ -53,7 +53,8 @@ const reasonsFixture = `{
  "Roles": [
   {"Arn": "` + reasonsGuest + `",
    "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
-    "Principal": {"Federated": "cognito-identity.amazonaws.com"}, "Action": "sts:AssumeRoleWithWebIdentity"}]},
+    "Principal": {"Federated": "cognito-identity.amazonaws.com"}, "Action": "sts:AssumeRoleWithWebIdentity",
+    "Condition": {"StringEquals": {"cognito-identity.amazonaws.com:aud": ["` + reasonsPool + `", "` + reasonsOther + `"]}}}]},
    "Policies": [{"PolicyName": "guest", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
     {"Sid": "NoDescribe", "Effect": "Deny", "Action": "cognito-identity:DescribeIdentityPool", "Resource": "*"},
     {"Sid": "OtherPoolOnly", "Effect": "Allow", "Action": "cognito-identity:*",

@@ -42,6 +42,8 @@ type roles struct {
 	strict bool
 	// now is the clock of aws:CurrentTime and aws:EpochTime (nil: none).
 	now func() time.Time
+	// region is aws:RequestedRegion for a request that names no region.
+	region string
 	// decide evaluates the permission policies of an issued session's
 	// role (Server.sessionDecision); nil leaves them unchecked.
 	decide func(ctx context.Context, c *creds.Credentials, p *protocol.Principal, action, resource string, request map[string][]string) (policy.Result, string, error)
@@ -159,6 +161,7 @@ func (rs roles) Authorize(ctx context.Context, req sts.RoleRequest) (sts.Grant, 
 	}
 	pr := policy.Request{Action: req.Action, Context: requestContext(req)}
 	rs.times(pr.Context)
+	maps.Copy(pr.Context, rs.requestKeys(ctx))
 	tagged := len(req.Tags) > 0 || len(req.InheritedTags) > 0
 	switch {
 	case req.WebIdentity != nil:
@@ -177,6 +180,17 @@ func (rs roles) Authorize(ctx context.Context, req sts.RoleRequest) (sts.Grant, 
 		return sts.Grant{}, refusal(req, action)
 	}
 	return t.grant(), nil
+}
+
+// requestKeys returns the global condition keys of the STS request ctx
+// carries, as its permission policies would see them (origin.keys):
+// aws:SourceIp, aws:SecureTransport, and aws:RequestedRegion, the region
+// of its SigV4 scope, else idpool's default region. An unsigned
+// AssumeRoleWithWebIdentity names no region: the SDKs send it to their
+// region's endpoint, which one endpoint for all regions cannot tell.
+func (rs roles) requestKeys(ctx context.Context) map[string][]string {
+	o, _ := originFrom(ctx)
+	return o.keys(protocol.RegionFrom(ctx, rs.region))
 }
 
 // also returns the actions a role session needs besides the one that
@@ -373,6 +387,7 @@ func (rs roles) allowEnhanced(ctx context.Context, s identity.Session) (sts.Gran
 		Context:   cognitoContext(s.PoolID, s.IdentityID, s.AMR),
 	}
 	rs.times(pr.Context)
+	maps.Copy(pr.Context, enhancedKeys(s.PoolID))
 	// Cognito's call passes the identity's principal tags as session tags.
 	requestTags(pr.Context, s.PrincipalTags)
 	if s.SessionName != "" {
@@ -383,6 +398,19 @@ func (rs roles) allowEnhanced(ctx context.Context, s identity.Session) (sts.Gran
 	}
 	protocol.SetReason(ctx, trustReason(s.RoleARN, t.doc, pr))
 	return sts.Grant{}, badPoolConfig()
+}
+
+// enhancedKeys returns the global condition keys of the
+// AssumeRoleWithWebIdentity Cognito makes for GetCredentialsForIdentity
+// (the enhanced flow): Cognito calls STS itself, over TLS, in the pool's
+// region, so the trust policy sees aws:SecureTransport "true",
+// aws:RequestedRegion the pool's region, and no aws:SourceIp: the address
+// STS sees is Cognito's, never the client's, and idpool does not make one
+// up. A trust policy that tests aws:SourceIp therefore refuses the enhanced
+// flow with IpAddress and lets it through with NotIpAddress, whoever the
+// client is.
+func enhancedKeys(pool string) map[string][]string {
+	return origin{secure: true}.keys(protocol.IDRegion(pool))
 }
 
 // badPoolConfig is Cognito's answer when STS refuses the role.

@@ -102,6 +102,8 @@ func iamRoutes(q *awsquery.Service, s *iam.Service) {
 	q.Handle("ListAccessKeys", awsquery.Op(s.ListAccessKeys))
 	q.Handle("SimulatePrincipalPolicy", awsquery.Op(s.SimulatePrincipalPolicy))
 	q.Handle("SimulateCustomPolicy", awsquery.Op(s.SimulateCustomPolicy))
+	q.Handle("GetContextKeysForCustomPolicy", awsquery.Op(s.GetContextKeysForCustomPolicy))
+	q.Handle("GetContextKeysForPrincipalPolicy", awsquery.Op(s.GetContextKeysForPrincipalPolicy))
 }
 
 // syncRoutes registers every Cognito Sync operation; the codec routes them

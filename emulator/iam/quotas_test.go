@@ -26,7 +26,8 @@ func sized(t *testing.T, format string, size int) string {
 
 const (
 	trustFormat = "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [{\n    \"Sid\": \"s%s\", \"Effect\": \"Allow\",\n" +
-		"    \"Principal\": {\"Federated\": \"cognito-identity.amazonaws.com\"}, \"Action\": \"sts:AssumeRoleWithWebIdentity\"\n  }]\n}"
+		"    \"Principal\": {\"Federated\": \"cognito-identity.amazonaws.com\"}, \"Action\": \"sts:AssumeRoleWithWebIdentity\",\n" +
+		"    \"Condition\": {\"StringEquals\": {\"cognito-identity.amazonaws.com:aud\": \"us-east-1:p\"}}\n  }]\n}"
 	permFormat = "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [{\n    \"Sid\": \"s%s\", \"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"*\"\n  }]\n}"
 )
 

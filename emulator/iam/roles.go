@@ -17,7 +17,11 @@ func noSuchRole(name string) error {
 // trustPolicy checks a role's trust policy as IAM does when it is set:
 // its grammar, then its size.
 func trustPolicy(doc string) error {
-	if _, err := policy.Parse([]byte(doc)); err != nil {
+	d, err := policy.Parse([]byte(doc))
+	if err != nil {
+		return malformed(err)
+	}
+	if err := d.Validate(); err != nil {
 		return malformed(err)
 	}
 	return trustSize(doc)

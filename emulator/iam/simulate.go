@@ -350,7 +350,5 @@ func missingKeys(set policy.Set, action string, ctx map[string][]string) []strin
 			}
 		}
 	}
-	keys = append([]string{}, policy.Missing(ctx, keys)...)
-	slices.SortFunc(keys, func(a, b string) int { return strings.Compare(strings.ToLower(a), strings.ToLower(b)) })
-	return slices.CompactFunc(keys, strings.EqualFold)
+	return uniqueKeys(policy.Missing(ctx, keys))
 }

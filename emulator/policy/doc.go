@@ -5,8 +5,9 @@
 //
 // API summary:
 //
-//   - Parse parses a trust policy; Document.Allowed, Explain and
-//     Unconstrained evaluate it.
+//   - Parse parses a trust policy; Document.Allowed and Explain evaluate
+//     it, and Validate applies IAM's rule for trust policies being
+//     written: one that trusts Cognito must constrain its :aud key.
 //   - ParsePermissions parses a permission policy (a role's inline or
 //     managed policy, a session policy or a permissions boundary);
 //     ParseResource a resource-based policy (the simulator's
@@ -33,8 +34,8 @@
 // an error wrapping ErrMalformed whose text says what is wrong, fit to be
 // the message of a MalformedPolicyDocument answer. Parse also refuses, as
 // IAM does for trust policies, Resource and NotResource ("Has prohibited
-// field") and NotPrincipal, which IAM supports only in some resource
-// policies and never in role trust policies.
+// field") and NotPrincipal, which IAM supports only in resource-based
+// policies (ParseResource), and there only with "Effect": "Deny".
 //
 // Permission policies (ParsePermissions) follow the same grammar but each
 // statement names Resource or NotResource ("Policy statement must contain
@@ -68,9 +69,15 @@
 // Set.Evaluate adds the rest of IAM's same-account logic: a permissions
 // boundary caps the identity policies as session policies do and its Deny
 // refuses; a resource policy's Deny that matches the caller (Request.AWS)
-// refuses, and its Allow that names the caller grants on its own, unless
-// the resource is another account's (Set.CrossAccount), where the identity
-// policies must allow too.
+// refuses, and its Allow that names the caller itself grants on its own,
+// unless the resource is another account's (Set.CrossAccount), where the
+// identity policies must allow too. An Allow that names only the caller's
+// account (its id or :root ARN) delegates to the account: the identity
+// policies must allow as well. A Deny with NotPrincipal refuses every
+// caller it does not exclude; it excludes an IAM caller only when it
+// lists both the caller's account and the caller (a role session: its
+// role or itself), as IAM's guide says AWS checks the account first, and
+// never a caller with a permissions boundary.
 //
 // Session.Keys gives the keys AWS documents for role sessions: aws:userid
 // "<role id>:<session name>"; no aws:username, which IAM gives IAM users

@@ -116,28 +116,33 @@ type Set struct {
 //   - otherwise the identity policies grant the request when an Allow
 //     statement of them matches it and, for each of the session policies
 //     and the boundary that is given, an Allow statement of it matches too;
-//   - a resource policy grants the request when one of its Allow statements
-//     names the caller and matches it;
+//   - a resource policy grants the request on its own when one of its
+//     Allow statements names the caller itself (its ARN, its role for a
+//     role session, or "*") and matches it; a statement that names only
+//     the caller's account (its id or :root ARN) delegates to the
+//     account's identity policies, which must allow the request too;
 //   - the request is Allowed when the identity policies or a resource
-//     policy grant it, or, with CrossAccount, when both do; otherwise it
-//     is an ImplicitDeny.
+//     policy grant it, or, with CrossAccount, when the identity policies
+//     and a resource policy statement that matches the caller, account
+//     principals included, both do; otherwise it is an ImplicitDeny.
+//
+// A resource policy's Deny with a NotPrincipal refuses every caller it
+// does not exclude; one with a permissions boundary is never excluded.
 //
 // Result.Matched lists the identity, session then resource policies'
 // Allow statements that granted it; the boundary's are not listed, as its
 // verdict is Result.Boundary.
 func (s Set) Evaluate(r Request) Result {
+	r.bounded = len(s.Boundary) > 0
 	var denies []Match
 	scan := func(ps []Named) (allows []Match) {
 		for _, p := range ps {
-			if p.Doc == nil {
-				continue
-			}
-			for i := range p.Doc.stmts {
+			for i := range p.statements() {
 				st := &p.Doc.stmts[i]
 				if !st.matches(&r) {
 					continue
 				}
-				m := Match{PolicyID: p.ID, PolicyType: p.Type, Statement: i, Sid: st.sid, Deny: st.deny, Start: st.start, End: st.end}
+				m := p.match(i)
 				if st.deny {
 					denies = append(denies, m)
 				} else {
@@ -152,6 +157,17 @@ func (s Set) Evaluate(r Request) Result {
 	boundaryAllows := scan(s.Boundary)
 	boundaryDenies = len(denies) - boundaryDenies
 	resourceAllows := scan(s.Resource)
+	// Of those, the statements that name the caller itself grant alone.
+	named := r
+	named.Named = true
+	var resourceGrants []Match
+	for _, p := range s.Resource {
+		for i := range p.statements() {
+			if st := &p.Doc.stmts[i]; !st.deny && st.matches(&named) {
+				resourceGrants = append(resourceGrants, p.match(i))
+			}
+		}
+	}
 
 	res := Result{Boundary: ImplicitDeny}
 	switch {
@@ -163,17 +179,29 @@ func (s Set) Evaluate(r Request) Result {
 	identity := len(allows) > 0 &&
 		(len(s.Session) == 0 || len(sessionAllows) > 0) &&
 		(len(s.Boundary) == 0 || len(boundaryAllows) > 0)
-	resource := len(resourceAllows) > 0
 	switch {
 	case len(denies) > 0:
 		res.Decision, res.Matched = ExplicitDeny, denies
-	case s.CrossAccount && identity && resource,
-		!s.CrossAccount && (identity || resource):
+	case identity && (!s.CrossAccount || len(resourceAllows) > 0):
 		res.Decision = Allowed
-		if identity {
-			res.Matched = append(allows, sessionAllows...)
-		}
-		res.Matched = append(res.Matched, resourceAllows...)
+		res.Matched = append(append(allows, sessionAllows...), resourceAllows...)
+	case !s.CrossAccount && len(resourceGrants) > 0:
+		res.Decision, res.Matched = Allowed, resourceGrants
 	}
 	return res
+}
+
+// statements returns the number of statements of the policy (none for a
+// nil Doc), to range over.
+func (p Named) statements() int {
+	if p.Doc == nil {
+		return 0
+	}
+	return len(p.Doc.stmts)
+}
+
+// match is the policy's statement i as a Match.
+func (p Named) match(i int) Match {
+	st := &p.Doc.stmts[i]
+	return Match{PolicyID: p.ID, PolicyType: p.Type, Statement: i, Sid: st.sid, Deny: st.deny, Start: st.start, End: st.end}
 }

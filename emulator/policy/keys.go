@@ -10,6 +10,17 @@ import "strings"
 // in the order the statements use them (a statement's conditions by
 // operator name); keys compare case-insensitively.
 func (d *Document) ContextKeys(action string) []string {
+	return d.keys(func(st *statement) bool { return st.action(action) })
+}
+
+// Keys returns every context key the document uses, whatever the action,
+// as ContextKeys does for one action: IAM's GetContextKeysForCustomPolicy.
+func (d *Document) Keys() []string {
+	return d.keys(func(*statement) bool { return true })
+}
+
+// keys returns the context keys of the statements that covers selects.
+func (d *Document) keys(covers func(*statement) bool) []string {
 	var keys []string
 	add := func(k string) {
 		for _, have := range keys {
@@ -28,7 +39,7 @@ func (d *Document) ContextKeys(action string) []string {
 	}
 	for i := range d.stmts {
 		st := &d.stmts[i]
-		if !st.action(action) {
+		if !covers(st) {
 			continue
 		}
 		for _, r := range st.resources {

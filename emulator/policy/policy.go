@@ -55,8 +55,10 @@ type statement struct {
 	notAction bool
 	actions   [][]part
 	principal principal
-	// named is set when the statement names a Principal.
-	named bool
+	// named is set when the statement names a Principal or, with
+	// notPrincipal, a NotPrincipal (resource-based policies only).
+	named        bool
+	notPrincipal bool
 	// resources are the Resource (or, with notResource, NotResource)
 	// patterns of a permission policy statement.
 	resources   [][]part
@@ -93,6 +95,9 @@ type Request struct {
 	// "cognito-identity.amazonaws.com:amr": {"authenticated", "graph.facebook.com", …}.
 	// Keys are matched case-insensitively; a key with no values is absent.
 	Context map[string][]string
+	// bounded is set by Set.Evaluate when the caller has a permissions
+	// boundary, which no NotPrincipal excludes.
+	bounded bool
 }
 
 // Parse parses a trust policy document (a role's AssumeRolePolicyDocument).
@@ -232,14 +237,19 @@ func parseStatement(m map[string]any, trust, res, vars bool) (statement, error) 
 			if !trust && !res {
 				return st, malformed("Policy document should not specify a principal.")
 			}
-			if k == "NotPrincipal" {
+			// NotPrincipal is for resource-based policies only: IAM
+			// refuses it in trust and identity policies.
+			if k == "NotPrincipal" && !res {
 				return st, malformed("Has prohibited field %s", k)
 			}
 			p, err := parsePrincipal(v)
 			if err != nil {
 				return st, err
 			}
-			st.principal, st.named, principal = p, true, true
+			if principal {
+				return st, malformed("Syntax errors in policy: a statement cannot have both Principal and NotPrincipal")
+			}
+			st.principal, st.named, st.notPrincipal, principal = p, true, k == "NotPrincipal", true
 		case "Resource", "NotResource":
 			if trust {
 				return st, malformed("Has prohibited field %s", k)
@@ -270,6 +280,10 @@ func parseStatement(m map[string]any, trust, res, vars bool) (statement, error) 
 		return st, malformed("Policy statement must contain actions.")
 	case (trust || res) && !principal:
 		return st, malformed("Missing required field Principal")
+	case st.notPrincipal && !st.deny:
+		// IAM's guide: NotPrincipal must be used with "Effect":"Deny";
+		// with Allow it is not supported.
+		return st, malformed("Syntax errors in policy: NotPrincipal must be used with \"Effect\":\"Deny\"")
 	case resource && notResource:
 		return st, malformed("Syntax errors in policy: a statement cannot have both Resource and NotResource")
 	case !trust && !res && !resource && !notResource:
@@ -435,18 +449,32 @@ func (d *Document) Explain(r Request) string {
 	return b.String()
 }
 
-// Unconstrained reports whether an Allow statement trusts the federated
-// provider without a condition that requires key (case-insensitive) to
-// hold given values. Negated, ...IfExists, ForAllValues and Null
-// conditions do not count: each lets a request without the key through.
-// STS uses it to warn about roles that trust
-// cognito-identity.amazonaws.com without constraining
-// cognito-identity.amazonaws.com:aud (spec tokens.md §6.2).
-func (d *Document) Unconstrained(federated, key string) bool {
-	r := Request{Federated: federated}
+// Validate applies to a trust policy the rule IAM applies, beyond its
+// grammar (which Parse checks), when a role's trust policy is written
+// (CreateRole, UpdateAssumeRolePolicy): an Allow statement whose
+// Principal names Cognito (Federated "cognito-identity.amazonaws.com")
+// and whose Action covers sts:AssumeRoleWithWebIdentity must constrain cognito-identity.amazonaws.com:aud with a condition that
+// fails without the key (see unconstrained), or any identity pool's
+// identities could assume the role. IAM answers such a document with
+// MalformedPolicyDocument and the *MalformedError's text. A role IAM
+// already holds is evaluated as it is.
+func (d *Document) Validate() error {
+	if d.unconstrained(Cognito, Cognito+":aud") {
+		return malformed("A condition block must be present for the Cognito provider")
+	}
+	return nil
+}
+
+// unconstrained reports whether an Allow statement that allows
+// sts:AssumeRoleWithWebIdentity names the federated provider in its
+// Principal without a condition that requires key
+// (case-insensitive) to hold given values. Negated, ...IfExists,
+// ForAllValues and Null conditions do not count: each lets a request
+// without the key through. A Principal of "*" does not name the provider.
+func (d *Document) unconstrained(federated, key string) bool {
 	for i := range d.stmts {
 		st := &d.stmts[i]
-		if st.deny || !st.principal.matches(&r) {
+		if st.deny || !st.named || !st.principal.names(federated) || !st.action("sts:AssumeRoleWithWebIdentity") {
 			continue
 		}
 		constrained := false
@@ -478,7 +506,7 @@ func (st *statement) matches(r *Request) bool {
 	if !st.action(r.Action) {
 		return false
 	}
-	if st.named && !st.principal.matches(r) || len(st.resources) > 0 && !st.resource(r) {
+	if !st.who(r) || len(st.resources) > 0 && !st.resource(r) {
 		return false
 	}
 	for i := range st.conds {
@@ -489,12 +517,25 @@ func (st *statement) matches(r *Request) bool {
 	return true
 }
 
+// who reports whether the statement covers the request's caller: any
+// caller when it names no principal (identity policies), the callers its
+// Principal matches, or with NotPrincipal those it does not exclude.
+func (st *statement) who(r *Request) bool {
+	switch {
+	case !st.named:
+		return true
+	case st.notPrincipal:
+		return !st.principal.excludes(r)
+	}
+	return st.principal.matches(r)
+}
+
 // mismatch says why an Allow statement does not match the request.
 func (st *statement) mismatch(r *Request) string {
 	switch {
 	case !st.action(r.Action):
 		return "action not allowed"
-	case st.named && !st.principal.matches(r):
+	case !st.who(r):
 		return "principal not trusted"
 	case len(st.resources) > 0 && !st.resource(r):
 		return "resource not matched"

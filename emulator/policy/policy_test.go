@@ -376,12 +376,14 @@ func TestExplain(t *testing.T) {
 	}
 }
 
-func TestUnconstrained(t *testing.T) {
-	const key = "cognito-identity.amazonaws.com:aud"
+// TestValidate: IAM refuses to store a trust policy whose Allow statement
+// names Cognito without a condition that requires
+// cognito-identity.amazonaws.com:aud to hold given values.
+func TestValidate(t *testing.T) {
 	tests := []struct {
 		name string
 		doc  string
-		want bool
+		want bool // refused
 	}{
 		{"aud constrained", `{"Statement":{"Effect":"Allow","Principal":{"Federated":"cognito-identity.amazonaws.com"},"Action":"sts:AssumeRoleWithWebIdentity",` +
 			`"Condition":{"StringEquals":{"Cognito-Identity.amazonaws.com:Aud":"p"}}}}`, false},
@@ -394,16 +396,34 @@ func TestUnconstrained(t *testing.T) {
 			`"Condition":{"StringEqualsIfExists":{"cognito-identity.amazonaws.com:aud":"p"}}}}`, true},
 		{"aud constrained in a second statement only", `{"Statement":[` +
 			`{"Effect":"Allow","Principal":{"Federated":"cognito-identity.amazonaws.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"cognito-identity.amazonaws.com:aud":"p"}}},` +
-			`{"Effect":"Allow","Principal":{"Federated":"cognito-identity.amazonaws.com"},"Action":"sts:TagSession"}]}`, true},
-		{"principal star", `{"Statement":{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRoleWithWebIdentity"}}`, true},
+			`{"Effect":"Allow","Principal":{"Federated":"cognito-identity.amazonaws.com"},"Action":"sts:*"}]}`, true},
+		// sts:TagSession alone lets nobody assume the role.
+		{"a TagSession statement without aud", `{"Statement":[` +
+			`{"Effect":"Allow","Principal":{"Federated":"cognito-identity.amazonaws.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"cognito-identity.amazonaws.com:aud":"p"}}},` +
+			`{"Effect":"Allow","Principal":{"Federated":"cognito-identity.amazonaws.com"},"Action":"sts:TagSession"}]}`, false},
+		{"aud StringLike", `{"Statement":{"Effect":"Allow","Principal":{"Federated":"cognito-identity.amazonaws.com"},"Action":"sts:AssumeRoleWithWebIdentity",` +
+			`"Condition":{"StringLike":{"cognito-identity.amazonaws.com:aud":"us-east-1:*"}}}}`, false},
+		{"aud ForAnyValue", `{"Statement":{"Effect":"Allow","Principal":{"Federated":["accounts.google.com","cognito-identity.amazonaws.com"]},"Action":"sts:AssumeRoleWithWebIdentity",` +
+			`"Condition":{"ForAnyValue:StringEquals":{"cognito-identity.amazonaws.com:aud":["p","q"]}}}}`, false},
+		{"aud ForAllValues", `{"Statement":{"Effect":"Allow","Principal":{"Federated":"cognito-identity.amazonaws.com"},"Action":"sts:AssumeRoleWithWebIdentity",` +
+			`"Condition":{"ForAllValues:StringEquals":{"cognito-identity.amazonaws.com:aud":"p"}}}}`, true},
+		{"aud Null", `{"Statement":{"Effect":"Allow","Principal":{"Federated":"cognito-identity.amazonaws.com"},"Action":"sts:AssumeRoleWithWebIdentity",` +
+			`"Condition":{"Null":{"cognito-identity.amazonaws.com:aud":"false"}}}}`, true},
+		// "*" names no provider: IAM's rule is about statements that name Cognito.
+		{"principal star", `{"Statement":{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRoleWithWebIdentity"}}`, false},
+		{"federated star", `{"Statement":{"Effect":"Allow","Principal":{"Federated":"*"},"Action":"sts:AssumeRoleWithWebIdentity"}}`, false},
 		{"other provider", `{"Statement":{"Effect":"Allow","Principal":{"Federated":"accounts.google.com"},"Action":"sts:AssumeRoleWithWebIdentity"}}`, false},
 		{"Deny only", `{"Statement":{"Effect":"Deny","Principal":{"Federated":"cognito-identity.amazonaws.com"},"Action":"*"}}`, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			d := mustParse(t, tc.doc)
-			if got := d.Unconstrained("cognito-identity.amazonaws.com", key); got != tc.want {
-				t.Errorf("Unconstrained: got %v, want %v", got, tc.want)
+			err := d.Validate()
+			if got := err != nil; got != tc.want {
+				t.Fatalf("Validate: got %v, want refused %v", err, tc.want)
+			}
+			if err != nil && (!errors.Is(err, ErrMalformed) || err.Error() != "A condition block must be present for the Cognito provider") {
+				t.Errorf("Validate: got %q, want IAM's MalformedPolicyDocument message", err)
 			}
 		})
 	}

@@ -115,6 +115,55 @@ func (p *principal) matches(r *Request) bool {
 	return false
 }
 
+// excludes reports whether a NotPrincipal excludes the request's caller,
+// as IAM's guide describes it: AWS checks the caller's account, then the
+// principal itself (for a role session, its role then the session), so a
+// NotPrincipal excludes an IAM caller only when it lists the account (its
+// id or :root ARN) and, unless the caller is the account's root, the
+// caller (its ARN, or for a role session its role's or its own). A caller
+// with a permissions boundary is never excluded, as IAM's guide warns. A
+// web identity is excluded when its provider is listed.
+func (p *principal) excludes(r *Request) bool {
+	if r.bounded {
+		return false
+	}
+	if p.any {
+		return true
+	}
+	if r.Federated != "" {
+		for _, f := range p.federated {
+			if federated(f, r.Federated) {
+				return true
+			}
+		}
+	}
+	if r.AWS == "" {
+		return false
+	}
+	acct, self := false, strings.HasSuffix(r.AWS, ":root")
+	for _, a := range p.aws {
+		switch {
+		case !awsMatch(a, r.AWS):
+		case account(a):
+			acct = true
+		default:
+			self = true
+		}
+	}
+	return acct && self
+}
+
+// names reports whether the principal names the federated provider
+// itself (not "*").
+func (p *principal) names(provider string) bool {
+	for _, f := range p.federated {
+		if f != "*" && federated(f, provider) {
+			return true
+		}
+	}
+	return false
+}
+
 // federated matches a Federated principal against the request's provider.
 func federated(p, provider string) bool {
 	if p == "*" || strings.EqualFold(p, provider) {

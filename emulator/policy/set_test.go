@@ -2,6 +2,7 @@ package policy
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -13,7 +14,9 @@ func TestParseResource(t *testing.T) {
 		{"principal and resource", `{"Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*"}]}`, true},
 		{"principal without resource", `{"Statement":[{"Effect":"Allow","Principal":{"AWS":"123456789012"},"Action":"s3:*"}]}`, true},
 		{"no principal", perm(`{"Effect":"Allow","Action":"s3:*","Resource":"*"}`), false},
-		{"NotPrincipal", `{"Statement":[{"Effect":"Deny","NotPrincipal":"*","Action":"s3:*"}]}`, false},
+		{"NotPrincipal with Deny", `{"Statement":[{"Effect":"Deny","NotPrincipal":{"AWS":"123456789012"},"Action":"s3:*"}]}`, true},
+		{"NotPrincipal with Allow", `{"Statement":[{"Effect":"Allow","NotPrincipal":{"AWS":"123456789012"},"Action":"s3:*"}]}`, false},
+		{"Principal and NotPrincipal", `{"Statement":[{"Effect":"Deny","Principal":"*","NotPrincipal":{"AWS":"123456789012"},"Action":"s3:*"}]}`, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -36,6 +39,15 @@ func TestSetEvaluate(t *testing.T) {
 	denyPut := named("bound", ParsePermissions, perm(`{"Effect":"Deny","Action":"s3:PutObject","Resource":"*"}`))
 	rpAlice := named("rp", ParseResource, `{"Statement":[{"Effect":"Allow","Principal":{"AWS":"`+alice+`"},"Action":"s3:PutObject","Resource":"arn:aws:s3:::b/*"}]}`)
 	rpDeny := named("rp", ParseResource, `{"Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*"}]}`)
+	rpAccount := named("rp", ParseResource, `{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"s3:PutObject"}]}`)
+	rpAccountID := named("rp", ParseResource, `{"Statement":[{"Effect":"Allow","Principal":{"AWS":"123456789012"},"Action":"s3:PutObject"}]}`)
+	rpAnyone := named("rp", ParseResource, `{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:PutObject"}]}`)
+	notAlice := func(except ...string) []Named {
+		t.Helper()
+		list := `"` + strings.Join(except, `","`) + `"`
+		return named("rp", ParseResource, `{"Statement":[{"Effect":"Deny","NotPrincipal":{"AWS":[`+list+`]},"Action":"s3:*"},`+
+			`{"Effect":"Allow","Principal":{"AWS":"`+alice+`"},"Action":"s3:*"}]}`)
+	}
 	tests := []struct {
 		name         string
 		set          Set
@@ -53,6 +65,15 @@ func TestSetEvaluate(t *testing.T) {
 		{"resource names someone else", Set{Resource: rpAlice}, "arn:aws:iam::123456789012:user/bob", ImplicitDeny, ImplicitDeny, nil},
 		{"resource deny wins", Set{Identity: allowS3, Resource: rpDeny}, alice, ExplicitDeny, ImplicitDeny, []string{"rp"}},
 		{"cross-account needs both", Set{Resource: rpAlice, CrossAccount: true}, alice, ImplicitDeny, ImplicitDeny, nil},
+		{"resource names only the account", Set{Resource: rpAccount}, alice, ImplicitDeny, ImplicitDeny, nil},
+		{"resource names only the account id", Set{Resource: rpAccountID}, alice, ImplicitDeny, ImplicitDeny, nil},
+		{"resource names the account, identity allows", Set{Identity: allowS3, Resource: rpAccount}, alice, Allowed, ImplicitDeny, []string{"id", "rp"}},
+		{"resource allows anyone", Set{Resource: rpAnyone}, alice, Allowed, ImplicitDeny, []string{"rp"}},
+		{"cross-account account principal and identity", Set{Identity: allowS3, Resource: rpAccount, CrossAccount: true}, alice, Allowed, ImplicitDeny, []string{"id", "rp"}},
+		{"NotPrincipal excludes the caller and its account", Set{Resource: notAlice(alice, "123456789012")}, alice, Allowed, ImplicitDeny, []string{"rp"}},
+		{"NotPrincipal without the account denies", Set{Resource: notAlice(alice)}, alice, ExplicitDeny, ImplicitDeny, []string{"rp"}},
+		{"NotPrincipal of another caller denies", Set{Resource: notAlice("arn:aws:iam::123456789012:user/bob", "arn:aws:iam::123456789012:root")}, alice, ExplicitDeny, ImplicitDeny, []string{"rp"}},
+		{"NotPrincipal never excludes a bounded caller", Set{Boundary: allowS3, Resource: notAlice(alice, "123456789012")}, alice, ExplicitDeny, Allowed, []string{"rp"}},
 		{"cross-account both allow", Set{Identity: allowS3, Resource: rpAlice, CrossAccount: true}, alice, Allowed, ImplicitDeny, []string{"id", "rp"}},
 	}
 	for _, tt := range tests {
