@@ -160,19 +160,16 @@ type origin struct {
 	secure bool
 }
 
-type originKey struct{}
-
-// withOrigin returns r carrying its origin in its context, for what
-// decides on the request below the codecs: STS's trust policy evaluation
-// (see roles.Authorize).
-func withOrigin(r *http.Request) *http.Request {
-	return r.WithContext(context.WithValue(r.Context(), originKey{}, origin{addr: r.RemoteAddr, secure: r.TLS != nil}))
-}
-
-// originFrom returns the origin ctx carries (see withOrigin).
-func originFrom(ctx context.Context) (origin, bool) {
-	o, ok := ctx.Value(originKey{}).(origin)
-	return o, ok
+// originFrom returns the origin of the request ctx carries, which the
+// edge records (the zero origin when there is none), for what decides on
+// the request below the codecs: STS's trust policy evaluation (see
+// roles.Authorize).
+func originFrom(ctx context.Context) origin {
+	r := protocol.RequestFrom(ctx)
+	if r == nil {
+		return origin{}
+	}
+	return origin{addr: r.RemoteAddr, secure: r.Secure}
 }
 
 // requestKeys returns the global condition keys AWS takes from request r

@@ -189,8 +189,7 @@ func (rs roles) Authorize(ctx context.Context, req sts.RoleRequest) (sts.Grant, 
 // AssumeRoleWithWebIdentity names no region: the SDKs send it to their
 // region's endpoint, which one endpoint for all regions cannot tell.
 func (rs roles) requestKeys(ctx context.Context) map[string][]string {
-	o, _ := originFrom(ctx)
-	return o.keys(protocol.RegionFrom(ctx, rs.region))
+	return originFrom(ctx).keys(protocol.RegionFrom(ctx, rs.region))
 }
 
 // also returns the actions a role session needs besides the one that

@@ -243,9 +243,7 @@ func dispatch(identity *awsjson.Service, query, iamQuery *awsquery.Service) http
 				iamQuery.ServeHTTP(w, r)
 				return
 			}
-			// STS evaluates trust policies with the request's own
-			// global condition keys (see roles.Authorize).
-			query.ServeHTTP(w, withOrigin(r))
+			query.ServeHTTP(w, r)
 			return
 		}
 		identity.ServeHTTP(w, r)

@@ -39,6 +39,11 @@ type Request struct {
 	// client was told: the check or the policy condition that failed (see
 	// SetReason), for the console's activity page.
 	Reason string
+	// RemoteAddr is the client's network address (http.Request's) and
+	// Secure whether it came over TLS: what AWS's aws:SourceIp and
+	// aws:SecureTransport condition keys see.
+	RemoteAddr string
+	Secure     bool
 }
 
 type requestKey struct{}
