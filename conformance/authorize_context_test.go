@@ -38,8 +38,8 @@ func TestAuthorizeContextForms(t *testing.T) {
 		{"null", `{"SessionToken":` + token + `,"Action":"s3:ListBucket","Context":{"s3:prefix":null}}`, "", `Context["s3:prefix"] must be a string or a list of strings`},
 		{"Context a list", `{"SessionToken":` + token + `,"Action":"s3:ListBucket","Context":["s3:prefix"]}`, "", "Context must be an object"},
 		{"Action a list", `{"SessionToken":` + token + `,"Action":["s3:ListBucket"]}`, "", "Action must be a string"},
-		{"no SessionToken", `{"Action":"s3:ListBucket"}`, "", "SessionToken is missing"},
-		{"no Action", `{"SessionToken":` + token + `}`, "", "Action is missing"},
+		{"no SessionToken", `{"Action":"s3:ListBucket"}`, "", "the body has no SessionToken"},
+		{"no Action", `{"SessionToken":` + token + `}`, "", "the body has no Action"},
 		{"not JSON", `SessionToken=x`, "", "the body is not a JSON object"},
 	}
 	for _, tt := range tests {

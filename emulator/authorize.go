@@ -82,9 +82,9 @@ func decodeAuthorize(w http.ResponseWriter, r *http.Request) (authorizeRequest, 
 	case err != nil:
 		return in, fmt.Errorf("the body is not a JSON object: %w", err)
 	case in.SessionToken == "":
-		return in, errors.New("SessionToken is missing")
+		return in, errors.New("the body has no SessionToken")
 	case in.Action == "":
-		return in, errors.New("Action is missing")
+		return in, errors.New("the body has no Action")
 	}
 	return in, nil
 }
