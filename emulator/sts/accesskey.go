@@ -2,6 +2,7 @@ package sts
 
 import (
 	"context"
+	"strings"
 
 	"github.com/idpool/idpool/protocol"
 )
@@ -17,9 +18,19 @@ type GetAccessKeyInfoOutput struct{ Account string }
 // the key up; idpool plays one account, so every key id (a developer's,
 // an IAM user's, credentials it issued, or one it never saw) answers that
 // account. The codec has checked the id's shape.
+//
+// A GetSessionToken session may call no STS operation but AssumeRole and
+// GetCallerIdentity (the GetSessionToken API reference); a role session
+// may call it.
 func (s *Service) GetAccessKeyInfo(ctx context.Context, _ *GetAccessKeyInfoInput) (*GetAccessKeyInfoOutput, error) {
-	if _, ok := protocol.PrincipalFrom(ctx); !ok {
+	caller, ok := protocol.PrincipalFrom(ctx)
+	if !ok {
 		return nil, errNotSigned()
+	}
+	if caller.Temporary && !strings.Contains(caller.ARN, ":assumed-role/") {
+		protocol.SetReason(ctx, "credentials "+caller.AccessKeyID+" are a GetSessionToken session of "+caller.ARN+
+			", which may call only AssumeRole and GetCallerIdentity among STS's operations")
+		return nil, errAccessDenied("Cannot call GetAccessKeyInfo with session credentials")
 	}
 	return &GetAccessKeyInfoOutput{Account: s.cfg.AccountID}, nil
 }

@@ -643,3 +643,37 @@ func TestChainTags(t *testing.T) {
 		})
 	}
 }
+
+// TestGetAccessKeyInfo: any signed caller learns a key's account, but a
+// GetSessionToken session, which may call only AssumeRole and
+// GetCallerIdentity, is refused.
+func TestGetAccessKeyInfo(t *testing.T) {
+	e := newEnv(t, Config{AccountID: "123456789012"}, tokens.Config{})
+	tests := []struct {
+		name   string
+		caller *protocol.Principal
+		code   string
+	}{
+		{name: "IAM user", caller: iamUser},
+		{name: "root", caller: root},
+		{name: "role session", caller: &protocol.Principal{ARN: "arn:aws:sts::123456789012:assumed-role/R/s", Temporary: true}},
+		{name: "GetSessionToken session", caller: &protocol.Principal{AccessKeyID: "ASIAEXAMPLE", ARN: iamUser.ARN, Temporary: true}, code: CodeAccessDenied},
+		{name: "unsigned", code: CodeMissingAuthentication},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			if tt.caller != nil {
+				ctx = protocol.WithPrincipal(ctx, tt.caller)
+			}
+			out, err := e.svc.GetAccessKeyInfo(ctx, &GetAccessKeyInfoInput{AccessKeyId: "AKIAIOSFODNN7EXAMPLE"})
+			if tt.code != "" {
+				wantError(t, err, tt.code, 403, "")
+				return
+			}
+			if err != nil || out.Account != "123456789012" {
+				t.Errorf("got %+v, %v, want account 123456789012", out, err)
+			}
+		})
+	}
+}
