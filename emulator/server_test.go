@@ -232,3 +232,23 @@ func TestControlOrigins(t *testing.T) {
 		}
 	})
 }
+
+// TestLaxTrustWarning: a fixture role whose trust policy IAM now refuses
+// to create loads, and the log names it.
+func TestLaxTrustWarning(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "app.json")
+	doc := `{"Roles": [{"Arn": "arn:aws:iam::123456789012:role/AnyPool", "AssumeRolePolicyDocument": {"Statement": {"Effect": "Allow", ` +
+		`"Principal": {"Federated": "cognito-identity.amazonaws.com"}, "Action": "sts:AssumeRoleWithWebIdentity"}}}]}`
+	if err := os.WriteFile(path, []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var logs bytes.Buffer
+	srv, err := New(t.Context(), Config{DB: ":memory:", Fixtures: path}, slog.New(slog.NewTextHandler(&logs, nil)))
+	if err != nil {
+		t.Fatalf("New: got %v, want the fixture loaded", err)
+	}
+	srv.Close()
+	if !strings.Contains(logs.String(), "level=WARN") || !strings.Contains(logs.String(), "role/AnyPool") {
+		t.Errorf("log: got %q, want a warning naming role/AnyPool", logs.String())
+	}
+}
