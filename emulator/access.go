@@ -116,7 +116,7 @@ func syncResource(r *http.Request, _ []byte) resource {
 // but are refused by IAM: see authenticate) may call everything. STS
 // decides its operations itself.
 func (s *Server) authorize(r *http.Request, a *api, op string, p *protocol.Principal, res *resource) error {
-	if !s.cfg.Strict || !roleSession(p) {
+	if !s.cfg.Strict || !p.RoleSession() {
 		return nil
 	}
 	ctx := r.Context()
@@ -204,13 +204,6 @@ func (o origin) keys(region string) map[string][]string {
 var unscoped = map[string]bool{
 	"CreateIdentityPool": true, "ListIdentityPools": true, "DeleteIdentities": true, "DescribeIdentity": true,
 	"SetIdentityPoolRoles": true, "SetPrincipalTagAttributeMap": true,
-}
-
-// roleSession reports whether p signed with credentials of an assumed
-// role: those of a Cognito identity, of AssumeRole or of
-// AssumeRoleWithWebIdentity.
-func roleSession(p *protocol.Principal) bool {
-	return p.Temporary && strings.Contains(p.ARN, ":assumed-role/")
 }
 
 // resourceARN is the ARN AWS names in an AccessDeniedException: the pool's

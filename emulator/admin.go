@@ -23,13 +23,15 @@ import (
 // localOrigin refuses a browser's request from a page of another site, so
 // that no page on the Internet the tester has open can wipe or rotate the
 // local idpool. Pages served from this machine (localhost, a loopback
-// address) or from idpool's own origin may call the controls, and so may
-// every client that is not a browser: those send no Origin.
+// address) may call the controls, and so may every client that is not a
+// browser: those send no Origin. A page whose origin merely matches the
+// Host header may not: a name an attacker rebinds to 127.0.0.1 would be
+// one (DNS rebinding), and no page of idpool's calls the controls.
 func localOrigin(next http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if o := r.Header.Get("Origin"); o != "" && !isLocalOrigin(o, r.Host) {
+		if o := r.Header.Get("Origin"); o != "" && !isLocalOrigin(o) {
 			writeJSON(w, http.StatusForbidden, map[string]string{"message": "idpool's test controls refuse a browser's request from the page of " +
-				o + ": only pages served from this machine or by idpool itself may call them"})
+				o + ": only pages served from this machine (localhost, a loopback address) may call them"})
 			return
 		}
 		next(w, r)
@@ -37,15 +39,12 @@ func localOrigin(next http.HandlerFunc) http.Handler {
 }
 
 // isLocalOrigin reports whether a browser's Origin names a page of this
-// machine or of host, the origin the request was sent to. An opaque origin
-// ("null": a sandboxed frame, a file) is not local.
-func isLocalOrigin(origin, host string) bool {
+// machine. An opaque origin ("null": a sandboxed frame, a file) is not
+// local.
+func isLocalOrigin(origin string) bool {
 	u, err := url.Parse(origin)
 	if err != nil || u.Host == "" {
 		return false
-	}
-	if strings.EqualFold(u.Host, host) {
-		return true
 	}
 	name := strings.ToLower(u.Hostname())
 	if name == "localhost" || strings.HasSuffix(name, ".localhost") {

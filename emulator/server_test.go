@@ -179,8 +179,9 @@ func TestExportUnstored(t *testing.T) {
 }
 
 // TestControlOrigins: a browser's request to a test control from a page of
-// another site is refused; pages of this machine, idpool's own pages and
-// clients that are not browsers may call them. The console's pages carry
+// another site is refused, even when its name is the Host's (a rebound
+// name); pages of this machine and clients that are not browsers may call
+// them. The console's pages carry
 // no CORS header that would let another site read them.
 func TestControlOrigins(t *testing.T) {
 	srv, err := New(t.Context(), Config{DB: ":memory:"}, nil)
@@ -197,7 +198,7 @@ func TestControlOrigins(t *testing.T) {
 		{"loopback page", "/_idpool/keys/rotate", "http://127.0.0.1:3000", http.StatusOK},
 		{"IPv6 loopback page", "/_idpool/reset", "http://[::1]:8080", http.StatusOK},
 		{"a .localhost name", "/_idpool/reset", "https://app.localhost", http.StatusOK},
-		{"idpool's own origin", "/_idpool/reset", "http://idpool:9230", http.StatusOK},
+		{"a name that is the Host (DNS rebinding)", "/_idpool/reset", "http://idpool:9230", http.StatusForbidden},
 		{"another site", "/_idpool/reset", "http://evil.example", http.StatusForbidden},
 		{"another site rotating keys", "/_idpool/keys/rotate", "https://evil.example", http.StatusForbidden},
 		{"another site expiring tokens", "/_idpool/tokens/expire", "https://evil.example", http.StatusForbidden},

@@ -1,6 +1,9 @@
 package protocol
 
-import "context"
+import (
+	"context"
+	"strings"
+)
 
 // Principal is who signed a request, as the authenticating codec found it.
 // Services read it from the context (GetCallerIdentity, Cognito Sync's
@@ -24,6 +27,14 @@ type Principal struct {
 	// issued, which holds their session: STS reads the caller's session
 	// from it when the caller assumes a role.
 	SessionToken string
+}
+
+// RoleSession reports whether p signed with credentials of an assumed
+// role: those of a Cognito identity, of AssumeRole or of
+// AssumeRoleWithWebIdentity. A GetSessionToken session is temporary but
+// acts as its IAM user or root, whose ARN it has.
+func (p *Principal) RoleSession() bool {
+	return p.Temporary && strings.Contains(p.ARN, ":assumed-role/")
 }
 
 type principalKey struct{}

@@ -19,7 +19,10 @@ type lastUse struct {
 // paths and must not write to the store, and AWS itself reports a role's
 // last use hours late and only approximately. A restart, and a reset,
 // start it empty. Keys are RoleIds, not names, so that a role deleted
-// and created again under its name starts unused, as in IAM.
+// and created again under its name starts unused, as in IAM. A session
+// issued while a reset runs may be recorded just after it forgets: a
+// fixture role, which keeps its RoleId, then shows that use, as AWS's own
+// late and approximate tracking could.
 type lastUses struct {
 	mu   sync.Mutex
 	last map[string]lastUse

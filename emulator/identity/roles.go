@@ -70,11 +70,12 @@ func (s *Service) SetIdentityPoolRoles(ctx context.Context, in *SetIdentityPoolR
 	return &SetIdentityPoolRolesOutput{}, nil
 }
 
-// roleForbidden is what SetIdentityPoolRoles answers a role that is not
-// the ARN of an IAM role, such as a bare role name: AWS checks that the
-// caller may pass the role, and a value that names no role fails that
-// check (aws/aws-sdk-js#908, boto/boto3#73,
-// amazon-archives/aws-cognito-angular-quickstart#35).
+// roleForbidden is AWS's refusal of a role the caller may not use: a
+// CustomRoleArn the pool's mapping does not allow, and, in
+// SetIdentityPoolRoles, a value that is not the ARN of an IAM role, such
+// as a bare role name (AWS checks that the caller may pass the role, and
+// a value that names no role fails that check: aws/aws-sdk-js#908,
+// boto/boto3#73, amazon-archives/aws-cognito-angular-quickstart#35).
 func roleForbidden(arn string) error {
 	return notAuthorized(msgRoleForbidden, arn)
 }
@@ -299,7 +300,7 @@ func chooseRole(p *storage.Pool, logins []login, guest bool, custom string) (str
 		return "", badPoolConfig()
 	}
 	if custom != "" && custom != role {
-		return "", notAuthorized(msgRoleForbidden, custom)
+		return "", roleForbidden(custom)
 	}
 	return role, nil
 }
@@ -349,7 +350,7 @@ func tokenRole(l login, custom string) (string, error) {
 		if slices.Contains(roles, custom) || custom == preferred {
 			return custom, nil
 		}
-		return "", notAuthorized(msgRoleForbidden, custom)
+		return "", roleForbidden(custom)
 	case preferred != "":
 		return preferred, nil
 	case len(roles) == 1:
@@ -374,7 +375,7 @@ func ruleRole(rules []storage.MappingRule, c claims, custom string) (string, err
 		}
 	}
 	if first != "" {
-		return "", notAuthorized(msgRoleForbidden, custom)
+		return "", roleForbidden(custom)
 	}
 	return "", nil
 }

@@ -2,7 +2,6 @@ package sts
 
 import (
 	"context"
-	"strings"
 
 	"github.com/idpool/idpool/protocol"
 )
@@ -27,7 +26,7 @@ func (s *Service) GetAccessKeyInfo(ctx context.Context, _ *GetAccessKeyInfoInput
 	if !ok {
 		return nil, errNotSigned()
 	}
-	if caller.Temporary && !strings.Contains(caller.ARN, ":assumed-role/") {
+	if caller.Temporary && !caller.RoleSession() {
 		protocol.SetReason(ctx, "credentials "+caller.AccessKeyID+" are a GetSessionToken session of "+caller.ARN+
 			", which may call only AssumeRole and GetCallerIdentity among STS's operations")
 		return nil, errAccessDenied("Cannot call GetAccessKeyInfo with session credentials")

@@ -5,8 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"maps"
-	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -85,17 +83,28 @@ func tagLimits(ctx context.Context, tags map[string]string) error {
 		protocol.SetReason(ctx, fmt.Sprintf("%d session tags, over the %d STS allows", len(tags), maxSessionTags))
 		return errValidation(msgBadTags)
 	}
+	// The tags are checked in map order; the reason names the bad tag
+	// first in sorted key order, so that it is the same at every try.
 	m := shape.STS()
-	for _, k := range slices.Sorted(maps.Keys(tags)) {
-		if err := m.Validate("tagKeyType", k); err != nil {
-			protocol.SetReason(ctx, fmt.Sprintf("the session tag key %q is not one STS takes (1 to 128 letters, blanks, digits or _.:/=+-@)", k))
-			return errValidation(msgBadTags)
+	var (
+		bad      string
+		found    bool
+		badValue bool // else its key is bad
+	)
+	for k, v := range tags {
+		keyBad := m.Validate("tagKeyType", k) != nil
+		if (keyBad || m.Validate("tagValueType", v) != nil) && (!found || k < bad) {
+			bad, found, badValue = k, true, !keyBad
 		}
-		if err := m.Validate("tagValueType", tags[k]); err != nil {
-			protocol.SetReason(ctx, fmt.Sprintf("the value of session tag %q (%d characters) is not one STS takes (at most 256 letters, blanks, digits or _.:/=+-@)",
-				k, utf8.RuneCountInString(tags[k])))
-			return errValidation(msgBadTags)
-		}
+	}
+	switch {
+	case found && !badValue:
+		protocol.SetReason(ctx, fmt.Sprintf("the session tag key %q is not one STS takes (1 to 128 letters, blanks, digits or _.:/=+-@)", bad))
+		return errValidation(msgBadTags)
+	case found:
+		protocol.SetReason(ctx, fmt.Sprintf("the value of session tag %q (%d characters) is not one STS takes (at most 256 letters, blanks, digits or _.:/=+-@)",
+			bad, utf8.RuneCountInString(tags[bad])))
+		return errValidation(msgBadTags)
 	}
 	return nil
 }

@@ -13,7 +13,9 @@ import (
 // every cache: the caches hold the latest state, not the snapshot. On a
 // file database (write-ahead log) writers go on committing meanwhile,
 // and the log keeps the snapshot until View returns; on an in-memory
-// database the writer cannot commit until then.
+// database (a rollback journal) a write waits for View to return, and
+// fails with SQLITE_BUSY after the busy timeout (10 s): a View there must
+// be short.
 func (s *Store) View(ctx context.Context, fn func(r storage.Reader) error) (err error) {
 	conn, err := s.rdb.Conn(ctx)
 	if err != nil {
