@@ -173,18 +173,20 @@ func originFrom(ctx context.Context) origin {
 }
 
 // requestKeys returns the global condition keys AWS takes from request r
-// to region (see origin.keys). The session's keys and the time are added
-// by sessionDecision.
+// to region (see origin.addKeys). The session's keys and the time are
+// added by sessionDecision.
 func requestKeys(r *http.Request, region string) map[string][]string {
-	return origin{addr: r.RemoteAddr, secure: r.TLS != nil}.keys(region)
+	keys := make(map[string][]string, 3)
+	origin{addr: r.RemoteAddr, secure: r.TLS != nil}.addKeys(keys, region)
+	return keys
 }
 
-// keys returns the global condition keys AWS gives every request from o
-// to region: aws:SourceIp (the peer's address), aws:SecureTransport, and
-// aws:RequestedRegion (none for region ""). Permission and trust policies
-// alike see them.
-func (o origin) keys(region string) map[string][]string {
-	keys := map[string][]string{"aws:SecureTransport": {strconv.FormatBool(o.secure)}}
+// addKeys adds to keys the global condition keys AWS gives every request
+// from o to region: aws:SourceIp (the peer's address), aws:SecureTransport,
+// and aws:RequestedRegion (none for region ""). Permission and trust
+// policies alike see them.
+func (o origin) addKeys(keys map[string][]string, region string) {
+	keys["aws:SecureTransport"] = []string{strconv.FormatBool(o.secure)}
 	if host, _, err := net.SplitHostPort(o.addr); err == nil {
 		if ip, err := netip.ParseAddr(host); err == nil {
 			keys["aws:SourceIp"] = []string{ip.Unmap().WithZone("").String()}
@@ -193,7 +195,6 @@ func (o origin) keys(region string) map[string][]string {
 	if region != "" {
 		keys["aws:RequestedRegion"] = []string{region}
 	}
-	return keys
 }
 
 // unscoped holds the signed Cognito Identity operations whose IAM action

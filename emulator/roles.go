@@ -161,7 +161,7 @@ func (rs roles) Authorize(ctx context.Context, req sts.RoleRequest) (sts.Grant, 
 	}
 	pr := policy.Request{Action: req.Action, Context: requestContext(req)}
 	rs.times(pr.Context)
-	maps.Copy(pr.Context, rs.requestKeys(ctx))
+	rs.addRequestKeys(ctx, pr.Context)
 	tagged := len(req.Tags) > 0 || len(req.InheritedTags) > 0
 	switch {
 	case req.WebIdentity != nil:
@@ -182,14 +182,15 @@ func (rs roles) Authorize(ctx context.Context, req sts.RoleRequest) (sts.Grant, 
 	return t.grant(), nil
 }
 
-// requestKeys returns the global condition keys of the STS request ctx
-// carries, as its permission policies would see them (origin.keys):
+// addRequestKeys adds to keys the global condition keys of the STS
+// request ctx carries, as its permission policies would see them
+// (origin.addKeys):
 // aws:SourceIp, aws:SecureTransport, and aws:RequestedRegion, the region
 // of its SigV4 scope, else idpool's default region. An unsigned
 // AssumeRoleWithWebIdentity names no region: the SDKs send it to their
 // region's endpoint, which one endpoint for all regions cannot tell.
-func (rs roles) requestKeys(ctx context.Context) map[string][]string {
-	return originFrom(ctx).keys(protocol.RegionFrom(ctx, rs.region))
+func (rs roles) addRequestKeys(ctx context.Context, keys map[string][]string) {
+	originFrom(ctx).addKeys(keys, protocol.RegionFrom(ctx, rs.region))
 }
 
 // also returns the actions a role session needs besides the one that
@@ -386,7 +387,7 @@ func (rs roles) allowEnhanced(ctx context.Context, s identity.Session) (sts.Gran
 		Context:   cognitoContext(s.PoolID, s.IdentityID, s.AMR),
 	}
 	rs.times(pr.Context)
-	maps.Copy(pr.Context, enhancedKeys(s.PoolID))
+	addEnhancedKeys(pr.Context, s.PoolID)
 	// Cognito's call passes the identity's principal tags as session tags.
 	requestTags(pr.Context, s.PrincipalTags)
 	if s.SessionName != "" {
@@ -399,7 +400,7 @@ func (rs roles) allowEnhanced(ctx context.Context, s identity.Session) (sts.Gran
 	return sts.Grant{}, badPoolConfig()
 }
 
-// enhancedKeys returns the global condition keys of the
+// addEnhancedKeys adds to keys the global condition keys of the
 // AssumeRoleWithWebIdentity Cognito makes for GetCredentialsForIdentity
 // (the enhanced flow): Cognito calls STS itself, over TLS, in the pool's
 // region, so the trust policy sees aws:SecureTransport "true",
@@ -408,8 +409,8 @@ func (rs roles) allowEnhanced(ctx context.Context, s identity.Session) (sts.Gran
 // up. A trust policy that tests aws:SourceIp therefore refuses the enhanced
 // flow with IpAddress and lets it through with NotIpAddress, whoever the
 // client is.
-func enhancedKeys(pool string) map[string][]string {
-	return origin{secure: true}.keys(protocol.IDRegion(pool))
+func addEnhancedKeys(keys map[string][]string, pool string) {
+	origin{secure: true}.addKeys(keys, protocol.IDRegion(pool))
 }
 
 // badPoolConfig is Cognito's answer when STS refuses the role.

@@ -44,15 +44,11 @@ func (s *Service) GetContextKeysForCustomPolicy(_ context.Context, in *GetContex
 // GetContextKeysForCustomPolicy does. A permissions boundary is not a
 // policy of the role's and is left out.
 func (s *Service) GetContextKeysForPrincipalPolicy(ctx context.Context, in *GetContextKeysForPrincipalPolicyInput) (*ContextKeysOutput, error) {
-	held, err := s.principalPolicies(ctx, in.PolicySourceArn)
+	held, err := s.principalWith(ctx, in.PolicySourceArn, in.PolicyInputList)
 	if err != nil {
 		return nil, err
 	}
-	extra, err := inputPolicies("PolicyInputList", in.PolicyInputList)
-	if err != nil {
-		return nil, err
-	}
-	return &ContextKeysOutput{ContextKeyNames: contextKeys(append(held.Identity, extra...))}, nil
+	return &ContextKeysOutput{ContextKeyNames: contextKeys(held.Identity)}, nil
 }
 
 // contextKeys returns the context keys the policies use, each once.

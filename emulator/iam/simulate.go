@@ -116,11 +116,7 @@ func (s *Service) SimulateCustomPolicy(_ context.Context, in *SimulateCustomPoli
 // by PermissionsBoundaryPolicyInputList's when one is given: as in IAM, a
 // boundary given replaces the entity's own.
 func (s *Service) SimulatePrincipalPolicy(ctx context.Context, in *SimulatePrincipalPolicyInput) (*SimulatePolicyOutput, error) {
-	held, err := s.principalPolicies(ctx, in.PolicySourceArn)
-	if err != nil {
-		return nil, err
-	}
-	extra, err := inputPolicies("PolicyInputList", in.PolicyInputList)
+	held, err := s.principalWith(ctx, in.PolicySourceArn, in.PolicyInputList)
 	if err != nil {
 		return nil, err
 	}
@@ -129,7 +125,7 @@ func (s *Service) SimulatePrincipalPolicy(ctx context.Context, in *SimulatePrinc
 	if strings.Contains(in.PolicySourceArn, ":user/") {
 		caller = in.PolicySourceArn
 	}
-	set, caller, err := policySet(append(held.Identity, extra...), &in.SimulateCustomPolicyInput, caller)
+	set, caller, err := policySet(held.Identity, &in.SimulateCustomPolicyInput, caller)
 	if err != nil {
 		return nil, err
 	}
@@ -137,6 +133,23 @@ func (s *Service) SimulatePrincipalPolicy(ctx context.Context, in *SimulatePrinc
 		set.Boundary = held.Boundary
 	}
 	return simulate(set, in.ActionNames, in.ResourceArns, in.ContextEntries, caller, in.Marker, in.MaxItems)
+}
+
+// principalWith returns the policies of the principal of arn (see
+// principalPolicies) with the PolicyInputList policies inputs added to its
+// identity policies, as SimulatePrincipalPolicy and
+// GetContextKeysForPrincipalPolicy take them.
+func (s *Service) principalWith(ctx context.Context, arn string, inputs []string) (policy.Set, error) {
+	held, err := s.principalPolicies(ctx, arn)
+	if err != nil {
+		return held, err
+	}
+	extra, err := inputPolicies("PolicyInputList", inputs)
+	if err != nil {
+		return held, err
+	}
+	held.Identity = append(held.Identity, extra...)
+	return held, nil
 }
 
 // inputPolicies parses one of the simulator's lists of permission

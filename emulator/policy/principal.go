@@ -95,12 +95,8 @@ func (p *principal) matches(r *Request) bool {
 	if p.any {
 		return true
 	}
-	if r.Federated != "" {
-		for _, f := range p.federated {
-			if federated(f, r.Federated) {
-				return true
-			}
-		}
+	if r.Federated != "" && p.federates(r.Federated) {
+		return true
 	}
 	if r.AWS != "" {
 		for _, a := range p.aws {
@@ -130,12 +126,8 @@ func (p *principal) excludes(r *Request) bool {
 	if p.any {
 		return true
 	}
-	if r.Federated != "" {
-		for _, f := range p.federated {
-			if federated(f, r.Federated) {
-				return true
-			}
-		}
+	if r.Federated != "" && p.federates(r.Federated) {
+		return true
 	}
 	if r.AWS == "" {
 		return false
@@ -151,6 +143,12 @@ func (p *principal) excludes(r *Request) bool {
 		}
 	}
 	return acct && self
+}
+
+// federates reports whether a Federated principal, "*" included, matches
+// the request's provider.
+func (p *principal) federates(provider string) bool {
+	return slices.ContainsFunc(p.federated, func(f string) bool { return federated(f, provider) })
 }
 
 // names reports whether the principal names the federated provider
