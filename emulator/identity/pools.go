@@ -412,14 +412,22 @@ func SetPoolConfig(p *storage.Pool, c *IdentityPool) {
 // of providers p no longer configures, so that p holds only what
 // SetIdentityPoolRoles and SetPrincipalTagAttributeMap would take.
 func dropUnconfigured(p *storage.Pool) {
-	if len(p.RoleMappings) > 0 {
-		p.RoleMappings = maps.Clone(p.RoleMappings)
-		maps.DeleteFunc(p.RoleMappings, func(k string, _ storage.RoleMapping) bool { return !MappingProvider(p, k) })
+	p.RoleMappings = without(p.RoleMappings, func(k string) bool { return !MappingProvider(p, k) })
+	p.PrincipalTags = without(p.PrincipalTags, func(k string) bool { return !TagProvider(p, k) })
+}
+
+// without returns m without the keys drop reports. It copies m only when
+// a key goes, as every read of a pool comes here (DropStale) and m may be
+// shared with the store.
+func without[V any](m map[string]V, drop func(string) bool) map[string]V {
+	for k := range m {
+		if drop(k) {
+			m = maps.Clone(m)
+			maps.DeleteFunc(m, func(k string, _ V) bool { return drop(k) })
+			return m
+		}
 	}
-	if len(p.PrincipalTags) > 0 {
-		p.PrincipalTags = maps.Clone(p.PrincipalTags)
-		maps.DeleteFunc(p.PrincipalTags, func(k string, _ storage.PrincipalTagMap) bool { return !TagProvider(p, k) })
-	}
+	return m
 }
 
 // DropStale removes from p what an older idpool stored but idpool now
