@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strconv"
 	"time"
 
 	"github.com/idpool/idpool/protocol"
@@ -62,7 +61,8 @@ func (s *Service) GetOpenIdTokenForDeveloperIdentity(ctx context.Context, in *Ge
 	return &GetOpenIdTokenForDeveloperIdentityOutput{IdentityId: pl.survivor.ID, Token: t}, nil
 }
 
-// developerIDs returns the developer user identifiers of identity i.
+// developerIDs returns the developer user identifiers of identity i in
+// byte order, the order LookupDeveloperIdentity pages them in.
 func developerIDs(i *storage.Identity, provider string) []string {
 	var ids []string
 	for _, l := range i.Logins {
@@ -70,6 +70,7 @@ func developerIDs(i *storage.Identity, provider string) []string {
 			ids = append(ids, l.UserID)
 		}
 	}
+	slices.Sort(ids)
 	return ids
 }
 
@@ -109,20 +110,30 @@ func (s *Service) LookupDeveloperIdentity(ctx context.Context, in *LookupDevelop
 		}
 	}
 
-	ids := developerIDs(&x, p.DeveloperProviderName)
-	start := 0
-	if pos, err := decodePage(in.NextToken, pageDeveloperIDs, x.ID); err != nil {
+	// Pages are keyed like every other listing: the token holds the last
+	// id returned and the next page starts after it in byte order. Ids
+	// unlinked or linked between pages then never shift the rest, so each
+	// id still linked is listed exactly once, and a token stays valid as
+	// long as the identity exists. The model leaves the order unsaid.
+	after, err := decodePage(in.NextToken, pageDeveloperIDs, x.ID)
+	if err != nil {
 		return nil, err
-	} else if pos != "" {
-		if start, err = strconv.Atoi(pos); err != nil || start < 0 || start > len(ids) {
-			return nil, badParam(msgBadNextToken)
-		}
 	}
-	out := &LookupDeveloperIdentityOutput{IdentityId: x.ID}
-	end := min(start+pageSize(in.MaxResults), len(ids))
-	out.DeveloperUserIdentifierList = append([]string{}, ids[start:end]...)
-	if end < len(ids) {
-		out.NextToken = protocol.EncodePageToken(pageDeveloperIDs, x.ID, strconv.Itoa(end))
+	ids := developerIDs(&x, p.DeveloperProviderName)
+	if after != "" {
+		i, found := slices.BinarySearch(ids, after)
+		if found {
+			i++
+		}
+		ids = ids[i:]
+	}
+	out := &LookupDeveloperIdentityOutput{IdentityId: x.ID, DeveloperUserIdentifierList: ids}
+	if n := pageSize(in.MaxResults); len(ids) > n {
+		out.DeveloperUserIdentifierList = ids[:n]
+		out.NextToken = protocol.EncodePageToken(pageDeveloperIDs, x.ID, ids[n-1])
+	}
+	if out.DeveloperUserIdentifierList == nil {
+		out.DeveloperUserIdentifierList = []string{}
 	}
 	return out, nil
 }

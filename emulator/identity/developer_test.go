@@ -207,8 +207,9 @@ func TestLookupAndMergeDeveloperIdentities(t *testing.T) {
 			{"neither", LookupDeveloperIdentityInput{}, "", nil, CodeInvalidParameter},
 			{"unknown user", LookupDeveloperIdentityInput{DeveloperUserIdentifier: "nobody"}, "", nil, CodeResourceNotFound},
 			{"unknown identity", LookupDeveloperIdentityInput{IdentityId: "us-east-1:00000000-0000-0000-0000-000000000003"}, "", nil, CodeResourceNotFound},
-			{"bad token", LookupDeveloperIdentityInput{IdentityId: d1, NextToken: protocol.EncodePageToken(pageDeveloperIDs, d1, "99")}, "", nil, CodeInvalidParameter},
-			{"token of another identity", LookupDeveloperIdentityInput{IdentityId: d1, NextToken: protocol.EncodePageToken(pageDeveloperIDs, guest, "1")}, "", nil, CodeInvalidParameter},
+			{"bad token", LookupDeveloperIdentityInput{IdentityId: d1, NextToken: "not-a-token"}, "", nil, CodeInvalidParameter},
+			{"token of another listing", LookupDeveloperIdentityInput{IdentityId: d1, NextToken: protocol.EncodePageToken(pageIdentities, d1, "u1")}, "", nil, CodeInvalidParameter},
+			{"token of another identity", LookupDeveloperIdentityInput{IdentityId: d1, NextToken: protocol.EncodePageToken(pageDeveloperIDs, guest, "u1")}, "", nil, CodeInvalidParameter},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
@@ -229,6 +230,68 @@ func TestLookupAndMergeDeveloperIdentities(t *testing.T) {
 			t.Errorf("second page: got %+v, %v, want [u3] and no token", next, err)
 		}
 	})
+}
+
+// TestLookupDeveloperIdentityPagesByKey checks that developer user ids
+// unlinked or linked between pages neither hide an id still linked nor
+// void a token the listing issued.
+func TestLookupDeveloperIdentityPagesByKey(t *testing.T) {
+	tests := []struct {
+		name     string
+		unlink   []string // between the first and the second page
+		link     []string // likewise
+		wantNext []string // the rest of the listing, after page [a b]
+	}{
+		{"nothing changes", nil, nil, []string{"c", "d", "e"}},
+		{"a listed id unlinked", []string{"a"}, nil, []string{"c", "d", "e"}},
+		{"the token's id unlinked", []string{"b"}, nil, []string{"c", "d", "e"}},
+		{"list shrinks below the first page", []string{"b", "c", "d"}, nil, []string{"e"}},
+		{"everything after the token unlinked", []string{"c", "d", "e"}, nil, []string{}},
+		{"an id not yet listed unlinked", []string{"d"}, nil, []string{"c", "e"}},
+		{"ids linked on both sides", nil, []string{"a0", "f"}, []string{"c", "d", "e", "f"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t)
+			pool := e.createPool(t, fullPool())
+			id := e.getIDDev(t, pool, testDev, "a")
+			link := func(u string) {
+				t.Helper()
+				e.getIDDev(t, pool, testDev, u)
+				if _, err := e.svc.MergeDeveloperIdentities(e.ctx, &MergeDeveloperIdentitiesInput{
+					SourceUserIdentifier: u, DestinationUserIdentifier: "a", DeveloperProviderName: testDev, IdentityPoolId: pool}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for _, u := range []string{"b", "c", "d", "e"} {
+				link(u)
+			}
+			first, err := e.svc.LookupDeveloperIdentity(e.ctx, &LookupDeveloperIdentityInput{IdentityPoolId: pool, IdentityId: id, MaxResults: 2})
+			if err != nil || !slices.Equal(first.DeveloperUserIdentifierList, []string{"a", "b"}) || first.NextToken == "" {
+				t.Fatalf("first page: got %+v, %v, want [a b] and a token", first, err)
+			}
+			for _, u := range tt.unlink {
+				if _, err := e.svc.UnlinkDeveloperIdentity(e.ctx, &UnlinkDeveloperIdentityInput{
+					IdentityId: id, IdentityPoolId: pool, DeveloperProviderName: testDev, DeveloperUserIdentifier: u}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for _, u := range tt.link {
+				link(u)
+			}
+			got := []string{}
+			for token := first.NextToken; token != ""; {
+				out, err := e.svc.LookupDeveloperIdentity(e.ctx, &LookupDeveloperIdentityInput{IdentityPoolId: pool, IdentityId: id, MaxResults: 2, NextToken: token})
+				if err != nil {
+					t.Fatalf("next page: got %v, want the page", err)
+				}
+				got, token = append(got, out.DeveloperUserIdentifierList...), out.NextToken
+			}
+			if !slices.Equal(got, tt.wantNext) {
+				t.Errorf("got %v after the first page, want %v", got, tt.wantNext)
+			}
+		})
+	}
 }
 
 func TestUnlinkDeveloperIdentity(t *testing.T) {

@@ -91,6 +91,7 @@ func (s *Service) authenticate(ctx context.Context, id string, m map[string]stri
 	if err != nil {
 		return session{}, fmt.Errorf("get pool %s: %w", x.PoolID, err)
 	}
+	DropStale(&p)
 	if classic && p.AllowClassicFlow != nil && !*p.AllowClassicFlow {
 		return session{}, badParam(msgClassicDisabled)
 	}

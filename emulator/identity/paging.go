@@ -5,7 +5,7 @@ import (
 )
 
 // The kinds of this service's pagination tokens (protocol.EncodePageToken);
-// a position is the last id returned, or an offset.
+// a position is the last id (or developer user id) returned.
 const (
 	pageIdentityPools = "pools"
 	pageIdentities    = "identities"

@@ -412,14 +412,53 @@ func SetPoolConfig(p *storage.Pool, c *IdentityPool) {
 // of providers p no longer configures, so that p holds only what
 // SetIdentityPoolRoles and SetPrincipalTagAttributeMap would take.
 func dropUnconfigured(p *storage.Pool) {
-	if len(p.RoleMappings) > 0 {
-		p.RoleMappings = maps.Clone(p.RoleMappings)
-		maps.DeleteFunc(p.RoleMappings, func(k string, _ storage.RoleMapping) bool { return !MappingProvider(p, k) })
+	p.RoleMappings = without(p.RoleMappings, func(k string) bool { return !MappingProvider(p, k) })
+	p.PrincipalTags = without(p.PrincipalTags, func(k string) bool { return !TagProvider(p, k) })
+}
+
+// without returns m without the keys drop reports. It copies m only when
+// a key goes, as every read of a pool comes here (DropStale) and m may be
+// shared with the store.
+func without[V any](m map[string]V, drop func(string) bool) map[string]V {
+	for k := range m {
+		if drop(k) {
+			m = maps.Clone(m)
+			maps.DeleteFunc(m, func(k string, _ V) bool { return drop(k) })
+			return m
+		}
 	}
-	if len(p.PrincipalTags) > 0 {
-		p.PrincipalTags = maps.Clone(p.PrincipalTags)
-		maps.DeleteFunc(p.PrincipalTags, func(k string, _ storage.PrincipalTagMap) bool { return !TagProvider(p, k) })
+	return m
+}
+
+// DropStale removes from p what an older idpool stored but idpool now
+// refuses, and returns the CognitoIdentityProviders entries it removed.
+// Every read of a pool by this service goes through it, and so does
+// 'idpool export', so that whatever a read answers, UpdateIdentityPool,
+// SetIdentityPoolRoles, SetPrincipalTagAttributeMap and the fixtures take
+// back: AWS never answers a configuration it would refuse on update.
+//
+// It drops the CognitoIdentityProviders entries whose ProviderName names no
+// user pool (UserPoolProviderName; versions before c26f9f5 took any name),
+// then the role mappings and principal-tag maps of providers p does not
+// configure (versions before f51e8b1 kept those of removed providers).
+// Dropping the entries rather than answering them is idpool's choice, the
+// simplest that lets describe→update and export→fixtures round-trip: AWS
+// would have refused them when they were set, and a read cannot mend them
+// into a user pool's name. The next write to the pool stores it so.
+func DropStale(p *storage.Pool) []storage.CognitoProvider {
+	var dropped []storage.CognitoProvider
+	for _, c := range p.CognitoIdentityProviders {
+		if !UserPoolProviderName(c.ProviderName) {
+			dropped = append(dropped, c)
+		}
 	}
+	if len(dropped) > 0 {
+		p.CognitoIdentityProviders = slices.DeleteFunc(slices.Clone(p.CognitoIdentityProviders), func(c storage.CognitoProvider) bool {
+			return !UserPoolProviderName(c.ProviderName)
+		})
+	}
+	dropUnconfigured(p)
+	return dropped
 }
 
 // DescribePool is the model's IdentityPool structure for p.

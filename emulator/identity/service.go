@@ -148,16 +148,24 @@ func (s *Service) newIdentityID(poolID string) string {
 	return protocol.IDRegion(poolID) + ":" + s.newID()
 }
 
-// getPool reads a pool, turning a missing one into the wire error.
+// getPool reads a pool as every read sees it (DropStale), turning a
+// missing one into the wire error.
 func getPool(ctx context.Context, r storage.Reader, id string) (storage.Pool, error) {
+	p, _, err := readPool(ctx, r, id)
+	return p, err
+}
+
+// readPool is getPool that also returns the CognitoIdentityProviders
+// entries DropStale removed.
+func readPool(ctx context.Context, r storage.Reader, id string) (storage.Pool, []storage.CognitoProvider, error) {
 	p, err := r.GetPool(ctx, id)
 	if errors.Is(err, storage.ErrNotFound) {
-		return p, poolNotFound(id)
+		return p, nil, poolNotFound(id)
 	}
 	if err != nil {
-		return p, fmt.Errorf("get pool %s: %w", id, err)
+		return p, nil, fmt.Errorf("get pool %s: %w", id, err)
 	}
-	return p, nil
+	return p, DropStale(&p), nil
 }
 
 // getIdentity reads an identity, turning a missing one into the wire error.
@@ -175,12 +183,14 @@ func getIdentity(ctx context.Context, r storage.Reader, id string) (storage.Iden
 // updatePool runs edit on pool id inside one transaction and stores the
 // result, stamped with the modification time; edit refuses the change by
 // returning an error, and then nothing is written. It returns the pool as
-// stored.
+// stored. What DropStale removes from the pool read is gone for good once
+// the pool is written, which is logged then, once per pool.
 func (s *Service) updatePool(ctx context.Context, id string, edit func(tx storage.Tx, p *storage.Pool) error) (storage.Pool, error) {
 	var p storage.Pool
+	var dropped []storage.CognitoProvider
 	err := s.update(ctx, func(tx storage.Tx) error {
 		var err error
-		if p, err = getPool(ctx, tx, id); err != nil {
+		if p, dropped, err = readPool(ctx, tx, id); err != nil {
 			return err
 		}
 		if err := edit(tx, &p); err != nil {
@@ -196,6 +206,14 @@ func (s *Service) updatePool(ctx context.Context, id string, edit func(tx storag
 		}
 		return nil
 	})
+	if err == nil && len(dropped) > 0 {
+		names := make([]string, len(dropped))
+		for i, c := range dropped {
+			names[i] = c.ProviderName
+		}
+		s.log.WarnContext(ctx, "removed CognitoIdentityProviders entries an older idpool stored that name no user pool",
+			"pool", id, "providers", names)
+	}
 	return p, err
 }
 
