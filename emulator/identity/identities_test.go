@@ -42,6 +42,8 @@ func TestGetIdLogins(t *testing.T) {
 		{"saml", pool, map[string]string{testSAMLARN: samlResponse("alice@example.com", nil)}, "", ""},
 		{"several providers", pool, map[string]string{"accounts.google.com": e.googleToken("g9"), "graph.facebook.com": "fb9"}, "", ""},
 		{"within clock skew", pool, map[string]string{"accounts.google.com": e.idToken("accounts.google.com", testGoogleApp, "g4", exp(-4*time.Minute))}, "", ""},
+		{"user pool token just expired: no skew", pool, map[string]string{testUserPool: e.userPoolToken("u4", exp(-time.Second))}, CodeNotAuthorized,
+			fmt.Sprintf("Invalid login token. Token expired: %d >= %d", now.Unix(), now.Add(-time.Second).Unix())},
 
 		{"unknown pool", "us-east-1:00000000-0000-0000-0000-000000000000", map[string]string{"graph.facebook.com": "x"}, CodeResourceNotFound, "IdentityPool 'us-east-1:00000000-0000-0000-0000-000000000000' not found."},
 		{"guest on a closed pool", closed, nil, CodeNotAuthorized, msgUnauthenticated},

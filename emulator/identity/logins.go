@@ -20,8 +20,23 @@ import (
 // CognitoProvider is the Logins key of idpool's own OpenID tokens.
 const CognitoProvider = "cognito-identity.amazonaws.com"
 
-// clockSkew is how far exp and nbf of a provider token may be off.
+// clockSkew is how far nbf of a provider token may be off, and exp of
+// one that ExpirySkew allows it for.
 const clockSkew = 5 * time.Minute
+
+// ExpirySkew is how long past its exp Cognito Identity still takes a token
+// of Logins key key. A user pool's ID token gets none: AWS refuses it as
+// soon as exp has passed ("Token expired: 1589092400 >= 1589092129", 271 s
+// late, in aws-amplify/aws-sdk-ios#2570), and an app that refreshes its
+// tokens too late must fail here as it will there. Other OpenID Connect
+// providers keep the five minutes the spec gives them (cognito-identity.md
+// §3); no refusal inside that window has been seen.
+func ExpirySkew(key string) time.Duration {
+	if UserPoolProviderName(key) {
+		return 0
+	}
+	return clockSkew
+}
 
 // kind is how a Logins key's token is validated and keyed.
 type kind int
@@ -387,7 +402,8 @@ func (s *Service) validateLogin(ctx context.Context, p *storage.Pool, key, token
 
 // checkJWT decodes a provider ID token and checks its claims: issOK
 // accepts its iss, the audience is one of audiences (no check when empty),
-// exp and nbf hold within clockSkew of now, and sub is present. It returns
+// exp holds within ExpirySkew(key) of now and nbf within clockSkew, and sub
+// is present. It returns
 // the token and the audience that matched. A refusal is logged at info
 // with the check that failed, which the client's message may not name.
 func (s *Service) checkJWT(ctx context.Context, key, raw string, issOK func(string) bool, audiences []string, now time.Time) (*tokens.JWT, string, error) {
@@ -437,8 +453,8 @@ func (s *Service) checkJWT(ctx context.Context, key, raw string, issOK func(stri
 	if !ok {
 		return refuse("missing claim exp", nil, notAuthorized(msgMissingClaim, "exp"))
 	}
-	if !now.Before(exp.Add(clockSkew)) {
-		return refuse("expiry", fmt.Sprintf("exp %d, now %d (%s of skew allowed)", exp.Unix(), now.Unix(), clockSkew), notAuthorized(msgExpired, now.Unix(), exp.Unix()))
+	if skew := ExpirySkew(key); !now.Before(exp.Add(skew)) {
+		return refuse("expiry", fmt.Sprintf("exp %d, now %d (%s of skew allowed)", exp.Unix(), now.Unix(), skew), notAuthorized(msgExpired, now.Unix(), exp.Unix()))
 	}
 	if nbf, ok := t.NotBefore(); ok && now.Add(clockSkew).Before(nbf) {
 		return refuse("not before", fmt.Sprintf("nbf %d, now %d (%s of skew allowed)", nbf.Unix(), now.Unix(), clockSkew), notAuthorized(msgNotYetValid, now.Unix(), nbf.Unix()))

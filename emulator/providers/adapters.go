@@ -12,8 +12,9 @@ import (
 	"github.com/idpool/idpool/protocol"
 )
 
-// LoginSkew is how far exp and nbf of a login token may be off, as Cognito
-// Identity allows (spec cognito-identity.md §3).
+// LoginSkew is how far nbf of a login token may be off, as Cognito
+// Identity allows (spec cognito-identity.md §3); its exp gets
+// identity.ExpirySkew of its Logins key.
 const LoginSkew = 5 * time.Minute
 
 // STSExpirySkew is how far past its exp AssumeRoleWithWebIdentity still
@@ -50,15 +51,15 @@ type IdentityVerifier struct {
 // that accepts the token's iss (cognito-local's http://localhost:9229/<pool>
 // for the key cognito-idp.<region>.amazonaws.com/<pool>): signature, issuer,
 // the provider's ClientIDs when it has some (identity checks the pool's app
-// or client id itself) and exp/nbf within LoginSkew. A login no declared
-// provider knows passes when strict is false, idpool's permissive default,
-// and is refused when it is true. Strict mode thus refuses the opaque
-// access tokens of graph.facebook.com, www.amazon.com, api.twitter.com and
-// www.digits.com and SAML responses unless a key set is configured under
-// that key, and then only a JWT signed by it passes: idpool cannot ask
-// those providers about their tokens. Logins are never verified by
-// discovering an undeclared issuer: permissive mode checks their claims
-// only, offline. identity never passes idpool's own
+// or client id itself), exp within identity.ExpirySkew and nbf within
+// LoginSkew. A login no declared provider knows passes when strict is false,
+// idpool's permissive default, and is refused when it is true. Strict mode
+// thus refuses the opaque access tokens of graph.facebook.com,
+// www.amazon.com, api.twitter.com and www.digits.com and SAML responses
+// unless a key set is configured under that key, and then only a JWT signed
+// by it passes: idpool cannot ask those providers about their tokens. Logins
+// are never verified by discovering an undeclared issuer: permissive mode
+// checks their claims only, offline. identity never passes idpool's own
 // cognito-identity.amazonaws.com tokens or the developer provider here.
 func (r *Registry) ForIdentity(strict bool) *IdentityVerifier {
 	return &IdentityVerifier{r: r, strict: strict}
@@ -89,7 +90,7 @@ func (v *IdentityVerifier) VerifyProviderToken(ctx context.Context, provider, to
 	if perr != nil {
 		err = fmt.Errorf("%w: %w", ErrMalformed, perr)
 	} else {
-		err = v.r.verify(ctx, e, t, nil, window{exp: LoginSkew, nbf: LoginSkew})
+		err = v.r.verify(ctx, e, t, nil, window{exp: identity.ExpirySkew(provider), nbf: LoginSkew})
 	}
 	if err == nil {
 		return issuerChecked, nil
