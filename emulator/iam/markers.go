@@ -16,8 +16,8 @@ import (
 // A list operation sorts its items by a key (a name, a tag key, an access
 // key id) and pages through them in that order. The Marker it answers is
 // opaque to the client and is the operation's own: the URL-safe base64 of
-// a checksum of the operation's name and the key, followed by the sort key
-// of the last item returned. The next page starts at the first item whose
+// the sort key of the last item returned, after a checksum of the
+// operation's name and that sort key. The next page starts at the first item whose
 // sort key is greater, so an item added or removed between pages moves no
 // other item: every item there all along is listed exactly once.
 //
@@ -27,13 +27,15 @@ import (
 // characters carry 240 bytes, so a sort key is at most maxSortKey bytes.
 // An item's sort key is its key when that fits, and otherwise the key's
 // first bytes followed by a digest of the whole key (boundedKey). Items
-// whose keys share that many first bytes (only a tag key of many
-// multi-byte letters can) are then in the order of their digests rather
-// than of their keys, and still each listed once.
+// whose keys share that many first bytes are then in the order of their
+// digests rather than of their keys, and still each listed once. Only tag
+// keys of many multi-byte letters can: a policy's key (nameKey) differs
+// from any other's within its name and the account of its ARN.
 //
 // A marker that does not decode, or whose checksum is not that of the
 // operation's name and its key (garbage, or another operation's marker),
-// is refused with ValidationError "Invalid Marker.", as IAM refuses one.
+// is refused with ValidationError "Invalid Marker.": what IAM is reported
+// to answer (by other emulators and clients; not seen from AWS here).
 
 const (
 	// markerSum is the length of a marker's checksum, in bytes.
