@@ -13,6 +13,8 @@
 //
 // Errors carry IAM's codes and statuses: NoSuchEntity (404),
 // EntityAlreadyExists (409), MalformedPolicyDocument (400), LimitExceeded
-// (409), DeleteConflict (409) and InvalidInput (400). Policy documents in
-// outputs are URL-encoded, as IAM returns them.
+// (409), DeleteConflict (409) and InvalidInput (400); a list's Marker that
+// idpool did not issue for the operation is ValidationError (400, see
+// markers.go). Policy documents in outputs are URL-encoded, as IAM returns
+// them.
 package iam

@@ -74,7 +74,10 @@ func (s *Service) ListEntitiesForPolicy(ctx context.Context, in *ListEntitiesFor
 		return false
 	}
 	roles = slicesFilter(roles, uses)
-	got, more, next := pageByPath(roles, func(r storage.Role) (string, string) { return r.Path, roleKey(r.Name) }, in.PathPrefix, in.Marker, in.MaxItems)
+	got, more, next, err := pageByPath("ListEntitiesForPolicy", roles, func(r storage.Role) (string, string) { return r.Path, roleKey(r.Name) }, in.PathPrefix, in.Marker, in.MaxItems)
+	if err != nil {
+		return nil, err
+	}
 	for _, r := range got {
 		out.PolicyRoles = append(out.PolicyRoles, PolicyRole{RoleName: r.Name, RoleId: r.ID})
 	}

@@ -190,7 +190,10 @@ func (s *Service) ListPolicyVersions(ctx context.Context, in *ListPolicyVersions
 	newestFirst := func(v storage.PolicyVersion) string {
 		return fmt.Sprintf("%020d", math.MaxInt-versionNumber(v.ID))
 	}
-	got, more, next := page(p.Versions, newestFirst, in.Marker, in.MaxItems)
+	got, more, next, err := page("ListPolicyVersions", p.Versions, newestFirst, in.Marker, in.MaxItems)
+	if err != nil {
+		return nil, err
+	}
 	out := &ListPolicyVersionsOutput{Versions: []PolicyVersion{}, IsTruncated: more, Marker: next}
 	for _, v := range got {
 		out.Versions = append(out.Versions, PolicyVersion{VersionId: v.ID, IsDefaultVersion: v.ID == p.DefaultVersion, CreateDate: protocol.At(v.CreatedAt)})
@@ -232,7 +235,16 @@ func (s *Service) updateVersion(ctx context.Context, in *PolicyVersionInput, cha
 }
 
 // ListPolicies lists the customer managed policies (idpool has no AWS
-// managed ones), filtered as asked.
+// managed ones), filtered as asked. OnlyAttached keeps the policies
+// attached to a role as permissions policies (AttachmentCount, which a
+// permissions boundary does not count in). PolicyUsageFilter keeps the
+// policies used as the model says, with or without OnlyAttached, which it
+// then narrows to that use: PermissionsPolicy those attached as
+// permissions policies, PermissionsBoundary those that are the
+// permissions boundary of a role (PermissionsBoundaryUsageCount). The
+// model's "to list only permissions policies" is read as "policies used
+// as permissions policies", so that the two values are symmetric and a
+// policy used only as a boundary is not listed as a permissions policy.
 func (s *Service) ListPolicies(ctx context.Context, in *ListPoliciesInput) (*ListPoliciesOutput, error) {
 	ps, err := s.store.ListManagedPolicies(ctx)
 	if err != nil {
@@ -246,16 +258,25 @@ func (s *Service) ListPolicies(ctx context.Context, in *ListPoliciesInput) (*Lis
 	if in.PathPrefix != nil {
 		prefix = *in.PathPrefix
 	}
-	ps = slicesFilter(ps, func(p storage.ManagedPolicy) bool {
+	used := func(p storage.ManagedPolicy) bool {
 		switch {
-		case in.Scope != nil && *in.Scope == "AWS":
-			return false
-		case in.OnlyAttached != nil && *in.OnlyAttached && n[p.ARN] == 0:
+		case in.PolicyUsageFilter != nil && *in.PolicyUsageFilter == usageBoundary:
+			return b[p.ARN] > 0
+		case in.PolicyUsageFilter != nil || in.OnlyAttached != nil && *in.OnlyAttached:
+			return n[p.ARN] > 0
+		}
+		return true
+	}
+	ps = slicesFilter(ps, func(p storage.ManagedPolicy) bool {
+		if in.Scope != nil && *in.Scope == "AWS" {
 			return false
 		}
-		return strings.HasPrefix(p.Path, prefix)
+		return used(p) && strings.HasPrefix(p.Path, prefix)
 	})
-	got, more, next := page(ps, func(p storage.ManagedPolicy) string { return nameKey(p.Name, p.ARN) }, in.Marker, in.MaxItems)
+	got, more, next, err := page("ListPolicies", ps, func(p storage.ManagedPolicy) string { return nameKey(p.Name, p.ARN) }, in.Marker, in.MaxItems)
+	if err != nil {
+		return nil, err
+	}
 	out := &ListPoliciesOutput{Policies: []Policy{}, IsTruncated: more, Marker: next}
 	for _, p := range got {
 		wp := wirePolicy(p, n[p.ARN], false)
@@ -368,6 +389,9 @@ func (s *Service) ListAttachedRolePolicies(ctx context.Context, in *ListAttached
 			all = append(all, AttachedPolicy{PolicyName: p.Name, PolicyArn: p.ARN})
 		}
 	}
-	got, more, next := page(all, func(p AttachedPolicy) string { return nameKey(p.PolicyName, p.PolicyArn) }, in.Marker, in.MaxItems)
+	got, more, next, err := page("ListAttachedRolePolicies", all, func(p AttachedPolicy) string { return nameKey(p.PolicyName, p.PolicyArn) }, in.Marker, in.MaxItems)
+	if err != nil {
+		return nil, err
+	}
 	return &ListAttachedRolePoliciesOutput{AttachedPolicies: append([]AttachedPolicy{}, got...), IsTruncated: more, Marker: next}, nil
 }

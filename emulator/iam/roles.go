@@ -148,7 +148,10 @@ func (s *Service) ListRoles(ctx context.Context, in *ListRolesInput) (*ListRoles
 	if err != nil {
 		return nil, err
 	}
-	got, more, next := pageByPath(rs, func(r storage.Role) (string, string) { return r.Path, r.Name }, in.PathPrefix, in.Marker, in.MaxItems)
+	got, more, next, err := pageByPath("ListRoles", rs, func(r storage.Role) (string, string) { return r.Path, r.Name }, in.PathPrefix, in.Marker, in.MaxItems)
+	if err != nil {
+		return nil, err
+	}
 	out := &ListRolesOutput{IsTruncated: more, Marker: next, Roles: []Role{}}
 	for _, r := range got {
 		out.Roles = append(out.Roles, wireRole(r, false))
@@ -288,8 +291,7 @@ func (s *Service) ListRoleTags(ctx context.Context, in *ListRoleTagsInput) (*Lis
 	if err != nil {
 		return nil, translate(err, noSuchRole(in.RoleName), nil)
 	}
-	got, more, next := page(r.Tags, func(t storage.Tag) string { return t.Key }, in.Marker, in.MaxItems)
-	return &ListRoleTagsOutput{Tags: append([]Tag{}, wireTags(got)...), IsTruncated: more, Marker: next}, nil
+	return tagPage("ListRoleTags", r.Tags, in.Marker, in.MaxItems)
 }
 
 // PutRolePolicy adds or replaces an inline policy of a role.
@@ -333,7 +335,10 @@ func (s *Service) ListRolePolicies(ctx context.Context, in *ListRolePoliciesInpu
 	for n := range r.Policies {
 		names = append(names, n)
 	}
-	got, more, next := page(names, func(n string) string { return n }, in.Marker, in.MaxItems)
+	got, more, next, err := page("ListRolePolicies", names, func(n string) string { return n }, in.Marker, in.MaxItems)
+	if err != nil {
+		return nil, err
+	}
 	return &ListRolePoliciesOutput{PolicyNames: append([]string{}, got...), IsTruncated: more, Marker: next}, nil
 }
 

@@ -9,8 +9,6 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
-	"slices"
-	"sort"
 	"strings"
 	"time"
 
@@ -211,39 +209,6 @@ func wireTags(ts []storage.Tag) []Tag {
 // encodeDocument is a policy document as IAM returns it: URL-encoded.
 func encodeDocument(doc string) string {
 	return strings.ReplaceAll(url.QueryEscape(doc), "+", "%20")
-}
-
-// page returns the slice of items (sorted by key) after marker, at most
-// maxItems of them, whether more follow, and the marker of the next page:
-// the key of the last item returned.
-func page[T any](items []T, key func(T) string, marker *string, maxItems *int32) ([]T, bool, *string) {
-	n := defaultMaxItems
-	if maxItems != nil {
-		n = int(*maxItems)
-	}
-	items = slices.Clone(items)
-	slices.SortFunc(items, func(a, b T) int { return strings.Compare(key(a), key(b)) })
-	start := 0
-	if marker != nil {
-		start = sort.Search(len(items), func(i int) bool { return key(items[i]) > *marker })
-	}
-	rest := items[start:]
-	if len(rest) <= n {
-		return rest, false, nil
-	}
-	next := key(rest[n-1])
-	return rest[:n], true, &next
-}
-
-// pageByPath is page of the items whose path starts with prefix ("/"
-// when nil), by name; pathName gives an item's path and name.
-func pageByPath[T any](items []T, pathName func(T) (string, string), prefix, marker *string, maxItems *int32) ([]T, bool, *string) {
-	p := "/"
-	if prefix != nil {
-		p = *prefix
-	}
-	items = slicesFilter(items, func(v T) bool { path, _ := pathName(v); return strings.HasPrefix(path, p) })
-	return page(items, func(v T) string { _, name := pathName(v); return name }, marker, maxItems)
 }
 
 // update runs fn in one store transaction.

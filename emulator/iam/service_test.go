@@ -184,32 +184,6 @@ func TestRoleLifecycle(t *testing.T) {
 	}
 }
 
-func TestPage(t *testing.T) {
-	items := []string{"d", "a", "c", "b", "e"}
-	id := func(s string) string { return s }
-	tests := []struct {
-		name     string
-		marker   *string
-		max      *int32
-		want     string
-		more     bool
-		wantNext string
-	}{
-		{"all", nil, nil, "abcde", false, ""},
-		{"first page", nil, ptr[int32](2), "ab", true, "b"},
-		{"next page", ptr("b"), ptr[int32](2), "cd", true, "d"},
-		{"last page", ptr("d"), ptr[int32](2), "e", false, ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, more, next := page(items, id, tt.marker, tt.max)
-			if strings.Join(got, "") != tt.want || more != tt.more || (next != nil) != (tt.wantNext != "") || (next != nil && *next != tt.wantNext) {
-				t.Errorf("got %v more=%v next=%v, want %s more=%v next=%q", got, more, next, tt.want, tt.more, tt.wantNext)
-			}
-		})
-	}
-}
-
 func TestOpenIDConnectProviders(t *testing.T) {
 	s := newService(t)
 	ctx := t.Context()

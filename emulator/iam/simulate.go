@@ -291,9 +291,15 @@ func (s *Service) managed(ctx context.Context, arn string) (p policy.Named, ok b
 	return policy.Named{ID: mp.Name, Type: "user-managed", Doc: doc}, true, nil
 }
 
+// simulateOp is the operation name both simulations check their markers
+// with: a marker holds only an index into the results that the request
+// computes again.
+const simulateOp = "SimulatePolicy"
+
 // simulate evaluates the policies of set as caller for every action ×
 // resource ("*" when none is given), with the context entries, and pages
-// the results; the marker is the index of the next one.
+// the results. Its marker (see page) holds the index of the next result,
+// which the same request computes in the same order again.
 func simulate(set policy.Set, actions, resourceArns []string, entries []ContextEntry, caller string, marker *string, maxItems *int32) (*SimulatePolicyOutput, error) {
 	resources := resourceArns
 	if len(resources) == 0 {
@@ -334,9 +340,13 @@ func simulate(set policy.Set, actions, resourceArns []string, entries []ContextE
 	}
 	start := 0
 	if marker != nil {
-		n, err := strconv.Atoi(*marker)
+		k, err := readMarker(simulateOp, *marker)
+		if err != nil {
+			return nil, err
+		}
+		n, err := strconv.Atoi(k)
 		if err != nil || n < 0 || n > len(all) {
-			return nil, errInvalid("Invalid Marker.")
+			return nil, errMarker()
 		}
 		start = n
 	}
@@ -346,8 +356,7 @@ func simulate(set policy.Set, actions, resourceArns []string, entries []ContextE
 	}
 	out := &SimulatePolicyOutput{EvaluationResults: all[start:]}
 	if len(all)-start > n {
-		next := strconv.Itoa(start + n)
-		out.EvaluationResults, out.IsTruncated, out.Marker = all[start:start+n], true, &next
+		out.EvaluationResults, out.IsTruncated, out.Marker = all[start:start+n], true, newMarker(simulateOp, strconv.Itoa(start+n))
 	}
 	return out, nil
 }

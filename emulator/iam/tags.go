@@ -24,10 +24,13 @@ func withoutKeys(ts []storage.Tag, keys []string) []storage.Tag {
 	})
 }
 
-// tagPage is one page of ts, by key.
-func tagPage(ts []storage.Tag, marker *string, maxItems *int32) *ListTagsOutput {
-	got, more, next := page(ts, func(t storage.Tag) string { return t.Key }, marker, maxItems)
-	return &ListTagsOutput{Tags: append([]Tag{}, wireTags(got)...), IsTruncated: more, Marker: next}
+// tagPage is one page of ts, by key, that operation op answers.
+func tagPage(op string, ts []storage.Tag, marker *string, maxItems *int32) (*ListTagsOutput, error) {
+	got, more, next, err := page(op, ts, func(t storage.Tag) string { return t.Key }, marker, maxItems)
+	if err != nil {
+		return nil, err
+	}
+	return &ListTagsOutput{Tags: append([]Tag{}, wireTags(got)...), IsTruncated: more, Marker: next}, nil
 }
 
 // TagOpenIDConnectProvider adds or replaces tags of a provider.
@@ -56,7 +59,7 @@ func (s *Service) ListOpenIDConnectProviderTags(ctx context.Context, in *ListPro
 	if err != nil {
 		return nil, translate(err, noSuchProvider(in.OpenIDConnectProviderArn), nil)
 	}
-	return tagPage(p.Tags, in.Marker, in.MaxItems), nil
+	return tagPage("ListOpenIDConnectProviderTags", p.Tags, in.Marker, in.MaxItems)
 }
 
 // modifyPolicy runs fn on the stored managed policy in one transaction
@@ -100,5 +103,5 @@ func (s *Service) ListPolicyTags(ctx context.Context, in *ListPolicyTagsInput) (
 	if err != nil {
 		return nil, translate(err, noSuchPolicy(in.PolicyArn), nil)
 	}
-	return tagPage(p.Tags, in.Marker, in.MaxItems), nil
+	return tagPage("ListPolicyTags", p.Tags, in.Marker, in.MaxItems)
 }

@@ -44,7 +44,10 @@ func (s *Service) ListUsers(ctx context.Context, in *ListUsersInput) (*ListUsers
 	if err != nil {
 		return nil, err
 	}
-	got, more, next := pageByPath(us, func(u storage.User) (string, string) { return u.Path, u.Name }, in.PathPrefix, in.Marker, in.MaxItems)
+	got, more, next, err := pageByPath("ListUsers", us, func(u storage.User) (string, string) { return u.Path, u.Name }, in.PathPrefix, in.Marker, in.MaxItems)
+	if err != nil {
+		return nil, err
+	}
 	out := &ListUsersOutput{IsTruncated: more, Marker: next, Users: []User{}}
 	for _, u := range got {
 		w := wireUser(u)
@@ -181,7 +184,10 @@ func (s *Service) ListAccessKeys(ctx context.Context, in *ListAccessKeysInput) (
 	if err != nil {
 		return nil, err
 	}
-	got, more, next := page(keys, func(k storage.AccessKey) string { return k.ID }, in.Marker, in.MaxItems)
+	got, more, next, err := page("ListAccessKeys", keys, func(k storage.AccessKey) string { return k.ID }, in.Marker, in.MaxItems)
+	if err != nil {
+		return nil, err
+	}
 	out := &ListAccessKeysOutput{AccessKeyMetadata: []AccessKeyMetadata{}, IsTruncated: more, Marker: next}
 	for _, k := range got {
 		out.AccessKeyMetadata = append(out.AccessKeyMetadata, AccessKeyMetadata{
