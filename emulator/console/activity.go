@@ -110,11 +110,13 @@ func (a *Activity) unsubscribe(ch chan Entry) {
 // Record wraps the emulator's handler: it must run inside the edge that
 // puts the protocol.Request in the context, so that it sees the operation
 // and error the codec recorded there. The console's own requests, health
-// checks and CORS preflights are not recorded.
+// checks, CORS preflights and a browser's request for a favicon (which
+// the console's pages tell browsers not to make, but a browser may have
+// opened another page of this origin) are not recorded.
 func (a *Activity) Record(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := r.URL.Path
-		if strings.HasPrefix(p, Prefix) || p == "/_idpool/health" || r.Method == http.MethodOptions {
+		if strings.HasPrefix(p, Prefix) || p == "/_idpool/health" || p == "/favicon.ico" || r.Method == http.MethodOptions {
 			next.ServeHTTP(w, r)
 			return
 		}

@@ -186,6 +186,9 @@ func TestPages(t *testing.T) {
 		{"activity", "/_idpool/console/activity?errors=1", 200, []string{"GetCredentialsForIdentity", "NotAuthorizedException", "Invalid login token. " + escaped, idA, poolID}, nil},
 		{"activity filtered out", "/_idpool/console/activity?op=GetId", 200, nil, []string{"NotAuthorizedException"}},
 		{"stylesheet", "/_idpool/console/static/style.css", 200, []string{"prefers-color-scheme: dark"}, nil},
+		// A page without an icon link makes the browser ask the emulator
+		// for /favicon.ico, which it refuses.
+		{"no favicon request", "/_idpool/console/token", 200, []string{`<link rel="icon" href="data:,">`}, nil},
 	}
 	t.Run("role-mapping rules in order", func(t *testing.T) {
 		_, body := f.get(t, "/_idpool/console/pools/"+url.PathEscape(poolID))
@@ -278,7 +281,7 @@ func TestActions(t *testing.T) {
 func TestActivityRing(t *testing.T) {
 	a := console.NewActivity(3)
 	h := a.Record(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
-	for _, p := range []string{"/a", "/b", "/c", "/d", console.Prefix + "/", "/_idpool/health"} {
+	for _, p := range []string{"/a", "/b", "/c", "/d", console.Prefix + "/", "/_idpool/health", "/favicon.ico"} {
 		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", p, nil))
 	}
 	got := a.Recent(10, func(console.Entry) bool { return true })
@@ -287,7 +290,7 @@ func TestActivityRing(t *testing.T) {
 		ops = append(ops, e.Operation)
 	}
 	if want := "GET /d,GET /c,GET /b"; strings.Join(ops, ",") != want {
-		t.Errorf("got %v, want %s (newest first, bounded, console and health left out)", ops, want)
+		t.Errorf("got %v, want %s (newest first, bounded, console, health and favicon left out)", ops, want)
 	}
 }
 
