@@ -498,3 +498,53 @@ func link(t *testing.T, page, text string) string {
 	href := page[start+len(`href="`):]
 	return html.UnescapeString(href[:strings.IndexByte(href, '"')])
 }
+
+// TestSearchByIDPrefix: a search by the start of an id finds every id
+// that starts with it, a page at a time, however many ids sort just
+// before it, and none that does not start with it.
+func TestSearchByIDPrefix(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	id := func(first string, n int) string { return fmt.Sprintf("us-east-1:%s0000000-0000-4000-8000-%012d", first, n) }
+	err := f.store.Update(ctx, func(tx storage.Tx) error {
+		for n := range 60 {
+			for _, first := range []string{"c", "d", "e"} {
+				if first == "d" && n >= 55 {
+					continue
+				}
+				if err := tx.CreateIdentity(ctx, storage.Identity{ID: id(first, n), PoolID: poolID, Logins: []storage.Login{{Provider: "login.dev", UserID: first + fmt.Sprint(n)}}}); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := func(page string) []string {
+		var out []string
+		for _, m := range strings.Split(page, `<td class="mono"><a href="/_idpool/console/identities/`)[1:] {
+			v, _ := url.PathUnescape(m[:strings.Index(m, `"`)])
+			out = append(out, v)
+		}
+		return out
+	}
+	base := "/_idpool/console/pools/" + url.PathEscape(poolID)
+	_, page := f.get(t, base+"?q="+url.QueryEscape("us-east-1:d"))
+	first := ids(page)
+	next := link(t, page, "Next page →")
+	_, page = f.get(t, base+next)
+	second := ids(page)
+	if len(first) != 50 || len(second) != 5 {
+		t.Fatalf("got %d ids on the first page and %d on the next, want 50 and 5", len(first), len(second))
+	}
+	for k, got := range append(first, second...) {
+		if want := id("d", k); got != want {
+			t.Fatalf("got id %d %s, want %s", k, got, want)
+		}
+	}
+	if strings.Contains(page, "Next page") {
+		t.Errorf("got a next page after the last match")
+	}
+}
