@@ -35,6 +35,10 @@ func (s *Server) newConsole(ids *identity.Service, reg *providers.Registry) (*co
 		Expire: func(ctx context.Context, key string, expiry time.Time) error {
 			return s.revoked.Revoke(ctx, storage.RevokedCredentials, key, expiry)
 		},
+		CredentialsExpired: func(key string) bool {
+			return s.revoked.Any(storage.RevokedCredentials) && s.revoked.Revoked(storage.RevokedCredentials, key)
+		},
+		TokenExpired: s.tokenExpiredEarly,
 		RotateKey: func(ctx context.Context) (string, error) {
 			if err := s.tokens.Rotate(ctx); err != nil {
 				return "", err
@@ -107,7 +111,7 @@ func (s *Server) verifyChecks(ctx context.Context, reg *providers.Registry, toke
 		} else {
 			c.OK = true
 			c.Detail = "signature, issuer and expiry check out"
-			if s.revoked.Any(storage.RevokedToken) && s.revoked.Revoked(storage.RevokedToken, tokenID(token)) {
+			if s.tokenExpiredEarly(token) {
 				c.OK, c.Detail = false, "expired early by the test controls"
 			}
 		}
@@ -123,4 +127,10 @@ func (s *Server) verifyChecks(ctx context.Context, reg *providers.Registry, toke
 		c.OK, c.Detail = true, "signature, issuer, audience and times check out"
 	}
 	return append(checks, c)
+}
+
+// tokenExpiredEarly reports whether the test controls expired one of
+// idpool's tokens before its expiry.
+func (s *Server) tokenExpiredEarly(token string) bool {
+	return s.revoked.Any(storage.RevokedToken) && s.revoked.Revoked(storage.RevokedToken, tokenID(token))
 }

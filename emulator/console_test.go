@@ -110,6 +110,39 @@ func TestConsoleActions(t *testing.T) {
 	if w := get("/_idpool/credentials/" + key); !strings.Contains(w.Body.String(), `"Expired":true`) {
 		t.Errorf("credentials after the console expired them: got %s, want Expired true", w.Body)
 	}
+	if page := get("/_idpool/console/identities/" + id).Body.String(); !strings.Contains(page, "expired early") {
+		t.Errorf("identity page after the console expired its credentials: got no %q", "expired early")
+	}
+	// A second click finds nothing left to expire.
+	req = httptest.NewRequest(http.MethodPost, "/_idpool/console/identities/"+id+"/expire", nil)
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	w = httptest.NewRecorder()
+	h.ServeHTTP(w, req)
+	if loc := w.Header().Get("Location"); w.Code != http.StatusSeeOther || !strings.Contains(loc, "Nothing+to+expire") {
+		t.Errorf("expire again: got %d to %q, want 303 saying nothing was left to expire", w.Code, loc)
+	}
+
+	// A token the test controls expired early is expired in the inspector.
+	tok := member(call("GetOpenIdToken", `{"IdentityId":"`+id+`"}`, false), "Token")
+	inspect := func() string {
+		req := httptest.NewRequest(http.MethodPost, "/_idpool/console/token", strings.NewReader("token="+tok))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, req)
+		return w.Body.String()
+	}
+	if page := inspect(); !strings.Contains(page, "✓ Not expired") {
+		t.Fatalf("inspector before the token was expired: got no %q", "✓ Not expired")
+	}
+	req = httptest.NewRequest(http.MethodPost, "/_idpool/tokens/expire", strings.NewReader(`{"Token":"`+tok+`"}`))
+	w = httptest.NewRecorder()
+	h.ServeHTTP(w, req)
+	if w.Code != http.StatusNoContent {
+		t.Fatalf("expire the token: got %d %s, want 204", w.Code, w.Body)
+	}
+	if page := inspect(); !strings.Contains(page, "✗ Not expired</b>: expired early") {
+		t.Errorf("inspector after the token was expired early: got no %q", "✗ Not expired: expired early")
+	}
 
 	// Rotating the signing key publishes a second key.
 	req = httptest.NewRequest(http.MethodPost, "/_idpool/console/keys/rotate", nil)

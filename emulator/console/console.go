@@ -45,9 +45,15 @@ type Config struct {
 	// The actions.
 	DeleteIdentity func(ctx context.Context, id string) error
 	// Expire makes the credentials of an access key id expired now.
-	Expire    func(ctx context.Context, accessKeyID string, expiry time.Time) error
-	RotateKey func(ctx context.Context) (kid string, err error)
-	Reset     func(ctx context.Context) error
+	Expire func(ctx context.Context, accessKeyID string, expiry time.Time) error
+	// CredentialsExpired and TokenExpired report whether credentials (by
+	// access key id) or one of idpool's tokens were expired early, by
+	// the console or the test controls; nil reports none.
+	CredentialsExpired func(accessKeyID string) bool
+	TokenExpired       func(token string) bool
+
+	RotateKey          func(ctx context.Context) (kid string, err error)
+	Reset              func(ctx context.Context) error
 }
 
 // Console serves the pages. Activity and Issued are fed by the emulator.
@@ -63,6 +69,12 @@ type Console struct {
 func New(cfg Config) (*Console, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.CredentialsExpired == nil {
+		cfg.CredentialsExpired = func(string) bool { return false }
+	}
+	if cfg.TokenExpired == nil {
+		cfg.TokenExpired = func(string) bool { return false }
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)

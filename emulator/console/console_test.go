@@ -505,7 +505,9 @@ func link(t *testing.T, page, text string) string {
 func TestSearchByIDPrefix(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	id := func(first string, n int) string { return fmt.Sprintf("us-east-1:%s0000000-0000-4000-8000-%012d", first, n) }
+	id := func(first string, n int) string {
+		return fmt.Sprintf("us-east-1:%s0000000-0000-4000-8000-%012d", first, n)
+	}
 	err := f.store.Update(ctx, func(tx storage.Tx) error {
 		for n := range 60 {
 			for _, first := range []string{"c", "d", "e"} {

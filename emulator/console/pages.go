@@ -214,13 +214,20 @@ type datasetView struct {
 	Records []storage.Record
 }
 
+// issueView is an issue with its state now: Expired, and Early when the
+// console or the test controls expired it before its expiry.
+type issueView struct {
+	Issue
+	Expired, Early bool
+}
+
 type identityData struct {
 	Identity  storage.Identity
 	Pool      storage.Pool
 	Logins    []storage.Login
 	Developer []string
 	Datasets  []datasetView
-	Issued    []Issue
+	Issued    []issueView
 	Kept      int // how many issues are remembered
 	// Merged are the identities merged into this one, as the store
 	// records them (the first pageSize); MoreMerged says there are more.
@@ -249,7 +256,11 @@ func (c *Console) identityPage(w http.ResponseWriter, r *http.Request) {
 	d := identityData{Identity: i, Pool: p, Kept: issuedSize}
 	// Merges are read from the store below, which keeps them across
 	// restarts and only once they have committed.
-	d.Issued = c.Issued.For(i.ID)
+	for _, is := range c.Issued.For(i.ID) {
+		v := issueView{Issue: is, Expired: c.expired(is)}
+		v.Early = v.Expired && is.Expires.After(c.cfg.Now())
+		d.Issued = append(d.Issued, v)
+	}
 	d.Merged, err = c.cfg.Store.ListIdentities(ctx, i.PoolID, storage.ListIdentitiesOptions{MergedInto: i.ID, Limit: pageSize + 1})
 	if err != nil {
 		c.fail(w, r, err)
