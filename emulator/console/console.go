@@ -41,6 +41,11 @@ type Config struct {
 	// Verify checks a token against idpool's signing keys and the
 	// declared providers' key sets; see Check.
 	Verify func(ctx context.Context, token string) []Check
+	// WebIdentity returns the pool (aud) and identity (sub) of one of
+	// idpool's own tokens whose signature verifies, expired or not, and
+	// "" for any other token: the activity page attributes
+	// AssumeRoleWithWebIdentity calls with it.
+	WebIdentity func(ctx context.Context, token string) (pool, identity string)
 
 	// The actions.
 	DeleteIdentity func(ctx context.Context, id string) error
@@ -52,8 +57,8 @@ type Config struct {
 	CredentialsExpired func(accessKeyID string) bool
 	TokenExpired       func(token string) bool
 
-	RotateKey          func(ctx context.Context) (kid string, err error)
-	Reset              func(ctx context.Context) error
+	RotateKey func(ctx context.Context) (kid string, err error)
+	Reset     func(ctx context.Context) error
 }
 
 // Console serves the pages. Activity and Issued are fed by the emulator.
