@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -262,23 +263,50 @@ func (f filter) keep(e Entry) bool {
 type activityData struct {
 	Filter  filter
 	Entries []Entry
-	Events  string // the SSE URL with the same filter
+	// Events is the SSE URL with the same filter, for the first page
+	// only; Older the URL of the next page, "" on the last, and Newest
+	// that of the first.
+	Events, Older, Newest string
+	// Kept is how many requests the ring holds, Size how many it can.
+	Kept, Size, PageSize int
 }
 
+// activityPage shows the recorded requests that pass the filter, newest
+// first, shown at a time: the first page live, older ones by ?before=,
+// the sequence number of the newest request a page leaves out.
 func (c *Console) activityPage(w http.ResponseWriter, r *http.Request) {
 	f := filterOf(r)
+	before, _ := strconv.ParseUint(r.URL.Query().Get("before"), 10, 64)
 	m := newAttribution()
-	d := activityData{Filter: f, Events: Prefix + "/activity/events?" + r.URL.RawQuery}
-	for _, e := range c.Activity.Recent(activitySize, func(Entry) bool { return true }) {
-		c.attribute(r.Context(), &e, m)
-		if f.keep(e) && len(d.Entries) < shown {
-			d.Entries = append(d.Entries, e)
+	d := activityData{Filter: f, Size: activitySize, PageSize: shown}
+	q := r.URL.Query()
+	q.Del("before")
+	d.Newest = Prefix + "/activity?" + q.Encode()
+	if before == 0 {
+		d.Events = Prefix + "/activity/events?" + q.Encode()
+	}
+	all := c.Activity.Recent(activitySize, func(Entry) bool { return true })
+	d.Kept = len(all)
+	for _, e := range all {
+		if before != 0 && e.Seq >= before {
+			continue
 		}
+		c.attribute(r.Context(), &e, m)
+		if !f.keep(e) {
+			continue
+		}
+		if len(d.Entries) == shown {
+			q := r.URL.Query()
+			q.Set("before", strconv.FormatUint(d.Entries[shown-1].Seq, 10))
+			d.Older = Prefix + "/activity?" + q.Encode()
+			break
+		}
+		d.Entries = append(d.Entries, e)
 	}
 	c.render(w, r, http.StatusOK, "activity", "Activity", d)
 }
 
-// shown is how many requests the activity page lists.
+// shown is how many requests a page of activity lists.
 const shown = 200
 
 // attribution memoizes, for one page or one event, the lookups of

@@ -550,3 +550,41 @@ func TestSearchByIDPrefix(t *testing.T) {
 		t.Errorf("got a next page after the last match")
 	}
 }
+
+// TestActivityPages: every request the ring keeps can be seen, a page at
+// a time, newest first, each once.
+func TestActivityPages(t *testing.T) {
+	f := newFixture(t)
+	const n = 450
+	for k := range n {
+		if err := f.call(fmt.Sprintf(`{"IdentityId":"us-east-1:00000000-0000-4000-8000-%012d"}`, k)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var got []string
+	path := "/_idpool/console/activity?errors=1"
+	for pages := 0; path != ""; pages++ {
+		if pages > 5 {
+			t.Fatal("got more than 5 pages")
+		}
+		_, page := f.get(t, path)
+		if pages == 0 && !strings.Contains(page, "The last 1000 requests are kept (450 so far)") {
+			t.Errorf("first page: got no sentence saying how many requests are kept")
+		}
+		for _, m := range strings.Split(page, `identities/us-east-1:00000000-0000-4000-8000-`)[1:] {
+			got = append(got, m[:12])
+		}
+		path = ""
+		if strings.Contains(page, "Older requests →") {
+			path = link(t, page, "Older requests →")
+		}
+	}
+	if len(got) != n {
+		t.Fatalf("got %d requests over all pages, want %d", len(got), n)
+	}
+	for k, id := range got {
+		if want := fmt.Sprintf("%012d", n-1-k); id != want {
+			t.Fatalf("got request %s at %d, want %s (newest first, each once)", id, k, want)
+		}
+	}
+}
