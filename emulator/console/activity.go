@@ -149,7 +149,8 @@ func (a *Activity) Record(next http.Handler) http.Handler {
 		}
 		sw := &protocol.StatusWriter{ResponseWriter: w}
 		next.ServeHTTP(sw, r)
-		e := Entry{Time: a.clock(), Status: sw.Status, Operation: r.Method + " " + p}
+		// In UTC, as the pages show times, also in the live events.
+		e := Entry{Time: a.clock().UTC(), Status: sw.Status, Operation: r.Method + " " + p}
 		if e.Status == 0 {
 			e.Status = http.StatusOK
 		}

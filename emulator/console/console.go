@@ -85,6 +85,7 @@ func New(cfg Config) (*Console, error) {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	c := &Console{cfg: cfg, Activity: NewActivity(activitySize), Issued: NewIssued(issuedSize), pages: map[string]*template.Template{}}
+	c.Activity.clock = cfg.Now
 	names, err := fs.Glob(templateFiles, "templates/*.html")
 	if err != nil {
 		return nil, err

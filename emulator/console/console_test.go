@@ -49,7 +49,8 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	// The clock is not in UTC, which every time shown must be.
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC).In(time.FixedZone("UTC+5", 5*3600))
 	val := evil
 	err = st.Update(ctx, func(tx storage.Tx) error {
 		if err := tx.CreatePool(ctx, storage.Pool{ID: poolID, Name: "pool" + evil, DeveloperProviderName: "login.dev",
@@ -331,6 +332,9 @@ func TestActivityEvents(t *testing.T) {
 	var e console.Entry
 	select {
 	case l := <-lines:
+		if want := `"time":"2026-01-02T03:04:05Z"`; !strings.Contains(l, want) {
+			t.Errorf("got event %s, want %s (in UTC, as the pages show times)", l, want)
+		}
 		if err := json.Unmarshal([]byte(strings.TrimPrefix(l, "data: ")), &e); err != nil {
 			t.Fatalf("event %q: %v", l, err)
 		}
