@@ -72,8 +72,12 @@ func newFixture(t *testing.T) *fixture {
 		if err := tx.PutDataset(ctx, storage.Dataset{IdentityID: idA, Name: "profile", SyncCount: 2, NumRecords: 1, LastModifiedBy: "123456789012", CreatedAt: now, ModifiedAt: now}, 0); err != nil {
 			return err
 		}
+		spaces, empty, spaced := "   ", "", "a  b\n c"
 		return tx.PutRecords(ctx, idA, "profile", []storage.Record{
 			{Key: "color", Value: &val, SyncCount: 1, LastModifiedBy: "123456789012", ModifiedAt: now},
+			{Key: "spaces", Value: &spaces, SyncCount: 1, LastModifiedBy: "123456789012", ModifiedAt: now},
+			{Key: "empty", Value: &empty, SyncCount: 1, LastModifiedBy: "123456789012", ModifiedAt: now},
+			{Key: "spaced", Value: &spaced, SyncCount: 1, LastModifiedBy: "123456789012", ModifiedAt: now},
 			{Key: "gone", SyncCount: 2, LastModifiedBy: "123456789012", ModifiedAt: now},
 		})
 	})
@@ -182,11 +186,14 @@ func TestPages(t *testing.T) {
 		{"search by id prefix", "/_idpool/console/pools/" + url.PathEscape(poolID) + "?q=us-east-1:bbbb", 200, []string{idB}, []string{idA}},
 		{"search finds nothing", "/_idpool/console/pools/" + url.PathEscape(poolID) + "?q=nobody", 200, []string{"No identity matches."}, []string{idA, idB}},
 		{"identity", "/_idpool/console/identities/" + url.PathEscape(idA), 200, []string{"google-user-1", "profile", "color", escaped, `class="deleted"`, "gone"}, nil},
+		// Values keep their whitespace, and one of spaces is not shown
+		// as the empty string is.
+		{"record values as stored", "/_idpool/console/identities/" + url.PathEscape(idA), 200, []string{`<span class="v">   </span>`, `<span class="v">a  b` + "\n" + ` c</span>`, "<em class=\"muted\">empty string</em>"}, nil},
 		{"developer identity", "/_idpool/console/identities/" + url.PathEscape(idB), 200, []string{"dev-user-7", "login.dev"}, nil},
 		{"unknown identity", "/_idpool/console/identities/us-east-1:nope", 404, []string{"Not found"}, nil},
 		{"activity", "/_idpool/console/activity?errors=1", 200, []string{"GetCredentialsForIdentity", "NotAuthorizedException", "Invalid login token. " + escaped, idA, poolID}, nil},
 		{"activity filtered out", "/_idpool/console/activity?op=GetId", 200, nil, []string{"NotAuthorizedException"}},
-		{"stylesheet", "/_idpool/console/static/style.css", 200, []string{"prefers-color-scheme: dark"}, nil},
+		{"stylesheet", "/_idpool/console/static/style.css", 200, []string{"prefers-color-scheme: dark", ".v { white-space: pre-wrap;"}, nil},
 		// A page without an icon link makes the browser ask the emulator
 		// for /favicon.ico, which it refuses.
 		{"no favicon request", "/_idpool/console/token", 200, []string{`<link rel="icon" href="data:,">`}, nil},
