@@ -122,6 +122,11 @@ func New(cfg Config) (*Console, error) {
 	mux.HandleFunc(Prefix, func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, Prefix+"/", http.StatusFound)
 	})
+	// Any other path under the console is a page of the console's that
+	// does not exist.
+	mux.HandleFunc(Prefix+"/", func(w http.ResponseWriter, r *http.Request) {
+		c.fail(w, r, storage.ErrNotFound)
+	})
 	// Every action is a POST; a browser's cross-site POST (by its
 	// Sec-Fetch-Site or Origin) is refused, so that no other page the
 	// tester has open can delete identities.
@@ -129,7 +134,8 @@ func New(cfg Config) (*Console, error) {
 	return c, nil
 }
 
-// headers sets what every console answer carries: no caching, and a
+// headers sets what every console answer carries: no caching (a page is
+// the state of the moment; the event stream sets its own), and a
 // policy that allows only the console's own stylesheet and script.
 func headers(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -141,6 +147,7 @@ func headers(next http.Handler) http.Handler {
 		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "same-origin")
+		h.Set("Cache-Control", "no-store")
 		next.ServeHTTP(w, r)
 	})
 }

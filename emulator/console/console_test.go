@@ -191,6 +191,11 @@ func TestPages(t *testing.T) {
 		{"record values as stored", "/_idpool/console/identities/" + url.PathEscape(idA), 200, []string{`<span class="v">   </span>`, `<span class="v">a  b` + "\n" + ` c</span>`, "<em class=\"muted\">empty string</em>"}, nil},
 		{"developer identity", "/_idpool/console/identities/" + url.PathEscape(idB), 200, []string{"dev-user-7", "login.dev"}, nil},
 		{"unknown identity", "/_idpool/console/identities/us-east-1:nope", 404, []string{"Not found"}, nil},
+		{"unknown console page", "/_idpool/console/nope", 404, []string{"Not found", "idpool console"}, nil},
+		// A form posting to the page's own URL would carry its ?done=
+		// flash along.
+		{"token form posts to a clean URL", "/_idpool/console/token?done=Rotated", 200, []string{`<form method="post" action="/_idpool/console/token">`}, nil},
+		{"reset form posts to a clean URL", "/_idpool/console/reset?done=x", 200, []string{`<form method="post" action="/_idpool/console/reset"`}, nil},
 		{"activity", "/_idpool/console/activity?errors=1", 200, []string{"GetCredentialsForIdentity", "NotAuthorizedException", "Invalid login token. " + escaped, idA, poolID}, nil},
 		{"activity filtered out", "/_idpool/console/activity?op=GetId", 200, nil, []string{"NotAuthorizedException"}},
 		{"stylesheet", "/_idpool/console/static/style.css", 200, []string{"prefers-color-scheme: dark", ".v { white-space: pre-wrap;"}, nil},
@@ -219,12 +224,14 @@ func TestTokenInspector(t *testing.T) {
 	f := newFixture(t)
 	enc := base64.RawURLEncoding.EncodeToString
 	tok := enc([]byte(`{"alg":"RS256","kid":"k1"}`)) + "." + enc([]byte(`{"sub":"<script>alert(1)</script>","exp":1000}`)) + "." + enc([]byte("sig"))
+	bare := enc([]byte(`{"alg":"RS256"}`)) + "." + enc([]byte(`{"sub":"x","exp":4102444800}`)) + "." + enc([]byte("sig"))
 	tests := []struct {
 		name, token string
 		want        []string
 	}{
 		{"expired token", tok, []string{"Decodes as a JWT", "RS256", "k1", "Not expired", "expired at 1970-01-01T00:16:40Z", "&lt;script&gt;alert(1)"}},
 		{"not a JWT", "nope", []string{"✗ Decodes as a JWT"}},
+		{"no kid, no iss", bare, []string{"no key id (kid)", "✗ Names an issuer (iss)</b>: no iss claim"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -239,6 +246,9 @@ func TestTokenInspector(t *testing.T) {
 				if !strings.Contains(body, w) {
 					t.Errorf("got no %q in the page\n%s", w, body)
 				}
+			}
+			if strings.Contains(body, "&lt;nil&gt;") {
+				t.Errorf("got %q in the page, want words", "<nil>")
 			}
 			if strings.Contains(body, "<script>alert(1)") {
 				t.Errorf("got a raw <script>, want it escaped")
@@ -597,5 +607,49 @@ func TestActivityPages(t *testing.T) {
 		if want := fmt.Sprintf("%012d", n-1-k); id != want {
 			t.Fatalf("got request %s at %d, want %s (newest first, each once)", id, k, want)
 		}
+	}
+}
+
+// TestNoStore: no console answer may be cached, pages or actions.
+func TestNoStore(t *testing.T) {
+	f := newFixture(t)
+	for _, p := range []string{"/", "/activity", "/pools/" + url.PathEscape(poolID), "/nope"} {
+		res, err := http.Get(f.srv.URL + console.Prefix + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if got := res.Header.Get("Cache-Control"); got != "no-store" {
+			t.Errorf("GET %s: got Cache-Control %q, want no-store", p, got)
+		}
+	}
+}
+
+// TestLoginlessLabel: an identity without logins is a guest only while it
+// is enabled; a disabled one lost its logins (unlinked or merged).
+func TestLoginlessLabel(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	const guest, former = "us-east-1:cccccccc-0000-4000-8000-000000000003", "us-east-1:dddddddd-0000-4000-8000-000000000004"
+	err := f.store.Update(ctx, func(tx storage.Tx) error {
+		if err := tx.CreateIdentity(ctx, storage.Identity{ID: guest, PoolID: poolID}); err != nil {
+			return err
+		}
+		return tx.CreateIdentity(ctx, storage.Identity{ID: former, PoolID: poolID, Disabled: true})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, page := f.get(t, "/_idpool/console/pools/"+url.PathEscape(poolID))
+	row := func(id string) string {
+		_, rest, _ := strings.Cut(page, id+"</a></td>")
+		r, _, _ := strings.Cut(rest, "</tr>")
+		return r
+	}
+	if r := row(guest); !strings.Contains(r, "guest") {
+		t.Errorf("enabled identity without logins: got row %q, want guest", r)
+	}
+	if r := row(former); strings.Contains(r, "guest") || !strings.Contains(r, "no logins") {
+		t.Errorf("disabled identity without logins: got row %q, want no logins, not guest", r)
 	}
 }
