@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -30,7 +31,10 @@ const (
 // GetCredentialsForIdentity refused by a role mapping. The browser then
 // finds the identity by its login, opens it, reads its dataset, sees the
 // refusal and its reason in Activity (live), decodes a token, and deletes
-// an identity, which the SDK then no longer finds.
+// an identity, which the SDK then no longer finds. No page makes the
+// browser ask for a favicon, values keep their whitespace, live rows show
+// times as the server renders them, and long names and ids neither push a
+// 360-pixel window sideways nor wrap an id a few characters a line.
 //
 // Without node, the packages or chromium the test skips, except under CI.
 func TestConsoleInBrowser(t *testing.T) {
@@ -40,7 +44,8 @@ func TestConsoleInBrowser(t *testing.T) {
 	ctx := context.Background()
 	dev := uniqueDev()
 	pool := s.createPool(t, &cognitoidentity.CreateIdentityPoolInput{
-		IdentityPoolName:               aws.String(uniqueName("console")),
+		// Long names must wrap, not push a narrow window sideways.
+		IdentityPoolName:               aws.String(uniqueName("console") + "_" + strings.Repeat("LongPoolName", 8)),
 		AllowUnauthenticatedIdentities: true,
 		DeveloperProviderName:          aws.String(dev),
 		SupportedLoginProviders:        map[string]string{googleKey: googleClient},
@@ -59,7 +64,7 @@ func TestConsoleInBrowser(t *testing.T) {
 	})
 	ok(t, err, "SetIdentityPoolRoles")
 
-	user := uniqueName("browser-user")
+	user := uniqueName("browser-user") + strings.Repeat("x", 90)
 	google := googleToken(t, user)
 	loginID := s.loginID(t, pool, map[string]string{googleKey: google})
 	// The Google login carries no hd claim: the Deny mapping refuses it.
@@ -72,7 +77,10 @@ func TestConsoleInBrowser(t *testing.T) {
 
 	sp := &syncPool{s: s, id: pool, dev: newSyncClient(t, s.endpoint, awsv1.NewStaticCredentials(accessKey, secretKey, ""))}
 	u := sp.as(loginID)
-	u.write(t, "profile", replacePatch("color", "<script>alert(1)</script>", 0), replacePatch("city", "Lisbon", 0), replacePatch("temp", "x", 0))
+	u.write(t, "profile", replacePatch("color", "<script>alert(1)</script>", 0), replacePatch("city", "Lisbon", 0), replacePatch("temp", "x", 0),
+		replacePatch("spaced", "  two  spaces", 0))
+	longDataset := "ds-" + strings.Repeat("d", 120)
+	u.write(t, longDataset, replacePatch(strings.Repeat("k", 200), strings.Repeat("v", 300), 0))
 	u.write(t, "profile", removePatch("temp", 1))
 
 	devUser := uniqueName("dev-user")
@@ -104,6 +112,7 @@ func TestConsoleInBrowser(t *testing.T) {
 		"IDPOOL_DEV_ID":         devID,
 		"IDPOOL_DEV_TOKEN":      devToken,
 		"IDPOOL_DEV_ACCESS_KEY": aws.ToString(credOut.Credentials.AccessKeyId),
+		"IDPOOL_LONG_DATASET":   longDataset,
 	}
 	runNodeIn(t, browserDir, node, env, []string{"console.test.mjs"})
 

@@ -29,12 +29,17 @@ func (s *Server) newConsole(ids *identity.Service, reg *providers.Registry) (*co
 		Verify: func(ctx context.Context, token string) []console.Check {
 			return s.verifyChecks(ctx, reg, token)
 		},
+		WebIdentity: s.webIdentity,
 		DeleteIdentity: func(ctx context.Context, id string) error {
 			return s.store.Update(ctx, func(tx storage.Tx) error { return tx.DeleteIdentity(ctx, id) })
 		},
 		Expire: func(ctx context.Context, key string, expiry time.Time) error {
 			return s.revoked.Revoke(ctx, storage.RevokedCredentials, key, expiry)
 		},
+		CredentialsExpired: func(key string) bool {
+			return s.revoked.Any(storage.RevokedCredentials) && s.revoked.Revoked(storage.RevokedCredentials, key)
+		},
+		TokenExpired: s.tokenExpiredEarly,
 		RotateKey: func(ctx context.Context) (string, error) {
 			if err := s.tokens.Rotate(ctx); err != nil {
 				return "", err
@@ -107,7 +112,7 @@ func (s *Server) verifyChecks(ctx context.Context, reg *providers.Registry, toke
 		} else {
 			c.OK = true
 			c.Detail = "signature, issuer and expiry check out"
-			if s.revoked.Any(storage.RevokedToken) && s.revoked.Revoked(storage.RevokedToken, tokenID(token)) {
+			if s.tokenExpiredEarly(token) {
 				c.OK, c.Detail = false, "expired early by the test controls"
 			}
 		}
@@ -123,4 +128,30 @@ func (s *Server) verifyChecks(ctx context.Context, reg *providers.Registry, toke
 		c.OK, c.Detail = true, "signature, issuer, audience and times check out"
 	}
 	return append(checks, c)
+}
+
+// tokenExpiredEarly reports whether the test controls expired one of
+// idpool's tokens before its expiry.
+func (s *Server) tokenExpiredEarly(token string) bool {
+	return s.revoked.Any(storage.RevokedToken) && s.revoked.Revoked(storage.RevokedToken, tokenID(token))
+}
+
+// webIdentity returns the pool and identity of one of idpool's tokens
+// whose signature and issuer check out, also once it has expired (the
+// issuer checks expiry last): a refused AssumeRoleWithWebIdentity is
+// still that identity's.
+func (s *Server) webIdentity(ctx context.Context, token string) (pool, identity string) {
+	c, err := s.tokens.Verify(ctx, token)
+	if errors.Is(err, tokens.ErrExpired) {
+		t, perr := tokens.Parse(token)
+		if perr != nil {
+			return "", ""
+		}
+		aud, _ := t.StringClaim("aud")
+		return aud, t.Subject()
+	}
+	if err != nil {
+		return "", ""
+	}
+	return c.Audience, c.Subject
 }

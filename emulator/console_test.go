@@ -3,6 +3,7 @@ package emulator
 import (
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -110,6 +111,39 @@ func TestConsoleActions(t *testing.T) {
 	if w := get("/_idpool/credentials/" + key); !strings.Contains(w.Body.String(), `"Expired":true`) {
 		t.Errorf("credentials after the console expired them: got %s, want Expired true", w.Body)
 	}
+	if page := get("/_idpool/console/identities/" + id).Body.String(); !strings.Contains(page, "expired early") {
+		t.Errorf("identity page after the console expired its credentials: got no %q", "expired early")
+	}
+	// A second click finds nothing left to expire.
+	req = httptest.NewRequest(http.MethodPost, "/_idpool/console/identities/"+id+"/expire", nil)
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	w = httptest.NewRecorder()
+	h.ServeHTTP(w, req)
+	if loc := w.Header().Get("Location"); w.Code != http.StatusSeeOther || !strings.Contains(loc, "Nothing+to+expire") {
+		t.Errorf("expire again: got %d to %q, want 303 saying nothing was left to expire", w.Code, loc)
+	}
+
+	// A token the test controls expired early is expired in the inspector.
+	tok := member(call("GetOpenIdToken", `{"IdentityId":"`+id+`"}`, false), "Token")
+	inspect := func() string {
+		req := httptest.NewRequest(http.MethodPost, "/_idpool/console/token", strings.NewReader("token="+tok))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, req)
+		return w.Body.String()
+	}
+	if page := inspect(); !strings.Contains(page, "✓ Not expired") {
+		t.Fatalf("inspector before the token was expired: got no %q", "✓ Not expired")
+	}
+	req = httptest.NewRequest(http.MethodPost, "/_idpool/tokens/expire", strings.NewReader(`{"Token":"`+tok+`"}`))
+	w = httptest.NewRecorder()
+	h.ServeHTTP(w, req)
+	if w.Code != http.StatusNoContent {
+		t.Fatalf("expire the token: got %d %s, want 204", w.Code, w.Body)
+	}
+	if page := inspect(); !strings.Contains(page, "✗ Not expired</b>: expired early") {
+		t.Errorf("inspector after the token was expired early: got no %q", "✗ Not expired: expired early")
+	}
 
 	// Rotating the signing key publishes a second key.
 	req = httptest.NewRequest(http.MethodPost, "/_idpool/console/keys/rotate", nil)
@@ -121,6 +155,60 @@ func TestConsoleActions(t *testing.T) {
 	}
 	if n := strings.Count(get("/.well-known/jwks.json").Body.String(), `"kid"`); n != 2 {
 		t.Errorf("after the console rotated the key: got %d keys published, want 2", n)
+	}
+}
+
+// TestConsoleWebIdentity: AssumeRoleWithWebIdentity with one of idpool's
+// tokens is the activity of the token's identity and pool, refused or
+// not, as long as the token's signature verifies; a forged one is no
+// one's.
+func TestConsoleWebIdentity(t *testing.T) {
+	h := memoryServer(t)
+	member := func(w *httptest.ResponseRecorder, name string) string {
+		t.Helper()
+		_, v, ok := strings.Cut(w.Body.String(), `"`+name+`":"`)
+		if w.Code != http.StatusOK || !ok {
+			t.Fatalf("got %d %s, want 200 with %s", w.Code, w.Body, name)
+		}
+		v, _, _ = strings.Cut(v, `"`)
+		return v
+	}
+	pool := member(apiCall(h, "CreateIdentityPool", `{"IdentityPoolName":"sts","AllowUnauthenticatedIdentities":true}`, true), "IdentityPoolId")
+	id := member(apiCall(h, "GetId", `{"IdentityPoolId":"`+pool+`"}`, false), "IdentityId")
+	tok := member(apiCall(h, "GetOpenIdToken", `{"IdentityId":"`+id+`"}`, false), "Token")
+	assume := func(token string, status int) {
+		t.Helper()
+		form := url.Values{"Action": {"AssumeRoleWithWebIdentity"}, "Version": {"2011-06-15"},
+			"RoleArn": {"arn:aws:iam::123456789012:role/Web"}, "RoleSessionName": {"session"}, "WebIdentityToken": {token}}
+		r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(form.Encode()))
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		if w.Code != status {
+			t.Fatalf("AssumeRoleWithWebIdentity: got %d %s, want %d", w.Code, w.Body, status)
+		}
+	}
+	assume(tok, http.StatusOK)
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest(http.MethodPost, "/_idpool/tokens/expire", strings.NewReader(`{"Token":"`+tok+`"}`)))
+	if w.Code != http.StatusNoContent {
+		t.Fatalf("expire the token: got %d %s, want 204", w.Code, w.Body)
+	}
+	assume(tok, http.StatusBadRequest)
+	// The same claims under a signature that is not idpool's.
+	forged := tok[:strings.LastIndexByte(tok, '.')+1] + "AAAA"
+	assume(forged, http.StatusBadRequest)
+
+	for _, filter := range []string{"identity=" + url.QueryEscape(id), "pool=" + url.QueryEscape(pool)} {
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/_idpool/console/activity?op=AssumeRoleWithWebIdentity&"+filter, nil))
+		page := w.Body.String()
+		if n := strings.Count(page, "<td>AssumeRoleWithWebIdentity</td>"); n != 2 {
+			t.Errorf("activity of %s: got %d AssumeRoleWithWebIdentity calls, want 2 (the forged token's is no one's)", filter, n)
+		}
+		if !strings.Contains(page, "ExpiredTokenException") {
+			t.Errorf("activity of %s: got no refusal of the expired token", filter)
+		}
 	}
 }
 

@@ -24,9 +24,14 @@ const devUser = env("IDPOOL_DEV_USER");
 const devID = env("IDPOOL_DEV_ID");
 const devToken = env("IDPOOL_DEV_TOKEN");
 const devAccessKey = env("IDPOOL_DEV_ACCESS_KEY");
+const longDataset = env("IDPOOL_LONG_DATASET");
 
 let profile, context, page;
 const dialogs = [];
+// The browser's console errors (a page that makes the browser ask for
+// /favicon.ico gets one from idpool's refusal), but for the page the
+// test opens knowing it is gone.
+const consoleErrors = [];
 
 before(async () => {
   profile = await mkdtemp(path.join(tmpdir(), "idpool-chromium-"));
@@ -44,6 +49,9 @@ before(async () => {
   page.on("dialog", (d) => {
     dialogs.push(d.message());
     d.dismiss();
+  });
+  page.on("console", (m) => {
+    if (m.type() === "error" && !/status of 404/.test(m.text())) consoleErrors.push(m.text() + " on " + page.url());
   });
   // The console needs nothing beyond idpool.
   await context.route("**/*", (route) => {
@@ -91,6 +99,8 @@ test("the identity shows its login and its dataset, markup as text", async () =>
   const value = (key) => page.locator("table.records tr", { hasText: key }).locator("td.value").innerText();
   assert.equal(await value("city"), "Lisbon");
   assert.equal(await value("color"), "<script>alert(1)</script>");
+  assert.equal(await value("spaced"), "  two  spaces", "a value keeps its spaces");
+  assert.match(body, new RegExp(longDataset));
   assert.equal(await page.locator("table.records tr.deleted", { hasText: "temp" }).count(), 1, "the removed record is marked deleted");
   assert.deepEqual(dialogs, [], "no script from a value ran");
   await shot("3-identity");
@@ -130,6 +140,9 @@ test("activity shows the refusal with its reason, and new requests live", async 
   assert.equal(res.status, 400);
   await page.locator("#activity tbody tr", { hasText: missing }).first().waitFor({ timeout: 10000 });
   assert.match(await page.locator("#activity tbody tr").first().innerText(), /ResourceNotFoundException/);
+  // In UTC, to the second, as the server renders the rows below it.
+  const times = await page.locator("#activity tbody tr td:first-child").allInnerTexts();
+  for (const t of times) assert.match(t, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ$/, "a live or rendered row's time");
   await shot("4-activity-live");
 });
 
@@ -157,10 +170,32 @@ test("delete an identity", async () => {
   assert.equal(res.status(), 404);
 });
 
-test("a narrow window keeps the pool page usable", async () => {
-  await page.setViewportSize({ width: 380, height: 800 });
-  await page.goto(console_ + "/pools/" + encodeURIComponent(poolID));
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  assert.ok(overflow <= 1, `the page scrolls sideways by ${overflow}px`);
-  await shot("7-pool-narrow");
+test("a narrow window keeps every page usable", async () => {
+  await page.setViewportSize({ width: 360, height: 800 });
+  const pages = {
+    pools: "/",
+    pool: "/pools/" + encodeURIComponent(poolID),
+    identity: "/identities/" + encodeURIComponent(loginID),
+    activity: "/activity",
+    token: "/token",
+  };
+  for (const [name, p] of Object.entries(pages)) {
+    await page.goto(console_ + p);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 1, `${name}: the page scrolls sideways by ${overflow}px`);
+    await shot("7-narrow-" + name);
+  }
+  // An id stays on one line; a table too wide scrolls in its own box.
+  await page.goto(console_ + "/");
+  const lines = await page.locator("td.mono", { hasText: poolID }).evaluate((td) => {
+    const r = document.createRange();
+    r.selectNodeContents(td);
+    return r.getClientRects().length;
+  });
+  assert.equal(lines, 1, "the pool id wraps over " + lines + " lines");
+});
+
+test("no page made the browser ask for a favicon or log an error", async () => {
+  assert.equal(await page.locator('link[rel="icon"]').count(), 1);
+  assert.deepEqual(consoleErrors, []);
 });

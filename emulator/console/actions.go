@@ -33,13 +33,14 @@ func (c *Console) deleteIdentity(w http.ResponseWriter, r *http.Request) {
 }
 
 // expireCredentials expires every set of credentials the console saw
-// issued to the identity (see Issued).
+// issued to the identity (see Issued) that has not expired yet, and says
+// how many that was: none when a previous click expired them all.
 func (c *Console) expireCredentials(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	id := r.PathValue("id")
 	n := 0
 	for _, is := range c.Issued.For(id) {
-		if is.Kind != kindCredentials || !is.Expires.After(c.cfg.Now()) {
+		if is.Kind != kindCredentials || c.expired(is) {
 			continue
 		}
 		if err := c.cfg.Expire(ctx, is.ID, is.Expires); err != nil {
@@ -48,7 +49,17 @@ func (c *Console) expireCredentials(w http.ResponseWriter, r *http.Request) {
 		}
 		n++
 	}
-	done(w, r, Prefix+"/identities/"+url.PathEscape(id), "Expired "+strconv.Itoa(n)+" set(s) of credentials")
+	msg := "Expired " + strconv.Itoa(n) + " set(s) of credentials"
+	if n == 0 {
+		msg = "Nothing to expire: the credentials issued to it since idpool started have all expired"
+	}
+	done(w, r, Prefix+"/identities/"+url.PathEscape(id), msg)
+}
+
+// expired reports whether an issue is expired now: past its expiry, or,
+// for credentials, expired early.
+func (c *Console) expired(is Issue) bool {
+	return !is.Expires.After(c.cfg.Now()) || is.Kind == kindCredentials && c.cfg.CredentialsExpired(is.ID)
 }
 
 // kindCredentials is the Kind of issued credentials.

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -16,9 +18,16 @@ import (
 // activitySize bounds the requests the activity page remembers.
 const activitySize = 1000
 
-// captureSize is how much of a request body is kept to find the pool and
-// identity it names: both members come early in every SDK's JSON.
-const captureSize = 4096
+// captureSize is how much of a JSON request body is kept to find the pool
+// and identity it names: both members come early in every SDK's JSON.
+// formCaptureSize is how much of a form body is kept to find the web
+// identity token of AssumeRoleWithWebIdentity, which the SDKs send after
+// the session policy (at most 2,048 characters, three times as many
+// escaped) and the policy ARNs.
+const (
+	captureSize     = 4096
+	formCaptureSize = 32 << 10
+)
 
 // Entry is one request as the activity page shows it.
 type Entry struct {
@@ -36,6 +45,10 @@ type Entry struct {
 	Cause   string `json:"cause,omitempty"`
 	// Reason is why, in words: the check or condition that failed.
 	Reason string `json:"reason,omitempty"`
+	// token is the web identity token of an AssumeRoleWithWebIdentity,
+	// which names the pool and identity when it is idpool's own; it is
+	// verified only when the entry is shown (see Console.attribute).
+	token string
 }
 
 // Activity is a bounded ring of the most recent requests, with
@@ -110,24 +123,34 @@ func (a *Activity) unsubscribe(ch chan Entry) {
 // Record wraps the emulator's handler: it must run inside the edge that
 // puts the protocol.Request in the context, so that it sees the operation
 // and error the codec recorded there. The console's own requests, health
-// checks and CORS preflights are not recorded.
+// checks, CORS preflights and a browser's request for a favicon (which
+// the console's pages tell browsers not to make, but a browser may have
+// opened another page of this origin) are not recorded.
 func (a *Activity) Record(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := r.URL.Path
-		if strings.HasPrefix(p, Prefix) || p == "/_idpool/health" || r.Method == http.MethodOptions {
+		if strings.HasPrefix(p, Prefix) || p == "/_idpool/health" || p == "/favicon.ico" || r.Method == http.MethodOptions {
 			next.ServeHTTP(w, r)
 			return
 		}
 		// Only the JSON calls on the root path name their pool and
 		// identity in the body; Cognito Sync names them in its path.
 		var cap *capture
-		if p == "/" && r.Header.Get("X-Amz-Target") != "" && r.Body != nil && r.Body != http.NoBody {
-			cap = &capture{ReadCloser: r.Body}
-			r.Body = cap
+		if p == "/" && r.Body != nil && r.Body != http.NoBody {
+			switch {
+			case r.Header.Get("X-Amz-Target") != "":
+				cap = &capture{ReadCloser: r.Body, max: captureSize}
+			case strings.HasPrefix(strings.ToLower(r.Header.Get("Content-Type")), "application/x-www-form-urlencoded"):
+				cap = &capture{ReadCloser: r.Body, max: formCaptureSize}
+			}
+			if cap != nil {
+				r.Body = cap
+			}
 		}
 		sw := &protocol.StatusWriter{ResponseWriter: w}
 		next.ServeHTTP(sw, r)
-		e := Entry{Time: a.clock(), Status: sw.Status, Operation: r.Method + " " + p}
+		// In UTC, as the pages show times, also in the live events.
+		e := Entry{Time: a.clock().UTC(), Status: sw.Status, Operation: r.Method + " " + p}
 		if e.Status == 0 {
 			e.Status = http.StatusOK
 		}
@@ -144,7 +167,10 @@ func (a *Activity) Record(next http.Handler) http.Handler {
 				e.Cause = clip(req.Cause.Error())
 			}
 		}
-		if cap != nil {
+		switch {
+		case e.Operation == "AssumeRoleWithWebIdentity":
+			e.token = webIdentityToken(r, cap)
+		case cap != nil:
 			e.Pool = member(cap.buf, `"IdentityPoolId"`)
 			e.Identity = member(cap.buf, `"IdentityId"`)
 		}
@@ -190,15 +216,28 @@ func member(b []byte, name string) string {
 	return string(rest[1 : 1+end])
 }
 
-// capture keeps the first captureSize bytes read from a body.
+// webIdentityToken returns the WebIdentityToken parameter of an STS
+// request, from its form body (as kept by cap) or its query string.
+func webIdentityToken(r *http.Request, cap *capture) string {
+	if cap != nil {
+		// A body cut short ends in a partial parameter, which is dropped.
+		if form, _ := url.ParseQuery(string(cap.buf)); form.Has("WebIdentityToken") {
+			return form.Get("WebIdentityToken")
+		}
+	}
+	return r.URL.Query().Get("WebIdentityToken")
+}
+
+// capture keeps the first max bytes read from a body.
 type capture struct {
 	io.ReadCloser
+	max int
 	buf []byte
 }
 
 func (c *capture) Read(p []byte) (int, error) {
 	n, err := c.ReadCloser.Read(p)
-	if room := captureSize - len(c.buf); room > 0 && n > 0 {
+	if room := c.max - len(c.buf); room > 0 && n > 0 {
 		c.buf = append(c.buf, p[:min(n, room)]...)
 	}
 	return n, err
@@ -225,39 +264,88 @@ func (f filter) keep(e Entry) bool {
 type activityData struct {
 	Filter  filter
 	Entries []Entry
-	Events  string // the SSE URL with the same filter
+	// Events is the SSE URL with the same filter, for the first page
+	// only; Older the URL of the next page, "" on the last, and Newest
+	// that of the first.
+	Events, Older, Newest string
+	// Kept is how many requests the ring holds, Size how many it can.
+	Kept, Size, PageSize int
 }
 
+// activityPage shows the recorded requests that pass the filter, newest
+// first, shown at a time: the first page live, older ones by ?before=,
+// the sequence number of the newest request a page leaves out.
 func (c *Console) activityPage(w http.ResponseWriter, r *http.Request) {
 	f := filterOf(r)
-	pools := map[string]string{}
-	d := activityData{Filter: f, Events: Prefix + "/activity/events?" + r.URL.RawQuery}
-	for _, e := range c.Activity.Recent(activitySize, func(Entry) bool { return true }) {
-		c.poolOf(r.Context(), &e, pools)
-		if f.keep(e) && len(d.Entries) < shown {
-			d.Entries = append(d.Entries, e)
+	before, _ := strconv.ParseUint(r.URL.Query().Get("before"), 10, 64)
+	m := newAttribution()
+	d := activityData{Filter: f, Size: activitySize, PageSize: shown}
+	q := r.URL.Query()
+	q.Del("before")
+	d.Newest = Prefix + "/activity?" + q.Encode()
+	if before == 0 {
+		d.Events = Prefix + "/activity/events?" + q.Encode()
+	}
+	all := c.Activity.Recent(activitySize, func(Entry) bool { return true })
+	d.Kept = len(all)
+	for _, e := range all {
+		if before != 0 && e.Seq >= before {
+			continue
 		}
+		c.attribute(r.Context(), &e, m)
+		if !f.keep(e) {
+			continue
+		}
+		if len(d.Entries) == shown {
+			q := r.URL.Query()
+			q.Set("before", strconv.FormatUint(d.Entries[shown-1].Seq, 10))
+			d.Older = Prefix + "/activity?" + q.Encode()
+			break
+		}
+		d.Entries = append(d.Entries, e)
 	}
 	c.render(w, r, http.StatusOK, "activity", "Activity", d)
 }
 
-// shown is how many requests the activity page lists.
+// shown is how many requests a page of activity lists.
 const shown = 200
 
-// poolOf fills in the pool of an entry that names only its identity (as
-// GetCredentialsForIdentity and GetOpenIdToken do) from the store, when
-// the identity still exists; pools memoizes the lookups of one page. It
-// runs when the page is shown, so that the requests themselves pay nothing.
-func (c *Console) poolOf(ctx context.Context, e *Entry, pools map[string]string) {
+// attribution memoizes, for one page or one event, the lookups of
+// Console.attribute: an identity's pool, a token's pool and identity.
+type attribution struct {
+	pools  map[string]string
+	tokens map[string][2]string
+}
+
+func newAttribution() *attribution {
+	return &attribution{pools: map[string]string{}, tokens: map[string][2]string{}}
+}
+
+// attribute fills in what an entry's request names only indirectly: the
+// pool and identity of the web identity token of an
+// AssumeRoleWithWebIdentity, when the token is idpool's own; the pool of
+// an entry that names only its identity (as GetCredentialsForIdentity and
+// GetOpenIdToken do), from the store, when the identity still exists. It
+// runs when the entry is shown, so that the requests themselves pay
+// nothing.
+func (c *Console) attribute(ctx context.Context, e *Entry, m *attribution) {
+	if e.token != "" && e.Identity == "" && c.cfg.WebIdentity != nil {
+		t, ok := m.tokens[e.token]
+		if !ok {
+			t[0], t[1] = c.cfg.WebIdentity(ctx, e.token)
+			m.tokens[e.token] = t
+		}
+		e.Pool, e.Identity = t[0], t[1]
+	}
 	if e.Pool != "" || e.Identity == "" {
 		return
 	}
-	p, ok := pools[e.Identity]
+	p, ok := m.pools[e.Identity]
 	if !ok {
 		if i, err := c.cfg.Store.GetIdentity(ctx, e.Identity); err == nil {
 			p = i.PoolID
 		}
-		pools[e.Identity] = p
+		m.pools[e.Identity] = p
 	}
 	e.Pool = p
 }
@@ -290,7 +378,7 @@ func (c *Console) activityEvents(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 		case e := <-ch:
-			c.poolOf(r.Context(), &e, map[string]string{})
+			c.attribute(r.Context(), &e, newAttribution())
 			if !f.keep(e) {
 				continue
 			}

@@ -41,11 +41,22 @@ type Config struct {
 	// Verify checks a token against idpool's signing keys and the
 	// declared providers' key sets; see Check.
 	Verify func(ctx context.Context, token string) []Check
+	// WebIdentity returns the pool (aud) and identity (sub) of one of
+	// idpool's own tokens whose signature verifies, expired or not, and
+	// "" for any other token: the activity page attributes
+	// AssumeRoleWithWebIdentity calls with it.
+	WebIdentity func(ctx context.Context, token string) (pool, identity string)
 
 	// The actions.
 	DeleteIdentity func(ctx context.Context, id string) error
 	// Expire makes the credentials of an access key id expired now.
-	Expire    func(ctx context.Context, accessKeyID string, expiry time.Time) error
+	Expire func(ctx context.Context, accessKeyID string, expiry time.Time) error
+	// CredentialsExpired and TokenExpired report whether credentials (by
+	// access key id) or one of idpool's tokens were expired early, by
+	// the console or the test controls; nil reports none.
+	CredentialsExpired func(accessKeyID string) bool
+	TokenExpired       func(token string) bool
+
 	RotateKey func(ctx context.Context) (kid string, err error)
 	Reset     func(ctx context.Context) error
 }
@@ -64,10 +75,17 @@ func New(cfg Config) (*Console, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.CredentialsExpired == nil {
+		cfg.CredentialsExpired = func(string) bool { return false }
+	}
+	if cfg.TokenExpired == nil {
+		cfg.TokenExpired = func(string) bool { return false }
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	c := &Console{cfg: cfg, Activity: NewActivity(activitySize), Issued: NewIssued(issuedSize), pages: map[string]*template.Template{}}
+	c.Activity.clock = cfg.Now
 	names, err := fs.Glob(templateFiles, "templates/*.html")
 	if err != nil {
 		return nil, err
@@ -104,6 +122,11 @@ func New(cfg Config) (*Console, error) {
 	mux.HandleFunc(Prefix, func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, Prefix+"/", http.StatusFound)
 	})
+	// Any other path under the console is a page of the console's that
+	// does not exist.
+	mux.HandleFunc(Prefix+"/", func(w http.ResponseWriter, r *http.Request) {
+		c.fail(w, r, storage.ErrNotFound)
+	})
 	// Every action is a POST; a browser's cross-site POST (by its
 	// Sec-Fetch-Site or Origin) is refused, so that no other page the
 	// tester has open can delete identities.
@@ -111,7 +134,8 @@ func New(cfg Config) (*Console, error) {
 	return c, nil
 }
 
-// headers sets what every console answer carries: no caching, and a
+// headers sets what every console answer carries: no caching (a page is
+// the state of the moment; the event stream sets its own), and a
 // policy that allows only the console's own stylesheet and script.
 func headers(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -123,6 +147,7 @@ func headers(next http.Handler) http.Handler {
 		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "same-origin")
+		h.Set("Cache-Control", "no-store")
 		next.ServeHTTP(w, r)
 	})
 }

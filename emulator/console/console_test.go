@@ -49,7 +49,8 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	// The clock is not in UTC, which every time shown must be.
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC).In(time.FixedZone("UTC+5", 5*3600))
 	val := evil
 	err = st.Update(ctx, func(tx storage.Tx) error {
 		if err := tx.CreatePool(ctx, storage.Pool{ID: poolID, Name: "pool" + evil, DeveloperProviderName: "login.dev",
@@ -71,8 +72,12 @@ func newFixture(t *testing.T) *fixture {
 		if err := tx.PutDataset(ctx, storage.Dataset{IdentityID: idA, Name: "profile", SyncCount: 2, NumRecords: 1, LastModifiedBy: "123456789012", CreatedAt: now, ModifiedAt: now}, 0); err != nil {
 			return err
 		}
+		spaces, empty, spaced := "   ", "", "a  b\n c"
 		return tx.PutRecords(ctx, idA, "profile", []storage.Record{
 			{Key: "color", Value: &val, SyncCount: 1, LastModifiedBy: "123456789012", ModifiedAt: now},
+			{Key: "spaces", Value: &spaces, SyncCount: 1, LastModifiedBy: "123456789012", ModifiedAt: now},
+			{Key: "empty", Value: &empty, SyncCount: 1, LastModifiedBy: "123456789012", ModifiedAt: now},
+			{Key: "spaced", Value: &spaced, SyncCount: 1, LastModifiedBy: "123456789012", ModifiedAt: now},
 			{Key: "gone", SyncCount: 2, LastModifiedBy: "123456789012", ModifiedAt: now},
 		})
 	})
@@ -181,11 +186,22 @@ func TestPages(t *testing.T) {
 		{"search by id prefix", "/_idpool/console/pools/" + url.PathEscape(poolID) + "?q=us-east-1:bbbb", 200, []string{idB}, []string{idA}},
 		{"search finds nothing", "/_idpool/console/pools/" + url.PathEscape(poolID) + "?q=nobody", 200, []string{"No identity matches."}, []string{idA, idB}},
 		{"identity", "/_idpool/console/identities/" + url.PathEscape(idA), 200, []string{"google-user-1", "profile", "color", escaped, `class="deleted"`, "gone"}, nil},
+		// Values keep their whitespace, and one of spaces is not shown
+		// as the empty string is.
+		{"record values as stored", "/_idpool/console/identities/" + url.PathEscape(idA), 200, []string{`<span class="v">   </span>`, `<span class="v">a  b` + "\n" + ` c</span>`, "<em class=\"muted\">empty string</em>"}, nil},
 		{"developer identity", "/_idpool/console/identities/" + url.PathEscape(idB), 200, []string{"dev-user-7", "login.dev"}, nil},
 		{"unknown identity", "/_idpool/console/identities/us-east-1:nope", 404, []string{"Not found"}, nil},
+		{"unknown console page", "/_idpool/console/nope", 404, []string{"Not found", "idpool console"}, nil},
+		// A form posting to the page's own URL would carry its ?done=
+		// flash along.
+		{"token form posts to a clean URL", "/_idpool/console/token?done=Rotated", 200, []string{`<form method="post" action="/_idpool/console/token">`}, nil},
+		{"reset form posts to a clean URL", "/_idpool/console/reset?done=x", 200, []string{`<form method="post" action="/_idpool/console/reset"`}, nil},
 		{"activity", "/_idpool/console/activity?errors=1", 200, []string{"GetCredentialsForIdentity", "NotAuthorizedException", "Invalid login token. " + escaped, idA, poolID}, nil},
 		{"activity filtered out", "/_idpool/console/activity?op=GetId", 200, nil, []string{"NotAuthorizedException"}},
-		{"stylesheet", "/_idpool/console/static/style.css", 200, []string{"prefers-color-scheme: dark"}, nil},
+		{"stylesheet", "/_idpool/console/static/style.css", 200, []string{"prefers-color-scheme: dark", ".v { white-space: pre-wrap;"}, nil},
+		// A page without an icon link makes the browser ask the emulator
+		// for /favicon.ico, which it refuses.
+		{"no favicon request", "/_idpool/console/token", 200, []string{`<link rel="icon" href="data:,">`}, nil},
 	}
 	t.Run("role-mapping rules in order", func(t *testing.T) {
 		_, body := f.get(t, "/_idpool/console/pools/"+url.PathEscape(poolID))
@@ -208,12 +224,14 @@ func TestTokenInspector(t *testing.T) {
 	f := newFixture(t)
 	enc := base64.RawURLEncoding.EncodeToString
 	tok := enc([]byte(`{"alg":"RS256","kid":"k1"}`)) + "." + enc([]byte(`{"sub":"<script>alert(1)</script>","exp":1000}`)) + "." + enc([]byte("sig"))
+	bare := enc([]byte(`{"alg":"RS256"}`)) + "." + enc([]byte(`{"sub":"x","exp":4102444800}`)) + "." + enc([]byte("sig"))
 	tests := []struct {
 		name, token string
 		want        []string
 	}{
 		{"expired token", tok, []string{"Decodes as a JWT", "RS256", "k1", "Not expired", "expired at 1970-01-01T00:16:40Z", "&lt;script&gt;alert(1)"}},
 		{"not a JWT", "nope", []string{"✗ Decodes as a JWT"}},
+		{"no kid, no iss", bare, []string{"no key id (kid)", "✗ Names an issuer (iss)</b>: no iss claim"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -228,6 +246,9 @@ func TestTokenInspector(t *testing.T) {
 				if !strings.Contains(body, w) {
 					t.Errorf("got no %q in the page\n%s", w, body)
 				}
+			}
+			if strings.Contains(body, "&lt;nil&gt;") {
+				t.Errorf("got %q in the page, want words", "<nil>")
 			}
 			if strings.Contains(body, "<script>alert(1)") {
 				t.Errorf("got a raw <script>, want it escaped")
@@ -278,7 +299,7 @@ func TestActions(t *testing.T) {
 func TestActivityRing(t *testing.T) {
 	a := console.NewActivity(3)
 	h := a.Record(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
-	for _, p := range []string{"/a", "/b", "/c", "/d", console.Prefix + "/", "/_idpool/health"} {
+	for _, p := range []string{"/a", "/b", "/c", "/d", console.Prefix + "/", "/_idpool/health", "/favicon.ico"} {
 		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", p, nil))
 	}
 	got := a.Recent(10, func(console.Entry) bool { return true })
@@ -287,7 +308,7 @@ func TestActivityRing(t *testing.T) {
 		ops = append(ops, e.Operation)
 	}
 	if want := "GET /d,GET /c,GET /b"; strings.Join(ops, ",") != want {
-		t.Errorf("got %v, want %s (newest first, bounded, console and health left out)", ops, want)
+		t.Errorf("got %v, want %s (newest first, bounded, console, health and favicon left out)", ops, want)
 	}
 }
 
@@ -328,6 +349,9 @@ func TestActivityEvents(t *testing.T) {
 	var e console.Entry
 	select {
 	case l := <-lines:
+		if want := `"time":"2026-01-02T03:04:05Z"`; !strings.Contains(l, want) {
+			t.Errorf("got event %s, want %s (in UTC, as the pages show times)", l, want)
+		}
 		if err := json.Unmarshal([]byte(strings.TrimPrefix(l, "data: ")), &e); err != nil {
 			t.Fatalf("event %q: %v", l, err)
 		}
@@ -494,4 +518,138 @@ func link(t *testing.T, page, text string) string {
 	}
 	href := page[start+len(`href="`):]
 	return html.UnescapeString(href[:strings.IndexByte(href, '"')])
+}
+
+// TestSearchByIDPrefix: a search by the start of an id finds every id
+// that starts with it, a page at a time, however many ids sort just
+// before it, and none that does not start with it.
+func TestSearchByIDPrefix(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	id := func(first string, n int) string {
+		return fmt.Sprintf("us-east-1:%s0000000-0000-4000-8000-%012d", first, n)
+	}
+	err := f.store.Update(ctx, func(tx storage.Tx) error {
+		for n := range 60 {
+			for _, first := range []string{"c", "d", "e"} {
+				if first == "d" && n >= 55 {
+					continue
+				}
+				if err := tx.CreateIdentity(ctx, storage.Identity{ID: id(first, n), PoolID: poolID, Logins: []storage.Login{{Provider: "login.dev", UserID: first + fmt.Sprint(n)}}}); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := func(page string) []string {
+		var out []string
+		for _, m := range strings.Split(page, `<td class="mono"><a href="/_idpool/console/identities/`)[1:] {
+			v, _ := url.PathUnescape(m[:strings.Index(m, `"`)])
+			out = append(out, v)
+		}
+		return out
+	}
+	base := "/_idpool/console/pools/" + url.PathEscape(poolID)
+	_, page := f.get(t, base+"?q="+url.QueryEscape("us-east-1:d"))
+	first := ids(page)
+	next := link(t, page, "Next page →")
+	_, page = f.get(t, base+next)
+	second := ids(page)
+	if len(first) != 50 || len(second) != 5 {
+		t.Fatalf("got %d ids on the first page and %d on the next, want 50 and 5", len(first), len(second))
+	}
+	for k, got := range append(first, second...) {
+		if want := id("d", k); got != want {
+			t.Fatalf("got id %d %s, want %s", k, got, want)
+		}
+	}
+	if strings.Contains(page, "Next page") {
+		t.Errorf("got a next page after the last match")
+	}
+}
+
+// TestActivityPages: every request the ring keeps can be seen, a page at
+// a time, newest first, each once.
+func TestActivityPages(t *testing.T) {
+	f := newFixture(t)
+	const n = 450
+	for k := range n {
+		if err := f.call(fmt.Sprintf(`{"IdentityId":"us-east-1:00000000-0000-4000-8000-%012d"}`, k)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var got []string
+	path := "/_idpool/console/activity?errors=1"
+	for pages := 0; path != ""; pages++ {
+		if pages > 5 {
+			t.Fatal("got more than 5 pages")
+		}
+		_, page := f.get(t, path)
+		if pages == 0 && !strings.Contains(page, "The last 1000 requests are kept (450 so far)") {
+			t.Errorf("first page: got no sentence saying how many requests are kept")
+		}
+		for _, m := range strings.Split(page, `identities/us-east-1:00000000-0000-4000-8000-`)[1:] {
+			got = append(got, m[:12])
+		}
+		path = ""
+		if strings.Contains(page, "Older requests →") {
+			path = link(t, page, "Older requests →")
+		}
+	}
+	if len(got) != n {
+		t.Fatalf("got %d requests over all pages, want %d", len(got), n)
+	}
+	for k, id := range got {
+		if want := fmt.Sprintf("%012d", n-1-k); id != want {
+			t.Fatalf("got request %s at %d, want %s (newest first, each once)", id, k, want)
+		}
+	}
+}
+
+// TestNoStore: no console answer may be cached, pages or actions.
+func TestNoStore(t *testing.T) {
+	f := newFixture(t)
+	for _, p := range []string{"/", "/activity", "/pools/" + url.PathEscape(poolID), "/nope"} {
+		res, err := http.Get(f.srv.URL + console.Prefix + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if got := res.Header.Get("Cache-Control"); got != "no-store" {
+			t.Errorf("GET %s: got Cache-Control %q, want no-store", p, got)
+		}
+	}
+}
+
+// TestLoginlessLabel: an identity without logins is a guest only while it
+// is enabled; a disabled one lost its logins (unlinked or merged).
+func TestLoginlessLabel(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	const guest, former = "us-east-1:cccccccc-0000-4000-8000-000000000003", "us-east-1:dddddddd-0000-4000-8000-000000000004"
+	err := f.store.Update(ctx, func(tx storage.Tx) error {
+		if err := tx.CreateIdentity(ctx, storage.Identity{ID: guest, PoolID: poolID}); err != nil {
+			return err
+		}
+		return tx.CreateIdentity(ctx, storage.Identity{ID: former, PoolID: poolID, Disabled: true})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, page := f.get(t, "/_idpool/console/pools/"+url.PathEscape(poolID))
+	row := func(id string) string {
+		_, rest, _ := strings.Cut(page, id+"</a></td>")
+		r, _, _ := strings.Cut(rest, "</tr>")
+		return r
+	}
+	if r := row(guest); !strings.Contains(r, "guest") {
+		t.Errorf("enabled identity without logins: got row %q, want guest", r)
+	}
+	if r := row(former); strings.Contains(r, "guest") || !strings.Contains(r, "no logins") {
+		t.Errorf("disabled identity without logins: got row %q, want no logins, not guest", r)
+	}
 }

@@ -128,11 +128,12 @@ func (c *Console) poolPage(w http.ResponseWriter, r *http.Request) {
 	if len(p.PrincipalTags) > 0 {
 		d.PrincipalTags = pretty(p.PrincipalTags)
 	}
+	after := r.URL.Query().Get("after")
 	if d.Query != "" {
 		d.Searched = true
-		d.Identities, err = c.search(r, p, d.Query)
+		d.Identities, d.Next, err = c.search(r, p, d.Query, after)
 	} else {
-		d.Identities, err = c.cfg.Store.ListIdentities(ctx, p.ID, storage.ListIdentitiesOptions{After: r.URL.Query().Get("after"), Limit: pageSize + 1})
+		d.Identities, err = c.cfg.Store.ListIdentities(ctx, p.ID, storage.ListIdentitiesOptions{After: after, Limit: pageSize + 1})
 		if len(d.Identities) > pageSize {
 			d.Identities = d.Identities[:pageSize]
 			d.Next = d.Identities[pageSize-1].ID
@@ -148,10 +149,11 @@ func (c *Console) poolPage(w http.ResponseWriter, r *http.Request) {
 // search finds identities of p by q, with indexed lookups only, so that it
 // costs the same at a million identities as at ten: q as an identity id
 // (or the start of one), as "<Logins key>=<user>", or as a user (or a
-// developer user identifier) of any of the pool's providers.
-func (c *Console) search(r *http.Request, p storage.Pool, q string) ([]storage.Identity, error) {
+// developer user identifier) of any of the pool's providers. The ids that
+// start with q come a page at a time, after the id after; next is the
+// last one listed when more may follow.
+func (c *Console) search(r *http.Request, p storage.Pool, q, after string) (found []storage.Identity, next string, err error) {
 	ctx := r.Context()
-	var found []storage.Identity
 	seen := map[string]bool{}
 	add := func(i storage.Identity, err error) error {
 		if errors.Is(err, storage.ErrNotFound) {
@@ -166,37 +168,57 @@ func (c *Console) search(r *http.Request, p storage.Pool, q string) ([]storage.I
 		}
 		return nil
 	}
-	if err := add(c.cfg.Store.GetIdentity(ctx, q)); err != nil {
-		return nil, err
-	}
-	// The start of an id: the first ids at or after it that share it.
-	if strings.HasPrefix(q, strings.SplitN(p.ID, ":", 2)[0]+":") && len(found) == 0 {
-		ids, err := c.cfg.Store.ListIdentities(ctx, p.ID, storage.ListIdentitiesOptions{After: q[:len(q)-1], Limit: pageSize})
-		if err != nil {
-			return nil, err
+	// The exact lookups are the first page's.
+	if after == "" {
+		if err := add(c.cfg.Store.GetIdentity(ctx, q)); err != nil {
+			return nil, "", err
 		}
-		for _, i := range ids {
-			if strings.HasPrefix(i.ID, q) {
-				_ = add(i, nil)
+		if key, user, ok := strings.Cut(q, "="); ok {
+			if err := add(c.cfg.Store.IdentityByLogin(ctx, p.ID, storage.Login{Provider: strings.TrimSpace(key), UserID: strings.TrimSpace(user)})); err != nil {
+				return nil, "", err
+			}
+		}
+		for _, key := range loginKeys(p) {
+			if err := add(c.cfg.Store.IdentityByLogin(ctx, p.ID, storage.Login{Provider: key, UserID: q})); err != nil {
+				return nil, "", err
 			}
 		}
 	}
-	if key, user, ok := strings.Cut(q, "="); ok {
-		if err := add(c.cfg.Store.IdentityByLogin(ctx, p.ID, storage.Login{Provider: strings.TrimSpace(key), UserID: strings.TrimSpace(user)})); err != nil {
-			return nil, err
+	// The start of an id: the ids that start with q (q itself aside, found
+	// above) are the ones right after q in id order, so the listing starts
+	// there and stops at the first id that does not.
+	if strings.HasPrefix(q, strings.SplitN(p.ID, ":", 2)[0]+":") {
+		if after < q {
+			after = q
+		}
+		ids, err := c.cfg.Store.ListIdentities(ctx, p.ID, storage.ListIdentitiesOptions{After: after, Limit: pageSize + 1})
+		if err != nil {
+			return nil, "", err
+		}
+		for k, i := range ids {
+			if !strings.HasPrefix(i.ID, q) {
+				break
+			}
+			if k == pageSize {
+				next = ids[k-1].ID
+				break
+			}
+			_ = add(i, nil)
 		}
 	}
-	for _, key := range loginKeys(p) {
-		if err := add(c.cfg.Store.IdentityByLogin(ctx, p.ID, storage.Login{Provider: key, UserID: q})); err != nil {
-			return nil, err
-		}
-	}
-	return found, nil
+	return found, next, nil
 }
 
 type datasetView struct {
 	Dataset storage.Dataset
 	Records []storage.Record
+}
+
+// issueView is an issue with its state now: Expired, and Early when the
+// console or the test controls expired it before its expiry.
+type issueView struct {
+	Issue
+	Expired, Early bool
 }
 
 type identityData struct {
@@ -205,7 +227,7 @@ type identityData struct {
 	Logins    []storage.Login
 	Developer []string
 	Datasets  []datasetView
-	Issued    []Issue
+	Issued    []issueView
 	Kept      int // how many issues are remembered
 	// Merged are the identities merged into this one, as the store
 	// records them (the first pageSize); MoreMerged says there are more.
@@ -234,7 +256,11 @@ func (c *Console) identityPage(w http.ResponseWriter, r *http.Request) {
 	d := identityData{Identity: i, Pool: p, Kept: issuedSize}
 	// Merges are read from the store below, which keeps them across
 	// restarts and only once they have committed.
-	d.Issued = c.Issued.For(i.ID)
+	for _, is := range c.Issued.For(i.ID) {
+		v := issueView{Issue: is, Expired: c.expired(is)}
+		v.Early = v.Expired && is.Expires.After(c.cfg.Now())
+		d.Issued = append(d.Issued, v)
+	}
 	d.Merged, err = c.cfg.Store.ListIdentities(ctx, i.PoolID, storage.ListIdentitiesOptions{MergedInto: i.ID, Limit: pageSize + 1})
 	if err != nil {
 		c.fail(w, r, err)

@@ -26,7 +26,8 @@
     var e = JSON.parse(ev.data);
     var tr = document.createElement("tr");
     if (e.status >= 400) tr.className = "refused";
-    cell(tr, e.time.replace("T", " ").replace(/\.\d+/, ""));
+    // As the server renders times: UTC, to the second, "Z".
+    cell(tr, new Date(e.time).toISOString().replace("T", " ").replace(/\.\d+Z$/, "Z"));
     cell(tr, e.operation);
     cell(tr, e.pool, e.pool && prefix + "/pools/" + encodeURIComponent(e.pool), "mono");
     cell(tr, e.identity, e.identity && prefix + "/identities/" + encodeURIComponent(e.identity), "mono");
