@@ -21,10 +21,12 @@ func TestMigrateLongMergedNames(t *testing.T) {
 		uuid  = "0b0b0b0b-1111-4222-8333-444455556666"
 		other = "us-east-1:0c0c0c0c-1111-4222-8333-444455556666"
 		ouuid = "0c0c0c0c-1111-4222-8333-444455556666"
+		third = "us-east-1:0a0a0a0a-1111-4222-8333-444455556666"
 	)
 	l, m, p := strings.Repeat("L", 128), strings.Repeat("M", 128), strings.Repeat("P", 100)
-	first := p + "." + other      // a copy of p, 147 characters
-	second := first + "." + loser // a copy of that copy, 194
+	first := p + "." + other       // a copy of p, 147 characters
+	second := first + "." + loser  // a copy of that copy, 194
+	another := first + "." + third // one more, named before it
 	// dataset rows: identity, name, merged_from, merged_from_name,
 	// deleted, data_storage, num_records.
 	row := func(id, name, from, fromName string, deleted, size, n int) string {
@@ -44,9 +46,11 @@ func TestMigrateLongMergedNames(t *testing.T) {
 			row("us-east-1:c", m[:89]+"."+uuid+".2", "", "", 1, 0, 0),
 			row("us-east-1:c", m+"."+loser, loser, m, 0, 3, 1),
 			row("us-east-1:c", m+"."+loser+".2", loser, m, 0, 4, 0),
+			row("us-east-1:c", m+"."+loser+".3", loser, m, 0, 0, 0),
 			row("us-east-1:e", p, "", "", 0, 1, 0),
 			row("us-east-1:e", first, other, p, 0, 5, 0),
 			row("us-east-1:e", second, loser, first, 0, 6, 1),
+			row("us-east-1:e", another, third, first, 0, 1, 0),
 			// Made from the long copy after the merges were fixed.
 			row("us-east-1:e", p[:89]+"."+uuid+".2", loser, first, 0, 7, 0),
 		}, ", "),
@@ -69,8 +73,10 @@ func TestMigrateLongMergedNames(t *testing.T) {
 		{"region dropped and name cut", "us-east-1:a", l + "." + loser, l[:91] + "." + uuid, l, "k1,k2"},
 		{"first name taken", "us-east-1:c", m + "." + loser, m[:89] + "." + uuid + ".3", m, "k"},
 		{"next free name", "us-east-1:c", m + "." + loser + ".2", m[:89] + "." + uuid + ".4", m, ""},
+		{"free name after two", "us-east-1:c", m + "." + loser + ".3", m[:89] + "." + uuid + ".5", m, ""},
 		{"region dropped", "us-east-1:e", first, p[:91] + "." + ouuid, p, ""},
-		{"copy of a copy", "us-east-1:e", second, p[:91] + "." + uuid, p[:91] + "." + ouuid, "k"},
+		{"copy of a copy", "us-east-1:e", another, p[:91] + "." + third[len("us-east-1:"):], p[:91] + "." + ouuid, ""},
+		{"copy of a copy, not next to it", "us-east-1:e", second, p[:91] + "." + uuid, p[:91] + "." + ouuid, "k"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -124,8 +130,8 @@ func TestMigrateLongMergedNames(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if u.DatasetCount != 10 || u.DataStorage != 59 || u.LastModifiedAt.UnixMilli() != 5000 {
-		t.Errorf("PoolUsage after the upgrade: got %+v, want 10 datasets, 59 bytes, modified at 5000", u)
+	if u.DatasetCount != 12 || u.DataStorage != 60 || u.LastModifiedAt.UnixMilli() != 5000 {
+		t.Errorf("PoolUsage after the upgrade: got %+v, want 12 datasets, 60 bytes, modified at 5000", u)
 	}
 	var long int
 	if err := s.rdb.QueryRow(`SELECT count(*) FROM datasets WHERE length(name) > 128 OR length(merged_from_name) > 128`).Scan(&long); err != nil || long != 0 {

@@ -15,7 +15,10 @@
 -- that is too long. <name> is the stored name of the dataset the copy
 -- came from. The copies of one identity are named in the order of their
 -- old names, so that "<name>.<id>" keeps the first name and
--- "<name>.<id>.2" the next.
+-- "<name>.<id>.2" the next. A deleted dataset holds its name here too:
+-- where a merge would take its place, the upgrade moves no records
+-- between datasets. As in a merge, a copy finds a free name among the
+-- first 999; one that does not leaves new NULL, and the upgrade fails.
 CREATE TEMP TABLE long_names (
     identity_id TEXT NOT NULL,
     old         TEXT NOT NULL,
@@ -34,20 +37,42 @@ CREATE TEMP TABLE long_names (
 -- The walk names one copy at a time, each taking the first candidate
 -- that is neither a dataset of its identity nor a name given to an
 -- earlier copy of it: the copy before it (w.old, w.new) and those before
--- that (w.names, old name to new, of the same identity). The i-th
--- candidate is mergedName(origin, from_id, i): its suffix s is the id
--- (or, where that would be too long, the id without its region) and
+-- that (w.names, of the same identity: an object from new name to old,
+-- where a candidate is looked up rather than compared with every name
+-- given, which made an identity of many colliding copies slow). The
+-- i-th candidate is mergedName(origin, from_id, i): its suffix s is the
+-- id (or, where that would be too long, the id without its region) and
 -- ".<i>" from the second on, and the origin keeps at most 127 - length(s)
 -- characters.
+CREATE TEMP TABLE long_copies (
+    k           INTEGER PRIMARY KEY,
+    identity_id TEXT NOT NULL,
+    old         TEXT NOT NULL,
+    -- The stored name of the dataset it came from.
+    base        TEXT NOT NULL,
+    from_id     TEXT NOT NULL,
+    uuid        TEXT NOT NULL
+);
+
+INSERT INTO long_copies (k, identity_id, old, base, from_id, uuid)
+    SELECT row_number() OVER (ORDER BY identity_id, name), identity_id, name,
+        CASE WHEN merged_from_name <> '' THEN merged_from_name ELSE name END,
+        merged_from, substr(merged_from, instr(merged_from, ':') + 1)
+    FROM datasets WHERE length(name) > 128 AND merged_from <> '';
+
+-- The suffixes of the candidates, in order, so that a copy's search
+-- stops at the first free one.
+CREATE TEMP TABLE merge_tries (
+    i INTEGER PRIMARY KEY,
+    n TEXT NOT NULL
+);
+
+INSERT INTO merge_tries (i, n)
+    WITH RECURSIVE tries(i, n) AS (SELECT 1, '' UNION ALL SELECT i + 1, '.' || (i + 1) FROM tries WHERE i < 999)
+    SELECT i, n FROM tries;
+
 INSERT INTO long_names (identity_id, old, new, origin)
 WITH RECURSIVE
-    tries(i, n) AS (SELECT 1, '' UNION ALL SELECT i + 1, '.' || (i + 1) FROM tries WHERE i < 999),
-    copies(k, identity_id, old, base, from_id, uuid) AS (
-        SELECT row_number() OVER (ORDER BY identity_id, name), identity_id, name,
-            CASE WHEN merged_from_name <> '' THEN merged_from_name ELSE name END,
-            merged_from, substr(merged_from, instr(merged_from, ':') + 1)
-        FROM datasets WHERE length(name) > 128 AND merged_from <> ''
-    ),
     walk(k, identity_id, old, origin, new, names) AS (
         SELECT 0, '', '', '', '', json_object()
         UNION ALL
@@ -55,24 +80,24 @@ WITH RECURSIVE
             CASE WHEN length(c.base) <= 128 THEN c.base
                 WHEN w.identity_id <> c.identity_id THEN substr(c.base, 1, 128)
                 ELSE coalesce(CASE WHEN c.base = w.old THEN w.new END,
-                    json_extract(w.names, '$."' || c.base || '"'), substr(c.base, 1, 128))
+                    (SELECT j.key FROM json_each(w.names) AS j WHERE j.value = c.base), substr(c.base, 1, 128))
             END,
             (SELECT t.name
                 FROM (SELECT i, substr(origin, 1, 127 - length(s)) || '.' || s AS name
                     FROM (SELECT i, origin, CASE WHEN length(origin) + 1 + length(c.from_id || n) > 128
                             THEN c.uuid ELSE c.from_id END || n AS s
-                        FROM tries, (SELECT CASE WHEN length(c.base) <= 128 THEN c.base
+                        FROM merge_tries, (SELECT CASE WHEN length(c.base) <= 128 THEN c.base
                             WHEN w.identity_id <> c.identity_id THEN substr(c.base, 1, 128)
                             ELSE coalesce(CASE WHEN c.base = w.old THEN w.new END,
-                                json_extract(w.names, '$."' || c.base || '"'), substr(c.base, 1, 128))
+                                (SELECT j.key FROM json_each(w.names) AS j WHERE j.value = c.base), substr(c.base, 1, 128))
                         END AS origin))) AS t
                 WHERE NOT EXISTS (SELECT 1 FROM datasets AS d WHERE d.identity_id = c.identity_id AND d.name = t.name)
                     AND NOT (w.identity_id = c.identity_id AND (t.name = w.new
-                        OR EXISTS (SELECT 1 FROM json_each(w.names) AS j WHERE j.value = t.name)))
+                        OR json_type(w.names, '$."' || t.name || '"') IS NOT NULL))
                 ORDER BY t.i LIMIT 1),
-            CASE WHEN w.identity_id = c.identity_id THEN json_set(w.names, '$."' || w.old || '"', w.new)
+            CASE WHEN w.identity_id = c.identity_id THEN json_set(w.names, '$."' || w.new || '"', w.old)
                 ELSE json_object() END
-        FROM walk AS w JOIN copies AS c ON c.k = w.k + 1
+        FROM walk AS w JOIN long_copies AS c ON c.k = w.k + 1
     )
 SELECT identity_id, old, new, origin FROM walk WHERE k > 0;
 
@@ -111,3 +136,5 @@ UPDATE datasets SET merged_from_name = coalesce(
     WHERE length(merged_from_name) > 128;
 
 DROP TABLE long_names;
+DROP TABLE long_copies;
+DROP TABLE merge_tries;
