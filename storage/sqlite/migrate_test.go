@@ -1,0 +1,140 @@
+package sqlite
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/idpool/idpool/storage"
+)
+
+// TestMigrateLongMergedNames: merged copies named "<name>.<loser id>"
+// longer than a dataset name, as merges made them before their names were
+// shortened, take the name a merge gives today, their records and
+// subscriptions with them, skipping names the identity already holds,
+// and copies of such copies name the new name as their origin.
+func TestMigrateLongMergedNames(t *testing.T) {
+	const (
+		pool  = "us-east-1:p"
+		loser = "us-east-1:0b0b0b0b-1111-4222-8333-444455556666"
+		uuid  = "0b0b0b0b-1111-4222-8333-444455556666"
+		other = "us-east-1:0c0c0c0c-1111-4222-8333-444455556666"
+		ouuid = "0c0c0c0c-1111-4222-8333-444455556666"
+		third = "us-east-1:0a0a0a0a-1111-4222-8333-444455556666"
+	)
+	l, m, p := strings.Repeat("L", 128), strings.Repeat("M", 128), strings.Repeat("P", 100)
+	first := p + "." + other       // a copy of p, 147 characters
+	second := first + "." + loser  // a copy of that copy, 194
+	another := first + "." + third // one more, named before it
+	// dataset rows: identity, name, merged_from, merged_from_name,
+	// deleted, data_storage, num_records.
+	row := func(id, name, from, fromName string, deleted, size, n int) string {
+		return fmt.Sprintf("('%s', '%s', '%s', 1, %d, '%s', %d, %d, '%s', 0, 5000)", id, name, pool, deleted, from, size, n, fromName)
+	}
+	path := oldDatabase(t, 9,
+		`INSERT INTO pools (id, name, config, created, modified) VALUES ('`+pool+`', 'p', '{}', 0, 0)`,
+		`INSERT INTO identities (id, pool_id, created, modified) VALUES
+			('us-east-1:a', '`+pool+`', 0, 0), ('us-east-1:c', '`+pool+`', 0, 0), ('us-east-1:e', '`+pool+`', 0, 0)`,
+		`INSERT INTO datasets (identity_id, name, pool_id, sync_count, deleted, merged_from, data_storage, num_records,
+				merged_from_name, created, modified) VALUES `+strings.Join([]string{
+			row("us-east-1:a", l, "", "", 0, 10, 1),
+			row("us-east-1:a", l+"."+loser, loser, l, 0, 20, 2),
+			row("us-east-1:c", m, "", "", 0, 1, 0),
+			// Takes the first name; a deleted dataset holds the second.
+			row("us-east-1:c", m[:91]+"."+uuid, "", "", 0, 2, 0),
+			row("us-east-1:c", m[:89]+"."+uuid+".2", "", "", 1, 0, 0),
+			row("us-east-1:c", m+"."+loser, loser, m, 0, 3, 1),
+			row("us-east-1:c", m+"."+loser+".2", loser, m, 0, 4, 0),
+			row("us-east-1:c", m+"."+loser+".3", loser, m, 0, 0, 0),
+			row("us-east-1:e", p, "", "", 0, 1, 0),
+			row("us-east-1:e", first, other, p, 0, 5, 0),
+			row("us-east-1:e", second, loser, first, 0, 6, 1),
+			row("us-east-1:e", another, third, first, 0, 1, 0),
+			// Made from the long copy after the merges were fixed.
+			row("us-east-1:e", p[:89]+"."+uuid+".2", loser, first, 0, 7, 0),
+		}, ", "),
+		`INSERT INTO records (identity_id, dataset, key, sync_count, modified, value) VALUES
+			('us-east-1:a', '`+l+`', 'k', 1, 0, 'v'),
+			('us-east-1:a', '`+l+"."+loser+`', 'k1', 1, 0, 'v1'),
+			('us-east-1:a', '`+l+"."+loser+`', 'k2', 1, 0, NULL),
+			('us-east-1:c', '`+m+"."+loser+`', 'k', 1, 0, 'c'),
+			('us-east-1:e', '`+second+`', 'k', 1, 0, 'e')`,
+		`INSERT INTO devices (id, identity_id, platform, token, created) VALUES ('dev', 'us-east-1:a', 'GCM', 't', 0)`,
+		`INSERT INTO subscriptions (device_id, dataset) VALUES ('dev', '`+l+"."+loser+`')`)
+	s := openFile(t, path)
+	defer s.Close()
+	ctx := t.Context()
+
+	tests := []struct {
+		name, identity, old, want, wantOrigin string
+		wantKeys                              string
+	}{
+		{"region dropped and name cut", "us-east-1:a", l + "." + loser, l[:91] + "." + uuid, l, "k1,k2"},
+		{"first name taken", "us-east-1:c", m + "." + loser, m[:89] + "." + uuid + ".3", m, "k"},
+		{"next free name", "us-east-1:c", m + "." + loser + ".2", m[:89] + "." + uuid + ".4", m, ""},
+		{"free name after two", "us-east-1:c", m + "." + loser + ".3", m[:89] + "." + uuid + ".5", m, ""},
+		{"region dropped", "us-east-1:e", first, p[:91] + "." + ouuid, p, ""},
+		{"copy of a copy", "us-east-1:e", another, p[:91] + "." + third[len("us-east-1:"):], p[:91] + "." + ouuid, ""},
+		{"copy of a copy, not next to it", "us-east-1:e", second, p[:91] + "." + uuid, p[:91] + "." + ouuid, "k"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if len(tc.want) > 128 {
+				t.Fatalf("test wants a name of %d characters", len(tc.want))
+			}
+			if _, err := s.GetDataset(ctx, tc.identity, tc.old); !errors.Is(err, storage.ErrNotFound) {
+				t.Errorf("GetDataset of the old name: got error %v, want ErrNotFound", err)
+			}
+			d, err := s.GetDataset(ctx, tc.identity, tc.want)
+			if err != nil {
+				t.Fatalf("GetDataset %s: got error %v, want nil", tc.want, err)
+			}
+			if d.MergedFromName != tc.wantOrigin {
+				t.Errorf("MergedFromName: got %q, want %q", d.MergedFromName, tc.wantOrigin)
+			}
+			recs, err := s.ListRecords(ctx, tc.identity, tc.want, storage.ListRecordsOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var keys []string
+			for _, r := range recs {
+				keys = append(keys, r.Key)
+			}
+			if got := strings.Join(keys, ","); got != tc.wantKeys {
+				t.Errorf("records: got %q, want %q", got, tc.wantKeys)
+			}
+		})
+	}
+
+	// The copy made since keeps its name, and names its origin by the
+	// origin's new name, under whose prefix it is found.
+	d, err := s.GetDataset(ctx, "us-east-1:e", p[:89]+"."+uuid+".2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := p[:91] + "." + ouuid; d.MergedFromName != want {
+		t.Errorf("MergedFromName of the later copy: got %q, want %q", d.MergedFromName, want)
+	}
+	d, err = s.GetDataset(ctx, "us-east-1:a", l[:91]+"."+uuid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.SyncCount != 1 || d.DataStorage != 20 || d.NumRecords != 2 || d.MergedFrom != loser || d.PoolID != pool {
+		t.Errorf("dataset after the rename: got %+v, want sync count 1, storage 20, 2 records, merged from %s", d, loser)
+	}
+	if subs, err := s.Subscriptions(ctx, "dev"); err != nil || len(subs) != 1 || subs[0] != l[:91]+"."+uuid {
+		t.Errorf("Subscriptions after the upgrade: got %q, %v, want [%s]", subs, err, l[:91]+"."+uuid)
+	}
+	u, err := s.PoolUsage(ctx, pool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u.DatasetCount != 12 || u.DataStorage != 60 || u.LastModifiedAt.UnixMilli() != 5000 {
+		t.Errorf("PoolUsage after the upgrade: got %+v, want 12 datasets, 60 bytes, modified at 5000", u)
+	}
+	var long int
+	if err := s.rdb.QueryRow(`SELECT count(*) FROM datasets WHERE length(name) > 128 OR length(merged_from_name) > 128`).Scan(&long); err != nil || long != 0 {
+		t.Errorf("names over 128 characters left: got %d, %v, want 0", long, err)
+	}
+}
