@@ -240,7 +240,11 @@ func LoginProvider(p *storage.Pool, key string) bool {
 // of its user-pool providers.
 func MappingProvider(p *storage.Pool, key string) bool {
 	for _, c := range p.CognitoIdentityProviders {
-		if c.ProviderName+":"+c.ClientID == key {
+		// key == ProviderName + ":" + ClientID, compared in place: every
+		// pool read runs this (DropStale), and a concatenation per
+		// provider and key was most of its cost.
+		n := len(c.ProviderName)
+		if len(key) == n+1+len(c.ClientID) && strings.HasPrefix(key, c.ProviderName) && key[n] == ':' && strings.HasSuffix(key, c.ClientID) {
 			return true
 		}
 	}
@@ -254,7 +258,9 @@ func MappingProvider(p *storage.Pool, key string) bool {
 // TagProvider reports whether key may name a principal-tag map of p: any
 // provider key a role mapping may use, or a user pool's provider name.
 func TagProvider(p *storage.Pool, key string) bool {
-	return MappingProvider(p, key) || lookupProvider(p, key).kind == kindUserPool
+	return MappingProvider(p, key) || slices.ContainsFunc(p.CognitoIdentityProviders, func(c storage.CognitoProvider) bool {
+		return c.ProviderName == key
+	})
 }
 
 // chooseRole picks the role of a GetCredentialsForIdentity call (spec §7.2):
