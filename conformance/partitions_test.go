@@ -1,0 +1,114 @@
+package conformance
+
+import (
+	"context"
+	"net/http"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentity"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+)
+
+// Partitions: the name Cognito Identity has in trust policies, the Logins
+// keys of its tokens, and the rule that a role is of its caller's
+// partition all depend on the partition of the pool or the caller.
+
+// iam returns an IAM client of the region, signing with the developer's
+// keys.
+func (r *regionServer) iam() *iam.Client {
+	return iam.New(r.iamWith(developerKeys()).Options(), func(o *iam.Options) { o.Region = r.region })
+}
+
+// cognitoTrustOf allows Cognito Identity sessions of pool whose amr holds
+// amr, naming Cognito as principal.
+func cognitoTrustOf(t *testing.T, principal, pool, amr string) string {
+	return policyJSON(t, map[string]any{
+		"Effect": "Allow", "Principal": map[string]any{"Federated": principal},
+		"Action": "sts:AssumeRoleWithWebIdentity",
+		"Condition": map[string]any{
+			"StringEquals":           map[string]any{principal + ":aud": pool},
+			"ForAnyValue:StringLike": map[string]any{principal + ":amr": amr},
+		},
+	})
+}
+
+// guestRole creates a role whose trust policy is trust in the region and
+// makes it pool's unauthenticated role; it returns the role's name.
+func (r *regionServer) guestRole(t *testing.T, pool, trust string) string {
+	t.Helper()
+	ctx := context.Background()
+	name := uniqueName("Guest")
+	_, err := r.iam().CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(name), AssumeRolePolicyDocument: aws.String(trust)})
+	ok(t, err, "CreateRole "+name)
+	_, err = r.signed.SetIdentityPoolRoles(ctx, &cognitoidentity.SetIdentityPoolRolesInput{
+		IdentityPoolId: aws.String(pool), Roles: map[string]string{"unauthenticated": r.roleARN(name)},
+	})
+	ok(t, err, "SetIdentityPoolRoles")
+	return name
+}
+
+// guestPool creates a pool allowing guests in the region.
+func (r *regionServer) guestPool(t *testing.T) string {
+	t.Helper()
+	out, err := r.signed.CreateIdentityPool(context.Background(), &cognitoidentity.CreateIdentityPoolInput{
+		IdentityPoolName: aws.String(uniqueName("part")), AllowUnauthenticatedIdentities: true,
+	})
+	ok(t, err, "CreateIdentityPool in "+r.region)
+	return aws.ToString(out.IdentityPoolId)
+}
+
+// TestPartitionsGovCloudPrincipal checks the AWS GovCloud (US) User Guide's
+// "Amazon Cognito in AWS GovCloud (US)": the roles of a GovCloud pool trust
+// cognito-identity-us-gov.amazonaws.com (us-gov-west-1) or
+// cognito-identity.us-gov-east-1.amazonaws.com (us-gov-east-1), with
+// condition keys of that prefix, in both the enhanced and the basic flow;
+// the commercial principal trusts nothing there; and IAM holds the GovCloud
+// principals to the rule that a Cognito trust constrains its :aud.
+func TestPartitionsGovCloudPrincipal(t *testing.T) {
+	t.Parallel()
+	s := testServer(t)
+	ctx := context.Background()
+	for _, tc := range []struct{ region, principal string }{
+		{"us-gov-west-1", "cognito-identity-us-gov.amazonaws.com"},
+		{"us-gov-east-1", "cognito-identity.us-gov-east-1.amazonaws.com"},
+	} {
+		t.Run(tc.region, func(t *testing.T) {
+			r := s.inRegion(tc.region, "aws-us-gov")
+			pool := r.guestPool(t)
+			name := r.guestRole(t, pool, cognitoTrustOf(t, tc.principal, pool, "unauthenticated"))
+			id, err := r.anon.GetId(ctx, &cognitoidentity.GetIdInput{IdentityPoolId: aws.String(pool)})
+			ok(t, err, "GetId")
+			gc, err := r.anon.GetCredentialsForIdentity(ctx, &cognitoidentity.GetCredentialsForIdentityInput{IdentityId: id.IdentityId})
+			ok(t, err, "GetCredentialsForIdentity")
+			r.wantCaller(t, fromCognito(t, gc.Credentials), "arn:aws-us-gov:sts::"+r.accountID+":assumed-role/"+name+"/"+cognitoSession)
+
+			tok, err := r.anon.GetOpenIdToken(ctx, &cognitoidentity.GetOpenIdTokenInput{IdentityId: id.IdentityId})
+			ok(t, err, "GetOpenIdToken")
+			anon := sts.New(r.stsFor(aws.AnonymousCredentials{}).Options(), func(o *sts.Options) { o.Region = r.region })
+			_, err = anon.AssumeRoleWithWebIdentity(ctx, &sts.AssumeRoleWithWebIdentityInput{
+				RoleArn: aws.String(r.roleARN(name)), RoleSessionName: aws.String("gs"), WebIdentityToken: tok.Token,
+			})
+			ok(t, err, "AssumeRoleWithWebIdentity")
+
+			// The commercial principal is not Cognito's name here.
+			other := r.guestPool(t)
+			r.guestRole(t, other, cognitoTrustOf(t, cognitoProvider, other, "unauthenticated"))
+			oid, err := r.anon.GetId(ctx, &cognitoidentity.GetIdInput{IdentityPoolId: aws.String(other)})
+			ok(t, err, "GetId")
+			_, err = r.anon.GetCredentialsForIdentity(ctx, &cognitoidentity.GetCredentialsForIdentityInput{IdentityId: oid.IdentityId})
+			wantAPIError(t, err, "InvalidIdentityPoolConfigurationException", "Invalid identity pool configuration. Check assigned IAM roles for this pool.")
+
+			// Trusting the GovCloud principal without an aud condition is
+			// refused as trusting the commercial one is.
+			_, err = r.iam().CreateRole(ctx, &iam.CreateRoleInput{
+				RoleName: aws.String(uniqueName("NoAud")),
+				AssumeRolePolicyDocument: aws.String(policyJSON(t, map[string]any{
+					"Effect": "Allow", "Principal": map[string]any{"Federated": tc.principal}, "Action": "sts:AssumeRoleWithWebIdentity",
+				})),
+			})
+			wantIAMError(t, err, "MalformedPolicyDocument", http.StatusBadRequest, nil)
+		})
+	}
+}
