@@ -112,3 +112,43 @@ func TestPartitionsGovCloudPrincipal(t *testing.T) {
 		})
 	}
 }
+
+// TestPartitionsChinaLoginsKey checks the China regions' guide: a
+// developer-authenticated identity's token is given to
+// GetCredentialsForIdentity under cognito-identity.cn-north-1.amazonaws.com.cn,
+// which the AWS Android SDK sends in cn-north-1, as well as under the
+// usual key; another region's key is another provider.
+func TestPartitionsChinaLoginsKey(t *testing.T) {
+	t.Parallel()
+	s := testServer(t)
+	ctx := context.Background()
+	r := s.inRegion("cn-north-1", "aws-cn")
+	dev := uniqueDev()
+	out, err := r.signed.CreateIdentityPool(ctx, &cognitoidentity.CreateIdentityPoolInput{
+		IdentityPoolName: aws.String(uniqueName("cn")), DeveloperProviderName: aws.String(dev),
+	})
+	ok(t, err, "CreateIdentityPool")
+	pool := aws.ToString(out.IdentityPoolId)
+	name := uniqueName("Auth")
+	_, err = r.iam().CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(name), AssumeRolePolicyDocument: aws.String(cognitoTrust(t, pool, "authenticated"))})
+	ok(t, err, "CreateRole")
+	_, err = r.signed.SetIdentityPoolRoles(ctx, &cognitoidentity.SetIdentityPoolRolesInput{
+		IdentityPoolId: aws.String(pool), Roles: map[string]string{"authenticated": r.roleARN(name)},
+	})
+	ok(t, err, "SetIdentityPoolRoles")
+	tok, err := r.signed.GetOpenIdTokenForDeveloperIdentity(ctx, &cognitoidentity.GetOpenIdTokenForDeveloperIdentityInput{
+		IdentityPoolId: aws.String(pool), Logins: map[string]string{dev: "user-1"},
+	})
+	ok(t, err, "GetOpenIdTokenForDeveloperIdentity")
+	for _, key := range []string{"cognito-identity.cn-north-1.amazonaws.com.cn", cognitoProvider} {
+		gc, err := r.anon.GetCredentialsForIdentity(ctx, &cognitoidentity.GetCredentialsForIdentityInput{
+			IdentityId: tok.IdentityId, Logins: map[string]string{key: aws.ToString(tok.Token)},
+		})
+		ok(t, err, "GetCredentialsForIdentity under "+key)
+		r.wantCaller(t, fromCognito(t, gc.Credentials), "arn:aws-cn:sts::"+r.accountID+":assumed-role/"+name+"/"+cognitoSession)
+	}
+	_, err = r.anon.GetCredentialsForIdentity(ctx, &cognitoidentity.GetCredentialsForIdentityInput{
+		IdentityId: tok.IdentityId, Logins: map[string]string{"cognito-identity.cn-northwest-1.amazonaws.com.cn": aws.ToString(tok.Token)},
+	})
+	wantAPIError(t, err, "NotAuthorizedException", "Token is not from a supported provider of this identity pool.")
+}
