@@ -3,6 +3,8 @@ package conformance
 import (
 	"context"
 	"net/http"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -151,4 +153,85 @@ func TestPartitionsChinaLoginsKey(t *testing.T) {
 		IdentityId: tok.IdentityId, Logins: map[string]string{"cognito-identity.cn-northwest-1.amazonaws.com.cn": aws.ToString(tok.Token)},
 	})
 	wantAPIError(t, err, "NotAuthorizedException", "Token is not from a supported provider of this identity pool.")
+}
+
+// TestPartitionsRoleOfAnotherPartition checks that a role is used only in
+// its own partition: STS refuses another partition's role ARN as a role
+// that does not trust the caller, whether it signs (AssumeRole) or
+// presents a token of a pool of another partition
+// (AssumeRoleWithWebIdentity); SetIdentityPoolRoles refuses it as a role
+// the caller may not pass; and a pool that holds one (from fixtures)
+// fails GetCredentialsForIdentity as for a role that refuses Cognito.
+func TestPartitionsRoleOfAnotherPartition(t *testing.T) {
+	t.Parallel()
+	const (
+		usPool = "us-east-1:11111111-2222-4333-8444-777777777777"
+		cnPool = "cn-north-1:11111111-2222-4333-8444-888888888888"
+	)
+	cnGuest := "arn:aws-cn:iam::123456789012:role/Guest"
+	path := filepath.Join(t.TempDir(), "partitions.json")
+	fx := `{"Region": "us-east-1", "IdentityPools": [
+		{"IdentityPoolId": "` + usPool + `", "IdentityPoolName": "us", "AllowUnauthenticatedIdentities": true,
+		 "Roles": {"unauthenticated": "` + cnGuest + `"}},
+		{"IdentityPoolId": "` + cnPool + `", "IdentityPoolName": "cn", "AllowUnauthenticatedIdentities": true,
+		 "Roles": {"unauthenticated": "` + cnGuest + `"}}]}`
+	ok(t, os.WriteFile(path, []byte(fx), 0o600), "write fixture")
+	s := testServerEnv(t, map[string]string{"IDPOOL_FIXTURES": path})
+	ctx := context.Background()
+	us, cn := s.inRegion("us-east-1", "aws"), s.inRegion("cn-north-1", "aws-cn")
+
+	t.Run("AssumeRole", func(t *testing.T) {
+		name := uniqueName("Admin")
+		_, err := cn.iam().CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(name), AssumeRolePolicyDocument: aws.String(policyJSON(t,
+			map[string]any{"Effect": "Allow", "Principal": map[string]any{"AWS": "arn:aws-cn:iam::" + s.accountID + ":root"}, "Action": "sts:AssumeRole"}))})
+		ok(t, err, "CreateRole")
+		in := func(arn string) *sts.AssumeRoleInput {
+			return &sts.AssumeRoleInput{RoleArn: aws.String(arn), RoleSessionName: aws.String("sess")}
+		}
+		_, err = cn.sts(developerKeys()).AssumeRole(ctx, in(cn.roleARN(name)))
+		ok(t, err, "AssumeRole of the caller's partition")
+		other := us.roleARN(name)
+		_, err = cn.sts(developerKeys()).AssumeRole(ctx, in(other))
+		wantSTSError(t, err, codeAccessDenied, http.StatusForbidden,
+			"User: arn:aws-cn:iam::"+s.accountID+":root is not authorized to perform: sts:AssumeRole on resource: "+other)
+	})
+
+	t.Run("AssumeRoleWithWebIdentity", func(t *testing.T) {
+		id, err := us.anon.GetId(ctx, &cognitoidentity.GetIdInput{IdentityPoolId: aws.String(usPool)})
+		ok(t, err, "GetId")
+		tok, err := us.anon.GetOpenIdToken(ctx, &cognitoidentity.GetOpenIdTokenInput{IdentityId: id.IdentityId})
+		ok(t, err, "GetOpenIdToken")
+		for _, r := range []*regionServer{us, cn} {
+			anon := sts.New(r.stsFor(aws.AnonymousCredentials{}).Options(), func(o *sts.Options) { o.Region = r.region })
+			_, err = anon.AssumeRoleWithWebIdentity(ctx, &sts.AssumeRoleWithWebIdentityInput{
+				RoleArn: aws.String(cnGuest), RoleSessionName: aws.String("web"), WebIdentityToken: tok.Token,
+			})
+			wantSTSError(t, err, codeAccessDenied, http.StatusForbidden, "Not authorized to perform sts:AssumeRoleWithWebIdentity")
+		}
+	})
+
+	t.Run("SetIdentityPoolRoles", func(t *testing.T) {
+		pool := us.guestPool(t)
+		_, err := us.signed.SetIdentityPoolRoles(ctx, &cognitoidentity.SetIdentityPoolRolesInput{
+			IdentityPoolId: aws.String(pool), Roles: map[string]string{"unauthenticated": cnGuest},
+		})
+		wantAPIError(t, err, "NotAuthorizedException", "Access to Role '"+cnGuest+"' is forbidden.")
+		_, err = us.signed.SetIdentityPoolRoles(ctx, &cognitoidentity.SetIdentityPoolRolesInput{
+			IdentityPoolId: aws.String(pool), Roles: map[string]string{"unauthenticated": us.roleARN("Guest")},
+		})
+		ok(t, err, "SetIdentityPoolRoles of the pool's partition")
+	})
+
+	t.Run("GetCredentialsForIdentity", func(t *testing.T) {
+		id, err := us.anon.GetId(ctx, &cognitoidentity.GetIdInput{IdentityPoolId: aws.String(usPool)})
+		ok(t, err, "GetId")
+		_, err = us.anon.GetCredentialsForIdentity(ctx, &cognitoidentity.GetCredentialsForIdentityInput{IdentityId: id.IdentityId})
+		wantAPIError(t, err, "InvalidIdentityPoolConfigurationException", "Invalid identity pool configuration. Check assigned IAM roles for this pool.")
+		// The same role serves the pool of its partition.
+		cid, err := cn.anon.GetId(ctx, &cognitoidentity.GetIdInput{IdentityPoolId: aws.String(cnPool)})
+		ok(t, err, "GetId")
+		gc, err := cn.anon.GetCredentialsForIdentity(ctx, &cognitoidentity.GetCredentialsForIdentityInput{IdentityId: cid.IdentityId})
+		ok(t, err, "GetCredentialsForIdentity of the role's partition")
+		cn.wantCaller(t, fromCognito(t, gc.Credentials), "arn:aws-cn:sts::"+s.accountID+":assumed-role/Guest/"+cognitoSession)
+	})
 }

@@ -366,7 +366,15 @@ func notAuthorizedCaller(req sts.RoleRequest, action string) error {
 // its trust policy, as Cognito's own call to STS would; a refusal is AWS's
 // InvalidIdentityPoolConfigurationException. It returns what the role
 // grants: the session acts as IAM's role, by its name and RoleId.
+//
+// A role of another partition than the pool's is refused so too: the
+// pool's Cognito calls its own partition's STS, where that ARN names no
+// role.
 func (rs roles) allowEnhanced(ctx context.Context, s identity.Session) (sts.Grant, error) {
+	if pool, role := protocol.Partition(protocol.IDRegion(s.PoolID)), protocol.ARNPartition(s.RoleARN); pool != role {
+		protocol.SetReason(ctx, fmt.Sprintf("the role %s is of partition %s and the pool %s of %s: a pool's roles are of its partition", s.RoleARN, role, s.PoolID, pool))
+		return sts.Grant{}, badPoolConfig()
+	}
 	t, err := rs.trust(ctx, s.RoleARN)
 	switch {
 	case err != nil:

@@ -45,6 +45,12 @@ func (s *Service) SetIdentityPoolRoles(ctx context.Context, in *SetIdentityPoolR
 			protocol.SetReason(ctx, fmt.Sprintf("the %s role, %q, is not the ARN of an IAM role (arn:<partition>:iam::<account>:role/<path><name>)", k, in.Roles[k]))
 			return nil, roleForbidden(in.Roles[k])
 		}
+		// The caller may not pass a role its partition's IAM does not
+		// hold, and a role ARN of another partition names none there.
+		if role, pool := protocol.ARNPartition(in.Roles[k]), protocol.Partition(protocol.IDRegion(in.IdentityPoolId)); role != pool {
+			protocol.SetReason(ctx, fmt.Sprintf("the %s role, %s, is of partition %s and the pool of %s: a pool's roles are of its partition", k, in.Roles[k], role, pool))
+			return nil, roleForbidden(in.Roles[k])
+		}
 	}
 	mappings := make(map[string]storage.RoleMapping, len(in.RoleMappings))
 	for _, k := range slices.Sorted(maps.Keys(in.RoleMappings)) {
