@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentity"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go"
 )
 
 // Partitions: the name Cognito Identity has in trust policies, the Logins
@@ -234,4 +236,42 @@ func TestPartitionsRoleOfAnotherPartition(t *testing.T) {
 		ok(t, err, "GetCredentialsForIdentity of the role's partition")
 		cn.wantCaller(t, fromCognito(t, gc.Credentials), "arn:aws-cn:sts::"+s.accountID+":assumed-role/Guest/"+cognitoSession)
 	})
+}
+
+// TestPartitionsPolicyResources checks that IAM, written to through one
+// partition's endpoint, refuses a permission policy naming another
+// partition's resources, as AWS China's IAM does.
+func TestPartitionsPolicyResources(t *testing.T) {
+	t.Parallel()
+	s := testServer(t)
+	ctx := context.Background()
+	cn := s.inRegion("cn-north-1", "aws-cn")
+	name := uniqueName("Logs")
+	_, err := cn.iam().CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(name), AssumeRolePolicyDocument: aws.String(policyJSON(t,
+		map[string]any{"Effect": "Allow", "Principal": map[string]any{"AWS": "arn:aws-cn:iam::" + s.accountID + ":root"}, "Action": "sts:AssumeRole"}))})
+	ok(t, err, "CreateRole")
+	doc := func(resource string) *string {
+		return aws.String(policyJSON(t, map[string]any{"Effect": "Allow", "Action": "logs:*", "Resource": resource}))
+	}
+	_, err = cn.iam().PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String(name), PolicyName: aws.String("p"), PolicyDocument: doc("arn:aws-cn:logs:*:*:*")})
+	ok(t, err, "PutRolePolicy of the partition's resource")
+	for call, f := range map[string]func(string) error{
+		"PutRolePolicy": func(r string) error {
+			_, err := cn.iam().PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String(name), PolicyName: aws.String("p"), PolicyDocument: doc(r)})
+			return err
+		},
+		"CreatePolicy": func(r string) error {
+			_, err := cn.iam().CreatePolicy(ctx, &iam.CreatePolicyInput{PolicyName: aws.String(uniqueName("P")), PolicyDocument: doc(r)})
+			return err
+		},
+	} {
+		t.Run(call, func(t *testing.T) {
+			err := f("arn:aws:logs:*:*:*")
+			wantIAMError(t, err, "MalformedPolicyDocument", http.StatusBadRequest, nil)
+			var api smithy.APIError
+			if errors.As(err, &api) && api.ErrorMessage() != `Partition "aws" is not valid for resource "arn:aws:logs:*:*:*".` {
+				t.Errorf("%s: got message %q, want IAM's", call, api.ErrorMessage())
+			}
+		})
+	}
 }

@@ -296,7 +296,7 @@ func (s *Service) ListRoleTags(ctx context.Context, in *ListRoleTagsInput) (*Lis
 
 // PutRolePolicy adds or replaces an inline policy of a role.
 func (s *Service) PutRolePolicy(ctx context.Context, in *PutRolePolicyInput) (*Empty, error) {
-	if err := identityPolicy(in.PolicyDocument); err != nil {
+	if err := identityPolicy(in.PolicyDocument, s.partition(ctx)); err != nil {
 		return nil, err
 	}
 	return nil, s.modifyRole(ctx, in.RoleName, func(_ storage.Tx, r *storage.Role) error {

@@ -63,7 +63,9 @@ type statement struct {
 	// patterns of a permission policy statement.
 	resources   [][]part
 	notResource bool
-	conds       []cond
+	// arns are the Resource or NotResource patterns as written.
+	arns  []string
+	conds []cond
 	// start and end locate the statement's braces in the document.
 	start, end Position
 }
@@ -254,11 +256,11 @@ func parseStatement(m map[string]any, trust, res, vars bool) (statement, error) 
 			if trust {
 				return st, malformed("Has prohibited field %s", k)
 			}
-			ps, err := parseResources(k, v, vars)
+			ps, arns, err := parseResources(k, v, vars)
 			if err != nil {
 				return st, err
 			}
-			st.resources = ps
+			st.resources, st.arns = ps, arns
 			resource, notResource = resource || k == "Resource", notResource || k == "NotResource"
 			st.notResource = k == "NotResource"
 		case "Condition":

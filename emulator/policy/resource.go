@@ -8,26 +8,57 @@ import (
 )
 
 // parseResources parses the Resource or NotResource element of a
-// permission policy statement: "*" or ARN patterns.
-func parseResources(elem string, v any, vars bool) ([][]part, error) {
+// permission policy statement: "*" or ARN patterns. It returns them
+// compiled, and as written.
+func parseResources(elem string, v any, vars bool) ([][]part, []string, error) {
 	vs, err := stringList(elem, v)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	out := make([][]part, 0, len(vs))
 	for _, s := range vs {
 		if s != "*" {
 			f := strings.SplitN(s, ":", 4)
 			if len(f) < 4 || f[0] != "arn" || f[2] == "" {
-				return nil, malformed("Resource %s must be in ARN format or \"*\".", s)
+				return nil, nil, malformed("Resource %s must be in ARN format or \"*\".", s)
 			}
 			if strings.ContainsAny(f[2], "*?") {
-				return nil, malformed("Resource vendor must be fully qualified and cannot contain regexes.")
+				return nil, nil, malformed("Resource vendor must be fully qualified and cannot contain regexes.")
 			}
 		}
 		out = append(out, compile(s, true, vars))
 	}
-	return out, nil
+	return out, vs, nil
+}
+
+// CheckPartition applies to a permission policy the rule IAM applies when
+// it is written through the endpoint of one partition: every Resource and
+// NotResource ARN must be of that partition, or IAM answers
+// MalformedPolicyDocument with the *MalformedError's text (as AWS China's
+// IAM does: Partition "aws" is not valid for resource
+// "arn:aws:s3:::b/*".). A partition written with a wildcard or a policy
+// variable is left to match what it may.
+func (d *Document) CheckPartition(partition string) error {
+	for i := range d.stmts {
+		for _, r := range d.stmts[i].arns {
+			p, ok := arnPartition(r)
+			if ok && p != partition && !strings.ContainsAny(p, "*?$") {
+				return malformed("Partition \"%s\" is not valid for resource \"%s\".", p, r)
+			}
+		}
+	}
+	return nil
+}
+
+// arnPartition returns the partition field of an ARN pattern, or false
+// for "*".
+func arnPartition(r string) (string, bool) {
+	rest, ok := strings.CutPrefix(r, "arn:")
+	if !ok {
+		return "", false
+	}
+	p, _, ok := strings.Cut(rest, ":")
+	return p, ok
 }
 
 // resource reports whether the statement's Resource (or NotResource)
