@@ -240,7 +240,8 @@ func TestPartitionsRoleOfAnotherPartition(t *testing.T) {
 
 // TestPartitionsPolicyResources checks that IAM, written to through one
 // partition's endpoint, refuses a permission policy naming another
-// partition's resources, as AWS China's IAM does.
+// partition's resources, and a trust policy naming another partition's
+// principal, as AWS China's IAM does.
 func TestPartitionsPolicyResources(t *testing.T) {
 	t.Parallel()
 	s := testServer(t)
@@ -273,5 +274,12 @@ func TestPartitionsPolicyResources(t *testing.T) {
 				t.Errorf("%s: got message %q, want IAM's", call, api.ErrorMessage())
 			}
 		})
+	}
+	_, err = cn.iam().CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(uniqueName("Bad")), AssumeRolePolicyDocument: aws.String(policyJSON(t,
+		map[string]any{"Effect": "Allow", "Principal": map[string]any{"AWS": "arn:aws:iam::" + s.accountID + ":root"}, "Action": "sts:AssumeRole"}))})
+	wantIAMError(t, err, "MalformedPolicyDocument", http.StatusBadRequest, nil)
+	var api smithy.APIError
+	if want := `Invalid principal in policy: "AWS":"arn:aws:iam::` + s.accountID + `:root"`; errors.As(err, &api) && api.ErrorMessage() != want {
+		t.Errorf("CreateRole: got message %q, want %q", api.ErrorMessage(), want)
 	}
 }

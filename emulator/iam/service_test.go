@@ -287,3 +287,34 @@ func TestAccessKeyOwner(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestTrustPolicyPartition: a trust policy written through one
+// partition's IAM names only that partition's principals by ARN.
+func TestTrustPolicyPartition(t *testing.T) {
+	doc := func(kind, p string) string {
+		return `{"Statement":{"Effect":"Allow","Principal":{"` + kind + `":"` + p + `"},"Action":"sts:AssumeRole*"}}`
+	}
+	tests := []struct {
+		name, doc, partition, msg string // msg "" for accepted
+	}{
+		{"aws root in aws-cn", doc("AWS", "arn:aws:iam::123456789012:root"), "aws-cn", `Invalid principal in policy: "AWS":"arn:aws:iam::123456789012:root"`},
+		{"aws-cn root in aws-cn", doc("AWS", "arn:aws-cn:iam::123456789012:root"), "aws-cn", ""},
+		{"account id in aws-cn", doc("AWS", "123456789012"), "aws-cn", ""},
+		{"aws OIDC provider in aws-us-gov", doc("Federated", "arn:aws:iam::123456789012:oidc-provider/example.com"), "aws-us-gov",
+			`Invalid principal in policy: "Federated":"arn:aws:iam::123456789012:oidc-provider/example.com"`},
+		{"provider host in aws-us-gov", doc("Federated", "accounts.google.com"), "aws-us-gov", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := trustPolicy(tt.doc, tt.partition)
+			var pe *protocol.Error
+			switch {
+			case tt.msg == "" && err != nil:
+				t.Fatalf("got %v, want accepted", err)
+			case tt.msg == "":
+			case !errors.As(err, &pe) || pe.Code != CodeMalformedPolicyDocument || pe.Message != tt.msg:
+				t.Errorf("got %v, want MalformedPolicyDocument %q", err, tt.msg)
+			}
+		})
+	}
+}

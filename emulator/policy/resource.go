@@ -31,19 +31,35 @@ func parseResources(elem string, v any, vars bool) ([][]part, []string, error) {
 	return out, vs, nil
 }
 
-// CheckPartition applies to a permission policy the rule IAM applies when
-// it is written through the endpoint of one partition: every Resource and
-// NotResource ARN must be of that partition, or IAM answers
-// MalformedPolicyDocument with the *MalformedError's text (as AWS China's
-// IAM does: Partition "aws" is not valid for resource
-// "arn:aws:s3:::b/*".). A partition written with a wildcard or a policy
-// variable is left to match what it may.
+// CheckPartition applies to a policy the rule IAM applies when it is
+// written through the endpoint of one partition: every Resource and
+// NotResource ARN must be of that partition, and so must every AWS or
+// Federated principal given as an ARN, or IAM answers
+// MalformedPolicyDocument with the *MalformedError's text (AWS China's
+// IAM answers Partition "aws" is not valid for resource
+// "arn:aws:s3:::b/*". and, for a principal, Invalid principal in policy:
+// "AWS":"arn:aws:iam::123456789012:root"). A partition written with a
+// wildcard or a policy variable is left to match what it may.
 func (d *Document) CheckPartition(partition string) error {
+	other := func(arn string) (string, bool) {
+		p, ok := arnPartition(arn)
+		return p, ok && p != partition && !strings.ContainsAny(p, "*?$")
+	}
 	for i := range d.stmts {
-		for _, r := range d.stmts[i].arns {
-			p, ok := arnPartition(r)
-			if ok && p != partition && !strings.ContainsAny(p, "*?$") {
+		st := &d.stmts[i]
+		for _, r := range st.arns {
+			if p, bad := other(r); bad {
 				return malformed("Partition \"%s\" is not valid for resource \"%s\".", p, r)
+			}
+		}
+		for _, list := range []struct {
+			kind string
+			arns []string
+		}{{"AWS", st.principal.aws}, {"Federated", st.principal.federated}} {
+			for _, a := range list.arns {
+				if _, bad := other(a); bad {
+					return malformed("Invalid principal in policy: \"%s\":%q", list.kind, a)
+				}
 			}
 		}
 	}
