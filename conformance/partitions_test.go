@@ -10,6 +10,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentity"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentity/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
@@ -216,6 +217,22 @@ func TestPartitionsRoleOfAnotherPartition(t *testing.T) {
 		pool := us.guestPool(t)
 		_, err := us.signed.SetIdentityPoolRoles(ctx, &cognitoidentity.SetIdentityPoolRolesInput{
 			IdentityPoolId: aws.String(pool), Roles: map[string]string{"unauthenticated": cnGuest},
+		})
+		wantAPIError(t, err, "NotAuthorizedException", "Access to Role '"+cnGuest+"' is forbidden.")
+		// So is a rule's role.
+		_, err = us.signed.UpdateIdentityPool(ctx, &cognitoidentity.UpdateIdentityPoolInput{
+			IdentityPoolId: aws.String(pool), IdentityPoolName: aws.String("part"), AllowUnauthenticatedIdentities: true,
+			SupportedLoginProviders: map[string]string{"accounts.google.com": "client"},
+		})
+		ok(t, err, "UpdateIdentityPool")
+		_, err = us.signed.SetIdentityPoolRoles(ctx, &cognitoidentity.SetIdentityPoolRolesInput{
+			IdentityPoolId: aws.String(pool), Roles: map[string]string{"unauthenticated": us.roleARN("Guest")},
+			RoleMappings: map[string]types.RoleMapping{"accounts.google.com": {
+				Type: types.RoleMappingTypeRules, AmbiguousRoleResolution: types.AmbiguousRoleResolutionTypeDeny,
+				RulesConfiguration: &types.RulesConfigurationType{Rules: []types.MappingRule{{
+					Claim: aws.String("sub"), MatchType: types.MappingRuleMatchTypeEquals, Value: aws.String("u"), RoleARN: aws.String(cnGuest),
+				}}},
+			}},
 		})
 		wantAPIError(t, err, "NotAuthorizedException", "Access to Role '"+cnGuest+"' is forbidden.")
 		_, err = us.signed.SetIdentityPoolRoles(ctx, &cognitoidentity.SetIdentityPoolRolesInput{

@@ -45,11 +45,8 @@ func (s *Service) SetIdentityPoolRoles(ctx context.Context, in *SetIdentityPoolR
 			protocol.SetReason(ctx, fmt.Sprintf("the %s role, %q, is not the ARN of an IAM role (arn:<partition>:iam::<account>:role/<path><name>)", k, in.Roles[k]))
 			return nil, roleForbidden(in.Roles[k])
 		}
-		// The caller may not pass a role its partition's IAM does not
-		// hold, and a role ARN of another partition names none there.
-		if role, pool := protocol.ARNPartition(in.Roles[k]), protocol.Partition(protocol.IDRegion(in.IdentityPoolId)); role != pool {
-			protocol.SetReason(ctx, fmt.Sprintf("the %s role, %s, is of partition %s and the pool of %s: a pool's roles are of its partition", k, in.Roles[k], role, pool))
-			return nil, roleForbidden(in.Roles[k])
+		if err := inPoolPartition(ctx, in.IdentityPoolId, in.Roles[k]); err != nil {
+			return nil, err
 		}
 	}
 	mappings := make(map[string]storage.RoleMapping, len(in.RoleMappings))
@@ -57,6 +54,11 @@ func (s *Service) SetIdentityPoolRoles(ctx context.Context, in *SetIdentityPoolR
 		m, err := StoredRoleMapping(k, in.RoleMappings[k])
 		if err != nil {
 			return nil, err
+		}
+		for _, r := range m.Rules {
+			if err := inPoolPartition(ctx, in.IdentityPoolId, r.RoleARN); err != nil {
+				return nil, err
+			}
 		}
 		mappings[k] = m
 	}
@@ -74,6 +76,18 @@ func (s *Service) SetIdentityPoolRoles(ctx context.Context, in *SetIdentityPoolR
 		return nil, err
 	}
 	return &SetIdentityPoolRolesOutput{}, nil
+}
+
+// inPoolPartition refuses a role of another partition than the pool's
+// as a role the caller may not pass: the pool's partition's IAM holds no
+// role of that ARN.
+func inPoolPartition(ctx context.Context, pool, arn string) error {
+	role, p := protocol.ARNPartition(arn), protocol.Partition(protocol.IDRegion(pool))
+	if role == p {
+		return nil
+	}
+	protocol.SetReason(ctx, fmt.Sprintf("the role %s is of partition %s and the pool %s of %s: a pool's roles are of its partition", arn, role, pool, p))
+	return roleForbidden(arn)
 }
 
 // roleForbidden is AWS's refusal of a role the caller may not use: a
