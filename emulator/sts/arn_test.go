@@ -64,7 +64,9 @@ func TestPartitions(t *testing.T) {
 // TestOtherPartition: a role is assumed only in the caller's partition,
 // the signer's ARN's or, for a Cognito token, its pool region's.
 func TestOtherPartition(t *testing.T) {
-	root := func(p string) *protocol.Principal { return &protocol.Principal{ARN: "arn:" + p + ":iam::123456789012:root"} }
+	root := func(p string) *protocol.Principal {
+		return &protocol.Principal{ARN: "arn:" + p + ":iam::123456789012:root"}
+	}
 	tests := []struct {
 		name string
 		req  RoleRequest
