@@ -7,13 +7,16 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/idpool/idpool/emulator/providers"
 	"github.com/idpool/idpool/fixtures"
+	"github.com/idpool/idpool/protocol"
 	"github.com/idpool/idpool/storage"
 	"github.com/idpool/idpool/storage/sqlite"
 )
@@ -47,7 +50,34 @@ func loadFixtures(ctx context.Context, cfg *Config, store storage.Store, now fun
 		logger.Warn("a fixture role's trust policy is one IAM now refuses to create; it is loaded as an older store's export holds it",
 			"role", arn, "reason", why)
 	}
+	warnOtherPartitions(fx, logger)
 	return fx, nil
+}
+
+// warnOtherPartitions warns of each fixture pool's role of another
+// partition than the pool's. Such a pool loads, as one of an older store's
+// exports may hold it, but GetCredentialsForIdentity refuses the role, as
+// the pool's Cognito would (roles.allowEnhanced), and SetIdentityPoolRoles
+// would not set it.
+func warnOtherPartitions(fx *fixtures.Fixture, logger *slog.Logger) {
+	for _, ip := range fx.IdentityPools {
+		partition := protocol.Partition(protocol.IDRegion(ip.IdentityPoolId))
+		arns := slices.Collect(maps.Values(ip.Roles))
+		for _, m := range ip.RoleMappings {
+			if m.RulesConfiguration != nil {
+				for _, r := range m.RulesConfiguration.Rules {
+					arns = append(arns, r.RoleARN)
+				}
+			}
+		}
+		slices.Sort(arns)
+		for _, arn := range slices.Compact(arns) {
+			if p := protocol.ARNPartition(arn); p != partition {
+				logger.Warn("a fixture pool's role is of another partition than the pool; GetCredentialsForIdentity refuses it, as AWS does",
+					"pool", ip.IdentityPoolId, "role", arn, "role_partition", p, "pool_partition", partition)
+			}
+		}
+	}
 }
 
 // readFixtures returns the fixture cfg names, or nil for none. A

@@ -18,10 +18,6 @@ import (
 	"github.com/idpool/idpool/storage"
 )
 
-// cognitoProvider is the web identity provider of idpool's own tokens, and
-// the prefix of their IAM condition keys.
-const cognitoProvider = "cognito-identity.amazonaws.com"
-
 // maxRoleSession is the longest session any role allows (IAM's cap on
 // MaxSessionDuration); without a declared maximum idpool allows it.
 const maxRoleSession = 12 * time.Hour
@@ -370,7 +366,15 @@ func notAuthorizedCaller(req sts.RoleRequest, action string) error {
 // its trust policy, as Cognito's own call to STS would; a refusal is AWS's
 // InvalidIdentityPoolConfigurationException. It returns what the role
 // grants: the session acts as IAM's role, by its name and RoleId.
+//
+// A role of another partition than the pool's is refused so too: the
+// pool's Cognito calls its own partition's STS, where that ARN names no
+// role.
 func (rs roles) allowEnhanced(ctx context.Context, s identity.Session) (sts.Grant, error) {
+	if pool, role := protocol.Partition(protocol.IDRegion(s.PoolID)), protocol.ARNPartition(s.RoleARN); pool != role {
+		protocol.SetReason(ctx, fmt.Sprintf("the role %s is of partition %s and the pool %s of %s: a pool's roles are of its partition", s.RoleARN, role, s.PoolID, pool))
+		return sts.Grant{}, badPoolConfig()
+	}
 	t, err := rs.trust(ctx, s.RoleARN)
 	switch {
 	case err != nil:
@@ -381,11 +385,8 @@ func (rs roles) allowEnhanced(ctx context.Context, s identity.Session) (sts.Gran
 	case t.doc == nil:
 		return t.grant(), nil
 	}
-	pr := policy.Request{
-		Action:    "sts:AssumeRoleWithWebIdentity",
-		Federated: cognitoProvider,
-		Context:   cognitoContext(s.PoolID, s.IdentityID, s.AMR),
-	}
+	federated, keys := cognitoContext(s.PoolID, s.IdentityID, s.AMR)
+	pr := policy.Request{Action: "sts:AssumeRoleWithWebIdentity", Federated: federated, Context: keys}
 	rs.times(pr.Context)
 	addEnhancedKeys(pr.Context, s.PoolID)
 	// Cognito's call passes the identity's principal tags as session tags.
@@ -431,11 +432,11 @@ func refused(doc *policy.Document, pr policy.Request, extra []string) string {
 }
 
 // webContext returns the federated principal and the condition keys of a
-// verified web identity: cognito-identity.amazonaws.com:aud/sub/amr for
-// idpool's tokens, <issuer host>:aud/sub (and amr) for an OIDC provider.
+// verified web identity: for idpool's tokens those of cognitoContext, for
+// an OIDC provider <issuer host>:aud/sub (and amr).
 func webContext(w *sts.WebIdentity) (string, map[string][]string) {
-	if w.Provider == cognitoProvider {
-		return cognitoProvider, cognitoContext(w.Audience, w.Subject, w.AMR)
+	if w.Provider == sts.CognitoProvider {
+		return cognitoContext(w.Audience, w.Subject, w.AMR)
 	}
 	host := strings.TrimPrefix(strings.TrimPrefix(w.Issuer, "https://"), "http://")
 	ctx := map[string][]string{host + ":aud": {w.Audience}, host + ":sub": {w.Subject}}
@@ -445,10 +446,11 @@ func webContext(w *sts.WebIdentity) (string, map[string][]string) {
 	return w.Provider, ctx
 }
 
-func cognitoContext(aud, sub string, amr []string) map[string][]string {
-	return map[string][]string{
-		cognitoProvider + ":aud": {aud},
-		cognitoProvider + ":sub": {sub},
-		cognitoProvider + ":amr": amr,
-	}
+// cognitoContext returns the federated principal of a token Cognito
+// Identity issued for pool aud, the CognitoPrincipal of the pool's region
+// (cognito-identity.amazonaws.com but in AWS GovCloud), and its condition
+// keys <principal>:aud, :sub and :amr.
+func cognitoContext(aud, sub string, amr []string) (string, map[string][]string) {
+	p := policy.CognitoPrincipal(protocol.IDRegion(aud))
+	return p, map[string][]string{p + ":aud": {aud}, p + ":sub": {sub}, p + ":amr": amr}
 }

@@ -59,7 +59,7 @@ func TestRolesAuthorize(t *testing.T) {
 		"arn:aws:iam::999999999999:role/OtherAccount": trustsDeveloper,
 	}
 	web := func(aud string, amr ...string) *sts.WebIdentity {
-		return &sts.WebIdentity{Provider: cognitoProvider, Audience: aud, Subject: "us-east-1:id", AMR: amr}
+		return &sts.WebIdentity{Provider: sts.CognitoProvider, Audience: aud, Subject: "us-east-1:id", AMR: amr}
 	}
 	guestSession := &protocol.Principal{ARN: "arn:aws:sts::123456789012:assumed-role/Unauth/CognitoIdentityCredentials", Temporary: true}
 	tests := []struct {
@@ -71,7 +71,7 @@ func TestRolesAuthorize(t *testing.T) {
 		{"authenticated token", false, sts.RoleRequest{Action: "sts:AssumeRoleWithWebIdentity", RoleARN: "arn:aws:iam::123456789012:role/Auth", WebIdentity: web("us-east-1:pool", "authenticated", "graph.facebook.com")}, true},
 		{"guest token refused", false, sts.RoleRequest{Action: "sts:AssumeRoleWithWebIdentity", RoleARN: "arn:aws:iam::123456789012:role/Auth", WebIdentity: web("us-east-1:pool", "unauthenticated")}, false},
 		{"other pool refused", false, sts.RoleRequest{Action: "sts:AssumeRoleWithWebIdentity", RoleARN: "arn:aws:iam::123456789012:role/Auth", WebIdentity: web("us-east-1:other", "authenticated")}, false},
-		{"tags need TagSession", false, sts.RoleRequest{Action: "sts:AssumeRoleWithWebIdentity", RoleARN: "arn:aws:iam::123456789012:role/Auth", WebIdentity: &sts.WebIdentity{Provider: cognitoProvider, Audience: "us-east-1:pool", AMR: []string{"authenticated"}, PrincipalTags: map[string]string{"k": "v"}}}, false},
+		{"tags need TagSession", false, sts.RoleRequest{Action: "sts:AssumeRoleWithWebIdentity", RoleARN: "arn:aws:iam::123456789012:role/Auth", WebIdentity: &sts.WebIdentity{Provider: sts.CognitoProvider, Audience: "us-east-1:pool", AMR: []string{"authenticated"}, PrincipalTags: map[string]string{"k": "v"}}}, false},
 		{"role without a policy", false, sts.RoleRequest{Action: "sts:AssumeRoleWithWebIdentity", RoleARN: "arn:aws:iam::123456789012:role/Open", WebIdentity: web("us-east-1:x", "unauthenticated")}, true},
 		{"developer caller trusted", false, sts.RoleRequest{Action: "sts:AssumeRole", RoleARN: "arn:aws:iam::123456789012:role/service/Dev", Caller: &protocol.Principal{ARN: "arn:aws:iam::123456789012:root"}}, true},
 		{"other account refused", false, sts.RoleRequest{Action: "sts:AssumeRole", RoleARN: "arn:aws:iam::123456789012:role/service/Dev", Caller: &protocol.Principal{ARN: "arn:aws:iam::999999999999:root"}}, false},
@@ -232,7 +232,7 @@ func TestRolesAuthorizeContext(t *testing.T) {
 		 {"Effect":"Allow","Principal":{"Federated":"cognito-identity.amazonaws.com"},"Action":"sts:TagSession","Condition":{"StringEquals":{"aws:RequestTag/team":"red"}}}]}`,
 	}
 	web := func(tags map[string]string) sts.RoleRequest {
-		return sts.RoleRequest{Action: "sts:AssumeRoleWithWebIdentity", RoleARN: webRed, WebIdentity: &sts.WebIdentity{Provider: cognitoProvider, PrincipalTags: tags}, Tags: tags}
+		return sts.RoleRequest{Action: "sts:AssumeRoleWithWebIdentity", RoleARN: webRed, WebIdentity: &sts.WebIdentity{Provider: sts.CognitoProvider, PrincipalTags: tags}, Tags: tags}
 	}
 	root := &protocol.Principal{ARN: "arn:aws:iam::123456789012:root", Account: "123456789012", UserID: "123456789012"}
 	alice := &protocol.Principal{ARN: "arn:aws:iam::123456789012:user/alice", Account: "123456789012", UserID: "AIDAALICE"}

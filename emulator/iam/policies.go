@@ -14,22 +14,31 @@ import (
 )
 
 // CheckPolicy checks an identity-based policy document as PutRolePolicy
-// and CreatePolicy do; a refusal is a MalformedPolicyDocument
+// and CreatePolicy do, but in no partition (a fixture's documents are of
+// every partition its pools are); a refusal is a MalformedPolicyDocument
 // *protocol.Error.
-func CheckPolicy(doc string) error { return identityPolicy(doc) }
+func CheckPolicy(doc string) error { return identityPolicy(doc, "") }
 
 // identityPolicy checks an identity-based policy (an inline or managed
 // policy) with the evaluator's own parser, so that what IAM stores is what
-// the evaluator reads; its refusals carry IAM's texts.
-func identityPolicy(doc string) error {
-	_, err := policy.ParsePermissions([]byte(doc))
-	return malformed(err)
+// the evaluator reads; its refusals carry IAM's texts. Written through
+// the IAM of partition (unless it is ""), its resources must be of that
+// partition (policy.Document.CheckPartition).
+func identityPolicy(doc, partition string) error {
+	d, err := policy.ParsePermissions([]byte(doc))
+	if err != nil {
+		return malformed(err)
+	}
+	if partition != "" {
+		return malformed(d.CheckPartition(partition))
+	}
+	return nil
 }
 
 // managedPolicy checks a managed policy's document as CreatePolicy and
-// CreatePolicyVersion do: its grammar, then its size.
-func managedPolicy(doc string) error {
-	if err := identityPolicy(doc); err != nil {
+// CreatePolicyVersion do in partition: its grammar, then its size.
+func managedPolicy(doc, partition string) error {
+	if err := identityPolicy(doc, partition); err != nil {
 		return err
 	}
 	return managedSize(doc)
@@ -78,7 +87,7 @@ func (s *Service) CreatePolicy(ctx context.Context, in *CreatePolicyInput) (*Cre
 	if err != nil {
 		return nil, err
 	}
-	if err := managedPolicy(in.PolicyDocument); err != nil {
+	if err := managedPolicy(in.PolicyDocument, s.partition(ctx)); err != nil {
 		return nil, err
 	}
 	ts, err := tags(in.Tags)
@@ -156,7 +165,7 @@ func (s *Service) GetPolicyVersion(ctx context.Context, in *GetPolicyVersionInpu
 
 // CreatePolicyVersion adds a version to a managed policy, at most five.
 func (s *Service) CreatePolicyVersion(ctx context.Context, in *CreatePolicyVersionInput) (*CreatePolicyVersionOutput, error) {
-	if err := managedPolicy(in.PolicyDocument); err != nil {
+	if err := managedPolicy(in.PolicyDocument, s.partition(ctx)); err != nil {
 		return nil, err
 	}
 	var v storage.PolicyVersion

@@ -14,14 +14,17 @@ func noSuchRole(name string) error {
 	return errNoSuch("The role with name %s cannot be found.", name)
 }
 
-// trustPolicy checks a role's trust policy as IAM does when it is set:
-// its grammar, then its size.
-func trustPolicy(doc string) error {
+// trustPolicy checks a role's trust policy as IAM of partition does when
+// it is set: its grammar, its principals' partition, then its size.
+func trustPolicy(doc, partition string) error {
 	d, err := policy.Parse([]byte(doc))
 	if err != nil {
 		return malformed(err)
 	}
 	if err := d.Validate(); err != nil {
+		return malformed(err)
+	}
+	if err := d.CheckPartition(partition); err != nil {
 		return malformed(err)
 	}
 	return trustSize(doc)
@@ -95,7 +98,7 @@ func (s *Service) CreateRole(ctx context.Context, in *CreateRoleInput) (*CreateR
 	if err != nil {
 		return nil, err
 	}
-	if err := trustPolicy(in.AssumeRolePolicyDocument); err != nil {
+	if err := trustPolicy(in.AssumeRolePolicyDocument, s.partition(ctx)); err != nil {
 		return nil, err
 	}
 	d, err := sessionDuration(in.MaxSessionDuration)
@@ -249,7 +252,7 @@ func (s *Service) DeleteRolePermissionsBoundary(ctx context.Context, in *DeleteR
 
 // UpdateAssumeRolePolicy replaces a role's trust policy.
 func (s *Service) UpdateAssumeRolePolicy(ctx context.Context, in *UpdateAssumeRolePolicyInput) (*Empty, error) {
-	if err := trustPolicy(in.PolicyDocument); err != nil {
+	if err := trustPolicy(in.PolicyDocument, s.partition(ctx)); err != nil {
 		return nil, err
 	}
 	return nil, s.modifyRole(ctx, in.RoleName, func(_ storage.Tx, r *storage.Role) error {
@@ -296,7 +299,7 @@ func (s *Service) ListRoleTags(ctx context.Context, in *ListRoleTagsInput) (*Lis
 
 // PutRolePolicy adds or replaces an inline policy of a role.
 func (s *Service) PutRolePolicy(ctx context.Context, in *PutRolePolicyInput) (*Empty, error) {
-	if err := identityPolicy(in.PolicyDocument); err != nil {
+	if err := identityPolicy(in.PolicyDocument, s.partition(ctx)); err != nil {
 		return nil, err
 	}
 	return nil, s.modifyRole(ctx, in.RoleName, func(_ storage.Tx, r *storage.Role) error {

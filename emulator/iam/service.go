@@ -83,7 +83,13 @@ func New(cfg Config, store storage.Store, now func() time.Time, logger *slog.Log
 // arn returns the ARN of resource ("role/path/name") in the partition of
 // the request's region.
 func (s *Service) arn(ctx context.Context, resource string) string {
-	return "arn:" + protocol.Partition(protocol.RegionFrom(ctx, s.cfg.Region)) + ":iam::" + s.cfg.AccountID + ":" + resource
+	return "arn:" + s.partition(ctx) + ":iam::" + s.cfg.AccountID + ":" + resource
+}
+
+// partition is the partition of the request's region: the IAM it is made
+// to.
+func (s *Service) partition(ctx context.Context) string {
+	return protocol.Partition(protocol.RegionFrom(ctx, s.cfg.Region))
 }
 
 // newID returns a unique id as IAM makes them: a four-letter prefix that

@@ -46,27 +46,48 @@ const trust = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal
 func TestIdentityPolicy(t *testing.T) {
 	tests := []struct {
 		name, doc, code string
+		partition       string // the IAM's partition ("aws" when empty)
 	}{
-		{"one statement", `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}`, ""},
-		{"list of statements", `{"Statement":[{"Effect":"Deny","NotAction":["s3:Get*"],"NotResource":"arn:aws:s3:::b"}]}`, ""},
-		{"not JSON", `{`, CodeMalformedPolicyDocument},
-		{"trailing data", `{"Statement":[]} x`, CodeMalformedPolicyDocument},
-		{"bad version", `{"Version":"2020-01-01","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}`, CodeMalformedPolicyDocument},
-		{"unknown top-level field", `{"Foo":1,"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}`, CodeMalformedPolicyDocument},
-		{"no statement", `{"Version":"2012-10-17"}`, CodeMalformedPolicyDocument},
-		{"empty statement list", `{"Statement":[]}`, CodeMalformedPolicyDocument},
-		{"bad effect", `{"Statement":{"Effect":"Maybe","Action":"s3:*","Resource":"*"}}`, CodeMalformedPolicyDocument},
-		{"no action", `{"Statement":{"Effect":"Allow","Resource":"*"}}`, CodeMalformedPolicyDocument},
-		{"action and not action", `{"Statement":{"Effect":"Allow","Action":"s3:*","NotAction":"s3:Get","Resource":"*"}}`, CodeMalformedPolicyDocument},
-		{"no resource", `{"Statement":{"Effect":"Allow","Action":"s3:*"}}`, CodeMalformedPolicyDocument},
-		{"principal", trust, CodeMalformedPolicyDocument},
-		{"action without vendor", `{"Statement":{"Effect":"Allow","Action":"GetObject","Resource":"*"}}`, CodeMalformedPolicyDocument},
-		{"action of the wrong type", `{"Statement":{"Effect":"Allow","Action":7,"Resource":"*"}}`, CodeMalformedPolicyDocument},
+		{"one statement", `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}`, "", ""},
+		{"list of statements", `{"Statement":[{"Effect":"Deny","NotAction":["s3:Get*"],"NotResource":"arn:aws:s3:::b"}]}`, "", ""},
+		{"not JSON", `{`, CodeMalformedPolicyDocument, ""},
+		{"trailing data", `{"Statement":[]} x`, CodeMalformedPolicyDocument, ""},
+		{"bad version", `{"Version":"2020-01-01","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}`, CodeMalformedPolicyDocument, ""},
+		{"unknown top-level field", `{"Foo":1,"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}`, CodeMalformedPolicyDocument, ""},
+		{"no statement", `{"Version":"2012-10-17"}`, CodeMalformedPolicyDocument, ""},
+		{"empty statement list", `{"Statement":[]}`, CodeMalformedPolicyDocument, ""},
+		{"bad effect", `{"Statement":{"Effect":"Maybe","Action":"s3:*","Resource":"*"}}`, CodeMalformedPolicyDocument, ""},
+		{"no action", `{"Statement":{"Effect":"Allow","Resource":"*"}}`, CodeMalformedPolicyDocument, ""},
+		{"action and not action", `{"Statement":{"Effect":"Allow","Action":"s3:*","NotAction":"s3:Get","Resource":"*"}}`, CodeMalformedPolicyDocument, ""},
+		{"no resource", `{"Statement":{"Effect":"Allow","Action":"s3:*"}}`, CodeMalformedPolicyDocument, ""},
+		{"principal", trust, CodeMalformedPolicyDocument, ""},
+		{"action without vendor", `{"Statement":{"Effect":"Allow","Action":"GetObject","Resource":"*"}}`, CodeMalformedPolicyDocument, ""},
+		{"action of the wrong type", `{"Statement":{"Effect":"Allow","Action":7,"Resource":"*"}}`, CodeMalformedPolicyDocument, ""},
+		// Each partition's IAM takes only its own resources.
+		{"aws resource in aws-cn", `{"Statement":{"Effect":"Allow","Action":"logs:*","Resource":"arn:aws:logs:*:*:*"}}`, CodeMalformedPolicyDocument, "aws-cn"},
+		{"aws NotResource in aws-cn", `{"Statement":{"Effect":"Deny","Action":"s3:*","NotResource":["arn:aws-cn:s3:::a","arn:aws:s3:::b"]}}`, CodeMalformedPolicyDocument, "aws-cn"},
+		{"aws-cn resource in aws-cn", `{"Statement":{"Effect":"Allow","Action":"logs:*","Resource":"arn:aws-cn:logs:*:*:*"}}`, "", "aws-cn"},
+		{"aws-cn resource in aws", `{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws-cn:s3:::b"}}`, CodeMalformedPolicyDocument, ""},
+		{"wildcard partition", `{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"arn:*:s3:::b"}}`, "", "aws-us-gov"},
+		{"star in aws-us-gov", `{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}`, "", "aws-us-gov"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			wantCode(t, identityPolicy(tt.doc), tt.code, http.StatusBadRequest)
+			partition := tt.partition
+			if partition == "" {
+				partition = "aws"
+			}
+			wantCode(t, identityPolicy(tt.doc, partition), tt.code, http.StatusBadRequest)
 		})
+	}
+}
+
+// TestCheckPartitionMessage: IAM names the partition and the resource.
+func TestCheckPartitionMessage(t *testing.T) {
+	err := identityPolicy(`{"Statement":{"Effect":"Allow","Action":"logs:*","Resource":"arn:aws:logs:*:*:*"}}`, "aws-cn")
+	var pe *protocol.Error
+	if !errors.As(err, &pe) || pe.Message != `Partition "aws" is not valid for resource "arn:aws:logs:*:*:*".` {
+		t.Errorf("got %v, want IAM's message for another partition's resource", err)
 	}
 }
 
@@ -266,3 +287,34 @@ func TestAccessKeyOwner(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestTrustPolicyPartition: a trust policy written through one
+// partition's IAM names only that partition's principals by ARN.
+func TestTrustPolicyPartition(t *testing.T) {
+	doc := func(kind, p string) string {
+		return `{"Statement":{"Effect":"Allow","Principal":{"` + kind + `":"` + p + `"},"Action":"sts:AssumeRole*"}}`
+	}
+	tests := []struct {
+		name, doc, partition, msg string // msg "" for accepted
+	}{
+		{"aws root in aws-cn", doc("AWS", "arn:aws:iam::123456789012:root"), "aws-cn", `Invalid principal in policy: "AWS":"arn:aws:iam::123456789012:root"`},
+		{"aws-cn root in aws-cn", doc("AWS", "arn:aws-cn:iam::123456789012:root"), "aws-cn", ""},
+		{"account id in aws-cn", doc("AWS", "123456789012"), "aws-cn", ""},
+		{"aws OIDC provider in aws-us-gov", doc("Federated", "arn:aws:iam::123456789012:oidc-provider/example.com"), "aws-us-gov",
+			`Invalid principal in policy: "Federated":"arn:aws:iam::123456789012:oidc-provider/example.com"`},
+		{"provider host in aws-us-gov", doc("Federated", "accounts.google.com"), "aws-us-gov", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := trustPolicy(tt.doc, tt.partition)
+			var pe *protocol.Error
+			switch {
+			case tt.msg == "" && err != nil:
+				t.Fatalf("got %v, want accepted", err)
+			case tt.msg == "":
+			case !errors.As(err, &pe) || pe.Code != CodeMalformedPolicyDocument || pe.Message != tt.msg:
+				t.Errorf("got %v, want MalformedPolicyDocument %q", err, tt.msg)
+			}
+		})
+	}
+}

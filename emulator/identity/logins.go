@@ -12,13 +12,55 @@ import (
 	"strings"
 	"time"
 
+	"github.com/idpool/idpool/emulator/policy"
 	"github.com/idpool/idpool/emulator/tokens"
 	"github.com/idpool/idpool/protocol"
 	"github.com/idpool/idpool/storage"
 )
 
-// CognitoProvider is the Logins key of idpool's own OpenID tokens.
+// CognitoProvider is the Logins key of idpool's own OpenID tokens, in
+// every region; a pool also takes them under its region's other Cognito
+// keys (see cognitoKey). Their logins are recorded under this key.
 const CognitoProvider = "cognito-identity.amazonaws.com"
+
+// cognitoKey reports whether key is a Logins key under which the pool of
+// id takes Cognito Identity's own tokens: CognitoProvider anywhere (the
+// AWS SDKs send it in every region but cn-north-1); the host of Cognito
+// Identity's endpoint in the pool's region, which the China regions' guide
+// names as the key of a developer-authenticated token
+// (cognito-identity.cn-north-1.amazonaws.com.cn) and the AWS Android SDK
+// sends there; and the pool region's name for Cognito in trust policies
+// (policy.CognitoPrincipal: cognito-identity-us-gov.amazonaws.com in
+// us-gov-west-1) [unconfirmed on AWS: Cognito's own name in its
+// partition]. Another region's host is refused, as another provider's
+// key is: its tokens would be another region's Cognito's.
+func cognitoKey(id, key string) bool {
+	if key == CognitoProvider {
+		return true
+	}
+	region := protocol.IDRegion(id)
+	return region != "" && (key == "cognito-identity."+region+"."+dnsSuffix(region) || key == policy.CognitoPrincipal(region))
+}
+
+// dnsSuffix returns the domain of the AWS endpoints of region, as the
+// SDKs' partition data gives it for the region's partition.
+func dnsSuffix(region string) string {
+	switch protocol.Partition(region) {
+	case "aws-cn":
+		return "amazonaws.com.cn"
+	case "aws-iso":
+		return "c2s.ic.gov"
+	case "aws-iso-b":
+		return "sc2s.sgov.gov"
+	case "aws-iso-e":
+		return "cloud.adc-e.uk"
+	case "aws-iso-f":
+		return "csp.hci.ic.gov"
+	case "aws-eusc":
+		return "amazonaws.eu"
+	}
+	return "amazonaws.com"
+}
 
 // clockSkew is how far nbf of a provider token may be off, and exp of
 // one that ExpirySkew allows it for.
@@ -148,7 +190,7 @@ type provider struct {
 
 // lookupProvider finds how p configures key. Keys are exact strings.
 func lookupProvider(p *storage.Pool, key string) provider {
-	if key == CognitoProvider {
+	if cognitoKey(p.ID, key) {
 		return provider{kind: kindCognito}
 	}
 	if p.DeveloperProviderName != "" && key == p.DeveloperProviderName {

@@ -152,3 +152,33 @@ func TestRefusedClaimLogged(t *testing.T) {
 		})
 	}
 }
+
+// TestCognitoKeys: a pool takes idpool's own tokens under
+// cognito-identity.amazonaws.com and under its own region's Cognito
+// Identity keys, never under another region's.
+func TestCognitoKeys(t *testing.T) {
+	tests := []struct {
+		name, pool, key string
+		want            bool
+	}{
+		{"commercial key in us-east-1", "us-east-1:p", "cognito-identity.amazonaws.com", true},
+		{"commercial key in cn-north-1", "cn-north-1:p", "cognito-identity.amazonaws.com", true},
+		{"China key in cn-north-1", "cn-north-1:p", "cognito-identity.cn-north-1.amazonaws.com.cn", true},
+		{"China key in cn-northwest-1", "cn-northwest-1:p", "cognito-identity.cn-northwest-1.amazonaws.com.cn", true},
+		{"another China region's key", "cn-northwest-1:p", "cognito-identity.cn-north-1.amazonaws.com.cn", false},
+		{"China key in us-east-1", "us-east-1:p", "cognito-identity.cn-north-1.amazonaws.com.cn", false},
+		{"China key without .cn", "cn-north-1:p", "cognito-identity.cn-north-1.amazonaws.com", false},
+		{"regional host in us-east-1", "us-east-1:p", "cognito-identity.us-east-1.amazonaws.com", true},
+		{"GovCloud principal in us-gov-west-1", "us-gov-west-1:p", "cognito-identity-us-gov.amazonaws.com", true},
+		{"GovCloud principal in us-east-1", "us-east-1:p", "cognito-identity-us-gov.amazonaws.com", false},
+		{"us-gov-east-1 host", "us-gov-east-1:p", "cognito-identity.us-gov-east-1.amazonaws.com", true},
+		{"another provider", "cn-north-1:p", "accounts.google.com", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := cognitoKey(tc.pool, tc.key); got != tc.want {
+				t.Errorf("cognitoKey(%q, %q): got %v, want %v", tc.pool, tc.key, got, tc.want)
+			}
+		})
+	}
+}

@@ -45,12 +45,20 @@ func (s *Service) SetIdentityPoolRoles(ctx context.Context, in *SetIdentityPoolR
 			protocol.SetReason(ctx, fmt.Sprintf("the %s role, %q, is not the ARN of an IAM role (arn:<partition>:iam::<account>:role/<path><name>)", k, in.Roles[k]))
 			return nil, roleForbidden(in.Roles[k])
 		}
+		if err := inPoolPartition(ctx, in.IdentityPoolId, in.Roles[k]); err != nil {
+			return nil, err
+		}
 	}
 	mappings := make(map[string]storage.RoleMapping, len(in.RoleMappings))
 	for _, k := range slices.Sorted(maps.Keys(in.RoleMappings)) {
 		m, err := StoredRoleMapping(k, in.RoleMappings[k])
 		if err != nil {
 			return nil, err
+		}
+		for _, r := range m.Rules {
+			if err := inPoolPartition(ctx, in.IdentityPoolId, r.RoleARN); err != nil {
+				return nil, err
+			}
 		}
 		mappings[k] = m
 	}
@@ -68,6 +76,18 @@ func (s *Service) SetIdentityPoolRoles(ctx context.Context, in *SetIdentityPoolR
 		return nil, err
 	}
 	return &SetIdentityPoolRolesOutput{}, nil
+}
+
+// inPoolPartition refuses a role of another partition than the pool's
+// as a role the caller may not pass: the pool's partition's IAM holds no
+// role of that ARN.
+func inPoolPartition(ctx context.Context, pool, arn string) error {
+	role, p := protocol.ARNPartition(arn), protocol.Partition(protocol.IDRegion(pool))
+	if role == p {
+		return nil
+	}
+	protocol.SetReason(ctx, fmt.Sprintf("the role %s is of partition %s and the pool %s of %s: a pool's roles are of its partition", arn, role, pool, p))
+	return roleForbidden(arn)
 }
 
 // roleForbidden is AWS's refusal of a role the caller may not use: a

@@ -63,7 +63,9 @@ type statement struct {
 	// patterns of a permission policy statement.
 	resources   [][]part
 	notResource bool
-	conds       []cond
+	// arns are the Resource or NotResource patterns as written.
+	arns  []string
+	conds []cond
 	// start and end locate the statement's braces in the document.
 	start, end Position
 }
@@ -254,11 +256,11 @@ func parseStatement(m map[string]any, trust, res, vars bool) (statement, error) 
 			if trust {
 				return st, malformed("Has prohibited field %s", k)
 			}
-			ps, err := parseResources(k, v, vars)
+			ps, arns, err := parseResources(k, v, vars)
 			if err != nil {
 				return st, err
 			}
-			st.resources = ps
+			st.resources, st.arns = ps, arns
 			resource, notResource = resource || k == "Resource", notResource || k == "NotResource"
 			st.notResource = k == "NotResource"
 		case "Condition":
@@ -452,15 +454,21 @@ func (d *Document) Explain(r Request) string {
 // Validate applies to a trust policy the rule IAM applies, beyond its
 // grammar (which Parse checks), when a role's trust policy is written
 // (CreateRole, UpdateAssumeRolePolicy): an Allow statement whose
-// Principal names Cognito (Federated "cognito-identity.amazonaws.com")
-// and whose Action covers sts:AssumeRoleWithWebIdentity must constrain cognito-identity.amazonaws.com:aud with a condition that
-// fails without the key (see unconstrained), or any identity pool's
-// identities could assume the role. IAM answers such a document with
-// MalformedPolicyDocument and the *MalformedError's text. A role IAM
-// already holds is evaluated as it is.
+// Principal names Cognito (Federated "cognito-identity.amazonaws.com", or
+// a GovCloud region's CognitoPrincipal) and whose Action covers
+// sts:AssumeRoleWithWebIdentity must constrain that principal's :aud key
+// with a condition that fails without the key (see unconstrained), or any
+// identity pool's identities could assume the role. IAM answers such a
+// document with MalformedPolicyDocument and the *MalformedError's text. A
+// role IAM already holds is evaluated as it is. The rule holds for every
+// partition's principal whichever partition the request is in [unconfirmed:
+// AWS was seen to apply it to its own partition's principal; a trust policy
+// naming another partition's Cognito trusts nothing there anyway].
 func (d *Document) Validate() error {
-	if d.unconstrained(Cognito, Cognito+":aud") {
-		return malformed("A condition block must be present for the Cognito provider")
+	for _, p := range cognitoPrincipals {
+		if d.unconstrained(p, p+":aud") {
+			return malformed("A condition block must be present for the Cognito provider")
+		}
 	}
 	return nil
 }

@@ -414,6 +414,13 @@ func TestValidate(t *testing.T) {
 		{"federated star", `{"Statement":{"Effect":"Allow","Principal":{"Federated":"*"},"Action":"sts:AssumeRoleWithWebIdentity"}}`, false},
 		{"other provider", `{"Statement":{"Effect":"Allow","Principal":{"Federated":"accounts.google.com"},"Action":"sts:AssumeRoleWithWebIdentity"}}`, false},
 		{"Deny only", `{"Statement":{"Effect":"Deny","Principal":{"Federated":"cognito-identity.amazonaws.com"},"Action":"*"}}`, false},
+		// The AWS GovCloud (US) regions name Cognito otherwise.
+		{"us-gov-west-1 principal without aud", `{"Statement":{"Effect":"Allow","Principal":{"Federated":"cognito-identity-us-gov.amazonaws.com"},"Action":"sts:AssumeRoleWithWebIdentity"}}`, true},
+		{"us-gov-east-1 principal without aud", `{"Statement":{"Effect":"Allow","Principal":{"Federated":"cognito-identity.us-gov-east-1.amazonaws.com"},"Action":"sts:AssumeRoleWithWebIdentity"}}`, true},
+		{"us-gov-west-1 principal with the commercial aud", `{"Statement":{"Effect":"Allow","Principal":{"Federated":"cognito-identity-us-gov.amazonaws.com"},"Action":"sts:AssumeRoleWithWebIdentity",` +
+			`"Condition":{"StringEquals":{"cognito-identity.amazonaws.com:aud":"p"}}}}`, true},
+		{"us-gov-west-1 principal with its aud", `{"Statement":{"Effect":"Allow","Principal":{"Federated":"cognito-identity-us-gov.amazonaws.com"},"Action":"sts:AssumeRoleWithWebIdentity",` +
+			`"Condition":{"StringEquals":{"cognito-identity-us-gov.amazonaws.com:aud":"p"}}}}`, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -424,6 +431,25 @@ func TestValidate(t *testing.T) {
 			}
 			if err != nil && (!errors.Is(err, ErrMalformed) || err.Error() != "A condition block must be present for the Cognito provider") {
 				t.Errorf("Validate: got %q, want IAM's MalformedPolicyDocument message", err)
+			}
+		})
+	}
+}
+
+// TestCognitoPrincipal: the AWS GovCloud (US) User Guide names Cognito
+// per GovCloud region; every other region has the commercial name.
+func TestCognitoPrincipal(t *testing.T) {
+	tests := []struct{ region, want string }{
+		{"us-east-1", "cognito-identity.amazonaws.com"},
+		{"cn-north-1", "cognito-identity.amazonaws.com"},
+		{"us-gov-west-1", "cognito-identity-us-gov.amazonaws.com"},
+		{"us-gov-east-1", "cognito-identity.us-gov-east-1.amazonaws.com"},
+		{"", "cognito-identity.amazonaws.com"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.region, func(t *testing.T) {
+			if got := CognitoPrincipal(tc.region); got != tc.want {
+				t.Errorf("CognitoPrincipal(%q): got %q, want %q", tc.region, got, tc.want)
 			}
 		})
 	}

@@ -8,26 +8,73 @@ import (
 )
 
 // parseResources parses the Resource or NotResource element of a
-// permission policy statement: "*" or ARN patterns.
-func parseResources(elem string, v any, vars bool) ([][]part, error) {
+// permission policy statement: "*" or ARN patterns. It returns them
+// compiled, and as written.
+func parseResources(elem string, v any, vars bool) ([][]part, []string, error) {
 	vs, err := stringList(elem, v)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	out := make([][]part, 0, len(vs))
 	for _, s := range vs {
 		if s != "*" {
 			f := strings.SplitN(s, ":", 4)
 			if len(f) < 4 || f[0] != "arn" || f[2] == "" {
-				return nil, malformed("Resource %s must be in ARN format or \"*\".", s)
+				return nil, nil, malformed("Resource %s must be in ARN format or \"*\".", s)
 			}
 			if strings.ContainsAny(f[2], "*?") {
-				return nil, malformed("Resource vendor must be fully qualified and cannot contain regexes.")
+				return nil, nil, malformed("Resource vendor must be fully qualified and cannot contain regexes.")
 			}
 		}
 		out = append(out, compile(s, true, vars))
 	}
-	return out, nil
+	return out, vs, nil
+}
+
+// CheckPartition applies to a policy the rule IAM applies when it is
+// written through the endpoint of one partition: every Resource and
+// NotResource ARN must be of that partition, and so must every AWS or
+// Federated principal given as an ARN, or IAM answers
+// MalformedPolicyDocument with the *MalformedError's text (AWS China's
+// IAM answers Partition "aws" is not valid for resource
+// "arn:aws:s3:::b/*". and, for a principal, Invalid principal in policy:
+// "AWS":"arn:aws:iam::123456789012:root"). A partition written with a
+// wildcard or a policy variable is left to match what it may.
+func (d *Document) CheckPartition(partition string) error {
+	other := func(arn string) (string, bool) {
+		p, ok := arnPartition(arn)
+		return p, ok && p != partition && !strings.ContainsAny(p, "*?$")
+	}
+	for i := range d.stmts {
+		st := &d.stmts[i]
+		for _, r := range st.arns {
+			if p, bad := other(r); bad {
+				return malformed("Partition \"%s\" is not valid for resource \"%s\".", p, r)
+			}
+		}
+		for _, list := range []struct {
+			kind string
+			arns []string
+		}{{"AWS", st.principal.aws}, {"Federated", st.principal.federated}} {
+			for _, a := range list.arns {
+				if _, bad := other(a); bad {
+					return malformed("Invalid principal in policy: \"%s\":%q", list.kind, a)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// arnPartition returns the partition field of an ARN pattern, or false
+// for "*".
+func arnPartition(r string) (string, bool) {
+	rest, ok := strings.CutPrefix(r, "arn:")
+	if !ok {
+		return "", false
+	}
+	p, _, ok := strings.Cut(rest, ":")
+	return p, ok
 }
 
 // resource reports whether the statement's Resource (or NotResource)

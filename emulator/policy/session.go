@@ -6,8 +6,35 @@ import (
 )
 
 // Cognito is the web identity provider of Cognito identity pools' tokens,
-// and the prefix of their condition keys.
+// and the prefix of their condition keys, in every partition but AWS
+// GovCloud (US) (see CognitoPrincipal).
 const Cognito = "cognito-identity.amazonaws.com"
+
+// CognitoPrincipal returns the Federated principal that names Cognito
+// Identity in the trust policies of the roles a pool of region gives, and
+// the prefix of its condition keys (<principal>:aud, :sub, :amr). The AWS
+// GovCloud (US) User Guide ("Amazon Cognito in AWS GovCloud (US)") names
+// cognito-identity-us-gov.amazonaws.com in us-gov-west-1 and
+// cognito-identity.us-gov-east-1.amazonaws.com in us-gov-east-1; a later
+// GovCloud region is given the us-gov-east-1 form, its own endpoint host.
+// Every other region, the China ones included, has Cognito: the China
+// regions' Developer Guide shows that principal in its trust policies
+// [unconfirmed on AWS: their tokens' iss is the region's own host].
+func CognitoPrincipal(region string) string {
+	switch {
+	case region == "us-gov-west-1":
+		return "cognito-identity-us-gov.amazonaws.com"
+	case strings.HasPrefix(region, "us-gov-"):
+		return "cognito-identity." + region + ".amazonaws.com"
+	}
+	return Cognito
+}
+
+// cognitoPrincipals are the Cognito principals of every partition, each
+// of which IAM holds to the rule Validate applies.
+var cognitoPrincipals = [...]string{
+	Cognito, CognitoPrincipal("us-gov-west-1"), CognitoPrincipal("us-gov-east-1"),
+}
 
 // Session is a role session, as IAM sees it when it evaluates the
 // session's requests: Keys builds the condition keys AWS puts in their
@@ -54,7 +81,8 @@ type Session struct {
 //   - aws:SourceIdentity, when the session has a source identity;
 //   - for a Cognito session, cognito-identity.amazonaws.com:aud (the pool
 //     id), :sub (the identity id) and :amr (multi-valued), and
-//     aws:FederatedProvider "cognito-identity.amazonaws.com";
+//     aws:FederatedProvider "cognito-identity.amazonaws.com", the prefix
+//     and the provider being the pool region's CognitoPrincipal;
 //   - for an OpenID Connect session, <provider>:aud, :sub and :amr keyed
 //     by the provider's host and path (the issuer URL without https://),
 //     and aws:FederatedProvider the provider's ARN.
@@ -82,13 +110,18 @@ func (s *Session) Keys() map[string][]string {
 		return keys
 	}
 	prefix := ProviderKey(s.Provider)
+	cognito := prefix == Cognito
+	if cognito {
+		region, _, _ := strings.Cut(s.Audience, ":")
+		prefix = CognitoPrincipal(region)
+	}
 	set(prefix+":aud", s.Audience)
 	set(prefix+":sub", s.Subject)
 	if len(s.AMR) > 0 {
 		keys[prefix+":amr"] = append([]string(nil), s.AMR...)
 	}
-	if prefix == Cognito {
-		set("aws:FederatedProvider", Cognito)
+	if cognito {
+		set("aws:FederatedProvider", prefix)
 	} else {
 		set("aws:FederatedProvider", s.ProviderARN)
 	}

@@ -40,6 +40,16 @@ func TestSessionKeys(t *testing.T) {
 			"cognito-identity.amazonaws.com:sub": {"us-east-1:g"},
 			"cognito-identity.amazonaws.com:amr": {"unauthenticated"},
 		}},
+		// A GovCloud pool's sessions have its region's Cognito principal.
+		{"GovCloud guest", Session{RoleID: "AROAX", Name: "s", Provider: Cognito, Subject: "us-gov-west-1:g", Audience: "us-gov-west-1:pool",
+			AMR: []string{"unauthenticated"}}, map[string][]string{
+			"aws:userid":                                {"AROAX:s"},
+			"aws:PrincipalType":                         {"AssumedRole"},
+			"aws:FederatedProvider":                     {"cognito-identity-us-gov.amazonaws.com"},
+			"cognito-identity-us-gov.amazonaws.com:aud": {"us-gov-west-1:pool"},
+			"cognito-identity-us-gov.amazonaws.com:sub": {"us-gov-west-1:g"},
+			"cognito-identity-us-gov.amazonaws.com:amr": {"unauthenticated"},
+		}},
 		{"OpenID Connect session", Session{RoleID: "AROAX", Name: "ci", Provider: "https://token.example.com/tenant/",
 			ProviderARN: "arn:aws:iam::123456789012:oidc-provider/token.example.com/tenant", Subject: "user-1", Audience: "client-1"},
 			map[string][]string{

@@ -2,9 +2,11 @@ package sts
 
 import (
 	"context"
+	"errors"
 	"testing"
 
 	"github.com/idpool/idpool/emulator/tokens"
+	"github.com/idpool/idpool/protocol"
 )
 
 func TestInPartition(t *testing.T) {
@@ -54,6 +56,42 @@ func TestPartitions(t *testing.T) {
 			}
 			if p := Principal(openCreds(t, e, out.Credentials)); p.ARN != tt.wantARN {
 				t.Errorf("principal of the credentials: got %q, want %q", p.ARN, tt.wantARN)
+			}
+		})
+	}
+}
+
+// TestOtherPartition: a role is assumed only in the caller's partition,
+// the signer's ARN's or, for a Cognito token, its pool region's.
+func TestOtherPartition(t *testing.T) {
+	root := func(p string) *protocol.Principal {
+		return &protocol.Principal{ARN: "arn:" + p + ":iam::123456789012:root"}
+	}
+	tests := []struct {
+		name string
+		req  RoleRequest
+		want string // the refusal's message, "" for none
+	}{
+		{"same partition", RoleRequest{Action: "sts:AssumeRole", RoleARN: "arn:aws-cn:iam::123456789012:role/R", Caller: root("aws-cn")}, ""},
+		{"caller of aws-cn, role of aws", RoleRequest{Action: "sts:AssumeRole", RoleARN: "arn:aws:iam::123456789012:role/R", Caller: root("aws-cn")},
+			"User: arn:aws-cn:iam::123456789012:root is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::123456789012:role/R"},
+		{"Cognito token of a GovCloud pool, role of aws", RoleRequest{Action: "sts:AssumeRoleWithWebIdentity", RoleARN: "arn:aws:iam::123456789012:role/R",
+			WebIdentity: &WebIdentity{Provider: CognitoProvider, PoolID: "us-gov-west-1:p"}}, "Not authorized to perform sts:AssumeRoleWithWebIdentity"},
+		{"Cognito token of a GovCloud pool, its role", RoleRequest{Action: "sts:AssumeRoleWithWebIdentity", RoleARN: "arn:aws-us-gov:iam::123456789012:role/R",
+			WebIdentity: &WebIdentity{Provider: CognitoProvider, PoolID: "us-gov-west-1:p"}}, ""},
+		{"OpenID Connect token, any partition", RoleRequest{Action: "sts:AssumeRoleWithWebIdentity", RoleARN: "arn:aws-cn:iam::123456789012:role/R",
+			WebIdentity: &WebIdentity{Provider: "arn:aws-cn:iam::123456789012:oidc-provider/example.com"}}, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			err := otherPartition(context.Background(), tc.req)
+			var pe *protocol.Error
+			switch {
+			case tc.want == "" && err != nil:
+				t.Fatalf("otherPartition: got %v, want none", err)
+			case tc.want == "":
+			case !errors.As(err, &pe) || pe.Code != CodeAccessDenied || pe.Message != tc.want:
+				t.Errorf("otherPartition: got %v, want AccessDenied %q", err, tc.want)
 			}
 		})
 	}

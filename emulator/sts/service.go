@@ -569,8 +569,12 @@ func (s *Service) issued(caller *protocol.Principal) *creds.Credentials {
 	return &c
 }
 
-// authorize asks Config.Roles, if any, what the role grants.
+// authorize asks Config.Roles, if any, what the role grants, once the
+// role is known to be of the caller's partition (see otherPartition).
 func (s *Service) authorize(ctx context.Context, req RoleRequest) (Grant, error) {
+	if err := otherPartition(ctx, req); err != nil {
+		return Grant{}, err
+	}
 	if s.cfg.Roles == nil {
 		return Grant{MaxSession: maxRoleDuration * time.Second}, nil
 	}
@@ -688,4 +692,32 @@ func deref(s *string) string {
 		return ""
 	}
 	return *s
+}
+
+// otherPartition refuses a role of another partition than the caller's:
+// each partition is its own IAM and STS, where a role ARN of another names
+// no role, so STS answers as it does a role that does not trust the
+// caller. The caller's partition is its ARN's for AssumeRole, and for a
+// token Cognito Identity issued that of its pool's region, whose Cognito
+// calls its own partition's STS; an OpenID Connect provider is looked for
+// in the role's partition already, so its tokens are of any.
+func otherPartition(ctx context.Context, req RoleRequest) error {
+	var caller string
+	switch {
+	case req.Caller != nil:
+		caller = protocol.ARNPartition(req.Caller.ARN)
+	case req.WebIdentity != nil && req.WebIdentity.PoolID != "":
+		caller = protocol.Partition(protocol.IDRegion(req.WebIdentity.PoolID))
+	default:
+		return nil
+	}
+	role := protocol.ARNPartition(req.RoleARN)
+	if role == caller {
+		return nil
+	}
+	protocol.SetReason(ctx, fmt.Sprintf("the role %s is of partition %s and the caller of %s: a role is assumed only in its own partition", req.RoleARN, role, caller))
+	if req.Caller == nil {
+		return errAccessDenied("Not authorized to perform %s", req.Action)
+	}
+	return errAccessDenied("User: %s is not authorized to perform: %s on resource: %s", req.Caller.ARN, req.Action, req.RoleARN)
 }
