@@ -30,9 +30,12 @@ const (
 // ASIA key id) are always verified, and so are the fixtures' developer
 // credentials and IAM users' access keys (which sign as their user). Other keys are the developer's own, which idpool does not
 // know: they act as the account's root in permissive mode and are refused
-// in strict mode. A verified signature must also be scoped to api's
-// service and to the request's region, which AWS checks before the key.
-// On a refusal it returns the reason and AWS's message for it, and states
+// in strict mode (as the root of the default region's partition when the
+// scope names no region). A verified signature must also be scoped to
+// api's service and to a region name, which AWS checks before the key; the
+// request is then Regional: the services know only that region's pools
+// and identities (protocol.Elsewhere), as AWS's endpoint of the region
+// does. On a refusal it returns the reason and AWS's message for it, and states
 // in words what AWS's message leaves out (see protocol.SetReason): whose
 // key signed, which check failed.
 func (s *Server) authenticate(r *http.Request, body []byte, a *api, res *resource) (*protocol.Principal, failure, string) {
@@ -128,9 +131,9 @@ func (s *Server) authenticate(r *http.Request, body []byte, a *api, res *resourc
 // scopeRegion returns the region of r's SigV4 credential scope, "" when r
 // carries no signature that parses. One endpoint serves every region, so
 // the scope's region is the request's: that of a signed operation, and
-// that of an operation the model leaves unsigned (AssumeRoleWithWebIdentity,
-// GetId) whose client signs it anyway, as AWS takes its
-// aws:RequestedRegion from the endpoint the client is configured for.
+// that of an operation the model leaves unsigned whose client signs it
+// anyway, such as AssumeRoleWithWebIdentity, whose aws:RequestedRegion AWS
+// takes from the endpoint the client is configured for.
 func scopeRegion(r *http.Request) string {
 	if r.Header.Get("Authorization") == "" && !strings.Contains(r.URL.RawQuery, "X-Amz-") {
 		return "" // unsigned: spare Parse its error
