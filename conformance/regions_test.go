@@ -313,6 +313,8 @@ func TestRegionsEndpoint(t *testing.T) {
 			wantAPIError(t, err, codeNotFound, msgPoolNotFound(p.id))
 			_, err = eu.signed.DescribeIdentity(ctx, &cognitoidentity.DescribeIdentityInput{IdentityId: aws.String(guest.id)})
 			wantAPIError(t, err, codeNotFound, msgIdentityNotFound(guest.id))
+			_, err = eu.signed.DeleteIdentityPool(ctx, &cognitoidentity.DeleteIdentityPoolInput{IdentityPoolId: aws.String(p.id)})
+			wantAPIError(t, err, codeNotFound, msgPoolNotFound(p.id))
 			del, err := eu.signed.DeleteIdentities(ctx, &cognitoidentity.DeleteIdentitiesInput{IdentityIdsToDelete: []string{guest.id}})
 			ok(t, err, "DeleteIdentities in eu-west-1")
 			if len(del.UnprocessedIdentityIds) != 0 {
@@ -341,6 +343,8 @@ func TestRegionsEndpoint(t *testing.T) {
 			}
 
 			// In the pool's own region all is there, the identity included.
+			_, err = s.signed.DescribeIdentityPool(ctx, &cognitoidentity.DescribeIdentityPoolInput{IdentityPoolId: aws.String(p.id)})
+			ok(t, err, "DescribeIdentityPool in "+region)
 			_, err = s.signed.DescribeIdentity(ctx, &cognitoidentity.DescribeIdentityInput{IdentityId: aws.String(guest.id)})
 			ok(t, err, "DescribeIdentity in "+region)
 			if _, err := guest.describe("notes"); err != nil {
