@@ -153,9 +153,9 @@ func tokenReason(sig *sigv4.Signature) string {
 	return "the session token of access key " + sig.AccessKeyID + " is not one idpool issued: AWS's own, another idpool's, one issued before an in-memory idpool restarted, or cut short"
 }
 
-// scopeReason says which scope a signature needed: its service's, in a
-// region whose name is a region's (the region itself is the signature's
-// own, since one endpoint serves them all).
+// scopeReason says which scope a signature needed, and why a scope of no
+// region fails: any region name will do, since one endpoint serves them
+// all, and that region is then the request's.
 func scopeReason(err error, sig *sigv4.Signature) string {
 	var se *sigv4.Error
 	if !errors.As(err, &se) || se.Detail == "" {
