@@ -446,7 +446,8 @@ func TestRegionsDefaultPartition(t *testing.T) {
 				t.Errorf("GetUser: got Arn %q, want %q", got, root)
 			}
 			role, err := c.CreateRole(context.Background(), &iam.CreateRoleInput{RoleName: aws.String(uniqueName("Default")),
-				AssumeRolePolicyDocument: aws.String(policyJSON(t, s.trustRoot("sts:AssumeRole", nil)))})
+				AssumeRolePolicyDocument: aws.String(policyJSON(t, map[string]any{"Effect": "Allow", "Action": "sts:AssumeRole",
+					"Principal": map[string]any{"AWS": root}}))})
 			ok(t, err, "CreateRole")
 			if got := aws.ToString(role.Role.Arn); !strings.HasPrefix(got, "arn:aws-cn:iam::") {
 				t.Errorf("CreateRole: got Arn %q, want one of aws-cn", got)
