@@ -1,8 +1,10 @@
 package conformance
 
 import (
+	"bytes"
 	"context"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -12,7 +14,11 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentity"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	awsv1 "github.com/aws/aws-sdk-go/aws"
+	"github.com/aws/aws-sdk-go/aws/credentials"
+	"github.com/aws/aws-sdk-go/service/cognitosync"
 )
 
 // regionServer is s as clients configured for one region see it: the SDK
@@ -255,5 +261,202 @@ func TestRegionsFixtures(t *testing.T) {
 	}
 	if got := s.inRegion(region, "aws").listPools(t); len(got) != 0 {
 		t.Errorf("ListIdentityPools in %s: got %q, want none", region, got)
+	}
+}
+
+// sync returns a Cognito Sync client (aws-sdk-go v1) of the region that
+// signs with creds, as one built with the region in its session.
+func (r *regionServer) sync(t *testing.T, creds *credentials.Credentials) *cognitosync.CognitoSync {
+	t.Helper()
+	c := newSyncClient(t, r.endpoint, creds)
+	c.Config.Region = awsv1.String(r.region)
+	c.ClientInfo.SigningRegion = r.region
+	return c
+}
+
+// TestRegionsEndpoint: a client configured for a region calls that
+// region's endpoint, which does not know the pools and identities of other
+// regions (AWS answers "IdentityPool '…' not found."). idpool serves every
+// region on one endpoint, so a signature it verifies (a fixture's
+// developer key, credentials it issued) stands for the endpoint of its
+// region: a pool or identity of another region gets the service's own
+// not-found, and its data stays out of reach, in both modes. Unsigned
+// calls still reach a pool by its id.
+func TestRegionsEndpoint(t *testing.T) {
+	t.Parallel()
+	for _, strict := range []bool{false, true} {
+		t.Run(modeName(strict), func(t *testing.T) {
+			s, _ := strictServer(t, strict) // AKIDEXAMPLE is a fixture developer key
+			ctx := context.Background()
+			eu := s.inRegion("eu-west-1", "aws")
+			p := newSyncPool(t, s) // in us-east-1
+			guest := p.guest(t)
+			guest.write(t, "notes", replacePatch("k", "v", 0))
+
+			// An id whose prefix is no region's name matches the model's
+			// pattern, and is not found in any region.
+			for _, bad := range []string{"foo:11111111-2222-4333-8444-555555555555", "US-EAST-1:11111111-2222-4333-8444-555555555555"} {
+				t.Run(bad, func(t *testing.T) {
+					_, err := s.signed.DescribeIdentityPool(ctx, &cognitoidentity.DescribeIdentityPoolInput{IdentityPoolId: aws.String(bad)})
+					wantAPIError(t, err, codeNotFound, msgPoolNotFound(bad))
+					_, err = p.dev.DescribeIdentityPoolUsage(&cognitosync.DescribeIdentityPoolUsageInput{IdentityPoolId: awsv1.String(bad)})
+					wantSyncError(t, err, codeNotFound, http.StatusNotFound, msgPoolNotFound(bad))
+				})
+			}
+
+			// The developer's keys, signing for eu-west-1.
+			_, err := eu.signed.DescribeIdentityPool(ctx, &cognitoidentity.DescribeIdentityPoolInput{IdentityPoolId: aws.String(p.id)})
+			wantAPIError(t, err, codeNotFound, msgPoolNotFound(p.id))
+			_, err = eu.signed.ListIdentities(ctx, &cognitoidentity.ListIdentitiesInput{IdentityPoolId: aws.String(p.id), MaxResults: aws.Int32(10)})
+			wantAPIError(t, err, codeNotFound, msgPoolNotFound(p.id))
+			_, err = eu.signed.TagResource(ctx, &cognitoidentity.TagResourceInput{ResourceArn: aws.String(s.poolARN(p.id)), Tags: map[string]string{"k": "v"}})
+			wantAPIError(t, err, codeNotFound, msgPoolNotFound(p.id))
+			_, err = eu.signed.DescribeIdentity(ctx, &cognitoidentity.DescribeIdentityInput{IdentityId: aws.String(guest.id)})
+			wantAPIError(t, err, codeNotFound, msgIdentityNotFound(guest.id))
+			_, err = eu.signed.DeleteIdentityPool(ctx, &cognitoidentity.DeleteIdentityPoolInput{IdentityPoolId: aws.String(p.id)})
+			wantAPIError(t, err, codeNotFound, msgPoolNotFound(p.id))
+			del, err := eu.signed.DeleteIdentities(ctx, &cognitoidentity.DeleteIdentitiesInput{IdentityIdsToDelete: []string{guest.id}})
+			ok(t, err, "DeleteIdentities in eu-west-1")
+			if len(del.UnprocessedIdentityIds) != 0 {
+				t.Errorf("DeleteIdentities in eu-west-1: got unprocessed %+v, want none", del.UnprocessedIdentityIds)
+			}
+			devSync := eu.sync(t, credentials.NewStaticCredentials(accessKey, secretKey, ""))
+			_, err = devSync.DescribeIdentityPoolUsage(&cognitosync.DescribeIdentityPoolUsageInput{IdentityPoolId: awsv1.String(p.id)})
+			wantSyncError(t, err, codeNotFound, http.StatusNotFound, msgPoolNotFound(p.id))
+			_, err = devSync.DescribeIdentityUsage(&cognitosync.DescribeIdentityUsageInput{IdentityPoolId: awsv1.String(p.id), IdentityId: awsv1.String(guest.id)})
+			wantSyncError(t, err, codeNotFound, http.StatusNotFound, msgPoolNotFound(p.id))
+
+			// The guest's own credentials, signing for eu-west-1: its data
+			// is not there.
+			gc := eu.sync(t, guest.creds)
+			_, err = gc.DescribeDataset(&cognitosync.DescribeDatasetInput{IdentityPoolId: awsv1.String(p.id), IdentityId: awsv1.String(guest.id), DatasetName: awsv1.String("notes")})
+			wantSyncError(t, err, codeNotFound, http.StatusNotFound, msgPoolNotFound(p.id))
+			list, err := gc.ListRecords(&cognitosync.ListRecordsInput{IdentityPoolId: awsv1.String(p.id), IdentityId: awsv1.String(guest.id), DatasetName: awsv1.String("notes")})
+			ok(t, err, "ListRecords in eu-west-1")
+			if len(list.Records) != 0 || awsv1.BoolValue(list.DatasetExists) {
+				t.Errorf("ListRecords in eu-west-1: got %d records, DatasetExists %v, want none of a dataset that does not exist", len(list.Records), awsv1.BoolValue(list.DatasetExists))
+			}
+			datasets, err := gc.ListDatasets(&cognitosync.ListDatasetsInput{IdentityPoolId: awsv1.String(p.id), IdentityId: awsv1.String(guest.id)})
+			ok(t, err, "ListDatasets in eu-west-1")
+			if len(datasets.Datasets) != 0 {
+				t.Errorf("ListDatasets in eu-west-1: got %d datasets, want none", len(datasets.Datasets))
+			}
+
+			// In the pool's own region all is there, the identity included.
+			_, err = s.signed.DescribeIdentityPool(ctx, &cognitoidentity.DescribeIdentityPoolInput{IdentityPoolId: aws.String(p.id)})
+			ok(t, err, "DescribeIdentityPool in "+region)
+			_, err = s.signed.DescribeIdentity(ctx, &cognitoidentity.DescribeIdentityInput{IdentityId: aws.String(guest.id)})
+			ok(t, err, "DescribeIdentity in "+region)
+			if _, err := guest.describe("notes"); err != nil {
+				t.Errorf("DescribeDataset in %s: %v", region, err)
+			}
+			// Unsigned calls name no region: the pool's id decides.
+			id, err := eu.anon.GetId(ctx, &cognitoidentity.GetIdInput{IdentityPoolId: aws.String(p.id)})
+			ok(t, err, "unsigned GetId from eu-west-1")
+			if !strings.HasPrefix(aws.ToString(id.IdentityId), region+":") {
+				t.Errorf("unsigned GetId from eu-west-1: got identity %q, want one in %s", aws.ToString(id.IdentityId), region)
+			}
+
+		})
+	}
+}
+
+// TestRegionsUnknownKeyReachesEveryRegion: in permissive mode a key idpool
+// does not know is not verified, so its scope stands for no endpoint: it
+// reaches a pool by its id from a client of any region.
+func TestRegionsUnknownKeyReachesEveryRegion(t *testing.T) {
+	t.Parallel()
+	s := testServerEnv(t, map[string]string{"IDPOOL_STRICT": "false"})
+	pool := s.createPool(t, &cognitoidentity.CreateIdentityPoolInput{})
+	_, err := s.inRegion("eu-west-1", "aws").signed.DescribeIdentityPool(context.Background(), &cognitoidentity.DescribeIdentityPoolInput{IdentityPoolId: aws.String(pool)})
+	ok(t, err, "DescribeIdentityPool of a "+region+" pool from eu-west-1 with an unknown key")
+}
+
+// TestRegionsRequestedRegion: AssumeRoleWithWebIdentity, which the model
+// leaves unsigned, is in the region of its signature when its client signs
+// it anyway, as aws:RequestedRegion in the trust policy sees it; unsigned,
+// it is in idpool's default region.
+func TestRegionsRequestedRegion(t *testing.T) {
+	t.Parallel()
+	s, _ := strictServer(t, false)
+	ctx := context.Background()
+	ap := s.inRegion("ap-southeast-2", "aws")
+	out, err := ap.signed.CreateIdentityPool(ctx, &cognitoidentity.CreateIdentityPoolInput{
+		IdentityPoolName: aws.String(uniqueName("requested")), AllowUnauthenticatedIdentities: true,
+	})
+	ok(t, err, "CreateIdentityPool in ap-southeast-2")
+	pool := aws.ToString(out.IdentityPoolId)
+	role := s.createRole(t, "Requested", map[string]any{"Effect": "Allow", "Action": "sts:AssumeRoleWithWebIdentity",
+		"Principal": map[string]any{"Federated": "cognito-identity.amazonaws.com"},
+		"Condition": map[string]any{"StringEquals": map[string]any{"cognito-identity.amazonaws.com:aud": pool, "aws:RequestedRegion": ap.region}}})
+	id, err := ap.anon.GetId(ctx, &cognitoidentity.GetIdInput{IdentityPoolId: aws.String(pool)})
+	ok(t, err, "GetId")
+	tok, err := ap.anon.GetOpenIdToken(ctx, &cognitoidentity.GetOpenIdTokenInput{IdentityId: id.IdentityId})
+	ok(t, err, "GetOpenIdToken")
+	form := []byte(url.Values{"Action": {"AssumeRoleWithWebIdentity"}, "Version": {"2011-06-15"}, "RoleArn": {role},
+		"RoleSessionName": {"requested"}, "WebIdentityToken": {aws.ToString(tok.Token)}}.Encode())
+
+	tests := []struct {
+		name   string
+		signed string // the signature's region, "" for none
+		ok     bool
+	}{
+		{"signed for the region", ap.region, true},
+		{"signed for another region", "eu-west-1", false},
+		{"unsigned, in the default region", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req, err := http.NewRequest(http.MethodPost, s.endpoint+"/", bytes.NewReader(form))
+			ok(t, err, "new request")
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			if tt.signed != "" {
+				req = signedRequest(t, req, form, developerKeys(), "sts", tt.signed)
+			}
+			res := s.do(t, req)
+			if tt.ok {
+				if res.status != http.StatusOK {
+					t.Errorf("got %d %s, want 200", res.status, res.body)
+				}
+				return
+			}
+			wantRefused(t, res, http.StatusForbidden, "AccessDenied", "Not authorized to perform sts:AssumeRoleWithWebIdentity")
+		})
+	}
+}
+
+// TestRegionsDefaultPartition: a client configured for a scope that is no
+// region's name (local, aws-global) is in idpool's default region, whose
+// partition the developer's root takes, in STS and IAM alike.
+func TestRegionsDefaultPartition(t *testing.T) {
+	t.Parallel()
+	s := testServerEnv(t, map[string]string{"IDPOOL_REGION": "cn-north-1"})
+	root := "arn:aws-cn:iam::" + s.accountID + ":root"
+	for _, scope := range []string{"local", "aws-global"} {
+		t.Run(scope, func(t *testing.T) {
+			r := s.inRegion(scope, "aws-cn")
+			r.wantCaller(t, developerKeys(), root)
+			c := iam.New(s.iamWith(developerKeys()).Options(), func(o *iam.Options) {
+				o.Region = scope
+				o.HTTPClient = r.scopes
+			})
+			out, err := c.GetUser(context.Background(), &iam.GetUserInput{})
+			ok(t, err, "GetUser")
+			if got := aws.ToString(out.User.Arn); got != root {
+				t.Errorf("GetUser: got Arn %q, want %q", got, root)
+			}
+			role, err := c.CreateRole(context.Background(), &iam.CreateRoleInput{RoleName: aws.String(uniqueName("Default")),
+				AssumeRolePolicyDocument: aws.String(policyJSON(t, map[string]any{"Effect": "Allow", "Action": "sts:AssumeRole",
+					"Principal": map[string]any{"AWS": root}}))})
+			ok(t, err, "CreateRole")
+			if got := aws.ToString(role.Role.Arn); !strings.HasPrefix(got, "arn:aws-cn:iam::") {
+				t.Errorf("CreateRole: got Arn %q, want one of aws-cn", got)
+			}
+			for _, sc := range r.scopes.all() {
+				if !strings.HasPrefix(sc, scope+"/") {
+					t.Errorf("got a request signed for %q, want %s", sc, scope)
+				}
+			}
+		})
 	}
 }

@@ -341,9 +341,8 @@ func TestSigV4AsAWSChecksIt(t *testing.T) {
 					req = signedRequest(t, s.identityRequest(t, "AWSCognitoIdentityService.DescribeIdentityPool", describe), describe, c, "sts", region)
 					wantRefused(t, s.do(t, req), http.StatusBadRequest, "InvalidSignatureException",
 						"Credential should be scoped to correct service: 'cognito-identity'. ")
-					req = signedRequest(t, s.identityRequest(t, "AWSCognitoIdentityService.DescribeIdentityPool", describe), describe, c, "cognito-identity", "eu-west-1")
-					wantRefused(t, s.do(t, req), http.StatusBadRequest, "InvalidSignatureException",
-						"Credential should be scoped to a valid region, not 'eu-west-1'. ")
+					// A scope of another region is that region's endpoint, which
+					// does not know the pool (see TestRegionsEndpoint).
 					list := []byte(`{"MaxResults":10}`)
 					req = signedRequest(t, s.identityRequest(t, "AWSCognitoIdentityService.ListIdentityPools", list), list, c, "cognito-identity", "moon")
 					wantRefused(t, s.do(t, req), http.StatusBadRequest, "InvalidSignatureException",

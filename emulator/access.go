@@ -35,7 +35,7 @@ var (
 
 // resource is what a signed request names: a pool, an identity, a
 // dataset, or (for the tag operations) an ARN; Region is the request's
-// region once authentication found it.
+// region (its signature's) once authentication found it.
 type resource struct {
 	Pool, Identity, Dataset string
 	ARN                     string
@@ -43,20 +43,6 @@ type resource struct {
 	// cred are the credentials idpool issued that signed the request, nil
 	// for other keys.
 	cred *creds.Credentials
-}
-
-// region returns the region prefix of the pool or identity id, or the
-// region field of the ARN; "" when the request names none.
-func (res *resource) region() string {
-	for _, id := range []string{res.Pool, res.Identity} {
-		if region := protocol.IDRegion(id); region != "" {
-			return region
-		}
-	}
-	if f := strings.SplitN(res.ARN, ":", 5); len(f) == 5 && f[0] == "arn" {
-		return f[3]
-	}
-	return ""
 }
 
 // jsonResource reads the ids a Cognito Identity request names from its

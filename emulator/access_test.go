@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/idpool/idpool/protocol"
-	"github.com/idpool/idpool/protocol/sigv4"
 )
 
 const (
@@ -22,23 +21,22 @@ func TestResource(t *testing.T) {
 		api        *api
 		path, body string
 		want       resource
-		wantRegion string
 	}{
 		{name: "json pool", api: &identityAPI, body: `{"IdentityPoolId":"` + testPool + `","MaxResults":10}`,
-			want: resource{Pool: testPool}, wantRegion: "eu-central-1"},
+			want: resource{Pool: testPool}},
 		{name: "json identity", api: &identityAPI, body: `{"IdentityId":"` + testIdentity + `"}`,
-			want: resource{Identity: testIdentity}, wantRegion: "eu-central-1"},
+			want: resource{Identity: testIdentity}},
 		{name: "json tag arn", api: &identityAPI, body: `{"ResourceArn":"arn:aws:cognito-identity:ap-south-1:123456789012:identitypool/x"}`,
-			want: resource{ARN: "arn:aws:cognito-identity:ap-south-1:123456789012:identitypool/x"}, wantRegion: "ap-south-1"},
+			want: resource{ARN: "arn:aws:cognito-identity:ap-south-1:123456789012:identitypool/x"}},
 		{name: "json wrong type", api: &identityAPI, body: `{"IdentityPoolId":5}`},
 		{name: "json no resource", api: &identityAPI, body: `{"MaxResults":10}`},
 		{name: "json id without region", api: &identityAPI, body: `{"IdentityPoolId":"nocolon"}`, want: resource{Pool: "nocolon"}},
 		{name: "sync records", api: &syncAPI, path: "/identitypools/eu-central-1%3A0f0f0f0f-1111-2222-3333-444444444444/identities/eu-central-1%3Aaaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee/datasets/my%20data/records",
-			want: resource{Pool: testPool, Identity: testIdentity, Dataset: "my data"}, wantRegion: "eu-central-1"},
+			want: resource{Pool: testPool, Identity: testIdentity, Dataset: "my data"}},
 		{name: "sync device", api: &syncAPI, path: "/identitypools/eu-central-1:0f0f0f0f-1111-2222-3333-444444444444/identity/eu-central-1:aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee/device",
-			want: resource{Pool: testPool, Identity: testIdentity}, wantRegion: "eu-central-1"},
+			want: resource{Pool: testPool, Identity: testIdentity}},
 		{name: "sync pool", api: &syncAPI, path: "/identitypools/eu-central-1%3A0f0f0f0f-1111-2222-3333-444444444444/configuration",
-			want: resource{Pool: testPool}, wantRegion: "eu-central-1"},
+			want: resource{Pool: testPool}},
 		{name: "sync no pool", api: &syncAPI, path: "/identitypools"},
 		{name: "sts", api: &stsAPI, path: "/", body: "Action=GetCallerIdentity&Version=2011-06-15"},
 	}
@@ -52,29 +50,6 @@ func TestResource(t *testing.T) {
 			got := tt.api.resource(r, []byte(tt.body))
 			if got != tt.want {
 				t.Errorf("got %+v, want %+v", got, tt.want)
-			}
-			if region := got.region(); region != tt.wantRegion {
-				t.Errorf("region: got %q, want %q", region, tt.wantRegion)
-			}
-		})
-	}
-}
-
-func TestRequestRegion(t *testing.T) {
-	tests := []struct {
-		name, scope string
-		res         resource
-		want        string
-	}{
-		{name: "named resource wins", scope: "us-east-1", res: resource{Pool: testPool}, want: "eu-central-1"},
-		{name: "scope region", scope: "us-west-2", want: "us-west-2"},
-		{name: "scope not a region", scope: "moon", want: ""},
-		{name: "scope with a partition prefix", scope: "us-gov-west-1", want: "us-gov-west-1"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := requestRegion(&tt.res, &sigv4.Signature{Region: tt.scope}); got != tt.want {
-				t.Errorf("got %q, want %q", got, tt.want)
 			}
 		})
 	}

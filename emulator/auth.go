@@ -30,9 +30,12 @@ const (
 // ASIA key id) are always verified, and so are the fixtures' developer
 // credentials and IAM users' access keys (which sign as their user). Other keys are the developer's own, which idpool does not
 // know: they act as the account's root in permissive mode and are refused
-// in strict mode. A verified signature must also be scoped to api's
-// service and to the request's region, which AWS checks before the key.
-// On a refusal it returns the reason and AWS's message for it, and states
+// in strict mode (as the root of the default region's partition when the
+// scope names no region). A verified signature must also be scoped to
+// api's service and to a region name, which AWS checks before the key; the
+// request is then Regional: the services know only that region's pools
+// and identities (protocol.Elsewhere), as AWS's endpoint of the region
+// does. On a refusal it returns the reason and AWS's message for it, and states
 // in words what AWS's message leaves out (see protocol.SetReason): whose
 // key signed, which check failed.
 func (s *Server) authenticate(r *http.Request, body []byte, a *api, res *resource) (*protocol.Principal, failure, string) {
@@ -47,10 +50,6 @@ func (s *Server) authenticate(r *http.Request, body []byte, a *api, res *resourc
 	case err != nil:
 		return nil, failMalformed, strings.TrimPrefix(err.Error(), "sigv4: ")
 	}
-	// The scope's region is the request's: one endpoint serves them all.
-	if req := protocol.RequestFrom(r.Context()); req != nil {
-		req.Region = sig.Region
-	}
 	issued := sig.SessionToken != "" || strings.HasPrefix(sig.AccessKeyID, "ASIA")
 	secret, known := s.developers[sig.AccessKeyID]
 	var user *protocol.Principal // set for an IAM user's access key
@@ -59,10 +58,17 @@ func (s *Server) authenticate(r *http.Request, body []byte, a *api, res *resourc
 	}
 	if issued || known || s.cfg.Strict {
 		*res = a.resource(r, body)
-		res.Region = requestRegion(res, sig)
+		if protocol.IsRegion(sig.Region) {
+			res.Region = sig.Region
+		}
 		if err := sig.CheckScope(res.Region, a.scope); err != nil {
-			protocol.SetReason(ctx, scopeReason(err, res))
+			protocol.SetReason(ctx, scopeReason(err, sig))
 			return nil, failSignature, err.Error()
+		}
+		// The signature's region is the endpoint the client is configured
+		// for; a pool or identity of another region is not found there.
+		if req := protocol.RequestFrom(ctx); req != nil {
+			req.Regional = true
 		}
 	}
 	if !issued {
@@ -87,7 +93,7 @@ func (s *Server) authenticate(r *http.Request, body []byte, a *api, res *resourc
 		return &protocol.Principal{
 			AccessKeyID: sig.AccessKeyID,
 			Account:     s.cfg.AccountID,
-			ARN:         "arn:" + protocol.Partition(sig.Region) + ":iam::" + s.cfg.AccountID + ":root",
+			ARN:         "arn:" + protocol.Partition(protocol.RegionFrom(ctx, s.cfg.Region)) + ":iam::" + s.cfg.AccountID + ":root",
 			UserID:      s.cfg.AccountID,
 		}, 0, ""
 	}
@@ -122,18 +128,21 @@ func (s *Server) authenticate(r *http.Request, body []byte, a *api, res *resourc
 	return p, 0, ""
 }
 
-// requestRegion is the region a signature must be scoped to: the region of
-// the pool, identity or ARN the request names, or else the scope's own
-// region when it is a region name at all ("" when not, which no scope
-// matches).
-func requestRegion(res *resource, sig *sigv4.Signature) string {
-	if r := res.region(); r != "" {
-		return r
+// scopeRegion returns the region of r's SigV4 credential scope, "" when r
+// carries no signature that parses. One endpoint serves every region, so
+// the scope's region is the request's: that of a signed operation, and
+// that of an operation the model leaves unsigned whose client signs it
+// anyway, such as AssumeRoleWithWebIdentity, whose aws:RequestedRegion AWS
+// takes from the endpoint the client is configured for.
+func scopeRegion(r *http.Request) string {
+	if r.Header.Get("Authorization") == "" && !strings.Contains(r.URL.RawQuery, "X-Amz-") {
+		return "" // unsigned: spare Parse its error
 	}
-	if protocol.IsRegion(sig.Region) {
-		return sig.Region
+	sig, err := sigv4.Parse(r)
+	if err != nil {
+		return ""
 	}
-	return ""
+	return sig.Region
 }
 
 // tokenReason says why a session token idpool cannot open is refused.
@@ -144,20 +153,16 @@ func tokenReason(sig *sigv4.Signature) string {
 	return "the session token of access key " + sig.AccessKeyID + " is not one idpool issued: AWS's own, another idpool's, one issued before an in-memory idpool restarted, or cut short"
 }
 
-// scopeReason says which scope a signature needed and why that region:
-// the pool, identity or ARN the request names, or the scope's own.
-func scopeReason(err error, res *resource) string {
+// scopeReason says which scope a signature needed, and why a scope of no
+// region fails: any region name will do, since one endpoint serves them
+// all, and that region is then the request's.
+func scopeReason(err error, sig *sigv4.Signature) string {
 	var se *sigv4.Error
 	if !errors.As(err, &se) || se.Detail == "" {
 		return ""
 	}
-	switch {
-	case protocol.IDRegion(res.Pool) != "":
-		return se.Detail + " (the region of pool " + res.Pool + ")"
-	case protocol.IDRegion(res.Identity) != "":
-		return se.Detail + " (the region of identity " + res.Identity + ")"
-	case res.ARN != "" && res.region() != "":
-		return se.Detail + " (the region of " + res.ARN + ")"
+	if !protocol.IsRegion(sig.Region) {
+		return se.Detail + " (" + sig.Region + " is not a region name)"
 	}
 	return se.Detail
 }

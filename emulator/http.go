@@ -49,7 +49,7 @@ func edge(next http.Handler, logger *slog.Logger, bodies *protocol.Budget) http.
 			return
 		}
 		sw := &protocol.StatusWriter{ResponseWriter: w}
-		req := &protocol.Request{ID: id, RemoteAddr: r.RemoteAddr, Secure: r.TLS != nil}
+		req := &protocol.Request{ID: id, RemoteAddr: r.RemoteAddr, Secure: r.TLS != nil, Region: scopeRegion(r)}
 		served := r.WithContext(protocol.WithRequest(r.Context(), req))
 		if r.Body != nil && r.Body != http.NoBody {
 			body := bodies.Body(r.Body)

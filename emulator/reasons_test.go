@@ -40,6 +40,7 @@ const (
 	reasonsClient   = "reasons-app"
 	reasonsPool     = "us-east-1:00000000-0000-4000-8000-0000000000aa"
 	reasonsOther    = "eu-west-1:00000000-0000-4000-8000-0000000000bb"
+	reasonsSibling  = "us-east-1:00000000-0000-4000-8000-0000000000cc"
 	reasonsDevName  = "login.reasons"
 	reasonsGuest    = "arn:aws:iam::" + reasonsAccount + ":role/Guest"
 	reasonsWeb      = "arn:aws:iam::" + reasonsAccount + ":role/Web"
@@ -69,7 +70,8 @@ const reasonsFixture = `{
    "SupportedLoginProviders": {"accounts.google.com": "google-app"},
    "Roles": {"unauthenticated": "` + reasonsGuest + `", "authenticated": "` + reasonsGuest + `"}},
   {"IdentityPoolId": "` + reasonsOther + `", "IdentityPoolName": "other", "AllowUnauthenticatedIdentities": true,
-   "DeveloperProviderName": "login.other", "Roles": {"unauthenticated": "` + reasonsGuest + `"}}
+   "DeveloperProviderName": "login.other", "Roles": {"unauthenticated": "` + reasonsGuest + `"}},
+  {"IdentityPoolId": "` + reasonsSibling + `", "IdentityPoolName": "sibling", "AllowUnauthenticatedIdentities": true}
  ]}`
 
 // reasonsWorld is a live server and what the cases need of it.
@@ -287,6 +289,8 @@ func TestRefusalReasons(t *testing.T) {
 	}
 	// A guest of the other pool, and an idpool token of the first guest.
 	otherID := w.call("GetId", `{"IdentityPoolId":"`+reasonsOther+`"}`, false, "IdentityId")
+	// A guest of another pool of the same region.
+	siblingID := w.call("GetId", `{"IdentityPoolId":"`+reasonsSibling+`"}`, false, "IdentityId")
 	guestToken := w.call("GetOpenIdToken", `{"IdentityId":"`+guestID+`"}`, false, "Token")
 	// A role IAM holds with the shortest maximum session.
 	short := "arn:aws:iam::" + reasonsAccount + ":role/Short"
@@ -380,8 +384,10 @@ func TestRefusalReasons(t *testing.T) {
 			r.Header.Set("X-Amz-Meta", "added")
 			return r
 		}, "InvalidSignatureException", []string{"fixture developer key", "'x-amz-meta' must be a 'SignedHeader'"}},
-		{"scope of another region", identity("DescribeIdentityPool", describe, &w.dev, "eu-west-1", now), "InvalidSignatureException",
-			[]string{"the credential scope is eu-west-1/cognito-identity, the request needs us-east-1/cognito-identity", "pool " + reasonsPool}},
+		{"pool of another region", identity("DescribeIdentityPool", describe, &w.dev, "eu-west-1", now), "ResourceNotFoundException",
+			[]string{reasonsPool + " is not of eu-west-1, the region the request is signed for"}},
+		{"scope not a region", identity("DescribeIdentityPool", describe, &w.dev, "local", now), "InvalidSignatureException",
+			[]string{"the credential scope is local/cognito-identity, the request needs <a region name>/cognito-identity", "local is not a region name"}},
 		{"stale signature", identity("ListIdentityPools", listPools, &w.dev, "us-east-1", now.Add(-time.Hour)), "InvalidSignatureException",
 			[]string{"fixture developer key", "Signature expired"}},
 		{"strict mode unknown key", identity("ListIdentityPools", listPools, &unknownKey, "us-east-1", now), "UnrecognizedClientException",
@@ -454,8 +460,10 @@ func TestRefusalReasons(t *testing.T) {
 			"NotAuthorizedException", []string{"token was issued for identity " + guestID + ", not " + devID}},
 		{"developer provider mismatch", identity("MergeDeveloperIdentities", `{"IdentityPoolId":"`+reasonsPool+`","DeveloperProviderName":"login.wrong","SourceUserIdentifier":"a","DestinationUserIdentifier":"b"}`, &w.dev, "us-east-1", now),
 			"InvalidParameterException", []string{"the developer provider of pool " + reasonsPool + " is " + reasonsDevName}},
-		{"identity of another pool", identity("LookupDeveloperIdentity", `{"IdentityPoolId":"`+reasonsPool+`","IdentityId":"`+otherID+`"}`, &w.dev, "us-east-1", now),
-			"ResourceNotFoundException", []string{"identity " + otherID + " belongs to pool " + reasonsOther}},
+		{"identity of another pool", identity("LookupDeveloperIdentity", `{"IdentityPoolId":"`+reasonsPool+`","IdentityId":"`+siblingID+`"}`, &w.dev, "us-east-1", now),
+			"ResourceNotFoundException", []string{"identity " + siblingID + " belongs to pool " + reasonsSibling}},
+		{"identity of another region", identity("LookupDeveloperIdentity", `{"IdentityPoolId":"`+reasonsPool+`","IdentityId":"`+otherID+`"}`, &w.dev, "us-east-1", now),
+			"ResourceNotFoundException", []string{otherID + " is not of us-east-1"}},
 
 		// Cognito Sync: only an identity's own data.
 		{"sync data of another identity", func() *http.Request {

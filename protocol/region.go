@@ -39,6 +39,21 @@ func RegionFrom(ctx context.Context, def string) string {
 	return region
 }
 
+// Elsewhere reports whether id, a pool or identity id, is out of reach of
+// the request ctx carries: the request is Regional and id's region prefix
+// is not its region. AWS's endpoint of one region does not know the pools
+// of another, so the services answer such an id as one that does not
+// exist; Elsewhere records why (SetReason). An unsigned request, or one
+// whose signature idpool does not verify, reaches every pool by its id.
+func Elsewhere(ctx context.Context, id string) bool {
+	r := RequestFrom(ctx)
+	if r == nil || !r.Regional || IDRegion(id) == r.Region {
+		return false
+	}
+	SetReason(ctx, id+" is not of "+r.Region+", the region the request is signed for, and AWS's endpoint of a region knows only its own pools and identities")
+	return true
+}
+
 // maxRegion is the longest region name that still makes ids of the
 // models' IdentityPoolId and IdentityId shapes: 55 characters, of which
 // ":<uuid>" takes 37.

@@ -2,6 +2,7 @@ package protocol
 
 import (
 	"context"
+	"strings"
 	"testing"
 )
 
@@ -146,6 +147,46 @@ func TestIsRegion(t *testing.T) {
 		t.Run(tt.s, func(t *testing.T) {
 			if got := IsRegion(tt.s); got != tt.want {
 				t.Errorf("IsRegion(%q) = %v, want %v", tt.s, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestElsewhere(t *testing.T) {
+	const (
+		eu = "eu-west-1:11111111-2222-4333-8444-555555555555"
+		us = "us-east-1:11111111-2222-4333-8444-555555555555"
+	)
+	tests := []struct {
+		name       string
+		req        *Request // nil: no request
+		id         string
+		want       bool
+		wantReason bool
+	}{
+		{name: "no request", id: eu},
+		{name: "unsigned", req: &Request{}, id: eu},
+		{name: "signature not verified", req: &Request{Region: "us-east-1"}, id: eu},
+		{name: "same region", req: &Request{Region: "eu-west-1", Regional: true}, id: eu},
+		{name: "other region", req: &Request{Region: "us-east-1", Regional: true}, id: eu, want: true, wantReason: true},
+		{name: "prefix not a region", req: &Request{Region: "us-east-1", Regional: true}, id: "foo:11111111-2222-4333-8444-555555555555", want: true, wantReason: true},
+		{name: "prefix upper case", req: &Request{Region: "us-east-1", Regional: true}, id: "US-EAST-1:11111111-2222-4333-8444-555555555555", want: true, wantReason: true},
+		{name: "home region", req: &Request{Region: "us-east-1", Regional: true}, id: us},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			if tt.req != nil {
+				ctx = WithRequest(ctx, tt.req)
+			}
+			if got := Elsewhere(ctx, tt.id); got != tt.want {
+				t.Errorf("Elsewhere(%q): got %v, want %v", tt.id, got, tt.want)
+			}
+			if tt.req != nil && (tt.req.Reason != "") != tt.wantReason {
+				t.Errorf("reason: got %q, want one: %v", tt.req.Reason, tt.wantReason)
+			}
+			if tt.wantReason && !strings.Contains(tt.req.Reason, tt.id) {
+				t.Errorf("reason: got %q, want it to name %s", tt.req.Reason, tt.id)
 			}
 		})
 	}

@@ -10,7 +10,8 @@ import (
 )
 
 // ListDatasets lists the live datasets of an identity in name order. An
-// identity that is unknown, or not of the pool named, has none: the model
+// identity that is unknown, not of the pool named, or of a pool of another
+// region than the request's (protocol.Elsewhere), has none: the model
 // gives the operation no ResourceNotFoundException.
 func (s *Service) ListDatasets(ctx context.Context, in *ListDatasetsInput) (*ListDatasetsOutput, error) {
 	if _, err := forIdentity(ctx, in.IdentityPoolId, in.IdentityId); err != nil {
@@ -26,7 +27,7 @@ func (s *Service) ListDatasets(ctx context.Context, in *ListDatasetsInput) (*Lis
 		return nil, fmt.Errorf("list datasets of %s: %w", in.IdentityId, err)
 	}
 	// Every dataset of an identity is of the identity's pool.
-	if len(ds) > 0 && ds[0].PoolID != in.IdentityPoolId {
+	if len(ds) > 0 && (ds[0].PoolID != in.IdentityPoolId || protocol.Elsewhere(ctx, in.IdentityPoolId)) {
 		ds = nil
 	}
 	out := &ListDatasetsOutput{Datasets: make([]Dataset, 0, min(len(ds), n))}

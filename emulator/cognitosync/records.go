@@ -112,8 +112,12 @@ func (s *Service) ListRecords(ctx context.Context, in *ListRecordsInput) (*ListR
 
 // dataset reads a dataset, deleted or not. found is false when it never
 // existed, or when it belongs to another pool than the one named (the
-// caller then learns nothing about the other pool).
+// caller then learns nothing about the other pool), or to a pool of
+// another region than the request's (protocol.Elsewhere).
 func (s *Service) dataset(ctx context.Context, pool, identity, name string) (d storage.Dataset, found bool, err error) {
+	if protocol.Elsewhere(ctx, pool) {
+		return storage.Dataset{}, false, nil
+	}
 	d, err = s.store.GetDataset(ctx, identity, name)
 	switch {
 	case errors.Is(err, storage.ErrNotFound):

@@ -81,3 +81,89 @@ func TestRegions(t *testing.T) {
 		})
 	}
 }
+
+// inRegion returns ctx's principal in a request whose signature idpool
+// verified for region: the endpoint of region, which knows only its pools.
+func inRegion(ctx context.Context, region string) context.Context {
+	p, _ := protocol.PrincipalFrom(ctx)
+	req := protocol.WithRequest(context.Background(), &protocol.Request{ID: "r", Region: region, Regional: true})
+	return protocol.WithPrincipal(req, p)
+}
+
+// TestOtherRegionNotFound checks that a pool of another region than the
+// request's verified signature is answered as one that does not exist: the
+// operations that name a pool fail with ResourceNotFoundException, those
+// that never do find no data, and nothing changes.
+func TestOtherRegionNotFound(t *testing.T) {
+	e := newEnv(t, Config{})
+	e.mustUpdate(t, e.a1, poolA, idA1, "d", put("k", "v", 0))
+	dev, a1 := inRegion(e.dev, "eu-west-1"), inRegion(e.a1, "eu-west-1")
+	token := e.token(t, a1, poolA, idA1, "d")
+	ds := &DatasetInput{IdentityPoolId: poolA, IdentityId: idA1, DatasetName: "d"}
+	pool := &PoolInput{IdentityPoolId: poolA}
+	tests := []struct {
+		name string
+		call func() error
+	}{
+		{"DescribeIdentityPoolUsage", func() error {
+			_, err := e.svc.DescribeIdentityPoolUsage(dev, &DescribeIdentityPoolUsageInput{IdentityPoolId: poolA})
+			return err
+		}},
+		{"DescribeIdentityUsage", func() error {
+			_, err := e.svc.DescribeIdentityUsage(dev, &DescribeIdentityUsageInput{IdentityPoolId: poolA, IdentityId: idA1})
+			return err
+		}},
+		{"GetIdentityPoolConfiguration", func() error { _, err := e.svc.GetIdentityPoolConfiguration(dev, pool); return err }},
+		{"SetIdentityPoolConfiguration", func() error {
+			_, err := e.svc.SetIdentityPoolConfiguration(dev, &SetIdentityPoolConfigurationInput{IdentityPoolId: poolA,
+				PushSync: &PushSync{ApplicationArns: []string{gcmApp}, RoleArn: pushRole}})
+			return err
+		}},
+		{"GetCognitoEvents", func() error { _, err := e.svc.GetCognitoEvents(dev, pool); return err }},
+		{"SetCognitoEvents", func() error {
+			_, err := e.svc.SetCognitoEvents(dev, &SetCognitoEventsInput{IdentityPoolId: poolA, Events: map[string]string{"SyncTrigger": syncLambda}})
+			return err
+		}},
+		{"BulkPublish", func() error { _, err := e.svc.BulkPublish(dev, pool); return err }},
+		{"GetBulkPublishDetails", func() error { _, err := e.svc.GetBulkPublishDetails(dev, pool); return err }},
+		{"DescribeDataset", func() error { _, err := e.svc.DescribeDataset(a1, ds); return err }},
+		{"UpdateRecords", func() error {
+			_, err := e.svc.UpdateRecords(a1, &UpdateRecordsInput{IdentityPoolId: poolA, IdentityId: idA1, DatasetName: "d",
+				SyncSessionToken: token, RecordPatches: []RecordPatch{put("k", "w", 1)}})
+			return err
+		}},
+		{"RegisterDevice", func() error {
+			_, err := e.svc.RegisterDevice(a1, &RegisterDeviceInput{IdentityPoolId: poolA, IdentityId: idA1, Platform: "GCM", Token: "t"})
+			return err
+		}},
+		// Last: on a failure, it would hide the others'.
+		{"DeleteDataset", func() error { _, err := e.svc.DeleteDataset(dev, ds); return err }},
+	}
+	t.Run("ListRecords", func(t *testing.T) {
+		out := e.list(t, a1, poolA, idA1, "d", 0)
+		if out.DatasetExists || len(out.Records) != 0 || out.DatasetSyncCount != 0 {
+			t.Errorf("got DatasetExists %v, %d records, sync count %d, want a dataset that does not exist", out.DatasetExists, len(out.Records), out.DatasetSyncCount)
+		}
+	})
+	t.Run("ListDatasets", func(t *testing.T) {
+		out, err := e.svc.ListDatasets(a1, &ListDatasetsInput{IdentityPoolId: poolA, IdentityId: idA1})
+		if err != nil || len(out.Datasets) != 0 {
+			t.Errorf("got %+v, %v, want no dataset", out, err)
+		}
+	})
+
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			wantErr(t, tt.call(), CodeResourceNotFound, "IdentityPool '"+poolA+"' not found.")
+		})
+	}
+	// In the pool's own region the dataset is as it was.
+	home := inRegion(e.a1, testRegion)
+	if got := values(e.list(t, home, poolA, idA1, "d", 0).Records); !slices.Equal(got, []string{"k=v@1"}) {
+		t.Errorf("records in %s: got %q, want [k=v@1]", testRegion, got)
+	}
+	c, err := e.svc.GetIdentityPoolConfiguration(inRegion(e.dev, testRegion), pool)
+	if err != nil || c.PushSync != nil {
+		t.Errorf("configuration in %s: got %+v, %v, want none set", testRegion, c, err)
+	}
+}

@@ -237,8 +237,12 @@ func modifier(p *protocol.Principal, device string) string {
 	return p.AccessKeyID
 }
 
-// getPool reads a pool, turning a missing one into the wire error.
+// getPool reads a pool, turning a missing one, or one of another region
+// than the request's (protocol.Elsewhere), into the wire error.
 func getPool(ctx context.Context, r storage.Reader, id string) (storage.Pool, error) {
+	if protocol.Elsewhere(ctx, id) {
+		return storage.Pool{}, notFound(msgPoolNotFound, id)
+	}
 	p, err := r.GetPool(ctx, id)
 	if errors.Is(err, storage.ErrNotFound) {
 		return p, notFound(msgPoolNotFound, id)
@@ -255,7 +259,7 @@ func getPool(ctx context.Context, r storage.Reader, id string) (storage.Pool, er
 func identityIn(ctx context.Context, r storage.Reader, pool, id string) (storage.Identity, error) {
 	i, err := r.GetIdentity(ctx, id)
 	switch {
-	case err == nil && i.PoolID == pool:
+	case err == nil && i.PoolID == pool && !protocol.Elsewhere(ctx, pool):
 		return i, nil
 	case err != nil && !errors.Is(err, storage.ErrNotFound):
 		return i, fmt.Errorf("get identity %s: %w", id, err)

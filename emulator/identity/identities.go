@@ -393,11 +393,15 @@ func (s *Service) ListIdentities(ctx context.Context, in *ListIdentitiesInput) (
 }
 
 // DeleteIdentities deletes identities with their logins. Unknown ids count
-// as deleted [unconfirmed]; one that fails for another reason is reported
+// as deleted [unconfirmed], and so do those of another region than the
+// request's (protocol.Elsewhere), which stay; one that fails for another reason is reported
 // in UnprocessedIdentityIds with InternalServerError.
 func (s *Service) DeleteIdentities(ctx context.Context, in *DeleteIdentitiesInput) (*DeleteIdentitiesOutput, error) {
 	out := &DeleteIdentitiesOutput{UnprocessedIdentityIds: []UnprocessedIdentityId{}}
 	for _, id := range in.IdentityIdsToDelete {
+		if protocol.Elsewhere(ctx, id) {
+			continue // not found in the request's region, as an unknown id
+		}
 		err := s.store.Update(ctx, func(tx storage.Tx) error {
 			return tx.DeleteIdentity(ctx, id)
 		})

@@ -108,8 +108,12 @@ func (s *Service) UpdateIdentityPool(ctx context.Context, in *UpdateIdentityPool
 	return &out, nil
 }
 
-// DeleteIdentityPool deletes a pool with all its identities.
+// DeleteIdentityPool deletes a pool with all its identities. A pool of
+// another region than the request's (protocol.Elsewhere) is not found.
 func (s *Service) DeleteIdentityPool(ctx context.Context, in *DeleteIdentityPoolInput) (*DeleteIdentityPoolOutput, error) {
+	if protocol.Elsewhere(ctx, in.IdentityPoolId) {
+		return nil, poolNotFound(in.IdentityPoolId)
+	}
 	err := s.update(ctx, func(tx storage.Tx) error {
 		err := tx.DeletePool(ctx, in.IdentityPoolId)
 		if errors.Is(err, storage.ErrNotFound) {

@@ -149,3 +149,113 @@ func TestPoolQuotaPerRegion(t *testing.T) {
 		}
 	}
 }
+
+// verifiedCtx is the context of a request whose signature idpool verified,
+// scoped to region: the endpoint of region, which knows only its pools.
+func verifiedCtx(region string) context.Context {
+	ctx := inRegionCtx(region)
+	protocol.RequestFrom(ctx).Regional = true
+	return ctx
+}
+
+// TestOtherRegionNotFound checks that every signed operation answers a pool
+// or identity of another region than its verified signature's as one that
+// does not exist, and leaves it as it was; a request whose signature is
+// not verified reaches it by its id.
+func TestOtherRegionNotFound(t *testing.T) {
+	e := newEnv(t)
+	pool := e.createPool(t, fullPool())
+	guest := e.getID(t, pool, nil)
+	dev, err := e.svc.GetOpenIdTokenForDeveloperIdentity(e.ctx, &GetOpenIdTokenForDeveloperIdentityInput{IdentityPoolId: pool, Logins: map[string]string{testDev: "alice"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	arn := e.svc.poolARN(pool)
+	poolGone, identityGone := "IdentityPool '"+pool+"' not found.", "Identity '"+guest+"' not found."
+	ctx := verifiedCtx("eu-west-1")
+	tests := []struct {
+		name, msg string
+		call      func() error
+	}{
+		{"DescribeIdentityPool", poolGone, func() error {
+			_, err := e.svc.DescribeIdentityPool(ctx, &DescribeIdentityPoolInput{IdentityPoolId: pool})
+			return err
+		}},
+		{"UpdateIdentityPool", poolGone, func() error {
+			_, err := e.svc.UpdateIdentityPool(ctx, &UpdateIdentityPoolInput{IdentityPoolId: pool, IdentityPoolName: "renamed"})
+			return err
+		}},
+		{"ListIdentities", poolGone, func() error {
+			_, err := e.svc.ListIdentities(ctx, &ListIdentitiesInput{IdentityPoolId: pool, MaxResults: 10})
+			return err
+		}},
+		{"SetIdentityPoolRoles", poolGone, func() error {
+			_, err := e.svc.SetIdentityPoolRoles(ctx, &SetIdentityPoolRolesInput{IdentityPoolId: pool, Roles: map[string]string{"unauthenticated": unauthRole}})
+			return err
+		}},
+		{"GetIdentityPoolRoles", poolGone, func() error {
+			_, err := e.svc.GetIdentityPoolRoles(ctx, &GetIdentityPoolRolesInput{IdentityPoolId: pool})
+			return err
+		}},
+		{"TagResource", poolGone, func() error {
+			_, err := e.svc.TagResource(ctx, &TagResourceInput{ResourceArn: arn, Tags: map[string]string{"k": "v"}})
+			return err
+		}},
+		{"ListTagsForResource", poolGone, func() error {
+			_, err := e.svc.ListTagsForResource(ctx, &ListTagsForResourceInput{ResourceArn: arn})
+			return err
+		}},
+		{"GetOpenIdTokenForDeveloperIdentity", poolGone, func() error {
+			_, err := e.svc.GetOpenIdTokenForDeveloperIdentity(ctx, &GetOpenIdTokenForDeveloperIdentityInput{IdentityPoolId: pool, Logins: map[string]string{testDev: "bob"}})
+			return err
+		}},
+		{"LookupDeveloperIdentity", poolGone, func() error {
+			_, err := e.svc.LookupDeveloperIdentity(ctx, &LookupDeveloperIdentityInput{IdentityPoolId: pool, DeveloperUserIdentifier: "alice"})
+			return err
+		}},
+		{"UnlinkDeveloperIdentity", poolGone, func() error {
+			_, err := e.svc.UnlinkDeveloperIdentity(ctx, &UnlinkDeveloperIdentityInput{IdentityId: dev.IdentityId, IdentityPoolId: pool,
+				DeveloperProviderName: testDev, DeveloperUserIdentifier: "alice"})
+			return err
+		}},
+		{"DescribeIdentity", identityGone, func() error {
+			_, err := e.svc.DescribeIdentity(ctx, &DescribeIdentityInput{IdentityId: guest})
+			return err
+		}},
+		// Last: on a failure, it would hide the others'.
+		{"DeleteIdentityPool", poolGone, func() error {
+			_, err := e.svc.DeleteIdentityPool(ctx, &DeleteIdentityPoolInput{IdentityPoolId: pool})
+			return err
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			wantErr(t, tt.call(), CodeResourceNotFound, tt.msg)
+		})
+	}
+	out, err := e.svc.DeleteIdentities(ctx, &DeleteIdentitiesInput{IdentityIdsToDelete: []string{guest}})
+	if err != nil || len(out.UnprocessedIdentityIds) != 0 {
+		t.Errorf("DeleteIdentities of another region: got %+v, %v, want nothing unprocessed", out, err)
+	}
+
+	// All is as it was, for the pool's own region and for a request
+	// whose signature idpool did not verify.
+	for name, ctx := range map[string]context.Context{"own region": verifiedCtx(testRegion), "not verified": inRegionCtx("eu-west-1")} {
+		t.Run(name, func(t *testing.T) {
+			p, err := e.svc.DescribeIdentityPool(ctx, &DescribeIdentityPoolInput{IdentityPoolId: pool})
+			if err != nil {
+				t.Fatalf("DescribeIdentityPool: %v", err)
+			}
+			if p.IdentityPoolName != "full" || len(p.IdentityPoolTags) != 0 {
+				t.Errorf("DescribeIdentityPool: got name %q, tags %v, want full and none", p.IdentityPoolName, p.IdentityPoolTags)
+			}
+			if _, err := e.svc.DescribeIdentity(ctx, &DescribeIdentityInput{IdentityId: guest}); err != nil {
+				t.Errorf("DescribeIdentity %s: %v", guest, err)
+			}
+			l, err := e.svc.LookupDeveloperIdentity(ctx, &LookupDeveloperIdentityInput{IdentityPoolId: pool, DeveloperUserIdentifier: "alice"})
+			if err != nil || l.IdentityId != dev.IdentityId {
+				t.Errorf("LookupDeveloperIdentity alice: got %+v, %v, want %s", l, err, dev.IdentityId)
+			}
+		})
+	}
+}

@@ -156,8 +156,12 @@ func getPool(ctx context.Context, r storage.Reader, id string) (storage.Pool, er
 }
 
 // readPool is getPool that also returns the CognitoIdentityProviders
-// entries DropStale removed.
+// entries DropStale removed. A pool of another region than the one the
+// request's verified signature names is not found (protocol.Elsewhere).
 func readPool(ctx context.Context, r storage.Reader, id string) (storage.Pool, []storage.CognitoProvider, error) {
+	if protocol.Elsewhere(ctx, id) {
+		return storage.Pool{}, nil, poolNotFound(id)
+	}
 	p, err := r.GetPool(ctx, id)
 	if errors.Is(err, storage.ErrNotFound) {
 		return p, nil, poolNotFound(id)
@@ -168,8 +172,12 @@ func readPool(ctx context.Context, r storage.Reader, id string) (storage.Pool, [
 	return p, DropStale(&p), nil
 }
 
-// getIdentity reads an identity, turning a missing one into the wire error.
+// getIdentity reads an identity, turning a missing one, or one of another
+// region than the request's (protocol.Elsewhere), into the wire error.
 func getIdentity(ctx context.Context, r storage.Reader, id string) (storage.Identity, error) {
+	if protocol.Elsewhere(ctx, id) {
+		return storage.Identity{}, identityNotFound(id)
+	}
 	i, err := r.GetIdentity(ctx, id)
 	if errors.Is(err, storage.ErrNotFound) {
 		return i, identityNotFound(id)
