@@ -29,7 +29,6 @@ func (s *Server) newConsole(ids *identity.Service, reg *providers.Registry) (*co
 		Verify: func(ctx context.Context, token string) []console.Check {
 			return s.verifyChecks(ctx, reg, token)
 		},
-		WebIdentity: s.webIdentity,
 		DeleteIdentity: func(ctx context.Context, id string) error {
 			return s.store.Update(ctx, func(tx storage.Tx) error { return tx.DeleteIdentity(ctx, id) })
 		},
@@ -134,24 +133,4 @@ func (s *Server) verifyChecks(ctx context.Context, reg *providers.Registry, toke
 // idpool's tokens before its expiry.
 func (s *Server) tokenExpiredEarly(token string) bool {
 	return s.revoked.Any(storage.RevokedToken) && s.revoked.Revoked(storage.RevokedToken, tokenID(token))
-}
-
-// webIdentity returns the pool and identity of one of idpool's tokens
-// whose signature and issuer check out, also once it has expired (the
-// issuer checks expiry last): a refused AssumeRoleWithWebIdentity is
-// still that identity's.
-func (s *Server) webIdentity(ctx context.Context, token string) (pool, identity string) {
-	c, err := s.tokens.Verify(ctx, token)
-	if errors.Is(err, tokens.ErrExpired) {
-		t, perr := tokens.Parse(token)
-		if perr != nil {
-			return "", ""
-		}
-		aud, _ := t.StringClaim("aud")
-		return aud, t.Subject()
-	}
-	if err != nil {
-		return "", ""
-	}
-	return c.Audience, c.Subject
 }

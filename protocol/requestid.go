@@ -49,6 +49,11 @@ type Request struct {
 	// aws:SecureTransport condition keys see.
 	RemoteAddr string
 	Secure     bool
+	// Pool and Identity are the identity pool and identity a request acts
+	// for when its members do not name them, as the web identity token
+	// of an AssumeRoleWithWebIdentity does (see SetSubject), for the
+	// console's activity page.
+	Pool, Identity string
 }
 
 type requestKey struct{}
@@ -100,6 +105,14 @@ func SetError(ctx context.Context, e *Error, cause error) bool {
 
 // SetReason records why the request of ctx is being refused, in words, for
 // the console; without a request in ctx it does nothing. The first reason
+// SetSubject records the identity pool and identity the request in ctx
+// acts for, when ctx carries a request.
+func SetSubject(ctx context.Context, pool, identity string) {
+	if r := RequestFrom(ctx); r != nil {
+		r.Pool, r.Identity = pool, identity
+	}
+}
+
 // set wins: it is the one nearest the cause.
 func SetReason(ctx context.Context, reason string) {
 	if r := RequestFrom(ctx); r != nil && r.Reason == "" {

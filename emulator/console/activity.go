@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -18,16 +17,9 @@ import (
 // activitySize bounds the requests the activity page remembers.
 const activitySize = 1000
 
-// captureSize is how much of a JSON request body is kept to find the pool
-// and identity it names: both members come early in every SDK's JSON.
-// formCaptureSize is how much of a form body is kept to find the web
-// identity token of AssumeRoleWithWebIdentity, which the SDKs send after
-// the session policy (at most 2,048 characters, three times as many
-// escaped) and the policy ARNs.
-const (
-	captureSize     = 4096
-	formCaptureSize = 32 << 10
-)
+// captureSize is how much of a request body is kept to find the pool and
+// identity it names: both members come early in every SDK's JSON.
+const captureSize = 4096
 
 // Entry is one request as the activity page shows it.
 type Entry struct {
@@ -45,10 +37,6 @@ type Entry struct {
 	Cause   string `json:"cause,omitempty"`
 	// Reason is why, in words: the check or condition that failed.
 	Reason string `json:"reason,omitempty"`
-	// token is the web identity token of an AssumeRoleWithWebIdentity,
-	// which names the pool and identity when it is idpool's own; it is
-	// verified only when the entry is shown (see Console.attribute).
-	token string
 }
 
 // Activity is a bounded ring of the most recent requests, with
@@ -134,18 +122,13 @@ func (a *Activity) Record(next http.Handler) http.Handler {
 			return
 		}
 		// Only the JSON calls on the root path name their pool and
-		// identity in the body; Cognito Sync names them in its path.
+		// identity in the body; Cognito Sync names them in its path, and
+		// STS's AssumeRoleWithWebIdentity in the token the service
+		// verifies, which records them (protocol.SetSubject).
 		var cap *capture
-		if p == "/" && r.Body != nil && r.Body != http.NoBody {
-			switch {
-			case r.Header.Get("X-Amz-Target") != "":
-				cap = &capture{ReadCloser: r.Body, max: captureSize}
-			case strings.HasPrefix(strings.ToLower(r.Header.Get("Content-Type")), "application/x-www-form-urlencoded"):
-				cap = &capture{ReadCloser: r.Body, max: formCaptureSize}
-			}
-			if cap != nil {
-				r.Body = cap
-			}
+		if p == "/" && r.Header.Get("X-Amz-Target") != "" && r.Body != nil && r.Body != http.NoBody {
+			cap = &capture{ReadCloser: r.Body}
+			r.Body = cap
 		}
 		sw := &protocol.StatusWriter{ResponseWriter: w}
 		next.ServeHTTP(sw, r)
@@ -166,11 +149,9 @@ func (a *Activity) Record(next http.Handler) http.Handler {
 			if req.Cause != nil {
 				e.Cause = clip(req.Cause.Error())
 			}
+			e.Pool, e.Identity = req.Pool, req.Identity
 		}
-		switch {
-		case e.Operation == "AssumeRoleWithWebIdentity":
-			e.token = webIdentityToken(r, cap)
-		case cap != nil:
+		if cap != nil {
 			e.Pool = member(cap.buf, `"IdentityPoolId"`)
 			e.Identity = member(cap.buf, `"IdentityId"`)
 		}
@@ -216,28 +197,15 @@ func member(b []byte, name string) string {
 	return string(rest[1 : 1+end])
 }
 
-// webIdentityToken returns the WebIdentityToken parameter of an STS
-// request, from its form body (as kept by cap) or its query string.
-func webIdentityToken(r *http.Request, cap *capture) string {
-	if cap != nil {
-		// A body cut short ends in a partial parameter, which is dropped.
-		if form, _ := url.ParseQuery(string(cap.buf)); form.Has("WebIdentityToken") {
-			return form.Get("WebIdentityToken")
-		}
-	}
-	return r.URL.Query().Get("WebIdentityToken")
-}
-
-// capture keeps the first max bytes read from a body.
+// capture keeps the first captureSize bytes read from a body.
 type capture struct {
 	io.ReadCloser
-	max int
 	buf []byte
 }
 
 func (c *capture) Read(p []byte) (int, error) {
 	n, err := c.ReadCloser.Read(p)
-	if room := c.max - len(c.buf); room > 0 && n > 0 {
+	if room := captureSize - len(c.buf); room > 0 && n > 0 {
 		c.buf = append(c.buf, p[:min(n, room)]...)
 	}
 	return n, err
@@ -310,33 +278,21 @@ func (c *Console) activityPage(w http.ResponseWriter, r *http.Request) {
 // shown is how many requests a page of activity lists.
 const shown = 200
 
-// attribution memoizes, for one page or one event, the lookups of
-// Console.attribute: an identity's pool, a token's pool and identity.
+// attribution memoizes the lookups of Console.attribute for one page or
+// one event: an identity's pool.
 type attribution struct {
-	pools  map[string]string
-	tokens map[string][2]string
+	pools map[string]string
 }
 
 func newAttribution() *attribution {
-	return &attribution{pools: map[string]string{}, tokens: map[string][2]string{}}
+	return &attribution{pools: map[string]string{}}
 }
 
-// attribute fills in what an entry's request names only indirectly: the
-// pool and identity of the web identity token of an
-// AssumeRoleWithWebIdentity, when the token is idpool's own; the pool of
-// an entry that names only its identity (as GetCredentialsForIdentity and
-// GetOpenIdToken do), from the store, when the identity still exists. It
-// runs when the entry is shown, so that the requests themselves pay
-// nothing.
+// attribute fills in the pool of an entry that names only its identity
+// (as GetCredentialsForIdentity and GetOpenIdToken do), from the store,
+// when the identity still exists. It runs when the entry is shown, so
+// that the requests themselves pay nothing.
 func (c *Console) attribute(ctx context.Context, e *Entry, m *attribution) {
-	if e.token != "" && e.Identity == "" && c.cfg.WebIdentity != nil {
-		t, ok := m.tokens[e.token]
-		if !ok {
-			t[0], t[1] = c.cfg.WebIdentity(ctx, e.token)
-			m.tokens[e.token] = t
-		}
-		e.Pool, e.Identity = t[0], t[1]
-	}
 	if e.Pool != "" || e.Identity == "" {
 		return
 	}

@@ -41,11 +41,6 @@ type Config struct {
 	// Verify checks a token against idpool's signing keys and the
 	// declared providers' key sets; see Check.
 	Verify func(ctx context.Context, token string) []Check
-	// WebIdentity returns the pool (aud) and identity (sub) of one of
-	// idpool's own tokens whose signature verifies, expired or not, and
-	// "" for any other token: the activity page attributes
-	// AssumeRoleWithWebIdentity calls with it.
-	WebIdentity func(ctx context.Context, token string) (pool, identity string)
 
 	// The actions.
 	DeleteIdentity func(ctx context.Context, id string) error

@@ -254,6 +254,7 @@ func (s *Service) webIdentity(ctx context.Context, raw, providerID string) (*Web
 	// which routes it by issuer and words every refusal.
 	if providerID == "" && s.verifier != nil {
 		c, err := s.verifier.Verify(ctx, raw)
+		actsFor(ctx, raw, c, err)
 		switch {
 		case err == nil:
 			return cognitoIdentity(c)
@@ -290,11 +291,30 @@ func (s *Service) webIdentity(ctx context.Context, raw, providerID string) (*Web
 		return withSourceIdentity(ctx, id, t)
 	}
 	c, err := s.verifier.Verify(ctx, raw)
+	actsFor(ctx, raw, c, err)
 	if err != nil {
 		protocol.SetReason(ctx, "idpool token refused: "+err.Error())
 		return nil, s.tokenError(err, iss)
 	}
 	return cognitoIdentity(c)
+}
+
+// actsFor records the pool (aud) and identity (sub) of one of idpool's
+// tokens, which the verifier judged c or err, as those the request acts
+// for (protocol.SetSubject): also when the token has expired, since the
+// verifier checks the signature and issuer first, so that a refused call
+// is still that identity's. A token that fails any other check names no
+// one.
+func actsFor(ctx context.Context, raw string, c *tokens.Claims, err error) {
+	switch {
+	case err == nil:
+		protocol.SetSubject(ctx, c.Audience, c.Subject)
+	case errors.Is(err, tokens.ErrExpired):
+		if t, err := tokens.Parse(raw); err == nil {
+			aud, _ := t.StringClaim("aud")
+			protocol.SetSubject(ctx, aud, t.Subject())
+		}
+	}
 }
 
 // withSourceIdentity returns id with the source identity the token's
