@@ -47,6 +47,11 @@ type Config struct {
 	// Now is the server's clock (default time.Now): it times tokens,
 	// credentials and SigV4 signatures.
 	Now func() time.Time
+
+	// badEnv holds the errors of the boolean settings (strict, console)
+	// whose environment value is not a bool and that no flag set:
+	// Validate reports them.
+	badEnv [2]error
 }
 
 // Defaults of the settings a zero Config leaves empty.
@@ -77,35 +82,54 @@ var strictSetting = struct{ name, env, usage string }{"strict", "IDPOOL_STRICT",
 // consoleSetting turns the console on (the default) or off; Config holds
 // its inverse so that the zero Config serves the console.
 var consoleSetting = struct{ name, env, usage string }{"console", "IDPOOL_CONSOLE",
-	"serve the web console at /_idpool/console (default true)"}
+	"serve the web console at /_idpool/console"}
 
-// inverted is a boolean flag that sets the negation of its value.
-type inverted struct{ p *bool }
-
-func (v inverted) String() string {
-	if v.p == nil {
-		return "true"
-	}
-	return strconv.FormatBool(!*v.p)
+// boolFlag is the flag of a boolean setting, stored in *p, negated when
+// invert is set. Its default comes from the environment (see Bind); when
+// that value is not a bool, *bad holds the error until the flag is set, so
+// that the flag wins over the environment and --help still works.
+type boolFlag struct {
+	p      *bool
+	invert bool
+	bad    *error
 }
 
-func (v inverted) Set(s string) error {
+func (f boolFlag) String() string {
+	if f.p == nil {
+		return "false" // the zero flag, which flag.PrintDefaults compares with
+	}
+	return strconv.FormatBool(*f.p != f.invert)
+}
+
+func (f boolFlag) Set(s string) error {
 	b, err := strconv.ParseBool(s)
 	if err != nil {
 		return err
 	}
-	*v.p = !b
+	*f.p = b != f.invert
+	*f.bad = nil
 	return nil
 }
 
-func (v inverted) IsBoolFlag() bool { return true }
+func (f boolFlag) IsBoolFlag() bool { return true }
+
+// bind defines f on fs as flag name, with its default from the
+// environment variable env read through getenv.
+func (f boolFlag) bind(fs *flag.FlagSet, getenv func(string) string, name, env, usage string) {
+	if v := getenv(env); v != "" {
+		if err := f.Set(v); err != nil {
+			*f.bad = fmt.Errorf("%s=%q: want true or false", env, v)
+		}
+	}
+	fs.Var(f, name, usage+" (env "+env+")")
+}
 
 // Bind defines on fs a flag for each setting of Config, whose default is
 // its IDPOOL_* environment variable read through getenv, or else the
 // built-in default. Parsing fs fills in the returned Config; flags win
-// over the environment. It fails only on an environment value that is
-// not of the setting's type.
-func Bind(fs *flag.FlagSet, getenv func(string) string) (*Config, error) {
+// over the environment, also over a value that is not of the setting's
+// type, which Validate reports when no flag replaced it.
+func Bind(fs *flag.FlagSet, getenv func(string) string) *Config {
 	c := new(Config)
 	for _, s := range settings {
 		def := s.def
@@ -114,23 +138,9 @@ func Bind(fs *flag.FlagSet, getenv func(string) string) (*Config, error) {
 		}
 		fs.StringVar(s.field(c), s.name, def, s.usage+" (env "+s.env+")")
 	}
-	if v := getenv(strictSetting.env); v != "" {
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			return nil, fmt.Errorf("%s=%q: want true or false", strictSetting.env, v)
-		}
-		c.Strict = b
-	}
-	fs.BoolVar(&c.Strict, strictSetting.name, c.Strict, strictSetting.usage+" (env "+strictSetting.env+")")
-	if v := getenv(consoleSetting.env); v != "" {
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			return nil, fmt.Errorf("%s=%q: want true or false", consoleSetting.env, v)
-		}
-		c.NoConsole = !b
-	}
-	fs.Var(inverted{&c.NoConsole}, consoleSetting.name, consoleSetting.usage+" (env "+consoleSetting.env+")")
-	return c, nil
+	boolFlag{p: &c.Strict, bad: &c.badEnv[0]}.bind(fs, getenv, strictSetting.name, strictSetting.env, strictSetting.usage)
+	boolFlag{p: &c.NoConsole, invert: true, bad: &c.badEnv[1]}.bind(fs, getenv, consoleSetting.name, consoleSetting.env, consoleSetting.usage)
+	return c
 }
 
 // Load builds a Config from command-line args (without the program name)
@@ -139,10 +149,7 @@ func Bind(fs *flag.FlagSet, getenv func(string) string) (*Config, error) {
 func Load(args []string, getenv func(string) string) (Config, error) {
 	fs := flag.NewFlagSet("idpool", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	c, err := Bind(fs, getenv)
-	if err != nil {
-		return Config{}, err
-	}
+	c := Bind(fs, getenv)
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
 	}
@@ -191,5 +198,6 @@ func (c Config) Validate() error {
 	if c.Fixture != nil && c.Fixtures != "" {
 		errs = append(errs, errors.New("fixtures: set either a path or a Fixture, not both"))
 	}
+	errs = append(errs, c.badEnv[:]...)
 	return errors.Join(errs...)
 }

@@ -60,8 +60,11 @@ func TestLoadErrors(t *testing.T) {
 	if _, err := Load([]string{"--nope"}, env(nil)); err == nil {
 		t.Error("unknown flag: got nil error")
 	}
-	if _, err := Load(nil, env(map[string]string{"IDPOOL_STRICT": "maybe"})); err == nil {
-		t.Error("IDPOOL_STRICT=maybe: got nil error")
+	if c, err := Load(nil, env(map[string]string{"IDPOOL_STRICT": "maybe"})); err != nil || c.Validate() == nil {
+		t.Errorf("IDPOOL_STRICT=maybe: got Load error %v and Validate nil, want Validate to fail", err)
+	}
+	if c, err := Load([]string{"--strict"}, env(map[string]string{"IDPOOL_STRICT": "maybe"})); err != nil || c.Validate() != nil || !c.Strict {
+		t.Errorf("IDPOOL_STRICT=maybe --strict: got %v, %v, Strict %v, want the flag to win", err, c.Validate(), c.Strict)
 	}
 	if _, err := Load([]string{"extra"}, env(nil)); err == nil {
 		t.Error("extra argument: got nil error")

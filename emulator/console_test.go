@@ -54,8 +54,8 @@ func TestConsoleSetting(t *testing.T) {
 			}
 		})
 	}
-	if _, err := Load(nil, func(k string) string { return map[string]string{"IDPOOL_CONSOLE": "maybe"}[k] }); err == nil {
-		t.Errorf("IDPOOL_CONSOLE=maybe: got no error, want one")
+	if c, err := Load(nil, func(k string) string { return map[string]string{"IDPOOL_CONSOLE": "maybe"}[k] }); err != nil || c.Validate() == nil {
+		t.Errorf("IDPOOL_CONSOLE=maybe: got Load error %v and Validate nil, want Validate to fail", err)
 	}
 }
 

@@ -173,10 +173,7 @@ func serveFlags(fs *flag.FlagSet, getenv func(string) string) (func(context.Cont
 	fs.StringVar(&o.addr, "addr", envOr(getenv, addrEnv, defaultAddr), "address to listen on (host:port) (env "+addrEnv+")")
 	fs.StringVar(&o.addrFile, "addr-file", getenv(addrFileEnv), "file to write the address listened on to, for 'idpool health' (env "+addrFileEnv+")")
 	fs.StringVar(&level, "log-level", envOr(getenv, levelEnv, "info"), "log level: debug, info, warn or error (env "+levelEnv+")")
-	cfg, err := emulator.Bind(fs, getenv)
-	if err != nil {
-		return nil, err
-	}
+	cfg := emulator.Bind(fs, getenv)
 	return func(ctx context.Context, _, stderr io.Writer) error {
 		errs := []error{emptyFlags(fs)}
 		if _, port, err := net.SplitHostPort(o.addr); err != nil {
@@ -207,10 +204,7 @@ func healthFlags(fs *flag.FlagSet, getenv func(string) string) (func(context.Con
 }
 
 func exportFlags(fs *flag.FlagSet, getenv func(string) string) (func(context.Context, io.Writer, io.Writer) error, error) {
-	cfg, err := emulator.Bind(fs, getenv)
-	if err != nil {
-		return nil, err
-	}
+	cfg := emulator.Bind(fs, getenv)
 	return func(ctx context.Context, stdout, _ io.Writer) error {
 		if err := errors.Join(emptyFlags(fs), cfg.Validate()); err != nil {
 			return usageError{err}

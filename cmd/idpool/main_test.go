@@ -39,6 +39,41 @@ func runCmd(t *testing.T, getenv func(string) string, args ...string) (int, stri
 	return code, stdout.String(), stderr.String()
 }
 
+// TestBadBoolEnv: a boolean IDPOOL_* variable that is not a bool is an
+// error only while no flag replaces it, and never stops --help.
+func TestBadBoolEnv(t *testing.T) {
+	getenv := env(map[string]string{"IDPOOL_STRICT": "maybe", "IDPOOL_CONSOLE": "nope"})
+	tests := []struct {
+		name       string
+		args       []string
+		code       int
+		stderr     []string
+		noInStderr string
+	}{
+		{name: "help", args: []string{"--help"}, code: 0, noInStderr: "IDPOOL_"},
+		{name: "export help", args: []string{"export", "--help"}, code: 0, noInStderr: "IDPOOL_"},
+		{name: "both reported", args: []string{"export", "--db", "x.db"}, code: 2, stderr: []string{`IDPOOL_STRICT="maybe"`, `IDPOOL_CONSOLE="nope"`}},
+		{name: "one flag given", args: []string{"export", "--db", "x.db", "--strict=false"}, code: 2, stderr: []string{"IDPOOL_CONSOLE"}, noInStderr: "IDPOOL_STRICT"},
+		{name: "flags win", args: []string{"export", "--db", filepath.Join(t.TempDir(), "missing", "x.db"), "--strict=false", "--console"}, code: 1, noInStderr: "IDPOOL_"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, stderr := runCmd(t, getenv, tt.args...)
+			if code != tt.code {
+				t.Errorf("exit code: got %d, want %d (stderr %q)", code, tt.code, stderr)
+			}
+			for _, w := range tt.stderr {
+				if !strings.Contains(stderr, w) {
+					t.Errorf("stderr: got %q, want it to contain %q", stderr, w)
+				}
+			}
+			if tt.noInStderr != "" && strings.Contains(stderr, tt.noInStderr) {
+				t.Errorf("stderr: got %q, want no %q", stderr, tt.noInStderr)
+			}
+		})
+	}
+}
+
 func TestUsage(t *testing.T) {
 	tests := []struct {
 		name     string
