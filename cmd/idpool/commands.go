@@ -64,7 +64,7 @@ var commands = []command{
 		"The address is --addr if given, else the one in the file IDPOOL_ADDR_FILE names (written by serve),\n" +
 		"else IDPOOL_ADDR.", healthFlags, nil},
 	{"export", "--db FILE [--fixtures PATH] > fixtures.json", "Write the state of an existing database as a fixture file to stdout.", exportFlags,
-		[]string{"console", "strict"}},
+		[]string{"console", "strict", "addr", "addr-file", "log-level"}},
 	{"version", "", "Print the version and commit.", versionFlags, nil},
 }
 
@@ -205,6 +205,10 @@ func healthFlags(fs *flag.FlagSet, getenv func(string) string) (func(context.Con
 
 func exportFlags(fs *flag.FlagSet, getenv func(string) string) (func(context.Context, io.Writer, io.Writer) error, error) {
 	cfg := emulator.Bind(fs, getenv)
+	// serve's own flags, taken and ignored (see command.unlisted).
+	for _, name := range []string{"addr", "addr-file", "log-level"} {
+		fs.String(name, "", "")
+	}
 	return func(ctx context.Context, stdout, _ io.Writer) error {
 		if err := errors.Join(emptyFlags(fs), cfg.Validate()); err != nil {
 			return usageError{err}

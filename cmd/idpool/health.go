@@ -32,6 +32,15 @@ func writeAddrFile(path, addr string) error {
 	return os.Rename(tmp.Name(), path)
 }
 
+// removeAddrFile removes the address file at path if it still holds
+// addr: a server started later on the same file has written its own
+// address there, which must outlive this one.
+func removeAddrFile(path, addr string) {
+	if b, err := os.ReadFile(path); err == nil && strings.TrimSpace(string(b)) == addr {
+		_ = os.Remove(path)
+	}
+}
+
 // healthAddr chooses the address health asks: an --addr given on the
 // command line, else the address in addrFile if it can be read, else
 // addr (IDPOOL_ADDR or the default).

@@ -11,6 +11,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -28,6 +29,13 @@ import (
 // sets one).
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// The first signal starts a graceful shutdown; handing the signals
+	// back to the runtime then makes a second one end the process at once,
+	// as an operator who presses Ctrl-C twice expects.
+	go func() {
+		<-ctx.Done()
+		stop()
+	}()
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(exitCode(err, os.Stderr))
@@ -53,7 +61,7 @@ func serve(ctx context.Context, o serveOptions, stderr io.Writer) error {
 		if err := writeAddrFile(o.addrFile, ln.Addr().String()); err != nil {
 			logger.Warn("cannot write the address file; idpool health will not find a --addr flag", "err", err)
 		} else {
-			defer os.Remove(o.addrFile)
+			defer removeAddrFile(o.addrFile, ln.Addr().String())
 		}
 	}
 	hs := emulator.NewHTTPServer(srv.Handler(), logger)
@@ -67,10 +75,16 @@ func serve(ctx context.Context, o serveOptions, stderr io.Writer) error {
 	case <-ctx.Done():
 	}
 	logger.Info("idpool shutting down")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 	defer cancel()
 	if err := hs.Shutdown(shutdownCtx); err != nil {
-		return err
+		// Requests still running are cut off before the store closes
+		// under them.
+		_ = hs.Close()
+		return fmt.Errorf("shut down: requests still running after %s were cut off: %w", shutdownTimeout, err)
 	}
 	return nil
 }
+
+// shutdownTimeout is how long a shutdown waits for requests in flight.
+const shutdownTimeout = 10 * time.Second

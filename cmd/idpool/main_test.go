@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -100,6 +102,7 @@ func TestUsage(t *testing.T) {
 		{"port out of range", []string{"--addr", "127.0.0.1:99999", "--db", ":memory:"}, 2, nil, []string{`addr "127.0.0.1:99999"`, "idpool --help"}, true},
 		{"empty region", []string{"--region", "", "--db", ":memory:"}, 2, nil, []string{"region: must not be empty", "idpool --help"}, true},
 		{"empty account id of export", []string{"export", "--db", "x.db", "--account-id="}, 2, nil, []string{"account-id: must not be empty"}, true},
+		{"export takes serve's flags", []string{"export", "--db", "missing/x.db", "--addr", "127.0.0.1:0", "--addr-file", "f", "--log-level", "debug"}, 1, nil, []string{"missing/x.db"}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -314,5 +317,71 @@ func TestSecondProcess(t *testing.T) {
 	}
 	if !first.ProcessState.Success() {
 		t.Errorf("first process: got %v, want a clean exit; output:\n%s", first.ProcessState, firstOut.String())
+	}
+}
+
+// TestSecondSignal: a second signal during a graceful shutdown that waits
+// for a request in flight ends the process at once, rather than after the
+// shutdown timeout.
+func TestSecondSignal(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a process")
+	}
+	dir := t.TempDir()
+	addrFile := filepath.Join(dir, "addr")
+	cmd := exec.Command(os.Args[0], "--addr", "127.0.0.1:0", "--db", ":memory:", "--addr-file", addrFile, "--log-level", "warn")
+	cmd.Env = append(os.Environ(), "IDPOOL_TEST_MAIN=1")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { cmd.Wait(); close(done) }()
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		<-done
+	})
+	addr := waitFile(t, addrFile, done)
+
+	// A request whose body never comes keeps the shutdown waiting.
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := io.WriteString(conn, "POST / HTTP/1.1\r\nHost: "+addr+"\r\nContent-Type: application/x-amz-json-1.1\r\n"+
+		"X-Amz-Target: AWSCognitoIdentityService.ListIdentityPools\r\nContent-Length: 100\r\n\r\n{"); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(200 * time.Millisecond)
+	cmd.Process.Signal(syscall.SIGTERM)
+	time.Sleep(300 * time.Millisecond)
+	cmd.Process.Signal(os.Interrupt)
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the process still runs 5 s after a second signal, want it ended at once")
+	}
+}
+
+// TestAddrFileOfAnotherServer: a server that stops leaves the address file
+// alone when a server started later has written its own address there.
+func TestAddrFileOfAnotherServer(t *testing.T) {
+	addrFile := filepath.Join(t.TempDir(), "addr")
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		var out bytes.Buffer
+		run(ctx, []string{"--addr", "127.0.0.1:0", "--db", ":memory:", "--log-level", "warn", "--addr-file", addrFile}, env(nil), &out, &out)
+	}()
+	waitFile(t, addrFile, done)
+	const other = "127.0.0.1:65000\n"
+	if err := os.WriteFile(addrFile, []byte(other), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	<-done
+	if b, err := os.ReadFile(addrFile); err != nil || string(b) != other {
+		t.Errorf("address file after shutdown: got %q, %v, want the other server's %q", b, err, other)
 	}
 }
