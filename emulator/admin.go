@@ -55,8 +55,16 @@ func isLocalOrigin(origin string) bool {
 }
 
 // health answers 200 once the store is open, which it is for as long as
-// the Server exists.
+// the Server exists, unless the store can tell that its database file was
+// deleted or replaced under it (the SQLite store's Check): then 503, so
+// that a container is marked unhealthy before more writes are lost.
 func (s *Server) health(w http.ResponseWriter, r *http.Request) {
+	if c, ok := s.store.(interface{ Check() error }); ok {
+		if err := c.Check(); err != nil {
+			s.adminError(w, r, http.StatusServiceUnavailable, err.Error(), err)
+			return
+		}
+	}
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 

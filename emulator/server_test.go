@@ -39,6 +39,54 @@ func TestNewZeroConfig(t *testing.T) {
 	}
 }
 
+// TestHealthDatabaseGone: the health check fails once the database file
+// is deleted or replaced under the running server, whose later writes
+// would be lost with the file it still has open.
+func TestHealthDatabaseGone(t *testing.T) {
+	tests := []struct {
+		name   string
+		change func(t *testing.T, db string)
+		want   string
+	}{
+		{name: "deleted", change: func(t *testing.T, db string) {
+			for _, f := range []string{db, db + "-wal", db + "-shm"} {
+				os.Remove(f)
+			}
+		}, want: "was deleted"},
+		{name: "replaced", change: func(t *testing.T, db string) {
+			tmp := db + ".new"
+			if err := os.WriteFile(tmp, nil, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Rename(tmp, db); err != nil {
+				t.Fatal(err)
+			}
+		}, want: "was replaced"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db := filepath.Join(t.TempDir(), "idpool.db")
+			srv, err := New(t.Context(), Config{DB: db}, slog.New(slog.DiscardHandler))
+			if err != nil {
+				t.Fatalf("New: %v", err)
+			}
+			defer srv.Close()
+			health := func() *httptest.ResponseRecorder {
+				rec := httptest.NewRecorder()
+				srv.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, healthPath, nil))
+				return rec
+			}
+			if rec := health(); rec.Code != http.StatusOK {
+				t.Fatalf("health before: got %d, want 200", rec.Code)
+			}
+			tt.change(t, db)
+			if rec := health(); rec.Code != http.StatusServiceUnavailable || !strings.Contains(rec.Body.String(), tt.want) {
+				t.Errorf("health after: got %d %s, want 503 saying it %s", rec.Code, rec.Body, tt.want)
+			}
+		})
+	}
+}
+
 // TestUnknownControl: a path under /_idpool/ that idpool does not serve
 // gets idpool's 404, not an AWS error, the console's paths included when
 // it is off.

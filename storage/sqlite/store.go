@@ -91,6 +91,10 @@ type Store struct {
 	cache poolCache
 	sync  *syncCache
 	lock  *lockFile // nil for memory databases and WithoutLock
+	// path and file are the database file as opened, "" and nil for a
+	// memory database (see Check).
+	path string
+	file os.FileInfo
 
 	mu     sync.RWMutex // guards closed and sending on reqs
 	closed bool
@@ -143,11 +147,37 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 		lk.release()
 		return nil, describe(path, err)
 	}
+	if path != Memory {
+		if fi, err := os.Stat(path); err == nil {
+			s.path, s.file = path, fi
+		}
+	}
 	s.w.purge = wake
 	go s.w.loop(s.reqs, s.done)
 	wake <- struct{}{} // pools a crash left marked deleted
 	go s.purge(wake, s.stop, s.purged)
 	return s, nil
+}
+
+// Check reports an error when the database file at the Store's path is
+// no longer the one it opened: deleted or replaced while idpool runs.
+// SQLite keeps using the file it has open, so everything written from
+// then on would be lost with it; a health check should fail. It is nil
+// for a memory database.
+func (s *Store) Check() error {
+	if s.file == nil {
+		return nil
+	}
+	fi, err := os.Stat(s.path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("sqlite: database %s was deleted while idpool runs: what is written now is lost with it; restart idpool", s.path)
+	case err != nil:
+		return fmt.Errorf("sqlite: database %s: %w", s.path, err)
+	case !os.SameFile(fi, s.file):
+		return fmt.Errorf("sqlite: database %s was replaced by another file while idpool runs: idpool still uses the old one; restart idpool", s.path)
+	}
+	return nil
 }
 
 // newStore is a Store without its connections.
