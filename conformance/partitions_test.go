@@ -299,4 +299,23 @@ func TestPartitionsPolicyResources(t *testing.T) {
 	if want := `Invalid principal in policy: "AWS":"arn:aws:iam::` + s.accountID + `:root"`; errors.As(err, &api) && api.ErrorMessage() != want {
 		t.Errorf("CreateRole: got message %q, want %q", api.ErrorMessage(), want)
 	}
+
+	// An AWS managed policy exists in the partition's IAM only.
+	_, err = cn.iam().AttachRolePolicy(ctx, &iam.AttachRolePolicyInput{RoleName: aws.String(name), PolicyArn: aws.String("arn:aws-cn:iam::aws:policy/ReadOnlyAccess")})
+	ok(t, err, "AttachRolePolicy of the partition's AWS managed policy")
+	for _, call := range []struct {
+		name string
+		f    func() error
+	}{
+		{"AttachRolePolicy", func() error {
+			_, err := cn.iam().AttachRolePolicy(ctx, &iam.AttachRolePolicyInput{RoleName: aws.String(name), PolicyArn: aws.String("arn:aws:iam::aws:policy/ReadOnlyAccess")})
+			return err
+		}},
+		{"PutRolePermissionsBoundary", func() error {
+			_, err := cn.iam().PutRolePermissionsBoundary(ctx, &iam.PutRolePermissionsBoundaryInput{RoleName: aws.String(name), PermissionsBoundary: aws.String("arn:aws:iam::aws:policy/ReadOnlyAccess")})
+			return err
+		}},
+	} {
+		wantIAMError(t, call.f(), "NoSuchEntity", http.StatusNotFound, nil)
+	}
 }

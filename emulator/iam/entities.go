@@ -47,7 +47,7 @@ func (s *Service) ListEntitiesForPolicy(ctx context.Context, in *ListEntitiesFor
 		return nil, errInvalid("ARN %s is not valid.", in.PolicyArn)
 	}
 	_, err := s.store.GetManagedPolicy(ctx, in.PolicyArn)
-	if _, _, aws := AWSManaged(in.PolicyArn); !(aws && errors.Is(err, storage.ErrNotFound)) {
+	if !(s.awsManaged(ctx, in.PolicyArn) && errors.Is(err, storage.ErrNotFound)) {
 		if err := translate(err, noSuchPolicy(in.PolicyArn), nil); err != nil {
 			return nil, err
 		}

@@ -322,6 +322,14 @@ func (s *Service) DeletePolicy(ctx context.Context, in *DeletePolicyInput) (*Emp
 // character of a policy name, so the keys sort as the names do.
 func nameKey(name, arn string) string { return name + " " + arn }
 
+// awsManaged reports whether arn is an AWS managed policy's (AWSManaged)
+// in the partition of the request's IAM: another partition's IAM holds
+// none of them, so there it does not exist.
+func (s *Service) awsManaged(ctx context.Context, arn string) bool {
+	_, _, ok := AWSManaged(arn)
+	return ok && strings.HasPrefix(arn, "arn:"+s.partition(ctx)+":")
+}
+
 // AWSManaged reports whether arn is well-formed as the ARN of an AWS
 // managed policy (arn:<partition>:iam::aws:policy<path><name>), and
 // returns its path and name. idpool holds no AWS managed policy: a role
@@ -345,7 +353,7 @@ func policyPathName(arn string) (path, name string) {
 // AttachRolePolicy attaches a managed policy to a role: a customer managed
 // one IAM holds, or an AWS managed one (see AWSManaged).
 func (s *Service) AttachRolePolicy(ctx context.Context, in *AttachRolePolicyInput) (*Empty, error) {
-	_, _, awsManaged := AWSManaged(in.PolicyArn)
+	awsManaged := s.awsManaged(ctx, in.PolicyArn)
 	return nil, s.modifyRole(ctx, in.RoleName, func(tx storage.Tx, r *storage.Role) error {
 		if _, err := tx.GetManagedPolicy(ctx, in.PolicyArn); err != nil && !(awsManaged && errors.Is(err, storage.ErrNotFound)) {
 			return translate(err, noSuchPolicy(in.PolicyArn), nil)

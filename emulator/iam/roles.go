@@ -81,12 +81,12 @@ func wireRole(r storage.Role, withDetail bool) Role {
 // (InvalidInput otherwise) that exists (NoSuchEntity otherwise). idpool
 // holds no AWS managed policies, so any well-formed ARN of one is taken;
 // such a boundary allows nothing (see principalPolicies).
-func checkBoundary(ctx context.Context, r storage.Reader, arn string) error {
+func (s *Service) checkBoundary(ctx context.Context, r storage.Reader, arn string) error {
 	if !PolicyARN(arn) {
 		return errInvalid("ARN %s is not valid.", arn)
 	}
 	_, err := r.GetManagedPolicy(ctx, arn)
-	if _, _, aws := AWSManaged(arn); aws && errors.Is(err, storage.ErrNotFound) {
+	if s.awsManaged(ctx, arn) && errors.Is(err, storage.ErrNotFound) {
 		return nil
 	}
 	return translate(err, errNoSuch("Policy %s does not exist or is not attachable.", arn), nil)
@@ -122,7 +122,7 @@ func (s *Service) CreateRole(ctx context.Context, in *CreateRoleInput) (*CreateR
 	}
 	err = s.update(ctx, func(tx storage.Tx) error {
 		if r.Boundary != "" {
-			if err := checkBoundary(ctx, tx, r.Boundary); err != nil {
+			if err := s.checkBoundary(ctx, tx, r.Boundary); err != nil {
 				return err
 			}
 		}
@@ -233,7 +233,7 @@ func (s *Service) UpdateRole(ctx context.Context, in *UpdateRoleInput) (*Empty, 
 // allow its sessions.
 func (s *Service) PutRolePermissionsBoundary(ctx context.Context, in *PutRolePermissionsBoundaryInput) (*Empty, error) {
 	return nil, s.modifyRole(ctx, in.RoleName, func(tx storage.Tx, r *storage.Role) error {
-		if err := checkBoundary(ctx, tx, in.PermissionsBoundary); err != nil {
+		if err := s.checkBoundary(ctx, tx, in.PermissionsBoundary); err != nil {
 			return err
 		}
 		r.Boundary = in.PermissionsBoundary
