@@ -252,6 +252,12 @@ func TestPartitionsRoleOfAnotherPartition(t *testing.T) {
 		gc, err := cn.anon.GetCredentialsForIdentity(ctx, &cognitoidentity.GetCredentialsForIdentityInput{IdentityId: cid.IdentityId})
 		ok(t, err, "GetCredentialsForIdentity of the role's partition")
 		cn.wantCaller(t, fromCognito(t, gc.Credentials), "arn:aws-cn:sts::"+s.accountID+":assumed-role/Guest/"+cognitoSession)
+		// Credentials are their partition's: signed for a commercial
+		// region, or GovCloud, they are not known there.
+		for _, other := range []*regionServer{us, s.inRegion("us-gov-west-1", "aws-us-gov")} {
+			_, err = other.sts(fromCognito(t, gc.Credentials)).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+			wantSTSError(t, err, "InvalidClientTokenId", http.StatusForbidden, "The security token included in the request is invalid.")
+		}
 	})
 }
 

@@ -114,6 +114,12 @@ func (s *Server) authenticate(r *http.Request, body []byte, a *api, res *resourc
 		return nil, failUnknownToken, "The security token included in the request is invalid."
 	}
 	p := sts.Principal(c)
+	// Credentials are their partition's: another partition's endpoint does
+	// not know them (a region name is sure here: CheckScope required one).
+	if part := protocol.Partition(sig.Region); !strings.HasPrefix(p.ARN, "arn:"+part+":") {
+		protocol.SetReason(ctx, "credentials "+c.AccessKeyID+" of "+p.ARN+" belong to another partition than "+part+", that of "+sig.Region+" the request is signed for")
+		return nil, failUnknownToken, "The security token included in the request is invalid."
+	}
 	if f, msg := s.verify(r, body, sig, c.SecretAccessKey, func() string { return "credentials " + c.AccessKeyID + " of " + p.ARN }); f != 0 {
 		return nil, f, msg
 	}

@@ -45,9 +45,6 @@ func (s *Service) SetIdentityPoolRoles(ctx context.Context, in *SetIdentityPoolR
 			protocol.SetReason(ctx, fmt.Sprintf("the %s role, %q, is not the ARN of an IAM role (arn:<partition>:iam::<account>:role/<path><name>)", k, in.Roles[k]))
 			return nil, roleForbidden(in.Roles[k])
 		}
-		if err := inPoolPartition(ctx, in.IdentityPoolId, in.Roles[k]); err != nil {
-			return nil, err
-		}
 	}
 	mappings := make(map[string]storage.RoleMapping, len(in.RoleMappings))
 	for _, k := range slices.Sorted(maps.Keys(in.RoleMappings)) {
@@ -55,17 +52,26 @@ func (s *Service) SetIdentityPoolRoles(ctx context.Context, in *SetIdentityPoolR
 		if err != nil {
 			return nil, err
 		}
-		for _, r := range m.Rules {
-			if err := inPoolPartition(ctx, in.IdentityPoolId, r.RoleARN); err != nil {
-				return nil, err
-			}
-		}
 		mappings[k] = m
 	}
 	_, err := s.updatePool(ctx, in.IdentityPoolId, func(_ storage.Tx, p *storage.Pool) error {
 		for _, k := range slices.Sorted(maps.Keys(mappings)) {
 			if !MappingProvider(p, k) {
 				return badParam(msgBadMappingKey, k)
+			}
+		}
+		// Whether the pool's partition holds the roles is asked of the
+		// pool, once it is found, as the mapping keys are.
+		for _, k := range slices.Sorted(maps.Keys(in.Roles)) {
+			if err := inPoolPartition(ctx, in.IdentityPoolId, in.Roles[k]); err != nil {
+				return err
+			}
+		}
+		for _, k := range slices.Sorted(maps.Keys(mappings)) {
+			for _, r := range mappings[k].Rules {
+				if err := inPoolPartition(ctx, in.IdentityPoolId, r.RoleARN); err != nil {
+					return err
+				}
 			}
 		}
 		p.Roles = maps.Clone(in.Roles)

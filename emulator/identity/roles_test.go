@@ -47,6 +47,11 @@ func TestSetIdentityPoolRoles(t *testing.T) {
 		{"provider not on the pool", pool, roles, map[string]RoleMapping{"api.twitter.com": {Type: "Token", AmbiguousRoleResolution: "Deny"}}, CodeInvalidParameter},
 		{"developer provider", pool, roles, map[string]RoleMapping{testDev: {Type: "Token", AmbiguousRoleResolution: "Deny"}}, CodeInvalidParameter},
 		{"unknown pool", "us-east-1:0000", roles, nil, CodeResourceNotFound},
+		// The pool is looked up before its partition is asked whether
+		// it holds the roles, and its keys before the rules' roles.
+		{"unknown pool, role of another partition", "cn-north-1:0000", roles, nil, CodeResourceNotFound},
+		{"developer provider, rule role of another partition", pool, roles, map[string]RoleMapping{testDev: {Type: "Rules", AmbiguousRoleResolution: "Deny",
+			RulesConfiguration: &RulesConfiguration{Rules: []MappingRule{{Claim: "dept", MatchType: "Equals", Value: "x", RoleARN: "arn:aws-cn:iam::123456789012:role/X"}}}}}, CodeInvalidParameter},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
