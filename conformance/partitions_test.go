@@ -259,6 +259,18 @@ func TestPartitionsRoleOfAnotherPartition(t *testing.T) {
 			wantSTSError(t, err, "InvalidClientTokenId", http.StatusForbidden, "The security token included in the request is invalid.")
 		}
 	})
+
+	t.Run("IAM user's access key", func(t *testing.T) {
+		name := uniqueName("Dev")
+		_, err := cn.iam().CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String(name)})
+		ok(t, err, "CreateUser")
+		k, err := cn.iam().CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String(name)})
+		ok(t, err, "CreateAccessKey")
+		key := aws.Credentials{AccessKeyID: aws.ToString(k.AccessKey.AccessKeyId), SecretAccessKey: aws.ToString(k.AccessKey.SecretAccessKey)}
+		cn.wantCaller(t, key, "arn:aws-cn:iam::"+s.accountID+":user/"+name)
+		_, err = us.sts(key).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+		wantSTSError(t, err, "InvalidClientTokenId", http.StatusForbidden, "The security token included in the request is invalid.")
+	})
 }
 
 // TestPartitionsPolicyResources checks that IAM, written to through one

@@ -141,3 +141,29 @@ func TestRequestKeys(t *testing.T) {
 		})
 	}
 }
+
+// TestScopeRegion: the edge reads the region of a request's credential
+// scope, from the Authorization header or a presigned URL, without
+// parsing the rest of the signature.
+func TestScopeRegion(t *testing.T) {
+	tests := []struct {
+		name, auth, query, want string
+	}{
+		{name: "unsigned"},
+		{name: "header", auth: "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261206/ap-southeast-2/sts/aws4_request, SignedHeaders=host, Signature=00", want: "ap-southeast-2"},
+		{name: "presigned", query: "Action=GetCallerIdentity&X-Amz-Credential=AKIDEXAMPLE%2F20261206%2Fcn-north-1%2Fsts%2Faws4_request&X-Amz-Signature=00", want: "cn-north-1"},
+		{name: "scope cut short", auth: "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261206, Signature=00"},
+		{name: "no credential", auth: "Bearer x"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := httptest.NewRequest(http.MethodPost, "/?"+tt.query, nil)
+			if tt.auth != "" {
+				r.Header.Set("Authorization", tt.auth)
+			}
+			if got := scopeRegion(r); got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}

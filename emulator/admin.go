@@ -57,7 +57,8 @@ func isLocalOrigin(origin string) bool {
 // health answers 200 once the store is open, which it is for as long as
 // the Server exists, unless the store can tell that its database file was
 // deleted or replaced under it (the SQLite store's Check): then 503, so
-// that a container is marked unhealthy before more writes are lost.
+// that a container is marked unhealthy before more writes are lost. A
+// Store without a Check method (one a Go program passes in) is healthy.
 func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 	if c, ok := s.store.(interface{ Check() error }); ok {
 		if err := c.Check(); err != nil {

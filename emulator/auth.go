@@ -88,6 +88,11 @@ func (s *Server) authenticate(r *http.Request, body []byte, a *api, res *resourc
 			return nil, failUnknownToken, "The security token included in the request is invalid."
 		}
 		if user != nil {
+			// An IAM user's key is its partition's, as credentials are.
+			if part := protocol.Partition(sig.Region); protocol.ARNPartition(user.ARN) != part {
+				protocol.SetReason(ctx, "access key "+sig.AccessKeyID+" of "+user.ARN+" belongs to another partition than "+part+", that of "+sig.Region+" the request is signed for")
+				return nil, failUnknownToken, "The security token included in the request is invalid."
+			}
 			return user, 0, ""
 		}
 		return &protocol.Principal{
@@ -116,7 +121,7 @@ func (s *Server) authenticate(r *http.Request, body []byte, a *api, res *resourc
 	p := sts.Principal(c)
 	// Credentials are their partition's: another partition's endpoint does
 	// not know them (a region name is sure here: CheckScope required one).
-	if part := protocol.Partition(sig.Region); !strings.HasPrefix(p.ARN, "arn:"+part+":") {
+	if part := protocol.Partition(sig.Region); protocol.ARNPartition(p.ARN) != part {
 		protocol.SetReason(ctx, "credentials "+c.AccessKeyID+" of "+p.ARN+" belong to another partition than "+part+", that of "+sig.Region+" the request is signed for")
 		return nil, failUnknownToken, "The security token included in the request is invalid."
 	}
@@ -135,20 +140,30 @@ func (s *Server) authenticate(r *http.Request, body []byte, a *api, res *resourc
 }
 
 // scopeRegion returns the region of r's SigV4 credential scope, "" when r
-// carries no signature that parses. One endpoint serves every region, so
-// the scope's region is the request's: that of a signed operation, and
-// that of an operation the model leaves unsigned whose client signs it
-// anyway, such as AssumeRoleWithWebIdentity, whose aws:RequestedRegion AWS
-// takes from the endpoint the client is configured for.
+// carries none. One endpoint serves every region, so the scope's region is
+// the request's: that of a signed operation, and that of an operation the
+// model leaves unsigned whose client signs it anyway, such as
+// AssumeRoleWithWebIdentity, whose aws:RequestedRegion AWS takes from the
+// endpoint the client is configured for. It only reads the scope, which
+// every request pays: authenticate parses and checks the signature, and
+// protocol.RegionFrom takes the value only if it is a region name.
 func scopeRegion(r *http.Request) string {
-	if r.Header.Get("Authorization") == "" && !strings.Contains(r.URL.RawQuery, "X-Amz-") {
-		return "" // unsigned: spare Parse its error
-	}
-	sig, err := sigv4.Parse(r)
-	if err != nil {
+	cred := r.Header.Get("Authorization")
+	if _, c, ok := strings.Cut(cred, "Credential="); ok {
+		cred = c
+	} else if strings.Contains(r.URL.RawQuery, "X-Amz-Credential=") {
+		cred = r.URL.Query().Get("X-Amz-Credential")
+	} else {
 		return ""
 	}
-	return sig.Region
+	// <access key>/<date>/<region>/<service>/aws4_request
+	_, rest, _ := strings.Cut(cred, "/")
+	_, rest, _ = strings.Cut(rest, "/")
+	region, _, ok := strings.Cut(rest, "/")
+	if !ok {
+		return ""
+	}
+	return region
 }
 
 // tokenReason says why a session token idpool cannot open is refused.

@@ -371,8 +371,7 @@ func notAuthorizedCaller(req sts.RoleRequest, action string) error {
 // pool's Cognito calls its own partition's STS, where that ARN names no
 // role.
 func (rs roles) allowEnhanced(ctx context.Context, s identity.Session) (sts.Grant, error) {
-	if pool, role := protocol.Partition(protocol.IDRegion(s.PoolID)), protocol.ARNPartition(s.RoleARN); pool != role {
-		protocol.SetReason(ctx, fmt.Sprintf("the role %s is of partition %s and the pool %s of %s: a pool's roles are of its partition", s.RoleARN, role, s.PoolID, pool))
+	if !identity.PoolPartition(ctx, s.PoolID, s.RoleARN) {
 		return sts.Grant{}, badPoolConfig()
 	}
 	t, err := rs.trust(ctx, s.RoleARN)

@@ -96,24 +96,37 @@ func IsRegion(s string) bool {
 // us-gov-*, the isolated partitions for their prefixes, and "aws" for every
 // other name, unknown ones included.
 func Partition(region string) string {
+	return partitionOf(region).id
+}
+
+// DNSSuffix returns the domain of the AWS endpoints of region, as the
+// SDKs' partition data gives it for the region's partition
+// ("amazonaws.com.cn" for cn-north-1).
+func DNSSuffix(region string) string {
+	return partitionOf(region).dns
+}
+
+type partition struct{ prefix, id, dns string }
+
+func partitionOf(region string) partition {
 	for _, p := range partitions {
 		if strings.HasPrefix(region, p.prefix) {
-			return p.id
+			return p
 		}
 	}
-	return "aws"
+	return partition{id: "aws", dns: "amazonaws.com"}
 }
 
 // partitions are the region name prefixes of the partitions other than
-// "aws".
-var partitions = [...]struct{ prefix, id string }{
-	{"cn-", "aws-cn"},
-	{"us-gov-", "aws-us-gov"},
-	{"us-iso-", "aws-iso"},
-	{"us-isob-", "aws-iso-b"},
-	{"eu-isoe-", "aws-iso-e"},
-	{"us-isof-", "aws-iso-f"},
-	{"eusc-", "aws-eusc"},
+// "aws", with their ids and endpoint domains.
+var partitions = [...]partition{
+	{"cn-", "aws-cn", "amazonaws.com.cn"},
+	{"us-gov-", "aws-us-gov", "amazonaws.com"},
+	{"us-iso-", "aws-iso", "c2s.ic.gov"},
+	{"us-isob-", "aws-iso-b", "sc2s.sgov.gov"},
+	{"eu-isoe-", "aws-iso-e", "cloud.adc-e.uk"},
+	{"us-isof-", "aws-iso-f", "csp.hci.ic.gov"},
+	{"eusc-", "aws-eusc", "amazonaws.eu"},
 }
 
 // IDRegion returns the region prefix of a pool or identity id

@@ -105,17 +105,17 @@ func SetError(ctx context.Context, e *Error, cause error) bool {
 
 // SetReason records why the request of ctx is being refused, in words, for
 // the console; without a request in ctx it does nothing. The first reason
+// set wins: it is the one nearest the cause.
+func SetReason(ctx context.Context, reason string) {
+	if r := RequestFrom(ctx); r != nil && r.Reason == "" {
+		r.Reason = reason
+	}
+}
+
 // SetSubject records the identity pool and identity the request in ctx
 // acts for, when ctx carries a request.
 func SetSubject(ctx context.Context, pool, identity string) {
 	if r := RequestFrom(ctx); r != nil {
 		r.Pool, r.Identity = pool, identity
-	}
-}
-
-// set wins: it is the one nearest the cause.
-func SetReason(ctx context.Context, reason string) {
-	if r := RequestFrom(ctx); r != nil && r.Reason == "" {
-		r.Reason = reason
 	}
 }

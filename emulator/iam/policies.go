@@ -327,7 +327,7 @@ func nameKey(name, arn string) string { return name + " " + arn }
 // none of them, so there it does not exist.
 func (s *Service) awsManaged(ctx context.Context, arn string) bool {
 	_, _, ok := AWSManaged(arn)
-	return ok && strings.HasPrefix(arn, "arn:"+s.partition(ctx)+":")
+	return ok && protocol.ARNPartition(arn) == s.partition(ctx)
 }
 
 // AWSManaged reports whether arn is well-formed as the ARN of an AWS

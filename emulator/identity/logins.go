@@ -32,34 +32,18 @@ const CognitoProvider = "cognito-identity.amazonaws.com"
 // sends there; and the pool region's name for Cognito in trust policies
 // (policy.CognitoPrincipal: cognito-identity-us-gov.amazonaws.com in
 // us-gov-west-1) [unconfirmed on AWS: Cognito's own name in its
-// partition]. Another region's host is refused, as another provider's
-// key is: its tokens would be another region's Cognito's.
+// partition, and the regional host outside cn-north-1]. Another region's
+// host is refused, as another provider's key is: its tokens would be
+// another region's Cognito's.
 func cognitoKey(id, key string) bool {
 	if key == CognitoProvider {
 		return true
 	}
-	region := protocol.IDRegion(id)
-	return region != "" && (key == "cognito-identity."+region+"."+dnsSuffix(region) || key == policy.CognitoPrincipal(region))
-}
-
-// dnsSuffix returns the domain of the AWS endpoints of region, as the
-// SDKs' partition data gives it for the region's partition.
-func dnsSuffix(region string) string {
-	switch protocol.Partition(region) {
-	case "aws-cn":
-		return "amazonaws.com.cn"
-	case "aws-iso":
-		return "c2s.ic.gov"
-	case "aws-iso-b":
-		return "sc2s.sgov.gov"
-	case "aws-iso-e":
-		return "cloud.adc-e.uk"
-	case "aws-iso-f":
-		return "csp.hci.ic.gov"
-	case "aws-eusc":
-		return "amazonaws.eu"
+	if !strings.HasPrefix(key, "cognito-identity") {
+		return false
 	}
-	return "amazonaws.com"
+	region := protocol.IDRegion(id)
+	return region != "" && (key == "cognito-identity."+region+"."+protocol.DNSSuffix(region) || key == policy.CognitoPrincipal(region))
 }
 
 // clockSkew is how far nbf of a provider token may be off, and exp of

@@ -88,12 +88,21 @@ func (s *Service) SetIdentityPoolRoles(ctx context.Context, in *SetIdentityPoolR
 // as a role the caller may not pass: the pool's partition's IAM holds no
 // role of that ARN.
 func inPoolPartition(ctx context.Context, pool, arn string) error {
-	role, p := protocol.ARNPartition(arn), protocol.Partition(protocol.IDRegion(pool))
-	if role == p {
-		return nil
+	if !PoolPartition(ctx, pool, arn) {
+		return roleForbidden(arn)
 	}
-	protocol.SetReason(ctx, fmt.Sprintf("the role %s is of partition %s and the pool %s of %s: a pool's roles are of its partition", arn, role, pool, p))
-	return roleForbidden(arn)
+	return nil
+}
+
+// PoolPartition reports whether role ARN arn is of the partition of pool,
+// the only one whose roles the pool may use; when not, it says why
+// (protocol.SetReason).
+func PoolPartition(ctx context.Context, pool, arn string) bool {
+	role, p := protocol.ARNPartition(arn), protocol.Partition(protocol.IDRegion(pool))
+	if role != p {
+		protocol.SetReason(ctx, fmt.Sprintf("the role %s is of partition %s and the pool %s of %s: a pool's roles are of its partition", arn, role, pool, p))
+	}
+	return role == p
 }
 
 // roleForbidden is AWS's refusal of a role the caller may not use: a
