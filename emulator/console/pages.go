@@ -186,8 +186,9 @@ func (c *Console) search(r *http.Request, p storage.Pool, q, after string) (foun
 	}
 	// The start of an id: the ids that start with q (q itself aside, found
 	// above) are the ones right after q in id order, so the listing starts
-	// there and stops at the first id that does not.
-	if strings.HasPrefix(q, strings.SplitN(p.ID, ":", 2)[0]+":") {
+	// there and stops at the first id that does not. A whole id found
+	// above is the start of no other (ids have one length): no listing.
+	if strings.HasPrefix(q, strings.SplitN(p.ID, ":", 2)[0]+":") && !seen[q] {
 		if after < q {
 			after = q
 		}
