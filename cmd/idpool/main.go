@@ -28,16 +28,22 @@ import (
 // collector run without end once the caches filled (GOMEMLIMIT still
 // sets one).
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	// The first signal starts a graceful shutdown; handing the signals
-	// back to the runtime then makes a second one end the process at once,
-	// as an operator who presses Ctrl-C twice expects.
+	// The first signal starts a graceful shutdown; a second one ends the
+	// process at once, as an operator who presses Ctrl-C twice expects,
+	// also when it was started with SIGINT ignored (a background job of a
+	// script), which handing the signal back to its old disposition would
+	// not do.
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	ctx, cancel := context.WithCancel(context.Background())
 	go func() {
-		<-ctx.Done()
-		stop()
+		<-sigs
+		cancel()
+		s := <-sigs
+		os.Exit(128 + int(s.(syscall.Signal)))
 	}()
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
-	stop()
+	cancel()
 	os.Exit(exitCode(err, os.Stderr))
 }
 

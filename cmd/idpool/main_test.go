@@ -322,49 +322,66 @@ func TestSecondProcess(t *testing.T) {
 
 // TestSecondSignal: a second signal during a graceful shutdown that waits
 // for a request in flight ends the process at once, rather than after the
-// shutdown timeout.
+// shutdown timeout, also in a process started with SIGINT ignored, as a
+// script's background job is.
 func TestSecondSignal(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a process")
 	}
-	dir := t.TempDir()
-	addrFile := filepath.Join(dir, "addr")
-	cmd := exec.Command(os.Args[0], "--addr", "127.0.0.1:0", "--db", ":memory:", "--addr-file", addrFile, "--log-level", "warn")
-	cmd.Env = append(os.Environ(), "IDPOOL_TEST_MAIN=1")
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
+	tests := []struct {
+		name          string
+		ignoreINT     bool
+		first, second os.Signal
+	}{
+		{name: "TERM then INT", first: syscall.SIGTERM, second: os.Interrupt},
+		{name: "INT twice, INT ignored at start", ignoreINT: true, first: os.Interrupt, second: os.Interrupt},
 	}
-	done := make(chan struct{})
-	go func() { cmd.Wait(); close(done) }()
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		<-done
-	})
-	addr := waitFile(t, addrFile, done)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			addrFile := filepath.Join(t.TempDir(), "addr")
+			args := []string{"--addr", "127.0.0.1:0", "--db", ":memory:", "--addr-file", addrFile, "--log-level", "warn"}
+			cmd := exec.Command(os.Args[0], args...)
+			if tt.ignoreINT {
+				// exec keeps the ignored disposition the shell's trap set.
+				cmd = exec.Command("sh", append([]string{"-c", `trap "" INT; exec "$0" "$@"`, os.Args[0]}, args...)...)
+			}
+			cmd.Env = append(os.Environ(), "IDPOOL_TEST_MAIN=1")
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan struct{})
+			go func() { cmd.Wait(); close(done) }()
+			t.Cleanup(func() {
+				cmd.Process.Kill()
+				<-done
+			})
+			addr := waitFile(t, addrFile, done)
 
-	// A request whose body never comes keeps the shutdown waiting.
-	conn, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	if _, err := io.WriteString(conn, "POST / HTTP/1.1\r\nHost: "+addr+"\r\nContent-Type: application/x-amz-json-1.1\r\n"+
-		"X-Amz-Target: AWSCognitoIdentityService.ListIdentityPools\r\nContent-Length: 100\r\n\r\n{"); err != nil {
-		t.Fatal(err)
-	}
-	time.Sleep(200 * time.Millisecond)
-	cmd.Process.Signal(syscall.SIGTERM)
-	time.Sleep(300 * time.Millisecond)
-	select {
-	case <-done:
-		t.Fatal("the process ended on the first signal: no request was in flight, so the test shows nothing")
-	default:
-	}
-	cmd.Process.Signal(os.Interrupt)
-	select {
-	case <-done:
-	case <-time.After(5 * time.Second):
-		t.Fatal("the process still runs 5 s after a second signal, want it ended at once")
+			// A request whose body never comes keeps the shutdown waiting.
+			conn, err := net.Dial("tcp", addr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			if _, err := io.WriteString(conn, "POST / HTTP/1.1\r\nHost: "+addr+"\r\nContent-Type: application/x-amz-json-1.1\r\n"+
+				"X-Amz-Target: AWSCognitoIdentityService.ListIdentityPools\r\nContent-Length: 100\r\n\r\n{"); err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(200 * time.Millisecond)
+			cmd.Process.Signal(tt.first)
+			time.Sleep(300 * time.Millisecond)
+			select {
+			case <-done:
+				t.Fatal("the process ended on the first signal: no request was in flight, so the test shows nothing")
+			default:
+			}
+			cmd.Process.Signal(tt.second)
+			select {
+			case <-done:
+			case <-time.After(5 * time.Second):
+				t.Fatal("the process still runs 5 s after a second signal, want it ended at once")
+			}
+		})
 	}
 }
 
