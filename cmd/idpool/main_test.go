@@ -64,15 +64,22 @@ func TestBadBoolEnv(t *testing.T) {
 			if code != tt.code {
 				t.Errorf("exit code: got %d, want %d (stderr %q)", code, tt.code, stderr)
 			}
-			for _, w := range tt.stderr {
-				if !strings.Contains(stderr, w) {
-					t.Errorf("stderr: got %q, want it to contain %q", stderr, w)
-				}
-			}
+			wantContains(t, "stderr", stderr, tt.stderr)
 			if tt.noInStderr != "" && strings.Contains(stderr, tt.noInStderr) {
 				t.Errorf("stderr: got %q, want no %q", stderr, tt.noInStderr)
 			}
 		})
+	}
+}
+
+// wantContains checks that got, the command's output what, contains
+// each of wants.
+func wantContains(t *testing.T, what, got string, wants []string) {
+	t.Helper()
+	for _, w := range wants {
+		if !strings.Contains(got, w) {
+			t.Errorf("%s: got %q, want it to contain %q", what, got, w)
+		}
 	}
 }
 
@@ -114,16 +121,8 @@ func TestUsage(t *testing.T) {
 			if code != tt.code {
 				t.Errorf("exit code: got %d, want %d (stderr %q)", code, tt.code, stderr)
 			}
-			for _, w := range tt.stdout {
-				if !strings.Contains(stdout, w) {
-					t.Errorf("stdout: got %q, want it to contain %q", stdout, w)
-				}
-			}
-			for _, w := range tt.stderr {
-				if !strings.Contains(stderr, w) {
-					t.Errorf("stderr: got %q, want it to contain %q", stderr, w)
-				}
-			}
+			wantContains(t, "stdout", stdout, tt.stdout)
+			wantContains(t, "stderr", stderr, tt.stderr)
 			if tt.noStdout && stdout != "" {
 				t.Errorf("stdout: got %q, want nothing", stdout)
 			}

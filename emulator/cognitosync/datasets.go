@@ -22,12 +22,14 @@ func (s *Service) ListDatasets(ctx context.Context, in *ListDatasetsInput) (*Lis
 		return nil, err
 	}
 	n := pageSize(in.MaxResults, maxDatasetsPage)
-	ds, err := s.store.ListDatasets(ctx, in.IdentityId, after, n+1)
-	if err != nil {
-		return nil, fmt.Errorf("list datasets of %s: %w", in.IdentityId, err)
+	var ds []storage.Dataset
+	if !protocol.Elsewhere(ctx, in.IdentityPoolId) {
+		if ds, err = s.store.ListDatasets(ctx, in.IdentityId, after, n+1); err != nil {
+			return nil, fmt.Errorf("list datasets of %s: %w", in.IdentityId, err)
+		}
 	}
 	// Every dataset of an identity is of the identity's pool.
-	if len(ds) > 0 && (ds[0].PoolID != in.IdentityPoolId || protocol.Elsewhere(ctx, in.IdentityPoolId)) {
+	if len(ds) > 0 && ds[0].PoolID != in.IdentityPoolId {
 		ds = nil
 	}
 	out := &ListDatasetsOutput{Datasets: make([]Dataset, 0, min(len(ds), n))}

@@ -257,9 +257,12 @@ func getPool(ctx context.Context, r storage.Reader, id string) (storage.Pool, er
 // identity that is unknown, or of another pool, is ResourceNotFound, naming
 // the pool when the pool is what is unknown.
 func identityIn(ctx context.Context, r storage.Reader, pool, id string) (storage.Identity, error) {
+	if protocol.Elsewhere(ctx, pool) {
+		return storage.Identity{}, notFound(msgPoolNotFound, pool)
+	}
 	i, err := r.GetIdentity(ctx, id)
 	switch {
-	case err == nil && i.PoolID == pool && !protocol.Elsewhere(ctx, pool):
+	case err == nil && i.PoolID == pool:
 		return i, nil
 	case err != nil && !errors.Is(err, storage.ErrNotFound):
 		return i, fmt.Errorf("get identity %s: %w", id, err)
