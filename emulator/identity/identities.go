@@ -126,7 +126,7 @@ func (s *Service) authenticate(ctx context.Context, id string, m map[string]stri
 			protocol.SetReason(ctx, "the "+CognitoProvider+" token was issued for identity "+l.user+", not "+x.ID)
 			return session{}, notAuthorized(msgForbidden, x.ID)
 		}
-		if len(l.cognito.AMR) > 0 && l.cognito.AMR[0] == roleAuthenticated {
+		if l.signedIn() {
 			proof = true
 			kept = append(kept, l)
 		}
@@ -312,8 +312,8 @@ func (s *Service) UnlinkIdentity(ctx context.Context, in *UnlinkIdentityInput) (
 			return notAuthorized(msgForbidden, x.ID)
 		}
 		for _, l := range logins {
-			ok := l.kind == kindCognito && l.user == x.ID
-			if !ok && l.kind != kindCognito {
+			ok := l.signedIn() && l.user == x.ID
+			if l.kind != kindCognito {
 				ok = slices.Contains(x.Logins, l.stored())
 			}
 			if !ok {

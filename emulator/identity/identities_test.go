@@ -534,6 +534,50 @@ func TestUnlinkIdentity(t *testing.T) {
 	}
 }
 
+// TestUnlinkIdentityCognitoProof: an idpool token proves an identity to
+// UnlinkIdentity only if it was issued to the identity signed in. A guest
+// token kept from before the identity signed in is refused, as
+// GetCredentialsForIdentity refuses it, and leaves the identity as it was.
+func TestUnlinkIdentityCognitoProof(t *testing.T) {
+	e := newEnv(t)
+	pool := e.createPool(t, fullPool())
+	e.setRoles(t, pool, nil)
+	x := e.getID(t, pool, nil)
+	guest, err := e.svc.GetOpenIdToken(e.ctx, &GetOpenIdTokenInput{IdentityId: x})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gg := map[string]string{"accounts.google.com": e.googleToken("unlink-proof")}
+	signed, err := e.svc.GetOpenIdToken(e.ctx, &GetOpenIdTokenInput{IdentityId: x, Logins: gg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name     string
+		token    string
+		wantCode string
+	}{
+		{"guest token from before the sign-in", guest.Token, CodeNotAuthorized},
+		{"token issued signed in", signed.Token, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := e.svc.UnlinkIdentity(e.ctx, &UnlinkIdentityInput{IdentityId: x,
+				Logins: map[string]string{CognitoProvider: tt.token}, LoginsToRemove: []string{"graph.facebook.com"}})
+			wantErr(t, err, tt.wantCode, "")
+			if i := e.identity(t, x); i.Disabled || len(i.Logins) != 1 || i.Logins[0].Provider != "accounts.google.com" {
+				t.Errorf("identity after UnlinkIdentity: got %+v, want enabled with its Google login", i)
+			}
+		})
+	}
+	_, err = e.svc.UnlinkIdentity(e.ctx, &UnlinkIdentityInput{IdentityId: x,
+		Logins: map[string]string{CognitoProvider: guest.Token}, LoginsToRemove: []string{"accounts.google.com"}})
+	wantErr(t, err, CodeNotAuthorized, "")
+	if i := e.identity(t, x); i.Disabled || len(i.Logins) != 1 || i.Logins[0].Provider != "accounts.google.com" {
+		t.Errorf("identity after UnlinkIdentity with the guest token: got %+v, want enabled with its Google login", i)
+	}
+}
+
 func TestDescribeListDeleteIdentities(t *testing.T) {
 	e := newEnv(t)
 	pool := e.createPool(t, fullPool())

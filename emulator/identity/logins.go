@@ -123,6 +123,13 @@ type login struct {
 
 func (l login) stored() storage.Login { return storage.Login{Provider: l.key, UserID: l.user} }
 
+// signedIn reports whether l is an idpool token issued to a signed-in
+// identity. Only such a token proves an authenticated identity: a guest
+// token kept from before the identity signed in proves nothing.
+func (l login) signedIn() bool {
+	return l.kind == kindCognito && len(l.cognito.AMR) > 0 && l.cognito.AMR[0] == roleAuthenticated
+}
+
 // mappingKey is the key of the login's entry in RoleMappings: the provider
 // key, plus ":<clientId>" for user pools.
 func (l login) mappingKey() string {
