@@ -26,6 +26,12 @@ func (s *Service) GetOpenIdTokenForDeveloperIdentity(ctx context.Context, in *Ge
 		return nil, badParam(msgNoDeveloper, p.ID)
 	}
 	logins, err := s.validateLogins(ctx, &p, in.Logins, modeDeveloper)
+	if e, ok := protocol.As(err); ok && e.Code == CodeExternalService {
+		// This operation's model does not list ExternalServiceException,
+		// so an SDK could not type it: a public login whose provider
+		// cannot be reached is a token idpool could not verify.
+		return nil, notAuthorized("Invalid login token. Couldn't verify signed token.")
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -75,7 +81,8 @@ func developerIDs(i *storage.Identity, provider string) []string {
 }
 
 // LookupDeveloperIdentity finds the identity of a developer user, or the
-// developer users of an identity, or checks that the two match. An unknown
+// developer users of an identity, or checks that the two match and then
+// answers them as asked. An unknown
 // user or identity fails with ResourceNotFoundException [unconfirmed].
 func (s *Service) LookupDeveloperIdentity(ctx context.Context, in *LookupDeveloperIdentityInput) (*LookupDeveloperIdentityOutput, error) {
 	p, err := getPool(ctx, s.store, in.IdentityPoolId)
@@ -97,8 +104,13 @@ func (s *Service) LookupDeveloperIdentity(ctx context.Context, in *LookupDevelop
 		if err != nil {
 			return nil, fmt.Errorf("look up developer user: %w", err)
 		}
-		if in.IdentityId != "" && in.IdentityId != x.ID {
-			return nil, conflict("Developer user identifier '%s' does not belong to identity '%s'.", u, in.IdentityId)
+		if in.IdentityId != "" {
+			if in.IdentityId != x.ID {
+				return nil, conflict("Developer user identifier '%s' does not belong to identity '%s'.", u, in.IdentityId)
+			}
+			// Both given and matching: "the response returns both values
+			// and is the same as the request" (the model's documentation).
+			return &LookupDeveloperIdentityOutput{IdentityId: x.ID, DeveloperUserIdentifierList: []string{u}}, nil
 		}
 	} else {
 		if x, err = getIdentity(ctx, s.store, in.IdentityId); err != nil {
@@ -166,8 +178,11 @@ func (s *Service) MergeDeveloperIdentities(ctx context.Context, in *MergeDevelop
 			return nil
 		}
 		union := appendLogins(dst.Logins, src.Logins...)
-		if err := checkLogins(union, len(dst.Logins), dev); err != nil {
+		if err := checkLogins(union, []int{len(dst.Logins), len(union)}, dev); err != nil {
 			return err
+		}
+		if len(union) > maxLinkedLogins {
+			return tooManyLogins(false)
 		}
 		now := s.now()
 		src.Logins, src.Disabled, src.MergedInto, src.ModifiedAt = nil, true, dst.ID, now

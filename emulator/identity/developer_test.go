@@ -1,6 +1,7 @@
 package identity
 
 import (
+	"fmt"
 	"maps"
 	"slices"
 	"testing"
@@ -200,7 +201,9 @@ func TestLookupAndMergeDeveloperIdentities(t *testing.T) {
 		}{
 			{"by user", LookupDeveloperIdentityInput{DeveloperUserIdentifier: "u3"}, d1, []string{"u1", "u2", "u3"}, ""},
 			{"by identity", LookupDeveloperIdentityInput{IdentityId: d1}, d1, []string{"u1", "u2", "u3"}, ""},
-			{"both matching", LookupDeveloperIdentityInput{IdentityId: d1, DeveloperUserIdentifier: "u1"}, d1, []string{"u1", "u2", "u3"}, ""},
+			// "the response returns both values and is the same as the
+			// request" (the model's documentation).
+			{"both matching", LookupDeveloperIdentityInput{IdentityId: d1, DeveloperUserIdentifier: "u2"}, d1, []string{"u2"}, ""},
 			{"first page", LookupDeveloperIdentityInput{IdentityId: d1, MaxResults: 2}, d1, []string{"u1", "u2"}, ""},
 			{"guest has none", LookupDeveloperIdentityInput{IdentityId: guest}, guest, []string{}, ""},
 			{"both not matching", LookupDeveloperIdentityInput{IdentityId: guest, DeveloperUserIdentifier: "u1"}, "", nil, CodeResourceConflict},
@@ -228,6 +231,64 @@ func TestLookupAndMergeDeveloperIdentities(t *testing.T) {
 		next, err := e.svc.LookupDeveloperIdentity(e.ctx, &LookupDeveloperIdentityInput{IdentityPoolId: pool, IdentityId: d1, MaxResults: 2, NextToken: first.NextToken})
 		if err != nil || !slices.Equal(next.DeveloperUserIdentifierList, []string{"u3"}) || next.NextToken != "" {
 			t.Errorf("second page: got %+v, %v, want [u3] and no token", next, err)
+		}
+	})
+}
+
+// TestMergeLimits: an identity that holds two developer users after
+// MergeDeveloperIdentities can be merged into an older identity as well as
+// take one in, since its own pair is not judged again; and a merge past 20
+// logins is refused with InvalidParameterException, which the operation's
+// model lists, leaving both identities as they were.
+func TestMergeLimits(t *testing.T) {
+	t.Run("two developer users on either side of a merge", func(t *testing.T) {
+		for _, devOlder := range []bool{true, false} {
+			e := newEnv(t)
+			pool := e.createPool(t, fullPool())
+			google := map[string]string{"accounts.google.com": e.googleToken("merge-limits")}
+			if !devOlder {
+				e.getID(t, pool, google)
+				e.clock.Advance(time.Second)
+			}
+			e.getIDDev(t, pool, testDev, "u1")
+			e.getIDDev(t, pool, testDev, "u2")
+			if _, err := e.svc.MergeDeveloperIdentities(e.ctx, &MergeDeveloperIdentitiesInput{SourceUserIdentifier: "u1",
+				DestinationUserIdentifier: "u2", DeveloperProviderName: testDev, IdentityPoolId: pool}); err != nil {
+				t.Fatal(err)
+			}
+			if devOlder {
+				e.clock.Advance(time.Second)
+				e.getID(t, pool, google)
+			}
+			out, err := e.svc.GetOpenIdTokenForDeveloperIdentity(e.ctx, &GetOpenIdTokenForDeveloperIdentityInput{IdentityPoolId: pool,
+				Logins: map[string]string{testDev: "u2", "accounts.google.com": google["accounts.google.com"]}})
+			if err != nil {
+				t.Fatalf("developer identity older %v: got %v, want the two identities merged", devOlder, err)
+			}
+			if got := e.identity(t, out.IdentityId).Logins; len(got) != 3 {
+				t.Errorf("developer identity older %v: got logins %v, want u1, u2 and Google", devOlder, got)
+			}
+		}
+	})
+	t.Run("more than 20 logins", func(t *testing.T) {
+		e := newEnv(t)
+		pool := e.createPool(t, fullPool())
+		for i := range 21 {
+			e.getIDDev(t, pool, testDev, fmt.Sprint("m", i))
+		}
+		merge := func(src string) error {
+			_, err := e.svc.MergeDeveloperIdentities(e.ctx, &MergeDeveloperIdentitiesInput{SourceUserIdentifier: src,
+				DestinationUserIdentifier: "m0", DeveloperProviderName: testDev, IdentityPoolId: pool})
+			return err
+		}
+		for i := 1; i < 20; i++ {
+			if err := merge(fmt.Sprint("m", i)); err != nil {
+				t.Fatalf("merge %d: %v", i, err)
+			}
+		}
+		wantErr(t, merge("m20"), CodeInvalidParameter, "An identity cannot have more than 20 linked logins.")
+		if got := e.getIDDev(t, pool, testDev, "m20"); got == e.getIDDev(t, pool, testDev, "m0") {
+			t.Error("the refused merge moved m20 to the destination")
 		}
 	})
 }

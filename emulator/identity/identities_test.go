@@ -358,9 +358,17 @@ func TestLinkAndMerge(t *testing.T) {
 		if n := len(e.identity(t, x).Logins); n != 20 {
 			t.Fatalf("got %d logins, want 20", n)
 		}
+		// Only GetId's model lists LimitExceededException; the other
+		// operations answer InvalidParameterException, which theirs list.
 		k, v := login(20)
-		_, err := e.svc.GetOpenIdToken(e.ctx, &GetOpenIdTokenInput{IdentityId: x, Logins: map[string]string{k0: v0, k: v}})
-		wantErr(t, err, CodeLimitExceeded, "")
+		more := map[string]string{k0: v0, k: v}
+		_, err := e.svc.GetId(e.ctx, &GetIdInput{IdentityPoolId: many, Logins: more})
+		wantErr(t, err, CodeLimitExceeded, "An identity cannot have more than 20 linked logins.")
+		_, err = e.svc.GetOpenIdToken(e.ctx, &GetOpenIdTokenInput{IdentityId: x, Logins: more})
+		wantErr(t, err, CodeInvalidParameter, "An identity cannot have more than 20 linked logins.")
+		if n := len(e.identity(t, x).Logins); n != 20 {
+			t.Errorf("after the refused links: got %d logins, want 20", n)
+		}
 	})
 }
 
@@ -692,6 +700,12 @@ func TestProviderVerifier(t *testing.T) {
 			wantErr(t, err, tt.wantCode, tt.wantMsg)
 		})
 	}
+	// GetOpenIdTokenForDeveloperIdentity's model lists no
+	// ExternalServiceException: an unreachable provider is a token idpool
+	// could not verify there.
+	_, err := svc.GetOpenIdTokenForDeveloperIdentity(e.ctx, &GetOpenIdTokenForDeveloperIdentityInput{IdentityPoolId: pool,
+		Logins: map[string]string{testDev: "v", "graph.facebook.com": "unreachable"}})
+	wantErr(t, err, CodeNotAuthorized, "Invalid login token. Couldn't verify signed token.")
 	// idpool's own tokens and developer users are not the verifier's.
 	dev, err := svc.GetOpenIdTokenForDeveloperIdentity(e.ctx, &GetOpenIdTokenForDeveloperIdentityInput{IdentityPoolId: pool, Logins: map[string]string{testDev: "v"}})
 	if err != nil {
@@ -700,7 +714,7 @@ func TestProviderVerifier(t *testing.T) {
 	if _, err := svc.GetOpenIdToken(e.ctx, &GetOpenIdTokenInput{IdentityId: dev.IdentityId, Logins: map[string]string{CognitoProvider: dev.Token}}); err != nil {
 		t.Fatal(err)
 	}
-	if len(calls) != len(tests) {
+	if len(calls) != len(tests)+1 {
 		t.Errorf("got verifier calls %v, want one per external login", calls)
 	}
 }

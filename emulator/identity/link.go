@@ -84,7 +84,7 @@ func (s *Service) link(ctx context.Context, req linkRequest) (plan, error) {
 //   - (c) without a named identity the oldest owner survives.
 //   - (d) two different users of one provider on the survivor fail with
 //     ResourceConflictException; (e) more than 20 logins with
-//     LimitExceededException [unconfirmed code]. Nothing is written then.
+//     tooManyLogins's error. Nothing is written then.
 func (s *Service) resolve(ctx context.Context, r storage.Reader, req linkRequest, now time.Time) (plan, error) {
 	var x storage.Identity
 	switch {
@@ -174,19 +174,25 @@ func (s *Service) resolve(ctx context.Context, r storage.Reader, req linkRequest
 
 	base := len(p.survivor.Logins)
 	union := p.survivor.Logins
+	ends := []int{base}
 	for _, l := range p.losers {
 		union = appendLogins(union, l.Logins...)
+		ends = append(ends, len(union))
 	}
 	for i, l := range req.logins {
 		if owners[i] == "" {
 			union = appendLogins(union, l.stored())
+			ends = append(ends, len(union))
 		}
 	}
 	if len(union) == base && !p.create && len(p.losers) == 0 {
 		return p, nil
 	}
-	if err := checkLogins(union, base, ""); err != nil {
+	if err := checkLogins(union, ends, ""); err != nil {
 		return plan{}, err
+	}
+	if len(union) > maxLinkedLogins {
+		return plan{}, tooManyLogins(req.named == "" && !req.developer)
 	}
 	p.changed = len(union) != base
 	p.survivor.Logins = union
@@ -282,27 +288,42 @@ func appendLogins(dst []storage.Login, add ...storage.Login) []storage.Login {
 	return dst
 }
 
-// checkLogins enforces the rules on one identity's logins, of which the
-// first base were already its own and the rest are being added: no added
-// login may be a second user of a provider the identity has (except for
-// provider multi: the developer provider in MergeDeveloperIdentities), and
-// there are at most maxLinkedLogins logins. Pairs among the identity's own
-// logins are not re-judged: an explicit developer merge may have left two
-// developer users on it.
-func checkLogins(ls []storage.Login, base int, multi string) error {
-	for j := base; j < len(ls); j++ {
-		b := ls[j]
-		if b.Provider == multi {
-			continue
-		}
-		for _, a := range ls[:j] {
-			if a.Provider == b.Provider && a.UserID != b.UserID {
-				return conflict(msgLoginConflict, b.Provider)
+// checkLogins enforces the rule on one identity's logins ls, made of
+// groups that each end at the matching index of ends: the identity's own
+// logins first, then each identity merged into it, then each login being
+// added. No login may be a second user of a provider that an earlier group
+// holds, except for provider multi (the developer provider in
+// MergeDeveloperIdentities). Pairs within a group are not judged again:
+// they already share an identity, as an explicit developer merge may have
+// left two developer users on it, so the outcome does not depend on which
+// identity survives.
+func checkLogins(ls []storage.Login, ends []int, multi string) error {
+	start := 0
+	for _, end := range ends {
+		for _, b := range ls[start:end] {
+			if b.Provider == multi {
+				continue
+			}
+			for _, a := range ls[:start] {
+				if a.Provider == b.Provider && a.UserID != b.UserID {
+					return conflict(msgLoginConflict, b.Provider)
+				}
 			}
 		}
-	}
-	if len(ls) > maxLinkedLogins {
-		return limitExceeded(msgTooManyLogins, maxLinkedLogins)
+		start = end
 	}
 	return nil
+}
+
+// tooManyLogins is the error for an identity that would hold more than
+// maxLinkedLogins logins. Of the operations that link logins only GetId's
+// model lists LimitExceededException; the others answer
+// InvalidParameterException, which their models list, so that every SDK
+// types the error and none retries it as throttling, as all of them do
+// LimitExceededException [both codes unconfirmed].
+func tooManyLogins(getID bool) *protocol.Error {
+	if getID {
+		return limitExceeded(msgTooManyLogins, maxLinkedLogins)
+	}
+	return badParam(msgTooManyLogins, maxLinkedLogins)
 }
