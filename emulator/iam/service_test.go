@@ -262,6 +262,7 @@ func TestAccessKeyOwner(t *testing.T) {
 	}
 	asUser := protocol.WithPrincipal(ctx, &protocol.Principal{ARN: "arn:aws:iam::123456789012:user/t/dev"})
 	asRoot := protocol.WithPrincipal(ctx, &protocol.Principal{ARN: "arn:aws:iam::123456789012:root"})
+	asSession := protocol.WithPrincipal(ctx, &protocol.Principal{ARN: "arn:aws:sts::123456789012:assumed-role/R/s"})
 	tests := []struct {
 		name   string
 		ctx    context.Context
@@ -272,7 +273,11 @@ func TestAccessKeyOwner(t *testing.T) {
 		{"named user", ctx, ptr("dev"), "", 0},
 		{"the caller's own user", asUser, nil, "", 0},
 		{"limit", ctx, ptr("dev"), CodeLimitExceeded, http.StatusConflict},
-		{"root without a name", asRoot, nil, CodeInvalidInput, http.StatusBadRequest},
+		// IAM's answer, as to GetUser, for credentials that are not a
+		// user's: ValidationError "Must specify userName when calling
+		// with non-User credentials".
+		{"root without a name", asRoot, nil, "ValidationError", http.StatusBadRequest},
+		{"a role session without a name", asSession, nil, "ValidationError", http.StatusBadRequest},
 		{"missing user", ctx, ptr("nobody"), CodeNoSuchEntity, http.StatusNotFound},
 	}
 	for _, tt := range tests {

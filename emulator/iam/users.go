@@ -73,7 +73,7 @@ func (s *Service) GetUser(ctx context.Context, in *GetUserInput) (*GetUserOutput
 			user, isUser = userName(p.ARN)
 		}
 		if !isUser {
-			return nil, protocol.BadRequest("ValidationError", "Must specify userName when calling with non-User credentials")
+			return nil, errNoUserName()
 		}
 		name = &user
 	}
@@ -113,7 +113,13 @@ func keyOwner(ctx context.Context, name *string) (string, error) {
 			return user, nil
 		}
 	}
-	return "", errInvalid("Must specify a userName when calling with non-User credentials")
+	return "", errNoUserName()
+}
+
+// errNoUserName is IAM's answer to a user operation without UserName from
+// credentials that are not a user's.
+func errNoUserName() error {
+	return protocol.BadRequest("ValidationError", "Must specify userName when calling with non-User credentials")
 }
 
 // CreateAccessKey creates an access key for a user, at most two per user.
