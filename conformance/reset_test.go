@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentity"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+	"github.com/aws/smithy-go"
 )
 
 // POST /_idpool/reset brings the store back to what a fresh start from the
@@ -105,7 +106,18 @@ func TestResetLargeWhileGetId(t *testing.T) {
 	wg.Wait()
 	var n int
 	for next := (*string)(nil); ; {
-		out, err := s.signed.ListIdentities(ctx, &cognitoidentity.ListIdentitiesInput{IdentityPoolId: aws.String(fxPool), MaxResults: aws.Int32(60), NextToken: next})
+		in := &cognitoidentity.ListIdentitiesInput{IdentityPoolId: aws.String(fxPool), MaxResults: aws.Int32(60), NextToken: next}
+		out, err := s.signed.ListIdentities(ctx, in)
+		if _, api := errors.AsType[smithy.APIError](err); err != nil && !api {
+			// Twice in about ten CI runs under heavy load, the client's
+			// own connection was closed under a 200 answer of a page
+			// ("use of closed network connection"), which no run here
+			// reproduced. That is the client's transport, not an answer
+			// of idpool's: ask for the page once more, and fail on any
+			// answer idpool gives.
+			t.Logf("ListIdentities after the resets: %v; asking again", err)
+			out, err = s.signed.ListIdentities(ctx, in)
+		}
 		ok(t, err, "ListIdentities after the resets")
 		for _, i := range out.Identities {
 			if !strings.HasSuffix(aws.ToString(i.IdentityId), "-bbbb-cccc-dddd-eeeeeeeeeeee") {
