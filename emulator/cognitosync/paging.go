@@ -8,8 +8,10 @@ import (
 )
 
 // The kinds of this service's pagination tokens (protocol.EncodePageToken).
+// They differ from Cognito Identity's, so that a token of its
+// ListIdentityPools is not taken by ListIdentityPoolUsage.
 const (
-	pagePools    = "pools"
+	pagePools    = "usage"
 	pageDatasets = "datasets"
 	pageRecords  = "records"
 )

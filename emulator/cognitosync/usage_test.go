@@ -125,6 +125,11 @@ func TestPoolUsage(t *testing.T) {
 	}
 	_, err = e.svc.ListIdentityPoolUsage(e.dev, &ListIdentityPoolUsageInput{NextToken: "bm9wZQ"})
 	wantErr(t, err, CodeInvalidParameter, msgBadNextToken)
+	// A token of Cognito Identity's ListIdentityPools, which lists the
+	// same pools in the same order, is not this listing's.
+	identityToken := protocol.EncodePageToken("pools", testRegion, "us-east-1:00000000-0000-0000-0000-000000000000")
+	_, err = e.svc.ListIdentityPoolUsage(e.dev, &ListIdentityPoolUsageInput{NextToken: identityToken})
+	wantErr(t, err, CodeInvalidParameter, msgBadNextToken)
 }
 
 func checkPoolUsage(t *testing.T, got, want IdentityPoolUsage) {
