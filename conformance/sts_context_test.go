@@ -3,6 +3,7 @@ package conformance
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentity"
@@ -258,6 +259,42 @@ func TestTransitiveTagsChain(t *testing.T) {
 	}
 	_, err = s.assume(firstC, open, "cost", sts.AssumeRoleInput{Tags: tags("cost", "2")})
 	ok(t, err, "AssumeRole setting a tag that was not transitive")
+}
+
+// TestWebTokenTransitiveTagsChain: the transitive_tag_keys of an OIDC
+// token's https://aws.amazon.com/tags claim make those of its principal
+// tags pass on down a role chain from the web session, as the IAM guide's
+// session tags table says; its other tags stay with the web session.
+func TestWebTokenTransitiveTagsChain(t *testing.T) {
+	p := newLocalOIDC(t)
+	s, _ := strictServer(t, false)
+	federated := map[string]any{"Federated": "arn:aws:iam::" + s.accountID + ":oidc-provider/" + p.host()}
+	web := s.createRole(t, "WebTagged",
+		map[string]any{"Effect": "Allow", "Principal": federated, "Action": []string{"sts:AssumeRoleWithWebIdentity", "sts:TagSession"}})
+	open := s.createRole(t, "Hop", s.trustRoot("sts:AssumeRole", nil), s.trustRoot("sts:TagSession", nil))
+	needs := func(key, value string) string {
+		return s.createRole(t, "Needs", s.trustRoot("sts:AssumeRole", map[string]any{"StringEquals": map[string]any{"aws:PrincipalTag/" + key: value}}),
+			s.trustRoot("sts:TagSession", nil))
+	}
+	red, cost := needs("team", "red"), needs("cost", "1")
+	now := time.Now()
+	token := signJWT(t, p.key, p.kid, map[string]any{"iss": p.URL, "aud": "sts-app", "sub": "oidc-user-1", "iat": now.Unix(),
+		"exp": now.Add(time.Hour).Unix(), "https://aws.amazon.com/tags": map[string]any{
+			"principal_tags":      map[string]any{"team": []string{"red"}, "cost": []string{"1"}},
+			"transitive_tag_keys": []string{"TEAM"}}})
+	out, err := s.assumeWeb(token, web, "web", nil)
+	ok(t, err, "AssumeRoleWithWebIdentity")
+	webC := fromSTS(t, out.Credentials)
+	_, err = s.assume(webC, cost, "direct", sts.AssumeRoleInput{})
+	ok(t, err, "AssumeRole needing the web session's own tag")
+
+	hop, err := s.assume(webC, open, "hop", sts.AssumeRoleInput{})
+	ok(t, err, "AssumeRole chained from the web session")
+	hopC := fromSTS(t, hop.Credentials)
+	_, err = s.assume(hopC, red, "transitive", sts.AssumeRoleInput{})
+	ok(t, err, "AssumeRole needing the transitive tag, one hop on")
+	_, err = s.assume(hopC, cost, "other", sts.AssumeRoleInput{})
+	wantAPIError(t, err, "AccessDenied", msgDenied(aws.ToString(hop.AssumedRoleUser.Arn), "sts:AssumeRole", cost))
 }
 
 // TestTrustSeesPrincipalTagsAsRequestTags: the principal tags of a

@@ -67,7 +67,10 @@ type WebIdentity struct {
 	Audience      string
 	AMR           []string
 	PrincipalTags map[string]string
-	Expiry        time.Time
+	// TransitiveTagKeys are the keys of PrincipalTags that pass on to the
+	// sessions this one assumes (role chaining).
+	TransitiveTagKeys []string
+	Expiry            time.Time
 	// IdentityID and PoolID are set for Cognito Identity tokens.
 	IdentityID string
 	PoolID     string
@@ -216,19 +219,20 @@ func (s *Service) AssumeRoleWithWebIdentity(ctx context.Context, in *AssumeRoleW
 		return nil, err
 	}
 	c, err := s.issuer.Issue(creds.Session{
-		RoleARN:        role,
-		RoleID:         g.RoleID,
-		SessionName:    in.RoleSessionName,
-		IdentityID:     id.IdentityID,
-		PoolID:         id.PoolID,
-		Subject:        id.Subject,
-		Audience:       id.Audience,
-		Provider:       id.Provider,
-		AMR:            id.AMR,
-		PrincipalTags:  id.PrincipalTags,
-		Policy:         deref(in.Policy),
-		PolicyARNs:     policyARNs(in.PolicyArns),
-		SourceIdentity: id.SourceIdentity,
+		RoleARN:           role,
+		RoleID:            g.RoleID,
+		SessionName:       in.RoleSessionName,
+		IdentityID:        id.IdentityID,
+		PoolID:            id.PoolID,
+		Subject:           id.Subject,
+		Audience:          id.Audience,
+		Provider:          id.Provider,
+		AMR:               id.AMR,
+		PrincipalTags:     id.PrincipalTags,
+		TransitiveTagKeys: id.TransitiveTagKeys,
+		Policy:            deref(in.Policy),
+		PolicyARNs:        policyARNs(in.PolicyArns),
+		SourceIdentity:    id.SourceIdentity,
 	}, d)
 	if err != nil {
 		return nil, fmt.Errorf("sts: issue credentials: %w", err)
