@@ -145,7 +145,8 @@ func (e *entry) Operation() string { return e.name }
 func (e *entry) Signed() bool { return !e.unsigned }
 
 // Decode validates the body against the model and decodes it into the
-// operation's input. An empty or blank body is an empty input.
+// operation's input. An empty or blank body is an empty input. Members the
+// model lacks, including members named in another case, are ignored.
 func (e *entry) Decode(r *http.Request, body []byte) (protocol.Invocation, error) {
 	v, err := protocol.ParseJSONObject(body)
 	if err != nil {
@@ -156,8 +157,17 @@ func (e *entry) Decode(r *http.Request, body []byte) (protocol.Invocation, error
 		v = map[string]any{}
 	}
 	if e.input != "" {
-		if err := e.s.model.Validate(e.input, v); err != nil {
+		pruned, err := e.s.model.ValidateInput(e.input, v)
+		if err != nil {
 			return nil, err
+		}
+		if pruned {
+			// encoding/json would bind a member named in another case
+			// (unknown to AWS, ignored by it, unvalidated here) to the
+			// input: decode what was validated instead.
+			if body, err = json.Marshal(v); err != nil {
+				return nil, fmt.Errorf("awsjson: re-encode body: %w", err)
+			}
 		}
 	}
 	call, err := e.op.decode(body)

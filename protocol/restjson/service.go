@@ -282,28 +282,25 @@ func (s *Service) unknown(r *http.Request, path string) *protocol.Error {
 
 // input builds the generic input value of e from the body and the members
 // bound to the URI, query string and headers, and validates it. It returns
-// the body the typed decoder should read: the request body, or a copy
-// without the keys of members bound elsewhere if the client put some there
-// (AWS ignores them; they must not shadow the bound values).
+// the body the typed decoder should read: the request body, or, if the
+// client put there members bound elsewhere (AWS ignores them; they must not
+// shadow the bound values) or members the model lacks (AWS ignores them;
+// encoding/json would bind one named in another case), a re-encoding of
+// the validated members alone.
 func (s *Service) input(e *entry, r *http.Request, q *lazyQuery, labels []string, body []byte) (map[string]any, []byte, error) {
 	g, err := protocol.ParseJSONObject(body)
 	if err != nil {
 		return nil, nil, err
 	}
+	dirty := false
 	if g == nil {
 		body = nil // blank body: decode nothing, the input stays zero
 		g = make(map[string]any, len(e.labels)+len(e.params))
 	} else {
-		dirty := false
 		for _, m := range e.located {
 			if _, ok := g[m]; ok {
 				delete(g, m)
 				dirty = true
-			}
-		}
-		if dirty {
-			if body, err = json.Marshal(g); err != nil {
-				return nil, nil, fmt.Errorf("restjson: re-encode body: %w", err)
 			}
 		}
 	}
@@ -311,11 +308,25 @@ func (s *Service) input(e *entry, r *http.Request, q *lazyQuery, labels []string
 		return nil, nil, err
 	}
 	if e.info.InputShape != "" {
-		if err := s.model.Validate(e.info.InputShape, g); err != nil {
+		pruned, err := s.model.ValidateInput(e.info.InputShape, g)
+		if err != nil {
 			if pe, ok := protocol.As(err); ok && pe.Code == protocol.CodeValidation {
 				err = protocol.BadRequest(s.validation, "%s", pe.Message)
 			}
 			return nil, nil, err
+		}
+		dirty = dirty || pruned
+	}
+	if dirty {
+		// The targets set the bound members; the body carries the rest.
+		rest := make(map[string]any, len(g))
+		for k, v := range g {
+			if !slices.Contains(e.located, k) {
+				rest[k] = v
+			}
+		}
+		if body, err = json.Marshal(rest); err != nil {
+			return nil, nil, fmt.Errorf("restjson: re-encode body: %w", err)
 		}
 	}
 	return g, body, nil
