@@ -22,4 +22,8 @@
 //   - An error body omits "message" when the message is empty.
 //   - The signature is checked before the body is parsed, as AWS
 //     authenticates before it deserialises.
+//   - Member names match exactly: a member the model lacks, one named in
+//     another case included, is ignored at every depth, whatever its value
+//     (about 90 % sure of AWS's behaviour; encoding/json alone would bind
+//     it to the input).
 package awsjson

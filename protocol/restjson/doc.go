@@ -18,7 +18,9 @@
 // builds one generic value from the labels, the query string, the headers
 // and the body, validates it against the model and decodes it into the
 // operation's typed input. Body keys naming members
-// bound elsewhere are ignored, as AWS ignores them. Every error leaves
+// bound elsewhere are ignored, as AWS ignores them, and so are keys the
+// model lacks at any depth, names in another case included (encoding/json
+// alone would bind those to the input). Every error leaves
 // through one writer: a *protocol.Error keeps its code and its status (or
 // the status the model gives its code); anything else, panics included, is
 // logged and answered as the model's internal error with status 500 and a
