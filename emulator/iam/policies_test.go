@@ -135,3 +135,51 @@ func TestPolicyNamesUnique(t *testing.T) {
 		t.Errorf("ListPolicies pages of one: got %v, want [Dup Dup2]", names)
 	}
 }
+
+// TestPolicyVersionIDsNotReused: a version id is never issued twice, even
+// once the version that had it is deleted; ids keep counting, as IAM's
+// do (v7 with five versions kept).
+func TestPolicyVersionIDsNotReused(t *testing.T) {
+	s := newService(t)
+	ctx := t.Context()
+	p, err := s.CreatePolicy(ctx, &CreatePolicyInput{PolicyName: "P", PolicyDocument: perm})
+	if err != nil {
+		t.Fatal(err)
+	}
+	arn := p.Policy.Arn
+	create := func(want string) {
+		t.Helper()
+		out, err := s.CreatePolicyVersion(ctx, &CreatePolicyVersionInput{PolicyArn: arn, PolicyDocument: perm})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := out.PolicyVersion.VersionId; got != want {
+			t.Errorf("CreatePolicyVersion: got %s, want %s", got, want)
+		}
+	}
+	del := func(id string) {
+		t.Helper()
+		if _, err := s.DeletePolicyVersion(ctx, &PolicyVersionInput{PolicyArn: arn, VersionId: id}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	create("v2")
+	del("v2") // the newest: its id is not handed out again
+	create("v3")
+	create("v4")
+	create("v5")
+	create("v6")
+	del("v6")
+	create("v7")
+	vs, err := s.ListPolicyVersions(ctx, &ListPolicyVersionsInput{PolicyArn: arn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, v := range vs.Versions {
+		ids = append(ids, v.VersionId)
+	}
+	if want := []string{"v7", "v5", "v4", "v3", "v1"}; !slices.Equal(ids, want) {
+		t.Errorf("ListPolicyVersions: got %v, want %v", ids, want)
+	}
+}
