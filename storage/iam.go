@@ -55,10 +55,15 @@ type ManagedPolicy struct {
 	Description    string
 	DefaultVersion string
 	// Versions, oldest first.
-	Versions  []PolicyVersion
-	Tags      []Tag
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	Versions []PolicyVersion
+	// LastVersion is n of the highest version id v<n> ever issued, kept
+	// so that a deleted version's id is never issued again, as IAM never
+	// reuses one. Zero in a policy stored before it was kept: the highest
+	// of Versions then stands for it.
+	LastVersion int
+	Tags        []Tag
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 }
 
 // OIDCProvider is an IAM OpenID Connect provider.

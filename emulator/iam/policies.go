@@ -97,7 +97,7 @@ func (s *Service) CreatePolicy(ctx context.Context, in *CreatePolicyInput) (*Cre
 	now := s.now().UTC()
 	mp := storage.ManagedPolicy{
 		ARN: s.arn(ctx, "policy"+p+in.PolicyName), Name: in.PolicyName, Path: p, ID: newID("ANPA", 17),
-		DefaultVersion: "v1", Versions: []storage.PolicyVersion{{ID: "v1", Document: in.PolicyDocument, CreatedAt: now}},
+		DefaultVersion: "v1", Versions: []storage.PolicyVersion{{ID: "v1", Document: in.PolicyDocument, CreatedAt: now}}, LastVersion: 1,
 		Tags: ts, CreatedAt: now, UpdatedAt: now,
 	}
 	if in.Description != nil {
@@ -232,13 +232,14 @@ func (s *Service) DeletePolicyVersion(ctx context.Context, in *PolicyVersionInpu
 }
 
 // updateVersion applies change to the managed policy that in names, in one
-// transaction, once it holds the version in names.
+// transaction, once it holds the version in names. The policy's UpdatedAt
+// stays: IAM's UpdateDate is when its most recent version was created,
+// which only CreatePolicyVersion (AddVersion) moves.
 func (s *Service) updateVersion(ctx context.Context, in *PolicyVersionInput, change func(*storage.ManagedPolicy) error) error {
 	return s.modifyPolicy(ctx, in.PolicyArn, func(p *storage.ManagedPolicy) error {
 		if _, ok := version(*p, in.VersionId); !ok {
 			return errNoSuch("Policy %s version %s does not exist or is not attachable.", in.PolicyArn, in.VersionId)
 		}
-		p.UpdatedAt = s.now().UTC()
 		return change(p)
 	})
 }

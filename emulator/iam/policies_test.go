@@ -4,6 +4,9 @@ import (
 	"net/http"
 	"slices"
 	"testing"
+	"time"
+
+	"github.com/idpool/idpool/protocol"
 )
 
 const perm = `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}}`
@@ -133,5 +136,122 @@ func TestPolicyNamesUnique(t *testing.T) {
 	}
 	if !slices.Equal(names, []string{"Dup", "Dup2"}) {
 		t.Errorf("ListPolicies pages of one: got %v, want [Dup Dup2]", names)
+	}
+}
+
+// TestPolicyVersionIDsNotReused: a version id is never issued twice, even
+// once the version that had it is deleted; ids keep counting, as IAM's
+// do (v7 with five versions kept).
+func TestPolicyVersionIDsNotReused(t *testing.T) {
+	s := newService(t)
+	ctx := t.Context()
+	p, err := s.CreatePolicy(ctx, &CreatePolicyInput{PolicyName: "P", PolicyDocument: perm})
+	if err != nil {
+		t.Fatal(err)
+	}
+	arn := p.Policy.Arn
+	create := func(want string) {
+		t.Helper()
+		out, err := s.CreatePolicyVersion(ctx, &CreatePolicyVersionInput{PolicyArn: arn, PolicyDocument: perm})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := out.PolicyVersion.VersionId; got != want {
+			t.Errorf("CreatePolicyVersion: got %s, want %s", got, want)
+		}
+	}
+	del := func(id string) {
+		t.Helper()
+		if _, err := s.DeletePolicyVersion(ctx, &PolicyVersionInput{PolicyArn: arn, VersionId: id}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	create("v2")
+	del("v2") // the newest: its id is not handed out again
+	create("v3")
+	create("v4")
+	create("v5")
+	create("v6")
+	del("v6")
+	create("v7")
+	vs, err := s.ListPolicyVersions(ctx, &ListPolicyVersionsInput{PolicyArn: arn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, v := range vs.Versions {
+		ids = append(ids, v.VersionId)
+	}
+	if want := []string{"v7", "v5", "v4", "v3", "v1"}; !slices.Equal(ids, want) {
+		t.Errorf("ListPolicyVersions: got %v, want %v", ids, want)
+	}
+}
+
+// TestPolicyUpdateDate: a policy's UpdateDate is when its most recent
+// version was created, as the IAM model says: CreatePolicyVersion moves
+// it, SetDefaultPolicyVersion and DeletePolicyVersion do not, and
+// GetPolicy and ListPolicies show the same.
+func TestPolicyUpdateDate(t *testing.T) {
+	s := newService(t)
+	ctx := t.Context()
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	clock := t0
+	s.now = func() time.Time { return clock }
+	p, err := s.CreatePolicy(ctx, &CreatePolicyInput{PolicyName: "P", PolicyDocument: perm})
+	if err != nil {
+		t.Fatal(err)
+	}
+	arn := p.Policy.Arn
+	tests := []struct {
+		name string
+		call func() error
+		want time.Time
+	}{
+		{"CreatePolicyVersion", func() error {
+			_, err := s.CreatePolicyVersion(ctx, &CreatePolicyVersionInput{PolicyArn: arn, PolicyDocument: perm})
+			return err
+		}, t0.Add(time.Hour)},
+		{"SetDefaultPolicyVersion", func() error {
+			_, err := s.SetDefaultPolicyVersion(ctx, &PolicyVersionInput{PolicyArn: arn, VersionId: "v2"})
+			return err
+		}, t0.Add(time.Hour)},
+		{"DeletePolicyVersion", func() error {
+			_, err := s.DeletePolicyVersion(ctx, &PolicyVersionInput{PolicyArn: arn, VersionId: "v1"})
+			return err
+		}, t0.Add(time.Hour)},
+		{"TagPolicy", func() error {
+			_, err := s.TagPolicy(ctx, &TagPolicyInput{PolicyArn: arn, Tags: []Tag{{Key: "k", Value: "v"}}})
+			return err
+		}, t0.Add(time.Hour)},
+		{"CreatePolicyVersion again", func() error {
+			_, err := s.CreatePolicyVersion(ctx, &CreatePolicyVersionInput{PolicyArn: arn, PolicyDocument: perm})
+			return err
+		}, t0.Add(5 * time.Hour)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			clock = clock.Add(time.Hour)
+			if err := tt.call(); err != nil {
+				t.Fatal(err)
+			}
+			g, err := s.GetPolicy(ctx, &GetPolicyInput{PolicyArn: arn})
+			if err != nil {
+				t.Fatal(err)
+			}
+			l, err := s.ListPolicies(ctx, &ListPoliciesInput{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := protocol.At(tt.want)
+			if got := g.Policy.UpdateDate; got != want {
+				t.Errorf("GetPolicy: got UpdateDate %v, want %v", got.Time(), tt.want)
+			}
+			if got := l.Policies[0].UpdateDate; got != want {
+				t.Errorf("ListPolicies: got UpdateDate %v, want %v", got.Time(), tt.want)
+			}
+			if got := g.Policy.CreateDate; got != protocol.At(t0) {
+				t.Errorf("GetPolicy: got CreateDate %v, want %v", got.Time(), t0)
+			}
+		})
 	}
 }

@@ -86,14 +86,17 @@ func PolicyARN(arn string) bool {
 }
 
 // AddVersion adds doc to p as its next version (v<n+1> after the highest
-// v<n> it holds), made the default when def, and returns it. It does not
-// check the quota of MaxPolicyVersions.
+// v<n> it ever issued, deleted or not: IAM never reuses a version id),
+// made the default when def, and returns it. It moves p's UpdatedAt to at:
+// IAM's UpdateDate is when the policy's most recent version was created.
+// It does not check the quota of MaxPolicyVersions.
 func AddVersion(p *storage.ManagedPolicy, doc string, at time.Time, def bool) storage.PolicyVersion {
-	last := 0
+	last := p.LastVersion
 	for _, old := range p.Versions {
 		last = max(last, versionNumber(old.ID))
 	}
-	v := storage.PolicyVersion{ID: "v" + strconv.Itoa(last+1), Document: doc, CreatedAt: at}
+	p.LastVersion = last + 1
+	v := storage.PolicyVersion{ID: "v" + strconv.Itoa(p.LastVersion), Document: doc, CreatedAt: at}
 	p.Versions = append(p.Versions, v)
 	if def {
 		p.DefaultVersion = v.ID

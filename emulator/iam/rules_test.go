@@ -3,6 +3,9 @@ package iam
 import (
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/idpool/idpool/storage"
 )
 
 // TestRules: the exported rules take what IAM takes and refuse the rest;
@@ -56,5 +59,36 @@ func TestRules(t *testing.T) {
 	}
 	if err := CheckTags([]Tag{{Key: "k"}, {Key: "K"}}); err == nil {
 		t.Error("CheckTags with keys k and K: got nil, want IAM's refusal")
+	}
+}
+
+// TestAddVersion: the next version id follows the highest ever issued,
+// which a policy stored before LastVersion was kept does not hold: the
+// highest of its versions stands for it.
+func TestAddVersion(t *testing.T) {
+	versions := func(ids ...string) []storage.PolicyVersion {
+		var vs []storage.PolicyVersion
+		for _, id := range ids {
+			vs = append(vs, storage.PolicyVersion{ID: id})
+		}
+		return vs
+	}
+	tests := []struct {
+		name string
+		p    storage.ManagedPolicy
+		want string
+	}{
+		{"after the highest issued", storage.ManagedPolicy{Versions: versions("v1", "v2"), LastVersion: 4}, "v5"},
+		{"stored without LastVersion", storage.ManagedPolicy{Versions: versions("v1", "v3")}, "v4"},
+		{"LastVersion behind the versions", storage.ManagedPolicy{Versions: versions("v1", "v6"), LastVersion: 2}, "v7"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := tt.p
+			v := AddVersion(&p, perm, time.Time{}, false)
+			if v.ID != tt.want || p.Versions[len(p.Versions)-1].ID != tt.want || p.LastVersion != versionNumber(tt.want) {
+				t.Errorf("got version %s, last %s, LastVersion %d, want %s", v.ID, p.Versions[len(p.Versions)-1].ID, p.LastVersion, tt.want)
+			}
+		})
 	}
 }
