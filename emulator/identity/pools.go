@@ -338,6 +338,12 @@ func checkPoolConfig(c *IdentityPool) error {
 		if slices.Contains(c.OpenIdConnectProviderARNs[:i], a) {
 			return badParam("Duplicate OpenIdConnectProviderARN: %s", a)
 		}
+		// The developer provider's Logins key and an OpenID Connect
+		// provider's would be one key: the pool could not tell the
+		// provider's logins from developer users [AWS's answer unconfirmed].
+		if host, _ := oidcHost(a); c.DeveloperProviderName != "" && host == c.DeveloperProviderName {
+			return badParam("DeveloperProviderName '%s' is the Logins key of the OpenIdConnectProviderARN %s.", c.DeveloperProviderName, a)
+		}
 	}
 	for i, a := range c.SamlProviderARNs {
 		if !SAMLProviderARN(a) {

@@ -63,6 +63,8 @@ func TestCreateIdentityPool(t *testing.T) {
 		{"too many tags", &CreateIdentityPoolInput{IdentityPoolName: "x", IdentityPoolTags: manyTags}, CodeInvalidParameter},
 		{"developer name taken", &CreateIdentityPoolInput{IdentityPoolName: "x", DeveloperProviderName: "taken.dev"}, CodeResourceConflict},
 		{"reserved developer name", &CreateIdentityPoolInput{IdentityPoolName: "x", DeveloperProviderName: CognitoProvider}, CodeInvalidParameter},
+		{"developer name of an OIDC provider's Logins key", &CreateIdentityPoolInput{IdentityPoolName: "x", DeveloperProviderName: "login.example.io",
+			OpenIdConnectProviderARNs: []string{"arn:aws:iam::123456789012:oidc-provider/login.example.io"}}, CodeInvalidParameter},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -239,6 +241,11 @@ func TestUpdateIdentityPool(t *testing.T) {
 		{"same developer name", &UpdateIdentityPoolInput{IdentityPoolId: id, IdentityPoolName: "x", DeveloperProviderName: testDev}, ""},
 		{"changed developer name", &UpdateIdentityPoolInput{IdentityPoolId: id, IdentityPoolName: "x", DeveloperProviderName: "new.dev"}, CodeInvalidParameter},
 		{"developer name of another pool", &UpdateIdentityPoolInput{IdentityPoolId: bare, IdentityPoolName: "x", DeveloperProviderName: "other.dev"}, CodeResourceConflict},
+		// Refused before anything is written: the OIDC provider's role
+		// mappings would otherwise be dropped as those of a provider the
+		// pool no longer has.
+		{"developer name of an OIDC provider's Logins key", &UpdateIdentityPoolInput{IdentityPoolId: bare, IdentityPoolName: "x", DeveloperProviderName: "bare.dev",
+			OpenIdConnectProviderARNs: []string{"arn:aws:iam::123456789012:oidc-provider/bare.dev"}}, CodeInvalidParameter},
 		{"first developer name", &UpdateIdentityPoolInput{IdentityPoolId: bare, IdentityPoolName: "x", DeveloperProviderName: "bare.dev"}, ""},
 		{"bad provider", &UpdateIdentityPoolInput{IdentityPoolId: other, IdentityPoolName: "x", SupportedLoginProviders: map[string]string{"example.com": "x"}}, CodeInvalidParameter},
 		{"unknown pool", &UpdateIdentityPoolInput{IdentityPoolId: "us-east-1:0000", IdentityPoolName: "x"}, CodeResourceNotFound},
