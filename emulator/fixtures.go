@@ -90,7 +90,11 @@ func readFixtures(cfg *Config, logger *slog.Logger) (*fixtures.Fixture, error) {
 		if err := cfg.Fixture.Validate(); err != nil {
 			return nil, err
 		}
-		return cfg.Fixture, nil
+		// The server sets its account on the fixture it keeps for
+		// resets: a copy, so that servers given one fixture each keep
+		// their own.
+		fx := *cfg.Fixture
+		return &fx, nil
 	}
 	if cfg.Fixtures == "" {
 		return nil, nil

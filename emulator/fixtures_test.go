@@ -3,6 +3,8 @@ package emulator
 import (
 	"bytes"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -49,5 +51,41 @@ func TestWarnOtherPartitions(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestSharedFixture: one fixture value given to two servers of different
+// accounts stays each server's own: a reset of the first seeds the first's
+// account, not the account of the server made after it, and the caller's
+// value is left as it was.
+func TestSharedFixture(t *testing.T) {
+	ctx := t.Context()
+	f := &fixtures.Fixture{Providers: []fixtures.Provider{{Name: "login.example.com", ClientIds: []string{"app"},
+		JwksUrl: "http://127.0.0.1:9/jwks"}}}
+	start := func(account string) *Server {
+		t.Helper()
+		s, err := New(ctx, Config{DB: ":memory:", AccountID: account, Fixture: f}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
+	}
+	a := start("111111111111")
+	start("222222222222")
+	rec := httptest.NewRecorder()
+	a.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/_idpool/reset", nil))
+	if rec.Code != http.StatusOK {
+		t.Fatalf("reset: got %d %s, want 200", rec.Code, rec.Body)
+	}
+	ps, err := a.store.ListOIDCProviders(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "arn:aws:iam::111111111111:oidc-provider/login.example.com"; len(ps) != 1 || ps[0].ARN != want {
+		t.Errorf("providers after the first server's reset: got %+v, want only %s", ps, want)
+	}
+	if f.IAMAccount != "" {
+		t.Errorf("the caller's fixture: got IAMAccount %q, want it left empty", f.IAMAccount)
 	}
 }
