@@ -58,6 +58,7 @@ type Server struct {
 	iamSvc     *iam.Service
 	syncSvc    *cognitosync.Service
 	handler    http.Handler
+	activity   *console.Activity // nil without the console
 	// ownStore is set when New opened the store, and Close closes it.
 	ownStore bool
 }
@@ -203,6 +204,7 @@ func build(ctx context.Context, cfg Config, store storage.Store, logger *slog.Lo
 		mux.Handle(console.Prefix, con)
 		mux.Handle(console.Prefix+"/", con)
 		served = con.Activity.Record(served)
+		s.activity = con.Activity
 		issues.to = con.Issued
 	}
 	s.handler = edge(served, logger, newBodyBudget())
@@ -262,6 +264,16 @@ func iamScoped(r *http.Request) bool {
 
 // Handler returns the handler serving every service.
 func (s *Server) Handler() http.Handler { return s.handler }
+
+// EndStreams ends the console's live activity streams, which last until
+// their client leaves: an http.Server serving Handler should call it as it
+// shuts down (http.Server.RegisterOnShutdown), or Shutdown waits for them
+// until its deadline. Later streams end at once.
+func (s *Server) EndStreams() {
+	if s.activity != nil {
+		s.activity.End()
+	}
+}
 
 // Close closes the store, after pending writes finish, unless it was
 // given in Config.Store. A signing key still being made is waited for

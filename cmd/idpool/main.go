@@ -71,6 +71,7 @@ func serve(ctx context.Context, o serveOptions, stderr io.Writer) error {
 		}
 	}
 	hs := emulator.NewHTTPServer(srv.Handler(), logger)
+	hs.RegisterOnShutdown(srv.EndStreams)
 	logger.Info("idpool listening", "url", "http://"+ln.Addr().String(), "db", cfg.DB, "region", cfg.Region)
 
 	errc := make(chan error, 1)

@@ -1,12 +1,14 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"io"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -255,6 +257,40 @@ func TestHealthAddrFile(t *testing.T) {
 	}
 	if _, err := os.Stat(addrFile); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("address file after shutdown: got %v, want it removed", err)
+	}
+}
+
+// TestShutdownEndsActivityStreams: a console Activity page left open (its
+// live stream lasts until the client leaves) does not hold a shutdown
+// until its timeout and make it fail: the stream ends, and the server
+// stops cleanly.
+func TestShutdownEndsActivityStreams(t *testing.T) {
+	addrFile := filepath.Join(t.TempDir(), "addr")
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan struct{})
+	var serveErr error
+	go func() {
+		defer close(done)
+		var out bytes.Buffer
+		serveErr = run(ctx, []string{"--addr", "127.0.0.1:0", "--db", ":memory:", "--log-level", "warn", "--addr-file", addrFile}, env(nil), &out, &out)
+	}()
+	addr := waitFile(t, addrFile, done)
+	res, err := http.Get("http://" + addr + "/_idpool/console/activity/events")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	br := bufio.NewReader(res.Body)
+	if l, err := br.ReadString('\n'); err != nil || !strings.HasPrefix(l, ": idpool activity") {
+		t.Fatalf("stream start: got %q, %v, want the stream's first comment", l, err)
+	}
+	cancel()
+	<-done
+	if serveErr != nil {
+		t.Errorf("shutdown with an activity stream open: got %v, want nil", serveErr)
+	}
+	if _, err := io.ReadAll(br); err != nil {
+		t.Errorf("the stream after shutdown: got %v, want its end", err)
 	}
 }
 

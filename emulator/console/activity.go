@@ -48,6 +48,7 @@ type Activity struct {
 	full  bool
 	seq   uint64
 	subs  map[chan Entry]struct{}
+	ended bool // End was called: no stream starts or goes on
 	clock func() time.Time
 }
 
@@ -94,18 +95,41 @@ func (a *Activity) Recent(n int, keep func(Entry) bool) []Entry {
 	return out
 }
 
+// subscribe returns a channel of the entries added from now on, closed by
+// End (at once when End was called before).
 func (a *Activity) subscribe() chan Entry {
 	ch := make(chan Entry, 64)
 	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.ended {
+		close(ch)
+		return ch
+	}
 	a.subs[ch] = struct{}{}
-	a.mu.Unlock()
 	return ch
 }
 
 func (a *Activity) unsubscribe(ch chan Entry) {
 	a.mu.Lock()
-	delete(a.subs, ch)
-	a.mu.Unlock()
+	defer a.mu.Unlock()
+	if _, ok := a.subs[ch]; ok {
+		delete(a.subs, ch)
+		close(ch)
+	}
+}
+
+// End closes every live stream of the activity and refuses new ones. A
+// stream lasts until its client leaves, which an http.Server's Shutdown
+// would otherwise wait for until its deadline: a server calls End as it
+// shuts down.
+func (a *Activity) End() {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.ended = true
+	for ch := range a.subs {
+		delete(a.subs, ch)
+		close(ch)
+	}
 }
 
 // Record wraps the emulator's handler: it must run inside the edge that
@@ -307,7 +331,8 @@ func (c *Console) attribute(ctx context.Context, e *Entry, m *attribution) {
 }
 
 // activityEvents streams the new requests that pass the filter as
-// server-sent events, one JSON Entry per event, until the client leaves.
+// server-sent events, one JSON Entry per event, until the client leaves or
+// the activity ends.
 func (c *Console) activityEvents(w http.ResponseWriter, r *http.Request) {
 	f := filterOf(r)
 	rc := http.NewResponseController(w)
@@ -333,7 +358,10 @@ func (c *Console) activityEvents(w http.ResponseWriter, r *http.Request) {
 			if _, err := io.WriteString(w, ": ping\n\n"); err != nil {
 				return
 			}
-		case e := <-ch:
+		case e, ok := <-ch:
+			if !ok {
+				return // the server is shutting down
+			}
 			c.attribute(r.Context(), &e, newAttribution())
 			if !f.keep(e) {
 				continue

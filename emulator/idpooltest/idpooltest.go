@@ -188,8 +188,10 @@ func (s *Server) AWSConfig() aws.Config {
 }
 
 // Close stops the server and releases its store. It waits for requests in
-// flight.
+// flight, and ends the console's live streams, which would otherwise hold
+// it until their clients leave.
 func (s *Server) Close() {
+	s.emu.EndStreams()
 	s.hs.Close()
 	s.emu.Close()
 }

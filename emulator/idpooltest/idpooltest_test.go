@@ -1,10 +1,12 @@
 package idpooltest_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
 	"log/slog"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -52,6 +54,31 @@ func TestCleanup(t *testing.T) {
 	var api smithy.APIError
 	if err == nil || errors.As(err, &api) {
 		t.Errorf("GetId after the test ended: got %v, want a connection error", err)
+	}
+}
+
+// TestCloseEndsActivityStreams: Close returns while a console Activity
+// page is still open: its live stream, which lasts until the client
+// leaves, is ended rather than waited for.
+func TestCloseEndsActivityStreams(t *testing.T) {
+	s, err := idpooltest.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := http.Get(s.URL() + "/_idpool/console/activity/events")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if l, err := bufio.NewReader(res.Body).ReadString('\n'); err != nil || !strings.HasPrefix(l, ": idpool activity") {
+		t.Fatalf("stream start: got %q, %v, want the stream's first comment", l, err)
+	}
+	closed := make(chan struct{})
+	go func() { s.Close(); close(closed) }()
+	select {
+	case <-closed:
+	case <-time.After(30 * time.Second):
+		t.Fatal("Close has not returned after 30s with an activity stream open, want it to end the stream")
 	}
 }
 
