@@ -217,22 +217,35 @@ func waitFile(t *testing.T, path string, done <-chan struct{}) string {
 	return ""
 }
 
+// startServer runs idpool on :memory: and a free loopback port in the
+// background, with IDPOOL_ADDR_FILE addrFile, and returns the address it
+// wrote there and a stop function, which cancels the server and returns
+// run's error.
+func startServer(t *testing.T, addrFile string) (addr string, stop func() error) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan struct{})
+	var err error
+	go func() {
+		defer close(done)
+		var out bytes.Buffer
+		err = run(ctx, []string{"--addr", "127.0.0.1:0", "--db", ":memory:", "--log-level", "warn"},
+			env(map[string]string{"IDPOOL_ADDR_FILE": addrFile}), &out, &out)
+	}()
+	addr = waitFile(t, addrFile, done)
+	return addr, func() error {
+		cancel()
+		<-done
+		return err
+	}
+}
+
 // TestHealthAddrFile: a server started with --addr as a flag is found by
 // `idpool health`, which sees only the environment (as the image's
 // HEALTHCHECK does), through the address file.
 func TestHealthAddrFile(t *testing.T) {
-	dir := t.TempDir()
-	addrFile := filepath.Join(dir, "addr")
-	ctx, cancel := context.WithCancel(t.Context())
-	done := make(chan struct{})
-	var serveErr error
-	go func() {
-		defer close(done)
-		var out bytes.Buffer
-		serveErr = run(ctx, []string{"--addr", "127.0.0.1:0", "--db", ":memory:", "--log-level", "warn"},
-			env(map[string]string{"IDPOOL_ADDR_FILE": addrFile}), &out, &out)
-	}()
-	addr := waitFile(t, addrFile, done)
+	addrFile := filepath.Join(t.TempDir(), "addr")
+	addr, stop := startServer(t, addrFile)
 
 	// The environment of the health check: the image's IDPOOL_ADDR,
 	// which is not where the server listens.
@@ -250,10 +263,8 @@ func TestHealthAddrFile(t *testing.T) {
 		t.Errorf("health without the file, at IDPOOL_ADDR of nothing: got exit %d, want 1", code)
 	}
 
-	cancel()
-	<-done
-	if serveErr != nil {
-		t.Errorf("serve after cancel: got %v, want nil", serveErr)
+	if err := stop(); err != nil {
+		t.Errorf("serve after cancel: got %v, want nil", err)
 	}
 	if _, err := os.Stat(addrFile); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("address file after shutdown: got %v, want it removed", err)
@@ -265,16 +276,7 @@ func TestHealthAddrFile(t *testing.T) {
 // until its timeout and make it fail: the stream ends, and the server
 // stops cleanly.
 func TestShutdownEndsActivityStreams(t *testing.T) {
-	addrFile := filepath.Join(t.TempDir(), "addr")
-	ctx, cancel := context.WithCancel(t.Context())
-	done := make(chan struct{})
-	var serveErr error
-	go func() {
-		defer close(done)
-		var out bytes.Buffer
-		serveErr = run(ctx, []string{"--addr", "127.0.0.1:0", "--db", ":memory:", "--log-level", "warn", "--addr-file", addrFile}, env(nil), &out, &out)
-	}()
-	addr := waitFile(t, addrFile, done)
+	addr, stop := startServer(t, filepath.Join(t.TempDir(), "addr"))
 	res, err := http.Get("http://" + addr + "/_idpool/console/activity/events")
 	if err != nil {
 		t.Fatal(err)
@@ -284,10 +286,8 @@ func TestShutdownEndsActivityStreams(t *testing.T) {
 	if l, err := br.ReadString('\n'); err != nil || !strings.HasPrefix(l, ": idpool activity") {
 		t.Fatalf("stream start: got %q, %v, want the stream's first comment", l, err)
 	}
-	cancel()
-	<-done
-	if serveErr != nil {
-		t.Errorf("shutdown with an activity stream open: got %v, want nil", serveErr)
+	if err := stop(); err != nil {
+		t.Errorf("shutdown with an activity stream open: got %v, want nil", err)
 	}
 	if _, err := io.ReadAll(br); err != nil {
 		t.Errorf("the stream after shutdown: got %v, want its end", err)
