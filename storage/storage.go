@@ -190,7 +190,8 @@ type Tx interface {
 	// DeletePool deletes the pool with all its identities, logins,
 	// datasets and sync configuration; ErrNotFound if absent. Once the
 	// transaction commits, the pool and its identities are gone for every
-	// reader and take no writes, and the id may be used again; a backend
+	// reader and take no writes, and the id, and those of the identities,
+	// may be used again (an identity of another pool may take one); a backend
 	// may remove the rows of a large pool afterwards, in batches that let
 	// other writes through. The id is free within the same transaction
 	// too: CreatePool of it makes a new, empty pool, which removes at once
@@ -199,8 +200,9 @@ type Tx interface {
 	DeletePool(ctx context.Context, id string) error
 
 	// CreateIdentity stores a new identity with its logins. It returns
-	// ErrAlreadyExists if the id is taken or one of the logins belongs to
-	// another identity of the pool, and ErrNotFound if the pool is absent.
+	// ErrAlreadyExists if the id is taken (an identity of a deleted pool
+	// holds none) or one of the logins belongs to another identity of the
+	// pool, and ErrNotFound if the pool is absent.
 	CreateIdentity(ctx context.Context, i Identity) error
 	// UpdateIdentity replaces the stored identity i.ID, logins included
 	// (logins not in i.Logins are released). ErrAlreadyExists if one of the

@@ -253,32 +253,58 @@ func (t *tx) insertLogins(i *storage.Identity) error {
 	return nil
 }
 
-// CreateIdentity implements storage.Tx.
+// CreateIdentity implements storage.Tx. An id held only by an identity
+// of a pool marked deleted, which the purger has not reached yet, is free:
+// that identity goes first, with everything it holds, as the purger would
+// remove it. This is looked for only when the id is taken, so that the
+// common case stays one statement.
 func (t *tx) CreateIdentity(ctx context.Context, i storage.Identity) error {
 	if err := t.check(ctx); err != nil {
 		return err
 	}
 	insert := func() error {
-		res, err := exec(t.w.st.insertIdentity, i.ID, i.PoolID, boolInt(i.Disabled), i.MergedInto, millis(i.CreatedAt), millis(i.ModifiedAt))
-		if err == nil {
-			err = affected(res) // the pool is marked deleted
+		err := t.insertIdentity(&i)
+		if errors.Is(err, storage.ErrAlreadyExists) {
+			res, derr := exec(t.w.st.dropDead, i.ID)
+			if derr != nil {
+				return derr
+			}
+			if n, _ := res.RowsAffected(); n > 0 {
+				// Its datasets went with it: the sync cache must forget.
+				t.w.allDatasets = true
+				err = t.insertIdentity(&i)
+			}
 		}
 		if err != nil {
-			if errors.Is(sentinel(err), storage.ErrNotFound) {
-				return fmt.Errorf("pool %s: %w", i.PoolID, storage.ErrNotFound)
-			}
-			return sentinel(err)
+			return err
 		}
 		return t.insertLogins(&i)
 	}
+	// One statement is atomic by itself; a dead identity removed before a
+	// failed insert is no change anyone can see.
 	var err error
 	if len(i.Logins) == 0 {
-		err = insert() // one statement: atomic by itself
+		err = insert()
 	} else {
 		err = t.atomically(insert)
 	}
 	if err != nil {
 		return fmt.Errorf("sqlite: create identity %s: %w", i.ID, err)
+	}
+	return nil
+}
+
+// insertIdentity inserts the row of identity i, without its logins.
+func (t *tx) insertIdentity(i *storage.Identity) error {
+	res, err := exec(t.w.st.insertIdentity, i.ID, i.PoolID, boolInt(i.Disabled), i.MergedInto, millis(i.CreatedAt), millis(i.ModifiedAt))
+	if err == nil {
+		err = affected(res) // the pool is marked deleted
+	}
+	if err != nil {
+		if errors.Is(sentinel(err), storage.ErrNotFound) {
+			return fmt.Errorf("pool %s: %w", i.PoolID, storage.ErrNotFound)
+		}
+		return sentinel(err)
 	}
 	return nil
 }

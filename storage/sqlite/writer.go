@@ -59,7 +59,7 @@ type writeStmts struct {
 	finishPurge, markPool, nextMarked  *sql.Stmt
 	purgeIdentities                    *sql.Stmt
 	insertIdentity, updateIdentity     *sql.Stmt
-	deleteIdentity, unmerge            *sql.Stmt
+	deleteIdentity, unmerge, dropDead  *sql.Stmt
 	insertLogin, deleteLogins          *sql.Stmt
 	insertKey, deactivateKeys          *sql.Stmt
 	insertSecret                       *sql.Stmt
@@ -113,6 +113,11 @@ func (w *writer) prepare(ctx context.Context) error {
 		&st.updateIdentity: `UPDATE identities AS i SET pool_id = ?2, disabled = ?3, merged_into = ?4, created = ?5, modified = ?6
 			WHERE id = ?1 AND ` + livePool,
 		&st.deleteIdentity: `DELETE FROM identities AS i WHERE id = ?1 AND ` + livePool,
+		// An identity of a pool marked deleted, which the purger has not
+		// removed yet, with everything it holds (the foreign keys
+		// cascade): its id is free (CreateIdentity).
+		&st.dropDead: `DELETE FROM identities AS i WHERE id = ?1
+			AND EXISTS (SELECT 1 FROM pools p WHERE p.id = i.pool_id AND p.deleted <> 0)`,
 		// On the partial index of merged identities: only the identities
 		// merged into ?1 are read.
 		&st.unmerge:      `UPDATE identities SET merged_into = '' WHERE merged_into = ?1 AND merged_into <> ''`,
@@ -134,7 +139,7 @@ func (w *writer) close() error {
 		st.saveOp, st.releaseOp, st.rollbackOp,
 		st.insertPool, st.updatePool, st.deletePool,
 		st.markPool, st.purgeIdentities, st.nextMarked, st.finishPurge,
-		st.insertIdentity, st.updateIdentity, st.deleteIdentity, st.unmerge,
+		st.insertIdentity, st.updateIdentity, st.deleteIdentity, st.unmerge, st.dropDead,
 		st.insertLogin, st.deleteLogins,
 		st.insertKey, st.deactivateKeys, st.insertSecret,
 	} {

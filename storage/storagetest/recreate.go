@@ -76,3 +76,62 @@ func testPoolRecreateInOneUpdate(t *testing.T, s storage.Store) {
 	}
 	check("later transactions")
 }
+
+// testIdentityIDOfDeletedPool: the ids of a deleted pool's identities are
+// free as soon as the deletion is made, in its transaction or a later one,
+// also for an identity of another pool and however large the deleted pool
+// was, as a reset to a fixture whose pool changed id needs; the new
+// identity holds nothing of the old one. An id a live identity holds is
+// still taken.
+func testIdentityIDOfDeletedPool(t *testing.T, s storage.Store) {
+	ctx := t.Context()
+	for n, sameTx := range []bool{false, true} {
+		name := "later transaction"
+		if sameTx {
+			name = "deleting transaction"
+		}
+		t.Run(name, func(t *testing.T) {
+			old, live := fmt.Sprint("old", n), fmt.Sprint("new", n)
+			seed(t, s, []storage.Pool{pool(old), pool(live)}, identity(live+":a", live))
+			seedBigPool(t, s, old, nil)
+			// The first identity and the last, which a backend purging in
+			// batches removes last.
+			ids := []string{fmt.Sprintf("%s:%05d", old, 0), fmt.Sprintf("%s:%05d", old, bigPool-1)}
+			create := func(tx storage.Tx) error {
+				for k, id := range ids {
+					if err := tx.CreateIdentity(ctx, identity(id, live, login("x", fmt.Sprint("v", k)))); err != nil {
+						return fmt.Errorf("CreateIdentity %s in %s: %w", id, live, err)
+					}
+				}
+				err := tx.CreateIdentity(ctx, identity(live+":a", live))
+				wantErr(t, "CreateIdentity of the live "+live+":a", err, storage.ErrAlreadyExists)
+				return nil
+			}
+			if sameTx {
+				update(t, s, func(tx storage.Tx) error {
+					if err := tx.DeletePool(ctx, old); err != nil {
+						return err
+					}
+					return create(tx)
+				})
+			} else {
+				update(t, s, func(tx storage.Tx) error { return tx.DeletePool(ctx, old) })
+				update(t, s, create)
+			}
+			checkCount(t, s, "moving identities", live, storage.IdentityCount{All: 3})
+			for k, id := range ids {
+				got, err := s.GetIdentity(ctx, id)
+				if wantErr(t, "GetIdentity "+id, err, nil) {
+					checkIdentity(t, "GetIdentity "+id, got, identity(id, live, login("x", fmt.Sprint("v", k))))
+				}
+				_, err = s.GetDataset(ctx, id, "d1")
+				wantErr(t, "GetDataset of the old identity's dataset", err, storage.ErrNotFound)
+				if ds, err := s.ListDatasets(ctx, id, "", 0); wantErr(t, "ListDatasets "+id, err, nil) && len(ds) != 0 {
+					t.Errorf("ListDatasets %s: got %d datasets, want none", id, len(ds))
+				}
+			}
+			_, err := s.IdentityByLogin(ctx, old, login("x", "u0"))
+			wantErr(t, "IdentityByLogin of an old login", err, storage.ErrNotFound)
+		})
+	}
+}

@@ -44,6 +44,7 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		{"Identity/List", testIdentityList},
 		{"Identity/ListMerged", testIdentityListMerged},
 		{"Identity/Count", testIdentityCount},
+		{"Identity/IDOfDeletedPool", testIdentityIDOfDeletedPool},
 
 		{"SigningKey/Keys", testSigningKeys},
 		{"SigningKey/Duplicate", testSigningKeyDuplicate},
