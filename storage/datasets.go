@@ -101,7 +101,10 @@ type Device struct {
 	CreatedAt  time.Time
 }
 
-// DatasetReader is the read half of the Cognito Sync state.
+// DatasetReader is the read half of the Cognito Sync state. The state of
+// a deleted pool's identities, and its configuration, are gone for every
+// reader with the pool (Tx.DeletePool), however much of it the backend
+// has yet to remove.
 type DatasetReader interface {
 	// GetDataset returns the dataset, deleted or not, or ErrNotFound if
 	// it never existed.
@@ -136,7 +139,8 @@ type DatasetReader interface {
 	Subscriptions(ctx context.Context, deviceID string) ([]string, error)
 }
 
-// DatasetWriter is the write half, used inside Store.Update.
+// DatasetWriter is the write half, used inside Store.Update. An identity,
+// dataset, device or pool of a deleted pool does not exist for it.
 type DatasetWriter interface {
 	// PutDataset stores d (insert or replace) if the stored SyncCount
 	// equals expectSyncCount (0 when the dataset does not exist yet) — a

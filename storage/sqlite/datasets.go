@@ -25,10 +25,26 @@ const datasetColumns = `name, pool_id, sync_count, deleted, deleted_at_sync_coun
 // Every record query returns these columns.
 const recordColumns = `key, sync_count, last_modified_by, modified, device_modified, value`
 
+// The sync state of a pool marked deleted stays until the purger reaches
+// it, and is gone for every reader at once, as the pool is. Each guard
+// names only a parameter, not a column of the rows read: SQLite evaluates
+// it once per statement, not per row.
 const (
-	qGetDataset   = `SELECT ` + datasetColumns + ` FROM datasets WHERE identity_id = ?1 AND name = ?2`
+	// liveIdentity1 holds unless identity ?1 is in a pool marked deleted.
+	liveIdentity1 = `NOT EXISTS (SELECT 1 FROM identities i JOIN pools p ON p.id = i.pool_id
+		WHERE i.id = ?1 AND p.deleted <> 0)`
+	// livePool1 holds unless pool ?1 is marked deleted.
+	livePool1 = `NOT EXISTS (SELECT 1 FROM pools p WHERE p.id = ?1 AND p.deleted <> 0)`
+	// liveDevice1 holds unless device ?1 is of an identity in a pool
+	// marked deleted.
+	liveDevice1 = `NOT EXISTS (SELECT 1 FROM devices d JOIN identities i ON i.id = d.identity_id
+		JOIN pools p ON p.id = i.pool_id WHERE d.id = ?1 AND p.deleted <> 0)`
+)
+
+const (
+	qGetDataset   = `SELECT ` + datasetColumns + ` FROM datasets WHERE identity_id = ?1 AND name = ?2 AND ` + liveIdentity1
 	qListDatasets = `SELECT ` + datasetColumns + ` FROM datasets
-		WHERE identity_id = ?1 AND name > ?2 AND deleted = 0
+		WHERE identity_id = ?1 AND name > ?2 AND deleted = 0 AND ` + liveIdentity1 + `
 		ORDER BY name LIMIT ?3`
 
 	// A full listing walks the primary key, already in key order. An
@@ -38,37 +54,37 @@ const (
 	// which knows nothing of how many records changed, walks the primary
 	// key and reads every record.
 	qListRecords = `SELECT ` + recordColumns + ` FROM records
-		WHERE identity_id = ?1 AND dataset = ?2 AND key > ?3
+		WHERE identity_id = ?1 AND dataset = ?2 AND key > ?3 AND ` + liveIdentity1 + `
 		ORDER BY key LIMIT ?4`
 	qListRecordsSince = `SELECT ` + recordColumns + ` FROM records INDEXED BY records_sync
-		WHERE identity_id = ?1 AND dataset = ?2 AND key > ?3 AND sync_count > ?4
+		WHERE identity_id = ?1 AND dataset = ?2 AND key > ?3 AND sync_count > ?4 AND ` + liveIdentity1 + `
 		ORDER BY key LIMIT ?5`
 	qGetRecord = `SELECT ` + recordColumns + ` FROM records
-		WHERE identity_id = ?1 AND dataset = ?2 AND key = ?3`
+		WHERE identity_id = ?1 AND dataset = ?2 AND key = ?3 AND ` + liveIdentity1
 	// ?3 is a JSON array of keys: one statement, hence one snapshot, for
 	// any number of keys.
 	qGetRecords = `SELECT ` + recordColumns + ` FROM records
-		WHERE identity_id = ?1 AND dataset = ?2 AND key IN (SELECT value FROM json_each(?3))`
+		WHERE identity_id = ?1 AND dataset = ?2 AND key IN (SELECT value FROM json_each(?3)) AND ` + liveIdentity1
 
 	// The last change counts deleted datasets: a deletion is a change.
 	qIdentityUsage = `SELECT count(*) FILTER (WHERE deleted = 0),
 		coalesce(sum(data_storage) FILTER (WHERE deleted = 0), 0), max(modified)
-		FROM datasets WHERE identity_id = ?1`
+		FROM datasets WHERE identity_id = ?1 AND ` + liveIdentity1
 	// The totals and the last change are kept by triggers (migrations
-	// 0005 and 0009).
-	qPoolUsage = `SELECT coalesce((SELECT datasets FROM pool_totals WHERE pool_id = ?1), 0),
-		coalesce((SELECT data_storage FROM pool_totals WHERE pool_id = ?1), 0),
-		(SELECT modified FROM pool_totals WHERE pool_id = ?1)`
+	// 0005 and 0009). The aggregates make one row of the pool's one row
+	// of totals, or of none.
+	qPoolUsage = `SELECT coalesce(max(datasets), 0), coalesce(max(data_storage), 0), max(modified)
+		FROM pool_totals WHERE pool_id = ?1 AND ` + livePool1
 
-	qSyncConfig    = `SELECT config FROM sync_config WHERE pool_id = ?1`
-	qDevice        = `SELECT id, identity_id, platform, token, created FROM devices WHERE id = ?1`
+	qSyncConfig    = `SELECT config FROM sync_config WHERE pool_id = ?1 AND ` + livePool1
+	qDevice        = `SELECT id, identity_id, platform, token, created FROM devices WHERE id = ?1 AND ` + liveDevice1
 	qDeviceByToken = `SELECT id, identity_id, platform, token, created FROM devices
-		WHERE identity_id = ?1 AND platform = ?2 AND token = ?3`
-	qSubscribed = `SELECT EXISTS (SELECT 1 FROM subscriptions WHERE device_id = ?1 AND dataset = ?2)`
+		WHERE identity_id = ?1 AND platform = ?2 AND token = ?3 AND ` + liveIdentity1
+	qSubscribed = `SELECT EXISTS (SELECT 1 FROM subscriptions WHERE device_id = ?1 AND dataset = ?2 AND ` + liveDevice1 + `)`
 	// The unique index on (identity_id, platform, token) gives the order.
 	qListDevices = `SELECT id, identity_id, platform, token, created FROM devices
-		WHERE identity_id = ?1 ORDER BY platform, token`
-	qSubscriptions = `SELECT dataset FROM subscriptions WHERE device_id = ?1 ORDER BY dataset`
+		WHERE identity_id = ?1 AND ` + liveIdentity1 + ` ORDER BY platform, token`
+	qSubscriptions = `SELECT dataset FROM subscriptions WHERE device_id = ?1 AND ` + liveDevice1 + ` ORDER BY dataset`
 )
 
 // syncQueries are the Cognito Sync statements of queries.

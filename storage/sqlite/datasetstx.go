@@ -35,26 +35,34 @@ func (st *syncStmts) prepare(ctx context.Context, p preparer) error {
 			SELECT ?1, ?2, pool_id, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12 FROM identities i WHERE id = ?1 AND ` + livePool,
 		// ON UPDATE CASCADE carries the records along. The pool follows the
 		// target identity; when that identity is absent the foreign key
-		// fails the statement.
+		// fails the statement. Neither identity may be in a pool marked
+		// deleted.
 		&st.renameDataset: `UPDATE datasets SET identity_id = ?3, name = ?4,
 			pool_id = coalesce((SELECT pool_id FROM identities WHERE id = ?3), pool_id)
-			WHERE identity_id = ?1 AND name = ?2`,
+			WHERE identity_id = ?1 AND name = ?2 AND ` + liveIdentity1 + `
+			AND NOT EXISTS (SELECT 1 FROM identities i JOIN pools p ON p.id = i.pool_id
+				WHERE i.id = ?3 AND p.deleted <> 0)`,
 		&st.identityExists: `SELECT EXISTS (SELECT 1 FROM identities i WHERE id = ?1 AND ` + livePool + `)`,
 
+		// A record of an identity in a pool marked deleted is not written:
+		// the statement changes no row.
 		&st.upsertRecord: `INSERT INTO records (identity_id, dataset, key, sync_count, last_modified_by,
-			modified, device_modified, value) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+			modified, device_modified, value) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8 WHERE ` + liveIdentity1 + `
 			ON CONFLICT (identity_id, dataset, key) DO UPDATE SET sync_count = excluded.sync_count,
 			last_modified_by = excluded.last_modified_by, modified = excluded.modified,
 			device_modified = excluded.device_modified, value = excluded.value`,
 		&st.deleteRecords: `DELETE FROM records WHERE identity_id = ?1 AND dataset = ?2`,
 
-		&st.putSyncConfig: `INSERT INTO sync_config (pool_id, config) VALUES (?1, ?2)
+		&st.putSyncConfig: `INSERT INTO sync_config (pool_id, config) SELECT ?1, ?2 WHERE ` + livePool1 + `
 			ON CONFLICT (pool_id) DO UPDATE SET config = excluded.config`,
 
-		&st.insertDevice: `INSERT INTO devices (id, identity_id, platform, token, created) VALUES (?1, ?2, ?3, ?4, ?5)`,
+		&st.insertDevice: `INSERT INTO devices (id, identity_id, platform, token, created)
+			SELECT ?1, ?2, ?3, ?4, ?5 WHERE NOT EXISTS (SELECT 1 FROM identities i JOIN pools p ON p.id = i.pool_id
+				WHERE i.id = ?2 AND p.deleted <> 0)`,
 		// A foreign-key failure (unknown device) is not a conflict: DO
 		// NOTHING does not swallow it.
-		&st.subscribe:   `INSERT INTO subscriptions (device_id, dataset) VALUES (?1, ?2) ON CONFLICT DO NOTHING`,
+		&st.subscribe: `INSERT INTO subscriptions (device_id, dataset) SELECT ?1, ?2 WHERE ` + liveDevice1 + `
+			ON CONFLICT DO NOTHING`,
 		&st.unsubscribe: `DELETE FROM subscriptions WHERE device_id = ?1 AND dataset = ?2`,
 	})
 }
@@ -252,8 +260,11 @@ func (t *tx) PutRecords(ctx context.Context, identityID, name string, records []
 			if !r.DeviceModifiedAt.IsZero() {
 				device = millis(r.DeviceModifiedAt)
 			}
-			_, err := exec(t.w.st.upsertRecord, identityID, name, r.Key, r.SyncCount, r.LastModifiedBy,
+			res, err := exec(t.w.st.upsertRecord, identityID, name, r.Key, r.SyncCount, r.LastModifiedBy,
 				millis(r.ModifiedAt), device, value)
+			if err == nil {
+				err = affected(res) // the identity's pool is marked deleted
+			}
 			if err != nil {
 				if errors.Is(sentinel(err), storage.ErrNotFound) {
 					return fmt.Errorf("dataset %s/%s: %w", identityID, name, storage.ErrNotFound)
@@ -320,7 +331,11 @@ func (t *tx) PutSyncConfig(ctx context.Context, poolID string, c storage.SyncCon
 	if err != nil {
 		return fmt.Errorf("sqlite: put sync configuration of %s: encode: %w", poolID, err)
 	}
-	if _, err := exec(t.w.st.putSyncConfig, poolID, string(config)); err != nil {
+	res, err := exec(t.w.st.putSyncConfig, poolID, string(config))
+	if err == nil {
+		err = affected(res) // the pool is marked deleted
+	}
+	if err != nil {
 		return fmt.Errorf("sqlite: put sync configuration of %s: %w", poolID, sentinel(err))
 	}
 	return nil
@@ -333,7 +348,11 @@ func (t *tx) PutDevice(ctx context.Context, d storage.Device) error {
 	if err := t.check(ctx); err != nil {
 		return err
 	}
-	if _, err := exec(t.w.st.insertDevice, d.ID, d.IdentityID, d.Platform, d.Token, millis(d.CreatedAt)); err != nil {
+	res, err := exec(t.w.st.insertDevice, d.ID, d.IdentityID, d.Platform, d.Token, millis(d.CreatedAt))
+	if err == nil {
+		err = affected(res) // the identity's pool is marked deleted
+	}
+	if err != nil {
 		err = sentinel(err)
 		if errors.Is(err, storage.ErrNotFound) {
 			err = fmt.Errorf("identity %s: %w", d.IdentityID, err)
@@ -349,8 +368,17 @@ func (t *tx) Subscribe(ctx context.Context, deviceID, datasetName string) error 
 	if err := t.check(ctx); err != nil {
 		return err
 	}
-	if _, err := exec(t.w.st.subscribe, deviceID, datasetName); err != nil {
+	res, err := exec(t.w.st.subscribe, deviceID, datasetName)
+	if err != nil {
 		return fmt.Errorf("sqlite: subscribe %s to %s: %w", deviceID, datasetName, sentinel(err))
+	}
+	if n, err := res.RowsAffected(); err != nil || n > 0 {
+		return err
+	}
+	// No row: the device is subscribed already, or of a pool marked
+	// deleted, which the device's lookup tells.
+	if _, err := t.w.read.deviceByID(context.Background(), deviceID); err != nil {
+		return fmt.Errorf("sqlite: subscribe %s to %s: %w", deviceID, datasetName, err)
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package storagetest
 
 import (
 	"fmt"
+	"reflect"
 	"testing"
 
 	"github.com/idpool/idpool/storage"
@@ -13,7 +14,9 @@ import (
 // the request's writes ran. Each write must fail with ErrNotFound, so that
 // the service can answer ResourceNotFoundException rather than an internal
 // error, and must leave nothing behind. The deletion is committed by an
-// earlier transaction, or made earlier in the same one.
+// earlier transaction, or made earlier in the same one; the pool holds
+// two identities, or bigPool more, which a backend may remove after the
+// deletion, in batches: until then they are just as gone.
 func testWritesAfterPoolDeleted(t *testing.T, s storage.Store) {
 	ctx := t.Context()
 	fb := login("graph.facebook.com", "u1")
@@ -46,59 +49,129 @@ func testWritesAfterPoolDeleted(t *testing.T, s storage.Store) {
 		{"PutDevice", func(tx storage.Tx) error { return tx.PutDevice(ctx, device("dev-2", "p1:a", "GCM", "token-2")) }},
 		{"Subscribe", func(tx storage.Tx) error { return tx.Subscribe(ctx, "dev-1", "d") }},
 	}
-	for _, sameTx := range []bool{false, true} {
-		for _, w := range writes {
-			name := w.name
-			if sameTx {
-				name += " in the deleting transaction"
-			}
-			t.Run(name, func(t *testing.T) {
-				seed(t, s, []storage.Pool{pool("p1")}, identity("p1:a", "p1", fb), identity("p1:b", "p1", dev))
-				putDataset(t, s, dataset("p1:a", "d", 1), 0)
-				putRecords(t, s, "p1:a", "d", record("k", "v", 1))
-				update(t, s, func(tx storage.Tx) error { return tx.PutDevice(ctx, device("dev-1", "p1:a", "GCM", "token-1")) })
-
-				var err error
+	for _, big := range []bool{false, true} {
+		for _, sameTx := range []bool{false, true} {
+			for _, w := range writes {
+				name := w.name
 				if sameTx {
-					err = s.Update(ctx, func(tx storage.Tx) error {
-						if err := tx.DeletePool(ctx, "p1"); err != nil {
-							return fmt.Errorf("DeletePool: %v", err) // not ErrNotFound
+					name += " in the deleting transaction"
+				}
+				if big {
+					name += " of a big pool"
+				}
+				t.Run(name, func(t *testing.T) {
+					seed(t, s, []storage.Pool{pool("p1")}, identity("p1:a", "p1", fb), identity("p1:b", "p1", dev))
+					putDataset(t, s, dataset("p1:a", "d", 1), 0)
+					putRecords(t, s, "p1:a", "d", record("k", "v", 1))
+					update(t, s, func(tx storage.Tx) error {
+						if err := tx.PutDevice(ctx, device("dev-1", "p1:a", "GCM", "token-1")); err != nil {
+							return err
 						}
-						return w.fn(tx)
+						if err := tx.Subscribe(ctx, "dev-1", "d"); err != nil {
+							return err
+						}
+						return tx.PutSyncConfig(ctx, "p1", fullSyncConfig())
 					})
-				} else {
-					update(t, s, func(tx storage.Tx) error { return tx.DeletePool(ctx, "p1") })
-					err = s.Update(ctx, w.fn)
-				}
-				wantErr(t, w.name+" after DeletePool", err, storage.ErrNotFound)
+					if big {
+						// Ids "p1:00000"… sort before p1:a and p1:b, which
+						// a backend removing a pool in id order reaches last.
+						seedBigPool(t, s, "p1", nil)
+					}
 
-				// Nothing of the pool is left, whichever way the write
-				// failed; the deletion stands when it was committed alone.
-				if !sameTx {
-					_, err = s.GetPool(ctx, "p1")
-					wantErr(t, "GetPool after the failed write", err, storage.ErrNotFound)
-				}
-				for _, id := range []string{"p1:a", "p1:b", "p1:new"} {
-					if _, err := s.GetIdentity(ctx, id); err == nil && !sameTx {
-						t.Errorf("GetIdentity %s after the failed write: got it, want ErrNotFound", id)
+					var err error
+					if sameTx {
+						err = s.Update(ctx, func(tx storage.Tx) error {
+							if err := tx.DeletePool(ctx, "p1"); err != nil {
+								return fmt.Errorf("DeletePool: %v", err) // not ErrNotFound
+							}
+							checkPoolGone(t, tx, "in the deleting transaction")
+							err := w.fn(tx)
+							checkPoolGone(t, tx, "after "+w.name+", in the deleting transaction")
+							return err
+						})
+					} else {
+						update(t, s, func(tx storage.Tx) error { return tx.DeletePool(ctx, "p1") })
+						err = s.Update(ctx, w.fn)
 					}
-					if ds, err := s.ListDatasets(ctx, id, "", 10); err != nil || (len(ds) > 0 && !sameTx) {
-						t.Errorf("ListDatasets %s after the failed write: got %d, %v, want none", id, len(ds), err)
-					}
-				}
-				for _, l := range []storage.Login{fb, dev, login("graph.facebook.com", "u9"), login("login.example.dev", "d9")} {
-					if _, err := s.IdentityByLogin(ctx, "p1", l); err == nil && !sameTx {
-						t.Errorf("IdentityByLogin %s/%s after the failed write: got an identity, want ErrNotFound", l.Provider, l.UserID)
-					}
-				}
-				_, err = s.GetDevice(ctx, "dev-2")
-				wantErr(t, "GetDevice of the refused device", err, storage.ErrNotFound)
+					wantErr(t, w.name+" after DeletePool", err, storage.ErrNotFound)
 
-				// The next case seeds p1 afresh.
-				if sameTx {
-					update(t, s, func(tx storage.Tx) error { return tx.DeletePool(ctx, "p1") })
-				}
-			})
+					// Nothing of the pool is left, whichever way the write
+					// failed; the deletion stands when it was committed alone.
+					if !sameTx {
+						_, err = s.GetPool(ctx, "p1")
+						wantErr(t, "GetPool after the failed write", err, storage.ErrNotFound)
+						checkPoolGone(t, s, "after the failed write")
+					}
+					for _, id := range []string{"p1:a", "p1:b", "p1:new"} {
+						if _, err := s.GetIdentity(ctx, id); err == nil && !sameTx {
+							t.Errorf("GetIdentity %s after the failed write: got it, want ErrNotFound", id)
+						}
+						if ds, err := s.ListDatasets(ctx, id, "", 10); err != nil || (len(ds) > 0 && !sameTx) {
+							t.Errorf("ListDatasets %s after the failed write: got %d, %v, want none", id, len(ds), err)
+						}
+					}
+					for _, l := range []storage.Login{fb, dev, login("graph.facebook.com", "u9"), login("login.example.dev", "d9")} {
+						if _, err := s.IdentityByLogin(ctx, "p1", l); err == nil && !sameTx {
+							t.Errorf("IdentityByLogin %s/%s after the failed write: got an identity, want ErrNotFound", l.Provider, l.UserID)
+						}
+					}
+					_, err = s.GetDevice(ctx, "dev-2")
+					wantErr(t, "GetDevice of the refused device", err, storage.ErrNotFound)
+
+					// The next case seeds p1 afresh.
+					if sameTx {
+						update(t, s, func(tx storage.Tx) error { return tx.DeletePool(ctx, "p1") })
+					}
+				})
+			}
 		}
+	}
+}
+
+// checkPoolGone checks that r finds nothing of the deleted pool p1 of
+// testWritesAfterPoolDeleted: its identities' sync state is gone too.
+func checkPoolGone(t *testing.T, r storage.Reader, step string) {
+	t.Helper()
+	ctx := t.Context()
+	for _, id := range []string{"p1:a", "p1:b"} {
+		_, err := r.GetIdentity(ctx, id)
+		wantErr(t, step+": GetIdentity "+id, err, storage.ErrNotFound)
+		if ds, err := r.ListDatasets(ctx, id, "", 10); !wantErr(t, step+": ListDatasets "+id, err, nil) || len(ds) > 0 {
+			t.Errorf("%s: ListDatasets %s: got %d datasets, want none", step, id, len(ds))
+		}
+		if ds, err := r.ListDevices(ctx, id); !wantErr(t, step+": ListDevices "+id, err, nil) || len(ds) > 0 {
+			t.Errorf("%s: ListDevices %s: got %d devices, want none", step, id, len(ds))
+		}
+		if u, err := r.IdentityUsage(ctx, id); wantErr(t, step+": IdentityUsage "+id, err, nil) && u != (storage.Usage{}) {
+			t.Errorf("%s: IdentityUsage %s: got %+v, want zero", step, id, u)
+		}
+	}
+	for _, d := range [][2]string{{"p1:a", "d"}, {"p1:b", "d.p1:a"}} {
+		_, err := r.GetDataset(ctx, d[0], d[1])
+		wantErr(t, step+": GetDataset "+d[0]+"/"+d[1], err, storage.ErrNotFound)
+	}
+	if rs, err := r.ListRecords(ctx, "p1:a", "d", storage.ListRecordsOptions{}); !wantErr(t, step+": ListRecords p1:a/d", err, nil) || len(rs) > 0 {
+		t.Errorf("%s: ListRecords p1:a/d: got %d records, want none", step, len(rs))
+	}
+	if rs, err := r.GetRecords(ctx, "p1:a", "d", []string{"k", "k2"}); !wantErr(t, step+": GetRecords p1:a/d", err, nil) || len(rs) > 0 {
+		t.Errorf("%s: GetRecords p1:a/d: got %d records, want none", step, len(rs))
+	}
+	for _, id := range []string{"dev-1", "dev-2"} {
+		_, err := r.GetDevice(ctx, id)
+		wantErr(t, step+": GetDevice "+id, err, storage.ErrNotFound)
+	}
+	_, err := r.DeviceByToken(ctx, "p1:a", "GCM", "token-1")
+	wantErr(t, step+": DeviceByToken of dev-1", err, storage.ErrNotFound)
+	if subs, err := r.Subscriptions(ctx, "dev-1"); !wantErr(t, step+": Subscriptions of dev-1", err, nil) || len(subs) > 0 {
+		t.Errorf("%s: Subscriptions of dev-1: got %q, want none", step, subs)
+	}
+	if ok, err := r.Subscribed(ctx, "dev-1", "d"); !wantErr(t, step+": Subscribed dev-1 to d", err, nil) || ok {
+		t.Errorf("%s: Subscribed dev-1 to d: got true, want false", step)
+	}
+	if c, err := r.GetSyncConfig(ctx, "p1"); !wantErr(t, step+": GetSyncConfig p1", err, nil) || !reflect.DeepEqual(c, storage.SyncConfig{}) {
+		t.Errorf("%s: GetSyncConfig p1: got %+v, want none", step, c)
+	}
+	if u, err := r.PoolUsage(ctx, "p1"); wantErr(t, step+": PoolUsage p1", err, nil) && u != (storage.Usage{}) {
+		t.Errorf("%s: PoolUsage p1: got %+v, want zero", step, u)
 	}
 }
