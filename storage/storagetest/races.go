@@ -8,23 +8,19 @@ import (
 	"github.com/idpool/idpool/storage"
 )
 
-// testWritesAfterPoolDeleted is the storage half of a request that lost a
-// race with DeleteIdentityPool (or a reset, which deletes every pool): the
-// request read the pool and its identity, then the pool was deleted, then
-// the request's writes ran. Each write must fail with ErrNotFound, so that
-// the service can answer ResourceNotFoundException rather than an internal
-// error, and must leave nothing behind. The deletion is committed by an
-// earlier transaction, or made earlier in the same one; the pool holds
-// two identities, or bigPool more, which a backend may remove after the
-// deletion, in batches: until then they are just as gone.
-func testWritesAfterPoolDeleted(t *testing.T, s storage.Store) {
+// poolWrite is a write into pool p1 of seedRace.
+type poolWrite struct {
+	name string
+	fn   func(tx storage.Tx) error
+}
+
+// poolWrites are the writes a request may make into pool p1 of seedRace,
+// each as it would succeed had the pool not been deleted.
+func poolWrites(t *testing.T) []poolWrite {
 	ctx := t.Context()
 	fb := login("graph.facebook.com", "u1")
 	dev := login("login.example.dev", "d1")
-	writes := []struct {
-		name string
-		fn   func(tx storage.Tx) error
-	}{
+	return []poolWrite{
 		{"CreateIdentity", func(tx storage.Tx) error { return tx.CreateIdentity(ctx, identity("p1:new", "p1")) }},
 		{"CreateIdentity with a login", func(tx storage.Tx) error {
 			return tx.CreateIdentity(ctx, identity("p1:new", "p1", login("graph.facebook.com", "u9")))
@@ -49,83 +45,135 @@ func testWritesAfterPoolDeleted(t *testing.T, s storage.Store) {
 		{"PutDevice", func(tx storage.Tx) error { return tx.PutDevice(ctx, device("dev-2", "p1:a", "GCM", "token-2")) }},
 		{"Subscribe", func(tx storage.Tx) error { return tx.Subscribe(ctx, "dev-1", "d") }},
 	}
-	for _, big := range []bool{false, true} {
-		for _, sameTx := range []bool{false, true} {
-			for _, w := range writes {
-				name := w.name
-				if sameTx {
-					name += " in the deleting transaction"
-				}
-				if big {
-					name += " of a big pool"
-				}
-				t.Run(name, func(t *testing.T) {
-					seed(t, s, []storage.Pool{pool("p1")}, identity("p1:a", "p1", fb), identity("p1:b", "p1", dev))
-					putDataset(t, s, dataset("p1:a", "d", 1), 0)
-					putRecords(t, s, "p1:a", "d", record("k", "v", 1))
-					update(t, s, func(tx storage.Tx) error {
-						if err := tx.PutDevice(ctx, device("dev-1", "p1:a", "GCM", "token-1")); err != nil {
-							return err
-						}
-						if err := tx.Subscribe(ctx, "dev-1", "d"); err != nil {
-							return err
-						}
-						return tx.PutSyncConfig(ctx, "p1", fullSyncConfig())
-					})
-					if big {
-						// Ids "p1:00000"… sort before p1:a and p1:b, which
-						// a backend removing a pool in id order reaches last.
-						seedBigPool(t, s, "p1", nil)
-					}
+}
 
-					var err error
-					if sameTx {
-						err = s.Update(ctx, func(tx storage.Tx) error {
-							if err := tx.DeletePool(ctx, "p1"); err != nil {
-								return fmt.Errorf("DeletePool: %v", err) // not ErrNotFound
-							}
-							checkPoolGone(t, tx, "in the deleting transaction")
-							err := w.fn(tx)
-							checkPoolGone(t, tx, "after "+w.name+", in the deleting transaction")
-							return err
-						})
-					} else {
-						update(t, s, func(tx storage.Tx) error { return tx.DeletePool(ctx, "p1") })
-						err = s.Update(ctx, w.fn)
-					}
-					wantErr(t, w.name+" after DeletePool", err, storage.ErrNotFound)
+// seedRace makes pool p1 with identities p1:a, holding dataset d with a
+// record and device dev-1 subscribed to it, and p1:b, and a sync
+// configuration; with big, bigPool more identities, whose ids
+// ("p1:00000"…) sort before p1:a and p1:b: a backend removing a deleted
+// pool in id order reaches those two last.
+func seedRace(t *testing.T, s storage.Store, big bool) {
+	t.Helper()
+	ctx := t.Context()
+	seed(t, s, []storage.Pool{pool("p1")}, identity("p1:a", "p1", login("graph.facebook.com", "u1")),
+		identity("p1:b", "p1", login("login.example.dev", "d1")))
+	putDataset(t, s, dataset("p1:a", "d", 1), 0)
+	putRecords(t, s, "p1:a", "d", record("k", "v", 1))
+	update(t, s, func(tx storage.Tx) error {
+		if err := tx.PutDevice(ctx, device("dev-1", "p1:a", "GCM", "token-1")); err != nil {
+			return err
+		}
+		if err := tx.Subscribe(ctx, "dev-1", "d"); err != nil {
+			return err
+		}
+		return tx.PutSyncConfig(ctx, "p1", fullSyncConfig())
+	})
+	if big {
+		seedBigPool(t, s, "p1", nil)
+	}
+}
 
-					// Nothing of the pool is left, whichever way the write
-					// failed; the deletion stands when it was committed alone.
-					if !sameTx {
-						_, err = s.GetPool(ctx, "p1")
-						wantErr(t, "GetPool after the failed write", err, storage.ErrNotFound)
-						checkPoolGone(t, s, "after the failed write")
-					}
-					for _, id := range []string{"p1:a", "p1:b", "p1:new"} {
-						if _, err := s.GetIdentity(ctx, id); err == nil && !sameTx {
-							t.Errorf("GetIdentity %s after the failed write: got it, want ErrNotFound", id)
-						}
-						if ds, err := s.ListDatasets(ctx, id, "", 10); err != nil || (len(ds) > 0 && !sameTx) {
-							t.Errorf("ListDatasets %s after the failed write: got %d, %v, want none", id, len(ds), err)
-						}
-					}
-					for _, l := range []storage.Login{fb, dev, login("graph.facebook.com", "u9"), login("login.example.dev", "d9")} {
-						if _, err := s.IdentityByLogin(ctx, "p1", l); err == nil && !sameTx {
-							t.Errorf("IdentityByLogin %s/%s after the failed write: got an identity, want ErrNotFound", l.Provider, l.UserID)
-						}
-					}
-					_, err = s.GetDevice(ctx, "dev-2")
-					wantErr(t, "GetDevice of the refused device", err, storage.ErrNotFound)
-
-					// The next case seeds p1 afresh.
-					if sameTx {
-						update(t, s, func(tx storage.Tx) error { return tx.DeletePool(ctx, "p1") })
-					}
-				})
+// testWritesAfterPoolDeleted is the storage half of a request that lost a
+// race with DeleteIdentityPool (or a reset, which deletes every pool): the
+// request read the pool and its identity, then the pool was deleted, then
+// the request's writes ran. Each write must fail with ErrNotFound, so that
+// the service can answer ResourceNotFoundException rather than an internal
+// error, and must leave nothing behind. The deletion is committed by an
+// earlier transaction, or made earlier in the same one.
+func testWritesAfterPoolDeleted(t *testing.T, s storage.Store) {
+	ctx := t.Context()
+	for _, sameTx := range []bool{false, true} {
+		for _, w := range poolWrites(t) {
+			name := w.name
+			if sameTx {
+				name += " in the deleting transaction"
 			}
+			t.Run(name, func(t *testing.T) {
+				seedRace(t, s, false)
+				var err error
+				if sameTx {
+					err = s.Update(ctx, func(tx storage.Tx) error {
+						if err := tx.DeletePool(ctx, "p1"); err != nil {
+							return fmt.Errorf("DeletePool: %v", err) // not ErrNotFound
+						}
+						return w.fn(tx)
+					})
+				} else {
+					update(t, s, func(tx storage.Tx) error { return tx.DeletePool(ctx, "p1") })
+					err = s.Update(ctx, w.fn)
+				}
+				wantErr(t, w.name+" after DeletePool", err, storage.ErrNotFound)
+
+				// Nothing of the pool is left, whichever way the write
+				// failed; the deletion stands when it was committed alone.
+				if !sameTx {
+					_, err = s.GetPool(ctx, "p1")
+					wantErr(t, "GetPool after the failed write", err, storage.ErrNotFound)
+					checkPoolGone(t, s, "after the failed write")
+				}
+				for _, id := range []string{"p1:a", "p1:b", "p1:new"} {
+					if _, err := s.GetIdentity(ctx, id); err == nil && !sameTx {
+						t.Errorf("GetIdentity %s after the failed write: got it, want ErrNotFound", id)
+					}
+					if ds, err := s.ListDatasets(ctx, id, "", 10); err != nil || (len(ds) > 0 && !sameTx) {
+						t.Errorf("ListDatasets %s after the failed write: got %d, %v, want none", id, len(ds), err)
+					}
+				}
+				for _, l := range []storage.Login{login("graph.facebook.com", "u1"), login("login.example.dev", "d1"),
+					login("graph.facebook.com", "u9"), login("login.example.dev", "d9")} {
+					if _, err := s.IdentityByLogin(ctx, "p1", l); err == nil && !sameTx {
+						t.Errorf("IdentityByLogin %s/%s after the failed write: got an identity, want ErrNotFound", l.Provider, l.UserID)
+					}
+				}
+				_, err = s.GetDevice(ctx, "dev-2")
+				wantErr(t, "GetDevice of the refused device", err, storage.ErrNotFound)
+
+				// The next case seeds p1 afresh.
+				if sameTx {
+					update(t, s, func(tx storage.Tx) error { return tx.DeletePool(ctx, "p1") })
+				}
+			})
 		}
 	}
+}
+
+// testWritesAfterBigPoolDeleted is testWritesAfterPoolDeleted on a pool
+// of bigPool more identities, which a backend may remove after the
+// deletion, in batches: until then the pool is just as gone, for readers
+// and writers, in the deleting transaction and after it. Every write
+// runs after one deletion, each in its own transaction or all in the
+// deleting one, as a refused write changes nothing.
+func testWritesAfterBigPoolDeleted(t *testing.T, s storage.Store) {
+	ctx := t.Context()
+	writes := poolWrites(t)
+	t.Run("later transactions", func(t *testing.T) {
+		seedRace(t, s, true)
+		update(t, s, func(tx storage.Tx) error { return tx.DeletePool(ctx, "p1") })
+		checkPoolGone(t, s, "after DeletePool")
+		for _, w := range writes {
+			err := s.Update(ctx, w.fn)
+			wantErr(t, w.name+" after DeletePool", err, storage.ErrNotFound)
+		}
+		_, err := s.GetPool(ctx, "p1")
+		wantErr(t, "GetPool after the failed writes", err, storage.ErrNotFound)
+		checkPoolGone(t, s, "after the failed writes")
+	})
+	t.Run("deleting transaction", func(t *testing.T) {
+		seedRace(t, s, true)
+		update(t, s, func(tx storage.Tx) error {
+			if err := tx.DeletePool(ctx, "p1"); err != nil {
+				return err
+			}
+			checkPoolGone(t, tx, "in the deleting transaction")
+			for _, w := range writes {
+				err := w.fn(tx)
+				wantErr(t, w.name+" after DeletePool", err, storage.ErrNotFound)
+				checkPoolGone(t, tx, "after "+w.name+", in the deleting transaction")
+			}
+			return nil
+		})
+		checkPoolGone(t, s, "after the deleting transaction")
+	})
 }
 
 // checkPoolGone checks that r finds nothing of the deleted pool p1 of

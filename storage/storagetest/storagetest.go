@@ -85,6 +85,7 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		{"Values/RecordCopies", testRecordCopies},
 
 		{"Race/WritesAfterPoolDeleted", testWritesAfterPoolDeleted},
+		{"Race/WritesAfterBigPoolDeleted", testWritesAfterBigPoolDeleted},
 
 		{"Concurrent/SameLogin", testConcurrentSameLogin},
 		{"Concurrent/IndependentCreates", testConcurrentCreates},
