@@ -247,6 +247,8 @@ func TestUpdateIdentityPool(t *testing.T) {
 		{"developer name of an OIDC provider's Logins key", &UpdateIdentityPoolInput{IdentityPoolId: bare, IdentityPoolName: "x", DeveloperProviderName: "bare.dev",
 			OpenIdConnectProviderARNs: []string{"arn:aws:iam::123456789012:oidc-provider/bare.dev"}}, CodeInvalidParameter},
 		{"first developer name", &UpdateIdentityPoolInput{IdentityPoolId: bare, IdentityPoolName: "x", DeveloperProviderName: "bare.dev"}, ""},
+		{"OIDC provider of the kept developer name's Logins key", &UpdateIdentityPoolInput{IdentityPoolId: bare, IdentityPoolName: "x",
+			OpenIdConnectProviderARNs: []string{"arn:aws:iam::123456789012:oidc-provider/bare.dev"}}, CodeInvalidParameter},
 		{"bad provider", &UpdateIdentityPoolInput{IdentityPoolId: other, IdentityPoolName: "x", SupportedLoginProviders: map[string]string{"example.com": "x"}}, CodeInvalidParameter},
 		{"unknown pool", &UpdateIdentityPoolInput{IdentityPoolId: "us-east-1:0000", IdentityPoolName: "x"}, CodeResourceNotFound},
 	}
