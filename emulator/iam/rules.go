@@ -89,7 +89,10 @@ func PolicyARN(arn string) bool {
 // v<n> it ever issued, deleted or not: IAM never reuses a version id),
 // made the default when def, and returns it. It moves p's UpdatedAt to at:
 // IAM's UpdateDate is when the policy's most recent version was created.
-// It does not check the quota of MaxPolicyVersions.
+// The model also says that a policy of one version has its creation date
+// there; that holds while the one version is v1, and a policy left with
+// a later version alone keeps that version's date [unconfirmed]. It does
+// not check the quota of MaxPolicyVersions.
 func AddVersion(p *storage.ManagedPolicy, doc string, at time.Time, def bool) storage.PolicyVersion {
 	last := p.LastVersion
 	for _, old := range p.Versions {

@@ -273,9 +273,10 @@ func TestAccessKeyOwner(t *testing.T) {
 		{"named user", ctx, ptr("dev"), "", 0},
 		{"the caller's own user", asUser, nil, "", 0},
 		{"limit", ctx, ptr("dev"), CodeLimitExceeded, http.StatusConflict},
-		// IAM's answer, as to GetUser, for credentials that are not a
-		// user's: ValidationError "Must specify userName when calling
-		// with non-User credentials".
+		// IAM's answer, as to GetUser, for a role session's credentials:
+		// ValidationError "Must specify userName when calling with
+		// non-User credentials". IAM lets the root manage its own keys,
+		// which idpool does not keep: the root gets the same answer.
 		{"root without a name", asRoot, nil, "ValidationError", http.StatusBadRequest},
 		{"a role session without a name", asSession, nil, "ValidationError", http.StatusBadRequest},
 		{"missing user", ctx, ptr("nobody"), CodeNoSuchEntity, http.StatusNotFound},
