@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/idpool/idpool/emulator/identity"
@@ -232,8 +230,7 @@ var _ sts.Providers = (*STSVerifier)(nil)
 //     Cognito Identity tokens;
 //   - PrincipalTags are the first values of the token's
 //     https://aws.amazon.com/tags principal_tags claim, and
-//     TransitiveTagKeys its transitive_tag_keys, which pass to the sessions
-//     the web session assumes in turn;
+//     TransitiveTagKeys its transitive_tag_keys as it lists them;
 //   - Expiry is exp.
 //
 // Failures are STS's *protocol.Error values: InvalidIdentityToken,
@@ -266,7 +263,8 @@ func (v *STSVerifier) VerifyWebIdentity(ctx context.Context, t *tokens.JWT) (*st
 		AMR:           stringList(t.Claims["amr"]),
 		PrincipalTags: principalTags(t.Claims[tagsClaim]),
 	}
-	id.TransitiveTagKeys = transitiveTagKeys(t.Claims[tagsClaim], id.PrincipalTags)
+	tags, _ := t.Claims[tagsClaim].(map[string]any)
+	id.TransitiveTagKeys = stringList(tags["transitive_tag_keys"])
 	if !builtin(e.key) {
 		id.Provider = "arn:aws:iam::" + v.account + ":oidc-provider/" + e.key
 	}
@@ -331,26 +329,6 @@ func stringList(v any) []string {
 		return out
 	}
 	return nil
-}
-
-// transitiveTagKeys reads the transitive_tag_keys of a session-tags claim,
-// keeping those that name one of its tags, spelled as the tags spell them:
-// IAM matches tag keys whatever their case.
-func transitiveTagKeys(v any, tags map[string]string) []string {
-	m, ok := v.(map[string]any)
-	if !ok || len(tags) == 0 {
-		return nil
-	}
-	var keys []string
-	for _, k := range stringList(m["transitive_tag_keys"]) {
-		for t := range tags {
-			if strings.EqualFold(t, k) && !slices.Contains(keys, t) {
-				keys = append(keys, t)
-			}
-		}
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 // principalTags reads the principal_tags of a session-tags claim. AWS

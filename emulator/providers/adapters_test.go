@@ -164,7 +164,7 @@ func TestSTSVerifier(t *testing.T) {
 				"transitive_tag_keys": []string{"TEAM", "missing"},
 			}})),
 			want: &sts.WebIdentity{Issuer: "accounts.google.com", Provider: "accounts.google.com", Subject: "user-123456", Audience: "g-app",
-				AMR: []string{"pwd", "mfa"}, PrincipalTags: map[string]string{"team": "blue", "env": "dev"}, TransitiveTagKeys: []string{"team"}, Expiry: exp}},
+				AMR: []string{"pwd", "mfa"}, PrincipalTags: map[string]string{"team": "blue", "env": "dev"}, TransitiveTagKeys: []string{"TEAM", "missing"}, Expiry: exp}},
 		{name: "audience refused through azp", token: k.sign(t, claims(oidcIss, "sts.amazonaws.com", map[string]any{"azp": "web-app"})),
 			code: sts.CodeInvalidIdentityToken, status: 400, msg: "Incorrect token audience"},
 		{name: "http issuer", token: k.sign(t, claims("http://localhost:8080/realms/dev", "", map[string]any{"aud": nil, "azp": "cli"})),

@@ -67,8 +67,9 @@ type WebIdentity struct {
 	Audience      string
 	AMR           []string
 	PrincipalTags map[string]string
-	// TransitiveTagKeys are the keys of PrincipalTags that pass on to the
-	// sessions this one assumes (role chaining).
+	// TransitiveTagKeys are the token's transitive tag keys, as it lists
+	// them: those that name one of PrincipalTags, whatever their case,
+	// pass on to the sessions this one assumes (role chaining).
 	TransitiveTagKeys []string
 	Expiry            time.Time
 	// IdentityID and PoolID are set for Cognito Identity tokens.
@@ -201,8 +202,9 @@ func (s *Service) AssumeRoleWithWebIdentity(ctx context.Context, in *AssumeRoleW
 		w.Provider = p
 		id = &w
 	}
+	_, transitive := chainTags(id.PrincipalTags, id.TransitiveTagKeys, nil)
 	g, err := s.authorize(ctx, RoleRequest{Action: "sts:AssumeRoleWithWebIdentity", RoleARN: in.RoleArn, WebIdentity: id,
-		SessionName: in.RoleSessionName, SourceIdentity: id.SourceIdentity, Tags: id.PrincipalTags})
+		SessionName: in.RoleSessionName, SourceIdentity: id.SourceIdentity, Tags: id.PrincipalTags, TransitiveTagKeys: transitive})
 	if err != nil {
 		return nil, err
 	}
@@ -229,7 +231,7 @@ func (s *Service) AssumeRoleWithWebIdentity(ctx context.Context, in *AssumeRoleW
 		Provider:          id.Provider,
 		AMR:               id.AMR,
 		PrincipalTags:     id.PrincipalTags,
-		TransitiveTagKeys: id.TransitiveTagKeys,
+		TransitiveTagKeys: transitive,
 		Policy:            deref(in.Policy),
 		PolicyARNs:        policyARNs(in.PolicyArns),
 		SourceIdentity:    id.SourceIdentity,
