@@ -110,6 +110,10 @@ func (s *Service) LookupDeveloperIdentity(ctx context.Context, in *LookupDevelop
 			}
 			// Both given and matching: "the response returns both values
 			// and is the same as the request" (the model's documentation).
+			// A token is still checked, as for a listing.
+			if _, err := decodePage(in.NextToken, pageDeveloperIDs, x.ID); err != nil {
+				return nil, err
+			}
 			return &LookupDeveloperIdentityOutput{IdentityId: x.ID, DeveloperUserIdentifierList: []string{u}}, nil
 		}
 	} else {
@@ -178,11 +182,8 @@ func (s *Service) MergeDeveloperIdentities(ctx context.Context, in *MergeDevelop
 			return nil
 		}
 		union := appendLogins(dst.Logins, src.Logins...)
-		if err := checkLogins(union, []int{len(dst.Logins), len(union)}, dev); err != nil {
+		if err := checkLogins(union, []int{len(dst.Logins), len(union)}, dev, false); err != nil {
 			return err
-		}
-		if len(union) > maxLinkedLogins {
-			return tooManyLogins(false)
 		}
 		now := s.now()
 		src.Logins, src.Disabled, src.MergedInto, src.ModifiedAt = nil, true, dst.ID, now

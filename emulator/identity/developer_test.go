@@ -204,6 +204,7 @@ func TestLookupAndMergeDeveloperIdentities(t *testing.T) {
 			// "the response returns both values and is the same as the
 			// request" (the model's documentation).
 			{"both matching", LookupDeveloperIdentityInput{IdentityId: d1, DeveloperUserIdentifier: "u2"}, d1, []string{"u2"}, ""},
+			{"both matching, bad token", LookupDeveloperIdentityInput{IdentityId: d1, DeveloperUserIdentifier: "u2", NextToken: "not-a-token"}, "", nil, CodeInvalidParameter},
 			{"first page", LookupDeveloperIdentityInput{IdentityId: d1, MaxResults: 2}, d1, []string{"u1", "u2"}, ""},
 			{"guest has none", LookupDeveloperIdentityInput{IdentityId: guest}, guest, []string{}, ""},
 			{"both not matching", LookupDeveloperIdentityInput{IdentityId: guest, DeveloperUserIdentifier: "u1"}, "", nil, CodeResourceConflict},

@@ -317,7 +317,11 @@ func (s *Service) UnlinkIdentity(ctx context.Context, in *UnlinkIdentityInput) (
 				ok = slices.Contains(x.Logins, l.stored())
 			}
 			if !ok {
-				protocol.SetReason(ctx, "the login of "+l.key+" given is not linked to identity "+x.ID)
+				reason := "the login of " + l.key + " given is not linked to identity " + x.ID
+				if l.kind == kindCognito && l.user == x.ID {
+					reason = "the " + CognitoProvider + " token was issued to identity " + x.ID + " as a guest, which proves nothing once it signed in"
+				}
+				protocol.SetReason(ctx, reason)
 				return notAuthorized(msgLoginsDontMatch)
 			}
 		}

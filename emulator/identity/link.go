@@ -188,11 +188,8 @@ func (s *Service) resolve(ctx context.Context, r storage.Reader, req linkRequest
 	if len(union) == base && !p.create && len(p.losers) == 0 {
 		return p, nil
 	}
-	if err := checkLogins(union, ends, ""); err != nil {
+	if err := checkLogins(union, ends, "", req.named == "" && !req.developer); err != nil {
 		return plan{}, err
-	}
-	if len(union) > maxLinkedLogins {
-		return plan{}, tooManyLogins(req.named == "" && !req.developer)
 	}
 	p.changed = len(union) != base
 	p.survivor.Logins = union
@@ -296,8 +293,9 @@ func appendLogins(dst []storage.Login, add ...storage.Login) []storage.Login {
 // MergeDeveloperIdentities). Pairs within a group are not judged again:
 // they already share an identity, as an explicit developer merge may have
 // left two developer users on it, so the outcome does not depend on which
-// identity survives.
-func checkLogins(ls []storage.Login, ends []int, multi string) error {
+// identity survives. ls may hold at most maxLinkedLogins logins: past
+// that, it answers tooManyLogins(getID), getID telling GetId.
+func checkLogins(ls []storage.Login, ends []int, multi string, getID bool) error {
 	start := 0
 	for _, end := range ends {
 		for _, b := range ls[start:end] {
@@ -311,6 +309,9 @@ func checkLogins(ls []storage.Login, ends []int, multi string) error {
 			}
 		}
 		start = end
+	}
+	if len(ls) > maxLinkedLogins {
+		return tooManyLogins(getID)
 	}
 	return nil
 }
