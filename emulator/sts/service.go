@@ -186,7 +186,10 @@ func (s *Service) AssumeRoleWithWebIdentity(ctx context.Context, in *AssumeRoleW
 	if err := checkRoleARN(in.RoleArn); err != nil {
 		return nil, err
 	}
-	id, err := s.webIdentity(ctx, in.WebIdentityToken, deref(in.ProviderId))
+	// A JWT holds no white space, and the SDKs' token-file providers
+	// send the file as it is: a token written with `echo` ends in a
+	// newline, which STS takes [unconfirmed].
+	id, err := s.webIdentity(ctx, strings.TrimSpace(in.WebIdentityToken), deref(in.ProviderId))
 	if err != nil {
 		return nil, err
 	}

@@ -210,6 +210,15 @@ func TestAssumeRoleWithWebIdentity(t *testing.T) {
 			" must be before the expiration date/time "+itoa(exp.Unix()))
 	})
 
+	t.Run("token file with a newline", func(t *testing.T) {
+		// As `echo "$TOKEN" > file` writes it and token-file providers
+		// send it.
+		_, err := e.svc.AssumeRoleWithWebIdentity(ctx, &AssumeRoleWithWebIdentityInput{RoleArn: roleARN, RoleSessionName: "app1", WebIdentityToken: good + "\n"})
+		if err != nil {
+			t.Errorf("got %v, want the token taken", err)
+		}
+	})
+
 	t.Run("success", func(t *testing.T) {
 		out, err := e.svc.AssumeRoleWithWebIdentity(ctx, &AssumeRoleWithWebIdentityInput{RoleArn: roleARN, RoleSessionName: "app1", WebIdentityToken: good, DurationSeconds: ptr[int32](900)})
 		if err != nil {
