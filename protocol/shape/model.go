@@ -211,7 +211,10 @@ type rawShape struct {
 	Fault     bool            `json:"fault"`
 	Error     *rawErrorInfo   `json:"error"`
 	Members   json.RawMessage `json:"members"`
-	members   []rawMember
+	// Document marks a structure of any content, which validation (and
+	// ValidateInput's pruning of unknown members) does not support.
+	Document bool `json:"document"`
+	members  []rawMember
 }
 
 type rawErrorInfo struct {
@@ -260,6 +263,9 @@ func (m *Model) link(s *shape, rs *rawShape) error {
 	var err error
 	switch rs.Type {
 	case "structure":
+		if rs.Document {
+			return fmt.Errorf("shape: %s is a document, which is not supported", s.name)
+		}
 		s.kind = kindStructure
 		req := make(map[string]bool, len(rs.Required))
 		for _, r := range rs.Required {

@@ -378,6 +378,8 @@ func TestParseErrors(t *testing.T) {
 		{"not json", `{`},
 		{"dangling ref", `{"shapes":{"A":{"type":"list","member":{"shape":"B"}}}}`},
 		{"bad type", `{"shapes":{"A":{"type":"union"}}}`},
+		// A document holds any members, which ValidateInput would prune.
+		{"document", `{"shapes":{"A":{"type":"structure","document":true}}}`},
 		{"unknown input", `{"operations":{"Op":{"input":{"shape":"X"}}},"shapes":{}}`},
 	}
 	for _, tt := range tests {

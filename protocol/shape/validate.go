@@ -30,15 +30,8 @@ import (
 // pattern; members are visited in model order and map keys in sorted order,
 // so the message is deterministic.
 func (m *Model) Validate(shapeName string, v any) error {
-	s, ok := m.shapes[shapeName]
-	if !ok {
-		return fmt.Errorf("shape: validate: unknown shape %q", shapeName)
-	}
-	var vd validator
-	if err := vd.value(s, v, loc{}); err != nil {
-		return err
-	}
-	return vd.result()
+	_, err := m.validate(shapeName, v, false)
+	return err
 }
 
 // ValidateInput validates v like Validate and also deletes, in place, every
@@ -54,11 +47,15 @@ func (m *Model) Validate(shapeName string, v any) error {
 // Members are pruned as the walk reaches them, so after an error v may be
 // partly pruned; callers answer the error and drop v.
 func (m *Model) ValidateInput(shapeName string, v any) (pruned bool, err error) {
+	return m.validate(shapeName, v, true)
+}
+
+func (m *Model) validate(shapeName string, v any, prune bool) (pruned bool, err error) {
 	s, ok := m.shapes[shapeName]
 	if !ok {
 		return false, fmt.Errorf("shape: validate: unknown shape %q", shapeName)
 	}
-	vd := validator{prune: true}
+	vd := validator{prune: prune}
 	if err := vd.value(s, v, loc{}); err != nil {
 		return vd.pruned, err
 	}
@@ -72,10 +69,11 @@ type validator struct {
 }
 
 // dropUnknown deletes from obj, a value of structure s, every key that is
-// not one of its members.
+// not one of its members. A body member's locationName is its key on the
+// wire: it stays too (no model idpool serves has one today).
 func dropUnknown(s *shape, obj map[string]any) {
 	for k := range obj {
-		if !slices.ContainsFunc(s.members, func(mb *member) bool { return mb.name == k }) {
+		if !slices.ContainsFunc(s.members, func(mb *member) bool { return mb.name == k || mb.location == "" && mb.locName != "" && mb.locName == k }) {
 			delete(obj, k)
 		}
 	}
