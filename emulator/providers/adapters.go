@@ -252,6 +252,7 @@ func (v *STSVerifier) VerifyWebIdentity(ctx context.Context, t *tokens.JWT) (*st
 		if found && errors.Is(err, ErrFetch) {
 			// An issuer that discovery cannot reach is one STS does not
 			// know, as before it was looked for.
+			v.r.forget(e)
 			return nil, invalidToken(stsNoProvider, iss)
 		}
 		return nil, stsError(err, iss)

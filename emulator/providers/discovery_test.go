@@ -212,7 +212,7 @@ func TestSTSDiscovery(t *testing.T) {
 			}
 		})
 	}
-	// At most maxDiscovered undeclared issuers are held.
+	// Issuers discovery cannot reach take no place in the table.
 	v := reg.ForSTS(account, false)
 	for i := range maxDiscovered + 1 {
 		jwt, err := tokens.Parse(k.sign(t, claims(fmt.Sprintf("%s/%d", gone.URL, i), "a", nil)))
@@ -221,8 +221,33 @@ func TestSTSDiscovery(t *testing.T) {
 		}
 		v.VerifyWebIdentity(context.Background(), jwt)
 	}
+	if n := len(reg.found); n != 1 {
+		t.Errorf("got %d discovered issuers, want only the reachable %s", n, srv.URL)
+	}
+}
+
+// TestDiscoveredBound: at most maxDiscovered issuers are held, and a new
+// one replaces the one least recently used.
+func TestDiscoveredBound(t *testing.T) {
+	reg, err := New(nil, nil, newClock().now, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	iss := func(i int) string { return fmt.Sprintf("http://127.0.0.1:%d", 10000+i) }
+	for i := range maxDiscovered {
+		reg.discover(iss(i))
+	}
+	reg.discover(iss(0)) // used again: iss(1) is now the least recently used
+	if e := reg.discover(iss(maxDiscovered)); e == nil {
+		t.Fatal("a new issuer with the table full: got nil, want it discovered")
+	}
 	if n := len(reg.found); n != maxDiscovered {
 		t.Errorf("got %d discovered issuers, want the bound %d", n, maxDiscovered)
+	}
+	for i, want := range map[int]bool{0: true, 1: false, 2: true, maxDiscovered: true} {
+		if _, held := reg.found[iss(i)]; held != want {
+			t.Errorf("issuer %s held: got %v, want %v", iss(i), held, want)
+		}
 	}
 }
 

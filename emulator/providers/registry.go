@@ -72,9 +72,13 @@ type Registry struct {
 	byKey    map[string]*entry
 	byIssuer map[string]*entry
 	// found holds the undeclared issuers discovered for STS in permissive
-	// mode, at most maxDiscovered of them.
-	mu    sync.Mutex
-	found map[string]*entry
+	// mode, at most maxDiscovered of them; foundUse orders them by last
+	// use, so that the least recently used goes when the table is full
+	// (local stacks start their issuer on a new port each run).
+	mu       sync.Mutex
+	found    map[string]*entry
+	foundUse map[*entry]uint64
+	uses     uint64
 	// source supplies the providers declared after New (IAM's), read when
 	// the fixed ones miss; added holds the entries made of them, by
 	// Logins key, so that their fetched key sets are kept (guarded by mu).
@@ -153,7 +157,7 @@ func New(list []Provider, client *http.Client, now func() time.Time, logger *slo
 		logger = slog.New(slog.DiscardHandler)
 	}
 	r := &Registry{client: client, now: now, log: logger, byKey: make(map[string]*entry, len(list)),
-		byIssuer: make(map[string]*entry, len(list)), found: make(map[string]*entry)}
+		byIssuer: make(map[string]*entry, len(list)), found: make(map[string]*entry), foundUse: make(map[*entry]uint64)}
 	for i, p := range list {
 		e, err := newEntry(p)
 		if err != nil {
@@ -271,25 +275,49 @@ func (r *Registry) byIss(ctx context.Context, iss string) *entry {
 }
 
 // discover returns the provider of an undeclared http issuer, whose key
-// set is found by discovery, or nil when iss is not such a URL or
-// maxDiscovered issuers are already held. Only http issuers are
-// discovered: they are the local stacks' (AWS itself refuses them), while
-// an https issuer is a real provider that idpool, offline, must not try to
-// reach unless it is declared.
+// set is found by discovery, or nil when iss is not such a URL. Only http
+// issuers are discovered: they are the local stacks' (AWS itself refuses
+// them), while an https issuer is a real provider that idpool, offline,
+// must not try to reach unless it is declared. At most maxDiscovered
+// issuers are held: a new one replaces the one least recently used.
 func (r *Registry) discover(iss string) *entry {
 	if !strings.HasPrefix(iss, "http://") || !isURL(iss) {
 		return nil
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	r.uses++
 	if e := r.found[iss]; e != nil {
+		r.foundUse[e] = r.uses
 		return e
 	}
 	if len(r.found) >= maxDiscovered {
-		return nil
+		var oldest *entry
+		for e, used := range r.foundUse {
+			if oldest == nil || used < r.foundUse[oldest] {
+				oldest = e
+			}
+		}
+		r.forgetLocked(oldest)
 	}
 	key, _ := loginsKey(iss)
 	e := &entry{name: iss, key: key, issuers: []string{iss}, remote: newRemote(iss, true)}
 	r.found[iss] = e
+	r.foundUse[e] = r.uses
 	return e
+}
+
+// forget drops e, a discovered issuer whose key set could not be fetched:
+// an issuer that is not there holds no place in the table.
+func (r *Registry) forget(e *entry) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.forgetLocked(e)
+}
+
+func (r *Registry) forgetLocked(e *entry) {
+	if r.found[e.name] == e {
+		delete(r.found, e.name)
+		delete(r.foundUse, e)
+	}
 }
