@@ -114,10 +114,16 @@ func (r *Registry) verify(ctx context.Context, e *entry, t *tokens.JWT, extraAud
 	if len(want) == 0 {
 		want = extraAudiences
 	}
-	if len(want) > 0 {
+	switch {
+	case len(want) > 0:
 		if _, err := audience(t, want); err != nil {
 			return err
 		}
+	case len(t.Audiences()) == 0 && t.AuthorizedParty() == "":
+		// Any audience is taken, but there must be one: a token for no
+		// client (a user pool's access token, whose client is in
+		// client_id) is not an ID token, and Cognito and STS refuse it.
+		return &MissingClaimError{Claim: "aud"}
 	}
 	return checkTimes(t, r.now(), skew)
 }

@@ -99,7 +99,11 @@ func TestVerify(t *testing.T) {
 		{name: "ClientIDs win over extra audiences", token: rs256.sign(t, claims(issuer, client2, nil)), extra: []string{client2}, want: ErrAudience},
 		{name: "extra audience matches", provider: "open.example.com", token: rs256.sign(t, claims("https://open.example.com", "pool-app", nil)), extra: []string{"pool-app"}},
 		{name: "extra audience does not match", provider: "open.example.com", token: rs256.sign(t, claims("https://open.example.com", "other-app", nil)), extra: []string{"pool-app"}, want: ErrAudience},
-		{name: "no audience check", provider: "open.example.com", token: rs256.sign(t, claims("https://open.example.com", "", map[string]any{"aud": nil}))},
+		{name: "no client ids: any audience", provider: "open.example.com", token: rs256.sign(t, claims("https://open.example.com", "any-app", nil))},
+		{name: "no client ids: azp without aud", provider: "open.example.com", token: rs256.sign(t, claims("https://open.example.com", "", map[string]any{"aud": nil, "azp": "cli"}))},
+		// A user pool's access token names its client in client_id and
+		// has no aud: it is not an ID token.
+		{name: "no client ids: no audience", provider: "open.example.com", token: rs256.sign(t, claims("https://open.example.com", "", map[string]any{"aud": nil, "client_id": "app", "token_use": "access"})), want: ErrAudience},
 		{name: "expired within skew", token: rs256.sign(t, claims(issuer, client, map[string]any{"exp": t0.Add(-4 * time.Minute).Unix()})), skew: 5 * time.Minute},
 		{name: "expired beyond skew", token: rs256.sign(t, claims(issuer, client, map[string]any{"exp": t0.Add(-6 * time.Minute).Unix()})), skew: 5 * time.Minute, want: ErrExpired},
 		{name: "expires now", token: rs256.sign(t, claims(issuer, client, map[string]any{"exp": t0.Unix()})), want: ErrExpired},
