@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -225,4 +226,26 @@ func TestFetchUnusableSet(t *testing.T) {
 	wantErr(t, e.verify(t, k), nil)
 	wantErr(t, e.verify(t, ec), nil)
 	e.wantFetches(t, 2)
+}
+
+// TestFetchedSetSkipsKeysItCannotLoad: a fetched key set holding a key
+// idpool cannot load (here an EC key on secp256k1, which go-jose lacks)
+// still verifies the tokens of its other keys: the provider is reached,
+// so refusing them as an outage would be wrong. An inline set with such a
+// key is refused when it is declared.
+func TestFetchedSetSkipsKeysItCannotLoad(t *testing.T) {
+	k := rsaKey(t, "k1", jose.RS256)
+	const odd = `{"kty":"EC","crv":"secp256k1","kid":"k2","use":"sig","x":"gfTf8Z5zKk5nH0pZCwYH3CwuWbmzd03yv7j_Js1ejA8","y":"3tN3Yl1hPH0MmTZ3mq-DLbIQ9M96OjU3bS2Y0C2T7wc"}`
+	body := strings.Replace(string(jwks(t, k)), `{"keys":[`, `{"keys":[`+odd+`,`, 1)
+	srv := newJWKSServer(t, []byte(body))
+	reg, err := New([]Provider{{Name: host, JWKSURL: srv.URL}}, srv.Client(), newClock().now, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := reg.Verify(context.Background(), host, k.sign(t, claims(issuer, client, nil)), nil, 0); err != nil {
+		t.Errorf("token of the loadable key: got %v, want it verified", err)
+	}
+	if _, err := New([]Provider{{Name: host, JWKS: []byte(body)}}, nil, newClock().now, nil); err == nil {
+		t.Error("the same set inline: got nil, want the key it cannot load refused")
+	}
 }

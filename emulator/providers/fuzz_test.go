@@ -85,7 +85,7 @@ func FuzzParseSet(f *testing.F) {
 	f.Add([]byte(`{"keys":null}`))
 	f.Add([]byte(`[]`))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		ks, err := parseSet(b)
+		ks, err := parseSet(b, false)
 		if err != nil {
 			return
 		}

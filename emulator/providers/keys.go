@@ -57,11 +57,14 @@ func (s *keySet) candidates(kid, alg string) (fit []*pubKey, named bool) {
 // (P-256, P-384, P-521) signature keys, using the public half of private
 // ones, and skips the others (symmetric, encryption, OKP keys): HMAC and
 // EdDSA signatures are never accepted; skipped lists them. A document that
-// is not a key set or a JWK, or an RSA or EC key that is not a valid JSON
-// Web Key, is an error; a set with no usable key is not (its provider was
+// is not a key set or a JWK is an error, and so is an RSA or EC key that is
+// not a valid JSON Web Key, unless lenient: a provider's fetched set is
+// read leniently, so that one key idpool cannot load (a curve go-jose
+// lacks, a short RSA key) does not take down the keys that work, and is
+// skipped. A set with no usable key is not an error (its provider was
 // reached, it just holds no key a token could be verified with). Several
 // keys may share a kid, or have none.
-func parseSet(b []byte) (*keySet, error) {
+func parseSet(b []byte, lenient bool) (*keySet, error) {
 	var doc struct {
 		Keys []json.RawMessage `json:"keys"`
 		Kty  string            `json:"kty"`
@@ -80,13 +83,17 @@ func parseSet(b []byte) (*keySet, error) {
 	for i, raw := range raws {
 		var k jose.JSONWebKey
 		if err := k.UnmarshalJSON(raw); err != nil {
-			// go-jose refuses key types it does not know; only unknown
-			// types are skipped, a broken RSA or EC key is an error.
+			// go-jose refuses key types it does not know, which are
+			// skipped; a broken RSA or EC key is skipped only when lenient.
 			var probe struct {
 				Kty string `json:"kty"`
 			}
 			if json.Unmarshal(raw, &probe) == nil && probe.Kty != "RSA" && probe.Kty != "EC" {
 				ks.skipped = append(ks.skipped, fmt.Sprintf("key %d: kty %q", i, probe.Kty))
+				continue
+			}
+			if lenient {
+				ks.skipped = append(ks.skipped, fmt.Sprintf("key %d: %v", i, err))
 				continue
 			}
 			return nil, fmt.Errorf("key %d: %w", i, err)
@@ -287,7 +294,7 @@ func (r *Registry) fetch(ctx context.Context, rm *remote) (*keySet, error) {
 	if err != nil {
 		return nil, err
 	}
-	ks, err := parseSet(b)
+	ks, err := parseSet(b, true)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s: %w", ErrFetch, url, err)
 	}

@@ -214,7 +214,7 @@ func newEntry(p Provider) (*entry, error) {
 	case len(p.JWKS) > 0 && p.JWKSURL != "":
 		return nil, errors.New("both an inline key set and a key set URL")
 	case len(p.JWKS) > 0:
-		ks, err := parseSet(p.JWKS)
+		ks, err := parseSet(p.JWKS, false)
 		if err == nil {
 			err = ks.unusable()
 		}
