@@ -79,6 +79,7 @@ func TestDiscovery(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	reg.fetchNow = clk.now
 	steps := []struct {
 		name       string
 		advance    time.Duration

@@ -27,6 +27,7 @@ func newFetchEnv(t *testing.T, body []byte) *fetchEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
+	e.reg.fetchNow = e.clk.now // the fetches' timing, stepped by the test
 	return e
 }
 
@@ -247,5 +248,27 @@ func TestFetchedSetSkipsKeysItCannotLoad(t *testing.T) {
 	}
 	if _, err := New([]Provider{{Name: host, JWKS: []byte(body)}}, nil, newClock().now, nil); err == nil {
 		t.Error("the same set inline: got nil, want the key it cannot load refused")
+	}
+}
+
+// TestFetchTimedByTheRealClock: with the token clock fixed, as
+// idpooltest.WithClock fixes it, a provider that was down at its first
+// use is fetched again once RetryInterval of real time has passed.
+func TestFetchTimedByTheRealClock(t *testing.T) {
+	k := rsaKey(t, "k", jose.RS256)
+	srv := newJWKSServer(t, jwks(t, k))
+	srv.status.Store(http.StatusServiceUnavailable)
+	reg, err := New([]Provider{{Name: host, JWKSURL: srv.URL}}, srv.Client(), func() time.Time { return t0 }, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok := k.sign(t, claims(issuer, client, nil))
+	if _, err := reg.Verify(context.Background(), host, tok, nil, 0); !errors.Is(err, ErrFetch) {
+		t.Fatalf("provider down: got %v, want ErrFetch", err)
+	}
+	srv.status.Store(http.StatusOK)
+	time.Sleep(RetryInterval + 100*time.Millisecond)
+	if _, err := reg.Verify(context.Background(), host, tok, nil, 0); err != nil {
+		t.Errorf("provider up again, RetryInterval later: got %v, want the token verified", err)
 	}
 }

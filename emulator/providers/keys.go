@@ -210,7 +210,7 @@ func newRemote(url string, discover bool) *remote {
 // error, when fetching it again fails or is not yet due.
 func (r *Registry) current(ctx context.Context, rm *remote) (*keySet, error) {
 	st := rm.state.Load()
-	if st != nil && st.keys != nil && r.now().Sub(st.got) < CacheTTL {
+	if st != nil && st.keys != nil && r.fetchNow().Sub(st.got) < CacheTTL {
 		return st.keys, nil
 	}
 	ks, err := r.refresh(ctx, rm, st, false)
@@ -240,7 +240,7 @@ func (r *Registry) refresh(ctx context.Context, rm *remote, seen *fetchState, un
 		// Another caller fetched while this one waited: use its outcome.
 		return st.keys, st.err
 	}
-	now := r.now()
+	now := r.fetchNow()
 	if st != nil {
 		wait := RefetchInterval
 		if st.keys == nil {

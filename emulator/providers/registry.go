@@ -64,8 +64,13 @@ const (
 // safe for concurrent use.
 type Registry struct {
 	client *http.Client
-	now    func() time.Time
-	log    *slog.Logger
+	// now is the clock of token times (exp, nbf); fetchNow, the real
+	// clock unless a test sets it, times the fetches: a server whose
+	// token clock is fixed (idpooltest.WithClock) still retries a provider
+	// that was down and picks up a rotated key.
+	now      func() time.Time
+	fetchNow func() time.Time
+	log      *slog.Logger
 	// byKey maps a provider's Logins key (its name without scheme) to the
 	// provider, and byIssuer each iss a provider accepts to it. They are
 	// not modified after New.
@@ -144,8 +149,8 @@ type entry struct {
 // New returns a registry of list. Inline key sets are parsed now, and an
 // error names the provider whose set or configuration is invalid; sets at a
 // URL are fetched on first use with client (a client with a 10-second
-// timeout when nil). now is the clock (time.Now when nil); logger may be
-// nil.
+// timeout when nil). now is the clock of token times (time.Now when nil);
+// fetches are timed by the real clock. logger may be nil.
 func New(list []Provider, client *http.Client, now func() time.Time, logger *slog.Logger) (*Registry, error) {
 	if client == nil {
 		client = &http.Client{Timeout: fetchTimeout}
@@ -156,7 +161,7 @@ func New(list []Provider, client *http.Client, now func() time.Time, logger *slo
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	r := &Registry{client: client, now: now, log: logger, byKey: make(map[string]*entry, len(list)),
+	r := &Registry{client: client, now: now, fetchNow: time.Now, log: logger, byKey: make(map[string]*entry, len(list)),
 		byIssuer: make(map[string]*entry, len(list)), found: make(map[string]*entry), foundUse: make(map[*entry]uint64)}
 	for i, p := range list {
 		e, err := newEntry(p)
