@@ -171,7 +171,7 @@ const (
 	stsSignature    = "Token signature verification failed"
 	stsNoProvider   = "No OpenIDConnect provider found in your account for %s"
 	stsAudience     = "Incorrect token audience"
-	stsMissingClaim = "The web identity token is missing the required claim %s"
+	stsMissingClaim = "Missing a required claim: %s"
 	stsExpired      = "Token expired: current date/time %d must be before the expiration date/time %d"
 	stsNotYetValid  = "Token is not yet valid: current date/time %d must be after the not-before date/time %d"
 	stsUnreachable  = "The identity provider of %s could not be reached to verify the web identity token"
@@ -252,7 +252,6 @@ func (v *STSVerifier) VerifyWebIdentity(ctx context.Context, t *tokens.JWT) (*st
 		if found && errors.Is(err, ErrFetch) {
 			// An issuer that discovery cannot reach is one STS does not
 			// know, as before it was looked for.
-			v.r.forget(e)
 			return nil, invalidToken(stsNoProvider, iss)
 		}
 		return nil, stsError(err, iss)

@@ -201,7 +201,7 @@ func TestSTSVerifier(t *testing.T) {
 			code: sts.CodeInvalidIdentityToken, status: 400,
 			msg: fmt.Sprintf("Token is not yet valid: current date/time %d must be after the not-before date/time %d", t0.Unix(), t0.Unix()+1)},
 		{name: "no exp", token: k.sign(t, claims(oidcIss, "sts.amazonaws.com", map[string]any{"exp": nil})),
-			code: sts.CodeInvalidIdentityToken, status: 400, msg: "The web identity token is missing the required claim exp"},
+			code: sts.CodeInvalidIdentityToken, status: 400, msg: "Missing a required claim: exp"},
 		{name: "key set unreachable", token: k.sign(t, claims("https://down.example.com", "a", nil)),
 			code: sts.CodeIDPCommunicationError, status: 400, msg: "The identity provider of https://down.example.com could not be reached to verify the web identity token"},
 	}

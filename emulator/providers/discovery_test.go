@@ -213,17 +213,30 @@ func TestSTSDiscovery(t *testing.T) {
 			}
 		})
 	}
-	// Issuers discovery cannot reach take no place in the table.
+	// More unreachable issuers than the table holds push out one another,
+	// not the reachable issuer, and a new reachable issuer still gets a
+	// place.
 	v := reg.ForSTS(account, false)
-	for i := range maxDiscovered + 1 {
-		jwt, err := tokens.Parse(k.sign(t, claims(fmt.Sprintf("%s/%d", gone.URL, i), "a", nil)))
+	verify := func(iss string) error {
+		t.Helper()
+		jwt, err := tokens.Parse(k.sign(t, claims(iss, "a", nil)))
 		if err != nil {
 			t.Fatal(err)
 		}
-		v.VerifyWebIdentity(context.Background(), jwt)
+		_, err = v.VerifyWebIdentity(context.Background(), jwt)
+		return err
 	}
-	if n := len(reg.found); n != 1 {
-		t.Errorf("got %d discovered issuers, want only the reachable %s", n, srv.URL)
+	for i := range maxDiscovered + 1 {
+		verify(fmt.Sprintf("%s/%d", gone.URL, i))
+	}
+	if n := len(reg.found); n != maxDiscovered {
+		t.Errorf("got %d discovered issuers, want the bound %d", n, maxDiscovered)
+	}
+	if err := verify(srv.URL); err != nil {
+		t.Errorf("the reachable issuer after the unreachable ones: got %v, want it verified", err)
+	}
+	if err := verify(newOIDCServer(t, jwks(t, k)).URL); err != nil {
+		t.Errorf("a new reachable issuer after the unreachable ones: got %v, want it discovered", err)
 	}
 }
 

@@ -37,7 +37,8 @@
 // (and, for accounts.google.com, the bare host Google also writes)
 // (ErrIssuer); azp, or, when the token has none, one of its aud, is one of
 // the provider's ClientIDs, or, when it has none, one of the caller's
-// audiences (ErrAudience); exp is present and not past, and nbf not ahead,
+// audiences, and with neither the token has at least an aud or an azp
+// (ErrAudience); exp is present and not past, and nbf not ahead,
 // by more than the caller's skew (ErrExpired, ErrNotYetValid). Errors wrap
 // these sentinels; *TimeError and *MissingClaimError carry what a wire
 // message quotes.

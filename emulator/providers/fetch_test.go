@@ -2,6 +2,7 @@ package providers
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"strings"
@@ -230,24 +231,33 @@ func TestFetchUnusableSet(t *testing.T) {
 }
 
 // TestFetchedSetSkipsKeysItCannotLoad: a fetched key set holding a key
-// idpool cannot load (here an EC key on secp256k1, which go-jose lacks)
-// still verifies the tokens of its other keys: the provider is reached,
+// idpool cannot use still verifies the tokens of its other keys: the provider is reached,
 // so refusing them as an outage would be wrong. An inline set with such a
 // key is refused when it is declared.
 func TestFetchedSetSkipsKeysItCannotLoad(t *testing.T) {
 	k := rsaKey(t, "k1", jose.RS256)
-	const odd = `{"kty":"EC","crv":"secp256k1","kid":"k2","use":"sig","x":"gfTf8Z5zKk5nH0pZCwYH3CwuWbmzd03yv7j_Js1ejA8","y":"3tN3Yl1hPH0MmTZ3mq-DLbIQ9M96OjU3bS2Y0C2T7wc"}`
-	body := strings.Replace(string(jwks(t, k)), `{"keys":[`, `{"keys":[`+odd+`,`, 1)
-	srv := newJWKSServer(t, []byte(body))
-	reg, err := New([]Provider{{Name: host, JWKSURL: srv.URL}}, srv.Client(), newClock().now, nil)
-	if err != nil {
-		t.Fatal(err)
+	odd := map[string]string{
+		"EC key on secp256k1": `{"kty":"EC","crv":"secp256k1","kid":"k2","use":"sig","x":"gfTf8Z5zKk5nH0pZCwYH3CwuWbmzd03yv7j_Js1ejA8","y":"3tN3Yl1hPH0MmTZ3mq-DLbIQ9M96OjU3bS2Y0C2T7wc"}`,
+		// A 512-bit modulus (any 64 bytes with the top bit set).
+		"512-bit RSA key":                `{"kty":"RSA","kid":"k2","use":"sig","e":"AQAB","n":"` + strings.Repeat("_", 86) + `"}`,
+		"alg that does not suit the key": withAlg(t, rsaKey(t, "k2", jose.RS256), "ES256"),
 	}
-	if _, err := reg.Verify(context.Background(), host, k.sign(t, claims(issuer, client, nil)), nil, 0); err != nil {
-		t.Errorf("token of the loadable key: got %v, want it verified", err)
-	}
-	if _, err := New([]Provider{{Name: host, JWKS: []byte(body)}}, nil, newClock().now, nil); err == nil {
-		t.Error("the same set inline: got nil, want the key it cannot load refused")
+	for name, key := range odd {
+		t.Run(name, func(t *testing.T) {
+			key = strings.TrimSuffix(strings.TrimPrefix(key, `{"keys":[`), `]}`)
+			body := strings.Replace(string(jwks(t, k)), `{"keys":[`, `{"keys":[`+key+`,`, 1)
+			srv := newJWKSServer(t, []byte(body))
+			reg, err := New([]Provider{{Name: host, JWKSURL: srv.URL}}, srv.Client(), newClock().now, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := reg.Verify(context.Background(), host, k.sign(t, claims(issuer, client, nil)), nil, 0); err != nil {
+				t.Errorf("token of the loadable key: got %v, want it verified", err)
+			}
+			if _, err := New([]Provider{{Name: host, JWKS: []byte(body)}}, nil, newClock().now, nil); err == nil {
+				t.Error("the same set inline: got nil, want the key it cannot use refused")
+			}
+		})
 	}
 }
 
@@ -271,4 +281,19 @@ func TestFetchTimedByTheRealClock(t *testing.T) {
 	if _, err := reg.Verify(context.Background(), host, tok, nil, 0); err != nil {
 		t.Errorf("provider up again, RetryInterval later: got %v, want the token verified", err)
 	}
+}
+
+// withAlg returns the JWK of s, with alg set to alg.
+func withAlg(t *testing.T, s signer, alg string) string {
+	t.Helper()
+	var set struct{ Keys []map[string]any }
+	if err := json.Unmarshal(jwks(t, s), &set); err != nil {
+		t.Fatal(err)
+	}
+	set.Keys[0]["alg"] = alg
+	b, err := json.Marshal(set.Keys[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

@@ -85,16 +85,19 @@ func FuzzParseSet(f *testing.F) {
 	f.Add([]byte(`{"keys":null}`))
 	f.Add([]byte(`[]`))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		ks, err := parseSet(b, false)
-		if err != nil {
-			return
-		}
-		if (len(ks.keys) == 0) != (ks.unusable() != nil) {
-			t.Fatalf("got %d keys and unusable() %v", len(ks.keys), ks.unusable())
-		}
-		for _, k := range ks.keys {
-			if !suits("RS256", k.pub) && !suits("ES256", k.pub) && !suits("ES384", k.pub) && !suits("ES512", k.pub) {
-				t.Fatalf("got a key of type %T", k.pub)
+		// Inline sets are read strictly, fetched ones leniently.
+		for _, lenient := range []bool{false, true} {
+			ks, err := parseSet(b, lenient)
+			if err != nil {
+				continue
+			}
+			if (len(ks.keys) == 0) != (ks.unusable() != nil) {
+				t.Fatalf("lenient %v: got %d keys and unusable() %v", lenient, len(ks.keys), ks.unusable())
+			}
+			for _, k := range ks.keys {
+				if !suits("RS256", k.pub) && !suits("ES256", k.pub) && !suits("ES384", k.pub) && !suits("ES512", k.pub) {
+					t.Fatalf("lenient %v: got a key of type %T", lenient, k.pub)
+				}
 			}
 		}
 	})

@@ -58,12 +58,12 @@ func (s *keySet) candidates(kid, alg string) (fit []*pubKey, named bool) {
 // ones, and skips the others (symmetric, encryption, OKP keys): HMAC and
 // EdDSA signatures are never accepted; skipped lists them. A document that
 // is not a key set or a JWK is an error, and so is an RSA or EC key that is
-// not a valid JSON Web Key, unless lenient: a provider's fetched set is
-// read leniently, so that one key idpool cannot load (a curve go-jose
-// lacks, a short RSA key) does not take down the keys that work, and is
-// skipped. A set with no usable key is not an error (its provider was
-// reached, it just holds no key a token could be verified with). Several
-// keys may share a kid, or have none.
+// not a valid JSON Web Key, or one idpool cannot use (a curve go-jose
+// lacks, a short RSA key, an alg that does not suit it), unless lenient: a
+// provider's fetched set is read leniently, so that such a key is skipped
+// rather than take down the keys that work. A set with no usable key is
+// not an error (its provider was reached, it just holds no key a token
+// could be verified with). Several keys may share a kid, or have none.
 func parseSet(b []byte, lenient bool) (*keySet, error) {
 	var doc struct {
 		Keys []json.RawMessage `json:"keys"`
@@ -80,6 +80,15 @@ func parseSet(b []byte, lenient bool) (*keySet, error) {
 		raws = []json.RawMessage{b}
 	}
 	ks := &keySet{}
+	// refuse is the set's error for a key idpool cannot use, or, when
+	// lenient, nil with the key skipped.
+	refuse := func(err error) error {
+		if !lenient {
+			return err
+		}
+		ks.skipped = append(ks.skipped, err.Error())
+		return nil
+	}
 	for i, raw := range raws {
 		var k jose.JSONWebKey
 		if err := k.UnmarshalJSON(raw); err != nil {
@@ -92,11 +101,10 @@ func parseSet(b []byte, lenient bool) (*keySet, error) {
 				ks.skipped = append(ks.skipped, fmt.Sprintf("key %d: kty %q", i, probe.Kty))
 				continue
 			}
-			if lenient {
-				ks.skipped = append(ks.skipped, fmt.Sprintf("key %d: %v", i, err))
-				continue
+			if err := refuse(fmt.Errorf("key %d: %w", i, err)); err != nil {
+				return nil, err
 			}
-			return nil, fmt.Errorf("key %d: %w", i, err)
+			continue
 		}
 		if k.Use != "" && k.Use != "sig" {
 			ks.skipped = append(ks.skipped, fmt.Sprintf("key %q: use %q", k.KeyID, k.Use))
@@ -118,14 +126,20 @@ func parseSet(b []byte, lenient bool) (*keySet, error) {
 		}
 		if rk, ok := pk.pub.(*rsa.PublicKey); ok && (rk.N.BitLen() < minRSABits || rk.E < 3) {
 			// Go's RSA verification refuses such keys anyway; say so now.
-			return nil, fmt.Errorf("key %q: RSA modulus of %d bits or exponent %d is too small", k.KeyID, rk.N.BitLen(), rk.E)
+			if err := refuse(fmt.Errorf("key %q: RSA modulus of %d bits or exponent %d is too small", k.KeyID, rk.N.BitLen(), rk.E)); err != nil {
+				return nil, err
+			}
+			continue
 		}
 		if pk.alg != "" && !allowed(pk.alg) {
 			ks.skipped = append(ks.skipped, fmt.Sprintf("key %q: alg %q", k.KeyID, pk.alg))
 			continue
 		}
 		if pk.alg != "" && !suits(pk.alg, pk.pub) {
-			return nil, fmt.Errorf("key %q: alg %q does not suit the key", k.KeyID, pk.alg)
+			if err := refuse(fmt.Errorf("key %q: alg %q does not suit the key", k.KeyID, pk.alg)); err != nil {
+				return nil, err
+			}
+			continue
 		}
 		ks.keys = append(ks.keys, pk)
 	}

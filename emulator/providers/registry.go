@@ -284,7 +284,9 @@ func (r *Registry) byIss(ctx context.Context, iss string) *entry {
 // issuers are discovered: they are the local stacks' (AWS itself refuses
 // them), while an https issuer is a real provider that idpool, offline,
 // must not try to reach unless it is declared. At most maxDiscovered
-// issuers are held: a new one replaces the one least recently used.
+// issuers are held: a new one replaces, of those whose key set was never
+// fetched (an issuer that is not there, still timed by RetryInterval while
+// held), else of all, the one least recently used.
 func (r *Registry) discover(iss string) *entry {
 	if !strings.HasPrefix(iss, "http://") || !isURL(iss) {
 		return nil
@@ -298,31 +300,20 @@ func (r *Registry) discover(iss string) *entry {
 	}
 	if len(r.found) >= maxDiscovered {
 		var oldest *entry
+		oldestFailed := false
 		for e, used := range r.foundUse {
-			if oldest == nil || used < r.foundUse[oldest] {
-				oldest = e
+			st := e.remote.state.Load()
+			failed := st == nil || st.keys == nil
+			if oldest == nil || failed && !oldestFailed || failed == oldestFailed && used < r.foundUse[oldest] {
+				oldest, oldestFailed = e, failed
 			}
 		}
-		r.forgetLocked(oldest)
+		delete(r.found, oldest.name)
+		delete(r.foundUse, oldest)
 	}
 	key, _ := loginsKey(iss)
 	e := &entry{name: iss, key: key, issuers: []string{iss}, remote: newRemote(iss, true)}
 	r.found[iss] = e
 	r.foundUse[e] = r.uses
 	return e
-}
-
-// forget drops e, a discovered issuer whose key set could not be fetched:
-// an issuer that is not there holds no place in the table.
-func (r *Registry) forget(e *entry) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.forgetLocked(e)
-}
-
-func (r *Registry) forgetLocked(e *entry) {
-	if r.found[e.name] == e {
-		delete(r.found, e.name)
-		delete(r.foundUse, e)
-	}
 }

@@ -79,8 +79,8 @@ func (e *MissingClaimError) Is(target error) bool {
 // Verify checks a compact JWS from provider name (its Logins key or its
 // issuer) as the package documentation lists and returns the decoded token.
 // extraAudiences are the accepted audiences when the provider has no
-// ClientIDs; with neither, the audience is not checked. skew is how far
-// exp and nbf may be off.
+// ClientIDs; with neither, any audience is taken, but the token must have
+// an aud or an azp. skew is how far exp and nbf may be off.
 func (r *Registry) Verify(ctx context.Context, name, token string, extraAudiences []string, skew time.Duration) (*tokens.JWT, error) {
 	e := r.lookup(ctx, name)
 	if e == nil {
