@@ -47,8 +47,7 @@ type Activity struct {
 	head  int
 	full  bool
 	seq   uint64
-	subs  map[chan Entry]struct{}
-	ended bool // End was called: no stream starts or goes on
+	subs  map[chan Entry]struct{} // nil once End was called
 	clock func() time.Time
 }
 
@@ -101,7 +100,7 @@ func (a *Activity) subscribe() chan Entry {
 	ch := make(chan Entry, 64)
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if a.ended {
+	if a.subs == nil {
 		close(ch)
 		return ch
 	}
@@ -111,11 +110,8 @@ func (a *Activity) subscribe() chan Entry {
 
 func (a *Activity) unsubscribe(ch chan Entry) {
 	a.mu.Lock()
-	defer a.mu.Unlock()
-	if _, ok := a.subs[ch]; ok {
-		delete(a.subs, ch)
-		close(ch)
-	}
+	delete(a.subs, ch)
+	a.mu.Unlock()
 }
 
 // End closes every live stream of the activity and refuses new ones. A
@@ -125,11 +121,10 @@ func (a *Activity) unsubscribe(ch chan Entry) {
 func (a *Activity) End() {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	a.ended = true
 	for ch := range a.subs {
-		delete(a.subs, ch)
 		close(ch)
 	}
+	a.subs = nil
 }
 
 // Record wraps the emulator's handler: it must run inside the edge that

@@ -97,7 +97,7 @@ func (s *Service) CreatePolicy(ctx context.Context, in *CreatePolicyInput) (*Cre
 	now := s.now().UTC()
 	mp := storage.ManagedPolicy{
 		ARN: s.arn(ctx, "policy"+p+in.PolicyName), Name: in.PolicyName, Path: p, ID: newID("ANPA", 17),
-		DefaultVersion: "v1", Versions: []storage.PolicyVersion{{ID: "v1", Document: in.PolicyDocument, CreatedAt: now}}, LastVersion: 1,
+		DefaultVersion: "v1", Versions: []storage.PolicyVersion{{ID: "v1", Document: in.PolicyDocument, CreatedAt: now}},
 		Tags: ts, CreatedAt: now, UpdatedAt: now,
 	}
 	if in.Description != nil {

@@ -26,12 +26,6 @@ func (s *Service) GetOpenIdTokenForDeveloperIdentity(ctx context.Context, in *Ge
 		return nil, badParam(msgNoDeveloper, p.ID)
 	}
 	logins, err := s.validateLogins(ctx, &p, in.Logins, modeDeveloper)
-	if e, ok := protocol.As(err); ok && e.Code == CodeExternalService {
-		// This operation's model does not list ExternalServiceException,
-		// so an SDK could not type it: a public login whose provider
-		// cannot be reached is a token idpool could not verify.
-		return nil, notAuthorized("Invalid login token. Couldn't verify signed token.")
-	}
 	if err != nil {
 		return nil, err
 	}

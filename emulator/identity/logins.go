@@ -373,6 +373,12 @@ func (s *Service) validateLogin(ctx context.Context, p *storage.Pool, key, token
 				return login{}, err
 			}
 			s.log.WarnContext(ctx, "provider token verification failed", "provider", key, "err", err)
+			if mode == modeDeveloper {
+				// GetOpenIdTokenForDeveloperIdentity's model lists no
+				// ExternalServiceException, so an SDK could not type it:
+				// there the token is one idpool could not verify.
+				return login{}, notAuthorized("Invalid login token. Couldn't verify signed token.")
+			}
 			return login{}, externalService(msgProviderDown, key)
 		}
 	}

@@ -77,13 +77,12 @@ type Registry struct {
 	byKey    map[string]*entry
 	byIssuer map[string]*entry
 	// found holds the undeclared issuers discovered for STS in permissive
-	// mode, at most maxDiscovered of them; foundUse orders them by last
+	// mode, at most maxDiscovered of them, each with the count of its last
 	// use, so that the least recently used goes when the table is full
 	// (local stacks start their issuer on a new port each run).
-	mu       sync.Mutex
-	found    map[string]*entry
-	foundUse map[*entry]uint64
-	uses     uint64
+	mu    sync.Mutex
+	found map[string]*discovered
+	uses  uint64
 	// source supplies the providers declared after New (IAM's), read when
 	// the fixed ones miss; added holds the entries made of them, by
 	// Logins key, so that their fetched key sets are kept (guarded by mu).
@@ -162,7 +161,7 @@ func New(list []Provider, client *http.Client, now func() time.Time, logger *slo
 		logger = slog.New(slog.DiscardHandler)
 	}
 	r := &Registry{client: client, now: now, fetchNow: time.Now, log: logger, byKey: make(map[string]*entry, len(list)),
-		byIssuer: make(map[string]*entry, len(list)), found: make(map[string]*entry), foundUse: make(map[*entry]uint64)}
+		byIssuer: make(map[string]*entry, len(list)), found: make(map[string]*discovered)}
 	for i, p := range list {
 		e, err := newEntry(p)
 		if err != nil {
@@ -294,26 +293,31 @@ func (r *Registry) discover(iss string) *entry {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.uses++
-	if e := r.found[iss]; e != nil {
-		r.foundUse[e] = r.uses
-		return e
+	if d := r.found[iss]; d != nil {
+		d.used = r.uses
+		return d.e
 	}
 	if len(r.found) >= maxDiscovered {
-		var oldest *entry
+		var oldest *discovered
 		oldestFailed := false
-		for e, used := range r.foundUse {
-			st := e.remote.state.Load()
+		for _, d := range r.found {
+			st := d.e.remote.state.Load()
 			failed := st == nil || st.keys == nil
-			if oldest == nil || failed && !oldestFailed || failed == oldestFailed && used < r.foundUse[oldest] {
-				oldest, oldestFailed = e, failed
+			if oldest == nil || failed && !oldestFailed || failed == oldestFailed && d.used < oldest.used {
+				oldest, oldestFailed = d, failed
 			}
 		}
-		delete(r.found, oldest.name)
-		delete(r.foundUse, oldest)
+		delete(r.found, oldest.e.name)
 	}
 	key, _ := loginsKey(iss)
 	e := &entry{name: iss, key: key, issuers: []string{iss}, remote: newRemote(iss, true)}
-	r.found[iss] = e
-	r.foundUse[e] = r.uses
+	r.found[iss] = &discovered{e: e, used: r.uses}
 	return e
+}
+
+// discovered is an issuer of Registry.found, with the count of its last
+// use (guarded by the registry's mu).
+type discovered struct {
+	e    *entry
+	used uint64
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/idpool/idpool/storage"
@@ -40,6 +41,9 @@ const (
 	liveDevice1 = `NOT EXISTS (SELECT 1 FROM devices d JOIN identities i ON i.id = d.identity_id
 		JOIN pools p ON p.id = i.pool_id WHERE d.id = ?1 AND p.deleted <> 0)`
 )
+
+// liveIdentityOf is liveIdentity1 of another parameter, param.
+func liveIdentityOf(param string) string { return strings.Replace(liveIdentity1, "?1", param, 1) }
 
 const (
 	qGetDataset   = `SELECT ` + datasetColumns + ` FROM datasets WHERE identity_id = ?1 AND name = ?2 AND ` + liveIdentity1

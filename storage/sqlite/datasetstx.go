@@ -39,9 +39,7 @@ func (st *syncStmts) prepare(ctx context.Context, p preparer) error {
 		// deleted.
 		&st.renameDataset: `UPDATE datasets SET identity_id = ?3, name = ?4,
 			pool_id = coalesce((SELECT pool_id FROM identities WHERE id = ?3), pool_id)
-			WHERE identity_id = ?1 AND name = ?2 AND ` + liveIdentity1 + `
-			AND NOT EXISTS (SELECT 1 FROM identities i JOIN pools p ON p.id = i.pool_id
-				WHERE i.id = ?3 AND p.deleted <> 0)`,
+			WHERE identity_id = ?1 AND name = ?2 AND ` + liveIdentity1 + ` AND ` + liveIdentityOf("?3"),
 		&st.identityExists: `SELECT EXISTS (SELECT 1 FROM identities i WHERE id = ?1 AND ` + livePool + `)`,
 
 		// A record of an identity in a pool marked deleted is not written:
@@ -57,8 +55,7 @@ func (st *syncStmts) prepare(ctx context.Context, p preparer) error {
 			ON CONFLICT (pool_id) DO UPDATE SET config = excluded.config`,
 
 		&st.insertDevice: `INSERT INTO devices (id, identity_id, platform, token, created)
-			SELECT ?1, ?2, ?3, ?4, ?5 WHERE NOT EXISTS (SELECT 1 FROM identities i JOIN pools p ON p.id = i.pool_id
-				WHERE i.id = ?2 AND p.deleted <> 0)`,
+			SELECT ?1, ?2, ?3, ?4, ?5 WHERE ` + liveIdentityOf("?2"),
 		// A foreign-key failure (unknown device) is not a conflict: DO
 		// NOTHING does not swallow it.
 		&st.subscribe: `INSERT INTO subscriptions (device_id, dataset) SELECT ?1, ?2 WHERE ` + liveDevice1 + `

@@ -116,8 +116,7 @@ func (w *writer) prepare(ctx context.Context) error {
 		// An identity of a pool marked deleted, which the purger has not
 		// removed yet, with everything it holds (the foreign keys
 		// cascade): its id is free (CreateIdentity).
-		&st.dropDead: `DELETE FROM identities AS i WHERE id = ?1
-			AND EXISTS (SELECT 1 FROM pools p WHERE p.id = i.pool_id AND p.deleted <> 0)`,
+		&st.dropDead: `DELETE FROM identities AS i WHERE id = ?1 AND NOT ` + livePool,
 		// On the partial index of merged identities: only the identities
 		// merged into ?1 are read.
 		&st.unmerge:      `UPDATE identities SET merged_into = '' WHERE merged_into = ?1 AND merged_into <> ''`,
