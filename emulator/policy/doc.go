@@ -6,8 +6,9 @@
 // API summary:
 //
 //   - Parse parses a trust policy; Document.Allowed and Explain evaluate
-//     it, and Validate applies IAM's rule for trust policies being
-//     written: one that trusts Cognito must constrain its :aud key.
+//     it, and Validate applies IAM's rules for trust policies being
+//     written: they name only the STS actions that assume a role, and
+//     one that trusts Cognito must constrain its :aud key.
 //   - ParsePermissions parses a permission policy (a role's inline or
 //     managed policy, a session policy or a permissions boundary);
 //     ParseResource a resource-based policy (the simulator's

@@ -464,13 +464,49 @@ func (d *Document) Explain(r Request) string {
 // partition's principal whichever partition the request is in [unconfirmed:
 // AWS was seen to apply it to its own partition's principal; a trust policy
 // naming another partition's Cognito trusts nothing there anyway].
+//
+// Before that, every statement must speak of the STS actions that assume
+// a role (assumeActions), or IAM answers "AssumeRole policy may only
+// specify STS AssumeRole actions." (a typo such as sts:TagSessions is
+// refused so). AWS is silent on wildcards and NotAction; idpool takes an
+// Action pattern ("*", "sts:*", "sts:AssumeRole*") that matches at least
+// one of them and refuses one that matches none ("s3:*"), and takes a
+// NotAction that leaves at least one of them covered (NotAction
+// "s3:GetObject"), refusing one that excludes them all (NotAction "sts:*").
 func (d *Document) Validate() error {
+	for i := range d.stmts {
+		if !d.stmts[i].assumes() {
+			return malformed("AssumeRole policy may only specify STS AssumeRole actions.")
+		}
+	}
 	for _, p := range cognitoPrincipals {
 		if d.unconstrained(p, p+":aud") {
 			return malformed("A condition block must be present for the Cognito provider")
 		}
 	}
 	return nil
+}
+
+// assumeActions are the actions a trust policy may name: the STS actions
+// that assume a role or pass something to the session they make.
+var assumeActions = [...]string{
+	"sts:AssumeRole", "sts:AssumeRoleWithSAML", "sts:AssumeRoleWithWebIdentity",
+	"sts:TagSession", "sts:SetSourceIdentity", "sts:SetContext",
+}
+
+// assumes reports whether the statement speaks of the actions a trust
+// policy may name, as Validate says: each of its Action patterns matches
+// one of assumeActions, or its NotAction leaves one of them covered.
+func (st *statement) assumes() bool {
+	if st.notAction {
+		return slices.ContainsFunc(assumeActions[:], st.action)
+	}
+	for _, p := range st.actions {
+		if !slices.ContainsFunc(assumeActions[:], func(a string) bool { return glob(p, a, true) }) {
+			return false
+		}
+	}
+	return true
 }
 
 // unconstrained reports whether an Allow statement that allows

@@ -1,0 +1,73 @@
+package conformance
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/smithy-go"
+)
+
+// The tests of this file hold idpool's IAM to answers real AWS gave,
+// which LocalStack's snapshot tests recorded
+// (localstack/localstack, tests/aws/services/iam/*.snapshot.json).
+
+// wantIAMRefusal checks an IAM refusal's code, HTTP status and exact
+// message.
+func wantIAMRefusal(t *testing.T, call string, err error, code string, status int, msg string) {
+	t.Helper()
+	if err == nil {
+		t.Fatalf("%s: got success, want %d %s %q", call, status, code, msg)
+	}
+	wantIAMError(t, err, code, status, nil)
+	var ae smithy.APIError
+	if errors.As(err, &ae) && ae.ErrorMessage() != msg {
+		t.Errorf("%s: got message %q, want %q", call, ae.ErrorMessage(), msg)
+	}
+}
+
+// TestIAMTrustActions: a trust policy may name only the STS actions that
+// assume a role (test_iam_roles.snapshot.json,
+// test_update_assume_role_policy_errors invalid-action-error).
+func TestIAMTrustActions(t *testing.T) {
+	s := testServer(t)
+	ctx := context.Background()
+	c := s.iamWith(developerKeys())
+	trust := func(action any) string {
+		return policyJSON(t, map[string]any{"Effect": "Allow", "Principal": map[string]any{"Service": "ec2.amazonaws.com"}, "Action": action})
+	}
+	role := uniqueName("TrustActions")
+	_, err := c.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(role), AssumeRolePolicyDocument: aws.String(trust("sts:AssumeRole"))})
+	ok(t, err, "CreateRole")
+	const msg = "AssumeRole policy may only specify STS AssumeRole actions."
+	tests := []struct {
+		name   string
+		action any
+		ok     bool
+	}{
+		{"assume role and tags", []string{"sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"}, true},
+		{"sts star", "sts:*", true},
+		{"invalid sts action", "sts:InvalidAction", false},
+		{"another service", "s3:GetObject", false},
+		{"TagSessions typo", []string{"sts:AssumeRole", "sts:TagSessions"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := c.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{RoleName: aws.String(role), PolicyDocument: aws.String(trust(tt.action))})
+			if tt.ok {
+				ok(t, err, "UpdateAssumeRolePolicy")
+			} else {
+				wantIAMRefusal(t, "UpdateAssumeRolePolicy", err, "MalformedPolicyDocument", http.StatusBadRequest, msg)
+			}
+			_, err = c.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(uniqueName("Trust")), AssumeRolePolicyDocument: aws.String(trust(tt.action))})
+			if tt.ok {
+				ok(t, err, "CreateRole")
+			} else {
+				wantIAMRefusal(t, "CreateRole", err, "MalformedPolicyDocument", http.StatusBadRequest, msg)
+			}
+		})
+	}
+}
