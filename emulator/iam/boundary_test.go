@@ -51,7 +51,7 @@ func TestRoleBoundaryChecked(t *testing.T) {
 			if gerr != nil {
 				t.Fatal(gerr)
 			}
-			want := AttachedPermissionsBoundary{PermissionsBoundaryType: "PermissionsBoundaryPolicy", PermissionsBoundaryArn: tt.arn}
+			want := AttachedPermissionsBoundary{PermissionsBoundaryType: "Policy", PermissionsBoundaryArn: tt.arn}
 			if got := r.Role.PermissionsBoundary; got == nil || *got != want {
 				t.Errorf("GetRole PermissionsBoundary: got %+v, want %+v", got, want)
 			}

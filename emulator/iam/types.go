@@ -44,9 +44,13 @@ type AttachedPermissionsBoundary struct {
 	PermissionsBoundaryArn  string
 }
 
-// BoundaryPolicy is the one PermissionsBoundaryType of the model's
-// PermissionsBoundaryAttachmentType: a managed policy is the boundary.
-const BoundaryPolicy = "PermissionsBoundaryPolicy"
+// BoundaryPolicy is the one PermissionsBoundaryType: a managed policy is
+// the boundary. AWS answers "Policy" (test_iam_roles.snapshot.json,
+// test_role_permissions_boundary_lifecycle), not the
+// "PermissionsBoundaryPolicy" of the model's
+// PermissionsBoundaryAttachmentType, which is wrong
+// (awsdocs/iam-user-guide#82).
+const BoundaryPolicy = "Policy"
 
 type CreateRoleInput struct {
 	Path                     *string
