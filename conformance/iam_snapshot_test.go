@@ -71,3 +71,30 @@ func TestIAMTrustActions(t *testing.T) {
 		})
 	}
 }
+
+// TestIAMPolicyARNNotAnARN: a PolicyArn that is not an ARN (a policy's
+// name) is ValidationError "ARN <value> is not valid."
+// (test_iam_roles.snapshot.json test_role_managed_policy_errors
+// non-existent-malformed-policy-arn, existing-policy-name-provided).
+func TestIAMPolicyARNNotAnARN(t *testing.T) {
+	s := testServer(t)
+	ctx := context.Background()
+	c := s.iamWith(developerKeys())
+	role := uniqueName("NotAnARN")
+	trust := policyJSON(t, map[string]any{"Effect": "Allow", "Principal": map[string]any{"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"})
+	_, err := c.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(role), AssumeRolePolicyDocument: aws.String(trust)})
+	ok(t, err, "CreateRole")
+	name := uniqueName("PolicyNameLongerThanTwenty") // the model's arnType is 20 characters at least
+	_, err = c.CreatePolicy(ctx, &iam.CreatePolicyInput{PolicyName: aws.String(name),
+		PolicyDocument: aws.String(policyJSON(t, map[string]any{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*"}))})
+	ok(t, err, "CreatePolicy")
+	for _, v := range []string{"longpolicynamebutnoarn", name} {
+		msg := "ARN " + v + " is not valid."
+		_, err := c.AttachRolePolicy(ctx, &iam.AttachRolePolicyInput{RoleName: aws.String(role), PolicyArn: aws.String(v)})
+		wantIAMRefusal(t, "AttachRolePolicy", err, "ValidationError", http.StatusBadRequest, msg)
+		_, err = c.DetachRolePolicy(ctx, &iam.DetachRolePolicyInput{RoleName: aws.String(role), PolicyArn: aws.String(v)})
+		wantIAMRefusal(t, "DetachRolePolicy", err, "ValidationError", http.StatusBadRequest, msg)
+		_, err = c.PutRolePermissionsBoundary(ctx, &iam.PutRolePermissionsBoundaryInput{RoleName: aws.String(role), PermissionsBoundary: aws.String(v)})
+		wantIAMRefusal(t, "PutRolePermissionsBoundary", err, "ValidationError", http.StatusBadRequest, msg)
+	}
+}

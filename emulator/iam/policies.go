@@ -354,6 +354,9 @@ func policyPathName(arn string) (path, name string) {
 // AttachRolePolicy attaches a managed policy to a role: a customer managed
 // one IAM holds, or an AWS managed one (see AWSManaged).
 func (s *Service) AttachRolePolicy(ctx context.Context, in *AttachRolePolicyInput) (*Empty, error) {
+	if err := policyARNInput(in.PolicyArn); err != nil {
+		return nil, err
+	}
 	awsManaged := s.awsManaged(ctx, in.PolicyArn)
 	return nil, s.modifyRole(ctx, in.RoleName, func(tx storage.Tx, r *storage.Role) error {
 		if _, err := tx.GetManagedPolicy(ctx, in.PolicyArn); err != nil && !(awsManaged && errors.Is(err, storage.ErrNotFound)) {
@@ -372,6 +375,9 @@ func (s *Service) AttachRolePolicy(ctx context.Context, in *AttachRolePolicyInpu
 
 // DetachRolePolicy detaches a managed policy from a role.
 func (s *Service) DetachRolePolicy(ctx context.Context, in *DetachRolePolicyInput) (*Empty, error) {
+	if err := policyARNInput(in.PolicyArn); err != nil {
+		return nil, err
+	}
 	return nil, s.modifyRole(ctx, in.RoleName, func(_ storage.Tx, r *storage.Role) error {
 		for i, a := range r.Attached {
 			if a == in.PolicyArn {

@@ -95,6 +95,47 @@ func TestAttachAWSManaged(t *testing.T) {
 	wantCode(t, err, CodeNoSuchEntity, http.StatusNotFound)
 }
 
+// TestPolicyARNInput: a PolicyArn that is not an ARN at all (a policy's
+// name) is ValidationError "ARN <value> is not valid." for
+// AttachRolePolicy, DetachRolePolicy and a permissions boundary
+// (test_iam_roles.snapshot.json non-existent-malformed-policy-arn).
+func TestPolicyARNInput(t *testing.T) {
+	s := newService(t)
+	ctx := t.Context()
+	if _, err := s.CreateRole(ctx, &CreateRoleInput{RoleName: "R", AssumeRolePolicyDocument: trust}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreatePolicy(ctx, &CreatePolicyInput{PolicyName: "Named", PolicyDocument: perm}); err != nil {
+		t.Fatal(err)
+	}
+	calls := []struct {
+		name string
+		call func(arn string) error
+	}{
+		{"AttachRolePolicy", func(arn string) error {
+			return second(s.AttachRolePolicy(ctx, &AttachRolePolicyInput{RoleName: "R", PolicyArn: arn}))
+		}},
+		{"DetachRolePolicy", func(arn string) error {
+			return second(s.DetachRolePolicy(ctx, &DetachRolePolicyInput{RoleName: "R", PolicyArn: arn}))
+		}},
+		{"PutRolePermissionsBoundary", func(arn string) error {
+			return second(s.PutRolePermissionsBoundary(ctx, &PutRolePermissionsBoundaryInput{RoleName: "R", PermissionsBoundary: arn}))
+		}},
+		{"CreateRole", func(arn string) error {
+			return second(s.CreateRole(ctx, &CreateRoleInput{RoleName: "B", AssumeRolePolicyDocument: trust, PermissionsBoundary: &arn}))
+		}},
+	}
+	for _, c := range calls {
+		for _, arn := range []string{"longpolicynamebutnoarn", "Named", "arn:aws:iam::123456789012", "arn::iam::123456789012:policy/Named"} {
+			t.Run(c.name+" "+arn, func(t *testing.T) {
+				wantError(t, c.call(arn), "ValidationError", http.StatusBadRequest, "ARN "+arn+" is not valid.")
+			})
+		}
+	}
+}
+
+func second[T any](_ T, err error) error { return err }
+
 // TestPolicyNamesUnique: a managed policy's name is the account's,
 // whatever its path and case.
 func TestPolicyNamesUnique(t *testing.T) {

@@ -77,11 +77,14 @@ func wireRole(r storage.Role, withDetail bool) Role {
 }
 
 // checkBoundary checks, inside a transaction, that arn can be a role's
-// permissions boundary, as IAM does: the ARN of a managed policy
-// (InvalidInput otherwise) that exists (NoSuchEntity otherwise). idpool
+// permissions boundary, as IAM does: an ARN (policyARNInput), that of a
+// managed policy (InvalidInput otherwise) that exists (NoSuchEntity otherwise). idpool
 // holds no AWS managed policies, so any well-formed ARN of one is taken;
 // such a boundary allows nothing (see principalPolicies).
 func (s *Service) checkBoundary(ctx context.Context, r storage.Reader, arn string) error {
+	if err := policyARNInput(arn); err != nil {
+		return err
+	}
 	if !PolicyARN(arn) {
 		return errInvalid("ARN %s is not valid.", arn)
 	}

@@ -41,6 +41,17 @@ func wantCode(t *testing.T, err error, code string, status int) {
 	}
 }
 
+// wantError checks that err is a *protocol.Error with code, status and
+// message.
+func wantError(t *testing.T, err error, code string, status int, msg string) {
+	t.Helper()
+	wantCode(t, err, code, status)
+	var e *protocol.Error
+	if errors.As(err, &e) && e.Message != msg {
+		t.Errorf("got message %q, want %q", e.Message, msg)
+	}
+}
+
 const trust = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"cognito-identity.amazonaws.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"cognito-identity.amazonaws.com:aud":"us-east-1:00000000-0000-0000-0000-000000000000"}}}]}`
 
 func TestIdentityPolicy(t *testing.T) {
