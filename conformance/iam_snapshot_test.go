@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -97,4 +99,26 @@ func TestIAMPolicyARNNotAnARN(t *testing.T) {
 		_, err = c.PutRolePermissionsBoundary(ctx, &iam.PutRolePermissionsBoundaryInput{RoleName: aws.String(role), PermissionsBoundary: aws.String(v)})
 		wantIAMRefusal(t, "PutRolePermissionsBoundary", err, "ValidationError", http.StatusBadRequest, msg)
 	}
+}
+
+// TestIAMOIDCProviderRefusals: a URL IAM refuses is ValidationError, more
+// than five thumbprints InvalidInput (test_iam_oidc.snapshot.json
+// invalid-url, too-many-thumbprints).
+func TestIAMOIDCProviderRefusals(t *testing.T) {
+	s := testServer(t)
+	ctx := context.Background()
+	c := s.iamWith(developerKeys())
+	thumb := strings.Repeat("a", 40)
+	_, err := c.CreateOpenIDConnectProvider(ctx, &iam.CreateOpenIDConnectProviderInput{Url: aws.String("example.org"), ThumbprintList: []string{thumb}})
+	wantIAMRefusal(t, "CreateOpenIDConnectProvider", err, "ValidationError", http.StatusBadRequest, "Invalid Open ID Connect Provider URL")
+
+	const tooMany = "Thumbprint list must contain fewer than 5 entries."
+	url := "https://" + strings.ToLower(uniqueName("thumbs")) + ".example.com"
+	_, err = c.CreateOpenIDConnectProvider(ctx, &iam.CreateOpenIDConnectProviderInput{Url: aws.String(url), ThumbprintList: slices.Repeat([]string{thumb}, 6)})
+	wantIAMRefusal(t, "CreateOpenIDConnectProvider", err, "InvalidInput", http.StatusBadRequest, tooMany)
+	out, err := c.CreateOpenIDConnectProvider(ctx, &iam.CreateOpenIDConnectProviderInput{Url: aws.String(url), ThumbprintList: slices.Repeat([]string{thumb}, 5)})
+	ok(t, err, "CreateOpenIDConnectProvider")
+	_, err = c.UpdateOpenIDConnectProviderThumbprint(ctx, &iam.UpdateOpenIDConnectProviderThumbprintInput{OpenIDConnectProviderArn: out.OpenIDConnectProviderArn,
+		ThumbprintList: slices.Repeat([]string{thumb}, 6)})
+	wantIAMRefusal(t, "UpdateOpenIDConnectProviderThumbprint", err, "InvalidInput", http.StatusBadRequest, tooMany)
 }

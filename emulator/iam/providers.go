@@ -38,17 +38,25 @@ func ProviderURL(raw string) bool {
 		u.RawQuery == "" && !u.ForceQuery && u.Fragment == ""
 }
 
-// providerURL checks an issuer URL with ProviderURL.
+// providerURL checks an issuer URL with ProviderURL. IAM answers a URL
+// it refuses with ValidationError (test_iam_oidc.snapshot.json
+// invalid-url).
 func providerURL(raw string) error {
 	if !ProviderURL(raw) {
-		return errInvalid("Invalid Open ID Connect Provider URL")
+		return protocol.BadRequest("ValidationError", "Invalid Open ID Connect Provider URL")
 	}
 	return nil
 }
 
+// maxThumbprints is how many thumbprints a provider holds at most.
+const maxThumbprints = 5
+
+// thumbprints checks a provider's thumbprints. More than five is
+// InvalidInput, though its text says "fewer than 5"
+// (test_iam_oidc.snapshot.json too-many-thumbprints).
 func thumbprints(ts []string) error {
-	if len(ts) > 5 {
-		return errLimit("Thumbprint list must contain fewer than 5 entries.")
+	if len(ts) > maxThumbprints {
+		return errInvalid("Thumbprint list must contain fewer than %d entries.", maxThumbprints)
 	}
 	for _, t := range ts {
 		if _, err := hex.DecodeString(t); err != nil || len(t) != 40 {
