@@ -90,7 +90,7 @@ func (s *Service) CreatePolicy(ctx context.Context, in *CreatePolicyInput) (*Cre
 	if err := managedPolicy(in.PolicyDocument, s.partition(ctx)); err != nil {
 		return nil, err
 	}
-	ts, err := tags(in.Tags)
+	ts, err := exactKeys.check(in.Tags)
 	if err != nil {
 		return nil, err
 	}

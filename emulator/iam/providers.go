@@ -82,7 +82,7 @@ func (s *Service) CreateOpenIDConnectProvider(ctx context.Context, in *CreateOpe
 	if len(in.ClientIDList) > maxClientIDs {
 		return nil, errLimit("Cannot exceed quota for ClientIdsPerOpenIdConnectProvider: %d", maxClientIDs)
 	}
-	ts, err := tags(in.Tags)
+	ts, err := foldKeys.check(in.Tags)
 	if err != nil {
 		return nil, err
 	}

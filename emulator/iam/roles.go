@@ -3,7 +3,6 @@ package iam
 import (
 	"context"
 	"errors"
-	"strings"
 
 	"github.com/idpool/idpool/emulator/policy"
 	"github.com/idpool/idpool/protocol"
@@ -108,7 +107,7 @@ func (s *Service) CreateRole(ctx context.Context, in *CreateRoleInput) (*CreateR
 	if err != nil {
 		return nil, err
 	}
-	ts, err := tags(in.Tags)
+	ts, err := foldKeys.check(in.Tags)
 	if err != nil {
 		return nil, err
 	}
@@ -266,12 +265,12 @@ func (s *Service) UpdateAssumeRolePolicy(ctx context.Context, in *UpdateAssumeRo
 
 // TagRole adds or replaces tags of a role.
 func (s *Service) TagRole(ctx context.Context, in *TagRoleInput) (*Empty, error) {
-	add, err := tags(in.Tags)
+	add, err := foldKeys.check(in.Tags)
 	if err != nil {
 		return nil, err
 	}
 	return nil, s.modifyRole(ctx, in.RoleName, func(_ storage.Tx, r *storage.Role) error {
-		r.Tags, err = mergeTags(r.Tags, add)
+		r.Tags, err = foldKeys.merge(r.Tags, add)
 		return err
 	})
 }
@@ -279,14 +278,7 @@ func (s *Service) TagRole(ctx context.Context, in *TagRoleInput) (*Empty, error)
 // UntagRole removes tags of a role by key; unknown keys are ignored.
 func (s *Service) UntagRole(ctx context.Context, in *UntagRoleInput) (*Empty, error) {
 	return nil, s.modifyRole(ctx, in.RoleName, func(_ storage.Tx, r *storage.Role) error {
-		r.Tags = slicesFilter(r.Tags, func(t storage.Tag) bool {
-			for _, k := range in.TagKeys {
-				if strings.EqualFold(k, t.Key) {
-					return false
-				}
-			}
-			return true
-		})
+		r.Tags = foldKeys.without(r.Tags, in.TagKeys)
 		return nil
 	})
 }

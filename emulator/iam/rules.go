@@ -55,11 +55,17 @@ func SessionDuration(d int32) bool {
 func TagKey(s string) bool   { return inModel("tagKeyType", s) }
 func TagValue(s string) bool { return inModel("tagValueType", s) }
 
-// CheckTags checks a list of tags as CreateRole and CreatePolicy do (at
-// most 50, no key twice whatever its case); a refusal is IAM's
-// *protocol.Error.
+// CheckTags checks a list of tags as CreateRole does (at most 50, no key
+// twice whatever its case); a refusal is IAM's *protocol.Error.
 func CheckTags(ts []Tag) error {
-	_, err := tags(ts)
+	_, err := foldKeys.check(ts)
+	return err
+}
+
+// CheckPolicyTags checks a list of tags as CreatePolicy does: at most 50,
+// no key twice, case-sensitively (a and A are two keys).
+func CheckPolicyTags(ts []Tag) error {
+	_, err := exactKeys.check(ts)
 	return err
 }
 
