@@ -122,3 +122,46 @@ func TestIAMOIDCProviderRefusals(t *testing.T) {
 		ThumbprintList: slices.Repeat([]string{thumb}, 6)})
 	wantIAMRefusal(t, "UpdateOpenIDConnectProviderThumbprint", err, "InvalidInput", http.StatusBadRequest, tooMany)
 }
+
+// TestIAMPolicyDocumentsAsAWS: CreatePolicy and CreatePolicyVersion take
+// and refuse documents as AWS did (test_iam_policies.snapshot.json
+// TestPolicyDocumentValidity invalid-N, valid-N).
+func TestIAMPolicyDocumentsAsAWS(t *testing.T) {
+	s := testServer(t)
+	ctx := context.Background()
+	c := s.iamWith(developerKeys())
+	const bucket = `"Resource":"arn:aws:s3:::example_bucket"`
+	stmt := func(body string) string {
+		return `{"Version":"2012-10-17","Statement":{"Effect":"Allow",` + body + `}}`
+	}
+	const old = "Policy document must be version 2012-10-17 or greater."
+	tests := []struct {
+		name, doc, want string // want is the refusal's text, "" when taken
+	}{
+		{"invalid-1 no Version", `{"Statement":{"Effect":"Allow","Action":"s3:ListBucket",` + bucket + `}}`, old},
+		{"invalid-2 2008-10-17", `{"Version":"2008-10-17","Statement":{"Effect":"Allow","Action":"s3:ListBucket",` + bucket + `}}`, old},
+		{"invalid-13 vendor with a space", stmt(`"Action":"a a:ListBucket",` + bucket), "Vendor a a is not valid"},
+		{"invalid-14 two colons", stmt(`"Action":"s3:List:Bucket",` + bucket), "Actions/Condition can contain only one colon."},
+		{"invalid-55 IAM with a region", stmt(`"Action":"s3:ListBucket","Resource":"arn:aws:iam:us-east-1::example_bucket"`),
+			"IAM resource arn:aws:iam:us-east-1::example_bucket cannot contain region information."},
+		{"invalid-56 S3 with a region", stmt(`"Action":"s3:ListBucket","Resource":"arn:aws:s3:us-east-1::example_bucket"`),
+			"Resource arn:aws:s3:us-east-1::example_bucket can not contain region information."},
+		{"valid-9 a short ARN", stmt(`"Action":"s3:ListBucket","Resource":"arn:aws:fdsasf"`), ""},
+		{"valid-19 unknown operator without keys", stmt(`"Action":"s3:ListBucket",` + bucket + `,"Condition":{"a":{}}`), ""},
+		{"valid-32 condition key without vendor", stmt(`"Action":"s3:ListBucket",` + bucket + `,"Condition":{"StringEqualsIfExists":{"a":"asf"}}`), ""},
+	}
+	base, err := c.CreatePolicy(ctx, &iam.CreatePolicyInput{PolicyName: aws.String(uniqueName("Docs")), PolicyDocument: aws.String(stmt(`"Action":"s3:ListBucket",` + bucket))})
+	ok(t, err, "CreatePolicy")
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := c.CreatePolicy(ctx, &iam.CreatePolicyInput{PolicyName: aws.String(uniqueName("Doc")), PolicyDocument: aws.String(tt.doc)})
+			if tt.want == "" {
+				ok(t, err, "CreatePolicy")
+				return
+			}
+			wantIAMRefusal(t, "CreatePolicy", err, "MalformedPolicyDocument", http.StatusBadRequest, tt.want)
+			_, err = c.CreatePolicyVersion(ctx, &iam.CreatePolicyVersionInput{PolicyArn: base.Policy.Arn, PolicyDocument: aws.String(tt.doc)})
+			wantIAMRefusal(t, "CreatePolicyVersion", err, "MalformedPolicyDocument", http.StatusBadRequest, tt.want)
+		})
+	}
+}

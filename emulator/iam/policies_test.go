@@ -1,6 +1,7 @@
 package iam
 
 import (
+	"fmt"
 	"net/http"
 	"slices"
 	"testing"
@@ -135,6 +136,51 @@ func TestPolicyARNInput(t *testing.T) {
 }
 
 func second[T any](_ T, err error) error { return err }
+
+// TestManagedPolicyVersion: a managed policy's document must name Version
+// 2012-10-17, before any other check (test_iam_policies.snapshot.json
+// invalid-1, 2, 60, 65); an inline policy keeps taking the legacy
+// version or none, of which AWS says nothing.
+func TestManagedPolicyVersion(t *testing.T) {
+	s := newService(t)
+	ctx := t.Context()
+	if _, err := s.CreateRole(ctx, &CreateRoleInput{RoleName: "R", AssumeRolePolicyDocument: trust}); err != nil {
+		t.Fatal(err)
+	}
+	made, err := s.CreatePolicy(ctx, &CreatePolicyInput{PolicyName: "V", PolicyDocument: perm})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const stmt = `"Statement":{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::example_bucket"}`
+	const old = "Policy document must be version 2012-10-17 or greater."
+	tests := []struct {
+		name, doc, want string
+	}{
+		{"2012-10-17", `{"Version":"2012-10-17",` + stmt + `}`, ""},
+		{"no Version", `{` + stmt + `}`, old},
+		{"2008-10-17", `{"Version":"2008-10-17",` + stmt + `}`, old},
+		{"no Version and a bad Effect", `{"Statement":{"Effect":"denY","Action":"s3:ListBucket","Resource":"arn:aws:s3:::example_bucket"}}`, old},
+		{"no Version and a second statement without actions", `{"Statement":[{"Sid":"sdf","Effect":"Allow","Action":"s3:ListBucket","Resource":"*"},{"Sid":"sdf","Effect":"Allow"}]}`, old},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := s.CreatePolicy(ctx, &CreatePolicyInput{PolicyName: fmt.Sprintf("P%d", i), PolicyDocument: tt.doc})
+			_, verr := s.CreatePolicyVersion(ctx, &CreatePolicyVersionInput{PolicyArn: made.Policy.Arn, PolicyDocument: tt.doc})
+			if tt.want == "" {
+				wantCode(t, err, "", 0)
+				wantCode(t, verr, "", 0)
+				return
+			}
+			wantError(t, err, CodeMalformedPolicyDocument, http.StatusBadRequest, tt.want)
+			wantError(t, verr, CodeMalformedPolicyDocument, http.StatusBadRequest, tt.want)
+		})
+	}
+	for _, doc := range []string{`{` + stmt + `}`, `{"Version":"2008-10-17",` + stmt + `}`} {
+		if _, err := s.PutRolePolicy(ctx, &PutRolePolicyInput{RoleName: "R", PolicyName: "inline", PolicyDocument: doc}); err != nil {
+			t.Errorf("PutRolePolicy %s: got %v, want it taken", doc, err)
+		}
+	}
+}
 
 // TestPolicyNamesUnique: a managed policy's name is the account's,
 // whatever its path and case.

@@ -33,7 +33,7 @@ func TestParsePermissionsMalformed(t *testing.T) {
 		{"Resource empty string", stmt(ok + `,"Resource":""`), "Resource must not be empty"},
 		{"Resource a number", stmt(ok + `,"Resource":[7]`), "non-empty strings"},
 		{"Resource not an ARN", stmt(ok + `,"Resource":"mybucket"`), `Resource mybucket must be in ARN format or "*".`},
-		{"Resource too short", stmt(ok + `,"Resource":"arn:aws:s3"`), "must be in ARN format"},
+		{"Resource without service", stmt(ok + `,"Resource":"arn:aws"`), "Resource vendor must be fully qualified and cannot contain regexes."},
 		{"Resource without service", stmt(ok + `,"Resource":"arn:aws::::b"`), "must be in ARN format"},
 		{"NotResource not an ARN", stmt(ok + `,"NotResource":"s3:::b"`), "must be in ARN format"},
 		{"wildcard service", stmt(ok + `,"Resource":"arn:aws:s3*:::b"`), "Resource vendor must be fully qualified and cannot contain regexes."},

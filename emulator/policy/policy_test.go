@@ -74,7 +74,7 @@ func TestParseMalformed(t *testing.T) {
 		{"NullIfExists", stmt(ok + `,"Condition":{"NullIfExists":{"aws:k":"true"}}`), "Invalid Condition type : NullIfExists"},
 		{"set operator on Null", stmt(ok + `,"Condition":{"ForAnyValue:Null":{"aws:k":"true"}}`), "Invalid Condition type"},
 		{"IfExists alone", stmt(ok + `,"Condition":{"IfExists":{"aws:k":"true"}}`), "Invalid Condition type"},
-		{"condition key without vendor", stmt(ok + `,"Condition":{"StringEquals":{"aud":"x"}}`), "prefaced by a vendor"},
+		{"unknown operator with a key", stmt(ok + `,"Condition":{"x":{"a":"1"}}`), "Invalid Condition type : x"},
 		{"condition value an object", stmt(ok + `,"Condition":{"StringEquals":{"aws:k":{"a":"b"}}}`), "must be strings, numbers or booleans"},
 		{"condition value null", stmt(ok + `,"Condition":{"StringEquals":{"aws:k":null}}`), "must be strings, numbers or booleans"},
 		{"condition value nested array", stmt(ok + `,"Condition":{"StringEquals":{"aws:k":[["a"]]}}`), "must be strings, numbers or booleans"},
