@@ -10,6 +10,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/smithy-go"
 )
 
@@ -163,5 +164,77 @@ func TestIAMPolicyDocumentsAsAWS(t *testing.T) {
 			_, err = c.CreatePolicyVersion(ctx, &iam.CreatePolicyVersionInput{PolicyArn: base.Policy.Arn, PolicyDocument: aws.String(tt.doc)})
 			wantIAMRefusal(t, "CreatePolicyVersion", err, "MalformedPolicyDocument", http.StatusBadRequest, tt.want)
 		})
+	}
+}
+
+// TestIAMAnswerShapes: AWS leaves Tags out of an answer about an entity
+// without tags, and out of ListRoles always, but answers an empty list
+// from GetPolicy and GetOpenIDConnectProvider; CreateRole answers neither
+// MaxSessionDuration nor Description, CreatePolicy no Description
+// (test_iam_roles.snapshot.json test_create_role_defaults,
+// test_role_with_tags; test_iam_policies.snapshot.json
+// test_policy_tag_lifecycle; test_iam_oidc.snapshot.json get-response).
+func TestIAMAnswerShapes(t *testing.T) {
+	s := testServer(t)
+	ctx := context.Background()
+	c := s.iamWith(developerKeys())
+	trust := policyJSON(t, map[string]any{"Effect": "Allow", "Principal": map[string]any{"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"})
+	prefix := "/" + strings.ToLower(uniqueName("shapes")) + "/"
+	tagged := []iamtypes.Tag{{Key: aws.String("k"), Value: aws.String("v")}}
+
+	plain, err := c.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(uniqueName("Plain")), Path: aws.String(prefix),
+		AssumeRolePolicyDocument: aws.String(trust), Description: aws.String("described"), MaxSessionDuration: aws.Int32(7200)})
+	ok(t, err, "CreateRole")
+	if r := plain.Role; r.Tags != nil || r.Description != nil || r.MaxSessionDuration != nil {
+		t.Errorf("CreateRole: got Tags %v Description %v MaxSessionDuration %v, want none", r.Tags, r.Description, r.MaxSessionDuration)
+	}
+	got, err := c.GetRole(ctx, &iam.GetRoleInput{RoleName: plain.Role.RoleName})
+	ok(t, err, "GetRole")
+	if r := got.Role; r.Tags != nil || aws.ToString(r.Description) != "described" || aws.ToInt32(r.MaxSessionDuration) != 7200 {
+		t.Errorf("GetRole: got Tags %v Description %v MaxSessionDuration %v, want no Tags, described and 7200", r.Tags, r.Description, r.MaxSessionDuration)
+	}
+	withTags, err := c.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(uniqueName("Tagged")), Path: aws.String(prefix),
+		AssumeRolePolicyDocument: aws.String(trust), Tags: tagged})
+	ok(t, err, "CreateRole")
+	if len(withTags.Role.Tags) != 1 {
+		t.Errorf("CreateRole with a tag: got Tags %v, want it", withTags.Role.Tags)
+	}
+	list, err := c.ListRoles(ctx, &iam.ListRolesInput{PathPrefix: aws.String(prefix)})
+	ok(t, err, "ListRoles")
+	for _, r := range list.Roles {
+		if r.Tags != nil {
+			t.Errorf("ListRoles %s: got Tags %v, want none", aws.ToString(r.RoleName), r.Tags)
+		}
+	}
+
+	doc := policyJSON(t, map[string]any{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*"})
+	pol, err := c.CreatePolicy(ctx, &iam.CreatePolicyInput{PolicyName: aws.String(uniqueName("Shaped")), PolicyDocument: aws.String(doc),
+		Description: aws.String("described")})
+	ok(t, err, "CreatePolicy")
+	if p := pol.Policy; p.Tags != nil || p.Description != nil {
+		t.Errorf("CreatePolicy: got Tags %v Description %v, want none", p.Tags, p.Description)
+	}
+	gp, err := c.GetPolicy(ctx, &iam.GetPolicyInput{PolicyArn: pol.Policy.Arn})
+	ok(t, err, "GetPolicy")
+	if p := gp.Policy; p.Tags == nil || len(p.Tags) != 0 || aws.ToString(p.Description) != "described" {
+		t.Errorf("GetPolicy: got Tags %#v Description %v, want [] and described", p.Tags, p.Description)
+	}
+
+	user, err := c.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String(uniqueName("shaped"))})
+	ok(t, err, "CreateUser")
+	if user.User.Tags != nil {
+		t.Errorf("CreateUser: got Tags %v, want none", user.User.Tags)
+	}
+
+	prov, err := c.CreateOpenIDConnectProvider(ctx, &iam.CreateOpenIDConnectProviderInput{
+		Url: aws.String("https://" + strings.ToLower(uniqueName("shaped")) + ".example.com"), ThumbprintList: []string{strings.Repeat("a", 40)}})
+	ok(t, err, "CreateOpenIDConnectProvider")
+	if prov.Tags != nil {
+		t.Errorf("CreateOpenIDConnectProvider: got Tags %v, want none", prov.Tags)
+	}
+	gprov, err := c.GetOpenIDConnectProvider(ctx, &iam.GetOpenIDConnectProviderInput{OpenIDConnectProviderArn: prov.OpenIDConnectProviderArn})
+	ok(t, err, "GetOpenIDConnectProvider")
+	if gprov.Tags == nil || len(gprov.Tags) != 0 {
+		t.Errorf("GetOpenIDConnectProvider: got Tags %#v, want []", gprov.Tags)
 	}
 }

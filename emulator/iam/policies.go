@@ -90,6 +90,8 @@ func usage(ctx context.Context, r storage.Reader) (attached, boundary map[string
 	return attached, boundary, nil
 }
 
+// wirePolicy is p as IAM answers it; withTags adds its tags, which
+// ListPolicies leaves out.
 func wirePolicy(p storage.ManagedPolicy, attached int32, withTags bool) Policy {
 	out := Policy{
 		PolicyName: p.Name, PolicyId: p.ID, Arn: p.ARN, Path: p.Path, DefaultVersionId: p.DefaultVersion,
@@ -143,7 +145,11 @@ func (s *Service) CreatePolicy(ctx context.Context, in *CreatePolicyInput) (*Cre
 	if err := translate(err, nil, taken); err != nil {
 		return nil, err
 	}
-	return &CreatePolicyOutput{Policy: wirePolicy(mp, 0, true)}, nil
+	// CreatePolicy answers no Description, even one given, as AWS does
+	// (test_iam_policies.snapshot.json create-with-tags, get-with-tags).
+	out := wirePolicy(mp, 0, true)
+	out.Description = nil
+	return &CreatePolicyOutput{Policy: out}, nil
 }
 
 // GetPolicy returns a managed policy.
@@ -158,6 +164,10 @@ func (s *Service) GetPolicy(ctx context.Context, in *GetPolicyInput) (*GetPolicy
 	}
 	out := &GetPolicyOutput{Policy: wirePolicy(p, n[p.ARN], true)}
 	out.Policy.PermissionsBoundaryUsageCount = b[p.ARN]
+	// GetPolicy answers an empty list for a policy without tags, where
+	// CreatePolicy answers none (test_iam_policies.snapshot.json
+	// get-without-tags, create-policy).
+	out.Policy.Tags = append(TagList{}, out.Policy.Tags...)
 	return out, nil
 }
 

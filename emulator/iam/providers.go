@@ -115,7 +115,7 @@ func (s *Service) GetOpenIDConnectProvider(ctx context.Context, in *ProviderInpu
 		ClientIDList:   append([]string{}, p.ClientIDs...),
 		ThumbprintList: append([]string{}, p.Thumbprints...),
 		CreateDate:     protocol.At(p.CreatedAt),
-		Tags:           wireTags(p.Tags),
+		Tags:           append(TagList{}, wireTags(p.Tags)...), // [] when none, as AWS answers
 	}, nil
 }
 

@@ -223,8 +223,10 @@ func (k tagRule) index(ts []storage.Tag, key string) int {
 	return slices.IndexFunc(ts, func(t storage.Tag) bool { return k.same(t.Key, key) })
 }
 
-func wireTags(ts []storage.Tag) []Tag {
-	var out []Tag
+// wireTags is ts as an answer carries them: nil, left out, when there are
+// none.
+func wireTags(ts []storage.Tag) TagList {
+	var out TagList
 	for _, t := range ts {
 		out = append(out, Tag{Key: t.Key, Value: t.Value})
 	}
