@@ -3,6 +3,7 @@ package conformance
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -30,6 +31,22 @@ func wantIAMRefusal(t *testing.T, call string, err error, code string, status in
 	if errors.As(err, &ae) && ae.ErrorMessage() != msg {
 		t.Errorf("%s: got message %q, want %q", call, ae.ErrorMessage(), msg)
 	}
+}
+
+// ec2Trust is the trust policy of LocalStack's recordings: EC2 may assume
+// the role.
+func ec2Trust(t *testing.T) string {
+	return policyJSON(t, map[string]any{"Effect": "Allow", "Principal": map[string]any{"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"})
+}
+
+// ec2Role creates a role EC2 may assume, named from prefix, and returns its
+// name.
+func ec2Role(ctx context.Context, t *testing.T, c *iam.Client, prefix string) string {
+	t.Helper()
+	name := uniqueName(prefix)
+	_, err := c.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(name), AssumeRolePolicyDocument: aws.String(ec2Trust(t))})
+	ok(t, err, "CreateRole")
+	return name
 }
 
 // TestIAMTrustActions: a trust policy may name only the STS actions that
@@ -83,12 +100,9 @@ func TestIAMPolicyARNNotAnARN(t *testing.T) {
 	s := testServer(t)
 	ctx := context.Background()
 	c := s.iamWith(developerKeys())
-	role := uniqueName("NotAnARN")
-	trust := policyJSON(t, map[string]any{"Effect": "Allow", "Principal": map[string]any{"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"})
-	_, err := c.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(role), AssumeRolePolicyDocument: aws.String(trust)})
-	ok(t, err, "CreateRole")
+	role := ec2Role(ctx, t, c, "NotAnARN")
 	name := uniqueName("PolicyNameLongerThanTwenty") // the model's arnType is 20 characters at least
-	_, err = c.CreatePolicy(ctx, &iam.CreatePolicyInput{PolicyName: aws.String(name),
+	_, err := c.CreatePolicy(ctx, &iam.CreatePolicyInput{PolicyName: aws.String(name),
 		PolicyDocument: aws.String(policyJSON(t, map[string]any{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*"}))})
 	ok(t, err, "CreatePolicy")
 	for _, v := range []string{"longpolicynamebutnoarn", name} {
@@ -178,7 +192,7 @@ func TestIAMAnswerShapes(t *testing.T) {
 	s := testServer(t)
 	ctx := context.Background()
 	c := s.iamWith(developerKeys())
-	trust := policyJSON(t, map[string]any{"Effect": "Allow", "Principal": map[string]any{"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"})
+	trust := ec2Trust(t)
 	prefix := "/" + strings.ToLower(uniqueName("shapes")) + "/"
 	tagged := []iamtypes.Tag{{Key: aws.String("k"), Value: aws.String("v")}}
 
@@ -237,4 +251,75 @@ func TestIAMAnswerShapes(t *testing.T) {
 	if gprov.Tags == nil || len(gprov.Tags) != 0 {
 		t.Errorf("GetOpenIDConnectProvider: got Tags %#v, want []", gprov.Tags)
 	}
+}
+
+// TestIAMRefusalTexts: refusals whose code AWS shares with idpool carry
+// AWS's text (test_iam_roles.snapshot.json, test_iam_policies.snapshot.json,
+// test_iam_oidc.snapshot.json).
+func TestIAMRefusalTexts(t *testing.T) {
+	s := testServer(t)
+	ctx := context.Background()
+	c := s.iamWith(developerKeys())
+	role := ec2Role(ctx, t, c, "Texts")
+	missing := "arn:aws:iam::" + s.accountID + ":policy/" + uniqueName("nonexistent")
+	prov, err := c.CreateOpenIDConnectProvider(ctx, &iam.CreateOpenIDConnectProviderInput{
+		Url: aws.String("https://" + strings.ToLower(uniqueName("texts")) + ".example.com"), ThumbprintList: []string{strings.Repeat("a", 40)}})
+	ok(t, err, "CreateOpenIDConnectProvider")
+	_, err = c.DeleteOpenIDConnectProvider(ctx, &iam.DeleteOpenIDConnectProviderInput{OpenIDConnectProviderArn: prov.OpenIDConnectProviderArn})
+	ok(t, err, "DeleteOpenIDConnectProvider")
+	const bucket = `"Action":"s3:ListBucket","Resource":"arn:aws:s3:::example_bucket"`
+	createPolicy := func(doc string) error {
+		_, err := c.CreatePolicy(ctx, &iam.CreatePolicyInput{PolicyName: aws.String(uniqueName("Text")), PolicyDocument: aws.String(doc)})
+		return err
+	}
+
+	notFound := []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"AttachRolePolicy", second(c.AttachRolePolicy(ctx, &iam.AttachRolePolicyInput{RoleName: aws.String(role), PolicyArn: aws.String(missing)})),
+			"Policy " + missing + " does not exist or is not attachable."},
+		{"PutRolePermissionsBoundary", second(c.PutRolePermissionsBoundary(ctx, &iam.PutRolePermissionsBoundaryInput{RoleName: aws.String(role), PermissionsBoundary: aws.String(missing)})),
+			"Scope ARN: " + missing + " does not exist or is not attachable."},
+		{"GetPolicyVersion", second(c.GetPolicyVersion(ctx, &iam.GetPolicyVersionInput{PolicyArn: aws.String(missing), VersionId: aws.String("v1")})),
+			"Policy " + missing + " version v1 does not exist or is not attachable."},
+		{"SetDefaultPolicyVersion", second(c.SetDefaultPolicyVersion(ctx, &iam.SetDefaultPolicyVersionInput{PolicyArn: aws.String(missing), VersionId: aws.String("v1")})),
+			"Policy " + missing + " version v1 does not exist or is not attachable."},
+		{"ListEntitiesForPolicy", second(c.ListEntitiesForPolicy(ctx, &iam.ListEntitiesForPolicyInput{PolicyArn: aws.String(missing)})),
+			"Policy " + missing + " does not exist or is not attachable."},
+		{"DeleteOpenIDConnectProvider", second(c.DeleteOpenIDConnectProvider(ctx, &iam.DeleteOpenIDConnectProviderInput{OpenIDConnectProviderArn: prov.OpenIDConnectProviderArn})),
+			"OpenId connect Provider " + aws.ToString(prov.OpenIDConnectProviderArn) + " cannot be found."},
+	}
+	for _, tt := range notFound {
+		t.Run(tt.name, func(t *testing.T) {
+			wantIAMRefusal(t, tt.name, tt.err, "NoSuchEntity", http.StatusNotFound, tt.want)
+		})
+	}
+
+	malformed := []struct {
+		name, doc, want string
+	}{
+		{"invalid-0 not JSON", "This is not a json document", "Syntax errors in policy."},
+		{"invalid-3 another Version", `{"Version":"2013-10-17","Statement":{"Effect":"Allow",` + bucket + `}}`, "Syntax errors in policy."},
+		{"invalid-10 Effect invalid", `{"Version":"2012-10-17","Statement":{"Effect":"invalid",` + bucket + `}}`, "Syntax errors in policy."},
+		{"invalid-59 duplicate Sid", `{"Version":"2012-10-17","Statement":[{"Sid":"sdf","Effect":"Allow",` + bucket + `},{"Sid":"sdf","Effect":"Allow"}]}`,
+			"Statement IDs (SID) in a single policy must be unique."},
+	}
+	for _, tt := range malformed {
+		t.Run(tt.name, func(t *testing.T) {
+			wantIAMRefusal(t, "CreatePolicy", createPolicy(tt.doc), "MalformedPolicyDocument", http.StatusBadRequest, tt.want)
+		})
+	}
+
+	var fifty []iamtypes.Tag
+	for i := range 50 {
+		fifty = append(fifty, iamtypes.Tag{Key: aws.String(fmt.Sprintf("k%02d", i)), Value: aws.String("v")})
+	}
+	full, err := c.CreateOpenIDConnectProvider(ctx, &iam.CreateOpenIDConnectProviderInput{
+		Url: aws.String("https://" + strings.ToLower(uniqueName("full")) + ".example.com"), ThumbprintList: []string{strings.Repeat("a", 40)}, Tags: fifty})
+	ok(t, err, "CreateOpenIDConnectProvider")
+	_, err = c.TagOpenIDConnectProvider(ctx, &iam.TagOpenIDConnectProviderInput{OpenIDConnectProviderArn: full.OpenIDConnectProviderArn,
+		Tags: []iamtypes.Tag{{Key: aws.String("string"), Value: aws.String("string")}}})
+	wantIAMRefusal(t, "TagOpenIDConnectProvider", err, "LimitExceeded", http.StatusConflict, "The number of tags has reached the maximum limit.")
 }

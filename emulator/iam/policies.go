@@ -26,25 +26,36 @@ func CheckPolicy(doc string) error { return identityPolicy(doc, "") }
 // the IAM of partition (unless it is ""), its resources must be of that
 // partition (policy.Document.CheckPartition).
 func identityPolicy(doc, partition string) error {
+	return malformed(parseIdentity(doc, partition))
+}
+
+// parseIdentity is identityPolicy's check, its refusal the policy
+// package's error.
+func parseIdentity(doc, partition string) error {
 	d, err := policy.ParsePermissions([]byte(doc))
-	if err != nil {
-		return malformed(err)
+	if err != nil || partition == "" {
+		return err
 	}
-	if partition != "" {
-		return malformed(d.CheckPartition(partition))
-	}
-	return nil
+	return d.CheckPartition(partition)
 }
 
 // managedPolicy checks a managed policy's document as CreatePolicy and
 // CreatePolicyVersion do in partition: its version, its grammar, then its
-// size.
+// size. A document that breaks the grammar itself (policy.MalformedError's
+// Syntax) is refused with AWS's terse text, as CreatePolicy answers it
+// (test_iam_policies.snapshot.json invalid-0, 3, 10 and others); inline and
+// trust policies, of which AWS was not recorded saying so, keep the
+// reason (UpdateAssumeRolePolicy says "This policy contains invalid Json").
 func managedPolicy(doc, partition string) error {
 	if err := version2012(doc); err != nil {
 		return err
 	}
-	if err := identityPolicy(doc, partition); err != nil {
-		return err
+	err := parseIdentity(doc, partition)
+	if m := (*policy.MalformedError)(nil); errors.As(err, &m) && m.Syntax {
+		return errMalformed("Syntax errors in policy.")
+	}
+	if err != nil {
+		return malformed(err)
 	}
 	return managedSize(doc)
 }
@@ -68,7 +79,24 @@ func version2012(doc string) error {
 	return nil
 }
 
+// noSuchPolicy, notAttachable and noSuchVersion are AWS's three texts
+// for a managed policy it does not hold: GetPolicy, DetachRolePolicy and
+// the tag operations say it "was not found"; AttachRolePolicy and
+// ListEntitiesForPolicy that it "does not exist or is not attachable";
+// the version operations name the version, whether the policy or only
+// the version is missing (test_iam_roles.snapshot.json
+// attach-nonexistent-policy-error, detach-not-attached-policy-error;
+// test_iam_policies.snapshot.json err-tag-nonexistent-policy,
+// err-get-version-nonexistent-policy, err-set-default-nonexistent-policy).
 func noSuchPolicy(arn string) error { return errNoSuch("Policy %s was not found.", arn) }
+
+func notAttachable(arn string) error {
+	return errNoSuch("Policy %s does not exist or is not attachable.", arn)
+}
+
+func noSuchVersion(arn, id string) error {
+	return errNoSuch("Policy %s version %s does not exist or is not attachable.", arn, id)
+}
 
 // usage counts, by policy ARN, the roles each managed policy is attached
 // to (its AttachmentCount) and those whose permissions boundary it is (its
@@ -185,11 +213,11 @@ func version(p storage.ManagedPolicy, id string) (storage.PolicyVersion, bool) {
 func (s *Service) GetPolicyVersion(ctx context.Context, in *GetPolicyVersionInput) (*GetPolicyVersionOutput, error) {
 	p, err := s.store.GetManagedPolicy(ctx, in.PolicyArn)
 	if err != nil {
-		return nil, translate(err, noSuchPolicy(in.PolicyArn), nil)
+		return nil, translate(err, noSuchVersion(in.PolicyArn, in.VersionId), nil)
 	}
 	v, ok := version(p, in.VersionId)
 	if !ok {
-		return nil, errNoSuch("Policy %s version %s does not exist or is not attachable.", in.PolicyArn, in.VersionId)
+		return nil, noSuchVersion(in.PolicyArn, in.VersionId)
 	}
 	return &GetPolicyVersionOutput{PolicyVersion: PolicyVersion{
 		Document: encodeDocument(v.Document), VersionId: v.ID, IsDefaultVersion: v.ID == p.DefaultVersion,
@@ -266,13 +294,15 @@ func (s *Service) DeletePolicyVersion(ctx context.Context, in *PolicyVersionInpu
 }
 
 // updateVersion applies change to the managed policy that in names, in one
-// transaction, once it holds the version in names. The policy's UpdatedAt
+// transaction, once it holds the version in names (noSuchVersion when it
+// or the policy is missing). The policy's UpdatedAt
 // stays: IAM's UpdateDate is when its most recent version was created,
 // which only CreatePolicyVersion (AddVersion) moves.
 func (s *Service) updateVersion(ctx context.Context, in *PolicyVersionInput, change func(*storage.ManagedPolicy) error) error {
-	return s.modifyPolicy(ctx, in.PolicyArn, func(p *storage.ManagedPolicy) error {
+	missing := noSuchVersion(in.PolicyArn, in.VersionId)
+	return s.modifyPolicy(ctx, in.PolicyArn, missing, func(p *storage.ManagedPolicy) error {
 		if _, ok := version(*p, in.VersionId); !ok {
-			return errNoSuch("Policy %s version %s does not exist or is not attachable.", in.PolicyArn, in.VersionId)
+			return missing
 		}
 		return change(p)
 	})
@@ -394,7 +424,7 @@ func (s *Service) AttachRolePolicy(ctx context.Context, in *AttachRolePolicyInpu
 	awsManaged := s.awsManaged(ctx, in.PolicyArn)
 	return nil, s.modifyRole(ctx, in.RoleName, func(tx storage.Tx, r *storage.Role) error {
 		if _, err := tx.GetManagedPolicy(ctx, in.PolicyArn); err != nil && !(awsManaged && errors.Is(err, storage.ErrNotFound)) {
-			return translate(err, noSuchPolicy(in.PolicyArn), nil)
+			return translate(err, notAttachable(in.PolicyArn), nil)
 		}
 		if slices.Contains(r.Attached, in.PolicyArn) {
 			return nil
@@ -419,7 +449,7 @@ func (s *Service) DetachRolePolicy(ctx context.Context, in *DetachRolePolicyInpu
 				return nil
 			}
 		}
-		return errNoSuch("Policy %s was not found.", in.PolicyArn)
+		return noSuchPolicy(in.PolicyArn)
 	})
 }
 

@@ -342,3 +342,107 @@ func TestPolicyUpdateDate(t *testing.T) {
 		})
 	}
 }
+
+// TestMissingEntityTexts: each operation answers a managed policy, a
+// version or a provider it does not hold in AWS's words for it
+// (test_iam_roles.snapshot.json, test_iam_policies.snapshot.json,
+// test_iam_oidc.snapshot.json).
+func TestMissingEntityTexts(t *testing.T) {
+	s := newService(t)
+	ctx := t.Context()
+	if _, err := s.CreateRole(ctx, &CreateRoleInput{RoleName: "R", AssumeRolePolicyDocument: trust}); err != nil {
+		t.Fatal(err)
+	}
+	const missing = "arn:aws:iam::123456789012:policy/nonexistent-policy"
+	const provider = "arn:aws:iam::123456789012:oidc-provider/none.example.com"
+	tests := []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"AttachRolePolicy", second(s.AttachRolePolicy(ctx, &AttachRolePolicyInput{RoleName: "R", PolicyArn: missing})),
+			"Policy " + missing + " does not exist or is not attachable."},
+		{"DetachRolePolicy", second(s.DetachRolePolicy(ctx, &DetachRolePolicyInput{RoleName: "R", PolicyArn: missing})),
+			"Policy " + missing + " was not found."},
+		{"PutRolePermissionsBoundary", second(s.PutRolePermissionsBoundary(ctx, &PutRolePermissionsBoundaryInput{RoleName: "R", PermissionsBoundary: missing})),
+			"Scope ARN: " + missing + " does not exist or is not attachable."},
+		{"CreateRole with a boundary", second(s.CreateRole(ctx, &CreateRoleInput{RoleName: "B", AssumeRolePolicyDocument: trust, PermissionsBoundary: ptr(missing)})),
+			"Scope ARN: " + missing + " does not exist or is not attachable."},
+		{"GetPolicyVersion", second(s.GetPolicyVersion(ctx, &GetPolicyVersionInput{PolicyArn: missing, VersionId: "v1"})),
+			"Policy " + missing + " version v1 does not exist or is not attachable."},
+		{"SetDefaultPolicyVersion", second(s.SetDefaultPolicyVersion(ctx, &PolicyVersionInput{PolicyArn: missing, VersionId: "v1"})),
+			"Policy " + missing + " version v1 does not exist or is not attachable."},
+		{"DeletePolicyVersion", second(s.DeletePolicyVersion(ctx, &PolicyVersionInput{PolicyArn: missing, VersionId: "v2"})),
+			"Policy " + missing + " version v2 does not exist or is not attachable."},
+		{"ListEntitiesForPolicy", second(s.ListEntitiesForPolicy(ctx, &ListEntitiesForPolicyInput{PolicyArn: missing})),
+			"Policy " + missing + " does not exist or is not attachable."},
+		{"GetPolicy", second(s.GetPolicy(ctx, &GetPolicyInput{PolicyArn: missing})), "Policy " + missing + " was not found."},
+		{"TagPolicy", second(s.TagPolicy(ctx, &TagPolicyInput{PolicyArn: missing, Tags: []Tag{{Key: "k"}}})), "Policy " + missing + " was not found."},
+		{"GetOpenIDConnectProvider", second(s.GetOpenIDConnectProvider(ctx, &ProviderInput{OpenIDConnectProviderArn: provider})),
+			"OpenIDConnect Provider not found for arn " + provider},
+		{"DeleteOpenIDConnectProvider", second(s.DeleteOpenIDConnectProvider(ctx, &ProviderInput{OpenIDConnectProviderArn: provider})),
+			"OpenId connect Provider " + provider + " cannot be found."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			wantError(t, tt.err, CodeNoSuchEntity, http.StatusNotFound, tt.want)
+		})
+	}
+}
+
+// TestTagLimitTexts: tagging past 50 tags is LimitExceeded, in another
+// text for a provider (test_iam_oidc.snapshot.json tags-limit-error).
+func TestTagLimitTexts(t *testing.T) {
+	s := newService(t)
+	ctx := t.Context()
+	var fifty []Tag
+	for i := range 50 {
+		fifty = append(fifty, Tag{Key: fmt.Sprintf("k%02d", i)})
+	}
+	if _, err := s.CreateRole(ctx, &CreateRoleInput{RoleName: "R", AssumeRolePolicyDocument: trust, Tags: fifty}); err != nil {
+		t.Fatal(err)
+	}
+	p, err := s.CreateOpenIDConnectProvider(ctx, &CreateOpenIDConnectProviderInput{Url: "https://full.example.com", Tags: fifty})
+	if err != nil {
+		t.Fatal(err)
+	}
+	one := []Tag{{Key: "string", Value: "string"}}
+	_, err = s.TagOpenIDConnectProvider(ctx, &TagProviderInput{OpenIDConnectProviderArn: p.OpenIDConnectProviderArn, Tags: one})
+	wantError(t, err, CodeLimitExceeded, http.StatusConflict, "The number of tags has reached the maximum limit.")
+	_, err = s.TagRole(ctx, &TagRoleInput{RoleName: "R", Tags: one})
+	wantError(t, err, CodeLimitExceeded, http.StatusConflict, "Cannot exceed quota for TagsPerEntity: 50")
+}
+
+// TestManagedSyntaxText: CreatePolicy and CreatePolicyVersion answer a
+// document that breaks the grammar "Syntax errors in policy."
+// (test_iam_policies.snapshot.json invalid-0, 3, 10); PutRolePolicy, of
+// which AWS was not recorded saying so, keeps the reason.
+func TestManagedSyntaxText(t *testing.T) {
+	s := newService(t)
+	ctx := t.Context()
+	if _, err := s.CreateRole(ctx, &CreateRoleInput{RoleName: "R", AssumeRolePolicyDocument: trust}); err != nil {
+		t.Fatal(err)
+	}
+	made, err := s.CreatePolicy(ctx, &CreatePolicyInput{PolicyName: "P", PolicyDocument: perm})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const bucket = `"Action":"s3:ListBucket","Resource":"arn:aws:s3:::example_bucket"`
+	tests := []struct {
+		name, doc, inline string
+	}{
+		{"not JSON", "This is not a json document", "This policy contains invalid Json"},
+		{"another Version", `{"Version":"2013-10-17","Statement":{"Effect":"Allow",` + bucket + `}}`, "The policy must contain a valid version string"},
+		{"Effect invalid", `{"Version":"2012-10-17","Statement":{"Effect":"invalid",` + bucket + `}}`, "Invalid effect: invalid"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := s.CreatePolicy(ctx, &CreatePolicyInput{PolicyName: "Q", PolicyDocument: tt.doc})
+			wantError(t, err, CodeMalformedPolicyDocument, http.StatusBadRequest, "Syntax errors in policy.")
+			_, err = s.CreatePolicyVersion(ctx, &CreatePolicyVersionInput{PolicyArn: made.Policy.Arn, PolicyDocument: tt.doc})
+			wantError(t, err, CodeMalformedPolicyDocument, http.StatusBadRequest, "Syntax errors in policy.")
+			_, err = s.PutRolePolicy(ctx, &PutRolePolicyInput{RoleName: "R", PolicyName: "inline", PolicyDocument: tt.doc})
+			wantError(t, err, CodeMalformedPolicyDocument, http.StatusBadRequest, tt.inline)
+		})
+	}
+}

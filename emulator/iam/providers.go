@@ -82,7 +82,7 @@ func (s *Service) CreateOpenIDConnectProvider(ctx context.Context, in *CreateOpe
 	if len(in.ClientIDList) > maxClientIDs {
 		return nil, errLimit("Cannot exceed quota for ClientIdsPerOpenIdConnectProvider: %d", maxClientIDs)
 	}
-	ts, err := foldKeys.check(in.Tags)
+	ts, err := providerKeys.check(in.Tags)
 	if err != nil {
 		return nil, err
 	}
@@ -132,10 +132,12 @@ func (s *Service) ListOpenIDConnectProviders(ctx context.Context, _ *ListOpenIDC
 	return out, nil
 }
 
-// DeleteOpenIDConnectProvider deletes a provider.
+// DeleteOpenIDConnectProvider deletes a provider. A missing one has
+// another text than elsewhere (test_iam_oidc.snapshot.json
+// deletion-not-found-error).
 func (s *Service) DeleteOpenIDConnectProvider(ctx context.Context, in *ProviderInput) (*Empty, error) {
 	err := s.update(ctx, func(tx storage.Tx) error { return tx.DeleteOIDCProvider(ctx, in.OpenIDConnectProviderArn) })
-	return nil, translate(err, noSuchProvider(in.OpenIDConnectProviderArn), nil)
+	return nil, translate(err, errNoSuch("OpenId connect Provider %s cannot be found.", in.OpenIDConnectProviderArn), nil)
 }
 
 // modifyProvider runs fn on the stored provider in one transaction and

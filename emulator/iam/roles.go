@@ -92,7 +92,9 @@ func (s *Service) checkBoundary(ctx context.Context, r storage.Reader, arn strin
 	if s.awsManaged(ctx, arn) && errors.Is(err, storage.ErrNotFound) {
 		return nil
 	}
-	return translate(err, errNoSuch("Policy %s does not exist or is not attachable.", arn), nil)
+	// AWS's text for a boundary it does not hold (test_iam_roles.snapshot.json
+	// put-nonexistent-policy-error, create-role-nonexistent-policy-error).
+	return translate(err, errNoSuch("Scope ARN: %s does not exist or is not attachable.", arn), nil)
 }
 
 // CreateRole creates a role with its trust policy.

@@ -22,12 +22,12 @@ func tagPage(op string, ts []storage.Tag, marker *string, maxItems *int32) (*Lis
 
 // TagOpenIDConnectProvider adds or replaces tags of a provider.
 func (s *Service) TagOpenIDConnectProvider(ctx context.Context, in *TagProviderInput) (*Empty, error) {
-	add, err := foldKeys.check(in.Tags)
+	add, err := providerKeys.check(in.Tags)
 	if err != nil {
 		return nil, err
 	}
 	return nil, s.modifyProvider(ctx, in.OpenIDConnectProviderArn, func(p *storage.OIDCProvider) error {
-		p.Tags, err = foldKeys.merge(p.Tags, add)
+		p.Tags, err = providerKeys.merge(p.Tags, add)
 		return err
 	})
 }
@@ -35,7 +35,7 @@ func (s *Service) TagOpenIDConnectProvider(ctx context.Context, in *TagProviderI
 // UntagOpenIDConnectProvider removes tags of a provider by key.
 func (s *Service) UntagOpenIDConnectProvider(ctx context.Context, in *UntagProviderInput) (*Empty, error) {
 	return nil, s.modifyProvider(ctx, in.OpenIDConnectProviderArn, func(p *storage.OIDCProvider) error {
-		p.Tags = foldKeys.without(p.Tags, in.TagKeys)
+		p.Tags = providerKeys.without(p.Tags, in.TagKeys)
 		return nil
 	})
 }
@@ -50,12 +50,13 @@ func (s *Service) ListOpenIDConnectProviderTags(ctx context.Context, in *ListPro
 }
 
 // modifyPolicy runs fn on the stored managed policy in one transaction
-// and stores what fn left in it.
-func (s *Service) modifyPolicy(ctx context.Context, arn string, fn func(p *storage.ManagedPolicy) error) error {
+// and stores what fn left in it; notFound is the answer when the policy
+// is missing.
+func (s *Service) modifyPolicy(ctx context.Context, arn string, notFound error, fn func(p *storage.ManagedPolicy) error) error {
 	return s.update(ctx, func(tx storage.Tx) error {
 		p, err := tx.GetManagedPolicy(ctx, arn)
 		if err != nil {
-			return translate(err, noSuchPolicy(arn), nil)
+			return translate(err, notFound, nil)
 		}
 		if err := fn(&p); err != nil {
 			return err
@@ -70,7 +71,7 @@ func (s *Service) TagPolicy(ctx context.Context, in *TagPolicyInput) (*Empty, er
 	if err != nil {
 		return nil, err
 	}
-	return nil, s.modifyPolicy(ctx, in.PolicyArn, func(p *storage.ManagedPolicy) error {
+	return nil, s.modifyPolicy(ctx, in.PolicyArn, noSuchPolicy(in.PolicyArn), func(p *storage.ManagedPolicy) error {
 		p.Tags, err = exactKeys.merge(p.Tags, add)
 		return err
 	})
@@ -78,7 +79,7 @@ func (s *Service) TagPolicy(ctx context.Context, in *TagPolicyInput) (*Empty, er
 
 // UntagPolicy removes tags of a customer managed policy by key.
 func (s *Service) UntagPolicy(ctx context.Context, in *UntagPolicyInput) (*Empty, error) {
-	return nil, s.modifyPolicy(ctx, in.PolicyArn, func(p *storage.ManagedPolicy) error {
+	return nil, s.modifyPolicy(ctx, in.PolicyArn, noSuchPolicy(in.PolicyArn), func(p *storage.ManagedPolicy) error {
 		p.Tags = exactKeys.without(p.Tags, in.TagKeys)
 		return nil
 	})

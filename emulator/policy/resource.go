@@ -11,7 +11,7 @@ import (
 // permission policy statement: "*" or ARN patterns. It returns them
 // compiled, and as written.
 func parseResources(elem string, v any, vars bool) ([][]part, []string, error) {
-	vs, err := stringList(elem, v)
+	vs, err := strs(elem, v)
 	if err != nil {
 		return nil, nil, err
 	}
