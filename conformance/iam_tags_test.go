@@ -30,7 +30,10 @@ type tagOps struct {
 }
 
 // TestIAMEntityTags: OpenID Connect providers and managed policies are
-// tagged, untagged and list their tags with the rules of roles' tags.
+// tagged, untagged and list their tags with the rules of roles' tags,
+// except that a policy's keys are case-sensitive, as AWS holds them
+// (test_iam_policies.snapshot.json create-with-case-sensitive-tags,
+// list-after-untag-lowercase, err-tag-duplicate-keys).
 func TestIAMEntityTags(t *testing.T) {
 	t.Parallel()
 	s := testServer(t)
@@ -45,33 +48,52 @@ func TestIAMEntityTags(t *testing.T) {
 		Tags:           []iamtypes.Tag{{Key: aws.String("a"), Value: aws.String("1")}}})
 	ok(t, err, "CreatePolicy")
 
+	tag := func(kvs ...string) []iamtypes.Tag {
+		var ts []iamtypes.Tag
+		for i := 0; i < len(kvs); i += 2 {
+			ts = append(ts, iamtypes.Tag{Key: aws.String(kvs[i]), Value: aws.String(kvs[i+1])})
+		}
+		return ts
+	}
 	kinds := []struct {
 		name    string
 		ops     tagOps
 		missing tagOps
+		// tagged is the tags after tagging A=2 b=3 onto a=1, untag the
+		// keys that then leave A=2 alone.
+		tagged []string
+		untag  []string
+		// dup is a key given twice, refused with dupMsg.
+		dup    []iamtypes.Tag
+		dupMsg string
 	}{
 		{"OpenID Connect provider", providerTags(ctx, c, prov.OpenIDConnectProviderArn),
-			providerTags(ctx, c, aws.String("arn:aws:iam::"+s.accountID+":oidc-provider/none.example.com"))},
+			providerTags(ctx, c, aws.String("arn:aws:iam::"+s.accountID+":oidc-provider/none.example.com")),
+			[]string{"A=2", "b=3"}, []string{"B", "none"},
+			tag("k", "1", "K", "2"), "Duplicate tag keys found. Please note that Tag keys are case insensitive."},
 		{"managed policy", policyTags(ctx, c, pol.Policy.Arn),
-			policyTags(ctx, c, aws.String("arn:aws:iam::"+s.accountID+":policy/none"))},
+			policyTags(ctx, c, aws.String("arn:aws:iam::"+s.accountID+":policy/none")),
+			[]string{"A=2", "a=1", "b=3"}, []string{"a", "b", "B", "none"},
+			tag("0", "", "0", ""), "Duplicate tag keys found."},
 	}
 	for _, k := range kinds {
 		t.Run(k.name, func(t *testing.T) {
-			ok(t, k.ops.tag([]iamtypes.Tag{{Key: aws.String("A"), Value: aws.String("2")}, {Key: aws.String("b"), Value: aws.String("3")}}), "tag")
+			ok(t, k.ops.tag(tag("A", "2", "b", "3")), "tag")
 			got, err := k.ops.list()
 			ok(t, err, "list tags")
-			if want := []string{"A=2", "b=3"}; !slices.Equal(tagPairs(got), want) {
-				t.Errorf("tags after tagging a in another case: got %v, want %v", tagPairs(got), want)
+			if !slices.Equal(tagPairs(got), k.tagged) {
+				t.Errorf("tags after tagging A=2 b=3 onto a=1: got %v, want %v", tagPairs(got), k.tagged)
 			}
-			ok(t, k.ops.untag("B", "none"), "untag")
+			ok(t, k.ops.untag(k.untag...), "untag")
 			got, err = k.ops.list()
 			ok(t, err, "list tags")
 			if want := []string{"A=2"}; !slices.Equal(tagPairs(got), want) {
-				t.Errorf("tags after untagging B: got %v, want %v", tagPairs(got), want)
+				t.Errorf("tags after untagging %v: got %v, want %v", k.untag, tagPairs(got), want)
 			}
 
-			dup := []iamtypes.Tag{{Key: aws.String("k"), Value: aws.String("1")}, {Key: aws.String("K"), Value: aws.String("2")}}
-			wantIAMError(t, k.ops.tag(dup), "InvalidInput", http.StatusBadRequest, new(*iamtypes.InvalidInputException))
+			err = k.ops.tag(k.dup)
+			wantIAMError(t, err, "InvalidInput", http.StatusBadRequest, new(*iamtypes.InvalidInputException))
+			wantIAMRefusal(t, "tag", err, "InvalidInput", http.StatusBadRequest, k.dupMsg)
 			var many []iamtypes.Tag
 			for i := range 50 {
 				many = append(many, iamtypes.Tag{Key: aws.String(fmt.Sprintf("t%02d", i)), Value: aws.String("v")})
@@ -83,11 +105,25 @@ func TestIAMEntityTags(t *testing.T) {
 				t.Errorf("tags after refused taggings: got %v, want A=2 alone", tagPairs(got))
 			}
 
-			wantIAMError(t, k.missing.tag(dup[:1]), "NoSuchEntity", http.StatusNotFound, new(*iamtypes.NoSuchEntityException))
+			wantIAMError(t, k.missing.tag(k.dup[:1]), "NoSuchEntity", http.StatusNotFound, new(*iamtypes.NoSuchEntityException))
 			wantIAMError(t, k.missing.untag("k"), "NoSuchEntity", http.StatusNotFound, new(*iamtypes.NoSuchEntityException))
 			wantIAMError(t, second(k.missing.list()), "NoSuchEntity", http.StatusNotFound, new(*iamtypes.NoSuchEntityException))
 		})
 	}
+
+	// CreatePolicy takes keys that differ in case alone, and answers its
+	// tags in the order given.
+	made, err := c.CreatePolicy(ctx, &iam.CreatePolicyInput{PolicyName: aws.String(uniqueName("CaseTags")),
+		PolicyDocument: aws.String(policyJSON(t, map[string]any{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"})),
+		Tags:           tag("a", "lowercase", "A", "uppercase")})
+	ok(t, err, "CreatePolicy")
+	if want := []string{"a=lowercase", "A=uppercase"}; !slices.Equal(tagPairs(made.Policy.Tags), want) {
+		t.Errorf("CreatePolicy Tags: got %v, want %v", tagPairs(made.Policy.Tags), want)
+	}
+	_, err = c.CreatePolicy(ctx, &iam.CreatePolicyInput{PolicyName: aws.String(uniqueName("DupTags")),
+		PolicyDocument: aws.String(policyJSON(t, map[string]any{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"})),
+		Tags:           tag("0", "", "0", "")})
+	wantIAMRefusal(t, "CreatePolicy", err, "InvalidInput", http.StatusBadRequest, "Duplicate tag keys found.")
 }
 
 func providerTags(ctx context.Context, c *iam.Client, arn *string) tagOps {

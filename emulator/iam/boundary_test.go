@@ -34,7 +34,7 @@ func TestRoleBoundaryChecked(t *testing.T) {
 		{"AWS managed policy", "arn:aws:iam::aws:policy/PowerUserAccess", "", 0},
 		{"policy IAM does not hold", "arn:aws:iam::123456789012:policy/nothing", CodeNoSuchEntity, http.StatusNotFound},
 		{"role ARN", "arn:aws:iam::123456789012:role/r", CodeInvalidInput, http.StatusBadRequest},
-		{"not an ARN", "bnd", CodeInvalidInput, http.StatusBadRequest},
+		{"not an ARN", "bnd", "ValidationError", http.StatusBadRequest},
 	}
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -51,7 +51,7 @@ func TestRoleBoundaryChecked(t *testing.T) {
 			if gerr != nil {
 				t.Fatal(gerr)
 			}
-			want := AttachedPermissionsBoundary{PermissionsBoundaryType: "PermissionsBoundaryPolicy", PermissionsBoundaryArn: tt.arn}
+			want := AttachedPermissionsBoundary{PermissionsBoundaryType: "Policy", PermissionsBoundaryArn: tt.arn}
 			if got := r.Role.PermissionsBoundary; got == nil || *got != want {
 				t.Errorf("GetRole PermissionsBoundary: got %+v, want %+v", got, want)
 			}

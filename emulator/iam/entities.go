@@ -48,7 +48,7 @@ func (s *Service) ListEntitiesForPolicy(ctx context.Context, in *ListEntitiesFor
 	}
 	_, err := s.store.GetManagedPolicy(ctx, in.PolicyArn)
 	if !(s.awsManaged(ctx, in.PolicyArn) && errors.Is(err, storage.ErrNotFound)) {
-		if err := translate(err, noSuchPolicy(in.PolicyArn), nil); err != nil {
+		if err := translate(err, notAttachable(in.PolicyArn), nil); err != nil {
 			return nil, err
 		}
 	}

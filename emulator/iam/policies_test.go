@@ -1,6 +1,7 @@
 package iam
 
 import (
+	"fmt"
 	"net/http"
 	"slices"
 	"testing"
@@ -93,6 +94,92 @@ func TestAttachAWSManaged(t *testing.T) {
 	}
 	_, err = s.DetachRolePolicy(ctx, &DetachRolePolicyInput{RoleName: "R", PolicyArn: lambda})
 	wantCode(t, err, CodeNoSuchEntity, http.StatusNotFound)
+}
+
+// TestPolicyARNInput: a PolicyArn that is not an ARN at all (a policy's
+// name) is ValidationError "ARN <value> is not valid." for
+// AttachRolePolicy, DetachRolePolicy and a permissions boundary
+// (test_iam_roles.snapshot.json non-existent-malformed-policy-arn).
+func TestPolicyARNInput(t *testing.T) {
+	s := newService(t)
+	ctx := t.Context()
+	if _, err := s.CreateRole(ctx, &CreateRoleInput{RoleName: "R", AssumeRolePolicyDocument: trust}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreatePolicy(ctx, &CreatePolicyInput{PolicyName: "Named", PolicyDocument: perm}); err != nil {
+		t.Fatal(err)
+	}
+	calls := []struct {
+		name string
+		call func(arn string) error
+	}{
+		{"AttachRolePolicy", func(arn string) error {
+			return second(s.AttachRolePolicy(ctx, &AttachRolePolicyInput{RoleName: "R", PolicyArn: arn}))
+		}},
+		{"DetachRolePolicy", func(arn string) error {
+			return second(s.DetachRolePolicy(ctx, &DetachRolePolicyInput{RoleName: "R", PolicyArn: arn}))
+		}},
+		{"PutRolePermissionsBoundary", func(arn string) error {
+			return second(s.PutRolePermissionsBoundary(ctx, &PutRolePermissionsBoundaryInput{RoleName: "R", PermissionsBoundary: arn}))
+		}},
+		{"CreateRole", func(arn string) error {
+			return second(s.CreateRole(ctx, &CreateRoleInput{RoleName: "B", AssumeRolePolicyDocument: trust, PermissionsBoundary: &arn}))
+		}},
+	}
+	for _, c := range calls {
+		for _, arn := range []string{"longpolicynamebutnoarn", "Named", "arn:aws:iam::123456789012", "arn::iam::123456789012:policy/Named"} {
+			t.Run(c.name+" "+arn, func(t *testing.T) {
+				wantError(t, c.call(arn), "ValidationError", http.StatusBadRequest, "ARN "+arn+" is not valid.")
+			})
+		}
+	}
+}
+
+func second[T any](_ T, err error) error { return err }
+
+// TestManagedPolicyVersion: a managed policy's document must name Version
+// 2012-10-17, before any other check (test_iam_policies.snapshot.json
+// invalid-1, 2, 60, 65); an inline policy keeps taking the legacy
+// version or none, of which AWS says nothing.
+func TestManagedPolicyVersion(t *testing.T) {
+	s := newService(t)
+	ctx := t.Context()
+	if _, err := s.CreateRole(ctx, &CreateRoleInput{RoleName: "R", AssumeRolePolicyDocument: trust}); err != nil {
+		t.Fatal(err)
+	}
+	made, err := s.CreatePolicy(ctx, &CreatePolicyInput{PolicyName: "V", PolicyDocument: perm})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const stmt = `"Statement":{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::example_bucket"}`
+	const old = "Policy document must be version 2012-10-17 or greater."
+	tests := []struct {
+		name, doc, want string
+	}{
+		{"2012-10-17", `{"Version":"2012-10-17",` + stmt + `}`, ""},
+		{"no Version", `{` + stmt + `}`, old},
+		{"2008-10-17", `{"Version":"2008-10-17",` + stmt + `}`, old},
+		{"no Version and a bad Effect", `{"Statement":{"Effect":"denY","Action":"s3:ListBucket","Resource":"arn:aws:s3:::example_bucket"}}`, old},
+		{"no Version and a second statement without actions", `{"Statement":[{"Sid":"sdf","Effect":"Allow","Action":"s3:ListBucket","Resource":"*"},{"Sid":"sdf","Effect":"Allow"}]}`, old},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := s.CreatePolicy(ctx, &CreatePolicyInput{PolicyName: fmt.Sprintf("P%d", i), PolicyDocument: tt.doc})
+			_, verr := s.CreatePolicyVersion(ctx, &CreatePolicyVersionInput{PolicyArn: made.Policy.Arn, PolicyDocument: tt.doc})
+			if tt.want == "" {
+				wantCode(t, err, "", 0)
+				wantCode(t, verr, "", 0)
+				return
+			}
+			wantError(t, err, CodeMalformedPolicyDocument, http.StatusBadRequest, tt.want)
+			wantError(t, verr, CodeMalformedPolicyDocument, http.StatusBadRequest, tt.want)
+		})
+	}
+	for _, doc := range []string{`{` + stmt + `}`, `{"Version":"2008-10-17",` + stmt + `}`} {
+		if _, err := s.PutRolePolicy(ctx, &PutRolePolicyInput{RoleName: "R", PolicyName: "inline", PolicyDocument: doc}); err != nil {
+			t.Errorf("PutRolePolicy %s: got %v, want it taken", doc, err)
+		}
+	}
 }
 
 // TestPolicyNamesUnique: a managed policy's name is the account's,
@@ -252,6 +339,110 @@ func TestPolicyUpdateDate(t *testing.T) {
 			if got := g.Policy.CreateDate; got != protocol.At(t0) {
 				t.Errorf("GetPolicy: got CreateDate %v, want %v", got.Time(), t0)
 			}
+		})
+	}
+}
+
+// TestMissingEntityTexts: each operation answers a managed policy, a
+// version or a provider it does not hold in AWS's words for it
+// (test_iam_roles.snapshot.json, test_iam_policies.snapshot.json,
+// test_iam_oidc.snapshot.json).
+func TestMissingEntityTexts(t *testing.T) {
+	s := newService(t)
+	ctx := t.Context()
+	if _, err := s.CreateRole(ctx, &CreateRoleInput{RoleName: "R", AssumeRolePolicyDocument: trust}); err != nil {
+		t.Fatal(err)
+	}
+	const missing = "arn:aws:iam::123456789012:policy/nonexistent-policy"
+	const provider = "arn:aws:iam::123456789012:oidc-provider/none.example.com"
+	tests := []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"AttachRolePolicy", second(s.AttachRolePolicy(ctx, &AttachRolePolicyInput{RoleName: "R", PolicyArn: missing})),
+			"Policy " + missing + " does not exist or is not attachable."},
+		{"DetachRolePolicy", second(s.DetachRolePolicy(ctx, &DetachRolePolicyInput{RoleName: "R", PolicyArn: missing})),
+			"Policy " + missing + " was not found."},
+		{"PutRolePermissionsBoundary", second(s.PutRolePermissionsBoundary(ctx, &PutRolePermissionsBoundaryInput{RoleName: "R", PermissionsBoundary: missing})),
+			"Scope ARN: " + missing + " does not exist or is not attachable."},
+		{"CreateRole with a boundary", second(s.CreateRole(ctx, &CreateRoleInput{RoleName: "B", AssumeRolePolicyDocument: trust, PermissionsBoundary: ptr(missing)})),
+			"Scope ARN: " + missing + " does not exist or is not attachable."},
+		{"GetPolicyVersion", second(s.GetPolicyVersion(ctx, &GetPolicyVersionInput{PolicyArn: missing, VersionId: "v1"})),
+			"Policy " + missing + " version v1 does not exist or is not attachable."},
+		{"SetDefaultPolicyVersion", second(s.SetDefaultPolicyVersion(ctx, &PolicyVersionInput{PolicyArn: missing, VersionId: "v1"})),
+			"Policy " + missing + " version v1 does not exist or is not attachable."},
+		{"DeletePolicyVersion", second(s.DeletePolicyVersion(ctx, &PolicyVersionInput{PolicyArn: missing, VersionId: "v2"})),
+			"Policy " + missing + " version v2 does not exist or is not attachable."},
+		{"ListEntitiesForPolicy", second(s.ListEntitiesForPolicy(ctx, &ListEntitiesForPolicyInput{PolicyArn: missing})),
+			"Policy " + missing + " does not exist or is not attachable."},
+		{"GetPolicy", second(s.GetPolicy(ctx, &GetPolicyInput{PolicyArn: missing})), "Policy " + missing + " was not found."},
+		{"TagPolicy", second(s.TagPolicy(ctx, &TagPolicyInput{PolicyArn: missing, Tags: []Tag{{Key: "k"}}})), "Policy " + missing + " was not found."},
+		{"GetOpenIDConnectProvider", second(s.GetOpenIDConnectProvider(ctx, &ProviderInput{OpenIDConnectProviderArn: provider})),
+			"OpenIDConnect Provider not found for arn " + provider},
+		{"DeleteOpenIDConnectProvider", second(s.DeleteOpenIDConnectProvider(ctx, &ProviderInput{OpenIDConnectProviderArn: provider})),
+			"OpenId connect Provider " + provider + " cannot be found."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			wantError(t, tt.err, CodeNoSuchEntity, http.StatusNotFound, tt.want)
+		})
+	}
+}
+
+// TestTagLimitTexts: tagging past 50 tags is LimitExceeded, in another
+// text for a provider (test_iam_oidc.snapshot.json tags-limit-error).
+func TestTagLimitTexts(t *testing.T) {
+	s := newService(t)
+	ctx := t.Context()
+	var fifty []Tag
+	for i := range 50 {
+		fifty = append(fifty, Tag{Key: fmt.Sprintf("k%02d", i)})
+	}
+	if _, err := s.CreateRole(ctx, &CreateRoleInput{RoleName: "R", AssumeRolePolicyDocument: trust, Tags: fifty}); err != nil {
+		t.Fatal(err)
+	}
+	p, err := s.CreateOpenIDConnectProvider(ctx, &CreateOpenIDConnectProviderInput{Url: "https://full.example.com", Tags: fifty})
+	if err != nil {
+		t.Fatal(err)
+	}
+	one := []Tag{{Key: "string", Value: "string"}}
+	_, err = s.TagOpenIDConnectProvider(ctx, &TagProviderInput{OpenIDConnectProviderArn: p.OpenIDConnectProviderArn, Tags: one})
+	wantError(t, err, CodeLimitExceeded, http.StatusConflict, "The number of tags has reached the maximum limit.")
+	_, err = s.TagRole(ctx, &TagRoleInput{RoleName: "R", Tags: one})
+	wantError(t, err, CodeLimitExceeded, http.StatusConflict, "Cannot exceed quota for TagsPerEntity: 50")
+}
+
+// TestManagedSyntaxText: CreatePolicy and CreatePolicyVersion answer a
+// document that breaks the grammar "Syntax errors in policy."
+// (test_iam_policies.snapshot.json invalid-0, 3, 10); PutRolePolicy, of
+// which AWS was not recorded saying so, keeps the reason.
+func TestManagedSyntaxText(t *testing.T) {
+	s := newService(t)
+	ctx := t.Context()
+	if _, err := s.CreateRole(ctx, &CreateRoleInput{RoleName: "R", AssumeRolePolicyDocument: trust}); err != nil {
+		t.Fatal(err)
+	}
+	made, err := s.CreatePolicy(ctx, &CreatePolicyInput{PolicyName: "P", PolicyDocument: perm})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const bucket = `"Action":"s3:ListBucket","Resource":"arn:aws:s3:::example_bucket"`
+	tests := []struct {
+		name, doc, inline string
+	}{
+		{"not JSON", "This is not a json document", "This policy contains invalid Json"},
+		{"another Version", `{"Version":"2013-10-17","Statement":{"Effect":"Allow",` + bucket + `}}`, "The policy must contain a valid version string"},
+		{"Effect invalid", `{"Version":"2012-10-17","Statement":{"Effect":"invalid",` + bucket + `}}`, "Invalid effect: invalid"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := s.CreatePolicy(ctx, &CreatePolicyInput{PolicyName: "Q", PolicyDocument: tt.doc})
+			wantError(t, err, CodeMalformedPolicyDocument, http.StatusBadRequest, "Syntax errors in policy.")
+			_, err = s.CreatePolicyVersion(ctx, &CreatePolicyVersionInput{PolicyArn: made.Policy.Arn, PolicyDocument: tt.doc})
+			wantError(t, err, CodeMalformedPolicyDocument, http.StatusBadRequest, "Syntax errors in policy.")
+			_, err = s.PutRolePolicy(ctx, &PutRolePolicyInput{RoleName: "R", PolicyName: "inline", PolicyDocument: tt.doc})
+			wantError(t, err, CodeMalformedPolicyDocument, http.StatusBadRequest, tt.inline)
 		})
 	}
 }

@@ -38,17 +38,25 @@ func ProviderURL(raw string) bool {
 		u.RawQuery == "" && !u.ForceQuery && u.Fragment == ""
 }
 
-// providerURL checks an issuer URL with ProviderURL.
+// providerURL checks an issuer URL with ProviderURL. IAM answers a URL
+// it refuses with ValidationError (test_iam_oidc.snapshot.json
+// invalid-url).
 func providerURL(raw string) error {
 	if !ProviderURL(raw) {
-		return errInvalid("Invalid Open ID Connect Provider URL")
+		return protocol.BadRequest("ValidationError", "Invalid Open ID Connect Provider URL")
 	}
 	return nil
 }
 
+// maxThumbprints is how many thumbprints a provider holds at most.
+const maxThumbprints = 5
+
+// thumbprints checks a provider's thumbprints. More than five is
+// InvalidInput, though its text says "fewer than 5"
+// (test_iam_oidc.snapshot.json too-many-thumbprints).
 func thumbprints(ts []string) error {
-	if len(ts) > 5 {
-		return errLimit("Thumbprint list must contain fewer than 5 entries.")
+	if len(ts) > maxThumbprints {
+		return errInvalid("Thumbprint list must contain fewer than %d entries.", maxThumbprints)
 	}
 	for _, t := range ts {
 		if _, err := hex.DecodeString(t); err != nil || len(t) != 40 {
@@ -74,7 +82,7 @@ func (s *Service) CreateOpenIDConnectProvider(ctx context.Context, in *CreateOpe
 	if len(in.ClientIDList) > maxClientIDs {
 		return nil, errLimit("Cannot exceed quota for ClientIdsPerOpenIdConnectProvider: %d", maxClientIDs)
 	}
-	ts, err := tags(in.Tags)
+	ts, err := providerKeys.check(in.Tags)
 	if err != nil {
 		return nil, err
 	}
@@ -107,7 +115,7 @@ func (s *Service) GetOpenIDConnectProvider(ctx context.Context, in *ProviderInpu
 		ClientIDList:   append([]string{}, p.ClientIDs...),
 		ThumbprintList: append([]string{}, p.Thumbprints...),
 		CreateDate:     protocol.At(p.CreatedAt),
-		Tags:           wireTags(p.Tags),
+		Tags:           append(TagList{}, wireTags(p.Tags)...), // [] when none, as AWS answers
 	}, nil
 }
 
@@ -124,10 +132,12 @@ func (s *Service) ListOpenIDConnectProviders(ctx context.Context, _ *ListOpenIDC
 	return out, nil
 }
 
-// DeleteOpenIDConnectProvider deletes a provider.
+// DeleteOpenIDConnectProvider deletes a provider. A missing one has
+// another text than elsewhere (test_iam_oidc.snapshot.json
+// deletion-not-found-error).
 func (s *Service) DeleteOpenIDConnectProvider(ctx context.Context, in *ProviderInput) (*Empty, error) {
 	err := s.update(ctx, func(tx storage.Tx) error { return tx.DeleteOIDCProvider(ctx, in.OpenIDConnectProviderArn) })
-	return nil, translate(err, noSuchProvider(in.OpenIDConnectProviderArn), nil)
+	return nil, translate(err, errNoSuch("OpenId connect Provider %s cannot be found.", in.OpenIDConnectProviderArn), nil)
 }
 
 // modifyProvider runs fn on the stored provider in one transaction and

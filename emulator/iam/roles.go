@@ -3,7 +3,6 @@ package iam
 import (
 	"context"
 	"errors"
-	"strings"
 
 	"github.com/idpool/idpool/emulator/policy"
 	"github.com/idpool/idpool/protocol"
@@ -54,7 +53,8 @@ func sessionDuration(d *int32) (int32, error) {
 }
 
 // wireRole is r as IAM answers it; withDetail adds what GetRole and
-// CreateRole answer and ListRoles does not: its tags and boundary.
+// CreateRole answer and ListRoles does not: its tags and boundary. Tags
+// are left out when there are none, as AWS leaves them.
 func wireRole(r storage.Role, withDetail bool) Role {
 	out := Role{
 		Path: r.Path, RoleName: r.Name, RoleId: r.ID, Arn: r.ARN,
@@ -77,11 +77,14 @@ func wireRole(r storage.Role, withDetail bool) Role {
 }
 
 // checkBoundary checks, inside a transaction, that arn can be a role's
-// permissions boundary, as IAM does: the ARN of a managed policy
-// (InvalidInput otherwise) that exists (NoSuchEntity otherwise). idpool
+// permissions boundary, as IAM does: an ARN (policyARNInput), that of a
+// managed policy (InvalidInput otherwise) that exists (NoSuchEntity otherwise). idpool
 // holds no AWS managed policies, so any well-formed ARN of one is taken;
 // such a boundary allows nothing (see principalPolicies).
 func (s *Service) checkBoundary(ctx context.Context, r storage.Reader, arn string) error {
+	if err := policyARNInput(arn); err != nil {
+		return err
+	}
 	if !PolicyARN(arn) {
 		return errInvalid("ARN %s is not valid.", arn)
 	}
@@ -89,7 +92,9 @@ func (s *Service) checkBoundary(ctx context.Context, r storage.Reader, arn strin
 	if s.awsManaged(ctx, arn) && errors.Is(err, storage.ErrNotFound) {
 		return nil
 	}
-	return translate(err, errNoSuch("Policy %s does not exist or is not attachable.", arn), nil)
+	// AWS's text for a boundary it does not hold (test_iam_roles.snapshot.json
+	// put-nonexistent-policy-error, create-role-nonexistent-policy-error).
+	return translate(err, errNoSuch("Scope ARN: %s does not exist or is not attachable.", arn), nil)
 }
 
 // CreateRole creates a role with its trust policy.
@@ -105,7 +110,7 @@ func (s *Service) CreateRole(ctx context.Context, in *CreateRoleInput) (*CreateR
 	if err != nil {
 		return nil, err
 	}
-	ts, err := tags(in.Tags)
+	ts, err := foldKeys.check(in.Tags)
 	if err != nil {
 		return nil, err
 	}
@@ -131,7 +136,12 @@ func (s *Service) CreateRole(ctx context.Context, in *CreateRoleInput) (*CreateR
 	if err := translate(err, nil, errExists("Role with name %s already exists.", in.RoleName)); err != nil {
 		return nil, err
 	}
-	return &CreateRoleOutput{Role: wireRole(r, true)}, nil
+	// CreateRole answers neither MaxSessionDuration nor Description, even
+	// given, as AWS does (test_iam_roles.snapshot.json
+	// test_create_role_defaults, test_list_roles_pagination create-role-N).
+	out := wireRole(r, true)
+	out.MaxSessionDuration, out.Description = nil, nil
+	return &CreateRoleOutput{Role: out}, nil
 }
 
 // GetRole returns a role.
@@ -263,12 +273,12 @@ func (s *Service) UpdateAssumeRolePolicy(ctx context.Context, in *UpdateAssumeRo
 
 // TagRole adds or replaces tags of a role.
 func (s *Service) TagRole(ctx context.Context, in *TagRoleInput) (*Empty, error) {
-	add, err := tags(in.Tags)
+	add, err := foldKeys.check(in.Tags)
 	if err != nil {
 		return nil, err
 	}
 	return nil, s.modifyRole(ctx, in.RoleName, func(_ storage.Tx, r *storage.Role) error {
-		r.Tags, err = mergeTags(r.Tags, add)
+		r.Tags, err = foldKeys.merge(r.Tags, add)
 		return err
 	})
 }
@@ -276,14 +286,7 @@ func (s *Service) TagRole(ctx context.Context, in *TagRoleInput) (*Empty, error)
 // UntagRole removes tags of a role by key; unknown keys are ignored.
 func (s *Service) UntagRole(ctx context.Context, in *UntagRoleInput) (*Empty, error) {
 	return nil, s.modifyRole(ctx, in.RoleName, func(_ storage.Tx, r *storage.Role) error {
-		r.Tags = slicesFilter(r.Tags, func(t storage.Tag) bool {
-			for _, k := range in.TagKeys {
-				if strings.EqualFold(k, t.Key) {
-					return false
-				}
-			}
-			return true
-		})
+		r.Tags = foldKeys.without(r.Tags, in.TagKeys)
 		return nil
 	})
 }

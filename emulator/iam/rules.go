@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/idpool/idpool/protocol"
 	"github.com/idpool/idpool/protocol/shape"
 	"github.com/idpool/idpool/storage"
 )
@@ -54,12 +55,40 @@ func SessionDuration(d int32) bool {
 func TagKey(s string) bool   { return inModel("tagKeyType", s) }
 func TagValue(s string) bool { return inModel("tagValueType", s) }
 
-// CheckTags checks a list of tags as CreateRole and CreatePolicy do (at
-// most 50, no key twice whatever its case); a refusal is IAM's
-// *protocol.Error.
+// CheckTags checks a list of tags as CreateRole does (at most 50, no key
+// twice whatever its case); a refusal is IAM's *protocol.Error.
 func CheckTags(ts []Tag) error {
-	_, err := tags(ts)
+	_, err := foldKeys.check(ts)
 	return err
+}
+
+// CheckPolicyTags checks a list of tags as CreatePolicy does: at most 50,
+// no key twice, case-sensitively (a and A are two keys).
+func CheckPolicyTags(ts []Tag) error {
+	_, err := exactKeys.check(ts)
+	return err
+}
+
+// isARN reports whether s has an ARN's form:
+// arn:<partition>:<service>:<region>:<account>:<resource>, partition,
+// service and resource not empty.
+func isARN(s string) bool {
+	f := strings.SplitN(s, ":", 6)
+	return len(f) == 6 && f[0] == "arn" && f[1] != "" && f[2] != "" && f[5] != ""
+}
+
+// policyARNInput checks a PolicyArn that AttachRolePolicy,
+// DetachRolePolicy or a permissions boundary takes: a value that is not
+// an ARN at all (a policy's name, say) is ValidationError "ARN <value> is
+// not valid.", as AWS answers it (test_iam_roles.snapshot.json,
+// test_role_managed_policy_errors non-existent-malformed-policy-arn and
+// existing-policy-name-provided; a 2023 recording had InvalidInput). An
+// ARN of something else than a policy is the caller's to refuse.
+func policyARNInput(v string) error {
+	if !isARN(v) {
+		return protocol.BadRequest("ValidationError", "ARN %s is not valid.", v)
+	}
+	return nil
 }
 
 // PolicyARN reports whether arn can name a managed policy:

@@ -1,6 +1,7 @@
 package iam
 
 import (
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -57,8 +58,26 @@ func TestRules(t *testing.T) {
 			t.Errorf("SessionDuration(%d): got true, want false", d)
 		}
 	}
-	if err := CheckTags([]Tag{{Key: "k"}, {Key: "K"}}); err == nil {
-		t.Error("CheckTags with keys k and K: got nil, want IAM's refusal")
+	tags := []struct {
+		name  string
+		check func([]Tag) error
+		tags  []Tag
+		want  string // the refusal's message, "" when taken
+	}{
+		{"role keys k and K", CheckTags, []Tag{{Key: "k"}, {Key: "K"}}, "Duplicate tag keys found. Please note that Tag keys are case insensitive."},
+		{"role keys k and k", CheckTags, []Tag{{Key: "k"}, {Key: "k"}}, "Duplicate tag keys found. Please note that Tag keys are case insensitive."},
+		{"policy keys a and A", CheckPolicyTags, []Tag{{Key: "a"}, {Key: "A"}}, ""},
+		{"policy keys 0 and 0", CheckPolicyTags, []Tag{{Key: "0"}, {Key: "0"}}, "Duplicate tag keys found."},
+	}
+	for _, tt := range tags {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.check(tt.tags)
+			if tt.want == "" {
+				wantCode(t, err, "", 0)
+				return
+			}
+			wantError(t, err, CodeInvalidInput, http.StatusBadRequest, tt.want)
+		})
 	}
 }
 

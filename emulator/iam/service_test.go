@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -38,6 +39,17 @@ func wantCode(t *testing.T, err error, code string, status int) {
 	}
 	if e.Code != code || e.Status != status {
 		t.Errorf("got %s (%d) %q, want %s (%d)", e.Code, e.Status, e.Message, code, status)
+	}
+}
+
+// wantError checks that err is a *protocol.Error with code, status and
+// message.
+func wantError(t *testing.T, err error, code string, status int, msg string) {
+	t.Helper()
+	wantCode(t, err, code, status)
+	var e *protocol.Error
+	if errors.As(err, &e) && e.Message != msg {
+		t.Errorf("got message %q, want %q", e.Message, msg)
 	}
 }
 
@@ -221,14 +233,19 @@ func TestOpenIDConnectProviders(t *testing.T) {
 		{"http, for local issuers", CreateOpenIDConnectProviderInput{Url: "http://localhost:9229/us-east-1_x"},
 			"arn:aws:iam::123456789012:oidc-provider/localhost:9229/us-east-1_x", "", 0},
 		{"taken", CreateOpenIDConnectProviderInput{Url: "https://idp.example.com/realms/dev"}, "", CodeEntityAlreadyExists, http.StatusConflict},
-		{"no scheme", CreateOpenIDConnectProviderInput{Url: "idp.example.com"}, "", CodeInvalidInput, http.StatusBadRequest},
+		{"no scheme", CreateOpenIDConnectProviderInput{Url: "idp.example.com"}, "", "ValidationError", http.StatusBadRequest},
 		{"long path", CreateOpenIDConnectProviderInput{Url: "https://c.example.com/" + strings.Repeat("p", 233)},
 			"arn:aws:iam::123456789012:oidc-provider/c.example.com/" + strings.Repeat("p", 233), "", 0},
-		{"longer than 255", CreateOpenIDConnectProviderInput{Url: "https://d.example.com/" + strings.Repeat("p", 234)}, "", CodeInvalidInput, http.StatusBadRequest},
-		{"host not ASCII", CreateOpenIDConnectProviderInput{Url: "https://é.example.com"}, "", CodeInvalidInput, http.StatusBadRequest},
-		{"space in the path", CreateOpenIDConnectProviderInput{Url: "https://e.example.com/a b"}, "", CodeInvalidInput, http.StatusBadRequest},
-		{"empty query", CreateOpenIDConnectProviderInput{Url: "https://f.example.com/?"}, "", CodeInvalidInput, http.StatusBadRequest},
+		{"longer than 255", CreateOpenIDConnectProviderInput{Url: "https://d.example.com/" + strings.Repeat("p", 234)}, "", "ValidationError", http.StatusBadRequest},
+		{"host not ASCII", CreateOpenIDConnectProviderInput{Url: "https://é.example.com"}, "", "ValidationError", http.StatusBadRequest},
+		{"space in the path", CreateOpenIDConnectProviderInput{Url: "https://e.example.com/a b"}, "", "ValidationError", http.StatusBadRequest},
+		{"empty query", CreateOpenIDConnectProviderInput{Url: "https://f.example.com/?"}, "", "ValidationError", http.StatusBadRequest},
 		{"bad thumbprint", CreateOpenIDConnectProviderInput{Url: "https://b.example.com", ThumbprintList: []string{"xyz"}}, "", CodeInvalidInput, http.StatusBadRequest},
+		// IAM says "fewer than 5" but takes five (test_iam_oidc.snapshot.json
+		// too-many-thumbprints refuses six with InvalidInput).
+		{"five thumbprints", CreateOpenIDConnectProviderInput{Url: "https://g.example.com", ThumbprintList: slices.Repeat([]string{thumb}, 5)},
+			"arn:aws:iam::123456789012:oidc-provider/g.example.com", "", 0},
+		{"six thumbprints", CreateOpenIDConnectProviderInput{Url: "https://h.example.com", ThumbprintList: slices.Repeat([]string{thumb}, 6)}, "", CodeInvalidInput, http.StatusBadRequest},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -252,6 +269,8 @@ func TestOpenIDConnectProviders(t *testing.T) {
 	}
 	_, err = s.GetOpenIDConnectProvider(ctx, &ProviderInput{OpenIDConnectProviderArn: arn + "x"})
 	wantCode(t, err, CodeNoSuchEntity, http.StatusNotFound)
+	_, err = s.UpdateOpenIDConnectProviderThumbprint(ctx, &UpdateThumbprintInput{OpenIDConnectProviderArn: arn, ThumbprintList: slices.Repeat([]string{thumb}, 6)})
+	wantError(t, err, CodeInvalidInput, http.StatusBadRequest, "Thumbprint list must contain fewer than 5 entries.")
 }
 
 func TestAccessKeyOwner(t *testing.T) {

@@ -2,27 +2,14 @@ package iam
 
 import (
 	"context"
-	"strings"
 
 	"github.com/idpool/idpool/storage"
 )
 
-// The tag operations of OpenID Connect providers and managed policies,
-// with the rules of the roles' own: at most 50 tags, keys unique
-// whatever their case, a tag of a key already there replaced.
-
-// withoutKeys returns ts without the tags whose key is one of keys, in any
-// case; keys no tag has are ignored, as IAM ignores them.
-func withoutKeys(ts []storage.Tag, keys []string) []storage.Tag {
-	return slicesFilter(ts, func(t storage.Tag) bool {
-		for _, k := range keys {
-			if strings.EqualFold(k, t.Key) {
-				return false
-			}
-		}
-		return true
-	})
-}
+// The tag operations of OpenID Connect providers and managed policies:
+// at most 50 tags, a tag of a key already there replaced; a provider's
+// keys are unique whatever their case, as a role's are, a policy's are
+// case-sensitive (tagRule).
 
 // tagPage is one page of ts, by key, that operation op answers.
 func tagPage(op string, ts []storage.Tag, marker *string, maxItems *int32) (*ListTagsOutput, error) {
@@ -35,12 +22,12 @@ func tagPage(op string, ts []storage.Tag, marker *string, maxItems *int32) (*Lis
 
 // TagOpenIDConnectProvider adds or replaces tags of a provider.
 func (s *Service) TagOpenIDConnectProvider(ctx context.Context, in *TagProviderInput) (*Empty, error) {
-	add, err := tags(in.Tags)
+	add, err := providerKeys.check(in.Tags)
 	if err != nil {
 		return nil, err
 	}
 	return nil, s.modifyProvider(ctx, in.OpenIDConnectProviderArn, func(p *storage.OIDCProvider) error {
-		p.Tags, err = mergeTags(p.Tags, add)
+		p.Tags, err = providerKeys.merge(p.Tags, add)
 		return err
 	})
 }
@@ -48,7 +35,7 @@ func (s *Service) TagOpenIDConnectProvider(ctx context.Context, in *TagProviderI
 // UntagOpenIDConnectProvider removes tags of a provider by key.
 func (s *Service) UntagOpenIDConnectProvider(ctx context.Context, in *UntagProviderInput) (*Empty, error) {
 	return nil, s.modifyProvider(ctx, in.OpenIDConnectProviderArn, func(p *storage.OIDCProvider) error {
-		p.Tags = withoutKeys(p.Tags, in.TagKeys)
+		p.Tags = providerKeys.without(p.Tags, in.TagKeys)
 		return nil
 	})
 }
@@ -63,12 +50,13 @@ func (s *Service) ListOpenIDConnectProviderTags(ctx context.Context, in *ListPro
 }
 
 // modifyPolicy runs fn on the stored managed policy in one transaction
-// and stores what fn left in it.
-func (s *Service) modifyPolicy(ctx context.Context, arn string, fn func(p *storage.ManagedPolicy) error) error {
+// and stores what fn left in it; notFound is the answer when the policy
+// is missing.
+func (s *Service) modifyPolicy(ctx context.Context, arn string, notFound error, fn func(p *storage.ManagedPolicy) error) error {
 	return s.update(ctx, func(tx storage.Tx) error {
 		p, err := tx.GetManagedPolicy(ctx, arn)
 		if err != nil {
-			return translate(err, noSuchPolicy(arn), nil)
+			return translate(err, notFound, nil)
 		}
 		if err := fn(&p); err != nil {
 			return err
@@ -79,20 +67,20 @@ func (s *Service) modifyPolicy(ctx context.Context, arn string, fn func(p *stora
 
 // TagPolicy adds or replaces tags of a customer managed policy.
 func (s *Service) TagPolicy(ctx context.Context, in *TagPolicyInput) (*Empty, error) {
-	add, err := tags(in.Tags)
+	add, err := exactKeys.check(in.Tags)
 	if err != nil {
 		return nil, err
 	}
-	return nil, s.modifyPolicy(ctx, in.PolicyArn, func(p *storage.ManagedPolicy) error {
-		p.Tags, err = mergeTags(p.Tags, add)
+	return nil, s.modifyPolicy(ctx, in.PolicyArn, noSuchPolicy(in.PolicyArn), func(p *storage.ManagedPolicy) error {
+		p.Tags, err = exactKeys.merge(p.Tags, add)
 		return err
 	})
 }
 
 // UntagPolicy removes tags of a customer managed policy by key.
 func (s *Service) UntagPolicy(ctx context.Context, in *UntagPolicyInput) (*Empty, error) {
-	return nil, s.modifyPolicy(ctx, in.PolicyArn, func(p *storage.ManagedPolicy) error {
-		p.Tags = withoutKeys(p.Tags, in.TagKeys)
+	return nil, s.modifyPolicy(ctx, in.PolicyArn, noSuchPolicy(in.PolicyArn), func(p *storage.ManagedPolicy) error {
+		p.Tags = exactKeys.without(p.Tags, in.TagKeys)
 		return nil
 	})
 }

@@ -1,6 +1,10 @@
 package iam
 
-import "github.com/idpool/idpool/protocol"
+import (
+	"encoding/xml"
+
+	"github.com/idpool/idpool/protocol"
+)
 
 // Inputs and outputs of the IAM model. Field names are the model's member
 // names, which is how the query codec decodes and encodes them; member
@@ -10,6 +14,28 @@ import "github.com/idpool/idpool/protocol"
 type Tag struct {
 	Key   string
 	Value string
+}
+
+// TagList is an entity's tags in an answer: <Tags><member>…</member>…</Tags>
+// when it is not nil, even empty (GetPolicy and GetOpenIDConnectProvider
+// answer an empty list), and nothing at all when it is nil, as AWS leaves
+// Tags out of CreateRole, GetRole, CreatePolicy, CreateUser, GetUser and
+// CreateOpenIDConnectProvider for an entity without tags, and out of
+// ListRoles, ListPolicies and ListUsers always
+// (test_iam_roles.snapshot.json, test_iam_policies.snapshot.json). A
+// field tagged `xml:"Tags>member,omitempty"` cannot say so: encoding/xml
+// writes the <Tags> parent of an empty list.
+type TagList []Tag
+
+// MarshalXML writes the list as start, with a member per tag, or nothing
+// for a nil list.
+func (l TagList) MarshalXML(e *xml.Encoder, start xml.StartElement) error {
+	if l == nil {
+		return nil
+	}
+	return e.EncodeElement(struct {
+		Member []Tag `xml:"member"`
+	}{l}, start)
 }
 
 // Role is the model's Role.
@@ -25,7 +51,7 @@ type Role struct {
 	// PermissionsBoundary is set when the role has a boundary; ListRoles
 	// leaves it out, as IAM does.
 	PermissionsBoundary *AttachedPermissionsBoundary `xml:",omitempty"`
-	Tags                []Tag                        `xml:"Tags>member,omitempty"`
+	Tags                TagList
 	// RoleLastUsed is set by GetRole alone, always: empty for a role
 	// never used. ListRoles and CreateRole leave it out, as IAM does.
 	RoleLastUsed *RoleLastUsed `xml:",omitempty"`
@@ -44,9 +70,13 @@ type AttachedPermissionsBoundary struct {
 	PermissionsBoundaryArn  string
 }
 
-// BoundaryPolicy is the one PermissionsBoundaryType of the model's
-// PermissionsBoundaryAttachmentType: a managed policy is the boundary.
-const BoundaryPolicy = "PermissionsBoundaryPolicy"
+// BoundaryPolicy is the one PermissionsBoundaryType: a managed policy is
+// the boundary. AWS answers "Policy" (test_iam_roles.snapshot.json,
+// test_role_permissions_boundary_lifecycle), not the
+// "PermissionsBoundaryPolicy" of the model's
+// PermissionsBoundaryAttachmentType, which is wrong
+// (awsdocs/iam-user-guide#82).
+const BoundaryPolicy = "Policy"
 
 type CreateRoleInput struct {
 	Path                     *string
@@ -165,7 +195,7 @@ type Policy struct {
 	Description                   *string `xml:",omitempty"`
 	CreateDate                    protocol.Time
 	UpdateDate                    protocol.Time
-	Tags                          []Tag `xml:"Tags>member,omitempty"`
+	Tags                          TagList
 }
 
 // PolicyVersion is the model's PolicyVersion.
@@ -276,7 +306,7 @@ type CreateOpenIDConnectProviderInput struct {
 
 type CreateOpenIDConnectProviderOutput struct {
 	OpenIDConnectProviderArn string
-	Tags                     []Tag `xml:"Tags>member,omitempty"`
+	Tags                     TagList
 }
 
 type ProviderInput struct{ OpenIDConnectProviderArn string }
@@ -286,7 +316,7 @@ type GetOpenIDConnectProviderOutput struct {
 	ClientIDList   []string `xml:"ClientIDList>member"`
 	ThumbprintList []string `xml:"ThumbprintList>member"`
 	CreateDate     protocol.Time
-	Tags           []Tag `xml:"Tags>member,omitempty"`
+	Tags           TagList
 }
 
 type ListOpenIDConnectProvidersInput struct{}
@@ -316,7 +346,7 @@ type User struct {
 	UserId     string
 	Arn        string
 	CreateDate protocol.Time
-	Tags       []Tag `xml:"Tags>member,omitempty"`
+	Tags       TagList
 }
 
 type ListUsersInput struct {

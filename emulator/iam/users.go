@@ -18,7 +18,7 @@ func (s *Service) CreateUser(ctx context.Context, in *CreateUserInput) (*CreateU
 	if err != nil {
 		return nil, err
 	}
-	ts, err := tags(in.Tags)
+	ts, err := foldKeys.check(in.Tags)
 	if err != nil {
 		return nil, err
 	}

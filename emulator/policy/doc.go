@@ -6,8 +6,9 @@
 // API summary:
 //
 //   - Parse parses a trust policy; Document.Allowed and Explain evaluate
-//     it, and Validate applies IAM's rule for trust policies being
-//     written: one that trusts Cognito must constrain its :aud key.
+//     it, and Validate applies IAM's rules for trust policies being
+//     written: they name only the STS actions that assume a role, and
+//     one that trusts Cognito must constrain its :aud key.
 //   - ParsePermissions parses a permission policy (a role's inline or
 //     managed policy, a session policy or a permissions boundary);
 //     ParseResource a resource-based policy (the simulator's
@@ -41,7 +42,12 @@
 // statement names Resource or NotResource ("Policy statement must contain
 // resources.") and no Principal ("Policy document should not specify a
 // principal."). A Resource is "*" or an ARN whose service is written out
-// ("Resource vendor must be fully qualified and cannot contain regexes.").
+// ("Resource vendor must be fully qualified and cannot contain regexes."),
+// as short as arn:aws:svc, without a region when it is IAM's or an S3
+// bucket's. In every policy an action is "*" or a vendor without white
+// space, one colon and a name; a condition key needs no vendor, and an
+// operator idpool does not know is taken when it names no key, as AWS
+// takes them.
 // Resources match case-sensitively as ArnLike does: when the pattern has
 // six colon-separated components, wildcards in the first five (partition,
 // service, region, account) stay within their field, and the resource

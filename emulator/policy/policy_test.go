@@ -51,8 +51,9 @@ func TestParseMalformed(t *testing.T) {
 		{"Action missing", stmt(`"Effect":"Allow","Principal":"*"`), "must contain actions"},
 		{"Action and NotAction", stmt(`"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole","NotAction":"sts:TagSession"`), "both Action and NotAction"},
 		{"Action without vendor", stmt(`"Effect":"Allow","Principal":"*","Action":"AssumeRole"`), "prefaced by a vendor"},
-		{"Action empty list", stmt(`"Effect":"Allow","Principal":"*","Action":[]`), "Action must not be empty"},
-		{"Action not a string", stmt(`"Effect":"Allow","Principal":"*","Action":[1]`), "non-empty strings"},
+		{"Action empty list", stmt(`"Effect":"Allow","Principal":"*","Action":[]`), "Policy statement must contain actions."},
+		{"Action empty", stmt(`"Effect":"Allow","Principal":"*","Action":""`), "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc."},
+		{"Action not a string", stmt(`"Effect":"Allow","Principal":"*","Action":[1]`), "Action must hold strings"},
 		{"Principal missing", stmt(`"Effect":"Allow","Action":"sts:AssumeRole"`), "Missing required field Principal"},
 		{"Principal a bare string", stmt(`"Effect":"Allow","Principal":"cognito-identity.amazonaws.com","Action":"sts:AssumeRole"`), "Invalid principal"},
 		{"Principal empty object", stmt(`"Effect":"Allow","Principal":{},"Action":"sts:AssumeRole"`), "Invalid principal"},
@@ -74,7 +75,7 @@ func TestParseMalformed(t *testing.T) {
 		{"NullIfExists", stmt(ok + `,"Condition":{"NullIfExists":{"aws:k":"true"}}`), "Invalid Condition type : NullIfExists"},
 		{"set operator on Null", stmt(ok + `,"Condition":{"ForAnyValue:Null":{"aws:k":"true"}}`), "Invalid Condition type"},
 		{"IfExists alone", stmt(ok + `,"Condition":{"IfExists":{"aws:k":"true"}}`), "Invalid Condition type"},
-		{"condition key without vendor", stmt(ok + `,"Condition":{"StringEquals":{"aud":"x"}}`), "prefaced by a vendor"},
+		{"unknown operator with a key", stmt(ok + `,"Condition":{"x":{"a":"1"}}`), "Invalid Condition type : x"},
 		{"condition value an object", stmt(ok + `,"Condition":{"StringEquals":{"aws:k":{"a":"b"}}}`), "must be strings, numbers or booleans"},
 		{"condition value null", stmt(ok + `,"Condition":{"StringEquals":{"aws:k":null}}`), "must be strings, numbers or booleans"},
 		{"condition value nested array", stmt(ok + `,"Condition":{"StringEquals":{"aws:k":[["a"]]}}`), "must be strings, numbers or booleans"},
@@ -380,61 +381,93 @@ func TestExplain(t *testing.T) {
 // names Cognito without a condition that requires
 // cognito-identity.amazonaws.com:aud to hold given values.
 func TestValidate(t *testing.T) {
+	const cognito = "A condition block must be present for the Cognito provider"
 	tests := []struct {
 		name string
 		doc  string
-		want bool // refused
+		want string // the refusal's text, "" when accepted
 	}{
 		{"aud constrained", `{"Statement":{"Effect":"Allow","Principal":{"Federated":"cognito-identity.amazonaws.com"},"Action":"sts:AssumeRoleWithWebIdentity",` +
-			`"Condition":{"StringEquals":{"Cognito-Identity.amazonaws.com:Aud":"p"}}}}`, false},
-		{"no condition", `{"Statement":{"Effect":"Allow","Principal":{"Federated":"cognito-identity.amazonaws.com"},"Action":"sts:AssumeRoleWithWebIdentity"}}`, true},
+			`"Condition":{"StringEquals":{"Cognito-Identity.amazonaws.com:Aud":"p"}}}}`, ""},
+		{"no condition", `{"Statement":{"Effect":"Allow","Principal":{"Federated":"cognito-identity.amazonaws.com"},"Action":"sts:AssumeRoleWithWebIdentity"}}`, cognito},
 		{"only amr", `{"Statement":{"Effect":"Allow","Principal":{"Federated":"cognito-identity.amazonaws.com"},"Action":"sts:AssumeRoleWithWebIdentity",` +
-			`"Condition":{"ForAnyValue:StringLike":{"cognito-identity.amazonaws.com:amr":"authenticated"}}}}`, true},
+			`"Condition":{"ForAnyValue:StringLike":{"cognito-identity.amazonaws.com:amr":"authenticated"}}}}`, cognito},
 		{"only a negated aud condition", `{"Statement":{"Effect":"Allow","Principal":{"Federated":"cognito-identity.amazonaws.com"},"Action":"sts:AssumeRoleWithWebIdentity",` +
-			`"Condition":{"StringNotEquals":{"cognito-identity.amazonaws.com:aud":"p"}}}}`, true},
+			`"Condition":{"StringNotEquals":{"cognito-identity.amazonaws.com:aud":"p"}}}}`, cognito},
 		{"only aud IfExists", `{"Statement":{"Effect":"Allow","Principal":{"Federated":"cognito-identity.amazonaws.com"},"Action":"sts:AssumeRoleWithWebIdentity",` +
-			`"Condition":{"StringEqualsIfExists":{"cognito-identity.amazonaws.com:aud":"p"}}}}`, true},
+			`"Condition":{"StringEqualsIfExists":{"cognito-identity.amazonaws.com:aud":"p"}}}}`, cognito},
 		{"aud constrained in a second statement only", `{"Statement":[` +
 			`{"Effect":"Allow","Principal":{"Federated":"cognito-identity.amazonaws.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"cognito-identity.amazonaws.com:aud":"p"}}},` +
-			`{"Effect":"Allow","Principal":{"Federated":"cognito-identity.amazonaws.com"},"Action":"sts:*"}]}`, true},
+			`{"Effect":"Allow","Principal":{"Federated":"cognito-identity.amazonaws.com"},"Action":"sts:*"}]}`, cognito},
 		// sts:TagSession alone lets nobody assume the role.
 		{"a TagSession statement without aud", `{"Statement":[` +
 			`{"Effect":"Allow","Principal":{"Federated":"cognito-identity.amazonaws.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"cognito-identity.amazonaws.com:aud":"p"}}},` +
-			`{"Effect":"Allow","Principal":{"Federated":"cognito-identity.amazonaws.com"},"Action":"sts:TagSession"}]}`, false},
+			`{"Effect":"Allow","Principal":{"Federated":"cognito-identity.amazonaws.com"},"Action":"sts:TagSession"}]}`, ""},
 		{"aud StringLike", `{"Statement":{"Effect":"Allow","Principal":{"Federated":"cognito-identity.amazonaws.com"},"Action":"sts:AssumeRoleWithWebIdentity",` +
-			`"Condition":{"StringLike":{"cognito-identity.amazonaws.com:aud":"us-east-1:*"}}}}`, false},
+			`"Condition":{"StringLike":{"cognito-identity.amazonaws.com:aud":"us-east-1:*"}}}}`, ""},
 		{"aud ForAnyValue", `{"Statement":{"Effect":"Allow","Principal":{"Federated":["accounts.google.com","cognito-identity.amazonaws.com"]},"Action":"sts:AssumeRoleWithWebIdentity",` +
-			`"Condition":{"ForAnyValue:StringEquals":{"cognito-identity.amazonaws.com:aud":["p","q"]}}}}`, false},
+			`"Condition":{"ForAnyValue:StringEquals":{"cognito-identity.amazonaws.com:aud":["p","q"]}}}}`, ""},
 		{"aud ForAllValues", `{"Statement":{"Effect":"Allow","Principal":{"Federated":"cognito-identity.amazonaws.com"},"Action":"sts:AssumeRoleWithWebIdentity",` +
-			`"Condition":{"ForAllValues:StringEquals":{"cognito-identity.amazonaws.com:aud":"p"}}}}`, true},
+			`"Condition":{"ForAllValues:StringEquals":{"cognito-identity.amazonaws.com:aud":"p"}}}}`, cognito},
 		{"aud Null", `{"Statement":{"Effect":"Allow","Principal":{"Federated":"cognito-identity.amazonaws.com"},"Action":"sts:AssumeRoleWithWebIdentity",` +
-			`"Condition":{"Null":{"cognito-identity.amazonaws.com:aud":"false"}}}}`, true},
+			`"Condition":{"Null":{"cognito-identity.amazonaws.com:aud":"false"}}}}`, cognito},
 		// "*" names no provider: IAM's rule is about statements that name Cognito.
-		{"principal star", `{"Statement":{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRoleWithWebIdentity"}}`, false},
-		{"federated star", `{"Statement":{"Effect":"Allow","Principal":{"Federated":"*"},"Action":"sts:AssumeRoleWithWebIdentity"}}`, false},
-		{"other provider", `{"Statement":{"Effect":"Allow","Principal":{"Federated":"accounts.google.com"},"Action":"sts:AssumeRoleWithWebIdentity"}}`, false},
-		{"Deny only", `{"Statement":{"Effect":"Deny","Principal":{"Federated":"cognito-identity.amazonaws.com"},"Action":"*"}}`, false},
+		{"principal star", `{"Statement":{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRoleWithWebIdentity"}}`, ""},
+		{"federated star", `{"Statement":{"Effect":"Allow","Principal":{"Federated":"*"},"Action":"sts:AssumeRoleWithWebIdentity"}}`, ""},
+		{"other provider", `{"Statement":{"Effect":"Allow","Principal":{"Federated":"accounts.google.com"},"Action":"sts:AssumeRoleWithWebIdentity"}}`, ""},
+		{"Deny only", `{"Statement":{"Effect":"Deny","Principal":{"Federated":"cognito-identity.amazonaws.com"},"Action":"*"}}`, ""},
 		// The AWS GovCloud (US) regions name Cognito otherwise.
-		{"us-gov-west-1 principal without aud", `{"Statement":{"Effect":"Allow","Principal":{"Federated":"cognito-identity-us-gov.amazonaws.com"},"Action":"sts:AssumeRoleWithWebIdentity"}}`, true},
-		{"us-gov-east-1 principal without aud", `{"Statement":{"Effect":"Allow","Principal":{"Federated":"cognito-identity.us-gov-east-1.amazonaws.com"},"Action":"sts:AssumeRoleWithWebIdentity"}}`, true},
+		{"us-gov-west-1 principal without aud", `{"Statement":{"Effect":"Allow","Principal":{"Federated":"cognito-identity-us-gov.amazonaws.com"},"Action":"sts:AssumeRoleWithWebIdentity"}}`, cognito},
+		{"us-gov-east-1 principal without aud", `{"Statement":{"Effect":"Allow","Principal":{"Federated":"cognito-identity.us-gov-east-1.amazonaws.com"},"Action":"sts:AssumeRoleWithWebIdentity"}}`, cognito},
 		{"us-gov-west-1 principal with the commercial aud", `{"Statement":{"Effect":"Allow","Principal":{"Federated":"cognito-identity-us-gov.amazonaws.com"},"Action":"sts:AssumeRoleWithWebIdentity",` +
-			`"Condition":{"StringEquals":{"cognito-identity.amazonaws.com:aud":"p"}}}}`, true},
+			`"Condition":{"StringEquals":{"cognito-identity.amazonaws.com:aud":"p"}}}}`, cognito},
 		{"us-gov-west-1 principal with its aud", `{"Statement":{"Effect":"Allow","Principal":{"Federated":"cognito-identity-us-gov.amazonaws.com"},"Action":"sts:AssumeRoleWithWebIdentity",` +
-			`"Condition":{"StringEquals":{"cognito-identity-us-gov.amazonaws.com:aud":"p"}}}}`, false},
+			`"Condition":{"StringEquals":{"cognito-identity-us-gov.amazonaws.com:aud":"p"}}}}`, ""},
 	}
-	for _, tc := range tests {
+	for _, tc := range append(tests, actionTests...) {
 		t.Run(tc.name, func(t *testing.T) {
 			d := mustParse(t, tc.doc)
 			err := d.Validate()
-			if got := err != nil; got != tc.want {
-				t.Fatalf("Validate: got %v, want refused %v", err, tc.want)
-			}
-			if err != nil && (!errors.Is(err, ErrMalformed) || err.Error() != "A condition block must be present for the Cognito provider") {
-				t.Errorf("Validate: got %q, want IAM's MalformedPolicyDocument message", err)
+			switch {
+			case tc.want == "" && err != nil:
+				t.Fatalf("Validate: got %v, want accepted", err)
+			case tc.want != "" && (!errors.Is(err, ErrMalformed) || err.Error() != tc.want):
+				t.Errorf("Validate: got %v, want %q", err, tc.want)
 			}
 		})
 	}
 }
+
+// actionTests are trust policies whose actions IAM checks: only the STS
+// actions that assume a role (test_iam_roles.snapshot.json,
+// invalid-action-error; terraform-provider-aws#32872 shows the typo
+// sts:TagSessions refused). Wildcards and NotAction are idpool's reading.
+var actionTests = func() []struct{ name, doc, want string } {
+	const onlySTS = "AssumeRole policy may only specify STS AssumeRole actions."
+	trust := func(elem, actions string) string {
+		return `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"` + elem + `":` + actions + `}}`
+	}
+	return []struct{ name, doc, want string }{
+		{"sts:AssumeRole", trust("Action", `"sts:AssumeRole"`), ""},
+		{"every assume action", trust("Action", `["sts:AssumeRole","sts:AssumeRoleWithSAML","sts:AssumeRoleWithWebIdentity","sts:TagSession","sts:SetSourceIdentity","sts:SetContext"]`), ""},
+		{"any case", trust("Action", `"STS:assumerole"`), ""},
+		{"star", trust("Action", `"*"`), ""},
+		{"sts star", trust("Action", `"sts:*"`), ""},
+		{"AssumeRole star", trust("Action", `"sts:AssumeRole*"`), ""},
+		{"question mark", trust("Action", `"sts:?agSession"`), ""},
+		{"invalid sts action", trust("Action", `"sts:InvalidAction"`), onlySTS},
+		{"TagSessions typo", trust("Action", `["sts:AssumeRole","sts:TagSessions"]`), onlySTS},
+		{"web identity typo", trust("Action", `"sts:AssumeRoleWithWebIdentitiy"`), onlySTS},
+		{"another service", trust("Action", `"s3:GetObject"`), onlySTS},
+		{"another service star", trust("Action", `"s3:*"`), onlySTS},
+		{"sts star of nothing", trust("Action", `"sts:Get*"`), onlySTS},
+		{"in a Deny", `{"Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole"},{"Effect":"Deny","Principal":{"AWS":"*"},"Action":"iam:PassRole"}]}`, onlySTS},
+		{"NotAction of another service", trust("NotAction", `"s3:GetObject"`), ""},
+		{"NotAction of some", trust("NotAction", `["sts:AssumeRole","sts:TagSession"]`), ""},
+		{"NotAction of every one", trust("NotAction", `"sts:*"`), onlySTS},
+		{"NotAction star", trust("NotAction", `"*"`), onlySTS},
+	}
+}()
 
 // TestCognitoPrincipal: the AWS GovCloud (US) User Guide names Cognito
 // per GovCloud region; every other region has the commercial name.

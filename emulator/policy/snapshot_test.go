@@ -1,0 +1,104 @@
+package policy
+
+import (
+	"errors"
+	"testing"
+)
+
+// TestSyntaxErrors: the refusals AWS's CreatePolicy answers "Syntax
+// errors in policy." are marked Syntax (test_iam_policies.snapshot.json
+// invalid-0, 3 to 10, 31, 39, 45, 47, 57, 61); the others are not.
+func TestSyntaxErrors(t *testing.T) {
+	const bucket = `"Resource":"arn:aws:s3:::example_bucket"`
+	stmt := func(body string) string {
+		return `{"Version":"2012-10-17","Statement":{` + body + `}}`
+	}
+	tests := []struct {
+		name   string
+		doc    string
+		syntax bool
+	}{
+		{"invalid-0 not JSON", `This is not a json document`, true},
+		{"invalid-3 another Version", `{"Version":"2013-10-17","Statement":{"Effect":"Allow","Action":"s3:ListBucket",` + bucket + `}}`, true},
+		{"invalid-4 no Statement", `{"Version":"2012-10-17"}`, true},
+		{"invalid-5 a statement not an object", `{"Version":"2012-10-17","Statement":["afd"]}`, true},
+		{"invalid-6 an unknown element", `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:ListBucket",` + bucket + `},"Extra field":"value"}`, true},
+		{"invalid-8 Id not a string", `{"Version":"2012-10-17","Id":["x"],"Statement":{"Effect":"Allow","Action":"s3:ListBucket",` + bucket + `}}`, true},
+		{"invalid-10 Effect invalid", stmt(`"Effect":"invalid","Action":"s3:ListBucket",` + bucket), true},
+		{"invalid-31 no Effect", stmt(`"Action":"s3:ListBucket",` + bucket), true},
+		{"invalid-39 Resource an object", stmt(`"Effect":"Allow","Action":"s3:ListBucket","Resource":{"a":"b"}`), true},
+		{"invalid-45 Condition a list", stmt(`"Effect":"Allow","Action":"s3:ListBucket",` + bucket + `,"Condition":[]`), true},
+		{"invalid-47 unknown operator with a value", stmt(`"Effect":"Allow","Action":"s3:ListBucket",` + bucket + `,"Condition":{"a":"b"}`), true},
+		{"invalid-57 Sid an object", stmt(`"Sid":{},"Effect":"Allow","Action":"s3:ListBucket",` + bucket), true},
+		{"invalid-61 Action and NotAction", stmt(`"Effect":"Allow","NotAction":"s3:ListBucket","Action":"iam:dsf",` + bucket), true},
+		{"invalid-63 Effect in another case", stmt(`"Effect":"denY","Action":"s3:ListBucket",` + bucket), false},
+		{"invalid-11 action without vendor", stmt(`"Effect":"Allow","Action":"invalid",` + bucket), false},
+		{"invalid-27 no Resource", stmt(`"Effect":"Allow","Action":"s3:ListBucket"`), false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := ParsePermissions([]byte(tc.doc))
+			var m *MalformedError
+			if !errors.As(err, &m) {
+				t.Fatalf("ParsePermissions: got %v, want a *MalformedError", err)
+			}
+			if m.Syntax != tc.syntax {
+				t.Errorf("ParsePermissions: got %q Syntax %v, want Syntax %v", m.Reason, m.Syntax, tc.syntax)
+			}
+		})
+	}
+}
+
+// TestPermissionsAsAWS: permission policy documents AWS took or refused
+// when LocalStack recorded them (test_iam_policies.snapshot.json,
+// TestPolicyDocumentValidity invalid-N and valid-N), with AWS's message
+// for those idpool refuses in AWS's words.
+func TestPermissionsAsAWS(t *testing.T) {
+	const bucket = `"Resource":"arn:aws:s3:::example_bucket"`
+	stmt := func(body string) string {
+		return `{"Version":"2012-10-17","Statement":{"Effect":"Allow",` + body + `}}`
+	}
+	tests := []struct {
+		name string
+		doc  string
+		want string // the refusal's text, "" when taken
+	}{
+		{"invalid-13 vendor with a space", stmt(`"Action":"a a:ListBucket",` + bucket), "Vendor a a is not valid"},
+		{"invalid-14 two colons", stmt(`"Action":"s3:List:Bucket",` + bucket), "Actions/Condition can contain only one colon."},
+		{"invalid-15 two colons in a second statement", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3s:ListBucket",` + bucket +
+			`},{"Effect":"Allow","Action":"s:3s:ListBucket",` + bucket + `}]}`, "Actions/Condition can contain only one colon."},
+		{"invalid-18 a bad resource first", stmt(`"Action":"s:3:ListBucket","Resource":"sdfsadf"`), `Resource sdfsadf must be in ARN format or "*".`},
+		{"invalid-29 no resource first", stmt(`"Action":"invalid"`), "Policy statement must contain resources."},
+		{"invalid-38 no service", stmt(`"Action":"s3:ListBucket","Resource":"arn:aws"`), "Resource vendor must be fully qualified and cannot contain regexes."},
+		{"invalid-55 IAM with a region", stmt(`"Action":"s3:ListBucket","Resource":"arn:aws:iam:us-east-1::example_bucket"`),
+			"IAM resource arn:aws:iam:us-east-1::example_bucket cannot contain region information."},
+		{"invalid-56 S3 bucket with a region", stmt(`"Action":"s3:ListBucket","Resource":"arn:aws:s3:us-east-1::example_bucket"`),
+			"Resource arn:aws:s3:us-east-1::example_bucket can not contain region information."},
+		{"invalid-12 empty NotAction", stmt(`"NotAction":"",` + bucket), "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc."},
+		{"invalid-17 empty Resource", stmt(`"Action":"account:ListRegions","Resource":""`), `Resource  must be in ARN format or "*".`},
+		{"invalid-28 Resource empty list", stmt(`"Action":"s3:ListBucket","Resource":[]`), "Policy statement must contain resources."},
+		{"invalid-33 Action empty list", stmt(`"Action":[],` + bucket), "Policy statement must contain actions."},
+		{"invalid-59 duplicate Sid before a statement without actions", `{"Version":"2012-10-17","Statement":[{"Sid":"sdf","Effect":"Allow","Action":"s3:ListBucket",` + bucket +
+			`},{"Sid":"sdf","Effect":"Allow"}]}`, "Statement IDs (SID) in a single policy must be unique."},
+		{"valid-1 spaces in the action name", stmt(`"Action":"iam: asdf safdsf af ",` + bucket), ""},
+		{"valid-9 a short ARN", stmt(`"Action":"s3:ListBucket","Resource":"arn:aws:fdsasf"`), ""},
+		{"valid-12 another service with a region", stmt(`"Action":"s3:ListBucket","Resource":"arn:aws:cloudwatch:us-east-1::example_bucket"`), ""},
+		{"valid-19 unknown operator without keys", stmt(`"Action":"s3:ListBucket",` + bucket + `,"Condition":{"a":{}}`), ""},
+		{"valid-31 unknown operators without keys", stmt(`"Action":"s3:ListBucket",` + bucket + `,"Condition":{"x":{},"y":{}}`), ""},
+		{"valid-32 condition key without vendor", stmt(`"Action":"s3:ListBucket",` + bucket + `,"Condition":{"StringEqualsIfExists":{"a":"asf"}}`), ""},
+		{"valid-33 set operator, key without vendor", stmt(`"Action":"s3:ListBucket",` + bucket + `,"Condition":{"ForAnyValue:StringEqualsIfExists":{"a":"asf"}}`), ""},
+		{"valid-34 date key without vendor", stmt(`"Action":"s3:ListBucket",` + bucket + `,"Condition":{"DateLessThanEquals":{"a":"2019-07-01T13:20:15Z"}}`), ""},
+		{"valid-50 S3 access point with region and account", stmt(`"Action":"s3:*","Resource":"arn:aws:s3:us-west-2:123456789012:accesspoint/my-access-point"`), ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := ParsePermissions([]byte(tc.doc))
+			switch {
+			case tc.want == "" && err != nil:
+				t.Fatalf("ParsePermissions: got %v, want the document taken", err)
+			case tc.want != "" && (!errors.Is(err, ErrMalformed) || err.Error() != tc.want):
+				t.Errorf("ParsePermissions: got %v, want %q", err, tc.want)
+			}
+		})
+	}
+}
