@@ -46,7 +46,7 @@ func storeRoles(t *testing.T, strict bool, docs map[string]string, maxSession in
 	if err != nil {
 		t.Fatal(err)
 	}
-	return roles{store: st, strict: strict}
+	return roles{store: st, strict: strict, account: "123456789012"}
 }
 
 // testRoleID is the RoleId storeRoles gives the role of arn.
@@ -104,6 +104,66 @@ func TestRolesAuthorize(t *testing.T) {
 				if !errors.As(err, &e) || e.Code != sts.CodeAccessDenied || e.Status != 403 {
 					t.Errorf("got %v, want 403 AccessDenied", err)
 				}
+			}
+		})
+	}
+}
+
+// trustsProvider is a trust policy that trusts the OpenID Connect
+// provider arn.
+func trustsProvider(arn string) string {
+	return `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"` + arn +
+		`"},"Action":"sts:AssumeRoleWithWebIdentity"}]}`
+}
+
+// TestRolesProviderAccount: STS looks a web identity's OpenID Connect
+// provider up in the role's account. idpool's account holds IAM's; a role
+// of another account finds there the providers its trust policy names in
+// its own account, and a trust policy that names only another account's
+// gets AWS's answer for an account without a provider.
+func TestRolesProviderAccount(t *testing.T) {
+	const (
+		own   = "arn:aws:iam::123456789012:oidc-provider/login.example.com"
+		other = "arn:aws:iam::999999999999:oidc-provider/login.example.com"
+	)
+	docs := map[string]string{
+		"arn:aws:iam::123456789012:role/Own":         trustsProvider(own),
+		"arn:aws:iam::123456789012:role/TrustsOther": trustsProvider(other),
+		"arn:aws:iam::999999999999:role/XAcct":       trustsProvider(other),
+		"arn:aws:iam::999999999999:role/XAcct2":      trustsProvider(own),
+		"arn:aws:iam::999999999999:role/Listed":      `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":["accounts.google.com","arn:aws:iam::999999999999:oidc-provider/LOGIN.example.com"]},"Action":"sts:AssumeRoleWithWebIdentity"}]}`,
+		"arn:aws:iam::999999999999:role/Caller":      trustsDeveloper,
+	}
+	web := func(provider string) *sts.WebIdentity {
+		return &sts.WebIdentity{Issuer: "https://login.example.com", Provider: provider, Subject: "user-123456", Audience: "app"}
+	}
+	const noProvider = "No OpenIDConnect provider found in your account for https://login.example.com"
+	tests := []struct {
+		name, role, provider string
+		code, message        string // "" for allowed
+	}{
+		{"own account", "arn:aws:iam::123456789012:role/Own", own, "", ""},
+		{"own account, trust names another account's", "arn:aws:iam::123456789012:role/TrustsOther", own, sts.CodeAccessDenied, "Not authorized to perform sts:AssumeRoleWithWebIdentity"},
+		{"other account, trust names its own", "arn:aws:iam::999999999999:role/XAcct", other, "", ""},
+		{"other account, trust names idpool's", "arn:aws:iam::999999999999:role/XAcct2", other, sts.CodeInvalidIdentityToken, noProvider},
+		{"other account, listed in another case", "arn:aws:iam::999999999999:role/Listed", other, "", ""},
+		{"other account, trust names no provider", "arn:aws:iam::999999999999:role/Caller", other, sts.CodeInvalidIdentityToken, noProvider},
+		{"other account, role IAM does not hold", "arn:aws:iam::999999999999:role/Open", other, "", ""},
+		{"other account, built-in provider", "arn:aws:iam::999999999999:role/Listed", "accounts.google.com", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rs := storeRoles(t, false, docs, 0)
+			_, err := rs.Authorize(context.Background(), sts.RoleRequest{Action: "sts:AssumeRoleWithWebIdentity", RoleARN: tt.role, WebIdentity: web(tt.provider)})
+			if tt.code == "" {
+				if err != nil {
+					t.Fatalf("got %v, want allowed", err)
+				}
+				return
+			}
+			var e *protocol.Error
+			if !errors.As(err, &e) || e.Code != tt.code || e.Message != tt.message {
+				t.Errorf("got %v, want %s %q", err, tt.code, tt.message)
 			}
 		})
 	}

@@ -80,16 +80,19 @@ func userID(arn string) string {
 	return "AIDA" + strings.TrimPrefix(creds.RoleID(arn), "AROA")
 }
 
-// inPartition returns arn with its partition replaced by partition; a
-// value that is not an ARN (Cognito's provider name) is returned as it is.
-func inPartition(arn, partition string) string {
-	rest, ok := strings.CutPrefix(arn, "arn:")
+// inRole returns an IAM OpenID Connect provider ARN as the account of
+// role holds it: with role's partition and account, where STS looks the
+// provider up. A value that is not such an ARN (Cognito's provider name,
+// a built-in provider's host) is returned as it is.
+func inRole(provider, role string) string {
+	rest, ok := strings.CutPrefix(provider, "arn:")
 	if !ok {
-		return arn
+		return provider
 	}
-	old, rest, ok := strings.Cut(rest, ":")
-	if !ok || old == partition {
-		return arn
+	// <partition>:iam::<account>:oidc-provider/<key>
+	parts := strings.SplitN(rest, ":", 5)
+	if len(parts) != 5 || parts[1] != "iam" || !strings.HasPrefix(parts[4], "oidc-provider/") {
+		return provider
 	}
-	return "arn:" + partition + ":" + rest
+	return "arn:" + protocol.ARNPartition(role) + ":iam::" + accountOf(role) + ":" + parts[4]
 }

@@ -198,9 +198,11 @@ func (s *Service) AssumeRoleWithWebIdentity(ctx context.Context, in *AssumeRoleW
 	if err := tagLimits(ctx, id.PrincipalTags); err != nil {
 		return nil, err
 	}
-	// An IAM OIDC provider is of the role's partition, as its trust
-	// policy names it. The identity is copied: a verifier may keep its own.
-	if p := inPartition(id.Provider, protocol.ARNPartition(in.RoleArn)); p != id.Provider {
+	// STS looks an IAM OIDC provider up in the role's account (and
+	// partition), and reports that account's provider: a trust policy
+	// that names another account's provider does not match it. The
+	// identity is copied: a verifier may keep its own.
+	if p := inRole(id.Provider, in.RoleArn); p != id.Provider {
 		w := *id
 		w.Provider = p
 		id = &w
