@@ -54,29 +54,36 @@ func TestSTSProviderOfRoleAccount(t *testing.T) {
 		"arn:aws:iam::999999999999:role/XAcct":       other,
 		"arn:aws:iam::999999999999:role/XAcct2":      own,
 	})
-	for _, strict := range []bool{false, true} {
-		name := map[bool]string{false: "permissive", true: "strict"}[strict]
-		t.Run(name, func(t *testing.T) {
+	bothModes(t, path, func(t *testing.T, s *server) {
+		token := p.token(t, "", localApp, "oidc-user-1")
+		for role, want := range map[string]string{
+			"arn:aws:iam::123456789012:role/Own":   own,
+			"arn:aws:iam::999999999999:role/XAcct": other,
+		} {
+			out, err := s.assumeWeb(token, role, "s1", nil)
+			ok(t, err, "AssumeRoleWithWebIdentity "+role)
+			if got := aws.ToString(out.Provider); got != want {
+				t.Errorf("%s: got Provider %s, want %s", role, got, want)
+			}
+		}
+		_, err := s.assumeWeb(token, "arn:aws:iam::999999999999:role/XAcct2", "s1", nil)
+		wantSTSError(t, err, codeInvalidToken, http.StatusBadRequest, "No OpenIDConnect provider found in your account for "+p.URL)
+		_, err = s.assumeWeb(token, "arn:aws:iam::123456789012:role/TrustsOther", "s1", nil)
+		wantSTSError(t, err, "AccessDenied", http.StatusForbidden, "Not authorized to perform sts:AssumeRoleWithWebIdentity")
+	})
+}
+
+// bothModes runs test against a permissive and a strict server loaded with
+// the fixture at path.
+func bothModes(t *testing.T, path string, test func(t *testing.T, s *server)) {
+	t.Helper()
+	for _, mode := range []string{"permissive", "strict"} {
+		t.Run(mode, func(t *testing.T) {
 			env := map[string]string{"IDPOOL_FIXTURES": path}
-			if strict {
+			if mode == "strict" {
 				env["IDPOOL_STRICT"] = "true"
 			}
-			s := testServerEnv(t, env)
-			token := p.token(t, "", localApp, "oidc-user-1")
-			for role, want := range map[string]string{
-				"arn:aws:iam::123456789012:role/Own":   own,
-				"arn:aws:iam::999999999999:role/XAcct": other,
-			} {
-				out, err := s.assumeWeb(token, role, "s1", nil)
-				ok(t, err, "AssumeRoleWithWebIdentity "+role)
-				if got := aws.ToString(out.Provider); got != want {
-					t.Errorf("%s: got Provider %s, want %s", role, got, want)
-				}
-			}
-			_, err := s.assumeWeb(token, "arn:aws:iam::999999999999:role/XAcct2", "s1", nil)
-			wantSTSError(t, err, codeInvalidToken, http.StatusBadRequest, "No OpenIDConnect provider found in your account for "+p.URL)
-			_, err = s.assumeWeb(token, "arn:aws:iam::123456789012:role/TrustsOther", "s1", nil)
-			wantSTSError(t, err, "AccessDenied", http.StatusForbidden, "Not authorized to perform sts:AssumeRoleWithWebIdentity")
+			test(t, testServerEnv(t, env))
 		})
 	}
 }

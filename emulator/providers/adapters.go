@@ -174,7 +174,6 @@ const (
 	stsMissingClaim = "Missing a required claim: %s"
 	stsExpired      = "Token expired: current date/time %d must be before the expiration date/time %d"
 	stsNotYetValid  = "Token is not yet valid: current date/time %d must be after the not-before date/time %d"
-	stsUnreachable  = "The identity provider of %s could not be reached to verify the web identity token"
 )
 
 // tagsClaim is where a web identity token carries session tags
@@ -233,9 +232,12 @@ var _ sts.Providers = (*STSVerifier)(nil)
 //     TransitiveTagKeys its transitive_tag_keys as it lists them;
 //   - Expiry is exp.
 //
-// Failures are STS's *protocol.Error values: InvalidIdentityToken,
-// ExpiredTokenException, or IDPCommunicationError when the key set cannot
-// be fetched.
+// Failures are STS's *protocol.Error values: InvalidIdentityToken or
+// ExpiredTokenException. A key set that cannot be fetched is AWS's
+// InvalidIdentityToken "Couldn't retrieve verification key from your
+// identity provider", as for a kid the set lacks: AWS answers an
+// unreachable provider so (not with IDPCommunicationError, which the SDKs
+// retry as a transient fault).
 func (v *STSVerifier) VerifyWebIdentity(ctx context.Context, t *tokens.JWT) (*sts.WebIdentity, error) {
 	iss := t.Issuer()
 	e := v.r.byIss(ctx, iss)
@@ -284,8 +286,8 @@ func stsError(err error, iss string) error {
 	var te *TimeError
 	var mc *MissingClaimError
 	switch {
-	case errors.Is(err, ErrFetch):
-		return protocol.BadRequest(sts.CodeIDPCommunicationError, stsUnreachable, iss)
+	case errors.Is(err, ErrFetch), errors.Is(err, ErrUnknownKey):
+		return invalidToken(stsUnknownKey)
 	case errors.As(err, &te):
 		if te.Claim == "nbf" {
 			return invalidToken(stsNotYetValid, te.Now.Unix(), te.At.Unix())
@@ -295,8 +297,6 @@ func stsError(err error, iss string) error {
 		return invalidToken(stsMissingClaim, mc.Claim)
 	case errors.Is(err, ErrMalformed):
 		return invalidToken(stsNotJWT)
-	case errors.Is(err, ErrUnknownKey):
-		return invalidToken(stsUnknownKey)
 	case errors.Is(err, ErrSignature):
 		return invalidToken(stsSignature)
 	case errors.Is(err, ErrIssuer), errors.Is(err, ErrUnknownProvider):

@@ -203,7 +203,7 @@ func TestSTSVerifier(t *testing.T) {
 		{name: "no exp", token: k.sign(t, claims(oidcIss, "sts.amazonaws.com", map[string]any{"exp": nil})),
 			code: sts.CodeInvalidIdentityToken, status: 400, msg: "Missing a required claim: exp"},
 		{name: "key set unreachable", token: k.sign(t, claims("https://down.example.com", "a", nil)),
-			code: sts.CodeIDPCommunicationError, status: 400, msg: "The identity provider of https://down.example.com could not be reached to verify the web identity token"},
+			code: sts.CodeInvalidIdentityToken, status: 400, msg: "Couldn't retrieve verification key from your identity provider,  please reference AssumeRoleWithWebIdentity documentation for requirements"},
 	}
 	var v sts.Providers = reg.ForSTS(account, true)
 	for _, tt := range tests {

@@ -87,7 +87,7 @@ const SourceIdentityClaim = "https://aws.amazon.com/source_identity"
 // Providers verifies web identity tokens of issuers other than idpool (IAM
 // OpenID Connect providers). It is the seam for a later issue; an error it
 // returns should be a *protocol.Error (InvalidIdentityToken,
-// ExpiredTokenException, IDPCommunicationError…).
+// ExpiredTokenException…).
 type Providers interface {
 	VerifyWebIdentity(ctx context.Context, token *tokens.JWT) (*WebIdentity, error)
 }
