@@ -103,3 +103,50 @@ func TestOtherPartition(t *testing.T) {
 		})
 	}
 }
+
+// TestRoleARNKinds: a RoleArn that is not a well-formed ARN is "… is
+// invalid" (ValidationError); a well-formed ARN that names no IAM role (a
+// user's, an sts one) is refused as a role that does not let the caller
+// in (AccessDenied, amzn/selling-partner-api-models#2523).
+func TestRoleARNKinds(t *testing.T) {
+	caller := &protocol.Principal{ARN: "arn:aws:iam::123456789012:user/qik", Account: "123456789012", AccessKeyID: "AKIAEXAMPLE"}
+	tests := []struct {
+		name, arn string
+		code      string // "" when assumed
+	}{
+		{"role", "arn:aws:iam::123456789012:role/R", ""},
+		{"role with a path", "arn:aws:iam::123456789012:role/some/path/R", ""},
+		{"user", "arn:aws:iam::123456789012:user/qik", CodeAccessDenied},
+		{"sts role", "arn:aws:sts::123456789012:role/rd_role", CodeAccessDenied},
+		{"assumed role", "arn:aws:sts::123456789012:assumed-role/R/s", CodeAccessDenied},
+		{"role with a region", "arn:aws:iam:us-east-1:123456789012:role/R", CodeAccessDenied},
+		{"role without a name", "arn:aws:iam::123456789012:role/", CodeAccessDenied},
+		{"not an ARN", "not-a-role-arn-at-all", CodeValidation},
+		{"five fields", "arn:aws:iam::123456789012", CodeValidation},
+		{"no partition", "arn::iam::123456789012:role/R", CodeValidation},
+		{"no service", "arn:aws:::123456789012:role/R", CodeValidation},
+		{"short account", "arn:aws:iam::12345:role/R", CodeValidation},
+		{"no resource", "arn:aws:iam::123456789012:", CodeValidation},
+	}
+	e := newEnv(t, Config{AccountID: "123456789012"}, tokens.Config{})
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := protocol.WithPrincipal(context.Background(), caller)
+			_, err := e.svc.AssumeRole(ctx, &AssumeRoleInput{RoleArn: tt.arn, RoleSessionName: "s1"})
+			web := e.sign(t, tokens.Claims{})
+			_, werr := e.svc.AssumeRoleWithWebIdentity(context.Background(), &AssumeRoleWithWebIdentityInput{RoleArn: tt.arn, RoleSessionName: "s1", WebIdentityToken: web})
+			switch tt.code {
+			case "":
+				if err != nil || werr != nil {
+					t.Fatalf("got %v and %v, want the role assumed", err, werr)
+				}
+			case CodeAccessDenied:
+				wantError(t, err, CodeAccessDenied, 403, "User: arn:aws:iam::123456789012:user/qik is not authorized to perform: sts:AssumeRole on resource: "+tt.arn)
+				wantError(t, werr, CodeAccessDenied, 403, "Not authorized to perform sts:AssumeRoleWithWebIdentity")
+			default:
+				wantError(t, err, CodeValidation, 400, tt.arn+" is invalid")
+				wantError(t, werr, CodeValidation, 400, tt.arn+" is invalid")
+			}
+		})
+	}
+}

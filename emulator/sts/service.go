@@ -606,8 +606,14 @@ func (s *Service) issued(caller *protocol.Principal) *creds.Credentials {
 }
 
 // authorize asks Config.Roles, if any, what the role grants, once the
-// role is known to be of the caller's partition (see otherPartition).
+// role ARN is known to name a role (an ARN of a user or of an sts session
+// names none, which STS refuses as it refuses a role that does not trust
+// the caller) of the caller's partition (see otherPartition).
 func (s *Service) authorize(ctx context.Context, req RoleRequest) (Grant, error) {
+	if !isRoleARN(req.RoleARN) {
+		protocol.SetReason(ctx, req.RoleARN+" is an ARN, but not an IAM role's (arn:<partition>:iam::<account>:role/<path/>name): it names no role to assume")
+		return Grant{}, denied(req)
+	}
 	if err := otherPartition(ctx, req); err != nil {
 		return Grant{}, err
 	}
@@ -752,6 +758,13 @@ func otherPartition(ctx context.Context, req RoleRequest) error {
 		return nil
 	}
 	protocol.SetReason(ctx, fmt.Sprintf("the role %s is of partition %s and the caller of %s: a role is assumed only in its own partition", req.RoleARN, role, caller))
+	return denied(req)
+}
+
+// denied is STS's AccessDenied for a request whose role does not let the
+// caller in: for a signed caller it names the caller, action and role, as
+// AWS does; for a web identity it names the action only.
+func denied(req RoleRequest) error {
 	if req.Caller == nil {
 		return errAccessDenied("Not authorized to perform %s", req.Action)
 	}
