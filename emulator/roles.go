@@ -229,6 +229,14 @@ func heldARN(stored, arn string) (held string, ok bool) {
 // (see requestContext). In strict mode a role session idpool issued is
 // also held to its own role's permission policies (see chain).
 func (rs roles) Authorize(ctx context.Context, req sts.RoleRequest) (sts.Grant, error) {
+	if rs.strict && req.Caller != nil && isRoot(req.Caller.ARN) {
+		// AWS refuses every AssumeRole of the account's root, its
+		// GetSessionToken sessions included, whatever the trust policy.
+		// Permissive mode lets any key act as the root (README: any key
+		// pair works), so there the root keeps assuming roles.
+		protocol.SetReason(ctx, "strict mode: the caller "+req.Caller.ARN+" is the account's root, and AWS lets no root assume a role: sign with an IAM user's access key")
+		return sts.Grant{}, protocol.Errorf(http.StatusForbidden, sts.CodeAccessDenied, "Roles may not be assumed by root accounts.")
+	}
 	t, err := rs.trust(ctx, req.RoleARN)
 	if err != nil {
 		return sts.Grant{}, err
@@ -421,13 +429,18 @@ func callerKeys(p *protocol.Principal, c *creds.Credentials) map[string][]string
 	if p.UserID != "" {
 		keys["aws:userid"] = []string{p.UserID}
 	}
-	if strings.HasSuffix(p.ARN, ":root") {
+	if isRoot(p.ARN) {
 		keys["aws:PrincipalType"] = []string{"Account"}
 		return keys
 	}
 	keys["aws:PrincipalType"] = []string{"User"}
 	keys["aws:username"] = []string{roleName(p.ARN)}
 	return keys
+}
+
+// isRoot reports whether arn is an account's root user.
+func isRoot(arn string) bool {
+	return strings.HasSuffix(arn, ":root")
 }
 
 // otherPathReason says why a role ARN that names IAM's role under another
