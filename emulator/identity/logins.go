@@ -377,7 +377,7 @@ func (s *Service) validateLogin(ctx context.Context, p *storage.Pool, key, token
 				// GetOpenIdTokenForDeveloperIdentity's model lists no
 				// ExternalServiceException, so an SDK could not type it:
 				// there the token is one idpool could not verify.
-				return login{}, notAuthorized("Invalid login token. Couldn't verify signed token.")
+				return login{}, notAuthorized(msgBadSignature)
 			}
 			return login{}, externalService(msgProviderDown, key)
 		}

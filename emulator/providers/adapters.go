@@ -31,7 +31,7 @@ const STSExpirySkew = 5 * time.Minute
 const (
 	msgMalformed    = "Invalid login token. Not a valid OpenId Connect identity token."
 	msgMissingClaim = "Invalid login token. Missing a required claim: %s"
-	msgSignature    = "Invalid login token. Token signature invalid."
+	msgSignature    = "Invalid login token. Couldn't verify signed token."
 	msgIssuer       = "Invalid login token. Issuer doesn't match providerName"
 	msgAudience     = "Invalid login token. Incorrect token audience."
 	msgExpired      = "Invalid login token. Token expired: %d >= %d"
