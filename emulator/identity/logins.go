@@ -483,7 +483,7 @@ func (s *Service) checkJWT(ctx context.Context, key, raw string, issOK func(stri
 			}
 		}
 		if matched == "" {
-			return refuse("audience", fmt.Sprintf("aud/azp %q, want one of %q", got, audiences), notAuthorized(msgAudience))
+			return refuse("audience", fmt.Sprintf("aud/azp %q, want one of %q", got, audiences), notAuthorized("%s", audienceMessage(key)))
 		}
 	} else if a := t.Audiences(); len(a) > 0 {
 		matched = a[0]
@@ -502,6 +502,19 @@ func (s *Service) checkJWT(ctx context.Context, key, raw string, issOK func(stri
 		return refuse("missing claim sub", nil, notAuthorized(msgMissingClaim, "sub"))
 	}
 	return t, matched, nil
+}
+
+// audienceMessage is the text of a login refused for its audience: a user
+// pool token of an app client the pool does not configure is, for AWS,
+// "Token is not from a supported provider of this identity pool."
+// (amazon-archives/amazon-cognito-identity-js#7), as the pool's provider
+// is the user pool and app client together; other providers' tokens get
+// msgAudience.
+func audienceMessage(key string) string {
+	if _, ok := userPoolID(key); ok {
+		return msgUnsupportedLogin
+	}
+	return msgAudience
 }
 
 // cognitoLogin verifies one of idpool's own tokens presented under the

@@ -36,6 +36,7 @@ func TestIdentityVerifier(t *testing.T) {
 		{Name: "down.example.com", JWKSURL: down.URL},
 		{Name: "cognito-idp.us-east-1.amazonaws.com/us-east-1_abc", Issuer: "http://localhost:9229/us-east-1_abc", JWKS: jwks(t, k)},
 		{Name: "http://localhost:9229/us-east-1_local", JWKS: jwks(t, k)},
+		{Name: "cognito-idp.us-east-1.amazonaws.com/us-east-1_clients", JWKS: jwks(t, k), ClientIDs: []string{client}},
 	}, down.Client(), clk.now, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -85,6 +86,11 @@ func TestIdentityVerifier(t *testing.T) {
 		{name: "client ids: match", provider: "clients.example.com", token: k.sign(t, claims("https://clients.example.com", client, nil))},
 		{name: "client ids: other audience", provider: "clients.example.com", token: k.sign(t, claims("https://clients.example.com", client2, nil)),
 			code: na, msg: "Invalid login token. Incorrect token audience."},
+		{name: "user pool client ids: match", provider: "cognito-idp.us-east-1.amazonaws.com/us-east-1_clients",
+			token: k.sign(t, claims("https://cognito-idp.us-east-1.amazonaws.com/us-east-1_clients", client, nil))},
+		{name: "user pool client ids: other app client", provider: "cognito-idp.us-east-1.amazonaws.com/us-east-1_clients",
+			token: k.sign(t, claims("https://cognito-idp.us-east-1.amazonaws.com/us-east-1_clients", client2, nil)),
+			code:  na, msg: "Token is not from a supported provider of this identity pool."},
 		{name: "client ids: no audience", provider: "clients.example.com", token: k.sign(t, claims("https://clients.example.com", "", map[string]any{"aud": nil})),
 			code: na, msg: "Invalid login token. Missing a required claim: aud"},
 		{name: "no key set, permissive", provider: "accounts.google.com", token: "anything", unchecked: true},
