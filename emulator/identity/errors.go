@@ -46,6 +46,9 @@ const (
 	msgBadUserPool         = "Invalid Cognito Identity Provider"
 	// A login whose signature does not verify (amazon-cognito-identity-js#91).
 	msgBadSignature = "Invalid login token. Couldn't verify signed token."
+	// A JWT under the cognito-identity.amazonaws.com key that Cognito did
+	// not issue (aws-amplify/aws-sdk-android#1431).
+	msgNotCognito = "Invalid login token. Not a Cognito token."
 )
 
 // Messages of our own where AWS's text is not known; worded like AWS's.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -532,7 +533,9 @@ func (s *Service) cognitoLogin(ctx context.Context, p *storage.Pool, token strin
 			return login{}, notAuthorized(msgMalformedToken)
 		case errors.Is(err, tokens.ErrIssuer):
 			return login{}, notAuthorized(msgIssuerMismatch)
-		case errors.Is(err, tokens.ErrUnknownKey), errors.Is(err, tokens.ErrSignature):
+		case errors.Is(err, tokens.ErrUnknownKey), errors.Is(err, tokens.ErrSignature) && !cognitoSigned(token):
+			return login{}, notAuthorized(msgNotCognito)
+		case errors.Is(err, tokens.ErrSignature):
 			return login{}, notAuthorized(msgBadSignature)
 		}
 		return login{}, fmt.Errorf("verify cognito token: %w", err)
@@ -547,6 +550,20 @@ func (s *Service) cognitoLogin(ctx context.Context, p *storage.Pool, token strin
 	}
 	return login{key: CognitoProvider, user: c.Subject, kind: kindCognito, amr: amr,
 		claims: mapClaims{"sub": c.Subject, "aud": c.Audience, "iss": c.Issuer}, cognito: c}, nil
+}
+
+// cognitoSigned reports whether a JWT is signed as Cognito Identity (and
+// idpool) signs its tokens, with RS512. A token under the
+// cognito-identity.amazonaws.com key that is not, or that names no key of
+// idpool's, is some other issuer's: AWS's "Not a Cognito token". One that
+// is, but whose signature fails under idpool's key, is a changed Cognito
+// token: "Couldn't verify signed token".
+func cognitoSigned(raw string) bool {
+	// Only the header is read: a changed payload need not decode.
+	h, _, _ := strings.Cut(raw, ".")
+	b, err := base64.RawURLEncoding.DecodeString(h)
+	var header struct{ Alg string }
+	return err == nil && json.Unmarshal(b, &header) == nil && header.Alg == "RS512"
 }
 
 // parseSAML extracts the NameID and attributes of a base64 SAML response.
