@@ -69,7 +69,7 @@ func TestLocalOIDCKeysWithoutKID(t *testing.T) {
 
 	forged := signClaims(t, stranger, jose.RS256, "JWT", "", localClaims(p, "oidc-user-rs", nil))
 	_, err = s.anon.GetId(context.Background(), &cognitoidentity.GetIdInput{IdentityPoolId: aws.String(pool), Logins: map[string]string{p.host(): forged}})
-	wantAPIError(t, err, "NotAuthorizedException", "Invalid login token. Token signature invalid.")
+	wantAPIError(t, err, "NotAuthorizedException", "Invalid login token. Couldn't verify signed token.")
 	_, err = s.assumeWeb(forged, localRole, "nokid", nil)
 	wantSTSError(t, err, codeInvalidToken, http.StatusBadRequest, "Token signature verification failed")
 }

@@ -169,7 +169,7 @@ func TestRoleBoundaryStrict(t *testing.T) {
 	_, err := s.iamWith(developerKeys()).PutRolePermissionsBoundary(ctx, &iam.PutRolePermissionsBoundaryInput{
 		RoleName: aws.String(roleNameOf(arn)), PermissionsBoundary: aws.String(bnd)})
 	ok(t, err, "PutRolePermissionsBoundary")
-	out, err := s.stsWith(developerKeys()).AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String(arn), RoleSessionName: aws.String("capped")})
+	out, err := s.stsWith(assumerKeys()).AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String(arn), RoleSessionName: aws.String("capped")})
 	ok(t, err, "AssumeRole")
 	c := s.identityWith(fromSTS(t, out.Credentials))
 	_, err = c.DescribeIdentityPool(ctx, &cognitoidentity.DescribeIdentityPoolInput{IdentityPoolId: aws.String(pool)})

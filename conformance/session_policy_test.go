@@ -53,7 +53,7 @@ func TestSessionPolicyStrict(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			session := "s" + uniqueName("")
-			out, err := s.stsWith(developerKeys()).AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String(role),
+			out, err := s.stsWith(assumerKeys()).AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String(role),
 				RoleSessionName: aws.String(session), Policy: aws.String(policyJSON(t, tt.policy))})
 			ok(t, err, "AssumeRole")
 			_, err = s.identityWith(fromSTS(t, out.Credentials)).DescribeIdentityPool(ctx, &cognitoidentity.DescribeIdentityPoolInput{IdentityPoolId: aws.String(pool)})
@@ -147,7 +147,7 @@ func TestSessionPolicyChaining(t *testing.T) {
 	role := s.wideRole(t, false)
 	session := func(t *testing.T, statement map[string]any) aws.Credentials {
 		t.Helper()
-		out, err := s.stsWith(developerKeys()).AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String(role), RoleSessionName: aws.String("first"),
+		out, err := s.stsWith(assumerKeys()).AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String(role), RoleSessionName: aws.String("first"),
 			Policy: aws.String(policyJSON(t, statement))})
 		ok(t, err, "AssumeRole")
 		return fromSTS(t, out.Credentials)

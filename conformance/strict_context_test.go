@@ -37,7 +37,7 @@ func (s *server) authorizeDecision(t *testing.T, token, action, resource string,
 
 // policySession makes a role that the account trusts, with statement as
 // its one inline policy, and returns its name and the credentials of its
-// session named session, assumed with the developer's keys.
+// session named session, assumed with an IAM user's keys (assumerKeys).
 func (s *server) policySession(t *testing.T, prefix, session string, statement map[string]any) (string, aws.Credentials) {
 	t.Helper()
 	ctx := context.Background()
@@ -50,7 +50,7 @@ func (s *server) policySession(t *testing.T, prefix, session string, statement m
 	_, err = dev.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String(role), PolicyName: aws.String("policy"),
 		PolicyDocument: aws.String(policyJSON(t, statement))})
 	ok(t, err, "PutRolePolicy")
-	out, err := s.stsWith(developerKeys()).AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String(s.roleARN(role)), RoleSessionName: aws.String(session)})
+	out, err := s.stsWith(assumerKeys()).AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String(s.roleARN(role)), RoleSessionName: aws.String(session)})
 	ok(t, err, "AssumeRole")
 	return role, fromSTS(t, out.Credentials)
 }

@@ -37,7 +37,9 @@ const codeDenied = "AccessDeniedException"
 // provider signs with the returned key, and a second fixture file making
 // the tests' static developer keys (accessKey, secretKey) developer
 // credentials too, so that s.signed and every helper signing with them act
-// as the developer.
+// as the developer. (The developer's keys act as the account's root, which
+// AWS, and strict mode, let assume no role: an IAM user of the fixture,
+// whose keys are assumerKeys, assumes the roles instead.)
 func strictServer(t *testing.T, strict bool) (*server, *rsa.PrivateKey) {
 	t.Helper()
 	dir := t.TempDir()
@@ -48,6 +50,8 @@ func strictServer(t *testing.T, strict bool) (*server, *rsa.PrivateKey) {
 	accountID := envOr("IDPOOL_ACCOUNT_ID", "123456789012")
 	fx, err := json.Marshal(map[string]any{
 		"DeveloperCredentials": []any{map[string]string{"AccessKeyId": accessKey, "SecretAccessKey": secretKey}},
+		"Users": []any{map[string]any{"UserName": assumerName, "AccessKeys": []any{
+			map[string]string{"AccessKeyId": assumerKey, "SecretAccessKey": secretKey}}}},
 		"Roles": []any{map[string]any{
 			"Arn": "arn:aws:iam::" + accountID + ":role/Chained",
 			"AssumeRolePolicyDocument": map[string]any{"Version": "2012-10-17", "Statement": []any{map[string]any{
@@ -63,6 +67,19 @@ func strictServer(t *testing.T, strict bool) (*server, *rsa.PrivateKey) {
 		t.Fatal(err)
 	}
 	return testServerEnv(t, map[string]string{"IDPOOL_FIXTURES": dir, "IDPOOL_STRICT": strconv.FormatBool(strict)}), key
+}
+
+// The IAM user of strictServer's fixture that assumes roles: AWS lets no
+// root assume a role ("Roles may not be assumed by root accounts."), and
+// the developer's keys sign as the root.
+const (
+	assumerName = "assumer"
+	assumerKey  = "AKIAASSUMERKEY000001"
+)
+
+// assumerKeys are the access keys of strictServer's IAM user assumerName.
+func assumerKeys() awsv2.Credentials {
+	return awsv2.Credentials{AccessKeyID: assumerKey, SecretAccessKey: secretKey}
 }
 
 // identityWith returns a Cognito Identity client signing with c.

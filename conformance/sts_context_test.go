@@ -145,7 +145,7 @@ func TestTrustSeesTheSessionTags(t *testing.T) {
 // TestStrictChainingNeedsThePolicies: in strict mode a guest's role
 // session assumes a role that trusts the account only where its own role's
 // policies allow sts:AssumeRole on it, never where they deny it, and a role
-// whose trust policy names the guest's role without them; the developer's
+// whose trust policy names the guest's role without them; an IAM user's
 // keys keep full power, and permissive mode trusts the trust policy alone.
 func TestStrictChainingNeedsThePolicies(t *testing.T) {
 	for _, strict := range []bool{true, false} {
@@ -195,8 +195,8 @@ func TestStrictChainingNeedsThePolicies(t *testing.T) {
 			// No policies: the account's trust is not enough.
 			want(admin, !strict)
 			want(namesGuest, true)
-			_, err = s.assume(developerKeys(), admin, "dev", sts.AssumeRoleInput{})
-			ok(t, err, "AssumeRole of Admin with the developer's keys")
+			_, err = s.assume(assumerKeys(), admin, "dev", sts.AssumeRoleInput{})
+			ok(t, err, "AssumeRole of Admin with an IAM user's keys")
 
 			put(map[string]any{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": admin})
 			want(admin, true)

@@ -40,6 +40,7 @@ const (
 	msgTokenExpired    = "Token expired: current date/time "
 	codeInvalidToken   = "InvalidIdentityToken"
 	codeExpiredToken   = "ExpiredTokenException"
+	codeRejectedClaim  = "IDPRejectedClaim"
 	codeSTSInvalid     = "ValidationError"
 	codeAccessDenied   = "AccessDenied"
 	codeBadClientTok   = "InvalidClientTokenId"
@@ -188,6 +189,9 @@ func wantSTSError(t *testing.T, err error, code string, status int, msg string) 
 		typed = errors.As(err, &e)
 	case codeExpiredToken:
 		var e *ststypes.ExpiredTokenException
+		typed = errors.As(err, &e)
+	case codeRejectedClaim:
+		var e *ststypes.IDPRejectedClaimException
 		typed = errors.As(err, &e)
 	case codeBadPolicy:
 		var e *ststypes.MalformedPolicyDocumentException

@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -36,6 +37,10 @@ const maxRoleSession = 12 * time.Hour
 type roles struct {
 	store  storage.Reader
 	strict bool
+	// account is idpool's own account, whose OpenID Connect providers
+	// IAM holds; another account's are those its roles' trust policies
+	// name (see ownProviders).
+	account string
 	// now is the clock of aws:CurrentTime and aws:EpochTime (nil: none).
 	now func() time.Time
 	// region is aws:RequestedRegion for a request that names no region.
@@ -58,6 +63,9 @@ type trust struct {
 	maxSession time.Duration
 	arn, id    string
 	other      string
+	// providers are the Logins keys of the OpenID Connect providers of
+	// the role's own account that its trust policy names.
+	providers []string
 }
 
 // trust returns what IAM holds of the role arn names. IAM's role names are
@@ -95,7 +103,88 @@ func (rs roles) readTrust(ctx context.Context, arn string) (trust, error) {
 	if r.MaxSessionDuration > 0 {
 		d = time.Duration(r.MaxSessionDuration) * time.Second
 	}
-	return trust{doc: doc, maxSession: d, arn: held, id: r.ID}, nil
+	return trust{doc: doc, maxSession: d, arn: held, id: r.ID, providers: ownProviders([]byte(r.AssumeRolePolicy), accountOf(r.ARN))}, nil
+}
+
+// ownProviders returns the Logins keys of the IAM OpenID Connect providers
+// of account that the Federated principals of trust policy doc name
+// (arn:<partition>:iam::<account>:oidc-provider/<key>). IAM holds the
+// OpenID Connect providers of idpool's own account only: a role of
+// another account, which a fixture declares, declares with its trust
+// policy which providers its account holds.
+func ownProviders(doc []byte, account string) []string {
+	var d struct{ Statement json.RawMessage }
+	if json.Unmarshal(doc, &d) != nil {
+		return nil
+	}
+	type statement struct{ Principal json.RawMessage }
+	var list []statement
+	if json.Unmarshal(d.Statement, &list) != nil {
+		var one statement
+		if json.Unmarshal(d.Statement, &one) != nil {
+			return nil
+		}
+		list = []statement{one}
+	}
+	var keys []string
+	for _, st := range list {
+		var p struct{ Federated json.RawMessage }
+		if json.Unmarshal(st.Principal, &p) != nil { // "*"
+			continue
+		}
+		var names []string
+		if json.Unmarshal(p.Federated, &names) != nil {
+			var one string
+			if json.Unmarshal(p.Federated, &one) != nil {
+				continue
+			}
+			names = []string{one}
+		}
+		for _, n := range names {
+			if acct, key, ok := oidcProvider(n); ok && acct == account {
+				keys = append(keys, key)
+			}
+		}
+	}
+	return keys
+}
+
+// oidcProvider splits an IAM OpenID Connect provider ARN
+// (arn:<partition>:iam::<account>:oidc-provider/<key>) into its account
+// and Logins key.
+func oidcProvider(arn string) (account, key string, ok bool) {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) != 6 || parts[0] != "arn" || parts[2] != "iam" || parts[3] != "" {
+		return "", "", false
+	}
+	key, ok = strings.CutPrefix(parts[5], "oidc-provider/")
+	return parts[4], key, ok && key != ""
+}
+
+// accountOf returns the account field of an ARN ("" when it has none).
+func accountOf(arn string) string {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) < 6 {
+		return ""
+	}
+	return parts[4]
+}
+
+// providerFound refuses a web identity whose OpenID Connect provider the
+// role's account does not hold, as STS refuses a token whose issuer has no
+// provider in the account: STS reports the provider in the role's account
+// (sts.Service), IAM holds those of idpool's account, and another
+// account holds those its role's trust policy names there (see
+// ownProviders). A trust policy that names only another account's
+// provider thus gets AWS's answer for an account without one.
+func (rs roles) providerFound(ctx context.Context, w *sts.WebIdentity, t trust) error {
+	acct, key, ok := oidcProvider(w.Provider)
+	if !ok || acct == rs.account || slices.ContainsFunc(t.providers, func(k string) bool { return strings.EqualFold(k, key) }) {
+		return nil
+	}
+	protocol.SetReason(ctx, "STS looks the OpenID Connect provider of "+w.Issuer+" up in the role's account "+acct+
+		", which holds only the providers its role's trust policy names there (idpool plays account "+rs.account+"), and "+key+" is not one of them")
+	return protocol.BadRequest(sts.CodeInvalidIdentityToken, "No OpenIDConnect provider found in your account for %s", w.Issuer)
 }
 
 // grant is what a trust that allowed a request grants.
@@ -140,6 +229,14 @@ func heldARN(stored, arn string) (held string, ok bool) {
 // (see requestContext). In strict mode a role session idpool issued is
 // also held to its own role's permission policies (see chain).
 func (rs roles) Authorize(ctx context.Context, req sts.RoleRequest) (sts.Grant, error) {
+	if rs.strict && req.Caller != nil && isRoot(req.Caller.ARN) {
+		// AWS refuses every AssumeRole of the account's root, its
+		// GetSessionToken sessions included, whatever the trust policy.
+		// Permissive mode lets any key act as the root (README: any key
+		// pair works), so there the root keeps assuming roles.
+		protocol.SetReason(ctx, "strict mode: the caller "+req.Caller.ARN+" is the account's root, and AWS lets no root assume a role: sign with an IAM user's access key")
+		return sts.Grant{}, protocol.Errorf(http.StatusForbidden, sts.CodeAccessDenied, "Roles may not be assumed by root accounts.")
+	}
 	t, err := rs.trust(ctx, req.RoleARN)
 	if err != nil {
 		return sts.Grant{}, err
@@ -161,6 +258,9 @@ func (rs roles) Authorize(ctx context.Context, req sts.RoleRequest) (sts.Grant, 
 	tagged := len(req.Tags) > 0 || len(req.InheritedTags) > 0
 	switch {
 	case req.WebIdentity != nil:
+		if err := rs.providerFound(ctx, req.WebIdentity, t); err != nil {
+			return sts.Grant{}, err
+		}
 		var keys map[string][]string
 		pr.Federated, keys = webContext(req.WebIdentity)
 		maps.Copy(pr.Context, keys)
@@ -329,13 +429,18 @@ func callerKeys(p *protocol.Principal, c *creds.Credentials) map[string][]string
 	if p.UserID != "" {
 		keys["aws:userid"] = []string{p.UserID}
 	}
-	if strings.HasSuffix(p.ARN, ":root") {
+	if isRoot(p.ARN) {
 		keys["aws:PrincipalType"] = []string{"Account"}
 		return keys
 	}
 	keys["aws:PrincipalType"] = []string{"User"}
 	keys["aws:username"] = []string{roleName(p.ARN)}
 	return keys
+}
+
+// isRoot reports whether arn is an account's root user.
+func isRoot(arn string) bool {
+	return strings.HasSuffix(arn, ":root")
 }
 
 // otherPathReason says why a role ARN that names IAM's role under another

@@ -46,7 +46,7 @@ func storeRoles(t *testing.T, strict bool, docs map[string]string, maxSession in
 	if err != nil {
 		t.Fatal(err)
 	}
-	return roles{store: st, strict: strict}
+	return roles{store: st, strict: strict, account: "123456789012"}
 }
 
 // testRoleID is the RoleId storeRoles gives the role of arn.
@@ -77,7 +77,8 @@ func TestRolesAuthorize(t *testing.T) {
 		{"other account refused", false, sts.RoleRequest{Action: "sts:AssumeRole", RoleARN: "arn:aws:iam::123456789012:role/service/Dev", Caller: &protocol.Principal{ARN: "arn:aws:iam::999999999999:root"}}, false},
 		{"chaining into a role without a policy", false, sts.RoleRequest{Action: "sts:AssumeRole", RoleARN: "arn:aws:iam::123456789012:role/Open", Caller: guestSession}, true},
 		{"strict: chaining into a role without a policy refused", true, sts.RoleRequest{Action: "sts:AssumeRole", RoleARN: "arn:aws:iam::123456789012:role/Open", Caller: guestSession}, false},
-		{"strict: developer assumes a role without a policy", true, sts.RoleRequest{Action: "sts:AssumeRole", RoleARN: "arn:aws:iam::123456789012:role/Open", Caller: &protocol.Principal{ARN: "arn:aws:iam::123456789012:root"}}, true},
+		{"strict: developer assumes a role without a policy", true, sts.RoleRequest{Action: "sts:AssumeRole", RoleARN: "arn:aws:iam::123456789012:role/Open", Caller: &protocol.Principal{ARN: "arn:aws:iam::123456789012:user/dev", Account: "123456789012"}}, true},
+		{"strict: the root assumes no role", true, sts.RoleRequest{Action: "sts:AssumeRole", RoleARN: "arn:aws:iam::123456789012:role/service/Dev", Caller: &protocol.Principal{ARN: "arn:aws:iam::123456789012:root"}}, false},
 		{"a role's ARN in another partition is the same role", false, sts.RoleRequest{Action: "sts:AssumeRole", RoleARN: "arn:aws-cn:iam::123456789012:role/service/Dev", Caller: &protocol.Principal{ARN: "arn:aws:iam::999999999999:root"}}, false},
 		// Role names are unique in an account: no role Dev can exist
 		// beside service/Dev, and its ARN must not skip Dev's trust policy.
@@ -104,6 +105,106 @@ func TestRolesAuthorize(t *testing.T) {
 				if !errors.As(err, &e) || e.Code != sts.CodeAccessDenied || e.Status != 403 {
 					t.Errorf("got %v, want 403 AccessDenied", err)
 				}
+			}
+		})
+	}
+}
+
+// trustsProvider is a trust policy that trusts the OpenID Connect
+// provider arn.
+func trustsProvider(arn string) string {
+	return `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"` + arn +
+		`"},"Action":"sts:AssumeRoleWithWebIdentity"}]}`
+}
+
+// TestRolesProviderAccount: STS looks a web identity's OpenID Connect
+// provider up in the role's account. idpool's account holds IAM's; a role
+// of another account finds there the providers its trust policy names in
+// its own account, and a trust policy that names only another account's
+// gets AWS's answer for an account without a provider.
+func TestRolesProviderAccount(t *testing.T) {
+	const (
+		own   = "arn:aws:iam::123456789012:oidc-provider/login.example.com"
+		other = "arn:aws:iam::999999999999:oidc-provider/login.example.com"
+	)
+	docs := map[string]string{
+		"arn:aws:iam::123456789012:role/Own":         trustsProvider(own),
+		"arn:aws:iam::123456789012:role/TrustsOther": trustsProvider(other),
+		"arn:aws:iam::999999999999:role/XAcct":       trustsProvider(other),
+		"arn:aws:iam::999999999999:role/XAcct2":      trustsProvider(own),
+		"arn:aws:iam::999999999999:role/Listed":      `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":["accounts.google.com","arn:aws:iam::999999999999:oidc-provider/LOGIN.example.com"]},"Action":"sts:AssumeRoleWithWebIdentity"}]}`,
+		"arn:aws:iam::999999999999:role/Caller":      trustsDeveloper,
+	}
+	web := func(provider string) *sts.WebIdentity {
+		return &sts.WebIdentity{Issuer: "https://login.example.com", Provider: provider, Subject: "user-123456", Audience: "app"}
+	}
+	const noProvider = "No OpenIDConnect provider found in your account for https://login.example.com"
+	tests := []struct {
+		name, role, provider string
+		code, message        string // "" for allowed
+	}{
+		{"own account", "arn:aws:iam::123456789012:role/Own", own, "", ""},
+		{"own account, trust names another account's", "arn:aws:iam::123456789012:role/TrustsOther", own, sts.CodeAccessDenied, "Not authorized to perform sts:AssumeRoleWithWebIdentity"},
+		{"other account, trust names its own", "arn:aws:iam::999999999999:role/XAcct", other, "", ""},
+		{"other account, trust names idpool's", "arn:aws:iam::999999999999:role/XAcct2", other, sts.CodeInvalidIdentityToken, noProvider},
+		{"other account, listed in another case", "arn:aws:iam::999999999999:role/Listed", other, "", ""},
+		{"other account, trust names no provider", "arn:aws:iam::999999999999:role/Caller", other, sts.CodeInvalidIdentityToken, noProvider},
+		{"other account, role IAM does not hold", "arn:aws:iam::999999999999:role/Open", other, "", ""},
+		{"other account, built-in provider", "arn:aws:iam::999999999999:role/Listed", "accounts.google.com", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rs := storeRoles(t, false, docs, 0)
+			_, err := rs.Authorize(context.Background(), sts.RoleRequest{Action: "sts:AssumeRoleWithWebIdentity", RoleARN: tt.role, WebIdentity: web(tt.provider)})
+			if tt.code == "" {
+				if err != nil {
+					t.Fatalf("got %v, want allowed", err)
+				}
+				return
+			}
+			var e *protocol.Error
+			if !errors.As(err, &e) || e.Code != tt.code || e.Message != tt.message {
+				t.Errorf("got %v, want %s %q", err, tt.code, tt.message)
+			}
+		})
+	}
+}
+
+// TestRolesRoot: AWS lets no root assume a role, whatever the trust
+// policy: strict mode answers as AWS does, for the root's keys and its
+// GetSessionToken sessions alike (both sign as the root), while permissive
+// mode, where any key acts as the root, lets it.
+func TestRolesRoot(t *testing.T) {
+	docs := map[string]string{"arn:aws:iam::123456789012:role/Dev": trustsDeveloper}
+	root := &protocol.Principal{ARN: "arn:aws:iam::123456789012:root", Account: "123456789012", UserID: "123456789012"}
+	rootSession := &protocol.Principal{ARN: "arn:aws:iam::123456789012:root", Account: "123456789012", UserID: "123456789012", Temporary: true, SessionToken: "t"}
+	tests := []struct {
+		name   string
+		strict bool
+		role   string
+		caller *protocol.Principal
+		want   string // the refusal's message, "" when allowed
+	}{
+		{"strict: trusted", true, "arn:aws:iam::123456789012:role/Dev", root, "Roles may not be assumed by root accounts."},
+		{"strict: role IAM does not hold", true, "arn:aws:iam::123456789012:role/Open", root, "Roles may not be assumed by root accounts."},
+		{"strict: the root's session", true, "arn:aws:iam::123456789012:role/Dev", rootSession, "Roles may not be assumed by root accounts."},
+		{"strict: root of aws-cn", true, "arn:aws-cn:iam::123456789012:role/Open", &protocol.Principal{ARN: "arn:aws-cn:iam::123456789012:root"}, "Roles may not be assumed by root accounts."},
+		{"permissive: trusted", false, "arn:aws:iam::123456789012:role/Dev", root, ""},
+		{"permissive: role IAM does not hold", false, "arn:aws:iam::123456789012:role/Open", root, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rs := storeRoles(t, tt.strict, docs, 0)
+			_, err := rs.Authorize(t.Context(), sts.RoleRequest{Action: "sts:AssumeRole", RoleARN: tt.role, Caller: tt.caller})
+			if tt.want == "" {
+				if err != nil {
+					t.Fatalf("got %v, want allowed", err)
+				}
+				return
+			}
+			var e *protocol.Error
+			if !errors.As(err, &e) || e.Code != sts.CodeAccessDenied || e.Status != 403 || e.Message != tt.want {
+				t.Errorf("got %v, want 403 AccessDenied %q", err, tt.want)
 			}
 		})
 	}
@@ -305,8 +406,8 @@ func TestRolesEnhancedRequestTags(t *testing.T) {
 
 // TestRolesStrictChain: in strict mode a role session assumes a role that
 // trusts the account only where its own policies allow it, one that names
-// it unless they deny it; the root and permissive mode are not held to
-// policies.
+// it unless they deny it; an IAM user and permissive mode are not held to
+// policies, and the root assumes no role in strict mode.
 func TestRolesStrictChain(t *testing.T) {
 	const (
 		admin = "arn:aws:iam::123456789012:role/Admin"
@@ -319,6 +420,7 @@ func TestRolesStrictChain(t *testing.T) {
 	guest := &protocol.Principal{ARN: "arn:aws:sts::123456789012:assumed-role/Guest/CognitoIdentityCredentials", Account: "123456789012", Temporary: true}
 	guestS := &creds.Credentials{Session: creds.Session{RoleARN: "arn:aws:iam::123456789012:role/Guest", SessionName: "CognitoIdentityCredentials"}}
 	root := &protocol.Principal{ARN: "arn:aws:iam::123456789012:root", Account: "123456789012"}
+	user := &protocol.Principal{ARN: "arn:aws:iam::123456789012:user/dev", Account: "123456789012", UserID: "AIDAEXAMPLE"}
 	decide := func(d policy.Decision) func(context.Context, *creds.Credentials, *protocol.Principal, string, string, map[string][]string) (policy.Result, string, error) {
 		return func(context.Context, *creds.Credentials, *protocol.Principal, string, string, map[string][]string) (policy.Result, string, error) {
 			return policy.Result{Decision: d}, "the guest's policies", nil
@@ -337,7 +439,9 @@ func TestRolesStrictChain(t *testing.T) {
 		{"account trust, policy denies", true, admin, guest, policy.ExplicitDeny, false},
 		{"named, no policy", true, names, guest, policy.ImplicitDeny, true},
 		{"named, policy denies", true, names, guest, policy.ExplicitDeny, false},
-		{"root is not held to policies", true, admin, root, policy.ExplicitDeny, true},
+		{"an IAM user is not held to policies", true, admin, user, policy.ExplicitDeny, true},
+		{"the root assumes no role", true, admin, root, policy.Allowed, false},
+		{"permissive: the root assumes a role", false, admin, root, policy.ExplicitDeny, true},
 		{"permissive: account trust, no policy", false, admin, guest, policy.ExplicitDeny, true},
 	}
 	for _, tt := range tests {

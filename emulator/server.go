@@ -139,7 +139,7 @@ func build(ctx context.Context, cfg Config, store storage.Store, logger *slog.Lo
 		return nil, err
 	}
 	s := &Server{cfg: cfg, iamMemory: memory, logger: logger, store: store, tokens: tok, creds: cr, revoked: revoked, now: now,
-		verifier: sigv4.NewVerifier(1024), fixtures: fx, developers: fx.DeveloperKeys(), roles: roles{store: store, strict: cfg.Strict, trusts: &memory.trusts, now: now, region: cfg.Region}}
+		verifier: sigv4.NewVerifier(1024), fixtures: fx, developers: fx.DeveloperKeys(), roles: roles{store: store, strict: cfg.Strict, account: cfg.AccountID, trusts: &memory.trusts, now: now, region: cfg.Region}}
 	// In strict mode a role session's AssumeRole is held to its role's
 	// permission policies.
 	s.roles.decide = s.sessionDecision

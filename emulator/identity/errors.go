@@ -44,6 +44,11 @@ const (
 	msgPublicProvider      = "Please provide a valid public provider"
 	msgBadMappingKey       = "(%s) is not a valid RoleMapping ProviderName or is not a configured provider."
 	msgBadUserPool         = "Invalid Cognito Identity Provider"
+	// A login whose signature does not verify (amazon-cognito-identity-js#91).
+	msgBadSignature = "Invalid login token. Couldn't verify signed token."
+	// A JWT under the cognito-identity.amazonaws.com key that Cognito did
+	// not issue (aws-amplify/aws-sdk-android#1431).
+	msgNotCognito = "Invalid login token. Not a Cognito token."
 )
 
 // Messages of our own where AWS's text is not known; worded like AWS's.
@@ -52,7 +57,6 @@ const (
 	msgAudience        = "Invalid login token. Incorrect token audience."
 	msgExpired         = "Invalid login token. Token expired: %d >= %d"
 	msgNotYetValid     = "Invalid login token. Token is not yet valid: %d < %d"
-	msgBadSignature    = "Invalid login token. Token signature invalid."
 	msgLoginConflict   = "Logins would link two different users of provider '%s' to one identity."
 	msgTooManyLogins   = "An identity cannot have more than %d linked logins."
 	msgBadNextToken    = "The pagination token is invalid."

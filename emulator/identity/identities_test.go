@@ -55,7 +55,7 @@ func TestGetIdLogins(t *testing.T) {
 		{"malformed token", pool, map[string]string{"accounts.google.com": "not-a-jwt"}, CodeNotAuthorized, msgMalformedToken},
 		{"issuer mismatch", pool, map[string]string{"accounts.google.com": e.idToken("evil.example.com", testGoogleApp, "g", nil)}, CodeNotAuthorized, msgIssuerMismatch},
 		{"wrong audience", pool, map[string]string{"accounts.google.com": e.idToken("accounts.google.com", "other-app", "g", nil)}, CodeNotAuthorized, msgAudience},
-		{"wrong user pool client", pool, map[string]string{testUserPool: e.idToken(testUserPool, "client3", "u", nil)}, CodeNotAuthorized, msgAudience},
+		{"wrong user pool client", pool, map[string]string{testUserPool: e.idToken(testUserPool, "client3", "u", nil)}, CodeNotAuthorized, msgUnsupportedLogin},
 		{"access token without aud", pool, map[string]string{testUserPool: e.idToken(testUserPool, "", "u", map[string]any{"client_id": testClient})}, CodeNotAuthorized, "Invalid login token. Missing a required claim: aud"},
 		{"expired", pool, map[string]string{"accounts.google.com": e.idToken("accounts.google.com", testGoogleApp, "g", exp(-6*time.Minute))}, CodeNotAuthorized,
 			fmt.Sprintf("Invalid login token. Token expired: %d >= %d", now.Unix(), now.Add(-6*time.Minute).Unix())},

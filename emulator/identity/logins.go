@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -377,7 +378,7 @@ func (s *Service) validateLogin(ctx context.Context, p *storage.Pool, key, token
 				// GetOpenIdTokenForDeveloperIdentity's model lists no
 				// ExternalServiceException, so an SDK could not type it:
 				// there the token is one idpool could not verify.
-				return login{}, notAuthorized("Invalid login token. Couldn't verify signed token.")
+				return login{}, notAuthorized(msgBadSignature)
 			}
 			return login{}, externalService(msgProviderDown, key)
 		}
@@ -483,7 +484,7 @@ func (s *Service) checkJWT(ctx context.Context, key, raw string, issOK func(stri
 			}
 		}
 		if matched == "" {
-			return refuse("audience", fmt.Sprintf("aud/azp %q, want one of %q", got, audiences), notAuthorized(msgAudience))
+			return refuse("audience", fmt.Sprintf("aud/azp %q, want one of %q", got, audiences), notAuthorized("%s", audienceMessage(key)))
 		}
 	} else if a := t.Audiences(); len(a) > 0 {
 		matched = a[0]
@@ -504,6 +505,19 @@ func (s *Service) checkJWT(ctx context.Context, key, raw string, issOK func(stri
 	return t, matched, nil
 }
 
+// audienceMessage is the text of a login refused for its audience: a user
+// pool token of an app client the pool does not configure is, for AWS,
+// "Token is not from a supported provider of this identity pool."
+// (amazon-archives/amazon-cognito-identity-js#7), as the pool's provider
+// is the user pool and app client together; other providers' tokens get
+// msgAudience.
+func audienceMessage(key string) string {
+	if _, ok := userPoolID(key); ok {
+		return msgUnsupportedLogin
+	}
+	return msgAudience
+}
+
 // cognitoLogin verifies one of idpool's own tokens presented under the
 // cognito-identity.amazonaws.com key. Its user is the identity id it was
 // issued for; it must have been issued for pool p.
@@ -519,7 +533,9 @@ func (s *Service) cognitoLogin(ctx context.Context, p *storage.Pool, token strin
 			return login{}, notAuthorized(msgMalformedToken)
 		case errors.Is(err, tokens.ErrIssuer):
 			return login{}, notAuthorized(msgIssuerMismatch)
-		case errors.Is(err, tokens.ErrUnknownKey), errors.Is(err, tokens.ErrSignature):
+		case errors.Is(err, tokens.ErrUnknownKey), errors.Is(err, tokens.ErrSignature) && !cognitoSigned(token):
+			return login{}, notAuthorized(msgNotCognito)
+		case errors.Is(err, tokens.ErrSignature):
 			return login{}, notAuthorized(msgBadSignature)
 		}
 		return login{}, fmt.Errorf("verify cognito token: %w", err)
@@ -534,6 +550,20 @@ func (s *Service) cognitoLogin(ctx context.Context, p *storage.Pool, token strin
 	}
 	return login{key: CognitoProvider, user: c.Subject, kind: kindCognito, amr: amr,
 		claims: mapClaims{"sub": c.Subject, "aud": c.Audience, "iss": c.Issuer}, cognito: c}, nil
+}
+
+// cognitoSigned reports whether a JWT is signed as Cognito Identity (and
+// idpool) signs its tokens, with RS512. A token under the
+// cognito-identity.amazonaws.com key that is not, or that names no key of
+// idpool's, is some other issuer's: AWS's "Not a Cognito token". One that
+// is, but whose signature fails under idpool's key, is a changed Cognito
+// token: "Couldn't verify signed token".
+func cognitoSigned(raw string) bool {
+	// Only the header is read: a changed payload need not decode.
+	h, _, _ := strings.Cut(raw, ".")
+	b, err := base64.RawURLEncoding.DecodeString(h)
+	var header struct{ Alg string }
+	return err == nil && json.Unmarshal(b, &header) == nil && header.Alg == "RS512"
 }
 
 // parseSAML extracts the NameID and attributes of a base64 SAML response.

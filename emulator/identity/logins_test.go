@@ -51,7 +51,7 @@ func TestLocalIssuers(t *testing.T) {
 		{name: "AWS key, iss without scheme", logins: map[string]string{testUserPool: tok(localKey, testClient)}, msg: msgIssuerMismatch},
 		{name: "AWS key, iss of a bare pool id", logins: map[string]string{testUserPool: tok("http:///us-east-1_TEST", testClient)}, msg: msgIssuerMismatch},
 		{name: "Amplify key, iss of another host", logins: map[string]string{localKey: tok("http://localhost:9000/us-east-1_TEST", testClient)}, msg: msgIssuerMismatch},
-		{name: "Amplify key, wrong client", logins: map[string]string{localKey: tok(localIss, "other-client")}, msg: msgAudience},
+		{name: "Amplify key, wrong client", logins: map[string]string{localKey: tok(localIss, "other-client")}, msg: msgUnsupportedLogin},
 		{name: "Amplify key of an unconfigured user pool", logins: map[string]string{"localhost:9229/us-east-1_OTHER": tok("http://localhost:9229/us-east-1_OTHER", testClient)},
 			msg: msgUnsupportedLogin},
 		{name: "OIDC provider, iss of another port", logins: map[string]string{"localhost:8080": tok("http://localhost:8081", "any")}, msg: msgIssuerMismatch},
@@ -135,7 +135,7 @@ func TestRefusedClaimLogged(t *testing.T) {
 		name, token, check, msg string
 	}{
 		{"issuer", e.idToken("", testClient, "u1", map[string]any{"iss": "http://localhost:9229/us-east-1_OTHER"}), "check=issuer", msgIssuerMismatch},
-		{"audience", e.userPoolToken("u1", map[string]any{"aud": "other"}), "check=audience", msgAudience},
+		{"audience", e.userPoolToken("u1", map[string]any{"aud": "other"}), "check=audience", msgUnsupportedLogin},
 		{"expiry", e.userPoolToken("u1", map[string]any{"exp": e.clock.Now().Add(-time.Hour).Unix()}), "check=expiry", ""},
 	}
 	for _, tt := range tests {

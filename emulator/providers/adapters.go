@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/idpool/idpool/emulator/identity"
@@ -31,13 +32,24 @@ const STSExpirySkew = 5 * time.Minute
 const (
 	msgMalformed    = "Invalid login token. Not a valid OpenId Connect identity token."
 	msgMissingClaim = "Invalid login token. Missing a required claim: %s"
-	msgSignature    = "Invalid login token. Token signature invalid."
+	msgSignature    = "Invalid login token. Couldn't verify signed token."
 	msgIssuer       = "Invalid login token. Issuer doesn't match providerName"
 	msgAudience     = "Invalid login token. Incorrect token audience."
 	msgExpired      = "Invalid login token. Token expired: %d >= %d"
 	msgNotYetValid  = "Invalid login token. Token is not yet valid: %d < %d"
 	msgNoKeySet     = "Invalid login token. No key set is configured for provider %s."
+	// A user pool token of an app client the provider does not list:
+	// AWS's text for a token of a provider the pool does not support
+	// (amazon-archives/amazon-cognito-identity-js#7), as identity sends
+	// it for an app client the pool does not configure.
+	msgUnsupported = "Token is not from a supported provider of this identity pool."
 )
+
+// userPool reports whether a Logins key is a Cognito user pool's
+// (cognito-idp.<region>.amazonaws.com/<pool id>).
+func userPool(key string) bool {
+	return strings.HasPrefix(key, "cognito-idp.") && strings.Contains(key, "/")
+}
 
 // IdentityVerifier verifies the tokens of Cognito Identity logins: it is
 // the identity.ProviderVerifier of Config.Verifier.
@@ -114,6 +126,8 @@ func (v *IdentityVerifier) VerifyProviderToken(ctx context.Context, provider, to
 		return false, notAuthorized(msgSignature)
 	case errors.Is(err, ErrIssuer):
 		return false, notAuthorized(msgIssuer)
+	case errors.Is(err, ErrAudience) && (userPool(provider) || userPool(e.key)):
+		return false, notAuthorized(msgUnsupported)
 	case errors.Is(err, ErrAudience):
 		return false, notAuthorized(msgAudience)
 	}
@@ -174,7 +188,6 @@ const (
 	stsMissingClaim = "Missing a required claim: %s"
 	stsExpired      = "Token expired: current date/time %d must be before the expiration date/time %d"
 	stsNotYetValid  = "Token is not yet valid: current date/time %d must be after the not-before date/time %d"
-	stsUnreachable  = "The identity provider of %s could not be reached to verify the web identity token"
 )
 
 // tagsClaim is where a web identity token carries session tags
@@ -233,9 +246,12 @@ var _ sts.Providers = (*STSVerifier)(nil)
 //     TransitiveTagKeys its transitive_tag_keys as it lists them;
 //   - Expiry is exp.
 //
-// Failures are STS's *protocol.Error values: InvalidIdentityToken,
-// ExpiredTokenException, or IDPCommunicationError when the key set cannot
-// be fetched.
+// Failures are STS's *protocol.Error values: InvalidIdentityToken or
+// ExpiredTokenException. A key set that cannot be fetched is AWS's
+// InvalidIdentityToken "Couldn't retrieve verification key from your
+// identity provider", as for a kid the set lacks: AWS answers an
+// unreachable provider so (not with IDPCommunicationError, which the SDKs
+// retry as a transient fault).
 func (v *STSVerifier) VerifyWebIdentity(ctx context.Context, t *tokens.JWT) (*sts.WebIdentity, error) {
 	iss := t.Issuer()
 	e := v.r.byIss(ctx, iss)
@@ -284,8 +300,8 @@ func stsError(err error, iss string) error {
 	var te *TimeError
 	var mc *MissingClaimError
 	switch {
-	case errors.Is(err, ErrFetch):
-		return protocol.BadRequest(sts.CodeIDPCommunicationError, stsUnreachable, iss)
+	case errors.Is(err, ErrFetch), errors.Is(err, ErrUnknownKey):
+		return invalidToken(stsUnknownKey)
 	case errors.As(err, &te):
 		if te.Claim == "nbf" {
 			return invalidToken(stsNotYetValid, te.Now.Unix(), te.At.Unix())
@@ -295,8 +311,6 @@ func stsError(err error, iss string) error {
 		return invalidToken(stsMissingClaim, mc.Claim)
 	case errors.Is(err, ErrMalformed):
 		return invalidToken(stsNotJWT)
-	case errors.Is(err, ErrUnknownKey):
-		return invalidToken(stsUnknownKey)
 	case errors.Is(err, ErrSignature):
 		return invalidToken(stsSignature)
 	case errors.Is(err, ErrIssuer), errors.Is(err, ErrUnknownProvider):

@@ -36,6 +36,7 @@ func TestIdentityVerifier(t *testing.T) {
 		{Name: "down.example.com", JWKSURL: down.URL},
 		{Name: "cognito-idp.us-east-1.amazonaws.com/us-east-1_abc", Issuer: "http://localhost:9229/us-east-1_abc", JWKS: jwks(t, k)},
 		{Name: "http://localhost:9229/us-east-1_local", JWKS: jwks(t, k)},
+		{Name: "cognito-idp.us-east-1.amazonaws.com/us-east-1_clients", JWKS: jwks(t, k), ClientIDs: []string{client}},
 	}, down.Client(), clk.now, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -64,7 +65,7 @@ func TestIdentityVerifier(t *testing.T) {
 		{name: "provider of the token's iss, strict", strict: true, provider: "cognito-idp.us-east-1.amazonaws.com/us-east-1_local",
 			token: k.sign(t, claims("http://localhost:9229/us-east-1_local", "a", nil)), unchecked: true},
 		{name: "provider of the token's iss, bad signature", strict: true, provider: "cognito-idp.us-east-1.amazonaws.com/us-east-1_local",
-			token: other.sign(t, claims("http://localhost:9229/us-east-1_local", "a", nil)), code: na, msg: "Invalid login token. Token signature invalid."},
+			token: other.sign(t, claims("http://localhost:9229/us-east-1_local", "a", nil)), code: na, msg: "Invalid login token. Couldn't verify signed token."},
 		{name: "undeclared http issuer, permissive", provider: "localhost:8080", token: other.sign(t, claims("http://localhost:8080", "a", nil)), unchecked: true},
 		{name: "undeclared http issuer, strict", strict: true, provider: "localhost:8080", token: other.sign(t, claims("http://localhost:8080", "a", nil)),
 			code: na, msg: "Invalid login token. No key set is configured for provider localhost:8080."},
@@ -72,9 +73,9 @@ func TestIdentityVerifier(t *testing.T) {
 		{name: "user pool token expired: no skew", provider: "cognito-idp.us-east-1.amazonaws.com/us-east-1_local",
 			token: k.sign(t, claims("http://localhost:9229/us-east-1_local", "a", map[string]any{"exp": t0.Add(-time.Second).Unix()})), code: na,
 			msg: fmt.Sprintf("Invalid login token. Token expired: %d >= %d", t0.Unix(), t0.Add(-time.Second).Unix())},
-		{name: "signed by another key", token: other.sign(t, claims(issuer, "any-app", nil)), code: na, msg: "Invalid login token. Token signature invalid."},
-		{name: "unknown kid", token: k.signAs(t, "k2", claims(issuer, "any-app", nil)), code: na, msg: "Invalid login token. Token signature invalid."},
-		{name: "alg none", token: compact(t, map[string]any{"alg": "none", "kid": "k"}, claims(issuer, "a", nil), nil), code: na, msg: "Invalid login token. Token signature invalid."},
+		{name: "signed by another key", token: other.sign(t, claims(issuer, "any-app", nil)), code: na, msg: "Invalid login token. Couldn't verify signed token."},
+		{name: "unknown kid", token: k.signAs(t, "k2", claims(issuer, "any-app", nil)), code: na, msg: "Invalid login token. Couldn't verify signed token."},
+		{name: "alg none", token: compact(t, map[string]any{"alg": "none", "kid": "k"}, claims(issuer, "a", nil), nil), code: na, msg: "Invalid login token. Couldn't verify signed token."},
 		{name: "wrong issuer", token: k.sign(t, claims("https://evil.example.com", "a", nil)), code: na, msg: "Invalid login token. Issuer doesn't match providerName"},
 		{name: "expired", token: valid(map[string]any{"exp": t0.Add(-time.Hour).Unix()}), code: na,
 			msg: fmt.Sprintf("Invalid login token. Token expired: %d >= %d", t0.Unix(), t0.Add(-time.Hour).Unix())},
@@ -85,6 +86,11 @@ func TestIdentityVerifier(t *testing.T) {
 		{name: "client ids: match", provider: "clients.example.com", token: k.sign(t, claims("https://clients.example.com", client, nil))},
 		{name: "client ids: other audience", provider: "clients.example.com", token: k.sign(t, claims("https://clients.example.com", client2, nil)),
 			code: na, msg: "Invalid login token. Incorrect token audience."},
+		{name: "user pool client ids: match", provider: "cognito-idp.us-east-1.amazonaws.com/us-east-1_clients",
+			token: k.sign(t, claims("https://cognito-idp.us-east-1.amazonaws.com/us-east-1_clients", client, nil))},
+		{name: "user pool client ids: other app client", provider: "cognito-idp.us-east-1.amazonaws.com/us-east-1_clients",
+			token: k.sign(t, claims("https://cognito-idp.us-east-1.amazonaws.com/us-east-1_clients", client2, nil)),
+			code:  na, msg: "Token is not from a supported provider of this identity pool."},
 		{name: "client ids: no audience", provider: "clients.example.com", token: k.sign(t, claims("https://clients.example.com", "", map[string]any{"aud": nil})),
 			code: na, msg: "Invalid login token. Missing a required claim: aud"},
 		{name: "no key set, permissive", provider: "accounts.google.com", token: "anything", unchecked: true},
@@ -203,7 +209,7 @@ func TestSTSVerifier(t *testing.T) {
 		{name: "no exp", token: k.sign(t, claims(oidcIss, "sts.amazonaws.com", map[string]any{"exp": nil})),
 			code: sts.CodeInvalidIdentityToken, status: 400, msg: "Missing a required claim: exp"},
 		{name: "key set unreachable", token: k.sign(t, claims("https://down.example.com", "a", nil)),
-			code: sts.CodeIDPCommunicationError, status: 400, msg: "The identity provider of https://down.example.com could not be reached to verify the web identity token"},
+			code: sts.CodeInvalidIdentityToken, status: 400, msg: "Couldn't retrieve verification key from your identity provider,  please reference AssumeRoleWithWebIdentity documentation for requirements"},
 	}
 	var v sts.Providers = reg.ForSTS(account, true)
 	for _, tt := range tests {
@@ -264,9 +270,9 @@ func TestIdentityService(t *testing.T) {
 		{name: "signed by the provider's key", logins: map[string]string{oidcHost: good}},
 		{name: "signed by the provider's key, strict", strict: true, logins: map[string]string{oidcHost: good}},
 		{name: "signed by another key", logins: map[string]string{oidcHost: other.sign(t, claims(oidcIss, "tenant-app", nil))},
-			msg: "Invalid login token. Token signature invalid."},
+			msg: "Invalid login token. Couldn't verify signed token."},
 		{name: "tampered", logins: map[string]string{oidcHost: tamper(t, good, claims(oidcIss, "tenant-app", map[string]any{"sub": "intruder"}))},
-			msg: "Invalid login token. Token signature invalid."},
+			msg: "Invalid login token. Couldn't verify signed token."},
 		{name: "wrong client", logins: map[string]string{oidcHost: k.sign(t, claims(oidcIss, "other-app", nil))},
 			msg: "Invalid login token. Incorrect token audience."},
 		{name: "client in aud, another in azp", logins: map[string]string{oidcHost: k.sign(t, claims(oidcIss, "tenant-app", map[string]any{"azp": "zzz"}))},
@@ -344,7 +350,7 @@ func TestIdentityServiceLocalPool(t *testing.T) {
 				ids[got.IdentityId] = true
 				_, err = svc.GetId(ctx, &identity.GetIdInput{IdentityPoolId: out.IdentityPoolId,
 					Logins: map[string]string{key: other.sign(t, claims("http://"+local, "web", nil))}})
-				wantWire(t, err, identity.CodeNotAuthorized, http.StatusBadRequest, "Invalid login token. Token signature invalid.")
+				wantWire(t, err, identity.CodeNotAuthorized, http.StatusBadRequest, "Invalid login token. Couldn't verify signed token.")
 			}
 			if len(ids) != 1 {
 				t.Errorf("got identities %v, want one for both keys", ids)

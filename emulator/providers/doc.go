@@ -48,8 +48,9 @@
 // of Cognito Identity logins, answering NotAuthorizedException with the
 // texts identity already uses, and ForSTS returns the sts.Providers of
 // AssumeRoleWithWebIdentity, which takes a token up to STSExpirySkew past
-// its exp, answering InvalidIdentityToken, ExpiredTokenException or
-// IDPCommunicationError. Both log a refusal at
+// its exp, answering InvalidIdentityToken (an unreachable provider
+// included, as AWS answers it) or ExpiredTokenException. Both log a
+// refusal at
 // info, with the request id and the check that failed (Check), which the
 // client's message may not name.
 //

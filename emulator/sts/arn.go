@@ -7,15 +7,27 @@ import (
 	"github.com/idpool/idpool/protocol"
 )
 
-// checkRoleARN refuses a role ARN that is not arn:<partition>:iam::<12
-// digits>:role/<path/>name, with AWS's text for it.
+// checkRoleARN refuses a RoleArn that is not a well-formed ARN, with AWS's
+// text for it: arn:<partition>:<service>:<region>:<12 digits>:<resource>,
+// with a partition, a service and a resource. (Whether a malformed account
+// makes the ARN invalid, as here, or names no role, AWS does not document;
+// idpool keeps its earlier answer.) A well-formed ARN that names no IAM
+// role (a user's, an sts one) is refused later, as the role it does not
+// name (see isRoleARN).
 func checkRoleARN(arn string) error {
 	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) != 6 || parts[0] != "arn" || parts[1] == "" || parts[2] != "iam" || parts[3] != "" ||
-		!isAccount(parts[4]) || !strings.HasPrefix(parts[5], "role/") || strings.HasSuffix(parts[5], "/") {
+	if len(parts) != 6 || parts[0] != "arn" || parts[1] == "" || parts[2] == "" || !isAccount(parts[4]) || parts[5] == "" {
 		return errValidation("%s is invalid", arn)
 	}
 	return nil
+}
+
+// isRoleARN reports whether a well-formed ARN is an IAM role's:
+// arn:<partition>:iam::<account>:role/<path/>name.
+func isRoleARN(arn string) bool {
+	parts := strings.SplitN(arn, ":", 6)
+	return len(parts) == 6 && parts[2] == "iam" && parts[3] == "" &&
+		strings.HasPrefix(parts[5], "role/") && !strings.HasSuffix(parts[5], "/")
 }
 
 func isAccount(s string) bool {
@@ -80,16 +92,19 @@ func userID(arn string) string {
 	return "AIDA" + strings.TrimPrefix(creds.RoleID(arn), "AROA")
 }
 
-// inPartition returns arn with its partition replaced by partition; a
-// value that is not an ARN (Cognito's provider name) is returned as it is.
-func inPartition(arn, partition string) string {
-	rest, ok := strings.CutPrefix(arn, "arn:")
+// inRole returns an IAM OpenID Connect provider ARN as the account of
+// role holds it: with role's partition and account, where STS looks the
+// provider up. A value that is not such an ARN (Cognito's provider name,
+// a built-in provider's host) is returned as it is.
+func inRole(provider, role string) string {
+	rest, ok := strings.CutPrefix(provider, "arn:")
 	if !ok {
-		return arn
+		return provider
 	}
-	old, rest, ok := strings.Cut(rest, ":")
-	if !ok || old == partition {
-		return arn
+	// <partition>:iam::<account>:oidc-provider/<key>
+	parts := strings.SplitN(rest, ":", 5)
+	if len(parts) != 5 || parts[1] != "iam" || !strings.HasPrefix(parts[4], "oidc-provider/") {
+		return provider
 	}
-	return "arn:" + partition + ":" + rest
+	return "arn:" + protocol.ARNPartition(role) + ":iam::" + accountOf(role) + ":" + parts[4]
 }

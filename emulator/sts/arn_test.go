@@ -9,25 +9,31 @@ import (
 	"github.com/idpool/idpool/protocol"
 )
 
-func TestInPartition(t *testing.T) {
-	tests := []struct{ name, arn, partition, want string }{
-		{"to aws-cn", "arn:aws:iam::123456789012:oidc-provider/login.example.com", "aws-cn", "arn:aws-cn:iam::123456789012:oidc-provider/login.example.com"},
-		{"unchanged", "arn:aws:iam::123456789012:oidc-provider/login.example.com", "aws", "arn:aws:iam::123456789012:oidc-provider/login.example.com"},
-		{"to aws", "arn:aws-us-gov:iam::123456789012:role/R", "aws", "arn:aws:iam::123456789012:role/R"},
-		{"not an ARN", "cognito-identity.amazonaws.com", "aws-cn", "cognito-identity.amazonaws.com"},
-		{"no partition field", "arn:aws-cn", "aws", "arn:aws-cn"},
+// TestInRole: an OIDC provider is reported in the role's partition and
+// account, where STS looks it up.
+func TestInRole(t *testing.T) {
+	const provider = "arn:aws:iam::123456789012:oidc-provider/login.example.com"
+	tests := []struct{ name, provider, role, want string }{
+		{"same account", provider, "arn:aws:iam::123456789012:role/R", provider},
+		{"role of aws-cn", provider, "arn:aws-cn:iam::123456789012:role/R", "arn:aws-cn:iam::123456789012:oidc-provider/login.example.com"},
+		{"role of another account", provider, "arn:aws:iam::999999999999:role/p/R", "arn:aws:iam::999999999999:oidc-provider/login.example.com"},
+		{"another account of aws-us-gov", provider, "arn:aws-us-gov:iam::999999999999:role/R", "arn:aws-us-gov:iam::999999999999:oidc-provider/login.example.com"},
+		{"Cognito", CognitoProvider, "arn:aws:iam::999999999999:role/R", CognitoProvider},
+		{"built-in provider", "accounts.google.com", "arn:aws:iam::999999999999:role/R", "accounts.google.com"},
+		{"not a provider ARN", "arn:aws:iam::123456789012:role/X", "arn:aws:iam::999999999999:role/R", "arn:aws:iam::123456789012:role/X"},
+		{"no fields", "arn:aws-cn", "arn:aws:iam::999999999999:role/R", "arn:aws-cn"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := inPartition(tt.arn, tt.partition); got != tt.want {
+			if got := inRole(tt.provider, tt.role); got != tt.want {
 				t.Errorf("got %q, want %q", got, tt.want)
 			}
 		})
 	}
 }
 
-// TestPartitions checks that a session of a role of another partition acts
-// in that partition, and names its OIDC provider there.
+// TestPartitions checks that a session of a role of another partition or
+// account acts there, and names its OIDC provider there.
 func TestPartitions(t *testing.T) {
 	const provider = "arn:aws:iam::123456789012:oidc-provider/accounts.example.com"
 	ext := unsigned(map[string]any{"alg": "RS256", "kid": "k"}, map[string]any{"iss": "https://accounts.example.com", "sub": "user-123456", "aud": "client-1"})
@@ -35,6 +41,7 @@ func TestPartitions(t *testing.T) {
 		{"arn:aws:iam::123456789012:role/R", "arn:aws:sts::123456789012:assumed-role/R/s1", provider},
 		{"arn:aws-cn:iam::123456789012:role/R", "arn:aws-cn:sts::123456789012:assumed-role/R/s1", "arn:aws-cn:iam::123456789012:oidc-provider/accounts.example.com"},
 		{"arn:aws-us-gov:iam::123456789012:role/p/R", "arn:aws-us-gov:sts::123456789012:assumed-role/R/s1", "arn:aws-us-gov:iam::123456789012:oidc-provider/accounts.example.com"},
+		{"arn:aws:iam::999999999999:role/R", "arn:aws:sts::999999999999:assumed-role/R/s1", "arn:aws:iam::999999999999:oidc-provider/accounts.example.com"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.role, func(t *testing.T) {
@@ -92,6 +99,53 @@ func TestOtherPartition(t *testing.T) {
 			case tc.want == "":
 			case !errors.As(err, &pe) || pe.Code != CodeAccessDenied || pe.Message != tc.want:
 				t.Errorf("otherPartition: got %v, want AccessDenied %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// TestRoleARNKinds: a RoleArn that is not a well-formed ARN is "… is
+// invalid" (ValidationError); a well-formed ARN that names no IAM role (a
+// user's, an sts one) is refused as a role that does not let the caller
+// in (AccessDenied, amzn/selling-partner-api-models#2523).
+func TestRoleARNKinds(t *testing.T) {
+	caller := &protocol.Principal{ARN: "arn:aws:iam::123456789012:user/qik", Account: "123456789012", AccessKeyID: "AKIAEXAMPLE"}
+	tests := []struct {
+		name, arn string
+		code      string // "" when assumed
+	}{
+		{"role", "arn:aws:iam::123456789012:role/R", ""},
+		{"role with a path", "arn:aws:iam::123456789012:role/some/path/R", ""},
+		{"user", "arn:aws:iam::123456789012:user/qik", CodeAccessDenied},
+		{"sts role", "arn:aws:sts::123456789012:role/rd_role", CodeAccessDenied},
+		{"assumed role", "arn:aws:sts::123456789012:assumed-role/R/s", CodeAccessDenied},
+		{"role with a region", "arn:aws:iam:us-east-1:123456789012:role/R", CodeAccessDenied},
+		{"role without a name", "arn:aws:iam::123456789012:role/", CodeAccessDenied},
+		{"not an ARN", "not-a-role-arn-at-all", CodeValidation},
+		{"five fields", "arn:aws:iam::123456789012", CodeValidation},
+		{"no partition", "arn::iam::123456789012:role/R", CodeValidation},
+		{"no service", "arn:aws:::123456789012:role/R", CodeValidation},
+		{"short account", "arn:aws:iam::12345:role/R", CodeValidation},
+		{"no resource", "arn:aws:iam::123456789012:", CodeValidation},
+	}
+	e := newEnv(t, Config{AccountID: "123456789012"}, tokens.Config{})
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := protocol.WithPrincipal(context.Background(), caller)
+			_, err := e.svc.AssumeRole(ctx, &AssumeRoleInput{RoleArn: tt.arn, RoleSessionName: "s1"})
+			web := e.sign(t, tokens.Claims{})
+			_, werr := e.svc.AssumeRoleWithWebIdentity(context.Background(), &AssumeRoleWithWebIdentityInput{RoleArn: tt.arn, RoleSessionName: "s1", WebIdentityToken: web})
+			switch tt.code {
+			case "":
+				if err != nil || werr != nil {
+					t.Fatalf("got %v and %v, want the role assumed", err, werr)
+				}
+			case CodeAccessDenied:
+				wantError(t, err, CodeAccessDenied, 403, "User: arn:aws:iam::123456789012:user/qik is not authorized to perform: sts:AssumeRole on resource: "+tt.arn)
+				wantError(t, werr, CodeAccessDenied, 403, "Not authorized to perform sts:AssumeRoleWithWebIdentity")
+			default:
+				wantError(t, err, CodeValidation, 400, tt.arn+" is invalid")
+				wantError(t, werr, CodeValidation, 400, tt.arn+" is invalid")
 			}
 		})
 	}

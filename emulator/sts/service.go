@@ -87,7 +87,7 @@ const SourceIdentityClaim = "https://aws.amazon.com/source_identity"
 // Providers verifies web identity tokens of issuers other than idpool (IAM
 // OpenID Connect providers). It is the seam for a later issue; an error it
 // returns should be a *protocol.Error (InvalidIdentityToken,
-// ExpiredTokenException, IDPCommunicationError…).
+// ExpiredTokenException…).
 type Providers interface {
 	VerifyWebIdentity(ctx context.Context, token *tokens.JWT) (*WebIdentity, error)
 }
@@ -198,9 +198,11 @@ func (s *Service) AssumeRoleWithWebIdentity(ctx context.Context, in *AssumeRoleW
 	if err := tagLimits(ctx, id.PrincipalTags); err != nil {
 		return nil, err
 	}
-	// An IAM OIDC provider is of the role's partition, as its trust
-	// policy names it. The identity is copied: a verifier may keep its own.
-	if p := inPartition(id.Provider, protocol.ARNPartition(in.RoleArn)); p != id.Provider {
+	// STS looks an IAM OIDC provider up in the role's account (and
+	// partition), and reports that account's provider: a trust policy
+	// that names another account's provider does not match it. The
+	// identity is copied: a verifier may keep its own.
+	if p := inRole(id.Provider, in.RoleArn); p != id.Provider {
 		w := *id
 		w.Provider = p
 		id = &w
@@ -293,6 +295,10 @@ func (s *Service) webIdentity(ctx context.Context, raw, providerID string) (*Web
 		id, err := s.cfg.Providers.VerifyWebIdentity(ctx, t)
 		if err != nil {
 			return nil, err
+		}
+		if v, ok := t.Claims["sub"]; !ok || v == nil {
+			protocol.SetReason(ctx, "the web identity token of "+iss+" has no sub claim")
+			return nil, errInvalidToken(msgMissingClaim, "sub")
 		}
 		if err := checkSubject(id.Subject); err != nil {
 			return nil, err
@@ -399,7 +405,8 @@ func (s *Service) tokenError(err error, iss string) error {
 }
 
 // checkSubject refuses a subject STS cannot report: the model's
-// webIdentitySubjectType is 6 to 255 characters.
+// webIdentitySubjectType is 6 to 255 characters. (A token without sub is
+// refused before, as AWS refuses it: "Missing a required claim: sub".)
 func checkSubject(sub string) error {
 	if n := len([]rune(sub)); n < 6 || n > 255 {
 		return errRejectedClaim("The sub claim of the web identity token must be 6 to 255 characters long")
@@ -599,8 +606,14 @@ func (s *Service) issued(caller *protocol.Principal) *creds.Credentials {
 }
 
 // authorize asks Config.Roles, if any, what the role grants, once the
-// role is known to be of the caller's partition (see otherPartition).
+// role ARN is known to name a role (an ARN of a user or of an sts session
+// names none, which STS refuses as it refuses a role that does not trust
+// the caller) of the caller's partition (see otherPartition).
 func (s *Service) authorize(ctx context.Context, req RoleRequest) (Grant, error) {
+	if !isRoleARN(req.RoleARN) {
+		protocol.SetReason(ctx, req.RoleARN+" is an ARN, but not an IAM role's (arn:<partition>:iam::<account>:role/<path/>name): it names no role to assume")
+		return Grant{}, denied(req)
+	}
 	if err := otherPartition(ctx, req); err != nil {
 		return Grant{}, err
 	}
@@ -745,6 +758,13 @@ func otherPartition(ctx context.Context, req RoleRequest) error {
 		return nil
 	}
 	protocol.SetReason(ctx, fmt.Sprintf("the role %s is of partition %s and the caller of %s: a role is assumed only in its own partition", req.RoleARN, role, caller))
+	return denied(req)
+}
+
+// denied is STS's AccessDenied for a request whose role does not let the
+// caller in: for a signed caller it names the caller, action and role, as
+// AWS does; for a web identity it names the action only.
+func denied(req RoleRequest) error {
 	if req.Caller == nil {
 		return errAccessDenied("Not authorized to perform %s", req.Action)
 	}

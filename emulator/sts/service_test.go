@@ -177,7 +177,7 @@ func TestAssumeRoleWithWebIdentity(t *testing.T) {
 		{name: "malformed role ARN", in: AssumeRoleWithWebIdentityInput{RoleArn: "xxxxxxxxxxxxxxxxxxxx", WebIdentityToken: good},
 			code: CodeValidation, status: 400, message: "xxxxxxxxxxxxxxxxxxxx is invalid"},
 		{name: "not a role", in: AssumeRoleWithWebIdentityInput{RoleArn: "arn:aws:iam::123456789012:user/alice", WebIdentityToken: good},
-			code: CodeValidation, status: 400},
+			code: CodeAccessDenied, status: 403, message: "Not authorized to perform sts:AssumeRoleWithWebIdentity"},
 		{name: "policy not JSON", in: AssumeRoleWithWebIdentityInput{WebIdentityToken: good, Policy: ptr("{not json")},
 			code: CodeMalformedPolicyDocument, status: 400},
 		{name: "policy without statement", in: AssumeRoleWithWebIdentityInput{WebIdentityToken: good, Policy: ptr(`{"Version":"2012-10-17"}`)},
