@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentity"
@@ -96,6 +97,25 @@ func TestControls(t *testing.T) {
 		wantSTSError(t, err, codeExpiredToken, http.StatusBadRequest, "")
 		if res := s.post(t, "/_idpool/tokens/expire", `{"Token":"not.a.token"}`); res.status != http.StatusBadRequest {
 			t.Errorf("expire garbage: got %d, want 400", res.status)
+		}
+	})
+
+	t.Run("a token issued after expiring one is new", func(t *testing.T) {
+		// Both tokens are asked for within one second: idpool signs whole
+		// seconds, so the second one would have the expired one's bytes.
+		time.Sleep(time.Until(time.Now().Truncate(time.Second).Add(time.Second + 10*time.Millisecond)))
+		id, token := s.guestToken(t, pool)
+		body, _ := json.Marshal(map[string]string{"Token": token})
+		if res := s.post(t, "/_idpool/tokens/expire", string(body)); res.status != http.StatusNoContent {
+			t.Fatalf("expire: got %d %s, want 204", res.status, res.body)
+		}
+		out, err := s.anon.GetOpenIdToken(context.Background(), &cognitoidentity.GetOpenIdTokenInput{IdentityId: aws.String(id)})
+		ok(t, err, "GetOpenIdToken after expiring")
+		if aws.ToString(out.Token) == token {
+			t.Fatal("GetOpenIdToken after expiring: got the expired token again, want a new one")
+		}
+		if _, err := s.assumeWeb(aws.ToString(out.Token), guest, "renewed", nil); err != nil {
+			t.Errorf("AssumeRoleWithWebIdentity with the new token: %v", err)
 		}
 	})
 
