@@ -238,6 +238,25 @@ func (s *Service) UpdateRole(ctx context.Context, in *UpdateRoleInput) (*Empty, 
 	})
 }
 
+// UpdateRoleDescription changes a role's description alone, as UpdateRole
+// does given only a Description (an empty one clears it), and answers the
+// updated role. The answer is the role as GetRole shows it, tags and
+// boundary included, without RoleLastUsed: AWS's documented example
+// answer (CLI reference, update-role-description) has no last use, and
+// the model's Role leaves it optional.
+func (s *Service) UpdateRoleDescription(ctx context.Context, in *UpdateRoleDescriptionInput) (*UpdateRoleDescriptionOutput, error) {
+	var got storage.Role
+	err := s.modifyRole(ctx, in.RoleName, func(_ storage.Tx, r *storage.Role) error {
+		r.Description = in.Description
+		got = *r
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &UpdateRoleDescriptionOutput{Role: wireRole(got, true)}, nil
+}
+
 // PutRolePermissionsBoundary sets or replaces a role's permissions
 // boundary: a managed policy that caps what the role's identity policies
 // allow its sessions.

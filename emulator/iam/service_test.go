@@ -198,6 +198,14 @@ func TestRoleLifecycle(t *testing.T) {
 			_, err := s.UpdateRole(ctx, &UpdateRoleInput{RoleName: "None"})
 			return err
 		}, CodeNoSuchEntity, http.StatusNotFound},
+		{"UpdateRoleDescription of a missing role", func() error {
+			_, err := s.UpdateRoleDescription(ctx, &UpdateRoleDescriptionInput{RoleName: "None", Description: "d"})
+			return err
+		}, CodeNoSuchEntity, http.StatusNotFound},
+		{"UpdateRoleDescription", func() error {
+			_, err := s.UpdateRoleDescription(ctx, &UpdateRoleDescriptionInput{RoleName: "r", Description: "d"})
+			return err
+		}, "", 0},
 		{"DeleteRole", func() error {
 			_, err := s.DeleteRole(ctx, &DeleteRoleInput{RoleName: "R"})
 			return err
@@ -205,6 +213,15 @@ func TestRoleLifecycle(t *testing.T) {
 	}
 	for _, st := range steps {
 		wantCode(t, st.call(), st.code, st.status)
+		if st.name == "UpdateRoleDescription" {
+			out, err := s.GetRole(ctx, &GetRoleInput{RoleName: "R"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := out.Role.Description; d == nil || *d != "d" {
+				t.Errorf("GetRole after %s: got description %v, want d", st.name, d)
+			}
+		}
 		if st.name == "UntagRole" {
 			out, err := s.ListRoleTags(ctx, &ListRoleTagsInput{RoleName: "R"})
 			if err != nil {
