@@ -77,8 +77,14 @@ func sessionDuration(d *int32) (int32, error) {
 	if d == nil {
 		return DefaultSessionDuration, nil
 	}
-	if *d < minSessionDuration || *d > maxSessionDuration {
-		return 0, protocol.BadRequest("ValidationError", "1 validation error detected: Value '%d' at 'maxSessionDuration' failed to satisfy constraint: Member must have value less than or equal to %d", *d, maxSessionDuration)
+	// IAM leaves the value out of its validation messages (see
+	// shape.IAM).
+	const msg = "1 validation error detected: Value at 'maxSessionDuration' failed to satisfy constraint: Member must have value %s than or equal to %d"
+	switch {
+	case *d < minSessionDuration:
+		return 0, protocol.BadRequest("ValidationError", msg, "greater", minSessionDuration)
+	case *d > maxSessionDuration:
+		return 0, protocol.BadRequest("ValidationError", msg, "less", maxSessionDuration)
 	}
 	return *d, nil
 }
