@@ -56,6 +56,7 @@ func iamRoutes(q *awsquery.Service, s *iam.Service) {
 	q.Handle("ListRoles", awsquery.Op(s.ListRoles))
 	q.Handle("DeleteRole", awsquery.Op(s.DeleteRole))
 	q.Handle("UpdateRole", awsquery.Op(s.UpdateRole))
+	q.Handle("UpdateRoleDescription", awsquery.Op(s.UpdateRoleDescription))
 	q.Handle("UpdateAssumeRolePolicy", awsquery.Op(s.UpdateAssumeRolePolicy))
 	q.Handle("PutRolePermissionsBoundary", awsquery.Op(s.PutRolePermissionsBoundary))
 	q.Handle("DeleteRolePermissionsBoundary", awsquery.Op(s.DeleteRolePermissionsBoundary))

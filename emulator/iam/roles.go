@@ -3,6 +3,7 @@ package iam
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"github.com/idpool/idpool/emulator/policy"
 	"github.com/idpool/idpool/protocol"
@@ -14,19 +15,49 @@ func noSuchRole(name string) error {
 }
 
 // trustPolicy checks a role's trust policy as IAM of partition does when
-// it is set: its grammar, its principals' partition, then its size.
-func trustPolicy(doc, partition string) error {
+// it is set: its grammar, its principals' partition, then its size. The
+// caller checks, in its transaction, that the principals it names exist
+// (s.checkPrincipals).
+func trustPolicy(doc, partition string) (*policy.Document, error) {
 	d, err := policy.Parse([]byte(doc))
 	if err != nil {
-		return malformed(err)
+		return nil, malformed(err)
 	}
 	if err := d.Validate(); err != nil {
-		return malformed(err)
+		return nil, malformed(err)
 	}
 	if err := d.CheckPartition(partition); err != nil {
-		return malformed(err)
+		return nil, malformed(err)
 	}
-	return trustSize(doc)
+	return d, trustSize(doc)
+}
+
+// checkPrincipals checks, inside a transaction, that the IAM roles and
+// users of the account that trust policy d names exist (CheckPrincipals).
+func (s *Service) checkPrincipals(ctx context.Context, r storage.Reader, d *policy.Document) error {
+	return CheckPrincipals(d, s.cfg.AccountID, func(arn string) (bool, error) {
+		res := strings.SplitN(arn, ":", 6)[5]
+		kind, rest, _ := strings.Cut(res, "/")
+		name := rest[strings.LastIndexByte(rest, '/')+1:]
+		var held string
+		var err error
+		switch kind {
+		case "role":
+			var e storage.Role
+			e, err = r.GetRole(ctx, name)
+			held = e.ARN
+		case "user":
+			var e storage.User
+			e, err = r.GetUser(ctx, name)
+			held = e.ARN
+		default:
+			return false, nil // groups and the like are never principals
+		}
+		if errors.Is(err, storage.ErrNotFound) {
+			return false, nil
+		}
+		return err == nil && strings.EqualFold(held, arn), err
+	})
 }
 
 // malformed is a parse failure of the policy package as IAM answers it:
@@ -46,8 +77,14 @@ func sessionDuration(d *int32) (int32, error) {
 	if d == nil {
 		return DefaultSessionDuration, nil
 	}
-	if *d < minSessionDuration || *d > maxSessionDuration {
-		return 0, protocol.BadRequest("ValidationError", "1 validation error detected: Value '%d' at 'maxSessionDuration' failed to satisfy constraint: Member must have value less than or equal to %d", *d, maxSessionDuration)
+	// IAM leaves the value out of its validation messages (see
+	// shape.IAM).
+	const msg = "1 validation error detected: Value at 'maxSessionDuration' failed to satisfy constraint: Member must have value %s than or equal to %d"
+	switch {
+	case *d < minSessionDuration:
+		return 0, protocol.BadRequest("ValidationError", msg, "greater", minSessionDuration)
+	case *d > maxSessionDuration:
+		return 0, protocol.BadRequest("ValidationError", msg, "less", maxSessionDuration)
 	}
 	return *d, nil
 }
@@ -103,7 +140,8 @@ func (s *Service) CreateRole(ctx context.Context, in *CreateRoleInput) (*CreateR
 	if err != nil {
 		return nil, err
 	}
-	if err := trustPolicy(in.AssumeRolePolicyDocument, s.partition(ctx)); err != nil {
+	trust, err := trustPolicy(in.AssumeRolePolicyDocument, s.partition(ctx))
+	if err != nil {
 		return nil, err
 	}
 	d, err := sessionDuration(in.MaxSessionDuration)
@@ -126,6 +164,9 @@ func (s *Service) CreateRole(ctx context.Context, in *CreateRoleInput) (*CreateR
 		r.Boundary = *in.PermissionsBoundary
 	}
 	err = s.update(ctx, func(tx storage.Tx) error {
+		if err := s.checkPrincipals(ctx, tx, trust); err != nil {
+			return err
+		}
 		if r.Boundary != "" {
 			if err := s.checkBoundary(ctx, tx, r.Boundary); err != nil {
 				return err
@@ -238,6 +279,25 @@ func (s *Service) UpdateRole(ctx context.Context, in *UpdateRoleInput) (*Empty, 
 	})
 }
 
+// UpdateRoleDescription changes a role's description alone, as UpdateRole
+// does given only a Description (an empty one clears it), and answers the
+// updated role. The answer is the role as GetRole shows it, tags and
+// boundary included, without RoleLastUsed: AWS's documented example
+// answer (CLI reference, update-role-description) has no last use, and
+// the model's Role leaves it optional.
+func (s *Service) UpdateRoleDescription(ctx context.Context, in *UpdateRoleDescriptionInput) (*UpdateRoleDescriptionOutput, error) {
+	var got storage.Role
+	err := s.modifyRole(ctx, in.RoleName, func(_ storage.Tx, r *storage.Role) error {
+		r.Description = in.Description
+		got = *r
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &UpdateRoleDescriptionOutput{Role: wireRole(got, true)}, nil
+}
+
 // PutRolePermissionsBoundary sets or replaces a role's permissions
 // boundary: a managed policy that caps what the role's identity policies
 // allow its sessions.
@@ -262,10 +322,14 @@ func (s *Service) DeleteRolePermissionsBoundary(ctx context.Context, in *DeleteR
 
 // UpdateAssumeRolePolicy replaces a role's trust policy.
 func (s *Service) UpdateAssumeRolePolicy(ctx context.Context, in *UpdateAssumeRolePolicyInput) (*Empty, error) {
-	if err := trustPolicy(in.PolicyDocument, s.partition(ctx)); err != nil {
+	trust, err := trustPolicy(in.PolicyDocument, s.partition(ctx))
+	if err != nil {
 		return nil, err
 	}
-	return nil, s.modifyRole(ctx, in.RoleName, func(_ storage.Tx, r *storage.Role) error {
+	return nil, s.modifyRole(ctx, in.RoleName, func(tx storage.Tx, r *storage.Role) error {
+		if err := s.checkPrincipals(ctx, tx, trust); err != nil {
+			return err
+		}
 		r.AssumeRolePolicy = in.PolicyDocument
 		return nil
 	})

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/idpool/idpool/emulator/policy"
 	"github.com/idpool/idpool/protocol"
 	"github.com/idpool/idpool/protocol/shape"
 	"github.com/idpool/idpool/storage"
@@ -67,6 +68,40 @@ func CheckTags(ts []Tag) error {
 func CheckPolicyTags(ts []Tag) error {
 	_, err := exactKeys.check(ts)
 	return err
+}
+
+// CheckPrincipals checks the AWS principals of trust policy d as IAM does
+// when the policy is written: one that names an IAM entity of account (an
+// IAM ARN of the account other than its root: a role's or a user's) must
+// name one that exists, which holds(arn) reports, or IAM answers
+// MalformedPolicyDocument "Invalid principal in policy: "AWS":"<arn>""
+// (AWS knowledge center, iam-trust-policy-error; the ARN must be whole, so
+// a role's path counts: serverless/serverless#13652). A role cannot so
+// trust itself before it exists (aws-samples/aws-secure-environment-accelerator#1136).
+// An account (its id or its root) is always taken. AWS also checks the
+// roles and users of other accounts; idpool cannot know those and takes
+// them, as it takes STS session ARNs (assumed-role, federated-user), which
+// name no entity, and the unique ids IAM shows for deleted principals.
+//
+// AWS stores the principal as the entity's unique id, so that a role or
+// user deleted and made again under its name is not trusted (IAM then
+// shows the old id in the policy). idpool keeps the policy as written:
+// such a principal is trusted again once its namesake exists.
+func CheckPrincipals(d *policy.Document, account string, holds func(arn string) (bool, error)) error {
+	for _, p := range d.AWSPrincipals() {
+		f := strings.SplitN(p, ":", 6)
+		if len(f) != 6 || f[0] != "arn" || f[2] != "iam" || f[4] != account || f[5] == "root" {
+			continue
+		}
+		ok, err := holds(p)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return errMalformed("Invalid principal in policy: \"AWS\":%q", p)
+		}
+	}
+	return nil
 }
 
 // isARN reports whether s has an ARN's form:

@@ -111,3 +111,19 @@ func TestAddVersion(t *testing.T) {
 		})
 	}
 }
+
+// TestSessionDurationMessage: a MaxSessionDuration out of range names the
+// bound it breaks and, as IAM's messages do, not the value.
+func TestSessionDurationMessage(t *testing.T) {
+	tests := []struct {
+		d    int32
+		want string
+	}{
+		{3599, "1 validation error detected: Value at 'maxSessionDuration' failed to satisfy constraint: Member must have value greater than or equal to 3600"},
+		{43201, "1 validation error detected: Value at 'maxSessionDuration' failed to satisfy constraint: Member must have value less than or equal to 43200"},
+	}
+	for _, tt := range tests {
+		_, err := sessionDuration(&tt.d)
+		wantError(t, err, "ValidationError", http.StatusBadRequest, tt.want)
+	}
+}

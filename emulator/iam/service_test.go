@@ -2,6 +2,7 @@ package iam
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"slices"
@@ -198,6 +199,14 @@ func TestRoleLifecycle(t *testing.T) {
 			_, err := s.UpdateRole(ctx, &UpdateRoleInput{RoleName: "None"})
 			return err
 		}, CodeNoSuchEntity, http.StatusNotFound},
+		{"UpdateRoleDescription of a missing role", func() error {
+			_, err := s.UpdateRoleDescription(ctx, &UpdateRoleDescriptionInput{RoleName: "None", Description: "d"})
+			return err
+		}, CodeNoSuchEntity, http.StatusNotFound},
+		{"UpdateRoleDescription", func() error {
+			_, err := s.UpdateRoleDescription(ctx, &UpdateRoleDescriptionInput{RoleName: "r", Description: "d"})
+			return err
+		}, "", 0},
 		{"DeleteRole", func() error {
 			_, err := s.DeleteRole(ctx, &DeleteRoleInput{RoleName: "R"})
 			return err
@@ -205,6 +214,15 @@ func TestRoleLifecycle(t *testing.T) {
 	}
 	for _, st := range steps {
 		wantCode(t, st.call(), st.code, st.status)
+		if st.name == "UpdateRoleDescription" {
+			out, err := s.GetRole(ctx, &GetRoleInput{RoleName: "R"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := out.Role.Description; d == nil || *d != "d" {
+				t.Errorf("GetRole after %s: got description %v, want d", st.name, d)
+			}
+		}
 		if st.name == "UntagRole" {
 			out, err := s.ListRoleTags(ctx, &ListRoleTagsInput{RoleName: "R"})
 			if err != nil {
@@ -331,7 +349,7 @@ func TestTrustPolicyPartition(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := trustPolicy(tt.doc, tt.partition)
+			_, err := trustPolicy(tt.doc, tt.partition)
 			var pe *protocol.Error
 			switch {
 			case tt.msg == "" && err != nil:
@@ -342,4 +360,60 @@ func TestTrustPolicyPartition(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestTrustPrincipalsExist: a trust policy may name an IAM role or user of
+// the account only when it exists, its path included; accounts, other
+// accounts' entities and sessions are taken as written.
+func TestTrustPrincipalsExist(t *testing.T) {
+	s := newService(t)
+	ctx := t.Context()
+	doc := func(principals ...string) string {
+		b, _ := json.Marshal(map[string]any{"Statement": map[string]any{"Effect": "Allow", "Principal": map[string]any{"AWS": principals}, "Action": "sts:AssumeRole"}})
+		return string(b)
+	}
+	const acct = "arn:aws:iam::123456789012:"
+	if _, err := s.CreateRole(ctx, &CreateRoleInput{RoleName: "Held", Path: ptr("/team/"), AssumeRolePolicyDocument: doc("123456789012")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateUser(ctx, &CreateUserInput{UserName: "dev"}); err != nil {
+		t.Fatal(err)
+	}
+	invalid := func(p string) string { return `Invalid principal in policy: "AWS":"` + p + `"` }
+	tests := []struct {
+		name, doc, msg string // msg "" for accepted
+	}{
+		{"held role", doc(acct + "role/team/Held"), ""},
+		{"held role, name in another case", doc(acct + "role/team/held"), ""},
+		{"held user", doc(acct + "user/dev"), ""},
+		{"account id", doc("123456789012"), ""},
+		{"account root", doc(acct + "root"), ""},
+		{"another account's role", doc("arn:aws:iam::210987654321:role/doesnotexist"), ""},
+		{"a role session", doc("arn:aws:sts::123456789012:assumed-role/Gone/s"), ""},
+		{"a deleted principal's unique id", doc("AROA0123456789ABCDEFG"), ""},
+		{"missing role", doc(acct + "role/doesnotexist"), invalid(acct + "role/doesnotexist")},
+		{"held role without its path", doc(acct + "role/Held"), invalid(acct + "role/Held")},
+		{"missing user after a held one", doc(acct+"user/dev", acct+"user/nobody"), invalid(acct + "user/nobody")},
+		{"role wildcard", doc(acct + "role/*"), invalid(acct + "role/*")},
+		{"a group", doc(acct + "group/admins"), invalid(acct + "group/admins")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := s.CreateRole(ctx, &CreateRoleInput{RoleName: "New", AssumeRolePolicyDocument: tt.doc})
+			_, uerr := s.UpdateAssumeRolePolicy(ctx, &UpdateAssumeRolePolicyInput{RoleName: "Held", PolicyDocument: tt.doc})
+			if tt.msg == "" {
+				wantCode(t, err, "", 0)
+				wantCode(t, uerr, "", 0)
+				if _, err := s.DeleteRole(ctx, &DeleteRoleInput{RoleName: "New"}); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			wantError(t, err, CodeMalformedPolicyDocument, http.StatusBadRequest, tt.msg)
+			wantError(t, uerr, CodeMalformedPolicyDocument, http.StatusBadRequest, tt.msg)
+		})
+	}
+	// A role cannot trust itself before it exists.
+	_, err := s.CreateRole(ctx, &CreateRoleInput{RoleName: "Self", AssumeRolePolicyDocument: doc(acct + "role/Self")})
+	wantError(t, err, CodeMalformedPolicyDocument, http.StatusBadRequest, invalid(acct+"role/Self"))
 }

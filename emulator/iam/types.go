@@ -114,6 +114,16 @@ type UpdateRoleInput struct {
 	MaxSessionDuration *int32
 }
 
+// UpdateRoleDescriptionInput is the model's UpdateRoleDescriptionRequest:
+// both members are required, so the codec refuses a request without
+// them before the service runs.
+type UpdateRoleDescriptionInput struct {
+	RoleName    string
+	Description string
+}
+
+type UpdateRoleDescriptionOutput struct{ Role Role }
+
 // PutRolePermissionsBoundaryInput is the model's
 // PutRolePermissionsBoundaryRequest.
 type PutRolePermissionsBoundaryInput struct {

@@ -555,10 +555,22 @@ func (d *Document) Explain(r Request) string {
 // one of them and refuses one that matches none ("s3:*"), and takes a
 // NotAction that leaves at least one of them covered (NotAction
 // "s3:GetObject"), refusing one that excludes them all (NotAction "sts:*").
+//
+// Then every Federated principal must be a domain name or the ARN of an
+// IAM SAML or OpenID Connect provider (see federatedName). Whether the
+// IAM roles and users an AWS principal names exist is the caller's to
+// check (AWSPrincipals): the document does not know what IAM holds.
 func (d *Document) Validate() error {
 	for i := range d.stmts {
 		if !d.stmts[i].assumes() {
 			return malformed("AssumeRole policy may only specify STS AssumeRole actions.")
+		}
+	}
+	for i := range d.stmts {
+		for _, f := range d.stmts[i].principal.federated {
+			if !federatedName(f) {
+				return malformed("Federated principals must be valid domain names or SAML metadata ARNs")
+			}
 		}
 	}
 	for _, p := range cognitoPrincipals {

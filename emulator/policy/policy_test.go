@@ -2,6 +2,7 @@ package policy
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -424,7 +425,7 @@ func TestValidate(t *testing.T) {
 		{"us-gov-west-1 principal with its aud", `{"Statement":{"Effect":"Allow","Principal":{"Federated":"cognito-identity-us-gov.amazonaws.com"},"Action":"sts:AssumeRoleWithWebIdentity",` +
 			`"Condition":{"StringEquals":{"cognito-identity-us-gov.amazonaws.com:aud":"p"}}}}`, ""},
 	}
-	for _, tc := range append(tests, actionTests...) {
+	for _, tc := range slices.Concat(tests, actionTests, federatedTests) {
 		t.Run(tc.name, func(t *testing.T) {
 			d := mustParse(t, tc.doc)
 			err := d.Validate()
@@ -468,6 +469,43 @@ var actionTests = func() []struct{ name, doc, want string } {
 		{"NotAction star", trust("NotAction", `"*"`), onlySTS},
 	}
 }()
+
+// federatedTests are trust policies whose Federated principals IAM checks:
+// a domain name or a SAML or OpenID Connect provider's ARN
+// (terraform-aws-modules/terraform-aws-iam#202).
+var federatedTests = func() []struct{ name, doc, want string } {
+	const invalid = "Federated principals must be valid domain names or SAML metadata ARNs"
+	trust := func(federated string) string {
+		return `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"Federated":` + federated + `},"Action":"sts:AssumeRoleWithWebIdentity"}}`
+	}
+	return []struct{ name, doc, want string }{
+		{"Google", trust(`"accounts.google.com"`), ""},
+		{"GitHub Actions", trust(`"token.actions.githubusercontent.com"`), ""},
+		{"OpenID Connect provider", trust(`"arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC"`), ""},
+		{"OpenID Connect provider with a port", trust(`"arn:aws:iam::123456789012:oidc-provider/localhost:9229/us-east-1_x"`), ""},
+		{"SAML provider", trust(`"arn:aws:iam::123456789012:saml-provider/corp"`), ""},
+		{"one bad of two", trust(`["accounts.google.com","https://accounts.google.com"]`), invalid},
+		{"a URL", trust(`"https://token.actions.githubusercontent.com"`), invalid},
+		{"one label", trust(`"localhost"`), invalid},
+		{"empty label", trust(`"accounts..google.com"`), invalid},
+		{"role ARN", trust(`"arn:aws:iam::123456789012:role/r"`), invalid},
+		{"provider without a name", trust(`"arn:aws:iam::123456789012:oidc-provider/"`), invalid},
+		{"provider of no account", trust(`"arn:aws:iam::*:oidc-provider/x.example.com"`), invalid},
+		{"provider of another service", trust(`"arn:aws:sts::123456789012:oidc-provider/x.example.com"`), invalid},
+	}
+}()
+
+// TestAWSPrincipals: the AWS principals of every statement, each once.
+func TestAWSPrincipals(t *testing.T) {
+	d := mustParse(t, `{"Statement":[`+
+		`{"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::123456789012:role/a","123456789012"]},"Action":"sts:AssumeRole"},`+
+		`{"Effect":"Allow","Principal":{"Federated":"accounts.google.com"},"Action":"sts:AssumeRoleWithWebIdentity"},`+
+		`{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:role/a"},"Action":"sts:TagSession"}]}`)
+	got, want := d.AWSPrincipals(), []string{"arn:aws:iam::123456789012:role/a", "123456789012"}
+	if !slices.Equal(got, want) {
+		t.Errorf("AWSPrincipals: got %q, want %q", got, want)
+	}
+}
 
 // TestCognitoPrincipal: the AWS GovCloud (US) User Guide names Cognito
 // per GovCloud region; every other region has the commercial name.

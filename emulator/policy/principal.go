@@ -79,6 +79,63 @@ func awsPrincipal(s string) bool {
 	return false
 }
 
+// federatedName reports whether s may be a Federated principal of a trust
+// policy, as IAM checks when the policy is written: a domain name (a web
+// identity provider IAM knows, such as cognito-identity.amazonaws.com or
+// accounts.google.com) or the ARN of an IAM SAML or OpenID Connect
+// provider, or IAM answers "Federated principals must be valid domain
+// names or SAML metadata ARNs" (terraform-aws-modules/terraform-aws-iam#202,
+// terraform-aws-modules/terraform-aws-eks#2939). Whether the provider an
+// ARN names exists is not checked: AWS is silent on it, and a role is
+// commonly made before its cluster's provider. "*" is taken as before
+// [unconfirmed: AWS is silent on it].
+func federatedName(s string) bool {
+	if s == "*" {
+		return true
+	}
+	if f, ok := arnFields(s); ok {
+		kind, name, _ := strings.Cut(f[5], "/")
+		return f[1] != "" && f[2] == "iam" && f[3] == "" && accountID(f[4]) &&
+			(kind == "saml-provider" || kind == "oidc-provider") && name != ""
+	}
+	return domainName(s)
+}
+
+// domainName reports whether s is a domain name of two labels or more,
+// each of letters, digits and inner hyphens.
+func domainName(s string) bool {
+	labels := strings.Split(s, ".")
+	if len(labels) < 2 || len(s) > 253 {
+		return false
+	}
+	for _, l := range labels {
+		if l == "" || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
+			return false
+		}
+		for i := 0; i < len(l); i++ {
+			if c := l[i]; !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// AWSPrincipals returns the AWS principals the document's statements name
+// in their Principal (NotPrincipal too, in a resource-based policy), in
+// the order written, each once.
+func (d *Document) AWSPrincipals() []string {
+	var out []string
+	for i := range d.stmts {
+		for _, a := range d.stmts[i].principal.aws {
+			if !slices.Contains(out, a) {
+				out = append(out, a)
+			}
+		}
+	}
+	return out
+}
+
 func accountID(s string) bool {
 	if len(s) != 12 {
 		return false

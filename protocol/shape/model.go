@@ -24,7 +24,16 @@ var (
 	cognitoIdentity = sync.OnceValue(func() *Model { return mustLoad("models/cognito-identity.json") })
 	cognitoSync     = sync.OnceValue(func() *Model { return mustLoad("models/cognito-sync.json") })
 	sts             = sync.OnceValue(func() *Model { return mustLoad("models/sts.json") })
-	iam             = sync.OnceValue(func() *Model { return mustLoad("models/iam.json") })
+	iam             = sync.OnceValue(func() *Model {
+		m := mustLoad("models/iam.json")
+		// IAM's validation messages say "Value at 'tags.1.member.key'",
+		// never the value (test_iam_roles.snapshot.json and
+		// test_iam_oidc.snapshot.json); STS's quote it
+		// (test_sts.snapshot.json invalid-session-name,
+		// session-name-too-long-error), as Cognito's do.
+		m.unquoted = true
+		return m
+	})
 )
 
 // CognitoIdentity returns the Amazon Cognito Identity model (awsJson 1.1).
@@ -59,6 +68,9 @@ type Model struct {
 	ops    map[string]*Operation
 	shapes map[string]*shape
 	errs   map[string]*ErrorShape
+	// unquoted leaves the value out of each validation message ("Value
+	// at 'p' failed to satisfy constraint: …"), as the service does.
+	unquoted bool
 }
 
 type metadata struct {

@@ -210,6 +210,37 @@ func TestValidate(t *testing.T) {
 	}
 }
 
+// TestValidateQuotesPerModel: IAM's validation messages leave the value
+// out, null included (test_iam_roles.snapshot.json; "Value at
+// 'tags.1.member.key'"), while STS's quote it (test_sts.snapshot.json
+// invalid-session-name).
+func TestValidateQuotesPerModel(t *testing.T) {
+	long := strings.Repeat("k", 129)
+	tests := []struct {
+		name  string
+		model *Model
+		shape string
+		body  string
+		want  string
+	}{
+		{"IAM tag key", IAM(), "TagRoleRequest", `{"RoleName":"r","Tags":[{"Key":"` + long + `","Value":"v"}]}`,
+			"1 validation error detected: Value at 'tags.1.member.key' failed to satisfy constraint: Member must have length less than or equal to 128"},
+		{"IAM null tag value", IAM(), "TagRoleRequest", `{"RoleName":"r","Tags":[{"Key":"k"}]}`,
+			"1 validation error detected: Value at 'tags.1.member.value' failed to satisfy constraint: Member must not be null"},
+		{"STS session name", STS(), "AssumeRoleRequest", `{"RoleArn":"` + arn + `","RoleSessionName":"Session1:2"}`,
+			`1 validation error detected: Value 'Session1:2' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\w+=,.@-]*`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.model.Validate(tt.shape, decode(t, tt.body))
+			pe, ok := protocol.As(err)
+			if !ok || pe.Message != tt.want {
+				t.Errorf("got %v, want %q", err, tt.want)
+			}
+		})
+	}
+}
+
 func TestValidateUnknownShape(t *testing.T) {
 	err := CognitoIdentity().Validate("NoSuchShape", map[string]any{})
 	if err == nil {

@@ -55,7 +55,7 @@ func (m *Model) validate(shapeName string, v any, prune bool) (pruned bool, err 
 	if !ok {
 		return false, fmt.Errorf("shape: validate: unknown shape %q", shapeName)
 	}
-	vd := validator{prune: prune}
+	vd := validator{prune: prune, unquoted: m.unquoted}
 	if err := vd.value(s, v, loc{}); err != nil {
 		return vd.pruned, err
 	}
@@ -63,9 +63,10 @@ func (m *Model) validate(shapeName string, v any, prune bool) (pruned bool, err 
 }
 
 type validator struct {
-	msgs   []string
-	prune  bool // delete unknown structure members (ValidateInput)
-	pruned bool // some were deleted
+	msgs     []string
+	prune    bool // delete unknown structure members (ValidateInput)
+	pruned   bool // some were deleted
+	unquoted bool // messages leave values out (Model.unquoted)
 }
 
 // dropUnknown deletes from obj, a value of structure s, every key that is
@@ -139,11 +140,13 @@ func (p *path) write(b *strings.Builder) {
 	b.WriteString(p.name)
 }
 
-// violation records "Value 'v' at 'p' failed to satisfy constraint: msg".
+// violation records "Value 'v' at 'p' failed to satisfy constraint: msg",
+// or "Value at 'p' …" for a model whose service leaves values out.
 func (vd *validator) violation(s *shape, v any, at loc, msg string) {
 	var b strings.Builder
 	b.WriteString("Value ")
 	switch {
+	case vd.unquoted:
 	case v == nil:
 		b.WriteString("null ")
 	case s.sensitive, reveals(s, v):
