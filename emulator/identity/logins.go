@@ -281,10 +281,12 @@ func userPoolID(name string) (string, bool) {
 // Logins key <host[:port]>/<userPoolId> stands for: Amplify, pointed at a
 // local user pool (cognito-local, moto, LocalStack), derives the key from
 // the token's iss, while the pool is configured, as on AWS, with
-// cognito-idp.<region>.amazonaws.com/<userPoolId>.
+// cognito-idp.<region>.amazonaws.com/<userPoolId>. A key of that AWS
+// form is no alias: one that the pool does not configure (another
+// region's, say) is another provider, as on AWS.
 func userPoolAlias(p *storage.Pool, key string) (string, bool) {
 	i := strings.LastIndexByte(key, '/')
-	if i <= 0 {
+	if _, aws := userPoolID(key); i <= 0 || aws {
 		return "", false
 	}
 	id := key[i+1:]

@@ -54,6 +54,11 @@ func TestLocalIssuers(t *testing.T) {
 		{name: "Amplify key, wrong client", logins: map[string]string{localKey: tok(localIss, "other-client")}, msg: msgUnsupportedLogin},
 		{name: "Amplify key of an unconfigured user pool", logins: map[string]string{"localhost:9229/us-east-1_OTHER": tok("http://localhost:9229/us-east-1_OTHER", testClient)},
 			msg: msgUnsupportedLogin},
+		// An AWS key names its user pool's region: one of another region
+		// is another provider, not a spelling of the configured one (an
+		// app whose Amplify v5 region is not the user pool's sends it).
+		{name: "AWS key of another region", logins: map[string]string{"cognito-idp.us-west-2.amazonaws.com/us-east-1_TEST": tok("https://"+testUserPool, testClient)},
+			msg: msgUnsupportedLogin},
 		{name: "OIDC provider, iss of another port", logins: map[string]string{"localhost:8080": tok("http://localhost:8081", "any")}, msg: msgIssuerMismatch},
 		{name: "OIDC provider, iss with a path", logins: map[string]string{"localhost:8080": tok("http://localhost:8080/realms/dev", "any")}, msg: msgIssuerMismatch},
 	}
