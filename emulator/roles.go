@@ -2,7 +2,6 @@ package emulator
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -11,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/idpool/idpool/emulator/arn"
 	"github.com/idpool/idpool/emulator/creds"
 	"github.com/idpool/idpool/emulator/identity"
 	"github.com/idpool/idpool/emulator/policy"
@@ -103,47 +103,21 @@ func (rs roles) readTrust(ctx context.Context, arn string) (trust, error) {
 	if r.MaxSessionDuration > 0 {
 		d = time.Duration(r.MaxSessionDuration) * time.Second
 	}
-	return trust{doc: doc, maxSession: d, arn: held, id: r.ID, providers: ownProviders([]byte(r.AssumeRolePolicy), accountOf(r.ARN))}, nil
+	return trust{doc: doc, maxSession: d, arn: held, id: r.ID, providers: ownProviders(doc, r.ARN)}, nil
 }
 
 // ownProviders returns the Logins keys of the IAM OpenID Connect providers
-// of account that the Federated principals of trust policy doc name
-// (arn:<partition>:iam::<account>:oidc-provider/<key>). IAM holds the
+// of role's account that the Federated principals of its trust policy doc
+// name (arn:<partition>:iam::<account>:oidc-provider/<key>). IAM holds the
 // OpenID Connect providers of idpool's own account only: a role of
 // another account, which a fixture declares, declares with its trust
 // policy which providers its account holds.
-func ownProviders(doc []byte, account string) []string {
-	var d struct{ Statement json.RawMessage }
-	if json.Unmarshal(doc, &d) != nil {
-		return nil
-	}
-	type statement struct{ Principal json.RawMessage }
-	var list []statement
-	if json.Unmarshal(d.Statement, &list) != nil {
-		var one statement
-		if json.Unmarshal(d.Statement, &one) != nil {
-			return nil
-		}
-		list = []statement{one}
-	}
+func ownProviders(doc *policy.Document, role string) []string {
+	r, _ := arn.Parse(role)
 	var keys []string
-	for _, st := range list {
-		var p struct{ Federated json.RawMessage }
-		if json.Unmarshal(st.Principal, &p) != nil { // "*"
-			continue
-		}
-		var names []string
-		if json.Unmarshal(p.Federated, &names) != nil {
-			var one string
-			if json.Unmarshal(p.Federated, &one) != nil {
-				continue
-			}
-			names = []string{one}
-		}
-		for _, n := range names {
-			if acct, key, ok := oidcProvider(n); ok && acct == account {
-				keys = append(keys, key)
-			}
+	for _, n := range doc.FederatedPrincipals() {
+		if acct, key, ok := oidcProvider(n); ok && acct == r.Account {
+			keys = append(keys, key)
 		}
 	}
 	return keys
@@ -152,22 +126,13 @@ func ownProviders(doc []byte, account string) []string {
 // oidcProvider splits an IAM OpenID Connect provider ARN
 // (arn:<partition>:iam::<account>:oidc-provider/<key>) into its account
 // and Logins key.
-func oidcProvider(arn string) (account, key string, ok bool) {
-	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) != 6 || parts[0] != "arn" || parts[2] != "iam" || parts[3] != "" {
+func oidcProvider(s string) (account, key string, ok bool) {
+	a, ok := arn.Parse(s)
+	if !ok || a.Service != "iam" || a.Region != "" {
 		return "", "", false
 	}
-	key, ok = strings.CutPrefix(parts[5], "oidc-provider/")
-	return parts[4], key, ok && key != ""
-}
-
-// accountOf returns the account field of an ARN ("" when it has none).
-func accountOf(arn string) string {
-	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) < 6 {
-		return ""
-	}
-	return parts[4]
+	key, ok = strings.CutPrefix(a.Resource, "oidc-provider/")
+	return a.Account, key, ok && key != ""
 }
 
 // providerFound refuses a web identity whose OpenID Connect provider the
@@ -198,29 +163,25 @@ func roleName(arn string) string {
 	return arn[strings.LastIndexByte(arn, '/')+1:]
 }
 
-// heldARN compares the ARN of a stored role of the name arn ends with to
-// arn. ok is false when arn is of another account: another role, which
-// IAM does not hold. Otherwise held is the stored role's ARN in arn's
-// partition (IAM is global: a role created through one partition's
-// endpoint is the same role), or "" when arn's path is not the role's.
+// heldARN compares the ARN of a stored role of the name role ends with to
+// role, a role ARN (sts checked it). ok is false when role is of another
+// account: another role, which IAM does not hold. Otherwise held is the
+// stored role's ARN in role's partition (IAM is global: a role created
+// through one partition's endpoint is the same role), or "" when role's
+// path is not the stored role's.
 // The name is compared whatever its case, as IAM compares role names.
-func heldARN(stored, arn string) (held string, ok bool) {
-	_, rs, okS := strings.Cut(strings.TrimPrefix(stored, "arn:"), ":")
-	partition, ra, okA := strings.Cut(strings.TrimPrefix(arn, "arn:"), ":")
-	if !okS || !okA {
+func heldARN(stored, role string) (held string, ok bool) {
+	h, okS := arn.Parse(stored)
+	a, okA := arn.Parse(role)
+	if !okS || !okA || a.Service != h.Service || a.Region != h.Region || a.Account != h.Account {
 		return "", false
 	}
-	// The rest is iam::<account>:role/<path/>name.
-	sAcct, sRes, _ := strings.Cut(strings.TrimPrefix(rs, "iam::"), ":")
-	aAcct, aRes, _ := strings.Cut(strings.TrimPrefix(ra, "iam::"), ":")
-	if sAcct != aAcct {
-		return "", false
-	}
-	i, j := strings.LastIndexByte(sRes, '/'), strings.LastIndexByte(aRes, '/')
-	if sRes[:i+1] != aRes[:j+1] || !strings.EqualFold(sRes[i+1:], aRes[j+1:]) {
+	i, j := strings.LastIndexByte(h.Resource, '/'), strings.LastIndexByte(a.Resource, '/')
+	if h.Resource[:i+1] != a.Resource[:j+1] || !strings.EqualFold(h.Resource[i+1:], a.Resource[j+1:]) {
 		return "", true
 	}
-	return "arn:" + partition + ":" + rs, true
+	h.Partition = a.Partition
+	return h.String(), true
 }
 
 // Authorize implements sts.Roles: the role's trust policy must allow the

@@ -292,6 +292,9 @@ func TestHeldARN(t *testing.T) {
 		{"no path", "arn:aws:iam::123456789012:role/Reader", "", true},
 		{"path in another case", "arn:aws:iam::123456789012:role/App/Reader", "", true},
 		{"another account", "arn:aws:iam::999999999999:role/app/Reader", "", false},
+		{"a region", "arn:aws:iam:us-east-1:123456789012:role/app/Reader", "", false},
+		{"another service", "arn:aws:sts::123456789012:role/app/Reader", "", false},
+		{"not an ARN", "role/app/Reader", "", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/idpool/idpool/emulator/arn"
 	"github.com/idpool/idpool/emulator/policy"
 	"github.com/idpool/idpool/protocol"
 	"github.com/idpool/idpool/storage"
@@ -399,11 +400,11 @@ func (s *Service) awsManaged(ctx context.Context, arn string) bool {
 // managed policy (arn:<partition>:iam::aws:policy<path><name>), and
 // returns its path and name. idpool holds no AWS managed policy: a role
 // may attach any such ARN, which then allows nothing.
-func AWSManaged(arn string) (path, name string, ok bool) {
-	if !PolicyARN(arn) || strings.SplitN(arn, ":", 6)[4] != "aws" {
+func AWSManaged(s string) (path, name string, ok bool) {
+	if a, _ := arn.Parse(s); !PolicyARN(s) || a.Account != "aws" {
 		return "", "", false
 	}
-	path, name = policyPathName(arn)
+	path, name = policyPathName(s)
 	return path, name, true
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/idpool/idpool/emulator/arn"
 	"github.com/idpool/idpool/emulator/policy"
 	"github.com/idpool/idpool/protocol"
 	"github.com/idpool/idpool/storage"
@@ -35,9 +36,9 @@ func trustPolicy(doc, partition string) (*policy.Document, error) {
 // checkPrincipals checks, inside a transaction, that the IAM roles and
 // users of the account that trust policy d names exist (CheckPrincipals).
 func (s *Service) checkPrincipals(ctx context.Context, r storage.Reader, d *policy.Document) error {
-	return CheckPrincipals(d, s.cfg.AccountID, func(arn string) (bool, error) {
-		res := strings.SplitN(arn, ":", 6)[5]
-		kind, rest, _ := strings.Cut(res, "/")
+	return CheckPrincipals(d, s.cfg.AccountID, func(p string) (bool, error) {
+		a, _ := arn.Parse(p)
+		kind, rest, _ := strings.Cut(a.Resource, "/")
 		name := rest[strings.LastIndexByte(rest, '/')+1:]
 		var held string
 		var err error
@@ -56,7 +57,7 @@ func (s *Service) checkPrincipals(ctx context.Context, r storage.Reader, d *poli
 		if errors.Is(err, storage.ErrNotFound) {
 			return false, nil
 		}
-		return err == nil && strings.EqualFold(held, arn), err
+		return err == nil && strings.EqualFold(held, p), err
 	})
 }
 

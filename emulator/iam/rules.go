@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/idpool/idpool/emulator/arn"
 	"github.com/idpool/idpool/emulator/policy"
 	"github.com/idpool/idpool/protocol"
 	"github.com/idpool/idpool/protocol/shape"
@@ -89,8 +90,8 @@ func CheckPolicyTags(ts []Tag) error {
 // such a principal is trusted again once its namesake exists.
 func CheckPrincipals(d *policy.Document, account string, holds func(arn string) (bool, error)) error {
 	for _, p := range d.AWSPrincipals() {
-		f := strings.SplitN(p, ":", 6)
-		if len(f) != 6 || f[0] != "arn" || f[2] != "iam" || f[4] != account || f[5] == "root" {
+		a, ok := arn.Parse(p)
+		if !ok || a.Service != "iam" || a.Account != account || a.Resource == "root" {
 			continue
 		}
 		ok, err := holds(p)
@@ -108,8 +109,8 @@ func CheckPrincipals(d *policy.Document, account string, holds func(arn string) 
 // arn:<partition>:<service>:<region>:<account>:<resource>, partition,
 // service and resource not empty.
 func isARN(s string) bool {
-	f := strings.SplitN(s, ":", 6)
-	return len(f) == 6 && f[0] == "arn" && f[1] != "" && f[2] != "" && f[5] != ""
+	a, ok := arn.Parse(s)
+	return ok && a.Partition != "" && a.Service != "" && a.Resource != ""
 }
 
 // policyARNInput checks a PolicyArn that AttachRolePolicy,
@@ -132,16 +133,13 @@ func policyARNInput(v string) error {
 // a policy IAM holds; the AWS managed policies (account "aws") are not
 // made by CreatePolicy, so their paths follow IAM's general rule, which
 // allows more characters than CreatePolicy's.
-func PolicyARN(arn string) bool {
-	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) != 6 || parts[0] != "arn" || !strings.HasPrefix(parts[1], "aws") || parts[2] != "iam" || parts[3] != "" ||
-		!inModel("arnType", arn) {
+func PolicyARN(s string) bool {
+	a, ok := arn.Parse(s)
+	if !ok || !strings.HasPrefix(a.Partition, "aws") || a.Service != "iam" || a.Region != "" || !inModel("arnType", s) ||
+		a.Account != "aws" && !arn.IsAccount(a.Account) {
 		return false
 	}
-	if acct := parts[4]; acct != "aws" && (len(acct) != 12 || strings.Trim(acct, "0123456789") != "") {
-		return false
-	}
-	res, ok := strings.CutPrefix(parts[5], "policy/")
+	res, ok := strings.CutPrefix(a.Resource, "policy/")
 	if !ok {
 		return false
 	}

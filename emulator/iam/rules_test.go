@@ -29,7 +29,9 @@ func TestRules(t *testing.T) {
 		{"TagValue", TagValue, []string{"", "v"}, []string{"v;", strings.Repeat("v", 257)}},
 		{"PolicyARN", PolicyARN, []string{
 			"arn:aws:iam::123456789012:policy/MP", "arn:aws:iam::aws:policy/service-role/x!y/Odd", "arn:aws-cn:iam::aws:policy/ReadOnlyAccess",
+			"arn:awsx:iam::aws:policy/P", // the partition only starts with aws
 		}, []string{
+			"urn:aws:iam::aws:policy/P", "arn:aws:iam:us-east-1:aws:policy/P", "arn:AWS:iam::aws:policy/P", "arn:aws:iam::aws:policy",
 			"ReadOnlyAccess", "arn:aws:iam::12345:policy/MP", "arn:aws:s3:::policy/MP", "arn:aws:iam::aws:role/R",
 			"arn:aws:iam::aws:policy/a//P", "arn:aws:iam::aws:policy/", "arn:aws:iam::aws:policy/a/b c",
 		}},

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/idpool/idpool/emulator/arn"
 	"github.com/idpool/idpool/emulator/policy"
 	"github.com/idpool/idpool/storage"
 )
@@ -205,11 +206,10 @@ func policySet(ps []policy.Named, in *SimulateCustomPolicyInput, defaultCaller s
 // arnAccount returns the account field of an ARN, or s itself when it is
 // not an ARN (ResourceOwner may be a bare account id).
 func arnAccount(s string) string {
-	f := strings.SplitN(s, ":", 6)
-	if len(f) < 6 || f[0] != "arn" {
-		return s
+	if a, ok := arn.Parse(s); ok {
+		return a.Account
 	}
-	return f[4]
+	return s
 }
 
 // RolePolicies returns the policies of the role arn names that decide its

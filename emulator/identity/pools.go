@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/idpool/idpool/emulator/arn"
 	"github.com/idpool/idpool/emulator/iam"
 	"github.com/idpool/idpool/protocol"
 	"github.com/idpool/idpool/storage"
@@ -245,48 +246,26 @@ func (s *Service) updateTags(ctx context.Context, arn string, edit func(map[stri
 // The region must be the pool id's and the partition the region's; the
 // account is not compared with idpool's, since local tools build ARNs with
 // whatever account they use.
-func poolFromARN(arn string) (string, error) {
-	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) != 6 || parts[0] != "arn" || parts[2] != "cognito-identity" || !isDigits(parts[4], 12) ||
-		!strings.HasPrefix(parts[5], "identitypool/") {
-		return "", badParam("Invalid ARN: %s", arn)
-	}
-	id := strings.TrimPrefix(parts[5], "identitypool/")
-	region, _, ok := strings.Cut(id, ":")
-	if !ok || region != parts[3] || parts[1] != protocol.Partition(region) {
-		return "", badParam("Invalid ARN: %s", arn)
+func poolFromARN(s string) (string, error) {
+	a, ok := arn.Parse(s)
+	id, isPool := strings.CutPrefix(a.Resource, "identitypool/")
+	region, _, hasRegion := strings.Cut(id, ":")
+	if !ok || a.Service != "cognito-identity" || !arn.IsAccount(a.Account) || !isPool ||
+		!hasRegion || region != a.Region || a.Partition != protocol.Partition(region) {
+		return "", badParam("Invalid ARN: %s", s)
 	}
 	return id, nil
-}
-
-func isDigits(s string, n int) bool {
-	if len(s) != n {
-		return false
-	}
-	for _, c := range []byte(s) {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // iamName returns the name in an IAM ARN
 // arn:<partition>:iam::<account>:<resource>/<name> of the resource type
 // given, partition being aws or aws-<name>.
-func iamName(arn, resource string) (string, bool) {
-	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) != 6 || parts[0] != "arn" || !isPartition(parts[1]) || parts[2] != "iam" || parts[3] != "" || !isDigits(parts[4], 12) {
+func iamName(s, resource string) (string, bool) {
+	a, ok := arn.Parse(s)
+	if !ok || !arn.IsPartition(a.Partition) || a.Service != "iam" || a.Region != "" || !arn.IsAccount(a.Account) {
 		return "", false
 	}
-	return strings.CutPrefix(parts[5], resource+"/")
-}
-
-// isPartition reports whether p is shaped like a partition: aws, or aws-
-// and lower-case letters and hyphens (aws-cn, aws-us-gov, aws-iso-b).
-func isPartition(p string) bool {
-	rest, ok := strings.CutPrefix(p, "aws")
-	return ok && (rest == "" || rest[0] == '-' && strings.Trim(rest, "abcdefghijklmnopqrstuvwxyz-") == "")
+	return strings.CutPrefix(a.Resource, resource+"/")
 }
 
 // OIDCProviderARN reports whether arn can name an IAM OpenID Connect

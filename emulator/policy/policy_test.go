@@ -507,6 +507,21 @@ func TestAWSPrincipals(t *testing.T) {
 	}
 }
 
+// TestFederatedPrincipals: the Federated principals of every statement,
+// each once, the AWS ones left out.
+func TestFederatedPrincipals(t *testing.T) {
+	const oidc = "arn:aws:iam::123456789012:oidc-provider/login.example.com"
+	d := mustParse(t, `{"Statement":[`+
+		`{"Effect":"Allow","Principal":{"Federated":["`+oidc+`","accounts.google.com"]},"Action":"sts:AssumeRoleWithWebIdentity"},`+
+		`{"Effect":"Allow","Principal":{"AWS":"123456789012"},"Action":"sts:AssumeRole"},`+
+		`{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole"},`+
+		`{"Effect":"Allow","Principal":{"Federated":"`+oidc+`"},"Action":"sts:TagSession"}]}`)
+	got, want := d.FederatedPrincipals(), []string{oidc, "accounts.google.com"}
+	if !slices.Equal(got, want) {
+		t.Errorf("FederatedPrincipals: got %q, want %q", got, want)
+	}
+}
+
 // TestCognitoPrincipal: the AWS GovCloud (US) User Guide names Cognito
 // per GovCloud region; every other region has the commercial name.
 func TestCognitoPrincipal(t *testing.T) {

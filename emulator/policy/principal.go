@@ -4,6 +4,8 @@ import (
 	"maps"
 	"slices"
 	"strings"
+
+	"github.com/idpool/idpool/emulator/arn"
 )
 
 // principal is a statement's Principal element.
@@ -66,7 +68,7 @@ func parsePrincipal(v any) (principal, error) {
 // principal (AIDA…, AROA…).
 func awsPrincipal(s string) bool {
 	switch {
-	case s == "*", accountID(s), strings.HasPrefix(s, "arn:"):
+	case s == "*", arn.IsAccount(s), strings.HasPrefix(s, "arn:"):
 		return true
 	case len(s) >= 16 && s[0] == 'A':
 		for i := 0; i < len(s); i++ {
@@ -93,9 +95,9 @@ func federatedName(s string) bool {
 	if s == "*" {
 		return true
 	}
-	if f, ok := arnFields(s); ok {
-		kind, name, _ := strings.Cut(f[5], "/")
-		return f[1] != "" && f[2] == "iam" && f[3] == "" && accountID(f[4]) &&
+	if a, ok := arn.Parse(s); ok {
+		kind, name, _ := strings.Cut(a.Resource, "/")
+		return a.Partition != "" && a.Service == "iam" && a.Region == "" && arn.IsAccount(a.Account) &&
 			(kind == "saml-provider" || kind == "oidc-provider") && name != ""
 	}
 	return domainName(s)
@@ -125,27 +127,25 @@ func domainName(s string) bool {
 // in their Principal (NotPrincipal too, in a resource-based policy), in
 // the order written, each once.
 func (d *Document) AWSPrincipals() []string {
+	return d.principals(func(p *principal) []string { return p.aws })
+}
+
+// FederatedPrincipals returns the Federated principals as AWSPrincipals
+// returns the AWS ones.
+func (d *Document) FederatedPrincipals() []string {
+	return d.principals(func(p *principal) []string { return p.federated })
+}
+
+func (d *Document) principals(of func(*principal) []string) []string {
 	var out []string
 	for i := range d.stmts {
-		for _, a := range d.stmts[i].principal.aws {
+		for _, a := range of(&d.stmts[i].principal) {
 			if !slices.Contains(out, a) {
 				out = append(out, a)
 			}
 		}
 	}
 	return out
-}
-
-func accountID(s string) bool {
-	if len(s) != 12 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 func (p *principal) matches(r *Request) bool {
@@ -238,35 +238,21 @@ func federated(p, provider string) bool {
 // oidcHost returns the host of an IAM OpenID Connect provider ARN
 // (arn:aws:iam::<account>:oidc-provider/<host>).
 func oidcHost(s string) (string, bool) {
-	f, ok := arnFields(s)
-	if !ok || f[2] != "iam" {
+	a, ok := arn.Parse(s)
+	if !ok || a.Service != "iam" {
 		return "", false
 	}
-	return strings.CutPrefix(f[5], "oidc-provider/")
-}
-
-// arnFields splits an ARN into its six fields.
-func arnFields(s string) ([6]string, bool) {
-	var f [6]string
-	for i := range 5 {
-		var ok bool
-		f[i], s, ok = strings.Cut(s, ":")
-		if !ok {
-			return f, false
-		}
-	}
-	f[5] = s
-	return f, f[0] == "arn"
+	return strings.CutPrefix(a.Resource, "oidc-provider/")
 }
 
 // account reports whether an AWS principal names an account (its id or
 // its :root ARN) rather than one of its principals.
 func account(p string) bool {
-	if accountID(p) {
+	if arn.IsAccount(p) {
 		return true
 	}
-	f, ok := arnFields(p)
-	return ok && f[2] == "iam" && f[5] == "root"
+	a, ok := arn.Parse(p)
+	return ok && a.Service == "iam" && a.Resource == "root"
 }
 
 // awsMatch matches an AWS principal against the caller's ARN: an account
@@ -277,28 +263,28 @@ func awsMatch(p, caller string) bool {
 	if p == "*" || p == caller {
 		return true
 	}
-	c, ok := arnFields(caller)
+	c, ok := arn.Parse(caller)
 	if !ok {
 		return false
 	}
-	if accountID(p) {
-		return c[4] == p
+	if arn.IsAccount(p) {
+		return c.Account == p
 	}
-	f, ok := arnFields(p)
-	if !ok || f[1] != c[1] || f[4] != c[4] || f[2] != "iam" {
+	a, ok := arn.Parse(p)
+	if !ok || a.Partition != c.Partition || a.Account != c.Account || a.Service != "iam" {
 		return false
 	}
-	if f[5] == "root" {
+	if a.Resource == "root" {
 		return true
 	}
-	role, ok := strings.CutPrefix(f[5], "role/")
-	if !ok || c[2] != "sts" {
+	role, ok := strings.CutPrefix(a.Resource, "role/")
+	if !ok || c.Service != "sts" {
 		return false
 	}
 	// A role's path is not part of its session ARN:
 	// arn:aws:sts::<account>:assumed-role/<name>/<session>.
 	name := role[strings.LastIndexByte(role, '/')+1:]
-	session, ok := strings.CutPrefix(c[5], "assumed-role/")
+	session, ok := strings.CutPrefix(c.Resource, "assumed-role/")
 	if !ok {
 		return false
 	}

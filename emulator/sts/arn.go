@@ -3,6 +3,7 @@ package sts
 import (
 	"strings"
 
+	"github.com/idpool/idpool/emulator/arn"
 	"github.com/idpool/idpool/emulator/creds"
 	"github.com/idpool/idpool/protocol"
 )
@@ -14,41 +15,19 @@ import (
 // idpool keeps its earlier answer.) A well-formed ARN that names no IAM
 // role (a user's, an sts one) is refused later, as the role it does not
 // name (see isRoleARN).
-func checkRoleARN(arn string) error {
-	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) != 6 || parts[0] != "arn" || parts[1] == "" || parts[2] == "" || !isAccount(parts[4]) || parts[5] == "" {
-		return errValidation("%s is invalid", arn)
+func checkRoleARN(s string) error {
+	a, ok := arn.Parse(s)
+	if !ok || a.Partition == "" || a.Service == "" || !arn.IsAccount(a.Account) || a.Resource == "" {
+		return errValidation("%s is invalid", s)
 	}
 	return nil
 }
 
 // isRoleARN reports whether a well-formed ARN is an IAM role's:
 // arn:<partition>:iam::<account>:role/<path/>name.
-func isRoleARN(arn string) bool {
-	parts := strings.SplitN(arn, ":", 6)
-	return len(parts) == 6 && parts[2] == "iam" && parts[3] == "" &&
-		strings.HasPrefix(parts[5], "role/") && !strings.HasSuffix(parts[5], "/")
-}
-
-func isAccount(s string) bool {
-	if len(s) != 12 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
-}
-
-// accountOf returns the account field of an ARN.
-func accountOf(arn string) string {
-	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) < 5 {
-		return ""
-	}
-	return parts[4]
+func isRoleARN(s string) bool {
+	a, _ := arn.Parse(s)
+	return a.Service == "iam" && a.Region == "" && strings.HasPrefix(a.Resource, "role/") && !strings.HasSuffix(a.Resource, "/")
 }
 
 // Principal returns the caller that credentials idpool issued act as, for
@@ -70,7 +49,8 @@ func Principal(c creds.Credentials) *protocol.Principal {
 	switch {
 	case c.Session.UserARN != "":
 		p.ARN = c.Session.UserARN
-		p.Account = accountOf(p.ARN)
+		a, _ := arn.Parse(p.ARN)
+		p.Account = a.Account
 		switch {
 		case isRoot(p.ARN):
 			p.UserID = p.Account
@@ -81,7 +61,8 @@ func Principal(c creds.Credentials) *protocol.Principal {
 		}
 	default:
 		p.ARN, p.UserID = creds.AssumedRole(c.Session.RoleARN, c.Session.RoleID, c.Session.SessionName)
-		p.Account = accountOf(c.Session.RoleARN)
+		a, _ := arn.Parse(c.Session.RoleARN)
+		p.Account = a.Account
 	}
 	return p
 }
@@ -93,18 +74,15 @@ func userID(arn string) string {
 }
 
 // inRole returns an IAM OpenID Connect provider ARN as the account of
-// role holds it: with role's partition and account, where STS looks the
-// provider up. A value that is not such an ARN (Cognito's provider name,
-// a built-in provider's host) is returned as it is.
+// role (a RoleArn checkRoleARN took) holds it: with role's partition and
+// account, where STS looks the provider up. A value that is not such an
+// ARN (Cognito's provider name, a built-in provider's host) is returned as
+// it is.
 func inRole(provider, role string) string {
-	rest, ok := strings.CutPrefix(provider, "arn:")
-	if !ok {
+	p, ok := arn.Parse(provider)
+	if !ok || p.Service != "iam" || !strings.HasPrefix(p.Resource, "oidc-provider/") {
 		return provider
 	}
-	// <partition>:iam::<account>:oidc-provider/<key>
-	parts := strings.SplitN(rest, ":", 5)
-	if len(parts) != 5 || parts[1] != "iam" || !strings.HasPrefix(parts[4], "oidc-provider/") {
-		return provider
-	}
-	return "arn:" + protocol.ARNPartition(role) + ":iam::" + accountOf(role) + ":" + parts[4]
+	r, _ := arn.Parse(role)
+	return arn.ARN{Partition: r.Partition, Service: "iam", Account: r.Account, Resource: p.Resource}.String()
 }
