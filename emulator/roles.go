@@ -190,7 +190,7 @@ func heldARN(stored, role string) (held string, ok bool) {
 // (see requestContext). In strict mode a role session idpool issued is
 // also held to its own role's permission policies (see chain).
 func (rs roles) Authorize(ctx context.Context, req sts.RoleRequest) (sts.Grant, error) {
-	if rs.strict && req.Caller != nil && isRoot(req.Caller.ARN) {
+	if rs.strict && req.Caller != nil && arn.IsRoot(req.Caller.ARN) {
 		// AWS refuses every AssumeRole of the account's root, its
 		// GetSessionToken sessions included, whatever the trust policy.
 		// Permissive mode lets any key act as the root (README: any key
@@ -390,7 +390,7 @@ func callerKeys(p *protocol.Principal, c *creds.Credentials) map[string][]string
 	if p.UserID != "" {
 		keys["aws:userid"] = []string{p.UserID}
 	}
-	if isRoot(p.ARN) {
+	if arn.IsRoot(p.ARN) {
 		keys["aws:PrincipalType"] = []string{"Account"}
 		return keys
 	}
@@ -399,10 +399,6 @@ func callerKeys(p *protocol.Principal, c *creds.Credentials) map[string][]string
 	return keys
 }
 
-// isRoot reports whether arn is an account's root user.
-func isRoot(arn string) bool {
-	return strings.HasSuffix(arn, ":root")
-}
 
 // otherPathReason says why a role ARN that names IAM's role under another
 // path is refused.

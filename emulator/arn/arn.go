@@ -42,3 +42,10 @@ func IsPartition(p string) bool {
 	rest, ok := strings.CutPrefix(p, "aws")
 	return ok && (rest == "" || rest[0] == '-' && strings.Trim(rest, "abcdefghijklmnopqrstuvwxyz-") == "")
 }
+
+// IsRoot reports whether s is the ARN of an account's root user,
+// arn:<partition>:iam::<account>:root.
+func IsRoot(s string) bool {
+	a, ok := Parse(s)
+	return ok && a.Service == "iam" && a.Resource == "root"
+}

@@ -103,3 +103,25 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestIsRoot(t *testing.T) {
+	tests := []struct {
+		in   string
+		want bool
+	}{
+		{"arn:aws:iam::123456789012:root", true},
+		{"arn:aws-cn:iam::123456789012:root", true},
+		{"arn:aws:iam::123456789012:user/root", false},
+		{"arn:aws:sts::123456789012:root", false},
+		{"arn:aws:iam::123456789012:rootx", false},
+		{"123456789012:root", false},
+		{"", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			if got := IsRoot(tt.in); got != tt.want {
+				t.Errorf("IsRoot(%q): got %v, want %v", tt.in, got, tt.want)
+			}
+		})
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	"github.com/idpool/idpool/emulator/arn"
 	"github.com/idpool/idpool/protocol"
 	"github.com/idpool/idpool/storage"
 )
@@ -65,7 +66,7 @@ func (s *Service) GetUser(ctx context.Context, in *GetUserInput) (*GetUserOutput
 	name := in.UserName
 	if name == nil {
 		p, ok := protocol.PrincipalFrom(ctx)
-		if ok && strings.HasPrefix(p.ARN, "arn:") && strings.HasSuffix(p.ARN, ":root") {
+		if ok && arn.IsRoot(p.ARN) {
 			return &GetUserOutput{User: User{UserId: p.Account, Arn: p.ARN, CreateDate: protocol.At(s.started)}}, nil
 		}
 		user, isUser := "", false

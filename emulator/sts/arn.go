@@ -52,7 +52,7 @@ func Principal(c creds.Credentials) *protocol.Principal {
 		a, _ := arn.Parse(p.ARN)
 		p.Account = a.Account
 		switch {
-		case isRoot(p.ARN):
+		case arn.IsRoot(p.ARN):
 			p.UserID = p.Account
 		case c.Session.UserID != "":
 			p.UserID = c.Session.UserID

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/idpool/idpool/emulator/arn"
 	"github.com/idpool/idpool/emulator/creds"
 	"github.com/idpool/idpool/emulator/policy"
 	"github.com/idpool/idpool/emulator/tokens"
@@ -575,13 +576,13 @@ func (s *Service) GetSessionToken(ctx context.Context, in *GetSessionTokenInput)
 	if in.DurationSeconds != nil {
 		d = time.Duration(*in.DurationSeconds) * time.Second
 	}
-	if isRoot(caller.ARN) {
+	if arn.IsRoot(caller.ARN) {
 		if in.DurationSeconds == nil || d > rootSessionDuration*time.Second {
 			d = rootSessionDuration * time.Second
 		}
 	}
 	sess := creds.Session{UserARN: caller.ARN, SourceAccessKeyID: caller.AccessKeyID}
-	if !isRoot(caller.ARN) {
+	if !arn.IsRoot(caller.ARN) {
 		sess.UserID = caller.UserID
 	}
 	c, err := s.issuer.Issue(sess, d)
@@ -722,11 +723,6 @@ func chainTags(tags map[string]string, transitive []string, inherited map[string
 	maps.Copy(all, tags)
 	maps.Copy(all, inherited)
 	return all, keys
-}
-
-// isRoot reports whether an ARN is an account's root user.
-func isRoot(arn string) bool {
-	return strings.HasPrefix(arn, "arn:") && strings.HasSuffix(arn, ":root")
 }
 
 func deref(s *string) string {
