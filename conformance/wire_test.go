@@ -205,6 +205,12 @@ func TestWireSuccess(t *testing.T) {
 	if id, _ := body["IdentityId"].(string); !idPattern.MatchString(id) || len(body) != 1 {
 		t.Errorf("got body %s, want {\"IdentityId\":\"region:uuid\"}", res.body)
 	}
+	// The API reference's GetId example names the operation in the
+	// service's namespace, which AWS answers as the short form.
+	qualified := s.rawCall(t, "com.amazonaws.cognito.identity.model."+targetPrefix+"GetId", []byte(`{"IdentityPoolId":"`+pool+`"}`), false)
+	if qualified.status != http.StatusOK || !bytes.Contains(qualified.body, []byte(`"IdentityId"`)) {
+		t.Errorf("GetId with the qualified X-Amz-Target: got %d %s, want 200 with an IdentityId", qualified.status, qualified.body)
+	}
 }
 
 // TestValidationThroughSDK sends, through the SDK, constraint violations

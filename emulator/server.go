@@ -160,7 +160,8 @@ func build(ctx context.Context, cfg Config, store storage.Store, logger *slog.Lo
 		OnMerge:           cognitosync.MergeDatasets,
 		Verifier:          reg.ForIdentity(cfg.Strict),
 	}, store, recordingIssuer{verified, issues}, credentialIssuer{cr, s.roles, s.iamSvc}, now, uuid.NewString, logger)
-	jsonIdentity := awsjson.NewService(shape.CognitoIdentity(), s.authJSON, logger, awsjson.WithInternalCode(identity.CodeInternalError))
+	jsonIdentity := awsjson.NewService(shape.CognitoIdentity(), s.authJSON, logger, awsjson.WithInternalCode(identity.CodeInternalError),
+		awsjson.WithNamespace("com.amazonaws.cognito.identity.model"))
 	identityRoutes(jsonIdentity, ids)
 
 	stsSvc := sts.New(sts.Config{

@@ -62,17 +62,29 @@ type Option func(*Service)
 // Cognito Identity), or InternalFailure when the model has none.
 func WithInternalCode(code string) Option { return func(s *Service) { s.internal = code } }
 
+// WithNamespace makes the service also answer X-Amz-Target values that
+// name its prefix in the namespace of the service's own implementation
+// (for Cognito Identity, com.amazonaws.cognito.identity.model, so
+// com.amazonaws.cognito.identity.model.AWSCognitoIdentityService.GetId):
+// AWS answers them as the short form, its API reference examples write
+// them, and some hand-written clients send them.
+func WithNamespace(ns string) Option {
+	return func(s *Service) { s.qualified = ns + "." + s.prefix }
+}
+
 // WithBodyLimit sets the largest request body accepted, in bytes.
 func WithBodyLimit(n int64) Option { return func(s *Service) { s.pipe.Limit = n } }
 
 // Service answers one JSON 1.1 service. It is safe for concurrent use once
 // all operations are registered.
 type Service struct {
-	model    *shape.Model
-	prefix   string
-	internal string
-	ops      map[string]*entry
-	pipe     protocol.Pipeline
+	model  *shape.Model
+	prefix string
+	// qualified is the prefix in its namespace (see WithNamespace), or "".
+	qualified string
+	internal  string
+	ops       map[string]*entry
+	pipe      protocol.Pipeline
 }
 
 // entry is one registered operation; it is the protocol.Call of every
@@ -132,7 +144,7 @@ func (s *Service) Route(w http.ResponseWriter, r *http.Request, _ func() ([]byte
 		return nil, &protocol.Error{Code: protocol.CodeUnknownOperation, Status: http.StatusMethodNotAllowed, Sender: true}
 	}
 	target := r.Header.Get("X-Amz-Target")
-	if i := strings.LastIndexByte(target, '.'); i >= 0 && target[:i] == s.prefix {
+	if i := strings.LastIndexByte(target, '.'); i >= 0 && (target[:i] == s.prefix || s.qualified != "" && target[:i] == s.qualified) {
 		if e := s.ops[target[i+1:]]; e != nil {
 			return e, nil
 		}

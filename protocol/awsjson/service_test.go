@@ -107,7 +107,8 @@ func auth(r *http.Request, body []byte) (*protocol.Principal, error) {
 
 func newTestService(t *testing.T, logs io.Writer) http.Handler {
 	t.Helper()
-	s := NewService(shape.CognitoIdentity(), auth, slog.New(slog.NewTextHandler(logs, nil)), WithBodyLimit(1024))
+	s := NewService(shape.CognitoIdentity(), auth, slog.New(slog.NewTextHandler(logs, nil)), WithBodyLimit(1024),
+		WithNamespace("com.amazonaws.cognito.identity.model"))
 	s.Handle("GetId", Op(getID))
 	s.Handle("DescribeIdentity", Op(describeIdentity))
 	s.Handle("DeleteIdentityPool", Op(deleteIdentityPool))
@@ -160,6 +161,12 @@ func TestServeHTTP(t *testing.T) {
 		{name: "unknown operation", target: "NoSuchThing", body: `{}`,
 			wantStatus: 400, wantCode: "UnknownOperationException", wantBody: `{"__type":"UnknownOperationException"}`},
 		{name: "unregistered operation", target: "MergeDeveloperIdentities", body: `{}`,
+			wantStatus: 400, wantCode: "UnknownOperationException"},
+		{name: "qualified target", target: "-com.amazonaws.cognito.identity.model.AWSCognitoIdentityService.GetId",
+			body: `{"IdentityPoolId":"` + poolID + `"}`, wantStatus: 200, wantBody: `IdentityId`},
+		{name: "target in another namespace", target: "-com.example.AWSCognitoIdentityService.GetId", body: `{}`,
+			wantStatus: 400, wantCode: "UnknownOperationException"},
+		{name: "namespace without the prefix", target: "-com.amazonaws.cognito.identity.model.GetId", body: `{}`,
 			wantStatus: 400, wantCode: "UnknownOperationException"},
 		{name: "wrong prefix", target: "-DynamoDB_20120810.GetId", body: `{}`,
 			wantStatus: 400, wantCode: "UnknownOperationException"},
