@@ -69,6 +69,23 @@ type Session struct {
 	// afterwards and passes to every session this one assumes. Its
 	// requests carry it as aws:SourceIdentity.
 	SourceIdentity string `json:"si,omitempty"`
+	// MFA is when the session's principal last authenticated with MFA, in
+	// unix seconds: when AssumeRole or GetSessionToken was given an MFA
+	// code, or, for a role session assumed without one, when the session
+	// that assumed it did. 0 for a session without MFA, as every token
+	// sealed before idpool recorded it is. Its requests carry
+	// aws:MultiFactorAuthPresent and aws:MultiFactorAuthAge from it.
+	MFA int64 `json:"mfa,omitempty"`
+}
+
+// MFAAge returns how long before now the session's principal authenticated
+// with MFA, in whole seconds (never negative), and false for a session
+// without MFA.
+func (s *Session) MFAAge(now time.Time) (int64, bool) {
+	if s.MFA == 0 {
+		return 0, false
+	}
+	return max(now.Unix()-s.MFA, 0), true
 }
 
 // Credentials are issued temporary credentials with their session.
