@@ -78,16 +78,6 @@ type Session struct {
 	MFA int64 `json:"mfa,omitempty"`
 }
 
-// MFAAge returns how long before now the session's principal authenticated
-// with MFA, in whole seconds (never negative), and false for a session
-// without MFA.
-func (s *Session) MFAAge(now time.Time) (int64, bool) {
-	if s.MFA == 0 {
-		return 0, false
-	}
-	return max(now.Unix()-s.MFA, 0), true
-}
-
 // Credentials are issued temporary credentials with their session.
 type Credentials struct {
 	AccessKeyID     string
