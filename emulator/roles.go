@@ -415,7 +415,6 @@ func callerKeys(p *protocol.Principal, c *creds.Credentials) map[string][]string
 	return keys
 }
 
-
 // otherPathReason says why a role ARN that names IAM's role under another
 // path is refused.
 func otherPathReason(arn, held string) string {
