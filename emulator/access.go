@@ -100,8 +100,8 @@ func syncResource(r *http.Request, _ []byte) resource {
 // there, and an explicit Deny refuses an identity even its own Sync data.
 // The developer's credentials (a fixture key, an IAM user's key, or
 // credentials from GetSessionToken, which carry the caller's permissions
-// but are refused by IAM: see authenticate) may call everything. STS
-// decides its operations itself.
+// but are refused by IAM unless made with MFA: see authenticate) may call
+// everything. STS decides its operations itself.
 func (s *Server) authorize(r *http.Request, a *api, op string, p *protocol.Principal, res *resource) error {
 	if !s.cfg.Strict || !p.RoleSession() {
 		return nil
