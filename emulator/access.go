@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/idpool/idpool/emulator/creds"
 	"github.com/idpool/idpool/emulator/policy"
@@ -99,8 +100,8 @@ func syncResource(r *http.Request, _ []byte) resource {
 // there, and an explicit Deny refuses an identity even its own Sync data.
 // The developer's credentials (a fixture key, an IAM user's key, or
 // credentials from GetSessionToken, which carry the caller's permissions
-// but are refused by IAM: see authenticate) may call everything. STS
-// decides its operations itself.
+// but are refused by IAM unless made with MFA: see authenticate) may call
+// everything. STS decides its operations itself.
 func (s *Server) authorize(r *http.Request, a *api, op string, p *protocol.Principal, res *resource) error {
 	if !s.cfg.Strict || !p.RoleSession() {
 		return nil
@@ -180,6 +181,23 @@ func (o origin) addKeys(keys map[string][]string, region string) {
 	}
 	if region != "" {
 		keys["aws:RequestedRegion"] = []string{region}
+	}
+}
+
+// addMFAKeys adds to keys the MFA condition keys of a request whose
+// principal authenticated with MFA at mfa (unix seconds; 0: it did not),
+// as AWS gives them at now: aws:MultiFactorAuthPresent "true" and
+// aws:MultiFactorAuthAge, the seconds since. Without MFA, temporary
+// credentials (temporary: issued by STS) carry aws:MultiFactorAuthPresent
+// "false" and no age, and long-term keys carry neither key, which is why
+// AWS advises BoolIfExists for a Deny on "false".
+func addMFAKeys(keys map[string][]string, temporary bool, mfa int64, now time.Time) {
+	switch {
+	case mfa != 0:
+		keys["aws:MultiFactorAuthPresent"] = []string{"true"}
+		keys["aws:MultiFactorAuthAge"] = []string{strconv.FormatInt(max(now.Unix()-mfa, 0), 10)}
+	case temporary:
+		keys["aws:MultiFactorAuthPresent"] = []string{"false"}
 	}
 }
 

@@ -128,11 +128,12 @@ func (s *Server) authenticate(r *http.Request, body []byte, a *api, res *resourc
 	if f, msg := s.verify(r, body, sig, c.SecretAccessKey, func() string { return "credentials " + c.AccessKeyID + " of " + p.ARN }); f != 0 {
 		return nil, f, msg
 	}
-	if a == &iamAPI && c.Session.UserARN != "" {
+	if a == &iamAPI && c.Session.UserARN != "" && c.Session.MFA == 0 {
 		// AWS: GetSessionToken's credentials call no IAM operation
-		// unless made with MFA, which idpool has not. IAM refuses them as
-		// an invalid token whatever the caller may do, so in both modes.
-		protocol.SetReason(ctx, "credentials "+c.AccessKeyID+" are a GetSessionToken session of "+p.ARN+" without MFA (idpool has none), which IAM refuses")
+		// unless made with MFA (SerialNumber and TokenCode). IAM refuses
+		// them as an invalid token whatever the caller may do, so in both
+		// modes.
+		protocol.SetReason(ctx, "credentials "+c.AccessKeyID+" are a GetSessionToken session of "+p.ARN+" made without MFA, which IAM refuses: call GetSessionToken with SerialNumber and TokenCode")
 		return nil, failUnknownToken, "The security token included in the request is invalid"
 	}
 	res.cred = &c

@@ -162,7 +162,9 @@ func (s *Server) sessionDecision(ctx context.Context, c *creds.Credentials, p *p
 			return policy.Result{}, "", err
 		}
 	}
-	req := policy.Request{Action: action, Resource: resource, Context: decisionKeys(sessionKeys(c, p), request, s.now())}
+	now := s.now()
+	req := policy.Request{Action: action, Resource: resource, Context: decisionKeys(sessionKeys(c, p), request, now)}
+	addMFAKeys(req.Context, true, sess.MFA, now)
 	res := set.Evaluate(req)
 	if res.Decision == policy.Allowed {
 		return res, "", nil

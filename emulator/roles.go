@@ -215,6 +215,9 @@ func (rs roles) Authorize(ctx context.Context, req sts.RoleRequest) (sts.Grant, 
 	}
 	pr := policy.Request{Action: req.Action, Context: requestContext(req)}
 	rs.times(pr.Context)
+	if req.Caller != nil {
+		addMFAKeys(pr.Context, req.Caller.Temporary, req.MFA, rs.clock())
+	}
 	rs.addRequestKeys(ctx, pr.Context)
 	tagged := len(req.Tags) > 0 || len(req.InheritedTags) > 0
 	switch {
@@ -286,10 +289,15 @@ func issuedRole(c *creds.Credentials) bool {
 // account and the caller's policies allow the actions.
 func (rs roles) chain(ctx context.Context, req sts.RoleRequest, t trust, pr policy.Request, extra []string) (sts.Grant, error) {
 	actions := append([]string{req.Action}, extra...)
+	// The caller's policies see the request's MFA as its trust policy
+	// does: an MFA code given to AssumeRole authenticates this request,
+	// whatever the caller's session was made with.
+	caller := *req.CallerCredentials
+	caller.Session.MFA = req.MFA
 	delegated := true // the caller's policies allow every action
 	var why, unallowed string
 	for _, a := range actions {
-		res, reason, err := rs.decide(ctx, req.CallerCredentials, req.Caller, a, t.arn, pr.Context)
+		res, reason, err := rs.decide(ctx, &caller, req.Caller, a, t.arn, pr.Context)
 		if err != nil {
 			return sts.Grant{}, err
 		}
@@ -319,6 +327,14 @@ func (rs roles) chain(ctx context.Context, req sts.RoleRequest, t trust, pr poli
 	}
 	protocol.SetReason(ctx, trustReason(req.RoleARN, t.doc, asking(pr, action)))
 	return sts.Grant{}, refusal(req, action)
+}
+
+// clock is the time of a request: rs.now, else the system's.
+func (rs roles) clock() time.Time {
+	if rs.now == nil {
+		return time.Now()
+	}
+	return rs.now()
 }
 
 // times adds aws:CurrentTime and aws:EpochTime, the time of the request,

@@ -69,6 +69,13 @@ type Session struct {
 	// afterwards and passes to every session this one assumes. Its
 	// requests carry it as aws:SourceIdentity.
 	SourceIdentity string `json:"si,omitempty"`
+	// MFA is when the session's principal last authenticated with MFA, in
+	// unix seconds: when AssumeRole or GetSessionToken was given an MFA
+	// code, or, for a role session assumed without one, when the session
+	// that assumed it did. 0 for a session without MFA, as every token
+	// sealed before idpool recorded it is. Its requests carry
+	// aws:MultiFactorAuthPresent and aws:MultiFactorAuthAge from it.
+	MFA int64 `json:"mfa,omitempty"`
 }
 
 // Credentials are issued temporary credentials with their session.

@@ -111,3 +111,39 @@ func FuzzOpen(f *testing.F) {
 		}
 	})
 }
+
+// TestMFA: the time of a session's MFA authentication is sealed in its
+// token, so that another Issuer of the same key (idpool after a restart)
+// opens it; a session without MFA seals nothing for it, as tokens sealed
+// before idpool recorded it did, and those open as without MFA.
+func TestMFA(t *testing.T) {
+	now := time.Unix(1_800_000_000, 0)
+	for _, tt := range []struct {
+		name string
+		mfa  int64
+	}{{"without MFA", 0}, {"with MFA", now.Unix() - 90}} {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := newIssuer(t, 1, &now).Issue(Session{UserARN: "arn:aws:iam::123456789012:user/alice", MFA: tt.mfa}, time.Hour)
+			if err != nil {
+				t.Fatal(err)
+			}
+			raw, _ := base64.StdEncoding.DecodeString(c.SessionToken)
+			i := newIssuer(t, 1, &now)
+			ns := i.aead.NonceSize()
+			payload, err := i.aead.Open(nil, raw[1:1+ns], raw[1+ns:], raw[:1])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if has := bytes.Contains(payload, []byte(`"mfa"`)); has != (tt.mfa != 0) {
+				t.Errorf("sealed payload %s: got mfa sealed %v, want %v", payload, has, tt.mfa != 0)
+			}
+			got, err := i.Open(c.SessionToken)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Session.MFA != tt.mfa {
+				t.Errorf("MFA after reopening: got %d, want %d", got.Session.MFA, tt.mfa)
+			}
+		})
+	}
+}

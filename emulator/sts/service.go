@@ -115,6 +115,12 @@ type RoleRequest struct {
 	ExternalID        string
 	SourceIdentity    string
 	TransitiveTagKeys []string
+	// MFA is when the caller authenticated with MFA, as unix seconds (0:
+	// never): now when AssumeRole was given SerialNumber and TokenCode,
+	// else the time its caller's session carries, if any. The trust
+	// policy sees aws:MultiFactorAuthPresent and aws:MultiFactorAuthAge
+	// from it, and the new session carries it.
+	MFA int64
 	// Tags are the session tags the request sets: aws:RequestTag/<key>
 	// and aws:TagKeys.
 	Tags map[string]string
@@ -456,10 +462,11 @@ func (s *Service) AssumeRole(ctx context.Context, in *AssumeRoleInput) (*AssumeR
 	if err != nil {
 		return nil, err
 	}
+	mfa := s.mfa(in.SerialNumber, from)
 	g, err := s.authorize(ctx, RoleRequest{Action: "sts:AssumeRole", RoleARN: in.RoleArn, Caller: caller,
 		CallerCredentials: from, SessionName: in.RoleSessionName, ExternalID: deref(in.ExternalId),
 		SourceIdentity: source, TransitiveTagKeys: in.TransitiveTagKeys, Tags: tags,
-		InheritedTags: inherited})
+		InheritedTags: inherited, MFA: mfa})
 	if err != nil {
 		return nil, err
 	}
@@ -493,6 +500,7 @@ func (s *Service) AssumeRole(ctx context.Context, in *AssumeRoleInput) (*AssumeR
 		Policy:            deref(in.Policy),
 		PolicyARNs:        policyARNs(in.PolicyArns),
 		SourceIdentity:    source,
+		MFA:               mfa,
 	}, d)
 	if err != nil {
 		return nil, fmt.Errorf("sts: issue credentials: %w", err)
@@ -581,7 +589,7 @@ func (s *Service) GetSessionToken(ctx context.Context, in *GetSessionTokenInput)
 			d = rootSessionDuration * time.Second
 		}
 	}
-	sess := creds.Session{UserARN: caller.ARN, SourceAccessKeyID: caller.AccessKeyID}
+	sess := creds.Session{UserARN: caller.ARN, SourceAccessKeyID: caller.AccessKeyID, MFA: s.mfa(in.SerialNumber, nil)}
 	if !arn.IsRoot(caller.ARN) {
 		sess.UserID = caller.UserID
 	}
@@ -648,8 +656,27 @@ func credentials(c creds.Credentials) *Credentials {
 	}
 }
 
+// mfa returns when the principal of a request authenticated with MFA, as
+// unix seconds (0: never): now when the request gives an MFA device's
+// serial (checkMFA has made sure it gives a code too), else when the
+// caller's issued credentials from did, if they did. A role session
+// assumed with MFA, or by a session made with it, keeps it as AWS does: its
+// requests carry aws:MultiFactorAuthPresent, and aws:MultiFactorAuthAge
+// counts from the authentication, not from the session.
+func (s *Service) mfa(serial *string, from *creds.Credentials) int64 {
+	switch {
+	case serial != nil:
+		return s.now().Unix()
+	case from != nil:
+		return from.Session.MFA
+	}
+	return 0
+}
+
 // checkMFA refuses one of SerialNumber and TokenCode without the other.
-// Any code is accepted: idpool has no MFA devices.
+// Any code is accepted: idpool has no MFA devices, so a well-formed code
+// (six digits, which the codec checks against the model) authenticates
+// with MFA.
 func checkMFA(serial, code *string) error {
 	if (serial == nil) != (code == nil) {
 		return errAccessDenied("MultiFactorAuthentication failed, must provide both MFA serial number and one time pass code.")
