@@ -10,12 +10,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 )
 
-// TestIAMRefusesSessionTokens: GetSessionToken's credentials call no IAM
-// operation without MFA ("You cannot call any IAM API operations unless
-// MFA authentication information is included in the request"), and idpool
-// has no MFA. IAM refuses them as AWS does, InvalidClientTokenId (403), in
-// both modes: the rule is about the credentials, not a permission. The
-// same credentials still call STS, and the keys that made them IAM.
+// TestIAMRefusesSessionTokens: GetSessionToken's credentials made without
+// MFA call no IAM operation ("You cannot call any IAM API operations
+// unless MFA authentication information is included in the request"; an
+// MFA session may: TestSTSMFA). IAM refuses them as AWS does,
+// InvalidClientTokenId (403), in both modes: the rule is about the
+// credentials, not a permission. The same credentials still call STS, and
+// the keys that made them IAM.
 func TestIAMRefusesSessionTokens(t *testing.T) {
 	t.Parallel()
 	for _, strict := range []bool{false, true} {
