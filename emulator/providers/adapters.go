@@ -272,6 +272,13 @@ func (v *STSVerifier) VerifyWebIdentity(ctx context.Context, t *tokens.JWT) (*st
 		}
 		return nil, stsError(err, iss)
 	}
+	if sub, ok := t.Claims["sub"]; !ok || sub == nil {
+		// STS requires sub, whatever the provider's own rules
+		// (aws-actions/configure-aws-credentials#502).
+		err := &MissingClaimError{Claim: "sub"}
+		v.r.refused(ctx, e.key, err)
+		return nil, stsError(err, iss)
+	}
 	id := &sts.WebIdentity{
 		Issuer:        iss,
 		Provider:      e.key,

@@ -208,6 +208,8 @@ func TestSTSVerifier(t *testing.T) {
 			msg: fmt.Sprintf("Token is not yet valid: current date/time %d must be after the not-before date/time %d", t0.Unix(), t0.Unix()+1)},
 		{name: "no exp", token: k.sign(t, claims(oidcIss, "sts.amazonaws.com", map[string]any{"exp": nil})),
 			code: sts.CodeInvalidIdentityToken, status: 400, msg: "Missing a required claim: exp"},
+		{name: "no sub", token: k.sign(t, claims(oidcIss, "sts.amazonaws.com", map[string]any{"sub": nil})),
+			code: sts.CodeInvalidIdentityToken, status: 400, msg: "Missing a required claim: sub"},
 		{name: "key set unreachable", token: k.sign(t, claims("https://down.example.com", "a", nil)),
 			code: sts.CodeInvalidIdentityToken, status: 400, msg: "Couldn't retrieve verification key from your identity provider,  please reference AssumeRoleWithWebIdentity documentation for requirements"},
 	}

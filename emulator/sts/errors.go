@@ -27,7 +27,6 @@ const (
 	msgNotJWT       = "The ID Token provided is not a valid JWT. (You may see this error if you sent an Access Token)"
 	msgUnknownKey   = "Couldn't retrieve verification key from your identity provider,  please reference AssumeRoleWithWebIdentity documentation for requirements"
 	msgBadSignature = "Token signature verification failed"
-	msgMissingClaim = "Missing a required claim: %s" // aws-actions/configure-aws-credentials#502
 )
 
 func errInvalidToken(format string, args ...any) *protocol.Error {

@@ -303,10 +303,6 @@ func (s *Service) webIdentity(ctx context.Context, raw, providerID string) (*Web
 		if err != nil {
 			return nil, err
 		}
-		if v, ok := t.Claims["sub"]; !ok || v == nil {
-			protocol.SetReason(ctx, "the web identity token of "+iss+" has no sub claim")
-			return nil, errInvalidToken(msgMissingClaim, "sub")
-		}
 		if err := checkSubject(id.Subject); err != nil {
 			return nil, err
 		}
@@ -412,8 +408,8 @@ func (s *Service) tokenError(err error, iss string) error {
 }
 
 // checkSubject refuses a subject STS cannot report: the model's
-// webIdentitySubjectType is 6 to 255 characters. (A token without sub is
-// refused before, as AWS refuses it: "Missing a required claim: sub".)
+// webIdentitySubjectType is 6 to 255 characters. (The providers refuse a
+// token without sub, as AWS does: "Missing a required claim: sub".)
 func checkSubject(sub string) error {
 	if n := len([]rune(sub)); n < 6 || n > 255 {
 		return errRejectedClaim("The sub claim of the web identity token must be 6 to 255 characters long")
