@@ -20,11 +20,8 @@ func noSuchRole(name string) error {
 // caller checks, in its transaction, that the principals it names exist
 // (s.checkPrincipals).
 func trustPolicy(doc, partition string) (*policy.Document, error) {
-	d, err := policy.Parse([]byte(doc))
+	d, err := policy.CheckTrust([]byte(doc))
 	if err != nil {
-		return nil, malformed(err)
-	}
-	if err := d.Validate(); err != nil {
 		return nil, malformed(err)
 	}
 	if err := d.CheckPartition(partition); err != nil {
