@@ -13,7 +13,8 @@ import (
 
 // TestIAMUpdateRoleDescription: UpdateRoleDescription, which Terraform's
 // aws_iam_role calls whenever its description changes, sets the role's
-// description, answers the updated role, and refuses a missing role and a
+// description, answers the updated role (without its MaxSessionDuration,
+// as AWS answers it), and refuses a missing role and a
 // description the model does not allow as UpdateRole does.
 func TestIAMUpdateRoleDescription(t *testing.T) {
 	s := testServer(t)
@@ -38,6 +39,12 @@ func TestIAMUpdateRoleDescription(t *testing.T) {
 			ok(t, err, "UpdateRoleDescription")
 			if r := out.Role; r == nil || aws.ToString(r.RoleName) != name || !equalPtr(r.Description, tt.want) || len(r.Tags) != 1 {
 				t.Fatalf("UpdateRoleDescription: got role %+v, want %s described %v with its tag", r, name, aws.ToString(tt.want))
+			}
+			// AWS's answer has no MaxSessionDuration, which GetRole shows
+			// (test_iam_roles.snapshot.json test_update_role
+			// update-role-description-response).
+			if d := out.Role.MaxSessionDuration; d != nil {
+				t.Errorf("UpdateRoleDescription: got MaxSessionDuration %d, want none", *d)
 			}
 			got, err := c.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(name)})
 			ok(t, err, "GetRole")

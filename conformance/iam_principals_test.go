@@ -2,7 +2,10 @@ package conformance
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
+	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -38,6 +41,10 @@ func TestIAMTrustPrincipals(t *testing.T) {
 		{"account root", awsTrust(prefix + "root"), ""},
 		{"another account's role", awsTrust("arn:aws:iam::210987654321:role/doesnotexist"), ""},
 		{"missing role", awsTrust(missing), `Invalid principal in policy: "AWS":"` + missing + `"`},
+		// STS matches a trusted principal exactly, so a held role named in
+		// another case could never be matched: it is refused.
+		{"held role in another case", awsTrust(prefix + "role/" + strings.ToUpper(held)),
+			`Invalid principal in policy: "AWS":"` + prefix + "role/" + strings.ToUpper(held) + `"`},
 		{"provider domain", fedTrust("accounts.google.com"), ""},
 		{"provider ARN", fedTrust(prefix + "oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC"), ""},
 		{"provider URL", fedTrust("https://accounts.google.com"), badFederated},
@@ -62,4 +69,33 @@ func TestIAMTrustPrincipals(t *testing.T) {
 	ok(t, err, "CreateRole")
 	_, err = c.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{RoleName: aws.String(held), PolicyDocument: aws.String(awsTrust(missing))})
 	ok(t, err, "UpdateAssumeRolePolicy once the principal exists")
+}
+
+// TestIAMTrustRoundTrip: a trust policy naming a role deleted since, read
+// with GetRole, edited and sent back, is taken by UpdateAssumeRolePolicy,
+// as AWS takes back the unique id it shows for the deleted role.
+func TestIAMTrustRoundTrip(t *testing.T) {
+	s := testServer(t)
+	ctx := context.Background()
+	c := s.iamWith(developerKeys())
+	gone := ec2Role(ctx, t, c, "Gone")
+	stmt := func(principal string) map[string]any {
+		return map[string]any{"Effect": "Allow", "Principal": map[string]any{"AWS": principal}, "Action": "sts:AssumeRole"}
+	}
+	trusting := uniqueName("Trusting")
+	_, err := c.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(trusting),
+		AssumeRolePolicyDocument: aws.String(policyJSON(t, stmt("arn:aws:iam::"+s.accountID+":role/"+gone)))})
+	ok(t, err, "CreateRole")
+	_, err = c.DeleteRole(ctx, &iam.DeleteRoleInput{RoleName: aws.String(gone)})
+	ok(t, err, "DeleteRole")
+	got, err := c.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(trusting)})
+	ok(t, err, "GetRole")
+	text, err := url.QueryUnescape(aws.ToString(got.Role.AssumeRolePolicyDocument))
+	ok(t, err, "unescape the trust policy")
+	var doc map[string]any
+	ok(t, json.Unmarshal([]byte(text), &doc), "decode the trust policy")
+	doc["Statement"] = append(doc["Statement"].([]any), stmt(s.accountID))
+	edited, _ := json.Marshal(doc)
+	_, err = c.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{RoleName: aws.String(trusting), PolicyDocument: aws.String(string(edited))})
+	ok(t, err, "UpdateAssumeRolePolicy of the trust policy GetRole answered, edited")
 }

@@ -118,7 +118,8 @@ func TestIAMPolicyARNNotAnARN(t *testing.T) {
 
 // TestIAMOIDCProviderRefusals: a URL IAM refuses is ValidationError, more
 // than five thumbprints InvalidInput (test_iam_oidc.snapshot.json
-// invalid-url, too-many-thumbprints).
+// invalid-url, too-many-thumbprints), a thumbprint of another length than
+// 40 ValidationError; one that is not hex is taken.
 func TestIAMOIDCProviderRefusals(t *testing.T) {
 	s := testServer(t)
 	ctx := context.Background()
@@ -136,6 +137,16 @@ func TestIAMOIDCProviderRefusals(t *testing.T) {
 	_, err = c.UpdateOpenIDConnectProviderThumbprint(ctx, &iam.UpdateOpenIDConnectProviderThumbprintInput{OpenIDConnectProviderArn: out.OpenIDConnectProviderArn,
 		ThumbprintList: slices.Repeat([]string{thumb}, 6)})
 	wantIAMRefusal(t, "UpdateOpenIDConnectProviderThumbprint", err, "InvalidInput", http.StatusBadRequest, tooMany)
+
+	// The model asks a thumbprint of 40 characters and no more: its own
+	// example (iam-examples.json CreateOpenIDConnectProvider) is not hex.
+	example := "https://" + strings.ToLower(uniqueName("example")) + ".example.com"
+	_, err = c.CreateOpenIDConnectProvider(ctx, &iam.CreateOpenIDConnectProviderInput{Url: aws.String(example),
+		ClientIDList: []string{"my-application-id"}, ThumbprintList: []string{"3768084dfb3d2b68b7897bf5f565da8efEXAMPLE"}})
+	ok(t, err, "CreateOpenIDConnectProvider with the model's example thumbprint")
+	_, err = c.UpdateOpenIDConnectProviderThumbprint(ctx, &iam.UpdateOpenIDConnectProviderThumbprintInput{OpenIDConnectProviderArn: out.OpenIDConnectProviderArn,
+		ThumbprintList: []string{thumb[:39]}})
+	wantIAMError(t, err, "ValidationError", http.StatusBadRequest, nil)
 }
 
 // TestIAMPolicyDocumentsAsAWS: CreatePolicy and CreatePolicyVersion take

@@ -50,6 +50,10 @@ func loadFixtures(ctx context.Context, cfg *Config, store storage.Store, now fun
 		logger.Warn("a fixture role's trust policy is one IAM now refuses to create; it is loaded as an older store's export holds it",
 			"role", arn, "reason", why)
 	}
+	for name, why := range fx.LaxPolicies() {
+		logger.Warn("a fixture permission policy is one IAM now refuses to write; it is loaded as an older store's export holds it",
+			"policy", name, "reason", why)
+	}
 	warnOtherPartitions(fx, logger)
 	return fx, nil
 }

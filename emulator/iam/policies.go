@@ -33,7 +33,7 @@ func identityPolicy(doc, partition string) error {
 // parseIdentity is identityPolicy's check, its refusal the policy
 // package's error.
 func parseIdentity(doc, partition string) error {
-	d, err := policy.ParsePermissions([]byte(doc))
+	d, err := policy.CheckPermissions([]byte(doc))
 	if err != nil || partition == "" {
 		return err
 	}

@@ -2,6 +2,7 @@ package iam
 
 import (
 	"encoding/json"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -74,31 +75,45 @@ func CheckPolicyTags(ts []Tag) error {
 // CheckPrincipals checks the AWS principals of trust policy d as IAM does
 // when the policy is written: one that names an IAM entity of account (an
 // IAM ARN of the account other than its root: a role's or a user's) must
-// name one that exists, which holds(arn) reports, or IAM answers
-// MalformedPolicyDocument "Invalid principal in policy: "AWS":"<arn>""
-// (AWS knowledge center, iam-trust-policy-error; the ARN must be whole, so
-// a role's path counts: serverless/serverless#13652). A role cannot so
-// trust itself before it exists (aws-samples/aws-secure-environment-accelerator#1136).
-// An account (its id or its root) is always taken. AWS also checks the
-// roles and users of other accounts; idpool cannot know those and takes
-// them, as it takes STS session ARNs (assumed-role, federated-user), which
-// name no entity, and the unique ids IAM shows for deleted principals.
+// name one that exists, or IAM answers MalformedPolicyDocument "Invalid
+// principal in policy: "AWS":"<arn>"" (AWS knowledge center,
+// iam-trust-policy-error; the ARN must be whole, so a role's path counts:
+// serverless/serverless#13652). held returns the ARN of the account's role
+// or user (kind "role" or "user") of a name, IAM names being
+// case-insensitive, or "" when there is none; the principal must be that
+// ARN exactly, its case too, as STS matches a trusted principal exactly
+// (policy's awsMatch), so that a trust that could never match is refused
+// rather than stored. A role cannot so trust itself before it exists
+// (aws-samples/aws-secure-environment-accelerator#1136). An account (its
+// id or its root) is always taken. AWS also checks the roles and users of
+// other accounts; idpool cannot know those and takes them, as it takes STS
+// session ARNs (assumed-role, federated-user), which name no entity, and
+// the unique ids IAM shows for deleted principals.
 //
 // AWS stores the principal as the entity's unique id, so that a role or
 // user deleted and made again under its name is not trusted (IAM then
-// shows the old id in the policy). idpool keeps the policy as written:
-// such a principal is trusted again once its namesake exists.
-func CheckPrincipals(d *policy.Document, account string, holds func(arn string) (bool, error)) error {
+// shows the old id in the policy, and takes it back). idpool keeps the
+// policy as written and shows the deleted principal's ARN, so it takes
+// back, as written, the principals of kept (those the role's trust policy
+// names before an update) whether they exist or not: a trust policy read
+// with GetRole, edited and written back is not refused for a principal
+// deleted since. Such a principal is trusted again once its namesake
+// exists.
+func CheckPrincipals(d *policy.Document, account string, kept []string, held func(kind, name string) (string, error)) error {
 	for _, p := range d.AWSPrincipals() {
 		a, ok := arn.Parse(p)
-		if !ok || a.Service != "iam" || a.Account != account || a.Resource == "root" {
+		if !ok || a.Service != "iam" || a.Account != account || a.Resource == "root" || slices.Contains(kept, p) {
 			continue
 		}
-		ok, err := holds(p)
-		if err != nil {
-			return err
+		kind, rest, _ := strings.Cut(a.Resource, "/")
+		var have string
+		if kind == "role" || kind == "user" { // groups and the like are never principals
+			var err error
+			if have, err = held(kind, rest[strings.LastIndexByte(rest, '/')+1:]); err != nil {
+				return err
+			}
 		}
-		if !ok {
+		if have == "" || have != p {
 			return errMalformed("Invalid principal in policy: \"AWS\":%q", p)
 		}
 	}

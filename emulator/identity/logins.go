@@ -486,7 +486,7 @@ func (s *Service) checkJWT(ctx context.Context, key, raw string, issOK func(stri
 			}
 		}
 		if matched == "" {
-			return refuse("audience", fmt.Sprintf("aud/azp %q, want one of %q", got, audiences), notAuthorized("%s", audienceMessage(key)))
+			return refuse("audience", fmt.Sprintf("aud/azp %q, want one of %q", got, audiences), notAuthorized("%s", AudienceMessage(key)))
 		}
 	} else if a := t.Audiences(); len(a) > 0 {
 		matched = a[0]
@@ -507,14 +507,18 @@ func (s *Service) checkJWT(ctx context.Context, key, raw string, issOK func(stri
 	return t, matched, nil
 }
 
-// audienceMessage is the text of a login refused for its audience: a user
-// pool token of an app client the pool does not configure is, for AWS,
+// AudienceMessage is the text of a login refused for its audience, keys
+// being the Logins key and any other key the login's provider is known
+// by: when one of them names a user pool (UserPoolProviderName), AWS's
 // "Token is not from a supported provider of this identity pool."
 // (amazon-archives/amazon-cognito-identity-js#7), as the pool's provider
-// is the user pool and app client together; other providers' tokens get
-// msgAudience.
-func audienceMessage(key string) string {
-	if _, ok := userPoolID(key); ok {
+// is the user pool and app client together, so a token of another app
+// client is an unsupported provider's; otherwise "Invalid login token.
+// Incorrect token audience.". It is shared with the verifiers of
+// declared providers (package providers), so that a login is refused
+// alike whichever checks it.
+func AudienceMessage(keys ...string) string {
+	if slices.ContainsFunc(keys, UserPoolProviderName) {
 		return msgUnsupportedLogin
 	}
 	return msgAudience

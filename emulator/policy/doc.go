@@ -5,12 +5,15 @@
 //
 // API summary:
 //
-//   - Parse parses a trust policy; Document.Allowed and Explain evaluate
-//     it, and Validate applies IAM's rules for trust policies being
-//     written: they name only the STS actions that assume a role, and
-//     one that trusts Cognito must constrain its :aud key.
+//   - Parse parses a trust policy as idpool reads one it holds;
+//     Document.Allowed and Explain evaluate it. CheckTrust parses a trust
+//     policy being written, with IAM's rules for one: Parse's and the
+//     text rules below, then Validate's (they name only the STS actions
+//     that assume a role, and one that trusts Cognito must constrain its
+//     :aud key).
 //   - ParsePermissions parses a permission policy (a role's inline or
-//     managed policy, a session policy or a permissions boundary);
+//     managed policy, a session policy or a permissions boundary) as
+//     idpool reads one it holds, CheckPermissions one being written;
 //     ParseResource a resource-based policy (the simulator's
 //     ResourcePolicy), whose statements name a Principal and may name a
 //     Resource.
@@ -43,11 +46,15 @@
 // resources.") and no Principal ("Policy document should not specify a
 // principal."). A Resource is "*" or an ARN whose service is written out
 // ("Resource vendor must be fully qualified and cannot contain regexes."),
-// as short as arn:aws:svc, without a region when it is IAM's or an S3
-// bucket's. In every policy an action is "*" or a vendor without white
-// space, one colon and a name; a condition key needs no vendor, and an
-// operator idpool does not know is taken when it names no key, as AWS
-// takes them.
+// as short as arn:aws:svc. In every policy an action is "*" or a vendor,
+// a colon and a name; a condition key needs no vendor, and an operator
+// idpool does not know is taken when it names no key, as AWS takes them.
+// A policy being written (CheckTrust, CheckPermissions) meets the text
+// rules IAM applies to a new document, which earlier idpool versions did
+// not apply and which a document idpool holds, in a store or an export,
+// may therefore break: an action has one colon only and a vendor without
+// white space, and a resource names no region when it is IAM's or an S3
+// bucket's or object's.
 // Resources match case-sensitively as ArnLike does: when the pattern has
 // six colon-separated components, wildcards in the first five (partition,
 // service, region, account) stay within their field, and the resource

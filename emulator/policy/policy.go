@@ -23,9 +23,13 @@ type MalformedError struct {
 	// Syntax is set when the document breaks the grammar itself: it is
 	// not JSON, names an element IAM does not know or gives one a value
 	// of the wrong type, has no Statement or Effect, or an Effect that is
-	// not Allow or Deny in any case. IAM's CreatePolicy answers all of
-	// these "Syntax errors in policy." (test_iam_policies.snapshot.json
-	// invalid-0 to 10, 26, 31, 39 to 54, 57, 58, 61, 62); Reason says more.
+	// not Allow or Deny in any case. IAM's CreatePolicy answers these
+	// "Syntax errors in policy." (test_iam_policies.snapshot.json
+	// invalid-0, 3 to 10, 31, 39, 45, 47, 57, 61, which TestSyntaxErrors
+	// pins); Reason says more. Each refusal sets it explicitly (syntax or
+	// malformed), never from its text. CreatePolicy answers invalid-1 and
+	// 2, which name no Version or the legacy one, with its own version
+	// text before the grammar is read (iam's version2012).
 	Syntax bool
 }
 
@@ -34,15 +38,14 @@ func (e *MalformedError) Error() string { return e.Reason }
 // Unwrap makes errors.Is(err, ErrMalformed) true.
 func (e *MalformedError) Unwrap() error { return ErrMalformed }
 
-// malformed is a refusal with its reason; one that starts "Syntax errors
-// in policy" is a syntax error.
+// malformed is a refusal with its reason of a document whose grammar is
+// sound (MalformedError.Syntax unset).
 func malformed(format string, args ...any) error {
-	reason := fmt.Sprintf(format, args...)
-	return &MalformedError{Reason: reason, Syntax: strings.HasPrefix(reason, "Syntax errors in policy")}
+	return &MalformedError{Reason: fmt.Sprintf(format, args...)}
 }
 
-// syntax is a refusal of the grammar itself (MalformedError.Syntax) whose
-// reason says otherwise.
+// syntax is a refusal of the grammar itself (MalformedError.Syntax set),
+// with its reason.
 func syntax(format string, args ...any) error {
 	return &MalformedError{Reason: fmt.Sprintf(format, args...), Syntax: true}
 }
@@ -119,20 +122,22 @@ type Request struct {
 	bounded bool
 }
 
-// Parse parses a trust policy document (a role's AssumeRolePolicyDocument).
-// A document IAM would refuse yields a *MalformedError, which wraps
-// ErrMalformed.
+// Parse parses a trust policy document (a role's AssumeRolePolicyDocument)
+// as idpool reads one it holds. A document IAM would refuse yields a
+// *MalformedError, which wraps ErrMalformed; CheckTrust adds the rules IAM
+// applies to a trust policy being written.
 func Parse(doc []byte) (*Document, error) {
-	return parse(doc, true, false)
+	return parse(doc, rules{trust: true})
 }
 
-// ParsePermissions parses a permission policy document: an identity-based
-// policy (a role's inline or managed policy) or a session policy. Its
-// statements must name a Resource or NotResource and no Principal. A
-// document IAM would refuse yields a *MalformedError, which wraps
-// ErrMalformed.
+// ParsePermissions parses a permission policy document as idpool reads
+// one it holds: an identity-based policy (a role's inline or managed
+// policy) or a session policy. Its statements must name a Resource or
+// NotResource and no Principal. A document IAM would refuse yields a
+// *MalformedError, which wraps ErrMalformed; CheckPermissions adds the
+// rules IAM applies to a policy being written.
 func ParsePermissions(doc []byte) (*Document, error) {
-	return parse(doc, false, false)
+	return parse(doc, rules{})
 }
 
 // ParseResource parses a resource-based policy, such as the one IAM's
@@ -141,10 +146,45 @@ func ParsePermissions(doc []byte) (*Document, error) {
 // statement covers every resource). A document IAM would refuse yields a
 // *MalformedError, which wraps ErrMalformed.
 func ParseResource(doc []byte) (*Document, error) {
-	return parse(doc, false, true)
+	return parse(doc, rules{res: true})
 }
 
-func parse(doc []byte, trust, res bool) (*Document, error) {
+// CheckTrust parses a trust policy being written (CreateRole,
+// UpdateAssumeRolePolicy) as IAM checks it: Parse's grammar with IAM's
+// rules for the text of a new document's actions (see checkAction), then
+// the rules Validate applies. A refusal is a *MalformedError.
+func CheckTrust(doc []byte) (*Document, error) {
+	d, err := parse(doc, rules{trust: true, write: true})
+	if err != nil {
+		return nil, err
+	}
+	if err := d.Validate(); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// CheckPermissions parses a permission policy being written
+// (PutRolePolicy, CreatePolicy, CreatePolicyVersion) as IAM checks it:
+// ParsePermissions' grammar with IAM's rules for the text of a new
+// document's actions and resources (see checkAction and checkResource).
+// A refusal is a *MalformedError.
+func CheckPermissions(doc []byte) (*Document, error) {
+	return parse(doc, rules{write: true})
+}
+
+// rules says what parse reads: a trust policy, a resource-based policy or
+// else a permission policy, and whether it is being written.
+type rules struct {
+	trust, res bool
+	// write adds the rules IAM applies to the text of a document it is
+	// given to store that earlier versions of idpool did not apply: a
+	// document idpool already holds, in a store or an export, may break
+	// them and must still be read (evaluated, simulated, loaded).
+	write bool
+}
+
+func parse(doc []byte, r rules) (*Document, error) {
 	dec := json.NewDecoder(bytes.NewReader(doc))
 	dec.UseNumber()
 	var top any
@@ -156,7 +196,7 @@ func parse(doc []byte, trust, res bool) (*Document, error) {
 	}
 	obj, ok := top.(map[string]any)
 	if !ok {
-		return nil, malformed("Syntax errors in policy: the document must be a JSON object")
+		return nil, syntax("Syntax errors in policy: the document must be a JSON object")
 	}
 	d := &Document{version: Version2008}
 	for _, k := range slices.Sorted(maps.Keys(obj)) {
@@ -169,11 +209,11 @@ func parse(doc []byte, trust, res bool) (*Document, error) {
 			d.version = v
 		case "Id":
 			if _, ok := obj[k].(string); !ok {
-				return nil, malformed("Syntax errors in policy: Id must be a string")
+				return nil, syntax("Syntax errors in policy: Id must be a string")
 			}
 		case "Statement":
 		default:
-			return nil, malformed("Syntax errors in policy: unknown field %s", k)
+			return nil, syntax("Syntax errors in policy: unknown field %s", k)
 		}
 	}
 	var raws []any
@@ -185,7 +225,7 @@ func parse(doc []byte, trust, res bool) (*Document, error) {
 	case []any:
 		raws = s
 	default:
-		return nil, malformed("Syntax errors in policy: Statement must be an object or an array of objects")
+		return nil, syntax("Syntax errors in policy: Statement must be an object or an array of objects")
 	}
 	if len(raws) == 0 {
 		return nil, syntax("Missing required field Statement")
@@ -205,9 +245,9 @@ func parse(doc []byte, trust, res bool) (*Document, error) {
 	for i, raw := range raws {
 		m, ok := raw.(map[string]any)
 		if !ok {
-			return nil, malformed("Syntax errors in policy: Statement %d must be an object", i+1)
+			return nil, syntax("Syntax errors in policy: Statement %d must be an object", i+1)
 		}
-		st, err := parseStatement(m, trust, res, d.version == Version2012)
+		st, err := parseStatement(m, r, d.version == Version2012)
 		if err != nil {
 			return nil, err
 		}
@@ -221,7 +261,8 @@ func parse(doc []byte, trust, res bool) (*Document, error) {
 	return d, nil
 }
 
-func parseStatement(m map[string]any, trust, res, vars bool) (statement, error) {
+func parseStatement(m map[string]any, r rules, vars bool) (statement, error) {
+	trust, res := r.trust, r.res
 	var st statement
 	var action, notAction, principal, resource, notResource bool
 	// The actions' text is checked once the statement's other elements
@@ -256,7 +297,7 @@ func parseStatement(m map[string]any, trust, res, vars bool) (statement, error) 
 				return st, syntax("Invalid effect: %s", text(v))
 			}
 		case "Action", "NotAction":
-			vs, err := strs(k, v)
+			vs, err := stringList(k, v, true)
 			if err != nil {
 				return st, err
 			}
@@ -280,14 +321,14 @@ func parseStatement(m map[string]any, trust, res, vars bool) (statement, error) 
 				return st, err
 			}
 			if principal {
-				return st, malformed("Syntax errors in policy: a statement cannot have both Principal and NotPrincipal")
+				return st, syntax("Syntax errors in policy: a statement cannot have both Principal and NotPrincipal")
 			}
 			st.principal, st.named, st.notPrincipal, principal = p, true, k == "NotPrincipal", true
 		case "Resource", "NotResource":
 			if trust {
 				return st, malformed("Has prohibited field %s", k)
 			}
-			ps, arns, err := parseResources(k, v, vars)
+			ps, arns, err := parseResources(k, v, vars, r.write)
 			if err != nil {
 				return st, err
 			}
@@ -301,14 +342,14 @@ func parseStatement(m map[string]any, trust, res, vars bool) (statement, error) 
 			}
 			st.conds = cs
 		default:
-			return st, malformed("Syntax errors in policy: unknown field %s", k)
+			return st, syntax("Syntax errors in policy: unknown field %s", k)
 		}
 	}
 	switch {
 	case m["Effect"] == nil:
 		return st, syntax("Missing required field Effect")
 	case action && notAction:
-		return st, malformed("Syntax errors in policy: a statement cannot have both Action and NotAction")
+		return st, syntax("Syntax errors in policy: a statement cannot have both Action and NotAction")
 	case !action && !notAction || len(actions) == 0:
 		return st, malformed("Policy statement must contain actions.")
 	case (trust || res) && !principal:
@@ -316,14 +357,14 @@ func parseStatement(m map[string]any, trust, res, vars bool) (statement, error) 
 	case st.notPrincipal && !st.deny:
 		// IAM's guide: NotPrincipal must be used with "Effect":"Deny";
 		// with Allow it is not supported.
-		return st, malformed("Syntax errors in policy: NotPrincipal must be used with \"Effect\":\"Deny\"")
+		return st, syntax("Syntax errors in policy: NotPrincipal must be used with \"Effect\":\"Deny\"")
 	case resource && notResource:
-		return st, malformed("Syntax errors in policy: a statement cannot have both Resource and NotResource")
+		return st, syntax("Syntax errors in policy: a statement cannot have both Resource and NotResource")
 	case !trust && !res && (!resource && !notResource || len(st.arns) == 0):
 		return st, malformed("Policy statement must contain resources.")
 	}
 	for _, a := range actions {
-		if err := checkAction(a); err != nil {
+		if err := checkAction(a, r.write); err != nil {
 			return st, err
 		}
 	}
@@ -331,10 +372,11 @@ func parseStatement(m map[string]any, trust, res, vars bool) (statement, error) 
 }
 
 // checkAction checks an action's text as IAM does: "*", or a vendor and a
-// name around one colon (the name may hold spaces and wildcards, the
-// vendor no white space: test_iam_policies.snapshot.json invalid-13 to 15
-// and valid-1).
-func checkAction(a string) error {
+// name around a colon. Written (write), a document's actions have one
+// colon only and a vendor without white space (the name may hold spaces
+// and wildcards: test_iam_policies.snapshot.json invalid-13 to 15 and
+// valid-1); idpool took such actions before it knew so, and reads them.
+func checkAction(a string, write bool) error {
 	if a == "*" {
 		return nil
 	}
@@ -342,6 +384,8 @@ func checkAction(a string) error {
 	switch {
 	case !ok || vendor == "" || name == "":
 		return malformed("Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.")
+	case !write:
+		return nil
 	case strings.Contains(name, ":"):
 		return malformed("Actions/Condition can contain only one colon.")
 	case strings.IndexFunc(vendor, unicode.IsSpace) >= 0:
@@ -354,7 +398,7 @@ func checkAction(a string) error {
 func parseCondition(v any, vars bool) ([]cond, error) {
 	block, ok := v.(map[string]any)
 	if !ok {
-		return nil, malformed("Syntax errors in policy: Condition must be an object mapping operators to keys")
+		return nil, syntax("Syntax errors in policy: Condition must be an object mapping operators to keys")
 	}
 	var cs []cond
 	for _, name := range slices.Sorted(maps.Keys(block)) {
@@ -369,7 +413,7 @@ func parseCondition(v any, vars bool) ([]cond, error) {
 		case !known:
 			return nil, syntax("Invalid Condition type : %s", name)
 		case !ok:
-			return nil, malformed("Syntax errors in policy: condition %s must map keys to values", name)
+			return nil, syntax("Syntax errors in policy: condition %s must map keys to values", name)
 		}
 		// A key needs no vendor: AWS takes {"StringEqualsIfExists":
 		// {"a": "asf"}} (valid-32 to 37); a request never has such a key.
@@ -407,7 +451,7 @@ func conditionValues(op, key string, v any) ([]string, error) {
 		for _, e := range arr {
 			s, ok := one(e)
 			if !ok {
-				return nil, malformed("Syntax errors in policy: values of %s %s must be strings, numbers or booleans", op, key)
+				return nil, syntax("Syntax errors in policy: values of %s %s must be strings, numbers or booleans", op, key)
 			}
 			out = append(out, s)
 		}
@@ -415,58 +459,43 @@ func conditionValues(op, key string, v any) ([]string, error) {
 	}
 	s, ok := one(v)
 	if !ok {
-		return nil, malformed("Syntax errors in policy: values of %s %s must be strings, numbers or booleans", op, key)
+		return nil, syntax("Syntax errors in policy: values of %s %s must be strings, numbers or booleans", op, key)
 	}
 	return []string{s}, nil
 }
 
-// stringList returns an element holding one string or a non-empty array of
-// strings.
-func stringList(elem string, v any) ([]string, error) {
+// stringList returns an element holding one string or an array of
+// strings. With empty, either may be empty: an empty Action, NotAction,
+// Resource or NotResource is refused for what it lacks, in AWS's words
+// ("Policy statement must contain actions.", "Resource  must be in ARN
+// format or \"*\".": test_iam_policies.snapshot.json invalid-12, 17, 20,
+// 28, 33). Without it (a Principal's values) the string and the array
+// must not be empty.
+func stringList(elem string, v any, empty bool) ([]string, error) {
 	switch x := v.(type) {
 	case string:
-		if x == "" {
-			return nil, malformed("Syntax errors in policy: %s must not be empty", elem)
+		if x == "" && !empty {
+			return nil, syntax("Syntax errors in policy: %s must not be empty", elem)
 		}
 		return []string{x}, nil
 	case []any:
-		if len(x) == 0 {
-			return nil, malformed("Syntax errors in policy: %s must not be empty", elem)
+		if len(x) == 0 && !empty {
+			return nil, syntax("Syntax errors in policy: %s must not be empty", elem)
 		}
 		out := make([]string, 0, len(x))
 		for _, e := range x {
 			s, ok := e.(string)
-			if !ok || s == "" {
-				return nil, malformed("Syntax errors in policy: %s must hold non-empty strings", elem)
+			switch {
+			case !ok && empty:
+				return nil, syntax("Syntax errors in policy: %s must hold strings", elem)
+			case !ok || s == "" && !empty:
+				return nil, syntax("Syntax errors in policy: %s must hold non-empty strings", elem)
 			}
 			out = append(out, s)
 		}
 		return out, nil
 	}
-	return nil, malformed("Syntax errors in policy: %s must be a string or an array of strings", elem)
-}
-
-// strs returns an element holding one string or an array of strings,
-// either of which may be empty: an empty Action, NotAction, Resource or
-// NotResource is refused for what it lacks, in AWS's words ("Policy
-// statement must contain actions.", "Resource  must be in ARN format or
-// \"*\".": test_iam_policies.snapshot.json invalid-12, 17, 20, 28, 33).
-func strs(elem string, v any) ([]string, error) {
-	switch x := v.(type) {
-	case string:
-		return []string{x}, nil
-	case []any:
-		out := make([]string, 0, len(x))
-		for _, e := range x {
-			s, ok := e.(string)
-			if !ok {
-				return nil, malformed("Syntax errors in policy: %s must hold strings", elem)
-			}
-			out = append(out, s)
-		}
-		return out, nil
-	}
-	return nil, malformed("Syntax errors in policy: %s must be a string or an array of strings", elem)
+	return nil, syntax("Syntax errors in policy: %s must be a string or an array of strings", elem)
 }
 
 func alnum(s string) bool {

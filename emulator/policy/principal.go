@@ -33,7 +33,7 @@ func parsePrincipal(v any) (principal, error) {
 			return p, malformed("Invalid principal in policy: the Principal object is empty")
 		}
 		for _, k := range slices.Sorted(maps.Keys(x)) {
-			vs, err := stringList("Principal "+k, x[k])
+			vs, err := stringList("Principal "+k, x[k], false)
 			if err != nil {
 				return p, err
 			}

@@ -9,15 +9,16 @@ import (
 
 // parseResources parses the Resource or NotResource element of a
 // permission policy statement: "*" or ARN patterns. It returns them
-// compiled, and as written.
-func parseResources(elem string, v any, vars bool) ([][]part, []string, error) {
-	vs, err := strs(elem, v)
+// compiled, and as written. write applies the rules of a policy being
+// written (checkResource).
+func parseResources(elem string, v any, vars, write bool) ([][]part, []string, error) {
+	vs, err := stringList(elem, v, true)
 	if err != nil {
 		return nil, nil, err
 	}
 	out := make([][]part, 0, len(vs))
 	for _, s := range vs {
-		if err := checkResource(s); err != nil {
+		if err := checkResource(s, write); err != nil {
 			return nil, nil, err
 		}
 		out = append(out, compile(s, true, vars))
@@ -28,10 +29,12 @@ func parseResources(elem string, v any, vars bool) ([][]part, []string, error) {
 // checkResource checks a Resource or NotResource as IAM does: "*" or
 // arn:<partition>:<service>[:<region>:<account>:<resource>], the service
 // written out. AWS takes an ARN as short as arn:aws:fdsasf and refuses
-// arn:aws (test_iam_policies.snapshot.json valid-9, invalid-38). An IAM
-// resource names no region, nor does an S3 one without an account (a
-// bucket or object; an access point has both: valid-50): invalid-55, 56.
-func checkResource(s string) error {
+// arn:aws (test_iam_policies.snapshot.json valid-9, invalid-38). Written
+// (write), an IAM resource names no region, nor does an S3 one without an
+// account (a bucket or object; an access point has both: valid-50):
+// invalid-55, 56. idpool took such resources before it knew so, and
+// reads them.
+func checkResource(s string, write bool) error {
 	if s == "*" {
 		return nil
 	}
@@ -43,7 +46,7 @@ func checkResource(s string) error {
 		return malformed("Resource vendor must be fully qualified and cannot contain regexes.")
 	case f[2] == "":
 		return malformed("Resource %s must be in ARN format or \"*\".", s)
-	case len(f) < 4 || f[3] == "":
+	case !write || len(f) < 4 || f[3] == "":
 		return nil
 	case f[2] == "iam":
 		return malformed("IAM resource %s cannot contain region information.", s)

@@ -49,8 +49,8 @@ func TestSyntaxErrors(t *testing.T) {
 	}
 }
 
-// TestPermissionsAsAWS: permission policy documents AWS took or refused
-// when LocalStack recorded them (test_iam_policies.snapshot.json,
+// TestPermissionsAsAWS: permission policy documents AWS took or refused,
+// being written, when LocalStack recorded them (test_iam_policies.snapshot.json,
 // TestPolicyDocumentValidity invalid-N and valid-N), with AWS's message
 // for those idpool refuses in AWS's words.
 func TestPermissionsAsAWS(t *testing.T) {
@@ -92,13 +92,56 @@ func TestPermissionsAsAWS(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := ParsePermissions([]byte(tc.doc))
+			_, err := CheckPermissions([]byte(tc.doc))
 			switch {
 			case tc.want == "" && err != nil:
-				t.Fatalf("ParsePermissions: got %v, want the document taken", err)
+				t.Fatalf("CheckPermissions: got %v, want the document taken", err)
 			case tc.want != "" && (!errors.Is(err, ErrMalformed) || err.Error() != tc.want):
-				t.Errorf("ParsePermissions: got %v, want %q", err, tc.want)
+				t.Errorf("CheckPermissions: got %v, want %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestHeldDocumentsRead: the rules IAM applies to the text of a policy
+// being written that earlier idpool versions did not apply (an IAM or S3
+// bucket resource with a region, an action with two colons, a vendor with
+// white space) refuse a document being written (CheckPermissions,
+// CheckTrust) but not one idpool holds: ParsePermissions and Parse read
+// it, and it is evaluated as written.
+func TestHeldDocumentsRead(t *testing.T) {
+	tests := []struct {
+		name, action, resource, want string
+	}{
+		{"S3 bucket with a region", "s3:GetObject", "arn:aws:s3:us-east-1::bucket/x", "Resource arn:aws:s3:us-east-1::bucket/x can not contain region information."},
+		{"IAM with a region", "iam:GetRole", "arn:aws:iam:us-east-1:123456789012:role/x", "IAM resource arn:aws:iam:us-east-1:123456789012:role/x cannot contain region information."},
+		{"two colons", "s3:List:Bucket", "*", "Actions/Condition can contain only one colon."},
+		{"vendor with a space", "a a:ListBucket", "*", "Vendor a a is not valid"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			doc := []byte(`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"` + tc.action + `","Resource":"` + tc.resource + `"}}`)
+			if _, err := CheckPermissions(doc); err == nil || err.Error() != tc.want {
+				t.Errorf("CheckPermissions: got %v, want %q", err, tc.want)
+			}
+			d, err := ParsePermissions(doc)
+			if err != nil {
+				t.Fatalf("ParsePermissions: got %v, want the document read", err)
+			}
+			res := tc.resource
+			if res == "*" {
+				res = "arn:aws:s3:::bucket"
+			}
+			if !d.Allowed(Request{Action: tc.action, Resource: res}) {
+				t.Errorf("Allowed(%s on %s): got false, want true", tc.action, res)
+			}
+		})
+	}
+	trust := []byte(`{"Statement":{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":["sts:AssumeRole","s3:List:Bucket"]}}`)
+	if _, err := CheckTrust(trust); err == nil || err.Error() != "Actions/Condition can contain only one colon." {
+		t.Errorf("CheckTrust: got %v, want the two colons refused", err)
+	}
+	if _, err := Parse(trust); err != nil {
+		t.Errorf("Parse: got %v, want the trust policy read", err)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/idpool/idpool/emulator/identity"
@@ -34,22 +33,10 @@ const (
 	msgMissingClaim = "Invalid login token. Missing a required claim: %s"
 	msgSignature    = "Invalid login token. Couldn't verify signed token."
 	msgIssuer       = "Invalid login token. Issuer doesn't match providerName"
-	msgAudience     = "Invalid login token. Incorrect token audience."
 	msgExpired      = "Invalid login token. Token expired: %d >= %d"
 	msgNotYetValid  = "Invalid login token. Token is not yet valid: %d < %d"
 	msgNoKeySet     = "Invalid login token. No key set is configured for provider %s."
-	// A user pool token of an app client the provider does not list:
-	// AWS's text for a token of a provider the pool does not support
-	// (amazon-archives/amazon-cognito-identity-js#7), as identity sends
-	// it for an app client the pool does not configure.
-	msgUnsupported = "Token is not from a supported provider of this identity pool."
 )
-
-// userPool reports whether a Logins key is a Cognito user pool's
-// (cognito-idp.<region>.amazonaws.com/<pool id>).
-func userPool(key string) bool {
-	return strings.HasPrefix(key, "cognito-idp.") && strings.Contains(key, "/")
-}
 
 // IdentityVerifier verifies the tokens of Cognito Identity logins: it is
 // the identity.ProviderVerifier of Config.Verifier.
@@ -126,10 +113,10 @@ func (v *IdentityVerifier) VerifyProviderToken(ctx context.Context, provider, to
 		return false, notAuthorized(msgSignature)
 	case errors.Is(err, ErrIssuer):
 		return false, notAuthorized(msgIssuer)
-	case errors.Is(err, ErrAudience) && (userPool(provider) || userPool(e.key)):
-		return false, notAuthorized(msgUnsupported)
 	case errors.Is(err, ErrAudience):
-		return false, notAuthorized(msgAudience)
+		// A user pool token of an app client the provider does not list
+		// is refused as identity refuses one the pool does not configure.
+		return false, notAuthorized("%s", identity.AudienceMessage(provider, e.key))
 	}
 	return false, fmt.Errorf("verify %s login: %w", provider, err)
 }

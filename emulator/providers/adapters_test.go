@@ -37,6 +37,7 @@ func TestIdentityVerifier(t *testing.T) {
 		{Name: "cognito-idp.us-east-1.amazonaws.com/us-east-1_abc", Issuer: "http://localhost:9229/us-east-1_abc", JWKS: jwks(t, k)},
 		{Name: "http://localhost:9229/us-east-1_local", JWKS: jwks(t, k)},
 		{Name: "cognito-idp.us-east-1.amazonaws.com/us-east-1_clients", JWKS: jwks(t, k), ClientIDs: []string{client}},
+		{Name: "cognito-idp.example.com/pool", JWKS: jwks(t, k), ClientIDs: []string{client}},
 	}, down.Client(), clk.now, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -91,6 +92,12 @@ func TestIdentityVerifier(t *testing.T) {
 		{name: "user pool client ids: other app client", provider: "cognito-idp.us-east-1.amazonaws.com/us-east-1_clients",
 			token: k.sign(t, claims("https://cognito-idp.us-east-1.amazonaws.com/us-east-1_clients", client2, nil)),
 			code:  na, msg: "Token is not from a supported provider of this identity pool."},
+		// A user pool is what identity.UserPoolProviderName says, for the
+		// declared providers' logins as for the others: a key that only
+		// starts as one names another provider.
+		{name: "user pool's prefix only: other audience", provider: "cognito-idp.example.com/pool",
+			token: k.sign(t, claims("https://cognito-idp.example.com/pool", client2, nil)),
+			code:  na, msg: "Invalid login token. Incorrect token audience."},
 		{name: "client ids: no audience", provider: "clients.example.com", token: k.sign(t, claims("https://clients.example.com", "", map[string]any{"aud": nil})),
 			code: na, msg: "Invalid login token. Missing a required claim: aud"},
 		{name: "no key set, permissive", provider: "accounts.google.com", token: "anything", unchecked: true},
