@@ -47,11 +47,11 @@ func loadFixtures(ctx context.Context, cfg *Config, store storage.Store, now fun
 	}
 	logger.Info("fixtures applied", "path", fixtureName(cfg), "pools", len(fx.IdentityPools))
 	for arn, why := range fx.LaxTrusts() {
-		logger.Warn("a fixture role's trust policy is one IAM now refuses to create; it is loaded as an older store's export holds it",
+		logger.Warn("a fixture role's trust policy is one IAM would refuse to create (an older store's export, or a principal deleted since); it is loaded as it is",
 			"role", arn, "reason", why)
 	}
 	for name, why := range fx.LaxPolicies() {
-		logger.Warn("a fixture permission policy is one IAM now refuses to write; it is loaded as an older store's export holds it",
+		logger.Warn("a fixture permission policy is one IAM would refuse to write (an older store's export holds it); it is loaded as it is",
 			"policy", name, "reason", why)
 	}
 	warnOtherPartitions(fx, logger)

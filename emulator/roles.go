@@ -41,7 +41,8 @@ type roles struct {
 	// IAM holds; another account's are those its roles' trust policies
 	// name (see ownProviders).
 	account string
-	// now is the clock of aws:CurrentTime and aws:EpochTime (nil: none).
+	// now is the clock of aws:CurrentTime, aws:EpochTime and
+	// aws:MultiFactorAuthAge; it must be set.
 	now func() time.Time
 	// region is aws:RequestedRegion for a request that names no region.
 	region string
@@ -216,7 +217,7 @@ func (rs roles) Authorize(ctx context.Context, req sts.RoleRequest) (sts.Grant, 
 	pr := policy.Request{Action: req.Action, Context: requestContext(req)}
 	rs.times(pr.Context)
 	if req.Caller != nil {
-		addMFAKeys(pr.Context, req.Caller.Temporary, req.MFA, rs.clock())
+		addMFAKeys(pr.Context, req.Caller.Temporary, req.MFA, rs.now())
 	}
 	rs.addRequestKeys(ctx, pr.Context)
 	tagged := len(req.Tags) > 0 || len(req.InheritedTags) > 0
@@ -329,20 +330,9 @@ func (rs roles) chain(ctx context.Context, req sts.RoleRequest, t trust, pr poli
 	return sts.Grant{}, refusal(req, action)
 }
 
-// clock is the time of a request: rs.now, else the system's.
-func (rs roles) clock() time.Time {
-	if rs.now == nil {
-		return time.Now()
-	}
-	return rs.now()
-}
-
 // times adds aws:CurrentTime and aws:EpochTime, the time of the request,
 // to keys.
 func (rs roles) times(keys map[string][]string) {
-	if rs.now == nil {
-		return
-	}
 	maps.Copy(keys, timeKeys(rs.now()))
 }
 

@@ -46,7 +46,7 @@ func storeRoles(t *testing.T, strict bool, docs map[string]string, maxSession in
 	if err != nil {
 		t.Fatal(err)
 	}
-	return roles{store: st, strict: strict, account: "123456789012"}
+	return roles{store: st, strict: strict, account: "123456789012", now: time.Now}
 }
 
 // testRoleID is the RoleId storeRoles gives the role of arn.

@@ -8,7 +8,7 @@
 //   - Parse parses a trust policy as idpool reads one it holds;
 //     Document.Allowed and Explain evaluate it. CheckTrust parses a trust
 //     policy being written, with IAM's rules for one: Parse's and the
-//     text rules below, then Validate's (they name only the STS actions
+//     text rules below, then validate's (they name only the STS actions
 //     that assume a role, and one that trusts Cognito must constrain its
 //     :aud key).
 //   - ParsePermissions parses a permission policy (a role's inline or

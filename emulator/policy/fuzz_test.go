@@ -35,7 +35,7 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("Explain and Allowed disagree: Allowed %v, Explain %q", allowed, d.Explain(r))
 		}
 		d.Allowed(Request{})
-		_ = d.Validate()
+		_ = d.validate()
 	})
 }
 

@@ -25,7 +25,7 @@ type MalformedError struct {
 	// of the wrong type, has no Statement or Effect, or an Effect that is
 	// not Allow or Deny in any case. IAM's CreatePolicy answers these
 	// "Syntax errors in policy." (test_iam_policies.snapshot.json
-	// invalid-0, 3 to 10, 31, 39, 45, 47, 57, 61, which TestSyntaxErrors
+	// invalid-0, 3 to 6, 8, 10, 31, 39, 45, 47, 57, 61, which TestSyntaxErrors
 	// pins); Reason says more. Each refusal sets it explicitly (syntax or
 	// malformed), never from its text. CreatePolicy answers invalid-1 and
 	// 2, which name no Version or the legacy one, with its own version
@@ -152,13 +152,13 @@ func ParseResource(doc []byte) (*Document, error) {
 // CheckTrust parses a trust policy being written (CreateRole,
 // UpdateAssumeRolePolicy) as IAM checks it: Parse's grammar with IAM's
 // rules for the text of a new document's actions (see checkAction), then
-// the rules Validate applies. A refusal is a *MalformedError.
+// the rules validate applies. A refusal is a *MalformedError.
 func CheckTrust(doc []byte) (*Document, error) {
 	d, err := parse(doc, rules{trust: true, write: true})
 	if err != nil {
 		return nil, err
 	}
-	if err := d.Validate(); err != nil {
+	if err := d.validate(); err != nil {
 		return nil, err
 	}
 	return d, nil
@@ -562,7 +562,7 @@ func (d *Document) Explain(r Request) string {
 	return b.String()
 }
 
-// Validate applies to a trust policy the rule IAM applies, beyond its
+// validate applies to a trust policy the rule IAM applies, beyond its
 // grammar (which Parse checks), when a role's trust policy is written
 // (CreateRole, UpdateAssumeRolePolicy): an Allow statement whose
 // Principal names Cognito (Federated "cognito-identity.amazonaws.com", or
@@ -589,7 +589,7 @@ func (d *Document) Explain(r Request) string {
 // IAM SAML or OpenID Connect provider (see federatedName). Whether the
 // IAM roles and users an AWS principal names exist is the caller's to
 // check (AWSPrincipals): the document does not know what IAM holds.
-func (d *Document) Validate() error {
+func (d *Document) validate() error {
 	for i := range d.stmts {
 		if !d.stmts[i].assumes() {
 			return malformed("AssumeRole policy may only specify STS AssumeRole actions.")
@@ -618,7 +618,7 @@ var assumeActions = [...]string{
 }
 
 // assumes reports whether the statement speaks of the actions a trust
-// policy may name, as Validate says: each of its Action patterns matches
+// policy may name, as validate says: each of its Action patterns matches
 // one of assumeActions, or its NotAction leaves one of them covered.
 func (st *statement) assumes() bool {
 	if st.notAction {

@@ -428,7 +428,7 @@ func TestValidate(t *testing.T) {
 	for _, tc := range slices.Concat(tests, actionTests, federatedTests) {
 		t.Run(tc.name, func(t *testing.T) {
 			d := mustParse(t, tc.doc)
-			err := d.Validate()
+			err := d.validate()
 			switch {
 			case tc.want == "" && err != nil:
 				t.Fatalf("Validate: got %v, want accepted", err)

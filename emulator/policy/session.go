@@ -31,7 +31,7 @@ func CognitoPrincipal(region string) string {
 }
 
 // cognitoPrincipals are the Cognito principals of every partition, each
-// of which IAM holds to the rule Validate applies.
+// of which IAM holds to the rule validate applies.
 var cognitoPrincipals = [...]string{
 	Cognito, CognitoPrincipal("us-gov-west-1"), CognitoPrincipal("us-gov-east-1"),
 }

@@ -537,14 +537,16 @@ func optional(s string) *string {
 }
 
 // sessionPolicy checks that the session policy doc, if any, is one that
-// IAM's grammar accepts (packedSize has checked that it is JSON with a
-// Statement): the session carries it, and its requests are decided by it,
-// so a policy idpool could not evaluate is refused here as AWS refuses it.
+// IAM's grammar accepts when a policy is written (packedSize has checked
+// that it is JSON with a Statement): the session carries it, and its
+// requests are decided by it, so a policy idpool could not evaluate is
+// refused here as AWS refuses it. A policy already sealed in a session is
+// read with the lenient grammar of stored documents.
 func sessionPolicy(ctx context.Context, doc *string) error {
 	if doc == nil {
 		return nil
 	}
-	if _, err := policy.ParsePermissions([]byte(*doc)); err != nil {
+	if _, err := policy.CheckPermissions([]byte(*doc)); err != nil {
 		protocol.SetReason(ctx, "the session policy is not a valid permission policy: "+err.Error())
 		return errMalformedPolicy("Syntax errors in policy.")
 	}

@@ -515,6 +515,28 @@ func TestSessionPolicies(t *testing.T) {
 	}
 }
 
+// TestSessionPolicyWriteRules: a session policy is a document the caller
+// writes now, so IAM's text rules for written policies apply to it (one
+// colon in an action, no region in an IAM resource ARN), in both
+// operations that take one.
+func TestSessionPolicyWriteRules(t *testing.T) {
+	e := newEnv(t, Config{}, tokens.Config{})
+	ctx := protocol.WithPrincipal(context.Background(), root)
+	tests := []struct{ name, doc string }{
+		{"region in an IAM ARN", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:GetRole","Resource":"arn:aws:iam:us-east-1:123456789012:role/x"}]}`},
+		{"two colons in an action", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:Get:Object","Resource":"*"}]}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := e.svc.AssumeRole(ctx, &AssumeRoleInput{RoleArn: roleARN, RoleSessionName: "limited", Policy: ptr(tt.doc)})
+			wantError(t, err, CodeMalformedPolicyDocument, 400, "Syntax errors in policy.")
+			_, err = e.svc.AssumeRoleWithWebIdentity(context.Background(), &AssumeRoleWithWebIdentityInput{RoleArn: roleARN, RoleSessionName: "web",
+				WebIdentityToken: e.sign(t, tokens.Claims{}), Policy: ptr(tt.doc)})
+			wantError(t, err, CodeMalformedPolicyDocument, 400, "Syntax errors in policy.")
+		})
+	}
+}
+
 func TestGetSessionToken(t *testing.T) {
 	e := newEnv(t, Config{}, tokens.Config{})
 	tests := []struct {
