@@ -113,7 +113,7 @@ func CheckPrincipals(d *policy.Document, account string, kept []string, held fun
 				return err
 			}
 		}
-		if have == "" || have != p {
+		if have != p {
 			return errMalformed("Invalid principal in policy: \"AWS\":%q", p)
 		}
 	}
