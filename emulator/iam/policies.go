@@ -2,7 +2,6 @@ package iam
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -27,13 +26,13 @@ func CheckPolicy(doc string) error { return identityPolicy(doc, "") }
 // the IAM of partition (unless it is ""), its resources must be of that
 // partition (policy.Document.CheckPartition).
 func identityPolicy(doc, partition string) error {
-	return malformed(parseIdentity(doc, partition))
+	return malformed(checkDocument(policy.CheckPermissions, doc, partition))
 }
 
-// parseIdentity is identityPolicy's check, its refusal the policy
-// package's error.
-func parseIdentity(doc, partition string) error {
-	d, err := policy.CheckPermissions([]byte(doc))
+// checkDocument checks doc with the policy package's check, then its
+// partition; its refusal is the policy package's error.
+func checkDocument(check func([]byte) (*policy.Document, error), doc, partition string) error {
+	d, err := check([]byte(doc))
 	if err != nil || partition == "" {
 		return err
 	}
@@ -41,17 +40,15 @@ func parseIdentity(doc, partition string) error {
 }
 
 // managedPolicy checks a managed policy's document as CreatePolicy and
-// CreatePolicyVersion do in partition: its version, its grammar, then its
-// size. A document that breaks the grammar itself (policy.MalformedError's
-// Syntax) is refused with AWS's terse text, as CreatePolicy answers it
-// (test_iam_policies.snapshot.json invalid-0, 3, 10 and others); inline and
-// trust policies, of which AWS was not recorded saying so, keep the
-// reason (UpdateAssumeRolePolicy says "This policy contains invalid Json").
+// CreatePolicyVersion do in partition: its version, its grammar
+// (policy.CheckManaged), then its size. A document that breaks the
+// grammar itself (policy.MalformedError's Syntax) is refused with AWS's
+// terse text, as CreatePolicy answers it (test_iam_policies.snapshot.json
+// invalid-0, 3, 10 and others); inline and trust policies, of which AWS
+// was not recorded saying so, keep the reason (UpdateAssumeRolePolicy says
+// "This policy contains invalid Json").
 func managedPolicy(doc, partition string) error {
-	if err := version2012(doc); err != nil {
-		return err
-	}
-	err := parseIdentity(doc, partition)
+	err := checkDocument(policy.CheckManaged, doc, partition)
 	if m := (*policy.MalformedError)(nil); errors.As(err, &m) && m.Syntax {
 		return errMalformed("Syntax errors in policy.")
 	}
@@ -59,25 +56,6 @@ func managedPolicy(doc, partition string) error {
 		return malformed(err)
 	}
 	return managedSize(doc)
-}
-
-// version2012 refuses a managed policy's document that names no Version
-// or the legacy 2008-10-17, before any other check, as AWS does
-// (test_iam_policies.snapshot.json invalid-1, 2, 60, 65, 66). Another
-// Version, and a document that is not a JSON object, are the grammar's
-// to refuse. Inline policies keep taking both, and so do the fixtures'
-// managed policies, which an older store's export may hold.
-func version2012(doc string) error {
-	var top map[string]json.RawMessage
-	if json.Unmarshal([]byte(doc), &top) != nil {
-		return nil
-	}
-	raw, ok := top["Version"]
-	var v string
-	if !ok || json.Unmarshal(raw, &v) == nil && v == policy.Version2008 {
-		return errMalformed("Policy document must be version 2012-10-17 or greater.")
-	}
-	return nil
 }
 
 // noSuchPolicy, notAttachable and noSuchVersion are AWS's three texts

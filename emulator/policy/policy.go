@@ -29,7 +29,7 @@ type MalformedError struct {
 	// pins); Reason says more. Each refusal sets it explicitly (syntax or
 	// malformed), never from its text. CreatePolicy answers invalid-1 and
 	// 2, which name no Version or the legacy one, with its own version
-	// text before the grammar is read (iam's version2012).
+	// text before the grammar is read (CheckManaged).
 	Syntax bool
 }
 
@@ -173,6 +173,17 @@ func CheckPermissions(doc []byte) (*Document, error) {
 	return parse(doc, rules{write: true})
 }
 
+// CheckManaged parses a managed policy's document being written
+// (CreatePolicy, CreatePolicyVersion) as IAM checks it: CheckPermissions'
+// rules, after one that comes before all others, as AWS applies it
+// (test_iam_policies.snapshot.json invalid-1, 2, 60, 65, 66): a document
+// that is a JSON object must name Version 2012-10-17. (Another Version
+// is the grammar's to refuse; inline policies, and managed ones already
+// held, may name none or the legacy 2008-10-17.)
+func CheckManaged(doc []byte) (*Document, error) {
+	return parse(doc, rules{write: true, managed: true})
+}
+
 // rules says what parse reads: a trust policy, a resource-based policy or
 // else a permission policy, and whether it is being written.
 type rules struct {
@@ -182,6 +193,8 @@ type rules struct {
 	// document idpool already holds, in a store or an export, may break
 	// them and must still be read (evaluated, simulated, loaded).
 	write bool
+	// managed adds the Version rule of a managed policy (CheckManaged).
+	managed bool
 }
 
 func parse(doc []byte, r rules) (*Document, error) {
@@ -197,6 +210,9 @@ func parse(doc []byte, r rules) (*Document, error) {
 	obj, ok := top.(map[string]any)
 	if !ok {
 		return nil, syntax("Syntax errors in policy: the document must be a JSON object")
+	}
+	if v, named := obj["Version"]; r.managed && (!named || v == any(Version2008)) {
+		return nil, malformed("Policy document must be version 2012-10-17 or greater.")
 	}
 	d := &Document{version: Version2008}
 	for _, k := range slices.Sorted(maps.Keys(obj)) {
