@@ -1,8 +1,10 @@
 package emulator
 
 import (
+	"io"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/idpool/idpool/protocol"
@@ -23,6 +25,14 @@ const healthPath = "/_idpool/health"
 // validation message quotes the client's value, which may be as long as the
 // body.
 const maxLogMessage = 1024
+
+// maxDrain is the most of an oversized body read and dropped after its 413
+// is written. net/http closes a connection whose unread body is over
+// 256 KiB, and a client that writes its whole body before it reads the
+// answer, as Node's http module (and so the JS SDKs) does, then sees the
+// connection reset instead of the 413. Dropping the body costs no memory; a
+// body larger still is cut off as before.
+const maxDrain = 16 << 20
 
 // edge wraps every request: a request id (in the context and the
 // x-amzn-RequestId header), CORS headers and preflights, the body read
@@ -58,6 +68,11 @@ func edge(next http.Handler, logger *slog.Logger, bodies *protocol.Budget) http.
 		}
 		next.ServeHTTP(sw, served)
 		status := sw.Status
+		if status == http.StatusRequestEntityTooLarge && r.Body != nil && !expectsContinue(r) {
+			// The answer is still buffered: net/http sends it once the
+			// handler returns, and then finds the body read.
+			_, _ = io.CopyN(io.Discard, r.Body, maxDrain)
+		}
 		if status == 0 {
 			status = http.StatusOK // what net/http sends for a handler that wrote nothing
 		}
@@ -121,4 +136,11 @@ func clip(s string, n int) string {
 		return s
 	}
 	return s[:n] + "..."
+}
+
+// expectsContinue reports whether r's client waits for "100 Continue"
+// before it sends the body: reading the body would ask for the bytes that a
+// 413 has just refused.
+func expectsContinue(r *http.Request) bool {
+	return strings.EqualFold(r.Header.Get("Expect"), "100-continue")
 }

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -201,5 +202,75 @@ func TestRefusalLogged(t *testing.T) {
 	want := "level=INFO msg=request id=" + res.Header.Get("X-Amzn-Requestid") + " op=GetId status=400 code=" + code + " message="
 	if log := logs.String(); !strings.Contains(log, want) {
 		t.Errorf("log: got %q, want it to contain %q", log, want)
+	}
+}
+
+// TestOversizedBodyAnswered: a client that writes its whole body before it
+// reads the answer, as Node's http module (and so the JS SDKs) does, gets
+// the 413 on a connection that stays open, not a reset; a client that asks
+// for "100 Continue" first is refused without sending its body.
+func TestOversizedBodyAnswered(t *testing.T) {
+	addr, _ := listen(t, nil)
+	const head = "POST / HTTP/1.1\r\nHost: idpool\r\nX-Amz-Target: AWSCognitoIdentityService.GetId\r\n" +
+		"Content-Type: application/x-amz-json-1.1\r\n"
+	body := `{"IdentityPoolId":"` + strings.Repeat("a", 2<<20) + `"}`
+	chunked := func(s string) string {
+		var b strings.Builder
+		for len(s) > 0 {
+			n := min(len(s), 64<<10)
+			fmt.Fprintf(&b, "%x\r\n%s\r\n", n, s[:n])
+			s = s[n:]
+		}
+		return b.String() + "0\r\n\r\n"
+	}
+	for _, tt := range []struct {
+		name    string
+		request string
+		asks    bool // the body is sent only after "100 Continue"
+	}{
+		{"declared length", head + fmt.Sprintf("Content-Length: %d\r\n\r\n", len(body)) + body, false},
+		{"chunked", head + "Transfer-Encoding: chunked\r\n\r\n" + chunked(body), false},
+		{"expecting 100 Continue", head + fmt.Sprintf("Content-Length: %d\r\nExpect: 100-continue\r\n\r\n", len(body)), true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c := dial(t, addr)
+			wrote := make(chan error, 1)
+			go func() {
+				_, err := io.WriteString(c, tt.request)
+				wrote <- err
+			}()
+			br := bufio.NewReader(c)
+			res, err := http.ReadResponse(br, nil)
+			if err != nil {
+				t.Fatalf("got %v, want the 413", err)
+			}
+			io.Copy(io.Discard, res.Body)
+			res.Body.Close()
+			if err := <-wrote; err != nil {
+				t.Fatalf("writing the request: got %v, want the whole body taken", err)
+			}
+			if res.StatusCode != http.StatusRequestEntityTooLarge {
+				t.Fatalf("got status %d, want 413", res.StatusCode)
+			}
+			if tt.asks {
+				// The client never sent the body: the connection cannot
+				// be reused, as net/http decides.
+				return
+			}
+			if res.Close {
+				t.Fatalf("got Connection: close, want the connection kept for the next request")
+			}
+			if _, err := io.WriteString(c, healthRequest); err != nil {
+				t.Fatal(err)
+			}
+			res, err = http.ReadResponse(br, nil)
+			if err != nil {
+				t.Fatalf("next request: got %v, want an answer on the same connection", err)
+			}
+			res.Body.Close()
+			if res.StatusCode != http.StatusOK {
+				t.Errorf("next request: got status %d, want 200", res.StatusCode)
+			}
+		})
 	}
 }
