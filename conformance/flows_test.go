@@ -108,6 +108,7 @@ func TestRoleResolution(t *testing.T) {
 		role   string         // the role name granted, or
 		code   string         // the error
 		msg    string
+		forbid bool // the error's message is msgForbidden of the identity
 	}{
 		// Default roles.
 		{name: "guest gets the unauthenticated role", client: guest, role: "Cognito_Guest"},
@@ -171,8 +172,10 @@ func TestRoleResolution(t *testing.T) {
 		{name: "no authenticated role", bare: true, client: clientPlain, code: codeInvalidConfig, msg: msgInvalidRoleSetup},
 		{name: "no unauthenticated role", bare: true, client: guest, code: codeInvalidConfig, msg: msgInvalidRoleSetup},
 		{name: "developer identity without an authenticated role", bare: true, client: developer, code: codeInvalidConfig, msg: msgInvalidRoleSetup},
-		{name: "authenticated identity without its login", client: clientPlain, drop: true, code: codeNotAuthorized, msg: msgLoginsDontMatch},
-		{name: "developer identity without its token", client: developer, drop: true, code: codeNotAuthorized, msg: msgLoginsDontMatch},
+		// AWS's answer to an app whose signed-in identity asks without its
+		// logins (aws-sdk-ios#165, amplify-js#5015).
+		{name: "authenticated identity without its login", client: clientPlain, drop: true, code: codeNotAuthorized, forbid: true},
+		{name: "developer identity without its token", client: developer, drop: true, code: codeNotAuthorized, forbid: true},
 	}
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -205,7 +208,11 @@ func TestRoleResolution(t *testing.T) {
 			}
 			out, err := s.anon.GetCredentialsForIdentity(ctx, in)
 			if tt.code != "" {
-				wantAPIError(t, err, tt.code, tt.msg)
+				msg := tt.msg
+				if tt.forbid {
+					msg = msgForbidden(id)
+				}
+				wantAPIError(t, err, tt.code, msg)
 				return
 			}
 			ok(t, err, "GetCredentialsForIdentity")

@@ -134,6 +134,11 @@ func (s *Service) authenticate(ctx context.Context, id string, m map[string]stri
 	if len(kept) == 0 {
 		if x.Authenticated() {
 			protocol.SetReason(ctx, unmatchedReason(&x, logins))
+			// AWS words a request without any login as one for another's
+			// identity, and "don't match" only logins that were given.
+			if len(logins) == 0 {
+				return session{}, notAuthorized(msgForbidden, x.ID)
+			}
 			return session{}, notAuthorized(msgLoginsDontMatch)
 		}
 		if !p.AllowUnauthenticated {

@@ -410,7 +410,7 @@ func TestGetOpenIdToken(t *testing.T) {
 		{"facebook login", "", map[string]string{"graph.facebook.com": "fbtok"},
 			[]string{"authenticated", "graph.facebook.com", "graph.facebook.com:" + testFBApp + ":fbtok"}, arn + pool, "", ""},
 		{"classic flow disabled", ncGuest, nil, nil, "", CodeInvalidParameter, msgClassicDisabled},
-		{"authenticated identity without logins", up, nil, nil, "", CodeNotAuthorized, msgLoginsDontMatch},
+		{"authenticated identity without logins", up, nil, nil, "", CodeNotAuthorized, "Access to Identity '" + up + "' is forbidden."},
 		{"authenticated identity with another user's login", up, map[string]string{testUserPool: e.userPoolToken("someone-else", nil)}, nil, "", CodeNotAuthorized, msgLoginsDontMatch},
 		{"disabled identity", disabled, nil, nil, "", CodeNotAuthorized, "Access to Identity '" + disabled + "' is forbidden."},
 		{"unknown identity", "us-east-1:00000000-0000-0000-0000-00000000000f", nil, nil, "", CodeResourceNotFound, "Identity 'us-east-1:00000000-0000-0000-0000-00000000000f' not found."},
