@@ -304,8 +304,11 @@ func userPoolAlias(p *storage.Pool, key string) (string, bool) {
 // cognito-idp.<region>.amazonaws.com/<userPoolId>, any http or https
 // issuer ending in /<userPoolId>, which is how cognito-local, moto and
 // LocalStack write it. alias, when set, is the key the client sent for
-// the configured key: iss must then be that key with a scheme.
+// the configured key: iss must then be that key with a scheme. As in AWS,
+// iss may end in one "/" more (Auth0 ends every iss so, and AWS takes its
+// tokens under the bare host: aws-amplify/amplify-js#239).
 func issuerSuits(key, alias, iss string) bool {
+	iss = strings.TrimSuffix(iss, "/")
 	if alias != "" {
 		return iss == "https://"+alias || iss == "http://"+alias
 	}

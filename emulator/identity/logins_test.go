@@ -59,6 +59,8 @@ func TestLocalIssuers(t *testing.T) {
 		// app whose Amplify v5 region is not the user pool's sends it).
 		{name: "AWS key of another region", logins: map[string]string{"cognito-idp.us-west-2.amazonaws.com/us-east-1_TEST": tok("https://"+testUserPool, testClient)},
 			msg: msgUnsupportedLogin},
+		{name: "OIDC provider, iss with a trailing slash", logins: map[string]string{"localhost:8080": tok("http://localhost:8080/", "any")}, key: "localhost:8080"},
+		{name: "OIDC provider, iss with two trailing slashes", logins: map[string]string{"localhost:8080": tok("http://localhost:8080//", "any")}, msg: msgIssuerMismatch},
 		{name: "OIDC provider, iss of another port", logins: map[string]string{"localhost:8080": tok("http://localhost:8081", "any")}, msg: msgIssuerMismatch},
 		{name: "OIDC provider, iss with a path", logins: map[string]string{"localhost:8080": tok("http://localhost:8080/realms/dev", "any")}, msg: msgIssuerMismatch},
 	}

@@ -89,7 +89,7 @@ func (v *IdentityVerifier) VerifyProviderToken(ctx context.Context, provider, to
 	if perr != nil {
 		err = fmt.Errorf("%w: %w", ErrMalformed, perr)
 	} else {
-		err = v.r.verify(ctx, e, t, nil, window{exp: identity.ExpirySkew(provider), nbf: LoginSkew})
+		err = v.r.verify(ctx, e, t, nil, leeway{exp: identity.ExpirySkew(provider), nbf: LoginSkew, slash: true})
 	}
 	if err == nil {
 		return issuerChecked, nil
@@ -250,7 +250,7 @@ func (v *STSVerifier) VerifyWebIdentity(ctx context.Context, t *tokens.JWT) (*st
 		v.r.refused(ctx, iss, fmt.Errorf("%w: no provider is declared for iss %q", ErrUnknownProvider, iss))
 		return nil, invalidToken(stsNoProvider, iss)
 	}
-	if err := v.r.verify(ctx, e, t, nil, window{exp: STSExpirySkew}); err != nil {
+	if err := v.r.verify(ctx, e, t, nil, leeway{exp: STSExpirySkew}); err != nil {
 		v.r.refused(ctx, e.key, err)
 		if found && errors.Is(err, ErrFetch) {
 			// An issuer that discovery cannot reach is one STS does not

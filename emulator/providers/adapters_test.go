@@ -78,6 +78,9 @@ func TestIdentityVerifier(t *testing.T) {
 		{name: "unknown kid", token: k.signAs(t, "k2", claims(issuer, "any-app", nil)), code: na, msg: "Invalid login token. Couldn't verify signed token."},
 		{name: "alg none", token: compact(t, map[string]any{"alg": "none", "kid": "k"}, claims(issuer, "a", nil), nil), code: na, msg: "Invalid login token. Couldn't verify signed token."},
 		{name: "wrong issuer", token: k.sign(t, claims("https://evil.example.com", "a", nil)), code: na, msg: "Invalid login token. Issuer doesn't match providerName"},
+		// Auth0 ends its iss in "/", and AWS takes it under the bare host.
+		{name: "issuer with a trailing slash", token: k.sign(t, claims(issuer+"/", "a", nil))},
+		{name: "issuer with two trailing slashes", token: k.sign(t, claims(issuer+"//", "a", nil)), code: na, msg: "Invalid login token. Issuer doesn't match providerName"},
 		{name: "expired", token: valid(map[string]any{"exp": t0.Add(-time.Hour).Unix()}), code: na,
 			msg: fmt.Sprintf("Invalid login token. Token expired: %d >= %d", t0.Unix(), t0.Add(-time.Hour).Unix())},
 		{name: "not yet valid", token: valid(map[string]any{"nbf": t0.Add(time.Hour).Unix()}), code: na,
@@ -194,6 +197,8 @@ func TestSTSVerifier(t *testing.T) {
 				Subject: "user-123456", Audience: "client", Expiry: exp}},
 		{name: "unknown issuer", token: k.sign(t, claims("https://other.example.com", "a", nil)),
 			code: sts.CodeInvalidIdentityToken, status: 400, msg: "No OpenIDConnect provider found in your account for https://other.example.com"},
+		{name: "trailing slash of a registered issuer", token: k.sign(t, claims(oidcIss+"/", "sts.amazonaws.com", nil)),
+			code: sts.CodeInvalidIdentityToken, status: 400, msg: "No OpenIDConnect provider found in your account for " + oidcIss + "/"},
 		{name: "scheme of a registered host differs", token: k.sign(t, claims("https://localhost:8080/realms/dev", "a", nil)),
 			code: sts.CodeInvalidIdentityToken, status: 400, msg: "No OpenIDConnect provider found in your account for https://localhost:8080/realms/dev"},
 		{name: "signed by another key", token: other.sign(t, claims(oidcIss, "sts.amazonaws.com", nil)),

@@ -145,6 +145,16 @@ type entry struct {
 	remote    *remote // the fetched set; nil for an inline one
 }
 
+// accepts reports whether iss is one of e's issuers or, with slash, one
+// of them followed by "/".
+func (e *entry) accepts(iss string, slash bool) bool {
+	if slices.Contains(e.issuers, iss) {
+		return true
+	}
+	trimmed, ok := strings.CutSuffix(iss, "/")
+	return slash && ok && slices.Contains(e.issuers, trimmed)
+}
+
 // New returns a registry of list. Inline key sets are parsed now, and an
 // error names the provider whose set or configuration is invalid; sets at a
 // URL are fetched on first use with client (a client with a 10-second

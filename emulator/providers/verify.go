@@ -90,24 +90,29 @@ func (r *Registry) Verify(ctx context.Context, name, token string, extraAudience
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
 	}
-	if err := r.verify(ctx, e, t, extraAudiences, window{exp: skew, nbf: skew}); err != nil {
+	if err := r.verify(ctx, e, t, extraAudiences, leeway{exp: skew, nbf: skew}); err != nil {
 		return nil, err
 	}
 	return t, nil
 }
 
-// window is how far past a token's exp, and how far before its nbf, it is
-// still accepted.
-type window struct {
+// leeway is how far a token may stray from its provider and still be
+// accepted: how far past its exp and before its nbf, and, with slash,
+// whether its iss may end in one "/" more than its provider's issuer.
+type leeway struct {
 	exp, nbf time.Duration
+	// slash is Cognito Identity's rule: it takes iss
+	// "https://tenant.auth0.com/" for the Logins key tenant.auth0.com
+	// (aws-amplify/amplify-js#239), since Auth0 always ends its iss so.
+	slash bool
 }
 
 // verify checks a parsed token against provider e.
-func (r *Registry) verify(ctx context.Context, e *entry, t *tokens.JWT, extraAudiences []string, skew window) error {
+func (r *Registry) verify(ctx context.Context, e *entry, t *tokens.JWT, extraAudiences []string, skew leeway) error {
 	if err := r.checkSignature(ctx, e, t.Raw); err != nil {
 		return err
 	}
-	if iss := t.Issuer(); !slices.Contains(e.issuers, iss) {
+	if iss := t.Issuer(); !e.accepts(iss, skew.slash) {
 		return fmt.Errorf("%w: %q, want %q", ErrIssuer, iss, e.issuers[0])
 	}
 	want := e.clientIDs
@@ -227,7 +232,7 @@ func audience(t *tokens.JWT, want []string) (string, error) {
 }
 
 // checkTimes checks exp, which is required, and nbf, within skew of now.
-func checkTimes(t *tokens.JWT, now time.Time, skew window) error {
+func checkTimes(t *tokens.JWT, now time.Time, skew leeway) error {
 	exp, ok := t.Expiry()
 	if !ok {
 		return &MissingClaimError{Claim: "exp"}
