@@ -383,6 +383,14 @@ func TestTags(t *testing.T) {
 		})
 	}
 
+	// A pool id given as the ARN is refused by authorization, as AWS
+	// refused an administrator (aws-sdk-ruby#2173).
+	t.Run("ListTagsForResource of a pool id", func(t *testing.T) {
+		_, err := s.signed.ListTagsForResource(ctx, &cognitoidentity.ListTagsForResourceInput{ResourceArn: aws.String(id)})
+		wantAPIError(t, err, "AccessDeniedException", "User: arn:aws:iam::"+s.accountID+":root is not authorized to perform: "+
+			"cognito-identity:ListTagsForResource on resource: "+id)
+	})
+
 	t.Run("TagResource over 50 tags", func(t *testing.T) {
 		many := map[string]string{}
 		for i := range 51 {

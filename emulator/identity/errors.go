@@ -20,6 +20,9 @@ const (
 	CodeDeveloperUserAlreadyRegistered   = "DeveloperUserAlreadyRegisteredException"
 	CodeConcurrentModification           = "ConcurrentModificationException"
 	CodeInvalidIdentityPoolConfiguration = "InvalidIdentityPoolConfigurationException"
+	// CodeAccessDenied is the refusal of IAM authorization, which the
+	// model does not list.
+	CodeAccessDenied = "AccessDeniedException"
 )
 
 // Messages observed from the real service (spec cognito-identity.md §10),

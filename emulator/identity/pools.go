@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"net/http"
 	"slices"
 	"strings"
 
@@ -182,7 +183,7 @@ func countPools(ctx context.Context, r storage.Reader, region string) (int, erro
 
 // TagResource adds tags to a pool, replacing the values of keys it has.
 func (s *Service) TagResource(ctx context.Context, in *TagResourceInput) (*TagResourceOutput, error) {
-	err := s.updateTags(ctx, in.ResourceArn, func(tags map[string]string) {
+	err := s.updateTags(ctx, "TagResource", in.ResourceArn, func(tags map[string]string) {
 		maps.Copy(tags, in.Tags)
 	})
 	if err != nil {
@@ -193,7 +194,7 @@ func (s *Service) TagResource(ctx context.Context, in *TagResourceInput) (*TagRe
 
 // UntagResource removes tags from a pool; keys it does not have are ignored.
 func (s *Service) UntagResource(ctx context.Context, in *UntagResourceInput) (*UntagResourceOutput, error) {
-	err := s.updateTags(ctx, in.ResourceArn, func(tags map[string]string) {
+	err := s.updateTags(ctx, "UntagResource", in.ResourceArn, func(tags map[string]string) {
 		for _, k := range in.TagKeys {
 			delete(tags, k)
 		}
@@ -206,7 +207,7 @@ func (s *Service) UntagResource(ctx context.Context, in *UntagResourceInput) (*U
 
 // ListTagsForResource returns a pool's tags.
 func (s *Service) ListTagsForResource(ctx context.Context, in *ListTagsForResourceInput) (*ListTagsForResourceOutput, error) {
-	id, err := poolFromARN(in.ResourceArn)
+	id, err := s.poolOfResource(ctx, "ListTagsForResource", in.ResourceArn)
 	if err != nil {
 		return nil, err
 	}
@@ -221,8 +222,8 @@ func (s *Service) ListTagsForResource(ctx context.Context, in *ListTagsForResour
 	return &ListTagsForResourceOutput{Tags: tags}, nil
 }
 
-func (s *Service) updateTags(ctx context.Context, arn string, edit func(map[string]string)) error {
-	id, err := poolFromARN(arn)
+func (s *Service) updateTags(ctx context.Context, op, arn string, edit func(map[string]string)) error {
+	id, err := s.poolOfResource(ctx, op, arn)
 	if err != nil {
 		return err
 	}
@@ -239,6 +240,25 @@ func (s *Service) updateTags(ctx context.Context, arn string, edit func(map[stri
 		return nil
 	})
 	return err
+}
+
+// poolOfResource returns the pool id of the ResourceArn of operation op.
+// AWS authorizes the request on the resource that value names, and a value
+// that is no ARN names none: every caller is refused, an administrator too
+// (aws-sdk-ruby#2173, a pool id given to ListTagsForResource). The caller
+// is the request's signer; the account's root for a call without one (the
+// service driven directly, as in tests).
+func (s *Service) poolOfResource(ctx context.Context, op, resource string) (string, error) {
+	if !strings.HasPrefix(resource, "arn:") {
+		caller := "arn:aws:iam::" + s.cfg.AccountID + ":root"
+		if p, ok := protocol.PrincipalFrom(ctx); ok {
+			caller = p.ARN
+		}
+		protocol.SetReason(ctx, "ResourceArn "+resource+" is not an ARN")
+		return "", protocol.Errorf(http.StatusBadRequest, CodeAccessDenied,
+			"User: %s is not authorized to perform: cognito-identity:%s on resource: %s", caller, op, resource)
+	}
+	return poolFromARN(resource)
 }
 
 // poolFromARN returns the pool id of a pool ARN

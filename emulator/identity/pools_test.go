@@ -411,7 +411,7 @@ func TestTags(t *testing.T) {
 		wantCode string
 	}{
 		{"over 50 tags", arn, many, CodeInvalidParameter},
-		{"not an ARN", "identitypool/" + id + "-padding-to-20", map[string]string{"x": "y"}, CodeInvalidParameter},
+		{"not an ARN: refused by authorization", "identitypool/" + id + "-padding-to-20", map[string]string{"x": "y"}, CodeAccessDenied},
 		{"wrong service", "arn:aws:cognito-idp:us-east-1:123456789012:identitypool/" + id, map[string]string{"x": "y"}, CodeInvalidParameter},
 		{"region not the pool's", "arn:aws:cognito-identity:eu-west-1:123456789012:identitypool/" + id, map[string]string{"x": "y"}, CodeInvalidParameter},
 		{"unknown pool", "arn:aws:cognito-identity:us-east-1:123456789012:identitypool/us-east-1:0000", map[string]string{"x": "y"}, CodeResourceNotFound},
