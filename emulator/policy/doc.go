@@ -143,7 +143,10 @@
 // values match Request.AWS as IAM does: an account id or its :root ARN any
 // caller of that account, a role ARN the role and its assumed-role
 // sessions, any other ARN exactly. Service and CanonicalUser principals
-// parse but never match: idpool has no service callers.
+// parse but never match: idpool has no service callers. A trust policy
+// being written names a service as AWS does, <name>.amazonaws.com (or
+// regional, or under its partition's domain: .amazonaws.com.cn in AWS
+// China), or IAM answers Invalid principal in policy: "SERVICE":"<value>".
 //
 // A Document is immutable once parsed and safe for concurrent use; parse
 // a policy once and keep the Document.

@@ -64,7 +64,10 @@ func checkResource(s string, write bool) error {
 // IAM answers Partition "aws" is not valid for resource
 // "arn:aws:s3:::b/*". and, for a principal, Invalid principal in policy:
 // "AWS":"arn:aws:iam::123456789012:root"). A partition written with a
-// wildcard or a policy variable is left to match what it may.
+// wildcard or a policy variable is left to match what it may. A Service
+// principal under another partition's domain (eks.amazonaws.com.cn
+// outside AWS China) is refused as IAM refuses one it does not know
+// (see servicePartition); <name>.amazonaws.com is every partition's.
 func (d *Document) CheckPartition(partition string) error {
 	other := func(arn string) (string, bool) {
 		p, ok := arnPartition(arn)
@@ -85,6 +88,11 @@ func (d *Document) CheckPartition(partition string) error {
 				if _, bad := other(a); bad {
 					return malformed("Invalid principal in policy: \"%s\":%q", list.kind, a)
 				}
+			}
+		}
+		for _, sv := range st.principal.service {
+			if p, _ := servicePartition(sv); p != "" && p != partition {
+				return malformed("Invalid principal in policy: \"SERVICE\":%q", sv)
 			}
 		}
 	}

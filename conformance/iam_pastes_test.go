@@ -1,0 +1,58 @@
+package conformance
+
+import (
+	"context"
+	"net/http"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+)
+
+// TestIAMServicePrincipals: a trust policy's Service principal must have
+// the shape of an AWS service's name, <name>.amazonaws.com (regional, or
+// .amazonaws.com.cn in AWS China), or IAM answers Invalid principal in
+// policy: "SERVICE":"<value>" (users' reports: "lambda",
+// "eks.amazonaws.com.cn" outside China; aws-samples/aws-cdk-examples#801).
+func TestIAMServicePrincipals(t *testing.T) {
+	t.Parallel()
+	s := testServer(t)
+	ctx := context.Background()
+	c := s.iamWith(developerKeys())
+	trust := func(service string) *string {
+		return aws.String(policyJSON(t, map[string]any{"Effect": "Allow", "Principal": map[string]any{"Service": service}, "Action": "sts:AssumeRole"}))
+	}
+	role := ec2Role(ctx, t, c, "ServicePrincipal")
+	tests := []struct {
+		service string
+		ok      bool
+	}{
+		{"lambda.amazonaws.com", true},
+		{"logs.us-east-1.amazonaws.com", true},
+		{"lambda", false},
+		{"amazonaws.com", false},
+		{"eks.amazonaws.com.cn", false}, // the commercial partition's endpoint
+		{"lambda.amazonaws.con", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.service, func(t *testing.T) {
+			msg := `Invalid principal in policy: "SERVICE":"` + tt.service + `"`
+			_, err := c.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(uniqueName("Svc")), AssumeRolePolicyDocument: trust(tt.service)})
+			if tt.ok {
+				ok(t, err, "CreateRole")
+			} else {
+				wantIAMRefusal(t, "CreateRole", err, "MalformedPolicyDocument", http.StatusBadRequest, msg)
+			}
+			_, err = c.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{RoleName: aws.String(role), PolicyDocument: trust(tt.service)})
+			if tt.ok {
+				ok(t, err, "UpdateAssumeRolePolicy")
+			} else {
+				wantIAMRefusal(t, "UpdateAssumeRolePolicy", err, "MalformedPolicyDocument", http.StatusBadRequest, msg)
+			}
+		})
+	}
+	// AWS China's IAM takes its own domain.
+	cn := s.inRegion("cn-north-1", "aws-cn")
+	_, err := cn.iam().CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(uniqueName("SvcCN")), AssumeRolePolicyDocument: trust("eks.amazonaws.com.cn")})
+	ok(t, err, "CreateRole in aws-cn")
+}
