@@ -56,3 +56,45 @@ func TestIAMServicePrincipals(t *testing.T) {
 	_, err := cn.iam().CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(uniqueName("SvcCN")), AssumeRolePolicyDocument: trust("eks.amazonaws.com.cn")})
 	ok(t, err, "CreateRole in aws-cn")
 }
+
+// TestIAMLegacyParsing: a Resource ARN whose account field holds no
+// account (an S3 bucket written with two colons, a placeholder left in,
+// a policy variable, whose colon splits the ARN) is refused "The policy
+// failed legacy parsing" (test_iam_policies.snapshot.json invalid-36;
+// users' reports), by CreatePolicy and PutRolePolicy alike.
+func TestIAMLegacyParsing(t *testing.T) {
+	t.Parallel()
+	s := testServer(t)
+	ctx := context.Background()
+	c := s.iamWith(developerKeys())
+	role := ec2Role(ctx, t, c, "Legacy")
+	doc := func(resource string) *string {
+		return aws.String(policyJSON(t, map[string]any{"Effect": "Allow", "Action": "ssm:GetParameter", "Resource": resource}))
+	}
+	tests := []struct {
+		resource string
+		ok       bool
+	}{
+		{"arn:aws:ssm:us-east-1:" + s.accountID + ":parameter/x", true},
+		{"arn:aws:ssm:*:*:parameter/x", true},
+		{"arn:aws:ssm:us-east-1:<ACCOUNT_ID>:parameter/x", false},
+		{"arn:aws:iam::${aws:PrincipalAccount}:role/x", false},
+		{"arn:aws:s3::example_bucket", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.resource, func(t *testing.T) {
+			_, err := c.CreatePolicy(ctx, &iam.CreatePolicyInput{PolicyName: aws.String(uniqueName("Legacy")), PolicyDocument: doc(tt.resource)})
+			if tt.ok {
+				ok(t, err, "CreatePolicy")
+			} else {
+				wantIAMRefusal(t, "CreatePolicy", err, "MalformedPolicyDocument", http.StatusBadRequest, "The policy failed legacy parsing")
+			}
+			_, err = c.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String(role), PolicyName: aws.String("p"), PolicyDocument: doc(tt.resource)})
+			if tt.ok {
+				ok(t, err, "PutRolePolicy")
+			} else {
+				wantIAMRefusal(t, "PutRolePolicy", err, "MalformedPolicyDocument", http.StatusBadRequest, "The policy failed legacy parsing")
+			}
+		})
+	}
+}
