@@ -3,6 +3,7 @@ package conformance
 import (
 	"context"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -95,6 +96,55 @@ func TestIAMLegacyParsing(t *testing.T) {
 			} else {
 				wantIAMRefusal(t, "PutRolePolicy", err, "MalformedPolicyDocument", http.StatusBadRequest, "The policy failed legacy parsing")
 			}
+		})
+	}
+}
+
+// TestIAMNameValidation: IAM answers a role or policy name outside its
+// pattern (a role's ARN or a path given as its name, a space in a policy
+// name) "The specified value for <member> is invalid. It must contain
+// only alphanumeric characters and/or the following: +=,.@_-" (users'
+// reports of GetRole, AttachRolePolicy, PutRolePolicy, DeleteRolePolicy),
+// and a name too long in the model's words, without the value, as its
+// other validation messages are recorded.
+func TestIAMNameValidation(t *testing.T) {
+	t.Parallel()
+	s := testServer(t)
+	ctx := context.Background()
+	c := s.iamWith(developerKeys())
+	role := ec2Role(ctx, t, c, "Names")
+	const chars = " is invalid. It must contain only alphanumeric characters and/or the following: +=,.@_-"
+	roleARN := "arn:aws:iam::" + s.accountID + ":role/service-role/" + role
+	doc := aws.String(policyJSON(t, map[string]any{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}))
+	tests := []struct {
+		name string
+		call func() error
+		want string
+	}{
+		{"GetRole of an ARN", func() error {
+			_, err := c.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(roleARN)})
+			return err
+		}, "The specified value for roleName" + chars},
+		{"AttachRolePolicy of an ARN", func() error {
+			_, err := c.AttachRolePolicy(ctx, &iam.AttachRolePolicyInput{RoleName: aws.String(roleARN), PolicyArn: aws.String("arn:aws:iam::aws:policy/ReadOnlyAccess")})
+			return err
+		}, "The specified value for roleName" + chars},
+		{"DeleteRolePolicy of a path", func() error {
+			_, err := c.DeleteRolePolicy(ctx, &iam.DeleteRolePolicyInput{RoleName: aws.String("service-role/" + role), PolicyName: aws.String("p")})
+			return err
+		}, "The specified value for roleName" + chars},
+		{"PutRolePolicy with a space", func() error {
+			_, err := c.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String(role), PolicyName: aws.String("S3 access"), PolicyDocument: doc})
+			return err
+		}, "The specified value for policyName" + chars},
+		{"CreateRole too long", func() error {
+			_, err := c.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(strings.Repeat("r", 65)), AssumeRolePolicyDocument: aws.String(ec2Trust(t))})
+			return err
+		}, "1 validation error detected: Value at 'roleName' failed to satisfy constraint: Member must have length less than or equal to 64"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			wantIAMRefusal(t, tt.name, tt.call(), "ValidationError", http.StatusBadRequest, tt.want)
 		})
 	}
 }
