@@ -148,3 +148,23 @@ func TestIAMNameValidation(t *testing.T) {
 		})
 	}
 }
+
+// TestIAMInlineSyntaxText: PutRolePolicy answers a document that breaks
+// the grammar (not JSON, an element IAM does not know) "Syntax errors in
+// policy.", as CreatePolicy does (users' reports of PutRolePolicy and
+// PutUserPolicy: aws-ia/terraform-aws-transfer-family#109,
+// aws/aws-cli#4555); UpdateAssumeRolePolicy keeps its recorded "This
+// policy contains invalid Json".
+func TestIAMInlineSyntaxText(t *testing.T) {
+	t.Parallel()
+	s := testServer(t)
+	ctx := context.Background()
+	c := s.iamWith(developerKeys())
+	role := ec2Role(ctx, t, c, "InlineSyntax")
+	for _, doc := range []string{"./policy.json", `{"//":"why","Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}`} {
+		_, err := c.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String(role), PolicyName: aws.String("p"), PolicyDocument: aws.String(doc)})
+		wantIAMRefusal(t, "PutRolePolicy", err, "MalformedPolicyDocument", http.StatusBadRequest, "Syntax errors in policy.")
+	}
+	_, err := c.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{RoleName: aws.String(role), PolicyDocument: aws.String("not valid json")})
+	wantIAMRefusal(t, "UpdateAssumeRolePolicy", err, "MalformedPolicyDocument", http.StatusBadRequest, "This policy contains invalid Json")
+}
