@@ -62,8 +62,9 @@ func checkResource(s string, write bool) error {
 }
 
 // legacyAccount reports whether the account field of a Resource ARN is
-// one IAM's legacy policy parser takes: empty (S3, IAM's own "aws"
-// policies aside), "aws", or an account id, with wildcards. Anything else
+// one IAM's legacy policy parser takes: empty (as an S3 bucket's is),
+// "aws" (as an AWS managed policy's is), or an account id, with wildcards.
+// Anything else
 // there, as the field splits at colons, is refused "The policy failed
 // legacy parsing": arn:aws:s3::example_bucket, whose bucket lands in the
 // account field (test_iam_policies.snapshot.json invalid-36, 71), a
