@@ -22,11 +22,27 @@ func CheckPolicy(doc string) error { return identityPolicy(doc, "") }
 
 // identityPolicy checks an identity-based policy (an inline or managed
 // policy) with the evaluator's own parser, so that what IAM stores is what
-// the evaluator reads; its refusals carry IAM's texts. Written through
-// the IAM of partition (unless it is ""), its resources must be of that
-// partition (policy.Document.CheckPartition).
+// the evaluator reads; its refusals carry IAM's texts (permissionsRefusal).
+// Written through the IAM of partition (unless it is ""), its resources
+// must be of that partition (policy.Document.CheckPartition).
 func identityPolicy(doc, partition string) error {
-	return malformed(checkDocument(policy.CheckPermissions, doc, partition))
+	return permissionsRefusal(checkDocument(policy.CheckPermissions, doc, partition))
+}
+
+// permissionsRefusal is the answer to a permission policy, inline or
+// managed, that the policy package refused: one that breaks the grammar
+// itself (policy.MalformedError's Syntax: not JSON, an element IAM does
+// not know…) gets AWS's terse text, as CreatePolicy was recorded answering
+// (test_iam_policies.snapshot.json invalid-0, 3, 6, 10 and others) and as
+// users report PutRolePolicy and PutUserPolicy answering
+// (aws-ia/terraform-aws-transfer-family#109, aws/aws-cli#4555); others
+// keep their reason. Trust policies keep theirs too: UpdateAssumeRolePolicy
+// was recorded answering "This policy contains invalid Json".
+func permissionsRefusal(err error) error {
+	if m := (*policy.MalformedError)(nil); errors.As(err, &m) && m.Syntax {
+		return errMalformed("Syntax errors in policy.")
+	}
+	return malformed(err)
 }
 
 // checkDocument checks doc with the policy package's check, then its
@@ -41,19 +57,11 @@ func checkDocument(check func([]byte) (*policy.Document, error), doc, partition 
 
 // managedPolicy checks a managed policy's document as CreatePolicy and
 // CreatePolicyVersion do in partition: its version, its grammar
-// (policy.CheckManaged), then its size. A document that breaks the
-// grammar itself (policy.MalformedError's Syntax) is refused with AWS's
-// terse text, as CreatePolicy answers it (test_iam_policies.snapshot.json
-// invalid-0, 3, 10 and others); inline and trust policies, of which AWS
-// was not recorded saying so, keep the reason (UpdateAssumeRolePolicy says
-// "This policy contains invalid Json").
+// (policy.CheckManaged), then its size. Its refusals are those of
+// permissionsRefusal.
 func managedPolicy(doc, partition string) error {
-	err := checkDocument(policy.CheckManaged, doc, partition)
-	if m := (*policy.MalformedError)(nil); errors.As(err, &m) && m.Syntax {
-		return errMalformed("Syntax errors in policy.")
-	}
-	if err != nil {
-		return malformed(err)
+	if err := checkDocument(policy.CheckManaged, doc, partition); err != nil {
+		return permissionsRefusal(err)
 	}
 	return managedSize(doc)
 }

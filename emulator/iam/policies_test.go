@@ -415,8 +415,11 @@ func TestTagLimitTexts(t *testing.T) {
 
 // TestManagedSyntaxText: CreatePolicy and CreatePolicyVersion answer a
 // document that breaks the grammar "Syntax errors in policy."
-// (test_iam_policies.snapshot.json invalid-0, 3, 10); PutRolePolicy, of
-// which AWS was not recorded saying so, keeps the reason.
+// (test_iam_policies.snapshot.json invalid-0, 3, 6, 10), and so does
+// PutRolePolicy, as users report it and PutUserPolicy answering
+// (aws-ia/terraform-aws-transfer-family#109, aws/aws-cli#4555); a trust
+// policy keeps the reason (UpdateAssumeRolePolicy was recorded answering
+// "This policy contains invalid Json").
 func TestManagedSyntaxText(t *testing.T) {
 	s := newService(t)
 	ctx := t.Context()
@@ -429,11 +432,12 @@ func TestManagedSyntaxText(t *testing.T) {
 	}
 	const bucket = `"Action":"s3:ListBucket","Resource":"arn:aws:s3:::example_bucket"`
 	tests := []struct {
-		name, doc, inline string
+		name, doc string
 	}{
-		{"not JSON", "This is not a json document", "This policy contains invalid Json"},
-		{"another Version", `{"Version":"2013-10-17","Statement":{"Effect":"Allow",` + bucket + `}}`, "The policy must contain a valid version string"},
-		{"Effect invalid", `{"Version":"2012-10-17","Statement":{"Effect":"invalid",` + bucket + `}}`, "Invalid effect: invalid"},
+		{"not JSON", "This is not a json document"},
+		{"another Version", `{"Version":"2013-10-17","Statement":{"Effect":"Allow",` + bucket + `}}`},
+		{"Effect invalid", `{"Version":"2012-10-17","Statement":{"Effect":"invalid",` + bucket + `}}`},
+		{"an unknown element", `{"//":"why","Version":"2012-10-17","Statement":{"Effect":"Allow",` + bucket + `}}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -442,7 +446,9 @@ func TestManagedSyntaxText(t *testing.T) {
 			_, err = s.CreatePolicyVersion(ctx, &CreatePolicyVersionInput{PolicyArn: made.Policy.Arn, PolicyDocument: tt.doc})
 			wantError(t, err, CodeMalformedPolicyDocument, http.StatusBadRequest, "Syntax errors in policy.")
 			_, err = s.PutRolePolicy(ctx, &PutRolePolicyInput{RoleName: "R", PolicyName: "inline", PolicyDocument: tt.doc})
-			wantError(t, err, CodeMalformedPolicyDocument, http.StatusBadRequest, tt.inline)
+			wantError(t, err, CodeMalformedPolicyDocument, http.StatusBadRequest, "Syntax errors in policy.")
 		})
 	}
+	_, err = s.UpdateAssumeRolePolicy(ctx, &UpdateAssumeRolePolicyInput{RoleName: "R", PolicyDocument: "not valid json"})
+	wantError(t, err, CodeMalformedPolicyDocument, http.StatusBadRequest, "This policy contains invalid Json")
 }

@@ -129,9 +129,11 @@ func (s *Service) ListOpenIDConnectProviders(ctx context.Context, _ *ListOpenIDC
 	return out, nil
 }
 
-// DeleteOpenIDConnectProvider deletes a provider. A missing one has
-// another text than elsewhere (test_iam_oidc.snapshot.json
-// deletion-not-found-error).
+// DeleteOpenIDConnectProvider deletes a provider. A missing one is
+// NoSuchEntity (404), with another text than elsewhere, though the model's
+// documentation calls the operation idempotent: AWS was recorded so
+// deleting a provider a second time (test_iam_oidc.snapshot.json
+// deletion-not-found-error, 2026).
 func (s *Service) DeleteOpenIDConnectProvider(ctx context.Context, in *ProviderInput) (*Empty, error) {
 	err := s.update(ctx, func(tx storage.Tx) error { return tx.DeleteOIDCProvider(ctx, in.OpenIDConnectProviderArn) })
 	return nil, translate(err, errNoSuch("OpenId connect Provider %s cannot be found.", in.OpenIDConnectProviderArn), nil)

@@ -53,8 +53,10 @@
 // rules IAM applies to a new document, which earlier idpool versions did
 // not apply and which a document idpool holds, in a store or an export,
 // may therefore break: an action has one colon only and a vendor without
-// white space, and a resource names no region when it is IAM's or an S3
-// bucket's or object's.
+// white space, a resource names no region when it is IAM's or an S3
+// bucket's or object's, and a resource's account field, when it has one,
+// holds an account id (with wildcards), "aws" or nothing ("The policy
+// failed legacy parsing").
 // Resources match case-sensitively as ArnLike does: when the pattern has
 // six colon-separated components, wildcards in the first five (partition,
 // service, region, account) stay within their field, and the resource
@@ -143,7 +145,10 @@
 // values match Request.AWS as IAM does: an account id or its :root ARN any
 // caller of that account, a role ARN the role and its assumed-role
 // sessions, any other ARN exactly. Service and CanonicalUser principals
-// parse but never match: idpool has no service callers.
+// parse but never match: idpool has no service callers. A trust policy
+// being written names a service as AWS does, <name>.amazonaws.com (or
+// regional, or under its partition's domain: .amazonaws.com.cn in AWS
+// China), or IAM answers Invalid principal in policy: "SERVICE":"<value>".
 //
 // A Document is immutable once parsed and safe for concurrent use; parse
 // a policy once and keep the Document.

@@ -602,7 +602,9 @@ func (d *Document) Explain(r Request) string {
 // "s3:GetObject"), refusing one that excludes them all (NotAction "sts:*").
 //
 // Then every Federated principal must be a domain name or the ARN of an
-// IAM SAML or OpenID Connect provider (see federatedName). Whether the
+// IAM SAML or OpenID Connect provider (see federatedName), and every
+// Service principal have the shape of an AWS service's (see
+// servicePartition), or "*" [unconfirmed: AWS is silent on it]. Whether the
 // IAM roles and users an AWS principal names exist is the caller's to
 // check (AWSPrincipals): the document does not know what IAM holds.
 func (d *Document) validate() error {
@@ -615,6 +617,11 @@ func (d *Document) validate() error {
 		for _, f := range d.stmts[i].principal.federated {
 			if !federatedName(f) {
 				return malformed("Federated principals must be valid domain names or SAML metadata ARNs")
+			}
+		}
+		for _, sv := range d.stmts[i].principal.service {
+			if _, ok := servicePartition(sv); !ok && sv != "*" {
+				return malformed("Invalid principal in policy: \"SERVICE\":%q", sv)
 			}
 		}
 	}

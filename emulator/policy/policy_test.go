@@ -425,7 +425,7 @@ func TestValidate(t *testing.T) {
 		{"us-gov-west-1 principal with its aud", `{"Statement":{"Effect":"Allow","Principal":{"Federated":"cognito-identity-us-gov.amazonaws.com"},"Action":"sts:AssumeRoleWithWebIdentity",` +
 			`"Condition":{"StringEquals":{"cognito-identity-us-gov.amazonaws.com:aud":"p"}}}}`, ""},
 	}
-	for _, tc := range slices.Concat(tests, actionTests, federatedTests) {
+	for _, tc := range slices.Concat(tests, actionTests, federatedTests, serviceTests) {
 		t.Run(tc.name, func(t *testing.T) {
 			d := mustParse(t, tc.doc)
 			err := d.validate()
@@ -494,6 +494,68 @@ var federatedTests = func() []struct{ name, doc, want string } {
 		{"provider of another service", trust(`"arn:aws:sts::123456789012:oidc-provider/x.example.com"`), invalid},
 	}
 }()
+
+// serviceTests are trust policies whose Service principals IAM checks:
+// the shape of an AWS service's name (users' reports: "lambda" in the
+// Terraform EKS module, "amazonaws.com" in aws-samples/aws-cdk-examples#801);
+// whether the service exists is not checked.
+var serviceTests = func() []struct{ name, doc, want string } {
+	trust := func(service string) string {
+		return `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"Service":` + service + `},"Action":"sts:AssumeRole"}}`
+	}
+	return []struct{ name, doc, want string }{
+		{"Lambda", trust(`"lambda.amazonaws.com"`), ""},
+		{"two services", trust(`["ec2.amazonaws.com","ecs-tasks.amazonaws.com"]`), ""},
+		{"regional", trust(`"logs.us-east-1.amazonaws.com"`), ""},
+		{"China", trust(`"eks.amazonaws.com.cn"`), ""},
+		{"Alexa", trust(`"alexa-appkit.amazon.com"`), ""},
+		{"GovCloud's isolated sibling", trust(`"ec2.c2s.ic.gov"`), ""},
+		{"star", trust(`"*"`), ""},
+		{"no domain", trust(`"lambda"`), `Invalid principal in policy: "SERVICE":"lambda"`},
+		{"the domain alone", trust(`"amazonaws.com"`), `Invalid principal in policy: "SERVICE":"amazonaws.com"`},
+		{"another domain", trust(`"lambda.example.com"`), `Invalid principal in policy: "SERVICE":"lambda.example.com"`},
+		{"misspelt domain", trust(`"lambda.amazonaws.con"`), `Invalid principal in policy: "SERVICE":"lambda.amazonaws.con"`},
+		{"a URL", trust(`"https://lambda.amazonaws.com"`), `Invalid principal in policy: "SERVICE":"https://lambda.amazonaws.com"`},
+		{"white space", trust(`"lambda.amazonaws.com "`), `Invalid principal in policy: "SERVICE":"lambda.amazonaws.com "`},
+		{"one bad of two", trust(`["ec2.amazonaws.com","ec2"]`), `Invalid principal in policy: "SERVICE":"ec2"`},
+		{"an ARN", trust(`"arn:aws:iam::123456789012:role/r"`), `Invalid principal in policy: "SERVICE":"arn:aws:iam::123456789012:role/r"`},
+	}
+}()
+
+// TestServicePartition: a Service principal under another partition's
+// domain is refused as an unknown one (eks.amazonaws.com.cn outside AWS
+// China, in users' reports); <name>.amazonaws.com is every partition's.
+func TestServicePartition(t *testing.T) {
+	tests := []struct {
+		service, partition string
+		ok                 bool
+	}{
+		{"eks.amazonaws.com", "aws", true},
+		{"eks.amazonaws.com", "aws-cn", true},
+		{"eks.amazonaws.com", "aws-us-gov", true},
+		{"eks.amazonaws.com.cn", "aws-cn", true},
+		{"eks.amazonaws.com.cn", "aws", false},
+		{"eks.amazonaws.com.cn", "aws-us-gov", false},
+		{"ec2.c2s.ic.gov", "aws-iso", true},
+		{"ec2.c2s.ic.gov", "aws", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.service+" in "+tc.partition, func(t *testing.T) {
+			d, err := CheckTrust([]byte(`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"Service":"` + tc.service + `"},"Action":"sts:AssumeRole"}}`))
+			if err != nil {
+				t.Fatalf("CheckTrust: got %v, want the document taken", err)
+			}
+			err = d.CheckPartition(tc.partition)
+			want := `Invalid principal in policy: "SERVICE":"` + tc.service + `"`
+			switch {
+			case tc.ok && err != nil:
+				t.Errorf("CheckPartition: got %v, want nil", err)
+			case !tc.ok && (!errors.Is(err, ErrMalformed) || err.Error() != want):
+				t.Errorf("CheckPartition: got %v, want %q", err, want)
+			}
+		})
+	}
+}
 
 // TestAWSPrincipals: the AWS principals of every statement, each once.
 func TestAWSPrincipals(t *testing.T) {

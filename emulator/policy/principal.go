@@ -103,14 +103,56 @@ func federatedName(s string) bool {
 	return domainName(s)
 }
 
+// serviceDomains are the domains of AWS service principals, with the
+// partition each belongs to ("" for every partition): AWS names its
+// services <name>.amazonaws.com, regional ones
+// <name>.<region>.amazonaws.com (logs.us-east-1.amazonaws.com), in
+// China also <name>.amazonaws.com.cn, a few amazon.com (Alexa's), and
+// the isolated partitions and the European Sovereign Cloud under their
+// own endpoint domains.
+var serviceDomains = [...]struct{ domain, partition string }{
+	{".amazonaws.com", ""},
+	{".amazon.com", ""},
+	{".amazonaws.com.cn", "aws-cn"},
+	{".c2s.ic.gov", "aws-iso"},
+	{".sc2s.sgov.gov", "aws-iso-b"},
+	{".cloud.adc-e.uk", "aws-iso-e"},
+	{".csp.hci.ic.gov", "aws-iso-f"},
+	{".amazonaws.eu", "aws-eusc"},
+}
+
+// servicePartition reports whether s has the shape of an AWS service
+// principal: a domain name of one or more labels under one of
+// serviceDomains, such as lambda.amazonaws.com. It returns the partition
+// the domain belongs to, "" for a domain of every partition. Whether a
+// service of that name exists is not checked: AWS refuses a name it does
+// not know ("tagging.amazonaws.com", hashicorp/terraform#35086), which
+// only a list of every service would tell, and such a list goes stale.
+// IAM answers a principal of another shape Invalid principal in policy:
+// "SERVICE":"<value>" (aws-samples/aws-cdk-examples#801 for
+// "amazonaws.com"; "lambda" and others in users' reports).
+func servicePartition(s string) (string, bool) {
+	for _, d := range serviceDomains {
+		if name, ok := strings.CutSuffix(s, d.domain); ok && domainLabels(name) {
+			return d.partition, true
+		}
+	}
+	return "", false
+}
+
 // domainName reports whether s is a domain name of two labels or more,
 // each of letters, digits and inner hyphens.
 func domainName(s string) bool {
-	labels := strings.Split(s, ".")
-	if len(labels) < 2 || len(s) > 253 {
+	return strings.Contains(s, ".") && domainLabels(s)
+}
+
+// domainLabels reports whether s is one label or more of a domain name,
+// each of letters, digits and inner hyphens.
+func domainLabels(s string) bool {
+	if s == "" || len(s) > 253 {
 		return false
 	}
-	for _, l := range labels {
+	for _, l := range strings.Split(s, ".") {
 		if l == "" || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
 			return false
 		}

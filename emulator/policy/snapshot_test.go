@@ -80,6 +80,13 @@ func TestPermissionsAsAWS(t *testing.T) {
 		{"invalid-33 Action empty list", stmt(`"Action":[],` + bucket), "Policy statement must contain actions."},
 		{"invalid-59 duplicate Sid before a statement without actions", `{"Version":"2012-10-17","Statement":[{"Sid":"sdf","Effect":"Allow","Action":"s3:ListBucket",` + bucket +
 			`},{"Sid":"sdf","Effect":"Allow"}]}`, "Statement IDs (SID) in a single policy must be unique."},
+		{"invalid-36 an S3 bucket in the account field", stmt(`"Action":"s3:ListBucket","Resource":"arn:aws:s3::example_bucket"`), "The policy failed legacy parsing"},
+		{"invalid-71 legacy parsing before the missing actions", `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Resource":"arn:aws:s3::example_bucket"}}`, "The policy failed legacy parsing"},
+		{"a placeholder for the account", stmt(`"Action":"ssm:GetParameter","Resource":"arn:aws:ssm:us-east-1:<ACCOUNT_ID>:parameter/x"`), "The policy failed legacy parsing"},
+		{"a policy variable for the account", stmt(`"Action":"sts:AssumeRole","Resource":"arn:aws:iam::${aws:PrincipalAccount}:role/x"`), "The policy failed legacy parsing"},
+		{"an account with wildcards", stmt(`"Action":"sts:AssumeRole","Resource":["arn:aws:iam::*:role/x","arn:aws:iam::12345678901?:role/x"]`), ""},
+		{"AWS's own account", stmt(`"Action":"iam:GetPolicy","Resource":"arn:aws:iam::aws:policy/ReadOnlyAccess"`), ""},
+		{"a policy variable in the resource", stmt(`"Action":"s3:GetObject","Resource":"arn:aws:s3:::bucket/${aws:username}/*"`), ""},
 		{"valid-1 spaces in the action name", stmt(`"Action":"iam: asdf safdsf af ",` + bucket), ""},
 		{"valid-9 a short ARN", stmt(`"Action":"s3:ListBucket","Resource":"arn:aws:fdsasf"`), ""},
 		{"valid-12 another service with a region", stmt(`"Action":"s3:ListBucket","Resource":"arn:aws:cloudwatch:us-east-1::example_bucket"`), ""},
@@ -106,7 +113,7 @@ func TestPermissionsAsAWS(t *testing.T) {
 // TestHeldDocumentsRead: the rules IAM applies to the text of a policy
 // being written that earlier idpool versions did not apply (an IAM or S3
 // bucket resource with a region, an action with two colons, a vendor with
-// white space) refuse a document being written (CheckPermissions,
+// white space, a resource that fails legacy parsing) refuse a document being written (CheckPermissions,
 // CheckTrust) but not one idpool holds: ParsePermissions and Parse read
 // it, and it is evaluated as written.
 func TestHeldDocumentsRead(t *testing.T) {
@@ -117,6 +124,7 @@ func TestHeldDocumentsRead(t *testing.T) {
 		{"IAM with a region", "iam:GetRole", "arn:aws:iam:us-east-1:123456789012:role/x", "IAM resource arn:aws:iam:us-east-1:123456789012:role/x cannot contain region information."},
 		{"two colons", "s3:List:Bucket", "*", "Actions/Condition can contain only one colon."},
 		{"vendor with a space", "a a:ListBucket", "*", "Vendor a a is not valid"},
+		{"a bucket in the account field", "s3:ListBucket", "arn:aws:s3::bucket", "The policy failed legacy parsing"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -8,9 +8,11 @@ import (
 	"github.com/idpool/idpool/protocol"
 )
 
-// checkRoleARN refuses a RoleArn that is not a well-formed ARN, with AWS's
-// text for it: arn:<partition>:<service>:<region>:<12 digits>:<resource>,
-// with a partition, a service and a resource. (Whether a malformed account
+// checkRoleARN refuses the RoleArn of AssumeRole that is not a well-formed
+// ARN, with AWS's text for it ("<arn> is invalid", test_sts.snapshot.json
+// test_sts_invalid_parameters): a well-formed ARN is
+// arn:<partition>:<service>:<region>:<12 digits>:<resource>, with a
+// partition, a service and a resource. (Whether a malformed account
 // makes the ARN invalid, as here, or names no role, AWS does not document;
 // idpool keeps its earlier answer.) A well-formed ARN that names no IAM
 // role (a user's, an sts one) is refused later, as the role it does not
@@ -19,6 +21,22 @@ func checkRoleARN(s string) error {
 	a, ok := arn.Parse(s)
 	if !ok || a.Partition == "" || a.Service == "" || !arn.IsAccount(a.Account) || a.Resource == "" {
 		return errValidation("%s is invalid", s)
+	}
+	return nil
+}
+
+// checkWebRoleARN refuses the RoleArn of AssumeRoleWithWebIdentity that is
+// not an IAM role's ARN (see isRoleARN) with the text STS gives there,
+// "Request ARN is invalid" (ValidationError), whether the ARN is broken
+// (arn:aws:iam::::123456789012:role/x, repost.aws/knowledge-center/
+// eks-troubleshoot-irsa-errors; a colon for the slash after "role") or
+// names something else (an OpenID Connect provider, a certificate, a
+// policy: crossplane-contrib/provider-aws#517,
+// prometheus-community/yet-another-cloudwatch-exporter#343 and other
+// users' reports). AssumeRole answers otherwise (checkRoleARN).
+func checkWebRoleARN(s string) error {
+	if checkRoleARN(s) != nil || !isRoleARN(s) {
+		return errValidation("Request ARN is invalid")
 	}
 	return nil
 }

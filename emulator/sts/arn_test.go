@@ -104,10 +104,13 @@ func TestOtherPartition(t *testing.T) {
 	}
 }
 
-// TestRoleARNKinds: a RoleArn that is not a well-formed ARN is "… is
-// invalid" (ValidationError); a well-formed ARN that names no IAM role (a
-// user's, an sts one) is refused as a role that does not let the caller
-// in (AccessDenied, amzn/selling-partner-api-models#2523).
+// TestRoleARNKinds: AssumeRole answers a RoleArn that is not a
+// well-formed ARN "… is invalid" (ValidationError), and a well-formed ARN
+// that names no IAM role (a user's, an sts one) as a role that does not
+// let the caller in (AccessDenied, amzn/selling-partner-api-models#2523);
+// AssumeRoleWithWebIdentity answers both "Request ARN is invalid"
+// (ValidationError; repost.aws/knowledge-center/eks-troubleshoot-irsa-errors
+// and users' reports of provider and certificate ARNs).
 func TestRoleARNKinds(t *testing.T) {
 	caller := &protocol.Principal{ARN: "arn:aws:iam::123456789012:user/qik", Account: "123456789012", AccessKeyID: "AKIAEXAMPLE"}
 	tests := []struct {
@@ -121,6 +124,11 @@ func TestRoleARNKinds(t *testing.T) {
 		{"assumed role", "arn:aws:sts::123456789012:assumed-role/R/s", CodeAccessDenied},
 		{"role with a region", "arn:aws:iam:us-east-1:123456789012:role/R", CodeAccessDenied},
 		{"role without a name", "arn:aws:iam::123456789012:role/", CodeAccessDenied},
+		{"policy", "arn:aws:iam::aws:policy/CloudWatchReadOnlyAccess", CodeValidation},
+		{"OpenID Connect provider", "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC", CodeAccessDenied},
+		{"a colon for the slash", "arn:aws:iam::123456789012:role:R", CodeAccessDenied},
+		{"certificate", "arn:aws:acm:us-east-1:123456789012:certificate/0b0b0b0b", CodeAccessDenied},
+		{"extra colons", "arn:aws:iam::::123456789012:role/R", CodeValidation},
 		{"not an ARN", "not-a-role-arn-at-all", CodeValidation},
 		{"five fields", "arn:aws:iam::123456789012", CodeValidation},
 		{"no partition", "arn::iam::123456789012:role/R", CodeValidation},
@@ -142,10 +150,10 @@ func TestRoleARNKinds(t *testing.T) {
 				}
 			case CodeAccessDenied:
 				wantError(t, err, CodeAccessDenied, 403, "User: arn:aws:iam::123456789012:user/qik is not authorized to perform: sts:AssumeRole on resource: "+tt.arn)
-				wantError(t, werr, CodeAccessDenied, 403, "Not authorized to perform sts:AssumeRoleWithWebIdentity")
+				wantError(t, werr, CodeValidation, 400, "Request ARN is invalid")
 			default:
 				wantError(t, err, CodeValidation, 400, tt.arn+" is invalid")
-				wantError(t, werr, CodeValidation, 400, tt.arn+" is invalid")
+				wantError(t, werr, CodeValidation, 400, "Request ARN is invalid")
 			}
 		})
 	}

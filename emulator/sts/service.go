@@ -190,7 +190,7 @@ func (s *Service) tellIssued(ctx context.Context, c creds.Credentials) {
 // of a role (spec sts.md §3, tokens.md §5). The model's constraints have
 // been checked by the codec; the steps here follow sts.md §3.3.
 func (s *Service) AssumeRoleWithWebIdentity(ctx context.Context, in *AssumeRoleWithWebIdentityInput) (*AssumeRoleWithWebIdentityOutput, error) {
-	if err := checkRoleARN(in.RoleArn); err != nil {
+	if err := checkWebRoleARN(in.RoleArn); err != nil {
 		return nil, err
 	}
 	// A JWT holds no white space, and the SDKs' token-file providers

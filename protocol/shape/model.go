@@ -32,6 +32,16 @@ var (
 		// (test_sts.snapshot.json invalid-session-name,
 		// session-name-too-long-error), as Cognito's do.
 		m.unquoted = true
+		// IAM answers a name or a path outside its pattern in words of
+		// its own, not the model's (see shape.specified).
+		for _, sh := range m.shapes {
+			switch sh.pattern {
+			case `[\w+=,.@-]+`:
+				sh.specified = "It must contain only alphanumeric characters and/or the following: +=,.@_-"
+			case `(\u002F)|(\u002F[\u0021-\u007E]+\u002F)`:
+				sh.specified = "It must begin and end with / and contain only alphanumeric characters and/or / characters."
+			}
+		}
 		return m
 	})
 )
@@ -560,7 +570,17 @@ type shape struct {
 	min, max       int64
 	enum           []string
 	pattern        string
-	sensitive      bool
+	// specified, when set, is how the service words a value outside
+	// pattern, in place of the model's constraint: "The specified value
+	// for <member> is invalid. <specified>", answered only when the
+	// request breaks no other constraint. IAM says so of a role, user,
+	// group or policy name (a role's ARN or "service-role/x" given as
+	// its name: GetRole, AttachRolePolicy, PutRolePolicy, DeleteRolePolicy,
+	// CreateRole in users' reports; "S3 access" as a policy name) and of a
+	// path (as moto has it), while a name too long breaks the model's
+	// length constraint, answered in the model's words.
+	specified string
+	sensitive bool
 	// hidden is true when the value's rendering could expose a sensitive
 	// shape (its own or a nested one).
 	hidden bool

@@ -213,9 +213,14 @@ func TestValidate(t *testing.T) {
 // TestValidateQuotesPerModel: IAM's validation messages leave the value
 // out, null included (test_iam_roles.snapshot.json; "Value at
 // 'tags.1.member.key'"), while STS's quote it (test_sts.snapshot.json
-// invalid-session-name).
+// invalid-session-name). IAM answers a role, user or policy name outside
+// its pattern, and a path outside its own, in its own words ("The
+// specified value for roleName is invalid. …", users' reports of ARNs and
+// slashes given as names), and only when no other constraint fails; a
+// name too long keeps the model's words. STS's names keep the model's.
 func TestValidateQuotesPerModel(t *testing.T) {
 	long := strings.Repeat("k", 129)
+	const names = "It must contain only alphanumeric characters and/or the following: +=,.@_-"
 	tests := []struct {
 		name  string
 		model *Model
@@ -229,6 +234,22 @@ func TestValidateQuotesPerModel(t *testing.T) {
 			"1 validation error detected: Value at 'tags.1.member.value' failed to satisfy constraint: Member must not be null"},
 		{"STS session name", STS(), "AssumeRoleRequest", `{"RoleArn":"` + arn + `","RoleSessionName":"Session1:2"}`,
 			`1 validation error detected: Value 'Session1:2' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\w+=,.@-]*`},
+		{"role ARN for a role name", IAM(), "GetRoleRequest", `{"RoleName":"arn:aws:iam::123456789012:role/service-role/R"}`,
+			"The specified value for roleName is invalid. " + names},
+		{"a path in a role name", IAM(), "AttachRolePolicyRequest", `{"RoleName":"service-role/R","PolicyArn":"arn:aws:iam::aws:policy/ReadOnlyAccess"}`,
+			"The specified value for roleName is invalid. " + names},
+		{"a space in a policy name", IAM(), "PutRolePolicyRequest", `{"RoleName":"R","PolicyName":"S3 access","PolicyDocument":"{}"}`,
+			"The specified value for policyName is invalid. " + names},
+		{"a user name", IAM(), "GetUserRequest", `{"UserName":"a/b"}`,
+			"The specified value for userName is invalid. " + names},
+		{"a path", IAM(), "CreateRoleRequest", `{"RoleName":"R","Path":"service-role","AssumeRolePolicyDocument":"{}"}`,
+			"The specified value for path is invalid. It must begin and end with / and contain only alphanumeric characters and/or / characters."},
+		{"a name too long", IAM(), "CreateRoleRequest", `{"RoleName":"` + strings.Repeat("r", 65) + `","AssumeRolePolicyDocument":"{}"}`,
+			"1 validation error detected: Value at 'roleName' failed to satisfy constraint: Member must have length less than or equal to 64"},
+		{"too long and outside the pattern", IAM(), "CreateRoleRequest", `{"RoleName":"` + strings.Repeat("r", 64) + `/x","AssumeRolePolicyDocument":"{}"}`,
+			"1 validation error detected: Value at 'roleName' failed to satisfy constraint: Member must have length less than or equal to 64"},
+		{"another member's constraint first", IAM(), "PutRolePolicyRequest", `{"RoleName":"a/b","PolicyName":"` + strings.Repeat("p", 129) + `","PolicyDocument":"{}"}`,
+			"1 validation error detected: Value at 'policyName' failed to satisfy constraint: Member must have length less than or equal to 128"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

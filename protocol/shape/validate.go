@@ -67,6 +67,9 @@ type validator struct {
 	prune    bool // delete unknown structure members (ValidateInput)
 	pruned   bool // some were deleted
 	unquoted bool // messages leave values out (Model.unquoted)
+	// specified is the first value outside a pattern the service words
+	// itself (shape.specified), answered when msgs is empty.
+	specified string
 }
 
 // dropUnknown deletes from obj, a value of structure s, every key that is
@@ -83,6 +86,9 @@ func dropUnknown(s *shape, obj map[string]any) {
 func (vd *validator) result() error {
 	switch len(vd.msgs) {
 	case 0:
+		if vd.specified != "" {
+			return protocol.BadRequest(protocol.CodeValidation, "%s", vd.specified)
+		}
 		return nil
 	case 1:
 		return protocol.BadRequest(protocol.CodeValidation, "1 validation error detected: %s", vd.msgs[0])
@@ -390,10 +396,14 @@ func (vd *validator) value(s *shape, v any, at loc) error {
 		if len(s.enum) > 0 && !slices.Contains(s.enum, str) {
 			vd.violation(s, v, at, "Member must satisfy enum value set: ["+strings.Join(s.enum, ", ")+"]")
 		}
-		if s.pattern != "" {
-			if !s.matches(str) {
-				vd.violation(s, v, at, "Member must satisfy regular expression pattern: "+s.pattern)
+		switch {
+		case s.pattern == "" || s.matches(str):
+		case s.specified != "":
+			if vd.specified == "" {
+				vd.specified = "The specified value for " + at.path().String() + " is invalid. " + s.specified
 			}
+		default:
+			vd.violation(s, v, at, "Member must satisfy regular expression pattern: "+s.pattern)
 		}
 	case kindInteger, kindLong:
 		n, ok := v.(json.Number)
