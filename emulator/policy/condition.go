@@ -405,12 +405,17 @@ func lookup(ctx map[string][]string, key string) []string {
 	return nil
 }
 
-// parseDate parses an ISO 8601 date or an epoch time in seconds.
+// parseDate parses a date as idpool reads one, in a policy it holds or
+// in a request: an epoch time in seconds, an ISO 8601 date in the grammar
+// IAM takes (isoDate), or one of the forms earlier idpool versions took,
+// which a policy idpool holds may use.
 func parseDate(s string) (time.Time, bool) {
 	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
 		return time.Unix(n, 0).UTC(), true
 	}
-	// The ISO 8601 forms IAM accepts in Date conditions.
+	if t, ok := isoDate(s); ok {
+		return t, true
+	}
 	layouts := [...]string{
 		time.RFC3339Nano,
 		"2006-01-02T15:04:05Z0700",

@@ -128,6 +128,13 @@ func TestConditions(t *testing.T) {
 		{"DateNotEquals", `{"DateNotEquals":{"aws:d":"2024-01-01"}}`, ctx{"aws:d": {"2024-01-02"}}, true},
 		{"DateLessThanEquals equal", `{"DateLessThanEquals":{"aws:d":"2024-01-01T00:00Z"}}`, ctx{"aws:d": {"2024-01-01T00:00:00Z"}}, true},
 		{"DateGreaterThanEquals before", `{"DateGreaterThanEquals":{"aws:d":"2024-01-02"}}`, ctx{"aws:d": {"2024-01-01"}}, false},
+		{"DateGreaterThan a year alone", `{"DateGreaterThan":{"aws:CurrentTime":"01T"}}`, ctx{"aws:CurrentTime": {"0001-01-01T00:00:00.001Z"}}, true},
+		{"DateGreaterThan a year alone, equal", `{"DateGreaterThan":{"aws:CurrentTime":"01T"}}`, ctx{"aws:CurrentTime": {"0001-01-01T00:00:00Z"}}, false},
+		{"DateLessThanEquals an offset of hours", `{"DateLessThanEquals":{"aws:d":"2016-12-13t2:00:00.593194+23"}}`, ctx{"aws:d": {"2016-12-12T03:00:00.593Z"}}, true},
+		{"DateLessThanEquals an offset of hours, later", `{"DateLessThanEquals":{"aws:d":"2016-12-13t2:00:00.593194+23"}}`, ctx{"aws:d": {"2016-12-12T03:00:00.594Z"}}, false},
+		{"DateEquals a week date", `{"DateEquals":{"aws:d":"2016-W05-1"}}`, ctx{"aws:d": {"2016-02-01"}}, true},
+		{"DateEquals a lenient request value", `{"DateEquals":{"aws:d":"2024-01-01T00:00:00Z"}}`, ctx{"aws:d": {"2024-1-1t0"}}, true},
+		{"DateEquals a request value not a date", `{"DateEquals":{"aws:d":"2024-01-01T00:00:00Z"}}`, ctx{"aws:d": {"2024-13-01"}}, false},
 
 		// IP addresses.
 		{"IpAddress in block", `{"IpAddress":{"aws:SourceIp":"203.0.113.0/24"}}`, ctx{"aws:SourceIp": {"203.0.113.7"}}, true},

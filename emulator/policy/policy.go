@@ -246,6 +246,11 @@ func parse(doc []byte, r rules) (*Document, error) {
 	if len(raws) == 0 {
 		return nil, syntax("Missing required field Statement")
 	}
+	if r.write {
+		if err := legacyParse(raws); err != nil {
+			return nil, err
+		}
+	}
 	// Sids are checked before the statements they name, as AWS does
 	// (test_iam_policies.snapshot.json invalid-59).
 	sids := make(map[string]bool, len(raws))
@@ -277,6 +282,41 @@ func parse(doc []byte, r rules) (*Document, error) {
 	return d, nil
 }
 
+// legacyParse applies to the statements of a document being written the
+// checks AWS makes before it compares Sids or looks for actions, and
+// answers "The policy failed legacy parsing": an Effect of Allow or Deny
+// in another case (test_iam_policies.snapshot.json invalid-63, 69, and
+// invalid-70, where two statements share a Sid) and a Date condition's
+// value that is not a date (legacyDate: invalid-64, 67, where the
+// statement has no actions, 72 to 76). Anything else amiss is left for
+// parseStatement to find.
+func legacyParse(raws []any) error {
+	for _, raw := range raws {
+		m, _ := raw.(map[string]any)
+		if e, ok := m["Effect"].(string); ok && e != "Allow" && e != "Deny" &&
+			(strings.EqualFold(e, "Allow") || strings.EqualFold(e, "Deny")) {
+			return malformed("The policy failed legacy parsing")
+		}
+		block, _ := m["Condition"].(map[string]any)
+		for name, keys := range block {
+			op, known := parseOperator(name)
+			keys, ok := keys.(map[string]any)
+			if !known || !ok || op.family != fDate {
+				continue
+			}
+			for key, v := range keys {
+				vs, _ := conditionValues(name, key, v)
+				for _, s := range vs {
+					if !legacyDate(s) {
+						return malformed("The policy failed legacy parsing")
+					}
+				}
+			}
+		}
+	}
+	return nil
+}
+
 func parseStatement(m map[string]any, r rules, vars bool) (statement, error) {
 	trust, res := r.trust, r.res
 	var st statement
@@ -304,9 +344,9 @@ func parseStatement(m map[string]any, r rules, vars bool) (statement, error) {
 			case "Deny":
 				st.deny = true
 			default:
-				// AWS's legacy parser refuses another case of Allow or
-				// Deny with its own text (invalid-63); any other value
-				// is a syntax error.
+				// Written, another case of Allow or Deny fails legacy
+				// parsing (legacyParse); read, it is refused with its
+				// own text. Any other value is a syntax error.
 				if s, ok := v.(string); ok && (strings.EqualFold(s, "Allow") || strings.EqualFold(s, "Deny")) {
 					return st, malformed("Invalid effect: %s", s)
 				}
