@@ -53,10 +53,16 @@
 // rules IAM applies to a new document, which earlier idpool versions did
 // not apply and which a document idpool holds, in a store or an export,
 // may therefore break: an action has one colon only and a vendor without
-// white space, a resource names no region when it is IAM's or an S3
-// bucket's or object's, and a resource's account field, when it has one,
-// holds an account id (with wildcards), "aws" or nothing ("The policy
-// failed legacy parsing").
+// white space; a resource's second field is a partition, whatever its
+// first ("Partition "b" is not valid for resource "arn:b:c:*:*:*"."), it
+// names no region when it is IAM's or an S3 bucket's or object's, and an
+// IAM resource's path is "*", root or of a type IAM knows (user/, role/…).
+// IAM's legacy parser refuses the rest ("The policy failed legacy
+// parsing"): a resource without a service or with something other than
+// letters, digits, hyphens and wildcards in its account field, an Effect
+// of Allow or Deny in another case, and a Date condition's value that is
+// neither an epoch time nor an ISO 8601 date as IAM's lenient parser
+// reads it (isoDate: 01T and 2016-12-13t2:00:00+23 are dates).
 // Resources match case-sensitively as ArnLike does: when the pattern has
 // six colon-separated components, wildcards in the first five (partition,
 // service, region, account) stay within their field, and the resource

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/idpool/idpool/emulator/arn"
 )
 
 // parseResources parses the Resource or NotResource element of a
@@ -30,54 +32,111 @@ func parseResources(elem string, v any, vars, write bool) ([][]part, []string, e
 // arn:<partition>:<service>[:<region>:<account>:<resource>], the service
 // written out. AWS takes an ARN as short as arn:aws:fdsasf and refuses
 // arn:aws (test_iam_policies.snapshot.json valid-9, invalid-38). Written
-// (write), an ARN long enough to have an account field has an account
-// there (see legacyAccount), an IAM resource names no region, nor does an
-// S3 one without an account (a bucket or object; an access point has
-// both: valid-50): invalid-55, 56. idpool took such resources before it
-// knew so, and reads them.
+// (write), a resource meets the rules IAM applies to a new document,
+// which idpool learnt after it held documents that may break them:
+//
+//   - Its second field is a partition (or a wildcard), whatever the first
+//     ("Partition … is not valid for resource …": see partitionRefusal).
+//   - It names a service; an ARN of fewer than six fields has no empty
+//     one; an ARN long enough to have an account field has an account
+//     there (see legacyAccount). Otherwise it fails legacy parsing:
+//     arn:aws::fdsasf, arn:aws::::example_bucket and
+//     arn:aws:s3::example_bucket, a bucket written with one colon too
+//     few (invalid-77, 68, 36, 71).
+//   - An IAM resource names no region, nor does an S3 one without an
+//     account (a bucket or object; an access point has both: valid-50):
+//     invalid-55, 56.
+//   - An IAM resource's path is one IAM knows (iamPath: invalid-35).
 func checkResource(s string, write bool) error {
 	if s == "*" {
 		return nil
 	}
 	f := strings.SplitN(s, ":", 6)
+	if write && len(f) >= 2 && !partitionLike(f[1]) {
+		return partitionRefusal(f[1], f[2:])
+	}
 	switch {
 	case f[0] != "arn" || len(f) < 2:
 		return malformed("Resource %s must be in ARN format or \"*\".", s)
 	case len(f) < 3 || strings.ContainsAny(f[2], "*?"):
 		return malformed("Resource vendor must be fully qualified and cannot contain regexes.")
+	case f[2] == "" && write:
+		return malformed("The policy failed legacy parsing")
 	case f[2] == "":
 		return malformed("Resource %s must be in ARN format or \"*\".", s)
 	case !write:
 		return nil
-	case len(f) >= 5 && !legacyAccount(f[4]):
+	case len(f) < 6 && strings.Contains(s, "::"), len(f) >= 5 && !legacyAccount(f[4]):
 		return malformed("The policy failed legacy parsing")
-	case len(f) < 4 || f[3] == "":
-		return nil
-	case f[2] == "iam":
+	}
+	region := len(f) >= 4 && f[3] != ""
+	switch {
+	case f[2] == "iam" && region:
 		return malformed("IAM resource %s cannot contain region information.", s)
-	case f[2] == "s3" && (len(f) < 5 || f[4] == ""):
+	case f[2] == "s3" && region && (len(f) < 5 || f[4] == ""):
 		return malformed("Resource %s can not contain region information.", s)
+	case f[2] == "iam" && len(f) == 6 && !iamPath(f[5]):
+		return malformed("IAM resource path must either be \"*\", root, or start with %s.", strings.Join(iamPaths[:], ", "))
 	}
 	return nil
 }
 
-// legacyAccount reports whether the account field of a Resource ARN is
-// one IAM's legacy policy parser takes: empty (as an S3 bucket's is),
-// "aws" (as an AWS managed policy's is), or an account id, with wildcards.
-// Anything else
-// there, as the field splits at colons, is refused "The policy failed
-// legacy parsing": arn:aws:s3::example_bucket, whose bucket lands in the
-// account field (test_iam_policies.snapshot.json invalid-36, 71), a
-// placeholder left in (arn:aws:ssm:us-east-1:<ACCOUNT_ID>:parameter/x)
-// or a policy variable, whose colon splits it
-// (arn:aws:iam::${aws:PrincipalAccount}:role/x), as users reported. How
-// many digits an account has is not checked [unconfirmed].
-func legacyAccount(a string) bool {
-	if a == "aws" {
+// partitionLike reports whether the partition field of a Resource is one
+// IAM may take: shaped like a partition (arn.IsPartition; which one is
+// CheckPartition's to say), or written with a wildcard or a policy
+// variable, left to match what it may.
+func partitionLike(p string) bool {
+	return arn.IsPartition(p) || strings.ContainsAny(p, "*?$")
+}
+
+// partitionRefusal is IAM's answer to a Resource whose partition it does
+// not take. IAM names the resource as the ARN it read: the partition
+// from the second field, whatever the first holds, and the service,
+// region, account and resource from the fields after it, each missing
+// one as "*" (test_iam_policies.snapshot.json invalid-21 to 25: a:b:cadfsdf
+// is "arn:b:cadfsdf:*:*:*", aws:s3:::example_bucket "arn:s3:::example_bucket:*").
+// rest holds the fields after the partition, the last with any colons left.
+func partitionRefusal(p string, rest []string) error {
+	f := [4]string{"*", "*", "*", "*"}
+	copy(f[:], rest)
+	return malformed("Partition \"%s\" is not valid for resource \"arn:%s:%s\".", p, p, strings.Join(f[:], ":"))
+}
+
+// iamPaths are the resource types an IAM resource's path may start with,
+// in the order IAM's refusal lists them (test_iam_policies.snapshot.json
+// invalid-35).
+var iamPaths = [...]string{"user/", "federated-user/", "role/", "group/", "instance-profile/", "mfa/",
+	"server-certificate/", "policy/", "sms-mfa/", "saml-provider/", "oidc-provider/", "report/", "access-report/"}
+
+// iamPath reports whether IAM takes p as the resource part of an IAM
+// ARN: "*", root, or a path starting with one of iamPaths. A wildcard
+// stands for no type: a user reported arn:aws:iam::*:*/cdk-* refused.
+func iamPath(p string) bool {
+	if p == "*" || p == "root" {
 		return true
 	}
+	for _, t := range iamPaths {
+		if strings.HasPrefix(p, t) {
+			return true
+		}
+	}
+	return false
+}
+
+// legacyAccount reports whether the account field of a Resource ARN is
+// one IAM's legacy policy parser takes: empty (as an S3 bucket's is), or
+// letters, digits, hyphens and wildcards: an account id, "aws" (as an
+// AWS managed policy's is), a placeholder such as account-id, which AWS
+// took in arn:aws:ec2:region:account-id:instance/*
+// (test_iam_policies.snapshot.json valid-42). Anything else there is
+// refused "The policy failed legacy parsing", as users reported for a
+// placeholder such as <ACCOUNT_ID> and for a policy variable, whose colon
+// splits the field (arn:aws:iam::${aws:PrincipalAccount}:role/x). Which
+// characters IAM refuses beyond those is not known [unconfirmed]; this
+// rule fits every case recorded or reported.
+func legacyAccount(a string) bool {
 	for i := 0; i < len(a); i++ {
-		if c := a[i]; !('0' <= c && c <= '9' || c == '*' || c == '?') {
+		if c := a[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '-' || c == '*' || c == '?') {
 			return false
 		}
 	}
@@ -90,7 +149,8 @@ func legacyAccount(a string) bool {
 // Federated principal given as an ARN, or IAM answers
 // MalformedPolicyDocument with the *MalformedError's text (AWS China's
 // IAM answers Partition "aws" is not valid for resource
-// "arn:aws:s3:::b/*". and, for a principal, Invalid principal in policy:
+// "arn:aws:s3:::b/*"., naming a short ARN padded as partitionRefusal
+// says, and, for a principal, Invalid principal in policy:
 // "AWS":"arn:aws:iam::123456789012:root"). A partition written with a
 // wildcard or a policy variable is left to match what it may. A Service
 // principal under another partition's domain (eks.amazonaws.com.cn
@@ -105,7 +165,7 @@ func (d *Document) CheckPartition(partition string) error {
 		st := &d.stmts[i]
 		for _, r := range st.arns {
 			if p, bad := other(r); bad {
-				return malformed("Partition \"%s\" is not valid for resource \"%s\".", p, r)
+				return partitionRefusal(p, strings.SplitN(r, ":", 6)[2:])
 			}
 		}
 		for _, list := range []struct {

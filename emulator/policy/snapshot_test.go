@@ -113,6 +113,31 @@ func TestPermissionsAsAWS(t *testing.T) {
 		{"invalid-69 Effect in another case, no actions", `{"Version":"2012-10-17","Statement":{"Effect":"allow","Resource":"arn:aws:s3:us-east-1::example_bucket"}}`, "The policy failed legacy parsing"},
 		{"invalid-70 Effect in another case before a duplicate Sid", `{"Version":"2012-10-17","Statement":[{"Sid":"sdf","Effect":"aLLow","Action":"s3:ListBucket",` + bucket +
 			`},{"Sid":"sdf","Effect":"Allow"}]}`, "The policy failed legacy parsing"},
+		{"invalid-21 two fields, not an ARN", stmt(`"NotAction":"s3s:ListBucket","Resource":"a:bsdfdsafsad"`), `Partition "bsdfdsafsad" is not valid for resource "arn:bsdfdsafsad:*:*:*:*".`},
+		{"invalid-22 three fields, not an ARN", stmt(`"NotAction":"s3s:ListBucket","Resource":"a:b:cadfsdf"`), `Partition "b" is not valid for resource "arn:b:cadfsdf:*:*:*".`},
+		{"invalid-23 eight fields, not an ARN", stmt(`"NotAction":"s3s:ListBucket","Resource":"a:b:c:d:e:f:g:h"`), `Partition "b" is not valid for resource "arn:b:c:d:e:f:g:h".`},
+		{"invalid-24 no arn: prefix", stmt(`"Action":"s3:ListBucket","Resource":"aws:s3:::example_bucket"`), `Partition "s3" is not valid for resource "arn:s3:::example_bucket:*".`},
+		{"invalid-25 another partition before a legacy failure", stmt(`"Action":"s3:ListBucket","Resource":["arn:error:s3:::example_bucket","arn:error:s3::example_bucket"]`),
+			`Partition "error" is not valid for resource "arn:error:s3:::example_bucket".`},
+		{"an empty partition", stmt(`"Action":"s3:ListBucket","Resource":"arn::s3"`), `Partition "" is not valid for resource "arn::s3:*:*:*".`},
+		{"a partition with a wildcard", stmt(`"Action":"s3:ListBucket","Resource":"arn:*:s3:::example_bucket"`), ""},
+		{"another first field before a partition", stmt(`"Action":"s3:ListBucket","Resource":"a:aws:s3:::example_bucket"`), `Resource a:aws:s3:::example_bucket must be in ARN format or "*".`},
+		{"invalid-35 an IAM resource of no type", stmt(`"Action":"s3:ListBucket","Resource":"arn:aws:iam:::example_bucket"`),
+			`IAM resource path must either be "*", root, or start with user/, federated-user/, role/, group/, instance-profile/, mfa/, server-certificate/, policy/, sms-mfa/, saml-provider/, oidc-provider/, report/, access-report/.`},
+		{"an IAM type written with a wildcard", stmt(`"Action":"iam:GetRole","Resource":"arn:aws:iam::*:*/cdk-*"`),
+			`IAM resource path must either be "*", root, or start with user/, federated-user/, role/, group/, instance-profile/, mfa/, server-certificate/, policy/, sms-mfa/, saml-provider/, oidc-provider/, report/, access-report/.`},
+		{"an empty IAM path", stmt(`"Action":"iam:GetRole","Resource":"arn:aws:iam::123456789012:"`),
+			`IAM resource path must either be "*", root, or start with user/, federated-user/, role/, group/, instance-profile/, mfa/, server-certificate/, policy/, sms-mfa/, saml-provider/, oidc-provider/, report/, access-report/.`},
+		{"valid-7 an IAM user", stmt(`"Action":"s3:ListBucket","Resource":"arn:aws:iam:::user/example_bucket"`), ""},
+		{"valid-38 IAM users and MFA devices by variable", stmt(`"Action":"iam:ChangePassword","Resource":["arn:aws:iam::*:user/${aws:username}","arn:aws:iam::*:mfa/${aws:username}"]`), ""},
+		{"IAM root, every IAM resource, a short IAM ARN", stmt(`"Action":"iam:*","Resource":["arn:aws:iam::123456789012:root","arn:aws:iam::123456789012:*","arn:aws:iam"]`), ""},
+		{"IAM's other types", stmt(`"Action":"iam:*","Resource":["arn:aws:iam::1:federated-user/a","arn:aws:iam::1:group/a","arn:aws:iam::1:instance-profile/a",` +
+			`"arn:aws:iam::1:server-certificate/a","arn:aws:iam::1:sms-mfa/a","arn:aws:iam::1:saml-provider/a","arn:aws:iam::1:oidc-provider/a",` +
+			`"arn:aws:iam::1:report/a","arn:aws:iam::1:access-report/a","arn:aws:iam::1:role/a","arn:aws:iam::aws:policy/a"]`), ""},
+		{"invalid-68 no service, six fields", stmt(`"NotAction":"s3:ListBucket","Resource":"arn:aws::::example_bucket"`), "The policy failed legacy parsing"},
+		{"invalid-77 no service, four fields", stmt(`"Action":"s3:ListBucket","Resource":"arn:aws::fdsasf"`), "The policy failed legacy parsing"},
+		{"valid-42 placeholders for region and account", stmt(`"Action":"ec2:StartInstances","Resource":"arn:aws:ec2:region:account-id:instance/*"`), ""},
+		{"valid-48 a placeholder region", stmt(`"Action":"rds:*","Resource":["arn:aws:rds:region:*:*"]`), ""},
 		{"valid-50 S3 access point with region and account", stmt(`"Action":"s3:*","Resource":"arn:aws:s3:us-west-2:123456789012:accesspoint/my-access-point"`), ""},
 	}
 	for _, tc := range tests {
@@ -131,7 +156,8 @@ func TestPermissionsAsAWS(t *testing.T) {
 // TestHeldDocumentsRead: the rules IAM applies to the text of a policy
 // being written that earlier idpool versions did not apply (an IAM or S3
 // bucket resource with a region, an action with two colons, a vendor with
-// white space, a resource that fails legacy parsing) refuse a document being written (CheckPermissions,
+// white space, a resource that fails legacy parsing, an IAM resource of no
+// type IAM knows, a partition that is none) refuse a document being written (CheckPermissions,
 // CheckTrust) but not one idpool holds: ParsePermissions and Parse read
 // it, and it is evaluated as written.
 func TestHeldDocumentsRead(t *testing.T) {
@@ -143,6 +169,9 @@ func TestHeldDocumentsRead(t *testing.T) {
 		{"two colons", "s3:List:Bucket", "*", "Actions/Condition can contain only one colon."},
 		{"vendor with a space", "a a:ListBucket", "*", "Vendor a a is not valid"},
 		{"a bucket in the account field", "s3:ListBucket", "arn:aws:s3::bucket", "The policy failed legacy parsing"},
+		{"an IAM resource of no type", "iam:GetRole", "arn:aws:iam::123456789012:example",
+			`IAM resource path must either be "*", root, or start with user/, federated-user/, role/, group/, instance-profile/, mfa/, server-certificate/, policy/, sms-mfa/, saml-provider/, oidc-provider/, report/, access-report/.`},
+		{"a partition that is none", "s3:GetObject", "arn:error:s3:::bucket/x", `Partition "error" is not valid for resource "arn:error:s3:::bucket/x".`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -169,5 +198,33 @@ func TestHeldDocumentsRead(t *testing.T) {
 	}
 	if _, err := Parse(trust); err != nil {
 		t.Errorf("Parse: got %v, want the trust policy read", err)
+	}
+}
+
+// TestResourcePartition: a resource of another partition than the
+// endpoint's is refused with the ARN IAM read, short ones padded with "*"
+// as IAM pads them (test_iam_policies.snapshot.json invalid-21 to 25).
+func TestResourcePartition(t *testing.T) {
+	tests := []struct{ resource, want string }{
+		{"arn:aws:logs:*:*:*", `Partition "aws" is not valid for resource "arn:aws:logs:*:*:*".`},
+		{"arn:aws:s3:::b/*", `Partition "aws" is not valid for resource "arn:aws:s3:::b/*".`},
+		{"arn:aws:fdsasf", `Partition "aws" is not valid for resource "arn:aws:fdsasf:*:*:*".`},
+		{"arn:aws-cn:s3:::b", ""},
+		{"arn:*:s3:::b", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.resource, func(t *testing.T) {
+			d, err := CheckPermissions([]byte(`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"` + tc.resource + `"}}`))
+			if err != nil {
+				t.Fatalf("CheckPermissions: got %v, want the document taken", err)
+			}
+			err = d.CheckPartition("aws-cn")
+			switch {
+			case tc.want == "" && err != nil:
+				t.Errorf("CheckPartition: got %v, want nil", err)
+			case tc.want != "" && (!errors.Is(err, ErrMalformed) || err.Error() != tc.want):
+				t.Errorf("CheckPartition: got %v, want %q", err, tc.want)
+			}
+		})
 	}
 }
