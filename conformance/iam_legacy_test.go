@@ -53,19 +53,26 @@ func TestIAMPolicyTextRules(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			doc := aws.String(policyJSON(t, tt.stmt))
-			_, err := c.CreatePolicy(ctx, &iam.CreatePolicyInput{PolicyName: aws.String(uniqueName("Text")), PolicyDocument: doc})
-			if tt.want == "" {
-				ok(t, err, "CreatePolicy")
-			} else {
-				wantIAMRefusal(t, "CreatePolicy", err, "MalformedPolicyDocument", http.StatusBadRequest, tt.want)
-			}
-			_, err = c.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String(role), PolicyName: aws.String("p"), PolicyDocument: doc})
-			if tt.want == "" {
-				ok(t, err, "PutRolePolicy")
-			} else {
-				wantIAMRefusal(t, "PutRolePolicy", err, "MalformedPolicyDocument", http.StatusBadRequest, tt.want)
-			}
+			wantPolicyWrites(ctx, t, c, role, aws.String(policyJSON(t, tt.stmt)), tt.want)
 		})
+	}
+}
+
+// wantPolicyWrites writes doc with CreatePolicy and as role's inline
+// policy with PutRolePolicy, and checks that both take it (want "") or
+// both refuse it MalformedPolicyDocument (400) with the message want.
+func wantPolicyWrites(ctx context.Context, t *testing.T, c *iam.Client, role string, doc *string, want string) {
+	t.Helper()
+	_, err := c.CreatePolicy(ctx, &iam.CreatePolicyInput{PolicyName: aws.String(uniqueName("Text")), PolicyDocument: doc})
+	if want == "" {
+		ok(t, err, "CreatePolicy")
+	} else {
+		wantIAMRefusal(t, "CreatePolicy", err, "MalformedPolicyDocument", http.StatusBadRequest, want)
+	}
+	_, err = c.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String(role), PolicyName: aws.String("p"), PolicyDocument: doc})
+	if want == "" {
+		ok(t, err, "PutRolePolicy")
+	} else {
+		wantIAMRefusal(t, "PutRolePolicy", err, "MalformedPolicyDocument", http.StatusBadRequest, want)
 	}
 }
