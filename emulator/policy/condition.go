@@ -411,7 +411,11 @@ func lookup(ctx map[string][]string, key string) []string {
 // which a policy idpool holds may use.
 func parseDate(s string) (time.Time, bool) {
 	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
-		return time.Unix(n, 0).UTC(), true
+		// IAM takes any 64-bit number; time.Time holds seconds from year
+		// 1, so the farthest are clamped, still after (or before) every
+		// date written otherwise.
+		const far = 1 << 62
+		return time.Unix(max(-far, min(n, far)), 0).UTC(), true
 	}
 	if t, ok := isoDate(s); ok {
 		return t, true

@@ -132,6 +132,8 @@ func TestConditions(t *testing.T) {
 		{"DateGreaterThan a year alone, equal", `{"DateGreaterThan":{"aws:CurrentTime":"01T"}}`, ctx{"aws:CurrentTime": {"0001-01-01T00:00:00Z"}}, false},
 		{"DateLessThanEquals an offset of hours", `{"DateLessThanEquals":{"aws:d":"2016-12-13t2:00:00.593194+23"}}`, ctx{"aws:d": {"2016-12-12T03:00:00.593Z"}}, true},
 		{"DateLessThanEquals an offset of hours, later", `{"DateLessThanEquals":{"aws:d":"2016-12-13t2:00:00.593194+23"}}`, ctx{"aws:d": {"2016-12-12T03:00:00.594Z"}}, false},
+		{"DateLessThan the largest epoch time", `{"DateLessThan":{"aws:d":"9223372036854775807"}}`, ctx{"aws:d": {"292278993-12-31T23:59:59Z"}}, true},
+		{"DateGreaterThan the smallest epoch time", `{"DateGreaterThan":{"aws:d":"-9223372036854775808"}}`, ctx{"aws:d": {"-292275054-01-01"}}, true},
 		{"DateEquals a week date", `{"DateEquals":{"aws:d":"2016-W05-1"}}`, ctx{"aws:d": {"2016-02-01"}}, true},
 		{"DateEquals a lenient request value", `{"DateEquals":{"aws:d":"2024-01-01T00:00:00Z"}}`, ctx{"aws:d": {"2024-1-1t0"}}, true},
 		{"DateEquals a request value not a date", `{"DateEquals":{"aws:d":"2024-01-01T00:00:00Z"}}`, ctx{"aws:d": {"2024-13-01"}}, false},
