@@ -1,7 +1,9 @@
 package policy
 
 import (
+	"encoding/json"
 	"errors"
+	"os"
 	"testing"
 )
 
@@ -224,6 +226,57 @@ func TestResourcePartition(t *testing.T) {
 				t.Errorf("CheckPartition: got %v, want nil", err)
 			case tc.want != "" && (!errors.Is(err, ErrMalformed) || err.Error() != tc.want):
 				t.Errorf("CheckPartition: got %v, want %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// TestPolicyDocumentValidity: every document of LocalStack's
+// TestPolicyDocumentValidity (testdata/validity.json) gets the answer AWS
+// was recorded giving to CreatePolicy in the commercial partition:
+// CheckManaged, then CheckPartition("aws"), refuse the invalid ones with
+// AWS's message (a syntax error is marked Syntax, which IAM answers
+// "Syntax errors in policy.") and take the valid ones.
+func TestPolicyDocumentValidity(t *testing.T) {
+	b, err := os.ReadFile("testdata/validity.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cases struct {
+		Invalid []struct{ Case, Doc, Want string }
+		Valid   []struct{ Case, Doc string }
+	}
+	if err := json.Unmarshal(b, &cases); err != nil {
+		t.Fatal(err)
+	}
+	if len(cases.Invalid) != 78 || len(cases.Valid) != 51 {
+		t.Fatalf("testdata: got %d invalid and %d valid documents, want 78 and 51", len(cases.Invalid), len(cases.Valid))
+	}
+	check := func(doc string) error {
+		d, err := CheckManaged([]byte(doc))
+		if err != nil {
+			return err
+		}
+		return d.CheckPartition("aws")
+	}
+	for _, tc := range cases.Invalid {
+		t.Run(tc.Case, func(t *testing.T) {
+			err := check(tc.Doc)
+			var m *MalformedError
+			switch {
+			case !errors.As(err, &m):
+				t.Errorf("got %v, want %q", err, tc.Want)
+			case tc.Want == "Syntax errors in policy." && !m.Syntax:
+				t.Errorf("got %q, want a syntax error", m.Reason)
+			case tc.Want != "Syntax errors in policy." && (m.Syntax || m.Reason != tc.Want):
+				t.Errorf("got %q (Syntax %v), want %q", m.Reason, m.Syntax, tc.Want)
+			}
+		})
+	}
+	for _, tc := range cases.Valid {
+		t.Run(tc.Case, func(t *testing.T) {
+			if err := check(tc.Doc); err != nil {
+				t.Errorf("got %v, want the document taken", err)
 			}
 		})
 	}
