@@ -54,7 +54,7 @@
 // not apply and which a document idpool holds, in a store or an export,
 // may therefore break: an action has one colon only and a vendor without
 // white space; a resource's second field is a partition, whatever its
-// first ("Partition "b" is not valid for resource "arn:b:c:*:*:*"."), it
+// first (or Partition "b" is not valid for resource "arn:b:c:*:*:*".), it
 // names no region when it is IAM's or an S3 bucket's or object's, and an
 // IAM resource's path is "*", root or of a type IAM knows (user/, role/…).
 // IAM's legacy parser refuses the rest ("The policy failed legacy
