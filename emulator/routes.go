@@ -114,6 +114,8 @@ func iamRoutes(q *awsquery.Service, s *iam.Service) {
 	q.Handle("ListSSHPublicKeys", awsquery.Op(s.ListSSHPublicKeys))
 	q.Handle("ListServiceSpecificCredentials", awsquery.Op(s.ListServiceSpecificCredentials))
 	q.Handle("GetLoginProfile", awsquery.Op(s.GetLoginProfile))
+	q.Handle("DeleteLoginProfile", awsquery.Op(s.DeleteLoginProfile))
+	q.Handle("ListGroups", awsquery.Op(s.ListGroups))
 	q.Handle("SimulatePrincipalPolicy", awsquery.Op(s.SimulatePrincipalPolicy))
 	q.Handle("SimulateCustomPolicy", awsquery.Op(s.SimulateCustomPolicy))
 	q.Handle("GetContextKeysForCustomPolicy", awsquery.Op(s.GetContextKeysForCustomPolicy))

@@ -46,6 +46,13 @@ func (s *Service) ListGroupsForUser(ctx context.Context, in *ListGroupsForUserIn
 	return &ListGroupsForUserOutput{Groups: []Group{}}, nil
 }
 
+// ListGroups lists the account's groups: none, as idpool has no groups,
+// so that a teardown that removes the users from their groups before
+// deleting them (aws-sdk-java-v2's IAMUtil) runs.
+func (s *Service) ListGroups(ctx context.Context, in *ListGroupsInput) (*ListGroupsOutput, error) {
+	return &ListGroupsOutput{Groups: []Group{}}, nil
+}
+
 // credentialsOwner is the user whose other credentials (signing
 // certificates, MFA devices, SSH keys, service-specific credentials, a
 // password) an operation lists: the one named, else the caller's own (see
@@ -99,11 +106,25 @@ func (s *Service) ListServiceSpecificCredentials(ctx context.Context, in *ListSe
 // idpool's has: NoSuchEntity with IAM's text for a user without one
 // (test_iam_users.snapshot.json get-deleted-login-profile-error).
 func (s *Service) GetLoginProfile(ctx context.Context, in *GetLoginProfileInput) (*Empty, error) {
-	u, err := s.credentialsOwner(ctx, in.UserName)
+	return nil, s.noLoginProfile(ctx, in.UserName)
+}
+
+// DeleteLoginProfile deletes a user's console password, which no user of
+// idpool's has: NoSuchEntity as for GetLoginProfile
+// (test_iam_users.snapshot.json delete-nonexistent-login-profile-error),
+// which the SDKs' teardowns and AWS's documented one call and ignore.
+func (s *Service) DeleteLoginProfile(ctx context.Context, in *DeleteLoginProfileInput) (*Empty, error) {
+	return nil, s.noLoginProfile(ctx, in.UserName)
+}
+
+// noLoginProfile is IAM's answer about the password of a user without
+// one, or NoSuchEntity for the user.
+func (s *Service) noLoginProfile(ctx context.Context, name *string) error {
+	u, err := s.credentialsOwner(ctx, name)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return nil, errNoSuch("Login Profile for User %s cannot be found.", u.Name)
+	return errNoSuch("Login Profile for User %s cannot be found.", u.Name)
 }
 
 // ListEntitiesForPolicy lists the entities a managed policy is attached

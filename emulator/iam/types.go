@@ -587,6 +587,17 @@ type ListAttachedUserPoliciesOutput = ListAttachedRolePoliciesOutput
 // Group is the model's Group, of which idpool holds none.
 type Group struct{}
 
+// ListGroupsInput is the model's ListGroupsRequest.
+type ListGroupsInput struct {
+	PathPrefix *string
+	Marker     *string
+	MaxItems   *int32
+}
+
+// ListGroupsOutput is the answer of ListGroups and of ListGroupsForUser,
+// which the model shapes alike.
+type ListGroupsOutput = ListGroupsForUserOutput
+
 type ListGroupsForUserOutput struct {
 	Groups      []Group `xml:"Groups>member"`
 	IsTruncated bool
@@ -638,4 +649,8 @@ type ListServiceSpecificCredentialsOutput struct {
 	Marker                     *string `xml:",omitempty"`
 }
 
+// GetLoginProfileInput is the model's GetLoginProfileRequest, and
+// DeleteLoginProfileRequest, which is alike.
 type GetLoginProfileInput struct{ UserName *string }
+
+type DeleteLoginProfileInput = GetLoginProfileInput

@@ -289,10 +289,22 @@ func TestUserTeardownListings(t *testing.T) {
 			}
 		})
 	}
-	_, err := s.GetLoginProfile(ctx, &GetLoginProfileInput{UserName: ptr("Dev")})
-	wantError(t, err, CodeNoSuchEntity, http.StatusNotFound, "Login Profile for User Dev cannot be found.")
-	_, err = s.GetLoginProfile(ctx, &GetLoginProfileInput{UserName: ptr("nobody")})
-	wantError(t, err, CodeNoSuchEntity, http.StatusNotFound, "The user with name nobody cannot be found.")
+	for name, call := range map[string]func(context.Context, *GetLoginProfileInput) (*Empty, error){
+		"GetLoginProfile": s.GetLoginProfile, "DeleteLoginProfile": s.DeleteLoginProfile,
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := call(ctx, &GetLoginProfileInput{UserName: ptr("dev")})
+			wantError(t, err, CodeNoSuchEntity, http.StatusNotFound, "Login Profile for User Dev cannot be found.")
+			_, err = call(own, &GetLoginProfileInput{})
+			wantError(t, err, CodeNoSuchEntity, http.StatusNotFound, "Login Profile for User Dev cannot be found.")
+			_, err = call(ctx, &GetLoginProfileInput{UserName: ptr("nobody")})
+			wantError(t, err, CodeNoSuchEntity, http.StatusNotFound, "The user with name nobody cannot be found.")
+		})
+	}
+	groups, err := s.ListGroups(ctx, &ListGroupsInput{PathPrefix: ptr("/")})
+	if err != nil || groups.Groups == nil || len(groups.Groups) != 0 {
+		t.Errorf("ListGroups: got %+v, %v; want an empty list", groups, err)
+	}
 }
 
 // TestListEntitiesForPolicyUsers: users that attach a managed policy are
