@@ -224,6 +224,17 @@ func (s *Service) RolePolicies(ctx context.Context, arn string) (policy.Set, err
 	return s.principalPolicies(ctx, arn)
 }
 
+// UserPolicies returns the policies of the user arn names that decide its
+// requests (in strict mode): as Identity its inline policies and the
+// default versions of its attached managed policies. A user IAM does not
+// hold is NoSuchEntity.
+func (s *Service) UserPolicies(ctx context.Context, arn string) (policy.Set, error) {
+	if !strings.Contains(arn, ":user/") {
+		return policy.Set{}, errInvalid("Invalid ARN: %s must be a user ARN.", arn)
+	}
+	return s.principalPolicies(ctx, arn)
+}
+
 // principalPolicies returns the policies of the role or user an ARN names:
 // its inline policies (of type "role" or "user", as IAM's simulator names
 // them) and the default versions of its attached managed policies
