@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/idpool/idpool/emulator/arn"
 	"github.com/idpool/idpool/emulator/creds"
 	"github.com/idpool/idpool/emulator/policy"
 	"github.com/idpool/idpool/protocol"
@@ -24,7 +25,11 @@ import (
 // isUser reports whether p signs as an IAM user: with its access key or a
 // GetSessionToken session of it.
 func isUser(p *protocol.Principal) bool {
-	return p != nil && strings.Contains(p.ARN, ":user/")
+	if p == nil {
+		return false
+	}
+	a, ok := arn.Parse(p.ARN)
+	return ok && a.Service == "iam" && strings.HasPrefix(a.Resource, "user/")
 }
 
 // iamResource keeps the parameters of an IAM request, its form body, for

@@ -100,3 +100,26 @@ func TestIAMKeys(t *testing.T) {
 		})
 	}
 }
+
+// TestIsUser: an IAM user's ARN, with or without a path, is a user's;
+// the root, a role session and a role are not.
+func TestIsUser(t *testing.T) {
+	tests := []struct {
+		arn  string
+		want bool
+	}{
+		{"arn:aws:iam::123456789012:user/dev", true},
+		{"arn:aws-cn:iam::123456789012:user/team/dev", true},
+		{"arn:aws:iam::123456789012:root", false},
+		{"arn:aws:sts::123456789012:assumed-role/user/s", false},
+		{"arn:aws:iam::123456789012:role/user/dev", false},
+	}
+	for _, tt := range tests {
+		if got := isUser(&protocol.Principal{ARN: tt.arn}); got != tt.want {
+			t.Errorf("isUser(%s): got %v, want %v", tt.arn, got, tt.want)
+		}
+	}
+	if isUser(nil) {
+		t.Error("isUser(nil): got true, want false")
+	}
+}
