@@ -180,6 +180,15 @@ func TestSimulatePrincipalPolicy(t *testing.T) {
 		{"user's inline policy", SimulatePrincipalPolicyInput{PolicySourceArn: dana}, "allowed"},
 		{"user's attached policy denies", SimulatePrincipalPolicyInput{PolicySourceArn: erin}, "explicitDeny"},
 	}
+	// GetContextKeysForPrincipalPolicy reads a user's own policies too.
+	if _, err := s.PutUserPolicy(ctx, &PutUserPolicyInput{UserName: "dana", PolicyName: "ip",
+		PolicyDocument: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}}]}`}); err != nil {
+		t.Fatal(err)
+	}
+	keys, err := s.GetContextKeysForPrincipalPolicy(ctx, &GetContextKeysForPrincipalPolicyInput{PolicySourceArn: dana})
+	if err != nil || !slices.Equal(keys.ContextKeyNames, []string{"aws:SourceIp"}) {
+		t.Errorf("GetContextKeysForPrincipalPolicy of a user: got %v, %v; want [aws:SourceIp]", keys, err)
+	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tt.in.ActionNames = []string{"s3:PutObject"}
