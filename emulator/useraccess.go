@@ -46,9 +46,10 @@ func (s *Server) authorizeUser(r *http.Request, a *api, op string, p *protocol.P
 		return nil
 	}
 	ctx := r.Context()
-	action, target := a.scope+":"+op, ""
-	keys := requestKeys(r, res.Region)
-	shown := ""
+	action, keys := a.scope+":"+op, requestKeys(r, res.Region)
+	// target is what the policies are evaluated on, shown what the
+	// refusal names.
+	var target, shown string
 	switch a {
 	case &iamAPI:
 		form, _ := url.ParseQuery(res.Form)
