@@ -44,7 +44,8 @@ func TestIAMHeldPolicies(t *testing.T) {
 	dir := t.TempDir()
 	path := writeJSON(t, dir, "held.json", map[string]any{
 		"Users": []any{
-			map[string]any{"UserName": "admin", "AccessKeys": []any{map[string]string{"AccessKeyId": adminID, "SecretAccessKey": secretKey}}},
+			map[string]any{"UserName": "admin", "AccessKeys": []any{map[string]string{"AccessKeyId": adminID, "SecretAccessKey": secretKey}},
+				"Policies": adminPolicies()},
 		},
 		"ManagedPolicies": []any{map[string]any{"ManagedPolicyName": "Vendor",
 			"PolicyDocument": doc(stmt("a a:ListBucket", "*"), stmt("cognito-identity:DescribeIdentityPool", "*"))}},

@@ -30,6 +30,10 @@ func TestIAMRefusesSessionTokens(t *testing.T) {
 			ok(t, err, "CreateUser")
 			key, err := s.iamWith(dev).CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String(user)})
 			ok(t, err, "CreateAccessKey")
+			// In strict mode the user may do what its own policies allow.
+			_, err = s.iamWith(dev).PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String(user), PolicyName: aws.String("admin"),
+				PolicyDocument: aws.String(policyJSON(t, map[string]any{"Effect": "Allow", "Action": "*", "Resource": "*"}))})
+			ok(t, err, "PutUserPolicy")
 			userKeys := aws.Credentials{AccessKeyID: aws.ToString(key.AccessKey.AccessKeyId), SecretAccessKey: aws.ToString(key.AccessKey.SecretAccessKey)}
 
 			for _, tt := range []struct {

@@ -88,7 +88,7 @@ func TestIAMDrivesFederation(t *testing.T) {
 	// role like the others.
 	fx, err := json.Marshal(map[string]any{
 		"Users": []any{map[string]any{"UserName": "admin", "AccessKeys": []any{
-			map[string]string{"AccessKeyId": "AKIAFIXTUREADMIN0001", "SecretAccessKey": secretKey}}}},
+			map[string]string{"AccessKeyId": "AKIAFIXTUREADMIN0001", "SecretAccessKey": secretKey}}, "Policies": adminPolicies()}},
 		"Roles": []any{map[string]any{
 			"Arn":                      "arn:aws:iam::123456789012:role/FromFixture",
 			"AssumeRolePolicyDocument": map[string]any{"Statement": []any{map[string]any{"Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRole"}}},
@@ -121,12 +121,16 @@ func TestIAMDrivesFederation(t *testing.T) {
 	}
 	key, err := boot.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("dev")})
 	ok(t, err, "CreateAccessKey")
+	// In strict mode the user may do what its own policies allow.
+	_, err = boot.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String("dev"), PolicyName: aws.String("admin"),
+		PolicyDocument: aws.String(policyJSON(t, map[string]any{"Effect": "Allow", "Action": "*", "Resource": "*"}))})
+	ok(t, err, "PutUserPolicy")
 	if id := aws.ToString(key.AccessKey.AccessKeyId); !strings.HasPrefix(id, "AKIA") || len(id) != 20 {
 		t.Errorf("CreateAccessKey: got AccessKeyId %s, want AKIA and 16 characters", id)
 	}
 	devCreds := aws.Credentials{AccessKeyID: aws.ToString(key.AccessKey.AccessKeyId), SecretAccessKey: aws.ToString(key.AccessKey.SecretAccessKey)}
 
-	// The user's key is a strict-mode developer credential, signing as the user.
+	// The user's key signs as the user.
 	who, err := s.stsWith(devCreds).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 	ok(t, err, "GetCallerIdentity with the user's key")
 	if got, want := aws.ToString(who.Arn), aws.ToString(user.User.Arn); got != want {

@@ -51,7 +51,7 @@ func strictServer(t *testing.T, strict bool) (*server, *rsa.PrivateKey) {
 	fx, err := json.Marshal(map[string]any{
 		"DeveloperCredentials": []any{map[string]string{"AccessKeyId": accessKey, "SecretAccessKey": secretKey}},
 		"Users": []any{map[string]any{"UserName": assumerName, "AccessKeys": []any{
-			map[string]string{"AccessKeyId": assumerKey, "SecretAccessKey": secretKey}}}},
+			map[string]string{"AccessKeyId": assumerKey, "SecretAccessKey": secretKey}}, "Policies": adminPolicies()}},
 		"Roles": []any{map[string]any{
 			"Arn": "arn:aws:iam::" + accountID + ":role/Chained",
 			"AssumeRolePolicyDocument": map[string]any{"Version": "2012-10-17", "Statement": []any{map[string]any{
@@ -76,6 +76,14 @@ const (
 	assumerName = "assumer"
 	assumerKey  = "AKIAASSUMERKEY000001"
 )
+
+// adminPolicies are the inline policies of a fixture user that may do
+// everything: in strict mode an IAM user may do what its own policies
+// allow, and nothing else.
+func adminPolicies() []any {
+	return []any{map[string]any{"PolicyName": "admin", "PolicyDocument": map[string]any{"Version": "2012-10-17",
+		"Statement": []any{map[string]any{"Effect": "Allow", "Action": "*", "Resource": "*"}}}}}
+}
 
 // assumerKeys are the access keys of strictServer's IAM user assumerName.
 func assumerKeys() awsv2.Credentials {

@@ -31,7 +31,7 @@ var (
 	identityAPI = api{scope: "cognito-identity", resource: jsonResource, refuse: refuseJSON, denied: http.StatusBadRequest}
 	stsAPI      = api{scope: "sts", resource: func(*http.Request, []byte) resource { return resource{} }, refuse: refuseQuery, denied: http.StatusForbidden}
 	syncAPI     = api{scope: "cognito-sync", resource: syncResource, refuse: refuseREST, denied: http.StatusForbidden}
-	iamAPI      = api{scope: "iam", resource: func(*http.Request, []byte) resource { return resource{} }, refuse: refuseQuery, denied: http.StatusForbidden}
+	iamAPI      = api{scope: "iam", resource: iamResource, refuse: refuseQuery, denied: http.StatusForbidden}
 )
 
 // resource is what a signed request names: a pool, an identity, a
@@ -41,6 +41,9 @@ type resource struct {
 	Pool, Identity, Dataset string
 	ARN                     string
 	Region                  string
+	// Form is the form body of an IAM request, whose parameters name
+	// the entity it acts on (see iamTarget).
+	Form string
 	// cred are the credentials idpool issued that signed the request, nil
 	// for other keys.
 	cred *creds.Credentials
@@ -98,11 +101,15 @@ func syncResource(r *http.Request, _ []byte) resource {
 // global condition keys (see requestKeys): a guest role whose policy
 // allows cognito-identity:LookupDeveloperIdentity on a pool may call it
 // there, and an explicit Deny refuses an identity even its own Sync data.
-// The developer's credentials (a fixture key, an IAM user's key, or
-// credentials from GetSessionToken, which carry the caller's permissions
-// but are refused by IAM unless made with MFA: see authenticate) may call
-// everything. STS decides its operations itself.
+// An IAM user's key, and its GetSessionToken session, may do what the
+// user's own policies allow (see authorizeUser). The developer's own
+// credentials (a fixture key, which acts as the account's root, or its
+// GetSessionToken session; IAM refuses a session made without MFA: see
+// authenticate) may call everything. STS decides its operations itself.
 func (s *Server) authorize(r *http.Request, a *api, op string, p *protocol.Principal, res *resource) error {
+	if s.cfg.Strict && isUser(p) {
+		return s.authorizeUser(r, a, op, p, res)
+	}
 	if !s.cfg.Strict || !p.RoleSession() {
 		return nil
 	}

@@ -149,11 +149,7 @@ func (s *Server) evaluate(w http.ResponseWriter, r *http.Request) {
 // when the decision is not Allowed (see denyReason).
 func (s *Server) sessionDecision(ctx context.Context, c *creds.Credentials, p *protocol.Principal, action, resource string, request map[string][]string) (policy.Result, string, error) {
 	sess := &c.Session
-	set, err := s.iamSvc.RolePolicies(ctx, sess.RoleARN)
-	held := true
-	if e, ok := protocol.As(err); ok && e.Code == "NoSuchEntity" {
-		set, err, held = policy.Set{}, nil, false
-	}
+	set, held, err := orNone(s.iamSvc.RolePolicies(ctx, sess.RoleARN))
 	if err != nil {
 		return policy.Result{}, "", err
 	}
@@ -184,6 +180,16 @@ func (s *Server) sessionDecision(ctx context.Context, c *creds.Credentials, p *p
 		return res, sessionDenyReason(sess.RoleARN, set.Session, res, req), nil
 	}
 	return res, denyReason(sess.RoleARN, held, set.Identity, res, req), nil
+}
+
+// orNone turns IAM's NoSuchEntity for a principal's policies into none:
+// a role or user IAM does not hold has no policies and may do nothing, as
+// on AWS. held is false then.
+func orNone(set policy.Set, err error) (_ policy.Set, held bool, _ error) {
+	if e, ok := protocol.As(err); ok && e.Code == "NoSuchEntity" {
+		return policy.Set{}, false, nil
+	}
+	return set, true, err
 }
 
 // boundaryDenyReason says in words why the permissions boundary b of role
@@ -264,7 +270,12 @@ func sessionDenyReason(role string, sps []policy.Named, res policy.Result, req p
 // dropped, so that a caller of /_idpool/authorize cannot pass for another
 // identity or a session it is not.
 func decisionKeys(who *policy.Session, request map[string][]string, now time.Time) map[string][]string {
-	keys := who.Keys()
+	return withRequest(who.Keys(), request, now)
+}
+
+// withRequest adds to keys, a principal's condition keys, those of its
+// request (see decisionKeys), and returns keys.
+func withRequest(keys, request map[string][]string, now time.Time) map[string][]string {
 	for k, v := range request {
 		if !principalKey(k) {
 			keys[k] = v
@@ -321,17 +332,26 @@ func principalKey(k string) bool {
 // IAM holds the role) refused req: the Deny statement that matched, or,
 // policy by policy, why no Allow statement did.
 func denyReason(role string, held bool, ps []policy.Named, res policy.Result, req policy.Request) string {
-	switch {
-	case !held:
+	if !held {
 		return "IAM holds no role " + role + ", so its sessions have no permission policies and may do nothing"
+	}
+	return policiesDenyReason("role "+role, ps, res, req)
+}
+
+// policiesDenyReason says in words why the permission policies ps of who
+// (a role or a user, named by its kind and ARN) refused req: the Deny
+// statement that matched, or, policy by policy, why no Allow statement
+// did.
+func policiesDenyReason(who string, ps []policy.Named, res policy.Result, req policy.Request) string {
+	switch {
 	case res.Decision == policy.ExplicitDeny:
 		m := res.Matched[0]
-		return req.Action + " on " + req.Resource + " is explicitly denied by " + statement(m) + " of policy " + m.PolicyID + " of role " + role
+		return req.Action + " on " + req.Resource + " is explicitly denied by " + statement(m) + " of policy " + m.PolicyID + " of " + who
 	case len(ps) == 0:
-		return "role " + role + " has no permission policies, so its sessions may do nothing"
+		return who + " has no permission policies, so it may do nothing"
 	}
 	var b strings.Builder
-	b.WriteString("no permission policy of role " + role + " allows " + req.Action + " on " + req.Resource)
+	b.WriteString("no permission policy of " + who + " allows " + req.Action + " on " + req.Resource)
 	for _, p := range ps {
 		why := "allows nothing"
 		if p.Doc != nil {

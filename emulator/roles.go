@@ -46,8 +46,9 @@ type roles struct {
 	now func() time.Time
 	// region is aws:RequestedRegion for a request that names no region.
 	region string
-	// decide evaluates the permission policies of an issued session's
-	// role (Server.sessionDecision); nil leaves them unchecked.
+	// decide evaluates the permission policies of the caller: an issued
+	// session's role, or an IAM user (Server.callerDecision); nil leaves
+	// them unchecked.
 	decide func(ctx context.Context, c *creds.Credentials, p *protocol.Principal, action, resource string, request map[string][]string) (policy.Result, string, error)
 	// trusts remembers the trust policies read, until IAM or the fixtures
 	// write again (nil: read every time).
@@ -232,7 +233,7 @@ func (rs roles) Authorize(ctx context.Context, req sts.RoleRequest) (sts.Grant, 
 		tagged = tagged || len(req.WebIdentity.PrincipalTags) > 0
 	case req.Caller != nil:
 		pr.AWS = req.Caller.ARN
-		if rs.strict && rs.decide != nil && issuedRole(req.CallerCredentials) {
+		if rs.strict && rs.decide != nil && (issuedRole(req.CallerCredentials) || isUser(req.Caller)) {
 			return rs.chain(ctx, req, t, pr, also(tagged, req.SourceIdentity != ""))
 		}
 	}
@@ -281,9 +282,10 @@ func issuedRole(c *creds.Credentials) bool {
 	return c != nil && c.Session.UserARN == "" && c.Session.RoleARN != ""
 }
 
-// chain decides, in strict mode, a role session's AssumeRole of a role IAM
-// holds, as AWS decides a request within one account: the caller's own
-// permission policies (its role's) must not deny sts:AssumeRole (nor the
+// chain decides, in strict mode, the AssumeRole of a role IAM holds by a
+// role session or an IAM user, as AWS decides a request within one
+// account: the caller's own permission policies (its role's, or the
+// user's) must not deny sts:AssumeRole (nor the
 // extra actions: sts:TagSession for a tagged session, sts:SetSourceIdentity
 // for one with a source identity) on the role, and either the trust policy
 // names the caller (its role's ARN or its session's ARN), or it trusts the
@@ -293,7 +295,10 @@ func (rs roles) chain(ctx context.Context, req sts.RoleRequest, t trust, pr poli
 	// The caller's policies see the request's MFA as its trust policy
 	// does: an MFA code given to AssumeRole authenticates this request,
 	// whatever the caller's session was made with.
-	caller := *req.CallerCredentials
+	var caller creds.Credentials // none for an IAM user's own key
+	if req.CallerCredentials != nil {
+		caller = *req.CallerCredentials
+	}
 	caller.Session.MFA = req.MFA
 	delegated := true // the caller's policies allow every action
 	var why, unallowed string

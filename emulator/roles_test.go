@@ -407,10 +407,10 @@ func TestRolesEnhancedRequestTags(t *testing.T) {
 	}
 }
 
-// TestRolesStrictChain: in strict mode a role session assumes a role that
-// trusts the account only where its own policies allow it, one that names
-// it unless they deny it; an IAM user and permissive mode are not held to
-// policies, and the root assumes no role in strict mode.
+// TestRolesStrictChain: in strict mode a role session or an IAM user
+// assumes a role that trusts the account only where its own policies allow
+// it, one that names it unless they deny it; permissive mode is not held
+// to policies, and the root assumes no role in strict mode.
 func TestRolesStrictChain(t *testing.T) {
 	const (
 		admin = "arn:aws:iam::123456789012:role/Admin"
@@ -442,7 +442,10 @@ func TestRolesStrictChain(t *testing.T) {
 		{"account trust, policy denies", true, admin, guest, policy.ExplicitDeny, false},
 		{"named, no policy", true, names, guest, policy.ImplicitDeny, true},
 		{"named, policy denies", true, names, guest, policy.ExplicitDeny, false},
-		{"an IAM user is not held to policies", true, admin, user, policy.ExplicitDeny, true},
+		{"user, account trust, no policy", true, admin, user, policy.ImplicitDeny, false},
+		{"user, account trust, policy allows", true, admin, user, policy.Allowed, true},
+		{"user, account trust, policy denies", true, admin, user, policy.ExplicitDeny, false},
+		{"permissive: a user without policies", false, admin, user, policy.ImplicitDeny, true},
 		{"the root assumes no role", true, admin, root, policy.Allowed, false},
 		{"permissive: the root assumes a role", false, admin, root, policy.ExplicitDeny, true},
 		{"permissive: account trust, no policy", false, admin, guest, policy.ExplicitDeny, true},

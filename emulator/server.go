@@ -141,8 +141,8 @@ func build(ctx context.Context, cfg Config, store storage.Store, logger *slog.Lo
 	s := &Server{cfg: cfg, iamMemory: memory, logger: logger, store: store, tokens: tok, creds: cr, revoked: revoked, now: now,
 		verifier: sigv4.NewVerifier(1024), fixtures: fx, developers: fx.DeveloperKeys(), roles: roles{store: store, strict: cfg.Strict, account: cfg.AccountID, trusts: &memory.trusts, now: now, region: cfg.Region}}
 	// In strict mode a role session's AssumeRole is held to its role's
-	// permission policies.
-	s.roles.decide = s.sessionDecision
+	// permission policies, and an IAM user's to its own.
+	s.roles.decide = s.callerDecision
 	verified := newVerified(tok, revoked, now)
 	// IAM answers GetRole with the last use of the role, which every
 	// role session issued records (in memory: see iam.Service.RoleUsed).

@@ -77,13 +77,20 @@ type OIDCProvider struct {
 	CreatedAt   time.Time
 }
 
-// User is an IAM user.
+// User is an IAM user with its inline policies and attached managed
+// policies, kept as a role keeps its own. A user stored before users had
+// policies reads with none.
 type User struct {
-	Name      string
-	Path      string
-	ID        string // AIDA…
-	ARN       string
-	Tags      []Tag
+	Name string
+	Path string
+	ID   string // AIDA…
+	ARN  string
+	Tags []Tag
+	// Policies maps inline policy names to their JSON documents.
+	Policies map[string]string `json:",omitempty"`
+	// Attached lists the ARNs of the attached managed policies, in the
+	// order they were attached.
+	Attached  []string `json:",omitempty"`
 	CreatedAt time.Time
 }
 
@@ -139,6 +146,9 @@ type IAMWriter interface {
 	DeleteOIDCProvider(ctx context.Context, arn string) error
 
 	CreateUser(ctx context.Context, u User) error
+	// UpdateUser replaces the stored user of u's name; its access keys
+	// stay.
+	UpdateUser(ctx context.Context, u User) error
 	// DeleteUser deletes the user with its access keys.
 	DeleteUser(ctx context.Context, name string) error
 

@@ -9,17 +9,21 @@ import (
 )
 
 // Values of ListEntitiesForPolicy's filters: the model's EntityType of a
-// role, and its PolicyUsageType values.
+// role and of a user, and its PolicyUsageType values.
 const (
 	entityRole       = "Role"
+	entityUser       = "User"
 	usagePermissions = "PermissionsPolicy"
 	usageBoundary    = "PermissionsBoundary"
 )
 
-// roleKey is the paging key of a role ListEntitiesForPolicy lists: its
-// kind, then its name, so that the marker would stay one if users or
-// groups were listed beside roles.
-func roleKey(name string) string { return "role/" + name }
+// entity is a role or a user that ListEntitiesForPolicy lists, with its
+// paging key: its kind, then its name, so that roles and users page
+// together and the marker would stay one if groups were listed too.
+type entity struct {
+	path, key, name, id string
+	user                bool
+}
 
 // ListInstanceProfilesForRole lists the instance profiles a role is in.
 // idpool runs no EC2 and holds no instance profile, so an existing role is
@@ -32,16 +36,108 @@ func (s *Service) ListInstanceProfilesForRole(ctx context.Context, in *ListInsta
 	return &ListInstanceProfilesForRoleOutput{InstanceProfiles: []InstanceProfile{}}, nil
 }
 
+// ListGroupsForUser lists the groups a user is in. idpool has no groups,
+// so an existing user is in none: the empty list IAM answers for such a
+// user, which AWS's documented user teardown reads.
+func (s *Service) ListGroupsForUser(ctx context.Context, in *ListGroupsForUserInput) (*ListGroupsForUserOutput, error) {
+	if _, err := userOwner.read(ctx, s.store, in.UserName); err != nil {
+		return nil, err
+	}
+	return &ListGroupsForUserOutput{Groups: []Group{}}, nil
+}
+
+// ListGroups lists the account's groups: none, as idpool has no groups,
+// so that a teardown that removes the users from their groups before
+// deleting them (aws-sdk-java-v2's IAMUtil) runs.
+func (s *Service) ListGroups(ctx context.Context, in *ListGroupsInput) (*ListGroupsOutput, error) {
+	return &ListGroupsOutput{Groups: []Group{}}, nil
+}
+
+// credentialsOwner is the user whose other credentials (signing
+// certificates, MFA devices, SSH keys, service-specific credentials, a
+// password) an operation lists: the one named, else the caller's own (see
+// keyOwner). idpool holds none of them, so the listings answer empty lists
+// for a user IAM holds, as AWS's documented user teardown and the SDKs'
+// integration tests read them, and NoSuchEntity for another.
+func (s *Service) credentialsOwner(ctx context.Context, name *string) (storage.User, error) {
+	n, err := keyOwner(ctx, name)
+	if err != nil {
+		return storage.User{}, err
+	}
+	return userOwner.read(ctx, s.store, n)
+}
+
+// ListSigningCertificates lists a user's X.509 signing certificates: none.
+func (s *Service) ListSigningCertificates(ctx context.Context, in *CredentialListInput) (*ListSigningCertificatesOutput, error) {
+	if _, err := s.credentialsOwner(ctx, in.UserName); err != nil {
+		return nil, err
+	}
+	return &ListSigningCertificatesOutput{Certificates: []SigningCertificate{}}, nil
+}
+
+// ListMFADevices lists a user's MFA devices: none.
+func (s *Service) ListMFADevices(ctx context.Context, in *CredentialListInput) (*ListMFADevicesOutput, error) {
+	if _, err := s.credentialsOwner(ctx, in.UserName); err != nil {
+		return nil, err
+	}
+	return &ListMFADevicesOutput{MFADevices: []MFADevice{}}, nil
+}
+
+// ListSSHPublicKeys lists a user's SSH public keys: none.
+func (s *Service) ListSSHPublicKeys(ctx context.Context, in *CredentialListInput) (*ListSSHPublicKeysOutput, error) {
+	if _, err := s.credentialsOwner(ctx, in.UserName); err != nil {
+		return nil, err
+	}
+	return &ListSSHPublicKeysOutput{SSHPublicKeys: []SSHPublicKeyMetadata{}}, nil
+}
+
+// ListServiceSpecificCredentials lists a user's service-specific
+// credentials, or with AllUsers those of every user: none.
+func (s *Service) ListServiceSpecificCredentials(ctx context.Context, in *ListServiceSpecificCredentialsInput) (*ListServiceSpecificCredentialsOutput, error) {
+	if in.AllUsers == nil || !*in.AllUsers {
+		if _, err := s.credentialsOwner(ctx, in.UserName); err != nil {
+			return nil, err
+		}
+	}
+	return &ListServiceSpecificCredentialsOutput{ServiceSpecificCredentials: []ServiceSpecificCredentialMetadata{}}, nil
+}
+
+// GetLoginProfile answers a user's console password, which no user of
+// idpool's has: NoSuchEntity with IAM's text for a user without one
+// (test_iam_users.snapshot.json get-deleted-login-profile-error).
+func (s *Service) GetLoginProfile(ctx context.Context, in *GetLoginProfileInput) (*Empty, error) {
+	return nil, s.noLoginProfile(ctx, in.UserName)
+}
+
+// DeleteLoginProfile deletes a user's console password, which no user of
+// idpool's has: NoSuchEntity as for GetLoginProfile
+// (test_iam_users.snapshot.json delete-nonexistent-login-profile-error),
+// which the SDKs' teardowns and AWS's documented one call and ignore.
+func (s *Service) DeleteLoginProfile(ctx context.Context, in *DeleteLoginProfileInput) (*Empty, error) {
+	return nil, s.noLoginProfile(ctx, in.UserName)
+}
+
+// noLoginProfile is IAM's answer about the password of a user without
+// one, or NoSuchEntity for the user.
+func (s *Service) noLoginProfile(ctx context.Context, name *string) error {
+	u, err := s.credentialsOwner(ctx, name)
+	if err != nil {
+		return err
+	}
+	return errNoSuch("Login Profile for User %s cannot be found.", u.Name)
+}
+
 // ListEntitiesForPolicy lists the entities a managed policy is attached
 // to, or is the permissions boundary of, as PolicyUsageFilter asks (both
-// when absent). Only roles can be: idpool has no groups, and its users
-// take no managed policy, so PolicyGroups and PolicyUsers are empty. The
-// roles are those whose path starts with PathPrefix, by name, paged by
-// Marker and MaxItems. An EntityFilter of User or Group lists no role;
-// LocalManagedPolicy and AWSManagedPolicy name no kind of entity the
-// answer holds and list nothing. An AWS managed policy's ARN is answered
-// though idpool holds no such policy, as a role may attach one (see
-// AWSManaged); any other policy IAM does not hold is NoSuchEntity.
+// when absent): roles, and users, which take managed policies but no
+// boundary in idpool. idpool has no groups, so PolicyGroups is empty. The
+// entities are those whose path starts with PathPrefix, roles then users,
+// each by name, paged together by Marker and MaxItems. An EntityFilter of
+// Role or User lists that kind alone; Group, LocalManagedPolicy and
+// AWSManagedPolicy name no kind of entity the answer holds and list
+// nothing. An AWS managed policy's ARN is answered though idpool holds no
+// such policy, as a role or user may attach one (see AWSManaged); any
+// other policy IAM does not hold is NoSuchEntity.
 func (s *Service) ListEntitiesForPolicy(ctx context.Context, in *ListEntitiesForPolicyInput) (*ListEntitiesForPolicyOutput, error) {
 	if !PolicyARN(in.PolicyArn) {
 		return nil, errInvalid("ARN %s is not valid.", in.PolicyArn)
@@ -53,16 +149,8 @@ func (s *Service) ListEntitiesForPolicy(ctx context.Context, in *ListEntitiesFor
 		}
 	}
 	out := &ListEntitiesForPolicyOutput{PolicyGroups: []PolicyGroup{}, PolicyUsers: []PolicyUser{}, PolicyRoles: []PolicyRole{}}
-	if in.EntityFilter != nil && *in.EntityFilter != entityRole {
-		return out, nil
-	}
-	roles, err := s.store.ListRoles(ctx)
-	if err != nil {
-		return nil, err
-	}
-	uses := func(r storage.Role) bool {
-		attached := slices.Contains(r.Attached, in.PolicyArn)
-		boundary := r.Boundary == in.PolicyArn
+	kind := func(k string) bool { return in.EntityFilter == nil || *in.EntityFilter == k }
+	usage := func(attached, boundary bool) bool {
 		switch {
 		case in.PolicyUsageFilter == nil:
 			return attached || boundary
@@ -73,13 +161,39 @@ func (s *Service) ListEntitiesForPolicy(ctx context.Context, in *ListEntitiesFor
 		}
 		return false
 	}
-	roles = slicesFilter(roles, uses)
-	got, more, next, err := pageByPath("ListEntitiesForPolicy", roles, func(r storage.Role) (string, string) { return r.Path, roleKey(r.Name) }, in.PathPrefix, in.Marker, in.MaxItems)
+	var all []entity
+	if kind(entityRole) {
+		roles, err := s.store.ListRoles(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range roles {
+			if usage(slices.Contains(r.Attached, in.PolicyArn), r.Boundary == in.PolicyArn) {
+				all = append(all, entity{path: r.Path, key: "role/" + r.Name, name: r.Name, id: r.ID})
+			}
+		}
+	}
+	if kind(entityUser) {
+		users, err := s.store.ListUsers(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, u := range users {
+			if usage(slices.Contains(u.Attached, in.PolicyArn), false) {
+				all = append(all, entity{path: u.Path, key: "user/" + u.Name, name: u.Name, id: u.ID, user: true})
+			}
+		}
+	}
+	got, more, next, err := pageByPath("ListEntitiesForPolicy", all, func(e entity) (string, string) { return e.path, e.key }, in.PathPrefix, in.Marker, in.MaxItems)
 	if err != nil {
 		return nil, err
 	}
-	for _, r := range got {
-		out.PolicyRoles = append(out.PolicyRoles, PolicyRole{RoleName: r.Name, RoleId: r.ID})
+	for _, e := range got {
+		if e.user {
+			out.PolicyUsers = append(out.PolicyUsers, PolicyUser{UserName: e.name, UserId: e.id})
+		} else {
+			out.PolicyRoles = append(out.PolicyRoles, PolicyRole{RoleName: e.name, RoleId: e.id})
+		}
 	}
 	out.IsTruncated, out.Marker = more, next
 	return out, nil

@@ -85,11 +85,16 @@ func noSuchVersion(arn, id string) error {
 	return errNoSuch("Policy %s version %s does not exist or is not attachable.", arn, id)
 }
 
-// usage counts, by policy ARN, the roles each managed policy is attached
-// to (its AttachmentCount) and those whose permissions boundary it is (its
-// PermissionsBoundaryUsageCount), in one read of the roles.
+// usage counts, by policy ARN, the roles and users each managed policy is
+// attached to (its AttachmentCount) and the roles whose permissions
+// boundary it is (its PermissionsBoundaryUsageCount), in one read of the
+// roles and one of the users.
 func usage(ctx context.Context, r storage.Reader) (attached, boundary map[string]int32, err error) {
 	roles, err := r.ListRoles(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	users, err := r.ListUsers(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -100,6 +105,11 @@ func usage(ctx context.Context, r storage.Reader) (attached, boundary map[string
 		}
 		if role.Boundary != "" {
 			boundary[role.Boundary]++
+		}
+	}
+	for _, u := range users {
+		for _, a := range u.Attached {
+			attached[a]++
 		}
 	}
 	return attached, boundary, nil
@@ -405,68 +415,15 @@ func policyPathName(arn string) (path, name string) {
 // AttachRolePolicy attaches a managed policy to a role: a customer managed
 // one IAM holds, or an AWS managed one (see AWSManaged).
 func (s *Service) AttachRolePolicy(ctx context.Context, in *AttachRolePolicyInput) (*Empty, error) {
-	if err := policyARNInput(in.PolicyArn); err != nil {
-		return nil, err
-	}
-	awsManaged := s.awsManaged(ctx, in.PolicyArn)
-	return nil, s.modifyRole(ctx, in.RoleName, func(tx storage.Tx, r *storage.Role) error {
-		if _, err := tx.GetManagedPolicy(ctx, in.PolicyArn); err != nil && !(awsManaged && errors.Is(err, storage.ErrNotFound)) {
-			return translate(err, notAttachable(in.PolicyArn), nil)
-		}
-		if slices.Contains(r.Attached, in.PolicyArn) {
-			return nil
-		}
-		if len(r.Attached) >= maxAttached {
-			return errLimit("Cannot exceed quota for PoliciesPerRole: %d", maxAttached)
-		}
-		r.Attached = append(r.Attached, in.PolicyArn)
-		return nil
-	})
+	return nil, roleOwner.attach(ctx, s, in.RoleName, in.PolicyArn)
 }
 
 // DetachRolePolicy detaches a managed policy from a role.
 func (s *Service) DetachRolePolicy(ctx context.Context, in *DetachRolePolicyInput) (*Empty, error) {
-	if err := policyARNInput(in.PolicyArn); err != nil {
-		return nil, err
-	}
-	return nil, s.modifyRole(ctx, in.RoleName, func(_ storage.Tx, r *storage.Role) error {
-		for i, a := range r.Attached {
-			if a == in.PolicyArn {
-				r.Attached = append(r.Attached[:i:i], r.Attached[i+1:]...)
-				return nil
-			}
-		}
-		return noSuchPolicy(in.PolicyArn)
-	})
+	return nil, roleOwner.detach(ctx, s, in.RoleName, in.PolicyArn)
 }
 
 // ListAttachedRolePolicies lists the managed policies attached to a role.
 func (s *Service) ListAttachedRolePolicies(ctx context.Context, in *ListAttachedRolePoliciesInput) (*ListAttachedRolePoliciesOutput, error) {
-	r, err := s.store.GetRole(ctx, in.RoleName)
-	if err != nil {
-		return nil, translate(err, noSuchRole(in.RoleName), nil)
-	}
-	var all []AttachedPolicy
-	for _, a := range r.Attached {
-		p, err := s.store.GetManagedPolicy(ctx, a)
-		switch {
-		case errors.Is(err, storage.ErrNotFound):
-			// A policy IAM does not hold (an AWS managed policy, or one
-			// fixtures attach): named and placed by its ARN.
-			p = storage.ManagedPolicy{ARN: a, Name: a[strings.LastIndexByte(a, '/')+1:], Path: "/"}
-			if PolicyARN(a) {
-				p.Path, p.Name = policyPathName(a)
-			}
-		case err != nil:
-			return nil, err
-		}
-		if in.PathPrefix == nil || strings.HasPrefix(p.Path, *in.PathPrefix) {
-			all = append(all, AttachedPolicy{PolicyName: p.Name, PolicyArn: p.ARN})
-		}
-	}
-	got, more, next, err := page("ListAttachedRolePolicies", all, func(p AttachedPolicy) string { return nameKey(p.PolicyName, p.PolicyArn) }, in.Marker, in.MaxItems)
-	if err != nil {
-		return nil, err
-	}
-	return &ListAttachedRolePoliciesOutput{AttachedPolicies: append([]AttachedPolicy{}, got...), IsTruncated: more, Marker: next}, nil
+	return roleOwner.listAttached(ctx, s, "ListAttachedRolePolicies", in.RoleName, in.PathPrefix, in.Marker, in.MaxItems)
 }

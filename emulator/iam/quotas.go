@@ -1,10 +1,6 @@
 package iam
 
-import (
-	"unicode"
-
-	"github.com/idpool/idpool/storage"
-)
+import "unicode"
 
 // IAM's quotas on the size of policy documents (the defaults of an
 // account), counted as policySize counts.
@@ -12,6 +8,7 @@ const (
 	maxTrustPolicy   = 2048  // a role's trust policy
 	maxManagedPolicy = 6144  // each version of a managed policy
 	maxRolePolicies  = 10240 // a role's inline policies together
+	maxUserPolicies  = 2048  // a user's inline policies together
 )
 
 // policySize is a policy document's size as IAM counts it against its
@@ -43,20 +40,6 @@ func trustSize(doc string) error {
 func managedSize(doc string) error {
 	if policySize(doc) > maxManagedPolicy {
 		return errLimit("Cannot exceed quota for PolicySize: %d", maxManagedPolicy)
-	}
-	return nil
-}
-
-// inlineSize refuses a role whose inline policies together are larger
-// than IAM's quota, with IAM's words. Only the documents count; the
-// policies' names do not.
-func inlineSize(r storage.Role) error {
-	n := 0
-	for _, doc := range r.Policies {
-		n += policySize(doc)
-	}
-	if n > maxRolePolicies {
-		return errLimit("Maximum policy size of %d bytes exceeded for role %s", maxRolePolicies, r.Name)
 	}
 	return nil
 }

@@ -220,15 +220,12 @@ func slicesFilter[T any](vs []T, keep func(T) bool) []T {
 func (s *Service) DeleteRole(ctx context.Context, in *DeleteRoleInput) (*Empty, error) {
 	var id string
 	err := s.update(ctx, func(tx storage.Tx) error {
-		r, err := tx.GetRole(ctx, in.RoleName)
+		r, err := roleOwner.read(ctx, tx, in.RoleName)
 		if err != nil {
-			return translate(err, noSuchRole(in.RoleName), nil)
+			return err
 		}
-		if len(r.Policies) > 0 {
-			return errConflict("Cannot delete entity, must delete policies first.")
-		}
-		if len(r.Attached) > 0 {
-			return errConflict("Cannot delete entity, must detach all policies first.")
+		if err := roleOwner.inUse(&r); err != nil {
+			return err
 		}
 		id = r.ID
 		return tx.DeleteRole(ctx, r.Name)
@@ -242,16 +239,7 @@ func (s *Service) DeleteRole(ctx context.Context, in *DeleteRoleInput) (*Empty, 
 // modifyRole runs fn on the stored role in one transaction and stores
 // what fn left in it.
 func (s *Service) modifyRole(ctx context.Context, name string, fn func(tx storage.Tx, r *storage.Role) error) error {
-	return s.update(ctx, func(tx storage.Tx) error {
-		r, err := tx.GetRole(ctx, name)
-		if err != nil {
-			return translate(err, noSuchRole(name), nil)
-		}
-		if err := fn(tx, &r); err != nil {
-			return err
-		}
-		return tx.UpdateRole(ctx, r)
-	})
+	return roleOwner.modify(ctx, s, name, fn)
 }
 
 // UpdateRole changes a role's description and maximum session duration.
@@ -367,59 +355,24 @@ func (s *Service) ListRoleTags(ctx context.Context, in *ListRoleTagsInput) (*Lis
 
 // PutRolePolicy adds or replaces an inline policy of a role.
 func (s *Service) PutRolePolicy(ctx context.Context, in *PutRolePolicyInput) (*Empty, error) {
-	if err := identityPolicy(in.PolicyDocument, s.partition(ctx)); err != nil {
-		return nil, err
-	}
-	return nil, s.modifyRole(ctx, in.RoleName, func(_ storage.Tx, r *storage.Role) error {
-		if r.Policies == nil {
-			r.Policies = map[string]string{}
-		}
-		r.Policies[in.PolicyName] = in.PolicyDocument
-		return inlineSize(*r)
-	})
-}
-
-func noSuchRolePolicy(name string) error {
-	return errNoSuch("The role policy with name %s cannot be found.", name)
+	return nil, roleOwner.putPolicy(ctx, s, in.RoleName, in.PolicyName, in.PolicyDocument)
 }
 
 // GetRolePolicy returns an inline policy of a role.
 func (s *Service) GetRolePolicy(ctx context.Context, in *GetRolePolicyInput) (*GetRolePolicyOutput, error) {
-	r, err := s.store.GetRole(ctx, in.RoleName)
+	name, doc, err := roleOwner.getPolicy(ctx, s, in.RoleName, in.PolicyName)
 	if err != nil {
-		return nil, translate(err, noSuchRole(in.RoleName), nil)
+		return nil, err
 	}
-	doc, ok := r.Policies[in.PolicyName]
-	if !ok {
-		return nil, noSuchRolePolicy(in.PolicyName)
-	}
-	return &GetRolePolicyOutput{RoleName: r.Name, PolicyName: in.PolicyName, PolicyDocument: encodeDocument(doc)}, nil
+	return &GetRolePolicyOutput{RoleName: name, PolicyName: in.PolicyName, PolicyDocument: doc}, nil
 }
 
 // ListRolePolicies lists the names of a role's inline policies.
 func (s *Service) ListRolePolicies(ctx context.Context, in *ListRolePoliciesInput) (*ListRolePoliciesOutput, error) {
-	r, err := s.store.GetRole(ctx, in.RoleName)
-	if err != nil {
-		return nil, translate(err, noSuchRole(in.RoleName), nil)
-	}
-	names := make([]string, 0, len(r.Policies))
-	for n := range r.Policies {
-		names = append(names, n)
-	}
-	got, more, next, err := page("ListRolePolicies", names, func(n string) string { return n }, in.Marker, in.MaxItems)
-	if err != nil {
-		return nil, err
-	}
-	return &ListRolePoliciesOutput{PolicyNames: append([]string{}, got...), IsTruncated: more, Marker: next}, nil
+	return roleOwner.listPolicies(ctx, s, "ListRolePolicies", in.RoleName, in.Marker, in.MaxItems)
 }
 
 // DeleteRolePolicy deletes an inline policy of a role.
 func (s *Service) DeleteRolePolicy(ctx context.Context, in *DeleteRolePolicyInput) (*Empty, error) {
-	return nil, s.modifyRole(ctx, in.RoleName, func(_ storage.Tx, r *storage.Role) error {
-		if _, ok := r.Policies[in.PolicyName]; !ok {
-			return noSuchRolePolicy(in.PolicyName)
-		}
-		delete(r.Policies, in.PolicyName)
-		return nil
-	})
+	return nil, roleOwner.deletePolicy(ctx, s, in.RoleName, in.PolicyName)
 }

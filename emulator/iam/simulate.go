@@ -111,8 +111,8 @@ func (s *Service) SimulateCustomPolicy(_ context.Context, in *SimulateCustomPoli
 	return simulate(set, in.ActionNames, in.ResourceArns, in.ContextEntries, caller, in.Marker, in.MaxItems)
 }
 
-// SimulatePrincipalPolicy evaluates a role's inline and attached managed
-// policies (a user has none in idpool), with the given extra policies, for
+// SimulatePrincipalPolicy evaluates a role's or a user's inline and
+// attached managed policies, with the given extra policies, for
 // every action and resource, capped by the role's permissions boundary, or
 // by PermissionsBoundaryPolicyInputList's when one is given: as in IAM, a
 // boundary given replaces the entity's own.
@@ -224,44 +224,44 @@ func (s *Service) RolePolicies(ctx context.Context, arn string) (policy.Set, err
 	return s.principalPolicies(ctx, arn)
 }
 
+// UserPolicies returns the policies of the user arn names that decide its
+// requests (in strict mode): as Identity its inline policies and the
+// default versions of its attached managed policies. A user IAM does not
+// hold is NoSuchEntity.
+func (s *Service) UserPolicies(ctx context.Context, arn string) (policy.Set, error) {
+	if !strings.Contains(arn, ":user/") {
+		return policy.Set{}, errInvalid("Invalid ARN: %s must be a user ARN.", arn)
+	}
+	return s.principalPolicies(ctx, arn)
+}
+
 // principalPolicies returns the policies of the role or user an ARN names:
-// a role's inline policies ("role") and the default versions of its
-// attached managed policies ("user-managed"; one IAM does not hold allows
-// nothing) as Identity, and its permissions boundary as Boundary. A
-// boundary IAM does not hold (an AWS managed policy, which idpool cannot
-// read) allows nothing, so that the role may do nothing rather than more
-// than its boundary allows.
+// its inline policies (of type "role" or "user", as IAM's simulator names
+// them) and the default versions of its attached managed policies
+// ("user-managed"; one IAM does not hold allows nothing) as Identity, and
+// a role's permissions boundary as Boundary. A boundary IAM does not hold
+// (an AWS managed policy, which idpool cannot read) allows nothing, so
+// that the role may do nothing rather than more than its boundary allows.
 func (s *Service) principalPolicies(ctx context.Context, arn string) (policy.Set, error) {
 	var set policy.Set
 	name := arn[strings.LastIndexByte(arn, '/')+1:]
 	switch {
 	case strings.Contains(arn, ":user/"):
-		if _, err := s.store.GetUser(ctx, name); err != nil {
-			return set, translate(err, noSuchUser(name), nil)
-		}
-		return set, nil
-	case !strings.Contains(arn, ":role/"):
-		return set, errInvalid("Invalid ARN: %s must be a role or user ARN.", arn)
-	}
-	r, err := s.store.GetRole(ctx, name)
-	if err != nil {
-		return set, translate(err, noSuchRole(name), nil)
-	}
-	for _, n := range slices.Sorted(maps.Keys(r.Policies)) {
-		doc, err := policy.ParsePermissions([]byte(r.Policies[n]))
-		if err != nil {
-			return set, fmt.Errorf("role %s: stored policy %s: %w", r.Name, n, err)
-		}
-		set.Identity = append(set.Identity, policy.Named{ID: n, Type: "role", Doc: doc})
-	}
-	for _, a := range r.Attached {
-		p, ok, err := s.managed(ctx, a)
+		u, err := userOwner.read(ctx, s.store, name)
 		if err != nil {
 			return set, err
 		}
-		if ok {
-			set.Identity = append(set.Identity, p)
-		}
+		set.Identity, err = s.identity(ctx, "user", u.Name, u.Policies, u.Attached)
+		return set, err
+	case !strings.Contains(arn, ":role/"):
+		return set, errInvalid("Invalid ARN: %s must be a role or user ARN.", arn)
+	}
+	r, err := roleOwner.read(ctx, s.store, name)
+	if err != nil {
+		return set, err
+	}
+	if set.Identity, err = s.identity(ctx, "role", r.Name, r.Policies, r.Attached); err != nil {
+		return set, err
 	}
 	if r.Boundary != "" {
 		p, _, err := s.managed(ctx, r.Boundary)
@@ -271,6 +271,30 @@ func (s *Service) principalPolicies(ctx context.Context, arn string) (policy.Set
 		set.Boundary = []policy.Named{p}
 	}
 	return set, nil
+}
+
+// identity returns the identity policies of the role or user (kind) named
+// name: its inline policies, by name, then its attached managed policies
+// IAM holds, in the order they were attached.
+func (s *Service) identity(ctx context.Context, kind, name string, inline map[string]string, attached []string) ([]policy.Named, error) {
+	var ps []policy.Named
+	for _, n := range slices.Sorted(maps.Keys(inline)) {
+		doc, err := policy.ParsePermissions([]byte(inline[n]))
+		if err != nil {
+			return nil, fmt.Errorf("%s %s: stored policy %s: %w", kind, name, n, err)
+		}
+		ps = append(ps, policy.Named{ID: n, Type: kind, Doc: doc})
+	}
+	for _, a := range attached {
+		p, ok, err := s.managed(ctx, a)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			ps = append(ps, p)
+		}
+	}
+	return ps, nil
 }
 
 // managed returns the default version of the managed policy arn names,

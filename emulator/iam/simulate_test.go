@@ -138,9 +138,30 @@ func TestSimulatePrincipalPolicy(t *testing.T) {
 	if _, err := s.CreateUser(ctx, &CreateUserInput{UserName: "alice"}); err != nil {
 		t.Fatal(err)
 	}
+	// dana's inline policy allows; erin's too, but a managed policy she
+	// attaches denies.
+	deny, err := s.CreatePolicy(ctx, &CreatePolicyInput{PolicyName: "deny",
+		PolicyDocument: `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:PutObject","Resource":"*"}]}`})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []string{"dana", "erin"} {
+		if _, err := s.CreateUser(ctx, &CreateUserInput{UserName: u, Path: ptr("/team/")}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.PutUserPolicy(ctx, &PutUserPolicyInput{UserName: u, PolicyName: "s3",
+			PolicyDocument: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}`}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.AttachUserPolicy(ctx, &AttachUserPolicyInput{UserName: "erin", PolicyArn: deny.Policy.Arn}); err != nil {
+		t.Fatal(err)
+	}
 	const (
 		role  = "arn:aws:iam::123456789012:role/r"
 		alice = "arn:aws:iam::123456789012:user/alice"
+		dana  = "arn:aws:iam::123456789012:user/team/dana"
+		erin  = "arn:aws:iam::123456789012:user/team/erin"
 	)
 	tests := []struct {
 		name string
@@ -155,6 +176,18 @@ func TestSimulatePrincipalPolicy(t *testing.T) {
 		{"CallerArn overrides the user", SimulatePrincipalPolicyInput{PolicySourceArn: alice, SimulateCustomPolicyInput: SimulateCustomPolicyInput{
 			CallerArn:      ptr("arn:aws:iam::123456789012:user/bob"),
 			ResourcePolicy: ptr(`{"Statement":[{"Effect":"Allow","Principal":{"AWS":"` + alice + `"},"Action":"s3:PutObject"}]}`)}}, "implicitDeny"},
+		{"user without policies", SimulatePrincipalPolicyInput{PolicySourceArn: alice}, "implicitDeny"},
+		{"user's inline policy", SimulatePrincipalPolicyInput{PolicySourceArn: dana}, "allowed"},
+		{"user's attached policy denies", SimulatePrincipalPolicyInput{PolicySourceArn: erin}, "explicitDeny"},
+	}
+	// GetContextKeysForPrincipalPolicy reads a user's own policies too.
+	if _, err := s.PutUserPolicy(ctx, &PutUserPolicyInput{UserName: "dana", PolicyName: "ip",
+		PolicyDocument: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}}]}`}); err != nil {
+		t.Fatal(err)
+	}
+	keys, err := s.GetContextKeysForPrincipalPolicy(ctx, &GetContextKeysForPrincipalPolicyInput{PolicySourceArn: dana})
+	if err != nil || !slices.Equal(keys.ContextKeyNames, []string{"aws:SourceIp"}) {
+		t.Errorf("GetContextKeysForPrincipalPolicy of a user: got %v, %v; want [aws:SourceIp]", keys, err)
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -521,3 +521,136 @@ type ListEntitiesForPolicyOutput struct {
 	IsTruncated  bool
 	Marker       *string `xml:",omitempty"`
 }
+
+type PutUserPolicyInput struct {
+	UserName       string
+	PolicyName     string
+	PolicyDocument string
+}
+
+type UserPolicyInput struct {
+	UserName   string
+	PolicyName string
+}
+
+// GetUserPolicyInput and DeleteUserPolicyInput are the model's
+// GetUserPolicyRequest and DeleteUserPolicyRequest, which are alike.
+type (
+	GetUserPolicyInput    = UserPolicyInput
+	DeleteUserPolicyInput = UserPolicyInput
+)
+
+type GetUserPolicyOutput struct {
+	UserName       string
+	PolicyName     string
+	PolicyDocument string
+}
+
+type ListUserPoliciesInput struct {
+	UserName string
+	Marker   *string
+	MaxItems *int32
+}
+
+type ListUserPoliciesOutput = ListRolePoliciesOutput
+
+// ListGroupsForUserInput is the model's ListGroupsForUserRequest, shaped
+// as ListUserPoliciesRequest.
+type ListGroupsForUserInput = ListUserPoliciesInput
+
+// CredentialListInput is the input of the operations that list a user's
+// other credentials, which the model shapes alike:
+// ListSigningCertificates, ListMFADevices and ListSSHPublicKeys. Without
+// UserName they list the caller's own.
+type CredentialListInput struct {
+	UserName *string
+	Marker   *string
+	MaxItems *int32
+}
+
+type AttachUserPolicyInput struct {
+	UserName  string
+	PolicyArn string
+}
+
+type DetachUserPolicyInput = AttachUserPolicyInput
+
+type ListAttachedUserPoliciesInput struct {
+	UserName   string
+	PathPrefix *string
+	Marker     *string
+	MaxItems   *int32
+}
+
+type ListAttachedUserPoliciesOutput = ListAttachedRolePoliciesOutput
+
+// Group is the model's Group, of which idpool holds none.
+type Group struct{}
+
+// ListGroupsInput is the model's ListGroupsRequest.
+type ListGroupsInput struct {
+	PathPrefix *string
+	Marker     *string
+	MaxItems   *int32
+}
+
+// ListGroupsOutput is the answer of ListGroups and of ListGroupsForUser,
+// which the model shapes alike.
+type ListGroupsOutput = ListGroupsForUserOutput
+
+type ListGroupsForUserOutput struct {
+	Groups      []Group `xml:"Groups>member"`
+	IsTruncated bool
+	Marker      *string `xml:",omitempty"`
+}
+
+// SigningCertificate, MFADevice, SSHPublicKeyMetadata and
+// ServiceSpecificCredentialMetadata are the model's shapes of a user's
+// other credentials, of which idpool holds none: the operations that list
+// them answer empty lists.
+type (
+	SigningCertificate                struct{}
+	MFADevice                         struct{}
+	SSHPublicKeyMetadata              struct{}
+	ServiceSpecificCredentialMetadata struct{}
+)
+
+type ListSigningCertificatesOutput struct {
+	Certificates []SigningCertificate `xml:"Certificates>member"`
+	IsTruncated  bool
+	Marker       *string `xml:",omitempty"`
+}
+
+type ListMFADevicesOutput struct {
+	MFADevices  []MFADevice `xml:"MFADevices>member"`
+	IsTruncated bool
+	Marker      *string `xml:",omitempty"`
+}
+
+type ListSSHPublicKeysOutput struct {
+	SSHPublicKeys []SSHPublicKeyMetadata `xml:"SSHPublicKeys>member"`
+	IsTruncated   bool
+	Marker        *string `xml:",omitempty"`
+}
+
+// ListServiceSpecificCredentialsInput is the model's
+// ListServiceSpecificCredentialsRequest.
+type ListServiceSpecificCredentialsInput struct {
+	UserName    *string
+	ServiceName *string
+	AllUsers    *bool
+	Marker      *string
+	MaxItems    *int32
+}
+
+type ListServiceSpecificCredentialsOutput struct {
+	ServiceSpecificCredentials []ServiceSpecificCredentialMetadata `xml:"ServiceSpecificCredentials>member"`
+	IsTruncated                bool
+	Marker                     *string `xml:",omitempty"`
+}
+
+// GetLoginProfileInput is the model's GetLoginProfileRequest, and
+// DeleteLoginProfileRequest, which is alike.
+type GetLoginProfileInput struct{ UserName *string }
+
+type DeleteLoginProfileInput = GetLoginProfileInput

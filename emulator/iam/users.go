@@ -85,21 +85,68 @@ func (s *Service) GetUser(ctx context.Context, in *GetUserInput) (*GetUserOutput
 	return &GetUserOutput{User: wireUser(u)}, nil
 }
 
-// DeleteUser deletes a user that has no access keys left, as IAM requires.
+// DeleteUser deletes a user that has neither access keys nor policies
+// left, as IAM requires.
 func (s *Service) DeleteUser(ctx context.Context, in *DeleteUserInput) (*Empty, error) {
 	return nil, s.update(ctx, func(tx storage.Tx) error {
-		if _, err := tx.GetUser(ctx, in.UserName); err != nil {
-			return translate(err, noSuchUser(in.UserName), nil)
+		u, err := userOwner.read(ctx, tx, in.UserName)
+		if err != nil {
+			return err
 		}
-		keys, err := tx.ListAccessKeys(ctx, in.UserName)
+		keys, err := tx.ListAccessKeys(ctx, u.Name)
 		if err != nil {
 			return err
 		}
 		if len(keys) > 0 {
 			return errConflict("Cannot delete entity, must delete access keys first.")
 		}
-		return tx.DeleteUser(ctx, in.UserName)
+		if err := userOwner.inUse(&u); err != nil {
+			return err
+		}
+		return tx.DeleteUser(ctx, u.Name)
 	})
+}
+
+// PutUserPolicy adds or replaces an inline policy of a user, under the
+// rules of PutRolePolicy; a user's inline policies together hold at most
+// 2,048 characters, IAM's quota.
+func (s *Service) PutUserPolicy(ctx context.Context, in *PutUserPolicyInput) (*Empty, error) {
+	return nil, userOwner.putPolicy(ctx, s, in.UserName, in.PolicyName, in.PolicyDocument)
+}
+
+// GetUserPolicy returns an inline policy of a user.
+func (s *Service) GetUserPolicy(ctx context.Context, in *GetUserPolicyInput) (*GetUserPolicyOutput, error) {
+	name, doc, err := userOwner.getPolicy(ctx, s, in.UserName, in.PolicyName)
+	if err != nil {
+		return nil, err
+	}
+	return &GetUserPolicyOutput{UserName: name, PolicyName: in.PolicyName, PolicyDocument: doc}, nil
+}
+
+// ListUserPolicies lists the names of a user's inline policies.
+func (s *Service) ListUserPolicies(ctx context.Context, in *ListUserPoliciesInput) (*ListUserPoliciesOutput, error) {
+	return userOwner.listPolicies(ctx, s, "ListUserPolicies", in.UserName, in.Marker, in.MaxItems)
+}
+
+// DeleteUserPolicy deletes an inline policy of a user.
+func (s *Service) DeleteUserPolicy(ctx context.Context, in *DeleteUserPolicyInput) (*Empty, error) {
+	return nil, userOwner.deletePolicy(ctx, s, in.UserName, in.PolicyName)
+}
+
+// AttachUserPolicy attaches a managed policy to a user, as
+// AttachRolePolicy does to a role: at most ten a user.
+func (s *Service) AttachUserPolicy(ctx context.Context, in *AttachUserPolicyInput) (*Empty, error) {
+	return nil, userOwner.attach(ctx, s, in.UserName, in.PolicyArn)
+}
+
+// DetachUserPolicy detaches a managed policy from a user.
+func (s *Service) DetachUserPolicy(ctx context.Context, in *DetachUserPolicyInput) (*Empty, error) {
+	return nil, userOwner.detach(ctx, s, in.UserName, in.PolicyArn)
+}
+
+// ListAttachedUserPolicies lists the managed policies attached to a user.
+func (s *Service) ListAttachedUserPolicies(ctx context.Context, in *ListAttachedUserPoliciesInput) (*ListAttachedUserPoliciesOutput, error) {
+	return userOwner.listAttached(ctx, s, "ListAttachedUserPolicies", in.UserName, in.PathPrefix, in.Marker, in.MaxItems)
 }
 
 // keyOwner is the user an access key operation is about: the one named,

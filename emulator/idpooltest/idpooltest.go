@@ -61,8 +61,9 @@ func WithFixture(f *fixtures.Fixture) Option {
 
 // WithStrict turns strict mode on: developer operations must be signed by
 // one of the fixture's DeveloperCredentials or IAM users' AccessKeys
-// (AWSConfig uses the first of them), and logins of providers without a key
-// set are refused.
+// (AWSConfig uses the first of them; a user's key may do only what the
+// user's Policies and ManagedPolicyArns allow, as on AWS), and logins of
+// providers without a key set are refused.
 func WithStrict() Option {
 	return func(o *options) { o.cfg.Strict = true }
 }

@@ -100,10 +100,13 @@ func TestStrictUsesFixtureKeys(t *testing.T) {
 }
 
 // TestStrictUsesUserKeys: a fixture whose only keys are an IAM user's
-// gives AWSConfig that key, which strict mode accepts.
+// gives AWSConfig that key, which strict mode accepts for what the user's
+// policies allow.
 func TestStrictUsesUserKeys(t *testing.T) {
 	f := &fixtures.Fixture{Users: []fixtures.User{{UserName: "ci",
-		AccessKeys: []fixtures.DeveloperCredential{{AccessKeyId: "AKIAUSERKEY000000001", SecretAccessKey: "user-secret"}}}}}
+		AccessKeys: []fixtures.DeveloperCredential{{AccessKeyId: "AKIAUSERKEY000000001", SecretAccessKey: "user-secret"}},
+		Policies: []fixtures.RolePolicy{{PolicyName: "pools",
+			PolicyDocument: []byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"cognito-identity:*","Resource":"*"}]}`)}}}}}
 	srv := idpooltest.New(t, idpooltest.WithFixture(f), idpooltest.WithStrict())
 	if _, err := cognitoidentity.NewFromConfig(srv.AWSConfig()).ListIdentityPools(t.Context(), &cognitoidentity.ListIdentityPoolsInput{MaxResults: aws.Int32(10)}); err != nil {
 		t.Errorf("ListIdentityPools with AWSConfig's keys: got %v, want nil", err)

@@ -55,7 +55,7 @@ type iamStmts struct {
 	insertRole, updateRole, deleteRole         *sql.Stmt
 	insertPolicy, updatePolicy, deletePolicy   *sql.Stmt
 	insertProvider, updateProvider, deleteProv *sql.Stmt
-	insertUser, deleteUser                     *sql.Stmt
+	insertUser, updateUser, deleteUser         *sql.Stmt
 	insertAccessKey, deleteAccessKey           *sql.Stmt
 }
 
@@ -71,6 +71,7 @@ func (st *iamStmts) prepare(ctx context.Context, p preparer) error {
 		&st.updateProvider:  `UPDATE iam_oidc_providers SET data = ?2 WHERE arn = ?1`,
 		&st.deleteProv:      `DELETE FROM iam_oidc_providers WHERE arn = ?1`,
 		&st.insertUser:      `INSERT INTO iam_users (name, data) VALUES (?1, ?2)`,
+		&st.updateUser:      `UPDATE iam_users SET data = ?2 WHERE name = ?1`,
 		&st.deleteUser:      `DELETE FROM iam_users WHERE name = ?1`,
 		&st.insertAccessKey: `INSERT INTO iam_access_keys (id, data, user_name, created) VALUES (?1, ?2, ?3, ?4)`,
 		&st.deleteAccessKey: `DELETE FROM iam_access_keys WHERE id = ?1`,
@@ -80,7 +81,7 @@ func (st *iamStmts) prepare(ctx context.Context, p preparer) error {
 func (st *iamStmts) close() error {
 	var errs []error
 	for _, s := range []*sql.Stmt{st.insertRole, st.updateRole, st.deleteRole, st.insertPolicy, st.updatePolicy,
-		st.deletePolicy, st.insertProvider, st.updateProvider, st.deleteProv, st.insertUser, st.deleteUser,
+		st.deletePolicy, st.insertProvider, st.updateProvider, st.deleteProv, st.insertUser, st.updateUser, st.deleteUser,
 		st.insertAccessKey, st.deleteAccessKey} {
 		if s != nil {
 			errs = append(errs, s.Close())
@@ -335,6 +336,12 @@ func (t *tx) DeleteOIDCProvider(ctx context.Context, arn string) error {
 // CreateUser implements storage.Tx.
 func (t *tx) CreateUser(ctx context.Context, u storage.User) error {
 	return t.write(ctx, t.w.st.insertUser, "create user", u.Name, u, false)
+}
+
+// UpdateUser implements storage.Tx. An UPDATE, not a replace, so that
+// the user's access keys stay (a delete would cascade to them).
+func (t *tx) UpdateUser(ctx context.Context, u storage.User) error {
+	return t.write(ctx, t.w.st.updateUser, "update user", u.Name, u, true)
 }
 
 // DeleteUser implements storage.Tx. The user's access keys go with it

@@ -193,12 +193,21 @@ func testIAMUsers(t *testing.T, s storage.Store) {
 		}, storage.ErrNotFound},
 		{"delete missing key", func(tx storage.Tx) error { return tx.DeleteAccessKey(ctx, "AKIA9") }, storage.ErrNotFound},
 		{"delete missing user", func(tx storage.Tx) error { return tx.DeleteUser(ctx, "nobody") }, storage.ErrNotFound},
+		{"update missing user", func(tx storage.Tx) error {
+			v := u
+			v.Name = "nobody"
+			return tx.UpdateUser(ctx, v)
+		}, storage.ErrNotFound},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			wantErr(t, tt.name, s.Update(ctx, tt.fn), tt.want)
 		})
 	}
+	// A user's policies are replaced in place: its keys stay.
+	u.Policies = map[string]string{"inline": `{"Statement":[]}`}
+	u.Attached = []string{"arn:aws:iam::123456789012:policy/p", "arn:aws:iam::aws:policy/ReadOnlyAccess"}
+	update(t, s, func(tx storage.Tx) error { return tx.UpdateUser(ctx, u) })
 	got, err := s.GetUser(ctx, "DEV")
 	if wantErr(t, "GetUser", err, nil) {
 		checkEqual(t, "GetUser", got, u)

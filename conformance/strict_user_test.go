@@ -1,0 +1,125 @@
+package conformance
+
+import (
+	"context"
+	"net/http"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentity"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/aws-sdk-go/service/cognitosync"
+)
+
+// TestStrictUserPolicies: in strict mode a request signed with an IAM
+// user's access key, or with its GetSessionToken session, is allowed only
+// by the user's own inline and attached policies, as on AWS: a user
+// without policies is refused every signed Cognito Identity, Cognito Sync
+// and IAM operation (STS's GetCallerIdentity needs none); a policy scoped
+// to a pool or a role path allows that one alone; an explicit Deny wins;
+// and a role that trusts only the account is assumed only where the
+// user's policies allow sts:AssumeRole, one that names the user without.
+// In permissive mode the same user may do everything.
+func TestStrictUserPolicies(t *testing.T) {
+	t.Parallel()
+	s, _ := strictServer(t, true)
+	ctx := context.Background()
+	dev := s.iamWith(developerKeys())
+	name := uniqueName("scoped")
+	made, err := dev.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String(name)})
+	ok(t, err, "CreateUser")
+	userARN := aws.ToString(made.User.Arn)
+	key, err := dev.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String(name)})
+	ok(t, err, "CreateAccessKey")
+	keys := aws.Credentials{AccessKeyID: aws.ToString(key.AccessKey.AccessKeyId), SecretAccessKey: aws.ToString(key.AccessKey.SecretAccessKey)}
+	a := s.createPool(t, &cognitoidentity.CreateIdentityPoolInput{AllowUnauthenticatedIdentities: true})
+	b := s.createPool(t, &cognitoidentity.CreateIdentityPoolInput{AllowUnauthenticatedIdentities: true})
+	app, err := dev.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(uniqueName("App")), Path: aws.String("/app/"),
+		AssumeRolePolicyDocument: aws.String(policyJSON(t, s.trustRoot("sts:AssumeRole", nil)))})
+	ok(t, err, "CreateRole under /app/")
+	other, err := dev.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(uniqueName("Other")),
+		AssumeRolePolicyDocument: aws.String(policyJSON(t, map[string]any{"Effect": "Allow", "Principal": map[string]any{"AWS": userARN}, "Action": "sts:AssumeRole"}))})
+	ok(t, err, "CreateRole trusting the user")
+
+	ci, user := s.identityWith(keys), s.iamWith(keys)
+	describe := func(c *cognitoidentity.Client, pool string) error {
+		_, err := c.DescribeIdentityPool(ctx, &cognitoidentity.DescribeIdentityPoolInput{IdentityPoolId: aws.String(pool)})
+		return err
+	}
+	getRole := func(role *string) error {
+		_, err := user.GetRole(ctx, &iam.GetRoleInput{RoleName: role})
+		return err
+	}
+	assume := func(role *string) error {
+		_, err := s.stsWith(keys).AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: role, RoleSessionName: aws.String("setup")})
+		return err
+	}
+
+	// Without policies: nothing signed but STS's own.
+	_, err = s.stsWith(keys).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	ok(t, err, "GetCallerIdentity without policies")
+	wantAPIError(t, describe(ci, a), codeDenied, msgDenied(userARN, "cognito-identity:DescribeIdentityPool", s.poolARN(a)))
+	_, err = user.ListRoles(ctx, &iam.ListRolesInput{})
+	wantIAMRefusal(t, "ListRoles without policies", err, "AccessDenied", http.StatusForbidden,
+		msgDenied(userARN, "iam:ListRoles", "arn:aws:iam::"+s.accountID+":role/")+" because no identity-based policy allows the iam:ListRoles action")
+	_, err = s.syncWith(t, keys).DescribeIdentityPoolUsage(&cognitosync.DescribeIdentityPoolUsageInput{IdentityPoolId: aws.String(a)})
+	wantSyncError(t, err, codeDenied, http.StatusForbidden, msgDenied(userARN, "cognito-sync:DescribeIdentityPoolUsage", s.syncARN(a, "null", "null")))
+	wantSTSError(t, assume(app.Role.Arn), "AccessDenied", http.StatusForbidden, "User: "+userARN+" is not authorized to perform: sts:AssumeRole on resource: "+aws.ToString(app.Role.Arn))
+	ok(t, assume(other.Role.Arn), "AssumeRole of a role whose trust policy names the user")
+
+	// An inline policy scoped to pool a and to the roles under /app/, and
+	// a managed one that allows ListRoles.
+	_, err = dev.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String(name), PolicyName: aws.String("scoped"), PolicyDocument: aws.String(policyJSON(t,
+		map[string]any{"Effect": "Allow", "Action": "cognito-identity:DescribeIdentityPool", "Resource": s.poolARN(a)},
+		map[string]any{"Effect": "Allow", "Action": []string{"iam:GetRole", "sts:AssumeRole"}, "Resource": "arn:aws:iam::" + s.accountID + ":role/app/*"},
+	))})
+	ok(t, err, "PutUserPolicy")
+	list, err := dev.CreatePolicy(ctx, &iam.CreatePolicyInput{PolicyName: aws.String(uniqueName("ListRoles")),
+		PolicyDocument: aws.String(policyJSON(t, map[string]any{"Effect": "Allow", "Action": "iam:ListRoles", "Resource": "*"}))})
+	ok(t, err, "CreatePolicy")
+	_, err = dev.AttachUserPolicy(ctx, &iam.AttachUserPolicyInput{UserName: aws.String(name), PolicyArn: list.Policy.Arn})
+	ok(t, err, "AttachUserPolicy")
+
+	ok(t, describe(ci, a), "DescribeIdentityPool of the pool the policy names")
+	wantAPIError(t, describe(ci, b), codeDenied, msgDenied(userARN, "cognito-identity:DescribeIdentityPool", s.poolARN(b)))
+	ok(t, getRole(app.Role.RoleName), "GetRole under /app/")
+	err = getRole(other.Role.RoleName)
+	wantIAMRefusal(t, "GetRole of another path", err, "AccessDenied", http.StatusForbidden,
+		msgDenied(userARN, "iam:GetRole", aws.ToString(other.Role.Arn))+" because no identity-based policy allows the iam:GetRole action")
+	_, err = user.ListRoles(ctx, &iam.ListRolesInput{})
+	ok(t, err, "ListRoles allowed by the attached policy")
+	ok(t, assume(app.Role.Arn), "AssumeRole of a role trusting the account, allowed by the user's policy")
+
+	// Its GetSessionToken session carries the user's permissions.
+	st, err := s.stsWith(keys).GetSessionToken(ctx, &sts.GetSessionTokenInput{})
+	ok(t, err, "GetSessionToken")
+	session := s.identityWith(aws.Credentials{AccessKeyID: aws.ToString(st.Credentials.AccessKeyId),
+		SecretAccessKey: aws.ToString(st.Credentials.SecretAccessKey), SessionToken: aws.ToString(st.Credentials.SessionToken)})
+	ok(t, describe(session, a), "DescribeIdentityPool with the user's session")
+	wantAPIError(t, describe(session, b), codeDenied, msgDenied(userARN, "cognito-identity:DescribeIdentityPool", s.poolARN(b)))
+
+	// An explicit Deny wins over the Allow.
+	_, err = dev.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String(name), PolicyName: aws.String("deny"), PolicyDocument: aws.String(policyJSON(t,
+		map[string]any{"Effect": "Deny", "Action": []string{"cognito-identity:*", "sts:AssumeRole"}, "Resource": "*"}))})
+	ok(t, err, "PutUserPolicy of a Deny")
+	wantAPIError(t, describe(ci, a), codeDenied, msgDenied(userARN, "cognito-identity:DescribeIdentityPool", s.poolARN(a)))
+	_, err = dev.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String(name), PolicyName: aws.String("no-roles"), PolicyDocument: aws.String(policyJSON(t,
+		map[string]any{"Effect": "Deny", "Action": "iam:ListRoles", "Resource": "*"}))})
+	ok(t, err, "PutUserPolicy of an IAM Deny")
+	_, err = user.ListRoles(ctx, &iam.ListRolesInput{PathPrefix: aws.String("/app/")})
+	wantIAMRefusal(t, "ListRoles denied", err, "AccessDenied", http.StatusForbidden,
+		msgDenied(userARN, "iam:ListRoles", "arn:aws:iam::"+s.accountID+":role/app/")+" with an explicit deny in an identity-based policy")
+	wantSTSError(t, assume(other.Role.Arn), "AccessDenied", http.StatusForbidden, "User: "+userARN+" is not authorized to perform: sts:AssumeRole on resource: "+aws.ToString(other.Role.Arn))
+
+	// Permissive mode holds no user to its policies.
+	p, _ := strictServer(t, false)
+	pdev := p.iamWith(developerKeys())
+	_, err = pdev.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String(name)})
+	ok(t, err, "CreateUser in permissive mode")
+	pkey, err := pdev.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String(name)})
+	ok(t, err, "CreateAccessKey in permissive mode")
+	_, err = p.iamWith(aws.Credentials{AccessKeyID: aws.ToString(pkey.AccessKey.AccessKeyId), SecretAccessKey: aws.ToString(pkey.AccessKey.SecretAccessKey)}).
+		ListRoles(ctx, &iam.ListRolesInput{})
+	ok(t, err, "ListRoles without policies in permissive mode")
+}

@@ -1,0 +1,217 @@
+package emulator
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/idpool/idpool/emulator/arn"
+	"github.com/idpool/idpool/emulator/creds"
+	"github.com/idpool/idpool/emulator/policy"
+	"github.com/idpool/idpool/protocol"
+)
+
+// IAM users in strict mode. As on AWS, a request signed with an IAM
+// user's access key (or with its GetSessionToken session, which carries
+// the user's permissions) may do what the user's own policies allow,
+// inline and attached, and nothing else: a user without policies may call
+// no signed Cognito Identity, Cognito Sync or IAM operation. STS decides
+// its operations itself (see roles.Authorize): GetCallerIdentity and
+// GetSessionToken need no permission on AWS, and AssumeRole is decided by
+// the role's trust policy and, where that trusts only the account, the
+// user's policies.
+
+// isUser reports whether p signs as an IAM user: with its access key or a
+// GetSessionToken session of it.
+func isUser(p *protocol.Principal) bool {
+	if p == nil {
+		return false
+	}
+	a, ok := arn.Parse(p.ARN)
+	return ok && a.Service == "iam" && strings.HasPrefix(a.Resource, "user/")
+}
+
+// iamResource keeps the parameters of an IAM request, its form body, for
+// authorize to find the entity it acts on (see iamTarget).
+func iamResource(_ *http.Request, body []byte) resource {
+	return resource{Form: string(body)}
+}
+
+// authorizeUser decides, in strict mode, whether the IAM user p may call op
+// of a on res: its policies must allow the operation's action on its
+// resource, with the request's condition keys, and deny it nowhere.
+func (s *Server) authorizeUser(r *http.Request, a *api, op string, p *protocol.Principal, res *resource) error {
+	if a == &stsAPI {
+		return nil
+	}
+	ctx := r.Context()
+	action, keys := a.scope+":"+op, requestKeys(r, res.Region)
+	// target is what the policies are evaluated on, shown what the
+	// refusal names.
+	var target, shown string
+	switch a {
+	case &iamAPI:
+		form, _ := url.ParseQuery(res.Form)
+		for k, v := range r.URL.Query() {
+			if _, ok := form[k]; !ok {
+				form[k] = v
+			}
+		}
+		target, shown = s.iamTarget(ctx, op, form, p)
+		iamKeys(op, form, keys)
+	default:
+		shown = s.resourceARN(a, res)
+		target = shown
+		if a == &identityAPI && unscoped[op] {
+			target = "*"
+		}
+	}
+	d, why, err := s.userDecision(ctx, p, res.cred, action, target, keys)
+	if err != nil {
+		return err
+	}
+	if d.Decision == policy.Allowed {
+		return nil
+	}
+	protocol.SetReason(ctx, "strict mode: "+why)
+	if a == &iamAPI {
+		// IAM says which kind of policy refused, as AWS's IAM does.
+		because := " because no identity-based policy allows the " + action + " action"
+		if d.Decision == policy.ExplicitDeny {
+			because = " with an explicit deny in an identity-based policy"
+		}
+		return protocol.Errorf(a.denied, "AccessDenied", "User: %s is not authorized to perform: %s on resource: %s%s", p.ARN, action, shown, because)
+	}
+	return protocol.Errorf(a.denied, "AccessDeniedException", "User: %s is not authorized to perform: %s on resource: %s", p.ARN, action, shown)
+}
+
+// userDecision evaluates the inline and attached policies of the IAM user
+// p for action on resource, with the user's condition keys (see
+// callerKeys), the request's own keys (see decisionKeys), and the MFA of
+// its GetSessionToken session c, if it signed with one. A user IAM no
+// longer holds has no policies. It also returns why in words when the
+// decision is not Allowed.
+func (s *Server) userDecision(ctx context.Context, p *protocol.Principal, c *creds.Credentials, action, resource string, request map[string][]string) (policy.Result, string, error) {
+	set, held, err := orNone(s.iamSvc.UserPolicies(ctx, p.ARN))
+	if err != nil {
+		return policy.Result{}, "", err
+	}
+	now := s.now()
+	keys := withRequest(callerKeys(p, nil), request, now)
+	var mfa int64
+	if c != nil {
+		mfa = c.Session.MFA
+	}
+	addMFAKeys(keys, p.Temporary, mfa, now)
+	req := policy.Request{Action: action, Resource: resource, AWS: p.ARN, Context: keys}
+	res := set.Evaluate(req)
+	if res.Decision == policy.Allowed {
+		return res, "", nil
+	}
+	if !held {
+		return res, "IAM holds no user " + p.ARN + ", so its keys have no permission policies and may do nothing", nil
+	}
+	return res, policiesDenyReason("user "+p.ARN, set.Identity, res, req), nil
+}
+
+// callerDecision evaluates the permission policies of the caller p of an
+// STS request: an IAM user's own (userDecision), else those of the role of
+// the session c idpool issued (sessionDecision).
+func (s *Server) callerDecision(ctx context.Context, c *creds.Credentials, p *protocol.Principal, action, resource string, request map[string][]string) (policy.Result, string, error) {
+	if isUser(p) {
+		return s.userDecision(ctx, p, c, action, resource, request)
+	}
+	return s.sessionDecision(ctx, c, p, action, resource, request)
+}
+
+// ownUser holds the IAM operations whose UserName defaults to the
+// caller's own user: without one, they act on the caller.
+var ownUser = map[string]bool{
+	"GetUser": true, "CreateAccessKey": true, "ListAccessKeys": true, "DeleteAccessKey": true,
+	"ListSigningCertificates": true, "ListMFADevices": true, "ListSSHPublicKeys": true,
+	"ListServiceSpecificCredentials": true, "GetLoginProfile": true, "DeleteLoginProfile": true,
+}
+
+// iamTarget returns the resource an IAM request acts on, as IAM
+// authorizes it, and as its refusal names it: the role or user it names (by
+// its ARN with the path IAM holds, or the path a CreateRole or CreateUser
+// gives), else the policy, OpenID Connect provider or simulated principal
+// it names (a policy or provider it creates by the ARN it will have), else,
+// for the operations on the caller's own user, the caller. ListRoles,
+// ListUsers and ListGroups act on the ARN of their kind and PathPrefix
+// (arn:aws:iam::<account>:role/ by default), which AWS's refusals name;
+// ListPolicies on "*", named "policy path <PathPrefix>" as AWS names it;
+// the other listings and the custom simulations on "*". An entity is named
+// in the partition of the caller, whose keys are its partition's.
+func (s *Server) iamTarget(ctx context.Context, op string, form url.Values, p *protocol.Principal) (target, shown string) {
+	prefix := "arn:" + protocol.ARNPartition(p.ARN) + ":iam::" + s.cfg.AccountID + ":"
+	path := form.Get("Path")
+	if path == "" {
+		path = "/"
+	}
+	under := form.Get("PathPrefix")
+	if under == "" {
+		under = "/"
+	}
+	switch op {
+	case "ListRoles":
+		return prefix + "role" + under, prefix + "role" + under
+	case "ListUsers":
+		return prefix + "user" + under, prefix + "user" + under
+	case "ListGroups":
+		return prefix + "group" + under, prefix + "group" + under
+	case "ListPolicies":
+		return "*", "policy path " + under
+	}
+	t := s.entityTarget(ctx, op, form, p, prefix, path)
+	return t, t
+}
+
+// entityTarget is iamTarget's resource of an operation on one entity, "*"
+// for one on none.
+func (s *Server) entityTarget(ctx context.Context, op string, form url.Values, p *protocol.Principal, prefix, path string) string {
+	switch {
+	case form.Has("RoleName"):
+		name := form.Get("RoleName")
+		if r, err := s.store.GetRole(ctx, name); err == nil && op != "CreateRole" {
+			path, name = r.Path, r.Name
+		}
+		return prefix + "role" + path + name
+	case form.Has("UserName"):
+		name := form.Get("UserName")
+		if u, err := s.store.GetUser(ctx, name); err == nil && op != "CreateUser" {
+			path, name = u.Path, u.Name
+		}
+		return prefix + "user" + path + name
+	case form.Has("PolicySourceArn"):
+		return form.Get("PolicySourceArn")
+	case form.Has("PolicyArn"):
+		return form.Get("PolicyArn")
+	case form.Has("OpenIDConnectProviderArn"):
+		return form.Get("OpenIDConnectProviderArn")
+	case op == "CreatePolicy":
+		return prefix + "policy" + path + form.Get("PolicyName")
+	case op == "CreateOpenIDConnectProvider":
+		u := form.Get("Url")
+		return prefix + "oidc-provider/" + strings.TrimPrefix(strings.TrimPrefix(u, "https://"), "http://")
+	case ownUser[op]:
+		return p.ARN
+	}
+	return "*"
+}
+
+// iamKeys adds to keys the IAM condition keys of an IAM request that
+// idpool gives: iam:PolicyARN, the managed policy an Attach or Detach
+// operation names, and iam:PermissionsBoundary, the boundary a CreateRole,
+// CreateUser or PutRolePermissionsBoundary sets.
+func iamKeys(op string, form url.Values, keys map[string][]string) {
+	switch op {
+	case "AttachRolePolicy", "DetachRolePolicy", "AttachUserPolicy", "DetachUserPolicy":
+		keys["iam:PolicyARN"] = []string{form.Get("PolicyArn")}
+	case "CreateRole", "CreateUser", "PutRolePermissionsBoundary":
+		if b := form.Get("PermissionsBoundary"); b != "" {
+			keys["iam:PermissionsBoundary"] = []string{b}
+		}
+	}
+}
