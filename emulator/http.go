@@ -27,12 +27,16 @@ const healthPath = "/_idpool/health"
 const maxLogMessage = 1024
 
 // maxDrain is the most of an oversized body read and dropped after its 413
-// is written. net/http closes a connection whose unread body is over
-// 256 KiB, and a client that writes its whole body before it reads the
-// answer, as Node's http module (and so the JS SDKs) does, then sees the
-// connection reset instead of the 413. Dropping the body costs no memory; a
-// body larger still is cut off as before.
-const maxDrain = 16 << 20
+// is written, and drainTime the longest that takes. net/http closes a
+// connection whose unread body is over 256 KiB, and a client that writes
+// its whole body before it reads the answer, as Node's http module (and so
+// the JS SDKs) does, then sees the connection reset instead of the 413.
+// Dropping the body holds no memory and none of the bodies' budget; a body
+// larger still, or one that does not arrive in time, is cut off as before.
+const (
+	maxDrain  = 16 << 20
+	drainTime = 2 * time.Second
+)
 
 // edge wraps every request: a request id (in the context and the
 // x-amzn-RequestId header), CORS headers and preflights, the body read
@@ -61,16 +65,19 @@ func edge(next http.Handler, logger *slog.Logger, bodies *protocol.Budget) http.
 		sw := &protocol.StatusWriter{ResponseWriter: w}
 		req := &protocol.Request{ID: id, RemoteAddr: r.RemoteAddr, Secure: r.TLS != nil, Region: scopeRegion(r)}
 		served := r.WithContext(protocol.WithRequest(r.Context(), req))
+		var body *protocol.BudgetBody
 		if r.Body != nil && r.Body != http.NoBody {
-			body := bodies.Body(r.Body)
+			body = bodies.Body(r.Body)
 			defer body.Release()
 			served.Body = body
 		}
 		next.ServeHTTP(sw, served)
 		status := sw.Status
-		if status == http.StatusRequestEntityTooLarge && r.Body != nil && !expectsContinue(r) {
+		if status == http.StatusRequestEntityTooLarge && body != nil && drainable(r) {
 			// The answer is still buffered: net/http sends it once the
 			// handler returns, and then finds the body read.
+			body.Release()
+			_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(drainTime))
 			_, _ = io.CopyN(io.Discard, r.Body, maxDrain)
 		}
 		if status == 0 {
@@ -138,9 +145,14 @@ func clip(s string, n int) string {
 	return s[:n] + "..."
 }
 
-// expectsContinue reports whether r's client waits for "100 Continue"
-// before it sends the body: reading the body would ask for the bytes that a
-// 413 has just refused.
-func expectsContinue(r *http.Request) bool {
-	return strings.EqualFold(r.Header.Get("Expect"), "100-continue")
+// drainable reports whether the rest of r's refused body is worth reading:
+// not when its declared length is over maxDrain, and not when the client
+// waits for "100 Continue" before it sends a body of declared length, which
+// a 413 refuses before reading any of it (and reading would ask for it). A
+// chunked body was read up to the limit, so the client was told to go on.
+func drainable(r *http.Request) bool {
+	if r.ContentLength > maxDrain {
+		return false
+	}
+	return r.ContentLength < 0 || !strings.EqualFold(r.Header.Get("Expect"), "100-continue")
 }

@@ -96,8 +96,8 @@ func (b *BudgetBody) Read(p []byte) (int, error) {
 // Close closes the underlying body; the units stay held until Release.
 func (b *BudgetBody) Close() error { return b.body.Close() }
 
-// Release gives back every unit held. The bytes read must no longer be
-// referenced by then: the request is over.
+// Release gives back every unit held; once they are given back, it does
+// nothing more. The bytes read must no longer be referenced by then.
 func (b *BudgetBody) Release() {
 	for ; b.held > 0; b.held-- {
 		<-b.budget.units

@@ -38,6 +38,7 @@ func TestIdentityVerifier(t *testing.T) {
 		{Name: "http://localhost:9229/us-east-1_local", JWKS: jwks(t, k)},
 		{Name: "cognito-idp.us-east-1.amazonaws.com/us-east-1_clients", JWKS: jwks(t, k), ClientIDs: []string{client}},
 		{Name: "cognito-idp.example.com/pool", JWKS: jwks(t, k), ClientIDs: []string{client}},
+		{Name: "slash.example.com", Issuer: "https://slash.example.com/", JWKS: jwks(t, k)},
 	}, down.Client(), clk.now, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -81,6 +82,9 @@ func TestIdentityVerifier(t *testing.T) {
 		// Auth0 ends its iss in "/", and AWS takes it under the bare host.
 		{name: "issuer with a trailing slash", token: k.sign(t, claims(issuer+"/", "a", nil))},
 		{name: "issuer with two trailing slashes", token: k.sign(t, claims(issuer+"//", "a", nil)), code: na, msg: "Invalid login token. Issuer doesn't match providerName"},
+		{name: "issuer declared with its slash", provider: "slash.example.com", token: k.sign(t, claims("https://slash.example.com/", "a", nil))},
+		{name: "issuer declared with its slash, one more", provider: "slash.example.com", token: k.sign(t, claims("https://slash.example.com//", "a", nil)),
+			code: na, msg: "Invalid login token. Issuer doesn't match providerName"},
 		{name: "expired", token: valid(map[string]any{"exp": t0.Add(-time.Hour).Unix()}), code: na,
 			msg: fmt.Sprintf("Invalid login token. Token expired: %d >= %d", t0.Unix(), t0.Add(-time.Hour).Unix())},
 		{name: "not yet valid", token: valid(map[string]any{"nbf": t0.Add(time.Hour).Unix()}), code: na,

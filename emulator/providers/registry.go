@@ -146,13 +146,14 @@ type entry struct {
 }
 
 // accepts reports whether iss is one of e's issuers or, with slash, one
-// of them followed by "/".
+// of them that does not end in "/" followed by one.
 func (e *entry) accepts(iss string, slash bool) bool {
-	if slices.Contains(e.issuers, iss) {
-		return true
+	for _, want := range e.issuers {
+		if iss == want || slash && !strings.HasSuffix(want, "/") && iss == want+"/" {
+			return true
+		}
 	}
-	trimmed, ok := strings.CutSuffix(iss, "/")
-	return slash && ok && slices.Contains(e.issuers, trimmed)
+	return false
 }
 
 // New returns a registry of list. Inline key sets are parsed now, and an
