@@ -3,6 +3,8 @@ package conformance
 import (
 	"context"
 	"net/http"
+	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -122,4 +124,74 @@ func TestStrictUserPolicies(t *testing.T) {
 	_, err = p.iamWith(aws.Credentials{AccessKeyID: aws.ToString(pkey.AccessKey.AccessKeyId), SecretAccessKey: aws.ToString(pkey.AccessKey.SecretAccessKey)}).
 		ListRoles(ctx, &iam.ListRolesInput{})
 	ok(t, err, "ListRoles without policies in permissive mode")
+}
+
+// TestStrictUserParametersAsDecoded: a user's request is authorized on the
+// parameters its operation decodes, never on others the request carries.
+// IAM's query protocol reads a form body, then the query string, and no
+// body of another Content-Type; Cognito Identity takes a member by its
+// exact name. A request that names a role or pool the user may act on
+// where the operation does not look, and another where it does, is refused
+// on the other, and the operation does not run.
+func TestStrictUserParametersAsDecoded(t *testing.T) {
+	t.Parallel()
+	s, _ := strictServer(t, true)
+	ctx := context.Background()
+	dev := s.iamWith(developerKeys())
+	userARN, keys := s.iamUserKeys(t)
+	name := userARN[strings.LastIndexByte(userARN, '/')+1:]
+	allowed, victim := uniqueName("Allowed"), uniqueName("Victim")
+	for _, role := range []string{allowed, victim} {
+		_, err := dev.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(role),
+			AssumeRolePolicyDocument: aws.String(policyJSON(t, s.trustRoot("sts:AssumeRole", nil)))})
+		ok(t, err, "CreateRole "+role)
+		_, err = dev.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String(role), PolicyName: aws.String("p"),
+			PolicyDocument: aws.String(policyJSON(t, map[string]any{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}))})
+		ok(t, err, "PutRolePolicy "+role)
+	}
+	a := s.createPool(t, &cognitoidentity.CreateIdentityPoolInput{AllowUnauthenticatedIdentities: true})
+	b := s.createPool(t, &cognitoidentity.CreateIdentityPoolInput{AllowUnauthenticatedIdentities: true})
+	_, err := dev.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String(name), PolicyName: aws.String("only-allowed"), PolicyDocument: aws.String(policyJSON(t,
+		map[string]any{"Effect": "Allow", "Action": "iam:*", "Resource": "arn:aws:iam::" + s.accountID + ":role/" + allowed},
+		map[string]any{"Effect": "Allow", "Action": "cognito-identity:*", "Resource": s.poolARN(a)}))})
+	ok(t, err, "PutUserPolicy")
+
+	query := url.Values{"Action": {"DeleteRolePolicy"}, "Version": {"2010-05-08"}, "RoleName": {victim}, "PolicyName": {"p"}}
+	tests := []struct {
+		name, ctype, body string
+	}{
+		// AWS's query protocol reads no body that is not a form: the
+		// operation acts on the query string's role.
+		{name: "body not a form", ctype: "text/plain", body: "RoleName=" + allowed},
+		{name: "no Content-Type", body: "RoleName=" + allowed},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req, err := http.NewRequest(http.MethodPost, s.endpoint+"/?"+query.Encode(), strings.NewReader(tt.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.ctype != "" {
+				req.Header.Set("Content-Type", tt.ctype)
+			}
+			res := s.do(t, signedRequest(t, req, []byte(tt.body), keys, "iam", region))
+			wantRefused(t, res, http.StatusForbidden, "AccessDenied",
+				msgDenied(userARN, "iam:DeleteRolePolicy", "arn:aws:iam::"+s.accountID+":role/"+victim)+" because no identity-based policy allows the iam:DeleteRolePolicy action")
+			got, err := dev.ListRolePolicies(ctx, &iam.ListRolePoliciesInput{RoleName: aws.String(victim)})
+			ok(t, err, "ListRolePolicies")
+			if len(got.PolicyNames) != 1 {
+				t.Errorf("got policies %v of %s, want [p]: the refused operation ran", got.PolicyNames, victim)
+			}
+		})
+	}
+
+	// Cognito Identity ignores a member named in another case, wherever it
+	// stands.
+	for _, body := range []string{
+		`{"IdentityPoolId":"` + b + `","identityPoolId":"` + a + `"}`,
+		`{"identitypoolid":"` + a + `","IdentityPoolId":"` + b + `"}`,
+	} {
+		req := signedRequest(t, s.identityRequest(t, "AWSCognitoIdentityService.DescribeIdentityPool", []byte(body)), []byte(body), keys, "cognito-identity", region)
+		wantRefused(t, s.do(t, req), http.StatusBadRequest, codeDenied, msgDenied(userARN, "cognito-identity:DescribeIdentityPool", s.poolARN(b)))
+	}
 }

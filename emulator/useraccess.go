@@ -10,6 +10,7 @@ import (
 	"github.com/idpool/idpool/emulator/creds"
 	"github.com/idpool/idpool/emulator/policy"
 	"github.com/idpool/idpool/protocol"
+	"github.com/idpool/idpool/protocol/awsquery"
 )
 
 // IAM users in strict mode. As on AWS, a request signed with an IAM
@@ -32,10 +33,13 @@ func isUser(p *protocol.Principal) bool {
 	return ok && a.Service == "iam" && strings.HasPrefix(a.Resource, "user/")
 }
 
-// iamResource keeps the parameters of an IAM request, its form body, for
-// authorize to find the entity it acts on (see iamTarget).
-func iamResource(_ *http.Request, body []byte) resource {
-	return resource{Form: string(body)}
+// iamResource keeps the parameters of an IAM request, as its operation
+// decodes them (awsquery.Params), for authorize to find the entity it acts
+// on (see iamTarget). Parameters the codec cannot read are none: the codec
+// refused that request before authentication.
+func iamResource(r *http.Request, body []byte) resource {
+	ps, _ := awsquery.Params(r, body)
+	return resource{Params: ps}
 }
 
 // authorizeUser decides, in strict mode, whether the IAM user p may call op
@@ -52,14 +56,8 @@ func (s *Server) authorizeUser(r *http.Request, a *api, op string, p *protocol.P
 	var target, shown string
 	switch a {
 	case &iamAPI:
-		form, _ := url.ParseQuery(res.Form)
-		for k, v := range r.URL.Query() {
-			if _, ok := form[k]; !ok {
-				form[k] = v
-			}
-		}
-		target, shown = s.iamTarget(ctx, op, form, p)
-		iamKeys(op, form, keys)
+		target, shown = s.iamTarget(ctx, op, res.Params, p)
+		iamKeys(op, res.Params, keys)
 	default:
 		shown = s.resourceARN(a, res)
 		target = shown
