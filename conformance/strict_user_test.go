@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentity"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/aws-sdk-go/service/cognitosync"
 )
@@ -194,4 +195,89 @@ func TestStrictUserParametersAsDecoded(t *testing.T) {
 		req := signedRequest(t, s.identityRequest(t, "AWSCognitoIdentityService.DescribeIdentityPool", []byte(body)), []byte(body), keys, "cognito-identity", region)
 		wantRefused(t, s.do(t, req), http.StatusBadRequest, codeDenied, msgDenied(userARN, "cognito-identity:DescribeIdentityPool", s.poolARN(b)))
 	}
+}
+
+// TestStrictUserTags: an IAM user's tags are its aws:PrincipalTag/<key>,
+// as AWS gives them (attribute-based access control): to its own policies
+// in strict mode, its GetSessionToken session's included, and to the trust
+// policies of the roles it assumes.
+func TestStrictUserTags(t *testing.T) {
+	t.Parallel()
+	s, _ := strictServer(t, true)
+	ctx := context.Background()
+	dev := s.iamWith(developerKeys())
+	made, err := dev.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String(uniqueName("tagged")),
+		Tags: []iamtypes.Tag{{Key: aws.String("team"), Value: aws.String("blue")}}})
+	ok(t, err, "CreateUser with tags")
+	name, userARN := aws.ToString(made.User.UserName), aws.ToString(made.User.Arn)
+	key, err := dev.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String(name)})
+	ok(t, err, "CreateAccessKey")
+	keys := aws.Credentials{AccessKeyID: aws.ToString(key.AccessKey.AccessKeyId), SecretAccessKey: aws.ToString(key.AccessKey.SecretAccessKey)}
+	team := func(v string) map[string]any {
+		return map[string]any{"StringEquals": map[string]any{"aws:PrincipalTag/team": v}}
+	}
+	_, err = dev.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String(name), PolicyName: aws.String("abac"), PolicyDocument: aws.String(policyJSON(t,
+		map[string]any{"Effect": "Allow", "Action": "cognito-identity:ListIdentityPools", "Resource": "*", "Condition": team("blue")},
+		map[string]any{"Effect": "Allow", "Action": "iam:ListRoles", "Resource": "*", "Condition": team("red")},
+		map[string]any{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}))})
+	ok(t, err, "PutUserPolicy")
+
+	st, err := s.stsWith(keys).GetSessionToken(ctx, &sts.GetSessionTokenInput{})
+	ok(t, err, "GetSessionToken")
+	session := aws.Credentials{AccessKeyID: aws.ToString(st.Credentials.AccessKeyId),
+		SecretAccessKey: aws.ToString(st.Credentials.SecretAccessKey), SessionToken: aws.ToString(st.Credentials.SessionToken)}
+	for who, c := range map[string]aws.Credentials{"key": keys, "session": session} {
+		_, err = s.identityWith(c).ListIdentityPools(ctx, &cognitoidentity.ListIdentityPoolsInput{MaxResults: aws.Int32(1)})
+		ok(t, err, "ListIdentityPools allowed on the user's tag team=blue, with its "+who)
+	}
+	_, err = s.iamWith(keys).ListRoles(ctx, &iam.ListRolesInput{})
+	wantIAMRefusal(t, "ListRoles allowed only on team=red", err, "AccessDenied", http.StatusForbidden,
+		msgDenied(userARN, "iam:ListRoles", "arn:aws:iam::"+s.accountID+":role/")+" because no identity-based policy allows the iam:ListRoles action")
+
+	trusting := func(v string) *string {
+		r, err := dev.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(uniqueName("Team")), AssumeRolePolicyDocument: aws.String(policyJSON(t,
+			map[string]any{"Effect": "Allow", "Principal": map[string]any{"AWS": userARN}, "Action": "sts:AssumeRole", "Condition": team(v)}))})
+		ok(t, err, "CreateRole trusting team="+v)
+		return r.Role.Arn
+	}
+	blue, red := trusting("blue"), trusting("red")
+	_, err = s.stsWith(keys).AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: blue, RoleSessionName: aws.String("abac")})
+	ok(t, err, "AssumeRole of a role trusting team=blue")
+	_, err = s.stsWith(keys).AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: red, RoleSessionName: aws.String("abac")})
+	wantSTSError(t, err, "AccessDenied", http.StatusForbidden, "User: "+userARN+" is not authorized to perform: sts:AssumeRole on resource: "+aws.ToString(red))
+}
+
+// TestStrictUserCreatedAgain: a user deleted and created again under its
+// name is another principal, of another UserId, as on AWS: a
+// GetSessionToken session of the deleted one may do nothing the new one's
+// policies allow, while the new one's own key may.
+func TestStrictUserCreatedAgain(t *testing.T) {
+	t.Parallel()
+	s, _ := strictServer(t, true)
+	ctx := context.Background()
+	dev := s.iamWith(developerKeys())
+	userARN, keys := s.iamUserKeys(t)
+	name := userARN[strings.LastIndexByte(userARN, '/')+1:]
+	st, err := s.stsWith(keys).GetSessionToken(ctx, &sts.GetSessionTokenInput{})
+	ok(t, err, "GetSessionToken")
+	old := s.identityWith(aws.Credentials{AccessKeyID: aws.ToString(st.Credentials.AccessKeyId),
+		SecretAccessKey: aws.ToString(st.Credentials.SecretAccessKey), SessionToken: aws.ToString(st.Credentials.SessionToken)})
+	_, err = dev.DeleteAccessKey(ctx, &iam.DeleteAccessKeyInput{UserName: aws.String(name), AccessKeyId: aws.String(keys.AccessKeyID)})
+	ok(t, err, "DeleteAccessKey")
+	_, err = dev.DeleteUser(ctx, &iam.DeleteUserInput{UserName: aws.String(name)})
+	ok(t, err, "DeleteUser")
+	_, err = dev.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String(name)})
+	ok(t, err, "CreateUser again")
+	_, err = dev.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String(name), PolicyName: aws.String("all"),
+		PolicyDocument: aws.String(policyJSON(t, map[string]any{"Effect": "Allow", "Action": "*", "Resource": "*"}))})
+	ok(t, err, "PutUserPolicy")
+	list := func(c *cognitoidentity.Client) error {
+		_, err := c.ListIdentityPools(ctx, &cognitoidentity.ListIdentityPoolsInput{MaxResults: aws.Int32(1)})
+		return err
+	}
+	wantAPIError(t, list(old), codeDenied, msgDenied(userARN, "cognito-identity:ListIdentityPools", "arn:aws:cognito-identity:"+region+":"+s.accountID+":identitypool/"))
+	key, err := dev.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String(name)})
+	ok(t, err, "CreateAccessKey of the new user")
+	ok(t, list(s.identityWith(aws.Credentials{AccessKeyID: aws.ToString(key.AccessKey.AccessKeyId), SecretAccessKey: aws.ToString(key.AccessKey.SecretAccessKey)})),
+		"ListIdentityPools with the new user's key")
 }

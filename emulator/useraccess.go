@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"github.com/idpool/idpool/emulator/policy"
 	"github.com/idpool/idpool/protocol"
 	"github.com/idpool/idpool/protocol/awsquery"
+	"github.com/idpool/idpool/storage"
 )
 
 // IAM users in strict mode. As on AWS, a request signed with an IAM
@@ -86,17 +88,27 @@ func (s *Server) authorizeUser(r *http.Request, a *api, op string, p *protocol.P
 
 // userDecision evaluates the inline and attached policies of the IAM user
 // p for action on resource, with the user's condition keys (see
-// callerKeys), the request's own keys (see decisionKeys), and the MFA of
-// its GetSessionToken session c, if it signed with one. A user IAM no
-// longer holds has no policies. It also returns why in words when the
-// decision is not Allowed.
+// callerKeys and userTags), the request's own keys (see decisionKeys), and
+// the MFA of its GetSessionToken session c, if it signed with one. A user
+// IAM no longer holds (see heldUser) has no policies. It also returns why
+// in words when the decision is not Allowed.
 func (s *Server) userDecision(ctx context.Context, p *protocol.Principal, c *creds.Credentials, action, resource string, request map[string][]string) (policy.Result, string, error) {
-	set, held, err := orNone(s.iamSvc.UserPolicies(ctx, p.ARN))
+	u, held, err := heldUser(ctx, s.store, p)
 	if err != nil {
 		return policy.Result{}, "", err
 	}
+	var set policy.Set
+	if held {
+		if set, held, err = orNone(s.iamSvc.UserPolicies(ctx, p.ARN)); err != nil {
+			return policy.Result{}, "", err
+		}
+	}
 	now := s.now()
-	keys := withRequest(callerKeys(p, nil), request, now)
+	keys := callerKeys(p, nil)
+	if held {
+		userTags(keys, u)
+	}
+	keys = withRequest(keys, request, now)
 	var mfa int64
 	if c != nil {
 		mfa = c.Session.MFA
@@ -107,10 +119,42 @@ func (s *Server) userDecision(ctx context.Context, p *protocol.Principal, c *cre
 	if res.Decision == policy.Allowed {
 		return res, "", nil
 	}
-	if !held {
+	switch {
+	case !held && u.ID != "":
+		return res, "IAM's user " + u.ARN + " is another user (UserId " + u.ID + ") than the one of these credentials (UserId " + p.UserID +
+			"), deleted and created again under its name since: the credentials have no permission policies and may do nothing", nil
+	case !held:
 		return res, "IAM holds no user " + p.ARN + ", so its keys have no permission policies and may do nothing", nil
 	}
 	return res, policiesDenyReason("user "+p.ARN, set.Identity, res, req), nil
+}
+
+// heldUser returns the IAM user that p, who signs as an IAM user (with its
+// access key or a GetSessionToken session of it), names, as IAM holds it
+// now. held is false when IAM holds no user of p's name, or holds one of
+// another UserId than p's: a user deleted and created again under the same
+// name is another principal, as on AWS, whose policies and tags the
+// sessions of the deleted one do not carry. u is then the other user, if
+// any.
+func heldUser(ctx context.Context, store storage.Reader, p *protocol.Principal) (u storage.User, held bool, err error) {
+	u, err = store.GetUser(ctx, roleName(p.ARN))
+	switch {
+	case errors.Is(err, storage.ErrNotFound):
+		return storage.User{}, false, nil
+	case err != nil:
+		return storage.User{}, false, err
+	}
+	return u, u.ID == p.UserID, nil
+}
+
+// userTags adds to keys the tags of the IAM user u as
+// aws:PrincipalTag/<key>, as AWS gives them to the requests of the user
+// and of its GetSessionToken sessions (attribute-based access control),
+// and to the trust policies of the roles it assumes.
+func userTags(keys map[string][]string, u storage.User) {
+	for _, t := range u.Tags {
+		keys["aws:PrincipalTag/"+t.Key] = []string{t.Value}
+	}
 }
 
 // callerDecision evaluates the permission policies of the caller p of an
