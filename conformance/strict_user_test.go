@@ -136,11 +136,8 @@ func TestStrictUserPolicies(t *testing.T) {
 // on the other, and the operation does not run.
 func TestStrictUserParametersAsDecoded(t *testing.T) {
 	t.Parallel()
-	s, _ := strictServer(t, true)
+	s, dev, userARN, name, keys := strictUser(t)
 	ctx := context.Background()
-	dev := s.iamWith(developerKeys())
-	userARN, keys := s.iamUserKeys(t)
-	name := userARN[strings.LastIndexByte(userARN, '/')+1:]
 	allowed, victim := uniqueName("Allowed"), uniqueName("Victim")
 	for _, role := range []string{allowed, victim} {
 		_, err := dev.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(role),
@@ -224,8 +221,7 @@ func TestStrictUserTags(t *testing.T) {
 
 	st, err := s.stsWith(keys).GetSessionToken(ctx, &sts.GetSessionTokenInput{})
 	ok(t, err, "GetSessionToken")
-	session := aws.Credentials{AccessKeyID: aws.ToString(st.Credentials.AccessKeyId),
-		SecretAccessKey: aws.ToString(st.Credentials.SecretAccessKey), SessionToken: aws.ToString(st.Credentials.SessionToken)}
+	session := fromSTS(t, st.Credentials)
 	for who, c := range map[string]aws.Credentials{"key": keys, "session": session} {
 		_, err = s.identityWith(c).ListIdentityPools(ctx, &cognitoidentity.ListIdentityPoolsInput{MaxResults: aws.Int32(1)})
 		ok(t, err, "ListIdentityPools allowed on the user's tag team=blue, with its "+who)
@@ -253,15 +249,11 @@ func TestStrictUserTags(t *testing.T) {
 // policies allow, while the new one's own key may.
 func TestStrictUserCreatedAgain(t *testing.T) {
 	t.Parallel()
-	s, _ := strictServer(t, true)
+	s, dev, userARN, name, keys := strictUser(t)
 	ctx := context.Background()
-	dev := s.iamWith(developerKeys())
-	userARN, keys := s.iamUserKeys(t)
-	name := userARN[strings.LastIndexByte(userARN, '/')+1:]
 	st, err := s.stsWith(keys).GetSessionToken(ctx, &sts.GetSessionTokenInput{})
 	ok(t, err, "GetSessionToken")
-	old := s.identityWith(aws.Credentials{AccessKeyID: aws.ToString(st.Credentials.AccessKeyId),
-		SecretAccessKey: aws.ToString(st.Credentials.SecretAccessKey), SessionToken: aws.ToString(st.Credentials.SessionToken)})
+	old := s.identityWith(fromSTS(t, st.Credentials))
 	_, err = dev.DeleteAccessKey(ctx, &iam.DeleteAccessKeyInput{UserName: aws.String(name), AccessKeyId: aws.String(keys.AccessKeyID)})
 	ok(t, err, "DeleteAccessKey")
 	_, err = dev.DeleteUser(ctx, &iam.DeleteUserInput{UserName: aws.String(name)})
@@ -280,4 +272,14 @@ func TestStrictUserCreatedAgain(t *testing.T) {
 	ok(t, err, "CreateAccessKey of the new user")
 	ok(t, list(s.identityWith(aws.Credentials{AccessKeyID: aws.ToString(key.AccessKey.AccessKeyId), SecretAccessKey: aws.ToString(key.AccessKey.SecretAccessKey)})),
 		"ListIdentityPools with the new user's key")
+}
+
+// strictUser starts a strict server and creates an IAM user there with an
+// access key. It returns the server, the developer's IAM client, and the
+// user's ARN, name and key.
+func strictUser(t *testing.T) (*server, *iam.Client, string, string, aws.Credentials) {
+	t.Helper()
+	s, _ := strictServer(t, true)
+	userARN, keys := s.iamUserKeys(t)
+	return s, s.iamWith(developerKeys()), userARN, userARN[strings.LastIndexByte(userARN, '/')+1:], keys
 }
