@@ -274,6 +274,36 @@ func TestStrictUserCreatedAgain(t *testing.T) {
 		"ListIdentityPools with the new user's key")
 }
 
+// TestAuthorizeSessionTokenOfUser: /_idpool/authorize decides for a
+// GetSessionToken session as strict mode does: a user's by the user's own
+// policies, and the developer's, the account's root, allowed everything.
+func TestAuthorizeSessionTokenOfUser(t *testing.T) {
+	t.Parallel()
+	s, dev, _, name, keys := strictUser(t)
+	ctx := context.Background()
+	_, err := dev.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String(name), PolicyName: aws.String("s3"),
+		PolicyDocument: aws.String(policyJSON(t, map[string]any{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}))})
+	ok(t, err, "PutUserPolicy")
+	user, err := s.stsWith(keys).GetSessionToken(ctx, &sts.GetSessionTokenInput{})
+	ok(t, err, "GetSessionToken of the user")
+	root, err := s.stsWith(developerKeys()).GetSessionToken(ctx, &sts.GetSessionTokenInput{})
+	ok(t, err, "GetSessionToken of the developer")
+	tests := []struct {
+		name, token, action, want string
+	}{
+		{"user allowed", aws.ToString(user.Credentials.SessionToken), "s3:GetObject", "allowed"},
+		{"user not allowed", aws.ToString(user.Credentials.SessionToken), "s3:PutObject", "implicitDeny"},
+		{"root", aws.ToString(root.Credentials.SessionToken), "s3:PutObject", "allowed"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := s.authorizeDecision(t, tt.token, tt.action, "arn:aws:s3:::b/k", nil); got != tt.want {
+				t.Errorf("got %s, want %s", got, tt.want)
+			}
+		})
+	}
+}
+
 // strictUser starts a strict server and creates an IAM user there with an
 // access key. It returns the server, the developer's IAM client, and the
 // user's ARN, name and key.
