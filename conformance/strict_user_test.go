@@ -89,7 +89,7 @@ func TestStrictUserPolicies(t *testing.T) {
 	ok(t, getRole(app.Role.RoleName), "GetRole under /app/")
 	err = getRole(other.Role.RoleName)
 	wantIAMRefusal(t, "GetRole of another path", err, "AccessDenied", http.StatusForbidden,
-		msgDenied(userARN, "iam:GetRole", aws.ToString(other.Role.Arn))+" because no identity-based policy allows the iam:GetRole action")
+		msgDenied(userARN, "iam:GetRole", "role "+aws.ToString(other.Role.RoleName))+" because no identity-based policy allows the iam:GetRole action")
 	_, err = user.ListRoles(ctx, &iam.ListRolesInput{})
 	ok(t, err, "ListRoles allowed by the attached policy")
 	ok(t, assume(app.Role.Arn), "AssumeRole of a role trusting the account, allowed by the user's policy")
@@ -174,7 +174,7 @@ func TestStrictUserParametersAsDecoded(t *testing.T) {
 			}
 			res := s.do(t, signedRequest(t, req, []byte(tt.body), keys, "iam", region))
 			wantRefused(t, res, http.StatusForbidden, "AccessDenied",
-				msgDenied(userARN, "iam:DeleteRolePolicy", "arn:aws:iam::"+s.accountID+":role/"+victim)+" because no identity-based policy allows the iam:DeleteRolePolicy action")
+				msgDenied(userARN, "iam:DeleteRolePolicy", "role "+victim)+" because no identity-based policy allows the iam:DeleteRolePolicy action")
 			got, err := dev.ListRolePolicies(ctx, &iam.ListRolePoliciesInput{RoleName: aws.String(victim)})
 			ok(t, err, "ListRolePolicies")
 			if len(got.PolicyNames) != 1 {
@@ -302,6 +302,56 @@ func TestAuthorizeSessionTokenOfUser(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestStrictUserRefusalNames: IAM's refusal of a user names the resource as
+// AWS's IAM does: a role, user or managed policy operated on as "role
+// <name>", "user <name>" and "policy <ARN>" (CreatePolicy's "policy
+// <name>"), a role or user created and the listings of a kind by the ARN.
+// The policies are evaluated on the ARN all the same.
+func TestStrictUserRefusalNames(t *testing.T) {
+	t.Parallel()
+	s, dev, userARN, name, keys := strictUser(t)
+	ctx := context.Background()
+	doc := policyJSON(t, map[string]any{"Effect": "Allow", "Action": "s3:*", "Resource": "*"})
+	mp, err := dev.CreatePolicy(ctx, &iam.CreatePolicyInput{PolicyName: aws.String(uniqueName("P")), PolicyDocument: aws.String(doc)})
+	ok(t, err, "CreatePolicy")
+	_, err = dev.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String(name), PolicyName: aws.String("by-arn"), PolicyDocument: aws.String(policyJSON(t,
+		map[string]any{"Effect": "Allow", "Action": "iam:GetUser", "Resource": userARN}))})
+	ok(t, err, "PutUserPolicy")
+	user := s.iamWith(keys)
+	account := "arn:aws:iam::" + s.accountID + ":"
+	tests := []struct {
+		action, resource string
+		call             func() error
+	}{
+		{"iam:GetRole", "role Target", func() error {
+			_, err := user.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String("Target")})
+			return err
+		}},
+		{"iam:CreateAccessKey", "user " + name, func() error { _, err := user.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{}); return err }},
+		{"iam:ListAccessKeys", "user Other", func() error {
+			_, err := user.ListAccessKeys(ctx, &iam.ListAccessKeysInput{UserName: aws.String("Other")})
+			return err
+		}},
+		{"iam:GetPolicy", "policy " + aws.ToString(mp.Policy.Arn), func() error { _, err := user.GetPolicy(ctx, &iam.GetPolicyInput{PolicyArn: mp.Policy.Arn}); return err }},
+		{"iam:CreatePolicy", "policy New", func() error {
+			_, err := user.CreatePolicy(ctx, &iam.CreatePolicyInput{PolicyName: aws.String("New"), PolicyDocument: aws.String(doc)})
+			return err
+		}},
+		{"iam:CreateRole", account + "role/svc/New", func() error {
+			_, err := user.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("New"), Path: aws.String("/svc/"),
+				AssumeRolePolicyDocument: aws.String(policyJSON(t, s.trustRoot("sts:AssumeRole", nil)))})
+			return err
+		}},
+		{"iam:ListUsers", account + "user/", func() error { _, err := user.ListUsers(ctx, &iam.ListUsersInput{}); return err }},
+	}
+	for _, tt := range tests {
+		wantIAMRefusal(t, tt.action, tt.call(), "AccessDenied", http.StatusForbidden,
+			msgDenied(userARN, tt.action, tt.resource)+" because no identity-based policy allows the "+tt.action+" action")
+	}
+	_, err = user.GetUser(ctx, &iam.GetUserInput{})
+	ok(t, err, "GetUser allowed on the user's ARN")
 }
 
 // strictUser starts a strict server and creates an IAM user there with an

@@ -183,16 +183,23 @@ var ownUser = map[string]bool{
 }
 
 // iamTarget returns the resource an IAM request acts on, as IAM
-// authorizes it, and as its refusal names it: the role or user it names (by
-// its ARN with the path IAM holds, or the path a CreateRole or CreateUser
-// gives), else the policy, OpenID Connect provider or simulated principal
-// it names (a policy or provider it creates by the ARN it will have), else,
-// for the operations on the caller's own user, the caller. ListRoles,
-// ListUsers and ListGroups act on the ARN of their kind and PathPrefix
-// (arn:aws:iam::<account>:role/ by default), which AWS's refusals name;
-// ListPolicies on "*", named "policy path <PathPrefix>" as AWS names it;
-// the other listings and the custom simulations on "*". An entity is named
-// in the partition of the caller, whose keys are its partition's.
+// authorizes it, and as its refusal names it. It is authorized on the role
+// or user it names (by its ARN with the path IAM holds, or the path a
+// CreateRole or CreateUser gives), else the policy, OpenID Connect provider
+// or simulated principal it names (a policy or provider it creates by the
+// ARN it will have), else, for the operations on the caller's own user,
+// the caller. ListRoles, ListUsers and ListGroups act on the ARN of their
+// kind and PathPrefix (arn:aws:iam::<account>:role/ by default);
+// ListPolicies on "*"; the other listings and the custom simulations on
+// "*". An entity is named in the partition of the caller, whose keys are
+// its partition's.
+//
+// The refusal names the resource as AWS's IAM does: an operation on a
+// named role, user or managed policy by its kind and the name the request
+// gives ("role Reader", "user dev"; "policy <ARN>", and "policy <name>"
+// for CreatePolicy), CreateRole, CreateUser, the listings of a kind, the
+// OpenID Connect providers and the simulated principals by the ARN, and
+// ListPolicies by "policy path <PathPrefix>".
 func (s *Server) iamTarget(ctx context.Context, op string, form url.Values, p *protocol.Principal) (target, shown string) {
 	prefix := "arn:" + protocol.ARNPartition(p.ARN) + ":iam::" + s.cfg.AccountID + ":"
 	path := form.Get("Path")
@@ -213,41 +220,52 @@ func (s *Server) iamTarget(ctx context.Context, op string, form url.Values, p *p
 	case "ListPolicies":
 		return "*", "policy path " + under
 	}
-	t := s.entityTarget(ctx, op, form, p, prefix, path)
-	return t, t
+	return s.entityTarget(ctx, op, form, p, prefix, path)
 }
 
 // entityTarget is iamTarget's resource of an operation on one entity, "*"
-// for one on none.
-func (s *Server) entityTarget(ctx context.Context, op string, form url.Values, p *protocol.Principal, prefix, path string) string {
+// for one on none, and how its refusal names it.
+func (s *Server) entityTarget(ctx context.Context, op string, form url.Values, p *protocol.Principal, prefix, path string) (target, shown string) {
+	// named is the refusal's name of an entity of kind named in the
+	// request, whose ARN is t: the ARN for the operation that creates
+	// it.
+	named := func(t, kind, name, create string) (string, string) {
+		if op == create {
+			return t, t
+		}
+		return t, kind + " " + name
+	}
 	switch {
 	case form.Has("RoleName"):
 		name := form.Get("RoleName")
+		held, heldPath := name, path
 		if r, err := s.store.GetRole(ctx, name); err == nil && op != "CreateRole" {
-			path, name = r.Path, r.Name
+			heldPath, held = r.Path, r.Name
 		}
-		return prefix + "role" + path + name
+		return named(prefix+"role"+heldPath+held, "role", name, "CreateRole")
 	case form.Has("UserName"):
 		name := form.Get("UserName")
+		held, heldPath := name, path
 		if u, err := s.store.GetUser(ctx, name); err == nil && op != "CreateUser" {
-			path, name = u.Path, u.Name
+			heldPath, held = u.Path, u.Name
 		}
-		return prefix + "user" + path + name
+		return named(prefix+"user"+heldPath+held, "user", name, "CreateUser")
 	case form.Has("PolicySourceArn"):
-		return form.Get("PolicySourceArn")
+		return form.Get("PolicySourceArn"), form.Get("PolicySourceArn")
 	case form.Has("PolicyArn"):
-		return form.Get("PolicyArn")
+		return form.Get("PolicyArn"), "policy " + form.Get("PolicyArn")
 	case form.Has("OpenIDConnectProviderArn"):
-		return form.Get("OpenIDConnectProviderArn")
+		return form.Get("OpenIDConnectProviderArn"), form.Get("OpenIDConnectProviderArn")
 	case op == "CreatePolicy":
-		return prefix + "policy" + path + form.Get("PolicyName")
+		return prefix + "policy" + path + form.Get("PolicyName"), "policy " + form.Get("PolicyName")
 	case op == "CreateOpenIDConnectProvider":
 		u := form.Get("Url")
-		return prefix + "oidc-provider/" + strings.TrimPrefix(strings.TrimPrefix(u, "https://"), "http://")
+		t := prefix + "oidc-provider/" + strings.TrimPrefix(strings.TrimPrefix(u, "https://"), "http://")
+		return t, t
 	case ownUser[op]:
-		return p.ARN
+		return p.ARN, "user " + roleName(p.ARN)
 	}
-	return "*"
+	return "*", "*"
 }
 
 // iamKeys adds to keys the IAM condition keys of an IAM request that
