@@ -40,6 +40,11 @@ func TestResource(t *testing.T) {
 		{name: "sync pool", api: &syncAPI, path: "/identitypools/eu-central-1%3A0f0f0f0f-1111-2222-3333-444444444444/configuration",
 			want: resource{Pool: testPool}},
 		{name: "sync no pool", api: &syncAPI, path: "/identitypools"},
+		// The labels as Cognito Sync's router decodes them: the path is
+		// split at '/' before each segment is unescaped, literal segments
+		// included.
+		{name: "sync escaped slash and literal", api: &syncAPI, path: "/identity%70ools/a%2Fb/identities/c/datasets/d%2F..%2Fe",
+			want: resource{Pool: "a/b", Identity: "c", Dataset: "d/../e"}},
 		{name: "sts", api: &stsAPI, path: "/", body: "Action=GetCallerIdentity&Version=2011-06-15"},
 		// The members the operation decodes: one named in another case is
 		// not one of them, wherever it stands in the body.
