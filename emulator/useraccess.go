@@ -120,7 +120,7 @@ func (s *Server) userDecision(ctx context.Context, p *protocol.Principal, c *cre
 		return res, "", nil
 	}
 	switch {
-	case !held && u.ID != "":
+	case !held && u.ID != "" && u.ID != p.UserID:
 		return res, "IAM's user " + u.ARN + " is another user (UserId " + u.ID + ") than the one of these credentials (UserId " + p.UserID +
 			"), deleted and created again under its name since: the credentials have no permission policies and may do nothing", nil
 	case !held:
