@@ -2,7 +2,6 @@ package emulator
 
 import (
 	"context"
-	"encoding/json"
 	"net"
 	"net/http"
 	"net/netip"
@@ -41,22 +40,26 @@ type resource struct {
 	Pool, Identity, Dataset string
 	ARN                     string
 	Region                  string
-	// Form is the form body of an IAM request, whose parameters name
-	// the entity it acts on (see iamTarget).
-	Form string
+	// Params are the parameters of an IAM request as its operation
+	// decodes them, which name the entity it acts on (see iamTarget).
+	Params url.Values
 	// cred are the credentials idpool issued that signed the request, nil
 	// for other keys.
 	cred *creds.Credentials
 }
 
 // jsonResource reads the ids a Cognito Identity request names from its
-// JSON body (already known to be an object). A member of the wrong type is
-// left empty: validation refuses it after authentication.
+// JSON body, as its operation decodes them: the awsjson codec reads the
+// body with protocol.ParseJSONObject and takes a member by its exact name
+// (it ignores one named in another case, as AWS does), so that is how
+// they are read here too. encoding/json's own matching, which takes the
+// last member of any case, would let a body name one pool to authorization
+// and another to the operation. A member of the wrong type is left empty:
+// validation refuses it after authentication.
 func jsonResource(_ *http.Request, body []byte) resource {
-	var in struct{ IdentityPoolId, IdentityId, ResourceArn any }
-	_ = json.Unmarshal(body, &in)
-	str := func(v any) string { s, _ := v.(string); return s }
-	return resource{Pool: str(in.IdentityPoolId), Identity: str(in.IdentityId), ARN: str(in.ResourceArn)}
+	in, _ := protocol.ParseJSONObject(body)
+	str := func(name string) string { s, _ := in[name].(string); return s }
+	return resource{Pool: str("IdentityPoolId"), Identity: str("IdentityId"), ARN: str("ResourceArn")}
 }
 
 // syncResource reads the pool, identity and dataset a Cognito Sync path

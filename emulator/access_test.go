@@ -4,6 +4,7 @@ import (
 	"crypto/tls"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"reflect"
 	"testing"
 
@@ -20,6 +21,7 @@ func TestResource(t *testing.T) {
 		name       string
 		api        *api
 		path, body string
+		ctype      string // the Content-Type, none when ""
 		want       resource
 	}{
 		{name: "json pool", api: &identityAPI, body: `{"IdentityPoolId":"` + testPool + `","MaxResults":10}`,
@@ -38,7 +40,24 @@ func TestResource(t *testing.T) {
 		{name: "sync pool", api: &syncAPI, path: "/identitypools/eu-central-1%3A0f0f0f0f-1111-2222-3333-444444444444/configuration",
 			want: resource{Pool: testPool}},
 		{name: "sync no pool", api: &syncAPI, path: "/identitypools"},
+		// The labels as Cognito Sync's router decodes them: the path is
+		// split at '/' before each segment is unescaped, literal segments
+		// included.
+		{name: "sync escaped slash and literal", api: &syncAPI, path: "/identity%70ools/a%2Fb/identities/c/datasets/d%2F..%2Fe",
+			want: resource{Pool: "a/b", Identity: "c", Dataset: "d/../e"}},
 		{name: "sts", api: &stsAPI, path: "/", body: "Action=GetCallerIdentity&Version=2011-06-15"},
+		// The members the operation decodes: one named in another case is
+		// not one of them, wherever it stands in the body.
+		{name: "json member in another case", api: &identityAPI, body: `{"IdentityPoolId":"` + testPool + `","identityPoolId":"other"}`,
+			want: resource{Pool: testPool}},
+		{name: "json member in another case first", api: &identityAPI, body: `{"identitypoolid":"other","IdentityPoolId":"` + testPool + `"}`,
+			want: resource{Pool: testPool}},
+		// IAM's parameters as the query codec reads them: a form body's,
+		// then the query string's; a body that is not a form is not read.
+		{name: "iam form", api: &iamAPI, path: "/?RoleName=Victim", ctype: "application/x-www-form-urlencoded; charset=utf-8",
+			body: "Action=GetRole&RoleName=Allowed", want: resource{Params: url.Values{"Action": {"GetRole"}, "RoleName": {"Allowed", "Victim"}}}},
+		{name: "iam body not a form", api: &iamAPI, path: "/?Action=DeleteRolePolicy&RoleName=Victim", ctype: "text/plain",
+			body: "RoleName=Allowed", want: resource{Params: url.Values{"Action": {"DeleteRolePolicy"}, "RoleName": {"Victim"}}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -47,8 +66,11 @@ func TestResource(t *testing.T) {
 				path = "/"
 			}
 			r := httptest.NewRequest(http.MethodPost, path, nil)
+			if tt.ctype != "" {
+				r.Header.Set("Content-Type", tt.ctype)
+			}
 			got := tt.api.resource(r, []byte(tt.body))
-			if got != tt.want {
+			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("got %+v, want %+v", got, tt.want)
 			}
 		})

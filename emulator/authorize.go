@@ -103,11 +103,13 @@ type authorizeResponse struct {
 	MatchedStatements []authorizeMatch
 }
 
-// evaluate answers POST /_idpool/authorize: the role's inline and managed
-// policies, evaluated with the session's condition keys
-// (cognito-identity.amazonaws.com:sub and the rest) and the request's own.
-// A role IAM does not hold has no policies, so everything is an
-// implicitDeny, as it would be in AWS.
+// evaluate answers POST /_idpool/authorize as strict mode decides for the
+// same credentials (callerDecision): a role session's role's inline and
+// managed policies, evaluated with the session's condition keys
+// (cognito-identity.amazonaws.com:sub and the rest) and the request's own;
+// a GetSessionToken session's user's own policies, and a session of the
+// account's root everything. A role or user IAM does not hold has no
+// policies, so everything is an implicitDeny, as it would be in AWS.
 func (s *Server) evaluate(w http.ResponseWriter, r *http.Request) {
 	in, err := decodeAuthorize(w, r)
 	if err != nil {
@@ -127,9 +129,9 @@ func (s *Server) evaluate(w http.ResponseWriter, r *http.Request) {
 		in.Resource = "*"
 	}
 	p := sts.Principal(c)
-	res, _, err := s.sessionDecision(r.Context(), &c, p, in.Action, in.Resource, in.Context)
+	res, _, err := s.callerDecision(r.Context(), &c, p, in.Action, in.Resource, in.Context)
 	if err != nil {
-		s.adminError(w, r, http.StatusInternalServerError, "reading the role's policies failed", err)
+		s.adminError(w, r, http.StatusInternalServerError, "reading the policies failed", err)
 		return
 	}
 	out := authorizeResponse{Decision: res.Decision.String(), Principal: p.ARN, RoleArn: c.Session.RoleARN, MatchedStatements: []authorizeMatch{}}

@@ -216,6 +216,17 @@ func (rs roles) Authorize(ctx context.Context, req sts.RoleRequest) (sts.Grant, 
 		return t.grant(), nil
 	}
 	pr := policy.Request{Action: req.Action, Context: requestContext(req)}
+	if req.Caller != nil && isUser(req.Caller) {
+		// An IAM user's tags are its principal tags, which its trust
+		// policies see as its permission policies do (see userDecision).
+		u, held, err := heldUser(ctx, rs.store, req.Caller)
+		if err != nil {
+			return sts.Grant{}, err
+		}
+		if held {
+			userTags(pr.Context, u)
+		}
+	}
 	rs.times(pr.Context)
 	if req.Caller != nil {
 		addMFAKeys(pr.Context, req.Caller.Temporary, req.MFA, rs.now())
@@ -389,7 +400,8 @@ func requestTags(keys map[string][]string, tags map[string]string) {
 // session tags are aws:PrincipalTag/<key>); the account's root, an IAM
 // user and a GetSessionToken session of either have aws:PrincipalArn,
 // aws:PrincipalAccount, aws:PrincipalType ("Account" or "User") and
-// aws:userid, and a user aws:username.
+// aws:userid, and a user aws:username. A user's tags, its
+// aws:PrincipalTag/<key>, are IAM's to read (see userTags).
 func callerKeys(p *protocol.Principal, c *creds.Credentials) map[string][]string {
 	if issuedRole(c) {
 		return sessionKeys(c, p).Keys()

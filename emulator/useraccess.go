@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"strings"
@@ -10,6 +11,8 @@ import (
 	"github.com/idpool/idpool/emulator/creds"
 	"github.com/idpool/idpool/emulator/policy"
 	"github.com/idpool/idpool/protocol"
+	"github.com/idpool/idpool/protocol/awsquery"
+	"github.com/idpool/idpool/storage"
 )
 
 // IAM users in strict mode. As on AWS, a request signed with an IAM
@@ -32,10 +35,13 @@ func isUser(p *protocol.Principal) bool {
 	return ok && a.Service == "iam" && strings.HasPrefix(a.Resource, "user/")
 }
 
-// iamResource keeps the parameters of an IAM request, its form body, for
-// authorize to find the entity it acts on (see iamTarget).
-func iamResource(_ *http.Request, body []byte) resource {
-	return resource{Form: string(body)}
+// iamResource keeps the parameters of an IAM request, as its operation
+// decodes them (awsquery.Params), for authorize to find the entity it acts
+// on (see iamTarget). Parameters the codec cannot read are none: the codec
+// refused that request before authentication.
+func iamResource(r *http.Request, body []byte) resource {
+	ps, _ := awsquery.Params(r, body)
+	return resource{Params: ps}
 }
 
 // authorizeUser decides, in strict mode, whether the IAM user p may call op
@@ -52,14 +58,8 @@ func (s *Server) authorizeUser(r *http.Request, a *api, op string, p *protocol.P
 	var target, shown string
 	switch a {
 	case &iamAPI:
-		form, _ := url.ParseQuery(res.Form)
-		for k, v := range r.URL.Query() {
-			if _, ok := form[k]; !ok {
-				form[k] = v
-			}
-		}
-		target, shown = s.iamTarget(ctx, op, form, p)
-		iamKeys(op, form, keys)
+		target, shown = s.iamTarget(ctx, op, res.Params, p)
+		iamKeys(op, res.Params, keys)
 	default:
 		shown = s.resourceARN(a, res)
 		target = shown
@@ -88,17 +88,27 @@ func (s *Server) authorizeUser(r *http.Request, a *api, op string, p *protocol.P
 
 // userDecision evaluates the inline and attached policies of the IAM user
 // p for action on resource, with the user's condition keys (see
-// callerKeys), the request's own keys (see decisionKeys), and the MFA of
-// its GetSessionToken session c, if it signed with one. A user IAM no
-// longer holds has no policies. It also returns why in words when the
-// decision is not Allowed.
+// callerKeys and userTags), the request's own keys (see decisionKeys), and
+// the MFA of its GetSessionToken session c, if it signed with one. A user
+// IAM no longer holds (see heldUser) has no policies. It also returns why
+// in words when the decision is not Allowed.
 func (s *Server) userDecision(ctx context.Context, p *protocol.Principal, c *creds.Credentials, action, resource string, request map[string][]string) (policy.Result, string, error) {
-	set, held, err := orNone(s.iamSvc.UserPolicies(ctx, p.ARN))
+	u, held, err := heldUser(ctx, s.store, p)
 	if err != nil {
 		return policy.Result{}, "", err
 	}
+	var set policy.Set
+	if held {
+		if set, held, err = orNone(s.iamSvc.UserPolicies(ctx, p.ARN)); err != nil {
+			return policy.Result{}, "", err
+		}
+	}
 	now := s.now()
-	keys := withRequest(callerKeys(p, nil), request, now)
+	keys := callerKeys(p, nil)
+	if held {
+		userTags(keys, u)
+	}
+	keys = withRequest(keys, request, now)
 	var mfa int64
 	if c != nil {
 		mfa = c.Session.MFA
@@ -109,18 +119,57 @@ func (s *Server) userDecision(ctx context.Context, p *protocol.Principal, c *cre
 	if res.Decision == policy.Allowed {
 		return res, "", nil
 	}
-	if !held {
+	switch {
+	case !held && u.ID != "" && u.ID != p.UserID:
+		return res, "IAM's user " + u.ARN + " is another user (UserId " + u.ID + ") than the one of these credentials (UserId " + p.UserID +
+			"), deleted and created again under its name since: the credentials have no permission policies and may do nothing", nil
+	case !held:
 		return res, "IAM holds no user " + p.ARN + ", so its keys have no permission policies and may do nothing", nil
 	}
 	return res, policiesDenyReason("user "+p.ARN, set.Identity, res, req), nil
 }
 
-// callerDecision evaluates the permission policies of the caller p of an
-// STS request: an IAM user's own (userDecision), else those of the role of
-// the session c idpool issued (sessionDecision).
+// heldUser returns the IAM user that p, who signs as an IAM user (with its
+// access key or a GetSessionToken session of it), names, as IAM holds it
+// now. held is false when IAM holds no user of p's name, or holds one of
+// another UserId than p's: a user deleted and created again under the same
+// name is another principal, as on AWS, whose policies and tags the
+// sessions of the deleted one do not carry. u is then the other user, if
+// any.
+func heldUser(ctx context.Context, store storage.Reader, p *protocol.Principal) (u storage.User, held bool, err error) {
+	u, err = store.GetUser(ctx, roleName(p.ARN))
+	switch {
+	case errors.Is(err, storage.ErrNotFound):
+		return storage.User{}, false, nil
+	case err != nil:
+		return storage.User{}, false, err
+	}
+	return u, u.ID == p.UserID, nil
+}
+
+// userTags adds to keys the tags of the IAM user u as
+// aws:PrincipalTag/<key>, as AWS gives them to the requests of the user
+// and of its GetSessionToken sessions (attribute-based access control),
+// and to the trust policies of the roles it assumes.
+func userTags(keys map[string][]string, u storage.User) {
+	for _, t := range u.Tags {
+		keys["aws:PrincipalTag/"+t.Key] = []string{t.Value}
+	}
+}
+
+// callerDecision evaluates the permission policies of the caller p, with
+// the credentials c idpool issued if it signed with those: an IAM user's
+// own (userDecision) for its key or its GetSessionToken session, else
+// those of the role of the role session c (sessionDecision). The
+// account's root, and its GetSessionToken session, may do everything, as
+// the developer's credentials may in strict mode: its decision is Allowed
+// by no statement.
 func (s *Server) callerDecision(ctx context.Context, c *creds.Credentials, p *protocol.Principal, action, resource string, request map[string][]string) (policy.Result, string, error) {
-	if isUser(p) {
+	switch {
+	case isUser(p):
 		return s.userDecision(ctx, p, c, action, resource, request)
+	case arn.IsRoot(p.ARN):
+		return policy.Result{Decision: policy.Allowed}, "", nil
 	}
 	return s.sessionDecision(ctx, c, p, action, resource, request)
 }
@@ -134,16 +183,23 @@ var ownUser = map[string]bool{
 }
 
 // iamTarget returns the resource an IAM request acts on, as IAM
-// authorizes it, and as its refusal names it: the role or user it names (by
-// its ARN with the path IAM holds, or the path a CreateRole or CreateUser
-// gives), else the policy, OpenID Connect provider or simulated principal
-// it names (a policy or provider it creates by the ARN it will have), else,
-// for the operations on the caller's own user, the caller. ListRoles,
-// ListUsers and ListGroups act on the ARN of their kind and PathPrefix
-// (arn:aws:iam::<account>:role/ by default), which AWS's refusals name;
-// ListPolicies on "*", named "policy path <PathPrefix>" as AWS names it;
-// the other listings and the custom simulations on "*". An entity is named
-// in the partition of the caller, whose keys are its partition's.
+// authorizes it, and as its refusal names it. It is authorized on the role
+// or user it names (by its ARN with the path IAM holds, or the path a
+// CreateRole or CreateUser gives), else the policy, OpenID Connect provider
+// or simulated principal it names (a policy or provider it creates by the
+// ARN it will have), else, for the operations on the caller's own user,
+// the caller. ListRoles, ListUsers and ListGroups act on the ARN of their
+// kind and PathPrefix (arn:aws:iam::<account>:role/ by default);
+// ListPolicies on "*"; the other listings and the custom simulations on
+// "*". An entity is named in the partition of the caller, whose keys are
+// its partition's.
+//
+// The refusal names the resource as AWS's IAM does: an operation on a
+// named role, user or managed policy by its kind and the name the request
+// gives ("role Reader", "user dev"; "policy <ARN>", and "policy <name>"
+// for CreatePolicy), CreateRole, CreateUser, the listings of a kind, the
+// OpenID Connect providers and the simulated principals by the ARN, and
+// ListPolicies by "policy path <PathPrefix>".
 func (s *Server) iamTarget(ctx context.Context, op string, form url.Values, p *protocol.Principal) (target, shown string) {
 	prefix := "arn:" + protocol.ARNPartition(p.ARN) + ":iam::" + s.cfg.AccountID + ":"
 	path := form.Get("Path")
@@ -164,41 +220,52 @@ func (s *Server) iamTarget(ctx context.Context, op string, form url.Values, p *p
 	case "ListPolicies":
 		return "*", "policy path " + under
 	}
-	t := s.entityTarget(ctx, op, form, p, prefix, path)
-	return t, t
+	return s.entityTarget(ctx, op, form, p, prefix, path)
 }
 
 // entityTarget is iamTarget's resource of an operation on one entity, "*"
-// for one on none.
-func (s *Server) entityTarget(ctx context.Context, op string, form url.Values, p *protocol.Principal, prefix, path string) string {
+// for one on none, and how its refusal names it.
+func (s *Server) entityTarget(ctx context.Context, op string, form url.Values, p *protocol.Principal, prefix, path string) (target, shown string) {
+	// named is the refusal's name of an entity of kind named in the
+	// request, whose ARN is t: the ARN for the operation that creates
+	// it.
+	named := func(t, kind, name, create string) (string, string) {
+		if op == create {
+			return t, t
+		}
+		return t, kind + " " + name
+	}
 	switch {
 	case form.Has("RoleName"):
 		name := form.Get("RoleName")
+		held, heldPath := name, path
 		if r, err := s.store.GetRole(ctx, name); err == nil && op != "CreateRole" {
-			path, name = r.Path, r.Name
+			heldPath, held = r.Path, r.Name
 		}
-		return prefix + "role" + path + name
+		return named(prefix+"role"+heldPath+held, "role", name, "CreateRole")
 	case form.Has("UserName"):
 		name := form.Get("UserName")
+		held, heldPath := name, path
 		if u, err := s.store.GetUser(ctx, name); err == nil && op != "CreateUser" {
-			path, name = u.Path, u.Name
+			heldPath, held = u.Path, u.Name
 		}
-		return prefix + "user" + path + name
+		return named(prefix+"user"+heldPath+held, "user", name, "CreateUser")
 	case form.Has("PolicySourceArn"):
-		return form.Get("PolicySourceArn")
+		return form.Get("PolicySourceArn"), form.Get("PolicySourceArn")
 	case form.Has("PolicyArn"):
-		return form.Get("PolicyArn")
+		return form.Get("PolicyArn"), "policy " + form.Get("PolicyArn")
 	case form.Has("OpenIDConnectProviderArn"):
-		return form.Get("OpenIDConnectProviderArn")
+		return form.Get("OpenIDConnectProviderArn"), form.Get("OpenIDConnectProviderArn")
 	case op == "CreatePolicy":
-		return prefix + "policy" + path + form.Get("PolicyName")
+		return prefix + "policy" + path + form.Get("PolicyName"), "policy " + form.Get("PolicyName")
 	case op == "CreateOpenIDConnectProvider":
 		u := form.Get("Url")
-		return prefix + "oidc-provider/" + strings.TrimPrefix(strings.TrimPrefix(u, "https://"), "http://")
+		t := prefix + "oidc-provider/" + strings.TrimPrefix(strings.TrimPrefix(u, "https://"), "http://")
+		return t, t
 	case ownUser[op]:
-		return p.ARN
+		return p.ARN, "user " + roleName(p.ARN)
 	}
-	return "*"
+	return "*", "*"
 }
 
 // iamKeys adds to keys the IAM condition keys of an IAM request that

@@ -13,7 +13,10 @@ import (
 // TestIAMTarget: the resource an IAM request is authorized on is the role
 // or user it names, with the path IAM holds (any case of the name), else
 // the policy, provider or principal it names or creates, else for the
-// operations on the caller's own user the caller, else "*".
+// operations on the caller's own user the caller, else "*". Its refusal
+// names a role, user or policy operated on as AWS does: "role <name>",
+// "user <name>", "policy <ARN>" (CreatePolicy "policy <name>"), and a role
+// or user created by its ARN.
 func TestIAMTarget(t *testing.T) {
 	store, err := sqlite.Open(t.Context(), sqlite.Memory)
 	if err != nil {
@@ -40,18 +43,18 @@ func TestIAMTarget(t *testing.T) {
 		op, form, want string
 		shown          string // "": want
 	}{
-		{"GetRole", "RoleName=reader", prefix + "role/app/Reader", ""},
-		{"GetRole", "RoleName=Missing", prefix + "role/Missing", ""},
+		{"GetRole", "RoleName=reader", prefix + "role/app/Reader", "role reader"},
+		{"GetRole", "RoleName=Missing", prefix + "role/Missing", "role Missing"},
 		{"CreateRole", "RoleName=New&Path=/svc/", prefix + "role/svc/New", ""},
-		{"AttachRolePolicy", "RoleName=Reader&PolicyArn=arn:aws:iam::aws:policy/ReadOnlyAccess", prefix + "role/app/Reader", ""},
-		{"PutUserPolicy", "UserName=dev&PolicyName=p", prefix + "user/team/Dev", ""},
+		{"AttachRolePolicy", "RoleName=Reader&PolicyArn=arn:aws:iam::aws:policy/ReadOnlyAccess", prefix + "role/app/Reader", "role Reader"},
+		{"PutUserPolicy", "UserName=dev&PolicyName=p", prefix + "user/team/Dev", "user dev"},
 		{"CreateUser", "UserName=New", prefix + "user/New", ""},
-		{"GetPolicy", "PolicyArn=" + prefix + "policy/P", prefix + "policy/P", ""},
-		{"CreatePolicy", "PolicyName=P&Path=/x/", prefix + "policy/x/P", ""},
+		{"GetPolicy", "PolicyArn=" + prefix + "policy/P", prefix + "policy/P", "policy " + prefix + "policy/P"},
+		{"CreatePolicy", "PolicyName=P&Path=/x/", prefix + "policy/x/P", "policy P"},
 		{"GetOpenIDConnectProvider", "OpenIDConnectProviderArn=" + prefix + "oidc-provider/idp.example", prefix + "oidc-provider/idp.example", ""},
 		{"CreateOpenIDConnectProvider", "Url=https://idp.example/tenant", prefix + "oidc-provider/idp.example/tenant", ""},
 		{"SimulatePrincipalPolicy", "PolicySourceArn=" + prefix + "role/app/Reader", prefix + "role/app/Reader", ""},
-		{"ListAccessKeys", "", caller.ARN, ""},
+		{"ListAccessKeys", "", caller.ARN, "user me"},
 		{"ListRoles", "PathPrefix=/app/", prefix + "role/app/", ""},
 		{"ListRoles", "", prefix + "role/", ""},
 		{"ListUsers", "", prefix + "user/", ""},

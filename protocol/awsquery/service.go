@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"reflect"
 
 	"github.com/idpool/idpool/protocol"
@@ -122,15 +123,7 @@ func (s *Service) Route(_ http.ResponseWriter, r *http.Request, readBody func() 
 	if err != nil {
 		return nil, frontEnd{bodyError(err)}
 	}
-	var ps []pair
-	if len(body) > 0 && isForm(r.Header.Get("Content-Type")) {
-		// One copy of the body backs every parameter that needs no
-		// unescaping, so the operation may keep its input.
-		ps, err = parseForm(ps, string(body))
-	}
-	if err == nil {
-		ps, err = parseForm(ps, r.URL.RawQuery)
-	}
+	ps, err := params(r, body)
 	if err != nil {
 		return nil, err
 	}
@@ -144,6 +137,43 @@ func (s *Service) Route(_ http.ResponseWriter, r *http.Request, readBody func() 
 		return nil, frontEnd{protocol.BadRequest("InvalidAction", "Could not find operation %s for version %s", name, version)}
 	}
 	return &call{s: s, rt: rt, ps: ps}, nil
+}
+
+// params returns the parameters of r, whose body is body: those of a form
+// body, then those of the query string. An operation decodes the first
+// parameter of a name (see put); a body of another Content-Type is not read.
+func params(r *http.Request, body []byte) ([]pair, error) {
+	var ps []pair
+	var err error
+	if len(body) > 0 && isForm(r.Header.Get("Content-Type")) {
+		// One copy of the body backs every parameter that needs no
+		// unescaping, so the operation may keep its input.
+		ps, err = parseForm(ps, string(body))
+	}
+	if err == nil {
+		ps, err = parseForm(ps, r.URL.RawQuery)
+	}
+	return ps, err
+}
+
+// Params returns the parameters of r, whose body is body, as its operation
+// decodes them: the value its input takes for a top-level member is the
+// first of its name (url.Values.Get). What must act on what the operation
+// acts on (an authorizer looking for the entity a request names) reads
+// them here, never by parsing the request itself: a second parser that
+// read a body Route does not read (one that is not a form) would see
+// another request than the operation. The error is Route's for the same
+// request, which refuses it before anything reads its parameters.
+func Params(r *http.Request, body []byte) (url.Values, error) {
+	ps, err := params(r, body)
+	if err != nil {
+		return nil, err
+	}
+	v := make(url.Values, len(ps))
+	for _, p := range ps {
+		v[p.name] = append(v[p.name], p.value)
+	}
+	return v, nil
 }
 
 // call is one request routed to an operation, with its parameters.
