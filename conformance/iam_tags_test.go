@@ -29,9 +29,10 @@ type tagOps struct {
 	list func() ([]iamtypes.Tag, error)
 }
 
-// TestIAMEntityTags: OpenID Connect providers and managed policies are
-// tagged, untagged and list their tags with the rules of roles' tags,
-// except that a policy's keys are case-sensitive, as AWS holds them
+// TestIAMEntityTags: OpenID Connect providers, managed policies and users
+// are tagged, untagged and list their tags with the rules of roles' tags
+// (users' as Terraform's aws_iam_user changes them: UntagUser, then
+// TagUser), except that a policy's keys are case-sensitive, as AWS holds them
 // (test_iam_policies.snapshot.json create-with-case-sensitive-tags,
 // list-after-untag-lowercase, err-tag-duplicate-keys).
 func TestIAMEntityTags(t *testing.T) {
@@ -47,6 +48,9 @@ func TestIAMEntityTags(t *testing.T) {
 		PolicyDocument: aws.String(policyJSON(t, map[string]any{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"})),
 		Tags:           []iamtypes.Tag{{Key: aws.String("a"), Value: aws.String("1")}}})
 	ok(t, err, "CreatePolicy")
+	user := uniqueName("tagged")
+	_, err = c.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String(user), Tags: []iamtypes.Tag{{Key: aws.String("a"), Value: aws.String("1")}}})
+	ok(t, err, "CreateUser")
 
 	tag := func(kvs ...string) []iamtypes.Tag {
 		var ts []iamtypes.Tag
@@ -75,6 +79,9 @@ func TestIAMEntityTags(t *testing.T) {
 			policyTags(ctx, c, aws.String("arn:aws:iam::"+s.accountID+":policy/none")),
 			[]string{"A=2", "a=1", "b=3"}, []string{"a", "b", "B", "none"},
 			tag("0", "", "0", ""), "Duplicate tag keys found."},
+		{"user", userTags(ctx, c, aws.String(user)), userTags(ctx, c, aws.String("nobody")),
+			[]string{"A=2", "b=3"}, []string{"B", "none"},
+			tag("k", "1", "K", "2"), "Duplicate tag keys found. Please note that Tag keys are case insensitive."},
 	}
 	for _, k := range kinds {
 		t.Run(k.name, func(t *testing.T) {
@@ -109,6 +116,12 @@ func TestIAMEntityTags(t *testing.T) {
 			wantIAMError(t, k.missing.untag("k"), "NoSuchEntity", http.StatusNotFound, new(*iamtypes.NoSuchEntityException))
 			wantIAMError(t, second(k.missing.list()), "NoSuchEntity", http.StatusNotFound, new(*iamtypes.NoSuchEntityException))
 		})
+	}
+	// GetUser answers the tags TagUser left.
+	got, err := c.GetUser(ctx, &iam.GetUserInput{UserName: aws.String(user)})
+	ok(t, err, "GetUser")
+	if want := []string{"A=2"}; !slices.Equal(tagPairs(got.User.Tags), want) {
+		t.Errorf("GetUser Tags: got %v, want %v", tagPairs(got.User.Tags), want)
 	}
 
 	// CreatePolicy takes keys that differ in case alone, and answers its
@@ -165,16 +178,44 @@ func policyTags(ctx context.Context, c *iam.Client, arn *string) tagOps {
 			return err
 		},
 		list: func() ([]iamtypes.Tag, error) {
-			var all []iamtypes.Tag
-			pages := iam.NewListPolicyTagsPaginator(c, &iam.ListPolicyTagsInput{PolicyArn: arn, MaxItems: aws.Int32(1)})
-			for pages.HasMorePages() {
-				out, err := pages.NextPage(ctx)
-				if err != nil {
-					return nil, err
-				}
-				all = append(all, out.Tags...)
-			}
-			return all, nil
+			return allTags(ctx, iam.NewListPolicyTagsPaginator(c, &iam.ListPolicyTagsInput{PolicyArn: arn, MaxItems: aws.Int32(1)}),
+				func(o *iam.ListPolicyTagsOutput) []iamtypes.Tag { return o.Tags })
 		},
 	}
+}
+
+func userTags(ctx context.Context, c *iam.Client, name *string) tagOps {
+	return tagOps{
+		tag: func(ts []iamtypes.Tag) error {
+			_, err := c.TagUser(ctx, &iam.TagUserInput{UserName: name, Tags: ts})
+			return err
+		},
+		untag: func(keys ...string) error {
+			_, err := c.UntagUser(ctx, &iam.UntagUserInput{UserName: name, TagKeys: keys})
+			return err
+		},
+		list: func() ([]iamtypes.Tag, error) {
+			return allTags(ctx, iam.NewListUserTagsPaginator(c, &iam.ListUserTagsInput{UserName: name, MaxItems: aws.Int32(1)}),
+				func(o *iam.ListUserTagsOutput) []iamtypes.Tag { return o.Tags })
+		},
+	}
+}
+
+// tagPager is an SDK paginator of a tag listing whose pages are O.
+type tagPager[O any] interface {
+	HasMorePages() bool
+	NextPage(ctx context.Context, opts ...func(*iam.Options)) (O, error)
+}
+
+// allTags returns the tags of every page p answers.
+func allTags[O any](ctx context.Context, p tagPager[O], tags func(O) []iamtypes.Tag) ([]iamtypes.Tag, error) {
+	var all []iamtypes.Tag
+	for p.HasMorePages() {
+		out, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, tags(out)...)
+	}
+	return all, nil
 }

@@ -90,7 +90,11 @@ type User struct {
 	Policies map[string]string `json:",omitempty"`
 	// Attached lists the ARNs of the attached managed policies, in the
 	// order they were attached.
-	Attached  []string `json:",omitempty"`
+	Attached []string `json:",omitempty"`
+	// Boundary is the ARN of the managed policy that is the user's
+	// permissions boundary, "" when it has none. A user stored before
+	// users had boundaries reads with none.
+	Boundary  string `json:",omitempty"`
 	CreatedAt time.Time
 }
 

@@ -30,6 +30,12 @@ type owner[E any] struct {
 	// own returns the entity's name as stored and its policies, to read
 	// and to change in place.
 	own func(e *E) (name string, inline *map[string]string, attached *[]string)
+	// tags returns the entity's tags, to read and to change in place;
+	// their keys are unique whatever their case (foldKeys) for both kinds.
+	tags func(e *E) *[]storage.Tag
+	// boundary returns the ARN of the entity's permissions boundary ("" for
+	// none), to read and to change in place.
+	boundary func(e *E) *string
 }
 
 var roleOwner = owner[storage.Role]{
@@ -38,7 +44,9 @@ var roleOwner = owner[storage.Role]{
 		return r.GetRole(ctx, name)
 	},
 	put: func(ctx context.Context, tx storage.Tx, r storage.Role) error { return tx.UpdateRole(ctx, r) },
-	own: func(r *storage.Role) (string, *map[string]string, *[]string) { return r.Name, &r.Policies, &r.Attached },
+	own:      func(r *storage.Role) (string, *map[string]string, *[]string) { return r.Name, &r.Policies, &r.Attached },
+	tags:     func(r *storage.Role) *[]storage.Tag { return &r.Tags },
+	boundary: func(r *storage.Role) *string { return &r.Boundary },
 }
 
 var userOwner = owner[storage.User]{
@@ -47,7 +55,9 @@ var userOwner = owner[storage.User]{
 		return r.GetUser(ctx, name)
 	},
 	put: func(ctx context.Context, tx storage.Tx, u storage.User) error { return tx.UpdateUser(ctx, u) },
-	own: func(u *storage.User) (string, *map[string]string, *[]string) { return u.Name, &u.Policies, &u.Attached },
+	own:      func(u *storage.User) (string, *map[string]string, *[]string) { return u.Name, &u.Policies, &u.Attached },
+	tags:     func(u *storage.User) *[]storage.Tag { return &u.Tags },
+	boundary: func(u *storage.User) *string { return &u.Boundary },
 }
 
 // read returns the entity of that name, NoSuchEntity when IAM holds none.
@@ -227,4 +237,59 @@ func (o owner[E]) listAttached(ctx context.Context, s *Service, op, name string,
 		return nil, err
 	}
 	return &ListAttachedRolePoliciesOutput{AttachedPolicies: append([]AttachedPolicy{}, got...), IsTruncated: more, Marker: next}, nil
+}
+
+// tag adds or replaces tags of the entity (TagRole, TagUser).
+func (o owner[E]) tag(ctx context.Context, s *Service, name string, tags []Tag) error {
+	add, err := foldKeys.check(tags)
+	if err != nil {
+		return err
+	}
+	return o.modify(ctx, s, name, func(_ storage.Tx, e *E) error {
+		ts := o.tags(e)
+		*ts, err = foldKeys.merge(*ts, add)
+		return err
+	})
+}
+
+// untag removes tags of the entity by key (UntagRole, UntagUser); unknown
+// keys are ignored.
+func (o owner[E]) untag(ctx context.Context, s *Service, name string, keys []string) error {
+	return o.modify(ctx, s, name, func(_ storage.Tx, e *E) error {
+		ts := o.tags(e)
+		*ts = foldKeys.without(*ts, keys)
+		return nil
+	})
+}
+
+// listTags answers the entity's tags, paged by op's markers (ListRoleTags,
+// ListUserTags).
+func (o owner[E]) listTags(ctx context.Context, s *Service, op, name string, marker *string, maxItems *int32) (*ListTagsOutput, error) {
+	e, err := o.read(ctx, s.store, name)
+	if err != nil {
+		return nil, err
+	}
+	return tagPage(op, *o.tags(&e), marker, maxItems)
+}
+
+// putBoundary sets or replaces the entity's permissions boundary
+// (PutRolePermissionsBoundary, PutUserPermissionsBoundary), as checkBoundary
+// checks it.
+func (o owner[E]) putBoundary(ctx context.Context, s *Service, name, arn string) error {
+	return o.modify(ctx, s, name, func(tx storage.Tx, e *E) error {
+		if err := s.checkBoundary(ctx, tx, arn); err != nil {
+			return err
+		}
+		*o.boundary(e) = arn
+		return nil
+	})
+}
+
+// deleteBoundary removes the entity's permissions boundary; IAM answers an
+// entity without one as it answers one with it.
+func (o owner[E]) deleteBoundary(ctx context.Context, s *Service, name string) error {
+	return o.modify(ctx, s, name, func(_ storage.Tx, e *E) error {
+		*o.boundary(e) = ""
+		return nil
+	})
 }

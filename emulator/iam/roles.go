@@ -287,22 +287,12 @@ func (s *Service) UpdateRoleDescription(ctx context.Context, in *UpdateRoleDescr
 // boundary: a managed policy that caps what the role's identity policies
 // allow its sessions.
 func (s *Service) PutRolePermissionsBoundary(ctx context.Context, in *PutRolePermissionsBoundaryInput) (*Empty, error) {
-	return nil, s.modifyRole(ctx, in.RoleName, func(tx storage.Tx, r *storage.Role) error {
-		if err := s.checkBoundary(ctx, tx, in.PermissionsBoundary); err != nil {
-			return err
-		}
-		r.Boundary = in.PermissionsBoundary
-		return nil
-	})
+	return nil, roleOwner.putBoundary(ctx, s, in.RoleName, in.PermissionsBoundary)
 }
 
-// DeleteRolePermissionsBoundary removes a role's permissions boundary;
-// IAM answers a role without one as it answers one with it.
+// DeleteRolePermissionsBoundary removes a role's permissions boundary.
 func (s *Service) DeleteRolePermissionsBoundary(ctx context.Context, in *DeleteRolePermissionsBoundaryInput) (*Empty, error) {
-	return nil, s.modifyRole(ctx, in.RoleName, func(_ storage.Tx, r *storage.Role) error {
-		r.Boundary = ""
-		return nil
-	})
+	return nil, roleOwner.deleteBoundary(ctx, s, in.RoleName)
 }
 
 // UpdateAssumeRolePolicy replaces a role's trust policy.
@@ -326,31 +316,17 @@ func (s *Service) UpdateAssumeRolePolicy(ctx context.Context, in *UpdateAssumeRo
 
 // TagRole adds or replaces tags of a role.
 func (s *Service) TagRole(ctx context.Context, in *TagRoleInput) (*Empty, error) {
-	add, err := foldKeys.check(in.Tags)
-	if err != nil {
-		return nil, err
-	}
-	return nil, s.modifyRole(ctx, in.RoleName, func(_ storage.Tx, r *storage.Role) error {
-		r.Tags, err = foldKeys.merge(r.Tags, add)
-		return err
-	})
+	return nil, roleOwner.tag(ctx, s, in.RoleName, in.Tags)
 }
 
 // UntagRole removes tags of a role by key; unknown keys are ignored.
 func (s *Service) UntagRole(ctx context.Context, in *UntagRoleInput) (*Empty, error) {
-	return nil, s.modifyRole(ctx, in.RoleName, func(_ storage.Tx, r *storage.Role) error {
-		r.Tags = foldKeys.without(r.Tags, in.TagKeys)
-		return nil
-	})
+	return nil, roleOwner.untag(ctx, s, in.RoleName, in.TagKeys)
 }
 
 // ListRoleTags lists a role's tags.
 func (s *Service) ListRoleTags(ctx context.Context, in *ListRoleTagsInput) (*ListRoleTagsOutput, error) {
-	r, err := s.store.GetRole(ctx, in.RoleName)
-	if err != nil {
-		return nil, translate(err, noSuchRole(in.RoleName), nil)
-	}
-	return tagPage("ListRoleTags", r.Tags, in.Marker, in.MaxItems)
+	return roleOwner.listTags(ctx, s, "ListRoleTags", in.RoleName, in.Marker, in.MaxItems)
 }
 
 // PutRolePolicy adds or replaces an inline policy of a role.

@@ -654,3 +654,22 @@ type ListServiceSpecificCredentialsOutput struct {
 type GetLoginProfileInput struct{ UserName *string }
 
 type DeleteLoginProfileInput = GetLoginProfileInput
+
+// TagUserInput, UntagUserInput and ListUserTagsInput are the model's
+// TagUserRequest, UntagUserRequest and ListUserTagsRequest, shaped as a
+// role's.
+type (
+	TagUserInput struct {
+		UserName string
+		Tags     []Tag
+	}
+	UntagUserInput struct {
+		UserName string
+		TagKeys  []string
+	}
+	ListUserTagsInput struct {
+		UserName string
+		Marker   *string
+		MaxItems *int32
+	}
+)

@@ -260,3 +260,18 @@ func userName(arn string) (string, bool) {
 	}
 	return res[strings.LastIndex(res, "/")+1:], true
 }
+
+// TagUser adds or replaces tags of a user, as TagRole does of a role.
+func (s *Service) TagUser(ctx context.Context, in *TagUserInput) (*Empty, error) {
+	return nil, userOwner.tag(ctx, s, in.UserName, in.Tags)
+}
+
+// UntagUser removes tags of a user by key; unknown keys are ignored.
+func (s *Service) UntagUser(ctx context.Context, in *UntagUserInput) (*Empty, error) {
+	return nil, userOwner.untag(ctx, s, in.UserName, in.TagKeys)
+}
+
+// ListUserTags lists a user's tags.
+func (s *Service) ListUserTags(ctx context.Context, in *ListUserTagsInput) (*ListTagsOutput, error) {
+	return userOwner.listTags(ctx, s, "ListUserTags", in.UserName, in.Marker, in.MaxItems)
+}
