@@ -297,6 +297,13 @@ func deleteUser(t *testing.T, c *iam.Client, user string) {
 		page, err := p.NextPage(ctx)
 		none("ListMFADevices", len(page.MFADevices), err)
 	}
+	// Terraform's aws_iam_user with force_destroy lists the account's
+	// virtual MFA devices assigned to the user, and fails on anything but
+	// NoSuchEntity.
+	for p := iam.NewListVirtualMFADevicesPaginator(c, &iam.ListVirtualMFADevicesInput{AssignmentStatus: iamtypes.AssignmentStatusTypeAssigned}); p.HasMorePages(); {
+		page, err := p.NextPage(ctx)
+		none("ListVirtualMFADevices", len(page.VirtualMFADevices), err)
+	}
 	_, err = c.GetLoginProfile(ctx, &iam.GetLoginProfileInput{UserName: name})
 	wantIAMRefusal(t, "GetLoginProfile", err, "NoSuchEntity", http.StatusNotFound, "Login Profile for User "+user+" cannot be found.")
 	_, err = c.DeleteLoginProfile(ctx, &iam.DeleteLoginProfileInput{UserName: name})
@@ -323,4 +330,26 @@ func deleteUser(t *testing.T, c *iam.Client, user string) {
 	}
 	_, err = c.DeleteUser(ctx, &iam.DeleteUserInput{UserName: name})
 	ok(t, err, "DeleteUser")
+}
+
+// TestIAMVirtualMFADevices: ListVirtualMFADevices answers an empty list
+// whatever AssignmentStatus asks, as idpool holds no MFA devices, and
+// refuses a status that is not one of the model's.
+func TestIAMVirtualMFADevices(t *testing.T) {
+	t.Parallel()
+	s := testServer(t)
+	c := s.iamWith(developerKeys())
+	ctx := context.Background()
+	for _, status := range []iamtypes.AssignmentStatusType{"", iamtypes.AssignmentStatusTypeAssigned, iamtypes.AssignmentStatusTypeUnassigned, iamtypes.AssignmentStatusTypeAny} {
+		t.Run("status "+string(status), func(t *testing.T) {
+			out, err := c.ListVirtualMFADevices(ctx, &iam.ListVirtualMFADevicesInput{AssignmentStatus: status})
+			ok(t, err, "ListVirtualMFADevices")
+			if len(out.VirtualMFADevices) != 0 || out.IsTruncated {
+				t.Errorf("ListVirtualMFADevices: got %d devices (truncated %v), want none", len(out.VirtualMFADevices), out.IsTruncated)
+			}
+		})
+	}
+	_, err := c.ListVirtualMFADevices(ctx, &iam.ListVirtualMFADevicesInput{AssignmentStatus: "Bogus"})
+	wantIAMRefusal(t, "ListVirtualMFADevices of status Bogus", err, "ValidationError", http.StatusBadRequest,
+		"1 validation error detected: Value at 'assignmentStatus' failed to satisfy constraint: Member must satisfy enum value set: [Assigned, Unassigned, Any]")
 }

@@ -114,6 +114,7 @@ func iamRoutes(q *awsquery.Service, s *iam.Service) {
 	q.Handle("ListGroupsForUser", awsquery.Op(s.ListGroupsForUser))
 	q.Handle("ListSigningCertificates", awsquery.Op(s.ListSigningCertificates))
 	q.Handle("ListMFADevices", awsquery.Op(s.ListMFADevices))
+	q.Handle("ListVirtualMFADevices", awsquery.Op(s.ListVirtualMFADevices))
 	q.Handle("ListSSHPublicKeys", awsquery.Op(s.ListSSHPublicKeys))
 	q.Handle("ListServiceSpecificCredentials", awsquery.Op(s.ListServiceSpecificCredentials))
 	q.Handle("GetLoginProfile", awsquery.Op(s.GetLoginProfile))

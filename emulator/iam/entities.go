@@ -83,6 +83,14 @@ func (s *Service) ListMFADevices(ctx context.Context, in *CredentialListInput) (
 	return &ListMFADevicesOutput{MFADevices: []MFADevice{}}, nil
 }
 
+// ListVirtualMFADevices lists the account's virtual MFA devices, whatever
+// AssignmentStatus asks (the codec checks it is one of the model's):
+// none, as idpool holds no MFA devices. Terraform's aws_iam_user with
+// force_destroy calls it before DeleteUser.
+func (s *Service) ListVirtualMFADevices(ctx context.Context, in *ListVirtualMFADevicesInput) (*ListVirtualMFADevicesOutput, error) {
+	return &ListVirtualMFADevicesOutput{VirtualMFADevices: []VirtualMFADevice{}}, nil
+}
+
 // ListSSHPublicKeys lists a user's SSH public keys: none.
 func (s *Service) ListSSHPublicKeys(ctx context.Context, in *CredentialListInput) (*ListSSHPublicKeysOutput, error) {
 	if _, err := s.credentialsOwner(ctx, in.UserName); err != nil {

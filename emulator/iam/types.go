@@ -627,6 +627,23 @@ type ListMFADevicesOutput struct {
 	Marker      *string `xml:",omitempty"`
 }
 
+// ListVirtualMFADevicesInput is the model's ListVirtualMFADevicesRequest.
+type ListVirtualMFADevicesInput struct {
+	AssignmentStatus *string
+	Marker           *string
+	MaxItems         *int32
+}
+
+// VirtualMFADevice is the model's VirtualMFADevice, of which idpool holds
+// none.
+type VirtualMFADevice struct{}
+
+type ListVirtualMFADevicesOutput struct {
+	VirtualMFADevices []VirtualMFADevice `xml:"VirtualMFADevices>member"`
+	IsTruncated       bool
+	Marker            *string `xml:",omitempty"`
+}
+
 type ListSSHPublicKeysOutput struct {
 	SSHPublicKeys []SSHPublicKeyMetadata `xml:"SSHPublicKeys>member"`
 	IsTruncated   bool
