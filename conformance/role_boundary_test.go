@@ -60,32 +60,11 @@ func TestRoleBoundaryIAM(t *testing.T) {
 	created, err := dev.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(role), AssumeRolePolicyDocument: aws.String(trust),
 		PermissionsBoundary: aws.String(bnd)})
 	ok(t, err, "CreateRole")
-	wantBoundary := func(t *testing.T, call string, got *iamtypes.AttachedPermissionsBoundary, want string) {
-		t.Helper()
-		switch {
-		case want == "" && got != nil:
-			t.Errorf("%s: got PermissionsBoundary %s, want none", call, aws.ToString(got.PermissionsBoundaryArn))
-		case want == "":
-		case got == nil:
-			t.Errorf("%s: got no PermissionsBoundary, want %s", call, want)
-		// AWS answers "Policy", which the SDK's enum (PermissionsBoundaryPolicy)
-		// does not know (awsdocs/iam-user-guide#82).
-		case aws.ToString(got.PermissionsBoundaryArn) != want || got.PermissionsBoundaryType != "Policy":
-			t.Errorf("%s: got %s %s, want Policy %s", call, got.PermissionsBoundaryType, aws.ToString(got.PermissionsBoundaryArn), want)
-		}
-	}
 	wantBoundary(t, "CreateRole", created.Role.PermissionsBoundary, bnd)
 	got, err := dev.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(role)})
 	ok(t, err, "GetRole")
 	wantBoundary(t, "GetRole", got.Role.PermissionsBoundary, bnd)
-	usage := func(t *testing.T, want int32) {
-		t.Helper()
-		p, err := dev.GetPolicy(ctx, &iam.GetPolicyInput{PolicyArn: aws.String(bnd)})
-		ok(t, err, "GetPolicy")
-		if n := aws.ToInt32(p.Policy.PermissionsBoundaryUsageCount); n != want {
-			t.Errorf("PermissionsBoundaryUsageCount: got %d, want %d", n, want)
-		}
-	}
+	usage := func(t *testing.T, want int32) { t.Helper(); wantBoundaryUsage(t, dev, bnd, want) }
 	usage(t, 1)
 	_, err = dev.DeletePolicy(ctx, &iam.DeletePolicyInput{PolicyArn: aws.String(bnd)})
 	wantIAMError(t, err, "DeleteConflict", http.StatusConflict, new(*iamtypes.DeleteConflictException))
@@ -106,6 +85,34 @@ func TestRoleBoundaryIAM(t *testing.T) {
 	ok(t, err, "GetRole")
 	wantBoundary(t, "GetRole after PutRolePermissionsBoundary", got.Role.PermissionsBoundary, bnd)
 	usage(t, 1)
+}
+
+// wantBoundary checks the PermissionsBoundary got that call answered: want,
+// or none when want is "".
+func wantBoundary(t *testing.T, call string, got *iamtypes.AttachedPermissionsBoundary, want string) {
+	t.Helper()
+	switch {
+	case want == "" && got != nil:
+		t.Errorf("%s: got PermissionsBoundary %s, want none", call, aws.ToString(got.PermissionsBoundaryArn))
+	case want == "":
+	case got == nil:
+		t.Errorf("%s: got no PermissionsBoundary, want %s", call, want)
+	// AWS answers "Policy", which the SDK's enum (PermissionsBoundaryPolicy)
+	// does not know (awsdocs/iam-user-guide#82).
+	case aws.ToString(got.PermissionsBoundaryArn) != want || got.PermissionsBoundaryType != "Policy":
+		t.Errorf("%s: got %s %s, want Policy %s", call, got.PermissionsBoundaryType, aws.ToString(got.PermissionsBoundaryArn), want)
+	}
+}
+
+// wantBoundaryUsage checks the PermissionsBoundaryUsageCount of the
+// managed policy bnd.
+func wantBoundaryUsage(t *testing.T, dev *iam.Client, bnd string, want int32) {
+	t.Helper()
+	p, err := dev.GetPolicy(context.Background(), &iam.GetPolicyInput{PolicyArn: aws.String(bnd)})
+	ok(t, err, "GetPolicy")
+	if n := aws.ToInt32(p.Policy.PermissionsBoundaryUsageCount); n != want {
+		t.Errorf("PermissionsBoundaryUsageCount: got %d, want %d", n, want)
+	}
 }
 
 // TestRoleBoundaryDecides: a role's boundary caps what its sessions may

@@ -172,9 +172,8 @@ func (s *Server) sessionDecision(ctx context.Context, c *creds.Credentials, p *p
 	// them.
 	alone := policy.Set{Identity: set.Identity}.Evaluate(req).Decision
 	switch {
-	case len(set.Boundary) > 0 && (res.Decision == policy.ExplicitDeny && res.Boundary == policy.ExplicitDeny && alone != policy.ExplicitDeny ||
-		res.Decision == policy.ImplicitDeny && alone == policy.Allowed && res.Boundary != policy.Allowed):
-		return res, boundaryDenyReason(sess.RoleARN, set.Boundary[0], res, req), nil
+	case boundaryRefused(set, res, alone):
+		return res, boundaryDenyReason("role "+sess.RoleARN, set.Boundary[0], res, req), nil
 	case len(set.Session) > 0 && (res.Decision == policy.ExplicitDeny && res.Matched[0].PolicyType == sessionPolicy ||
 		res.Decision == policy.ImplicitDeny && alone == policy.Allowed):
 		// The role allows the request and the session's policies do not:
@@ -182,6 +181,14 @@ func (s *Server) sessionDecision(ctx context.Context, c *creds.Credentials, p *p
 		return res, sessionDenyReason(sess.RoleARN, set.Session, res, req), nil
 	}
 	return res, denyReason(sess.RoleARN, held, set.Identity, res, req), nil
+}
+
+// boundaryRefused reports whether the refusal res of set is its
+// permissions boundary's: the identity policies alone decide alone, and
+// the boundary denies what they do not, or does not allow what they allow.
+func boundaryRefused(set policy.Set, res policy.Result, alone policy.Decision) bool {
+	return len(set.Boundary) > 0 && (res.Decision == policy.ExplicitDeny && res.Boundary == policy.ExplicitDeny && alone != policy.ExplicitDeny ||
+		res.Decision == policy.ImplicitDeny && alone == policy.Allowed && res.Boundary != policy.Allowed)
 }
 
 // orNone turns IAM's NoSuchEntity for a principal's policies into none:
@@ -194,13 +201,14 @@ func orNone(set policy.Set, err error) (_ policy.Set, held bool, _ error) {
 	return set, true, err
 }
 
-// boundaryDenyReason says in words why the permissions boundary b of role
-// refused req, which the role's identity policies allow.
-func boundaryDenyReason(role string, b policy.Named, res policy.Result, req policy.Request) string {
+// boundaryDenyReason says in words why the permissions boundary b of who
+// (a role or a user, "role <ARN>", "user <ARN>") refused req, which its
+// identity policies allow.
+func boundaryDenyReason(who string, b policy.Named, res policy.Result, req policy.Request) string {
 	if res.Decision == policy.ExplicitDeny {
 		for _, m := range res.Matched {
 			if m.PolicyID == b.ID {
-				return req.Action + " on " + req.Resource + " is explicitly denied by " + statement(m) + " of the permissions boundary " + b.ID + " of role " + role
+				return req.Action + " on " + req.Resource + " is explicitly denied by " + statement(m) + " of the permissions boundary " + b.ID + " of " + who
 			}
 		}
 	}
@@ -208,8 +216,9 @@ func boundaryDenyReason(role string, b policy.Named, res policy.Result, req poli
 	if b.Doc != nil {
 		why = "it has no Allow statement for it"
 	}
-	return "role " + role + " allows " + req.Action + " on " + req.Resource + ", but its permissions boundary " + b.ID +
-		" does not (" + why + "): a role may do only what both allow"
+	kind, _, _ := strings.Cut(who, " ")
+	return who + " allows " + req.Action + " on " + req.Resource + ", but its permissions boundary " + b.ID +
+		" does not (" + why + "): a " + kind + " may do only what both allow"
 }
 
 // sessionPolicy is the policy type of a session policy in the statements

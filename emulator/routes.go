@@ -104,6 +104,8 @@ func iamRoutes(q *awsquery.Service, s *iam.Service) {
 	q.Handle("TagUser", awsquery.Op(s.TagUser))
 	q.Handle("UntagUser", awsquery.Op(s.UntagUser))
 	q.Handle("ListUserTags", awsquery.Op(s.ListUserTags))
+	q.Handle("PutUserPermissionsBoundary", awsquery.Op(s.PutUserPermissionsBoundary))
+	q.Handle("DeleteUserPermissionsBoundary", awsquery.Op(s.DeleteUserPermissionsBoundary))
 	q.Handle("PutUserPolicy", awsquery.Op(s.PutUserPolicy))
 	q.Handle("GetUserPolicy", awsquery.Op(s.GetUserPolicy))
 	q.Handle("ListUserPolicies", awsquery.Op(s.ListUserPolicies))

@@ -126,6 +126,9 @@ func (s *Server) userDecision(ctx context.Context, p *protocol.Principal, c *cre
 	case !held:
 		return res, "IAM holds no user " + p.ARN + ", so its keys have no permission policies and may do nothing", nil
 	}
+	if boundaryRefused(set, res, policy.Set{Identity: set.Identity}.Evaluate(req).Decision) {
+		return res, boundaryDenyReason("user "+p.ARN, set.Boundary[0], res, req), nil
+	}
 	return res, policiesDenyReason("user "+p.ARN, set.Identity, res, req), nil
 }
 
@@ -271,12 +274,13 @@ func (s *Server) entityTarget(ctx context.Context, op string, form url.Values, p
 // iamKeys adds to keys the IAM condition keys of an IAM request that
 // idpool gives: iam:PolicyARN, the managed policy an Attach or Detach
 // operation names, and iam:PermissionsBoundary, the boundary a CreateRole,
-// CreateUser or PutRolePermissionsBoundary sets.
+// CreateUser, PutRolePermissionsBoundary or PutUserPermissionsBoundary
+// sets.
 func iamKeys(op string, form url.Values, keys map[string][]string) {
 	switch op {
 	case "AttachRolePolicy", "DetachRolePolicy", "AttachUserPolicy", "DetachUserPolicy":
 		keys["iam:PolicyARN"] = []string{form.Get("PolicyArn")}
-	case "CreateRole", "CreateUser", "PutRolePermissionsBoundary":
+	case "CreateRole", "CreateUser", "PutRolePermissionsBoundary", "PutUserPermissionsBoundary":
 		if b := form.Get("PermissionsBoundary"); b != "" {
 			keys["iam:PermissionsBoundary"] = []string{b}
 		}

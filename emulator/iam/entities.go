@@ -187,7 +187,7 @@ func (s *Service) ListEntitiesForPolicy(ctx context.Context, in *ListEntitiesFor
 			return nil, err
 		}
 		for _, u := range users {
-			if usage(slices.Contains(u.Attached, in.PolicyArn), false) {
+			if usage(slices.Contains(u.Attached, in.PolicyArn), u.Boundary == in.PolicyArn) {
 				all = append(all, entity{path: u.Path, key: "user/" + u.Name, name: u.Name, id: u.ID, user: true})
 			}
 		}

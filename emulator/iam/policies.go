@@ -87,7 +87,7 @@ func noSuchVersion(arn, id string) error {
 
 // usage counts, by policy ARN, the roles and users each managed policy is
 // attached to (its AttachmentCount) and the roles whose permissions
-// boundary it is (its PermissionsBoundaryUsageCount), in one read of the
+// boundary it is, and the users' (its PermissionsBoundaryUsageCount), in one read of the
 // roles and one of the users.
 func usage(ctx context.Context, r storage.Reader) (attached, boundary map[string]int32, err error) {
 	roles, err := r.ListRoles(ctx)
@@ -110,6 +110,9 @@ func usage(ctx context.Context, r storage.Reader) (attached, boundary map[string
 	for _, u := range users {
 		for _, a := range u.Attached {
 			attached[a]++
+		}
+		if u.Boundary != "" {
+			boundary[u.Boundary]++
 		}
 	}
 	return attached, boundary, nil

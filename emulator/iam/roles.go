@@ -105,8 +105,8 @@ func wireRole(r storage.Role, withDetail bool) Role {
 	return out
 }
 
-// checkBoundary checks, inside a transaction, that arn can be a role's
-// permissions boundary, as IAM does: an ARN (policyARNInput), that of a
+// checkBoundary checks, inside a transaction, that arn can be a role's or
+// a user's permissions boundary, as IAM does: an ARN (policyARNInput), that of a
 // managed policy (InvalidInput otherwise) that exists (NoSuchEntity otherwise). idpool
 // holds no AWS managed policies, so any well-formed ARN of one is taken;
 // such a boundary allows nothing (see principalPolicies).

@@ -226,8 +226,9 @@ func (s *Service) RolePolicies(ctx context.Context, arn string) (policy.Set, err
 
 // UserPolicies returns the policies of the user arn names that decide its
 // requests (in strict mode): as Identity its inline policies and the
-// default versions of its attached managed policies. A user IAM does not
-// hold is NoSuchEntity.
+// default versions of its attached managed policies, and as Boundary its
+// permissions boundary, if it has one. A user IAM does not hold is
+// NoSuchEntity.
 func (s *Service) UserPolicies(ctx context.Context, arn string) (policy.Set, error) {
 	if !strings.Contains(arn, ":user/") {
 		return policy.Set{}, errInvalid("Invalid ARN: %s must be a user ARN.", arn)
@@ -239,32 +240,34 @@ func (s *Service) UserPolicies(ctx context.Context, arn string) (policy.Set, err
 // its inline policies (of type "role" or "user", as IAM's simulator names
 // them) and the default versions of its attached managed policies
 // ("user-managed"; one IAM does not hold allows nothing) as Identity, and
-// a role's permissions boundary as Boundary. A boundary IAM does not hold
-// (an AWS managed policy, which idpool cannot read) allows nothing, so
-// that the role may do nothing rather than more than its boundary allows.
+// its permissions boundary as Boundary. A boundary IAM does not hold (an
+// AWS managed policy, which idpool cannot read) allows nothing, so that
+// the role or user may do nothing rather than more than its boundary
+// allows.
 func (s *Service) principalPolicies(ctx context.Context, arn string) (policy.Set, error) {
-	var set policy.Set
 	name := arn[strings.LastIndexByte(arn, '/')+1:]
 	switch {
 	case strings.Contains(arn, ":user/"):
-		u, err := userOwner.read(ctx, s.store, name)
-		if err != nil {
-			return set, err
-		}
-		set.Identity, err = s.identity(ctx, "user", u.Name, u.Policies, u.Attached)
-		return set, err
+		return ownerPolicies(ctx, s, userOwner, name)
 	case !strings.Contains(arn, ":role/"):
-		return set, errInvalid("Invalid ARN: %s must be a role or user ARN.", arn)
+		return policy.Set{}, errInvalid("Invalid ARN: %s must be a role or user ARN.", arn)
 	}
-	r, err := roleOwner.read(ctx, s.store, name)
+	return ownerPolicies(ctx, s, roleOwner, name)
+}
+
+// ownerPolicies is principalPolicies of the entity of kind o named name.
+func ownerPolicies[E any](ctx context.Context, s *Service, o owner[E], name string) (policy.Set, error) {
+	var set policy.Set
+	e, err := o.read(ctx, s.store, name)
 	if err != nil {
 		return set, err
 	}
-	if set.Identity, err = s.identity(ctx, "role", r.Name, r.Policies, r.Attached); err != nil {
+	stored, inline, attached := o.own(&e)
+	if set.Identity, err = s.identity(ctx, o.kind, stored, *inline, *attached); err != nil {
 		return set, err
 	}
-	if r.Boundary != "" {
-		p, _, err := s.managed(ctx, r.Boundary)
+	if b := *o.boundary(&e); b != "" {
+		p, _, err := s.managed(ctx, b)
 		if err != nil {
 			return set, err
 		}

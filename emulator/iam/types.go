@@ -356,7 +356,10 @@ type User struct {
 	UserId     string
 	Arn        string
 	CreateDate protocol.Time
-	Tags       TagList
+	// PermissionsBoundary is set when the user has a boundary; ListUsers
+	// leaves it out.
+	PermissionsBoundary *AttachedPermissionsBoundary `xml:",omitempty"`
+	Tags                TagList
 }
 
 type ListUsersInput struct {
@@ -690,3 +693,14 @@ type (
 		MaxItems *int32
 	}
 )
+
+// PutUserPermissionsBoundaryInput is the model's
+// PutUserPermissionsBoundaryRequest.
+type PutUserPermissionsBoundaryInput struct {
+	UserName            string
+	PermissionsBoundary string
+}
+
+// DeleteUserPermissionsBoundaryInput is the model's
+// DeleteUserPermissionsBoundaryRequest.
+type DeleteUserPermissionsBoundaryInput struct{ UserName string }

@@ -27,15 +27,31 @@ func (s *Service) CreateUser(ctx context.Context, in *CreateUserInput) (*CreateU
 		Name: in.UserName, Path: p, ID: newID("AIDA", 17), ARN: s.arn(ctx, "user"+p+in.UserName),
 		Tags: ts, CreatedAt: s.now().UTC(),
 	}
-	err = s.update(ctx, func(tx storage.Tx) error { return tx.CreateUser(ctx, u) })
+	if in.PermissionsBoundary != nil {
+		u.Boundary = *in.PermissionsBoundary
+	}
+	err = s.update(ctx, func(tx storage.Tx) error {
+		if u.Boundary != "" {
+			if err := s.checkBoundary(ctx, tx, u.Boundary); err != nil {
+				return err
+			}
+		}
+		return tx.CreateUser(ctx, u)
+	})
 	if err := translate(err, nil, errExists("User with name %s already exists.", in.UserName)); err != nil {
 		return nil, err
 	}
 	return &CreateUserOutput{User: wireUser(u)}, nil
 }
 
+// wireUser is u as CreateUser and GetUser answer it: with its tags and
+// permissions boundary, which ListUsers leaves out.
 func wireUser(u storage.User) User {
-	return User{Path: u.Path, UserName: u.Name, UserId: u.ID, Arn: u.ARN, CreateDate: protocol.At(u.CreatedAt), Tags: wireTags(u.Tags)}
+	out := User{Path: u.Path, UserName: u.Name, UserId: u.ID, Arn: u.ARN, CreateDate: protocol.At(u.CreatedAt), Tags: wireTags(u.Tags)}
+	if u.Boundary != "" {
+		out.PermissionsBoundary = &AttachedPermissionsBoundary{PermissionsBoundaryType: BoundaryPolicy, PermissionsBoundaryArn: u.Boundary}
+	}
+	return out
 }
 
 // ListUsers lists the users whose path starts with PathPrefix, by name
@@ -52,7 +68,7 @@ func (s *Service) ListUsers(ctx context.Context, in *ListUsersInput) (*ListUsers
 	out := &ListUsersOutput{IsTruncated: more, Marker: next, Users: []User{}}
 	for _, u := range got {
 		w := wireUser(u)
-		w.Tags = nil
+		w.Tags, w.PermissionsBoundary = nil, nil
 		out.Users = append(out.Users, w)
 	}
 	return out, nil
@@ -274,4 +290,15 @@ func (s *Service) UntagUser(ctx context.Context, in *UntagUserInput) (*Empty, er
 // ListUserTags lists a user's tags.
 func (s *Service) ListUserTags(ctx context.Context, in *ListUserTagsInput) (*ListTagsOutput, error) {
 	return userOwner.listTags(ctx, s, "ListUserTags", in.UserName, in.Marker, in.MaxItems)
+}
+
+// PutUserPermissionsBoundary sets or replaces a user's permissions
+// boundary, as PutRolePermissionsBoundary does a role's.
+func (s *Service) PutUserPermissionsBoundary(ctx context.Context, in *PutUserPermissionsBoundaryInput) (*Empty, error) {
+	return nil, userOwner.putBoundary(ctx, s, in.UserName, in.PermissionsBoundary)
+}
+
+// DeleteUserPermissionsBoundary removes a user's permissions boundary.
+func (s *Service) DeleteUserPermissionsBoundary(ctx context.Context, in *DeleteUserPermissionsBoundaryInput) (*Empty, error) {
+	return nil, userOwner.deleteBoundary(ctx, s, in.UserName)
 }
