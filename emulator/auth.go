@@ -28,7 +28,8 @@ const (
 // authenticate finds who signed r, a request to api. The signature must be
 // well formed. Credentials idpool issued (those with a session token, or an
 // ASIA key id) are always verified, and so are the fixtures' developer
-// credentials and IAM users' access keys (which sign as their user). Other keys are the developer's own, which idpool does not
+// credentials and IAM users' active access keys (which sign as their user;
+// an inactive one is refused in either mode). Other keys are the developer's own, which idpool does not
 // know: they act as the account's root in permissive mode and are refused
 // in strict mode (as the root of the default region's partition when the
 // scope names no region). A verified signature must also be scoped to
@@ -54,7 +55,15 @@ func (s *Server) authenticate(r *http.Request, body []byte, a *api, res *resourc
 	secret, known := s.developers[sig.AccessKeyID]
 	var user *protocol.Principal // set for an IAM user's access key
 	if !issued && !known {
-		secret, user, known = s.userKey(r.Context(), sig.AccessKeyID)
+		var status string
+		secret, user, status = s.userKey(r.Context(), sig.AccessKeyID)
+		known = status == "Active"
+		if status != "" && !known {
+			// A key its user deactivated (UpdateAccessKey) signs nothing,
+			// in either mode, as AWS refuses it.
+			protocol.SetReason(ctx, "access key "+sig.AccessKeyID+" of "+user.ARN+" is "+status+": UpdateAccessKey makes it Active again")
+			return nil, failUnknownToken, "The security token included in the request is invalid."
+		}
 	}
 	if issued || known || s.cfg.Strict {
 		*res = a.resource(r, body)
@@ -93,6 +102,7 @@ func (s *Server) authenticate(r *http.Request, body []byte, a *api, res *resourc
 				protocol.SetReason(ctx, "access key "+sig.AccessKeyID+" of "+user.ARN+" belongs to another partition than "+part+", that of "+sig.Region+" the request is signed for")
 				return nil, failUnknownToken, "The security token included in the request is invalid."
 			}
+			s.iamSvc.KeyUsed(sig.AccessKeyID, sig.Service, sig.Region, s.now())
 			return user, 0, ""
 		}
 		return &protocol.Principal{

@@ -11,27 +11,28 @@ import (
 	"github.com/idpool/idpool/storage"
 )
 
-// userKey looks up an active access key of an IAM user: its secret and
-// the principal it signs as. IAM makes every user key with the AKIA
-// prefix, so other keys (a developer's made-up ones) cost no store read.
-// A store failure counts as an unknown key: the request is then refused
-// in strict mode, and runs as the root in permissive mode, as before IAM.
-func (s *Server) userKey(ctx context.Context, id string) (string, *protocol.Principal, bool) {
+// userKey looks up an access key of an IAM user: its secret, the
+// principal it signs as and its status ("Active", "Inactive", …; "" when
+// IAM holds no such key). IAM makes every user key with the AKIA prefix,
+// so other keys (a developer's made-up ones) cost no store read. A store
+// failure counts as an unknown key: the request is then refused in strict
+// mode, and runs as the root in permissive mode, as before IAM.
+func (s *Server) userKey(ctx context.Context, id string) (string, *protocol.Principal, string) {
 	if !strings.HasPrefix(id, "AKIA") {
-		return "", nil, false
+		return "", nil, ""
 	}
 	k, err := s.store.GetAccessKey(ctx, id)
-	if err != nil || k.Status != "Active" {
-		if err != nil && !errors.Is(err, storage.ErrNotFound) {
+	if err != nil {
+		if !errors.Is(err, storage.ErrNotFound) {
 			s.logger.ErrorContext(ctx, "access key lookup", "err", err)
 		}
-		return "", nil, false
+		return "", nil, ""
 	}
 	u, err := s.store.GetUser(ctx, k.UserName)
 	if err != nil {
-		return "", nil, false
+		return "", nil, ""
 	}
-	return k.Secret, &protocol.Principal{AccessKeyID: id, Account: s.cfg.AccountID, ARN: u.ARN, UserID: u.ID}, true
+	return k.Secret, &protocol.Principal{AccessKeyID: id, Account: s.cfg.AccountID, ARN: u.ARN, UserID: u.ID}, k.Status
 }
 
 // iamProviders is the providers.Source of IAM's OpenID Connect providers:

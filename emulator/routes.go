@@ -101,6 +101,8 @@ func iamRoutes(q *awsquery.Service, s *iam.Service) {
 	q.Handle("CreateAccessKey", awsquery.Op(s.CreateAccessKey))
 	q.Handle("DeleteAccessKey", awsquery.Op(s.DeleteAccessKey))
 	q.Handle("ListAccessKeys", awsquery.Op(s.ListAccessKeys))
+	q.Handle("UpdateAccessKey", awsquery.Op(s.UpdateAccessKey))
+	q.Handle("GetAccessKeyLastUsed", awsquery.Op(s.GetAccessKeyLastUsed))
 	q.Handle("TagUser", awsquery.Op(s.TagUser))
 	q.Handle("UntagUser", awsquery.Op(s.UntagUser))
 	q.Handle("ListUserTags", awsquery.Op(s.ListUserTags))

@@ -158,5 +158,8 @@ type IAMWriter interface {
 
 	// CreateAccessKey returns ErrNotFound when k.UserName names no user.
 	CreateAccessKey(ctx context.Context, k AccessKey) error
+	// UpdateAccessKey replaces the stored key of k's id (its status); its
+	// user stays the one it was created for.
+	UpdateAccessKey(ctx context.Context, k AccessKey) error
 	DeleteAccessKey(ctx context.Context, id string) error
 }

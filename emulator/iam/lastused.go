@@ -8,13 +8,16 @@ import (
 )
 
 // lastUse is when, and in which region, a session of a role was last
-// issued.
+// issued, or an access key last signed a request (and for which service).
 type lastUse struct {
-	at     time.Time
-	region string
+	at      time.Time
+	region  string
+	service string
 }
 
-// lastUses remembers, by RoleId, the last use of each role IAM holds. It is
+// lastUses remembers, by RoleId, the last use of each role IAM holds, and
+// by AccessKeyId that of each user's access key (the two kinds of ids
+// never meet: AROA…, AKIA…). It is
 // kept in memory only: a credential issue is one of idpool's measured hot
 // paths and must not write to the store, and AWS itself reports a role's
 // last use hours late and only approximately. A restart, and a reset,
@@ -32,23 +35,42 @@ type lastUses struct {
 // at at, for a request of region. It is cheap and safe to call on every
 // credential issue; a role IAM does not hold (id "") is not tracked.
 func (s *Service) RoleUsed(id, region string, at time.Time) {
+	s.used.record(id, lastUse{at: at.UTC(), region: region})
+}
+
+// KeyUsed records that the user's access key id signed, at at, a request
+// to service (its signing name: "iam", "sts", "cognito-identity") in
+// region, which GetAccessKeyLastUsed answers. It is as cheap as RoleUsed.
+func (s *Service) KeyUsed(id, service, region string, at time.Time) {
+	s.used.record(id, lastUse{at: at.UTC(), region: region, service: service})
+}
+
+// record keeps use as the last of id, unless a later one is kept.
+func (u *lastUses) record(id string, use lastUse) {
 	if id == "" {
 		return
 	}
-	u := &s.used
 	u.mu.Lock()
 	defer u.mu.Unlock()
-	if prev, ok := u.last[id]; ok && prev.at.After(at) {
+	if prev, ok := u.last[id]; ok && prev.at.After(use.at) {
 		return
 	}
 	if u.last == nil {
 		u.last = make(map[string]lastUse)
 	}
-	u.last[id] = lastUse{at: at.UTC(), region: region}
+	u.last[id] = use
 }
 
-// ForgetUsage forgets every role's last use (after a reset of the store:
-// the fixtures' roles keep their RoleIds).
+// lastOf returns the last use of id, if any.
+func (u *lastUses) lastOf(id string) (lastUse, bool) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	use, ok := u.last[id]
+	return use, ok
+}
+
+// ForgetUsage forgets every role's and key's last use (after a reset of
+// the store: the fixtures' roles keep their RoleIds, their keys their ids).
 func (s *Service) ForgetUsage() {
 	s.used.mu.Lock()
 	s.used.last = nil
@@ -58,9 +80,7 @@ func (s *Service) ForgetUsage() {
 // roleLastUsed is the RoleLastUsed GetRole answers for the role with
 // RoleId id: empty for a role not used since idpool started.
 func (s *Service) roleLastUsed(id string) *RoleLastUsed {
-	s.used.mu.Lock()
-	use, ok := s.used.last[id]
-	s.used.mu.Unlock()
+	use, ok := s.used.lastOf(id)
 	if !ok {
 		return &RoleLastUsed{}
 	}
@@ -68,8 +88,21 @@ func (s *Service) roleLastUsed(id string) *RoleLastUsed {
 	return &RoleLastUsed{LastUsedDate: &at, Region: &use.region}
 }
 
-// forgetRole drops the last use of a deleted role.
-func (s *Service) forgetRole(id string) {
+// keyLastUsed is the AccessKeyLastUsed GetAccessKeyLastUsed answers for
+// the access key id: "N/A" as ServiceName and Region, and no date, for a
+// key not used since idpool started, as AWS answers a key never used
+// (test_iam_users.snapshot.json get-access-key-last-used-unused).
+func (s *Service) keyLastUsed(id string) AccessKeyLastUsed {
+	use, ok := s.used.lastOf(id)
+	if !ok {
+		return AccessKeyLastUsed{ServiceName: "N/A", Region: "N/A"}
+	}
+	at := protocol.At(use.at)
+	return AccessKeyLastUsed{LastUsedDate: &at, ServiceName: use.service, Region: use.region}
+}
+
+// forget drops the last use of a deleted role or access key.
+func (s *Service) forget(id string) {
 	s.used.mu.Lock()
 	delete(s.used.last, id)
 	s.used.mu.Unlock()

@@ -13,9 +13,9 @@ func TestRoleUsed(t *testing.T) {
 		want *lastUse
 	}{
 		{"never used", nil, nil},
-		{"used once", []lastUse{{t0, "eu-west-1"}}, &lastUse{t0, "eu-west-1"}},
-		{"the latest use wins", []lastUse{{t0, "eu-west-1"}, {t0.Add(time.Hour), "us-west-2"}}, &lastUse{t0.Add(time.Hour), "us-west-2"}},
-		{"an older use recorded late is ignored", []lastUse{{t0.Add(time.Hour), "us-west-2"}, {t0, "eu-west-1"}}, &lastUse{t0.Add(time.Hour), "us-west-2"}},
+		{"used once", []lastUse{{at: t0, region: "eu-west-1"}}, &lastUse{at: t0, region: "eu-west-1"}},
+		{"the latest use wins", []lastUse{{at: t0, region: "eu-west-1"}, {at: t0.Add(time.Hour), region: "us-west-2"}}, &lastUse{at: t0.Add(time.Hour), region: "us-west-2"}},
+		{"an older use recorded late is ignored", []lastUse{{at: t0.Add(time.Hour), region: "us-west-2"}, {at: t0, region: "eu-west-1"}}, &lastUse{at: t0.Add(time.Hour), region: "us-west-2"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

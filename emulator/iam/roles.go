@@ -231,7 +231,7 @@ func (s *Service) DeleteRole(ctx context.Context, in *DeleteRoleInput) (*Empty, 
 		return tx.DeleteRole(ctx, r.Name)
 	})
 	if err == nil {
-		s.forgetRole(id)
+		s.forget(id)
 	}
 	return nil, err
 }

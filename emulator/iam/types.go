@@ -704,3 +704,25 @@ type PutUserPermissionsBoundaryInput struct {
 // DeleteUserPermissionsBoundaryInput is the model's
 // DeleteUserPermissionsBoundaryRequest.
 type DeleteUserPermissionsBoundaryInput struct{ UserName string }
+
+// UpdateAccessKeyInput is the model's UpdateAccessKeyRequest.
+type UpdateAccessKeyInput struct {
+	UserName    *string
+	AccessKeyId string
+	Status      string
+}
+
+// GetAccessKeyLastUsedInput is the model's GetAccessKeyLastUsedRequest.
+type GetAccessKeyLastUsedInput struct{ AccessKeyId string }
+
+// AccessKeyLastUsed is the model's AccessKeyLastUsed.
+type AccessKeyLastUsed struct {
+	LastUsedDate *protocol.Time `xml:",omitempty"`
+	ServiceName  string
+	Region       string
+}
+
+type GetAccessKeyLastUsedOutput struct {
+	UserName          string
+	AccessKeyLastUsed AccessKeyLastUsed
+}

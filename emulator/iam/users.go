@@ -2,6 +2,8 @@ package iam
 
 import (
 	"context"
+	"errors"
+	"net/http"
 	"strings"
 
 	"github.com/idpool/idpool/emulator/arn"
@@ -220,25 +222,75 @@ func noSuchKey(id string) error {
 	return errNoSuch("The Access Key with id %s cannot be found.", id)
 }
 
-// DeleteAccessKey deletes an access key of a user.
+// modifyKey runs fn, in one transaction, on the access key id of the user
+// that name (or the caller, without one: keyOwner) names: NoSuchEntity
+// for a missing user, and for a key IAM does not hold or another user's.
+func (s *Service) modifyKey(ctx context.Context, name *string, id string, fn func(tx storage.Tx, k storage.AccessKey) error) error {
+	user, err := keyOwner(ctx, name)
+	if err != nil {
+		return err
+	}
+	return s.update(ctx, func(tx storage.Tx) error {
+		if _, err := tx.GetUser(ctx, user); err != nil {
+			return translate(err, noSuchUser(user), nil)
+		}
+		k, err := tx.GetAccessKey(ctx, id)
+		if err != nil {
+			return translate(err, noSuchKey(id), nil)
+		}
+		if !strings.EqualFold(k.UserName, user) {
+			return noSuchKey(id)
+		}
+		return fn(tx, k)
+	})
+}
+
+// DeleteAccessKey deletes an access key of a user, and forgets its last
+// use.
 func (s *Service) DeleteAccessKey(ctx context.Context, in *DeleteAccessKeyInput) (*Empty, error) {
-	name, err := keyOwner(ctx, in.UserName)
+	err := s.modifyKey(ctx, in.UserName, in.AccessKeyId, func(tx storage.Tx, k storage.AccessKey) error {
+		return tx.DeleteAccessKey(ctx, k.ID)
+	})
+	if err == nil {
+		s.forget(in.AccessKeyId)
+	}
+	return nil, err
+}
+
+// UpdateAccessKey sets the status of an access key of a user: an Inactive
+// key no longer signs requests (InvalidClientTokenId, as AWS answers it),
+// an Active one signs again. The codec takes the model's statuses alone
+// (Active, Inactive, Expired); an Expired key, like an Inactive one, signs
+// nothing.
+func (s *Service) UpdateAccessKey(ctx context.Context, in *UpdateAccessKeyInput) (*Empty, error) {
+	return nil, s.modifyKey(ctx, in.UserName, in.AccessKeyId, func(tx storage.Tx, k storage.AccessKey) error {
+		k.Status = in.Status
+		return tx.UpdateAccessKey(ctx, k)
+	})
+}
+
+// GetAccessKeyLastUsed answers the user of an access key and its last use,
+// which idpool keeps in memory as it keeps a role's (see lastUses). A key
+// IAM does not hold is AccessDenied, as AWS answers it
+// (test_iam_users.snapshot.json get-last-used-nonexistent-key-error).
+func (s *Service) GetAccessKeyLastUsed(ctx context.Context, in *GetAccessKeyLastUsedInput) (*GetAccessKeyLastUsedOutput, error) {
+	k, err := s.store.GetAccessKey(ctx, in.AccessKeyId)
+	if errors.Is(err, storage.ErrNotFound) {
+		caller := ""
+		if p, ok := protocol.PrincipalFrom(ctx); ok {
+			caller = p.ARN
+		}
+		return nil, protocol.Errorf(http.StatusForbidden, "AccessDenied",
+			"User: %s is not authorized to perform iam:GetAccessKeyLastUsed on resource: access key %s", caller, in.AccessKeyId)
+	}
 	if err != nil {
 		return nil, err
 	}
-	return nil, s.update(ctx, func(tx storage.Tx) error {
-		if _, err := tx.GetUser(ctx, name); err != nil {
-			return translate(err, noSuchUser(name), nil)
-		}
-		k, err := tx.GetAccessKey(ctx, in.AccessKeyId)
-		if err != nil {
-			return translate(err, noSuchKey(in.AccessKeyId), nil)
-		}
-		if !strings.EqualFold(k.UserName, name) {
-			return noSuchKey(in.AccessKeyId)
-		}
-		return tx.DeleteAccessKey(ctx, k.ID)
-	})
+	u, err := s.store.GetUser(ctx, k.UserName)
+	if err != nil {
+		return nil, translate(err, noSuchKey(in.AccessKeyId), nil)
+	}
+	return &GetAccessKeyLastUsedOutput{UserName: u.Name, AccessKeyLastUsed: s.keyLastUsed(k.ID)}, nil
 }
 
 // ListAccessKeys lists a user's access keys, without their secrets.

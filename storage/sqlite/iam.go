@@ -57,6 +57,7 @@ type iamStmts struct {
 	insertProvider, updateProvider, deleteProv *sql.Stmt
 	insertUser, updateUser, deleteUser         *sql.Stmt
 	insertAccessKey, deleteAccessKey           *sql.Stmt
+	updateAccessKey                            *sql.Stmt
 }
 
 func (st *iamStmts) prepare(ctx context.Context, p preparer) error {
@@ -75,6 +76,7 @@ func (st *iamStmts) prepare(ctx context.Context, p preparer) error {
 		&st.deleteUser:      `DELETE FROM iam_users WHERE name = ?1`,
 		&st.insertAccessKey: `INSERT INTO iam_access_keys (id, data, user_name, created) VALUES (?1, ?2, ?3, ?4)`,
 		&st.deleteAccessKey: `DELETE FROM iam_access_keys WHERE id = ?1`,
+		&st.updateAccessKey: `UPDATE iam_access_keys SET data = ?2 WHERE id = ?1`,
 	})
 }
 
@@ -82,7 +84,7 @@ func (st *iamStmts) close() error {
 	var errs []error
 	for _, s := range []*sql.Stmt{st.insertRole, st.updateRole, st.deleteRole, st.insertPolicy, st.updatePolicy,
 		st.deletePolicy, st.insertProvider, st.updateProvider, st.deleteProv, st.insertUser, st.updateUser, st.deleteUser,
-		st.insertAccessKey, st.deleteAccessKey} {
+		st.insertAccessKey, st.deleteAccessKey, st.updateAccessKey} {
 		if s != nil {
 			errs = append(errs, s.Close())
 		}
@@ -354,6 +356,12 @@ func (t *tx) DeleteUser(ctx context.Context, name string) error {
 // key, which sentinel maps to ErrNotFound.
 func (t *tx) CreateAccessKey(ctx context.Context, k storage.AccessKey) error {
 	return t.write(ctx, t.w.st.insertAccessKey, "create access key", k.ID, k, false, k.UserName, millis(k.CreatedAt))
+}
+
+// UpdateAccessKey implements storage.Tx. The key's user stays the one it
+// was created for: only its data (its status) changes.
+func (t *tx) UpdateAccessKey(ctx context.Context, k storage.AccessKey) error {
+	return t.write(ctx, t.w.st.updateAccessKey, "update access key", k.ID, k, true)
 }
 
 // DeleteAccessKey implements storage.Tx.

@@ -192,6 +192,11 @@ func testIAMUsers(t *testing.T, s storage.Store) {
 			return tx.CreateAccessKey(ctx, k)
 		}, storage.ErrNotFound},
 		{"delete missing key", func(tx storage.Tx) error { return tx.DeleteAccessKey(ctx, "AKIA9") }, storage.ErrNotFound},
+		{"update missing key", func(tx storage.Tx) error {
+			k := k1
+			k.ID = "AKIA9"
+			return tx.UpdateAccessKey(ctx, k)
+		}, storage.ErrNotFound},
 		{"delete missing user", func(tx storage.Tx) error { return tx.DeleteUser(ctx, "nobody") }, storage.ErrNotFound},
 		{"update missing user", func(tx storage.Tx) error {
 			v := u
@@ -216,6 +221,9 @@ func testIAMUsers(t *testing.T, s storage.Store) {
 	if wantErr(t, "ListUsers", err, nil) {
 		checkEqual(t, "ListUsers", users, []storage.User{u})
 	}
+	// A key's status changes in place.
+	k1.Status = "Inactive"
+	update(t, s, func(tx storage.Tx) error { return tx.UpdateAccessKey(ctx, k1) })
 	key, err := s.GetAccessKey(ctx, "AKIA1")
 	if wantErr(t, "GetAccessKey", err, nil) {
 		checkEqual(t, "GetAccessKey", key, k1)
