@@ -97,6 +97,7 @@ func iamRoutes(q *awsquery.Service, s *iam.Service) {
 	q.Handle("CreateUser", awsquery.Op(s.CreateUser))
 	q.Handle("GetUser", awsquery.Op(s.GetUser))
 	q.Handle("DeleteUser", awsquery.Op(s.DeleteUser))
+	q.Handle("UpdateUser", awsquery.Op(s.UpdateUser))
 	q.Handle("ListUsers", awsquery.Op(s.ListUsers))
 	q.Handle("CreateAccessKey", awsquery.Op(s.CreateAccessKey))
 	q.Handle("DeleteAccessKey", awsquery.Op(s.DeleteAccessKey))

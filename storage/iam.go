@@ -163,3 +163,32 @@ type IAMWriter interface {
 	UpdateAccessKey(ctx context.Context, k AccessKey) error
 	DeleteAccessKey(ctx context.Context, id string) error
 }
+
+// ReplaceUser replaces, in tx, the stored user named name (any case) by u,
+// whose name or path may differ: its access keys for which keep reports
+// true follow it to u's name (nil keeps them all), the others go with the
+// old user. It is how a user is renamed (IAM's UpdateUser) or given
+// another path, since a user's keys are stored under its name; the caller
+// has checked that u's name is free or the user's own.
+func ReplaceUser(ctx context.Context, tx Tx, name string, u User, keep func(AccessKey) bool) error {
+	keys, err := tx.ListAccessKeys(ctx, name)
+	if err != nil {
+		return err
+	}
+	if err := tx.DeleteUser(ctx, name); err != nil { // with its keys
+		return err
+	}
+	if err := tx.CreateUser(ctx, u); err != nil {
+		return err
+	}
+	for _, k := range keys {
+		if keep != nil && !keep(k) {
+			continue
+		}
+		k.UserName = u.Name
+		if err := tx.CreateAccessKey(ctx, k); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -726,3 +726,10 @@ type GetAccessKeyLastUsedOutput struct {
 	UserName          string
 	AccessKeyLastUsed AccessKeyLastUsed
 }
+
+// UpdateUserInput is the model's UpdateUserRequest.
+type UpdateUserInput struct {
+	UserName    string
+	NewPath     *string
+	NewUserName *string
+}

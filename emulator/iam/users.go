@@ -103,6 +103,47 @@ func (s *Service) GetUser(ctx context.Context, in *GetUserInput) (*GetUserOutput
 	return &GetUserOutput{User: wireUser(u)}, nil
 }
 
+// UpdateUser renames a user (NewUserName) or moves it to another path
+// (NewPath), as Terraform's aws_iam_user does when its name or path
+// changes: its UserId, creation date, access keys, policies, tags and
+// boundary follow it, and its ARN takes the new path and name. A name
+// another user holds, in any case, is EntityAlreadyExists; a user may take
+// its own name in another case.
+func (s *Service) UpdateUser(ctx context.Context, in *UpdateUserInput) (*Empty, error) {
+	var newPath string
+	if in.NewPath != nil {
+		p, err := path(in.NewPath)
+		if err != nil {
+			return nil, err
+		}
+		newPath = p
+	}
+	return nil, s.update(ctx, func(tx storage.Tx) error {
+		u, err := userOwner.read(ctx, tx, in.UserName)
+		if err != nil {
+			return err
+		}
+		old := u.Name
+		if in.NewUserName != nil && *in.NewUserName != u.Name {
+			if !strings.EqualFold(*in.NewUserName, u.Name) {
+				switch _, err := tx.GetUser(ctx, *in.NewUserName); {
+				case err == nil:
+					return errExists("User with name %s already exists.", *in.NewUserName)
+				case !errors.Is(err, storage.ErrNotFound):
+					return err
+				}
+			}
+			u.Name = *in.NewUserName
+		}
+		if in.NewPath != nil {
+			u.Path = newPath
+		}
+		prefix, _, _ := strings.Cut(u.ARN, ":user/")
+		u.ARN = prefix + ":user" + u.Path + u.Name
+		return storage.ReplaceUser(ctx, tx, old, u, nil)
+	})
+}
+
 // DeleteUser deletes a user that has neither access keys nor policies
 // left, as IAM requires.
 func (s *Service) DeleteUser(ctx context.Context, in *DeleteUserInput) (*Empty, error) {
