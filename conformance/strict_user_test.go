@@ -330,6 +330,10 @@ func TestStrictUserRefusalNames(t *testing.T) {
 			return err
 		}},
 		{"iam:CreateAccessKey", "user " + name, func() error { _, err := user.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{}); return err }},
+		{"iam:UpdateAccessKey", "user " + name, func() error {
+			_, err := user.UpdateAccessKey(ctx, &iam.UpdateAccessKeyInput{AccessKeyId: aws.String(keys.AccessKeyID), Status: iamtypes.StatusTypeInactive})
+			return err
+		}},
 		{"iam:ListAccessKeys", "user Other", func() error {
 			_, err := user.ListAccessKeys(ctx, &iam.ListAccessKeysInput{UserName: aws.String("Other")})
 			return err

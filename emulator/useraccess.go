@@ -180,7 +180,7 @@ func (s *Server) callerDecision(ctx context.Context, c *creds.Credentials, p *pr
 // ownUser holds the IAM operations whose UserName defaults to the
 // caller's own user: without one, they act on the caller.
 var ownUser = map[string]bool{
-	"GetUser": true, "CreateAccessKey": true, "ListAccessKeys": true, "DeleteAccessKey": true,
+	"GetUser": true, "CreateAccessKey": true, "ListAccessKeys": true, "DeleteAccessKey": true, "UpdateAccessKey": true,
 	"ListSigningCertificates": true, "ListMFADevices": true, "ListSSHPublicKeys": true,
 	"ListServiceSpecificCredentials": true, "GetLoginProfile": true, "DeleteLoginProfile": true,
 }

@@ -43,7 +43,7 @@ var roleOwner = owner[storage.Role]{
 	get: func(ctx context.Context, r storage.Reader, name string) (storage.Role, error) {
 		return r.GetRole(ctx, name)
 	},
-	put: func(ctx context.Context, tx storage.Tx, r storage.Role) error { return tx.UpdateRole(ctx, r) },
+	put:      func(ctx context.Context, tx storage.Tx, r storage.Role) error { return tx.UpdateRole(ctx, r) },
 	own:      func(r *storage.Role) (string, *map[string]string, *[]string) { return r.Name, &r.Policies, &r.Attached },
 	tags:     func(r *storage.Role) *[]storage.Tag { return &r.Tags },
 	boundary: func(r *storage.Role) *string { return &r.Boundary },
@@ -54,7 +54,7 @@ var userOwner = owner[storage.User]{
 	get: func(ctx context.Context, r storage.Reader, name string) (storage.User, error) {
 		return r.GetUser(ctx, name)
 	},
-	put: func(ctx context.Context, tx storage.Tx, u storage.User) error { return tx.UpdateUser(ctx, u) },
+	put:      func(ctx context.Context, tx storage.Tx, u storage.User) error { return tx.UpdateUser(ctx, u) },
 	own:      func(u *storage.User) (string, *map[string]string, *[]string) { return u.Name, &u.Policies, &u.Attached },
 	tags:     func(u *storage.User) *[]storage.Tag { return &u.Tags },
 	boundary: func(u *storage.User) *string { return &u.Boundary },
