@@ -87,7 +87,8 @@ func (s *Server) authorizeUser(r *http.Request, a *api, op string, p *protocol.P
 }
 
 // userDecision evaluates the inline and attached policies of the IAM user
-// p for action on resource, with the user's condition keys (see
+// p, capped by its permissions boundary if it has one, for action on
+// resource, with the user's condition keys (see
 // callerKeys and userTags), the request's own keys (see decisionKeys), and
 // the MFA of its GetSessionToken session c, if it signed with one. A user
 // IAM no longer holds (see heldUser) has no policies. It also returns why
