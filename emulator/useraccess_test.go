@@ -90,6 +90,7 @@ func TestIAMKeys(t *testing.T) {
 		{"AttachUserPolicy", url.Values{"PolicyArn": {p}}, map[string][]string{"iam:PolicyARN": {p}}},
 		{"DetachRolePolicy", url.Values{"PolicyArn": {p}}, map[string][]string{"iam:PolicyARN": {p}}},
 		{"CreateRole", url.Values{"PermissionsBoundary": {p}}, map[string][]string{"iam:PermissionsBoundary": {p}}},
+		{"PutUserPermissionsBoundary", url.Values{"PermissionsBoundary": {p}}, map[string][]string{"iam:PermissionsBoundary": {p}}},
 		{"CreateRole", url.Values{}, map[string][]string{}},
 		{"GetPolicy", url.Values{"PolicyArn": {p}}, map[string][]string{}},
 	}
