@@ -367,3 +367,49 @@ func strictUser(t *testing.T) (*server, *iam.Client, string, string, aws.Credent
 	userARN, keys := s.iamUserKeys(t)
 	return s, s.iamWith(developerKeys()), userARN, userARN[strings.LastIndexByte(userARN, '/')+1:], keys
 }
+
+// TestStrictUpdateUserTarget: UpdateUser needs iam:UpdateUser on the user
+// it names and on the user it makes (its new path and name), as AWS's
+// IAM documents; the refusal names the new user.
+func TestStrictUpdateUserTarget(t *testing.T) {
+	t.Parallel()
+	s, dev, userARN, name, keys := strictUser(t)
+	ctx := context.Background()
+	_, err := dev.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String(name), PolicyName: aws.String("team"), PolicyDocument: aws.String(policyJSON(t,
+		map[string]any{"Effect": "Allow", "Action": "iam:UpdateUser", "Resource": "arn:aws:iam::" + s.accountID + ":user/team/*"}))})
+	ok(t, err, "PutUserPolicy")
+	worker := uniqueName("worker")
+	_, err = dev.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String(worker), Path: aws.String("/team/")})
+	ok(t, err, "CreateUser")
+	user := s.iamWith(keys)
+	tests := []struct {
+		name, newName, newPath, refused string
+	}{
+		{"out of the team by path", "", "/admin/", worker},
+		{"out of the team by path and name", "Admin" + worker, "/admin/", "Admin" + worker},
+		{"renamed in the team", "Moved" + worker, "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := &iam.UpdateUserInput{UserName: aws.String(worker)}
+			if tt.newName != "" {
+				in.NewUserName = aws.String(tt.newName)
+			}
+			if tt.newPath != "" {
+				in.NewPath = aws.String(tt.newPath)
+			}
+			_, err := user.UpdateUser(ctx, in)
+			if tt.refused == "" {
+				ok(t, err, "UpdateUser")
+				return
+			}
+			wantIAMRefusal(t, "iam:UpdateUser", err, "AccessDenied", http.StatusForbidden,
+				msgDenied(userARN, "iam:UpdateUser", "user "+tt.refused)+" because no identity-based policy allows the iam:UpdateUser action")
+			got, err := dev.GetUser(ctx, &iam.GetUserInput{UserName: aws.String(worker)})
+			ok(t, err, "GetUser")
+			if p := aws.ToString(got.User.Path); p != "/team/" {
+				t.Errorf("path after the refusal: got %s, want /team/", p)
+			}
+		})
+	}
+}

@@ -54,12 +54,16 @@ func (s *Server) authorizeUser(r *http.Request, a *api, op string, p *protocol.P
 	ctx := r.Context()
 	action, keys := a.scope+":"+op, requestKeys(r, res.Region)
 	// target is what the policies are evaluated on, shown what the
-	// refusal names.
-	var target, shown string
+	// refusal names; UpdateUser needs the action on the user it
+	// renames or moves too (next).
+	var target, shown, next, nextShown string
 	switch a {
 	case &iamAPI:
 		target, shown = s.iamTarget(ctx, op, res.Params, p)
 		iamKeys(op, res.Params, keys)
+		if op == "UpdateUser" {
+			next, nextShown = s.updatedUser(ctx, res.Params, p)
+		}
 	default:
 		shown = s.resourceARN(a, res)
 		target = shown
@@ -70,6 +74,12 @@ func (s *Server) authorizeUser(r *http.Request, a *api, op string, p *protocol.P
 	d, why, err := s.userDecision(ctx, p, res.cred, action, target, keys)
 	if err != nil {
 		return err
+	}
+	if d.Decision == policy.Allowed && next != "" {
+		shown = nextShown
+		if d, why, err = s.userDecision(ctx, p, res.cred, action, next, keys); err != nil {
+			return err
+		}
 	}
 	if d.Decision == policy.Allowed {
 		return nil
@@ -270,6 +280,25 @@ func (s *Server) entityTarget(ctx context.Context, op string, form url.Values, p
 		return p.ARN, "user " + roleName(p.ARN)
 	}
 	return "*", "*"
+}
+
+// updatedUser returns the ARN the user an UpdateUser request names will
+// have, which the caller needs iam:UpdateUser on too, as AWS's IAM
+// documents: its NewPath and NewUserName, else the path and name IAM holds
+// (the request's own name for a user it does not hold, which IAM then
+// refuses). The refusal names it as "user <name>", the name it will have.
+func (s *Server) updatedUser(ctx context.Context, form url.Values, p *protocol.Principal) (target, shown string) {
+	name, path := form.Get("UserName"), "/"
+	if u, err := s.store.GetUser(ctx, name); err == nil {
+		name, path = u.Name, u.Path
+	}
+	if form.Get("NewUserName") != "" {
+		name = form.Get("NewUserName")
+	}
+	if form.Get("NewPath") != "" {
+		path = form.Get("NewPath")
+	}
+	return "arn:" + protocol.ARNPartition(p.ARN) + ":iam::" + s.cfg.AccountID + ":user" + path + name, "user " + name
 }
 
 // iamKeys adds to keys the IAM condition keys of an IAM request that
