@@ -128,3 +128,47 @@ func TestUserBoundaryStrict(t *testing.T) {
 	_, err = c.ListIdentities(ctx, &cognitoidentity.ListIdentitiesInput{IdentityPoolId: aws.String(pool), MaxResults: aws.Int32(1)})
 	wantAPIError(t, err, codeDenied, msgDenied(aws.ToString(made.User.Arn), "cognito-identity:ListIdentities", s.poolARN(pool)))
 }
+
+// TestUserBoundaryRefusal: IAM's refusal of a user says which kind of
+// policy refused, as AWS's IAM does: its permissions boundary when that
+// does not allow, or denies, what the user's own policies allow, else its
+// identity-based policies.
+func TestUserBoundaryRefusal(t *testing.T) {
+	t.Parallel()
+	s, dev, userARN, name, keys := strictUser(t)
+	ctx := context.Background()
+	bnd := s.boundaryPolicy(t, map[string]any{"Effect": "Allow", "Action": "iam:List*", "Resource": "*"},
+		map[string]any{"Effect": "Deny", "Action": "iam:ListRoles", "Resource": "*"})
+	_, err := dev.PutUserPermissionsBoundary(ctx, &iam.PutUserPermissionsBoundaryInput{UserName: aws.String(name), PermissionsBoundary: aws.String(bnd)})
+	ok(t, err, "PutUserPermissionsBoundary")
+	_, err = dev.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String(name), PolicyName: aws.String("all"), PolicyDocument: aws.String(policyJSON(t,
+		map[string]any{"Effect": "Allow", "Action": []string{"iam:ListRoles", "iam:GetUser", "iam:ListPolicies"}, "Resource": "*"},
+		map[string]any{"Effect": "Deny", "Action": "iam:ListPolicies", "Resource": "*"}))})
+	ok(t, err, "PutUserPolicy")
+	user := s.iamWith(keys)
+	account := "arn:aws:iam::" + s.accountID + ":"
+	tests := []struct {
+		action, resource, because string
+		call                      func() error
+	}{
+		{"iam:GetUser", "user " + name, " because no permissions boundary allows the iam:GetUser action", func() error {
+			_, err := user.GetUser(ctx, &iam.GetUserInput{})
+			return err
+		}},
+		{"iam:ListRoles", account + "role/", " with an explicit deny in a permissions boundary", func() error {
+			_, err := user.ListRoles(ctx, &iam.ListRolesInput{})
+			return err
+		}},
+		{"iam:ListPolicies", "policy path /", " with an explicit deny in an identity-based policy", func() error {
+			_, err := user.ListPolicies(ctx, &iam.ListPoliciesInput{})
+			return err
+		}},
+		{"iam:ListUsers", account + "user/", " because no identity-based policy allows the iam:ListUsers action", func() error {
+			_, err := user.ListUsers(ctx, &iam.ListUsersInput{})
+			return err
+		}},
+	}
+	for _, tt := range tests {
+		wantIAMRefusal(t, tt.action, tt.call(), "AccessDenied", http.StatusForbidden, msgDenied(userARN, tt.action, tt.resource)+tt.because)
+	}
+}

@@ -71,13 +71,13 @@ func (s *Server) authorizeUser(r *http.Request, a *api, op string, p *protocol.P
 			target = "*"
 		}
 	}
-	d, why, err := s.userDecision(ctx, p, res.cred, action, target, keys)
+	d, why, bounded, err := s.userDecision(ctx, p, res.cred, action, target, keys)
 	if err != nil {
 		return err
 	}
 	if d.Decision == policy.Allowed && next != "" {
 		shown = nextShown
-		if d, why, err = s.userDecision(ctx, p, res.cred, action, next, keys); err != nil {
+		if d, why, bounded, err = s.userDecision(ctx, p, res.cred, action, next, keys); err != nil {
 			return err
 		}
 	}
@@ -87,9 +87,13 @@ func (s *Server) authorizeUser(r *http.Request, a *api, op string, p *protocol.P
 	protocol.SetReason(ctx, "strict mode: "+why)
 	if a == &iamAPI {
 		// IAM says which kind of policy refused, as AWS's IAM does.
-		because := " because no identity-based policy allows the " + action + " action"
+		kind, article := "identity-based policy", "an "
+		if bounded {
+			kind, article = "permissions boundary", "a "
+		}
+		because := " because no " + kind + " allows the " + action + " action"
 		if d.Decision == policy.ExplicitDeny {
-			because = " with an explicit deny in an identity-based policy"
+			because = " with an explicit deny in " + article + kind
 		}
 		return protocol.Errorf(a.denied, "AccessDenied", "User: %s is not authorized to perform: %s on resource: %s%s", p.ARN, action, shown, because)
 	}
@@ -102,16 +106,17 @@ func (s *Server) authorizeUser(r *http.Request, a *api, op string, p *protocol.P
 // callerKeys and userTags), the request's own keys (see decisionKeys), and
 // the MFA of its GetSessionToken session c, if it signed with one. A user
 // IAM no longer holds (see heldUser) has no policies. It also returns why
-// in words when the decision is not Allowed.
-func (s *Server) userDecision(ctx context.Context, p *protocol.Principal, c *creds.Credentials, action, resource string, request map[string][]string) (policy.Result, string, error) {
+// in words when the decision is not Allowed, and whether the refusal is
+// the boundary's (see boundaryRefused).
+func (s *Server) userDecision(ctx context.Context, p *protocol.Principal, c *creds.Credentials, action, resource string, request map[string][]string) (_ policy.Result, why string, bounded bool, _ error) {
 	u, held, err := heldUser(ctx, s.store, p)
 	if err != nil {
-		return policy.Result{}, "", err
+		return policy.Result{}, "", false, err
 	}
 	var set policy.Set
 	if held {
 		if set, held, err = orNone(s.iamSvc.UserPolicies(ctx, p.ARN)); err != nil {
-			return policy.Result{}, "", err
+			return policy.Result{}, "", false, err
 		}
 	}
 	now := s.now()
@@ -128,19 +133,19 @@ func (s *Server) userDecision(ctx context.Context, p *protocol.Principal, c *cre
 	req := policy.Request{Action: action, Resource: resource, AWS: p.ARN, Context: keys}
 	res := set.Evaluate(req)
 	if res.Decision == policy.Allowed {
-		return res, "", nil
+		return res, "", false, nil
 	}
 	switch {
 	case !held && u.ID != "" && u.ID != p.UserID:
 		return res, "IAM's user " + u.ARN + " is another user (UserId " + u.ID + ") than the one of these credentials (UserId " + p.UserID +
-			"), deleted and created again under its name since: the credentials have no permission policies and may do nothing", nil
+			"), deleted and created again under its name since: the credentials have no permission policies and may do nothing", false, nil
 	case !held:
-		return res, "IAM holds no user " + p.ARN + ", so its keys have no permission policies and may do nothing", nil
+		return res, "IAM holds no user " + p.ARN + ", so its keys have no permission policies and may do nothing", false, nil
 	}
 	if boundaryRefused(set, res, policy.Set{Identity: set.Identity}.Evaluate(req).Decision) {
-		return res, boundaryDenyReason("user "+p.ARN, set.Boundary[0], res, req), nil
+		return res, boundaryDenyReason("user "+p.ARN, set.Boundary[0], res, req), true, nil
 	}
-	return res, policiesDenyReason("user "+p.ARN, set.Identity, res, req), nil
+	return res, policiesDenyReason("user "+p.ARN, set.Identity, res, req), false, nil
 }
 
 // heldUser returns the IAM user that p, who signs as an IAM user (with its
@@ -181,7 +186,8 @@ func userTags(keys map[string][]string, u storage.User) {
 func (s *Server) callerDecision(ctx context.Context, c *creds.Credentials, p *protocol.Principal, action, resource string, request map[string][]string) (policy.Result, string, error) {
 	switch {
 	case isUser(p):
-		return s.userDecision(ctx, p, c, action, resource, request)
+		d, why, _, err := s.userDecision(ctx, p, c, action, resource, request)
+		return d, why, err
 	case arn.IsRoot(p.ARN):
 		return policy.Result{Decision: policy.Allowed}, "", nil
 	}
