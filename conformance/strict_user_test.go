@@ -413,3 +413,33 @@ func TestStrictUpdateUserTarget(t *testing.T) {
 		})
 	}
 }
+
+// TestStrictAccessKeyLastUsed: GetAccessKeyLastUsed is authorized on the
+// user of the key it names, so that a user allowed it on its own ARN reads
+// its own keys and no other user's; a key IAM does not hold is refused on
+// "*".
+func TestStrictAccessKeyLastUsed(t *testing.T) {
+	t.Parallel()
+	s, dev, userARN, name, keys := strictUser(t)
+	ctx := context.Background()
+	_, err := dev.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String(name), PolicyName: aws.String("own"), PolicyDocument: aws.String(policyJSON(t,
+		map[string]any{"Effect": "Allow", "Action": "iam:GetAccessKeyLastUsed", "Resource": "arn:aws:iam::" + s.accountID + ":user/${aws:username}"}))})
+	ok(t, err, "PutUserPolicy")
+	other := uniqueName("other")
+	_, err = dev.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String(other), Path: aws.String("/team/")})
+	ok(t, err, "CreateUser")
+	key, err := dev.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String(other)})
+	ok(t, err, "CreateAccessKey")
+	user := s.iamWith(keys)
+	lastUsed := func(id string) error {
+		_, err := user.GetAccessKeyLastUsed(ctx, &iam.GetAccessKeyLastUsedInput{AccessKeyId: aws.String(id)})
+		return err
+	}
+	ok(t, lastUsed(keys.AccessKeyID), "GetAccessKeyLastUsed of the user's own key")
+	const action = "iam:GetAccessKeyLastUsed"
+	because := " because no identity-based policy allows the " + action + " action"
+	wantIAMRefusal(t, "another user's key", lastUsed(aws.ToString(key.AccessKey.AccessKeyId)), "AccessDenied", http.StatusForbidden,
+		msgDenied(userARN, action, "user "+other)+because)
+	wantIAMRefusal(t, "a key IAM does not hold", lastUsed("AKIAAAAAAAAAAAAAAAAA"), "AccessDenied", http.StatusForbidden,
+		msgDenied(userARN, action, "*")+because)
+}

@@ -208,7 +208,8 @@ var ownUser = map[string]bool{
 // CreateRole or CreateUser gives), else the policy, OpenID Connect provider
 // or simulated principal it names (a policy or provider it creates by the
 // ARN it will have), else, for the operations on the caller's own user,
-// the caller. ListRoles, ListUsers and ListGroups act on the ARN of their
+// the caller; GetAccessKeyLastUsed on the user of the key it names.
+// ListRoles, ListUsers and ListGroups act on the ARN of their
 // kind and PathPrefix (arn:aws:iam::<account>:role/ by default);
 // ListPolicies on "*"; the other listings and the custom simulations on
 // "*". An entity is named in the partition of the caller, whose keys are
@@ -284,6 +285,13 @@ func (s *Server) entityTarget(ctx context.Context, op string, form url.Values, p
 		return t, t
 	case ownUser[op]:
 		return p.ARN, "user " + roleName(p.ARN)
+	case op == "GetAccessKeyLastUsed":
+		// On the user of the key; a key IAM does not hold is no one's.
+		if k, err := s.store.GetAccessKey(ctx, form.Get("AccessKeyId")); err == nil {
+			if u, err := s.store.GetUser(ctx, k.UserName); err == nil {
+				return prefix + "user" + u.Path + u.Name, "user " + u.Name
+			}
+		}
 	}
 	return "*", "*"
 }
