@@ -378,9 +378,7 @@ func TestStrictUpdateUserTarget(t *testing.T) {
 	_, err := dev.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String(name), PolicyName: aws.String("team"), PolicyDocument: aws.String(policyJSON(t,
 		map[string]any{"Effect": "Allow", "Action": "iam:UpdateUser", "Resource": "arn:aws:iam::" + s.accountID + ":user/team/*"}))})
 	ok(t, err, "PutUserPolicy")
-	worker := uniqueName("worker")
-	_, err = dev.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String(worker), Path: aws.String("/team/")})
-	ok(t, err, "CreateUser")
+	worker := teamUser(t, dev, "worker")
 	user := s.iamWith(keys)
 	tests := []struct {
 		name, newName, newPath, refused string
@@ -425,9 +423,7 @@ func TestStrictAccessKeyLastUsed(t *testing.T) {
 	_, err := dev.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String(name), PolicyName: aws.String("own"), PolicyDocument: aws.String(policyJSON(t,
 		map[string]any{"Effect": "Allow", "Action": "iam:GetAccessKeyLastUsed", "Resource": "arn:aws:iam::" + s.accountID + ":user/${aws:username}"}))})
 	ok(t, err, "PutUserPolicy")
-	other := uniqueName("other")
-	_, err = dev.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String(other), Path: aws.String("/team/")})
-	ok(t, err, "CreateUser")
+	other := teamUser(t, dev, "other")
 	key, err := dev.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String(other)})
 	ok(t, err, "CreateAccessKey")
 	user := s.iamWith(keys)
@@ -442,4 +438,15 @@ func TestStrictAccessKeyLastUsed(t *testing.T) {
 		msgDenied(userARN, action, "user "+other)+because)
 	wantIAMRefusal(t, "a key IAM does not hold", lastUsed("AKIAAAAAAAAAAAAAAAAA"), "AccessDenied", http.StatusForbidden,
 		msgDenied(userARN, action, "*")+because)
+}
+
+// teamUser creates, with the developer's IAM client dev, a user of a
+// unique name starting with prefix on the path /team/, and returns its
+// name.
+func teamUser(t *testing.T, dev *iam.Client, prefix string) string {
+	t.Helper()
+	name := uniqueName(prefix)
+	_, err := dev.CreateUser(context.Background(), &iam.CreateUserInput{UserName: aws.String(name), Path: aws.String("/team/")})
+	ok(t, err, "CreateUser")
+	return name
 }
