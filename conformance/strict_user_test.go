@@ -450,3 +450,35 @@ func teamUser(t *testing.T, dev *iam.Client, prefix string) string {
 	ok(t, err, "CreateUser")
 	return name
 }
+
+// TestStrictUserSessionRenamed: a GetSessionToken session of a user keeps
+// the user's permissions after UpdateUser renames it, as on AWS, where the
+// user keeps its UserId; a user created since under the old name is
+// another user, whose policies the session does not get.
+func TestStrictUserSessionRenamed(t *testing.T) {
+	t.Parallel()
+	s, dev, _, name, keys := strictUser(t)
+	ctx := context.Background()
+	_, err := dev.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String(name), PolicyName: aws.String("pools"), PolicyDocument: aws.String(policyJSON(t,
+		map[string]any{"Effect": "Allow", "Action": "cognito-identity:ListIdentityPools", "Resource": "*"}))})
+	ok(t, err, "PutUserPolicy")
+	st, err := s.stsWith(keys).GetSessionToken(ctx, &sts.GetSessionTokenInput{})
+	ok(t, err, "GetSessionToken")
+	sess := s.identityWith(fromSTS(t, st.Credentials))
+	list := func() error {
+		_, err := sess.ListIdentityPools(ctx, &cognitoidentity.ListIdentityPoolsInput{MaxResults: aws.Int32(1)})
+		return err
+	}
+	ok(t, list(), "ListIdentityPools before the rename")
+	_, err = dev.UpdateUser(ctx, &iam.UpdateUserInput{UserName: aws.String(name), NewUserName: aws.String("Renamed" + name)})
+	ok(t, err, "UpdateUser")
+	ok(t, list(), "ListIdentityPools after the rename")
+	_, err = dev.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String(name)})
+	ok(t, err, "CreateUser under the old name")
+	ok(t, list(), "ListIdentityPools with another user under the old name")
+	_, err = dev.DeleteUserPolicy(ctx, &iam.DeleteUserPolicyInput{UserName: aws.String("Renamed" + name), PolicyName: aws.String("pools")})
+	ok(t, err, "DeleteUserPolicy")
+	if err := list(); err == nil {
+		t.Errorf("ListIdentityPools after the renamed user lost its policy: got success, want %s", codeDenied)
+	}
+}

@@ -115,7 +115,7 @@ func (s *Server) userDecision(ctx context.Context, p *protocol.Principal, c *cre
 	}
 	var set policy.Set
 	if held {
-		if set, held, err = orNone(s.iamSvc.UserPolicies(ctx, p.ARN)); err != nil {
+		if set, held, err = orNone(s.iamSvc.UserPolicies(ctx, u.ARN)); err != nil {
 			return policy.Result{}, "", false, err
 		}
 	}
@@ -150,20 +150,34 @@ func (s *Server) userDecision(ctx context.Context, p *protocol.Principal, c *cre
 
 // heldUser returns the IAM user that p, who signs as an IAM user (with its
 // access key or a GetSessionToken session of it), names, as IAM holds it
-// now. held is false when IAM holds no user of p's name, or holds one of
-// another UserId than p's: a user deleted and created again under the same
-// name is another principal, as on AWS, whose policies and tags the
-// sessions of the deleted one do not carry. u is then the other user, if
-// any.
+// now, found by p's UserId when UpdateUser renamed it since p's session
+// was issued. held is false when IAM holds no user of p's name or UserId,
+// or holds one of another UserId than p's under p's name: a user deleted
+// and created again under the same name is another principal, as on
+// AWS, whose policies and tags the sessions of the deleted one do not
+// carry. u is then the other user, if any.
 func heldUser(ctx context.Context, store storage.Reader, p *protocol.Principal) (u storage.User, held bool, err error) {
 	u, err = store.GetUser(ctx, roleName(p.ARN))
 	switch {
+	case err == nil && u.ID == p.UserID:
+		return u, true, nil
 	case errors.Is(err, storage.ErrNotFound):
-		return storage.User{}, false, nil
+		u = storage.User{}
 	case err != nil:
 		return storage.User{}, false, err
 	}
-	return u, u.ID == p.UserID, nil
+	if p.UserID == "" {
+		return u, false, nil
+	}
+	// UpdateUser may have renamed p's user since its session was issued:
+	// the user keeps its UserId, and its sessions their permissions.
+	switch renamed, err := storage.UserByID(ctx, store, p.UserID); {
+	case err == nil:
+		return renamed, true, nil
+	case !errors.Is(err, storage.ErrNotFound):
+		return storage.User{}, false, err
+	}
+	return u, false, nil
 }
 
 // userTags adds to keys the tags of the IAM user u as

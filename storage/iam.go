@@ -164,6 +164,22 @@ type IAMWriter interface {
 	DeleteAccessKey(ctx context.Context, id string) error
 }
 
+// UserByID returns the user r holds of IAM's unique id (UserId), whatever
+// its name now, or ErrNotFound. A user keeps its id when UpdateUser renames
+// it, and a user created again under a name has another.
+func UserByID(ctx context.Context, r Reader, id string) (User, error) {
+	users, err := r.ListUsers(ctx)
+	if err != nil {
+		return User{}, err
+	}
+	for _, u := range users {
+		if u.ID == id {
+			return u, nil
+		}
+	}
+	return User{}, ErrNotFound
+}
+
 // ReplaceUser replaces, in tx, the stored user named name (any case) by u,
 // whose name or path may differ: its access keys for which keep reports
 // true follow it to u's name (nil keeps them all), the others go with the
