@@ -310,12 +310,12 @@ func (s *Service) updateVersion(ctx context.Context, in *PolicyVersionInput, cha
 
 // ListPolicies lists the customer managed policies (idpool has no AWS
 // managed ones), filtered as asked. OnlyAttached keeps the policies
-// attached to a role as permissions policies (AttachmentCount, which a
-// permissions boundary does not count in). PolicyUsageFilter keeps the
+// attached to a role or user as permissions policies (AttachmentCount,
+// which a permissions boundary does not count in). PolicyUsageFilter keeps the
 // policies used as the model says, with or without OnlyAttached, which it
 // then narrows to that use: PermissionsPolicy those attached as
 // permissions policies, PermissionsBoundary those that are the
-// permissions boundary of a role (PermissionsBoundaryUsageCount). The
+// permissions boundary of a role or user (PermissionsBoundaryUsageCount). The
 // model's "to list only permissions policies" is read as "policies used
 // as permissions policies", so that the two values are symmetric and a
 // policy used only as a boundary is not listed as a permissions policy.
