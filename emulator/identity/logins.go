@@ -304,26 +304,38 @@ func userPoolAlias(p *storage.Pool, key string) (string, bool) {
 // cognito-idp.<region>.amazonaws.com/<userPoolId>, any http or https
 // issuer ending in /<userPoolId>, which is how cognito-local, moto and
 // LocalStack write it. alias, when set, is the key the client sent for
-// the configured key: iss must then be that key with a scheme. As in AWS,
-// iss may end in one "/" more (Auth0 ends every iss so, and AWS takes its
-// tokens under the bare host: aws-amplify/amplify-js#239).
+// the configured key: iss must then be that key with a scheme. Each is
+// compared as SameIssuer compares them.
 func issuerSuits(key, alias, iss string) bool {
-	iss = strings.TrimSuffix(iss, "/")
-	if alias != "" {
-		return iss == "https://"+alias || iss == "http://"+alias
+	either := func(host string) bool {
+		return SameIssuer(iss, "https://"+host) || SameIssuer(iss, "http://"+host)
 	}
-	if iss == "https://"+key || iss == "http://"+key || (key == "accounts.google.com" && iss == key) {
+	if alias != "" {
+		return either(alias)
+	}
+	if either(key) || (key == "accounts.google.com" && SameIssuer(iss, key)) {
 		return true
 	}
 	id, ok := userPoolID(key)
 	if !ok {
 		return false
 	}
-	rest, found := strings.CutPrefix(iss, "https://")
+	bare := strings.TrimSuffix(iss, "/")
+	rest, found := strings.CutPrefix(bare, "https://")
 	if !found {
-		rest, found = strings.CutPrefix(iss, "http://")
+		rest, found = strings.CutPrefix(bare, "http://")
 	}
 	return found && strings.HasSuffix(rest, "/"+id) && !strings.HasPrefix(rest, "/")
+}
+
+// SameIssuer reports whether a login token's iss names issuer want as
+// Cognito Identity compares them: equal, or want followed by one "/" when
+// want ends in none. Auth0 ends every iss in "/", and AWS takes its tokens
+// under the bare host's Logins key (aws-amplify/amplify-js#239). It is
+// shared with the verifiers of declared providers (package providers);
+// STS compares issuers exactly.
+func SameIssuer(iss, want string) bool {
+	return iss == want || !strings.HasSuffix(want, "/") && iss == want+"/"
 }
 
 func (s *Service) validateLogin(ctx context.Context, p *storage.Pool, key, token string, mode loginMode, now time.Time) (login, error) {

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/idpool/idpool/emulator/identity"
 )
 
 // Provider is an external identity provider whose tokens idpool verifies.
@@ -146,10 +148,10 @@ type entry struct {
 }
 
 // accepts reports whether iss is one of e's issuers or, with slash, one
-// of them that does not end in "/" followed by one.
+// of them as Cognito Identity compares issuers (identity.SameIssuer).
 func (e *entry) accepts(iss string, slash bool) bool {
 	for _, want := range e.issuers {
-		if iss == want || slash && !strings.HasSuffix(want, "/") && iss == want+"/" {
+		if iss == want || slash && identity.SameIssuer(iss, want) {
 			return true
 		}
 	}
