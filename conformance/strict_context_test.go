@@ -208,9 +208,15 @@ func TestStrictOwnSyncDeny(t *testing.T) {
 			IdentityPoolId: awsv1.String(pool), IdentityId: awsv1.String(id), DatasetName: awsv1.String("profile"),
 		})
 		ok(t, err, "ListRecords of the identity's own dataset")
+		var count int64 // the record's current count, as a client patches it
+		for _, r := range list.Records {
+			if awsv1.StringValue(r.Key) == "k" {
+				count = awsv1.Int64Value(r.SyncCount)
+			}
+		}
 		_, err = sc.UpdateRecords(&cognitosync.UpdateRecordsInput{
 			IdentityPoolId: awsv1.String(pool), IdentityId: awsv1.String(id), DatasetName: awsv1.String("profile"),
-			SyncSessionToken: list.SyncSessionToken, RecordPatches: []*cognitosync.RecordPatch{replacePatch("k", "v", 0)},
+			SyncSessionToken: list.SyncSessionToken, RecordPatches: []*cognitosync.RecordPatch{replacePatch("k", "v", count)},
 		})
 		return err
 	}

@@ -607,6 +607,16 @@ func TestSyncErrors(t *testing.T) {
 			codeConflict, 409, msgSyncConflict("fresh", 0, 5)},
 		{"stale SyncCount on a remove", func() error { return update(u1, "notes", token1, removePatch("text", 7)) },
 			codeConflict, 409, msgSyncConflict("text", 1, 7)},
+		// amazon-cognito-js#31: a value written again unchanged from a
+		// stale count is a conflict too.
+		{"stale SyncCount with the same value", func() error { return update(u1, "notes", token1, replacePatch("text", "hello", 0)) },
+			codeConflict, 409, msgSyncConflict("text", 1, 0)},
+
+		// aws-sdk-unity#94: a lastSyncCount the dataset never reached.
+		{"lastSyncCount beyond the dataset's", func() error {
+			return list(u1, cognitosync.ListRecordsInput{DatasetName: aws.String("notes"), LastSyncCount: aws.Int64(37)})
+		},
+			codeInvalidParam, 400, "No such SyncCount: 37 exists for this Dataset"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

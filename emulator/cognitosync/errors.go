@@ -28,9 +28,10 @@ const (
 // Messages observed from the real service (spec cognito-sync.md §1.2),
 // used verbatim.
 const (
-	msgNotAuthorized = "These credentials are not valid for accessing this resource"
-	msgBadSession    = "SyncSessionToken not valid for these inputs"
-	msgStaleRecord   = "Current SyncCount for: %s is: %d not: %d"
+	msgNotAuthorized   = "These credentials are not valid for accessing this resource"
+	msgBadSession      = "SyncSessionToken not valid for these inputs"
+	msgStaleRecord     = "Current SyncCount for: %s is: %d not: %d"
+	msgNoSuchSyncCount = "No such SyncCount: %d exists for this Dataset"
 )
 
 // Messages of our own where AWS's text is not known; worded like AWS's.

@@ -53,6 +53,12 @@ func (s *Service) ListRecords(ctx context.Context, in *ListRecordsInput) (*ListR
 	if err != nil {
 		return nil, err
 	}
+	if found && !d.Deleted && since > d.SyncCount {
+		// A count the dataset never reached is refused, not answered
+		// with nothing: the clients take this error as the sign to step
+		// their count back and pull again.
+		return nil, badParam(msgNoSuchSyncCount, since)
+	}
 	out := &ListRecordsOutput{Records: []Record{}}
 	if found {
 		// A device that synced before the last deletion (whose count is
@@ -223,7 +229,7 @@ func (s *Service) UpdateRecords(ctx context.Context, in *UpdateRecordsInput) (*U
 			pt := &in.RecordPatches[i]
 			cur, had := stored[pt.Key]
 			val := newValue(pt)
-			if pt.SyncCount != cur.SyncCount && !sameValue(val, cur.Value) {
+			if pt.SyncCount != cur.SyncCount {
 				return conflict(msgStaleRecord, pt.Key, cur.SyncCount, pt.SyncCount)
 			}
 			if had && cur.Value != nil {
@@ -355,15 +361,6 @@ func newValue(pt *RecordPatch) *string {
 		return nil
 	}
 	return pt.Value
-}
-
-// sameValue reports whether two record values are equal, a removal (nil)
-// equalling only a removal.
-func sameValue(a, b *string) bool {
-	if a == nil || b == nil {
-		return a == b
-	}
-	return *a == *b
 }
 
 // recordSize is what a live record counts toward its dataset's size: the

@@ -76,6 +76,36 @@ func TestListRecordsErrors(t *testing.T) {
 	}
 }
 
+// TestListRecordsBeyondCount checks that a lastSyncCount above a live
+// dataset's count is refused in AWS's words (aws-sdk-unity#94; the iOS
+// SDK's syncPull steps its count back on that message), while a dataset
+// that does not exist or was deleted still answers, as the clients need.
+func TestListRecordsBeyondCount(t *testing.T) {
+	e := newEnv(t, Config{})
+	e.mustUpdate(t, e.a1, poolA, idA1, "live", put("a", "1", 0))
+	e.mustUpdate(t, e.a1, poolA, idA1, "gone", put("a", "1", 0))
+	if _, err := e.svc.DeleteDataset(e.a1, &DeleteDatasetInput{IdentityPoolId: poolA, IdentityId: idA1, DatasetName: "gone"}); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, dataset string
+		since         int64
+		code, msg     string
+	}{
+		{"the dataset's own count", "live", 1, "", ""},
+		{"one beyond the dataset's count", "live", 2, CodeInvalidParameter, "No such SyncCount: 2 exists for this Dataset"},
+		{"far beyond the dataset's count", "live", 37, CodeInvalidParameter, "No such SyncCount: 37 exists for this Dataset"},
+		{"a dataset that never existed", "never", 5, "", ""},
+		{"a deleted dataset", "gone", 5, "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := e.svc.ListRecords(e.a1, &ListRecordsInput{IdentityPoolId: poolA, IdentityId: idA1, DatasetName: tt.dataset, LastSyncCount: &tt.since})
+			wantErr(t, err, tt.code, tt.msg)
+		})
+	}
+}
+
 func TestListRecordsPaging(t *testing.T) {
 	e := newEnv(t, Config{})
 	e.mustUpdate(t, e.a1, poolA, idA1, "d", put("e", "1", 0), put("a", "1", 0), put("c", "1", 0))
@@ -352,11 +382,12 @@ func TestConflicts(t *testing.T) {
 		{"stale count, new value", []RecordPatch{put("a", "A2", 0)}, "Current SyncCount for: a is: 1 not: 0", nil},
 		{"count from the future", []RecordPatch{put("a", "A2", 7)}, "Current SyncCount for: a is: 1 not: 7", nil},
 		{"one stale patch fails all", []RecordPatch{put("c", "C2", 1), put("b", "B2", 1)}, "Current SyncCount for: b is: 2 not: 1", nil},
-		{"stale count, same value", []RecordPatch{put("b", "B", 0)}, "", []string{"a=A@1", "b=B@3", "c=C@1"}},
+		{"stale count, same value", []RecordPatch{put("b", "B", 0)}, "Current SyncCount for: b is: 2 not: 0", nil},
 		{"new key with a count", []RecordPatch{put("n", "N", 2)}, "Current SyncCount for: n is: 0 not: 2", nil},
 		{"remove with the current count", []RecordPatch{remove("c", 1)}, "", []string{"a=A@1", "b=B@2", "c@3"}},
 		{"remove with a stale count", []RecordPatch{remove("c", 0)}, "Current SyncCount for: c is: 1 not: 0", nil},
-		{"remove of an absent key", []RecordPatch{remove("n", 5)}, "", []string{"a=A@1", "b=B@2", "c=C@1", "n@3"}},
+		{"remove of an absent key", []RecordPatch{remove("n", 0)}, "", []string{"a=A@1", "b=B@2", "c=C@1", "n@3"}},
+		{"remove of an absent key with a count", []RecordPatch{remove("n", 5)}, "Current SyncCount for: n is: 0 not: 5", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
