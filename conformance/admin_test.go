@@ -3,6 +3,7 @@ package conformance
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -95,6 +96,12 @@ func TestControls(t *testing.T) {
 		}
 		_, err := s.assumeWeb(token, guest, "after", nil)
 		wantSTSError(t, err, codeExpiredToken, http.StatusBadRequest, "")
+		// STS's text must read as a refusal: the expiration before now.
+		var now, exp int64
+		if _, serr := fmt.Sscanf(err.Error()[strings.Index(err.Error(), "Token expired"):],
+			"Token expired: current date/time %d must be before the expiration date/time %d", &now, &exp); serr != nil || exp >= now {
+			t.Errorf("got %q, want an expiration date/time before the current one", err)
+		}
 		if res := s.post(t, "/_idpool/tokens/expire", `{"Token":"not.a.token"}`); res.status != http.StatusBadRequest {
 			t.Errorf("expire garbage: got %d, want 400", res.status)
 		}

@@ -57,7 +57,10 @@ func (v *verified) Verify(ctx context.Context, token string) (*tokens.Claims, er
 	}
 	if v.revoked.Any(storage.RevokedToken) && v.revoked.Revoked(storage.RevokedToken, tokenID(token)) {
 		protocol.SetReason(ctx, "idpool token refused: it was expired early by the test controls")
-		return nil, &tokens.ExpiredError{Expiry: now, Now: now}
+		// It counts as expired a second ago, so that STS's message
+		// ("current date/time N must be before the expiration date/time
+		// M") reads as a refusal, as AWS's does, and not with N = M.
+		return nil, &tokens.ExpiredError{Expiry: now.Truncate(time.Second).Add(-time.Second), Now: now}
 	}
 	cp := *c
 	cp.AMR = slices.Clone(c.AMR)
