@@ -259,7 +259,8 @@ func TestIAMDrivesFederation(t *testing.T) {
 	_, err = s.assumeWeb(good, arns["Web"], "web", nil)
 	wantSTSError(t, err, codeInvalidToken, http.StatusBadRequest, "")
 
-	// Role sessions may not call IAM in strict mode.
+	// In strict mode a role session calls only the IAM operations its
+	// role's policies allow: the guest's allow cognito-sync:* alone.
 	_, err = s.iamWith(guestCreds).ListRoles(ctx, &iam.ListRolesInput{})
 	wantIAMError(t, err, "AccessDenied", http.StatusForbidden, nil)
 

@@ -104,27 +104,29 @@ func syncResource(r *http.Request, _ []byte) resource {
 // global condition keys (see requestKeys): a guest role whose policy
 // allows cognito-identity:LookupDeveloperIdentity on a pool may call it
 // there, and an explicit Deny refuses an identity even its own Sync data.
-// An IAM user's key, and its GetSessionToken session, may do what the
-// user's own policies allow (see authorizeUser). The developer's own
+// A role session's IAM requests, and every request of an IAM user's key
+// or its GetSessionToken session, are decided by the caller's own
+// policies alone, on the resource IAM names (see authorizeOwn): AWS's
+// default Cognito roles allow no IAM action. The developer's own
 // credentials (a fixture key, which acts as the account's root, or its
 // GetSessionToken session; IAM refuses a session made without MFA: see
 // authenticate) may call everything. STS decides its operations itself.
 func (s *Server) authorize(r *http.Request, a *api, op string, p *protocol.Principal, res *resource) error {
 	if s.cfg.Strict && isUser(p) {
-		return s.authorizeUser(r, a, op, p, res)
+		return s.authorizeOwn(r, a, op, p, res)
 	}
 	if !s.cfg.Strict || !p.RoleSession() {
 		return nil
 	}
-	ctx := r.Context()
 	if a == &iamAPI {
-		// A role session must not rewrite the trust policies that let it in.
-		protocol.SetReason(ctx, "strict mode: credentials of a role session may not call IAM, whose trust policies let them in")
-		return protocol.Errorf(a.denied, "AccessDenied", "User: %s is not authorized to perform: iam:%s", p.ARN, op)
+		// No default role gives an IAM action: the role's own policies
+		// decide alone, as they decide an IAM user's.
+		return s.authorizeOwn(r, a, op, p, res)
 	}
 	if a != &identityAPI && a != &syncAPI {
 		return nil
 	}
+	ctx := r.Context()
 	// The baseline: an identity's credentials reach Cognito Sync, which
 	// keeps them to their own identity's data, unless a policy denies it.
 	baseline := a == &syncAPI && p.IdentityID != ""
@@ -134,7 +136,7 @@ func (s *Server) authorize(r *http.Request, a *api, op string, p *protocol.Princ
 		if a == &identityAPI && unscoped[op] {
 			target = "*"
 		}
-		d, why, err := s.sessionDecision(ctx, res.cred, p, action, target, requestKeys(r, res.Region))
+		d, why, _, err := s.sessionDecision(ctx, res.cred, p, action, target, requestKeys(r, res.Region))
 		if err != nil {
 			return err
 		}

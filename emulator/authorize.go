@@ -148,16 +148,17 @@ func (s *Server) evaluate(w http.ResponseWriter, r *http.Request) {
 // aws:TokenIssueTime and the rest) and request, the request's own keys
 // (see decisionKeys). A role IAM does not hold has no policies: everything
 // is an implicit deny, as it would be in AWS. It also returns why in words
-// when the decision is not Allowed (see denyReason).
-func (s *Server) sessionDecision(ctx context.Context, c *creds.Credentials, p *protocol.Principal, action, resource string, request map[string][]string) (policy.Result, string, error) {
+// when the decision is not Allowed (see denyReason), and the kind of
+// policy that refused, as IAM's refusals name it.
+func (s *Server) sessionDecision(ctx context.Context, c *creds.Credentials, p *protocol.Principal, action, resource string, request map[string][]string) (_ policy.Result, why string, by refuser, _ error) {
 	sess := &c.Session
 	set, held, err := orNone(s.iamSvc.RolePolicies(ctx, sess.RoleARN))
 	if err != nil {
-		return policy.Result{}, "", err
+		return policy.Result{}, "", "", err
 	}
 	if sess.Policy != "" || len(sess.PolicyARNs) > 0 {
 		if set.Session, err = s.sessionPolicies(ctx, sess); err != nil {
-			return policy.Result{}, "", err
+			return policy.Result{}, "", "", err
 		}
 	}
 	now := s.now()
@@ -165,7 +166,7 @@ func (s *Server) sessionDecision(ctx context.Context, c *creds.Credentials, p *p
 	addMFAKeys(req.Context, true, sess.MFA, now)
 	res := set.Evaluate(req)
 	if res.Decision == policy.Allowed {
-		return res, "", nil
+		return res, "", "", nil
 	}
 	// What the role's identity policies alone decide tells whose refusal
 	// it is: theirs, or that of the boundary or session policies that cap
@@ -173,14 +174,14 @@ func (s *Server) sessionDecision(ctx context.Context, c *creds.Credentials, p *p
 	alone := policy.Set{Identity: set.Identity}.Evaluate(req).Decision
 	switch {
 	case boundaryRefused(set, res, alone):
-		return res, boundaryDenyReason("role "+sess.RoleARN, set.Boundary[0], res, req), nil
+		return res, boundaryDenyReason("role "+sess.RoleARN, set.Boundary[0], res, req), byBoundary, nil
 	case len(set.Session) > 0 && (res.Decision == policy.ExplicitDeny && res.Matched[0].PolicyType == sessionPolicy ||
 		res.Decision == policy.ImplicitDeny && alone == policy.Allowed):
 		// The role allows the request and the session's policies do not:
 		// the refusal is theirs, and is said so.
-		return res, sessionDenyReason(sess.RoleARN, set.Session, res, req), nil
+		return res, sessionDenyReason(sess.RoleARN, set.Session, res, req), bySession, nil
 	}
-	return res, denyReason(sess.RoleARN, held, set.Identity, res, req), nil
+	return res, denyReason(sess.RoleARN, held, set.Identity, res, req), byIdentity, nil
 }
 
 // boundaryRefused reports whether the refusal res of set is its

@@ -72,7 +72,8 @@ func TestDecisionKeys(t *testing.T) {
 // role's policies and its session policies (the inline Policy and the
 // managed policies of PolicyArns, read from IAM at decision time) allow; a
 // Deny in either refuses, and a managed policy IAM does not hold allows
-// nothing. The reason of a refusal names the session policy.
+// nothing. The reason of a refusal names the session policy, and the
+// kind of policy that refused is the session's, as IAM's refusals say.
 func TestSessionDecisionSessionPolicies(t *testing.T) {
 	ctx := t.Context()
 	srv, err := New(ctx, Config{DB: ":memory:"}, nil)
@@ -105,20 +106,21 @@ func TestSessionDecisionSessionPolicies(t *testing.T) {
 		action, resource string
 		want             policy.Decision
 		reason           string // a part of the reason, when refused
+		by               refuser
 	}{
 		{name: "no session policy", sess: creds.Session{}, action: "s3:PutObject", resource: "arn:aws:s3:::bucket/x", want: policy.Allowed},
 		{name: "inline allows", sess: creds.Session{Policy: reads}, action: "s3:GetObject", resource: "arn:aws:s3:::bucket/x", want: policy.Allowed},
 		{name: "inline does not allow", sess: creds.Session{Policy: reads}, action: "s3:PutObject", resource: "arn:aws:s3:::bucket/x",
-			want: policy.ImplicitDeny, reason: "but no session policy of the session (Policy) allows it"},
+			want: policy.ImplicitDeny, reason: "but no session policy of the session (Policy) allows it", by: bySession},
 		{name: "inline denies", sess: creds.Session{Policy: reads}, action: "s3:GetObject", resource: "arn:aws:s3:::bucket/secret/x",
-			want: policy.ExplicitDeny, reason: "statement 2 (NoSecrets) of session policy Policy"},
+			want: policy.ExplicitDeny, reason: "statement 2 (NoSecrets) of session policy Policy", by: bySession},
 		{name: "role does not allow", sess: creds.Session{Policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`},
-			action: "sqs:SendMessage", resource: "*", want: policy.ImplicitDeny, reason: "no permission policy of role"},
+			action: "sqs:SendMessage", resource: "*", want: policy.ImplicitDeny, reason: "no permission policy of role", by: byIdentity},
 		{name: "managed allows", sess: creds.Session{PolicyARNs: []string{managed}}, action: "s3:GetObject", resource: "arn:aws:s3:::bucket/x", want: policy.Allowed},
 		{name: "managed does not allow", sess: creds.Session{PolicyARNs: []string{managed}}, action: "cognito-identity:DescribeIdentityPool", resource: "*",
-			want: policy.ImplicitDeny, reason: managed},
+			want: policy.ImplicitDeny, reason: managed, by: bySession},
 		{name: "unknown managed allows nothing", sess: creds.Session{PolicyARNs: []string{"arn:aws:iam::aws:policy/AmazonS3FullAccess"}},
-			action: "s3:GetObject", resource: "arn:aws:s3:::bucket/x", want: policy.ImplicitDeny, reason: "AmazonS3FullAccess"},
+			action: "s3:GetObject", resource: "arn:aws:s3:::bucket/x", want: policy.ImplicitDeny, reason: "AmazonS3FullAccess", by: bySession},
 		{name: "any session policy allows", sess: creds.Session{Policy: reads, PolicyARNs: []string{"arn:aws:iam::aws:policy/AmazonS3FullAccess"}},
 			action: "s3:GetObject", resource: "arn:aws:s3:::bucket/x", want: policy.Allowed},
 	}
@@ -126,7 +128,7 @@ func TestSessionDecisionSessionPolicies(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			c := creds.Credentials{AccessKeyID: "ASIAEXAMPLE", Session: tt.sess}
 			c.Session.RoleARN, c.Session.SessionName = role, "s1"
-			res, why, err := srv.sessionDecision(ctx, &c, sts.Principal(c), tt.action, tt.resource, nil)
+			res, why, by, err := srv.sessionDecision(ctx, &c, sts.Principal(c), tt.action, tt.resource, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -135,6 +137,9 @@ func TestSessionDecisionSessionPolicies(t *testing.T) {
 			}
 			if !strings.Contains(why, tt.reason) {
 				t.Errorf("got reason %q, want one with %q", why, tt.reason)
+			}
+			if by != tt.by {
+				t.Errorf("got refused by %q, want %q", by, tt.by)
 			}
 		})
 	}

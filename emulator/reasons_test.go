@@ -408,7 +408,7 @@ func TestRefusalReasons(t *testing.T) {
 			r, body := w.queryReq(url.Values{"Action": {"GetRole"}, "Version": {"2010-05-08"}, "RoleName": {"Guest"}})
 			w.sign(r, body, guestCreds, "iam", "us-east-1", now)
 			return r
-		}, "AccessDenied", []string{"may not call IAM"}},
+		}, "AccessDenied", []string{"no permission policy of role " + reasonsGuest + " allows iam:GetRole on " + reasonsGuest}},
 		{"chaining into a role IAM does not hold", sts(guestCreds, url.Values{"Action": {"AssumeRole"},
 			"RoleArn": {"arn:aws:iam::" + reasonsAccount + ":role/Nowhere"}, "RoleSessionName": {"hop"}}), "AccessDenied",
 			[]string{"IAM holds no role arn:aws:iam::" + reasonsAccount + ":role/Nowhere"}},

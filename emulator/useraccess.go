@@ -23,7 +23,10 @@ import (
 // its operations itself (see roles.Authorize): GetCallerIdentity and
 // GetSessionToken need no permission on AWS, and AssumeRole is decided by
 // the role's trust policy and, where that trusts only the account, the
-// user's policies.
+// user's policies. A role session's IAM requests are decided the same way,
+// by its role's policies capped by its boundary and session policies (see
+// authorizeOwn): IAM names the same resources and refuses in the same
+// words for every caller.
 
 // isUser reports whether p signs as an IAM user: with its access key or a
 // GetSessionToken session of it.
@@ -44,15 +47,33 @@ func iamResource(r *http.Request, body []byte) resource {
 	return resource{Params: ps}
 }
 
-// authorizeUser decides, in strict mode, whether the IAM user p may call op
-// of a on res: its policies must allow the operation's action on its
+// authorizeOwn decides, in strict mode, whether p may call op of a on res
+// by p's own permission policies, as AWS decides in one account without
+// resource policies: an IAM user's (userDecision), for every signed
+// Cognito Identity, Cognito Sync and IAM operation, and those of a role
+// session (sessionDecision: its role's, capped by its boundary and session
+// policies), for IAM. They must allow the operation's action on its
 // resource, with the request's condition keys, and deny it nowhere.
-func (s *Server) authorizeUser(r *http.Request, a *api, op string, p *protocol.Principal, res *resource) error {
+func (s *Server) authorizeOwn(r *http.Request, a *api, op string, p *protocol.Principal, res *resource) error {
 	if a == &stsAPI {
 		return nil
 	}
 	ctx := r.Context()
+	user := isUser(p)
+	if a == &iamAPI && !user && ownUser[op] && !res.Params.Has("UserName") {
+		// The operation refuses it (ValidationError, "Must specify
+		// userName when calling with non-User credentials") before any
+		// permission is looked at, as AWS does for a role's instance
+		// credentials without IAM permissions.
+		return nil
+	}
 	action, keys := a.scope+":"+op, requestKeys(r, res.Region)
+	decide := func(target string) (policy.Result, string, refuser, error) {
+		if user {
+			return s.userDecision(ctx, p, res.cred, action, target, keys)
+		}
+		return s.sessionDecision(ctx, res.cred, p, action, target, keys)
+	}
 	// target is what the policies are evaluated on, shown what the
 	// refusal names; UpdateUser needs the action on the user it
 	// renames or moves too (next).
@@ -71,13 +92,13 @@ func (s *Server) authorizeUser(r *http.Request, a *api, op string, p *protocol.P
 			target = "*"
 		}
 	}
-	d, why, bounded, err := s.userDecision(ctx, p, res.cred, action, target, keys)
+	d, why, by, err := decide(target)
 	if err != nil {
 		return err
 	}
 	if d.Decision == policy.Allowed && next != "" {
 		shown = nextShown
-		if d, why, bounded, err = s.userDecision(ctx, p, res.cred, action, next, keys); err != nil {
+		if d, why, by, err = decide(next); err != nil {
 			return err
 		}
 	}
@@ -87,17 +108,32 @@ func (s *Server) authorizeUser(r *http.Request, a *api, op string, p *protocol.P
 	protocol.SetReason(ctx, "strict mode: "+why)
 	if a == &iamAPI {
 		// IAM says which kind of policy refused, as AWS's IAM does.
-		kind, article := "identity-based policy", "an "
-		if bounded {
-			kind, article = "permissions boundary", "a "
-		}
-		because := " because no " + kind + " allows the " + action + " action"
+		because := " because no " + string(by) + " allows the " + action + " action"
 		if d.Decision == policy.ExplicitDeny {
-			because = " with an explicit deny in " + article + kind
+			because = " with an explicit deny in " + by.article() + string(by)
 		}
 		return protocol.Errorf(a.denied, "AccessDenied", "User: %s is not authorized to perform: %s on resource: %s%s", p.ARN, action, shown, because)
 	}
 	return protocol.Errorf(a.denied, "AccessDeniedException", "User: %s is not authorized to perform: %s on resource: %s", p.ARN, action, shown)
+}
+
+// refuser is the kind of policy that refused a request, as IAM's refusals
+// name it: "because no session policy allows the iam:GetRole action".
+type refuser string
+
+const (
+	byIdentity refuser = "identity-based policy"
+	byBoundary refuser = "permissions boundary"
+	bySession  refuser = "session policy"
+)
+
+// article is the indefinite article of by's name in "with an explicit deny
+// in an identity-based policy".
+func (by refuser) article() string {
+	if by == byIdentity {
+		return "an "
+	}
+	return "a "
 }
 
 // userDecision evaluates the inline and attached policies of the IAM user
@@ -106,17 +142,17 @@ func (s *Server) authorizeUser(r *http.Request, a *api, op string, p *protocol.P
 // callerKeys and userTags), the request's own keys (see decisionKeys), and
 // the MFA of its GetSessionToken session c, if it signed with one. A user
 // IAM no longer holds (see heldUser) has no policies. It also returns why
-// in words when the decision is not Allowed, and whether the refusal is
-// the boundary's (see boundaryRefused).
-func (s *Server) userDecision(ctx context.Context, p *protocol.Principal, c *creds.Credentials, action, resource string, request map[string][]string) (_ policy.Result, why string, bounded bool, _ error) {
+// in words when the decision is not Allowed, and the kind of policy that
+// refused: the boundary (see boundaryRefused) or the user's own.
+func (s *Server) userDecision(ctx context.Context, p *protocol.Principal, c *creds.Credentials, action, resource string, request map[string][]string) (_ policy.Result, why string, by refuser, _ error) {
 	u, held, err := heldUser(ctx, s.store, p)
 	if err != nil {
-		return policy.Result{}, "", false, err
+		return policy.Result{}, "", "", err
 	}
 	var set policy.Set
 	if held {
 		if set, held, err = orNone(s.iamSvc.UserPolicies(ctx, u.ARN)); err != nil {
-			return policy.Result{}, "", false, err
+			return policy.Result{}, "", "", err
 		}
 	}
 	now := s.now()
@@ -133,19 +169,19 @@ func (s *Server) userDecision(ctx context.Context, p *protocol.Principal, c *cre
 	req := policy.Request{Action: action, Resource: resource, AWS: p.ARN, Context: keys}
 	res := set.Evaluate(req)
 	if res.Decision == policy.Allowed {
-		return res, "", false, nil
+		return res, "", "", nil
 	}
 	switch {
 	case !held && u.ID != "" && u.ID != p.UserID:
 		return res, "IAM's user " + u.ARN + " is another user (UserId " + u.ID + ") than the one of these credentials (UserId " + p.UserID +
-			"), deleted and created again under its name since: the credentials have no permission policies and may do nothing", false, nil
+			"), deleted and created again under its name since: the credentials have no permission policies and may do nothing", byIdentity, nil
 	case !held:
-		return res, "IAM holds no user " + p.ARN + ", so its keys have no permission policies and may do nothing", false, nil
+		return res, "IAM holds no user " + p.ARN + ", so its keys have no permission policies and may do nothing", byIdentity, nil
 	}
 	if boundaryRefused(set, res, policy.Set{Identity: set.Identity}.Evaluate(req).Decision) {
-		return res, boundaryDenyReason("user "+p.ARN, set.Boundary[0], res, req), true, nil
+		return res, boundaryDenyReason("user "+p.ARN, set.Boundary[0], res, req), byBoundary, nil
 	}
-	return res, policiesDenyReason("user "+p.ARN, set.Identity, res, req), false, nil
+	return res, policiesDenyReason("user "+p.ARN, set.Identity, res, req), byIdentity, nil
 }
 
 // heldUser returns the IAM user that p, who signs as an IAM user (with its
@@ -205,7 +241,8 @@ func (s *Server) callerDecision(ctx context.Context, c *creds.Credentials, p *pr
 	case arn.IsRoot(p.ARN):
 		return policy.Result{Decision: policy.Allowed}, "", nil
 	}
-	return s.sessionDecision(ctx, c, p, action, resource, request)
+	d, why, _, err := s.sessionDecision(ctx, c, p, action, resource, request)
+	return d, why, err
 }
 
 // ownUser holds the IAM operations whose UserName defaults to the
