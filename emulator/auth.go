@@ -143,7 +143,11 @@ func (s *Server) authenticate(r *http.Request, body []byte, a *api, res *resourc
 		// unless made with MFA (SerialNumber and TokenCode). IAM refuses
 		// them as an invalid token whatever the caller may do, so in both
 		// modes.
-		protocol.SetReason(ctx, "credentials "+c.AccessKeyID+" are a GetSessionToken session of "+p.ARN+" made without MFA, which IAM refuses: call GetSessionToken with SerialNumber and TokenCode")
+		why := "a GetSessionToken session of " + p.ARN + " made without MFA, which IAM refuses: call GetSessionToken with SerialNumber and TokenCode"
+		if sts.Federated(c.Session) {
+			why = "a federated user's session (GetFederationToken) of " + c.Session.UserARN + ", which may call no IAM operation"
+		}
+		protocol.SetReason(ctx, "credentials "+c.AccessKeyID+" are "+why)
 		return nil, failUnknownToken, "The security token included in the request is invalid"
 	}
 	res.cred = &c

@@ -33,7 +33,9 @@ var (
 
 // Session is who temporary credentials act as.
 type Session struct {
-	RoleARN     string `json:"r"`
+	RoleARN string `json:"r"`
+	// SessionName is the role session's name, or, with UserARN, the Name
+	// of GetFederationToken's federated user (see sts.Federated).
 	SessionName string `json:"s"`
 	// RoleID is the RoleId IAM gave the role when the session was
 	// issued; "" for a role IAM does not hold (see AssumedRole).
