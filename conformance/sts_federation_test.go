@@ -223,6 +223,17 @@ func TestFederationStrict(t *testing.T) {
 			out, err := s.stsWith(tt.keys).GetFederationToken(ctx, in)
 			ok(t, err, "GetFederationToken")
 			fed := fromSTS(t, out.Credentials)
+			// /_idpool/authorize decides as strict mode does.
+			want := "implicitDeny"
+			switch {
+			case tt.allowed:
+				want = "allowed"
+			case tt.policy == deny && tt.pool == a:
+				want = "explicitDeny"
+			}
+			if got := s.authorizeDecision(t, fed.SessionToken, "cognito-identity:DescribeIdentityPool", s.poolARN(tt.pool), nil); got != want {
+				t.Errorf("/_idpool/authorize: got %s, want %s", got, want)
+			}
 			_, err = s.identityWith(fed).DescribeIdentityPool(ctx, &cognitoidentity.DescribeIdentityPoolInput{IdentityPoolId: aws.String(tt.pool)})
 			if tt.allowed {
 				ok(t, err, "DescribeIdentityPool")

@@ -124,18 +124,15 @@ const msgUndecodable = "The encoded authorization message is invalid or has expi
 // so every EncodedMessage, which the codec has checked against the model
 // (1 to 10240 characters), is one it did not issue: it is answered 400
 // InvalidAuthorizationMessageException, as AWS answers a message not its
-// own. As GetAccessKeyInfo, it is refused to a GetSessionToken or
-// federated user session, which may call no STS operation but
-// GetCallerIdentity (and AssumeRole for GetSessionToken's).
+// own. It is refused to a GetSessionToken or federated user session (see
+// refuseUserSession).
 func (s *Service) DecodeAuthorizationMessage(ctx context.Context, in *DecodeAuthorizationMessageInput) (*DecodeAuthorizationMessageOutput, error) {
 	caller, ok := protocol.PrincipalFrom(ctx)
 	if !ok {
 		return nil, errNotSigned()
 	}
-	if caller.Temporary && !caller.RoleSession() {
-		protocol.SetReason(ctx, "credentials "+caller.AccessKeyID+" of "+caller.ARN+
-			" are a GetSessionToken or GetFederationToken session, which may not call DecodeAuthorizationMessage")
-		return nil, errAccessDenied("Cannot call DecodeAuthorizationMessage with session credentials")
+	if err := refuseUserSession(ctx, caller, "DecodeAuthorizationMessage"); err != nil {
+		return nil, err
 	}
 	protocol.SetReason(ctx, fmt.Sprintf("the %d-character message is not one idpool encoded: idpool never encodes authorization messages, its refusals say why in words, as this one does", len(in.EncodedMessage)))
 	return nil, protocol.BadRequest(CodeInvalidAuthorization, msgUndecodable)
