@@ -9,18 +9,21 @@ import (
 // STS's wire error codes (spec sts.md §2.4). Several differ from the
 // model's shape names: the wire code is what SDKs match on.
 const (
-	CodeInvalidIdentityToken    = "InvalidIdentityToken"                 // InvalidIdentityTokenException, 400
-	CodeExpiredToken            = "ExpiredTokenException"                // ExpiredTokenException, 400
-	CodeIDPRejectedClaim        = "IDPRejectedClaim"                     // IDPRejectedClaimException, 403
-	CodeIDPCommunicationError   = "IDPCommunicationError"                // IDPCommunicationErrorException, 400
-	CodeMalformedPolicyDocument = "MalformedPolicyDocument"              // MalformedPolicyDocumentException, 400
-	CodePackedPolicyTooLarge    = "PackedPolicyTooLarge"                 // PackedPolicyTooLargeException, 400
-	CodeRegionDisabled          = "RegionDisabledException"              // RegionDisabledException, 403
-	CodeInvalidAuthorization    = "InvalidAuthorizationMessageException" // InvalidAuthorizationMessageException, 400
-	CodeValidation              = "ValidationError"                      // not modeled, 400
-	CodeInvalidParameterValue   = "InvalidParameterValue"                // not modeled, 400
-	CodeAccessDenied            = "AccessDenied"                         // not modeled, 403
+	CodeInvalidIdentityToken    = "InvalidIdentityToken"    // InvalidIdentityTokenException, 400
+	CodeExpiredToken            = "ExpiredTokenException"   // ExpiredTokenException, 400
+	CodeIDPRejectedClaim        = "IDPRejectedClaim"        // IDPRejectedClaimException, 403
+	CodeIDPCommunicationError   = "IDPCommunicationError"   // IDPCommunicationErrorException, 400
+	CodeMalformedPolicyDocument = "MalformedPolicyDocument" // MalformedPolicyDocumentException, 400
+	CodePackedPolicyTooLarge    = "PackedPolicyTooLarge"    // PackedPolicyTooLargeException, 400
+	CodeRegionDisabled          = "RegionDisabledException" // RegionDisabledException, 403
+	CodeValidation              = "ValidationError"         // not modeled, 400
+	CodeInvalidParameterValue   = "InvalidParameterValue"   // not modeled, 400
+	CodeAccessDenied            = "AccessDenied"            // not modeled, 403
 	CodeMissingAuthentication   = "MissingAuthenticationToken"
+
+	// CodeInvalidAuthorization is InvalidAuthorizationMessageException's
+	// code, the shape's own name, 400.
+	CodeInvalidAuthorization = "InvalidAuthorizationMessageException"
 )
 
 // Texts AWS sends (spec tokens.md §5), where they are known.
