@@ -33,9 +33,7 @@ var (
 
 // Session is who temporary credentials act as.
 type Session struct {
-	RoleARN string `json:"r"`
-	// SessionName is the role session's name, or, with UserARN, the Name
-	// of GetFederationToken's federated user (see sts.Federated).
+	RoleARN     string `json:"r"`
 	SessionName string `json:"s"`
 	// RoleID is the RoleId IAM gave the role when the session was
 	// issued; "" for a role IAM does not hold (see AssumedRole).
@@ -55,7 +53,9 @@ type Session struct {
 	TransitiveTagKeys []string `json:"tt,omitempty"`
 	// SourceAccessKeyID is the developer key that called AssumeRole or
 	// GetSessionToken, if any; UserARN the IAM user of GetSessionToken,
-	// and UserID its UserId when IAM holds the user.
+	// and UserID its UserId when IAM holds the user. A session with
+	// UserARN and SessionName is GetFederationToken's federated user of
+	// that Name (see sts.Federated).
 	SourceAccessKeyID string `json:"src,omitempty"`
 	UserARN           string `json:"usr,omitempty"`
 	UserID            string `json:"uid,omitempty"`
