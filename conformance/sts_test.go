@@ -199,6 +199,9 @@ func wantSTSError(t *testing.T, err error, code string, status int, msg string) 
 	case codePackedTooLarge:
 		var e *ststypes.PackedPolicyTooLargeException
 		typed = errors.As(err, &e)
+	case codeBadMessage:
+		var e *ststypes.InvalidAuthorizationMessageException
+		typed = errors.As(err, &e)
 	default:
 		var e *smithy.GenericAPIError
 		typed = errors.As(err, &e)

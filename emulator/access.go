@@ -28,7 +28,7 @@ type api struct {
 
 var (
 	identityAPI = api{scope: "cognito-identity", resource: jsonResource, refuse: refuseJSON, denied: http.StatusBadRequest}
-	stsAPI      = api{scope: "sts", resource: func(*http.Request, []byte) resource { return resource{} }, refuse: refuseQuery, denied: http.StatusForbidden}
+	stsAPI      = api{scope: "sts", resource: stsResource, refuse: refuseQuery, denied: http.StatusForbidden}
 	syncAPI     = api{scope: "cognito-sync", resource: syncResource, refuse: refuseREST, denied: http.StatusForbidden}
 	iamAPI      = api{scope: "iam", resource: iamResource, refuse: refuseQuery, denied: http.StatusForbidden}
 )
@@ -112,6 +112,13 @@ func syncResource(r *http.Request, _ []byte) resource {
 // GetSessionToken session; IAM refuses a session made without MFA: see
 // authenticate) may call everything. STS decides its operations itself.
 func (s *Server) authorize(r *http.Request, a *api, op string, p *protocol.Principal, res *resource) error {
+	// Federated users and STS's permissioned operations: see federation.go.
+	switch {
+	case s.cfg.Strict && federated(res.cred):
+		return s.authorizeFederated(r, a, op, p, res)
+	case s.cfg.Strict && a == &stsAPI && stsPermission[op] != nil:
+		return s.authorizeSTS(r, op, p, res)
+	}
 	if s.cfg.Strict && isUser(p) {
 		return s.authorizeOwn(r, a, op, p, res)
 	}

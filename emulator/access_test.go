@@ -45,7 +45,10 @@ func TestResource(t *testing.T) {
 		// included.
 		{name: "sync escaped slash and literal", api: &syncAPI, path: "/identity%70ools/a%2Fb/identities/c/datasets/d%2F..%2Fe",
 			want: resource{Pool: "a/b", Identity: "c", Dataset: "d/../e"}},
-		{name: "sts", api: &stsAPI, path: "/", body: "Action=GetCallerIdentity&Version=2011-06-15"},
+		// STS's parameters, for the operations authorized on what they
+		// name (GetFederationToken's Name).
+		{name: "sts", api: &stsAPI, path: "/", ctype: "application/x-www-form-urlencoded", body: "Action=GetFederationToken&Version=2011-06-15&Name=Bob",
+			want: resource{Params: url.Values{"Action": {"GetFederationToken"}, "Version": {"2011-06-15"}, "Name": {"Bob"}}}},
 		// The members the operation decodes: one named in another case is
 		// not one of them, wherever it stands in the body.
 		{name: "json member in another case", api: &identityAPI, body: `{"IdentityPoolId":"` + testPool + `","identityPoolId":"other"}`,

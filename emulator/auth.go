@@ -140,10 +140,15 @@ func (s *Server) authenticate(r *http.Request, body []byte, a *api, res *resourc
 	}
 	if a == &iamAPI && c.Session.UserARN != "" && c.Session.MFA == 0 {
 		// AWS: GetSessionToken's credentials call no IAM operation
-		// unless made with MFA (SerialNumber and TokenCode). IAM refuses
-		// them as an invalid token whatever the caller may do, so in both
-		// modes.
-		protocol.SetReason(ctx, "credentials "+c.AccessKeyID+" are a GetSessionToken session of "+p.ARN+" made without MFA, which IAM refuses: call GetSessionToken with SerialNumber and TokenCode")
+		// unless made with MFA (SerialNumber and TokenCode), and
+		// GetFederationToken's (which carry UserARN too, and never MFA)
+		// none at all. IAM refuses them as an invalid token whatever the
+		// caller may do, so in both modes.
+		why := "a GetSessionToken session of " + p.ARN + " made without MFA, which IAM refuses: call GetSessionToken with SerialNumber and TokenCode"
+		if sts.Federated(c.Session) {
+			why = "a federated user's session (GetFederationToken) of " + c.Session.UserARN + ", which may call no IAM operation"
+		}
+		protocol.SetReason(ctx, "credentials "+c.AccessKeyID+" are "+why)
 		return nil, failUnknownToken, "The security token included in the request is invalid"
 	}
 	res.cred = &c

@@ -46,6 +46,8 @@ func stsRoutes(q *awsquery.Service, st *sts.Service) {
 	q.Handle("AssumeRole", awsquery.Op(st.AssumeRole))
 	q.Handle("GetSessionToken", awsquery.Op(st.GetSessionToken))
 	q.Handle("GetAccessKeyInfo", awsquery.Op(st.GetAccessKeyInfo))
+	q.Handle("GetFederationToken", awsquery.Op(st.GetFederationToken))
+	q.Handle("DecodeAuthorizationMessage", awsquery.Op(st.DecodeAuthorizationMessage))
 }
 
 // iamRoutes registers the IAM operations idpool implements; the codec

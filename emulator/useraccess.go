@@ -235,6 +235,8 @@ func userTags(keys map[string][]string, u storage.User) {
 // by no statement.
 func (s *Server) callerDecision(ctx context.Context, c *creds.Credentials, p *protocol.Principal, action, resource string, request map[string][]string) (policy.Result, string, error) {
 	switch {
+	case federated(c):
+		return s.federatedDecision(ctx, c, p, action, resource, request)
 	case isUser(p):
 		d, why, _, err := s.userDecision(ctx, p, c, action, resource, request)
 		return d, why, err

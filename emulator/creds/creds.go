@@ -53,7 +53,9 @@ type Session struct {
 	TransitiveTagKeys []string `json:"tt,omitempty"`
 	// SourceAccessKeyID is the developer key that called AssumeRole or
 	// GetSessionToken, if any; UserARN the IAM user of GetSessionToken,
-	// and UserID its UserId when IAM holds the user.
+	// and UserID its UserId when IAM holds the user. A session with
+	// UserARN and SessionName is GetFederationToken's federated user of
+	// that Name (see sts.Federated).
 	SourceAccessKeyID string `json:"src,omitempty"`
 	UserARN           string `json:"usr,omitempty"`
 	UserID            string `json:"uid,omitempty"`

@@ -18,18 +18,29 @@ type GetAccessKeyInfoOutput struct{ Account string }
 // an IAM user's, credentials it issued, or one it never saw) answers that
 // account. The codec has checked the id's shape.
 //
-// A GetSessionToken session may call no STS operation but AssumeRole and
-// GetCallerIdentity (the GetSessionToken API reference); a role session
-// may call it.
+// A GetSessionToken or federated user session may not call it (see
+// refuseUserSession); a role session may.
 func (s *Service) GetAccessKeyInfo(ctx context.Context, _ *GetAccessKeyInfoInput) (*GetAccessKeyInfoOutput, error) {
 	caller, ok := protocol.PrincipalFrom(ctx)
 	if !ok {
 		return nil, errNotSigned()
 	}
-	if caller.Temporary && !caller.RoleSession() {
-		protocol.SetReason(ctx, "credentials "+caller.AccessKeyID+" are a GetSessionToken session of "+caller.ARN+
-			", which may call only AssumeRole and GetCallerIdentity among STS's operations")
-		return nil, errAccessDenied("Cannot call GetAccessKeyInfo with session credentials")
+	if err := refuseUserSession(ctx, caller, "GetAccessKeyInfo"); err != nil {
+		return nil, err
 	}
 	return &GetAccessKeyInfoOutput{Account: s.cfg.AccountID}, nil
+}
+
+// refuseUserSession refuses the STS operation op to temporary credentials
+// that are not a role session's: a GetSessionToken session may call no STS
+// operation but AssumeRole and GetCallerIdentity (the GetSessionToken API
+// reference), a federated user's none but GetCallerIdentity (the
+// GetFederationToken API reference). AWS words the refusal as for
+// GetSessionToken and GetFederationToken themselves.
+func refuseUserSession(ctx context.Context, caller *protocol.Principal, op string) error {
+	if !caller.Temporary || caller.RoleSession() {
+		return nil
+	}
+	protocol.SetReason(ctx, "credentials "+caller.AccessKeyID+" of "+caller.ARN+" are a GetSessionToken or GetFederationToken session, which may not call "+op)
+	return errAccessDenied("Cannot call %s with session credentials", op)
 }

@@ -55,7 +55,9 @@ func isRoleARN(s string) bool {
 //   - a GetSessionToken session: the IAM user or root that asked for it
 //     (Session.UserARN), with the root's account id, the user's IAM
 //     UserId, or for a user IAM does not hold a stable "AIDA…" id, as
-//     UserID.
+//     UserID;
+//   - a federated user's session (GetFederationToken): its federated-user
+//     ARN and "<account>:<Name>" (see Federated).
 func Principal(c creds.Credentials) *protocol.Principal {
 	p := &protocol.Principal{
 		AccessKeyID:  c.AccessKeyID,
@@ -65,6 +67,8 @@ func Principal(c creds.Credentials) *protocol.Principal {
 		PoolID:       c.Session.PoolID,
 	}
 	switch {
+	case Federated(c.Session):
+		federatedPrincipal(p, c)
 	case c.Session.UserARN != "":
 		p.ARN = c.Session.UserARN
 		a, _ := arn.Parse(p.ARN)

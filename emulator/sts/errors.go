@@ -20,6 +20,10 @@ const (
 	CodeInvalidParameterValue   = "InvalidParameterValue"   // not modeled, 400
 	CodeAccessDenied            = "AccessDenied"            // not modeled, 403
 	CodeMissingAuthentication   = "MissingAuthenticationToken"
+
+	// CodeInvalidAuthorization is InvalidAuthorizationMessageException's
+	// code, the shape's own name, 400.
+	CodeInvalidAuthorization = "InvalidAuthorizationMessageException"
 )
 
 // Texts AWS sends (spec tokens.md §5), where they are known.

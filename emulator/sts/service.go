@@ -450,6 +450,12 @@ func (s *Service) AssumeRole(ctx context.Context, in *AssumeRoleInput) (*AssumeR
 		return nil, err
 	}
 	from := s.issued(caller)
+	if from != nil && Federated(from.Session) {
+		// A federated user may call no STS operation but
+		// GetCallerIdentity (the GetFederationToken API reference).
+		protocol.SetReason(ctx, "credentials "+caller.AccessKeyID+" are a federated user's session (GetFederationToken), which may call no STS operation but GetCallerIdentity")
+		return nil, denied(RoleRequest{Action: "sts:AssumeRole", RoleARN: in.RoleArn, Caller: caller})
+	}
 	inherited, err := inherit(ctx, from, tags)
 	if err != nil {
 		return nil, err

@@ -104,3 +104,39 @@ type GetSessionTokenInput struct {
 type GetSessionTokenOutput struct {
 	Credentials *Credentials
 }
+
+// GetFederationTokenInput is the model's GetFederationTokenRequest.
+type GetFederationTokenInput struct {
+	Name            string
+	Policy          *string
+	PolicyArns      []PolicyDescriptor
+	DurationSeconds *int32
+	Tags            []Tag
+}
+
+// FederatedUser names a federated user's session.
+type FederatedUser struct {
+	FederatedUserId string
+	Arn             string
+}
+
+// GetFederationTokenOutput is the model's GetFederationTokenResponse.
+// PackedPolicySize is always written: AWS answers 0 for a request without
+// session policies or tags (localstack/localstack
+// tests/aws/services/sts/test_sts.snapshot.json, test_get_federation_token,
+// recorded against AWS).
+type GetFederationTokenOutput struct {
+	Credentials      *Credentials
+	FederatedUser    *FederatedUser
+	PackedPolicySize int32
+}
+
+// DecodeAuthorizationMessageInput is the model's DecodeAuthorizationMessageRequest.
+type DecodeAuthorizationMessageInput struct {
+	EncodedMessage string
+}
+
+// DecodeAuthorizationMessageOutput is the model's DecodeAuthorizationMessageResponse.
+type DecodeAuthorizationMessageOutput struct {
+	DecodedMessage string
+}

@@ -1,0 +1,168 @@
+package emulator
+
+import (
+	"context"
+	"net/http"
+	"strings"
+
+	"github.com/idpool/idpool/emulator/arn"
+	"github.com/idpool/idpool/emulator/creds"
+	"github.com/idpool/idpool/emulator/policy"
+	"github.com/idpool/idpool/emulator/sts"
+	"github.com/idpool/idpool/protocol"
+	"github.com/idpool/idpool/protocol/awsquery"
+)
+
+// Federated users and the STS operations that need a permission, in
+// strict mode. A federated user's session (GetFederationToken) may do
+// what both the permission policies of the IAM user that asked for it and
+// its session policies allow, as on AWS (the GetFederationToken API
+// reference: "the session permissions are the intersection of the IAM
+// user policies and the session policies"; without session policies it
+// has no permissions); a root's session what its session policies allow.
+// It never calls IAM: authenticate refuses it, in either mode, as it
+// refuses a GetSessionToken session made without MFA.
+
+// federated reports whether c, the credentials idpool issued that signed
+// a request (nil for long-term keys), are a federated user's session.
+func federated(c *creds.Credentials) bool {
+	return c != nil && sts.Federated(c.Session)
+}
+
+// stsResource keeps the parameters of an STS request, as its operation
+// decodes them, for authorizeSTS to find what it acts on.
+func stsResource(r *http.Request, body []byte) resource {
+	ps, _ := awsquery.Params(r, body)
+	return resource{Params: ps}
+}
+
+// stsPermission holds the STS operations whose caller needs the
+// operation's own permission in strict mode, as on AWS, and what each is
+// authorized on. (GetCallerIdentity needs none; AssumeRole is decided by
+// the role's trust policy, see roles.Authorize; GetSessionToken needs
+// none; GetAccessKeyInfo is left to the service, as before.)
+var stsPermission = map[string]func(p *protocol.Principal, ps map[string][]string) string{
+	// On "*": the action has no resource type.
+	"DecodeAuthorizationMessage": func(*protocol.Principal, map[string][]string) string { return "*" },
+	// On the federated user it makes.
+	"GetFederationToken": func(p *protocol.Principal, ps map[string][]string) string {
+		var name string
+		if v := ps["Name"]; len(v) > 0 {
+			name = v[0]
+		}
+		return sts.FederatedUserARN(p.ARN, name)
+	},
+}
+
+// authorizeSTS decides, in strict mode, whether p may call the STS
+// operation op that needs a permission (stsPermission): the root and its
+// sessions may, an IAM user (its key or its GetSessionToken session) where
+// its policies allow it, a role session where its role's and session's
+// policies allow it. (A federated user's session is authorizeFederated's.)
+func (s *Server) authorizeSTS(r *http.Request, op string, p *protocol.Principal, res *resource) error {
+	target, ok := stsPermission[op]
+	if !ok {
+		return nil
+	}
+	ctx := r.Context()
+	action, on := "sts:"+op, target(p, res.Params)
+	d, why, err := s.callerDecision(ctx, res.cred, p, action, on, requestKeys(r, res.Region))
+	if err != nil {
+		return err
+	}
+	if d.Decision == policy.Allowed {
+		return nil
+	}
+	protocol.SetReason(ctx, "strict mode: "+why)
+	because := " because no identity-based policy allows the " + action + " action"
+	if d.Decision == policy.ExplicitDeny {
+		because = " with an explicit deny in an identity-based policy"
+	}
+	return protocol.Errorf(stsAPI.denied, "AccessDenied", "User: %s is not authorized to perform: %s on resource: %s%s", p.ARN, action, on, because)
+}
+
+// authorizeFederated decides, in strict mode, whether the federated user
+// session res.cred, whose principal is p, may call op of a on res (see
+// federatedDecision). STS decides its own operations; IAM never sees one
+// (see authenticate).
+func (s *Server) authorizeFederated(r *http.Request, a *api, op string, p *protocol.Principal, res *resource) error {
+	if a == &stsAPI {
+		return nil
+	}
+	ctx := r.Context()
+	action, shown := a.scope+":"+op, s.resourceARN(a, res)
+	target := shown
+	if a == &identityAPI && unscoped[op] {
+		target = "*"
+	}
+	d, why, err := s.federatedDecision(ctx, res.cred, p, action, target, requestKeys(r, res.Region))
+	if err != nil {
+		return err
+	}
+	if d.Decision == policy.Allowed {
+		return nil
+	}
+	protocol.SetReason(ctx, "strict mode: "+why)
+	return protocol.Errorf(a.denied, "AccessDeniedException", "User: %s is not authorized to perform: %s on resource: %s", p.ARN, action, shown)
+}
+
+// federatedDecision evaluates, for action on resource, the permissions of
+// the federated user session c (whose principal is p): the IAM user's own
+// policies (userDecision, as for the user's own key; the root's allow
+// everything), then the session's policies (the inline Policy and the
+// managed PolicyArns given to GetFederationToken), which must allow it
+// too. A session without session policies may do nothing, as on AWS.
+func (s *Server) federatedDecision(ctx context.Context, c *creds.Credentials, p *protocol.Principal, action, resource string, request map[string][]string) (policy.Result, string, error) {
+	sess := &c.Session
+	if !arn.IsRoot(sess.UserARN) {
+		user := &protocol.Principal{AccessKeyID: p.AccessKeyID, Account: p.Account, ARN: sess.UserARN, UserID: sess.UserID, Temporary: true}
+		d, why, _, err := s.userDecision(ctx, user, c, action, resource, request)
+		if err != nil || d.Decision != policy.Allowed {
+			return d, why, err
+		}
+	}
+	sps, err := s.sessionPolicies(ctx, sess)
+	if err != nil {
+		return policy.Result{}, "", err
+	}
+	if len(sps) == 0 {
+		return policy.Result{Decision: policy.ImplicitDeny}, "the federated user " + p.ARN +
+			" was given no session policy (GetFederationToken's Policy or PolicyArns), so it may do nothing", nil
+	}
+	now := s.now()
+	keys := withRequest(federatedKeys(p, sess), request, now)
+	addMFAKeys(keys, true, sess.MFA, now)
+	req := policy.Request{Action: action, Resource: resource, AWS: p.ARN, Context: keys}
+	res := policy.Set{Identity: sps}.Evaluate(req)
+	if res.Decision == policy.Allowed {
+		return res, "", nil
+	}
+	if res.Decision == policy.ExplicitDeny {
+		m := res.Matched[0]
+		return res, req.Action + " on " + req.Resource + " is explicitly denied by " + statement(m) + " of session policy " + m.PolicyID + " of federated user " + p.ARN, nil
+	}
+	ids := make([]string, len(sps))
+	for i, sp := range sps {
+		ids[i] = sp.ID
+	}
+	return res, sess.UserARN + " allows " + req.Action + " on " + req.Resource + ", but no session policy of federated user " + p.ARN +
+		" (" + strings.Join(ids, ", ") + ") allows it: a federated user may do only what both allow", nil
+}
+
+// federatedKeys returns the condition keys AWS gives a federated user's
+// requests: aws:PrincipalArn (its federated-user ARN), aws:PrincipalAccount,
+// aws:PrincipalType "FederatedUser", aws:userid "<account>:<Name>" (the
+// IAM User Guide's table of aws:userid), and its session tags as
+// aws:PrincipalTag/<key>.
+func federatedKeys(p *protocol.Principal, sess *creds.Session) map[string][]string {
+	keys := map[string][]string{
+		"aws:PrincipalArn":     {p.ARN},
+		"aws:PrincipalAccount": {p.Account},
+		"aws:PrincipalType":    {"FederatedUser"},
+		"aws:userid":           {p.UserID},
+	}
+	for k, v := range sess.PrincipalTags {
+		keys["aws:PrincipalTag/"+k] = []string{v}
+	}
+	return keys
+}
