@@ -112,14 +112,11 @@ func syncResource(r *http.Request, _ []byte) resource {
 // GetSessionToken session; IAM refuses a session made without MFA: see
 // authenticate) may call everything. STS decides its operations itself.
 func (s *Server) authorize(r *http.Request, a *api, op string, p *protocol.Principal, res *resource) error {
-	// Federated users and STS's permissioned operations: see federation.go.
 	switch {
-	case s.cfg.Strict && federated(res.cred):
-		return s.authorizeFederated(r, a, op, p, res)
-	case s.cfg.Strict && a == &stsAPI && stsPermission[op] != nil:
+	case s.cfg.Strict && a == &stsAPI && stsPermission[op] != nil && !federated(res.cred):
+		// STS's permissioned operations: see federation.go.
 		return s.authorizeSTS(r, op, p, res)
-	}
-	if s.cfg.Strict && isUser(p) {
+	case s.cfg.Strict && (isUser(p) || federated(res.cred)):
 		return s.authorizeOwn(r, a, op, p, res)
 	}
 	if !s.cfg.Strict || !p.RoleSession() {

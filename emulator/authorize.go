@@ -129,7 +129,7 @@ func (s *Server) evaluate(w http.ResponseWriter, r *http.Request) {
 		in.Resource = "*"
 	}
 	p := sts.Principal(c)
-	res, _, err := s.callerDecision(r.Context(), &c, p, in.Action, in.Resource, in.Context)
+	res, _, _, err := s.callerDecision(r.Context(), &c, p, in.Action, in.Resource, in.Context)
 	if err != nil {
 		s.adminError(w, r, http.StatusInternalServerError, "reading the policies failed", err)
 		return

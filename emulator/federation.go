@@ -58,7 +58,7 @@ var stsPermission = map[string]func(p *protocol.Principal, ps map[string][]strin
 // operation op that needs a permission (stsPermission): the root and its
 // sessions may, an IAM user (its key or its GetSessionToken session) where
 // its policies allow it, a role session where its role's and session's
-// policies allow it. (A federated user's session is authorizeFederated's.)
+// policies allow it. (A federated user's session is authorizeOwn's.)
 func (s *Server) authorizeSTS(r *http.Request, op string, p *protocol.Principal, res *resource) error {
 	target, ok := stsPermission[op]
 	if !ok {
@@ -66,7 +66,7 @@ func (s *Server) authorizeSTS(r *http.Request, op string, p *protocol.Principal,
 	}
 	ctx := r.Context()
 	action, on := "sts:"+op, target(p, res.Params)
-	d, why, err := s.callerDecision(ctx, res.cred, p, action, on, requestKeys(r, res.Region))
+	d, why, _, err := s.callerDecision(ctx, res.cred, p, action, on, requestKeys(r, res.Region))
 	if err != nil {
 		return err
 	}
@@ -81,53 +81,28 @@ func (s *Server) authorizeSTS(r *http.Request, op string, p *protocol.Principal,
 	return protocol.Errorf(stsAPI.denied, "AccessDenied", "User: %s is not authorized to perform: %s on resource: %s%s", p.ARN, action, on, because)
 }
 
-// authorizeFederated decides, in strict mode, whether the federated user
-// session res.cred, whose principal is p, may call op of a on res (see
-// federatedDecision). STS decides its own operations; IAM never sees one
-// (see authenticate).
-func (s *Server) authorizeFederated(r *http.Request, a *api, op string, p *protocol.Principal, res *resource) error {
-	if a == &stsAPI {
-		return nil
-	}
-	ctx := r.Context()
-	action, shown := a.scope+":"+op, s.resourceARN(a, res)
-	target := shown
-	if a == &identityAPI && unscoped[op] {
-		target = "*"
-	}
-	d, why, err := s.federatedDecision(ctx, res.cred, p, action, target, requestKeys(r, res.Region))
-	if err != nil {
-		return err
-	}
-	if d.Decision == policy.Allowed {
-		return nil
-	}
-	protocol.SetReason(ctx, "strict mode: "+why)
-	return protocol.Errorf(a.denied, "AccessDeniedException", "User: %s is not authorized to perform: %s on resource: %s", p.ARN, action, shown)
-}
-
 // federatedDecision evaluates, for action on resource, the permissions of
 // the federated user session c (whose principal is p): the IAM user's own
 // policies (userDecision, as for the user's own key; the root's allow
 // everything), then the session's policies (the inline Policy and the
 // managed PolicyArns given to GetFederationToken), which must allow it
 // too. A session without session policies may do nothing, as on AWS.
-func (s *Server) federatedDecision(ctx context.Context, c *creds.Credentials, p *protocol.Principal, action, resource string, request map[string][]string) (policy.Result, string, error) {
+func (s *Server) federatedDecision(ctx context.Context, c *creds.Credentials, p *protocol.Principal, action, resource string, request map[string][]string) (_ policy.Result, why string, by refuser, _ error) {
 	sess := &c.Session
 	if !arn.IsRoot(sess.UserARN) {
 		user := &protocol.Principal{AccessKeyID: p.AccessKeyID, Account: p.Account, ARN: sess.UserARN, UserID: sess.UserID, Temporary: true}
-		d, why, _, err := s.userDecision(ctx, user, c, action, resource, request)
+		d, why, by, err := s.userDecision(ctx, user, c, action, resource, request)
 		if err != nil || d.Decision != policy.Allowed {
-			return d, why, err
+			return d, why, by, err
 		}
 	}
 	sps, err := s.sessionPolicies(ctx, sess)
 	if err != nil {
-		return policy.Result{}, "", err
+		return policy.Result{}, "", "", err
 	}
 	if len(sps) == 0 {
 		return policy.Result{Decision: policy.ImplicitDeny}, "the federated user " + p.ARN +
-			" was given no session policy (GetFederationToken's Policy or PolicyArns), so it may do nothing", nil
+			" was given no session policy (GetFederationToken's Policy or PolicyArns), so it may do nothing", bySession, nil
 	}
 	now := s.now()
 	keys := withRequest(federatedKeys(p, sess), request, now)
@@ -135,18 +110,18 @@ func (s *Server) federatedDecision(ctx context.Context, c *creds.Credentials, p 
 	req := policy.Request{Action: action, Resource: resource, AWS: p.ARN, Context: keys}
 	res := policy.Set{Identity: sps}.Evaluate(req)
 	if res.Decision == policy.Allowed {
-		return res, "", nil
+		return res, "", "", nil
 	}
 	if res.Decision == policy.ExplicitDeny {
 		m := res.Matched[0]
-		return res, req.Action + " on " + req.Resource + " is explicitly denied by " + statement(m) + " of session policy " + m.PolicyID + " of federated user " + p.ARN, nil
+		return res, req.Action + " on " + req.Resource + " is explicitly denied by " + statement(m) + " of session policy " + m.PolicyID + " of federated user " + p.ARN, bySession, nil
 	}
 	ids := make([]string, len(sps))
 	for i, sp := range sps {
 		ids[i] = sp.ID
 	}
 	return res, sess.UserARN + " allows " + req.Action + " on " + req.Resource + ", but no session policy of federated user " + p.ARN +
-		" (" + strings.Join(ids, ", ") + ") allows it: a federated user may do only what both allow", nil
+		" (" + strings.Join(ids, ", ") + ") allows it: a federated user may do only what both allow", bySession, nil
 }
 
 // federatedKeys returns the condition keys AWS gives a federated user's

@@ -16,6 +16,7 @@ import (
 	"github.com/idpool/idpool/emulator/creds"
 	"github.com/idpool/idpool/emulator/iam"
 	"github.com/idpool/idpool/emulator/identity"
+	"github.com/idpool/idpool/emulator/policy"
 	"github.com/idpool/idpool/emulator/providers"
 	"github.com/idpool/idpool/emulator/sts"
 	"github.com/idpool/idpool/emulator/tokens"
@@ -142,7 +143,10 @@ func build(ctx context.Context, cfg Config, store storage.Store, logger *slog.Lo
 		verifier: sigv4.NewVerifier(1024), fixtures: fx, developers: fx.DeveloperKeys(), roles: roles{store: store, strict: cfg.Strict, account: cfg.AccountID, trusts: &memory.trusts, now: now, region: cfg.Region}}
 	// In strict mode a role session's AssumeRole is held to its role's
 	// permission policies, and an IAM user's to its own.
-	s.roles.decide = s.callerDecision
+	s.roles.decide = func(ctx context.Context, c *creds.Credentials, p *protocol.Principal, action, resource string, request map[string][]string) (policy.Result, string, error) {
+		d, why, _, err := s.callerDecision(ctx, c, p, action, resource, request)
+		return d, why, err
+	}
 	verified := newVerified(tok, revoked, now)
 	// IAM answers GetRole with the last use of the role, which every
 	// role session issued records (in memory: see iam.Service.RoleUsed).

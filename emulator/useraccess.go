@@ -49,10 +49,11 @@ func iamResource(r *http.Request, body []byte) resource {
 
 // authorizeOwn decides, in strict mode, whether p may call op of a on res
 // by p's own permission policies, as AWS decides in one account without
-// resource policies: an IAM user's (userDecision), for every signed
-// Cognito Identity, Cognito Sync and IAM operation, and those of a role
-// session (sessionDecision: its role's, capped by its boundary and session
-// policies), for IAM. They must allow the operation's action on its
+// resource policies: an IAM user's (userDecision) and a federated user's
+// (federatedDecision: its IAM user's and its session policies), for every
+// signed Cognito Identity, Cognito Sync and IAM operation, and those of a
+// role session (sessionDecision: its role's, capped by its boundary and
+// session policies), for IAM. They must allow the operation's action on its
 // resource, with the request's condition keys, and deny it nowhere.
 func (s *Server) authorizeOwn(r *http.Request, a *api, op string, p *protocol.Principal, res *resource) error {
 	if a == &stsAPI {
@@ -69,10 +70,7 @@ func (s *Server) authorizeOwn(r *http.Request, a *api, op string, p *protocol.Pr
 	}
 	action, keys := a.scope+":"+op, requestKeys(r, res.Region)
 	decide := func(target string) (policy.Result, string, refuser, error) {
-		if user {
-			return s.userDecision(ctx, p, res.cred, action, target, keys)
-		}
-		return s.sessionDecision(ctx, res.cred, p, action, target, keys)
+		return s.callerDecision(ctx, res.cred, p, action, target, keys)
 	}
 	// target is what the policies are evaluated on, shown what the
 	// refusal names; UpdateUser needs the action on the user it
@@ -233,18 +231,16 @@ func userTags(keys map[string][]string, u storage.User) {
 // account's root, and its GetSessionToken session, may do everything, as
 // the developer's credentials may in strict mode: its decision is Allowed
 // by no statement.
-func (s *Server) callerDecision(ctx context.Context, c *creds.Credentials, p *protocol.Principal, action, resource string, request map[string][]string) (policy.Result, string, error) {
+func (s *Server) callerDecision(ctx context.Context, c *creds.Credentials, p *protocol.Principal, action, resource string, request map[string][]string) (_ policy.Result, why string, by refuser, _ error) {
 	switch {
 	case federated(c):
 		return s.federatedDecision(ctx, c, p, action, resource, request)
 	case isUser(p):
-		d, why, _, err := s.userDecision(ctx, p, c, action, resource, request)
-		return d, why, err
+		return s.userDecision(ctx, p, c, action, resource, request)
 	case arn.IsRoot(p.ARN):
-		return policy.Result{Decision: policy.Allowed}, "", nil
+		return policy.Result{Decision: policy.Allowed}, "", "", nil
 	}
-	d, why, _, err := s.sessionDecision(ctx, c, p, action, resource, request)
-	return d, why, err
+	return s.sessionDecision(ctx, c, p, action, resource, request)
 }
 
 // ownUser holds the IAM operations whose UserName defaults to the
