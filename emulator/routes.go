@@ -126,6 +126,7 @@ func iamRoutes(q *awsquery.Service, s *iam.Service) {
 	q.Handle("DeleteLoginProfile", awsquery.Op(s.DeleteLoginProfile))
 	q.Handle("ListGroups", awsquery.Op(s.ListGroups))
 	q.Handle("GetAccountPasswordPolicy", awsquery.Op(s.GetAccountPasswordPolicy))
+	q.Handle("ListSAMLProviders", awsquery.Op(s.ListSAMLProviders))
 	q.Handle("SimulatePrincipalPolicy", awsquery.Op(s.SimulatePrincipalPolicy))
 	q.Handle("SimulateCustomPolicy", awsquery.Op(s.SimulateCustomPolicy))
 	q.Handle("GetContextKeysForCustomPolicy", awsquery.Op(s.GetContextKeysForCustomPolicy))

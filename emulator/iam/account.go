@@ -1,6 +1,10 @@
 package iam
 
-import "context"
+import (
+	"context"
+
+	"github.com/idpool/idpool/protocol"
+)
 
 // The operations on the account itself rather than on an entity of it.
 
@@ -18,4 +22,28 @@ type GetAccountPasswordPolicyInput struct{}
 // it and take NoSuchEntity for "no policy set".
 func (s *Service) GetAccountPasswordPolicy(ctx context.Context, _ *GetAccountPasswordPolicyInput) (*Empty, error) {
 	return nil, errNoSuch("The Password Policy with domain name %s cannot be found.", s.cfg.AccountID)
+}
+
+// ListSAMLProvidersInput is the model's empty ListSAMLProvidersRequest.
+type ListSAMLProvidersInput struct{}
+
+// SAMLProviderEntry is the model's SAMLProviderListEntry.
+type SAMLProviderEntry struct {
+	Arn                    string
+	ValidUntil, CreateDate protocol.Time
+}
+
+// ListSAMLProvidersOutput is the model's ListSAMLProvidersResponse.
+type ListSAMLProvidersOutput struct {
+	SAMLProviderList []SAMLProviderEntry `xml:"SAMLProviderList>member"`
+}
+
+// ListSAMLProviders lists the account's SAML providers: none, as idpool
+// serves no SAML federation, so that code that reads the account's
+// identity providers (AWS's documentation examples list them beside the
+// OpenID Connect ones) runs. The other SAML operations stay unserved
+// (InvalidAction): creating a provider idpool would not honour should
+// fail where it is made.
+func (s *Service) ListSAMLProviders(ctx context.Context, _ *ListSAMLProvidersInput) (*ListSAMLProvidersOutput, error) {
+	return &ListSAMLProvidersOutput{SAMLProviderList: []SAMLProviderEntry{}}, nil
 }
