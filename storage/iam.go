@@ -130,6 +130,9 @@ type IAMReader interface {
 	// ListAccessKeys returns the keys of the user named userName, oldest
 	// first (none for an unknown user).
 	ListAccessKeys(ctx context.Context, userName string) ([]AccessKey, error)
+	// AccountAlias returns the account's alias, "" when it has none. An
+	// account has one alias at most, as in IAM.
+	AccountAlias(ctx context.Context) (string, error)
 }
 
 // IAMWriter is the write half, used inside Store.Update. Create returns
@@ -162,6 +165,10 @@ type IAMWriter interface {
 	// user stays the one it was created for.
 	UpdateAccessKey(ctx context.Context, k AccessKey) error
 	DeleteAccessKey(ctx context.Context, id string) error
+
+	// SetAccountAlias makes alias the account's alias, in place of the
+	// one it had; "" leaves the account without one.
+	SetAccountAlias(ctx context.Context, alias string) error
 }
 
 // UserByID returns the user r holds of IAM's unique id (UserId), whatever

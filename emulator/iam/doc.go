@@ -2,8 +2,8 @@
 // that identity federation needs: roles with their trust policies, inline
 // and managed policies, OpenID Connect providers, and users with access
 // keys and policies of their own (in strict mode a user's key may do what
-// the user's policies allow, see UserPolicies). Roles and users share the
-// operations on their own policies (see owner).
+// the user's policies allow, see UserPolicies), and the account's alias.
+// Roles and users share the operations on their own policies (see owner).
 //
 // IAM is global: one account, entities named without a region. ARNs take
 // the partition of the region the request is signed for. Every entity is

@@ -118,18 +118,22 @@ func usage(ctx context.Context, r storage.Reader) (attached, boundary map[string
 	return attached, boundary, nil
 }
 
-// wirePolicy is p as IAM answers it; withTags adds its tags, which
-// ListPolicies leaves out.
-func wirePolicy(p storage.ManagedPolicy, attached int32, withTags bool) Policy {
+// wirePolicy is p as IAM answers it; withDetail adds what GetPolicy
+// answers and ListPolicies leaves out: its description (the model's
+// documentation of Policy.Description: "It is not included in the
+// response to the ListPolicies operation"; aws/aws-sdk-ruby#894 shows
+// AWS's ListPolicies answering none for a described policy) and its
+// tags.
+func wirePolicy(p storage.ManagedPolicy, attached int32, withDetail bool) Policy {
 	out := Policy{
 		PolicyName: p.Name, PolicyId: p.ID, Arn: p.ARN, Path: p.Path, DefaultVersionId: p.DefaultVersion,
 		AttachmentCount: attached, IsAttachable: true,
 		CreateDate: protocol.At(p.CreatedAt), UpdateDate: protocol.At(p.UpdatedAt),
 	}
-	if p.Description != "" {
-		out.Description = &p.Description
-	}
-	if withTags {
+	if withDetail {
+		if p.Description != "" {
+			out.Description = &p.Description
+		}
 		out.Tags = wireTags(p.Tags)
 	}
 	return out

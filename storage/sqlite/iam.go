@@ -22,6 +22,7 @@ type iamQueries struct {
 	getProvider, listProvs   *sql.Stmt
 	getUser, listUsers       *sql.Stmt
 	getAccessKey, listAccess *sql.Stmt
+	getAlias                 *sql.Stmt
 }
 
 func (q *iamQueries) prepare(ctx context.Context, p preparer) error {
@@ -36,13 +37,14 @@ func (q *iamQueries) prepare(ctx context.Context, p preparer) error {
 		&q.listUsers:    `SELECT data FROM iam_users ORDER BY name`,
 		&q.getAccessKey: `SELECT data FROM iam_access_keys WHERE id = ?1`,
 		&q.listAccess:   `SELECT data FROM iam_access_keys WHERE user_name = ?1 ORDER BY created, id`,
+		&q.getAlias:     `SELECT alias FROM iam_account_alias`,
 	})
 }
 
 func (q *iamQueries) close() error {
 	var errs []error
 	for _, s := range []*sql.Stmt{q.getRole, q.listRoles, q.getPolicy, q.listPolicies, q.getProvider, q.listProvs,
-		q.getUser, q.listUsers, q.getAccessKey, q.listAccess} {
+		q.getUser, q.listUsers, q.getAccessKey, q.listAccess, q.getAlias} {
 		if s != nil {
 			errs = append(errs, s.Close())
 		}
@@ -58,6 +60,7 @@ type iamStmts struct {
 	insertUser, updateUser, deleteUser         *sql.Stmt
 	insertAccessKey, deleteAccessKey           *sql.Stmt
 	updateAccessKey                            *sql.Stmt
+	setAlias, deleteAlias                      *sql.Stmt
 }
 
 func (st *iamStmts) prepare(ctx context.Context, p preparer) error {
@@ -77,6 +80,8 @@ func (st *iamStmts) prepare(ctx context.Context, p preparer) error {
 		&st.insertAccessKey: `INSERT INTO iam_access_keys (id, data, user_name, created) VALUES (?1, ?2, ?3, ?4)`,
 		&st.deleteAccessKey: `DELETE FROM iam_access_keys WHERE id = ?1`,
 		&st.updateAccessKey: `UPDATE iam_access_keys SET data = ?2 WHERE id = ?1`,
+		&st.setAlias:        `INSERT INTO iam_account_alias (id, alias) VALUES (1, ?1) ON CONFLICT (id) DO UPDATE SET alias = excluded.alias`,
+		&st.deleteAlias:     `DELETE FROM iam_account_alias`,
 	})
 }
 
@@ -84,7 +89,7 @@ func (st *iamStmts) close() error {
 	var errs []error
 	for _, s := range []*sql.Stmt{st.insertRole, st.updateRole, st.deleteRole, st.insertPolicy, st.updatePolicy,
 		st.deletePolicy, st.insertProvider, st.updateProvider, st.deleteProv, st.insertUser, st.updateUser, st.deleteUser,
-		st.insertAccessKey, st.deleteAccessKey, st.updateAccessKey} {
+		st.insertAccessKey, st.deleteAccessKey, st.updateAccessKey, st.setAlias, st.deleteAlias} {
 		if s != nil {
 			errs = append(errs, s.Close())
 		}
@@ -367,4 +372,45 @@ func (t *tx) UpdateAccessKey(ctx context.Context, k storage.AccessKey) error {
 // DeleteAccessKey implements storage.Tx.
 func (t *tx) DeleteAccessKey(ctx context.Context, id string) error {
 	return t.write(ctx, t.w.st.deleteAccessKey, "delete access key", id, nil, true)
+}
+
+// accountAlias reads the account's alias with s, "" when it has none.
+func accountAlias(ctx context.Context, s *sql.Stmt) (string, error) {
+	var alias string
+	err := s.QueryRowContext(ctx).Scan(&alias)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return "", nil
+	case err != nil:
+		return "", fmt.Errorf("sqlite: get account alias: %w", err)
+	}
+	return alias, nil
+}
+
+// AccountAlias implements storage.Reader.
+func (s *Store) AccountAlias(ctx context.Context) (string, error) {
+	return accountAlias(byKey(ctx), s.read.getAlias)
+}
+
+// AccountAlias implements storage.Reader.
+func (t *tx) AccountAlias(ctx context.Context) (string, error) {
+	return txRead(t, ctx, func(c context.Context) (string, error) { return accountAlias(c, t.w.read.getAlias) })
+}
+
+// SetAccountAlias implements storage.Tx: the one row of
+// iam_account_alias holds the alias, and none is left for "".
+func (t *tx) SetAccountAlias(ctx context.Context, alias string) error {
+	if err := t.check(ctx); err != nil {
+		return err
+	}
+	var err error
+	if alias == "" {
+		_, err = exec(t.w.st.deleteAlias)
+	} else {
+		_, err = exec(t.w.st.setAlias, alias)
+	}
+	if err != nil {
+		return fmt.Errorf("sqlite: set account alias %q: %w", alias, sentinel(err))
+	}
+	return nil
 }

@@ -255,3 +255,46 @@ func testIAMRollback(t *testing.T, s storage.Store) {
 	_, err = s.GetRole(ctx, "Temp")
 	wantErr(t, "GetRole after rollback", err, storage.ErrNotFound)
 }
+
+// testIAMAccountAlias: the account has no alias until one is set; setting
+// another replaces it, in a transaction's own reads too; "" removes it,
+// also when there is none; a rolled-back set leaves the alias it had.
+func testIAMAccountAlias(t *testing.T, s storage.Store) {
+	ctx := t.Context()
+	wantAlias := func(t *testing.T, what string, r storage.Reader, want string) {
+		t.Helper()
+		got, err := r.AccountAlias(ctx)
+		if err != nil || got != want {
+			t.Fatalf("%s: got %q, %v, want %q, nil", what, got, err, want)
+		}
+	}
+	wantAlias(t, "AccountAlias of a new store", s, "")
+	steps := []struct{ name, set, want string }{
+		{"set", "first", "first"},
+		{"replace", "second", "second"},
+		{"the same again", "second", "second"},
+		{"remove", "", ""},
+		{"remove when none", "", ""},
+		{"set after removal", "third", "third"},
+	}
+	for _, st := range steps {
+		t.Run(st.name, func(t *testing.T) {
+			update(t, s, func(tx storage.Tx) error {
+				if err := tx.SetAccountAlias(ctx, st.set); err != nil {
+					return err
+				}
+				wantAlias(t, "AccountAlias in the transaction", tx, st.want)
+				return nil
+			})
+			wantAlias(t, "AccountAlias after", s, st.want)
+		})
+	}
+	err := s.Update(ctx, func(tx storage.Tx) error {
+		if err := tx.SetAccountAlias(ctx, "rolled-back"); err != nil {
+			return err
+		}
+		return context.Canceled
+	})
+	wantErr(t, "Update", err, context.Canceled)
+	wantAlias(t, "AccountAlias after a rollback", s, "third")
+}

@@ -56,6 +56,7 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		{"IAM/Providers", testIAMProviders},
 		{"IAM/Users", testIAMUsers},
 		{"IAM/Rollback", testIAMRollback},
+		{"IAM/AccountAlias", testIAMAccountAlias},
 
 		{"Update/Rollback", testUpdateRollback},
 		{"Update/ReadsOwnWrites", testUpdateReadsOwnWrites},
