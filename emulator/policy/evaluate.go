@@ -30,7 +30,7 @@ type Named struct {
 	// policy's ARN: the simulator's SourcePolicyId.
 	ID string
 	// Type is the caller's kind of policy, e.g. "role", "user-managed",
-	// "aws-managed" or "session": the simulator's SourcePolicyType.
+	// "aws-managed" or "session", or the simulator's SourcePolicyType.
 	Type string
 	// Doc is the parsed policy. A nil Doc allows nothing.
 	Doc *Document
