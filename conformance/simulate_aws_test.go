@@ -115,3 +115,43 @@ func TestSimulateAsAWSAnswers(t *testing.T) {
 		})
 	}
 }
+
+// TestSimulateResourceResults: without ResourceArns, AWS's answers leave
+// ResourceSpecificResults and EvalDecisionDetails out (aws-cli outputs of
+// simulate-principal-policy and simulate-custom-policy); for a resource
+// ResourceArns names they carry the resource's result and an empty
+// EvalDecisionDetails (a recorded boto3 SimulateCustomPolicy answer; a
+// pasted aws-cli answer with --resource-arns).
+func TestSimulateResourceResults(t *testing.T) {
+	t.Parallel()
+	s := testServer(t)
+	c := s.iamWith(developerKeys())
+	ctx := context.Background()
+	allow := policyJSON(t, map[string]any{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"})
+	tests := []struct {
+		name      string
+		resources []string
+		want      bool // ResourceSpecificResults and EvalDecisionDetails present
+	}{
+		{"no ResourceArns", nil, false},
+		{"a named resource", []string{"arn:aws:s3:::b/k"}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, err := c.SimulateCustomPolicy(ctx, &iam.SimulateCustomPolicyInput{PolicyInputList: []string{allow},
+				ActionNames: []string{"s3:GetObject", "s3:PutObject"}, ResourceArns: tt.resources})
+			ok(t, err, "SimulateCustomPolicy")
+			for _, r := range out.EvaluationResults {
+				if got := r.ResourceSpecificResults != nil; got != tt.want {
+					t.Errorf("%s: got ResourceSpecificResults %v, want present %v", aws.ToString(r.EvalActionName), r.ResourceSpecificResults, tt.want)
+				}
+				if got := r.EvalDecisionDetails != nil; got != tt.want || len(r.EvalDecisionDetails) != 0 {
+					t.Errorf("%s: got EvalDecisionDetails %v, want present (and empty) %v", aws.ToString(r.EvalActionName), r.EvalDecisionDetails, tt.want)
+				}
+				if tt.want && (len(r.ResourceSpecificResults) != 1 || r.ResourceSpecificResults[0].EvalResourceDecision != r.EvalDecision) {
+					t.Errorf("%s: got ResourceSpecificResults %+v, want the resource's result", aws.ToString(r.EvalActionName), r.ResourceSpecificResults)
+				}
+			}
+		})
+	}
+}

@@ -2,6 +2,7 @@ package iam
 
 import (
 	"context"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"maps"
@@ -85,8 +86,33 @@ type EvaluationResult struct {
 	MissingContextValues []string    `xml:"MissingContextValues>member"`
 	// PermissionsBoundaryDecisionDetail is set only when the simulation
 	// has a permissions boundary.
-	PermissionsBoundaryDecisionDetail *BoundaryDetail  `xml:",omitempty"`
-	ResourceSpecificResults           []ResourceResult `xml:"ResourceSpecificResults>member,omitempty"`
+	PermissionsBoundaryDecisionDetail *BoundaryDetail `xml:",omitempty"`
+	// EvalDecisionDetails and ResourceSpecificResults are set only for a
+	// resource ResourceArns named: AWS then answers an empty
+	// EvalDecisionDetails and the resource's result, and otherwise
+	// neither (a recorded boto3 SimulateCustomPolicy answer; aws-cli
+	// outputs with and without --resource-arns). EvalDecisionDetails
+	// would detail a cross-account decision, which idpool does not.
+	EvalDecisionDetails     *struct{} `xml:",omitempty"`
+	ResourceSpecificResults ResourceResults
+}
+
+// ResourceResults is ResourceSpecificResults in an answer:
+// <ResourceSpecificResults><member>…</member>…</ResourceSpecificResults>,
+// or nothing at all when it is empty. A field tagged
+// `xml:"ResourceSpecificResults>member,omitempty"` cannot say so:
+// encoding/xml writes the parent of an empty list.
+type ResourceResults []ResourceResult
+
+// MarshalXML writes the list as start, with a member per result, or
+// nothing for an empty list.
+func (l ResourceResults) MarshalXML(e *xml.Encoder, start xml.StartElement) error {
+	if len(l) == 0 {
+		return nil
+	}
+	return e.EncodeElement(struct {
+		Member []ResourceResult `xml:"member"`
+	}{l}, start)
 }
 
 // SimulatePolicyOutput is the model's SimulatePolicyResponse.
@@ -395,7 +421,8 @@ func simulate(set policy.Set, actions, resourceArns []string, entries []ContextE
 			if len(resourceArns) == 0 || res == "*" {
 				er.MissingContextValues = missing
 			} else {
-				er.ResourceSpecificResults = []ResourceResult{{EvalResourceName: res, EvalResourceDecision: er.EvalDecision,
+				er.EvalDecisionDetails = &struct{}{}
+				er.ResourceSpecificResults = ResourceResults{{EvalResourceName: res, EvalResourceDecision: er.EvalDecision,
 					MatchedStatements: er.MatchedStatements, MissingContextValues: missing,
 					PermissionsBoundaryDecisionDetail: er.PermissionsBoundaryDecisionDetail}}
 			}
