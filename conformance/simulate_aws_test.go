@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -151,6 +152,50 @@ func TestSimulateResourceResults(t *testing.T) {
 				if tt.want && (len(r.ResourceSpecificResults) != 1 || r.ResourceSpecificResults[0].EvalResourceDecision != r.EvalDecision) {
 					t.Errorf("%s: got ResourceSpecificResults %+v, want the resource's result", aws.ToString(r.EvalActionName), r.ResourceSpecificResults)
 				}
+			}
+		})
+	}
+}
+
+// TestGetContextKeysAsAWSCLI: GetContextKeysForCustomPolicy and
+// GetContextKeysForPrincipalPolicy list the keys in the order the policy
+// uses them, as the aws-cli's examples show (aws/aws-cli
+// awscli/examples/iam/get-context-keys-for-custom-policy.rst and
+// get-context-keys-for-principal-policy.rst): aws:username, from the
+// Resource, before aws:CurrentTime, from the Condition, unsorted.
+func TestGetContextKeysAsAWSCLI(t *testing.T) {
+	t.Parallel()
+	s := testServer(t)
+	c := s.iamWith(developerKeys())
+	ctx := context.Background()
+	const example = `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"dynamodb:*","Resource":"arn:aws:dynamodb:us-west-2:123456789012:table/${aws:username}","Condition":{"DateGreaterThan":{"aws:CurrentTime":"2015-08-16T12:00:00Z"}}}}`
+	want := []string{"aws:username", "aws:CurrentTime"}
+
+	name := uniqueName("saanvi")
+	_, err := c.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String(name)})
+	ok(t, err, "CreateUser")
+	_, err = c.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String(name), PolicyName: aws.String("p"), PolicyDocument: aws.String(example)})
+	ok(t, err, "PutUserPolicy")
+
+	tests := []struct {
+		name string
+		call func() (*iam.GetContextKeysForPrincipalPolicyOutput, error)
+	}{
+		{"GetContextKeysForCustomPolicy", func() (*iam.GetContextKeysForPrincipalPolicyOutput, error) {
+			out, err := c.GetContextKeysForCustomPolicy(ctx, &iam.GetContextKeysForCustomPolicyInput{PolicyInputList: []string{example}})
+			return (*iam.GetContextKeysForPrincipalPolicyOutput)(out), err
+		}},
+		{"GetContextKeysForPrincipalPolicy", func() (*iam.GetContextKeysForPrincipalPolicyOutput, error) {
+			return c.GetContextKeysForPrincipalPolicy(ctx, &iam.GetContextKeysForPrincipalPolicyInput{
+				PolicySourceArn: aws.String("arn:aws:iam::" + s.accountID + ":user/" + name)})
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, err := tt.call()
+			ok(t, err, tt.name)
+			if !slices.Equal(out.ContextKeyNames, want) {
+				t.Errorf("got %q, want %q", out.ContextKeyNames, want)
 			}
 		})
 	}
