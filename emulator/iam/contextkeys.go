@@ -39,10 +39,12 @@ func (s *Service) GetContextKeysForCustomPolicy(_ context.Context, in *GetContex
 }
 
 // GetContextKeysForPrincipalPolicy lists the context keys the policies of
-// a role (its inline and attached managed policies; a user has none in
-// idpool) and the given extra policies use, as
-// GetContextKeysForCustomPolicy does. A permissions boundary is not a
-// policy of the role's and is left out.
+// a role or a user and the given extra policies use, as
+// GetContextKeysForCustomPolicy does, reading the policies in idpool's
+// order (the order in which IAM reads them is not known): the inline
+// policies by name, then the attached managed policies in the order they
+// were attached, then PolicyInputList. A permissions boundary is not a
+// policy of the principal's and is left out.
 func (s *Service) GetContextKeysForPrincipalPolicy(ctx context.Context, in *GetContextKeysForPrincipalPolicyInput) (*ContextKeysOutput, error) {
 	held, err := s.principalWith(ctx, in.PolicySourceArn, in.PolicyInputList)
 	if err != nil {
@@ -51,19 +53,35 @@ func (s *Service) GetContextKeysForPrincipalPolicy(ctx context.Context, in *GetC
 	return &ContextKeysOutput{ContextKeyNames: contextKeys(held.Identity)}, nil
 }
 
-// contextKeys returns the context keys the policies use, each once.
+// contextKeys returns the context keys the policies use, each once, in
+// the order they first appear, policy by policy, as IAM answers them: the
+// aws-cli's examples list ["aws:username", "aws:CurrentTime"] for a
+// statement whose Resource uses ${aws:username} and whose Condition tests
+// aws:CurrentTime (aws/aws-cli awscli/examples/iam/
+// get-context-keys-for-custom-policy.rst and
+// get-context-keys-for-principal-policy.rst), not sorted. Within a
+// statement, Resource's variables come before the condition keys, and
+// these by operator then key (see policy.Document.Keys), as idpool reads
+// a Condition block without its order. Keys differing only in case are
+// one key, spelled as first written [unconfirmed: no example shows two].
 func contextKeys(ps []policy.Named) []string {
 	var keys []string
 	for _, p := range ps {
-		if p.Doc != nil {
-			keys = append(keys, p.Doc.Keys()...)
+		if p.Doc == nil {
+			continue
+		}
+		for _, k := range p.Doc.Keys() {
+			if !slices.ContainsFunc(keys, func(have string) bool { return strings.EqualFold(have, k) }) {
+				keys = append(keys, k)
+			}
 		}
 	}
-	return uniqueKeys(keys)
+	return keys
 }
 
 // uniqueKeys sorts keys and keeps each once, comparing them as IAM
-// compares context keys: whatever their case.
+// compares context keys: whatever their case. MissingContextValues is so
+// ordered; in what order AWS lists it is not known.
 func uniqueKeys(keys []string) []string {
 	keys = slices.Clone(keys)
 	slices.SortFunc(keys, func(a, b string) int { return strings.Compare(strings.ToLower(a), strings.ToLower(b)) })

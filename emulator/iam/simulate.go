@@ -2,6 +2,7 @@ package iam
 
 import (
 	"context"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"maps"
@@ -85,8 +86,33 @@ type EvaluationResult struct {
 	MissingContextValues []string    `xml:"MissingContextValues>member"`
 	// PermissionsBoundaryDecisionDetail is set only when the simulation
 	// has a permissions boundary.
-	PermissionsBoundaryDecisionDetail *BoundaryDetail  `xml:",omitempty"`
-	ResourceSpecificResults           []ResourceResult `xml:"ResourceSpecificResults>member,omitempty"`
+	PermissionsBoundaryDecisionDetail *BoundaryDetail `xml:",omitempty"`
+	// EvalDecisionDetails and ResourceSpecificResults are set only for a
+	// resource ResourceArns named: AWS then answers an empty
+	// EvalDecisionDetails and the resource's result, and otherwise
+	// neither (a recorded boto3 SimulateCustomPolicy answer; aws-cli
+	// outputs with and without --resource-arns). EvalDecisionDetails
+	// would detail a cross-account decision, which idpool does not.
+	EvalDecisionDetails     *struct{} `xml:",omitempty"`
+	ResourceSpecificResults ResourceResults
+}
+
+// ResourceResults is ResourceSpecificResults in an answer:
+// <ResourceSpecificResults><member>…</member>…</ResourceSpecificResults>,
+// or nothing at all when it is empty. A field tagged
+// `xml:"ResourceSpecificResults>member,omitempty"` cannot say so:
+// encoding/xml writes the parent of an empty list.
+type ResourceResults []ResourceResult
+
+// MarshalXML writes the list as start, with a member per result, or
+// nothing for an empty list.
+func (l ResourceResults) MarshalXML(e *xml.Encoder, start xml.StartElement) error {
+	if len(l) == 0 {
+		return nil
+	}
+	return e.EncodeElement(struct {
+		Member []ResourceResult `xml:"member"`
+	}{l}, start)
 }
 
 // SimulatePolicyOutput is the model's SimulatePolicyResponse.
@@ -237,9 +263,11 @@ func (s *Service) UserPolicies(ctx context.Context, arn string) (policy.Set, err
 }
 
 // principalPolicies returns the policies of the role or user an ARN names:
-// its inline policies (of type "role" or "user", as IAM's simulator names
-// them) and the default versions of its attached managed policies
-// ("user-managed"; one IAM does not hold allows nothing) as Identity, and
+// its inline policies (of type "role" or "user", as the model's
+// PolicySourceType names them; the simulator answers "IAM Policy", see
+// simulatorTypes) and the default versions of its attached managed
+// policies ("user-managed"; one IAM does not hold allows nothing) as
+// Identity, and
 // its permissions boundary as Boundary. A boundary IAM does not hold (an
 // AWS managed policy, which idpool cannot read) allows nothing, so that
 // the role or user may do nothing rather than more than its boundary
@@ -318,6 +346,40 @@ func (s *Service) managed(ctx context.Context, arn string) (p policy.Named, ok b
 	return policy.Named{ID: mp.Name, Type: "user-managed", Doc: doc}, true, nil
 }
 
+// The simulator's SourcePolicyType of a matched statement, by the part its
+// policy plays. AWS answers these words, not the model's PolicySourceType
+// enum (user, group, role, aws-managed, user-managed, resource, none):
+// "IAM Policy" for every identity policy, a user's or a role's, inline or
+// managed, or one of PolicyInputList (users' pasted answers naming
+// AdministratorAccess, a role's inline policy and PolicyInputList.1; a
+// recorded boto3 SimulateCustomPolicy answer); "Resource Policy" for
+// ResourcePolicy (a recorded SimulateCustomPolicy answer, scottlogic blog
+// 2025-07-10); "Permissions Boundary Policy" for the permissions boundary
+// (a pasted simulate-principal-policy answer naming a role's managed
+// boundary; one other paste says "Permissions Boundary", in a summary
+// that also invents a Sid member, and is not followed).
+const (
+	identityPolicyType = "IAM Policy"
+	resourcePolicyType = "Resource Policy"
+	boundaryPolicyType = "Permissions Boundary Policy"
+)
+
+// simulatorTypes returns set with each policy's Type as the simulator
+// answers it in SourcePolicyType, leaving set's own lists as they were.
+func simulatorTypes(set policy.Set) policy.Set {
+	retype := func(ps []policy.Named, typ string) []policy.Named {
+		ps = slices.Clone(ps)
+		for i := range ps {
+			ps[i].Type = typ
+		}
+		return ps
+	}
+	set.Identity = retype(set.Identity, identityPolicyType)
+	set.Boundary = retype(set.Boundary, boundaryPolicyType)
+	set.Resource = retype(set.Resource, resourcePolicyType)
+	return set
+}
+
 // simulateOp is the operation name both simulations check their markers
 // with: a marker holds only an index into the results that the request
 // computes again.
@@ -328,6 +390,7 @@ const simulateOp = "SimulatePolicy"
 // the results. Its marker (see page) holds the index of the next result,
 // which the same request computes in the same order again.
 func simulate(set policy.Set, actions, resourceArns []string, entries []ContextEntry, caller string, marker *string, maxItems *int32) (*SimulatePolicyOutput, error) {
+	set = simulatorTypes(set)
 	resources := resourceArns
 	if len(resources) == 0 {
 		resources = []string{"*"}
@@ -358,7 +421,8 @@ func simulate(set policy.Set, actions, resourceArns []string, entries []ContextE
 			if len(resourceArns) == 0 || res == "*" {
 				er.MissingContextValues = missing
 			} else {
-				er.ResourceSpecificResults = []ResourceResult{{EvalResourceName: res, EvalResourceDecision: er.EvalDecision,
+				er.EvalDecisionDetails = &struct{}{}
+				er.ResourceSpecificResults = ResourceResults{{EvalResourceName: res, EvalResourceDecision: er.EvalDecision,
 					MatchedStatements: er.MatchedStatements, MissingContextValues: missing,
 					PermissionsBoundaryDecisionDetail: er.PermissionsBoundaryDecisionDetail}}
 			}

@@ -493,7 +493,11 @@ func DropStale(p *storage.Pool) []storage.CognitoProvider {
 	return dropped
 }
 
-// DescribePool is the model's IdentityPool structure for p.
+// DescribePool is the model's IdentityPool structure for p, as
+// CreateIdentityPool, DescribeIdentityPool and UpdateIdentityPool answer
+// it. IdentityPoolTags is {} for a pool without tags: AWS answers so
+// (aws-cli 2.17.17 create-identity-pool and describe-identity-pool outputs
+// users pasted) where its other empty members are left out.
 func DescribePool(p *storage.Pool) IdentityPool {
 	out := IdentityPool{
 		IdentityPoolId:                 p.ID,
@@ -504,6 +508,9 @@ func DescribePool(p *storage.Pool) IdentityPool {
 		OpenIdConnectProviderARNs:      p.OpenIDConnectProviderARNs,
 		SamlProviderARNs:               p.SAMLProviderARNs,
 		IdentityPoolTags:               p.Tags,
+	}
+	if out.IdentityPoolTags == nil {
+		out.IdentityPoolTags = map[string]string{}
 	}
 	if p.AllowClassicFlow != nil {
 		v := *p.AllowClassicFlow

@@ -28,8 +28,10 @@ type IdentityPool struct {
 	CognitoIdentityProviders       []CognitoIdentityProvider `json:"CognitoIdentityProviders,omitempty"`
 	SamlProviderARNs               []string                  `json:"SamlProviderARNs,omitempty"`
 	// IdentityPoolTags as an input of UpdateIdentityPool: nil (omitted)
-	// keeps the pool's tags, a map (even empty) replaces them.
-	IdentityPoolTags map[string]string `json:"IdentityPoolTags,omitempty"`
+	// keeps the pool's tags, a map (even empty) replaces them. As an
+	// output (DescribePool) it is never nil: AWS answers {} for a pool
+	// without tags.
+	IdentityPoolTags map[string]string `json:"IdentityPoolTags,omitzero"`
 }
 
 // CreateIdentityPoolInput is the input of CreateIdentityPool.

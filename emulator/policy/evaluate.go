@@ -30,7 +30,7 @@ type Named struct {
 	// policy's ARN: the simulator's SourcePolicyId.
 	ID string
 	// Type is the caller's kind of policy, e.g. "role", "user-managed",
-	// "aws-managed" or "session": the simulator's SourcePolicyType.
+	// "aws-managed" or "session", or the simulator's SourcePolicyType.
 	Type string
 	// Doc is the parsed policy. A nil Doc allows nothing.
 	Doc *Document
@@ -43,8 +43,9 @@ type Match struct {
 	Statement  int    // its index in the policy's Statement list, from 0
 	Sid        string // its Sid, "" when it has none
 	Deny       bool   // its Effect is Deny
-	// Start and End are the positions of the statement's braces in the
-	// document, for the simulator's StartPosition and EndPosition.
+	// Start and End are where the statement starts and ends in the
+	// document as the simulator's StartPosition and EndPosition say (see
+	// statementSpans): not quite at its braces.
 	Start, End Position
 }
 

@@ -289,13 +289,13 @@ func TestMatched(t *testing.T) {
 		want Result
 	}{
 		{"allowed by three statements", Request{Action: "s3:GetObject", Resource: "arn:aws:s3:::b/k"}, Result{Decision: Allowed, Matched: []Match{
-			{PolicyID: "inline", PolicyType: "role", Statement: 0, Sid: "Read", Start: Position{4, 5}, End: Position{4, 76}},
-			{PolicyID: "inline", PolicyType: "role", Statement: 1, Start: Position{5, 5}, End: Position{9, 5}},
-			{PolicyID: "arn:aws:iam::123456789012:policy/M", PolicyType: "user-managed", Statement: 0, Start: Position{1, 37}, End: Position{1, 93}},
-			{PolicyID: "session", PolicyType: "session", Statement: 0, Sid: "S", Start: Position{1, 15}, End: Position{1, 73}},
+			{PolicyID: "inline", PolicyType: "role", Statement: 0, Sid: "Read", Start: Position{3, 17}, End: Position{4, 77}},
+			{PolicyID: "inline", PolicyType: "role", Statement: 1, Start: Position{4, 77}, End: Position{9, 6}},
+			{PolicyID: "arn:aws:iam::123456789012:policy/M", PolicyType: "user-managed", Statement: 0, Start: Position{1, 38}, End: Position{1, 94}},
+			{PolicyID: "session", PolicyType: "session", Statement: 0, Sid: "S", Start: Position{1, 15}, End: Position{1, 74}},
 		}}},
 		{"denied", Request{Action: "s3:GetObject", Resource: "arn:aws:s3:::b/secret/k"}, Result{Decision: ExplicitDeny, Matched: []Match{
-			{PolicyID: "inline", PolicyType: "role", Statement: 2, Sid: "NoSecret", Deny: true, Start: Position{10, 5}, End: Position{10, 95}},
+			{PolicyID: "inline", PolicyType: "role", Statement: 2, Sid: "NoSecret", Deny: true, Start: Position{9, 6}, End: Position{10, 96}},
 		}}},
 		{"implicitly denied", Request{Action: "s3:PutObject", Resource: "arn:aws:s3:::b/k"}, Result{Decision: ImplicitDeny}},
 	}
@@ -314,12 +314,12 @@ func TestStatementSpans(t *testing.T) {
 		doc  string
 		want [][2]Position
 	}{
-		{"object", `{"Statement":{"Effect":"Allow"}}`, [][2]Position{{{1, 14}, {1, 31}}}},
-		{"array", "{\"Statement\":[\n {\"a\":{\"b\":[1,{}]}},\n\t{}]}", [][2]Position{{{2, 2}, {2, 19}}, {{3, 2}, {3, 3}}}},
-		{"nested Statement keys ignored", `{"Id":{"Statement":{}},"Statement":[{"Statement":{}}]}`, [][2]Position{{{1, 37}, {1, 52}}}},
-		{"last Statement counts", `{"Statement":[{}],"Statement":[{},{}]}`, [][2]Position{{{1, 32}, {1, 33}}, {{1, 35}, {1, 36}}}},
-		{"columns count characters", `{"Id":"éé","Statement":{}}`, [][2]Position{{{1, 24}, {1, 25}}}},
-		{"strings holding braces", `{"Statement":[{"k":"}{[]"}]}`, [][2]Position{{{1, 15}, {1, 26}}}},
+		{"object", `{"Statement":{"Effect":"Allow"}}`, [][2]Position{{{1, 15}, {1, 32}}}},
+		{"array", "{\"Statement\":[\n {\"a\":{\"b\":[1,{}]}},\n\t{}]}", [][2]Position{{{1, 15}, {2, 20}}, {{2, 20}, {3, 4}}}},
+		{"nested Statement keys ignored", `{"Id":{"Statement":{}},"Statement":[{"Statement":{}}]}`, [][2]Position{{{1, 37}, {1, 53}}}},
+		{"last Statement counts", `{"Statement":[{}],"Statement":[{},{}]}`, [][2]Position{{{1, 32}, {1, 34}}, {{1, 34}, {1, 37}}}},
+		{"columns count characters", `{"Id":"éé","Statement":{}}`, [][2]Position{{{1, 25}, {1, 26}}}},
+		{"strings holding braces", `{"Statement":[{"k":"}{[]"}]}`, [][2]Position{{{1, 15}, {1, 27}}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -259,25 +259,53 @@ func substitute(ps []part, ctx map[string][]string) ([]part, bool) {
 
 // Position is a place in a policy document, as SimulatePrincipalPolicy
 // reports a matched statement's StartPosition and EndPosition: Line and
-// Column count from 1, Column in characters.
+// Column count from 1, Column in characters (a tab is one).
 type Position struct {
 	Line, Column int
 }
 
 // statementSpans returns where each statement of a well-formed policy
-// document starts and ends: the positions of its opening and closing
-// braces. When the document names Statement twice, the last one counts,
-// as it does for Parse.
+// document starts and ends as IAM's policy simulator reports it, which is
+// where its JSON reader stood rather than where the braces are:
+//
+//   - a statement ends just past its closing brace;
+//   - the first statement of a Statement array starts just past the '['
+//     (on the line of the '[' when the statement opens on the next), and
+//     each other one where the statement before it ended, before the
+//     comma;
+//   - a Statement given as a single object starts just past its '{'.
+//
+// AWS's answers show each rule: a one-line policy whose single statement
+// object opens at column 37 starts at 38 and ends at 167, one past its
+// last brace (aws-cli awscli/examples/iam/simulate-custom-policy.rst);
+// AdministratorAccess, indented by two spaces, starts at line 3 column 17,
+// just past "Statement": [, and ends at line 8 column 6, one past the
+// brace at column 5 (users' pasted simulate-principal-policy answers); a
+// compact bucket policy's two statements span 38 to 248 and 248 to 470
+// (a recorded SimulateCustomPolicy ResourcePolicy answer).
+//
+// When the document names Statement twice, the last one counts, as it
+// does for Parse.
 func statementSpans(doc []byte) [][2]Position {
 	type frame struct {
 		obj     bool   // an object, else an array
 		wantKey bool   // object: the next token is a key
 		key     string // object: the key whose value is being read
 		stmts   bool   // a statement, or the array of statements
-		start   int64
+		// start is where a statement starts: for a statement, its
+		// StartPosition; for the array of statements, the next one's.
+		start int64
 	}
 	var stack []frame
 	var spans [][2]int64
+	// list is the array of statements when it is the innermost frame but
+	// one or the innermost: the frame whose start the next statement takes.
+	list := func() *frame {
+		if len(stack) == 2 && !stack[1].obj && stack[1].stmts {
+			return &stack[1]
+		}
+		return nil
+	}
 	dec := json.NewDecoder(bytes.NewReader(doc))
 	for {
 		tok, err := dec.Token()
@@ -296,16 +324,21 @@ func statementSpans(doc []byte) [][2]Position {
 		switch tok {
 		case json.Delim('{'), json.Delim('['):
 			obj := tok == json.Delim('{')
-			n := len(stack)
-			top := n == 1 && stack[0].key == "Statement"
-			inList := n == 2 && !stack[1].obj && stack[1].stmts
-			stack = append(stack, frame{obj: obj, wantKey: obj, stmts: top || inList && obj, start: off - 1})
+			top := len(stack) == 1 && stack[0].key == "Statement"
+			f := frame{obj: obj, wantKey: obj, stmts: top, start: off}
+			if l := list(); l != nil && obj {
+				f.stmts, f.start = true, l.start
+			}
+			stack = append(stack, f)
 			continue
 		case json.Delim('}'), json.Delim(']'):
 			f := stack[len(stack)-1]
 			stack = stack[:len(stack)-1]
 			if f.obj && f.stmts {
-				spans = append(spans, [2]int64{f.start, off - 1})
+				spans = append(spans, [2]int64{f.start, off})
+				if l := list(); l != nil {
+					l.start = off
+				}
 			}
 		}
 		if n := len(stack); n > 0 && stack[n-1].obj {
@@ -319,7 +352,9 @@ func statementSpans(doc []byte) [][2]Position {
 	return out
 }
 
-// position converts a byte offset of doc into a line and column.
+// position converts a byte offset of doc into a line and column: the
+// place of the character at off, or just past the end of its line when
+// off is at the line's end.
 func position(doc []byte, off int64) Position {
 	before := doc[:off]
 	line := bytes.Count(before, []byte{'\n'})
