@@ -331,6 +331,27 @@ func TestSecondProcess(t *testing.T) {
 			t.Errorf("second process: got %q, want it to contain %q", out, w)
 		}
 	}
+
+	// A second name of the database (a hard link) is refused too: its
+	// lock and write-ahead log would be named after the second name.
+	link := filepath.Join(t.TempDir(), "link.db")
+	if err := os.Link(db, link); err != nil {
+		t.Fatal(err)
+	}
+	linked := exec.Command(os.Args[0], "--addr", "127.0.0.1:0", "--db", link)
+	linked.Env = append(os.Environ(), "IDPOOL_TEST_MAIN=1")
+	out, err = linked.CombinedOutput()
+	if !errors.As(err, &exit) || exit.ExitCode() != 1 {
+		t.Fatalf("process on a hard link to the database: got %v (%s), want exit code 1", err, out)
+	}
+	for _, w := range []string{link, "2 names (hard links)"} {
+		if !strings.Contains(string(out), w) {
+			t.Errorf("process on a hard link to the database: got %q, want it to contain %q", out, w)
+		}
+	}
+	if err := os.Remove(link); err != nil {
+		t.Fatal(err)
+	}
 	if code, _, stderr := runCmd(t, env(map[string]string{"IDPOOL_ADDR_FILE": addrFile}), "health"); code != 0 {
 		t.Errorf("first process after the second was refused: health exit %d (%s), want 0", code, stderr)
 	}

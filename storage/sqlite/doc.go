@@ -25,8 +25,11 @@
 // The Store assumes it is the only writer of its database, and makes sure
 // of it: Open locks the file path+".lock" beside a file database (flock,
 // where the system has it), so a second Store on the same database, in
-// this process or another, is refused with ErrLocked. Readers opened
-// WithReadOnly, and other programs, may read the file beside the writer.
+// this process or another, is refused with ErrLocked. The lock is named
+// after the database's name (symbolic links followed), so a database file
+// of more than one name (hard link), which SQLite would give a write-ahead
+// log per name, is refused with ErrLinked. Readers opened WithReadOnly,
+// and other programs, may read the file beside the writer.
 // Open's errors name the path and the reason (a missing directory, a file
 // or directory that is not writable, a file that is not a database).
 //

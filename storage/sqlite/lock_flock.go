@@ -70,6 +70,16 @@ func lockShared(path string) (lk *lockFile, serving bool) {
 	return &lockFile{f: f}, false
 }
 
+// links returns the number of names (hard links) of the file fi
+// describes.
+func links(fi os.FileInfo) (uint64, bool) {
+	sys, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok {
+		return 0, false
+	}
+	return uint64(sys.Nlink), true
+}
+
 // fileOwner returns the user id owning the file at path.
 func fileOwner(path string) (int, bool) {
 	st, err := os.Lstat(path)

@@ -2,6 +2,8 @@
 
 package sqlite
 
+import "os"
+
 // lockFile is a no-op here: on systems without flock (Windows, Solaris,
 // …) two processes on one database are not detected. SQLite's own locks
 // still keep the file consistent; only the Stores' caches may go stale.
@@ -13,6 +15,9 @@ func (l *lockFile) release() error { return nil }
 
 // lockShared has no lock to take: see lockFile.
 func lockShared(string) (*lockFile, bool) { return nil, false }
+
+// links is unknown here: a database of several names is not refused.
+func links(os.FileInfo) (uint64, bool) { return 0, false }
 
 // fileOwner is unknown here.
 func fileOwner(string) (int, bool) { return 0, false }

@@ -1,9 +1,11 @@
 package sqlite
 
 import (
+	"errors"
 	"os"
 	osexec "os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -54,4 +56,66 @@ func TestOpenErrorsUnprivileged(t *testing.T) {
 			t.Errorf("got no pass of %s as nobody, want one:\n%s", name, out)
 		}
 	}
+}
+
+// TestRefusedOpenKeepsLocks: a second Store of this process, refused by
+// the lock, leaves the first Store's SQLite locks in place. Closing any
+// descriptor of a file drops every fcntl lock the process holds on it
+// (fcntl(2)), so the refused Open must not open, and close, the database
+// or its write-ahead index, as its check that they are writable once did:
+// without its shared lock on the database and its locks on the index,
+// another process would take the server for gone, and reset the index or
+// delete the log under it.
+func TestRefusedOpenKeepsLocks(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "idpool.db")
+	first := openFile(t, path)
+	defer first.Close()
+	if _, err := first.CountPools(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	before := map[string]int{"database": fcntlLocks(t, path), "index": fcntlLocks(t, path+"-shm")}
+	if before["database"] == 0 || before["index"] == 0 {
+		t.Fatalf("fcntl locks of the open Store: got %v, want some on both files", before)
+	}
+	if s, err := Open(t.Context(), path); !errors.Is(err, ErrLocked) {
+		if err == nil {
+			s.Close()
+		}
+		t.Fatalf("second Open: got %v, want ErrLocked", err)
+	}
+	after := map[string]int{"database": fcntlLocks(t, path), "index": fcntlLocks(t, path+"-shm")}
+	for f, n := range after {
+		if n == 0 {
+			t.Errorf("fcntl locks on the %s after a refused Open: got none, want the first Store's (%d before)", f, before[f])
+		}
+	}
+}
+
+// fcntlLocks counts the POSIX record locks this process holds on the file
+// at path, from /proc/locks.
+func fcntlLocks(t *testing.T, path string) int {
+	t.Helper()
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := fi.Sys().(*syscall.Stat_t)
+	b, err := os.ReadFile("/proc/locks")
+	if err != nil {
+		t.Skipf("no /proc/locks: %v", err)
+	}
+	pid := strconv.Itoa(os.Getpid())
+	n := 0
+	for _, line := range strings.Split(string(b), "\n") {
+		// 1: POSIX  ADVISORY  READ 1234 08:01:5678 128 128
+		f := strings.Fields(line)
+		if len(f) < 6 || f[1] != "POSIX" || f[4] != pid {
+			continue
+		}
+		dev := strings.Split(f[5], ":")
+		if len(dev) == 3 && dev[2] == strconv.FormatUint(st.Ino, 10) {
+			n++
+		}
+	}
+	return n
 }

@@ -231,6 +231,79 @@ func TestLock(t *testing.T) {
 	}
 }
 
+// TestLockHardLink: a second name (hard link) of a database is refused,
+// by a server or an export, while a server has the database open through
+// the first name or not: the lock is named after one name, and SQLite
+// names its write-ahead log after the name it opens, so a server through
+// the second name would write a log of its own over the same file (the
+// crash probe's hardlink_repro.sh: 500 "database disk image is malformed"
+// and a damaged file). Once the file has one name again, it opens.
+func TestLockHardLink(t *testing.T) {
+	tests := []struct {
+		name    string
+		serving bool // a Store has the database open through its first name
+		opts    []Option
+	}{
+		{name: "server beside a server", serving: true},
+		{name: "server of a stopped database"},
+		{name: "export beside a server", serving: true, opts: []Option{WithReadOnly()}},
+		{name: "export of a stopped database", opts: []Option{WithReadOnly()}},
+	}
+	for _, tt := range tests {
+		for _, where := range []string{"same directory", "another directory"} {
+			t.Run(tt.name+"/"+where, func(t *testing.T) {
+				ctx := t.Context()
+				path := filepath.Join(t.TempDir(), "idpool.db")
+				first := openFile(t, path)
+				defer func() { first.Close() }()
+				if !tt.serving {
+					if err := first.Close(); err != nil {
+						t.Fatal(err)
+					}
+				}
+				second := filepath.Join(filepath.Dir(path), "second.db")
+				if where == "another directory" {
+					second = filepath.Join(t.TempDir(), "idpool.db")
+				}
+				if err := os.Link(path, second); err != nil {
+					t.Skipf("no hard links here: %v", err)
+				}
+
+				s, err := Open(ctx, second, tt.opts...)
+				if err == nil {
+					s.Close()
+				}
+				if !errors.Is(err, ErrLinked) {
+					t.Fatalf("Open(%q), a hard link to the database: got %v, want ErrLinked", second, err)
+				}
+				for _, w := range []string{second, "2 names", "hard link"} {
+					if !strings.Contains(err.Error(), w) {
+						t.Errorf("Open(%q): got %q, want it to contain %q", second, err, w)
+					}
+				}
+				if tt.serving {
+					if _, err := first.CountPools(ctx); err != nil {
+						t.Errorf("first Store after the refused Open: got %v, want it working", err)
+					}
+					if err := first.Close(); err != nil {
+						t.Fatal(err)
+					}
+				}
+
+				// One name again: the database opens through it.
+				if err := os.Remove(path); err != nil {
+					t.Fatal(err)
+				}
+				again, err := Open(ctx, second, tt.opts...)
+				if err != nil {
+					t.Fatalf("Open(%q), the one name left: got %v, want nil", second, err)
+				}
+				again.Close()
+			})
+		}
+	}
+}
+
 func writeFile(t *testing.T, path, data string) {
 	t.Helper()
 	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
