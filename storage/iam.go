@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"strings"
 	"time"
 )
 
@@ -107,6 +108,23 @@ type AccessKey struct {
 	CreatedAt time.Time
 }
 
+// MFADevice is an IAM virtual MFA device: its TOTP secret, and the user
+// it is assigned to once EnableMFADevice has verified two of its codes.
+type MFADevice struct {
+	// SerialNumber is the device's ARN, arn:aws:iam::<account>:mfa<path><name>.
+	SerialNumber string
+	Name         string
+	Path         string
+	// Secret is the device's TOTP key (RFC 6238), 20 random bytes.
+	Secret []byte
+	Tags   []Tag `json:",omitempty"`
+	// UserName is the name of the user the device is assigned to, ""
+	// while it is unassigned; EnableDate is when it was assigned.
+	UserName   string    `json:",omitempty"`
+	EnableDate time.Time `json:",omitzero"`
+	CreatedAt  time.Time
+}
+
 // IAMReader is the read half of the IAM entities.
 type IAMReader interface {
 	// GetRole returns the role named name (any case), or ErrNotFound.
@@ -130,6 +148,11 @@ type IAMReader interface {
 	// ListAccessKeys returns the keys of the user named userName, oldest
 	// first (none for an unknown user).
 	ListAccessKeys(ctx context.Context, userName string) ([]AccessKey, error)
+	// GetMFADevice returns the virtual MFA device of that serial number
+	// (its ARN), or ErrNotFound.
+	GetMFADevice(ctx context.Context, serial string) (MFADevice, error)
+	// ListMFADevices returns every virtual MFA device, by serial number.
+	ListMFADevices(ctx context.Context) ([]MFADevice, error)
 	// AccountAlias returns the account's alias, "" when it has none. An
 	// account has one alias at most, as in IAM.
 	AccountAlias(ctx context.Context) (string, error)
@@ -166,6 +189,14 @@ type IAMWriter interface {
 	UpdateAccessKey(ctx context.Context, k AccessKey) error
 	DeleteAccessKey(ctx context.Context, id string) error
 
+	// CreateMFADevice, UpdateMFADevice and DeleteMFADevice are keyed by
+	// the device's serial number. A device names its user by name, which
+	// the store does not check: IAM refuses to delete a user holding one,
+	// and ReplaceUser moves a renamed user's devices to its new name.
+	CreateMFADevice(ctx context.Context, d MFADevice) error
+	UpdateMFADevice(ctx context.Context, d MFADevice) error
+	DeleteMFADevice(ctx context.Context, serial string) error
+
 	// SetAccountAlias makes alias the account's alias, in place of the
 	// one it had; "" leaves the account without one.
 	SetAccountAlias(ctx context.Context, alias string) error
@@ -190,7 +221,7 @@ func UserByID(ctx context.Context, r Reader, id string) (User, error) {
 // ReplaceUser replaces, in tx, the stored user named name (any case) by u,
 // whose name or path may differ: its access keys for which keep reports
 // true follow it to u's name (nil keeps them all), the others go with the
-// old user. It is how a user is renamed (IAM's UpdateUser) or given
+// old user, and its MFA devices follow it. It is how a user is renamed (IAM's UpdateUser) or given
 // another path, since a user's keys are stored under its name; the caller
 // has checked that u's name is free or the user's own.
 func ReplaceUser(ctx context.Context, tx Tx, name string, u User, keep func(AccessKey) bool) error {
@@ -210,6 +241,28 @@ func ReplaceUser(ctx context.Context, tx Tx, name string, u User, keep func(Acce
 		}
 		k.UserName = u.Name
 		if err := tx.CreateAccessKey(ctx, k); err != nil {
+			return err
+		}
+	}
+	return moveMFADevices(ctx, tx, name, u.Name)
+}
+
+// moveMFADevices assigns to the user named to the MFA devices assigned to
+// the user named from (any case), as a renamed user keeps its devices.
+func moveMFADevices(ctx context.Context, tx Tx, from, to string) error {
+	if from == to {
+		return nil
+	}
+	ds, err := tx.ListMFADevices(ctx)
+	if err != nil {
+		return err
+	}
+	for _, d := range ds {
+		if d.UserName == "" || !strings.EqualFold(d.UserName, from) {
+			continue
+		}
+		d.UserName = to
+		if err := tx.UpdateMFADevice(ctx, d); err != nil {
 			return err
 		}
 	}

@@ -23,6 +23,7 @@ type iamQueries struct {
 	getUser, listUsers       *sql.Stmt
 	getAccessKey, listAccess *sql.Stmt
 	getAlias                 *sql.Stmt
+	getMFA, listMFA          *sql.Stmt
 }
 
 func (q *iamQueries) prepare(ctx context.Context, p preparer) error {
@@ -38,13 +39,15 @@ func (q *iamQueries) prepare(ctx context.Context, p preparer) error {
 		&q.getAccessKey: `SELECT data FROM iam_access_keys WHERE id = ?1`,
 		&q.listAccess:   `SELECT data FROM iam_access_keys WHERE user_name = ?1 ORDER BY created, id`,
 		&q.getAlias:     `SELECT alias FROM iam_account_alias`,
+		&q.getMFA:       `SELECT data FROM iam_mfa_devices WHERE serial = ?1`,
+		&q.listMFA:      `SELECT data FROM iam_mfa_devices ORDER BY serial`,
 	})
 }
 
 func (q *iamQueries) close() error {
 	var errs []error
 	for _, s := range []*sql.Stmt{q.getRole, q.listRoles, q.getPolicy, q.listPolicies, q.getProvider, q.listProvs,
-		q.getUser, q.listUsers, q.getAccessKey, q.listAccess, q.getAlias} {
+		q.getUser, q.listUsers, q.getAccessKey, q.listAccess, q.getAlias, q.getMFA, q.listMFA} {
 		if s != nil {
 			errs = append(errs, s.Close())
 		}
@@ -61,6 +64,7 @@ type iamStmts struct {
 	insertAccessKey, deleteAccessKey           *sql.Stmt
 	updateAccessKey                            *sql.Stmt
 	setAlias, deleteAlias                      *sql.Stmt
+	insertMFA, updateMFA, deleteMFA            *sql.Stmt
 }
 
 func (st *iamStmts) prepare(ctx context.Context, p preparer) error {
@@ -82,6 +86,9 @@ func (st *iamStmts) prepare(ctx context.Context, p preparer) error {
 		&st.updateAccessKey: `UPDATE iam_access_keys SET data = ?2 WHERE id = ?1`,
 		&st.setAlias:        `INSERT INTO iam_account_alias (id, alias) VALUES (1, ?1) ON CONFLICT (id) DO UPDATE SET alias = excluded.alias`,
 		&st.deleteAlias:     `DELETE FROM iam_account_alias`,
+		&st.insertMFA:       `INSERT INTO iam_mfa_devices (serial, data) VALUES (?1, ?2)`,
+		&st.updateMFA:       `UPDATE iam_mfa_devices SET data = ?2 WHERE serial = ?1`,
+		&st.deleteMFA:       `DELETE FROM iam_mfa_devices WHERE serial = ?1`,
 	})
 }
 
@@ -89,7 +96,8 @@ func (st *iamStmts) close() error {
 	var errs []error
 	for _, s := range []*sql.Stmt{st.insertRole, st.updateRole, st.deleteRole, st.insertPolicy, st.updatePolicy,
 		st.deletePolicy, st.insertProvider, st.updateProvider, st.deleteProv, st.insertUser, st.updateUser, st.deleteUser,
-		st.insertAccessKey, st.deleteAccessKey, st.updateAccessKey, st.setAlias, st.deleteAlias} {
+		st.insertAccessKey, st.deleteAccessKey, st.updateAccessKey, st.setAlias, st.deleteAlias,
+		st.insertMFA, st.updateMFA, st.deleteMFA} {
 		if s != nil {
 			errs = append(errs, s.Close())
 		}
@@ -216,6 +224,16 @@ func (s *Store) ListAccessKeys(ctx context.Context, userName string) ([]storage.
 	return listJSON[storage.AccessKey](ctx, s.read.listAccess, "access keys", userName)
 }
 
+// GetMFADevice implements storage.Reader.
+func (s *Store) GetMFADevice(ctx context.Context, serial string) (storage.MFADevice, error) {
+	return getJSON[storage.MFADevice](byKey(ctx), s.read.getMFA, "MFA device", serial)
+}
+
+// ListMFADevices implements storage.Reader.
+func (s *Store) ListMFADevices(ctx context.Context) ([]storage.MFADevice, error) {
+	return listJSON[storage.MFADevice](ctx, s.read.listMFA, "MFA devices")
+}
+
 // txRead runs a read of the writer's connection for a tx method.
 func txRead[T any](t *tx, ctx context.Context, read func(context.Context) (T, error)) (T, error) {
 	if err := t.check(ctx); err != nil {
@@ -293,6 +311,35 @@ func (t *tx) ListAccessKeys(ctx context.Context, userName string) ([]storage.Acc
 	return txRead(t, ctx, func(c context.Context) ([]storage.AccessKey, error) {
 		return listJSON[storage.AccessKey](c, t.w.read.listAccess, "access keys", userName)
 	})
+}
+
+// GetMFADevice implements storage.Reader.
+func (t *tx) GetMFADevice(ctx context.Context, serial string) (storage.MFADevice, error) {
+	return txRead(t, ctx, func(c context.Context) (storage.MFADevice, error) {
+		return getJSON[storage.MFADevice](c, t.w.read.getMFA, "MFA device", serial)
+	})
+}
+
+// ListMFADevices implements storage.Reader.
+func (t *tx) ListMFADevices(ctx context.Context) ([]storage.MFADevice, error) {
+	return txRead(t, ctx, func(c context.Context) ([]storage.MFADevice, error) {
+		return listJSON[storage.MFADevice](c, t.w.read.listMFA, "MFA devices")
+	})
+}
+
+// CreateMFADevice implements storage.Tx.
+func (t *tx) CreateMFADevice(ctx context.Context, d storage.MFADevice) error {
+	return t.write(ctx, t.w.st.insertMFA, "create MFA device", d.SerialNumber, d, false)
+}
+
+// UpdateMFADevice implements storage.Tx.
+func (t *tx) UpdateMFADevice(ctx context.Context, d storage.MFADevice) error {
+	return t.write(ctx, t.w.st.updateMFA, "update MFA device", d.SerialNumber, d, true)
+}
+
+// DeleteMFADevice implements storage.Tx.
+func (t *tx) DeleteMFADevice(ctx context.Context, serial string) error {
+	return t.write(ctx, t.w.st.deleteMFA, "delete MFA device", serial, nil, true)
 }
 
 // CreateRole implements storage.Tx.

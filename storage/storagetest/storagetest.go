@@ -57,6 +57,7 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		{"IAM/Users", testIAMUsers},
 		{"IAM/Rollback", testIAMRollback},
 		{"IAM/AccountAlias", testIAMAccountAlias},
+		{"IAM/MFADevices", testIAMMFADevices},
 
 		{"Update/Rollback", testUpdateRollback},
 		{"Update/ReadsOwnWrites", testUpdateReadsOwnWrites},
