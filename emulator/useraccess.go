@@ -249,12 +249,16 @@ var ownUser = map[string]bool{
 	"GetUser": true, "CreateAccessKey": true, "ListAccessKeys": true, "DeleteAccessKey": true, "UpdateAccessKey": true,
 	"ListSigningCertificates": true, "ListMFADevices": true, "ListSSHPublicKeys": true,
 	"ListServiceSpecificCredentials": true, "GetLoginProfile": true, "DeleteLoginProfile": true,
+	"DeactivateMFADevice": true,
 }
 
 // iamTarget returns the resource an IAM request acts on, as IAM
 // authorizes it, and as its refusal names it. It is authorized on the role
 // or user it names (by its ARN with the path IAM holds, or the path a
-// CreateRole or CreateUser gives), else the policy, OpenID Connect provider
+// CreateRole or CreateUser gives; EnableMFADevice, ResyncMFADevice,
+// DeactivateMFADevice and ListMFADevices act on their user), else the MFA
+// device it names by SerialNumber or creates (arn:aws:iam::<account>:mfa<path><name>,
+// as the Service Authorization Reference lists them), else the policy, OpenID Connect provider
 // or simulated principal it names (a policy or provider it creates by the
 // ARN it will have), else, for the operations on the caller's own user,
 // the caller; GetAccessKeyLastUsed on the user of the key it names.
@@ -320,6 +324,13 @@ func (s *Server) entityTarget(ctx context.Context, op string, form url.Values, p
 			heldPath, held = u.Path, u.Name
 		}
 		return named(prefix+"user"+heldPath+held, "user", name, "CreateUser")
+	case form.Has("SerialNumber"):
+		// DeleteVirtualMFADevice, and GetMFADevice without a user, act
+		// on the device: its ARN is its serial number.
+		return form.Get("SerialNumber"), form.Get("SerialNumber")
+	case op == "CreateVirtualMFADevice":
+		t := prefix + "mfa" + path + form.Get("VirtualMFADeviceName")
+		return t, t
 	case form.Has("PolicySourceArn"):
 		return form.Get("PolicySourceArn"), form.Get("PolicySourceArn")
 	case form.Has("PolicyArn"):

@@ -56,7 +56,8 @@ func (s *Service) ListGroups(ctx context.Context, in *ListGroupsInput) (*ListGro
 // credentialsOwner is the user whose other credentials (signing
 // certificates, MFA devices, SSH keys, service-specific credentials, a
 // password) an operation lists: the one named, else the caller's own (see
-// keyOwner). idpool holds none of them, so the listings answer empty lists
+// keyOwner). idpool holds none of them but MFA devices (mfa.go), so the
+// other listings answer empty lists
 // for a user IAM holds, as AWS's documented user teardown and the SDKs'
 // integration tests read them, and NoSuchEntity for another.
 func (s *Service) credentialsOwner(ctx context.Context, name *string) (storage.User, error) {
@@ -73,22 +74,6 @@ func (s *Service) ListSigningCertificates(ctx context.Context, in *CredentialLis
 		return nil, err
 	}
 	return &ListSigningCertificatesOutput{Certificates: []SigningCertificate{}}, nil
-}
-
-// ListMFADevices lists a user's MFA devices: none.
-func (s *Service) ListMFADevices(ctx context.Context, in *CredentialListInput) (*ListMFADevicesOutput, error) {
-	if _, err := s.credentialsOwner(ctx, in.UserName); err != nil {
-		return nil, err
-	}
-	return &ListMFADevicesOutput{MFADevices: []MFADevice{}}, nil
-}
-
-// ListVirtualMFADevices lists the account's virtual MFA devices, whatever
-// AssignmentStatus asks (the codec checks it is one of the model's):
-// none, as idpool holds no MFA devices. Terraform's aws_iam_user with
-// force_destroy calls it before DeleteUser.
-func (s *Service) ListVirtualMFADevices(ctx context.Context, in *ListVirtualMFADevicesInput) (*ListVirtualMFADevicesOutput, error) {
-	return &ListVirtualMFADevicesOutput{VirtualMFADevices: []VirtualMFADevice{}}, nil
 }
 
 // ListSSHPublicKeys lists a user's SSH public keys: none.

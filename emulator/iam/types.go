@@ -607,13 +607,12 @@ type ListGroupsForUserOutput struct {
 	Marker      *string `xml:",omitempty"`
 }
 
-// SigningCertificate, MFADevice, SSHPublicKeyMetadata and
+// SigningCertificate, SSHPublicKeyMetadata and
 // ServiceSpecificCredentialMetadata are the model's shapes of a user's
 // other credentials, of which idpool holds none: the operations that list
 // them answer empty lists.
 type (
 	SigningCertificate                struct{}
-	MFADevice                         struct{}
 	SSHPublicKeyMetadata              struct{}
 	ServiceSpecificCredentialMetadata struct{}
 )
@@ -637,9 +636,66 @@ type ListVirtualMFADevicesInput struct {
 	MaxItems         *int32
 }
 
-// VirtualMFADevice is the model's VirtualMFADevice, of which idpool holds
-// none.
-type VirtualMFADevice struct{}
+// MFADevice is the model's MFADevice: a device assigned to a user.
+type MFADevice struct {
+	UserName     string
+	SerialNumber string
+	EnableDate   protocol.Time
+}
+
+// VirtualMFADevice is the model's VirtualMFADevice. Base32StringSeed and
+// QRCodePNG are blobs, base64 on the wire, which CreateVirtualMFADevice
+// alone answers; User and EnableDate are an assigned device's.
+type VirtualMFADevice struct {
+	SerialNumber     string
+	Base32StringSeed string         `xml:",omitempty"`
+	QRCodePNG        string         `xml:",omitempty"`
+	User             *User          `xml:",omitempty"`
+	EnableDate       *protocol.Time `xml:",omitempty"`
+	Tags             TagList
+}
+
+// CreateVirtualMFADeviceInput is the model's CreateVirtualMFADeviceRequest.
+type CreateVirtualMFADeviceInput struct {
+	Path                 *string
+	VirtualMFADeviceName string
+	Tags                 []Tag
+}
+
+type CreateVirtualMFADeviceOutput struct{ VirtualMFADevice VirtualMFADevice }
+
+// EnableMFADeviceInput is the model's EnableMFADeviceRequest, and
+// ResyncMFADeviceInput its ResyncMFADeviceRequest, shaped alike.
+type EnableMFADeviceInput struct {
+	UserName            string
+	SerialNumber        string
+	AuthenticationCode1 string
+	AuthenticationCode2 string
+}
+
+type ResyncMFADeviceInput = EnableMFADeviceInput
+
+// DeactivateMFADeviceInput is the model's DeactivateMFADeviceRequest:
+// without UserName, the caller's own device.
+type DeactivateMFADeviceInput struct {
+	UserName     *string
+	SerialNumber string
+}
+
+type DeleteVirtualMFADeviceInput struct{ SerialNumber string }
+
+type GetMFADeviceInput struct {
+	SerialNumber string
+	UserName     *string
+}
+
+// GetMFADeviceOutput is the model's GetMFADeviceResponse; idpool holds no
+// FIDO keys, so no Certifications.
+type GetMFADeviceOutput struct {
+	UserName     *string `xml:",omitempty"`
+	SerialNumber string
+	EnableDate   *protocol.Time `xml:",omitempty"`
+}
 
 type ListVirtualMFADevicesOutput struct {
 	VirtualMFADevices []VirtualMFADevice `xml:"VirtualMFADevices>member"`

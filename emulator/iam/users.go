@@ -144,8 +144,8 @@ func (s *Service) UpdateUser(ctx context.Context, in *UpdateUserInput) (*Empty, 
 	})
 }
 
-// DeleteUser deletes a user that has neither access keys nor policies
-// left, as IAM requires.
+// DeleteUser deletes a user that has no access keys, MFA device or
+// policies left, as IAM requires, and refuses in that order.
 func (s *Service) DeleteUser(ctx context.Context, in *DeleteUserInput) (*Empty, error) {
 	return nil, s.update(ctx, func(tx storage.Tx) error {
 		u, err := userOwner.read(ctx, tx, in.UserName)
@@ -158,6 +158,12 @@ func (s *Service) DeleteUser(ctx context.Context, in *DeleteUserInput) (*Empty, 
 		}
 		if len(keys) > 0 {
 			return errConflict("Cannot delete entity, must delete access keys first.")
+		}
+		switch has, err := userDevice(ctx, tx, u.Name); {
+		case err != nil:
+			return err
+		case has:
+			return errConflict("Cannot delete entity, must delete MFA device first.")
 		}
 		if err := userOwner.inUse(&u); err != nil {
 			return err

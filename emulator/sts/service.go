@@ -51,6 +51,17 @@ type Config struct {
 	// (AssumeRole, AssumeRoleWithWebIdentity) and the request's context,
 	// so that IAM can record the role's last use. It must be quick.
 	Issued func(ctx context.Context, c creds.Credentials)
+	// MFA checks the codes of the MFA devices IAM holds; nil takes any
+	// well-formed code for any serial number.
+	MFA MFADevices
+}
+
+// MFADevices checks an MFA code given to AssumeRole or GetSessionToken
+// (implemented by *iam.Service): held reports whether serial names a
+// device it holds, valid whether code is that device's code of now and
+// the device is the IAM user callerARN's.
+type MFADevices interface {
+	CheckMFACode(ctx context.Context, serial, callerARN, code string) (held, valid bool, err error)
 }
 
 // TokenVerifier verifies idpool's own OpenID tokens (implemented by
@@ -442,7 +453,7 @@ func (s *Service) AssumeRole(ctx context.Context, in *AssumeRoleInput) (*AssumeR
 	if err := checkRoleARN(in.RoleArn); err != nil {
 		return nil, err
 	}
-	if err := checkMFA(in.SerialNumber, in.TokenCode); err != nil {
+	if err := s.checkMFA(ctx, caller, in.SerialNumber, in.TokenCode); err != nil {
 		return nil, err
 	}
 	tags, err := sessionTags(ctx, in.Tags, in.TransitiveTagKeys)
@@ -580,7 +591,7 @@ func (s *Service) GetSessionToken(ctx context.Context, in *GetSessionTokenInput)
 		protocol.SetReason(ctx, "the request is signed with temporary credentials "+caller.AccessKeyID+" of "+caller.ARN+"; GetSessionToken needs long-term keys")
 		return nil, errAccessDenied("Cannot call GetSessionToken with session credentials")
 	}
-	if err := checkMFA(in.SerialNumber, in.TokenCode); err != nil {
+	if err := s.checkMFA(ctx, caller, in.SerialNumber, in.TokenCode); err != nil {
 		return nil, err
 	}
 	// The model bounds DurationSeconds to 900…129600.
@@ -678,12 +689,26 @@ func (s *Service) mfa(serial *string, from *creds.Credentials) int64 {
 }
 
 // checkMFA refuses one of SerialNumber and TokenCode without the other.
-// Any code is accepted: idpool has no MFA devices, so a well-formed code
-// (six digits, which the codec checks against the model) authenticates
-// with MFA.
-func checkMFA(serial, code *string) error {
+// For a device IAM holds (Config.MFA), the code must be the device's code
+// of now (or of the 30 seconds either side) and the device the caller's
+// own, as AWS requires; AWS answers both refusals alike. A serial number
+// IAM does not hold takes any well-formed code (six digits, which the
+// codec checks against the model), as idpool took every code before it
+// held devices, so setups that name a made-up device keep working.
+func (s *Service) checkMFA(ctx context.Context, caller *protocol.Principal, serial, code *string) error {
 	if (serial == nil) != (code == nil) {
 		return errAccessDenied("MultiFactorAuthentication failed, must provide both MFA serial number and one time pass code.")
+	}
+	if serial == nil || s.cfg.MFA == nil {
+		return nil
+	}
+	held, valid, err := s.cfg.MFA.CheckMFACode(ctx, *serial, caller.ARN, *code)
+	switch {
+	case err != nil:
+		return err
+	case held && !valid:
+		protocol.SetReason(ctx, "TokenCode is not the current code of the MFA device "+*serial+", or the device is not assigned to the IAM user "+caller.ARN)
+		return errAccessDenied("MultiFactorAuthentication failed with invalid MFA one time pass code.")
 	}
 	return nil
 }

@@ -1,0 +1,195 @@
+package conformance
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha1"
+	"encoding/base32"
+	"encoding/binary"
+	"fmt"
+	"net/http"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+)
+
+// totpCode is the RFC 6238 code (HMAC-SHA-1, 30-second steps, six digits)
+// of secret at time t, as an authenticator app computes it.
+func totpCode(secret []byte, t time.Time) string {
+	var msg [8]byte
+	binary.BigEndian.PutUint64(msg[:], uint64(t.Unix()/30))
+	mac := hmac.New(sha1.New, secret)
+	mac.Write(msg[:])
+	sum := mac.Sum(nil)
+	off := sum[len(sum)-1] & 0xf
+	return fmt.Sprintf("%06d", (binary.BigEndian.Uint32(sum[off:])&0x7fffffff)%1000000)
+}
+
+// notCode is a six-digit code that is not secret's around now.
+func notCode(secret []byte) string {
+	now := time.Now()
+	near := []string{totpCode(secret, now.Add(-60*time.Second)), totpCode(secret, now.Add(-30*time.Second)),
+		totpCode(secret, now), totpCode(secret, now.Add(30*time.Second)), totpCode(secret, now.Add(60*time.Second))}
+	for i := 0; ; i++ {
+		if c := fmt.Sprintf("%06d", i); !slices.Contains(near, c) {
+			return c
+		}
+	}
+}
+
+// newMFADevice creates a virtual MFA device and returns its serial number
+// and secret, read from Base32StringSeed as an authenticator app reads it.
+func newMFADevice(t *testing.T, c *iam.Client, name string) (string, []byte) {
+	t.Helper()
+	out, err := c.CreateVirtualMFADevice(context.Background(), &iam.CreateVirtualMFADeviceInput{VirtualMFADeviceName: aws.String(name)})
+	ok(t, err, "CreateVirtualMFADevice")
+	d := out.VirtualMFADevice
+	secret, err := base32.StdEncoding.DecodeString(string(d.Base32StringSeed))
+	if err != nil || len(secret) != 20 {
+		t.Fatalf("Base32StringSeed %q: got %d bytes, %v, want 20 bytes of Base32", d.Base32StringSeed, len(secret), err)
+	}
+	if !bytes.HasPrefix(d.QRCodePNG, []byte("\x89PNG\r\n\x1a\n")) {
+		t.Errorf("QRCodePNG: got %q…, want a PNG", d.QRCodePNG[:min(8, len(d.QRCodePNG))])
+	}
+	return aws.ToString(d.SerialNumber), secret
+}
+
+// enable assigns the device serial to user with two consecutive codes of
+// secret, the later one now's.
+func enable(c *iam.Client, user, serial string, secret []byte) error {
+	now := time.Now()
+	_, err := c.EnableMFADevice(context.Background(), &iam.EnableMFADeviceInput{UserName: aws.String(user), SerialNumber: aws.String(serial),
+		AuthenticationCode1: aws.String(totpCode(secret, now.Add(-30*time.Second))), AuthenticationCode2: aws.String(totpCode(secret, now))})
+	return err
+}
+
+// TestIAMVirtualMFA: the lifecycle of AWS's MFA examples
+// (awsdocs/aws-doc-sdk-examples python/example_code/sts/assume_role_mfa.py,
+// session_token.py) against real TOTP codes: a virtual device is created,
+// enabled for a user with two consecutive codes, listed, and then STS
+// takes its current code, and no other, from that user alone; it is
+// deactivated and deleted. The refusals are AWS's.
+func TestIAMVirtualMFA(t *testing.T) {
+	t.Parallel()
+	for _, strict := range []bool{false, true} {
+		t.Run(modeName(strict), func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			s, _ := strictServer(t, strict)
+			dev := s.iamWith(developerKeys())
+			name := uniqueName("mfa")
+			serial, secret := newMFADevice(t, dev, name)
+			if want := "arn:aws:iam::" + s.accountID + ":mfa/" + name; serial != want {
+				t.Errorf("SerialNumber: got %s, want %s", serial, want)
+			}
+			_, err := dev.CreateVirtualMFADevice(ctx, &iam.CreateVirtualMFADeviceInput{VirtualMFADeviceName: aws.String(name)})
+			wantIAMRefusal(t, "CreateVirtualMFADevice of a taken name", err, "EntityAlreadyExists", http.StatusConflict,
+				"MFADevice entity at the same path and name already exists.")
+
+			listed := func(t *testing.T, status iamtypes.AssignmentStatusType) []iamtypes.VirtualMFADevice {
+				t.Helper()
+				out, err := dev.ListVirtualMFADevices(ctx, &iam.ListVirtualMFADevicesInput{AssignmentStatus: status})
+				ok(t, err, "ListVirtualMFADevices")
+				return out.VirtualMFADevices
+			}
+			has := func(ds []iamtypes.VirtualMFADevice) bool {
+				return slices.ContainsFunc(ds, func(d iamtypes.VirtualMFADevice) bool { return aws.ToString(d.SerialNumber) == serial })
+			}
+			if !has(listed(t, iamtypes.AssignmentStatusTypeUnassigned)) || has(listed(t, iamtypes.AssignmentStatusTypeAssigned)) {
+				t.Errorf("a new device is not listed as Unassigned alone")
+			}
+
+			bad := notCode(secret)
+			_, err = dev.EnableMFADevice(ctx, &iam.EnableMFADeviceInput{UserName: aws.String(assumerName), SerialNumber: aws.String(serial),
+				AuthenticationCode1: aws.String(bad), AuthenticationCode2: aws.String(totpCode(secret, time.Now()))})
+			wantIAMRefusal(t, "EnableMFADevice with a wrong code", err, "InvalidAuthenticationCode", http.StatusForbidden,
+				"Authentication code for device is not valid.")
+			now := totpCode(secret, time.Now())
+			_, err = dev.EnableMFADevice(ctx, &iam.EnableMFADeviceInput{UserName: aws.String(assumerName), SerialNumber: aws.String(serial),
+				AuthenticationCode1: aws.String(now), AuthenticationCode2: aws.String(now)})
+			wantIAMError(t, err, "InvalidAuthenticationCode", http.StatusForbidden, new(*iamtypes.InvalidAuthenticationCodeException))
+			err = enable(dev, "nobody", serial, secret)
+			wantIAMRefusal(t, "EnableMFADevice for a missing user", err, "NoSuchEntity", http.StatusNotFound, "The user with name nobody cannot be found.")
+			ok(t, enable(dev, assumerName, serial, secret), "EnableMFADevice")
+			err = enable(dev, assumerName, serial, secret)
+			wantIAMRefusal(t, "EnableMFADevice of an assigned device", err, "EntityAlreadyExists", http.StatusConflict, "MFA Device is already in use.")
+
+			mine, err := dev.ListMFADevices(ctx, &iam.ListMFADevicesInput{UserName: aws.String(assumerName)})
+			ok(t, err, "ListMFADevices")
+			if len(mine.MFADevices) != 1 || aws.ToString(mine.MFADevices[0].SerialNumber) != serial ||
+				aws.ToString(mine.MFADevices[0].UserName) != assumerName || mine.MFADevices[0].EnableDate == nil {
+				t.Errorf("ListMFADevices: got %+v, want %s of %s with its EnableDate", mine.MFADevices, serial, assumerName)
+			}
+			assigned := listed(t, iamtypes.AssignmentStatusTypeAssigned)
+			i := slices.IndexFunc(assigned, func(d iamtypes.VirtualMFADevice) bool { return aws.ToString(d.SerialNumber) == serial })
+			if i < 0 || assigned[i].User == nil || aws.ToString(assigned[i].User.UserName) != assumerName || assigned[i].EnableDate == nil {
+				t.Errorf("ListVirtualMFADevices Assigned: got %+v, want %s with its user %s", assigned, serial, assumerName)
+			}
+			_, err = dev.DeleteVirtualMFADevice(ctx, &iam.DeleteVirtualMFADeviceInput{SerialNumber: aws.String(serial)})
+			wantIAMRefusal(t, "DeleteVirtualMFADevice of an assigned device", err, "DeleteConflict", http.StatusConflict,
+				"MFA VirtualDevice in use. Must deactivate first.")
+
+			// Another user's device, which DeleteUser must refuse.
+			other := uniqueName("mfauser")
+			_, err = dev.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String(other)})
+			ok(t, err, "CreateUser")
+			otherSerial, otherSecret := newMFADevice(t, dev, uniqueName("mfa"))
+			ok(t, enable(dev, other, otherSerial, otherSecret), "EnableMFADevice of another user")
+			_, err = dev.DeleteUser(ctx, &iam.DeleteUserInput{UserName: aws.String(other)})
+			wantIAMRefusal(t, "DeleteUser with an MFA device", err, "DeleteConflict", http.StatusConflict,
+				"Cannot delete entity, must delete MFA device first.")
+			_, err = dev.DeactivateMFADevice(ctx, &iam.DeactivateMFADeviceInput{UserName: aws.String(assumerName), SerialNumber: aws.String(otherSerial)})
+			wantIAMRefusal(t, "DeactivateMFADevice of another user's device", err, "NoSuchEntity", http.StatusNotFound, "MFA Device invalid for user.")
+
+			user := assumerKeys()
+			needMFA := s.createRole(t, "NeedMFA", s.trustRoot("sts:AssumeRole", map[string]any{"Bool": map[string]any{"aws:MultiFactorAuthPresent": "true"}}))
+			const msgBadCode = "MultiFactorAuthentication failed with invalid MFA one time pass code."
+			for _, tt := range []struct {
+				name, serial, code string
+				refused            bool
+			}{
+				{"the device's code", serial, totpCode(secret, time.Now()), false},
+				{"another code", serial, bad, true},
+				{"another user's device", otherSerial, totpCode(otherSecret, time.Now()), true},
+				{"a device idpool does not hold", "arn:aws:iam::" + s.accountID + ":mfa/elsewhere", "123456", false},
+			} {
+				t.Run(tt.name, func(t *testing.T) {
+					_, err := s.assume(user, needMFA, "mfa", sts.AssumeRoleInput{SerialNumber: aws.String(tt.serial), TokenCode: aws.String(tt.code)})
+					_, err2 := s.stsWith(user).GetSessionToken(ctx, &sts.GetSessionTokenInput{SerialNumber: aws.String(tt.serial), TokenCode: aws.String(tt.code)})
+					if !tt.refused {
+						ok(t, err, "AssumeRole")
+						ok(t, err2, "GetSessionToken")
+						return
+					}
+					wantSTSError(t, err, codeAccessDenied, http.StatusForbidden, msgBadCode)
+					wantSTSError(t, err2, codeAccessDenied, http.StatusForbidden, msgBadCode)
+				})
+			}
+
+			_, err = dev.DeactivateMFADevice(ctx, &iam.DeactivateMFADeviceInput{UserName: aws.String(assumerName), SerialNumber: aws.String(serial)})
+			ok(t, err, "DeactivateMFADevice")
+			mine, err = dev.ListMFADevices(ctx, &iam.ListMFADevicesInput{UserName: aws.String(assumerName)})
+			ok(t, err, "ListMFADevices after DeactivateMFADevice")
+			if len(mine.MFADevices) != 0 {
+				t.Errorf("ListMFADevices after DeactivateMFADevice: got %+v, want none", mine.MFADevices)
+			}
+			// An unassigned device is no one's: STS refuses its codes.
+			_, err = s.assume(user, needMFA, "mfa", sts.AssumeRoleInput{SerialNumber: aws.String(serial), TokenCode: aws.String(totpCode(secret, time.Now()))})
+			wantSTSError(t, err, codeAccessDenied, http.StatusForbidden, msgBadCode)
+			_, err = dev.DeleteVirtualMFADevice(ctx, &iam.DeleteVirtualMFADeviceInput{SerialNumber: aws.String(serial)})
+			ok(t, err, "DeleteVirtualMFADevice")
+			_, err = dev.DeleteVirtualMFADevice(ctx, &iam.DeleteVirtualMFADeviceInput{SerialNumber: aws.String(serial)})
+			wantIAMRefusal(t, "DeleteVirtualMFADevice of a deleted device", err, "NoSuchEntity", http.StatusNotFound,
+				"VirtualMFADevice with serial number "+serial+" doesn't exist.")
+			if has(listed(t, iamtypes.AssignmentStatusTypeAny)) {
+				t.Errorf("ListVirtualMFADevices lists a deleted device")
+			}
+		})
+	}
+}
