@@ -193,3 +193,49 @@ func TestIAMVirtualMFA(t *testing.T) {
 		})
 	}
 }
+
+// TestStrictVirtualMFA: in strict mode, a user's own policies scope the
+// MFA operations as AWS's "Allows IAM users to self-manage an MFA device"
+// example does: CreateVirtualMFADevice and DeleteVirtualMFADevice on the
+// device (arn:aws:iam::<account>:mfa/<name>), EnableMFADevice,
+// ListMFADevices and DeactivateMFADevice on the user.
+func TestStrictVirtualMFA(t *testing.T) {
+	t.Parallel()
+	s, dev, userARN, name, keys := strictUser(t)
+	ctx := context.Background()
+	account := "arn:aws:iam::" + s.accountID + ":"
+	_, err := dev.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String(name), PolicyName: aws.String("own-mfa"), PolicyDocument: aws.String(policyJSON(t,
+		map[string]any{"Effect": "Allow", "Action": []string{"iam:CreateVirtualMFADevice", "iam:DeleteVirtualMFADevice"}, "Resource": account + "mfa/" + name},
+		map[string]any{"Effect": "Allow", "Action": []string{"iam:EnableMFADevice", "iam:ListMFADevices", "iam:DeactivateMFADevice"}, "Resource": userARN}))})
+	ok(t, err, "PutUserPolicy")
+	user := s.iamWith(keys)
+	serial, secret := newMFADevice(t, user, name)
+	ok(t, enable(user, name, serial, secret), "EnableMFADevice of the user's own device")
+	_, err = user.ListMFADevices(ctx, &iam.ListMFADevicesInput{})
+	ok(t, err, "ListMFADevices of the user's own")
+	refused := []struct {
+		action, resource string
+		call             func() error
+	}{
+		{"iam:CreateVirtualMFADevice", account + "mfa/other", func() error {
+			_, err := user.CreateVirtualMFADevice(ctx, &iam.CreateVirtualMFADeviceInput{VirtualMFADeviceName: aws.String("other")})
+			return err
+		}},
+		{"iam:ListMFADevices", "user Other", func() error {
+			_, err := user.ListMFADevices(ctx, &iam.ListMFADevicesInput{UserName: aws.String("Other")})
+			return err
+		}},
+		{"iam:DeleteVirtualMFADevice", account + "mfa/other", func() error {
+			_, err := user.DeleteVirtualMFADevice(ctx, &iam.DeleteVirtualMFADeviceInput{SerialNumber: aws.String(account + "mfa/other")})
+			return err
+		}},
+	}
+	for _, tt := range refused {
+		wantIAMRefusal(t, tt.action, tt.call(), "AccessDenied", http.StatusForbidden,
+			msgDenied(userARN, tt.action, tt.resource)+" because no identity-based policy allows the "+tt.action+" action")
+	}
+	_, err = user.DeactivateMFADevice(ctx, &iam.DeactivateMFADeviceInput{SerialNumber: aws.String(serial)})
+	ok(t, err, "DeactivateMFADevice of the user's own, without UserName")
+	_, err = user.DeleteVirtualMFADevice(ctx, &iam.DeleteVirtualMFADeviceInput{SerialNumber: aws.String(serial)})
+	ok(t, err, "DeleteVirtualMFADevice of the user's own")
+}

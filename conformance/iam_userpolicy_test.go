@@ -333,7 +333,7 @@ func deleteUser(t *testing.T, c *iam.Client, user string) {
 }
 
 // TestIAMVirtualMFADevices: ListVirtualMFADevices answers an empty list
-// whatever AssignmentStatus asks, as idpool holds no MFA devices, and
+// whatever AssignmentStatus asks, as a new server holds no MFA devices, and
 // refuses a status that is not one of the model's.
 func TestIAMVirtualMFADevices(t *testing.T) {
 	t.Parallel()

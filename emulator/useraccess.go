@@ -324,9 +324,10 @@ func (s *Server) entityTarget(ctx context.Context, op string, form url.Values, p
 			heldPath, held = u.Path, u.Name
 		}
 		return named(prefix+"user"+heldPath+held, "user", name, "CreateUser")
-	case form.Has("SerialNumber"):
+	case form.Has("SerialNumber") && !ownUser[op]:
 		// DeleteVirtualMFADevice, and GetMFADevice without a user, act
-		// on the device: its ARN is its serial number.
+		// on the device: its ARN is its serial number. DeactivateMFADevice
+		// acts on its user, the caller without one.
 		return form.Get("SerialNumber"), form.Get("SerialNumber")
 	case op == "CreateVirtualMFADevice":
 		t := prefix + "mfa" + path + form.Get("VirtualMFADeviceName")
