@@ -239,3 +239,29 @@ func TestStrictVirtualMFA(t *testing.T) {
 	_, err = user.DeleteVirtualMFADevice(ctx, &iam.DeleteVirtualMFADeviceInput{SerialNumber: aws.String(serial)})
 	ok(t, err, "DeleteVirtualMFADevice of the user's own")
 }
+
+// TestResetClearsMFADevices: POST /_idpool/reset leaves no virtual MFA
+// device, assigned or not, as a fresh start from the fixtures holds none;
+// the fixture's user, which held one, may then be deleted.
+func TestResetClearsMFADevices(t *testing.T) {
+	t.Parallel()
+	s, _ := strictServer(t, false)
+	ctx := context.Background()
+	dev := s.iamWith(developerKeys())
+	serial, secret := newMFADevice(t, dev, uniqueName("mfa"))
+	ok(t, enable(dev, assumerName, serial, secret), "EnableMFADevice")
+	newMFADevice(t, dev, uniqueName("spare"))
+	if res := s.post(t, "/_idpool/reset", ""); res.status != http.StatusOK {
+		t.Fatalf("reset: got %d %s, want 200", res.status, res.body)
+	}
+	out, err := dev.ListVirtualMFADevices(ctx, &iam.ListVirtualMFADevicesInput{})
+	ok(t, err, "ListVirtualMFADevices")
+	if len(out.VirtualMFADevices) != 0 {
+		t.Errorf("ListVirtualMFADevices after reset: got %d devices, want none", len(out.VirtualMFADevices))
+	}
+	mine, err := dev.ListMFADevices(ctx, &iam.ListMFADevicesInput{UserName: aws.String(assumerName)})
+	ok(t, err, "ListMFADevices after reset")
+	if len(mine.MFADevices) != 0 {
+		t.Errorf("ListMFADevices after reset: got %+v, want none", mine.MFADevices)
+	}
+}
