@@ -2,6 +2,7 @@ package sts
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -10,7 +11,7 @@ import (
 )
 
 // TestMFA: SerialNumber and TokenCode authenticate a request with MFA (any
-// code: idpool has no devices). GetSessionToken seals the time in its
+// code for a device Config.MFA does not hold). GetSessionToken seals the time in its
 // session; AssumeRole shows it to the role (RoleRequest.MFA) and seals it
 // in the role session, and a session made with MFA passes its own time on
 // to the roles it assumes without a code, so that aws:MultiFactorAuthAge
@@ -90,4 +91,50 @@ func TestMFA(t *testing.T) {
 			}
 		}
 	})
+}
+
+// fakeDevices is a Config.MFA holding one device, assigned to iamUser,
+// whose one good code is 654321.
+type fakeDevices struct{ err error }
+
+func (f fakeDevices) CheckMFACode(_ context.Context, serial, caller, code string) (held, valid bool, err error) {
+	if serial != "arn:aws:iam::123456789012:mfa/held" {
+		return false, false, f.err
+	}
+	return true, caller == iamUser.ARN && code == "654321", f.err
+}
+
+// TestMFADevices: a device Config.MFA holds takes its good code from its
+// own user alone (AccessDenied with AWS's text otherwise), in AssumeRole
+// and GetSessionToken alike; a serial it does not hold takes any code.
+func TestMFADevices(t *testing.T) {
+	e := newEnv(t, Config{Roles: &fakeRoles{}, MFA: fakeDevices{}}, tokens.Config{})
+	other := &protocol.Principal{ARN: "arn:aws:iam::123456789012:user/bob", UserID: "AIDABOB", Account: "123456789012", AccessKeyID: "AKIABOB"}
+	const denied = "MultiFactorAuthentication failed with invalid MFA one time pass code."
+	tests := []struct {
+		name, serial, code string
+		caller             *protocol.Principal
+		want               string // the refusal's message, "" for none
+	}{
+		{"the good code", "arn:aws:iam::123456789012:mfa/held", "654321", iamUser, ""},
+		{"another code", "arn:aws:iam::123456789012:mfa/held", "123456", iamUser, denied},
+		{"another user's device", "arn:aws:iam::123456789012:mfa/held", "654321", other, denied},
+		{"a device not held", "arn:aws:iam::123456789012:mfa/made-up", "123456", iamUser, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := protocol.WithPrincipal(context.Background(), tt.caller)
+			_, err := e.svc.AssumeRole(ctx, &AssumeRoleInput{RoleArn: roleARN, RoleSessionName: "mfa", SerialNumber: &tt.serial, TokenCode: &tt.code})
+			_, err2 := e.svc.GetSessionToken(ctx, &GetSessionTokenInput{SerialNumber: &tt.serial, TokenCode: &tt.code})
+			for _, err := range []error{err, err2} {
+				var pe *protocol.Error
+				switch {
+				case tt.want == "" && err != nil:
+					t.Errorf("got %v, want success", err)
+				case tt.want != "" && (!errors.As(err, &pe) || pe.Code != "AccessDenied" || pe.Message != tt.want):
+					t.Errorf("got %v, want AccessDenied %q", err, tt.want)
+				}
+			}
+		})
+	}
 }
