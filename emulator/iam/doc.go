@@ -2,7 +2,8 @@
 // that identity federation needs: roles with their trust policies, inline
 // and managed policies, OpenID Connect providers, and users with access
 // keys and policies of their own (in strict mode a user's key may do what
-// the user's policies allow, see UserPolicies), and the account's alias.
+// the user's policies allow, see UserPolicies), virtual MFA devices whose
+// TOTP codes STS checks (mfa.go, CheckMFACode), and the account's alias.
 // Roles and users share the operations on their own policies (see owner).
 //
 // IAM is global: one account, entities named without a region. ARNs take
@@ -15,7 +16,8 @@
 //
 // Errors carry IAM's codes and statuses: NoSuchEntity (404),
 // EntityAlreadyExists (409), MalformedPolicyDocument (400), LimitExceeded
-// (409), DeleteConflict (409) and InvalidInput (400); a list's Marker that
+// (409), DeleteConflict (409), InvalidAuthenticationCode (403) and
+// InvalidInput (400); a list's Marker that
 // idpool did not issue for the operation is ValidationError (400, see
 // markers.go). Policy documents in outputs are URL-encoded, as IAM returns
 // them.
