@@ -257,8 +257,9 @@ var ownUser = map[string]bool{
 // or user it names (by its ARN with the path IAM holds, or the path a
 // CreateRole or CreateUser gives; EnableMFADevice, ResyncMFADevice,
 // DeactivateMFADevice and ListMFADevices act on their user), else the MFA
-// device it names by SerialNumber or creates (arn:aws:iam::<account>:mfa<path><name>,
-// as the Service Authorization Reference lists them), else the policy, OpenID Connect provider
+// device it names by SerialNumber or creates
+// (arn:aws:iam::<account>:mfa<path><name>, as the Service Authorization
+// Reference lists them), else the policy, OpenID Connect provider
 // or simulated principal it names (a policy or provider it creates by the
 // ARN it will have), else, for the operations on the caller's own user,
 // the caller; GetAccessKeyLastUsed on the user of the key it names.
