@@ -16,14 +16,16 @@ import (
 // the pool's first purgeSpan identities, and removes up to purgeRows of
 // their Cognito Sync records, then (when those are all gone) up to
 // purgeRows of their datasets, then those of them left without datasets,
-// with their few logins and devices. A record or a dataset costs a few
-// microseconds to remove with its index entries, so a step holds other
-// writes for about ten milliseconds at most (an identity of 20 datasets
-// of 1024 records, within AWS's limits, takes ten steps), and removes a
-// pool of plain identities purgeSpan at a time, as before.
+// with their few logins and devices. Removing a record with its index
+// entries costs a few microseconds, so a step holds other writes for a
+// few milliseconds, its commit included (an identity of 20 datasets of
+// 1024 records, within AWS's limits, takes about twenty steps), and
+// removes a pool of plain identities purgeSpan at a time, as before.
+// Smaller steps would only add commits: the purger rests as long as a
+// step took, and a pool of a million records goes in well under a minute.
 const (
 	purgeSpan = 100
-	purgeRows = 2000
+	purgeRows = 1000
 )
 
 // purgeWindow is the window of a step, as table w: the first ?2
