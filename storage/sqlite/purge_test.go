@@ -97,21 +97,30 @@ func stopPurger(s *Store) {
 	<-s.purged
 }
 
+// openPurging opens a Store on a new file without its background purger,
+// so that a test runs every purge step itself, and a database beside it
+// to count rows with.
+func openPurging(t *testing.T) (*Store, *sql.DB) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "idpool.db")
+	s := openFile(t, path)
+	t.Cleanup(func() { s.Close() })
+	stopPurger(s)
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return s, db
+}
+
 // TestPurgeStepBound: a purge step removes a bounded number of rows
 // whatever the pool's identities hold (an identity of many records
 // takes several steps), and the steps leave nothing of the pool and
 // everything of the others.
 func TestPurgeStepBound(t *testing.T) {
 	ctx := t.Context()
-	path := filepath.Join(t.TempDir(), "idpool.db")
-	s := openFile(t, path)
-	defer s.Close()
-	stopPurger(s)
-	db, err := sql.Open("sqlite", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	s, db := openPurging(t)
 
 	// 3 identities of 4 datasets of purgeRows/2 records: 6 purgeRows of
 	// records, within a single purge window.
@@ -176,15 +185,7 @@ func TestPurgeStepBound(t *testing.T) {
 // leaves a live pool alone, and a purge step finds nothing to do in one.
 func TestPurgePool(t *testing.T) {
 	ctx := t.Context()
-	path := filepath.Join(t.TempDir(), "idpool.db")
-	s := openFile(t, path)
-	defer s.Close()
-	stopPurger(s)
-	db, err := sql.Open("sqlite", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	s, db := openPurging(t)
 	seedHeavyPool(t, s, "p1", 2, 3, purgeRows)
 	seedHeavyPool(t, s, "p2", 2, 3, purgeRows)
 	live := poolRows(t, db, "p2")
@@ -205,7 +206,7 @@ func TestPurgePool(t *testing.T) {
 			t.Errorf("%s of p1 after PurgePool: got %d rows, want 0", name, n)
 		}
 	}
-	err = s.Update(ctx, func(stx storage.Tx) error {
+	err := s.Update(ctx, func(stx storage.Tx) error {
 		gone, err := stx.(*tx).purgeStep("p2")
 		if err == nil && !gone {
 			err = errors.New("purgeStep of a live pool: got gone false, want true")
