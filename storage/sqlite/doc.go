@@ -20,7 +20,8 @@
 // Pool usage comes from per-pool totals that triggers keep in the same
 // statement as every dataset write. A deleted pool is marked, which hides it
 // and its identities at once, and its rows are removed by a background
-// purger, a small batch per Update, resumed at Open after a crash.
+// purger, a step of at most a few thousand rows per Update, resumed at
+// Open after a crash.
 //
 // The Store assumes it is the only writer of its database, and makes sure
 // of it: Open locks the file path+".lock" beside a file database (flock,

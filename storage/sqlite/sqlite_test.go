@@ -1222,7 +1222,7 @@ func TestPurgeResumes(t *testing.T) {
 	ctx := t.Context()
 	path := filepath.Join(t.TempDir(), "idpool.db")
 	s := openFile(t, path)
-	const n = 3 * purgeBatch / 2
+	const n = 3 * purgeSpan / 2
 	err := s.Update(ctx, func(tx storage.Tx) error {
 		for _, p := range []string{"p1", "p2"} {
 			if err := tx.CreatePool(ctx, testPool(p)); err != nil {

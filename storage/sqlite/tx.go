@@ -173,7 +173,10 @@ func (t *tx) CreatePool(ctx context.Context, p storage.Pool) error {
 	t.w.poolsWritten = true
 	err = t.atomically(func() error {
 		// A pool of the same id still being purged goes at once, with
-		// everything left in it: the new one starts empty.
+		// everything left in it, in one statement however much that is:
+		// the new one starts empty. A caller that knows the id in
+		// advance (a fixture) calls Store.PurgePool first, which leaves
+		// nothing here but in bounded steps.
 		res, err := exec(t.w.st.finishPurge, p.ID)
 		if err != nil {
 			return err
@@ -211,13 +214,12 @@ func (t *tx) UpdatePool(ctx context.Context, p storage.Pool) error {
 }
 
 // DeletePool implements storage.Tx. It marks the pool deleted, which hides
-// it and its identities from every read at once, and removes a first batch
-// of its identities; the foreign keys cascade from them to their logins,
-// datasets, records, devices and subscriptions. A pool that had more is
-// removed by the purger in further batches, each its own transaction, so
-// that deleting a large pool never holds up other writes for long; the
-// mark is committed with this transaction, so a crash cannot leave the
-// pool half visible.
+// it and its identities from every read at once, and runs a first purge
+// step, which removes a small pool whole. A pool that had more is removed
+// by the purger in further steps, each its own transaction and bounded
+// by rows (purge.go), so that deleting a large pool never holds up other
+// writes for long, whatever its identities hold; the mark is committed
+// with this transaction, so a crash cannot leave the pool half visible.
 func (t *tx) DeletePool(ctx context.Context, id string) error {
 	if err := t.check(ctx); err != nil {
 		return err

@@ -57,6 +57,7 @@ type writeStmts struct {
 	saveOp, releaseOp, rollbackOp      *sql.Stmt
 	insertPool, updatePool, deletePool *sql.Stmt
 	finishPurge, markPool, nextMarked  *sql.Stmt
+	purgeRecords, purgeDatasets        *sql.Stmt
 	purgeIdentities                    *sql.Stmt
 	insertIdentity, updateIdentity     *sql.Stmt
 	deleteIdentity, unmerge, dropDead  *sql.Stmt
@@ -98,13 +99,21 @@ func (w *writer) prepare(ctx context.Context) error {
 		&st.insertPool: `INSERT INTO pools (id, name, config, created, modified) VALUES (?1, ?2, ?3, ?4, ?5)`,
 		&st.updatePool: `UPDATE pools SET name = ?2, config = ?3, created = ?4, modified = ?5 WHERE id = ?1 AND deleted = 0`,
 		&st.deletePool: `DELETE FROM pools WHERE id = ?1`,
-		// A pool is deleted by marking it, then removing its identities
-		// (which cascade to everything they hold) a batch at a time, then
-		// its row (purge.go).
-		&st.markPool:        `UPDATE pools SET deleted = 1 WHERE id = ?1 AND deleted = 0`,
-		&st.purgeIdentities: `DELETE FROM identities WHERE id IN (SELECT id FROM identities WHERE pool_id = ?1 LIMIT ?2)`,
-		&st.nextMarked:      `SELECT id FROM pools WHERE deleted <> 0 LIMIT 1`,
-		&st.finishPurge:     `DELETE FROM pools WHERE id = ?1 AND deleted <> 0`,
+		// A pool is deleted by marking it, then removing its rows a step
+		// at a time, then its own row (purge.go). A step works on the
+		// first ?2 identities of the pool (an index range of
+		// identities_pool): up to ?3 of their records, up to ?3 of their
+		// datasets left without records, then those of them left without
+		// datasets. Each is a walk of primary keys from that window, and
+		// none touches a pool that is not marked.
+		&st.markPool:     `UPDATE pools SET deleted = 1 WHERE id = ?1 AND deleted = 0`,
+		&st.purgeRecords: `DELETE FROM records WHERE (identity_id, dataset, key) IN (SELECT r.identity_id, r.dataset, r.key FROM ` + purgeWindow + ` JOIN records AS r ON r.identity_id = w.id LIMIT ?3)`,
+		&st.purgeDatasets: `DELETE FROM datasets WHERE (identity_id, name) IN (SELECT d.identity_id, d.name FROM ` + purgeWindow + ` JOIN datasets AS d ON d.identity_id = w.id
+			WHERE NOT EXISTS (SELECT 1 FROM records AS r WHERE r.identity_id = d.identity_id AND r.dataset = d.name) LIMIT ?3)`,
+		&st.purgeIdentities: `DELETE FROM identities WHERE id IN (SELECT w.id FROM ` + purgeWindow + `
+			WHERE NOT EXISTS (SELECT 1 FROM datasets AS d WHERE d.identity_id = w.id))`,
+		&st.nextMarked:  `SELECT id FROM pools WHERE deleted <> 0 LIMIT 1`,
+		&st.finishPurge: `DELETE FROM pools WHERE id = ?1 AND deleted <> 0`,
 
 		// Nothing is written into a pool marked deleted: the pool's
 		// identities, and the identities of such a pool, are not found.
@@ -137,7 +146,7 @@ func (w *writer) close() error {
 		st.saveReq, st.releaseReq, st.rollbackReq,
 		st.saveOp, st.releaseOp, st.rollbackOp,
 		st.insertPool, st.updatePool, st.deletePool,
-		st.markPool, st.purgeIdentities, st.nextMarked, st.finishPurge,
+		st.markPool, st.purgeRecords, st.purgeDatasets, st.purgeIdentities, st.nextMarked, st.finishPurge,
 		st.insertIdentity, st.updateIdentity, st.deleteIdentity, st.unmerge, st.dropDead,
 		st.insertLogin, st.deleteLogins,
 		st.insertKey, st.deactivateKeys, st.insertSecret,
