@@ -47,6 +47,23 @@ func iamResource(r *http.Request, body []byte) resource {
 	return resource{Params: ps}
 }
 
+// iamParams keeps of form, the parameters of a request to the IAM
+// operation op, those of the members op's input declares, which are all it
+// reads (awsquery.Service.Declares): a parameter of another name, such as
+// a RoleName sent to CreateAccessKey, must not choose the entity a request
+// is authorized on while the operation acts on another. Everything that
+// finds what an IAM request acts on reads the form this returns.
+func (s *Server) iamParams(op string, form url.Values) url.Values {
+	kept := make(url.Values, len(form))
+	for name, v := range form {
+		member, _, _ := strings.Cut(name, ".")
+		if s.iamQuery.Declares(op, member) {
+			kept[name] = v
+		}
+	}
+	return kept
+}
+
 // authorizeOwn decides, in strict mode, whether p may call op of a on res
 // by p's own permission policies, as AWS decides in one account without
 // resource policies: an IAM user's (userDecision) and a federated user's
@@ -60,6 +77,9 @@ func (s *Server) authorizeOwn(r *http.Request, a *api, op string, p *protocol.Pr
 		return nil
 	}
 	ctx := r.Context()
+	if a == &iamAPI {
+		res.Params = s.iamParams(op, res.Params)
+	}
 	user := isUser(p)
 	if a == &iamAPI && !user && ownUser[op] && !res.Params.Has("UserName") {
 		// The operation refuses it (ValidationError, "Must specify
