@@ -191,8 +191,7 @@ func (s *Server) userDecision(ctx context.Context, p *protocol.Principal, c *cre
 	}
 	switch {
 	case !held && u.ID != "" && u.ID != p.UserID:
-		return res, "IAM's user " + u.ARN + " is another user (UserId " + u.ID + ") than the one of these credentials (UserId " + p.UserID +
-			"), deleted and created again under its name since: the credentials have no permission policies and may do nothing", byIdentity, nil
+		return res, createdAgainReason("user", u.ARN, u.ID, p.UserID, "these credentials"), byIdentity, nil
 	case !held:
 		return res, "IAM holds no user " + p.ARN + ", so its keys have no permission policies and may do nothing", byIdentity, nil
 	}
