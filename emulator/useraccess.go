@@ -158,12 +158,20 @@ func (by refuser) article() string {
 // p, capped by its permissions boundary if it has one, for action on
 // resource, with the user's condition keys (see
 // callerKeys and userTags), the request's own keys (see decisionKeys), and
-// the MFA of its GetSessionToken session c, if it signed with one. A user
-// IAM no longer holds (see heldUser) has no policies. It also returns why
-// in words when the decision is not Allowed, and the kind of policy that
-// refused: the boundary (see boundaryRefused) or the user's own.
+// the MFA of its GetSessionToken session c, if it signed with one. For a
+// federated user's session c (whose principal is p) it evaluates the
+// policies of the IAM user that asked for it with the federated user's
+// keys (see federatedKeys), as AWS does: aws:PrincipalType FederatedUser,
+// not User. A user IAM no longer holds (see heldUser) has no policies. It
+// also returns why in words when the decision is not Allowed, and the kind
+// of policy that refused: the boundary (see boundaryRefused) or the user's
+// own.
 func (s *Server) userDecision(ctx context.Context, p *protocol.Principal, c *creds.Credentials, action, resource string, request map[string][]string) (_ policy.Result, why string, by refuser, _ error) {
-	u, held, err := heldUser(ctx, s.store, p)
+	user := p
+	if federated(c) {
+		user = federatingUser(p, &c.Session)
+	}
+	u, held, err := heldUser(ctx, s.store, user)
 	if err != nil {
 		return policy.Result{}, "", "", err
 	}
@@ -174,9 +182,15 @@ func (s *Server) userDecision(ctx context.Context, p *protocol.Principal, c *cre
 		}
 	}
 	now := s.now()
-	keys := callerKeys(p, nil)
-	if held {
-		userTags(keys, u)
+	var keys map[string][]string
+	switch {
+	case user != p:
+		keys = federatedKeys(p, &c.Session, u, held)
+	default:
+		keys = callerKeys(p, nil)
+		if held {
+			userTags(keys, u)
+		}
 	}
 	keys = withRequest(keys, request, now)
 	var mfa int64
@@ -190,15 +204,15 @@ func (s *Server) userDecision(ctx context.Context, p *protocol.Principal, c *cre
 		return res, "", "", nil
 	}
 	switch {
-	case !held && u.ID != "" && u.ID != p.UserID:
-		return res, createdAgainReason("user", u.ARN, u.ID, p.UserID, "these credentials"), byIdentity, nil
+	case !held && u.ID != "" && u.ID != user.UserID:
+		return res, createdAgainReason("user", u.ARN, u.ID, user.UserID, "these credentials"), byIdentity, nil
 	case !held:
-		return res, "IAM holds no user " + p.ARN + ", so its keys have no permission policies and may do nothing", byIdentity, nil
+		return res, "IAM holds no user " + user.ARN + ", so its keys have no permission policies and may do nothing", byIdentity, nil
 	}
 	if boundaryRefused(set, res, policy.Set{Identity: set.Identity}.Evaluate(req).Decision) {
-		return res, boundaryDenyReason("user "+p.ARN, set.Boundary[0], res, req), byBoundary, nil
+		return res, boundaryDenyReason("user "+user.ARN, set.Boundary[0], res, req), byBoundary, nil
 	}
-	return res, policiesDenyReason("user "+p.ARN, set.Identity, res, req), byIdentity, nil
+	return res, policiesDenyReason("user "+user.ARN, set.Identity, res, req), byIdentity, nil
 }
 
 // heldUser returns the IAM user that p, who signs as an IAM user (with its
