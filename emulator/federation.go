@@ -67,7 +67,7 @@ func (s *Server) authorizeSTS(r *http.Request, op string, p *protocol.Principal,
 	}
 	ctx := r.Context()
 	action, on := "sts:"+op, target(p, res.Params)
-	d, why, _, err := s.callerDecision(ctx, res.cred, p, action, on, requestKeys(r, res.Region))
+	d, why, by, err := s.callerDecision(ctx, res.cred, p, action, on, requestKeys(r, res.Region))
 	if err != nil {
 		return err
 	}
@@ -75,11 +75,8 @@ func (s *Server) authorizeSTS(r *http.Request, op string, p *protocol.Principal,
 		return nil
 	}
 	protocol.SetReason(ctx, "strict mode: "+why)
-	because := " because no identity-based policy allows the " + action + " action"
-	if d.Decision == policy.ExplicitDeny {
-		because = " with an explicit deny in an identity-based policy"
-	}
-	return protocol.Errorf(stsAPI.denied, "AccessDenied", "User: %s is not authorized to perform: %s on resource: %s%s", p.ARN, action, on, because)
+	// STS, like IAM, says which kind of policy refused.
+	return protocol.Errorf(stsAPI.denied, "AccessDenied", "User: %s is not authorized to perform: %s on resource: %s%s", p.ARN, action, on, by.because(d.Decision, action))
 }
 
 // federatedDecision evaluates, for action on resource, the permissions of

@@ -126,11 +126,7 @@ func (s *Server) authorizeOwn(r *http.Request, a *api, op string, p *protocol.Pr
 	protocol.SetReason(ctx, "strict mode: "+why)
 	if a == &iamAPI {
 		// IAM says which kind of policy refused, as AWS's IAM does.
-		because := " because no " + string(by) + " allows the " + action + " action"
-		if d.Decision == policy.ExplicitDeny {
-			because = " with an explicit deny in " + by.article() + string(by)
-		}
-		return protocol.Errorf(a.denied, "AccessDenied", "User: %s is not authorized to perform: %s on resource: %s%s", p.ARN, action, shown, because)
+		return protocol.Errorf(a.denied, "AccessDenied", "User: %s is not authorized to perform: %s on resource: %s%s", p.ARN, action, shown, by.because(d.Decision, action))
 	}
 	return protocol.Errorf(a.denied, "AccessDeniedException", "User: %s is not authorized to perform: %s on resource: %s", p.ARN, action, shown)
 }
@@ -144,6 +140,17 @@ const (
 	byBoundary refuser = "permissions boundary"
 	bySession  refuser = "session policy"
 )
+
+// because is the end of IAM's and STS's refusal of action, which by
+// refused with decision d (an ImplicitDeny or an ExplicitDeny): " because
+// no session policy allows the iam:GetRole action", " with an explicit
+// deny in an identity-based policy".
+func (by refuser) because(d policy.Decision, action string) string {
+	if d == policy.ExplicitDeny {
+		return " with an explicit deny in " + by.article() + string(by)
+	}
+	return " because no " + string(by) + " allows the " + action + " action"
+}
 
 // article is the indefinite article of by's name in "with an explicit deny
 // in an identity-based policy".
