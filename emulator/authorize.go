@@ -109,7 +109,10 @@ type authorizeResponse struct {
 // (cognito-identity.amazonaws.com:sub and the rest) and the request's own;
 // a GetSessionToken session's user's own policies, and a session of the
 // account's root everything. A role or user IAM does not hold has no
-// policies, so everything is an implicitDeny, as it would be in AWS.
+// policies, so everything is an implicitDeny, as it would be in AWS, and
+// so is what the credentials may not do whatever their policies allow (see
+// sessionRefusal): IAM for a federated user or a GetSessionToken session
+// without MFA, and the STS operations such sessions may not call.
 func (s *Server) evaluate(w http.ResponseWriter, r *http.Request) {
 	in, err := decodeAuthorize(w, r)
 	if err != nil {
@@ -129,8 +132,11 @@ func (s *Server) evaluate(w http.ResponseWriter, r *http.Request) {
 		in.Resource = "*"
 	}
 	p := sts.Principal(c)
-	res, _, _, err := s.callerDecision(r.Context(), &c, p, in.Action, in.Resource, in.Context)
-	if err != nil {
+	var res policy.Result
+	if sessionRefusal(&c, p, in.Action) != "" {
+		// Refused whatever the policies say, as the request would be.
+		res.Decision = policy.ImplicitDeny
+	} else if res, _, _, err = s.callerDecision(r.Context(), &c, p, in.Action, in.Resource, in.Context); err != nil {
 		s.adminError(w, r, http.StatusInternalServerError, "reading the policies failed", err)
 		return
 	}
