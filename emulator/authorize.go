@@ -109,7 +109,10 @@ type authorizeResponse struct {
 // (cognito-identity.amazonaws.com:sub and the rest) and the request's own;
 // a GetSessionToken session's user's own policies, and a session of the
 // account's root everything. A role or user IAM does not hold has no
-// policies, so everything is an implicitDeny, as it would be in AWS.
+// policies, so everything is an implicitDeny, as it would be in AWS, and
+// so is what the credentials may not do whatever their policies allow (see
+// sessionRefusal): IAM for a federated user or a GetSessionToken session
+// without MFA, and the STS operations such sessions may not call.
 func (s *Server) evaluate(w http.ResponseWriter, r *http.Request) {
 	in, err := decodeAuthorize(w, r)
 	if err != nil {
@@ -129,8 +132,11 @@ func (s *Server) evaluate(w http.ResponseWriter, r *http.Request) {
 		in.Resource = "*"
 	}
 	p := sts.Principal(c)
-	res, _, _, err := s.callerDecision(r.Context(), &c, p, in.Action, in.Resource, in.Context)
-	if err != nil {
+	var res policy.Result
+	if sessionRefusal(&c, p, in.Action) != "" {
+		// Refused whatever the policies say, as the request would be.
+		res.Decision = policy.ImplicitDeny
+	} else if res, _, _, err = s.callerDecision(r.Context(), &c, p, in.Action, in.Resource, in.Context); err != nil {
 		s.adminError(w, r, http.StatusInternalServerError, "reading the policies failed", err)
 		return
 	}
@@ -147,7 +153,9 @@ func (s *Server) evaluate(w http.ResponseWriter, r *http.Request) {
 // the condition keys AWS gives that session (cognito-identity.amazonaws.com:sub,
 // aws:TokenIssueTime and the rest) and request, the request's own keys
 // (see decisionKeys). A role IAM does not hold has no policies: everything
-// is an implicit deny, as it would be in AWS. It also returns why in words
+// is an implicit deny, as it would be in AWS, and so is a role of another
+// RoleId than the session's (deleted and created again under its name
+// since). It also returns why in words
 // when the decision is not Allowed (see denyReason), and the kind of
 // policy that refused, as IAM's refusals name it.
 func (s *Server) sessionDecision(ctx context.Context, c *creds.Credentials, p *protocol.Principal, action, resource string, request map[string][]string) (_ policy.Result, why string, by refuser, _ error) {
@@ -155,6 +163,18 @@ func (s *Server) sessionDecision(ctx context.Context, c *creds.Credentials, p *p
 	set, held, err := orNone(s.iamSvc.RolePolicies(ctx, sess.RoleARN))
 	if err != nil {
 		return policy.Result{}, "", "", err
+	}
+	// A role deleted and created again under its name is another role
+	// (another RoleId), as on AWS: the sessions of the deleted one have
+	// no permission policies, not the new one's.
+	var other storage.Role
+	if held && sess.RoleID != "" {
+		switch r, err := s.store.GetRole(ctx, roleName(sess.RoleARN)); {
+		case err == nil && r.ID != sess.RoleID:
+			other, set, held = r, policy.Set{}, false
+		case err != nil && !errors.Is(err, storage.ErrNotFound):
+			return policy.Result{}, "", "", err
+		}
 	}
 	if sess.Policy != "" || len(sess.PolicyARNs) > 0 {
 		if set.Session, err = s.sessionPolicies(ctx, sess); err != nil {
@@ -173,6 +193,8 @@ func (s *Server) sessionDecision(ctx context.Context, c *creds.Credentials, p *p
 	// them.
 	alone := policy.Set{Identity: set.Identity}.Evaluate(req).Decision
 	switch {
+	case other.ID != "":
+		return res, createdAgainReason("role", other.ARN, other.ID, sess.RoleID, "this session"), byIdentity, nil
 	case boundaryRefused(set, res, alone):
 		return res, boundaryDenyReason("role "+sess.RoleARN, set.Boundary[0], res, req), byBoundary, nil
 	case len(set.Session) > 0 && (res.Decision == policy.ExplicitDeny && res.Matched[0].PolicyType == sessionPolicy ||
@@ -182,6 +204,17 @@ func (s *Server) sessionDecision(ctx context.Context, c *creds.Credentials, p *p
 		return res, sessionDenyReason(sess.RoleARN, set.Session, res, req), bySession, nil
 	}
 	return res, denyReason(sess.RoleARN, held, set.Identity, res, req), byIdentity, nil
+}
+
+// createdAgainReason says why who, a role session or a user's
+// credentials ("this session", "these credentials"), of the entity of
+// kind ("role", "user") whose unique id was own, may do nothing: IAM
+// holds another entity of that kind, arn, whose id is held, under its
+// name, deleted and created again since.
+func createdAgainReason(kind, arn, held, own, who string) string {
+	id := map[string]string{"role": "RoleId", "user": "UserId"}[kind]
+	return "IAM's " + kind + " " + arn + " is another " + kind + " (" + id + " " + held + ") than the one of " + who + " (" + id + " " + own +
+		"), deleted and created again under its name since: no permission policy applies to " + who + ", which may do nothing"
 }
 
 // boundaryRefused reports whether the refusal res of set is its

@@ -11,6 +11,7 @@ import (
 	"github.com/idpool/idpool/emulator/sts"
 	"github.com/idpool/idpool/protocol"
 	"github.com/idpool/idpool/protocol/awsquery"
+	"github.com/idpool/idpool/storage"
 )
 
 // Federated users and the STS operations that need a permission, in
@@ -66,7 +67,7 @@ func (s *Server) authorizeSTS(r *http.Request, op string, p *protocol.Principal,
 	}
 	ctx := r.Context()
 	action, on := "sts:"+op, target(p, res.Params)
-	d, why, _, err := s.callerDecision(ctx, res.cred, p, action, on, requestKeys(r, res.Region))
+	d, why, by, err := s.callerDecision(ctx, res.cred, p, action, on, requestKeys(r, res.Region))
 	if err != nil {
 		return err
 	}
@@ -74,11 +75,8 @@ func (s *Server) authorizeSTS(r *http.Request, op string, p *protocol.Principal,
 		return nil
 	}
 	protocol.SetReason(ctx, "strict mode: "+why)
-	because := " because no identity-based policy allows the " + action + " action"
-	if d.Decision == policy.ExplicitDeny {
-		because = " with an explicit deny in an identity-based policy"
-	}
-	return protocol.Errorf(stsAPI.denied, "AccessDenied", "User: %s is not authorized to perform: %s on resource: %s%s", p.ARN, action, on, because)
+	// STS, like IAM, says which kind of policy refused.
+	return protocol.Errorf(stsAPI.denied, "AccessDenied", "User: %s is not authorized to perform: %s on resource: %s%s", p.ARN, action, on, by.because(d.Decision, action))
 }
 
 // federatedDecision evaluates, for action on resource, the permissions of
@@ -89,11 +87,15 @@ func (s *Server) authorizeSTS(r *http.Request, op string, p *protocol.Principal,
 // too. A session without session policies may do nothing, as on AWS.
 func (s *Server) federatedDecision(ctx context.Context, c *creds.Credentials, p *protocol.Principal, action, resource string, request map[string][]string) (_ policy.Result, why string, by refuser, _ error) {
 	sess := &c.Session
+	var u storage.User // the IAM user that asked for the session, if IAM holds it
+	held := false
 	if !arn.IsRoot(sess.UserARN) {
-		user := &protocol.Principal{AccessKeyID: p.AccessKeyID, Account: p.Account, ARN: sess.UserARN, UserID: sess.UserID, Temporary: true}
-		d, why, by, err := s.userDecision(ctx, user, c, action, resource, request)
+		d, why, by, err := s.userDecision(ctx, p, c, action, resource, request)
 		if err != nil || d.Decision != policy.Allowed {
 			return d, why, by, err
+		}
+		if u, held, err = heldUser(ctx, s.store, federatingUser(p, sess)); err != nil {
+			return policy.Result{}, "", "", err
 		}
 	}
 	sps, err := s.sessionPolicies(ctx, sess)
@@ -105,7 +107,7 @@ func (s *Server) federatedDecision(ctx context.Context, c *creds.Credentials, p 
 			" was given no session policy (GetFederationToken's Policy or PolicyArns), so it may do nothing", bySession, nil
 	}
 	now := s.now()
-	keys := withRequest(federatedKeys(p, sess), request, now)
+	keys := withRequest(federatedKeys(p, sess, u, held), request, now)
 	addMFAKeys(keys, true, sess.MFA, now)
 	req := policy.Request{Action: action, Resource: resource, AWS: p.ARN, Context: keys}
 	res := policy.Set{Identity: sps}.Evaluate(req)
@@ -124,19 +126,36 @@ func (s *Server) federatedDecision(ctx context.Context, c *creds.Credentials, p 
 		" (" + strings.Join(ids, ", ") + ") allows it: a federated user may do only what both allow", bySession, nil
 }
 
+// federatingUser is the principal of the IAM user that asked for the
+// federated user's session sess, whose principal is p.
+func federatingUser(p *protocol.Principal, sess *creds.Session) *protocol.Principal {
+	return &protocol.Principal{AccessKeyID: p.AccessKeyID, Account: p.Account, ARN: sess.UserARN, UserID: sess.UserID, Temporary: true}
+}
+
 // federatedKeys returns the condition keys AWS gives a federated user's
-// requests: aws:PrincipalArn (its federated-user ARN), aws:PrincipalAccount,
+// requests, to the policies of its IAM user and to its session policies
+// alike: aws:PrincipalArn (its federated-user ARN), aws:PrincipalAccount,
 // aws:PrincipalType "FederatedUser", aws:userid "<account>:<Name>" (the
-// IAM User Guide's table of aws:userid), and its session tags as
-// aws:PrincipalTag/<key>.
-func federatedKeys(p *protocol.Principal, sess *creds.Session) map[string][]string {
+// IAM User Guide's table of aws:userid), and as aws:PrincipalTag/<key>
+// its session tags and the tags of its IAM user u (held: IAM holds it), a
+// session tag overriding the user's tag of the same key, whatever its case,
+// as GetFederationToken's API reference says.
+func federatedKeys(p *protocol.Principal, sess *creds.Session, u storage.User, held bool) map[string][]string {
 	keys := map[string][]string{
 		"aws:PrincipalArn":     {p.ARN},
 		"aws:PrincipalAccount": {p.Account},
 		"aws:PrincipalType":    {"FederatedUser"},
 		"aws:userid":           {p.UserID},
 	}
+	if held {
+		userTags(keys, u)
+	}
 	for k, v := range sess.PrincipalTags {
+		for have := range keys {
+			if strings.EqualFold(have, "aws:PrincipalTag/"+k) {
+				delete(keys, have)
+			}
+		}
 		keys["aws:PrincipalTag/"+k] = []string{v}
 	}
 	return keys

@@ -62,6 +62,9 @@ type Server struct {
 	activity   *console.Activity // nil without the console
 	// ownStore is set when New opened the store, and Close closes it.
 	ownStore bool
+	// iamQuery is IAM's codec, which knows the members each operation's
+	// input declares (see iamParams).
+	iamQuery *awsquery.Service
 }
 
 // New builds every service on the store cfg chooses: cfg.Store, or else
@@ -177,6 +180,7 @@ func build(ctx context.Context, cfg Config, store storage.Store, logger *slog.Lo
 
 	iamQuery := awsquery.NewService(shape.IAM(), s.authIAM, logger)
 	iamRoutes(iamQuery, s.iamSvc)
+	s.iamQuery = iamQuery
 
 	s.syncSvc = cognitosync.New(cognitosync.Config{Region: cfg.Region, AccountID: cfg.AccountID, SessionKey: syncKey}, store, now, logger)
 	rest := restjson.NewService(shape.CognitoSync(), s.authREST, logger, restjson.WithInternalCode(cognitosync.CodeInternalError),

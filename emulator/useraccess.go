@@ -47,6 +47,23 @@ func iamResource(r *http.Request, body []byte) resource {
 	return resource{Params: ps}
 }
 
+// iamParams keeps of form, the parameters of a request to the IAM
+// operation op, those of the members op's input declares, which are all it
+// reads (awsquery.Service.Declares): a parameter of another name, such as
+// a RoleName sent to CreateAccessKey, must not choose the entity a request
+// is authorized on while the operation acts on another. Everything that
+// finds what an IAM request acts on reads the form this returns.
+func (s *Server) iamParams(op string, form url.Values) url.Values {
+	kept := make(url.Values, len(form))
+	for name, v := range form {
+		member, _, _ := strings.Cut(name, ".")
+		if s.iamQuery.Declares(op, member) {
+			kept[name] = v
+		}
+	}
+	return kept
+}
+
 // authorizeOwn decides, in strict mode, whether p may call op of a on res
 // by p's own permission policies, as AWS decides in one account without
 // resource policies: an IAM user's (userDecision) and a federated user's
@@ -60,6 +77,9 @@ func (s *Server) authorizeOwn(r *http.Request, a *api, op string, p *protocol.Pr
 		return nil
 	}
 	ctx := r.Context()
+	if a == &iamAPI {
+		res.Params = s.iamParams(op, res.Params)
+	}
 	user := isUser(p)
 	if a == &iamAPI && !user && ownUser[op] && !res.Params.Has("UserName") {
 		// The operation refuses it (ValidationError, "Must specify
@@ -106,11 +126,7 @@ func (s *Server) authorizeOwn(r *http.Request, a *api, op string, p *protocol.Pr
 	protocol.SetReason(ctx, "strict mode: "+why)
 	if a == &iamAPI {
 		// IAM says which kind of policy refused, as AWS's IAM does.
-		because := " because no " + string(by) + " allows the " + action + " action"
-		if d.Decision == policy.ExplicitDeny {
-			because = " with an explicit deny in " + by.article() + string(by)
-		}
-		return protocol.Errorf(a.denied, "AccessDenied", "User: %s is not authorized to perform: %s on resource: %s%s", p.ARN, action, shown, because)
+		return protocol.Errorf(a.denied, "AccessDenied", "User: %s is not authorized to perform: %s on resource: %s%s", p.ARN, action, shown, by.because(d.Decision, action))
 	}
 	return protocol.Errorf(a.denied, "AccessDeniedException", "User: %s is not authorized to perform: %s on resource: %s", p.ARN, action, shown)
 }
@@ -125,6 +141,17 @@ const (
 	bySession  refuser = "session policy"
 )
 
+// because is the end of IAM's and STS's refusal of action, which by
+// refused with decision d (an ImplicitDeny or an ExplicitDeny): " because
+// no session policy allows the iam:GetRole action", " with an explicit
+// deny in an identity-based policy".
+func (by refuser) because(d policy.Decision, action string) string {
+	if d == policy.ExplicitDeny {
+		return " with an explicit deny in " + by.article() + string(by)
+	}
+	return " because no " + string(by) + " allows the " + action + " action"
+}
+
 // article is the indefinite article of by's name in "with an explicit deny
 // in an identity-based policy".
 func (by refuser) article() string {
@@ -138,12 +165,20 @@ func (by refuser) article() string {
 // p, capped by its permissions boundary if it has one, for action on
 // resource, with the user's condition keys (see
 // callerKeys and userTags), the request's own keys (see decisionKeys), and
-// the MFA of its GetSessionToken session c, if it signed with one. A user
-// IAM no longer holds (see heldUser) has no policies. It also returns why
-// in words when the decision is not Allowed, and the kind of policy that
-// refused: the boundary (see boundaryRefused) or the user's own.
+// the MFA of its GetSessionToken session c, if it signed with one. For a
+// federated user's session c (whose principal is p) it evaluates the
+// policies of the IAM user that asked for it with the federated user's
+// keys (see federatedKeys), as AWS does: aws:PrincipalType FederatedUser,
+// not User. A user IAM no longer holds (see heldUser) has no policies. It
+// also returns why in words when the decision is not Allowed, and the kind
+// of policy that refused: the boundary (see boundaryRefused) or the user's
+// own.
 func (s *Server) userDecision(ctx context.Context, p *protocol.Principal, c *creds.Credentials, action, resource string, request map[string][]string) (_ policy.Result, why string, by refuser, _ error) {
-	u, held, err := heldUser(ctx, s.store, p)
+	user := p
+	if federated(c) {
+		user = federatingUser(p, &c.Session)
+	}
+	u, held, err := heldUser(ctx, s.store, user)
 	if err != nil {
 		return policy.Result{}, "", "", err
 	}
@@ -154,9 +189,15 @@ func (s *Server) userDecision(ctx context.Context, p *protocol.Principal, c *cre
 		}
 	}
 	now := s.now()
-	keys := callerKeys(p, nil)
-	if held {
-		userTags(keys, u)
+	var keys map[string][]string
+	switch {
+	case user != p:
+		keys = federatedKeys(p, &c.Session, u, held)
+	default:
+		keys = callerKeys(p, nil)
+		if held {
+			userTags(keys, u)
+		}
 	}
 	keys = withRequest(keys, request, now)
 	var mfa int64
@@ -170,16 +211,15 @@ func (s *Server) userDecision(ctx context.Context, p *protocol.Principal, c *cre
 		return res, "", "", nil
 	}
 	switch {
-	case !held && u.ID != "" && u.ID != p.UserID:
-		return res, "IAM's user " + u.ARN + " is another user (UserId " + u.ID + ") than the one of these credentials (UserId " + p.UserID +
-			"), deleted and created again under its name since: the credentials have no permission policies and may do nothing", byIdentity, nil
+	case !held && u.ID != "" && u.ID != user.UserID:
+		return res, createdAgainReason("user", u.ARN, u.ID, user.UserID, "these credentials"), byIdentity, nil
 	case !held:
-		return res, "IAM holds no user " + p.ARN + ", so its keys have no permission policies and may do nothing", byIdentity, nil
+		return res, "IAM holds no user " + user.ARN + ", so its keys have no permission policies and may do nothing", byIdentity, nil
 	}
 	if boundaryRefused(set, res, policy.Set{Identity: set.Identity}.Evaluate(req).Decision) {
-		return res, boundaryDenyReason("user "+p.ARN, set.Boundary[0], res, req), byBoundary, nil
+		return res, boundaryDenyReason("user "+user.ARN, set.Boundary[0], res, req), byBoundary, nil
 	}
-	return res, policiesDenyReason("user "+p.ARN, set.Identity, res, req), byIdentity, nil
+	return res, policiesDenyReason("user "+user.ARN, set.Identity, res, req), byIdentity, nil
 }
 
 // heldUser returns the IAM user that p, who signs as an IAM user (with its

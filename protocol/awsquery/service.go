@@ -176,6 +176,22 @@ func Params(r *http.Request, body []byte) (url.Values, error) {
 	return v, nil
 }
 
+// Declares reports whether the input of the operation op, as registered
+// with Handle, has the top-level member named member ("Tags" for
+// "Tags.member.1.Key"): a parameter of another name reaches no operation,
+// since the codec drops it (see put). It is false for an operation the
+// service does not handle. What acts on what a request names (an
+// authorizer) must consult only the members its operation declares.
+func (s *Service) Declares(op, member string) bool {
+	rt := s.routes[op]
+	return rt != nil && rt.op.schema().byName[member] != nil
+}
+
+// Handles reports whether op is registered with Handle.
+func (s *Service) Handles(op string) bool {
+	return s.routes[op] != nil
+}
+
 // call is one request routed to an operation, with its parameters.
 type call struct {
 	s  *Service
