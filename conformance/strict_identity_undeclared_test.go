@@ -123,3 +123,52 @@ func TestStrictIdentityUndeclaredMembers(t *testing.T) {
 		}
 	})
 }
+
+// TestIdentityTagsOtherAccount: a pool ARN of another account than
+// idpool's names no pool the caller's account holds, and Cognito Identity
+// has no resource policy to open one to it: UntagResource and
+// ListTagsForResource are refused AccessDeniedException naming the ARN as
+// written, as a ResourceArn that is no ARN is (aws-sdk-ruby#2173), never
+// applied to idpool's pool of the same id. In strict mode that is what
+// keeps a Deny on the pool's own ARN from being bypassed by the other
+// account's ARN; the developer's own keys are refused as well.
+func TestIdentityTagsOtherAccount(t *testing.T) {
+	t.Parallel()
+	for _, strict := range []bool{false, true} {
+		t.Run(modeName(strict), func(t *testing.T) {
+			s, _ := strictServer(t, strict)
+			ctx := context.Background()
+			pool := s.createPool(t, &cognitoidentity.CreateIdentityPoolInput{IdentityPoolTags: map[string]string{"keep": "yes"}})
+			own := s.poolARN(pool)
+			other := "arn:aws:cognito-identity:" + region + ":999999999999:identitypool/" + pool
+
+			user, keys := s.iamUserKeys(t)
+			_, err := s.iamWith(developerKeys()).PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String(user[len("arn:aws:iam::"+s.accountID+":user/"):]),
+				PolicyName: aws.String("deny-pool"), PolicyDocument: aws.String(policyJSON(t,
+					map[string]any{"Effect": "Allow", "Action": "cognito-identity:*", "Resource": "*"},
+					map[string]any{"Effect": "Deny", "Action": "cognito-identity:*", "Resource": own}))})
+			ok(t, err, "PutUserPolicy")
+			callers := []struct {
+				name string
+				arn  string
+				c    *cognitoidentity.Client
+			}{
+				{"developer", s.rootARN(), s.signed},
+				{"user denied the pool", user, s.identityWith(keys)},
+			}
+			for _, c := range callers {
+				t.Run(c.name, func(t *testing.T) {
+					_, err := c.c.UntagResource(ctx, &cognitoidentity.UntagResourceInput{ResourceArn: aws.String(other), TagKeys: []string{"keep"}})
+					wantAPIError(t, err, "AccessDeniedException", msgDenied(c.arn, "cognito-identity:UntagResource", other))
+					_, err = c.c.ListTagsForResource(ctx, &cognitoidentity.ListTagsForResourceInput{ResourceArn: aws.String(other)})
+					wantAPIError(t, err, "AccessDeniedException", msgDenied(c.arn, "cognito-identity:ListTagsForResource", other))
+				})
+			}
+			out, err := s.signed.ListTagsForResource(ctx, &cognitoidentity.ListTagsForResourceInput{ResourceArn: aws.String(own)})
+			ok(t, err, "ListTagsForResource")
+			if out.Tags["keep"] != "yes" {
+				t.Errorf("got tags %v, want keep=yes: an UntagResource of another account's ARN ran", out.Tags)
+			}
+		})
+	}
+}
