@@ -9,7 +9,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentity"
-	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/idpool/idpool/protocol/shape"
 )
 
@@ -44,10 +43,7 @@ func TestStrictIdentityUndeclaredMembers(t *testing.T) {
 	idA := s.guestID(t, a)
 	allowA := map[string]any{"Effect": "Allow", "Action": "cognito-identity:*", "Resource": s.poolARN(a)}
 
-	user, userKeys := s.iamUserKeys(t)
-	_, err := s.iamWith(developerKeys()).PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String(user[len("arn:aws:iam::"+s.accountID+":user/"):]),
-		PolicyName: aws.String("poolA"), PolicyDocument: aws.String(policyJSON(t, allowA))})
-	ok(t, err, "PutUserPolicy")
+	user, userKeys := s.federationUser(t, allowA)
 	role, sess := s.policySession(t, "PoolA", "sess", allowA)
 	callers := []struct {
 		name string
@@ -142,12 +138,9 @@ func TestIdentityTagsOtherAccount(t *testing.T) {
 			own := s.poolARN(pool)
 			other := "arn:aws:cognito-identity:" + region + ":999999999999:identitypool/" + pool
 
-			user, keys := s.iamUserKeys(t)
-			_, err := s.iamWith(developerKeys()).PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String(user[len("arn:aws:iam::"+s.accountID+":user/"):]),
-				PolicyName: aws.String("deny-pool"), PolicyDocument: aws.String(policyJSON(t,
-					map[string]any{"Effect": "Allow", "Action": "cognito-identity:*", "Resource": "*"},
-					map[string]any{"Effect": "Deny", "Action": "cognito-identity:*", "Resource": own}))})
-			ok(t, err, "PutUserPolicy")
+			user, keys := s.federationUser(t,
+				map[string]any{"Effect": "Allow", "Action": "cognito-identity:*", "Resource": "*"},
+				map[string]any{"Effect": "Deny", "Action": "cognito-identity:*", "Resource": own})
 			callers := []struct {
 				name string
 				arn  string
