@@ -13,6 +13,8 @@ import (
 	"github.com/idpool/idpool/emulator/creds"
 	"github.com/idpool/idpool/emulator/policy"
 	"github.com/idpool/idpool/protocol"
+	"github.com/idpool/idpool/protocol/awsjson"
+	"github.com/idpool/idpool/protocol/shape"
 )
 
 // api is one of the three signed APIs as authentication and authorization
@@ -54,11 +56,22 @@ type resource struct {
 // (it ignores one named in another case, as AWS does), so that is how
 // they are read here too. encoding/json's own matching, which takes the
 // last member of any case, would let a body name one pool to authorization
-// and another to the operation. A member of the wrong type is left empty:
-// validation refuses it after authentication.
-func jsonResource(_ *http.Request, body []byte) resource {
+// and another to the operation. For the same reason a member is read only
+// when the operation's input declares it (awsjson.Declares): the codec
+// drops any other, so a ResourceArn sent to DescribeIdentityPool must not
+// choose the pool authorization decides on while the operation answers
+// the IdentityPoolId. A member of the wrong type is left empty: validation
+// refuses it after authentication.
+func jsonResource(r *http.Request, body []byte) resource {
 	in, _ := protocol.ParseJSONObject(body)
-	str := func(name string) string { s, _ := in[name].(string); return s }
+	op, model := operation(r), shape.CognitoIdentity()
+	str := func(name string) string {
+		if !awsjson.Declares(model, op, name) {
+			return ""
+		}
+		s, _ := in[name].(string)
+		return s
+	}
 	return resource{Pool: str("IdentityPoolId"), Identity: str("IdentityId"), ARN: str("ResourceArn")}
 }
 

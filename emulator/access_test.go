@@ -22,17 +22,18 @@ func TestResource(t *testing.T) {
 		api        *api
 		path, body string
 		ctype      string // the Content-Type, none when ""
+		op         string // the operation the codec routed to, none when ""
 		want       resource
 	}{
-		{name: "json pool", api: &identityAPI, body: `{"IdentityPoolId":"` + testPool + `","MaxResults":10}`,
+		{name: "json pool", api: &identityAPI, op: "ListIdentities", body: `{"IdentityPoolId":"` + testPool + `","MaxResults":10}`,
 			want: resource{Pool: testPool}},
-		{name: "json identity", api: &identityAPI, body: `{"IdentityId":"` + testIdentity + `"}`,
+		{name: "json identity", api: &identityAPI, op: "DescribeIdentity", body: `{"IdentityId":"` + testIdentity + `"}`,
 			want: resource{Identity: testIdentity}},
-		{name: "json tag arn", api: &identityAPI, body: `{"ResourceArn":"arn:aws:cognito-identity:ap-south-1:123456789012:identitypool/x"}`,
+		{name: "json tag arn", api: &identityAPI, op: "ListTagsForResource", body: `{"ResourceArn":"arn:aws:cognito-identity:ap-south-1:123456789012:identitypool/x"}`,
 			want: resource{ARN: "arn:aws:cognito-identity:ap-south-1:123456789012:identitypool/x"}},
-		{name: "json wrong type", api: &identityAPI, body: `{"IdentityPoolId":5}`},
-		{name: "json no resource", api: &identityAPI, body: `{"MaxResults":10}`},
-		{name: "json id without region", api: &identityAPI, body: `{"IdentityPoolId":"nocolon"}`, want: resource{Pool: "nocolon"}},
+		{name: "json wrong type", api: &identityAPI, op: "DescribeIdentityPool", body: `{"IdentityPoolId":5}`},
+		{name: "json no resource", api: &identityAPI, op: "ListIdentityPools", body: `{"MaxResults":10}`},
+		{name: "json id without region", api: &identityAPI, op: "DescribeIdentityPool", body: `{"IdentityPoolId":"nocolon"}`, want: resource{Pool: "nocolon"}},
 		{name: "sync records", api: &syncAPI, path: "/identitypools/eu-central-1%3A0f0f0f0f-1111-2222-3333-444444444444/identities/eu-central-1%3Aaaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee/datasets/my%20data/records",
 			want: resource{Pool: testPool, Identity: testIdentity, Dataset: "my data"}},
 		{name: "sync device", api: &syncAPI, path: "/identitypools/eu-central-1:0f0f0f0f-1111-2222-3333-444444444444/identity/eu-central-1:aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee/device",
@@ -51,10 +52,19 @@ func TestResource(t *testing.T) {
 			want: resource{Params: url.Values{"Action": {"GetFederationToken"}, "Version": {"2011-06-15"}, "Name": {"Bob"}}}},
 		// The members the operation decodes: one named in another case is
 		// not one of them, wherever it stands in the body.
-		{name: "json member in another case", api: &identityAPI, body: `{"IdentityPoolId":"` + testPool + `","identityPoolId":"other"}`,
+		{name: "json member in another case", api: &identityAPI, op: "DescribeIdentityPool", body: `{"IdentityPoolId":"` + testPool + `","identityPoolId":"other"}`,
 			want: resource{Pool: testPool}},
-		{name: "json member in another case first", api: &identityAPI, body: `{"identitypoolid":"other","IdentityPoolId":"` + testPool + `"}`,
+		{name: "json member in another case first", api: &identityAPI, op: "DescribeIdentityPool", body: `{"identitypoolid":"other","IdentityPoolId":"` + testPool + `"}`,
 			want: resource{Pool: testPool}},
+		// Only the members the operation's input declares: the codec
+		// drops any other, so it must not choose what is authorized.
+		{name: "json ResourceArn undeclared", api: &identityAPI, op: "DescribeIdentityPool",
+			body: `{"IdentityPoolId":"` + testPool + `","ResourceArn":"arn:aws:cognito-identity:eu-central-1:123456789012:identitypool/other","IdentityId":"` + testIdentity + `"}`,
+			want: resource{Pool: testPool}},
+		{name: "json IdentityPoolId undeclared", api: &identityAPI, op: "TagResource",
+			body: `{"ResourceArn":"arn:aws:cognito-identity:eu-central-1:123456789012:identitypool/x","IdentityPoolId":"` + testPool + `"}`,
+			want: resource{ARN: "arn:aws:cognito-identity:eu-central-1:123456789012:identitypool/x"}},
+		{name: "json no operation", api: &identityAPI, body: `{"IdentityPoolId":"` + testPool + `"}`},
 		// IAM's parameters as the query codec reads them: a form body's,
 		// then the query string's; a body that is not a form is not read.
 		{name: "iam form", api: &iamAPI, path: "/?RoleName=Victim", ctype: "application/x-www-form-urlencoded; charset=utf-8",
@@ -69,6 +79,9 @@ func TestResource(t *testing.T) {
 				path = "/"
 			}
 			r := httptest.NewRequest(http.MethodPost, path, nil)
+			if tt.op != "" {
+				r = r.WithContext(protocol.WithRequest(r.Context(), &protocol.Request{Operation: tt.op}))
+			}
 			if tt.ctype != "" {
 				r.Header.Set("Content-Type", tt.ctype)
 			}

@@ -243,29 +243,45 @@ func (s *Service) updateTags(ctx context.Context, op, arn string, edit func(map[
 }
 
 // poolOfResource returns the pool id of the ResourceArn of operation op.
-// AWS authorizes the request on the resource that value names, and a value
-// that is no ARN names none: every caller is refused, an administrator too
-// (aws-sdk-ruby#2173, a pool id given to ListTagsForResource). The caller
-// is the request's signer; the account's root for a call without one (the
-// service driven directly, as in tests).
+// AWS authorizes the request on the resource that value names, as written,
+// and a value that is no ARN names none: every caller is refused, an
+// administrator too (aws-sdk-ruby#2173, a pool id given to
+// ListTagsForResource). A pool ARN of another account than idpool's names
+// a resource the caller's account does not hold, which only a resource
+// policy of that account could open to it, and Cognito Identity has none:
+// it is refused the same way, naming the ARN as written, never read as
+// the pool of idpool's account with that id (a Deny on that pool's ARN
+// would not apply to it). The caller is the request's signer; the
+// account's root for a call without one (the service driven directly, as
+// in tests).
 func (s *Service) poolOfResource(ctx context.Context, op, resource string) (string, error) {
-	if !strings.HasPrefix(resource, "arn:") {
+	denied := func(why string) error {
 		caller := "arn:aws:iam::" + s.cfg.AccountID + ":root"
 		if p, ok := protocol.PrincipalFrom(ctx); ok {
 			caller = p.ARN
 		}
-		protocol.SetReason(ctx, "ResourceArn "+resource+" is not an ARN")
-		return "", protocol.Errorf(http.StatusBadRequest, CodeAccessDenied,
+		protocol.SetReason(ctx, why)
+		return protocol.Errorf(http.StatusBadRequest, CodeAccessDenied,
 			"User: %s is not authorized to perform: cognito-identity:%s on resource: %s", caller, op, resource)
 	}
-	return poolFromARN(resource)
+	if !strings.HasPrefix(resource, "arn:") {
+		return "", denied("ResourceArn " + resource + " is not an ARN")
+	}
+	id, err := poolFromARN(resource)
+	if err != nil {
+		return "", err
+	}
+	if a, _ := arn.Parse(resource); a.Account != s.cfg.AccountID {
+		return "", denied("ResourceArn " + resource + " names a pool of account " + a.Account + ", not idpool's " + s.cfg.AccountID + " (--account-id)")
+	}
+	return id, nil
 }
 
 // poolFromARN returns the pool id of a pool ARN
 // arn:<partition>:cognito-identity:<region>:<account>:identitypool/<poolId>.
 // The region must be the pool id's and the partition the region's; the
-// account is not compared with idpool's, since local tools build ARNs with
-// whatever account they use.
+// account is any well-formed one (poolOfResource refuses another than
+// idpool's).
 func poolFromARN(s string) (string, error) {
 	a, ok := arn.Parse(s)
 	id, isPool := strings.CutPrefix(a.Resource, "identitypool/")

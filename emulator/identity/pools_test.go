@@ -415,11 +415,22 @@ func TestTags(t *testing.T) {
 		{"wrong service", "arn:aws:cognito-idp:us-east-1:123456789012:identitypool/" + id, map[string]string{"x": "y"}, CodeInvalidParameter},
 		{"region not the pool's", "arn:aws:cognito-identity:eu-west-1:123456789012:identitypool/" + id, map[string]string{"x": "y"}, CodeInvalidParameter},
 		{"unknown pool", "arn:aws:cognito-identity:us-east-1:123456789012:identitypool/us-east-1:0000", map[string]string{"x": "y"}, CodeResourceNotFound},
+		{"another account: refused by authorization", "arn:aws:cognito-identity:us-east-1:999999999999:identitypool/" + id, map[string]string{"x": "y"}, CodeAccessDenied},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := e.svc.TagResource(e.ctx, &TagResourceInput{ResourceArn: tt.arn, Tags: tt.tags})
 			wantErr(t, err, tt.wantCode, "")
 		})
+	}
+	// A pool of another account is not idpool's pool of the same id: the
+	// refused TagResource changed nothing, nor do Untag and List read it.
+	other := "arn:aws:cognito-identity:us-east-1:999999999999:identitypool/" + id
+	_, err = e.svc.UntagResource(e.ctx, &UntagResourceInput{ResourceArn: other, TagKeys: []string{"a"}})
+	wantErr(t, err, CodeAccessDenied, "User: arn:aws:iam::123456789012:root is not authorized to perform: cognito-identity:UntagResource on resource: "+other)
+	_, err = e.svc.ListTagsForResource(e.ctx, &ListTagsForResourceInput{ResourceArn: other})
+	wantErr(t, err, CodeAccessDenied, "User: arn:aws:iam::123456789012:root is not authorized to perform: cognito-identity:ListTagsForResource on resource: "+other)
+	if out, _ := e.svc.ListTagsForResource(e.ctx, &ListTagsForResourceInput{ResourceArn: arn}); !maps.Equal(out.Tags, map[string]string{"a": "3"}) {
+		t.Errorf("got tags %v after calls naming another account's pool, want %v", out.Tags, map[string]string{"a": "3"})
 	}
 }

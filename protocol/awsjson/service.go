@@ -218,3 +218,27 @@ func (s *Service) WriteError(w http.ResponseWriter, r *http.Request, e *protocol
 	// SDKs read the code up to the first ':'.
 	protocol.WriteJSONError(w, ContentType, e.Code+":", e, status)
 }
+
+// Declares reports whether the input of the operation op of model m has
+// the top-level member named member, by its exact name: a member of
+// another name or case reaches no operation, since Decode drops it before
+// the operation decodes the body. It is false for an operation the model
+// lacks or whose input is empty. What acts on what a request names (an
+// authorizer) must consult only the members its operation declares, or a
+// body could name one resource to authorization and another to the
+// operation.
+func Declares(m *shape.Model, op, member string) bool {
+	mo, ok := m.Operation(op)
+	if !ok || mo.InputShape == "" {
+		return false
+	}
+	bs, _ := m.Bindings(mo.InputShape)
+	for _, b := range bs {
+		// Decode keeps what shape's pruning keeps: a member by its name,
+		// and a body member by its locationName too.
+		if b.Member == member || b.Location == "" && b.Name == member {
+			return true
+		}
+	}
+	return false
+}

@@ -467,3 +467,29 @@ func TestInternalErrorWithoutRequest(t *testing.T) {
 		t.Errorf("got %d and log %q, want 500 and the cause logged", w.Code, logs.String())
 	}
 }
+
+// TestDeclares: Declares is true for exactly the top-level members of an
+// operation's input, by their exact names.
+func TestDeclares(t *testing.T) {
+	m := shape.CognitoIdentity()
+	tests := []struct {
+		name, op, member string
+		want             bool
+	}{
+		{"declared member", "DescribeIdentityPool", "IdentityPoolId", true},
+		{"ResourceArn of a tag operation", "TagResource", "ResourceArn", true},
+		{"ResourceArn undeclared", "DescribeIdentityPool", "ResourceArn", false},
+		{"IdentityPoolId undeclared", "DescribeIdentity", "IdentityPoolId", false},
+		{"another case", "DescribeIdentityPool", "identityPoolId", false},
+		{"nested member", "UpdateIdentityPool", "ProviderName", false},
+		{"unknown operation", "DescribeNothing", "IdentityPoolId", false},
+		{"operation without input members", "ListIdentityPools", "IdentityPoolId", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Declares(m, tt.op, tt.member); got != tt.want {
+				t.Errorf("Declares(%s, %s): got %v, want %v", tt.op, tt.member, got, tt.want)
+			}
+		})
+	}
+}
