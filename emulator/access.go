@@ -2,19 +2,24 @@ package emulator
 
 import (
 	"context"
+	"errors"
+	"maps"
 	"net"
 	"net/http"
 	"net/netip"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/idpool/idpool/emulator/arn"
 	"github.com/idpool/idpool/emulator/creds"
 	"github.com/idpool/idpool/emulator/policy"
 	"github.com/idpool/idpool/protocol"
 	"github.com/idpool/idpool/protocol/awsjson"
 	"github.com/idpool/idpool/protocol/shape"
+	"github.com/idpool/idpool/storage"
 )
 
 // api is one of the three signed APIs as authentication and authorization
@@ -48,6 +53,9 @@ type resource struct {
 	// cred are the credentials idpool issued that signed the request, nil
 	// for other keys.
 	cred *creds.Credentials
+	// body is the request's body, whose tags a Cognito Identity
+	// request's condition keys are (see poolKeys).
+	body []byte
 }
 
 // jsonResource reads the ids a Cognito Identity request names from its
@@ -153,7 +161,11 @@ func (s *Server) authorize(r *http.Request, a *api, op string, p *protocol.Princ
 		if a == &identityAPI && unscoped[op] {
 			target = "*"
 		}
-		d, why, _, err := s.sessionDecision(ctx, res.cred, p, action, target, requestKeys(r, res.Region))
+		keys := requestKeys(r, res.Region)
+		if err := s.poolKeys(ctx, a, op, target, res.body, keys); err != nil {
+			return err
+		}
+		d, why, _, err := s.sessionDecision(ctx, res.cred, p, action, target, keys)
 		if err != nil {
 			return err
 		}
@@ -195,6 +207,58 @@ func requestKeys(r *http.Request, region string) map[string][]string {
 	keys := make(map[string][]string, 3)
 	origin{addr: r.RemoteAddr, secure: r.TLS != nil}.addKeys(keys, region)
 	return keys
+}
+
+// poolKeys adds to keys the tag condition keys of a Cognito Identity
+// request to op authorized on target, with body its JSON body, as the
+// Service Authorization Reference lists them for cognito-identity: the
+// identitypool resource's aws:ResourceTag/<key>, the tags of the pool IAM
+// is asked about (none for an operation on "*" or on a pool idpool does
+// not hold); CreateIdentityPool's and TagResource's aws:RequestTag/<key>
+// and aws:TagKeys, the tags they give (IdentityPoolTags, Tags), and
+// UntagResource's aws:TagKeys, the keys it removes. Other APIs have none.
+func (s *Server) poolKeys(ctx context.Context, a *api, op, target string, body []byte, keys map[string][]string) error {
+	if a != &identityAPI {
+		return nil
+	}
+	if t, ok := arn.Parse(target); ok && t.Service == a.scope && t.Account == s.cfg.AccountID {
+		if id, ok := strings.CutPrefix(t.Resource, "identitypool/"); ok && id != "" {
+			switch pool, err := s.store.GetPool(ctx, id); {
+			case err == nil:
+				for k, v := range pool.Tags {
+					keys["aws:ResourceTag/"+k] = []string{v}
+				}
+			case !errors.Is(err, storage.ErrNotFound):
+				return err
+			}
+		}
+	}
+	in, _ := protocol.ParseJSONObject(body)
+	var given map[string]any
+	switch op {
+	case "CreateIdentityPool":
+		given, _ = in["IdentityPoolTags"].(map[string]any)
+	case "TagResource":
+		given, _ = in["Tags"].(map[string]any)
+	case "UntagResource":
+		list, _ := in["TagKeys"].([]any)
+		var names []string
+		for _, k := range list {
+			if k, ok := k.(string); ok {
+				names = append(names, k)
+			}
+		}
+		tagKeys(keys, names, nil)
+		return nil
+	}
+	names, values := make([]string, 0, len(given)), make([]string, 0, len(given))
+	for _, k := range slices.Sorted(maps.Keys(given)) {
+		if v, ok := given[k].(string); ok {
+			names, values = append(names, k), append(values, v)
+		}
+	}
+	tagKeys(keys, names, values)
+	return nil
 }
 
 // addKeys adds to keys the global condition keys AWS gives every request

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/idpool/idpool/emulator/arn"
@@ -99,7 +100,9 @@ func (s *Server) authorizeOwn(r *http.Request, a *api, op string, p *protocol.Pr
 	switch a {
 	case &iamAPI:
 		target, shown = s.iamTarget(ctx, op, res.Params, p)
-		iamKeys(op, res.Params, keys)
+		if err := s.iamKeys(ctx, op, res.Params, target, keys); err != nil {
+			return err
+		}
 		if op == "UpdateUser" {
 			next, nextShown = s.updatedUser(ctx, res.Params, p)
 		}
@@ -108,6 +111,9 @@ func (s *Server) authorizeOwn(r *http.Request, a *api, op string, p *protocol.Pr
 		target = shown
 		if a == &identityAPI && unscoped[op] {
 			target = "*"
+		}
+		if err := s.poolKeys(ctx, a, op, target, res.body, keys); err != nil {
+			return err
 		}
 	}
 	d, why, by, err := decide(target)
@@ -417,18 +423,155 @@ func (s *Server) updatedUser(ctx context.Context, form url.Values, p *protocol.P
 	return "arn:" + protocol.ARNPartition(p.ARN) + ":iam::" + s.cfg.AccountID + ":user" + path + name, "user " + name
 }
 
-// iamKeys adds to keys the IAM condition keys of an IAM request that
-// idpool gives: iam:PolicyARN, the managed policy an Attach or Detach
-// operation names, and iam:PermissionsBoundary, the boundary a CreateRole,
-// CreateUser, PutRolePermissionsBoundary or PutUserPermissionsBoundary
-// sets.
-func iamKeys(op string, form url.Values, keys map[string][]string) {
+// iamKeys adds to keys the IAM condition keys of an IAM request to op
+// whose parameters are form, authorized on target (see iamTarget), as the
+// Service Authorization Reference lists them:
+//   - iam:PolicyARN, the managed policy an Attach or Detach operation names;
+//   - iam:PermissionsBoundary, the boundary CreateRole, CreateUser or a
+//     Put…PermissionsBoundary sets (the request's), and for the other
+//     operations that list it (AttachRolePolicy, DeleteRolePolicy,
+//     DeleteRolePermissionsBoundary, GetRole…) the boundary the target role
+//     or user has now, none when it has none: AWS's "deny removing the
+//     boundary" and "change only roles with this boundary" policies rely on
+//     it;
+//   - aws:ResourceTag/<key>, the tags of the role, user, managed policy,
+//     OpenID Connect provider or MFA device IAM holds as target (and
+//     iam:ResourceTag/<key> for a role or user), none for one the request
+//     creates;
+//   - aws:RequestTag/<key> and aws:TagKeys, the tags a Create… or Tag…
+//     operation gives, and aws:TagKeys, the keys an Untag… one removes.
+func (s *Server) iamKeys(ctx context.Context, op string, form url.Values, target string, keys map[string][]string) error {
 	switch op {
 	case "AttachRolePolicy", "DetachRolePolicy", "AttachUserPolicy", "DetachUserPolicy":
 		keys["iam:PolicyARN"] = []string{form.Get("PolicyArn")}
-	case "CreateRole", "CreateUser", "PutRolePermissionsBoundary", "PutUserPermissionsBoundary":
-		if b := form.Get("PermissionsBoundary"); b != "" {
-			keys["iam:PermissionsBoundary"] = []string{b}
+	}
+	e, err := s.heldEntity(ctx, op, target)
+	if err != nil {
+		return err
+	}
+	boundary := e.boundary
+	if boundarySet[op] {
+		boundary = form.Get("PermissionsBoundary")
+	}
+	if (boundarySet[op] || boundaryHeld[op]) && boundary != "" {
+		keys["iam:PermissionsBoundary"] = []string{boundary}
+	}
+	for _, t := range e.tags {
+		keys["aws:ResourceTag/"+t.Key] = []string{t.Value}
+		if e.iamTags {
+			keys["iam:ResourceTag/"+t.Key] = []string{t.Value}
 		}
 	}
+	switch {
+	case strings.HasPrefix(op, "Untag"):
+		tagKeys(keys, memberList(form, "TagKeys", ""), nil)
+	case strings.HasPrefix(op, "Tag") || creates[op] != "":
+		tagKeys(keys, memberList(form, "Tags", ".Key"), memberList(form, "Tags", ".Value"))
+	}
+	return nil
+}
+
+// tagKeys adds to keys the tag keys of a request, names, as aws:TagKeys,
+// and, with values (values[i] is names[i]'s; nil for an Untag…
+// operation), as aws:RequestTag/<key>. A request without tags has neither
+// key, as on AWS.
+func tagKeys(keys map[string][]string, names, values []string) {
+	if len(names) == 0 {
+		return
+	}
+	keys["aws:TagKeys"] = names
+	for i, k := range names {
+		if i < len(values) {
+			keys["aws:RequestTag/"+k] = []string{values[i]}
+		}
+	}
+}
+
+// memberList returns the members of the query list name (name.member.1,
+// name.member.2, …, each followed by suffix, as in Tags.member.1.Key), in
+// order, up to the first missing one.
+func memberList(form url.Values, name, suffix string) []string {
+	var out []string
+	for i := 1; form.Has(name + ".member." + strconv.Itoa(i) + suffix); i++ {
+		out = append(out, form.Get(name+".member."+strconv.Itoa(i)+suffix))
+	}
+	return out
+}
+
+// boundarySet holds the IAM operations whose iam:PermissionsBoundary is
+// the boundary the request sets; boundaryHeld those whose key is the
+// boundary of the role or user they act on, as the Service Authorization
+// Reference lists them.
+var (
+	boundarySet = map[string]bool{
+		"CreateRole": true, "CreateUser": true, "PutRolePermissionsBoundary": true, "PutUserPermissionsBoundary": true,
+	}
+	boundaryHeld = map[string]bool{
+		"AttachRolePolicy": true, "AttachUserPolicy": true, "DetachRolePolicy": true, "DetachUserPolicy": true,
+		"PutRolePolicy": true, "PutUserPolicy": true, "DeleteRolePolicy": true, "DeleteUserPolicy": true,
+		"DeleteRolePermissionsBoundary": true, "DeleteUserPermissionsBoundary": true,
+		"DeleteRole": true, "GetRole": true, "UpdateAssumeRolePolicy": true, "UpdateRole": true, "UpdateRoleDescription": true,
+	}
+)
+
+// creates maps the IAM operations that create a tagged entity to the kind
+// of its ARN's resource ("role", "oidc-provider"…): their target is not
+// yet held, and their tags are the request's.
+var creates = map[string]string{
+	"CreateRole": "role", "CreateUser": "user", "CreatePolicy": "policy",
+	"CreateOpenIDConnectProvider": "oidc-provider", "CreateVirtualMFADevice": "mfa",
+}
+
+// iamEntity is what the condition keys of a request need of the entity it
+// acts on: its tags, whether they are also iam:ResourceTag/<key> (a role's
+// or a user's), and its permissions boundary.
+type iamEntity struct {
+	tags     []storage.Tag
+	iamTags  bool
+	boundary string
+}
+
+// heldEntity returns the entity IAM holds as target, the ARN a request to
+// op is authorized on, the zero iamEntity when it holds none (or op
+// creates it).
+func (s *Server) heldEntity(ctx context.Context, op, target string) (iamEntity, error) {
+	a, ok := arn.Parse(target)
+	if !ok || a.Service != "iam" || creates[op] != "" {
+		return iamEntity{}, nil
+	}
+	kind, rest, _ := strings.Cut(a.Resource, "/")
+	name := rest[strings.LastIndex(rest, "/")+1:]
+	var e iamEntity
+	var err error
+	switch kind {
+	case "role":
+		var r storage.Role
+		if r, err = s.store.GetRole(ctx, name); err == nil && a.Resource == "role"+r.Path+r.Name {
+			e = iamEntity{tags: r.Tags, iamTags: true, boundary: r.Boundary}
+		}
+	case "user":
+		var u storage.User
+		if u, err = s.store.GetUser(ctx, name); err == nil && a.Resource == "user"+u.Path+u.Name {
+			e = iamEntity{tags: u.Tags, iamTags: true, boundary: u.Boundary}
+		}
+	case "policy":
+		var mp storage.ManagedPolicy
+		if mp, err = s.store.GetManagedPolicy(ctx, target); err == nil {
+			e.tags = mp.Tags
+		}
+	case "oidc-provider":
+		var o storage.OIDCProvider
+		if o, err = s.store.GetOIDCProvider(ctx, target); err == nil {
+			e.tags = o.Tags
+		}
+	case "mfa":
+		var d storage.MFADevice
+		if d, err = s.store.GetMFADevice(ctx, target); err == nil {
+			e.tags = d.Tags
+		}
+	}
+	if err != nil && !errors.Is(err, storage.ErrNotFound) {
+		return iamEntity{}, err
+	}
+	return e, nil
 }

@@ -78,26 +78,75 @@ func TestIAMTarget(t *testing.T) {
 	}
 }
 
-// TestIAMKeys: iam:PolicyARN for the attachments, iam:PermissionsBoundary
-// for the boundaries set.
+// TestIAMKeys: iam:PolicyARN for the attachments; iam:PermissionsBoundary
+// the boundary set by the operations that set one, and the boundary the
+// role or user acted on has for those that list it; aws:ResourceTag/<key>
+// (and iam:ResourceTag/<key> for a role or user) the tags of the entity
+// acted on, none for one created; aws:RequestTag/<key> and aws:TagKeys the
+// tags a request gives, aws:TagKeys the keys an Untag… one removes.
 func TestIAMKeys(t *testing.T) {
-	const p = "arn:aws:iam::123456789012:policy/P"
+	const (
+		p    = "arn:aws:iam::123456789012:policy/P"
+		b    = "arn:aws:iam::123456789012:policy/B"
+		role = "arn:aws:iam::123456789012:role/app/Reader"
+		user = "arn:aws:iam::123456789012:user/Dev"
+	)
+	store, err := sqlite.Open(t.Context(), sqlite.Memory)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	err = store.Update(t.Context(), func(tx storage.Tx) error {
+		if err := tx.CreateRole(t.Context(), storage.Role{Name: "Reader", Path: "/app/", ARN: role, Boundary: b,
+			Tags: []storage.Tag{{Key: "env", Value: "prod"}}}); err != nil {
+			return err
+		}
+		return tx.CreateUser(t.Context(), storage.User{Name: "Dev", Path: "/", ARN: user})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := New(t.Context(), Config{Store: store, AccountID: "123456789012"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	tagged := map[string][]string{"aws:ResourceTag/env": {"prod"}, "iam:ResourceTag/env": {"prod"}}
+	with := func(m map[string][]string, k string, v ...string) map[string][]string {
+		out := map[string][]string{k: v}
+		for k, v := range m {
+			out[k] = v
+		}
+		return out
+	}
 	tests := []struct {
-		op   string
-		form url.Values
-		want map[string][]string
+		name, op, target string
+		form             url.Values
+		want             map[string][]string
 	}{
-		{"AttachUserPolicy", url.Values{"PolicyArn": {p}}, map[string][]string{"iam:PolicyARN": {p}}},
-		{"DetachRolePolicy", url.Values{"PolicyArn": {p}}, map[string][]string{"iam:PolicyARN": {p}}},
-		{"CreateRole", url.Values{"PermissionsBoundary": {p}}, map[string][]string{"iam:PermissionsBoundary": {p}}},
-		{"PutUserPermissionsBoundary", url.Values{"PermissionsBoundary": {p}}, map[string][]string{"iam:PermissionsBoundary": {p}}},
-		{"CreateRole", url.Values{}, map[string][]string{}},
-		{"GetPolicy", url.Values{"PolicyArn": {p}}, map[string][]string{}},
+		{"AttachUserPolicy", "AttachUserPolicy", user, url.Values{"PolicyArn": {p}}, map[string][]string{"iam:PolicyARN": {p}}},
+		{"DetachRolePolicy", "DetachRolePolicy", role, url.Values{"PolicyArn": {p}},
+			with(with(tagged, "iam:PolicyARN", p), "iam:PermissionsBoundary", b)},
+		{"CreateRole with a boundary", "CreateRole", role, url.Values{"PermissionsBoundary": {p}}, map[string][]string{"iam:PermissionsBoundary": {p}}},
+		{"PutRolePermissionsBoundary", "PutRolePermissionsBoundary", role, url.Values{"PermissionsBoundary": {p}},
+			with(tagged, "iam:PermissionsBoundary", p)},
+		{"DeleteRolePermissionsBoundary", "DeleteRolePermissionsBoundary", role, url.Values{}, with(tagged, "iam:PermissionsBoundary", b)},
+		{"PutRolePolicy", "PutRolePolicy", role, url.Values{}, with(tagged, "iam:PermissionsBoundary", b)},
+		{"PutUserPolicy of a user without boundary", "PutUserPolicy", user, url.Values{}, map[string][]string{}},
+		{"ListRolePolicies", "ListRolePolicies", role, url.Values{}, tagged},
+		{"CreateRole without a boundary", "CreateRole", role, url.Values{}, map[string][]string{}},
+		{"GetPolicy", "GetPolicy", p, url.Values{"PolicyArn": {p}}, map[string][]string{}},
+		{"CreateUser with tags", "CreateUser", user, url.Values{"Tags.member.1.Key": {"team"}, "Tags.member.1.Value": {"dev"},
+			"Tags.member.2.Key": {"cost"}, "Tags.member.2.Value": {"1"}},
+			map[string][]string{"aws:TagKeys": {"team", "cost"}, "aws:RequestTag/team": {"dev"}, "aws:RequestTag/cost": {"1"}}},
+		{"UntagRole", "UntagRole", role, url.Values{"TagKeys.member.1": {"env"}}, with(tagged, "aws:TagKeys", "env")},
 	}
 	for _, tt := range tests {
-		t.Run(tt.op, func(t *testing.T) {
+		t.Run(tt.name, func(t *testing.T) {
 			got := map[string][]string{}
-			iamKeys(tt.op, tt.form, got)
+			if err := srv.iamKeys(t.Context(), tt.op, tt.form, tt.target, got); err != nil {
+				t.Fatal(err)
+			}
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("got %v, want %v", got, tt.want)
 			}
