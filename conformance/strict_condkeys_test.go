@@ -1,7 +1,9 @@
 package conformance
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"testing"
@@ -295,6 +297,60 @@ func TestStrictPoolTagKeys(t *testing.T) {
 			var ae smithy.APIError
 			if !errors.As(err, &ae) || ae.ErrorCode() != "AccessDeniedException" || ae.ErrorMessage() != msgDenied(userARN, tt.action, tt.shown) {
 				t.Errorf("got %v, want AccessDeniedException %q", err, msgDenied(userARN, tt.action, tt.shown))
+			}
+		})
+	}
+}
+
+// TestAuthorizeResourceTagKeys: /_idpool/authorize answers for an IAM or
+// Cognito Identity action what strict mode decides for the request: its
+// policies see the tags of the role or identity pool idpool holds as
+// aws:ResourceTag/<key>, unless Context gives the key (in any case).
+func TestAuthorizeResourceTagKeys(t *testing.T) {
+	t.Parallel()
+	s := testServer(t)
+	ctx := context.Background()
+	dev := s.iamWith(developerKeys())
+	tags := []types.Tag{{Key: aws.String("protected"), Value: aws.String("true")}}
+	prot, plain := uniqueName("prot"), uniqueName("plain")
+	for _, r := range []struct {
+		name string
+		tags []types.Tag
+	}{{prot, tags}, {plain, nil}} {
+		_, err := dev.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(r.name), AssumeRolePolicyDocument: aws.String(lambdaTrust), Tags: r.tags})
+		ok(t, err, "CreateRole")
+	}
+	in := s.fullPool(uniqueDev())
+	in.IdentityPoolTags = map[string]string{"protected": "true"}
+	pool := s.createPool(t, in)
+	_, c := s.policySession(t, "Abac", "abac", map[string]any{"Effect": "Allow", "Action": []string{"iam:GetRole", "cognito-identity:DescribeIdentityPool"}, "Resource": "*",
+		"Condition": map[string]any{"StringNotEquals": map[string]any{"aws:ResourceTag/protected": "true"}}})
+	roleARN := "arn:aws:iam::" + s.accountID + ":role/"
+	tests := []struct {
+		name, action, resource string
+		context                map[string]any
+		want                   string
+	}{
+		{"GetRole of a protected role", "iam:GetRole", roleARN + prot, nil, "implicitDeny"},
+		{"GetRole of an untagged role", "iam:GetRole", roleARN + plain, nil, "allowed"},
+		{"GetRole of a protected role, Context's tag", "iam:GetRole", roleARN + prot, map[string]any{"aws:resourcetag/protected": "false"}, "allowed"},
+		{"DescribeIdentityPool of a protected pool", "cognito-identity:DescribeIdentityPool",
+			"arn:aws:cognito-identity:" + region + ":" + s.accountID + ":identitypool/" + pool, nil, "implicitDeny"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			body, err := json.Marshal(map[string]any{"SessionToken": c.SessionToken, "Action": tt.action, "Resource": tt.resource, "Context": tt.context})
+			if err != nil {
+				t.Fatal(err)
+			}
+			req, err := http.NewRequest(http.MethodPost, s.endpoint+"/_idpool/authorize", bytes.NewReader(body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			res := s.do(t, req)
+			var out struct{ Decision string }
+			if err := json.Unmarshal(res.body, &out); err != nil || res.status != http.StatusOK || out.Decision != tt.want {
+				t.Errorf("got %d %s, want 200 with Decision %s", res.status, res.body, tt.want)
 			}
 		})
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"strconv"
 	"strings"
@@ -106,7 +107,9 @@ type authorizeResponse struct {
 // evaluate answers POST /_idpool/authorize as strict mode decides for the
 // same credentials (callerDecision): a role session's role's inline and
 // managed policies, evaluated with the session's condition keys
-// (cognito-identity.amazonaws.com:sub and the rest) and the request's own;
+// (cognito-identity.amazonaws.com:sub and the rest) and the request's own
+// (Context, and for an IAM or Cognito Identity action the resource's keys
+// strict mode gives: see resourceKeys);
 // a GetSessionToken session's user's own policies, and a session of the
 // account's root everything. A role or user IAM does not hold has no
 // policies, so everything is an implicitDeny, as it would be in AWS, and
@@ -136,7 +139,10 @@ func (s *Server) evaluate(w http.ResponseWriter, r *http.Request) {
 	if sessionRefusal(&c, p, in.Action) != "" {
 		// Refused whatever the policies say, as the request would be.
 		res.Decision = policy.ImplicitDeny
-	} else if res, _, _, err = s.callerDecision(r.Context(), &c, p, in.Action, in.Resource, in.Context); err != nil {
+	} else if keys, kerr := s.resourceKeys(r.Context(), in.Action, in.Resource, in.Context); kerr != nil {
+		s.adminError(w, r, http.StatusInternalServerError, "reading the resource's tags failed", kerr)
+		return
+	} else if res, _, _, err = s.callerDecision(r.Context(), &c, p, in.Action, in.Resource, keys); err != nil {
 		s.adminError(w, r, http.StatusInternalServerError, "reading the policies failed", err)
 		return
 	}
@@ -145,6 +151,37 @@ func (s *Server) evaluate(w http.ResponseWriter, r *http.Request) {
 		out.MatchedStatements = append(out.MatchedStatements, authorizeMatch{PolicyId: m.PolicyID, PolicyType: m.PolicyType, Statement: m.Statement, Sid: m.Sid})
 	}
 	writeJSON(w, http.StatusOK, out)
+}
+
+// resourceKeys returns the condition keys of a /_idpool/authorize request
+// for action on resource: those of request, its Context, and the keys
+// strict mode gives that action from the resource idpool holds, as
+// iamKeys and poolKeys find them (an IAM role's or user's
+// iam:PermissionsBoundary and tags, an identity pool's tags), so that the
+// answer is the decision of the request itself. A key of Context of any
+// case stands for the one idpool would give.
+func (s *Server) resourceKeys(ctx context.Context, action, resource string, request map[string][]string) (map[string][]string, error) {
+	keys := map[string][]string{}
+	service, op, _ := strings.Cut(action, ":")
+	var err error
+	switch {
+	case strings.EqualFold(service, iamAPI.scope):
+		err = s.iamKeys(ctx, op, nil, resource, keys)
+	case strings.EqualFold(service, identityAPI.scope):
+		err = s.poolKeys(ctx, &identityAPI, op, resource, nil, keys)
+	}
+	if err != nil {
+		return nil, err
+	}
+	for k := range keys {
+		for given := range request {
+			if strings.EqualFold(k, given) {
+				delete(keys, k)
+			}
+		}
+	}
+	maps.Copy(keys, request)
+	return keys, nil
 }
 
 // sessionDecision evaluates the permission policies of the IAM role of

@@ -443,7 +443,9 @@ func (s *Server) updatedUser(ctx context.Context, form url.Values, p *protocol.P
 func (s *Server) iamKeys(ctx context.Context, op string, form url.Values, target string, keys map[string][]string) error {
 	switch op {
 	case "AttachRolePolicy", "DetachRolePolicy", "AttachUserPolicy", "DetachUserPolicy":
-		keys["iam:PolicyARN"] = []string{form.Get("PolicyArn")}
+		if form.Has("PolicyArn") {
+			keys["iam:PolicyARN"] = []string{form.Get("PolicyArn")}
+		}
 	}
 	e, err := s.heldEntity(ctx, op, target)
 	if err != nil {
@@ -541,6 +543,10 @@ func (s *Server) heldEntity(ctx context.Context, op, target string) (iamEntity, 
 	}
 	kind, rest, _ := strings.Cut(a.Resource, "/")
 	name := rest[strings.LastIndex(rest, "/")+1:]
+	if name == "" {
+		// A listing's kind and path prefix (role/app/): no entity.
+		return iamEntity{}, nil
+	}
 	var e iamEntity
 	var err error
 	switch kind {
