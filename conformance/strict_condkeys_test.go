@@ -51,6 +51,18 @@ const (
 	noAllow      = "because no identity-based policy allows the "
 )
 
+// strictUserWith starts a strict server and creates an IAM user there with
+// an access key and an inline policy of statements. It returns the server,
+// the developer's IAM client, and the user's ARN and key.
+func strictUserWith(t *testing.T, statements ...map[string]any) (*server, *iam.Client, string, aws.Credentials) {
+	t.Helper()
+	s, dev, userARN, name, keys := strictUser(t)
+	_, err := dev.PutUserPolicy(context.Background(), &iam.PutUserPolicyInput{UserName: aws.String(name), PolicyName: aws.String("abac"),
+		PolicyDocument: aws.String(policyJSON(t, statements...))})
+	ok(t, err, "PutUserPolicy")
+	return s, dev, userARN, keys
+}
+
 // TestStrictPermissionsBoundaryKey: iam:PermissionsBoundary is, for the
 // operations on a role or user other than those that set a boundary, the
 // boundary the role or user has now, as the Service Authorization
@@ -141,16 +153,14 @@ func TestStrictPermissionsBoundaryKey(t *testing.T) {
 // Reference lists them.
 func TestStrictIAMTagKeys(t *testing.T) {
 	t.Parallel()
-	s, dev, userARN, name, keys := strictUser(t)
-	ctx := context.Background()
-	_, err := dev.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String(name), PolicyName: aws.String("abac"), PolicyDocument: aws.String(policyJSON(t,
+	s, dev, userARN, keys := strictUserWith(t,
 		map[string]any{"Effect": "Allow", "Action": "iam:*", "Resource": "*"},
 		map[string]any{"Effect": "Deny", "Action": "iam:*", "Resource": "*", "Condition": map[string]any{"StringEquals": map[string]any{"aws:ResourceTag/protected": "true"}}},
 		map[string]any{"Effect": "Deny", "Action": "iam:PutRolePolicy", "Resource": "*", "Condition": map[string]any{"StringEquals": map[string]any{"iam:resourcetag/tier": "gold"}}},
 		map[string]any{"Effect": "Deny", "Action": []string{"iam:TagRole", "iam:UntagRole"}, "Resource": "*",
 			"Condition": map[string]any{"ForAnyValue:StringEquals": map[string]any{"aws:TagKeys": []string{"owner"}}}},
-		map[string]any{"Effect": "Deny", "Action": "iam:CreateRole", "Resource": "*", "Condition": map[string]any{"StringNotEquals": map[string]any{"aws:RequestTag/team": "dev"}}}))})
-	ok(t, err, "PutUserPolicy")
+		map[string]any{"Effect": "Deny", "Action": "iam:CreateRole", "Resource": "*", "Condition": map[string]any{"StringNotEquals": map[string]any{"aws:RequestTag/team": "dev"}}})
+	ctx := context.Background()
 	role := func(tags ...types.Tag) string {
 		n := uniqueName("r")
 		_, err := dev.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(n), AssumeRolePolicyDocument: aws.String(lambdaTrust), Tags: tags})
@@ -160,7 +170,7 @@ func TestStrictIAMTagKeys(t *testing.T) {
 	tag := func(k, v string) types.Tag { return types.Tag{Key: aws.String(k), Value: aws.String(v)} }
 	prot, gold, plain := role(tag("protected", "true")), role(tag("Tier", "gold")), role(tag("owner", "ann"))
 	protUser := uniqueName("pu")
-	_, err = dev.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String(protUser), Tags: []types.Tag{tag("protected", "true")}})
+	_, err := dev.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String(protUser), Tags: []types.Tag{tag("protected", "true")}})
 	ok(t, err, "CreateUser")
 	pol, err := dev.CreatePolicy(ctx, &iam.CreatePolicyInput{PolicyName: aws.String(uniqueName("P")), Tags: []types.Tag{tag("protected", "true")},
 		PolicyDocument: aws.String(policyJSON(t, map[string]any{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}))})
@@ -228,16 +238,14 @@ func TestStrictIAMTagKeys(t *testing.T) {
 // on aws:ResourceTag/env "prod" protects a pool tagged so.
 func TestStrictPoolTagKeys(t *testing.T) {
 	t.Parallel()
-	s, dev, userARN, name, keys := strictUser(t)
-	ctx := context.Background()
-	_, err := dev.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String(name), PolicyName: aws.String("abac"), PolicyDocument: aws.String(policyJSON(t,
+	s, _, userARN, keys := strictUserWith(t,
 		map[string]any{"Effect": "Allow", "Action": "cognito-identity:*", "Resource": "*"},
 		map[string]any{"Effect": "Deny", "Action": "cognito-identity:*", "Resource": "*", "Condition": map[string]any{"StringEquals": map[string]any{"aws:ResourceTag/env": "prod"}}},
 		map[string]any{"Effect": "Deny", "Action": []string{"cognito-identity:CreateIdentityPool", "cognito-identity:TagResource"}, "Resource": "*",
 			"Condition": map[string]any{"StringEquals": map[string]any{"aws:RequestTag/env": "prod"}}},
 		map[string]any{"Effect": "Deny", "Action": "cognito-identity:UntagResource", "Resource": "*",
-			"Condition": map[string]any{"ForAnyValue:StringEquals": map[string]any{"aws:TagKeys": []string{"env"}}}}))})
-	ok(t, err, "PutUserPolicy")
+			"Condition": map[string]any{"ForAnyValue:StringEquals": map[string]any{"aws:TagKeys": []string{"env"}}}})
+	ctx := context.Background()
 	pool := func(tags map[string]string) *cognitoidentity.CreateIdentityPoolInput {
 		in := s.fullPool(uniqueDev())
 		in.IdentityPoolName, in.IdentityPoolTags = aws.String(uniqueName("pool")), tags

@@ -18,25 +18,8 @@ import (
 // "user <name>", "policy <ARN>" (CreatePolicy "policy <name>"), and a role
 // or user created by its ARN.
 func TestIAMTarget(t *testing.T) {
-	store, err := sqlite.Open(t.Context(), sqlite.Memory)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	err = store.Update(t.Context(), func(tx storage.Tx) error {
-		if err := tx.CreateRole(t.Context(), storage.Role{Name: "Reader", Path: "/app/", ARN: "arn:aws:iam::123456789012:role/app/Reader"}); err != nil {
-			return err
-		}
-		return tx.CreateUser(t.Context(), storage.User{Name: "Dev", Path: "/team/", ARN: "arn:aws:iam::123456789012:user/team/Dev"})
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := New(t.Context(), Config{Store: store, AccountID: "123456789012"}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
+	srv := iamServer(t, storage.Role{Name: "Reader", Path: "/app/", ARN: "arn:aws:iam::123456789012:role/app/Reader"},
+		storage.User{Name: "Dev", Path: "/team/", ARN: "arn:aws:iam::123456789012:user/team/Dev"})
 	caller := &protocol.Principal{ARN: "arn:aws:iam::123456789012:user/me"}
 	const prefix = "arn:aws:iam::123456789012:"
 	tests := []struct {
@@ -78,6 +61,32 @@ func TestIAMTarget(t *testing.T) {
 	}
 }
 
+// iamServer returns a server of account 123456789012 whose store holds
+// role and user, closed when t ends.
+func iamServer(t *testing.T, role storage.Role, user storage.User) *Server {
+	t.Helper()
+	store, err := sqlite.Open(t.Context(), sqlite.Memory)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	err = store.Update(t.Context(), func(tx storage.Tx) error {
+		if err := tx.CreateRole(t.Context(), role); err != nil {
+			return err
+		}
+		return tx.CreateUser(t.Context(), user)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := New(t.Context(), Config{Store: store, AccountID: "123456789012"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	return srv
+}
+
 // TestIAMKeys: iam:PolicyARN for the attachments; iam:PermissionsBoundary
 // the boundary set by the operations that set one, and the boundary the
 // role or user acted on has for those that list it; aws:ResourceTag/<key>
@@ -91,26 +100,8 @@ func TestIAMKeys(t *testing.T) {
 		role = "arn:aws:iam::123456789012:role/app/Reader"
 		user = "arn:aws:iam::123456789012:user/Dev"
 	)
-	store, err := sqlite.Open(t.Context(), sqlite.Memory)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	err = store.Update(t.Context(), func(tx storage.Tx) error {
-		if err := tx.CreateRole(t.Context(), storage.Role{Name: "Reader", Path: "/app/", ARN: role, Boundary: b,
-			Tags: []storage.Tag{{Key: "env", Value: "prod"}}}); err != nil {
-			return err
-		}
-		return tx.CreateUser(t.Context(), storage.User{Name: "Dev", Path: "/", ARN: user})
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := New(t.Context(), Config{Store: store, AccountID: "123456789012"}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
+	srv := iamServer(t, storage.Role{Name: "Reader", Path: "/app/", ARN: role, Boundary: b, Tags: []storage.Tag{{Key: "env", Value: "prod"}}},
+		storage.User{Name: "Dev", Path: "/", ARN: user})
 	tagged := map[string][]string{"aws:ResourceTag/env": {"prod"}, "iam:ResourceTag/env": {"prod"}}
 	with := func(m map[string][]string, k string, v ...string) map[string][]string {
 		out := map[string][]string{k: v}
