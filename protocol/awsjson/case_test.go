@@ -88,6 +88,17 @@ func TestMemberNamesMatchExactly(t *testing.T) {
 			`{` + pool + `,"Roles":{},"RoleMappings":{"p":{"Type":"Rules","rulesconfiguration":{"Rules":[]},"RulesConfiguration":{"Rules":[` + rule[:len(rule)-1] + `,"matchtype":"Nope"}],"rules":[]}}}}`,
 			http.StatusOK,
 			`{` + pool + `,"Roles":{},"RoleMappings":{"p":{"Type":"Rules","RulesConfiguration":{"Rules":[` + rule + `]}}}}`},
+		// A member given twice is its last copy, the one validated:
+		// encoding/json would have merged the two maps, the first one
+		// unvalidated.
+		{"map given twice", "SetIdentityPoolRoles",
+			`{` + pool + `,"Roles":{"bad key!":"` + arn + `"},"Roles":{"authenticated":"` + arn + `"}}`,
+			http.StatusOK,
+			`{` + pool + `,"Roles":{"authenticated":"` + arn + `"},"RoleMappings":null}`},
+		{"structure given twice in a list", "CreateIdentityPool",
+			`{"IdentityPoolName":"ok","AllowUnauthenticatedIdentities":true,"CognitoIdentityProviders":[{"ProviderName":"p","ClientId":"c","ClientId":"d"}]}`,
+			http.StatusOK,
+			`{"IdentityPoolName":"ok","AllowUnauthenticatedIdentities":true,"CognitoIdentityProviders":[{"ProviderName":"p","ClientId":"d","ServerSideTokenCheck":null}]}`},
 	}
 	var got any
 	s := NewService(shape.CognitoIdentity(), nil, nil)

@@ -173,10 +173,12 @@ func (e *entry) Decode(r *http.Request, body []byte) (protocol.Invocation, error
 		if err != nil {
 			return nil, err
 		}
-		if pruned {
+		if pruned || protocol.RepeatsMember(body, v) {
 			// encoding/json would bind a member named in another case
 			// (unknown to AWS, ignored by it, unvalidated here) to the
-			// input: decode what was validated instead.
+			// input, and merge the copies of a member given twice, of
+			// which only the last was validated: decode what was
+			// validated instead.
 			if body, err = json.Marshal(v); err != nil {
 				return nil, fmt.Errorf("awsjson: re-encode body: %w", err)
 			}

@@ -67,6 +67,12 @@ func TestMemberNamesMatchExactly(t *testing.T) {
 			`{"pushsync":{"RoleArn":"bad"}}`,
 			http.StatusOK,
 			`{"IdentityPoolId":"` + poolID + `","PushSync":null}`},
+		// A member given twice is its last copy, the one validated, not
+		// the merge of both that encoding/json would decode.
+		{"structure given twice", "/identitypools/" + poolPath + "/configuration", "",
+			`{"PushSync":{"ApplicationArns":["not an arn"]},"PushSync":{"RoleArn":"` + role + `"}}`,
+			http.StatusOK,
+			`{"IdentityPoolId":"` + poolID + `","PushSync":{"ApplicationArns":null,"RoleArn":"` + role + `"}}`},
 	}
 	var got any
 	s := NewService(shape.CognitoSync(), nil, nil)

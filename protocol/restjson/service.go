@@ -292,7 +292,9 @@ func (s *Service) input(e *entry, r *http.Request, q *lazyQuery, labels []string
 	if err != nil {
 		return nil, nil, err
 	}
-	dirty := false
+	// A member given twice is decoded from what was validated too (see
+	// protocol.RepeatsMember).
+	dirty := g != nil && protocol.RepeatsMember(body, g)
 	if g == nil {
 		body = nil // blank body: decode nothing, the input stays zero
 		g = make(map[string]any, len(e.labels)+len(e.params))
