@@ -1,0 +1,83 @@
+package conformance
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"net/url"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+)
+
+// TestStrictIAMSparseTagLists: strict mode reads the tags of an IAM
+// request as its operation does, sparse list indexes included (the query
+// codec keeps Tags.member.2 without a Tags.member.1): a request whose tags
+// or tag keys skip an index is denied by a policy on aws:TagKeys exactly
+// as one numbered from 1, and a sparse list without the denied key is
+// still allowed.
+func TestStrictIAMSparseTagLists(t *testing.T) {
+	t.Parallel()
+	s, dev, _, keys := strictUserWith(t,
+		map[string]any{"Effect": "Allow", "Action": "iam:*", "Resource": "*"},
+		map[string]any{"Effect": "Deny", "Action": "iam:*", "Resource": "*",
+			"Condition": map[string]any{"ForAnyValue:StringEquals": map[string]any{"aws:TagKeys": []string{"env"}}}})
+	ctx := context.Background()
+	role, user := uniqueName("r"), uniqueName("u")
+	_, err := dev.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(role), AssumeRolePolicyDocument: aws.String(lambdaTrust)})
+	ok(t, err, "CreateRole")
+	_, err = dev.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String(user)})
+	ok(t, err, "CreateUser")
+	pol, err := dev.CreatePolicy(ctx, &iam.CreatePolicyInput{PolicyName: aws.String(uniqueName("P")),
+		PolicyDocument: aws.String(policyJSON(t, map[string]any{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}))})
+	ok(t, err, "CreatePolicy")
+	polARN := aws.ToString(pol.Policy.Arn)
+
+	// tags is a Tags list with key env (or other) at index i, and team
+	// at 1 when i > 2.
+	tags := func(i, key string, kv ...string) []string {
+		out := append(kv, "Tags.member."+i+".Key", key, "Tags.member."+i+".Value", "prod")
+		if i != "1" && i != "2" {
+			out = append(out, "Tags.member.1.Key", "team", "Tags.member.1.Value", "a")
+		}
+		return out
+	}
+	tests := []struct {
+		name string
+		form url.Values
+		deny bool
+	}{
+		{"CreateRole dense", iamForm("CreateRole", tags("1", "env", "RoleName", uniqueName("c"), "AssumeRolePolicyDocument", lambdaTrust)...), true},
+		{"CreateRole sparse", iamForm("CreateRole", tags("2", "env", "RoleName", uniqueName("c"), "AssumeRolePolicyDocument", lambdaTrust)...), true},
+		{"CreateRole sparse after another tag", iamForm("CreateRole", tags("4", "env", "RoleName", uniqueName("c"), "AssumeRolePolicyDocument", lambdaTrust)...), true},
+		{"CreateRole sparse without the key", iamForm("CreateRole", tags("2", "other", "RoleName", uniqueName("c"), "AssumeRolePolicyDocument", lambdaTrust)...), false},
+		{"CreateUser sparse", iamForm("CreateUser", tags("3", "env", "UserName", uniqueName("c"))...), true},
+		{"TagRole sparse", iamForm("TagRole", tags("5", "env", "RoleName", role)...), true},
+		{"TagUser sparse", iamForm("TagUser", tags("2", "env", "UserName", user)...), true},
+		{"TagPolicy sparse", iamForm("TagPolicy", tags("7", "env", "PolicyArn", polARN)...), true},
+		{"UntagRole sparse", iamForm("UntagRole", "RoleName", role, "TagKeys.member.3", "env"), true},
+		{"UntagUser sparse", iamForm("UntagUser", "UserName", user, "TagKeys.member.2", "env"), true},
+		{"UntagRole sparse without the key", iamForm("UntagRole", "RoleName", role, "TagKeys.member.3", "other"), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := s.iamRaw(t, tt.form, keys)
+			denied := res.status == http.StatusForbidden && bytes.Contains(res.body, []byte("<Code>AccessDenied</Code>"))
+			switch {
+			case tt.deny && !denied:
+				t.Errorf("%s: got %d %s, want 403 AccessDenied", tt.form.Get("Action"), res.status, res.body)
+			case !tt.deny && res.status != http.StatusOK:
+				t.Errorf("%s: got %d %s, want 200", tt.form.Get("Action"), res.status, res.body)
+			}
+		})
+	}
+	// No refused request tagged anything.
+	rt, err := dev.ListRoleTags(ctx, &iam.ListRoleTagsInput{RoleName: aws.String(role)})
+	ok(t, err, "ListRoleTags")
+	for _, tg := range rt.Tags {
+		if aws.ToString(tg.Key) == "env" {
+			t.Errorf("tags of %s: got env, want none (TagRole was refused)", role)
+		}
+	}
+}
