@@ -5,10 +5,13 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/aws-sdk-go-v2/service/sts/types"
 )
 
 // TestStrictIAMSparseTagLists: strict mode reads the tags of an IAM
@@ -79,5 +82,70 @@ func TestStrictIAMSparseTagLists(t *testing.T) {
 		if aws.ToString(tg.Key) == "env" {
 			t.Errorf("tags of %s: got env, want none (TagRole was refused)", role)
 		}
+	}
+}
+
+// TestStrictFederationTokenTagKeys: in strict mode the policies of the
+// IAM user asking for GetFederationToken see the session tags it gives as
+// aws:RequestTag/<key> and aws:TagKeys, as the Service Authorization
+// Reference lists them for sts:GetFederationToken, read as the operation
+// reads them (a sparse Tags.member.N included).
+func TestStrictFederationTokenTagKeys(t *testing.T) {
+	t.Parallel()
+	s, _, userARN, keys := strictUserWith(t,
+		map[string]any{"Effect": "Allow", "Action": "sts:GetFederationToken", "Resource": "*"},
+		map[string]any{"Effect": "Deny", "Action": "sts:GetFederationToken", "Resource": "*",
+			"Condition": map[string]any{"StringEquals": map[string]any{"aws:RequestTag/env": "prod"}}},
+		map[string]any{"Effect": "Deny", "Action": "sts:GetFederationToken", "Resource": "*",
+			"Condition": map[string]any{"ForAnyValue:StringEquals": map[string]any{"aws:TagKeys": []string{"secret"}}}})
+	ctx := context.Background()
+	fed := s.stsWith(keys)
+	allowAll := policyJSON(t, map[string]any{"Effect": "Allow", "Action": "*", "Resource": "*"})
+	tag := func(k, v string) types.Tag { return types.Tag{Key: aws.String(k), Value: aws.String(v)} }
+	for _, tt := range []struct {
+		name string
+		tags []types.Tag
+		deny bool
+	}{
+		{"env=prod", []types.Tag{tag("env", "prod")}, true},
+		{"secret key", []types.Tag{tag("team", "a"), tag("secret", "x")}, true},
+		{"env=dev", []types.Tag{tag("env", "dev")}, false},
+		{"untagged", nil, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := fed.GetFederationToken(ctx, &sts.GetFederationTokenInput{Name: aws.String("Fed"), Policy: aws.String(allowAll), Tags: tt.tags})
+			if !tt.deny {
+				ok(t, err, "GetFederationToken")
+				return
+			}
+			wantSTSDenied(t, err, userARN)
+		})
+	}
+	t.Run("sparse env=prod", func(t *testing.T) {
+		form := url.Values{"Action": {"GetFederationToken"}, "Version": {"2011-06-15"}, "Name": {"Fed"},
+			"Tags.member.3.Key": {"env"}, "Tags.member.3.Value": {"prod"}}
+		body := []byte(form.Encode())
+		req, err := http.NewRequest(http.MethodPost, s.endpoint+"/", bytes.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
+		res := s.do(t, signedRequest(t, req, body, keys, "sts", region))
+		if res.status != http.StatusForbidden || !bytes.Contains(res.body, []byte("<Code>AccessDenied</Code>")) {
+			t.Errorf("GetFederationToken with Tags.member.3 env=prod: got %d %s, want 403 AccessDenied", res.status, res.body)
+		}
+	})
+}
+
+// wantSTSDenied fails t unless err is STS's AccessDenied of
+// sts:GetFederationToken for userARN by an explicit deny.
+func wantSTSDenied(t *testing.T, err error, userARN string) {
+	t.Helper()
+	if err == nil {
+		t.Fatalf("GetFederationToken: got no error, want AccessDenied")
+	}
+	msg := err.Error()
+	if !strings.Contains(msg, "AccessDenied") || !strings.Contains(msg, userARN+" is not authorized to perform: sts:GetFederationToken") || !strings.Contains(msg, "explicit deny") {
+		t.Errorf("GetFederationToken: got %v, want AccessDenied of sts:GetFederationToken by an explicit deny", err)
 	}
 }
