@@ -149,3 +149,29 @@ func wantSTSDenied(t *testing.T, err error, userARN string) {
 		t.Errorf("GetFederationToken: got %v, want AccessDenied of sts:GetFederationToken by an explicit deny", err)
 	}
 }
+
+// TestAuthorizeActionCase: /_idpool/authorize gives an IAM action the
+// condition keys of its operation whatever the case it is named in, as
+// IAM matches actions ignoring case: a Deny on iam:PermissionsBoundary of
+// iam:DeleteRolePermissionsBoundary refuses it named in lower or upper
+// case too, as it refuses the request itself.
+func TestAuthorizeActionCase(t *testing.T) {
+	t.Parallel()
+	s, _ := strictServer(t, true)
+	ctx := context.Background()
+	dev := s.iamWith(developerKeys())
+	bnd := s.boundaryPolicy(t, map[string]any{"Effect": "Allow", "Action": "*", "Resource": "*"})
+	target := uniqueName("Bounded")
+	_, err := dev.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(target), AssumeRolePolicyDocument: aws.String(lambdaTrust),
+		PermissionsBoundary: aws.String(bnd)})
+	ok(t, err, "CreateRole")
+	_, c := s.policySession(t, "Denied", "case", map[string]any{"Effect": "Deny", "Action": "iam:DeleteRolePermissionsBoundary", "Resource": "*",
+		"Condition": map[string]any{"StringEquals": map[string]any{"iam:PermissionsBoundary": bnd}}})
+	for _, action := range []string{"iam:DeleteRolePermissionsBoundary", "iam:deleterolepermissionsboundary", "IAM:DELETEROLEPERMISSIONSBOUNDARY"} {
+		t.Run(action, func(t *testing.T) {
+			if got := s.authorizeDecision(t, c.SessionToken, action, s.roleARN(target), nil); got != "explicitDeny" {
+				t.Errorf("/_idpool/authorize %s: got %s, want explicitDeny", action, got)
+			}
+		})
+	}
+}

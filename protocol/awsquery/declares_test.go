@@ -31,6 +31,11 @@ func TestDeclares(t *testing.T) {
 			}
 		})
 	}
+	for _, tt := range []struct{ name, want string }{{"assumerole", "AssumeRole"}, {"ASSUMEROLE", "AssumeRole"}, {"AssumeRole", "AssumeRole"}, {"GetSessionToken", ""}, {"Assume", ""}} {
+		if got, ok := h.svc.Named(tt.name); got != tt.want || ok != (tt.want != "") {
+			t.Errorf("Named(%q): got %q, %v; want %q", tt.name, got, ok, tt.want)
+		}
+	}
 	if !h.svc.Handles("AssumeRole") || h.svc.Handles("GetSessionToken") {
 		t.Errorf("Handles: got AssumeRole %v, GetSessionToken %v; want true, false", h.svc.Handles("AssumeRole"), h.svc.Handles("GetSessionToken"))
 	}

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"reflect"
+	"strings"
 
 	"github.com/idpool/idpool/protocol"
 	"github.com/idpool/idpool/protocol/shape"
@@ -229,6 +230,19 @@ func read(n *node, ps []pair) (any, error) {
 	}
 	g, _, err := n.generic(root)
 	return g, err
+}
+
+// Named returns the operation registered with Handle whose name is name
+// in any case ("deleterolepermissionsboundary" names
+// DeleteRolePermissionsBoundary), as a policy's action names it: IAM
+// compares actions ignoring case. ok is false when none is.
+func (s *Service) Named(name string) (op string, ok bool) {
+	for op := range s.routes {
+		if strings.EqualFold(op, name) {
+			return op, true
+		}
+	}
+	return "", false
 }
 
 // Handles reports whether op is registered with Handle.
