@@ -158,7 +158,8 @@ func (s *Server) evaluate(w http.ResponseWriter, r *http.Request) {
 // strict mode gives that action from the resource idpool holds, as
 // iamKeys and poolKeys find them (an IAM role's or user's
 // iam:PermissionsBoundary and tags, an identity pool's tags), so that the
-// answer is the decision of the request itself. A key of Context of any
+// answer is the decision of the request itself, whatever the case of
+// action's operation name. A key of Context of any
 // case stands for the one idpool would give.
 func (s *Server) resourceKeys(ctx context.Context, action, resource string, request map[string][]string) (map[string][]string, error) {
 	keys := map[string][]string{}
@@ -166,6 +167,11 @@ func (s *Server) resourceKeys(ctx context.Context, action, resource string, requ
 	var err error
 	switch {
 	case strings.EqualFold(service, iamAPI.scope):
+		// A policy's action names the operation in any case, as the
+		// request names it in one: its keys are the operation's.
+		if named, ok := s.iamQuery.Named(op); ok {
+			op = named
+		}
 		err = s.iamKeys(ctx, op, nil, resource, keys)
 	case strings.EqualFold(service, identityAPI.scope):
 		err = s.poolKeys(ctx, &identityAPI, op, resource, nil, keys)

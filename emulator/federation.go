@@ -67,7 +67,16 @@ func (s *Server) authorizeSTS(r *http.Request, op string, p *protocol.Principal,
 	}
 	ctx := r.Context()
 	action, on := "sts:"+op, target(p, res.Params)
-	d, why, by, err := s.callerDecision(ctx, res.cred, p, action, on, requestKeys(r, res.Region))
+	keys := requestKeys(r, res.Region)
+	if op == "GetFederationToken" {
+		// The session tags it gives are its aws:RequestTag/<key> and
+		// aws:TagKeys, as the Service Authorization Reference lists
+		// them for sts:GetFederationToken, read as the operation reads
+		// them.
+		names, values := requestList(s.stsQuery, op, res.Params, "Tags")
+		tagKeys(keys, names, values)
+	}
+	d, why, by, err := s.callerDecision(ctx, res.cred, p, action, on, keys)
 	if err != nil {
 		return err
 	}

@@ -65,6 +65,9 @@ type Server struct {
 	// iamQuery is IAM's codec, which knows the members each operation's
 	// input declares (see iamParams).
 	iamQuery *awsquery.Service
+	// stsQuery is STS's codec, which reads the tags a GetFederationToken
+	// request gives (see authorizeSTS).
+	stsQuery *awsquery.Service
 }
 
 // New builds every service on the store cfg chooses: cfg.Store, or else
@@ -177,6 +180,7 @@ func build(ctx context.Context, cfg Config, store storage.Store, logger *slog.Lo
 	}, verified, cr, now, logger)
 	query := awsquery.NewService(shape.STS(), s.authQuery, logger)
 	stsRoutes(query, stsSvc)
+	s.stsQuery = query
 
 	iamQuery := awsquery.NewService(shape.IAM(), s.authIAM, logger)
 	iamRoutes(iamQuery, s.iamSvc)

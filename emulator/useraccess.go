@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 
 	"github.com/idpool/idpool/emulator/arn"
@@ -464,13 +463,42 @@ func (s *Server) iamKeys(ctx context.Context, op string, form url.Values, target
 			keys["iam:ResourceTag/"+t.Key] = []string{t.Value}
 		}
 	}
+	member := ""
 	switch {
 	case strings.HasPrefix(op, "Untag"):
-		tagKeys(keys, memberList(form, "TagKeys", ""), nil)
+		member = "TagKeys"
 	case strings.HasPrefix(op, "Tag") || creates[op] != "":
-		tagKeys(keys, memberList(form, "Tags", ".Key"), memberList(form, "Tags", ".Value"))
+		member = "Tags"
+	}
+	if member != "" {
+		names, values := requestList(s.iamQuery, op, form, member)
+		tagKeys(keys, names, values)
 	}
 	return nil
+}
+
+// requestList returns the list member of the input of the query operation
+// op of svc, as the operation reads it from form (awsquery.Service.Input:
+// sparse indexes in order, as the codec keeps them): for a list of tags
+// ({Key, Value} elements), their keys and values, values[i] being
+// names[i]'s; for a list of strings (TagKeys), the strings as names and no
+// values. A request the codec cannot read has none: the operation
+// refuses it.
+func requestList(svc *awsquery.Service, op string, form url.Values, member string) (names, values []string) {
+	in, _ := svc.Input(op, form)
+	list, _ := in[member].([]any)
+	for _, e := range list {
+		switch e := e.(type) {
+		case string:
+			names = append(names, e)
+		case map[string]any:
+			if k, ok := e["Key"].(string); ok {
+				v, _ := e["Value"].(string)
+				names, values = append(names, k), append(values, v)
+			}
+		}
+	}
+	return names, values
 }
 
 // tagKeys adds to keys the tag keys of a request, names, as aws:TagKeys,
@@ -487,17 +515,6 @@ func tagKeys(keys map[string][]string, names, values []string) {
 			keys["aws:RequestTag/"+k] = []string{values[i]}
 		}
 	}
-}
-
-// memberList returns the members of the query list name (name.member.1,
-// name.member.2, …, each followed by suffix, as in Tags.member.1.Key), in
-// order, up to the first missing one.
-func memberList(form url.Values, name, suffix string) []string {
-	var out []string
-	for i := 1; form.Has(name + ".member." + strconv.Itoa(i) + suffix); i++ {
-		out = append(out, form.Get(name+".member."+strconv.Itoa(i)+suffix))
-	}
-	return out
 }
 
 // boundarySet holds the IAM operations whose iam:PermissionsBoundary is

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"reflect"
+	"strings"
 
 	"github.com/idpool/idpool/protocol"
 	"github.com/idpool/idpool/protocol/shape"
@@ -187,6 +188,63 @@ func (s *Service) Declares(op, member string) bool {
 	return rt != nil && rt.op.schema().byName[member] != nil
 }
 
+// Input returns the input of the operation op, as registered with Handle,
+// for form, the parameters of a request to it (see Params), as the codec
+// reads it before the model validates it: the value encoding/json would
+// decode from the same input in JSON (map[string]any, []any, string,
+// json.Number, bool), with only the members op's input declares, each
+// list in the order of its indexes, sparse ones included, and the first
+// value of a parameter. What must see a request as its operation does (an
+// authorizer reading the tags it gives) reads its lists here, never by
+// parsing their names itself. It is nil for an operation the service does
+// not handle, and the error is the one the operation would answer for a
+// value it cannot read (MalformedInput).
+func (s *Service) Input(op string, form url.Values) (map[string]any, error) {
+	rt := s.routes[op]
+	if rt == nil {
+		return nil, nil
+	}
+	// The codec keeps the first value of a name, and what it reads of a
+	// name does not depend on the order of the other names: the first
+	// value of each name is the whole request.
+	ps := make([]pair, 0, len(form))
+	for name, v := range form {
+		if len(v) > 0 {
+			ps = append(ps, pair{name, v[0]})
+		}
+	}
+	g, err := read(rt.op.schema(), ps)
+	if err != nil {
+		return nil, err
+	}
+	in, _ := g.(map[string]any)
+	return in, nil
+}
+
+// read is how every operation reads its parameters ps, whose schema is n:
+// into the generic value of its input (see generic).
+func read(n *node, ps []pair) (any, error) {
+	root := &param{}
+	for _, p := range ps {
+		put(n, root, p.name, p.value)
+	}
+	g, _, err := n.generic(root)
+	return g, err
+}
+
+// Named returns the operation registered with Handle whose name is name
+// in any case ("deleterolepermissionsboundary" names
+// DeleteRolePermissionsBoundary), as a policy's action names it: IAM
+// compares actions ignoring case. ok is false when none is.
+func (s *Service) Named(name string) (op string, ok bool) {
+	for op := range s.routes {
+		if strings.EqualFold(op, name) {
+			return op, true
+		}
+	}
+	return "", false
+}
+
 // Handles reports whether op is registered with Handle.
 func (s *Service) Handles(op string) bool {
 	return s.routes[op] != nil
@@ -207,11 +265,7 @@ func (c *call) Signed() bool { return !c.rt.info.Unsigned }
 // fills the operation's typed input.
 func (c *call) Decode(*http.Request, []byte) (protocol.Invocation, error) {
 	n := c.rt.op.schema()
-	root := &param{}
-	for _, p := range c.ps {
-		put(n, root, p.name, p.value)
-	}
-	g, _, err := n.generic(root)
+	g, err := read(n, c.ps)
 	if err != nil {
 		return nil, err
 	}
