@@ -467,7 +467,7 @@ func (s *Server) iamKeys(ctx context.Context, op string, form url.Values, target
 	switch {
 	case strings.HasPrefix(op, "Untag"):
 		member = "TagKeys"
-	case strings.HasPrefix(op, "Tag") || creates[op] != "":
+	case strings.HasPrefix(op, "Tag") || creates[op]:
 		member = "Tags"
 	}
 	if member != "" {
@@ -533,12 +533,11 @@ var (
 	}
 )
 
-// creates maps the IAM operations that create a tagged entity to the kind
-// of its ARN's resource ("role", "oidc-provider"…): their target is not
-// yet held, and their tags are the request's.
-var creates = map[string]string{
-	"CreateRole": "role", "CreateUser": "user", "CreatePolicy": "policy",
-	"CreateOpenIDConnectProvider": "oidc-provider", "CreateVirtualMFADevice": "mfa",
+// creates holds the IAM operations that create a tagged entity: their
+// target is not yet held, and their tags are the request's.
+var creates = map[string]bool{
+	"CreateRole": true, "CreateUser": true, "CreatePolicy": true,
+	"CreateOpenIDConnectProvider": true, "CreateVirtualMFADevice": true,
 }
 
 // iamEntity is what the condition keys of a request need of the entity it
@@ -555,7 +554,7 @@ type iamEntity struct {
 // creates it).
 func (s *Server) heldEntity(ctx context.Context, op, target string) (iamEntity, error) {
 	a, ok := arn.Parse(target)
-	if !ok || a.Service != "iam" || creates[op] != "" {
+	if !ok || a.Service != "iam" || creates[op] {
 		return iamEntity{}, nil
 	}
 	kind, rest, _ := strings.Cut(a.Resource, "/")
