@@ -53,9 +53,10 @@ type resource struct {
 	// cred are the credentials idpool issued that signed the request, nil
 	// for other keys.
 	cred *creds.Credentials
-	// body is the request's body, whose tags a Cognito Identity
-	// request's condition keys are (see poolKeys).
-	body []byte
+	// json is the body of a Cognito Identity request as its codec parses
+	// it (see jsonResource), whose tags its condition keys are (see
+	// poolKeys).
+	json map[string]any
 }
 
 // jsonResource reads the ids a Cognito Identity request names from its
@@ -80,7 +81,7 @@ func jsonResource(r *http.Request, body []byte) resource {
 		s, _ := in[name].(string)
 		return s
 	}
-	return resource{Pool: str("IdentityPoolId"), Identity: str("IdentityId"), ARN: str("ResourceArn")}
+	return resource{Pool: str("IdentityPoolId"), Identity: str("IdentityId"), ARN: str("ResourceArn"), json: in}
 }
 
 // syncResource reads the pool, identity and dataset a Cognito Sync path
@@ -162,7 +163,7 @@ func (s *Server) authorize(r *http.Request, a *api, op string, p *protocol.Princ
 			target = "*"
 		}
 		keys := requestKeys(r, res.Region)
-		if err := s.poolKeys(ctx, a, op, target, res.body, keys); err != nil {
+		if err := s.poolKeys(ctx, a, op, target, res.json, keys); err != nil {
 			return err
 		}
 		d, why, _, err := s.sessionDecision(ctx, res.cred, p, action, target, keys)
@@ -210,14 +211,14 @@ func requestKeys(r *http.Request, region string) map[string][]string {
 }
 
 // poolKeys adds to keys the tag condition keys of a Cognito Identity
-// request to op authorized on target, with body its JSON body, as the
+// request to op authorized on target, with in its parsed JSON body, as the
 // Service Authorization Reference lists them for cognito-identity: the
 // identitypool resource's aws:ResourceTag/<key>, the tags of the pool IAM
 // is asked about (none for an operation on "*" or on a pool idpool does
 // not hold); CreateIdentityPool's and TagResource's aws:RequestTag/<key>
 // and aws:TagKeys, the tags they give (IdentityPoolTags, Tags), and
 // UntagResource's aws:TagKeys, the keys it removes. Other APIs have none.
-func (s *Server) poolKeys(ctx context.Context, a *api, op, target string, body []byte, keys map[string][]string) error {
+func (s *Server) poolKeys(ctx context.Context, a *api, op, target string, in map[string]any, keys map[string][]string) error {
 	if a != &identityAPI {
 		return nil
 	}
@@ -233,7 +234,6 @@ func (s *Server) poolKeys(ctx context.Context, a *api, op, target string, body [
 			}
 		}
 	}
-	in, _ := protocol.ParseJSONObject(body)
 	var given map[string]any
 	switch op {
 	case "CreateIdentityPool":

@@ -67,7 +67,6 @@ func (s *Server) authenticate(r *http.Request, body []byte, a *api, res *resourc
 	}
 	if issued || known || s.cfg.Strict {
 		*res = a.resource(r, body)
-		res.body = body
 		if protocol.IsRegion(sig.Region) {
 			res.Region = sig.Region
 		}

@@ -111,7 +111,7 @@ func (s *Server) authorizeOwn(r *http.Request, a *api, op string, p *protocol.Pr
 		if a == &identityAPI && unscoped[op] {
 			target = "*"
 		}
-		if err := s.poolKeys(ctx, a, op, target, res.body, keys); err != nil {
+		if err := s.poolKeys(ctx, a, op, target, res.json, keys); err != nil {
 			return err
 		}
 	}
