@@ -36,9 +36,6 @@ func TestDeclares(t *testing.T) {
 			t.Errorf("Named(%q): got %q, %v; want %q", tt.name, got, ok, tt.want)
 		}
 	}
-	if !h.svc.Handles("AssumeRole") || h.svc.Handles("GetSessionToken") {
-		t.Errorf("Handles: got AssumeRole %v, GetSessionToken %v; want true, false", h.svc.Handles("AssumeRole"), h.svc.Handles("GetSessionToken"))
-	}
 }
 
 // TestInput: Input reads a request's lists as the operation decodes them,

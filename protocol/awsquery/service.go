@@ -245,11 +245,6 @@ func (s *Service) Named(name string) (op string, ok bool) {
 	return "", false
 }
 
-// Handles reports whether op is registered with Handle.
-func (s *Service) Handles(op string) bool {
-	return s.routes[op] != nil
-}
-
 // call is one request routed to an operation, with its parameters.
 type call struct {
 	s  *Service
