@@ -142,47 +142,13 @@ func (s *Server) authenticate(r *http.Request, body []byte, a *api, res *resourc
 		// IAM refuses them as an invalid token whatever the caller may
 		// do, so in both modes. (STS refuses its own operations itself,
 		// in its own words.)
-		if why := sessionRefusal(&c, p, "iam:"+operation(r)); why != "" {
+		if why := sts.Refusal(c, "iam:"+operation(r)); why != "" {
 			protocol.SetReason(ctx, "credentials "+c.AccessKeyID+" are "+why)
 			return nil, failUnknownToken, "The security token included in the request is invalid"
 		}
 	}
 	res.cred = &c
 	return p, 0, ""
-}
-
-// sessionRefusal says why the credentials idpool issued c (whose
-// principal is p) may not do action ("iam:GetRole", "sts:AssumeRole")
-// whatever any policy allows, as AWS refuses them before it reads one; ""
-// when nothing refuses them so. AWS: GetSessionToken's credentials call no
-// IAM operation unless made with MFA (SerialNumber and TokenCode), and no
-// STS operation but AssumeRole and GetCallerIdentity; GetFederationToken's
-// (which carry UserARN too, and never MFA) call no IAM operation and no
-// STS operation but GetCallerIdentity (the GetSessionToken and
-// GetFederationToken API references); and no temporary credentials call
-// GetSessionToken or GetFederationToken. The request path refuses IAM's
-// with it (authenticate; the STS service refuses its own operations in
-// its words), and /_idpool/authorize answers implicitDeny for it.
-func sessionRefusal(c *creds.Credentials, p *protocol.Principal, action string) string {
-	sess := c.Session
-	service, op, _ := strings.Cut(action, ":")
-	is := func(name string) bool { return strings.EqualFold(op, name) }
-	fed := sts.Federated(sess)
-	switch {
-	case strings.EqualFold(service, "iam") && fed:
-		return "a federated user's session (GetFederationToken) of " + sess.UserARN + ", which may call no IAM operation"
-	case strings.EqualFold(service, "iam") && sess.UserARN != "" && sess.MFA == 0:
-		return "a GetSessionToken session of " + p.ARN + " made without MFA, which IAM refuses: call GetSessionToken with SerialNumber and TokenCode"
-	case !strings.EqualFold(service, "sts"):
-		return ""
-	case is("GetSessionToken") || is("GetFederationToken"):
-		return "temporary credentials of " + p.ARN + ", which may not call " + op + ": it needs long-term keys"
-	case fed && !is("GetCallerIdentity"):
-		return "a federated user's session (GetFederationToken) of " + sess.UserARN + ", which may call no STS operation but GetCallerIdentity"
-	case sess.UserARN != "" && !is("GetCallerIdentity") && !is("AssumeRole"):
-		return "a GetSessionToken session of " + p.ARN + ", which may call no STS operation but AssumeRole and GetCallerIdentity"
-	}
-	return ""
 }
 
 // scopeRegion returns the region of r's SigV4 credential scope, "" when r

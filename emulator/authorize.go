@@ -114,7 +114,7 @@ type authorizeResponse struct {
 // account's root everything. A role or user IAM does not hold has no
 // policies, so everything is an implicitDeny, as it would be in AWS, and
 // so is what the credentials may not do whatever their policies allow (see
-// sessionRefusal): IAM for a federated user or a GetSessionToken session
+// sts.Refusal): IAM for a federated user or a GetSessionToken session
 // without MFA, and the STS operations such sessions may not call.
 func (s *Server) evaluate(w http.ResponseWriter, r *http.Request) {
 	in, err := decodeAuthorize(w, r)
@@ -136,7 +136,7 @@ func (s *Server) evaluate(w http.ResponseWriter, r *http.Request) {
 	}
 	p := sts.Principal(c)
 	var res policy.Result
-	if sessionRefusal(&c, p, in.Action) != "" {
+	if sts.Refusal(c, in.Action) != "" {
 		// Refused whatever the policies say, as the request would be.
 		res.Decision = policy.ImplicitDeny
 	} else if keys, kerr := s.resourceKeys(r.Context(), in.Action, in.Resource, in.Context); kerr != nil {

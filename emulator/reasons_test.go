@@ -437,7 +437,7 @@ func TestRefusalReasons(t *testing.T) {
 		{"session policy not JSON", web(reasonsWeb, webToken(nil), url.Values{"Policy": {`{"Statement":`}}), "MalformedPolicyDocument",
 			[]string{"the session policy does not parse"}},
 		{"GetSessionToken with session credentials", sts(guestCreds, url.Values{"Action": {"GetSessionToken"}}), "AccessDenied",
-			[]string{"temporary credentials " + guestCreds.AccessKeyID}},
+			[]string{"credentials " + guestCreds.AccessKeyID + " are session credentials"}},
 
 		// Cognito Identity.
 		{"login token for another audience", identity("GetId", `{"IdentityPoolId":"`+reasonsPool+`","Logins":{"`+reasonsProvider+`":"`+webToken(map[string]any{"aud": "someone-else"})+`"}}`, nil, "", now),

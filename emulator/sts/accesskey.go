@@ -19,28 +19,14 @@ type GetAccessKeyInfoOutput struct{ Account string }
 // account. The codec has checked the id's shape.
 //
 // A GetSessionToken or federated user session may not call it (see
-// refuseUserSession); a role session may.
+// Refusal); a role session may.
 func (s *Service) GetAccessKeyInfo(ctx context.Context, _ *GetAccessKeyInfoInput) (*GetAccessKeyInfoOutput, error) {
 	caller, ok := protocol.PrincipalFrom(ctx)
 	if !ok {
 		return nil, errNotSigned()
 	}
-	if err := refuseUserSession(ctx, caller, "GetAccessKeyInfo"); err != nil {
+	if err := s.refuse(ctx, caller, "GetAccessKeyInfo"); err != nil {
 		return nil, err
 	}
 	return &GetAccessKeyInfoOutput{Account: s.cfg.AccountID}, nil
-}
-
-// refuseUserSession refuses the STS operation op to temporary credentials
-// that are not a role session's: a GetSessionToken session may call no STS
-// operation but AssumeRole and GetCallerIdentity (the GetSessionToken API
-// reference), a federated user's none but GetCallerIdentity (the
-// GetFederationToken API reference). AWS words the refusal as for
-// GetSessionToken and GetFederationToken themselves.
-func refuseUserSession(ctx context.Context, caller *protocol.Principal, op string) error {
-	if !caller.Temporary || caller.RoleSession() {
-		return nil
-	}
-	protocol.SetReason(ctx, "credentials "+caller.AccessKeyID+" of "+caller.ARN+" are a GetSessionToken or GetFederationToken session, which may not call "+op)
-	return errAccessDenied("Cannot call %s with session credentials", op)
 }

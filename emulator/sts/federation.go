@@ -63,10 +63,8 @@ func (s *Service) GetFederationToken(ctx context.Context, in *GetFederationToken
 	if !ok {
 		return nil, errNotSigned()
 	}
-	if caller.Temporary {
-		protocol.SetReason(ctx, "the request is signed with temporary credentials "+caller.AccessKeyID+" of "+caller.ARN+
-			"; GetFederationToken needs the long-term access key of an IAM user or of the root")
-		return nil, errAccessDenied("Cannot call GetFederationToken with session credentials")
+	if err := s.refuse(ctx, caller, "GetFederationToken"); err != nil {
+		return nil, err
 	}
 	tags, err := sessionTags(ctx, in.Tags, nil)
 	if err != nil {
@@ -125,13 +123,13 @@ const msgUndecodable = "The encoded authorization message is invalid or has expi
 // (1 to 10240 characters), is one it did not issue: it is answered 400
 // InvalidAuthorizationMessageException, as AWS answers a message not its
 // own. It is refused to a GetSessionToken or federated user session (see
-// refuseUserSession).
+// Refusal).
 func (s *Service) DecodeAuthorizationMessage(ctx context.Context, in *DecodeAuthorizationMessageInput) (*DecodeAuthorizationMessageOutput, error) {
 	caller, ok := protocol.PrincipalFrom(ctx)
 	if !ok {
 		return nil, errNotSigned()
 	}
-	if err := refuseUserSession(ctx, caller, "DecodeAuthorizationMessage"); err != nil {
+	if err := s.refuse(ctx, caller, "DecodeAuthorizationMessage"); err != nil {
 		return nil, err
 	}
 	protocol.SetReason(ctx, fmt.Sprintf("the %d-character message is not one idpool encoded: idpool never encodes authorization messages, its refusals say why in words, as this one does", len(in.EncodedMessage)))

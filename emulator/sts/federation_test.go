@@ -33,9 +33,9 @@ func TestGetFederationToken(t *testing.T) {
 		{name: "root shorter", caller: root, in: GetFederationTokenInput{Name: "Bob", DurationSeconds: ptr[int32](900)}, duration: 15 * time.Minute},
 		{name: "with policy and tags", caller: iamUser, in: GetFederationTokenInput{Name: "Bob", Policy: ptr(reads),
 			PolicyArns: []PolicyDescriptor{{ARN: "arn:aws:iam::123456789012:policy/p"}}, Tags: []Tag{{Key: "team", Value: "a"}}}, duration: 12 * time.Hour},
-		{name: "role session", caller: &protocol.Principal{ARN: "arn:aws:sts::123456789012:assumed-role/R/s", Temporary: true}, in: GetFederationTokenInput{Name: "Bob"},
+		{name: "role session", caller: issuedPrincipal(t, e, roleSession), in: GetFederationTokenInput{Name: "Bob"},
 			code: CodeAccessDenied, status: 403, message: "Cannot call GetFederationToken with session credentials"},
-		{name: "GetSessionToken session", caller: &protocol.Principal{ARN: iamUser.ARN, Temporary: true}, in: GetFederationTokenInput{Name: "Bob"},
+		{name: "GetSessionToken session", caller: issuedPrincipal(t, e, userSession), in: GetFederationTokenInput{Name: "Bob"},
 			code: CodeAccessDenied, status: 403, message: "Cannot call GetFederationToken with session credentials"},
 		{name: "unsigned", in: GetFederationTokenInput{Name: "Bob"}, code: CodeMissingAuthentication, status: 403},
 		{name: "policy without Statement", caller: iamUser, in: GetFederationTokenInput{Name: "Bob", Policy: ptr(`{}`)}, code: CodeMalformedPolicyDocument, status: 400},
@@ -111,8 +111,8 @@ func TestDecodeAuthorizationMessage(t *testing.T) {
 	}{
 		{"root", root, CodeInvalidAuthorization, 400, msgUndecodable},
 		{"IAM user", iamUser, CodeInvalidAuthorization, 400, msgUndecodable},
-		{"role session", &protocol.Principal{ARN: "arn:aws:sts::123456789012:assumed-role/R/s", Temporary: true}, CodeInvalidAuthorization, 400, msgUndecodable},
-		{"GetSessionToken session", &protocol.Principal{ARN: iamUser.ARN, Temporary: true}, CodeAccessDenied, 403, "Cannot call DecodeAuthorizationMessage with session credentials"},
+		{"role session", issuedPrincipal(t, e, roleSession), CodeInvalidAuthorization, 400, msgUndecodable},
+		{"GetSessionToken session", issuedPrincipal(t, e, userSession), CodeAccessDenied, 403, "Cannot call DecodeAuthorizationMessage with session credentials"},
 		{"unsigned", nil, CodeMissingAuthentication, 403, ""},
 	}
 	for _, tt := range tests {

@@ -461,11 +461,13 @@ func (s *Service) AssumeRole(ctx context.Context, in *AssumeRoleInput) (*AssumeR
 		return nil, err
 	}
 	from := s.issued(caller)
-	if from != nil && Federated(from.Session) {
-		// A federated user may call no STS operation but
-		// GetCallerIdentity (the GetFederationToken API reference).
-		protocol.SetReason(ctx, "credentials "+caller.AccessKeyID+" are a federated user's session (GetFederationToken), which may call no STS operation but GetCallerIdentity")
-		return nil, denied(RoleRequest{Action: "sts:AssumeRole", RoleARN: in.RoleArn, Caller: caller})
+	if from != nil {
+		if why := Refusal(*from, "sts:AssumeRole"); why != "" {
+			// A federated user's: AWS refuses it as a role that does
+			// not trust the caller.
+			protocol.SetReason(ctx, "credentials "+caller.AccessKeyID+" are "+why)
+			return nil, denied(RoleRequest{Action: "sts:AssumeRole", RoleARN: in.RoleArn, Caller: caller})
+		}
 	}
 	inherited, err := inherit(ctx, from, tags)
 	if err != nil {
@@ -587,9 +589,8 @@ func (s *Service) GetSessionToken(ctx context.Context, in *GetSessionTokenInput)
 	if !ok {
 		return nil, errNotSigned()
 	}
-	if caller.Temporary {
-		protocol.SetReason(ctx, "the request is signed with temporary credentials "+caller.AccessKeyID+" of "+caller.ARN+"; GetSessionToken needs long-term keys")
-		return nil, errAccessDenied("Cannot call GetSessionToken with session credentials")
+	if err := s.refuse(ctx, caller, "GetSessionToken"); err != nil {
+		return nil, err
 	}
 	if err := s.checkMFA(ctx, caller, in.SerialNumber, in.TokenCode); err != nil {
 		return nil, err

@@ -553,7 +553,7 @@ func TestGetSessionToken(t *testing.T) {
 		{name: "root default", caller: root, duration: time.Hour},
 		{name: "root capped", caller: root, in: GetSessionTokenInput{DurationSeconds: ptr[int32](7200)}, duration: time.Hour},
 		{name: "root shorter", caller: root, in: GetSessionTokenInput{DurationSeconds: ptr[int32](900)}, duration: 15 * time.Minute},
-		{name: "session credentials", caller: &protocol.Principal{ARN: "arn:aws:sts::123456789012:assumed-role/R/s", Temporary: true},
+		{name: "session credentials", caller: issuedPrincipal(t, e, roleSession),
 			code: CodeAccessDenied, status: 403, message: "Cannot call GetSessionToken with session credentials"},
 		{name: "unsigned", code: CodeMissingAuthentication, status: 403},
 		{name: "code without serial number", caller: iamUser, in: GetSessionTokenInput{TokenCode: ptr("123456")}, code: CodeAccessDenied, status: 403},
@@ -687,8 +687,8 @@ func TestGetAccessKeyInfo(t *testing.T) {
 	}{
 		{name: "IAM user", caller: iamUser},
 		{name: "root", caller: root},
-		{name: "role session", caller: &protocol.Principal{ARN: "arn:aws:sts::123456789012:assumed-role/R/s", Temporary: true}},
-		{name: "GetSessionToken session", caller: &protocol.Principal{AccessKeyID: "ASIAEXAMPLE", ARN: iamUser.ARN, Temporary: true}, code: CodeAccessDenied},
+		{name: "role session", caller: issuedPrincipal(t, e, roleSession)},
+		{name: "GetSessionToken session", caller: issuedPrincipal(t, e, userSession), code: CodeAccessDenied},
 		{name: "unsigned", code: CodeMissingAuthentication},
 	}
 	for _, tt := range tests {
