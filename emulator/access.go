@@ -15,6 +15,7 @@ import (
 
 	"github.com/idpool/idpool/emulator/arn"
 	"github.com/idpool/idpool/emulator/creds"
+	"github.com/idpool/idpool/emulator/identity"
 	"github.com/idpool/idpool/emulator/policy"
 	"github.com/idpool/idpool/protocol"
 	"github.com/idpool/idpool/protocol/awsjson"
@@ -170,6 +171,9 @@ func (s *Server) authorize(r *http.Request, a *api, op string, p *protocol.Princ
 		if err != nil {
 			return err
 		}
+		if d.Decision == policy.Allowed && a == &identityAPI {
+			return s.authorizePassRole(r, op, p, res)
+		}
 		if d.Decision == policy.Allowed || baseline && d.Decision == policy.ImplicitDeny {
 			return nil
 		}
@@ -179,6 +183,105 @@ func (s *Server) authorize(r *http.Request, a *api, op string, p *protocol.Princ
 	}
 	return protocol.Errorf(a.denied, "AccessDeniedException", "User: %s is not authorized to perform: %s on resource: %s",
 		p.ARN, action, arn)
+}
+
+// authorizePassRole decides, in strict mode, whether p, which its
+// policies allow the Cognito Identity operation op, may also pass to
+// Cognito Identity every role the request gives the pool (see
+// passedRoles), as AWS requires: iam:PassRole on each, by the same
+// policies that allowed op (callerDecision: an IAM user's, a federated
+// user's, a role session's; the root may do everything), with the
+// request's global condition keys, iam:PassedToService
+// "cognito-identity.amazonaws.com", and the role's tags (see iamKeys). A
+// role is decided on by the ARN IAM holds for it when IAM holds it under
+// another case of its name, as STS and GetCredentialsForIdentity take it,
+// so that a Deny on the role cannot be sidestepped by its name's case.
+// Without this a caller allowed only cognito-identity:SetIdentityPoolRoles
+// could make any role of the account a pool's role and take its
+// credentials through GetCredentialsForIdentity. The refusal is AWS's:
+// AccessDeniedException "User: <caller> is not authorized to perform:
+// iam:PassRole on resource: <role ARN>" (seen from SetIdentityPoolRoles
+// in awslabs/aws-api-gateway-developer-portal#11), naming the role as the
+// request gives it.
+func (s *Server) authorizePassRole(r *http.Request, op string, p *protocol.Principal, res *resource) error {
+	ctx := r.Context()
+	for _, role := range passedRoles(op, res.json) {
+		target, err := s.passedRole(ctx, role)
+		if err != nil {
+			return err
+		}
+		keys := requestKeys(r, res.Region)
+		keys["iam:PassedToService"] = []string{policy.Cognito}
+		if err := s.iamKeys(ctx, "PassRole", nil, target, keys); err != nil {
+			return err
+		}
+		d, why, _, err := s.callerDecision(ctx, res.cred, p, "iam:PassRole", target, keys)
+		if err != nil {
+			return err
+		}
+		if d.Decision != policy.Allowed {
+			protocol.SetReason(ctx, "strict mode: "+op+" passes the role "+role+" to "+policy.Cognito+", which needs iam:PassRole on it: "+why)
+			return protocol.Errorf(identityAPI.denied, "AccessDeniedException", "User: %s is not authorized to perform: iam:PassRole on resource: %s", p.ARN, role)
+		}
+	}
+	return nil
+}
+
+// passedRoles returns the distinct role ARNs, sorted, that a Cognito
+// Identity request to op passes to the service, read from in, its body as
+// the operation's codec reads it (see jsonResource): the values of Roles
+// and the RoleARN of every rule of RoleMappings, members taken only where
+// op's input declares them, by their exact names, the last copy of a
+// repeated one. Only SetIdentityPoolRoles declares them:
+// CreateIdentityPool and UpdateIdentityPool take no role. A value that is
+// not the ARN of an IAM role is left out: the operation refuses it
+// (NotAuthorizedException "Access to Role '<value>' is forbidden.").
+func passedRoles(op string, in map[string]any) []string {
+	model := shape.CognitoIdentity()
+	var roles []string
+	add := func(v any) {
+		if s, ok := v.(string); ok && identity.RoleARN(s) {
+			roles = append(roles, s)
+		}
+	}
+	if awsjson.Declares(model, op, "Roles") {
+		m, _ := in["Roles"].(map[string]any)
+		for _, v := range m {
+			add(v)
+		}
+	}
+	if awsjson.Declares(model, op, "RoleMappings") {
+		m, _ := in["RoleMappings"].(map[string]any)
+		for _, mapping := range m {
+			mapping, _ := mapping.(map[string]any)
+			config, _ := mapping["RulesConfiguration"].(map[string]any)
+			rules, _ := config["Rules"].([]any)
+			for _, rule := range rules {
+				rule, _ := rule.(map[string]any)
+				add(rule["RoleARN"])
+			}
+		}
+	}
+	slices.Sort(roles)
+	return slices.Compact(roles)
+}
+
+// passedRole returns the ARN IAM holds for role, a role ARN a request
+// passes, in role's partition: the held role's path and name when IAM
+// holds a role of role's name in any case, of role's account and path
+// (see heldARN); else role itself.
+func (s *Server) passedRole(ctx context.Context, role string) (string, error) {
+	r, err := s.store.GetRole(ctx, roleName(role))
+	switch {
+	case errors.Is(err, storage.ErrNotFound):
+		return role, nil
+	case err != nil:
+		return "", err
+	}
+	if held, _ := heldARN(r.ARN, role); held != "" {
+		return held, nil
+	}
+	return role, nil
 }
 
 // origin is where a request came from, as AWS's global condition keys

@@ -126,6 +126,9 @@ func (s *Server) authorizeOwn(r *http.Request, a *api, op string, p *protocol.Pr
 		}
 	}
 	if d.Decision == policy.Allowed {
+		if a == &identityAPI {
+			return s.authorizePassRole(r, op, p, res)
+		}
 		return nil
 	}
 	protocol.SetReason(ctx, "strict mode: "+why)
