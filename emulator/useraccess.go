@@ -301,8 +301,8 @@ var ownUser = map[string]bool{
 }
 
 // iamTarget returns the resource an IAM request acts on, as IAM
-// authorizes it, and as its refusal names it. It is authorized on the role
-// or user it names (by its ARN with the path IAM holds, or the path a
+// authorizes it, and as its refusal names it. It is authorized on the group
+// (the group operations, AddUserToGroup's too), role or user it names (by its ARN with the path IAM holds, or the path a
 // CreateRole or CreateUser gives; EnableMFADevice, ResyncMFADevice,
 // DeactivateMFADevice and ListMFADevices act on their user), else the MFA
 // device it names by SerialNumber or creates
@@ -359,6 +359,15 @@ func (s *Server) entityTarget(ctx context.Context, op string, form url.Values, p
 		return t, kind + " " + name
 	}
 	switch {
+	case form.Has("GroupName"):
+		// The group operations act on the group, AddUserToGroup and
+		// RemoveUserFromGroup too, which name a user as well.
+		name := form.Get("GroupName")
+		held, heldPath := name, path
+		if g, err := s.store.GetGroup(ctx, name); err == nil && op != "CreateGroup" {
+			heldPath, held = g.Path, g.Name
+		}
+		return named(prefix+"group"+heldPath+held, "group", name, "CreateGroup")
 	case form.Has("RoleName"):
 		name := form.Get("RoleName")
 		held, heldPath := name, path
