@@ -339,3 +339,26 @@ func TestStrictGroupTarget(t *testing.T) {
 		}},
 	})
 }
+
+// TestResetClearsGroups: POST /_idpool/reset deletes the groups made at
+// run time, with their memberships, as a fresh start has none.
+func TestResetClearsGroups(t *testing.T) {
+	t.Parallel()
+	s := testServerEnv(t, nil) // its own server: a reset clears everything
+	c := s.iamWith(developerKeys())
+	ctx := context.Background()
+	group, user := uniqueName("group"), uniqueName("user")
+	_, err := c.CreateGroup(ctx, &iam.CreateGroupInput{GroupName: aws.String(group)})
+	ok(t, err, "CreateGroup")
+	_, err = c.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String(user)})
+	ok(t, err, "CreateUser")
+	_, err = c.AddUserToGroup(ctx, &iam.AddUserToGroupInput{GroupName: aws.String(group), UserName: aws.String(user)})
+	ok(t, err, "AddUserToGroup")
+	if res := s.post(t, "/_idpool/reset", ""); res.status != http.StatusOK {
+		t.Fatalf("reset: got %d %s, want 200", res.status, res.body)
+	}
+	_, err = c.GetGroup(ctx, &iam.GetGroupInput{GroupName: aws.String(group)})
+	wantIAMRefusal(t, "GetGroup after the reset", err, "NoSuchEntity", http.StatusNotFound, "The group with name "+group+" cannot be found.")
+	_, err = c.CreateGroup(ctx, &iam.CreateGroupInput{GroupName: aws.String(group)})
+	ok(t, err, "CreateGroup of the name again")
+}
