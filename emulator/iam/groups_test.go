@@ -448,6 +448,14 @@ func TestUserPoliciesWithGroups(t *testing.T) {
 			}
 		})
 	}
+	// A group's ARN simulates the group's policies alone.
+	out, err := s.SimulatePrincipalPolicy(ctx, &SimulatePrincipalPolicyInput{PolicySourceArn: "arn:aws:iam::123456789012:group/Readers",
+		SimulateCustomPolicyInput: SimulateCustomPolicyInput{ActionNames: []string{"cognito-identity:DescribeIdentityPool"}}})
+	if err != nil || out.EvaluationResults[0].EvalDecision != "allowed" {
+		t.Errorf("SimulatePrincipalPolicy of the group: got %+v, %v; want allowed", out, err)
+	}
+	_, err = s.SimulatePrincipalPolicy(ctx, &SimulatePrincipalPolicyInput{PolicySourceArn: "arn:aws:iam::123456789012:group/none"})
+	wantError(t, err, CodeNoSuchEntity, http.StatusNotFound, "The group with name none cannot be found.")
 	set, err := s.UserPolicies(ctx, "arn:aws:iam::123456789012:user/Ops")
 	if err != nil {
 		t.Fatal(err)
