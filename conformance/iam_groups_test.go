@@ -340,6 +340,53 @@ func TestStrictGroupTarget(t *testing.T) {
 	})
 }
 
+// TestStrictUpdateGroupTarget: UpdateGroup needs iam:UpdateGroup on the
+// group it names and on the group it makes (its new path and name), as
+// AWS's IAM documents ("must have permission to change the group with the
+// old name and the new name"); the refusal names the new group.
+func TestStrictUpdateGroupTarget(t *testing.T) {
+	t.Parallel()
+	s, dev, userARN, name, keys := strictUser(t)
+	ctx := context.Background()
+	_, err := dev.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String(name), PolicyName: aws.String("team"), PolicyDocument: aws.String(policyJSON(t,
+		map[string]any{"Effect": "Allow", "Action": "iam:UpdateGroup", "Resource": "arn:aws:iam::" + s.accountID + ":group/team/*"}))})
+	ok(t, err, "PutUserPolicy")
+	group := uniqueName("workers")
+	_, err = dev.CreateGroup(ctx, &iam.CreateGroupInput{GroupName: aws.String(group), Path: aws.String("/team/")})
+	ok(t, err, "CreateGroup")
+	user := s.iamWith(keys)
+	tests := []struct {
+		name, newName, newPath, refused string
+	}{
+		{"out of the team by path", "", "/admin/", group},
+		{"out of the team by path and name", "Admin" + group, "/admin/", "Admin" + group},
+		{"renamed in the team", "Moved" + group, "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := &iam.UpdateGroupInput{GroupName: aws.String(group)}
+			if tt.newName != "" {
+				in.NewGroupName = aws.String(tt.newName)
+			}
+			if tt.newPath != "" {
+				in.NewPath = aws.String(tt.newPath)
+			}
+			_, err := user.UpdateGroup(ctx, in)
+			if tt.refused == "" {
+				ok(t, err, "UpdateGroup")
+				return
+			}
+			wantIAMRefusal(t, "iam:UpdateGroup", err, "AccessDenied", http.StatusForbidden,
+				msgDenied(userARN, "iam:UpdateGroup", "group "+tt.refused)+" "+noAllow+"iam:UpdateGroup action")
+			got, err := dev.GetGroup(ctx, &iam.GetGroupInput{GroupName: aws.String(group)})
+			ok(t, err, "GetGroup")
+			if p := aws.ToString(got.Group.Path); p != "/team/" {
+				t.Errorf("path after the refusal: got %s, want /team/", p)
+			}
+		})
+	}
+}
+
 // TestResetClearsGroups: POST /_idpool/reset deletes the groups made at
 // run time, with their memberships, as a fresh start has none.
 func TestResetClearsGroups(t *testing.T) {

@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"net/http"
@@ -93,8 +94,8 @@ func (s *Server) authorizeOwn(r *http.Request, a *api, op string, p *protocol.Pr
 		return s.callerDecision(ctx, res.cred, p, action, target, keys)
 	}
 	// target is what the policies are evaluated on, shown what the
-	// refusal names; UpdateUser needs the action on the user it
-	// renames or moves too (next).
+	// refusal names; UpdateUser and UpdateGroup need the action on the
+	// user or group it renames or moves too (next).
 	var target, shown, next, nextShown string
 	switch a {
 	case &iamAPI:
@@ -104,6 +105,9 @@ func (s *Server) authorizeOwn(r *http.Request, a *api, op string, p *protocol.Pr
 		}
 		if op == "UpdateUser" {
 			next, nextShown = s.updatedUser(ctx, res.Params, p)
+		}
+		if op == "UpdateGroup" {
+			next, nextShown = s.updatedGroup(ctx, res.Params, p)
 		}
 	default:
 		shown = s.resourceARN(a, res)
@@ -608,4 +612,19 @@ func (s *Server) heldEntity(ctx context.Context, op, target string) (iamEntity, 
 		return iamEntity{}, err
 	}
 	return e, nil
+}
+
+// updatedGroup is updatedUser of an UpdateGroup request: the ARN the group
+// it names will have (NewPath, NewGroupName), which the caller needs
+// iam:UpdateGroup on too, as AWS's IAM documents ("must have permission to
+// change the group with the old name and the new name"); the refusal names
+// it as "group <name>".
+func (s *Server) updatedGroup(ctx context.Context, form url.Values, p *protocol.Principal) (target, shown string) {
+	name, path := form.Get("GroupName"), "/"
+	if g, err := s.store.GetGroup(ctx, name); err == nil {
+		name, path = g.Name, g.Path
+	}
+	name = cmp.Or(form.Get("NewGroupName"), name)
+	path = cmp.Or(form.Get("NewPath"), path)
+	return "arn:" + protocol.ARNPartition(p.ARN) + ":iam::" + s.cfg.AccountID + ":group" + path + name, "group " + name
 }
