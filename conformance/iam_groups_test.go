@@ -313,8 +313,11 @@ func TestStrictGroupPolicies(t *testing.T) {
 
 // TestStrictGroupTarget: in strict mode the group operations act on the
 // group's ARN, AddUserToGroup's too, as the Service Authorization
-// Reference lists them: a user allowed iam:AddUserToGroup on its team's
-// groups alone adds users to those and no other.
+// Reference lists them, and UpdateGroup on the group it makes (its new
+// path and name) as well, as AWS's IAM documents ("must have permission to
+// change the group with the old name and the new name"): a user allowed
+// them on its team's groups alone acts on those and on no other, and a
+// refusal names the group as it would be.
 func TestStrictGroupTarget(t *testing.T) {
 	t.Parallel()
 	s, dev, userARN, name, keys := strictUser(t)
@@ -325,66 +328,41 @@ func TestStrictGroupTarget(t *testing.T) {
 	_, err = dev.CreateGroup(ctx, &iam.CreateGroupInput{GroupName: aws.String(other)})
 	ok(t, err, "CreateGroup")
 	_, err = dev.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String(name), PolicyName: aws.String("team"), PolicyDocument: aws.String(policyJSON(t,
-		map[string]any{"Effect": "Allow", "Action": "iam:AddUserToGroup", "Resource": "arn:aws:iam::" + s.accountID + ":group/team/*"}))})
+		map[string]any{"Effect": "Allow", "Action": []string{"iam:AddUserToGroup", "iam:UpdateGroup"}, "Resource": "arn:aws:iam::" + s.accountID + ":group/team/*"}))})
 	ok(t, err, "PutUserPolicy")
 	user := s.iamWith(keys)
-	runIAMCases(t, userARN, []iamCase{
-		{name: "to its team's group", action: "iam:AddUserToGroup", call: func() error {
-			_, err := user.AddUserToGroup(ctx, &iam.AddUserToGroupInput{GroupName: aws.String(team), UserName: aws.String(name)})
+	add := func(group string) func() error {
+		return func() error {
+			_, err := user.AddUserToGroup(ctx, &iam.AddUserToGroupInput{GroupName: aws.String(group), UserName: aws.String(name)})
 			return err
-		}},
-		{name: "to another group", action: "iam:AddUserToGroup", shown: "group " + other, refusal: noAllow + "iam:AddUserToGroup action", call: func() error {
-			_, err := user.AddUserToGroup(ctx, &iam.AddUserToGroupInput{GroupName: aws.String(other), UserName: aws.String(name)})
-			return err
-		}},
-	})
-}
-
-// TestStrictUpdateGroupTarget: UpdateGroup needs iam:UpdateGroup on the
-// group it names and on the group it makes (its new path and name), as
-// AWS's IAM documents ("must have permission to change the group with the
-// old name and the new name"); the refusal names the new group.
-func TestStrictUpdateGroupTarget(t *testing.T) {
-	t.Parallel()
-	s, dev, userARN, name, keys := strictUser(t)
-	ctx := context.Background()
-	_, err := dev.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String(name), PolicyName: aws.String("team"), PolicyDocument: aws.String(policyJSON(t,
-		map[string]any{"Effect": "Allow", "Action": "iam:UpdateGroup", "Resource": "arn:aws:iam::" + s.accountID + ":group/team/*"}))})
-	ok(t, err, "PutUserPolicy")
-	group := uniqueName("workers")
-	_, err = dev.CreateGroup(ctx, &iam.CreateGroupInput{GroupName: aws.String(group), Path: aws.String("/team/")})
-	ok(t, err, "CreateGroup")
-	user := s.iamWith(keys)
-	tests := []struct {
-		name, newName, newPath, refused string
-	}{
-		{"out of the team by path", "", "/admin/", group},
-		{"out of the team by path and name", "Admin" + group, "/admin/", "Admin" + group},
-		{"renamed in the team", "Moved" + group, "", ""},
+		}
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			in := &iam.UpdateGroupInput{GroupName: aws.String(group)}
-			if tt.newName != "" {
-				in.NewGroupName = aws.String(tt.newName)
+	update := func(newName, newPath string) func() error {
+		return func() error {
+			in := &iam.UpdateGroupInput{GroupName: aws.String(team)}
+			if newName != "" {
+				in.NewGroupName = aws.String(newName)
 			}
-			if tt.newPath != "" {
-				in.NewPath = aws.String(tt.newPath)
+			if newPath != "" {
+				in.NewPath = aws.String(newPath)
 			}
 			_, err := user.UpdateGroup(ctx, in)
-			if tt.refused == "" {
-				ok(t, err, "UpdateGroup")
-				return
-			}
-			wantIAMRefusal(t, "iam:UpdateGroup", err, "AccessDenied", http.StatusForbidden,
-				msgDenied(userARN, "iam:UpdateGroup", "group "+tt.refused)+" "+noAllow+"iam:UpdateGroup action")
-			got, err := dev.GetGroup(ctx, &iam.GetGroupInput{GroupName: aws.String(group)})
-			ok(t, err, "GetGroup")
-			if p := aws.ToString(got.Group.Path); p != "/team/" {
-				t.Errorf("path after the refusal: got %s, want /team/", p)
-			}
-		})
+			return err
+		}
 	}
+	const refused = noAllow + "iam:UpdateGroup action"
+	runIAMCases(t, userARN, []iamCase{
+		{name: "add to its team's group", action: "iam:AddUserToGroup", call: add(team)},
+		{name: "add to another group", action: "iam:AddUserToGroup", shown: "group " + other, refusal: noAllow + "iam:AddUserToGroup action", call: add(other)},
+		{name: "move out of the team", action: "iam:UpdateGroup", shown: "group " + team, refusal: refused, call: update("", "/admin/")},
+		{name: "rename and move out of the team", action: "iam:UpdateGroup", shown: "group Admin" + team, refusal: refused, call: update("Admin"+team, "/admin/")},
+	})
+	got, err := dev.GetGroup(ctx, &iam.GetGroupInput{GroupName: aws.String(team)})
+	ok(t, err, "GetGroup")
+	if p := aws.ToString(got.Group.Path); p != "/team/" || len(got.Users) != 1 {
+		t.Errorf("after the refusals: got path %s and %d users, want /team/ and the user alone", p, len(got.Users))
+	}
+	ok(t, update("Moved"+team, "")(), "UpdateGroup renaming in the team")
 }
 
 // TestResetClearsGroups: POST /_idpool/reset deletes the groups made at
