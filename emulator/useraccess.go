@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"net/http"
@@ -93,8 +94,8 @@ func (s *Server) authorizeOwn(r *http.Request, a *api, op string, p *protocol.Pr
 		return s.callerDecision(ctx, res.cred, p, action, target, keys)
 	}
 	// target is what the policies are evaluated on, shown what the
-	// refusal names; UpdateUser needs the action on the user it
-	// renames or moves too (next).
+	// refusal names; UpdateUser and UpdateGroup need the action on the
+	// user or group it renames or moves too (next).
 	var target, shown, next, nextShown string
 	switch a {
 	case &iamAPI:
@@ -104,6 +105,9 @@ func (s *Server) authorizeOwn(r *http.Request, a *api, op string, p *protocol.Pr
 		}
 		if op == "UpdateUser" {
 			next, nextShown = s.updatedUser(ctx, res.Params, p)
+		}
+		if op == "UpdateGroup" {
+			next, nextShown = s.updatedGroup(ctx, res.Params, p)
 		}
 	default:
 		shown = s.resourceARN(a, res)
@@ -301,8 +305,8 @@ var ownUser = map[string]bool{
 }
 
 // iamTarget returns the resource an IAM request acts on, as IAM
-// authorizes it, and as its refusal names it. It is authorized on the role
-// or user it names (by its ARN with the path IAM holds, or the path a
+// authorizes it, and as its refusal names it. It is authorized on the group
+// (the group operations, AddUserToGroup's too), role or user it names (by its ARN with the path IAM holds, or the path a
 // CreateRole or CreateUser gives; EnableMFADevice, ResyncMFADevice,
 // DeactivateMFADevice and ListMFADevices act on their user), else the MFA
 // device it names by SerialNumber or creates
@@ -359,6 +363,15 @@ func (s *Server) entityTarget(ctx context.Context, op string, form url.Values, p
 		return t, kind + " " + name
 	}
 	switch {
+	case form.Has("GroupName"):
+		// The group operations act on the group, AddUserToGroup and
+		// RemoveUserFromGroup too, which name a user as well.
+		name := form.Get("GroupName")
+		held, heldPath := name, path
+		if g, err := s.store.GetGroup(ctx, name); err == nil && op != "CreateGroup" {
+			heldPath, held = g.Path, g.Name
+		}
+		return named(prefix+"group"+heldPath+held, "group", name, "CreateGroup")
 	case form.Has("RoleName"):
 		name := form.Get("RoleName")
 		held, heldPath := name, path
@@ -599,4 +612,19 @@ func (s *Server) heldEntity(ctx context.Context, op, target string) (iamEntity, 
 		return iamEntity{}, err
 	}
 	return e, nil
+}
+
+// updatedGroup is updatedUser of an UpdateGroup request: the ARN the group
+// it names will have (NewPath, NewGroupName), which the caller needs
+// iam:UpdateGroup on too, as AWS's IAM documents ("must have permission to
+// change the group with the old name and the new name"); the refusal names
+// it as "group <name>".
+func (s *Server) updatedGroup(ctx context.Context, form url.Values, p *protocol.Principal) (target, shown string) {
+	name, path := form.Get("GroupName"), "/"
+	if g, err := s.store.GetGroup(ctx, name); err == nil {
+		name, path = g.Name, g.Path
+	}
+	name = cmp.Or(form.Get("NewGroupName"), name)
+	path = cmp.Or(form.Get("NewPath"), path)
+	return "arn:" + protocol.ARNPartition(p.ARN) + ":iam::" + s.cfg.AccountID + ":group" + path + name, "group " + name
 }

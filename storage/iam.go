@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 )
@@ -125,6 +126,25 @@ type MFADevice struct {
 	CreatedAt  time.Time
 }
 
+// Group is an IAM group: the users in it, and its inline policies and
+// attached managed policies, which apply to each of its users as the
+// user's own do.
+type Group struct {
+	Name string
+	Path string
+	ID   string // AGPA…
+	ARN  string
+	// Users names the users in the group (as stored), in the order they
+	// were added.
+	Users []string `json:",omitempty"`
+	// Policies maps inline policy names to their JSON documents.
+	Policies map[string]string `json:",omitempty"`
+	// Attached lists the ARNs of the attached managed policies, in the
+	// order they were attached.
+	Attached  []string `json:",omitempty"`
+	CreatedAt time.Time
+}
+
 // IAMReader is the read half of the IAM entities.
 type IAMReader interface {
 	// GetRole returns the role named name (any case), or ErrNotFound.
@@ -153,6 +173,10 @@ type IAMReader interface {
 	GetMFADevice(ctx context.Context, serial string) (MFADevice, error)
 	// ListMFADevices returns every virtual MFA device, by serial number.
 	ListMFADevices(ctx context.Context) ([]MFADevice, error)
+	// GetGroup returns the group named name (any case), or ErrNotFound.
+	GetGroup(ctx context.Context, name string) (Group, error)
+	// ListGroups returns every group, by name.
+	ListGroups(ctx context.Context) ([]Group, error)
 	// AccountAlias returns the account's alias, "" when it has none. An
 	// account has one alias at most, as in IAM.
 	AccountAlias(ctx context.Context) (string, error)
@@ -197,6 +221,14 @@ type IAMWriter interface {
 	UpdateMFADevice(ctx context.Context, d MFADevice) error
 	DeleteMFADevice(ctx context.Context, serial string) error
 
+	// CreateGroup, UpdateGroup and DeleteGroup are keyed by the group's
+	// name (any case). A group names its users by name, which the store
+	// does not check: IAM refuses to delete a user in a group, and
+	// ReplaceUser renames a renamed user in its groups.
+	CreateGroup(ctx context.Context, g Group) error
+	UpdateGroup(ctx context.Context, g Group) error
+	DeleteGroup(ctx context.Context, name string) error
+
 	// SetAccountAlias makes alias the account's alias, in place of the
 	// one it had; "" leaves the account without one.
 	SetAccountAlias(ctx context.Context, alias string) error
@@ -221,7 +253,7 @@ func UserByID(ctx context.Context, r Reader, id string) (User, error) {
 // ReplaceUser replaces, in tx, the stored user named name (any case) by u,
 // whose name or path may differ: its access keys for which keep reports
 // true follow it to u's name (nil keeps them all), the others go with the
-// old user, and its MFA devices follow it. It is how a user is renamed (IAM's UpdateUser) or given
+// old user, and its MFA devices and group memberships follow it. It is how a user is renamed (IAM's UpdateUser) or given
 // another path, since a user's keys are stored under its name; the caller
 // has checked that u's name is free or the user's own.
 func ReplaceUser(ctx context.Context, tx Tx, name string, u User, keep func(AccessKey) bool) error {
@@ -244,7 +276,34 @@ func ReplaceUser(ctx context.Context, tx Tx, name string, u User, keep func(Acce
 			return err
 		}
 	}
-	return moveMFADevices(ctx, tx, name, u.Name)
+	if err := moveMFADevices(ctx, tx, name, u.Name); err != nil {
+		return err
+	}
+	return moveMemberships(ctx, tx, name, u.Name)
+}
+
+// moveMemberships names the user named to in place of the user named from
+// (any case) in every group from is in, as a renamed user stays in its
+// groups.
+func moveMemberships(ctx context.Context, tx Tx, from, to string) error {
+	if from == to {
+		return nil
+	}
+	gs, err := tx.ListGroups(ctx)
+	if err != nil {
+		return err
+	}
+	for _, g := range gs {
+		i := slices.IndexFunc(g.Users, func(n string) bool { return strings.EqualFold(n, from) })
+		if i < 0 {
+			continue
+		}
+		g.Users[i] = to
+		if err := tx.UpdateGroup(ctx, g); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // moveMFADevices assigns to the user named to the MFA devices assigned to

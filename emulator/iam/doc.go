@@ -1,10 +1,13 @@
 // Package iam implements the part of AWS Identity and Access Management
 // that identity federation needs: roles with their trust policies, inline
 // and managed policies, OpenID Connect providers, and users with access
-// keys and policies of their own (in strict mode a user's key may do what
-// the user's policies allow, see UserPolicies), virtual MFA devices whose
-// TOTP codes STS checks (mfa.go, CheckMFACode), and the account's alias.
-// Roles and users share the operations on their own policies (see owner).
+// keys and policies of their own, groups of users with policies that apply
+// to each of their users (in strict mode a user's key may do what the
+// user's and its groups' policies allow, see UserPolicies), virtual MFA
+// devices whose TOTP codes STS checks (mfa.go, CheckMFACode), and the
+// account's alias.
+// Roles, users and groups share the operations on their own policies (see
+// owner).
 //
 // IAM is global: one account, entities named without a region. ARNs take
 // the partition of the region the request is signed for. Every entity is

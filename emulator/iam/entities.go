@@ -9,20 +9,21 @@ import (
 )
 
 // Values of ListEntitiesForPolicy's filters: the model's EntityType of a
-// role and of a user, and its PolicyUsageType values.
+// role, a user and a group, and its PolicyUsageType values.
 const (
 	entityRole       = "Role"
 	entityUser       = "User"
+	entityGroup      = "Group"
 	usagePermissions = "PermissionsPolicy"
 	usageBoundary    = "PermissionsBoundary"
 )
 
-// entity is a role or a user that ListEntitiesForPolicy lists, with its
-// paging key: its kind, then its name, so that roles and users page
-// together and the marker would stay one if groups were listed too.
+// entity is a role, a user or a group that ListEntitiesForPolicy lists
+// (kind is its EntityType), with its paging key: its kind, then its name,
+// so that the three kinds page together.
 type entity struct {
 	path, key, name, id string
-	user                bool
+	kind                string
 }
 
 // ListInstanceProfilesForRole lists the instance profiles a role is in.
@@ -34,23 +35,6 @@ func (s *Service) ListInstanceProfilesForRole(ctx context.Context, in *ListInsta
 		return nil, translate(err, noSuchRole(in.RoleName), nil)
 	}
 	return &ListInstanceProfilesForRoleOutput{InstanceProfiles: []InstanceProfile{}}, nil
-}
-
-// ListGroupsForUser lists the groups a user is in. idpool has no groups,
-// so an existing user is in none: the empty list IAM answers for such a
-// user, which AWS's documented user teardown reads.
-func (s *Service) ListGroupsForUser(ctx context.Context, in *ListGroupsForUserInput) (*ListGroupsForUserOutput, error) {
-	if _, err := userOwner.read(ctx, s.store, in.UserName); err != nil {
-		return nil, err
-	}
-	return &ListGroupsForUserOutput{Groups: []Group{}}, nil
-}
-
-// ListGroups lists the account's groups: none, as idpool has no groups,
-// so that a teardown that removes the users from their groups before
-// deleting them (aws-sdk-java-v2's IAMUtil) runs.
-func (s *Service) ListGroups(ctx context.Context, in *ListGroupsInput) (*ListGroupsOutput, error) {
-	return &ListGroupsOutput{Groups: []Group{}}, nil
 }
 
 // credentialsOwner is the user whose other credentials (signing
@@ -123,12 +107,12 @@ func (s *Service) noLoginProfile(ctx context.Context, name *string) error {
 // ListEntitiesForPolicy lists the entities a managed policy is attached
 // to, or is the permissions boundary of, as PolicyUsageFilter asks (both
 // when absent): roles, and users, which take managed policies but no
-// boundary in idpool. idpool has no groups, so PolicyGroups is empty. The
-// entities are those whose path starts with PathPrefix, roles then users,
-// each by name, paged together by Marker and MaxItems. An EntityFilter of
-// Role or User lists that kind alone; Group, LocalManagedPolicy and
-// AWSManagedPolicy name no kind of entity the answer holds and list
-// nothing. An AWS managed policy's ARN is answered though idpool holds no
+// boundary in idpool, and groups, which take managed policies alone. The
+// entities are those whose path starts with PathPrefix, groups, roles
+// then users, each by name, paged together by Marker and MaxItems. An
+// EntityFilter of Role, User or Group lists that kind alone;
+// LocalManagedPolicy and AWSManagedPolicy name no kind of entity the
+// answer holds and list nothing. An AWS managed policy's ARN is answered though idpool holds no
 // such policy, as a role or user may attach one (see AWSManaged); any
 // other policy IAM does not hold is NoSuchEntity.
 func (s *Service) ListEntitiesForPolicy(ctx context.Context, in *ListEntitiesForPolicyInput) (*ListEntitiesForPolicyOutput, error) {
@@ -155,6 +139,17 @@ func (s *Service) ListEntitiesForPolicy(ctx context.Context, in *ListEntitiesFor
 		return false
 	}
 	var all []entity
+	if kind(entityGroup) {
+		groups, err := s.store.ListGroups(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, g := range groups {
+			if usage(slices.Contains(g.Attached, in.PolicyArn), false) {
+				all = append(all, entity{path: g.Path, key: "group/" + g.Name, name: g.Name, id: g.ID, kind: entityGroup})
+			}
+		}
+	}
 	if kind(entityRole) {
 		roles, err := s.store.ListRoles(ctx)
 		if err != nil {
@@ -162,7 +157,7 @@ func (s *Service) ListEntitiesForPolicy(ctx context.Context, in *ListEntitiesFor
 		}
 		for _, r := range roles {
 			if usage(slices.Contains(r.Attached, in.PolicyArn), r.Boundary == in.PolicyArn) {
-				all = append(all, entity{path: r.Path, key: "role/" + r.Name, name: r.Name, id: r.ID})
+				all = append(all, entity{path: r.Path, key: "role/" + r.Name, name: r.Name, id: r.ID, kind: entityRole})
 			}
 		}
 	}
@@ -173,7 +168,7 @@ func (s *Service) ListEntitiesForPolicy(ctx context.Context, in *ListEntitiesFor
 		}
 		for _, u := range users {
 			if usage(slices.Contains(u.Attached, in.PolicyArn), u.Boundary == in.PolicyArn) {
-				all = append(all, entity{path: u.Path, key: "user/" + u.Name, name: u.Name, id: u.ID, user: true})
+				all = append(all, entity{path: u.Path, key: "user/" + u.Name, name: u.Name, id: u.ID, kind: entityUser})
 			}
 		}
 	}
@@ -182,9 +177,12 @@ func (s *Service) ListEntitiesForPolicy(ctx context.Context, in *ListEntitiesFor
 		return nil, err
 	}
 	for _, e := range got {
-		if e.user {
+		switch e.kind {
+		case entityGroup:
+			out.PolicyGroups = append(out.PolicyGroups, PolicyGroup{GroupName: e.name, GroupId: e.id})
+		case entityUser:
 			out.PolicyUsers = append(out.PolicyUsers, PolicyUser{UserName: e.name, UserId: e.id})
-		} else {
+		default:
 			out.PolicyRoles = append(out.PolicyRoles, PolicyRole{RoleName: e.name, RoleId: e.id})
 		}
 	}

@@ -85,10 +85,11 @@ func noSuchVersion(arn, id string) error {
 	return errNoSuch("Policy %s version %s does not exist or is not attachable.", arn, id)
 }
 
-// usage counts, by policy ARN, the roles and users each managed policy is
-// attached to (its AttachmentCount) and the roles whose permissions
-// boundary it is, and the users' (its PermissionsBoundaryUsageCount), in one read of the
-// roles and one of the users.
+// usage counts, by policy ARN, the roles, users and groups each managed
+// policy is attached to (its AttachmentCount) and the roles whose
+// permissions boundary it is, and the users' (its
+// PermissionsBoundaryUsageCount), in one read of the roles, one of the
+// users and one of the groups.
 func usage(ctx context.Context, r storage.Reader) (attached, boundary map[string]int32, err error) {
 	roles, err := r.ListRoles(ctx)
 	if err != nil {
@@ -98,7 +99,16 @@ func usage(ctx context.Context, r storage.Reader) (attached, boundary map[string
 	if err != nil {
 		return nil, nil, err
 	}
+	groups, err := r.ListGroups(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
 	attached, boundary = map[string]int32{}, map[string]int32{}
+	for _, g := range groups {
+		for _, a := range g.Attached {
+			attached[a]++
+		}
+	}
 	for _, role := range roles {
 		for _, a := range role.Attached {
 			attached[a]++

@@ -9,6 +9,7 @@ const (
 	maxManagedPolicy = 6144  // each version of a managed policy
 	maxRolePolicies  = 10240 // a role's inline policies together
 	maxUserPolicies  = 2048  // a user's inline policies together
+	maxGroupPolicies = 5120  // a group's inline policies together
 )
 
 // policySize is a policy document's size as IAM counts it against its

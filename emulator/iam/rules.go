@@ -37,9 +37,10 @@ func PolicyPath(p string) bool {
 	return err == nil && inModel("policyPathType", p)
 }
 
-// UserName and PolicyName report whether s is a user or policy name IAM
-// takes.
+// UserName, GroupName and PolicyName report whether s is a user, group or
+// policy name IAM takes.
 func UserName(s string) bool   { return inModel("userNameType", s) }
+func GroupName(s string) bool  { return inModel("groupNameType", s) }
 func PolicyName(s string) bool { return inModel("policyNameType", s) }
 
 // RoleDescription and PolicyDescription report whether s is a description

@@ -252,9 +252,9 @@ func (s *Service) RolePolicies(ctx context.Context, arn string) (policy.Set, err
 
 // UserPolicies returns the policies of the user arn names that decide its
 // requests (in strict mode): as Identity its inline policies and the
-// default versions of its attached managed policies, and as Boundary its
-// permissions boundary, if it has one. A user IAM does not hold is
-// NoSuchEntity.
+// default versions of its attached managed policies, then those of each
+// group it is in, and as Boundary its permissions boundary, if it has
+// one. A user IAM does not hold is NoSuchEntity.
 func (s *Service) UserPolicies(ctx context.Context, arn string) (policy.Set, error) {
 	if !strings.Contains(arn, ":user/") {
 		return policy.Set{}, errInvalid("Invalid ARN: %s must be a user ARN.", arn)
@@ -262,25 +262,55 @@ func (s *Service) UserPolicies(ctx context.Context, arn string) (policy.Set, err
 	return s.principalPolicies(ctx, arn)
 }
 
-// principalPolicies returns the policies of the role or user an ARN names:
-// its inline policies (of type "role" or "user", as the model's
-// PolicySourceType names them; the simulator answers "IAM Policy", see
-// simulatorTypes) and the default versions of its attached managed
-// policies ("user-managed"; one IAM does not hold allows nothing) as
-// Identity, and
-// its permissions boundary as Boundary. A boundary IAM does not hold (an
-// AWS managed policy, which idpool cannot read) allows nothing, so that
-// the role or user may do nothing rather than more than its boundary
-// allows.
+// principalPolicies returns the policies of the role, user or group an
+// ARN names: its inline policies (of type "role", "user" or "group", as
+// the model's PolicySourceType names them; the simulator answers "IAM
+// Policy", see simulatorTypes) and the default versions of its attached
+// managed policies ("user-managed"; one IAM does not hold allows nothing)
+// as Identity, and its permissions boundary as Boundary. A user's
+// Identity holds those of the groups it is in too, after its own: AWS
+// evaluates a user's and its groups' identity policies together, so that
+// an Allow of either allows and a Deny of either denies. A boundary IAM
+// does not hold (an AWS managed policy, which idpool cannot read) allows
+// nothing, so that the role or user may do nothing rather than more than
+// its boundary allows.
 func (s *Service) principalPolicies(ctx context.Context, arn string) (policy.Set, error) {
 	name := arn[strings.LastIndexByte(arn, '/')+1:]
 	switch {
 	case strings.Contains(arn, ":user/"):
-		return ownerPolicies(ctx, s, userOwner, name)
+		return s.userPolicies(ctx, name)
+	case strings.Contains(arn, ":group/"):
+		g, err := groupOwner.read(ctx, s.store, name)
+		if err != nil {
+			return policy.Set{}, err
+		}
+		ps, err := s.identity(ctx, groupOwner.kind, g.Name, g.Policies, g.Attached)
+		return policy.Set{Identity: ps}, err
 	case !strings.Contains(arn, ":role/"):
-		return policy.Set{}, errInvalid("Invalid ARN: %s must be a role or user ARN.", arn)
+		return policy.Set{}, errInvalid("Invalid ARN: %s must be a role, user or group ARN.", arn)
 	}
 	return ownerPolicies(ctx, s, roleOwner, name)
+}
+
+// userPolicies is principalPolicies of the user named name: its own, then
+// its groups', by the groups' names.
+func (s *Service) userPolicies(ctx context.Context, name string) (policy.Set, error) {
+	set, err := ownerPolicies(ctx, s, userOwner, name)
+	if err != nil {
+		return set, err
+	}
+	gs, err := userGroups(ctx, s.store, name)
+	if err != nil {
+		return set, err
+	}
+	for _, g := range gs {
+		ps, err := s.identity(ctx, groupOwner.kind, g.Name, g.Policies, g.Attached)
+		if err != nil {
+			return set, err
+		}
+		set.Identity = append(set.Identity, ps...)
+	}
+	return set, nil
 }
 
 // ownerPolicies is principalPolicies of the entity of kind o named name.
@@ -304,7 +334,7 @@ func ownerPolicies[E any](ctx context.Context, s *Service, o owner[E], name stri
 	return set, nil
 }
 
-// identity returns the identity policies of the role or user (kind) named
+// identity returns the identity policies of the role, user or group (kind) named
 // name: its inline policies, by name, then its attached managed policies
 // IAM holds, in the order they were attached.
 func (s *Service) identity(ctx context.Context, kind, name string, inline map[string]string, attached []string) ([]policy.Named, error) {

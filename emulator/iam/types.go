@@ -587,8 +587,14 @@ type ListAttachedUserPoliciesInput struct {
 
 type ListAttachedUserPoliciesOutput = ListAttachedRolePoliciesOutput
 
-// Group is the model's Group, of which idpool holds none.
-type Group struct{}
+// Group is the model's Group.
+type Group struct {
+	Path       string
+	GroupName  string
+	GroupId    string
+	Arn        string
+	CreateDate protocol.Time
+}
 
 // ListGroupsInput is the model's ListGroupsRequest.
 type ListGroupsInput struct {

@@ -69,9 +69,7 @@ func (s *Service) ListUsers(ctx context.Context, in *ListUsersInput) (*ListUsers
 	}
 	out := &ListUsersOutput{IsTruncated: more, Marker: next, Users: []User{}}
 	for _, u := range got {
-		w := wireUser(u)
-		w.Tags, w.PermissionsBoundary = nil, nil
-		out.Users = append(out.Users, w)
+		out.Users = append(out.Users, listedUser(u))
 	}
 	return out, nil
 }
@@ -145,7 +143,8 @@ func (s *Service) UpdateUser(ctx context.Context, in *UpdateUserInput) (*Empty, 
 }
 
 // DeleteUser deletes a user that has no access keys, MFA device or
-// policies left, as IAM requires, and refuses in that order.
+// policies left and is in no group, as IAM requires, and refuses in that
+// order.
 func (s *Service) DeleteUser(ctx context.Context, in *DeleteUserInput) (*Empty, error) {
 	return nil, s.update(ctx, func(tx storage.Tx) error {
 		u, err := userOwner.read(ctx, tx, in.UserName)
@@ -167,6 +166,12 @@ func (s *Service) DeleteUser(ctx context.Context, in *DeleteUserInput) (*Empty, 
 		}
 		if err := userOwner.inUse(&u); err != nil {
 			return err
+		}
+		switch gs, err := userGroups(ctx, tx, u.Name); {
+		case err != nil:
+			return err
+		case len(gs) > 0:
+			return errInGroup()
 		}
 		return tx.DeleteUser(ctx, u.Name)
 	})

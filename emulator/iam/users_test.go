@@ -209,10 +209,10 @@ func TestUserAttachQuota(t *testing.T) {
 	}
 }
 
-// TestUserTeardownListings: a user's groups and other credentials, of
-// which idpool holds none, list empty for a user IAM holds, named or the
-// caller's own, and NoSuchEntity for another; GetLoginProfile is
-// NoSuchEntity with IAM's text.
+// TestUserTeardownListings: a user's groups (it is in none) and other
+// credentials, of which idpool holds none, list empty for a user IAM
+// holds, named or the caller's own, and NoSuchEntity for another;
+// GetLoginProfile is NoSuchEntity with IAM's text.
 func TestUserTeardownListings(t *testing.T) {
 	s := newService(t)
 	ctx := t.Context()

@@ -67,6 +67,7 @@ type writeStmts struct {
 	syncStmts
 	credStmts
 	iamStmts
+	groupStmts
 }
 
 func (w *writer) prepare(ctx context.Context) error {
@@ -81,6 +82,9 @@ func (w *writer) prepare(ctx context.Context) error {
 		return err
 	}
 	if err := st.iamStmts.prepare(ctx, w.conn); err != nil {
+		return err
+	}
+	if err := st.groupStmts.prepare(ctx, w.conn); err != nil {
 		return err
 	}
 	return prepareAll(ctx, w.conn, map[**sql.Stmt]string{
@@ -140,7 +144,7 @@ func (w *writer) prepare(ctx context.Context) error {
 
 func (w *writer) close() error {
 	st := &w.st
-	errs := []error{w.read.close(), st.syncStmts.close(), st.credStmts.close(), st.iamStmts.close()}
+	errs := []error{w.read.close(), st.syncStmts.close(), st.credStmts.close(), st.iamStmts.close(), st.groupStmts.close()}
 	for _, s := range []*sql.Stmt{
 		st.begin, st.commit, st.rollback,
 		st.saveReq, st.releaseReq, st.rollbackReq,

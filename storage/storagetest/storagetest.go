@@ -58,6 +58,7 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		{"IAM/Rollback", testIAMRollback},
 		{"IAM/AccountAlias", testIAMAccountAlias},
 		{"IAM/MFADevices", testIAMMFADevices},
+		{"IAM/Groups", testIAMGroups},
 
 		{"Update/Rollback", testUpdateRollback},
 		{"Update/ReadsOwnWrites", testUpdateReadsOwnWrites},
