@@ -9,7 +9,7 @@ import (
 )
 
 // IAM groups are stored as the other IAM entities are: the JSON encoding
-// of the storage value under the group's name (migration 0014).
+// of the storage value under the group's name (migration 0013).
 
 // groupQueries are the reads of the IAM groups.
 type groupQueries struct {
