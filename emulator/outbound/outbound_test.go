@@ -121,7 +121,7 @@ func TestSign(t *testing.T) {
 			if tc.err != nil {
 				return
 			}
-			jws, err := jose.ParseSigned(tok, []jose.SignatureAlgorithm{jose.SignatureAlgorithm(tc.alg)})
+			jws, err := jose.ParseSignedCompact(tok, []jose.SignatureAlgorithm{jose.SignatureAlgorithm(tc.alg)})
 			if err != nil {
 				t.Fatal(err)
 			}
