@@ -96,6 +96,13 @@ func WithRequestBase(ctx context.Context, base string) context.Context {
 // makes the issuer and its keys, in one transaction; later ones find
 // them. ErrEnabled when the feature is enabled.
 func (f *Federation) Enable(ctx context.Context) (string, error) {
+	base := f.publicURL
+	if base == "" {
+		base, _ = ctx.Value(baseKey{}).(string)
+	}
+	if base == "" {
+		return "", errors.New("outbound: no base URL for the issuer: the federation has no public URL, and ctx no request base (WithRequestBase)")
+	}
 	have, err := f.store.OutboundFederation(ctx)
 	fresh := errors.Is(err, storage.ErrNotFound)
 	if err != nil && !fresh {
@@ -113,23 +120,14 @@ func (f *Federation) Enable(ctx context.Context) (string, error) {
 			return "", err
 		}
 	}
-	base := f.publicURL
-	if base == "" {
-		base, _ = ctx.Value(baseKey{}).(string)
-	}
 	id := uuid.NewString()
 	var issuer string
 	err = f.store.Update(ctx, func(tx storage.Tx) error {
 		fed, err := tx.OutboundFederation(ctx)
 		switch {
 		case errors.Is(err, storage.ErrNotFound):
-			if keys == nil {
-				// Made by an enable whose issuer a reset or another
-				// store writer removed since: make them now.
-				if keys, err = f.newKeys(); err != nil {
-					return err
-				}
-			}
+			// Nothing removes the issuer once made, so it was not
+			// made when read above either, and keys are made.
 			fed = storage.OutboundFederation{IssuerID: id, Issuer: base + PathPrefix + id}
 			for _, k := range keys {
 				if err := tx.CreateOutboundKey(ctx, k); err != nil {

@@ -78,8 +78,16 @@ func TestLifecycle(t *testing.T) {
 	}
 }
 
-// TestPublicURL: a public URL is the issuer's base, whatever the request's.
+// TestPublicURL: a public URL is the issuer's base, whatever the request's;
+// without either, Enable fails and makes no issuer.
 func TestPublicURL(t *testing.T) {
+	none := newFederation(t, "")
+	if issuer, err := none.Enable(t.Context()); err == nil {
+		t.Errorf("Enable without a base: got %q, want an error", issuer)
+	}
+	if _, _, err := none.Info(t.Context()); !errors.Is(err, ErrNeverEnabled) {
+		t.Errorf("Info after an Enable without a base: got %v, want %v", err, ErrNeverEnabled)
+	}
 	f := newFederation(t, "https://idpool.example")
 	issuer, err := f.Enable(WithRequestBase(t.Context(), "http://127.0.0.1:9230"))
 	if err != nil || !strings.HasPrefix(issuer, "https://idpool.example"+PathPrefix) {
