@@ -112,8 +112,10 @@ func (s *Server) reset(w http.ResponseWriter, r *http.Request) {
 // memory, go too: the fixtures seed the same pool ids again. They go even
 // when the reset fails, as its first transaction may have committed, and
 // so do the roles' last uses (the fixtures' roles keep their RoleIds).
+// Outbound identity federation is turned off; its issuer and keys stay,
+// as signing keys do.
 func (s *Server) resetStore(ctx context.Context) error {
-	err := s.applyFixtures(ctx)
+	err := errors.Join(s.applyFixtures(ctx), s.outbound.TurnOff(ctx))
 	s.syncSvc.ForgetSessions()
 	s.iamSvc.ForgetUsage()
 	return err

@@ -38,6 +38,12 @@ type Config struct {
 	// Fixture, when set, is applied instead of reading Fixtures. It must
 	// pass Validate.
 	Fixture *fixtures.Fixture
+	// PublicURL is the URL other programs reach idpool at (flag
+	// --public-url, IDPOOL_PUBLIC_URL): the base of the issuer that
+	// EnableOutboundWebIdentityFederation makes, which verifiers of the
+	// tokens GetWebIdentityToken signs fetch. "" takes the scheme and
+	// host of the request that enables outbound federation.
+	PublicURL string
 	// Strict verifies every signature against the fixtures' developer
 	// credentials and refuses logins of providers without a key set.
 	Strict bool
@@ -72,6 +78,7 @@ var settings = []setting{
 	{"region", "IDPOOL_REGION", DefaultRegion, "default AWS region, of requests that name none (a signed request's region is its signature's)", func(c *Config) *string { return &c.Region }},
 	{"account-id", "IDPOOL_ACCOUNT_ID", DefaultAccountID, "AWS account id used in ARNs", func(c *Config) *string { return &c.AccountID }},
 	{"issuer", "IDPOOL_ISSUER", DefaultIssuer, "iss claim of the OpenID tokens idpool signs", func(c *Config) *string { return &c.Issuer }},
+	{"public-url", "IDPOOL_PUBLIC_URL", "", "URL other programs reach idpool at; default: the scheme and host of the request that enables outbound federation", func(c *Config) *string { return &c.PublicURL }},
 	{"fixtures", "IDPOOL_FIXTURES", "", "fixture file, or directory of *.json fixture files, applied at start and on reset", func(c *Config) *string { return &c.Fixtures }},
 }
 
@@ -192,12 +199,22 @@ func (c Config) Validate() error {
 	if !accountPattern.MatchString(c.AccountID) {
 		errs = append(errs, fmt.Errorf("account-id %q: want 12 digits", c.AccountID))
 	}
-	if u, err := url.Parse(c.Issuer); err != nil || u.Scheme == "" || u.Host == "" || strings.HasSuffix(c.Issuer, "/") {
+	if !absoluteURL(c.Issuer) {
 		errs = append(errs, fmt.Errorf("issuer %q: want an absolute URL without a trailing slash", c.Issuer))
+	}
+	if c.PublicURL != "" && !absoluteURL(c.PublicURL) {
+		errs = append(errs, fmt.Errorf("public-url %q: want an absolute URL without a trailing slash", c.PublicURL))
 	}
 	if c.Fixture != nil && c.Fixtures != "" {
 		errs = append(errs, errors.New("fixtures: set either a path or a Fixture, not both"))
 	}
 	errs = append(errs, c.badEnv[:]...)
 	return errors.Join(errs...)
+}
+
+// absoluteURL reports whether s is an absolute URL (a scheme and a host)
+// without a trailing slash, as an issuer must be: its paths are appended.
+func absoluteURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && u.Scheme != "" && u.Host != "" && !strings.HasSuffix(s, "/")
 }

@@ -84,6 +84,8 @@ func TestValidate(t *testing.T) {
 		{"fixtures twice", func(c *Config) { c.Fixtures = "a.json"; c.Fixture = &fixtures.Fixture{} }, "fixtures"},
 		{"issuer", func(c *Config) { c.Issuer = "cognito" }, "issuer"},
 		{"issuer slash", func(c *Config) { c.Issuer = "https://x/" }, "issuer"},
+		{"public url relative", func(c *Config) { c.PublicURL = "localhost:9230" }, "public-url"},
+		{"public url slash", func(c *Config) { c.PublicURL = "http://localhost:9230/" }, "public-url"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

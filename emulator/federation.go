@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -53,6 +54,12 @@ var stsPermission = map[string]func(p *protocol.Principal, ps map[string][]strin
 		}
 		return sts.FederatedUserARN(p.ARN, name)
 	},
+	// On "*": the action has no resource type (the Service Authorization
+	// Reference's sts:GetWebIdentityToken, with its condition keys
+	// aws:RequestTag/${TagKey}, aws:TagKeys, sts:DurationSeconds,
+	// sts:IdentityTokenAudience and sts:SigningAlgorithm; udondan/iam-floyd
+	// lib/generated/policy-statements/sts.ts).
+	"GetWebIdentityToken": func(*protocol.Principal, map[string][]string) string { return "*" },
 }
 
 // authorizeSTS decides, in strict mode, whether p may call the STS
@@ -68,13 +75,17 @@ func (s *Server) authorizeSTS(r *http.Request, op string, p *protocol.Principal,
 	ctx := r.Context()
 	action, on := "sts:"+op, target(p, res.Params)
 	keys := requestKeys(r, res.Region)
-	if op == "GetFederationToken" {
-		// The session tags it gives are its aws:RequestTag/<key> and
-		// aws:TagKeys, as the Service Authorization Reference lists
-		// them for sts:GetFederationToken, read as the operation reads
-		// them.
+	switch op {
+	case "GetFederationToken", "GetWebIdentityToken":
+		// The session tags it gives, or the token's request tags, are
+		// its aws:RequestTag/<key> and aws:TagKeys, as the Service
+		// Authorization Reference lists them for sts:GetFederationToken
+		// and sts:GetWebIdentityToken, read as the operation reads them.
 		names, values := requestList(s.stsQuery, op, res.Params, "Tags")
 		tagKeys(keys, names, values)
+	}
+	if op == "GetWebIdentityToken" {
+		s.webIdentityTokenKeys(keys, res.Params)
 	}
 	d, why, by, err := s.callerDecision(ctx, res.cred, p, action, on, keys)
 	if err != nil {
@@ -168,4 +179,29 @@ func federatedKeys(p *protocol.Principal, sess *creds.Session, u storage.User, h
 		keys["aws:PrincipalTag/"+k] = []string{v}
 	}
 	return keys
+}
+
+// webIdentityTokenKeys adds to keys the condition keys of a
+// GetWebIdentityToken request whose parameters are ps, as the operation
+// reads them: sts:IdentityTokenAudience, every audience it asks (a
+// multivalued key, which policies test with ForAllValues, as AWS's
+// outbound federation guide and the external services' do),
+// sts:SigningAlgorithm, and sts:DurationSeconds, the token's lifetime in
+// seconds: the request's, or the 300 it gets without one, so that a
+// policy that bounds it ("NumericLessThanEquals") holds the default
+// lifetime to its bound as it does an explicit one.
+func (s *Server) webIdentityTokenKeys(keys map[string][]string, ps map[string][]string) {
+	const op = "GetWebIdentityToken"
+	if audiences, _ := requestList(s.stsQuery, op, ps, "Audience"); len(audiences) > 0 {
+		keys["sts:IdentityTokenAudience"] = audiences
+	}
+	in, _ := s.stsQuery.Input(op, ps)
+	if alg, ok := in["SigningAlgorithm"].(string); ok {
+		keys["sts:SigningAlgorithm"] = []string{alg}
+	}
+	duration := "300"
+	if d, ok := in["DurationSeconds"]; ok {
+		duration = fmt.Sprint(d)
+	}
+	keys["sts:DurationSeconds"] = []string{duration}
 }

@@ -48,6 +48,7 @@ func stsRoutes(q *awsquery.Service, st *sts.Service) {
 	q.Handle("GetAccessKeyInfo", awsquery.Op(st.GetAccessKeyInfo))
 	q.Handle("GetFederationToken", awsquery.Op(st.GetFederationToken))
 	q.Handle("DecodeAuthorizationMessage", awsquery.Op(st.DecodeAuthorizationMessage))
+	q.Handle("GetWebIdentityToken", awsquery.Op(st.GetWebIdentityToken))
 }
 
 // iamRoutes registers the IAM operations idpool implements; the codec
@@ -155,6 +156,9 @@ func iamRoutes(q *awsquery.Service, s *iam.Service) {
 	q.Handle("SimulateCustomPolicy", awsquery.Op(s.SimulateCustomPolicy))
 	q.Handle("GetContextKeysForCustomPolicy", awsquery.Op(s.GetContextKeysForCustomPolicy))
 	q.Handle("GetContextKeysForPrincipalPolicy", awsquery.Op(s.GetContextKeysForPrincipalPolicy))
+	q.Handle("EnableOutboundWebIdentityFederation", awsquery.Op(s.EnableOutboundWebIdentityFederation))
+	q.Handle("DisableOutboundWebIdentityFederation", awsquery.Op(s.DisableOutboundWebIdentityFederation))
+	q.Handle("GetOutboundWebIdentityFederationInfo", awsquery.Op(s.GetOutboundWebIdentityFederationInfo))
 }
 
 // syncRoutes registers every Cognito Sync operation; the codec routes them

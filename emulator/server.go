@@ -16,6 +16,7 @@ import (
 	"github.com/idpool/idpool/emulator/creds"
 	"github.com/idpool/idpool/emulator/iam"
 	"github.com/idpool/idpool/emulator/identity"
+	"github.com/idpool/idpool/emulator/outbound"
 	"github.com/idpool/idpool/emulator/policy"
 	"github.com/idpool/idpool/emulator/providers"
 	"github.com/idpool/idpool/emulator/sts"
@@ -57,9 +58,12 @@ type Server struct {
 	roles      roles
 	fixtures   *fixtures.Fixture // nil without --fixtures
 	iamSvc     *iam.Service
-	syncSvc    *cognitosync.Service
-	handler    http.Handler
-	activity   *console.Activity // nil without the console
+	// outbound is the account's outbound identity federation, which
+	// IAM enables, STS signs with and a reset turns off.
+	outbound *outbound.Federation
+	syncSvc  *cognitosync.Service
+	handler  http.Handler
+	activity *console.Activity // nil without the console
 	// ownStore is set when New opened the store, and Close closes it.
 	ownStore bool
 	// iamQuery is IAM's codec, which knows the members each operation's
@@ -156,7 +160,8 @@ func build(ctx context.Context, cfg Config, store storage.Store, logger *slog.Lo
 	verified := newVerified(tok, revoked, now)
 	// IAM answers GetRole with the last use of the role, which every
 	// role session issued records (in memory: see iam.Service.RoleUsed).
-	s.iamSvc = iam.New(iam.Config{AccountID: cfg.AccountID, Region: cfg.Region, OnChange: memory.drop}, store, now, logger)
+	s.outbound = outbound.New(store, cfg.PublicURL, now, rand.Reader)
+	s.iamSvc = iam.New(iam.Config{AccountID: cfg.AccountID, Region: cfg.Region, OnChange: memory.drop, Outbound: s.outbound}, store, now, logger)
 	roleUsed := func(ctx context.Context, c creds.Credentials) {
 		s.iamSvc.RoleUsed(c.Session.RoleID, protocol.RegionFrom(ctx, cfg.Region), c.Issued)
 	}
@@ -177,6 +182,7 @@ func build(ctx context.Context, cfg Config, store storage.Store, logger *slog.Lo
 	stsSvc := sts.New(sts.Config{
 		AccountID: cfg.AccountID, Region: cfg.Region, Issuer: cfg.Issuer,
 		Providers: reg.ForSTS(cfg.AccountID, cfg.Strict), Roles: s.roles, Issued: roleUsed, MFA: s.iamSvc,
+		Outbound: s.outbound, UserTags: s.heldUserTags,
 	}, verified, cr, now, logger)
 	query := awsquery.NewService(shape.STS(), s.authQuery, logger)
 	stsRoutes(query, stsSvc)
@@ -206,7 +212,11 @@ func build(ctx context.Context, cfg Config, store storage.Store, logger *slog.Lo
 	mux.HandleFunc("GET /.well-known/jwks_uri", s.jwks)
 	mux.HandleFunc("GET /.well-known/jwks.json", s.jwks)
 	mux.HandleFunc("GET /.well-known/openid-configuration", s.discovery)
-	root := dispatch(jsonIdentity, query, iamQuery)
+	// The outbound issuer's documents (its issuer is
+	// <base>/_idpool/outbound/<id>).
+	mux.HandleFunc("GET "+outbound.PathPrefix+"{id}"+outbound.ConfigurationPath, s.outboundDocument(s.outbound.Configuration))
+	mux.HandleFunc("GET "+outbound.PathPrefix+"{id}"+outbound.JWKSPath, s.outboundDocument(s.outbound.JWKS))
+	root := dispatch(jsonIdentity, query, withRequestBase(iamQuery))
 	mux.Handle("/", root)
 	served := route(mux, rest, root)
 	if !cfg.NoConsole {
@@ -251,7 +261,7 @@ func route(mux *http.ServeMux, rest, root http.Handler) http.Handler {
 // has no unsigned operation) and to STS otherwise. Anything else is
 // answered by the Cognito Identity codec, which refuses it as an unknown
 // operation in AWS's JSON shape.
-func dispatch(identity *awsjson.Service, query, iamQuery *awsquery.Service) http.Handler {
+func dispatch(identity *awsjson.Service, query *awsquery.Service, iamQuery http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get("X-Amz-Target") == "" && awsquery.Accepts(r) {
 			if iamScoped(r) {

@@ -146,6 +146,7 @@ type Reader interface {
 	DatasetReader
 	RevocationReader
 	IAMReader
+	OutboundReader
 
 	// GetPool returns ErrNotFound if the pool does not exist.
 	GetPool(ctx context.Context, id string) (Pool, error)
@@ -182,6 +183,7 @@ type Tx interface {
 	DatasetWriter
 	RevocationWriter
 	IAMWriter
+	OutboundWriter
 
 	// CreatePool returns ErrAlreadyExists if the id is taken.
 	CreatePool(ctx context.Context, p Pool) error

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/idpool/idpool/emulator/outbound"
 	"github.com/idpool/idpool/protocol"
 	"github.com/idpool/idpool/storage"
 )
@@ -56,6 +57,10 @@ type Config struct {
 	// that may have committed, so that a reader keeping IAM data in memory
 	// drops it.
 	OnChange func()
+	// Outbound is the account's outbound identity federation, which the
+	// *OutboundWebIdentityFederation operations enable, disable and read.
+	// They must not be served without it.
+	Outbound *outbound.Federation
 }
 
 // Service implements the IAM operations. It is safe for concurrent use.

@@ -54,6 +54,13 @@ type Config struct {
 	// MFA checks the codes of the MFA devices IAM holds; nil takes any
 	// well-formed code for any serial number.
 	MFA MFADevices
+	// Outbound signs the tokens of GetWebIdentityToken (implemented by
+	// *outbound.Federation); it must be set for the operation to be served.
+	Outbound OutboundSigner
+	// UserTags, when set, returns the tags IAM holds for the IAM user p
+	// signs as with its access key (none when IAM does not hold it): the
+	// principal tags of the user's web identity tokens.
+	UserTags func(ctx context.Context, p *protocol.Principal) (map[string]string, error)
 }
 
 // MFADevices checks an MFA code given to AssumeRole or GetSessionToken

@@ -96,6 +96,7 @@ type queries struct {
 	credQueries
 	iamQueries
 	groupQueries
+	outboundQueries
 }
 
 func (q *queries) prepare(ctx context.Context, p preparer) error {
@@ -109,6 +110,9 @@ func (q *queries) prepare(ctx context.Context, p preparer) error {
 		return err
 	}
 	if err := q.groupQueries.prepare(ctx, p); err != nil {
+		return err
+	}
+	if err := q.outboundQueries.prepare(ctx, p); err != nil {
 		return err
 	}
 	return prepareAll(ctx, p, map[**sql.Stmt]string{
@@ -126,7 +130,7 @@ func (q *queries) prepare(ctx context.Context, p preparer) error {
 }
 
 func (q *queries) close() error {
-	errs := []error{q.syncQueries.close(), q.credQueries.close(), q.iamQueries.close(), q.groupQueries.close()}
+	errs := []error{q.syncQueries.close(), q.credQueries.close(), q.iamQueries.close(), q.groupQueries.close(), q.outboundQueries.close()}
 	for _, s := range []*sql.Stmt{q.getPool, q.listPools, q.countPools, q.getIdentity, q.identityByLogin, q.listIdentities, q.listMerged, q.countIdentities, q.signingKeys, q.secret} {
 		if s != nil {
 			errs = append(errs, s.Close())

@@ -68,6 +68,7 @@ type writeStmts struct {
 	credStmts
 	iamStmts
 	groupStmts
+	outboundStmts
 }
 
 func (w *writer) prepare(ctx context.Context) error {
@@ -85,6 +86,9 @@ func (w *writer) prepare(ctx context.Context) error {
 		return err
 	}
 	if err := st.groupStmts.prepare(ctx, w.conn); err != nil {
+		return err
+	}
+	if err := st.outboundStmts.prepare(ctx, w.conn); err != nil {
 		return err
 	}
 	return prepareAll(ctx, w.conn, map[**sql.Stmt]string{
@@ -144,7 +148,7 @@ func (w *writer) prepare(ctx context.Context) error {
 
 func (w *writer) close() error {
 	st := &w.st
-	errs := []error{w.read.close(), st.syncStmts.close(), st.credStmts.close(), st.iamStmts.close(), st.groupStmts.close()}
+	errs := []error{w.read.close(), st.syncStmts.close(), st.credStmts.close(), st.iamStmts.close(), st.groupStmts.close(), st.outboundStmts.close()}
 	for _, s := range []*sql.Stmt{
 		st.begin, st.commit, st.rollback,
 		st.saveReq, st.releaseReq, st.rollbackReq,

@@ -59,6 +59,7 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		{"IAM/AccountAlias", testIAMAccountAlias},
 		{"IAM/MFADevices", testIAMMFADevices},
 		{"IAM/Groups", testIAMGroups},
+		{"Outbound", testOutbound},
 
 		{"Update/Rollback", testUpdateRollback},
 		{"Update/ReadsOwnWrites", testUpdateReadsOwnWrites},

@@ -1,0 +1,63 @@
+package emulator
+
+import (
+	"context"
+	"errors"
+	"net/http"
+
+	"github.com/idpool/idpool/emulator/outbound"
+	"github.com/idpool/idpool/protocol"
+)
+
+// The account's outbound identity federation (package outbound): the
+// issuer's discovery documents, which external services fetch without
+// signing, and what its services need of the server.
+
+// outboundDocument serves the document doc returns for the issuer id of
+// the path, unauthenticated, whether or not the feature is enabled (the
+// tokens issued before it was disabled still verify). An id that is not
+// the account's issuer is answered 404 in the control plane's shape.
+func (s *Server) outboundDocument(doc func(ctx context.Context, id string) ([]byte, error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		b, err := doc(r.Context(), r.PathValue("id"))
+		if errors.Is(err, outbound.ErrUnknownIssuer) {
+			s.adminError(w, r, http.StatusNotFound, "no outbound identity federation issuer "+r.PathValue("id")+
+				" (IAM's EnableOutboundWebIdentityFederation makes the account's, and GetOutboundWebIdentityFederationInfo names it)", nil)
+			return
+		}
+		if err != nil {
+			s.adminError(w, r, http.StatusServiceUnavailable, "outbound identity federation keys unavailable", err)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(b)
+	}
+}
+
+// withRequestBase gives IAM's requests the scheme and host they were made
+// to, which EnableOutboundWebIdentityFederation makes the issuer's base
+// when idpool has no --public-url.
+func withRequestBase(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		scheme := "http"
+		if r.TLS != nil {
+			scheme = "https"
+		}
+		next.ServeHTTP(w, r.WithContext(outbound.WithRequestBase(r.Context(), scheme+"://"+r.Host)))
+	})
+}
+
+// heldUserTags returns the tags IAM holds for the IAM user p signs as,
+// none when it holds no such user (see heldUser): the principal tags of
+// its web identity tokens.
+func (s *Server) heldUserTags(ctx context.Context, p *protocol.Principal) (map[string]string, error) {
+	u, held, err := heldUser(ctx, s.store, p)
+	if err != nil || !held || len(u.Tags) == 0 {
+		return nil, err
+	}
+	tags := make(map[string]string, len(u.Tags))
+	for _, t := range u.Tags {
+		tags[t.Key] = t.Value
+	}
+	return tags, nil
+}

@@ -1,0 +1,22 @@
+// Package outbound is the issuer of AWS IAM's outbound identity
+// federation, as idpool plays it: the account's issuer URL, which IAM's
+// EnableOutboundWebIdentityFederation makes, the keys STS's
+// GetWebIdentityToken signs with, and the OpenID Connect discovery
+// documents an external service fetches from the issuer to verify those
+// tokens.
+//
+// The issuer is idpool's own URL, so that verifiers can fetch it locally:
+// <base>/_idpool/outbound/<id>, where base is the public URL idpool is
+// configured with or else the scheme and host of the request that first
+// enabled the feature, and id a random UUID. It is made, with one RSA
+// 2048 key (RS256) and one P-384 key (ES384), at the first enable, and
+// kept from then on: disabling and enabling again give the same issuer,
+// as AWS gives each account one issuer URL. The keys are never rotated,
+// and the documents are served whether or not the feature is enabled, as
+// disabling "does not affect tokens that were issued before"
+// (https://docs.aws.amazon.com/IAM/latest/APIReference/API_DisableOutboundWebIdentityFederation.html).
+//
+// These keys are apart from the Cognito Identity keys of package tokens:
+// the two issuers are different, and AWS's tokens of the one cannot be
+// used with the other.
+package outbound

@@ -1,0 +1,316 @@
+package outbound
+
+import (
+	"context"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	jose "github.com/go-jose/go-jose/v4"
+	"github.com/google/uuid"
+
+	"github.com/idpool/idpool/storage"
+)
+
+// PathPrefix is the path under which idpool serves each issuer, followed
+// by the issuer's id.
+const PathPrefix = "/_idpool/outbound/"
+
+// The discovery documents, under the issuer (the EnableOutboundWebIdentityFederation
+// API reference: "hosts the OpenID Connect (OIDC) discovery endpoints at
+// /.well-known/openid-configuration and /.well-known/jwks.json").
+const (
+	ConfigurationPath = "/.well-known/openid-configuration"
+	JWKSPath          = "/.well-known/jwks.json"
+)
+
+// The algorithms GetWebIdentityToken signs with (its SigningAlgorithm).
+const (
+	RS256 = "RS256"
+	ES384 = "ES384"
+)
+
+// Algorithms lists the signing algorithms, in the order the documents
+// list them.
+var Algorithms = []string{RS256, ES384}
+
+// MaxPayload is the largest token payload, in bytes of its JSON, that
+// Sign signs. AWS documents a limit (JWTPayloadSizeExceededException:
+// "The requested token payload size exceeds the maximum allowed size")
+// but not its value; idpool takes 16 KiB, which ten audiences of 1000
+// characters stay well within and fifty request tags of the longest
+// keys and values (50 × (128 + 256) characters) exceed, as the error's
+// advice ("Reduce the number of request tags") expects.
+const MaxPayload = 16 << 10
+
+// Errors of the federation; the services answer them with AWS's codes.
+var (
+	// ErrEnabled: Enable when the feature is enabled already.
+	ErrEnabled = errors.New("outbound: outbound identity federation is enabled already")
+	// ErrDisabled: Disable when the feature is disabled, or Sign then.
+	ErrDisabled = errors.New("outbound: outbound identity federation is disabled")
+	// ErrNeverEnabled: Info before the feature was first enabled.
+	ErrNeverEnabled = errors.New("outbound: outbound identity federation was never enabled")
+	// ErrUnknownIssuer: a document asked of an id that is not the issuer's.
+	ErrUnknownIssuer = errors.New("outbound: no such issuer")
+	// ErrPayloadTooLarge: Sign of claims larger than MaxPayload.
+	ErrPayloadTooLarge = errors.New("outbound: token payload too large")
+)
+
+// Federation is the account's outbound issuer on a store. It keeps
+// nothing in memory: every call reads the store, so that a reset or
+// another server on the store is seen at once. It is safe for concurrent
+// use.
+type Federation struct {
+	store     storage.Store
+	publicURL string
+	now       func() time.Time
+	random    io.Reader
+}
+
+// New returns the federation on store. publicURL, when not empty, is the
+// base of the issuer Enable makes (an absolute URL without a trailing
+// slash); now is the clock and random the source of the keys.
+func New(store storage.Store, publicURL string, now func() time.Time, random io.Reader) *Federation {
+	return &Federation{store: store, publicURL: publicURL, now: now, random: random}
+}
+
+type baseKey struct{}
+
+// WithRequestBase returns ctx carrying base, the scheme and host of the
+// request being served ("http://localhost:9230"), which Enable takes as
+// the issuer's base when the federation has no public URL.
+func WithRequestBase(ctx context.Context, base string) context.Context {
+	return context.WithValue(ctx, baseKey{}, base)
+}
+
+// Enable enables the feature and returns the issuer. The first enable
+// makes the issuer and its keys, in one transaction; later ones find
+// them. ErrEnabled when the feature is enabled.
+func (f *Federation) Enable(ctx context.Context) (string, error) {
+	base := f.publicURL
+	if base == "" {
+		base, _ = ctx.Value(baseKey{}).(string)
+	}
+	if base == "" {
+		return "", errors.New("outbound: no base URL for the issuer: the federation has no public URL, and ctx no request base (WithRequestBase)")
+	}
+	have, err := f.store.OutboundFederation(ctx)
+	fresh := errors.Is(err, storage.ErrNotFound)
+	if err != nil && !fresh {
+		return "", err
+	}
+	if have.Enabled {
+		return "", ErrEnabled
+	}
+	// The keys are made outside the transaction, which they would hold
+	// for a tenth of a second; a racing enable that stored its own first
+	// wins, and these are dropped.
+	var keys []storage.OutboundKey
+	if fresh {
+		if keys, err = f.newKeys(); err != nil {
+			return "", err
+		}
+	}
+	id := uuid.NewString()
+	var issuer string
+	err = f.store.Update(ctx, func(tx storage.Tx) error {
+		fed, err := tx.OutboundFederation(ctx)
+		switch {
+		case errors.Is(err, storage.ErrNotFound):
+			// Nothing removes the issuer once made, so it was not
+			// made when read above either, and keys are made.
+			fed = storage.OutboundFederation{IssuerID: id, Issuer: base + PathPrefix + id}
+			for _, k := range keys {
+				if err := tx.CreateOutboundKey(ctx, k); err != nil {
+					return err
+				}
+			}
+		case err != nil:
+			return err
+		case fed.Enabled:
+			return ErrEnabled
+		}
+		fed.Enabled = true
+		issuer = fed.Issuer
+		return tx.SetOutboundFederation(ctx, fed)
+	})
+	return issuer, err
+}
+
+// Disable disables the feature; ErrDisabled when it is disabled (or was
+// never enabled). The issuer and its keys stay.
+func (f *Federation) Disable(ctx context.Context) error {
+	return f.store.Update(ctx, func(tx storage.Tx) error {
+		fed, err := tx.OutboundFederation(ctx)
+		if errors.Is(err, storage.ErrNotFound) || err == nil && !fed.Enabled {
+			return ErrDisabled
+		}
+		if err != nil {
+			return err
+		}
+		fed.Enabled = false
+		return tx.SetOutboundFederation(ctx, fed)
+	})
+}
+
+// TurnOff disables the feature if it is enabled, for a reset: unlike
+// Disable, it is no error when it is not.
+func (f *Federation) TurnOff(ctx context.Context) error {
+	if err := f.Disable(ctx); err != nil && !errors.Is(err, ErrDisabled) {
+		return err
+	}
+	return nil
+}
+
+// Info returns the issuer and whether the feature is enabled;
+// ErrNeverEnabled before the first enable. (The
+// GetOutboundWebIdentityFederationInfo API reference answers
+// JwtVendingEnabled, which would always be true if it refused a disabled
+// feature: it is refused only when there is no issuer to tell of.)
+func (f *Federation) Info(ctx context.Context) (issuer string, enabled bool, err error) {
+	fed, err := f.store.OutboundFederation(ctx)
+	if errors.Is(err, storage.ErrNotFound) {
+		return "", false, ErrNeverEnabled
+	}
+	if err != nil {
+		return "", false, err
+	}
+	return fed.Issuer, fed.Enabled, nil
+}
+
+// Sign signs claims, to which it adds iss, with the key of alg (RS256 or
+// ES384); the JWS header names the key (kid) and the type JWT.
+// ErrDisabled when the feature is disabled, ErrPayloadTooLarge when the
+// payload exceeds MaxPayload.
+func (f *Federation) Sign(ctx context.Context, alg string, claims map[string]any) (string, error) {
+	fed, err := f.store.OutboundFederation(ctx)
+	if errors.Is(err, storage.ErrNotFound) || err == nil && !fed.Enabled {
+		return "", ErrDisabled
+	}
+	if err != nil {
+		return "", err
+	}
+	claims["iss"] = fed.Issuer
+	payload, err := json.Marshal(claims)
+	if err != nil {
+		return "", fmt.Errorf("outbound: marshal claims: %w", err)
+	}
+	if len(payload) > MaxPayload {
+		return "", ErrPayloadTooLarge
+	}
+	keys, err := f.store.OutboundKeys(ctx)
+	if err != nil {
+		return "", err
+	}
+	for _, k := range keys {
+		if k.Algorithm != alg {
+			continue
+		}
+		priv, err := x509.ParsePKCS8PrivateKey(k.PrivateKey)
+		if err != nil {
+			return "", fmt.Errorf("outbound: key %s: %w", k.ID, err)
+		}
+		signer, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.SignatureAlgorithm(alg), Key: jose.JSONWebKey{Key: priv, KeyID: k.ID}},
+			(&jose.SignerOptions{}).WithType("JWT"))
+		if err != nil {
+			return "", fmt.Errorf("outbound: signer of key %s: %w", k.ID, err)
+		}
+		jws, err := signer.Sign(payload)
+		if err != nil {
+			return "", fmt.Errorf("outbound: sign: %w", err)
+		}
+		return jws.CompactSerialize()
+	}
+	return "", fmt.Errorf("outbound: the issuer has no %s key", alg)
+}
+
+// Configuration returns the OpenID Provider metadata of the issuer whose
+// id is id; ErrUnknownIssuer when it is not the account's.
+func (f *Federation) Configuration(ctx context.Context, id string) ([]byte, error) {
+	fed, err := f.issuer(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	doc := struct {
+		Issuer            string   `json:"issuer"`
+		JWKSURI           string   `json:"jwks_uri"`
+		ResponseTypes     []string `json:"response_types_supported"`
+		SubjectTypes      []string `json:"subject_types_supported"`
+		SigningAlgorithms []string `json:"id_token_signing_alg_values_supported"`
+	}{fed.Issuer, fed.Issuer + JWKSPath, []string{"id_token"}, []string{"public"}, Algorithms}
+	return json.Marshal(&doc)
+}
+
+// JWKS returns the public keys of the issuer whose id is id, each with
+// its kid, alg and use; ErrUnknownIssuer when it is not the account's.
+func (f *Federation) JWKS(ctx context.Context, id string) ([]byte, error) {
+	if _, err := f.issuer(ctx, id); err != nil {
+		return nil, err
+	}
+	keys, err := f.store.OutboundKeys(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var set jose.JSONWebKeySet
+	for _, k := range keys {
+		priv, err := x509.ParsePKCS8PrivateKey(k.PrivateKey)
+		if err != nil {
+			return nil, fmt.Errorf("outbound: key %s: %w", k.ID, err)
+		}
+		s, ok := priv.(crypto.Signer)
+		if !ok {
+			return nil, fmt.Errorf("outbound: key %s is a %T", k.ID, priv)
+		}
+		set.Keys = append(set.Keys, jose.JSONWebKey{Key: s.Public(), KeyID: k.ID, Algorithm: k.Algorithm, Use: "sig"})
+	}
+	return json.Marshal(&set)
+}
+
+// issuer returns the federation when id is its issuer's id.
+func (f *Federation) issuer(ctx context.Context, id string) (storage.OutboundFederation, error) {
+	fed, err := f.store.OutboundFederation(ctx)
+	if errors.Is(err, storage.ErrNotFound) || err == nil && fed.IssuerID != id {
+		return fed, ErrUnknownIssuer
+	}
+	return fed, err
+}
+
+// newKeys makes the issuer's keys, one per algorithm, each named by its
+// JWK thumbprint (RFC 7638).
+func (f *Federation) newKeys() ([]storage.OutboundKey, error) {
+	rk, err := rsa.GenerateKey(f.random, 2048)
+	if err != nil {
+		return nil, fmt.Errorf("outbound: generate RSA key: %w", err)
+	}
+	ek, err := ecdsa.GenerateKey(elliptic.P384(), f.random)
+	if err != nil {
+		return nil, fmt.Errorf("outbound: generate P-384 key: %w", err)
+	}
+	now := f.now().UTC()
+	keys := make([]storage.OutboundKey, 0, 2)
+	for _, k := range []struct {
+		alg  string
+		priv crypto.Signer
+	}{{RS256, rk}, {ES384, ek}} {
+		der, err := x509.MarshalPKCS8PrivateKey(k.priv)
+		if err != nil {
+			return nil, fmt.Errorf("outbound: encode %s key: %w", k.alg, err)
+		}
+		jwk := jose.JSONWebKey{Key: k.priv.Public()}
+		tp, err := jwk.Thumbprint(crypto.SHA256)
+		if err != nil {
+			return nil, fmt.Errorf("outbound: thumbprint of %s key: %w", k.alg, err)
+		}
+		keys = append(keys, storage.OutboundKey{ID: base64.RawURLEncoding.EncodeToString(tp), Algorithm: k.alg, PrivateKey: der, CreatedAt: now})
+	}
+	return keys, nil
+}

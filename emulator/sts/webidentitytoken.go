@@ -1,0 +1,170 @@
+package sts
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/idpool/idpool/emulator/arn"
+	"github.com/idpool/idpool/emulator/outbound"
+	"github.com/idpool/idpool/protocol"
+)
+
+// GetWebIdentityToken (AWS IAM outbound identity federation): a signed
+// JWT of the caller's identity, for external services that verify it
+// through the OpenID Connect discovery of the account's issuer (package
+// outbound). The claims are those of the IAM User Guide's "Understanding
+// token claims"
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_outbound_token_claims.html):
+// iss, aud, sub, iat, exp and jti, and under the namespace
+// "https://sts.amazonaws.com/" the account (aws_account), the region the
+// request was made in (source_region), the requesting principal's ARN
+// (principal_id, which the GetWebIdentityToken API reference adds), its
+// principal tags (principal_tags) and the request's tags (request_tags).
+// The claims AWS adds from an organization (org_id, ou_path) or from a
+// compute service's session context (lambda_source_function_arn…) have
+// nothing to come from in idpool and are left out, as AWS leaves them out
+// when they do not apply.
+
+// Wire codes of GetWebIdentityToken's errors (the model's shapes).
+const (
+	CodeOutboundDisabled   = "OutboundWebIdentityFederationDisabledException" // 403
+	CodeDurationEscalation = "SessionDurationEscalationException"             // 403
+	CodePayloadTooLarge    = "JWTPayloadSizeExceededException"                // 400
+)
+
+// ClaimNamespace is the claim that holds AWS's own claims of a web
+// identity token.
+const ClaimNamespace = "https://sts.amazonaws.com/"
+
+// defaultTokenDuration is GetWebIdentityToken's default lifetime, in
+// seconds (its API reference: "the default duration is 300 seconds").
+const defaultTokenDuration = 300
+
+// OutboundSigner signs the web identity tokens of the account's outbound
+// issuer (implemented by *outbound.Federation): Sign adds iss to claims,
+// and answers outbound.ErrDisabled while the feature is disabled and
+// outbound.ErrPayloadTooLarge for claims over outbound.MaxPayload.
+type OutboundSigner interface {
+	Sign(ctx context.Context, alg string, claims map[string]any) (string, error)
+}
+
+// GetWebIdentityTokenInput is the model's GetWebIdentityTokenRequest.
+type GetWebIdentityTokenInput struct {
+	Audience         []string
+	DurationSeconds  *int32
+	SigningAlgorithm string
+	Tags             []Tag
+}
+
+// GetWebIdentityTokenOutput is the model's GetWebIdentityTokenResponse.
+type GetWebIdentityTokenOutput struct {
+	WebIdentityToken string
+	Expiration       protocol.Time
+}
+
+// GetWebIdentityToken signs a token of the caller's identity for the
+// audiences asked, valid DurationSeconds (60 to 3600, checked by the
+// codec; 300 by default). Its subject is the caller's ARN, that of the
+// role for a role session (the claims page's example: "sub":
+// "arn:aws:iam::123456789012:role/DataProcessingRole"), of the IAM user,
+// or of the root. A GetSessionToken or federated user's session may not
+// call it, as it may call no STS operation but AssumeRole (a
+// GetSessionToken session) and GetCallerIdentity. The token may not
+// outlive the caller's temporary credentials:
+// SessionDurationEscalationException. While the account's outbound
+// federation is disabled it is refused with
+// OutboundWebIdentityFederationDisabledException.
+func (s *Service) GetWebIdentityToken(ctx context.Context, in *GetWebIdentityTokenInput) (*GetWebIdentityTokenOutput, error) {
+	caller, ok := protocol.PrincipalFrom(ctx)
+	if !ok {
+		return nil, errNotSigned()
+	}
+	if in.SigningAlgorithm != outbound.RS256 && in.SigningAlgorithm != outbound.ES384 {
+		// The model bounds it to five characters only; its documentation
+		// names the two values.
+		return nil, errValidation("1 validation error detected: Value '%s' at 'signingAlgorithm' failed to satisfy constraint: Member must satisfy enum value set: [%s, %s]",
+			in.SigningAlgorithm, outbound.RS256, outbound.ES384)
+	}
+	tags, err := sessionTags(ctx, in.Tags, nil)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.refuse(ctx, caller, "GetWebIdentityToken"); err != nil {
+		return nil, err
+	}
+	d := time.Duration(defaultTokenDuration) * time.Second
+	if in.DurationSeconds != nil {
+		d = time.Duration(*in.DurationSeconds) * time.Second
+	}
+	now := s.now().UTC().Truncate(time.Second)
+	exp := now.Add(d)
+	from := s.issued(caller)
+	if from != nil && exp.After(from.Expiration) {
+		protocol.SetReason(ctx, fmt.Sprintf("the token would expire at %s, after the caller's credentials %s, which expire at %s",
+			exp.Format(time.RFC3339), caller.AccessKeyID, from.Expiration.UTC().Format(time.RFC3339)))
+		return nil, protocol.Errorf(http.StatusForbidden, CodeDurationEscalation,
+			"The requested token duration of %d seconds would extend beyond the expiration of the session credentials.", int(d/time.Second))
+	}
+	subject := caller.ARN
+	principalTags := map[string]string(nil)
+	if from != nil {
+		if from.Session.RoleARN != "" {
+			subject = from.Session.RoleARN
+		}
+		principalTags = from.Session.PrincipalTags
+	} else if !arn.IsRoot(caller.ARN) && s.cfg.UserTags != nil {
+		if principalTags, err = s.cfg.UserTags(ctx, caller); err != nil {
+			return nil, err
+		}
+	}
+	account := caller.Account
+	if account == "" {
+		account = s.cfg.AccountID
+	}
+	aws := map[string]any{
+		"aws_account":   account,
+		"source_region": protocol.RegionFrom(ctx, s.cfg.Region),
+		"principal_id":  subject,
+	}
+	if len(principalTags) > 0 {
+		aws["principal_tags"] = principalTags
+	}
+	if len(tags) > 0 {
+		aws["request_tags"] = tags
+	}
+	claims := map[string]any{
+		"sub":          subject,
+		"aud":          audience(in.Audience),
+		"iat":          now.Unix(),
+		"exp":          exp.Unix(),
+		"jti":          uuid.NewString(),
+		ClaimNamespace: aws,
+	}
+	token, err := s.cfg.Outbound.Sign(ctx, in.SigningAlgorithm, claims)
+	switch {
+	case errors.Is(err, outbound.ErrDisabled):
+		protocol.SetReason(ctx, "outbound identity federation is disabled: IAM's EnableOutboundWebIdentityFederation enables it")
+		return nil, protocol.Errorf(http.StatusForbidden, CodeOutboundDisabled,
+			"Outbound web identity federation is not enabled for account %s.", account)
+	case errors.Is(err, outbound.ErrPayloadTooLarge):
+		protocol.SetReason(ctx, fmt.Sprintf("the token's claims exceed the %d bytes idpool signs (AWS documents no number)", outbound.MaxPayload))
+		return nil, protocol.BadRequest(CodePayloadTooLarge, "The requested token payload size exceeds the maximum allowed size.")
+	case err != nil:
+		return nil, err
+	}
+	return &GetWebIdentityTokenOutput{WebIdentityToken: token, Expiration: protocol.At(exp)}, nil
+}
+
+// audience is the aud claim of the audiences asked: a string for one, an
+// array for more, as RFC 7519 §4.1.3 allows and verifiers read either.
+func audience(asked []string) any {
+	if len(asked) == 1 {
+		return asked[0]
+	}
+	return asked
+}

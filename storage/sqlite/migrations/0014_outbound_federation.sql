@@ -1,0 +1,19 @@
+-- 0014: the account's outbound identity federation (IAM's
+-- EnableOutboundWebIdentityFederation, STS's GetWebIdentityToken). The
+-- account has one issuer at most, so outbound_federation holds one row at
+-- most, whose id is 1; the issuer's keys, one per algorithm, are never
+-- rotated.
+
+CREATE TABLE outbound_federation (
+    id        INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
+    issuer_id TEXT    NOT NULL,
+    issuer    TEXT    NOT NULL,
+    enabled   INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE outbound_keys (
+    kid         TEXT    NOT NULL PRIMARY KEY,
+    alg         TEXT    NOT NULL UNIQUE,
+    private_key BLOB    NOT NULL,
+    created     INTEGER NOT NULL
+) STRICT;
