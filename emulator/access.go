@@ -269,7 +269,7 @@ func passedRoles(op string, in map[string]any) []string {
 // passedRole returns the ARN IAM holds for role, a role ARN a request
 // passes, in role's partition: the held role's path and name when IAM
 // holds a role of role's name in any case, of role's account and path
-// (see heldARN); else role itself.
+// (see arn.Held); else role itself.
 func (s *Server) passedRole(ctx context.Context, role string) (string, error) {
 	r, err := s.store.GetRole(ctx, roleName(role))
 	switch {
@@ -278,7 +278,7 @@ func (s *Server) passedRole(ctx context.Context, role string) (string, error) {
 	case err != nil:
 		return "", err
 	}
-	if held, _ := heldARN(r.ARN, role); held != "" {
+	if held, _ := arn.Held(r.ARN, role); held != "" {
 		return held, nil
 	}
 	return role, nil

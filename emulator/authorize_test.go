@@ -144,3 +144,52 @@ func TestSessionDecisionSessionPolicies(t *testing.T) {
 		})
 	}
 }
+
+// TestSessionDecisionOtherAccount: a session of a role ARN of another
+// account or path than the role IAM holds under its name has none of that
+// role's permissions, in any case of its name and any partition: the ARN
+// names a role IAM does not hold. (Before, the role was looked up by its
+// name alone, so that a session of arn:aws:iam::999999999999:role/Admin,
+// which a role IAM does not hold lets anyone assume, had the account's
+// Admin role's permissions.)
+func TestSessionDecisionOtherAccount(t *testing.T) {
+	ctx := t.Context()
+	srv, err := New(ctx, Config{DB: ":memory:", Strict: true}, nil)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	const (
+		trust = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole"}]}`
+		all   = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`
+	)
+	if _, err := srv.iamSvc.CreateRole(ctx, &iam.CreateRoleInput{RoleName: "Admin", Path: new("/ops/"), AssumeRolePolicyDocument: trust}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := srv.iamSvc.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: "Admin", PolicyName: "all", PolicyDocument: all}); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, role string
+		want       policy.Decision
+	}{
+		{"the role", "arn:aws:iam::123456789012:role/ops/Admin", policy.Allowed},
+		{"its name in another case", "arn:aws:iam::123456789012:role/ops/ADMIN", policy.Allowed},
+		{"another partition", "arn:aws-cn:iam::123456789012:role/ops/Admin", policy.Allowed},
+		{"another account", "arn:aws:iam::999999999999:role/ops/Admin", policy.ImplicitDeny},
+		{"another account, no path", "arn:aws:iam::000000000000:role/Admin", policy.ImplicitDeny},
+		{"another path", "arn:aws:iam::123456789012:role/Admin", policy.ImplicitDeny},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := creds.Credentials{AccessKeyID: "ASIAEXAMPLE", Session: creds.Session{RoleARN: tt.role, SessionName: "s"}}
+			res, _, _, err := srv.sessionDecision(ctx, &c, sts.Principal(c), "iam:CreateUser", "*", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Decision != tt.want {
+				t.Errorf("got %s, want %s", res.Decision, tt.want)
+			}
+		})
+	}
+}

@@ -82,15 +82,15 @@ func (rs roles) trust(ctx context.Context, arn string) (trust, error) {
 }
 
 // readTrust reads what trust returns from the store.
-func (rs roles) readTrust(ctx context.Context, arn string) (trust, error) {
-	r, err := rs.store.GetRole(ctx, roleName(arn))
+func (rs roles) readTrust(ctx context.Context, role string) (trust, error) {
+	r, err := rs.store.GetRole(ctx, roleName(role))
 	switch {
 	case errors.Is(err, storage.ErrNotFound):
 		return trust{maxSession: maxRoleSession}, nil
 	case err != nil:
 		return trust{}, err
 	}
-	held, ok := heldARN(r.ARN, arn)
+	held, ok := arn.Held(r.ARN, role)
 	switch {
 	case !ok:
 		return trust{maxSession: maxRoleSession}, nil
@@ -99,7 +99,7 @@ func (rs roles) readTrust(ctx context.Context, arn string) (trust, error) {
 	}
 	doc, err := policy.Parse([]byte(r.AssumeRolePolicy))
 	if err != nil {
-		return trust{}, fmt.Errorf("role %s: stored trust policy: %w", arn, err)
+		return trust{}, fmt.Errorf("role %s: stored trust policy: %w", role, err)
 	}
 	d := maxRoleSession
 	if r.MaxSessionDuration > 0 {
@@ -163,27 +163,6 @@ func (t trust) grant() sts.Grant {
 // the path).
 func roleName(arn string) string {
 	return arn[strings.LastIndexByte(arn, '/')+1:]
-}
-
-// heldARN compares the ARN of a stored role of the name role ends with to
-// role, a role ARN (sts checked it). ok is false when role is of another
-// account: another role, which IAM does not hold. Otherwise held is the
-// stored role's ARN in role's partition (IAM is global: a role created
-// through one partition's endpoint is the same role), or "" when role's
-// path is not the stored role's.
-// The name is compared whatever its case, as IAM compares role names.
-func heldARN(stored, role string) (held string, ok bool) {
-	h, okS := arn.Parse(stored)
-	a, okA := arn.Parse(role)
-	if !okS || !okA || a.Service != h.Service || a.Region != h.Region || a.Account != h.Account {
-		return "", false
-	}
-	i, j := strings.LastIndexByte(h.Resource, '/'), strings.LastIndexByte(a.Resource, '/')
-	if h.Resource[:i+1] != a.Resource[:j+1] || !strings.EqualFold(h.Resource[i+1:], a.Resource[j+1:]) {
-		return "", true
-	}
-	h.Partition = a.Partition
-	return h.String(), true
 }
 
 // Authorize implements sts.Roles: the role's trust policy must allow the

@@ -49,3 +49,25 @@ func IsRoot(s string) bool {
 	a, ok := Parse(s)
 	return ok && a.Service == "iam" && a.Resource == "root"
 }
+
+// Held compares stored, the ARN of an IAM entity IAM holds under the name
+// asked ends with, to asked, an ARN that names an entity of that kind
+// (role, user, group). ok is false when asked is of another service,
+// region or account: another entity, which IAM does not hold. Otherwise
+// held is stored in asked's partition (IAM is global: an entity created
+// through one partition's endpoint is the same entity), or "" when
+// asked's path is not the stored entity's. The name is compared whatever
+// its case, as IAM compares entity names.
+func Held(stored, asked string) (held string, ok bool) {
+	h, okS := Parse(stored)
+	a, okA := Parse(asked)
+	if !okS || !okA || a.Service != h.Service || a.Region != h.Region || a.Account != h.Account {
+		return "", false
+	}
+	i, j := strings.LastIndexByte(h.Resource, '/'), strings.LastIndexByte(a.Resource, '/')
+	if i < 0 || j < 0 || h.Resource[:i+1] != a.Resource[:j+1] || !strings.EqualFold(h.Resource[i+1:], a.Resource[j+1:]) {
+		return "", true
+	}
+	h.Partition = a.Partition
+	return h.String(), true
+}

@@ -125,3 +125,32 @@ func TestIsRoot(t *testing.T) {
 		})
 	}
 }
+
+// TestHeld: an ARN names the entity IAM holds only in its account, path
+// and service, whatever its name's case and its partition.
+func TestHeld(t *testing.T) {
+	const stored = "arn:aws:iam::123456789012:role/app/Reader"
+	tests := []struct {
+		name, arn, want string
+		ok              bool
+	}{
+		{"same", stored, stored, true},
+		{"name in another case", "arn:aws:iam::123456789012:role/app/READER", stored, true},
+		{"another partition keeps it", "arn:aws-cn:iam::123456789012:role/app/reader", "arn:aws-cn:iam::123456789012:role/app/Reader", true},
+		{"no path", "arn:aws:iam::123456789012:role/Reader", "", true},
+		{"path in another case", "arn:aws:iam::123456789012:role/App/Reader", "", true},
+		{"another account", "arn:aws:iam::999999999999:role/app/Reader", "", false},
+		{"a region", "arn:aws:iam:us-east-1:123456789012:role/app/Reader", "", false},
+		{"another service", "arn:aws:sts::123456789012:role/app/Reader", "", false},
+		{"not an ARN", "role/app/Reader", "", false},
+		{"a user of the name", "arn:aws:iam::123456789012:user/app/Reader", "", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := Held(stored, tt.arn)
+			if got != tt.want || ok != tt.ok {
+				t.Errorf("got %q, %v, want %q, %v", got, ok, tt.want, tt.ok)
+			}
+		})
+	}
+}

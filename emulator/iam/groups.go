@@ -41,6 +41,7 @@ var groupOwner = owner[storage.Group]{
 	own: func(g *storage.Group) (string, *map[string]string, *[]string) {
 		return g.Name, &g.Policies, &g.Attached
 	},
+	arn: func(g *storage.Group) string { return g.ARN },
 }
 
 // wireGroup is g as the group operations answer it.

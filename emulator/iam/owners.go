@@ -36,6 +36,8 @@ type owner[E any] struct {
 	// boundary returns the ARN of the entity's permissions boundary ("" for
 	// none), to read and to change in place.
 	boundary func(e *E) *string
+	// arn returns the entity's ARN.
+	arn func(e *E) string
 }
 
 var roleOwner = owner[storage.Role]{
@@ -47,6 +49,7 @@ var roleOwner = owner[storage.Role]{
 	own:      func(r *storage.Role) (string, *map[string]string, *[]string) { return r.Name, &r.Policies, &r.Attached },
 	tags:     func(r *storage.Role) *[]storage.Tag { return &r.Tags },
 	boundary: func(r *storage.Role) *string { return &r.Boundary },
+	arn:      func(r *storage.Role) string { return r.ARN },
 }
 
 var userOwner = owner[storage.User]{
@@ -58,6 +61,7 @@ var userOwner = owner[storage.User]{
 	own:      func(u *storage.User) (string, *map[string]string, *[]string) { return u.Name, &u.Policies, &u.Attached },
 	tags:     func(u *storage.User) *[]storage.Tag { return &u.Tags },
 	boundary: func(u *storage.User) *string { return &u.Boundary },
+	arn:      func(u *storage.User) string { return u.ARN },
 }
 
 // read returns the entity of that name, NoSuchEntity when IAM holds none.

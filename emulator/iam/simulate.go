@@ -274,64 +274,68 @@ func (s *Service) UserPolicies(ctx context.Context, arn string) (policy.Set, err
 // does not hold (an AWS managed policy, which idpool cannot read) allows
 // nothing, so that the role or user may do nothing rather than more than
 // its boundary allows.
-func (s *Service) principalPolicies(ctx context.Context, arn string) (policy.Set, error) {
-	name := arn[strings.LastIndexByte(arn, '/')+1:]
+//
+// The ARN names the entity IAM holds only in its account and path, its
+// name in any case and its partition whatever it is (see arn.Held): an
+// ARN of another account or path names an entity IAM does not hold,
+// NoSuchEntity, so that a role of another account never gets the
+// policies of the account's role of its name.
+func (s *Service) principalPolicies(ctx context.Context, asked string) (policy.Set, error) {
 	switch {
-	case strings.Contains(arn, ":user/"):
-		return s.userPolicies(ctx, name)
-	case strings.Contains(arn, ":group/"):
-		g, err := groupOwner.read(ctx, s.store, name)
-		if err != nil {
-			return policy.Set{}, err
-		}
-		ps, err := s.identity(ctx, groupOwner.kind, g.Name, g.Policies, g.Attached)
-		return policy.Set{Identity: ps}, err
-	case !strings.Contains(arn, ":role/"):
-		return policy.Set{}, errInvalid("Invalid ARN: %s must be a role, user or group ARN.", arn)
-	}
-	return ownerPolicies(ctx, s, roleOwner, name)
-}
-
-// userPolicies is principalPolicies of the user named name: its own, then
-// its groups', by the groups' names.
-func (s *Service) userPolicies(ctx context.Context, name string) (policy.Set, error) {
-	set, err := ownerPolicies(ctx, s, userOwner, name)
-	if err != nil {
-		return set, err
-	}
-	gs, err := userGroups(ctx, s.store, name)
-	if err != nil {
-		return set, err
-	}
-	for _, g := range gs {
-		ps, err := s.identity(ctx, groupOwner.kind, g.Name, g.Policies, g.Attached)
+	case strings.Contains(asked, ":user/"):
+		set, u, err := ownerPolicies(ctx, s, userOwner, asked)
 		if err != nil {
 			return set, err
 		}
-		set.Identity = append(set.Identity, ps...)
+		gs, err := userGroups(ctx, s.store, u.Name)
+		if err != nil {
+			return set, err
+		}
+		for _, g := range gs {
+			ps, err := s.identity(ctx, groupOwner.kind, g.Name, g.Policies, g.Attached)
+			if err != nil {
+				return set, err
+			}
+			set.Identity = append(set.Identity, ps...)
+		}
+		return set, nil
+	case strings.Contains(asked, ":group/"):
+		set, _, err := ownerPolicies(ctx, s, groupOwner, asked)
+		return set, err
+	case strings.Contains(asked, ":role/"):
+		set, _, err := ownerPolicies(ctx, s, roleOwner, asked)
+		return set, err
 	}
-	return set, nil
+	return policy.Set{}, errInvalid("Invalid ARN: %s must be a role, user or group ARN.", asked)
 }
 
-// ownerPolicies is principalPolicies of the entity of kind o named name.
-func ownerPolicies[E any](ctx context.Context, s *Service, o owner[E], name string) (policy.Set, error) {
+// ownerPolicies is principalPolicies of the entity of kind o that asked,
+// its ARN, names, which it returns too.
+func ownerPolicies[E any](ctx context.Context, s *Service, o owner[E], asked string) (policy.Set, E, error) {
 	var set policy.Set
+	name := asked[strings.LastIndexByte(asked, '/')+1:]
 	e, err := o.read(ctx, s.store, name)
 	if err != nil {
-		return set, err
+		return set, e, err
+	}
+	if held, _ := arn.Held(o.arn(&e), asked); held == "" {
+		return set, e, o.noSuch(name)
 	}
 	stored, inline, attached := o.own(&e)
 	if set.Identity, err = s.identity(ctx, o.kind, stored, *inline, *attached); err != nil {
-		return set, err
+		return set, e, err
+	}
+	if o.boundary == nil {
+		return set, e, nil // a group has none
 	}
 	if b := *o.boundary(&e); b != "" {
 		p, _, err := s.managed(ctx, b)
 		if err != nil {
-			return set, err
+			return set, e, err
 		}
 		set.Boundary = []policy.Named{p}
 	}
-	return set, nil
+	return set, e, nil
 }
 
 // identity returns the identity policies of the role, user or group (kind) named

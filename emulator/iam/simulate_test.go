@@ -1,6 +1,7 @@
 package iam
 
 import (
+	"net/http"
 	"slices"
 	"testing"
 )
@@ -217,5 +218,53 @@ func TestSimulateMissingForAnyResource(t *testing.T) {
 	r := out.EvaluationResults[0]
 	if want := []string{"aws:PrincipalTag/team"}; !slices.Equal(r.MissingContextValues, want) || len(r.ResourceSpecificResults) != 0 {
 		t.Errorf("got MissingContextValues %q and %d resource results, want %q and none", r.MissingContextValues, len(r.ResourceSpecificResults), want)
+	}
+}
+
+// TestPrincipalPoliciesOtherEntity: the simulator and the sessions' and
+// users' decisions read the policies of the entity an ARN names only when
+// IAM holds it under that account and path (its name in any case, any
+// partition): an ARN of another account or path is NoSuchEntity, not the
+// policies of IAM's entity of its name.
+func TestPrincipalPoliciesOtherEntity(t *testing.T) {
+	s := newService(t)
+	ctx := t.Context()
+	for _, call := range []func() error{
+		func() error { return second(s.CreateUser(ctx, &CreateUserInput{UserName: "Dev", Path: new("/team/")})) },
+		func() error { return second(s.CreateGroup(ctx, &CreateGroupInput{GroupName: "Admins"})) },
+		func() error {
+			return second(s.CreateRole(ctx, &CreateRoleInput{RoleName: "Admin", AssumeRolePolicyDocument: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole"}]}`}))
+		},
+	} {
+		if err := call(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tests := []struct {
+		arn  string
+		held bool
+	}{
+		{"arn:aws:iam::123456789012:user/team/Dev", true},
+		{"arn:aws:iam::123456789012:user/team/dev", true},
+		{"arn:aws:iam::123456789012:user/Dev", false},
+		{"arn:aws:iam::999999999999:user/team/Dev", false},
+		{"arn:aws:iam::123456789012:group/Admins", true},
+		{"arn:aws:iam::999999999999:group/Admins", false},
+		{"arn:aws:iam::123456789012:group/other/Admins", false},
+		{"arn:aws-us-gov:iam::123456789012:role/Admin", true},
+		{"arn:aws:iam::999999999999:role/Admin", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.arn, func(t *testing.T) {
+			_, err := s.SimulatePrincipalPolicy(ctx, &SimulatePrincipalPolicyInput{PolicySourceArn: tt.arn,
+				SimulateCustomPolicyInput: SimulateCustomPolicyInput{ActionNames: []string{"iam:CreateUser"}}})
+			if tt.held {
+				if err != nil {
+					t.Errorf("got %v, want the entity's policies", err)
+				}
+				return
+			}
+			wantCode(t, err, CodeNoSuchEntity, http.StatusNotFound)
+		})
 	}
 }
