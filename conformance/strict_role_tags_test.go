@@ -33,6 +33,15 @@ func (s *server) tagRole(t *testing.T, name string) {
 	ok(t, err, "TagRole team=blue")
 }
 
+// trustTagged makes the trust policy of the role named name trust the
+// account's principals to assume it with session tags.
+func (s *server) trustTagged(t *testing.T, name string) {
+	t.Helper()
+	_, err := s.iamWith(developerKeys()).UpdateAssumeRolePolicy(context.Background(), &iam.UpdateAssumeRolePolicyInput{RoleName: aws.String(name),
+		PolicyDocument: aws.String(policyJSON(t, s.trustRoot("sts:AssumeRole", nil), s.trustRoot("sts:TagSession", nil)))})
+	ok(t, err, "UpdateAssumeRolePolicy allowing sts:TagSession")
+}
+
 // TestStrictRoleTags: a role session's aws:PrincipalTag/<key> are the
 // tags of its IAM role as well as its session tags, a session tag
 // overriding a role tag of the same key whatever its case, as AWS gives
@@ -54,9 +63,7 @@ func TestStrictRoleTags(t *testing.T) {
 	// Next trusts the sessions of role tagged team=blue.
 	next := s.createRole(t, "Next", map[string]any{"Effect": "Allow", "Principal": map[string]any{"AWS": roleARN},
 		"Action": "sts:AssumeRole", "Condition": teamIs("blue")})
-	_, err := s.iamWith(developerKeys()).UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{RoleName: aws.String(role),
-		PolicyDocument: aws.String(policyJSON(t, s.trustRoot("sts:AssumeRole", nil), s.trustRoot("sts:TagSession", nil)))})
-	ok(t, err, "UpdateAssumeRolePolicy allowing sts:TagSession")
+	s.trustTagged(t, role)
 
 	session := func(name string, tags ...ststypes.Tag) aws.Credentials {
 		out, err := s.assume(assumerKeys(), roleARN, name, sts.AssumeRoleInput{Tags: tags})
@@ -111,7 +118,7 @@ func TestStrictRoleTags(t *testing.T) {
 
 	// The role's tags are IAM's at the time of the request: untagged, the
 	// session that was allowed is refused.
-	_, err = s.iamWith(developerKeys()).UntagRole(ctx, &iam.UntagRoleInput{RoleName: aws.String(role), TagKeys: []string{"team"}})
+	_, err := s.iamWith(developerKeys()).UntagRole(ctx, &iam.UntagRoleInput{RoleName: aws.String(role), TagKeys: []string{"team"}})
 	ok(t, err, "UntagRole team")
 	wantAPIError(t, describe(plain), codeDenied, msgDenied(s.assumedARN(role, "plain"), "cognito-identity:DescribeIdentityPool", s.poolARN(pool)))
 	wantAPIError(t, chain(plain, "untagged"), "AccessDenied", msgDenied(s.assumedARN(role, "plain"), "sts:AssumeRole", next))
@@ -192,9 +199,7 @@ func TestRoleSessionWebIdentityTokenTags(t *testing.T) {
 	_, err = admin.TagRole(ctx, &iam.TagRoleInput{RoleName: aws.String(role), Tags: []iamtypes.Tag{
 		{Key: aws.String("team"), Value: aws.String("blue")}, {Key: aws.String("cost-center"), Value: aws.String("42")}}})
 	ok(t, err, "TagRole")
-	_, err = admin.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{RoleName: aws.String(role),
-		PolicyDocument: aws.String(policyJSON(t, s.trustRoot("sts:AssumeRole", nil), s.trustRoot("sts:TagSession", nil)))})
-	ok(t, err, "UpdateAssumeRolePolicy allowing sts:TagSession")
+	s.trustTagged(t, role)
 	out, err := s.assume(assumerKeys(), s.roleARN(role), "job", sts.AssumeRoleInput{
 		Tags: []ststypes.Tag{{Key: aws.String("Team"), Value: aws.String("red")}}})
 	ok(t, err, "AssumeRole with a session tag")
