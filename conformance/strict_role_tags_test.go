@@ -50,8 +50,9 @@ func (s *server) trustTagged(t *testing.T, name string) {
 // tags – The tags attached to your IAM assumed role"; AssumeRole's Tags:
 // "session tags override a role tag with the same key"). A role's tags are
 // read when the request is decided: one removed since the session began no
-// longer counts. Strict decisions, /_idpool/authorize and the trust policy
-// of a role the session chains into all see them.
+// longer counts. Strict decisions (a Deny on a role tag included),
+// /_idpool/authorize and the trust policy of a role the session chains
+// into all see them.
 func TestStrictRoleTags(t *testing.T) {
 	t.Parallel()
 	s, _ := strictServer(t, true)
@@ -64,6 +65,14 @@ func TestStrictRoleTags(t *testing.T) {
 	next := s.createRole(t, "Next", map[string]any{"Effect": "Allow", "Principal": map[string]any{"AWS": roleARN},
 		"Action": "sts:AssumeRole", "Condition": teamIs("blue")})
 	s.trustTagged(t, role)
+	// A Deny on the role's tag holds its sessions, unless a session tag
+	// overrides it.
+	_, err := s.iamWith(developerKeys()).PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String(role), PolicyName: aws.String("deny-blue"),
+		PolicyDocument: aws.String(policyJSON(t,
+			map[string]any{"Effect": "Allow", "Action": "cognito-identity:ListIdentityPools", "Resource": "*"},
+			map[string]any{"Effect": "Deny", "Action": "cognito-identity:ListIdentityPools", "Resource": "*", "Condition": teamIs("blue")}))})
+	ok(t, err, "PutRolePolicy denying team=blue")
+	listPools := "arn:aws:cognito-identity:" + region + ":" + s.accountID + ":identitypool/"
 
 	session := func(name string, tags ...ststypes.Tag) aws.Credentials {
 		out, err := s.assume(assumerKeys(), roleARN, name, sts.AssumeRoleInput{Tags: tags})
@@ -96,8 +105,13 @@ func TestStrictRoleTags(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			out, err := s.callerOf(tt.c)
+			ok(t, err, "GetCallerIdentity")
+			caller := aws.ToString(out.Arn)
+			_, listed := s.identityWith(tt.c).ListIdentityPools(ctx, &cognitoidentity.ListIdentityPoolsInput{MaxResults: aws.Int32(1)})
 			err, d, chained := describe(tt.c), decision(tt.c), chain(tt.c, "chained")
 			if tt.allowed {
+				wantAPIError(t, listed, codeDenied, msgDenied(caller, "cognito-identity:ListIdentityPools", listPools))
 				ok(t, err, "DescribeIdentityPool")
 				ok(t, chained, "AssumeRole of a role trusting team=blue")
 				if d != "allowed" {
@@ -105,9 +119,7 @@ func TestStrictRoleTags(t *testing.T) {
 				}
 				return
 			}
-			out, cerr := s.callerOf(tt.c)
-			ok(t, cerr, "GetCallerIdentity")
-			caller := aws.ToString(out.Arn)
+			ok(t, listed, "ListIdentityPools, denied only to team=blue")
 			wantAPIError(t, err, codeDenied, msgDenied(caller, "cognito-identity:DescribeIdentityPool", s.poolARN(pool)))
 			wantAPIError(t, chained, "AccessDenied", msgDenied(caller, "sts:AssumeRole", next))
 			if d != "implicitDeny" {
@@ -118,8 +130,10 @@ func TestStrictRoleTags(t *testing.T) {
 
 	// The role's tags are IAM's at the time of the request: untagged, the
 	// session that was allowed is refused.
-	_, err := s.iamWith(developerKeys()).UntagRole(ctx, &iam.UntagRoleInput{RoleName: aws.String(role), TagKeys: []string{"team"}})
+	_, err = s.iamWith(developerKeys()).UntagRole(ctx, &iam.UntagRoleInput{RoleName: aws.String(role), TagKeys: []string{"team"}})
 	ok(t, err, "UntagRole team")
+	_, err = s.identityWith(plain).ListIdentityPools(ctx, &cognitoidentity.ListIdentityPoolsInput{MaxResults: aws.Int32(1)})
+	ok(t, err, "ListIdentityPools once the denied tag is gone")
 	wantAPIError(t, describe(plain), codeDenied, msgDenied(s.assumedARN(role, "plain"), "cognito-identity:DescribeIdentityPool", s.poolARN(pool)))
 	wantAPIError(t, chain(plain, "untagged"), "AccessDenied", msgDenied(s.assumedARN(role, "plain"), "sts:AssumeRole", next))
 	if d := decision(plain); d != "implicitDeny" {
