@@ -194,7 +194,8 @@ func (s *Server) resourceKeys(ctx context.Context, action, resource string, requ
 // issued credentials c (whose principal is p), capped by the role's
 // permissions boundary and the session's policies, for action on resource, with
 // the condition keys AWS gives that session (cognito-identity.amazonaws.com:sub,
-// aws:TokenIssueTime and the rest) and request, the request's own keys
+// aws:TokenIssueTime, as aws:PrincipalTag/<key> its role's tags as IAM
+// holds them now under its session tags, and the rest) and request, the request's own keys
 // (see decisionKeys). A role IAM does not hold has no policies: everything
 // is an implicit deny, as it would be in AWS, and so is a role of another
 // RoleId than the session's (deleted and created again under its name
@@ -207,17 +208,18 @@ func (s *Server) sessionDecision(ctx context.Context, c *creds.Credentials, p *p
 	if err != nil {
 		return policy.Result{}, "", "", err
 	}
-	// A role deleted and created again under its name is another role
-	// (another RoleId), as on AWS: the sessions of the deleted one have
-	// no permission policies, not the new one's.
+	// The role as IAM holds it now: its tags are the session's principal
+	// tags under its session tags (see sessionTags). A role deleted and
+	// created again under its name is another role (another RoleId), as
+	// on AWS: the sessions of the deleted one have no permission
+	// policies, not the new one's, and none of its tags.
+	r, own, err := sessionRole(ctx, s.store, sess)
+	if err != nil {
+		return policy.Result{}, "", "", err
+	}
 	var other storage.Role
-	if held && sess.RoleID != "" {
-		switch r, err := s.store.GetRole(ctx, roleName(sess.RoleARN)); {
-		case err == nil && r.ID != sess.RoleID:
-			other, set, held = r, policy.Set{}, false
-		case err != nil && !errors.Is(err, storage.ErrNotFound):
-			return policy.Result{}, "", "", err
-		}
+	if held && sess.RoleID != "" && r.ID != "" && r.ID != sess.RoleID {
+		other, set, held = r, policy.Set{}, false
 	}
 	if sess.Policy != "" || len(sess.PolicyARNs) > 0 {
 		if set.Session, err = s.sessionPolicies(ctx, sess); err != nil {
@@ -225,7 +227,7 @@ func (s *Server) sessionDecision(ctx context.Context, c *creds.Credentials, p *p
 		}
 	}
 	now := s.now()
-	req := policy.Request{Action: action, Resource: resource, Context: decisionKeys(sessionKeys(c, p), request, now)}
+	req := policy.Request{Action: action, Resource: resource, Context: decisionKeys(sessionKeys(c, p, sessionTags(r, own, sess.PrincipalTags)), request, now)}
 	addMFAKeys(req.Context, true, sess.MFA, now)
 	res := set.Evaluate(req)
 	if res.Decision == policy.Allowed {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 
+	"github.com/idpool/idpool/emulator/creds"
 	"github.com/idpool/idpool/emulator/outbound"
 	"github.com/idpool/idpool/protocol"
 )
@@ -47,10 +48,19 @@ func withRequestBase(next http.Handler) http.Handler {
 	})
 }
 
-// heldUserTags returns the tags IAM holds for the IAM user p signs as,
-// none when it holds no such user (see heldUser): the principal tags of
-// its web identity tokens.
-func (s *Server) heldUserTags(ctx context.Context, p *protocol.Principal) (map[string]string, error) {
+// heldPrincipalTags returns the principal tags of the caller p as IAM
+// holds them now, the principal_tags of its web identity tokens: for c,
+// the credentials of a role session idpool issued that p signs with, its
+// role's tags under its session tags (see heldSessionTags); else the tags
+// of the IAM user p signs as, none when IAM holds no such user (see
+// heldUser), and none for the account's root.
+func (s *Server) heldPrincipalTags(ctx context.Context, p *protocol.Principal, c *creds.Credentials) (map[string]string, error) {
+	if issuedRole(c) {
+		return heldSessionTags(ctx, s.store, &c.Session)
+	}
+	if !isUser(p) {
+		return nil, nil
+	}
 	u, held, err := heldUser(ctx, s.store, p)
 	if err != nil || !held || len(u.Tags) == 0 {
 		return nil, err

@@ -194,7 +194,16 @@ func (rs roles) Authorize(ctx context.Context, req sts.RoleRequest) (sts.Grant, 
 		}
 		return t.grant(), nil
 	}
-	pr := policy.Request{Action: req.Action, Context: requestContext(req)}
+	var tags map[string]string
+	if issuedRole(req.CallerCredentials) {
+		// A role session's principal tags are its role's tags, as IAM
+		// holds them now, under its session tags: the trust policies of
+		// the roles it assumes see them as its permission policies do.
+		if tags, err = heldSessionTags(ctx, rs.store, &req.CallerCredentials.Session); err != nil {
+			return sts.Grant{}, err
+		}
+	}
+	pr := policy.Request{Action: req.Action, Context: requestContext(req, tags)}
 	if req.Caller != nil && isUser(req.Caller) {
 		// An IAM user's tags are its principal tags, which its trust
 		// policies see as its permission policies do (see userDecision).
@@ -332,15 +341,16 @@ func (rs roles) times(keys map[string][]string) {
 }
 
 // requestContext returns the condition keys AWS gives the trust policy of
-// a role for req: the caller's (see callerKeys) and the request's own,
+// a role for req: the caller's (see callerKeys; principalTags are those
+// of a role session caller) and the request's own,
 // sts:RoleSessionName, sts:ExternalId, sts:SourceIdentity,
 // sts:TransitiveTagKeys, and for the session tags it sets
 // aws:RequestTag/<key> and aws:TagKeys. The web identity's keys are added
 // by the caller.
-func requestContext(req sts.RoleRequest) map[string][]string {
+func requestContext(req sts.RoleRequest, principalTags map[string]string) map[string][]string {
 	keys := map[string][]string{}
 	if req.Caller != nil {
-		keys = callerKeys(req.Caller, req.CallerCredentials)
+		keys = callerKeys(req.Caller, req.CallerCredentials, principalTags)
 	}
 	set := func(k, v string) {
 		if v != "" {
@@ -375,15 +385,15 @@ func requestTags(keys map[string][]string, tags map[string]string) {
 
 // callerKeys returns the condition keys of the principal p that signed an
 // AssumeRole request: a role session idpool issued has those of its
-// session (policy.Session.Keys: aws:PrincipalArn is its role's, and its
-// session tags are aws:PrincipalTag/<key>); the account's root, an IAM
+// session (policy.Session.Keys: aws:PrincipalArn is its role's, and tags,
+// its principal tags (see sessionTags), are aws:PrincipalTag/<key>); the account's root, an IAM
 // user and a GetSessionToken session of either have aws:PrincipalArn,
 // aws:PrincipalAccount, aws:PrincipalType ("Account" or "User") and
 // aws:userid, and a user aws:username. A user's tags, its
 // aws:PrincipalTag/<key>, are IAM's to read (see userTags).
-func callerKeys(p *protocol.Principal, c *creds.Credentials) map[string][]string {
+func callerKeys(p *protocol.Principal, c *creds.Credentials, tags map[string]string) map[string][]string {
 	if issuedRole(c) {
-		return sessionKeys(c, p).Keys()
+		return sessionKeys(c, p, tags).Keys()
 	}
 	keys := map[string][]string{"aws:PrincipalArn": {p.ARN}}
 	if p.Account != "" {

@@ -182,7 +182,7 @@ func build(ctx context.Context, cfg Config, store storage.Store, logger *slog.Lo
 	stsSvc := sts.New(sts.Config{
 		AccountID: cfg.AccountID, Region: cfg.Region, Issuer: cfg.Issuer,
 		Providers: reg.ForSTS(cfg.AccountID, cfg.Strict), Roles: s.roles, Issued: roleUsed, MFA: s.iamSvc,
-		Outbound: s.outbound, UserTags: s.heldUserTags,
+		Outbound: s.outbound, PrincipalTags: s.heldPrincipalTags,
 	}, verified, cr, now, logger)
 	query := awsquery.NewService(shape.STS(), s.authQuery, logger)
 	stsRoutes(query, stsSvc)

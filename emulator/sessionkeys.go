@@ -1,28 +1,96 @@
 package emulator
 
 import (
+	"context"
+	"errors"
+	"maps"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/idpool/idpool/emulator/arn"
 	"github.com/idpool/idpool/emulator/creds"
 	"github.com/idpool/idpool/emulator/policy"
 	"github.com/idpool/idpool/protocol"
+	"github.com/idpool/idpool/storage"
 )
 
 // sessionKeys returns the role session of issued credentials c, which p
-// signed with, as IAM sees it: its Keys are the condition keys AWS gives
-// the session's requests.
-func sessionKeys(c *creds.Credentials, p *protocol.Principal) *policy.Session {
+// signed with, as IAM sees it, with tags its principal tags (see
+// sessionTags): its Keys are the condition keys AWS gives the session's
+// requests.
+func sessionKeys(c *creds.Credentials, p *protocol.Principal, tags map[string]string) *policy.Session {
 	sess := &c.Session
 	who := &policy.Session{
 		Account: p.Account, RoleARN: sess.RoleARN, Name: sess.SessionName,
 		Provider: sess.Provider, Subject: sess.Subject, Audience: sess.Audience,
-		AMR: sess.AMR, Tags: sess.PrincipalTags, IssuedAt: c.Issued, SourceIdentity: sess.SourceIdentity,
+		AMR: sess.AMR, Tags: tags, IssuedAt: c.Issued, SourceIdentity: sess.SourceIdentity,
 	}
 	// A role session's user id is "<role id>:<session name>".
 	who.RoleID, _, _ = strings.Cut(p.UserID, ":")
 	return who
+}
+
+// sessionRole returns the role IAM holds now under the name of the role of
+// the role session sess (the zero Role when it holds none), and whether
+// that role is the session's own: of the session's account and path, and
+// of its RoleId (any, for a session issued for a role IAM did not hold).
+// A role deleted and created again under its name is another role
+// (another RoleId), as on AWS: own is false for it.
+func sessionRole(ctx context.Context, store storage.Reader, sess *creds.Session) (r storage.Role, own bool, err error) {
+	r, err = store.GetRole(ctx, roleName(sess.RoleARN))
+	switch {
+	case errors.Is(err, storage.ErrNotFound):
+		return storage.Role{}, false, nil
+	case err != nil:
+		return storage.Role{}, false, err
+	}
+	held, _ := arn.Held(r.ARN, sess.RoleARN)
+	return r, held != "" && (sess.RoleID == "" || r.ID == sess.RoleID), nil
+}
+
+// sessionTags returns the principal tags of a role session whose own role
+// IAM holds as role (own: see sessionRole) and whose session tags (those it
+// was given and those passed on to it in a role chain) are session: the
+// role's tags, as IAM holds them at the time of the request, overlaid by
+// the session tags. As STS's AssumeRole reference says, "session tags
+// override a role tag with the same key", and tag keys are compared
+// whatever their case: a session tag department=engineering replaces the
+// role's Department=Marketing. A role that is not the session's own
+// (deleted, or created again under another RoleId) gives no tags.
+//
+// This is what a role session's aws:PrincipalTag/<key> are, to its
+// permission policies, to the trust policies of the roles it assumes,
+// and the principal_tags of its GetWebIdentityToken tokens. The result
+// is a new map, nil when there is no tag.
+func sessionTags(role storage.Role, own bool, session map[string]string) map[string]string {
+	if !own || len(role.Tags) == 0 {
+		return maps.Clone(session)
+	}
+	tags := make(map[string]string, len(role.Tags)+len(session))
+	for _, t := range role.Tags {
+		tags[t.Key] = t.Value
+	}
+	for k, v := range session {
+		for have := range tags {
+			if strings.EqualFold(have, k) {
+				delete(tags, have)
+			}
+		}
+		tags[k] = v
+	}
+	return tags
+}
+
+// heldSessionTags returns the principal tags of the role session sess
+// as IAM holds its role now (see sessionRole and sessionTags), for what
+// decides on its requests without reading its role otherwise.
+func heldSessionTags(ctx context.Context, store storage.Reader, sess *creds.Session) (map[string]string, error) {
+	r, own, err := sessionRole(ctx, store, sess)
+	if err != nil {
+		return nil, err
+	}
+	return sessionTags(r, own, sess.PrincipalTags), nil
 }
 
 // timeKeys returns aws:CurrentTime and aws:EpochTime, the condition keys

@@ -206,7 +206,7 @@ func (s *Server) userDecision(ctx context.Context, p *protocol.Principal, c *cre
 	case user != p:
 		keys = federatedKeys(p, &c.Session, u, held)
 	default:
-		keys = callerKeys(p, nil)
+		keys = callerKeys(p, nil, nil)
 		if held {
 			userTags(keys, u)
 		}

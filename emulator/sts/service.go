@@ -57,10 +57,14 @@ type Config struct {
 	// Outbound signs the tokens of GetWebIdentityToken (implemented by
 	// *outbound.Federation); it must be set for the operation to be served.
 	Outbound OutboundSigner
-	// UserTags, when set, returns the tags IAM holds for the IAM user p
-	// signs as with its access key (none when IAM does not hold it): the
-	// principal tags of the user's web identity tokens.
-	UserTags func(ctx context.Context, p *protocol.Principal) (map[string]string, error)
+	// PrincipalTags, when set, returns the principal tags of the caller
+	// p, signing with c, the credentials of a role session idpool issued
+	// (nil for an access key), as IAM holds them now: the tags of the IAM
+	// user p signs as (none when IAM does not hold it), or the tags of
+	// the session's role under its session tags. They are the
+	// principal_tags of the caller's web identity tokens. Unset, a role
+	// session's are its session tags and an IAM user's none.
+	PrincipalTags func(ctx context.Context, p *protocol.Principal, c *creds.Credentials) (map[string]string, error)
 }
 
 // MFADevices checks an MFA code given to AssumeRole or GetSessionToken

@@ -117,8 +117,9 @@ func (s *Service) GetWebIdentityToken(ctx context.Context, in *GetWebIdentityTok
 			subject = from.Session.RoleARN
 		}
 		principalTags = from.Session.PrincipalTags
-	} else if !arn.IsRoot(caller.ARN) && s.cfg.UserTags != nil {
-		if principalTags, err = s.cfg.UserTags(ctx, caller); err != nil {
+	}
+	if !arn.IsRoot(caller.ARN) && s.cfg.PrincipalTags != nil {
+		if principalTags, err = s.cfg.PrincipalTags(ctx, caller, from); err != nil {
 			return nil, err
 		}
 	}

@@ -33,13 +33,16 @@ func outboundEnv(t *testing.T, disabled bool) (*env, *outbound.Federation) {
 			t.Fatal(err)
 		}
 	}
-	userTags := func(_ context.Context, p *protocol.Principal) (map[string]string, error) {
-		if p.ARN == iamUser.ARN {
+	principalTags := func(_ context.Context, p *protocol.Principal, c *creds.Credentials) (map[string]string, error) {
+		switch {
+		case p.ARN == iamUser.ARN:
 			return map[string]string{"team": "data"}, nil
+		case c != nil:
+			return c.Session.PrincipalTags, nil
 		}
 		return nil, nil
 	}
-	e.svc = New(Config{AccountID: "123456789012", Region: "eu-west-1", Outbound: fed, UserTags: userTags}, e.tokens, e.creds, e.clock.now, nil)
+	e.svc = New(Config{AccountID: "123456789012", Region: "eu-west-1", Outbound: fed, PrincipalTags: principalTags}, e.tokens, e.creds, e.clock.now, nil)
 	return e, fed
 }
 
