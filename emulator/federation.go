@@ -167,15 +167,11 @@ func federatedKeys(p *protocol.Principal, sess *creds.Session, u storage.User, h
 		"aws:PrincipalType":    {"FederatedUser"},
 		"aws:userid":           {p.UserID},
 	}
+	var own []storage.Tag
 	if held {
-		userTags(keys, u)
+		own = u.Tags
 	}
-	for k, v := range sess.PrincipalTags {
-		for have := range keys {
-			if strings.EqualFold(have, "aws:PrincipalTag/"+k) {
-				delete(keys, have)
-			}
-		}
+	for k, v := range overlay(own, sess.PrincipalTags) {
 		keys["aws:PrincipalTag/"+k] = []string{v}
 	}
 	return keys

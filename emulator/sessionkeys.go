@@ -64,22 +64,33 @@ func sessionRole(ctx context.Context, store storage.Reader, sess *creds.Session)
 // and the principal_tags of its GetWebIdentityToken tokens. The result
 // is a new map, nil when there is no tag.
 func sessionTags(role storage.Role, own bool, session map[string]string) map[string]string {
-	if !own || len(role.Tags) == 0 {
+	if !own {
+		return overlay(nil, session)
+	}
+	return overlay(role.Tags, session)
+}
+
+// overlay returns the tags of an IAM entity (a role, a federated user's
+// IAM user) overlaid by the session tags session: a session tag replaces
+// the entity's tag of the same key, whatever its case. The result is a
+// new map, nil when there is no tag.
+func overlay(tags []storage.Tag, session map[string]string) map[string]string {
+	if len(tags) == 0 {
 		return maps.Clone(session)
 	}
-	tags := make(map[string]string, len(role.Tags)+len(session))
-	for _, t := range role.Tags {
-		tags[t.Key] = t.Value
+	out := make(map[string]string, len(tags)+len(session))
+	for _, t := range tags {
+		out[t.Key] = t.Value
 	}
 	for k, v := range session {
-		for have := range tags {
+		for have := range out {
 			if strings.EqualFold(have, k) {
-				delete(tags, have)
+				delete(out, have)
 			}
 		}
-		tags[k] = v
+		out[k] = v
 	}
-	return tags
+	return out
 }
 
 // heldSessionTags returns the principal tags of the role session sess
