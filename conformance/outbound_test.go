@@ -120,9 +120,9 @@ func verifyExternally(t *testing.T, token, issuer, audience string) map[string]a
 // from the issuer alone, with the root as sub and the request's tags as
 // request_tags; a role session's token names the role and may not
 // outlive the session; once disabled, GetWebIdentityToken is refused
-// with AWS's code and the token issued before still verifies; enabling
-// again gives the same issuer; a reset disables the feature and keeps
-// the issuer.
+// with AWS's code, GetInfo answers FeatureDisabled, and the token issued
+// before still verifies; enabling again gives the same issuer; a reset
+// disables the feature and keeps the issuer.
 func TestOutboundFederation(t *testing.T) {
 	t.Parallel()
 	s := testServer(t)
@@ -141,12 +141,20 @@ func TestOutboundFederation(t *testing.T) {
 	if !strings.HasPrefix(issuer, s.endpoint+"/_idpool/outbound/") {
 		t.Fatalf("IssuerIdentifier: got %q, want one under %s/_idpool/outbound/", issuer, s.endpoint)
 	}
+	// wantInfo checks GetOutboundWebIdentityFederationInfo: the issuer and
+	// JwtVendingEnabled true while the feature is enabled, FeatureDisabled
+	// while it is not, as AWS answers (the Terraform AWS provider's
+	// acceptance tests require it not found once disabled).
 	wantInfo := func(t *testing.T, enabled bool) {
 		t.Helper()
 		info, err := admin.GetOutboundWebIdentityFederationInfo(ctx, &iam.GetOutboundWebIdentityFederationInfoInput{})
+		if !enabled {
+			wantModeled[*iamtypes.FeatureDisabledException](t, err, "FeatureDisabled", "")
+			return
+		}
 		ok(t, err, "GetOutboundWebIdentityFederationInfo")
-		if aws.ToString(info.IssuerIdentifier) != issuer || info.JwtVendingEnabled != enabled {
-			t.Errorf("GetOutboundWebIdentityFederationInfo: got %q, %v, want %q, %v", aws.ToString(info.IssuerIdentifier), info.JwtVendingEnabled, issuer, enabled)
+		if aws.ToString(info.IssuerIdentifier) != issuer || !info.JwtVendingEnabled {
+			t.Errorf("GetOutboundWebIdentityFederationInfo: got %q, %v, want %q, true", aws.ToString(info.IssuerIdentifier), info.JwtVendingEnabled, issuer)
 		}
 	}
 	wantInfo(t, true)
@@ -222,6 +230,7 @@ func TestOutboundFederation(t *testing.T) {
 	if got := aws.ToString(again.IssuerIdentifier); got != issuer {
 		t.Errorf("IssuerIdentifier of a second enable: got %q, want %q", got, issuer)
 	}
+	wantInfo(t, true)
 
 	if res := s.get(t, "/_idpool/outbound/not-the-issuer/.well-known/jwks.json"); res.status != http.StatusNotFound || !strings.Contains(string(res.body), `"message"`) {
 		t.Errorf("JWKS of another id: got %d %s, want 404 with a message", res.status, res.body)

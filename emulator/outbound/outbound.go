@@ -55,10 +55,9 @@ const MaxPayload = 16 << 10
 var (
 	// ErrEnabled: Enable when the feature is enabled already.
 	ErrEnabled = errors.New("outbound: outbound identity federation is enabled already")
-	// ErrDisabled: Disable when the feature is disabled, or Sign then.
+	// ErrDisabled: Disable, Info or Sign when the feature is disabled,
+	// or was never enabled.
 	ErrDisabled = errors.New("outbound: outbound identity federation is disabled")
-	// ErrNeverEnabled: Info before the feature was first enabled.
-	ErrNeverEnabled = errors.New("outbound: outbound identity federation was never enabled")
 	// ErrUnknownIssuer: a document asked of an id that is not the issuer's.
 	ErrUnknownIssuer = errors.New("outbound: no such issuer")
 	// ErrPayloadTooLarge: Sign of claims larger than MaxPayload.
@@ -171,20 +170,26 @@ func (f *Federation) TurnOff(ctx context.Context) error {
 	return nil
 }
 
-// Info returns the issuer and whether the feature is enabled;
-// ErrNeverEnabled before the first enable. (The
-// GetOutboundWebIdentityFederationInfo API reference answers
-// JwtVendingEnabled, which would always be true if it refused a disabled
-// feature: it is refused only when there is no issuer to tell of.)
-func (f *Federation) Info(ctx context.Context) (issuer string, enabled bool, err error) {
+// Info returns the issuer while the feature is enabled; ErrDisabled when
+// it is disabled or was never enabled. AWS's
+// GetOutboundWebIdentityFederationInfo is FeatureDisabled once the feature
+// is disabled, not only before the first enable: the Terraform AWS
+// provider (hashicorp/terraform-provider-aws,
+// internal/service/iam/outbound_web_identity_federation.go) takes
+// FeatureDisabledException, and nothing else, for "not found", and its
+// acceptance tests, run against AWS, require not found once the resource's
+// Delete disabled the feature (testAccCheckOutboundWebIdentityFederationDestroy)
+// and a new Create after it disappears. So its JwtVendingEnabled is true
+// whenever it answers.
+func (f *Federation) Info(ctx context.Context) (string, error) {
 	fed, err := f.store.OutboundFederation(ctx)
-	if errors.Is(err, storage.ErrNotFound) {
-		return "", false, ErrNeverEnabled
+	if errors.Is(err, storage.ErrNotFound) || err == nil && !fed.Enabled {
+		return "", ErrDisabled
 	}
 	if err != nil {
-		return "", false, err
+		return "", err
 	}
-	return fed.Issuer, fed.Enabled, nil
+	return fed.Issuer, nil
 }
 
 // Sign signs claims, to which it adds iss, with the key of alg (RS256 or

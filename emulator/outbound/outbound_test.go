@@ -28,29 +28,33 @@ func newFederation(t *testing.T, publicURL string) *Federation {
 	return New(st, publicURL, now, rand.Reader)
 }
 
-// TestLifecycle: Info before the first enable is ErrNeverEnabled; Enable
-// makes the issuer under the request's base, a second Enable is
-// ErrEnabled; Disable disables, a second Disable is ErrDisabled; Info
-// then tells the issuer, disabled; enabling again gives the same issuer.
+// TestLifecycle: Info and Disable before the first enable are
+// ErrDisabled; Enable makes the issuer under the request's base, a second
+// Enable is ErrEnabled; Disable disables, a second Disable is
+// ErrDisabled; Info tells the issuer while the feature is enabled and is
+// ErrDisabled once it is disabled, as AWS's
+// GetOutboundWebIdentityFederationInfo is FeatureDisabled then; enabling
+// again gives the same issuer.
 func TestLifecycle(t *testing.T) {
 	f := newFederation(t, "")
 	ctx := WithRequestBase(t.Context(), "http://127.0.0.1:9230")
 	steps := []struct {
-		name        string
-		do          func() error
-		err         error
-		wantEnabled bool
+		name    string
+		do      func() error
+		err     error
+		infoErr error
 	}{
-		{name: "enable", do: func() error { _, err := f.Enable(ctx); return err }, wantEnabled: true},
-		{name: "enable again", do: func() error { _, err := f.Enable(ctx); return err }, err: ErrEnabled, wantEnabled: true},
-		{name: "disable", do: func() error { return f.Disable(ctx) }},
-		{name: "disable again", do: func() error { return f.Disable(ctx) }, err: ErrDisabled},
-		{name: "turn off when off", do: func() error { return f.TurnOff(ctx) }},
-		{name: "enable after disable", do: func() error { _, err := f.Enable(ctx); return err }, wantEnabled: true},
-		{name: "turn off", do: func() error { return f.TurnOff(ctx) }},
+		{name: "enable", do: func() error { _, err := f.Enable(ctx); return err }},
+		{name: "enable again", do: func() error { _, err := f.Enable(ctx); return err }, err: ErrEnabled},
+		{name: "disable", do: func() error { return f.Disable(ctx) }, infoErr: ErrDisabled},
+		{name: "disable again", do: func() error { return f.Disable(ctx) }, err: ErrDisabled, infoErr: ErrDisabled},
+		{name: "turn off when off", do: func() error { return f.TurnOff(ctx) }, infoErr: ErrDisabled},
+		{name: "enable after disable", do: func() error { _, err := f.Enable(ctx); return err }},
+		{name: "turn off", do: func() error { return f.TurnOff(ctx) }, infoErr: ErrDisabled},
+		{name: "enable after turn off", do: func() error { _, err := f.Enable(ctx); return err }},
 	}
-	if _, _, err := f.Info(ctx); !errors.Is(err, ErrNeverEnabled) {
-		t.Fatalf("Info before the first enable: got %v, want %v", err, ErrNeverEnabled)
+	if _, err := f.Info(ctx); !errors.Is(err, ErrDisabled) {
+		t.Fatalf("Info before the first enable: got %v, want %v", err, ErrDisabled)
 	}
 	if err := f.Disable(ctx); !errors.Is(err, ErrDisabled) {
 		t.Fatalf("Disable before the first enable: got %v, want %v", err, ErrDisabled)
@@ -61,9 +65,12 @@ func TestLifecycle(t *testing.T) {
 			if err := st.do(); !errors.Is(err, st.err) {
 				t.Fatalf("got %v, want %v", err, st.err)
 			}
-			got, enabled, err := f.Info(ctx)
-			if err != nil || enabled != st.wantEnabled {
-				t.Fatalf("Info: got %q, %v, %v, want enabled %v", got, enabled, err, st.wantEnabled)
+			got, err := f.Info(ctx)
+			if !errors.Is(err, st.infoErr) {
+				t.Fatalf("Info: got %q, %v, want error %v", got, err, st.infoErr)
+			}
+			if err != nil {
+				return
 			}
 			if issuer == "" {
 				issuer = got
@@ -85,8 +92,8 @@ func TestPublicURL(t *testing.T) {
 	if issuer, err := none.Enable(t.Context()); err == nil {
 		t.Errorf("Enable without a base: got %q, want an error", issuer)
 	}
-	if _, _, err := none.Info(t.Context()); !errors.Is(err, ErrNeverEnabled) {
-		t.Errorf("Info after an Enable without a base: got %v, want %v", err, ErrNeverEnabled)
+	if _, err := none.Info(t.Context()); !errors.Is(err, ErrDisabled) {
+		t.Errorf("Info after an Enable without a base: got %v, want %v", err, ErrDisabled)
 	}
 	f := newFederation(t, "https://idpool.example")
 	issuer, err := f.Enable(WithRequestBase(t.Context(), "http://127.0.0.1:9230"))
