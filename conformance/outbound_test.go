@@ -44,18 +44,32 @@ func wantModeled[E error](t *testing.T, err error, code, msg string) {
 // decodes its JSON into v.
 func fetchJSON(t *testing.T, url string, v any) {
 	t.Helper()
+	body := fetchRaw(t, url)
+	if err := json.Unmarshal(body, v); err != nil {
+		t.Fatalf("GET %s: %v\n%s", url, err, body)
+	}
+}
+
+// awsKeyIDs are the kids of AWS's issuer keys, by algorithm: those of the
+// JWKS a Forgejo test fixture quotes as "extracted from a AWS Federated
+// Web Identity endpoint", and of the headers of AWS's tokens in public
+// write-ups.
+var awsKeyIDs = map[string]string{"RS256": "RSA_0", "ES384": "EC384_0"}
+
+// fetchRaw GETs url, unauthenticated, and returns its body, which must
+// be JSON answered 200.
+func fetchRaw(t *testing.T, url string) []byte {
+	t.Helper()
 	res, err := http.Get(url)
 	if err != nil {
 		t.Fatalf("GET %s: %v", url, err)
 	}
 	defer res.Body.Close()
 	body, _ := io.ReadAll(res.Body)
-	if res.StatusCode != http.StatusOK {
-		t.Fatalf("GET %s: got %d %s, want 200", url, res.StatusCode, body)
+	if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") {
+		t.Fatalf("GET %s: got %d %s %s, want 200 JSON", url, res.StatusCode, res.Header.Get("Content-Type"), body)
 	}
-	if err := json.Unmarshal(body, v); err != nil {
-		t.Fatalf("GET %s: %v\n%s", url, err, body)
-	}
+	return body
 }
 
 // verifyExternally verifies token as a service that trusts issuer and
@@ -81,9 +95,13 @@ func verifyExternally(t *testing.T, token, issuer, audience string) map[string]a
 		t.Fatalf("parse token: %v", err)
 	}
 	h := jws.Signatures[0].Protected
+	if want := awsKeyIDs[h.Algorithm]; h.KeyID != want {
+		t.Errorf("kid of an %s token: got %q, want AWS's %q", h.Algorithm, h.KeyID, want)
+	}
 	keys := set.Key(h.KeyID)
-	if len(keys) != 1 || keys[0].Algorithm != h.Algorithm || keys[0].Use != "sig" {
-		t.Fatalf("JWKS keys of kid %q: got %+v, want one key of alg %s, use sig", h.KeyID, keys, h.Algorithm)
+	// AWS's RSA key has no alg: the verifier goes by its kty.
+	if len(keys) != 1 || keys[0].Algorithm != "" && keys[0].Algorithm != h.Algorithm || keys[0].Use != "sig" {
+		t.Fatalf("JWKS keys of kid %q: got %+v, want one key of alg %s (or none), use sig", h.KeyID, keys, h.Algorithm)
 	}
 	payload, err := jws.Verify(keys[0].Key)
 	if err != nil {
@@ -160,6 +178,39 @@ func TestOutboundFederation(t *testing.T) {
 	wantInfo(t, true)
 	_, err = admin.EnableOutboundWebIdentityFederation(ctx, &iam.EnableOutboundWebIdentityFederationInput{})
 	wantModeled[*iamtypes.FeatureEnabledException](t, err, "FeatureEnabled", "Outbound identity federation is already enabled for account "+s.accountID+".")
+
+	t.Run("documents", func(t *testing.T) {
+		// AWS's issuer serves these members in this order, and no
+		// response_types_supported (repost.aws, "Outbound Identity
+		// Federation OpenID Configuration seems to be not valid").
+		want := `{"claims_supported":["sub","iss","aud","exp","iat","jti","https://sts.amazonaws.com/"],` +
+			`"id_token_signing_alg_values_supported":["RS256","ES384"],` +
+			`"issuer":"` + issuer + `","jwks_uri":"` + issuer + `/.well-known/jwks.json","subject_types_supported":["public"]}`
+		if got := fetchRaw(t, issuer+"/.well-known/openid-configuration"); string(got) != want {
+			t.Errorf("openid-configuration: got %s, want %s", got, want)
+		}
+		// AWS's JWKS: the RSA key first, without alg, then the P-384 one
+		// with alg ES384.
+		var set struct{ Keys []map[string]any }
+		body := fetchRaw(t, issuer+"/.well-known/jwks.json")
+		if err := json.Unmarshal(body, &set); err != nil {
+			t.Fatal(err)
+		}
+		wantKeys := []map[string]any{{"kid": "RSA_0", "kty": "RSA", "use": "sig"}, {"kid": "EC384_0", "kty": "EC", "crv": "P-384", "alg": "ES384", "use": "sig"}}
+		if len(set.Keys) != len(wantKeys) {
+			t.Fatalf("jwks.json: got %s, want %d keys", body, len(wantKeys))
+		}
+		for i, w := range wantKeys {
+			for k, v := range w {
+				if set.Keys[i][k] != v {
+					t.Errorf("jwks.json key %d: got %s %v, want %v", i, k, set.Keys[i][k], v)
+				}
+			}
+			if _, has := set.Keys[i]["alg"]; has != (w["alg"] != nil) {
+				t.Errorf("jwks.json key %d: got alg %v, want it only on the EC key", i, set.Keys[i]["alg"])
+			}
+		}
+	})
 
 	const audience = "https://api.example.com"
 	tokens := map[string]string{}
