@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentity"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -137,7 +138,9 @@ func verifyExternally(t *testing.T, token, issuer, audience string) map[string]a
 // too; RS256 and ES384 tokens of the developer's keys (the root) verify
 // from the issuer alone, with the root as sub and the request's tags as
 // request_tags; a role session's token names the role and may not
-// outlive the session; once disabled, GetWebIdentityToken is refused
+// outlive the session, and it and a web identity session carry the
+// session's claims (original_session_exp, source_identity,
+// federated_provider); once disabled, GetWebIdentityToken is refused
 // with AWS's code, GetInfo answers FeatureDisabled, and the token issued
 // before still verifies; enabling again gives the same issuer; a reset
 // disables the feature and keeps the issuer.
@@ -242,9 +245,23 @@ func TestOutboundFederation(t *testing.T) {
 		})
 	}
 
+	// sessionClaims checks the claims AWS adds for temporary credentials
+	// that expire at exp: original_session_exp, source_identity (source,
+	// when not empty) and federated_provider (provider, when not empty).
+	sessionClaims := func(t *testing.T, claims map[string]any, exp *time.Time, source, provider string) {
+		t.Helper()
+		ns, _ := claims["https://sts.amazonaws.com/"].(map[string]any)
+		want := map[string]string{"original_session_exp": aws.ToTime(exp).UTC().Format(time.RFC3339), "source_identity": source, "federated_provider": provider}
+		for k, w := range want {
+			if got, has := ns[k]; has != (w != "") || has && got != w {
+				t.Errorf("%s: got %v (present %v), want %q", k, got, has, w)
+			}
+		}
+	}
+
 	t.Run("role session", func(t *testing.T) {
-		role := s.createRole(t, "Outbound", s.trustRoot("sts:AssumeRole", nil))
-		assumed, err := s.assume(dev, role, "job", sts.AssumeRoleInput{DurationSeconds: aws.Int32(900)})
+		role := s.createRole(t, "Outbound", s.trustRoot("sts:AssumeRole", nil), s.trustRoot("sts:SetSourceIdentity", nil))
+		assumed, err := s.assume(dev, role, "job", sts.AssumeRoleInput{DurationSeconds: aws.Int32(900), SourceIdentity: aws.String("alice")})
 		ok(t, err, "AssumeRole")
 		c := fromSTS(t, assumed.Credentials)
 		_, err = s.stsWith(c).GetWebIdentityToken(ctx, &sts.GetWebIdentityTokenInput{
@@ -257,6 +274,21 @@ func TestOutboundFederation(t *testing.T) {
 		if claims["sub"] != role {
 			t.Errorf("sub: got %v, want the role %s", claims["sub"], role)
 		}
+		sessionClaims(t, claims, assumed.Credentials.Expiration, "alice", "")
+	})
+
+	t.Run("web identity session", func(t *testing.T) {
+		pool := s.rolePool(t, &cognitoidentity.CreateIdentityPoolInput{AllowUnauthenticatedIdentities: true},
+			map[string]string{"unauthenticated": s.roleARN("Cognito_OutboundGuest")})
+		_, token := s.guestToken(t, pool)
+		web, err := s.assumeWeb(token, s.roleARN("OutboundWeb"), "web", nil)
+		ok(t, err, "AssumeRoleWithWebIdentity")
+		out, err := s.stsWith(fromSTS(t, web.Credentials)).GetWebIdentityToken(ctx, &sts.GetWebIdentityTokenInput{
+			Audience: []string{audience}, SigningAlgorithm: aws.String("RS256")})
+		ok(t, err, "GetWebIdentityToken")
+		claims := verifyExternally(t, aws.ToString(out.WebIdentityToken), issuer, audience)
+		// federated_provider is the session's aws:FederatedProvider.
+		sessionClaims(t, claims, web.Credentials.Expiration, "", "cognito-identity.amazonaws.com")
 	})
 
 	t.Run("bad algorithm", func(t *testing.T) {
