@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentity"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -44,18 +45,32 @@ func wantModeled[E error](t *testing.T, err error, code, msg string) {
 // decodes its JSON into v.
 func fetchJSON(t *testing.T, url string, v any) {
 	t.Helper()
+	body := fetchRaw(t, url)
+	if err := json.Unmarshal(body, v); err != nil {
+		t.Fatalf("GET %s: %v\n%s", url, err, body)
+	}
+}
+
+// awsKeyIDs are the kids of AWS's issuer keys, by algorithm: those of the
+// JWKS a Forgejo test fixture quotes as "extracted from a AWS Federated
+// Web Identity endpoint", and of the headers of AWS's tokens in public
+// write-ups.
+var awsKeyIDs = map[string]string{"RS256": "RSA_0", "ES384": "EC384_0"}
+
+// fetchRaw GETs url, unauthenticated, and returns its body, which must
+// be JSON answered 200.
+func fetchRaw(t *testing.T, url string) []byte {
+	t.Helper()
 	res, err := http.Get(url)
 	if err != nil {
 		t.Fatalf("GET %s: %v", url, err)
 	}
 	defer res.Body.Close()
 	body, _ := io.ReadAll(res.Body)
-	if res.StatusCode != http.StatusOK {
-		t.Fatalf("GET %s: got %d %s, want 200", url, res.StatusCode, body)
+	if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") {
+		t.Fatalf("GET %s: got %d %s %s, want 200 JSON", url, res.StatusCode, res.Header.Get("Content-Type"), body)
 	}
-	if err := json.Unmarshal(body, v); err != nil {
-		t.Fatalf("GET %s: %v\n%s", url, err, body)
-	}
+	return body
 }
 
 // verifyExternally verifies token as a service that trusts issuer and
@@ -81,9 +96,13 @@ func verifyExternally(t *testing.T, token, issuer, audience string) map[string]a
 		t.Fatalf("parse token: %v", err)
 	}
 	h := jws.Signatures[0].Protected
+	if want := awsKeyIDs[h.Algorithm]; h.KeyID != want {
+		t.Errorf("kid of an %s token: got %q, want AWS's %q", h.Algorithm, h.KeyID, want)
+	}
 	keys := set.Key(h.KeyID)
-	if len(keys) != 1 || keys[0].Algorithm != h.Algorithm || keys[0].Use != "sig" {
-		t.Fatalf("JWKS keys of kid %q: got %+v, want one key of alg %s, use sig", h.KeyID, keys, h.Algorithm)
+	// AWS's RSA key has no alg: the verifier goes by its kty.
+	if len(keys) != 1 || keys[0].Algorithm != "" && keys[0].Algorithm != h.Algorithm || keys[0].Use != "sig" {
+		t.Fatalf("JWKS keys of kid %q: got %+v, want one key of alg %s (or none), use sig", h.KeyID, keys, h.Algorithm)
 	}
 	payload, err := jws.Verify(keys[0].Key)
 	if err != nil {
@@ -119,10 +138,12 @@ func verifyExternally(t *testing.T, token, issuer, audience string) map[string]a
 // too; RS256 and ES384 tokens of the developer's keys (the root) verify
 // from the issuer alone, with the root as sub and the request's tags as
 // request_tags; a role session's token names the role and may not
-// outlive the session; once disabled, GetWebIdentityToken is refused
-// with AWS's code and the token issued before still verifies; enabling
-// again gives the same issuer; a reset disables the feature and keeps
-// the issuer.
+// outlive the session, and it and a web identity session carry the
+// session's claims (original_session_exp, source_identity,
+// federated_provider); once disabled, GetWebIdentityToken is refused
+// with AWS's code, GetInfo answers FeatureDisabled, and the token issued
+// before still verifies; enabling again gives the same issuer; a reset
+// disables the feature and keeps the issuer.
 func TestOutboundFederation(t *testing.T) {
 	t.Parallel()
 	s := testServer(t)
@@ -141,17 +162,58 @@ func TestOutboundFederation(t *testing.T) {
 	if !strings.HasPrefix(issuer, s.endpoint+"/_idpool/outbound/") {
 		t.Fatalf("IssuerIdentifier: got %q, want one under %s/_idpool/outbound/", issuer, s.endpoint)
 	}
+	// wantInfo checks GetOutboundWebIdentityFederationInfo: the issuer and
+	// JwtVendingEnabled true while the feature is enabled, FeatureDisabled
+	// while it is not, as AWS answers (the Terraform AWS provider's
+	// acceptance tests require it not found once disabled).
 	wantInfo := func(t *testing.T, enabled bool) {
 		t.Helper()
 		info, err := admin.GetOutboundWebIdentityFederationInfo(ctx, &iam.GetOutboundWebIdentityFederationInfoInput{})
+		if !enabled {
+			wantModeled[*iamtypes.FeatureDisabledException](t, err, "FeatureDisabled", "")
+			return
+		}
 		ok(t, err, "GetOutboundWebIdentityFederationInfo")
-		if aws.ToString(info.IssuerIdentifier) != issuer || info.JwtVendingEnabled != enabled {
-			t.Errorf("GetOutboundWebIdentityFederationInfo: got %q, %v, want %q, %v", aws.ToString(info.IssuerIdentifier), info.JwtVendingEnabled, issuer, enabled)
+		if aws.ToString(info.IssuerIdentifier) != issuer || !info.JwtVendingEnabled {
+			t.Errorf("GetOutboundWebIdentityFederationInfo: got %q, %v, want %q, true", aws.ToString(info.IssuerIdentifier), info.JwtVendingEnabled, issuer)
 		}
 	}
 	wantInfo(t, true)
 	_, err = admin.EnableOutboundWebIdentityFederation(ctx, &iam.EnableOutboundWebIdentityFederationInput{})
 	wantModeled[*iamtypes.FeatureEnabledException](t, err, "FeatureEnabled", "Outbound identity federation is already enabled for account "+s.accountID+".")
+
+	t.Run("documents", func(t *testing.T) {
+		// AWS's issuer serves these members in this order, and no
+		// response_types_supported (repost.aws, "Outbound Identity
+		// Federation OpenID Configuration seems to be not valid").
+		want := `{"claims_supported":["sub","iss","aud","exp","iat","jti","https://sts.amazonaws.com/"],` +
+			`"id_token_signing_alg_values_supported":["RS256","ES384"],` +
+			`"issuer":"` + issuer + `","jwks_uri":"` + issuer + `/.well-known/jwks.json","subject_types_supported":["public"]}`
+		if got := fetchRaw(t, issuer+"/.well-known/openid-configuration"); string(got) != want {
+			t.Errorf("openid-configuration: got %s, want %s", got, want)
+		}
+		// AWS's JWKS: the RSA key first, without alg, then the P-384 one
+		// with alg ES384.
+		var set struct{ Keys []map[string]any }
+		body := fetchRaw(t, issuer+"/.well-known/jwks.json")
+		if err := json.Unmarshal(body, &set); err != nil {
+			t.Fatal(err)
+		}
+		wantKeys := []map[string]any{{"kid": "RSA_0", "kty": "RSA", "use": "sig"}, {"kid": "EC384_0", "kty": "EC", "crv": "P-384", "alg": "ES384", "use": "sig"}}
+		if len(set.Keys) != len(wantKeys) {
+			t.Fatalf("jwks.json: got %s, want %d keys", body, len(wantKeys))
+		}
+		for i, w := range wantKeys {
+			for k, v := range w {
+				if set.Keys[i][k] != v {
+					t.Errorf("jwks.json key %d: got %s %v, want %v", i, k, set.Keys[i][k], v)
+				}
+			}
+			if _, has := set.Keys[i]["alg"]; has != (w["alg"] != nil) {
+				t.Errorf("jwks.json key %d: got alg %v, want it only on the EC key", i, set.Keys[i]["alg"])
+			}
+		}
+	})
 
 	const audience = "https://api.example.com"
 	tokens := map[string]string{}
@@ -183,9 +245,23 @@ func TestOutboundFederation(t *testing.T) {
 		})
 	}
 
+	// sessionClaims checks the claims AWS adds for temporary credentials
+	// that expire at exp: original_session_exp, source_identity (source,
+	// when not empty) and federated_provider (provider, when not empty).
+	sessionClaims := func(t *testing.T, claims map[string]any, exp *time.Time, source, provider string) {
+		t.Helper()
+		ns, _ := claims["https://sts.amazonaws.com/"].(map[string]any)
+		want := map[string]string{"original_session_exp": aws.ToTime(exp).UTC().Format(time.RFC3339), "source_identity": source, "federated_provider": provider}
+		for k, w := range want {
+			if got, has := ns[k]; has != (w != "") || has && got != w {
+				t.Errorf("%s: got %v (present %v), want %q", k, got, has, w)
+			}
+		}
+	}
+
 	t.Run("role session", func(t *testing.T) {
-		role := s.createRole(t, "Outbound", s.trustRoot("sts:AssumeRole", nil))
-		assumed, err := s.assume(dev, role, "job", sts.AssumeRoleInput{DurationSeconds: aws.Int32(900)})
+		role := s.createRole(t, "Outbound", s.trustRoot("sts:AssumeRole", nil), s.trustRoot("sts:SetSourceIdentity", nil))
+		assumed, err := s.assume(dev, role, "job", sts.AssumeRoleInput{DurationSeconds: aws.Int32(900), SourceIdentity: aws.String("alice")})
 		ok(t, err, "AssumeRole")
 		c := fromSTS(t, assumed.Credentials)
 		_, err = s.stsWith(c).GetWebIdentityToken(ctx, &sts.GetWebIdentityTokenInput{
@@ -198,6 +274,21 @@ func TestOutboundFederation(t *testing.T) {
 		if claims["sub"] != role {
 			t.Errorf("sub: got %v, want the role %s", claims["sub"], role)
 		}
+		sessionClaims(t, claims, assumed.Credentials.Expiration, "alice", "")
+	})
+
+	t.Run("web identity session", func(t *testing.T) {
+		pool := s.rolePool(t, &cognitoidentity.CreateIdentityPoolInput{AllowUnauthenticatedIdentities: true},
+			map[string]string{"unauthenticated": s.roleARN("Cognito_OutboundGuest")})
+		_, token := s.guestToken(t, pool)
+		web, err := s.assumeWeb(token, s.roleARN("OutboundWeb"), "web", nil)
+		ok(t, err, "AssumeRoleWithWebIdentity")
+		out, err := s.stsWith(fromSTS(t, web.Credentials)).GetWebIdentityToken(ctx, &sts.GetWebIdentityTokenInput{
+			Audience: []string{audience}, SigningAlgorithm: aws.String("RS256")})
+		ok(t, err, "GetWebIdentityToken")
+		claims := verifyExternally(t, aws.ToString(out.WebIdentityToken), issuer, audience)
+		// federated_provider is the session's aws:FederatedProvider.
+		sessionClaims(t, claims, web.Credentials.Expiration, "", "cognito-identity.amazonaws.com")
 	})
 
 	t.Run("bad algorithm", func(t *testing.T) {
@@ -222,6 +313,7 @@ func TestOutboundFederation(t *testing.T) {
 	if got := aws.ToString(again.IssuerIdentifier); got != issuer {
 		t.Errorf("IssuerIdentifier of a second enable: got %q, want %q", got, issuer)
 	}
+	wantInfo(t, true)
 
 	if res := s.get(t, "/_idpool/outbound/not-the-issuer/.well-known/jwks.json"); res.status != http.StatusNotFound || !strings.Contains(string(res.body), `"message"`) {
 		t.Errorf("JWKS of another id: got %d %s, want 404 with a message", res.status, res.body)

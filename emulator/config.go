@@ -41,8 +41,10 @@ type Config struct {
 	// PublicURL is the URL other programs reach idpool at (flag
 	// --public-url, IDPOOL_PUBLIC_URL): the base of the issuer that
 	// EnableOutboundWebIdentityFederation makes, which verifiers of the
-	// tokens GetWebIdentityToken signs fetch. "" takes the scheme and
-	// host of the request that enables outbound federation.
+	// tokens GetWebIdentityToken signs fetch: an http or https URL with a
+	// host and without user info, query, fragment or trailing slash (see
+	// checkPublicURL). "" takes the scheme and host of the request that
+	// enables outbound federation.
 	PublicURL string
 	// Strict verifies every signature against the fixtures' developer
 	// credentials and refuses logins of providers without a key set.
@@ -202,8 +204,10 @@ func (c Config) Validate() error {
 	if !absoluteURL(c.Issuer) {
 		errs = append(errs, fmt.Errorf("issuer %q: want an absolute URL without a trailing slash", c.Issuer))
 	}
-	if c.PublicURL != "" && !absoluteURL(c.PublicURL) {
-		errs = append(errs, fmt.Errorf("public-url %q: want an absolute URL without a trailing slash", c.PublicURL))
+	if c.PublicURL != "" {
+		if err := checkPublicURL(c.PublicURL); err != nil {
+			errs = append(errs, fmt.Errorf("public-url %q: %w", c.PublicURL, err))
+		}
 	}
 	if c.Fixture != nil && c.Fixtures != "" {
 		errs = append(errs, errors.New("fixtures: set either a path or a Fixture, not both"))
@@ -217,4 +221,32 @@ func (c Config) Validate() error {
 func absoluteURL(s string) bool {
 	u, err := url.Parse(s)
 	return err == nil && u.Scheme != "" && u.Host != "" && !strings.HasSuffix(s, "/")
+}
+
+// checkPublicURL reports why s cannot be the public URL, or nil. It is
+// the base of the outbound issuer, to which idpool appends
+// /_idpool/outbound/<id> and verifiers /.well-known/…: so an http or https
+// URL with a host, without user info (which verifiers would not send and
+// an issuer should not hold), query or fragment (which would end up
+// before the appended path) or trailing slash. A path is allowed, for a
+// proxy that serves idpool under one.
+func checkPublicURL(s string) error {
+	u, err := url.Parse(s)
+	switch {
+	case err != nil:
+		return errors.New("want an http or https URL")
+	case u.Scheme != "http" && u.Scheme != "https":
+		return errors.New("want an http or https URL")
+	case u.Hostname() == "":
+		return errors.New("want a URL with a host")
+	case u.User != nil:
+		return errors.New("want a URL without user info")
+	case u.RawQuery != "" || u.ForceQuery:
+		return errors.New("want a URL without a query")
+	case strings.Contains(s, "#"):
+		return errors.New("want a URL without a fragment")
+	case strings.HasSuffix(s, "/"):
+		return errors.New("want a URL without a trailing slash")
+	}
+	return nil
 }

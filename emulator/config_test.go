@@ -84,8 +84,6 @@ func TestValidate(t *testing.T) {
 		{"fixtures twice", func(c *Config) { c.Fixtures = "a.json"; c.Fixture = &fixtures.Fixture{} }, "fixtures"},
 		{"issuer", func(c *Config) { c.Issuer = "cognito" }, "issuer"},
 		{"issuer slash", func(c *Config) { c.Issuer = "https://x/" }, "issuer"},
-		{"public url relative", func(c *Config) { c.PublicURL = "localhost:9230" }, "public-url"},
-		{"public url slash", func(c *Config) { c.PublicURL = "http://localhost:9230/" }, "public-url"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -94,6 +92,50 @@ func TestValidate(t *testing.T) {
 			err := c.Validate()
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("got %v, want an error naming %s", err, tt.want)
+			}
+		})
+	}
+}
+
+// TestValidatePublicURL: the public URL, the base of the outbound issuer,
+// must be an http or https URL with a host and without user info, query,
+// fragment or trailing slash; among the refused are those a probe started
+// idpool with, whose issuer then served no discovery.
+func TestValidatePublicURL(t *testing.T) {
+	tests := []struct {
+		url  string
+		want string // what the error says is wanted; "" for valid
+	}{
+		{"http://localhost:9230", ""},
+		{"https://idpool.example", ""},
+		{"https://proxy.example/idpool", ""},
+		{"HTTP://localhost:9230", ""},
+		{"http://[::1]:9230", ""},
+		{"http://x?y", "without a query"},
+		{"http://x?", "without a query"},
+		{"http://x#f", "without a fragment"},
+		{"http://x#", "without a fragment"},
+		{"ftp://x", "http or https"},
+		{"mailto://x", "http or https"},
+		{"localhost:9230", "http or https"},
+		{"/relative", "http or https"},
+		{"http://u:p@x", "without user info"},
+		{"http://u@x", "without user info"},
+		{"http://", "with a host"},
+		{"http://:9230", "with a host"},
+		{"http:x", "with a host"},
+		{"http://localhost:9230/", "without a trailing slash"},
+		{"http://x/a/", "without a trailing slash"},
+		{"http://x y", "http or https"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.url, func(t *testing.T) {
+			err := Config{DB: ":memory:", PublicURL: tt.url}.Validate()
+			switch {
+			case tt.want == "" && err != nil:
+				t.Errorf("got %v, want nil", err)
+			case tt.want != "" && (err == nil || !strings.Contains(err.Error(), "public-url") || !strings.Contains(err.Error(), tt.want)):
+				t.Errorf("got %v, want an error naming public-url and saying %q", err, tt.want)
 			}
 		})
 	}

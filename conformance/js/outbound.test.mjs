@@ -33,6 +33,10 @@ const endpoint = need("IDPOOL_ENDPOINT");
 const region = need("IDPOOL_REGION");
 const credentials = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret" };
 
+// awsKeyIDs are the kids of AWS's issuer keys, by algorithm (the RSA key's
+// JWK has no alg: jose picks it by its kty).
+const awsKeyIDs = { RS256: "RSA_0", ES384: "EC384_0" };
+
 // issuer enables the feature, or finds it enabled, and returns the issuer.
 async function issuer() {
   const iam = new IAMClient({ endpoint, region, credentials });
@@ -52,6 +56,9 @@ test("GetWebIdentityToken's tokens verify with jose from the issuer's discovery"
   assert.equal(res.status, 200);
   const conf = await res.json();
   assert.equal(conf.issuer, iss);
+  // AWS's members, in AWS's order: no response_types_supported.
+  assert.deepEqual(Object.keys(conf), ["claims_supported", "id_token_signing_alg_values_supported", "issuer", "jwks_uri",
+    "subject_types_supported"]);
   const jwks = createRemoteJWKSet(new URL(conf.jwks_uri));
   const sts = new STSClient({ endpoint, region, credentials });
   const audience = "https://api.example.com";
@@ -60,7 +67,9 @@ test("GetWebIdentityToken's tokens verify with jose from the issuer's discovery"
       Audience: [audience], SigningAlgorithm: alg, DurationSeconds: 120,
       Tags: [{ Key: "job-id", Value: "js-1" }],
     }));
-    assert.equal(decodeProtectedHeader(out.WebIdentityToken).alg, alg);
+    const header = decodeProtectedHeader(out.WebIdentityToken);
+    assert.equal(header.alg, alg);
+    assert.equal(header.kid, awsKeyIDs[alg]);
     const { payload } = await jwtVerify(out.WebIdentityToken, jwks, { issuer: iss, audience, algorithms: [alg] });
     assert.equal(payload.exp - payload.iat, 120);
     assert.equal(payload.exp * 1000, out.Expiration.getTime());

@@ -67,19 +67,18 @@ type GetOutboundWebIdentityFederationInfoOutput struct {
 	JwtVendingEnabled bool
 }
 
-// GetOutboundWebIdentityFederationInfo answers the issuer and whether the
-// feature is enabled. It answers FeatureDisabled only before the first
-// enable, when there is no issuer to tell of: the API reference lists
-// FeatureDisabled, yet answers JwtVendingEnabled, which would always be
-// true if a disabled feature were refused.
+// GetOutboundWebIdentityFederationInfo answers the issuer while the
+// feature is enabled, and FeatureDisabled while it is not, before the
+// first enable as after a disable (see outbound.Federation.Info for the
+// evidence): JwtVendingEnabled is true whenever it answers.
 func (s *Service) GetOutboundWebIdentityFederationInfo(ctx context.Context, _ *OutboundInput) (*GetOutboundWebIdentityFederationInfoOutput, error) {
-	issuer, enabled, err := s.cfg.Outbound.Info(ctx)
-	if errors.Is(err, outbound.ErrNeverEnabled) {
+	issuer, err := s.cfg.Outbound.Info(ctx)
+	if errors.Is(err, outbound.ErrDisabled) {
 		return nil, protocol.Errorf(http.StatusNotFound, CodeFeatureDisabled,
 			"Outbound identity federation is not enabled for account %s.", s.cfg.AccountID)
 	}
 	if err != nil {
 		return nil, err
 	}
-	return &GetOutboundWebIdentityFederationInfoOutput{IssuerIdentifier: issuer, JwtVendingEnabled: enabled}, nil
+	return &GetOutboundWebIdentityFederationInfoOutput{IssuerIdentifier: issuer, JwtVendingEnabled: true}, nil
 }

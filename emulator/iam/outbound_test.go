@@ -14,8 +14,10 @@ import (
 // account goes through them: GetInfo and Disable refused before the first
 // enable, Enable answering the issuer under the request's base, a second
 // Enable FeatureEnabled, GetInfo telling it enabled, Disable, a second
-// Disable FeatureDisabled, GetInfo telling the same issuer disabled, and
-// Enable again giving it back.
+// Disable FeatureDisabled, GetInfo FeatureDisabled once disabled (as AWS
+// answers it: the Terraform AWS provider's acceptance tests require the
+// feature not found after its Delete disabled it), and Enable again
+// giving the same issuer back, which GetInfo tells enabled.
 func TestOutboundWebIdentityFederation(t *testing.T) {
 	st, err := sqlite.Open(t.Context(), sqlite.Memory)
 	if err != nil {
@@ -35,10 +37,10 @@ func TestOutboundWebIdentityFederation(t *testing.T) {
 		if out.IssuerIdentifier != issuer {
 			t.Errorf("IssuerIdentifier: got %q, want %q", out.IssuerIdentifier, issuer)
 		}
-		if out.JwtVendingEnabled {
-			return "enabled", nil
+		if !out.JwtVendingEnabled {
+			t.Errorf("JwtVendingEnabled: got false, want true whenever GetOutboundWebIdentityFederationInfo answers")
 		}
-		return "disabled", nil
+		return "enabled", nil
 	}
 	enable := func() (string, error) {
 		out, err := s.EnableOutboundWebIdentityFederation(ctx, &OutboundInput{})
@@ -72,7 +74,7 @@ func TestOutboundWebIdentityFederation(t *testing.T) {
 		{name: "info enabled", do: info, want: "enabled"},
 		{name: "disable", do: disable},
 		{name: "disable again", do: disable, code: CodeFeatureDisabled, status: 404, msg: "Outbound identity federation is already disabled for account 123456789012."},
-		{name: "info disabled", do: info, want: "disabled"},
+		{name: "info disabled", do: info, code: CodeFeatureDisabled, status: 404, msg: "Outbound identity federation is not enabled for account 123456789012."},
 		{name: "enable after disable", do: enable},
 		{name: "info enabled again", do: info, want: "enabled"},
 	}

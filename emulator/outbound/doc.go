@@ -9,11 +9,12 @@
 // <base>/_idpool/outbound/<id>, where base is the public URL idpool is
 // configured with or else the scheme and host of the request that first
 // enabled the feature, and id a random UUID. It is made, with one RSA
-// 2048 key (RS256) and one P-384 key (ES384), at the first enable, and
-// kept from then on: disabling and enabling again give the same issuer,
-// as AWS gives each account one issuer URL. The keys are never rotated,
-// and the documents are served whether or not the feature is enabled, as
-// disabling "does not affect tokens that were issued before"
+// 2048 key (RS256, kid RSA_0) and one P-384 key (ES384, kid EC384_0), at
+// the first enable, and kept from then on: disabling and enabling again
+// give the same issuer, as AWS gives each account one issuer URL. The
+// keys are never rotated, and the documents, which are AWS's member for
+// member, are served whether or not the feature is enabled, as disabling
+// "does not affect tokens that were issued before"
 // (https://docs.aws.amazon.com/IAM/latest/APIReference/API_DisableOutboundWebIdentityFederation.html).
 //
 // These keys are apart from the Cognito Identity keys of package tokens:

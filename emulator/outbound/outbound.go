@@ -12,6 +12,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/big"
+	"slices"
 	"time"
 
 	jose "github.com/go-jose/go-jose/v4"
@@ -39,8 +41,37 @@ const (
 )
 
 // Algorithms lists the signing algorithms, in the order the documents
-// list them.
+// list them: AWS's id_token_signing_alg_values_supported, and its JWKS,
+// which lists the RSA key first (see JWKS).
 var Algorithms = []string{RS256, ES384}
+
+// ClaimNamespace is the claim that holds AWS's own claims of a web
+// identity token.
+const ClaimNamespace = "https://sts.amazonaws.com/"
+
+// ClaimsSupported is the claims_supported of the issuer's configuration,
+// in AWS's order: the configuration an account's issuer serves, as quoted
+// in "Outbound Identity Federation OpenID Configuration seems to be not
+// valid" (repost.aws, questions/QUNyrKNpikQTqTIgWhn8qS4Q) and in a test
+// fixture "extracted from a AWS Federated Web Identity endpoint" (a Go
+// test of Forgejo's package auth: its awsOIDC and awsJWKS constants).
+var ClaimsSupported = []string{"sub", "iss", "aud", "exp", "iat", "jti", ClaimNamespace}
+
+// KeyID returns the kid of the issuer's key of alg, AWS's: "RSA_0" for
+// RS256 and "EC384_0" for ES384 (the keys of the JWKS of Forgejo's
+// fixture above, and the headers of AWS's tokens shown in public write-ups:
+// {"kid":"RSA_0","typ":"JWT","alg":"RS256"}, {"kid": "EC384_0", "typ":
+// "JWT", "alg": "ES384"}). The suffix would count rotations, which idpool
+// never does. "" for another algorithm.
+func KeyID(alg string) string {
+	switch alg {
+	case RS256:
+		return "RSA_0"
+	case ES384:
+		return "EC384_0"
+	}
+	return ""
+}
 
 // MaxPayload is the largest token payload, in bytes of its JSON, that
 // Sign signs. AWS documents a limit (JWTPayloadSizeExceededException:
@@ -55,10 +86,9 @@ const MaxPayload = 16 << 10
 var (
 	// ErrEnabled: Enable when the feature is enabled already.
 	ErrEnabled = errors.New("outbound: outbound identity federation is enabled already")
-	// ErrDisabled: Disable when the feature is disabled, or Sign then.
+	// ErrDisabled: Disable, Info or Sign when the feature is disabled,
+	// or was never enabled.
 	ErrDisabled = errors.New("outbound: outbound identity federation is disabled")
-	// ErrNeverEnabled: Info before the feature was first enabled.
-	ErrNeverEnabled = errors.New("outbound: outbound identity federation was never enabled")
 	// ErrUnknownIssuer: a document asked of an id that is not the issuer's.
 	ErrUnknownIssuer = errors.New("outbound: no such issuer")
 	// ErrPayloadTooLarge: Sign of claims larger than MaxPayload.
@@ -171,24 +201,31 @@ func (f *Federation) TurnOff(ctx context.Context) error {
 	return nil
 }
 
-// Info returns the issuer and whether the feature is enabled;
-// ErrNeverEnabled before the first enable. (The
-// GetOutboundWebIdentityFederationInfo API reference answers
-// JwtVendingEnabled, which would always be true if it refused a disabled
-// feature: it is refused only when there is no issuer to tell of.)
-func (f *Federation) Info(ctx context.Context) (issuer string, enabled bool, err error) {
+// Info returns the issuer while the feature is enabled; ErrDisabled when
+// it is disabled or was never enabled. AWS's
+// GetOutboundWebIdentityFederationInfo is FeatureDisabled once the feature
+// is disabled, not only before the first enable: the Terraform AWS
+// provider (hashicorp/terraform-provider-aws,
+// internal/service/iam/outbound_web_identity_federation.go) takes
+// FeatureDisabledException, and nothing else, for "not found", and its
+// acceptance tests, run against AWS, require not found once the resource's
+// Delete disabled the feature (testAccCheckOutboundWebIdentityFederationDestroy)
+// and a new Create after it disappears. So its JwtVendingEnabled is true
+// whenever it answers.
+func (f *Federation) Info(ctx context.Context) (string, error) {
 	fed, err := f.store.OutboundFederation(ctx)
-	if errors.Is(err, storage.ErrNotFound) {
-		return "", false, ErrNeverEnabled
+	if errors.Is(err, storage.ErrNotFound) || err == nil && !fed.Enabled {
+		return "", ErrDisabled
 	}
 	if err != nil {
-		return "", false, err
+		return "", err
 	}
-	return fed.Issuer, fed.Enabled, nil
+	return fed.Issuer, nil
 }
 
 // Sign signs claims, to which it adds iss, with the key of alg (RS256 or
-// ES384); the JWS header names the key (kid) and the type JWT.
+// ES384); the JWS header names the key (kid, KeyID of alg) and the type
+// JWT.
 // ErrDisabled when the feature is disabled, ErrPayloadTooLarge when the
 // payload exceeds MaxPayload.
 func (f *Federation) Sign(ctx context.Context, alg string, claims map[string]any) (string, error) {
@@ -219,7 +256,7 @@ func (f *Federation) Sign(ctx context.Context, alg string, claims map[string]any
 		if err != nil {
 			return "", fmt.Errorf("outbound: key %s: %w", k.ID, err)
 		}
-		signer, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.SignatureAlgorithm(alg), Key: jose.JSONWebKey{Key: priv, KeyID: k.ID}},
+		signer, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.SignatureAlgorithm(alg), Key: jose.JSONWebKey{Key: priv, KeyID: KeyID(alg)}},
 			(&jose.SignerOptions{}).WithType("JWT"))
 		if err != nil {
 			return "", fmt.Errorf("outbound: signer of key %s: %w", k.ID, err)
@@ -234,24 +271,37 @@ func (f *Federation) Sign(ctx context.Context, alg string, claims map[string]any
 }
 
 // Configuration returns the OpenID Provider metadata of the issuer whose
-// id is id; ErrUnknownIssuer when it is not the account's.
+// id is id, as AWS's issuers serve it (see ClaimsSupported for the
+// sources): the members claims_supported,
+// id_token_signing_alg_values_supported, issuer, jwks_uri and
+// subject_types_supported, in that order, and no response_types_supported
+// (which OpenID Connect Discovery requires: AWS leaves it out, and
+// verifiers that insist on it fail against AWS as against idpool).
+// ErrUnknownIssuer when id is not the account's issuer's.
 func (f *Federation) Configuration(ctx context.Context, id string) ([]byte, error) {
 	fed, err := f.issuer(ctx, id)
 	if err != nil {
 		return nil, err
 	}
 	doc := struct {
+		Claims            []string `json:"claims_supported"`
+		SigningAlgorithms []string `json:"id_token_signing_alg_values_supported"`
 		Issuer            string   `json:"issuer"`
 		JWKSURI           string   `json:"jwks_uri"`
-		ResponseTypes     []string `json:"response_types_supported"`
 		SubjectTypes      []string `json:"subject_types_supported"`
-		SigningAlgorithms []string `json:"id_token_signing_alg_values_supported"`
-	}{fed.Issuer, fed.Issuer + JWKSPath, []string{"id_token"}, []string{"public"}, Algorithms}
+	}{ClaimsSupported, Algorithms, fed.Issuer, fed.Issuer + JWKSPath, []string{"public"}}
 	return json.Marshal(&doc)
 }
 
-// JWKS returns the public keys of the issuer whose id is id, each with
-// its kid, alg and use; ErrUnknownIssuer when it is not the account's.
+// JWKS returns the public keys of the issuer whose id is id, as AWS's
+// JWKS has them (Forgejo's fixture, see ClaimsSupported): the RSA key
+// first, then the P-384 one, whatever order the store keeps them in; each
+// with its kid (KeyID) and use sig, and only the P-384 one with an alg
+// (ES384); their members in alphabetical order, as there. The kid is the
+// algorithm's, not the stored ID: keys stored under their RFC 7638
+// thumbprint (databases of the feature's first hours, which no release
+// made) are served, and sign, under AWS's kids like the others.
+// ErrUnknownIssuer when id is not the account's issuer's.
 func (f *Federation) JWKS(ctx context.Context, id string) ([]byte, error) {
 	if _, err := f.issuer(ctx, id); err != nil {
 		return nil, err
@@ -260,19 +310,54 @@ func (f *Federation) JWKS(ctx context.Context, id string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	var set jose.JSONWebKeySet
-	for _, k := range keys {
-		priv, err := x509.ParsePKCS8PrivateKey(k.PrivateKey)
+	set := struct {
+		Keys []map[string]string `json:"keys"`
+	}{Keys: []map[string]string{}}
+	for _, alg := range Algorithms {
+		i := slices.IndexFunc(keys, func(k storage.OutboundKey) bool { return k.Algorithm == alg })
+		if i < 0 {
+			return nil, fmt.Errorf("outbound: the issuer has no %s key", alg)
+		}
+		jwk, err := publicJWK(keys[i])
+		if err != nil {
+			return nil, err
+		}
+		set.Keys = append(set.Keys, jwk)
+	}
+	return json.Marshal(&set)
+}
+
+// publicJWK returns the public JWK of k, as JWKS lists it. Its members
+// are a map's so that json.Marshal writes them in alphabetical order.
+func publicJWK(k storage.OutboundKey) (map[string]string, error) {
+	priv, err := x509.ParsePKCS8PrivateKey(k.PrivateKey)
+	if err != nil {
+		return nil, fmt.Errorf("outbound: key %s: %w", k.ID, err)
+	}
+	b64 := base64.RawURLEncoding.EncodeToString
+	jwk := map[string]string{"kid": KeyID(k.Algorithm), "use": "sig"}
+	switch key := priv.(type) {
+	case *rsa.PrivateKey:
+		jwk["kty"] = "RSA"
+		jwk["n"] = b64(key.N.Bytes())
+		jwk["e"] = b64(big.NewInt(int64(key.E)).Bytes())
+	case *ecdsa.PrivateKey:
+		// The uncompressed point: 0x04, then X and Y of 48 bytes each.
+		pub, err := key.PublicKey.ECDH()
 		if err != nil {
 			return nil, fmt.Errorf("outbound: key %s: %w", k.ID, err)
 		}
-		s, ok := priv.(crypto.Signer)
-		if !ok {
-			return nil, fmt.Errorf("outbound: key %s is a %T", k.ID, priv)
-		}
-		set.Keys = append(set.Keys, jose.JSONWebKey{Key: s.Public(), KeyID: k.ID, Algorithm: k.Algorithm, Use: "sig"})
+		point := pub.Bytes()
+		size := (len(point) - 1) / 2
+		jwk["kty"] = "EC"
+		jwk["crv"] = key.Curve.Params().Name
+		jwk["alg"] = k.Algorithm
+		jwk["x"] = b64(point[1 : 1+size])
+		jwk["y"] = b64(point[1+size:])
+	default:
+		return nil, fmt.Errorf("outbound: key %s is a %T", k.ID, priv)
 	}
-	return json.Marshal(&set)
+	return jwk, nil
 }
 
 // issuer returns the federation when id is its issuer's id.
@@ -284,8 +369,8 @@ func (f *Federation) issuer(ctx context.Context, id string) (storage.OutboundFed
 	return fed, err
 }
 
-// newKeys makes the issuer's keys, one per algorithm, each named by its
-// JWK thumbprint (RFC 7638).
+// newKeys makes the issuer's keys, one per algorithm, each stored under
+// its kid (KeyID).
 func (f *Federation) newKeys() ([]storage.OutboundKey, error) {
 	rk, err := rsa.GenerateKey(f.random, 2048)
 	if err != nil {
@@ -305,12 +390,7 @@ func (f *Federation) newKeys() ([]storage.OutboundKey, error) {
 		if err != nil {
 			return nil, fmt.Errorf("outbound: encode %s key: %w", k.alg, err)
 		}
-		jwk := jose.JSONWebKey{Key: k.priv.Public()}
-		tp, err := jwk.Thumbprint(crypto.SHA256)
-		if err != nil {
-			return nil, fmt.Errorf("outbound: thumbprint of %s key: %w", k.alg, err)
-		}
-		keys = append(keys, storage.OutboundKey{ID: base64.RawURLEncoding.EncodeToString(tp), Algorithm: k.alg, PrivateKey: der, CreatedAt: now})
+		keys = append(keys, storage.OutboundKey{ID: KeyID(k.alg), Algorithm: k.alg, PrivateKey: der, CreatedAt: now})
 	}
 	return keys, nil
 }

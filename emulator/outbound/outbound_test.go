@@ -1,10 +1,13 @@
 package outbound
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/json"
 	"errors"
+	"io"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -28,29 +31,33 @@ func newFederation(t *testing.T, publicURL string) *Federation {
 	return New(st, publicURL, now, rand.Reader)
 }
 
-// TestLifecycle: Info before the first enable is ErrNeverEnabled; Enable
-// makes the issuer under the request's base, a second Enable is
-// ErrEnabled; Disable disables, a second Disable is ErrDisabled; Info
-// then tells the issuer, disabled; enabling again gives the same issuer.
+// TestLifecycle: Info and Disable before the first enable are
+// ErrDisabled; Enable makes the issuer under the request's base, a second
+// Enable is ErrEnabled; Disable disables, a second Disable is
+// ErrDisabled; Info tells the issuer while the feature is enabled and is
+// ErrDisabled once it is disabled, as AWS's
+// GetOutboundWebIdentityFederationInfo is FeatureDisabled then; enabling
+// again gives the same issuer.
 func TestLifecycle(t *testing.T) {
 	f := newFederation(t, "")
 	ctx := WithRequestBase(t.Context(), "http://127.0.0.1:9230")
 	steps := []struct {
-		name        string
-		do          func() error
-		err         error
-		wantEnabled bool
+		name    string
+		do      func() error
+		err     error
+		infoErr error
 	}{
-		{name: "enable", do: func() error { _, err := f.Enable(ctx); return err }, wantEnabled: true},
-		{name: "enable again", do: func() error { _, err := f.Enable(ctx); return err }, err: ErrEnabled, wantEnabled: true},
-		{name: "disable", do: func() error { return f.Disable(ctx) }},
-		{name: "disable again", do: func() error { return f.Disable(ctx) }, err: ErrDisabled},
-		{name: "turn off when off", do: func() error { return f.TurnOff(ctx) }},
-		{name: "enable after disable", do: func() error { _, err := f.Enable(ctx); return err }, wantEnabled: true},
-		{name: "turn off", do: func() error { return f.TurnOff(ctx) }},
+		{name: "enable", do: func() error { _, err := f.Enable(ctx); return err }},
+		{name: "enable again", do: func() error { _, err := f.Enable(ctx); return err }, err: ErrEnabled},
+		{name: "disable", do: func() error { return f.Disable(ctx) }, infoErr: ErrDisabled},
+		{name: "disable again", do: func() error { return f.Disable(ctx) }, err: ErrDisabled, infoErr: ErrDisabled},
+		{name: "turn off when off", do: func() error { return f.TurnOff(ctx) }, infoErr: ErrDisabled},
+		{name: "enable after disable", do: func() error { _, err := f.Enable(ctx); return err }},
+		{name: "turn off", do: func() error { return f.TurnOff(ctx) }, infoErr: ErrDisabled},
+		{name: "enable after turn off", do: func() error { _, err := f.Enable(ctx); return err }},
 	}
-	if _, _, err := f.Info(ctx); !errors.Is(err, ErrNeverEnabled) {
-		t.Fatalf("Info before the first enable: got %v, want %v", err, ErrNeverEnabled)
+	if _, err := f.Info(ctx); !errors.Is(err, ErrDisabled) {
+		t.Fatalf("Info before the first enable: got %v, want %v", err, ErrDisabled)
 	}
 	if err := f.Disable(ctx); !errors.Is(err, ErrDisabled) {
 		t.Fatalf("Disable before the first enable: got %v, want %v", err, ErrDisabled)
@@ -61,9 +68,12 @@ func TestLifecycle(t *testing.T) {
 			if err := st.do(); !errors.Is(err, st.err) {
 				t.Fatalf("got %v, want %v", err, st.err)
 			}
-			got, enabled, err := f.Info(ctx)
-			if err != nil || enabled != st.wantEnabled {
-				t.Fatalf("Info: got %q, %v, %v, want enabled %v", got, enabled, err, st.wantEnabled)
+			got, err := f.Info(ctx)
+			if !errors.Is(err, st.infoErr) {
+				t.Fatalf("Info: got %q, %v, want error %v", got, err, st.infoErr)
+			}
+			if err != nil {
+				return
 			}
 			if issuer == "" {
 				issuer = got
@@ -85,8 +95,8 @@ func TestPublicURL(t *testing.T) {
 	if issuer, err := none.Enable(t.Context()); err == nil {
 		t.Errorf("Enable without a base: got %q, want an error", issuer)
 	}
-	if _, _, err := none.Info(t.Context()); !errors.Is(err, ErrNeverEnabled) {
-		t.Errorf("Info after an Enable without a base: got %v, want %v", err, ErrNeverEnabled)
+	if _, err := none.Info(t.Context()); !errors.Is(err, ErrDisabled) {
+		t.Errorf("Info after an Enable without a base: got %v, want %v", err, ErrDisabled)
 	}
 	f := newFederation(t, "https://idpool.example")
 	issuer, err := f.Enable(WithRequestBase(t.Context(), "http://127.0.0.1:9230"))
@@ -96,7 +106,8 @@ func TestPublicURL(t *testing.T) {
 }
 
 // TestSign: a token of each algorithm verifies with the JWKS key its kid
-// names, carries the issuer and the claims, and names its type JWT;
+// (AWS's, by algorithm) names, carries the issuer and the claims, and
+// names its type JWT;
 // signing is refused while disabled, and claims over MaxPayload are
 // refused; an unknown algorithm is an error.
 func TestSign(t *testing.T) {
@@ -137,9 +148,12 @@ func TestSign(t *testing.T) {
 			if typ := h.ExtraHeaders["typ"]; typ != "JWT" {
 				t.Errorf("typ: got %v, want JWT", typ)
 			}
+			if h.KeyID != KeyID(tc.alg) {
+				t.Errorf("kid: got %q, want %q", h.KeyID, KeyID(tc.alg))
+			}
 			k := keys.Key(h.KeyID)
-			if len(k) != 1 || k[0].Algorithm != tc.alg {
-				t.Fatalf("JWKS keys of kid %q: got %+v, want one of %s", h.KeyID, k, tc.alg)
+			if len(k) != 1 {
+				t.Fatalf("JWKS keys of kid %q: got %+v, want one", h.KeyID, k)
 			}
 			payload, err := jws.Verify(k[0].Key)
 			if err != nil {
@@ -163,8 +177,10 @@ func TestSign(t *testing.T) {
 	}
 }
 
-// jwks returns the issuer id's JWKS, after checking that each key has
-// its kid, alg and use sig.
+// jwks returns the issuer id's JWKS, after checking that it is AWS's:
+// the RSA key (kid RSA_0, no alg) and then the P-384 one (kid EC384_0,
+// alg ES384), both public with use sig, their members in alphabetical
+// order.
 func jwks(t *testing.T, f *Federation, id string) jose.JSONWebKeySet {
 	t.Helper()
 	b, err := f.JWKS(t.Context(), id)
@@ -175,22 +191,69 @@ func jwks(t *testing.T, f *Federation, id string) jose.JSONWebKeySet {
 	if err := json.Unmarshal(b, &set); err != nil {
 		t.Fatalf("JWKS %s: %v", b, err)
 	}
-	algs := map[string]bool{}
-	for _, k := range set.Keys {
-		if k.KeyID == "" || k.Use != "sig" || !k.IsPublic() {
-			t.Errorf("JWKS key %+v: want a public key with a kid and use sig", k)
-		}
-		algs[k.Algorithm] = true
+	var raw struct{ Keys []json.RawMessage }
+	if err := json.Unmarshal(b, &raw); err != nil {
+		t.Fatal(err)
 	}
-	if len(set.Keys) != 2 || !algs[RS256] || !algs[ES384] {
-		t.Errorf("JWKS: got %s, want an RS256 and an ES384 key", b)
+	want := []struct {
+		kid, alg string
+		members  []string
+	}{
+		{"RSA_0", "", []string{"e", "kid", "kty", "n", "use"}},
+		{"EC384_0", ES384, []string{"alg", "crv", "kid", "kty", "use", "x", "y"}},
+	}
+	if len(set.Keys) != len(want) {
+		t.Fatalf("JWKS: got %s, want %d keys", b, len(want))
+	}
+	for i, w := range want {
+		k := set.Keys[i]
+		if k.KeyID != w.kid || k.Algorithm != w.alg || k.Use != "sig" || !k.IsPublic() || !k.Valid() {
+			t.Errorf("JWKS key %d: got kid %q, alg %q, use %q, public %v, want kid %q, alg %q, use sig, a valid public key",
+				i, k.KeyID, k.Algorithm, k.Use, k.IsPublic(), w.kid, w.alg)
+		}
+		if got := members(t, raw.Keys[i]); !slices.Equal(got, w.members) {
+			t.Errorf("JWKS key %d: got members %q, want %q", i, got, w.members)
+		}
 	}
 	return set
 }
 
-// TestDocuments: the configuration names the issuer and its jwks.json;
-// an id that is not the issuer's, or any before the first enable, is
-// ErrUnknownIssuer.
+// members returns the names of the members of the JSON object raw, in
+// the order it has them.
+func members(t *testing.T, raw []byte) []string {
+	t.Helper()
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	var names []string
+	depth, name := 0, false // name: the next token of depth 1 is a name
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			return names
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", raw, err)
+		}
+		switch {
+		case tok == json.Delim('{') || tok == json.Delim('['):
+			depth++
+			name = depth == 1
+		case tok == json.Delim('}') || tok == json.Delim(']'):
+			depth--
+			name = depth == 1
+		case depth == 1 && name:
+			names = append(names, tok.(string))
+			name = false
+		case depth == 1:
+			name = true
+		}
+	}
+}
+
+// TestDocuments: the configuration is AWS's to the byte (the members
+// claims_supported, id_token_signing_alg_values_supported, issuer,
+// jwks_uri and subject_types_supported in that order, and no
+// response_types_supported), under the issuer; an id that is not the
+// issuer's, or any before the first enable, is ErrUnknownIssuer.
 func TestDocuments(t *testing.T) {
 	f := newFederation(t, "http://localhost:9230")
 	ctx := t.Context()
@@ -208,18 +271,69 @@ func TestDocuments(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var doc struct {
-		Issuer  string   `json:"issuer"`
-		JWKSURI string   `json:"jwks_uri"`
-		Algs    []string `json:"id_token_signing_alg_values_supported"`
+	want := `{"claims_supported":["sub","iss","aud","exp","iat","jti","https://sts.amazonaws.com/"],` +
+		`"id_token_signing_alg_values_supported":["RS256","ES384"],` +
+		`"issuer":"` + issuer + `","jwks_uri":"` + issuer + `/.well-known/jwks.json",` +
+		`"subject_types_supported":["public"]}`
+	if string(b) != want {
+		t.Errorf("Configuration: got %s, want %s", b, want)
 	}
-	if err := json.Unmarshal(b, &doc); err != nil || doc.Issuer != issuer || doc.JWKSURI != issuer+JWKSPath || len(doc.Algs) != 2 {
-		t.Errorf("Configuration: got %s, want issuer %s, jwks_uri %s%s and both algorithms", b, issuer, issuer, JWKSPath)
-	}
+	jwks(t, f, id)
 	for name, doc := range map[string]func(context.Context, string) ([]byte, error){"Configuration": f.Configuration, "JWKS": f.JWKS} {
 		if _, err := doc(ctx, id+"x"); !errors.Is(err, ErrUnknownIssuer) {
 			t.Errorf("%s of another id: got %v, want %v", name, err, ErrUnknownIssuer)
 		}
+	}
+}
+
+// TestStoredKeyIDs: keys stored under other ids (their RFC 7638
+// thumbprints, as the feature's first hours stored them) and in another
+// order (the P-384 key first) are served as AWS's, RSA first under
+// RSA_0, and sign under their algorithm's kid, which the JWKS names.
+func TestStoredKeyIDs(t *testing.T) {
+	f := newFederation(t, "http://localhost:9230")
+	ctx := t.Context()
+	keys, err := f.newKeys()
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys[0].ID, keys[1].ID = "zJ3thumbprint-of-the-RSA-key", "aB7thumbprint-of-the-EC-key"
+	keys[1].CreatedAt = keys[0].CreatedAt.Add(-time.Minute)
+	const issuer = "http://localhost:9230" + PathPrefix + "legacy"
+	err = f.store.Update(ctx, func(tx storage.Tx) error {
+		for _, k := range keys {
+			if err := tx.CreateOutboundKey(ctx, k); err != nil {
+				return err
+			}
+		}
+		return tx.SetOutboundFederation(ctx, storage.OutboundFederation{IssuerID: "legacy", Issuer: issuer, Enabled: true})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stored, _ := f.store.OutboundKeys(ctx); len(stored) != 2 || stored[0].Algorithm != ES384 {
+		t.Fatalf("stored keys: got %+v, want the ES384 key first", stored)
+	}
+	set := jwks(t, f, "legacy")
+	for _, alg := range Algorithms {
+		t.Run(alg, func(t *testing.T) {
+			tok, err := f.Sign(ctx, alg, map[string]any{"sub": "x"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			jws, err := jose.ParseSignedCompact(tok, []jose.SignatureAlgorithm{jose.SignatureAlgorithm(alg)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			kid := jws.Signatures[0].Header.KeyID
+			k := set.Key(kid)
+			if kid != KeyID(alg) || len(k) != 1 {
+				t.Fatalf("kid: got %q, with JWKS keys %+v, want %q, one key", kid, k, KeyID(alg))
+			}
+			if _, err := jws.Verify(k[0].Key); err != nil {
+				t.Errorf("Verify: %v", err)
+			}
+		})
 	}
 }
 
@@ -240,7 +354,7 @@ func TestKeysKept(t *testing.T) {
 		if i == 0 {
 			first = keys
 		}
-		if len(keys) != 2 || keys[0].ID != first[0].ID || keys[1].ID != first[1].ID {
+		if len(keys) != 2 || !bytes.Equal(keys[0].PrivateKey, first[0].PrivateKey) || !bytes.Equal(keys[1].PrivateKey, first[1].PrivateKey) {
 			t.Errorf("keys after enable %d: got %d keys, want the first enable's 2", i+1, len(keys))
 		}
 		if err := f.Disable(ctx); err != nil {
