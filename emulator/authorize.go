@@ -199,7 +199,7 @@ func (s *Server) resourceKeys(ctx context.Context, action, resource string, requ
 // (see decisionKeys). A role IAM does not hold has no policies: everything
 // is an implicit deny, as it would be in AWS, and so is a role of another
 // RoleId than the session's (deleted and created again under its name
-// since). It also returns why in words
+// since, or created after a session of no RoleId was issued for it). It also returns why in words
 // when the decision is not Allowed (see denyReason), and the kind of
 // policy that refused, as IAM's refusals name it.
 func (s *Server) sessionDecision(ctx context.Context, c *creds.Credentials, p *protocol.Principal, action, resource string, request map[string][]string) (_ policy.Result, why string, by refuser, _ error) {
@@ -212,13 +212,15 @@ func (s *Server) sessionDecision(ctx context.Context, c *creds.Credentials, p *p
 	// tags under its session tags (see sessionTags). A role deleted and
 	// created again under its name is another role (another RoleId), as
 	// on AWS: the sessions of the deleted one have no permission
-	// policies, not the new one's, and none of its tags.
+	// policies, not the new one's, and none of its tags; so is a role
+	// created after the session was issued for a role IAM did not hold
+	// (no RoleId), which AWS would not have issued at all.
 	r, own, err := sessionRole(ctx, s.store, sess)
 	if err != nil {
 		return policy.Result{}, "", "", err
 	}
 	var other storage.Role
-	if held && sess.RoleID != "" && r.ID != "" && r.ID != sess.RoleID {
+	if held && !own {
 		other, set, held = r, policy.Set{}, false
 	}
 	if sess.Policy != "" || len(sess.PolicyARNs) > 0 {
@@ -238,6 +240,9 @@ func (s *Server) sessionDecision(ctx context.Context, c *creds.Credentials, p *p
 	// them.
 	alone := policy.Set{Identity: set.Identity}.Evaluate(req).Decision
 	switch {
+	case other.ID != "" && sess.RoleID == "":
+		return res, "IAM's role " + other.ARN + " (RoleId " + other.ID + ") was created after this session was issued for a role IAM did not hold: " +
+			"no permission policy applies to this session, which may do nothing", byIdentity, nil
 	case other.ID != "":
 		return res, createdAgainReason("role", other.ARN, other.ID, sess.RoleID, "this session"), byIdentity, nil
 	case boundaryRefused(set, res, alone):

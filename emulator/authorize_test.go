@@ -88,7 +88,8 @@ func TestSessionDecisionSessionPolicies(t *testing.T) {
 		reads = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::bucket/*"},` +
 			`{"Sid":"NoSecrets","Effect":"Deny","Action":"s3:GetObject","Resource":"arn:aws:s3:::bucket/secret/*"}]}`
 	)
-	if _, err := srv.iamSvc.CreateRole(ctx, &iam.CreateRoleInput{RoleName: "Wide", AssumeRolePolicyDocument: trust}); err != nil {
+	created, err := srv.iamSvc.CreateRole(ctx, &iam.CreateRoleInput{RoleName: "Wide", AssumeRolePolicyDocument: trust})
+	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := srv.iamSvc.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: "Wide", PolicyName: "wide", PolicyDocument: wide}); err != nil {
@@ -127,7 +128,7 @@ func TestSessionDecisionSessionPolicies(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := creds.Credentials{AccessKeyID: "ASIAEXAMPLE", Session: tt.sess}
-			c.Session.RoleARN, c.Session.SessionName = role, "s1"
+			c.Session.RoleARN, c.Session.RoleID, c.Session.SessionName = role, created.Role.RoleId, "s1"
 			res, why, by, err := srv.sessionDecision(ctx, &c, sts.Principal(c), tt.action, tt.resource, nil)
 			if err != nil {
 				t.Fatal(err)
@@ -163,7 +164,8 @@ func TestSessionDecisionOtherAccount(t *testing.T) {
 		trust = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole"}]}`
 		all   = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`
 	)
-	if _, err := srv.iamSvc.CreateRole(ctx, &iam.CreateRoleInput{RoleName: "Admin", Path: new("/ops/"), AssumeRolePolicyDocument: trust}); err != nil {
+	created, err := srv.iamSvc.CreateRole(ctx, &iam.CreateRoleInput{RoleName: "Admin", Path: new("/ops/"), AssumeRolePolicyDocument: trust})
+	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := srv.iamSvc.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: "Admin", PolicyName: "all", PolicyDocument: all}); err != nil {
@@ -182,7 +184,7 @@ func TestSessionDecisionOtherAccount(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := creds.Credentials{AccessKeyID: "ASIAEXAMPLE", Session: creds.Session{RoleARN: tt.role, SessionName: "s"}}
+			c := creds.Credentials{AccessKeyID: "ASIAEXAMPLE", Session: creds.Session{RoleARN: tt.role, RoleID: created.Role.RoleId, SessionName: "s"}}
 			res, _, _, err := srv.sessionDecision(ctx, &c, sts.Principal(c), "iam:CreateUser", "*", nil)
 			if err != nil {
 				t.Fatal(err)
@@ -191,5 +193,49 @@ func TestSessionDecisionOtherAccount(t *testing.T) {
 				t.Errorf("got %s, want %s", res.Decision, tt.want)
 			}
 		})
+	}
+}
+
+// TestSessionDecisionRoleCreatedLater: a session issued for a role IAM
+// did not hold (which trusts everyone, and has no RoleId) gets none of the
+// permissions nor tags of a role created under its name afterwards: AWS
+// never issues a session of a role that does not exist, and the role
+// created later trusts whom it names, not the session's owner.
+func TestSessionDecisionRoleCreatedLater(t *testing.T) {
+	ctx := t.Context()
+	srv, err := New(ctx, Config{DB: ":memory:", Strict: true}, nil)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	const role = "arn:aws:iam::123456789012:role/Later"
+	c := creds.Credentials{AccessKeyID: "ASIAEXAMPLE", Session: creds.Session{RoleARN: role, SessionName: "early"}}
+	decide := func() (policy.Decision, string) {
+		t.Helper()
+		res, why, _, err := srv.sessionDecision(ctx, &c, sts.Principal(c), "iam:CreateUser", "*", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.Decision, why
+	}
+	if d, _ := decide(); d != policy.ImplicitDeny {
+		t.Fatalf("before the role exists: got %s, want implicitDeny", d)
+	}
+	const (
+		trust = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole"}]}`
+		all   = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`
+	)
+	if _, err := srv.iamSvc.CreateRole(ctx, &iam.CreateRoleInput{RoleName: "Later", AssumeRolePolicyDocument: trust,
+		Tags: []iam.Tag{{Key: "Dept", Value: "Marketing"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := srv.iamSvc.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: "Later", PolicyName: "all", PolicyDocument: all}); err != nil {
+		t.Fatal(err)
+	}
+	if d, why := decide(); d != policy.ImplicitDeny || !strings.Contains(why, "was created after this session") {
+		t.Errorf("after the role is created: got %s (%s), want implicitDeny because it was created after the session", d, why)
+	}
+	if tags, err := heldSessionTags(ctx, srv.store, &c.Session); err != nil || len(tags) != 0 {
+		t.Errorf("principal tags: got %v, %v, want none of the role created later", tags, err)
 	}
 }

@@ -34,9 +34,11 @@ func sessionKeys(c *creds.Credentials, p *protocol.Principal, tags map[string]st
 // sessionRole returns the role IAM holds now under the name of the role of
 // the role session sess (the zero Role when it holds none), and whether
 // that role is the session's own: of the session's account and path, and
-// of its RoleId (any, for a session issued for a role IAM did not hold).
-// A role deleted and created again under its name is another role
-// (another RoleId), as on AWS: own is false for it.
+// of its RoleId. A role deleted and created again under its name is
+// another role (another RoleId), as on AWS: own is false for it, as for a
+// role created after a session was issued for a role IAM did not hold,
+// which has no RoleId (AWS issues no session of a role that does not
+// exist).
 func sessionRole(ctx context.Context, store storage.Reader, sess *creds.Session) (r storage.Role, own bool, err error) {
 	r, err = store.GetRole(ctx, roleName(sess.RoleARN))
 	switch {
@@ -46,7 +48,7 @@ func sessionRole(ctx context.Context, store storage.Reader, sess *creds.Session)
 		return storage.Role{}, false, err
 	}
 	held, _ := arn.Held(r.ARN, sess.RoleARN)
-	return r, held != "" && (sess.RoleID == "" || r.ID == sess.RoleID), nil
+	return r, held != "" && r.ID == sess.RoleID, nil
 }
 
 // sessionTags returns the principal tags of a role session whose own role
