@@ -247,6 +247,20 @@ func checkPublicURL(s string) error {
 		return errors.New("want a URL without a fragment")
 	case strings.HasSuffix(s, "/"):
 		return errors.New("want a URL without a trailing slash")
+	case u.Port() != "" && !validPort(u.Port()):
+		return errors.New("want a port from 1 to 65535")
+	case strings.HasSuffix(u.Host, ":"):
+		return errors.New("want a port after the colon")
+	case strings.ContainsFunc(s, func(r rune) bool { return r <= ' ' || r >= 0x7f || strings.ContainsRune("\"<>\\^`{|}", r) }):
+		// A character a URL must escape (a space): verifiers would
+		// fetch another URL than the issuer the tokens name.
+		return errors.New("want a path of URL characters only")
 	}
 	return nil
+}
+
+// validPort reports whether p is a TCP port a URL may name: 1 to 65535.
+func validPort(p string) bool {
+	n, err := strconv.Atoi(p)
+	return err == nil && n >= 1 && n <= 65535
 }

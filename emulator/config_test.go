@@ -127,6 +127,11 @@ func TestValidatePublicURL(t *testing.T) {
 		{"http://localhost:9230/", "without a trailing slash"},
 		{"http://x/a/", "without a trailing slash"},
 		{"http://x y", "http or https"},
+		{"http://localhost:99999", "a port from 1 to 65535"},
+		{"http://x:0", "a port from 1 to 65535"},
+		{"http://x:", "a port after the colon"},
+		{"http://localhost:9230/ a", "a path of URL characters only"},
+		{"http://localhost:9230/a%20b", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.url, func(t *testing.T) {

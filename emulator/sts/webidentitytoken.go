@@ -134,6 +134,15 @@ func (s *Service) GetWebIdentityToken(ctx context.Context, in *GetWebIdentityTok
 	if account == "" {
 		account = s.cfg.AccountID
 	}
+	if account != s.cfg.AccountID {
+		// The issuer is the account's, which enabled the feature: a
+		// session of another account's role (which idpool lets anyone
+		// assume) has its own account's federation, which idpool does not
+		// play, rather than tokens of this account's issuer.
+		protocol.SetReason(ctx, "the caller "+caller.ARN+" is of account "+account+", whose outbound identity federation idpool does not play: its issuer is account "+s.cfg.AccountID+"'s")
+		return nil, protocol.Errorf(http.StatusForbidden, CodeOutboundDisabled,
+			"Outbound web identity federation is not enabled for account %s.", account)
+	}
 	aws := map[string]any{
 		"aws_account":   account,
 		"source_region": protocol.RegionFrom(ctx, s.cfg.Region),

@@ -178,7 +178,9 @@ func TestGetWebIdentityToken(t *testing.T) {
 }
 
 // TestGetWebIdentityTokenDisabled: before the first enable and after a
-// disable, GetWebIdentityToken is OutboundWebIdentityFederationDisabledException.
+// disable, GetWebIdentityToken is OutboundWebIdentityFederationDisabledException,
+// and so it is for a session of another account's role, whose account's
+// federation idpool does not play.
 func TestGetWebIdentityTokenDisabled(t *testing.T) {
 	e, fed := outboundEnv(t, true)
 	ctx := protocol.WithPrincipal(context.Background(), root)
@@ -190,7 +192,14 @@ func TestGetWebIdentityTokenDisabled(t *testing.T) {
 	}{
 		{"never enabled", func() error { return nil }, CodeOutboundDisabled},
 		{"enabled", func() error { _, err := fed.Enable(ctx); return err }, ""},
-		{"disabled", func() error { return fed.Disable(ctx) }, CodeOutboundDisabled},
+		{"a session of another account's role", func() error {
+			ctx = protocol.WithPrincipal(context.Background(), issuedPrincipal(t, e, creds.Session{RoleARN: "arn:aws:iam::999999999999:role/Ext", SessionName: "s"}))
+			return nil
+		}, CodeOutboundDisabled},
+		{"disabled", func() error {
+			ctx = protocol.WithPrincipal(context.Background(), root)
+			return fed.Disable(ctx)
+		}, CodeOutboundDisabled},
 	}
 	for _, st := range steps {
 		t.Run(st.name, func(t *testing.T) {
