@@ -353,39 +353,34 @@ func (s *Server) iamTarget(ctx context.Context, op string, form url.Values, p *p
 // entityTarget is iamTarget's resource of an operation on one entity, "*"
 // for one on none, and how its refusal names it.
 func (s *Server) entityTarget(ctx context.Context, op string, form url.Values, p *protocol.Principal, prefix, path string) (target, shown string) {
-	// named is the refusal's name of an entity of kind named in the
-	// request, whose ARN is t: the ARN for the operation that creates
-	// it.
-	named := func(t, kind, name, create string) (string, string) {
-		if op == create {
+	// The group operations act on the group (AddUserToGroup and
+	// RemoveUserFromGroup too, which name a user as well), else on the
+	// role or user named: by the ARN with the path and name IAM holds
+	// (the request's Path for the operation that creates it), shown as
+	// "<kind> <name>" (the ARN, for the operation that creates it).
+	for _, e := range []struct {
+		kind, param, create string
+		held                func(name string) (path, stored string, err error)
+	}{
+		{"group", "GroupName", "CreateGroup", func(n string) (string, string, error) { g, err := s.store.GetGroup(ctx, n); return g.Path, g.Name, err }},
+		{"role", "RoleName", "CreateRole", func(n string) (string, string, error) { r, err := s.store.GetRole(ctx, n); return r.Path, r.Name, err }},
+		{"user", "UserName", "CreateUser", func(n string) (string, string, error) { u, err := s.store.GetUser(ctx, n); return u.Path, u.Name, err }},
+	} {
+		if !form.Has(e.param) {
+			continue
+		}
+		name, create := form.Get(e.param), op == e.create
+		held, heldPath := name, path
+		if hp, hn, err := e.held(name); err == nil && !create {
+			heldPath, held = hp, hn
+		}
+		t := prefix + e.kind + heldPath + held
+		if create {
 			return t, t
 		}
-		return t, kind + " " + name
+		return t, e.kind + " " + name
 	}
 	switch {
-	case form.Has("GroupName"):
-		// The group operations act on the group, AddUserToGroup and
-		// RemoveUserFromGroup too, which name a user as well.
-		name := form.Get("GroupName")
-		held, heldPath := name, path
-		if g, err := s.store.GetGroup(ctx, name); err == nil && op != "CreateGroup" {
-			heldPath, held = g.Path, g.Name
-		}
-		return named(prefix+"group"+heldPath+held, "group", name, "CreateGroup")
-	case form.Has("RoleName"):
-		name := form.Get("RoleName")
-		held, heldPath := name, path
-		if r, err := s.store.GetRole(ctx, name); err == nil && op != "CreateRole" {
-			heldPath, held = r.Path, r.Name
-		}
-		return named(prefix+"role"+heldPath+held, "role", name, "CreateRole")
-	case form.Has("UserName"):
-		name := form.Get("UserName")
-		held, heldPath := name, path
-		if u, err := s.store.GetUser(ctx, name); err == nil && op != "CreateUser" {
-			heldPath, held = u.Path, u.Name
-		}
-		return named(prefix+"user"+heldPath+held, "user", name, "CreateUser")
 	case form.Has("SerialNumber") && !ownUser[op]:
 		// DeleteVirtualMFADevice, and GetMFADevice without a user, act
 		// on the device: its ARN is its serial number. DeactivateMFADevice
