@@ -6,10 +6,10 @@ import (
 	"github.com/idpool/idpool/storage"
 )
 
-// The tag operations of OpenID Connect providers and managed policies:
-// at most 50 tags, a tag of a key already there replaced; a provider's
-// keys are unique whatever their case, as a role's are, a policy's are
-// case-sensitive (tagRule).
+// The tag operations of OpenID Connect providers, managed policies and
+// virtual MFA devices: at most 50 tags, a tag of a key already there
+// replaced; a provider's and a device's keys are unique whatever their
+// case, as a role's are, a policy's are case-sensitive (tagRule).
 
 // tagPage is one page of ts, by key, that operation op answers.
 func tagPage(op string, ts []storage.Tag, marker *string, maxItems *int32) (*ListTagsOutput, error) {
@@ -92,4 +92,50 @@ func (s *Service) ListPolicyTags(ctx context.Context, in *ListPolicyTagsInput) (
 		return nil, translate(err, noSuchPolicy(in.PolicyArn), nil)
 	}
 	return tagPage("ListPolicyTags", p.Tags, in.Marker, in.MaxItems)
+}
+
+// modifyDevice runs fn on the stored virtual MFA device of serial in one
+// transaction and stores what fn left in it.
+func (s *Service) modifyDevice(ctx context.Context, serial string, fn func(d *storage.MFADevice) error) error {
+	return s.update(ctx, func(tx storage.Tx) error {
+		d, err := tx.GetMFADevice(ctx, serial)
+		if err != nil {
+			return translate(err, noSuchDevice(serial), nil)
+		}
+		if err := fn(&d); err != nil {
+			return err
+		}
+		return tx.UpdateMFADevice(ctx, d)
+	})
+}
+
+// TagMFADevice adds or replaces tags of a virtual MFA device, as
+// CreateVirtualMFADevice's Tags: keys unique whatever their case.
+func (s *Service) TagMFADevice(ctx context.Context, in *TagMFADeviceInput) (*Empty, error) {
+	add, err := foldKeys.check(in.Tags)
+	if err != nil {
+		return nil, err
+	}
+	return nil, s.modifyDevice(ctx, in.SerialNumber, func(d *storage.MFADevice) error {
+		d.Tags, err = foldKeys.merge(d.Tags, add)
+		return err
+	})
+}
+
+// UntagMFADevice removes tags of a virtual MFA device by key.
+func (s *Service) UntagMFADevice(ctx context.Context, in *UntagMFADeviceInput) (*Empty, error) {
+	return nil, s.modifyDevice(ctx, in.SerialNumber, func(d *storage.MFADevice) error {
+		d.Tags = foldKeys.without(d.Tags, in.TagKeys)
+		return nil
+	})
+}
+
+// ListMFADeviceTags lists a virtual MFA device's tags, which Terraform's
+// aws_iam_virtual_mfa_device reads on every refresh.
+func (s *Service) ListMFADeviceTags(ctx context.Context, in *ListMFADeviceTagsInput) (*ListTagsOutput, error) {
+	d, err := s.store.GetMFADevice(ctx, in.SerialNumber)
+	if err != nil {
+		return nil, translate(err, noSuchDevice(in.SerialNumber), nil)
+	}
+	return tagPage("ListMFADeviceTags", d.Tags, in.Marker, in.MaxItems)
 }

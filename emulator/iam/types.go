@@ -471,6 +471,22 @@ type ListPolicyTagsInput struct {
 	MaxItems  *int32
 }
 
+type TagMFADeviceInput struct {
+	SerialNumber string
+	Tags         []Tag
+}
+
+type UntagMFADeviceInput struct {
+	SerialNumber string
+	TagKeys      []string
+}
+
+type ListMFADeviceTagsInput struct {
+	SerialNumber string
+	Marker       *string
+	MaxItems     *int32
+}
+
 // ListInstanceProfilesForRoleInput is the model's
 // ListInstanceProfilesForRoleRequest.
 type ListInstanceProfilesForRoleInput struct {
