@@ -12,19 +12,16 @@ import (
 // and enabling again gives the same one, as AWS gives an account one
 // issuer URL.
 type OutboundFederation struct {
-	// IssuerID is the random id that names the issuer in idpool's paths
-	// (/_idpool/outbound/<IssuerID>/.well-known/…).
-	IssuerID string
-	// Issuer is the issuer URL, the tokens' iss.
+	// Issuer is the issuer URL, the tokens' iss, whose last path segment
+	// names it in idpool's paths (/_idpool/outbound/<id>/.well-known/…).
 	Issuer string
 	// Enabled reports whether GetWebIdentityToken signs tokens.
 	Enabled bool
 }
 
 // OutboundKey is a key GetWebIdentityToken signs with: one per algorithm,
-// made with the issuer and never rotated.
+// made with the issuer and never rotated. Its kid is its algorithm's.
 type OutboundKey struct {
-	ID string // the JWS kid
 	// Algorithm is the JWS algorithm the key signs with: "RS256" or "ES384".
 	Algorithm string
 	// PrivateKey is the PKCS#8 DER encoding of the private key.
@@ -48,6 +45,6 @@ type OutboundWriter interface {
 	// federation, if any.
 	SetOutboundFederation(ctx context.Context, f OutboundFederation) error
 	// CreateOutboundKey stores a key of the outbound issuer;
-	// ErrAlreadyExists if its kid, or its algorithm, is taken.
+	// ErrAlreadyExists if its algorithm has one.
 	CreateOutboundKey(ctx context.Context, k OutboundKey) error
 }

@@ -14,6 +14,7 @@ import (
 	"io"
 	"math/big"
 	"slices"
+	"strings"
 	"time"
 
 	jose "github.com/go-jose/go-jose/v4"
@@ -158,7 +159,7 @@ func (f *Federation) Enable(ctx context.Context) (string, error) {
 		case errors.Is(err, storage.ErrNotFound):
 			// Nothing removes the issuer once made, so it was not
 			// made when read above either, and keys are made.
-			fed = storage.OutboundFederation{IssuerID: id, Issuer: base + PathPrefix + id}
+			fed = storage.OutboundFederation{Issuer: base + PathPrefix + id}
 			for _, k := range keys {
 				if err := tx.CreateOutboundKey(ctx, k); err != nil {
 					return err
@@ -254,12 +255,12 @@ func (f *Federation) Sign(ctx context.Context, alg string, claims map[string]any
 		}
 		priv, err := x509.ParsePKCS8PrivateKey(k.PrivateKey)
 		if err != nil {
-			return "", fmt.Errorf("outbound: key %s: %w", k.ID, err)
+			return "", fmt.Errorf("outbound: key %s: %w", k.Algorithm, err)
 		}
 		signer, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.SignatureAlgorithm(alg), Key: jose.JSONWebKey{Key: priv, KeyID: KeyID(alg)}},
 			(&jose.SignerOptions{}).WithType("JWT"))
 		if err != nil {
-			return "", fmt.Errorf("outbound: signer of key %s: %w", k.ID, err)
+			return "", fmt.Errorf("outbound: signer of key %s: %w", k.Algorithm, err)
 		}
 		jws, err := signer.Sign(payload)
 		if err != nil {
@@ -297,10 +298,7 @@ func (f *Federation) Configuration(ctx context.Context, id string) ([]byte, erro
 // JWKS has them (Forgejo's fixture, see ClaimsSupported): the RSA key
 // first, then the P-384 one, whatever order the store keeps them in; each
 // with its kid (KeyID) and use sig, and only the P-384 one with an alg
-// (ES384); their members in alphabetical order, as there. The kid is the
-// algorithm's, not the stored ID: keys stored under their RFC 7638
-// thumbprint (databases of the feature's first hours, which no release
-// made) are served, and sign, under AWS's kids like the others.
+// (ES384); their members in alphabetical order, as there.
 // ErrUnknownIssuer when id is not the account's issuer's.
 func (f *Federation) JWKS(ctx context.Context, id string) ([]byte, error) {
 	if _, err := f.issuer(ctx, id); err != nil {
@@ -332,7 +330,7 @@ func (f *Federation) JWKS(ctx context.Context, id string) ([]byte, error) {
 func publicJWK(k storage.OutboundKey) (map[string]string, error) {
 	priv, err := x509.ParsePKCS8PrivateKey(k.PrivateKey)
 	if err != nil {
-		return nil, fmt.Errorf("outbound: key %s: %w", k.ID, err)
+		return nil, fmt.Errorf("outbound: key %s: %w", k.Algorithm, err)
 	}
 	b64 := base64.RawURLEncoding.EncodeToString
 	jwk := map[string]string{"kid": KeyID(k.Algorithm), "use": "sig"}
@@ -345,7 +343,7 @@ func publicJWK(k storage.OutboundKey) (map[string]string, error) {
 		// The uncompressed point: 0x04, then X and Y of 48 bytes each.
 		pub, err := key.PublicKey.ECDH()
 		if err != nil {
-			return nil, fmt.Errorf("outbound: key %s: %w", k.ID, err)
+			return nil, fmt.Errorf("outbound: key %s: %w", k.Algorithm, err)
 		}
 		point := pub.Bytes()
 		size := (len(point) - 1) / 2
@@ -355,22 +353,22 @@ func publicJWK(k storage.OutboundKey) (map[string]string, error) {
 		jwk["x"] = b64(point[1 : 1+size])
 		jwk["y"] = b64(point[1+size:])
 	default:
-		return nil, fmt.Errorf("outbound: key %s is a %T", k.ID, priv)
+		return nil, fmt.Errorf("outbound: key %s is a %T", k.Algorithm, priv)
 	}
 	return jwk, nil
 }
 
-// issuer returns the federation when id is its issuer's id.
+// issuer returns the federation when id is its issuer's id, the last
+// segment of its issuer URL's path.
 func (f *Federation) issuer(ctx context.Context, id string) (storage.OutboundFederation, error) {
 	fed, err := f.store.OutboundFederation(ctx)
-	if errors.Is(err, storage.ErrNotFound) || err == nil && fed.IssuerID != id {
+	if errors.Is(err, storage.ErrNotFound) || err == nil && !strings.HasSuffix(fed.Issuer, PathPrefix+id) {
 		return fed, ErrUnknownIssuer
 	}
 	return fed, err
 }
 
-// newKeys makes the issuer's keys, one per algorithm, each stored under
-// its kid (KeyID).
+// newKeys makes the issuer's keys, one per algorithm.
 func (f *Federation) newKeys() ([]storage.OutboundKey, error) {
 	rk, err := rsa.GenerateKey(f.random, 2048)
 	if err != nil {
@@ -390,7 +388,7 @@ func (f *Federation) newKeys() ([]storage.OutboundKey, error) {
 		if err != nil {
 			return nil, fmt.Errorf("outbound: encode %s key: %w", k.alg, err)
 		}
-		keys = append(keys, storage.OutboundKey{ID: KeyID(k.alg), Algorithm: k.alg, PrivateKey: der, CreatedAt: now})
+		keys = append(keys, storage.OutboundKey{Algorithm: k.alg, PrivateKey: der, CreatedAt: now})
 	}
 	return keys, nil
 }

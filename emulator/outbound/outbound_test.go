@@ -286,18 +286,16 @@ func TestDocuments(t *testing.T) {
 	}
 }
 
-// TestStoredKeyIDs: keys stored under other ids (their RFC 7638
-// thumbprints, as the feature's first hours stored them) and in another
-// order (the P-384 key first) are served as AWS's, RSA first under
-// RSA_0, and sign under their algorithm's kid, which the JWKS names.
-func TestStoredKeyIDs(t *testing.T) {
+// TestStoredKeyOrder: keys stored in another order (the P-384 key first)
+// are served as AWS's, RSA first under RSA_0, and sign under their
+// algorithm's kid, which the JWKS names.
+func TestStoredKeyOrder(t *testing.T) {
 	f := newFederation(t, "http://localhost:9230")
 	ctx := t.Context()
 	keys, err := f.newKeys()
 	if err != nil {
 		t.Fatal(err)
 	}
-	keys[0].ID, keys[1].ID = "zJ3thumbprint-of-the-RSA-key", "aB7thumbprint-of-the-EC-key"
 	keys[1].CreatedAt = keys[0].CreatedAt.Add(-time.Minute)
 	const issuer = "http://localhost:9230" + PathPrefix + "legacy"
 	err = f.store.Update(ctx, func(tx storage.Tx) error {
@@ -306,7 +304,7 @@ func TestStoredKeyIDs(t *testing.T) {
 				return err
 			}
 		}
-		return tx.SetOutboundFederation(ctx, storage.OutboundFederation{IssuerID: "legacy", Issuer: issuer, Enabled: true})
+		return tx.SetOutboundFederation(ctx, storage.OutboundFederation{Issuer: issuer, Enabled: true})
 	})
 	if err != nil {
 		t.Fatal(err)

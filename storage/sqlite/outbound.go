@@ -19,8 +19,8 @@ type outboundQueries struct {
 
 func (q *outboundQueries) prepare(ctx context.Context, p preparer) error {
 	return prepareAll(ctx, p, map[**sql.Stmt]string{
-		&q.getOutbound:  `SELECT issuer_id, issuer, enabled FROM outbound_federation`,
-		&q.outboundKeys: `SELECT kid, alg, private_key, created FROM outbound_keys ORDER BY created, kid`,
+		&q.getOutbound:  `SELECT issuer, enabled FROM outbound_federation`,
+		&q.outboundKeys: `SELECT alg, private_key, created FROM outbound_keys ORDER BY created, alg`,
 	})
 }
 
@@ -35,9 +35,9 @@ type outboundStmts struct {
 
 func (st *outboundStmts) prepare(ctx context.Context, p preparer) error {
 	return prepareAll(ctx, p, map[**sql.Stmt]string{
-		&st.setOutbound: `INSERT INTO outbound_federation (id, issuer_id, issuer, enabled) VALUES (1, ?1, ?2, ?3)
-			ON CONFLICT (id) DO UPDATE SET issuer_id = excluded.issuer_id, issuer = excluded.issuer, enabled = excluded.enabled`,
-		&st.insertOutboundKey: `INSERT INTO outbound_keys (kid, alg, private_key, created) VALUES (?1, ?2, ?3, ?4)`,
+		&st.setOutbound: `INSERT INTO outbound_federation (id, issuer, enabled) VALUES (1, ?1, ?2)
+			ON CONFLICT (id) DO UPDATE SET issuer = excluded.issuer, enabled = excluded.enabled`,
+		&st.insertOutboundKey: `INSERT INTO outbound_keys (alg, private_key, created) VALUES (?1, ?2, ?3)`,
 	})
 }
 
@@ -51,7 +51,7 @@ func outboundFederation(ctx context.Context, s *sql.Stmt) (storage.OutboundFeder
 		f       storage.OutboundFederation
 		enabled int64
 	)
-	err := s.QueryRowContext(ctx).Scan(&f.IssuerID, &f.Issuer, &enabled)
+	err := s.QueryRowContext(ctx).Scan(&f.Issuer, &enabled)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return f, fmt.Errorf("sqlite: get outbound federation: %w", storage.ErrNotFound)
@@ -75,7 +75,7 @@ func outboundKeys(ctx context.Context, s *sql.Stmt) ([]storage.OutboundKey, erro
 			k       storage.OutboundKey
 			created int64
 		)
-		if err := rows.Scan(&k.ID, &k.Algorithm, &k.PrivateKey, &created); err != nil {
+		if err := rows.Scan(&k.Algorithm, &k.PrivateKey, &created); err != nil {
 			return nil, fmt.Errorf("sqlite: outbound keys: %w", err)
 		}
 		k.CreatedAt = fromMillis(created)
@@ -117,7 +117,7 @@ func (t *tx) SetOutboundFederation(ctx context.Context, f storage.OutboundFedera
 	if err := t.check(ctx); err != nil {
 		return err
 	}
-	if _, err := exec(t.w.st.setOutbound, f.IssuerID, f.Issuer, boolInt(f.Enabled)); err != nil {
+	if _, err := exec(t.w.st.setOutbound, f.Issuer, boolInt(f.Enabled)); err != nil {
 		return fmt.Errorf("sqlite: set outbound federation: %w", sentinel(err))
 	}
 	return nil
@@ -133,8 +133,8 @@ func (t *tx) CreateOutboundKey(ctx context.Context, k storage.OutboundKey) error
 	if key == nil {
 		key = []byte{}
 	}
-	if _, err := exec(t.w.st.insertOutboundKey, k.ID, k.Algorithm, key, millis(k.CreatedAt)); err != nil {
-		return fmt.Errorf("sqlite: create outbound key %s: %w", k.ID, sentinel(err))
+	if _, err := exec(t.w.st.insertOutboundKey, k.Algorithm, key, millis(k.CreatedAt)); err != nil {
+		return fmt.Errorf("sqlite: create outbound key %s: %w", k.Algorithm, sentinel(err))
 	}
 	return nil
 }

@@ -5,15 +5,14 @@
 -- rotated.
 
 CREATE TABLE outbound_federation (
-    id        INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
-    issuer_id TEXT    NOT NULL,
-    issuer    TEXT    NOT NULL,
-    enabled   INTEGER NOT NULL
+    id      INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
+    issuer  TEXT    NOT NULL,
+    enabled INTEGER NOT NULL
 ) STRICT;
 
+-- A key's kid is its algorithm's (AWS's RSA_0, EC384_0): not stored.
 CREATE TABLE outbound_keys (
-    kid         TEXT    NOT NULL PRIMARY KEY,
-    alg         TEXT    NOT NULL UNIQUE,
+    alg         TEXT    NOT NULL PRIMARY KEY,
     private_key BLOB    NOT NULL,
     created     INTEGER NOT NULL
 ) STRICT;
