@@ -277,6 +277,58 @@ func TestUpdatePanic(t *testing.T) {
 	}
 }
 
+// TestCloseWithPurgeQueued: Close while the purge's step waits in the
+// queue behind a long update stops taking updates at once, and returns
+// once the queue, the purge's step included, has run. (Close used to wait
+// for the purge first, so a step queued behind an update that waited for
+// the store to close deadlocked; CI's race run hit it in TestClose, where
+// the purge's wake at Open queued its step behind the held writer.)
+func TestCloseWithPurgeQueued(t *testing.T) {
+	ctx := t.Context()
+	s := openFile(t, filepath.Join(t.TempDir(), "idpool.db"))
+	// Let the purge's wake at Open run its step first.
+	if err := s.Update(ctx, func(storage.Tx) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	running, release := make(chan struct{}), make(chan struct{})
+	held := make(chan error, 1)
+	go func() {
+		held <- s.Update(ctx, func(storage.Tx) error {
+			close(running)
+			<-release
+			return nil
+		})
+	}()
+	<-running
+	s.w.purge <- struct{}{} // the purge queues a step behind the held update
+	for len(s.reqs) < 1 {
+		time.Sleep(time.Millisecond)
+	}
+	closed := make(chan error, 1)
+	go func() { closed <- s.Close() }()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		s.mu.RLock()
+		c := s.closed
+		s.mu.RUnlock()
+		if c {
+			break
+		}
+		if time.Now().After(deadline) {
+			close(release)
+			t.Fatal("Close did not stop taking updates while the purge's step was queued")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	close(release)
+	if err := <-held; err != nil {
+		t.Errorf("the held update: got %v, want nil", err)
+	}
+	if err := <-closed; err != nil {
+		t.Errorf("Close: got %v, want nil", err)
+	}
+}
+
 func TestClose(t *testing.T) {
 	ctx := t.Context()
 	s := openFile(t, filepath.Join(t.TempDir(), "idpool.db"))

@@ -347,7 +347,6 @@ func (s *Store) closeDBs() error {
 // closes the database. Calling Close again does nothing.
 func (s *Store) Close() error {
 	s.stopPurge.Do(func() { close(s.stop) })
-	<-s.purged
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
@@ -356,6 +355,12 @@ func (s *Store) Close() error {
 	s.closed = true
 	close(s.reqs)
 	s.mu.Unlock()
+	// The purge stops at its next step: a step it asks for from now on
+	// is ErrClosed, and one it queued before runs with the others. It is
+	// waited for only after the store stops accepting updates: waiting
+	// first would wait for its queued step behind every update queued
+	// before it, while the store still took new ones.
+	<-s.purged
 	<-s.done
 	err := s.closeDBs()
 	// The lock goes last, once nothing of this Store touches the file.
