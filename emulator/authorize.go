@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/idpool/idpool/emulator/arn"
 	"github.com/idpool/idpool/emulator/creds"
 	"github.com/idpool/idpool/emulator/iam"
 	"github.com/idpool/idpool/emulator/policy"
@@ -204,24 +205,29 @@ func (s *Server) resourceKeys(ctx context.Context, action, resource string, requ
 // policy that refused, as IAM's refusals name it.
 func (s *Server) sessionDecision(ctx context.Context, c *creds.Credentials, p *protocol.Principal, action, resource string, request map[string][]string) (_ policy.Result, why string, by refuser, _ error) {
 	sess := &c.Session
-	set, held, err := orNone(s.iamSvc.RolePolicies(ctx, sess.RoleARN))
-	if err != nil {
-		return policy.Result{}, "", "", err
-	}
-	// The role as IAM holds it now: its tags are the session's principal
-	// tags under its session tags (see sessionTags). A role deleted and
-	// created again under its name is another role (another RoleId), as
-	// on AWS: the sessions of the deleted one have no permission
-	// policies, not the new one's, and none of its tags; so is a role
-	// created after the session was issued for a role IAM did not hold
-	// (no RoleId), which AWS would not have issued at all.
+	// The role as IAM holds it now, read once: its policies and its tags
+	// (the session's principal tags under its session tags, see
+	// sessionTags) apply to the session when it is the session's own. A
+	// role deleted and created again under its name is another role
+	// (another RoleId), as on AWS: the sessions of the deleted one have
+	// no permission policies, not the new one's, and none of its tags;
+	// so is a role created after the session was issued for a role IAM
+	// did not hold (no RoleId), which AWS would not have issued at all.
 	r, own, err := sessionRole(ctx, s.store, sess)
 	if err != nil {
 		return policy.Result{}, "", "", err
 	}
-	var other storage.Role
-	if held && !own {
-		other, set, held = r, policy.Set{}, false
+	var (
+		set   policy.Set
+		other storage.Role
+	)
+	switch heldARN, _ := arn.Held(r.ARN, sess.RoleARN); {
+	case own:
+		if set, err = s.iamSvc.HeldRolePolicies(ctx, r); err != nil {
+			return policy.Result{}, "", "", err
+		}
+	case heldARN != "":
+		other = r
 	}
 	if sess.Policy != "" || len(sess.PolicyARNs) > 0 {
 		if set.Session, err = s.sessionPolicies(ctx, sess); err != nil {
@@ -253,7 +259,7 @@ func (s *Server) sessionDecision(ctx context.Context, c *creds.Credentials, p *p
 		// the refusal is theirs, and is said so.
 		return res, sessionDenyReason(sess.RoleARN, set.Session, res, req), bySession, nil
 	}
-	return res, denyReason(sess.RoleARN, held, set.Identity, res, req), byIdentity, nil
+	return res, denyReason(sess.RoleARN, own, set.Identity, res, req), byIdentity, nil
 }
 
 // createdAgainReason says why who, a role session or a user's

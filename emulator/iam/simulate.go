@@ -312,30 +312,45 @@ func (s *Service) principalPolicies(ctx context.Context, asked string) (policy.S
 // ownerPolicies is principalPolicies of the entity of kind o that asked,
 // its ARN, names, which it returns too.
 func ownerPolicies[E any](ctx context.Context, s *Service, o owner[E], asked string) (policy.Set, E, error) {
-	var set policy.Set
 	name := asked[strings.LastIndexByte(asked, '/')+1:]
 	e, err := o.read(ctx, s.store, name)
 	if err != nil {
-		return set, e, err
+		return policy.Set{}, e, err
 	}
 	if held, _ := arn.Held(o.arn(&e), asked); held == "" {
-		return set, e, o.noSuch(name)
+		return policy.Set{}, e, o.noSuch(name)
 	}
-	stored, inline, attached := o.own(&e)
+	set, err := entityPolicies(ctx, s, o, &e)
+	return set, e, err
+}
+
+// entityPolicies returns the policies of e, an entity of kind o as IAM
+// holds it: its identity policies, and its permissions boundary if its
+// kind has one.
+func entityPolicies[E any](ctx context.Context, s *Service, o owner[E], e *E) (policy.Set, error) {
+	var set policy.Set
+	stored, inline, attached := o.own(e)
+	var err error
 	if set.Identity, err = s.identity(ctx, o.kind, stored, *inline, *attached); err != nil {
-		return set, e, err
+		return set, err
 	}
 	if o.boundary == nil {
-		return set, e, nil // a group has none
+		return set, nil // a group has none
 	}
-	if b := *o.boundary(&e); b != "" {
+	if b := *o.boundary(e); b != "" {
 		p, _, err := s.managed(ctx, b)
 		if err != nil {
-			return set, e, err
+			return set, err
 		}
 		set.Boundary = []policy.Named{p}
 	}
-	return set, e, nil
+	return set, nil
+}
+
+// HeldRolePolicies is RolePolicies of r, a role its caller has read from
+// IAM already (a role session's own role), so that the role is read once.
+func (s *Service) HeldRolePolicies(ctx context.Context, r storage.Role) (policy.Set, error) {
+	return entityPolicies(ctx, s, roleOwner, &r)
 }
 
 // identity returns the identity policies of the role, user or group (kind) named
