@@ -190,6 +190,7 @@ func localWorld(t *testing.T, p *localOIDC) (path, pool string) {
 		"Roles": []any{
 			map[string]any{"Arn": "arn:aws:iam::123456789012:role/LocalOIDC", "AssumeRolePolicyDocument": trust(oidcARN)},
 			map[string]any{"Arn": "arn:aws:iam::123456789012:role/OtherOIDC", "AssumeRolePolicyDocument": trust("arn:aws:iam::123456789012:oidc-provider/other.example.com")},
+			cognitoRole("123456789012", "Auth"),
 		},
 		"IdentityPools": []any{map[string]any{
 			"IdentityPoolId":            pool,

@@ -52,13 +52,20 @@ func strictServer(t *testing.T, strict bool) (*server, *rsa.PrivateKey) {
 		"DeveloperCredentials": []any{map[string]string{"AccessKeyId": accessKey, "SecretAccessKey": secretKey}},
 		"Users": []any{map[string]any{"UserName": assumerName, "AccessKeys": []any{
 			map[string]string{"AccessKeyId": assumerKey, "SecretAccessKey": secretKey}}, "Policies": adminPolicies()}},
-		"Roles": []any{map[string]any{
-			"Arn": "arn:aws:iam::" + accountID + ":role/Chained",
-			"AssumeRolePolicyDocument": map[string]any{"Version": "2012-10-17", "Statement": []any{map[string]any{
-				"Effect": "Allow", "Action": "sts:AssumeRole",
-				"Principal": map[string]any{"AWS": "arn:aws:iam::" + accountID + ":role/SyncGuest"},
-			}}},
-		}},
+		"Roles": []any{
+			map[string]any{
+				"Arn": "arn:aws:iam::" + accountID + ":role/Chained",
+				"AssumeRolePolicyDocument": map[string]any{"Version": "2012-10-17", "Statement": []any{map[string]any{
+					"Effect": "Allow", "Action": "sts:AssumeRole",
+					"Principal": map[string]any{"AWS": "arn:aws:iam::" + accountID + ":role/SyncGuest"},
+				}}},
+			},
+			// The roles of newSyncPool and newLoginSyncPool: strict mode,
+			// as STS, assumes only roles IAM holds.
+			cognitoRole(accountID, "SyncGuest"),
+			cognitoRole(accountID, "SyncUser"),
+			cognitoRole(accountID, "Web"),
+		},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -67,6 +74,20 @@ func strictServer(t *testing.T, strict bool) (*server, *rsa.PrivateKey) {
 		t.Fatal(err)
 	}
 	return testServerEnv(t, map[string]string{"IDPOOL_FIXTURES": dir, "IDPOOL_STRICT": strconv.FormatBool(strict)}), key
+}
+
+// cognitoRole is a fixture role named name that Cognito Identity may
+// assume for the identities of any pool, as the roles of newSyncPool (IAM
+// wants a condition on the pool: any pool's identity matches this one).
+func cognitoRole(account, name string) map[string]any {
+	return map[string]any{
+		"Arn": "arn:aws:iam::" + account + ":role/" + name,
+		"AssumeRolePolicyDocument": map[string]any{"Version": "2012-10-17", "Statement": []any{map[string]any{
+			"Effect": "Allow", "Action": "sts:AssumeRoleWithWebIdentity",
+			"Principal": map[string]any{"Federated": "cognito-identity.amazonaws.com"},
+			"Condition": map[string]any{"StringLike": map[string]any{"cognito-identity.amazonaws.com:aud": "*"}},
+		}}},
+	}
 }
 
 // The IAM user of strictServer's fixture that assumes roles: AWS lets no
@@ -409,6 +430,43 @@ func TestSigV4AsAWSChecksIt(t *testing.T) {
 					t.Errorf("unknown key in permissive mode: got %d %s, want 200", res.status, res.body)
 				}
 			}
+		})
+	}
+}
+
+// TestStrictUnheldRole: STS assumes only roles that exist. In strict mode
+// a pool's role IAM does not hold gets Cognito's answer for a role STS
+// refuses, and STS refuses it to a web identity and to an IAM user as it
+// refuses a role whose trust policy does not allow them (AWS does not say
+// which). Permissive mode keeps trusting such a role, so that quick
+// starts without IAM set-up work.
+func TestStrictUnheldRole(t *testing.T) {
+	for _, strict := range []bool{false, true} {
+		t.Run("strict="+strconv.FormatBool(strict), func(t *testing.T) {
+			s, _ := strictServer(t, strict)
+			ctx := context.Background()
+			pool := s.createPool(t, &cognitoidentity.CreateIdentityPoolInput{AllowUnauthenticatedIdentities: true})
+			missing := s.roleARN("Missing")
+			_, err := s.signed.SetIdentityPoolRoles(ctx, &cognitoidentity.SetIdentityPoolRolesInput{
+				IdentityPoolId: awsv2.String(pool), Roles: map[string]string{"unauthenticated": missing},
+			})
+			ok(t, err, "SetIdentityPoolRoles")
+			id := s.guestID(t, pool)
+
+			_, err = s.anon.GetCredentialsForIdentity(ctx, &cognitoidentity.GetCredentialsForIdentityInput{IdentityId: awsv2.String(id)})
+			tok, terr := s.anon.GetOpenIdToken(ctx, &cognitoidentity.GetOpenIdTokenInput{IdentityId: awsv2.String(id)})
+			ok(t, terr, "GetOpenIdToken")
+			_, werr := s.assumeWeb(awsv2.ToString(tok.Token), missing, "basic", nil)
+			_, aerr := s.stsWith(assumerKeys()).AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: awsv2.String(missing), RoleSessionName: awsv2.String("user")})
+			if !strict {
+				ok(t, err, "GetCredentialsForIdentity with a role IAM does not hold, permissive")
+				ok(t, werr, "AssumeRoleWithWebIdentity of a role IAM does not hold, permissive")
+				ok(t, aerr, "AssumeRole of a role IAM does not hold, permissive")
+				return
+			}
+			wantAPIError(t, err, "InvalidIdentityPoolConfigurationException", "Invalid identity pool configuration. Check assigned IAM roles for this pool.")
+			wantAPIError(t, werr, "AccessDenied", "Not authorized to perform sts:AssumeRoleWithWebIdentity")
+			wantAPIError(t, aerr, "AccessDenied", msgDenied("arn:aws:iam::"+s.accountID+":user/"+assumerName, "sts:AssumeRole", missing))
 		})
 	}
 }

@@ -26,14 +26,13 @@ const maxRoleSession = 12 * time.Hour
 // roles are the IAM roles in the store, with their trust policies: those
 // created through the IAM API and those the fixtures declare, which are
 // applied into the store, so that one is the other. A role IAM does not
-// hold is trusted by everyone, idpool's permissive
-// default, except that in strict mode a role session (credentials idpool
-// issued for a role) may not chain into it: in AWS only a trust policy that
-// names the caller lets one role's session assume another role, and strict
-// mode must not let a guest's credentials climb into any role it likes.
-// For the same reason, in strict mode a role session needs its own role's
-// policies to allow it into a role whose trust policy trusts only the
-// account (see chain).
+// hold is trusted by everyone, idpool's permissive default, so that quick
+// starts need no IAM set-up; in strict mode STS refuses it, as AWS refuses
+// a role that does not exist. In strict mode a role session also needs
+// its own role's policies to allow it into a role whose trust policy
+// trusts only the account (see chain): AWS lets one role's session
+// assume another only so, and strict mode must not let a guest's
+// credentials climb into any role it likes.
 type roles struct {
 	store  storage.Reader
 	strict bool
@@ -188,9 +187,11 @@ func (rs roles) Authorize(ctx context.Context, req sts.RoleRequest) (sts.Grant, 
 		return sts.Grant{}, refusal(req, req.Action)
 	}
 	if t.doc == nil {
-		if rs.strict && req.Caller != nil && strings.Contains(req.Caller.ARN, ":assumed-role/") {
-			protocol.SetReason(ctx, "strict mode: IAM holds no role "+req.RoleARN+", and a role session may chain only into a role whose trust policy names it")
-			return sts.Grant{}, notAuthorizedCaller(req, req.Action)
+		if rs.strict {
+			// AWS answers a role that does not exist as one whose trust
+			// policy refuses the caller: STS does not tell which.
+			protocol.SetReason(ctx, unheldReason(req.RoleARN))
+			return sts.Grant{}, refusal(req, req.Action)
 		}
 		return t.grant(), nil
 	}
@@ -411,6 +412,12 @@ func callerKeys(p *protocol.Principal, c *creds.Credentials, tags map[string]str
 	return keys
 }
 
+// unheldReason says why strict mode refuses a role IAM does not hold,
+// which permissive mode lets everyone assume.
+func unheldReason(role string) string {
+	return "strict mode: IAM holds no role " + role + ", and STS assumes only roles that exist: create it (IAM CreateRole) or declare it in the fixtures' Roles"
+}
+
 // otherPathReason says why a role ARN that names IAM's role under another
 // path is refused.
 func otherPathReason(arn, held string) string {
@@ -453,6 +460,9 @@ func (rs roles) allowEnhanced(ctx context.Context, s identity.Session) (sts.Gran
 		return sts.Grant{}, err
 	case t.other != "":
 		protocol.SetReason(ctx, otherPathReason(s.RoleARN, t.other))
+		return sts.Grant{}, badPoolConfig()
+	case t.doc == nil && rs.strict:
+		protocol.SetReason(ctx, unheldReason(s.RoleARN))
 		return sts.Grant{}, badPoolConfig()
 	case t.doc == nil:
 		return t.grant(), nil

@@ -77,7 +77,8 @@ func TestRolesAuthorize(t *testing.T) {
 		{"other account refused", false, sts.RoleRequest{Action: "sts:AssumeRole", RoleARN: "arn:aws:iam::123456789012:role/service/Dev", Caller: &protocol.Principal{ARN: "arn:aws:iam::999999999999:root"}}, false},
 		{"chaining into a role without a policy", false, sts.RoleRequest{Action: "sts:AssumeRole", RoleARN: "arn:aws:iam::123456789012:role/Open", Caller: guestSession}, true},
 		{"strict: chaining into a role without a policy refused", true, sts.RoleRequest{Action: "sts:AssumeRole", RoleARN: "arn:aws:iam::123456789012:role/Open", Caller: guestSession}, false},
-		{"strict: developer assumes a role without a policy", true, sts.RoleRequest{Action: "sts:AssumeRole", RoleARN: "arn:aws:iam::123456789012:role/Open", Caller: &protocol.Principal{ARN: "arn:aws:iam::123456789012:user/dev", Account: "123456789012"}}, true},
+		// STS assumes only roles that exist, whoever asks.
+		{"strict: a user assumes no role IAM does not hold", true, sts.RoleRequest{Action: "sts:AssumeRole", RoleARN: "arn:aws:iam::123456789012:role/Open", Caller: &protocol.Principal{ARN: "arn:aws:iam::123456789012:user/dev", Account: "123456789012"}}, false},
 		{"strict: the root assumes no role", true, sts.RoleRequest{Action: "sts:AssumeRole", RoleARN: "arn:aws:iam::123456789012:role/service/Dev", Caller: &protocol.Principal{ARN: "arn:aws:iam::123456789012:root"}}, false},
 		{"a role's ARN in another partition is the same role", false, sts.RoleRequest{Action: "sts:AssumeRole", RoleARN: "arn:aws-cn:iam::123456789012:role/service/Dev", Caller: &protocol.Principal{ARN: "arn:aws:iam::999999999999:root"}}, false},
 		// Role names are unique in an account: no role Dev can exist
@@ -88,7 +89,7 @@ func TestRolesAuthorize(t *testing.T) {
 		{"name in another case: the role's trust policy allows", false, sts.RoleRequest{Action: "sts:AssumeRole", RoleARN: "arn:aws:iam::123456789012:role/service/DEV", Caller: &protocol.Principal{ARN: "arn:aws:iam::123456789012:root"}}, true},
 		{"web identity, name in another case: refused", false, sts.RoleRequest{Action: "sts:AssumeRoleWithWebIdentity", RoleARN: "arn:aws:iam::123456789012:role/auth", WebIdentity: web("us-east-1:pool", "unauthenticated")}, false},
 		{"same name, other account: another role", true, sts.RoleRequest{Action: "sts:AssumeRole", RoleARN: "arn:aws:iam::123456789012:role/OtherAccount", Caller: guestSession}, false},
-		{"strict: web identity into a role without a policy", true, sts.RoleRequest{Action: "sts:AssumeRoleWithWebIdentity", RoleARN: "arn:aws:iam::123456789012:role/Open", WebIdentity: web("us-east-1:x", "unauthenticated")}, true},
+		{"strict: web identity into a role IAM does not hold refused", true, sts.RoleRequest{Action: "sts:AssumeRoleWithWebIdentity", RoleARN: "arn:aws:iam::123456789012:role/Open", WebIdentity: web("us-east-1:x", "unauthenticated")}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -223,26 +224,29 @@ func heldRole(docs map[string]string, arn string) string {
 
 func TestRolesAllowEnhanced(t *testing.T) {
 	const auth, open = "arn:aws:iam::123456789012:role/Auth", "arn:aws:iam::123456789012:role/app/Open"
-	rs := storeRoles(t, false, map[string]string{auth: authOnly, open: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRoleWithWebIdentity"}]}`}, 0)
+	docs := map[string]string{auth: authOnly, open: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRoleWithWebIdentity"}]}`}
 	session := func(arn string, amr ...string) identity.Session {
 		return identity.Session{RoleARN: arn, PoolID: "us-east-1:pool", IdentityID: "us-east-1:id", AMR: amr}
 	}
 	tests := []struct {
 		name    string
+		strict  bool
 		s       identity.Session
 		wantARN string // the session's role, or "" for a refusal
 		wantID  string
 	}{
-		{"authenticated", session(auth, "authenticated", "x"), auth, testRoleID(auth)},
-		{"guest refused", session(auth, "unauthenticated"), "", ""},
-		{"guest refused, role named in another case", session("arn:aws:iam::123456789012:role/auth", "unauthenticated"), "", ""},
-		{"role named in another case is IAM's role", session("arn:aws:iam::123456789012:role/app/OPEN", "unauthenticated"), open, testRoleID(open)},
-		{"role named under another path refused", session("arn:aws:iam::123456789012:role/Open", "unauthenticated"), "", ""},
-		{"role IAM does not hold", session("arn:aws:iam::123456789012:role/Free", "unauthenticated"), "arn:aws:iam::123456789012:role/Free", ""},
+		{"authenticated", false, session(auth, "authenticated", "x"), auth, testRoleID(auth)},
+		{"guest refused", false, session(auth, "unauthenticated"), "", ""},
+		{"guest refused, role named in another case", false, session("arn:aws:iam::123456789012:role/auth", "unauthenticated"), "", ""},
+		{"role named in another case is IAM's role", false, session("arn:aws:iam::123456789012:role/app/OPEN", "unauthenticated"), open, testRoleID(open)},
+		{"role named under another path refused", false, session("arn:aws:iam::123456789012:role/Open", "unauthenticated"), "", ""},
+		{"role IAM does not hold", false, session("arn:aws:iam::123456789012:role/Free", "unauthenticated"), "arn:aws:iam::123456789012:role/Free", ""},
+		{"strict: authenticated", true, session(auth, "authenticated", "x"), auth, testRoleID(auth)},
+		{"strict: role IAM does not hold refused", true, session("arn:aws:iam::123456789012:role/Free", "unauthenticated"), "", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			g, err := rs.allowEnhanced(t.Context(), tt.s)
+			g, err := storeRoles(t, tt.strict, docs, 0).allowEnhanced(t.Context(), tt.s)
 			if tt.wantARN == "" {
 				var e *protocol.Error
 				if !errors.As(err, &e) || e.Code != identity.CodeInvalidIdentityPoolConfiguration {
