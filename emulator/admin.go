@@ -69,10 +69,11 @@ func isLocalhost(name string) bool {
 // with GETs that carry no Origin (DNS rebinding), so localOrigin and the
 // console's cross-origin check cannot tell it from the console's own
 // pages. Only the Host names what the browser believes it is talking to.
-// It lets through the names no public DNS answers for: an IP address,
-// localhost and *.localhost, a name of one label (a Docker Compose
-// service, idpool), and the host of publicURL (--public-url), whoever
-// resolves it, since the tester chose it. The port is not looked at.
+// It lets through the names whose answers an attacker cannot set: an IP
+// address, localhost and *.localhost, a name of one label (a Docker
+// Compose service, idpool; in public DNS it would be a top-level
+// domain), and the host of publicURL (--public-url), whoever resolves
+// it, since the tester chose it. The port is not looked at.
 //
 // The documents other programs fetch by whatever name they were given
 // stay open to every Host (see publicPath); so do the AWS services
