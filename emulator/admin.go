@@ -48,21 +48,21 @@ func isLocalOrigin(origin string) bool {
 		return false
 	}
 	name := strings.ToLower(u.Hostname())
-	if isLocalhost(name) {
+	if localhostName(name) {
 		return true
 	}
 	ip, err := netip.ParseAddr(name)
 	return err == nil && ip.IsLoopback()
 }
 
-// isLocalhost reports whether a lower-case host name is localhost or one
+// localhostName reports whether a lower-case host name is localhost or one
 // of its subdomains, which resolvers and browsers answer with a loopback
 // address themselves (RFC 6761), never asking DNS.
-func isLocalhost(name string) bool {
+func localhostName(name string) bool {
 	return name == "localhost" || strings.HasSuffix(name, ".localhost")
 }
 
-// localHost refuses a request under /_idpool/ (the console, its JSON and
+// rebindGuard refuses a request under /_idpool/ (the console, its JSON and
 // the test controls) whose Host is a name that an attacker's DNS could
 // point at this server: a page of attacker.example whose name is rebound
 // to 127.0.0.1 after it loaded reads idpool's answers as its own origin's,
@@ -78,14 +78,14 @@ func isLocalhost(name string) bool {
 // The documents other programs fetch by whatever name they were given
 // stay open to every Host (see publicPath); so do the AWS services
 // outside /_idpool/, whose SDKs send the endpoint's name.
-func localHost(next http.Handler, publicURL string) http.Handler {
+func rebindGuard(next http.Handler, publicURL string) http.Handler {
 	public := ""
 	if u, err := url.Parse(publicURL); err == nil {
 		public = hostName(u.Host)
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := r.URL.Path
-		if strings.HasPrefix(p, "/_idpool/") && !publicPath(p) && !isLocalHost(r.Host, public) {
+		if strings.HasPrefix(p, "/_idpool/") && !publicPath(p) && !unrebindable(r.Host, public) {
 			scheme := "http://"
 			if r.TLS != nil {
 				scheme = "https://"
@@ -100,16 +100,16 @@ func localHost(next http.Handler, publicURL string) http.Handler {
 	})
 }
 
-// isLocalHost reports whether a request's Host names this server as no
-// other site can (see localHost): public is the lower-case host name of
+// unrebindable reports whether a request's Host names this server as no
+// other site can (see rebindGuard): public is the lower-case host name of
 // --public-url, or "". No name is no name to rebind: only a client that is
 // not a browser sends none.
-func isLocalHost(host, public string) bool {
+func unrebindable(host, public string) bool {
 	name := hostName(host)
 	if _, err := netip.ParseAddr(name); err == nil {
 		return true
 	}
-	return name == "" || name == public || isLocalhost(name) || !strings.Contains(name, ".")
+	return name == "" || name == public || localhostName(name) || !strings.Contains(name, ".")
 }
 
 // hostName returns the host name of a Host header or URL host (without its

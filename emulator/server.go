@@ -218,7 +218,7 @@ func build(ctx context.Context, cfg Config, store storage.Store, logger *slog.Lo
 	mux.HandleFunc("GET "+outbound.PathPrefix+"{id}"+outbound.JWKSPath, s.outboundDocument(s.outbound.JWKS))
 	root := dispatch(jsonIdentity, query, withRequestBase(iamQuery))
 	mux.Handle("/", root)
-	served := route(localHost(mux, cfg.PublicURL), rest, root)
+	served := route(rebindGuard(mux, cfg.PublicURL), rest, root)
 	if !cfg.NoConsole {
 		con, err := s.newConsole(ids, reg)
 		if err != nil {
