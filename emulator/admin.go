@@ -103,13 +103,17 @@ func rebindGuard(next http.Handler, publicURL string) http.Handler {
 // unrebindable reports whether a request's Host names this server as no
 // other site can (see rebindGuard): public is the lower-case host name of
 // --public-url, or "". No name is no name to rebind: only a client that is
-// not a browser sends none.
+// not a browser sends none. A name under .internal (host.docker.internal,
+// host.containers.internal: how a container reaches its host) is one too:
+// ICANN reserved the top-level domain for private use, and public DNS
+// answers no name under it.
 func unrebindable(host, public string) bool {
 	name := hostName(host)
 	if _, err := netip.ParseAddr(name); err == nil {
 		return true
 	}
-	return name == "" || name == public || localhostName(name) || !strings.Contains(name, ".")
+	return name == "" || name == public || localhostName(name) || !strings.Contains(name, ".") ||
+		strings.HasSuffix(name, ".internal")
 }
 
 // hostName returns the host name of a Host header or URL host (without its
