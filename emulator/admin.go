@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/idpool/idpool/emulator/creds"
+	"github.com/idpool/idpool/emulator/outbound"
 	"github.com/idpool/idpool/emulator/sts"
 	"github.com/idpool/idpool/protocol"
 	"github.com/idpool/idpool/storage"
@@ -47,11 +48,102 @@ func isLocalOrigin(origin string) bool {
 		return false
 	}
 	name := strings.ToLower(u.Hostname())
-	if name == "localhost" || strings.HasSuffix(name, ".localhost") {
+	if localhostName(name) {
 		return true
 	}
 	ip, err := netip.ParseAddr(name)
 	return err == nil && ip.IsLoopback()
+}
+
+// localhostName reports whether a lower-case host name is localhost or one
+// of its subdomains, which resolvers and browsers answer with a loopback
+// address themselves (RFC 6761), never asking DNS.
+func localhostName(name string) bool {
+	return name == "localhost" || strings.HasSuffix(name, ".localhost")
+}
+
+// rebindGuard refuses a request under /_idpool/ (the console, its JSON and
+// the test controls) whose Host is a name that an attacker's DNS could
+// point at this server: a page of attacker.example whose name is rebound
+// to 127.0.0.1 after it loaded reads idpool's answers as its own origin's,
+// with GETs that carry no Origin (DNS rebinding), so localOrigin and the
+// console's cross-origin check cannot tell it from the console's own
+// pages. Only the Host names what the browser believes it is talking to.
+// It lets through the names whose answers an attacker cannot set: an IP
+// address, localhost and *.localhost, a name of one label (a Docker
+// Compose service, idpool; in public DNS it would be a top-level
+// domain), and the host of publicURL (--public-url), whoever resolves
+// it, since the tester chose it. The port is not looked at.
+//
+// The documents other programs fetch by whatever name they were given
+// stay open to every Host (see publicPath); so do the AWS services
+// outside /_idpool/, whose SDKs send the endpoint's name.
+func rebindGuard(next http.Handler, publicURL string) http.Handler {
+	public := ""
+	if u, err := url.Parse(publicURL); err == nil {
+		public = hostName(u.Host)
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := r.URL.Path
+		if strings.HasPrefix(p, "/_idpool/") && !publicPath(p) && !unrebindable(r.Host, public) {
+			scheme := "http://"
+			if r.TLS != nil {
+				scheme = "https://"
+			}
+			writeJSON(w, http.StatusForbidden, map[string]string{"message": "idpool's console and test controls refuse a request for the host " +
+				r.Host + ", which another site's page could have pointed at this server (DNS rebinding): they answer under an IP address, " +
+				"localhost, a *.localhost name, a name of one label (a Compose service) and the host of --public-url; to allow this one, " +
+				"start idpool with --public-url " + scheme + r.Host + " (IDPOOL_PUBLIC_URL)"})
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// unrebindable reports whether a request's Host names this server as no
+// other site can (see rebindGuard): public is the lower-case host name of
+// --public-url, or "". No name is no name to rebind: only a client that is
+// not a browser sends none. A name under .internal (host.docker.internal,
+// host.containers.internal: how a container reaches its host) is one too:
+// ICANN reserved the top-level domain for private use, and public DNS
+// answers no name under it.
+func unrebindable(host, public string) bool {
+	name := hostName(host)
+	if _, err := netip.ParseAddr(name); err == nil {
+		return true
+	}
+	return name == "" || name == public || localhostName(name) || !strings.Contains(name, ".") ||
+		strings.HasSuffix(name, ".internal")
+}
+
+// hostName returns the host name of a Host header or URL host (without its
+// port and the brackets of an IPv6 address) in lower case and without the
+// trailing dot of a fully qualified name, which names the same host:
+// "LOCALHOST." is localhost.
+func hostName(host string) string {
+	name := (&url.URL{Host: host}).Hostname()
+	return strings.TrimSuffix(strings.ToLower(name), ".")
+}
+
+// publicPath reports whether path is one of the documents under /_idpool/
+// that other programs fetch by whatever host name they were given, and
+// that a page of another site may read: the health check (Docker's,
+// Compose's, a load balancer's; it tells only whether the store is open)
+// and the outbound issuer's discovery document and key set, which the
+// external services that verify its tokens fetch under the issuer's
+// name. ServeMux answers a path that is not clean (one with "..") with a
+// redirect to its clean form, which is checked in turn.
+func publicPath(path string) bool {
+	if path == healthPath {
+		return true
+	}
+	rest, ok := strings.CutPrefix(path, outbound.PathPrefix)
+	if !ok {
+		return false
+	}
+	id, doc, _ := strings.Cut(rest, "/")
+	doc = "/" + doc
+	return id != "" && (doc == outbound.ConfigurationPath || doc == outbound.JWKSPath)
 }
 
 // health answers 200 once the store is open, which it is for as long as
@@ -258,8 +350,6 @@ func (s *Server) rotateKey(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"KeyId": kid})
 }
 
-// adminError answers a test-control error; err, when set, is logged with
-// the request id and never shown.
 // unknownControl answers a request under /_idpool/ that no control or
 // console page serves.
 func (s *Server) unknownControl(w http.ResponseWriter, r *http.Request) {
@@ -267,6 +357,8 @@ func (s *Server) unknownControl(w http.ResponseWriter, r *http.Request) {
 		"message": "idpool serves no " + r.Method + " " + r.URL.Path + " (see the README's test controls, and --console)"})
 }
 
+// adminError answers a test-control error; err, when set, is logged with
+// the request id and never shown.
 func (s *Server) adminError(w http.ResponseWriter, r *http.Request, status int, msg string, err error) {
 	if err != nil {
 		s.logger.Error(msg, "id", protocol.RequestID(r.Context()), "err", err)

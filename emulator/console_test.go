@@ -46,7 +46,7 @@ func TestConsoleSetting(t *testing.T) {
 			srv.Handler().ServeHTTP(httptest.NewRecorder(), req)
 
 			rec := httptest.NewRecorder()
-			srv.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/_idpool/console/activity", nil))
+			srv.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "http://localhost:9230/_idpool/console/activity", nil))
 			served := rec.Code == http.StatusOK && strings.Contains(rec.Body.String(), "ResourceNotFoundException") &&
 				strings.Contains(rec.Body.String(), "us-east-1:00000000-0000-4000-8000-000000000000")
 			if served != tc.console {
@@ -89,7 +89,7 @@ func TestConsoleActions(t *testing.T) {
 
 	get := func(path string) *httptest.ResponseRecorder {
 		w := httptest.NewRecorder()
-		h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, path, nil))
+		h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "http://localhost:9230"+path, nil))
 		return w
 	}
 	page := get("/_idpool/console/identities/" + id).Body.String()
@@ -101,7 +101,7 @@ func TestConsoleActions(t *testing.T) {
 	if w := get("/_idpool/credentials/" + key); !strings.Contains(w.Body.String(), `"Expired":false`) {
 		t.Fatalf("credentials before the console expired them: got %s, want Expired false", w.Body)
 	}
-	req := httptest.NewRequest(http.MethodPost, "/_idpool/console/identities/"+id+"/expire", nil)
+	req := httptest.NewRequest(http.MethodPost, "http://localhost:9230/_idpool/console/identities/"+id+"/expire", nil)
 	req.Header.Set("Sec-Fetch-Site", "same-origin")
 	w := httptest.NewRecorder()
 	h.ServeHTTP(w, req)
@@ -115,7 +115,7 @@ func TestConsoleActions(t *testing.T) {
 		t.Errorf("identity page after the console expired its credentials: got no %q", "expired early")
 	}
 	// A second click finds nothing left to expire.
-	req = httptest.NewRequest(http.MethodPost, "/_idpool/console/identities/"+id+"/expire", nil)
+	req = httptest.NewRequest(http.MethodPost, "http://localhost:9230/_idpool/console/identities/"+id+"/expire", nil)
 	req.Header.Set("Sec-Fetch-Site", "same-origin")
 	w = httptest.NewRecorder()
 	h.ServeHTTP(w, req)
@@ -126,7 +126,7 @@ func TestConsoleActions(t *testing.T) {
 	// A token the test controls expired early is expired in the inspector.
 	tok := member(call("GetOpenIdToken", `{"IdentityId":"`+id+`"}`, false), "Token")
 	inspect := func() string {
-		req := httptest.NewRequest(http.MethodPost, "/_idpool/console/token", strings.NewReader("token="+tok))
+		req := httptest.NewRequest(http.MethodPost, "http://localhost:9230/_idpool/console/token", strings.NewReader("token="+tok))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		w := httptest.NewRecorder()
 		h.ServeHTTP(w, req)
@@ -135,7 +135,7 @@ func TestConsoleActions(t *testing.T) {
 	if page := inspect(); !strings.Contains(page, "✓ Not expired") {
 		t.Fatalf("inspector before the token was expired: got no %q", "✓ Not expired")
 	}
-	req = httptest.NewRequest(http.MethodPost, "/_idpool/tokens/expire", strings.NewReader(`{"Token":"`+tok+`"}`))
+	req = httptest.NewRequest(http.MethodPost, "http://localhost:9230/_idpool/tokens/expire", strings.NewReader(`{"Token":"`+tok+`"}`))
 	w = httptest.NewRecorder()
 	h.ServeHTTP(w, req)
 	if w.Code != http.StatusNoContent {
@@ -146,7 +146,7 @@ func TestConsoleActions(t *testing.T) {
 	}
 
 	// Rotating the signing key publishes a second key.
-	req = httptest.NewRequest(http.MethodPost, "/_idpool/console/keys/rotate", nil)
+	req = httptest.NewRequest(http.MethodPost, "http://localhost:9230/_idpool/console/keys/rotate", nil)
 	req.Header.Set("Sec-Fetch-Site", "same-origin")
 	w = httptest.NewRecorder()
 	h.ServeHTTP(w, req)
@@ -190,7 +190,7 @@ func TestConsoleWebIdentity(t *testing.T) {
 	}
 	assume(tok, http.StatusOK)
 	w := httptest.NewRecorder()
-	h.ServeHTTP(w, httptest.NewRequest(http.MethodPost, "/_idpool/tokens/expire", strings.NewReader(`{"Token":"`+tok+`"}`)))
+	h.ServeHTTP(w, httptest.NewRequest(http.MethodPost, "http://localhost:9230/_idpool/tokens/expire", strings.NewReader(`{"Token":"`+tok+`"}`)))
 	if w.Code != http.StatusNoContent {
 		t.Fatalf("expire the token: got %d %s, want 204", w.Code, w.Body)
 	}
@@ -201,7 +201,7 @@ func TestConsoleWebIdentity(t *testing.T) {
 
 	for _, filter := range []string{"identity=" + url.QueryEscape(id), "pool=" + url.QueryEscape(pool)} {
 		w := httptest.NewRecorder()
-		h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/_idpool/console/activity?op=AssumeRoleWithWebIdentity&"+filter, nil))
+		h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "http://localhost:9230/_idpool/console/activity?op=AssumeRoleWithWebIdentity&"+filter, nil))
 		page := w.Body.String()
 		if n := strings.Count(page, "<td>AssumeRoleWithWebIdentity</td>"); n != 2 {
 			t.Errorf("activity of %s: got %d AssumeRoleWithWebIdentity calls, want 2 (the forged token's is no one's)", filter, n)
@@ -254,7 +254,7 @@ func TestTrustReason(t *testing.T) {
 		t.Fatalf("GetCredentialsForIdentity of a guest into an authenticated-only role: got %d %s, want 400", w.Code, w.Body)
 	}
 	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/_idpool/console/activity?errors=1", nil))
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "http://localhost:9230/_idpool/console/activity?errors=1", nil))
 	for _, want := range []string{"InvalidIdentityPoolConfigurationException", "trust policy of " + role, "no statement allows sts:AssumeRoleWithWebIdentity", "amr"} {
 		if !strings.Contains(rec.Body.String(), want) {
 			t.Errorf("activity page: got no %q", want)
@@ -286,7 +286,7 @@ func TestConsoleMerges(t *testing.T) {
 		{loser, "merged into <a class=\"mono\" href=\"/_idpool/console/identities/" + survivor},
 	} {
 		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/_idpool/console/identities/"+tc.id, nil))
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "http://localhost:9230/_idpool/console/identities/"+tc.id, nil))
 		if !strings.Contains(rec.Body.String(), tc.want) {
 			t.Errorf("identity %s: got no %q in the page", tc.id, tc.want)
 		}

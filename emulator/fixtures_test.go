@@ -74,7 +74,7 @@ func TestSharedFixture(t *testing.T) {
 	a := start("111111111111")
 	start("222222222222")
 	rec := httptest.NewRecorder()
-	a.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/_idpool/reset", nil))
+	a.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "http://localhost:9230/_idpool/reset", nil))
 	if rec.Code != http.StatusOK {
 		t.Fatalf("reset: got %d %s, want 200", rec.Code, rec.Body)
 	}

@@ -218,7 +218,7 @@ func build(ctx context.Context, cfg Config, store storage.Store, logger *slog.Lo
 	mux.HandleFunc("GET "+outbound.PathPrefix+"{id}"+outbound.JWKSPath, s.outboundDocument(s.outbound.JWKS))
 	root := dispatch(jsonIdentity, query, withRequestBase(iamQuery))
 	mux.Handle("/", root)
-	served := route(mux, rest, root)
+	served := route(rebindGuard(mux, cfg.PublicURL), rest, root)
 	if !cfg.NoConsole {
 		con, err := s.newConsole(ids, reg)
 		if err != nil {
@@ -241,7 +241,7 @@ const syncPrefix = "/identitypools"
 // root path to root by their path alone, and everything else (the test
 // controls, the token discovery documents) to mux. The services' requests
 // are the hot ones; they are spared ServeMux's pattern matching.
-func route(mux *http.ServeMux, rest, root http.Handler) http.Handler {
+func route(mux, rest, root http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := r.URL.Path
 		switch {

@@ -105,7 +105,7 @@ func TestUnknownControl(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.method+" "+tt.path, func(t *testing.T) {
 			rec := httptest.NewRecorder()
-			srv.Handler().ServeHTTP(rec, httptest.NewRequest(tt.method, tt.path, nil))
+			srv.Handler().ServeHTTP(rec, httptest.NewRequest(tt.method, "http://localhost:9230"+tt.path, nil))
 			if rec.Code != http.StatusNotFound || rec.Header().Get("x-amzn-ErrorType") != "" || !strings.Contains(rec.Body.String(), tt.path) {
 				t.Errorf("got %d %q (x-amzn-ErrorType %q), want 404 naming the path", rec.Code, rec.Body, rec.Header().Get("x-amzn-ErrorType"))
 			}
