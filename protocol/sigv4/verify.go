@@ -143,11 +143,11 @@ func verify(r *http.Request, body []byte, sig *Signature, secret string, now tim
 	// The canonical URI is the path with its dot and empty segments
 	// removed (normalizePath), as AWS computes it and botocore (so the
 	// CLI and boto3) and the JS SDK sign it. The Go SDKs sign the escaped
-	// path as sent, unnormalised: aws-sdk-go-v2 (aws/signer/v4,
-	// GetURIPath) always, and aws-sdk-go when DisableRestProtocolURICleaning
-	// keeps its REST client from cleaning the path before it sends it (its
-	// signer's getURIPath). So the path as sent verifies too when it
-	// differs. Both are forms of the request's own path: a signature of
+	// path as sent, unnormalised: aws-sdk-go-v2 always (its v4 signer
+	// takes aws/signer/internal/v4.GetURIPath, the URL's EscapedPath), and
+	// aws-sdk-go when DisableRestProtocolURICleaning keeps its REST client
+	// from cleaning the path before it sends it (aws/signer/v4's
+	// getURIPath). So the path as sent verifies too when it differs. Both are forms of the request's own path: a signature of
 	// any other path still fails.
 	raw := protocol.RawPath(r)
 	uri := normalizePath(raw)
