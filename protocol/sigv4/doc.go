@@ -6,8 +6,9 @@
 // scope against the service and region called; Verify refuses a request
 // whose x-amz-* headers are not all signed, recomputes the canonical
 // request exactly as the AWS SDKs build it for services other than S3 (the
-// path escaped a second time, per segment), derives the signing key and
-// compares in constant time.
+// path without its dot and empty segments, as AWS and botocore normalise it,
+// or as sent, as the Go SDKs sign it; escaped a second time, per segment),
+// derives the signing key and compares in constant time.
 //
 // Errors wrap one of ErrMissing, ErrMalformed, ErrSignatureMismatch and
 // ErrExpired, and their text is AWS's message, so a caller can answer with

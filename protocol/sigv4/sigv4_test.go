@@ -65,13 +65,16 @@ func send(t *testing.T, req *http.Request, ch <-chan seen) seen {
 }
 
 type signCase struct {
-	name    string
-	method  string
-	path    string // with query, appended to the server URL
-	body    string
-	headers map[string]string
-	service string
-	token   string
+	name   string
+	method string
+	path   string // with query, appended to the server URL
+	// signPath, when set, is the path (with query) the SDK signs, sent
+	// as path: botocore and the JS SDK sign a path's normalised form.
+	signPath string
+	body     string
+	headers  map[string]string
+	service  string
+	token    string
 	// unsigned signs with X-Amz-Content-Sha256: UNSIGNED-PAYLOAD.
 	unsigned bool
 	presign  bool
@@ -128,6 +131,28 @@ func TestVerifyWithSDKSigner(t *testing.T) {
 				r.URL.Path = strings.Replace(r.URL.Path, "def", "xyz", 1)
 				r.URL.RawPath = strings.Replace(r.URL.RawPath, "def", "xyz", 1)
 			}, want: ErrSignatureMismatch},
+		// AWS removes dot and empty segments from the path it signs, as
+		// botocore and the JS SDK sign it; the Go SDKs sign the path as
+		// sent. A dataset may be named "." or "..".
+		{name: "dot segment signed normalised", method: "GET", path: syncPath + "/./records?maxResults=5",
+			signPath: syncPath + "/records?maxResults=5", service: "cognito-sync", token: token},
+		{name: "dot-dot segment signed normalised", method: "GET", path: syncPath + "/../records",
+			signPath: "/identitypools/us-east-1%3Aabc/identities/us-east-1%3Adef/records", service: "cognito-sync"},
+		{name: "final dot segment signed normalised", method: "POST", path: syncPath + "/.", body: `{}`,
+			signPath: syncPath, service: "cognito-sync"},
+		{name: "empty segments signed normalised", method: "GET", path: syncPath + "//x//",
+			signPath: syncPath + "/x/", service: "cognito-sync"},
+		{name: "dot segment signed as sent", method: "GET", path: syncPath + "/./records?maxResults=5", service: "cognito-sync", token: token},
+		{name: "dot-dot segment signed as sent", method: "POST", path: syncPath + "/..", body: `{}`, service: "cognito-sync"},
+		{name: "escaped dot signed as sent", method: "GET", path: syncPath + "/%2E/records", service: "cognito-sync"},
+		{name: "dot segment, signature of another dataset", method: "GET", path: syncPath + "/./records",
+			signPath: syncPath + "/x/records", service: "cognito-sync", want: ErrSignatureMismatch},
+		{name: "dot-dot segment, signature of another identity", method: "GET", path: syncPath + "/../records",
+			signPath: "/identitypools/us-east-1%3Aabc/identities/us-east-1%3Axyz/records", service: "cognito-sync", want: ErrSignatureMismatch},
+		{name: "dot segment removed after signing", method: "GET", path: syncPath + "/records",
+			signPath: syncPath + "/./records", service: "cognito-sync", want: ErrSignatureMismatch},
+		{name: "escaped dot is no dot segment", method: "GET", path: syncPath + "/%2E/records",
+			signPath: syncPath + "/records", service: "cognito-sync", want: ErrSignatureMismatch},
 		{name: "session token", method: "POST", path: syncPath, body: `{"SyncSessionToken":"x"}`, service: "cognito-sync", token: token},
 		{name: "session token tampered", method: "POST", path: syncPath, body: `{}`, service: "cognito-sync", token: token,
 			tamper: func(r *http.Request) { r.Header.Set("X-Amz-Security-Token", token+"x") }, want: ErrSignatureMismatch},
@@ -164,7 +189,11 @@ func TestVerifyWithSDKSigner(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv, ch := server(t)
-			req, err := http.NewRequest(tt.method, srv.URL+tt.path, bodyReader(tt.body))
+			target := tt.path
+			if tt.signPath != "" {
+				target = tt.signPath
+			}
+			req, err := http.NewRequest(tt.method, srv.URL+target, bodyReader(tt.body))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -198,6 +227,11 @@ func TestVerifyWithSDKSigner(t *testing.T) {
 				}
 			} else if err := signer.SignHTTP(context.Background(), creds, req, payload, tt.service, "us-east-1", signTime); err != nil {
 				t.Fatal(err)
+			}
+			if tt.signPath != "" {
+				if req.URL, err = url.Parse(srv.URL + tt.path); err != nil {
+					t.Fatal(err)
+				}
 			}
 			if tt.tamper != nil {
 				tt.tamper(req)
