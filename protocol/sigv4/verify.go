@@ -147,8 +147,9 @@ func verify(r *http.Request, body []byte, sig *Signature, secret string, now tim
 	// takes aws/signer/internal/v4.GetURIPath, the URL's EscapedPath), and
 	// aws-sdk-go when DisableRestProtocolURICleaning keeps its REST client
 	// from cleaning the path before it sends it (aws/signer/v4's
-	// getURIPath). So the path as sent verifies too when it differs. Both are forms of the request's own path: a signature of
-	// any other path still fails.
+	// getURIPath). So the path as sent verifies too when it differs.
+	// Both are forms of the request's own path: a signature of any other
+	// path still fails.
 	raw := protocol.RawPath(r)
 	uri := normalizePath(raw)
 	sc := scratchPool.Get().(*scratch)
