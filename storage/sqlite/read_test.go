@@ -117,3 +117,23 @@ func TestListLiveIdentities(t *testing.T) {
 		t.Errorf("ListIdentities of the pool marked deleted: got %d identities, %v, want none", len(ids), err)
 	}
 }
+
+// TestMigrateLiveIdentities: a database written before the index of live
+// identities existed gets it over the identities it holds when it is
+// upgraded.
+func TestMigrateLiveIdentities(t *testing.T) {
+	path := oldDatabase(t, 14,
+		`INSERT INTO pools (id, name, config, created, modified) VALUES ('p1', 'p1', '{}', 0, 0)`,
+		`INSERT INTO identities (id, pool_id, disabled, merged_into, created, modified) VALUES
+			('p1:a', 'p1', 1, '', 0, 0), ('p1:b', 'p1', 0, '', 0, 0), ('p1:c', 'p1', 1, 'p1:b', 0, 0), ('p1:d', 'p1', 0, '', 0, 0)`)
+	s := openFile(t, path)
+	defer s.Close()
+	list, err := s.ListIdentities(t.Context(), "p1", storage.ListIdentitiesOptions{HideDisabled: true})
+	var got []string
+	for _, i := range list {
+		got = append(got, i.ID)
+	}
+	if err != nil || strings.Join(got, ",") != "p1:b,p1:d" {
+		t.Errorf("ListIdentities with HideDisabled after the upgrade: got %v, %v, want p1:b,p1:d", got, err)
+	}
+}
