@@ -13,7 +13,10 @@ import (
 // Every identity query returns these columns, one row per login in link
 // order (or one row with NULL login columns for an identity without logins),
 // rows of one identity adjacent.
-// livePool holds for an identity i whose pool is not marked deleted.
+// livePool holds for an identity i whose pool is not marked deleted. It
+// names the column i.pool_id, so SQLite checks it for every identity the
+// statement reads: it serves statements of one identity; those of many
+// guard their pool parameter with livePool1 instead.
 const livePool = `NOT EXISTS (SELECT 1 FROM pools p WHERE p.id = i.pool_id AND p.deleted <> 0)`
 
 const identityColumns = `i.id, i.pool_id, i.disabled, i.merged_into, i.created, i.modified, l.provider, l.user_id`
@@ -36,10 +39,28 @@ const (
 		LEFT JOIN logins l ON l.identity_id = i.id
 		WHERE k.pool_id = ?1 AND k.provider = ?2 AND k.user_id = ?3 AND ` + livePool + `
 		ORDER BY l.seq`
+	// A page of pool ?1's identities after id ?2, at most ?3 of them.
+	// The guard of the pool names the parameter ?1, not the column
+	// pool_id, so that SQLite checks it once per statement rather than
+	// once per identity read (see livePool1).
 	qListIdentities = `SELECT ` + identityColumns + `
-		FROM (SELECT * FROM identities i
-		      WHERE pool_id = ?1 AND id > ?2 AND (?3 = 0 OR disabled = 0) AND ` + livePool + `
-		      ORDER BY id LIMIT ?4) i
+		FROM (SELECT * FROM identities
+		      WHERE pool_id = ?1 AND id > ?2 AND ` + livePool1 + `
+		      ORDER BY id LIMIT ?3) i
+		LEFT JOIN logins l ON l.identity_id = i.id
+		ORDER BY i.id, l.seq`
+	// The same page of the identities that are not disabled, on the
+	// partial index of those (migration 0015): a page reads its own
+	// identities, not the disabled ones between them, of which merges and
+	// unlinked logins can leave a pool millions. The index is named
+	// because the planner could otherwise walk identities_pool, which
+	// serves the query as well as far as it knows; disabled = 0 is the
+	// index's condition, which the query must state for the index to
+	// serve it.
+	qListLive = `SELECT ` + identityColumns + `
+		FROM (SELECT * FROM identities INDEXED BY identities_live
+		      WHERE pool_id = ?1 AND id > ?2 AND disabled = 0 AND ` + livePool1 + `
+		      ORDER BY id LIMIT ?3) i
 		LEFT JOIN logins l ON l.identity_id = i.id
 		ORDER BY i.id, l.seq`
 	// The identities merged into ?5, on the partial index of merged
@@ -51,7 +72,7 @@ const (
 	qListMerged = `SELECT ` + identityColumns + `
 		FROM (SELECT * FROM identities AS i INDEXED BY identities_merged
 		      WHERE merged_into = ?5 AND merged_into <> '' AND id > ?2
-		        AND pool_id = ?1 AND (?3 = 0 OR disabled = 0) AND ` + livePool + `
+		        AND pool_id = ?1 AND (?3 = 0 OR disabled = 0) AND ` + livePool1 + `
 		      ORDER BY id LIMIT ?4) i
 		LEFT JOIN logins l ON l.identity_id = i.id
 		ORDER BY i.id, l.seq`
@@ -90,7 +111,7 @@ func prepareAll(ctx context.Context, p preparer, stmts map[**sql.Stmt]string) er
 type queries struct {
 	getPool, listPools, countPools               *sql.Stmt
 	getIdentity, identityByLogin, listIdentities *sql.Stmt
-	listMerged, countIdentities                  *sql.Stmt
+	listLive, listMerged, countIdentities        *sql.Stmt
 	signingKeys, secret                          *sql.Stmt
 	syncQueries
 	credQueries
@@ -122,6 +143,7 @@ func (q *queries) prepare(ctx context.Context, p preparer) error {
 		&q.getIdentity:     qGetIdentity,
 		&q.identityByLogin: qIdentityByLogin,
 		&q.listIdentities:  qListIdentities,
+		&q.listLive:        qListLive,
 		&q.listMerged:      qListMerged,
 		&q.countIdentities: qCountIdentities,
 		&q.signingKeys:     qSigningKeys,
@@ -131,7 +153,7 @@ func (q *queries) prepare(ctx context.Context, p preparer) error {
 
 func (q *queries) close() error {
 	errs := []error{q.syncQueries.close(), q.credQueries.close(), q.iamQueries.close(), q.groupQueries.close(), q.outboundQueries.close()}
-	for _, s := range []*sql.Stmt{q.getPool, q.listPools, q.countPools, q.getIdentity, q.identityByLogin, q.listIdentities, q.listMerged, q.countIdentities, q.signingKeys, q.secret} {
+	for _, s := range []*sql.Stmt{q.getPool, q.listPools, q.countPools, q.getIdentity, q.identityByLogin, q.listIdentities, q.listLive, q.listMerged, q.countIdentities, q.signingKeys, q.secret} {
 		if s != nil {
 			errs = append(errs, s.Close())
 		}
@@ -307,10 +329,13 @@ func (q *queries) identities(ctx context.Context, poolID string, o storage.ListI
 		rows *sql.Rows
 		err  error
 	)
-	if o.MergedInto != "" {
+	switch {
+	case o.MergedInto != "":
 		rows, err = q.listMerged.QueryContext(ctx, poolID, o.After, hide, limit, o.MergedInto)
-	} else {
-		rows, err = q.listIdentities.QueryContext(ctx, poolID, o.After, hide, limit)
+	case o.HideDisabled:
+		rows, err = q.listLive.QueryContext(ctx, poolID, o.After, limit)
+	default:
+		rows, err = q.listIdentities.QueryContext(ctx, poolID, o.After, limit)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: list identities of %s: %w", poolID, err)

@@ -1481,9 +1481,10 @@ func TestMigrateIdentityCounts(t *testing.T) {
 	}
 }
 
-// TestIndexedPlans: counting a pool's identities and finding those merged
-// into one read no table from end to end, so they cost the same at a
-// million identities as at ten.
+// TestIndexedPlans: counting a pool's identities, paging them, its live
+// ones among them, and finding those merged into one read no table from
+// end to end and run no subquery per row read, so they cost the same at a
+// million identities as at ten, however many are disabled.
 func TestIndexedPlans(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "idpool.db")
 	if err := openFile(t, path).Close(); err != nil {
@@ -1501,6 +1502,8 @@ func TestIndexedPlans(t *testing.T) {
 	}{
 		{"count identities", qCountIdentities, []any{"p1"}, "PRIMARY KEY"},
 		{"identities merged into one", qListMerged, []any{"p1", "", 0, 50, "p1:a"}, "identities_merged"},
+		{"identities", qListIdentities, []any{"p1", "", 60}, "identities_pool"},
+		{"live identities", qListLive, []any{"p1", "", 60}, "identities_live"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -1524,6 +1527,9 @@ func TestIndexedPlans(t *testing.T) {
 				}
 				if name, ok := strings.CutPrefix(detail, "SCAN "); ok && !coroutines[name] {
 					t.Errorf("got a scan of a table (%q), want none", detail)
+				}
+				if strings.HasPrefix(detail, "CORRELATED ") {
+					t.Errorf("got a subquery run per row (%q), want none", detail)
 				}
 				used = used || strings.Contains(detail, tc.index)
 			}
