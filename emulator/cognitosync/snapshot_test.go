@@ -1,61 +1,12 @@
 package cognitosync
 
 import (
-	"context"
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 
-	"github.com/idpool/idpool/storage"
+	"github.com/idpool/idpool/storage/storagetest"
 )
-
-// writeAfterRead is a Store whose first read of a dataset (GetDataset or
-// DatasetRecords) after Arm is followed, before it returns, by the armed
-// write: a ListRecords that read the dataset and its records apart would
-// see that write in its second read only.
-type writeAfterRead struct {
-	storage.Store
-	mu    sync.Mutex
-	write func()
-}
-
-// Arm makes the next read of a dataset run write once it has read.
-func (w *writeAfterRead) Arm(write func()) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.write = write
-}
-
-// fire runs the armed write, once.
-func (w *writeAfterRead) fire() {
-	w.mu.Lock()
-	f := w.write
-	w.write = nil
-	w.mu.Unlock()
-	if f != nil {
-		f()
-	}
-}
-
-// Fired reports whether the armed write ran.
-func (w *writeAfterRead) Fired() bool {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.write == nil
-}
-
-func (w *writeAfterRead) GetDataset(ctx context.Context, identityID, name string) (storage.Dataset, error) {
-	d, err := w.Store.GetDataset(ctx, identityID, name)
-	w.fire()
-	return d, err
-}
-
-func (w *writeAfterRead) DatasetRecords(ctx context.Context, identityID, name string, opts storage.ListRecordsOptions) (storage.Dataset, []storage.Record, error) {
-	d, rs, err := w.Store.DatasetRecords(ctx, identityID, name, opts)
-	w.fire()
-	return d, rs, err
-}
 
 // syncState is what a device takes from a ListRecords answer.
 func syncState(out *ListRecordsOutput) string {
@@ -112,7 +63,7 @@ func TestListRecordsIsOneState(t *testing.T) {
 			before := e.list(t, e.a1, poolA, idA1, "d", tc.since)
 
 			inner := e.store
-			w := &writeAfterRead{Store: inner}
+			w := &storagetest.ReadRacing{Store: inner}
 			e.svc.store = w
 			w.Arm(func() { tc.write(t, e) })
 			got, err := e.svc.ListRecords(e.a1, in)
