@@ -115,6 +115,15 @@ type DatasetReader interface {
 	// ListRecords returns records of a dataset, tombstones included, as
 	// values of the caller's own.
 	ListRecords(ctx context.Context, identityID, name string, opts ListRecordsOptions) ([]Record, error)
+	// DatasetRecords returns the dataset, deleted or not, and, unless it
+	// is deleted, the page of its records that opts selects (values of the
+	// caller's own), both of one state of the store: no write is seen by
+	// one and not by the other, so no record's SyncCount exceeds the
+	// dataset's, and a live dataset comes with the records it has. It
+	// returns ErrNotFound if the dataset never existed. It is what a
+	// device's pull reads; GetDataset followed by ListRecords may see a
+	// write between the two.
+	DatasetRecords(ctx context.Context, identityID, name string, opts ListRecordsOptions) (Dataset, []Record, error)
 	// GetRecords returns the stored records with the given keys (those
 	// that exist, tombstones included), keyed by Key.
 	GetRecords(ctx context.Context, identityID, name string, keys []string) (map[string]Record, error)

@@ -21,11 +21,17 @@ const maxKeyLen = 1024
 // from DatasetExists, and that a copy it holds was deleted from
 // DatasetDeletedAfterRequestedSyncCount.
 //
-// The dataset is read before its records, so that a write landing between
-// the two reads can only make records newer than the DatasetSyncCount
-// reported, never the reverse: a device then fetches a record twice rather
-// than missing one. Later pages report the sync count of the first page
-// (carried in NextToken) for the same reason.
+// The dataset and the page of its records are read together, from one
+// state of the store (storage.DatasetReader.DatasetRecords): a write
+// landing meanwhile is in both or in neither. Read apart, a device could
+// be told a DatasetSyncCount below that of the records it gets, which it
+// stores as its count and pulls again; that a live dataset has no
+// records; or the count of a dataset from before its deletion with the
+// records of its re-creation and DatasetDeletedAfterRequestedSyncCount
+// false, so that it never learns of the deletion and keeps records the
+// deletion removed. Later pages report the sync count of the first page
+// (carried in NextToken), so that a device that missed a change to a
+// record of an earlier page fetches it again rather than skipping it.
 func (s *Service) ListRecords(ctx context.Context, in *ListRecordsInput) (*ListRecordsOutput, error) {
 	if _, err := forIdentity(ctx, in.IdentityPoolId, in.IdentityId); err != nil {
 		return nil, err
@@ -49,7 +55,9 @@ func (s *Service) ListRecords(ctx context.Context, in *ListRecordsInput) (*ListR
 	limit := pageSize(in.MaxResults, maxRecordsPage)
 	now := s.now()
 
-	d, found, err := s.dataset(ctx, in.IdentityPoolId, in.IdentityId, in.DatasetName)
+	d, recs, found, err := s.datasetRecords(ctx, in.IdentityPoolId, in.IdentityId, in.DatasetName, storage.ListRecordsOptions{
+		SinceSyncCount: since, After: after, Limit: limit + 1,
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -68,12 +76,6 @@ func (s *Service) ListRecords(ctx context.Context, in *ListRecordsInput) (*ListR
 		out.LastModifiedBy = d.LastModifiedBy
 		out.DatasetDeletedAfterRequestedSyncCount = since > 0 && since < d.DeletedAtSyncCount
 		if !d.Deleted {
-			recs, err := s.store.ListRecords(ctx, in.IdentityId, in.DatasetName, storage.ListRecordsOptions{
-				SinceSyncCount: since, After: after, Limit: limit + 1,
-			})
-			if err != nil {
-				return nil, fmt.Errorf("list records of %s/%s: %w", in.IdentityId, in.DatasetName, err)
-			}
 			if snapshot < 0 {
 				snapshot = d.SyncCount
 			}
@@ -114,6 +116,25 @@ func (s *Service) ListRecords(ctx context.Context, in *ListRecordsInput) (*ListR
 		}
 	}
 	return out, nil
+}
+
+// datasetRecords reads a dataset, deleted or not, and, unless it is
+// deleted, the page of its records o selects, both of one state of the
+// store. found is false as for dataset.
+func (s *Service) datasetRecords(ctx context.Context, pool, identity, name string, o storage.ListRecordsOptions) (d storage.Dataset, recs []storage.Record, found bool, err error) {
+	if protocol.Elsewhere(ctx, pool) {
+		return storage.Dataset{}, nil, false, nil
+	}
+	d, recs, err = s.store.DatasetRecords(ctx, identity, name, o)
+	switch {
+	case errors.Is(err, storage.ErrNotFound):
+		return storage.Dataset{}, nil, false, nil
+	case err != nil:
+		return d, nil, false, fmt.Errorf("list records of %s/%s: %w", identity, name, err)
+	case d.PoolID != pool:
+		return storage.Dataset{}, nil, false, nil
+	}
+	return d, recs, true, nil
 }
 
 // dataset reads a dataset, deleted or not. found is false when it never

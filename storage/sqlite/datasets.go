@@ -499,42 +499,104 @@ func (s *Store) ListDatasets(ctx context.Context, identityID, after string, limi
 // cache, unless the cache knows it is too big, and the page is selected
 // from that.
 func (s *Store) ListRecords(ctx context.Context, identityID, name string, opts storage.ListRecordsOptions) ([]storage.Record, error) {
-	all, err := s.allRecords(ctx, identityID, name)
-	if errors.Is(err, errBigDataset) {
-		return s.read.records(ctx, identityID, name, opts)
-	}
+	_, all, big, err := s.cachedSnapshot(ctx, identityID, name)
 	if err != nil {
 		return nil, err
+	}
+	if big {
+		return s.read.records(ctx, identityID, name, opts)
 	}
 	return selectRecords(all, opts), nil
 }
 
-// errBigDataset tells that a dataset is too big for the sync cache.
-var errBigDataset = errors.New("sqlite: dataset too big to cache")
-
-// allRecords returns every record of a dataset, in key order, from the
-// sync cache, reading them into it on a miss; or errBigDataset. The
-// records are shared with the cache: callers must not modify them.
-func (s *Store) allRecords(ctx context.Context, identityID, name string) ([]storage.Record, error) {
-	k := dsKey{identityID, name}
-	all, big, gen, ok := s.sync.records(k)
+// DatasetRecords implements storage.DatasetReader. The dataset and its
+// records come from the sync cache, which holds them as read together;
+// a miss reads them into it, in one read transaction. The records of a
+// dataset too big to cache are read with the dataset, in one read
+// transaction, every time.
+func (s *Store) DatasetRecords(ctx context.Context, identityID, name string, opts storage.ListRecordsOptions) (storage.Dataset, []storage.Record, error) {
+	d, all, big, err := s.cachedSnapshot(ctx, identityID, name)
 	switch {
-	case ok && big:
-		return nil, errBigDataset
-	case ok:
-		return all, nil
+	case err != nil:
+		return storage.Dataset{}, nil, err
+	case big:
+		return liveRecords(s.readSnapshot(ctx, identityID, name, opts))
+	case d == nil:
+		return storage.Dataset{}, nil, fmt.Errorf("sqlite: get dataset %s/%s: %w", identityID, name, storage.ErrNotFound)
+	case d.Deleted:
+		return *d, nil, nil
 	}
-	all, err := s.read.records(ctx, identityID, name, storage.ListRecordsOptions{})
+	return *d, selectRecords(all, opts), nil
+}
+
+// cachedSnapshot returns a dataset (nil: it never existed) with all its
+// records, in key order, read in one snapshot: from the sync cache, or
+// read into it on a miss. big tells, with no records, that the cache
+// knows them too big to hold. d and all are shared with the cache:
+// callers must not modify them.
+func (s *Store) cachedSnapshot(ctx context.Context, identityID, name string) (d *storage.Dataset, all []storage.Record, big bool, err error) {
+	k := dsKey{identityID, name}
+	d, all, big, gen, ok := s.sync.snapshot(k)
+	if ok {
+		return d, all, big, nil
+	}
+	got, all, err := s.readSnapshot(ctx, identityID, name, storage.ListRecordsOptions{})
+	switch {
+	case errors.Is(err, storage.ErrNotFound):
+		d = nil
+	case err != nil:
+		return nil, nil, false, err
+	default:
+		d = &got
+	}
+	s.sync.putSnapshot(k, d, all, recordsSize(all), gen)
+	return d, all, false, nil
+}
+
+// readSnapshot reads a dataset and the records o selects (whether it is
+// deleted or not) from the database, in one read transaction: one
+// snapshot, whatever the writer commits meanwhile.
+func (s *Store) readSnapshot(ctx context.Context, identityID, name string, o storage.ListRecordsOptions) (storage.Dataset, []storage.Record, error) {
+	tx, err := s.rdb.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
-		return nil, err
+		return storage.Dataset{}, nil, fmt.Errorf("sqlite: read dataset %s/%s: %w", identityID, name, err)
 	}
-	s.sync.putRecords(k, all, recordsSize(all), gen)
-	return all, nil
+	defer tx.Rollback() // a read-only transaction has nothing to keep
+	// The statements are the read pool's, which database/sql prepares
+	// once per connection.
+	var q queries
+	q.getDataset = tx.StmtContext(ctx, s.read.getDataset)
+	q.listRecords = tx.StmtContext(ctx, s.read.listRecords)
+	q.listRecordsSince = tx.StmtContext(ctx, s.read.listRecordsSince)
+	return q.datasetRecords(ctx, identityID, name, o)
+}
+
+// datasetRecords reads a dataset and, whether it is deleted or not, the
+// records o selects: one snapshot when q reads inside a transaction.
+func (q *queries) datasetRecords(ctx context.Context, identityID, name string, o storage.ListRecordsOptions) (storage.Dataset, []storage.Record, error) {
+	d, err := q.dataset(ctx, identityID, name)
+	if err != nil {
+		return storage.Dataset{}, nil, err
+	}
+	rs, err := q.records(ctx, identityID, name, o)
+	if err != nil {
+		return storage.Dataset{}, nil, err
+	}
+	return d, rs, nil
+}
+
+// liveRecords is what DatasetRecords answers for a dataset and its
+// records: none for a deleted dataset.
+func liveRecords(d storage.Dataset, rs []storage.Record, err error) (storage.Dataset, []storage.Record, error) {
+	if err != nil || d.Deleted {
+		return d, nil, err
+	}
+	return d, rs, nil
 }
 
 // GetRecords implements storage.DatasetReader.
 func (s *Store) GetRecords(ctx context.Context, identityID, name string, keys []string) (map[string]storage.Record, error) {
-	all, big, _, ok := s.sync.records(dsKey{identityID, name})
+	_, all, big, _, ok := s.sync.snapshot(dsKey{identityID, name})
 	if !ok || big {
 		return s.read.recordsByKey(byKey(ctx), identityID, name, keys)
 	}

@@ -109,6 +109,15 @@ func (t *tx) ListRecords(ctx context.Context, identityID, name string, opts stor
 	return t.w.read.records(context.Background(), identityID, name, opts)
 }
 
+// DatasetRecords implements storage.DatasetReader. Every read of the
+// transaction sees the same state: two reads are one snapshot.
+func (t *tx) DatasetRecords(ctx context.Context, identityID, name string, opts storage.ListRecordsOptions) (storage.Dataset, []storage.Record, error) {
+	if err := t.check(ctx); err != nil {
+		return storage.Dataset{}, nil, err
+	}
+	return liveRecords(t.w.read.datasetRecords(context.Background(), identityID, name, opts))
+}
+
 // GetRecords implements storage.DatasetReader. Inside the transaction
 // every lookup sees the same state, so each key is a point lookup: cheaper
 // than building a JSON list for the few keys an update touches.

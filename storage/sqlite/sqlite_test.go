@@ -1143,7 +1143,7 @@ func TestBigDataset(t *testing.T) {
 				t.Errorf("round %d, %s: ListRecords: got %s, %v, want %s", round, tc.name, keys(got), err, tc.want)
 			}
 		}
-		if _, big, _, ok := s.sync.records(dsKey{"p1:a", "d"}); !ok || !big {
+		if _, _, big, _, ok := s.sync.snapshot(dsKey{"p1:a", "d"}); !ok || !big {
 			t.Errorf("round %d: sync cache: got cached %v, big %v, want true, true", round, ok, big)
 		}
 	}

@@ -40,6 +40,15 @@ const (
 // holding the generation of its invalidation; when the cache starts over it
 // forgets those, so it then refuses every value read before.
 //
+// A dataset and its records are cached together, read in one snapshot of
+// the database, so that the cache never pairs a dataset with records of
+// another state (a device would then be told a sync count below that of
+// records it gets, or that a live dataset is empty). The protocol alone
+// would not prevent it: between a commit and the invalidation that
+// follows it, a reader may cache what it read before the commit beside
+// what another read after it. A dataset read alone (GetDataset) fills a
+// slot only while it holds none.
+//
 // Only reads outside transactions use it: a transaction's reads must see
 // its own uncommitted writes.
 type syncCache struct {
@@ -59,6 +68,8 @@ type slot struct {
 	hasDataset bool
 	dataset    *storage.Dataset // nil: the dataset does not exist
 
+	// hasRecords tells that records (or big) were read in the same
+	// snapshot as dataset, which is then set too.
 	hasRecords bool
 	big        bool             // too big to cache: read from the database
 	records    []storage.Record // all of them, in key order
@@ -91,15 +102,16 @@ func (c *syncCache) dataset(k dsKey) (d *storage.Dataset, gen uint64, ok bool) {
 	return nil, c.gen, false
 }
 
-// records returns the cached records of k, or big true if they are too
-// big to cache, or ok false and the generation to hand to putRecords.
-func (c *syncCache) records(k dsKey) (rs []storage.Record, big bool, gen uint64, ok bool) {
+// snapshot returns the cached dataset of k (nil: it does not exist) with
+// its records, read in one snapshot, or big true if the records are too
+// big to cache; or ok false and the generation to hand to putSnapshot.
+func (c *syncCache) snapshot(k dsKey) (d *storage.Dataset, rs []storage.Record, big bool, gen uint64, ok bool) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	if s := c.slots[k]; s != nil && s.hasRecords {
-		return s.records, s.big, 0, true
+		return s.dataset, s.records, s.big, 0, true
 	}
-	return nil, false, c.gen, false
+	return nil, nil, false, c.gen, false
 }
 
 // list returns the cached live datasets of an identity, in name order, or
@@ -168,18 +180,21 @@ func (c *syncCache) listFor(identity string, gen uint64) *list {
 }
 
 // putDataset caches d (nil: k does not exist), read after dataset
-// returned gen. d must not be modified afterwards.
+// returned gen, unless the slot holds a dataset already: that one may have
+// been read with the records cached beside it. d must not be modified
+// afterwards.
 func (c *syncCache) putDataset(k dsKey, d *storage.Dataset, gen uint64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if s := c.slotFor(k, gen); s != nil {
+	if s := c.slotFor(k, gen); s != nil && !s.hasDataset {
 		s.hasDataset, s.dataset = true, d
 	}
 }
 
-// putRecords caches all the records of k, read after records returned gen,
-// or only that they are big. rs must not be modified afterwards.
-func (c *syncCache) putRecords(k dsKey, rs []storage.Record, size int, gen uint64) {
+// putSnapshot caches d (nil: k does not exist) with all its records rs,
+// both read in one snapshot after snapshot returned gen, or only that the
+// records are big. d and rs must not be modified afterwards.
+func (c *syncCache) putSnapshot(k dsKey, d *storage.Dataset, rs []storage.Record, size int, gen uint64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	s := c.slotFor(k, gen)
@@ -187,6 +202,7 @@ func (c *syncCache) putRecords(k dsKey, rs []storage.Record, size int, gen uint6
 		return
 	}
 	c.bytes -= s.size
+	s.hasDataset, s.dataset = true, d
 	s.hasRecords = true
 	if size > maxCachedRecordBytes {
 		s.big, s.records, s.size = true, nil, 0

@@ -9,5 +9,6 @@
 // slice are equal, and timestamps are compared at millisecond precision.
 //
 // Racing is for the tests of services: a Store whose next transaction
-// starts only after another write, so a request loses a race on purpose.
+// starts only after another write, so a request loses a race on purpose;
+// ReadRacing runs the write right after a read of a dataset instead.
 package storagetest

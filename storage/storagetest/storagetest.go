@@ -79,6 +79,8 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		{"Record/MissingDataset", testRecordsMissingDataset},
 		{"Record/List", testListRecords},
 		{"Record/Get", testGetRecords},
+		{"Record/DatasetRecords", testDatasetRecords},
+		{"Record/DatasetRecordsSeesWrites", testDatasetRecordsSeesWrites},
 		{"Record/Delete", testDeleteRecords},
 		{"SyncConfig/RoundTrip", testSyncConfig},
 		{"Device/PutAndFind", testDevices},
@@ -95,6 +97,7 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		{"Concurrent/IndependentCreates", testConcurrentCreates},
 		{"Concurrent/MixedOutcomes", testConcurrentMixed},
 		{"Concurrent/SyncCount", testConcurrentSyncCount},
+		{"Concurrent/DatasetRecords", testDatasetRecordsConsistent},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
