@@ -540,7 +540,21 @@ func (s *Store) cachedSnapshot(ctx context.Context, identityID, name string) (d 
 	if ok {
 		return d, all, big, nil
 	}
-	got, all, err := s.readSnapshot(ctx, identityID, name, storage.ListRecordsOptions{})
+	var got storage.Dataset
+	err = s.inSnapshot(ctx, identityID, name, func(q *queries) error {
+		var err error
+		if got, err = q.dataset(ctx, identityID, name); err != nil {
+			return err
+		}
+		// The dataset's own totals tell a dataset too big for the cache
+		// before its records are read: a device's sync after each write
+		// would otherwise read all of a big dataset to learn it again.
+		if big = !got.Deleted && cacheWeight(&got) > maxCachedRecordBytes; big {
+			return nil
+		}
+		all, err = q.records(ctx, identityID, name, storage.ListRecordsOptions{})
+		return err
+	})
 	switch {
 	case errors.Is(err, storage.ErrNotFound):
 		d = nil
@@ -549,17 +563,30 @@ func (s *Store) cachedSnapshot(ctx context.Context, identityID, name string) (d 
 	default:
 		d = &got
 	}
-	s.sync.putSnapshot(k, d, all, recordsSize(all), gen)
-	return d, all, false, nil
+	size := recordsSize(all)
+	if big {
+		size = cacheWeight(d)
+	}
+	s.sync.putSnapshot(k, d, all, size, gen)
+	return d, all, big, nil
 }
 
 // readSnapshot reads a dataset and the records o selects (whether it is
-// deleted or not) from the database, in one read transaction: one
-// snapshot, whatever the writer commits meanwhile.
-func (s *Store) readSnapshot(ctx context.Context, identityID, name string, o storage.ListRecordsOptions) (storage.Dataset, []storage.Record, error) {
+// deleted or not) from the database, in one snapshot.
+func (s *Store) readSnapshot(ctx context.Context, identityID, name string, o storage.ListRecordsOptions) (d storage.Dataset, rs []storage.Record, err error) {
+	err = s.inSnapshot(ctx, identityID, name, func(q *queries) error {
+		d, rs, err = q.datasetRecords(ctx, identityID, name, o)
+		return err
+	})
+	return d, rs, err
+}
+
+// inSnapshot calls read with the dataset queries of one read
+// transaction: one snapshot, whatever the writer commits meanwhile.
+func (s *Store) inSnapshot(ctx context.Context, identityID, name string, read func(q *queries) error) error {
 	tx, err := s.rdb.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
-		return storage.Dataset{}, nil, fmt.Errorf("sqlite: read dataset %s/%s: %w", identityID, name, err)
+		return fmt.Errorf("sqlite: read dataset %s/%s: %w", identityID, name, err)
 	}
 	defer tx.Rollback() // a read-only transaction has nothing to keep
 	// The statements are the read pool's, which database/sql prepares
@@ -568,7 +595,7 @@ func (s *Store) readSnapshot(ctx context.Context, identityID, name string, o sto
 	q.getDataset = tx.StmtContext(ctx, s.read.getDataset)
 	q.listRecords = tx.StmtContext(ctx, s.read.listRecords)
 	q.listRecordsSince = tx.StmtContext(ctx, s.read.listRecordsSince)
-	return q.datasetRecords(ctx, identityID, name, o)
+	return read(&q)
 }
 
 // datasetRecords reads a dataset and, whether it is deleted or not, the

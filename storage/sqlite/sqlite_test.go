@@ -1163,6 +1163,24 @@ func TestBigDataset(t *testing.T) {
 	if err != nil || len(m) != 2 || *m["k050"].Value != "small" || *m["k051"].Value != big {
 		t.Errorf("GetRecords after an update: got %d records, %v, want k050 = small and k051", len(m), err)
 	}
+
+	// A write drops the cache's knowledge; the read after it learns that
+	// the dataset is big from the dataset's totals, which the write keeps
+	// up to date as Cognito Sync does, without reading its records (a
+	// device syncing after each write would read them all).
+	err = s.Update(ctx, func(tx storage.Tx) error {
+		d := storage.Dataset{IdentityID: "p1:a", Name: "d", SyncCount: 4, NumRecords: n, DataStorage: int64(n * (len("k000") + len(big)))}
+		if err := tx.PutDataset(ctx, d, 1); err != nil {
+			return err
+		}
+		return tx.PutRecords(ctx, "p1:a", "d", []storage.Record{{Key: "k051", Value: &big, SyncCount: 4}})
+	})
+	if err != nil {
+		t.Fatalf("Update: got error %v, want nil", err)
+	}
+	if d, all, isBig, err := s.cachedSnapshot(ctx, "p1:a", "d"); err != nil || d == nil || !isBig || all != nil {
+		t.Errorf("read after a write: got dataset %v, %d records, big %v, %v, want the dataset, no records, big", d != nil, len(all), isBig, err)
+	}
 }
 
 // TestIdentityReadsConsistency: readers of an identity, by id and by

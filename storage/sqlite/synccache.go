@@ -275,16 +275,27 @@ func (c *syncCache) reset() {
 	c.floor = c.gen
 }
 
+// recordOverhead is what a record weighs in the cache besides its
+// strings, roughly.
+const recordOverhead = 96
+
 // recordsSize is what rs weigh in the cache, roughly.
 func recordsSize(rs []storage.Record) int {
 	n := 0
 	for i := range rs {
-		n += 96 + len(rs[i].Key) + len(rs[i].LastModifiedBy)
+		n += recordOverhead + len(rs[i].Key) + len(rs[i].LastModifiedBy)
 		if rs[i].Value != nil {
 			n += len(*rs[i].Value)
 		}
 	}
 	return n
+}
+
+// cacheWeight is what the records of d weigh in the cache at least
+// (recordsSize), from its totals: its live records' keys and values;
+// tombstones and who wrote each record weigh more.
+func cacheWeight(d *storage.Dataset) int {
+	return int(d.DataStorage) + recordOverhead*int(d.NumRecords)
 }
 
 // datasetsSize is what ds weigh in the cache, roughly. Their IdentityID
