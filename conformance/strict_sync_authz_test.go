@@ -265,3 +265,57 @@ func TestStrictSyncPassRole(t *testing.T) {
 		})
 	}
 }
+
+// TestStrictGlobalRequestKeys: the permission policies of a signed
+// request see aws:PrincipalIsAWSService "false" (present for every signed
+// request; true only for an AWS service principal), aws:ViaAWSService
+// "false" (always present; false for a direct call) and
+// aws:ResourceAccount, the account that owns the resource (present for
+// most actions), as the IAM User Guide's "AWS global condition context
+// keys" gives their availability: a Deny conditioned on any of them
+// refuses an IAM user's request and an identity's own Cognito Sync data,
+// and one on another account's resources does not.
+func TestStrictGlobalRequestKeys(t *testing.T) {
+	t.Parallel()
+	s, dev, userARN, name, keys := strictUser(t)
+	ctx := context.Background()
+	p := newSyncPool(t, s)
+	guest := p.guest(t)
+	describe := func() error {
+		_, err := s.identityWith(keys).DescribeIdentityPool(ctx, &cognitoidentity.DescribeIdentityPoolInput{IdentityPoolId: awsv2.String(p.id)})
+		return err
+	}
+	roleDev := s.iamWith(developerKeys())
+	tests := []struct {
+		name      string
+		condition map[string]any
+		denied    bool
+	}{
+		{"aws:PrincipalIsAWSService false", map[string]any{"Bool": map[string]any{"aws:PrincipalIsAWSService": "false"}}, true},
+		{"aws:ViaAWSService false", map[string]any{"Bool": map[string]any{"aws:ViaAWSService": "false"}}, true},
+		{"aws:ResourceAccount the account", map[string]any{"StringEquals": map[string]any{"aws:ResourceAccount": s.accountID}}, true},
+		{"aws:ResourceAccount present", map[string]any{"Null": map[string]any{"aws:ResourceAccount": "false"}}, true},
+		{"aws:ResourceAccount another account", map[string]any{"StringEquals": map[string]any{"aws:ResourceAccount": "999999999999"}}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := dev.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: awsv2.String(name), PolicyName: awsv2.String("keys"),
+				PolicyDocument: awsv2.String(policyJSON(t, map[string]any{"Effect": "Allow", "Action": "*", "Resource": "*"},
+					map[string]any{"Effect": "Deny", "Action": "cognito-identity:DescribeIdentityPool", "Resource": "*", "Condition": tt.condition}))})
+			ok(t, err, "PutUserPolicy")
+			_, err = roleDev.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: awsv2.String("SyncGuest"), PolicyName: awsv2.String("keys"),
+				PolicyDocument: awsv2.String(policyJSON(t, map[string]any{"Effect": "Deny", "Action": "cognito-sync:ListRecords",
+					"Resource": s.syncARN(p.id, guest.id, "*"), "Condition": tt.condition}))})
+			ok(t, err, "PutRolePolicy")
+			_, syncErr := guest.list("notes", 0)
+			if !tt.denied {
+				ok(t, describe(), "DescribeIdentityPool")
+				ok(t, syncErr, "ListRecords of the guest's own dataset")
+				return
+			}
+			wantAPIError(t, describe(), codeDenied, msgDenied(userARN, "cognito-identity:DescribeIdentityPool", s.poolARN(p.id)))
+			wantSyncError(t, syncErr, codeDenied, http.StatusForbidden,
+				msgDenied(s.assumedARN("SyncGuest", "CognitoIdentityCredentials"), "cognito-sync:ListRecords", s.syncARN(p.id, guest.id, "notes")))
+		})
+	}
+}

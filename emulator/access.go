@@ -191,6 +191,7 @@ func (s *Server) authorize(r *http.Request, a *api, op string, p *protocol.Princ
 	if res.cred != nil {
 		target := s.decisionARN(a, op, res)
 		keys := requestKeys(r, res.Region)
+		s.addResourceAccount(keys, target)
 		if err := s.poolKeys(ctx, a, op, target, res.json, keys); err != nil {
 			return err
 		}
@@ -261,6 +262,7 @@ func (s *Server) authorizePassRole(r *http.Request, a *api, op string, p *protoc
 			return err
 		}
 		keys := requestKeys(r, res.Region)
+		s.addResourceAccount(keys, target)
 		keys["iam:PassedToService"] = []string{service}
 		if err := s.iamKeys(ctx, "PassRole", nil, target, keys); err != nil {
 			return err
@@ -367,12 +369,33 @@ func originFrom(ctx context.Context) origin {
 }
 
 // requestKeys returns the global condition keys AWS takes from request r
-// to region (see origin.addKeys). The session's keys and the time are
-// added by sessionDecision.
+// to region (see origin.addKeys), a request signed by a principal, and
+// made by it directly: aws:ViaAWSService "false" ("always included", false
+// when the principal makes the call directly: idpool makes no forward
+// access sessions), as the IAM User Guide's "AWS global condition context
+// keys" gives its availability. The resource's account
+// (addResourceAccount), the principal's keys (aws:PrincipalIsAWSService
+// "false" among them) and the time are added where the resource and the
+// principal are known.
 func requestKeys(r *http.Request, region string) map[string][]string {
-	keys := make(map[string][]string, 3)
+	keys := make(map[string][]string, 6)
 	origin{addr: r.RemoteAddr, secure: r.TLS != nil}.addKeys(keys, region)
+	keys["aws:ViaAWSService"] = []string{"false"}
 	return keys
+}
+
+// addResourceAccount adds to keys aws:ResourceAccount, the account that
+// owns target, the resource a request is decided on: the account its ARN
+// names, else (for "*", or an ARN of none, such as an S3 bucket's) the
+// account idpool serves, which holds every resource it has. The IAM User
+// Guide ("AWS global condition context keys") includes it in the request
+// context of most actions, Cognito's, STS's and IAM's among them.
+func (s *Server) addResourceAccount(keys map[string][]string, target string) {
+	account := s.cfg.AccountID
+	if t, ok := arn.Parse(target); ok && t.Account != "" {
+		account = t.Account
+	}
+	keys["aws:ResourceAccount"] = []string{account}
 }
 
 // poolKeys adds to keys the tag condition keys of a Cognito Identity

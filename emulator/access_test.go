@@ -205,13 +205,16 @@ func TestRequestKeys(t *testing.T) {
 		want                 map[string][]string
 	}{
 		{name: "plain HTTP from IPv4", remote: "127.0.0.1:51234", region: "us-east-1",
-			want: map[string][]string{"aws:SourceIp": {"127.0.0.1"}, "aws:SecureTransport": {"false"}, "aws:RequestedRegion": {"us-east-1"}}},
+			want: map[string][]string{"aws:SourceIp": {"127.0.0.1"}, "aws:SecureTransport": {"false"}, "aws:RequestedRegion": {"us-east-1"},
+				"aws:ViaAWSService": {"false"}}},
 		{name: "TLS from IPv6 with a zone", remote: "[fe80::1%eth0]:443", region: "eu-west-1", tls: true,
-			want: map[string][]string{"aws:SourceIp": {"fe80::1"}, "aws:SecureTransport": {"true"}, "aws:RequestedRegion": {"eu-west-1"}}},
+			want: map[string][]string{"aws:SourceIp": {"fe80::1"}, "aws:SecureTransport": {"true"}, "aws:RequestedRegion": {"eu-west-1"},
+				"aws:ViaAWSService": {"false"}}},
 		{name: "IPv4-mapped address", remote: "[::ffff:10.1.2.3]:80", region: "us-east-1",
-			want: map[string][]string{"aws:SourceIp": {"10.1.2.3"}, "aws:SecureTransport": {"false"}, "aws:RequestedRegion": {"us-east-1"}}},
+			want: map[string][]string{"aws:SourceIp": {"10.1.2.3"}, "aws:SecureTransport": {"false"}, "aws:RequestedRegion": {"us-east-1"},
+				"aws:ViaAWSService": {"false"}}},
 		{name: "no address, no region", remote: "pipe",
-			want: map[string][]string{"aws:SecureTransport": {"false"}}},
+			want: map[string][]string{"aws:SecureTransport": {"false"}, "aws:ViaAWSService": {"false"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

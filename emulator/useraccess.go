@@ -115,6 +115,7 @@ func (s *Server) authorizeOwn(r *http.Request, a *api, op string, p *protocol.Pr
 			return err
 		}
 	}
+	s.addResourceAccount(keys, target)
 	d, why, by, err := decide(target)
 	if err != nil {
 		return err
