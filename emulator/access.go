@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"maps"
 	"net"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"github.com/idpool/idpool/emulator/arn"
+	"github.com/idpool/idpool/emulator/cognitosync"
 	"github.com/idpool/idpool/emulator/creds"
 	"github.com/idpool/idpool/emulator/identity"
 	"github.com/idpool/idpool/emulator/policy"
@@ -58,6 +60,9 @@ type resource struct {
 	// it (see jsonResource), whose tags its condition keys are (see
 	// poolKeys).
 	json map[string]any
+	// passed are the roles a Cognito Sync request gives the pool (see
+	// syncResource), which its caller passes to the service.
+	passed []string
 }
 
 // jsonResource reads the ids a Cognito Identity request names from its
@@ -87,9 +92,25 @@ func jsonResource(r *http.Request, body []byte) resource {
 
 // syncResource reads the pool, identity and dataset a Cognito Sync path
 // names: /identitypools/{pool}[/identities/{id}[/datasets/{name}…]], or
-// /identitypools/{pool}/identity/{id}/device.
-func syncResource(r *http.Request, _ []byte) resource {
+// /identitypools/{pool}/identity/{id}/device; and the roles
+// SetIdentityPoolConfiguration's body gives the pool (CognitoStreams.RoleArn,
+// PushSync.RoleArn), read as its codec reads them: encoding/json into the
+// operation's input, members matched in any case, the last copy of one
+// winning. A body the codec cannot decode gives none: the codec refuses
+// the request before the operation runs.
+func syncResource(r *http.Request, body []byte) resource {
 	var res resource
+	if operation(r) == "SetIdentityPoolConfiguration" {
+		var in cognitosync.SetIdentityPoolConfigurationInput
+		if err := json.Unmarshal(body, &in); err == nil {
+			if in.CognitoStreams != nil {
+				res.passed = append(res.passed, in.CognitoStreams.RoleArn)
+			}
+			if in.PushSync != nil {
+				res.passed = append(res.passed, in.PushSync.RoleArn)
+			}
+		}
+	}
 	seg := strings.Split(strings.TrimPrefix(protocol.RawPath(r), "/"), "/")
 	label := func(i int) string {
 		if i >= len(seg) {
@@ -122,7 +143,11 @@ func syncResource(r *http.Request, _ []byte) resource {
 // In strict mode, credentials of a role session idpool issued have what
 // AWS's default Cognito roles give an identity: no signed Cognito Identity
 // operation, and Cognito Sync only for credentials of an identity, which
-// the service then limits to that identity's own data. Beyond that, the
+// the service then limits to that identity's own data: a grant of the
+// session's role (syncBaseline), which its boundary and the session's
+// policies cap, and which a session of a role IAM no longer holds lacks.
+// Each action is decided on the ARN of its resource type (decisionARN),
+// and refused naming resourceARN. Beyond that, the
 // role's permission policies in IAM decide, as in AWS, with the request's
 // global condition keys (see requestKeys): a guest role whose policy
 // allows cognito-identity:LookupDeveloperIdentity on a pool may call it
@@ -155,27 +180,27 @@ func (s *Server) authorize(r *http.Request, a *api, op string, p *protocol.Princ
 	}
 	ctx := r.Context()
 	// The baseline: an identity's credentials reach Cognito Sync, which
-	// keeps them to their own identity's data, unless a policy denies it.
+	// keeps them to their own identity's data, as a policy of their role
+	// (see syncBaseline).
+	var grant []policy.Named
 	baseline := a == &syncAPI && p.IdentityID != ""
+	if baseline {
+		grant = []policy.Named{syncBaseline}
+	}
 	action, arn := a.scope+":"+op, s.resourceARN(a, res)
 	if res.cred != nil {
-		target := arn
-		if a == &identityAPI && unscoped[op] {
-			target = "*"
-		}
+		target := s.decisionARN(a, op, res)
 		keys := requestKeys(r, res.Region)
+		s.addResourceAccount(keys, target)
 		if err := s.poolKeys(ctx, a, op, target, res.json, keys); err != nil {
 			return err
 		}
-		d, why, _, err := s.sessionDecision(ctx, res.cred, p, action, target, keys)
+		d, why, _, err := s.grantedDecision(ctx, res.cred, p, grant, action, target, keys)
 		if err != nil {
 			return err
 		}
-		if d.Decision == policy.Allowed && a == &identityAPI {
-			return s.authorizePassRole(r, op, p, res)
-		}
-		if d.Decision == policy.Allowed || baseline && d.Decision == policy.ImplicitDeny {
-			return nil
+		if d.Decision == policy.Allowed {
+			return s.authorizePassRole(r, a, op, p, res)
 		}
 		protocol.SetReason(ctx, "strict mode: "+why)
 	} else if baseline {
@@ -185,33 +210,60 @@ func (s *Server) authorize(r *http.Request, a *api, op string, p *protocol.Princ
 		p.ARN, action, arn)
 }
 
+// syncBaseline is what AWS's default Cognito roles allow an identity's
+// credentials in Cognito Sync: cognito-sync:* on "*", which the service
+// keeps to the identity's own data (the default role policy the Cognito
+// console wrote, and the Developer Guide's iam-roles examples).
+// strict mode gives it to every role session of an identity as a policy
+// of its role: the role's boundary and the session's policies cap it, an
+// explicit Deny anywhere refuses it, and a session whose role IAM no
+// longer holds (deleted, or created again under another RoleId) has it no
+// more than the role's other policies.
+var syncBaseline = policy.Named{ID: "idpool-default-cognito-role", Type: "role", Doc: func() *policy.Document {
+	doc, err := policy.ParsePermissions([]byte(`{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "cognito-sync:*", "Resource": "*"}]}`))
+	if err != nil {
+		panic(err)
+	}
+	return doc
+}()}
+
 // authorizePassRole decides, in strict mode, whether p, which its
-// policies allow the Cognito Identity operation op, may also pass to
-// Cognito Identity every role the request gives the pool (see
-// passedRoles), as AWS requires: iam:PassRole on each, by the same
-// policies that allowed op (callerDecision: an IAM user's, a federated
-// user's, a role session's; the root may do everything), with the
-// request's global condition keys, iam:PassedToService
-// "cognito-identity.amazonaws.com", and the role's tags (see iamKeys). A
-// role is decided on by the ARN IAM holds for it when IAM holds it under
-// another case of its name, as STS and GetCredentialsForIdentity take it,
-// so that a Deny on the role cannot be sidestepped by its name's case.
-// Without this a caller allowed only cognito-identity:SetIdentityPoolRoles
-// could make any role of the account a pool's role and take its
-// credentials through GetCredentialsForIdentity. The refusal is AWS's:
-// AccessDeniedException "User: <caller> is not authorized to perform:
-// iam:PassRole on resource: <role ARN>" (seen from SetIdentityPoolRoles
-// in awslabs/aws-api-gateway-developer-portal#11), naming the role as the
-// request gives it.
-func (s *Server) authorizePassRole(r *http.Request, op string, p *protocol.Principal, res *resource) error {
+// policies allow the operation op of a, may also pass to the service every
+// role the request gives it, as AWS requires: iam:PassRole on each, by the
+// same policies that allowed op (callerDecision: an IAM user's, a
+// federated user's, a role session's; the root may do everything), with
+// the request's global condition keys, iam:PassedToService the service's
+// principal, and the role's tags (see iamKeys). The roles are those of
+// Cognito Identity's SetIdentityPoolRoles (see passedRoles), passed to
+// "cognito-identity.amazonaws.com", and of Cognito Sync's
+// SetIdentityPoolConfiguration (see syncResource), passed to
+// "cognito-sync.amazonaws.com" (the Service Authorization Reference lists
+// iam:PassRole as a dependent action of
+// cognito-sync:SetIdentityPoolConfiguration). A role is decided on by the
+// ARN IAM holds for it when IAM holds it under another case of its name,
+// as STS and GetCredentialsForIdentity take it, so that a Deny on the role
+// cannot be sidestepped by its name's case. Without this a caller allowed
+// only cognito-identity:SetIdentityPoolRoles could make any role of the
+// account a pool's role and take its credentials through
+// GetCredentialsForIdentity. The refusal is AWS's: AccessDeniedException
+// "User: <caller> is not authorized to perform: iam:PassRole on resource:
+// <role ARN>" (seen from SetIdentityPoolRoles in
+// awslabs/aws-api-gateway-developer-portal#11), naming the role as the
+// request gives it, with a's status for AccessDeniedException.
+func (s *Server) authorizePassRole(r *http.Request, a *api, op string, p *protocol.Principal, res *resource) error {
 	ctx := r.Context()
-	for _, role := range passedRoles(op, res.json) {
+	roles, service := roleARNs(res.passed), syncPrincipal
+	if a == &identityAPI {
+		roles, service = passedRoles(op, res.json), policy.Cognito
+	}
+	for _, role := range roles {
 		target, err := s.passedRole(ctx, role)
 		if err != nil {
 			return err
 		}
 		keys := requestKeys(r, res.Region)
-		keys["iam:PassedToService"] = []string{policy.Cognito}
+		s.addResourceAccount(keys, target)
+		keys["iam:PassedToService"] = []string{service}
 		if err := s.iamKeys(ctx, "PassRole", nil, target, keys); err != nil {
 			return err
 		}
@@ -220,8 +272,8 @@ func (s *Server) authorizePassRole(r *http.Request, op string, p *protocol.Princ
 			return err
 		}
 		if d.Decision != policy.Allowed {
-			protocol.SetReason(ctx, "strict mode: "+op+" passes the role "+role+" to "+policy.Cognito+", which needs iam:PassRole on it: "+why)
-			return protocol.Errorf(identityAPI.denied, "AccessDeniedException", "User: %s is not authorized to perform: iam:PassRole on resource: %s", p.ARN, role)
+			protocol.SetReason(ctx, "strict mode: "+op+" passes the role "+role+" to "+service+", which needs iam:PassRole on it: "+why)
+			return protocol.Errorf(a.denied, "AccessDeniedException", "User: %s is not authorized to perform: iam:PassRole on resource: %s", p.ARN, role)
 		}
 	}
 	return nil
@@ -240,7 +292,7 @@ func passedRoles(op string, in map[string]any) []string {
 	model := shape.CognitoIdentity()
 	var roles []string
 	add := func(v any) {
-		if s, ok := v.(string); ok && identity.RoleARN(s) {
+		if s, ok := v.(string); ok {
 			roles = append(roles, s)
 		}
 	}
@@ -262,9 +314,21 @@ func passedRoles(op string, in map[string]any) []string {
 			}
 		}
 	}
+	return roleARNs(roles)
+}
+
+// roleARNs returns the distinct values of vals, sorted, that are the ARN
+// of an IAM role: the roles a request passes. The operation refuses any
+// other value.
+func roleARNs(vals []string) []string {
+	roles := slices.DeleteFunc(vals, func(v string) bool { return !identity.RoleARN(v) })
 	slices.Sort(roles)
 	return slices.Compact(roles)
 }
+
+// syncPrincipal is Cognito Sync's service principal, to which
+// SetIdentityPoolConfiguration passes its roles (iam:PassedToService).
+const syncPrincipal = "cognito-sync.amazonaws.com"
 
 // passedRole returns the ARN IAM holds for role, a role ARN a request
 // passes, in role's partition: the held role's path and name when IAM
@@ -305,12 +369,33 @@ func originFrom(ctx context.Context) origin {
 }
 
 // requestKeys returns the global condition keys AWS takes from request r
-// to region (see origin.addKeys). The session's keys and the time are
-// added by sessionDecision.
+// to region (see origin.addKeys), a request signed by a principal, and
+// made by it directly: aws:ViaAWSService "false" ("always included", false
+// when the principal makes the call directly: idpool makes no forward
+// access sessions), as the IAM User Guide's "AWS global condition context
+// keys" gives its availability. The resource's account
+// (addResourceAccount), the principal's keys (aws:PrincipalIsAWSService
+// "false" among them) and the time are added where the resource and the
+// principal are known.
 func requestKeys(r *http.Request, region string) map[string][]string {
-	keys := make(map[string][]string, 3)
+	keys := make(map[string][]string, 6)
 	origin{addr: r.RemoteAddr, secure: r.TLS != nil}.addKeys(keys, region)
+	keys["aws:ViaAWSService"] = []string{"false"}
 	return keys
+}
+
+// addResourceAccount adds to keys aws:ResourceAccount, the account that
+// owns target, the resource a request is decided on: the account its ARN
+// names, else (for "*", or an ARN of none, such as an S3 bucket's) the
+// account idpool serves, which holds every resource it has. The IAM User
+// Guide ("AWS global condition context keys") includes it in the request
+// context of most actions, Cognito's, STS's and IAM's among them.
+func (s *Server) addResourceAccount(keys map[string][]string, target string) {
+	account := s.cfg.AccountID
+	if t, ok := arn.Parse(target); ok && t.Account != "" {
+		account = t.Account
+	}
+	keys["aws:ResourceAccount"] = []string{account}
 }
 
 // poolKeys adds to keys the tag condition keys of a Cognito Identity
@@ -407,23 +492,70 @@ var unscoped = map[string]bool{
 	"SetIdentityPoolRoles": true, "SetPrincipalTagAttributeMap": true,
 }
 
+// syncTypes holds the Cognito Sync operations whose IAM action the Service
+// Authorization Reference gives a resource type other than dataset
+// (list_amazoncognitosync: "identitypool*" or "identity*"); every other
+// operation's is "dataset*", ListDatasets' included.
+var syncTypes = map[string]string{
+	"BulkPublish": "identitypool", "DescribeIdentityPoolUsage": "identitypool", "GetBulkPublishDetails": "identitypool",
+	"GetCognitoEvents": "identitypool", "GetIdentityPoolConfiguration": "identitypool",
+	"ListIdentityPoolUsage": "identitypool", "SetCognitoEvents": "identitypool",
+	"SetIdentityPoolConfiguration": "identitypool",
+	"DescribeIdentityUsage":        "identity", "RegisterDevice": "identity",
+}
+
+// decisionARN is the resource strict mode decides op of a on, as IAM
+// matches a statement's Resource against it: "*" for a Cognito Identity
+// action with no resource type (see unscoped); for Cognito Sync the ARN of
+// the action's resource type in the Service Authorization Reference (see
+// syncTypes), with "null" for what the request does not name (the pool of
+// ListIdentityPoolUsage, the dataset of ListDatasets), so that a statement
+// on a pool's ARN (…:identitypool/<id>) grants or denies the operations on
+// the pool, one on an identity's (…/identity/<id>) those on the identity;
+// else the ARN the refusal names (resourceARN).
+func (s *Server) decisionARN(a *api, op string, res *resource) string {
+	switch {
+	case a == &identityAPI && unscoped[op]:
+		return "*"
+	case a == &syncAPI && res.ARN == "":
+		return s.syncARN(res, syncTypes[op])
+	}
+	return s.resourceARN(a, res)
+}
+
 // resourceARN is the ARN AWS names in an AccessDeniedException: the pool's
 // for Cognito Identity (the tag operations' own ARN; "identitypool/" for an
 // operation on no pool), and for Cognito Sync the dataset's, with "null"
-// for what the request does not name, as AWS writes it.
+// for what the request does not name, as AWS writes it
+// (…:identitypool/<pool>/identity/<id>/dataset/null for ListDatasets,
+// aws/aws-sdk-java#1912), whatever the action's resource type.
 func (s *Server) resourceARN(a *api, res *resource) string {
-	if res.ARN != "" {
+	switch {
+	case res.ARN != "":
 		return res.ARN
+	case a == &identityAPI:
+		return "arn:" + protocol.Partition(res.Region) + ":" + a.scope + ":" + res.Region + ":" + s.cfg.AccountID + ":identitypool/" + res.Pool
 	}
-	prefix := "arn:" + protocol.Partition(res.Region) + ":" + a.scope + ":" + res.Region + ":" + s.cfg.AccountID + ":identitypool/"
-	if a == &identityAPI {
-		return prefix + res.Pool
-	}
+	return s.syncARN(res, "dataset")
+}
+
+// syncARN is the ARN of the Cognito Sync resource of kind ("identitypool",
+// "identity" or "dataset", the Service Authorization Reference's resource
+// types; "" is "dataset") that res names, with "null" for what it does not
+// name.
+func (s *Server) syncARN(res *resource, kind string) string {
 	null := func(v string) string {
 		if v == "" {
 			return "null"
 		}
 		return v
 	}
-	return prefix + null(res.Pool) + "/identity/" + null(res.Identity) + "/dataset/" + null(res.Dataset)
+	arn := "arn:" + protocol.Partition(res.Region) + ":" + syncAPI.scope + ":" + res.Region + ":" + s.cfg.AccountID + ":identitypool/" + null(res.Pool)
+	if kind != "identitypool" {
+		arn += "/identity/" + null(res.Identity)
+	}
+	if kind != "identitypool" && kind != "identity" {
+		arn += "/dataset/" + null(res.Dataset)
+	}
+	return arn
 }

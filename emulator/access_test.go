@@ -41,6 +41,15 @@ func TestResource(t *testing.T) {
 		{name: "sync pool", api: &syncAPI, path: "/identitypools/eu-central-1%3A0f0f0f0f-1111-2222-3333-444444444444/configuration",
 			want: resource{Pool: testPool}},
 		{name: "sync no pool", api: &syncAPI, path: "/identitypools"},
+		// The roles SetIdentityPoolConfiguration passes, as its codec
+		// decodes the body (encoding/json: any case, the last copy).
+		{name: "sync passed roles", api: &syncAPI, op: "SetIdentityPoolConfiguration", path: "/identitypools/p/configuration",
+			body: `{"CognitoStreams":{"RoleArn":"arn:aws:iam::123456789012:role/S"},"pushsync":{"RoleArn":"x","rolearn":"arn:aws:iam::123456789012:role/P"}}`,
+			want: resource{Pool: "p", passed: []string{"arn:aws:iam::123456789012:role/S", "arn:aws:iam::123456789012:role/P"}}},
+		{name: "sync passed roles other operation", api: &syncAPI, op: "GetIdentityPoolConfiguration", path: "/identitypools/p/configuration",
+			body: `{"CognitoStreams":{"RoleArn":"arn:aws:iam::123456789012:role/S"}}`, want: resource{Pool: "p"}},
+		{name: "sync passed roles undecodable", api: &syncAPI, op: "SetIdentityPoolConfiguration", path: "/identitypools/p/configuration",
+			body: `{"CognitoStreams":{"RoleArn":5}}`, want: resource{Pool: "p"}},
 		// The labels as Cognito Sync's router decodes them: the path is
 		// split at '/' before each segment is unescaped, literal segments
 		// included.
@@ -89,6 +98,45 @@ func TestResource(t *testing.T) {
 			got.json = nil // the parsed body, for poolKeys: the ids are checked here
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("got %+v, want %+v", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestDecisionARN: strict mode decides a Cognito Sync action on the ARN of
+// its resource type in the Service Authorization Reference, with "null"
+// for what the request does not name, and a Cognito Identity action with
+// none on "*"; the refusal names the dataset-shaped ARN all the same.
+func TestDecisionARN(t *testing.T) {
+	s := &Server{cfg: Config{AccountID: "123456789012"}}
+	const prefix = "arn:aws:cognito-sync:eu-central-1:123456789012:identitypool/"
+	full := resource{Pool: testPool, Identity: testIdentity, Dataset: "d", Region: "eu-central-1"}
+	pool := resource{Pool: testPool, Region: "eu-central-1"}
+	tests := []struct {
+		name      string
+		api       *api
+		op        string
+		res       resource
+		want      string
+		wantShown string
+	}{
+		{"pool action", &syncAPI, "SetCognitoEvents", pool, prefix + testPool, prefix + testPool + "/identity/null/dataset/null"},
+		{"pool action on no pool", &syncAPI, "ListIdentityPoolUsage", resource{Region: "eu-central-1"}, prefix + "null", prefix + "null/identity/null/dataset/null"},
+		{"identity action", &syncAPI, "RegisterDevice", full, prefix + testPool + "/identity/" + testIdentity, prefix + testPool + "/identity/" + testIdentity + "/dataset/d"},
+		{"dataset action", &syncAPI, "UpdateRecords", full, prefix + testPool + "/identity/" + testIdentity + "/dataset/d", prefix + testPool + "/identity/" + testIdentity + "/dataset/d"},
+		{"ListDatasets", &syncAPI, "ListDatasets", resource{Pool: testPool, Identity: testIdentity, Region: "eu-central-1"},
+			prefix + testPool + "/identity/" + testIdentity + "/dataset/null", prefix + testPool + "/identity/" + testIdentity + "/dataset/null"},
+		{"identity action unscoped", &identityAPI, "DescribeIdentity", pool, "*", "arn:aws:cognito-identity:eu-central-1:123456789012:identitypool/" + testPool},
+		{"identity action on a pool", &identityAPI, "DescribeIdentityPool", pool, "arn:aws:cognito-identity:eu-central-1:123456789012:identitypool/" + testPool,
+			"arn:aws:cognito-identity:eu-central-1:123456789012:identitypool/" + testPool},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := s.decisionARN(tt.api, tt.op, &tt.res); got != tt.want {
+				t.Errorf("got decision ARN %s, want %s", got, tt.want)
+			}
+			if got := s.resourceARN(tt.api, &tt.res); got != tt.wantShown {
+				t.Errorf("got refusal ARN %s, want %s", got, tt.wantShown)
 			}
 		})
 	}
@@ -157,13 +205,16 @@ func TestRequestKeys(t *testing.T) {
 		want                 map[string][]string
 	}{
 		{name: "plain HTTP from IPv4", remote: "127.0.0.1:51234", region: "us-east-1",
-			want: map[string][]string{"aws:SourceIp": {"127.0.0.1"}, "aws:SecureTransport": {"false"}, "aws:RequestedRegion": {"us-east-1"}}},
+			want: map[string][]string{"aws:SourceIp": {"127.0.0.1"}, "aws:SecureTransport": {"false"}, "aws:RequestedRegion": {"us-east-1"},
+				"aws:ViaAWSService": {"false"}}},
 		{name: "TLS from IPv6 with a zone", remote: "[fe80::1%eth0]:443", region: "eu-west-1", tls: true,
-			want: map[string][]string{"aws:SourceIp": {"fe80::1"}, "aws:SecureTransport": {"true"}, "aws:RequestedRegion": {"eu-west-1"}}},
+			want: map[string][]string{"aws:SourceIp": {"fe80::1"}, "aws:SecureTransport": {"true"}, "aws:RequestedRegion": {"eu-west-1"},
+				"aws:ViaAWSService": {"false"}}},
 		{name: "IPv4-mapped address", remote: "[::ffff:10.1.2.3]:80", region: "us-east-1",
-			want: map[string][]string{"aws:SourceIp": {"10.1.2.3"}, "aws:SecureTransport": {"false"}, "aws:RequestedRegion": {"us-east-1"}}},
+			want: map[string][]string{"aws:SourceIp": {"10.1.2.3"}, "aws:SecureTransport": {"false"}, "aws:RequestedRegion": {"us-east-1"},
+				"aws:ViaAWSService": {"false"}}},
 		{name: "no address, no region", remote: "pipe",
-			want: map[string][]string{"aws:SecureTransport": {"false"}}},
+			want: map[string][]string{"aws:SecureTransport": {"false"}, "aws:ViaAWSService": {"false"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

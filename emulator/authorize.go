@@ -204,6 +204,14 @@ func (s *Server) resourceKeys(ctx context.Context, action, resource string, requ
 // when the decision is not Allowed (see denyReason), and the kind of
 // policy that refused, as IAM's refusals name it.
 func (s *Server) sessionDecision(ctx context.Context, c *creds.Credentials, p *protocol.Principal, action, resource string, request map[string][]string) (_ policy.Result, why string, by refuser, _ error) {
+	return s.grantedDecision(ctx, c, p, nil, action, resource, request)
+}
+
+// grantedDecision is sessionDecision with grant, policies idpool gives the
+// session's role besides those IAM holds (see syncBaseline), among its
+// identity policies: only when the role IAM holds is the session's own,
+// and capped, like the role's, by its boundary and the session policies.
+func (s *Server) grantedDecision(ctx context.Context, c *creds.Credentials, p *protocol.Principal, grant []policy.Named, action, resource string, request map[string][]string) (_ policy.Result, why string, by refuser, _ error) {
 	sess := &c.Session
 	// The role as IAM holds it now, read once: its policies and its tags
 	// (the session's principal tags under its session tags, see
@@ -226,6 +234,7 @@ func (s *Server) sessionDecision(ctx context.Context, c *creds.Credentials, p *p
 		if set, err = s.iamSvc.HeldRolePolicies(ctx, r); err != nil {
 			return policy.Result{}, "", "", err
 		}
+		set.Identity = append(set.Identity, grant...)
 	case heldARN != "":
 		other = r
 	}

@@ -75,6 +75,7 @@ func (s *Server) authorizeSTS(r *http.Request, op string, p *protocol.Principal,
 	ctx := r.Context()
 	action, on := "sts:"+op, target(p, res.Params)
 	keys := requestKeys(r, res.Region)
+	s.addResourceAccount(keys, on)
 	switch op {
 	case "GetFederationToken", "GetWebIdentityToken":
 		// The session tags it gives, or the token's request tags, are
@@ -166,6 +167,8 @@ func federatedKeys(p *protocol.Principal, sess *creds.Session, u storage.User, h
 		"aws:PrincipalAccount": {p.Account},
 		"aws:PrincipalType":    {"FederatedUser"},
 		"aws:userid":           {p.UserID},
+		// An IAM principal, never an AWS service's (see policy.Session.Keys).
+		"aws:PrincipalIsAWSService": {"false"},
 	}
 	var own []storage.Tag
 	if held {

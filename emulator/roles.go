@@ -390,13 +390,14 @@ func requestTags(keys map[string][]string, tags map[string]string) {
 // its principal tags (see sessionTags), are aws:PrincipalTag/<key>); the account's root, an IAM
 // user and a GetSessionToken session of either have aws:PrincipalArn,
 // aws:PrincipalAccount, aws:PrincipalType ("Account" or "User") and
-// aws:userid, and a user aws:username. A user's tags, its
+// aws:userid, and a user aws:username; each, as a signed request of no AWS
+// service, aws:PrincipalIsAWSService "false". A user's tags, its
 // aws:PrincipalTag/<key>, are IAM's to read (see userTags).
 func callerKeys(p *protocol.Principal, c *creds.Credentials, tags map[string]string) map[string][]string {
 	if issuedRole(c) {
 		return sessionKeys(c, p, tags).Keys()
 	}
-	keys := map[string][]string{"aws:PrincipalArn": {p.ARN}}
+	keys := map[string][]string{"aws:PrincipalArn": {p.ARN}, "aws:PrincipalIsAWSService": {"false"}}
 	if p.Account != "" {
 		keys["aws:PrincipalAccount"] = []string{p.Account}
 	}

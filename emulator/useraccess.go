@@ -110,15 +110,12 @@ func (s *Server) authorizeOwn(r *http.Request, a *api, op string, p *protocol.Pr
 			next, nextShown = s.updatedGroup(ctx, res.Params, p)
 		}
 	default:
-		shown = s.resourceARN(a, res)
-		target = shown
-		if a == &identityAPI && unscoped[op] {
-			target = "*"
-		}
+		shown, target = s.resourceARN(a, res), s.decisionARN(a, op, res)
 		if err := s.poolKeys(ctx, a, op, target, res.json, keys); err != nil {
 			return err
 		}
 	}
+	s.addResourceAccount(keys, target)
 	d, why, by, err := decide(target)
 	if err != nil {
 		return err
@@ -130,8 +127,8 @@ func (s *Server) authorizeOwn(r *http.Request, a *api, op string, p *protocol.Pr
 		}
 	}
 	if d.Decision == policy.Allowed {
-		if a == &identityAPI {
-			return s.authorizePassRole(r, op, p, res)
+		if a == &identityAPI || a == &syncAPI {
+			return s.authorizePassRole(r, a, op, p, res)
 		}
 		return nil
 	}

@@ -77,6 +77,9 @@ type Session struct {
 //     role sessions, so ${aws:username} without a default does not resolve;
 //   - aws:PrincipalArn, aws:PrincipalAccount, aws:PrincipalType
 //     ("AssumedRole"), aws:TokenIssueTime (ISO 8601, UTC);
+//   - aws:PrincipalIsAWSService "false": a role session is no AWS service
+//     principal, and the IAM User Guide gives the key to every signed
+//     request;
 //   - aws:PrincipalTag/<key> for each principal tag;
 //   - aws:SourceIdentity, when the session has a source identity;
 //   - for a Cognito session, cognito-identity.amazonaws.com:aud (the pool
@@ -99,6 +102,7 @@ func (s *Session) Keys() map[string][]string {
 	set("aws:PrincipalArn", s.RoleARN)
 	set("aws:PrincipalAccount", s.Account)
 	keys["aws:PrincipalType"] = []string{"AssumedRole"}
+	keys["aws:PrincipalIsAWSService"] = []string{"false"}
 	if !s.IssuedAt.IsZero() {
 		set("aws:TokenIssueTime", s.IssuedAt.UTC().Format(time.RFC3339))
 	}

@@ -23,6 +23,7 @@ func TestSessionKeys(t *testing.T) {
 			"aws:PrincipalArn":                   {"arn:aws:iam::123456789012:role/app/Auth"},
 			"aws:PrincipalAccount":               {"123456789012"},
 			"aws:PrincipalType":                  {"AssumedRole"},
+			"aws:PrincipalIsAWSService":          {"false"},
 			"aws:TokenIssueTime":                 {"2026-05-01T11:00:00Z"},
 			"aws:PrincipalTag/team":              {"red"},
 			"aws:PrincipalTag/dept":              {"eng"},
@@ -35,6 +36,7 @@ func TestSessionKeys(t *testing.T) {
 			AMR: []string{"unauthenticated"}}, map[string][]string{
 			"aws:userid":                         {"AROAX:s"},
 			"aws:PrincipalType":                  {"AssumedRole"},
+			"aws:PrincipalIsAWSService":          {"false"},
 			"aws:FederatedProvider":              {"cognito-identity.amazonaws.com"},
 			"cognito-identity.amazonaws.com:aud": {"us-east-1:pool"},
 			"cognito-identity.amazonaws.com:sub": {"us-east-1:g"},
@@ -45,6 +47,7 @@ func TestSessionKeys(t *testing.T) {
 			AMR: []string{"unauthenticated"}}, map[string][]string{
 			"aws:userid":                                {"AROAX:s"},
 			"aws:PrincipalType":                         {"AssumedRole"},
+			"aws:PrincipalIsAWSService":                 {"false"},
 			"aws:FederatedProvider":                     {"cognito-identity-us-gov.amazonaws.com"},
 			"cognito-identity-us-gov.amazonaws.com:aud": {"us-gov-west-1:pool"},
 			"cognito-identity-us-gov.amazonaws.com:sub": {"us-gov-west-1:g"},
@@ -55,19 +58,22 @@ func TestSessionKeys(t *testing.T) {
 			map[string][]string{
 				"aws:userid":                   {"AROAX:ci"},
 				"aws:PrincipalType":            {"AssumedRole"},
+				"aws:PrincipalIsAWSService":    {"false"},
 				"aws:FederatedProvider":        {"arn:aws:iam::123456789012:oidc-provider/token.example.com/tenant"},
 				"token.example.com/tenant:aud": {"client-1"},
 				"token.example.com/tenant:sub": {"user-1"},
 			}},
 		{"AssumeRole session", Session{RoleID: "AROAX", Name: "ops", RoleARN: "arn:aws:iam::123456789012:role/R"}, map[string][]string{
-			"aws:userid":        {"AROAX:ops"},
-			"aws:PrincipalArn":  {"arn:aws:iam::123456789012:role/R"},
-			"aws:PrincipalType": {"AssumedRole"},
+			"aws:userid":                {"AROAX:ops"},
+			"aws:PrincipalArn":          {"arn:aws:iam::123456789012:role/R"},
+			"aws:PrincipalType":         {"AssumedRole"},
+			"aws:PrincipalIsAWSService": {"false"},
 		}},
 		{"session with a source identity", Session{RoleID: "AROAX", Name: "ops", SourceIdentity: "alice"}, map[string][]string{
-			"aws:userid":         {"AROAX:ops"},
-			"aws:PrincipalType":  {"AssumedRole"},
-			"aws:SourceIdentity": {"alice"},
+			"aws:userid":                {"AROAX:ops"},
+			"aws:PrincipalType":         {"AssumedRole"},
+			"aws:PrincipalIsAWSService": {"false"},
+			"aws:SourceIdentity":        {"alice"},
 		}},
 	}
 	for _, tc := range tests {
