@@ -78,9 +78,11 @@ func TestAuthorizeStrictSync(t *testing.T) {
 		action, resource string
 		context          map[string][]string
 		want             string
+		// by is the PolicyId of the first statement matched, when not "".
+		by string
 	}{
 		// The baseline: the identity's own data.
-		{name: "own dataset", action: "cognito-sync:ListRecords", resource: own + "/dataset/notes", want: "allowed"},
+		{name: "own dataset", action: "cognito-sync:ListRecords", resource: own + "/dataset/notes", want: "allowed", by: syncBaseline.ID},
 		{name: "own dataset, action in lower case", action: "Cognito-Sync:listrecords", resource: own + "/dataset/notes", want: "allowed"},
 		{name: "own datasets (ListDatasets)", action: "cognito-sync:ListDatasets", resource: own + "/dataset/null", want: "allowed"},
 		{name: "own identity", action: "cognito-sync:DescribeIdentityUsage", resource: own, want: "allowed"},
@@ -139,13 +141,17 @@ func TestAuthorizeStrictSync(t *testing.T) {
 				if _, err := srv.iamSvc.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: "SyncAuth", PolicyName: "p", PolicyDocument: tt.policy}); err != nil {
 					t.Fatal(err)
 				}
-				t.Cleanup(func() { srv.iamSvc.DeleteRolePolicy(ctx, &iam.DeleteRolePolicyInput{RoleName: "SyncAuth", PolicyName: "p"}) })
+				t.Cleanup(func() {
+					srv.iamSvc.DeleteRolePolicy(ctx, &iam.DeleteRolePolicyInput{RoleName: "SyncAuth", PolicyName: "p"})
+				})
 			}
 			if tt.boundary != "" {
 				if _, err := srv.iamSvc.PutRolePermissionsBoundary(ctx, &iam.PutRolePermissionsBoundaryInput{RoleName: "SyncAuth", PermissionsBoundary: bounds[tt.boundary]}); err != nil {
 					t.Fatal(err)
 				}
-				t.Cleanup(func() { srv.iamSvc.DeleteRolePermissionsBoundary(ctx, &iam.DeleteRolePermissionsBoundaryInput{RoleName: "SyncAuth"}) })
+				t.Cleanup(func() {
+					srv.iamSvc.DeleteRolePermissionsBoundary(ctx, &iam.DeleteRolePermissionsBoundaryInput{RoleName: "SyncAuth"})
+				})
 			}
 			sess := tt.sess
 			if sess.RoleARN == "" {
@@ -160,17 +166,21 @@ func TestAuthorizeStrictSync(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := authorizeDecision(t, srv, c.SessionToken, tt.action, tt.resource, tt.context); got != tt.want {
-				t.Errorf("got %s, want %s", got, tt.want)
+			got := authorizeAnswer(t, srv, c.SessionToken, tt.action, tt.resource, tt.context)
+			if got.Decision != tt.want {
+				t.Errorf("got %s, want %s", got.Decision, tt.want)
+			}
+			if tt.by != "" && (len(got.MatchedStatements) == 0 || got.MatchedStatements[0].PolicyId != tt.by) {
+				t.Errorf("got matched statements %+v, want the first of policy %s", got.MatchedStatements, tt.by)
 			}
 		})
 	}
 }
 
-// authorizeDecision asks srv's POST /_idpool/authorize whether the
+// authorizeAnswer asks srv's POST /_idpool/authorize whether the
 // credentials of token may do action on resource with the request keys
-// context, and returns its Decision.
-func authorizeDecision(t *testing.T, srv *Server, token, action, resource string, context map[string][]string) string {
+// context, and returns its answer.
+func authorizeAnswer(t *testing.T, srv *Server, token, action, resource string, context map[string][]string) authorizeResponse {
 	t.Helper()
 	body, err := json.Marshal(map[string]any{"SessionToken": token, "Action": action, "Resource": resource, "Context": context})
 	if err != nil {
@@ -178,9 +188,9 @@ func authorizeDecision(t *testing.T, srv *Server, token, action, resource string
 	}
 	w := httptest.NewRecorder()
 	srv.Handler().ServeHTTP(w, httptest.NewRequest(http.MethodPost, "http://localhost/_idpool/authorize", strings.NewReader(string(body))))
-	var out struct{ Decision string }
+	var out authorizeResponse
 	if err := json.Unmarshal(w.Body.Bytes(), &out); err != nil || w.Code != http.StatusOK {
 		t.Fatalf("/_idpool/authorize: got %d %s, want 200 with a Decision", w.Code, w.Body)
 	}
-	return out.Decision
+	return out
 }
