@@ -182,11 +182,8 @@ func (s *Server) authorize(r *http.Request, a *api, op string, p *protocol.Princ
 	// The baseline: an identity's credentials reach Cognito Sync, which
 	// keeps them to their own identity's data, as a policy of their role
 	// (see syncBaseline).
-	var grant []policy.Named
-	baseline := a == &syncAPI && p.IdentityID != ""
-	if baseline {
-		grant = []policy.Named{syncBaseline}
-	}
+	grant := roleGrant(a.scope, p)
+	baseline := grant != nil
 	action, arn := a.scope+":"+op, s.resourceARN(a, res)
 	if res.cred != nil {
 		target := s.decisionARN(a, op, res)
@@ -370,18 +367,24 @@ func originFrom(ctx context.Context) origin {
 
 // requestKeys returns the global condition keys AWS takes from request r
 // to region (see origin.addKeys), a request signed by a principal, and
-// made by it directly: aws:ViaAWSService "false" ("always included", false
-// when the principal makes the call directly: idpool makes no forward
-// access sessions), as the IAM User Guide's "AWS global condition context
-// keys" gives its availability. The resource's account
+// made by it directly (see addDirect). The resource's account
 // (addResourceAccount), the principal's keys (aws:PrincipalIsAWSService
 // "false" among them) and the time are added where the resource and the
 // principal are known.
 func requestKeys(r *http.Request, region string) map[string][]string {
 	keys := make(map[string][]string, 6)
 	origin{addr: r.RemoteAddr, secure: r.TLS != nil}.addKeys(keys, region)
-	keys["aws:ViaAWSService"] = []string{"false"}
+	addDirect(keys)
 	return keys
+}
+
+// addDirect adds to keys those of a request its principal makes directly:
+// aws:ViaAWSService "false" ("always included", false when the principal
+// makes the call directly: idpool makes no forward access sessions), as
+// the IAM User Guide's "AWS global condition context keys" gives its
+// availability.
+func addDirect(keys map[string][]string) {
+	keys["aws:ViaAWSService"] = []string{"false"}
 }
 
 // addResourceAccount adds to keys aws:ResourceAccount, the account that

@@ -106,17 +106,23 @@ type authorizeResponse struct {
 }
 
 // evaluate answers POST /_idpool/authorize as strict mode decides for the
-// same credentials (callerDecision): a role session's role's inline and
-// managed policies, evaluated with the session's condition keys
-// (cognito-identity.amazonaws.com:sub and the rest) and the request's own
-// (Context, and for an IAM or Cognito Identity action the resource's keys
-// strict mode gives: see resourceKeys);
+// same credentials (strictDecision): a role session's role's inline and
+// managed policies, and for an identity's credentials the Cognito Sync
+// access strict mode gives their role (roleGrant), evaluated with the
+// session's condition keys (cognito-identity.amazonaws.com:sub and the
+// rest) and the request's own (Context, aws:ViaAWSService,
+// aws:ResourceAccount, and for an IAM or Cognito Identity action the
+// resource's keys strict mode gives: see resourceKeys);
 // a GetSessionToken session's user's own policies, and a session of the
 // account's root everything. A role or user IAM does not hold has no
 // policies, so everything is an implicitDeny, as it would be in AWS, and
 // so is what the credentials may not do whatever their policies allow (see
 // sts.Refusal): IAM for a federated user or a GetSessionToken session
 // without MFA, and the STS operations such sessions may not call.
+//
+// The decision is on the Resource given, as strict mode decides on the
+// ARN of the action's resource type (decisionARN): the caller names it,
+// as a request names its resource.
 func (s *Server) evaluate(w http.ResponseWriter, r *http.Request) {
 	in, err := decodeAuthorize(w, r)
 	if err != nil {
@@ -143,7 +149,7 @@ func (s *Server) evaluate(w http.ResponseWriter, r *http.Request) {
 	} else if keys, kerr := s.resourceKeys(r.Context(), in.Action, in.Resource, in.Context); kerr != nil {
 		s.adminError(w, r, http.StatusInternalServerError, "reading the resource's tags failed", kerr)
 		return
-	} else if res, _, _, err = s.callerDecision(r.Context(), &c, p, in.Action, in.Resource, keys); err != nil {
+	} else if res, err = s.strictDecision(r.Context(), &c, p, in.Action, in.Resource, keys); err != nil {
 		s.adminError(w, r, http.StatusInternalServerError, "reading the policies failed", err)
 		return
 	}
@@ -160,10 +166,16 @@ func (s *Server) evaluate(w http.ResponseWriter, r *http.Request) {
 // iamKeys and poolKeys find them (an IAM role's or user's
 // iam:PermissionsBoundary and tags, an identity pool's tags), so that the
 // answer is the decision of the request itself, whatever the case of
-// action's operation name. A key of Context of any
-// case stands for the one idpool would give.
+// action's operation name; and those strict mode gives every signed
+// request, a direct one (aws:ViaAWSService "false", see addDirect) on a
+// resource of an account (aws:ResourceAccount, see addResourceAccount:
+// idpool's for an ARN of none, such as an S3 bucket's). A key of Context
+// of any case stands for the one idpool would give: a stand-in that
+// serves a bucket of another account says so by aws:ResourceAccount.
 func (s *Server) resourceKeys(ctx context.Context, action, resource string, request map[string][]string) (map[string][]string, error) {
 	keys := map[string][]string{}
+	addDirect(keys)
+	s.addResourceAccount(keys, resource)
 	service, op, _ := strings.Cut(action, ":")
 	var err error
 	switch {
@@ -205,6 +217,71 @@ func (s *Server) resourceKeys(ctx context.Context, action, resource string, requ
 // policy that refused, as IAM's refusals name it.
 func (s *Server) sessionDecision(ctx context.Context, c *creds.Credentials, p *protocol.Principal, action, resource string, request map[string][]string) (_ policy.Result, why string, by refuser, _ error) {
 	return s.grantedDecision(ctx, c, p, nil, action, resource, request)
+}
+
+// strictDecision decides for /_idpool/authorize whether the issued
+// credentials c, whose principal is p, may do action on resource with the
+// condition keys request, as strict mode and the service behind it decide
+// together: by callerDecision, with for a role session the policies strict
+// mode gives its role (roleGrant) through grantedDecision, capped as the
+// role's are. Cognito Sync keeps an identity's credentials to their own
+// identity's data whatever their policies allow (NotAuthorizedException,
+// see syncRefused): /_idpool/authorize has no service behind it, so what
+// the policies allow there is an implicitDeny, as sts.Refusal's is.
+func (s *Server) strictDecision(ctx context.Context, c *creds.Credentials, p *protocol.Principal, action, resource string, request map[string][]string) (res policy.Result, err error) {
+	service, _, _ := strings.Cut(action, ":")
+	if grant := roleGrant(service, p); grant != nil {
+		res, _, _, err = s.grantedDecision(ctx, c, p, grant, action, resource, request)
+	} else {
+		res, _, _, err = s.callerDecision(ctx, c, p, action, resource, request)
+	}
+	if err == nil && res.Decision == policy.Allowed && s.syncRefused(p, action, resource) {
+		return policy.Result{Decision: policy.ImplicitDeny}, nil
+	}
+	return res, err
+}
+
+// roleGrant returns the policies strict mode gives the role of p, besides
+// those IAM holds, for an action of service (an action's prefix, in any
+// case, as IAM reads it): syncBaseline for Cognito Sync, when p is a role
+// session of an identity (GetCredentialsForIdentity, or
+// AssumeRoleWithWebIdentity with idpool's token); none otherwise. They
+// are a grant of the session's role (see grantedDecision).
+func roleGrant(service string, p *protocol.Principal) []policy.Named {
+	if strings.EqualFold(service, syncAPI.scope) && p.RoleSession() && p.IdentityID != "" {
+		return []policy.Named{syncBaseline}
+	}
+	return nil
+}
+
+// syncRefused reports whether Cognito Sync refuses the credentials of p
+// action on resource whatever their policies allow, as its own rule
+// (cognitosync's forIdentity, forDeveloper, forDevice) does:
+// credentials of an identity reach only that identity's own data, an
+// identity or dataset resource of idpool's account naming the identity's
+// pool and the identity itself
+// (arn:<partition>:cognito-sync:<region>:<account>:identitypool/<pool>/identity/<id>,
+// and …/dataset/<name> under it), and never an action of the pool
+// (syncTypes' identitypool type: the developer's alone). The region is
+// not compared: a request to another region finds no such pool
+// (ResourceNotFoundException), which is no refusal of the credentials.
+// Other principals are refused nothing here.
+func (s *Server) syncRefused(p *protocol.Principal, action, resource string) bool {
+	service, op, _ := strings.Cut(action, ":")
+	if p.IdentityID == "" || !strings.EqualFold(service, syncAPI.scope) {
+		return false
+	}
+	for name, kind := range syncTypes {
+		if kind == "identitypool" && strings.EqualFold(name, op) {
+			return true
+		}
+	}
+	t, ok := arn.Parse(resource)
+	if !ok || t.Service != syncAPI.scope || t.Account != s.cfg.AccountID {
+		return true
+	}
+	rest, own := strings.CutPrefix(t.Resource, "identitypool/"+p.PoolID+"/identity/"+p.IdentityID)
+	return !own || rest != "" && !strings.HasPrefix(rest, "/dataset/")
 }
 
 // grantedDecision is sessionDecision with grant, policies idpool gives the
