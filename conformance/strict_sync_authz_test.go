@@ -264,6 +264,34 @@ func TestStrictSyncPassRole(t *testing.T) {
 			}
 		})
 	}
+
+	// Bodies no SDK sends, which must not show authorization a role the
+	// operation does not take: the codec reads members by their exact
+	// name, the last copy winning, and drops those the model lacks.
+	_, err := dev.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: awsv2.String(name), PolicyName: awsv2.String("sync"),
+		PolicyDocument: awsv2.String(policyJSON(t, set, pass(streams, "cognito-sync.amazonaws.com")))})
+	ok(t, err, "PutUserPolicy")
+	u := &syncUser{creds: credentials.NewStaticCredentials(keys.AccessKeyID, keys.SecretAccessKey, keys.SessionToken)}
+	stream := func(role string) string {
+		return `{"StreamName":"s","StreamingStatus":"ENABLED","RoleArn":"` + role + `"}`
+	}
+	for _, tc := range []struct{ name, body string }{
+		{"a copy in another case", `{"CognitoStreams":` + stream(push) + `,"cognitoStreams":` + stream(streams) + `}`},
+		{"a role member in another case", `{"PushSync":{"RoleArn":"` + push + `","roleArn":"` + streams + `"}}`},
+		{"a member of the wrong type in another case", `{"PushSync":{"RoleArn":"` + push + `"},"pushsync":1}`},
+		{"the member given twice", `{"CognitoStreams":` + stream(streams) + `,"CognitoStreams":` + stream(push) + `}`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res := u.raw(t, s, http.MethodPost, "/identitypools/"+escapeLabel(p.id)+"/configuration", "application/json", tc.body)
+			wantRefused(t, res, http.StatusForbidden, codeDenied, msgDenied(userARN, "iam:PassRole", push))
+		})
+	}
+
+	// An identity's credentials, which Cognito Sync refuses a pool's
+	// configuration, get that refusal whatever role the body names.
+	_, err = p.guest(t).c.SetIdentityPoolConfiguration(&cognitosync.SetIdentityPoolConfigurationInput{IdentityPoolId: aws.String(p.id),
+		PushSync: &cognitosync.PushSync{ApplicationArns: []*string{aws.String(s.snsAppARN("GCM", "app"))}, RoleArn: aws.String(push)}})
+	wantSyncError(t, err, codeNotAuthorized, http.StatusForbidden, msgSyncForbidden)
 }
 
 // TestStrictGlobalRequestKeys: the permission policies of a signed

@@ -2,7 +2,6 @@ package emulator
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"maps"
 	"net"
@@ -15,7 +14,6 @@ import (
 	"time"
 
 	"github.com/idpool/idpool/emulator/arn"
-	"github.com/idpool/idpool/emulator/cognitosync"
 	"github.com/idpool/idpool/emulator/creds"
 	"github.com/idpool/idpool/emulator/identity"
 	"github.com/idpool/idpool/emulator/policy"
@@ -94,20 +92,20 @@ func jsonResource(r *http.Request, body []byte) resource {
 // names: /identitypools/{pool}[/identities/{id}[/datasets/{name}…]], or
 // /identitypools/{pool}/identity/{id}/device; and the roles
 // SetIdentityPoolConfiguration's body gives the pool (CognitoStreams.RoleArn,
-// PushSync.RoleArn), read as its codec reads them: encoding/json into the
-// operation's input, members matched in any case, the last copy of one
-// winning. A body the codec cannot decode gives none: the codec refuses
-// the request before the operation runs.
+// PushSync.RoleArn), read as its codec reads them (restjson's input): with
+// protocol.ParseJSONObject, the last copy of a member winning, by exact
+// name (the codec drops a member the model lacks, "roleArn" or
+// "pushsync" among them, before the operation decodes the rest). Any
+// other reading would let a body show authorization one role and the
+// operation another.
 func syncResource(r *http.Request, body []byte) resource {
 	var res resource
 	if operation(r) == "SetIdentityPoolConfiguration" {
-		var in cognitosync.SetIdentityPoolConfigurationInput
-		if err := json.Unmarshal(body, &in); err == nil {
-			if in.CognitoStreams != nil {
-				res.passed = append(res.passed, in.CognitoStreams.RoleArn)
-			}
-			if in.PushSync != nil {
-				res.passed = append(res.passed, in.PushSync.RoleArn)
+		in, _ := protocol.ParseJSONObject(body)
+		for _, m := range []string{"CognitoStreams", "PushSync"} {
+			obj, _ := in[m].(map[string]any)
+			if role, ok := obj["RoleArn"].(string); ok {
+				res.passed = append(res.passed, role)
 			}
 		}
 	}
@@ -249,6 +247,11 @@ var syncBaseline = policy.Named{ID: "idpool-default-cognito-role", Type: "role",
 // request gives it, with a's status for AccessDeniedException.
 func (s *Server) authorizePassRole(r *http.Request, a *api, op string, p *protocol.Principal, res *resource) error {
 	ctx := r.Context()
+	if a == &syncAPI && p.IdentityID != "" {
+		// Cognito Sync refuses a pool's configuration to an identity's
+		// credentials (NotAuthorizedException) before it takes a role.
+		return nil
+	}
 	roles, service := roleARNs(res.passed), syncPrincipal
 	if a == &identityAPI {
 		roles, service = passedRoles(op, res.json), policy.Cognito
