@@ -42,9 +42,10 @@ func TestResource(t *testing.T) {
 			want: resource{Pool: testPool}},
 		{name: "sync no pool", api: &syncAPI, path: "/identitypools"},
 		// The roles SetIdentityPoolConfiguration passes, as its codec
-		// decodes the body (encoding/json: any case, the last copy).
+		// reads the body: members by their exact name, the last copy;
+		// one in another case is dropped.
 		{name: "sync passed roles", api: &syncAPI, op: "SetIdentityPoolConfiguration", path: "/identitypools/p/configuration",
-			body: `{"CognitoStreams":{"RoleArn":"arn:aws:iam::123456789012:role/S"},"pushsync":{"RoleArn":"x","rolearn":"arn:aws:iam::123456789012:role/P"}}`,
+			body: `{"CognitoStreams":{"RoleArn":"arn:aws:iam::123456789012:role/S"},"pushsync":{"RoleArn":"arn:aws:iam::123456789012:role/X"},"PushSync":{"RoleArn":"x","RoleArn":"arn:aws:iam::123456789012:role/P","rolearn":"arn:aws:iam::123456789012:role/Y"}}`,
 			want: resource{Pool: "p", passed: []string{"arn:aws:iam::123456789012:role/S", "arn:aws:iam::123456789012:role/P"}}},
 		{name: "sync passed roles other operation", api: &syncAPI, op: "GetIdentityPoolConfiguration", path: "/identitypools/p/configuration",
 			body: `{"CognitoStreams":{"RoleArn":"arn:aws:iam::123456789012:role/S"}}`, want: resource{Pool: "p"}},
