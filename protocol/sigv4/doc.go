@@ -5,9 +5,10 @@
 // secret, so callers can look up the access key, and CheckScope checks the
 // scope against the service and region called; Verify refuses a request
 // whose x-amz-* headers are not all signed, recomputes the canonical
-// request exactly as the AWS SDKs build it for services other than S3 (the
-// path without its dot and empty segments, as AWS and botocore normalise it,
-// or as sent, as the Go SDKs sign it; escaped a second time, per segment),
+// request exactly as the Go SDKs build it for services other than S3 (the
+// path as sent, the one served, escaped a second time, per segment: not
+// without its dot segments, as AWS's rule and botocore would have it, for
+// that signature would cover another request than the one served),
 // derives the signing key and compares in constant time.
 //
 // Errors wrap one of ErrMissing, ErrMalformed, ErrSignatureMismatch and

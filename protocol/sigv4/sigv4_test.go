@@ -131,17 +131,18 @@ func TestVerifyWithSDKSigner(t *testing.T) {
 				r.URL.Path = strings.Replace(r.URL.Path, "def", "xyz", 1)
 				r.URL.RawPath = strings.Replace(r.URL.RawPath, "def", "xyz", 1)
 			}, want: ErrSignatureMismatch},
-		// AWS removes dot and empty segments from the path it signs, as
-		// botocore and the JS SDK sign it; the Go SDKs sign the path as
-		// sent. A dataset may be named "." or "..".
+		// The path verified is the path served, as sent (the Go SDKs sign
+		// it so): a signature of the path without its dot or empty
+		// segments (AWS's rule, botocore's and the JS SDK's) would verify
+		// a request served on another path than the one signed.
 		{name: "dot segment signed normalised", method: "GET", path: syncPath + "/./records?maxResults=5",
-			signPath: syncPath + "/records?maxResults=5", service: "cognito-sync", token: token},
+			signPath: syncPath + "/records?maxResults=5", service: "cognito-sync", token: token, want: ErrSignatureMismatch},
 		{name: "dot-dot segment signed normalised", method: "GET", path: syncPath + "/../records",
-			signPath: "/identitypools/us-east-1%3Aabc/identities/us-east-1%3Adef/records", service: "cognito-sync"},
+			signPath: "/identitypools/us-east-1%3Aabc/identities/us-east-1%3Adef/records", service: "cognito-sync", want: ErrSignatureMismatch},
 		{name: "final dot segment signed normalised", method: "POST", path: syncPath + "/.", body: `{}`,
-			signPath: syncPath, service: "cognito-sync"},
+			signPath: syncPath, service: "cognito-sync", want: ErrSignatureMismatch},
 		{name: "empty segments signed normalised", method: "GET", path: syncPath + "//x//",
-			signPath: syncPath + "/x/", service: "cognito-sync"},
+			signPath: syncPath + "/x/", service: "cognito-sync", want: ErrSignatureMismatch},
 		{name: "dot segment signed as sent", method: "GET", path: syncPath + "/./records?maxResults=5", service: "cognito-sync", token: token},
 		{name: "dot-dot segment signed as sent", method: "POST", path: syncPath + "/..", body: `{}`, service: "cognito-sync"},
 		{name: "escaped dot signed as sent", method: "GET", path: syncPath + "/%2E/records", service: "cognito-sync"},

@@ -140,16 +140,19 @@ func verify(r *http.Request, body []byte, sig *Signature, secret string, now tim
 	// it, and these services sign the body's hash whatever the header says.
 	bodyOK := declared == "" || string(bodyHash) == declared
 
-	// The canonical URI is the path with its dot and empty segments
-	// removed (normalizePath), as AWS computes it and botocore (so the
-	// CLI and boto3) and the JS SDK sign it. The Go SDKs sign the escaped
-	// path as sent, unnormalised: aws-sdk-go-v2 always (its v4 signer
-	// takes aws/signer/internal/v4.GetURIPath, the URL's EscapedPath), and
-	// aws-sdk-go when DisableRestProtocolURICleaning keeps its REST client
-	// from cleaning the path before it sends it (aws/signer/v4's
-	// getURIPath). So the path as sent verifies too when it differs.
-	// Both are forms of the request's own path: a signature of any other
-	// path still fails.
+	// The canonical URI is the path idpool serves, as sent. AWS's rule
+	// for services but S3 removes dot and empty segments first
+	// (normalizePath), and botocore (so the CLI and boto3) and the JS SDK
+	// sign so, while the Go SDKs sign the escaped path as sent
+	// (aws-sdk-go-v2's v4 signer takes aws/signer/internal/v4.GetURIPath,
+	// the URL's EscapedPath; aws-sdk-go its getURIPath, and its REST
+	// client cleans the path before it sends it unless
+	// DisableRestProtocolURICleaning). A signature of the normalised path
+	// is not taken: it would verify a request that idpool serves on
+	// another path than the one signed (GET …/datasets/./records, ListRecords
+	// of dataset ".", under the signature of GET …/datasets/records,
+	// DescribeDataset of "records"), and routing and authorization read the
+	// path as sent. Only the refusal's reason says so.
 	raw := protocol.RawPath(r)
 	uri := normalizePath(raw)
 	sc := scratchPool.Get().(*scratch)
@@ -171,10 +174,14 @@ func verify(r *http.Request, body []byte, sig *Signature, secret string, now tim
 		}
 		return false
 	}
-	ok := bodyOK && (try(uri) || uri != raw && try(raw))
+	ok := bodyOK && try(raw)
 	var detail string
 	switch {
 	case ok:
+	case bodyOK && uri != raw && try(uri):
+		detail = "the signature is of the path without its dot or empty segments, " + strconv.Quote(uri) +
+			", as botocore and the JavaScript SDK sign it, but idpool serves the path as sent, " + strconv.Quote(raw) +
+			", and verifies that: a dataset named \".\" or \"..\" is out of reach of those clients"
 	case declared == unsignedPayload:
 		detail = "X-Amz-Content-Sha256 is " + unsignedPayload + ", which only S3 takes: this service signs the body's SHA-256, " + string(bodyHash)
 	case !bodyOK:
@@ -184,9 +191,8 @@ func verify(r *http.Request, body []byte, sig *Signature, secret string, now tim
 		// same canonical-request hash means the secret differs, another
 		// one that the request changed after it was signed (or was
 		// canonicalised otherwise). The canonical request itself is not
-		// given: it holds the session token. It is the one of the
-		// normalised path, AWS's.
-		cr = append(canonicalPrefix(cr[:0], r, sig, uri, sc), bodyHash...)
+		// given: it holds the session token.
+		cr = append(canonicalPrefix(cr[:0], r, sig, raw, sc), bodyHash...)
 		crHash := sha256.Sum256(cr)
 		detail = "the signature is not the one the key's secret makes of the string to sign idpool computed, " +
 			strconv.Quote(Algorithm+"\n"+string(stamp)+"\n"+string(appendScope(nil, sig))+"\n"+hex.EncodeToString(crHash[:]))
