@@ -14,6 +14,7 @@ import (
 	"github.com/idpool/idpool/emulator/creds"
 	"github.com/idpool/idpool/emulator/outbound"
 	"github.com/idpool/idpool/emulator/sts"
+	"github.com/idpool/idpool/fixtures"
 	"github.com/idpool/idpool/protocol"
 	"github.com/idpool/idpool/storage"
 )
@@ -186,7 +187,15 @@ func (s *Server) discovery(w http.ResponseWriter, r *http.Request) {
 // reset brings the store back to what a fresh start from the same
 // fixtures gives (see resetStore).
 func (s *Server) reset(w http.ResponseWriter, r *http.Request) {
-	if err := s.resetStore(r.Context()); err != nil {
+	err := s.resetStore(r.Context())
+	var fe *fixtures.Error
+	switch {
+	case errors.As(err, &fe):
+		// A fixture file edited or removed since start: the tester's to
+		// mend (restart idpool), and nothing was written.
+		s.adminError(w, r, http.StatusConflict, "reset refused: "+fe.Error(), nil)
+		return
+	case err != nil:
 		s.adminError(w, r, http.StatusInternalServerError, "reset failed", err)
 		return
 	}

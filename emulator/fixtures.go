@@ -107,7 +107,9 @@ func readFixtures(cfg *Config, logger *slog.Logger) (*fixtures.Fixture, error) {
 		logger.Info("no fixtures found; starting without any", "path", cfg.Fixtures)
 		return nil, nil
 	}
-	return fixtures.Load(cfg.Fixtures)
+	// Opened, not loaded: the server keeps the fixture for resets, and
+	// its pools' members stay in the files.
+	return fixtures.Open(cfg.Fixtures)
 }
 
 // noFixtureFiles reports whether path is a directory without *.json
