@@ -3,8 +3,11 @@ package sqlite
 import (
 	"database/sql"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/idpool/idpool/storage"
 )
 
 // checkPlan fails t unless the plan of query reads no table from end to
@@ -85,5 +88,50 @@ func TestIAMIndexedPlans(t *testing.T) {
 				checkPlan(t, db, tc.query, tc.args, tc.index)
 			}
 		})
+	}
+}
+
+// TestMigratePolicyUses: a database written before iam_policy_uses has
+// the uses of the roles, users and groups it holds after the upgrade, and
+// its listings page by name.
+func TestMigratePolicyUses(t *testing.T) {
+	const a, b = "arn:aws:iam::123456789012:policy/a", "arn:aws:iam::123456789012:policy/b"
+	path := oldDatabase(t, 15,
+		`INSERT INTO iam_roles (name, data) VALUES
+			('Zed', '{"Name":"Zed","Path":"/z/","ID":"AROAZED","Attached":["`+a+`"],"Boundary":"`+b+`"}'),
+			('alpha', '{"Name":"alpha","Path":"/","ID":"AROAALPHA","Attached":null}')`,
+		`INSERT INTO iam_users (name, data) VALUES ('dev', '{"Name":"dev","Path":"/","ID":"AIDADEV","Attached":["`+a+`","`+b+`"]}')`,
+		`INSERT INTO iam_groups (name, data) VALUES ('Ops', '{"Name":"Ops","Path":"/g/","ID":"AGPAOPS","Attached":["`+a+`"]}')`)
+	s := openFile(t, path)
+	defer s.Close()
+	ctx := t.Context()
+	tests := []struct {
+		arn                string
+		attached, boundary int
+		entities           []storage.PolicyEntity
+	}{
+		{a, 3, 0, []storage.PolicyEntity{
+			{Kind: "group", Name: "Ops", Path: "/g/", ID: "AGPAOPS", Attached: true},
+			{Kind: "role", Name: "Zed", Path: "/z/", ID: "AROAZED", Attached: true},
+			{Kind: "user", Name: "dev", Path: "/", ID: "AIDADEV", Attached: true},
+		}},
+		{b, 1, 1, []storage.PolicyEntity{
+			{Kind: "role", Name: "Zed", Path: "/z/", ID: "AROAZED", Boundary: true},
+			{Kind: "user", Name: "dev", Path: "/", ID: "AIDADEV", Attached: true},
+		}},
+	}
+	for _, tc := range tests {
+		n, bn, err := s.PolicyUsage(ctx, tc.arn)
+		if err != nil || n != tc.attached || bn != tc.boundary {
+			t.Errorf("PolicyUsage %s after the upgrade: got %d, %d, %v, want %d, %d", tc.arn, n, bn, err, tc.attached, tc.boundary)
+		}
+		es, err := s.PolicyEntities(ctx, tc.arn)
+		if err != nil || !reflect.DeepEqual(es, tc.entities) {
+			t.Errorf("PolicyEntities %s after the upgrade: got %+v, %v, want %+v", tc.arn, es, err, tc.entities)
+		}
+	}
+	rs, err := s.PageRoles(ctx, storage.NamePage{Limit: 1})
+	if err != nil || len(rs) != 1 || rs[0].Name != "Zed" {
+		t.Errorf("PageRoles of 1 after the upgrade: got %+v, %v, want Zed", rs, err)
 	}
 }
