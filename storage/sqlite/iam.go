@@ -10,10 +10,12 @@ import (
 	"github.com/idpool/idpool/storage"
 )
 
-// The IAM entities are few and read whole, so each is stored as the JSON
-// encoding of its storage value under its key (migration 0006). Access
-// keys also carry their user and creation time in columns, for the
-// user's listing and the cascade when the user is deleted.
+// Each IAM entity is stored as the JSON encoding of its storage value
+// under its key (migration 0006) and read whole. Access keys also carry
+// their user and creation time in columns, for the user's listing and the
+// cascade when the user is deleted. The reads whose cost must not grow
+// with the number of entities (a policy's uses, a page of a listing) go
+// through the indexes of migration 0016 (iamindex.go).
 
 // iamQueries are the reads of the IAM entities.
 type iamQueries struct {

@@ -10,6 +10,22 @@ import (
 	"github.com/idpool/idpool/storage"
 )
 
+// schemaDB is a database of the current schema, empty, for the plans of
+// queries.
+func schemaDB(t *testing.T) *sql.DB {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "idpool.db")
+	if err := openFile(t, path).Close(); err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
 // checkPlan fails t unless the plan of query reads no table from end to
 // end, runs no subquery per row read (unless correlated allows it), and
 // uses index.
@@ -55,15 +71,7 @@ func checkPlan(t *testing.T, db *sql.DB, query string, args []any, index string,
 // of them reading every role, user, group or policy: they cost the same
 // at thousands of each as at ten.
 func TestIAMIndexedPlans(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "idpool.db")
-	if err := openFile(t, path).Close(); err != nil {
-		t.Fatal(err)
-	}
-	db, err := sql.Open("sqlite", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := schemaDB(t)
 	const arn = "arn:aws:iam::123456789012:policy/p"
 	tests := []struct {
 		name, query string

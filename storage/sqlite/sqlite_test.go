@@ -1504,15 +1504,7 @@ func TestMigrateIdentityCounts(t *testing.T) {
 // end to end and run no subquery per row read, so they cost the same at a
 // million identities as at ten, however many are disabled.
 func TestIndexedPlans(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "idpool.db")
-	if err := openFile(t, path).Close(); err != nil {
-		t.Fatal(err)
-	}
-	db, err := sql.Open("sqlite", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := schemaDB(t)
 	tests := []struct {
 		name, query string
 		args        []any
