@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net/http"
+	"reflect"
 	"testing"
 
 	"github.com/idpool/idpool/storage"
@@ -142,4 +144,150 @@ func check(ok bool, want string, got any) string {
 		return ""
 	}
 	return fmt.Sprintf("got %+v, want %s", got, want)
+}
+
+// TestStoredPagesAsInMemory: ListRoles, ListUsers, ListGroups and
+// ListPolicies, which the store pages, answer every page (its items, its
+// marker) as page answered it of every entity read whole, whatever the
+// case and characters of the names, the path prefix and the page size.
+func TestStoredPagesAsInMemory(t *testing.T) {
+	s := newService(t)
+	ctx := t.Context()
+	r := rand.New(rand.NewPCG(1, 2))
+	const chars = "aAbBzZ09+=,.@_-"
+	paths := []string{"/", "/a/", "/a/b/", "/B/"}
+	for i := range 60 {
+		name := fmt.Sprint(i)
+		for range 1 + r.IntN(6) {
+			name = string(chars[r.IntN(len(chars))]) + name
+		}
+		path := paths[r.IntN(len(paths))]
+		if _, err := s.CreateRole(ctx, &CreateRoleInput{RoleName: name, Path: &path, AssumeRolePolicyDocument: trust}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.CreateUser(ctx, &CreateUserInput{UserName: name, Path: &path}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.CreateGroup(ctx, &CreateGroupInput{GroupName: name, Path: &path}); err != nil {
+			t.Fatal(err)
+		}
+		p, err := s.CreatePolicy(ctx, &CreatePolicyInput{PolicyName: name, Path: &path, PolicyDocument: heldDocument("s3:GetObject", "*")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i%3 == 0 {
+			if _, err := s.AttachRolePolicy(ctx, &AttachRolePolicyInput{RoleName: name, PolicyArn: p.Policy.Arn}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	roles, err := s.store.ListRoles(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	users, err := s.store.ListUsers(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	groups, err := s.store.ListGroups(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	policies, err := s.store.ListManagedPolicies(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ops := map[string]struct {
+		stored, whole func(prefix, marker *string, n *int32) (pageAnswer, error)
+	}{
+		"ListRoles": {
+			func(prefix, marker *string, n *int32) (pageAnswer, error) {
+				o, err := s.ListRoles(ctx, &ListRolesInput{PathPrefix: prefix, Marker: marker, MaxItems: n})
+				return answered(o, err, func(o *ListRolesOutput) ([]string, bool, *string) {
+					return names(o.Roles, func(r Role) string { return r.RoleName }), o.IsTruncated, o.Marker
+				})
+			},
+			wholePage("ListRoles", roles, func(r storage.Role) (string, string, string) { return r.Path, r.Name, r.Name }),
+		},
+		"ListUsers": {
+			func(prefix, marker *string, n *int32) (pageAnswer, error) {
+				o, err := s.ListUsers(ctx, &ListUsersInput{PathPrefix: prefix, Marker: marker, MaxItems: n})
+				return answered(o, err, func(o *ListUsersOutput) ([]string, bool, *string) {
+					return names(o.Users, func(u User) string { return u.UserName }), o.IsTruncated, o.Marker
+				})
+			},
+			wholePage("ListUsers", users, func(u storage.User) (string, string, string) { return u.Path, u.Name, u.Name }),
+		},
+		"ListGroups": {
+			func(prefix, marker *string, n *int32) (pageAnswer, error) {
+				o, err := s.ListGroups(ctx, &ListGroupsInput{PathPrefix: prefix, Marker: marker, MaxItems: n})
+				return answered(o, err, func(o *ListGroupsOutput) ([]string, bool, *string) {
+					return names(o.Groups, func(g Group) string { return g.GroupName }), o.IsTruncated, o.Marker
+				})
+			},
+			wholePage("ListGroups", groups, func(g storage.Group) (string, string, string) { return g.Path, g.Name, g.Name }),
+		},
+		"ListPolicies": {
+			func(prefix, marker *string, n *int32) (pageAnswer, error) {
+				o, err := s.ListPolicies(ctx, &ListPoliciesInput{PathPrefix: prefix, Marker: marker, MaxItems: n})
+				return answered(o, err, func(o *ListPoliciesOutput) ([]string, bool, *string) {
+					return names(o.Policies, func(p Policy) string { return p.PolicyName }), o.IsTruncated, o.Marker
+				})
+			},
+			wholePage("ListPolicies", policies, func(p storage.ManagedPolicy) (string, string, string) {
+				return p.Path, nameKey(p.Name, p.ARN), p.Name
+			}),
+		},
+	}
+	for op, f := range ops {
+		for _, prefix := range []*string{nil, ptr("/"), ptr("/a/"), ptr("/B/"), ptr("/none/")} {
+			for _, n := range []*int32{nil, ptr(int32(1)), ptr(int32(7)), ptr(int32(1000))} {
+				var marker *string
+				for page := 0; ; page++ {
+					got, err := f.stored(prefix, marker, n)
+					if err != nil {
+						t.Fatalf("%s page %d: %v", op, page, err)
+					}
+					want, err := f.whole(prefix, marker, n)
+					if err != nil {
+						t.Fatalf("%s page %d in memory: %v", op, page, err)
+					}
+					if !reflect.DeepEqual(got, want) {
+						t.Fatalf("%s prefix %v max %v page %d: got %v, want %v", op, prefix, n, page, got, want)
+					}
+					if !got.more {
+						break
+					}
+					marker = got.marker
+				}
+			}
+		}
+	}
+}
+
+// pageAnswer is a page's names, whether more follow, and its marker.
+type pageAnswer struct {
+	names  []string
+	more   bool
+	marker *string
+}
+
+// answered is the pageAnswer of an operation's output o, or its error.
+func answered[O any](o *O, err error, page func(*O) ([]string, bool, *string)) (pageAnswer, error) {
+	if err != nil {
+		return pageAnswer{}, err
+	}
+	names, more, marker := page(o)
+	return pageAnswer{names, more, marker}, nil
+}
+
+// wholePage answers a page of op as page answered it of items read whole:
+// of the items whose path starts with the prefix, by sort key; item
+// gives an item's path, sort key and name.
+func wholePage[T any](op string, items []T, item func(T) (path, key, name string)) func(prefix, marker *string, n *int32) (pageAnswer, error) {
+	return func(prefix, marker *string, n *int32) (pageAnswer, error) {
+		pathKey := func(v T) (string, string) { p, k, _ := item(v); return p, k }
+		got, more, next, err := pageByPath(op, items, pathKey, prefix, marker, n)
+		return pageAnswer{names(got, func(v T) string { _, _, n := item(v); return n }), more, next}, err
+	}
 }
