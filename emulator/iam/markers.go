@@ -133,11 +133,10 @@ func pageSize(maxItems *int32) int {
 	return max(int(*maxItems), 1)
 }
 
-// storedPage is page of items the store pages itself: fetch answers, by
-// sort key, at most limit of the items whose sort key is greater than
-// after ("" for the first page), which must be the items page would
-// answer of them all. The keys the store orders by must be the sort keys
-// (boundedKey leaves them whole).
+// storedPage is page of items the store pages itself: fetch answers at
+// most limit items, those page would answer of them all after a marker of
+// sort key after ("" for the first page), in page's order. It reads the
+// page and no other item.
 func storedPage[T any](op string, key func(T) string, marker *string, maxItems *int32, fetch func(after string, limit int) ([]T, error)) ([]T, bool, *string, error) {
 	n := pageSize(maxItems)
 	after := ""
