@@ -180,6 +180,75 @@ type IAMReader interface {
 	// AccountAlias returns the account's alias, "" when it has none. An
 	// account has one alias at most, as in IAM.
 	AccountAlias(ctx context.Context) (string, error)
+
+	// PageRoles, PageUsers and PageGroups return a page of the roles,
+	// users or groups as p asks, by name (byte by byte), reading those of
+	// the page and the ones p's path prefix leaves out, not every one.
+	PageRoles(ctx context.Context, p NamePage) ([]Role, error)
+	PageUsers(ctx context.Context, p NamePage) ([]User, error)
+	PageGroups(ctx context.Context, p NamePage) ([]Group, error)
+	// PageManagedPolicies returns a page of the managed policies as p
+	// asks, by name (byte by byte) then ARN, those used as use says. A
+	// policy's name is the account's whatever its path (CreatePolicy), so
+	// p.After places a page by the name alone.
+	PageManagedPolicies(ctx context.Context, p NamePage, use PolicyUse) ([]ManagedPolicy, error)
+	// ManagedPolicyNamed returns a managed policy whose name is name in
+	// any case (ASCII letters), whatever its path, or ErrNotFound.
+	ManagedPolicyNamed(ctx context.Context, name string) (ManagedPolicy, error)
+	// PolicyUsage returns how many roles, users and groups have the
+	// managed policy of ARN arn attached (IAM's AttachmentCount) and how
+	// many roles and users it is the permissions boundary of
+	// (PermissionsBoundaryUsageCount). The policy need not exist.
+	PolicyUsage(ctx context.Context, arn string) (attached, boundary int, err error)
+	// PolicyEntities returns the roles, users and groups that have the
+	// managed policy of ARN arn attached or as their permissions
+	// boundary, by kind (group, role, user) then name (byte by byte).
+	PolicyEntities(ctx context.Context, arn string) ([]PolicyEntity, error)
+}
+
+// NamePage asks for one page of a listing by name.
+type NamePage struct {
+	// After leaves out the entities whose name is not greater (byte by
+	// byte): "" leaves none out.
+	After string
+	// PathPrefix leaves out the entities whose path does not start with
+	// it ("" leaves none out).
+	PathPrefix string
+	// Limit is the most entities answered; 0 or less answers them all.
+	Limit int
+}
+
+// PolicyUse selects the managed policies PageManagedPolicies answers by
+// how they are used.
+type PolicyUse int
+
+const (
+	// AnyUse answers every policy.
+	AnyUse PolicyUse = iota
+	// UsedAttached answers the policies attached to a role, user or
+	// group.
+	UsedAttached
+	// UsedBoundary answers the policies that are the permissions boundary
+	// of a role or user.
+	UsedBoundary
+)
+
+// Kinds of the entities PolicyEntities answers.
+const (
+	KindGroup = "group"
+	KindRole  = "role"
+	KindUser  = "user"
+)
+
+// PolicyEntity is a role, user or group that uses a managed policy.
+type PolicyEntity struct {
+	Kind string // KindGroup, KindRole or KindUser
+	Name string
+	Path string
+	ID   string
+	// Attached is whether the policy is attached to it, Boundary whether
+	// it is its permissions boundary.
+	Attached, Boundary bool
 }
 
 // IAMWriter is the write half, used inside Store.Update. Create returns

@@ -3,7 +3,6 @@ package iam
 import (
 	"context"
 	"errors"
-	"slices"
 
 	"github.com/idpool/idpool/storage"
 )
@@ -138,38 +137,16 @@ func (s *Service) ListEntitiesForPolicy(ctx context.Context, in *ListEntitiesFor
 		}
 		return false
 	}
+	// The store answers the policy's own entities, by kind then name.
+	es, err := s.store.PolicyEntities(ctx, in.PolicyArn)
+	if err != nil {
+		return nil, err
+	}
+	kinds := map[string]string{storage.KindGroup: entityGroup, storage.KindRole: entityRole, storage.KindUser: entityUser}
 	var all []entity
-	if kind(entityGroup) {
-		groups, err := s.store.ListGroups(ctx)
-		if err != nil {
-			return nil, err
-		}
-		for _, g := range groups {
-			if usage(slices.Contains(g.Attached, in.PolicyArn), false) {
-				all = append(all, entity{path: g.Path, key: "group/" + g.Name, name: g.Name, id: g.ID, kind: entityGroup})
-			}
-		}
-	}
-	if kind(entityRole) {
-		roles, err := s.store.ListRoles(ctx)
-		if err != nil {
-			return nil, err
-		}
-		for _, r := range roles {
-			if usage(slices.Contains(r.Attached, in.PolicyArn), r.Boundary == in.PolicyArn) {
-				all = append(all, entity{path: r.Path, key: "role/" + r.Name, name: r.Name, id: r.ID, kind: entityRole})
-			}
-		}
-	}
-	if kind(entityUser) {
-		users, err := s.store.ListUsers(ctx)
-		if err != nil {
-			return nil, err
-		}
-		for _, u := range users {
-			if usage(slices.Contains(u.Attached, in.PolicyArn), u.Boundary == in.PolicyArn) {
-				all = append(all, entity{path: u.Path, key: "user/" + u.Name, name: u.Name, id: u.ID, kind: entityUser})
-			}
+	for _, e := range es {
+		if k := kinds[e.Kind]; kind(k) && usage(e.Attached, e.Boundary) {
+			all = append(all, entity{path: e.Path, key: e.Kind + "/" + e.Name, name: e.Name, id: e.ID, kind: k})
 		}
 	}
 	got, more, next, err := pageByPath("ListEntitiesForPolicy", all, func(e entity) (string, string) { return e.path, e.key }, in.PathPrefix, in.Marker, in.MaxItems)

@@ -129,11 +129,9 @@ func listedUser(u storage.User) User {
 
 // ListGroups lists the groups whose path starts with PathPrefix, by name.
 func (s *Service) ListGroups(ctx context.Context, in *ListGroupsInput) (*ListGroupsOutput, error) {
-	gs, err := s.store.ListGroups(ctx)
-	if err != nil {
-		return nil, err
-	}
-	got, more, next, err := pageByPath("ListGroups", gs, func(g storage.Group) (string, string) { return g.Path, g.Name }, in.PathPrefix, in.Marker, in.MaxItems)
+	got, more, next, err := storedPage("ListGroups", func(g storage.Group) string { return g.Name }, in.Marker, in.MaxItems, func(after string, limit int) ([]storage.Group, error) {
+		return s.store.PageGroups(ctx, namePage(after, in.PathPrefix, limit))
+	})
 	if err != nil {
 		return nil, err
 	}

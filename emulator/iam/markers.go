@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/idpool/idpool/protocol"
+	"github.com/idpool/idpool/storage"
 )
 
 // Markers.
@@ -91,10 +92,7 @@ func readMarker(op, m string) (string, error) {
 // most maxItems of them (100 when nil), whether more follow, and the
 // marker of the next page. A marker op did not issue is ValidationError.
 func page[T any](op string, items []T, key func(T) string, marker *string, maxItems *int32) ([]T, bool, *string, error) {
-	n := defaultMaxItems
-	if maxItems != nil {
-		n = max(int(*maxItems), 1)
-	}
+	n := pageSize(maxItems)
 	type sorted struct {
 		key  string
 		item T
@@ -125,6 +123,45 @@ func page[T any](op string, items []T, key func(T) string, marker *string, maxIt
 		return got, false, nil, nil
 	}
 	return got, true, newMarker(op, rest[n-1].key), nil
+}
+
+// pageSize is the most items a page of maxItems holds.
+func pageSize(maxItems *int32) int {
+	if maxItems == nil {
+		return defaultMaxItems
+	}
+	return max(int(*maxItems), 1)
+}
+
+// storedPage is page of items the store pages itself: fetch answers at
+// most limit items, those page would answer of them all after a marker of
+// sort key after ("" for the first page), in page's order. It reads the
+// page and no other item.
+func storedPage[T any](op string, key func(T) string, marker *string, maxItems *int32, fetch func(after string, limit int) ([]T, error)) ([]T, bool, *string, error) {
+	n := pageSize(maxItems)
+	after := ""
+	if marker != nil {
+		var err error
+		if after, err = readMarker(op, *marker); err != nil {
+			return nil, false, nil, err
+		}
+	}
+	got, err := fetch(after, n+1)
+	if err != nil || len(got) <= n {
+		return got, false, nil, err
+	}
+	got = got[:n]
+	return got, true, newMarker(op, boundedKey(key(got[n-1]))), nil
+}
+
+// namePage asks the store for a page of a listing by name after after,
+// of the path prefix prefix ("/" when nil), at most limit.
+func namePage(after string, prefix *string, limit int) storage.NamePage {
+	p := storage.NamePage{After: after, PathPrefix: "/", Limit: limit}
+	if prefix != nil {
+		p.PathPrefix = *prefix
+	}
+	return p
 }
 
 // pageByPath is page of the items whose path starts with prefix ("/"

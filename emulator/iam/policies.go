@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"slices"
 	"strings"
 
 	"github.com/idpool/idpool/emulator/arn"
@@ -85,49 +84,6 @@ func noSuchVersion(arn, id string) error {
 	return errNoSuch("Policy %s version %s does not exist or is not attachable.", arn, id)
 }
 
-// usage counts, by policy ARN, the roles, users and groups each managed
-// policy is attached to (its AttachmentCount) and the roles whose
-// permissions boundary it is, and the users' (its
-// PermissionsBoundaryUsageCount), in one read of the roles, one of the
-// users and one of the groups.
-func usage(ctx context.Context, r storage.Reader) (attached, boundary map[string]int32, err error) {
-	roles, err := r.ListRoles(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	users, err := r.ListUsers(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	groups, err := r.ListGroups(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	attached, boundary = map[string]int32{}, map[string]int32{}
-	for _, g := range groups {
-		for _, a := range g.Attached {
-			attached[a]++
-		}
-	}
-	for _, role := range roles {
-		for _, a := range role.Attached {
-			attached[a]++
-		}
-		if role.Boundary != "" {
-			boundary[role.Boundary]++
-		}
-	}
-	for _, u := range users {
-		for _, a := range u.Attached {
-			attached[a]++
-		}
-		if u.Boundary != "" {
-			boundary[u.Boundary]++
-		}
-	}
-	return attached, boundary, nil
-}
-
 // wirePolicy is p as IAM answers it; withDetail adds what GetPolicy
 // answers and ListPolicies leaves out: its description (the model's
 // documentation of Policy.Description: "It is not included in the
@@ -147,6 +103,20 @@ func wirePolicy(p storage.ManagedPolicy, attached int32, withDetail bool) Policy
 		out.Tags = wireTags(p.Tags)
 	}
 	return out
+}
+
+// usedPolicy is wirePolicy of p with its AttachmentCount and
+// PermissionsBoundaryUsageCount: how many roles, users and groups it is
+// attached to, and how many roles and users it is the permissions
+// boundary of, which the store counts from the policy's own uses.
+func (s *Service) usedPolicy(ctx context.Context, p storage.ManagedPolicy, withDetail bool) (Policy, error) {
+	n, b, err := s.store.PolicyUsage(ctx, p.ARN)
+	if err != nil {
+		return Policy{}, err
+	}
+	out := wirePolicy(p, int32(n), withDetail)
+	out.PermissionsBoundaryUsageCount = int32(b)
+	return out, nil
 }
 
 // CreatePolicy creates a customer managed policy with its first version.
@@ -174,13 +144,14 @@ func (s *Service) CreatePolicy(ctx context.Context, in *CreatePolicyInput) (*Cre
 	taken := errExists("A policy called %s already exists. Duplicate names are not allowed.", in.PolicyName)
 	err = s.update(ctx, func(tx storage.Tx) error {
 		// The name is the account's, whatever the path and the case: the
-		// store keys policies by ARN, which holds both.
-		ps, err := tx.ListManagedPolicies(ctx)
-		if err != nil {
-			return err
-		}
-		if slices.ContainsFunc(ps, func(p storage.ManagedPolicy) bool { return strings.EqualFold(p.Name, in.PolicyName) }) {
+		// store keys policies by ARN, which holds both, and finds them
+		// by name in any case (ManagedPolicyNamed; the model's names are
+		// ASCII).
+		switch _, err := tx.ManagedPolicyNamed(ctx, in.PolicyName); {
+		case err == nil:
 			return taken
+		case !errors.Is(err, storage.ErrNotFound):
+			return err
 		}
 		return tx.CreateManagedPolicy(ctx, mp)
 	})
@@ -200,12 +171,10 @@ func (s *Service) GetPolicy(ctx context.Context, in *GetPolicyInput) (*GetPolicy
 	if err != nil {
 		return nil, translate(err, noSuchPolicy(in.PolicyArn), nil)
 	}
-	n, b, err := usage(ctx, s.store)
-	if err != nil {
+	out := &GetPolicyOutput{}
+	if out.Policy, err = s.usedPolicy(ctx, p, true); err != nil {
 		return nil, err
 	}
-	out := &GetPolicyOutput{Policy: wirePolicy(p, n[p.ARN], true)}
-	out.Policy.PermissionsBoundaryUsageCount = b[p.ARN]
 	// GetPolicy answers an empty list for a policy without tags, where
 	// CreatePolicy answers none (test_iam_policies.snapshot.json
 	// get-without-tags, create-policy).
@@ -334,41 +303,32 @@ func (s *Service) updateVersion(ctx context.Context, in *PolicyVersionInput, cha
 // as permissions policies", so that the two values are symmetric and a
 // policy used only as a boundary is not listed as a permissions policy.
 func (s *Service) ListPolicies(ctx context.Context, in *ListPoliciesInput) (*ListPoliciesOutput, error) {
-	ps, err := s.store.ListManagedPolicies(ctx)
-	if err != nil {
-		return nil, err
+	use := storage.AnyUse
+	switch {
+	case in.PolicyUsageFilter != nil && *in.PolicyUsageFilter == usageBoundary:
+		use = storage.UsedBoundary
+	case in.PolicyUsageFilter != nil || in.OnlyAttached != nil && *in.OnlyAttached:
+		use = storage.UsedAttached
 	}
-	n, b, err := usage(ctx, s.store)
-	if err != nil {
-		return nil, err
-	}
-	prefix := "/"
-	if in.PathPrefix != nil {
-		prefix = *in.PathPrefix
-	}
-	used := func(p storage.ManagedPolicy) bool {
-		switch {
-		case in.PolicyUsageFilter != nil && *in.PolicyUsageFilter == usageBoundary:
-			return b[p.ARN] > 0
-		case in.PolicyUsageFilter != nil || in.OnlyAttached != nil && *in.OnlyAttached:
-			return n[p.ARN] > 0
-		}
-		return true
-	}
-	ps = slicesFilter(ps, func(p storage.ManagedPolicy) bool {
+	// A marker's key is nameKey's: the name places the page, as a
+	// policy's name is the account's.
+	fetch := func(after string, limit int) ([]storage.ManagedPolicy, error) {
 		if in.Scope != nil && *in.Scope == "AWS" {
-			return false
+			return nil, nil
 		}
-		return used(p) && strings.HasPrefix(p.Path, prefix)
-	})
-	got, more, next, err := page("ListPolicies", ps, func(p storage.ManagedPolicy) string { return nameKey(p.Name, p.ARN) }, in.Marker, in.MaxItems)
+		name, _, _ := strings.Cut(after, " ")
+		return s.store.PageManagedPolicies(ctx, namePage(name, in.PathPrefix, limit), use)
+	}
+	got, more, next, err := storedPage("ListPolicies", func(p storage.ManagedPolicy) string { return nameKey(p.Name, p.ARN) }, in.Marker, in.MaxItems, fetch)
 	if err != nil {
 		return nil, err
 	}
 	out := &ListPoliciesOutput{Policies: []Policy{}, IsTruncated: more, Marker: next}
 	for _, p := range got {
-		wp := wirePolicy(p, n[p.ARN], false)
-		wp.PermissionsBoundaryUsageCount = b[p.ARN]
+		wp, err := s.usedPolicy(ctx, p, false)
+		if err != nil {
+			return nil, err
+		}
 		out.Policies = append(out.Policies, wp)
 	}
 	return out, nil
@@ -381,11 +341,11 @@ func (s *Service) DeletePolicy(ctx context.Context, in *DeletePolicyInput) (*Emp
 		if err != nil {
 			return translate(err, noSuchPolicy(in.PolicyArn), nil)
 		}
-		n, b, err := usage(ctx, tx)
+		n, b, err := tx.PolicyUsage(ctx, in.PolicyArn)
 		if err != nil {
 			return err
 		}
-		if n[in.PolicyArn] > 0 || b[in.PolicyArn] > 0 {
+		if n > 0 || b > 0 {
 			return errConflict("Cannot delete a policy attached to entities.")
 		}
 		if len(p.Versions) > 1 {

@@ -190,11 +190,9 @@ func (s *Service) GetRole(ctx context.Context, in *GetRoleInput) (*GetRoleOutput
 
 // ListRoles lists the roles whose path starts with PathPrefix.
 func (s *Service) ListRoles(ctx context.Context, in *ListRolesInput) (*ListRolesOutput, error) {
-	rs, err := s.store.ListRoles(ctx)
-	if err != nil {
-		return nil, err
-	}
-	got, more, next, err := pageByPath("ListRoles", rs, func(r storage.Role) (string, string) { return r.Path, r.Name }, in.PathPrefix, in.Marker, in.MaxItems)
+	got, more, next, err := storedPage("ListRoles", func(r storage.Role) string { return r.Name }, in.Marker, in.MaxItems, func(after string, limit int) ([]storage.Role, error) {
+		return s.store.PageRoles(ctx, namePage(after, in.PathPrefix, limit))
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -59,11 +59,9 @@ func wireUser(u storage.User) User {
 // ListUsers lists the users whose path starts with PathPrefix, by name
 // and without their tags, as IAM lists them.
 func (s *Service) ListUsers(ctx context.Context, in *ListUsersInput) (*ListUsersOutput, error) {
-	us, err := s.store.ListUsers(ctx)
-	if err != nil {
-		return nil, err
-	}
-	got, more, next, err := pageByPath("ListUsers", us, func(u storage.User) (string, string) { return u.Path, u.Name }, in.PathPrefix, in.Marker, in.MaxItems)
+	got, more, next, err := storedPage("ListUsers", func(u storage.User) string { return u.Name }, in.Marker, in.MaxItems, func(after string, limit int) ([]storage.User, error) {
+		return s.store.PageUsers(ctx, namePage(after, in.PathPrefix, limit))
+	})
 	if err != nil {
 		return nil, err
 	}

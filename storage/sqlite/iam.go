@@ -10,10 +10,12 @@ import (
 	"github.com/idpool/idpool/storage"
 )
 
-// The IAM entities are few and read whole, so each is stored as the JSON
-// encoding of its storage value under its key (migration 0006). Access
-// keys also carry their user and creation time in columns, for the
-// user's listing and the cascade when the user is deleted.
+// Each IAM entity is stored as the JSON encoding of its storage value
+// under its key (migration 0006) and read whole. Access keys also carry
+// their user and creation time in columns, for the user's listing and the
+// cascade when the user is deleted. The reads whose cost must not grow
+// with the number of entities (a policy's uses, a page of a listing) go
+// through the indexes of migration 0016 (iamindex.go).
 
 // iamQueries are the reads of the IAM entities.
 type iamQueries struct {
@@ -24,30 +26,41 @@ type iamQueries struct {
 	getAccessKey, listAccess *sql.Stmt
 	getAlias                 *sql.Stmt
 	getMFA, listMFA          *sql.Stmt
+	// The reads of IAM's indexes (iamindex.go, migration 0016).
+	pageRoles, pageUsers, pageGroups, pagePolicies *sql.Stmt
+	policyNamed, policyUsage, policyEntities       *sql.Stmt
 }
 
 func (q *iamQueries) prepare(ctx context.Context, p preparer) error {
 	return prepareAll(ctx, p, map[**sql.Stmt]string{
-		&q.getRole:      `SELECT data FROM iam_roles WHERE name = ?1`,
-		&q.listRoles:    `SELECT data FROM iam_roles ORDER BY name`,
-		&q.getPolicy:    `SELECT data FROM iam_policies WHERE arn = ?1`,
-		&q.listPolicies: `SELECT data FROM iam_policies ORDER BY arn`,
-		&q.getProvider:  `SELECT data FROM iam_oidc_providers WHERE arn = ?1`,
-		&q.listProvs:    `SELECT data FROM iam_oidc_providers ORDER BY arn`,
-		&q.getUser:      `SELECT data FROM iam_users WHERE name = ?1`,
-		&q.listUsers:    `SELECT data FROM iam_users ORDER BY name`,
-		&q.getAccessKey: `SELECT data FROM iam_access_keys WHERE id = ?1`,
-		&q.listAccess:   `SELECT data FROM iam_access_keys WHERE user_name = ?1 ORDER BY created, id`,
-		&q.getAlias:     `SELECT alias FROM iam_account_alias`,
-		&q.getMFA:       `SELECT data FROM iam_mfa_devices WHERE serial = ?1`,
-		&q.listMFA:      `SELECT data FROM iam_mfa_devices ORDER BY serial`,
+		&q.getRole:        `SELECT data FROM iam_roles WHERE name = ?1`,
+		&q.listRoles:      `SELECT data FROM iam_roles ORDER BY name`,
+		&q.getPolicy:      `SELECT data FROM iam_policies WHERE arn = ?1`,
+		&q.listPolicies:   `SELECT data FROM iam_policies ORDER BY arn`,
+		&q.getProvider:    `SELECT data FROM iam_oidc_providers WHERE arn = ?1`,
+		&q.listProvs:      `SELECT data FROM iam_oidc_providers ORDER BY arn`,
+		&q.getUser:        `SELECT data FROM iam_users WHERE name = ?1`,
+		&q.listUsers:      `SELECT data FROM iam_users ORDER BY name`,
+		&q.getAccessKey:   `SELECT data FROM iam_access_keys WHERE id = ?1`,
+		&q.listAccess:     `SELECT data FROM iam_access_keys WHERE user_name = ?1 ORDER BY created, id`,
+		&q.getAlias:       `SELECT alias FROM iam_account_alias`,
+		&q.getMFA:         `SELECT data FROM iam_mfa_devices WHERE serial = ?1`,
+		&q.listMFA:        `SELECT data FROM iam_mfa_devices ORDER BY serial`,
+		&q.pageRoles:      qPageRoles,
+		&q.pageUsers:      qPageUsers,
+		&q.pageGroups:     qPageGroups,
+		&q.pagePolicies:   qPagePolicies,
+		&q.policyNamed:    qPolicyNamed,
+		&q.policyUsage:    qPolicyUsage,
+		&q.policyEntities: qPolicyEntities,
 	})
 }
 
 func (q *iamQueries) close() error {
 	var errs []error
 	for _, s := range []*sql.Stmt{q.getRole, q.listRoles, q.getPolicy, q.listPolicies, q.getProvider, q.listProvs,
-		q.getUser, q.listUsers, q.getAccessKey, q.listAccess, q.getAlias, q.getMFA, q.listMFA} {
+		q.getUser, q.listUsers, q.getAccessKey, q.listAccess, q.getAlias, q.getMFA, q.listMFA,
+		q.pageRoles, q.pageUsers, q.pageGroups, q.pagePolicies, q.policyNamed, q.policyUsage, q.policyEntities} {
 		if s != nil {
 			errs = append(errs, s.Close())
 		}

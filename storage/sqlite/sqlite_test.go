@@ -1504,15 +1504,7 @@ func TestMigrateIdentityCounts(t *testing.T) {
 // end to end and run no subquery per row read, so they cost the same at a
 // million identities as at ten, however many are disabled.
 func TestIndexedPlans(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "idpool.db")
-	if err := openFile(t, path).Close(); err != nil {
-		t.Fatal(err)
-	}
-	db, err := sql.Open("sqlite", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := schemaDB(t)
 	tests := []struct {
 		name, query string
 		args        []any
@@ -1524,39 +1516,6 @@ func TestIndexedPlans(t *testing.T) {
 		{"live identities", qListLive, []any{"p1", "", 60}, "identities_live"},
 	}
 	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			rows, err := db.Query("EXPLAIN QUERY PLAN "+tc.query, tc.args...)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer rows.Close()
-			coroutines := map[string]bool{} // subquery results, not tables
-			var plan []string
-			used := false
-			for rows.Next() {
-				var id, parent, unused int
-				var detail string
-				if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-					t.Fatal(err)
-				}
-				plan = append(plan, detail)
-				if name, ok := strings.CutPrefix(detail, "CO-ROUTINE "); ok {
-					coroutines[name] = true
-				}
-				if name, ok := strings.CutPrefix(detail, "SCAN "); ok && !coroutines[name] {
-					t.Errorf("got a scan of a table (%q), want none", detail)
-				}
-				if strings.HasPrefix(detail, "CORRELATED ") {
-					t.Errorf("got a subquery run per row (%q), want none", detail)
-				}
-				used = used || strings.Contains(detail, tc.index)
-			}
-			if err := rows.Err(); err != nil {
-				t.Fatal(err)
-			}
-			if !used {
-				t.Errorf("got plan %q, want it to use %s", plan, tc.index)
-			}
-		})
+		t.Run(tc.name, func(t *testing.T) { checkPlan(t, db, tc.query, tc.args, tc.index) })
 	}
 }

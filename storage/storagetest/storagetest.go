@@ -59,6 +59,8 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		{"IAM/AccountAlias", testIAMAccountAlias},
 		{"IAM/MFADevices", testIAMMFADevices},
 		{"IAM/Groups", testIAMGroups},
+		{"IAM/PolicyUses", testIAMPolicyUses},
+		{"IAM/Pages", testIAMPages},
 		{"Outbound", testOutbound},
 
 		{"Update/Rollback", testUpdateRollback},
