@@ -172,11 +172,6 @@ func (s *Server) authorize(r *http.Request, a *api, op string, p *protocol.Princ
 		return nil
 	}
 	ctx := r.Context()
-	// The baseline: an identity's credentials reach Cognito Sync, which
-	// keeps them to their own identity's data, as a policy of their role
-	// (see syncBaseline).
-	grant := roleGrant(a.scope, p)
-	baseline := grant != nil
 	action, arn := a.scope+":"+op, s.resourceARN(a, res)
 	if res.cred != nil {
 		target := s.decisionARN(a, op, res)
@@ -185,7 +180,10 @@ func (s *Server) authorize(r *http.Request, a *api, op string, p *protocol.Princ
 		if err := s.poolKeys(ctx, a, op, target, res.json, keys); err != nil {
 			return err
 		}
-		d, why, _, err := s.grantedDecision(ctx, res.cred, p, grant, action, target, keys)
+		// An identity's credentials reach Cognito Sync, which keeps them
+		// to their own identity's data, as a policy of their role (see
+		// roleGrant).
+		d, why, _, err := s.sessionDecision(ctx, res.cred, p, action, target, keys)
 		if err != nil {
 			return err
 		}
@@ -193,7 +191,7 @@ func (s *Server) authorize(r *http.Request, a *api, op string, p *protocol.Princ
 			return s.authorizePassRole(r, a, op, p, res)
 		}
 		protocol.SetReason(ctx, "strict mode: "+why)
-	} else if baseline {
+	} else if roleGrant(a.scope, p) != nil {
 		return nil
 	}
 	return protocol.Errorf(a.denied, "AccessDeniedException", "User: %s is not authorized to perform: %s on resource: %s",
