@@ -23,7 +23,7 @@ import (
 	"github.com/idpool/idpool/storage"
 )
 
-// api is one of the three signed APIs as authentication and authorization
+// api is one of the signed APIs as authentication and authorization
 // see it: the service name its signatures are scoped to, how to find the
 // resource a request names, and its wire shape for refusals.
 type api struct {
@@ -32,13 +32,21 @@ type api struct {
 	refuse   func(f failure, msg string) error
 	// denied is the status of AccessDeniedException.
 	denied int
+	// passed returns the roles a request to op, with its body in as its
+	// codec reads it (resource.json), passes to the service, whose
+	// principal (iam:PassedToService) is passedTo; nil for an API that
+	// passes none.
+	passed   func(op string, in map[string]any) []string
+	passedTo string
 }
 
 var (
-	identityAPI = api{scope: "cognito-identity", resource: jsonResource, refuse: refuseJSON, denied: http.StatusBadRequest}
-	stsAPI      = api{scope: "sts", resource: stsResource, refuse: refuseQuery, denied: http.StatusForbidden}
-	syncAPI     = api{scope: "cognito-sync", resource: syncResource, refuse: refuseREST, denied: http.StatusForbidden}
-	iamAPI      = api{scope: "iam", resource: iamResource, refuse: refuseQuery, denied: http.StatusForbidden}
+	identityAPI = api{scope: "cognito-identity", resource: jsonResource, refuse: refuseJSON, denied: http.StatusBadRequest,
+		passed: passedRoles, passedTo: policy.Cognito}
+	stsAPI  = api{scope: "sts", resource: stsResource, refuse: refuseQuery, denied: http.StatusForbidden}
+	syncAPI = api{scope: "cognito-sync", resource: syncResource, refuse: refuseREST, denied: http.StatusForbidden,
+		passed: syncPassedRoles, passedTo: "cognito-sync.amazonaws.com"}
+	iamAPI = api{scope: "iam", resource: iamResource, refuse: refuseQuery, denied: http.StatusForbidden}
 )
 
 // resource is what a signed request names: a pool, an identity, a
@@ -58,9 +66,6 @@ type resource struct {
 	// it (see jsonResource), whose tags its condition keys are (see
 	// poolKeys).
 	json map[string]any
-	// passed are the roles a Cognito Sync request gives the pool (see
-	// syncResource), which its caller passes to the service.
-	passed []string
 }
 
 // jsonResource reads the ids a Cognito Identity request names from its
@@ -90,24 +95,14 @@ func jsonResource(r *http.Request, body []byte) resource {
 
 // syncResource reads the pool, identity and dataset a Cognito Sync path
 // names: /identitypools/{pool}[/identities/{id}[/datasets/{name}…]], or
-// /identitypools/{pool}/identity/{id}/device; and the roles
-// SetIdentityPoolConfiguration's body gives the pool (CognitoStreams.RoleArn,
-// PushSync.RoleArn), read as its codec reads them (restjson's input): with
-// protocol.ParseJSONObject, the last copy of a member winning, by exact
-// name (the codec drops a member the model lacks, "roleArn" or
-// "pushsync" among them, before the operation decodes the rest). Any
-// other reading would let a body show authorization one role and the
-// operation another.
+// /identitypools/{pool}/identity/{id}/device; and, for
+// SetIdentityPoolConfiguration, whose body gives the pool roles (see
+// syncPassedRoles), the body as its codec reads it (restjson's input):
+// with protocol.ParseJSONObject, the last copy of a member winning.
 func syncResource(r *http.Request, body []byte) resource {
 	var res resource
 	if operation(r) == "SetIdentityPoolConfiguration" {
-		in, _ := protocol.ParseJSONObject(body)
-		for _, m := range []string{"CognitoStreams", "PushSync"} {
-			obj, _ := in[m].(map[string]any)
-			if role, ok := obj["RoleArn"].(string); ok {
-				res.passed = append(res.passed, role)
-			}
-		}
+		res.json, _ = protocol.ParseJSONObject(body)
 	}
 	seg := strings.Split(strings.TrimPrefix(protocol.RawPath(r), "/"), "/")
 	label := func(i int) string {
@@ -177,11 +172,6 @@ func (s *Server) authorize(r *http.Request, a *api, op string, p *protocol.Princ
 		return nil
 	}
 	ctx := r.Context()
-	// The baseline: an identity's credentials reach Cognito Sync, which
-	// keeps them to their own identity's data, as a policy of their role
-	// (see syncBaseline).
-	grant := roleGrant(a.scope, p)
-	baseline := grant != nil
 	action, arn := a.scope+":"+op, s.resourceARN(a, res)
 	if res.cred != nil {
 		target := s.decisionARN(a, op, res)
@@ -190,7 +180,10 @@ func (s *Server) authorize(r *http.Request, a *api, op string, p *protocol.Princ
 		if err := s.poolKeys(ctx, a, op, target, res.json, keys); err != nil {
 			return err
 		}
-		d, why, _, err := s.grantedDecision(ctx, res.cred, p, grant, action, target, keys)
+		// An identity's credentials reach Cognito Sync, which keeps them
+		// to their own identity's data, as a policy of their role (see
+		// roleGrant).
+		d, why, _, err := s.sessionDecision(ctx, res.cred, p, action, target, keys)
 		if err != nil {
 			return err
 		}
@@ -198,7 +191,7 @@ func (s *Server) authorize(r *http.Request, a *api, op string, p *protocol.Princ
 			return s.authorizePassRole(r, a, op, p, res)
 		}
 		protocol.SetReason(ctx, "strict mode: "+why)
-	} else if baseline {
+	} else if roleGrant(a.scope, p) != nil {
 		return nil
 	}
 	return protocol.Errorf(a.denied, "AccessDeniedException", "User: %s is not authorized to perform: %s on resource: %s",
@@ -252,18 +245,17 @@ func (s *Server) authorizePassRole(r *http.Request, a *api, op string, p *protoc
 		// credentials (NotAuthorizedException) before it takes a role.
 		return nil
 	}
-	roles, service := roleARNs(res.passed), syncPrincipal
-	if a == &identityAPI {
-		roles, service = passedRoles(op, res.json), policy.Cognito
+	if a.passed == nil {
+		return nil
 	}
-	for _, role := range roles {
+	for _, role := range a.passed(op, res.json) {
 		target, err := s.passedRole(ctx, role)
 		if err != nil {
 			return err
 		}
 		keys := requestKeys(r, res.Region)
 		s.addResourceAccount(keys, target)
-		keys["iam:PassedToService"] = []string{service}
+		keys["iam:PassedToService"] = []string{a.passedTo}
 		if err := s.iamKeys(ctx, "PassRole", nil, target, keys); err != nil {
 			return err
 		}
@@ -272,7 +264,7 @@ func (s *Server) authorizePassRole(r *http.Request, a *api, op string, p *protoc
 			return err
 		}
 		if d.Decision != policy.Allowed {
-			protocol.SetReason(ctx, "strict mode: "+op+" passes the role "+role+" to "+service+", which needs iam:PassRole on it: "+why)
+			protocol.SetReason(ctx, "strict mode: "+op+" passes the role "+role+" to "+a.passedTo+", which needs iam:PassRole on it: "+why)
 			return protocol.Errorf(a.denied, "AccessDeniedException", "User: %s is not authorized to perform: iam:PassRole on resource: %s", p.ARN, role)
 		}
 	}
@@ -326,9 +318,26 @@ func roleARNs(vals []string) []string {
 	return slices.Compact(roles)
 }
 
-// syncPrincipal is Cognito Sync's service principal, to which
-// SetIdentityPoolConfiguration passes its roles (iam:PassedToService).
-const syncPrincipal = "cognito-sync.amazonaws.com"
+// syncPassedRoles returns the distinct role ARNs, sorted, that a Cognito
+// Sync request to op passes to the service, read from in, its body as the
+// codec reads it: SetIdentityPoolConfiguration's CognitoStreams.RoleArn
+// and PushSync.RoleArn, by their exact names (the codec drops a member
+// the model lacks, "roleArn" or "pushsync" among them, before the
+// operation decodes the rest). Any other reading would let a body show
+// authorization one role and the operation another.
+func syncPassedRoles(op string, in map[string]any) []string {
+	if op != "SetIdentityPoolConfiguration" {
+		return nil
+	}
+	var roles []string
+	for _, m := range []string{"CognitoStreams", "PushSync"} {
+		obj, _ := in[m].(map[string]any)
+		if role, ok := obj["RoleArn"].(string); ok {
+			roles = append(roles, role)
+		}
+	}
+	return roleARNs(roles)
+}
 
 // passedRole returns the ARN IAM holds for role, a role ARN a request
 // passes, in role's partition: the held role's path and name when IAM

@@ -41,16 +41,6 @@ func TestResource(t *testing.T) {
 		{name: "sync pool", api: &syncAPI, path: "/identitypools/eu-central-1%3A0f0f0f0f-1111-2222-3333-444444444444/configuration",
 			want: resource{Pool: testPool}},
 		{name: "sync no pool", api: &syncAPI, path: "/identitypools"},
-		// The roles SetIdentityPoolConfiguration passes, as its codec
-		// reads the body: members by their exact name, the last copy;
-		// one in another case is dropped.
-		{name: "sync passed roles", api: &syncAPI, op: "SetIdentityPoolConfiguration", path: "/identitypools/p/configuration",
-			body: `{"CognitoStreams":{"RoleArn":"arn:aws:iam::123456789012:role/S"},"pushsync":{"RoleArn":"arn:aws:iam::123456789012:role/X"},"PushSync":{"RoleArn":"x","RoleArn":"arn:aws:iam::123456789012:role/P","rolearn":"arn:aws:iam::123456789012:role/Y"}}`,
-			want: resource{Pool: "p", passed: []string{"arn:aws:iam::123456789012:role/S", "arn:aws:iam::123456789012:role/P"}}},
-		{name: "sync passed roles other operation", api: &syncAPI, op: "GetIdentityPoolConfiguration", path: "/identitypools/p/configuration",
-			body: `{"CognitoStreams":{"RoleArn":"arn:aws:iam::123456789012:role/S"}}`, want: resource{Pool: "p"}},
-		{name: "sync passed roles undecodable", api: &syncAPI, op: "SetIdentityPoolConfiguration", path: "/identitypools/p/configuration",
-			body: `{"CognitoStreams":{"RoleArn":5}}`, want: resource{Pool: "p"}},
 		// The labels as Cognito Sync's router decodes them: the path is
 		// split at '/' before each segment is unescaped, literal segments
 		// included.
@@ -253,6 +243,37 @@ func TestScopeRegion(t *testing.T) {
 				r.Header.Set("Authorization", tt.auth)
 			}
 			if got := scopeRegion(r); got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestSyncPassedRoles: the roles a Cognito Sync request passes to the
+// service are read from its body as the operation's codec reads it (as
+// TestPassedRoles checks for Cognito Identity), members by their exact
+// names and the last copy of one, so that no body shows authorization a
+// role the operation does not take.
+func TestSyncPassedRoles(t *testing.T) {
+	const s, p = "arn:aws:iam::123456789012:role/S", "arn:aws:iam::123456789012:role/P"
+	tests := []struct {
+		name     string
+		api      *api
+		op, body string
+		want     []string
+	}{
+		{"sync roles", &syncAPI, "SetIdentityPoolConfiguration",
+			`{"CognitoStreams":{"RoleArn":"` + s + `"},"pushsync":{"RoleArn":"arn:aws:iam::123456789012:role/X"},` +
+				`"PushSync":{"RoleArn":"x","RoleArn":"` + p + `","rolearn":"arn:aws:iam::123456789012:role/Y"}}`, []string{p, s}},
+		{"sync other operation", &syncAPI, "GetIdentityPoolConfiguration", `{"CognitoStreams":{"RoleArn":"` + s + `"}}`, nil},
+		{"sync role of the wrong type", &syncAPI, "SetIdentityPoolConfiguration", `{"CognitoStreams":{"RoleArn":5}}`, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := httptest.NewRequest(http.MethodPost, "/identitypools/p/configuration", nil)
+			r = r.WithContext(protocol.WithRequest(r.Context(), &protocol.Request{Operation: tt.op}))
+			got := tt.api.passed(tt.op, tt.api.resource(r, []byte(tt.body)).json)
+			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("got %q, want %q", got, tt.want)
 			}
 		})

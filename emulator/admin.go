@@ -70,11 +70,12 @@ func localhostName(name string) bool {
 // with GETs that carry no Origin (DNS rebinding), so localOrigin and the
 // console's cross-origin check cannot tell it from the console's own
 // pages. Only the Host names what the browser believes it is talking to.
-// It lets through the names whose answers an attacker cannot set: an IP
-// address, localhost and *.localhost, a name of one label (a Docker
-// Compose service, idpool; in public DNS it would be a top-level
-// domain), and the host of publicURL (--public-url), whoever resolves
-// it, since the tester chose it. The port is not looked at.
+// It lets through the names whose answers an attacker cannot set (see
+// unrebindable): an IP address, localhost and *.localhost, a name of one
+// label (a Docker Compose service, idpool; in public DNS it would be a
+// top-level domain), a name under .internal, and the host of publicURL
+// (--public-url), whoever resolves it, since the tester chose it. The
+// port is not looked at.
 //
 // The documents other programs fetch by whatever name they were given
 // stay open to every Host (see publicPath); so do the AWS services
@@ -93,7 +94,7 @@ func rebindGuard(next http.Handler, publicURL string) http.Handler {
 			}
 			writeJSON(w, http.StatusForbidden, map[string]string{"message": "idpool's console and test controls refuse a request for the host " +
 				r.Host + ", which another site's page could have pointed at this server (DNS rebinding): they answer under an IP address, " +
-				"localhost, a *.localhost name, a name of one label (a Compose service) and the host of --public-url; to allow this one, " +
+				"localhost, a *.localhost name, a name of one label (a Compose service), a name under .internal and the host of --public-url; to allow this one, " +
 				"start idpool with --public-url " + scheme + r.Host + " (IDPOOL_PUBLIC_URL)"})
 			return
 		}
@@ -191,8 +192,9 @@ func (s *Server) reset(w http.ResponseWriter, r *http.Request) {
 	var fe *fixtures.Error
 	switch {
 	case errors.As(err, &fe):
-		// A fixture file edited or removed since start: the tester's to
-		// mend (restart idpool), and nothing was written.
+		// A fixture that can no longer be applied as it was read (a file
+		// edited or removed since start, above all): the tester's to mend
+		// (restart idpool), and nothing was written.
 		s.adminError(w, r, http.StatusConflict, "reset refused: "+fe.Error(), nil)
 		return
 	case err != nil:

@@ -203,38 +203,17 @@ func (s *Server) resourceKeys(ctx context.Context, action, resource string, requ
 	return keys, nil
 }
 
-// sessionDecision evaluates the permission policies of the IAM role of
-// issued credentials c (whose principal is p), capped by the role's
-// permissions boundary and the session's policies, for action on resource, with
-// the condition keys AWS gives that session (cognito-identity.amazonaws.com:sub,
-// aws:TokenIssueTime, as aws:PrincipalTag/<key> its role's tags as IAM
-// holds them now under its session tags, and the rest) and request, the request's own keys
-// (see decisionKeys). A role IAM does not hold has no policies: everything
-// is an implicit deny, as it would be in AWS, and so is a role of another
-// RoleId than the session's (deleted and created again under its name
-// since, or created after a session of no RoleId was issued for it). It also returns why in words
-// when the decision is not Allowed (see denyReason), and the kind of
-// policy that refused, as IAM's refusals name it.
-func (s *Server) sessionDecision(ctx context.Context, c *creds.Credentials, p *protocol.Principal, action, resource string, request map[string][]string) (_ policy.Result, why string, by refuser, _ error) {
-	return s.grantedDecision(ctx, c, p, nil, action, resource, request)
-}
-
 // strictDecision decides for /_idpool/authorize whether the issued
 // credentials c, whose principal is p, may do action on resource with the
 // condition keys request, as strict mode and the service behind it decide
-// together: by callerDecision, with for a role session the policies strict
-// mode gives its role (roleGrant) through grantedDecision, capped as the
-// role's are. Cognito Sync keeps an identity's credentials to their own
-// identity's data whatever their policies allow (NotAuthorizedException,
-// see syncRefused): /_idpool/authorize has no service behind it, so what
-// the policies allow there is an implicitDeny, as sts.Refusal's is.
+// together: by callerDecision (for a role session, with the policies
+// strict mode gives its role: see sessionDecision). Cognito Sync keeps an
+// identity's credentials to their own identity's data whatever their
+// policies allow (NotAuthorizedException, see syncRefused):
+// /_idpool/authorize has no service behind it, so what the policies allow
+// there is an implicitDeny, as sts.Refusal's is.
 func (s *Server) strictDecision(ctx context.Context, c *creds.Credentials, p *protocol.Principal, action, resource string, request map[string][]string) (res policy.Result, err error) {
-	service, _, _ := strings.Cut(action, ":")
-	if grant := roleGrant(service, p); grant != nil {
-		res, _, _, err = s.grantedDecision(ctx, c, p, grant, action, resource, request)
-	} else {
-		res, _, _, err = s.callerDecision(ctx, c, p, action, resource, request)
-	}
+	res, _, _, err = s.callerDecision(ctx, c, p, action, resource, request)
 	if err == nil && res.Decision == policy.Allowed && s.syncRefused(p, action, resource) {
 		return policy.Result{Decision: policy.ImplicitDeny}, nil
 	}
@@ -246,7 +225,7 @@ func (s *Server) strictDecision(ctx context.Context, c *creds.Credentials, p *pr
 // case, as IAM reads it): syncBaseline for Cognito Sync, when p is a role
 // session of an identity (GetCredentialsForIdentity, or
 // AssumeRoleWithWebIdentity with idpool's token); none otherwise. They
-// are a grant of the session's role (see grantedDecision).
+// are a grant of the session's role (see sessionDecision).
 func roleGrant(service string, p *protocol.Principal) []policy.Named {
 	if strings.EqualFold(service, syncAPI.scope) && p.RoleSession() && p.IdentityID != "" {
 		return []policy.Named{syncBaseline}
@@ -284,11 +263,26 @@ func (s *Server) syncRefused(p *protocol.Principal, action, resource string) boo
 	return !own || rest != "" && !strings.HasPrefix(rest, "/dataset/")
 }
 
-// grantedDecision is sessionDecision with grant, policies idpool gives the
-// session's role besides those IAM holds (see syncBaseline), among its
-// identity policies: only when the role IAM holds is the session's own,
-// and capped, like the role's, by its boundary and the session policies.
-func (s *Server) grantedDecision(ctx context.Context, c *creds.Credentials, p *protocol.Principal, grant []policy.Named, action, resource string, request map[string][]string) (_ policy.Result, why string, by refuser, _ error) {
+// sessionDecision evaluates the permission policies of the IAM role of
+// issued credentials c (whose principal is p), capped by the role's
+// permissions boundary and the session's policies, for action on resource, with
+// the condition keys AWS gives that session (cognito-identity.amazonaws.com:sub,
+// aws:TokenIssueTime, as aws:PrincipalTag/<key> its role's tags as IAM
+// holds them now under its session tags, and the rest) and request, the request's own keys
+// (see decisionKeys). A role IAM does not hold has no policies: everything
+// is an implicit deny, as it would be in AWS, and so is a role of another
+// RoleId than the session's (deleted and created again under its name
+// since, or created after a session of no RoleId was issued for it). It also returns why in words
+// when the decision is not Allowed (see denyReason), and the kind of
+// policy that refused, as IAM's refusals name it.
+//
+// The role's policies include those strict mode gives it for the action
+// (roleGrant: an identity's own Cognito Sync data), only when the role IAM
+// holds is the session's own, and capped, like the role's, by its
+// boundary and the session policies.
+func (s *Server) sessionDecision(ctx context.Context, c *creds.Credentials, p *protocol.Principal, action, resource string, request map[string][]string) (_ policy.Result, why string, by refuser, _ error) {
+	service, _, _ := strings.Cut(action, ":")
+	grant := roleGrant(service, p)
 	sess := &c.Session
 	// The role as IAM holds it now, read once: its policies and its tags
 	// (the session's principal tags under its session tags, see

@@ -130,69 +130,51 @@ func verify(r *http.Request, body []byte, sig *Signature, secret string, now tim
 		key = signingKey(secret, sig.Date, sig.Region, sig.Service)
 	}
 
+	sc := scratchPool.Get().(*scratch)
+	cr := canonicalPrefix(sc.buf[:0], r, sig, sc)
+	n := len(cr)
 	declared := header(r.Header, "X-Amz-Content-Sha256")
 	sum := sha256.Sum256(body)
-	var hashBuf [2 * sha256.Size]byte
-	bodyHash := hex.AppendEncode(hashBuf[:0], sum[:])
+	cr = hex.AppendEncode(cr, sum[:])
 	// A declared hash is signed (checkSigned), but it must also be the
 	// body's: otherwise a captured request could carry another body under
 	// its signed hash. That holds for UNSIGNED-PAYLOAD too: only S3 takes
 	// it, and these services sign the body's hash whatever the header says.
-	bodyOK := declared == "" || string(bodyHash) == declared
-
-	// The canonical URI is the path idpool serves, as sent. AWS's rule
-	// for services but S3 removes dot and empty segments first
-	// (normalizePath), and botocore (so the CLI and boto3) and the JS SDK
-	// sign so, while the Go SDKs sign the escaped path as sent
-	// (aws-sdk-go-v2's v4 signer takes aws/signer/internal/v4.GetURIPath,
-	// the URL's EscapedPath; aws-sdk-go its getURIPath, and its REST
-	// client cleans the path before it sends it unless
-	// DisableRestProtocolURICleaning). A signature of the normalised path
-	// is not taken: it would verify a request that idpool serves on
-	// another path than the one signed (GET …/datasets/./records, ListRecords
-	// of dataset ".", under the signature of GET …/datasets/records,
-	// DescribeDataset of "records"), and routing and authorization read the
-	// path as sent. Only the refusal's reason says so.
-	raw := protocol.RawPath(r)
-	uri := normalizePath(raw)
-	sc := scratchPool.Get().(*scratch)
-	cr := sc.buf[:0]
-	try := func(p string) bool {
-		cr = canonicalPrefix(cr[:0], r, sig, p, sc)
-		n := len(cr)
-		cr = append(cr, bodyHash...)
-		if match(cr, sig, key, stamp) {
-			return true
-		}
-		// A presigned URL may sign the literal UNSIGNED-PAYLOAD (S3-style
-		// clients do), since it is made before any body exists; then it
-		// carries none, or the signature would not cover what the request
-		// does.
-		if sig.Presigned && declared == "" && len(body) == 0 {
-			cr = append(cr[:n], unsignedPayload...)
-			return match(cr, sig, key, stamp)
-		}
-		return false
+	ok := declared == "" || string(cr[n:]) == declared
+	bodyOK := ok
+	ok = ok && match(cr, sig, key, stamp)
+	// A presigned URL may sign the literal UNSIGNED-PAYLOAD (S3-style
+	// clients do), since it is made before any body exists; then it
+	// carries none, or the signature would not cover what the request does.
+	if !ok && sig.Presigned && declared == "" && len(body) == 0 {
+		cr = append(cr[:n], unsignedPayload...)
+		ok = match(cr, sig, key, stamp)
 	}
-	ok := bodyOK && try(raw)
 	var detail string
 	switch {
 	case ok:
-	case bodyOK && uri != raw && try(uri):
-		detail = "the signature is of the path without its dot or empty segments, " + strconv.Quote(uri) +
-			", as botocore and the JavaScript SDK sign it, but idpool serves the path as sent, " + strconv.Quote(raw) +
-			", and verifies that: a dataset named \".\" or \"..\" is out of reach of those clients"
 	case declared == unsignedPayload:
-		detail = "X-Amz-Content-Sha256 is " + unsignedPayload + ", which only S3 takes: this service signs the body's SHA-256, " + string(bodyHash)
+		detail = "X-Amz-Content-Sha256 is " + unsignedPayload + ", which only S3 takes: this service signs the body's SHA-256, " + string(cr[n:])
 	case !bodyOK:
-		detail = "the body's SHA-256 is " + string(bodyHash) + ", not the " + declared + " its X-Amz-Content-Sha256 declares"
+		detail = "the body's SHA-256 is " + string(cr[n:]) + ", not the " + declared + " its X-Amz-Content-Sha256 declares"
+	case !isNormal(protocol.RawPath(r)):
+		// AWS's rule for services but S3, which botocore (so the CLI and
+		// boto3) and the JS SDK follow, signs the path without its dot
+		// and empty segments; the Go SDKs sign the path as sent
+		// (aws-sdk-go-v2's v4 signer takes the URL's EscapedPath). idpool
+		// verifies the path it serves, as sent, which routing and
+		// authorization read: a signature of the normalised path would
+		// also cover another request (GET …/datasets/records, DescribeDataset
+		// of "records", for GET …/datasets/./records, ListRecords of
+		// dataset "."). Only a dataset named "." or ".." makes such a path.
+		detail = "the path sent, " + strconv.Quote(protocol.RawPath(r)) + ", has dot or empty segments, which idpool verifies as sent, " +
+			"the path it serves: botocore and the JavaScript SDK sign the path without them, so a dataset named \".\" or \"..\" is out of their reach"
 	default:
 		// The string to sign is what an SDK's signing log shows: the
 		// same canonical-request hash means the secret differs, another
 		// one that the request changed after it was signed (or was
 		// canonicalised otherwise). The canonical request itself is not
 		// given: it holds the session token.
-		cr = append(canonicalPrefix(cr[:0], r, sig, raw, sc), bodyHash...)
 		crHash := sha256.Sum256(cr)
 		detail = "the signature is not the one the key's secret makes of the string to sign idpool computed, " +
 			strconv.Quote(Algorithm+"\n"+string(stamp)+"\n"+string(appendScope(nil, sig))+"\n"+hex.EncodeToString(crHash[:]))
@@ -289,13 +271,12 @@ func checkTime(t time.Time, _ *Signature, now time.Time) error {
 }
 
 // canonicalPrefix appends the SigV4 canonical request without its last
-// line, the payload hash: method, URI (of the escaped path p), query,
-// headers and the signed header list, each followed by a newline. sc lends
-// the query's working memory.
-func canonicalPrefix(b []byte, r *http.Request, sig *Signature, p string, sc *scratch) []byte {
+// line, the payload hash: method, URI, query, headers and the signed header
+// list, each followed by a newline. sc lends the query's working memory.
+func canonicalPrefix(b []byte, r *http.Request, sig *Signature, sc *scratch) []byte {
 	b = append(b, r.Method...)
 	b = append(b, '\n')
-	b = appendURI(b, p)
+	b = appendURI(b, protocol.RawPath(r))
 	b = append(b, '\n')
 	b = appendQuery(b, r.URL.RawQuery, sig.Presigned, sc)
 	b = append(b, '\n')
@@ -324,39 +305,6 @@ func appendURI(b []byte, p string) []byte {
 		start = i + 1
 	}
 	return append(b, p[start:]...)
-}
-
-// normalizePath returns the escaped path p as AWS canonicalises it for
-// services other than S3 ("Create a canonical request" in the IAM user
-// guide; the normalize-path cases of AWS's SigV4 test suite): without its
-// empty and "." segments, each ".." segment removing itself and the
-// segment before it, the leading '/' kept, and a trailing '/' kept when a
-// segment remains. Segments are compared escaped, so "%2E" is no dot
-// segment. It returns p itself when p has nothing to remove.
-func normalizePath(p string) string {
-	if isNormal(p) {
-		return p
-	}
-	segs := make([]string, 0, strings.Count(p, "/")+1)
-	for s := range strings.SplitSeq(p, "/") {
-		switch s {
-		case "", ".":
-		case "..":
-			if len(segs) > 0 {
-				segs = segs[:len(segs)-1]
-			}
-		default:
-			segs = append(segs, s)
-		}
-	}
-	out := strings.Join(segs, "/")
-	if strings.HasPrefix(p, "/") {
-		out = "/" + out
-	}
-	if strings.HasSuffix(p, "/") && len(segs) > 0 {
-		out += "/"
-	}
-	return out
 }
 
 // isNormal reports whether the path p has no empty, "." or ".." segment

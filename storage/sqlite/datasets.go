@@ -520,7 +520,7 @@ func (s *Store) DatasetRecords(ctx context.Context, identityID, name string, opt
 	case err != nil:
 		return storage.Dataset{}, nil, err
 	case big:
-		return liveRecords(s.readSnapshot(ctx, identityID, name, opts))
+		return s.readSnapshot(ctx, identityID, name, opts)
 	case d == nil:
 		return storage.Dataset{}, nil, fmt.Errorf("sqlite: get dataset %s/%s: %w", identityID, name, storage.ErrNotFound)
 	case d.Deleted:
@@ -563,16 +563,12 @@ func (s *Store) cachedSnapshot(ctx context.Context, identityID, name string) (d 
 	default:
 		d = &got
 	}
-	size := recordsSize(all)
-	if big {
-		size = cacheWeight(d)
-	}
-	s.sync.putSnapshot(k, d, all, size, gen)
+	s.sync.putSnapshot(k, d, all, big, gen)
 	return d, all, big, nil
 }
 
-// readSnapshot reads a dataset and the records o selects (whether it is
-// deleted or not) from the database, in one snapshot.
+// readSnapshot reads a dataset and, when it is not deleted, the records o
+// selects from the database, in one snapshot.
 func (s *Store) readSnapshot(ctx context.Context, identityID, name string, o storage.ListRecordsOptions) (d storage.Dataset, rs []storage.Record, err error) {
 	err = s.inSnapshot(ctx, identityID, name, func(q *queries) error {
 		d, rs, err = q.datasetRecords(ctx, identityID, name, o)
@@ -598,25 +594,16 @@ func (s *Store) inSnapshot(ctx context.Context, identityID, name string, read fu
 	return read(&q)
 }
 
-// datasetRecords reads a dataset and, whether it is deleted or not, the
-// records o selects: one snapshot when q reads inside a transaction.
+// datasetRecords reads a dataset and, when it is not deleted, the records
+// o selects: one snapshot when q reads inside a transaction.
 func (q *queries) datasetRecords(ctx context.Context, identityID, name string, o storage.ListRecordsOptions) (storage.Dataset, []storage.Record, error) {
 	d, err := q.dataset(ctx, identityID, name)
-	if err != nil {
-		return storage.Dataset{}, nil, err
+	if err != nil || d.Deleted {
+		return d, nil, err
 	}
 	rs, err := q.records(ctx, identityID, name, o)
 	if err != nil {
 		return storage.Dataset{}, nil, err
-	}
-	return d, rs, nil
-}
-
-// liveRecords is what DatasetRecords answers for a dataset and its
-// records: none for a deleted dataset.
-func liveRecords(d storage.Dataset, rs []storage.Record, err error) (storage.Dataset, []storage.Record, error) {
-	if err != nil || d.Deleted {
-		return d, nil, err
 	}
 	return d, rs, nil
 }

@@ -115,7 +115,7 @@ func (t *tx) DatasetRecords(ctx context.Context, identityID, name string, opts s
 	if err := t.check(ctx); err != nil {
 		return storage.Dataset{}, nil, err
 	}
-	return liveRecords(t.w.read.datasetRecords(context.Background(), identityID, name, opts))
+	return t.w.read.datasetRecords(context.Background(), identityID, name, opts)
 }
 
 // GetRecords implements storage.DatasetReader. Inside the transaction

@@ -192,9 +192,11 @@ func (c *syncCache) putDataset(k dsKey, d *storage.Dataset, gen uint64) {
 }
 
 // putSnapshot caches d (nil: k does not exist) with all its records rs,
-// both read in one snapshot after snapshot returned gen, or only that the
-// records are big. d and rs must not be modified afterwards.
-func (c *syncCache) putSnapshot(k dsKey, d *storage.Dataset, rs []storage.Record, size int, gen uint64) {
+// both read in one snapshot after snapshot returned gen; or, when big or
+// when rs weigh more than the cache takes, only that the records are big.
+// d and rs must not be modified afterwards.
+func (c *syncCache) putSnapshot(k dsKey, d *storage.Dataset, rs []storage.Record, big bool, gen uint64) {
+	size := recordsSize(rs)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	s := c.slotFor(k, gen)
@@ -204,7 +206,7 @@ func (c *syncCache) putSnapshot(k dsKey, d *storage.Dataset, rs []storage.Record
 	c.bytes -= s.size
 	s.hasDataset, s.dataset = true, d
 	s.hasRecords = true
-	if size > maxCachedRecordBytes {
+	if big || size > maxCachedRecordBytes {
 		s.big, s.records, s.size = true, nil, 0
 		return
 	}

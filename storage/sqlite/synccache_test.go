@@ -24,12 +24,12 @@ func TestSyncCachePairsSnapshots(t *testing.T) {
 		wantRecs []storage.Record
 	}{
 		{"a dataset read alone after its records", func(c *syncCache, gen uint64) {
-			c.putSnapshot(k, before, beforeRecs, recordsSize(beforeRecs), gen)
+			c.putSnapshot(k, before, beforeRecs, false, gen)
 			c.putDataset(k, after, gen)
 		}, before, beforeRecs},
 		{"records read with their dataset after a dataset alone", func(c *syncCache, gen uint64) {
 			c.putDataset(k, before, gen)
-			c.putSnapshot(k, after, afterRecs, recordsSize(afterRecs), gen)
+			c.putSnapshot(k, after, afterRecs, false, gen)
 		}, after, afterRecs},
 	}
 	for _, tc := range tests {
