@@ -29,11 +29,7 @@ import (
 // absent.)
 func TestAuthorizeStrictSync(t *testing.T) {
 	ctx := t.Context()
-	srv, err := New(ctx, Config{DB: ":memory:", Strict: true}, nil)
-	if err != nil {
-		t.Fatalf("New: %v", err)
-	}
-	t.Cleanup(func() { srv.Close() })
+	srv := strictServer(t)
 	const (
 		account = "123456789012"
 		role    = "arn:aws:iam::" + account + ":role/SyncAuth"

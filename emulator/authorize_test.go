@@ -155,11 +155,7 @@ func TestSessionDecisionSessionPolicies(t *testing.T) {
 // Admin role's permissions.)
 func TestSessionDecisionOtherAccount(t *testing.T) {
 	ctx := t.Context()
-	srv, err := New(ctx, Config{DB: ":memory:", Strict: true}, nil)
-	if err != nil {
-		t.Fatalf("New: %v", err)
-	}
-	t.Cleanup(func() { srv.Close() })
+	srv := strictServer(t)
 	const (
 		trust = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole"}]}`
 		all   = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`
@@ -203,11 +199,7 @@ func TestSessionDecisionOtherAccount(t *testing.T) {
 // created later trusts whom it names, not the session's owner.
 func TestSessionDecisionRoleCreatedLater(t *testing.T) {
 	ctx := t.Context()
-	srv, err := New(ctx, Config{DB: ":memory:", Strict: true}, nil)
-	if err != nil {
-		t.Fatalf("New: %v", err)
-	}
-	t.Cleanup(func() { srv.Close() })
+	srv := strictServer(t)
 	const role = "arn:aws:iam::123456789012:role/Later"
 	c := creds.Credentials{AccessKeyID: "ASIAEXAMPLE", Session: creds.Session{RoleARN: role, SessionName: "early"}}
 	decide := func() (policy.Decision, string) {
@@ -238,4 +230,16 @@ func TestSessionDecisionRoleCreatedLater(t *testing.T) {
 	if tags, err := heldSessionTags(ctx, srv.store, &c.Session); err != nil || len(tags) != 0 {
 		t.Errorf("principal tags: got %v, %v, want none of the role created later", tags, err)
 	}
+}
+
+// strictServer is a strict Server on an empty in-memory store, closed at
+// the end of the test.
+func strictServer(t *testing.T) *Server {
+	t.Helper()
+	srv, err := New(t.Context(), Config{DB: ":memory:", Strict: true}, nil)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	return srv
 }
