@@ -49,16 +49,12 @@ const (
 		      ORDER BY id LIMIT ?3) i
 		LEFT JOIN logins l ON l.identity_id = i.id
 		ORDER BY i.id, l.seq`
-	// The same page of the identities that are not disabled, on the
-	// partial index of those (migration 0015): a page reads its own
-	// identities, not the disabled ones between them, of which merges and
-	// unlinked logins can leave a pool millions. The index is named
-	// because the planner could otherwise walk identities_pool, which
-	// serves the query as well as far as it knows; disabled = 0 is the
-	// index's condition, which the query must state for the index to
-	// serve it.
+	// The same page of the identities that are not disabled. It walks
+	// identities_pool, disabled identities included: an index of the
+	// live ones (migration 0015) cost every new identity more than the
+	// rare pool of many disabled identities gained (migration 0017).
 	qListLive = `SELECT ` + identityColumns + `
-		FROM (SELECT * FROM identities INDEXED BY identities_live
+		FROM (SELECT * FROM identities
 		      WHERE pool_id = ?1 AND id > ?2 AND disabled = 0 AND ` + livePool1 + `
 		      ORDER BY id LIMIT ?3) i
 		LEFT JOIN logins l ON l.identity_id = i.id

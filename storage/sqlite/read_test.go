@@ -13,7 +13,7 @@ import (
 // identities are mostly disabled, in runs longer than a page and across
 // page boundaries, lists every live identity once, in id order, and no
 // other: identities disabled or enabled again after they were created
-// leave and enter the partial index of live identities, the neighbouring
+// leave and enter the listing, the neighbouring
 // pools' identities stay out, and a pool marked deleted but not yet
 // purged lists nothing.
 func TestListLiveIdentities(t *testing.T) {
@@ -118,9 +118,9 @@ func TestListLiveIdentities(t *testing.T) {
 	}
 }
 
-// TestMigrateLiveIdentities: a database written before the index of live
-// identities existed gets it over the identities it holds when it is
-// upgraded.
+// TestMigrateLiveIdentities: a database written before migrations 0015
+// and 0017 (an index of live identities, made and dropped) lists its live
+// identities after the upgrade, and holds no such index.
 func TestMigrateLiveIdentities(t *testing.T) {
 	path := oldDatabase(t, 14,
 		`INSERT INTO pools (id, name, config, created, modified) VALUES ('p1', 'p1', '{}', 0, 0)`,
@@ -135,5 +135,9 @@ func TestMigrateLiveIdentities(t *testing.T) {
 	}
 	if err != nil || strings.Join(got, ",") != "p1:b,p1:d" {
 		t.Errorf("ListIdentities with HideDisabled after the upgrade: got %v, %v, want p1:b,p1:d", got, err)
+	}
+	var n int
+	if err := s.rdb.QueryRowContext(t.Context(), `SELECT count(*) FROM sqlite_master WHERE name = 'identities_live'`).Scan(&n); err != nil || n != 0 {
+		t.Errorf("index identities_live after the upgrade: got %d, %v, want none", n, err)
 	}
 }
