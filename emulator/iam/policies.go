@@ -316,8 +316,7 @@ func (s *Service) ListPolicies(ctx context.Context, in *ListPoliciesInput) (*Lis
 		if in.Scope != nil && *in.Scope == "AWS" {
 			return nil, nil
 		}
-		name, _, _ := strings.Cut(after, " ")
-		return s.store.PageManagedPolicies(ctx, namePage(name, in.PathPrefix, limit), use)
+		return s.store.PageManagedPolicies(ctx, namePage(keyName(after), in.PathPrefix, limit), use)
 	}
 	got, more, next, err := storedPage("ListPolicies", func(p storage.ManagedPolicy) string { return nameKey(p.Name, p.ARN) }, in.Marker, in.MaxItems, fetch)
 	if err != nil {
@@ -360,6 +359,12 @@ func (s *Service) DeletePolicy(ctx context.Context, in *DeletePolicyInput) (*Emp
 // and a customer managed one may share it). A space sorts before every
 // character of a policy name, so the keys sort as the names do.
 func nameKey(name, arn string) string { return name + " " + arn }
+
+// keyName is the name of the policy whose nameKey is key.
+func keyName(key string) string {
+	name, _, _ := strings.Cut(key, " ")
+	return name
+}
 
 // awsManaged reports whether arn is an AWS managed policy's (AWSManaged)
 // in the partition of the request's IAM: another partition's IAM holds
