@@ -20,17 +20,7 @@ import {
   fromCognitoIdentityPool,
 } from "@aws-sdk/credential-providers";
 
-// need returns the environment variable name, failing loudly when it is
-// missing: a test run without its inputs must not pass.
-function need(name) {
-  const v = process.env[name];
-  if (!v) {
-    throw new Error(
-      `${name} is not set; run this file through "go test ./conformance -run TestJavaScriptSDK"`,
-    );
-  }
-  return v;
-}
+import { need } from "./env.mjs";
 
 const endpoint = need("IDPOOL_ENDPOINT");
 const region = need("IDPOOL_REGION");

@@ -24,13 +24,7 @@ import {
 } from "@aws-sdk/client-iam";
 import { AssumeRoleWithWebIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 
-function need(name) {
-  const v = process.env[name];
-  if (!v) {
-    throw new Error(`${name} is not set; run this file through "go test ./conformance -run TestJavaScriptSDK"`);
-  }
-  return v;
-}
+import { need } from "./env.mjs";
 
 const endpoint = need("IDPOOL_ENDPOINT");
 const region = need("IDPOOL_REGION");

@@ -21,13 +21,7 @@ import {
 import { GetWebIdentityTokenCommand, STSClient } from "@aws-sdk/client-sts";
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from "jose";
 
-function need(name) {
-  const v = process.env[name];
-  if (!v) {
-    throw new Error(`${name} is not set; run this file through "go test ./conformance -run TestJavaScriptSDK"`);
-  }
-  return v;
-}
+import { need } from "./env.mjs";
 
 const endpoint = need("IDPOOL_ENDPOINT");
 const region = need("IDPOOL_REGION");
