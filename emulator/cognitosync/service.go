@@ -160,14 +160,13 @@ func (s *Service) update(ctx context.Context, fn func(tx storage.Tx) error) erro
 	return err
 }
 
-// Who may call (spec cognito-sync.md §1.3). Cognito credentials carry the
-// identity and pool they were issued for; the developer's own credentials
-// (and any other credentials without an identity) carry none. This is the
-// service's own rule, which holds in every mode; in strict mode the
-// server's authorization step (emulator/access.go) has already refused
-// role credentials without an identity, which idpool grants no access.
-
-// Caller is whose credentials the service lets call an operation.
+// Caller is whose credentials the service lets call an operation (spec
+// cognito-sync.md §1.3). Cognito credentials carry the identity and pool
+// they were issued for; the developer's own (and any others without an
+// identity) carry none. This is the service's own rule, which holds in
+// every mode; in strict mode the server's authorization step
+// (emulator/access.go) has already refused role credentials without an
+// identity, which idpool grants no access.
 type Caller int
 
 const (
@@ -209,9 +208,9 @@ func ScopeOf(op string) (Scope, bool) {
 }
 
 // authorize returns the caller of op, on the data of identity id of pool
-// ("" for a pool-level operation), when its Scope lets them call it, and
-// NotAuthorizedException otherwise. An unsigned request never reaches a
-// service; refusing one here keeps the rule whole.
+// ("" for a pool-level operation), when op's Scope lets them call it (an
+// op of none is pool-level), and NotAuthorizedException otherwise, as to
+// an unsigned request, which never reaches a service.
 func authorize(ctx context.Context, op, pool, id string) (*protocol.Principal, error) {
 	p, ok := protocol.PrincipalFrom(ctx)
 	if !ok {
