@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/idpool/idpool/emulator/arn"
+	"github.com/idpool/idpool/emulator/cognitosync"
 	"github.com/idpool/idpool/emulator/creds"
 	"github.com/idpool/idpool/emulator/identity"
 	"github.com/idpool/idpool/emulator/policy"
@@ -507,33 +508,22 @@ var unscoped = map[string]bool{
 	"SetIdentityPoolRoles": true, "SetPrincipalTagAttributeMap": true,
 }
 
-// syncTypes holds the Cognito Sync operations whose IAM action the Service
-// Authorization Reference gives a resource type other than dataset
-// (list_amazoncognitosync: "identitypool*" or "identity*"); every other
-// operation's is "dataset*", ListDatasets' included.
-var syncTypes = map[string]string{
-	"BulkPublish": "identitypool", "DescribeIdentityPoolUsage": "identitypool", "GetBulkPublishDetails": "identitypool",
-	"GetCognitoEvents": "identitypool", "GetIdentityPoolConfiguration": "identitypool",
-	"ListIdentityPoolUsage": "identitypool", "SetCognitoEvents": "identitypool",
-	"SetIdentityPoolConfiguration": "identitypool",
-	"DescribeIdentityUsage":        "identity", "RegisterDevice": "identity",
-}
-
 // decisionARN is the resource strict mode decides op of a on, as IAM
 // matches a statement's Resource against it: "*" for a Cognito Identity
 // action with no resource type (see unscoped); for Cognito Sync the ARN of
-// the action's resource type in the Service Authorization Reference (see
-// syncTypes), with "null" for what the request does not name (the pool of
-// ListIdentityPoolUsage, the dataset of ListDatasets), so that a statement
-// on a pool's ARN (…:identitypool/<id>) grants or denies the operations on
-// the pool, one on an identity's (…/identity/<id>) those on the identity;
-// else the ARN the refusal names (resourceARN).
+// the action's resource type in the Service Authorization Reference (its
+// cognitosync.Scope), with "null" for what the request does not name (the
+// pool of ListIdentityPoolUsage, the dataset of ListDatasets), so that a
+// statement on a pool's ARN (…:identitypool/<id>) grants or denies the
+// operations on the pool, one on an identity's (…/identity/<id>) those on
+// the identity; else the ARN the refusal names (resourceARN).
 func (s *Server) decisionARN(a *api, op string, res *resource) string {
 	switch {
 	case a == &identityAPI && unscoped[op]:
 		return "*"
 	case a == &syncAPI && res.ARN == "":
-		return s.syncARN(res, syncTypes[op])
+		sc, _ := cognitosync.ScopeOf(op)
+		return s.syncARN(res, sc.Resource)
 	}
 	return s.resourceARN(a, res)
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/idpool/idpool/emulator/arn"
+	"github.com/idpool/idpool/emulator/cognitosync"
 	"github.com/idpool/idpool/emulator/creds"
 	"github.com/idpool/idpool/emulator/iam"
 	"github.com/idpool/idpool/emulator/policy"
@@ -235,25 +236,22 @@ func roleGrant(service string, p *protocol.Principal) []policy.Named {
 
 // syncRefused reports whether Cognito Sync refuses the credentials of p
 // action on resource whatever their policies allow, as its own rule
-// (cognitosync's forIdentity, forDeveloper, forDevice) does:
-// credentials of an identity reach only that identity's own data, an
-// identity or dataset resource of idpool's account naming the identity's
-// pool and the identity itself
+// (cognitosync.ScopeOf) does: credentials of an identity reach only that
+// identity's own data, an identity or dataset resource of idpool's account
+// naming the identity's pool and the identity itself
 // (arn:<partition>:cognito-sync:<region>:<account>:identitypool/<pool>/identity/<id>,
-// and …/dataset/<name> under it), and never an action of the pool
-// (syncTypes' identitypool type: the developer's alone). The region is
-// not compared: a request to another region finds no such pool
-// (ResourceNotFoundException), which is no refusal of the credentials.
+// and …/dataset/<name> under it), and never an operation for the
+// cognitosync.Developer alone. The region is not compared: a request to
+// another region finds no such pool (ResourceNotFoundException), which is
+// no refusal of the credentials.
 // Other principals are refused nothing here.
 func (s *Server) syncRefused(p *protocol.Principal, action, resource string) bool {
 	service, op, _ := strings.Cut(action, ":")
 	if p.IdentityID == "" || !strings.EqualFold(service, syncAPI.scope) {
 		return false
 	}
-	for name, kind := range syncTypes {
-		if kind == "identitypool" && strings.EqualFold(name, op) {
-			return true
-		}
+	if sc, ok := cognitosync.ScopeOf(op); ok && sc.Caller == cognitosync.Developer {
+		return true
 	}
 	t, ok := arn.Parse(resource)
 	if !ok || t.Service != syncAPI.scope || t.Account != s.cfg.AccountID {

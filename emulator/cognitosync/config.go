@@ -22,7 +22,7 @@ import (
 // leaves out keeps its configuration; a member given replaces it, and a
 // member given empty removes it.
 func (s *Service) SetIdentityPoolConfiguration(ctx context.Context, in *SetIdentityPoolConfigurationInput) (*SetIdentityPoolConfigurationOutput, error) {
-	if _, err := forDeveloper(ctx); err != nil {
+	if _, err := authorize(ctx, "SetIdentityPoolConfiguration", in.IdentityPoolId, ""); err != nil {
 		return nil, err
 	}
 	if err := CheckStreams(in.CognitoStreams); err != nil {
@@ -95,7 +95,7 @@ func Configuration(c *storage.SyncConfig) (*PushSync, *CognitoStreams) {
 // GetIdentityPoolConfiguration returns a pool's push sync and Cognito
 // Streams configuration; a pool without any answers its id alone.
 func (s *Service) GetIdentityPoolConfiguration(ctx context.Context, in *GetIdentityPoolConfigurationInput) (*GetIdentityPoolConfigurationOutput, error) {
-	c, err := s.syncConfig(ctx, in.IdentityPoolId)
+	c, err := s.syncConfig(ctx, "GetIdentityPoolConfiguration", in.IdentityPoolId)
 	if err != nil {
 		return nil, err
 	}
@@ -103,10 +103,10 @@ func (s *Service) GetIdentityPoolConfiguration(ctx context.Context, in *GetIdent
 	return &out, nil
 }
 
-// syncConfig authorises a developer read of a pool's configuration and
-// returns it.
-func (s *Service) syncConfig(ctx context.Context, pool string) (storage.SyncConfig, error) {
-	if _, err := forDeveloper(ctx); err != nil {
+// syncConfig authorises op, a read of a pool's configuration, and returns
+// the configuration.
+func (s *Service) syncConfig(ctx context.Context, op, pool string) (storage.SyncConfig, error) {
+	if _, err := authorize(ctx, op, pool, ""); err != nil {
 		return storage.SyncConfig{}, err
 	}
 	if _, err := getPool(ctx, s.store, pool); err != nil {
@@ -134,7 +134,7 @@ func poolConfiguration(pool string, c *storage.SyncConfig) PoolConfigurationOutp
 // function of each event type given; other event types keep theirs. A
 // function's ARN must be of the pool's partition.
 func (s *Service) SetCognitoEvents(ctx context.Context, in *SetCognitoEventsInput) (*SetCognitoEventsOutput, error) {
-	if _, err := forDeveloper(ctx); err != nil {
+	if _, err := authorize(ctx, "SetCognitoEvents", in.IdentityPoolId, ""); err != nil {
 		return nil, err
 	}
 	if err := CheckEvents(in.IdentityPoolId, in.Events); err != nil {
@@ -200,7 +200,7 @@ func SetEvents(c *storage.SyncConfig, events map[string]string) {
 
 // GetCognitoEvents returns a pool's events; {} when it has none.
 func (s *Service) GetCognitoEvents(ctx context.Context, in *GetCognitoEventsInput) (*GetCognitoEventsOutput, error) {
-	c, err := s.syncConfig(ctx, in.IdentityPoolId)
+	c, err := s.syncConfig(ctx, "GetCognitoEvents", in.IdentityPoolId)
 	if err != nil {
 		return nil, err
 	}
@@ -219,7 +219,7 @@ func (s *Service) GetCognitoEvents(ctx context.Context, in *GetCognitoEventsInpu
 // succeeded less than Config.BulkPublishInterval ago with
 // AlreadyStreamedException.
 func (s *Service) BulkPublish(ctx context.Context, in *BulkPublishInput) (*BulkPublishOutput, error) {
-	if _, err := forDeveloper(ctx); err != nil {
+	if _, err := authorize(ctx, "BulkPublish", in.IdentityPoolId, ""); err != nil {
 		return nil, err
 	}
 	err := s.update(ctx, func(tx storage.Tx) error {
@@ -270,7 +270,7 @@ func interval(d time.Duration) string {
 // GetBulkPublishDetails returns the state of a pool's last bulk publish;
 // NOT_STARTED when there was none.
 func (s *Service) GetBulkPublishDetails(ctx context.Context, in *GetBulkPublishDetailsInput) (*GetBulkPublishDetailsOutput, error) {
-	c, err := s.syncConfig(ctx, in.IdentityPoolId)
+	c, err := s.syncConfig(ctx, "GetBulkPublishDetails", in.IdentityPoolId)
 	if err != nil {
 		return nil, err
 	}

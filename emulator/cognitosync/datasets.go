@@ -14,7 +14,7 @@ import (
 // region than the request's (protocol.Elsewhere), has none: the model
 // gives the operation no ResourceNotFoundException.
 func (s *Service) ListDatasets(ctx context.Context, in *ListDatasetsInput) (*ListDatasetsOutput, error) {
-	if _, err := forIdentity(ctx, in.IdentityPoolId, in.IdentityId); err != nil {
+	if _, err := authorize(ctx, "ListDatasets", in.IdentityPoolId, in.IdentityId); err != nil {
 		return nil, err
 	}
 	after, err := decodePage(in.NextToken, pageDatasets, in.IdentityId)
@@ -46,7 +46,7 @@ func (s *Service) ListDatasets(ctx context.Context, in *ListDatasetsInput) (*Lis
 
 // DescribeDataset returns the metadata of a live dataset.
 func (s *Service) DescribeDataset(ctx context.Context, in *DescribeDatasetInput) (*DescribeDatasetOutput, error) {
-	if _, err := forIdentity(ctx, in.IdentityPoolId, in.IdentityId); err != nil {
+	if _, err := authorize(ctx, "DescribeDataset", in.IdentityPoolId, in.IdentityId); err != nil {
 		return nil, err
 	}
 	d, found, err := s.dataset(ctx, in.IdentityPoolId, in.IdentityId, in.DatasetName)
@@ -71,7 +71,7 @@ func (s *Service) DescribeDataset(ctx context.Context, in *DescribeDatasetInput)
 // it after holds at least that count, so ListRecords can tell the two
 // apart.
 func (s *Service) DeleteDataset(ctx context.Context, in *DeleteDatasetInput) (*DeleteDatasetOutput, error) {
-	p, err := forIdentity(ctx, in.IdentityPoolId, in.IdentityId)
+	p, err := authorize(ctx, "DeleteDataset", in.IdentityPoolId, in.IdentityId)
 	if err != nil {
 		return nil, err
 	}

@@ -15,7 +15,7 @@ import (
 // returns its id. The id is derived from (identity, platform, token), so
 // registering the same device again returns the same id.
 func (s *Service) RegisterDevice(ctx context.Context, in *RegisterDeviceInput) (*RegisterDeviceOutput, error) {
-	if _, err := forDevice(ctx, in.IdentityPoolId, in.IdentityId); err != nil {
+	if _, err := authorize(ctx, "RegisterDevice", in.IdentityPoolId, in.IdentityId); err != nil {
 		return nil, err
 	}
 	if err := CheckPlatform(in.Platform); err != nil {
@@ -101,20 +101,20 @@ func hasPlatform(arns []string, platform string) bool {
 // SubscribeToDataset subscribes one of the calling identity's devices to
 // changes of one of its datasets. Subscribing again changes nothing.
 func (s *Service) SubscribeToDataset(ctx context.Context, in *SubscribeToDatasetInput) (*SubscribeToDatasetOutput, error) {
-	return s.subscription(ctx, in, true)
+	return s.subscription(ctx, "SubscribeToDataset", in, true)
 }
 
 // UnsubscribeFromDataset removes a subscription. Removing one that does
 // not exist, or one of a dataset deleted since, succeeds.
 func (s *Service) UnsubscribeFromDataset(ctx context.Context, in *UnsubscribeFromDatasetInput) (*UnsubscribeFromDatasetOutput, error) {
-	return s.subscription(ctx, in, false)
+	return s.subscription(ctx, "UnsubscribeFromDataset", in, false)
 }
 
-// subscription subscribes (on) or unsubscribes a device. Both need push
+// subscription authorises op and subscribes (on) or unsubscribes a device. Both need push
 // sync configured and a device of the identity; subscribing also needs the
 // dataset to exist.
-func (s *Service) subscription(ctx context.Context, in *SubscriptionInput, on bool) (*SubscriptionOutput, error) {
-	if _, err := forDevice(ctx, in.IdentityPoolId, in.IdentityId); err != nil {
+func (s *Service) subscription(ctx context.Context, op string, in *SubscriptionInput, on bool) (*SubscriptionOutput, error) {
+	if _, err := authorize(ctx, op, in.IdentityPoolId, in.IdentityId); err != nil {
 		return nil, err
 	}
 	err := s.update(ctx, func(tx storage.Tx) error {

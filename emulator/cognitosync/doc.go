@@ -14,7 +14,8 @@
 // return *protocol.Error values for client faults. Any other error is an
 // internal fault.
 //
-// Who may call what is decided from the protocol.Principal in the context:
+// Who may call what is decided by each operation's Scope (ScopeOf, which
+// strict mode reads too) from the protocol.Principal in the context:
 // credentials Cognito Identity issued to an identity may touch only that
 // identity's data in its own pool; pool-level operations need the
 // developer's own credentials; push-sync device operations need Cognito

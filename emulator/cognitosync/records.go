@@ -33,7 +33,7 @@ const maxKeyLen = 1024
 // (carried in NextToken), so that a device that missed a change to a
 // record of an earlier page fetches it again rather than skipping it.
 func (s *Service) ListRecords(ctx context.Context, in *ListRecordsInput) (*ListRecordsOutput, error) {
-	if _, err := forIdentity(ctx, in.IdentityPoolId, in.IdentityId); err != nil {
+	if _, err := authorize(ctx, "ListRecords", in.IdentityPoolId, in.IdentityId); err != nil {
 		return nil, err
 	}
 	var since int64
@@ -200,7 +200,7 @@ func (s *Service) mergedNames(ctx context.Context, identity, name string) ([]str
 // in the same transaction, and stamps every written record with the new
 // count.
 func (s *Service) UpdateRecords(ctx context.Context, in *UpdateRecordsInput) (*UpdateRecordsOutput, error) {
-	p, err := forIdentity(ctx, in.IdentityPoolId, in.IdentityId)
+	p, err := authorize(ctx, "UpdateRecords", in.IdentityPoolId, in.IdentityId)
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -159,67 +160,80 @@ func (s *Service) update(ctx context.Context, fn func(tx storage.Tx) error) erro
 	return err
 }
 
-// Who may call (spec cognito-sync.md §1.3). Cognito credentials carry the
-// identity and pool they were issued for; the developer's own credentials
-// (and any other credentials without an identity) carry none. This is the
-// service's own rule, which holds in every mode; in strict mode the
-// server's authorization step (emulator/access.go) has already refused
-// role credentials without an identity, which idpool grants no access.
+// Caller is whose credentials the service lets call an operation (spec
+// cognito-sync.md §1.3). Cognito credentials carry the identity and pool
+// they were issued for; the developer's own (and any others without an
+// identity) carry none. This is the service's own rule, which holds in
+// every mode; in strict mode the server's authorization step
+// (emulator/access.go) has already refused role credentials without an
+// identity, which idpool grants no access.
+type Caller int
 
-// caller returns the request's principal. An unsigned request never
-// reaches a service; refusing one here keeps the rule whole.
-func caller(ctx context.Context) (*protocol.Principal, error) {
+const (
+	Developer Caller = iota // pool-level: the developer's own alone
+	Identity                // an identity's data: that identity's, in its own pool, or the developer's
+	Device                  // push sync: that identity's, in its own pool, alone
+)
+
+// Scope is, for one Cognito Sync operation, its IAM action's resource type
+// in AWS's Service Authorization Reference (list_amazoncognitosync:
+// "identitypool", "identity" or "dataset", ListDatasets' included), and
+// whose credentials may call it.
+type Scope struct {
+	Resource string
+	Caller   Caller
+}
+
+// scopes holds the Scope of every operation of the model.
+var scopes = map[string]Scope{
+	"BulkPublish": {"identitypool", Developer}, "DescribeIdentityPoolUsage": {"identitypool", Developer},
+	"GetBulkPublishDetails": {"identitypool", Developer}, "GetCognitoEvents": {"identitypool", Developer},
+	"GetIdentityPoolConfiguration": {"identitypool", Developer}, "ListIdentityPoolUsage": {"identitypool", Developer},
+	"SetCognitoEvents": {"identitypool", Developer}, "SetIdentityPoolConfiguration": {"identitypool", Developer},
+	"DescribeIdentityUsage": {"identity", Identity}, "RegisterDevice": {"identity", Device},
+	"ListDatasets": {"dataset", Identity}, "DescribeDataset": {"dataset", Identity}, "DeleteDataset": {"dataset", Identity},
+	"ListRecords": {"dataset", Identity}, "UpdateRecords": {"dataset", Identity},
+	"SubscribeToDataset": {"dataset", Device}, "UnsubscribeFromDataset": {"dataset", Device},
+}
+
+// ScopeOf returns the Scope of the Cognito Sync operation op, named in any
+// case, as IAM reads an action's name; false when op is none.
+func ScopeOf(op string) (Scope, bool) {
+	for name, sc := range scopes {
+		if strings.EqualFold(name, op) {
+			return sc, true
+		}
+	}
+	return Scope{}, false
+}
+
+// authorize returns the caller of op, on the data of identity id of pool
+// ("" for a pool-level operation), when op's Scope lets them call it (an
+// op of none is pool-level), and NotAuthorizedException otherwise, as to
+// an unsigned request, which never reaches a service.
+func authorize(ctx context.Context, op, pool, id string) (*protocol.Principal, error) {
 	p, ok := protocol.PrincipalFrom(ctx)
 	if !ok {
 		return nil, notAuthorized()
 	}
-	return p, nil
-}
-
-// forIdentity authorises an operation on the data of identity id of pool:
-// Cognito credentials only for their own identity in their own pool,
-// developer credentials for any.
-func forIdentity(ctx context.Context, pool, id string) (*protocol.Principal, error) {
-	p, err := caller(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if p.IdentityID != "" && (p.IdentityID != id || p.PoolID != pool) {
-		protocol.SetReason(ctx, "credentials of identity "+p.IdentityID+" of pool "+p.PoolID+" may touch only that identity's data, and the request names identity "+id+" of pool "+pool)
-		return nil, notAuthorized()
-	}
-	return p, nil
-}
-
-// forDeveloper authorises a pool-level operation: developer credentials only.
-func forDeveloper(ctx context.Context) (*protocol.Principal, error) {
-	p, err := caller(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if p.IdentityID != "" {
-		protocol.SetReason(ctx, "a pool-level operation needs the developer's credentials, and the request is signed with those of identity "+p.IdentityID)
-		return nil, notAuthorized()
-	}
-	return p, nil
-}
-
-// forDevice authorises a push-sync device operation: Cognito credentials
-// only, for their own identity in their own pool.
-func forDevice(ctx context.Context, pool, id string) (*protocol.Principal, error) {
-	p, err := caller(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if p.IdentityID == "" || p.IdentityID != id || p.PoolID != pool {
+	own := p.IdentityID != "" && p.IdentityID == id && p.PoolID == pool
+	var why string
+	switch caller := scopes[op].Caller; {
+	case caller == Developer && p.IdentityID != "":
+		why = "a pool-level operation needs the developer's credentials, and the request is signed with those of identity " + p.IdentityID
+	case caller == Identity && p.IdentityID != "" && !own:
+		why = "credentials of identity " + p.IdentityID + " of pool " + p.PoolID + " may touch only that identity's data, and the request names identity " + id + " of pool " + pool
+	case caller == Device && !own:
 		who := "the developer's credentials, which belong to no identity"
 		if p.IdentityID != "" {
 			who = "credentials of identity " + p.IdentityID + " of pool " + p.PoolID
 		}
-		protocol.SetReason(ctx, "a device operation needs the credentials of identity "+id+" of pool "+pool+" itself, and the request is signed with "+who)
-		return nil, notAuthorized()
+		why = "a device operation needs the credentials of identity " + id + " of pool " + pool + " itself, and the request is signed with " + who
+	default:
+		return p, nil
 	}
-	return p, nil
+	protocol.SetReason(ctx, why)
+	return nil, notAuthorized()
 }
 
 // modifier is what a write records as LastModifiedBy: the device when the

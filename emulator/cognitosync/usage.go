@@ -11,7 +11,7 @@ import (
 // ListIdentityPoolUsage returns the usage of every pool of the request's
 // region (its signature's scope, or the default region), in pool id order.
 func (s *Service) ListIdentityPoolUsage(ctx context.Context, in *ListIdentityPoolUsageInput) (*ListIdentityPoolUsageOutput, error) {
-	if _, err := forDeveloper(ctx); err != nil {
+	if _, err := authorize(ctx, "ListIdentityPoolUsage", "", ""); err != nil {
 		return nil, err
 	}
 	region := protocol.RegionFrom(ctx, s.cfg.Region)
@@ -41,7 +41,7 @@ func (s *Service) ListIdentityPoolUsage(ctx context.Context, in *ListIdentityPoo
 
 // DescribeIdentityPoolUsage returns the usage of one pool.
 func (s *Service) DescribeIdentityPoolUsage(ctx context.Context, in *DescribeIdentityPoolUsageInput) (*DescribeIdentityPoolUsageOutput, error) {
-	if _, err := forDeveloper(ctx); err != nil {
+	if _, err := authorize(ctx, "DescribeIdentityPoolUsage", in.IdentityPoolId, ""); err != nil {
 		return nil, err
 	}
 	if _, err := getPool(ctx, s.store, in.IdentityPoolId); err != nil {
@@ -71,7 +71,7 @@ func (s *Service) poolUsage(ctx context.Context, pool string) (IdentityPoolUsage
 
 // DescribeIdentityUsage returns the usage of one identity.
 func (s *Service) DescribeIdentityUsage(ctx context.Context, in *DescribeIdentityUsageInput) (*DescribeIdentityUsageOutput, error) {
-	if _, err := forIdentity(ctx, in.IdentityPoolId, in.IdentityId); err != nil {
+	if _, err := authorize(ctx, "DescribeIdentityUsage", in.IdentityPoolId, in.IdentityId); err != nil {
 		return nil, err
 	}
 	if _, err := identityIn(ctx, s.store, in.IdentityPoolId, in.IdentityId); err != nil {
