@@ -119,9 +119,19 @@ type SigningKey struct {
 type ListIdentitiesOptions struct {
 	// After is the id of the last identity of the previous page ("" for the
 	// first page). Identities are listed in ascending id order.
-	After        string
-	Limit        int
+	After string
+	Limit int
+	// HideDisabled leaves disabled identities out.
 	HideDisabled bool
+	// MaxSkipped, with HideDisabled, bounds how many disabled identities
+	// one call passes over, so that its cost does not grow with the
+	// disabled identities between two live ones; 0 means no bound. A call
+	// that passes over MaxSkipped of them before it has Limit live
+	// identities, and finds another identity after the last, stops there
+	// and returns that last disabled identity after the live ones it
+	// found: the only disabled identity its result can hold, after which
+	// the next call starts. Listings with MergedInto ignore it.
+	MaxSkipped int
 	// MergedInto, when set, keeps only the identities that lost a merge to
 	// the identity of that id (those whose MergedInto it is). The lookup
 	// costs the same however many identities the pool has.

@@ -374,7 +374,24 @@ func (s *Service) DescribeIdentity(ctx context.Context, in *DescribeIdentityInpu
 	return &d, nil
 }
 
+// hiddenPerPage is how many disabled identities one ListIdentities call
+// with HideDisabled passes over at most. Unbounded, a page read every
+// disabled identity between two live ones: the first page of a pool of a
+// million disabled identities took seconds, and no index of the live
+// identities is kept to skip them (storage/sqlite migration 0017). Bounded,
+// a page reads at most MaxResults+1+hiddenPerPage identities, a few
+// milliseconds, and walking past a million disabled identities takes a
+// thousand such pages.
+const hiddenPerPage = 1000
+
 // ListIdentities lists a pool's identities in id order, a page at a time.
+// With HideDisabled a page may hold fewer identities than MaxResults, or
+// none, and still carry a NextToken: it stops once it has passed over
+// hiddenPerPage disabled identities, and the token resumes after the last
+// of them. Callers page on until NextToken is absent, as AWS asks of List
+// operations that answer short or empty pages (Organizations' ListAccounts,
+// DynamoDB's Query); no SDK has a paginator for ListIdentities that could
+// stop earlier.
 func (s *Service) ListIdentities(ctx context.Context, in *ListIdentitiesInput) (*ListIdentitiesOutput, error) {
 	after, err := decodePage(in.NextToken, pageIdentities, in.IdentityPoolId)
 	if err != nil {
@@ -384,14 +401,21 @@ func (s *Service) ListIdentities(ctx context.Context, in *ListIdentitiesInput) (
 		return nil, err
 	}
 	n := pageSize(in.MaxResults)
-	ids, err := s.store.ListIdentities(ctx, in.IdentityPoolId, storage.ListIdentitiesOptions{
-		After: after, Limit: n + 1, HideDisabled: in.HideDisabled,
-	})
+	opts := storage.ListIdentitiesOptions{After: after, Limit: n + 1, HideDisabled: in.HideDisabled}
+	if in.HideDisabled {
+		opts.MaxSkipped = hiddenPerPage
+	}
+	ids, err := s.store.ListIdentities(ctx, in.IdentityPoolId, opts)
 	if err != nil {
 		return nil, fmt.Errorf("list identities: %w", err)
 	}
 	out := &ListIdentitiesOutput{IdentityPoolId: in.IdentityPoolId, Identities: make([]IdentityDescription, 0, min(len(ids), n))}
-	if len(ids) > n {
+	switch last := len(ids) - 1; {
+	case in.HideDisabled && last >= 0 && ids[last].Disabled:
+		// The store stopped at its bound, before n+1 live identities.
+		out.NextToken = protocol.EncodePageToken(pageIdentities, in.IdentityPoolId, ids[last].ID)
+		ids = ids[:last]
+	case len(ids) > n:
 		ids = ids[:n]
 		out.NextToken = protocol.EncodePageToken(pageIdentities, in.IdentityPoolId, ids[n-1].ID)
 	}

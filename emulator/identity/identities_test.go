@@ -14,6 +14,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/idpool/idpool/protocol"
+	"github.com/idpool/idpool/storage"
 )
 
 func TestGetIdLogins(t *testing.T) {
@@ -716,5 +717,117 @@ func TestProviderVerifier(t *testing.T) {
 	}
 	if len(calls) != len(tests)+1 {
 		t.Errorf("got verifier calls %v, want one per external login", calls)
+	}
+}
+
+// TestListIdentitiesHideDisabledBounded: with HideDisabled a page passes
+// over at most hiddenPerPage disabled identities, so that its cost does not
+// grow with the disabled identities between two live ones: it may then
+// hold fewer identities than MaxResults, or none, with a NextToken after
+// the last identity it read. Paging on until NextToken is absent lists
+// every live identity once, in id order.
+func TestListIdentitiesHideDisabledBounded(t *testing.T) {
+	// run is a stretch of a pool's identities in id order: n live or
+	// disabled ones.
+	type run struct {
+		n        int
+		disabled bool
+	}
+	live := func(n int) run { return run{n, false} }
+	disabled := func(n int) run { return run{n, true} }
+	// page is what one page holds: how many identities, and whether it
+	// has a NextToken.
+	type page struct {
+		n    int
+		more bool
+	}
+	const bound = hiddenPerPage
+	tests := []struct {
+		name  string
+		runs  []run
+		max   int
+		hide  bool
+		pages []page
+	}{
+		{"a run of disabled identities longer than the bound", []run{live(1), disabled(2*bound + 500), live(1)}, 60, true,
+			[]page{{1, true}, {0, true}, {1, false}}},
+		{"a run of exactly the bound before a live identity", []run{disabled(bound), live(1)}, 60, true,
+			[]page{{0, true}, {1, false}}},
+		{"a run one shorter than the bound", []run{disabled(bound - 1), live(1)}, 60, true,
+			[]page{{1, false}}},
+		{"a run of the bound ending the pool", []run{live(2), disabled(bound)}, 60, true,
+			[]page{{2, false}}},
+		{"a full page, then a run longer than the bound", []run{live(2), disabled(bound + 500)}, 2, true,
+			[]page{{2, true}, {0, false}}},
+		{"a full page ending inside a run", []run{live(3), disabled(bound + 1), live(1)}, 2, true,
+			[]page{{2, true}, {1, true}, {1, false}}},
+		{"no disabled identities", []run{live(130)}, 60, true,
+			[]page{{60, true}, {60, true}, {10, false}}},
+		{"disabled identities listed", []run{live(1), disabled(bound + 500), live(1)}, 60, false,
+			nil}, // pages of 60 of every identity
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t)
+			pool := e.createPool(t, &CreateIdentityPoolInput{IdentityPoolName: "p", AllowUnauthenticatedIdentities: true})
+			var want []string // the identities the listing must hold
+			err := e.store.Update(e.ctx, func(tx storage.Tx) error {
+				k := 0
+				for _, r := range tc.runs {
+					for range r.n {
+						i := storage.Identity{ID: fmt.Sprintf("%s-%06d", pool, k), PoolID: pool, Disabled: r.disabled}
+						if err := tx.CreateIdentity(e.ctx, i); err != nil {
+							return err
+						}
+						if !r.disabled || !tc.hide {
+							want = append(want, i.ID)
+						}
+						k++
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			pages := tc.pages
+			if pages == nil {
+				for n := len(want); n > 0; n -= tc.max {
+					pages = append(pages, page{min(n, tc.max), n > tc.max})
+				}
+			}
+			var got []string
+			token := ""
+			for k := 0; ; k++ {
+				out, err := e.svc.ListIdentities(e.ctx, &ListIdentitiesInput{IdentityPoolId: pool, MaxResults: tc.max, NextToken: token, HideDisabled: tc.hide})
+				if err != nil {
+					t.Fatalf("page %d: got error %v, want nil", k, err)
+				}
+				if k < len(pages) {
+					if p := (page{len(out.Identities), out.NextToken != ""}); p != pages[k] {
+						t.Errorf("page %d: got %d identities, NextToken %v, want %d, %v", k, p.n, p.more, pages[k].n, pages[k].more)
+					}
+				}
+				for _, i := range out.Identities {
+					got = append(got, i.IdentityId)
+				}
+				if out.NextToken == "" {
+					if k+1 != len(pages) {
+						t.Errorf("got %d pages, want %d", k+1, len(pages))
+					}
+					break
+				}
+				if out.NextToken == token {
+					t.Fatalf("page %d: got the NextToken it was given, want the listing to move on", k)
+				}
+				if k > len(pages) {
+					t.Fatalf("got more than %d pages, want %d", k+1, len(pages))
+				}
+				token = out.NextToken
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("got %d identities, want %d, each once, in id order", len(got), len(want))
+			}
+		})
 	}
 }

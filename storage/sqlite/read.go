@@ -52,7 +52,9 @@ const (
 	// The same page of the identities that are not disabled. It walks
 	// identities_pool, disabled identities included: an index of the
 	// live ones (migration 0015) cost every new identity more than the
-	// rare pool of many disabled identities gained (migration 0017).
+	// rare pool of many disabled identities gained (migration 0017). A
+	// listing with MaxSkipped bounds that walk instead: it reads
+	// qListIdentities through scanLive.
 	qListLive = `SELECT ` + identityColumns + `
 		FROM (SELECT * FROM identities
 		      WHERE pool_id = ?1 AND id > ?2 AND disabled = 0 AND ` + livePool1 + `
@@ -248,32 +250,91 @@ type identityRow struct {
 	provider, userID       sql.NullString
 }
 
+// scan reads the current row of rows into r.
+func (r *identityRow) scan(rows *sql.Rows) error {
+	return rows.Scan(&r.id, &r.poolID, &r.disabled, &r.mergedInto, &r.created, &r.modified, &r.provider, &r.userID)
+}
+
+// addTo appends r to dst: a new identity when r starts one, with r's login
+// if it has one.
+func (r *identityRow) addTo(dst []storage.Identity) []storage.Identity {
+	n := len(dst)
+	if n == 0 || dst[n-1].ID != r.id {
+		dst = append(dst, storage.Identity{
+			ID:         r.id,
+			PoolID:     r.poolID,
+			Disabled:   r.disabled != 0,
+			MergedInto: r.mergedInto,
+			CreatedAt:  fromMillis(r.created),
+			ModifiedAt: fromMillis(r.modified),
+		})
+		n++
+	}
+	if r.provider.Valid {
+		dst[n-1].Logins = append(dst[n-1].Logins, storage.Login{Provider: r.provider.String, UserID: r.userID.String})
+	}
+	return dst
+}
+
 // scanIdentities appends to dst the identities of rows (identityColumns)
 // and closes rows.
 func scanIdentities(rows *sql.Rows, dst []storage.Identity) ([]storage.Identity, error) {
 	defer rows.Close()
 	r := new(identityRow)
 	for rows.Next() {
-		if err := rows.Scan(&r.id, &r.poolID, &r.disabled, &r.mergedInto, &r.created, &r.modified, &r.provider, &r.userID); err != nil {
+		if err := r.scan(rows); err != nil {
 			return nil, err
 		}
-		n := len(dst)
-		if n == 0 || dst[n-1].ID != r.id {
-			dst = append(dst, storage.Identity{
-				ID:         r.id,
-				PoolID:     r.poolID,
-				Disabled:   r.disabled != 0,
-				MergedInto: r.mergedInto,
-				CreatedAt:  fromMillis(r.created),
-				ModifiedAt: fromMillis(r.modified),
-			})
-			n++
-		}
-		if r.provider.Valid {
-			dst[n-1].Logins = append(dst[n-1].Logins, storage.Login{Provider: r.provider.String, UserID: r.userID.String})
-		}
+		dst = r.addTo(dst)
 	}
 	return dst, rows.Err()
+}
+
+// scanLive returns the live identities of rows (identityColumns, in id
+// order), at most o.Limit, passing over at most o.MaxSkipped disabled
+// ones, as storage.ListIdentitiesOptions describes, and closes rows. It
+// stops reading as soon as it knows its result: the statement reads no
+// row after the first of the identity after it, however many rows rows
+// could still give.
+func scanLive(rows *sql.Rows, o storage.ListIdentitiesOptions) ([]storage.Identity, error) {
+	defer rows.Close()
+	var (
+		dst           []storage.Identity
+		live, skipped int
+		cur           string // the identity of the last row
+		keep          bool   // whether cur is in dst
+	)
+	r := new(identityRow)
+	for rows.Next() {
+		if err := r.scan(rows); err != nil {
+			return nil, err
+		}
+		if r.id != cur {
+			// r starts an identity, so cur is whole.
+			if (o.Limit > 0 && live == o.Limit) || skipped == o.MaxSkipped {
+				return dst, nil // a disabled identity last is where to resume
+			}
+			cur = r.id
+			if r.disabled != 0 {
+				skipped++
+				keep = skipped == o.MaxSkipped // where to resume, if another follows
+			} else {
+				live++
+				keep = true
+			}
+		}
+		if keep {
+			dst = r.addTo(dst)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	// The pool ended: no identity follows a disabled one last.
+	if n := len(dst); n > 0 && dst[n-1].Disabled {
+		dst = dst[:n-1]
+	}
+	return dst, nil
 }
 
 // oneIdentity returns the single identity stmt selects with args.
@@ -328,6 +389,23 @@ func (q *queries) identities(ctx context.Context, poolID string, o storage.ListI
 	switch {
 	case o.MergedInto != "":
 		rows, err = q.listMerged.QueryContext(ctx, poolID, o.After, hide, limit, o.MergedInto)
+	case o.HideDisabled && o.MaxSkipped > 0:
+		// Every identity in turn, disabled ones too, for scanLive to
+		// keep the live ones and stop at the bound. It has Limit live or
+		// MaxSkipped disabled ones after Limit+MaxSkipped-1 identities at
+		// the latest, and reads one more to know that another follows.
+		if o.Limit > 0 {
+			limit = o.Limit + o.MaxSkipped
+		}
+		rows, err = q.listIdentities.QueryContext(ctx, poolID, o.After, limit)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: list identities of %s: %w", poolID, err)
+		}
+		ids, err := scanLive(rows, o)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: list identities of %s: %w", poolID, err)
+		}
+		return ids, nil
 	case o.HideDisabled:
 		rows, err = q.listLive.QueryContext(ctx, poolID, o.After, limit)
 	default:

@@ -2,6 +2,7 @@ package storagetest
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/idpool/idpool/storage"
@@ -20,7 +21,44 @@ func countOf(t *testing.T, r storage.Reader, poolID string) storage.IdentityCoun
 	if err != nil {
 		t.Fatalf("ListIdentities %s, HideDisabled: got error %v, want nil", poolID, err)
 	}
+	for _, bound := range []int{1, 2} {
+		if paged := pageLive(t, r, poolID, bound); !slices.Equal(paged, identityIDs(live)) {
+			t.Errorf("ListIdentities %s, HideDisabled, a page at a time with MaxSkipped %d: got %v, want %v", poolID, bound, paged, identityIDs(live))
+		}
+	}
 	return storage.IdentityCount{All: int64(len(all)), Disabled: int64(len(all) - len(live))}
+}
+
+// pageLive returns the ids of poolID's live identities, listed a page of
+// one at a time with HideDisabled, each page passing over at most
+// maxSkipped disabled identities, as ListIdentities pages them.
+func pageLive(t *testing.T, r storage.Reader, poolID string, maxSkipped int) []string {
+	t.Helper()
+	var ids []string
+	after := ""
+	for {
+		page, err := r.ListIdentities(t.Context(), poolID, storage.ListIdentitiesOptions{After: after, Limit: 1, HideDisabled: true, MaxSkipped: maxSkipped})
+		if err != nil {
+			t.Fatalf("ListIdentities %s after %q, HideDisabled, MaxSkipped %d: got error %v, want nil", poolID, after, maxSkipped, err)
+		}
+		if len(page) == 0 {
+			return ids
+		}
+		last := page[len(page)-1]
+		if last.Disabled {
+			page = page[:len(page)-1] // where the page stopped
+		}
+		for _, i := range page {
+			if i.Disabled {
+				t.Fatalf("ListIdentities %s after %q, HideDisabled, MaxSkipped %d: got disabled %s before the last, want live ones", poolID, after, maxSkipped, i.ID)
+			}
+			ids = append(ids, i.ID)
+		}
+		if last.ID <= after {
+			t.Fatalf("ListIdentities %s after %q, HideDisabled, MaxSkipped %d: got %s last, want an id after it", poolID, after, maxSkipped, last.ID)
+		}
+		after = last.ID
+	}
 }
 
 // checkCount fails unless CountIdentities of poolID, through r, is want
@@ -167,6 +205,9 @@ func testIdentityListMerged(t *testing.T, s storage.Store) {
 		{"an identity that took in none", "p1", storage.ListIdentitiesOptions{MergedInto: "p1:e"}, nil},
 		{"the other pool", "p2", storage.ListIdentitiesOptions{MergedInto: "p1:s"}, want("p2:a")},
 		{"hide disabled leaves none", "p1", storage.ListIdentitiesOptions{MergedInto: "p1:s", HideDisabled: true}, nil},
+		// MaxSkipped does not apply: no disabled identity marks where to resume.
+		{"hide disabled with a bound leaves none", "p1", storage.ListIdentitiesOptions{MergedInto: "p1:s", HideDisabled: true, MaxSkipped: 1}, nil},
+		{"a bound without hide disabled", "p1", storage.ListIdentitiesOptions{MergedInto: "p1:s", MaxSkipped: 1}, want("p1:a", "p1:b", "p1:c")},
 		{"a missing pool", "p9", storage.ListIdentitiesOptions{MergedInto: "p1:s"}, nil},
 	})
 

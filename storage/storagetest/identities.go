@@ -437,6 +437,16 @@ func testIdentityList(t *testing.T, s storage.Store) {
 		{"hide disabled", "p1", storage.ListIdentitiesOptions{Limit: 60, HideDisabled: true}, want("p1:a", "p1:b", "p1:d")},
 		{"hide disabled, paged", "p1", storage.ListIdentitiesOptions{After: "p1:a", Limit: 2, HideDisabled: true}, want("p1:b", "p1:d")},
 		{"hide disabled, last page", "p1", storage.ListIdentitiesOptions{After: "p1:b", Limit: 2, HideDisabled: true}, want("p1:d")},
+		// With MaxSkipped, a disabled identity last is where the call
+		// stopped, after passing over that many; there is none when the
+		// pool ends first.
+		{"hide disabled, stopped at the bound", "p1", storage.ListIdentitiesOptions{Limit: 60, HideDisabled: true, MaxSkipped: 1}, want("p1:a", "p1:b", "p1:c")},
+		{"hide disabled, resumed after the bound", "p1", storage.ListIdentitiesOptions{After: "p1:c", Limit: 60, HideDisabled: true, MaxSkipped: 1}, want("p1:d")},
+		{"hide disabled, the pool ends at the bound", "p1", storage.ListIdentitiesOptions{Limit: 60, HideDisabled: true, MaxSkipped: 2}, want("p1:a", "p1:b", "p1:d")},
+		{"hide disabled, the limit before the bound", "p1", storage.ListIdentitiesOptions{Limit: 2, HideDisabled: true, MaxSkipped: 1}, want("p1:a", "p1:b")},
+		{"hide disabled, the bound before the limit", "p1", storage.ListIdentitiesOptions{Limit: 3, HideDisabled: true, MaxSkipped: 1}, want("p1:a", "p1:b", "p1:c")},
+		{"hide disabled, the bound without a limit", "p1", storage.ListIdentitiesOptions{HideDisabled: true, MaxSkipped: 1}, want("p1:a", "p1:b", "p1:c")},
+		{"a bound without hide disabled", "p1", storage.ListIdentitiesOptions{Limit: 60, MaxSkipped: 1}, want("p1:a", "p1:b", "p1:c", "p1:d", "p1:e")},
 		{"other pool", "p2", storage.ListIdentitiesOptions{Limit: 60}, []storage.Identity{identity("p2:a", "p2")}},
 		{"missing pool", "p9", storage.ListIdentitiesOptions{Limit: 60}, nil},
 	})
