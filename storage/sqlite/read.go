@@ -49,18 +49,6 @@ const (
 		      ORDER BY id LIMIT ?3) i
 		LEFT JOIN logins l ON l.identity_id = i.id
 		ORDER BY i.id, l.seq`
-	// The same page of the identities that are not disabled. It walks
-	// identities_pool, disabled identities included: an index of the
-	// live ones (migration 0015) cost every new identity more than the
-	// rare pool of many disabled identities gained (migration 0017). A
-	// listing with MaxSkipped bounds that walk instead: it reads
-	// qListIdentities through scanLive.
-	qListLive = `SELECT ` + identityColumns + `
-		FROM (SELECT * FROM identities
-		      WHERE pool_id = ?1 AND id > ?2 AND disabled = 0 AND ` + livePool1 + `
-		      ORDER BY id LIMIT ?3) i
-		LEFT JOIN logins l ON l.identity_id = i.id
-		ORDER BY i.id, l.seq`
 	// The identities merged into ?5, on the partial index of merged
 	// identities (migration 0007): the pool's other identities are never
 	// read. The index is named because the planner could otherwise walk
@@ -109,7 +97,7 @@ func prepareAll(ctx context.Context, p preparer, stmts map[**sql.Stmt]string) er
 type queries struct {
 	getPool, listPools, countPools               *sql.Stmt
 	getIdentity, identityByLogin, listIdentities *sql.Stmt
-	listLive, listMerged, countIdentities        *sql.Stmt
+	listMerged, countIdentities                  *sql.Stmt
 	signingKeys, secret                          *sql.Stmt
 	syncQueries
 	credQueries
@@ -141,7 +129,6 @@ func (q *queries) prepare(ctx context.Context, p preparer) error {
 		&q.getIdentity:     qGetIdentity,
 		&q.identityByLogin: qIdentityByLogin,
 		&q.listIdentities:  qListIdentities,
-		&q.listLive:        qListLive,
 		&q.listMerged:      qListMerged,
 		&q.countIdentities: qCountIdentities,
 		&q.signingKeys:     qSigningKeys,
@@ -151,7 +138,7 @@ func (q *queries) prepare(ctx context.Context, p preparer) error {
 
 func (q *queries) close() error {
 	errs := []error{q.syncQueries.close(), q.credQueries.close(), q.iamQueries.close(), q.groupQueries.close(), q.outboundQueries.close()}
-	for _, s := range []*sql.Stmt{q.getPool, q.listPools, q.countPools, q.getIdentity, q.identityByLogin, q.listIdentities, q.listLive, q.listMerged, q.countIdentities, q.signingKeys, q.secret} {
+	for _, s := range []*sql.Stmt{q.getPool, q.listPools, q.countPools, q.getIdentity, q.identityByLogin, q.listIdentities, q.listMerged, q.countIdentities, q.signingKeys, q.secret} {
 		if s != nil {
 			errs = append(errs, s.Close())
 		}
@@ -292,7 +279,8 @@ func scanIdentities(rows *sql.Rows, dst []storage.Identity) ([]storage.Identity,
 
 // scanLive returns the live identities of rows (identityColumns, in id
 // order), at most o.Limit, passing over at most o.MaxSkipped disabled
-// ones, as storage.ListIdentitiesOptions describes, and closes rows. It
+// ones (any number when it is 0), as storage.ListIdentitiesOptions
+// describes, and closes rows. It
 // stops reading as soon as it knows its result: the statement reads no
 // row after the first of the identity after it, however many rows rows
 // could still give.
@@ -303,6 +291,7 @@ func scanLive(rows *sql.Rows, o storage.ListIdentitiesOptions) ([]storage.Identi
 		live, skipped int
 		cur           string // the identity of the last row
 		keep          bool   // whether cur is in dst
+		bounded       = o.MaxSkipped > 0
 	)
 	r := new(identityRow)
 	for rows.Next() {
@@ -311,13 +300,13 @@ func scanLive(rows *sql.Rows, o storage.ListIdentitiesOptions) ([]storage.Identi
 		}
 		if r.id != cur {
 			// r starts an identity, so cur is whole.
-			if (o.Limit > 0 && live == o.Limit) || skipped == o.MaxSkipped {
+			if (o.Limit > 0 && live == o.Limit) || (bounded && skipped == o.MaxSkipped) {
 				return dst, nil // a disabled identity last is where to resume
 			}
 			cur = r.id
 			if r.disabled != 0 {
 				skipped++
-				keep = skipped == o.MaxSkipped // where to resume, if another follows
+				keep = bounded && skipped == o.MaxSkipped // where to resume, if another follows
 			} else {
 				live++
 				keep = true
@@ -389,12 +378,17 @@ func (q *queries) identities(ctx context.Context, poolID string, o storage.ListI
 	switch {
 	case o.MergedInto != "":
 		rows, err = q.listMerged.QueryContext(ctx, poolID, o.After, hide, limit, o.MergedInto)
-	case o.HideDisabled && o.MaxSkipped > 0:
+	case o.HideDisabled:
 		// Every identity in turn, disabled ones too, for scanLive to
 		// keep the live ones and stop at the bound. It has Limit live or
 		// MaxSkipped disabled ones after Limit+MaxSkipped-1 identities at
 		// the latest, and reads one more to know that another follows.
-		if o.Limit > 0 {
+		// Unbounded, it reads on until it has Limit live ones: no index of
+		// the live identities is kept to skip the disabled ones, as an
+		// index (migration 0015) cost every new identity more than the
+		// rare pool of many disabled identities gained (migration 0017).
+		limit = -1
+		if o.Limit > 0 && o.MaxSkipped > 0 {
 			limit = o.Limit + o.MaxSkipped
 		}
 		rows, err = q.listIdentities.QueryContext(ctx, poolID, o.After, limit)
@@ -406,8 +400,6 @@ func (q *queries) identities(ctx context.Context, poolID string, o storage.ListI
 			return nil, fmt.Errorf("sqlite: list identities of %s: %w", poolID, err)
 		}
 		return ids, nil
-	case o.HideDisabled:
-		rows, err = q.listLive.QueryContext(ctx, poolID, o.After, limit)
 	default:
 		rows, err = q.listIdentities.QueryContext(ctx, poolID, o.After, limit)
 	}

@@ -1513,7 +1513,6 @@ func TestIndexedPlans(t *testing.T) {
 		{"count identities", qCountIdentities, []any{"p1"}, "PRIMARY KEY"},
 		{"identities merged into one", qListMerged, []any{"p1", "", 0, 50, "p1:a"}, "identities_merged"},
 		{"identities", qListIdentities, []any{"p1", "", 60}, "identities_pool"},
-		{"live identities", qListLive, []any{"p1", "", 60}, "identities_pool"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { checkPlan(t, db, tc.query, tc.args, tc.index) })
