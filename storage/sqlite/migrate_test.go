@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/idpool/idpool/storage"
 )
@@ -137,4 +138,122 @@ func TestMigrateLongMergedNames(t *testing.T) {
 	if err := s.rdb.QueryRow(`SELECT count(*) FROM datasets WHERE length(name) > 128 OR length(merged_from_name) > 128`).Scan(&long); err != nil || long != 0 {
 		t.Errorf("names over 128 characters left: got %d, %v, want 0", long, err)
 	}
+}
+
+// Statements that make an old database's tables of the outbound federation
+// as they were or were not.
+var (
+	// dropOutbound leaves a database without them, as one written at
+	// 7653ed8 (whose 0014 was the IAM groups) has been since.
+	dropOutbound = []string{`DROP TABLE outbound_keys`, `DROP TABLE outbound_federation`}
+	// outboundAsAtDab84ce makes them as 0014_outbound_federation did from
+	// dab84ce until 3e3d363 edited it: an issuer_id column, a kid key.
+	outboundAsAtDab84ce = append(dropOutbound,
+		`CREATE TABLE outbound_federation (
+			id        INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
+			issuer_id TEXT    NOT NULL,
+			issuer    TEXT    NOT NULL,
+			enabled   INTEGER NOT NULL
+		) STRICT`,
+		`CREATE TABLE outbound_keys (
+			kid         TEXT    NOT NULL PRIMARY KEY,
+			alg         TEXT    NOT NULL UNIQUE,
+			private_key BLOB    NOT NULL,
+			created     INTEGER NOT NULL
+		) STRICT`,
+		`INSERT INTO outbound_federation VALUES (1, 'old', 'https://old.example/o/old', 0)`,
+		`INSERT INTO outbound_keys VALUES ('k1', 'RS256', x'01', 1000)`)
+	// issuedCredentials is the log 0004_credentials made, from a391cc8
+	// until 31f7ee8 made it 0004_revocations.
+	issuedCredentials = []string{
+		`CREATE TABLE issued_credentials (
+			access_key_id TEXT    NOT NULL PRIMARY KEY,
+			session_token TEXT    NOT NULL,
+			expires       INTEGER NOT NULL
+		) STRICT, WITHOUT ROWID`,
+		`CREATE INDEX issued_credentials_expires ON issued_credentials (expires)`,
+		`INSERT INTO issued_credentials VALUES ('AKIA', 'token', 0)`,
+	}
+)
+
+// TestMigrateRepairs: databases that the renumbered and edited migrations
+// of main left without the outbound federation's tables, with those
+// tables in an older shape, or with the log of issued credentials, open,
+// are at the newest version, and store the outbound federation and its
+// keys; the issuer and keys they held are kept.
+func TestMigrateRepairs(t *testing.T) {
+	ms, err := migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name    string
+		version int
+		stmts   []string
+		// wantIssuer is the issuer read before the test enables its own
+		// ("" for none), wantKeys the algorithms of the keys.
+		wantIssuer, wantKeys string
+	}{
+		{"7653ed8: version 14 without the outbound tables", 14, dropOutbound, "", ""},
+		{"7653ed8 upgraded before 0018: version 17 without them", 17, dropOutbound, "", ""},
+		{"dab84ce: version 14 with issuer_id and kid", 14, outboundAsAtDab84ce, "https://old.example/o/old", "RS256"},
+		{"dab84ce upgraded before 0018: version 17 with issuer_id and kid", 17, outboundAsAtDab84ce, "https://old.example/o/old", "RS256"},
+		{"a391cc8: version 4 with issued_credentials", 4, issuedCredentials, "", ""},
+		{"version 17 as it should be", 17, []string{`INSERT INTO outbound_federation VALUES (1, 'https://ok.example/o/ok', 1)`}, "https://ok.example/o/ok", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			path := oldDatabase(t, tc.version, tc.stmts...)
+			s := openFile(t, path)
+			defer s.Close()
+			ctx := t.Context()
+			if got := userVersion(t, path); got != len(ms) {
+				t.Errorf("user_version: got %d, want %d", got, len(ms))
+			}
+			f, err := s.OutboundFederation(ctx)
+			switch {
+			case tc.wantIssuer == "" && !errors.Is(err, storage.ErrNotFound):
+				t.Errorf("OutboundFederation: got %+v, %v, want ErrNotFound", f, err)
+			case tc.wantIssuer != "" && (err != nil || f.Issuer != tc.wantIssuer):
+				t.Errorf("OutboundFederation: got %+v, %v, want issuer %s", f, err, tc.wantIssuer)
+			}
+			if got := keyAlgs(t, s); got != tc.wantKeys {
+				t.Errorf("OutboundKeys: got %q, want %q", got, tc.wantKeys)
+			}
+
+			err = s.Update(ctx, func(tx storage.Tx) error {
+				if err := tx.SetOutboundFederation(ctx, storage.OutboundFederation{Issuer: "https://new.example/o/new", Enabled: true}); err != nil {
+					return err
+				}
+				return tx.CreateOutboundKey(ctx, storage.OutboundKey{Algorithm: "ES384", PrivateKey: []byte{2}, CreatedAt: time.UnixMilli(2000)})
+			})
+			if err != nil {
+				t.Fatalf("enable the outbound federation: got error %v, want nil", err)
+			}
+			if f, err := s.OutboundFederation(ctx); err != nil || f.Issuer != "https://new.example/o/new" || !f.Enabled {
+				t.Errorf("OutboundFederation after enabling: got %+v, %v, want the new issuer, enabled", f, err)
+			}
+			if got, want := keyAlgs(t, s), strings.TrimPrefix(tc.wantKeys+",ES384", ","); got != want {
+				t.Errorf("OutboundKeys after enabling: got %q, want %q", got, want)
+			}
+			var n int
+			if err := s.rdb.QueryRow(`SELECT count(*) FROM sqlite_master WHERE name LIKE 'issued_credentials%' OR name LIKE '%_0018'`).Scan(&n); err != nil || n != 0 {
+				t.Errorf("issued_credentials and the tables 0018 rebuilds from: got %d, %v, want none", n, err)
+			}
+		})
+	}
+}
+
+// keyAlgs returns the algorithms of the outbound keys, joined by commas.
+func keyAlgs(t *testing.T, s *Store) string {
+	t.Helper()
+	keys, err := s.OutboundKeys(t.Context())
+	if err != nil {
+		t.Fatalf("OutboundKeys: got error %v, want nil", err)
+	}
+	var algs []string
+	for _, k := range keys {
+		algs = append(algs, k.Algorithm)
+	}
+	return strings.Join(algs, ",")
 }
