@@ -1,8 +1,13 @@
 package sqlite
 
 import (
+	"bufio"
+	"bytes"
+	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -256,4 +261,91 @@ func keyAlgs(t *testing.T, s *Store) string {
 		algs = append(algs, k.Algorithm)
 	}
 	return strings.Join(algs, ",")
+}
+
+// TestMigrateFailedCheckRollsBack: when the migrated schema does not fit
+// the statements this idpool prepares, Open fails and the database is as
+// it was, version and tables: the idpool that wrote it still opens it,
+// and a fixed idpool can still upgrade it.
+func TestMigrateFailedCheckRollsBack(t *testing.T) {
+	// No migration makes iam_groups again, so the prepare of its
+	// statements fails after 0018 has run.
+	path := oldDatabase(t, 17, append(append([]string{`DROP TABLE iam_groups`}, dropOutbound...), issuedCredentials...)...)
+	s, err := Open(t.Context(), path)
+	if err == nil {
+		s.Close()
+		t.Fatal("Open: got nil error, want the failed prepare")
+	}
+	if !strings.Contains(err.Error(), "iam_groups") || !strings.Contains(err.Error(), "undone") {
+		t.Errorf("Open: got error %q, want one that names iam_groups and says the upgrade was undone", err)
+	}
+	if got := userVersion(t, path); got != 17 {
+		t.Errorf("user_version after the failed Open: got %d, want 17", got)
+	}
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, tc := range []struct {
+		table string
+		want  int
+	}{
+		{"outbound_federation", 0}, // 0018 made it, undone
+		{"issued_credentials", 1},  // 0018 dropped it, undone
+	} {
+		var n int
+		if err := db.QueryRow(`SELECT count(*) FROM sqlite_master WHERE name = ?`, tc.table).Scan(&n); err != nil || n != tc.want {
+			t.Errorf("table %s after the failed Open: got %d, %v, want %d", tc.table, n, err, tc.want)
+		}
+	}
+}
+
+// TestMigrateLogs: an upgrade is logged as it starts and once it is done,
+// with both versions; a new database and one already at the newest
+// version log nothing.
+func TestMigrateLogs(t *testing.T) {
+	ms, err := migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := oldDatabase(t, 14)
+	tests := []struct {
+		name, path string
+		want       []string
+	}{
+		{"upgrade", old, []string{
+			fmt.Sprintf("level=INFO msg=\"migrating the database's schema; a large database takes a while\" from=14 to=%d", len(ms)),
+			fmt.Sprintf("level=INFO msg=\"migrated the database's schema\" from=14 to=%d took=", len(ms)),
+		}},
+		{"the same database again", old, nil},
+		{"new database", filepath.Join(t.TempDir(), "new.db"), nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			logger := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{
+				// No time: the lines are compared.
+				ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
+					if a.Key == slog.TimeKey {
+						return slog.Attr{}
+					}
+					return a
+				},
+			}))
+			openFile(t, tc.path, WithLogger(logger)).Close()
+			var lines []string
+			for sc := bufio.NewScanner(&buf); sc.Scan(); {
+				lines = append(lines, sc.Text())
+			}
+			if len(lines) != len(tc.want) {
+				t.Fatalf("log: got %d lines %q, want %d %q", len(lines), lines, len(tc.want), tc.want)
+			}
+			for i, want := range tc.want {
+				if !strings.HasPrefix(lines[i], want) {
+					t.Errorf("log line %d: got %q, want it to start with %q", i, lines[i], want)
+				}
+			}
+		})
+	}
 }
