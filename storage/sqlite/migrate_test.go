@@ -3,10 +3,15 @@ package sqlite
 import (
 	"bufio"
 	"bytes"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"errors"
+	"flag"
 	"fmt"
 	"log/slog"
+	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -347,5 +352,77 @@ func TestMigrateLogs(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+var update = flag.Bool("update", false, "add new migration files to testdata/migrations.sha256")
+
+// migrationsSums is the golden list of the migration files, one line
+// each: the SHA-256 of its content and its name, as sha256sum prints them.
+const migrationsSums = "testdata/migrations.sha256"
+
+// TestMigrationsPinned: every migration file keeps its name and content
+// once listed. user_version counts files, so a database that ran a file
+// never runs its number again: a file renamed or edited after it ran
+// somewhere leaves that database without the change, or with a schema
+// another migration's number claims (7653ed8's 0014_iam_groups became
+// 0013 and its 0014 the outbound federation, whose tables such databases
+// then never got; 0014_outbound_federation was edited after it had run).
+// -update adds new files to the list, never changes a listed one.
+func TestMigrationsPinned(t *testing.T) {
+	const never = "never edit or rename a migration that has been on main; add a new one"
+	ms, err := migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(migrationsSums)
+	if err != nil && !(*update && errors.Is(err, os.ErrNotExist)) {
+		t.Fatal(err)
+	}
+	var pinned [][2]string // sum, name
+	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		if line == "" {
+			continue
+		}
+		sum, name, ok := strings.Cut(line, "  ")
+		if !ok {
+			t.Fatalf("%s: line %q is not \"SHA256  NAME\"", migrationsSums, line)
+		}
+		pinned = append(pinned, [2]string{sum, name})
+	}
+	if len(ms) < len(pinned) {
+		t.Errorf("migrations: got %d files, want the %d of %s at least: %s", len(ms), len(pinned), migrationsSums, never)
+	}
+	var added []string
+	for i, m := range ms {
+		h := sha256.Sum256([]byte(m.sql))
+		sum := hex.EncodeToString(h[:])
+		if i >= len(pinned) {
+			added = append(added, sum+"  "+m.name)
+			continue
+		}
+		if want := pinned[i]; m.name != want[1] || sum != want[0] {
+			t.Errorf("migration %d: got %s (sha256 %s), want %s (sha256 %s): %s", m.version, m.name, sum, want[1], want[0], never)
+		}
+	}
+	switch {
+	case len(added) == 0:
+	case !*update:
+		t.Errorf("migrations not in %s: %s: once reviewed, run go test -run TestMigrationsPinned -update to add them; from then on, %s",
+			migrationsSums, strings.Join(added, ", "), never)
+	case !t.Failed():
+		if err := os.MkdirAll(path.Dir(migrationsSums), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		f, err := os.OpenFile(migrationsSums, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		for _, line := range added {
+			if _, err := fmt.Fprintln(f, line); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
 }
