@@ -395,7 +395,9 @@ func TestMigrationsPinned(t *testing.T) {
 	}
 	var added []string
 	for i, m := range ms {
-		h := sha256.Sum256([]byte(m.sql))
+		// A checkout that turns line ends into CRLF (core.autocrlf) has
+		// not edited the file.
+		h := sha256.Sum256([]byte(strings.ReplaceAll(m.sql, "\r\n", "\n")))
 		sum := hex.EncodeToString(h[:])
 		if i >= len(pinned) {
 			added = append(added, sum+"  "+m.name)
