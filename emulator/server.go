@@ -95,7 +95,7 @@ func New(ctx context.Context, cfg Config, logger *slog.Logger) (*Server, error) 
 	}()
 	store, owned := cfg.Store, false
 	if store == nil {
-		st, err := sqlite.Open(ctx, cfg.DB)
+		st, err := sqlite.Open(ctx, cfg.DB, sqlite.WithLogger(logger.With("db", cfg.DB)))
 		if err != nil {
 			return nil, fmt.Errorf("open store: %w", err)
 		}

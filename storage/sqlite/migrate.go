@@ -6,13 +6,25 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"path"
 	"strconv"
 	"strings"
+	"time"
 )
 
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
+
+// WithLogger logs an upgrade of the database's schema to logger, as it
+// starts and once it is done (default: not logged).
+func WithLogger(logger *slog.Logger) Option {
+	return func(o *options) {
+		if logger != nil {
+			o.logger = logger
+		}
+	}
+}
 
 // migration is one schema step; version n is the file whose name starts
 // with the number n ("0001_init.sql" is version 1).
@@ -59,7 +71,20 @@ func migrations() ([]migration, error) {
 // opening the same new file do not both apply a step. A database whose
 // user_version is newer than every embedded migration was written by a
 // newer idpool and is refused.
-func migrate(ctx context.Context, conn *sql.Conn) (err error) {
+//
+// check runs inside that transaction, after the migrations and before
+// the commit, on conn, which sees the new schema: it prepares the
+// statements the Store runs. When it fails the transaction is rolled
+// back, and the file keeps its schema and user_version, which the idpool
+// that wrote it can still open. (Committing first once left a database
+// that a migration had not fully repaired at a version that no idpool
+// could open.)
+//
+// An upgrade of an existing schema is logged before it starts and once
+// it has committed: a large database's takes tens of seconds, during
+// which the server does not listen yet. A new database's first schema is
+// not an upgrade, and is not logged.
+func migrate(ctx context.Context, conn *sql.Conn, logger *slog.Logger, check func(context.Context) error) (err error) {
 	ms, err := migrations()
 	if err != nil {
 		return fmt.Errorf("sqlite: migrations: %w", err)
@@ -82,6 +107,11 @@ func migrate(ctx context.Context, conn *sql.Conn) (err error) {
 	if current > len(ms) {
 		return fmt.Errorf("sqlite: migrate: database schema version %d is newer than this idpool (%d)", current, len(ms))
 	}
+	upgrade := current > 0 && current < len(ms)
+	start := time.Now()
+	if upgrade {
+		logger.InfoContext(ctx, "migrating the database's schema; a large database takes a while", "from", current, "to", len(ms))
+	}
 	for _, m := range ms[current:] {
 		if _, err := conn.ExecContext(ctx, m.sql); err != nil {
 			return fmt.Errorf("sqlite: migrate %s: %w", m.name, err)
@@ -93,8 +123,17 @@ func migrate(ctx context.Context, conn *sql.Conn) (err error) {
 			return fmt.Errorf("sqlite: migrate: set user_version: %w", err)
 		}
 	}
+	if err := check(ctx); err != nil {
+		if current < len(ms) {
+			return fmt.Errorf("sqlite: upgrade from schema %d to %d undone, the database is as it was: %w", current, len(ms), err)
+		}
+		return err
+	}
 	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
 		return fmt.Errorf("sqlite: migrate: commit: %w", err)
+	}
+	if upgrade {
+		logger.InfoContext(ctx, "migrated the database's schema", "from", current, "to", len(ms), "took", time.Since(start).Round(time.Millisecond))
 	}
 	return nil
 }

@@ -1,10 +1,21 @@
 package sqlite
 
 import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
 	"errors"
+	"flag"
 	"fmt"
+	"log/slog"
+	"os"
+	"path"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/idpool/idpool/storage"
 )
@@ -136,5 +147,284 @@ func TestMigrateLongMergedNames(t *testing.T) {
 	var long int
 	if err := s.rdb.QueryRow(`SELECT count(*) FROM datasets WHERE length(name) > 128 OR length(merged_from_name) > 128`).Scan(&long); err != nil || long != 0 {
 		t.Errorf("names over 128 characters left: got %d, %v, want 0", long, err)
+	}
+}
+
+// Statements that make an old database's tables of the outbound federation
+// as they were or were not.
+var (
+	// dropOutbound leaves a database without them, as one written at
+	// 7653ed8 (whose 0014 was the IAM groups) has been since.
+	dropOutbound = []string{`DROP TABLE outbound_keys`, `DROP TABLE outbound_federation`}
+	// outboundAsAtDab84ce makes them as 0014_outbound_federation did from
+	// dab84ce until 3e3d363 edited it: an issuer_id column, a kid key.
+	outboundAsAtDab84ce = append(dropOutbound,
+		`CREATE TABLE outbound_federation (
+			id        INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
+			issuer_id TEXT    NOT NULL,
+			issuer    TEXT    NOT NULL,
+			enabled   INTEGER NOT NULL
+		) STRICT`,
+		`CREATE TABLE outbound_keys (
+			kid         TEXT    NOT NULL PRIMARY KEY,
+			alg         TEXT    NOT NULL UNIQUE,
+			private_key BLOB    NOT NULL,
+			created     INTEGER NOT NULL
+		) STRICT`,
+		`INSERT INTO outbound_federation VALUES (1, 'old', 'https://old.example/o/old', 0)`,
+		`INSERT INTO outbound_keys VALUES ('k1', 'RS256', x'01', 1000)`)
+	// issuedCredentials is the log 0004_credentials made, from a391cc8
+	// until 31f7ee8 made it 0004_revocations.
+	issuedCredentials = []string{
+		`CREATE TABLE issued_credentials (
+			access_key_id TEXT    NOT NULL PRIMARY KEY,
+			session_token TEXT    NOT NULL,
+			expires       INTEGER NOT NULL
+		) STRICT, WITHOUT ROWID`,
+		`CREATE INDEX issued_credentials_expires ON issued_credentials (expires)`,
+		`INSERT INTO issued_credentials VALUES ('AKIA', 'token', 0)`,
+	}
+)
+
+// TestMigrateRepairs: databases that the renumbered and edited migrations
+// of main left without the outbound federation's tables, with those
+// tables in an older shape, or with the log of issued credentials, open,
+// are at the newest version, and store the outbound federation and its
+// keys; the issuer and keys they held are kept.
+func TestMigrateRepairs(t *testing.T) {
+	ms, err := migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name    string
+		version int
+		stmts   []string
+		// wantIssuer is the issuer read before the test enables its own
+		// ("" for none), wantKeys the algorithms of the keys.
+		wantIssuer, wantKeys string
+	}{
+		{"7653ed8: version 14 without the outbound tables", 14, dropOutbound, "", ""},
+		{"7653ed8 upgraded before 0018: version 17 without them", 17, dropOutbound, "", ""},
+		{"dab84ce: version 14 with issuer_id and kid", 14, outboundAsAtDab84ce, "https://old.example/o/old", "RS256"},
+		{"dab84ce upgraded before 0018: version 17 with issuer_id and kid", 17, outboundAsAtDab84ce, "https://old.example/o/old", "RS256"},
+		{"a391cc8: version 4 with issued_credentials", 4, issuedCredentials, "", ""},
+		{"version 17 as it should be", 17, []string{`INSERT INTO outbound_federation VALUES (1, 'https://ok.example/o/ok', 1)`}, "https://ok.example/o/ok", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			path := oldDatabase(t, tc.version, tc.stmts...)
+			s := openFile(t, path)
+			defer s.Close()
+			ctx := t.Context()
+			if got := userVersion(t, path); got != len(ms) {
+				t.Errorf("user_version: got %d, want %d", got, len(ms))
+			}
+			f, err := s.OutboundFederation(ctx)
+			switch {
+			case tc.wantIssuer == "" && !errors.Is(err, storage.ErrNotFound):
+				t.Errorf("OutboundFederation: got %+v, %v, want ErrNotFound", f, err)
+			case tc.wantIssuer != "" && (err != nil || f.Issuer != tc.wantIssuer):
+				t.Errorf("OutboundFederation: got %+v, %v, want issuer %s", f, err, tc.wantIssuer)
+			}
+			if got := keyAlgs(t, s); got != tc.wantKeys {
+				t.Errorf("OutboundKeys: got %q, want %q", got, tc.wantKeys)
+			}
+
+			err = s.Update(ctx, func(tx storage.Tx) error {
+				if err := tx.SetOutboundFederation(ctx, storage.OutboundFederation{Issuer: "https://new.example/o/new", Enabled: true}); err != nil {
+					return err
+				}
+				return tx.CreateOutboundKey(ctx, storage.OutboundKey{Algorithm: "ES384", PrivateKey: []byte{2}, CreatedAt: time.UnixMilli(2000)})
+			})
+			if err != nil {
+				t.Fatalf("enable the outbound federation: got error %v, want nil", err)
+			}
+			if f, err := s.OutboundFederation(ctx); err != nil || f.Issuer != "https://new.example/o/new" || !f.Enabled {
+				t.Errorf("OutboundFederation after enabling: got %+v, %v, want the new issuer, enabled", f, err)
+			}
+			if got, want := keyAlgs(t, s), strings.TrimPrefix(tc.wantKeys+",ES384", ","); got != want {
+				t.Errorf("OutboundKeys after enabling: got %q, want %q", got, want)
+			}
+			var n int
+			if err := s.rdb.QueryRow(`SELECT count(*) FROM sqlite_master WHERE name LIKE 'issued_credentials%' OR name LIKE '%_0018'`).Scan(&n); err != nil || n != 0 {
+				t.Errorf("issued_credentials and the tables 0018 rebuilds from: got %d, %v, want none", n, err)
+			}
+		})
+	}
+}
+
+// keyAlgs returns the algorithms of the outbound keys, joined by commas.
+func keyAlgs(t *testing.T, s *Store) string {
+	t.Helper()
+	keys, err := s.OutboundKeys(t.Context())
+	if err != nil {
+		t.Fatalf("OutboundKeys: got error %v, want nil", err)
+	}
+	var algs []string
+	for _, k := range keys {
+		algs = append(algs, k.Algorithm)
+	}
+	return strings.Join(algs, ",")
+}
+
+// TestMigrateFailedCheckRollsBack: when the migrated schema does not fit
+// the statements this idpool prepares, Open fails and the database is as
+// it was, version and tables: the idpool that wrote it still opens it,
+// and a fixed idpool can still upgrade it.
+func TestMigrateFailedCheckRollsBack(t *testing.T) {
+	// No migration makes iam_groups again, so the prepare of its
+	// statements fails after 0018 has run.
+	path := oldDatabase(t, 17, append(append([]string{`DROP TABLE iam_groups`}, dropOutbound...), issuedCredentials...)...)
+	s, err := Open(t.Context(), path)
+	if err == nil {
+		s.Close()
+		t.Fatal("Open: got nil error, want the failed prepare")
+	}
+	if !strings.Contains(err.Error(), "iam_groups") || !strings.Contains(err.Error(), "undone") {
+		t.Errorf("Open: got error %q, want one that names iam_groups and says the upgrade was undone", err)
+	}
+	if got := userVersion(t, path); got != 17 {
+		t.Errorf("user_version after the failed Open: got %d, want 17", got)
+	}
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, tc := range []struct {
+		table string
+		want  int
+	}{
+		{"outbound_federation", 0}, // 0018 made it, undone
+		{"issued_credentials", 1},  // 0018 dropped it, undone
+	} {
+		var n int
+		if err := db.QueryRow(`SELECT count(*) FROM sqlite_master WHERE name = ?`, tc.table).Scan(&n); err != nil || n != tc.want {
+			t.Errorf("table %s after the failed Open: got %d, %v, want %d", tc.table, n, err, tc.want)
+		}
+	}
+}
+
+// TestMigrateLogs: an upgrade is logged as it starts and once it is done,
+// with both versions; a new database and one already at the newest
+// version log nothing.
+func TestMigrateLogs(t *testing.T) {
+	ms, err := migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := oldDatabase(t, 14)
+	tests := []struct {
+		name, path string
+		want       []string
+	}{
+		{"upgrade", old, []string{
+			fmt.Sprintf("level=INFO msg=\"migrating the database's schema; a large database takes a while\" from=14 to=%d", len(ms)),
+			fmt.Sprintf("level=INFO msg=\"migrated the database's schema\" from=14 to=%d took=", len(ms)),
+		}},
+		{"the same database again", old, nil},
+		{"new database", filepath.Join(t.TempDir(), "new.db"), nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			logger := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{
+				// No time: the lines are compared.
+				ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
+					if a.Key == slog.TimeKey {
+						return slog.Attr{}
+					}
+					return a
+				},
+			}))
+			openFile(t, tc.path, WithLogger(logger)).Close()
+			var lines []string
+			for sc := bufio.NewScanner(&buf); sc.Scan(); {
+				lines = append(lines, sc.Text())
+			}
+			if len(lines) != len(tc.want) {
+				t.Fatalf("log: got %d lines %q, want %d %q", len(lines), lines, len(tc.want), tc.want)
+			}
+			for i, want := range tc.want {
+				if !strings.HasPrefix(lines[i], want) {
+					t.Errorf("log line %d: got %q, want it to start with %q", i, lines[i], want)
+				}
+			}
+		})
+	}
+}
+
+var update = flag.Bool("update", false, "add new migration files to testdata/migrations.sha256")
+
+// migrationsSums is the golden list of the migration files, one line
+// each: the SHA-256 of its content and its name, as sha256sum prints them.
+const migrationsSums = "testdata/migrations.sha256"
+
+// TestMigrationsPinned: every migration file keeps its name and content
+// once listed. user_version counts files, so a database that ran a file
+// never runs its number again: a file renamed or edited after it ran
+// somewhere leaves that database without the change, or with a schema
+// another migration's number claims (7653ed8's 0014_iam_groups became
+// 0013 and its 0014 the outbound federation, whose tables such databases
+// then never got; 0014_outbound_federation was edited after it had run).
+// -update adds new files to the list, never changes a listed one.
+func TestMigrationsPinned(t *testing.T) {
+	const never = "never edit or rename a migration that has been on main; add a new one"
+	ms, err := migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(migrationsSums)
+	if err != nil && !(*update && errors.Is(err, os.ErrNotExist)) {
+		t.Fatal(err)
+	}
+	var pinned [][2]string // sum, name
+	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		if line == "" {
+			continue
+		}
+		sum, name, ok := strings.Cut(line, "  ")
+		if !ok {
+			t.Fatalf("%s: line %q is not \"SHA256  NAME\"", migrationsSums, line)
+		}
+		pinned = append(pinned, [2]string{sum, name})
+	}
+	if len(ms) < len(pinned) {
+		t.Errorf("migrations: got %d files, want the %d of %s at least: %s", len(ms), len(pinned), migrationsSums, never)
+	}
+	var added []string
+	for i, m := range ms {
+		// A checkout that turns line ends into CRLF (core.autocrlf) has
+		// not edited the file.
+		h := sha256.Sum256([]byte(strings.ReplaceAll(m.sql, "\r\n", "\n")))
+		sum := hex.EncodeToString(h[:])
+		if i >= len(pinned) {
+			added = append(added, sum+"  "+m.name)
+			continue
+		}
+		if want := pinned[i]; m.name != want[1] || sum != want[0] {
+			t.Errorf("migration %d: got %s (sha256 %s), want %s (sha256 %s): %s", m.version, m.name, sum, want[1], want[0], never)
+		}
+	}
+	switch {
+	case len(added) == 0:
+	case !*update:
+		t.Errorf("migrations not in %s: %s: once reviewed, run go test -run TestMigrationsPinned -update to add them; from then on, %s",
+			migrationsSums, strings.Join(added, ", "), never)
+	case !t.Failed():
+		if err := os.MkdirAll(path.Dir(migrationsSums), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		f, err := os.OpenFile(migrationsSums, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		for _, line := range added {
+			if _, err := fmt.Fprintln(f, line); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -40,6 +41,7 @@ type options struct {
 	maxBatch  int
 	existing  bool
 	readOnly  bool
+	logger    *slog.Logger // see WithLogger
 }
 
 // WithExisting refuses to create the database file: Open of a missing
@@ -118,7 +120,7 @@ var _ storage.Store = (*Store)(nil)
 // the path and, where it is known, the reason: a missing directory, a
 // file or directory that is not writable, a file that is not a database.
 func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
-	o := options{readConns: max(4, 2*runtime.GOMAXPROCS(0)), maxBatch: 256}
+	o := options{readConns: max(4, 2*runtime.GOMAXPROCS(0)), maxBatch: 256, logger: slog.New(slog.DiscardHandler)}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -290,10 +292,9 @@ func (s *Store) open(ctx context.Context, writeDSN, readDSN string, o options) e
 		return fmt.Errorf("sqlite: open: %w", err)
 	}
 	s.w = &writer{conn: conn, cache: &s.cache, sync: s.sync, maxBatch: o.maxBatch}
-	if err := migrate(ctx, conn); err != nil {
-		return err
-	}
-	if err := s.w.prepare(ctx); err != nil {
+	// The statements are prepared inside the migration's transaction: a
+	// schema they do not fit is rolled back, not committed.
+	if err := migrate(ctx, conn, o.logger, s.w.prepare); err != nil {
 		return err
 	}
 
