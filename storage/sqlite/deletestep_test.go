@@ -47,10 +47,7 @@ func TestDeleteIdentitiesStepBound(t *testing.T) {
 		}
 		steps++
 		now := poolRows(t, db, "p1")
-		removed := 0
-		for _, tb := range purgeTables {
-			removed += prev[tb.name] - now[tb.name]
-		}
+		removed := removedRows(prev, now)
 		// Records, then datasets, up to purgeRows each; the listed
 		// identities, with a login, a device and a subscription each.
 		if limit := 2*purgeRows + 4*len(ids); removed > limit {

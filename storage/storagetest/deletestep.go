@@ -19,17 +19,14 @@ import (
 // step rolled back with its transaction deletes nothing.
 func testDeleteIdentitiesStep(t *testing.T, s storage.Store) {
 	ctx := t.Context()
-	merged := func(id, into string) storage.Identity {
-		i := identity(id, "p1")
-		i.Disabled, i.MergedInto = true, into
-		return i
-	}
+	merged := identity("p1:m", "p1")
+	merged.Disabled, merged.MergedInto = true, "p1:a"
 	keep := identity("p1:keep", "p1", login("graph.facebook.com", "fb-keep"))
 	other := identity("p2:c", "p2", login("graph.facebook.com", "fb-a"))
 	seed(t, s, []storage.Pool{pool("p1"), pool("p2"), pool("p3")},
 		identity("p1:a", "p1", login("graph.facebook.com", "fb-a")),
 		identity("p1:b", "p1", login("accounts.google.com", "g-b")),
-		merged("p1:m", "p1:a"), keep, other, identity("p3:d", "p3"))
+		merged, keep, other, identity("p3:d", "p3"))
 	putDataset(t, s, dataset("p1:a", "d1", 1), 0)
 	putRecords(t, s, "p1:a", "d1", record("k1", "v1", 1), tombstone("k2", 1))
 	putDataset(t, s, dataset("p2:c", "d1", 1), 0)
@@ -82,7 +79,8 @@ func testDeleteIdentitiesStep(t *testing.T, s storage.Store) {
 	wantErr(t, "DeviceByToken of a deleted identity", err, storage.ErrNotFound)
 	got, err := s.GetIdentity(ctx, "p1:m")
 	if wantErr(t, "GetIdentity of the identity merged into a deleted one", err, nil) {
-		checkIdentity(t, "GetIdentity of the identity merged into a deleted one", got, merged("p1:m", ""))
+		merged.MergedInto = ""
+		checkIdentity(t, "GetIdentity of the identity merged into a deleted one", got, merged)
 	}
 	got, err = s.GetIdentity(ctx, keep.ID)
 	if wantErr(t, "GetIdentity of an identity not listed", err, nil) {
