@@ -60,34 +60,30 @@ func stepStmts(window string) [3]string {
 // step runs the statements of one step (see stepStmts), with window
 // arguments a1 and a2, in order: each takes only what the one before it
 // has emptied, so a full one (purgeRows rows) ends the step. It returns
-// how many identities the last one removed, and whether it ran.
+// whether the last one ran, and how many identities it removed.
 func (t *tx) step(s [3]*sql.Stmt, a1, a2 any) (identities int64, reached bool, err error) {
-	for k, stmt := range s {
-		args := []any{a1, a2, purgeRows}
-		if k == 2 {
-			args = args[:2]
-		}
-		res, err := exec(stmt, args...)
-		if err != nil {
+	for _, stmt := range s[:2] {
+		n, err := t.remove(stmt, a1, a2, purgeRows)
+		if err != nil || n == purgeRows {
 			return 0, false, err
-		}
-		n, err := res.RowsAffected()
-		if err != nil {
-			return 0, false, err
-		}
-		if n > 0 {
-			// Datasets went, or records of them: the sync cache must
-			// forget.
-			t.w.allDatasets = true
-		}
-		if k == 2 {
-			return n, true, nil
-		}
-		if n == purgeRows {
-			return 0, false, nil
 		}
 	}
-	panic("unreachable")
+	identities, err = t.remove(s[2], a1, a2)
+	return identities, err == nil, err
+}
+
+// remove runs a statement of a step and returns how many rows it removed.
+func (t *tx) remove(stmt *sql.Stmt, args ...any) (int64, error) {
+	res, err := exec(stmt, args...)
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	if n > 0 {
+		// Datasets went, or records of them: the sync cache must forget.
+		t.w.allDatasets = true
+	}
+	return n, err
 }
 
 // purgeStep removes a bounded part of the pool id, if it is marked
@@ -127,8 +123,7 @@ func (t *tx) DeleteIdentitiesStep(ctx context.Context, poolID string, ids []stri
 	}
 	st := &t.w.st
 	err = t.atomically(func() error {
-		var reached bool
-		_, reached, err = t.step(st.deleteSteps, poolID, string(list))
+		_, reached, err := t.step(st.deleteSteps, poolID, string(list))
 		if err != nil || !reached {
 			return err
 		}
