@@ -226,6 +226,19 @@ type Tx interface {
 	// MergedInto never names a deleted identity (an export of the store
 	// would otherwise hold a merge into an identity it does not list).
 	DeleteIdentity(ctx context.Context, id string) error
+	// DeleteIdentitiesStep deletes, of the identities ids, those that the
+	// live pool poolID holds, as DeleteIdentity deletes each, but a
+	// bounded part at a time, so that a transaction deleting many
+	// identities, or identities of much Cognito Sync data, holds up
+	// other writes only briefly: one call removes at most a bound of
+	// records and datasets set by the backend (on top of the identities
+	// themselves, which the caller bounds by len(ids)). It reports
+	// whether none of ids is left in the pool; until then the caller
+	// calls it again with the same ids, each call in a transaction of its
+	// own. Ids the pool does not hold (absent, deleted meanwhile, or of
+	// another pool) are skipped, and a pool that is absent or deleted
+	// holds none.
+	DeleteIdentitiesStep(ctx context.Context, poolID string, ids []string) (done bool, err error)
 
 	// CreateSigningKey stores a key; if k.Active, every other key becomes
 	// inactive. ErrAlreadyExists if the kid is taken.

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -35,45 +36,105 @@ const (
 const purgeWindow = `(SELECT id FROM identities WHERE pool_id = ?1
 	AND EXISTS (SELECT 1 FROM pools WHERE id = ?1 AND deleted <> 0) ORDER BY id LIMIT ?2) AS w`
 
+// liveWindow is the window of a step of DeleteIdentitiesStep, as table
+// w: the identities of the JSON array of ids ?2 that pool ?1 holds, and
+// none if the pool is marked deleted, so that such a step never touches
+// another pool, nor a deleted one, which is the purger's.
+const liveWindow = `(SELECT i.id FROM json_each(?2) AS j CROSS JOIN identities AS i ON i.id = j.value
+	WHERE i.pool_id = ?1 AND NOT EXISTS (SELECT 1 FROM pools WHERE id = ?1 AND deleted <> 0)) AS w`
+
+// stepStmts are the statements of a step on the identities of window
+// (purgeWindow or liveWindow, of parameters ?1 and ?2): up to ?3 of
+// their records, up to ?3 of their datasets left without records, then
+// those of them left without datasets, whose logins, devices and
+// subscriptions the foreign keys remove with them. Each is a walk of
+// primary keys from the window.
+func stepStmts(window string) [3]string {
+	return [3]string{`DELETE FROM records WHERE (identity_id, dataset, key) IN (SELECT r.identity_id, r.dataset, r.key FROM ` + window + ` JOIN records AS r ON r.identity_id = w.id LIMIT ?3)`,
+		`DELETE FROM datasets WHERE (identity_id, name) IN (SELECT d.identity_id, d.name FROM ` + window + ` JOIN datasets AS d ON d.identity_id = w.id
+			WHERE NOT EXISTS (SELECT 1 FROM records AS r WHERE r.identity_id = d.identity_id AND r.dataset = d.name) LIMIT ?3)`,
+		`DELETE FROM identities WHERE id IN (SELECT w.id FROM ` + window + `
+			WHERE NOT EXISTS (SELECT 1 FROM datasets AS d WHERE d.identity_id = w.id))`}
+}
+
+// step runs the statements of one step (see stepStmts), with window
+// arguments a1 and a2, in order: each takes only what the one before it
+// has emptied, so a full one (purgeRows rows) ends the step. It returns
+// whether the last one ran, and how many identities it removed.
+func (t *tx) step(s [3]*sql.Stmt, a1, a2 any) (identities int64, reached bool, err error) {
+	for _, stmt := range s[:2] {
+		n, err := t.remove(stmt, a1, a2, purgeRows)
+		if err != nil || n == purgeRows {
+			return 0, false, err
+		}
+	}
+	identities, err = t.remove(s[2], a1, a2)
+	return identities, err == nil, err
+}
+
+// remove runs a statement of a step and returns how many rows it removed.
+func (t *tx) remove(stmt *sql.Stmt, args ...any) (int64, error) {
+	res, err := exec(stmt, args...)
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	if n > 0 {
+		// Datasets went, or records of them: the sync cache must forget.
+		t.w.allDatasets = true
+	}
+	return n, err
+}
+
 // purgeStep removes a bounded part of the pool id, if it is marked
 // deleted, and the pool itself once nothing else of it is left. It
 // reports whether nothing of a deleted pool of that id is left, which
 // is at once the case for a live pool or an unknown id.
 func (t *tx) purgeStep(id string) (gone bool, err error) {
 	st := &t.w.st
-	// Each statement takes only what the one before it has emptied: a
-	// full one ends the step.
-	for _, s := range []struct {
-		stmt *sql.Stmt
-		args []any
-		full int64
-	}{
-		{st.purgeRecords, []any{id, purgeSpan, purgeRows}, purgeRows},
-		{st.purgeDatasets, []any{id, purgeSpan, purgeRows}, purgeRows},
-		{st.purgeIdentities, []any{id, purgeSpan}, purgeSpan},
-	} {
-		res, err := exec(s.stmt, s.args...)
-		if err != nil {
-			return false, err
-		}
-		n, err := res.RowsAffected()
-		if err != nil {
-			return false, err
-		}
-		if n > 0 {
-			// Datasets went, or records of them: the sync cache must
-			// forget.
-			t.w.allDatasets = true
-		}
-		if n == s.full {
-			return false, nil
-		}
+	n, reached, err := t.step(st.purgeSteps, id, purgeSpan)
+	if err != nil || !reached || n == purgeSpan {
+		return false, err
 	}
 	// The window held every identity the pool had left.
 	if _, err := exec(st.finishPurge, id); err != nil {
 		return false, err
 	}
 	return true, nil
+}
+
+// DeleteIdentitiesStep implements storage.Tx with a step of the purge's
+// shape on the identities ids of the live pool poolID: at most purgeRows
+// records, then at most purgeRows datasets, then the identities, which
+// go only once nothing of their Cognito Sync data is left. So a step
+// holds other writes for a few milliseconds whatever the identities hold,
+// as a purge step does, and the identities that lost a merge to those it
+// removes forget them, as DeleteIdentity has them do.
+func (t *tx) DeleteIdentitiesStep(ctx context.Context, poolID string, ids []string) (done bool, err error) {
+	if err := t.check(ctx); err != nil {
+		return false, err
+	}
+	if len(ids) == 0 {
+		return true, nil
+	}
+	list, err := json.Marshal(ids)
+	if err != nil {
+		return false, fmt.Errorf("sqlite: delete identities of %s: %w", poolID, err)
+	}
+	st := &t.w.st
+	err = t.atomically(func() error {
+		_, reached, err := t.step(st.deleteSteps, poolID, string(list))
+		if err != nil || !reached {
+			return err
+		}
+		done = true
+		_, err = exec(st.unmergeGone, string(list))
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("sqlite: delete identities of %s: %w", poolID, err)
+	}
+	return done, nil
 }
 
 // PurgePool removes what is left of a deleted pool of the id, in bounded

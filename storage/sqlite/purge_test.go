@@ -42,6 +42,15 @@ func poolRows(t *testing.T, db *sql.DB, id string) map[string]int {
 	return rows
 }
 
+// removedRows is how many rows went between two counts of poolRows.
+func removedRows(before, after map[string]int) int {
+	n := 0
+	for _, tb := range purgeTables {
+		n += before[tb.name] - after[tb.name]
+	}
+	return n
+}
+
 // seedHeavyPool creates pool id with identities identities, each holding
 // a login, a device subscribed to a dataset, and datasets datasets of
 // records records: Cognito Sync data far beyond what a purge step may
@@ -141,10 +150,7 @@ func TestPurgeStepBound(t *testing.T) {
 		}
 		steps++
 		now := poolRows(t, db, "p1")
-		removed := 0
-		for _, tb := range purgeTables {
-			removed += prev[tb.name] - now[tb.name]
-		}
+		removed := removedRows(prev, now)
 		// Records, then datasets, up to purgeRows each; identities with
 		// a login, a device and a subscription each.
 		if limit := 2*purgeRows + 4*purgeSpan + 4; removed > limit {

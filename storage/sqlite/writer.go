@@ -57,8 +57,8 @@ type writeStmts struct {
 	saveOp, releaseOp, rollbackOp      *sql.Stmt
 	insertPool, updatePool, deletePool *sql.Stmt
 	finishPurge, markPool, nextMarked  *sql.Stmt
-	purgeRecords, purgeDatasets        *sql.Stmt
-	purgeIdentities                    *sql.Stmt
+	purgeSteps, deleteSteps            [3]*sql.Stmt // see stepStmts
+	unmergeGone                        *sql.Stmt
 	insertIdentity, updateIdentity     *sql.Stmt
 	deleteIdentity, unmerge, dropDead  *sql.Stmt
 	insertLogin, deleteLogins          *sql.Stmt
@@ -91,6 +91,7 @@ func (w *writer) prepare(ctx context.Context) error {
 	if err := st.outboundStmts.prepare(ctx, w.conn); err != nil {
 		return err
 	}
+	purge, del := stepStmts(purgeWindow), stepStmts(liveWindow)
 	return prepareAll(ctx, w.conn, map[**sql.Stmt]string{
 		&st.begin:    `BEGIN IMMEDIATE`,
 		&st.commit:   `COMMIT`,
@@ -110,16 +111,15 @@ func (w *writer) prepare(ctx context.Context) error {
 		// A pool is deleted by marking it, then removing its rows a step
 		// at a time, then its own row (purge.go). A step works on the
 		// first ?2 identities of the pool (an index range of
-		// identities_pool): up to ?3 of their records, up to ?3 of their
-		// datasets left without records, then those of them left without
-		// datasets. Each is a walk of primary keys from that window, and
-		// none touches a pool that is not marked.
-		&st.markPool:     `UPDATE pools SET deleted = 1 WHERE id = ?1 AND deleted = 0`,
-		&st.purgeRecords: `DELETE FROM records WHERE (identity_id, dataset, key) IN (SELECT r.identity_id, r.dataset, r.key FROM ` + purgeWindow + ` JOIN records AS r ON r.identity_id = w.id LIMIT ?3)`,
-		&st.purgeDatasets: `DELETE FROM datasets WHERE (identity_id, name) IN (SELECT d.identity_id, d.name FROM ` + purgeWindow + ` JOIN datasets AS d ON d.identity_id = w.id
-			WHERE NOT EXISTS (SELECT 1 FROM records AS r WHERE r.identity_id = d.identity_id AND r.dataset = d.name) LIMIT ?3)`,
-		&st.purgeIdentities: `DELETE FROM identities WHERE id IN (SELECT w.id FROM ` + purgeWindow + `
-			WHERE NOT EXISTS (SELECT 1 FROM datasets AS d WHERE d.identity_id = w.id))`,
+		// identities_pool), and none touches a pool that is not marked.
+		&st.markPool:      `UPDATE pools SET deleted = 1 WHERE id = ?1 AND deleted = 0`,
+		&st.purgeSteps[0]: purge[0], &st.purgeSteps[1]: purge[1], &st.purgeSteps[2]: purge[2],
+		// DeleteIdentitiesStep takes the same steps on the identities ?2
+		// of the live pool ?1; then the identities merged into those it
+		// removed forget them, on the partial index of merged identities.
+		&st.deleteSteps[0]: del[0], &st.deleteSteps[1]: del[1], &st.deleteSteps[2]: del[2],
+		&st.unmergeGone: `UPDATE identities SET merged_into = '' WHERE merged_into IN (SELECT value FROM json_each(?1))
+			AND merged_into <> '' AND NOT EXISTS (SELECT 1 FROM identities AS g WHERE g.id = identities.merged_into)`,
 		&st.nextMarked:  `SELECT id FROM pools WHERE deleted <> 0 LIMIT 1`,
 		&st.finishPurge: `DELETE FROM pools WHERE id = ?1 AND deleted <> 0`,
 
@@ -149,16 +149,17 @@ func (w *writer) prepare(ctx context.Context) error {
 func (w *writer) close() error {
 	st := &w.st
 	errs := []error{w.read.close(), st.syncStmts.close(), st.credStmts.close(), st.iamStmts.close(), st.groupStmts.close(), st.outboundStmts.close()}
-	for _, s := range []*sql.Stmt{
+	stmts := append(st.purgeSteps[:], st.deleteSteps[:]...)
+	for _, s := range append(stmts,
 		st.begin, st.commit, st.rollback,
 		st.saveReq, st.releaseReq, st.rollbackReq,
 		st.saveOp, st.releaseOp, st.rollbackOp,
 		st.insertPool, st.updatePool, st.deletePool,
-		st.markPool, st.purgeRecords, st.purgeDatasets, st.purgeIdentities, st.nextMarked, st.finishPurge,
+		st.markPool, st.nextMarked, st.finishPurge, st.unmergeGone,
 		st.insertIdentity, st.updateIdentity, st.deleteIdentity, st.unmerge, st.dropDead,
 		st.insertLogin, st.deleteLogins,
 		st.insertKey, st.deactivateKeys, st.insertSecret,
-	} {
+	) {
 		if s != nil {
 			errs = append(errs, s.Close())
 		}

@@ -45,6 +45,8 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		{"Identity/ListMerged", testIdentityListMerged},
 		{"Identity/Count", testIdentityCount},
 		{"Identity/IDOfDeletedPool", testIdentityIDOfDeletedPool},
+		{"Identity/DeleteIdentitiesStep", testDeleteIdentitiesStep},
+		{"Identity/DeleteIdentitiesStepMany", testDeleteIdentitiesStepMany},
 
 		{"SigningKey/Keys", testSigningKeys},
 		{"SigningKey/Duplicate", testSigningKeyDuplicate},
