@@ -175,8 +175,8 @@ func TestMigrations(t *testing.T) {
 	}
 }
 
-// TestPragmas checks the durability settings of the writer and the WAL
-// mode of a file database.
+// TestPragmas checks the durability settings of the writer, its page
+// cache and the WAL mode of a file database.
 func TestPragmas(t *testing.T) {
 	ctx := t.Context()
 	s := openFile(t, filepath.Join(t.TempDir(), "idpool.db"))
@@ -191,6 +191,7 @@ func TestPragmas(t *testing.T) {
 			{"synchronous", "2"}, // FULL
 			{"foreign_keys", "1"},
 			{"busy_timeout", fmt.Sprint(busyTimeoutMillis)},
+			{"cache_size", fmt.Sprint(-pageCacheKiB)},
 		} {
 			var got string
 			if err := conn.QueryRowContext(ctx, "PRAGMA "+tc.pragma).Scan(&got); err != nil {
