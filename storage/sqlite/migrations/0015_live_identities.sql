@@ -1,8 +1,11 @@
--- 0015: nothing, now. It made identities_live, a partial index of the
--- live identities, which 0017 drops (see there): every database that ran
--- this file runs 0017 too, so the index was made only to be dropped, which
--- cost a database of half a million identities 4.6 s of its upgrade. A
--- database that ran the former file holds the index until 0017 drops it
--- (DROP INDEX IF EXISTS); one that runs this one never has it: both end
--- in the same schema.
-SELECT 1;
+-- 0015: a pool's live identities without walking its disabled ones.
+--
+-- ListIdentities with HideDisabled pages the identities that are not
+-- disabled. On identities_pool it reads every disabled identity between
+-- two live ones, and merges and the unlinking of last logins can leave a
+-- pool of a million identities with few live ones: its first page read
+-- the whole pool. This index holds the live identities only, in the order
+-- a page lists them, so a page reads its own identities and no others.
+-- An identity that is disabled (or enabled again) leaves (or enters) it
+-- in the statement that changes it.
+CREATE INDEX identities_live ON identities (pool_id, id) WHERE disabled = 0;
