@@ -37,8 +37,9 @@
 // The schema is created and upgraded by the migrations embedded from
 // migrations/*.sql, applied in order at Open inside one transaction and
 // tracked with PRAGMA user_version. The Store's statements are prepared
-// in that transaction before it commits, so an upgrade to a schema they do
-// not fit is rolled back and the file left as it was. user_version counts
+// in that transaction before it commits, so an upgrade that leaves a
+// table or column they name missing is rolled back and the file left as
+// it was (preparing checks names, not constraints). user_version counts
 // files, so a file that has run anywhere is never edited or renamed: the
 // files' names and hashes are pinned in testdata/migrations.sha256.
 package sqlite

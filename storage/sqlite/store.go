@@ -305,7 +305,8 @@ func (s *Store) open(ctx context.Context, writeDSN, readDSN string, o options) e
 	}
 	s.w = &writer{conn: conn, cache: &s.cache, sync: s.sync, maxBatch: o.maxBatch}
 	// The statements are prepared inside the migration's transaction: a
-	// schema they do not fit is rolled back, not committed.
+	// schema that lacks a table or column they name is rolled back, not
+	// committed.
 	if err := migrate(ctx, conn, o.logger, s.w.prepare); err != nil {
 		return err
 	}
