@@ -280,10 +280,9 @@ func scanIdentities(rows *sql.Rows, dst []storage.Identity) ([]storage.Identity,
 // scanLive returns the live identities of rows (identityColumns, in id
 // order), at most o.Limit, passing over at most o.MaxSkipped disabled
 // ones (any number when it is 0), as storage.ListIdentitiesOptions
-// describes, and closes rows. It
-// stops reading as soon as it knows its result: the statement reads no
-// row after the first of the identity after it, however many rows rows
-// could still give.
+// describes, and closes rows. It stops reading as soon as it knows its
+// result: the statement reads no row after the first of the identity
+// after it, however many rows rows could still give.
 func scanLive(rows *sql.Rows, o storage.ListIdentitiesOptions) ([]storage.Identity, error) {
 	defer rows.Close()
 	var (
@@ -371,46 +370,43 @@ func (q *queries) identities(ctx context.Context, poolID string, o storage.ListI
 	if o.HideDisabled {
 		hide = 1
 	}
-	var (
-		rows *sql.Rows
-		err  error
-	)
-	switch {
-	case o.MergedInto != "":
-		rows, err = q.listMerged.QueryContext(ctx, poolID, o.After, hide, limit, o.MergedInto)
-	case o.HideDisabled:
-		// Every identity in turn, disabled ones too, for scanLive to
-		// keep the live ones and stop at the bound. It has Limit live or
-		// MaxSkipped disabled ones after Limit+MaxSkipped-1 identities at
-		// the latest, and reads one more to know that another follows.
-		// Unbounded, it reads on until it has Limit live ones: no index of
-		// the live identities is kept to skip the disabled ones, as an
-		// index (migration 0015) cost every new identity more than the
-		// rare pool of many disabled identities gained (migration 0017).
+	// A listing of live identities only (not of those merged into one)
+	// reads every identity in turn, disabled ones too, for scanLive to
+	// keep the live ones and stop at the bound. It has Limit live or
+	// MaxSkipped disabled ones after Limit+MaxSkipped-1 identities at the
+	// latest, and reads one more to know that another follows. Unbounded,
+	// it reads on until it has Limit live ones: no index of the live
+	// identities is kept to skip the disabled ones, as an index (migration
+	// 0015) cost every new identity more than the rare pool of many
+	// disabled identities gained (migration 0017).
+	live := o.HideDisabled && o.MergedInto == ""
+	if live {
 		limit = -1
 		if o.Limit > 0 && o.MaxSkipped > 0 {
 			limit = o.Limit + o.MaxSkipped
 		}
+	}
+	var (
+		rows *sql.Rows
+		err  error
+	)
+	if o.MergedInto != "" {
+		rows, err = q.listMerged.QueryContext(ctx, poolID, o.After, hide, limit, o.MergedInto)
+	} else {
 		rows, err = q.listIdentities.QueryContext(ctx, poolID, o.After, limit)
-		if err != nil {
-			return nil, fmt.Errorf("sqlite: list identities of %s: %w", poolID, err)
-		}
-		ids, err := scanLive(rows, o)
-		if err != nil {
-			return nil, fmt.Errorf("sqlite: list identities of %s: %w", poolID, err)
-		}
-		return ids, nil
+	}
+	var ids []storage.Identity
+	switch {
+	case err != nil:
+	case live:
+		ids, err = scanLive(rows, o)
 	default:
-		rows, err = q.listIdentities.QueryContext(ctx, poolID, o.After, limit)
+		var dst []storage.Identity
+		if o.Limit > 0 && o.Limit <= 1000 {
+			dst = make([]storage.Identity, 0, o.Limit)
+		}
+		ids, err = scanIdentities(rows, dst)
 	}
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: list identities of %s: %w", poolID, err)
-	}
-	var dst []storage.Identity
-	if o.Limit > 0 && o.Limit <= 1000 {
-		dst = make([]storage.Identity, 0, o.Limit)
-	}
-	ids, err := scanIdentities(rows, dst)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: list identities of %s: %w", poolID, err)
 	}
