@@ -1,8 +1,11 @@
 package cognitosync
 
 import (
+	"context"
+	"errors"
 	"testing"
 
+	"github.com/idpool/idpool/protocol"
 	"github.com/idpool/idpool/protocol/shape"
 )
 
@@ -52,5 +55,17 @@ func TestScopeOf(t *testing.T) {
 				t.Errorf("got %+v, %v, want %+v, %v", got, ok, tt.want, tt.ok)
 			}
 		})
+	}
+}
+
+// TestAuthorizeUnknownOp checks that an operation name the table lacks (a
+// typo at a call site) is refused to everyone, the developer too, as the
+// service's own error rather than as a pool-level operation.
+func TestAuthorizeUnknownOp(t *testing.T) {
+	ctx := protocol.WithPrincipal(context.Background(), &protocol.Principal{AccessKeyID: "AKIDEXAMPLE", Account: testAccount})
+	p, err := authorize(ctx, "ListRecord", "us-east-1:p", "us-east-1:i")
+	var e *protocol.Error
+	if err == nil || errors.As(err, &e) {
+		t.Fatalf("authorize of an unknown op: got %v, %v, want an error of the service's own, with no wire code", p, err)
 	}
 }

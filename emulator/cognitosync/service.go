@@ -208,17 +208,23 @@ func ScopeOf(op string) (Scope, bool) {
 }
 
 // authorize returns the caller of op, on the data of identity id of pool
-// ("" for a pool-level operation), when op's Scope lets them call it (an
-// op of none is pool-level), and NotAuthorizedException otherwise, as to
-// an unsigned request, which never reaches a service.
+// ("" for a pool-level operation), when op's Scope lets them call it, and
+// NotAuthorizedException otherwise, as to an unsigned request, which
+// never reaches a service. An op of no Scope is a mistake of the service's
+// own, which it refuses to anyone as an internal error rather than guess
+// whose it is.
 func authorize(ctx context.Context, op, pool, id string) (*protocol.Principal, error) {
 	p, ok := protocol.PrincipalFrom(ctx)
 	if !ok {
 		return nil, notAuthorized()
 	}
+	sc, ok := scopes[op]
+	if !ok {
+		return nil, fmt.Errorf("cognitosync: operation %q has no Scope", op)
+	}
 	own := p.IdentityID != "" && p.IdentityID == id && p.PoolID == pool
 	var why string
-	switch caller := scopes[op].Caller; {
+	switch caller := sc.Caller; {
 	case caller == Developer && p.IdentityID != "":
 		why = "a pool-level operation needs the developer's credentials, and the request is signed with those of identity " + p.IdentityID
 	case caller == Identity && p.IdentityID != "" && !own:
