@@ -60,6 +60,15 @@ const (
 	// maxDiscovered bounds the undeclared issuers STS discovers in
 	// permissive mode.
 	maxDiscovered = 64
+	// maxAdded bounds the entries kept of the Source's providers. An
+	// entry stays until its provider is looked up again after IAM deleted
+	// it, which a suite that makes a provider for a new issuer per test
+	// never does: unbounded, each deleted provider kept its key set (about
+	// 1.3 KB) for the server's life. Past the bound every entry goes, and
+	// the live ones are made again, their key sets fetched again, when
+	// next used; AWS's quota of 100 OpenID Connect providers an account
+	// keeps that from happening to a set-up AWS accepts.
+	maxAdded = 256
 )
 
 // Registry holds the providers' key sets and verifies their tokens. It is
@@ -132,6 +141,9 @@ func (r *Registry) fromSource(ctx context.Context, key string) *entry {
 	}
 	if r.added == nil {
 		r.added = make(map[string]*entry)
+	}
+	if len(r.added) >= maxAdded {
+		clear(r.added)
 	}
 	r.added[key] = e
 	return e

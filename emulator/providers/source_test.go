@@ -2,6 +2,7 @@ package providers
 
 import (
 	"context"
+	"fmt"
 	"testing"
 )
 
@@ -48,5 +49,33 @@ func TestSource(t *testing.T) {
 	delete(src, "idp.example.com")
 	if r.Has("idp.example.com") {
 		t.Error("Has after the source dropped the provider: got true, want false")
+	}
+}
+
+// TestSourceBounded: the entries kept of the Source's providers stay
+// within maxAdded however many providers come and go without being looked
+// up again after their deletion (a new issuer per test), and a provider
+// still defined is found after its entry went.
+func TestSourceBounded(t *testing.T) {
+	r, err := New(nil, nil, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := mapSource{"live.example.com": {Name: "https://live.example.com", ClientIDs: []string{"a"}}}
+	r.SetSource(src)
+	ctx := context.Background()
+	for i := range 3 * maxAdded {
+		key := fmt.Sprintf("idp%d.example.com", i)
+		src[key] = Provider{Name: "https://" + key}
+		if r.lookup(ctx, key) == nil {
+			t.Fatalf("lookup of %s: got nil, want the source's provider", key)
+		}
+		delete(src, key) // deleted through IAM, never looked up again
+		if n := len(r.added); n > maxAdded {
+			t.Fatalf("after %d providers came and went: got %d entries kept, want at most %d", i+1, n, maxAdded)
+		}
+	}
+	if got := r.lookup(ctx, "live.example.com"); got == nil || got.clientIDs[0] != "a" {
+		t.Errorf("lookup of a provider still defined: got %+v, want it", got)
 	}
 }
