@@ -173,7 +173,9 @@ func build(ctx context.Context, cfg Config, store storage.Store, logger *slog.Lo
 		DeveloperTokenTTL: developerTokenTTL,
 		CredentialsTTL:    credentialsTTL,
 		OnMerge:           cognitosync.MergeDatasets,
-		Verifier:          reg.ForIdentity(cfg.Strict),
+		// s.syncSvc is made below, before any request is served.
+		OnPoolDeleted: func(pool string) { s.syncSvc.ForgetPool(pool) },
+		Verifier:      reg.ForIdentity(cfg.Strict),
 	}, store, recordingIssuer{verified, issues}, credentialIssuer{cr, s.roles, s.iamSvc}, now, uuid.NewString, logger)
 	jsonIdentity := awsjson.NewService(shape.CognitoIdentity(), s.authJSON, logger, awsjson.WithInternalCode(identity.CodeInternalError),
 		awsjson.WithNamespace("com.amazonaws.cognito.identity.model"))

@@ -134,6 +134,10 @@ func (s *Service) countSession(pool string) {
 // the seeded pools' usage starts afresh.
 func (s *Service) ForgetSessions() { s.sessions.Clear() }
 
+// ForgetPool drops the count of sync sessions of pool, which was deleted:
+// pool ids are never used again, so the count would be kept for nothing.
+func (s *Service) ForgetPool(pool string) { s.sessions.Delete(pool) }
+
 // sessionCount returns the sync sessions of pool counted so far.
 func (s *Service) sessionCount(pool string) int64 {
 	if c, ok := s.sessions.Load(pool); ok {

@@ -191,3 +191,18 @@ func TestUsageAfterDeletion(t *testing.T) {
 		}
 	}
 }
+
+// TestForgetPool: the count of sync sessions of a deleted pool goes, and
+// only that pool's.
+func TestForgetPool(t *testing.T) {
+	e := newEnv(t, Config{})
+	e.svc.countSession(poolA)
+	e.svc.countSession(poolB)
+	e.svc.ForgetPool(poolA)
+	if _, ok := e.svc.sessions.Load(poolA); ok {
+		t.Errorf("sessions of %s after ForgetPool: got an entry, want none", poolA)
+	}
+	if got := e.svc.sessionCount(poolB); got != 1 {
+		t.Errorf("sessions of %s: got %d, want 1", poolB, got)
+	}
+}

@@ -134,6 +134,9 @@ func (s *Service) DeleteIdentityPool(ctx context.Context, in *DeleteIdentityPool
 	if err != nil {
 		return nil, err
 	}
+	if s.cfg.OnPoolDeleted != nil {
+		s.cfg.OnPoolDeleted(in.IdentityPoolId)
+	}
 	s.log.InfoContext(ctx, "identity pool deleted", "pool", in.IdentityPoolId)
 	return &DeleteIdentityPoolOutput{}, nil
 }

@@ -330,10 +330,15 @@ func TestUpdateIdentityPool(t *testing.T) {
 
 func TestDeleteIdentityPool(t *testing.T) {
 	e := newEnv(t)
+	var told []string
+	e.svc.cfg.OnPoolDeleted = func(pool string) { told = append(told, pool) }
 	id := e.createPool(t, &CreateIdentityPoolInput{IdentityPoolName: "p", AllowUnauthenticatedIdentities: true})
 	guest := e.getID(t, id, nil)
 	if _, err := e.svc.DeleteIdentityPool(e.ctx, &DeleteIdentityPoolInput{IdentityPoolId: id}); err != nil {
 		t.Fatal(err)
+	}
+	if len(told) != 1 || told[0] != id {
+		t.Errorf("OnPoolDeleted: got told %v, want [%s]", told, id)
 	}
 	_, err := e.svc.DescribeIdentityPool(e.ctx, &DescribeIdentityPoolInput{IdentityPoolId: id})
 	wantErr(t, err, CodeResourceNotFound, "IdentityPool '"+id+"' not found.")
@@ -341,6 +346,9 @@ func TestDeleteIdentityPool(t *testing.T) {
 	wantErr(t, err, CodeResourceNotFound, "Identity '"+guest+"' not found.")
 	_, err = e.svc.DeleteIdentityPool(e.ctx, &DeleteIdentityPoolInput{IdentityPoolId: id})
 	wantErr(t, err, CodeResourceNotFound, "")
+	if len(told) != 1 {
+		t.Errorf("OnPoolDeleted after deleting a missing pool: got told %v, want only [%s]", told, id)
+	}
 }
 
 func TestListIdentityPools(t *testing.T) {

@@ -54,6 +54,10 @@ type Config struct {
 	// survivor is stored, once for each identity merged into it (Cognito
 	// Sync moves the loser's datasets this way). An error undoes the merge.
 	OnMerge func(ctx context.Context, tx storage.Tx, loser, survivor storage.Identity) error
+	// OnPoolDeleted, when set, is told the id of a pool once its deletion
+	// has committed, so that what other services keep of the pool in
+	// memory goes with it (Cognito Sync's count of sync sessions).
+	OnPoolDeleted func(poolID string)
 }
 
 // TokenIssuer signs idpool OpenID tokens and verifies the ones idpool
