@@ -204,6 +204,11 @@ type IAMReader interface {
 	// managed policy of ARN arn attached or as their permissions
 	// boundary, by kind (group, role, user) then name (byte by byte).
 	PolicyEntities(ctx context.Context, arn string) ([]PolicyEntity, error)
+	// CountIAM returns how many entities of kind (KindGroup, KindRole,
+	// KindUser, KindPolicy or KindOIDCProvider) the account holds: what
+	// IAM's quotas on an account's entities count. Any other kind is an
+	// error.
+	CountIAM(ctx context.Context, kind string) (int, error)
 }
 
 // NamePage asks for one page of a listing by name.
@@ -233,11 +238,15 @@ const (
 	UsedBoundary
 )
 
-// Kinds of the entities PolicyEntities answers.
+// Kinds of IAM entities: PolicyEntities answers groups, roles and users,
+// and CountIAM counts these and customer managed policies and OpenID
+// Connect providers.
 const (
-	KindGroup = "group"
-	KindRole  = "role"
-	KindUser  = "user"
+	KindGroup        = "group"
+	KindRole         = "role"
+	KindUser         = "user"
+	KindPolicy       = "policy"
+	KindOIDCProvider = "oidc-provider"
 )
 
 // PolicyEntity is a role, user or group that uses a managed policy.

@@ -66,14 +66,17 @@ func userGroups(ctx context.Context, r storage.Reader, name string) ([]storage.G
 	return slicesFilter(gs, func(g storage.Group) bool { _, in := member(g, name); return in }), nil
 }
 
-// CreateGroup creates a group without users or policies.
+// CreateGroup creates a group without users or policies, within the
+// account's quota of 300 groups (groupsQuota).
 func (s *Service) CreateGroup(ctx context.Context, in *CreateGroupInput) (*CreateGroupOutput, error) {
 	p, err := path(in.Path)
 	if err != nil {
 		return nil, err
 	}
 	g := storage.Group{Name: in.GroupName, Path: p, ID: newID("AGPA", 17), ARN: s.arn(ctx, "group"+p+in.GroupName), CreatedAt: s.now().UTC()}
-	err = s.update(ctx, func(tx storage.Tx) error { return tx.CreateGroup(ctx, g) })
+	err = s.update(ctx, func(tx storage.Tx) error {
+		return groupsQuota.create(ctx, tx, func() error { return tx.CreateGroup(ctx, g) })
+	})
 	if err := translate(err, nil, groupExists(in.GroupName)); err != nil {
 		return nil, err
 	}

@@ -119,7 +119,8 @@ func (s *Service) usedPolicy(ctx context.Context, p storage.ManagedPolicy, withD
 	return out, nil
 }
 
-// CreatePolicy creates a customer managed policy with its first version.
+// CreatePolicy creates a customer managed policy with its first version,
+// within the account's quota of 1,500 policies (policiesQuota).
 func (s *Service) CreatePolicy(ctx context.Context, in *CreatePolicyInput) (*CreatePolicyOutput, error) {
 	p, err := path(in.Path)
 	if err != nil {
@@ -153,7 +154,7 @@ func (s *Service) CreatePolicy(ctx context.Context, in *CreatePolicyInput) (*Cre
 		case !errors.Is(err, storage.ErrNotFound):
 			return err
 		}
-		return tx.CreateManagedPolicy(ctx, mp)
+		return policiesQuota.create(ctx, tx, func() error { return tx.CreateManagedPolicy(ctx, mp) })
 	})
 	if err := translate(err, nil, taken); err != nil {
 		return nil, err

@@ -67,8 +67,9 @@ func noSuchProvider(arn string) error {
 	return errNoSuch("OpenIDConnect Provider not found for arn %s", arn)
 }
 
-// CreateOpenIDConnectProvider registers an OpenID Connect provider; STS
-// and Cognito Identity then accept its tokens for its client ids.
+// CreateOpenIDConnectProvider registers an OpenID Connect provider, within
+// the account's quota of 100 providers (providersQuota); STS and Cognito
+// Identity then accept its tokens for its client ids.
 func (s *Service) CreateOpenIDConnectProvider(ctx context.Context, in *CreateOpenIDConnectProviderInput) (*CreateOpenIDConnectProviderOutput, error) {
 	if err := providerURL(in.Url); err != nil {
 		return nil, err
@@ -93,7 +94,9 @@ func (s *Service) CreateOpenIDConnectProvider(ctx context.Context, in *CreateOpe
 		ARN: s.arn(ctx, ProviderARNSuffix(in.Url)), URL: in.Url, ClientIDs: ids,
 		Thumbprints: in.ThumbprintList, Tags: ts, CreatedAt: s.now().UTC(),
 	}
-	err = s.update(ctx, func(tx storage.Tx) error { return tx.CreateOIDCProvider(ctx, p) })
+	err = s.update(ctx, func(tx storage.Tx) error {
+		return providersQuota.create(ctx, tx, func() error { return tx.CreateOIDCProvider(ctx, p) })
+	})
 	if err := translate(err, nil, errExists("Provider with url %s already exists.", in.Url)); err != nil {
 		return nil, err
 	}

@@ -1,6 +1,11 @@
 package iam
 
-import "unicode"
+import (
+	"context"
+	"unicode"
+
+	"github.com/idpool/idpool/storage"
+)
 
 // IAM's quotas on the size of policy documents (the defaults of an
 // account), counted as policySize counts.
@@ -41,6 +46,55 @@ func trustSize(doc string) error {
 func managedSize(doc string) error {
 	if policySize(doc) > maxManagedPolicy {
 		return errLimit("Cannot exceed quota for PolicySize: %d", maxManagedPolicy)
+	}
+	return nil
+}
+
+// accountQuota is one of IAM's quotas on how many entities of a kind an
+// account holds, at its default (an account can have it raised: Terraform's
+// acceptance logs show "Cannot exceed quota for RolesPerAccount: 1500").
+type accountQuota struct {
+	kind string // a storage kind, as CountIAM counts it
+	name string // IAM's name of the quota, which its message gives
+	max  int
+}
+
+// The account quotas, at the defaults of the IAM quotas page
+// (docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html).
+// The texts of roles, OpenID Connect providers and users are AWS's own,
+// seen in the answers to CreateRole (Pulumi and Terraform logs: "409
+// LimitExceeded: Cannot exceed quota for RolesPerAccount: 1000"),
+// CreateOpenIDConnectProvider (a Terraform log: "LimitExceeded: Cannot
+// exceed quota for OpenIdConnectProvidersPerAccount: 100", status 409)
+// and CreateUser (openshift/cloud-credential-operator's tests: "Cannot
+// exceed quota for UsersPerAccount: 5000", status 409); those of policies
+// and groups follow the same form with the names IAM's quotas go by,
+// PoliciesPerAccount and GroupsPerAccount [unconfirmed: no answer of AWS
+// seen].
+var (
+	rolesQuota     = accountQuota{storage.KindRole, "RolesPerAccount", 1000}
+	policiesQuota  = accountQuota{storage.KindPolicy, "PoliciesPerAccount", 1500}
+	providersQuota = accountQuota{storage.KindOIDCProvider, "OpenIdConnectProvidersPerAccount", 100}
+	usersQuota     = accountQuota{storage.KindUser, "UsersPerAccount", 5000}
+	groupsQuota    = accountQuota{storage.KindGroup, "GroupsPerAccount", 300}
+)
+
+// create runs create, which adds one entity of q's kind in tx, and
+// refuses it with LimitExceeded, in IAM's words, when the account then
+// holds more than q allows. The count is taken after the create, in its
+// transaction, which the refusal rolls back: creates racing for the last
+// place are ordered by the store's one writer, and a name already taken
+// is EntityAlreadyExists however full the account is.
+func (q accountQuota) create(ctx context.Context, tx storage.Tx, create func() error) error {
+	if err := create(); err != nil {
+		return err
+	}
+	n, err := tx.CountIAM(ctx, q.kind)
+	if err != nil {
+		return err
+	}
+	if n > q.max {
+		return errLimit("Cannot exceed quota for %s: %d", q.name, q.max)
 	}
 	return nil
 }

@@ -126,7 +126,8 @@ func (s *Service) checkBoundary(ctx context.Context, r storage.Reader, arn strin
 	return translate(err, errNoSuch("Scope ARN: %s does not exist or is not attachable.", arn), nil)
 }
 
-// CreateRole creates a role with its trust policy.
+// CreateRole creates a role with its trust policy, within the account's
+// quota of 1,000 roles (rolesQuota).
 func (s *Service) CreateRole(ctx context.Context, in *CreateRoleInput) (*CreateRoleOutput, error) {
 	p, err := path(in.Path)
 	if err != nil {
@@ -164,7 +165,7 @@ func (s *Service) CreateRole(ctx context.Context, in *CreateRoleInput) (*CreateR
 				return err
 			}
 		}
-		return tx.CreateRole(ctx, r)
+		return rolesQuota.create(ctx, tx, func() error { return tx.CreateRole(ctx, r) })
 	})
 	if err := translate(err, nil, errExists("Role with name %s already exists.", in.RoleName)); err != nil {
 		return nil, err

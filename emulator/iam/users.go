@@ -15,7 +15,8 @@ func noSuchUser(name string) error {
 	return errNoSuch("The user with name %s cannot be found.", name)
 }
 
-// CreateUser creates a user.
+// CreateUser creates a user, within the account's quota of 5,000 users
+// (usersQuota).
 func (s *Service) CreateUser(ctx context.Context, in *CreateUserInput) (*CreateUserOutput, error) {
 	p, err := path(in.Path)
 	if err != nil {
@@ -38,7 +39,7 @@ func (s *Service) CreateUser(ctx context.Context, in *CreateUserInput) (*CreateU
 				return err
 			}
 		}
-		return tx.CreateUser(ctx, u)
+		return usersQuota.create(ctx, tx, func() error { return tx.CreateUser(ctx, u) })
 	})
 	if err := translate(err, nil, errExists("User with name %s already exists.", in.UserName)); err != nil {
 		return nil, err

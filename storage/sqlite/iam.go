@@ -29,6 +29,8 @@ type iamQueries struct {
 	// The reads of IAM's indexes (iamindex.go, migration 0016).
 	pageRoles, pageUsers, pageGroups, pagePolicies *sql.Stmt
 	policyNamed, policyUsage, policyEntities       *sql.Stmt
+	// The counts of IAM's account quotas (iamcount.go).
+	countRoles, countUsers, countGroups, countPolicies, countProviders *sql.Stmt
 }
 
 func (q *iamQueries) prepare(ctx context.Context, p preparer) error {
@@ -53,6 +55,11 @@ func (q *iamQueries) prepare(ctx context.Context, p preparer) error {
 		&q.policyNamed:    qPolicyNamed,
 		&q.policyUsage:    qPolicyUsage,
 		&q.policyEntities: qPolicyEntities,
+		&q.countRoles:     `SELECT count(*) FROM iam_roles`,
+		&q.countUsers:     `SELECT count(*) FROM iam_users`,
+		&q.countGroups:    `SELECT count(*) FROM iam_groups`,
+		&q.countPolicies:  `SELECT count(*) FROM iam_policies`,
+		&q.countProviders: `SELECT count(*) FROM iam_oidc_providers`,
 	})
 }
 
@@ -60,7 +67,8 @@ func (q *iamQueries) close() error {
 	var errs []error
 	for _, s := range []*sql.Stmt{q.getRole, q.listRoles, q.getPolicy, q.listPolicies, q.getProvider, q.listProvs,
 		q.getUser, q.listUsers, q.getAccessKey, q.listAccess, q.getAlias, q.getMFA, q.listMFA,
-		q.pageRoles, q.pageUsers, q.pageGroups, q.pagePolicies, q.policyNamed, q.policyUsage, q.policyEntities} {
+		q.pageRoles, q.pageUsers, q.pageGroups, q.pagePolicies, q.policyNamed, q.policyUsage, q.policyEntities,
+		q.countRoles, q.countUsers, q.countGroups, q.countPolicies, q.countProviders} {
 		if s != nil {
 			errs = append(errs, s.Close())
 		}

@@ -63,6 +63,7 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		{"IAM/Groups", testIAMGroups},
 		{"IAM/PolicyUses", testIAMPolicyUses},
 		{"IAM/Pages", testIAMPages},
+		{"IAM/Counts", testIAMCounts},
 		{"Outbound", testOutbound},
 
 		{"Update/Rollback", testUpdateRollback},
