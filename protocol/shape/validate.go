@@ -424,21 +424,6 @@ func (vd *validator) value(s *shape, v any, at loc) error {
 		if s.hasMax && i > s.max {
 			vd.violation(s, v, at, "Member must have value less than or equal to "+strconv.FormatInt(s.max, 10))
 		}
-	case kindFloat, kindDouble:
-		n, ok := v.(json.Number)
-		if !ok {
-			return typeError(s, v)
-		}
-		f, err := strconv.ParseFloat(string(n), 64)
-		if err != nil {
-			return typeError(s, v)
-		}
-		if s.hasMin && f < float64(s.min) {
-			vd.violation(s, v, at, "Member must have value greater than or equal to "+strconv.FormatInt(s.min, 10))
-		}
-		if s.hasMax && f > float64(s.max) {
-			vd.violation(s, v, at, "Member must have value less than or equal to "+strconv.FormatInt(s.max, 10))
-		}
 	case kindBoolean:
 		if _, ok := v.(bool); !ok {
 			return typeError(s, v)
