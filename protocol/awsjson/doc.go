@@ -16,7 +16,7 @@
 //     X-Amz-Target is 400 UnknownOperationException with no message, as
 //     Coral answers it.
 //   - A method other than POST is 405 with Allow: POST and the same code.
-//   - A body over the limit (1 MiB by default) is 413
+//   - A body over protocol.DefaultBodyLimit (1 MiB) is 413
 //     RequestEntityTooLargeException, refused from Content-Length before
 //     reading when possible.
 //   - An error body omits "message" when the message is empty.

@@ -16,12 +16,6 @@ import (
 // ContentType is the media type of every request and response body.
 const ContentType = "application/x-amz-json-1.1"
 
-// DefaultBodyLimit is the largest request body a Service reads, in bytes.
-const DefaultBodyLimit = protocol.DefaultBodyLimit
-
-// CodeTooLarge is the code of the 413 answer to an oversized body.
-const CodeTooLarge = protocol.CodeTooLarge
-
 // internalMessage is the only text a client sees for an internal fault.
 const internalMessage = "An internal error occurred. Please try again."
 
@@ -57,11 +51,6 @@ type Authenticator = protocol.Authenticator
 // Option configures a Service.
 type Option func(*Service)
 
-// WithInternalCode sets the code of the 500 answer to internal faults. The
-// default is the model's internal fault shape (InternalErrorException for
-// Cognito Identity), or InternalFailure when the model has none.
-func WithInternalCode(code string) Option { return func(s *Service) { s.internal = code } }
-
 // WithNamespace makes the service also answer X-Amz-Target values that
 // name its prefix in the namespace of the service's own implementation
 // (for Cognito Identity, com.amazonaws.cognito.identity.model, so
@@ -72,9 +61,6 @@ func WithNamespace(ns string) Option {
 	return func(s *Service) { s.qualified = ns + "." + s.prefix }
 }
 
-// WithBodyLimit sets the largest request body accepted, in bytes.
-func WithBodyLimit(n int64) Option { return func(s *Service) { s.pipe.Limit = n } }
-
 // Service answers one JSON 1.1 service. It is safe for concurrent use once
 // all operations are registered.
 type Service struct {
@@ -82,9 +68,12 @@ type Service struct {
 	prefix string
 	// qualified is the prefix in its namespace (see WithNamespace), or "".
 	qualified string
-	internal  string
-	ops       map[string]*entry
-	pipe      protocol.Pipeline
+	// internal is the code of the 500 answer to internal faults: the
+	// model's internal fault shape (InternalErrorException for Cognito
+	// Identity), or InternalFailure when the model has none.
+	internal string
+	ops      map[string]*entry
+	pipe     protocol.Pipeline
 }
 
 // entry is one registered operation; it is the protocol.Call of every
@@ -97,18 +86,16 @@ type entry struct {
 	unsigned bool
 }
 
-// NewService returns a Service for model m. A nil auth accepts every signed
-// operation; a nil logger discards.
+// NewService returns a Service for model m, reading bodies up to
+// protocol.DefaultBodyLimit. A nil auth accepts every signed operation; a
+// nil logger discards.
 func NewService(m *shape.Model, auth Authenticator, logger *slog.Logger, opts ...Option) *Service {
-	if logger == nil {
-		logger = slog.New(slog.DiscardHandler)
-	}
 	s := &Service{
 		model:    m,
 		prefix:   m.TargetPrefix(),
 		internal: m.InternalError(),
 		ops:      make(map[string]*entry),
-		pipe:     protocol.Pipeline{Auth: auth, Limit: DefaultBodyLimit, Log: logger},
+		pipe:     protocol.Pipeline{Auth: auth, Log: logger},
 	}
 	if s.internal == "" {
 		s.internal = protocol.CodeInternal
@@ -118,9 +105,6 @@ func NewService(m *shape.Model, auth Authenticator, logger *slog.Logger, opts ..
 	}
 	return s
 }
-
-// Prefix reports the X-Amz-Target prefix this service answers.
-func (s *Service) Prefix() string { return s.prefix }
 
 // Handle registers op under the model operation name. It panics if the
 // model has no such operation: that is a programming error found at

@@ -107,7 +107,7 @@ func auth(r *http.Request, body []byte) (*protocol.Principal, error) {
 
 func newTestService(t *testing.T, logs io.Writer) http.Handler {
 	t.Helper()
-	s := NewService(shape.CognitoIdentity(), auth, slog.New(slog.NewTextHandler(logs, nil)), WithBodyLimit(1024),
+	s := NewService(shape.CognitoIdentity(), auth, slog.New(slog.NewTextHandler(logs, nil)),
 		WithNamespace("com.amazonaws.cognito.identity.model"))
 	s.Handle("GetId", Op(getID))
 	s.Handle("DescribeIdentity", Op(describeIdentity))
@@ -129,7 +129,7 @@ func newTestService(t *testing.T, logs io.Writer) http.Handler {
 type chunked struct{ io.Reader }
 
 func TestServeHTTP(t *testing.T) {
-	big := `{"IdentityPoolId":"` + poolID + `","Logins":{"x":"` + strings.Repeat("a", 1100) + `"}}`
+	big := `{"IdentityPoolId":"` + poolID + `","Logins":{"x":"` + strings.Repeat("a", protocol.DefaultBodyLimit) + `"}}`
 	tests := []struct {
 		name       string
 		method     string
@@ -309,7 +309,7 @@ func TestGolden(t *testing.T) {
 		{"error_type", "POST", "GetId", "", `{"IdentityPoolId":true}`},
 		{"error_validation", "POST", "GetId", "", `{"IdentityPoolId":"x","AccountId":"a"}`},
 		{"error_auth", "POST", "DeleteIdentityPool", "", `{"IdentityPoolId":"` + poolID + `"}`},
-		{"error_too_large", "POST", "GetId", "", strings.Repeat(" ", 2000)},
+		{"error_too_large", "POST", "GetId", "", strings.Repeat(" ", protocol.DefaultBodyLimit+1)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -381,22 +381,6 @@ func TestHandleUnknownOperationPanics(t *testing.T) {
 	s.Handle("NotAnOperation", Op(getID))
 }
 
-func TestPrefixAndInternalCode(t *testing.T) {
-	s := NewService(shape.CognitoIdentity(), nil, nil)
-	if got := s.Prefix(); got != "AWSCognitoIdentityService" {
-		t.Errorf("Prefix: got %q, want AWSCognitoIdentityService", got)
-	}
-	s = NewService(shape.CognitoIdentity(), nil, nil, WithInternalCode("InternalFailure"))
-	s.Handle("GetId", Op(getID))
-	r := httptest.NewRequest("POST", "/", strings.NewReader(`{"IdentityPoolId":"us-east-1:bad"}`))
-	r.Header.Set("X-Amz-Target", "AWSCognitoIdentityService.GetId")
-	w := httptest.NewRecorder()
-	s.ServeHTTP(w, r)
-	if got := w.Header()["x-amzn-ErrorType"]; len(got) != 1 || got[0] != "InternalFailure:" {
-		t.Errorf("x-amzn-ErrorType: got %v, want InternalFailure:", got)
-	}
-}
-
 func BenchmarkGetId(b *testing.B) {
 	s := NewService(shape.CognitoIdentity(), nil, nil)
 	s.Handle("GetId", Op(getID))
@@ -424,7 +408,7 @@ func FuzzServeHTTP(f *testing.F) {
 	f.Add("", []byte("\x00"))
 
 	m := shape.CognitoIdentity()
-	s := NewService(m, nil, slog.New(slog.DiscardHandler), WithBodyLimit(4096))
+	s := NewService(m, nil, slog.New(slog.DiscardHandler))
 	echo := Op(func(_ context.Context, in *map[string]any) (*map[string]any, error) { return in, nil })
 	for _, op := range m.Operations() {
 		s.Handle(op.Name, echo)

@@ -32,9 +32,9 @@
 // is escaped as AWS escapes it: only '&', '<', '>' and CR, where
 // encoding/xml also escapes quotes, tabs and newlines.
 //
-// A body over MaxBody (1 MiB) is refused with 413 RequestEntityTooLarge,
-// before it is read when Content-Length says so; methods other than GET and
-// POST with 405 MethodNotAllowed. Unsigned operations (the model's noAuth:
+// A body over protocol.DefaultBodyLimit (1 MiB) is refused with 413
+// RequestEntityTooLarge, before it is read when Content-Length says so;
+// methods other than GET and POST with 405 MethodNotAllowed. Unsigned operations (the model's noAuth:
 // AssumeRoleWithWebIdentity, AssumeRoleWithSAML) never reach the
 // Authenticator, whatever signature they carry.
 //

@@ -15,9 +15,6 @@ import (
 	"github.com/idpool/idpool/protocol/shape"
 )
 
-// MaxBody is the largest request body accepted, in bytes.
-const MaxBody = 1 << 20
-
 // faultNamespace is the namespace of the errors AWS's front end answers
 // before a request reaches the service (an unknown action or version).
 const faultNamespace = "http://webservices.amazon.com/AWSFault/2005-15-09"
@@ -85,7 +82,7 @@ func NewService(m *shape.Model, auth Authenticator, logger *slog.Logger) *Servic
 		ns:      m.XMLNamespace(),
 		version: m.APIVersion(),
 		routes:  map[string]*route{},
-		pipe:    protocol.Pipeline{Auth: auth, Limit: MaxBody, Log: logger},
+		pipe:    protocol.Pipeline{Auth: auth, Log: logger},
 	}
 }
 
@@ -300,10 +297,11 @@ func queryError(err error) error {
 	return e
 }
 
-// errTooLarge is the answer to a body over MaxBody bytes.
+// errTooLarge is the answer to a body over protocol.DefaultBodyLimit
+// bytes, the pipeline's limit.
 func errTooLarge() *protocol.Error {
 	return protocol.Errorf(http.StatusRequestEntityTooLarge, "RequestEntityTooLarge",
-		"Request body must be at most %d bytes", MaxBody)
+		"Request body must be at most %d bytes", protocol.DefaultBodyLimit)
 }
 
 // bodyError gives an error of protocol.ReadBody the query protocol's code.

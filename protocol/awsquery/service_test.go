@@ -275,7 +275,7 @@ func TestDecode(t *testing.T) {
 		{
 			name: "oversized body with Content-Length",
 			req: func() *http.Request {
-				r := post(base + "&Policy=" + strings.Repeat("a", MaxBody))
+				r := post(base + "&Policy=" + strings.Repeat("a", protocol.DefaultBodyLimit))
 				return r
 			}(),
 			wantCode: "RequestEntityTooLarge",
@@ -283,7 +283,7 @@ func TestDecode(t *testing.T) {
 		{
 			name: "oversized body without Content-Length",
 			req: func() *http.Request {
-				r := post(base + "&Policy=" + strings.Repeat("a", MaxBody))
+				r := post(base + "&Policy=" + strings.Repeat("a", protocol.DefaultBodyLimit))
 				r.ContentLength = -1
 				r.Body = io.NopCloser(io.MultiReader(strings.NewReader(base+"&Policy="), neverEnding('a')))
 				return r
@@ -453,7 +453,7 @@ func TestGolden(t *testing.T) {
 		}},
 		{name: "too large", req: func() *http.Request {
 			r := post(base)
-			r.ContentLength = MaxBody + 1
+			r.ContentLength = protocol.DefaultBodyLimit + 1
 			return r
 		}()},
 		{name: "method not allowed", req: httptest.NewRequest(http.MethodPut, "/?"+base, nil)},

@@ -38,7 +38,7 @@
 //   - Constraint violations keep Coral's "N validation error(s) detected:
 //     …" text under the model's InvalidParameterException (Cognito Sync's
 //     code for bad input), or ValidationException when the model has no
-//     such error; WithValidationCode overrides it.
+//     such error.
 //   - Malformed JSON, a body that is not an object, a value of the wrong
 //     JSON type, and a label, query parameter or header whose text cannot
 //     be its member's type (maxResults=abc) are 400

@@ -17,12 +17,6 @@ import (
 // ContentType is the media type of every response body.
 const ContentType = "application/json"
 
-// DefaultBodyLimit is the largest request body a Service reads, in bytes.
-const DefaultBodyLimit = 1 << 20
-
-// CodeTooLarge is the code of the 413 answer to an oversized body.
-const CodeTooLarge = protocol.CodeTooLarge
-
 // CodeInvalidParameter is the default code of constraint violations when
 // the model defines it, as Cognito Sync does.
 const CodeInvalidParameter = "InvalidParameterException"
@@ -41,24 +35,21 @@ type Authenticator = protocol.Authenticator
 // Option configures a Service.
 type Option func(*Service)
 
-// WithInternalCode sets the code of the 500 answer to internal faults. The
-// default is the model's internal fault shape (InternalErrorException for
-// Cognito Sync), or InternalFailure when the model has none.
-func WithInternalCode(code string) Option { return func(s *Service) { s.internal = code } }
-
-// WithValidationCode sets the code of constraint violations found by the
-// model. The default is InvalidParameterException when the model defines
-// that error, else ValidationException.
-func WithValidationCode(code string) Option { return func(s *Service) { s.validation = code } }
-
-// WithBodyLimit sets the largest request body accepted, in bytes.
+// WithBodyLimit sets the largest request body accepted, in bytes; the
+// default is protocol.DefaultBodyLimit.
 func WithBodyLimit(n int64) Option { return func(s *Service) { s.pipe.Limit = n } }
 
 // Service answers one REST-JSON service. It is safe for concurrent use once
 // all operations are registered.
 type Service struct {
-	model      *shape.Model
-	internal   string
+	model *shape.Model
+	// internal is the code of the 500 answer to internal faults: the
+	// model's internal fault shape (InternalErrorException for Cognito
+	// Sync), or InternalFailure when the model has none.
+	internal string
+	// validation is the code of constraint violations:
+	// InvalidParameterException when the model defines that error, else
+	// ValidationException.
 	validation string
 	router     router
 	entries    map[string]*entry
@@ -103,15 +94,12 @@ func (e *entry) claims(name string) bool {
 // member, two operations on one method and path): the models are embedded,
 // so that is a build defect.
 func NewService(m *shape.Model, auth Authenticator, logger *slog.Logger, opts ...Option) *Service {
-	if logger == nil {
-		logger = slog.New(slog.DiscardHandler)
-	}
 	s := &Service{
 		model:      m,
 		internal:   m.InternalError(),
 		validation: protocol.CodeValidation,
 		entries:    make(map[string]*entry),
-		pipe:       protocol.Pipeline{Auth: auth, Limit: DefaultBodyLimit, Log: logger},
+		pipe:       protocol.Pipeline{Auth: auth, Log: logger},
 	}
 	if s.internal == "" {
 		s.internal = protocol.CodeInternal

@@ -731,9 +731,7 @@ func TestInternalAndValidationCodes(t *testing.T) {
 		wantState int
 	}{
 		{"default internal", nil, "db", "InternalErrorException", 500},
-		{"internal override", []Option{WithInternalCode("InternalFailure")}, "db", "InternalFailure", 500},
 		{"default validation", nil, "", "InvalidParameterException", 400},
-		{"validation override", []Option{WithValidationCode("ValidationException")}, "", "ValidationException", 400},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
