@@ -177,7 +177,7 @@ func build(ctx context.Context, cfg Config, store storage.Store, logger *slog.Lo
 		OnPoolDeleted: func(pool string) { s.syncSvc.ForgetPool(pool) },
 		Verifier:      reg.ForIdentity(cfg.Strict),
 	}, store, recordingIssuer{verified, issues}, credentialIssuer{cr, s.roles, s.iamSvc}, now, uuid.NewString, logger)
-	jsonIdentity := awsjson.NewService(shape.CognitoIdentity(), s.authJSON, logger, awsjson.WithInternalCode(identity.CodeInternalError),
+	jsonIdentity := awsjson.NewService(shape.CognitoIdentity(), s.authJSON, logger,
 		awsjson.WithNamespace("com.amazonaws.cognito.identity.model"))
 	identityRoutes(jsonIdentity, ids)
 
@@ -195,7 +195,7 @@ func build(ctx context.Context, cfg Config, store storage.Store, logger *slog.Lo
 	s.iamQuery = iamQuery
 
 	s.syncSvc = cognitosync.New(cognitosync.Config{Region: cfg.Region, AccountID: cfg.AccountID, SessionKey: syncKey}, store, now, logger)
-	rest := restjson.NewService(shape.CognitoSync(), s.authREST, logger, restjson.WithInternalCode(cognitosync.CodeInternalError),
+	rest := restjson.NewService(shape.CognitoSync(), s.authREST, logger,
 		restjson.WithBodyLimit(cognitosync.MaxRequestBody))
 	syncRoutes(rest, s.syncSvc)
 

@@ -98,49 +98,6 @@ func ParseJSONObject(body []byte) (map[string]any, error) {
 	return nil, BadRequest(CodeSerialization, "%s can not be converted to a Structure", found)
 }
 
-// RepeatsMember reports whether body, which ParseJSONObject parsed into v,
-// names a member twice in one object. ParseJSONObject keeps the last copy,
-// as AWS's JSON readers do, while encoding/json, decoding the body into a
-// typed input, merges the copies of a map or structure member: a codec
-// that validated v must then decode v, not the body, so that no member
-// reaches the operation unvalidated. Every member of a JSON object has one
-// colon outside strings, so the body repeats a member exactly when it has
-// more such colons than v has members.
-func RepeatsMember(body []byte, v any) bool {
-	colons, inString, escaped := 0, false, false
-	for _, c := range body {
-		switch {
-		case escaped:
-			escaped = false
-		case inString && c == '\\':
-			escaped = true
-		case c == '"':
-			inString = !inString
-		case !inString && c == ':':
-			colons++
-		}
-	}
-	return colons != members(v)
-}
-
-// members counts the members of every object in v, a value of
-// ParseJSONObject.
-func members(v any) int {
-	n := 0
-	switch x := v.(type) {
-	case map[string]any:
-		n += len(x)
-		for _, e := range x {
-			n += members(e)
-		}
-	case []any:
-		for _, e := range x {
-			n += members(e)
-		}
-	}
-	return n
-}
-
 // malformedJSON words a JSON syntax error for the client; it names the
 // offset but never Go types.
 func malformedJSON(err error) *Error {

@@ -48,31 +48,6 @@ func TestParseJSONObject(t *testing.T) {
 // unsized hides the body's length, as a chunked upload does.
 type unsized struct{ io.Reader }
 
-func TestRepeatsMember(t *testing.T) {
-	tests := []struct {
-		name, body string
-		want       bool
-	}{
-		{"no member", `{}`, false},
-		{"distinct members", `{"a":1,"b":{"c":[{"d":"x"}]}}`, false},
-		{"colons and quotes in strings", `{"a":"x:y","b":"q\":\\","c:d":true}`, false},
-		{"top-level member twice", `{"a":1,"a":2}`, true},
-		{"nested member twice", `{"a":{"b":1,"b":{}}}`, true},
-		{"member twice in a list's object", `{"a":[{"b":1},{"c":1,"c":2}]}`, true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			v, err := ParseJSONObject([]byte(tt.body))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got := RepeatsMember([]byte(tt.body), v); got != tt.want {
-				t.Errorf("got %v, want %v", got, tt.want)
-			}
-		})
-	}
-}
-
 func TestReadBody(t *testing.T) {
 	const limit = 8
 	tests := []struct {

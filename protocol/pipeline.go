@@ -3,7 +3,6 @@ package protocol
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -46,8 +45,7 @@ type Call interface {
 	Signed() bool
 	// Decode checks the request against the model and decodes it into the
 	// operation's typed input. It returns the operation bound to that
-	// input; an error is the client's (an *Error or a *Mismatch), or an
-	// internal fault.
+	// input; an error is the client's (an *Error), or an internal fault.
 	Decode(r *http.Request, body []byte) (Invocation, error)
 	// Encode writes out, what the operation returned (nil for no output),
 	// as the answer. When it fails it has written nothing.
@@ -68,19 +66,6 @@ func Bind[In, Out any](fn func(context.Context, *In) (*Out, error), in *In) Invo
 		return out, nil
 	}
 }
-
-// Mismatch is an input that passed the model's checks but does not fit the
-// operation's Go input type. The client is answered Answer; Serve logs Err,
-// since a mismatch usually means that the Go type disagrees with the model.
-type Mismatch struct {
-	Answer *Error
-	Err    error
-}
-
-func (m *Mismatch) Error() string { return m.Answer.Error() + ": " + m.Err.Error() }
-
-// Unwrap returns Answer, the error the client gets.
-func (m *Mismatch) Unwrap() error { return m.Answer }
 
 // Pipeline serves requests through the steps every protocol shares: route,
 // read the body, authenticate, decode, invoke, encode, and write any error
@@ -178,10 +163,6 @@ func run(r *http.Request, call Call, body []byte) (out any, err error) {
 // record them in, the cause is logged here with the operation.
 func (p *Pipeline) fail(w http.ResponseWriter, r *http.Request, c Codec, name string, err error) {
 	ctx := r.Context()
-	if m := (*Mismatch)(nil); errors.As(err, &m) && p.Log != nil {
-		p.Log.WarnContext(ctx, "request does not fit the operation's input type",
-			"request_id", RequestID(ctx), "operation", name, "error", m.Err)
-	}
 	e, ok := As(err)
 	var cause error
 	if !ok {

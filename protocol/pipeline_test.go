@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -179,20 +178,4 @@ func TestPipelineAbort(t *testing.T) {
 	}()
 	new(Pipeline).Serve(httptest.NewRecorder(), httptest.NewRequest(http.MethodPost, "/", io.NopCloser(strings.NewReader(""))), c)
 	t.Error("Serve returned, want the panic passed on")
-}
-
-// TestPipelineMismatch: an input that does not fit the Go type is answered
-// with the codec's client error, and the mismatch itself is logged.
-func TestPipelineMismatch(t *testing.T) {
-	var logs strings.Builder
-	c := &fakeCodec{decodeErr: &Mismatch{Answer: BadRequest("Unfit", "no"), Err: errors.New("field Count: want int32")}}
-	p := &Pipeline{Log: slog.New(slog.NewTextHandler(&logs, nil))}
-	w := httptest.NewRecorder()
-	p.Serve(w, httptest.NewRequest(http.MethodPost, "/", strings.NewReader("{}")), c)
-	if w.Code != http.StatusBadRequest || w.Body.String() != "error Unfit" {
-		t.Errorf("got %d %q, want 400 %q", w.Code, w.Body, "error Unfit")
-	}
-	if got := logs.String(); !strings.Contains(got, "does not fit") || !strings.Contains(got, "field Count: want int32") {
-		t.Errorf("got log %q, want the mismatch logged", got)
-	}
 }

@@ -88,6 +88,14 @@ func TestMemberNamesMatchExactly(t *testing.T) {
 			`{` + pool + `,"Roles":{},"RoleMappings":{"p":{"Type":"Rules","rulesconfiguration":{"Rules":[]},"RulesConfiguration":{"Rules":[` + rule[:len(rule)-1] + `,"matchtype":"Nope"}],"rules":[]}}}}`,
 			http.StatusOK,
 			`{` + pool + `,"Roles":{},"RoleMappings":{"p":{"Type":"Rules","RulesConfiguration":{"Rules":[` + rule + `]}}}}`},
+		{"null members", "CreateIdentityPool",
+			`{"IdentityPoolName":"ok","AllowUnauthenticatedIdentities":true,"CognitoIdentityProviders":null,"identitypoolname":null}`,
+			http.StatusOK,
+			`{"IdentityPoolName":"ok","AllowUnauthenticatedIdentities":true,"CognitoIdentityProviders":null}`},
+		{"a null copy after a value", "ListIdentityPools",
+			`{"MaxResults":5,"NextToken":"t","NextToken":null}`,
+			http.StatusOK,
+			`{"MaxResults":5,"NextToken":null}`},
 		// A member given twice is its last copy, the one validated:
 		// encoding/json would have merged the two maps, the first one
 		// unvalidated.

@@ -3,10 +3,10 @@ package awsjson
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/idpool/idpool/protocol"
@@ -16,38 +16,19 @@ import (
 // ContentType is the media type of every request and response body.
 const ContentType = "application/x-amz-json-1.1"
 
-// DefaultBodyLimit is the largest request body a Service reads, in bytes.
-const DefaultBodyLimit = protocol.DefaultBodyLimit
-
-// CodeTooLarge is the code of the 413 answer to an oversized body.
-const CodeTooLarge = protocol.CodeTooLarge
-
 // internalMessage is the only text a client sees for an internal fault.
 const internalMessage = "An internal error occurred. Please try again."
 
 // Operation is one typed operation; build it with Op.
-type Operation interface {
-	decode(body []byte) (protocol.Invocation, error)
-}
+type Operation = protocol.Operation
 
-// Op adapts a service method to an Operation. The request body is decoded
-// into a new In with encoding/json (struct field names equal the model's
-// member names); the returned *Out is encoded as the response body, and a
-// nil *Out as {}.
+// Op adapts a service method to an Operation. The validated body fills a
+// new In (see protocol.Schema.Fill): its exported fields, named by json
+// tag or Go name, are the model's input members, matched exactly. Handle
+// refuses an In that does not fit the model's input shape. The returned
+// *Out is encoded as the response body, and a nil *Out as {}.
 func Op[In, Out any](fn func(ctx context.Context, in *In) (*Out, error)) Operation {
-	return op[In, Out](fn)
-}
-
-type op[In, Out any] func(ctx context.Context, in *In) (*Out, error)
-
-func (f op[In, Out]) decode(body []byte) (protocol.Invocation, error) {
-	in := new(In)
-	if len(body) > 0 {
-		if err := json.Unmarshal(body, in); err != nil {
-			return nil, err
-		}
-	}
-	return protocol.Bind(f, in), nil
+	return protocol.Op(fn)
 }
 
 // Authenticator checks the request of a signed operation (see
@@ -56,11 +37,6 @@ type Authenticator = protocol.Authenticator
 
 // Option configures a Service.
 type Option func(*Service)
-
-// WithInternalCode sets the code of the 500 answer to internal faults. The
-// default is the model's internal fault shape (InternalErrorException for
-// Cognito Identity), or InternalFailure when the model has none.
-func WithInternalCode(code string) Option { return func(s *Service) { s.internal = code } }
 
 // WithNamespace makes the service also answer X-Amz-Target values that
 // name its prefix in the namespace of the service's own implementation
@@ -72,9 +48,6 @@ func WithNamespace(ns string) Option {
 	return func(s *Service) { s.qualified = ns + "." + s.prefix }
 }
 
-// WithBodyLimit sets the largest request body accepted, in bytes.
-func WithBodyLimit(n int64) Option { return func(s *Service) { s.pipe.Limit = n } }
-
 // Service answers one JSON 1.1 service. It is safe for concurrent use once
 // all operations are registered.
 type Service struct {
@@ -82,9 +55,12 @@ type Service struct {
 	prefix string
 	// qualified is the prefix in its namespace (see WithNamespace), or "".
 	qualified string
-	internal  string
-	ops       map[string]*entry
-	pipe      protocol.Pipeline
+	// internal is the code of the 500 answer to internal faults: the
+	// model's internal fault shape (InternalErrorException for Cognito
+	// Identity), or InternalFailure when the model has none.
+	internal string
+	ops      map[string]*entry
+	pipe     protocol.Pipeline
 }
 
 // entry is one registered operation; it is the protocol.Call of every
@@ -97,18 +73,16 @@ type entry struct {
 	unsigned bool
 }
 
-// NewService returns a Service for model m. A nil auth accepts every signed
-// operation; a nil logger discards.
+// NewService returns a Service for model m, reading bodies up to
+// protocol.DefaultBodyLimit. A nil auth accepts every signed operation; a
+// nil logger discards.
 func NewService(m *shape.Model, auth Authenticator, logger *slog.Logger, opts ...Option) *Service {
-	if logger == nil {
-		logger = slog.New(slog.DiscardHandler)
-	}
 	s := &Service{
 		model:    m,
 		prefix:   m.TargetPrefix(),
 		internal: m.InternalError(),
 		ops:      make(map[string]*entry),
-		pipe:     protocol.Pipeline{Auth: auth, Limit: DefaultBodyLimit, Log: logger},
+		pipe:     protocol.Pipeline{Auth: auth, Log: logger},
 	}
 	if s.internal == "" {
 		s.internal = protocol.CodeInternal
@@ -119,16 +93,17 @@ func NewService(m *shape.Model, auth Authenticator, logger *slog.Logger, opts ..
 	return s
 }
 
-// Prefix reports the X-Amz-Target prefix this service answers.
-func (s *Service) Prefix() string { return s.prefix }
-
 // Handle registers op under the model operation name. It panics if the
-// model has no such operation: that is a programming error found at
+// model has no such operation or op's input type does not fit the model's
+// input shape (see shape.Model.Fits): that is a programming error found at
 // start-up.
 func (s *Service) Handle(name string, op Operation) {
 	mo, ok := s.model.Operation(name)
 	if !ok {
 		panic(fmt.Sprintf("awsjson: model has no operation %q", name))
+	}
+	if err := s.model.Fits(mo.InputShape, op.Schema()); err != nil {
+		panic(fmt.Sprintf("awsjson: operation %s: %v", name, err))
 	}
 	s.ops[name] = &entry{s: s, name: name, op: op, input: mo.InputShape, unsigned: mo.Unsigned}
 }
@@ -156,40 +131,24 @@ func (e *entry) Operation() string { return e.name }
 
 func (e *entry) Signed() bool { return !e.unsigned }
 
-// Decode validates the body against the model and decodes it into the
-// operation's input. An empty or blank body is an empty input. Members the
-// model lacks, including members named in another case, are ignored.
+// Decode validates the body against the model and fills the operation's
+// input from what was validated. An empty or blank body is an empty input.
+// Members the model lacks, including members named in another case, reach
+// no field (see protocol.Schema.Fill), as AWS ignores them.
 func (e *entry) Decode(r *http.Request, body []byte) (protocol.Invocation, error) {
 	v, err := protocol.ParseJSONObject(body)
 	if err != nil {
 		return nil, err
 	}
 	if v == nil {
-		body = nil // blank body: decode nothing, the input stays zero
-		v = map[string]any{}
+		v = map[string]any{} // a blank body is an empty input
 	}
 	if e.input != "" {
-		pruned, err := e.s.model.ValidateInput(e.input, v)
-		if err != nil {
+		if err := e.s.model.Validate(e.input, v); err != nil {
 			return nil, err
 		}
-		if pruned || protocol.RepeatsMember(body, v) {
-			// encoding/json would bind a member named in another case
-			// (unknown to AWS, ignored by it, unvalidated here) to the
-			// input, and merge the copies of a member given twice, of
-			// which only the last was validated: decode what was
-			// validated instead.
-			if body, err = json.Marshal(v); err != nil {
-				return nil, fmt.Errorf("awsjson: re-encode body: %w", err)
-			}
-		}
 	}
-	call, err := e.op.decode(body)
-	if err != nil {
-		return nil, &protocol.Mismatch{Err: err,
-			Answer: protocol.BadRequest(protocol.CodeSerialization, "Unable to deserialize the request body for %s", e.name)}
-	}
-	return call, nil
+	return e.op.Decode(v)
 }
 
 // Encode writes out as the JSON body of a 200, {} for no output.
@@ -223,8 +182,8 @@ func (s *Service) WriteError(w http.ResponseWriter, r *http.Request, e *protocol
 
 // Declares reports whether the input of the operation op of model m has
 // the top-level member named member, by its exact name: a member of
-// another name or case reaches no operation, since Decode drops it before
-// the operation decodes the body. It is false for an operation the model
+// another name or case reaches no operation, since Decode fills the input
+// by exact member names. It is false for an operation the model
 // lacks or whose input is empty. What acts on what a request names (an
 // authorizer) must consult only the members its operation declares, or a
 // body could name one resource to authorization and another to the
@@ -235,12 +194,5 @@ func Declares(m *shape.Model, op, member string) bool {
 		return false
 	}
 	bs, _ := m.Bindings(mo.InputShape)
-	for _, b := range bs {
-		// Decode keeps what shape's pruning keeps: a member by its name,
-		// and a body member by its locationName too.
-		if b.Member == member || b.Location == "" && b.Name == member {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(bs, func(b shape.Binding) bool { return b.Member == member })
 }

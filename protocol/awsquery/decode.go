@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
-	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -73,7 +72,7 @@ type param struct {
 	set bool
 	// named is true when some parameter named this one or a part of it.
 	named bool
-	// fields of a struct, in the order of its node's fields: one
+	// fields of a struct, in the order of its schema's fields: one
 	// allocation for all of them, made when the first is named.
 	fields []param
 	// kids of a list (by index) or of a map (by index, then "key" and
@@ -81,12 +80,12 @@ type param struct {
 	kids map[string]*param
 }
 
-// field returns the param of n's field f, n being p's struct node.
-func (p *param) field(n *node, f *field) *param {
+// field returns the param of n's field f, n being p's struct schema.
+func (p *param) field(n *protocol.Schema, f *protocol.Field) *param {
 	if p.fields == nil {
-		p.fields = make([]param, len(n.fields))
+		p.fields = make([]param, len(n.Fields))
 	}
-	c := &p.fields[f.pos]
+	c := &p.fields[f.Pos]
 	c.named = true
 	return c
 }
@@ -106,19 +105,19 @@ func (p *param) child(name string) *param {
 // put stores value under name, following n; a name n does not describe is
 // dropped (AWS ignores unknown parameters), so the tree never grows beyond
 // what the schema can read. The first value of a name wins.
-func put(n *node, p *param, name, value string) {
+func put(n *protocol.Schema, p *param, name, value string) {
 	rest, more := name, true
 	for more {
 		var seg string
 		seg, rest, more = strings.Cut(rest, ".")
-		switch n.kind {
-		case kindStruct:
-			f := n.byName[seg]
+		switch n.Kind {
+		case protocol.KindStruct:
+			f := n.Field(seg)
 			if f == nil {
 				return
 			}
-			n, p = f.node, p.field(n, f)
-		case kindList:
+			n, p = f.Schema, p.field(n, f)
+		case protocol.KindList:
 			if seg != "member" || !more {
 				return
 			}
@@ -126,8 +125,8 @@ func put(n *node, p *param, name, value string) {
 			if !isIndex(seg) {
 				return
 			}
-			n, p = n.elem, p.child(seg)
-		case kindMap:
+			n, p = n.Elem, p.child(seg)
+		case protocol.KindMap:
 			if seg != "entry" || !more {
 				return
 			}
@@ -139,9 +138,9 @@ func put(n *node, p *param, name, value string) {
 			seg, rest, more = strings.Cut(rest, ".")
 			switch seg {
 			case "key":
-				n = n.key
+				n = n.Key
 			case "value":
-				n = n.elem
+				n = n.Elem
 			default:
 				return
 			}
@@ -189,11 +188,11 @@ func (p *param) indexes() []string {
 // decode from the same input (map[string]any, []any, string, json.Number,
 // bool), which is what shape.Validate checks. ok is false when p carries no
 // value for n.
-func (n *node) generic(p *param) (v any, ok bool, err error) {
-	switch n.kind {
-	case kindString:
+func generic(n *protocol.Schema, p *param) (v any, ok bool, err error) {
+	switch n.Kind {
+	case protocol.KindString:
 		return p.val, p.set, nil
-	case kindBool:
+	case protocol.KindBool:
 		if !p.set {
 			return nil, false, nil
 		}
@@ -204,7 +203,7 @@ func (n *node) generic(p *param) (v any, ok bool, err error) {
 			return false, true, nil
 		}
 		return nil, false, errMalformedInput("")
-	case kindInt32, kindInt64:
+	case protocol.KindInt32, protocol.KindInt64:
 		if !p.set {
 			return nil, false, nil
 		}
@@ -212,7 +211,7 @@ func (n *node) generic(p *param) (v any, ok bool, err error) {
 			return nil, false, errMalformedInput("missing value for decimal type")
 		}
 		bits := 32
-		if n.kind == kindInt64 {
+		if n.Kind == protocol.KindInt64 {
 			bits = 64
 		}
 		i, err := strconv.ParseInt(p.val, 10, bits)
@@ -224,7 +223,7 @@ func (n *node) generic(p *param) (v any, ok bool, err error) {
 			num = strconv.FormatInt(i, 10)
 		}
 		return json.Number(num), true, nil
-	case kindStruct:
+	case protocol.KindStruct:
 		if p.fields == nil {
 			return map[string]any{}, true, nil
 		}
@@ -235,21 +234,21 @@ func (n *node) generic(p *param) (v any, ok bool, err error) {
 			}
 		}
 		m := make(map[string]any, named)
-		for i, f := range n.fields {
+		for i, f := range n.Fields {
 			c := &p.fields[i]
 			if !c.named {
 				continue
 			}
-			v, ok, err := f.node.generic(c)
+			v, ok, err := generic(f.Schema, c)
 			if err != nil {
 				return nil, false, err
 			}
 			if ok {
-				m[f.name] = v
+				m[f.Name] = v
 			}
 		}
 		return m, true, nil
-	case kindList:
+	case protocol.KindList:
 		if len(p.kids) == 0 {
 			// "Name=" is how SDKs send an empty list; any other lone
 			// value is not a list and is ignored.
@@ -260,7 +259,7 @@ func (n *node) generic(p *param) (v any, ok bool, err error) {
 		}
 		l := make([]any, 0, len(p.kids))
 		for _, k := range p.indexes() {
-			v, ok, err := n.elem.generic(p.kids[k])
+			v, ok, err := generic(n.Elem, p.kids[k])
 			if err != nil {
 				return nil, false, err
 			}
@@ -269,7 +268,7 @@ func (n *node) generic(p *param) (v any, ok bool, err error) {
 			}
 		}
 		return l, true, nil
-	case kindMap:
+	case protocol.KindMap:
 		if len(p.kids) == 0 {
 			if p.set && p.val == "" {
 				return map[string]any{}, true, nil
@@ -286,7 +285,7 @@ func (n *node) generic(p *param) (v any, ok bool, err error) {
 			if _, dup := m[kp.val]; dup {
 				continue
 			}
-			v, ok, err := n.elem.generic(vp)
+			v, ok, err := generic(n.Elem, vp)
 			if err != nil {
 				return nil, false, err
 			}
@@ -305,65 +304,6 @@ func (n *node) generic(p *param) (v any, ok bool, err error) {
 func canonical(s string) bool {
 	digits := strings.TrimPrefix(s, "-")
 	return s[0] != '+' && (digits[0] != '0' || s == "0")
-}
-
-// fill stores g, a value made by generic for n and accepted by the model,
-// into v.
-func (n *node) fill(v reflect.Value, g any) error {
-	if n.ptr {
-		p := reflect.New(n.typ)
-		v.Set(p)
-		v = p.Elem()
-	}
-	switch n.kind {
-	case kindString:
-		s, _ := g.(string)
-		v.SetString(s)
-	case kindBool:
-		b, _ := g.(bool)
-		v.SetBool(b)
-	case kindInt32, kindInt64:
-		num, _ := g.(json.Number)
-		i, err := strconv.ParseInt(string(num), 10, v.Type().Bits())
-		if err != nil {
-			return errMalformedInput("")
-		}
-		v.SetInt(i)
-	case kindStruct:
-		m, _ := g.(map[string]any)
-		for _, f := range n.fields {
-			fv, ok := m[f.name]
-			if !ok || fv == nil {
-				continue
-			}
-			if err := f.node.fill(v.FieldByIndex(f.index), fv); err != nil {
-				return err
-			}
-		}
-	case kindList:
-		l, _ := g.([]any)
-		s := reflect.MakeSlice(n.typ, len(l), len(l))
-		for i, e := range l {
-			if err := n.elem.fill(s.Index(i), e); err != nil {
-				return err
-			}
-		}
-		v.Set(s)
-	case kindMap:
-		m, _ := g.(map[string]any)
-		mv := reflect.MakeMapWithSize(n.typ, len(m))
-		for k, e := range m {
-			ev := reflect.New(n.typ.Elem()).Elem()
-			if err := n.elem.fill(ev, e); err != nil {
-				return err
-			}
-			kv := reflect.New(n.typ.Key()).Elem()
-			kv.SetString(k)
-			mv.SetMapIndex(kv, ev)
-		}
-		v.Set(mv)
-	}
-	return nil
 }
 
 // isForm reports whether a Content-Type names a form body, whatever its

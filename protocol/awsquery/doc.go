@@ -19,7 +19,9 @@
 // Strings, booleans, int32 (the model's integer), int64 (long), structs,
 // slices (Name.member.N, 1-based, sparse indexes kept in order, "Name=" is an
 // empty list) and maps with string keys (Name.entry.N.key / .value), and
-// pointers to any of them, are supported. Numbers outside their type's range
+// pointers to any of them, are supported (protocol.Schema); Handle refuses,
+// at start-up, a type whose fields do not fit the model's input shape
+// (shape.Model.Fits). Numbers outside their type's range
 // or not integers answer MalformedInput, as STS does; everything else is
 // checked by the model (shape.Validate) and reported as ValidationError, the
 // query protocol's spelling of ValidationException, with Coral's text.
@@ -32,9 +34,9 @@
 // is escaped as AWS escapes it: only '&', '<', '>' and CR, where
 // encoding/xml also escapes quotes, tabs and newlines.
 //
-// A body over MaxBody (1 MiB) is refused with 413 RequestEntityTooLarge,
-// before it is read when Content-Length says so; methods other than GET and
-// POST with 405 MethodNotAllowed. Unsigned operations (the model's noAuth:
+// A body over protocol.DefaultBodyLimit (1 MiB) is refused with 413
+// RequestEntityTooLarge, before it is read when Content-Length says so;
+// methods other than GET and POST with 405 MethodNotAllowed. Unsigned operations (the model's noAuth:
 // AssumeRoleWithWebIdentity, AssumeRoleWithSAML) never reach the
 // Authenticator, whatever signature they carry.
 //

@@ -15,9 +15,6 @@ import (
 	"github.com/idpool/idpool/protocol/shape"
 )
 
-// MaxBody is the largest request body accepted, in bytes.
-const MaxBody = 1 << 20
-
 // faultNamespace is the namespace of the errors AWS's front end answers
 // before a request reaches the service (an unknown action or version).
 const faultNamespace = "http://webservices.amazon.com/AWSFault/2005-15-09"
@@ -26,33 +23,37 @@ const faultNamespace = "http://webservices.amazon.com/AWSFault/2005-15-09"
 const noVersion = "NO_VERSION_SPECIFIED"
 
 // Operation is one typed operation; build it with Op.
-type Operation interface {
-	schema() *node
-	decode(g any) (protocol.Invocation, error)
-}
-
-type op[In, Out any] struct {
-	fn   func(ctx context.Context, in *In) (*Out, error)
-	node *node
-}
+type Operation = protocol.Operation
 
 // Op adapts a service method to the codec. In's exported fields, named as
 // the model's input members, are the decoding schema (see the package
-// documentation); Op panics for a field type it cannot decode into. Out, a
-// struct, is written inside the result element by encoding/xml (see the
-// package documentation); a nil *Out gives an empty result.
+// documentation); Op panics for a field type it cannot decode into, a
+// timestamp included (no query input has one). Out, a struct, is written
+// inside the result element by encoding/xml (see the package
+// documentation); a nil *Out gives an empty result.
 func Op[In, Out any](fn func(ctx context.Context, in *In) (*Out, error)) Operation {
-	return &op[In, Out]{fn: fn, node: schemaOf(reflect.TypeFor[In]())}
+	o := protocol.Op(fn)
+	if t := timeIn(o.Schema(), map[*protocol.Schema]bool{}); t != nil {
+		panic(fmt.Sprintf("awsquery: cannot decode parameters into %v", t))
+	}
+	return o
 }
 
-func (o *op[In, Out]) schema() *node { return o.node }
-
-func (o *op[In, Out]) decode(g any) (protocol.Invocation, error) {
-	in := new(In)
-	if err := o.node.fill(reflect.ValueOf(in).Elem(), g); err != nil {
-		return nil, err
+// timeIn returns the type of a timestamp in s, or nil when s has none.
+func timeIn(s *protocol.Schema, seen map[*protocol.Schema]bool) reflect.Type {
+	if s == nil || seen[s] {
+		return nil
 	}
-	return protocol.Bind(o.fn, in), nil
+	seen[s] = true
+	if s.Kind == protocol.KindTime {
+		return s.Type
+	}
+	for _, f := range s.Fields {
+		if t := timeIn(f.Schema, seen); t != nil {
+			return t
+		}
+	}
+	return timeIn(s.Elem, seen)
 }
 
 // Authenticator checks a signed operation's request (see
@@ -85,7 +86,7 @@ func NewService(m *shape.Model, auth Authenticator, logger *slog.Logger) *Servic
 		ns:      m.XMLNamespace(),
 		version: m.APIVersion(),
 		routes:  map[string]*route{},
-		pipe:    protocol.Pipeline{Auth: auth, Limit: MaxBody, Log: logger},
+		pipe:    protocol.Pipeline{Auth: auth, Log: logger},
 	}
 }
 
@@ -95,6 +96,9 @@ func (s *Service) Handle(name string, op Operation) {
 	info, ok := s.model.Operation(name)
 	if !ok {
 		panic(fmt.Sprintf("awsquery: the model has no operation %q", name))
+	}
+	if err := s.model.Fits(info.InputShape, op.Schema()); err != nil {
+		panic(fmt.Sprintf("awsquery: operation %s: %v", name, err))
 	}
 	// Every query model names the result wrapper <Operation>Result.
 	s.routes[name] = &route{name: name, op: op, info: info, response: name + "Response", result: name + "Result"}
@@ -185,7 +189,7 @@ func Params(r *http.Request, body []byte) (url.Values, error) {
 // authorizer) must consult only the members its operation declares.
 func (s *Service) Declares(op, member string) bool {
 	rt := s.routes[op]
-	return rt != nil && rt.op.schema().byName[member] != nil
+	return rt != nil && rt.op.Schema().Field(member) != nil
 }
 
 // Input returns the input of the operation op, as registered with Handle,
@@ -213,7 +217,7 @@ func (s *Service) Input(op string, form url.Values) (map[string]any, error) {
 			ps = append(ps, pair{name, v[0]})
 		}
 	}
-	g, err := read(rt.op.schema(), ps)
+	g, err := read(rt.op.Schema(), ps)
 	if err != nil {
 		return nil, err
 	}
@@ -223,12 +227,12 @@ func (s *Service) Input(op string, form url.Values) (map[string]any, error) {
 
 // read is how every operation reads its parameters ps, whose schema is n:
 // into the generic value of its input (see generic).
-func read(n *node, ps []pair) (any, error) {
+func read(n *protocol.Schema, ps []pair) (any, error) {
 	root := &param{}
 	for _, p := range ps {
 		put(n, root, p.name, p.value)
 	}
-	g, _, err := n.generic(root)
+	g, _, err := generic(n, root)
 	return g, err
 }
 
@@ -259,7 +263,7 @@ func (c *call) Signed() bool { return !c.rt.info.Unsigned }
 // Decode decodes the parameters, validates them against the model and
 // fills the operation's typed input.
 func (c *call) Decode(*http.Request, []byte) (protocol.Invocation, error) {
-	n := c.rt.op.schema()
+	n := c.rt.op.Schema()
 	g, err := read(n, c.ps)
 	if err != nil {
 		return nil, err
@@ -269,7 +273,7 @@ func (c *call) Decode(*http.Request, []byte) (protocol.Invocation, error) {
 			return nil, queryError(err)
 		}
 	}
-	return c.rt.op.decode(g)
+	return c.rt.op.Decode(g)
 }
 
 // Encode writes the success envelope, laid out as AWS lays it out.
@@ -300,10 +304,11 @@ func queryError(err error) error {
 	return e
 }
 
-// errTooLarge is the answer to a body over MaxBody bytes.
+// errTooLarge is the answer to a body over protocol.DefaultBodyLimit
+// bytes, the pipeline's limit.
 func errTooLarge() *protocol.Error {
 	return protocol.Errorf(http.StatusRequestEntityTooLarge, "RequestEntityTooLarge",
-		"Request body must be at most %d bytes", MaxBody)
+		"Request body must be at most %d bytes", protocol.DefaultBodyLimit)
 }
 
 // bodyError gives an error of protocol.ReadBody the query protocol's code.

@@ -3,6 +3,7 @@ package awsquery
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"encoding/xml"
 	"errors"
 	"flag"
@@ -26,8 +27,9 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
-// Test inputs and outputs mirror the STS shapes. Extra is not in the model:
-// validation ignores it, so it exercises map decoding.
+// Test inputs and outputs mirror the STS shapes. Extra, Flag and Big are
+// members stsModel adds to AssumeRoleRequest: STS has no map, boolean or
+// long input, and the codec decodes them all.
 type tag struct{ Key, Value string }
 
 type policyARN struct {
@@ -71,6 +73,36 @@ type callerIn struct{}
 
 type callerOut struct{ Arn, UserId, Account string }
 
+// stsModel is the STS model with three more members of AssumeRoleRequest:
+// Extra, a map of strings; Flag, a boolean; and Big, a long.
+func stsModel(tb testing.TB) *shape.Model {
+	tb.Helper()
+	b, err := os.ReadFile("../shape/models/sts.json")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var raw map[string]any
+	if err := json.Unmarshal(b, &raw); err != nil {
+		tb.Fatal(err)
+	}
+	shapes := raw["shapes"].(map[string]any)
+	shapes["extraMap"] = map[string]any{"type": "map", "key": map[string]any{"shape": "tagKeyType"}, "value": map[string]any{"shape": "tagValueType"}}
+	shapes["flagType"] = map[string]any{"type": "boolean"}
+	shapes["bigType"] = map[string]any{"type": "long"}
+	members := shapes["AssumeRoleRequest"].(map[string]any)["members"].(map[string]any)
+	members["Extra"] = map[string]any{"shape": "extraMap"}
+	members["Flag"] = map[string]any{"shape": "flagType"}
+	members["Big"] = map[string]any{"shape": "bigType"}
+	if b, err = json.Marshal(raw); err != nil {
+		tb.Fatal(err)
+	}
+	m, err := shape.Parse(b)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return m
+}
+
 const requestID = "c6104cbe-af31-11e0-8154-cbc7ccf896c7"
 
 // harness is a Service over the real STS model whose operations hand the
@@ -89,7 +121,7 @@ type harness struct {
 func newHarness(t *testing.T, auth Authenticator) *harness {
 	t.Helper()
 	h := &harness{}
-	h.svc = NewService(shape.STS(), auth, slog.New(slog.NewTextHandler(&h.logs, nil)))
+	h.svc = NewService(stsModel(t), auth, slog.New(slog.NewTextHandler(&h.logs, nil)))
 	h.svc.Handle("AssumeRole", Op(func(ctx context.Context, in *assumeRoleIn) (*assumeRoleOut, error) {
 		h.last = in
 		if h.result != nil {
@@ -275,7 +307,7 @@ func TestDecode(t *testing.T) {
 		{
 			name: "oversized body with Content-Length",
 			req: func() *http.Request {
-				r := post(base + "&Policy=" + strings.Repeat("a", MaxBody))
+				r := post(base + "&Policy=" + strings.Repeat("a", protocol.DefaultBodyLimit))
 				return r
 			}(),
 			wantCode: "RequestEntityTooLarge",
@@ -283,7 +315,7 @@ func TestDecode(t *testing.T) {
 		{
 			name: "oversized body without Content-Length",
 			req: func() *http.Request {
-				r := post(base + "&Policy=" + strings.Repeat("a", MaxBody))
+				r := post(base + "&Policy=" + strings.Repeat("a", protocol.DefaultBodyLimit))
 				r.ContentLength = -1
 				r.Body = io.NopCloser(io.MultiReader(strings.NewReader(base+"&Policy="), neverEnding('a')))
 				return r
@@ -453,7 +485,7 @@ func TestGolden(t *testing.T) {
 		}},
 		{name: "too large", req: func() *http.Request {
 			r := post(base)
-			r.ContentLength = MaxBody + 1
+			r.ContentLength = protocol.DefaultBodyLimit + 1
 			return r
 		}()},
 		{name: "method not allowed", req: httptest.NewRequest(http.MethodPut, "/?"+base, nil)},
@@ -537,6 +569,43 @@ func TestHandleUnknownOperation(t *testing.T) {
 	NewService(shape.STS(), nil, nil).Handle("NoSuchOperation", Op(func(ctx context.Context, in *callerIn) (*callerOut, error) { return nil, nil }))
 }
 
+// TestHandleRefusesUnfitInput: an input type that does not fit the
+// model's input shape, or a timestamp the codec cannot read, is refused at
+// start-up.
+func TestHandleRefusesUnfitInput(t *testing.T) {
+	type wrongKind struct {
+		RoleArn         string
+		DurationSeconds string
+	}
+	type noMember struct{ RoleARN string }
+	type timestamp struct{ RoleArn *protocol.Time }
+	tests := []struct {
+		name string
+		op   func() Operation
+		want string
+	}{
+		{"string for an integer", func() Operation {
+			return Op(func(context.Context, *wrongKind) (*callerOut, error) { return nil, nil })
+		}, "DurationSeconds"},
+		{"field naming no member", func() Operation {
+			return Op(func(context.Context, *noMember) (*callerOut, error) { return nil, nil })
+		}, "RoleARN"},
+		{"timestamp", func() Operation {
+			return Op(func(context.Context, *timestamp) (*callerOut, error) { return nil, nil })
+		}, "Time"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			defer func() {
+				if got, _ := recover().(string); !strings.Contains(got, tt.want) {
+					t.Errorf("got panic %q, want one naming %q", got, tt.want)
+				}
+			}()
+			NewService(shape.STS(), nil, nil).Handle("AssumeRole", tt.op())
+		})
+	}
+}
+
 func FuzzDecode(f *testing.F) {
 	f.Add(base + "&Tags.member.1.Key=k&Tags.member.1.Value=v&DurationSeconds=900")
 	f.Add("Action=AssumeRole&Version=2011-06-15&Extra.entry.1.key=a&Extra.entry.1.value=b&TransitiveTagKeys=")
@@ -556,7 +625,7 @@ func FuzzDecode(f *testing.F) {
 
 func BenchmarkServeHTTP(b *testing.B) {
 	h := &harness{}
-	h.svc = NewService(shape.STS(), nil, nil)
+	h.svc = NewService(stsModel(b), nil, nil)
 	out := &assumeRoleOut{AssumedRoleUser: &assumedRoleUser{AssumedRoleId: "AROA3XFRBF535PLBIFPI4:s1", Arn: "arn:aws:sts::123456789012:assumed-role/R/s1"},
 		Credentials: &credentials{AccessKeyId: "ASIAIOSFODNN7EXAMPLE", SecretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY",
 			SessionToken: strings.Repeat("IQoJb3JpZ2luX2Vj", 20), Expiration: protocol.At(time.Unix(1_800_000_000, 0))}}

@@ -4,11 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"net/textproto"
 	"net/url"
-	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -18,175 +16,17 @@ import (
 )
 
 // Operation is one typed operation; build it with Op.
-type Operation interface {
-	// target resolves where a member bound outside the body lands in the
-	// input; false when the input type has no place for it.
-	target(member string) (target, bool)
-	decode(body []byte, in map[string]any, targets []target) (protocol.Invocation, error)
-}
+type Operation = protocol.Operation
 
-// Op adapts a service method to an Operation. The JSON body is decoded into
-// a new In with encoding/json (struct field names, or json tags, equal the
-// model's member names); members bound to the URI, the query string or
-// headers are then set on In's top-level field of the same name, already
-// converted to the model's type (a string for string members, a number for
-// integer and long members, and so on). In may also be a map with string
-// keys, which receives every member. The returned *Out is encoded as the
-// response body, and a nil *Out as {}.
+// Op adapts a service method to an Operation. The validated input, made of
+// the JSON body and the members bound to the URI, the query string or
+// headers (already converted to the model's types), fills a new In (see
+// protocol.Schema.Fill): its exported fields, named by json tag or Go
+// name, are the model's input members, matched exactly. Handle refuses an
+// In that does not fit the model's input shape. The returned *Out is
+// encoded as the response body, and a nil *Out as {}.
 func Op[In, Out any](fn func(ctx context.Context, in *In) (*Out, error)) Operation {
-	return op[In, Out](fn)
-}
-
-type op[In, Out any] func(ctx context.Context, in *In) (*Out, error)
-
-func (f op[In, Out]) target(member string) (target, bool) {
-	t := reflect.TypeFor[In]()
-	switch t.Kind() {
-	case reflect.Map:
-		if t.Key().Kind() == reflect.String {
-			return target{member: member, field: -1}, true
-		}
-	case reflect.Struct:
-		if i := fieldIndex(t, member); i >= 0 {
-			return target{member: member, field: i}, true
-		}
-	}
-	return target{}, false
-}
-
-func (f op[In, Out]) decode(body []byte, g map[string]any, targets []target) (protocol.Invocation, error) {
-	in := new(In)
-	if len(body) > 0 {
-		if err := json.Unmarshal(body, in); err != nil {
-			return nil, err
-		}
-	}
-	if len(targets) > 0 {
-		v := reflect.ValueOf(in).Elem()
-		for _, t := range targets {
-			gv, ok := g[t.member]
-			if !ok {
-				continue
-			}
-			if err := t.set(v, gv); err != nil {
-				return nil, fmt.Errorf("member %s: %w", t.member, err)
-			}
-		}
-	}
-	return protocol.Bind(f, in), nil
-}
-
-// target is the place of one non-body member in an input: a top-level
-// struct field, or a map key when field is -1.
-type target struct {
-	member string
-	field  int
-}
-
-func (t target) set(v reflect.Value, g any) error {
-	if t.field >= 0 {
-		return assign(v.Field(t.field), g)
-	}
-	if v.IsNil() {
-		v.Set(reflect.MakeMap(v.Type()))
-	}
-	ev := reflect.New(v.Type().Elem()).Elem()
-	if err := assign(ev, g); err != nil {
-		return err
-	}
-	v.SetMapIndex(reflect.ValueOf(t.member).Convert(v.Type().Key()), ev)
-	return nil
-}
-
-// assign stores the generic value g (string, json.Number, bool, []any or
-// map[string]any) in f. Strings, integers and booleans into fields of those
-// kinds (or pointers to them), the common cases, are set directly; other
-// values go through encoding/json so that every type the body decoder
-// accepts (protocol.Time, slices, maps) works the same here.
-func assign(f reflect.Value, g any) error {
-	if f.Kind() == reflect.Interface && f.NumMethod() == 0 {
-		f.Set(reflect.ValueOf(g))
-		return nil
-	}
-	dst := f
-	if f.Kind() == reflect.Pointer {
-		dst = reflect.New(f.Type().Elem()).Elem()
-	}
-	if !setScalar(dst, g) {
-		b, err := json.Marshal(g)
-		if err != nil {
-			return err
-		}
-		return json.Unmarshal(b, f.Addr().Interface())
-	}
-	if f.Kind() == reflect.Pointer {
-		f.Set(dst.Addr())
-	}
-	return nil
-}
-
-// setScalar sets v from g when both are plain scalars of matching kinds
-// and reports whether it did. A type with its own JSON decoding is left to
-// encoding/json.
-func setScalar(v reflect.Value, g any) bool {
-	if v.Addr().Type().Implements(unmarshalerType) {
-		return false
-	}
-	switch x := g.(type) {
-	case string:
-		if v.Kind() == reflect.String {
-			v.SetString(x)
-			return true
-		}
-	case bool:
-		if v.Kind() == reflect.Bool {
-			v.SetBool(x)
-			return true
-		}
-	case json.Number:
-		switch v.Kind() {
-		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-			n, err := strconv.ParseInt(string(x), 10, v.Type().Bits())
-			if err != nil {
-				return false // encoding/json words the failure
-			}
-			v.SetInt(n)
-			return true
-		}
-	}
-	return false
-}
-
-var unmarshalerType = reflect.TypeFor[json.Unmarshaler]()
-
-// fieldIndex finds the exported top-level field encoding/json would fill
-// for a body key equal to member: the json tag name or the field name,
-// exactly, else case-insensitively. It returns -1 when there is none.
-func fieldIndex(t reflect.Type, member string) int {
-	fold := -1
-	for i := range t.NumField() {
-		f := t.Field(i)
-		if !f.IsExported() || f.Anonymous {
-			continue
-		}
-		name := f.Name
-		if tag, ok := f.Tag.Lookup("json"); ok {
-			tn, _, _ := strings.Cut(tag, ",")
-			if tn == "-" {
-				continue
-			}
-			if tn != "" {
-				name = tn
-			}
-		}
-		if name == member {
-			return i
-		}
-		if fold < 0 && strings.EqualFold(name, member) {
-			fold = i
-		}
-	}
-	return fold
+	return protocol.Op(fn)
 }
 
 // param is an input member bound outside the body.
@@ -240,10 +80,6 @@ func (p *param) convert(typ, raw string) (any, error) {
 		if isInteger(raw) {
 			return json.Number(raw), nil
 		}
-	case "float", "double":
-		if isNumber(raw) {
-			return json.Number(raw), nil
-		}
 	case "boolean":
 		switch raw {
 		case "true":
@@ -270,10 +106,6 @@ func article(typ string) string {
 		return "an Integer"
 	case "long":
 		return "a Long"
-	case "float":
-		return "a Float"
-	case "double":
-		return "a Double"
 	case "boolean":
 		return "a Boolean"
 	case "timestamp":
@@ -297,8 +129,8 @@ func isInteger(s string) bool {
 	return true
 }
 
-// isNumber reports whether s is a JSON number, so that it stays valid when
-// re-encoded.
+// isNumber reports whether s is a JSON number, as a timestamp in epoch
+// seconds is.
 func isNumber(s string) bool {
 	if s == "" || (s[0] != '-' && (s[0] < '0' || s[0] > '9')) {
 		return false

@@ -70,22 +70,49 @@ type getOut struct {
 	Body     string
 }
 
+// The store's inputs encode only the members they were given, so that the
+// tests compare what the operation received with the members they sent.
+type bucketIn struct {
+	Bucket string `json:",omitempty"`
+}
+
+type storeListIn struct {
+	Bucket   string            `json:",omitempty"`
+	Prefixes []string          `json:",omitempty"`
+	Deep     *bool             `json:",omitempty"`
+	Limit    *int32            `json:",omitempty"`
+	Since    *protocol.Time    `json:",omitempty"`
+	Rest     map[string]string `json:",omitempty"`
+}
+
+type getIn struct {
+	Bucket string            `json:",omitempty"`
+	Key    string            `json:",omitempty"`
+	Since  *protocol.Time    `json:",omitempty"`
+	Meta   map[string]string `json:",omitempty"`
+	Tags   []string          `json:",omitempty"`
+}
+
 // echoed is what the echo operations of the store answer.
 type echoed struct {
 	Op string
-	In map[string]any
+	In any
+}
+
+// echo is an operation that answers its name and its input.
+func echo[In any](name string) Operation {
+	return Op(func(_ context.Context, in *In) (*echoed, error) { return &echoed{Op: name, In: in}, nil })
 }
 
 func newStore(t *testing.T) *Service {
 	t.Helper()
 	s := NewService(mustParse(t, storeModel), nil, nil)
-	for _, name := range []string{"ListUploads", "ListObjects", "Create", "Abort"} {
-		s.Handle(name, Op(func(_ context.Context, in *map[string]any) (*echoed, error) {
-			return &echoed{Op: name, In: *in}, nil
-		}))
-	}
-	s.Handle("GetObject", Op(func(_ context.Context, in *map[string]any) (*getOut, error) {
-		b, _ := json.Marshal(*in)
+	s.Handle("ListUploads", echo[bucketIn]("ListUploads"))
+	s.Handle("ListObjects", echo[storeListIn]("ListObjects"))
+	s.Handle("Create", echo[bucketIn]("Create"))
+	s.Handle("Abort", echo[bucketIn]("Abort"))
+	s.Handle("GetObject", Op(func(_ context.Context, in *getIn) (*getOut, error) {
+		b, _ := json.Marshal(in)
 		return &getOut{
 			ETag:     `"abc"`,
 			Modified: protocol.At(time.Date(2015, 1, 17, 17, 41, 53, 0, time.UTC)),

@@ -16,11 +16,12 @@
 // A Service serves requests through protocol.Pipeline: it reads the body,
 // checks the signature (unless the model marks the operation unsigned),
 // builds one generic value from the labels, the query string, the headers
-// and the body, validates it against the model and decodes it into the
-// operation's typed input. Body keys naming members
-// bound elsewhere are ignored, as AWS ignores them, and so are keys the
-// model lacks at any depth, names in another case included (encoding/json
-// alone would bind those to the input). Every error leaves
+// and the body, validates it against the model and fills the operation's
+// typed input from that one value (protocol.Schema.Fill). Body keys naming
+// members bound elsewhere are ignored, as AWS ignores them, and so are keys
+// the model lacks at any depth, names in another case included: fields are
+// filled by exact member names, and Handle refuses an input type whose
+// fields do not fit the model's input shape. Every error leaves
 // through one writer: a *protocol.Error keeps its code and its status (or
 // the status the model gives its code); anything else, panics included, is
 // logged and answered as the model's internal error with status 500 and a
@@ -38,7 +39,7 @@
 //   - Constraint violations keep Coral's "N validation error(s) detected:
 //     …" text under the model's InvalidParameterException (Cognito Sync's
 //     code for bad input), or ValidationException when the model has no
-//     such error; WithValidationCode overrides it.
+//     such error.
 //   - Malformed JSON, a body that is not an object, a value of the wrong
 //     JSON type, and a label, query parameter or header whose text cannot
 //     be its member's type (maxResults=abc) are 400

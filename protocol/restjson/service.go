@@ -17,12 +17,6 @@ import (
 // ContentType is the media type of every response body.
 const ContentType = "application/json"
 
-// DefaultBodyLimit is the largest request body a Service reads, in bytes.
-const DefaultBodyLimit = 1 << 20
-
-// CodeTooLarge is the code of the 413 answer to an oversized body.
-const CodeTooLarge = protocol.CodeTooLarge
-
 // CodeInvalidParameter is the default code of constraint violations when
 // the model defines it, as Cognito Sync does.
 const CodeInvalidParameter = "InvalidParameterException"
@@ -41,24 +35,21 @@ type Authenticator = protocol.Authenticator
 // Option configures a Service.
 type Option func(*Service)
 
-// WithInternalCode sets the code of the 500 answer to internal faults. The
-// default is the model's internal fault shape (InternalErrorException for
-// Cognito Sync), or InternalFailure when the model has none.
-func WithInternalCode(code string) Option { return func(s *Service) { s.internal = code } }
-
-// WithValidationCode sets the code of constraint violations found by the
-// model. The default is InvalidParameterException when the model defines
-// that error, else ValidationException.
-func WithValidationCode(code string) Option { return func(s *Service) { s.validation = code } }
-
-// WithBodyLimit sets the largest request body accepted, in bytes.
+// WithBodyLimit sets the largest request body accepted, in bytes; the
+// default is protocol.DefaultBodyLimit.
 func WithBodyLimit(n int64) Option { return func(s *Service) { s.pipe.Limit = n } }
 
 // Service answers one REST-JSON service. It is safe for concurrent use once
 // all operations are registered.
 type Service struct {
-	model      *shape.Model
-	internal   string
+	model *shape.Model
+	// internal is the code of the 500 answer to internal faults: the
+	// model's internal fault shape (InternalErrorException for Cognito
+	// Sync), or InternalFailure when the model has none.
+	internal string
+	// validation is the code of constraint violations:
+	// InvalidParameterException when the model defines that error, else
+	// ValidationException.
 	validation string
 	router     router
 	entries    map[string]*entry
@@ -77,7 +68,6 @@ type entry struct {
 	located []string        // every member bound outside the body
 	outs    []shape.Binding // output members bound outside the body
 	op      Operation
-	targets []target
 }
 
 // claims reports whether a query parameter is bound to a member of its own,
@@ -103,15 +93,12 @@ func (e *entry) claims(name string) bool {
 // member, two operations on one method and path): the models are embedded,
 // so that is a build defect.
 func NewService(m *shape.Model, auth Authenticator, logger *slog.Logger, opts ...Option) *Service {
-	if logger == nil {
-		logger = slog.New(slog.DiscardHandler)
-	}
 	s := &Service{
 		model:      m,
 		internal:   m.InternalError(),
 		validation: protocol.CodeValidation,
 		entries:    make(map[string]*entry),
-		pipe:       protocol.Pipeline{Auth: auth, Limit: DefaultBodyLimit, Log: logger},
+		pipe:       protocol.Pipeline{Auth: auth, Log: logger},
 	}
 	if s.internal == "" {
 		s.internal = protocol.CodeInternal
@@ -186,20 +173,18 @@ func compile(m *shape.Model, info *shape.Operation) (*entry, []segment, error) {
 }
 
 // Handle registers op under the model operation name. It panics if the
-// model has no such operation bound to HTTP: that is a programming error
-// found at start-up.
+// model has no such operation bound to HTTP, or op's input type does not
+// fit the model's input shape (see shape.Model.Fits): that is a
+// programming error found at start-up.
 func (s *Service) Handle(name string, op Operation) {
 	e, ok := s.entries[name]
 	if !ok {
 		panic(fmt.Sprintf("restjson: model has no HTTP-bound operation %q", name))
 	}
-	var targets []target
-	for _, member := range e.located {
-		if t, ok := op.target(member); ok {
-			targets = append(targets, t)
-		}
+	if err := s.model.Fits(e.info.InputShape, op.Schema()); err != nil {
+		panic(fmt.Sprintf("restjson: operation %s: %v", name, err))
 	}
-	e.op, e.targets = op, targets
+	e.op = op
 }
 
 // Accepts reports whether the request's path is one of the model's routes,
@@ -260,18 +245,13 @@ func (c *call) Operation() string { return c.e.name }
 func (c *call) Signed() bool { return !c.e.info.Unsigned }
 
 // Decode builds the input from the body, the labels, the query string and
-// the headers, validates it and decodes it into the operation's input.
+// the headers, validates it and fills the operation's input from it.
 func (c *call) Decode(r *http.Request, body []byte) (protocol.Invocation, error) {
-	g, body, err := c.s.input(c.e, r, &c.q, c.labels, body)
+	g, err := c.s.input(c.e, r, &c.q, c.labels, body)
 	if err != nil {
 		return nil, err
 	}
-	invoke, err := c.e.op.decode(body, g, c.e.targets)
-	if err != nil {
-		return nil, &protocol.Mismatch{Err: err,
-			Answer: protocol.BadRequest(protocol.CodeSerialization, "Unable to deserialize the request for %s", c.e.name)}
-	}
-	return invoke, nil
+	return c.e.op.Decode(g)
 }
 
 // unknown is the answer to a path no route matches.
@@ -281,57 +261,32 @@ func (s *Service) unknown(r *http.Request, path string) *protocol.Error {
 }
 
 // input builds the generic input value of e from the body and the members
-// bound to the URI, query string and headers, and validates it. It returns
-// the body the typed decoder should read: the request body, or, if the
-// client put there members bound elsewhere (AWS ignores them; they must not
-// shadow the bound values) or members the model lacks (AWS ignores them;
-// encoding/json would bind one named in another case), a re-encoding of
-// the validated members alone.
-func (s *Service) input(e *entry, r *http.Request, q *lazyQuery, labels []string, body []byte) (map[string]any, []byte, error) {
+// bound to the URI, query string and headers, and validates it. A body key
+// naming a member bound elsewhere is dropped, as AWS ignores it: it must
+// not shadow the bound value.
+func (s *Service) input(e *entry, r *http.Request, q *lazyQuery, labels []string, body []byte) (map[string]any, error) {
 	g, err := protocol.ParseJSONObject(body)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	// A member given twice is decoded from what was validated too (see
-	// protocol.RepeatsMember).
-	dirty := g != nil && protocol.RepeatsMember(body, g)
 	if g == nil {
-		body = nil // blank body: decode nothing, the input stays zero
 		g = make(map[string]any, len(e.labels)+len(e.params))
-	} else {
-		for _, m := range e.located {
-			if _, ok := g[m]; ok {
-				delete(g, m)
-				dirty = true
-			}
-		}
+	}
+	for _, m := range e.located {
+		delete(g, m)
 	}
 	if err := bind(e, r, q, labels, g); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if e.info.InputShape != "" {
-		pruned, err := s.model.ValidateInput(e.info.InputShape, g)
-		if err != nil {
+		if err := s.model.Validate(e.info.InputShape, g); err != nil {
 			if pe, ok := protocol.As(err); ok && pe.Code == protocol.CodeValidation {
 				err = protocol.BadRequest(s.validation, "%s", pe.Message)
 			}
-			return nil, nil, err
-		}
-		dirty = dirty || pruned
-	}
-	if dirty {
-		// The targets set the bound members; the body carries the rest.
-		rest := make(map[string]any, len(g))
-		for k, v := range g {
-			if !slices.Contains(e.located, k) {
-				rest[k] = v
-			}
-		}
-		if body, err = json.Marshal(rest); err != nil {
-			return nil, nil, fmt.Errorf("restjson: re-encode body: %w", err)
+			return nil, err
 		}
 	}
-	return g, body, nil
+	return g, nil
 }
 
 // Encode writes a success: the model's status (200 when it names none),

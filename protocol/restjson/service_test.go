@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/idpool/idpool/emulator/cognitosync"
 	"github.com/idpool/idpool/protocol"
 	"github.com/idpool/idpool/protocol/shape"
 )
@@ -96,7 +97,7 @@ type describeDatasetInput struct {
 type listDatasetsInput struct {
 	IdentityPoolId string
 	IdentityId     string
-	MaxResults     string // deliberately disagrees with the model's integer
+	MaxResults     *int32
 }
 
 type emptyOutput struct{}
@@ -293,8 +294,8 @@ func TestServeHTTP(t *testing.T) {
 			wantStatus: 403, wantCode: "MissingAuthenticationTokenException"},
 		{name: "auth internal error", method: "DELETE", path: datasetPath + "settings", header: map[string]string{"Authorization": "bad"},
 			wantStatus: 500, wantCode: "InternalErrorException", wantBody: internalMessage, wantLog: "verifier exploded"},
-		{name: "input type mismatch", method: "GET", path: "/identitypools/" + poolPath + "/identities/" + identityPath + "/datasets?maxResults=5",
-			wantStatus: 400, wantCode: "SerializationException", wantLog: "does not fit"},
+		{name: "query integer into a pointer", method: "GET", path: "/identitypools/" + poolPath + "/identities/" + identityPath + "/datasets?maxResults=5",
+			wantStatus: 200, wantBody: `{}`},
 		{name: "oversized with length", method: "POST", path: datasetPath + "settings", body: big,
 			wantStatus: 413, wantCode: "RequestEntityTooLargeException"},
 		{name: "oversized without length", method: "POST", path: datasetPath + "settings", body: big, hideLength: true,
@@ -385,10 +386,44 @@ func TestServeHTTP(t *testing.T) {
 	}
 }
 
-// recorded is what the recording operation of TestRoutes saw.
+// recorded is what the recording operations of TestRoutes saw.
 type recorded struct {
 	Op string
-	In map[string]any
+	In any
+}
+
+// syncOps registers every Cognito Sync operation on s, each decoding into
+// the emulator's input type and answering its name and its input.
+func syncOps(s *Service) {
+	var cs *cognitosync.Service // only its methods' types are used
+	for name, op := range map[string]func(name string) Operation{
+		"BulkPublish":                  recorder(cs.BulkPublish),
+		"DeleteDataset":                recorder(cs.DeleteDataset),
+		"DescribeDataset":              recorder(cs.DescribeDataset),
+		"DescribeIdentityPoolUsage":    recorder(cs.DescribeIdentityPoolUsage),
+		"DescribeIdentityUsage":        recorder(cs.DescribeIdentityUsage),
+		"GetBulkPublishDetails":        recorder(cs.GetBulkPublishDetails),
+		"GetCognitoEvents":             recorder(cs.GetCognitoEvents),
+		"GetIdentityPoolConfiguration": recorder(cs.GetIdentityPoolConfiguration),
+		"ListDatasets":                 recorder(cs.ListDatasets),
+		"ListIdentityPoolUsage":        recorder(cs.ListIdentityPoolUsage),
+		"ListRecords":                  recorder(cs.ListRecords),
+		"RegisterDevice":               recorder(cs.RegisterDevice),
+		"SetCognitoEvents":             recorder(cs.SetCognitoEvents),
+		"SetIdentityPoolConfiguration": recorder(cs.SetIdentityPoolConfiguration),
+		"SubscribeToDataset":           recorder(cs.SubscribeToDataset),
+		"UnsubscribeFromDataset":       recorder(cs.UnsubscribeFromDataset),
+		"UpdateRecords":                recorder(cs.UpdateRecords),
+	} {
+		s.Handle(name, op(name))
+	}
+}
+
+// recorder makes the operation syncOps registers for a method like fn.
+func recorder[In, Out any](func(context.Context, *In) (*Out, error)) func(name string) Operation {
+	return func(name string) Operation {
+		return Op(func(_ context.Context, in *In) (*recorded, error) { return &recorded{Op: name, In: in}, nil })
+	}
 }
 
 // TestRoutes sends a request for every Cognito Sync operation and checks
@@ -396,18 +431,13 @@ type recorded struct {
 func TestRoutes(t *testing.T) {
 	m := shape.CognitoSync()
 	s := NewService(m, nil, nil)
-	for _, op := range m.Operations() {
-		name := op.Name
-		s.Handle(name, Op(func(_ context.Context, in *map[string]any) (*recorded, error) {
-			return &recorded{Op: name, In: *in}, nil
-		}))
-	}
+	syncOps(s)
 	pool := "/identitypools/" + poolPath
 	ids := pool + "/identities/" + identityPath
 	tests := []struct {
 		method, path, body string
 		wantOp             string
-		wantIn             map[string]any // members expected in the input, beyond the body
+		wantIn             map[string]any // members expected in the input, beyond the body's
 	}{
 		{"GET", "/identitypools", "", "ListIdentityPoolUsage", nil},
 		{"GET", "/identitypools?maxResults=3&nextToken=n", "", "ListIdentityPoolUsage", map[string]any{"MaxResults": 3.0, "NextToken": "n"}},
@@ -468,8 +498,11 @@ func TestRoutes(t *testing.T) {
 			for k, v := range tt.wantIn {
 				want[k] = v
 			}
-			if (len(got.In) > 0 || len(want) > 0) && !reflect.DeepEqual(got.In, want) {
-				t.Errorf("input: got %v, want %v", got.In, want)
+			in, _ := got.In.(map[string]any)
+			for k, v := range want {
+				if !reflect.DeepEqual(in[k], v) {
+					t.Errorf("input member %s: got %v, want %v (input %v)", k, in[k], v, in)
+				}
 			}
 			seen[got.Op] = true
 		})
@@ -647,6 +680,35 @@ func header(h http.Header, name string) string {
 	return ""
 }
 
+// TestHandleRefusesUnfitInput: an input type that does not fit the
+// model's input shape is refused at start-up, rather than decoding
+// requests into zero fields.
+func TestHandleRefusesUnfitInput(t *testing.T) {
+	type wrongKind struct {
+		IdentityPoolId string
+		MaxResults     string
+	}
+	type otherCase struct{ IdentityPoolID string }
+	tests := []struct {
+		name string
+		op   Operation
+		want string
+	}{
+		{"string for a query integer", Op(func(context.Context, *wrongKind) (*emptyOutput, error) { return nil, nil }), "MaxResults"},
+		{"label in another case", Op(func(context.Context, *otherCase) (*emptyOutput, error) { return nil, nil }), "IdentityPoolID"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			defer func() {
+				if got, _ := recover().(string); !strings.Contains(got, tt.want) {
+					t.Errorf("got panic %q, want one naming %q", got, tt.want)
+				}
+			}()
+			NewService(shape.CognitoSync(), nil, nil).Handle("ListDatasets", tt.op)
+		})
+	}
+}
+
 // wire renders a response as status line, headers in sorted order with
 // their exact spelling, a blank line and the body.
 func wire(w *httptest.ResponseRecorder) []byte {
@@ -731,9 +793,7 @@ func TestInternalAndValidationCodes(t *testing.T) {
 		wantState int
 	}{
 		{"default internal", nil, "db", "InternalErrorException", 500},
-		{"internal override", []Option{WithInternalCode("InternalFailure")}, "db", "InternalFailure", 500},
 		{"default validation", nil, "", "InvalidParameterException", 400},
-		{"validation override", []Option{WithValidationCode("ValidationException")}, "", "ValidationException", 400},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -784,8 +844,6 @@ func TestConvert(t *testing.T) {
 		{"integer empty", "querystring", "integer", "", "", nil, true},
 		{"integer sign only", "querystring", "integer", "", "-", nil, true},
 		{"long float text", "querystring", "long", "", "1e3", nil, true},
-		{"double", "querystring", "double", "", "1.5e3", json.Number("1.5e3"), false},
-		{"double inf", "querystring", "double", "", "Inf", nil, true},
 		{"boolean", "querystring", "boolean", "", "true", true, false},
 		{"boolean caps", "querystring", "boolean", "", "TRUE", nil, true},
 		{"timestamp iso", "querystring", "timestamp", "", "2015-01-17T17:41:53.393Z", json.Number("1421516513.393"), false},
@@ -854,10 +912,7 @@ func FuzzServeHTTP(f *testing.F) {
 
 	m := shape.CognitoSync()
 	s := NewService(m, nil, slog.New(slog.DiscardHandler), WithBodyLimit(4096))
-	echo := Op(func(_ context.Context, in *map[string]any) (*map[string]any, error) { return in, nil })
-	for _, op := range m.Operations() {
-		s.Handle(op.Name, echo)
-	}
+	syncOps(s)
 	methods := []string{"GET", "POST", "DELETE", "PUT"}
 	f.Fuzz(func(t *testing.T, method uint8, path, query string, body []byte) {
 		// Only what net/http's server would hand to a handler.

@@ -233,8 +233,8 @@ type rawShape struct {
 	Fault     bool            `json:"fault"`
 	Error     *rawErrorInfo   `json:"error"`
 	Members   json.RawMessage `json:"members"`
-	// Document marks a structure of any content, which validation (and
-	// ValidateInput's pruning of unknown members) does not support.
+	// Document marks a structure of any content, which validation does
+	// not support.
 	Document bool `json:"document"`
 	members  []rawMember
 }
@@ -333,10 +333,6 @@ func (m *Model) link(s *shape, rs *rawShape) error {
 		s.kind = kindTimestamp
 	case "blob":
 		s.kind = kindBlob
-	case "float":
-		s.kind = kindFloat
-	case "double":
-		s.kind = kindDouble
 	default:
 		return fmt.Errorf("shape: %s has unsupported type %q", s.name, rs.Type)
 	}
@@ -467,21 +463,6 @@ func (m *Model) InternalError() string {
 	return m.errs[best].Code
 }
 
-// Patterns returns every distinct pattern of the model with its Go
-// translation and the compile error, if any; it exists so tests and tools can
-// audit the translation.
-func (m *Model) Patterns() map[string]error {
-	out := make(map[string]error)
-	for _, s := range m.shapes {
-		if s.pattern == "" {
-			continue
-		}
-		_, err := regexp.Compile(anchor(translate(s.pattern)))
-		out[s.pattern] = err
-	}
-	return out
-}
-
 // Binding says where one member of a structure travels in a rest-protocol
 // (rest-json, rest-xml) message.
 type Binding struct {
@@ -535,12 +516,6 @@ func (m *Model) Bindings(shapeName string) ([]Binding, bool) {
 	return bs, true
 }
 
-// HasShape reports whether the model defines the named shape.
-func (m *Model) HasShape(name string) bool {
-	_, ok := m.shapes[name]
-	return ok
-}
-
 type kind uint8
 
 const (
@@ -553,8 +528,6 @@ const (
 	kindBoolean
 	kindTimestamp
 	kindBlob
-	kindFloat
-	kindDouble
 )
 
 // shape is one linked model shape. Everything but the compiled pattern is
@@ -644,10 +617,6 @@ func (k kind) String() string {
 		return "timestamp"
 	case kindBlob:
 		return "blob"
-	case kindFloat:
-		return "float"
-	case kindDouble:
-		return "double"
 	}
 	return "kind(" + strconv.Itoa(int(k)) + ")"
 }
@@ -656,7 +625,7 @@ func (k kind) String() string {
 // length.
 func (k kind) numeric() bool {
 	switch k {
-	case kindInteger, kindLong, kindFloat, kindDouble:
+	case kindInteger, kindLong:
 		return true
 	}
 	return false
@@ -691,10 +660,6 @@ func (k kind) javaName() string {
 		return "a Timestamp"
 	case kindBlob:
 		return "a Blob"
-	case kindFloat:
-		return "a Float"
-	case kindDouble:
-		return "a Double"
 	}
 	return "a " + strconv.Itoa(int(k))
 }

@@ -30,57 +30,23 @@ import (
 // pattern; members are visited in model order and map keys in sorted order,
 // so the message is deterministic.
 func (m *Model) Validate(shapeName string, v any) error {
-	_, err := m.validate(shapeName, v, false)
-	return err
-}
-
-// ValidateInput validates v like Validate and also deletes, in place, every
-// member of a structure the shape does not model, at any depth (inside
-// lists and map values too); map keys are data and stay. It reports whether
-// it deleted any. AWS's JSON protocols match member names exactly and ignore
-// the rest, while encoding/json binds keys to struct fields whatever their
-// case: a caller that decodes the request into a typed input must decode the
-// pruned v, not the original bytes, when pruned is true, so that only the
-// members validated here reach the operation. With exact names only, the
-// common case, it costs nothing beyond Validate's walk.
-//
-// Members are pruned as the walk reaches them, so after an error v may be
-// partly pruned; callers answer the error and drop v.
-func (m *Model) ValidateInput(shapeName string, v any) (pruned bool, err error) {
-	return m.validate(shapeName, v, true)
-}
-
-func (m *Model) validate(shapeName string, v any, prune bool) (pruned bool, err error) {
 	s, ok := m.shapes[shapeName]
 	if !ok {
-		return false, fmt.Errorf("shape: validate: unknown shape %q", shapeName)
+		return fmt.Errorf("shape: validate: unknown shape %q", shapeName)
 	}
-	vd := validator{prune: prune, unquoted: m.unquoted}
+	vd := validator{unquoted: m.unquoted}
 	if err := vd.value(s, v, loc{}); err != nil {
-		return vd.pruned, err
+		return err
 	}
-	return vd.pruned, vd.result()
+	return vd.result()
 }
 
 type validator struct {
 	msgs     []string
-	prune    bool // delete unknown structure members (ValidateInput)
-	pruned   bool // some were deleted
 	unquoted bool // messages leave values out (Model.unquoted)
 	// specified is the first value outside a pattern the service words
 	// itself (shape.specified), answered when msgs is empty.
 	specified string
-}
-
-// dropUnknown deletes from obj, a value of structure s, every key that is
-// not one of its members. A body member's locationName is its key on the
-// wire: it stays too (no model idpool serves has one today).
-func dropUnknown(s *shape, obj map[string]any) {
-	for k := range obj {
-		if !slices.ContainsFunc(s.members, func(mb *member) bool { return mb.name == k || mb.location == "" && mb.locName != "" && mb.locName == k }) {
-			delete(obj, k)
-		}
-	}
 }
 
 func (vd *validator) result() error {
@@ -289,12 +255,8 @@ func (vd *validator) value(s *shape, v any, at loc) error {
 			return typeError(s, v)
 		}
 		p := at.path()
-		known := 0 // keys of obj that name a member
 		for _, mb := range s.members {
-			mv, ok := obj[mb.name]
-			if ok {
-				known++
-			}
+			mv := obj[mb.name]
 			mp := loc{parent: p, name: mb.path, set: true}
 			if mv == nil {
 				if mb.required {
@@ -305,12 +267,6 @@ func (vd *validator) value(s *shape, v any, at loc) error {
 			if err := vd.value(mb.shape, mv, mp); err != nil {
 				return err
 			}
-		}
-		// Any other key is unknown; counting during the walk finds them
-		// without a pass of their own.
-		if vd.prune && known < len(obj) {
-			dropUnknown(s, obj)
-			vd.pruned = true
 		}
 	case kindList:
 		list, ok := v.([]any)
@@ -422,21 +378,6 @@ func (vd *validator) value(s *shape, v any, at loc) error {
 			vd.violation(s, v, at, "Member must have value greater than or equal to "+strconv.FormatInt(s.min, 10))
 		}
 		if s.hasMax && i > s.max {
-			vd.violation(s, v, at, "Member must have value less than or equal to "+strconv.FormatInt(s.max, 10))
-		}
-	case kindFloat, kindDouble:
-		n, ok := v.(json.Number)
-		if !ok {
-			return typeError(s, v)
-		}
-		f, err := strconv.ParseFloat(string(n), 64)
-		if err != nil {
-			return typeError(s, v)
-		}
-		if s.hasMin && f < float64(s.min) {
-			vd.violation(s, v, at, "Member must have value greater than or equal to "+strconv.FormatInt(s.min, 10))
-		}
-		if s.hasMax && f > float64(s.max) {
 			vd.violation(s, v, at, "Member must have value less than or equal to "+strconv.FormatInt(s.max, 10))
 		}
 	case kindBoolean:
