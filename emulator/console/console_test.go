@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -36,6 +37,19 @@ type fixture struct {
 	srv     *httptest.Server
 	deleted []string
 	resets  int
+	// identityReads counts the console's reads of an identity.
+	identityReads atomic.Int64
+}
+
+// countingReader is a store that counts its GetIdentity calls.
+type countingReader struct {
+	storage.Reader
+	n *atomic.Int64
+}
+
+func (c countingReader) GetIdentity(ctx context.Context, id string) (storage.Identity, error) {
+	c.n.Add(1)
+	return c.Reader.GetIdentity(ctx, id)
 }
 
 // newFixture seeds a pool (named with markup) with two identities, one
@@ -86,7 +100,7 @@ func newFixture(t *testing.T) *fixture {
 	}
 	f := &fixture{store: st}
 	f.con, err = console.New(console.Config{
-		Store:    st,
+		Store:    countingReader{Reader: st, n: &f.identityReads},
 		Now:      func() time.Time { return now },
 		Describe: func(ctx context.Context, id string) (any, error) { return map[string]string{"IdentityPoolId": id}, nil },
 		Roles:    func(ctx context.Context, id string) (any, error) { return map[string]string{"Roles": "x"}, nil },

@@ -1,8 +1,11 @@
 package console_test
 
 import (
+	"bufio"
 	"bytes"
+	"context"
 	"encoding/base64"
+	"encoding/json"
 	"html"
 	"io"
 	"mime/multipart"
@@ -10,6 +13,9 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/idpool/idpool/emulator/console"
 )
 
 // jwt returns a compact JWT of the given header and payload JSON, with a
@@ -136,5 +142,114 @@ func TestTokenInspectorBounds(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// openStream opens the activity's event stream and reads its first
+// comment, which the console writes once the stream is subscribed.
+func (f *fixture) openStream(ctx context.Context, t *testing.T) (*http.Response, *bufio.Reader) {
+	t.Helper()
+	req, _ := http.NewRequestWithContext(ctx, "GET", f.srv.URL+console.Prefix+"/activity/events", nil)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { res.Body.Close() })
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("stream: got status %d, want 200", res.StatusCode)
+	}
+	br := bufio.NewReader(res.Body)
+	if l, err := br.ReadString('\n'); err != nil || !strings.HasPrefix(l, ": idpool activity") {
+		t.Fatalf("stream start: got %q, %v, want the stream's first comment", l, err)
+	}
+	return res, br
+}
+
+// TestActivityStreamsShareEvents: an event is attributed (its identity's
+// pool read from the store) and encoded once, whatever the number of
+// streams it goes to.
+func TestActivityStreamsShareEvents(t *testing.T) {
+	f := newFixture(t)
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	const streams, calls = 5, 3
+	var readers []*bufio.Reader
+	for range streams {
+		_, br := f.openStream(ctx, t)
+		readers = append(readers, br)
+	}
+	// Calls that name only their identity, whose pool the console reads.
+	for range calls {
+		if err := f.call(`{"IdentityId":"` + idA + `"}`); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, br := range readers {
+		for n := 0; n < calls; {
+			l, err := br.ReadString('\n')
+			if err != nil {
+				t.Fatalf("stream %d after %d events: %v, want %d events", i, n, err, calls)
+			}
+			data, ok := strings.CutPrefix(l, "data: ")
+			if !ok {
+				continue
+			}
+			n++
+			var e console.Entry
+			if err := json.Unmarshal([]byte(data), &e); err != nil {
+				t.Fatalf("event %q: %v", l, err)
+			}
+			if e.Identity != idA || e.Pool != poolID {
+				t.Errorf("stream %d: got identity %q of pool %q, want %s of %s", i, e.Identity, e.Pool, idA, poolID)
+			}
+		}
+	}
+	if got := f.identityReads.Load(); got != calls {
+		t.Errorf("got %d reads of an identity for %d events on %d streams, want %d (one an event)", got, calls, streams, calls)
+	}
+}
+
+// TestActivityStreamCap: at most 32 streams are open at once; one more is
+// answered 503 in words while the activity page still loads, and a stream
+// that ends makes room for another.
+func TestActivityStreamCap(t *testing.T) {
+	f := newFixture(t)
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	var open []*http.Response
+	for range 32 {
+		res, _ := f.openStream(ctx, t)
+		open = append(open, res)
+	}
+	f.check(t, console.Prefix+"/activity", 200, []string{`id="live"`}, nil)
+	// A stream's answer, whose body is read only when it is not a stream.
+	stream := func() (int, string) {
+		t.Helper()
+		req, _ := http.NewRequestWithContext(ctx, "GET", f.srv.URL+console.Prefix+"/activity/events", nil)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		if res.StatusCode == http.StatusOK {
+			return res.StatusCode, ""
+		}
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(b)
+	}
+	if status, body := stream(); status != http.StatusServiceUnavailable || !strings.Contains(body, "at most 32 live activity streams") {
+		t.Errorf("stream 33: got %d %q, want 503 saying why", status, body)
+	}
+	open[0].Body.Close()
+	// The server sees the client leave a moment later.
+	for {
+		status, body := stream()
+		if status == http.StatusOK {
+			break
+		}
+		if status != http.StatusServiceUnavailable {
+			t.Fatalf("got %d %q, want 200 (or 503 until the server sees the stream end)", status, body)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }
