@@ -333,26 +333,12 @@ func TestActivityEnd(t *testing.T) {
 	f := newFixture(t)
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 	defer cancel()
-	open := func() *http.Response {
-		t.Helper()
-		req, _ := http.NewRequestWithContext(ctx, "GET", f.srv.URL+console.Prefix+"/activity/events", nil)
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { res.Body.Close() })
-		return res
-	}
-	live := open()
-	br := bufio.NewReader(live.Body)
-	if l, err := br.ReadString('\n'); err != nil || !strings.HasPrefix(l, ": idpool activity") {
-		t.Fatalf("stream start: got %q, %v, want the stream's first comment", l, err)
-	}
+	_, br := f.openStream(ctx, t)
 	f.con.Activity.End()
 	if rest, err := io.ReadAll(br); err != nil {
 		t.Errorf("stream open at End: got %q, %v, want it ended", rest, err)
 	}
-	if rest, err := io.ReadAll(open().Body); err != nil || string(rest) != ": idpool activity\n\n" {
+	if rest, err := io.ReadAll(f.events(ctx, t).Body); err != nil || string(rest) != ": idpool activity\n\n" {
 		t.Errorf("stream opened after End: got %q, %v, want its first comment and its end", rest, err)
 	}
 }

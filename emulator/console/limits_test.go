@@ -145,9 +145,9 @@ func TestTokenInspectorBounds(t *testing.T) {
 	}
 }
 
-// openStream opens the activity's event stream and reads its first
-// comment, which the console writes once the stream is subscribed.
-func (f *fixture) openStream(ctx context.Context, t *testing.T) (*http.Response, *bufio.Reader) {
+// events requests the activity's event stream; its body is closed when
+// the test ends.
+func (f *fixture) events(ctx context.Context, t *testing.T) *http.Response {
 	t.Helper()
 	req, _ := http.NewRequestWithContext(ctx, "GET", f.srv.URL+console.Prefix+"/activity/events", nil)
 	res, err := http.DefaultClient.Do(req)
@@ -155,6 +155,14 @@ func (f *fixture) openStream(ctx context.Context, t *testing.T) (*http.Response,
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { res.Body.Close() })
+	return res
+}
+
+// openStream opens the activity's event stream and reads its first
+// comment, which the console writes once the stream is subscribed.
+func (f *fixture) openStream(ctx context.Context, t *testing.T) (*http.Response, *bufio.Reader) {
+	t.Helper()
+	res := f.events(ctx, t)
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("stream: got status %d, want 200", res.StatusCode)
 	}
@@ -225,11 +233,7 @@ func TestActivityStreamCap(t *testing.T) {
 	// A stream's answer, whose body is read only when it is not a stream.
 	stream := func() (int, string) {
 		t.Helper()
-		req, _ := http.NewRequestWithContext(ctx, "GET", f.srv.URL+console.Prefix+"/activity/events", nil)
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
+		res := f.events(ctx, t)
 		defer res.Body.Close()
 		if res.StatusCode == http.StatusOK {
 			return res.StatusCode, ""
