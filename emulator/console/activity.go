@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -39,6 +40,11 @@ type Entry struct {
 	Reason string `json:"reason,omitempty"`
 }
 
+// maxStreams bounds the live activity streams open at once: every
+// request recorded is written to each of them. A stream over it is
+// answered 503, and its page shows the requests of the moment it loaded.
+const maxStreams = 32
+
 // Activity is a bounded ring of the most recent requests, with
 // subscribers that get each new one.
 type Activity struct {
@@ -47,13 +53,21 @@ type Activity struct {
 	head  int
 	full  bool
 	seq   uint64
-	subs  map[chan Entry]struct{} // nil once End was called
+	subs  map[chan *event]struct{} // nil once End was called
 	clock func() time.Time
+}
+
+// event is a new entry as every live stream gets it: the first stream
+// that takes it attributes it and encodes it, once for all of them.
+type event struct {
+	once  sync.Once
+	entry Entry
+	data  []byte // the server-sent event, "data: {JSON}\n\n"
 }
 
 // NewActivity returns a ring of size entries.
 func NewActivity(size int) *Activity {
-	return &Activity{ring: make([]Entry, size), subs: map[chan Entry]struct{}{}, clock: time.Now}
+	return &Activity{ring: make([]Entry, size), subs: map[chan *event]struct{}{}, clock: time.Now}
 }
 
 func (a *Activity) add(e Entry) {
@@ -66,11 +80,12 @@ func (a *Activity) add(e Entry) {
 	if a.head == 0 {
 		a.full = true
 	}
+	ev := &event{entry: e}
 	for ch := range a.subs {
 		// A subscriber that does not keep up misses entries rather than
 		// slowing the requests down.
 		select {
-		case ch <- e:
+		case ch <- ev:
 		default:
 		}
 	}
@@ -95,20 +110,24 @@ func (a *Activity) Recent(n int, keep func(Entry) bool) []Entry {
 }
 
 // subscribe returns a channel of the entries added from now on, closed by
-// End (at once when End was called before).
-func (a *Activity) subscribe() chan Entry {
-	ch := make(chan Entry, 64)
+// End (at once when End was called before), or false when maxStreams
+// subscribers are there already.
+func (a *Activity) subscribe() (chan *event, bool) {
+	ch := make(chan *event, 64)
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.subs == nil {
 		close(ch)
-		return ch
+		return ch, true
+	}
+	if len(a.subs) >= maxStreams {
+		return nil, false
 	}
 	a.subs[ch] = struct{}{}
-	return ch
+	return ch, true
 }
 
-func (a *Activity) unsubscribe(ch chan Entry) {
+func (a *Activity) unsubscribe(ch chan *event) {
 	a.mu.Lock()
 	delete(a.subs, ch)
 	a.mu.Unlock()
@@ -325,11 +344,33 @@ func (c *Console) attribute(ctx context.Context, e *Entry, m *attribution) {
 	e.Pool = p
 }
 
+// encoded attributes ev's entry and encodes it as a server-sent event,
+// the first time it is called on ev, and returns both. The store read
+// of the attribution does not end with the stream that makes it: the other
+// streams wait for its result.
+func (c *Console) encoded(ctx context.Context, ev *event) (Entry, []byte) {
+	ev.once.Do(func() {
+		c.attribute(context.WithoutCancel(ctx), &ev.entry, newAttribution())
+		b, _ := json.Marshal(ev.entry)
+		ev.data = append(append([]byte("data: "), b...), '\n', '\n')
+	})
+	return ev.entry, ev.data
+}
+
 // activityEvents streams the new requests that pass the filter as
 // server-sent events, one JSON Entry per event, until the client leaves or
-// the activity ends.
+// the activity ends. Over maxStreams streams it answers 503, on which
+// EventSource stops.
 func (c *Console) activityEvents(w http.ResponseWriter, r *http.Request) {
 	f := filterOf(r)
+	ch, ok := c.Activity.subscribe()
+	if !ok {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		fmt.Fprintf(w, "idpool serves at most %d live activity streams at once; close a console tab and reload. The activity page works without them: reload it for new requests.\n", maxStreams)
+		return
+	}
+	defer c.Activity.unsubscribe(ch)
 	rc := http.NewResponseController(w)
 	// The stream outlives the server's write timeout, which is for
 	// answers; where the writer cannot lift it, EventSource reconnects.
@@ -338,8 +379,6 @@ func (c *Console) activityEvents(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Type", "text/event-stream")
 	h.Set("Cache-Control", "no-cache")
 	w.WriteHeader(http.StatusOK)
-	ch := c.Activity.subscribe()
-	defer c.Activity.unsubscribe(ch)
 	if _, err := io.WriteString(w, ": idpool activity\n\n"); err != nil || rc.Flush() != nil {
 		return
 	}
@@ -353,16 +392,15 @@ func (c *Console) activityEvents(w http.ResponseWriter, r *http.Request) {
 			if _, err := io.WriteString(w, ": ping\n\n"); err != nil {
 				return
 			}
-		case e, ok := <-ch:
+		case ev, ok := <-ch:
 			if !ok {
 				return // the server is shutting down
 			}
-			c.attribute(r.Context(), &e, newAttribution())
+			e, data := c.encoded(r.Context(), ev)
 			if !f.keep(e) {
 				continue
 			}
-			b, _ := json.Marshal(e)
-			if _, err := w.Write(append(append([]byte("data: "), b...), '\n', '\n')); err != nil {
+			if _, err := w.Write(data); err != nil {
 				return
 			}
 		}

@@ -210,11 +210,15 @@ func (c *Console) fail(w http.ResponseWriter, r *http.Request, err error) {
 // pretty renders v as indented JSON for a <pre>. It leaves <, > and &
 // as they are: the template escapes them for HTML, and the reader sees
 // the value as the API would send it.
-func pretty(v any) string {
+func pretty(v any) string { return jsonText(v, "  ") }
+
+// jsonText renders v as JSON as pretty does, each level indented by
+// indent, or on one line when indent is "".
+func jsonText(v any, indent string) string {
 	var b bytes.Buffer
 	e := json.NewEncoder(&b)
 	e.SetEscapeHTML(false)
-	e.SetIndent("", "  ")
+	e.SetIndent("", indent)
 	if err := e.Encode(v); err != nil {
 		return err.Error()
 	}

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -36,6 +37,19 @@ type fixture struct {
 	srv     *httptest.Server
 	deleted []string
 	resets  int
+	// identityReads counts the console's reads of an identity.
+	identityReads atomic.Int64
+}
+
+// countingReader is a store that counts its GetIdentity calls.
+type countingReader struct {
+	storage.Reader
+	n *atomic.Int64
+}
+
+func (c countingReader) GetIdentity(ctx context.Context, id string) (storage.Identity, error) {
+	c.n.Add(1)
+	return c.Reader.GetIdentity(ctx, id)
 }
 
 // newFixture seeds a pool (named with markup) with two identities, one
@@ -86,7 +100,7 @@ func newFixture(t *testing.T) *fixture {
 	}
 	f := &fixture{store: st}
 	f.con, err = console.New(console.Config{
-		Store:    st,
+		Store:    countingReader{Reader: st, n: &f.identityReads},
 		Now:      func() time.Time { return now },
 		Describe: func(ctx context.Context, id string) (any, error) { return map[string]string{"IdentityPoolId": id}, nil },
 		Roles:    func(ctx context.Context, id string) (any, error) { return map[string]string{"Roles": "x"}, nil },
@@ -319,26 +333,12 @@ func TestActivityEnd(t *testing.T) {
 	f := newFixture(t)
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 	defer cancel()
-	open := func() *http.Response {
-		t.Helper()
-		req, _ := http.NewRequestWithContext(ctx, "GET", f.srv.URL+console.Prefix+"/activity/events", nil)
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { res.Body.Close() })
-		return res
-	}
-	live := open()
-	br := bufio.NewReader(live.Body)
-	if l, err := br.ReadString('\n'); err != nil || !strings.HasPrefix(l, ": idpool activity") {
-		t.Fatalf("stream start: got %q, %v, want the stream's first comment", l, err)
-	}
+	_, br := f.openStream(ctx, t)
 	f.con.Activity.End()
 	if rest, err := io.ReadAll(br); err != nil {
 		t.Errorf("stream open at End: got %q, %v, want it ended", rest, err)
 	}
-	if rest, err := io.ReadAll(open().Body); err != nil || string(rest) != ": idpool activity\n\n" {
+	if rest, err := io.ReadAll(f.events(ctx, t).Body); err != nil || string(rest) != ": idpool activity\n\n" {
 		t.Errorf("stream opened after End: got %q, %v, want its first comment and its end", rest, err)
 	}
 }

@@ -22,6 +22,11 @@
     return td;
   }
   var es = new EventSource(live.dataset.events);
+  // EventSource stops for good on an answer that is not a stream, as
+  // idpool's 503 when too many streams are open; it retries otherwise.
+  es.onerror = function () {
+    if (es.readyState === EventSource.CLOSED) live.textContent = "Newest first; live updates stopped (idpool refused the stream: too many are open). Reload for new requests.";
+  };
   es.onmessage = function (ev) {
     var e = JSON.parse(ev.data);
     var tr = document.createElement("tr");
