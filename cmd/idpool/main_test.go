@@ -132,19 +132,38 @@ func TestUsage(t *testing.T) {
 	}
 }
 
-// TestExportUnlistedFlags: export's help lists only the flags that mean
-// something to it, but it still accepts serve's others, so that a server's
-// flags and IDPOOL_* environment can be given to it unchanged.
-func TestExportUnlistedFlags(t *testing.T) {
+// TestExportServeSettings: export takes serve's flags and IDPOOL_*
+// environment, so that a server's settings can be given to it unchanged:
+// its help lists them, and it refuses a value serve would refuse, as
+// serve does (exit 2), before it opens the database.
+func TestExportServeSettings(t *testing.T) {
 	_, stdout, _ := runCmd(t, env(nil), "export", "--help")
-	for _, f := range []string{"-console", "-strict"} {
-		if strings.Contains(stdout, f) {
-			t.Errorf("export --help: got %q, want no %s", stdout, f)
-		}
-	}
+	wantContains(t, "export --help", stdout, []string{"-console", "-strict", "-addr ", "-addr-file", "-log-level", "IDPOOL_LOG_LEVEL"})
+
 	db := filepath.Join(t.TempDir(), "none.db")
-	if code, _, stderr := runCmd(t, env(nil), "export", "--strict", "--console=false", "--db", db); code != 1 || !strings.Contains(stderr, "no such database file") {
-		t.Errorf("export with serve's flags: got exit %d %q, want 1 for the missing database (the flags accepted)", code, stderr)
+	tests := []struct {
+		name   string
+		env    map[string]string
+		args   []string
+		code   int
+		stderr string
+	}{
+		{name: "accepted", args: []string{"--strict", "--console=false", "--addr", "0.0.0.0:9230", "--log-level", "debug"}, code: 1, stderr: "no such database file"},
+		{name: "bad log level", args: []string{"--log-level", "bogus"}, code: 2, stderr: `log-level "bogus"`},
+		{name: "bad log level in the environment", env: map[string]string{"IDPOOL_LOG_LEVEL": "bogus"}, code: 2, stderr: `log-level "bogus"`},
+		{name: "bad addr", args: []string{"--addr", "nonsense"}, code: 2, stderr: `addr "nonsense"`},
+		{name: "bad addr in the environment", env: map[string]string{"IDPOOL_ADDR": "127.0.0.1:99999"}, code: 2, stderr: `addr "127.0.0.1:99999"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := runCmd(t, env(tt.env), append([]string{"export", "--db", db}, tt.args...)...)
+			if code != tt.code || !strings.Contains(stderr, tt.stderr) {
+				t.Errorf("export %q: got exit %d, stderr %q; want %d and %q", tt.args, code, stderr, tt.code, tt.stderr)
+			}
+			if stdout != "" {
+				t.Errorf("stdout: got %q, want nothing", stdout)
+			}
+		})
 	}
 }
 
