@@ -32,8 +32,9 @@ type Config struct {
 	AccountID string // account of ARNs; default 123456789012
 	Issuer    string // iss of idpool's OpenID tokens; default DefaultIssuer
 	// Fixtures is a fixture file or a directory of them, applied at start
-	// and on reset ("" for none). An empty or missing directory is logged
-	// and ignored, so that a mount point without files starts a server.
+	// and on reset ("" for none). An empty directory is logged and
+	// ignored, so that a mount point without files starts a server; so is
+	// a missing path not ending in .json, logged as a warning.
 	Fixtures string
 	// Fixture, when set, is applied instead of reading Fixtures. It must
 	// pass Validate.
@@ -47,7 +48,8 @@ type Config struct {
 	// enables outbound federation.
 	PublicURL string
 	// Strict verifies every signature against the fixtures' developer
-	// credentials and refuses logins of providers without a key set.
+	// credentials or an IAM user's access key (a fixture's or one made by
+	// CreateAccessKey), and refuses logins of providers without a key set.
 	Strict bool
 	// NoConsole turns off the web console at /_idpool/console (flag
 	// --console=false, IDPOOL_CONSOLE=false).
@@ -86,7 +88,7 @@ var settings = []setting{
 
 // strictSetting is the one boolean setting.
 var strictSetting = struct{ name, env, usage string }{"strict", "IDPOOL_STRICT",
-	"verify every signature against the fixtures' DeveloperCredentials and refuse logins of providers without a key set"}
+	"verify every signature against the fixtures' DeveloperCredentials or an IAM user's access key, and refuse logins of providers without a key set"}
 
 // consoleSetting turns the console on (the default) or off; Config holds
 // its inverse so that the zero Config serves the console.

@@ -88,7 +88,8 @@ func warnOtherPartitions(fx *fixtures.Fixture, logger *slog.Logger) {
 // directory without *.json files, or a missing path that does not end in
 // .json, is no fixture: Docker creates an empty directory for a missing
 // bind-mount source, and an example that mounts one must still start.
-// A missing *.json file is an error, as it is surely a typo.
+// A missing path is logged as a warning, as it may be a typo; a missing
+// *.json file is an error, as it is surely one.
 func readFixtures(cfg *Config, logger *slog.Logger) (*fixtures.Fixture, error) {
 	if cfg.Fixture != nil {
 		if err := cfg.Fixture.Validate(); err != nil {
@@ -103,8 +104,12 @@ func readFixtures(cfg *Config, logger *slog.Logger) (*fixtures.Fixture, error) {
 	if cfg.Fixtures == "" {
 		return nil, nil
 	}
-	if noFixtureFiles(cfg.Fixtures) {
+	switch fixturePathKind(cfg.Fixtures) {
+	case emptyDir:
 		logger.Info("no fixtures found; starting without any", "path", cfg.Fixtures)
+		return nil, nil
+	case missingPath:
+		logger.Warn("no fixtures found: the fixtures path does not exist; starting without any", "path", cfg.Fixtures)
 		return nil, nil
 	}
 	// Opened, not loaded: the server keeps the fixture for resets, and
@@ -112,18 +117,31 @@ func readFixtures(cfg *Config, logger *slog.Logger) (*fixtures.Fixture, error) {
 	return fixtures.Open(cfg.Fixtures)
 }
 
-// noFixtureFiles reports whether path is a directory without *.json
-// files, or missing and not named like a fixture file.
-func noFixtureFiles(path string) bool {
+// fixturePath is what a fixtures path names, as fixturePathKind tells.
+type fixturePath int
+
+const (
+	// fixtureFiles is a file, a directory with *.json files, or a
+	// missing *.json file: fixtures.Open reads it or says why it cannot.
+	fixtureFiles fixturePath = iota
+	emptyDir                 // a directory without *.json files
+	missingPath              // a missing path not named like a fixture file
+)
+
+// fixturePathKind tells what path names.
+func fixturePathKind(path string) fixturePath {
 	st, err := os.Stat(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return !strings.HasSuffix(path, ".json")
-	}
-	if err != nil || !st.IsDir() {
-		return false
+	switch {
+	case errors.Is(err, fs.ErrNotExist) && !strings.HasSuffix(path, ".json"):
+		return missingPath
+	case err != nil || !st.IsDir():
+		return fixtureFiles
 	}
 	files, err := filepath.Glob(filepath.Join(path, "*.json"))
-	return err == nil && len(files) == 0
+	if err == nil && len(files) == 0 {
+		return emptyDir
+	}
+	return fixtureFiles
 }
 
 // fixtureName names the fixtures of cfg in log lines and errors.

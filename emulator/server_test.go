@@ -132,18 +132,21 @@ func TestNewStore(t *testing.T) {
 	}
 }
 
-// TestFixturesDirectory: an empty or missing fixtures directory starts a
-// server and says so in the log; a missing fixture file is an error.
+// TestFixturesDirectory: an empty fixtures directory starts a server and
+// says so in the log; a missing path not named like a fixture file does
+// too, at warn, as it may be a typo; a missing fixture file is an error.
 func TestFixturesDirectory(t *testing.T) {
 	dir := t.TempDir()
 	tests := []struct {
-		name    string
-		path    string
-		wantErr bool
+		name      string
+		path      string
+		wantErr   bool
+		wantLevel string
 	}{
-		{"empty directory", dir, false},
-		{"missing directory", filepath.Join(dir, "fixtures"), false},
-		{"missing file", filepath.Join(dir, "app.json"), true},
+		{"empty directory", dir, false, "level=INFO"},
+		{"missing directory", filepath.Join(dir, "fixtures"), false, "level=WARN"},
+		{"missing file not named .json", filepath.Join(dir, "app.jsn"), false, "level=WARN"},
+		{"missing file", filepath.Join(dir, "app.json"), true, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -163,8 +166,14 @@ func TestFixturesDirectory(t *testing.T) {
 				t.Fatalf("New: got %v, want nil", err)
 			}
 			srv.Close()
-			if !strings.Contains(logs.String(), "no fixtures found") || !strings.Contains(logs.String(), tt.path) {
-				t.Errorf("log: got %q, want a line saying no fixtures were found at %s", logs.String(), tt.path)
+			var line string
+			for l := range strings.Lines(logs.String()) {
+				if strings.Contains(l, "no fixtures found") {
+					line = l
+				}
+			}
+			if !strings.Contains(line, tt.path) || !strings.Contains(line, tt.wantLevel) {
+				t.Errorf("log: got %q, want a line at %s saying no fixtures were found at %s", logs.String(), tt.wantLevel, tt.path)
 			}
 		})
 	}

@@ -51,21 +51,17 @@ type command struct {
 	// flags defines the command's flags on fs and returns the function
 	// that runs it once fs is parsed.
 	flags func(fs *flag.FlagSet, getenv func(string) string) (func(ctx context.Context, stdout, stderr io.Writer) error, error)
-	// unlisted names flags the command accepts but does not list in its
-	// help: serve's settings that mean nothing to it, accepted so that
-	// the IDPOOL_* environment and the flags a server was started with
-	// can be given to it unchanged.
-	unlisted []string
 }
 
 var commands = []command{
-	{"serve", "[flags]", "Run the server until interrupted (the default command).", serveFlags, nil},
-	{"health", "[--addr host:port]", "Exit 0 when the idpool server answers its health check (the Docker image's HEALTHCHECK).\n" +
-		"The address is --addr if given, else the one in the file IDPOOL_ADDR_FILE names (written by serve),\n" +
-		"else IDPOOL_ADDR.", healthFlags, nil},
-	{"export", "--db FILE [--fixtures PATH] > fixtures.json", "Write the state of an existing database as a fixture file to stdout.", exportFlags,
-		[]string{"console", "strict", "addr", "addr-file", "log-level"}},
-	{"version", "", "Print the version and commit.", versionFlags, nil},
+	{"serve", "[flags]", "Run the server until interrupted (the default command).", serveFlags},
+	{"health", "[--addr host:port] [--addr-file FILE]", "Exit 0 when the idpool server answers its health check (the Docker image's HEALTHCHECK).\n" +
+		"The address is --addr if given, else the one in the --addr-file file (IDPOOL_ADDR_FILE, written by serve),\n" +
+		"else IDPOOL_ADDR.", healthFlags},
+	{"export", "--db FILE [--fixtures PATH] > fixtures.json", "Write the state of an existing database as a fixture file to stdout.\n" +
+		"Only --db and --fixtures change what it writes. It takes serve's other flags and IDPOOL_* environment\n" +
+		"too, checked as serve checks them, so that a server's settings can be given to it unchanged.", exportFlags},
+	{"version", "", "Print the version and commit.", versionFlags},
 }
 
 // run runs the subcommand named by args[0] (serve when absent or a flag).
@@ -133,19 +129,12 @@ func printUsage(w io.Writer) error {
 
 func printCommandUsage(w io.Writer, c *command, fs *flag.FlagSet) {
 	fmt.Fprintf(w, "usage: idpool %s %s\n\n%s\n", c.name, c.args, c.doc)
-	listed := flag.NewFlagSet(fs.Name(), flag.ContinueOnError)
-	fs.VisitAll(func(f *flag.Flag) {
-		if !slices.Contains(c.unlisted, f.Name) {
-			listed.Var(f.Value, f.Name, f.Usage)
-			listed.Lookup(f.Name).DefValue = f.DefValue
-		}
-	})
 	n := 0
-	listed.VisitAll(func(*flag.Flag) { n++ })
+	fs.VisitAll(func(*flag.Flag) { n++ })
 	if n > 0 {
 		fmt.Fprint(w, "\nFlags:\n")
-		listed.SetOutput(w)
-		listed.PrintDefaults()
+		fs.SetOutput(w)
+		fs.PrintDefaults()
 	}
 }
 
@@ -159,36 +148,59 @@ func envOr(getenv func(string) string, key, def string) string {
 	return def
 }
 
-// serveOptions are the parsed settings of serve.
+// serveOptions are the settings of serve, which export takes too.
 type serveOptions struct {
-	cfg      emulator.Config
+	cfg      *emulator.Config
 	addr     string
 	addrFile string
-	level    slog.Level
+	logLevel string
+	// fs is the flag set the settings were parsed from; Validate reads
+	// which flags were given.
+	fs *flag.FlagSet
+}
+
+// bindServe defines serve's flags on fs, with their defaults from the
+// IDPOOL_* environment read through getenv; parsing fs fills in the
+// returned options.
+func bindServe(fs *flag.FlagSet, getenv func(string) string) *serveOptions {
+	o := &serveOptions{fs: fs}
+	fs.StringVar(&o.addr, "addr", envOr(getenv, addrEnv, defaultAddr), "address to listen on (host:port) (env "+addrEnv+")")
+	fs.StringVar(&o.addrFile, "addr-file", getenv(addrFileEnv), "file to write the address listened on to, for 'idpool health' (env "+addrFileEnv+")")
+	fs.StringVar(&o.logLevel, "log-level", envOr(getenv, levelEnv, "info"), "log level: debug, info, warn or error (env "+levelEnv+")")
+	o.cfg = emulator.Bind(fs, getenv)
+	return o
+}
+
+// Validate reports every problem with the settings at once. Every command
+// that takes serve's settings calls it, so that a setting serve would
+// refuse is refused wherever it is given.
+func (o *serveOptions) Validate() error {
+	errs := []error{emptyFlags(o.fs)}
+	if _, port, err := net.SplitHostPort(o.addr); err != nil {
+		errs = append(errs, fmt.Errorf("addr %q: want host:port", o.addr))
+	} else if _, err := net.LookupPort("tcp", port); err != nil {
+		errs = append(errs, fmt.Errorf("addr %q: want a port from 0 to 65535", o.addr))
+	}
+	if _, err := o.level(); err != nil {
+		errs = append(errs, fmt.Errorf("log-level %q: want debug, info, warn or error", o.logLevel))
+	}
+	errs = append(errs, o.cfg.Validate())
+	return errors.Join(errs...)
+}
+
+// level is the log level o names.
+func (o *serveOptions) level() (slog.Level, error) {
+	var l slog.Level
+	err := l.UnmarshalText([]byte(o.logLevel))
+	return l, err
 }
 
 func serveFlags(fs *flag.FlagSet, getenv func(string) string) (func(context.Context, io.Writer, io.Writer) error, error) {
-	var o serveOptions
-	var level string
-	fs.StringVar(&o.addr, "addr", envOr(getenv, addrEnv, defaultAddr), "address to listen on (host:port) (env "+addrEnv+")")
-	fs.StringVar(&o.addrFile, "addr-file", getenv(addrFileEnv), "file to write the address listened on to, for 'idpool health' (env "+addrFileEnv+")")
-	fs.StringVar(&level, "log-level", envOr(getenv, levelEnv, "info"), "log level: debug, info, warn or error (env "+levelEnv+")")
-	cfg := emulator.Bind(fs, getenv)
+	o := bindServe(fs, getenv)
 	return func(ctx context.Context, _, stderr io.Writer) error {
-		errs := []error{emptyFlags(fs)}
-		if _, port, err := net.SplitHostPort(o.addr); err != nil {
-			errs = append(errs, fmt.Errorf("addr %q: want host:port", o.addr))
-		} else if _, err := net.LookupPort("tcp", port); err != nil {
-			errs = append(errs, fmt.Errorf("addr %q: want a port from 0 to 65535", o.addr))
-		}
-		if err := o.level.UnmarshalText([]byte(level)); err != nil {
-			errs = append(errs, fmt.Errorf("log-level %q: want debug, info, warn or error", level))
-		}
-		errs = append(errs, cfg.Validate())
-		if err := errors.Join(errs...); err != nil {
+		if err := o.Validate(); err != nil {
 			return usageError{err}
 		}
-		o.cfg = *cfg
 		return serve(ctx, o, stderr)
 	}, nil
 }
@@ -204,16 +216,12 @@ func healthFlags(fs *flag.FlagSet, getenv func(string) string) (func(context.Con
 }
 
 func exportFlags(fs *flag.FlagSet, getenv func(string) string) (func(context.Context, io.Writer, io.Writer) error, error) {
-	cfg := emulator.Bind(fs, getenv)
-	// serve's own flags, taken and ignored (see command.unlisted).
-	for _, name := range []string{"addr", "addr-file", "log-level"} {
-		fs.String(name, "", "")
-	}
+	o := bindServe(fs, getenv)
 	return func(ctx context.Context, stdout, _ io.Writer) error {
-		if err := errors.Join(emptyFlags(fs), cfg.Validate()); err != nil {
+		if err := o.Validate(); err != nil {
 			return usageError{err}
 		}
-		return emulator.Export(ctx, *cfg, stdout)
+		return emulator.Export(ctx, *o.cfg, stdout)
 	}, nil
 }
 

@@ -48,8 +48,10 @@ func main() {
 }
 
 // serve listens on o.addr until ctx is done, then shuts down gracefully.
-func serve(ctx context.Context, o serveOptions, stderr io.Writer) error {
-	cfg, level := o.cfg, o.level
+// Its options have passed Validate.
+func serve(ctx context.Context, o *serveOptions, stderr io.Writer) error {
+	cfg := *o.cfg
+	level, _ := o.level()
 	// Every log line is written as it happens, so that a crash loses none.
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 

@@ -96,7 +96,7 @@ func TestUsage(t *testing.T) {
 	}{
 		{"--help", []string{"--help"}, 0, []string{"usage: idpool [command]", "health", "export", "-addr", "-db", "IDPOOL_DB"}, nil, false},
 		{"-h", []string{"-h"}, 0, []string{"usage: idpool [command]"}, nil, false},
-		{"serve --help", []string{"serve", "--help"}, 0, []string{"Flags of serve", "-log-level"}, nil, false},
+		{"serve --help", []string{"serve", "--help"}, 0, []string{"Flags of serve", "-log-level", "DeveloperCredentials or an IAM user's access key"}, nil, false},
 		{"help health", []string{"help", "health"}, 0, []string{"usage: idpool health", "-addr-file"}, nil, false},
 		{"health --help", []string{"health", "--help"}, 0, []string{"usage: idpool health", "IDPOOL_ADDR_FILE"}, nil, false},
 		{"export --help", []string{"export", "-h"}, 0, []string{"usage: idpool export", "-db", "-fixtures", "-account-id"}, nil, false},
@@ -132,19 +132,38 @@ func TestUsage(t *testing.T) {
 	}
 }
 
-// TestExportUnlistedFlags: export's help lists only the flags that mean
-// something to it, but it still accepts serve's others, so that a server's
-// flags and IDPOOL_* environment can be given to it unchanged.
-func TestExportUnlistedFlags(t *testing.T) {
+// TestExportServeSettings: export takes serve's flags and IDPOOL_*
+// environment, so that a server's settings can be given to it unchanged:
+// its help lists them, and it refuses a value serve would refuse, as
+// serve does (exit 2), before it opens the database.
+func TestExportServeSettings(t *testing.T) {
 	_, stdout, _ := runCmd(t, env(nil), "export", "--help")
-	for _, f := range []string{"-console", "-strict"} {
-		if strings.Contains(stdout, f) {
-			t.Errorf("export --help: got %q, want no %s", stdout, f)
-		}
-	}
+	wantContains(t, "export --help", stdout, []string{"-console", "-strict", "-addr ", "-addr-file", "-log-level", "IDPOOL_LOG_LEVEL"})
+
 	db := filepath.Join(t.TempDir(), "none.db")
-	if code, _, stderr := runCmd(t, env(nil), "export", "--strict", "--console=false", "--db", db); code != 1 || !strings.Contains(stderr, "no such database file") {
-		t.Errorf("export with serve's flags: got exit %d %q, want 1 for the missing database (the flags accepted)", code, stderr)
+	tests := []struct {
+		name   string
+		env    map[string]string
+		args   []string
+		code   int
+		stderr string
+	}{
+		{name: "accepted", args: []string{"--strict", "--console=false", "--addr", "0.0.0.0:9230", "--log-level", "debug"}, code: 1, stderr: "no such database file"},
+		{name: "bad log level", args: []string{"--log-level", "bogus"}, code: 2, stderr: `log-level "bogus"`},
+		{name: "bad log level in the environment", env: map[string]string{"IDPOOL_LOG_LEVEL": "bogus"}, code: 2, stderr: `log-level "bogus"`},
+		{name: "bad addr", args: []string{"--addr", "nonsense"}, code: 2, stderr: `addr "nonsense"`},
+		{name: "bad addr in the environment", env: map[string]string{"IDPOOL_ADDR": "127.0.0.1:99999"}, code: 2, stderr: `addr "127.0.0.1:99999"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := runCmd(t, env(tt.env), append([]string{"export", "--db", db}, tt.args...)...)
+			if code != tt.code || !strings.Contains(stderr, tt.stderr) {
+				t.Errorf("export %q: got exit %d, stderr %q; want %d and %q", tt.args, code, stderr, tt.code, tt.stderr)
+			}
+			if stdout != "" {
+				t.Errorf("stdout: got %q, want nothing", stdout)
+			}
+		})
 	}
 }
 
@@ -379,7 +398,11 @@ func TestSecondProcess(t *testing.T) {
 // TestSecondSignal: a second signal during a graceful shutdown that waits
 // for a request in flight ends the process at once, rather than after the
 // shutdown timeout, also in a process started with SIGINT ignored, as a
-// script's background job is.
+// script's background job is. Each step waits for a sign that the one
+// before it happened: the request is in the handler (which asked for its
+// body, so the server answered 100 Continue), and the first signal was
+// handled (the shutdown's log line), so that the kernel never merges the
+// two signals into one.
 func TestSecondSignal(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a process")
@@ -387,26 +410,42 @@ func TestSecondSignal(t *testing.T) {
 	tests := []struct {
 		name          string
 		ignoreINT     bool
-		first, second os.Signal
+		first, second syscall.Signal
 	}{
-		{name: "TERM then INT", first: syscall.SIGTERM, second: os.Interrupt},
-		{name: "INT twice, INT ignored at start", ignoreINT: true, first: os.Interrupt, second: os.Interrupt},
+		{name: "TERM then INT", first: syscall.SIGTERM, second: syscall.SIGINT},
+		{name: "INT twice, INT ignored at start", ignoreINT: true, first: syscall.SIGINT, second: syscall.SIGINT},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			addrFile := filepath.Join(t.TempDir(), "addr")
-			args := []string{"--addr", "127.0.0.1:0", "--db", ":memory:", "--addr-file", addrFile, "--log-level", "warn"}
+			args := []string{"--addr", "127.0.0.1:0", "--db", ":memory:", "--addr-file", addrFile, "--log-level", "info"}
 			cmd := exec.Command(os.Args[0], args...)
 			if tt.ignoreINT {
 				// exec keeps the ignored disposition the shell's trap set.
 				cmd = exec.Command("sh", append([]string{"-c", `trap "" INT; exec "$0" "$@"`, os.Args[0]}, args...)...)
 			}
 			cmd.Env = append(os.Environ(), "IDPOOL_TEST_MAIN=1")
+			logs, err := cmd.StderrPipe()
+			if err != nil {
+				t.Fatal(err)
+			}
 			if err := cmd.Start(); err != nil {
 				t.Fatal(err)
 			}
+			shuttingDown := make(chan struct{})
+			var logged bytes.Buffer // written until the pipe closes, read after done
 			done := make(chan struct{})
-			go func() { cmd.Wait(); close(done) }()
+			go func() {
+				sc := bufio.NewScanner(logs)
+				for sc.Scan() {
+					logged.WriteString(sc.Text() + "\n")
+					if strings.Contains(sc.Text(), "idpool shutting down") {
+						close(shuttingDown)
+					}
+				}
+				cmd.Wait()
+				close(done)
+			}()
 			t.Cleanup(func() {
 				cmd.Process.Kill()
 				<-done
@@ -420,22 +459,33 @@ func TestSecondSignal(t *testing.T) {
 			}
 			defer conn.Close()
 			if _, err := io.WriteString(conn, "POST / HTTP/1.1\r\nHost: "+addr+"\r\nContent-Type: application/x-amz-json-1.1\r\n"+
-				"X-Amz-Target: AWSCognitoIdentityService.ListIdentityPools\r\nContent-Length: 100\r\n\r\n{"); err != nil {
+				"X-Amz-Target: AWSCognitoIdentityService.ListIdentityPools\r\nContent-Length: 100\r\nExpect: 100-continue\r\n\r\n"); err != nil {
 				t.Fatal(err)
 			}
-			time.Sleep(200 * time.Millisecond)
+			conn.SetReadDeadline(time.Now().Add(30 * time.Second))
+			if line, err := bufio.NewReader(conn).ReadString('\n'); err != nil || !strings.HasPrefix(line, "HTTP/1.1 100 ") {
+				t.Fatalf("the request's first answer: got %q, %v, want 100 Continue (the handler reading its body)", line, err)
+			}
+			if _, err := io.WriteString(conn, "{"); err != nil {
+				t.Fatal(err)
+			}
+
 			cmd.Process.Signal(tt.first)
-			time.Sleep(300 * time.Millisecond)
 			select {
+			case <-shuttingDown:
 			case <-done:
-				t.Fatal("the process ended on the first signal: no request was in flight, so the test shows nothing")
-			default:
+				t.Fatalf("the process ended on the first signal, want it to wait for the request in flight; its log:\n%s", logged.String())
+			case <-time.After(30 * time.Second):
+				t.Fatal("no shutdown logged 30 s after the first signal")
 			}
 			cmd.Process.Signal(tt.second)
 			select {
 			case <-done:
 			case <-time.After(5 * time.Second):
 				t.Fatal("the process still runs 5 s after a second signal, want it ended at once")
+			}
+			if got, want := cmd.ProcessState.ExitCode(), 128+int(tt.second); got != want {
+				t.Errorf("exit code: got %d, want %d (ended by the second signal); log:\n%s", got, want, logged.String())
 			}
 		})
 	}

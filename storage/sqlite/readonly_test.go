@@ -102,16 +102,37 @@ func TestOpenReadOnly(t *testing.T) {
 	}
 }
 
-// TestOpenReadOnlyOldSchema: a database of another schema cannot be
-// migrated by a reader and is refused with what to do.
-func TestOpenReadOnlyOldSchema(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "idpool.db")
-	s := openFile(t, path)
-	s.Close()
-	execFile(t, path, "PRAGMA user_version = 1")
-	_, err := Open(t.Context(), path, WithReadOnly())
-	if err == nil || !strings.Contains(err.Error(), "schema is version 1") || !strings.Contains(err.Error(), path) {
-		t.Errorf("Open WithReadOnly of schema 1: got %v, want an error naming the path and the version", err)
+// TestOpenReadOnlyOtherSchema: a database of another schema cannot be
+// migrated by a reader and is refused with what to do, which is to
+// upgrade it only when it is older: the server refuses a newer one.
+func TestOpenReadOnlyOtherSchema(t *testing.T) {
+	ms, err := migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name        string
+		version     int
+		want        string
+		wantUpgrade bool
+	}{
+		{name: "older", version: 1, want: "schema is version 1 and this idpool reads", wantUpgrade: true},
+		{name: "newer", version: len(ms) + 1, want: fmt.Sprintf("schema is version %d, newer than this idpool reads (%d)", len(ms)+1, len(ms))},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "idpool.db")
+			s := openFile(t, path)
+			s.Close()
+			execFile(t, path, fmt.Sprintf("PRAGMA user_version = %d", tt.version))
+			_, err := Open(t.Context(), path, WithReadOnly())
+			if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), path) {
+				t.Fatalf("Open WithReadOnly of schema %d: got %v, want an error naming the path and %q", tt.version, err, tt.want)
+			}
+			if got := strings.Contains(err.Error(), "upgrade"); got != tt.wantUpgrade {
+				t.Errorf("Open WithReadOnly of schema %d: got %v, want advice to upgrade: %v", tt.version, err, tt.wantUpgrade)
+			}
+		})
 	}
 }
 

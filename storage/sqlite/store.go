@@ -334,7 +334,13 @@ func (s *Store) openReaders(ctx context.Context, readDSN string, o options) erro
 	if err != nil {
 		return fmt.Errorf("sqlite: migrations: %w", err)
 	}
-	if want := len(ms); version != want {
+	// Only an older database can be upgraded: the server refuses a newer
+	// one (see migrate).
+	switch want := len(ms); {
+	case version > want:
+		return fmt.Errorf("the database schema is version %d, newer than this idpool reads (%d): "+
+			"open it with the idpool that wrote it, or a newer one", version, want)
+	case version < want:
 		return fmt.Errorf("the database schema is version %d and this idpool reads version %d: "+
 			"open it with the idpool of its version, or start this idpool's server on it once to upgrade it", version, want)
 	}
