@@ -40,7 +40,7 @@ const (
 	// keeps 10 of them idle. An idle connection holds about 12 KB (20,000
 	// took 234 MB), so 4,096 hold about 50 MB. The file limit must leave
 	// room for them: Go raises its soft limit to the hard one, which is
-	// far above on current Linux, in Docker and on macOS.
+	// far above it on current Linux distributions and in Docker.
 	MaxConns = 4096
 	// newConnIdle is how long a new connection may wait for its first
 	// request's headers before Listen counts it as idle, as net/http's
@@ -148,7 +148,7 @@ func (l *boundListener) Accept() (net.Conn, error) {
 		}
 		idle, wait := l.idlest(time.Now())
 		if idle != nil {
-			idle.setState(http.StateClosed) // chosen once
+			idle.setState(http.StateClosed) // out of its list: chosen once
 		}
 		l.mu.Unlock()
 		if idle != nil {
