@@ -1,8 +1,11 @@
 package emulator
 
 import (
+	"container/list"
 	"log/slog"
+	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/idpool/idpool/protocol"
@@ -29,10 +32,30 @@ const (
 	// honest header is a session token with many principal tags.
 	MaxHeaderBytes = 64 << 10
 
+	// MaxConns bounds the connections open at once (see Listen), so that
+	// clients that open connections and never close them (a test suite
+	// that builds an SDK client per test) cannot take every file
+	// descriptor. It is twice the connections one client of
+	// aws-sdk-go-v2 opens to a host (its MaxConnsPerHost, 2,048), which
+	// keeps 10 of them idle. An idle connection holds about 12 KB (20,000
+	// took 234 MB), so 4,096 hold about 50 MB. The file limit must leave
+	// room for them: Go raises its soft limit to the hard one, which is
+	// far above it on current Linux distributions and in Docker.
+	MaxConns = 4096
+	// newConnIdle is how long a new connection may wait for its first
+	// request's headers before Listen counts it as idle, as net/http's
+	// Shutdown does: an honest client sends its request at once.
+	newConnIdle = 5 * time.Second
+
 	// BodyBudget bounds the request body bytes held by all requests at
 	// once (see protocol.Budget): 16 bodies of the largest size the
 	// codecs accept, or thousands of small ones.
 	BodyBudget = 16 << 20
+	// FreeBodyBytes are the first bytes of every body, read outside the
+	// budget so that no small request waits behind large bodies that
+	// stall: a GetId or GetCredentialsForIdentity with a couple of
+	// logins is 0.1 to 3 KB. With MaxConns they hold 16 MiB at most.
+	FreeBodyBytes = 4 << 10
 	// bodyWait is how long a body waits for its share of the budget
 	// before the request is answered 503 ServiceUnavailable, which SDKs
 	// retry.
@@ -41,8 +64,9 @@ const (
 
 // NewHTTPServer returns the server idpool runs h with: the timeouts and the
 // header limit above, and net/http's own errors (a bad request line, a
-// client gone mid-answer) logged at warn. Programs embedding idpool may use
-// it too; the bound on request bodies is part of the handler itself.
+// client gone mid-answer) logged at warn. Serve it on a listener from
+// Listen, which bounds its connections. Programs embedding idpool may use
+// both too; the bound on request bodies is part of the handler itself.
 func NewHTTPServer(h http.Handler, logger *slog.Logger) *http.Server {
 	return &http.Server{
 		Handler:           h,
@@ -52,8 +76,195 @@ func NewHTTPServer(h http.Handler, logger *slog.Logger) *http.Server {
 		IdleTimeout:       IdleTimeout,
 		MaxHeaderBytes:    MaxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+		ConnState:         trackConn,
 	}
 }
 
 // newBodyBudget returns the budget of the request bodies of one Server.
-func newBodyBudget() *protocol.Budget { return protocol.NewBudget(BodyBudget, bodyWait) }
+func newBodyBudget() *protocol.Budget {
+	return protocol.NewFreeBudget(BodyBudget, FreeBodyBytes, bodyWait)
+}
+
+// Listen listens on the TCP address addr and keeps at most MaxConns of the
+// connections it accepts open at once. At the bound, a new connection
+// makes room by closing the connection idle longest: one kept alive
+// between requests (an SDK that finds its idle connection closed retries
+// the request on a new one), or one that has not sent its first request's
+// headers for 5 s. Only when none is idle does the new connection wait,
+// and the ones after it wait unaccepted, until a connection closes; the
+// server's timeouts bound that wait. The server must be one NewHTTPServer
+// built, whose ConnState hook tells the listener which connections are
+// idle.
+func Listen(addr string) (net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	return newBoundListener(ln, MaxConns), nil
+}
+
+// boundListener is a listener whose accepted connections are bounded (see
+// Listen).
+type boundListener struct {
+	net.Listener
+	max     int           // connections open at once
+	newIdle time.Duration // newConnIdle
+	room    chan struct{} // tells a waiting Accept that a connection closed or became idle
+	done    chan struct{} // closed with the listener
+	shut    sync.Once
+
+	mu    sync.Mutex
+	open  int       // connections accepted and not closed
+	idle  list.List // of *boundConn kept alive between requests, idle longest first
+	fresh list.List // of *boundConn before their first request, oldest first
+}
+
+func newBoundListener(ln net.Listener, max int) *boundListener {
+	return &boundListener{
+		Listener: ln,
+		max:      max,
+		newIdle:  newConnIdle,
+		room:     make(chan struct{}, 1),
+		done:     make(chan struct{}),
+	}
+}
+
+// Accept accepts a connection and waits for room for it: it closes the
+// connection idle longest, or waits until one closes, becomes idle, or has
+// been new too long.
+func (l *boundListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	bc := &boundConn{Conn: c, ln: l}
+	for {
+		l.mu.Lock()
+		if l.open < l.max {
+			l.open++
+			bc.setState(http.StateNew)
+			l.mu.Unlock()
+			return bc, nil
+		}
+		idle, wait := l.idlest(time.Now())
+		if idle != nil {
+			idle.setState(http.StateClosed) // out of its list: chosen once
+		}
+		l.mu.Unlock()
+		if idle != nil {
+			// Its server goroutine then ends, and closes it again.
+			idle.Close()
+			continue
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-l.room:
+		case <-t.C:
+		case <-l.done:
+			t.Stop()
+			c.Close()
+			return nil, net.ErrClosed
+		}
+		t.Stop()
+	}
+}
+
+// idlest returns the open connection idle longest at now, or when none is
+// idle how long until a new one counts as idle. l.mu must be held.
+func (l *boundListener) idlest(now time.Time) (*boundConn, time.Duration) {
+	var idlest *boundConn
+	if e := l.idle.Front(); e != nil {
+		idlest = e.Value.(*boundConn)
+	}
+	e := l.fresh.Front()
+	if e == nil {
+		return idlest, l.newIdle
+	}
+	oldest := e.Value.(*boundConn)
+	aged := now.Sub(oldest.since)
+	if aged >= l.newIdle && (idlest == nil || oldest.since.Before(idlest.since)) {
+		idlest = oldest
+	}
+	return idlest, l.newIdle - aged
+}
+
+// roomMade tells a waiting Accept to look for room again.
+func (l *boundListener) roomMade() {
+	select {
+	case l.room <- struct{}{}:
+	default: // it is told already
+	}
+}
+
+// Close closes the listener, and ends the wait of an Accept for room.
+func (l *boundListener) Close() error {
+	l.shut.Do(func() { close(l.done) })
+	return l.Listener.Close()
+}
+
+// boundConn is a connection a boundListener accepted.
+type boundConn struct {
+	net.Conn
+	ln    *boundListener
+	since time.Time     // when it came to its state; guarded by ln.mu
+	in    *list.List    // ln.idle or ln.fresh when it is in one; guarded by ln.mu
+	elem  *list.Element // its element of in; guarded by ln.mu
+	once  sync.Once
+}
+
+// setState records that c came to state now: an idle or new connection
+// goes to the back of its list, any other leaves it. c.ln.mu must be held.
+func (c *boundConn) setState(state http.ConnState) {
+	if c.in != nil {
+		c.in.Remove(c.elem)
+		c.in, c.elem = nil, nil
+	}
+	c.since = time.Now()
+	switch state {
+	case http.StateIdle:
+		c.in = &c.ln.idle
+	case http.StateNew:
+		c.in = &c.ln.fresh
+	default:
+		return
+	}
+	c.elem = c.in.PushBack(c)
+}
+
+// Close closes the connection and gives its room back.
+func (c *boundConn) Close() error {
+	err := c.Conn.Close()
+	c.once.Do(func() {
+		c.ln.mu.Lock()
+		c.setState(http.StateClosed)
+		c.ln.open--
+		c.ln.mu.Unlock()
+		c.ln.roomMade()
+	})
+	return err
+}
+
+// CloseWrite half-closes a TCP connection, as net/http does before it
+// closes a connection whose request it did not read whole, so that the
+// client reads the answer rather than a reset.
+func (c *boundConn) CloseWrite() error {
+	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
+		return cw.CloseWrite()
+	}
+	return nil
+}
+
+// trackConn is the ConnState hook of NewHTTPServer's servers: it tells a
+// boundListener the state of each of its connections.
+func trackConn(nc net.Conn, state http.ConnState) {
+	c, ok := nc.(*boundConn)
+	if !ok {
+		return
+	}
+	c.ln.mu.Lock()
+	c.setState(state)
+	c.ln.mu.Unlock()
+	if state == http.StateIdle {
+		c.ln.roomMade()
+	}
+}

@@ -10,10 +10,14 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/idpool/idpool/protocol"
 )
 
 // logBuffer collects a server's log, written from request goroutines.
@@ -39,6 +43,14 @@ func (l *logBuffer) String() string {
 // the address and the server's log.
 func listen(t *testing.T, tune func(*http.Server)) (string, *logBuffer) {
 	t.Helper()
+	addr, logs, _ := listenBound(t, MaxConns, tune)
+	return addr, logs
+}
+
+// listenBound is listen with at most max connections open at once; it
+// returns the listener too.
+func listenBound(t *testing.T, max int, tune func(*http.Server)) (string, *logBuffer, *boundListener) {
+	t.Helper()
 	cfg, err := Load([]string{"--db", ":memory:"}, func(string) string { return "" })
 	if err != nil {
 		t.Fatal(err)
@@ -49,10 +61,11 @@ func listen(t *testing.T, tune func(*http.Server)) (string, *logBuffer) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	tcp, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
+	ln := newBoundListener(tcp, max)
 	hs := NewHTTPServer(srv.Handler(), logger)
 	if tune != nil {
 		tune(hs)
@@ -67,7 +80,7 @@ func listen(t *testing.T, tune func(*http.Server)) (string, *logBuffer) {
 		<-done
 		srv.Close()
 	})
-	return ln.Addr().String(), logs
+	return ln.Addr().String(), logs, ln
 }
 
 // dial opens a raw connection to addr that fails every read or write after
@@ -284,5 +297,185 @@ func TestOversizedBodyAnswered(t *testing.T) {
 				t.Errorf("next request: got status %d, want 200", res.StatusCode)
 			}
 		})
+	}
+}
+
+// openConns returns the number of connections l holds open.
+func openConns(l *boundListener) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.open
+}
+
+// health sends a health check on c and returns the answer's status, or
+// the error reading it.
+func health(c net.Conn, br *bufio.Reader) (int, error) {
+	if _, err := io.WriteString(c, healthRequest); err != nil {
+		return 0, err
+	}
+	res, err := http.ReadResponse(br, nil)
+	if err != nil {
+		return 0, err
+	}
+	io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	return res.StatusCode, nil
+}
+
+// TestIdleConnectionsMakeRoom: clients that never close their kept-alive
+// connections, as a test suite that builds an SDK client per test, cannot
+// hold more than the bound; a new client is answered at once, and an old
+// one whose idle connection was closed is answered on a new one.
+func TestIdleConnectionsMakeRoom(t *testing.T) {
+	const max = 4
+	addr, _, ln := listenBound(t, max, nil)
+	var clients []*http.Client
+	get := func(i int) {
+		t.Helper()
+		start := time.Now()
+		res, err := clients[i].Get("http://" + addr + healthPath)
+		if err != nil {
+			t.Fatalf("client %d: got %v, want an answer", i, err)
+		}
+		io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK {
+			t.Errorf("client %d: got status %d, want 200", i, res.StatusCode)
+		}
+		if d := time.Since(start); d > 2*time.Second {
+			t.Errorf("client %d: answered after %v, want at once", i, d)
+		}
+		if n := openConns(ln); n > max {
+			t.Errorf("after client %d: got %d connections open, want at most %d", i, n, max)
+		}
+	}
+	for i := range 3 * max {
+		tr := &http.Transport{}
+		t.Cleanup(tr.CloseIdleConnections)
+		clients = append(clients, &http.Client{Transport: tr, Timeout: 10 * time.Second})
+		get(i)
+	}
+	get(0) // its connection was closed to make room
+}
+
+// TestBusyConnectionsMakeNewOnesWait: when every connection is busy with a
+// request, a new one waits until one closes or becomes idle, and is
+// answered then.
+func TestBusyConnectionsMakeNewOnesWait(t *testing.T) {
+	const body = `{"IdentityPoolId":"us-east-1:00000000-0000-0000-0000-000000000000"}`
+	for _, tt := range []struct {
+		name string
+		free func(net.Conn) error // makes the busy connection stop being busy
+	}{
+		{"closed", net.Conn.Close},
+		{"idle", func(c net.Conn) error {
+			_, err := io.WriteString(c, body) // answered, then kept alive
+			return err
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			addr, _, ln := listenBound(t, 1, nil)
+			busy := dial(t, addr)
+			// Headers, and a body that does not come yet.
+			if _, err := io.WriteString(busy, "POST / HTTP/1.1\r\nHost: idpool\r\nX-Amz-Target: AWSCognitoIdentityService.GetId\r\n"+
+				"Content-Type: application/x-amz-json-1.1\r\nContent-Length: "+strconv.Itoa(len(body))+"\r\n\r\n"); err != nil {
+				t.Fatal(err)
+			}
+			for openConns(ln) < 1 {
+				time.Sleep(time.Millisecond)
+			}
+			c := dial(t, addr)
+			answered := make(chan error, 1)
+			go func() {
+				status, err := health(c, bufio.NewReader(c))
+				if err == nil && status != http.StatusOK {
+					err = fmt.Errorf("status %d", status)
+				}
+				answered <- err
+			}()
+			select {
+			case err := <-answered:
+				t.Fatalf("got an answer (%v) while every connection was busy, want the new one to wait", err)
+			case <-time.After(300 * time.Millisecond):
+			}
+			if err := tt.free(busy); err != nil {
+				t.Fatal(err)
+			}
+			select {
+			case err := <-answered:
+				if err != nil {
+					t.Errorf("got %v, want 200 once the busy connection was %s", err, tt.name)
+				}
+			case <-time.After(2 * time.Second): // well before a new connection counts as idle
+				t.Errorf("got no answer once the busy connection was %s, want 200 at once", tt.name)
+			}
+			if n := openConns(ln); n > 1 {
+				t.Errorf("got %d connections open, want at most 1", n)
+			}
+		})
+	}
+}
+
+// TestSilentConnectionsMakeRoom: connections that send nothing count as
+// idle once an honest client would have sent its request.
+func TestSilentConnectionsMakeRoom(t *testing.T) {
+	addr, _, ln := listenBound(t, 2, nil)
+	ln.mu.Lock()
+	ln.newIdle = 100 * time.Millisecond
+	ln.mu.Unlock()
+	silent := []net.Conn{dial(t, addr), dial(t, addr)}
+	time.Sleep(200 * time.Millisecond)
+	c := dial(t, addr)
+	if status, err := health(c, bufio.NewReader(c)); err != nil || status != http.StatusOK {
+		t.Fatalf("got %d, %v, want 200 beside silent connections", status, err)
+	}
+	// The older silent connection was closed.
+	silent[0].SetReadDeadline(time.Now().Add(5 * time.Second))
+	if n, err := silent[0].Read(make([]byte, 1)); !errors.Is(err, io.EOF) {
+		t.Errorf("oldest silent connection: got %d bytes, %v, want it closed by the server (EOF)", n, err)
+	}
+	if n := openConns(ln); n > 2 {
+		t.Errorf("got %d connections open, want at most 2", n)
+	}
+}
+
+// TestSmallBodyBesideStalledBodies: uploads that stall once they have
+// taken the whole body budget do not delay a request whose body is within
+// the free bytes: GetId, GetCredentialsForIdentity with a couple of
+// logins.
+func TestSmallBodyBesideStalledBodies(t *testing.T) {
+	bodies := newBodyBudget()
+	const stalled = 16
+	for i := range stalled {
+		pr, pw := io.Pipe()
+		body := bodies.Body(pr)
+		size := BodyBudget/stalled + FreeBodyBytes
+		go pw.Write(make([]byte, size)) // then stalls
+		t.Cleanup(func() {
+			pw.Close()
+			body.Release()
+		})
+		_, err := io.ReadFull(body, make([]byte, size))
+		if e, ok := protocol.As(err); ok && e.Code == protocol.CodeUnavailable {
+			break // spent already, as a budget that frees fewer bytes is
+		}
+		if err != nil {
+			t.Fatalf("stalled body %d: got %v, want its bytes read", i, err)
+		}
+	}
+	h := edge(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, err := protocol.ReadBody(r, new(bytes.Buffer), protocol.DefaultBodyLimit); err != nil {
+			e, _ := protocol.As(err)
+			w.WriteHeader(e.Status)
+		}
+	}), slog.New(slog.DiscardHandler), bodies)
+	start := time.Now()
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest(http.MethodPost, "/", strings.NewReader(strings.Repeat("x", FreeBodyBytes))))
+	if w.Code != http.StatusOK {
+		t.Errorf("got status %d, want 200", w.Code)
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("answered after %v, want at once", d)
 	}
 }

@@ -23,31 +23,46 @@ const budgetUnit = 1 << 10
 // takes its share of the budget as its bytes arrive, a unit (1 KiB) at a
 // time, and gives it back when its request ends. A body that finds the
 // budget spent waits for others to give theirs back, at most the Budget's
-// wait, and then fails with Unavailable. A stalled body holds no more than
-// the units of the bytes it sent, so many stalled clients cannot starve the
-// rest.
+// wait, and then fails with Unavailable.
+//
+// The first free bytes of every body (see NewFreeBudget) are read without
+// taking units, so that a small request never waits: bodies that stall
+// once they have taken the whole budget, however many, delay only the
+// bodies larger than free bytes. The memory this leaves outside the budget
+// is free bytes for each request in flight, which the server must bound by
+// bounding its connections (emulator bounds them to 4,096, and frees 4 KiB
+// for each: 16 MiB at most).
 //
 // A read takes the units for its bytes once they have arrived, into space
 // the reader allocated for earlier bytes, and never reads more than one
-// unit beyond those held. Bodies are read into buffers that grow by
-// doubling (see ReadBody), so the memory they hold stays below about twice
-// the budget plus a small amount per request.
+// unit beyond the free bytes and the units held. Bodies are read into
+// buffers that grow by doubling (see ReadBody), so the memory they hold
+// stays below about twice the budget and the free bytes of the requests
+// in flight, plus a small amount per request.
 type Budget struct {
 	units chan struct{} // one element per unit taken
+	free  int           // bytes of each body read without units
 	wait  time.Duration
 }
 
 // NewBudget returns a budget of size bytes (rounded up to whole KiB, at
-// least one) whose bodies wait at most wait for their share.
+// least one) whose bodies wait at most wait for their share, and take it
+// for every byte they read.
 func NewBudget(size int64, wait time.Duration) *Budget {
+	return NewFreeBudget(size, 0, wait)
+}
+
+// NewFreeBudget returns a budget like NewBudget's whose bodies read their
+// first free bytes without taking units.
+func NewFreeBudget(size int64, free int, wait time.Duration) *Budget {
 	n := max(1, (size+budgetUnit-1)/budgetUnit)
-	return &Budget{units: make(chan struct{}, n), wait: wait}
+	return &Budget{units: make(chan struct{}, n), free: max(0, free), wait: wait}
 }
 
 // Body returns body reading within the budget. Release must be called once
 // the request is done with it.
 func (b *Budget) Body(body io.ReadCloser) *BudgetBody {
-	return &BudgetBody{budget: b, body: body}
+	return &BudgetBody{budget: b, body: body, credit: b.free}
 }
 
 // take takes one unit, waiting at most b.wait for one to come free.
@@ -72,14 +87,14 @@ func (b *Budget) take() bool {
 type BudgetBody struct {
 	budget *Budget
 	body   io.ReadCloser
-	credit int // bytes that may still be read on the units held
+	credit int // bytes that may still be read on the free bytes and the units held
 	held   int // units taken
 }
 
-// Read reads at most one unit beyond the bytes the units held allow, and
-// takes one more unit when the bytes read need it. When none comes free
-// in time it fails with Unavailable, an *Error that ReadBody returns as it
-// is.
+// Read reads at most one unit beyond the bytes that the free bytes left
+// and the units held allow, and takes one more unit when the bytes read
+// need it. When none comes free in time it fails with Unavailable, an
+// *Error that ReadBody returns as it is.
 func (b *BudgetBody) Read(p []byte) (int, error) {
 	n, err := b.body.Read(p[:min(len(p), b.credit+budgetUnit)])
 	if n > b.credit {

@@ -22,20 +22,25 @@ func TestBudget(t *testing.T) {
 	tests := []struct {
 		name      string
 		size      int64
+		free      int
 		bodies    []int // bytes of the bodies read one after the other, all held
 		wantHeld  []int // units each holds once read
 		wantSpent bool  // the last body found the budget spent
 	}{
-		{"one small body", 4 << 10, []int{10}, []int{1}, false},
-		{"empty body holds none", 4 << 10, []int{0}, []int{0}, false},
-		{"a unit per KiB", 4 << 10, []int{2048, 1}, []int{2, 1}, false},
-		{"partial unit", 4 << 10, []int{1025}, []int{2}, false},
-		{"spent", 2 << 10, []int{2048, 1}, []int{2, 0}, true},
-		{"spent midway", 2 << 10, []int{1024, 2048}, []int{1, 1}, true},
+		{"one small body", 4 << 10, 0, []int{10}, []int{1}, false},
+		{"empty body holds none", 4 << 10, 0, []int{0}, []int{0}, false},
+		{"a unit per KiB", 4 << 10, 0, []int{2048, 1}, []int{2, 1}, false},
+		{"partial unit", 4 << 10, 0, []int{1025}, []int{2}, false},
+		{"spent", 2 << 10, 0, []int{2048, 1}, []int{2, 0}, true},
+		{"spent midway", 2 << 10, 0, []int{1024, 2048}, []int{1, 1}, true},
+		{"free bytes hold none", 2 << 10, 4 << 10, []int{4 << 10, 4 << 10}, []int{0, 0}, false},
+		{"a unit per KiB beyond the free bytes", 4 << 10, 1 << 10, []int{1025, 3072}, []int{1, 2}, false},
+		{"small bodies read beside a spent budget", 2 << 10, 1 << 10, []int{3 << 10, 1 << 10, 10}, []int{2, 0, 0}, false},
+		{"larger bodies wait beside a spent budget", 2 << 10, 1 << 10, []int{3 << 10, 1025}, []int{2, 0}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			b := NewBudget(tt.size, time.Millisecond)
+			b := NewFreeBudget(tt.size, tt.free, time.Millisecond)
 			var held []*BudgetBody
 			var err error
 			for i, n := range tt.bodies {
@@ -59,7 +64,7 @@ func TestBudget(t *testing.T) {
 			if n := len(b.units); n != 0 {
 				t.Errorf("after release: got %d units taken, want 0", n)
 			}
-			if _, err := io.ReadAll(body(b, int(tt.size))); err != nil {
+			if _, err := io.ReadAll(body(b, int(tt.size)+tt.free)); err != nil {
 				t.Errorf("whole budget after release: got %v, want it free", err)
 			}
 		})
@@ -106,6 +111,40 @@ func TestBudgetStalledBody(t *testing.T) {
 	}
 	pw.Close()
 	stalled.Release()
+}
+
+// TestBudgetSmallBodyBesideStalled: bodies that stalled once they had
+// taken the whole budget delay only larger bodies; a body within the free
+// bytes is read at once.
+func TestBudgetSmallBodyBesideStalled(t *testing.T) {
+	const free = 4 << 10
+	b := NewFreeBudget(4<<10, free, time.Minute)
+	for i := range 2 {
+		pr, pw := io.Pipe()
+		stalled := b.Body(pr)
+		go pw.Write(make([]byte, 4<<10)) // the free bytes and half the budget, then stall
+		if _, err := io.ReadFull(stalled, make([]byte, 4<<10)); err != nil {
+			t.Fatalf("stalled body %d: got %v, want its first bytes read", i, err)
+		}
+		go pw.Write(make([]byte, 2<<10))
+		if _, err := io.ReadFull(stalled, make([]byte, 2<<10)); err != nil {
+			t.Fatalf("stalled body %d: got %v, want its share of the budget read", i, err)
+		}
+		defer stalled.Release()
+		defer pw.Close()
+	}
+	if n := len(b.units); n != cap(b.units) {
+		t.Fatalf("got %d of %d units taken, want the budget spent", n, cap(b.units))
+	}
+	small := body(b, free)
+	defer small.Release()
+	start := time.Now()
+	if got, err := io.ReadAll(small); err != nil || len(got) != free {
+		t.Fatalf("small body: got %d bytes, %v, want %d", len(got), err, free)
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("small body: read after %v, want it at once", d)
+	}
 }
 
 // TestReadBodyUnavailable: ReadBody answers a spent budget with 503

@@ -14,7 +14,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"os"
 	"os/signal"
 	"syscall"
@@ -61,7 +60,7 @@ func serve(ctx context.Context, o *serveOptions, stderr io.Writer) error {
 	}
 	defer srv.Close()
 
-	ln, err := net.Listen("tcp", o.addr)
+	ln, err := emulator.Listen(o.addr)
 	if err != nil {
 		return err
 	}
