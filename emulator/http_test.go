@@ -163,7 +163,7 @@ func TestEdgeLogsRefusals(t *testing.T) {
 // TestEdgeBodyBudget: bodies are read within the budget, and a request's
 // share is given back when it ends, whatever its handler did.
 func TestEdgeBodyBudget(t *testing.T) {
-	bodies := protocol.NewBudget(2<<10, time.Millisecond)
+	bodies := protocol.NewBudget(2<<10, 0, time.Millisecond)
 	h := edge(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if _, err := protocol.ReadBody(r, new(bytes.Buffer), 1<<20); err != nil {
 			e, _ := protocol.As(err)

@@ -82,7 +82,7 @@ func NewHTTPServer(h http.Handler, logger *slog.Logger) *http.Server {
 
 // newBodyBudget returns the budget of the request bodies of one Server.
 func newBodyBudget() *protocol.Budget {
-	return protocol.NewFreeBudget(BodyBudget, FreeBodyBytes, bodyWait)
+	return protocol.NewBudget(BodyBudget, FreeBodyBytes, bodyWait)
 }
 
 // Listen listens on the TCP address addr and keeps at most MaxConns of the

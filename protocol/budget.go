@@ -25,7 +25,7 @@ const budgetUnit = 1 << 10
 // budget spent waits for others to give theirs back, at most the Budget's
 // wait, and then fails with Unavailable.
 //
-// The first free bytes of every body (see NewFreeBudget) are read without
+// The first free bytes of every body (NewBudget's free) are read without
 // taking units, so that a small request never waits: bodies that stall
 // once they have taken the whole budget, however many, delay only the
 // bodies larger than free bytes. The memory this leaves outside the budget
@@ -46,15 +46,9 @@ type Budget struct {
 }
 
 // NewBudget returns a budget of size bytes (rounded up to whole KiB, at
-// least one) whose bodies wait at most wait for their share, and take it
-// for every byte they read.
-func NewBudget(size int64, wait time.Duration) *Budget {
-	return NewFreeBudget(size, 0, wait)
-}
-
-// NewFreeBudget returns a budget like NewBudget's whose bodies read their
-// first free bytes without taking units.
-func NewFreeBudget(size int64, free int, wait time.Duration) *Budget {
+// least one) whose bodies read their first free bytes without taking units
+// and wait at most wait for their share of the rest.
+func NewBudget(size int64, free int, wait time.Duration) *Budget {
 	n := max(1, (size+budgetUnit-1)/budgetUnit)
 	return &Budget{units: make(chan struct{}, n), free: max(0, free), wait: wait}
 }

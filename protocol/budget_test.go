@@ -40,7 +40,7 @@ func TestBudget(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			b := NewFreeBudget(tt.size, tt.free, time.Millisecond)
+			b := NewBudget(tt.size, tt.free, time.Millisecond)
 			var held []*BudgetBody
 			var err error
 			for i, n := range tt.bodies {
@@ -74,7 +74,7 @@ func TestBudget(t *testing.T) {
 // TestBudgetSeparateEnd: a body whose end comes in a read of its own (a
 // chunked upload) needs no unit to see it, so it may use the whole budget.
 func TestBudgetSeparateEnd(t *testing.T) {
-	b := NewBudget(1<<10, time.Millisecond)
+	b := NewBudget(1<<10, 0, time.Millisecond)
 	bb := b.Body(io.NopCloser(strings.NewReader(strings.Repeat("x", 1<<10))))
 	if got, err := io.ReadAll(bb); err != nil || len(got) != 1<<10 {
 		t.Fatalf("got %d bytes, %v, want the whole budget's worth", len(got), err)
@@ -89,7 +89,7 @@ func TestBudgetSeparateEnd(t *testing.T) {
 // holds one unit, so others still get theirs; once the budget is spent a
 // new body waits and gets the unit given back.
 func TestBudgetStalledBody(t *testing.T) {
-	b := NewBudget(2<<10, time.Minute)
+	b := NewBudget(2<<10, 0, time.Minute)
 	pr, pw := io.Pipe()
 	stalled := b.Body(pr)
 	go pw.Write([]byte("{"))
@@ -118,7 +118,7 @@ func TestBudgetStalledBody(t *testing.T) {
 // bytes is read at once.
 func TestBudgetSmallBodyBesideStalled(t *testing.T) {
 	const free = 4 << 10
-	b := NewFreeBudget(4<<10, free, time.Minute)
+	b := NewBudget(4<<10, free, time.Minute)
 	for i := range 2 {
 		pr, pw := io.Pipe()
 		stalled := b.Body(pr)
@@ -150,7 +150,7 @@ func TestBudgetSmallBodyBesideStalled(t *testing.T) {
 // TestReadBodyUnavailable: ReadBody answers a spent budget with 503
 // ServiceUnavailable, which SDKs retry, not as an unreadable body.
 func TestReadBodyUnavailable(t *testing.T) {
-	b := NewBudget(1, time.Millisecond)
+	b := NewBudget(1, 0, time.Millisecond)
 	holder := body(b, 1)
 	if _, err := io.ReadAll(holder); err != nil {
 		t.Fatal(err)

@@ -734,7 +734,7 @@ func TestInternalErrorWithoutRequest(t *testing.T) {
 // TestBodyBudgetSpent: a body that cannot get its share of the body budget
 // is answered 503 ServiceUnavailable, which SDKs retry, not as malformed.
 func TestBodyBudgetSpent(t *testing.T) {
-	budget := protocol.NewBudget(1, time.Millisecond)
+	budget := protocol.NewBudget(1, 0, time.Millisecond)
 	holder := budget.Body(io.NopCloser(strings.NewReader("x")))
 	if _, err := io.ReadAll(holder); err != nil {
 		t.Fatal(err)
