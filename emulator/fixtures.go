@@ -30,8 +30,17 @@ import (
 // names the file, the member and the value.
 func loadFixtures(ctx context.Context, cfg *Config, store storage.Store, now func() time.Time, logger *slog.Logger) (*fixtures.Fixture, error) {
 	fx, err := readFixtures(cfg, logger)
-	if err != nil || fx == nil {
+	if err != nil {
 		return &fixtures.Fixture{}, err
+	}
+	if fx == nil {
+		// The empty fixture writes nothing, but completes a reset that
+		// a crash interrupted (fixtures.Fixture.Apply), as with fixtures.
+		fx = &fixtures.Fixture{}
+		if err := fx.Apply(ctx, store, now); err != nil {
+			return nil, fmt.Errorf("complete an interrupted reset: %w", err)
+		}
+		return fx, nil
 	}
 	if fx.Region != "" && fx.Region != cfg.Region {
 		logger.Info("the fixtures set the default region", "region", fx.Region, "was", cfg.Region)

@@ -43,6 +43,39 @@ const purgeWindow = `(SELECT id FROM identities WHERE pool_id = ?1
 const liveWindow = `(SELECT i.id FROM json_each(?2) AS j CROSS JOIN identities AS i ON i.id = j.value
 	WHERE i.pool_id = ?1 AND NOT EXISTS (SELECT 1 FROM pools WHERE id = ?1 AND deleted <> 0)) AS w`
 
+// qLiveDatasets lists the datasets of the identities of liveWindow, each
+// with how many records it holds, tombstones included. SQLite computes a
+// row when it is read: the counts of rows not read are never computed.
+const qLiveDatasets = `SELECT d.identity_id, d.name,
+	(SELECT count(*) FROM records AS r WHERE r.identity_id = d.identity_id AND r.dataset = d.name)
+	FROM ` + liveWindow + ` JOIN datasets AS d ON d.identity_id = w.id`
+
+// liveStmts are the statements of DeleteIdentitiesStep and of the
+// record of a reset in progress.
+type liveStmts struct {
+	// liveDatasets is qLiveDatasets; dropRecords and dropDataset
+	// remove one of them; liveIdentities removes those of the
+	// identities of liveWindow left without datasets.
+	liveDatasets, dropRecords, dropDataset, liveIdentities *sql.Stmt
+	// setReset and clearReset write the one row of reset_pending.
+	setReset, clearReset *sql.Stmt
+}
+
+func (st *liveStmts) prepare(ctx context.Context, p preparer) error {
+	return prepareAll(ctx, p, map[**sql.Stmt]string{
+		&st.liveDatasets:   qLiveDatasets,
+		&st.dropRecords:    `DELETE FROM records WHERE identity_id = ?1 AND dataset = ?2`,
+		&st.dropDataset:    `DELETE FROM datasets WHERE identity_id = ?1 AND name = ?2`,
+		&st.liveIdentities: stepStmts(liveWindow)[2],
+		&st.setReset:       `INSERT INTO reset_pending (id) VALUES (1) ON CONFLICT DO NOTHING`,
+		&st.clearReset:     `DELETE FROM reset_pending`,
+	})
+}
+
+func (st *liveStmts) close() error {
+	return closeAll(st.liveDatasets, st.dropRecords, st.dropDataset, st.liveIdentities, st.setReset, st.clearReset)
+}
+
 // stepStmts are the statements of a step on the identities of window
 // (purgeWindow or liveWindow, of parameters ?1 and ?2): up to ?3 of
 // their records, up to ?3 of their datasets left without records, then
@@ -103,13 +136,20 @@ func (t *tx) purgeStep(id string) (gone bool, err error) {
 	return true, nil
 }
 
-// DeleteIdentitiesStep implements storage.Tx with a step of the purge's
-// shape on the identities ids of the live pool poolID: at most purgeRows
-// records, then at most purgeRows datasets, then the identities, which
-// go only once nothing of their Cognito Sync data is left. So a step
+// DeleteIdentitiesStep implements storage.Tx with a step on the
+// identities ids of the live pool poolID that removes whole datasets, each
+// with its records in the statement after it, as DeleteIdentity would:
+// datasets in key order until the next would take the step past
+// purgeRows rows (a dataset and its records, tombstones included), but at
+// least one, then, once none is left, the identities with their logins
+// and devices. A dataset holds at most 1,024 live records, so a step
 // holds other writes for a few milliseconds whatever the identities hold,
-// as a purge step does, and the identities that lost a merge to those it
-// removes forget them, as DeleteIdentity has them do.
+// as a purge step does; and since each step commits whole datasets, a
+// crash between two steps leaves every dataset as a serial order would,
+// its counts and its pool's usage totals (kept by triggers) matching its
+// records. (A purge step may leave a dataset part-removed: its pool is
+// hidden.) The identities that lost a merge to those it removes forget
+// them, as DeleteIdentity has them do.
 func (t *tx) DeleteIdentitiesStep(ctx context.Context, poolID string, ids []string) (done bool, err error) {
 	if err := t.check(ctx); err != nil {
 		return false, err
@@ -123,8 +163,11 @@ func (t *tx) DeleteIdentitiesStep(ctx context.Context, poolID string, ids []stri
 	}
 	st := &t.w.st
 	err = t.atomically(func() error {
-		_, reached, err := t.step(st.deleteSteps, poolID, string(list))
-		if err != nil || !reached {
+		more, err := t.dropDatasets(poolID, string(list))
+		if err != nil || more {
+			return err
+		}
+		if _, err := exec(st.liveIdentities, poolID, string(list)); err != nil {
 			return err
 		}
 		done = true
@@ -135,6 +178,78 @@ func (t *tx) DeleteIdentitiesStep(ctx context.Context, poolID string, ids []stri
 		return false, fmt.Errorf("sqlite: delete identities of %s: %w", poolID, err)
 	}
 	return done, nil
+}
+
+// dropDatasets removes whole datasets of the identities list (a JSON
+// array) of the live pool poolID, up to purgeRows rows but at least one
+// dataset, and reports whether any is left.
+func (t *tx) dropDatasets(poolID, list string) (more bool, err error) {
+	st := &t.w.st
+	var take []dsKey
+	rows, err := st.liveDatasets.QueryContext(context.Background(), poolID, list)
+	if err != nil {
+		return false, err
+	}
+	n := 0
+	for rows.Next() {
+		var (
+			k       dsKey
+			records int
+		)
+		if err := rows.Scan(&k.identity, &k.name, &records); err != nil {
+			rows.Close()
+			return false, err
+		}
+		if len(take) > 0 && n+1+records > purgeRows {
+			more = true
+			break
+		}
+		take, n = append(take, k), n+1+records
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return false, err
+	}
+	for _, k := range take {
+		t.wrote(k.identity, k.name)
+		if _, err := exec(st.dropRecords, k.identity, k.name); err != nil {
+			return false, err
+		}
+		if _, err := exec(st.dropDataset, k.identity, k.name); err != nil {
+			return false, err
+		}
+	}
+	return more, nil
+}
+
+// ResetPending reports whether a reset is recorded as in progress
+// (SetResetPending): at Open, one that a crash interrupted.
+// fixtures.Fixture.Apply completes it.
+func (s *Store) ResetPending(ctx context.Context) (bool, error) {
+	var pending bool
+	err := s.rdb.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM reset_pending)`).Scan(&pending)
+	if err != nil {
+		return false, fmt.Errorf("sqlite: read the reset in progress: %w", err)
+	}
+	return pending, nil
+}
+
+// SetResetPending records, in the transaction, that a reset is in
+// progress, or with pending false that none is: a reset of many
+// transactions records it in the same transaction as its first
+// destructive step and forgets it in its last (fixtures.Fixture.Reset),
+// so that a crash in between leaves the record for the next start.
+func (t *tx) SetResetPending(ctx context.Context, pending bool) error {
+	if err := t.check(ctx); err != nil {
+		return err
+	}
+	stmt := t.w.st.clearReset
+	if pending {
+		stmt = t.w.st.setReset
+	}
+	if _, err := exec(stmt); err != nil {
+		return fmt.Errorf("sqlite: record the reset in progress: %w", err)
+	}
+	return nil
 }
 
 // PurgePool removes what is left of a deleted pool of the id, in bounded

@@ -57,7 +57,7 @@ type writeStmts struct {
 	saveOp, releaseOp, rollbackOp      *sql.Stmt
 	insertPool, updatePool, deletePool *sql.Stmt
 	finishPurge, markPool, nextMarked  *sql.Stmt
-	purgeSteps, deleteSteps            [3]*sql.Stmt // see stepStmts
+	purgeSteps                         [3]*sql.Stmt // see stepStmts
 	unmergeGone                        *sql.Stmt
 	insertIdentity, updateIdentity     *sql.Stmt
 	deleteIdentity, unmerge, dropDead  *sql.Stmt
@@ -69,6 +69,7 @@ type writeStmts struct {
 	iamStmts
 	groupStmts
 	outboundStmts
+	liveStmts
 }
 
 func (w *writer) prepare(ctx context.Context) error {
@@ -91,7 +92,10 @@ func (w *writer) prepare(ctx context.Context) error {
 	if err := st.outboundStmts.prepare(ctx, w.conn); err != nil {
 		return err
 	}
-	purge, del := stepStmts(purgeWindow), stepStmts(liveWindow)
+	if err := st.liveStmts.prepare(ctx, w.conn); err != nil {
+		return err
+	}
+	purge := stepStmts(purgeWindow)
 	return prepareAll(ctx, w.conn, map[**sql.Stmt]string{
 		&st.begin:    `BEGIN IMMEDIATE`,
 		&st.commit:   `COMMIT`,
@@ -114,10 +118,9 @@ func (w *writer) prepare(ctx context.Context) error {
 		// identities_pool), and none touches a pool that is not marked.
 		&st.markPool:      `UPDATE pools SET deleted = 1 WHERE id = ?1 AND deleted = 0`,
 		&st.purgeSteps[0]: purge[0], &st.purgeSteps[1]: purge[1], &st.purgeSteps[2]: purge[2],
-		// DeleteIdentitiesStep takes the same steps on the identities ?2
-		// of the live pool ?1; then the identities merged into those it
-		// removed forget them, on the partial index of merged identities.
-		&st.deleteSteps[0]: del[0], &st.deleteSteps[1]: del[1], &st.deleteSteps[2]: del[2],
+		// Once DeleteIdentitiesStep (purge.go) has removed the identities
+		// ?1, the identities merged into them forget them, on the partial
+		// index of merged identities.
 		&st.unmergeGone: `UPDATE identities SET merged_into = '' WHERE merged_into IN (SELECT value FROM json_each(?1))
 			AND merged_into <> '' AND NOT EXISTS (SELECT 1 FROM identities AS g WHERE g.id = identities.merged_into)`,
 		&st.nextMarked:  `SELECT id FROM pools WHERE deleted <> 0 LIMIT 1`,
@@ -148,9 +151,8 @@ func (w *writer) prepare(ctx context.Context) error {
 
 func (w *writer) close() error {
 	st := &w.st
-	errs := []error{w.read.close(), st.syncStmts.close(), st.credStmts.close(), st.iamStmts.close(), st.groupStmts.close(), st.outboundStmts.close()}
-	stmts := append(st.purgeSteps[:], st.deleteSteps[:]...)
-	for _, s := range append(stmts,
+	errs := []error{w.read.close(), st.syncStmts.close(), st.credStmts.close(), st.iamStmts.close(), st.groupStmts.close(), st.outboundStmts.close(), st.liveStmts.close()}
+	for _, s := range append(st.purgeSteps[:],
 		st.begin, st.commit, st.rollback,
 		st.saveReq, st.releaseReq, st.rollbackReq,
 		st.saveOp, st.releaseOp, st.rollbackOp,
