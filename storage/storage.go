@@ -232,7 +232,9 @@ type Tx interface {
 	// identities, or identities of much Cognito Sync data, holds up
 	// other writes only briefly: one call removes at most a bound of
 	// records and datasets set by the backend (on top of the identities
-	// themselves, which the caller bounds by len(ids)). It reports
+	// themselves, which the caller bounds by len(ids)), and only whole
+	// datasets with their records, so that each dataset left between
+	// calls (or after a crash between them) is as it was. It reports
 	// whether none of ids is left in the pool; until then the caller
 	// calls it again with the same ids, each call in a transaction of its
 	// own. Ids the pool does not hold (absent, deleted meanwhile, or of

@@ -193,15 +193,6 @@ func (f *Federation) Disable(ctx context.Context) error {
 	})
 }
 
-// TurnOff disables the feature if it is enabled, for a reset: unlike
-// Disable, it is no error when it is not.
-func (f *Federation) TurnOff(ctx context.Context) error {
-	if err := f.Disable(ctx); err != nil && !errors.Is(err, ErrDisabled) {
-		return err
-	}
-	return nil
-}
-
 // Info returns the issuer while the feature is enabled; ErrDisabled when
 // it is disabled or was never enabled. AWS's
 // GetOutboundWebIdentityFederationInfo is FeatureDisabled once the feature

@@ -51,10 +51,7 @@ func TestLifecycle(t *testing.T) {
 		{name: "enable again", do: func() error { _, err := f.Enable(ctx); return err }, err: ErrEnabled},
 		{name: "disable", do: func() error { return f.Disable(ctx) }, infoErr: ErrDisabled},
 		{name: "disable again", do: func() error { return f.Disable(ctx) }, err: ErrDisabled, infoErr: ErrDisabled},
-		{name: "turn off when off", do: func() error { return f.TurnOff(ctx) }, infoErr: ErrDisabled},
 		{name: "enable after disable", do: func() error { _, err := f.Enable(ctx); return err }},
-		{name: "turn off", do: func() error { return f.TurnOff(ctx) }, infoErr: ErrDisabled},
-		{name: "enable after turn off", do: func() error { _, err := f.Enable(ctx); return err }},
 	}
 	if _, err := f.Info(ctx); !errors.Is(err, ErrDisabled) {
 		t.Fatalf("Info before the first enable: got %v, want %v", err, ErrDisabled)
