@@ -11,8 +11,9 @@ import (
 	"github.com/idpool/idpool/storage"
 )
 
-// maxKeyLen is the model's limit on a record key, in characters.
-const maxKeyLen = 1024
+// MaxKeyLen is the model's limit on a record key, in characters
+// (UTF16Len); fixtures hold their records' keys to it too.
+const MaxKeyLen = 1024
 
 // ListRecords returns the records of a dataset changed after LastSyncCount
 // (tombstones of removed records included, in key order), the dataset's
@@ -255,11 +256,11 @@ func (s *Service) UpdateRecords(ctx context.Context, in *UpdateRecordsInput) (*U
 			}
 			if had && cur.Value != nil {
 				num--
-				size -= recordSize(pt.Key, *cur.Value)
+				size -= RecordSize(pt.Key, *cur.Value)
 			}
 			if val != nil {
 				num++
-				size += recordSize(pt.Key, *val)
+				size += RecordSize(pt.Key, *val)
 			}
 		}
 		// A call may always shrink a dataset, even one over a quota (one
@@ -338,8 +339,8 @@ func checkPatches(patches []RecordPatch) error {
 	}
 	for i := range patches {
 		pt := &patches[i]
-		if pt.Key == "" || len(pt.Key) > 4*maxKeyLen || utf16Len(pt.Key) > maxKeyLen {
-			return badParam(msgBadKey, maxKeyLen)
+		if pt.Key == "" || len(pt.Key) > 4*MaxKeyLen || UTF16Len(pt.Key) > MaxKeyLen {
+			return badParam(msgBadKey, MaxKeyLen)
 		}
 		switch pt.Op {
 		case OpReplace:
@@ -363,9 +364,9 @@ func checkPatches(patches []RecordPatch) error {
 	return nil
 }
 
-// utf16Len counts the characters of s as the model counts a string's
+// UTF16Len counts the characters of s as the model counts a string's
 // length: in UTF-16 code units, as Java does.
-func utf16Len(s string) int {
+func UTF16Len(s string) int {
 	n := 0
 	for _, r := range s {
 		if r >= 0x10000 {
@@ -384,9 +385,10 @@ func newValue(pt *RecordPatch) *string {
 	return pt.Value
 }
 
-// recordSize is what a live record counts toward its dataset's size: the
-// UTF-8 bytes of its key and value.
-func recordSize(key, value string) int64 { return int64(len(key) + len(value)) }
+// RecordSize is what a live record counts toward its dataset's size: the
+// UTF-8 bytes of its key and value. Fixtures count their datasets' sizes
+// with it.
+func RecordSize(key, value string) int64 { return int64(len(key) + len(value)) }
 
 // toRecords converts stored records to their wire shape: never nil, since
 // an empty page is answered as [].

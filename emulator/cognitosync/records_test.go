@@ -279,7 +279,7 @@ func TestUpdateRecordsValidation(t *testing.T) {
 		{"unknown op", tok, []RecordPatch{{Op: "add", Key: "k", SyncCount: 0}}, CodeInvalidParameter, ""},
 		{"replace without value", tok, []RecordPatch{{Op: OpReplace, Key: "k"}}, CodeInvalidParameter, ""},
 		{"empty key", tok, []RecordPatch{put("", "v", 0)}, CodeInvalidParameter, ""},
-		{"key too long", tok, []RecordPatch{put(strings.Repeat("k", maxKeyLen+1), "v", 0)}, CodeInvalidParameter, ""},
+		{"key too long", tok, []RecordPatch{put(strings.Repeat("k", MaxKeyLen+1), "v", 0)}, CodeInvalidParameter, ""},
 		{"negative sync count", tok, []RecordPatch{put("k", "v", -1)}, CodeInvalidParameter, ""},
 		{"duplicate key", tok, []RecordPatch{put("x", "v", 0), remove("x", 0)}, CodeInvalidParameter, ""},
 	}

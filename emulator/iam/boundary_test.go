@@ -118,7 +118,7 @@ func TestRoleBoundaryLifecycle(t *testing.T) {
 }
 
 // TestRoleBoundaryCaps: the role's boundary caps what its identity
-// policies allow, for the sessions (RolePolicies) and the simulator.
+// policies allow, for the sessions (HeldRolePolicies) and the simulator.
 func TestRoleBoundaryCaps(t *testing.T) {
 	s := newService(t)
 	ctx := t.Context()
@@ -130,7 +130,7 @@ func TestRoleBoundaryCaps(t *testing.T) {
 	if _, err := s.PutRolePolicy(ctx, &PutRolePolicyInput{RoleName: "app", PolicyName: "all", PolicyDocument: allowS3}); err != nil {
 		t.Fatal(err)
 	}
-	set, err := s.RolePolicies(ctx, out.Role.Arn)
+	set, err := rolePolicies(t, s, "app")
 	if err != nil {
 		t.Fatal(err)
 	}

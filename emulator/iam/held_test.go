@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/idpool/idpool/emulator/policy"
 	"github.com/idpool/idpool/storage"
 )
 
@@ -28,7 +29,7 @@ func heldDocument(action, resource string) string {
 // TestHeldPoliciesRead: a role's inline or managed policy that an earlier
 // idpool stored and IAM now refuses to write is refused by PutRolePolicy,
 // CreatePolicy and CreatePolicyVersion, but read back as it is stored:
-// SimulatePrincipalPolicy (and RolePolicies, which strict mode and
+// SimulatePrincipalPolicy (and HeldRolePolicies, which strict mode and
 // /_idpool/authorize read) evaluates it.
 func TestHeldPoliciesRead(t *testing.T) {
 	for _, form := range heldForms {
@@ -87,10 +88,22 @@ func TestHeldPoliciesRead(t *testing.T) {
 				if got := out.EvaluationResults[0].EvalDecision; got != "allowed" {
 					t.Errorf("SimulatePrincipalPolicy %s: got %s, want allowed", role, got)
 				}
-				if _, err := s.RolePolicies(ctx, arn); err != nil {
-					t.Errorf("RolePolicies %s: got %v, want the stored policies", role, err)
+				if _, err := rolePolicies(t, s, role); err != nil {
+					t.Errorf("HeldRolePolicies %s: got %v, want the stored policies", role, err)
 				}
 			}
 		})
 	}
+}
+
+// rolePolicies returns the policies of the role name that decide its
+// sessions' requests, as the server reads them: from the role IAM holds
+// (HeldRolePolicies).
+func rolePolicies(t *testing.T, s *Service, name string) (policy.Set, error) {
+	t.Helper()
+	r, err := s.store.GetRole(t.Context(), name)
+	if err != nil {
+		t.Fatalf("GetRole %s: %v", name, err)
+	}
+	return s.HeldRolePolicies(t.Context(), r)
 }

@@ -238,18 +238,6 @@ func arnAccount(s string) string {
 	return s
 }
 
-// RolePolicies returns the policies of the role arn names that decide its
-// sessions' requests: as Identity its inline policies and the default
-// versions of its attached managed policies, and as Boundary its
-// permissions boundary, if it has one. A role IAM does not hold is
-// NoSuchEntity.
-func (s *Service) RolePolicies(ctx context.Context, arn string) (policy.Set, error) {
-	if !strings.Contains(arn, ":role/") {
-		return policy.Set{}, errInvalid("Invalid ARN: %s must be a role ARN.", arn)
-	}
-	return s.principalPolicies(ctx, arn)
-}
-
 // UserPolicies returns the policies of the user arn names that decide its
 // requests (in strict mode): as Identity its inline policies and the
 // default versions of its attached managed policies, then those of each
@@ -347,8 +335,12 @@ func entityPolicies[E any](ctx context.Context, s *Service, o owner[E], e *E) (p
 	return set, nil
 }
 
-// HeldRolePolicies is RolePolicies of r, a role its caller has read from
-// IAM already (a role session's own role), so that the role is read once.
+// HeldRolePolicies returns the policies of role r that decide its
+// sessions' requests: as Identity its inline policies and the default
+// versions of its attached managed policies, and as Boundary its
+// permissions boundary, if it has one. r is a role its caller has read
+// from IAM already (a role session's own role), so that the role is read
+// once.
 func (s *Service) HeldRolePolicies(ctx context.Context, r storage.Role) (policy.Set, error) {
 	return entityPolicies(ctx, s, roleOwner, &r)
 }

@@ -53,13 +53,13 @@ func TestIAMARNs(t *testing.T) {
 		{"role of account aws", RoleARN, "arn:aws:iam::aws:role/R", false},
 		{"user", RoleARN, "arn:aws:iam::123456789012:user/R", false},
 		{"five fields", RoleARN, "arn:aws:iam::123456789012", false},
-		{"oidc", OIDCProviderARN, "arn:aws:iam::123456789012:oidc-provider/login.example.com", true},
-		{"oidc with a scheme", OIDCProviderARN, "arn:aws:iam::123456789012:oidc-provider/https://login.example.com", false},
-		{"oidc of a short account", OIDCProviderARN, "arn:aws:iam::1234:oidc-provider/login.example.com", false},
-		{"saml", SAMLProviderARN, "arn:aws:iam::123456789012:saml-provider/Corp", true},
-		{"saml without a name", SAMLProviderARN, "arn:aws:iam::123456789012:saml-provider/", false},
-		{"saml of aws-cn", SAMLProviderARN, "arn:aws-cn:iam::123456789012:saml-provider/Corp", true},
-		{"saml of no partition", SAMLProviderARN, "arn::iam::123456789012:saml-provider/Corp", false},
+		{"oidc", oidcProviderARN, "arn:aws:iam::123456789012:oidc-provider/login.example.com", true},
+		{"oidc with a scheme", oidcProviderARN, "arn:aws:iam::123456789012:oidc-provider/https://login.example.com", false},
+		{"oidc of a short account", oidcProviderARN, "arn:aws:iam::1234:oidc-provider/login.example.com", false},
+		{"saml", samlProviderARN, "arn:aws:iam::123456789012:saml-provider/Corp", true},
+		{"saml without a name", samlProviderARN, "arn:aws:iam::123456789012:saml-provider/", false},
+		{"saml of aws-cn", samlProviderARN, "arn:aws-cn:iam::123456789012:saml-provider/Corp", true},
+		{"saml of no partition", samlProviderARN, "arn::iam::123456789012:saml-provider/Corp", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

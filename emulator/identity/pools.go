@@ -29,7 +29,7 @@ func (s *Service) CreateIdentityPool(ctx context.Context, in *CreateIdentityPool
 		SamlProviderARNs:               in.SamlProviderARNs,
 		IdentityPoolTags:               in.IdentityPoolTags,
 	}
-	if err := checkPoolConfig(&cfg); err != nil {
+	if err := CheckPoolConfig(&cfg); err != nil {
 		return nil, err
 	}
 	now := s.now()
@@ -82,7 +82,7 @@ func (s *Service) DescribeIdentityPool(ctx context.Context, in *DescribeIdentity
 // GetIdentityPoolRoles yet refused by SetIdentityPoolRoles and by a
 // fixture of the pool.
 func (s *Service) UpdateIdentityPool(ctx context.Context, in *UpdateIdentityPoolInput) (*UpdateIdentityPoolOutput, error) {
-	if err := checkPoolConfig(in); err != nil {
+	if err := CheckPoolConfig(in); err != nil {
 		return nil, err
 	}
 	p, err := s.updatePool(ctx, in.IdentityPoolId, func(tx storage.Tx, p *storage.Pool) error {
@@ -97,7 +97,7 @@ func (s *Service) UpdateIdentityPool(ctx context.Context, in *UpdateIdentityPool
 			p.DeveloperProviderName = dev
 		}
 		// An update that leaves the name out keeps the stored one, which
-		// checkPoolConfig did not see.
+		// CheckPoolConfig did not see.
 		if err := checkDeveloperKey(p.DeveloperProviderName, in.OpenIdConnectProviderARNs); err != nil {
 			return err
 		}
@@ -307,15 +307,15 @@ func iamName(s, resource string) (string, bool) {
 	return strings.CutPrefix(a.Resource, resource+"/")
 }
 
-// OIDCProviderARN reports whether arn can name an IAM OpenID Connect
+// oidcProviderARN reports whether arn can name an IAM OpenID Connect
 // provider: arn:<partition>:iam::<account>:oidc-provider/<url>, <url>
 // being a provider URL IAM takes (iam.ProviderURL) without its scheme. The
-// Cognito model leaves the member a bare ARNString: this is the check the
-// service and the fixtures share, so that whatever a pool is configured
-// with, an export of it loads. The scheme put back is http://, the
-// shorter of the two idpool's IAM takes, so that the ARN of every
+// Cognito model leaves the member a bare ARNString: CheckPoolConfig, which
+// the fixtures share, checks it with this, so that whatever a pool is
+// configured with, an export of it loads. The scheme put back is http://,
+// the shorter of the two idpool's IAM takes, so that the ARN of every
 // provider it holds passes.
-func OIDCProviderARN(arn string) bool {
+func oidcProviderARN(arn string) bool {
 	u, ok := iamName(arn, "oidc-provider")
 	return ok && !strings.Contains(u, "://") && iam.ProviderURL("http://"+u)
 }
@@ -323,30 +323,29 @@ func OIDCProviderARN(arn string) bool {
 // UserPoolProviderName reports whether name can name a user pool in a
 // pool's CognitoIdentityProviders: cognito-idp.<region>.amazonaws.com/<id>
 // (see userPoolID for what the region and id may be). AWS refuses other
-// names, a user pool's URL or its bare id among them. It is shared with
-// the fixtures as OIDCProviderARN is.
+// names, a user pool's URL or its bare id among them.
 func UserPoolProviderName(name string) bool {
 	_, ok := userPoolID(name)
 	return ok
 }
 
-// SAMLProviderARN reports whether arn can name an IAM SAML provider:
+// samlProviderARN reports whether arn can name an IAM SAML provider:
 // arn:<partition>:iam::<account>:saml-provider/<name>, <name> being 1 to
 // 128 letters, digits and _.- (IAM's SAMLProviderNameType). It is shared
-// with the fixtures as OIDCProviderARN is.
-func SAMLProviderARN(arn string) bool {
+// with the fixtures as oidcProviderARN is.
+func samlProviderARN(arn string) bool {
 	name, ok := iamName(arn, "saml-provider")
 	return ok && name != "" && len(name) <= 128 && strings.IndexFunc(name, func(r rune) bool {
 		return !(r == '_' || r == '.' || r == '-' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z')
 	}) < 0
 }
 
-// DeveloperKeyClash returns the ARN of the OpenID Connect provider, of
+// developerKeyClash returns the ARN of the OpenID Connect provider, of
 // oidcARNs, whose Logins key is the developer provider name dev, or "":
 // the two keys would be one, and a pool could not tell the provider's
 // logins from developer users [AWS's answer unconfirmed]. Fixtures apply
 // the same rule.
-func DeveloperKeyClash(dev string, oidcARNs []string) string {
+func developerKeyClash(dev string, oidcARNs []string) string {
 	for _, a := range oidcARNs {
 		if host, _ := oidcHost(a); dev != "" && host == dev {
 			return a
@@ -356,15 +355,16 @@ func DeveloperKeyClash(dev string, oidcARNs []string) string {
 }
 
 func checkDeveloperKey(dev string, oidcARNs []string) error {
-	if a := DeveloperKeyClash(dev, oidcARNs); a != "" {
+	if a := developerKeyClash(dev, oidcARNs); a != "" {
 		return badParam("DeveloperProviderName '%s' is the Logins key of the OpenIdConnectProviderARN %s.", dev, a)
 	}
 	return nil
 }
 
-// checkPoolConfig enforces the rules on a pool configuration that the
-// model cannot express.
-func checkPoolConfig(c *IdentityPool) error {
+// CheckPoolConfig enforces the rules on a pool configuration that the
+// model cannot express. Fixtures check their pools with it, so that a
+// fixture holds only what CreateIdentityPool could have made.
+func CheckPoolConfig(c *IdentityPool) error {
 	for _, k := range slices.Sorted(maps.Keys(c.SupportedLoginProviders)) {
 		if _, ok := socialKind(k); !ok {
 			return badParam("SupportedLoginProviders only takes graph.facebook.com, accounts.google.com, www.amazon.com, appleid.apple.com, api.twitter.com and www.digits.com; got '%s'.", k)
@@ -376,7 +376,7 @@ func checkPoolConfig(c *IdentityPool) error {
 		}
 	}
 	for i, a := range c.OpenIdConnectProviderARNs {
-		if !OIDCProviderARN(a) {
+		if !oidcProviderARN(a) {
 			return badParam("Invalid OpenIdConnectProviderARN: %s", a)
 		}
 		if slices.Contains(c.OpenIdConnectProviderARNs[:i], a) {
@@ -387,7 +387,7 @@ func checkPoolConfig(c *IdentityPool) error {
 		return err
 	}
 	for i, a := range c.SamlProviderARNs {
-		if !SAMLProviderARN(a) {
+		if !samlProviderARN(a) {
 			return badParam("Invalid SamlProviderARN: %s", a)
 		}
 		if slices.Contains(c.SamlProviderARNs[:i], a) {
@@ -438,7 +438,7 @@ func checkDeveloperName(ctx context.Context, tx storage.Tx, name, self string) e
 
 // SetPoolConfig replaces p's configuration by c's, except the id, the
 // developer provider name and the tags, whose rules differ per operation.
-// c must have passed the model's and checkPoolConfig's checks; fixtures
+// c must have passed the model's and CheckPoolConfig's checks; fixtures
 // store their pools with it too.
 func SetPoolConfig(p *storage.Pool, c *IdentityPool) {
 	p.Name = c.IdentityPoolName

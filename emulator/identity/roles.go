@@ -37,14 +37,8 @@ const (
 
 // SetIdentityPoolRoles replaces a pool's default roles and role mappings.
 func (s *Service) SetIdentityPoolRoles(ctx context.Context, in *SetIdentityPoolRolesInput) (*SetIdentityPoolRolesOutput, error) {
-	for _, k := range slices.Sorted(maps.Keys(in.Roles)) {
-		if k != roleAuthenticated && k != roleUnauthenticated {
-			return nil, badParam("Invalid role type '%s': Roles keys are authenticated and unauthenticated.", k)
-		}
-		if !RoleARN(in.Roles[k]) {
-			protocol.SetReason(ctx, fmt.Sprintf("the %s role, %q, is not the ARN of an IAM role (arn:<partition>:iam::<account>:role/<path><name>)", k, in.Roles[k]))
-			return nil, roleForbidden(in.Roles[k])
-		}
+	if err := CheckRoles(ctx, in.Roles); err != nil {
+		return nil, err
 	}
 	mappings := make(map[string]storage.RoleMapping, len(in.RoleMappings))
 	for _, k := range slices.Sorted(maps.Keys(in.RoleMappings)) {
@@ -82,6 +76,24 @@ func (s *Service) SetIdentityPoolRoles(ctx context.Context, in *SetIdentityPoolR
 		return nil, err
 	}
 	return &SetIdentityPoolRolesOutput{}, nil
+}
+
+// CheckRoles checks the Roles of SetIdentityPoolRoles: each key a role
+// type, each value the ARN of an IAM role (a value that is not is refused
+// as a role the caller may not pass, see roleForbidden). Fixtures check
+// their pools' roles with it, as they check role mappings with
+// StoredRoleMapping.
+func CheckRoles(ctx context.Context, roles map[string]string) error {
+	for _, k := range slices.Sorted(maps.Keys(roles)) {
+		if k != roleAuthenticated && k != roleUnauthenticated {
+			return badParam("Invalid role type '%s': Roles keys are authenticated and unauthenticated.", k)
+		}
+		if !RoleARN(roles[k]) {
+			protocol.SetReason(ctx, fmt.Sprintf("the %s role, %q, is not the ARN of an IAM role (arn:<partition>:iam::<account>:role/<path><name>)", k, roles[k]))
+			return roleForbidden(roles[k])
+		}
+	}
+	return nil
 }
 
 // inPoolPartition refuses a role of another partition than the pool's

@@ -53,11 +53,10 @@ const pageCacheKiB = 1024
 type Option func(*options)
 
 type options struct {
-	readConns int
-	maxBatch  int
-	existing  bool
-	readOnly  bool
-	logger    *slog.Logger // see WithLogger
+	maxBatch int
+	existing bool
+	readOnly bool
+	logger   *slog.Logger // see WithLogger
 }
 
 // WithExisting refuses to create the database file: Open of a missing
@@ -78,16 +77,6 @@ func WithReadOnly() Option {
 
 // ErrReadOnly is returned by Update of a Store opened WithReadOnly.
 var ErrReadOnly = errors.New("sqlite: store opened read-only")
-
-// WithReadConns sets how many connections serve reads outside Update
-// (default: 2 × GOMAXPROCS, at least 4).
-func WithReadConns(n int) Option {
-	return func(o *options) {
-		if n > 0 {
-			o.readConns = n
-		}
-	}
-}
 
 // WithMaxBatch bounds how many Update calls share one commit (default 256).
 // 1 commits every Update on its own.
@@ -136,7 +125,7 @@ var _ storage.Store = (*Store)(nil)
 // the path and, where it is known, the reason: a missing directory, a
 // file or directory that is not writable, a file that is not a database.
 func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
-	o := options{readConns: max(4, 2*runtime.GOMAXPROCS(0)), maxBatch: 256, logger: slog.New(slog.DiscardHandler)}
+	o := options{maxBatch: 256, logger: slog.New(slog.DiscardHandler)}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -245,7 +234,7 @@ func openReadOnly(ctx context.Context, path string, o options) (*Store, error) {
 	s := newStore(o, lk)
 	close(s.done)
 	close(s.purged)
-	if err := s.openReaders(ctx, readDSN, o); err != nil {
+	if err := s.openReaders(ctx, readDSN); err != nil {
 		s.closeDBs()
 		lk.release()
 		if _, werr := os.Lstat(abs + "-wal"); werr == nil {
@@ -312,18 +301,21 @@ func (s *Store) open(ctx context.Context, writeDSN, readDSN string, o options) e
 	}
 
 	// The readers open after the writer has set WAL mode and migrated.
-	return s.openReaders(ctx, readDSN, o)
+	return s.openReaders(ctx, readDSN)
 }
 
 // openReaders opens the read pool and checks that the schema is the one
 // this idpool reads.
-func (s *Store) openReaders(ctx context.Context, readDSN string, o options) error {
+func (s *Store) openReaders(ctx context.Context, readDSN string) error {
 	var err error
 	if s.rdb, err = sql.Open("sqlite", readDSN); err != nil {
 		return fmt.Errorf("sqlite: open: %w", err)
 	}
-	s.rdb.SetMaxOpenConns(o.readConns)
-	s.rdb.SetMaxIdleConns(o.readConns)
+	// Reads outside Update are served by 2 × GOMAXPROCS connections, at
+	// least 4.
+	conns := max(4, 2*runtime.GOMAXPROCS(0))
+	s.rdb.SetMaxOpenConns(conns)
+	s.rdb.SetMaxIdleConns(conns)
 	s.rdb.SetConnMaxLifetime(0)
 	s.rdb.SetConnMaxIdleTime(0)
 	var version int
