@@ -95,6 +95,11 @@ func newBodyBudget() *protocol.Budget {
 // server's timeouts bound that wait. The server must be one NewHTTPServer
 // built, whose ConnState hook tells the listener which connections are
 // idle.
+//
+// net/http reports a kept-alive connection busy only once a request's
+// headers have all arrived, so at the bound a request whose headers are
+// still arriving can lose its connection, as it can to IdleTimeout; SDKs
+// retry a request whose connection closed.
 func Listen(addr string) (net.Listener, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {

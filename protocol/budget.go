@@ -30,8 +30,9 @@ const budgetUnit = 1 << 10
 // once they have taken the whole budget, however many, delay only the
 // bodies larger than free bytes. The memory this leaves outside the budget
 // is free bytes for each request in flight, which the server must bound by
-// bounding its connections (emulator bounds them to 4,096, and frees 4 KiB
-// for each: 16 MiB at most).
+// bounding its connections (idpool's own server, on emulator.Listen, keeps
+// at most 4,096 and frees 4 KiB of each: 16 MiB at most; a program serving
+// idpool's handler on a listener of its own bounds them itself).
 //
 // A read takes the units for its bytes once they have arrived, into space
 // the reader allocated for earlier bytes, and never reads more than one
