@@ -34,13 +34,21 @@ func loadFixtures(ctx context.Context, cfg *Config, store storage.Store, now fun
 		return &fixtures.Fixture{}, err
 	}
 	if fx == nil {
-		// The empty fixture writes nothing, but completes a reset that
-		// a crash interrupted (fixtures.Fixture.Apply), as with fixtures.
-		fx = &fixtures.Fixture{}
-		if err := fx.Apply(ctx, store, now); err != nil {
-			return nil, fmt.Errorf("complete an interrupted reset: %w", err)
+		// A start without fixtures keeps what the store holds. It does
+		// not complete a reset a crash interrupted: the reset to no
+		// fixture would delete every pool and all IAM, a surprise
+		// loss when the fixtures are missing by mistake (a mistyped
+		// path, Docker's empty directory for a missing bind-mount
+		// source). It forgets the reset, so that a later start with
+		// fixtures does not reset the state used meanwhile.
+		abandoned, err := fixtures.AbandonReset(ctx, store)
+		if err != nil {
+			return nil, fmt.Errorf("forget an interrupted reset: %w", err)
 		}
-		return fx, nil
+		if abandoned {
+			logger.Warn("a reset was interrupted by a crash: its pools and identities are partly removed (every Cognito Sync dataset left whole); without fixtures the state is kept as it is and the reset is not completed")
+		}
+		return &fixtures.Fixture{}, nil
 	}
 	if fx.Region != "" && fx.Region != cfg.Region {
 		logger.Info("the fixtures set the default region", "region", fx.Region, "was", cfg.Region)
@@ -173,11 +181,17 @@ func providerList(fx *fixtures.Fixture) []providers.Provider {
 // Export writes the state of the store named by cfg.DB as a fixture file
 // to w. The parts of the configured fixtures that are not stored
 // (account, region, developer credentials, providers, roles of other
-// accounts) are carried over; without fixtures they are left out. The database
-// must exist: a mistyped path is an error, not a new empty database. It
-// only reads (see sqlite.WithReadOnly), so it may run beside a server on
-// the same database, and on a read-only file or directory.
-func Export(ctx context.Context, cfg Config, w io.Writer) error {
+// accounts) are carried over; without fixtures they are left out. The
+// database must exist: a mistyped path is an error, not a new empty
+// database. It only reads (see sqlite.WithReadOnly), so it may run beside
+// a server on the same database, and on a read-only file or directory. A
+// store holding the record of a reset that a crash interrupted is
+// exported as it is, part reset, with a warning to logger (none when
+// nil): a server started with its fixtures completes the reset first.
+func Export(ctx context.Context, cfg Config, w io.Writer, logger *slog.Logger) error {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
@@ -197,6 +211,13 @@ func Export(ctx context.Context, cfg Config, w io.Writer) error {
 		}
 		defer st.Close()
 		store = st
+	}
+	interrupted, err := fixtures.ResetInterrupted(ctx, store)
+	if err != nil {
+		return err
+	}
+	if interrupted {
+		logger.Warn("a reset was interrupted by a crash: the export holds the part-reset state (pools and identities partly removed); start the server with its fixtures to complete the reset before exporting", "db", cfg.DB)
 	}
 	// Streamed: the export of a large store need not fit in memory.
 	return fixtures.ExportTo(ctx, store, base, w)

@@ -184,7 +184,7 @@ func TestFixturesDirectory(t *testing.T) {
 func TestExportMissing(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "typo.db")
 	var out bytes.Buffer
-	err := Export(t.Context(), Config{DB: db}, &out)
+	err := Export(t.Context(), Config{DB: db}, &out, nil)
 	if err == nil || !strings.Contains(err.Error(), db) {
 		t.Errorf("Export: got %v, want an error naming %s", err, db)
 	}
@@ -216,7 +216,7 @@ func TestExportUnstored(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var out bytes.Buffer
-			if err := Export(t.Context(), Config{DB: db, Fixtures: tt.fixtures}, &out); err != nil {
+			if err := Export(t.Context(), Config{DB: db, Fixtures: tt.fixtures}, &out, nil); err != nil {
 				t.Fatalf("Export: got %v, want nil", err)
 			}
 			var got map[string]json.RawMessage

@@ -217,11 +217,15 @@ func healthFlags(fs *flag.FlagSet, getenv func(string) string) (func(context.Con
 
 func exportFlags(fs *flag.FlagSet, getenv func(string) string) (func(context.Context, io.Writer, io.Writer) error, error) {
 	o := bindServe(fs, getenv)
-	return func(ctx context.Context, stdout, _ io.Writer) error {
+	return func(ctx context.Context, stdout, stderr io.Writer) error {
 		if err := o.Validate(); err != nil {
 			return usageError{err}
 		}
-		return emulator.Export(ctx, *o.cfg, stdout)
+		// Warnings (a reset a crash interrupted) go to stderr, as
+		// serve's log does: stdout is the fixture file.
+		level, _ := o.level() // checked by Validate
+		logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+		return emulator.Export(ctx, *o.cfg, stdout, logger)
 	}, nil
 }
 

@@ -89,7 +89,11 @@ func TestDeleteIdentitiesStepPlan(t *testing.T) {
 	_, db := openPurging(t)
 	for i, q := range []string{qLiveDatasets, stepStmts(liveWindow)[2]} {
 		t.Run(fmt.Sprint(i), func(t *testing.T) {
-			rows, err := db.Query("EXPLAIN QUERY PLAN "+q, "p1", `["p1:000"]`)
+			args := []any{"p1", `["p1:000"]`}
+			if q == qLiveDatasets {
+				args = append(args, purgeRows)
+			}
+			rows, err := db.Query("EXPLAIN QUERY PLAN "+q, args...)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -43,27 +43,33 @@ const purgeWindow = `(SELECT id FROM identities WHERE pool_id = ?1
 const liveWindow = `(SELECT i.id FROM json_each(?2) AS j CROSS JOIN identities AS i ON i.id = j.value
 	WHERE i.pool_id = ?1 AND NOT EXISTS (SELECT 1 FROM pools WHERE id = ?1 AND deleted <> 0)) AS w`
 
-// qLiveDatasets lists the datasets of the identities of liveWindow, each
-// with how many records it holds, tombstones included. SQLite computes a
-// row when it is read: the counts of rows not read are never computed.
-const qLiveDatasets = `SELECT d.identity_id, d.name,
-	(SELECT count(*) FROM records AS r WHERE r.identity_id = d.identity_id AND r.dataset = d.name)
-	FROM ` + liveWindow + ` JOIN datasets AS d ON d.identity_id = w.id`
+// qLiveDatasets lists up to ?3 datasets of the identities of liveWindow,
+// in the order the join finds them (json_each gives no index to order
+// them by, and none is needed: a step takes what it finds first).
+const qLiveDatasets = `SELECT d.identity_id, d.name
+	FROM ` + liveWindow + ` JOIN datasets AS d ON d.identity_id = w.id LIMIT ?3`
 
 // liveStmts are the statements of DeleteIdentitiesStep and of the
 // record of a reset in progress.
 type liveStmts struct {
-	// liveDatasets is qLiveDatasets; dropRecords and dropDataset
-	// remove one of them; liveIdentities removes those of the
-	// identities of liveWindow left without datasets.
-	liveDatasets, dropRecords, dropDataset, liveIdentities *sql.Stmt
+	// liveDatasets is qLiveDatasets; dropTombstones removes up to ?3
+	// deleted records of one of them, countRecords counts the records
+	// it holds, and dropRecords and dropDataset remove it;
+	// liveIdentities removes those of the identities of liveWindow left
+	// without datasets.
+	liveDatasets, dropTombstones, countRecords, dropRecords, dropDataset, liveIdentities *sql.Stmt
 	// setReset and clearReset write the one row of reset_pending.
 	setReset, clearReset *sql.Stmt
 }
 
 func (st *liveStmts) prepare(ctx context.Context, p preparer) error {
 	return prepareAll(ctx, p, map[**sql.Stmt]string{
-		&st.liveDatasets:   qLiveDatasets,
+		&st.liveDatasets: qLiveDatasets,
+		// A walk of the dataset's primary-key range that passes its
+		// live records (at most 1,024) to find the tombstones.
+		&st.dropTombstones: `DELETE FROM records WHERE (identity_id, dataset, key) IN (SELECT identity_id, dataset, key FROM records
+			WHERE identity_id = ?1 AND dataset = ?2 AND value IS NULL LIMIT ?3)`,
+		&st.countRecords:   `SELECT count(*) FROM records WHERE identity_id = ?1 AND dataset = ?2`,
 		&st.dropRecords:    `DELETE FROM records WHERE identity_id = ?1 AND dataset = ?2`,
 		&st.dropDataset:    `DELETE FROM datasets WHERE identity_id = ?1 AND name = ?2`,
 		&st.liveIdentities: stepStmts(liveWindow)[2],
@@ -73,7 +79,7 @@ func (st *liveStmts) prepare(ctx context.Context, p preparer) error {
 }
 
 func (st *liveStmts) close() error {
-	return closeAll(st.liveDatasets, st.dropRecords, st.dropDataset, st.liveIdentities, st.setReset, st.clearReset)
+	return closeAll(st.liveDatasets, st.dropTombstones, st.countRecords, st.dropRecords, st.dropDataset, st.liveIdentities, st.setReset, st.clearReset)
 }
 
 // stepStmts are the statements of a step on the identities of window
@@ -138,18 +144,21 @@ func (t *tx) purgeStep(id string) (gone bool, err error) {
 
 // DeleteIdentitiesStep implements storage.Tx with a step on the
 // identities ids of the live pool poolID that removes whole datasets, each
-// with its records in the statement after it, as DeleteIdentity would:
-// datasets in key order until the next would take the step past
-// purgeRows rows (a dataset and its records, tombstones included), but at
-// least one, then, once none is left, the identities with their logins
-// and devices. A dataset holds at most 1,024 live records, so a step
-// holds other writes for a few milliseconds whatever the identities hold,
-// as a purge step does; and since each step commits whole datasets, a
-// crash between two steps leaves every dataset as a serial order would,
-// its counts and its pool's usage totals (kept by triggers) matching its
-// records. (A purge step may leave a dataset part-removed: its pool is
-// hidden.) The identities that lost a merge to those it removes forget
-// them, as DeleteIdentity has them do.
+// with its records in the statement after it, as DeleteIdentity would,
+// then, once none is left, the identities with their logins and devices.
+// A step removes up to purgeRows rows, or one whole dataset if that is
+// more (see dropDatasets), so it holds other writes for a few
+// milliseconds whatever the identities hold, as a purge step does. A
+// dataset's tombstones (records deleted at run time, a removal of a key
+// it never held included) have no limit, so they go first, purgeRows at
+// a time; no count holds them (a dataset's NumRecords and DataStorage,
+// and its pool's usage totals, which triggers on datasets keep, count
+// its live records only), so a dataset that lost some of them still has
+// counts matching its records. A crash between two steps therefore
+// leaves every dataset as a serial order would, whole but perhaps for
+// tombstones. (A purge step may leave a dataset part-removed: its pool
+// is hidden.) The identities that lost a merge to those it removes
+// forget them, as DeleteIdentity has them do.
 func (t *tx) DeleteIdentitiesStep(ctx context.Context, poolID string, ids []string) (done bool, err error) {
 	if err := t.check(ctx); err != nil {
 		return false, err
@@ -180,45 +189,62 @@ func (t *tx) DeleteIdentitiesStep(ctx context.Context, poolID string, ids []stri
 	return done, nil
 }
 
-// dropDatasets removes whole datasets of the identities list (a JSON
-// array) of the live pool poolID, up to purgeRows rows but at least one
-// dataset, and reports whether any is left.
+// dropDatasets removes datasets of the identities list (a JSON array) of
+// the live pool poolID, up to purgeRows rows, and reports whether any is
+// left. Of each dataset in turn it removes the tombstones first, then,
+// once none is left, the dataset with its live records (at most 1,024)
+// if they fit in what is left of the step, or in any case when the step
+// has removed nothing else, so that every step makes progress.
 func (t *tx) dropDatasets(poolID, list string) (more bool, err error) {
 	st := &t.w.st
-	var take []dsKey
-	rows, err := st.liveDatasets.QueryContext(context.Background(), poolID, list)
+	// Each dataset costs a row at least: a step removes no more than
+	// purgeRows of them.
+	var found []dsKey
+	rows, err := st.liveDatasets.QueryContext(context.Background(), poolID, list, purgeRows)
 	if err != nil {
 		return false, err
 	}
-	n := 0
 	for rows.Next() {
-		var (
-			k       dsKey
-			records int
-		)
-		if err := rows.Scan(&k.identity, &k.name, &records); err != nil {
+		var k dsKey
+		if err := rows.Scan(&k.identity, &k.name); err != nil {
 			rows.Close()
 			return false, err
 		}
-		if len(take) > 0 && n+1+records > purgeRows {
-			more = true
-			break
-		}
-		take, n = append(take, k), n+1+records
+		found = append(found, k)
 	}
 	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
 		return false, err
 	}
-	for _, k := range take {
+	left := int64(purgeRows)
+	for _, k := range found {
 		t.wrote(k.identity, k.name)
+		n, err := t.remove(st.dropTombstones, k.identity, k.name, left)
+		if err != nil {
+			return false, err
+		}
+		if left -= n; left == 0 {
+			return true, nil // tombstones may be left: the next step goes on
+		}
+		var live int64
+		if err := st.countRecords.QueryRowContext(context.Background(), k.identity, k.name).Scan(&live); err != nil {
+			return false, err
+		}
+		if left < purgeRows && 1+live > left {
+			return true, nil
+		}
 		if _, err := exec(st.dropRecords, k.identity, k.name); err != nil {
 			return false, err
 		}
 		if _, err := exec(st.dropDataset, k.identity, k.name); err != nil {
 			return false, err
 		}
+		if left -= 1 + live; left <= 0 {
+			return true, nil
+		}
 	}
-	return more, nil
+	// Each dataset cost a row at least, and rows were left: the query
+	// found every dataset there was.
+	return false, nil
 }
 
 // ResetPending reports whether a reset is recorded as in progress
