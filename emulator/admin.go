@@ -217,7 +217,8 @@ func (s *Server) reset(w http.ResponseWriter, r *http.Request) {
 // so do the roles' last uses (the fixtures' roles keep their RoleIds).
 // Outbound identity federation is turned off, in the reset's first
 // transaction; its issuer and keys stay, as signing keys do. A reset that
-// a crash interrupts is completed by the next start (fixtures.Fixture.Reset).
+// a crash interrupts is completed by the next start with fixtures, and
+// kept as it was left by a start without (fixtures.Fixture.Reset).
 func (s *Server) resetStore(ctx context.Context) error {
 	err := s.applyFixtures(ctx)
 	s.syncSvc.ForgetSessions()
