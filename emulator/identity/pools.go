@@ -331,8 +331,9 @@ func UserPoolProviderName(name string) bool {
 
 // samlProviderARN reports whether arn can name an IAM SAML provider:
 // arn:<partition>:iam::<account>:saml-provider/<name>, <name> being 1 to
-// 128 letters, digits and _.- (IAM's SAMLProviderNameType). It is shared
-// with the fixtures as oidcProviderARN is.
+// 128 letters, digits and _.- (IAM's SAMLProviderNameType).
+// CheckPoolConfig, which the fixtures share, checks it as it checks
+// oidcProviderARN.
 func samlProviderARN(arn string) bool {
 	name, ok := iamName(arn, "saml-provider")
 	return ok && name != "" && len(name) <= 128 && strings.IndexFunc(name, func(r rune) bool {
