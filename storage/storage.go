@@ -249,6 +249,11 @@ type Tx interface {
 	// CreateSecret stores a server secret under name; secrets never change
 	// once stored. ErrAlreadyExists if name is taken.
 	CreateSecret(ctx context.Context, name string, value []byte) error
+
+	// SetResetPending records that a reset of many transactions is in
+	// progress, or with pending false that none is, so that one a crash
+	// interrupts can be found at the next open (Store.ResetPending).
+	SetResetPending(ctx context.Context, pending bool) error
 }
 
 // Store is a durable idpool state.
@@ -269,6 +274,10 @@ type Store interface {
 	// as an export. View returns fn's error; fn must not retain r. Whether
 	// writers wait for fn to end is the backend's to document.
 	View(ctx context.Context, fn func(r Reader) error) error
+
+	// ResetPending reports whether a reset is recorded as in progress
+	// (Tx.SetResetPending): at open, one that a crash interrupted.
+	ResetPending(ctx context.Context) (bool, error)
 
 	// Close releases the store; pending updates finish first.
 	Close() error

@@ -247,9 +247,9 @@ func (t *tx) dropDatasets(poolID, list string) (more bool, err error) {
 	return false, nil
 }
 
-// ResetPending reports whether a reset is recorded as in progress
-// (SetResetPending): at Open, one that a crash interrupted.
-// fixtures.Fixture.Apply completes it.
+// ResetPending implements storage.Store: at Open, a reset recorded as in
+// progress is one that a crash interrupted, which fixtures.Fixture.Apply
+// completes.
 func (s *Store) ResetPending(ctx context.Context) (bool, error) {
 	var pending bool
 	err := s.rdb.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM reset_pending)`).Scan(&pending)
@@ -259,7 +259,7 @@ func (s *Store) ResetPending(ctx context.Context) (bool, error) {
 	return pending, nil
 }
 
-// SetResetPending records, in the transaction, that a reset is in
+// SetResetPending implements storage.Tx: it records that a reset is in
 // progress, or with pending false that none is: a reset of many
 // transactions records it in the same transaction as its first
 // destructive step and forgets it in its last (fixtures.Fixture.Reset),

@@ -46,6 +46,7 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		{"Identity/Count", testIdentityCount},
 		{"Identity/IDOfDeletedPool", testIdentityIDOfDeletedPool},
 		{"Identity/DeleteIdentitiesStep", testDeleteIdentitiesStep},
+		{"Store/ResetPending", testResetPending},
 		{"Identity/DeleteIdentitiesStepMany", testDeleteIdentitiesStepMany},
 
 		{"SigningKey/Keys", testSigningKeys},
