@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/idpool/idpool/emulator/idpooltest"
+	"github.com/idpool/idpool/fixtures"
 )
 
 // TestClockFarAhead moves idpool's clock two hours ahead, far past the 15
@@ -20,8 +21,12 @@ import (
 // correction (aws-sdk-go-v2 aws/retry reads Date on a refused signature)
 // signs the retry in idpool's time, and the call succeeds.
 func TestClockFarAhead(t *testing.T) {
+	const poolID = "us-east-1:0f0f0f0f-1111-2222-3333-444444444444"
 	start := time.Now().Add(2 * time.Hour).Truncate(time.Second)
-	srv := idpooltest.New(t, idpooltest.WithClock(func() time.Time { return start }))
+	srv := idpooltest.New(t, idpooltest.WithClock(func() time.Time { return start }), idpooltest.WithFixture(&fixtures.Fixture{
+		IdentityPools: []fixtures.IdentityPool{{IdentityPoolId: poolID, IdentityPoolName: "ahead", AllowUnauthenticatedIdentities: true,
+			Roles: map[string]string{"unauthenticated": "arn:aws:iam::123456789012:role/Guest"}}},
+	}))
 	ctx := t.Context()
 
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL()+"/_idpool/health", nil)
@@ -39,15 +44,7 @@ func TestClockFarAhead(t *testing.T) {
 
 	cfg := srv.AWSConfig()
 	ci := cognitoidentity.NewFromConfig(cfg)
-	pool, err := ci.CreateIdentityPool(ctx, &cognitoidentity.CreateIdentityPoolInput{IdentityPoolName: aws.String("ahead"), AllowUnauthenticatedIdentities: true})
-	if err != nil {
-		t.Fatalf("CreateIdentityPool: %v", err)
-	}
-	if _, err := ci.SetIdentityPoolRoles(ctx, &cognitoidentity.SetIdentityPoolRolesInput{IdentityPoolId: pool.IdentityPoolId,
-		Roles: map[string]string{"unauthenticated": "arn:aws:iam::123456789012:role/Guest"}}); err != nil {
-		t.Fatalf("SetIdentityPoolRoles: %v", err)
-	}
-	id, err := ci.GetId(ctx, &cognitoidentity.GetIdInput{IdentityPoolId: pool.IdentityPoolId})
+	id, err := ci.GetId(ctx, &cognitoidentity.GetIdInput{IdentityPoolId: aws.String(poolID)})
 	if err != nil {
 		t.Fatalf("GetId: %v", err)
 	}
