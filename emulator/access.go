@@ -39,6 +39,10 @@ type api struct {
 	// passes none.
 	passed   func(op string, in map[string]any) []string
 	passedTo string
+	// skew is how far a signed request's date may be from the server's
+	// clock, either way; 0 is sigv4.MaxSkew, 15 minutes, as STS, Cognito
+	// Identity and IAM allow.
+	skew time.Duration
 }
 
 var (
@@ -46,7 +50,10 @@ var (
 		passed: passedRoles, passedTo: policy.Cognito}
 	stsAPI  = api{scope: "sts", resource: stsResource, refuse: refuseQuery, denied: http.StatusForbidden}
 	syncAPI = api{scope: "cognito-sync", resource: syncResource, refuse: refuseREST, denied: http.StatusForbidden,
-		passed: syncPassedRoles, passedTo: "cognito-sync.amazonaws.com"}
+		passed: syncPassedRoles, passedTo: "cognito-sync.amazonaws.com",
+		// Cognito Sync allows 5 minutes: "Signature expired: … (… - 5
+		// min.)" (amazon-archives/amazon-cognito-js#29).
+		skew: 5 * time.Minute}
 	iamAPI = api{scope: "iam", resource: iamResource, refuse: refuseQuery, denied: http.StatusForbidden}
 )
 

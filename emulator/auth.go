@@ -93,7 +93,7 @@ func (s *Server) authenticate(r *http.Request, body []byte, a *api, res *resourc
 				}
 				return "fixture developer key " + sig.AccessKeyID
 			}
-			if f, msg := s.verify(r, body, sig, secret, whose); f != 0 {
+			if f, msg := s.verify(r, body, sig, secret, a.skew, whose); f != 0 {
 				return nil, f, msg
 			}
 		case s.cfg.Strict:
@@ -139,7 +139,7 @@ func (s *Server) authenticate(r *http.Request, body []byte, a *api, res *resourc
 		protocol.SetReason(ctx, "credentials "+c.AccessKeyID+" of "+p.ARN+" belong to another partition than "+part+", that of "+sig.Region+" the request is signed for")
 		return nil, failUnknownToken, "The security token included in the request is invalid."
 	}
-	if f, msg := s.verify(r, body, sig, c.SecretAccessKey, func() string { return "credentials " + c.AccessKeyID + " of " + p.ARN }); f != 0 {
+	if f, msg := s.verify(r, body, sig, c.SecretAccessKey, a.skew, func() string { return "credentials " + c.AccessKeyID + " of " + p.ARN }); f != 0 {
 		return nil, f, msg
 	}
 	if a == &iamAPI {
@@ -205,10 +205,11 @@ func scopeReason(err error, sig *sigv4.Signature) string {
 }
 
 // verify checks sig with secret, the secret of the key whose owner whose
-// names in words; whose runs only for a refusal's reason, so that a
+// names in words, allowing the request's date window (the API's skew) from
+// the server's clock; whose runs only for a refusal's reason, so that a
 // request that verifies pays nothing for it.
-func (s *Server) verify(r *http.Request, body []byte, sig *sigv4.Signature, secret string, whose func() string) (failure, string) {
-	err := s.verifier.Verify(r, body, sig, secret, s.now())
+func (s *Server) verify(r *http.Request, body []byte, sig *sigv4.Signature, secret string, window time.Duration, whose func() string) (failure, string) {
+	err := s.verifier.Verify(r, body, sig, secret, s.now(), window)
 	if err == nil {
 		return 0, ""
 	}

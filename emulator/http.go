@@ -39,9 +39,10 @@ const (
 )
 
 // edge wraps every request: a request id (in the context and the
-// x-amzn-RequestId header), CORS headers and preflights, the body read
-// within the budget of all bodies, and one structured log line.
-func edge(next http.Handler, logger *slog.Logger, bodies *protocol.Budget) http.Handler {
+// x-amzn-RequestId header), the Date header of the server's clock now,
+// CORS headers and preflights, the body read within the budget of all
+// bodies, and one structured log line.
+func edge(next http.Handler, logger *slog.Logger, bodies *protocol.Budget, now func() time.Time) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		id := protocol.NewRequestID()
@@ -49,6 +50,10 @@ func edge(next http.Handler, logger *slog.Logger, bodies *protocol.Budget) http.
 		// AWS's spelling, not Go's canonical "X-Amzn-Requestid": some
 		// clients compare header names case-sensitively.
 		h["x-amzn-RequestId"] = []string{id}
+		// The server's clock, not the machine's (net/http keeps a Date the
+		// handler set): SDKs correct their clock skew from it when a
+		// signature's date is refused, so they follow a test's clock.
+		h["Date"] = []string{now().UTC().Format(http.TimeFormat)}
 		// Only browsers read CORS headers, and they send Origin with every
 		// cross-origin request; other clients are spared the bytes.
 		if _, cors := r.Header["Origin"]; cors {

@@ -20,7 +20,7 @@ func TestEdge(t *testing.T) {
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	h := edge(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusTeapot)
-	}), logger, newBodyBudget())
+	}), logger, newBodyBudget(), time.Now)
 
 	tests := []struct {
 		name, method, path, origin string
@@ -81,7 +81,7 @@ func TestEdgeLogLine(t *testing.T) {
 				if tt.op != "" {
 					protocol.SetOperation(r.Context(), tt.op)
 				}
-			}), logger, newBodyBudget())
+			}), logger, newBodyBudget(), time.Now)
 			h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, tt.path, nil))
 			line := logs.String()
 			for _, w := range tt.want {
@@ -137,7 +137,7 @@ func TestEdgeLogsRefusals(t *testing.T) {
 					protocol.SetError(r.Context(), tt.err, tt.cause)
 					w.WriteHeader(tt.err.Status)
 				}
-			}), logger, newBodyBudget())
+			}), logger, newBodyBudget(), time.Now)
 			r := httptest.NewRequest(http.MethodPost, "/", nil)
 			if tt.gone {
 				ctx, cancel := context.WithCancel(r.Context())
@@ -169,7 +169,7 @@ func TestEdgeBodyBudget(t *testing.T) {
 			e, _ := protocol.As(err)
 			w.WriteHeader(e.Status)
 		}
-	}), slog.New(slog.DiscardHandler), bodies)
+	}), slog.New(slog.DiscardHandler), bodies, time.Now)
 	for _, tt := range []struct {
 		name       string
 		size       int

@@ -468,7 +468,7 @@ func TestSmallBodyBesideStalledBodies(t *testing.T) {
 			e, _ := protocol.As(err)
 			w.WriteHeader(e.Status)
 		}
-	}), slog.New(slog.DiscardHandler), bodies)
+	}), slog.New(slog.DiscardHandler), bodies, time.Now)
 	start := time.Now()
 	w := httptest.NewRecorder()
 	h.ServeHTTP(w, httptest.NewRequest(http.MethodPost, "/", strings.NewReader(strings.Repeat("x", FreeBodyBytes))))

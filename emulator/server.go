@@ -232,7 +232,7 @@ func build(ctx context.Context, cfg Config, store storage.Store, logger *slog.Lo
 		s.activity = con.Activity
 		issues.to = con.Issued
 	}
-	s.handler = edge(served, logger, newBodyBudget())
+	s.handler = edge(served, logger, newBodyBudget(), s.now)
 	return s, nil
 }
 

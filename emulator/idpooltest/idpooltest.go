@@ -69,11 +69,15 @@ func WithStrict() Option {
 }
 
 // WithClock gives the server a clock other than time.Now. It times
-// tokens, credentials and the SigV4 check; SDKs sign with the real time
-// and idpool, like AWS, allows 15 minutes between the two, so requests
-// signed with credentials idpool issued (and, in strict mode, with the
-// fixture's keys) fail on a clock further away. Outside strict mode the
-// developer's keys are not checked, so their requests pass.
+// tokens, credentials, the SigV4 check and the Date header of every
+// answer. SDKs sign with the real time and idpool, like AWS, allows 15
+// minutes between the two (5 for Cognito Sync). On a clock further away,
+// an SDK that corrects its clock skew from the Date header of a refused
+// signature, as the AWS SDKs for Go v2 and JavaScript v3 do with retries
+// on, signs its retry in the server's time, and the call succeeds; other
+// clients' requests signed with credentials idpool issued (and, in strict
+// mode, with the fixture's keys) fail. Outside strict mode the developer's
+// keys are not checked, so their requests pass.
 func WithClock(now func() time.Time) Option {
 	return func(o *options) { o.cfg.Now = now }
 }

@@ -37,7 +37,7 @@ func verifySigV4(r *http.Request, body []byte) (*protocol.Principal, error) {
 	if sig.AccessKeyID != sdkKey || sig.Service != "cognito-sync" {
 		return nil, protocol.Errorf(http.StatusForbidden, "UnrecognizedClientException", "The security token included in the request is invalid.")
 	}
-	if err := sigv4.Verify(r, body, sig, sdkSecret, time.Now()); err != nil {
+	if err := sigv4.Verify(r, body, sig, sdkSecret, time.Now(), sigv4.MaxSkew); err != nil {
 		return nil, protocol.Errorf(http.StatusForbidden, "InvalidSignatureException", "%s", err.Error())
 	}
 	return &protocol.Principal{AccessKeyID: sig.AccessKeyID}, nil

@@ -4,7 +4,9 @@
 // Parse extracts the claimed credential scope and signature without any
 // secret, so callers can look up the access key, and CheckScope checks the
 // scope against the service and region called; Verify refuses a request
-// whose x-amz-* headers are not all signed, recomputes the canonical
+// whose date is further from now than the service's window (AWS's differs
+// per service: 15 minutes for most, 5 for Cognito Sync) or whose x-amz-*
+// headers are not all signed, recomputes the canonical
 // request exactly as the Go SDKs build it for services other than S3 (the
 // path as sent, the one served, escaped a second time, per segment: not
 // without its dot segments, as AWS's rule and botocore would have it, for

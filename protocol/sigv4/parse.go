@@ -15,7 +15,10 @@ const Algorithm = "AWS4-HMAC-SHA256"
 // TimeFormat is the ISO 8601 basic format of X-Amz-Date.
 const TimeFormat = "20060102T150405Z"
 
-// MaxSkew is how far a header-signed request's date may be from now.
+// MaxSkew is how far a request's date may be from now for most AWS
+// services (STS, Cognito Identity, IAM: " - 15 min." in their messages),
+// and the window Verify applies when it is given none. Some services allow
+// less: Cognito Sync 5 minutes.
 const MaxSkew = 15 * time.Minute
 
 // MaxExpires is the longest validity of a presigned URL (one week).
@@ -65,7 +68,7 @@ type Signature struct {
 	SessionToken string
 	Presigned    bool
 	// Expires is X-Amz-Expires of a presigned URL, 0 when absent. It is
-	// checked for its form only: the window is MaxSkew (see checkTime).
+	// checked for its form only: the window is Verify's (see checkTime).
 	Expires time.Duration
 	// AmzDate is the request time as sent: X-Amz-Date, or the Date header
 	// when X-Amz-Date is absent (header form only).

@@ -74,7 +74,7 @@ func TestVerifyAmzHeadersSigned(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			err = Verify(r, []byte(sent), sig, secret, signTime)
+			err = Verify(r, []byte(sent), sig, secret, signTime, MaxSkew)
 			if tt.wantMsg == "" {
 				if err != nil {
 					t.Errorf("got %v, want nil", err)
@@ -165,11 +165,11 @@ func TestPresignedTokenInQuery(t *testing.T) {
 	if sig.SessionToken != token {
 		t.Errorf("session token: got %q, want %q", sig.SessionToken, token)
 	}
-	if err := Verify(get, nil, sig, secret, signTime); err != nil {
+	if err := Verify(get, nil, sig, secret, signTime, MaxSkew); err != nil {
 		t.Errorf("presigned URL: got %v, want nil", err)
 	}
 	get.Header.Set("X-Amz-Security-Token", token)
-	if err := Verify(get, nil, sig, secret, signTime); !errors.Is(err, ErrSignatureMismatch) ||
+	if err := Verify(get, nil, sig, secret, signTime, MaxSkew); !errors.Is(err, ErrSignatureMismatch) ||
 		err.Error() != "'x-amz-security-token' must be a 'SignedHeader' in the AWS Authorization." {
 		t.Errorf("presigned URL with an unsigned token header: got %v, want ErrSignatureMismatch", err)
 	}

@@ -260,9 +260,9 @@ func TestVerifyWithSDKSigner(t *testing.T) {
 			}
 			for _, verify := range []struct {
 				name string
-				fn   func(*http.Request, []byte, *Signature, string, time.Time) error
+				fn   func(*http.Request, []byte, *Signature, string, time.Time, time.Duration) error
 			}{{"Verify", Verify}, {"Verifier", NewVerifier(2).Verify}} {
-				err = verify.fn(got.r, got.body, sig, key, now)
+				err = verify.fn(got.r, got.body, sig, key, now, MaxSkew)
 				if tt.want == nil && err != nil {
 					t.Errorf("%s: got %v, want nil", verify.name, err)
 				}
@@ -402,11 +402,11 @@ func TestVerifyRequiresHostSigned(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := Verify(r, []byte("{}"), sig, secret, signTime); err != nil {
+	if err := Verify(r, []byte("{}"), sig, secret, signTime, MaxSkew); err != nil {
 		t.Errorf("got %v, want nil", err)
 	}
 	r.Host = "evil.example.com"
-	if err := Verify(r, []byte("{}"), sig, secret, signTime); !errors.Is(err, ErrSignatureMismatch) {
+	if err := Verify(r, []byte("{}"), sig, secret, signTime, MaxSkew); !errors.Is(err, ErrSignatureMismatch) {
 		t.Errorf("other host: got %v, want ErrSignatureMismatch", err)
 	}
 }
@@ -426,12 +426,12 @@ func BenchmarkVerify(b *testing.B) {
 	}
 	for _, bc := range []struct {
 		name string
-		fn   func(*http.Request, []byte, *Signature, string, time.Time) error
+		fn   func(*http.Request, []byte, *Signature, string, time.Time, time.Duration) error
 	}{{"uncached", Verify}, {"cached", NewVerifier(0).Verify}} {
 		b.Run(bc.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				if err := bc.fn(r, body, sig, secret, signTime); err != nil {
+				if err := bc.fn(r, body, sig, secret, signTime, MaxSkew); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -458,7 +458,7 @@ func FuzzParse(f *testing.F) {
 			return
 		}
 		// A parsed signature must be safe to verify, whatever it holds.
-		if err := Verify(r, nil, sig, "secret", signTime); err == nil {
+		if err := Verify(r, nil, sig, "secret", signTime, MaxSkew); err == nil {
 			t.Fatalf("random signature verified: %+v", sig)
 		}
 	})
@@ -514,12 +514,12 @@ func BenchmarkVerifyShapes(b *testing.B) {
 		}
 		for _, bc := range []struct {
 			name string
-			fn   func(*http.Request, []byte, *Signature, string, time.Time) error
+			fn   func(*http.Request, []byte, *Signature, string, time.Time, time.Duration) error
 		}{{"uncached", Verify}, {"cached", NewVerifier(0).Verify}} {
 			b.Run(rc.name+"/"+bc.name, func(b *testing.B) {
 				b.ReportAllocs()
 				for b.Loop() {
-					if err := bc.fn(rc.r, rc.body, sig, secret, signTime); err != nil {
+					if err := bc.fn(rc.r, rc.body, sig, secret, signTime, MaxSkew); err != nil {
 						b.Fatal(err)
 					}
 				}

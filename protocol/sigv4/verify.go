@@ -18,11 +18,14 @@ import (
 const unsignedPayload = "UNSIGNED-PAYLOAD"
 
 // Verify checks sig, parsed from r, against the secret access key at time
-// now. body is the request body already read. It returns nil when the
-// signature verifies; otherwise an error wrapping ErrMalformed (unparseable
-// date), ErrExpired (date outside the window) or ErrSignatureMismatch.
-func Verify(r *http.Request, body []byte, sig *Signature, secret string, now time.Time) error {
-	return verify(r, body, sig, secret, now, nil)
+// now. body is the request body already read. window is how far the
+// request's date may be from now either way, the service's own (AWS's
+// services differ: 15 minutes for most, 5 for Cognito Sync); MaxSkew when
+// it is 0 or less. It returns nil when the signature verifies; otherwise an
+// error wrapping ErrMalformed (unparseable date), ErrExpired (date outside
+// the window) or ErrSignatureMismatch.
+func Verify(r *http.Request, body []byte, sig *Signature, secret string, now time.Time, window time.Duration) error {
+	return verify(r, body, sig, secret, now, window, nil)
 }
 
 // Verifier is Verify with a bounded cache of signing keys, which saves four
@@ -56,8 +59,8 @@ func NewVerifier(size int) *Verifier {
 }
 
 // Verify is the package-level Verify with signing keys cached.
-func (v *Verifier) Verify(r *http.Request, body []byte, sig *Signature, secret string, now time.Time) error {
-	return verify(r, body, sig, secret, now, v)
+func (v *Verifier) Verify(r *http.Request, body []byte, sig *Signature, secret string, now time.Time, window time.Duration) error {
+	return verify(r, body, sig, secret, now, window, v)
 }
 
 // signingKey returns the signing key for secret and sig's scope. A key is a
@@ -105,7 +108,7 @@ const maxPooled = 16 << 10
 
 var scratchPool = sync.Pool{New: func() any { return &scratch{buf: make([]byte, 0, 2048)} }}
 
-func verify(r *http.Request, body []byte, sig *Signature, secret string, now time.Time, cache *Verifier) error {
+func verify(r *http.Request, body []byte, sig *Signature, secret string, now time.Time, window time.Duration, cache *Verifier) error {
 	t, err := parseTime(sig.AmzDate)
 	if err != nil {
 		return fail(ErrMalformed, "Date must be in ISO-8601 'basic format'. Got '"+sig.AmzDate+"'. See http://en.wikipedia.org/wiki/ISO_8601")
@@ -116,7 +119,7 @@ func verify(r *http.Request, body []byte, sig *Signature, secret string, now tim
 		return fail(ErrSignatureMismatch, "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '"+
 			sig.Date+"' != '"+string(stamp[:8])+"', from '"+string(stamp)+"'.")
 	}
-	if err := checkTime(t, sig, now); err != nil {
+	if err := checkTime(t, now, window); err != nil {
 		return err
 	}
 	if err := checkSigned(r, sig); err != nil {
@@ -252,20 +255,26 @@ func parseTime(s string) (time.Time, error) {
 	return time.Time{}, err
 }
 
-// checkTime applies the validity window: MaxSkew either way from now, for
-// the header form and for presigned URLs alike. The services idpool serves
-// take no account of X-Amz-Expires, as STS does not: the EKS token flow
-// presigns GetCallerIdentity for 60 seconds and replays the URL for 14
-// minutes, and a URL presigned for a day is refused after 15 minutes.
-func checkTime(t time.Time, _ *Signature, now time.Time) error {
-	now = now.UTC()
-	if t.Sub(now) > MaxSkew {
-		return fail(ErrExpired, "Signature not yet current: "+t.Format(TimeFormat)+" is still later than "+
-			now.Add(MaxSkew).Format(TimeFormat)+" ("+now.Format(TimeFormat)+" + 15 min.)")
+// checkTime applies the validity window, window (MaxSkew when 0 or less)
+// either way from now, for the header form and for presigned URLs alike.
+// The services idpool serves take no account of X-Amz-Expires, as STS does
+// not: the EKS token flow presigns GetCallerIdentity for 60 seconds and
+// replays the URL for 14 minutes, and a URL presigned for a day is refused
+// after 15 minutes. The messages are AWS's, with the window in minutes:
+// clients that correct their clock read the times in them.
+func checkTime(t, now time.Time, window time.Duration) error {
+	if window <= 0 {
+		window = MaxSkew
 	}
-	if now.Sub(t) > MaxSkew {
+	now = now.UTC()
+	mins := strconv.FormatInt(int64(window/time.Minute), 10) + " min.)"
+	if t.Sub(now) > window {
+		return fail(ErrExpired, "Signature not yet current: "+t.Format(TimeFormat)+" is still later than "+
+			now.Add(window).Format(TimeFormat)+" ("+now.Format(TimeFormat)+" + "+mins)
+	}
+	if now.Sub(t) > window {
 		return fail(ErrExpired, "Signature expired: "+t.Format(TimeFormat)+" is now earlier than "+
-			now.Add(-MaxSkew).Format(TimeFormat)+" ("+now.Format(TimeFormat)+" - 15 min.)")
+			now.Add(-window).Format(TimeFormat)+" ("+now.Format(TimeFormat)+" - "+mins)
 	}
 	return nil
 }
