@@ -267,14 +267,14 @@ func checkTime(t, now time.Time, window time.Duration) error {
 		window = MaxSkew
 	}
 	now = now.UTC()
-	mins := strconv.FormatInt(int64(window/time.Minute), 10) + " min.)"
+	mins := func() string { return strconv.FormatInt(int64(window/time.Minute), 10) + " min.)" }
 	if t.Sub(now) > window {
 		return fail(ErrExpired, "Signature not yet current: "+t.Format(TimeFormat)+" is still later than "+
-			now.Add(window).Format(TimeFormat)+" ("+now.Format(TimeFormat)+" + "+mins)
+			now.Add(window).Format(TimeFormat)+" ("+now.Format(TimeFormat)+" + "+mins())
 	}
 	if now.Sub(t) > window {
 		return fail(ErrExpired, "Signature expired: "+t.Format(TimeFormat)+" is now earlier than "+
-			now.Add(-window).Format(TimeFormat)+" ("+now.Format(TimeFormat)+" - "+mins)
+			now.Add(-window).Format(TimeFormat)+" ("+now.Format(TimeFormat)+" - "+mins())
 	}
 	return nil
 }
