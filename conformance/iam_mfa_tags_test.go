@@ -52,8 +52,8 @@ func TestIAMMFADeviceTags(t *testing.T) {
 	missing := aws.String("arn:aws:iam::" + s.accountID + ":mfa/" + name + "-gone")
 	_, err = dev.ListMFADeviceTags(ctx, &iam.ListMFADeviceTagsInput{SerialNumber: missing})
 	wantIAMRefusal(t, "ListMFADeviceTags of a missing device", err, "NoSuchEntity", http.StatusNotFound,
-		"VirtualMFADevice with serial number "+aws.ToString(missing)+" doesn't exist.")
+		"MFA Device with serial number "+aws.ToString(missing)+" does not exist.")
 	_, err = dev.TagMFADevice(ctx, &iam.TagMFADeviceInput{SerialNumber: missing, Tags: []iamtypes.Tag{{Key: aws.String("a"), Value: aws.String("b")}}})
 	wantIAMRefusal(t, "TagMFADevice of a missing device", err, "NoSuchEntity", http.StatusNotFound,
-		"VirtualMFADevice with serial number "+aws.ToString(missing)+" doesn't exist.")
+		"MFA Device with serial number "+aws.ToString(missing)+" does not exist.")
 }

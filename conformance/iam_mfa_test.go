@@ -90,7 +90,7 @@ func TestIAMVirtualMFA(t *testing.T) {
 			}
 			_, err := dev.CreateVirtualMFADevice(ctx, &iam.CreateVirtualMFADeviceInput{VirtualMFADeviceName: aws.String(name)})
 			wantIAMRefusal(t, "CreateVirtualMFADevice of a taken name", err, "EntityAlreadyExists", http.StatusConflict,
-				"MFADevice entity at the same path and name already exists.")
+				"MFA device already exists.")
 
 			listed := func(t *testing.T, status iamtypes.AssignmentStatusType) []iamtypes.VirtualMFADevice {
 				t.Helper()
@@ -186,7 +186,7 @@ func TestIAMVirtualMFA(t *testing.T) {
 			ok(t, err, "DeleteVirtualMFADevice")
 			_, err = dev.DeleteVirtualMFADevice(ctx, &iam.DeleteVirtualMFADeviceInput{SerialNumber: aws.String(serial)})
 			wantIAMRefusal(t, "DeleteVirtualMFADevice of a deleted device", err, "NoSuchEntity", http.StatusNotFound,
-				"VirtualMFADevice with serial number "+serial+" doesn't exist.")
+				"MFA Device with serial number "+serial+" does not exist.")
 			if has(listed(t, iamtypes.AssignmentStatusTypeAny)) {
 				t.Errorf("ListVirtualMFADevices lists a deleted device")
 			}
@@ -264,4 +264,37 @@ func TestResetClearsMFADevices(t *testing.T) {
 	if len(mine.MFADevices) != 0 {
 		t.Errorf("ListMFADevices after reset: got %+v, want none", mine.MFADevices)
 	}
+}
+
+// TestIAMMFARefusalTexts: the refusals of the MFA operations AWS recorded
+// (localstack/localstack tests/aws/services/iam/test_iam_mfa.snapshot.json,
+// test_virtual_mfa_device_errors, test_enable_mfa_device_errors,
+// test_list_virtual_mfa_devices), code, status and text.
+func TestIAMMFARefusalTexts(t *testing.T) {
+	t.Parallel()
+	s := testServer(t)
+	ctx := context.Background()
+	c := s.iamWith(developerKeys())
+	device := uniqueName("mfa")
+	serial, _ := newMFADevice(t, c, device)
+	user := uniqueName("u")
+	_, err := c.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String(user)})
+	ok(t, err, "CreateUser")
+	missing := "arn:aws:iam::" + s.accountID + ":mfa/nonexistent-device"
+
+	_, err = c.CreateVirtualMFADevice(ctx, &iam.CreateVirtualMFADeviceInput{VirtualMFADeviceName: aws.String(device)})
+	wantIAMRefusal(t, "CreateVirtualMFADevice of a taken name", err, "EntityAlreadyExists", http.StatusConflict, "MFA device already exists.")
+	_, err = c.DeleteVirtualMFADevice(ctx, &iam.DeleteVirtualMFADeviceInput{SerialNumber: aws.String(missing)})
+	wantIAMRefusal(t, "DeleteVirtualMFADevice of a missing device", err, "NoSuchEntity", http.StatusNotFound,
+		"MFA Device with serial number "+missing+" does not exist.")
+	_, err = c.DeactivateMFADevice(ctx, &iam.DeactivateMFADeviceInput{UserName: aws.String(user), SerialNumber: aws.String(missing)})
+	wantIAMRefusal(t, "DeactivateMFADevice of a missing device", err, "NoSuchEntity", http.StatusNotFound,
+		"MFA Device with serial number "+missing+" does not exist.")
+	_, err = c.EnableMFADevice(ctx, &iam.EnableMFADeviceInput{UserName: aws.String("nonexistent-user"), SerialNumber: aws.String(serial),
+		AuthenticationCode1: aws.String("123456"), AuthenticationCode2: aws.String("654321")})
+	wantIAMRefusal(t, "EnableMFADevice for a missing user", err, "NoSuchEntity", http.StatusNotFound, "The user with name nonexistent-user cannot be found.")
+	_, err = c.DeactivateMFADevice(ctx, &iam.DeactivateMFADeviceInput{UserName: aws.String("nonexistent-user"), SerialNumber: aws.String(serial)})
+	wantIAMRefusal(t, "DeactivateMFADevice for a missing user", err, "NoSuchEntity", http.StatusNotFound, "The user with name nonexistent-user cannot be found.")
+	_, err = c.ListVirtualMFADevices(ctx, &iam.ListVirtualMFADevicesInput{Marker: aws.String("invalid-marker-value")})
+	wantIAMRefusal(t, "ListVirtualMFADevices with a marker idpool did not issue", err, "ValidationError", http.StatusBadRequest, "Invalid Marker.")
 }

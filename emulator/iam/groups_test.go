@@ -43,7 +43,7 @@ func TestGroupLifecycle(t *testing.T) {
 		}, CodeEntityAlreadyExists, http.StatusConflict, "Group with name builders already exists."},
 		{"create with a bad path", func() error {
 			return second(s.CreateGroup(ctx, &CreateGroupInput{GroupName: "G", Path: ptr("ci")}))
-		}, CodeInvalidInput, http.StatusBadRequest, ""},
+		}, "ValidationError", http.StatusBadRequest, ""},
 		{"get a missing group", func() error {
 			return second(s.GetGroup(ctx, &GetGroupInput{GroupName: "non-existent-group"}))
 		}, CodeNoSuchEntity, http.StatusNotFound, "The group with name non-existent-group cannot be found."},
@@ -285,7 +285,7 @@ func TestUpdateGroup(t *testing.T) {
 			CodeNoSuchEntity, http.StatusNotFound, "The group with name nonexisting cannot be found."},
 		{"to a taken name", UpdateGroupInput{GroupName: "Old", NewGroupName: ptr("OTHER")},
 			CodeEntityAlreadyExists, http.StatusConflict, "Group with name OTHER already exists."},
-		{"a bad path", UpdateGroupInput{GroupName: "Old", NewPath: ptr("x")}, CodeInvalidInput, http.StatusBadRequest, ""},
+		{"a bad path", UpdateGroupInput{GroupName: "Old", NewPath: ptr("x")}, "ValidationError", http.StatusBadRequest, ""},
 		{"to its own name in another case", UpdateGroupInput{GroupName: "Old", NewGroupName: ptr("OLD")}, "", 0, ""},
 		{"renamed and moved", UpdateGroupInput{GroupName: "old", NewGroupName: ptr("New"), NewPath: ptr("/new-path/")}, "", 0, ""},
 	}

@@ -89,8 +89,15 @@ func qrCodePNG() []byte {
 	return b.Bytes()
 }
 
+// noSuchDevice is IAM's answer to a serial number it holds no device of:
+// AWS's text for DeleteVirtualMFADevice and DeactivateMFADevice
+// (localstack/localstack tests/aws/services/iam/test_iam_mfa.snapshot.json
+// delete-nonexistent-error, deactivate-nonexistent-mfa-error). The other
+// operations on a device (EnableMFADevice and ResyncMFADevice, which
+// read it as DeactivateMFADevice does, GetMFADevice and the tag
+// operations) answer the same; no recording shows them.
 func noSuchDevice(serial string) error {
-	return errNoSuch("VirtualMFADevice with serial number %s doesn't exist.", serial)
+	return errNoSuch("MFA Device with serial number %s does not exist.", serial)
 }
 
 func errDeviceNotUsers() error { return errNoSuch("MFA Device invalid for user.") }
@@ -128,7 +135,8 @@ func (s *Service) CreateVirtualMFADevice(ctx context.Context, in *CreateVirtualM
 		}
 		return tx.CreateMFADevice(ctx, d)
 	})
-	if err := translate(err, nil, errExists("MFADevice entity at the same path and name already exists.")); err != nil {
+	// AWS's text (test_iam_mfa.snapshot.json create-duplicate-error).
+	if err := translate(err, nil, errExists("MFA device already exists.")); err != nil {
 		return nil, err
 	}
 	return &CreateVirtualMFADeviceOutput{VirtualMFADevice: VirtualMFADevice{

@@ -19,7 +19,7 @@ func TestRules(t *testing.T) {
 		ok   []string
 		bad  []string
 	}{
-		{"Path", Path, []string{"/", "/a/b/", "/a!b/"}, []string{"", "a/", "/a", "/a//b/", "/a b/"}},
+		{"Path", Path, []string{"/", "/a/b/", "/a!b/", "/a//b/"}, []string{"", "a/", "/a", "/a b/", "/" + strings.Repeat("a", 511) + "/"}},
 		{"PolicyPath", PolicyPath, []string{"/", "/team/x/"}, []string{"/a!/", "/a//", "x"}},
 		{"UserName", UserName, []string{"ci", "a+=,.@_-"}, []string{"", "a b", strings.Repeat("u", 65)}},
 		{"PolicyName", PolicyName, []string{"MP"}, []string{"", "a/b", strings.Repeat("p", 129)}},
@@ -29,11 +29,12 @@ func TestRules(t *testing.T) {
 		{"TagValue", TagValue, []string{"", "v"}, []string{"v;", strings.Repeat("v", 257)}},
 		{"PolicyARN", PolicyARN, []string{
 			"arn:aws:iam::123456789012:policy/MP", "arn:aws:iam::aws:policy/service-role/x!y/Odd", "arn:aws-cn:iam::aws:policy/ReadOnlyAccess",
-			"arn:awsx:iam::aws:policy/P", // the partition only starts with aws
+			"arn:awsx:iam::aws:policy/P",   // the partition only starts with aws
+			"arn:aws:iam::aws:policy/a//P", // an empty segment is a path IAM takes
 		}, []string{
 			"urn:aws:iam::aws:policy/P", "arn:aws:iam:us-east-1:aws:policy/P", "arn:AWS:iam::aws:policy/P", "arn:aws:iam::aws:policy",
 			"ReadOnlyAccess", "arn:aws:iam::12345:policy/MP", "arn:aws:s3:::policy/MP", "arn:aws:iam::aws:role/R",
-			"arn:aws:iam::aws:policy/a//P", "arn:aws:iam::aws:policy/", "arn:aws:iam::aws:policy/a/b c",
+			"arn:aws:iam::aws:policy/", "arn:aws:iam::aws:policy/a/b c", "arn:aws:iam::aws:policy/a b/P",
 		}},
 	}
 	for _, tt := range tests {
