@@ -156,7 +156,7 @@ func takeLock(path, abs string) (*lockFile, error) {
 			// a Store of this very process holds the lock, one a Go
 			// program (a test, above all) opened and has not closed.
 			return nil, &openError{fmt.Sprintf("sqlite: open %s: the database is already open in this process (lock file %s): "+
-				"a Store on it, or the emulator.Server or idpooltest server over it, was not closed; close it first, or open another database", path, lp), ErrLocked}
+				"a Store on it, or the emulator.Server over it, was not closed; close it first, or open another database", path, lp), ErrLocked}
 		}
 		return nil, fmt.Errorf("sqlite: open %s: %w%s (lock file %s); stop it, or give this one another --db", path, ErrLocked, holder(lp), lp)
 	case err == nil:
