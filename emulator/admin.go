@@ -148,11 +148,12 @@ func publicPath(path string) bool {
 	return id != "" && (doc == outbound.ConfigurationPath || doc == outbound.JWKSPath)
 }
 
-// health answers 200 once the store is open, which it is for as long as
-// the Server exists, unless the store can tell that its database file was
-// deleted or replaced under it (the SQLite store's Check): then 503, so
-// that a container is marked unhealthy before more writes are lost. A
-// Store without a Check method (one a Go program passes in) is healthy.
+// health answers 200 once the store is open, and 503 when the store's
+// Check fails: the SQLite store's fails once it is closed (Server.Close),
+// when every other request fails too, and when its database file was
+// deleted or replaced under it, so that a container is marked unhealthy
+// before more writes are lost. A Store without a Check method (one a Go
+// program passes in) is healthy.
 func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 	if c, ok := s.store.(interface{ Check() error }); ok {
 		if err := c.Check(); err != nil {

@@ -14,7 +14,14 @@ import (
 // A program embedding idpool serves the Server's Handler, here with the
 // command's own timeouts and limits, and closes the Server once the HTTP
 // server has stopped. In a test, httptest.NewServer(srv.Handler()) serves
-// it too, and idpooltest does all of it.
+// it too, closed in this order:
+//
+//	hs := httptest.NewServer(srv.Handler())
+//	t.Cleanup(func() { srv.EndStreams(); hs.Close(); srv.Close() })
+//
+// hs.Close waits for every open connection, and a console Activity page's
+// live stream lasts until EndStreams ends it; the Server goes last, once
+// no request is in flight. idpooltest does all of it.
 func ExampleNew() {
 	ctx := context.Background()
 	srv, err := emulator.New(ctx, emulator.Config{DB: ":memory:"}, nil) // a nil logger discards

@@ -12,6 +12,16 @@
 // server, with dummy keys (or the fixture's first developer credentials),
 // so that the Cognito Identity and STS clients built from it talk to
 // idpool; Cognito Sync, which only the v1 SDK has, takes URL as its
-// endpoint. Start and Close serve TestMain and programs that have no
-// *testing.T.
+// endpoint. JWKSURL is where the keys of the server's OpenID tokens are,
+// whose issuer stays AWS's. Start and Close serve TestMain and programs
+// that have no *testing.T; Log returns the end of the server's log, which
+// New shows when a test fails.
+//
+// Reset, ExpireToken, ExpireCredentials and RotateKey are the server's
+// test controls (README, "Test controls"). A reset is global: it takes
+// away what every test using the server wrote, at whatever point each
+// is. Tests that run in parallel should each start their own server with
+// New, which takes a fraction of a second, rather than share one and
+// reset it: a shared server's reset deletes the identities and pools of
+// the tests running beside the one that asked for it.
 package idpooltest

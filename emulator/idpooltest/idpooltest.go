@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -35,7 +36,7 @@ type Server struct {
 	emu    *emulator.Server
 	region string
 	creds  aws.Credentials
-	logs   *logBuffer // nil when the caller gave a logger
+	logs   *logTail // nil when the caller gave a logger
 }
 
 // Option configures a Server.
@@ -82,8 +83,9 @@ func WithClock(now func() time.Time) Option {
 	return func(o *options) { o.cfg.Now = now }
 }
 
-// WithLogger sends the server's log to l. Without it, the log is kept and
-// written to the test's output if the test fails.
+// WithLogger sends the server's log to l. Without it, the server keeps
+// the end of its log (see Server.Log), which New writes to the test's
+// output if the test fails.
 func WithLogger(l *slog.Logger) Option {
 	return func(o *options) { o.logger = l }
 }
@@ -104,15 +106,30 @@ func New(t testing.TB, opts ...Option) *Server {
 	}
 	t.Cleanup(func() {
 		s.Close()
-		if t.Failed() && s.logs != nil && s.logs.Len() > 0 {
-			t.Logf("idpool log:\n%s", s.logs)
+		if l := s.Log(); t.Failed() && l != "" {
+			t.Logf("idpool log:\n%s", l)
 		}
 	})
 	return s
 }
 
 // Start starts a server; the caller must Close it. It is New for code
-// without a *testing.T, such as TestMain.
+// without a *testing.T, such as TestMain. Without WithLogger, the server
+// keeps the end of its log for Log to return, and shows it nowhere:
+//
+//	func TestMain(m *testing.M) {
+//		srv, err := idpooltest.Start(idpooltest.WithFixtureFile("testdata/pools.json"))
+//		if err != nil {
+//			log.Fatal(err)
+//		}
+//		server = srv // a package variable the tests use
+//		code := m.Run()
+//		srv.Close()
+//		if code != 0 {
+//			fmt.Fprintf(os.Stderr, "idpool log:\n%s", srv.Log())
+//		}
+//		os.Exit(code)
+//	}
 func Start(opts ...Option) (*Server, error) {
 	o := options{cfg: emulator.Config{DB: ":memory:"}}
 	for _, opt := range opts {
@@ -133,7 +150,7 @@ func Start(opts ...Option) (*Server, error) {
 	s := &Server{creds: aws.Credentials{AccessKeyID: AccessKeyID, SecretAccessKey: SecretAccessKey, Source: "idpooltest"}}
 	logger := o.logger
 	if logger == nil {
-		s.logs = new(logBuffer)
+		s.logs = &logTail{max: logTailSize}
 		logger = slog.New(slog.NewTextHandler(s.logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	}
 	emu, err := emulator.New(context.Background(), o.cfg, logger)
@@ -201,26 +218,63 @@ func (s *Server) Close() {
 	s.emu.Close()
 }
 
-// logBuffer collects the server's log, written from request goroutines.
-type logBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
+// logTailSize bounds the log a server started without WithLogger keeps:
+// its most recent lines within this many bytes. A suite's server may
+// answer millions of requests, a line each, and only the last ones help
+// explain a failure.
+const logTailSize = 64 << 10
+
+// Log returns the end of the server's log: its most recent lines within
+// 64 KiB (a single longer line is kept whole), after a line saying how
+// many earlier lines were dropped, if any. It is empty when WithLogger
+// sent the log elsewhere. New writes it to the test's output when the
+// test fails; a TestMain that Starts a server prints it itself (see
+// Start). Read after Close, it holds the lines of every request answered,
+// as Close waits for those in flight.
+func (s *Server) Log() string {
+	if s.logs == nil {
+		return ""
+	}
+	return s.logs.String()
 }
 
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
+// logTail keeps the most recent lines of the server's log within max
+// bytes, written from request goroutines. slog's handlers write one
+// record, one line, per Write, so each Write is kept or dropped whole.
+type logTail struct {
+	mu           sync.Mutex
+	max          int
+	lines        [][]byte // oldest first
+	size         int      // the bytes of lines
+	dropped      int      // lines dropped
+	droppedBytes int
 }
 
-func (l *logBuffer) Len() int {
+func (l *logTail) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.b.Len()
+	l.lines = append(l.lines, bytes.Clone(p))
+	l.size += len(p)
+	for l.size > l.max && len(l.lines) > 1 {
+		n := len(l.lines[0])
+		l.lines[0] = nil // let it go before append copies the slice
+		l.lines = l.lines[1:]
+		l.size -= n
+		l.dropped++
+		l.droppedBytes += n
+	}
+	return len(p), nil
 }
 
-func (l *logBuffer) String() string {
+func (l *logTail) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.b.String()
+	var b strings.Builder
+	if l.dropped > 0 {
+		fmt.Fprintf(&b, "[idpooltest: %d earlier lines (%d bytes) dropped; the log keeps its last %d KiB]\n", l.dropped, l.droppedBytes, l.max>>10)
+	}
+	for _, line := range l.lines {
+		b.Write(line)
+	}
+	return b.String()
 }

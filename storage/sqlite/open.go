@@ -151,6 +151,13 @@ func takeLock(path, abs string) (*lockFile, error) {
 	lk, err := lock(lp)
 	switch {
 	case errors.Is(err, ErrLocked):
+		if pid, ok := lockPID(lp); ok && pid == os.Getpid() {
+			// Another process cannot have written this process's id:
+			// a Store of this very process holds the lock, one a Go
+			// program (a test, above all) opened and has not closed.
+			return nil, &openError{fmt.Sprintf("sqlite: open %s: the database is already open in this process (lock file %s): "+
+				"a Store on it, or the emulator.Server over it, was not closed; close it first, or open another database", path, lp), ErrLocked}
+		}
 		return nil, fmt.Errorf("sqlite: open %s: %w%s (lock file %s); stop it, or give this one another --db", path, ErrLocked, holder(lp), lp)
 	case err == nil:
 		if err := checkWritable(path, abs); err != nil {
@@ -178,13 +185,9 @@ func (e *openError) Unwrap() error { return e.err }
 // holder describes the process named in the lock file at path, if it
 // still runs.
 func holder(path string) string {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return ""
-	}
-	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	pid, ok := lockPID(path)
 	switch {
-	case err != nil || pid <= 0:
+	case !ok:
 		return ""
 	case alive(pid):
 		return fmt.Sprintf(", pid %d", pid)
@@ -192,6 +195,21 @@ func holder(path string) string {
 	// The pid is of a server that has stopped: the holder is an export,
 	// which reads with a shared lock and writes no pid.
 	return " (an idpool export reading it?)"
+}
+
+// lockPID returns the process id written in the lock file at path: that
+// of the last server that took the lock, which holds it still unless an
+// export holds it now (an export writes none).
+func lockPID(path string) (int, bool) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return 0, false
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	if err != nil || pid <= 0 {
+		return 0, false
+	}
+	return pid, true
 }
 
 // unwrapPath drops the *fs.PathError around err: the messages built here

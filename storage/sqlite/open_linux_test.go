@@ -58,6 +58,53 @@ func TestOpenErrorsUnprivileged(t *testing.T) {
 	}
 }
 
+// TestLockHolder: the message of a refused Open names the holder the
+// lock file names: this process itself, which another idpool process
+// cannot be and no --db flag is about, or another process by its pid.
+func TestLockHolder(t *testing.T) {
+	tests := []struct {
+		name    string
+		pid     int
+		want    []string
+		notWant []string
+	}{
+		{"this process", os.Getpid(),
+			[]string{"already open in this process", "not closed"},
+			[]string{"another idpool process", "--db"}},
+		{"another process", os.Getppid(),
+			[]string{"in use by another idpool process", "pid " + strconv.Itoa(os.Getppid()), "--db"},
+			[]string{"this process"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "idpool.db")
+			first := openFile(t, path)
+			defer first.Close()
+			// The holder's pid as that process would have written it.
+			if err := os.WriteFile(path+lockSuffix, []byte(strconv.Itoa(tt.pid)+"\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			s, err := Open(t.Context(), path)
+			if err == nil {
+				s.Close()
+			}
+			if !errors.Is(err, ErrLocked) {
+				t.Fatalf("second Open: got %v, want ErrLocked", err)
+			}
+			for _, w := range append(tt.want, path, path+lockSuffix) {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("second Open: got %q, want it to contain %q", err, w)
+				}
+			}
+			for _, w := range tt.notWant {
+				if strings.Contains(err.Error(), w) {
+					t.Errorf("second Open: got %q, want no %q", err, w)
+				}
+			}
+		})
+	}
+}
+
 // TestRefusedOpenKeepsLocks: a second Store of this process, refused by
 // the lock, leaves the first Store's SQLite locks in place. Closing any
 // descriptor of a file drops every fcntl lock the process holds on it

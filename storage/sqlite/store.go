@@ -166,12 +166,19 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	return s, nil
 }
 
-// Check reports an error when the database file at the Store's path is
-// no longer the one it opened: deleted or replaced while idpool runs.
-// SQLite keeps using the file it has open, so everything written from
-// then on would be lost with it; a health check should fail. It is nil
-// for a memory database.
+// Check reports an error when the Store cannot serve: ErrClosed once
+// Close has been called, as every read and write fails from then on; or,
+// for a database file, when the file at the Store's path is no longer the
+// one it opened: deleted or replaced while idpool runs. SQLite keeps
+// using the file it has open, so everything written from then on would be
+// lost with it. A health check should fail on either.
 func (s *Store) Check() error {
+	s.mu.RLock()
+	closed := s.closed
+	s.mu.RUnlock()
+	if closed {
+		return ErrClosed
+	}
 	if s.file == nil {
 		return nil
 	}
