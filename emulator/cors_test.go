@@ -12,11 +12,7 @@ import (
 // even in the refusal of a cross-site action or to a preflight; the test
 // controls allow only the pages of this machine, which may call them.
 func TestCORSByPath(t *testing.T) {
-	srv, err := New(t.Context(), Config{DB: ":memory:"}, nil)
-	if err != nil {
-		t.Fatalf("New: %v", err)
-	}
-	defer srv.Close()
+	h := memoryServer(t)
 	const (
 		evil  = "http://evil.example"
 		local = "http://localhost:3000"
@@ -63,27 +59,27 @@ func TestCORSByPath(t *testing.T) {
 				req.Header.Set("Sec-Fetch-Site", "cross-site")
 			}
 			rec := httptest.NewRecorder()
-			srv.Handler().ServeHTTP(rec, req)
-			h := rec.Header()
+			h.ServeHTTP(rec, req)
+			hdr := rec.Header()
 			if tt.wantStatus != 0 && rec.Code != tt.wantStatus {
 				t.Errorf("status: got %d, want %d", rec.Code, tt.wantStatus)
 			}
-			if got := h.Get("Access-Control-Allow-Origin"); got != tt.wantAllow {
+			if got := hdr.Get("Access-Control-Allow-Origin"); got != tt.wantAllow {
 				t.Errorf("Access-Control-Allow-Origin: got %q, want %q", got, tt.wantAllow)
 			}
 			if tt.wantAllow == "" {
-				for name := range h {
+				for name := range hdr {
 					if strings.HasPrefix(name, "Access-Control-") {
-						t.Errorf("got header %s: %q, want no CORS header", name, h.Get(name))
+						t.Errorf("got header %s: %q, want no CORS header", name, hdr.Get(name))
 					}
 				}
 			}
 			if tt.method == http.MethodOptions {
-				if got, want := h.Get("Access-Control-Allow-Methods") != "", tt.wantAllow != ""; got != want {
+				if got, want := hdr.Get("Access-Control-Allow-Methods") != "", tt.wantAllow != ""; got != want {
 					t.Errorf("preflight approved: got %v, want %v", got, want)
 				}
 			}
-			if got, want := strings.Contains(strings.Join(h.Values("Vary"), ","), "Origin"), tt.wantAllow == local; got != want {
+			if got, want := strings.Contains(strings.Join(hdr.Values("Vary"), ","), "Origin"), tt.wantAllow == local; got != want {
 				t.Errorf("Vary: Origin: got %v, want %v", got, want)
 			}
 		})
