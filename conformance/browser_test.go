@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -27,12 +28,13 @@ const (
 // Chromium (Debian's chromium package) through playwright-core. The Go SDKs
 // seed what the console must show: a pool with a Google login and a
 // developer provider, an identity with a login and a Cognito Sync dataset
-// (one value is markup), a developer identity with credentials, and a
+// (one value is markup, one 200,000 letters), a developer identity with credentials, and a
 // GetCredentialsForIdentity refused by a role mapping. The browser then
 // finds the identity by its login, opens it, reads its dataset, sees the
 // refusal and its reason in Activity (live), decodes a token, and deletes
 // an identity, which the SDK then no longer finds. No page makes the
-// browser ask for a favicon, values keep their whitespace, live rows show
+// browser ask for a favicon, values keep their whitespace, a long value is
+// cut and its page loads in seconds, live rows show
 // times as the server renders them, and long names and ids neither push a
 // 360-pixel window sideways nor wrap an id a few characters a line.
 //
@@ -78,7 +80,7 @@ func TestConsoleInBrowser(t *testing.T) {
 	sp := &syncPool{s: s, id: pool, dev: newSyncClient(t, s.endpoint, awsv1.NewStaticCredentials(accessKey, secretKey, ""))}
 	u := sp.as(loginID)
 	u.write(t, "profile", replacePatch("color", "<script>alert(1)</script>", 0), replacePatch("city", "Lisbon", 0), replacePatch("temp", "x", 0),
-		replacePatch("spaced", "  two  spaces", 0))
+		replacePatch("spaced", "  two  spaces", 0), replacePatch(hugeKey, strings.Repeat("A", hugeLen), 0))
 	longDataset := "ds-" + strings.Repeat("d", 120)
 	u.write(t, longDataset, replacePatch(strings.Repeat("k", 200), strings.Repeat("v", 300), 0))
 	u.write(t, "profile", removePatch("temp", 1))
@@ -113,6 +115,8 @@ func TestConsoleInBrowser(t *testing.T) {
 		"IDPOOL_DEV_TOKEN":      devToken,
 		"IDPOOL_DEV_ACCESS_KEY": aws.ToString(credOut.Credentials.AccessKeyId),
 		"IDPOOL_LONG_DATASET":   longDataset,
+		"IDPOOL_HUGE_KEY":       hugeKey,
+		"IDPOOL_HUGE_LEN":       strconv.Itoa(hugeLen),
 	}
 	runNodeIn(t, browserDir, node, env, []string{"console.test.mjs"})
 
@@ -124,6 +128,14 @@ func TestConsoleInBrowser(t *testing.T) {
 	_, err = s.signed.DescribeIdentity(ctx, &cognitoidentity.DescribeIdentityInput{IdentityId: aws.String(loginID)})
 	ok(t, err, "DescribeIdentity of the identity the console left alone")
 }
+
+// hugeKey is the key of a record whose value is hugeLen letters without a
+// space, which the identity page must show cut, and quickly: a browser lays
+// out such a run in a table in time that grows faster than its length.
+const (
+	hugeKey = "hugevalue"
+	hugeLen = 200000
+)
 
 // chromiumPath is Debian's chromium, or the one IDPOOL_CHROMIUM names.
 func chromiumPath() string {

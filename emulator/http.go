@@ -10,8 +10,9 @@ import (
 	"github.com/idpool/idpool/protocol"
 )
 
-// CORS: browser SDKs call the services directly, so every answer allows any
-// origin and exposes the headers SDKs read, as AWS does.
+// CORS: browser SDKs call the services directly, so their answers allow any
+// origin and expose the headers SDKs read, as AWS does; idpool's own paths
+// under /_idpool/ allow fewer (see corsOrigin).
 const (
 	corsExposeHeaders = "x-amzn-RequestId,x-amzn-ErrorType,x-amzn-ErrorMessage,Date,x-amz-request-id,x-amz-id-2"
 	corsAllowMethods  = "GET, POST, PUT, DELETE, OPTIONS"
@@ -55,12 +56,22 @@ func edge(next http.Handler, logger *slog.Logger, bodies *protocol.Budget, now f
 		// signature's date is refused, so they follow a test's clock.
 		h["Date"] = []string{now().UTC().Format(http.TimeFormat)}
 		// Only browsers read CORS headers, and they send Origin with every
-		// cross-origin request; other clients are spared the bytes.
-		if _, cors := r.Header["Origin"]; cors {
-			h.Set("Access-Control-Allow-Origin", "*")
+		// cross-origin request; other clients are spared the bytes. Which
+		// origins a path allows is corsOrigin's; a preflight it does not
+		// approve is refused without any CORS header.
+		allow := corsOrigin(r.URL.Path, r.Header.Get("Origin"))
+		if _, cors := r.Header["Origin"]; cors && allow != "" {
+			h.Set("Access-Control-Allow-Origin", allow)
 			h.Set("Access-Control-Expose-Headers", corsExposeHeaders)
+			if allow != "*" {
+				h.Add("Vary", "Origin")
+			}
 		}
 		if r.Method == http.MethodOptions {
+			if allow == "" {
+				w.WriteHeader(http.StatusForbidden)
+				return
+			}
 			h.Set("Access-Control-Allow-Methods", corsAllowMethods)
 			h.Set("Access-Control-Allow-Headers", corsAllowHeaders)
 			h.Set("Access-Control-Max-Age", "86400")

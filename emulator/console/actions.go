@@ -3,17 +3,29 @@ package console
 import (
 	"net/http"
 	"net/url"
-	"strconv"
 )
 
-// done redirects (303, so the browser GETs) to target with a message the
-// next page shows.
-func done(w http.ResponseWriter, r *http.Request, target, msg string) {
+// done redirects (303, so the browser GETs) to target with the code of a
+// message of flashes, which the next page shows. The link carries the code,
+// not the words: any page may link to the console, and a message it chose
+// ("idpool is out of date: run curl … | sh") would show as the console's.
+func done(w http.ResponseWriter, r *http.Request, target, code string) {
 	sep := "?"
 	if u, err := url.Parse(target); err == nil && u.RawQuery != "" {
 		sep = "&"
 	}
-	http.Redirect(w, r, target+sep+"done="+url.QueryEscape(msg), http.StatusSeeOther)
+	http.Redirect(w, r, target+sep+"done="+url.QueryEscape(code), http.StatusSeeOther)
+}
+
+// flashes are the messages an action's ?done= code shows, by code; a page
+// shows none for a code not here.
+var flashes = map[string]string{
+	"deleted":         "Deleted the identity, with its logins and datasets.",
+	"expired":         "Expired its credentials that had not expired yet.",
+	"nothing-expired": "Nothing to expire: the credentials issued to it since idpool started have all expired.",
+	"rotated":         "Rotated the signing key: new tokens are signed with the new key.",
+	"not-reset":       "Not reset: tick the box to confirm.",
+	"reset":           "Reset: every pool and IAM entity replaced by the fixtures.",
 }
 
 // deleteIdentity deletes an identity with its logins and datasets, as
@@ -29,12 +41,12 @@ func (c *Console) deleteIdentity(w http.ResponseWriter, r *http.Request) {
 		c.fail(w, r, err)
 		return
 	}
-	done(w, r, Prefix+"/pools/"+url.PathEscape(i.PoolID), "Deleted identity "+i.ID)
+	done(w, r, Prefix+"/pools/"+url.PathEscape(i.PoolID), "deleted")
 }
 
 // expireCredentials expires every set of credentials the console saw
 // issued to the identity (see Issued) that has not expired yet, and says
-// how many that was: none when a previous click expired them all.
+// whether there was any: none when a previous click expired them all.
 func (c *Console) expireCredentials(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	id := r.PathValue("id")
@@ -49,11 +61,11 @@ func (c *Console) expireCredentials(w http.ResponseWriter, r *http.Request) {
 		}
 		n++
 	}
-	msg := "Expired " + strconv.Itoa(n) + " set(s) of credentials"
+	code := "expired"
 	if n == 0 {
-		msg = "Nothing to expire: the credentials issued to it since idpool started have all expired"
+		code = "nothing-expired"
 	}
-	done(w, r, Prefix+"/identities/"+url.PathEscape(id), msg)
+	done(w, r, Prefix+"/identities/"+url.PathEscape(id), code)
 }
 
 // expired reports whether an issue is expired now: past its expiry, or,
@@ -66,12 +78,11 @@ func (c *Console) expired(is Issue) bool {
 const kindCredentials = "credentials"
 
 func (c *Console) rotateKey(w http.ResponseWriter, r *http.Request) {
-	kid, err := c.cfg.RotateKey(r.Context())
-	if err != nil {
+	if _, err := c.cfg.RotateKey(r.Context()); err != nil {
 		c.fail(w, r, err)
 		return
 	}
-	done(w, r, Prefix+"/token", "Rotated the signing key; new tokens are signed with "+kid)
+	done(w, r, Prefix+"/token", "rotated")
 }
 
 func (c *Console) resetPage(w http.ResponseWriter, r *http.Request) {
@@ -82,12 +93,12 @@ func (c *Console) resetPage(w http.ResponseWriter, r *http.Request) {
 // confirm box was ticked.
 func (c *Console) reset(w http.ResponseWriter, r *http.Request) {
 	if r.FormValue("confirm") != "yes" {
-		done(w, r, Prefix+"/reset", "Not reset: tick the box to confirm")
+		done(w, r, Prefix+"/reset", "not-reset")
 		return
 	}
 	if err := c.cfg.Reset(r.Context()); err != nil {
 		c.fail(w, r, err)
 		return
 	}
-	done(w, r, Prefix+"/", "Reset: every pool and IAM entity replaced by the fixtures")
+	done(w, r, Prefix+"/", "reset")
 }

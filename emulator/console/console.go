@@ -131,15 +131,14 @@ func New(cfg Config) (*Console, error) {
 
 // headers sets what every console answer carries: no caching (a page is
 // the state of the moment; the event stream sets its own), and a
-// policy that allows only the console's own stylesheet and script.
+// policy that allows only the console's own stylesheet and script, no
+// plugin, and no <base> that would send its relative links elsewhere.
+// The console is for its own origin: idpool's edge gives its answers no
+// CORS header, which would let another site's page read them.
 func headers(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		// The console is for its own origin: no CORS header (which the
-		// services' answers carry) lets another site's page read it.
-		h.Del("Access-Control-Allow-Origin")
-		h.Del("Access-Control-Expose-Headers")
-		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'")
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("Cache-Control", "no-store")
@@ -161,16 +160,10 @@ var funcs = template.FuncMap{
 	// here too would encode it twice), but leaves "/" and "?" in a path
 	// alone: a path segment is escaped here.
 	"path": url.PathEscape,
-	"deref": func(s *string) string {
-		if s == nil {
-			return ""
-		}
-		return *s
-	},
 }
 
 // page is what every template gets: the page's title and data, and the
-// flash message of the action that led here.
+// flash message of the action that led here (see flashes).
 type page struct {
 	Title  string
 	Nav    string
@@ -184,7 +177,7 @@ type page struct {
 func (c *Console) render(w http.ResponseWriter, r *http.Request, status int, name, title string, data any) {
 	t := c.pages[name]
 	var b bytes.Buffer
-	p := page{Title: title, Nav: name, Flash: r.URL.Query().Get("done"), Prefix: Prefix, Data: data}
+	p := page{Title: title, Nav: name, Flash: flashes[r.URL.Query().Get("done")], Prefix: Prefix, Data: data}
 	if err := t.ExecuteTemplate(&b, "layout", p); err != nil {
 		c.fail(w, r, err)
 		return

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/idpool/idpool/storage"
 )
@@ -212,7 +213,44 @@ func (c *Console) search(r *http.Request, p storage.Pool, q, after string) (foun
 
 type datasetView struct {
 	Dataset storage.Dataset
-	Records []storage.Record
+	Records []recordView
+}
+
+// maxValueShown bounds the bytes of a record's value the identity page
+// shows. Cognito Sync takes values of up to 1,048,575 characters, and a
+// browser lays out a long run of characters without a space in a table in
+// time that grows faster than its length: a value of a million letters
+// kept Chromium's page from showing for minutes. Settings a client syncs
+// are far shorter; ListRecords returns a value whole.
+const maxValueShown = 4 << 10
+
+// recordView is a record with the part of its value the page shows.
+type recordView struct {
+	storage.Record
+	// Shown is the value's first maxValueShown bytes at most, cut at
+	// the start of a character; LeftChars and LeftBytes say how much of
+	// the value it leaves out, 0 when it is the whole value.
+	Shown                string
+	LeftChars, LeftBytes int
+}
+
+// newRecordView bounds the value of rec as recordView says.
+func newRecordView(rec storage.Record) recordView {
+	v := recordView{Record: rec}
+	if rec.Value == nil {
+		return v
+	}
+	v.Shown = *rec.Value
+	if len(v.Shown) > maxValueShown {
+		cut := maxValueShown
+		for !utf8.RuneStart(v.Shown[cut]) {
+			cut--
+		}
+		v.Shown = v.Shown[:cut]
+		rest := (*rec.Value)[cut:]
+		v.LeftChars, v.LeftBytes = utf8.RuneCountInString(rest), len(rest)
+	}
+	return v
 }
 
 // issueView is an issue with its state now: Expired, and Early when the
@@ -294,7 +332,11 @@ func (c *Console) identityPage(w http.ResponseWriter, r *http.Request) {
 				c.fail(w, r, err)
 				return
 			}
-			d.Datasets = append(d.Datasets, datasetView{Dataset: ds, Records: recs})
+			view := datasetView{Dataset: ds}
+			for _, rec := range recs {
+				view.Records = append(view.Records, newRecordView(rec))
+			}
+			d.Datasets = append(d.Datasets, view)
 			if ds.MergedFrom != "" && !merged[ds.MergedFrom] {
 				merged[ds.MergedFrom] = true
 				d.MergedFrom = append(d.MergedFrom, ds.MergedFrom)
