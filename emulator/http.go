@@ -59,8 +59,12 @@ func edge(next http.Handler, logger *slog.Logger, bodies *protocol.Budget, now f
 		// cross-origin request; other clients are spared the bytes. Which
 		// origins a path allows is corsOrigin's; a preflight it does not
 		// approve is refused without any CORS header.
-		allow := corsOrigin(r.URL.Path, r.Header.Get("Origin"))
-		if _, cors := r.Header["Origin"]; cors && allow != "" {
+		_, cors := r.Header["Origin"]
+		var allow string
+		if cors || r.Method == http.MethodOptions {
+			allow = corsOrigin(r.URL.Path, r.Header.Get("Origin"))
+		}
+		if cors && allow != "" {
 			h.Set("Access-Control-Allow-Origin", allow)
 			h.Set("Access-Control-Expose-Headers", corsExposeHeaders)
 			if allow != "*" {
