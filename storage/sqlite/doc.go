@@ -34,9 +34,10 @@
 // Open's errors name the path and the reason (a missing directory, a file
 // or directory that is not writable, a file that is not a database).
 //
-// The schema is created and upgraded by the migrations embedded from
+// The schema is upgraded by the migrations embedded from
 // migrations/*.sql, applied in order at Open inside one transaction and
-// tracked with PRAGMA user_version. The Store's statements are prepared
+// tracked with PRAGMA user_version; a new database gets at once the schema
+// they leave, schema.sql, which a test holds equal to theirs. The Store's statements are prepared
 // in that transaction before it commits, so an upgrade that leaves a
 // table or column they name missing is rolled back and the file left as
 // it was (preparing checks names, not constraints). user_version counts

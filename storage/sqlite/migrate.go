@@ -16,6 +16,20 @@ import (
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
 
+// schemaSQL creates at once the schema the migrations leave: a new
+// database gets it instead of running every migration in turn, which took
+// about 7 ms of the 20 ms an in-process server takes to start (1.6 ms for
+// this script). Its first line names the migration it stands for;
+// TestSchemaIsMigrations checks that it makes the same schema as the
+// migrations do, and rewrites it with -update once a migration is added.
+//
+//go:embed schema.sql
+var schemaSQL string
+
+// schemaHeader is the first line of schema.sql, with the number of the
+// last migration it includes.
+const schemaHeader = "-- The schema of migrations 0001 to %04d (go test ./storage/sqlite -run TestSchemaIsMigrations -update writes it).\n"
+
 // WithLogger logs an upgrade of the database's schema to logger, as it
 // starts and once it is done (default: not logged).
 func WithLogger(logger *slog.Logger) Option {
@@ -112,7 +126,13 @@ func migrate(ctx context.Context, conn *sql.Conn, logger *slog.Logger, check fun
 	if upgrade {
 		logger.InfoContext(ctx, "migrating the database's schema; a large database takes a while", "from", current, "to", len(ms))
 	}
-	for _, m := range ms[current:] {
+	steps := ms[current:]
+	if current == 0 && strings.HasPrefix(schemaSQL, fmt.Sprintf(schemaHeader, len(ms))) {
+		// A new database. Were schema.sql not the newest migration's,
+		// the migrations would run (and TestSchemaIsMigrations fail).
+		steps = []migration{{version: len(ms), name: "schema.sql", sql: schemaSQL}}
+	}
+	for _, m := range steps {
 		if _, err := conn.ExecContext(ctx, m.sql); err != nil {
 			return fmt.Errorf("sqlite: migrate %s: %w", m.name, err)
 		}

@@ -355,7 +355,7 @@ func TestMigrateLogs(t *testing.T) {
 	}
 }
 
-var update = flag.Bool("update", false, "add new migration files to testdata/migrations.sha256")
+var update = flag.Bool("update", false, "add new migration files to testdata/migrations.sha256, rewrite schema.sql from the migrations")
 
 // migrationsSums is the golden list of the migration files, one line
 // each: the SHA-256 of its content and its name, as sha256sum prints them.
