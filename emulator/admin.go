@@ -32,8 +32,14 @@ import (
 func localOrigin(next http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if o := r.Header.Get("Origin"); o != "" && !isLocalOrigin(o) {
+			// The page may read the refusal, which says what to do, and
+			// nothing else: the browser shows a bare CORS failure
+			// otherwise. A preflight (a JSON body) is refused by edge
+			// before any of this, as corsOrigin approves none for it.
+			w.Header().Set("Access-Control-Allow-Origin", o)
+			w.Header().Add("Vary", "Origin")
 			writeJSON(w, http.StatusForbidden, map[string]string{"message": "idpool's test controls refuse a browser's request from the page of " +
-				o + ": only pages served from this machine (localhost, a loopback address) may call them"})
+				o + ": only pages whose address is this machine's loopback (localhost, 127.0.0.1) may call them; call them from the test runner instead (it sends no Origin)"})
 			return
 		}
 		next(w, r)
