@@ -39,7 +39,7 @@ func localOrigin(next http.HandlerFunc) http.Handler {
 			w.Header().Set("Access-Control-Allow-Origin", o)
 			w.Header().Add("Vary", "Origin")
 			writeJSON(w, http.StatusForbidden, map[string]string{"message": "idpool's test controls refuse a browser's request from the page of " +
-				o + ": only pages whose address is this machine's loopback (localhost, 127.0.0.1) may call them; call them from the test runner instead (it sends no Origin)"})
+				o + ": only pages served from a loopback address of this machine (localhost, *.localhost, 127.0.0.1, [::1]) may call them; call them from the test runner instead (it sends no Origin)"})
 			return
 		}
 		next(w, r)

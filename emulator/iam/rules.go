@@ -23,8 +23,9 @@ import (
 // inModel reports whether v is a valid value of the IAM model's shape name.
 func inModel(name string, v any) bool { return shape.IAM().Validate(name, v) == nil }
 
-// Path reports whether p is a path CreateRole and CreateUser take: "/" or
-// segments of printable ASCII, each ending in "/".
+// Path reports whether p is a path CreateRole and CreateUser take: "/", or
+// printable ASCII between a leading and a trailing "/" (empty segments
+// too: "/a//b/").
 func Path(p string) bool {
 	_, err := path(&p)
 	return err == nil && inModel("pathType", p)

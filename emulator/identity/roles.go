@@ -254,7 +254,8 @@ const (
 // RoleARN reports whether arn can name an IAM role:
 // arn:<partition>:iam::<account>:role/<path><name>, the path being "/" or
 // printable ASCII between slashes (at most 512 characters; an empty
-// segment, "//", too, as IAM's CreateRole takes it: see iam.Path),
+// segment too, "/a//b/", as IAM's CreateRole takes it: see iam.Path; but
+// not the path "//", which IAM's pattern refuses),
 // the name 1 to 64 of letters, digits and _+=,.@- (IAM's rules). The
 // Cognito model leaves role ARNs a bare ARNString: the service and the
 // fixtures share this check, so that every role a pool is given loads
@@ -266,7 +267,7 @@ func RoleARN(arn string) bool {
 	}
 	i := strings.LastIndexByte(rest, '/')
 	path, name := "/"+rest[:i+1], rest[i+1:]
-	if name == "" || len(name) > maxRoleName || len(path) > maxRolePath ||
+	if name == "" || len(name) > maxRoleName || len(path) > maxRolePath || path == "//" ||
 		strings.IndexFunc(path, func(r rune) bool { return r < 0x21 || r > 0x7e }) >= 0 {
 		return false
 	}

@@ -37,6 +37,7 @@ func TestSetIdentityPoolRoles(t *testing.T) {
 		{"role name with a colon", pool, map[string]string{"authenticated": "arn:aws:iam::123456789012:role/a:b"}, nil, CodeNotAuthorized},
 		{"role name longer than 64", pool, map[string]string{"authenticated": "arn:aws:iam::123456789012:role/" + strings.Repeat("r", 65)}, nil, CodeNotAuthorized},
 		{"role path with an empty segment", pool, map[string]string{"authenticated": "arn:aws:iam::123456789012:role/a//Auth"}, nil, ""},
+		{"role path of one empty segment", pool, map[string]string{"authenticated": "arn:aws:iam::123456789012:role//Auth"}, nil, CodeNotAuthorized},
 		{"role without a name", pool, map[string]string{"authenticated": "arn:aws:iam::123456789012:role/app/"}, nil, CodeNotAuthorized},
 		{"rule role name not ASCII", pool, roles, map[string]RoleMapping{upKey: {Type: "Rules", AmbiguousRoleResolution: "Deny",
 			RulesConfiguration: &RulesConfiguration{Rules: []MappingRule{{Claim: "dept", MatchType: "Equals", Value: "x", RoleARN: "arn:aws:iam::123456789012:role/é"}}}}}, CodeNotAuthorized},

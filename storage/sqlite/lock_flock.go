@@ -6,11 +6,33 @@ import (
 	"errors"
 	"os"
 	"strconv"
+	"sync"
 	"syscall"
 )
 
-// lockFile is a held lock on a database's lock file.
-type lockFile struct{ f *os.File }
+// lockFile is a held lock on a database's lock file; path is set for the
+// exclusive lock of a Store (see heldHere).
+type lockFile struct {
+	f    *os.File
+	path string
+}
+
+// heldHere is the lock files this process holds exclusively, for its
+// Stores. A lock refused on one of them is held by a Store of this very
+// process, not by another process: the pid in the file cannot tell, as in
+// a container every idpool is pid 1.
+var heldHere = struct {
+	sync.Mutex
+	paths map[string]bool
+}{paths: make(map[string]bool)}
+
+// lockedHere reports whether this process holds the exclusive lock on the
+// lock file at path.
+func lockedHere(path string) bool {
+	heldHere.Lock()
+	defer heldHere.Unlock()
+	return heldHere.paths[path]
+}
 
 // lock takes an exclusive, non-blocking flock on the file at path,
 // creating it, and writes this process's id into it for the message of
@@ -35,13 +57,21 @@ func lock(path string) (*lockFile, error) {
 	if err := f.Truncate(0); err == nil {
 		_, _ = f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
 	}
-	return &lockFile{f: f}, nil
+	heldHere.Lock()
+	heldHere.paths[path] = true
+	heldHere.Unlock()
+	return &lockFile{f: f, path: path}, nil
 }
 
 // release drops the lock. It may be called on a nil lock.
 func (l *lockFile) release() error {
 	if l == nil {
 		return nil
+	}
+	if l.path != "" {
+		heldHere.Lock()
+		delete(heldHere.paths, l.path)
+		heldHere.Unlock()
 	}
 	return l.f.Close() // closing the last descriptor drops the flock
 }

@@ -151,9 +151,8 @@ func takeLock(path, abs string) (*lockFile, error) {
 	lk, err := lock(lp)
 	switch {
 	case errors.Is(err, ErrLocked):
-		if pid, ok := lockPID(lp); ok && pid == os.Getpid() {
-			// Another process cannot have written this process's id:
-			// a Store of this very process holds the lock, one a Go
+		if lockedHere(lp) {
+			// A Store of this very process holds the lock, one a Go
 			// program (a test, above all) opened and has not closed.
 			return nil, &openError{fmt.Sprintf("sqlite: open %s: the database is already open in this process (lock file %s): "+
 				"a Store on it, or the emulator.Server over it, was not closed; close it first, or open another database", path, lp), ErrLocked}

@@ -58,28 +58,48 @@ func TestOpenErrorsUnprivileged(t *testing.T) {
 	}
 }
 
-// TestLockHolder: the message of a refused Open names the holder the
-// lock file names: this process itself, which another idpool process
-// cannot be and no --db flag is about, or another process by its pid.
+// TestLockHolder: the message of a refused Open names the holder: a
+// Store of this process itself, which another idpool process cannot be
+// and no --db flag is about, whatever pid the lock file names; or another
+// process, by the pid it wrote, even when that is this process's own (in
+// a container every idpool is pid 1).
 func TestLockHolder(t *testing.T) {
 	tests := []struct {
 		name    string
+		store   bool // a Store of this process holds the lock, not another "process"
 		pid     int
 		want    []string
 		notWant []string
 	}{
-		{"this process", os.Getpid(),
+		{"a Store of this process", true, os.Getppid(),
 			[]string{"already open in this process", "not closed"},
 			[]string{"another idpool process", "--db"}},
-		{"another process", os.Getppid(),
+		{"another process of this process's pid", false, os.Getpid(),
+			[]string{"in use by another idpool process", "pid " + strconv.Itoa(os.Getpid()), "--db"},
+			[]string{"this process"}},
+		{"another process", false, os.Getppid(),
 			[]string{"in use by another idpool process", "pid " + strconv.Itoa(os.Getppid()), "--db"},
 			[]string{"this process"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "idpool.db")
-			first := openFile(t, path)
-			defer first.Close()
+			openFile(t, path).Close()
+			if tt.store {
+				first := openFile(t, path)
+				defer first.Close()
+			} else {
+				// Another process's lock: a flock on another open file
+				// of the lock file conflicts as one of another process.
+				f, err := os.OpenFile(path+lockSuffix, os.O_RDWR, 0)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer f.Close()
+				if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+					t.Fatal(err)
+				}
+			}
 			// The holder's pid as that process would have written it.
 			if err := os.WriteFile(path+lockSuffix, []byte(strconv.Itoa(tt.pid)+"\n"), 0o644); err != nil {
 				t.Fatal(err)
