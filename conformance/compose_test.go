@@ -36,6 +36,7 @@ func TestComposeExample(t *testing.T) {
 	for _, w := range []string{
 		"AWS_DEFAULT_REGION: us-east-1", "IDPOOL_FIXTURES: /fixtures", `["CMD", "/idpool", "health"]`,
 		"aws cognito-identity get-id", "aws cognito-identity get-credentials-for-identity", "aws sts get-caller-identity",
+		`max-size: "10m"`, // the log of a line a request is bounded
 	} {
 		if !strings.Contains(compose, w) {
 			t.Errorf("docker-compose.example.yml does not contain %q", w)

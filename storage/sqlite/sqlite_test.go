@@ -192,6 +192,7 @@ func TestPragmas(t *testing.T) {
 			{"foreign_keys", "1"},
 			{"busy_timeout", fmt.Sprint(busyTimeoutMillis)},
 			{"cache_size", fmt.Sprint(-pageCacheKiB)},
+			{"journal_size_limit", fmt.Sprint(walSizeLimit)},
 		} {
 			var got string
 			if err := conn.QueryRowContext(ctx, "PRAGMA "+tc.pragma).Scan(&got); err != nil {
@@ -205,6 +206,60 @@ func TestPragmas(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatalf("Update: got error %v, want nil", err)
+	}
+}
+
+// TestWALShrinks: a reader that holds its snapshot lets the write-ahead
+// log grow past walSizeLimit; once it is gone, the log is cut back to the
+// limit, not kept at its largest until the server stops.
+func TestWALShrinks(t *testing.T) {
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "idpool.db")
+	s := openFile(t, path)
+	defer s.Close()
+	write := func(name string) {
+		t.Helper()
+		err := s.Update(ctx, func(stx storage.Tx) error {
+			_, err := stx.(*tx).w.conn.ExecContext(ctx, `INSERT OR REPLACE INTO secrets (name, value, created) VALUES (?1, randomblob(1048576), 0)`, name)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	held, release := make(chan struct{}), make(chan struct{})
+	done := make(chan error)
+	go func() {
+		done <- s.View(ctx, func(r storage.Reader) error {
+			_, err := r.CountPools(ctx) // the snapshot starts here
+			close(held)
+			<-release
+			return err
+		})
+	}()
+	<-held
+	for i := range 2 * walSizeLimit >> 20 {
+		write(fmt.Sprint("grow", i))
+	}
+	fi, err := os.Stat(path + "-wal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Size() <= walSizeLimit {
+		t.Fatalf("write-ahead log with a reader holding its snapshot: got %d bytes, want more than %d for this test", fi.Size(), walSizeLimit)
+	}
+	close(release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	for i := range 4 {
+		write(fmt.Sprint("after", i))
+	}
+	if fi, err = os.Stat(path + "-wal"); err != nil {
+		t.Fatal(err)
+	}
+	if fi.Size() > walSizeLimit {
+		t.Errorf("write-ahead log once the reader is gone: got %d bytes, want at most %d", fi.Size(), walSizeLimit)
 	}
 }
 
