@@ -193,11 +193,12 @@ func localWorld(t *testing.T, p *localOIDC) (path, pool string) {
 			cognitoRole("123456789012", "Auth"),
 		},
 		"IdentityPools": []any{map[string]any{
-			"IdentityPoolId":            pool,
-			"IdentityPoolName":          "local",
-			"OpenIdConnectProviderARNs": []string{oidcARN},
-			"CognitoIdentityProviders":  []any{map[string]any{"ProviderName": "cognito-idp.us-east-1.amazonaws.com/" + localPool, "ClientId": localApp}},
-			"Roles":                     map[string]string{"authenticated": "arn:aws:iam::123456789012:role/Auth"},
+			"IdentityPoolId":                 pool,
+			"IdentityPoolName":               "local",
+			"AllowUnauthenticatedIdentities": false,
+			"OpenIdConnectProviderARNs":      []string{oidcARN},
+			"CognitoIdentityProviders":       []any{map[string]any{"ProviderName": "cognito-idp.us-east-1.amazonaws.com/" + localPool, "ClientId": localApp}},
+			"Roles":                          map[string]string{"authenticated": "arn:aws:iam::123456789012:role/Auth"},
 		}},
 	}
 	b, err := json.Marshal(fx)

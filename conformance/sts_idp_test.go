@@ -51,7 +51,8 @@ func TestSTSUnreachableProvider(t *testing.T) {
 			}},
 		}}},
 		"IdentityPools": []any{map[string]any{
-			"IdentityPoolId": pool, "IdentityPoolName": "down", "OpenIdConnectProviderARNs": []string{provider},
+			"IdentityPoolId": pool, "IdentityPoolName": "down", "AllowUnauthenticatedIdentities": false,
+			"OpenIdConnectProviderARNs": []string{provider},
 		}},
 	})
 	if err != nil {

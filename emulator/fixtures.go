@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"maps"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -121,6 +120,7 @@ func readFixtures(cfg *Config, logger *slog.Logger) (*fixtures.Fixture, error) {
 	if cfg.Fixtures == "" {
 		return nil, nil
 	}
+	warnSkipped(cfg.Fixtures, logger)
 	switch fixturePathKind(cfg.Fixtures) {
 	case emptyDir:
 		logger.Info("no fixtures found; starting without any", "path", cfg.Fixtures)
@@ -154,11 +154,30 @@ func fixturePathKind(path string) fixturePath {
 	case err != nil || !st.IsDir():
 		return fixtureFiles
 	}
-	files, err := filepath.Glob(filepath.Join(path, "*.json"))
+	files, _, err := fixtures.ReadDir(path)
 	if err == nil && len(files) == 0 {
 		return emptyDir
 	}
 	return fixtureFiles
+}
+
+// warnSkipped logs, in one warning, the entries of a fixtures directory
+// that are not read as fixtures, and why, so that a fixture written in
+// the wrong format or put in a subdirectory is not ignored unseen.
+func warnSkipped(path string, logger *slog.Logger) {
+	if st, err := os.Stat(path); err != nil || !st.IsDir() {
+		return
+	}
+	_, skipped, err := fixtures.ReadDir(path)
+	if err != nil || len(skipped) == 0 {
+		return
+	}
+	list := make([]string, len(skipped))
+	for i, s := range skipped {
+		list[i] = s.Name + " (" + s.Why + ")"
+	}
+	logger.Warn("the fixtures directory has entries that are not read: only its *.json files are fixtures, not those of its subdirectories nor hidden ones",
+		"path", path, "skipped", strings.Join(list, ", "))
 }
 
 // fixtureName names the fixtures of cfg in log lines and errors.
