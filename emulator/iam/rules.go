@@ -74,6 +74,22 @@ func CheckPolicyTags(ts []Tag) error {
 	return err
 }
 
+// CheckProviderTags checks a list of tags as CreateOpenIDConnectProvider
+// does: a role's rule, with the provider's texts.
+func CheckProviderTags(ts []Tag) error {
+	_, err := providerKeys.check(ts)
+	return err
+}
+
+// Thumbprint reports whether s is a thumbprint CreateOpenIDConnectProvider
+// takes: the model's thumbprintType, 40 characters.
+func Thumbprint(s string) bool { return inModel("thumbprintType", s) }
+
+// CheckThumbprints checks a provider's list of thumbprints as
+// CreateOpenIDConnectProvider does (at most five); a refusal is IAM's
+// *protocol.Error.
+func CheckThumbprints(ts []string) error { return thumbprints(ts) }
+
 // CheckPrincipals checks the AWS principals of trust policy d as IAM does
 // when the policy is written: one that names an IAM entity of account (an
 // IAM ARN of the account other than its root: a role's or a user's) must
