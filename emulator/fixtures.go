@@ -120,8 +120,7 @@ func readFixtures(cfg *Config, logger *slog.Logger) (*fixtures.Fixture, error) {
 	if cfg.Fixtures == "" {
 		return nil, nil
 	}
-	warnSkipped(cfg.Fixtures, logger)
-	switch fixturePathKind(cfg.Fixtures) {
+	switch fixturePathKind(cfg.Fixtures, logger) {
 	case emptyDir:
 		logger.Info("no fixtures found; starting without any", "path", cfg.Fixtures)
 		return nil, nil
@@ -145,8 +144,11 @@ const (
 	missingPath              // a missing path not named like a fixture file
 )
 
-// fixturePathKind tells what path names.
-func fixturePathKind(path string) fixturePath {
+// fixturePathKind tells what path names. Of a directory, it logs in one
+// warning the entries that are not read as fixtures, and why, so that a
+// fixture written in the wrong format or put in a subdirectory is not
+// ignored unseen.
+func fixturePathKind(path string, logger *slog.Logger) fixturePath {
 	st, err := os.Stat(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist) && !strings.HasSuffix(path, ".json"):
@@ -154,30 +156,22 @@ func fixturePathKind(path string) fixturePath {
 	case err != nil || !st.IsDir():
 		return fixtureFiles
 	}
-	files, _, err := fixtures.ReadDir(path)
-	if err == nil && len(files) == 0 {
+	files, skipped, err := fixtures.ReadDir(path)
+	if err != nil {
+		return fixtureFiles // fixtures.Open says why
+	}
+	if len(skipped) > 0 {
+		list := make([]string, len(skipped))
+		for i, s := range skipped {
+			list[i] = s.Name + " (" + s.Why + ")"
+		}
+		logger.Warn("the fixtures directory has entries that are not read: only its *.json files are fixtures, not those of its subdirectories nor hidden ones",
+			"path", path, "skipped", strings.Join(list, ", "))
+	}
+	if len(files) == 0 {
 		return emptyDir
 	}
 	return fixtureFiles
-}
-
-// warnSkipped logs, in one warning, the entries of a fixtures directory
-// that are not read as fixtures, and why, so that a fixture written in
-// the wrong format or put in a subdirectory is not ignored unseen.
-func warnSkipped(path string, logger *slog.Logger) {
-	if st, err := os.Stat(path); err != nil || !st.IsDir() {
-		return
-	}
-	_, skipped, err := fixtures.ReadDir(path)
-	if err != nil || len(skipped) == 0 {
-		return
-	}
-	list := make([]string, len(skipped))
-	for i, s := range skipped {
-		list[i] = s.Name + " (" + s.Why + ")"
-	}
-	logger.Warn("the fixtures directory has entries that are not read: only its *.json files are fixtures, not those of its subdirectories nor hidden ones",
-		"path", path, "skipped", strings.Join(list, ", "))
 }
 
 // fixtureName names the fixtures of cfg in log lines and errors.
