@@ -2,40 +2,18 @@ package emulator
 
 import (
 	"bytes"
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/x509"
 	"encoding/json"
-	"encoding/pem"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
-	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	jose "github.com/go-jose/go-jose/v4"
 )
-
-// settableClock is a server clock a test moves.
-type settableClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *settableClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *settableClock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = t
-}
 
 // TestRotateDeletesRetiredKeys: through the control, a rotation deletes
 // from the store, the JWKS and the export every key retired more than 24
@@ -45,16 +23,12 @@ func (c *settableClock) Set(t time.Time) {
 // reset and a restart keep the active key.
 func TestRotateDeletesRetiredKeys(t *testing.T) {
 	const pool = "us-east-1:00000000-0000-4000-8000-00000000ab1e"
-	priv, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
-	der, err := x509.MarshalPKCS8PrivateKey(priv)
+	pemKey, err := os.ReadFile(filepath.Join("..", "fixtures", "testdata", "key-pkcs8.pem"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	fixture, _ := json.Marshal(map[string]any{
-		"SigningKeys": []map[string]string{{"Kid": "fixture-key", "PrivateKey": string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))}},
+		"SigningKeys": []map[string]string{{"Kid": "fixture-key", "PrivateKey": string(pemKey)}},
 		"IdentityPools": []map[string]any{{"IdentityPoolId": pool, "IdentityPoolName": "keys",
 			"AllowUnauthenticatedIdentities": false, "DeveloperProviderName": "login.keys"}},
 	})
@@ -64,8 +38,9 @@ func TestRotateDeletesRetiredKeys(t *testing.T) {
 		t.Fatal(err)
 	}
 	t0 := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
-	clk := &settableClock{t: t0}
-	cfg := Config{DB: db, Fixtures: fx, Now: clk.Now}
+	var now atomic.Int64 // the server's clock, in unix nanoseconds
+	now.Store(t0.UnixNano())
+	cfg := Config{DB: db, Fixtures: fx, Now: func() time.Time { return time.Unix(0, now.Load()).UTC() }}
 	srv, err := New(t.Context(), cfg, nil)
 	if err != nil {
 		t.Fatalf("New: %v", err)
@@ -77,10 +52,11 @@ func TestRotateDeletesRetiredKeys(t *testing.T) {
 	})
 	at := func(d time.Duration) time.Time { return t0.Add(d) }
 
-	// token signs, with the active key, a developer token that lives as
-	// long as any can.
+	// sign makes token a developer token of the active key that lives
+	// as long as any can.
 	var token string
 	sign := func(t *testing.T) {
+		t.Helper()
 		w := apiCall(srv.Handler(), "GetOpenIdTokenForDeveloperIdentity",
 			`{"IdentityPoolId":"`+pool+`","Logins":{"login.keys":"user"},"TokenDuration":86400}`, true)
 		var out struct{ Token string }
@@ -133,7 +109,7 @@ func TestRotateDeletesRetiredKeys(t *testing.T) {
 	}
 	for _, st := range steps {
 		t.Run(st.name, func(t *testing.T) {
-			clk.Set(st.at)
+			now.Store(st.at.UnixNano())
 			if st.before != nil {
 				st.before(t)
 			}
