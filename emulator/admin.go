@@ -354,7 +354,8 @@ func (s *Server) expireToken(w http.ResponseWriter, r *http.Request) {
 }
 
 // rotateKey makes a new signing key active; tokens signed with the old
-// ones keep verifying.
+// ones keep verifying, and the keys retired more than a token's longest
+// lifetime ago are deleted (tokens.Issuer.Rotate).
 func (s *Server) rotateKey(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 30*time.Second)
 	defer cancel()

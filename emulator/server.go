@@ -126,7 +126,13 @@ func build(ctx context.Context, cfg Config, store storage.Store, logger *slog.Lo
 	}
 	memory := new(iamMemory)
 	reg.SetSource(iamProviders{store: store, partition: protocol.Partition(cfg.Region), account: cfg.AccountID, known: &memory.providers})
-	tok, err := tokens.New(ctx, store, tokens.Config{Issuer: cfg.Issuer, Region: cfg.Region}, now, rand.Reader, logger)
+	// A key rotation never deletes the fixtures' keys: a start or a reset
+	// would store them again, one of them as the active key.
+	var keep []string
+	for _, k := range fx.SigningKeys {
+		keep = append(keep, k.Kid)
+	}
+	tok, err := tokens.New(ctx, store, tokens.Config{Issuer: cfg.Issuer, Region: cfg.Region, Keep: keep}, now, rand.Reader, logger)
 	if err != nil {
 		return nil, fmt.Errorf("signing keys: %w", err)
 	}

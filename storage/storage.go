@@ -14,7 +14,8 @@ var (
 	// being attached already belongs to another identity.
 	ErrAlreadyExists = errors.New("storage: already exists")
 	// ErrConflict: a compare-and-swap found a value other than the one
-	// expected (a concurrent writer won).
+	// expected (a concurrent writer won), or the object is in a state
+	// that forbids the change (the active signing key cannot be deleted).
 	ErrConflict = errors.New("storage: conflict")
 )
 
@@ -113,6 +114,11 @@ type SigningKey struct {
 	// Active marks the key new tokens are signed with; inactive keys are
 	// still published so that tokens they signed keep verifying.
 	Active bool
+	// RetiredAt is when the key stopped signing, the zero time while it
+	// has not: CreateSigningKey of an active key sets it on the keys it
+	// retires. A key stored inactive keeps the RetiredAt it is stored
+	// with (zero: it has not signed here).
+	RetiredAt time.Time
 }
 
 // ListIdentitiesOptions selects a page of a pool's identities.
@@ -242,9 +248,15 @@ type Tx interface {
 	// holds none.
 	DeleteIdentitiesStep(ctx context.Context, poolID string, ids []string) (done bool, err error)
 
-	// CreateSigningKey stores a key; if k.Active, every other key becomes
-	// inactive. ErrAlreadyExists if the kid is taken.
+	// CreateSigningKey stores a key; if k.Active, it is stored with a zero
+	// RetiredAt and every other key becomes inactive, those with a zero
+	// RetiredAt getting k.CreatedAt (the time they stopped signing, at the
+	// latest). ErrAlreadyExists if the kid is taken.
 	CreateSigningKey(ctx context.Context, k SigningKey) error
+	// DeleteSigningKey deletes the key kid, so that it is listed no more
+	// and its kid is free. ErrNotFound if absent; ErrConflict if it is the
+	// active key, which new tokens are signed with.
+	DeleteSigningKey(ctx context.Context, kid string) error
 
 	// CreateSecret stores a server secret under name; secrets never change
 	// once stored. ErrAlreadyExists if name is taken.

@@ -59,6 +59,9 @@ func (s *Server) ExpireCredentials(ctx context.Context, accessKeyID, sessionToke
 
 // RotateKey makes a new key sign the server's OpenID tokens; tokens
 // signed with the old ones keep verifying (POST /_idpool/keys/rotate).
+// It deletes the keys retired more than 24 hours before, the longest a
+// token lives, by the server's clock (WithClock), but those the fixtures
+// declare.
 func (s *Server) RotateKey(ctx context.Context) error {
 	return s.control(ctx, "/_idpool/keys/rotate", nil, nil)
 }

@@ -7,7 +7,10 @@
 // {"kid":…,"typ":"JWS","alg":"RS512"}, claims sub, aud, amr, iss, iat, exp and
 // the optional pool ARN and principal-tag claims), verifies them for STS and
 // for logins under the cognito-identity.amazonaws.com key, and publishes the
-// public keys as a JWKS document and an OpenID discovery document.
+// public keys as a JWKS document and an OpenID discovery document. A key
+// retired by Rotate stays for MaxLifetime, the longest a token lives, so
+// that every token it signed verifies until its exp; the first rotation
+// after that deletes it.
 //
 // Verify applies no clock skew to idpool's own tokens: like AWS STS, it
 // refuses a token whose exp is not after the current time. It accepts only

@@ -95,12 +95,28 @@ func (tx *fakeTx) CreateSigningKey(ctx context.Context, k storage.SigningKey) er
 		}
 	}
 	if k.Active {
+		k.RetiredAt = time.Time{}
 		for j := range tx.keys {
-			tx.keys[j].Active = false
+			o := &tx.keys[j]
+			if o.Active || o.RetiredAt.IsZero() {
+				o.Active, o.RetiredAt = false, k.CreatedAt
+			}
 		}
 	}
 	k.PrivateKey = slices.Clone(k.PrivateKey)
 	tx.keys = append(tx.keys, k)
+	return nil
+}
+
+func (tx *fakeTx) DeleteSigningKey(ctx context.Context, kid string) error {
+	j := slices.IndexFunc(tx.keys, func(k storage.SigningKey) bool { return k.ID == kid })
+	switch {
+	case j < 0:
+		return fmt.Errorf("fake: kid %q: %w", kid, storage.ErrNotFound)
+	case tx.keys[j].Active:
+		return fmt.Errorf("fake: kid %q: %w", kid, storage.ErrConflict)
+	}
+	tx.keys = slices.Delete(tx.keys, j, j+1)
 	return nil
 }
 
@@ -122,4 +138,10 @@ func (c *clock) Advance(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.t = c.t.Add(d)
+}
+
+func (c *clock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = t
 }

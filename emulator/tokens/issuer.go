@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -60,6 +61,15 @@ func (e *ExpiredError) Error() string {
 // Is makes errors.Is(err, ErrExpired) true.
 func (e *ExpiredError) Is(target error) bool { return target == ErrExpired }
 
+// MaxLifetime is the longest an idpool token can live, from the time it
+// is signed to its exp: 24 hours, the largest TokenDuration of
+// GetOpenIdTokenForDeveloperIdentity (Cognito Identity's model bounds it to
+// 86,400 seconds; GetOpenIdToken's tokens live 10 minutes, and the
+// outbound federation tokens STS signs, of at most an hour, use keys of
+// their own). Sign refuses a longer one, so that a key retired longer ago
+// than this verifies no token that is still valid, and Rotate deletes it.
+const MaxLifetime = 24 * time.Hour
+
 // Config names the tokens an Issuer makes.
 type Config struct {
 	// Issuer is the iss claim; DefaultIssuer when empty.
@@ -67,6 +77,11 @@ type Config struct {
 	// Region prefixes key ids: "<region>-1", "<region>-2", …; DefaultRegion
 	// when empty.
 	Region string
+	// Keep names keys Rotate never deletes, however long ago they were
+	// retired: those the fixtures declare, which the user holds and may
+	// sign tokens with, and which a start or a reset would store again
+	// (as the active key when none of the fixture's is).
+	Keep []string
 }
 
 // Claims of an idpool OpenID token (its payload).
@@ -326,11 +341,15 @@ func (i *Issuer) Sign(ctx context.Context, c Claims) (string, error) {
 	if c.Subject == "" || c.Audience == "" {
 		return "", errors.New("tokens: sign: subject and audience are required")
 	}
+	now := i.now()
 	if c.IssuedAt.IsZero() {
-		c.IssuedAt = i.now()
+		c.IssuedAt = now
 	}
 	if !c.Expiry.After(c.IssuedAt) {
 		return "", errors.New("tokens: sign: expiry must be after the issue time")
+	}
+	if c.Expiry.Sub(now) > MaxLifetime {
+		return "", fmt.Errorf("tokens: sign: expiry %v is more than %v away", c.Expiry, MaxLifetime)
 	}
 	r, err := i.keys(ctx)
 	if err != nil {
@@ -495,7 +514,10 @@ func (i *Issuer) ActiveKeyID(ctx context.Context) (string, error) {
 }
 
 // Rotate generates a new active key. Older keys stay published and keep
-// verifying the tokens they signed.
+// verifying the tokens they signed for MaxLifetime after they were
+// retired; in the same transaction, Rotate deletes those retired longer
+// ago (but those named in Config.Keep), which verify no valid token any
+// more, so that the keys do not grow with every rotation.
 func (i *Issuer) Rotate(ctx context.Context) error {
 	if _, err := i.keys(ctx); err != nil {
 		return err
@@ -510,15 +532,26 @@ func (i *Issuer) Rotate(ctx context.Context) error {
 	i.writeMu.Lock()
 	defer i.writeMu.Unlock()
 	var keys []storage.SigningKey
+	var deleted []string
 	err = i.store.Update(ctx, func(tx storage.Tx) error {
 		old, err := tx.SigningKeys(ctx)
 		if err != nil {
 			return err
 		}
+		now := i.now()
 		k.id = nextKID(i.cfg.Region, old)
-		sk := storage.SigningKey{ID: k.id, PrivateKey: k.der, CreatedAt: i.now(), Active: true}
+		sk := storage.SigningKey{ID: k.id, PrivateKey: k.der, CreatedAt: now, Active: true}
 		if err := tx.CreateSigningKey(ctx, sk); err != nil {
 			return err
+		}
+		deleted = deleted[:0]
+		for _, o := range old {
+			if i.expired(o, now) {
+				if err := tx.DeleteSigningKey(ctx, o.ID); err != nil {
+					return err
+				}
+				deleted = append(deleted, o.ID)
+			}
 		}
 		keys, err = tx.SigningKeys(ctx)
 		return err
@@ -526,7 +559,19 @@ func (i *Issuer) Rotate(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("tokens: rotate: %w", err)
 	}
+	if len(deleted) > 0 {
+		i.logger.InfoContext(ctx, "deleted signing keys retired longer ago than a token lives", "kids", deleted, "lifetime", MaxLifetime)
+	}
 	return i.installLocked(keys, k)
+}
+
+// expired reports whether k is a key Rotate deletes at now: retired more
+// than MaxLifetime ago, so that every token it signed has expired, and not
+// one Config.Keep names. A key stored inactive and not retired since has
+// no retirement time, and stays until a rotation gives it one.
+func (i *Issuer) expired(k storage.SigningKey, now time.Time) bool {
+	return !k.Active && !k.RetiredAt.IsZero() && now.Sub(k.RetiredAt) > MaxLifetime &&
+		!slices.Contains(i.cfg.Keep, k.ID)
 }
 
 // Reload re-reads the keys from the store, picking up keys written by

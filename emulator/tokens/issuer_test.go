@@ -207,6 +207,7 @@ func TestSignRefusesIncompleteClaims(t *testing.T) {
 		{"no audience", Claims{Subject: identityID, Expiry: now.Add(time.Minute)}},
 		{"no expiry", Claims{Subject: identityID, Audience: poolID}},
 		{"expiry before issue", Claims{Subject: identityID, Audience: poolID, IssuedAt: now, Expiry: now.Add(-time.Second)}},
+		{"longer than MaxLifetime", Claims{Subject: identityID, Audience: poolID, Expiry: now.Add(MaxLifetime + time.Second)}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -437,6 +438,88 @@ func TestRotate(t *testing.T) {
 	}
 	if j, _ := again.JWKS(ctx); !bytes.Equal(j, jwks2) {
 		t.Errorf("JWKS after restart: got %s, want %s", j, jwks2)
+	}
+}
+
+// TestRotateDeletesExpiredKeys: each rotation deletes the keys retired
+// more than MaxLifetime before it, which verify no valid token, and keeps
+// those retired since, whose tokens keep verifying, the key it retires,
+// and the keys Config.Keep names, however old.
+func TestRotateDeletesExpiredKeys(t *testing.T) {
+	ctx := context.Background()
+	s := &fakeStore{}
+	clk := newClock()
+	t0 := clk.Now()
+	// The fixture's key, stored active before the Issuer starts.
+	fixture, err := generateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.keys = []storage.SigningKey{{ID: "fixture", PrivateKey: fixture.der, CreatedAt: t0, Active: true}}
+	i, err := New(ctx, s, Config{Keep: []string{"fixture"}}, clk.Now, rand.Reader, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := func(d time.Duration) time.Time { return t0.Add(d) }
+	// A token that lives as long as any can, signed just before its key
+	// (us-east-1-2) is retired at 25h.
+	var long string
+
+	steps := []struct {
+		name string
+		at   time.Time
+		// before runs just before the rotation.
+		before func(t *testing.T)
+		// want is the JWKS's kids after it, the active key first.
+		want []string
+	}{
+		{"retires the fixture's key", at(0), nil, []string{"us-east-1-1", "fixture"}},
+		{"retires the first", at(time.Hour), nil, []string{"us-east-1-2", "us-east-1-1", "fixture"}},
+		{"keeps a key retired exactly MaxLifetime ago", at(25 * time.Hour), func(t *testing.T) {
+			clk.Set(at(25*time.Hour - time.Second))
+			var err error
+			long, err = i.Sign(ctx, Claims{Subject: identityID, Audience: poolID, Expiry: clk.Now().Add(MaxLifetime)})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}, []string{"us-east-1-3", "us-east-1-2", "us-east-1-1", "fixture"}},
+		{"deletes a key retired longer ago, keeps one retired 23 hours ago", at(48 * time.Hour), nil,
+			[]string{"us-east-1-4", "us-east-1-3", "us-east-1-2", "fixture"}},
+		{"deletes the key of the longest token once it expired", at(49*time.Hour + time.Second), func(t *testing.T) {
+			clk.Set(at(49*time.Hour - 2*time.Second))
+			if _, err := i.Verify(ctx, long); err != nil {
+				t.Errorf("a token of the key retired almost 24 hours ago, before its exp: got %v, want it to verify", err)
+			}
+		}, []string{"us-east-1-5", "us-east-1-4", "us-east-1-3", "fixture"}},
+		{"keeps the key it retires after a long time active", at(1000 * time.Hour), nil,
+			[]string{"us-east-1-6", "us-east-1-5", "fixture"}},
+	}
+	for _, st := range steps {
+		t.Run(st.name, func(t *testing.T) {
+			if st.before != nil {
+				st.before(t)
+			}
+			clk.Set(st.at)
+			if err := i.Rotate(ctx); err != nil {
+				t.Fatalf("Rotate: %v", err)
+			}
+			jwks, err := i.JWKS(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := jwksKIDs(t, jwks); !slices.Equal(got, st.want) {
+				t.Errorf("JWKS kids: got %v, want %v", got, st.want)
+			}
+			var stored []string
+			for _, k := range s.snapshot() {
+				stored = append(stored, k.ID)
+			}
+			slices.Sort(stored)
+			want := slices.Sorted(slices.Values(st.want))
+			if !slices.Equal(stored, want) {
+				t.Errorf("stored kids: got %v, want %v", stored, want)
+			}
+		})
 	}
 }
 

@@ -428,3 +428,41 @@ func TestMigrationsPinned(t *testing.T) {
 		}
 	}
 }
+
+// TestMigrateSigningKeyRetired: the keys an older idpool retired get the
+// active key's creation time as the time they stopped signing, the
+// latest it can be; the active key and those stored inactive after it get
+// none, nor does any key of a store without an active key (the newest
+// signs).
+func TestMigrateSigningKeyRetired(t *testing.T) {
+	tests := []struct {
+		name string
+		rows string               // (kid, created, active)
+		want map[string]time.Time // RetiredAt by kid
+	}{
+		{"active key", "('old-1', 1000, 0), ('old-2', 2000, 0), ('now', 3000, 1), ('later', 3000, 0)",
+			map[string]time.Time{"old-1": time.UnixMilli(3000), "old-2": time.UnixMilli(3000), "now": {}, "later": {}}},
+		{"no active key", "('a', 1000, 0), ('b', 2000, 0)", map[string]time.Time{"a": {}, "b": {}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := oldDatabase(t, 19, `CREATE TEMP TABLE k (kid, created, active)`,
+				`INSERT INTO k VALUES `+tt.rows,
+				`INSERT INTO signing_keys (kid, private_key, created, active) SELECT kid, x'00', created, active FROM k`)
+			s := openFile(t, path)
+			defer s.Close()
+			keys, err := s.SigningKeys(t.Context())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(keys) != len(tt.want) {
+				t.Fatalf("SigningKeys: got %d keys, want %d", len(keys), len(tt.want))
+			}
+			for _, k := range keys {
+				if w := tt.want[k.ID]; !k.RetiredAt.Equal(w) || k.RetiredAt.IsZero() != w.IsZero() {
+					t.Errorf("key %s: got RetiredAt %v, want %v", k.ID, k.RetiredAt, w)
+				}
+			}
+		})
+	}
+}

@@ -65,7 +65,7 @@ const (
 	// The counts are kept by triggers (migration 0007).
 	qCountIdentities = `SELECT c.identities, c.disabled FROM pool_identities c JOIN pools p ON p.id = c.pool_id
 		WHERE c.pool_id = ?1 AND p.deleted = 0`
-	qSigningKeys = `SELECT kid, private_key, created, active FROM signing_keys ORDER BY created, seq`
+	qSigningKeys = `SELECT kid, private_key, created, active, retired FROM signing_keys ORDER BY created, seq`
 	qSecret      = `SELECT value FROM secrets WHERE name = ?1`
 )
 
@@ -437,12 +437,13 @@ func (q *queries) keys(ctx context.Context) ([]storage.SigningKey, error) {
 			k       storage.SigningKey
 			created int64
 			active  int64
+			retired *int64
 		)
 		// Scanning into *[]byte copies, so the key shares no memory.
-		if err := rows.Scan(&k.ID, &k.PrivateKey, &created, &active); err != nil {
+		if err := rows.Scan(&k.ID, &k.PrivateKey, &created, &active, &retired); err != nil {
 			return nil, fmt.Errorf("sqlite: signing keys: %w", err)
 		}
-		k.CreatedAt, k.Active = fromMillis(created), active != 0
+		k.CreatedAt, k.Active, k.RetiredAt = fromMillis(created), active != 0, fromOptMillis(retired)
 		ks = append(ks, k)
 	}
 	if err := rows.Err(); err != nil {

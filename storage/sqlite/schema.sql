@@ -1,4 +1,4 @@
--- The schema of migrations 0001 to 0019 (go test ./storage/sqlite -run TestSchemaIsMigrations -update writes it).
+-- The schema of migrations 0001 to 0020 (go test ./storage/sqlite -run TestSchemaIsMigrations -update writes it).
 CREATE TABLE pools (
     id       TEXT    NOT NULL PRIMARY KEY,
     name     TEXT    NOT NULL,
@@ -32,7 +32,7 @@ CREATE TABLE signing_keys (
     private_key BLOB    NOT NULL,
     created     INTEGER NOT NULL,
     active      INTEGER NOT NULL DEFAULT 0
-) STRICT;
+, retired INTEGER) STRICT;
 CREATE TABLE secrets (
     name    TEXT    NOT NULL PRIMARY KEY,
     value   BLOB    NOT NULL,

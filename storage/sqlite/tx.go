@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/idpool/idpool/storage"
 )
@@ -374,11 +375,15 @@ func (t *tx) CreateSigningKey(ctx context.Context, k storage.SigningKey) error {
 		if key == nil {
 			key = []byte{}
 		}
-		if _, err := exec(t.w.st.insertKey, k.ID, key, millis(k.CreatedAt), boolInt(k.Active)); err != nil {
+		retired := optMillis(k.RetiredAt)
+		if k.Active {
+			retired = nil
+		}
+		if _, err := exec(t.w.st.insertKey, k.ID, key, millis(k.CreatedAt), boolInt(k.Active), retired); err != nil {
 			return sentinel(err)
 		}
 		if k.Active {
-			if _, err := exec(t.w.st.deactivateKeys, k.ID); err != nil {
+			if _, err := exec(t.w.st.deactivateKeys, k.ID, millis(k.CreatedAt)); err != nil {
 				return err
 			}
 		}
@@ -386,6 +391,31 @@ func (t *tx) CreateSigningKey(ctx context.Context, k storage.SigningKey) error {
 	})
 	if err != nil {
 		return fmt.Errorf("sqlite: create signing key %s: %w", k.ID, err)
+	}
+	return nil
+}
+
+// DeleteSigningKey implements storage.Tx.
+func (t *tx) DeleteSigningKey(ctx context.Context, kid string) error {
+	if err := t.check(ctx); err != nil {
+		return err
+	}
+	res, err := exec(t.w.st.deleteKey, kid)
+	if err == nil {
+		err = affected(res)
+	}
+	if errors.Is(err, storage.ErrNotFound) {
+		// Absent, or the active key, which the statement keeps.
+		keys, kerr := t.w.read.keys(context.Background())
+		if kerr != nil {
+			return fmt.Errorf("sqlite: delete signing key %s: %w", kid, kerr)
+		}
+		if slices.ContainsFunc(keys, func(k storage.SigningKey) bool { return k.ID == kid }) {
+			err = fmt.Errorf("the active key: %w", storage.ErrConflict)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("sqlite: delete signing key %s: %w", kid, err)
 	}
 	return nil
 }

@@ -52,18 +52,18 @@ type writer struct {
 
 // writeStmts are the statements only the writer runs.
 type writeStmts struct {
-	begin, commit, rollback            *sql.Stmt
-	saveReq, releaseReq, rollbackReq   *sql.Stmt
-	saveOp, releaseOp, rollbackOp      *sql.Stmt
-	insertPool, updatePool, deletePool *sql.Stmt
-	finishPurge, markPool, nextMarked  *sql.Stmt
-	purgeSteps                         [3]*sql.Stmt // see stepStmts
-	unmergeGone                        *sql.Stmt
-	insertIdentity, updateIdentity     *sql.Stmt
-	deleteIdentity, unmerge, dropDead  *sql.Stmt
-	insertLogin, deleteLogins          *sql.Stmt
-	insertKey, deactivateKeys          *sql.Stmt
-	insertSecret                       *sql.Stmt
+	begin, commit, rollback              *sql.Stmt
+	saveReq, releaseReq, rollbackReq     *sql.Stmt
+	saveOp, releaseOp, rollbackOp        *sql.Stmt
+	insertPool, updatePool, deletePool   *sql.Stmt
+	finishPurge, markPool, nextMarked    *sql.Stmt
+	purgeSteps                           [3]*sql.Stmt // see stepStmts
+	unmergeGone                          *sql.Stmt
+	insertIdentity, updateIdentity       *sql.Stmt
+	deleteIdentity, unmerge, dropDead    *sql.Stmt
+	insertLogin, deleteLogins            *sql.Stmt
+	insertKey, deactivateKeys, deleteKey *sql.Stmt
+	insertSecret                         *sql.Stmt
 	syncStmts
 	credStmts
 	iamStmts
@@ -143,9 +143,14 @@ func (w *writer) prepare(ctx context.Context) error {
 		&st.insertLogin:  `INSERT INTO logins (pool_id, provider, user_id, identity_id, seq) VALUES (?1, ?2, ?3, ?4, ?5)`,
 		&st.deleteLogins: `DELETE FROM logins WHERE identity_id = ?1`,
 
-		&st.insertKey:      `INSERT INTO signing_keys (kid, private_key, created, active) VALUES (?1, ?2, ?3, ?4)`,
-		&st.deactivateKeys: `UPDATE signing_keys SET active = 0 WHERE kid <> ?1 AND active <> 0`,
-		&st.insertSecret:   `INSERT INTO secrets (name, value, created) VALUES (?1, ?2, CAST(unixepoch('subsec') * 1000 AS INTEGER))`,
+		&st.insertKey: `INSERT INTO signing_keys (kid, private_key, created, active, retired) VALUES (?1, ?2, ?3, ?4, ?5)`,
+		// Every other key stops signing now, at the latest: the active
+		// one, and those stored inactive since it was made.
+		&st.deactivateKeys: `UPDATE signing_keys SET active = 0, retired = coalesce(retired, ?2)
+			WHERE kid <> ?1 AND (active <> 0 OR retired IS NULL)`,
+		// The active key stays (storage.Tx.DeleteSigningKey).
+		&st.deleteKey:    `DELETE FROM signing_keys WHERE kid = ?1 AND active = 0`,
+		&st.insertSecret: `INSERT INTO secrets (name, value, created) VALUES (?1, ?2, CAST(unixepoch('subsec') * 1000 AS INTEGER))`,
 	})
 }
 
@@ -160,7 +165,7 @@ func (w *writer) close() error {
 		st.markPool, st.nextMarked, st.finishPurge, st.unmergeGone,
 		st.insertIdentity, st.updateIdentity, st.deleteIdentity, st.unmerge, st.dropDead,
 		st.insertLogin, st.deleteLogins,
-		st.insertKey, st.deactivateKeys, st.insertSecret,
+		st.insertKey, st.deactivateKeys, st.deleteKey, st.insertSecret,
 	) {
 		if s != nil {
 			errs = append(errs, s.Close())

@@ -51,6 +51,8 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 
 		{"SigningKey/Keys", testSigningKeys},
 		{"SigningKey/Duplicate", testSigningKeyDuplicate},
+		{"SigningKey/Retire", testSigningKeyRetire},
+		{"SigningKey/Delete", testSigningKeyDelete},
 		{"Secret/CreateOnce", testSecrets},
 		{"Revocations", testRevocations},
 
@@ -278,7 +280,7 @@ func normIdentity(i storage.Identity) storage.Identity {
 
 func normKey(k storage.SigningKey) storage.SigningKey {
 	k.PrivateKey = nilIfEmpty(k.PrivateKey)
-	k.CreatedAt = ms(k.CreatedAt)
+	k.CreatedAt, k.RetiredAt = ms(k.CreatedAt), ms(k.RetiredAt)
 	return k
 }
 
@@ -349,7 +351,11 @@ func fmtKeys(ks []storage.SigningKey) string {
 		if i > 0 {
 			s += " "
 		}
-		s += fmt.Sprintf("{%s %q %s active=%v}", k.ID, k.PrivateKey, k.CreatedAt.Format(time.RFC3339Nano), k.Active)
+		retired := "never"
+		if !k.RetiredAt.IsZero() {
+			retired = k.RetiredAt.Format(time.RFC3339Nano)
+		}
+		s += fmt.Sprintf("{%s %q %s active=%v retired=%s}", k.ID, k.PrivateKey, k.CreatedAt.Format(time.RFC3339Nano), k.Active, retired)
 	}
 	return s + "]"
 }

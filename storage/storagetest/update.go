@@ -19,9 +19,15 @@ func testUpdateRollback(t *testing.T, s storage.Store) {
 	p1 := pool("p1")
 	a := identity("p1:a", "p1", l1)
 	b := identity("p1:b", "p1", l2)
+	k0 := key("k0", at(0), false)
 	k1 := key("k1", at(1), true)
 	seed(t, s, []storage.Pool{p1}, a, b)
-	update(t, s, func(tx storage.Tx) error { return tx.CreateSigningKey(ctx, k1) })
+	update(t, s, func(tx storage.Tx) error {
+		if err := tx.CreateSigningKey(ctx, k0); err != nil {
+			return err
+		}
+		return tx.CreateSigningKey(ctx, k1)
+	})
 
 	errStop := errors.New("stop")
 	err := s.Update(ctx, func(tx storage.Tx) error {
@@ -39,6 +45,7 @@ func testUpdateRollback(t *testing.T, s storage.Store) {
 			}},
 			{"DeleteIdentity", func() error { return tx.DeleteIdentity(ctx, "p1:b") }},
 			{"CreateSigningKey", func() error { return tx.CreateSigningKey(ctx, key("k2", at(2), true)) }},
+			{"DeleteSigningKey", func() error { return tx.DeleteSigningKey(ctx, "k0") }},
 		}
 		for _, w := range writes {
 			if err := w.do(); err != nil {
@@ -71,7 +78,7 @@ func testUpdateRollback(t *testing.T, s storage.Store) {
 	wantErr(t, "IdentityByLogin of the rolled-back login", err, storage.ErrNotFound)
 	keys, err := s.SigningKeys(ctx)
 	if wantErr(t, "SigningKeys", err, nil) {
-		checkKeys(t, "SigningKeys after the rollback", keys, []storage.SigningKey{k1})
+		checkKeys(t, "SigningKeys after the rollback", keys, []storage.SigningKey{retired(k0, at(1)), k1})
 	}
 
 	// The error comes back as returned, also when it is a sentinel.
@@ -268,6 +275,7 @@ func testTimestamps(t *testing.T, s storage.Store) {
 			i := identity(id+":a", id)
 			i.CreatedAt, i.ModifiedAt = tc.at, tc.at.Add(time.Millisecond)
 			k := key("k-"+id, tc.at, false)
+			k.RetiredAt = tc.at
 			update(t, s, func(tx storage.Tx) error {
 				if err := tx.CreatePool(ctx, p); err != nil {
 					return err
@@ -303,6 +311,7 @@ func testTimestamps(t *testing.T, s storage.Store) {
 				for _, got := range keys {
 					if got.ID == k.ID {
 						check("SigningKey.CreatedAt", got.CreatedAt)
+						check("SigningKey.RetiredAt", got.RetiredAt)
 					}
 				}
 			}
