@@ -238,7 +238,7 @@ func TestStrictMode(t *testing.T) {
 	ctx := context.Background()
 	in := &cognitoidentity.DescribeIdentityPoolInput{IdentityPoolId: awsv2.String(fxPool)}
 
-	_, err := s.signed.DescribeIdentityPool(ctx, in) // AKIDEXAMPLE: unknown here
+	_, err := s.signed.DescribeIdentityPool(ctx, in) // accessKey: unknown here
 	wantAPIError(t, err, "UnrecognizedClientException", "The security token included in the request is invalid.")
 	wrong := newClient(s.endpoint, credsv2.NewStaticCredentialsProvider(fxDevKey, "not-the-secret", ""))
 	_, err = wrong.DescribeIdentityPool(ctx, in)

@@ -286,7 +286,7 @@ func TestRegionsEndpoint(t *testing.T) {
 	t.Parallel()
 	for _, strict := range []bool{false, true} {
 		t.Run(modeName(strict), func(t *testing.T) {
-			s, _ := strictServer(t, strict) // AKIDEXAMPLE is a fixture developer key
+			s, _ := strictServer(t, strict) // accessKey is a fixture developer key
 			ctx := context.Background()
 			eu := s.inRegion("eu-west-1", "aws")
 			p := newSyncPool(t, s) // in us-east-1

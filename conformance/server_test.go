@@ -34,7 +34,7 @@ import (
 const (
 	region        = "us-east-1"
 	defaultIssuer = "https://cognito-identity.amazonaws.com"
-	accessKey     = "AKIDEXAMPLE"
+	accessKey     = "AKIAIOSFODNN7EXAMPLE" // IAM's documented example: 16 characters at least, as IAM issues them
 	secretKey     = "secret"
 )
 

@@ -47,7 +47,11 @@ func loadFixtures(ctx context.Context, cfg *Config, store storage.Store, now fun
 		if abandoned {
 			logger.Warn("a reset was interrupted by a crash: its pools and identities are partly removed (every Cognito Sync dataset left whole); without fixtures the state is kept as it is and the reset is not completed")
 		}
-		return &fixtures.Fixture{}, nil
+		fx = &fixtures.Fixture{}
+		if err := warnFixtures(ctx, fx, "(no --fixtures)", cfg.Strict, store, logger); err != nil {
+			return nil, err
+		}
+		return fx, nil
 	}
 	if fx.Region != "" && fx.Region != cfg.Region {
 		logger.Info("the fixtures set the default region", "region", fx.Region, "was", cfg.Region)
@@ -71,7 +75,29 @@ func loadFixtures(ctx context.Context, cfg *Config, store storage.Store, now fun
 			"policy", name, "reason", why)
 	}
 	warnOtherPartitions(fx, logger)
+	if err := warnFixtures(ctx, fx, fixtureName(cfg), cfg.Strict, store, logger); err != nil {
+		return nil, err
+	}
 	return fx, nil
+}
+
+// warnFixtures logs, one warning each, the entries of fx, applied to
+// store, that will be refused at request time (fixtures.Warnings), in the
+// form of a fixture error: file, member path, value and problem, with what
+// to do. A warning of no entry (strict mode without a key that signs) is
+// of the fixtures named name.
+func warnFixtures(ctx context.Context, fx *fixtures.Fixture, name string, strict bool, store storage.Reader, logger *slog.Logger) error {
+	ws, err := fx.Warnings(ctx, store, strict)
+	if err != nil {
+		return fmt.Errorf("check fixtures %s: %w", name, err)
+	}
+	for _, w := range ws {
+		if w.File == "" {
+			w.File = name
+		}
+		logger.Warn(w.String())
+	}
+	return nil
 }
 
 // warnOtherPartitions warns of each fixture pool's role of another
