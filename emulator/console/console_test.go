@@ -358,6 +358,10 @@ func TestActivityEvents(t *testing.T) {
 	if ct := res.Header.Get("Content-Type"); ct != "text/event-stream" {
 		t.Fatalf("got Content-Type %q, want text/event-stream", ct)
 	}
+	// nginx holds a proxied answer until some 8 KB pile up unless told not to.
+	if xab := res.Header.Get("X-Accel-Buffering"); xab != "no" {
+		t.Errorf("got X-Accel-Buffering %q, want no (nginx would buffer the stream)", xab)
+	}
 	lines := make(chan string)
 	go func() {
 		sc := bufio.NewScanner(res.Body)
