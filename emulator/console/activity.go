@@ -378,6 +378,12 @@ func (c *Console) activityEvents(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream")
 	h.Set("Cache-Control", "no-cache")
+	// nginx buffers a proxied answer by default (proxy_buffering on) and
+	// would hold the events until some 8 KB pile up, leaving the page
+	// silent while it says it updates live; this header turns its
+	// buffering off for the stream alone (ngx_http_proxy_module,
+	// X-Accel-Buffering), whatever the proxy's configuration.
+	h.Set("X-Accel-Buffering", "no")
 	w.WriteHeader(http.StatusOK)
 	if _, err := io.WriteString(w, ": idpool activity\n\n"); err != nil || rc.Flush() != nil {
 		return

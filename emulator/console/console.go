@@ -125,8 +125,21 @@ func New(cfg Config) (*Console, error) {
 	// Every action is a POST; a browser's cross-site POST (by its
 	// Sec-Fetch-Site or Origin) is refused, so that no other page the
 	// tester has open can delete identities.
-	c.handler = http.NewCrossOriginProtection().Handler(headers(mux))
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(headers(http.HandlerFunc(c.crossOrigin)))
+	c.handler = cop.Handler(headers(mux))
 	return c, nil
+}
+
+// crossOrigin answers a POST that CrossOriginProtection refused (a 403,
+// the action not taken) with what Go's own text leaves out: the Origin and
+// the Host idpool received, and what to do. Without Sec-Fetch-Site (which
+// browsers send only to secure origins, localhost among them) the check
+// compares Origin with Host, so a proxy that rewrites Host, as nginx does
+// by default, refuses every action of a console opened through it.
+func (c *Console) crossOrigin(w http.ResponseWriter, r *http.Request) {
+	c.render(w, r, http.StatusForbidden, "crossorigin", "Refused: not the console's own page", struct{ FetchSite, Origin, Host string }{
+		clip(r.Header.Get("Sec-Fetch-Site")), clip(r.Header.Get("Origin")), clip(r.Host)})
 }
 
 // headers sets what every console answer carries: no caching (a page is

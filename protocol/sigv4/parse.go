@@ -42,8 +42,9 @@ type Error struct {
 	Message string
 	// Detail says which check failed where Message, AWS's text for the
 	// client, does not: the body hash that differs from the declared one,
-	// the string to sign of a signature that does not match, the scope a
-	// signature needed. It is for the operator (the console, a log), holds
+	// the string to sign of a signature that does not match and the host
+	// its canonical request has (with a word on proxies when the request
+	// came through one), the scope a signature needed. It is for the operator (the console, a log), holds
 	// no secret, and is "" when Message says it all.
 	Detail string
 }

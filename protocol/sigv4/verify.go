@@ -178,9 +178,17 @@ func verify(r *http.Request, body []byte, sig *Signature, secret string, now tim
 		// one that the request changed after it was signed (or was
 		// canonicalised otherwise). The canonical request itself is not
 		// given: it holds the session token.
+		// The host is named too: a proxy that rewrites it (nginx does
+		// by default) breaks every signature, and the host is no secret.
 		crHash := sha256.Sum256(cr)
 		detail = "the signature is not the one the key's secret makes of the string to sign idpool computed, " +
-			strconv.Quote(Algorithm+"\n"+string(stamp)+"\n"+string(appendScope(nil, sig))+"\n"+hex.EncodeToString(crHash[:]))
+			strconv.Quote(Algorithm+"\n"+string(stamp)+"\n"+string(appendScope(nil, sig))+"\n"+hex.EncodeToString(crHash[:])) +
+			", whose canonical request has the host idpool received, " + quoteClipped(string(appendTrimmed(nil, r.Host)), maxHostShown) +
+			", where a client signs the host it sends to"
+		if sign := proxySign(r); sign != "" {
+			detail += "; the request came through a proxy (" + sign + "), which must pass the client's Host unchanged " +
+				"(nginx: proxy_set_header Host $http_host;)"
+		}
 	}
 	if cap(cr) <= maxPooled {
 		sc.buf = cr[:0]
@@ -193,6 +201,35 @@ func verify(r *http.Request, body []byte, sig *Signature, secret string, now tim
 		"Check your AWS Secret Access Key and signing method. Consult the service documentation for details.")
 	e.Detail = detail
 	return e
+}
+
+// maxHostShown bounds the host a mismatch's detail names: a DNS name
+// with a port fits, and a longer Host header cannot swell the reason that
+// the log and the console show.
+const maxHostShown = 260
+
+// quoteClipped quotes s, cut to its first max bytes (an ellipsis after the
+// quote saying so) when it is longer.
+func quoteClipped(s string, max int) string {
+	if len(s) <= max {
+		return strconv.Quote(s)
+	}
+	return strconv.Quote(s[:max]) + "…"
+}
+
+// proxySign names what shows that r came through a proxy: HTTP/1.0, which
+// nginx speaks to its upstream by default, or a header that proxies add.
+// It returns "" when r shows none.
+func proxySign(r *http.Request) string {
+	if r.ProtoMajor == 1 && r.ProtoMinor == 0 {
+		return "it came over HTTP/1.0"
+	}
+	for _, h := range []string{"X-Forwarded-For", "X-Forwarded-Host", "Via", "Forwarded"} {
+		if _, ok := r.Header[h]; ok {
+			return "it carries " + h
+		}
+	}
+	return ""
 }
 
 // amzPrefix starts the names of the headers that must be signed when
