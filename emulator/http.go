@@ -83,7 +83,7 @@ func edge(next http.Handler, logger *slog.Logger, bodies *protocol.Budget, now f
 			return
 		}
 		sw := &protocol.StatusWriter{ResponseWriter: w}
-		req := &protocol.Request{ID: id, RemoteAddr: r.RemoteAddr, Secure: r.TLS != nil, Region: scopeRegion(r)}
+		req := &protocol.Request{ID: id, SourceIP: peerIP(r.RemoteAddr), Secure: r.TLS != nil, Region: scopeRegion(r)}
 		served := r.WithContext(protocol.WithRequest(r.Context(), req))
 		var body *protocol.BudgetBody
 		if r.Body != nil && r.Body != http.NoBody {
