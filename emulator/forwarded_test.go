@@ -1,10 +1,14 @@
 package emulator
 
 import (
+	"bytes"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"net/netip"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestParseTrustedProxies: --trusted-proxies takes addresses and CIDR
@@ -144,6 +148,47 @@ func TestForwardedOrigin(t *testing.T) {
 			client, secure := proxies.forwardedOrigin(tt.header, peer, tt.peerTLS)
 			if client.String() != tt.wantClient || secure != tt.wantSecure {
 				t.Errorf("got %s, %t; want %s, %t", client, secure, tt.wantClient, tt.wantSecure)
+			}
+		})
+	}
+}
+
+// TestForwardedLog: a request's log line shows the origin a trusted proxy
+// forwarded, which the policies saw, and only when it differs from the
+// connection's.
+func TestForwardedLog(t *testing.T) {
+	proxies, err := parseTrustedProxies("10.0.0.0/8")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, remote string
+		header       map[string]string
+		want         string // in the line, "" for no origin at all
+	}{
+		{name: "forwarded client and TLS", remote: "10.0.0.2:1234",
+			header: map[string]string{"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"},
+			want:   "source_ip=203.0.113.7 secure_transport=true"},
+		{name: "forwarded TLS only", remote: "10.0.0.2:1234", header: map[string]string{"X-Forwarded-Proto": "https"},
+			want: "source_ip=10.0.0.2 secure_transport=true"},
+		{name: "trusted proxy forwarding nothing", remote: "10.0.0.2:1234"},
+		{name: "untrusted peer", remote: "192.0.2.1:1234",
+			header: map[string]string{"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var logs bytes.Buffer
+			logger := slog.New(slog.NewTextHandler(&logs, nil))
+			h := edge(trustForwarded(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}), proxies), logger, newBodyBudget(), time.Now)
+			r := httptest.NewRequest(http.MethodPost, "/", nil)
+			r.RemoteAddr = tt.remote
+			for k, v := range tt.header {
+				r.Header.Set(k, v)
+			}
+			h.ServeHTTP(httptest.NewRecorder(), r)
+			line := logs.String()
+			if tt.want != "" && !strings.Contains(line, tt.want) || tt.want == "" && strings.Contains(line, "source_ip") {
+				t.Errorf("got %q, want %q in it", line, tt.want)
 			}
 		})
 	}
