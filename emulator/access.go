@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"maps"
-	"net"
 	"net/http"
 	"net/netip"
 	"net/url"
@@ -366,23 +365,25 @@ func (s *Server) passedRole(ctx context.Context, role string) (string, error) {
 }
 
 // origin is where a request came from, as AWS's global condition keys
-// see it: the peer's address (idpool trusts no forwarding header, as AWS
-// does not) and whether it came over TLS.
+// see it: the client's address and whether it came over TLS. They are the
+// connection's, or, from a peer of --trusted-proxies, what that reverse
+// proxy forwarded (see trustForwarded); no other peer's forwarding header
+// is believed, as any client could send one.
 type origin struct {
-	addr   string // the request's RemoteAddr
+	ip     netip.Addr // the zero Addr when unknown
 	secure bool
 }
 
 // originFrom returns the origin of the request ctx carries, which the
 // edge records (the zero origin when there is none), for what decides on
-// the request below the codecs: STS's trust policy evaluation (see
-// roles.Authorize).
+// the request: permission policies (requestKeys) and STS's trust policy
+// evaluation (see roles.Authorize).
 func originFrom(ctx context.Context) origin {
 	r := protocol.RequestFrom(ctx)
 	if r == nil {
 		return origin{}
 	}
-	return origin{addr: r.RemoteAddr, secure: r.Secure}
+	return origin{ip: r.SourceIP, secure: r.Secure}
 }
 
 // requestKeys returns the global condition keys AWS takes from request r
@@ -393,7 +394,7 @@ func originFrom(ctx context.Context) origin {
 // principal are known.
 func requestKeys(r *http.Request, region string) map[string][]string {
 	keys := make(map[string][]string, 6)
-	origin{addr: r.RemoteAddr, secure: r.TLS != nil}.addKeys(keys, region)
+	originFrom(r.Context()).addKeys(keys, region)
 	addDirect(keys)
 	return keys
 }
@@ -473,15 +474,13 @@ func (s *Server) poolKeys(ctx context.Context, a *api, op, target string, in map
 }
 
 // addKeys adds to keys the global condition keys AWS gives every request
-// from o to region: aws:SourceIp (the peer's address), aws:SecureTransport,
-// and aws:RequestedRegion (none for region ""). Permission and trust
-// policies alike see them.
+// from o to region: aws:SourceIp (the client's address; none when it is
+// unknown), aws:SecureTransport, and aws:RequestedRegion (none for region
+// ""). Permission and trust policies alike see them.
 func (o origin) addKeys(keys map[string][]string, region string) {
 	keys["aws:SecureTransport"] = []string{strconv.FormatBool(o.secure)}
-	if host, _, err := net.SplitHostPort(o.addr); err == nil {
-		if ip, err := netip.ParseAddr(host); err == nil {
-			keys["aws:SourceIp"] = []string{ip.Unmap().WithZone("").String()}
-		}
+	if o.ip.IsValid() {
+		keys["aws:SourceIp"] = []string{o.ip.String()}
 	}
 	if region != "" {
 		keys["aws:RequestedRegion"] = []string{region}

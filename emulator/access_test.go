@@ -2,11 +2,13 @@ package emulator
 
 import (
 	"crypto/tls"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/idpool/idpool/protocol"
 )
@@ -187,12 +189,16 @@ func TestAuthorize(t *testing.T) {
 	}
 }
 
-// TestRequestKeys: the global condition keys come from the request itself:
-// the peer's address, whether it came over TLS, and its region.
+// TestRequestKeys: the global condition keys come from the request itself
+// as edge records it: the peer's address, whether it came over TLS, and
+// its region; from a trusted proxy (--trusted-proxies), the client and the
+// transport the proxy forwarded, and from any other peer not.
 func TestRequestKeys(t *testing.T) {
 	tests := []struct {
 		name, remote, region string
 		tls                  bool
+		proxies              string            // --trusted-proxies
+		header               map[string]string // forwarding headers
 		want                 map[string][]string
 	}{
 		{name: "plain HTTP from IPv4", remote: "127.0.0.1:51234", region: "us-east-1",
@@ -206,9 +212,40 @@ func TestRequestKeys(t *testing.T) {
 				"aws:ViaAWSService": {"false"}}},
 		{name: "no address, no region", remote: "pipe",
 			want: map[string][]string{"aws:SecureTransport": {"false"}, "aws:ViaAWSService": {"false"}}},
+		{name: "forwarding headers without trusted proxies", remote: "127.0.0.1:51234", region: "us-east-1",
+			header: map[string]string{"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"},
+			want: map[string][]string{"aws:SourceIp": {"127.0.0.1"}, "aws:SecureTransport": {"false"}, "aws:RequestedRegion": {"us-east-1"},
+				"aws:ViaAWSService": {"false"}}},
+		{name: "forwarding headers from a trusted proxy", remote: "127.0.0.1:51234", region: "us-east-1", proxies: "127.0.0.1/32",
+			header: map[string]string{"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"},
+			want: map[string][]string{"aws:SourceIp": {"203.0.113.7"}, "aws:SecureTransport": {"true"}, "aws:RequestedRegion": {"us-east-1"},
+				"aws:ViaAWSService": {"false"}}},
+		{name: "forwarding headers from another peer", remote: "192.0.2.9:51234", region: "us-east-1", proxies: "127.0.0.1, 10.0.0.0/8",
+			header: map[string]string{"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"},
+			want: map[string][]string{"aws:SourceIp": {"192.0.2.9"}, "aws:SecureTransport": {"false"}, "aws:RequestedRegion": {"us-east-1"},
+				"aws:ViaAWSService": {"false"}}},
+		{name: "trusted proxy forwarding plain HTTP over TLS", remote: "[::1]:51234", region: "us-east-1", tls: true, proxies: "::1",
+			header: map[string]string{"X-Forwarded-Proto": "http"},
+			want: map[string][]string{"aws:SourceIp": {"::1"}, "aws:SecureTransport": {"false"}, "aws:RequestedRegion": {"us-east-1"},
+				"aws:ViaAWSService": {"false"}}},
+		{name: "trusted proxy without headers", remote: "10.1.2.3:51234", region: "us-east-1", tls: true, proxies: "10.0.0.0/8",
+			want: map[string][]string{"aws:SourceIp": {"10.1.2.3"}, "aws:SecureTransport": {"true"}, "aws:RequestedRegion": {"us-east-1"},
+				"aws:ViaAWSService": {"false"}}},
+		{name: "Forwarded is not read", remote: "127.0.0.1:51234", region: "us-east-1", proxies: "127.0.0.1",
+			header: map[string]string{"Forwarded": "for=203.0.113.7;proto=https"},
+			want: map[string][]string{"aws:SourceIp": {"127.0.0.1"}, "aws:SecureTransport": {"false"}, "aws:RequestedRegion": {"us-east-1"},
+				"aws:ViaAWSService": {"false"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			proxies, err := parseTrustedProxies(tt.proxies)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got map[string][]string
+			h := edge(trustForwarded(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				got = requestKeys(r, tt.region)
+			}), proxies), slog.New(slog.DiscardHandler), newBodyBudget(), time.Now)
 			r := httptest.NewRequest(http.MethodPost, "/", nil)
 			r.RemoteAddr = tt.remote
 			if tt.tls {
@@ -216,7 +253,11 @@ func TestRequestKeys(t *testing.T) {
 			} else {
 				r.TLS = nil
 			}
-			if got := requestKeys(r, tt.region); !reflect.DeepEqual(got, tt.want) {
+			for k, v := range tt.header {
+				r.Header.Set(k, v)
+			}
+			h.ServeHTTP(httptest.NewRecorder(), r)
+			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("got %v, want %v", got, tt.want)
 			}
 		})

@@ -47,6 +47,15 @@ type Config struct {
 	// checkPublicURL). "" takes the scheme and host of the request that
 	// enables outbound federation.
 	PublicURL string
+	// TrustedProxies lists the reverse proxies whose forwarding headers
+	// idpool believes (flag --trusted-proxies, IDPOOL_TRUSTED_PROXIES): IP
+	// addresses and CIDR prefixes, separated by commas. Only a request
+	// whose connection comes from one of them takes its client address
+	// from X-Forwarded-For and whether the client came over TLS from
+	// X-Forwarded-Proto, which IAM's aws:SourceIp and aws:SecureTransport
+	// see (see trustForwarded); every other request's come from its
+	// connection. "" trusts no proxy.
+	TrustedProxies string
 	// Strict verifies every signature against the fixtures' developer
 	// credentials or an IAM user's access key (a fixture's or one made by
 	// CreateAccessKey), and refuses logins of providers without a key set.
@@ -83,6 +92,7 @@ var settings = []setting{
 	{"account-id", "IDPOOL_ACCOUNT_ID", DefaultAccountID, "AWS account id used in ARNs", func(c *Config) *string { return &c.AccountID }},
 	{"issuer", "IDPOOL_ISSUER", DefaultIssuer, "iss claim of the OpenID tokens idpool signs", func(c *Config) *string { return &c.Issuer }},
 	{"public-url", "IDPOOL_PUBLIC_URL", "", "URL other programs reach idpool at; default: the scheme and host of the request that enables outbound federation", func(c *Config) *string { return &c.PublicURL }},
+	{"trusted-proxies", "IDPOOL_TRUSTED_PROXIES", "", "comma-separated IP addresses and CIDR prefixes of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto give the client's aws:SourceIp and aws:SecureTransport; default: none, the connection's own", func(c *Config) *string { return &c.TrustedProxies }},
 	{"fixtures", "IDPOOL_FIXTURES", "", "fixture file, or directory of *.json fixture files, applied at start and on reset", func(c *Config) *string { return &c.Fixtures }},
 }
 
@@ -210,6 +220,10 @@ func (c Config) Validate() error {
 		if err := checkPublicURL(c.PublicURL); err != nil {
 			errs = append(errs, fmt.Errorf("public-url %q: %w", c.PublicURL, err))
 		}
+	}
+	if _, err := parseTrustedProxies(c.TrustedProxies); err != nil {
+		// err names the item it refuses, which is clearer than the list.
+		errs = append(errs, fmt.Errorf("trusted-proxies %w", err))
 	}
 	if c.Fixture != nil && c.Fixtures != "" {
 		errs = append(errs, errors.New("fixtures: set either a path or a Fixture, not both"))

@@ -31,6 +31,17 @@ func TestLoad(t *testing.T) {
 			want: Config{DB: ":memory:", Region: "eu-west-1", AccountID: "111111111111", Issuer: "http://localhost:9230", Fixtures: "/fixtures", Strict: true},
 		},
 		{
+			name: "trusted proxies from the environment",
+			env:  map[string]string{"IDPOOL_TRUSTED_PROXIES": "10.0.0.0/8, ::1"},
+			want: Config{DB: "./idpool.db", Region: "us-east-1", AccountID: "123456789012", Issuer: DefaultIssuer, TrustedProxies: "10.0.0.0/8, ::1"},
+		},
+		{
+			name: "trusted proxies flag over environment",
+			args: []string{"--trusted-proxies", "172.16.0.0/12"},
+			env:  map[string]string{"IDPOOL_TRUSTED_PROXIES": "bogus"},
+			want: Config{DB: "./idpool.db", Region: "us-east-1", AccountID: "123456789012", Issuer: DefaultIssuer, TrustedProxies: "172.16.0.0/12"},
+		},
+		{
 			name: "flags over environment",
 			args: []string{"--db=:memory:", "--region", "ap-northeast-1", "--strict=false"},
 			env:  map[string]string{"IDPOOL_REGION": "eu-west-1", "IDPOOL_STRICT": "1"},
@@ -84,6 +95,8 @@ func TestValidate(t *testing.T) {
 		{"fixtures twice", func(c *Config) { c.Fixtures = "a.json"; c.Fixture = &fixtures.Fixture{} }, "fixtures"},
 		{"issuer", func(c *Config) { c.Issuer = "cognito" }, "issuer"},
 		{"issuer slash", func(c *Config) { c.Issuer = "https://x/" }, "issuer"},
+		{"trusted proxies", func(c *Config) { c.TrustedProxies = "127.0.0.1, proxy" }, `trusted-proxies "proxy": want an IP address`},
+		{"trusted proxies prefix", func(c *Config) { c.TrustedProxies = "10.0.0.1/8" }, `trusted-proxies "10.0.0.1/8": want 10.0.0.0/8`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

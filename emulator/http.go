@@ -83,7 +83,10 @@ func edge(next http.Handler, logger *slog.Logger, bodies *protocol.Budget, now f
 			return
 		}
 		sw := &protocol.StatusWriter{ResponseWriter: w}
-		req := &protocol.Request{ID: id, RemoteAddr: r.RemoteAddr, Secure: r.TLS != nil, Region: scopeRegion(r)}
+		// The connection's origin, which a trusted proxy's forwarding
+		// headers may replace below (see trustForwarded).
+		peer, secure := peerIP(r.RemoteAddr), r.TLS != nil
+		req := &protocol.Request{ID: id, SourceIP: peer, Secure: secure, Region: scopeRegion(r)}
 		served := r.WithContext(protocol.WithRequest(r.Context(), req))
 		var body *protocol.BudgetBody
 		if r.Body != nil && r.Body != http.NoBody {
@@ -132,6 +135,12 @@ func edge(next http.Handler, logger *slog.Logger, bodies *protocol.Budget, now f
 				rec.AddAttrs(slog.String("method", r.Method), slog.String("path", r.URL.Path))
 			}
 			rec.AddAttrs(slog.Int("status", status))
+			if req.SourceIP != peer || req.Secure != secure {
+				// A trusted proxy forwarded another origin than its
+				// connection's: what IAM's aws:SourceIp and
+				// aws:SecureTransport saw, to check the proxy by.
+				rec.AddAttrs(slog.String("source_ip", req.SourceIP.String()), slog.Bool("secure_transport", req.Secure))
+			}
 			if e := req.Err; e != nil {
 				// Why the request was refused, as the client was told
 				// (under AWS's name "message": slog's "msg" names the

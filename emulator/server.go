@@ -238,7 +238,8 @@ func build(ctx context.Context, cfg Config, store storage.Store, logger *slog.Lo
 		s.activity = con.Activity
 		issues.to = con.Issued
 	}
-	s.handler = edge(served, logger, newBodyBudget(), s.now)
+	proxies, _ := parseTrustedProxies(cfg.TrustedProxies) // checked by Validate
+	s.handler = edge(trustForwarded(served, proxies), logger, newBodyBudget(), s.now)
 	return s, nil
 }
 

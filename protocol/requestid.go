@@ -3,6 +3,7 @@ package protocol
 import (
 	"context"
 	"crypto/rand"
+	"net/netip"
 
 	"github.com/google/uuid"
 )
@@ -44,11 +45,12 @@ type Request struct {
 	// client was told: the check or the policy condition that failed (see
 	// SetReason), for the console's activity page.
 	Reason string
-	// RemoteAddr is the client's network address (http.Request's) and
-	// Secure whether it came over TLS: what AWS's aws:SourceIp and
-	// aws:SecureTransport condition keys see.
-	RemoteAddr string
-	Secure     bool
+	// SourceIP is the client's IP address (the zero Addr when unknown)
+	// and Secure whether it came over TLS: what AWS's aws:SourceIp and
+	// aws:SecureTransport condition keys see. They are the connection's
+	// own, or what a trusted reverse proxy forwarded (--trusted-proxies).
+	SourceIP netip.Addr
+	Secure   bool
 	// Pool and Identity are the identity pool and identity a request acts
 	// for when its members do not name them, as the web identity token
 	// of an AssumeRoleWithWebIdentity does (see SetSubject), for the
