@@ -94,18 +94,33 @@ func rebindGuard(next http.Handler, publicURL string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := r.URL.Path
 		if strings.HasPrefix(p, "/_idpool/") && !publicPath(p) && !unrebindable(r.Host, public) {
-			scheme := "http://"
-			if r.TLS != nil {
-				scheme = "https://"
-			}
 			writeJSON(w, http.StatusForbidden, map[string]string{"message": "idpool's console and test controls refuse a request for the host " +
 				r.Host + ", which another site's page could have pointed at this server (DNS rebinding): they answer under an IP address, " +
 				"localhost, a *.localhost name, a name of one label (a Compose service), a name under .internal and the host of --public-url; to allow this one, " +
-				"start idpool with --public-url " + scheme + r.Host + " (IDPOOL_PUBLIC_URL)"})
+				"start idpool with " + publicURLAdvice(r)})
 			return
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// publicURLAdvice returns the --public-url setting that names the host of
+// r as its client reached it, for rebindGuard's refusal. The scheme is
+// the client's when r tells it: https when r came over TLS, the scheme of
+// the browser's Origin when it sent one. Else both are offered: behind a
+// proxy that ends TLS, r is plain http though the client's was https.
+func publicURLAdvice(r *http.Request) string {
+	scheme := ""
+	if u, err := url.Parse(r.Header.Get("Origin")); err == nil && (u.Scheme == "http" || u.Scheme == "https") {
+		scheme = u.Scheme
+	}
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	if scheme != "" {
+		return "--public-url " + scheme + "://" + r.Host + " (IDPOOL_PUBLIC_URL)"
+	}
+	return "--public-url http://" + r.Host + " (IDPOOL_PUBLIC_URL), or https://" + r.Host + " if your clients reach idpool over https (through a proxy that ends TLS)"
 }
 
 // unrebindable reports whether a request's Host names this server as no
@@ -182,14 +197,28 @@ func (s *Server) jwks(w http.ResponseWriter, r *http.Request) {
 }
 
 // discovery publishes the OpenID configuration, pointing at this server's
-// own JWKS so that generic OIDC verifiers find the keys.
+// own JWKS so that generic OIDC verifiers find the keys: under
+// --public-url when it is set, the URL other programs reach idpool at
+// (behind a TLS proxy the request is plain http, and under a path the
+// proxy strips its path is not the request's); else under the scheme and
+// host of the request.
 func (s *Server) discovery(w http.ResponseWriter, r *http.Request) {
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
+	base := s.cfg.PublicURL
+	if base == "" {
+		base = requestBase(r)
 	}
 	w.Header().Set("Content-Type", "application/json")
-	w.Write(s.tokens.Discovery(scheme + "://" + r.Host))
+	w.Write(s.tokens.Discovery(base))
+}
+
+// requestBase returns the scheme and host r was made to
+// ("http://localhost:9230"), as idpool sees them: a proxy in front may
+// have ended TLS and changed the Host, which --public-url corrects.
+func requestBase(r *http.Request) string {
+	if r.TLS != nil {
+		return "https://" + r.Host
+	}
+	return "http://" + r.Host
 }
 
 // reset brings the store back to what a fresh start from the same

@@ -40,12 +40,14 @@ type Config struct {
 	// pass Validate.
 	Fixture *fixtures.Fixture
 	// PublicURL is the URL other programs reach idpool at (flag
-	// --public-url, IDPOOL_PUBLIC_URL): the base of the issuer that
-	// EnableOutboundWebIdentityFederation makes, which verifiers of the
-	// tokens GetWebIdentityToken signs fetch: an http or https URL with a
-	// host and without user info, query, fragment or trailing slash (see
-	// checkPublicURL). "" takes the scheme and host of the request that
-	// enables outbound federation.
+	// --public-url, IDPOOL_PUBLIC_URL): the base of the outbound
+	// federation's issuer, whatever base its first enable stored, which
+	// verifiers of the tokens GetWebIdentityToken signs fetch, and of the
+	// jwks_uri of the OpenID discovery document: an http or https URL
+	// with a host and without user info, query, fragment or trailing
+	// slash (see checkPublicURL). "" takes the scheme and host of the
+	// request that first enables outbound federation, and of the request
+	// for the discovery document.
 	PublicURL string
 	// TrustedProxies lists the reverse proxies whose forwarding headers
 	// idpool believes (flag --trusted-proxies, IDPOOL_TRUSTED_PROXIES): IP

@@ -36,15 +36,11 @@ func (s *Server) outboundDocument(doc func(ctx context.Context, id string) ([]by
 }
 
 // withRequestBase gives IAM's requests the scheme and host they were made
-// to, which EnableOutboundWebIdentityFederation makes the issuer's base
-// when idpool has no --public-url.
+// to, which the first EnableOutboundWebIdentityFederation stores as the
+// issuer's base, the base while idpool runs without --public-url.
 func withRequestBase(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		scheme := "http"
-		if r.TLS != nil {
-			scheme = "https"
-		}
-		next.ServeHTTP(w, r.WithContext(outbound.WithRequestBase(r.Context(), scheme+"://"+r.Host)))
+		next.ServeHTTP(w, r.WithContext(outbound.WithRequestBase(r.Context(), requestBase(r))))
 	})
 }
 

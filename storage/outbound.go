@@ -12,8 +12,11 @@ import (
 // and enabling again gives the same one, as AWS gives an account one
 // issuer URL.
 type OutboundFederation struct {
-	// Issuer is the issuer URL, the tokens' iss, whose last path segment
-	// names it in idpool's paths (/_idpool/outbound/<id>/.well-known/…).
+	// Issuer is the issuer URL as the first enable made it, whose last
+	// path segment, its id, names it in idpool's paths
+	// (/_idpool/outbound/<id>/.well-known/…). It is the tokens' iss while
+	// idpool runs without a public URL; with one, that URL takes the place
+	// of its base (package outbound), and the id stays.
 	Issuer string
 	// Enabled reports whether GetWebIdentityToken signs tokens.
 	Enabled bool

@@ -108,8 +108,9 @@ type Federation struct {
 }
 
 // New returns the federation on store. publicURL, when not empty, is the
-// base of the issuer Enable makes (an absolute URL without a trailing
-// slash); now is the clock and random the source of the keys.
+// base of the issuer (an absolute URL without a trailing slash), whatever
+// base the store holds (see issuerOf); now is the clock and random the
+// source of the keys.
 func New(store storage.Store, publicURL string, now func() time.Time, random io.Reader) *Federation {
 	return &Federation{store: store, publicURL: publicURL, now: now, random: random}
 }
@@ -117,15 +118,16 @@ func New(store storage.Store, publicURL string, now func() time.Time, random io.
 type baseKey struct{}
 
 // WithRequestBase returns ctx carrying base, the scheme and host of the
-// request being served ("http://localhost:9230"), which Enable takes as
-// the issuer's base when the federation has no public URL.
+// request being served ("http://localhost:9230"), which the first Enable
+// stores as the issuer's base when the federation has no public URL.
 func WithRequestBase(ctx context.Context, base string) context.Context {
 	return context.WithValue(ctx, baseKey{}, base)
 }
 
-// Enable enables the feature and returns the issuer. The first enable
-// makes the issuer and its keys, in one transaction; later ones find
-// them. ErrEnabled when the feature is enabled.
+// Enable enables the feature and returns the issuer (see issuerOf). The
+// first enable makes the issuer's id and its keys, in one transaction, and
+// stores the issuer under the base of the moment; later ones find them.
+// ErrEnabled when the feature is enabled.
 func (f *Federation) Enable(ctx context.Context) (string, error) {
 	base := f.publicURL
 	if base == "" {
@@ -171,7 +173,7 @@ func (f *Federation) Enable(ctx context.Context) (string, error) {
 			return ErrEnabled
 		}
 		fed.Enabled = true
-		issuer = fed.Issuer
+		issuer = f.issuerOf(fed)
 		return tx.SetOutboundFederation(ctx, fed)
 	})
 	return issuer, err
@@ -212,7 +214,33 @@ func (f *Federation) Info(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return fed.Issuer, nil
+	return f.issuerOf(fed), nil
+}
+
+// issuerOf returns the issuer URL of fed as idpool serves it now: under the
+// public URL when the federation has one, whatever base the first enable
+// stored, so that a restart with another --public-url (a TLS proxy put in
+// front, a path it serves idpool under) moves the issuer and keeps its
+// id; else fed.Issuer, the issuer as the first enable made it, as
+// databases of every version hold it. AWS's issuer,
+// https://<id>.tokens.sts.global.api.aws, is as stable: its id is the
+// account's. Tokens signed before keep the iss they were signed with.
+func (f *Federation) issuerOf(fed storage.OutboundFederation) string {
+	if f.publicURL == "" {
+		return fed.Issuer
+	}
+	return f.publicURL + PathPrefix + issuerID(fed.Issuer)
+}
+
+// issuerID returns the id of the stored issuer URL issuer: its last path
+// segment, after PathPrefix, under whatever base. "" for a URL that has
+// no PathPrefix, which Enable never stores.
+func issuerID(issuer string) string {
+	i := strings.LastIndex(issuer, PathPrefix)
+	if i < 0 {
+		return ""
+	}
+	return issuer[i+len(PathPrefix):]
 }
 
 // Sign signs claims, to which it adds iss, with the key of alg (RS256 or
@@ -228,7 +256,7 @@ func (f *Federation) Sign(ctx context.Context, alg string, claims map[string]any
 	if err != nil {
 		return "", err
 	}
-	claims["iss"] = fed.Issuer
+	claims["iss"] = f.issuerOf(fed)
 	payload, err := json.Marshal(claims)
 	if err != nil {
 		return "", fmt.Errorf("outbound: marshal claims: %w", err)
@@ -275,13 +303,14 @@ func (f *Federation) Configuration(ctx context.Context, id string) ([]byte, erro
 	if err != nil {
 		return nil, err
 	}
+	issuer := f.issuerOf(fed)
 	doc := struct {
 		Claims            []string `json:"claims_supported"`
 		SigningAlgorithms []string `json:"id_token_signing_alg_values_supported"`
 		Issuer            string   `json:"issuer"`
 		JWKSURI           string   `json:"jwks_uri"`
 		SubjectTypes      []string `json:"subject_types_supported"`
-	}{ClaimsSupported, Algorithms, fed.Issuer, fed.Issuer + JWKSPath, []string{"public"}}
+	}{ClaimsSupported, Algorithms, issuer, issuer + JWKSPath, []string{"public"}}
 	return json.Marshal(&doc)
 }
 
@@ -349,11 +378,11 @@ func publicJWK(k storage.OutboundKey) (map[string]string, error) {
 	return jwk, nil
 }
 
-// issuer returns the federation when id is its issuer's id, the last
-// segment of its issuer URL's path.
+// issuer returns the federation when id is its issuer's id (see
+// issuerID).
 func (f *Federation) issuer(ctx context.Context, id string) (storage.OutboundFederation, error) {
 	fed, err := f.store.OutboundFederation(ctx)
-	if errors.Is(err, storage.ErrNotFound) || err == nil && !strings.HasSuffix(fed.Issuer, PathPrefix+id) {
+	if errors.Is(err, storage.ErrNotFound) || err == nil && (id == "" || issuerID(fed.Issuer) != id) {
 		return fed, ErrUnknownIssuer
 	}
 	return fed, err

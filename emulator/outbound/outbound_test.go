@@ -102,6 +102,79 @@ func TestPublicURL(t *testing.T) {
 	}
 }
 
+// TestPublicURLOverStoredIssuer: the public URL a federation runs with
+// now is the base of the issuer, whatever base the first enable stored
+// (here a proxy's upstream address, as nginx's default Host sends it),
+// in what Enable, Info, Sign and the configuration answer; the id stays
+// the stored one, and the documents are served under it. Without a public
+// URL the issuer is the stored one, as databases of every version hold
+// it. Before, the stored issuer won over any public URL.
+func TestPublicURLOverStoredIssuer(t *testing.T) {
+	st, err := sqlite.Open(t.Context(), sqlite.Memory)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	now := func() time.Time { return time.Unix(1_800_000_000, 0) }
+	const stored = "http://127.0.0.1:9350"
+	first, err := New(st, "", now, rand.Reader).Enable(WithRequestBase(t.Context(), stored))
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, ok := strings.CutPrefix(first, stored+PathPrefix)
+	if !ok {
+		t.Fatalf("first issuer: got %q, want one under %s%s", first, stored, PathPrefix)
+	}
+	tests := []struct {
+		name, publicURL, wantBase string
+	}{
+		{"no public URL", "", stored},
+		{"an https public URL", "https://idpool.example", "https://idpool.example"},
+		{"a public URL with a path", "https://proxy.example:8443/idpool", "https://proxy.example:8443/idpool"},
+		{"no public URL again", "", stored},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := New(st, tt.publicURL, now, rand.Reader)
+			ctx := WithRequestBase(t.Context(), "http://localhost:9230")
+			want := tt.wantBase + PathPrefix + id
+			if err := f.Disable(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if got, err := f.Enable(ctx); got != want || err != nil {
+				t.Errorf("Enable: got %q, %v, want %q", got, err, want)
+			}
+			if got, err := f.Info(ctx); got != want || err != nil {
+				t.Errorf("Info: got %q, %v, want %q", got, err, want)
+			}
+			var conf struct {
+				Issuer  string `json:"issuer"`
+				JWKSURI string `json:"jwks_uri"`
+			}
+			b, err := f.Configuration(ctx, id)
+			if err == nil {
+				err = json.Unmarshal(b, &conf)
+			}
+			if err != nil || conf.Issuer != want || conf.JWKSURI != want+JWKSPath {
+				t.Errorf("Configuration: got %s, %v, want issuer %q and jwks_uri %q", b, err, want, want+JWKSPath)
+			}
+			tok, err := f.Sign(ctx, ES384, map[string]any{"sub": "x"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			jws, err := jose.ParseSignedCompact(tok, []jose.SignatureAlgorithm{ES384})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var claims struct{ Iss string }
+			if err := json.Unmarshal(jws.UnsafePayloadWithoutVerification(), &claims); err != nil || claims.Iss != want {
+				t.Errorf("Sign: got iss %q, %v, want %q", claims.Iss, err, want)
+			}
+			jwks(t, f, id)
+		})
+	}
+}
+
 // TestSign: a token of each algorithm verifies with the JWKS key its kid
 // (AWS's, by algorithm) names, carries the issuer and the claims, and
 // names its type JWT;
