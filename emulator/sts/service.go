@@ -455,7 +455,8 @@ func (s *Service) GetCallerIdentity(ctx context.Context, _ *GetCallerIdentityInp
 }
 
 // AssumeRole mints credentials of a role for a signed caller. A caller that
-// is itself a role session (role chaining) gets at most one hour.
+// is itself a role session or a GetSessionToken session (role chaining, see
+// chaining) gets at most one hour.
 func (s *Service) AssumeRole(ctx context.Context, in *AssumeRoleInput) (*AssumeRoleOutput, error) {
 	caller, ok := protocol.PrincipalFrom(ctx)
 	if !ok {
@@ -497,13 +498,13 @@ func (s *Service) AssumeRole(ctx context.Context, in *AssumeRoleInput) (*AssumeR
 		return nil, err
 	}
 	role := g.Role(in.RoleArn)
-	// Role chaining: a role session assuming a role. (A GetSessionToken
-	// session acts as its IAM user and is not chaining.)
-	if strings.Contains(caller.ARN, ":assumed-role/") && in.DurationSeconds != nil && *in.DurationSeconds > chainedDuration {
-		protocol.SetReason(ctx, fmt.Sprintf("the caller %s is a role session, and a role assumed by role chaining gets at most %d seconds; DurationSeconds is %d",
-			caller.ARN, chainedDuration, *in.DurationSeconds))
+	if kind := chaining(caller, from); kind != "" && in.DurationSeconds != nil && *in.DurationSeconds > chainedDuration {
+		protocol.SetReason(ctx, fmt.Sprintf("the caller %s is %s, and a role assumed by role chaining gets at most %d seconds; DurationSeconds is %d",
+			caller.ARN, kind, chainedDuration, *in.DurationSeconds))
 		return nil, errValidation("The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.")
 	}
+	// Without DurationSeconds every role session lasts defaultDuration,
+	// the hour a chained one may last at most.
 	d, err := duration(ctx, role, in.DurationSeconds, defaultDuration, g.MaxSession)
 	if err != nil {
 		return nil, err
@@ -539,6 +540,26 @@ func (s *Service) AssumeRole(ctx context.Context, in *AssumeRoleInput) (*AssumeR
 		PackedPolicySize: packed,
 		SourceIdentity:   optional(source),
 	}, nil
+}
+
+// chaining says what makes an AssumeRole by caller (whose issued
+// credentials are from, if idpool issued them) role chaining, "" when it
+// is not: the caller is a role session, or a GetSessionToken session. AWS
+// holds both to the hour of a chained role session (DurationSeconds over
+// 3600 is refused), though a GetSessionToken session acts as its IAM user
+// otherwise: users paste the refusal for sessions of MFA tools that call
+// GetSessionToken first (mmmorris1975/aws-runas#11, 99designs/aws-vault#263
+// and #351), and AWS's knowledge-center article "iam-role-chaining-limit"
+// says so of GetSessionToken credentials. (A federated user's session
+// may not call AssumeRole at all: see Refusal.)
+func chaining(caller *protocol.Principal, from *creds.Credentials) string {
+	switch {
+	case strings.Contains(caller.ARN, ":assumed-role/"):
+		return "a role session"
+	case from != nil && from.Session.UserARN != "":
+		return "a GetSessionToken session"
+	}
+	return ""
 }
 
 // sourceIdentity returns the source identity of the session an AssumeRole
