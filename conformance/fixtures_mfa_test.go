@@ -74,12 +74,7 @@ func TestFixtureMFADevice(t *testing.T) {
 		{"AssumeRole with another code", assume, notCode(secret), msgMFACode},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			err := tt.call(tt.code)
-			if tt.want == "" {
-				ok(t, err, tt.name)
-				return
-			}
-			wantSTSError(t, err, codeAccessDenied, http.StatusForbidden, tt.want)
+			wantMFA(t, tt.want, map[string]error{tt.name: tt.call(tt.code)})
 		})
 	}
 

@@ -53,6 +53,33 @@ func (m *mfaCodes) code(t *testing.T) (serial, code string) {
 	return m.serial, code
 }
 
+// wantMFA fails t unless the calls named in errs (operation: its error)
+// succeeded, when want is "", or were refused AccessDenied 403 with the
+// text want.
+func wantMFA(t *testing.T, want string, errs map[string]error) {
+	t.Helper()
+	for op, err := range errs {
+		if want == "" {
+			ok(t, err, op)
+		} else {
+			wantSTSError(t, err, codeAccessDenied, http.StatusForbidden, want)
+		}
+	}
+}
+
+// inStrictModes runs test in parallel against a permissive and a strict
+// strictServer.
+func inStrictModes(t *testing.T, test func(t *testing.T, s *server, strict bool)) {
+	t.Helper()
+	for _, strict := range []bool{false, true} {
+		t.Run(modeName(strict), func(t *testing.T) {
+			t.Parallel()
+			s, _ := strictServer(t, strict)
+			test(t, s, strict)
+		})
+	}
+}
+
 // TestSTSRoleChainingFromSessionToken: AssumeRole signed with a
 // GetSessionToken session is role chaining, as AWS holds it (users of MFA
 // tools that call GetSessionToken first paste the refusal:
@@ -62,49 +89,45 @@ func (m *mfaCodes) code(t *testing.T) (serial, code string) {
 // key itself is not chaining.
 func TestSTSRoleChainingFromSessionToken(t *testing.T) {
 	t.Parallel()
-	for _, strict := range []bool{false, true} {
-		t.Run(modeName(strict), func(t *testing.T) {
-			t.Parallel()
-			ctx := context.Background()
-			s, _ := strictServer(t, strict)
-			user := assumerKeys()
-			role := s.createRole(t, "Long", s.trustRoot("sts:AssumeRole", nil))
-			_, err := s.iamWith(developerKeys()).UpdateRole(ctx, &iam.UpdateRoleInput{RoleName: aws.String(strings.TrimPrefix(role, s.roleARN(""))), MaxSessionDuration: aws.Int32(43200)})
-			ok(t, err, "UpdateRole MaxSessionDuration")
+	inStrictModes(t, func(t *testing.T, s *server, strict bool) {
+		ctx := context.Background()
+		user := assumerKeys()
+		role := s.createRole(t, "Long", s.trustRoot("sts:AssumeRole", nil))
+		_, err := s.iamWith(developerKeys()).UpdateRole(ctx, &iam.UpdateRoleInput{RoleName: aws.String(strings.TrimPrefix(role, s.roleARN(""))), MaxSessionDuration: aws.Int32(43200)})
+		ok(t, err, "UpdateRole MaxSessionDuration")
 
-			out, err := s.assume(user, role, "direct", sts.AssumeRoleInput{DurationSeconds: aws.Int32(7200)})
-			ok(t, err, "AssumeRole for two hours with the user's key")
-			checkTempCreds(t, fromSTS(t, out.Credentials), out.Credentials.Expiration, 2*time.Hour)
+		out, err := s.assume(user, role, "direct", sts.AssumeRoleInput{DurationSeconds: aws.Int32(7200)})
+		ok(t, err, "AssumeRole for two hours with the user's key")
+		checkTempCreds(t, fromSTS(t, out.Credentials), out.Credentials.Expiration, 2*time.Hour)
 
-			codes := &mfaCodes{s: s, user: assumerName}
-			serial, code := codes.code(t)
-			for _, tt := range []struct {
-				name string
-				in   sts.GetSessionTokenInput
-			}{
-				{"without MFA", sts.GetSessionTokenInput{}},
-				{"with MFA", sts.GetSessionTokenInput{SerialNumber: aws.String(serial), TokenCode: aws.String(code)}},
-			} {
-				t.Run(tt.name, func(t *testing.T) {
-					st, err := s.stsWith(user).GetSessionToken(ctx, &tt.in)
-					ok(t, err, "GetSessionToken")
-					session := fromSTS(t, st.Credentials)
-					_, err = s.assume(session, role, "long", sts.AssumeRoleInput{DurationSeconds: aws.Int32(7200)})
-					wantSTSError(t, err, codeSTSInvalid, http.StatusBadRequest, msgChained)
-					// The SDK's own provider, as MFA tools chain it.
-					_, err = stscreds.NewAssumeRoleProvider(s.stsWith(session), role, func(o *stscreds.AssumeRoleOptions) {
-						o.Duration = 3601 * time.Second
-					}).Retrieve(ctx)
-					wantSTSError(t, err, codeSTSInvalid, http.StatusBadRequest, msgChained)
-					for _, d := range []*int32{aws.Int32(3600), nil} {
-						out, err := s.assume(session, role, "hour", sts.AssumeRoleInput{DurationSeconds: d})
-						ok(t, err, "AssumeRole for an hour or less")
-						checkTempCreds(t, fromSTS(t, out.Credentials), out.Credentials.Expiration, time.Hour)
-					}
-				})
-			}
-		})
-	}
+		codes := &mfaCodes{s: s, user: assumerName}
+		serial, code := codes.code(t)
+		for _, tt := range []struct {
+			name string
+			in   sts.GetSessionTokenInput
+		}{
+			{"without MFA", sts.GetSessionTokenInput{}},
+			{"with MFA", sts.GetSessionTokenInput{SerialNumber: aws.String(serial), TokenCode: aws.String(code)}},
+		} {
+			t.Run(tt.name, func(t *testing.T) {
+				st, err := s.stsWith(user).GetSessionToken(ctx, &tt.in)
+				ok(t, err, "GetSessionToken")
+				session := fromSTS(t, st.Credentials)
+				_, err = s.assume(session, role, "long", sts.AssumeRoleInput{DurationSeconds: aws.Int32(7200)})
+				wantSTSError(t, err, codeSTSInvalid, http.StatusBadRequest, msgChained)
+				// The SDK's own provider, as MFA tools chain it.
+				_, err = stscreds.NewAssumeRoleProvider(s.stsWith(session), role, func(o *stscreds.AssumeRoleOptions) {
+					o.Duration = 3601 * time.Second
+				}).Retrieve(ctx)
+				wantSTSError(t, err, codeSTSInvalid, http.StatusBadRequest, msgChained)
+				for _, d := range []*int32{aws.Int32(3600), nil} {
+					out, err := s.assume(session, role, "hour", sts.AssumeRoleInput{DurationSeconds: d})
+					ok(t, err, "AssumeRole for an hour or less")
+					checkTempCreds(t, fromSTS(t, out.Credentials), out.Credentials.Expiration, time.Hour)
+				}
+			})
+		}
+	})
 }
 
 // TestSTSMFACodeOnce: STS takes each code of an MFA device once, as AWS
@@ -117,47 +140,43 @@ func TestSTSRoleChainingFromSessionToken(t *testing.T) {
 // EnableMFADevice took do not count.
 func TestSTSMFACodeOnce(t *testing.T) {
 	t.Parallel()
-	for _, strict := range []bool{false, true} {
-		t.Run(modeName(strict), func(t *testing.T) {
-			t.Parallel()
-			ctx := context.Background()
-			s, _ := strictServer(t, strict)
-			user := assumerKeys()
-			dev := s.iamWith(developerKeys())
-			serial, secret := newMFADevice(t, dev, uniqueName("mfa"))
-			ok(t, enable(dev, assumerName, serial, secret), "EnableMFADevice")
-			needMFA := s.createRole(t, "NeedMFA", s.trustRoot("sts:AssumeRole", map[string]any{"Bool": map[string]any{"aws:MultiFactorAuthPresent": "true"}}))
-			other := s.createRole(t, "NeedMFA", s.trustRoot("sts:AssumeRole", map[string]any{"Bool": map[string]any{"aws:MultiFactorAuthPresent": "true"}}))
-			now := time.Now()
-			code, next, before := totpCode(secret, now), totpCode(secret, now.Add(30*time.Second)), totpCode(secret, now.Add(-30*time.Second))
-			withCode := func(c string) sts.AssumeRoleInput {
-				return sts.AssumeRoleInput{SerialNumber: aws.String(serial), TokenCode: aws.String(c)}
-			}
+	inStrictModes(t, func(t *testing.T, s *server, strict bool) {
+		ctx := context.Background()
+		user := assumerKeys()
+		dev := s.iamWith(developerKeys())
+		serial, secret := newMFADevice(t, dev, uniqueName("mfa"))
+		ok(t, enable(dev, assumerName, serial, secret), "EnableMFADevice")
+		needMFA := s.createRole(t, "NeedMFA", s.trustRoot("sts:AssumeRole", map[string]any{"Bool": map[string]any{"aws:MultiFactorAuthPresent": "true"}}))
+		other := s.createRole(t, "NeedMFA", s.trustRoot("sts:AssumeRole", map[string]any{"Bool": map[string]any{"aws:MultiFactorAuthPresent": "true"}}))
+		now := time.Now()
+		code, next, before := totpCode(secret, now), totpCode(secret, now.Add(30*time.Second)), totpCode(secret, now.Add(-30*time.Second))
+		withCode := func(c string) sts.AssumeRoleInput {
+			return sts.AssumeRoleInput{SerialNumber: aws.String(serial), TokenCode: aws.String(c)}
+		}
 
-			// The code of now, which EnableMFADevice took as its second.
-			_, err := s.stsWith(user).GetSessionToken(ctx, &sts.GetSessionTokenInput{SerialNumber: aws.String(serial), TokenCode: aws.String(code)})
-			ok(t, err, "GetSessionToken with the code of now")
-			_, err = s.assume(user, needMFA, "again", withCode(code))
-			wantSTSError(t, err, codeAccessDenied, http.StatusForbidden, msgMFACode)
-			_, err = s.stsWith(user).GetSessionToken(ctx, &sts.GetSessionTokenInput{SerialNumber: aws.String(serial), TokenCode: aws.String(code)})
-			wantSTSError(t, err, codeAccessDenied, http.StatusForbidden, msgMFACode)
+		// The code of now, which EnableMFADevice took as its second.
+		_, err := s.stsWith(user).GetSessionToken(ctx, &sts.GetSessionTokenInput{SerialNumber: aws.String(serial), TokenCode: aws.String(code)})
+		ok(t, err, "GetSessionToken with the code of now")
+		_, err = s.assume(user, needMFA, "again", withCode(code))
+		wantSTSError(t, err, codeAccessDenied, http.StatusForbidden, msgMFACode)
+		_, err = s.stsWith(user).GetSessionToken(ctx, &sts.GetSessionTokenInput{SerialNumber: aws.String(serial), TokenCode: aws.String(code)})
+		wantSTSError(t, err, codeAccessDenied, http.StatusForbidden, msgMFACode)
 
-			// Two profiles of one mfa_serial, the code typed once for both.
-			provider := func(role string) *stscreds.AssumeRoleProvider {
-				return stscreds.NewAssumeRoleProvider(s.stsWith(user), role, func(o *stscreds.AssumeRoleOptions) {
-					o.SerialNumber = aws.String(serial)
-					o.TokenProvider = func() (string, error) { return next, nil }
-				})
-			}
-			_, err = provider(needMFA).Retrieve(ctx)
-			ok(t, err, "AssumeRole (stscreds) with the next step's code")
-			_, err = provider(other).Retrieve(ctx)
-			wantSTSError(t, err, codeAccessDenied, http.StatusForbidden, msgMFACode)
+		// Two profiles of one mfa_serial, the code typed once for both.
+		provider := func(role string) *stscreds.AssumeRoleProvider {
+			return stscreds.NewAssumeRoleProvider(s.stsWith(user), role, func(o *stscreds.AssumeRoleOptions) {
+				o.SerialNumber = aws.String(serial)
+				o.TokenProvider = func() (string, error) { return next, nil }
+			})
+		}
+		_, err = provider(needMFA).Retrieve(ctx)
+		ok(t, err, "AssumeRole (stscreds) with the next step's code")
+		_, err = provider(other).Retrieve(ctx)
+		wantSTSError(t, err, codeAccessDenied, http.StatusForbidden, msgMFACode)
 
-			_, err = s.assume(user, needMFA, "before", withCode(before))
-			wantSTSError(t, err, codeAccessDenied, http.StatusForbidden, msgMFACode)
-		})
-	}
+		_, err = s.assume(user, needMFA, "before", withCode(before))
+		wantSTSError(t, err, codeAccessDenied, http.StatusForbidden, msgMFACode)
+	})
 }
 
 // TestSTSMFASerialNotTheCallers: a SerialNumber that names no device of
@@ -169,51 +188,41 @@ func TestSTSMFACodeOnce(t *testing.T) {
 // device keep working, and is refused in strict mode, as AWS refuses it.
 func TestSTSMFASerialNotTheCallers(t *testing.T) {
 	t.Parallel()
-	for _, strict := range []bool{false, true} {
-		t.Run(modeName(strict), func(t *testing.T) {
-			t.Parallel()
-			ctx := context.Background()
-			s, _ := strictServer(t, strict)
-			user := assumerKeys()
-			dev := s.iamWith(developerKeys())
-			otherUser := uniqueName("mfauser")
-			_, err := dev.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String(otherUser)})
-			ok(t, err, "CreateUser")
-			otherSerial, otherSecret := newMFADevice(t, dev, uniqueName("mfa"))
-			ok(t, enable(dev, otherUser, otherSerial, otherSecret), "EnableMFADevice of another user")
-			looseSerial, looseSecret := newMFADevice(t, dev, uniqueName("loose"))
-			role := s.createRole(t, "Any", s.trustRoot("sts:AssumeRole", nil))
-			account := "arn:aws:iam::" + s.accountID + ":"
-			madeUp := ""
-			if strict {
-				madeUp = msgMFASerial
-			}
-			for _, tt := range []struct {
-				name, serial string
-				secret       []byte // the device's, nil for a made-up one
-				want         string // the refusal's text, "" for none
-			}{
-				{"another user's device", otherSerial, otherSecret, msgMFASerial},
-				{"an unassigned device", looseSerial, looseSecret, msgMFASerial},
-				{"a device idpool does not hold", account + "mfa/nosuch", nil, madeUp},
-				{"the user's ARN", account + "user/" + assumerName, nil, madeUp},
-			} {
-				t.Run(tt.name, func(t *testing.T) {
-					code := "123456"
-					if tt.secret != nil {
-						code = totpCode(tt.secret, time.Now())
-					}
-					_, err := s.assume(user, role, "mfa", sts.AssumeRoleInput{SerialNumber: aws.String(tt.serial), TokenCode: aws.String(code)})
-					_, err2 := s.stsWith(user).GetSessionToken(ctx, &sts.GetSessionTokenInput{SerialNumber: aws.String(tt.serial), TokenCode: aws.String(code)})
-					if tt.want == "" {
-						ok(t, err, "AssumeRole")
-						ok(t, err2, "GetSessionToken")
-						return
-					}
-					wantSTSError(t, err, codeAccessDenied, http.StatusForbidden, tt.want)
-					wantSTSError(t, err2, codeAccessDenied, http.StatusForbidden, tt.want)
-				})
-			}
-		})
-	}
+	inStrictModes(t, func(t *testing.T, s *server, strict bool) {
+		ctx := context.Background()
+		user := assumerKeys()
+		dev := s.iamWith(developerKeys())
+		otherUser := uniqueName("mfauser")
+		_, err := dev.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String(otherUser)})
+		ok(t, err, "CreateUser")
+		otherSerial, otherSecret := newMFADevice(t, dev, uniqueName("mfa"))
+		ok(t, enable(dev, otherUser, otherSerial, otherSecret), "EnableMFADevice of another user")
+		looseSerial, looseSecret := newMFADevice(t, dev, uniqueName("loose"))
+		role := s.createRole(t, "Any", s.trustRoot("sts:AssumeRole", nil))
+		account := "arn:aws:iam::" + s.accountID + ":"
+		madeUp := ""
+		if strict {
+			madeUp = msgMFASerial
+		}
+		for _, tt := range []struct {
+			name, serial string
+			secret       []byte // the device's, nil for a made-up one
+			want         string // the refusal's text, "" for none
+		}{
+			{"another user's device", otherSerial, otherSecret, msgMFASerial},
+			{"an unassigned device", looseSerial, looseSecret, msgMFASerial},
+			{"a device idpool does not hold", account + "mfa/nosuch", nil, madeUp},
+			{"the user's ARN", account + "user/" + assumerName, nil, madeUp},
+		} {
+			t.Run(tt.name, func(t *testing.T) {
+				code := "123456"
+				if tt.secret != nil {
+					code = totpCode(tt.secret, time.Now())
+				}
+				_, err := s.assume(user, role, "mfa", sts.AssumeRoleInput{SerialNumber: aws.String(tt.serial), TokenCode: aws.String(code)})
+				_, err2 := s.stsWith(user).GetSessionToken(ctx, &sts.GetSessionTokenInput{SerialNumber: aws.String(tt.serial), TokenCode: aws.String(code)})
+				wantMFA(t, tt.want, map[string]error{"AssumeRole": err, "GetSessionToken": err2})
+			})
+		}
+	})
 }
