@@ -16,7 +16,8 @@ import (
 // user (User.MFADevices, with the seed an authenticator app takes) is the
 // user's at start, in strict mode: IAM lists it, STS takes its current
 // code from that user, and no other, for GetSessionToken and AssumeRole,
-// and a role's aws:MultiFactorAuthPresent condition holds for it.
+// each code once, and a role's aws:MultiFactorAuthPresent condition holds
+// for it.
 func TestFixtureMFADevice(t *testing.T) {
 	t.Parallel()
 	const (
@@ -50,25 +51,36 @@ func TestFixtureMFADevice(t *testing.T) {
 	}
 
 	ci := aws.Credentials{AccessKeyID: keyID, SecretAccessKey: secretKey}
-	const msgBadCode = "MultiFactorAuthentication failed with invalid MFA one time pass code."
+	gst := func(code string) error {
+		_, err := s.stsWith(ci).GetSessionToken(ctx, &sts.GetSessionTokenInput{SerialNumber: aws.String(serial), TokenCode: aws.String(code)})
+		return err
+	}
+	assume := func(code string) error {
+		_, err := s.stsWith(ci).AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String(role), RoleSessionName: aws.String("mfa"),
+			SerialNumber: aws.String(serial), TokenCode: aws.String(code)})
+		return err
+	}
+	now := time.Now()
+	code, next := totpCode(secret, now), totpCode(secret, now.Add(30*time.Second))
 	for _, tt := range []struct {
-		name, code string
-		refused    bool
+		name string
+		call func(string) error
+		code string
+		want string // the refusal's text, "" for none
 	}{
-		{"the seed's current code", totpCode(secret, time.Now()), false},
-		{"another code", notCode(secret), true},
+		{"GetSessionToken with the seed's current code", gst, code, ""},
+		{"AssumeRole of a role that needs MFA, with the next", assume, next, ""},
+		{"GetSessionToken with the current code again", gst, code, msgMFACode},
+		{"AssumeRole with another code", assume, notCode(secret), msgMFACode},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := s.stsWith(ci).GetSessionToken(ctx, &sts.GetSessionTokenInput{SerialNumber: aws.String(serial), TokenCode: aws.String(tt.code)})
-			_, err2 := s.stsWith(ci).AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String(role), RoleSessionName: aws.String("mfa"),
-				SerialNumber: aws.String(serial), TokenCode: aws.String(tt.code)})
-			if !tt.refused {
-				ok(t, err, "GetSessionToken")
-				ok(t, err2, "AssumeRole of a role that needs MFA")
-				return
-			}
-			wantSTSError(t, err, codeAccessDenied, http.StatusForbidden, msgBadCode)
-			wantSTSError(t, err2, codeAccessDenied, http.StatusForbidden, msgBadCode)
+			wantMFA(t, tt.want, map[string]error{tt.name: tt.call(tt.code)})
 		})
 	}
+
+	// A reset starts the fixture's device afresh, as a restart does.
+	if res := s.post(t, "/_idpool/reset", ""); res.status != http.StatusOK {
+		t.Fatalf("reset: got %d %s, want 200", res.status, res.body)
+	}
+	ok(t, gst(next), "GetSessionToken after a reset with a code taken before")
 }

@@ -12,12 +12,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 )
 
-// mfaDevice is the MFA device of strictServer's IAM user. idpool holds no
-// devices and takes any six-digit code.
-func mfaDevice(s *server) sts.AssumeRoleInput {
-	return sts.AssumeRoleInput{SerialNumber: aws.String("arn:aws:iam::" + s.accountID + ":mfa/" + assumerName), TokenCode: aws.String("123456")}
-}
-
 // TestSTSMFA: SerialNumber and TokenCode authenticate with MFA, as AWS's
 // "Configuring MFA-protected API access" describes it. A role whose trust
 // policy requires MFA ({"Bool": {"aws:MultiFactorAuthPresent": "true"}}, or
@@ -32,9 +26,13 @@ func TestSTSMFA(t *testing.T) {
 			t.Parallel()
 			ctx, user := context.Background(), assumerKeys()
 			s, _ := strictServer(t, strict)
-			device := mfaDevice(s)
-			withCode := func(in sts.AssumeRoleInput) sts.AssumeRoleInput {
-				in.SerialNumber, in.TokenCode = device.SerialNumber, device.TokenCode
+			// Virtual MFA devices of strictServer's IAM user, each code
+			// given once, as STS takes it.
+			codes := &mfaCodes{s: s, user: assumerName}
+			withCode := func(t *testing.T, in sts.AssumeRoleInput) sts.AssumeRoleInput {
+				t.Helper()
+				serial, code := codes.code(t)
+				in.SerialNumber, in.TokenCode = aws.String(serial), aws.String(code)
 				return in
 			}
 			needMFA := s.createRole(t, "NeedMFA", s.trustRoot("sts:AssumeRole", map[string]any{"Bool": map[string]any{"aws:MultiFactorAuthPresent": "true"}}))
@@ -53,21 +51,22 @@ func TestSTSMFA(t *testing.T) {
 				ok(t, err, "GetSessionToken")
 				return fromSTS(t, out.Credentials)
 			}
-			mfaSession := session(t, sts.GetSessionTokenInput{SerialNumber: device.SerialNumber, TokenCode: device.TokenCode})
+			first := withCode(t, sts.AssumeRoleInput{})
+			mfaSession := session(t, sts.GetSessionTokenInput{SerialNumber: first.SerialNumber, TokenCode: first.TokenCode})
 			plainSession := session(t, sts.GetSessionTokenInput{})
 
 			t.Run("the user's key", func(t *testing.T) {
 				for _, role := range []string{needMFA, recent, fresh} {
 					_, err := s.assume(user, role, "no-code", sts.AssumeRoleInput{})
 					denied(t, err)
-					_, err = s.assume(user, role, "code", withCode(sts.AssumeRoleInput{}))
+					_, err = s.assume(user, role, "code", withCode(t, sts.AssumeRoleInput{}))
 					ok(t, err, "AssumeRole "+role+" with an MFA code")
 				}
 			})
 			t.Run("GetSessionToken session without MFA", func(t *testing.T) {
 				_, err := s.assume(plainSession, needMFA, "plain", sts.AssumeRoleInput{})
 				denied(t, err)
-				_, err = s.assume(plainSession, needMFA, "plain", withCode(sts.AssumeRoleInput{}))
+				_, err = s.assume(plainSession, needMFA, "plain", withCode(t, sts.AssumeRoleInput{}))
 				ok(t, err, "AssumeRole with an MFA code from a session without MFA")
 				_, err = s.iamWith(plainSession).GetUser(ctx, &iam.GetUserInput{})
 				wantIAMError(t, err, "InvalidClientTokenId", http.StatusForbidden, nil)
@@ -87,7 +86,7 @@ func TestSTSMFA(t *testing.T) {
 				time.Sleep(2 * time.Second)
 				_, err := s.assume(mfaSession, fresh, "stale", sts.AssumeRoleInput{})
 				denied(t, err)
-				_, err = s.assume(mfaSession, fresh, "fresh", withCode(sts.AssumeRoleInput{}))
+				_, err = s.assume(mfaSession, fresh, "fresh", withCode(t, sts.AssumeRoleInput{}))
 				ok(t, err, "AssumeRole with a fresh code")
 				_, err = s.assume(mfaSession, recent, "recent", sts.AssumeRoleInput{})
 				ok(t, err, "AssumeRole of a role requiring MFA within the hour")
@@ -112,7 +111,7 @@ func TestSTSMFA(t *testing.T) {
 					want   string
 				}{
 					{"assumed without MFA", user, sts.AssumeRoleInput{}, "implicitDeny"},
-					{"assumed with a code", user, withCode(sts.AssumeRoleInput{}), "allowed"},
+					{"assumed with a code", user, withCode(t, sts.AssumeRoleInput{}), "allowed"},
 					{"assumed from an MFA session", mfaSession, sts.AssumeRoleInput{}, "allowed"},
 					{"assumed from a session without MFA", plainSession, sts.AssumeRoleInput{}, "implicitDeny"},
 				} {

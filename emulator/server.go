@@ -189,7 +189,7 @@ func build(ctx context.Context, cfg Config, store storage.Store, logger *slog.Lo
 
 	stsSvc := sts.New(sts.Config{
 		AccountID: cfg.AccountID, Region: cfg.Region, Issuer: cfg.Issuer,
-		Providers: reg.ForSTS(cfg.AccountID, cfg.Strict), Roles: s.roles, Issued: roleUsed, MFA: s.iamSvc,
+		Providers: reg.ForSTS(cfg.AccountID, cfg.Strict), Roles: s.roles, Issued: roleUsed, MFA: s.iamSvc, HeldMFAOnly: cfg.Strict,
 		Outbound: s.outbound, PrincipalTags: s.heldPrincipalTags,
 	}, verified, cr, now, logger)
 	query := awsquery.NewService(shape.STS(), s.authQuery, logger)

@@ -13,9 +13,11 @@
 // the partition of the region the request is signed for. Every entity is
 // kept in the store (storage.IAMReader/IAMWriter), which is the one source
 // of truth STS and Cognito Identity read trust policies and providers from.
-// The one thing kept in memory instead is each role's last use (RoleUsed),
+// Two things are kept in memory instead: each role's last use (RoleUsed),
 // which the server records on every role session issued and GetRole
-// answers: a credential issue must not write to the store.
+// answers, as a credential issue must not write to the store; and the
+// time step of each MFA device's last code STS took, which it takes once
+// (CheckMFACode).
 //
 // Errors carry IAM's codes and statuses: NoSuchEntity (404),
 // EntityAlreadyExists (409), MalformedPolicyDocument (400), LimitExceeded

@@ -70,11 +70,14 @@ func (u *lastUses) lastOf(id string) (lastUse, bool) {
 }
 
 // ForgetUsage forgets every role's and key's last use (after a reset of
-// the store: the fixtures' roles keep their RoleIds, their keys their ids).
+// the store: the fixtures' roles keep their RoleIds, their keys their ids),
+// and the last code each MFA device gave (a fixture's device keeps its
+// serial number and seed, and starts afresh as at start).
 func (s *Service) ForgetUsage() {
 	s.used.mu.Lock()
 	s.used.last = nil
 	s.used.mu.Unlock()
+	s.codes.forgetAll()
 }
 
 // roleLastUsed is the RoleLastUsed GetRole answers for the role with

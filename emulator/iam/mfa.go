@@ -16,6 +16,7 @@ import (
 	"image/png"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/idpool/idpool/protocol"
@@ -26,7 +27,7 @@ import (
 // 30-second steps, six digits), which CreateVirtualMFADevice answers as
 // its Base32 text; EnableMFADevice assigns it to a user once given two
 // consecutive codes of it, and STS then takes the device's codes from that
-// user alone (CheckMFACode).
+// user alone, each once (CheckMFACode).
 
 // CodeInvalidAuthenticationCode is IAM's answer to MFA codes that are not
 // the device's.
@@ -242,9 +243,10 @@ func (s *Service) ResyncMFADevice(ctx context.Context, in *ResyncMFADeviceInput)
 }
 
 // DeleteVirtualMFADevice deletes an unassigned device; an assigned one is
-// DeleteConflict.
+// DeleteConflict. STS forgets the device's last code.
 func (s *Service) DeleteVirtualMFADevice(ctx context.Context, in *DeleteVirtualMFADeviceInput) (*Empty, error) {
-	return nil, s.update(ctx, func(tx storage.Tx) error {
+	var serial string
+	err := s.update(ctx, func(tx storage.Tx) error {
 		d, err := tx.GetMFADevice(ctx, in.SerialNumber)
 		if err != nil {
 			return translate(err, noSuchDevice(in.SerialNumber), nil)
@@ -252,8 +254,14 @@ func (s *Service) DeleteVirtualMFADevice(ctx context.Context, in *DeleteVirtualM
 		if d.UserName != "" {
 			return errConflict("MFA VirtualDevice in use. Must deactivate first.")
 		}
+		serial = d.SerialNumber
 		return tx.DeleteMFADevice(ctx, d.SerialNumber)
 	})
+	if err != nil {
+		return nil, err
+	}
+	s.codes.forget(serial)
+	return nil, nil
 }
 
 // GetMFADevice answers a device, with its user and EnableDate once
@@ -340,29 +348,87 @@ func (s *Service) ListVirtualMFADevices(ctx context.Context, in *ListVirtualMFAD
 }
 
 // CheckMFACode checks an STS request's MFA: whether serial names a device
-// IAM holds (held), and if it does, whether code is its code of now, or of
-// the step either side, and the device is assigned to the IAM user
-// callerARN names (valid). A serial IAM does not hold is not held, which
-// STS takes with any code.
-func (s *Service) CheckMFACode(ctx context.Context, serial, callerARN, code string) (held, valid bool, err error) {
+// IAM holds (held), whether that device is assigned to the IAM user
+// callerARN names (owned), and if so whether code is a code of it that STS
+// takes now (valid): the code of now, or of the step either side, and of a
+// later step than any code of the device STS took before. AWS takes each
+// code once, as RFC 6238 §5.2 requires of a verifier, and users of MFA
+// tools meet the refusal of a code given twice (1Password/shell-plugins
+// PR #180: a second operation given the same code fails until the next
+// 30-second step; glassechidna/awsweb#5), so a valid code is remembered
+// and refused after. Only STS's checks count: the codes
+// EnableMFADevice and ResyncMFADevice take are neither refused nor
+// remembered, so a device enabled with the code of now takes that code
+// next. A serial IAM does not hold is not held; what STS answers it is
+// STS's to decide.
+func (s *Service) CheckMFACode(ctx context.Context, serial, callerARN, code string) (held, owned, valid bool, err error) {
 	d, err := s.store.GetMFADevice(ctx, serial)
 	if errors.Is(err, storage.ErrNotFound) {
-		return false, false, nil
+		return false, false, false, nil
 	}
 	if err != nil {
-		return false, false, err
+		return false, false, false, err
 	}
 	user, isUser := userName(callerARN)
 	if !isUser || d.UserName == "" || !strings.EqualFold(d.UserName, user) {
-		return true, false, nil
+		return true, false, false, nil
 	}
-	cur := step(s.now())
-	for n := cur - 1; n <= cur+1; n++ {
-		if hmac.Equal([]byte(totp(d.Secret, n)), []byte(code)) {
-			return true, true, nil
+	// The latest step whose code it is: a code that two steps share (one
+	// in a million) is taken for the later one.
+	cur, n := step(s.now()), int64(-1)
+	for m := cur - 1; m <= cur+1; m++ {
+		if hmac.Equal([]byte(totp(d.Secret, m)), []byte(code)) {
+			n = m
 		}
 	}
-	return true, false, nil
+	if n < 0 {
+		return true, true, false, nil
+	}
+	if !s.codes.take(d.SerialNumber, n) {
+		protocol.SetReason(ctx, "TokenCode is a code of the MFA device "+d.SerialNumber+" that STS took already (or older than one it took): "+
+			"AWS takes each code once, so wait for the device's next code, a new one every 30 seconds")
+		return true, true, false, nil
+	}
+	return true, true, true, nil
+}
+
+// usedCodes remembers, by serial number, the time step of the last code of
+// each MFA device that STS took, so that it takes no code of that step or
+// an earlier one again. It is kept in memory (a restart forgets it, which
+// a code's 90-second life makes harmless) and holds no more than one entry
+// a device: DeleteVirtualMFADevice and a reset forget them.
+type usedCodes struct {
+	mu   sync.Mutex
+	last map[string]int64
+}
+
+// take records step n as the last of the device serial and reports true,
+// unless a code of step n or a later one was taken already.
+func (u *usedCodes) take(serial string, n int64) bool {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if last, ok := u.last[serial]; ok && n <= last {
+		return false
+	}
+	if u.last == nil {
+		u.last = make(map[string]int64)
+	}
+	u.last[serial] = n
+	return true
+}
+
+// forget drops what is remembered of the device serial.
+func (u *usedCodes) forget(serial string) {
+	u.mu.Lock()
+	delete(u.last, serial)
+	u.mu.Unlock()
+}
+
+// forgetAll drops what is remembered of every device.
+func (u *usedCodes) forgetAll() {
+	u.mu.Lock()
+	u.last = nil
+	u.mu.Unlock()
 }
 
 // timeAt is t as an optional time of an answer.

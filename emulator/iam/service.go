@@ -74,6 +74,9 @@ type Service struct {
 	started time.Time
 	// used is the last use of each role, which GetRole answers.
 	used lastUses
+	// codes is the time step of each MFA device's last code STS took,
+	// which it takes once (CheckMFACode).
+	codes usedCodes
 }
 
 // New returns the IAM service on store; now is the clock, logger may be nil.

@@ -93,48 +93,86 @@ func TestMFA(t *testing.T) {
 	})
 }
 
-// fakeDevices is a Config.MFA holding one device, assigned to iamUser,
-// whose one good code is 654321.
-type fakeDevices struct{ err error }
+// fakeDevices is a Config.MFA holding two devices: held, assigned to
+// iamUser, whose one good code is 654321 and which takes it once, and
+// loose, assigned to no one.
+type fakeDevices struct {
+	err  error
+	used *bool // whether held took 654321
+}
 
-func (f fakeDevices) CheckMFACode(_ context.Context, serial, caller, code string) (held, valid bool, err error) {
-	if serial != "arn:aws:iam::123456789012:mfa/held" {
-		return false, false, f.err
+func (f fakeDevices) CheckMFACode(_ context.Context, serial, caller, code string) (held, owned, valid bool, err error) {
+	switch serial {
+	case "arn:aws:iam::123456789012:mfa/held":
+		if caller != iamUser.ARN {
+			return true, false, false, f.err
+		}
+		valid = code == "654321" && !*f.used
+		*f.used = *f.used || valid
+		return true, true, valid, f.err
+	case "arn:aws:iam::123456789012:mfa/loose":
+		return true, false, false, f.err
 	}
-	return true, caller == iamUser.ARN && code == "654321", f.err
+	return false, false, false, f.err
 }
 
 // TestMFADevices: a device Config.MFA holds takes its good code from its
-// own user alone (AccessDenied with AWS's text otherwise), in AssumeRole
-// and GetSessionToken alike; a serial it does not hold takes any code.
+// own user alone, and once, in AssumeRole and GetSessionToken alike, with
+// AWS's texts: "invalid MFA one time pass code" for a code it does not
+// take, "unable to validate MFA code" for a device not the caller's. A
+// serial it does not hold takes any code, unless Config.HeldMFAOnly
+// (strict mode) refuses it as one of no device of the caller.
 func TestMFADevices(t *testing.T) {
-	e := newEnv(t, Config{Roles: &fakeRoles{}, MFA: fakeDevices{}}, tokens.Config{})
 	other := &protocol.Principal{ARN: "arn:aws:iam::123456789012:user/bob", UserID: "AIDABOB", Account: "123456789012", AccessKeyID: "AKIABOB"}
-	const denied = "MultiFactorAuthentication failed with invalid MFA one time pass code."
+	const (
+		badCode   = "MultiFactorAuthentication failed with invalid MFA one time pass code."
+		badSerial = "MultiFactorAuthentication failed, unable to validate MFA code.  Please verify your MFA serial number is valid and associated with this user."
+	)
+	type call struct {
+		serial, code string
+		caller       *protocol.Principal
+		want         string // the refusal's message, "" for none
+	}
 	tests := []struct {
-		name, serial, code string
-		caller             *protocol.Principal
-		want               string // the refusal's message, "" for none
+		name   string
+		strict bool
+		calls  []call // in order, on one service
 	}{
-		{"the good code", "arn:aws:iam::123456789012:mfa/held", "654321", iamUser, ""},
-		{"another code", "arn:aws:iam::123456789012:mfa/held", "123456", iamUser, denied},
-		{"another user's device", "arn:aws:iam::123456789012:mfa/held", "654321", other, denied},
-		{"a device not held", "arn:aws:iam::123456789012:mfa/made-up", "123456", iamUser, ""},
+		{name: "the good code, once", calls: []call{
+			{"arn:aws:iam::123456789012:mfa/held", "654321", iamUser, ""},
+			{"arn:aws:iam::123456789012:mfa/held", "654321", iamUser, badCode},
+		}},
+		{name: "another code", calls: []call{{"arn:aws:iam::123456789012:mfa/held", "123456", iamUser, badCode}}},
+		{name: "another user's device", calls: []call{{"arn:aws:iam::123456789012:mfa/held", "654321", other, badSerial}}},
+		{name: "an unassigned device", calls: []call{{"arn:aws:iam::123456789012:mfa/loose", "654321", iamUser, badSerial}}},
+		{name: "a device not held", calls: []call{{"arn:aws:iam::123456789012:mfa/made-up", "123456", iamUser, ""}}},
+		{name: "a user's ARN", calls: []call{{"arn:aws:iam::123456789012:user/alice", "123456", iamUser, ""}}},
+		{name: "strict: a device not held", strict: true, calls: []call{{"arn:aws:iam::123456789012:mfa/made-up", "123456", iamUser, badSerial}}},
+		{name: "strict: a user's ARN", strict: true, calls: []call{{"arn:aws:iam::123456789012:user/alice", "123456", iamUser, badSerial}}},
+		{name: "strict: another user's device", strict: true, calls: []call{{"arn:aws:iam::123456789012:mfa/held", "654321", other, badSerial}}},
+		{name: "strict: the good code", strict: true, calls: []call{{"arn:aws:iam::123456789012:mfa/held", "654321", iamUser, ""}}},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			ctx := protocol.WithPrincipal(context.Background(), tt.caller)
-			_, err := e.svc.AssumeRole(ctx, &AssumeRoleInput{RoleArn: roleARN, RoleSessionName: "mfa", SerialNumber: &tt.serial, TokenCode: &tt.code})
-			_, err2 := e.svc.GetSessionToken(ctx, &GetSessionTokenInput{SerialNumber: &tt.serial, TokenCode: &tt.code})
-			for _, err := range []error{err, err2} {
-				var pe *protocol.Error
-				switch {
-				case tt.want == "" && err != nil:
-					t.Errorf("got %v, want success", err)
-				case tt.want != "" && (!errors.As(err, &pe) || pe.Code != "AccessDenied" || pe.Message != tt.want):
-					t.Errorf("got %v, want AccessDenied %q", err, tt.want)
+		for _, op := range []string{"AssumeRole", "GetSessionToken"} {
+			t.Run(tt.name+"/"+op, func(t *testing.T) {
+				e := newEnv(t, Config{Roles: &fakeRoles{}, MFA: fakeDevices{used: new(bool)}, HeldMFAOnly: tt.strict}, tokens.Config{})
+				for i, c := range tt.calls {
+					ctx := protocol.WithPrincipal(context.Background(), c.caller)
+					var err error
+					if op == "AssumeRole" {
+						_, err = e.svc.AssumeRole(ctx, &AssumeRoleInput{RoleArn: roleARN, RoleSessionName: "mfa", SerialNumber: &c.serial, TokenCode: &c.code})
+					} else {
+						_, err = e.svc.GetSessionToken(ctx, &GetSessionTokenInput{SerialNumber: &c.serial, TokenCode: &c.code})
+					}
+					var pe *protocol.Error
+					switch {
+					case c.want == "" && err != nil:
+						t.Errorf("call %d: got %v, want success", i, err)
+					case c.want != "" && (!errors.As(err, &pe) || pe.Code != "AccessDenied" || pe.Status != 403 || pe.Message != c.want):
+						t.Errorf("call %d: got %v, want AccessDenied %q", i, err, c.want)
+					}
 				}
-			}
-		})
+			})
+		}
 	}
 }

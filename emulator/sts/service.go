@@ -54,6 +54,10 @@ type Config struct {
 	// MFA checks the codes of the MFA devices IAM holds; nil takes any
 	// well-formed code for any serial number.
 	MFA MFADevices
+	// HeldMFAOnly refuses, as AWS does, a SerialNumber that names no MFA
+	// device Config.MFA holds (strict mode); unset, such a serial takes any
+	// well-formed code (see checkMFA).
+	HeldMFAOnly bool
 	// Outbound signs the tokens of GetWebIdentityToken (implemented by
 	// *outbound.Federation); it must be set for the operation to be served.
 	Outbound OutboundSigner
@@ -69,10 +73,11 @@ type Config struct {
 
 // MFADevices checks an MFA code given to AssumeRole or GetSessionToken
 // (implemented by *iam.Service): held reports whether serial names a
-// device it holds, valid whether code is that device's code of now and
-// the device is the IAM user callerARN's.
+// device it holds, owned whether that device is assigned to the IAM user
+// callerARN names, and valid, for such a device, whether code is a code of
+// it to take now (the device's code of now, which it takes once).
 type MFADevices interface {
-	CheckMFACode(ctx context.Context, serial, callerARN, code string) (held, valid bool, err error)
+	CheckMFACode(ctx context.Context, serial, callerARN, code string) (held, owned, valid bool, err error)
 }
 
 // TokenVerifier verifies idpool's own OpenID tokens (implemented by
@@ -455,7 +460,8 @@ func (s *Service) GetCallerIdentity(ctx context.Context, _ *GetCallerIdentityInp
 }
 
 // AssumeRole mints credentials of a role for a signed caller. A caller that
-// is itself a role session (role chaining) gets at most one hour.
+// is itself a role session or a GetSessionToken session (role chaining, see
+// chaining) gets at most one hour.
 func (s *Service) AssumeRole(ctx context.Context, in *AssumeRoleInput) (*AssumeRoleOutput, error) {
 	caller, ok := protocol.PrincipalFrom(ctx)
 	if !ok {
@@ -497,13 +503,13 @@ func (s *Service) AssumeRole(ctx context.Context, in *AssumeRoleInput) (*AssumeR
 		return nil, err
 	}
 	role := g.Role(in.RoleArn)
-	// Role chaining: a role session assuming a role. (A GetSessionToken
-	// session acts as its IAM user and is not chaining.)
-	if strings.Contains(caller.ARN, ":assumed-role/") && in.DurationSeconds != nil && *in.DurationSeconds > chainedDuration {
-		protocol.SetReason(ctx, fmt.Sprintf("the caller %s is a role session, and a role assumed by role chaining gets at most %d seconds; DurationSeconds is %d",
-			caller.ARN, chainedDuration, *in.DurationSeconds))
+	if kind := chaining(caller, from); kind != "" && in.DurationSeconds != nil && *in.DurationSeconds > chainedDuration {
+		protocol.SetReason(ctx, fmt.Sprintf("the caller %s is %s, and a role assumed by role chaining gets at most %d seconds; DurationSeconds is %d",
+			caller.ARN, kind, chainedDuration, *in.DurationSeconds))
 		return nil, errValidation("The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.")
 	}
+	// Without DurationSeconds every role session lasts defaultDuration,
+	// the hour a chained one may last at most.
 	d, err := duration(ctx, role, in.DurationSeconds, defaultDuration, g.MaxSession)
 	if err != nil {
 		return nil, err
@@ -539,6 +545,26 @@ func (s *Service) AssumeRole(ctx context.Context, in *AssumeRoleInput) (*AssumeR
 		PackedPolicySize: packed,
 		SourceIdentity:   optional(source),
 	}, nil
+}
+
+// chaining says what makes an AssumeRole by caller (whose issued
+// credentials are from, if idpool issued them) role chaining, "" when it
+// is not: the caller is a role session, or a GetSessionToken session. AWS
+// holds both to the hour of a chained role session (DurationSeconds over
+// 3600 is refused), though a GetSessionToken session acts as its IAM user
+// otherwise: users paste the refusal for sessions of MFA tools that call
+// GetSessionToken first (mmmorris1975/aws-runas#11, 99designs/aws-vault#263
+// and #351), and AWS's knowledge-center article "iam-role-chaining-limit"
+// says so of GetSessionToken credentials. (A federated user's session
+// may not call AssumeRole at all: see Refusal.)
+func chaining(caller *protocol.Principal, from *creds.Credentials) string {
+	switch {
+	case strings.Contains(caller.ARN, ":assumed-role/"):
+		return "a role session"
+	case from != nil && from.Session.UserARN != "":
+		return "a GetSessionToken session"
+	}
+	return ""
 }
 
 // sourceIdentity returns the source identity of the session an AssumeRole
@@ -700,13 +726,25 @@ func (s *Service) mfa(serial *string, from *creds.Credentials) int64 {
 	return 0
 }
 
+// AWS's refusals of an MFA code, as users paste them (aws/aws-cli#6325,
+// broamski/aws-mfa#25 and #46, with the two blanks after "code."):
+// a serial number that names no device of the caller, and a code that is
+// not its device's to take now.
+const (
+	msgMFASerial = "MultiFactorAuthentication failed, unable to validate MFA code.  Please verify your MFA serial number is valid and associated with this user."
+	msgMFACode   = "MultiFactorAuthentication failed with invalid MFA one time pass code."
+)
+
 // checkMFA refuses one of SerialNumber and TokenCode without the other.
-// For a device IAM holds (Config.MFA), the code must be the device's code
-// of now (or of the 30 seconds either side) and the device the caller's
-// own, as AWS requires; AWS answers both refusals alike. A serial number
-// IAM does not hold takes any well-formed code (six digits, which the
-// codec checks against the model), as idpool took every code before it
-// held devices, so setups that name a made-up device keep working.
+// For a device IAM holds (Config.MFA), the device must be the caller's own,
+// else AWS's answer to a serial of no device of the caller; and the code
+// one the device takes now, its code of now (or of the 30 seconds either
+// side) that it did not take before, else AWS's answer to a wrong code. A
+// serial number IAM does not hold is refused as one of no device of the
+// caller when Config.HeldMFAOnly is set, as AWS refuses it; otherwise it
+// takes any well-formed code (six digits, which the codec checks against
+// the model), as idpool took every code before it held devices, so that
+// setups that name a made-up device keep working in permissive mode.
 func (s *Service) checkMFA(ctx context.Context, caller *protocol.Principal, serial, code *string) error {
 	if (serial == nil) != (code == nil) {
 		return errAccessDenied("MultiFactorAuthentication failed, must provide both MFA serial number and one time pass code.")
@@ -714,13 +752,20 @@ func (s *Service) checkMFA(ctx context.Context, caller *protocol.Principal, seri
 	if serial == nil || s.cfg.MFA == nil {
 		return nil
 	}
-	held, valid, err := s.cfg.MFA.CheckMFACode(ctx, *serial, caller.ARN, *code)
+	held, owned, valid, err := s.cfg.MFA.CheckMFACode(ctx, *serial, caller.ARN, *code)
 	switch {
 	case err != nil:
 		return err
+	case !held && s.cfg.HeldMFAOnly:
+		protocol.SetReason(ctx, "strict mode: IAM holds no MFA device of serial number "+*serial+
+			" (create one with CreateVirtualMFADevice and EnableMFADevice, or declare it in a fixture user's MFADevices)")
+		return errAccessDenied(msgMFASerial)
+	case held && !owned:
+		protocol.SetReason(ctx, "the MFA device "+*serial+" is not assigned to the caller "+caller.ARN+": only the IAM user it is assigned to may give its codes")
+		return errAccessDenied(msgMFASerial)
 	case held && !valid:
-		protocol.SetReason(ctx, "TokenCode is not the current code of the MFA device "+*serial+", or the device is not assigned to the IAM user "+caller.ARN)
-		return errAccessDenied("MultiFactorAuthentication failed with invalid MFA one time pass code.")
+		protocol.SetReason(ctx, "TokenCode is not the current code of the MFA device "+*serial+" (30 seconds either side are taken)")
+		return errAccessDenied(msgMFACode)
 	}
 	return nil
 }

@@ -584,12 +584,22 @@ func TestGetSessionToken(t *testing.T) {
 			if tt.caller == root && p.UserID != "123456789012" || tt.caller == iamUser && !strings.HasPrefix(p.UserID, "AIDA") {
 				t.Errorf("user id: got %q, want the account for the root, AIDA… for a user", p.UserID)
 			}
-			// A user session assuming a role is not role chaining.
-			ar, err := e.svc.AssumeRole(protocol.WithPrincipal(context.Background(), p), &AssumeRoleInput{RoleArn: roleARN, RoleSessionName: "s", DurationSeconds: ptr[int32](7200)})
-			if err != nil {
-				t.Errorf("AssumeRole with the session: %v", err)
-			} else if got := openCreds(t, e, ar.Credentials).Expiration; !got.Equal(e.clock.now().Add(2 * time.Hour)) {
-				t.Errorf("chained expiration: got %v, want two hours from now", got)
+			// A GetSessionToken session assuming a role is role chaining,
+			// as AWS holds it: an hour at most, and an hour by default.
+			req := &protocol.Request{}
+			_, err = e.svc.AssumeRole(protocol.WithPrincipal(protocol.WithRequest(context.Background(), req), p),
+				&AssumeRoleInput{RoleArn: roleARN, RoleSessionName: "s", DurationSeconds: ptr[int32](3601)})
+			wantError(t, err, CodeValidation, 400, "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.")
+			if want := "is a GetSessionToken session, and a role assumed by role chaining gets at most 3600 seconds"; !strings.Contains(req.Reason, want) {
+				t.Errorf("reason: got %q, want it to contain %q", req.Reason, want)
+			}
+			for _, d := range []*int32{ptr[int32](3600), nil} {
+				ar, err := e.svc.AssumeRole(protocol.WithPrincipal(context.Background(), p), &AssumeRoleInput{RoleArn: roleARN, RoleSessionName: "s", DurationSeconds: d})
+				if err != nil {
+					t.Errorf("AssumeRole with the session: %v", err)
+				} else if got := openCreds(t, e, ar.Credentials).Expiration; !got.Equal(e.clock.now().Add(time.Hour)) {
+					t.Errorf("chained expiration: got %v, want an hour from now", got)
+				}
 			}
 		})
 	}
