@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -152,6 +153,44 @@ func TestTrustedProxiesTrustPolicy(t *testing.T) {
 				ok(t, err, "AssumeRole")
 			} else {
 				wantAPIError(t, err, "AccessDenied", msgDenied("arn:aws:iam::"+s.accountID+":user/from-client", "sts:AssumeRole", role))
+			}
+		})
+	}
+}
+
+// TestTrustedProxiesDiscovery: without --public-url, the discovery
+// document's jwks_uri takes its scheme from how the client reached idpool,
+// so behind a trusted proxy that ended TLS (X-Forwarded-Proto https) it is
+// an https URL, as the client must fetch it; a peer that is not trusted
+// cannot make it one.
+func TestTrustedProxiesDiscovery(t *testing.T) {
+	tests := []struct {
+		name, proxies, want string
+	}{
+		{name: "trusted proxy", proxies: "127.0.0.1", want: "https://"},
+		{name: "no flag", proxies: "", want: "http://"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := proxyServer(t, tt.proxies)
+			req, err := http.NewRequest(http.MethodGet, s.endpoint+"/.well-known/openid-configuration", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp, err := forwardingProxy{map[string]string{"X-Forwarded-Proto": "https"}}.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			var doc struct {
+				JWKSURI string `json:"jwks_uri"`
+			}
+			if err := json.NewDecoder(resp.Body).Decode(&doc); err != nil {
+				t.Fatalf("decode the discovery document: %v", err)
+			}
+			host := strings.TrimPrefix(strings.TrimPrefix(s.endpoint, "http://"), "https://")
+			if want := tt.want + host + "/.well-known/jwks_uri"; doc.JWKSURI != want {
+				t.Errorf("got jwks_uri %q, want %q", doc.JWKSURI, want)
 			}
 		})
 	}

@@ -212,10 +212,15 @@ func (s *Server) discovery(w http.ResponseWriter, r *http.Request) {
 }
 
 // requestBase returns the scheme and host r was made to
-// ("http://localhost:9230"), as idpool sees them: a proxy in front may
-// have ended TLS and changed the Host, which --public-url corrects.
+// ("http://localhost:9230"), as idpool sees them: https when it came over
+// TLS, to idpool or to a trusted proxy that said so (--trusted-proxies);
+// a proxy in front may also have changed the Host, which --public-url
+// corrects.
 func requestBase(r *http.Request) string {
 	if r.TLS != nil {
+		return "https://" + r.Host
+	}
+	if req := protocol.RequestFrom(r.Context()); req != nil && req.Secure {
 		return "https://" + r.Host
 	}
 	return "http://" + r.Host
