@@ -11,8 +11,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/idpool/idpool/fixtures"
 	"github.com/idpool/idpool/emulator/tokens"
+	"github.com/idpool/idpool/fixtures"
 	"github.com/idpool/idpool/protocol"
 	"github.com/idpool/idpool/storage"
 )
