@@ -65,7 +65,8 @@ type Config struct {
 	// default when empty), RFC 7518's unpadded base64url, which every
 	// verifier reads, or "aws", the padded standard base64 with a leading
 	// zero byte that Cognito Identity's own key set used, which verifiers
-	// built on go-jose refuse (see tokens.JWKSEncodingAWS).
+	// that decode it strictly (go-jose, go-oidc, keyfunc) refuse (see
+	// tokens.JWKSEncodingAWS).
 	JWKSEncoding string
 	// Strict verifies every signature against the fixtures' developer
 	// credentials or an IAM user's access key (a fixture's or one made by

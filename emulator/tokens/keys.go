@@ -147,13 +147,14 @@ const (
 	// JWKSEncodingAWS writes them as Cognito Identity's own key set did
 	// (https://cognito-identity.amazonaws.com/.well-known/jwks_uri, as
 	// copied on 25 February 2020 into lestrrat-go/jwx's jwk/jwk_test.go,
-	// TestGitHubIssue136; its form since is not confirmed): padded standard base64 ("+", "/", "=") of the
-	// two's-complement big-endian integer, which begins with a zero byte
-	// when the high bit of its first byte is set, as it is in every
-	// 2048-bit modulus (so n begins with "A" and, of 257 bytes, ends
-	// with "="); e = 65537 stays "AQAB". Verifiers built on go-jose
-	// (go-oidc, keyfunc) refuse this form; it lets a test find out whether
-	// its verifier accepts AWS's keys.
+	// TestGitHubIssue136; its form since is not confirmed): padded
+	// standard base64 ("+", "/", "=") of the two's-complement big-endian
+	// integer, which begins with a zero byte when the high bit of its
+	// first byte is set, as it is in every 2048-bit modulus (so n begins
+	// with "A" and, of 257 bytes, ends with "="); e = 65537 stays "AQAB".
+	// Go verifiers that decode n and e strictly (go-jose, go-oidc,
+	// keyfunc) refuse this form; it lets a test find out whether its
+	// verifier accepts AWS's keys.
 	JWKSEncodingAWS JWKSEncoding = "aws"
 )
 
