@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/idpool/idpool/emulator/tokens"
 	"github.com/idpool/idpool/fixtures"
 	"github.com/idpool/idpool/protocol"
 	"github.com/idpool/idpool/storage"
@@ -58,6 +59,15 @@ type Config struct {
 	// see (see trustForwarded); every other request's come from its
 	// connection. "" trusts no proxy.
 	TrustedProxies string
+	// JWKSEncoding is how the key set of idpool's OpenID tokens
+	// (/.well-known/jwks_uri and /.well-known/jwks.json) writes each key's
+	// n and e (flag --jwks-encoding, IDPOOL_JWKS_ENCODING): "rfc" (the
+	// default when empty), RFC 7518's unpadded base64url, which every
+	// verifier reads, or "aws", the padded standard base64 with a leading
+	// zero byte that Cognito Identity's own key set used, which verifiers
+	// that decode it strictly (go-jose, go-oidc, keyfunc) refuse (see
+	// tokens.JWKSEncodingAWS).
+	JWKSEncoding string
 	// Strict verifies every signature against the fixtures' developer
 	// credentials or an IAM user's access key (a fixture's or one made by
 	// CreateAccessKey), and refuses logins of providers without a key set.
@@ -95,6 +105,7 @@ var settings = []setting{
 	{"issuer", "IDPOOL_ISSUER", DefaultIssuer, "iss claim of the OpenID tokens idpool signs", func(c *Config) *string { return &c.Issuer }},
 	{"public-url", "IDPOOL_PUBLIC_URL", "", "URL other programs reach idpool at; default: the scheme and host of the request that enables outbound federation", func(c *Config) *string { return &c.PublicURL }},
 	{"trusted-proxies", "IDPOOL_TRUSTED_PROXIES", "", "comma-separated IP addresses and CIDR prefixes of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto give the client's aws:SourceIp and aws:SecureTransport; default: none, the connection's own", func(c *Config) *string { return &c.TrustedProxies }},
+	{"jwks-encoding", "IDPOOL_JWKS_ENCODING", string(tokens.JWKSEncodingRFC), `how the key set of idpool's tokens writes n and e: "rfc" (RFC 7518 base64url) or "aws" (padded standard base64 with a leading zero byte, as Cognito Identity's own key set)`, func(c *Config) *string { return &c.JWKSEncoding }},
 	{"fixtures", "IDPOOL_FIXTURES", "", "fixture file, or directory of *.json fixture files, applied at start and on reset", func(c *Config) *string { return &c.Fixtures }},
 }
 
@@ -226,6 +237,9 @@ func (c Config) Validate() error {
 	if _, err := parseTrustedProxies(c.TrustedProxies); err != nil {
 		// err names the item it refuses, which is clearer than the list.
 		errs = append(errs, fmt.Errorf("trusted-proxies %w", err))
+	}
+	if !tokens.JWKSEncoding(c.JWKSEncoding).Valid() {
+		errs = append(errs, fmt.Errorf("jwks-encoding %q: want %s or %s", c.JWKSEncoding, tokens.JWKSEncodingRFC, tokens.JWKSEncodingAWS))
 	}
 	if c.Fixture != nil && c.Fixtures != "" {
 		errs = append(errs, errors.New("fixtures: set either a path or a Fixture, not both"))

@@ -23,29 +23,40 @@ func TestLoad(t *testing.T) {
 	}{
 		{
 			name: "defaults",
-			want: Config{DB: "./idpool.db", Region: "us-east-1", AccountID: "123456789012", Issuer: DefaultIssuer},
+			want: Config{DB: "./idpool.db", Region: "us-east-1", AccountID: "123456789012", Issuer: DefaultIssuer, JWKSEncoding: "rfc"},
 		},
 		{
 			name: "environment over defaults",
 			env:  map[string]string{"IDPOOL_DB": ":memory:", "IDPOOL_REGION": "eu-west-1", "IDPOOL_ACCOUNT_ID": "111111111111", "IDPOOL_ISSUER": "http://localhost:9230", "IDPOOL_FIXTURES": "/fixtures", "IDPOOL_STRICT": "true"},
-			want: Config{DB: ":memory:", Region: "eu-west-1", AccountID: "111111111111", Issuer: "http://localhost:9230", Fixtures: "/fixtures", Strict: true},
+			want: Config{DB: ":memory:", Region: "eu-west-1", AccountID: "111111111111", Issuer: "http://localhost:9230", JWKSEncoding: "rfc", Fixtures: "/fixtures", Strict: true},
 		},
 		{
 			name: "trusted proxies from the environment",
 			env:  map[string]string{"IDPOOL_TRUSTED_PROXIES": "10.0.0.0/8, ::1"},
-			want: Config{DB: "./idpool.db", Region: "us-east-1", AccountID: "123456789012", Issuer: DefaultIssuer, TrustedProxies: "10.0.0.0/8, ::1"},
+			want: Config{DB: "./idpool.db", Region: "us-east-1", AccountID: "123456789012", Issuer: DefaultIssuer, JWKSEncoding: "rfc", TrustedProxies: "10.0.0.0/8, ::1"},
 		},
 		{
 			name: "trusted proxies flag over environment",
 			args: []string{"--trusted-proxies", "172.16.0.0/12"},
 			env:  map[string]string{"IDPOOL_TRUSTED_PROXIES": "bogus"},
-			want: Config{DB: "./idpool.db", Region: "us-east-1", AccountID: "123456789012", Issuer: DefaultIssuer, TrustedProxies: "172.16.0.0/12"},
+			want: Config{DB: "./idpool.db", Region: "us-east-1", AccountID: "123456789012", Issuer: DefaultIssuer, JWKSEncoding: "rfc", TrustedProxies: "172.16.0.0/12"},
+		},
+		{
+			name: "jwks encoding from the environment",
+			env:  map[string]string{"IDPOOL_JWKS_ENCODING": "aws"},
+			want: Config{DB: "./idpool.db", Region: "us-east-1", AccountID: "123456789012", Issuer: DefaultIssuer, JWKSEncoding: "aws"},
+		},
+		{
+			name: "jwks encoding flag over environment",
+			args: []string{"--jwks-encoding=rfc"},
+			env:  map[string]string{"IDPOOL_JWKS_ENCODING": "aws"},
+			want: Config{DB: "./idpool.db", Region: "us-east-1", AccountID: "123456789012", Issuer: DefaultIssuer, JWKSEncoding: "rfc"},
 		},
 		{
 			name: "flags over environment",
 			args: []string{"--db=:memory:", "--region", "ap-northeast-1", "--strict=false"},
 			env:  map[string]string{"IDPOOL_REGION": "eu-west-1", "IDPOOL_STRICT": "1"},
-			want: Config{DB: ":memory:", Region: "ap-northeast-1", AccountID: "123456789012", Issuer: DefaultIssuer},
+			want: Config{DB: ":memory:", Region: "ap-northeast-1", AccountID: "123456789012", Issuer: DefaultIssuer, JWKSEncoding: "rfc"},
 		},
 	}
 	for _, tt := range tests {
@@ -95,6 +106,8 @@ func TestValidate(t *testing.T) {
 		{"fixtures twice", func(c *Config) { c.Fixtures = "a.json"; c.Fixture = &fixtures.Fixture{} }, "fixtures"},
 		{"issuer", func(c *Config) { c.Issuer = "cognito" }, "issuer"},
 		{"issuer slash", func(c *Config) { c.Issuer = "https://x/" }, "issuer"},
+		{"jwks encoding", func(c *Config) { c.JWKSEncoding = "base64" }, `jwks-encoding "base64": want rfc or aws`},
+		{"jwks encoding case", func(c *Config) { c.JWKSEncoding = "AWS" }, `jwks-encoding "AWS"`},
 		{"trusted proxies", func(c *Config) { c.TrustedProxies = "127.0.0.1, proxy" }, `trusted-proxies "proxy": want an IP address`},
 		{"trusted proxies prefix", func(c *Config) { c.TrustedProxies = "10.0.0.1/8" }, `trusted-proxies "10.0.0.1/8": want 10.0.0.0/8`},
 	}

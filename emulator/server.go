@@ -132,7 +132,7 @@ func build(ctx context.Context, cfg Config, store storage.Store, logger *slog.Lo
 	for _, k := range fx.SigningKeys {
 		keep = append(keep, k.Kid)
 	}
-	tok, err := tokens.New(ctx, store, tokens.Config{Issuer: cfg.Issuer, Region: cfg.Region, Keep: keep}, now, rand.Reader, logger)
+	tok, err := tokens.New(ctx, store, tokens.Config{Issuer: cfg.Issuer, Region: cfg.Region, Keep: keep, JWKSEncoding: tokens.JWKSEncoding(cfg.JWKSEncoding)}, now, rand.Reader, logger)
 	if err != nil {
 		return nil, fmt.Errorf("signing keys: %w", err)
 	}

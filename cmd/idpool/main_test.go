@@ -94,7 +94,7 @@ func TestUsage(t *testing.T) {
 		stderr   []string // substrings of stderr
 		noStdout bool
 	}{
-		{"--help", []string{"--help"}, 0, []string{"usage: idpool [command]", "health", "export", "-addr", "-db", "IDPOOL_DB"}, nil, false},
+		{"--help", []string{"--help"}, 0, []string{"usage: idpool [command]", "health", "export", "-addr", "-db", "IDPOOL_DB", "-jwks-encoding", "IDPOOL_JWKS_ENCODING"}, nil, false},
 		{"-h", []string{"-h"}, 0, []string{"usage: idpool [command]"}, nil, false},
 		{"serve --help", []string{"serve", "--help"}, 0, []string{"Flags of serve", "-log-level", "DeveloperCredentials or an IAM user's access key"}, nil, false},
 		{"help health", []string{"help", "health"}, 0, []string{"usage: idpool health", "-addr-file"}, nil, false},
@@ -109,6 +109,7 @@ func TestUsage(t *testing.T) {
 		{"bad log level", []string{"--log-level", "loud", "--db", ":memory:"}, 2, nil, []string{`log-level "loud"`}, true},
 		{"bad strict env", []string{"export"}, 2, nil, []string{"IDPOOL_STRICT"}, true},
 		{"port out of range", []string{"--addr", "127.0.0.1:99999", "--db", ":memory:"}, 2, nil, []string{`addr "127.0.0.1:99999"`, "idpool --help"}, true},
+		{"bad jwks encoding", []string{"--jwks-encoding", "base64", "--db", ":memory:"}, 2, nil, []string{`jwks-encoding "base64": want rfc or aws`, "idpool --help"}, true},
 		{"empty region", []string{"--region", "", "--db", ":memory:"}, 2, nil, []string{"region: must not be empty", "idpool --help"}, true},
 		{"empty account id of export", []string{"export", "--db", "x.db", "--account-id="}, 2, nil, []string{"account-id: must not be empty"}, true},
 		{"export takes serve's flags", []string{"export", "--db", "missing/x.db", "--addr", "127.0.0.1:0", "--addr-file", "f", "--log-level", "debug"}, 1, nil, []string{"missing/x.db"}, true},

@@ -25,6 +25,11 @@ import (
 //	keys := oidc.NewRemoteKeySet(ctx, srv.JWKSURL())
 //	verifier := oidc.NewVerifier(emulator.DefaultIssuer, keys,
 //		&oidc.Config{ClientID: poolID, SupportedSigningAlgs: []string{"RS512"}})
+//
+// AWS's own key set writes n and e in padded standard base64, which
+// go-oidc, go-jose and keyfunc refuse; the set at JWKSURL is in RFC 7518's
+// base64url unless the server was started with WithJWKSEncoding("aws"),
+// which tells whether a verifier accepts AWS's.
 func (s *Server) JWKSURL() string { return s.hs.URL + "/.well-known/jwks_uri" }
 
 // Reset brings the server back to what it held when it started: every

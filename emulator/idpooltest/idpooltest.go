@@ -96,6 +96,16 @@ func WithRegion(region string) Option {
 	return func(o *options) { o.cfg.Region = region }
 }
 
+// WithJWKSEncoding sets how the key set at JWKSURL writes each key's n and
+// e: "rfc" (the default), RFC 7518's base64url, or "aws", the padded
+// standard base64 with a leading zero byte that Cognito Identity's own key
+// set used, which go-jose, go-oidc and keyfunc refuse. Test your verifier
+// with "aws" to know it accepts AWS's keys. New and Start refuse any other
+// value.
+func WithJWKSEncoding(encoding string) Option {
+	return func(o *options) { o.cfg.JWKSEncoding = encoding }
+}
+
 // New starts a server for the test t and closes it when t ends. It fails
 // t if the server cannot start, for example on an invalid fixture.
 func New(t testing.TB, opts ...Option) *Server {

@@ -7,7 +7,10 @@
 // {"kid":…,"typ":"JWS","alg":"RS512"}, claims sub, aud, amr, iss, iat, exp and
 // the optional pool ARN and principal-tag claims), verifies them for STS and
 // for logins under the cognito-identity.amazonaws.com key, and publishes the
-// public keys as a JWKS document and an OpenID discovery document. A key
+// public keys as a JWKS document and an OpenID discovery document. The
+// JWKS writes n and e in RFC 7518's base64url, or, with
+// Config.JWKSEncoding JWKSEncodingAWS, in the padded standard base64 that
+// Cognito Identity's own key set used, which some Go verifiers refuse. A key
 // retired by Rotate stays for MaxLifetime, the longest a token lives, so
 // that every token it signed verifies until its exp; the first rotation
 // after that deletes it.

@@ -82,6 +82,9 @@ type Config struct {
 	// sign tokens with, and which a start or a reset would store again
 	// (as the active key when none of the fixture's is).
 	Keep []string
+	// JWKSEncoding is how JWKS writes n and e; JWKSEncodingRFC when empty.
+	// New refuses any other value than the two constants.
+	JWKSEncoding JWKSEncoding
 }
 
 // Claims of an idpool OpenID token (its payload).
@@ -179,6 +182,9 @@ func New(ctx context.Context, store storage.Store, cfg Config, now func() time.T
 	if cfg.Region == "" {
 		cfg.Region = DefaultRegion
 	}
+	if !cfg.JWKSEncoding.Valid() {
+		return nil, fmt.Errorf("tokens: JWKS encoding %q: want %q or %q", cfg.JWKSEncoding, JWKSEncodingRFC, JWKSEncodingAWS)
+	}
 	if now == nil {
 		now = time.Now
 	}
@@ -195,7 +201,7 @@ func New(ctx context.Context, store storage.Store, cfg Config, now func() time.T
 		return nil, fmt.Errorf("tokens: load signing keys: %w", err)
 	}
 	if len(keys) > 0 {
-		r, err := newKeyring(keys, nil)
+		r, err := newKeyring(keys, nil, i.cfg.JWKSEncoding)
 		if err != nil {
 			return nil, err
 		}
@@ -277,7 +283,7 @@ func (i *Issuer) createFirst(ctx context.Context) error {
 	} else {
 		i.logger.InfoContext(ctx, "using the signing key another writer created")
 	}
-	r, err := newKeyring(keys, parsed)
+	r, err := newKeyring(keys, parsed, i.cfg.JWKSEncoding)
 	if err != nil {
 		return err
 	}
@@ -493,7 +499,8 @@ func checkCompact(s string) error {
 }
 
 // JWKS returns the JSON Web Key Set of every key, the active one first and
-// then the others newest first, with RFC 7518 base64url n and e. The bytes
+// then the others newest first, with n and e written as
+// Config.JWKSEncoding says (RFC 7518 base64url by default). The bytes
 // are built once per key change and shared: callers must not modify them.
 func (i *Issuer) JWKS(ctx context.Context) ([]byte, error) {
 	r, err := i.keys(ctx)
@@ -604,7 +611,7 @@ func (i *Issuer) installLocked(keys []storage.SigningKey, fresh *key) error {
 	if fresh != nil {
 		parsed[fresh.id] = fresh
 	}
-	r, err := newKeyring(keys, parsed)
+	r, err := newKeyring(keys, parsed, i.cfg.JWKSEncoding)
 	if err != nil {
 		return err
 	}

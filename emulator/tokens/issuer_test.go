@@ -814,7 +814,7 @@ func TestFirstKeyRace(t *testing.T) {
 				t.Errorf("JWKS differ: %s vs %s", ja, jb)
 			}
 			if tt.wantWinner {
-				want, _ := marshalJWKS([]*key{{id: "us-east-1-1", pub: winner.pub}})
+				want, _ := marshalJWKS([]*key{{id: "us-east-1-1", pub: winner.pub}}, JWKSEncodingRFC)
 				if !bytes.Equal(ja, want) {
 					t.Errorf("JWKS: got %s, want the winner's %s", ja, want)
 				}

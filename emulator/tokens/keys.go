@@ -79,8 +79,9 @@ func parseKey(sk storage.SigningKey) (*key, error) {
 
 // newKeyring builds a ring from the stored keys (oldest first, as
 // Store.SigningKeys returns them), taking already parsed keys from parsed.
-// The active key is the one marked active, or the newest when none is.
-func newKeyring(keys []storage.SigningKey, parsed map[string]*key) (*keyring, error) {
+// The active key is the one marked active, or the newest when none is;
+// enc is how the JWKS writes n and e.
+func newKeyring(keys []storage.SigningKey, parsed map[string]*key, enc JWKSEncoding) (*keyring, error) {
 	if len(keys) == 0 {
 		return nil, errors.New("tokens: no signing key")
 	}
@@ -117,7 +118,7 @@ func newKeyring(keys []storage.SigningKey, parsed map[string]*key) (*keyring, er
 		return nil, err
 	}
 	r.signer = s
-	if r.jwks, err = marshalJWKS(order); err != nil {
+	if r.jwks, err = marshalJWKS(order, enc); err != nil {
 		return nil, err
 	}
 	return r, nil
@@ -134,6 +135,46 @@ func newSigner(k *key) (jose.Signer, error) {
 	return s, nil
 }
 
+// JWKSEncoding is how the JWKS writes the modulus n and the exponent e of
+// each key.
+type JWKSEncoding string
+
+const (
+	// JWKSEncodingRFC writes them as RFC 7518 §6.3.1 requires: unpadded
+	// base64url of the unsigned big-endian integer, without leading zero
+	// bytes. Every JOSE library reads it. The zero JWKSEncoding means it.
+	JWKSEncodingRFC JWKSEncoding = "rfc"
+	// JWKSEncodingAWS writes them as Cognito Identity's own key set did
+	// (https://cognito-identity.amazonaws.com/.well-known/jwks_uri, as
+	// copied on 25 February 2020 into lestrrat-go/jwx's jwk/jwk_test.go,
+	// TestGitHubIssue136; its form since is not confirmed): padded
+	// standard base64 ("+", "/", "=") of the two's-complement big-endian
+	// integer, which begins with a zero byte when the high bit of its
+	// first byte is set, as it is in every 2048-bit modulus (so n begins
+	// with "A" and, of 257 bytes, ends with "="); e = 65537 stays "AQAB".
+	// Go verifiers that decode n and e strictly (go-jose, go-oidc,
+	// keyfunc) refuse this form; it lets a test find out whether its
+	// verifier accepts AWS's keys.
+	JWKSEncodingAWS JWKSEncoding = "aws"
+)
+
+// Valid reports whether e names an encoding ("" for JWKSEncodingRFC).
+func (e JWKSEncoding) Valid() bool {
+	return e == "" || e == JWKSEncodingRFC || e == JWKSEncodingAWS
+}
+
+// encodeInt writes the unsigned big-endian integer b (without leading zero
+// bytes, as big.Int.Bytes returns it) in the encoding e.
+func (e JWKSEncoding) encodeInt(b []byte) string {
+	if e != JWKSEncodingAWS {
+		return base64.RawURLEncoding.EncodeToString(b)
+	}
+	if len(b) > 0 && b[0]&0x80 != 0 {
+		b = append([]byte{0}, b...)
+	}
+	return base64.StdEncoding.EncodeToString(b)
+}
+
 // jwk is one entry of the JWKS, in the member order AWS publishes.
 type jwk struct {
 	Kty string `json:"kty"`
@@ -144,7 +185,7 @@ type jwk struct {
 	E   string `json:"e"`
 }
 
-func marshalJWKS(keys []*key) ([]byte, error) {
+func marshalJWKS(keys []*key, enc JWKSEncoding) ([]byte, error) {
 	set := struct {
 		Keys []jwk `json:"keys"`
 	}{Keys: make([]jwk, len(keys))}
@@ -154,8 +195,8 @@ func marshalJWKS(keys []*key) ([]byte, error) {
 			Alg: string(jose.RS512),
 			Use: "sig",
 			Kid: k.id,
-			N:   base64.RawURLEncoding.EncodeToString(k.pub.N.Bytes()),
-			E:   base64.RawURLEncoding.EncodeToString(big.NewInt(int64(k.pub.E)).Bytes()),
+			N:   enc.encodeInt(k.pub.N.Bytes()),
+			E:   enc.encodeInt(big.NewInt(int64(k.pub.E)).Bytes()),
 		}
 	}
 	b, err := json.Marshal(&set)
