@@ -141,6 +141,13 @@ test("activity shows the refusal with its reason, and new requests live", async 
   assert.match(text, /role mapping of accounts\.google\.com \(Rules\)/);
   assert.match(text, /rule 1 \(hd Equals "example\.com".*did not match/);
   assert.match(text, /AmbiguousRoleResolution Deny/);
+  // At 1280 pixels the ids wrap rather than squeeze the refusal's words
+  // or push them out of the table's box.
+  const fit = await page.locator("#activity").evaluate((t) => ({
+    over: t.parentElement.scrollWidth - t.parentElement.clientWidth,
+    why: t.querySelector("tr.refused td:last-child").getBoundingClientRect().width,
+  }));
+  assert.ok(fit.over <= 0 && fit.why >= 300, `the table overflows its box by ${fit.over}px, its last column ${fit.why}px wide`);
   await shot("4-activity");
 
   // A request made now appears without a reload.
@@ -161,6 +168,71 @@ test("activity shows the refusal with its reason, and new requests live", async 
   await shot("4-activity-live");
 });
 
+test("live updates pause, and wait while focus is in the table", async () => {
+  // A pool of its own, so that the filtered table shows only this test's
+  // requests, each a GetId refused because the pool does not exist.
+  const pool = "us-east-1:00000000-0000-4000-8000-00000000c0c0";
+  const refuse = async () => {
+    const res = await fetch(endpoint + "/", {
+      method: "POST",
+      headers: { "Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": "AWSCognitoIdentityService.GetId" },
+      body: JSON.stringify({ IdentityPoolId: pool }),
+    });
+    assert.equal(res.status, 400);
+  };
+  await page.goto(console_ + "/activity?pool=" + encodeURIComponent(pool));
+  const live = page.locator("#live");
+  await live.filter({ hasText: "updating live" }).waitFor();
+  assert.equal(await live.getAttribute("role"), "status");
+  const rows = page.locator("#activity tbody tr");
+  assert.equal(await rows.count(), 1);
+  assert.equal(await rows.first().innerText(), "No requests match these filters.");
+
+  // Paused, a new request waits, counted, until "show them".
+  const pause = page.getByRole("button", { name: "Pause live updates" });
+  await pause.click();
+  assert.equal(await pause.getAttribute("aria-pressed"), "true");
+  await refuse();
+  await live.filter({ hasText: "live updates paused. 1 new request —" }).waitFor({ timeout: 10000 });
+  assert.equal(await rows.count(), 1, "the request waits while paused");
+  assert.equal(await page.locator("#activity tbody tr.empty").count(), 1);
+  await page.getByRole("button", { name: "show them" }).press("Enter");
+  assert.equal(await rows.count(), 1);
+  assert.match(await rows.first().innerText(), /ResourceNotFoundException/);
+  assert.ok(await page.evaluate(() => document.activeElement === document.getElementById("activity").parentElement),
+    "focus moves from the button that hid to the table's box");
+  await pause.click();
+  assert.equal(await pause.getAttribute("aria-pressed"), "false");
+
+  // With focus on a link in the table, a new request waits too, and the
+  // link keeps both its focus and its place.
+  const link = rows.first().getByRole("link").first();
+  await link.focus();
+  const y = await link.evaluate((a) => a.getBoundingClientRect().top);
+  await refuse();
+  await live.filter({ hasText: "updating live. 1 new request —" }).waitFor({ timeout: 10000 });
+  assert.equal(await rows.count(), 1, "the request waits while focus is in the table");
+  assert.ok(await link.evaluate((a) => a === document.activeElement), "the link keeps focus");
+  assert.ok(Math.abs((await link.evaluate((a) => a.getBoundingClientRect().top)) - y) <= 2, "the link stays where it was");
+  await page.getByRole("button", { name: "show them" }).click();
+  assert.equal(await rows.count(), 2);
+
+  // Focus elsewhere, requests appear as they come.
+  await pause.focus();
+  await refuse();
+  await page.waitForFunction(() => document.querySelectorAll("#activity tbody tr").length === 3, null, { timeout: 10000 });
+  await shot("4-activity-paused");
+
+  // The table's scroll box is next after the pause button, a labelled
+  // region whose focus shows.
+  await page.keyboard.press("Tab");
+  const box = await page.evaluate(() => {
+    const e = document.activeElement;
+    return { cls: e.className, role: e.getAttribute("role"), label: e.getAttribute("aria-label"), outline: getComputedStyle(e).outlineStyle };
+  });
+  assert.deepEqual(box, { cls: "scroll", role: "region", label: "Requests", outline: "solid" });
+});
+
 test("the token inspector decodes and verifies idpool's token", async () => {
   await page.goto(console_ + "/token");
   await page.fill("#token", devToken);
@@ -177,6 +249,8 @@ test("the token inspector decodes and verifies idpool's token", async () => {
 
 test("delete an identity", async () => {
   await page.goto(console_ + "/identities/" + encodeURIComponent(devID));
+  // Deleting asks for a ticked box first.
+  await page.check("#delete-confirm");
   await Promise.all([page.waitForURL(/\/pools\//), page.click("#delete")]);
   assert.match(await page.locator(".flash").innerText(), /Deleted the identity/);
   assert.equal(await page.locator("#identities", { hasText: devID }).count(), 0);

@@ -21,6 +21,7 @@ func done(w http.ResponseWriter, r *http.Request, target, code string) {
 // shows none for a code not here.
 var flashes = map[string]string{
 	"deleted":         "Deleted the identity, with its logins and datasets.",
+	"not-deleted":     "Not deleted: tick the box to confirm.",
 	"expired":         "Expired its credentials that had not expired yet.",
 	"nothing-expired": "Nothing to expire: the credentials issued to it since idpool started have all expired.",
 	"rotated":         "Rotated the signing key: new tokens are signed with the new key.",
@@ -29,12 +30,19 @@ var flashes = map[string]string{
 }
 
 // deleteIdentity deletes an identity with its logins and datasets, as
-// DeleteIdentities does.
+// DeleteIdentities does, once the form's confirm box was ticked: a
+// deletion cannot be undone, so one keypress on the button must not do it
+// (WCAG 3.3.4). Unconfirmed, it deletes nothing and the identity's page
+// says why.
 func (c *Console) deleteIdentity(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	i, err := c.cfg.Store.GetIdentity(ctx, r.PathValue("id"))
 	if err != nil {
 		c.fail(w, r, err)
+		return
+	}
+	if r.FormValue("confirm") != "yes" {
+		done(w, r, Prefix+"/identities/"+url.PathEscape(i.ID), "not-deleted")
 		return
 	}
 	if err := c.cfg.DeleteIdentity(ctx, i.ID); err != nil {

@@ -279,7 +279,10 @@ func TestActions(t *testing.T) {
 		status           int
 		deleted, resets  int
 	}{
-		{"delete from the console", "/identities/" + url.PathEscape(idA) + "/delete", "", map[string]string{"Sec-Fetch-Site": "same-origin"}, 303, 1, 0},
+		{"delete from the console", "/identities/" + url.PathEscape(idA) + "/delete", "confirm=yes", map[string]string{"Sec-Fetch-Site": "same-origin"}, 303, 1, 0},
+		// One keypress on the button must not delete (WCAG 3.3.4).
+		{"delete without confirming", "/identities/" + url.PathEscape(idA) + "/delete", "", map[string]string{"Sec-Fetch-Site": "same-origin"}, 303, 0, 0},
+		{"delete confirmed otherwise", "/identities/" + url.PathEscape(idA) + "/delete", "confirm=on", nil, 303, 0, 0},
 		{"delete from another site", "/identities/" + url.PathEscape(idA) + "/delete", "", map[string]string{"Sec-Fetch-Site": "cross-site"}, 403, 0, 0},
 		{"delete from another origin", "/identities/" + url.PathEscape(idA) + "/delete", "", map[string]string{"Origin": "http://evil.example"}, 403, 0, 0},
 		{"delete an unknown identity", "/identities/us-east-1:nope/delete", "", nil, 404, 0, 0},
@@ -519,7 +522,7 @@ func TestLinks(t *testing.T) {
 	}{
 		{"pool activity", poolPage, "Activity of this pool", []string{"NotAuthorizedException", idA}, nil},
 		{"identity activity", "/_idpool/console/identities/" + url.PathEscape(idA), "Activity of this identity", []string{"NotAuthorizedException"}, nil},
-		{"next page", poolPage, "Next page →", []string{last}, []string{idA, idB}},
+		{"next page", poolPage, "Next page <span aria-hidden=\"true\">→</span>", []string{last}, []string{idA, idB}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -591,7 +594,7 @@ func TestSearchByIDPrefix(t *testing.T) {
 	base := "/_idpool/console/pools/" + url.PathEscape(poolID)
 	_, page := f.get(t, base+"?q="+url.QueryEscape("us-east-1:d"))
 	first := ids(page)
-	next := link(t, page, "Next page →")
+	next := link(t, page, "Next page <span aria-hidden=\"true\">→</span>")
 	_, page = f.get(t, base+next)
 	second := ids(page)
 	if len(first) != 50 || len(second) != 5 {
@@ -631,8 +634,8 @@ func TestActivityPages(t *testing.T) {
 			got = append(got, m[:12])
 		}
 		path = ""
-		if strings.Contains(page, "Older requests →") {
-			path = link(t, page, "Older requests →")
+		if strings.Contains(page, "Older requests <span aria-hidden=\"true\">→</span>") {
+			path = link(t, page, "Older requests <span aria-hidden=\"true\">→</span>")
 		}
 	}
 	if len(got) != n {

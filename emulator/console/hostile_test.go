@@ -89,7 +89,8 @@ func TestActionFlash(t *testing.T) {
 	tests := []struct {
 		name, path, form, want string
 	}{
-		{"delete", "/identities/" + url.PathEscape(idA) + "/delete", "", "Deleted the identity"},
+		{"delete", "/identities/" + url.PathEscape(idA) + "/delete", "confirm=yes", "Deleted the identity"},
+		{"delete unconfirmed", "/identities/" + url.PathEscape(idA) + "/delete", "", "Not deleted: tick the box to confirm."},
 		{"expire nothing", "/identities/" + url.PathEscape(idA) + "/expire", "", "Nothing to expire"},
 		{"reset unconfirmed", "/reset", "", "Not reset: tick the box to confirm."},
 		{"reset", "/reset", "confirm=yes", "Reset: every pool"},

@@ -144,7 +144,10 @@ func (c *Console) poolPage(w http.ResponseWriter, r *http.Request) {
 		c.fail(w, r, err)
 		return
 	}
-	c.render(w, r, http.StatusOK, "pool", p.Name, d)
+	// The title names the region too: pools of one name may live in
+	// several, and the title is what a browser's tabs and history show.
+	region, _, _ := strings.Cut(p.ID, ":")
+	c.render(w, r, http.StatusOK, "pool", "Pool "+p.Name+" ("+region+")", d)
 }
 
 // search finds identities of p by q, with indexed lookups only, so that it
