@@ -103,7 +103,7 @@ var settings = []setting{
 	{"region", "IDPOOL_REGION", DefaultRegion, "default AWS region, of requests that name none (a signed request's region is its signature's)", func(c *Config) *string { return &c.Region }},
 	{"account-id", "IDPOOL_ACCOUNT_ID", DefaultAccountID, "AWS account id used in ARNs", func(c *Config) *string { return &c.AccountID }},
 	{"issuer", "IDPOOL_ISSUER", DefaultIssuer, "iss claim of the OpenID tokens idpool signs", func(c *Config) *string { return &c.Issuer }},
-	{"public-url", "IDPOOL_PUBLIC_URL", "", "URL other programs reach idpool at; default: the scheme and host of the request that enables outbound federation", func(c *Config) *string { return &c.PublicURL }},
+	{"public-url", "IDPOOL_PUBLIC_URL", "", "URL other programs reach idpool at; the base of the outbound federation issuer and of the discovery jwks_uri; default: the scheme and host of the request (of the first enable, for the issuer)", func(c *Config) *string { return &c.PublicURL }},
 	{"trusted-proxies", "IDPOOL_TRUSTED_PROXIES", "", "comma-separated IP addresses and CIDR prefixes of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto give the client's aws:SourceIp and aws:SecureTransport; default: none, the connection's own", func(c *Config) *string { return &c.TrustedProxies }},
 	{"jwks-encoding", "IDPOOL_JWKS_ENCODING", string(tokens.JWKSEncodingRFC), `how the key set of idpool's tokens writes n and e: "rfc" (RFC 7518 base64url) or "aws" (padded standard base64 with a leading zero byte, as Cognito Identity's own key set)`, func(c *Config) *string { return &c.JWKSEncoding }},
 	{"fixtures", "IDPOOL_FIXTURES", "", "fixture file, or directory of *.json fixture files, applied at start and on reset", func(c *Config) *string { return &c.Fixtures }},
