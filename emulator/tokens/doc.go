@@ -13,7 +13,9 @@
 // Cognito Identity's own key set used, which some Go verifiers refuse. A key
 // retired by Rotate stays for MaxLifetime, the longest a token lives, so
 // that every token it signed verifies until its exp; the first rotation
-// after that deletes it.
+// after that deletes it. Verify still refuses a token of a deleted key as
+// expired (ErrExpired, not ErrUnknownKey), from its unverified iss and exp:
+// claims read that way only ever make Verify refuse a token, never accept it.
 //
 // Verify applies no clock skew to idpool's own tokens: like AWS STS, it
 // refuses a token whose exp is not after the current time. It accepts only

@@ -404,7 +404,8 @@ var rs512 = []jose.SignatureAlgorithm{jose.RS512}
 // Verify checks an idpool token and returns its claims. In order it checks
 // that the token is a compact JWS (ErrMalformed), that alg is RS512
 // (ErrSignature), that kid names a key idpool holds, active or retired
-// (ErrUnknownKey), the signature (ErrSignature), the claims' shape
+// (ErrUnknownKey, or ErrExpired when its unverified claims say it is an
+// expired idpool token, as one whose key Rotate deleted is), the signature (ErrSignature), the claims' shape
 // (ErrMalformed), iss == Config.Issuer (ErrIssuer) and exp > now with no
 // skew (ErrExpired, as an *ExpiredError).
 func (i *Issuer) Verify(ctx context.Context, token string) (*Claims, error) {
@@ -430,6 +431,9 @@ func (i *Issuer) Verify(ctx context.Context, token string) (*Claims, error) {
 			k = r2.byID[kid]
 		}
 		if k == nil {
+			if err := i.expiredUnverified(jws); err != nil {
+				return nil, err
+			}
 			return nil, fmt.Errorf("%w: kid %q", ErrUnknownKey, kid)
 		}
 	}
@@ -469,6 +473,33 @@ func (i *Issuer) Verify(ctx context.Context, token string) (*Claims, error) {
 		}
 	}
 	return c, nil
+}
+
+// expiredUnverified returns the *ExpiredError Verify gives for an expired
+// token when jws, whose kid names no key idpool holds, claims idpool's
+// issuer and an exp that is not after the clock's now; otherwise nil.
+// Rotate deletes a key once every token it signed has expired, and the
+// answer for such a token must not change from "expired" to "not a
+// Cognito token" when its key goes.
+//
+// The claims are read without checking the signature, so anyone can make
+// a token that gets this answer. That is safe because the answer is only
+// ever a refusal: an unverified token is refused as expired here or as
+// of an unknown key by the caller, never accepted.
+func (i *Issuer) expiredUnverified(jws *jose.JSONWebSignature) error {
+	var p payload
+	if err := json.Unmarshal(jws.UnsafePayloadWithoutVerification(), &p); err != nil {
+		return nil
+	}
+	if p.Iss != i.cfg.Issuer || p.Exp == 0 {
+		return nil
+	}
+	now := i.now()
+	exp := time.Unix(p.Exp, 0).UTC()
+	if exp.After(now) {
+		return nil
+	}
+	return &ExpiredError{Expiry: exp, Now: now}
 }
 
 // checkCompact refuses anything but three dot-separated base64url segments

@@ -313,6 +313,14 @@ func TestVerifyRefuses(t *testing.T) {
 		}), ErrSignature},
 		{"unknown kid", craft(t, with(header, "kid", "us-east-1-99"), claims, rs512Signer(t, stranger)), ErrUnknownKey},
 		{"no kid", craft(t, with(header, "kid", nil), claims, rs512Signer(t, ourKey)), ErrUnknownKey},
+		// An unknown kid with idpool's iss and a past exp is refused as
+		// expired, signature unchecked (a deleted key's token); anything
+		// else with an unknown kid stays of an unknown key.
+		{"unknown kid, expired", craft(t, with(header, "kid", "us-east-1-99"), with(claims, "exp", now.Add(-time.Second).Unix()), rs512Signer(t, stranger)), ErrExpired},
+		{"unknown kid, expires now", craft(t, with(header, "kid", "us-east-1-99"), with(claims, "exp", now.Unix()), rs512Signer(t, stranger)), ErrExpired},
+		{"unknown kid, expired, another issuer", craft(t, with(header, "kid", "us-east-1-99"), with(with(claims, "exp", now.Add(-time.Second).Unix()), "iss", "https://accounts.google.com"), rs512Signer(t, stranger)), ErrUnknownKey},
+		{"unknown kid, no exp", craft(t, with(header, "kid", "us-east-1-99"), with(claims, "exp", nil), rs512Signer(t, stranger)), ErrUnknownKey},
+		{"unknown kid, claims not an object", craft(t, with(header, "kid", "us-east-1-99"), []string{"x"}, rs512Signer(t, stranger)), ErrUnknownKey},
 		{"our kid, another key", craft(t, header, claims, rs512Signer(t, stranger)), ErrSignature},
 		{"claims not an object", craft(t, header, []string{"x"}, rs512Signer(t, ourKey)), ErrMalformed},
 		{"aud as an array", craft(t, header, with(claims, "aud", []string{poolID}), rs512Signer(t, ourKey)), ErrMalformed},
@@ -521,6 +529,51 @@ func TestRotateDeletesExpiredKeys(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestVerifyExpiredTokenOfDeletedKey: a token whose key Rotate deleted
+// is refused as expired, with the same *ExpiredError as before the
+// deletion, not as of an unknown key.
+func TestVerifyExpiredTokenOfDeletedKey(t *testing.T) {
+	ctx := context.Background()
+	i, _, clk := newIssuer(t, Config{})
+	kid, err := i.ActiveKeyID(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	expiry := clk.Now().Add(10 * time.Minute)
+	tok, err := i.Sign(ctx, Claims{Subject: identityID, Audience: poolID, Expiry: expiry})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := i.Rotate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	clk.Advance(MaxLifetime + time.Hour)
+	want := &ExpiredError{Expiry: expiry, Now: clk.Now()}
+	checkExpired := func(t *testing.T) {
+		t.Helper()
+		_, err := i.Verify(ctx, tok)
+		var got *ExpiredError
+		if !errors.As(err, &got) {
+			t.Fatalf("got %v, want %v", err, want)
+		}
+		if got.Error() != want.Error() {
+			t.Errorf("got %q, want %q", got, want)
+		}
+	}
+	checkExpired(t)
+	if err := i.Rotate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	jwks, err := i.JWKS(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if kids := jwksKIDs(t, jwks); slices.Contains(kids, kid) {
+		t.Fatalf("JWKS kids: got %v, want %s deleted", kids, kid)
+	}
+	checkExpired(t)
 }
 
 func TestVerifyPicksUpKeysRotatedElsewhere(t *testing.T) {
