@@ -179,6 +179,45 @@ func TestSTSMFACodeOnce(t *testing.T) {
 	})
 }
 
+// TestSTSMFACodeTakenOnSuccess: a code is taken by the request that
+// succeeds with it. An AssumeRole refused after its code was checked,
+// for a DurationSeconds over the role's MaxSessionDuration or by a trust
+// policy (an ExternalId the role does not trust), leaves the code, so that
+// the retry with the same code and a correct request succeeds (as an SDK
+// retries too); that success takes it.
+func TestSTSMFACodeTakenOnSuccess(t *testing.T) {
+	t.Parallel()
+	inStrictModes(t, func(t *testing.T, s *server, strict bool) {
+		user := assumerKeys()
+		role := s.createRole(t, "Hour", s.trustRoot("sts:AssumeRole", map[string]any{"StringEquals": map[string]any{"sts:ExternalId": "s3cret"}}))
+		codes := &mfaCodes{s: s, user: assumerName}
+		for _, tt := range []struct {
+			name   string
+			in     sts.AssumeRoleInput
+			code   string // the refusal's
+			status int
+			msg    string
+		}{
+			{"DurationSeconds over MaxSessionDuration", sts.AssumeRoleInput{ExternalId: aws.String("s3cret"), DurationSeconds: aws.Int32(40000)},
+				codeSTSInvalid, http.StatusBadRequest, "The requested DurationSeconds exceeds the MaxSessionDuration set for this role."},
+			{"an ExternalId the trust policy refuses", sts.AssumeRoleInput{ExternalId: aws.String("wrong")}, codeAccessDenied, http.StatusForbidden, ""},
+		} {
+			t.Run(tt.name, func(t *testing.T) {
+				serial, code := codes.code(t)
+				in := tt.in
+				in.SerialNumber, in.TokenCode = aws.String(serial), aws.String(code)
+				_, err := s.assume(user, role, "refused", in)
+				wantSTSError(t, err, tt.code, tt.status, tt.msg)
+				good := sts.AssumeRoleInput{ExternalId: aws.String("s3cret"), SerialNumber: aws.String(serial), TokenCode: aws.String(code)}
+				_, err = s.assume(user, role, "retry", good)
+				ok(t, err, "AssumeRole again with the refused request's code")
+				_, err = s.assume(user, role, "again", good)
+				wantSTSError(t, err, codeAccessDenied, http.StatusForbidden, msgMFACode)
+			})
+		}
+	})
+}
+
 // TestSTSMFASerialNotTheCallers: a SerialNumber that names no device of
 // the caller is AccessDenied "unable to validate MFA code" with AWS's
 // text (broamski/aws-mfa#25: a user's ARN given as the serial), in both

@@ -350,28 +350,35 @@ func (s *Service) ListVirtualMFADevices(ctx context.Context, in *ListVirtualMFAD
 // CheckMFACode checks an STS request's MFA: whether serial names a device
 // IAM holds (held), whether that device is assigned to the IAM user
 // callerARN names (owned), and if so whether code is a code of it that STS
-// takes now (valid): the code of now, or of the step either side, and of a
-// later step than any code of the device STS took before. AWS takes each
-// code once, as RFC 6238 §5.2 requires of a verifier, and users of MFA
-// tools meet the refusal of a code given twice (1Password/shell-plugins
-// PR #180: a second operation given the same code fails until the next
-// 30-second step; glassechidna/awsweb#5), so a valid code is remembered
-// and refused after. Only STS's checks count: the codes
+// takes now: the code of now, or of the step either side, and of a later
+// step than any code of the device STS took before. For such a code use
+// is non-nil, else nil. AWS takes each code once, as RFC 6238 §5.2
+// requires of a verifier, and users of MFA tools meet the refusal of a
+// code given twice (1Password/shell-plugins PR #180: a second operation
+// given the same code fails until the next 30-second step;
+// glassechidna/awsweb#5), so a code STS took is remembered and refused
+// after. It is taken by the request that succeeds with it, not by one
+// refused for another reason (a DurationSeconds over the role's maximum,
+// a trust policy), whose retry with the same code must work: STS calls use
+// once it is about to issue credentials. use records the code's step and
+// reports true, or reports false, with the reason, when another request
+// took this code or a later one since the check (two requests given one
+// code at once: one of them gets it). Only STS's checks count: the codes
 // EnableMFADevice and ResyncMFADevice take are neither refused nor
 // remembered, so a device enabled with the code of now takes that code
 // next. A serial IAM does not hold is not held; what STS answers it is
 // STS's to decide.
-func (s *Service) CheckMFACode(ctx context.Context, serial, callerARN, code string) (held, owned, valid bool, err error) {
+func (s *Service) CheckMFACode(ctx context.Context, serial, callerARN, code string) (held, owned bool, use func() bool, err error) {
 	d, err := s.store.GetMFADevice(ctx, serial)
 	if errors.Is(err, storage.ErrNotFound) {
-		return false, false, false, nil
+		return false, false, nil, nil
 	}
 	if err != nil {
-		return false, false, false, err
+		return false, false, nil, err
 	}
 	user, isUser := userName(callerARN)
 	if !isUser || d.UserName == "" || !strings.EqualFold(d.UserName, user) {
-		return true, false, false, nil
+		return true, false, nil, nil
 	}
 	// The latest step whose code it is: a code that two steps share (one
 	// in a million) is taken for the later one.
@@ -382,14 +389,18 @@ func (s *Service) CheckMFACode(ctx context.Context, serial, callerARN, code stri
 		}
 	}
 	if n < 0 {
-		return true, true, false, nil
+		return true, true, nil, nil
 	}
-	if !s.codes.take(d.SerialNumber, n) {
+	taken := func() bool {
 		protocol.SetReason(ctx, "TokenCode is a code of the MFA device "+d.SerialNumber+" that STS took already (or older than one it took): "+
 			"AWS takes each code once, so wait for the device's next code, a new one every 30 seconds")
-		return true, true, false, nil
+		return false
 	}
-	return true, true, true, nil
+	if !s.codes.fresh(d.SerialNumber, n) {
+		taken()
+		return true, true, nil, nil
+	}
+	return true, true, func() bool { return s.codes.take(d.SerialNumber, n) || taken() }, nil
 }
 
 // usedCodes remembers, by serial number, the time step of the last code of
@@ -402,8 +413,19 @@ type usedCodes struct {
 	last map[string]int64
 }
 
+// fresh reports whether STS has taken no code of step n or a later one of
+// the device serial.
+func (u *usedCodes) fresh(serial string, n int64) bool {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	last, ok := u.last[serial]
+	return !ok || n > last
+}
+
 // take records step n as the last of the device serial and reports true,
-// unless a code of step n or a later one was taken already.
+// unless a code of step n or a later one was taken already. The check and
+// the record are one step under the lock, so that of two requests given
+// one code at once one takes it.
 func (u *usedCodes) take(serial string, n int64) bool {
 	u.mu.Lock()
 	defer u.mu.Unlock()

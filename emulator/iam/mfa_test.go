@@ -135,10 +135,11 @@ func TestCheckMFACodeOnce(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			clock = clock.Add(tt.advance)
 			req := &protocol.Request{}
-			held, owned, valid, err := s.CheckMFACode(protocol.WithRequest(t.Context(), req), serial, tt.caller, totp(secret, start+tt.step))
+			held, owned, use, err := s.CheckMFACode(protocol.WithRequest(t.Context(), req), serial, tt.caller, totp(secret, start+tt.step))
 			if err != nil {
 				t.Fatal(err)
 			}
+			valid := use != nil && use()
 			if !held || owned != tt.owned || valid != tt.valid {
 				t.Errorf("got held %v, owned %v, valid %v, want true, %v, %v", held, owned, valid, tt.owned, tt.valid)
 			}
@@ -154,7 +155,7 @@ func TestCheckMFACodeOnce(t *testing.T) {
 			AuthenticationCode1: totp(secret, cur), AuthenticationCode2: totp(secret, cur+1)}); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, valid, _ := s.CheckMFACode(t.Context(), serial, alice, totp(secret, cur+1)); !valid {
+		if !takeCode(s.CheckMFACode(t.Context(), serial, alice, totp(secret, cur+1))) {
 			t.Errorf("got the code of the step after now refused, want it taken")
 		}
 	})
@@ -166,7 +167,7 @@ func TestCheckMFACodeOnce(t *testing.T) {
 		var taken atomic.Int32
 		for range 8 {
 			wg.Go(func() {
-				if _, _, valid, _ := s.CheckMFACode(context.Background(), serial, alice, code); valid {
+				if takeCode(s.CheckMFACode(context.Background(), serial, alice, code)) {
 					taken.Add(1)
 				}
 			})
@@ -180,7 +181,7 @@ func TestCheckMFACodeOnce(t *testing.T) {
 	t.Run("a reset and a deletion forget", func(t *testing.T) {
 		code := totp(secret, step(clock))
 		s.ForgetUsage()
-		if _, _, valid, _ := s.CheckMFACode(t.Context(), serial, alice, code); !valid {
+		if !takeCode(s.CheckMFACode(t.Context(), serial, alice, code)) {
 			t.Errorf("after ForgetUsage: got the code refused, want it taken")
 		}
 		if _, err := s.DeactivateMFADevice(t.Context(), &DeactivateMFADeviceInput{UserName: ptr("alice"), SerialNumber: serial}); err != nil {
@@ -193,6 +194,61 @@ func TestCheckMFACodeOnce(t *testing.T) {
 			t.Errorf("after DeleteVirtualMFADevice: got %d devices remembered, want none", n)
 		}
 	})
+}
+
+// takeCode reports whether CheckMFACode's answer is a code STS takes,
+// taking it.
+func takeCode(_, _ bool, use func() bool, err error) bool {
+	return err == nil && use != nil && use()
+}
+
+// TestCheckMFACodeTakenByUse: a check takes no code, so a request refused
+// after it leaves the code to its retry; use takes it. Of requests that
+// all passed the check with one code, the first to use it gets it and the
+// others are refused with the reason, as if the code had been taken
+// before their check.
+func TestCheckMFACodeTakenByUse(t *testing.T) {
+	const alice = "arn:aws:iam::123456789012:user/alice"
+	clock := time.Unix(1_700_000_000, 0)
+	s, serial, secret := mfaService(t, &clock)
+	clock = clock.Add(time.Minute)
+	code := totp(secret, step(clock))
+
+	for i := range 2 {
+		if _, _, use, err := s.CheckMFACode(t.Context(), serial, alice, code); err != nil || use == nil {
+			t.Fatalf("check %d without use: got use %v, %v, want a use, nil", i, use != nil, err)
+		}
+	}
+
+	// Eight requests at once, each checking the code before any uses it.
+	var wg, checked sync.WaitGroup
+	var taken, refused atomic.Int32
+	checked.Add(8)
+	for range 8 {
+		wg.Go(func() {
+			req := &protocol.Request{}
+			_, _, use, err := s.CheckMFACode(protocol.WithRequest(context.Background(), req), serial, alice, code)
+			checked.Done()
+			checked.Wait()
+			switch {
+			case err != nil || use == nil:
+				t.Errorf("check: got use %v, %v, want a use, nil", use != nil, err)
+			case use():
+				taken.Add(1)
+			case strings.Contains(req.Reason, "that STS took already"):
+				refused.Add(1)
+			default:
+				t.Errorf("use refused: got reason %q, want it to say the code was taken", req.Reason)
+			}
+		})
+	}
+	wg.Wait()
+	if n, m := taken.Load(), refused.Load(); n != 1 || m != 7 {
+		t.Errorf("got the code taken %d times and refused %d, want 1 and 7", n, m)
+	}
+	if takeCode(s.CheckMFACode(t.Context(), serial, alice, code)) {
+		t.Errorf("after use: got the code taken again, want it refused")
+	}
 }
 
 // TestCheckMFACodeNotHeld: a serial number IAM holds no device of is not
@@ -214,9 +270,9 @@ func TestCheckMFACodeNotHeld(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			held, owned, valid, err := s.CheckMFACode(t.Context(), tt.serial, "arn:aws:iam::123456789012:user/alice", "123456")
-			if err != nil || held != tt.held || owned || valid {
-				t.Errorf("got held %v, owned %v, valid %v, %v, want %v, false, false, nil", held, owned, valid, err, tt.held)
+			held, owned, use, err := s.CheckMFACode(t.Context(), tt.serial, "arn:aws:iam::123456789012:user/alice", "123456")
+			if err != nil || held != tt.held || owned || use != nil {
+				t.Errorf("got held %v, owned %v, valid %v, %v, want %v, false, false, nil", held, owned, use != nil, err, tt.held)
 			}
 		})
 	}

@@ -101,19 +101,66 @@ type fakeDevices struct {
 	used *bool // whether held took 654321
 }
 
-func (f fakeDevices) CheckMFACode(_ context.Context, serial, caller, code string) (held, owned, valid bool, err error) {
+func (f fakeDevices) CheckMFACode(_ context.Context, serial, caller, code string) (held, owned bool, use func() bool, err error) {
 	switch serial {
 	case "arn:aws:iam::123456789012:mfa/held":
 		if caller != iamUser.ARN {
-			return true, false, false, f.err
+			return true, false, nil, f.err
 		}
-		valid = code == "654321" && !*f.used
-		*f.used = *f.used || valid
-		return true, true, valid, f.err
+		if code == "654321" && !*f.used {
+			use = func() bool {
+				taken := !*f.used
+				*f.used = true
+				return taken
+			}
+		}
+		return true, true, use, f.err
 	case "arn:aws:iam::123456789012:mfa/loose":
-		return true, false, false, f.err
+		return true, false, nil, f.err
 	}
-	return false, false, false, f.err
+	return false, false, nil, f.err
+}
+
+// TestMFACodeTakenOnSuccess: a request refused after its code was checked
+// (DurationSeconds over the role's maximum, a role that does not trust the
+// caller) leaves the code to its retry, and the request that succeeds
+// takes it.
+func TestMFACodeTakenOnSuccess(t *testing.T) {
+	serial, code := "arn:aws:iam::123456789012:mfa/held", "654321"
+	long := int32(40000)
+	tests := []struct {
+		name  string
+		roles fakeRoles
+		in    AssumeRoleInput
+		want  string // the refusal's code
+	}{
+		{name: "DurationSeconds over the maximum", roles: fakeRoles{max: time.Hour}, in: AssumeRoleInput{DurationSeconds: &long}, want: "ValidationError"},
+		{name: "a role that does not trust the caller", roles: fakeRoles{deny: true}, want: "AccessDenied"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			roles := tt.roles
+			used := new(bool)
+			e := newEnv(t, Config{Roles: &roles, MFA: fakeDevices{used: used}}, tokens.Config{})
+			ctx := protocol.WithPrincipal(context.Background(), iamUser)
+			in := tt.in
+			in.RoleArn, in.RoleSessionName, in.SerialNumber, in.TokenCode = roleARN, "mfa", &serial, &code
+			var pe *protocol.Error
+			if _, err := e.svc.AssumeRole(ctx, &in); !errors.As(err, &pe) || pe.Code != tt.want {
+				t.Fatalf("got %v, want %s", err, tt.want)
+			}
+			if *used {
+				t.Errorf("got the code taken by the refused request, want it left")
+			}
+			roles.deny = false
+			if _, err := e.svc.AssumeRole(ctx, &AssumeRoleInput{RoleArn: roleARN, RoleSessionName: "mfa", SerialNumber: &serial, TokenCode: &code}); err != nil {
+				t.Fatalf("retry: got %v, want success", err)
+			}
+			if !*used {
+				t.Errorf("got the code left by the successful request, want it taken")
+			}
+		})
+	}
 }
 
 // TestMFADevices: a device Config.MFA holds takes its good code from its

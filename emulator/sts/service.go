@@ -74,10 +74,13 @@ type Config struct {
 // MFADevices checks an MFA code given to AssumeRole or GetSessionToken
 // (implemented by *iam.Service): held reports whether serial names a
 // device it holds, owned whether that device is assigned to the IAM user
-// callerARN names, and valid, for such a device, whether code is a code of
-// it to take now (the device's code of now, which it takes once).
+// callerARN names, and use, for such a device, is non-nil when code is a
+// code of it to take now (the device's code of now, which it takes once).
+// The check takes nothing: STS calls use once it is about to issue
+// credentials, and use takes the code, or reports false when another
+// request took it since the check.
 type MFADevices interface {
-	CheckMFACode(ctx context.Context, serial, callerARN, code string) (held, owned, valid bool, err error)
+	CheckMFACode(ctx context.Context, serial, callerARN, code string) (held, owned bool, use func() bool, err error)
 }
 
 // TokenVerifier verifies idpool's own OpenID tokens (implemented by
@@ -470,7 +473,8 @@ func (s *Service) AssumeRole(ctx context.Context, in *AssumeRoleInput) (*AssumeR
 	if err := checkRoleARN(in.RoleArn); err != nil {
 		return nil, err
 	}
-	if err := s.checkMFA(ctx, caller, in.SerialNumber, in.TokenCode); err != nil {
+	useMFA, err := s.checkMFA(ctx, caller, in.SerialNumber, in.TokenCode)
+	if err != nil {
 		return nil, err
 	}
 	tags, err := sessionTags(ctx, in.Tags, in.TransitiveTagKeys)
@@ -520,6 +524,9 @@ func (s *Service) AssumeRole(ctx context.Context, in *AssumeRoleInput) (*AssumeR
 		return nil, err
 	}
 	if err := sessionPolicy(ctx, in.Policy); err != nil {
+		return nil, err
+	}
+	if err := useMFA(); err != nil {
 		return nil, err
 	}
 	c, err := s.issuer.Issue(creds.Session{
@@ -629,7 +636,8 @@ func (s *Service) GetSessionToken(ctx context.Context, in *GetSessionTokenInput)
 	if err := s.refuse(ctx, caller, "GetSessionToken"); err != nil {
 		return nil, err
 	}
-	if err := s.checkMFA(ctx, caller, in.SerialNumber, in.TokenCode); err != nil {
+	useMFA, err := s.checkMFA(ctx, caller, in.SerialNumber, in.TokenCode)
+	if err != nil {
 		return nil, err
 	}
 	// The model bounds DurationSeconds to 900…129600.
@@ -645,6 +653,9 @@ func (s *Service) GetSessionToken(ctx context.Context, in *GetSessionTokenInput)
 	sess := creds.Session{UserARN: caller.ARN, SourceAccessKeyID: caller.AccessKeyID, MFA: s.mfa(in.SerialNumber, nil)}
 	if !arn.IsRoot(caller.ARN) {
 		sess.UserID = caller.UserID
+	}
+	if err := useMFA(); err != nil {
+		return nil, err
 	}
 	c, err := s.issuer.Issue(sess, d)
 	if err != nil {
@@ -745,29 +756,43 @@ const (
 // takes any well-formed code (six digits, which the codec checks against
 // the model), as idpool took every code before it held devices, so that
 // setups that name a made-up device keep working in permissive mode.
-func (s *Service) checkMFA(ctx context.Context, caller *protocol.Principal, serial, code *string) error {
+//
+// The check takes no code: the request calls use once it is about to
+// issue credentials, so that a request refused for another reason leaves
+// the code to its retry. use takes a device's code, or answers the wrong
+// code's refusal when another request took it since the check; for a
+// request without a device IAM holds it does nothing.
+func (s *Service) checkMFA(ctx context.Context, caller *protocol.Principal, serial, code *string) (use func() error, err error) {
+	none := func() error { return nil }
 	if (serial == nil) != (code == nil) {
-		return errAccessDenied("MultiFactorAuthentication failed, must provide both MFA serial number and one time pass code.")
+		return nil, errAccessDenied("MultiFactorAuthentication failed, must provide both MFA serial number and one time pass code.")
 	}
 	if serial == nil || s.cfg.MFA == nil {
-		return nil
+		return none, nil
 	}
-	held, owned, valid, err := s.cfg.MFA.CheckMFACode(ctx, *serial, caller.ARN, *code)
+	held, owned, take, err := s.cfg.MFA.CheckMFACode(ctx, *serial, caller.ARN, *code)
 	switch {
 	case err != nil:
-		return err
+		return nil, err
 	case !held && s.cfg.HeldMFAOnly:
 		protocol.SetReason(ctx, "strict mode: IAM holds no MFA device of serial number "+*serial+
 			" (create one with CreateVirtualMFADevice and EnableMFADevice, or declare it in a fixture user's MFADevices)")
-		return errAccessDenied(msgMFASerial)
+		return nil, errAccessDenied(msgMFASerial)
 	case held && !owned:
 		protocol.SetReason(ctx, "the MFA device "+*serial+" is not assigned to the caller "+caller.ARN+": only the IAM user it is assigned to may give its codes")
-		return errAccessDenied(msgMFASerial)
-	case held && !valid:
+		return nil, errAccessDenied(msgMFASerial)
+	case held && take == nil:
 		protocol.SetReason(ctx, "TokenCode is not the current code of the MFA device "+*serial+" (30 seconds either side are taken)")
-		return errAccessDenied(msgMFACode)
+		return nil, errAccessDenied(msgMFACode)
+	case !held:
+		return none, nil
 	}
-	return nil
+	return func() error {
+		if !take() {
+			return errAccessDenied(msgMFACode)
+		}
+		return nil
+	}, nil
 }
 
 // sessionTags turns AssumeRole's Tags into the session's principal tags.
