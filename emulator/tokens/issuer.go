@@ -448,10 +448,9 @@ func (i *Issuer) Verify(ctx context.Context, token string) (*Claims, error) {
 	if p.Iss != i.cfg.Issuer {
 		return nil, fmt.Errorf("%w: %q", ErrIssuer, p.Iss)
 	}
-	now := i.now()
-	exp := time.Unix(p.Exp, 0).UTC()
-	if !exp.After(now) {
-		return nil, &ExpiredError{Expiry: exp, Now: now}
+	exp, err := i.unexpired(p.Exp)
+	if err != nil {
+		return nil, err
 	}
 	c := &Claims{
 		Subject:  p.Sub,
@@ -494,12 +493,18 @@ func (i *Issuer) expiredUnverified(jws *jose.JSONWebSignature) error {
 	if p.Iss != i.cfg.Issuer || p.Exp == 0 {
 		return nil
 	}
-	now := i.now()
-	exp := time.Unix(p.Exp, 0).UTC()
-	if exp.After(now) {
-		return nil
+	_, err := i.unexpired(p.Exp)
+	return err
+}
+
+// unexpired returns the time of the exp claim exp (Unix seconds), or the
+// *ExpiredError of a token whose exp is not after the clock's now.
+func (i *Issuer) unexpired(exp int64) (time.Time, error) {
+	now, t := i.now(), time.Unix(exp, 0).UTC()
+	if !t.After(now) {
+		return t, &ExpiredError{Expiry: t, Now: now}
 	}
-	return &ExpiredError{Expiry: exp, Now: now}
+	return t, nil
 }
 
 // checkCompact refuses anything but three dot-separated base64url segments
