@@ -14,9 +14,10 @@ import (
 	"time"
 )
 
-// writeAddrFile writes addr, the address serve listens on, to path, so
-// that `idpool health` in the same container finds a server started with
-// --addr (the HEALTHCHECK process sees the image's environment, never the
+// writeAddrFile writes addr, the address serve listens on (and its
+// certificate: see addrFileContent), to path, so that `idpool health` in
+// the same container finds a server started with --addr or --tls-cert
+// (the HEALTHCHECK process sees the image's environment, never the
 // server's flags). It writes a temporary file and renames it, so a reader
 // never sees half an address.
 func writeAddrFile(path, addr string) error {
