@@ -97,16 +97,9 @@ func TestIAMExportRestart(t *testing.T) {
 // "idpool export --db db > file", as the README documents.
 func idpoolExport(t *testing.T, db, file string) {
 	t.Helper()
-	goBin, err := exec.LookPath("go")
-	if err != nil {
-		t.Fatalf("the go command, to build idpool: %v", err)
-	}
+	bin := buildIdpool(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	bin := filepath.Join(t.TempDir(), "idpool")
-	if out, err := exec.CommandContext(ctx, goBin, "build", "-o", bin, "../cmd/idpool").CombinedOutput(); err != nil {
-		t.Fatalf("go build ../cmd/idpool: %v\n%s", err, out)
-	}
 	out, err := os.Create(file)
 	if err != nil {
 		t.Fatal(err)

@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"container/list"
+	"crypto/tls"
 	"log/slog"
 	"net"
 	"net/http"
@@ -65,8 +66,12 @@ const (
 // NewHTTPServer returns the server idpool runs h with: the timeouts and the
 // header limit above, and net/http's own errors (a bad request line, a
 // client gone mid-answer) logged at warn. Serve it on a listener from
-// Listen, which bounds its connections. Programs embedding idpool may use
-// both too; the bound on request bodies is part of the handler itself.
+// Listen, which bounds its connections, with Serve, or with ServeTLS for
+// HTTPS (HTTP/2 included). Programs embedding idpool may use both too; the
+// bound on request bodies is part of the handler itself. Over TLS, the
+// handshake is bounded as the first request's headers are: net/http gives
+// it ReadHeaderTimeout, and Listen counts a connection that has not
+// finished it after 5 s as idle.
 func NewHTTPServer(h http.Handler, logger *slog.Logger) *http.Server {
 	return &http.Server{
 		Handler:           h,
@@ -260,8 +265,13 @@ func (c *boundConn) CloseWrite() error {
 }
 
 // trackConn is the ConnState hook of NewHTTPServer's servers: it tells a
-// boundListener the state of each of its connections.
+// boundListener the state of each of its connections. Served over TLS
+// (ServeTLS), the hook gets the *tls.Conn net/http wrapped around the
+// listener's connection, which it unwraps.
 func trackConn(nc net.Conn, state http.ConnState) {
+	if tc, ok := nc.(*tls.Conn); ok {
+		nc = tc.NetConn()
+	}
 	c, ok := nc.(*boundConn)
 	if !ok {
 		return

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
@@ -21,6 +22,8 @@ const (
 	addrEnv     = "IDPOOL_ADDR"
 	addrFileEnv = "IDPOOL_ADDR_FILE"
 	levelEnv    = "IDPOOL_LOG_LEVEL"
+	tlsCertEnv  = "IDPOOL_TLS_CERT"
+	tlsKeyEnv   = "IDPOOL_TLS_KEY"
 )
 
 // usageError is a mistake in the command line: main exits 2 on it, and 1
@@ -55,9 +58,10 @@ type command struct {
 
 var commands = []command{
 	{"serve", "[flags]", "Run the server until interrupted (the default command).", serveFlags},
-	{"health", "[--addr host:port] [--addr-file FILE]", "Exit 0 when the idpool server answers its health check (the Docker image's HEALTHCHECK).\n" +
+	{"health", "[--addr host:port [--tls-cert FILE]] [--addr-file FILE]", "Exit 0 when the idpool server answers its health check (the Docker image's HEALTHCHECK).\n" +
 		"The address is --addr if given, else the one in the --addr-file file (IDPOOL_ADDR_FILE, written by serve),\n" +
-		"else IDPOOL_ADDR.", healthFlags},
+		"else IDPOOL_ADDR. A server serving HTTPS is asked over HTTPS, trusting its --tls-cert: the one in the\n" +
+		"address file, else --tls-cert (IDPOOL_TLS_CERT).", healthFlags},
 	{"export", "--db FILE [--fixtures PATH] > fixtures.json", "Write the state of an existing database as a fixture file to stdout.\n" +
 		"Only --db and --fixtures change what it writes. It takes serve's other flags and IDPOOL_* environment\n" +
 		"too, checked as serve checks them, so that a server's settings can be given to it unchanged.", exportFlags},
@@ -154,6 +158,9 @@ type serveOptions struct {
 	addr     string
 	addrFile string
 	logLevel string
+	// tlsCert and tlsKey are the PEM files of the certificate (its chain)
+	// and private key serve answers HTTPS with; both empty for plain HTTP.
+	tlsCert, tlsKey string
 	// fs is the flag set the settings were parsed from; Validate reads
 	// which flags were given.
 	fs *flag.FlagSet
@@ -167,6 +174,8 @@ func bindServe(fs *flag.FlagSet, getenv func(string) string) *serveOptions {
 	fs.StringVar(&o.addr, "addr", envOr(getenv, addrEnv, defaultAddr), "address to listen on (host:port) (env "+addrEnv+")")
 	fs.StringVar(&o.addrFile, "addr-file", getenv(addrFileEnv), "file to write the address listened on to, for 'idpool health' (env "+addrFileEnv+")")
 	fs.StringVar(&o.logLevel, "log-level", envOr(getenv, levelEnv, "info"), "log level: debug, info, warn or error (env "+levelEnv+")")
+	fs.StringVar(&o.tlsCert, "tls-cert", getenv(tlsCertEnv), "PEM file of the certificate (and its chain) to serve HTTPS with, on --addr; with --tls-key (env "+tlsCertEnv+")")
+	fs.StringVar(&o.tlsKey, "tls-key", getenv(tlsKeyEnv), "PEM file of the private key of --tls-cert (env "+tlsKeyEnv+")")
 	o.cfg = emulator.Bind(fs, getenv)
 	return o
 }
@@ -184,8 +193,32 @@ func (o *serveOptions) Validate() error {
 	if _, err := o.level(); err != nil {
 		errs = append(errs, fmt.Errorf("log-level %q: want debug, info, warn or error", o.logLevel))
 	}
+	if _, err := o.tlsConfig(); err != nil {
+		errs = append(errs, err)
+	}
 	errs = append(errs, o.cfg.Validate())
 	return errors.Join(errs...)
+}
+
+// tlsConfig returns the TLS settings serve listens with: nil for plain
+// HTTP, when neither --tls-cert nor --tls-key is given, else the
+// certificate and key they name, which must both be given, be readable
+// PEM and belong together. Validate calls it so that a bad pair is refused
+// before serve listens; serve calls it again to load the pair.
+func (o *serveOptions) tlsConfig() (*tls.Config, error) {
+	switch {
+	case o.tlsCert == "" && o.tlsKey == "":
+		return nil, nil
+	case o.tlsKey == "":
+		return nil, fmt.Errorf("tls-cert %q: give --tls-key (%s) too, the file of its private key", o.tlsCert, tlsKeyEnv)
+	case o.tlsCert == "":
+		return nil, fmt.Errorf("tls-key %q: give --tls-cert (%s) too, the file of its certificate", o.tlsKey, tlsCertEnv)
+	}
+	cert, err := tls.LoadX509KeyPair(o.tlsCert, o.tlsKey)
+	if err != nil {
+		return nil, fmt.Errorf("tls-cert %q, tls-key %q: want the PEM files of a certificate and its private key: %w", o.tlsCert, o.tlsKey, err)
+	}
+	return &tls.Config{Certificates: []tls.Certificate{cert}}, nil
 }
 
 // level is the log level o names.
@@ -207,11 +240,12 @@ func serveFlags(fs *flag.FlagSet, getenv func(string) string) (func(context.Cont
 
 func healthFlags(fs *flag.FlagSet, getenv func(string) string) (func(context.Context, io.Writer, io.Writer) error, error) {
 	addr := fs.String("addr", envOr(getenv, addrEnv, defaultAddr), "address of the server (host:port) (env "+addrEnv+")")
-	addrFile := fs.String("addr-file", getenv(addrFileEnv), "file the server wrote its address to; read unless --addr is given (env "+addrFileEnv+")")
+	addrFile := fs.String("addr-file", getenv(addrFileEnv), "file the server wrote its address (and --tls-cert) to; read unless --addr is given (env "+addrFileEnv+")")
+	cert := fs.String("tls-cert", getenv(tlsCertEnv), "with --addr: the server's --tls-cert, to ask it over HTTPS trusting that certificate (env "+tlsCertEnv+")")
 	return func(ctx context.Context, _, _ io.Writer) error {
 		explicit := false
 		fs.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "addr" })
-		return health(ctx, healthAddr(*addr, explicit, *addrFile))
+		return health(ctx, healthTargetOf(*addr, *cert, explicit, *addrFile))
 	}, nil
 }
 
@@ -233,7 +267,7 @@ func exportFlags(fs *flag.FlagSet, getenv func(string) string) (func(context.Con
 // their default: given empty, they are a mistake (an unset variable in a
 // script), refused as any other bad value is. An empty IDPOOL_* variable
 // is unset, as the shell's ${VAR:-default} takes it.
-var mustHaveValue = []string{"region", "account-id", "issuer"}
+var mustHaveValue = []string{"region", "account-id", "issuer", "tls-cert", "tls-key"}
 
 // emptyFlags reports the flags of mustHaveValue given with an empty value.
 func emptyFlags(fs *flag.FlagSet) error {

@@ -60,23 +60,42 @@ func serve(ctx context.Context, o *serveOptions, stderr io.Writer) error {
 	}
 	defer srv.Close()
 
+	tlsConfig, err := o.tlsConfig()
+	if err != nil {
+		return err
+	}
 	ln, err := emulator.Listen(o.addr)
 	if err != nil {
 		return err
 	}
+	url := "http://" + ln.Addr().String()
+	if tlsConfig != nil {
+		url = "https://" + ln.Addr().String()
+	}
 	if o.addrFile != "" {
-		if err := writeAddrFile(o.addrFile, ln.Addr().String()); err != nil {
+		content := addrFileContent(ln.Addr().String(), o.tlsCert)
+		if err := writeAddrFile(o.addrFile, content); err != nil {
 			logger.Warn("cannot write the address file; idpool health will not find a --addr flag", "err", err)
 		} else {
-			defer removeAddrFile(o.addrFile, ln.Addr().String())
+			defer removeAddrFile(o.addrFile, content)
 		}
 	}
 	hs := emulator.NewHTTPServer(srv.Handler(), logger)
 	hs.RegisterOnShutdown(srv.EndStreams)
-	logger.Info("idpool listening", "url", "http://"+ln.Addr().String(), "db", cfg.DB, "region", cfg.Region)
+	logger.Info("idpool listening", "url", url, "db", cfg.DB, "region", cfg.Region)
 
+	// ServeTLS offers HTTP/2 and HTTP/1.1 (ALPN). A plain HTTP request on
+	// its port gets net/http's own 400 ("Client sent an HTTP request to an
+	// HTTPS server").
+	hs.TLSConfig = tlsConfig
 	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
+	go func() {
+		if tlsConfig == nil {
+			errc <- hs.Serve(ln)
+			return
+		}
+		errc <- hs.ServeTLS(ln, "", "")
+	}()
 	select {
 	case err := <-errc:
 		return err

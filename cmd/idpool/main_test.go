@@ -238,22 +238,22 @@ func waitFile(t *testing.T, path string, done <-chan struct{}) string {
 }
 
 // startServer runs idpool on :memory: and a free loopback port in the
-// background, with IDPOOL_ADDR_FILE addrFile, and returns the address it
-// wrote there and a stop function, which cancels the server and returns
-// run's error.
-func startServer(t *testing.T, addrFile string) (addr string, stop func() error) {
+// background, with IDPOOL_ADDR_FILE addrFile and the further flags args,
+// and returns the address it wrote there, its log and a stop function,
+// which cancels the server and returns run's error.
+func startServer(t *testing.T, addrFile string, args ...string) (addr string, log *lockedBuffer, stop func() error) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan struct{})
 	var err error
+	log = new(lockedBuffer)
 	go func() {
 		defer close(done)
-		var out bytes.Buffer
-		err = run(ctx, []string{"--addr", "127.0.0.1:0", "--db", ":memory:", "--log-level", "warn"},
-			env(map[string]string{"IDPOOL_ADDR_FILE": addrFile}), &out, &out)
+		err = run(ctx, append([]string{"--addr", "127.0.0.1:0", "--db", ":memory:", "--log-level", "warn"}, args...),
+			env(map[string]string{"IDPOOL_ADDR_FILE": addrFile}), log, log)
 	}()
-	addr = waitFile(t, addrFile, done)
-	return addr, func() error {
+	addr, _, _ = strings.Cut(waitFile(t, addrFile, done), "\n")
+	return addr, log, func() error {
 		cancel()
 		<-done
 		return err
@@ -265,7 +265,7 @@ func startServer(t *testing.T, addrFile string) (addr string, stop func() error)
 // HEALTHCHECK does), through the address file.
 func TestHealthAddrFile(t *testing.T) {
 	addrFile := filepath.Join(t.TempDir(), "addr")
-	addr, stop := startServer(t, addrFile)
+	addr, _, stop := startServer(t, addrFile)
 
 	// The environment of the health check: the image's IDPOOL_ADDR,
 	// which is not where the server listens.
@@ -296,7 +296,7 @@ func TestHealthAddrFile(t *testing.T) {
 // until its timeout and make it fail: the stream ends, and the server
 // stops cleanly.
 func TestShutdownEndsActivityStreams(t *testing.T) {
-	addr, stop := startServer(t, filepath.Join(t.TempDir(), "addr"))
+	addr, _, stop := startServer(t, filepath.Join(t.TempDir(), "addr"))
 	res, err := http.Get("http://" + addr + "/_idpool/console/activity/events")
 	if err != nil {
 		t.Fatal(err)

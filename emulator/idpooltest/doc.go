@@ -13,7 +13,8 @@
 // so that the Cognito Identity and STS clients built from it talk to
 // idpool; Cognito Sync, which only the v1 SDK has, takes URL as its
 // endpoint. JWKSURL is where the keys of the server's OpenID tokens are,
-// whose issuer stays AWS's. Start and Close serve TestMain and programs
+// whose issuer stays AWS's. WithTLS serves HTTPS instead, which AWSConfig
+// and Client trust. Start and Close serve TestMain and programs
 // that have no *testing.T; Log returns the end of the server's log, which
 // New shows when a test fails.
 //

@@ -3,8 +3,10 @@ package idpooltest
 import (
 	"bytes"
 	"context"
+	"crypto/x509"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
@@ -46,6 +48,7 @@ type options struct {
 	cfg    emulator.Config
 	paths  []string
 	logger *slog.Logger
+	tls    bool
 }
 
 // WithFixtureFile applies the fixture file, or directory of *.json fixture
@@ -104,6 +107,17 @@ func WithRegion(region string) Option {
 // value.
 func WithJWKSEncoding(encoding string) Option {
 	return func(o *options) { o.cfg.JWKSEncoding = encoding }
+}
+
+// WithTLS serves HTTPS, as idpool serve --tls-cert does, with httptest's
+// self-signed certificate for 127.0.0.1: URL and JWKSURL are https, the
+// server sees every request as TLS (aws:SecureTransport true, https in
+// the discovery document's jwks_uri and the outbound issuer), and
+// AWSConfig and Client trust the certificate. Other clients (another
+// SDK, a key set fetched by a verifier) need Client, or Certificate as
+// their root.
+func WithTLS() Option {
+	return func(o *options) { o.tls = true }
 }
 
 // New starts a server for the test t and closes it when t ends. It fails
@@ -180,7 +194,12 @@ func Start(opts ...Option) (*Server, error) {
 			s.creds.AccessKeyID, s.creds.SecretAccessKey = d.AccessKeyId, d.SecretAccessKey
 		}
 	}
-	s.hs = httptest.NewServer(emu.Handler())
+	s.hs = httptest.NewUnstartedServer(emu.Handler())
+	if o.tls {
+		s.hs.StartTLS()
+	} else {
+		s.hs.Start()
+	}
 	return s, nil
 }
 
@@ -198,9 +217,19 @@ func firstKey(f *fixtures.Fixture) (fixtures.DeveloperCredential, bool) {
 	return fixtures.DeveloperCredential{}, false
 }
 
-// URL is the server's base URL, http://127.0.0.1:port, for an SDK's
-// endpoint setting or AWS_ENDPOINT_URL.
+// URL is the server's base URL, http://127.0.0.1:port (https with
+// WithTLS), for an SDK's endpoint setting or AWS_ENDPOINT_URL.
 func (s *Server) URL() string { return s.hs.URL }
+
+// Client returns an HTTP client for the server, which trusts its
+// certificate when it serves HTTPS (WithTLS): the one AWSConfig sends
+// with, for other clients such as the v1 SDK's Cognito Sync
+// (aws.Config.HTTPClient) or a key set fetched from JWKSURL.
+func (s *Server) Client() *http.Client { return s.hs.Client() }
+
+// Certificate returns the certificate of a server started WithTLS, to
+// trust as a root (x509.CertPool.AddCert); nil without WithTLS.
+func (s *Server) Certificate() *x509.Certificate { return s.hs.Certificate() }
 
 // Region is the region of the server's pools.
 func (s *Server) Region() string { return s.region }
