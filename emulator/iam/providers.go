@@ -63,6 +63,23 @@ func thumbprints(ts []string) error {
 	return nil
 }
 
+// Thumbprints returns ts in lower case, as IAM stores and answers them:
+// given A053375BFE84E8B748782C7CEE15827A6AF5A405 (openssl's fingerprint
+// form), GetOpenIDConnectProvider answers it in lower case (a user's pasted
+// AWS session in the cipherduck hub's README; Terraform shows a change on
+// every plan of an upper-case thumbprint_list, ministryofjustice
+// analytics-platform-ops #190). Fixtures store them the same way.
+func Thumbprints(ts []string) []string {
+	if ts == nil {
+		return nil
+	}
+	out := make([]string, len(ts))
+	for i, t := range ts {
+		out[i] = strings.ToLower(t)
+	}
+	return out
+}
+
 func noSuchProvider(arn string) error {
 	return errNoSuch("OpenIDConnect Provider not found for arn %s", arn)
 }
@@ -92,7 +109,7 @@ func (s *Service) CreateOpenIDConnectProvider(ctx context.Context, in *CreateOpe
 	}
 	p := storage.OIDCProvider{
 		ARN: s.arn(ctx, ProviderARNSuffix(in.Url)), URL: in.Url, ClientIDs: ids,
-		Thumbprints: in.ThumbprintList, Tags: ts, CreatedAt: s.now().UTC(),
+		Thumbprints: Thumbprints(in.ThumbprintList), Tags: ts, CreatedAt: s.now().UTC(),
 	}
 	err = s.update(ctx, func(tx storage.Tx) error {
 		return providersQuota.create(ctx, tx, func() error { return tx.CreateOIDCProvider(ctx, p) })
@@ -187,7 +204,7 @@ func (s *Service) UpdateOpenIDConnectProviderThumbprint(ctx context.Context, in 
 		return nil, err
 	}
 	return nil, s.modifyProvider(ctx, in.OpenIDConnectProviderArn, func(p *storage.OIDCProvider) error {
-		p.Thumbprints = in.ThumbprintList
+		p.Thumbprints = Thumbprints(in.ThumbprintList)
 		return nil
 	})
 }

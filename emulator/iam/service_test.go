@@ -297,6 +297,44 @@ func TestOpenIDConnectProviders(t *testing.T) {
 	wantError(t, err, CodeInvalidInput, http.StatusBadRequest, "Thumbprint list must contain fewer than 5 entries.")
 }
 
+// TestThumbprintsLowerCase pins that IAM keeps thumbprints in lower case
+// however they are given (openssl prints them in upper case): a user's
+// pasted AWS session created one as A053375B… and read it back as a053375b….
+func TestThumbprintsLowerCase(t *testing.T) {
+	s := newService(t)
+	ctx := t.Context()
+	upper, lower := "A053375BFE84E8B748782C7CEE15827A6AF5A405", "a053375bfe84e8b748782c7cee15827a6af5a405"
+	out, err := s.CreateOpenIDConnectProvider(ctx, &CreateOpenIDConnectProviderInput{Url: "https://idp.example.com", ThumbprintList: []string{upper}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	arn := out.OpenIDConnectProviderArn
+	tests := []struct {
+		name   string
+		update []string // nil: read what Create stored
+		want   []string
+	}{
+		{"created", nil, []string{lower}},
+		{"updated", []string{strings.Repeat("AB", 20), "cd" + strings.Repeat("EF", 19)}, []string{strings.Repeat("ab", 20), "cd" + strings.Repeat("ef", 19)}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.update != nil {
+				if _, err := s.UpdateOpenIDConnectProviderThumbprint(ctx, &UpdateThumbprintInput{OpenIDConnectProviderArn: arn, ThumbprintList: tt.update}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			got, err := s.GetOpenIDConnectProvider(ctx, &ProviderInput{OpenIDConnectProviderArn: arn})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(got.ThumbprintList, tt.want) {
+				t.Errorf("got ThumbprintList %v, want %v", got.ThumbprintList, tt.want)
+			}
+		})
+	}
+}
+
 func TestAccessKeyOwner(t *testing.T) {
 	s := newService(t)
 	ctx := t.Context()
