@@ -8,11 +8,13 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	credsv2 "github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentity"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -361,15 +363,85 @@ func TestRegionsEndpoint(t *testing.T) {
 	}
 }
 
-// TestRegionsUnknownKeyReachesEveryRegion: in permissive mode a key idpool
-// does not know is not verified, so its scope stands for no endpoint: it
-// reaches a pool by its id from a client of any region.
-func TestRegionsUnknownKeyReachesEveryRegion(t *testing.T) {
+// TestRegionsUnknownKey: in permissive mode a key idpool does not know
+// (the dummy test/test of a tutorial) is not verified, but its client is
+// still configured for a region, and on AWS that region's endpoint answers
+// it: a client of eu-west-1 does not find a us-east-1 pool, as AWS's
+// eu-west-1 endpoint answers users who paste their errors
+// (awslabs/serverless-photo-recognition#11,
+// aws-sdk-android-samples#151: "IdentityPool 'us-east-2:…' not found."),
+// and ListIdentityPools agrees. An unsigned call and a scope that is no
+// region name still reach a pool by its id.
+func TestRegionsUnknownKey(t *testing.T) {
 	t.Parallel()
 	s := testServerEnv(t, map[string]string{"IDPOOL_STRICT": "false"})
-	pool := s.createPool(t, &cognitoidentity.CreateIdentityPoolInput{})
-	_, err := s.inRegion("eu-west-1", "aws").signed.DescribeIdentityPool(context.Background(), &cognitoidentity.DescribeIdentityPoolInput{IdentityPoolId: aws.String(pool)})
-	ok(t, err, "DescribeIdentityPool of a "+region+" pool from eu-west-1 with an unknown key")
+	ctx := context.Background()
+	dummy := credsv2.NewStaticCredentialsProvider("test", "test", "")
+	client := func(region string) *cognitoidentity.Client {
+		return cognitoidentity.NewFromConfig(aws.Config{Region: region, Credentials: dummy, RetryMaxAttempts: 1},
+			func(o *cognitoidentity.Options) { o.BaseEndpoint = aws.String(s.endpoint) })
+	}
+	us, eu := client(region), client("eu-west-1")
+	create := func(c *cognitoidentity.Client, where string) string {
+		out, err := c.CreateIdentityPool(ctx, &cognitoidentity.CreateIdentityPoolInput{
+			IdentityPoolName: aws.String(uniqueName("unknownkey")), AllowUnauthenticatedIdentities: true,
+		})
+		ok(t, err, "CreateIdentityPool in "+where)
+		return aws.ToString(out.IdentityPoolId)
+	}
+	usPool, euPool := create(us, region), create(eu, "eu-west-1")
+
+	_, err := eu.DescribeIdentityPool(ctx, &cognitoidentity.DescribeIdentityPoolInput{IdentityPoolId: aws.String(usPool)})
+	wantAPIError(t, err, codeNotFound, msgPoolNotFound(usPool))
+	_, err = eu.GetIdentityPoolRoles(ctx, &cognitoidentity.GetIdentityPoolRolesInput{IdentityPoolId: aws.String(usPool)})
+	wantAPIError(t, err, codeNotFound, msgPoolNotFound(usPool))
+	_, err = eu.DescribeIdentityPool(ctx, &cognitoidentity.DescribeIdentityPoolInput{IdentityPoolId: aws.String(euPool)})
+	ok(t, err, "DescribeIdentityPool of eu-west-1's own pool")
+	_, err = us.DescribeIdentityPool(ctx, &cognitoidentity.DescribeIdentityPoolInput{IdentityPoolId: aws.String(euPool)})
+	wantAPIError(t, err, codeNotFound, msgPoolNotFound(euPool))
+
+	// ListIdentityPools shows each region the pools the others do not find.
+	for _, tt := range []struct {
+		name       string
+		c          *cognitoidentity.Client
+		own, other string
+	}{
+		{region, us, usPool, euPool},
+		{"eu-west-1", eu, euPool, usPool},
+	} {
+		out, err := tt.c.ListIdentityPools(ctx, &cognitoidentity.ListIdentityPoolsInput{MaxResults: aws.Int32(60)})
+		ok(t, err, "ListIdentityPools in "+tt.name)
+		var ids []string
+		for _, p := range out.IdentityPools {
+			ids = append(ids, aws.ToString(p.IdentityPoolId))
+		}
+		if !slices.Contains(ids, tt.own) || slices.Contains(ids, tt.other) {
+			t.Errorf("ListIdentityPools in %s: got %v, want %s and not %s", tt.name, ids, tt.own, tt.other)
+		}
+	}
+
+	// Cognito Sync's regional endpoint does not know the pool either.
+	dummyV1 := credentials.NewStaticCredentials("test", "test", "")
+	_, err = s.inRegion("eu-west-1", "aws").sync(t, dummyV1).DescribeIdentityPoolUsage(&cognitosync.DescribeIdentityPoolUsageInput{IdentityPoolId: awsv1.String(usPool)})
+	wantSyncError(t, err, codeNotFound, http.StatusNotFound, msgPoolNotFound(usPool))
+
+	// GetId, which the model leaves unsigned: signed anyway for eu-west-1
+	// it is that endpoint's; unsigned it names no region and reaches the
+	// pool by its id, as a misconfigured client's does here and not on AWS.
+	body := []byte(`{"IdentityPoolId":"` + usPool + `"}`)
+	keys, err := dummy.Retrieve(ctx)
+	ok(t, err, "dummy credentials")
+	req := signedRequest(t, s.identityRequest(t, "AWSCognitoIdentityService.GetId", body), body, keys, "cognito-identity", "eu-west-1")
+	wantRefused(t, s.do(t, req), http.StatusBadRequest, codeNotFound, msgPoolNotFound(usPool))
+	id, err := s.inRegion("eu-west-1", "aws").anon.GetId(ctx, &cognitoidentity.GetIdInput{IdentityPoolId: aws.String(usPool)})
+	ok(t, err, "unsigned GetId from eu-west-1")
+	if !strings.HasPrefix(aws.ToString(id.IdentityId), region+":") {
+		t.Errorf("unsigned GetId from eu-west-1: got identity %q, want one in %s", aws.ToString(id.IdentityId), region)
+	}
+
+	// A scope that is no region name is in the default region, as before.
+	_, err = client("local").DescribeIdentityPool(ctx, &cognitoidentity.DescribeIdentityPoolInput{IdentityPoolId: aws.String(usPool)})
+	ok(t, err, "DescribeIdentityPool signed for local")
 }
 
 // TestRegionsRequestedRegion: AssumeRoleWithWebIdentity, which the model

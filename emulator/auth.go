@@ -29,16 +29,19 @@ const (
 // well formed. Credentials idpool issued (those with a session token, or an
 // ASIA key id) are always verified, and so are the fixtures' developer
 // credentials and IAM users' active access keys (which sign as their user;
-// an inactive one is refused in either mode). Other keys are the developer's own, which idpool does not
-// know: they act as the account's root in permissive mode and are refused
-// in strict mode (as the root of the default region's partition when the
-// scope names no region). A verified signature must also be scoped to
-// api's service and to a region name, which AWS checks before the key; the
-// request is then Regional: the services know only that region's pools
-// and identities (protocol.Elsewhere), as AWS's endpoint of the region
-// does. On a refusal it returns the reason and AWS's message for it, and states
-// in words what AWS's message leaves out (see protocol.SetReason): whose
-// key signed, which check failed.
+// an inactive one is refused in either mode). Other keys are the
+// developer's own, which idpool does not know: they act as the account's
+// root in permissive mode and are refused in strict mode (as the root of
+// the default region's partition when the scope names no region). A
+// verified signature must also be scoped to api's service and to a region
+// name, which AWS checks before the key. Whatever the key, a scope that
+// names a region has made the request Regional before it gets here (see
+// scopeRegion): the services know only that region's pools and identities
+// (protocol.Elsewhere), as AWS's endpoint of the region does, since on AWS
+// the client's configured region picks the endpoint whether or not idpool
+// knows the key. On a refusal it returns the reason and AWS's message for
+// it, and states in words what AWS's message leaves out (see
+// protocol.SetReason): whose key signed, which check failed.
 func (s *Server) authenticate(r *http.Request, body []byte, a *api, res *resource) (*protocol.Principal, failure, string) {
 	ctx := r.Context()
 	sig, err := sigv4.Parse(r)
@@ -77,11 +80,6 @@ func (s *Server) authenticate(r *http.Request, body []byte, a *api, res *resourc
 		if err := sig.CheckScope(res.Region, a.scope); err != nil {
 			protocol.SetReason(ctx, scopeReason(err, sig))
 			return nil, failSignature, err.Error()
-		}
-		// The signature's region is the endpoint the client is configured
-		// for; a pool or identity of another region is not found there.
-		if req := protocol.RequestFrom(ctx); req != nil {
-			req.Regional = true
 		}
 	}
 	if !issued {
@@ -160,9 +158,13 @@ func (s *Server) authenticate(r *http.Request, body []byte, a *api, res *resourc
 // the request's: that of a signed operation, and that of an operation the
 // model leaves unsigned whose client signs it anyway, such as
 // AssumeRoleWithWebIdentity, whose aws:RequestedRegion AWS takes from the
-// endpoint the client is configured for. It only reads the scope, which
-// every request pays: authenticate parses and checks the signature, and
-// protocol.RegionFrom takes the value only if it is a region name.
+// endpoint the client is configured for. A scope that names a region
+// makes the request Regional (protocol.Request): AWS's endpoint of that
+// region knows only its own pools and identities, whichever key signed,
+// and whether or not the operation needs a signature. It only reads the
+// scope, which every request pays: authenticate parses and checks the
+// signature, and protocol.RegionFrom takes the value only if it is a
+// region name.
 func scopeRegion(r *http.Request) string {
 	cred := r.Header.Get("Authorization")
 	if _, c, ok := strings.Cut(cred, "Credential="); ok {

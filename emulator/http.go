@@ -86,7 +86,11 @@ func edge(next http.Handler, logger *slog.Logger, bodies *protocol.Budget, now f
 		// The connection's origin, which a trusted proxy's forwarding
 		// headers may replace below (see trustForwarded).
 		peer, secure := peerIP(r.RemoteAddr), r.TLS != nil
-		req := &protocol.Request{ID: id, SourceIP: peer, Secure: secure, Region: scopeRegion(r)}
+		// A scope naming a region is the endpoint the client is configured
+		// for, whoever signed and whether or not idpool checks the
+		// signature (see scopeRegion).
+		region := scopeRegion(r)
+		req := &protocol.Request{ID: id, SourceIP: peer, Secure: secure, Region: region, Regional: protocol.IsRegion(region)}
 		served := r.WithContext(protocol.WithRequest(r.Context(), req))
 		var body *protocol.BudgetBody
 		if r.Body != nil && r.Body != http.NoBody {

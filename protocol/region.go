@@ -44,7 +44,7 @@ func RegionFrom(ctx context.Context, def string) string {
 // is not its region. AWS's endpoint of one region does not know the pools
 // of another, so the services answer such an id as one that does not
 // exist; Elsewhere records why (SetReason). An unsigned request, or one
-// whose signature idpool does not verify, reaches every pool by its id.
+// whose scope names no region, reaches every pool by its id.
 func Elsewhere(ctx context.Context, id string) bool {
 	r := RequestFrom(ctx)
 	if r == nil || !r.Regional || IDRegion(id) == r.Region {

@@ -36,10 +36,10 @@ type Request struct {
 	// Region is the region of the SigV4 credential scope of a signed
 	// request, "" for an unsigned one (see RegionFrom).
 	Region string
-	// Regional is set when idpool verified the signature and its scope
-	// names a region: the client is configured for Region, whose endpoint
-	// AWS would have sent it to, and that endpoint knows only Region's
-	// pools and identities (see Elsewhere).
+	// Regional is set when the signature's scope names a region, whoever
+	// signed: the client is configured for Region, whose endpoint AWS
+	// would have sent it to, and that endpoint knows only Region's pools
+	// and identities (see Elsewhere).
 	Regional bool
 	// Reason says in words why the request was refused, beyond what the
 	// client was told: the check or the policy condition that failed (see

@@ -3,6 +3,7 @@ package awsjson
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/idpool/idpool/protocol"
 	"github.com/idpool/idpool/protocol/shape"
+	"github.com/idpool/idpool/protocol/sigv4"
 )
 
 // ContentType is the media type of every request and response body.
@@ -116,15 +118,55 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (s *Service) Route(w http.ResponseWriter, r *http.Request, _ func() ([]byte, error)) (protocol.Call, error) {
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
+		protocol.SetReason(r.Context(), s.unknownReason(r, "", false))
 		return nil, &protocol.Error{Code: protocol.CodeUnknownOperation, Status: http.StatusMethodNotAllowed, Sender: true}
 	}
 	target := r.Header.Get("X-Amz-Target")
-	if i := strings.LastIndexByte(target, '.'); i >= 0 && (target[:i] == s.prefix || s.qualified != "" && target[:i] == s.qualified) {
+	i := strings.LastIndexByte(target, '.')
+	if i >= 0 && (target[:i] == s.prefix || s.qualified != "" && target[:i] == s.qualified) {
 		if e := s.ops[target[i+1:]]; e != nil {
 			return e, nil
 		}
+		protocol.SetReason(r.Context(), s.unknownReason(r, target[i+1:], true))
+	} else {
+		protocol.SetReason(r.Context(), s.unknownReason(r, "", false))
 	}
 	return nil, &protocol.Error{Code: protocol.CodeUnknownOperation, Status: http.StatusBadRequest, Sender: true}
+}
+
+// unknownReason says why no operation answers r, and for which service r
+// is signed; ours is whether its X-Amz-Target names this service, and op
+// the operation it names then. AWS answers every such request with an
+// empty UnknownOperationException, which the wire keeps; the log and the
+// console say which client went astray, most often one of another service
+// that a global AWS_ENDPOINT_URL sent to idpool.
+func (s *Service) unknownReason(r *http.Request, op string, ours bool) string {
+	what := "X-Amz-Target " + r.Header.Get("X-Amz-Target")
+	switch {
+	case r.Method != http.MethodPost:
+		what = r.Method + " " + r.URL.Path
+	case r.Header.Get("X-Amz-Target") == "":
+		what = "POST " + r.URL.Path + " without X-Amz-Target"
+	}
+	sig, err := sigv4.Parse(r)
+	switch {
+	case err == nil:
+		what += " (signed for " + sig.Service + ")"
+	case errors.Is(err, sigv4.ErrMissing):
+		what += " (unsigned)"
+	default:
+		what += " (with a malformed signature)"
+	}
+	switch {
+	case !ours && err == nil && sig.Service != s.model.SigningName():
+		return what + " is not an operation of a service idpool emulates: a global AWS_ENDPOINT_URL gives idpool's URL to every service's client; set the per-service variables of idpool's services instead (AWS_ENDPOINT_URL_COGNITO_IDENTITY, _STS, _COGNITO_SYNC, _IAM)"
+	case !ours:
+		return what + " is not an operation of a service idpool emulates"
+	}
+	if _, ok := s.model.Operation(op); ok {
+		return what + " is an operation of " + s.prefix + " that idpool does not implement"
+	}
+	return what + " is not an operation of " + s.prefix
 }
 
 func (e *entry) Operation() string { return e.name }
