@@ -64,8 +64,10 @@ EXPOSE 9230
 VOLUME /data
 
 # Exec form: the image has no shell and no curl. `idpool health` reads the
-# address file (else IDPOOL_ADDR) and asks the server's /_idpool/health on
-# the loopback.
+# address file and asks the server's /_idpool/health on the loopback. Until
+# the server has written the file (while it starts) the check fails, which
+# Docker counts as starting within the start period; a server that cannot
+# write the file stops at start rather than run unhealthy.
 HEALTHCHECK --interval=10s --timeout=5s --start-period=5s --retries=3 \
     CMD ["/idpool", "health"]
 

@@ -60,7 +60,8 @@ var commands = []command{
 	{"serve", "[flags]", "Run the server until interrupted (the default command).", serveFlags},
 	{"health", "[--addr host:port [--tls-cert FILE]] [--addr-file FILE]", "Exit 0 when the idpool server answers its health check (the Docker image's HEALTHCHECK).\n" +
 		"The address is --addr if given, else the one in the --addr-file file (IDPOOL_ADDR_FILE, written by serve),\n" +
-		"else IDPOOL_ADDR. A server serving HTTPS is asked over HTTPS, trusting its --tls-cert: the one in the\n" +
+		"else IDPOOL_ADDR. An address file that is given but missing fails the check, as its server has not\n" +
+		"started yet. A server serving HTTPS is asked over HTTPS, trusting its --tls-cert: the one in the\n" +
 		"address file, else --tls-cert (IDPOOL_TLS_CERT).", healthFlags},
 	{"export", "--db FILE [--fixtures PATH] > fixtures.json", "Write the state of an existing database as a fixture file to stdout.\n" +
 		"Only --db and --fixtures change what it writes. It takes serve's other flags and IDPOOL_* environment\n" +
@@ -171,8 +172,8 @@ type serveOptions struct {
 // returned options.
 func bindServe(fs *flag.FlagSet, getenv func(string) string) *serveOptions {
 	o := &serveOptions{fs: fs}
-	fs.StringVar(&o.addr, "addr", envOr(getenv, addrEnv, defaultAddr), "address to listen on (host:port) (env "+addrEnv+")")
-	fs.StringVar(&o.addrFile, "addr-file", getenv(addrFileEnv), "file to write the address listened on to, for 'idpool health' (env "+addrFileEnv+")")
+	fs.StringVar(&o.addr, "addr", envOr(getenv, addrEnv, defaultAddr), "address to listen on (host:port; port 0 picks a free one); serve prints the URL it listens on to stdout, once, its only output there (env "+addrEnv+")")
+	fs.StringVar(&o.addrFile, "addr-file", getenv(addrFileEnv), "file to write the address listened on to once listening, for 'idpool health' and programs that wait for it; removed at start and at stop, in a directory that must exist (env "+addrFileEnv+")")
 	fs.StringVar(&o.logLevel, "log-level", envOr(getenv, levelEnv, "info"), "log level: debug, info, warn or error (env "+levelEnv+")")
 	fs.StringVar(&o.tlsCert, "tls-cert", getenv(tlsCertEnv), "PEM file of the certificate (and its chain) to serve HTTPS with, on --addr; with --tls-key (env "+tlsCertEnv+")")
 	fs.StringVar(&o.tlsKey, "tls-key", getenv(tlsKeyEnv), "PEM file of the private key of --tls-cert (env "+tlsKeyEnv+")")
@@ -230,22 +231,26 @@ func (o *serveOptions) level() (slog.Level, error) {
 
 func serveFlags(fs *flag.FlagSet, getenv func(string) string) (func(context.Context, io.Writer, io.Writer) error, error) {
 	o := bindServe(fs, getenv)
-	return func(ctx context.Context, _, stderr io.Writer) error {
+	return func(ctx context.Context, stdout, stderr io.Writer) error {
 		if err := o.Validate(); err != nil {
 			return usageError{err}
 		}
-		return serve(ctx, o, stderr)
+		return serve(ctx, o, stdout, stderr)
 	}, nil
 }
 
 func healthFlags(fs *flag.FlagSet, getenv func(string) string) (func(context.Context, io.Writer, io.Writer) error, error) {
 	addr := fs.String("addr", envOr(getenv, addrEnv, defaultAddr), "address of the server (host:port) (env "+addrEnv+")")
-	addrFile := fs.String("addr-file", getenv(addrFileEnv), "file the server wrote its address (and --tls-cert) to; read unless --addr is given (env "+addrFileEnv+")")
+	addrFile := fs.String("addr-file", getenv(addrFileEnv), "file the server wrote its address (and --tls-cert) to; read unless --addr is given, and an error while missing (env "+addrFileEnv+")")
 	cert := fs.String("tls-cert", getenv(tlsCertEnv), "with --addr: the server's --tls-cert, to ask it over HTTPS trusting that certificate (env "+tlsCertEnv+")")
 	return func(ctx context.Context, _, _ io.Writer) error {
 		explicit := false
 		fs.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "addr" })
-		return health(ctx, healthTargetOf(*addr, *cert, explicit, *addrFile))
+		target, err := healthTargetOf(*addr, *cert, explicit, *addrFile)
+		if err != nil {
+			return err
+		}
+		return health(ctx, target)
 	}, nil
 }
 

@@ -36,6 +36,35 @@ func writeAddrFile(path, addr string) error {
 	return os.Rename(tmp.Name(), path)
 }
 
+// clearAddrFile readies path for the address serve writes once it
+// listens: it removes the file a server killed before it could remove its
+// own left there, and checks that the file can be written, so that serve
+// stops at start, before it opens the store, rather than serve without
+// the file that a waiting program and the health check read. A missing
+// directory is a mistyped path or a directory not made yet.
+func clearAddrFile(path string) error {
+	dir := filepath.Dir(path)
+	if fi, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("addr-file %q: the directory %s does not exist", path, dir)
+	} else if err != nil {
+		return fmt.Errorf("addr-file %q: %w", path, err)
+	} else if !fi.IsDir() {
+		return fmt.Errorf("addr-file %q: %s is not a directory", path, dir)
+	}
+	if fi, err := os.Lstat(path); err == nil && fi.IsDir() {
+		return fmt.Errorf("addr-file %q: is a directory, want a file", path)
+	}
+	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("addr-file %q: cannot remove the address file a stopped server left: %w", path, err)
+	}
+	tmp, err := os.CreateTemp(dir, ".idpool-addr-*")
+	if err != nil {
+		return fmt.Errorf("addr-file %q: cannot write in %s: %w", path, dir, err)
+	}
+	tmp.Close()
+	return os.Remove(tmp.Name())
+}
+
 // removeAddrFile removes the address file at path if it still holds
 // addr: a server started later on the same file has written its own
 // address there, which must outlive this one.
@@ -64,22 +93,26 @@ type healthTarget struct{ addr, cert string }
 
 // healthTargetOf chooses the server health asks: the --addr given on the
 // command line with --tls-cert, else the address and certificate in
-// addrFile if it can be read, else addr and cert (IDPOOL_ADDR, or the
-// default, and IDPOOL_TLS_CERT).
-func healthTargetOf(addr, cert string, explicit bool, addrFile string) healthTarget {
-	given := healthTarget{addr, cert}
+// addrFile when one is given, else addr and cert (IDPOOL_ADDR, or the
+// default, and IDPOOL_TLS_CERT). An address file that is given but cannot
+// be read, or is empty, is an error: the server it names has not started
+// (or has stopped), and the default address may be another server, a
+// developer's own idpool on 9230, whose health says nothing of this one.
+func healthTargetOf(addr, cert string, explicit bool, addrFile string) (healthTarget, error) {
 	if explicit || addrFile == "" {
-		return given
+		return healthTarget{addr, cert}, nil
 	}
 	b, err := os.ReadFile(addrFile)
-	if err != nil {
-		return given
+	if errors.Is(err, os.ErrNotExist) {
+		return healthTarget{}, fmt.Errorf("health: address file %s not found (is idpool started? it writes the file once it listens)", addrFile)
+	} else if err != nil {
+		return healthTarget{}, fmt.Errorf("health: address file: %w", err)
 	}
 	a, c, _ := strings.Cut(strings.TrimSpace(string(b)), "\n")
 	if a = strings.TrimSpace(a); a == "" {
-		return given
+		return healthTarget{}, fmt.Errorf("health: address file %s is empty, want the address idpool listens on", addrFile)
 	}
-	return healthTarget{a, strings.TrimSpace(c)}
+	return healthTarget{a, strings.TrimSpace(c)}, nil
 }
 
 // health asks the server at t for its health check; it is the Docker

@@ -48,12 +48,26 @@ func main() {
 
 // serve listens on o.addr until ctx is done, then shuts down gracefully.
 // Its options have passed Validate.
-func serve(ctx context.Context, o *serveOptions, stderr io.Writer) error {
+//
+// Once it listens, it writes the URL it serves on to stdout, as one line,
+// and nothing else ever: a test harness that starts it on port 0 reads
+// that line from a pipe and may leave the pipe unread from then on, as one
+// line always fits in a pipe's buffer. Its log goes to stderr, a line per
+// request, which blocks every request once a pipe nobody reads is full.
+func serve(ctx context.Context, o *serveOptions, stdout, stderr io.Writer) error {
 	cfg := *o.cfg
 	level, _ := o.level()
 	// Every log line is written as it happens, so that a crash loses none.
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 
+	// Before the store opens, which may take long (a schema migration), so
+	// that a program waiting for the address file to appear never reads
+	// the one a killed server left.
+	if o.addrFile != "" {
+		if err := clearAddrFile(o.addrFile); err != nil {
+			return err
+		}
+	}
 	srv, err := emulator.New(ctx, cfg, logger)
 	if err != nil {
 		return err
@@ -75,13 +89,18 @@ func serve(ctx context.Context, o *serveOptions, stderr io.Writer) error {
 	if o.addrFile != "" {
 		content := addrFileContent(ln.Addr().String(), o.tlsCert)
 		if err := writeAddrFile(o.addrFile, content); err != nil {
-			logger.Warn("cannot write the address file; idpool health will not find a --addr flag", "err", err)
-		} else {
-			defer removeAddrFile(o.addrFile, content)
+			// A program waiting for the file would wait in vain, and
+			// the health check fails without it.
+			ln.Close()
+			return fmt.Errorf("addr-file %q: cannot write the address file: %w", o.addrFile, err)
 		}
+		defer removeAddrFile(o.addrFile, content)
 	}
 	hs := emulator.NewHTTPServer(srv.Handler(), logger)
 	hs.RegisterOnShutdown(srv.EndStreams)
+	// An error is ignored: stdout may be closed, and the URL is in the
+	// log line below and the address file too.
+	_, _ = fmt.Fprintln(stdout, url)
 	logger.Info("idpool listening", "url", url, "db", cfg.DB, "region", cfg.Region)
 
 	// ServeTLS offers HTTP/2 and HTTP/1.1 (ALPN). A plain HTTP request on
