@@ -240,9 +240,26 @@ var _ sts.Providers = (*STSVerifier)(nil)
 // unreachable provider so (not with IDPCommunicationError, which the SDKs
 // retry as a transient fault).
 func (v *STSVerifier) VerifyWebIdentity(ctx context.Context, t *tokens.JWT) (*sts.WebIdentity, error) {
+	if why := identity.AccessTokenReason(t); why != "" {
+		// Said first, as the reason nearest the cause: an access token
+		// has no aud, and is refused whatever its issuer.
+		protocol.SetReason(ctx, why)
+	}
 	iss := t.Issuer()
 	e := v.r.byIss(ctx, iss)
 	found := false
+	if e != nil && identity.UserPoolProviderName(e.key) && v.r.fromSource(ctx, e.key) == nil {
+		// A user pool is no provider STS knows of itself: as for any
+		// issuer but Google, Facebook and Amazon, IAM must hold an
+		// OpenID Connect provider of it (the IAM User Guide's "Create an
+		// OpenID Connect (OIDC) identity provider in IAM"; AWS's answer
+		// in aws-actions/configure-aws-credentials#721). The fixtures'
+		// Providers make none for a user pool, which only verifies its
+		// logins.
+		v.r.refused(ctx, iss, fmt.Errorf("%w: IAM holds no OpenID Connect provider %s of the declared user pool: create it with IAM CreateOpenIDConnectProvider (Url %s)",
+			ErrUnknownProvider, "arn:aws:iam::"+v.account+":oidc-provider/"+e.key, "https://"+e.key))
+		return nil, invalidToken(stsNoProvider, iss)
+	}
 	if e == nil && !v.strict {
 		e, found = v.r.discover(iss), true
 	}

@@ -157,10 +157,13 @@ func TestSTSVerifier(t *testing.T) {
 		{Name: "down.example.com", JWKSURL: down.URL},
 		{Name: "cognito-idp.us-east-1.amazonaws.com/us-east-1_abc", Issuer: "http://localhost:9229/us-east-1_abc", JWKS: jwks(t, k)},
 		{Name: "http://localhost:9229/us-east-1_local", JWKS: jwks(t, k)},
+		{Name: "cognito-idp.us-east-1.amazonaws.com/us-east-1_noIAM", JWKS: jwks(t, k)},
 	}, down.Client(), clk.now, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
+	// IAM holds an OpenID Connect provider of the first user pool only.
+	reg.SetSource(mapSource{"cognito-idp.us-east-1.amazonaws.com/us-east-1_abc": {Name: "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_abc"}})
 	const oidcIss = "https://oidc.example.com/id/ABC"
 	exp := t0.Add(time.Hour).Truncate(time.Second)
 	tests := []struct {
@@ -196,6 +199,10 @@ func TestSTSVerifier(t *testing.T) {
 		{name: "issuer override: reported by its Logins key", token: k.sign(t, claims("http://localhost:9229/us-east-1_abc", "client", nil)),
 			want: &sts.WebIdentity{Issuer: "http://localhost:9229/us-east-1_abc", Provider: "arn:aws:iam::" + account + ":oidc-provider/cognito-idp.us-east-1.amazonaws.com/us-east-1_abc",
 				Subject: "user-123456", Audience: "client", Expiry: exp}},
+		// A declared user pool whose provider IAM does not hold is no
+		// provider of the account's (aws-actions/configure-aws-credentials#721).
+		{name: "user pool IAM does not hold", token: k.sign(t, claims("https://cognito-idp.us-east-1.amazonaws.com/us-east-1_noIAM", "client", nil)),
+			code: sts.CodeInvalidIdentityToken, status: 400, msg: "No OpenIDConnect provider found in your account for https://cognito-idp.us-east-1.amazonaws.com/us-east-1_noIAM"},
 		{name: "http issuer URL name", token: k.sign(t, claims("http://localhost:9229/us-east-1_local", "client", nil)),
 			want: &sts.WebIdentity{Issuer: "http://localhost:9229/us-east-1_local", Provider: "arn:aws:iam::" + account + ":oidc-provider/localhost:9229/us-east-1_local",
 				Subject: "user-123456", Audience: "client", Expiry: exp}},
