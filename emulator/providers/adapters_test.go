@@ -421,3 +421,39 @@ func TestSTSService(t *testing.T) {
 	_, err = svc.AssumeRoleWithWebIdentity(ctx, in(other.sign(t, claims(iss, "sts.amazonaws.com", nil))))
 	wantWire(t, err, sts.CodeInvalidIdentityToken, http.StatusBadRequest, "Token signature verification failed")
 }
+
+// TestSTSReasons: STS's refusals of a user pool's tokens say what to do:
+// pass the ID token for an access token, create the IAM provider of a
+// user pool IAM does not hold.
+func TestSTSReasons(t *testing.T) {
+	k := rsaKey(t, "k", jose.RS256)
+	const pool = "cognito-idp.us-east-1.amazonaws.com/us-east-1_abc"
+	reg, err := New([]Provider{{Name: pool, JWKS: jwks(t, k)}}, nil, newClock().now, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name   string
+		claims map[string]any
+		want   string
+	}{
+		{"access token", claims("https://"+pool, "", map[string]any{"aud": nil, "token_use": "access", "client_id": "app"}),
+			"this is a user pool access token (token_use access, client_id app); pass the ID token (IdToken) instead"},
+		{"ID token of a user pool IAM does not hold", claims("https://"+pool, "app", map[string]any{"token_use": "id"}),
+			"IAM holds no OpenID Connect provider arn:aws:iam::" + account + ":oidc-provider/" + pool},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			jwt, err := tokens.Parse(k.sign(t, tt.claims))
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx := protocol.WithRequestID(context.Background(), "req")
+			_, err = reg.ForSTS(account, false).VerifyWebIdentity(ctx, jwt)
+			wantWire(t, err, sts.CodeInvalidIdentityToken, 400, "No OpenIDConnect provider found in your account for https://"+pool)
+			if got := protocol.RequestFrom(ctx).Reason; !strings.Contains(got, tt.want) {
+				t.Errorf("got reason %q, want it to hold %q", got, tt.want)
+			}
+		})
+	}
+}
