@@ -403,7 +403,7 @@ func (s *Service) validateLogin(ctx context.Context, p *storage.Pool, key, token
 			return login{}, notAuthorized(msgNoProviders, p.ID)
 		}
 		protocol.SetReason(ctx, unsupportedReason(p, key, mode)+keyHint(key, token))
-		if iss, ok := jwtIssuer(token); ok && !issuerSuits(key, "", iss) {
+		if iss, ok := jwtIssuer(token); ok && !issuerSuits(key, "", iss) && !strings.HasPrefix(key, "cognito-identity") {
 			// AWS checks the token's iss against the key before it looks
 			// the key up: a key that does not name the token's issuer is
 			// refused so, configured or not (a misspelled region in
@@ -412,7 +412,9 @@ func (s *Service) validateLogin(ctx context.Context, p *storage.Pool, key, token
 			// the user pool's in amazon-archives/amazon-cognito-identity-js#40).
 			// A key that does name it but that the pool does not
 			// configure is "not from a supported provider"
-			// (aws-amplify/amplify-js#153, #2067).
+			// (aws-amplify/amplify-js#153, #2067), as is another
+			// region's Cognito Identity key (see cognitoKey), whatever
+			// the token [unconfirmed on AWS].
 			return login{}, notAuthorized(msgIssuerMismatch)
 		}
 		return login{}, notAuthorized(msgUnsupportedLogin)
