@@ -536,7 +536,7 @@ func (s *Service) checkJWT(ctx context.Context, key, sent, raw string, issOK fun
 		return refuse("malformed", err.Error(), notAuthorized(msgMalformedToken))
 	}
 	if iss := t.Issuer(); !issOK(iss) {
-		return refuse("issuer", "iss "+iss+" does not suit the Logins key "+sent+keyHint(sent, raw), notAuthorized(msgIssuerMismatch))
+		return refuse("issuer", "the Logins key "+sent+" does not name the token's issuer"+keyHint(sent, raw), notAuthorized(msgIssuerMismatch))
 	}
 	var matched string
 	if len(audiences) > 0 {
