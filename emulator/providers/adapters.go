@@ -203,6 +203,10 @@ type STSVerifier struct {
 // provider is found by the token's iss: a declared provider that accepts
 // it, else, when strict is false, any http issuer (a local one) whose key
 // set OpenID Connect discovery finds (at most 64 such issuers are held).
+// A declared user pool (a Logins key cognito-idp.<region>.amazonaws.com/<id>)
+// is one only while the Source (IAM) also holds a provider of its key, as
+// STS knows no issuer but Google's, Facebook's and Amazon's without an IAM
+// OpenID Connect provider; the fixtures make none for a user pool.
 // STS has no decode-only path, as AWS always verifies these tokens against
 // an IAM OIDC provider: discovery is how permissive mode knows a local
 // issuer no one declared. accountID names the account of the IAM OIDC provider ARN
