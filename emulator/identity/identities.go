@@ -21,6 +21,7 @@ func (s *Service) GetId(ctx context.Context, in *GetIdInput) (*GetIdOutput, erro
 	}
 	if len(in.Logins) == 0 {
 		if !p.AllowUnauthenticated {
+			protocol.SetReason(ctx, "pool "+p.ID+" does not allow guests (AllowUnauthenticatedIdentities false) and the request has no Logins: pass the user's login, or allow unauthenticated identities")
 			return nil, notAuthorized(msgUnauthenticated)
 		}
 		id, err := s.createGuest(ctx, &p)
@@ -93,6 +94,7 @@ func (s *Service) authenticate(ctx context.Context, id string, m map[string]stri
 	}
 	DropStale(&p)
 	if classic && p.AllowClassicFlow != nil && !*p.AllowClassicFlow {
+		protocol.SetReason(ctx, "pool "+p.ID+" has AllowClassicFlow false: use GetCredentialsForIdentity (enhanced flow) or set AllowClassicFlow true")
 		return session{}, badParam(msgClassicDisabled)
 	}
 	// A pool with role mappings chooses the role from the login, which

@@ -320,12 +320,36 @@ func issuerSuits(key, alias, iss string) bool {
 	if !ok {
 		return false
 	}
-	bare := strings.TrimSuffix(iss, "/")
-	rest, found := strings.CutPrefix(bare, "https://")
-	if !found {
-		rest, found = strings.CutPrefix(bare, "http://")
+	rest, found := issuerKey(iss)
+	if _, aws := userPoolID(rest); aws {
+		// An AWS user pool's own issuer suits only its own key: AWS
+		// refuses another region's key for it ("Issuer doesn't match
+		// providerName" for cognito-idp.eu_west_1.amazonaws.com/<pool>,
+		// aws-amplify/aws-sdk-android#444).
+		return false
 	}
 	return found && strings.HasSuffix(rest, "/"+id) && !strings.HasPrefix(rest, "/")
+}
+
+// issuerKey returns iss without its http or https scheme and without one
+// trailing "/": the Logins key it names. found is false when iss has
+// neither scheme, and key is then iss without its trailing "/".
+func issuerKey(iss string) (key string, found bool) {
+	bare := strings.TrimSuffix(iss, "/")
+	key, found = strings.CutPrefix(bare, "https://")
+	if !found {
+		key, found = strings.CutPrefix(bare, "http://")
+	}
+	return key, found
+}
+
+// jwtIssuer returns the iss of token when it is a JWT that names one.
+func jwtIssuer(token string) (string, bool) {
+	t, err := tokens.Parse(token)
+	if err != nil || t.Issuer() == "" {
+		return "", false
+	}
+	return t.Issuer(), true
 }
 
 // SameIssuer reports whether a login token's iss names issuer want as
@@ -375,14 +399,36 @@ func (s *Service) validateLogin(ctx context.Context, p *storage.Pool, key, token
 			return login{}, notAuthorized(msgWrongDeveloper)
 		}
 		if !hasProviders(p) {
+			protocol.SetReason(ctx, "pool "+p.ID+" configures no login providers; add "+key+" to its SupportedLoginProviders, CognitoIdentityProviders or OpenIdConnectProviderARNs (UpdateIdentityPool)"+keyHint(key, token))
 			return login{}, notAuthorized(msgNoProviders, p.ID)
 		}
-		protocol.SetReason(ctx, unsupportedReason(p, key, mode))
+		protocol.SetReason(ctx, unsupportedReason(p, key, mode)+keyHint(key, token))
+		if iss, ok := jwtIssuer(token); ok && !issuerSuits(key, "", iss) && !strings.HasPrefix(key, "cognito-identity") {
+			// AWS checks the token's iss against the key before it looks
+			// the key up: a key that does not name the token's issuer is
+			// refused so, configured or not (a misspelled region in
+			// aws-amplify/aws-sdk-android#444, "(null)/<pool>" in
+			// aws-amplify/aws-sdk-ios#438, an identity pool id in place of
+			// the user pool's in amazon-archives/amazon-cognito-identity-js#40).
+			// A key that does name it but that the pool does not
+			// configure is "not from a supported provider"
+			// (aws-amplify/amplify-js#153, #2067), as is another
+			// region's Cognito Identity key (see cognitoKey), whatever
+			// the token [unconfirmed on AWS].
+			return login{}, notAuthorized(msgIssuerMismatch)
+		}
 		return login{}, notAuthorized(msgUnsupportedLogin)
 	}
 
 	// An external provider. Its signature is checked first, when a verifier
 	// is configured: the claims below mean nothing otherwise.
+	if pr.kind == kindSocialJWT || pr.kind == kindUserPool || pr.kind == kindOIDC {
+		// Said first, as the reason nearest the cause: the check that
+		// refuses it (a missing aud) does not tell why it is missing.
+		if t, err := tokens.Parse(token); err == nil && AccessTokenReason(t) != "" {
+			protocol.SetReason(ctx, AccessTokenReason(t))
+		}
+	}
 	issuerChecked := false
 	if v := s.cfg.Verifier; v != nil {
 		var err error
@@ -437,8 +483,17 @@ func (s *Service) validateLogin(ctx context.Context, p *storage.Pool, key, token
 			audiences = nil // a client-less configuration accepts any client
 		}
 	}
-	issOK := func(iss string) bool { return issuerChecked || issuerSuits(key, alias, iss) }
-	t, aud, err := s.checkJWT(ctx, key, token, issOK, audiences, now)
+	// A declared provider that checked iss vouches for it under its own
+	// key only: a key the client wrote otherwise must still name the
+	// token's issuer (an alias, issuerSuits), or any key ending in
+	// /<userPoolId> would pass, where AWS answers "Issuer doesn't match
+	// providerName" (aws-amplify/aws-sdk-android#444).
+	issOK := func(iss string) bool { return issuerChecked && alias == "" || issuerSuits(key, alias, iss) }
+	sent := key
+	if alias != "" {
+		sent = alias
+	}
+	t, aud, err := s.checkJWT(ctx, key, sent, token, issOK, audiences, now)
 	if err != nil {
 		return login{}, err
 	}
@@ -460,10 +515,11 @@ func (s *Service) validateLogin(ctx context.Context, p *storage.Pool, key, token
 // checkJWT decodes a provider ID token and checks its claims: issOK
 // accepts its iss, the audience is one of audiences (no check when empty),
 // exp holds within ExpirySkew(key) of now and nbf within clockSkew, and sub
-// is present. It returns
-// the token and the audience that matched. A refusal is logged at info
-// with the check that failed, which the client's message may not name.
-func (s *Service) checkJWT(ctx context.Context, key, raw string, issOK func(string) bool, audiences []string, now time.Time) (*tokens.JWT, string, error) {
+// is present. It returns the token and the audience that matched. sent is
+// the Logins key the client sent, which key stands for when it was an
+// alias. A refusal is logged at info with the check that failed, which
+// the client's message may not name.
+func (s *Service) checkJWT(ctx context.Context, key, sent, raw string, issOK func(string) bool, audiences []string, now time.Time) (*tokens.JWT, string, error) {
 	refuse := func(check string, detail any, err error) (*tokens.JWT, string, error) {
 		s.log.InfoContext(ctx, "provider token refused", "request_id", protocol.RequestID(ctx),
 			"provider", key, "check", check, "detail", detail)
@@ -480,7 +536,7 @@ func (s *Service) checkJWT(ctx context.Context, key, raw string, issOK func(stri
 		return refuse("malformed", err.Error(), notAuthorized(msgMalformedToken))
 	}
 	if iss := t.Issuer(); !issOK(iss) {
-		return refuse("issuer", "iss "+iss+" does not suit the Logins key", notAuthorized(msgIssuerMismatch))
+		return refuse("issuer", "the Logins key "+sent+" does not name the token's issuer"+keyHint(sent, raw), notAuthorized(msgIssuerMismatch))
 	}
 	var matched string
 	if len(audiences) > 0 {

@@ -56,9 +56,13 @@ func TestLocalIssuers(t *testing.T) {
 			msg: msgUnsupportedLogin},
 		// An AWS key names its user pool's region: one of another region
 		// is another provider, not a spelling of the configured one (an
-		// app whose Amplify v5 region is not the user pool's sends it).
+		// app whose Amplify v5 region is not the user pool's sends it),
+		// and does not name the token's AWS issuer, which AWS answers so
+		// (aws-amplify/aws-sdk-android#444).
 		{name: "AWS key of another region", logins: map[string]string{"cognito-idp.us-west-2.amazonaws.com/us-east-1_TEST": tok("https://"+testUserPool, testClient)},
-			msg: msgUnsupportedLogin},
+			msg: msgIssuerMismatch},
+		{name: "configured key of another region than the AWS iss", logins: map[string]string{testUserPool: tok("https://cognito-idp.us-west-2.amazonaws.com/us-east-1_TEST", testClient)},
+			msg: msgIssuerMismatch},
 		{name: "OIDC provider, iss with a trailing slash", logins: map[string]string{"localhost:8080": tok("http://localhost:8080/", "any")}, key: "localhost:8080"},
 		{name: "OIDC provider, iss with two trailing slashes", logins: map[string]string{"localhost:8080": tok("http://localhost:8080//", "any")}, msg: msgIssuerMismatch},
 		{name: "OIDC provider, iss of another port", logins: map[string]string{"localhost:8080": tok("http://localhost:8081", "any")}, msg: msgIssuerMismatch},

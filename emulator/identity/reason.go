@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/idpool/idpool/emulator/tokens"
 	"github.com/idpool/idpool/storage"
 )
 
@@ -116,4 +117,35 @@ func developerReason(p *storage.Pool, name string) string {
 		return "pool " + p.ID + " has no developer provider, and the request names " + name
 	}
 	return "the developer provider of pool " + p.ID + " is " + p.DeveloperProviderName + ", and the request names " + name
+}
+
+// keyHint says, for a Logins key refused for token, which key the token's
+// iss names, and how to turn a key written as a URL into one: Logins keys
+// have no scheme and no trailing "/". It is "" when there is nothing to
+// add (an opaque token under a key of the right form).
+func keyHint(key, token string) string {
+	var b strings.Builder
+	if iss, ok := jwtIssuer(token); ok {
+		k, _ := issuerKey(iss)
+		fmt.Fprintf(&b, "; the token's iss %s is key %s", iss, k)
+	}
+	if strings.HasPrefix(key, "https://") || strings.HasPrefix(key, "http://") {
+		b.WriteString("; remove the scheme from the Logins key")
+	}
+	if strings.HasSuffix(key, "/") {
+		b.WriteString("; remove the trailing slash from the Logins key")
+	}
+	return b.String()
+}
+
+// AccessTokenReason says, when t is a user pool's access token (token_use
+// access), that a login or a web identity needs the ID token: an access
+// token has no aud, so Cognito Identity and STS refuse it. It is "" for
+// any other token. Package providers shares it for STS.
+func AccessTokenReason(t *tokens.JWT) string {
+	if use, _ := t.StringClaim("token_use"); use != "access" {
+		return ""
+	}
+	client, _ := t.StringClaim("client_id")
+	return "this is a user pool access token (token_use access, client_id " + client + "); pass the ID token (IdToken) instead"
 }

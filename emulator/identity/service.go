@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/idpool/idpool/emulator/tokens"
@@ -168,12 +169,41 @@ func readPool(ctx context.Context, r storage.Reader, id string) (storage.Pool, [
 	}
 	p, err := r.GetPool(ctx, id)
 	if errors.Is(err, storage.ErrNotFound) {
+		if region := uuidElsewhere(ctx, r, id); region != "" {
+			protocol.SetReason(ctx, "pool "+id+" does not exist, but a pool of this uuid exists in "+region+": is the client's region wrong?")
+		}
 		return p, nil, poolNotFound(id)
 	}
 	if err != nil {
 		return p, nil, fmt.Errorf("get pool %s: %w", id, err)
 	}
 	return p, DropStale(&p), nil
+}
+
+// uuidElsewhere returns the region of a pool whose id has the uuid of id
+// under another region, or "" when there is none: the client that built
+// id from its own region was likely configured for the wrong one. It reads
+// one pool per region that has pools: ids sort by region, and "<region>:~"
+// comes after every id of that region (a uuid is hex digits and '-').
+func uuidElsewhere(ctx context.Context, r storage.Reader, id string) string {
+	region, uuid, ok := strings.Cut(id, ":")
+	if !ok || uuid == "" {
+		return ""
+	}
+	after := ""
+	for {
+		pools, err := r.ListPools(ctx, after, 1)
+		if err != nil || len(pools) == 0 {
+			return ""
+		}
+		other, _, _ := strings.Cut(pools[0].ID, ":")
+		if other != region {
+			if _, err := r.GetPool(ctx, other+":"+uuid); err == nil {
+				return other
+			}
+		}
+		after = other + ":~"
+	}
 }
 
 // getIdentity reads an identity, turning a missing one, or one of another

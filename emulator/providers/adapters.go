@@ -203,6 +203,10 @@ type STSVerifier struct {
 // provider is found by the token's iss: a declared provider that accepts
 // it, else, when strict is false, any http issuer (a local one) whose key
 // set OpenID Connect discovery finds (at most 64 such issuers are held).
+// A declared user pool (a Logins key cognito-idp.<region>.amazonaws.com/<id>)
+// is one only while the Source (IAM) also holds a provider of its key, as
+// STS knows no issuer but Google's, Facebook's and Amazon's without an IAM
+// OpenID Connect provider; the fixtures make none for a user pool.
 // STS has no decode-only path, as AWS always verifies these tokens against
 // an IAM OIDC provider: discovery is how permissive mode knows a local
 // issuer no one declared. accountID names the account of the IAM OIDC provider ARN
@@ -240,9 +244,26 @@ var _ sts.Providers = (*STSVerifier)(nil)
 // unreachable provider so (not with IDPCommunicationError, which the SDKs
 // retry as a transient fault).
 func (v *STSVerifier) VerifyWebIdentity(ctx context.Context, t *tokens.JWT) (*sts.WebIdentity, error) {
+	if why := identity.AccessTokenReason(t); why != "" {
+		// Said first, as the reason nearest the cause: an access token
+		// has no aud, and is refused whatever its issuer.
+		protocol.SetReason(ctx, why)
+	}
 	iss := t.Issuer()
 	e := v.r.byIss(ctx, iss)
 	found := false
+	if e != nil && identity.UserPoolProviderName(e.key) && v.r.fromSource(ctx, e.key) == nil {
+		// A user pool is no provider STS knows of itself: as for any
+		// issuer but Google, Facebook and Amazon, IAM must hold an
+		// OpenID Connect provider of it (the IAM User Guide's "Create an
+		// OpenID Connect (OIDC) identity provider in IAM"; AWS's answer
+		// in aws-actions/configure-aws-credentials#721). The fixtures'
+		// Providers make none for a user pool, which only verifies its
+		// logins.
+		v.r.refused(ctx, iss, fmt.Errorf("%w: IAM holds no OpenID Connect provider %s of the declared user pool: create it with IAM CreateOpenIDConnectProvider (Url %s)",
+			ErrUnknownProvider, "arn:aws:iam::"+v.account+":oidc-provider/"+e.key, "https://"+e.key))
+		return nil, invalidToken(stsNoProvider, iss)
+	}
 	if e == nil && !v.strict {
 		e, found = v.r.discover(iss), true
 	}

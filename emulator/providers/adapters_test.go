@@ -157,10 +157,13 @@ func TestSTSVerifier(t *testing.T) {
 		{Name: "down.example.com", JWKSURL: down.URL},
 		{Name: "cognito-idp.us-east-1.amazonaws.com/us-east-1_abc", Issuer: "http://localhost:9229/us-east-1_abc", JWKS: jwks(t, k)},
 		{Name: "http://localhost:9229/us-east-1_local", JWKS: jwks(t, k)},
+		{Name: "cognito-idp.us-east-1.amazonaws.com/us-east-1_noIAM", JWKS: jwks(t, k)},
 	}, down.Client(), clk.now, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
+	// IAM holds an OpenID Connect provider of the first user pool only.
+	reg.SetSource(mapSource{"cognito-idp.us-east-1.amazonaws.com/us-east-1_abc": {Name: "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_abc"}})
 	const oidcIss = "https://oidc.example.com/id/ABC"
 	exp := t0.Add(time.Hour).Truncate(time.Second)
 	tests := []struct {
@@ -196,6 +199,10 @@ func TestSTSVerifier(t *testing.T) {
 		{name: "issuer override: reported by its Logins key", token: k.sign(t, claims("http://localhost:9229/us-east-1_abc", "client", nil)),
 			want: &sts.WebIdentity{Issuer: "http://localhost:9229/us-east-1_abc", Provider: "arn:aws:iam::" + account + ":oidc-provider/cognito-idp.us-east-1.amazonaws.com/us-east-1_abc",
 				Subject: "user-123456", Audience: "client", Expiry: exp}},
+		// A declared user pool whose provider IAM does not hold is no
+		// provider of the account's (aws-actions/configure-aws-credentials#721).
+		{name: "user pool IAM does not hold", token: k.sign(t, claims("https://cognito-idp.us-east-1.amazonaws.com/us-east-1_noIAM", "client", nil)),
+			code: sts.CodeInvalidIdentityToken, status: 400, msg: "No OpenIDConnect provider found in your account for https://cognito-idp.us-east-1.amazonaws.com/us-east-1_noIAM"},
 		{name: "http issuer URL name", token: k.sign(t, claims("http://localhost:9229/us-east-1_local", "client", nil)),
 			want: &sts.WebIdentity{Issuer: "http://localhost:9229/us-east-1_local", Provider: "arn:aws:iam::" + account + ":oidc-provider/localhost:9229/us-east-1_local",
 				Subject: "user-123456", Audience: "client", Expiry: exp}},
@@ -413,4 +420,40 @@ func TestSTSService(t *testing.T) {
 
 	_, err = svc.AssumeRoleWithWebIdentity(ctx, in(other.sign(t, claims(iss, "sts.amazonaws.com", nil))))
 	wantWire(t, err, sts.CodeInvalidIdentityToken, http.StatusBadRequest, "Token signature verification failed")
+}
+
+// TestSTSReasons: STS's refusals of a user pool's tokens say what to do:
+// pass the ID token for an access token, create the IAM provider of a
+// user pool IAM does not hold.
+func TestSTSReasons(t *testing.T) {
+	k := rsaKey(t, "k", jose.RS256)
+	const pool = "cognito-idp.us-east-1.amazonaws.com/us-east-1_abc"
+	reg, err := New([]Provider{{Name: pool, JWKS: jwks(t, k)}}, nil, newClock().now, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name   string
+		claims map[string]any
+		want   string
+	}{
+		{"access token", claims("https://"+pool, "", map[string]any{"aud": nil, "token_use": "access", "client_id": "app"}),
+			"this is a user pool access token (token_use access, client_id app); pass the ID token (IdToken) instead"},
+		{"ID token of a user pool IAM does not hold", claims("https://"+pool, "app", map[string]any{"token_use": "id"}),
+			"IAM holds no OpenID Connect provider arn:aws:iam::" + account + ":oidc-provider/" + pool},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			jwt, err := tokens.Parse(k.sign(t, tt.claims))
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx := protocol.WithRequestID(context.Background(), "req")
+			_, err = reg.ForSTS(account, false).VerifyWebIdentity(ctx, jwt)
+			wantWire(t, err, sts.CodeInvalidIdentityToken, 400, "No OpenIDConnect provider found in your account for https://"+pool)
+			if got := protocol.RequestFrom(ctx).Reason; !strings.Contains(got, tt.want) {
+				t.Errorf("got reason %q, want it to hold %q", got, tt.want)
+			}
+		})
+	}
 }

@@ -228,7 +228,7 @@ func audience(t *tokens.JWT, want []string) (string, error) {
 			}
 		}
 	}
-	return "", fmt.Errorf("%w: aud %q, azp %q", ErrAudience, auds, azp)
+	return "", fmt.Errorf("%w: aud %q, azp %q, want one of %q", ErrAudience, auds, azp, want)
 }
 
 // checkTimes checks exp, which is required, and nbf, within skew of now.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -160,6 +161,12 @@ func TestVerifyErrorDetails(t *testing.T) {
 	_, err = reg.Verify(ctx, host, k.sign(t, claims(issuer, client, map[string]any{"exp": nil})), nil, 0)
 	if !errors.As(err, &mc) || mc.Claim != "exp" || errors.Is(err, ErrAudience) {
 		t.Errorf("no exp: got %v, want a MissingClaimError of exp", err)
+	}
+	// The refusal's reason names the client ids the audience must be one
+	// of, as identity's own audience check does.
+	_, err = reg.Verify(ctx, host, k.sign(t, claims(issuer, "other", nil)), nil, 0)
+	if want := fmt.Sprintf("want one of %q", []string{client}); !errors.Is(err, ErrAudience) || !strings.Contains(err.Error(), want) {
+		t.Errorf("wrong audience: got %v, want ErrAudience saying %s", err, want)
 	}
 }
 
