@@ -117,6 +117,11 @@ type Request struct {
 	// "cognito-identity.amazonaws.com:amr": {"authenticated", "graph.facebook.com", …}.
 	// Keys are matched case-insensitively; a key with no values is absent.
 	Context map[string][]string
+	// Lists names the keys of Context that are multivalued (a list type,
+	// as SimulateCustomPolicy's ContextKeyType "stringList" gives one)
+	// besides those IAM documents so (see multivalued): such a key is no
+	// policy variable, even with one value.
+	Lists []string
 	// bounded is set by Set.Evaluate when the caller has a permissions
 	// boundary, which no NotPrincipal excludes.
 	bounded bool
@@ -740,7 +745,7 @@ func (st *statement) matches(r *Request) bool {
 		return false
 	}
 	for i := range st.conds {
-		if !st.conds[i].eval(r.Context) {
+		if !st.conds[i].eval(r) {
 			return false
 		}
 	}
@@ -772,8 +777,8 @@ func (st *statement) mismatch(r *Request) string {
 	}
 	for i := range st.conds {
 		c := &st.conds[i]
-		if !c.eval(r.Context) {
-			return "condition " + c.op.name + " on " + c.key + " not met"
+		if !c.eval(r) {
+			return c.unmet(r)
 		}
 	}
 	return "matches" // unreachable when the document refuses
