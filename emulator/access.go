@@ -143,7 +143,8 @@ func syncResource(r *http.Request, body []byte) resource {
 // In strict mode, the signed Cognito Identity and Cognito Sync requests of
 // a role session idpool issued are decided by the role's permission
 // policies in IAM, capped by its permissions boundary and the session's
-// policies, as in AWS, with the request's
+// policies (for a guest's GetCredentialsForIdentity session, Cognito's
+// scope-down policy: see guestScopeDown), as in AWS, with the request's
 // global condition keys (see requestKeys): nothing is granted beyond them.
 // An identity's credentials need a statement allowing cognito-sync on
 // their own data, as the Cognito Developer Guide says a role's policy must

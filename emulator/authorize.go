@@ -108,8 +108,9 @@ type authorizeResponse struct {
 
 // evaluate answers POST /_idpool/authorize as strict mode decides for the
 // same credentials (strictDecision): a role session's role's inline and
-// managed policies, capped by its boundary and its session policies,
-// evaluated with the
+// managed policies, capped by its boundary and its session policies (a
+// guest's GetCredentialsForIdentity session's among them: see
+// guestScopeDown), evaluated with the
 // session's condition keys (cognito-identity.amazonaws.com:sub and the
 // rest) and the request's own (Context, aws:ViaAWSService,
 // aws:ResourceAccount, and for an IAM or Cognito Identity action the
@@ -385,7 +386,8 @@ const sessionPolicy = "session"
 // cannot read may do nothing rather than everything its role allows. An
 // inline document STS accepted that the policy grammar refuses allows
 // nothing either: refusing is the safe reading of a policy idpool cannot
-// evaluate.
+// evaluate. guestScopeDownARN, the scope-down policy Cognito gives a
+// guest's GetCredentialsForIdentity session, stands for guestScopeDown.
 func (s *Server) sessionPolicies(ctx context.Context, sess *creds.Session) ([]policy.Named, error) {
 	var sps []policy.Named
 	if sess.Policy != "" {
@@ -393,6 +395,12 @@ func (s *Server) sessionPolicies(ctx context.Context, sess *creds.Session) ([]po
 		sps = append(sps, policy.Named{ID: "Policy", Type: sessionPolicy, Doc: doc})
 	}
 	for _, arn := range sess.PolicyARNs {
+		if arn == guestScopeDownARN {
+			// AWS's own policy, which IAM holds for every account and
+			// idpool does not store: see guestScopeDown.
+			sps = append(sps, guestScopeDown...)
+			continue
+		}
 		n := policy.Named{ID: arn, Type: sessionPolicy}
 		mp, err := s.store.GetManagedPolicy(ctx, arn)
 		switch {
