@@ -19,6 +19,16 @@ import (
 // token and returns its Decision.
 func (s *server) authorizeDecision(t *testing.T, token, action, resource string, ctx map[string][]string) string {
 	t.Helper()
+	d, _ := s.authorizeMatches(t, token, action, resource, ctx)
+	return d
+}
+
+// authorizeMatches asks POST /_idpool/authorize whether the credentials of
+// token may do action on resource with the request keys ctx, and returns
+// its decision and the PolicyType and PolicyId of each statement it
+// matched.
+func (s *server) authorizeMatches(t *testing.T, token, action, resource string, ctx map[string][]string) (decision string, matched []string) {
+	t.Helper()
 	body, err := json.Marshal(map[string]any{"SessionToken": token, "Action": action, "Resource": resource, "Context": ctx})
 	if err != nil {
 		t.Fatal(err)
@@ -28,11 +38,17 @@ func (s *server) authorizeDecision(t *testing.T, token, action, resource string,
 		t.Fatal(err)
 	}
 	res := s.do(t, req)
-	var out struct{ Decision string }
+	var out struct {
+		Decision          string
+		MatchedStatements []struct{ PolicyId, PolicyType string }
+	}
 	if err := json.Unmarshal(res.body, &out); err != nil || res.status != http.StatusOK {
 		t.Fatalf("/_idpool/authorize: got status %d %s, want 200", res.status, res.body)
 	}
-	return out.Decision
+	for _, m := range out.MatchedStatements {
+		matched = append(matched, m.PolicyType+" "+m.PolicyId)
+	}
+	return out.Decision, matched
 }
 
 // policySession makes a role that the account trusts, with statement as

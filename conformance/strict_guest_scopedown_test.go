@@ -2,7 +2,6 @@ package conformance
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -17,33 +16,6 @@ import (
 // guestScopeDownARN is the AWS managed policy Cognito gives a guest's
 // enhanced-flow credentials as a session policy.
 const guestScopeDownARN = "arn:aws:iam::aws:policy/AmazonCognitoUnAuthedIdentitiesSessionPolicy"
-
-// authorizeMatches asks POST /_idpool/authorize whether the credentials of
-// token may do action on resource, and returns its decision and the
-// PolicyType and PolicyId of each statement it matched.
-func (s *server) authorizeMatches(t *testing.T, token, action, resource string) (decision string, matched []string) {
-	t.Helper()
-	body, err := json.Marshal(map[string]any{"SessionToken": token, "Action": action, "Resource": resource})
-	if err != nil {
-		t.Fatal(err)
-	}
-	req, err := http.NewRequest(http.MethodPost, s.endpoint+"/_idpool/authorize", strings.NewReader(string(body)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	res := s.do(t, req)
-	var out struct {
-		Decision          string
-		MatchedStatements []struct{ PolicyId, PolicyType string }
-	}
-	if err := json.Unmarshal(res.body, &out); err != nil || res.status != http.StatusOK {
-		t.Fatalf("/_idpool/authorize: got %d %s, want 200 with a Decision", res.status, res.body)
-	}
-	for _, m := range out.MatchedStatements {
-		matched = append(matched, m.PolicyType+" "+m.PolicyId)
-	}
-	return out.Decision, matched
-}
 
 // TestStrictGuestScopeDown: the credentials GetCredentialsForIdentity
 // issues an unauthenticated identity carry Cognito's scope-down session
@@ -104,7 +76,7 @@ func TestStrictGuestScopeDown(t *testing.T) {
 			{"s3:GetObject", "arn:aws:s3:::bucket/k", "allowed", "session " + guestScopeDownARN + "#services"},
 			{"cognito-sync:ListRecords", s.syncARN(pool, guestID, "notes"), "allowed", "session " + guestScopeDownARN + "#services"},
 		} {
-			got, matched := s.authorizeMatches(t, guest.SessionToken, tt.action, tt.resource)
+			got, matched := s.authorizeMatches(t, guest.SessionToken, tt.action, tt.resource, nil)
 			if got != tt.want {
 				t.Errorf("/_idpool/authorize %s for the guest: got %s, want %s", tt.action, got, tt.want)
 			}
@@ -120,14 +92,14 @@ func TestStrictGuestScopeDown(t *testing.T) {
 	t.Run("enhanced flow authenticated", func(t *testing.T) {
 		_, err := s.iamWith(authed).ListRoles(ctx, &iam.ListRolesInput{})
 		ok(t, err, "ListRoles with an authenticated identity's credentials")
-		if got, _ := s.authorizeMatches(t, authed.SessionToken, "ec2:DescribeInstances", "*"); got != "allowed" {
+		if got := s.authorizeDecision(t, authed.SessionToken, "ec2:DescribeInstances", "*", nil); got != "allowed" {
 			t.Errorf("/_idpool/authorize ec2:DescribeInstances: got %s, want allowed", got)
 		}
 	})
 	t.Run("basic flow guest", func(t *testing.T) {
 		_, err := s.iamWith(basic).ListRoles(ctx, &iam.ListRolesInput{})
 		ok(t, err, "ListRoles with the basic flow's guest session")
-		if got, _ := s.authorizeMatches(t, basic.SessionToken, "ec2:DescribeInstances", "*"); got != "allowed" {
+		if got := s.authorizeDecision(t, basic.SessionToken, "ec2:DescribeInstances", "*", nil); got != "allowed" {
 			t.Errorf("/_idpool/authorize ec2:DescribeInstances: got %s, want allowed", got)
 		}
 	})

@@ -66,7 +66,7 @@ func nearMiss(r *Request, key string) string {
 		if lk == lower {
 			continue
 		}
-		d := editDistance(lower, lk)
+		d := EditDistance(lower, lk)
 		_, kname, _ := cutLast(lk, ":")
 		if d > 3 && (kname != name || d > len(lower)/4) {
 			continue
@@ -89,8 +89,9 @@ func cutLast(s, sep string) (before, after string, found bool) {
 	return s, "", false
 }
 
-// editDistance is the Levenshtein distance of a and b, in bytes.
-func editDistance(a, b string) int {
+// EditDistance is the Levenshtein distance of a and b, in bytes: how near
+// a misspelt name is to a known one.
+func EditDistance(a, b string) int {
 	prev := make([]int, len(b)+1)
 	cur := make([]int, len(b)+1)
 	for j := range prev {
