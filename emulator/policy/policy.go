@@ -596,7 +596,10 @@ func (d *Document) Allowed(r Request) bool {
 }
 
 // Explain returns why the document refuses the request, in a short text
-// for logs, or "" when it allows it.
+// for logs, or "" when it allows it: the Deny statement that matched, or
+// for each Allow statement what it does not match, for a condition the
+// values it wants and the request's, or the key the request lacks (see
+// cond.unmet).
 func (d *Document) Explain(r Request) string {
 	if d.Allowed(r) {
 		return ""
