@@ -616,8 +616,11 @@ func TestAuthorizeControl(t *testing.T) {
 			if out.Decision != tt.decision || out.RoleArn != aws.ToString(role.Role.Arn) {
 				t.Errorf("got %s for role %s, want %s for %s", out.Decision, out.RoleArn, tt.decision, aws.ToString(role.Role.Arn))
 			}
-			if tt.decision == "allowed" && (len(out.MatchedStatements) != 1 || out.MatchedStatements[0].Sid != "OwnPrefix") {
-				t.Errorf("got matched statements %+v, want OwnPrefix", out.MatchedStatements)
+			// The role's statement, then the guest's scope-down session
+			// policy's that allows S3 (see TestStrictGuestScopeDown).
+			if tt.decision == "allowed" && (len(out.MatchedStatements) != 2 || out.MatchedStatements[0].Sid != "OwnPrefix" ||
+				out.MatchedStatements[1].PolicyId != guestScopeDownARN+"#services") {
+				t.Errorf("got matched statements %+v, want OwnPrefix, then the scope-down policy's", out.MatchedStatements)
 			}
 		})
 	}

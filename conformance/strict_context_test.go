@@ -19,6 +19,16 @@ import (
 // token and returns its Decision.
 func (s *server) authorizeDecision(t *testing.T, token, action, resource string, ctx map[string][]string) string {
 	t.Helper()
+	d, _ := s.authorizeMatches(t, token, action, resource, ctx)
+	return d
+}
+
+// authorizeMatches asks POST /_idpool/authorize whether the credentials of
+// token may do action on resource with the request keys ctx, and returns
+// its decision and the PolicyType and PolicyId of each statement it
+// matched.
+func (s *server) authorizeMatches(t *testing.T, token, action, resource string, ctx map[string][]string) (decision string, matched []string) {
+	t.Helper()
 	body, err := json.Marshal(map[string]any{"SessionToken": token, "Action": action, "Resource": resource, "Context": ctx})
 	if err != nil {
 		t.Fatal(err)
@@ -28,11 +38,17 @@ func (s *server) authorizeDecision(t *testing.T, token, action, resource string,
 		t.Fatal(err)
 	}
 	res := s.do(t, req)
-	var out struct{ Decision string }
+	var out struct {
+		Decision          string
+		MatchedStatements []struct{ PolicyId, PolicyType string }
+	}
 	if err := json.Unmarshal(res.body, &out); err != nil || res.status != http.StatusOK {
 		t.Fatalf("/_idpool/authorize: got status %d %s, want 200", res.status, res.body)
 	}
-	return out.Decision
+	for _, m := range out.MatchedStatements {
+		matched = append(matched, m.PolicyType+" "+m.PolicyId)
+	}
+	return out.Decision, matched
 }
 
 // policySession makes a role that the account trusts, with statement as
@@ -177,8 +193,10 @@ func TestAuthorizeContextCannotImpersonate(t *testing.T) {
 }
 
 // TestStrictOwnSyncDeny: an identity reaches its own Cognito Sync data in
-// strict mode without any policy, but an explicit Deny in its role's
-// policies refuses it, as AWS refuses it.
+// strict mode as its role's policy allows it (the Cognito Developer
+// Guide's own-data statement), an explicit Deny in its role's policies
+// refuses it, as AWS refuses it, and without the statement nothing
+// grants it.
 func TestStrictOwnSyncDeny(t *testing.T) {
 	s, _ := strictServer(t, true)
 	ctx := context.Background()
@@ -226,13 +244,18 @@ func TestStrictOwnSyncDeny(t *testing.T) {
 		t.Errorf("/_idpool/authorize: got %s, want explicitDeny", got)
 	}
 
-	// Without the Deny, and without any policy, the baseline lets the
-	// identity write its own data.
-	for _, name := range []string{"read-only", "own"} {
-		_, err = dev.DeleteRolePolicy(ctx, &iam.DeleteRolePolicyInput{RoleName: aws.String(role), PolicyName: aws.String(name)})
-		ok(t, err, "DeleteRolePolicy "+name)
-		ok(t, update(), "UpdateRecords without policy "+name)
-	}
+	// Without the Deny, the role's own-data statement lets the identity
+	// write its own data; without it too, nothing does: strict mode grants
+	// Cognito Sync only as the role allows (before, a baseline it gave
+	// every role let the identity write still).
+	_, err = dev.DeleteRolePolicy(ctx, &iam.DeleteRolePolicyInput{RoleName: aws.String(role), PolicyName: aws.String("read-only")})
+	ok(t, err, "DeleteRolePolicy read-only")
+	ok(t, update(), "UpdateRecords without the Deny")
+	_, err = dev.DeleteRolePolicy(ctx, &iam.DeleteRolePolicyInput{RoleName: aws.String(role), PolicyName: aws.String("own")})
+	ok(t, err, "DeleteRolePolicy own")
+	_, err = sc.ListRecords(&cognitosync.ListRecordsInput{IdentityPoolId: awsv1.String(pool), IdentityId: awsv1.String(id), DatasetName: awsv1.String("profile")})
+	wantSyncError(t, err, codeDenied, http.StatusForbidden,
+		msgDenied(s.assumedARN(role, "CognitoIdentityCredentials"), "cognito-sync:ListRecords", s.syncARN(pool, id, "profile")))
 }
 
 // TestStrictUnscopedActions: the Cognito Identity actions that have no

@@ -134,8 +134,10 @@ func TestStrictRoleSessionIAMCapped(t *testing.T) {
 
 // TestStrictCognitoIdentityIAM: a Cognito identity's credentials
 // (GetCredentialsForIdentity) call no IAM operation under a role whose
-// policies allow none, as AWS's default Cognito roles allow none, and call
-// those its role's policies allow once they do.
+// policies allow none, as AWS's default Cognito roles allow none; once
+// they do, a guest's enhanced-flow credentials still may not, Cognito's
+// scope-down session policy allowing no IAM action (see
+// TestStrictGuestScopeDown), and its basic-flow session may.
 func TestStrictCognitoIdentityIAM(t *testing.T) {
 	t.Parallel()
 	s, _ := strictServer(t, true)
@@ -161,7 +163,14 @@ func TestStrictCognitoIdentityIAM(t *testing.T) {
 		PolicyDocument: aws.String(policyJSON(t, map[string]any{"Effect": "Allow", "Action": "iam:ListRoles", "Resource": "*"}))})
 	ok(t, err, "PutRolePolicy")
 	_, err = c.ListRoles(ctx, &iam.ListRolesInput{})
-	ok(t, err, "ListRoles allowed by the role's policy")
+	wantIAMRefusal(t, "ListRoles allowed by the role's policy, enhanced flow", err, "AccessDenied", http.StatusForbidden,
+		msgDenied(caller, "iam:ListRoles", "arn:aws:iam::"+s.accountID+":role/")+" because no session policy allows the iam:ListRoles action")
+	_, token := s.guestToken(t, pool)
+	web, err := s.assumeWeb(token, s.roleARN(role), "CognitoIdentityCredentials", nil)
+	ok(t, err, "AssumeRoleWithWebIdentity")
+	c = s.iamWith(fromSTS(t, web.Credentials))
+	_, err = c.ListRoles(ctx, &iam.ListRolesInput{})
+	ok(t, err, "ListRoles allowed by the role's policy, basic flow")
 	_, err = c.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{RoleName: aws.String(role),
 		PolicyDocument: aws.String(cognitoTrust(t, pool, "*"))})
 	wantIAMRefusal(t, "UpdateAssumeRolePolicy of its own role", err, "AccessDenied", http.StatusForbidden,

@@ -116,14 +116,19 @@ func TestStrictSyncResourceTypes(t *testing.T) {
 	}
 }
 
-// TestStrictSyncBaselineCapped: the Cognito Sync access strict mode gives
-// an identity's credentials, as AWS's default Cognito roles do, is a grant
-// of the session's role: the session's policies cap it (a session's
-// permissions are the intersection of its role's and its session
-// policies', IAM User Guide, "Session policies"), so does the role's
-// permissions boundary, and the sessions of a role IAM no longer holds
-// have none of it.
-func TestStrictSyncBaselineCapped(t *testing.T) {
+// TestStrictSyncRoleDecides: strict mode gives an identity's credentials
+// Cognito Sync only as their role's policies allow it, as AWS does: the
+// Cognito Developer Guide (iam-roles.html) says "For Amazon Cognito to
+// work, the IAM policy must at least enable access to the Amazon Cognito
+// store for each identity", with a statement allowing cognito-sync:* on
+// …:identitypool/${cognito-identity.amazonaws.com:aud}/identity/${cognito-identity.amazonaws.com:sub}/*.
+// A role without it is refused even the identity's own data; with it, the
+// session's policies cap it (IAM User Guide, "Session policies"), so does
+// the role's permissions boundary, and the sessions of a role IAM no
+// longer holds have none of it. (This was TestStrictSyncBaselineCapped,
+// which pinned a cognito-sync:* grant strict mode gave every role, 081b855,
+// as if every role had the console's default policy.)
+func TestStrictSyncRoleDecides(t *testing.T) {
 	t.Parallel()
 	s, _ := strictServer(t, true)
 	ctx := context.Background()
@@ -137,6 +142,15 @@ func TestStrictSyncBaselineCapped(t *testing.T) {
 	ok(t, err, "SetIdentityPoolRoles")
 	p := &syncPool{s: s, id: pool, dev: newSyncClient(t, s.endpoint, credentials.NewStaticCredentials(accessKey, secretKey, ""))}
 	s3Only := map[string]any{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}
+	// ownData is the guide's statement.
+	ownData := map[string]any{"Effect": "Allow", "Action": "cognito-sync:*", "Resource": []any{
+		"arn:aws:cognito-sync:" + region + ":" + s.accountID + ":identitypool/${cognito-identity.amazonaws.com:aud}/identity/${cognito-identity.amazonaws.com:sub}/*"}}
+	putOwnData := func(t *testing.T) {
+		t.Helper()
+		_, err := dev.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: awsv2.String(role), PolicyName: awsv2.String("sync"),
+			PolicyDocument: awsv2.String(policyJSON(t, ownData))})
+		ok(t, err, "PutRolePolicy")
+	}
 
 	// list fails t unless ListRecords of u's own dataset is refused
 	// (denied) or passes.
@@ -149,6 +163,14 @@ func TestStrictSyncBaselineCapped(t *testing.T) {
 		}
 		wantSyncError(t, err, codeDenied, http.StatusForbidden, msgDenied(arn, "cognito-sync:ListRecords", s.syncARN(pool, u.id, "notes")))
 	}
+
+	arn := s.assumedARN(role, "CognitoIdentityCredentials")
+	t.Run("role policy", func(t *testing.T) {
+		u := p.guest(t)
+		list(t, "ListRecords with no cognito-sync statement", u, arn, true)
+		putOwnData(t)
+		list(t, "ListRecords with the guide's statement", u, arn, false)
+	})
 
 	t.Run("session policy", func(t *testing.T) {
 		id, token := s.guestToken(t, pool)
@@ -172,7 +194,6 @@ func TestStrictSyncBaselineCapped(t *testing.T) {
 		}
 	})
 
-	arn := s.assumedARN(role, "CognitoIdentityCredentials")
 	t.Run("permissions boundary", func(t *testing.T) {
 		bnd := s.boundaryPolicy(t, s3Only)
 		_, err := dev.PutRolePermissionsBoundary(ctx, &iam.PutRolePermissionsBoundaryInput{RoleName: awsv2.String(role), PermissionsBoundary: awsv2.String(bnd)})
@@ -187,11 +208,14 @@ func TestStrictSyncBaselineCapped(t *testing.T) {
 	t.Run("deleted role", func(t *testing.T) {
 		u := p.guest(t)
 		list(t, "ListRecords before DeleteRole", u, arn, false)
-		_, err := dev.DeleteRole(ctx, &iam.DeleteRoleInput{RoleName: awsv2.String(role)})
+		_, err := dev.DeleteRolePolicy(ctx, &iam.DeleteRolePolicyInput{RoleName: awsv2.String(role), PolicyName: awsv2.String("sync")})
+		ok(t, err, "DeleteRolePolicy")
+		_, err = dev.DeleteRole(ctx, &iam.DeleteRoleInput{RoleName: awsv2.String(role)})
 		ok(t, err, "DeleteRole")
 		list(t, "ListRecords after DeleteRole", u, arn, true)
 		_, err = dev.CreateRole(ctx, &iam.CreateRoleInput{RoleName: awsv2.String(role), AssumeRolePolicyDocument: awsv2.String(policyJSON(t, anyPoolTrust()))})
 		ok(t, err, "CreateRole again")
+		putOwnData(t)
 		list(t, "ListRecords once a role of its name is created again", u, arn, true)
 		list(t, "ListRecords with new credentials of the new role", p.guest(t), arn, false)
 	})

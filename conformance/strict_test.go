@@ -78,9 +78,15 @@ func strictServer(t *testing.T, strict bool) (*server, *rsa.PrivateKey) {
 
 // cognitoRole is a fixture role named name that Cognito Identity may
 // assume for the identities of any pool, as the roles of newSyncPool (IAM
-// wants a condition on the pool: any pool's identity matches this one).
+// wants a condition on the pool: any pool's identity matches this one),
+// with the policy the Cognito console writes into the roles it creates
+// (cognito-sync:* and mobileanalytics:PutEvents on "*"): strict mode
+// grants Cognito Sync only as the role's policies allow, as AWS does, and
+// Cognito Sync itself keeps each identity to its own data.
 func cognitoRole(account, name string) map[string]any {
 	return map[string]any{
+		"Policies": []any{map[string]any{"PolicyName": "cognito-default", "PolicyDocument": map[string]any{"Version": "2012-10-17",
+			"Statement": []any{map[string]any{"Effect": "Allow", "Action": []any{"mobileanalytics:PutEvents", "cognito-sync:*"}, "Resource": "*"}}}}},
 		"Arn": "arn:aws:iam::" + account + ":role/" + name,
 		"AssumeRolePolicyDocument": map[string]any{"Version": "2012-10-17", "Statement": []any{map[string]any{
 			"Effect": "Allow", "Action": "sts:AssumeRoleWithWebIdentity",

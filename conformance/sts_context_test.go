@@ -147,6 +147,10 @@ func TestTrustSeesTheSessionTags(t *testing.T) {
 // policies allow sts:AssumeRole on it, never where they deny it, and a role
 // whose trust policy names the guest's role without them; an IAM user's
 // keys keep full power, and permissive mode trusts the trust policy alone.
+// The guest's session is the basic flow's (GetOpenIdToken, then
+// AssumeRoleWithWebIdentity): the enhanced flow's carries Cognito's
+// scope-down session policy, which allows no sts:AssumeRole (see
+// TestStrictGuestScopeDown).
 func TestStrictChainingNeedsThePolicies(t *testing.T) {
 	for _, strict := range []bool{true, false} {
 		t.Run(modeName(strict), func(t *testing.T) {
@@ -173,7 +177,10 @@ func TestStrictChainingNeedsThePolicies(t *testing.T) {
 				"Effect": "Allow", "Principal": map[string]any{"AWS": s.roleARN(guestRole)}, "Action": "sts:AssumeRole",
 			})
 
-			guest, _ := s.enhancedCreds(t, s.guestID(t, pool), nil)
+			_, token := s.guestToken(t, pool)
+			web, err := s.assumeWeb(token, s.roleARN(guestRole), "CognitoIdentityCredentials", nil)
+			ok(t, err, "AssumeRoleWithWebIdentity of the guest's role")
+			guest := fromSTS(t, web.Credentials)
 			guestARN := s.assumedARN(guestRole, "CognitoIdentityCredentials")
 			put := func(statements ...map[string]any) {
 				t.Helper()

@@ -140,18 +140,22 @@ func syncResource(r *http.Request, body []byte) resource {
 // services' own rules (Cognito Sync's "only your own identity" for Cognito
 // credentials) still apply.
 //
-// In strict mode, credentials of a role session idpool issued have what
-// AWS's default Cognito roles give an identity: no signed Cognito Identity
-// operation, and Cognito Sync only for credentials of an identity, which
-// the service then limits to that identity's own data: a grant of the
-// session's role (syncBaseline), which its boundary and the session's
-// policies cap, and which a session of a role IAM no longer holds lacks.
-// Each action is decided on the ARN of its resource type (decisionARN),
-// and refused naming resourceARN. Beyond that, the
-// role's permission policies in IAM decide, as in AWS, with the request's
-// global condition keys (see requestKeys): a guest role whose policy
+// In strict mode, the signed Cognito Identity and Cognito Sync requests of
+// a role session idpool issued are decided by the role's permission
+// policies in IAM, capped by its permissions boundary and the session's
+// policies (for a guest's GetCredentialsForIdentity session, Cognito's
+// scope-down policy: see guestScopeDown), as in AWS, with the request's
+// global condition keys (see requestKeys): nothing is granted beyond them.
+// An identity's credentials need a statement allowing cognito-sync on
+// their own data, as the Cognito Developer Guide says a role's policy must
+// ("For Amazon Cognito to work, the IAM policy must at least enable access
+// to the Amazon Cognito store for each identity", iam-roles.html), and
+// Cognito Sync then keeps them to that identity's data whatever the policy
+// allows (see syncRefused, cognitosync.ScopeOf). A guest role whose policy
 // allows cognito-identity:LookupDeveloperIdentity on a pool may call it
 // there, and an explicit Deny refuses an identity even its own Sync data.
+// Each action is decided on the ARN of its resource type (decisionARN),
+// and refused naming resourceARN.
 // A role session's IAM requests, and every request of an IAM user's key
 // or its GetSessionToken session, are decided by the caller's own
 // policies alone, on the resource IAM names (see authorizeOwn): AWS's
@@ -187,9 +191,6 @@ func (s *Server) authorize(r *http.Request, a *api, op string, p *protocol.Princ
 		if err := s.poolKeys(ctx, a, op, target, res.json, keys); err != nil {
 			return err
 		}
-		// An identity's credentials reach Cognito Sync, which keeps them
-		// to their own identity's data, as a policy of their role (see
-		// roleGrant).
 		d, why, _, err := s.sessionDecision(ctx, res.cred, p, action, target, keys)
 		if err != nil {
 			return err
@@ -198,29 +199,10 @@ func (s *Server) authorize(r *http.Request, a *api, op string, p *protocol.Princ
 			return s.authorizePassRole(r, a, op, p, res)
 		}
 		protocol.SetReason(ctx, "strict mode: "+why)
-	} else if roleGrant(a.scope, p) != nil {
-		return nil
 	}
 	return protocol.Errorf(a.denied, "AccessDeniedException", "User: %s is not authorized to perform: %s on resource: %s",
 		p.ARN, action, arn)
 }
-
-// syncBaseline is what AWS's default Cognito roles allow an identity's
-// credentials in Cognito Sync: cognito-sync:* on "*", which the service
-// keeps to the identity's own data (the default role policy the Cognito
-// console wrote, and the Developer Guide's iam-roles examples).
-// strict mode gives it to every role session of an identity as a policy
-// of its role: the role's boundary and the session's policies cap it, an
-// explicit Deny anywhere refuses it, and a session whose role IAM no
-// longer holds (deleted, or created again under another RoleId) has it no
-// more than the role's other policies.
-var syncBaseline = policy.Named{ID: "idpool-default-cognito-role", Type: "role", Doc: func() *policy.Document {
-	doc, err := policy.ParsePermissions([]byte(`{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "cognito-sync:*", "Resource": "*"}]}`))
-	if err != nil {
-		panic(err)
-	}
-	return doc
-}()}
 
 // authorizePassRole decides, in strict mode, whether p, which its
 // policies allow the operation op of a, may also pass to the service every

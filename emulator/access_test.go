@@ -166,7 +166,11 @@ func TestAuthorize(t *testing.T) {
 		{name: "strict identity op in another partition", strict: true, api: &identityAPI, p: chained, res: resource{Pool: "cn-north-1:x", Region: "cn-north-1"},
 			wantStatus: http.StatusBadRequest,
 			wantMsg:    "User: " + chained.ARN + " is not authorized to perform: cognito-identity:DescribeIdentityPool on resource: arn:aws-cn:cognito-identity:cn-north-1:123456789012:identitypool/cn-north-1:x"},
-		{name: "strict sync by an identity", strict: true, api: &syncAPI, p: identity, res: res},
+		// Strict mode grants an identity no Cognito Sync of its own: its
+		// role's policies decide, and credentials idpool did not issue
+		// have none (before, every identity had its own data).
+		{name: "strict sync by an identity", strict: true, api: &syncAPI, p: identity, res: res, wantStatus: http.StatusForbidden,
+			wantMsg: "User: " + identity.ARN + " is not authorized to perform: cognito-sync:DescribeIdentityPool on resource: arn:aws:cognito-sync:eu-central-1:123456789012:identitypool/" + testPool + "/identity/" + testIdentity + "/dataset/null"},
 		{name: "strict sync by a role without identity", strict: true, api: &syncAPI, p: chained, res: res, wantStatus: http.StatusForbidden,
 			wantMsg: "User: " + chained.ARN + " is not authorized to perform: cognito-sync:DescribeIdentityPool on resource: arn:aws:cognito-sync:eu-central-1:123456789012:identitypool/" + testPool + "/identity/" + testIdentity + "/dataset/null"},
 		{name: "strict sts by a role", strict: true, api: &stsAPI, p: chained, res: resource{Region: "us-east-1"}},

@@ -108,8 +108,9 @@ type authorizeResponse struct {
 
 // evaluate answers POST /_idpool/authorize as strict mode decides for the
 // same credentials (strictDecision): a role session's role's inline and
-// managed policies, and for an identity's credentials the Cognito Sync
-// access strict mode gives their role (roleGrant), evaluated with the
+// managed policies, capped by its boundary and its session policies (a
+// guest's GetCredentialsForIdentity session's among them: see
+// guestScopeDown), evaluated with the
 // session's condition keys (cognito-identity.amazonaws.com:sub and the
 // rest) and the request's own (Context, aws:ViaAWSService,
 // aws:ResourceAccount, and for an IAM or Cognito Identity action the
@@ -207,8 +208,8 @@ func (s *Server) resourceKeys(ctx context.Context, action, resource string, requ
 // strictDecision decides for /_idpool/authorize whether the issued
 // credentials c, whose principal is p, may do action on resource with the
 // condition keys request, as strict mode and the service behind it decide
-// together: by callerDecision (for a role session, with the policies
-// strict mode gives its role: see sessionDecision). Cognito Sync keeps an
+// together: by callerDecision (for a role session, see sessionDecision).
+// Cognito Sync keeps an
 // identity's credentials to their own identity's data whatever their
 // policies allow (NotAuthorizedException, see syncRefused):
 // /_idpool/authorize has no service behind it, so what the policies allow
@@ -219,19 +220,6 @@ func (s *Server) strictDecision(ctx context.Context, c *creds.Credentials, p *pr
 		return policy.Result{Decision: policy.ImplicitDeny}, nil
 	}
 	return res, err
-}
-
-// roleGrant returns the policies strict mode gives the role of p, besides
-// those IAM holds, for an action of service (an action's prefix, in any
-// case, as IAM reads it): syncBaseline for Cognito Sync, when p is a role
-// session of an identity (GetCredentialsForIdentity, or
-// AssumeRoleWithWebIdentity with idpool's token); none otherwise. They
-// are a grant of the session's role (see sessionDecision).
-func roleGrant(service string, p *protocol.Principal) []policy.Named {
-	if strings.EqualFold(service, syncAPI.scope) && p.RoleSession() && p.IdentityID != "" {
-		return []policy.Named{syncBaseline}
-	}
-	return nil
 }
 
 // syncRefused reports whether Cognito Sync refuses the credentials of p
@@ -274,13 +262,10 @@ func (s *Server) syncRefused(p *protocol.Principal, action, resource string) boo
 // when the decision is not Allowed (see denyReason), and the kind of
 // policy that refused, as IAM's refusals name it.
 //
-// The role's policies include those strict mode gives it for the action
-// (roleGrant: an identity's own Cognito Sync data), only when the role IAM
-// holds is the session's own, and capped, like the role's, by its
-// boundary and the session policies.
+// Strict mode grants nothing beyond these policies: an identity's
+// credentials reach even their own Cognito Sync data only when the role
+// allows it, as on AWS.
 func (s *Server) sessionDecision(ctx context.Context, c *creds.Credentials, p *protocol.Principal, action, resource string, request map[string][]string) (_ policy.Result, why string, by refuser, _ error) {
-	service, _, _ := strings.Cut(action, ":")
-	grant := roleGrant(service, p)
 	sess := &c.Session
 	// The role as IAM holds it now, read once: its policies and its tags
 	// (the session's principal tags under its session tags, see
@@ -303,7 +288,6 @@ func (s *Server) sessionDecision(ctx context.Context, c *creds.Credentials, p *p
 		if set, err = s.iamSvc.HeldRolePolicies(ctx, r); err != nil {
 			return policy.Result{}, "", "", err
 		}
-		set.Identity = append(set.Identity, grant...)
 	case heldARN != "":
 		other = r
 	}
@@ -402,7 +386,8 @@ const sessionPolicy = "session"
 // cannot read may do nothing rather than everything its role allows. An
 // inline document STS accepted that the policy grammar refuses allows
 // nothing either: refusing is the safe reading of a policy idpool cannot
-// evaluate.
+// evaluate. guestScopeDownARN, the scope-down policy Cognito gives a
+// guest's GetCredentialsForIdentity session, stands for guestScopeDown.
 func (s *Server) sessionPolicies(ctx context.Context, sess *creds.Session) ([]policy.Named, error) {
 	var sps []policy.Named
 	if sess.Policy != "" {
@@ -410,6 +395,12 @@ func (s *Server) sessionPolicies(ctx context.Context, sess *creds.Session) ([]po
 		sps = append(sps, policy.Named{ID: "Policy", Type: sessionPolicy, Doc: doc})
 	}
 	for _, arn := range sess.PolicyARNs {
+		if arn == guestScopeDownARN {
+			// AWS's own policy, which IAM holds for every account and
+			// idpool does not store: see guestScopeDown.
+			sps = append(sps, guestScopeDown...)
+			continue
+		}
 		n := policy.Named{ID: arn, Type: sessionPolicy}
 		mp, err := s.store.GetManagedPolicy(ctx, arn)
 		switch {

@@ -16,10 +16,13 @@ import (
 // TestAuthorizeStrictSync: /_idpool/authorize answers for issued
 // credentials what strict mode and Cognito Sync decide together for the
 // same principal, action and resource. An identity's credentials have
-// Cognito Sync on their own identity's data as a grant of their role
-// (syncBaseline), which the session's policies and the role's boundary
+// Cognito Sync on their own identity's data only as their role's
+// policies allow it, which the session's policies and the role's boundary
 // cap and a Deny refuses, and which the session of a role IAM no longer
-// holds lacks; another identity's data, another pool's, and the pool's
+// holds lacks (until 081b855's baseline was removed, strict mode granted
+// it to every role: the Cognito Developer Guide's iam-roles.html says the
+// role's policy "must at least enable access to the Amazon Cognito store
+// for each identity"); another identity's data, another pool's, and the pool's
 // own actions are refused whatever the policies allow, as the service
 // refuses them (NotAuthorizedException). The policies see
 // aws:ViaAWSService "false" and aws:ResourceAccount, which Context may
@@ -40,6 +43,13 @@ func TestAuthorizeStrictSync(t *testing.T) {
 		s3Only  = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`
 		sync    = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"cognito-sync:*","Resource":"*"}]}`
 		object  = "arn:aws:s3:::bucket/k"
+		// guideSync is the Cognito Developer Guide's (iam-roles.html)
+		// statement giving an identity its own Cognito Sync store;
+		// profileOnly its example of one dataset.
+		guideSync = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"cognito-sync:*","Resource":` +
+			`["arn:aws:cognito-sync:*:` + account + `:identitypool/${cognito-identity.amazonaws.com:aud}/identity/${cognito-identity.amazonaws.com:sub}/*"]}]}`
+		profileOnly = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"cognito-sync:*","Resource":` +
+			`["arn:aws:cognito-sync:*:` + account + `:identitypool/${cognito-identity.amazonaws.com:aud}/identity/${cognito-identity.amazonaws.com:sub}/dataset/UserProfile"]}]}`
 	)
 	// denyIf is a role policy that allows everything but what its
 	// condition, on the global keys, denies.
@@ -77,12 +87,17 @@ func TestAuthorizeStrictSync(t *testing.T) {
 		// by is the PolicyId of the first statement matched, when not "".
 		by string
 	}{
-		// The baseline: the identity's own data.
-		{name: "own dataset", action: "cognito-sync:ListRecords", resource: own + "/dataset/notes", want: "allowed", by: syncBaseline.ID},
-		{name: "own dataset, action in lower case", action: "Cognito-Sync:listrecords", resource: own + "/dataset/notes", want: "allowed"},
-		{name: "own datasets (ListDatasets)", action: "cognito-sync:ListDatasets", resource: own + "/dataset/null", want: "allowed"},
-		{name: "own identity", action: "cognito-sync:DescribeIdentityUsage", resource: own, want: "allowed"},
-		{name: "own device", action: "cognito-sync:RegisterDevice", resource: own, want: "allowed"},
+		// The identity's own data, as the role's policy allows it.
+		{name: "own dataset, the role allowing no cognito-sync", action: "cognito-sync:ListRecords", resource: own + "/dataset/notes", want: "implicitDeny"},
+		{name: "own dataset, the role allowing cognito-sync", policy: sync, action: "cognito-sync:ListRecords", resource: own + "/dataset/notes", want: "allowed", by: "p"},
+		{name: "own dataset, action in lower case", policy: sync, action: "Cognito-Sync:listrecords", resource: own + "/dataset/notes", want: "allowed"},
+		{name: "own datasets (ListDatasets)", policy: sync, action: "cognito-sync:ListDatasets", resource: own + "/dataset/null", want: "allowed"},
+		{name: "own identity", policy: sync, action: "cognito-sync:DescribeIdentityUsage", resource: own, want: "allowed"},
+		{name: "own device", policy: sync, action: "cognito-sync:RegisterDevice", resource: own, want: "allowed"},
+		{name: "own dataset, the guide's own-data statement", policy: guideSync, action: "cognito-sync:UpdateRecords", resource: own + "/dataset/notes", want: "allowed"},
+		{name: "own identity, the guide's own-data statement", policy: guideSync, action: "cognito-sync:DescribeIdentityUsage", resource: own, want: "implicitDeny"},
+		{name: "own UserProfile dataset, a policy of it alone", policy: profileOnly, action: "cognito-sync:UpdateRecords", resource: own + "/dataset/UserProfile", want: "allowed"},
+		{name: "another own dataset, a policy of UserProfile alone", policy: profileOnly, action: "cognito-sync:UpdateRecords", resource: own + "/dataset/notes", want: "implicitDeny"},
 		// What Cognito Sync refuses an identity whatever its policies.
 		{name: "another identity's dataset", action: "cognito-sync:ListRecords", resource: pools + testPool + "/identity/" + other + "/dataset/notes", want: "implicitDeny"},
 		{name: "another identity's dataset, the role allowing it", policy: sync,
@@ -97,16 +112,16 @@ func TestAuthorizeStrictSync(t *testing.T) {
 		{name: "a pool-level action on its pool", policy: sync, action: "cognito-sync:GetIdentityPoolConfiguration", resource: pools + testPool, want: "implicitDeny"},
 		{name: "a pool-level action on its own identity", policy: sync, action: "cognito-sync:SetCognitoEvents", resource: own, want: "implicitDeny"},
 		{name: "everything", policy: sync, action: "cognito-sync:ListRecords", resource: "*", want: "implicitDeny"},
-		// A role session of no identity has no baseline, and the service
+		// A role session of no identity: the service
 		// refuses it no identity's data.
 		{name: "no identity, no policy", noIdentity: true, action: "cognito-sync:ListRecords", resource: own + "/dataset/notes", want: "implicitDeny"},
 		{name: "no identity, the role allowing it", noIdentity: true, policy: sync,
 			action: "cognito-sync:ListRecords", resource: pools + testPool + "/identity/" + other + "/dataset/notes", want: "allowed"},
-		// The baseline is the role's: capped, and refused by a Deny.
-		{name: "a session policy of s3 only", sess: creds.Session{Policy: s3Only}, action: "cognito-sync:ListRecords", resource: own + "/dataset/notes", want: "implicitDeny"},
-		{name: "a session policy of Cognito Sync", sess: creds.Session{Policy: sync}, action: "cognito-sync:ListRecords", resource: own + "/dataset/notes", want: "allowed"},
-		{name: "a boundary of s3 only", boundary: "S3Only", action: "cognito-sync:ListRecords", resource: own + "/dataset/notes", want: "implicitDeny"},
-		{name: "a boundary of Cognito Sync", boundary: "SyncOnly", action: "cognito-sync:ListRecords", resource: own + "/dataset/notes", want: "allowed"},
+		// The role's grant is capped, and refused by a Deny.
+		{name: "a session policy of s3 only", policy: sync, sess: creds.Session{Policy: s3Only}, action: "cognito-sync:ListRecords", resource: own + "/dataset/notes", want: "implicitDeny"},
+		{name: "a session policy of Cognito Sync", policy: sync, sess: creds.Session{Policy: sync}, action: "cognito-sync:ListRecords", resource: own + "/dataset/notes", want: "allowed"},
+		{name: "a boundary of s3 only", policy: sync, boundary: "S3Only", action: "cognito-sync:ListRecords", resource: own + "/dataset/notes", want: "implicitDeny"},
+		{name: "a boundary of Cognito Sync", policy: sync, boundary: "SyncOnly", action: "cognito-sync:ListRecords", resource: own + "/dataset/notes", want: "allowed"},
 		{name: "a Deny of the role", policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"cognito-sync:UpdateRecords","Resource":"` + own + `/*"}]}`,
 			action: "cognito-sync:UpdateRecords", resource: own + "/dataset/notes", want: "explicitDeny"},
 		{name: "a Deny of another identity's data", policy: `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"cognito-sync:*","Resource":"` + pools + `*"}]}`,

@@ -59,7 +59,8 @@ const reasonsFixture = `{
    "Policies": [{"PolicyName": "guest", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
     {"Sid": "NoDescribe", "Effect": "Deny", "Action": "cognito-identity:DescribeIdentityPool", "Resource": "*"},
     {"Sid": "OtherPoolOnly", "Effect": "Allow", "Action": "cognito-identity:*",
-     "Resource": "arn:aws:cognito-identity:eu-west-1:` + reasonsAccount + `:identitypool/` + reasonsOther + `"}]}}]},
+     "Resource": "arn:aws:cognito-identity:eu-west-1:` + reasonsAccount + `:identitypool/` + reasonsOther + `"},
+    {"Sid": "Sync", "Effect": "Allow", "Action": "cognito-sync:*", "Resource": "*"}]}}]},
   {"Arn": "` + reasonsWeb + `",
    "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
     "Principal": {"Federated": "` + reasonsOIDC + `"}, "Action": "sts:AssumeRoleWithWebIdentity"}]}}

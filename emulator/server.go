@@ -350,6 +350,8 @@ func (ci credentialIssuer) Issue(ctx context.Context, s identity.Session) (ident
 		Provider:      "cognito-identity.amazonaws.com",
 		AMR:           s.AMR,
 		PrincipalTags: s.PrincipalTags,
+		// Cognito's scope-down session policy of a guest's credentials.
+		PolicyARNs: guestPolicyARNs(s.AMR),
 	}, s.Duration)
 	if err != nil {
 		return identity.Credentials{}, err

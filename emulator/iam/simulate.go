@@ -437,16 +437,22 @@ func simulate(set policy.Set, actions, resourceArns []string, entries []ContextE
 		resources = []string{"*"}
 	}
 	ctx := map[string][]string{}
+	var lists []string
 	for _, e := range entries {
 		if e.ContextKeyName != nil {
 			ctx[*e.ContextKeyName] = e.ContextKeyValues
+			// A key typed as a list (stringList, numericList…) is
+			// multivalued: no policy variable, even with one value.
+			if e.ContextKeyType != nil && strings.HasSuffix(strings.ToLower(*e.ContextKeyType), "list") {
+				lists = append(lists, *e.ContextKeyName)
+			}
 		}
 	}
 	var all []EvaluationResult
 	for _, a := range actions {
 		missing := missingKeys(set, a, ctx)
 		for _, res := range resources {
-			r := set.Evaluate(policy.Request{Action: a, Resource: res, AWS: caller, Context: ctx})
+			r := set.Evaluate(policy.Request{Action: a, Resource: res, AWS: caller, Context: ctx, Lists: lists})
 			er := EvaluationResult{EvalActionName: a, EvalResourceName: res, EvalDecision: r.Decision.String(),
 				MatchedStatements: []Statement{}, MissingContextValues: []string{}}
 			if len(set.Boundary) > 0 {

@@ -73,6 +73,19 @@ func TestSimulateCustomPolicy(t *testing.T) {
 				{ContextKeyName: ptr("aws:principaltag/team"), ContextKeyValues: []string{"x"}},
 				{ContextKeyName: ptr("cognito-identity.amazonaws.com:sub"), ContextKeyValues: []string{"us-east-1:abc"}}}},
 			want: "allowed", wantMatched: []string{"PolicyInputList.1"}},
+		// A key typed as a list is multivalued, and so no policy
+		// variable even with one value (IAM User Guide, "Single-valued
+		// vs. multivalued context keys"); before, it resolved.
+		{name: "context value typed as a list is no variable",
+			in: SimulateCustomPolicyInput{PolicyInputList: []string{vars}, ContextEntries: []ContextEntry{
+				{ContextKeyName: ptr("aws:principaltag/team"), ContextKeyValues: []string{"x"}},
+				{ContextKeyName: ptr("cognito-identity.amazonaws.com:sub"), ContextKeyValues: []string{"us-east-1:abc"}, ContextKeyType: ptr("stringList")}}},
+			want: "implicitDeny"},
+		{name: "context value typed as a string is a variable",
+			in: SimulateCustomPolicyInput{PolicyInputList: []string{vars}, ContextEntries: []ContextEntry{
+				{ContextKeyName: ptr("aws:principaltag/team"), ContextKeyValues: []string{"x"}},
+				{ContextKeyName: ptr("cognito-identity.amazonaws.com:sub"), ContextKeyValues: []string{"us-east-1:abc"}, ContextKeyType: ptr("string")}}},
+			want: "allowed", wantMatched: []string{"PolicyInputList.1"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

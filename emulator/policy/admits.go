@@ -23,7 +23,7 @@ func (d *Document) Admits(r Request, key string) bool {
 		met := true
 		for j := range st.conds {
 			c := &st.conds[j]
-			if key != "" && strings.EqualFold(c.key, key) && !c.vars && !c.eval(r.Context) {
+			if key != "" && strings.EqualFold(c.key, key) && !c.vars && !c.eval(&r) {
 				met = false
 				break
 			}

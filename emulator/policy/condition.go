@@ -144,7 +144,8 @@ type value struct {
 	num   float64
 	t     time.Time
 	pfx   netip.Prefix
-	null  bool // Null: "true"
+	null  bool   // Null: "true"
+	raw   string // as the policy writes it, for Explain
 }
 
 // cond is one key of one operator: "StringEquals": {"key": [values]}.
@@ -160,7 +161,7 @@ type cond struct {
 func newCond(op operator, key string, raws []string, vars bool) (cond, string) {
 	c := cond{op: op, key: key, values: make([]value, 0, len(raws))}
 	for _, raw := range raws {
-		var v value
+		v := value{raw: raw}
 		switch op.family {
 		case fString, fStringFold, fBool, fBinary:
 			v.parts = compile(raw, false, vars && op.family != fBinary)
@@ -213,10 +214,10 @@ func hasVar(ps []part) bool {
 	return false
 }
 
-// eval evaluates the condition against the request context. It reports
-// false when a policy variable cannot be resolved.
-func (c *cond) eval(ctx map[string][]string) bool {
-	got := lookup(ctx, c.key)
+// eval evaluates the condition against the request context of r. It
+// reports false when a policy variable cannot be resolved.
+func (c *cond) eval(r *Request) bool {
+	got := lookup(r.Context, c.key)
 	if c.op.family == fNull {
 		absent := len(got) == 0
 		for i := range c.values {
@@ -229,12 +230,12 @@ func (c *cond) eval(ctx map[string][]string) bool {
 	vals := c.values
 	if c.vars {
 		var ok bool
-		if vals, ok = c.resolve(ctx); !ok {
+		if vals, ok = c.resolve(r); !ok {
 			// IAM's advice against unresolvable variables is IfExists.
 			return len(got) == 0 && c.op.ifExists
 		}
 	}
-	if len(got) == 0 {
+	if len(got) == 0 || c.op.set != single && nullSet(got) {
 		switch {
 		case c.op.ifExists:
 			return true
@@ -269,6 +270,20 @@ func (c *cond) eval(ctx map[string][]string) bool {
 	return c.op.negated
 }
 
+// nullSet reports whether the values got of a condition key are what the
+// IAM User Guide calls a null dataset ("Multivalued context key
+// examples": ForAllValues "also returns true if there are no context keys
+// in the request, or if the context key value resolves to a null dataset,
+// such as an empty string", and ForAnyValue returns false then): no value,
+// or a single empty string. The set operators read a key so; the
+// single-valued operators compare an empty string as any other value
+// (StringEquals "" matches it), and Null takes a key with an empty value
+// (a tag's, which may be empty) as present: the guide says so of the set
+// operators only.
+func nullSet(got []string) bool {
+	return len(got) == 0 || len(got) == 1 && got[0] == ""
+}
+
 // constrains reports whether the condition fails on a request without
 // the key.
 func (c *cond) constrains() bool {
@@ -277,14 +292,14 @@ func (c *cond) constrains() bool {
 
 // resolve substitutes policy variables from the request context and
 // returns the values to compare, or false when a variable has no value.
-func (c *cond) resolve(ctx map[string][]string) ([]value, bool) {
+func (c *cond) resolve(r *Request) ([]value, bool) {
 	out := make([]value, len(c.values))
 	for i, v := range c.values {
 		out[i] = v
 		if v.fixed {
 			continue
 		}
-		ps, ok := substitute(v.parts, ctx)
+		ps, ok := substitute(v.parts, r)
 		if !ok {
 			return nil, false
 		}
@@ -294,13 +309,43 @@ func (c *cond) resolve(ctx map[string][]string) ([]value, bool) {
 	return out, true
 }
 
-// resolveVar returns the value of a policy variable: the key's single
-// value, else its default.
-func resolveVar(ctx map[string][]string, p part) (string, bool) {
-	if vs := lookup(ctx, p.text); len(vs) == 1 {
+// resolveVar returns the value of a policy variable in r: the key's single
+// value, else its default. A multivalued key has no value as a variable,
+// whatever values it has (see multivalued): "you cannot use a multivalued
+// context key as a policy variable" (IAM User Guide, "Single-valued vs.
+// multivalued context keys"), so it resolves as a missing key does.
+func resolveVar(r *Request, p part) (string, bool) {
+	if vs := lookup(r.Context, p.text); len(vs) == 1 && !r.multivalued(p.text) {
 		return vs[0], true
 	}
 	return p.def, p.hasDef
+}
+
+// multivaluedKeys are the condition keys IAM documents as multivalued
+// (ArrayOfString), lower-cased: Cognito's amr (a list in the OpenID token,
+// which trust policies test with ForAnyValue), aws:TagKeys,
+// aws:PrincipalServiceNamesList, aws:CalledVia and the organization paths.
+var multivaluedKeys = map[string]bool{
+	"cognito-identity.amazonaws.com:amr": true,
+	"aws:tagkeys":                        true,
+	"aws:principalservicenameslist":      true,
+	"aws:calledvia":                      true,
+	"aws:principalorgpaths":              true,
+	"aws:resourceorgpaths":               true,
+}
+
+// multivalued reports whether key (case-insensitive) is multivalued in r:
+// one of multivaluedKeys, or one of r.Lists.
+func (r *Request) multivalued(key string) bool {
+	if multivaluedKeys[strings.ToLower(key)] {
+		return true
+	}
+	for _, k := range r.Lists {
+		if strings.EqualFold(k, key) {
+			return true
+		}
+	}
+	return false
 }
 
 // matchAny reports whether the request value g matches one of the policy

@@ -120,7 +120,9 @@
 // ...IfExists makes any operator true on an absent key, and Null tests
 // presence itself. Set operators: ForAnyValue: is true when at least one
 // request value passes (false on an absent key), ForAllValues: when every
-// request value passes (true on an absent key). Without a set operator a
+// request value passes (true on an absent key); to both, a key whose only
+// value is an empty string is a null dataset, as an absent key is (IAM
+// User Guide, "Multivalued context key examples"). Without a set operator a
 // multi-valued key, such as cognito-identity.amazonaws.com:amr, is read
 // as IAM reads a single value against the policy's list: a positive
 // operator matches when any request value matches any policy value, and a
@@ -136,11 +138,15 @@
 // substituted in Resource elements and in the values of String, Arn and
 // Bool conditions when the
 // document's Version is 2012-10-17 (older documents keep them literally,
-// as IAM does). A variable takes the key's single value from the request;
+// as IAM does). A variable takes the key's single value from the request,
+// unless the key is multivalued (cognito-identity.amazonaws.com:amr,
+// aws:TagKeys and the other keys IAM types as lists, or one of
+// Request.Lists): IAM takes no multivalued key as a variable, whatever its
+// values, so it resolves as an absent key does;
 // ${key, 'default'} supplies a default; ${*}, ${?} and ${$} stand for the
 // literal characters. A substituted value is literal text: its * and ? are
 // not wildcards. A variable that cannot be resolved (key absent or
-// multi-valued, no default) makes the condition false, so the statement
+// multivalued, no default) makes the condition false, so the statement
 // does not apply, whatever the operator; only an ...IfExists operator on
 // an absent key still holds, which is how IAM advises guarding variables.
 //

@@ -117,6 +117,11 @@ type Request struct {
 	// "cognito-identity.amazonaws.com:amr": {"authenticated", "graph.facebook.com", …}.
 	// Keys are matched case-insensitively; a key with no values is absent.
 	Context map[string][]string
+	// Lists names the keys of Context that are multivalued (a list type,
+	// as SimulateCustomPolicy's ContextKeyType "stringList" gives one)
+	// besides those IAM documents so (see multivalued): such a key is no
+	// policy variable, even with one value.
+	Lists []string
 	// bounded is set by Set.Evaluate when the caller has a permissions
 	// boundary, which no NotPrincipal excludes.
 	bounded bool
@@ -591,7 +596,10 @@ func (d *Document) Allowed(r Request) bool {
 }
 
 // Explain returns why the document refuses the request, in a short text
-// for logs, or "" when it allows it.
+// for logs, or "" when it allows it: the Deny statement that matched, or
+// for each Allow statement what it does not match, for a condition the
+// values it wants and the request's, or the key the request lacks (see
+// cond.unmet).
 func (d *Document) Explain(r Request) string {
 	if d.Allowed(r) {
 		return ""
@@ -740,7 +748,7 @@ func (st *statement) matches(r *Request) bool {
 		return false
 	}
 	for i := range st.conds {
-		if !st.conds[i].eval(r.Context) {
+		if !st.conds[i].eval(r) {
 			return false
 		}
 	}
@@ -772,8 +780,8 @@ func (st *statement) mismatch(r *Request) string {
 	}
 	for i := range st.conds {
 		c := &st.conds[i]
-		if !c.eval(r.Context) {
-			return "condition " + c.op.name + " on " + c.key + " not met"
+		if !c.eval(r) {
+			return c.unmet(r)
 		}
 	}
 	return "matches" // unreachable when the document refuses

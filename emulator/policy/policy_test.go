@@ -363,7 +363,7 @@ func TestExplain(t *testing.T) {
 		{"allowed", req("sts:AssumeRoleWithWebIdentity", "pool", "authenticated"), ""},
 		{"denied", req("sts:AssumeRoleWithWebIdentity", "pool", "unauthenticated"), "explicitly denied by statement 2 (NoGuests)"},
 		{"condition", req("sts:AssumeRoleWithWebIdentity", "other", "authenticated"),
-			"no statement allows sts:AssumeRoleWithWebIdentity; statement 1 (Trust): condition StringEquals on cognito-identity.amazonaws.com:aud not met"},
+			"no statement allows sts:AssumeRoleWithWebIdentity; statement 1 (Trust): condition StringEquals on cognito-identity.amazonaws.com:aud wants pool; this request's is other"},
 		{"action", req("sts:TagSession", "pool", "authenticated"),
 			"no statement allows sts:TagSession; statement 1 (Trust): action not allowed"},
 		{"principal", Request{Action: "sts:AssumeRoleWithWebIdentity", Federated: "accounts.google.com"},

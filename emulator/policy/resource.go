@@ -204,7 +204,7 @@ func arnPartition(r string) (string, bool) {
 // NotResource, as IAM does.
 func (st *statement) resource(r *Request) bool {
 	for _, p := range st.resources {
-		match, ok := arnMatch(p, r.Context, r.Resource)
+		match, ok := arnMatch(p, r, r.Resource)
 		if !ok {
 			return false
 		}
@@ -219,16 +219,16 @@ func (st *statement) resource(r *Request) bool {
 // after substituting the pattern's policy variables within each of its
 // components, so that a value holding colons (a Cognito identity id) stays
 // in its component. ok is false when a variable has no value.
-func arnMatch(ps []part, ctx map[string][]string, s string) (match, ok bool) {
+func arnMatch(ps []part, r *Request, s string) (match, ok bool) {
 	comps, six := splitParts(ps)
 	if !six {
-		if ps, ok = substitute(ps, ctx); !ok {
+		if ps, ok = substitute(ps, r); !ok {
 			return false, false
 		}
 		return glob(ps, s, false), true
 	}
 	for i := range comps {
-		if comps[i], ok = substitute(comps[i], ctx); !ok {
+		if comps[i], ok = substitute(comps[i], r); !ok {
 			return false, false
 		}
 	}
@@ -236,9 +236,9 @@ func arnMatch(ps []part, ctx map[string][]string, s string) (match, ok bool) {
 }
 
 // substitute replaces the policy variables of ps with their values from
-// the request context, as literal text. It reports false when a variable
-// has no value.
-func substitute(ps []part, ctx map[string][]string) ([]part, bool) {
+// the request context of r, as literal text (see resolveVar). It reports
+// false when a variable has no value.
+func substitute(ps []part, r *Request) ([]part, bool) {
 	if !hasVar(ps) {
 		return ps, true
 	}
@@ -248,7 +248,7 @@ func substitute(ps []part, ctx map[string][]string) ([]part, bool) {
 			out[i] = p
 			continue
 		}
-		text, ok := resolveVar(ctx, p)
+		text, ok := resolveVar(r, p)
 		if !ok {
 			return nil, false
 		}
