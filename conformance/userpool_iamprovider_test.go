@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 
@@ -92,34 +91,5 @@ func TestFixtureUserPoolIamProvider(t *testing.T) {
 		if got := aws.ToString(out.Provider); got != arn {
 			t.Errorf("%s: AssumeRoleWithWebIdentity after CreateOpenIDConnectProvider: got Provider %s, want %s", pr.name, got, arn)
 		}
-	}
-}
-
-// TestIAMExportUserPoolProvider creates IAM's OpenID Connect provider of
-// a user pool through the SDK, as AWS's guides do before STS takes the
-// pool's tokens, exports the database with the idpool binary, and starts
-// a fresh server from that file alone: the provider is there with its
-// client ids and thumbprint (the export wrote it as a user pool, of
-// which a loaded fixture made no IAM provider, its thumbprints refused).
-func TestIAMExportUserPoolProvider(t *testing.T) {
-	t.Parallel()
-	dir := t.TempDir()
-	db := filepath.Join(dir, "idpool.db")
-	s := testServerEnv(t, map[string]string{"IDPOOL_DB": db})
-	ctx := context.Background()
-	c := s.iamWith(developerKeys())
-
-	const thumb = "0123456789012345678901234567890123456789"
-	created, err := c.CreateOpenIDConnectProvider(ctx, &iam.CreateOpenIDConnectProviderInput{
-		Url: aws.String("https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Export1"), ClientIDList: []string{"app"}, ThumbprintList: []string{thumb}})
-	ok(t, err, "CreateOpenIDConnectProvider")
-
-	file := filepath.Join(dir, "fixtures.json")
-	idpoolExport(t, db, file)
-	back := testServerEnv(t, map[string]string{"IDPOOL_DB": filepath.Join(dir, "fresh.db"), "IDPOOL_FIXTURES": file})
-	after, err := back.iamWith(developerKeys()).GetOpenIDConnectProvider(ctx, &iam.GetOpenIDConnectProviderInput{OpenIDConnectProviderArn: created.OpenIDConnectProviderArn})
-	ok(t, err, "GetOpenIDConnectProvider after the export")
-	if !slices.Equal(after.ClientIDList, []string{"app"}) || !slices.Equal(after.ThumbprintList, []string{thumb}) {
-		t.Errorf("GetOpenIDConnectProvider: got client ids %v, thumbprints %v; want [app], [%s]", after.ClientIDList, after.ThumbprintList, thumb)
 	}
 }
