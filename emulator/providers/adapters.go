@@ -191,6 +191,17 @@ func builtin(key string) bool {
 	return false
 }
 
+// fixtureHint is what the refusal of a declared provider's token adds
+// when IAM holds no provider of Logins key key: how a fixture makes one
+// of a user pool or Apple, which it makes none of unless told; another
+// provider's the fixtures made, and a restart or reset makes again.
+func fixtureHint(key string) string {
+	if identity.UserPoolProviderName(key) || key == "appleid.apple.com" {
+		return `, or say "IamProvider": true in its fixture Providers entry`
+	}
+	return ", or reset to the fixtures, which declare it"
+}
+
 // STSVerifier verifies web identity tokens of other issuers than idpool for
 // AssumeRoleWithWebIdentity: it is the sts.Providers of sts.Config.
 type STSVerifier struct {
@@ -203,10 +214,12 @@ type STSVerifier struct {
 // provider is found by the token's iss: a declared provider that accepts
 // it, else, when strict is false, any http issuer (a local one) whose key
 // set OpenID Connect discovery finds (at most 64 such issuers are held).
-// A declared user pool (a Logins key cognito-idp.<region>.amazonaws.com/<id>)
-// is one only while the Source (IAM) also holds a provider of its key, as
-// STS knows no issuer but Google's, Facebook's and Amazon's without an IAM
-// OpenID Connect provider; the fixtures make none for a user pool.
+// A declared provider but Google, Facebook and Amazon is one only while
+// the Source (IAM) also holds a provider of its key, as STS knows no
+// other issuer without an IAM OpenID Connect provider: the fixtures make
+// it (of a user pool, such as cognito-idp.<region>.amazonaws.com/<id>, or
+// Apple, only when told), and deleting it through IAM makes STS refuse
+// the provider's tokens, as AWS does, until it is made again.
 // STS has no decode-only path, as AWS always verifies these tokens against
 // an IAM OIDC provider: discovery is how permissive mode knows a local
 // issuer no one declared. accountID names the account of the IAM OIDC provider ARN
@@ -252,16 +265,17 @@ func (v *STSVerifier) VerifyWebIdentity(ctx context.Context, t *tokens.JWT) (*st
 	iss := t.Issuer()
 	e := v.r.byIss(ctx, iss)
 	found := false
-	if e != nil && identity.UserPoolProviderName(e.key) && v.r.fromSource(ctx, e.key) == nil {
-		// A user pool is no provider STS knows of itself: as for any
-		// issuer but Google, Facebook and Amazon, IAM must hold an
-		// OpenID Connect provider of it (the IAM User Guide's "Create an
-		// OpenID Connect (OIDC) identity provider in IAM"; AWS's answer
-		// in aws-actions/configure-aws-credentials#721). The fixtures'
-		// Providers make none for a user pool, which only verifies its
-		// logins.
-		v.r.refused(ctx, iss, fmt.Errorf("%w: IAM holds no OpenID Connect provider %s of the declared user pool: create it with IAM CreateOpenIDConnectProvider (Url %s)",
-			ErrUnknownProvider, "arn:aws:iam::"+v.account+":oidc-provider/"+e.key, "https://"+e.key))
+	if e != nil && v.r.byKey[e.key] == e && !builtin(e.key) && v.r.fromSource(ctx, e.key) == nil {
+		// A declared provider is one STS knows only while IAM holds an
+		// OpenID Connect provider of its key, as STS knows no issuer but
+		// Google, Facebook and Amazon without one (the IAM User Guide's
+		// "Create an OpenID Connect (OIDC) identity provider in IAM";
+		// AWS's answer in aws-actions/configure-aws-credentials#721).
+		// The fixtures make it of every provider but a user pool or
+		// Apple that does not say IamProvider; IAM's
+		// DeleteOpenIDConnectProvider removes it at run time.
+		v.r.refused(ctx, iss, fmt.Errorf("%w: IAM holds no OpenID Connect provider %s of the declared provider: create it with IAM CreateOpenIDConnectProvider (Url %s)%s",
+			ErrUnknownProvider, "arn:aws:iam::"+v.account+":oidc-provider/"+e.key, "https://"+e.key, fixtureHint(e.key)))
 		return nil, invalidToken(stsNoProvider, iss)
 	}
 	if e == nil && !v.strict {

@@ -150,7 +150,7 @@ func TestSTSVerifier(t *testing.T) {
 	down := newJWKSServer(t, nil)
 	down.status.Store(http.StatusBadGateway)
 	clk := newClock()
-	reg, err := New([]Provider{
+	list := []Provider{
 		{Name: "oidc.example.com/id/ABC", JWKS: jwks(t, k), ClientIDs: []string{"sts.amazonaws.com"}},
 		{Name: "accounts.google.com", JWKS: jwks(t, k)},
 		{Name: "http://localhost:8080/realms/dev", JWKS: jwks(t, k)},
@@ -158,12 +158,13 @@ func TestSTSVerifier(t *testing.T) {
 		{Name: "cognito-idp.us-east-1.amazonaws.com/us-east-1_abc", Issuer: "http://localhost:9229/us-east-1_abc", JWKS: jwks(t, k)},
 		{Name: "http://localhost:9229/us-east-1_local", JWKS: jwks(t, k)},
 		{Name: "cognito-idp.us-east-1.amazonaws.com/us-east-1_noIAM", JWKS: jwks(t, k)},
-	}, down.Client(), clk.now, nil)
+	}
+	reg, err := New(list, down.Client(), clk.now, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// IAM holds an OpenID Connect provider of the first user pool only.
-	reg.SetSource(mapSource{"cognito-idp.us-east-1.amazonaws.com/us-east-1_abc": {Name: "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_abc"}})
+	// IAM holds an OpenID Connect provider of each but the second user pool.
+	reg.SetSource(heldByIAM(t, list, "cognito-idp.us-east-1.amazonaws.com/us-east-1_noIAM"))
 	const oidcIss = "https://oidc.example.com/id/ABC"
 	exp := t0.Add(time.Hour).Truncate(time.Second)
 	tests := []struct {
@@ -391,10 +392,12 @@ func TestSTSService(t *testing.T) {
 	k := rsaKey(t, "k", jose.RS256)
 	other := rsaKey(t, "k", jose.RS256)
 	clk := newClock()
-	reg, err := New([]Provider{{Name: iss, JWKS: jwks(t, k), ClientIDs: []string{"sts.amazonaws.com"}}}, nil, clk.now, nil)
+	list := []Provider{{Name: iss, JWKS: jwks(t, k), ClientIDs: []string{"sts.amazonaws.com"}}}
+	reg, err := New(list, nil, clk.now, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
+	reg.SetSource(heldByIAM(t, list))
 	key := make([]byte, creds.KeySize)
 	if _, err := rand.Read(key); err != nil {
 		t.Fatal(err)

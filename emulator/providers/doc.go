@@ -49,7 +49,10 @@
 // texts identity already uses, and ForSTS returns the sts.Providers of
 // AssumeRoleWithWebIdentity, which takes a token up to STSExpirySkew past
 // its exp, answering InvalidIdentityToken (an unreachable provider
-// included, as AWS answers it) or ExpiredTokenException. Both log a
+// included, as AWS answers it) or ExpiredTokenException; it knows a
+// declared provider, but Google, Facebook and Amazon, only while the
+// Source (IAM) holds an OpenID Connect provider of its key, as STS knows
+// no other issuer without one. Both log a
 // refusal at
 // info, with the request id and the check that failed (Check), which the
 // client's message may not name.

@@ -19,10 +19,12 @@ func FuzzVerify(f *testing.F) {
 	t := f
 	k := rsaKey(t, "k", jose.RS256)
 	ek := ecKey(t, "e", jose.ES256)
-	reg, err := New([]Provider{{Name: host, JWKS: jwks(t, k, ek), ClientIDs: []string{client}}}, nil, newClock().now, nil)
+	list := []Provider{{Name: host, JWKS: jwks(t, k, ek), ClientIDs: []string{client}}}
+	reg, err := New(list, nil, newClock().now, nil)
 	if err != nil {
 		f.Fatal(err)
 	}
+	reg.SetSource(heldByIAM(t, list))
 	good := k.sign(t, claims(issuer, client, nil))
 	goodEC := ek.sign(t, claims(issuer, client, nil))
 	signed := map[string]bool{good: true, goodEC: true}
