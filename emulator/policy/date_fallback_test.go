@@ -25,3 +25,21 @@ func TestDateFractionPastNineDigits(t *testing.T) {
 		})
 	}
 }
+
+// TestDateDecimalPointWithoutDigits: a decimal point must be followed by a
+// digit; a date with a bare one is no date, in a policy or a request.
+func TestDateDecimalPointWithoutDigits(t *testing.T) {
+	tests := []string{"2024-01-01T00:00:00.Z", "2024-01-01T00:00:00.", "2024-01-01T00:00:00.+01:00", "2024-01-01T00:00:00,Z"}
+	for _, s := range tests {
+		t.Run(s, func(t *testing.T) {
+			if _, ok := isoDate(s); ok {
+				t.Errorf("isoDate(%q): got a date, want none", s)
+			}
+			d := allowIf(t, `{"DateEquals":{"aws:d":"2024-01-01T00:00:00Z"}}`)
+			c := ctx{"aws:d": {s}}
+			if d.Allowed(Request{Action: "sts:AssumeRole", Context: c}) {
+				t.Errorf("Allowed(%v): got true, want false", c)
+			}
+		})
+	}
+}
