@@ -127,10 +127,7 @@ func TestVerifySignedZeroContentLength(t *testing.T) {
 			canonical := "POST\n/\n\ncontent-length:" + tt.signed + "\nhost:" + host + "\nx-amz-date:" + date + "\n\n" +
 				"content-length;host;x-amz-date\n" + hashHex(nil)
 			toSign := "AWS4-HMAC-SHA256\n" + date + "\n" + scope + "\n" + hashHex([]byte(canonical))
-			key := stdHMAC([]byte("AWS4"+secret), []byte("20260101"))
-			key = stdHMAC(key[:], []byte("us-east-1"))
-			key = stdHMAC(key[:], []byte("sts"))
-			key = stdHMAC(key[:], []byte("aws4_request"))
+			key := refSigningKey(secret, "20260101", "us-east-1", "sts")
 			mac := stdHMAC(key[:], []byte(toSign))
 			r := httptest.NewRequest(http.MethodPost, "http://"+host+"/", http.NoBody)
 			if r.ContentLength != 0 {
