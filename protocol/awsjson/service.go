@@ -3,7 +3,6 @@ package awsjson
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -148,18 +147,11 @@ func (s *Service) unknownReason(r *http.Request, op string, ours bool) string {
 	case r.Header.Get("X-Amz-Target") == "":
 		what = "POST " + r.URL.Path + " without X-Amz-Target"
 	}
-	sig, err := sigv4.Parse(r)
+	signed, service := sigv4.Describe(r)
+	what += " (" + signed + ")"
 	switch {
-	case err == nil:
-		what += " (signed for " + sig.Service + ")"
-	case errors.Is(err, sigv4.ErrMissing):
-		what += " (unsigned)"
-	default:
-		what += " (with a malformed signature)"
-	}
-	switch {
-	case !ours && err == nil && sig.Service != s.model.SigningName():
-		return what + " is not an operation of a service idpool emulates: a global AWS_ENDPOINT_URL gives idpool's URL to every service's client; set the per-service variables of idpool's services instead (AWS_ENDPOINT_URL_COGNITO_IDENTITY, _STS, _COGNITO_SYNC, _IAM)"
+	case !ours && service != "" && service != s.model.SigningName():
+		return what + " is not an operation of a service idpool emulates: " + sigv4.EndpointHint
 	case !ours:
 		return what + " is not an operation of a service idpool emulates"
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/idpool/idpool/protocol"
 	"github.com/idpool/idpool/protocol/shape"
+	"github.com/idpool/idpool/protocol/sigv4"
 )
 
 // faultNamespace is the namespace of the errors AWS's front end answers
@@ -139,9 +140,33 @@ func (s *Service) Route(_ http.ResponseWriter, r *http.Request, readBody func() 
 	}
 	rt := s.routes[name]
 	if rt == nil || version != s.version {
+		protocol.SetReason(r.Context(), s.unknownReason(r, name, version))
 		return nil, frontEnd{protocol.BadRequest("InvalidAction", "Could not find operation %s for version %s", name, version)}
 	}
 	return &call{s: s, rt: rt, ps: ps}, nil
+}
+
+// unknownReason says why no operation of this service answers r, which
+// names Action name and Version version, and for which service r is
+// signed: AWS's InvalidAction says only what was not found, and a client
+// of another query-protocol service (SNS, SQS's query API, EC2) that a
+// global AWS_ENDPOINT_URL sent to idpool gets it too.
+func (s *Service) unknownReason(r *http.Request, name, version string) string {
+	signed, service := sigv4.Describe(r)
+	what := "Action " + name + " of Version " + version + " (" + signed + ")"
+	switch {
+	case name == "":
+		what = r.Method + " " + r.URL.Path + " without an Action (" + signed + ")"
+	case version != s.version && s.routes[name] != nil:
+		return what + ": " + s.model.SigningName() + "'s operation " + name + " is of Version " + s.version
+	}
+	if service != "" && service != s.model.SigningName() {
+		return what + " is not an operation of a service idpool emulates: " + sigv4.EndpointHint
+	}
+	if _, ok := s.model.Operation(name); ok {
+		return what + " is an operation of " + s.model.SigningName() + " that idpool does not implement"
+	}
+	return what + " is not an operation of " + s.model.SigningName()
 }
 
 // params returns the parameters of r, whose body is body: those of a form
