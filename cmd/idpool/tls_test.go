@@ -115,7 +115,7 @@ func TestTLSSettings(t *testing.T) {
 		{"certificate not PEM", nil, []string{"--tls-cert", notPEM, "--tls-key", key}, 1, []string{notPEM, "PEM"}},
 		{"key not PEM", nil, []string{"--tls-cert", cert, "--tls-key", notPEM}, 1, []string{notPEM, "PEM"}},
 		{"key of another certificate", nil, []string{"--tls-cert", otherCert, "--tls-key", key}, 1, []string{otherCert, "does not match"}},
-		{"encrypted PKCS #8 key", nil, []string{"--tls-cert", cert, "--tls-key", encPKCS8}, 1, []string{encPKCS8, "encrypted", "openssl pkey -in " + encPKCS8}},
+		{"encrypted PKCS #8 key", nil, []string{"--tls-cert", cert, "--tls-key", encPKCS8}, 1, []string{encPKCS8, "encrypted", "openssl pkey -in " + encPKCS8 + " -out " + filepath.Join(dir, "enc-pkcs8-decrypted.pem")}},
 		{"encrypted traditional key", nil, []string{"--tls-cert", cert, "--tls-key", encLegacy}, 1, []string{encLegacy, "encrypted", "openssl pkey"}},
 		{"chain with its issuer first", nil, []string{"--tls-cert", issuerFirst, "--tls-key", key}, 1, []string{issuerFirst, "certificate 2 of the file", "must come first"}},
 	}

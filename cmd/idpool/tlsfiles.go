@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 )
@@ -31,7 +32,9 @@ func loadKeyPair(certFile, keyFile string) (tls.Certificate, error) {
 		return cert, nil
 	}
 	if encryptedKey(keyPEM) {
-		return tls.Certificate{}, fmt.Errorf("tls-key %q: the private key is encrypted with a passphrase, which idpool cannot ask for: decrypt it with `openssl pkey -in %s -out idpool-key.pem` and give that file", keyFile, keyFile)
+		ext := filepath.Ext(keyFile)
+		out := strings.TrimSuffix(keyFile, ext) + "-decrypted" + ext
+		return tls.Certificate{}, fmt.Errorf("tls-key %q: the private key is encrypted with a passphrase, which idpool cannot ask for: decrypt it with `openssl pkey -in %s -out %s` and give that file", keyFile, keyFile, out)
 	}
 	if i := matchingCert(certPEM, keyPEM); i > 0 {
 		return tls.Certificate{}, fmt.Errorf("tls-cert %q: the key belongs to certificate %d of the file, but the server's own certificate must come first, followed by the certificates that issued it: put it first", certFile, i+1)
