@@ -27,6 +27,26 @@ import (
 // `openssl req -x509` makes one, and returns their paths.
 func selfSigned(t *testing.T, names ...string) (certFile, keyFile string) {
 	t.Helper()
+	der, key := makeCert(t, nil, names...)
+	pkcs8, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	certFile, keyFile = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	for file, block := range map[string]*pem.Block{certFile: {Type: "CERTIFICATE", Bytes: der}, keyFile: {Type: "PRIVATE KEY", Bytes: pkcs8}} {
+		if err := os.WriteFile(file, pem.EncodeToMemory(block), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return certFile, keyFile
+}
+
+// makeCert returns a self-signed ECDSA certificate (DER) for names (host
+// names or IP addresses), valid for an hour around now and changed by edit
+// if not nil, and its key.
+func makeCert(t *testing.T, edit func(*x509.Certificate), names ...string) ([]byte, *ecdsa.PrivateKey) {
+	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		t.Fatal(err)
@@ -46,22 +66,14 @@ func selfSigned(t *testing.T, names ...string) (certFile, keyFile string) {
 			tmpl.DNSNames = append(tmpl.DNSNames, n)
 		}
 	}
+	if edit != nil {
+		edit(tmpl)
+	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
 	if err != nil {
 		t.Fatal(err)
 	}
-	pkcs8, err := x509.MarshalPKCS8PrivateKey(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	certFile, keyFile = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
-	for file, block := range map[string]*pem.Block{certFile: {Type: "CERTIFICATE", Bytes: der}, keyFile: {Type: "PRIVATE KEY", Bytes: pkcs8}} {
-		if err := os.WriteFile(file, pem.EncodeToMemory(block), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return certFile, keyFile
+	return der, key
 }
 
 // TestTLSSettings: --tls-cert and --tls-key (IDPOOL_TLS_CERT,

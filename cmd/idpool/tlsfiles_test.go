@@ -1,12 +1,7 @@
 package main
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/x509"
-	"crypto/x509/pkix"
-	"math/big"
 	"net"
 	"path/filepath"
 	"strings"
@@ -14,35 +9,10 @@ import (
 	"time"
 )
 
-// leafFor returns a self-signed certificate for names (host names or IP
-// addresses), valid for an hour around now, changed by edit if not nil.
+// leafFor returns a self-signed certificate for names (see makeCert).
 func leafFor(t *testing.T, edit func(*x509.Certificate), names ...string) *x509.Certificate {
 	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1),
-		Subject:      pkix.Name{CommonName: "localhost"},
-		NotBefore:    time.Now().Add(-time.Hour),
-		NotAfter:     time.Now().Add(time.Hour),
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-	}
-	for _, n := range names {
-		if ip := net.ParseIP(n); ip != nil {
-			tmpl.IPAddresses = append(tmpl.IPAddresses, ip)
-		} else {
-			tmpl.DNSNames = append(tmpl.DNSNames, n)
-		}
-	}
-	if edit != nil {
-		edit(tmpl)
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
+	der, _ := makeCert(t, edit, names...)
 	leaf, err := x509.ParseCertificate(der)
 	if err != nil {
 		t.Fatal(err)
@@ -109,7 +79,7 @@ func TestCertWarnings(t *testing.T) {
 		{"the Compose service's, asked as such", leafFor(t, nil, "idpool"), "idpool", 0, nil},
 		{"expired", leafFor(t, func(c *x509.Certificate) { c.NotAfter = now.Add(-time.Minute) }, "localhost"), "", 1, []string{"expired on " + now.UTC().Format(time.DateOnly)}},
 		{"not yet valid", leafFor(t, func(c *x509.Certificate) { c.NotBefore = now.Add(time.Hour) }, "localhost"), "", 1, []string{"valid only from"}},
-		{"no subjectAltName", leafFor(t, nil), "", 1, []string{`CN="localhost"`, "Go's clients, browsers and curl refuse it", "Python's and Node's accept it"}},
+		{"no subjectAltName", leafFor(t, nil), "", 1, []string{`CN="idpool test"`, "Go's clients, browsers and curl refuse it", "Python's and Node's accept it"}},
 		{"names none of the hosts", leafFor(t, nil, "idpool.test"), "0.0.0.0", 1, []string{"names none of localhost, 127.0.0.1", "idpool.test"}},
 		{"names not --addr's host", leafFor(t, nil, "idpool.test"), "idpool", 1, []string{"names none of idpool, localhost, 127.0.0.1"}},
 	}
