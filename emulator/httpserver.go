@@ -69,11 +69,15 @@ const (
 	MaxStreams = 100
 	// StreamWindow is the HTTP/2 flow-control window of one request: the
 	// body bytes a client may send that the handler has not read yet.
-	// It holds FreeBodyBytes whole, so a small request's body arrives
-	// at once, and it is small because a body that waits for its share
-	// of BodyBudget stops reading and keeps its window's bytes buffered.
-	// On the loopback, 16 KiB still moves hundreds of MB/s per request.
-	StreamWindow = 16 << 10
+	// It is small, because a body that waits for its share of BodyBudget
+	// stops reading and keeps its window's bytes buffered, but no
+	// smaller than HTTP/2's initial window (65,535 bytes): a client may
+	// fill that before it reads the server's settings, and net/http
+	// resets a stream that sends beyond the window it announced
+	// (FLOW_CONTROL_ERROR, which 16 KiB brought on the first requests of
+	// a new connection). It holds FreeBodyBytes whole, so a small
+	// request's body arrives at once.
+	StreamWindow = 64 << 10
 	// ConnWindow is the HTTP/2 flow-control window of a connection, the
 	// unread body bytes of all its requests: MaxStreams full stream
 	// windows, so that requests waiting for the body budget can never use
@@ -81,10 +85,13 @@ const (
 	// budget and small ones. net/http's defaults (1 MiB for the connection
 	// and for each of 250 streams) let a single waiting body do it: a
 	// 67-byte GetId waited seconds behind 1 MB bodies. It is also what one
-	// connection may buffer outside the body budget: 1.6 MiB, against
-	// net/http's 1 MiB; MaxConns connections that each hold MaxStreams
-	// stalled bodies would buffer 6.4 GiB, as HTTP/1.1 clients that stall
-	// leave their bytes in the kernel's socket buffers instead.
+	// connection may buffer outside the body budget, 6.4 MiB against
+	// net/http's 1 MiB, and only while its requests wait for their share
+	// (at most bodyWait) or their clients stall: a handler reads its body
+	// at once. MaxConns connections that all did so at once would buffer
+	// 25.6 GiB, a bound no honest client comes near (an SDK keeps one
+	// HTTP/2 connection to a host); HTTP/1.1 clients that stall leave
+	// their bytes in the kernel's socket buffers instead.
 	ConnWindow = MaxStreams * StreamWindow
 )
 

@@ -33,7 +33,9 @@ func TestHTTP2LargeBodies(t *testing.T) {
 	client.Timeout = 60 * time.Second
 	base := "https://" + addr + "/"
 
-	// One request first, so that the others share its connection.
+	// The large bodies are sent at once on a new connection, before the
+	// client has read the server's settings, as the first requests of a
+	// test suite are.
 	post := func(ctype, target, body string) (*http.Response, string, error) {
 		req, _ := http.NewRequest(http.MethodPost, base, strings.NewReader(body))
 		req.Header.Set("Content-Type", ctype)
@@ -53,10 +55,6 @@ func TestHTTP2LargeBodies(t *testing.T) {
 		res, _, err := post("application/x-amz-json-1.1", "AWSCognitoIdentityService.GetId", `{"IdentityPoolId":"us-east-1:15d9b2bf-521e-461a-bd57-b556fc173e0c"}`)
 		return time.Since(start), res, err
 	}
-	if _, res, err := getID(); err != nil || res.ProtoMajor != 2 {
-		t.Fatalf("first GetId: got %v, %v, want an HTTP/2 answer", res, err)
-	}
-
 	body := "Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleArn=arn:aws:iam::123456789012:role/r&RoleSessionName=s&WebIdentityToken=" +
 		strings.Repeat("v", size)
 	var (
