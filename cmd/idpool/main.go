@@ -81,8 +81,9 @@ func serve(ctx context.Context, o *serveOptions, tlsConfig *tls.Config, stdout, 
 	addrHost, _, _ := net.SplitHostPort(o.addr) // checked by Validate
 	var leaf *x509.Certificate
 	if tlsConfig != nil {
-		leaf = tlsConfig.Certificates[0].Leaf
-		for _, w := range certWarnings(o.tlsCert, leaf, addrHost, time.Now()) {
+		cert := tlsConfig.Certificates[0]
+		leaf = cert.Leaf
+		for _, w := range certWarnings(o.tlsCert, leaf, len(cert.Certificate), addrHost, time.Now()) {
 			logger.Warn(w)
 		}
 	}

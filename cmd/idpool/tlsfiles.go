@@ -78,14 +78,23 @@ func matchingCert(certPEM, keyPEM []byte) int {
 	}
 }
 
-// certWarnings returns what is wrong with the server's certificate leaf
-// that clients will refuse, at now, each as a sentence saying what they
-// do and how to fix it: idpool serves with it anyway, as some clients
-// (Python's, Node's) accept what others (Go's, browsers) refuse, and a
-// test may want exactly that. addrHost is the host of --addr.
-func certWarnings(certFile string, leaf *x509.Certificate, addrHost string, now time.Time) []string {
+// certWarnings returns what is wrong with the server's certificate leaf,
+// the first of chain certificates in its file, that clients will refuse,
+// at now, each as a sentence saying what they do and how to fix it: idpool
+// serves with it anyway, as some clients (Python's, Node's) accept what
+// others (Go's, browsers) refuse, and a test may want exactly that.
+// addrHost is the host of --addr.
+//
+// A leaf alone in its file that names where to fetch its issuer (Authority
+// Information Access) was issued by an intermediate, as public CAs'
+// certificates are, which only browsers fetch. A leaf alone without it,
+// as mkcert's, is taken to be issued by a root that clients trust.
+func certWarnings(certFile string, leaf *x509.Certificate, chain int, addrHost string, now time.Time) []string {
 	var w []string
 	const fix = "make a new one (see the README's \"Serving over HTTPS\")"
+	if chain == 1 && len(leaf.IssuingCertificateURL) > 0 && leaf.CheckSignatureFrom(leaf) != nil {
+		w = append(w, fmt.Sprintf("tls-cert %q: the file holds the certificate alone, issued by %q, whose certificate it names at %s: browsers fetch it, but Go's, Node's and Python's clients and curl refuse the certificate: append the issuer's certificate to the file (the CA's full chain)", certFile, leaf.Issuer.CommonName, leaf.IssuingCertificateURL[0]))
+	}
 	switch {
 	case now.After(leaf.NotAfter):
 		w = append(w, fmt.Sprintf("tls-cert %q: the certificate expired on %s; every client refuses it: %s", certFile, leaf.NotAfter.UTC().Format(time.DateOnly), fix))

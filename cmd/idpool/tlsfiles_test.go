@@ -1,7 +1,9 @@
 package main
 
 import (
+	"crypto/rand"
 	"crypto/x509"
+	"math/big"
 	"net"
 	"path/filepath"
 	"strings"
@@ -13,6 +15,32 @@ import (
 func leafFor(t *testing.T, edit func(*x509.Certificate), names ...string) *x509.Certificate {
 	t.Helper()
 	der, _ := makeCert(t, edit, names...)
+	leaf, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return leaf
+}
+
+// issued returns a certificate for localhost issued by another one, of the
+// same name, changed by edit.
+func issued(t *testing.T, edit func(*x509.Certificate)) *x509.Certificate {
+	t.Helper()
+	caDER, caKey := makeCert(t, func(c *x509.Certificate) {
+		c.IsCA, c.BasicConstraintsValid, c.KeyUsage = true, true, x509.KeyUsageCertSign
+	})
+	ca, err := x509.ParseCertificate(caDER)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, key := makeCert(t, nil)
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(2), Subject: ca.Subject, DNSNames: []string{"localhost"},
+		NotBefore: ca.NotBefore, NotAfter: ca.NotAfter}
+	edit(tmpl)
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca, &key.PublicKey, caKey)
+	if err != nil {
+		t.Fatal(err)
+	}
 	leaf, err := x509.ParseCertificate(der)
 	if err != nil {
 		t.Fatal(err)
@@ -68,24 +96,37 @@ func TestServeURL(t *testing.T) {
 // once per reason, saying what clients do; one they accept is not.
 func TestCertWarnings(t *testing.T) {
 	now := time.Now()
+	// Naming where to fetch its issuer's certificate, as public CAs'
+	// leaves do.
+	aia := func(c *x509.Certificate) {
+		c.IssuingCertificateURL = []string{"http://ca.example/int.der"}
+	}
 	tests := []struct {
 		name     string
 		leaf     *x509.Certificate
 		addrHost string
 		n        int      // warnings
 		want     []string // substrings of them
+		chain    int      // certificates in the file, 1 when 0
 	}{
-		{"mkcert's", leafFor(t, nil, "localhost", "127.0.0.1", "::1"), "127.0.0.1", 0, nil},
-		{"the Compose service's, asked as such", leafFor(t, nil, "idpool"), "idpool", 0, nil},
-		{"expired", leafFor(t, func(c *x509.Certificate) { c.NotAfter = now.Add(-time.Minute) }, "localhost"), "", 1, []string{"expired on " + now.UTC().Format(time.DateOnly)}},
-		{"not yet valid", leafFor(t, func(c *x509.Certificate) { c.NotBefore = now.Add(time.Hour) }, "localhost"), "", 1, []string{"valid only from"}},
-		{"no subjectAltName", leafFor(t, nil), "", 1, []string{`CN="idpool test"`, "Go's clients, browsers and curl refuse it", "Python's and Node's accept it"}},
-		{"names none of the hosts", leafFor(t, nil, "idpool.test"), "0.0.0.0", 1, []string{"names none of localhost, 127.0.0.1", "idpool.test"}},
-		{"names not --addr's host", leafFor(t, nil, "idpool.test"), "idpool", 1, []string{"names none of idpool, localhost, 127.0.0.1"}},
+		{"mkcert's", leafFor(t, nil, "localhost", "127.0.0.1", "::1"), "127.0.0.1", 0, nil, 0},
+		{"the Compose service's, asked as such", leafFor(t, nil, "idpool"), "idpool", 0, nil, 0},
+		{"expired", leafFor(t, func(c *x509.Certificate) { c.NotAfter = now.Add(-time.Minute) }, "localhost"), "", 1, []string{"expired on " + now.UTC().Format(time.DateOnly)}, 0},
+		{"not yet valid", leafFor(t, func(c *x509.Certificate) { c.NotBefore = now.Add(time.Hour) }, "localhost"), "", 1, []string{"valid only from"}, 0},
+		{"no subjectAltName", leafFor(t, nil), "", 1, []string{`CN="idpool test"`, "Go's clients, browsers and curl refuse it", "Python's and Node's accept it"}, 0},
+		{"names none of the hosts", leafFor(t, nil, "idpool.test"), "0.0.0.0", 1, []string{"names none of localhost, 127.0.0.1", "idpool.test"}, 0},
+		{"issued by a root, alone (mkcert's)", issued(t, func(*x509.Certificate) {}), "", 0, nil, 1},
+		{"an intermediate's, alone", issued(t, aia), "", 1, []string{`issued by "idpool test"`, "http://ca.example/int.der", "Go's, Node's and Python's clients and curl refuse"}, 1},
+		{"an intermediate's, with its issuer", issued(t, aia), "", 0, nil, 2},
+		{"names not --addr's host", leafFor(t, nil, "idpool.test"), "idpool", 1, []string{"names none of idpool, localhost, 127.0.0.1"}, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := certWarnings("idpool.pem", tt.leaf, tt.addrHost, now)
+			chain := tt.chain
+			if chain == 0 {
+				chain = 1
+			}
+			got := certWarnings("idpool.pem", tt.leaf, chain, tt.addrHost, now)
 			if len(got) != tt.n {
 				t.Fatalf("got %d warnings %q, want %d", len(got), got, tt.n)
 			}
