@@ -94,7 +94,7 @@ func edge(next http.Handler, logger *slog.Logger, bodies *protocol.Budget, now f
 		served := r.WithContext(protocol.WithRequest(r.Context(), req))
 		var body *protocol.BudgetBody
 		if r.Body != nil && r.Body != http.NoBody {
-			body = bodies.Body(r.Body)
+			body = bodies.BodySized(r.Body, r.ContentLength)
 			defer body.Release()
 			served.Body = body
 		}

@@ -61,6 +61,38 @@ const (
 	// before the request is answered 503 ServiceUnavailable, which SDKs
 	// retry.
 	bodyWait = 5 * time.Second
+
+	// MaxStreams bounds the HTTP/2 requests in flight on one connection:
+	// the least RFC 9113 (section 6.5.2) recommends. A client with more
+	// requests opens another connection (Go's transport) or queues them
+	// (browsers).
+	MaxStreams = 100
+	// StreamWindow is the HTTP/2 flow-control window of one request: the
+	// body bytes a client may send that the handler has not read yet.
+	// It is small, because a body that waits for its share of BodyBudget
+	// stops reading and keeps its window's bytes buffered, but no
+	// smaller than HTTP/2's initial window (65,535 bytes): a client may
+	// fill that before it reads the server's settings, and net/http
+	// resets a stream that sends beyond the window it announced
+	// (FLOW_CONTROL_ERROR, which 16 KiB brought on the first requests of
+	// a new connection). It holds FreeBodyBytes whole, so a small
+	// request's body arrives at once.
+	StreamWindow = 64 << 10
+	// ConnWindow is the HTTP/2 flow-control window of a connection, the
+	// unread body bytes of all its requests: MaxStreams full stream
+	// windows, so that requests waiting for the body budget can never use
+	// it up and starve, on the same connection, the requests that hold
+	// budget and small ones. net/http's defaults (1 MiB for the connection
+	// and for each of 250 streams) let a single waiting body do it: a
+	// 67-byte GetId waited seconds behind 1 MB bodies. It is also what one
+	// connection may buffer outside the body budget, 6.4 MiB against
+	// net/http's 1 MiB, and only while its requests wait for their share
+	// (at most bodyWait) or their clients stall: a handler reads its body
+	// at once. MaxConns connections that all did so at once would buffer
+	// 25.6 GiB, a bound no honest client comes near (an SDK keeps one
+	// HTTP/2 connection to a host); HTTP/1.1 clients that stall leave
+	// their bytes in the kernel's socket buffers instead.
+	ConnWindow = MaxStreams * StreamWindow
 )
 
 // NewHTTPServer returns the server idpool runs h with: the timeouts and the
@@ -71,7 +103,9 @@ const (
 // bound on request bodies is part of the handler itself. Over TLS, the
 // handshake is bounded as the first request's headers are: net/http gives
 // it ReadHeaderTimeout, and Listen counts a connection that has not
-// finished it after 5 s as idle.
+// finished it after 5 s as idle. Over HTTP/2, its flow-control windows
+// (MaxStreams, StreamWindow, ConnWindow) keep a request that waits for
+// the body budget from stalling the other requests of its connection.
 func NewHTTPServer(h http.Handler, logger *slog.Logger) *http.Server {
 	return &http.Server{
 		Handler:           h,
@@ -82,6 +116,11 @@ func NewHTTPServer(h http.Handler, logger *slog.Logger) *http.Server {
 		MaxHeaderBytes:    MaxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 		ConnState:         trackConn,
+		HTTP2: &http.HTTP2Config{
+			MaxConcurrentStreams:          MaxStreams,
+			MaxReceiveBufferPerStream:     StreamWindow,
+			MaxReceiveBufferPerConnection: ConnWindow,
+		},
 	}
 }
 

@@ -194,30 +194,39 @@ func (o *serveOptions) Validate() error {
 	if _, err := o.level(); err != nil {
 		errs = append(errs, fmt.Errorf("log-level %q: want debug, info, warn or error", o.logLevel))
 	}
-	if _, err := o.tlsConfig(); err != nil {
+	if err := o.tlsPair(); err != nil {
 		errs = append(errs, err)
 	}
 	errs = append(errs, o.cfg.Validate())
 	return errors.Join(errs...)
 }
 
+// tlsPair checks that --tls-cert and --tls-key are given both or
+// neither.
+func (o *serveOptions) tlsPair() error {
+	switch {
+	case o.tlsCert != "" && o.tlsKey == "":
+		return fmt.Errorf("tls-cert %q: give --tls-key (%s) too, the file of its private key", o.tlsCert, tlsKeyEnv)
+	case o.tlsCert == "" && o.tlsKey != "":
+		return fmt.Errorf("tls-key %q: give --tls-cert (%s) too, the file of its certificate", o.tlsKey, tlsCertEnv)
+	}
+	return nil
+}
+
 // tlsConfig returns the TLS settings serve listens with: nil for plain
 // HTTP, when neither --tls-cert nor --tls-key is given, else the
-// certificate and key they name, which must both be given, be readable
-// PEM and belong together. Validate calls it so that a bad pair is refused
-// before serve listens; serve calls it again to load the pair.
+// certificate and key they name, which must be readable PEM and belong
+// together (see loadKeyPair). Like a --fixtures or --db file that cannot
+// be read, files that cannot be used are an error of the files, not of
+// the command line: it is exit 1, without the usage hint. Serve and
+// export call it once the settings are valid, before the store opens.
 func (o *serveOptions) tlsConfig() (*tls.Config, error) {
-	switch {
-	case o.tlsCert == "" && o.tlsKey == "":
+	if o.tlsCert == "" || o.tlsKey == "" {
 		return nil, nil
-	case o.tlsKey == "":
-		return nil, fmt.Errorf("tls-cert %q: give --tls-key (%s) too, the file of its private key", o.tlsCert, tlsKeyEnv)
-	case o.tlsCert == "":
-		return nil, fmt.Errorf("tls-key %q: give --tls-cert (%s) too, the file of its certificate", o.tlsKey, tlsCertEnv)
 	}
-	cert, err := tls.LoadX509KeyPair(o.tlsCert, o.tlsKey)
+	cert, err := loadKeyPair(o.tlsCert, o.tlsKey)
 	if err != nil {
-		return nil, fmt.Errorf("tls-cert %q, tls-key %q: want the PEM files of a certificate and its private key: %w", o.tlsCert, o.tlsKey, err)
+		return nil, err
 	}
 	return &tls.Config{Certificates: []tls.Certificate{cert}}, nil
 }
@@ -235,7 +244,11 @@ func serveFlags(fs *flag.FlagSet, getenv func(string) string) (func(context.Cont
 		if err := o.Validate(); err != nil {
 			return usageError{err}
 		}
-		return serve(ctx, o, stdout, stderr)
+		tlsConfig, err := o.tlsConfig()
+		if err != nil {
+			return err
+		}
+		return serve(ctx, o, tlsConfig, stdout, stderr)
 	}, nil
 }
 
@@ -259,6 +272,9 @@ func exportFlags(fs *flag.FlagSet, getenv func(string) string) (func(context.Con
 	return func(ctx context.Context, stdout, stderr io.Writer) error {
 		if err := o.Validate(); err != nil {
 			return usageError{err}
+		}
+		if _, err := o.tlsConfig(); err != nil {
+			return err
 		}
 		// Warnings (a reset a crash interrupted) go to stderr, as
 		// serve's log does: stdout is the fixture file.

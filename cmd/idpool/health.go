@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -147,8 +148,12 @@ func health(ctx context.Context, t healthTarget) error {
 	if err != nil {
 		return fmt.Errorf("health: %w", err)
 	}
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<10))
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
+		if t.cert == "" && isHTTPSAnswer(body) {
+			return fmt.Errorf("health: %s answered %s: the server serves HTTPS: give --tls-cert (%s), its certificate file", url, resp.Status, tlsCertEnv)
+		}
 		return fmt.Errorf("health: %s answered %s", url, resp.Status)
 	}
 	return nil

@@ -11,9 +11,12 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"os"
 	"os/signal"
 	"syscall"
@@ -47,14 +50,15 @@ func main() {
 }
 
 // serve listens on o.addr until ctx is done, then shuts down gracefully.
-// Its options have passed Validate.
+// Its options have passed Validate; tlsConfig, nil for plain HTTP, is
+// theirs.
 //
 // Once it listens, it writes the URL it serves on to stdout, as one line,
 // and nothing else ever: a test harness that starts it on port 0 reads
 // that line from a pipe and may leave the pipe unread from then on, as one
 // line always fits in a pipe's buffer. Its log goes to stderr, a line per
 // request, which blocks every request once a pipe nobody reads is full.
-func serve(ctx context.Context, o *serveOptions, stdout, stderr io.Writer) error {
+func serve(ctx context.Context, o *serveOptions, tlsConfig *tls.Config, stdout, stderr io.Writer) error {
 	cfg := *o.cfg
 	level, _ := o.level()
 	// Every log line is written as it happens, so that a crash loses none.
@@ -74,18 +78,23 @@ func serve(ctx context.Context, o *serveOptions, stdout, stderr io.Writer) error
 	}
 	defer srv.Close()
 
-	tlsConfig, err := o.tlsConfig()
-	if err != nil {
-		return err
+	addrHost, _, _ := net.SplitHostPort(o.addr) // checked by Validate
+	var leaf *x509.Certificate
+	if tlsConfig != nil {
+		cert := tlsConfig.Certificates[0]
+		leaf = cert.Leaf
+		for _, w := range certWarnings(o.tlsCert, leaf, len(cert.Certificate), addrHost, time.Now()) {
+			logger.Warn(w)
+		}
+	}
+	if w := publicURLWarning(cfg.PublicURL, tlsConfig != nil); w != "" {
+		logger.Warn(w)
 	}
 	ln, err := emulator.Listen(o.addr)
 	if err != nil {
 		return err
 	}
-	url := "http://" + ln.Addr().String()
-	if tlsConfig != nil {
-		url = "https://" + ln.Addr().String()
-	}
+	url := serveURL(ln.Addr(), addrHost, leaf)
 	if o.addrFile != "" {
 		content := addrFileContent(ln.Addr().String(), o.tlsCert)
 		if err := writeAddrFile(o.addrFile, content); err != nil {

@@ -27,6 +27,26 @@ import (
 // `openssl req -x509` makes one, and returns their paths.
 func selfSigned(t *testing.T, names ...string) (certFile, keyFile string) {
 	t.Helper()
+	der, key := makeCert(t, nil, names...)
+	pkcs8, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	certFile, keyFile = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	for file, block := range map[string]*pem.Block{certFile: {Type: "CERTIFICATE", Bytes: der}, keyFile: {Type: "PRIVATE KEY", Bytes: pkcs8}} {
+		if err := os.WriteFile(file, pem.EncodeToMemory(block), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return certFile, keyFile
+}
+
+// makeCert returns a self-signed ECDSA certificate (DER) for names (host
+// names or IP addresses), valid for an hour around now and changed by edit
+// if not nil, and its key.
+func makeCert(t *testing.T, edit func(*x509.Certificate), names ...string) ([]byte, *ecdsa.PrivateKey) {
+	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		t.Fatal(err)
@@ -46,51 +66,70 @@ func selfSigned(t *testing.T, names ...string) (certFile, keyFile string) {
 			tmpl.DNSNames = append(tmpl.DNSNames, n)
 		}
 	}
+	if edit != nil {
+		edit(tmpl)
+	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
 	if err != nil {
 		t.Fatal(err)
 	}
-	pkcs8, err := x509.MarshalPKCS8PrivateKey(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	certFile, keyFile = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
-	for file, block := range map[string]*pem.Block{certFile: {Type: "CERTIFICATE", Bytes: der}, keyFile: {Type: "PRIVATE KEY", Bytes: pkcs8}} {
-		if err := os.WriteFile(file, pem.EncodeToMemory(block), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return certFile, keyFile
+	return der, key
 }
 
 // TestTLSSettings: --tls-cert and --tls-key (IDPOOL_TLS_CERT,
-// IDPOOL_TLS_KEY) are given both or neither and name a readable PEM
-// certificate and its key; anything else is refused before serve listens,
-// and by export, which takes serve's settings.
+// IDPOOL_TLS_KEY) are given both or neither (else exit 2, a usage error),
+// and name a readable PEM certificate and its key (else exit 1 without the
+// usage hint, as a --fixtures or --db file that cannot be used); anything
+// else is refused before serve listens, and by export, which takes serve's
+// settings. An encrypted key and a chain whose server certificate is not
+// first are named as such.
 func TestTLSSettings(t *testing.T) {
 	cert, key := selfSigned(t, "127.0.0.1")
 	otherCert, _ := selfSigned(t, "127.0.0.1")
-	notPEM := filepath.Join(t.TempDir(), "notes.pem")
-	if err := os.WriteFile(notPEM, []byte("not a certificate\n"), 0o600); err != nil {
-		t.Fatal(err)
+	dir := t.TempDir()
+	write := func(name string, blocks ...[]byte) string {
+		t.Helper()
+		file := filepath.Join(dir, name)
+		if err := os.WriteFile(file, bytes.Join(blocks, nil), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return file
 	}
+	read := func(file string) []byte {
+		t.Helper()
+		b, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	notPEM := write("notes.pem", []byte("not a certificate\n"))
+	// What `openssl pkcs8 -topk8 -v2 aes256` and `openssl ec -aes256`
+	// write: the bytes do not matter, the PEM type and headers do.
+	encPKCS8 := write("enc-pkcs8.pem", pem.EncodeToMemory(&pem.Block{Type: "ENCRYPTED PRIVATE KEY", Bytes: []byte("x")}))
+	encLegacy := write("enc-legacy.pem", pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY",
+		Headers: map[string]string{"Proc-Type": "4,ENCRYPTED", "DEK-Info": "AES-256-CBC,A0838BE3EA529BCF3C3C26158857C2BC"}, Bytes: []byte("x")}))
+	issuerFirst := write("chain-rev.pem", read(otherCert), read(cert))
 	missing := filepath.Join(t.TempDir(), "missing.pem")
 	tests := []struct {
 		name string
 		env  map[string]string
 		args []string
+		code int
 		want []string
 	}{
-		{"cert only", nil, []string{"--tls-cert", cert}, []string{"tls-cert", "give --tls-key"}},
-		{"key only", nil, []string{"--tls-key", key}, []string{"tls-key", "give --tls-cert"}},
-		{"cert only in the environment", map[string]string{"IDPOOL_TLS_CERT": cert}, nil, []string{"IDPOOL_TLS_KEY"}},
-		{"unreadable certificate", nil, []string{"--tls-cert", missing, "--tls-key", key}, []string{missing, "no such file"}},
-		{"unreadable key", nil, []string{"--tls-cert", cert, "--tls-key", missing}, []string{missing, "no such file"}},
-		{"certificate not PEM", nil, []string{"--tls-cert", notPEM, "--tls-key", key}, []string{notPEM, "PEM"}},
-		{"key not PEM", nil, []string{"--tls-cert", cert, "--tls-key", notPEM}, []string{notPEM, "PEM"}},
-		{"key of another certificate", nil, []string{"--tls-cert", otherCert, "--tls-key", key}, []string{otherCert, "does not match"}},
-		{"empty certificate", nil, []string{"--tls-cert", "", "--tls-key", key}, []string{"tls-cert: must not be empty"}},
+		{"cert only", nil, []string{"--tls-cert", cert}, 2, []string{"tls-cert", "give --tls-key", "idpool --help"}},
+		{"key only", nil, []string{"--tls-key", key}, 2, []string{"tls-key", "give --tls-cert"}},
+		{"cert only in the environment", map[string]string{"IDPOOL_TLS_CERT": cert}, nil, 2, []string{"IDPOOL_TLS_KEY"}},
+		{"empty certificate", nil, []string{"--tls-cert", "", "--tls-key", key}, 2, []string{"tls-cert: must not be empty"}},
+		{"unreadable certificate", nil, []string{"--tls-cert", missing, "--tls-key", key}, 1, []string{"tls-cert", missing, "no such file"}},
+		{"unreadable key", nil, []string{"--tls-cert", cert, "--tls-key", missing}, 1, []string{"tls-key", missing, "no such file"}},
+		{"certificate not PEM", nil, []string{"--tls-cert", notPEM, "--tls-key", key}, 1, []string{notPEM, "PEM"}},
+		{"key not PEM", nil, []string{"--tls-cert", cert, "--tls-key", notPEM}, 1, []string{notPEM, "PEM"}},
+		{"key of another certificate", nil, []string{"--tls-cert", otherCert, "--tls-key", key}, 1, []string{otherCert, "does not match"}},
+		{"encrypted PKCS #8 key", nil, []string{"--tls-cert", cert, "--tls-key", encPKCS8}, 1, []string{encPKCS8, "encrypted", "openssl pkey -in " + encPKCS8 + " -out " + filepath.Join(dir, "enc-pkcs8-decrypted.pem")}},
+		{"encrypted traditional key", nil, []string{"--tls-cert", cert, "--tls-key", encLegacy}, 1, []string{encLegacy, "encrypted", "openssl pkey"}},
+		{"chain with its issuer first", nil, []string{"--tls-cert", issuerFirst, "--tls-key", key}, 1, []string{issuerFirst, "certificate 2 of the file", "must come first"}},
 	}
 	for _, tt := range tests {
 		for _, cmd := range []string{"serve", "export"} {
@@ -102,10 +141,13 @@ func TestTLSSettings(t *testing.T) {
 				var stderr bytes.Buffer
 				err := run(ctx, append([]string{cmd, "--addr", "127.0.0.1:0", "--db", ":memory:"}, tt.args...), env(tt.env), io.Discard, &stderr)
 				code := exitCode(err, &stderr)
-				if code != 2 {
-					t.Errorf("got exit %d, want 2 (stderr %q)", code, stderr.String())
+				if code != tt.code {
+					t.Errorf("got exit %d, want %d (stderr %q)", code, tt.code, stderr.String())
 				}
 				wantContains(t, "stderr", stderr.String(), tt.want)
+				if hint := strings.Contains(stderr.String(), "idpool --help"); hint != (tt.code == 2) {
+					t.Errorf("stderr %q: got the usage hint %v, want it only for a usage error", stderr.String(), hint)
+				}
 				if strings.Contains(stderr.String(), "listening") {
 					t.Errorf("got stderr %q, want no listening before the refusal", stderr.String())
 				}

@@ -109,8 +109,9 @@ func WithJWKSEncoding(encoding string) Option {
 	return func(o *options) { o.cfg.JWKSEncoding = encoding }
 }
 
-// WithTLS serves HTTPS, as idpool serve --tls-cert does, with httptest's
-// self-signed certificate for 127.0.0.1: URL and JWKSURL are https, the
+// WithTLS serves HTTPS, HTTP/2 and HTTP/1.1, as idpool serve --tls-cert
+// does, with httptest's self-signed certificate for 127.0.0.1: URL and
+// JWKSURL are https, the
 // server sees every request as TLS (aws:SecureTransport true, https in
 // the discovery document's jwks_uri and the outbound issuer), and
 // AWSConfig and Client trust the certificate. Other clients (another
@@ -195,7 +196,13 @@ func Start(opts ...Option) (*Server, error) {
 		}
 	}
 	s.hs = httptest.NewUnstartedServer(emu.Handler())
+	// serve's own settings: its timeouts, its HTTP/2 windows, and
+	// net/http's errors (a TLS handshake a client refused) in the
+	// server's log rather than raw on the test's output.
+	s.hs.Config = emulator.NewHTTPServer(emu.Handler(), logger)
 	if o.tls {
+		// HTTP/2 as serve offers it, which Go's SDKs negotiate.
+		s.hs.EnableHTTP2 = true
 		s.hs.StartTLS()
 	} else {
 		s.hs.Start()
