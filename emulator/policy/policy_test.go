@@ -297,7 +297,9 @@ func TestPrincipals(t *testing.T) {
 	aws := func(arn string) Request { return Request{Action: "sts:AssumeRole", AWS: arn} }
 	fed := func(p string) Request { return Request{Action: "sts:AssumeRoleWithWebIdentity", Federated: p} }
 	named := func(arn string) Request { return Request{Action: "sts:AssumeRole", AWS: arn, Named: true} }
-	direct := func(arn string) Request { return Request{Action: "sts:AssumeRole", AWS: arn, Named: true, Direct: true} }
+	direct := func(arn string) Request {
+		return Request{Action: "sts:AssumeRole", AWS: arn, Named: true, Direct: true}
+	}
 	tests := []struct {
 		name      string
 		principal string
