@@ -30,9 +30,11 @@ const maxRoleSession = 12 * time.Hour
 // starts need no IAM set-up; in strict mode STS refuses it, as AWS refuses
 // a role that does not exist. In strict mode a role session also needs
 // its own role's policies to allow it into a role whose trust policy
-// trusts only the account (see chain): AWS lets one role's session
-// assume another only so, and strict mode must not let a guest's
-// credentials climb into any role it likes.
+// trusts only the account, and its session policies and role's boundary
+// to allow it into one whose trust policy names its role rather than the
+// session itself (see chain): AWS lets one role's session assume another
+// only so, and strict mode must not let a guest's credentials climb into
+// any role it likes.
 type roles struct {
 	store  storage.Reader
 	strict bool
@@ -295,7 +297,8 @@ func issuedRole(c *creds.Credentials) bool {
 //
 //   - naming the caller itself (a role session's own ARN, an IAM user's
 //     ARN, or "*"), which grants them alone, whatever the caller's
-//     policies allow;
+//     policies allow ("*" counts as naming the caller [unconfirmed: the
+//     guide is silent on it; it kept its effect from before]);
 //   - naming a role session's role by its ARN, which grants them only as
 //     far as the session's policies and the role's permissions boundary
 //     allow: the IAM User Guide ("Policies and permissions", Session
