@@ -239,10 +239,15 @@ func TestRoleSessionsWithoutIdentity(t *testing.T) {
 
 			guestID, token := s.guestToken(t, p.id)
 			guest, _ := s.enhancedCreds(t, guestID, nil)
-			chained, err := s.stsWith(guest).AssumeRole(ctx, &sts.AssumeRoleInput{
+			// The basic flow's session chains: Chained trusts SyncGuest's
+			// ARN, a grant the enhanced flow's scope-down policy caps (see
+			// TestStrictChainSessionCaps).
+			basic, err := s.assumeWeb(token, s.roleARN("SyncGuest"), "CognitoIdentityCredentials", nil)
+			ok(t, err, "AssumeRoleWithWebIdentity of SyncGuest")
+			chained, err := s.stsWith(fromSTS(t, basic.Credentials)).AssumeRole(ctx, &sts.AssumeRoleInput{
 				RoleArn: awsv2.String(s.roleARN("Chained")), RoleSessionName: awsv2.String("hop"),
 			})
-			ok(t, err, "AssumeRole with the guest's credentials")
+			ok(t, err, "AssumeRole with the guest's basic-flow credentials")
 			// A role without a trust policy trusts everyone in permissive
 			// mode; in strict mode no role session chains into it.
 			_, err = s.stsWith(guest).AssumeRole(ctx, &sts.AssumeRoleInput{

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -266,6 +267,14 @@ func (s *Server) syncRefused(p *protocol.Principal, action, resource string) boo
 // credentials reach even their own Cognito Sync data only when the role
 // allows it, as on AWS.
 func (s *Server) sessionDecision(ctx context.Context, c *creds.Credentials, p *protocol.Principal, action, resource string, request map[string][]string) (_ policy.Result, why string, by refuser, _ error) {
+	return s.grantedDecision(ctx, c, p, action, resource, request, nil)
+}
+
+// grantedDecision is sessionDecision with grant added to the role's
+// identity policies, as AWS adds those of a resource-based policy that
+// names the role's ARN before the session's policies cap them (see
+// roles.chain).
+func (s *Server) grantedDecision(ctx context.Context, c *creds.Credentials, p *protocol.Principal, action, resource string, request map[string][]string, grant []policy.Named) (_ policy.Result, why string, by refuser, _ error) {
 	sess := &c.Session
 	// The role as IAM holds it now, read once: its policies and its tags
 	// (the session's principal tags under its session tags, see
@@ -291,6 +300,7 @@ func (s *Server) sessionDecision(ctx context.Context, c *creds.Credentials, p *p
 	case heldARN != "":
 		other = r
 	}
+	set.Identity = slices.Concat(set.Identity, grant) // a copy: set.Identity may be shared
 	if sess.Policy != "" || len(sess.PolicyARNs) > 0 {
 		if set.Session, err = s.sessionPolicies(ctx, sess); err != nil {
 			return policy.Result{}, "", "", err

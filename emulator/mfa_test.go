@@ -110,13 +110,13 @@ func TestRolesMFA(t *testing.T) {
 		rs := storeRoles(t, true, docs, 0)
 		rs.now = func() time.Time { return now }
 		var seen map[string][]string
-		rs.decide = func(ctx context.Context, c *creds.Credentials, p *protocol.Principal, action, resource string, request map[string][]string) (policy.Result, string, error) {
+		rs.decide = func(ctx context.Context, c *creds.Credentials, p *protocol.Principal, action, resource string, request map[string][]string, _ []policy.Named) (policy.Result, string, refuser, error) {
 			seen = map[string][]string{}
 			addMFAKeys(seen, true, c.Session.MFA, now)
 			if seen["aws:MultiFactorAuthPresent"][0] != "true" {
-				return policy.Result{Decision: policy.ImplicitDeny}, "no MFA", nil
+				return policy.Result{Decision: policy.ImplicitDeny}, "no MFA", byIdentity, nil
 			}
-			return policy.Result{Decision: policy.Allowed}, "", nil
+			return policy.Result{Decision: policy.Allowed}, "", "", nil
 		}
 		session := &creds.Credentials{Session: creds.Session{RoleARN: "arn:aws:iam::123456789012:role/Caller", SessionName: "s"}}
 		caller := &protocol.Principal{ARN: "arn:aws:sts::123456789012:assumed-role/Caller/s", Account: "123456789012", Temporary: true}

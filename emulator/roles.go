@@ -30,9 +30,11 @@ const maxRoleSession = 12 * time.Hour
 // starts need no IAM set-up; in strict mode STS refuses it, as AWS refuses
 // a role that does not exist. In strict mode a role session also needs
 // its own role's policies to allow it into a role whose trust policy
-// trusts only the account (see chain): AWS lets one role's session
-// assume another only so, and strict mode must not let a guest's
-// credentials climb into any role it likes.
+// trusts only the account, and its session policies and role's boundary
+// to allow it into one whose trust policy names its role rather than the
+// session itself (see chain): AWS lets one role's session assume another
+// only so, and strict mode must not let a guest's credentials climb into
+// any role it likes.
 type roles struct {
 	store  storage.Reader
 	strict bool
@@ -46,9 +48,11 @@ type roles struct {
 	// region is aws:RequestedRegion for a request that names no region.
 	region string
 	// decide evaluates the permission policies of the caller: an issued
-	// session's role, or an IAM user (Server.callerDecision); nil leaves
-	// them unchecked.
-	decide func(ctx context.Context, c *creds.Credentials, p *protocol.Principal, action, resource string, request map[string][]string) (policy.Result, string, error)
+	// session's role, or an IAM user (Server.callerDecision), and says
+	// why and which kind of policy refused when they do not allow it;
+	// with grant, a role session's role's policies and grant
+	// (Server.grantedDecision). nil leaves them unchecked.
+	decide func(ctx context.Context, c *creds.Credentials, p *protocol.Principal, action, resource string, request map[string][]string, grant []policy.Named) (policy.Result, string, refuser, error)
 	// trusts remembers the trust policies read, until IAM or the fixtures
 	// write again (nil: read every time).
 	trusts *remembered[trust]
@@ -285,12 +289,30 @@ func issuedRole(c *creds.Credentials) bool {
 
 // chain decides, in strict mode, the AssumeRole of a role IAM holds by a
 // role session or an IAM user, as AWS decides a request within one
-// account: the caller's own permission policies (its role's, or the
-// user's) must not deny sts:AssumeRole (nor the
-// extra actions: sts:TagSession for a tagged session, sts:SetSourceIdentity
-// for one with a source identity) on the role, and either the trust policy
-// names the caller (its role's ARN or its session's ARN), or it trusts the
-// account and the caller's policies allow the actions.
+// account: the caller's own permission policies (its role's, capped by
+// its boundary and session policies, or the user's) must not deny
+// sts:AssumeRole (nor the extra actions: sts:TagSession for a tagged
+// session, sts:SetSourceIdentity for one with a source identity) on the
+// role, and the trust policy must allow the actions:
+//
+//   - naming the caller itself (a role session's own ARN, an IAM user's
+//     ARN, or "*"), which grants them alone, whatever the caller's
+//     policies allow ("*" counts as naming the caller [unconfirmed: the
+//     guide is silent on it; it kept its effect from before]);
+//   - naming a role session's role by its ARN, which grants them only as
+//     far as the session's policies and the role's permissions boundary
+//     allow: the IAM User Guide ("Policies and permissions", Session
+//     policies) says such a grant is "added to the role or user's
+//     identity-based policy before the session is created. The session
+//     policy limits the total permissions granted by the resource-based
+//     policy and the identity-based policy", and "Policy evaluation
+//     logic" that "Resource-based policies that grant permissions to an
+//     IAM role ARN are limited by an implicit deny in a permissions
+//     boundary or session policy", whereas those granting a role session
+//     ARN are not; so a guest's enhanced-flow session, whose scope-down
+//     policy allows no sts:*, assumes a role that trusts its role's ARN
+//     no more than one that trusts only the account;
+//   - or trusting the account, when the caller's policies allow them.
 func (rs roles) chain(ctx context.Context, req sts.RoleRequest, t trust, pr policy.Request, extra []string) (sts.Grant, error) {
 	actions := append([]string{req.Action}, extra...)
 	// The caller's policies see the request's MFA as its trust policy
@@ -304,14 +326,14 @@ func (rs roles) chain(ctx context.Context, req sts.RoleRequest, t trust, pr poli
 	delegated := true // the caller's policies allow every action
 	var why, unallowed string
 	for _, a := range actions {
-		res, reason, err := rs.decide(ctx, &caller, req.Caller, a, t.arn, pr.Context)
+		res, reason, _, err := rs.decide(ctx, &caller, req.Caller, a, t.arn, pr.Context, nil)
 		if err != nil {
 			return sts.Grant{}, err
 		}
 		switch res.Decision {
 		case policy.ExplicitDeny:
 			protocol.SetReason(ctx, "strict mode: "+reason)
-			return sts.Grant{}, notAuthorizedCaller(req, a)
+			return sts.Grant{}, notAuthorizedCaller(req, a, "")
 		case policy.Allowed:
 		default:
 			if delegated {
@@ -321,7 +343,14 @@ func (rs roles) chain(ctx context.Context, req sts.RoleRequest, t trust, pr poli
 	}
 	named := pr
 	named.Named = true
-	if refused(t.doc, named, extra) == "" {
+	direct := named
+	direct.Direct = true
+	switch {
+	case refused(t.doc, direct, extra) == "":
+		return t.grant(), nil
+	case refused(t.doc, named, extra) == "" && issuedRole(req.CallerCredentials):
+		return rs.roleGrant(ctx, req, t, &caller, pr, actions)
+	case refused(t.doc, named, extra) == "":
 		return t.grant(), nil
 	}
 	action := refused(t.doc, pr, extra)
@@ -330,10 +359,41 @@ func (rs roles) chain(ctx context.Context, req sts.RoleRequest, t trust, pr poli
 		return t.grant(), nil
 	case action == "":
 		protocol.SetReason(ctx, "strict mode: the trust policy of "+req.RoleARN+" trusts the caller only through its account, so the caller's own policies must allow it: "+why)
-		return sts.Grant{}, notAuthorizedCaller(req, unallowed)
+		return sts.Grant{}, notAuthorizedCaller(req, unallowed, "")
 	}
 	protocol.SetReason(ctx, trustReason(req.RoleARN, t.doc, asking(pr, action)))
 	return sts.Grant{}, refusal(req, action)
+}
+
+// trustGrant stands, among a role session's role's policies, for a trust
+// policy's grant to that role's ARN (see chain): it allows what the trust
+// policy allowed, the only actions it is asked about.
+var trustGrant = func() []policy.Named {
+	doc, err := policy.ParsePermissions([]byte(`{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}}`))
+	if err != nil {
+		panic("trustGrant: " + err.Error())
+	}
+	return []policy.Named{{ID: "trust policy", Type: "resource", Doc: doc}}
+}()
+
+// roleGrant decides the actions of a role session caller that the trust
+// policy of t grants by naming the session's role: they are added to the
+// role's policies, which its session policies and permissions boundary
+// cap (see chain). A refusal says which policy refused, as AWS's STS
+// does: "… because no session policy allows the sts:AssumeRole action".
+func (rs roles) roleGrant(ctx context.Context, req sts.RoleRequest, t trust, caller *creds.Credentials, pr policy.Request, actions []string) (sts.Grant, error) {
+	for _, a := range actions {
+		res, why, by, err := rs.decide(ctx, caller, req.Caller, a, t.arn, pr.Context, trustGrant)
+		if err != nil {
+			return sts.Grant{}, err
+		}
+		if res.Decision != policy.Allowed {
+			protocol.SetReason(ctx, "strict mode: the trust policy of "+req.RoleARN+" names the caller's role "+caller.Session.RoleARN+
+				", not its session, so its grant is capped by the session's policies and the role's permissions boundary (a trust policy naming the session's ARN is not): "+why)
+			return sts.Grant{}, notAuthorizedCaller(req, a, by.because(res.Decision, a))
+		}
+	}
+	return t.grant(), nil
 }
 
 // times adds aws:CurrentTime and aws:EpochTime, the time of the request,
@@ -440,16 +500,17 @@ func refusal(req sts.RoleRequest, action string) error {
 	if req.WebIdentity != nil {
 		return protocol.Errorf(http.StatusForbidden, sts.CodeAccessDenied, "Not authorized to perform %s", action)
 	}
-	return notAuthorizedCaller(req, action)
+	return notAuthorizedCaller(req, action, "")
 }
 
-// notAuthorizedCaller is STS's refusal of a signed caller's request.
-func notAuthorizedCaller(req sts.RoleRequest, action string) error {
+// notAuthorizedCaller is STS's refusal of a signed caller's request;
+// because, if any, says which kind of policy refused (refuser.because).
+func notAuthorizedCaller(req sts.RoleRequest, action, because string) error {
 	caller := ""
 	if req.Caller != nil {
 		caller = req.Caller.ARN
 	}
-	return protocol.Errorf(http.StatusForbidden, sts.CodeAccessDenied, "User: %s is not authorized to perform: %s on resource: %s", caller, action, req.RoleARN)
+	return protocol.Errorf(http.StatusForbidden, sts.CodeAccessDenied, "User: %s is not authorized to perform: %s on resource: %s%s", caller, action, req.RoleARN, because)
 }
 
 // allowEnhanced checks the role GetCredentialsForIdentity picked against

@@ -387,24 +387,37 @@ func TestRolesEnhancedRequestTags(t *testing.T) {
 
 // TestRolesStrictChain: in strict mode a role session or an IAM user
 // assumes a role that trusts the account only where its own policies allow
-// it, one that names it unless they deny it; permissive mode is not held
+// it, one that names it unless they deny it (one that names its role's
+// ARN, not its session's, as far as its session policies and boundary
+// allow too); permissive mode is not held
 // to policies, and the root assumes no role in strict mode.
 func TestRolesStrictChain(t *testing.T) {
 	const (
-		admin = "arn:aws:iam::123456789012:role/Admin"
-		names = "arn:aws:iam::123456789012:role/NamesGuest"
+		admin        = "arn:aws:iam::123456789012:role/Admin"
+		names        = "arn:aws:iam::123456789012:role/NamesGuest"
+		namesSession = "arn:aws:iam::123456789012:role/NamesGuestSession"
 	)
 	docs := map[string]string{
-		admin: trustsDeveloper,
-		names: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:role/Guest"},"Action":"sts:AssumeRole"}]}`,
+		admin:        trustsDeveloper,
+		names:        `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:role/Guest"},"Action":"sts:AssumeRole"}]}`,
+		namesSession: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:sts::123456789012:assumed-role/Guest/CognitoIdentityCredentials"},"Action":"sts:AssumeRole"}]}`,
 	}
 	guest := &protocol.Principal{ARN: "arn:aws:sts::123456789012:assumed-role/Guest/CognitoIdentityCredentials", Account: "123456789012", Temporary: true}
 	guestS := &creds.Credentials{Session: creds.Session{RoleARN: "arn:aws:iam::123456789012:role/Guest", SessionName: "CognitoIdentityCredentials"}}
 	root := &protocol.Principal{ARN: "arn:aws:iam::123456789012:root", Account: "123456789012"}
 	user := &protocol.Principal{ARN: "arn:aws:iam::123456789012:user/dev", Account: "123456789012", UserID: "AIDAEXAMPLE"}
-	decide := func(d policy.Decision) func(context.Context, *creds.Credentials, *protocol.Principal, string, string, map[string][]string) (policy.Result, string, error) {
-		return func(context.Context, *creds.Credentials, *protocol.Principal, string, string, map[string][]string) (policy.Result, string, error) {
-			return policy.Result{Decision: d}, "the guest's policies", nil
+	// decide stands for the caller's policies deciding d; with a trust
+	// grant added to them, for its session policies and boundary capping
+	// it (capped) or not.
+	decide := func(d policy.Decision, capped bool) func(context.Context, *creds.Credentials, *protocol.Principal, string, string, map[string][]string, []policy.Named) (policy.Result, string, refuser, error) {
+		return func(_ context.Context, _ *creds.Credentials, _ *protocol.Principal, _, _ string, _ map[string][]string, grant []policy.Named) (policy.Result, string, refuser, error) {
+			switch {
+			case grant == nil || d == policy.ExplicitDeny:
+				return policy.Result{Decision: d}, "the guest's policies", byIdentity, nil
+			case capped:
+				return policy.Result{Decision: policy.ImplicitDeny}, "the guest's session policies", bySession, nil
+			}
+			return policy.Result{Decision: policy.Allowed}, "", "", nil
 		}
 	}
 	tests := []struct {
@@ -413,25 +426,30 @@ func TestRolesStrictChain(t *testing.T) {
 		role     string
 		caller   *protocol.Principal
 		decision policy.Decision
+		capped   bool // the session's policies or boundary cap a trust grant to its role
 		want     bool
 	}{
-		{"account trust, no policy", true, admin, guest, policy.ImplicitDeny, false},
-		{"account trust, policy allows", true, admin, guest, policy.Allowed, true},
-		{"account trust, policy denies", true, admin, guest, policy.ExplicitDeny, false},
-		{"named, no policy", true, names, guest, policy.ImplicitDeny, true},
-		{"named, policy denies", true, names, guest, policy.ExplicitDeny, false},
-		{"user, account trust, no policy", true, admin, user, policy.ImplicitDeny, false},
-		{"user, account trust, policy allows", true, admin, user, policy.Allowed, true},
-		{"user, account trust, policy denies", true, admin, user, policy.ExplicitDeny, false},
-		{"permissive: a user without policies", false, admin, user, policy.ImplicitDeny, true},
-		{"the root assumes no role", true, admin, root, policy.Allowed, false},
-		{"permissive: the root assumes a role", false, admin, root, policy.ExplicitDeny, true},
-		{"permissive: account trust, no policy", false, admin, guest, policy.ExplicitDeny, true},
+		{"account trust, no policy", true, admin, guest, policy.ImplicitDeny, false, false},
+		{"account trust, policy allows", true, admin, guest, policy.Allowed, false, true},
+		{"account trust, policy denies", true, admin, guest, policy.ExplicitDeny, false, false},
+		{"named, no policy", true, names, guest, policy.ImplicitDeny, false, true},
+		{"named, policy denies", true, names, guest, policy.ExplicitDeny, false, false},
+		{"names the role, capped by the session", true, names, guest, policy.ImplicitDeny, true, false},
+		{"names the session, capped by the session", true, namesSession, guest, policy.ImplicitDeny, true, true},
+		{"names the session, policy denies", true, namesSession, guest, policy.ExplicitDeny, true, false},
+		{"user, account trust, no policy", true, admin, user, policy.ImplicitDeny, false, false},
+		{"user, account trust, policy allows", true, admin, user, policy.Allowed, false, true},
+		{"user, account trust, policy denies", true, admin, user, policy.ExplicitDeny, false, false},
+		{"permissive: a user without policies", false, admin, user, policy.ImplicitDeny, false, true},
+		{"the root assumes no role", true, admin, root, policy.Allowed, false, false},
+		{"permissive: the root assumes a role", false, admin, root, policy.ExplicitDeny, false, true},
+		{"permissive: account trust, no policy", false, admin, guest, policy.ExplicitDeny, false, true},
+		{"permissive: names the role, capped", false, names, guest, policy.ImplicitDeny, true, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			rs := storeRoles(t, tt.strict, docs, 0)
-			rs.decide = decide(tt.decision)
+			rs.decide = decide(tt.decision, tt.capped)
 			var sess *creds.Credentials
 			if tt.caller == guest {
 				sess = guestS
@@ -494,11 +512,11 @@ func TestRolesStrictChainSourceIdentity(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			rs := storeRoles(t, true, docs, 0)
-			rs.decide = func(_ context.Context, _ *creds.Credentials, _ *protocol.Principal, action, _ string, _ map[string][]string) (policy.Result, string, error) {
+			rs.decide = func(_ context.Context, _ *creds.Credentials, _ *protocol.Principal, action, _ string, _ map[string][]string, _ []policy.Named) (policy.Result, string, refuser, error) {
 				if slices.Contains(tt.allowed, action) {
-					return policy.Result{Decision: policy.Allowed}, "", nil
+					return policy.Result{Decision: policy.Allowed}, "", "", nil
 				}
-				return policy.Result{}, "no policy allows " + action, nil
+				return policy.Result{}, "no policy allows " + action, byIdentity, nil
 			}
 			_, err := rs.Authorize(t.Context(), sts.RoleRequest{Action: "sts:AssumeRole", RoleARN: role, Caller: guest, CallerCredentials: sess,
 				SourceIdentity: sess.Session.SourceIdentity})

@@ -158,10 +158,13 @@ func build(ctx context.Context, cfg Config, store storage.Store, logger *slog.Lo
 	s := &Server{cfg: cfg, iamMemory: memory, logger: logger, store: store, tokens: tok, creds: cr, revoked: revoked, now: now,
 		verifier: sigv4.NewVerifier(1024), fixtures: fx, developers: fx.DeveloperKeys(), roles: roles{store: store, strict: cfg.Strict, account: cfg.AccountID, trusts: &memory.trusts, now: now, region: cfg.Region}}
 	// In strict mode a role session's AssumeRole is held to its role's
-	// permission policies, and an IAM user's to its own.
-	s.roles.decide = func(ctx context.Context, c *creds.Credentials, p *protocol.Principal, action, resource string, request map[string][]string) (policy.Result, string, error) {
-		d, why, _, err := s.callerDecision(ctx, c, p, action, resource, request)
-		return d, why, err
+	// permission policies, and an IAM user's to its own; a trust grant
+	// to a session's role is added to them (see roles.chain).
+	s.roles.decide = func(ctx context.Context, c *creds.Credentials, p *protocol.Principal, action, resource string, request map[string][]string, grant []policy.Named) (policy.Result, string, refuser, error) {
+		if grant != nil {
+			return s.grantedDecision(ctx, c, p, action, resource, request, grant)
+		}
+		return s.callerDecision(ctx, c, p, action, resource, request)
 	}
 	verified := newVerified(tok, revoked, now)
 	// IAM answers GetRole with the last use of the role, which every

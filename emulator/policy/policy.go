@@ -107,6 +107,12 @@ type Request struct {
 	// not match. It tells a trust policy that names the caller from one
 	// that trusts its account.
 	Named bool
+	// Direct, with Named, lets an AWS principal match only where it is the
+	// caller's own ARN or "*": a role's ARN does not match its sessions.
+	// It tells a trust policy that names a role session itself, whose
+	// grant no session policy or permissions boundary caps, from one that
+	// names its role (IAM User Guide, "Policy evaluation logic").
+	Direct bool
 	// Resource is the ARN of the resource acted on, matched against the
 	// Resource and NotResource elements of permission policies (trust
 	// policies have none). It is compared literally, case-sensitively:

@@ -297,6 +297,9 @@ func TestPrincipals(t *testing.T) {
 	aws := func(arn string) Request { return Request{Action: "sts:AssumeRole", AWS: arn} }
 	fed := func(p string) Request { return Request{Action: "sts:AssumeRoleWithWebIdentity", Federated: p} }
 	named := func(arn string) Request { return Request{Action: "sts:AssumeRole", AWS: arn, Named: true} }
+	direct := func(arn string) Request {
+		return Request{Action: "sts:AssumeRole", AWS: arn, Named: true, Direct: true}
+	}
 	tests := []struct {
 		name      string
 		principal string
@@ -334,6 +337,11 @@ func TestPrincipals(t *testing.T) {
 		{"named only: session ARN", `{"AWS":"` + session + `"}`, named(session), true},
 		{"named only: user ARN", `{"AWS":"` + user + `"}`, named(user), true},
 		{"named only: star", `{"AWS":"*"}`, named(user), true},
+		{"direct: role ARN does not name its session", `{"AWS":["arn:aws:iam::` + acct + `:root","` + role + `"]}`, direct(session), false},
+		{"direct: session ARN", `{"AWS":"` + session + `"}`, direct(session), true},
+		{"direct: another session of the role", `{"AWS":"arn:aws:sts::123456789012:assumed-role/Deployer/other"}`, direct(session), false},
+		{"direct: user ARN", `{"AWS":"` + user + `"}`, direct(user), true},
+		{"direct: star", `{"AWS":"*"}`, direct(session), true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

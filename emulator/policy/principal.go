@@ -199,7 +199,7 @@ func (p *principal) matches(r *Request) bool {
 	}
 	if r.AWS != "" {
 		for _, a := range p.aws {
-			if r.Named && account(a) {
+			if r.Named && account(a) || r.Direct && a != r.AWS {
 				continue
 			}
 			if awsMatch(a, r.AWS) {
