@@ -37,13 +37,21 @@ func writeAddrFile(path, addr string) error {
 	return os.Rename(tmp.Name(), path)
 }
 
-// clearAddrFile readies path for the address serve writes once it
-// listens: it removes the file a server killed before it could remove its
-// own left there, and checks that the file can be written, so that serve
-// stops at start, before it opens the store, rather than serve without
-// the file that a waiting program and the health check read. A missing
-// directory is a mistyped path or a directory not made yet.
-func clearAddrFile(path string) error {
+// checkAddrFile readies path for the address serve writes once it
+// listens, before the store opens, so that serve stops at start, with a
+// message that names the path, rather than serve without the file that a
+// waiting program and the health check read: it checks that the
+// directory exists and can be written. A missing directory is a mistyped
+// path or a directory not made yet.
+//
+// A file already there stays unless the address on its first line does
+// not answer: that is the file of a server killed before it could remove
+// its own, which a program waiting for the file to appear must not read
+// while the store opens. The file of a server still running stays, as a
+// second serve on the same file may yet fail (its port or database in
+// use) and must not leave the first one's health check failing for good;
+// serve replaces the file once it listens.
+func checkAddrFile(path string) error {
 	dir := filepath.Dir(path)
 	if fi, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("addr-file %q: the directory %s does not exist", path, dir)
@@ -55,15 +63,34 @@ func clearAddrFile(path string) error {
 	if fi, err := os.Lstat(path); err == nil && fi.IsDir() {
 		return fmt.Errorf("addr-file %q: is a directory, want a file", path)
 	}
-	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return fmt.Errorf("addr-file %q: cannot remove the address file a stopped server left: %w", path, err)
-	}
 	tmp, err := os.CreateTemp(dir, ".idpool-addr-*")
 	if err != nil {
 		return fmt.Errorf("addr-file %q: cannot write in %s: %w", path, dir, err)
 	}
 	tmp.Close()
-	return os.Remove(tmp.Name())
+	if err := os.Remove(tmp.Name()); err != nil {
+		return fmt.Errorf("addr-file %q: %w", path, err)
+	}
+	if b, err := os.ReadFile(path); err == nil && !answers(string(b)) {
+		if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("addr-file %q: cannot remove the address file a stopped server left: %w", path, err)
+		}
+	}
+	return nil
+}
+
+// answers reports whether something accepts a TCP connection at the
+// address on the first line of content, an address file's. The address is
+// one serve listened on, a local one, which refuses at once when nothing
+// listens; the timeout bounds a file that names another host.
+func answers(content string) bool {
+	addr, _, _ := strings.Cut(strings.TrimSpace(content), "\n")
+	conn, err := net.DialTimeout("tcp", strings.TrimSpace(addr), time.Second)
+	if err != nil {
+		return false
+	}
+	conn.Close()
+	return true
 }
 
 // removeAddrFile removes the address file at path if it still holds

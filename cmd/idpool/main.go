@@ -65,10 +65,11 @@ func serve(ctx context.Context, o *serveOptions, tlsConfig *tls.Config, stdout, 
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 
 	// Before the store opens, which may take long (a schema migration), so
-	// that a program waiting for the address file to appear never reads
-	// the one a killed server left.
+	// that a program waiting for the address file to appear does not read
+	// the one a killed server left meanwhile; the file is written once
+	// serve listens.
 	if o.addrFile != "" {
-		if err := clearAddrFile(o.addrFile); err != nil {
+		if err := checkAddrFile(o.addrFile); err != nil {
 			return err
 		}
 	}
