@@ -396,8 +396,10 @@ const sessionPolicy = "session"
 // cannot read may do nothing rather than everything its role allows. An
 // inline document STS accepted that the policy grammar refuses allows
 // nothing either: refusing is the safe reading of a policy idpool cannot
-// evaluate. guestScopeDownARN, the scope-down policy Cognito gives a
-// guest's GetCredentialsForIdentity session, stands for guestScopeDown.
+// evaluate. guestScopeDownMarker, the scope-down Cognito gives a guest's
+// GetCredentialsForIdentity session, stands for guestScopeDown, both its
+// documents; guestScopeDownARN, which a client may pass to AssumeRole,
+// for the managed policy's document alone, which idpool holds.
 func (s *Server) sessionPolicies(ctx context.Context, sess *creds.Session) ([]policy.Named, error) {
 	var sps []policy.Named
 	if sess.Policy != "" {
@@ -405,10 +407,14 @@ func (s *Server) sessionPolicies(ctx context.Context, sess *creds.Session) ([]po
 		sps = append(sps, policy.Named{ID: "Policy", Type: sessionPolicy, Doc: doc})
 	}
 	for _, arn := range sess.PolicyARNs {
-		if arn == guestScopeDownARN {
+		switch arn {
+		case guestScopeDownMarker:
+			sps = append(sps, guestScopeDown...)
+			continue
+		case guestScopeDownARN:
 			// AWS's own policy, which IAM holds for every account and
 			// idpool does not store: see guestScopeDown.
-			sps = append(sps, guestScopeDown...)
+			sps = append(sps, guestScopeDown[0])
 			continue
 		}
 		n := policy.Named{ID: arn, Type: sessionPolicy}
