@@ -13,6 +13,23 @@ import (
 	"github.com/aws/aws-sdk-go/service/cognitosync"
 )
 
+// guestSyncRole creates a role of a unique name that trusts every pool's
+// identities, with no policy, and a pool ready for Cognito Sync whose
+// unauthenticated role it is. It returns the role's name and the pool.
+func guestSyncRole(t *testing.T, s *server, prefix string) (string, *syncPool) {
+	t.Helper()
+	ctx := context.Background()
+	role := uniqueName(prefix)
+	_, err := s.iamWith(developerKeys()).CreateRole(ctx, &iam.CreateRoleInput{RoleName: awsv2.String(role),
+		AssumeRolePolicyDocument: awsv2.String(policyJSON(t, anyPoolTrust()))})
+	ok(t, err, "CreateRole")
+	pool := s.createPool(t, &cognitoidentity.CreateIdentityPoolInput{AllowUnauthenticatedIdentities: true})
+	_, err = s.signed.SetIdentityPoolRoles(ctx, &cognitoidentity.SetIdentityPoolRolesInput{IdentityPoolId: awsv2.String(pool),
+		Roles: map[string]string{"unauthenticated": s.roleARN(role)}})
+	ok(t, err, "SetIdentityPoolRoles")
+	return role, &syncPool{s: s, id: pool, dev: newSyncClient(t, s.endpoint, credentials.NewStaticCredentials(accessKey, secretKey, ""))}
+}
+
 // TestStrictSyncReadmeStatement: the role statement README suggests for
 // Cognito Sync, cognito-sync:* on both the identity's ARN and what is under
 // it (…/identity/${sub} and …/identity/${sub}/*), lets a guest's
@@ -28,16 +45,10 @@ func TestStrictSyncReadmeStatement(t *testing.T) {
 	s, _ := strictServer(t, true)
 	ctx := context.Background()
 	dev := s.iamWith(developerKeys())
-	role := uniqueName("SyncReadme")
-	_, err := dev.CreateRole(ctx, &iam.CreateRoleInput{RoleName: awsv2.String(role), AssumeRolePolicyDocument: awsv2.String(policyJSON(t, anyPoolTrust()))})
-	ok(t, err, "CreateRole")
-	pool := s.createPool(t, &cognitoidentity.CreateIdentityPoolInput{AllowUnauthenticatedIdentities: true})
-	_, err = s.signed.SetIdentityPoolRoles(ctx, &cognitoidentity.SetIdentityPoolRolesInput{IdentityPoolId: awsv2.String(pool),
-		Roles: map[string]string{"unauthenticated": s.roleARN(role)}})
-	ok(t, err, "SetIdentityPoolRoles")
-	p := &syncPool{s: s, id: pool, dev: newSyncClient(t, s.endpoint, credentials.NewStaticCredentials(accessKey, secretKey, ""))}
+	role, p := guestSyncRole(t, s, "SyncReadme")
+	pool := p.id
 	push := s.createRole(t, "SyncReadmePush", map[string]any{"Effect": "Allow", "Principal": map[string]any{"Service": "cognito-sync.amazonaws.com"}, "Action": "sts:AssumeRole"})
-	_, err = p.dev.SetIdentityPoolConfiguration(&cognitosync.SetIdentityPoolConfigurationInput{IdentityPoolId: aws.String(pool),
+	_, err := p.dev.SetIdentityPoolConfiguration(&cognitosync.SetIdentityPoolConfigurationInput{IdentityPoolId: aws.String(pool),
 		PushSync: &cognitosync.PushSync{ApplicationArns: []*string{aws.String(s.snsAppARN("GCM", "idpool"))}, RoleArn: aws.String(push)}})
 	ok(t, err, "SetIdentityPoolConfiguration")
 
