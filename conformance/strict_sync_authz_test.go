@@ -133,14 +133,8 @@ func TestStrictSyncRoleDecides(t *testing.T) {
 	s, _ := strictServer(t, true)
 	ctx := context.Background()
 	dev := s.iamWith(developerKeys())
-	role := uniqueName("SyncCapped")
-	_, err := dev.CreateRole(ctx, &iam.CreateRoleInput{RoleName: awsv2.String(role), AssumeRolePolicyDocument: awsv2.String(policyJSON(t, anyPoolTrust()))})
-	ok(t, err, "CreateRole")
-	pool := s.createPool(t, &cognitoidentity.CreateIdentityPoolInput{AllowUnauthenticatedIdentities: true})
-	_, err = s.signed.SetIdentityPoolRoles(ctx, &cognitoidentity.SetIdentityPoolRolesInput{IdentityPoolId: awsv2.String(pool),
-		Roles: map[string]string{"unauthenticated": s.roleARN(role)}})
-	ok(t, err, "SetIdentityPoolRoles")
-	p := &syncPool{s: s, id: pool, dev: newSyncClient(t, s.endpoint, credentials.NewStaticCredentials(accessKey, secretKey, ""))}
+	role, p := guestSyncRole(t, s, "SyncCapped")
+	pool := p.id
 	s3Only := map[string]any{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}
 	// ownData is the guide's statement.
 	ownData := map[string]any{"Effect": "Allow", "Action": "cognito-sync:*", "Resource": []any{

@@ -37,29 +37,59 @@ type authorizeRequest struct {
 
 // contextKeys are the condition keys of a request, each with its values.
 // On the wire a key takes a list of strings or a single string, which is
-// a list of one value, as in the request context AWS documents.
-type contextKeys map[string][]string
+// a list of one value, as in the request context AWS documents. A key
+// given as a list is multivalued, even with one value, as a ContextEntries
+// key of type stringList is to SimulateCustomPolicy: no policy variable
+// resolves to it (policy.Request's Lists).
+type contextKeys struct {
+	values map[string][]string
+	lists  []string // the keys of values given as a JSON list
+}
 
 func (c *contextKeys) UnmarshalJSON(b []byte) error {
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(b, &raw); err != nil {
 		return badField("Context must be an object of condition keys, each with a string or a list of strings")
 	}
-	m := make(contextKeys, len(raw))
+	m := contextKeys{values: make(map[string][]string, len(raw))}
 	for k, v := range raw {
 		var one string
 		if err := json.Unmarshal(v, &one); err == nil && v[0] == '"' {
-			m[k] = []string{one}
+			m.values[k] = []string{one}
 			continue
 		}
 		var list []string
 		if err := json.Unmarshal(v, &list); err != nil || v[0] != '[' {
 			return badField(fmt.Sprintf("Context[%q] must be a string or a list of strings", k))
 		}
-		m[k] = list
+		m.values[k] = list
+		if !principalKey(k) {
+			// A key of the principal is dropped (see decisionKeys): its
+			// own value, single, must stay a variable's.
+			m.lists = append(m.lists, k)
+		}
 	}
 	*c = m
 	return nil
+}
+
+// listsKey is the context.Context key of the keys of an
+// /_idpool/authorize request's Context given as lists (see contextKeys),
+// which the decisions it asks for carry to policy.Request's Lists.
+type listsKey struct{}
+
+// withLists returns ctx carrying lists, the multivalued keys of the
+// request a decision is asked for.
+func withLists(ctx context.Context, lists []string) context.Context {
+	return context.WithValue(ctx, listsKey{}, lists)
+}
+
+// requestLists returns the multivalued keys of the request a decision in
+// ctx is for (see withLists): none but for /_idpool/authorize, where a
+// Context key given as a list is one.
+func requestLists(ctx context.Context) []string {
+	lists, _ := ctx.Value(listsKey{}).([]string)
+	return lists
 }
 
 // badField is the error of a request field that is not of its form; it
@@ -149,10 +179,10 @@ func (s *Server) evaluate(w http.ResponseWriter, r *http.Request) {
 	if sts.Refusal(c, in.Action) != "" {
 		// Refused whatever the policies say, as the request would be.
 		res.Decision = policy.ImplicitDeny
-	} else if keys, kerr := s.resourceKeys(r.Context(), in.Action, in.Resource, in.Context); kerr != nil {
+	} else if keys, kerr := s.resourceKeys(r.Context(), in.Action, in.Resource, in.Context.values); kerr != nil {
 		s.adminError(w, r, http.StatusInternalServerError, "reading the resource's tags failed", kerr)
 		return
-	} else if res, err = s.strictDecision(r.Context(), &c, p, in.Action, in.Resource, keys); err != nil {
+	} else if res, err = s.strictDecision(withLists(r.Context(), in.Context.lists), &c, p, in.Action, in.Resource, keys); err != nil {
 		s.adminError(w, r, http.StatusInternalServerError, "reading the policies failed", err)
 		return
 	}
@@ -307,7 +337,8 @@ func (s *Server) grantedDecision(ctx context.Context, c *creds.Credentials, p *p
 		}
 	}
 	now := s.now()
-	req := policy.Request{Action: action, Resource: resource, Context: decisionKeys(sessionKeys(c, p, sessionTags(r, own, sess.PrincipalTags)), request, now)}
+	req := policy.Request{Action: action, Resource: resource, Context: decisionKeys(sessionKeys(c, p, sessionTags(r, own, sess.PrincipalTags)), request, now),
+		Lists: requestLists(ctx)}
 	addMFAKeys(req.Context, true, sess.MFA, now)
 	res := set.Evaluate(req)
 	if res.Decision == policy.Allowed {
@@ -396,8 +427,10 @@ const sessionPolicy = "session"
 // cannot read may do nothing rather than everything its role allows. An
 // inline document STS accepted that the policy grammar refuses allows
 // nothing either: refusing is the safe reading of a policy idpool cannot
-// evaluate. guestScopeDownARN, the scope-down policy Cognito gives a
-// guest's GetCredentialsForIdentity session, stands for guestScopeDown.
+// evaluate. guestScopeDownMarker, the scope-down Cognito gives a guest's
+// GetCredentialsForIdentity session, stands for guestScopeDown, both its
+// documents; guestScopeDownARN, which a client may pass to AssumeRole,
+// for the managed policy's document alone, which idpool holds.
 func (s *Server) sessionPolicies(ctx context.Context, sess *creds.Session) ([]policy.Named, error) {
 	var sps []policy.Named
 	if sess.Policy != "" {
@@ -405,10 +438,14 @@ func (s *Server) sessionPolicies(ctx context.Context, sess *creds.Session) ([]po
 		sps = append(sps, policy.Named{ID: "Policy", Type: sessionPolicy, Doc: doc})
 	}
 	for _, arn := range sess.PolicyARNs {
-		if arn == guestScopeDownARN {
+		switch arn {
+		case guestScopeDownMarker:
+			sps = append(sps, guestScopeDown...)
+			continue
+		case guestScopeDownARN:
 			// AWS's own policy, which IAM holds for every account and
 			// idpool does not store: see guestScopeDown.
-			sps = append(sps, guestScopeDown...)
+			sps = append(sps, guestScopeDown[0])
 			continue
 		}
 		n := policy.Named{ID: arn, Type: sessionPolicy}

@@ -130,7 +130,7 @@ func (s *Server) federatedDecision(ctx context.Context, c *creds.Credentials, p 
 	now := s.now()
 	keys := withRequest(federatedKeys(p, sess, u, held), request, now)
 	addMFAKeys(keys, true, sess.MFA, now)
-	req := policy.Request{Action: action, Resource: resource, AWS: p.ARN, Context: keys}
+	req := policy.Request{Action: action, Resource: resource, AWS: p.ARN, Context: keys, Lists: requestLists(ctx)}
 	res := policy.Set{Identity: sps}.Evaluate(req)
 	if res.Decision == policy.Allowed {
 		return res, "", "", nil

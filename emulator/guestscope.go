@@ -20,10 +20,20 @@ import (
 // (GetOpenIdToken, then AssumeRoleWithWebIdentity) and authenticated
 // identities have no such cap.
 //
-// The credentials record it as a session policy ARN (creds.Session's
-// PolicyARNs), so that it lasts as long as they do, across restarts too;
-// sessionPolicies reads it as guestScopeDown.
+// A client may pass this ARN to AssumeRole too; that session gets the
+// managed policy's document alone (guestScopeDown[0]), as any session
+// policy, and not the Developer Guide's wider list, which is Cognito's
+// own cap: see guestScopeDownMarker.
 const guestScopeDownARN = "arn:aws:iam::aws:policy/AmazonCognitoUnAuthedIdentitiesSessionPolicy"
+
+// guestScopeDownMarker stands for Cognito's scope-down in the session
+// policy ARNs (creds.Session's PolicyARNs) of a guest's
+// GetCredentialsForIdentity credentials, so that the cap lasts as long as
+// they do, across restarts too; sessionPolicies reads it as the whole of
+// guestScopeDown. It is not an ARN, and at 18 characters shorter than
+// the 20 the STS model's arnType allows a PolicyArns member, so no client
+// can pass it to AssumeRole and get the Developer Guide's list.
+const guestScopeDownMarker = "idpool:guest-scope"
 
 // guestScopeDownDocs are the documents of the scope-down session policies
 // of a guest's GetCredentialsForIdentity session, as AWS documents them,
@@ -95,11 +105,11 @@ var guestScopeDown = func() []policy.Named {
 
 // guestPolicyARNs returns the session policy ARNs of the credentials
 // GetCredentialsForIdentity issues an identity whose amr claim is amr:
-// guestScopeDownARN for an unauthenticated identity, none for an
+// guestScopeDownMarker for an unauthenticated identity, none for an
 // authenticated one.
 func guestPolicyARNs(amr []string) []string {
 	if slices.Contains(amr, "unauthenticated") {
-		return []string{guestScopeDownARN}
+		return []string{guestScopeDownMarker}
 	}
 	return nil
 }

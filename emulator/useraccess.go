@@ -214,7 +214,7 @@ func (s *Server) userDecision(ctx context.Context, p *protocol.Principal, c *cre
 		mfa = c.Session.MFA
 	}
 	addMFAKeys(keys, p.Temporary, mfa, now)
-	req := policy.Request{Action: action, Resource: resource, AWS: p.ARN, Context: keys}
+	req := policy.Request{Action: action, Resource: resource, AWS: p.ARN, Context: keys, Lists: requestLists(ctx)}
 	res := set.Evaluate(req)
 	if res.Decision == policy.Allowed {
 		return res, "", "", nil

@@ -42,14 +42,33 @@ func (c *cond) unmet(r *Request) string {
 	case len(raws) > 1:
 		want += "one of "
 	}
-	if nullSet(got) {
+	if len(got) == 0 {
 		return head + want + strings.Join(raws, ", ") + "; the request has no key " + c.key + nearMiss(r, c.key)
+	}
+	if c.op.set != single && nullSet(got) {
+		// The key is there, with an empty value: a set operator reads it
+		// as no value at all (see nullSet), a single-valued one does not.
+		return head + want + strings.Join(raws, ", ") + `; this request's is "", which a set operator reads as no value`
 	}
 	is := "; this request's is "
 	if len(got) > 1 {
 		is = "; this request's are "
 	}
-	return head + want + strings.Join(raws, ", ") + is + strings.Join(got, ", ")
+	return head + want + strings.Join(raws, ", ") + is + shownValues(got)
+}
+
+// shownValues joins the values of a request's key for a reason, an empty
+// one as "" so that a key present with an empty value (a tag's may be
+// empty) does not read as one without values.
+func shownValues(got []string) string {
+	shown := make([]string, len(got))
+	for i, g := range got {
+		shown[i] = g
+		if g == "" {
+			shown[i] = `""`
+		}
+	}
+	return strings.Join(shown, ", ")
 }
 
 // nearMiss returns " (did you mean <key>?)" for the key of r's context

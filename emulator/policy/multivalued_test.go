@@ -106,7 +106,7 @@ func TestExplainConditionValues(t *testing.T) {
 		req  = "us-east-1:24020000-0000-0000-0000-000000000000"
 	)
 	request := Request{Action: "sts:AssumeRoleWithWebIdentity", Federated: Cognito,
-		Context: ctx{aud: {req}, amr: {"unauthenticated"}, "aws:SourceIp": {"10.0.0.1"}}}
+		Context: ctx{aud: {req}, amr: {"unauthenticated"}, "aws:SourceIp": {"10.0.0.1"}, "aws:PrincipalTag/cost": {""}}}
 	tests := []struct {
 		name, cond, want string
 	}{
@@ -120,6 +120,10 @@ func TestExplainConditionValues(t *testing.T) {
 			"condition ForAnyValue:StringLike on cognito-identity.amazon.com:amr wants unauthenticated; the request has no key cognito-identity.amazon.com:amr (did you mean " + amr + "?)"},
 		{"a key the request lacks, no near miss", `{"StringEquals":{"aws:PrincipalTag/team":"a"}}`,
 			"condition StringEquals on aws:PrincipalTag/team wants a; the request has no key aws:PrincipalTag/team"},
+		{"a key with an empty value, single-valued operator", `{"StringEquals":{"aws:PrincipalTag/cost":"a"}}`,
+			`condition StringEquals on aws:PrincipalTag/cost wants a; this request's is ""`},
+		{"a key with an empty value, set operator", `{"ForAnyValue:StringEquals":{"aws:PrincipalTag/cost":"a"}}`,
+			`condition ForAnyValue:StringEquals on aws:PrincipalTag/cost wants a; this request's is "", which a set operator reads as no value`},
 		{"a number", `{"NumericLessThan":{"aws:SourceIp":"5"}}`,
 			"condition NumericLessThan on aws:SourceIp wants 5; this request's is 10.0.0.1"},
 		{"Null", `{"Null":{"` + amr + `":"true"}}`,
