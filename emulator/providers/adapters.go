@@ -67,6 +67,11 @@ type IdentityVerifier struct {
 // are never verified by discovering an undeclared issuer: permissive mode
 // checks their claims only, offline. identity never passes idpool's own
 // cognito-identity.amazonaws.com tokens or the developer provider here.
+// A provider declared under a key a pool takes through
+// OpenIdConnectProviderARNs verifies only while the Source (IAM) holds
+// one of that key, and with IAM's client ids, as STS; a user pool's or
+// social provider's logins are never verified through the Source
+// (loginEntry).
 func (r *Registry) ForIdentity(strict bool) *IdentityVerifier {
 	return &IdentityVerifier{r: r, strict: strict}
 }
@@ -264,7 +269,8 @@ type STSVerifier struct {
 // other issuer without an IAM OpenID Connect provider: the fixtures make
 // it (of a user pool, such as cognito-idp.<region>.amazonaws.com/<id>, or
 // Apple, only when told), and deleting it through IAM makes STS refuse
-// the provider's tokens, as AWS does, until it is made again.
+// the provider's tokens, as AWS does, until it is made again; while IAM
+// holds it, the audience is checked against IAM's client ids.
 // STS has no decode-only path, as AWS always verifies these tokens against
 // an IAM OIDC provider: discovery is how permissive mode knows a local
 // issuer no one declared. accountID names the account of the IAM OIDC provider ARN
