@@ -115,6 +115,14 @@ func TestUndeclaredUserPoolIAMProvider(t *testing.T) {
 // developerKeys as DeveloperCredentials, which sign IAM in strict mode.
 func withDeveloperKeys(t *testing.T, path string) {
 	t.Helper()
+	editFixture(t, path, func(fx map[string]any) {
+		fx["DeveloperCredentials"] = []any{map[string]string{"AccessKeyId": accessKey, "SecretAccessKey": secretKey}}
+	})
+}
+
+// editFixture rewrites the JSON fixture at path as edit changes it.
+func editFixture(t *testing.T, path string, edit func(fx map[string]any)) {
+	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -123,7 +131,7 @@ func withDeveloperKeys(t *testing.T, path string) {
 	if err := json.Unmarshal(b, &fx); err != nil {
 		t.Fatal(err)
 	}
-	fx["DeveloperCredentials"] = []any{map[string]string{"AccessKeyId": accessKey, "SecretAccessKey": secretKey}}
+	edit(fx)
 	if b, err = json.Marshal(fx); err != nil {
 		t.Fatal(err)
 	}
