@@ -2,9 +2,7 @@ package conformance
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
-	"os"
 	"slices"
 	"testing"
 
@@ -17,22 +15,10 @@ import (
 // as ClientIds.
 func withIamProvider(t *testing.T, path string) {
 	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var fx map[string]any
-	if err := json.Unmarshal(b, &fx); err != nil {
-		t.Fatal(err)
-	}
-	pool := fx["Providers"].([]any)[1].(map[string]any)
-	pool["IamProvider"], pool["ClientIds"] = true, []string{localApp}
-	if b, err = json.Marshal(fx); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	editFixture(t, path, func(fx map[string]any) {
+		pool := fx["Providers"].([]any)[1].(map[string]any)
+		pool["IamProvider"], pool["ClientIds"] = true, []string{localApp}
+	})
 }
 
 // TestFixtureUserPoolIamProvider drives a server whose fixture declares

@@ -208,10 +208,14 @@ func fixtureName(cfg *Config) string {
 	return cfg.Fixtures
 }
 
-// providerList converts the fixtures' providers for the key-set registry.
+// providerList converts the fixtures' providers that declare a key set
+// (fixtures.Provider.DeclaresKeySet) for the key-set registry.
 func providerList(fx *fixtures.Fixture) []providers.Provider {
 	list := make([]providers.Provider, 0, len(fx.Providers))
 	for _, p := range fx.Providers {
+		if !p.DeclaresKeySet() {
+			continue
+		}
 		list = append(list, providers.Provider{Name: p.Name, Issuer: p.Issuer, JWKS: p.Jwks, JWKSURL: p.JwksUrl, ClientIDs: p.ClientIds})
 	}
 	return list

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"time"
 
 	"github.com/idpool/idpool/emulator/identity"
@@ -36,6 +37,12 @@ const (
 	msgExpired      = "Invalid login token. Token expired: %d >= %d"
 	msgNotYetValid  = "Invalid login token. Token is not yet valid: %d < %d"
 	msgNoKeySet     = "Invalid login token. No key set is configured for provider %s."
+	// msgNoIAMProvider refuses a login of a pool's OpenIdConnectProviderARNs
+	// whose IAM provider was deleted [unconfirmed wording: STS's].
+	msgNoIAMProvider = "Invalid login token. No OpenIDConnect provider found in your account for %s"
+	// msgInternal is Cognito Identity's InternalErrorException text, as
+	// its codec writes it.
+	msgInternal = "An internal error occurred. Please try again."
 )
 
 // IdentityVerifier verifies the tokens of Cognito Identity logins: it is
@@ -60,6 +67,11 @@ type IdentityVerifier struct {
 // are never verified by discovering an undeclared issuer: permissive mode
 // checks their claims only, offline. identity never passes idpool's own
 // cognito-identity.amazonaws.com tokens or the developer provider here.
+// A provider declared under a key a pool takes through
+// OpenIdConnectProviderARNs verifies only while the Source (IAM) holds
+// one of that key, and with IAM's client ids, as STS; a user pool's or
+// social provider's logins are never verified through the Source
+// (loginEntry).
 func (r *Registry) ForIdentity(strict bool) *IdentityVerifier {
 	return &IdentityVerifier{r: r, strict: strict}
 }
@@ -74,7 +86,17 @@ var _ identity.ProviderVerifier = (*IdentityVerifier)(nil)
 // answers with ExternalServiceException.
 func (v *IdentityVerifier) VerifyProviderToken(ctx context.Context, provider, token string) (issuerChecked bool, err error) {
 	t, perr := tokens.Parse(token)
-	e := v.r.lookup(ctx, provider)
+	e, gone, err := v.r.loginEntry(ctx, provider)
+	switch {
+	case err != nil:
+		// The store failed: no answer about the provider, and no fault
+		// of the client's (fromSource logged it).
+		return false, protocol.Errorf(http.StatusInternalServerError, identity.CodeInternalError, msgInternal)
+	case gone:
+		v.r.refused(ctx, provider, fmt.Errorf("%w: IAM holds no OpenID Connect provider %s of the declared provider the pool's OpenIdConnectProviderARNs name: create it with IAM CreateOpenIDConnectProvider (Url %s), or reset to the fixtures, which declare it",
+			ErrUnknownProvider, "oidc-provider/"+provider, "https://"+provider))
+		return false, notAuthorized(msgNoIAMProvider, provider)
+	}
 	issuerChecked = e != nil
 	if e == nil && perr == nil {
 		e = v.r.byIssuer[t.Issuer()]
@@ -119,6 +141,34 @@ func (v *IdentityVerifier) VerifyProviderToken(ctx context.Context, provider, to
 		return false, notAuthorized("%s", identity.AudienceMessage(provider, e.key))
 	}
 	return false, fmt.Errorf("verify %s login: %w", provider, err)
+}
+
+// loginEntry returns the provider that verifies the logins under Logins
+// key key, nil when none does. The logins of a key a pool lists in
+// CognitoIdentityProviders or SupportedLoginProviders (poolVerified) are
+// verified by the provider declared under it alone, never by IAM's: with
+// none, an IAM provider of a user pool, which the README has users create
+// for STS, does not make Cognito Identity try to reach the user pool's
+// https issuer. Those of a key of OpenIdConnectProviderARNs, which names
+// IAM providers, are verified as STS verifies its tokens: by the provider
+// declared under it while IAM holds one of that key, with IAM's client
+// ids (iamHeld; gone is true when IAM holds none), else by IAM's own.
+// A registry with no Source has no IAM to ask: its declared providers
+// verify logins alone. err is the failure of the Source (IAM).
+func (r *Registry) loginEntry(ctx context.Context, key string) (e *entry, gone bool, err error) {
+	key, _ = loginsKey(key)
+	if poolVerified(key) {
+		return r.byKey[key], false, nil
+	}
+	switch e = r.byKey[key]; {
+	case e == nil:
+		e, err = r.fromSource(ctx, key)
+		return e, false, err
+	case r.source == nil:
+		return e, false, nil
+	}
+	e, err = r.iamHeld(ctx, e)
+	return e, e == nil && err == nil, err
 }
 
 // refused logs, at info and with the request id, which check refused a
@@ -219,7 +269,8 @@ type STSVerifier struct {
 // other issuer without an IAM OpenID Connect provider: the fixtures make
 // it (of a user pool, such as cognito-idp.<region>.amazonaws.com/<id>, or
 // Apple, only when told), and deleting it through IAM makes STS refuse
-// the provider's tokens, as AWS does, until it is made again.
+// the provider's tokens, as AWS does, until it is made again; while IAM
+// holds it, the audience is checked against IAM's client ids.
 // STS has no decode-only path, as AWS always verifies these tokens against
 // an IAM OIDC provider: discovery is how permissive mode knows a local
 // issuer no one declared. accountID names the account of the IAM OIDC provider ARN
@@ -263,9 +314,14 @@ func (v *STSVerifier) VerifyWebIdentity(ctx context.Context, t *tokens.JWT) (*st
 		protocol.SetReason(ctx, why)
 	}
 	iss := t.Issuer()
-	e := v.r.byIss(ctx, iss)
+	e, err := v.r.byIss(ctx, iss)
+	if err != nil {
+		// The store failed, which says nothing of the provider: answered
+		// as STS's internal error, not as a provider the account lacks.
+		return nil, fmt.Errorf("verify web identity token of %s: %w", iss, err)
+	}
 	found := false
-	if e != nil && v.r.byKey[e.key] == e && !builtin(e.key) && v.r.fromSource(ctx, e.key) == nil {
+	if e != nil && v.r.byKey[e.key] == e && !builtin(e.key) {
 		// A declared provider is one STS knows only while IAM holds an
 		// OpenID Connect provider of its key, as STS knows no issuer but
 		// Google, Facebook and Amazon without one (the IAM User Guide's
@@ -273,10 +329,20 @@ func (v *STSVerifier) VerifyWebIdentity(ctx context.Context, t *tokens.JWT) (*st
 		// AWS's answer in aws-actions/configure-aws-credentials#721).
 		// The fixtures make it of every provider but a user pool or
 		// Apple that does not say IamProvider; IAM's
-		// DeleteOpenIDConnectProvider removes it at run time.
-		v.r.refused(ctx, iss, fmt.Errorf("%w: IAM holds no OpenID Connect provider %s of the declared provider: create it with IAM CreateOpenIDConnectProvider (Url %s)%s",
-			ErrUnknownProvider, "arn:aws:iam::"+v.account+":oidc-provider/"+e.key, "https://"+e.key, fixtureHint(e.key)))
-		return nil, invalidToken(stsNoProvider, iss)
+		// DeleteOpenIDConnectProvider removes it at run time. While IAM
+		// holds it, its token's audience is checked against IAM's
+		// ClientIDList (iamHeld), which Add- and
+		// RemoveClientIDFromOpenIDConnectProvider change.
+		held, err := v.r.iamHeld(ctx, e)
+		switch {
+		case err != nil:
+			return nil, fmt.Errorf("verify web identity token of %s: %w", iss, err)
+		case held == nil:
+			v.r.refused(ctx, iss, fmt.Errorf("%w: IAM holds no OpenID Connect provider %s of the declared provider: create it with IAM CreateOpenIDConnectProvider (Url %s)%s",
+				ErrUnknownProvider, "arn:aws:iam::"+v.account+":oidc-provider/"+e.key, "https://"+e.key, fixtureHint(e.key)))
+			return nil, invalidToken(stsNoProvider, iss)
+		}
+		e = held
 	}
 	if e == nil && !v.strict {
 		e, found = v.r.discover(iss), true

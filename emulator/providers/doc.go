@@ -52,7 +52,10 @@
 // included, as AWS answers it) or ExpiredTokenException; it knows a
 // declared provider, but Google, Facebook and Amazon, only while the
 // Source (IAM) holds an OpenID Connect provider of its key, as STS knows
-// no other issuer without one. Both log a
+// no other issuer without one, and then checks the audience against the
+// client ids IAM holds. The logins of a key a pool takes through
+// OpenIdConnectProviderARNs follow the same rule; those of a user pool or
+// social provider are never verified through IAM's provider. Both log a
 // refusal at
 // info, with the request id and the check that failed (Check), which the
 // client's message may not name.

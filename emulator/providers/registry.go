@@ -114,30 +114,34 @@ type Source interface {
 func (r *Registry) SetSource(s Source) { r.source = s }
 
 // fromSource returns the entry of the source's provider for Logins key
-// key, nil when it has none (or fails, which is logged). The entry made
-// for a provider is kept while its definition stays the same.
-func (r *Registry) fromSource(ctx context.Context, key string) *entry {
+// key, nil when it has none. err, logged here, is the source's failure,
+// which says nothing of whether it holds the provider: callers answer it
+// as their internal error, not as a provider the account lacks. The entry
+// made for a provider is kept while its definition stays the same.
+func (r *Registry) fromSource(ctx context.Context, key string) (*entry, error) {
 	if r.source == nil || key == "" {
-		return nil
+		return nil, nil
 	}
 	p, ok, err := r.source.Provider(ctx, key)
 	if err != nil {
 		r.log.ErrorContext(ctx, "provider lookup", "key", key, "err", err)
-		return nil
+		return nil, fmt.Errorf("providers: look up provider %s: %w", key, err)
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if !ok {
 		delete(r.added, key)
-		return nil
+		return nil, nil
 	}
 	if e := r.added[key]; e != nil && e.name == p.Name && slices.Equal(e.clientIDs, p.ClientIDs) {
-		return e
+		return e, nil
 	}
 	e, err := newEntry(p)
 	if err != nil {
+		// IAM checked the provider's URL and client ids when it made it:
+		// one it holds that no entry can be made of is idpool's fault.
 		r.log.ErrorContext(ctx, "provider lookup", "key", key, "err", err)
-		return nil
+		return nil, fmt.Errorf("providers: provider %s: %w", key, err)
 	}
 	if r.added == nil {
 		r.added = make(map[string]*entry)
@@ -146,7 +150,45 @@ func (r *Registry) fromSource(ctx context.Context, key string) *entry {
 		clear(r.added)
 	}
 	r.added[key] = e
-	return e
+	return e, nil
+}
+
+// iamHeld returns declared provider e as STS and Cognito Identity take it
+// while IAM holds an OpenID Connect provider of its key: with the client
+// ids of IAM's provider, whatever the fixture said, as AWS checks a
+// token's audience against the IAM provider's ClientIDList (spec
+// cognito-identity.md §3; the IAM User Guide's "Create an OpenID Connect
+// (OIDC) identity provider in IAM"), so that Add- and
+// RemoveClientIDFromOpenIDConnectProvider take effect at once. It is nil
+// when IAM holds none; err is the source's failure. The entry returned
+// shares e's key set, which is thus fetched once.
+func (r *Registry) iamHeld(ctx context.Context, e *entry) (*entry, error) {
+	held, err := r.fromSource(ctx, e.key)
+	if held == nil || err != nil {
+		return nil, err
+	}
+	if slices.Equal(held.clientIDs, e.clientIDs) {
+		return e, nil
+	}
+	c := *e
+	c.clientIDs = held.clientIDs
+	return &c, nil
+}
+
+// poolVerified reports whether Cognito Identity verifies the logins
+// under Logins key key itself, never through an IAM OpenID Connect
+// provider of that key: a user pool's, which a pool lists in
+// CognitoIdentityProviders, a social provider's of
+// SupportedLoginProviders, and a SAML provider's ARN. Only the logins of
+// a key a pool takes through OpenIdConnectProviderARNs are verified by
+// IAM's provider, as only that list names IAM providers; AWS never uses
+// one to verify a user pool's logins (spec cognito-identity.md §3).
+func poolVerified(key string) bool {
+	switch key {
+	case "accounts.google.com", "graph.facebook.com", "www.amazon.com", "appleid.apple.com", "api.twitter.com", "www.digits.com":
+		return true
+	}
+	return identity.UserPoolProviderName(key) || strings.HasPrefix(key, "arn:")
 }
 
 // entry is one provider as the registry keeps it.
@@ -285,22 +327,31 @@ func (r *Registry) Has(name string) bool {
 	return r.lookup(context.Background(), name) != nil
 }
 
+// lookup is find with the source's failure logged only.
 func (r *Registry) lookup(ctx context.Context, name string) *entry {
+	e, _ := r.find(ctx, name)
+	return e
+}
+
+// find returns the provider of a name (Logins key or issuer): the one
+// declared under that key, else the source's, else nil; err is the
+// source's failure.
+func (r *Registry) find(ctx context.Context, name string) (*entry, error) {
 	key, _ := loginsKey(name)
 	if e := r.byKey[key]; e != nil {
-		return e
+		return e, nil
 	}
 	return r.fromSource(ctx, key)
 }
 
 // byIss finds the provider of a token's iss: the one that accepts that
 // exact iss, else the one whose Logins key it names (whose issuer check
-// then fails), else nil.
-func (r *Registry) byIss(ctx context.Context, iss string) *entry {
+// then fails), else nil; err is the source's failure.
+func (r *Registry) byIss(ctx context.Context, iss string) (*entry, error) {
 	if e := r.byIssuer[iss]; e != nil {
-		return e
+		return e, nil
 	}
-	return r.lookup(ctx, iss)
+	return r.find(ctx, iss)
 }
 
 // discover returns the provider of an undeclared http issuer, whose key

@@ -34,7 +34,7 @@ func TestSource(t *testing.T) {
 	if first == nil || first.clientIDs[0] != "a" {
 		t.Fatalf("lookup: got %+v, want the source's provider", first)
 	}
-	if got := r.byIss(ctx, "https://idp.example.com"); got != first {
+	if got, _ := r.byIss(ctx, "https://idp.example.com"); got != first {
 		t.Errorf("byIss: got %p, want the same entry %p", got, first)
 	}
 	if got := r.lookup(ctx, "fixed.example.com"); got == nil || len(got.clientIDs) != 0 {
