@@ -197,7 +197,7 @@ func (rs roles) Authorize(ctx context.Context, req sts.RoleRequest) (sts.Grant, 
 			protocol.SetReason(ctx, unheldReason(req.RoleARN))
 			return sts.Grant{}, refusal(req, req.Action)
 		}
-		protocol.SetReason(ctx, undeclaredNote(req.RoleARN))
+		protocol.SetNote(ctx, undeclaredNote(req.RoleARN))
 		return t.grant(), nil
 	}
 	var tags map[string]string
@@ -476,8 +476,10 @@ func callerKeys(p *protocol.Principal, c *creds.Credentials, tags map[string]str
 
 // undeclaredNote is the console's note on a request that permissive mode
 // let assume a role IAM does not hold, which AWS refuses: it shows on the
-// request's Activity row, as a refusal's reason does (the request log
-// prints reasons of refusals only).
+// request's Activity row when the request succeeds (the request log
+// prints reasons of refusals only). It is a note, not a reason
+// (protocol.SetNote), so that a later refusal of the same request, such
+// as a malformed session policy, shows its own reason.
 func undeclaredNote(role string) string {
 	return "role " + role + " is not declared: its trust policy was not checked (AWS and --strict refuse it)"
 }
@@ -536,7 +538,7 @@ func (rs roles) allowEnhanced(ctx context.Context, s identity.Session) (sts.Gran
 		protocol.SetReason(ctx, unheldReason(s.RoleARN))
 		return sts.Grant{}, badPoolConfig()
 	case t.doc == nil:
-		protocol.SetReason(ctx, undeclaredNote(s.RoleARN))
+		protocol.SetNote(ctx, undeclaredNote(s.RoleARN))
 		return t.grant(), nil
 	}
 	federated, keys := cognitoContext(s.PoolID, s.IdentityID, s.AMR)

@@ -142,6 +142,16 @@ func TestIsRegion(t *testing.T) {
 		{"us-east-1a", false},
 		{"us-east-1:x", false},
 		{"us-eastnortheastsouth-1", false}, // 23 characters: the pool id would pass 55
+		{"eus-de-east-1", false},
+		{"usa-east-1", false},
+		{"us-east-1-2", false},
+		{"us-east-", false},
+		{"us-east1-1", false},
+		{"us-ea1st-1", false},
+		{"u1-east-1", false},
+		{"us-east-x", false},
+		{"-", false},
+		{"us--1", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.s, func(t *testing.T) {
@@ -149,6 +159,23 @@ func TestIsRegion(t *testing.T) {
 				t.Errorf("IsRegion(%q) = %v, want %v", tt.s, got, tt.want)
 			}
 		})
+	}
+}
+
+// TestIsRegionAllocs: the edge asks IsRegion of every signed request, so
+// it must not allocate.
+func TestIsRegionAllocs(t *testing.T) {
+	for _, s := range []string{"us-gov-west-1", "not-a-region", "us-east-1:x"} {
+		if got := testing.AllocsPerRun(100, func() { IsRegion(s) }); got != 0 {
+			t.Errorf("IsRegion(%q): got %v allocations, want 0", s, got)
+		}
+	}
+}
+
+func BenchmarkIsRegion(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		IsRegion("us-gov-west-1")
 	}
 }
 

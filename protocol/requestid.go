@@ -45,6 +45,11 @@ type Request struct {
 	// client was told: the check or the policy condition that failed (see
 	// SetReason), for the console's activity page.
 	Reason string
+	// Note says in words what a request that succeeded got that AWS
+	// would refuse (see SetNote), for the console's activity page. It is
+	// kept apart from Reason so that a later refusal's reason, set after
+	// it, is the one shown.
+	Note string
 	// SourceIP is the client's IP address (the zero Addr when unknown)
 	// and Secure whether it came over TLS: what AWS's aws:SourceIp and
 	// aws:SecureTransport condition keys see. They are the connection's
@@ -111,6 +116,16 @@ func SetError(ctx context.Context, e *Error, cause error) bool {
 func SetReason(ctx context.Context, reason string) {
 	if r := RequestFrom(ctx); r != nil && r.Reason == "" {
 		r.Reason = reason
+	}
+}
+
+// SetNote records what the request of ctx is let do that AWS would refuse,
+// in words, for the console when the request succeeds; without a request
+// in ctx it does nothing. Unlike SetReason it leaves the reason free for
+// a refusal that comes after it.
+func SetNote(ctx context.Context, note string) {
+	if r := RequestFrom(ctx); r != nil {
+		r.Note = note
 	}
 }
 

@@ -38,6 +38,9 @@ type Entry struct {
 	Cause   string `json:"cause,omitempty"`
 	// Reason is why, in words: the check or condition that failed.
 	Reason string `json:"reason,omitempty"`
+	// Note is what a request that succeeded got that AWS would refuse
+	// (protocol.SetNote), in words; a refused request has none.
+	Note string `json:"note,omitempty"`
 }
 
 // maxStreams bounds the live activity streams open at once: every
@@ -184,6 +187,9 @@ func (a *Activity) Record(next http.Handler) http.Handler {
 				e.Code, e.Message = req.Err.Code, clip(req.Err.Message)
 			}
 			e.Reason = clip(req.Reason)
+			if req.Err == nil {
+				e.Note = clip(req.Note)
+			}
 			if req.Cause != nil {
 				e.Cause = clip(req.Cause.Error())
 			}

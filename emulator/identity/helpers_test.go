@@ -131,7 +131,7 @@ type env struct {
 	ctx    context.Context
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	ctx := context.Background()
 	st, err := sqlite.Open(ctx, sqlite.Memory)
@@ -181,7 +181,7 @@ func fullPool() *CreateIdentityPoolInput {
 	}
 }
 
-func (e *env) createPool(t *testing.T, in *CreateIdentityPoolInput) string {
+func (e *env) createPool(t testing.TB, in *CreateIdentityPoolInput) string {
 	t.Helper()
 	out, err := e.svc.CreateIdentityPool(e.ctx, in)
 	if err != nil {
@@ -203,7 +203,7 @@ func (e *env) setRoles(t *testing.T, pool string, mappings map[string]RoleMappin
 	}
 }
 
-func (e *env) getID(t *testing.T, pool string, logins map[string]string) string {
+func (e *env) getID(t testing.TB, pool string, logins map[string]string) string {
 	t.Helper()
 	out, err := e.svc.GetId(e.ctx, &GetIdInput{IdentityPoolId: pool, Logins: logins})
 	if err != nil {

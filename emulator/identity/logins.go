@@ -422,18 +422,12 @@ func (s *Service) validateLogin(ctx context.Context, p *storage.Pool, key, token
 
 	// An external provider. Its signature is checked first, when a verifier
 	// is configured: the claims below mean nothing otherwise.
-	if pr.kind == kindSocialJWT || pr.kind == kindUserPool || pr.kind == kindOIDC {
-		// Said first, as the reason nearest the cause: the check that
-		// refuses it (a missing aud) does not tell why it is missing.
-		if t, err := tokens.Parse(token); err == nil && AccessTokenReason(t) != "" {
-			protocol.SetReason(ctx, AccessTokenReason(t))
-		}
-	}
 	issuerChecked := false
 	if v := s.cfg.Verifier; v != nil {
 		var err error
 		if issuerChecked, err = v.VerifyProviderToken(ctx, key, token); err != nil {
 			if wireError(err) {
+				accessTokenRefused(ctx, token)
 				return login{}, err
 			}
 			s.log.WarnContext(ctx, "provider token verification failed", "provider", key, "err", err)
@@ -495,6 +489,7 @@ func (s *Service) validateLogin(ctx context.Context, p *storage.Pool, key, token
 	}
 	t, aud, err := s.checkJWT(ctx, key, sent, token, issOK, audiences, now)
 	if err != nil {
+		accessTokenRefused(ctx, token)
 		return login{}, err
 	}
 	l := login{key: key, user: t.Subject(), kind: pr.kind, claims: t}

@@ -329,6 +329,30 @@ func UserPoolProviderName(name string) bool {
 	return ok
 }
 
+// UserPoolOrApple reports whether the provider of Logins key key is a
+// user pool (UserPoolProviderName) or Apple (appleid.apple.com): logins
+// of these need no IAM OpenID Connect provider, but STS takes their tokens
+// only through one, which the fixtures make only when told. It is the one
+// definition the fixtures and STS's verifier (package providers) share,
+// so that the fixture that makes no IAM provider and the refusal that
+// says how to make one agree.
+func UserPoolOrApple(key string) bool {
+	return UserPoolProviderName(key) || key == "appleid.apple.com"
+}
+
+// BuiltinWebIdentity reports whether STS knows the web identity provider
+// of Logins key key without an IAM OpenID Connect provider: Google,
+// Facebook and Amazon, which it reports by host, and Cognito Identity
+// itself. The fixtures make no IAM provider of these, and STS's verifier
+// (package providers) needs none.
+func BuiltinWebIdentity(key string) bool {
+	switch key {
+	case "accounts.google.com", "graph.facebook.com", "www.amazon.com", CognitoProvider:
+		return true
+	}
+	return false
+}
+
 // samlProviderARN reports whether arn can name an IAM SAML provider:
 // arn:<partition>:iam::<account>:saml-provider/<name>, <name> being 1 to
 // 128 letters, digits and _.- (IAM's SAMLProviderNameType).

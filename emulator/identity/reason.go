@@ -1,12 +1,14 @@
 package identity
 
 import (
+	"context"
 	"fmt"
 	"maps"
 	"slices"
 	"strings"
 
 	"github.com/idpool/idpool/emulator/tokens"
+	"github.com/idpool/idpool/protocol"
 	"github.com/idpool/idpool/storage"
 )
 
@@ -148,4 +150,20 @@ func AccessTokenReason(t *tokens.JWT) string {
 	}
 	client, _ := t.StringClaim("client_id")
 	return "this is a user pool access token (token_use access, client_id " + client + "); pass the ID token (IdToken) instead"
+}
+
+// accessTokenRefused makes the reason of a refused login the access
+// token's (AccessTokenReason) when token is a user pool's access token:
+// it is the cause nearest, as the check that refused it (a missing aud)
+// does not tell why the claim is missing, so it replaces the check's
+// reason. It parses the token again, which only a refusal pays for: a
+// login that passes is parsed once.
+func accessTokenRefused(ctx context.Context, token string) {
+	t, err := tokens.Parse(token)
+	if err != nil {
+		return
+	}
+	if why, r := AccessTokenReason(t), protocol.RequestFrom(ctx); why != "" && r != nil {
+		r.Reason = why
+	}
 }

@@ -233,20 +233,14 @@ const tagsClaim = "https://aws.amazon.com/tags"
 
 // builtin reports whether IAM knows a web identity provider without an
 // OIDC provider resource; STS reports those by host, not by provider ARN.
-func builtin(key string) bool {
-	switch key {
-	case "accounts.google.com", "graph.facebook.com", "www.amazon.com", "cognito-identity.amazonaws.com":
-		return true
-	}
-	return false
-}
+var builtin = identity.BuiltinWebIdentity
 
 // fixtureHint is what the refusal of a declared provider's token adds
 // when IAM holds no provider of Logins key key: how a fixture makes one
 // of a user pool or Apple, which it makes none of unless told; another
 // provider's the fixtures made, and a restart or reset makes again.
 func fixtureHint(key string) string {
-	if identity.UserPoolProviderName(key) || key == "appleid.apple.com" {
+	if identity.UserPoolOrApple(key) {
 		return `, or say "IamProvider": true in its fixture Providers entry`
 	}
 	return ", or reset to the fixtures, which declare it"

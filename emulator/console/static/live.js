@@ -79,12 +79,13 @@
       why.appendChild(b);
     }
     why.appendChild(document.createTextNode(" " + (e.message || "")));
-    if (e.reason) {
+    [e.reason, e.note].forEach(function (text) {
+      if (!text) return;
       var r = document.createElement("div");
       r.className = "reason";
-      r.textContent = e.reason;
+      r.textContent = text;
       why.appendChild(r);
-    }
+    });
     if (e.cause) why.appendChild(document.createTextNode(" (" + e.cause + ")"));
     return tr;
   }
