@@ -91,6 +91,14 @@ func socialKind(key string) (k kind, ok bool) {
 	return kindUnsupported, false
 }
 
+// SocialProvider reports whether key is one of the fixed social
+// providers of SupportedLoginProviders (Google, Facebook, Amazon, Apple,
+// Twitter, Digits), whose logins Cognito Identity verifies itself.
+func SocialProvider(key string) bool {
+	_, ok := socialKind(key)
+	return ok
+}
+
 // claims is where role mapping rules and principal tags read a login's
 // claims: a decoded JWT, or the few values an opaque or SAML login has.
 type claims interface {

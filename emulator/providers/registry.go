@@ -184,11 +184,7 @@ func (r *Registry) iamHeld(ctx context.Context, e *entry) (*entry, error) {
 // IAM's provider, as only that list names IAM providers; AWS never uses
 // one to verify a user pool's logins (spec cognito-identity.md §3).
 func poolVerified(key string) bool {
-	switch key {
-	case "accounts.google.com", "graph.facebook.com", "www.amazon.com", "appleid.apple.com", "api.twitter.com", "www.digits.com":
-		return true
-	}
-	return identity.UserPoolProviderName(key) || strings.HasPrefix(key, "arn:")
+	return identity.SocialProvider(key) || identity.UserPoolProviderName(key) || strings.HasPrefix(key, "arn:")
 }
 
 // entry is one provider as the registry keeps it.
