@@ -14,7 +14,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -41,11 +40,10 @@ func TestStalledBodies(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary with thousands of connections")
 	}
-	var lim syscall.Rlimit
-	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil || lim.Max < stalled+200 {
+	if max, err := openFileLimit(); err != nil || max < stalled+200 {
 		// Go raises the soft limit to the hard one, in this process
 		// and in the server.
-		t.Skipf("open-file limit %d (%v): want at least %d", lim.Max, err, stalled+200)
+		t.Skipf("open-file limit %d (%v): want at least %d", max, err, stalled+200)
 	}
 	bin := filepath.Join(t.TempDir(), "idpool")
 	if out, err := exec.Command(goTool(), "build", "-o", bin, ".").CombinedOutput(); err != nil {
