@@ -163,7 +163,13 @@ func syncResource(r *http.Request, body []byte) resource {
 // credentials (a fixture key, which acts as the account's root, or its
 // GetSessionToken session; IAM refuses a session made without MFA: see
 // authenticate) may call everything. STS decides its operations itself.
+// A caller of another account than idpool's is refused every Cognito
+// Identity, Cognito Sync and IAM call before any of this (see
+// otherAccount): on AWS it would act in its own account.
 func (s *Server) authorize(r *http.Request, a *api, op string, p *protocol.Principal, res *resource) error {
+	if err := s.otherAccount(r, a, op, p, res); err != nil {
+		return err
+	}
 	switch {
 	case s.cfg.Strict && a == &stsAPI && stsPermission[op] != nil && !federated(res.cred):
 		// STS's permissioned operations: see federation.go.
@@ -391,17 +397,12 @@ func addDirect(keys map[string][]string) {
 }
 
 // addResourceAccount adds to keys aws:ResourceAccount, the account that
-// owns target, the resource a request is decided on: the account its ARN
-// names, else (for "*", or an ARN of none, such as an S3 bucket's) the
-// account idpool serves, which holds every resource it has. The IAM User
+// owns target, the resource a request is decided on (see
+// resourceAccount). The IAM User
 // Guide ("AWS global condition context keys") includes it in the request
 // context of most actions, Cognito's, STS's and IAM's among them.
 func (s *Server) addResourceAccount(keys map[string][]string, target string) {
-	account := s.cfg.AccountID
-	if t, ok := arn.Parse(target); ok && t.Account != "" {
-		account = t.Account
-	}
-	keys["aws:ResourceAccount"] = []string{account}
+	keys["aws:ResourceAccount"] = []string{s.resourceAccount(target)}
 }
 
 // poolKeys adds to keys the tag condition keys of a Cognito Identity

@@ -244,10 +244,15 @@ func (s *Server) resourceKeys(ctx context.Context, action, resource string, requ
 // identity's credentials to their own identity's data whatever their
 // policies allow (NotAuthorizedException, see syncRefused):
 // /_idpool/authorize has no service behind it, so what the policies allow
-// there is an implicitDeny, as sts.Refusal's is.
+// there is an implicitDeny, as sts.Refusal's is. So is what they allow a
+// caller of another account on a resource of idpool's account (or any
+// but the caller's own) of Cognito Identity, Cognito Sync or IAM, which
+// have no resource-based policy to let it in (see crossAccount); an
+// explicit Deny of the caller's own policies stays an explicitDeny, as
+// AWS evaluates it first.
 func (s *Server) strictDecision(ctx context.Context, c *creds.Credentials, p *protocol.Principal, action, resource string, request map[string][]string) (res policy.Result, err error) {
 	res, _, _, err = s.callerDecision(ctx, c, p, action, resource, request)
-	if err == nil && res.Decision == policy.Allowed && s.syncRefused(p, action, resource) {
+	if err == nil && res.Decision == policy.Allowed && (s.syncRefused(p, action, resource) || s.crossAccount(p, action, resource)) {
 		return policy.Result{Decision: policy.ImplicitDeny}, nil
 	}
 	return res, err

@@ -61,6 +61,7 @@ func loadFixtures(ctx context.Context, cfg *Config, store storage.Store, now fun
 		logger.Info("the fixtures set the account id", "account", fx.AccountId, "was", cfg.AccountID)
 		cfg.AccountID = fx.AccountId
 	}
+	warnOtherAccount(fx, cfg.AccountID, fixtureName(cfg), logger)
 	fx.IAMAccount = cfg.AccountID
 	if err := fx.Apply(ctx, store, now); err != nil {
 		return nil, fmt.Errorf("apply fixtures %s: %w", fixtureName(cfg), err)
@@ -79,6 +80,31 @@ func loadFixtures(ctx context.Context, cfg *Config, store storage.Store, now fun
 		return nil, err
 	}
 	return fx, nil
+}
+
+// warnOtherAccount warns when the fixtures name, a fixture fx without
+// AccountId, declare roles that all name one account, and not account,
+// the server's: most likely the export of a server of that account made
+// before export wrote the account, whose roles this server would take for
+// another account's (its users could not assume them on the trust of the
+// account, and IAM's CreateRole of their names would say they exist). A
+// fixture of another account's roles beside its own, or that sets its
+// AccountId, is left alone.
+func warnOtherAccount(fx *fixtures.Fixture, account, name string, logger *slog.Logger) {
+	if fx.AccountId != "" || len(fx.Roles) == 0 {
+		return
+	}
+	named := map[string]bool{}
+	for _, r := range fx.Roles {
+		named[accountOf(r.Arn)] = true
+	}
+	if len(named) != 1 || named[account] {
+		return
+	}
+	other := slices.Collect(maps.Keys(named))[0]
+	logger.Warn("the fixtures declare no AccountId and every role they declare is of account "+other+", not of the server's account "+account+
+		": they are loaded as another account's roles; if the fixtures are an export of a server of account "+other+
+		", add \"AccountId\": \""+other+"\" to them or start with --account-id "+other, "path", name)
 }
 
 // warnFixtures logs, one warning each, the entries of fx, applied to
@@ -224,7 +250,8 @@ func providerList(fx *fixtures.Fixture) []providers.Provider {
 // Export writes the state of the store named by cfg.DB as a fixture file
 // to w. The parts of the configured fixtures that are not stored
 // (account, region, developer credentials, providers, roles of other
-// accounts) are carried over; without fixtures they are left out. The
+// accounts) are carried over; without fixtures they are left out, but
+// for the account (see exportAccount). The
 // database must exist: a mistyped path is an error, not a new empty
 // database. It only reads (see sqlite.WithReadOnly), so it may run beside
 // a server on the same database, and on a read-only file or directory. A
@@ -238,10 +265,14 @@ func Export(ctx context.Context, cfg Config, w io.Writer, logger *slog.Logger) e
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
+	given := cfg.AccountID
 	cfg = cfg.withDefaults()
-	// The account and region are the server's settings, not the store's:
-	// they are written only as the fixtures declare them, never as this
-	// command's defaults, which need not be the server's.
+	// The region is the server's setting, not the store's: it is written
+	// only as the fixtures declare it, never as this command's default,
+	// which need not be the server's. So is the account, but the store's
+	// roles are written with full ARNs, which a server of another account
+	// would take for another account's roles: it is written whenever it
+	// is known (see exportAccount).
 	base, err := readFixtures(&cfg, slog.New(slog.DiscardHandler))
 	if err != nil {
 		return err
@@ -262,6 +293,45 @@ func Export(ctx context.Context, cfg Config, w io.Writer, logger *slog.Logger) e
 	if interrupted {
 		logger.Warn("a reset was interrupted by a crash: the export holds the part-reset state (pools and identities partly removed); start the server with its fixtures to complete the reset before exporting", "db", cfg.DB)
 	}
+	if base, err = exportAccount(ctx, store, base, given, logger); err != nil {
+		return err
+	}
 	// Streamed: the export of a large store need not fit in memory.
 	return fixtures.ExportTo(ctx, store, base, w)
+}
+
+// exportAccount returns base, the configured fixtures (nil for none), with
+// the AccountId the export of store writes: the fixtures' own, which the
+// server plays whatever its --account-id; else given, cfg.AccountID as the
+// caller set it ("" when the command line and the environment gave none);
+// else the account of the store's IAM entities (fixtures.Account). A store
+// whose entities do not tell its account is exported without one, with a
+// warning to logger: a server of another account would load its roles as
+// another account's.
+func exportAccount(ctx context.Context, store storage.Store, base *fixtures.Fixture, given string, logger *slog.Logger) (*fixtures.Fixture, error) {
+	if base != nil && base.AccountId != "" {
+		return base, nil
+	}
+	account := given
+	if account == "" {
+		var seen []string
+		var err error
+		if account, seen, err = fixtures.Account(ctx, store); err != nil {
+			return nil, err
+		}
+		if account == "" && len(seen) > 0 {
+			logger.Warn("the export writes no AccountId: the store's IAM entities name several accounts and do not tell which the server played; "+
+				"give --account-id (or the server's --fixtures) so that a server loading the export plays that account and takes its roles for its own",
+				"accounts", strings.Join(seen, ","))
+			return base, nil
+		}
+	}
+	if account == "" {
+		return base, nil
+	}
+	if base == nil {
+		base = &fixtures.Fixture{}
+	}
+	base.AccountId = account
+	return base, nil
 }

@@ -61,3 +61,44 @@ func TestFixtureWarningsLogged(t *testing.T) {
 		t.Errorf("warnings: got %d (%q), want 3", len(warnings), warnings)
 	}
 }
+
+// TestFixtureOtherAccountWarning: a fixture without AccountId whose roles
+// all name one account that is not the server's, as an export of another
+// account's server written without its account does, is loaded with a
+// warning saying which AccountId to give; a fixture that sets AccountId,
+// or declares a role of the server's account beside another account's,
+// loads without it.
+func TestFixtureOtherAccountWarning(t *testing.T) {
+	role := func(arn string) string {
+		return `{"Arn": "` + arn + `", "AssumeRolePolicyDocument": {"Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111111111111:root"}, "Action": "sts:AssumeRole"}]}}`
+	}
+	const want = `the fixtures declare no AccountId and every role they declare is of account 111111111111, not of the server's account 123456789012`
+	tests := []struct {
+		name, fixture string
+		warn          bool
+	}{
+		{"roles of one other account", `{"Roles": [` + role("arn:aws:iam::111111111111:role/A") + `, ` + role("arn:aws:iam::111111111111:role/B") + `]}`, true},
+		{"the same with AccountId", `{"AccountId": "111111111111", "Roles": [` + role("arn:aws:iam::111111111111:role/A") + `]}`, false},
+		{"a role of the server's account beside", `{"Roles": [` + role("arn:aws:iam::111111111111:role/A") + `, ` + role("arn:aws:iam::123456789012:role/Own") + `]}`, false},
+		{"no roles", `{}`, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "export.json")
+			if err := os.WriteFile(path, []byte(tt.fixture), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			var log bytes.Buffer
+			s, err := emulator.New(t.Context(), emulator.Config{DB: ":memory:", Fixtures: path}, slog.New(slog.NewTextHandler(&log, nil)))
+			if err != nil {
+				t.Fatalf("start: got %v, want the server started", err)
+			}
+			t.Cleanup(func() { s.Close() })
+			got := strings.Contains(log.String(), want) && strings.Contains(log.String(), `add \"AccountId\": \"111111111111\"`)
+			if got != tt.warn {
+				t.Errorf("the warning: got %v, want %v; log %q", got, tt.warn, log.String())
+			}
+		})
+	}
+}

@@ -194,7 +194,7 @@ func (rs roles) Authorize(ctx context.Context, req sts.RoleRequest) (sts.Grant, 
 		if rs.strict {
 			// AWS answers a role that does not exist as one whose trust
 			// policy refuses the caller: STS does not tell which.
-			protocol.SetReason(ctx, unheldReason(req.RoleARN))
+			protocol.SetReason(ctx, unheldReason(req.RoleARN, rs.account))
 			return sts.Grant{}, refusal(req, req.Action)
 		}
 		protocol.SetNote(ctx, undeclaredNote(req.RoleARN))
@@ -288,12 +288,27 @@ func issuedRole(c *creds.Credentials) bool {
 }
 
 // chain decides, in strict mode, the AssumeRole of a role IAM holds by a
-// role session or an IAM user, as AWS decides a request within one
-// account: the caller's own permission policies (its role's, capped by
-// its boundary and session policies, or the user's) must not deny
-// sts:AssumeRole (nor the extra actions: sts:TagSession for a tagged
-// session, sts:SetSourceIdentity for one with a source identity) on the
-// role, and the trust policy must allow the actions:
+// role session or an IAM user. The caller's own permission policies (its
+// role's, capped by its boundary and session policies, or the user's) are
+// evaluated on the role's ARN with the trust policy's request context and
+// aws:ResourceAccount, the role's account, as every permission decision
+// on a resource sees it (the trust policy does not: the IAM User Guide
+// lists the key for the resource's side of a request, and a trust policy
+// is the role's own); they must not deny sts:AssumeRole (nor the extra
+// actions: sts:TagSession for a tagged session, sts:SetSourceIdentity for
+// one with a source identity) on the role.
+//
+// Across accounts (the caller's account is not the role's) the trust
+// policy must allow the actions and the caller's policies must allow them
+// too, whatever principal the trust policy names: STS's AssumeRole
+// reference says a principal of another account needs permissions
+// delegated by its own account's administrator as well, and "Cross-account
+// policy evaluation logic" in the IAM User Guide that a request across
+// accounts is allowed only when both the identity-based policy and the
+// resource-based policy allow it.
+//
+// Within one account, as AWS decides there, the trust policy must allow
+// the actions:
 //
 //   - naming the caller itself (a role session's own ARN, an IAM user's
 //     ARN, or "*"), which grants them alone, whatever the caller's
@@ -323,10 +338,13 @@ func (rs roles) chain(ctx context.Context, req sts.RoleRequest, t trust, pr poli
 		caller = *req.CallerCredentials
 	}
 	caller.Session.MFA = req.MFA
+	account := accountOf(t.arn)
+	keys := maps.Clone(pr.Context)
+	keys["aws:ResourceAccount"] = []string{account}
 	delegated := true // the caller's policies allow every action
 	var why, unallowed string
 	for _, a := range actions {
-		res, reason, _, err := rs.decide(ctx, &caller, req.Caller, a, t.arn, pr.Context, nil)
+		res, reason, _, err := rs.decide(ctx, &caller, req.Caller, a, t.arn, keys, nil)
 		if err != nil {
 			return sts.Grant{}, err
 		}
@@ -341,6 +359,18 @@ func (rs roles) chain(ctx context.Context, req sts.RoleRequest, t trust, pr poli
 			}
 		}
 	}
+	if from := req.Caller.Account; from != "" && from != account {
+		if action := refused(t.doc, pr, extra); action != "" {
+			protocol.SetReason(ctx, trustReason(req.RoleARN, t.doc, asking(pr, action)))
+			return sts.Grant{}, refusal(req, action)
+		}
+		if !delegated {
+			protocol.SetReason(ctx, "strict mode: the role "+req.RoleARN+" is of account "+account+" and the caller of account "+from+
+				": across accounts the caller's own permission policies must allow it too, whatever principal the trust policy names (only within one account may the trust policy grant alone): "+why)
+			return sts.Grant{}, notAuthorizedCaller(req, unallowed, "")
+		}
+		return t.grant(), nil
+	}
 	named := pr
 	named.Named = true
 	direct := named
@@ -349,7 +379,7 @@ func (rs roles) chain(ctx context.Context, req sts.RoleRequest, t trust, pr poli
 	case refused(t.doc, direct, extra) == "":
 		return t.grant(), nil
 	case refused(t.doc, named, extra) == "" && issuedRole(req.CallerCredentials):
-		return rs.roleGrant(ctx, req, t, &caller, pr, actions)
+		return rs.roleGrant(ctx, req, t, &caller, keys, actions)
 	case refused(t.doc, named, extra) == "":
 		return t.grant(), nil
 	}
@@ -379,11 +409,12 @@ var trustGrant = func() []policy.Named {
 // roleGrant decides the actions of a role session caller that the trust
 // policy of t grants by naming the session's role: they are added to the
 // role's policies, which its session policies and permissions boundary
-// cap (see chain). A refusal says which policy refused, as AWS's STS
+// cap (see chain), evaluated with the condition keys keys (chain's, with
+// aws:ResourceAccount). A refusal says which policy refused, as AWS's STS
 // does: "… because no session policy allows the sts:AssumeRole action".
-func (rs roles) roleGrant(ctx context.Context, req sts.RoleRequest, t trust, caller *creds.Credentials, pr policy.Request, actions []string) (sts.Grant, error) {
+func (rs roles) roleGrant(ctx context.Context, req sts.RoleRequest, t trust, caller *creds.Credentials, keys map[string][]string, actions []string) (sts.Grant, error) {
 	for _, a := range actions {
-		res, why, by, err := rs.decide(ctx, caller, req.Caller, a, t.arn, pr.Context, trustGrant)
+		res, why, by, err := rs.decide(ctx, caller, req.Caller, a, t.arn, keys, trustGrant)
 		if err != nil {
 			return sts.Grant{}, err
 		}
@@ -485,9 +516,15 @@ func undeclaredNote(role string) string {
 }
 
 // unheldReason says why strict mode refuses a role IAM does not hold,
-// which permissive mode lets everyone assume.
-func unheldReason(role string) string {
-	return "strict mode: IAM holds no role " + role + ", and STS assumes only roles that exist: create it (IAM CreateRole) or declare it in the fixtures' Roles"
+// which permissive mode lets everyone assume, and how to make it: IAM's
+// CreateRole makes a role of idpool's own account, account, only, so a
+// role of another account can only be declared in the fixtures.
+func unheldReason(role, account string) string {
+	why := "strict mode: IAM holds no role " + role + ", and STS assumes only roles that exist: "
+	if other := accountOf(role); other != "" && other != account {
+		return why + "it is a role of account " + other + ", not of idpool's account " + account + " (which IAM CreateRole makes), so declare it in the fixtures' Roles by its ARN"
+	}
+	return why + "create it (IAM CreateRole) or declare it in the fixtures' Roles"
 }
 
 // otherPathReason says why a role ARN that names IAM's role under another
@@ -535,7 +572,7 @@ func (rs roles) allowEnhanced(ctx context.Context, s identity.Session) (sts.Gran
 		protocol.SetReason(ctx, otherPathReason(s.RoleARN, t.other))
 		return sts.Grant{}, badPoolConfig()
 	case t.doc == nil && rs.strict:
-		protocol.SetReason(ctx, unheldReason(s.RoleARN))
+		protocol.SetReason(ctx, unheldReason(s.RoleARN, rs.account))
 		return sts.Grant{}, badPoolConfig()
 	case t.doc == nil:
 		protocol.SetNote(ctx, undeclaredNote(s.RoleARN))

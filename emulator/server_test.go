@@ -193,10 +193,11 @@ func TestExportMissing(t *testing.T) {
 	}
 }
 
-// TestExportUnstored: what the store does not hold (the account, the
-// region) is exported only from the fixtures named, never from the export
-// command's defaults; IAM's OpenID Connect providers are exported either
-// way, as IAM entities.
+// TestExportUnstored: what the store does not hold (the region) is
+// exported only from the fixtures named, never from the export command's
+// defaults; the account is also found from the store's IAM entities, whose
+// ARNs name it (see exportAccount), and IAM's OpenID Connect providers are
+// exported either way, as IAM entities.
 func TestExportUnstored(t *testing.T) {
 	fx := filepath.Join("..", "fixtures", "testdata", "valid.json")
 	db := filepath.Join(t.TempDir(), "idpool.db")
@@ -208,7 +209,7 @@ func TestExportUnstored(t *testing.T) {
 	tests := []struct {
 		name     string
 		fixtures string
-		want     bool // whether AccountId and Region are written
+		want     bool // whether Region is written
 	}{
 		{"store alone", "", false},
 		{"with the fixtures", fx, true},
@@ -223,10 +224,11 @@ func TestExportUnstored(t *testing.T) {
 			if err := json.Unmarshal(out.Bytes(), &got); err != nil {
 				t.Fatal(err)
 			}
-			for _, m := range []string{"AccountId", "Region"} {
-				if _, ok := got[m]; ok != tt.want {
-					t.Errorf("member %s: got written %v, want %v", m, ok, tt.want)
-				}
+			if _, ok := got["Region"]; ok != tt.want {
+				t.Errorf("member Region: got written %v, want %v", ok, tt.want)
+			}
+			if acct := string(got["AccountId"]); acct != `"123456789012"` {
+				t.Errorf("member AccountId: got %s, want \"123456789012\", the fixtures' account, which the store's IAM entities name", acct)
 			}
 			if _, ok := got["Providers"]; !ok {
 				t.Error("member Providers: got none, want IAM's OpenID Connect providers")

@@ -148,6 +148,10 @@ const (
 	byIdentity refuser = "identity-based policy"
 	byBoundary refuser = "permissions boundary"
 	bySession  refuser = "session policy"
+	// byResource is the refuser of a cross-account request: only a
+	// resource-based policy of the resource's account lets another
+	// account's principal in (see otherAccount).
+	byResource refuser = "resource-based policy"
 )
 
 // because is the end of IAM's and STS's refusal of action, which by

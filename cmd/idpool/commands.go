@@ -280,8 +280,23 @@ func exportFlags(fs *flag.FlagSet, getenv func(string) string) (func(context.Con
 		// serve's log does: stdout is the fixture file.
 		level, _ := o.level() // checked by Validate
 		logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
-		return emulator.Export(ctx, *o.cfg, stdout, logger)
+		cfg := *o.cfg
+		if !accountGiven(fs, getenv) {
+			// The default account is this command's, not necessarily
+			// the server's: Export then finds the store's own.
+			cfg.AccountID = ""
+		}
+		return emulator.Export(ctx, cfg, stdout, logger)
 	}, nil
+}
+
+// accountGiven reports whether the account was given to a command whose
+// flags are on fs: by --account-id, or by IDPOOL_ACCOUNT_ID read through
+// getenv.
+func accountGiven(fs *flag.FlagSet, getenv func(string) string) bool {
+	given := getenv("IDPOOL_ACCOUNT_ID") != ""
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == "account-id" })
+	return given
 }
 
 // mustHaveValue are the flags whose empty value would silently stand for

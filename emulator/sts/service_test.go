@@ -685,6 +685,42 @@ func TestChainTags(t *testing.T) {
 	}
 }
 
+// TestGetAccessKeyInfoIssued: the key id of credentials idpool issued
+// answers the account of their principal, as GetCallerIdentity does for
+// them: a session of another account's role is that account's, expired
+// or not. A key id idpool did not issue answers idpool's account.
+func TestGetAccessKeyInfoIssued(t *testing.T) {
+	e := newEnv(t, Config{AccountID: "111111111111"}, tokens.Config{})
+	issue := func(sess creds.Session, d time.Duration) string {
+		t.Helper()
+		c, err := e.creds.Issue(sess, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c.AccessKeyID
+	}
+	tests := []struct {
+		name, key, want string
+	}{
+		{"session of another account's role", issue(creds.Session{RoleARN: "arn:aws:iam::222222222222:role/B", SessionName: "s"}, time.Hour), "222222222222"},
+		{"session of the account's role", issue(creds.Session{RoleARN: "arn:aws:iam::111111111111:role/A", SessionName: "s"}, time.Hour), "111111111111"},
+		{"expired session of another account's role", issue(creds.Session{RoleARN: "arn:aws:iam::333333333333:role/C", SessionName: "s"}, time.Second), "333333333333"},
+		{"GetSessionToken session", issue(creds.Session{UserARN: "arn:aws:iam::111111111111:user/dev"}, time.Hour), "111111111111"},
+		{"key id idpool did not issue", "ASIAQ3EGUKZZNOTISSUED", "111111111111"},
+		{"long-term key id", "AKIAIOSFODNN7EXAMPLE", "111111111111"},
+	}
+	e.clock.advance(time.Minute)
+	ctx := protocol.WithPrincipal(context.Background(), iamUser)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, err := e.svc.GetAccessKeyInfo(ctx, &GetAccessKeyInfoInput{AccessKeyId: tt.key})
+			if err != nil || out.Account != tt.want {
+				t.Errorf("got %+v, %v, want account %s", out, err, tt.want)
+			}
+		})
+	}
+}
+
 // TestGetAccessKeyInfo: any signed caller learns a key's account, but a
 // GetSessionToken session, which may call only AssumeRole and
 // GetCallerIdentity, is refused.
