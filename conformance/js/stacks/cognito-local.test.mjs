@@ -27,7 +27,7 @@ import {
 } from "@aws-sdk/client-cognito-identity";
 import { fromCognitoIdentityPool } from "@aws-sdk/credential-providers";
 import { Amplify } from "aws-amplify";
-import { fetchAuthSession, signIn } from "aws-amplify/auth";
+import { fetchAuthSession, signIn, signOut } from "aws-amplify/auth";
 
 import { callerArn, checkCredentials, claims, devCredentials, need, region } from "./env.mjs";
 
@@ -41,6 +41,9 @@ const authArn = need("IDPOOL_CL_AUTH_ARN");
 const guestArn = need("IDPOOL_CL_GUEST_ARN");
 
 const user = { email: "alice@example.com", password: "Passw0rd!-stack" };
+// gen2User signs in only through the Amplify configured from a Gen 2
+// amplify_outputs.json, so that no identity holds their login before.
+const gen2User = { email: "bob@example.com", password: "Passw0rd!-gen2" };
 
 // cognito-local accepts any keys; its user pools are all in region "local"
 // (ids local_XXXXXXXX), and the pool is named in idpool, as in AWS, by the
@@ -61,25 +64,31 @@ const { UserPoolClient } = await idp.send(
   }),
 );
 const clientId = UserPoolClient.ClientId;
-await idp.send(
-  new AdminCreateUserCommand({
-    UserPoolId: userPoolId,
-    Username: user.email,
-    MessageAction: "SUPPRESS",
-    UserAttributes: [
-      { Name: "email", Value: user.email },
-      { Name: "email_verified", Value: "true" },
-    ],
-  }),
-);
-await idp.send(
-  new AdminSetUserPasswordCommand({
-    UserPoolId: userPoolId,
-    Username: user.email,
-    Password: user.password,
-    Permanent: true,
-  }),
-);
+// createUser makes u a confirmed user of the user pool, as an admin
+// script does.
+async function createUser(u) {
+  await idp.send(
+    new AdminCreateUserCommand({
+      UserPoolId: userPoolId,
+      Username: u.email,
+      MessageAction: "SUPPRESS",
+      UserAttributes: [
+        { Name: "email", Value: u.email },
+        { Name: "email_verified", Value: "true" },
+      ],
+    }),
+  );
+  await idp.send(
+    new AdminSetUserPasswordCommand({
+      UserPoolId: userPoolId,
+      Username: u.email,
+      Password: u.password,
+      Permanent: true,
+    }),
+  );
+}
+await createUser(user);
+await createUser(gen2User);
 
 // userPoolKey is the Logins key AWS documents for a user pool; amplifyKey
 // is the one Amplify v6 derives from the ID token's iss by dropping the
@@ -181,6 +190,71 @@ test("Amplify v6: fetchAuthSession for a guest and for a user signed in through 
     const token = session.tokens.idToken.toString();
     assert.equal(await getId({ [amplifyKey]: token }), session.identityId, `GetId under ${amplifyKey}`);
     assert.equal(await getId({ [userPoolKey]: token }), session.identityId, `GetId under ${userPoolKey}`);
+  });
+});
+
+// A Gen 2 app configures Amplify from amplify_outputs.json, which has no
+// member for an endpoint: the endpoints are added to the configuration
+// Amplify parsed from it, as README's "With Amplify" shows. The identity
+// pool's calls go to the region its id names, the user pool's to
+// cognito-local. This runs after the test above, in the same process.
+test("Amplify v6 from a Gen 2 amplify_outputs.json with the endpoints added: a guest's identity becomes the user's", async (t) => {
+  await signOut(); // forgets the user above and the identity id with them
+  const outputs = {
+    version: "1.3",
+    auth: {
+      aws_region: region,
+      user_pool_id: userPoolId,
+      user_pool_client_id: clientId,
+      identity_pool_id: identityPoolId,
+      unauthenticated_identities_enabled: true,
+      username_attributes: ["email"],
+      standard_required_attributes: ["email"],
+      user_verification_types: ["email"],
+      mfa_configuration: "NONE",
+      password_policy: {
+        min_length: 8,
+        require_lowercase: true,
+        require_numbers: true,
+        require_symbols: true,
+        require_uppercase: true,
+      },
+    },
+  };
+  Amplify.configure(outputs);
+  const parsed = Amplify.getConfig();
+  assert.equal(parsed.Auth?.Cognito?.identityPoolId, identityPoolId, "identityPoolId parsed from the outputs");
+  assert.equal(parsed.Auth.Cognito.identityPoolEndpoint, undefined, "an endpoint from outputs that have none");
+  Amplify.configure({
+    ...parsed,
+    Auth: {
+      ...parsed.Auth,
+      Cognito: { ...parsed.Auth.Cognito, userPoolEndpoint: cognitoLocal, identityPoolEndpoint: idpool },
+    },
+  });
+
+  let guestId;
+  await t.test("guest: credentials of the unauthenticated role from idpool", async () => {
+    const session = await fetchAuthSession();
+    assert.equal(session.tokens, undefined, "a guest has no user pool tokens");
+    checkCredentials(session.credentials);
+    guestId = session.identityId;
+    assert.match(guestId, /^us-east-1:[0-9a-f-]{36}$/, "identityId");
+    assert.equal(await callerArn(idpool, session.credentials), guestArn);
+  });
+
+  await t.test("user: signIn through cognito-local keeps the guest's identity, now authenticated", async () => {
+    const out = await signIn({
+      username: gen2User.email,
+      password: gen2User.password,
+      options: { authFlowType: "USER_PASSWORD_AUTH" },
+    });
+    assert.equal(out.isSignedIn, true, `signIn: next step ${JSON.stringify(out.nextStep)}`);
+    const session = await fetchAuthSession();
+    assert.equal(session.tokens?.idToken?.payload.email, gen2User.email, "the ID token's email");
+    checkCredentials(session.credentials);
+    assert.equal(session.identityId, guestId, "identityId after signIn");
+    assert.equal(await callerArn(idpool, session.credentials), authArn);
   });
 });
 
