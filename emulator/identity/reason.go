@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/idpool/idpool/emulator/tokens"
 	"github.com/idpool/idpool/protocol"
@@ -166,4 +167,33 @@ func accessTokenRefused(ctx context.Context, token string) {
 	if why, r := AccessTokenReason(t), protocol.RequestFrom(ctx); why != "" && r != nil {
 		r.Reason = why
 	}
+}
+
+// goneReason says why identity id is not found. idpool keeps nothing of a
+// deleted identity, so it names what can have removed it: a deletion, a
+// reset and, for an Ephemeral store, the end of the previous run. noPools
+// reports that id's region has no pool now, so that the identity went with
+// its pool (or with all of them). Clients that keep the id never drop it
+// on this error (Amplify v6 keeps asking for it, as it does on AWS for a
+// deleted identity: aws-amplify/amplify-js#2301), hence the key to clear.
+func (s *Service) goneReason(id string, noPools bool) string {
+	var b strings.Builder
+	b.WriteString("no identity " + id + " exists: ")
+	restart := ""
+	if s.cfg.Ephemeral {
+		restart = "this idpool keeps its state in memory and started at " + s.started.UTC().Format(time.RFC3339) + ", forgetting every identity made before"
+	}
+	if noPools {
+		fmt.Fprintf(&b, "region %s has no identity pool now, so its pool was deleted (DeleteIdentityPool) or idpool was reset (POST /_idpool/reset)", protocol.IDRegion(id))
+		if restart != "" {
+			b.WriteString(", or " + restart)
+		}
+	} else {
+		if restart != "" {
+			b.WriteString(restart + "; or ")
+		}
+		b.WriteString("it was deleted (DeleteIdentities, or DeleteIdentityPool of its pool), or made before a reset (POST /_idpool/reset)")
+	}
+	b.WriteString("; a client that kept the id must forget it and call GetId again (Amplify v6 keeps it in localStorage under com.amplify.Cognito.<IdentityPoolId>.identityId)")
+	return b.String()
 }
