@@ -247,6 +247,9 @@ func (s *Service) GetCredentialsForIdentity(ctx context.Context, in *GetCredenti
 		protocol.SetReason(ctx, roleReason(&ss.pool, ss.logins, ss.guest, in.CustomRoleArn))
 		return nil, err
 	}
+	if note := fallbackNote(&ss.pool, ss.logins, ss.guest, in.CustomRoleArn); note != "" {
+		protocol.SetNote(ctx, note)
+	}
 	if err := s.finish(ctx, &ss); err != nil {
 		return nil, err
 	}

@@ -36,6 +36,9 @@ func roleReason(p *storage.Pool, logins []login, guest bool, custom string) stri
 			if role, err := tokenRole(l, custom); err == nil && role != "" && !RoleARN(role) {
 				fmt.Fprintf(&b, "; the role taken from the token, %q, is not an IAM role ARN", role)
 			}
+			if h := groupsHint(l); h != "" {
+				b.WriteString("; " + h)
+			}
 		}
 		fmt.Fprintf(&b, "; AmbiguousRoleResolution %s", m.AmbiguousRoleResolution)
 	}
@@ -51,6 +54,45 @@ func roleReason(p *storage.Pool, logins []login, guest bool, custom string) stri
 		fmt.Fprintf(&b, "; CustomRoleArn %s was asked for", custom)
 	}
 	return b.String()
+}
+
+// groupsHint says, of a login a Token mapping applies to, that its token
+// names user pool groups and no role: a user pool writes cognito:roles
+// and cognito:preferred_role only for groups that have an IAM role, and
+// cognito-local never writes them, so the mapping finds no role however
+// the user is grouped. A Rules mapping reads the groups themselves. It is
+// "" for a token with a role, without groups, or a SAML login.
+func groupsHint(l login) string {
+	groups := claimValues(l.claims, claimGroups)
+	if l.kind == kindSAML || len(groups) == 0 || len(claimValues(l.claims, claimRoles)) > 0 || len(claimValues(l.claims, claimPreferredRole)) > 0 {
+		return ""
+	}
+	return fmt.Sprintf("the token has %s %q but no %s: a user pool writes the roles only of groups that have an IAM role, and cognito-local writes none; to choose the role by group, use a Rules mapping (Claim %s, MatchType Contains, Value %q)", claimGroups, groups, claimRoles, claimGroups, groups[0])
+}
+
+// fallbackNote says, for a request whose role mapping chose no role, so
+// that the pool's authenticated role was used, what the mapping saw
+// (roleReason): nothing refused the request, and the role may not be the
+// one its author expected. It is "" when no mapping applied or it chose a
+// role.
+func fallbackNote(p *storage.Pool, logins []login, guest bool, custom string) string {
+	if guest {
+		return ""
+	}
+	l, m, ok := mappingOf(p, logins)
+	if !ok {
+		return ""
+	}
+	var role string
+	if m.Type == mappingRules {
+		role, _ = ruleRole(m.Rules, l.claims, custom)
+	} else {
+		role, _ = tokenRole(l, custom)
+	}
+	if role != "" {
+		return ""
+	}
+	return "the role mapping chose no role, so the default one was used: " + roleReason(p, logins, guest, custom)
 }
 
 // disabledReason says why identity x is disabled.
