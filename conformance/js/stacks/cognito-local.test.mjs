@@ -11,8 +11,10 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 
 import {
+  AdminAddUserToGroupCommand,
   AdminCreateUserCommand,
   AdminSetUserPasswordCommand,
+  CreateGroupCommand,
   CognitoIdentityProviderClient,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
@@ -27,7 +29,8 @@ import {
 } from "@aws-sdk/client-cognito-identity";
 import { fromCognitoIdentityPool } from "@aws-sdk/credential-providers";
 import { Amplify } from "aws-amplify";
-import { fetchAuthSession, signIn, signOut } from "aws-amplify/auth";
+import { decodeJWT, fetchAuthSession, signIn, signOut } from "aws-amplify/auth";
+import { cognitoUserPoolsTokenProvider } from "aws-amplify/auth/cognito";
 
 import { callerArn, checkCredentials, claims, devCredentials, need, region } from "./env.mjs";
 
@@ -39,6 +42,8 @@ const authRole = need("IDPOOL_CL_AUTH_ROLE");
 const guestRole = need("IDPOOL_CL_GUEST_ROLE");
 const authArn = need("IDPOOL_CL_AUTH_ARN");
 const guestArn = need("IDPOOL_CL_GUEST_ARN");
+const groupRole = need("IDPOOL_CL_GROUP_ROLE");
+const groupArn = need("IDPOOL_CL_GROUP_ARN");
 
 const user = { email: "alice@example.com", password: "Passw0rd!-stack" };
 // gen2User signs in only through the Amplify configured from a Gen 2
@@ -256,7 +261,47 @@ test("Amplify v6 from a Gen 2 amplify_outputs.json with the endpoints added: a g
     assert.equal(session.identityId, guestId, "identityId after signIn");
     assert.equal(await callerArn(idpool, session.credentials), authArn);
   });
+
+  await t.test("forceRefresh: Amplify's refresher fails on cognito-local, the README's refresher works", async () => {
+    // Amplify refreshes with GetTokensFromRefreshToken, which
+    // cognito-local answers 500 Unsupported.
+    await assert.rejects(fetchAuthSession({ forceRefresh: true }), "forceRefresh with Amplify's own refresher");
+    cognitoUserPoolsTokenProvider.tokenOrchestrator.setTokenRefresher(refreshAtCognitoLocal);
+    const session = await fetchAuthSession({ forceRefresh: true });
+    assert.equal(session.tokens?.idToken?.payload.email, gen2User.email, "the refreshed ID token's email");
+    checkCredentials(session.credentials);
+    assert.equal(session.identityId, guestId, "identityId after the refresh");
+    assert.equal(await callerArn(idpool, session.credentials), authArn);
+  });
 });
+
+// refreshAtCognitoLocal is README's token refresher for cognito-local
+// ("With cognito-local"): InitiateAuth's REFRESH_TOKEN_AUTH, which
+// cognito-local implements, in place of Amplify's GetTokensFromRefreshToken.
+async function refreshAtCognitoLocal({ tokens, authConfig, username }) {
+  const { userPoolEndpoint, userPoolClientId } = authConfig.Cognito;
+  const res = await fetch(userPoolEndpoint, {
+    method: "POST",
+    headers: {
+      "Content-Type": "application/x-amz-json-1.1",
+      "X-Amz-Target": "AWSCognitoIdentityProviderService.InitiateAuth",
+    },
+    body: JSON.stringify({
+      AuthFlow: "REFRESH_TOKEN_AUTH",
+      ClientId: userPoolClientId,
+      AuthParameters: { REFRESH_TOKEN: tokens.refreshToken },
+    }),
+  });
+  if (!res.ok) throw new Error(`InitiateAuth REFRESH_TOKEN_AUTH: ${res.status} ${await res.text()}`);
+  const { AuthenticationResult: r } = await res.json();
+  return {
+    accessToken: decodeJWT(r.AccessToken),
+    idToken: decodeJWT(r.IdToken),
+    refreshToken: r.RefreshToken ?? tokens.refreshToken,
+    clockDrift: 0,
+    username,
+  };
+}
 
 test("fromCognitoIdentityPool: a cognito-local login under the cognito-idp key gets the authenticated role", async () => {
   const token = await userPoolIdToken();
@@ -290,4 +335,32 @@ test("cognito-local: a token of another app client of the user pool is refused",
       return true;
     });
   }
+});
+
+test("cognito-local groups: a Rules mapping on cognito:groups chooses the group's role", async () => {
+  // cognito-local's ID tokens carry cognito:groups but never
+  // cognito:roles, so only a Rules mapping can see a user's groups.
+  await idp.send(new CreateGroupCommand({ UserPoolId: userPoolId, GroupName: "admins" }));
+  await idp.send(new AdminAddUserToGroupCommand({ UserPoolId: userPoolId, Username: user.email, GroupName: "admins" }));
+  const token = await userPoolIdToken();
+  const c = claims(token);
+  assert.deepEqual(c["cognito:groups"], ["admins"], "cognito:groups");
+  assert.equal(c["cognito:roles"], undefined, "cognito:roles");
+  await identity.send(
+    new SetIdentityPoolRolesCommand({
+      IdentityPoolId: identityPoolId,
+      Roles: { authenticated: authRole, unauthenticated: guestRole },
+      RoleMappings: {
+        [`${userPoolKey}:${clientId}`]: {
+          Type: "Rules",
+          AmbiguousRoleResolution: "AuthenticatedRole",
+          RulesConfiguration: {
+            Rules: [{ Claim: "cognito:groups", MatchType: "Contains", Value: "admins", RoleARN: groupRole }],
+          },
+        },
+      },
+    }),
+  );
+  const provider = fromCognitoIdentityPool({ identityPoolId, logins: { [userPoolKey]: token }, clientConfig });
+  assert.equal(await callerArn(idpool, provider), groupArn);
 });
