@@ -8,12 +8,14 @@ import (
 	"github.com/idpool/idpool/protocol"
 )
 
+// forgetHint ends every reason of an unknown identity id.
+const forgetHint = "a client that kept the id must forget it and call GetId again (Amplify v6 keeps it in localStorage under com.amplify.Cognito.<IdentityPoolId>.identityId)"
+
 // TestGoneIdentityReason: an identity id that names nothing (deleted, with
 // its pool, or from before an in-memory idpool started) is refused with
 // AWS's ResourceNotFoundException, and the console's reason says what can
 // have removed it and that the client must forget the id.
 func TestGoneIdentityReason(t *testing.T) {
-	const forget = "a client that kept the id must forget it and call GetId again (Amplify v6 keeps it in localStorage under com.amplify.Cognito.<IdentityPoolId>.identityId)"
 	tests := []struct {
 		name string
 		// gone returns an identity id that names nothing, made in e.
@@ -26,7 +28,7 @@ func TestGoneIdentityReason(t *testing.T) {
 			name: "deleted by DeleteIdentities, GetCredentialsForIdentity",
 			gone: deletedIdentity,
 			call: getCredentials,
-			want: []string{"it was deleted (DeleteIdentities, or DeleteIdentityPool of its pool), or made before a reset (POST /_idpool/reset)", forget},
+			want: []string{"it was deleted (DeleteIdentities, or DeleteIdentityPool of its pool), or made before a reset (POST /_idpool/reset)", forgetHint},
 		},
 		{
 			name: "deleted by DeleteIdentities, DescribeIdentity",
@@ -35,7 +37,7 @@ func TestGoneIdentityReason(t *testing.T) {
 				_, err := s.DescribeIdentity(ctx, &DescribeIdentityInput{IdentityId: id})
 				return err
 			},
-			want: []string{"it was deleted (DeleteIdentities", forget},
+			want: []string{"it was deleted (DeleteIdentities", forgetHint},
 		},
 		{
 			name: "deleted with its pool, the region's only one",
@@ -48,7 +50,7 @@ func TestGoneIdentityReason(t *testing.T) {
 				return id
 			},
 			call: getCredentials,
-			want: []string{"region us-east-1 has no identity pool now, so its pool was deleted (DeleteIdentityPool) or idpool was reset (POST /_idpool/reset)", forget},
+			want: []string{"region us-east-1 has no identity pool now, so its pool was deleted (DeleteIdentityPool) or idpool was reset (POST /_idpool/reset)", forgetHint},
 		},
 		{
 			name: "from before an in-memory idpool started",
@@ -58,7 +60,7 @@ func TestGoneIdentityReason(t *testing.T) {
 			},
 			ephemeral: true,
 			call:      getCredentials,
-			want:      []string{"this idpool keeps its state in memory and started at 2025-05-26T12:00:00Z, forgetting every identity made before; or it was deleted", forget},
+			want:      []string{"this idpool keeps its state in memory and started at 2025-05-26T12:00:00Z, forgetting every identity made before; or it was deleted", forgetHint},
 		},
 		{
 			name: "in-memory idpool without pools in the region",
@@ -67,7 +69,7 @@ func TestGoneIdentityReason(t *testing.T) {
 			},
 			ephemeral: true,
 			call:      getCredentials,
-			want:      []string{"region us-east-1 has no identity pool now", "or this idpool keeps its state in memory and started at 2025-05-26T12:00:00Z", forget},
+			want:      []string{"region us-east-1 has no identity pool now", "or this idpool keeps its state in memory and started at 2025-05-26T12:00:00Z", forgetHint},
 		},
 	}
 	for _, tt := range tests {

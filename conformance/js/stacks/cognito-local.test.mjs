@@ -146,6 +146,31 @@ test("cognito-local: its ID tokens carry its http:// issuer", async () => {
   assert.equal(c.token_use, "id");
 });
 
+// guestIdentity fetches the session of Amplify's guest, checks that its
+// credentials sign STS as the unauthenticated role, and returns its
+// identity id.
+async function guestIdentity() {
+  const session = await fetchAuthSession();
+  assert.equal(session.tokens, undefined, "a guest has no user pool tokens");
+  checkCredentials(session.credentials);
+  assert.match(session.identityId, /^us-east-1:[0-9a-f-]{36}$/, "identityId");
+  assert.equal(await callerArn(idpool, session.credentials), guestArn);
+  return session.identityId;
+}
+
+// signInSession signs u in through Amplify with USER_PASSWORD_AUTH (which
+// cognito-local implements, unlike SRP) and returns the session Amplify
+// fetches then.
+async function signInSession(u) {
+  const out = await signIn({
+    username: u.email,
+    password: u.password,
+    options: { authFlowType: "USER_PASSWORD_AUTH" },
+  });
+  assert.equal(out.isSignedIn, true, `signIn: next step ${JSON.stringify(out.nextStep)}`);
+  return fetchAuthSession();
+}
+
 // Amplify keeps one configuration and one signed-in user per process, so
 // its tests run in order in one test: first the guest, then the user.
 test("Amplify v6: fetchAuthSession for a guest and for a user signed in through cognito-local", async (t) => {
@@ -164,23 +189,11 @@ test("Amplify v6: fetchAuthSession for a guest and for a user signed in through 
 
   let guestId;
   await t.test("guest: credentials sign STS as the unauthenticated role", async () => {
-    const session = await fetchAuthSession();
-    assert.equal(session.tokens, undefined, "a guest has no user pool tokens");
-    checkCredentials(session.credentials);
-    guestId = session.identityId;
-    assert.match(guestId, /^us-east-1:[0-9a-f-]{36}$/, "identityId");
-    assert.equal(await callerArn(idpool, session.credentials), guestArn);
+    guestId = await guestIdentity();
   });
 
   await t.test("user: signIn with USER_PASSWORD_AUTH, credentials sign STS as the authenticated role", async () => {
-    const out = await signIn({
-      username: user.email,
-      password: user.password,
-      options: { authFlowType: "USER_PASSWORD_AUTH" },
-    });
-    assert.equal(out.isSignedIn, true, `signIn: next step ${JSON.stringify(out.nextStep)}`);
-
-    const session = await fetchAuthSession();
+    const session = await signInSession(user);
     assert.ok(session.tokens?.idToken, "no ID token after signIn");
     assert.equal(session.tokens.idToken.payload.iss, issuer);
     checkCredentials(session.credentials);
@@ -240,22 +253,11 @@ test("Amplify v6 from a Gen 2 amplify_outputs.json with the endpoints added: a g
 
   let guestId;
   await t.test("guest: credentials of the unauthenticated role from idpool", async () => {
-    const session = await fetchAuthSession();
-    assert.equal(session.tokens, undefined, "a guest has no user pool tokens");
-    checkCredentials(session.credentials);
-    guestId = session.identityId;
-    assert.match(guestId, /^us-east-1:[0-9a-f-]{36}$/, "identityId");
-    assert.equal(await callerArn(idpool, session.credentials), guestArn);
+    guestId = await guestIdentity();
   });
 
   await t.test("user: signIn through cognito-local keeps the guest's identity, now authenticated", async () => {
-    const out = await signIn({
-      username: gen2User.email,
-      password: gen2User.password,
-      options: { authFlowType: "USER_PASSWORD_AUTH" },
-    });
-    assert.equal(out.isSignedIn, true, `signIn: next step ${JSON.stringify(out.nextStep)}`);
-    const session = await fetchAuthSession();
+    const session = await signInSession(gen2User);
     assert.equal(session.tokens?.idToken?.payload.email, gen2User.email, "the ID token's email");
     checkCredentials(session.credentials);
     assert.equal(session.identityId, guestId, "identityId after signIn");
