@@ -13,9 +13,10 @@ import (
 	"github.com/idpool/idpool/storage"
 )
 
-// roleReason says in words why chooseRole refused the logins: which role
-// mapping applied and, rule by rule, which matched; for the console's
-// activity page (see protocol.SetReason). It mirrors chooseRole's walk.
+// roleReason says in words why chooseRole refused the logins, or fell
+// back to the default role (fallbackNote): which role mapping applied and,
+// rule by rule, which matched; for the console's activity page (see
+// protocol.SetReason). It mirrors chooseRole's walk.
 func roleReason(p *storage.Pool, logins []login, guest bool, custom string) string {
 	var b strings.Builder
 	def := roleAuthenticated
