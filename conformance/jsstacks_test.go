@@ -33,8 +33,11 @@ const (
 //
 //   - cognito-local (the npm package's own binary, default configuration,
 //     tokens issued by http://localhost:PORT/<userPoolId>) as the user pool
-//     of Amplify v6 (fetchAuthSession for a guest and for a signed-in user)
-//     and of the SDK's fromCognitoIdentityPool;
+//     of Amplify v6 (fetchAuthSession for a guest and for a signed-in user,
+//     configured in code and from a Gen 2 amplify_outputs.json, and a
+//     forced refresh through a token refresher of the app's) and of the
+//     SDK's fromCognitoIdentityPool, its groups choosing a role through a
+//     Rules mapping on cognito:groups;
 //   - oidc-provider (js/stacks/oidc-server.mjs, issuer http://localhost:PORT)
 //     as an OpenID Connect provider whose ID tokens, from a real
 //     authorization-code flow, go through GetId + GetCredentialsForIdentity
@@ -95,6 +98,8 @@ func TestJavaScriptStacks(t *testing.T) {
 		"IDPOOL_CL_GUEST_ROLE":          s.roleARN("StackUserPoolGuest"),
 		"IDPOOL_CL_AUTH_ARN":            s.assumedARN("StackUserPoolAuth", cognitoSession),
 		"IDPOOL_CL_GUEST_ARN":           s.assumedARN("StackUserPoolGuest", cognitoSession),
+		"IDPOOL_CL_GROUP_ROLE":          s.roleARN("StackUserPoolAdmins"),
+		"IDPOOL_CL_GROUP_ARN":           s.assumedARN("StackUserPoolAdmins", cognitoSession),
 		"IDPOOL_OIDC_ISSUER":            issuer,
 		"IDPOOL_OIDC_POOL_ID":           stackPool,
 		"IDPOOL_OIDC_UNTRUSTED_POOL_ID": stackUntrustedPool,

@@ -185,6 +185,9 @@ func build(ctx context.Context, cfg Config, store storage.Store, logger *slog.Lo
 		// s.syncSvc is made below, before any request is served.
 		OnPoolDeleted: func(pool string) { s.syncSvc.ForgetPool(pool) },
 		Verifier:      reg.ForIdentity(cfg.Strict),
+		// A store of the caller's may be anything; only the one New opens
+		// is known to be in memory.
+		Ephemeral: cfg.Store == nil && cfg.DB == sqlite.Memory,
 	}, store, recordingIssuer{verified, issues}, credentialIssuer{cr, s.roles, s.iamSvc}, now, uuid.NewString, logger)
 	jsonIdentity := awsjson.NewService(shape.CognitoIdentity(), s.authJSON, logger,
 		awsjson.WithNamespace("com.amazonaws.cognito.identity.model"))

@@ -119,12 +119,17 @@ func SetReason(ctx context.Context, reason string) {
 	}
 }
 
-// SetNote records what the request of ctx is let do that AWS would refuse,
-// in words, for the console when the request succeeds; without a request
-// in ctx it does nothing. Unlike SetReason it leaves the reason free for
-// a refusal that comes after it.
+// SetNote records, in words, for the console when the request succeeds,
+// what the request of ctx is let do that AWS would refuse, or a choice
+// made for it that its author may not expect (a role mapping that fell
+// back to the default role); without a request in ctx it does nothing.
+// A second note is added after the first, as both hold. Unlike SetReason
+// it leaves the reason free for a refusal that comes after it.
 func SetNote(ctx context.Context, note string) {
 	if r := RequestFrom(ctx); r != nil {
+		if r.Note != "" {
+			note = r.Note + "; " + note
+		}
 		r.Note = note
 	}
 }

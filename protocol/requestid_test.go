@@ -79,3 +79,30 @@ func TestPrincipal(t *testing.T) {
 		})
 	}
 }
+
+// TestSetNote: a request's notes all reach the console, the first one
+// first (a role mapping's fallback, then the undeclared role it chose),
+// and a request without a Request in its context takes none.
+func TestSetNote(t *testing.T) {
+	tests := []struct {
+		name  string
+		notes []string
+		want  string
+	}{
+		{"none", nil, ""},
+		{"one", []string{"a"}, "a"},
+		{"two", []string{"a", "b"}, "a; b"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := WithRequestID(context.Background(), "r")
+			for _, n := range tt.notes {
+				SetNote(ctx, n)
+			}
+			if got := RequestFrom(ctx).Note; got != tt.want {
+				t.Errorf("got note %q, want %q", got, tt.want)
+			}
+		})
+	}
+	SetNote(context.Background(), "nowhere") // must not panic
+}

@@ -38,8 +38,9 @@ type Entry struct {
 	Cause   string `json:"cause,omitempty"`
 	// Reason is why, in words: the check or condition that failed.
 	Reason string `json:"reason,omitempty"`
-	// Note is what a request that succeeded got that AWS would refuse
-	// (protocol.SetNote), in words; a refused request has none.
+	// Note is what a request that succeeded got that AWS would refuse, or
+	// a choice made for it that may surprise (protocol.SetNote), in words;
+	// a refused request has none.
 	Note string `json:"note,omitempty"`
 }
 

@@ -111,7 +111,7 @@ func (s *Service) LookupDeveloperIdentity(ctx context.Context, in *LookupDevelop
 			return &LookupDeveloperIdentityOutput{IdentityId: x.ID, DeveloperUserIdentifierList: []string{u}}, nil
 		}
 	} else {
-		if x, err = getIdentity(ctx, s.store, in.IdentityId); err != nil {
+		if x, err = s.getIdentity(ctx, s.store, in.IdentityId); err != nil {
 			return nil, err
 		}
 		if x.PoolID != p.ID {
@@ -221,7 +221,7 @@ func (s *Service) UnlinkDeveloperIdentity(ctx context.Context, in *UnlinkDevelop
 	}
 	target := storage.Login{Provider: p.DeveloperProviderName, UserID: in.DeveloperUserIdentifier}
 	err = s.update(ctx, func(tx storage.Tx) error {
-		x, err := getIdentity(ctx, tx, in.IdentityId)
+		x, err := s.getIdentity(ctx, tx, in.IdentityId)
 		if err != nil {
 			return err
 		}

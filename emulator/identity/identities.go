@@ -80,7 +80,7 @@ type session struct {
 // left to finish, so that a caller can refuse the request first. classic
 // marks GetOpenIdToken, which a pool can disable.
 func (s *Service) authenticate(ctx context.Context, id string, m map[string]string, classic bool) (session, error) {
-	x, err := getIdentity(ctx, s.store, id)
+	x, err := s.getIdentity(ctx, s.store, id)
 	if err != nil {
 		return session{}, err
 	}
@@ -247,6 +247,9 @@ func (s *Service) GetCredentialsForIdentity(ctx context.Context, in *GetCredenti
 		protocol.SetReason(ctx, roleReason(&ss.pool, ss.logins, ss.guest, in.CustomRoleArn))
 		return nil, err
 	}
+	if note := fallbackNote(&ss.pool, ss.logins, ss.guest, in.CustomRoleArn); note != "" {
+		protocol.SetNote(ctx, note)
+	}
 	if err := s.finish(ctx, &ss); err != nil {
 		return nil, err
 	}
@@ -282,7 +285,7 @@ func (s *Service) GetCredentialsForIdentity(ctx context.Context, in *GetCredenti
 // Providers not linked are ignored, and so is the developer provider, which
 // only UnlinkDeveloperIdentity removes [both unconfirmed].
 func (s *Service) UnlinkIdentity(ctx context.Context, in *UnlinkIdentityInput) (*UnlinkIdentityOutput, error) {
-	x, err := getIdentity(ctx, s.store, in.IdentityId)
+	x, err := s.getIdentity(ctx, s.store, in.IdentityId)
 	if err != nil {
 		return nil, err
 	}
@@ -310,7 +313,7 @@ func (s *Service) UnlinkIdentity(ctx context.Context, in *UnlinkIdentityInput) (
 		return l.Provider != p.DeveloperProviderName && slices.Contains(in.LoginsToRemove, l.Provider)
 	}
 	err = s.update(ctx, func(tx storage.Tx) error {
-		x, err := getIdentity(ctx, tx, in.IdentityId)
+		x, err := s.getIdentity(ctx, tx, in.IdentityId)
 		if err != nil {
 			return err
 		}
@@ -368,7 +371,7 @@ func describe(i *storage.Identity) IdentityDescription {
 
 // DescribeIdentity returns an identity's metadata; disabled identities too.
 func (s *Service) DescribeIdentity(ctx context.Context, in *DescribeIdentityInput) (*DescribeIdentityOutput, error) {
-	i, err := getIdentity(ctx, s.store, in.IdentityId)
+	i, err := s.getIdentity(ctx, s.store, in.IdentityId)
 	if err != nil {
 		return nil, err
 	}

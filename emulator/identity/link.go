@@ -92,7 +92,7 @@ func (s *Service) resolve(ctx context.Context, r storage.Reader, req linkRequest
 		x = *req.read
 	case req.named != "":
 		var err error
-		if x, err = getIdentity(ctx, r, req.named); err != nil {
+		if x, err = s.getIdentity(ctx, r, req.named); err != nil {
 			return plan{}, err
 		}
 	}

@@ -6,15 +6,17 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/idpool/idpool/emulator/tokens"
 	"github.com/idpool/idpool/protocol"
 	"github.com/idpool/idpool/storage"
 )
 
-// roleReason says in words why chooseRole refused the logins: which role
-// mapping applied and, rule by rule, which matched; for the console's
-// activity page (see protocol.SetReason). It mirrors chooseRole's walk.
+// roleReason says in words why chooseRole refused the logins, or fell
+// back to the default role (fallbackNote): which role mapping applied and,
+// rule by rule, which matched; for the console's activity page (see
+// protocol.SetReason). It mirrors chooseRole's walk.
 func roleReason(p *storage.Pool, logins []login, guest bool, custom string) string {
 	var b strings.Builder
 	def := roleAuthenticated
@@ -35,6 +37,9 @@ func roleReason(p *storage.Pool, logins []login, guest bool, custom string) stri
 			if role, err := tokenRole(l, custom); err == nil && role != "" && !RoleARN(role) {
 				fmt.Fprintf(&b, "; the role taken from the token, %q, is not an IAM role ARN", role)
 			}
+			if h := groupsHint(l); h != "" {
+				b.WriteString("; " + h)
+			}
 		}
 		fmt.Fprintf(&b, "; AmbiguousRoleResolution %s", m.AmbiguousRoleResolution)
 	}
@@ -50,6 +55,45 @@ func roleReason(p *storage.Pool, logins []login, guest bool, custom string) stri
 		fmt.Fprintf(&b, "; CustomRoleArn %s was asked for", custom)
 	}
 	return b.String()
+}
+
+// groupsHint says, of a login a Token mapping applies to, that its token
+// names user pool groups and no role: a user pool writes cognito:roles
+// and cognito:preferred_role only for groups that have an IAM role, and
+// cognito-local never writes them, so the mapping finds no role however
+// the user is grouped. A Rules mapping reads the groups themselves. It is
+// "" for a token with a role, without groups, or a SAML login.
+func groupsHint(l login) string {
+	groups := claimValues(l.claims, claimGroups)
+	if l.kind == kindSAML || len(groups) == 0 || len(claimValues(l.claims, claimRoles)) > 0 || len(claimValues(l.claims, claimPreferredRole)) > 0 {
+		return ""
+	}
+	return fmt.Sprintf("the token has %s %q but no %s: a user pool writes the roles only of groups that have an IAM role, and cognito-local writes none; to choose the role by group, use a Rules mapping (Claim %s, MatchType Contains, Value %q)", claimGroups, groups, claimRoles, claimGroups, groups[0])
+}
+
+// fallbackNote says, for a request whose role mapping chose no role, so
+// that the pool's authenticated role was used, what the mapping saw
+// (roleReason): nothing refused the request, and the role may not be the
+// one its author expected. It is "" when no mapping applied or it chose a
+// role.
+func fallbackNote(p *storage.Pool, logins []login, guest bool, custom string) string {
+	if guest {
+		return ""
+	}
+	l, m, ok := mappingOf(p, logins)
+	if !ok {
+		return ""
+	}
+	var role string
+	if m.Type == mappingRules {
+		role, _ = ruleRole(m.Rules, l.claims, custom)
+	} else {
+		role, _ = tokenRole(l, custom)
+	}
+	if role != "" {
+		return ""
+	}
+	return "the role mapping chose no role, so the default one was used: " + roleReason(p, logins, guest, custom)
 }
 
 // disabledReason says why identity x is disabled.
@@ -166,4 +210,33 @@ func accessTokenRefused(ctx context.Context, token string) {
 	if why, r := AccessTokenReason(t), protocol.RequestFrom(ctx); why != "" && r != nil {
 		r.Reason = why
 	}
+}
+
+// goneReason says why identity id is not found. idpool keeps nothing of a
+// deleted identity, so it names what can have removed it: a deletion, a
+// reset and, for an Ephemeral store, the end of the previous run. noPools
+// reports that id's region has no pool now, so that the identity went with
+// its pool (or with all of them). Clients that keep the id never drop it
+// on this error (Amplify v6 keeps asking for it, as it does on AWS for a
+// deleted identity: aws-amplify/amplify-js#2301), hence the key to clear.
+func (s *Service) goneReason(id string, noPools bool) string {
+	var b strings.Builder
+	b.WriteString("no identity " + id + " exists: ")
+	restart := ""
+	if s.cfg.Ephemeral {
+		restart = "this idpool keeps its state in memory and started at " + s.started.UTC().Format(time.RFC3339) + ", forgetting every identity made before"
+	}
+	if noPools {
+		fmt.Fprintf(&b, "region %s has no identity pool now, so its pool was deleted (DeleteIdentityPool) or idpool was reset (POST /_idpool/reset)", protocol.IDRegion(id))
+		if restart != "" {
+			b.WriteString(", or " + restart)
+		}
+	} else {
+		if restart != "" {
+			b.WriteString(restart + "; or ")
+		}
+		b.WriteString("it was deleted (DeleteIdentities, or DeleteIdentityPool of its pool), or made before a reset (POST /_idpool/reset)")
+	}
+	b.WriteString("; a client that kept the id must forget it and call GetId again (Amplify v6 keeps it in localStorage under com.amplify.Cognito.<IdentityPoolId>.identityId)")
+	return b.String()
 }

@@ -31,6 +31,7 @@ const (
 	matchNotEqual          = "NotEqual"
 	claimRoles             = "cognito:roles"
 	claimPreferredRole     = "cognito:preferred_role"
+	claimGroups            = "cognito:groups"
 	samlRoleAttribute      = "https://aws.amazon.com/SAML/Attributes/Role"
 	credentialsSessionName = "CognitoIdentityCredentials"
 )

@@ -59,6 +59,10 @@ type Config struct {
 	// has committed, so that what other services keep of the pool in
 	// memory goes with it (Cognito Sync's count of sync sessions).
 	OnPoolDeleted func(poolID string)
+	// Ephemeral says that the store lives only as long as the process (an
+	// in-memory database), so that the ids clients kept from an earlier
+	// run name nothing; the reason of an unknown identity says so.
+	Ephemeral bool
 }
 
 // TokenIssuer signs idpool OpenID tokens and verifies the ones idpool
@@ -119,6 +123,9 @@ type Service struct {
 	now    func() time.Time
 	newID  func() string
 	log    *slog.Logger
+	// started is when the service was made: for an Ephemeral store, the
+	// time before which every identity is forgotten.
+	started time.Time
 }
 
 // New returns a Service. newID must return a fresh lower-case UUID on each
@@ -137,7 +144,7 @@ func New(cfg Config, store storage.Store, issuer TokenIssuer, creds CredentialIs
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &Service{cfg: cfg, store: store, issuer: issuer, creds: creds, now: now, newID: newID, log: logger}
+	return &Service{cfg: cfg, store: store, issuer: issuer, creds: creds, now: now, newID: newID, log: logger, started: now()}
 }
 
 // poolARN is the ARN of pool id, as tagging and tokens name it: in the
@@ -207,13 +214,18 @@ func uuidElsewhere(ctx context.Context, r storage.Reader, id string) string {
 }
 
 // getIdentity reads an identity, turning a missing one, or one of another
-// region than the request's (protocol.Elsewhere), into the wire error.
-func getIdentity(ctx context.Context, r storage.Reader, id string) (storage.Identity, error) {
+// region than the request's (protocol.Elsewhere), into the wire error. A
+// missing one's reason (goneReason) says what can have removed it.
+func (s *Service) getIdentity(ctx context.Context, r storage.Reader, id string) (storage.Identity, error) {
 	if protocol.Elsewhere(ctx, id) {
 		return storage.Identity{}, identityNotFound(id)
 	}
 	i, err := r.GetIdentity(ctx, id)
 	if errors.Is(err, storage.ErrNotFound) {
+		// Only a refusal pays for the look at the region's pools, and a
+		// failed look costs the reason that detail, not the answer.
+		pools, err := storage.ListRegionPools(ctx, r, protocol.IDRegion(id), "", 1)
+		protocol.SetReason(ctx, s.goneReason(id, err == nil && len(pools) == 0))
 		return i, identityNotFound(id)
 	}
 	if err != nil {
