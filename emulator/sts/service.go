@@ -93,10 +93,16 @@ type TokenVerifier interface {
 type WebIdentity struct {
 	Issuer string
 	// Provider is what AssumeRoleWithWebIdentity reports as Provider.
-	Provider      string
-	Subject       string
-	Audience      string
-	AMR           []string
+	Provider string
+	Subject  string
+	Audience string
+	AMR      []string
+	// Claims are the provider-specific condition keys of the token that a
+	// trust policy sees and the session does not, by the name that
+	// follows the provider's "<name>:" (GitHub's "repository" for
+	// token.actions.githubusercontent.com:repository, Google's "oaud"):
+	// see providers.ClaimKeys. A claim the token lacks has no key.
+	Claims        map[string][]string
 	PrincipalTags map[string]string
 	// TransitiveTagKeys are the token's transitive tag keys, as it lists
 	// them: those that name one of PrincipalTags, whatever their case,
