@@ -801,6 +801,9 @@ func (s *Service) checkMFA(ctx context.Context, caller *protocol.Principal, seri
 	}, nil
 }
 
+// msgDuplicateTags is AssumeRole's answer to two tags of one key.
+const msgDuplicateTags = "Duplicate tag keys found. Please note that Tag keys are case insensitive."
+
 // sessionTags turns AssumeRole's Tags into the session's principal tags.
 // Keys are case-insensitive and must be unique; transitive keys must be
 // among them.
@@ -811,7 +814,7 @@ func sessionTags(ctx context.Context, tags []Tag, transitive []string) (map[stri
 		k := strings.ToLower(t.Key)
 		if seen[k] {
 			protocol.SetReason(ctx, "the tag key "+t.Key+" is given twice")
-			return nil, errInvalidParameter("Duplicate tag keys found. Please note that Tag keys are case insensitive.")
+			return nil, errInvalidParameter(msgDuplicateTags)
 		}
 		seen[k] = true
 		m[t.Key] = t.Value
