@@ -626,15 +626,25 @@ func refused(doc *policy.Document, pr policy.Request, extra []string) string {
 
 // webContext returns the federated principal and the condition keys of a
 // verified web identity: for idpool's tokens those of cognitoContext, for
-// an OIDC provider <issuer host>:aud/sub (and amr).
+// another provider <name>:aud, :sub, :amr and its provider-specific
+// claim keys (w.Claims), <name> being the provider's name as the
+// Federated principal names it: what follows oidc-provider/ in its ARN,
+// or a built-in provider's host. AWS names the keys so, not after the
+// token's iss, which differs from the name for a provider declared with
+// a local Issuer (token.actions.githubusercontent.com served at
+// http://127.0.0.1:9871).
 func webContext(w *sts.WebIdentity) (string, map[string][]string) {
 	if w.Provider == sts.CognitoProvider {
 		return cognitoContext(w.Audience, w.Subject, w.AMR)
 	}
-	host := strings.TrimPrefix(strings.TrimPrefix(w.Issuer, "https://"), "http://")
-	ctx := map[string][]string{host + ":aud": {w.Audience}, host + ":sub": {w.Subject}}
+	name := policy.ProviderKey(w.Provider)
+	ctx := make(map[string][]string, 3+len(w.Claims))
+	for k, v := range w.Claims {
+		ctx[name+":"+k] = v
+	}
+	ctx[name+":aud"], ctx[name+":sub"] = []string{w.Audience}, []string{w.Subject}
 	if len(w.AMR) > 0 {
-		ctx[host+":amr"] = w.AMR
+		ctx[name+":amr"] = w.AMR
 	}
 	return w.Provider, ctx
 }

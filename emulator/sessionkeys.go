@@ -26,6 +26,14 @@ func sessionKeys(c *creds.Credentials, p *protocol.Principal, tags map[string]st
 		Provider: sess.Provider, Subject: sess.Subject, Audience: sess.Audience,
 		AMR: sess.AMR, Tags: tags, IssuedAt: c.Issued, SourceIdentity: sess.SourceIdentity,
 	}
+	if sess.Provider != "" && sess.Provider != policy.Cognito {
+		// The session remembers what STS reported as its Provider: the
+		// IAM OIDC provider's ARN, or a built-in provider's host. Its keys
+		// are named after the provider's name (token.example.com:sub, as
+		// in its role's trust policy), and aws:FederatedProvider is that
+		// ARN or host.
+		who.Provider, who.ProviderARN = policy.ProviderKey(sess.Provider), sess.Provider
+	}
 	// A role session's user id is "<role id>:<session name>".
 	who.RoleID, _, _ = strings.Cut(p.UserID, ":")
 	return who

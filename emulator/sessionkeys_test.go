@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/idpool/idpool/emulator/creds"
+	"github.com/idpool/idpool/protocol"
 	"github.com/idpool/idpool/storage"
 	"github.com/idpool/idpool/storage/sqlite"
 )
@@ -92,6 +93,57 @@ func TestSessionRole(t *testing.T) {
 			}
 			if r.ID != tt.wantID || own != tt.wantOwn {
 				t.Errorf("got role %q, own %v, want %q, %v", r.ID, own, tt.wantID, tt.wantOwn)
+			}
+		})
+	}
+}
+
+// TestSessionKeysWebProvider: the permission policies of a web identity
+// session see its provider's keys named after the provider, as its role's
+// trust policy does (token.actions.githubusercontent.com:sub, not after
+// the provider's ARN), and aws:FederatedProvider the provider STS reported:
+// the IAM OIDC provider's ARN, or a built-in provider's host.
+func TestSessionKeysWebProvider(t *testing.T) {
+	const (
+		gh    = "token.actions.githubusercontent.com"
+		ghARN = "arn:aws:iam::123456789012:oidc-provider/" + gh
+	)
+	p := &protocol.Principal{Account: "123456789012", UserID: "AROAEXAMPLE:s"}
+	tests := []struct {
+		name     string
+		sess     creds.Session
+		want     map[string]string // key: its single value
+		wantNone []string
+	}{
+		{name: "GitHub through an IAM OIDC provider",
+			sess:     creds.Session{Provider: ghARN, Subject: "repo:o/r:ref:refs/heads/main", Audience: "sts.amazonaws.com"},
+			want:     map[string]string{gh + ":sub": "repo:o/r:ref:refs/heads/main", gh + ":aud": "sts.amazonaws.com", "aws:FederatedProvider": ghARN},
+			wantNone: []string{ghARN + ":sub", ghARN + ":aud"}},
+		{name: "EKS IRSA provider with a path",
+			sess: creds.Session{Provider: "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC", Subject: "system:serviceaccount:ns:sa", Audience: "sts.amazonaws.com"},
+			want: map[string]string{"oidc.eks.us-east-1.amazonaws.com/id/ABC:sub": "system:serviceaccount:ns:sa",
+				"aws:FederatedProvider": "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC"}},
+		{name: "Google, built in",
+			sess: creds.Session{Provider: "accounts.google.com", Subject: "1234", Audience: "android-client"},
+			want: map[string]string{"accounts.google.com:sub": "1234", "accounts.google.com:aud": "android-client", "aws:FederatedProvider": "accounts.google.com"}},
+		{name: "Cognito",
+			sess: creds.Session{Provider: "cognito-identity.amazonaws.com", Subject: "us-east-1:id", Audience: "us-east-1:pool"},
+			want: map[string]string{"cognito-identity.amazonaws.com:sub": "us-east-1:id", "aws:FederatedProvider": "cognito-identity.amazonaws.com"}},
+		{name: "AssumeRole", sess: creds.Session{RoleARN: "arn:aws:iam::123456789012:role/R"},
+			wantNone: []string{"aws:FederatedProvider"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			keys := sessionKeys(&creds.Credentials{Session: tt.sess}, p, nil).Keys()
+			for k, v := range tt.want {
+				if got := keys[k]; len(got) != 1 || got[0] != v {
+					t.Errorf("%s: got %q, want [%s]", k, got, v)
+				}
+			}
+			for _, k := range tt.wantNone {
+				if got, ok := keys[k]; ok {
+					t.Errorf("%s: got %q, want no key", k, got)
+				}
 			}
 		})
 	}

@@ -32,7 +32,7 @@ func (c *cond) unmet(r *Request) string {
 	for i, v := range vals {
 		raws[i] = v.raw
 		if v.fixed && v.parts != nil {
-			raws[i] = v.str
+			raws[i] = pattern(v.parts)
 		}
 	}
 	want := " wants "
@@ -55,6 +55,25 @@ func (c *cond) unmet(r *Request) string {
 		is = "; this request's are "
 	}
 	return head + want + strings.Join(raws, ", ") + is + shownValues(got)
+}
+
+// pattern writes a value's parts, its variables resolved, as a policy
+// would: literals as they are, wildcards as * and ?. A value that is a
+// pattern (StringLike's repo:octo-org/octo-repo:*) has no literal str,
+// and is shown so rather than as nothing.
+func pattern(ps []part) string {
+	var b strings.Builder
+	for _, p := range ps {
+		switch p.kind {
+		case star:
+			b.WriteByte('*')
+		case one:
+			b.WriteByte('?')
+		default:
+			b.WriteString(p.text)
+		}
+	}
+	return b.String()
 }
 
 // shownValues joins the values of a request's key for a reason, an empty

@@ -502,6 +502,18 @@ func parseCondition(v any, vars bool) ([]cond, error) {
 // conditionValues returns the values of a condition key: strings, numbers
 // and booleans as their JSON text, alone or in an array.
 func conditionValues(op, key string, v any) ([]string, error) {
+	out, ok := ScalarValues(v)
+	if !ok {
+		return nil, syntax("Syntax errors in policy: values of %s %s must be strings, numbers or booleans", op, key)
+	}
+	return out, nil
+}
+
+// ScalarValues returns v, a decoded JSON string, number (json.Number) or
+// boolean or an array of them, as condition key values: numbers and
+// booleans as their JSON text. ok is false for anything else (an object,
+// null, an array holding one).
+func ScalarValues(v any) (out []string, ok bool) {
 	one := func(v any) (string, bool) {
 		switch x := v.(type) {
 		case string:
@@ -518,17 +530,17 @@ func conditionValues(op, key string, v any) ([]string, error) {
 		for _, e := range arr {
 			s, ok := one(e)
 			if !ok {
-				return nil, syntax("Syntax errors in policy: values of %s %s must be strings, numbers or booleans", op, key)
+				return nil, false
 			}
 			out = append(out, s)
 		}
-		return out, nil
+		return out, true
 	}
 	s, ok := one(v)
 	if !ok {
-		return nil, syntax("Syntax errors in policy: values of %s %s must be strings, numbers or booleans", op, key)
+		return nil, false
 	}
-	return []string{s}, nil
+	return []string{s}, true
 }
 
 // stringList returns an element holding one string or an array of

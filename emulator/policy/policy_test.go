@@ -386,6 +386,44 @@ func TestExplain(t *testing.T) {
 	}
 }
 
+// TestExplainPatterns: a refusal names the values a condition wants as the
+// policy writes them, wildcards and resolved variables included, not as
+// an empty literal.
+func TestExplainPatterns(t *testing.T) {
+	const (
+		gh   = "token.actions.githubusercontent.com"
+		head = "no statement allows sts:AssumeRoleWithWebIdentity; statement 1 (GitHub): condition StringLike on " + gh + ":sub wants "
+	)
+	doc := func(values string) string {
+		return `{"Version":"2012-10-17","Statement":[{"Sid":"GitHub","Effect":"Allow",` +
+			`"Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/` + gh + `"},"Action":"sts:AssumeRoleWithWebIdentity",` +
+			`"Condition":{"StringLike":{"` + gh + `:sub":` + values + `}}}]}`
+	}
+	tests := []struct {
+		name   string
+		values string
+		ctx    map[string][]string
+		want   string
+	}{
+		{"wildcard", `"repo:octo-org/octo-repo:*"`, map[string][]string{gh + ":sub": {"repo:evil/repo:ref:refs/heads/main"}},
+			head + "repo:octo-org/octo-repo:*; this request's is repo:evil/repo:ref:refs/heads/main"},
+		{"a literal and a pattern", `["repo:o/r:ref:refs/heads/main","repo:o/?:*"]`, map[string][]string{gh + ":sub": {"repo:evil/repo:x"}},
+			head + "one of repo:o/r:ref:refs/heads/main, repo:o/?:*; this request's is repo:evil/repo:x"},
+		{"wildcard with a resolved variable", `"repo:${aws:PrincipalTag/org}/*"`,
+			map[string][]string{gh + ":sub": {"repo:evil/repo:x"}, "aws:PrincipalTag/org": {"acme"}},
+			head + "repo:acme/*; this request's is repo:evil/repo:x"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			d := mustParse(t, doc(tc.values))
+			req := Request{Action: "sts:AssumeRoleWithWebIdentity", Federated: "arn:aws:iam::123456789012:oidc-provider/" + gh, Context: tc.ctx}
+			if got := d.Explain(req); got != tc.want {
+				t.Errorf("Explain: got %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
 // TestValidate: IAM refuses to store a trust policy whose Allow statement
 // names Cognito without a condition that requires
 // cognito-identity.amazonaws.com:aud to hold given values.

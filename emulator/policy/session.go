@@ -49,13 +49,16 @@ type Session struct {
 
 	// Provider is the web identity provider of an
 	// AssumeRoleWithWebIdentity session (Cognito's enhanced flow is one):
-	// Cognito, or an OpenID Connect provider's issuer URL or host
-	// ("https://token.example.com/path" or "token.example.com/path").
-	// Empty for other sessions.
+	// Cognito, a built-in provider's host (accounts.google.com), an IAM
+	// OpenID Connect provider's name ("token.example.com/path", what
+	// follows oidc-provider/ in its ARN) or ARN, or an issuer URL
+	// ("https://token.example.com/path"). Its condition keys are named
+	// after it (see ProviderKey). Empty for other sessions.
 	Provider string
-	// ProviderARN is the IAM OpenID Connect provider's ARN, the value of
-	// aws:FederatedProvider for its sessions. Cognito sessions have
-	// Cognito there and need none.
+	// ProviderARN is the value of aws:FederatedProvider for the session:
+	// the IAM OpenID Connect provider's ARN, or a built-in provider's
+	// host. When it is empty, Provider is taken when it is such an ARN.
+	// Cognito sessions have Cognito there and need none.
 	ProviderARN string
 	Subject     string   // the token's sub: a Cognito identity id
 	Audience    string   // the token's aud (azp when it has one): a Cognito identity pool id
@@ -87,8 +90,11 @@ type Session struct {
 //     aws:FederatedProvider "cognito-identity.amazonaws.com", the prefix
 //     and the provider being the pool region's CognitoPrincipal;
 //   - for an OpenID Connect session, <provider>:aud, :sub and :amr keyed
-//     by the provider's host and path (the issuer URL without https://),
-//     and aws:FederatedProvider the provider's ARN.
+//     by the provider's name, its host and path (ProviderKey), as a trust
+//     policy's keys are, whatever the token's iss, and
+//     aws:FederatedProvider the provider's ARN (ProviderARN, else Provider
+//     when it is an ARN). The IAM User Guide's global condition keys page
+//     gives OIDC sessions the IAM OIDC provider's ARN there.
 func (s *Session) Keys() map[string][]string {
 	keys := make(map[string][]string, 10+len(s.Tags))
 	set := func(k string, vs ...string) {
@@ -124,18 +130,29 @@ func (s *Session) Keys() map[string][]string {
 	if len(s.AMR) > 0 {
 		keys[prefix+":amr"] = append([]string(nil), s.AMR...)
 	}
-	if cognito {
+	switch _, isARN := oidcHost(s.Provider); {
+	case cognito:
 		set("aws:FederatedProvider", prefix)
-	} else {
+	case s.ProviderARN != "":
 		set("aws:FederatedProvider", s.ProviderARN)
+	case isARN:
+		set("aws:FederatedProvider", s.Provider)
 	}
 	return keys
 }
 
 // ProviderKey returns the prefix of a web identity provider's condition
-// keys: its issuer URL without the scheme and trailing slash
-// ("https://token.example.com/path/" gives "token.example.com/path").
+// keys: the name of its IAM OpenID Connect provider, which is what follows
+// oidc-provider/ in the provider's ARN ("arn:aws:iam::123456789012:
+// oidc-provider/token.example.com/path" gives "token.example.com/path"),
+// or, for an issuer URL or host, the URL without the scheme and trailing
+// slash ("https://token.example.com/path/" gives the same). On AWS the
+// keys of a trust policy are named so, after the provider its Federated
+// principal names, not after the token's iss.
 func ProviderKey(provider string) string {
+	if name, ok := oidcHost(provider); ok {
+		return name
+	}
 	p := strings.TrimPrefix(strings.TrimPrefix(provider, "https://"), "http://")
 	return strings.TrimSuffix(p, "/")
 }

@@ -63,6 +63,29 @@ func TestSessionKeys(t *testing.T) {
 				"token.example.com/tenant:aud": {"client-1"},
 				"token.example.com/tenant:sub": {"user-1"},
 			}},
+		// STS reports an OIDC provider by its ARN: the keys are named
+		// after the provider's name, and the ARN is aws:FederatedProvider.
+		{"OpenID Connect session by provider ARN", Session{RoleID: "AROAX", Name: "gh",
+			Provider: "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com", Subject: "repo:o/r:ref:refs/heads/main",
+			Audience: "sts.amazonaws.com"},
+			map[string][]string{
+				"aws:userid":                              {"AROAX:gh"},
+				"aws:PrincipalType":                       {"AssumedRole"},
+				"aws:PrincipalIsAWSService":               {"false"},
+				"aws:FederatedProvider":                   {"arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"},
+				"token.actions.githubusercontent.com:aud": {"sts.amazonaws.com"},
+				"token.actions.githubusercontent.com:sub": {"repo:o/r:ref:refs/heads/main"},
+			}},
+		{"built-in provider session", Session{RoleID: "AROAX", Name: "g", Provider: "accounts.google.com",
+			ProviderARN: "accounts.google.com", Subject: "1234", Audience: "android-client"},
+			map[string][]string{
+				"aws:userid":                {"AROAX:g"},
+				"aws:PrincipalType":         {"AssumedRole"},
+				"aws:PrincipalIsAWSService": {"false"},
+				"aws:FederatedProvider":     {"accounts.google.com"},
+				"accounts.google.com:aud":   {"android-client"},
+				"accounts.google.com:sub":   {"1234"},
+			}},
 		{"AssumeRole session", Session{RoleID: "AROAX", Name: "ops", RoleARN: "arn:aws:iam::123456789012:role/R"}, map[string][]string{
 			"aws:userid":                {"AROAX:ops"},
 			"aws:PrincipalArn":          {"arn:aws:iam::123456789012:role/R"},
@@ -91,11 +114,13 @@ func TestSessionKeys(t *testing.T) {
 
 func TestProviderKey(t *testing.T) {
 	for in, want := range map[string]string{
-		"cognito-identity.amazonaws.com":      "cognito-identity.amazonaws.com",
-		"https://accounts.google.com":         "accounts.google.com",
-		"https://token.example.com/tenant/":   "token.example.com/tenant",
-		"http://localhost:8080/realms/r":      "localhost:8080/realms/r",
-		"token.actions.githubusercontent.com": "token.actions.githubusercontent.com",
+		"cognito-identity.amazonaws.com":                                              "cognito-identity.amazonaws.com",
+		"https://accounts.google.com":                                                 "accounts.google.com",
+		"https://token.example.com/tenant/":                                           "token.example.com/tenant",
+		"http://localhost:8080/realms/r":                                              "localhost:8080/realms/r",
+		"token.actions.githubusercontent.com":                                         "token.actions.githubusercontent.com",
+		"arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com": "token.actions.githubusercontent.com",
+		"arn:aws-cn:iam::123456789012:oidc-provider/localhost:9229/us-east-1_abc":     "localhost:9229/us-east-1_abc",
 	} {
 		if got := ProviderKey(in); got != want {
 			t.Errorf("ProviderKey(%q): got %q, want %q", in, got, want)

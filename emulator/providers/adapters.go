@@ -225,6 +225,10 @@ const (
 	stsMissingClaim = "Missing a required claim: %s"
 	stsExpired      = "Token expired: current date/time %d must be before the expiration date/time %d"
 	stsNotYetValid  = "Token is not yet valid: current date/time %d must be after the not-before date/time %d"
+	// stsBadTags is the ValidationError AWS answers a token whose session
+	// tags it cannot take (hashicorp/terraform-provider-aws#44712); sts
+	// answers its other tag faults so.
+	stsBadTags = "Unable to validate tags"
 )
 
 // tagsClaim is where a web identity token carries session tags
@@ -345,7 +349,14 @@ func (v *STSVerifier) VerifyWebIdentity(ctx context.Context, t *tokens.JWT) (*st
 		v.r.refused(ctx, iss, fmt.Errorf("%w: no provider is declared for iss %q", ErrUnknownProvider, iss))
 		return nil, invalidToken(stsNoProvider, iss)
 	}
-	if err := v.r.verify(ctx, e, t, nil, leeway{exp: STSExpirySkew}); err != nil {
+	// Google's built-in provider has no client id list on AWS: its trust
+	// policies check accounts.google.com:aud (the azp) and :oaud (the
+	// aud). A declared Google provider's ClientIds list the app's clients,
+	// and a token is taken when either its azp or an aud is one of them,
+	// as an Android sign-in's token has the web client in aud and the
+	// Android client in azp.
+	lw := leeway{exp: STSExpirySkew, eitherAudience: e.key == GoogleProvider}
+	if err := v.r.verify(ctx, e, t, nil, lw); err != nil {
 		v.r.refused(ctx, e.key, err)
 		if found && errors.Is(err, ErrFetch) {
 			// An issuer that discovery cannot reach is one STS does not
@@ -361,24 +372,38 @@ func (v *STSVerifier) VerifyWebIdentity(ctx context.Context, t *tokens.JWT) (*st
 		v.r.refused(ctx, e.key, err)
 		return nil, stsError(err, iss)
 	}
+	ptags, err := principalTags(t.Claims[tagsClaim])
+	if err != nil {
+		v.r.refused(ctx, e.key, err)
+		return nil, protocol.BadRequest(sts.CodeValidation, "%s", stsBadTags)
+	}
 	id := &sts.WebIdentity{
 		Issuer:        iss,
 		Provider:      e.key,
 		Subject:       t.Subject(),
 		AMR:           stringList(t.Claims["amr"]),
-		PrincipalTags: principalTags(t.Claims[tagsClaim]),
+		Claims:        ClaimKeys(e.key, t),
+		PrincipalTags: ptags,
 	}
 	tags, _ := t.Claims[tagsClaim].(map[string]any)
 	id.TransitiveTagKeys = stringList(tags["transitive_tag_keys"])
 	if !builtin(e.key) {
 		id.Provider = "arn:aws:iam::" + v.account + ":oidc-provider/" + e.key
 	}
-	if len(e.clientIDs) > 0 {
-		id.Audience, _ = audience(t, e.clientIDs) // verify matched one
-	} else if azp := t.AuthorizedParty(); azp != "" {
+	switch azp := t.AuthorizedParty(); {
+	case e.key == GoogleProvider && azp != "":
+		// The IAM User Guide: accounts.google.com:aud is the azp when
+		// the token has one, whichever of azp and aud the client ids
+		// list (the aud is :oaud, in Claims).
 		id.Audience = azp
-	} else if auds := t.Audiences(); len(auds) > 0 {
-		id.Audience = auds[0]
+	case len(e.clientIDs) > 0:
+		id.Audience, _ = audience(t, e.clientIDs) // verify matched one
+	case azp != "":
+		id.Audience = azp
+	default:
+		if auds := t.Audiences(); len(auds) > 0 {
+			id.Audience = auds[0]
+		}
 	}
 	id.Expiry, _ = t.Expiry()
 	return id, nil
@@ -435,16 +460,23 @@ func stringList(v any) []string {
 }
 
 // principalTags reads the principal_tags of a session-tags claim. AWS
-// writes each tag's value as a one-element list; a plain string is
-// accepted too, and only the first element of a list is kept.
-func principalTags(v any) map[string]string {
+// writes each tag's value as a list of one string (the IAM User Guide's
+// "Passing session tags using AssumeRoleWithWebIdentity": "Each tag value
+// must be an array containing a single string"); a plain string is taken
+// too, and an empty list gives no tag. A list of more values, or of
+// something else than a string, is an error: idpool found no word of
+// what AWS does with one, and keeping its first element, as it did, made
+// a session of a tag value the token did not give alone.
+// AssumeRoleWithWebIdentity answers it as it answers other tags it
+// cannot take (stsBadTags).
+func principalTags(v any) (map[string]string, error) {
 	m, ok := v.(map[string]any)
 	if !ok {
-		return nil
+		return nil, nil
 	}
 	pt, ok := m["principal_tags"].(map[string]any)
 	if !ok || len(pt) == 0 {
-		return nil
+		return nil, nil
 	}
 	out := make(map[string]string, len(pt))
 	for k, val := range pt {
@@ -452,12 +484,16 @@ func principalTags(v any) map[string]string {
 		case string:
 			out[k] = x
 		case []any:
-			if len(x) > 0 {
-				if s, ok := x[0].(string); ok {
-					out[k] = s
-				}
+			if len(x) == 0 {
+				continue
 			}
+			s, ok := x[0].(string)
+			if !ok || len(x) > 1 {
+				return nil, fmt.Errorf("%w: the value of principal tag %q in %s is not one string but a list of %d values",
+					ErrMalformed, k, tagsClaim, len(x))
+			}
+			out[k] = s
 		}
 	}
-	return out
+	return out, nil
 }

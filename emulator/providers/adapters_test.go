@@ -188,7 +188,7 @@ func TestSTSVerifier(t *testing.T) {
 				"transitive_tag_keys": []string{"TEAM", "missing"},
 			}})),
 			want: &sts.WebIdentity{Issuer: "accounts.google.com", Provider: "accounts.google.com", Subject: "user-123456", Audience: "g-app",
-				AMR: []string{"pwd", "mfa"}, PrincipalTags: map[string]string{"team": "blue", "env": "dev"}, TransitiveTagKeys: []string{"TEAM", "missing"}, Expiry: exp}},
+				AMR: []string{"pwd", "mfa"}, Claims: map[string][]string{"oaud": {"g-app"}}, PrincipalTags: map[string]string{"team": "blue", "env": "dev"}, TransitiveTagKeys: []string{"TEAM", "missing"}, Expiry: exp}},
 		{name: "audience refused through azp", token: k.sign(t, claims(oidcIss, "sts.amazonaws.com", map[string]any{"azp": "web-app"})),
 			code: sts.CodeInvalidIdentityToken, status: 400, msg: "Incorrect token audience"},
 		{name: "http issuer", token: k.sign(t, claims("http://localhost:8080/realms/dev", "", map[string]any{"aud": nil, "azp": "cli"})),
@@ -240,20 +240,27 @@ func TestSTSVerifier(t *testing.T) {
 	var v sts.Providers = reg.ForSTS(account, true)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			jwt, err := tokens.Parse(tt.token)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, err := v.VerifyWebIdentity(context.Background(), jwt)
-			if tt.code != "" {
-				wantWire(t, err, tt.code, tt.status, tt.msg)
-				return
-			}
-			wantErr(t, err, nil)
-			if !reflect.DeepEqual(got, tt.want) {
-				t.Fatalf("got %+v, want %+v", got, tt.want)
-			}
+			wantWebIdentity(t, v, tt.token, tt.want, tt.code, tt.status, tt.msg)
 		})
+	}
+}
+
+// wantWebIdentity checks that v verifies token as want, or, when code is
+// not "", refuses it with that wire error.
+func wantWebIdentity(t *testing.T, v sts.Providers, token string, want *sts.WebIdentity, code string, status int, msg string) {
+	t.Helper()
+	jwt, err := tokens.Parse(token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := v.VerifyWebIdentity(context.Background(), jwt)
+	if code != "" {
+		wantWire(t, err, code, status, msg)
+		return
+	}
+	wantErr(t, err, nil)
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("got %+v, want %+v", got, want)
 	}
 }
 

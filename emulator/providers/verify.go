@@ -105,6 +105,11 @@ type leeway struct {
 	// "https://tenant.auth0.com/" for the Logins key tenant.auth0.com
 	// (aws-amplify/amplify-js#239), since Auth0 always ends its iss so.
 	slash bool
+	// eitherAudience takes a token whose azp or any of whose aud values
+	// is a client id, where the rule is otherwise its azp when it has one
+	// (audience): STS's rule for the declared Google provider
+	// (STSVerifier.VerifyWebIdentity).
+	eitherAudience bool
 }
 
 // verify checks a parsed token against provider e.
@@ -120,6 +125,10 @@ func (r *Registry) verify(ctx context.Context, e *entry, t *tokens.JWT, extraAud
 		want = extraAudiences
 	}
 	switch {
+	case len(want) > 0 && skew.eitherAudience:
+		if err := anyAudience(t, want); err != nil {
+			return err
+		}
 	case len(want) > 0:
 		if _, err := audience(t, want); err != nil {
 			return err
@@ -229,6 +238,24 @@ func audience(t *tokens.JWT, want []string) (string, error) {
 		}
 	}
 	return "", fmt.Errorf("%w: aud %q, azp %q, want one of %q", ErrAudience, auds, azp, want)
+}
+
+// anyAudience checks that the token's azp or one of its aud values is
+// one of want.
+func anyAudience(t *tokens.JWT, want []string) error {
+	auds, azp := t.Audiences(), t.AuthorizedParty()
+	switch {
+	case azp != "" && slices.Contains(want, azp):
+		return nil
+	case len(auds) == 0 && azp == "":
+		return &MissingClaimError{Claim: "aud"}
+	}
+	for _, a := range auds {
+		if slices.Contains(want, a) {
+			return nil
+		}
+	}
+	return fmt.Errorf("%w: aud %q, azp %q, want one of %q", ErrAudience, auds, azp, want)
 }
 
 // checkTimes checks exp, which is required, and nbf, within skew of now.

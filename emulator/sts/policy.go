@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -77,11 +79,19 @@ const msgBadTags = "Unable to validate tags"
 // principal tags Cognito hands STS. Each must be a session tag AssumeRole
 // would take (the model's tagKeyType and tagValueType: key 1–128 and value
 // 0–256 characters of letters, blanks, digits and _.:/=+-@), and there
-// may be at most 50 of them.
+// may be at most 50 of them. Their keys must differ whatever their case,
+// as AssumeRole's Tags must (sessionTags): a token giving Repo and repo
+// is refused with AssumeRole's answer to the same tags [unconfirmed for
+// tokens: STS may answer its "Unable to validate tags" instead], rather
+// than making a session of one of them, whichever the map gives first.
 func tagLimits(ctx context.Context, tags map[string]string) error {
 	if len(tags) > maxSessionTags {
 		protocol.SetReason(ctx, fmt.Sprintf("%d session tags, over the %d STS allows", len(tags), maxSessionTags))
 		return errValidation(msgBadTags)
+	}
+	if a, b, dup := duplicateKeys(tags); dup {
+		protocol.SetReason(ctx, fmt.Sprintf("the session tag keys %q and %q are the same key: tag keys are compared whatever their case", a, b))
+		return errInvalidParameter(msgDuplicateTags)
 	}
 	// The tags are checked in map order; the reason names the bad tag
 	// first in sorted key order, so that it is the same at every try.
@@ -107,6 +117,22 @@ func tagLimits(ctx context.Context, tags map[string]string) error {
 		return errValidation(msgBadTags)
 	}
 	return nil
+}
+
+// duplicateKeys returns two keys of tags that differ only in case, the
+// first such pair in sorted order, so that the reason is the same at
+// every try.
+func duplicateKeys(tags map[string]string) (a, b string, dup bool) {
+	keys := slices.Sorted(maps.Keys(tags))
+	seen := make(map[string]string, len(keys))
+	for _, k := range keys {
+		lower := strings.ToLower(k)
+		if first, ok := seen[lower]; ok {
+			return first, k, true
+		}
+		seen[lower] = k
+	}
+	return "", "", false
 }
 
 // CheckSessionTags checks a session's tags as AssumeRoleWithWebIdentity

@@ -21,16 +21,21 @@ func TestCheckSessionTags(t *testing.T) {
 		name string
 		tags map[string]string
 		code string // "" when the tags pass
+		msg  string // the message, msgBadTags when ""
 	}{
-		{"none", nil, ""},
-		{"letters, blanks, digits and _.:/=+-@", map[string]string{"Dépt 1_.:/=+-@": "Ünï cødé 9_.:/=+-@"}, ""},
-		{"empty value", map[string]string{"k": ""}, ""},
-		{"key of 128 and value of 256", map[string]string{strings.Repeat("k", 128): strings.Repeat("v", 256)}, ""},
-		{"key of 129", map[string]string{strings.Repeat("k", 129): "v"}, CodeValidation},
-		{"value of 257", map[string]string{"k": strings.Repeat("v", 257)}, CodeValidation},
-		{"key with !", map[string]string{"k!": "v"}, CodeValidation},
-		{"value with a comma", map[string]string{"groups": "g1,g2"}, CodeValidation},
-		{"51 tags", many, CodeValidation},
+		{"none", nil, "", ""},
+		{"letters, blanks, digits and _.:/=+-@", map[string]string{"Dépt 1_.:/=+-@": "Ünï cødé 9_.:/=+-@"}, "", ""},
+		{"empty value", map[string]string{"k": ""}, "", ""},
+		{"key of 128 and value of 256", map[string]string{strings.Repeat("k", 128): strings.Repeat("v", 256)}, "", ""},
+		{"key of 129", map[string]string{strings.Repeat("k", 129): "v"}, CodeValidation, ""},
+		{"value of 257", map[string]string{"k": strings.Repeat("v", 257)}, CodeValidation, ""},
+		{"key with !", map[string]string{"k!": "v"}, CodeValidation, ""},
+		{"value with a comma", map[string]string{"groups": "g1,g2"}, CodeValidation, ""},
+		{"51 tags", many, CodeValidation, ""},
+		// A token's tag keys are compared whatever their case, as
+		// AssumeRole's are.
+		{"keys differing in case", map[string]string{"Repo": "a", "repo": "b"}, CodeInvalidParameterValue, msgDuplicateTags},
+		{"distinct keys", map[string]string{"Repo": "a", "Repos": "b"}, "", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -41,9 +46,13 @@ func TestCheckSessionTags(t *testing.T) {
 				}
 				return
 			}
+			msg := tt.msg
+			if msg == "" {
+				msg = msgBadTags
+			}
 			var e *protocol.Error
-			if !errors.As(err, &e) || e.Code != tt.code || e.Message != msgBadTags {
-				t.Fatalf("got %v, want %s %q", err, tt.code, msgBadTags)
+			if !errors.As(err, &e) || e.Code != tt.code || e.Message != msg {
+				t.Fatalf("got %v, want %s %q", err, tt.code, msg)
 			}
 		})
 	}

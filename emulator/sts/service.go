@@ -93,10 +93,16 @@ type TokenVerifier interface {
 type WebIdentity struct {
 	Issuer string
 	// Provider is what AssumeRoleWithWebIdentity reports as Provider.
-	Provider      string
-	Subject       string
-	Audience      string
-	AMR           []string
+	Provider string
+	Subject  string
+	Audience string
+	AMR      []string
+	// Claims are the provider-specific condition keys of the token that a
+	// trust policy sees and the session does not, by the name that
+	// follows the provider's "<name>:" (GitHub's "repository" for
+	// token.actions.githubusercontent.com:repository, Google's "oaud"):
+	// see providers.ClaimKeys. A claim the token lacks has no key.
+	Claims        map[string][]string
 	PrincipalTags map[string]string
 	// TransitiveTagKeys are the token's transitive tag keys, as it lists
 	// them: those that name one of PrincipalTags, whatever their case,
@@ -795,6 +801,9 @@ func (s *Service) checkMFA(ctx context.Context, caller *protocol.Principal, seri
 	}, nil
 }
 
+// msgDuplicateTags is AssumeRole's answer to two tags of one key.
+const msgDuplicateTags = "Duplicate tag keys found. Please note that Tag keys are case insensitive."
+
 // sessionTags turns AssumeRole's Tags into the session's principal tags.
 // Keys are case-insensitive and must be unique; transitive keys must be
 // among them.
@@ -805,7 +814,7 @@ func sessionTags(ctx context.Context, tags []Tag, transitive []string) (map[stri
 		k := strings.ToLower(t.Key)
 		if seen[k] {
 			protocol.SetReason(ctx, "the tag key "+t.Key+" is given twice")
-			return nil, errInvalidParameter("Duplicate tag keys found. Please note that Tag keys are case insensitive.")
+			return nil, errInvalidParameter(msgDuplicateTags)
 		}
 		seen[k] = true
 		m[t.Key] = t.Value
