@@ -30,8 +30,9 @@ type Provider struct {
 	Issuer string
 	// JWKS is an inline key set: a JWKS document ({"keys":[…]}) or a single
 	// JWK. At most one of JWKS and JWKSURL is set; with neither, the key
-	// set is found by OpenID Connect discovery from the issuer, as IAM
-	// does for an OIDC provider.
+	// set is found by OpenID Connect discovery from the issuer a token
+	// carries, as IAM does for an OIDC provider, or, for a user pool, at
+	// <issuer>/.well-known/jwks.json.
 	JWKS []byte
 	// JWKSURL is the http or https URL the key set is fetched from.
 	JWKSURL string
