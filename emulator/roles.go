@@ -243,7 +243,7 @@ func (rs roles) Authorize(ctx context.Context, req sts.RoleRequest) (sts.Grant, 
 		}
 	}
 	if action := refused(t.doc, pr, also(tagged, req.SourceIdentity != "")); action != "" {
-		protocol.SetReason(ctx, trustReason(req.RoleARN, t.doc, asking(pr, action)))
+		protocol.SetReason(ctx, trustReason(req.RoleARN, t.doc, asking(pr, action))+providerNearMiss(req.WebIdentity, t.doc))
 		return sts.Grant{}, refusal(req, action)
 	}
 	return t.grant(), nil

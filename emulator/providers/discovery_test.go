@@ -90,9 +90,11 @@ func TestDiscovery(t *testing.T) {
 	}{
 		{name: "first use discovers", signer: k1, docs: 1, keys: 1},
 		{name: "cached", signer: k1, docs: 1, keys: 1},
-		{name: "rotated: unknown kid discovers again", advance: RefetchInterval, rotate: []signer{k1, k2}, signer: k2, docs: 2, keys: 2},
-		{name: "unknown kid within RefetchInterval", advance: time.Second, signer: k9, want: ErrUnknownKey, docs: 2, keys: 2},
-		{name: "stale after CacheTTL", advance: CacheTTL, signer: k1, docs: 3, keys: 3},
+		{name: "rotated: unknown kid discovers again at once", advance: time.Second, rotate: []signer{k1, k2}, signer: k2, docs: 2, keys: 2},
+		{name: "another unknown kid within RefetchFloor", advance: RefetchFloor / 2, signer: k9, want: ErrUnknownKey, docs: 2, keys: 2},
+		{name: "another unknown kid after RefetchFloor", advance: RefetchFloor, signer: k9, want: ErrUnknownKey, docs: 3, keys: 3},
+		{name: "same unknown kid within RefetchInterval", advance: RefetchFloor, signer: k9, want: ErrUnknownKey, docs: 3, keys: 3},
+		{name: "stale after CacheTTL", advance: CacheTTL, signer: k1, docs: 4, keys: 4},
 	}
 	for _, s := range steps {
 		t.Run(s.name, func(t *testing.T) {
@@ -114,7 +116,7 @@ func TestDiscovery(t *testing.T) {
 func TestDiscoveryIssuerOverride(t *testing.T) {
 	k := rsaKey(t, "k", jose.RS256)
 	srv := newOIDCServer(t, jwks(t, k))
-	const key = "cognito-idp.us-east-1.amazonaws.com/us-east-1_abc"
+	const key = "login.example.com/realms/dev"
 	reg, err := New([]Provider{{Name: key, Issuer: srv.URL + "/"}}, srv.Client(), newClock().now, nil)
 	if err != nil {
 		t.Fatal(err)

@@ -13,14 +13,25 @@
 // is inline JSON (a JWKS document, or a single JWK) parsed once by New, a
 // URL fetched on first use, or, with neither, found as IAM finds an OIDC
 // provider's: the issuer's /.well-known/openid-configuration names the
-// jwks_uri, both read at each fetch. A fetched set is cached for CacheTTL
-// and fetched again before then when no key of it verifies a token (its
-// kid is missing, or the key under that kid changed, as when a local
-// provider restarts with a fresh key under a fixed kid), at most once per
-// RefetchInterval per provider, so that a provider's key rotation is
-// picked up without letting a flood of bogus tokens hammer it. A fetched
-// set with no usable key is kept (its tokens fail as signed by an unknown
-// key, not as an unreachable provider); an inline one is an error.
+// jwks_uri, both read at each fetch, from the issuer the token carries (a
+// provider named by its bare key takes https:// and http:// tokens, and
+// keeps a set for each). A discovery document whose issuer is not the one
+// it was read for is used all the same, but a verification that then
+// fails says so, naming both. A user pool's
+// (cognito-idp.<region>.amazonaws.com/<id>) set is fetched from
+// <issuer>/.well-known/jwks.json, where Cognito publishes it, without
+// discovery. A fetched set is cached for CacheTTL and fetched again before
+// then when no key of it verifies a token (its kid is missing, or the key
+// under that kid changed, as when a local provider restarts with a fresh
+// key under a fixed kid): at once the first time, however recently the set
+// was fetched, then at most once per RefetchFloor per provider and once
+// per RefetchInterval for the same kid, so that a provider's key rotation
+// is picked up without letting a flood of bogus tokens hammer it. A
+// fetched set with no usable key is kept (its tokens fail as signed by an
+// unknown key, not as an unreachable provider); an inline one is an error.
+// The https set of a provider only the Source (IAM) holds is never
+// fetched: idpool, offline, reaches an https issuer only when it is
+// declared, and such a fetch fails with what to declare.
 // Each fetch is bounded by a timeout and each document by a size. While a
 // fetched set is stale and the provider cannot be reached, the stale set
 // keeps being used.

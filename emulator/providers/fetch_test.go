@@ -49,14 +49,16 @@ func (e *fetchEnv) wantFetches(t *testing.T, n int) {
 }
 
 // TestFetchRotation checks when a provider's set is fetched again: after
-// CacheTTL, or when no key of it verifies a token, at most once per
-// RefetchInterval.
+// CacheTTL, or when no key of it verifies a token: at once for a kid the
+// first time, however recently the set was fetched, then at most once per
+// RefetchFloor, and for the same kid once per RefetchInterval.
 func TestFetchRotation(t *testing.T) {
 	k1 := rsaKey(t, "k1", jose.RS256)
 	k2 := ecKey(t, "k2", jose.ES256)
 	k3 := rsaKey(t, "k3", jose.RS256)
 	k3b := rsaKey(t, "k3", jose.RS256) // another key under k3's kid
 	k9 := rsaKey(t, "k9", jose.RS256)  // never served
+	k8 := rsaKey(t, "k8", jose.RS256)  // never served
 	e := newFetchEnv(t, jwks(t, k1))
 
 	// Each step runs in order on the same registry and clock.
@@ -69,23 +71,26 @@ func TestFetchRotation(t *testing.T) {
 		fetches int // total fetches after the step
 	}{
 		{name: "nothing fetched before use"},
+		{name: "first use with an unknown kid fetches once", signer: k9, want: ErrUnknownKey, fetches: 1},
 		{name: "first use fetches", signer: k1, fetches: 1},
-		{name: "rotated kid too soon after a fetch", advance: time.Second, rotate: []signer{k1, k2}, signer: k2, want: ErrUnknownKey, fetches: 1},
-		{name: "rotated kid refetched once due", advance: RefetchInterval, signer: k2, fetches: 2},
-		{name: "another unknown kid is rate limited", advance: time.Second, signer: k9, want: ErrUnknownKey, fetches: 2},
+		// A provider restarted with a new kid: its tokens pass at once.
+		{name: "rotated kid refetched at once after a fetch", advance: time.Second, rotate: []signer{k1, k2}, signer: k2, fetches: 2},
 		{name: "new key cached", signer: k2, fetches: 2},
-		{name: "old key cached", advance: time.Minute, signer: k1, fetches: 2},
-		{name: "unknown kid refetched when due", signer: k9, want: ErrUnknownKey, fetches: 3},
-		{name: "refetched after the TTL", advance: CacheTTL, rotate: []signer{k3}, signer: k3, fetches: 4},
-		{name: "removed key is unknown", signer: k1, want: ErrUnknownKey, fetches: 4},
-		{name: "removed key refetched when due, still unknown", advance: RefetchInterval, signer: k1, want: ErrUnknownKey, fetches: 5},
+		{name: "another unknown kid within RefetchFloor", advance: RefetchFloor / 2, signer: k9, want: ErrUnknownKey, fetches: 2},
+		{name: "another unknown kid after RefetchFloor", advance: RefetchFloor, signer: k9, want: ErrUnknownKey, fetches: 3},
+		{name: "same unknown kid is rate limited", advance: RefetchFloor, signer: k9, want: ErrUnknownKey, fetches: 3},
+		{name: "yet another unknown kid after RefetchFloor", advance: RefetchFloor, signer: k8, want: ErrUnknownKey, fetches: 4},
+		{name: "first unknown kid refetched after RefetchInterval", advance: RefetchInterval, signer: k9, want: ErrUnknownKey, fetches: 5},
+		{name: "old key cached", advance: time.Minute, signer: k1, fetches: 5},
+		{name: "refetched after the TTL", advance: CacheTTL, rotate: []signer{k3}, signer: k3, fetches: 6},
+		{name: "removed key is unknown, refetched once", signer: k1, want: ErrUnknownKey, fetches: 7},
+		{name: "removed key again, rate limited", advance: time.Second, signer: k1, want: ErrUnknownKey, fetches: 7},
 		// A local mock restarted with a fresh key under a fixed kid.
-		{name: "key changed under its kid, too soon", advance: time.Second, rotate: []signer{k3b}, signer: k3b, want: ErrSignature, fetches: 5},
-		{name: "changed key refetched once due", advance: RefetchInterval, signer: k3b, fetches: 6},
-		{name: "changed key cached", advance: time.Second, signer: k3b, fetches: 6},
-		{name: "replaced key refused, rate limited", signer: k3, want: ErrSignature, fetches: 6},
-		{name: "replaced key refused after a due refetch", advance: RefetchInterval, signer: k3, want: ErrSignature, fetches: 7},
-		{name: "replaced key refused again, no fetch", signer: k3, want: ErrSignature, fetches: 7},
+		{name: "key changed under its kid, refetched at once", advance: time.Second, rotate: []signer{k3b}, signer: k3b, fetches: 8},
+		{name: "changed key cached", advance: time.Second, signer: k3b, fetches: 8},
+		{name: "replaced key refused, rate limited for its kid", signer: k3, want: ErrSignature, fetches: 8},
+		{name: "replaced key refused after RefetchInterval's refetch", advance: RefetchInterval, signer: k3, want: ErrSignature, fetches: 9},
+		{name: "replaced key refused again, no fetch", signer: k3, want: ErrSignature, fetches: 9},
 	}
 	for _, s := range steps {
 		t.Run(s.name, func(t *testing.T) {

@@ -201,6 +201,10 @@ type remote struct {
 	// discovery document names it.
 	url      string
 	discover bool
+	// offline, when set, is why url is never fetched: an https issuer
+	// that only IAM, not a fixture, names, which idpool, offline, does
+	// not reach. Each fetch fails with it at once.
+	offline string
 	// sem admits one fetch at a time; others wait for its outcome.
 	sem   chan struct{}
 	state atomic.Pointer[fetchState]
@@ -213,6 +217,15 @@ type fetchState struct {
 	got   time.Time // when keys were fetched
 	tried time.Time // when the latest fetch began
 	err   error     // the latest fetch's error, nil when it succeeded
+	// missKid and missAt are the kid and time of the latest fetch made
+	// because no key of the set verified a token (missAt is zero when
+	// there was none): they limit such fetches (refresh).
+	missKid string
+	missAt  time.Time
+	// note says how the discovery document that named the key set's URL
+	// disagrees with the issuer it was read for, "" when it agrees: a
+	// verification the set fails adds it.
+	note string
 }
 
 func newRemote(url string, discover bool) *remote {
@@ -227,7 +240,7 @@ func (r *Registry) current(ctx context.Context, rm *remote) (*keySet, error) {
 	if st != nil && st.keys != nil && r.fetchNow().Sub(st.got) < CacheTTL {
 		return st.keys, nil
 	}
-	ks, err := r.refresh(ctx, rm, st, false)
+	ks, err := r.refresh(ctx, rm, st, nil)
 	if ks != nil {
 		return ks, nil
 	}
@@ -237,12 +250,17 @@ func (r *Registry) current(ctx context.Context, rm *remote) (*keySet, error) {
 // refresh fetches the set again unless the fetch is not due or another
 // caller fetched it since the caller read seen. It returns the newest set,
 // possibly stale (or nil if none was ever fetched), and the error of the
-// fetch that produced the current state. unknownKID says the caller found
-// no key of the set that verifies its token (its kid is missing, or the
-// key under it no longer signs, as when a local provider restarts with a
-// new key under a fixed kid): such fetches are limited to one per
-// RefetchInterval.
-func (r *Registry) refresh(ctx context.Context, rm *remote, seen *fetchState, unknownKID bool) (*keySet, error) {
+// fetch that produced the current state.
+//
+// miss, when not nil, is the kid (maybe "") of a token no key of the set
+// verifies: its kid is missing, or the key under it no longer signs, as
+// when a local provider restarts with a new key, under a new kid or the
+// same one. Such a fetch is due however recently the set was fetched for
+// other reasons, so that a provider's new keys are picked up at once.
+// Only repeats are limited, so that a flood of tokens of bogus kids
+// cannot hammer the provider: one follows the previous such fetch by at
+// least RefetchFloor, and, for the same kid, by RefetchInterval.
+func (r *Registry) refresh(ctx context.Context, rm *remote, seen *fetchState, miss *string) (*keySet, error) {
 	select {
 	case rm.sem <- struct{}{}:
 	case <-ctx.Done():
@@ -255,19 +273,20 @@ func (r *Registry) refresh(ctx context.Context, rm *remote, seen *fetchState, un
 		return st.keys, st.err
 	}
 	now := r.fetchNow()
-	if st != nil {
-		wait := RefetchInterval
-		if st.keys == nil {
-			wait = RetryInterval
-		} else if !unknownKID && now.Sub(st.got) < CacheTTL {
+	if st != nil && !due(st, now, miss) {
+		if st.keys != nil && miss == nil && now.Sub(st.got) < CacheTTL {
 			return st.keys, nil
 		}
-		if now.Sub(st.tried) < wait {
-			return st.keys, st.err
-		}
+		return st.keys, st.err
 	}
-	ks, err := r.fetch(ctx, rm)
-	next := &fetchState{keys: ks, got: now, tried: now, err: err}
+	ks, note, err := r.fetch(ctx, rm)
+	next := &fetchState{keys: ks, got: now, tried: now, err: err, note: note}
+	if st != nil {
+		next.missKid, next.missAt = st.missKid, st.missAt
+	}
+	if miss != nil {
+		next.missKid, next.missAt = *miss, now
+	}
 	if err != nil {
 		r.log.WarnContext(ctx, "fetching a provider key set failed", "url", rm.url, "err", err)
 		next.keys, next.got = keysOf(st), time.Time{}
@@ -281,6 +300,25 @@ func (r *Registry) refresh(ctx context.Context, rm *remote, seen *fetchState, un
 	return next.keys, err
 }
 
+// due reports whether a fetch of a set whose latest fetch is st is due
+// at now, for a token of kid *miss that no key of it verifies, or, with
+// miss nil, because the set may be stale. A set never fetched is fetched
+// again RetryInterval after the latest failure; a stale one
+// RefetchInterval after it; a missed kid's, as refresh says.
+func due(st *fetchState, now time.Time, miss *string) bool {
+	switch {
+	case st.keys == nil:
+		return now.Sub(st.tried) >= RetryInterval
+	case miss == nil:
+		return now.Sub(st.got) >= CacheTTL && now.Sub(st.tried) >= RefetchInterval
+	case st.missAt.IsZero():
+		return true
+	case now.Sub(st.missAt) < RefetchFloor:
+		return false
+	}
+	return *miss != st.missKid || now.Sub(st.missAt) >= RefetchInterval
+}
+
 func keysOf(st *fetchState) *keySet {
 	if st == nil {
 		return nil
@@ -291,56 +329,80 @@ func keysOf(st *fetchState) *keySet {
 // fetch GETs and parses a provider's key set, first reading its URL from
 // the issuer's discovery document when rm.discover is set. The document is
 // read again at each fetch, so a provider that moves its jwks_uri is
-// followed. Its errors wrap ErrFetch. The requests outlive the caller's
-// cancellation (their outcome is shared with other callers) but not
-// fetchTimeout, which bounds both.
-func (r *Registry) fetch(ctx context.Context, rm *remote) (*keySet, error) {
+// followed. note says how the document disagrees with the issuer, as
+// jwksURI says; a failure to fetch the set it names says so too. Its errors
+// wrap ErrFetch. The requests outlive the caller's cancellation (their
+// outcome is shared with other callers) but not fetchTimeout, which
+// bounds both.
+func (r *Registry) fetch(ctx context.Context, rm *remote) (ks *keySet, note string, err error) {
+	if rm.offline != "" {
+		return nil, "", fmt.Errorf("%w: %s", ErrFetch, rm.offline)
+	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), fetchTimeout)
 	defer cancel()
 	url := rm.url
 	if rm.discover {
-		var err error
-		if url, err = r.jwksURI(ctx, rm.url); err != nil {
-			return nil, err
+		if url, note, err = r.jwksURI(ctx, rm.url); err != nil {
+			return nil, "", err
 		}
 	}
 	b, err := r.get(ctx, url)
 	if err != nil {
-		return nil, err
+		if note != "" {
+			err = fmt.Errorf("%w (%s)", err, note)
+		}
+		return nil, note, err
 	}
-	ks, err := parseSet(b, true)
+	ks, err = parseSet(b, true)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s: %w", ErrFetch, url, err)
+		return nil, note, fmt.Errorf("%w: %s: %w", ErrFetch, url, err)
 	}
 	if err := ks.unusable(); err != nil {
 		// Kept: its tokens then fail as signed by an unknown key, which is
 		// the token's problem, not an outage to retry.
 		r.log.WarnContext(ctx, "a provider key set holds no usable key", "url", url, "err", err)
 	}
-	return ks, nil
+	return ks, note, nil
 }
 
 // discoveryPath is where an OpenID provider publishes its configuration,
 // relative to its issuer (OpenID Connect Discovery 1.0 §4).
 const discoveryPath = "/.well-known/openid-configuration"
 
-// jwksURI reads the jwks_uri of issuer's discovery document.
-func (r *Registry) jwksURI(ctx context.Context, issuer string) (string, error) {
+// userPoolKeysPath is where a Cognito user pool publishes its key set,
+// relative to its issuer, without a discovery document to name it (the
+// Cognito Developer Guide's "Verifying a JSON Web Token").
+const userPoolKeysPath = "/.well-known/jwks.json"
+
+// jwksURI reads the jwks_uri of issuer's discovery document. note, when
+// the document's issuer is not the one it was read for, says so, naming
+// both: OpenID Connect Discovery §4.3 wants them equal, but idpool still
+// uses the jwks_uri, since a local provider behind another host name (a
+// Compose service name, a proxy) names its issuer as its clients reach
+// it, and its keys verify all the same; the note then explains a jwks_uri
+// that cannot be reached, such as one of the host name the document
+// names, or keys that do not verify.
+func (r *Registry) jwksURI(ctx context.Context, issuer string) (uri, note string, err error) {
 	doc := strings.TrimSuffix(issuer, "/") + discoveryPath
 	b, err := r.get(ctx, doc)
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
 	var cfg struct {
+		Issuer  string `json:"issuer"`
 		JWKSURI string `json:"jwks_uri"`
 	}
 	if err := json.Unmarshal(b, &cfg); err != nil {
-		return "", fmt.Errorf("%w: %s: not a discovery document: %w", ErrFetch, doc, err)
+		return "", "", fmt.Errorf("%w: %s: not a discovery document: %w", ErrFetch, doc, err)
+	}
+	if strings.TrimSuffix(cfg.Issuer, "/") != strings.TrimSuffix(issuer, "/") {
+		note = fmt.Sprintf("the discovery document %s names issuer %q, not %q, the issuer idpool read it for, which OpenID Connect Discovery wants it to be: the provider is configured for another URL than the one its tokens name (jwks_uri %s)", doc, cfg.Issuer, issuer, cfg.JWKSURI)
+		r.log.WarnContext(ctx, "a provider's discovery document names another issuer", "document", doc, "issuer", cfg.Issuer, "want", issuer)
 	}
 	if !isURL(cfg.JWKSURI) {
-		return "", fmt.Errorf("%w: %s: jwks_uri %q is not an absolute http or https URL", ErrFetch, doc, cfg.JWKSURI)
+		return "", "", fmt.Errorf("%w: %s: jwks_uri %q is not an absolute http or https URL", ErrFetch, doc, cfg.JWKSURI)
 	}
-	return cfg.JWKSURI, nil
+	return cfg.JWKSURI, note, nil
 }
 
 // get GETs a JSON document of at most maxSetSize bytes. Its errors wrap

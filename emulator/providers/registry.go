@@ -30,8 +30,9 @@ type Provider struct {
 	Issuer string
 	// JWKS is an inline key set: a JWKS document ({"keys":[…]}) or a single
 	// JWK. At most one of JWKS and JWKSURL is set; with neither, the key
-	// set is found by OpenID Connect discovery from the issuer, as IAM
-	// does for an OIDC provider.
+	// set is found by OpenID Connect discovery from the issuer a token
+	// carries, as IAM does for an OIDC provider, or, for a user pool, at
+	// <issuer>/.well-known/jwks.json.
 	JWKS []byte
 	// JWKSURL is the http or https URL the key set is fetched from.
 	JWKSURL string
@@ -46,9 +47,15 @@ const (
 	// again.
 	CacheTTL = 10 * time.Minute
 	// RefetchInterval is the least time between two fetches of one
-	// provider's set while it holds keys: a token with an unknown kid
-	// triggers a fetch only this long after the previous one.
+	// provider's set made for the same kid that no key of the set
+	// verifies, and between two attempts to fetch a stale set while the
+	// provider cannot be reached. The first fetch for a kid is made at
+	// once, however recently the set was fetched.
 	RefetchInterval = 10 * time.Second
+	// RefetchFloor is the least time between two fetches of one
+	// provider's set made for kids that no key of the set verifies, so
+	// that tokens of ever new bogus kids cannot hammer the provider.
+	RefetchFloor = time.Second
 	// RetryInterval is the least time between two fetches of a provider
 	// whose set has never been fetched successfully; within it, callers get
 	// the last failure.
@@ -136,7 +143,7 @@ func (r *Registry) fromSource(ctx context.Context, key string) (*entry, error) {
 	if e := r.added[key]; e != nil && e.name == p.Name && slices.Equal(e.clientIDs, p.ClientIDs) {
 		return e, nil
 	}
-	e, err := newEntry(p)
+	e, err := sourceEntry(key, p)
 	if err != nil {
 		// IAM checked the provider's URL and client ids when it made it:
 		// one it holds that no entry can be made of is idpool's fault.
@@ -151,6 +158,39 @@ func (r *Registry) fromSource(ctx context.Context, key string) (*entry, error) {
 	}
 	r.added[key] = e
 	return e, nil
+}
+
+// sourceEntry makes the entry of the source's provider p of Logins key
+// key. An IAM provider is named by its https:// URL, as AWS requires,
+// while a local provider's tokens carry http://: one whose URL is the key
+// with a scheme takes both, as a provider declared by its key does, each
+// token's key set found from its own iss. idpool, offline, never reaches
+// an https issuer that no fixture declares (README "Logins"): the https
+// set of such a provider fails at once, with what to declare instead.
+func sourceEntry(key string, p Provider) (*entry, error) {
+	name := p.Name
+	if k, _ := loginsKey(name); k == key && p.Issuer == "" && p.JWKS == nil && p.JWKSURL == "" {
+		p.Name = key
+	}
+	e, err := newEntry(p)
+	if err != nil {
+		return nil, err
+	}
+	e.name = name
+	for _, rm := range []*remote{e.remote, e.plain} {
+		if rm != nil && strings.HasPrefix(rm.url, "https://") {
+			rm.offline = offlineReason(name, key)
+		}
+	}
+	return e, nil
+}
+
+// offlineReason says why the https key set of IAM's provider url, of
+// Logins key key, is not fetched, and how to give idpool its keys.
+func offlineReason(url, key string) string {
+	return fmt.Sprintf("idpool does not reach %s, the https issuer of IAM's OpenID Connect provider %s, as no fixture declares it: "+
+		`declare its keys in the fixtures' Providers, {"Name": %q, "Jwks": {"keys": […]}} (or a "JwksUrl" idpool can reach), `+
+		`with "IamProvider": false to leave creating the IAM provider to your set-up`, "https://"+key, key, url)
 }
 
 // iamHeld returns declared provider e as STS and Cognito Identity take it
@@ -194,7 +234,25 @@ type entry struct {
 	issuers   []string // accepted iss values
 	clientIDs []string
 	static    *keySet // the inline set; nil for a fetched one
-	remote    *remote // the fetched set; nil for an inline one
+	// remote is the fetched set, nil for an inline one: the one of
+	// JWKSURL, or, found from an issuer, that of issuers[0]; plain, when
+	// not nil, is the one found from issuers[1], the http:// issuer of a
+	// provider named by its bare key, for its tokens of that iss.
+	remote *remote
+	plain  *remote
+}
+
+// remoteFor returns the fetched set that verifies e's tokens of iss: the
+// one found from the http:// issuer when iss is that issuer (with one "/"
+// more, as Cognito Identity takes it), else e.remote. So a provider named
+// by its bare key finds its keys from the issuer its tokens carry, http
+// or https, and a token of another iss (refused by the issuer check)
+// makes no request to a URL of its choosing.
+func (e *entry) remoteFor(iss string) *remote {
+	if e.plain != nil && strings.TrimSuffix(iss, "/") == e.issuers[1] {
+		return e.plain
+	}
+	return e.remote
 }
 
 // accepts reports whether iss is one of e's issuers or, with slash, one
@@ -294,9 +352,21 @@ func newEntry(p Provider) (*entry, error) {
 			return nil, fmt.Errorf("key set URL %q is not an absolute http or https URL", p.JWKSURL)
 		}
 		e.remote = newRemote(p.JWKSURL, false)
+	case identity.UserPoolProviderName(key):
+		// A user pool publishes its keys at <issuer>/.well-known/jwks.json
+		// and no discovery document that a local stand-in would have to
+		// get right (cognito-local's names its own default port).
+		e.remote = newRemote(strings.TrimSuffix(e.issuers[0], "/")+userPoolKeysPath, false)
+		if len(e.issuers) > 1 {
+			e.plain = newRemote(e.issuers[1]+userPoolKeysPath, false)
+		}
 	default:
-		// Discovery from the issuer the tokens carry.
+		// Discovery from the issuer the tokens carry: a bare key's
+		// https:// issuer, or its http:// one (plain).
 		e.remote = newRemote(e.issuers[0], true)
+		if len(e.issuers) > 1 {
+			e.plain = newRemote(e.issuers[1], true)
+		}
 	}
 	return e, nil
 }

@@ -114,7 +114,7 @@ type leeway struct {
 
 // verify checks a parsed token against provider e.
 func (r *Registry) verify(ctx context.Context, e *entry, t *tokens.JWT, extraAudiences []string, skew leeway) error {
-	if err := r.checkSignature(ctx, e, t.Raw); err != nil {
+	if err := r.checkSignature(ctx, e, t); err != nil {
 		return err
 	}
 	if iss := t.Issuer(); !e.accepts(iss, skew.slash) {
@@ -143,12 +143,13 @@ func (r *Registry) verify(ctx context.Context, e *entry, t *tokens.JWT, extraAud
 }
 
 // checkSignature parses the JWS and verifies it with a key of e's set
-// that suits it. A fetched set that has no such key, or none whose
-// signature verifies, is fetched again (at most once per RefetchInterval)
-// and tried once more: the provider may have rotated its keys, under a new
-// kid or under the same one.
-func (r *Registry) checkSignature(ctx context.Context, e *entry, raw string) error {
-	jws, err := jose.ParseSignedCompact(raw, algs)
+// that suits it: of the set e fetches for the token's iss (remoteFor). A
+// fetched set that has no such key, or none whose signature verifies, is
+// fetched again, unless this very call fetched it, and tried once more:
+// the provider may have rotated its keys, under a new kid or under the
+// same one (refresh limits such fetches).
+func (r *Registry) checkSignature(ctx context.Context, e *entry, t *tokens.JWT) error {
+	jws, err := jose.ParseSignedCompact(t.Raw, algs)
 	if err != nil {
 		var alg *jose.ErrUnexpectedSignatureAlgorithm
 		if errors.As(err, &alg) {
@@ -163,20 +164,36 @@ func (r *Registry) checkSignature(ctx context.Context, e *entry, raw string) err
 	if e.static != nil {
 		return verifyWith(e.static, jws, h)
 	}
-	ks, err := r.current(ctx, e.remote)
+	rm := e.remoteFor(t.Issuer())
+	before := rm.state.Load()
+	ks, err := r.current(ctx, rm)
 	if err != nil {
 		return err
 	}
 	if err = verifyWith(ks, jws, h); err == nil {
 		return nil
 	}
-	again, ferr := r.refresh(ctx, e.remote, e.remote.state.Load(), true)
-	if again != nil && again != ks {
-		err = verifyWith(again, jws, h)
+	st := rm.state.Load()
+	if st == before {
+		// The set was fetched before this call: the provider may have
+		// new keys since.
+		kid := h.KeyID
+		again, ferr := r.refresh(ctx, rm, st, &kid)
+		if again != nil && again != ks {
+			err = verifyWith(again, jws, h)
+		}
+		if ferr != nil && errors.Is(err, ErrUnknownKey) {
+			// The key may be in the set the provider could not serve.
+			return ferr
+		}
+		st = rm.state.Load()
+	} else if st != nil && st.err != nil && errors.Is(err, ErrUnknownKey) {
+		// This call's fetch failed and left the stale set, which lacks
+		// the key: the provider's failure is the answer.
+		return st.err
 	}
-	if ferr != nil && errors.Is(err, ErrUnknownKey) {
-		// The key may be in the set the provider could not serve.
-		return ferr
+	if err != nil && st != nil && st.note != "" {
+		err = fmt.Errorf("%w (%s)", err, st.note)
 	}
 	return err
 }
