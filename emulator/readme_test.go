@@ -20,15 +20,7 @@ import (
 // file idpooltest/testdata/pools.json, and the embedding code the body of
 // ExampleNew.
 func TestREADMEInGoTests(t *testing.T) {
-	b, err := os.ReadFile("../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, sec, found := strings.Cut(string(b), "\n## In Go tests\n")
-	if !found {
-		t.Fatal(`README.md has no section "In Go tests"`)
-	}
-	sec, _, _ = strings.Cut(sec, "\n## ")
+	sec := readmeSection(t, "In Go tests")
 	blocks := regexp.MustCompile("(?s)```(go|json)\n(.*?)```").FindAllStringSubmatch(sec, -1)
 	if len(blocks) != 3 {
 		t.Fatalf("got %d go and json blocks in the README's In Go tests, want 3 (a test, its fixture, ExampleNew)", len(blocks))
@@ -48,6 +40,18 @@ func TestREADMEInGoTests(t *testing.T) {
 			}
 		})
 	}
+}
+
+// readmeSection returns the text of the README section titled title, up
+// to the next section.
+func readmeSection(t *testing.T, title string) string {
+	t.Helper()
+	_, sec, found := strings.Cut(readFile(t, "../README.md"), "\n## "+title+"\n")
+	if !found {
+		t.Fatalf("README.md has no section %q", title)
+	}
+	sec, _, _ = strings.Cut(sec, "\n## ")
+	return sec
 }
 
 func readFile(t *testing.T, path string) string {
@@ -88,15 +92,7 @@ func exampleBody(t *testing.T, path, name string) string {
 // SigningKeys entry once held a shortened key, which stopped a server
 // given the example with "is not a PEM private key".
 func TestREADMEFixturesExample(t *testing.T) {
-	b, err := os.ReadFile("../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, sec, found := strings.Cut(string(b), "\n## Fixtures\n")
-	if !found {
-		t.Fatal(`README.md has no section "Fixtures"`)
-	}
-	sec, _, _ = strings.Cut(sec, "\n## ")
+	sec := readmeSection(t, "Fixtures")
 	example := regexp.MustCompile("(?s)\n```json\n(.*?)```").FindStringSubmatch(sec)
 	if example == nil {
 		t.Fatal("got no json block in the README's Fixtures, want the example")
