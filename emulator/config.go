@@ -100,7 +100,7 @@ type setting struct {
 
 var settings = []setting{
 	{"db", "IDPOOL_DB", "./idpool.db", `SQLite database file; ":memory:" for a throw-away store`, func(c *Config) *string { return &c.DB }},
-	{"region", "IDPOOL_REGION", DefaultRegion, "default AWS region: of a request signed for a scope that is no region name (local, aws-global), and of an unsigned one whose ids name none; a signed request is in its signature's region, and one signed with an empty region is refused (IncompleteSignature), as AWS refuses it, so an SDK must be given a region", func(c *Config) *string { return &c.Region }},
+	{"region", "IDPOOL_REGION", DefaultRegion, "default AWS region: of a request signed for a scope that is no region name (local, aws-global), and of an unsigned one whose ids name none; a signed request is in its signature's region, and one signed with an empty region is refused (IncompleteSignature from STS and IAM, IncompleteSignatureException from Cognito Identity and Cognito Sync), as AWS refuses it, so an SDK must be given a region", func(c *Config) *string { return &c.Region }},
 	{"account-id", "IDPOOL_ACCOUNT_ID", DefaultAccountID, "AWS account id used in ARNs", func(c *Config) *string { return &c.AccountID }},
 	{"issuer", "IDPOOL_ISSUER", DefaultIssuer, "iss claim of the OpenID tokens idpool signs", func(c *Config) *string { return &c.Issuer }},
 	{"public-url", "IDPOOL_PUBLIC_URL", "", "URL other programs reach idpool at; the base of the outbound federation issuer and of the discovery jwks_uri; default: the scheme and host of the request (of the first enable, for the issuer)", func(c *Config) *string { return &c.PublicURL }},

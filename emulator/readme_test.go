@@ -1,10 +1,17 @@
 package emulator_test
 
 import (
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/idpool/idpool/emulator"
 )
 
 // TestREADMEInGoTests: the code of the README's "In Go tests" section is
@@ -13,15 +20,7 @@ import (
 // file idpooltest/testdata/pools.json, and the embedding code the body of
 // ExampleNew.
 func TestREADMEInGoTests(t *testing.T) {
-	b, err := os.ReadFile("../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, sec, found := strings.Cut(string(b), "\n## In Go tests\n")
-	if !found {
-		t.Fatal(`README.md has no section "In Go tests"`)
-	}
-	sec, _, _ = strings.Cut(sec, "\n## ")
+	sec := readmeSection(t, "In Go tests")
 	blocks := regexp.MustCompile("(?s)```(go|json)\n(.*?)```").FindAllStringSubmatch(sec, -1)
 	if len(blocks) != 3 {
 		t.Fatalf("got %d go and json blocks in the README's In Go tests, want 3 (a test, its fixture, ExampleNew)", len(blocks))
@@ -41,6 +40,18 @@ func TestREADMEInGoTests(t *testing.T) {
 			}
 		})
 	}
+}
+
+// readmeSection returns the text of the README section titled title, up
+// to the next section.
+func readmeSection(t *testing.T, title string) string {
+	t.Helper()
+	_, sec, found := strings.Cut(readFile(t, "../README.md"), "\n## "+title+"\n")
+	if !found {
+		t.Fatalf("README.md has no section %q", title)
+	}
+	sec, _, _ = strings.Cut(sec, "\n## ")
+	return sec
 }
 
 func readFile(t *testing.T, path string) string {
@@ -73,4 +84,80 @@ func exampleBody(t *testing.T, path, name string) string {
 		out.WriteString(strings.TrimPrefix(l, "\t"))
 	}
 	return out.String()
+}
+
+// TestREADMEFixturesExample: the README's fixture example loads as
+// written, as a file and, beside the key file the SigningKeys bullet's
+// command writes (when openssl is at hand), as a directory. Its
+// SigningKeys entry once held a shortened key, which stopped a server
+// given the example with "is not a PEM private key".
+func TestREADMEFixturesExample(t *testing.T) {
+	sec := readmeSection(t, "Fixtures")
+	example := regexp.MustCompile("(?s)\n```json\n(.*?)```").FindStringSubmatch(sec)
+	if example == nil {
+		t.Fatal("got no json block in the README's Fixtures, want the example")
+	}
+	file := filepath.Join(t.TempDir(), "app.json")
+	writeFile(t, file, example[1])
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "app.json"), example[1])
+	tests := []struct {
+		name, fixtures string
+		// keys is set when the directory needs the key file.
+		keys bool
+	}{
+		{"the example", file, false},
+		{"the example beside the key file", dir, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.keys {
+				keys := regexp.MustCompile("(?s)\n( *)```sh\n(.*?)```").FindStringSubmatch(sec)
+				if keys == nil || !strings.Contains(keys[2], "openssl genpkey") {
+					t.Fatal("got no sh block making a key in the README's Fixtures, want the SigningKeys bullet's")
+				}
+				makeKeyFile(t, dir, keys[1], keys[2])
+			}
+			s, err := emulator.New(t.Context(), emulator.Config{DB: ":memory:", Fixtures: tt.fixtures}, slog.New(slog.DiscardHandler))
+			if err != nil {
+				t.Fatalf("loading %s: got %v, want it loaded", tt.fixtures, err)
+			}
+			defer s.Close()
+			if !tt.keys {
+				return
+			}
+			rec := httptest.NewRecorder()
+			s.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "http://localhost:9230/.well-known/jwks.json", nil))
+			if !strings.Contains(rec.Body.String(), `"kid":"fixture-1"`) {
+				t.Errorf("the key set: got %s, want the key file's key, kid fixture-1", rec.Body)
+			}
+		})
+	}
+}
+
+// makeKeyFile runs the README's command that writes keys.json, a block
+// indented by indent, in dir; it skips t without openssl or sh.
+func makeKeyFile(t *testing.T, dir, indent, block string) {
+	t.Helper()
+	for _, tool := range []string{"openssl", "sh"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("no %s to run the README's key command: %v", tool, err)
+		}
+	}
+	var script strings.Builder
+	for l := range strings.Lines(block) {
+		script.WriteString(strings.TrimPrefix(l, indent))
+	}
+	cmd := exec.Command("sh", "-c", script.String())
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("the README's key command: got %v (%s), want keys.json written", err, out)
+	}
+}
+
+func writeFile(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
 }

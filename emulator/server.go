@@ -26,6 +26,7 @@ import (
 	"github.com/idpool/idpool/protocol/awsjson"
 	"github.com/idpool/idpool/protocol/awsquery"
 	"github.com/idpool/idpool/protocol/restjson"
+	"github.com/idpool/idpool/protocol/restxml"
 	"github.com/idpool/idpool/protocol/shape"
 	"github.com/idpool/idpool/protocol/sigv4"
 	"github.com/idpool/idpool/storage"
@@ -232,7 +233,7 @@ func build(ctx context.Context, cfg Config, store storage.Store, logger *slog.Lo
 	mux.HandleFunc("GET "+outbound.PathPrefix+"{id}"+outbound.JWKSPath, s.outboundDocument(s.outbound.JWKS))
 	root := dispatch(jsonIdentity, query, withRequestBase(iamQuery))
 	mux.Handle("/", root)
-	served := route(rebindGuard(mux, cfg.PublicURL), rest, root)
+	served := route(rebindGuard(mux, cfg.PublicURL), rest, root, restxml.NewUnknown(logger))
 	if !cfg.NoConsole {
 		con, err := s.newConsole(ids, reg)
 		if err != nil {
@@ -252,14 +253,21 @@ func build(ctx context.Context, cfg Config, store storage.Store, logger *slog.Lo
 // syncPrefix is the first path segment of every Cognito Sync route.
 const syncPrefix = "/identitypools"
 
-// route sends Cognito Sync requests to rest and the AWS operations on the
-// root path to root by their path alone, and everything else (the test
-// controls, the token discovery documents) to mux. The services' requests
-// are the hot ones; they are spared ServeMux's pattern matching.
-func route(mux, rest, root http.Handler) http.Handler {
+// route sends requests signed for S3 to s3, whatever their path, Cognito
+// Sync requests to rest and the AWS operations on the root path to root by
+// their path alone, and everything else (the test controls, the token
+// discovery documents) to mux. The services' requests are the hot ones;
+// they are spared ServeMux's pattern matching.
+//
+// S3 is told apart by its signature alone, as its paths are any path (a
+// bucket may be named identitypools): its clients read only XML errors,
+// so the JSON error root would answer shows them nothing but the status.
+func route(mux, rest, root, s3 http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := r.URL.Path
 		switch {
+		case scoped(r, "/s3/aws4_request"):
+			s3.ServeHTTP(w, r)
 		case p == "/":
 			root.ServeHTTP(w, r)
 		case strings.HasPrefix(p, syncPrefix) && (len(p) == len(syncPrefix) || p[len(syncPrefix)] == '/'):
@@ -291,13 +299,22 @@ func dispatch(identity *awsjson.Service, query *awsquery.Service, iamQuery http.
 }
 
 // iamScoped reports whether r's SigV4 credential scope names the iam
-// service, in its Authorization header or (presigned) query string.
-func iamScoped(r *http.Request) bool {
+// service.
+func iamScoped(r *http.Request) bool { return scoped(r, "/iam/aws4_request") }
+
+// scoped reports whether r's SigV4 credential scope ends in scope
+// ("/<service>/aws4_request"), in its Authorization header or (presigned)
+// query string. It does not parse the signature: route asks it of every
+// request.
+func scoped(r *http.Request, scope string) bool {
 	c := r.Header.Get("Authorization")
 	if c == "" {
+		if !strings.Contains(r.URL.RawQuery, "X-Amz-Credential") {
+			return false
+		}
 		c = r.URL.Query().Get("X-Amz-Credential")
 	}
-	return strings.Contains(c, "/iam/aws4_request")
+	return strings.Contains(c, scope)
 }
 
 // Handler returns the handler serving every service.

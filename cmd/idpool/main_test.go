@@ -97,7 +97,7 @@ func TestUsage(t *testing.T) {
 		{"--help", []string{"--help"}, 0, []string{"usage: idpool [command]", "health", "export", "-addr", "-db", "IDPOOL_DB", "-jwks-encoding", "IDPOOL_JWKS_ENCODING"}, nil, false},
 		{"-h", []string{"-h"}, 0, []string{"usage: idpool [command]"}, nil, false},
 		{"serve --help", []string{"serve", "--help"}, 0, []string{"Flags of serve", "-log-level", "DeveloperCredentials or an IAM user's access key"}, nil, false},
-		{"region help", []string{"serve", "--help"}, 0, []string{"a scope that is no region name (local, aws-global)", "signed with an empty region is refused (IncompleteSignature)"}, nil, false},
+		{"region help", []string{"serve", "--help"}, 0, []string{"a scope that is no region name (local, aws-global)", "signed with an empty region is refused (IncompleteSignature from STS and IAM, IncompleteSignatureException from Cognito Identity and Cognito Sync)"}, nil, false},
 		{"stdout help", []string{"serve", "--help"}, 0, []string{"serve prints the URL it listens on to stdout, once"}, nil, false},
 		{"help health", []string{"help", "health"}, 0, []string{"usage: idpool health", "-addr-file"}, nil, false},
 		{"health --help", []string{"health", "--help"}, 0, []string{"usage: idpool health", "IDPOOL_ADDR_FILE"}, nil, false},
