@@ -110,19 +110,6 @@ func links(fi os.FileInfo) (uint64, bool) {
 	return uint64(sys.Nlink), true
 }
 
-// fileOwner returns the user id owning the file at path.
-func fileOwner(path string) (int, bool) {
-	st, err := os.Lstat(path)
-	if err != nil {
-		return 0, false
-	}
-	sys, ok := st.Sys().(*syscall.Stat_t)
-	if !ok {
-		return 0, false
-	}
-	return int(sys.Uid), true
-}
-
 // alive reports whether a process of id pid exists.
 func alive(pid int) bool {
 	err := syscall.Kill(pid, 0)

@@ -11,6 +11,8 @@ import (
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/idpool/idpool/storage/fileowner"
 )
 
 // ErrLocked is returned by Open when another Store, in this process or
@@ -108,12 +110,7 @@ func writable(path string) error {
 // process may not write, when its owner is another user: typically one
 // left by a run as root before the server ran as its own user.
 func chownHint(path, db string) string {
-	owner, ok := fileOwner(path)
-	if !ok || owner == os.Geteuid() {
-		return ""
-	}
-	return fmt.Sprintf("; it belongs to uid %d and idpool runs as uid %d: give the database's files to uid %d "+
-		"(chown %d %s*)", owner, os.Geteuid(), os.Geteuid(), os.Geteuid(), db)
+	return fileowner.WriteHint(path, "the database's files", db+"*")
 }
 
 // lockPath is the lock file of the database at abs, named after the file
@@ -168,7 +165,9 @@ func takeLock(path, abs string) (*lockFile, error) {
 	if _, serr := os.Lstat(lp); serr == nil {
 		return nil, fmt.Errorf("sqlite: open %s: the lock file %s is not writable: %w%s", path, lp, unwrapPath(err), chownHint(lp, strings.TrimSuffix(lp, lockSuffix)))
 	}
-	return nil, fmt.Errorf("sqlite: open %s: the directory %s is not writable: %w", path, filepath.Dir(lp), unwrapPath(err))
+	dir := filepath.Dir(lp)
+	return nil, fmt.Errorf("sqlite: open %s: the directory %s is not writable: %w%s", path, dir, unwrapPath(err),
+		fileowner.WriteHint(dir, "the directory", dir))
 }
 
 // openError is an error whose message says all, wrapping a sentinel for

@@ -186,3 +186,97 @@ func fcntlLocks(t *testing.T, path string) int {
 	}
 	return n
 }
+
+// TestOwnerHints: a database directory or file of another user (root's,
+// as a fresh bind mount is, or a file a run as root left) is named with
+// its owner, the user idpool runs as and the chown that gives it to that
+// user. Run as root, it makes the files and runs itself as the user nobody
+// on them, which does the Opens (IDPOOL_OWNER_HINTS_DIR set).
+func TestOwnerHints(t *testing.T) {
+	const dirEnv = "IDPOOL_OWNER_HINTS_DIR"
+	base := os.Getenv(dirEnv)
+	if base == "" {
+		if os.Geteuid() != 0 {
+			t.Skip("not root: cannot make files of another user than this one")
+		}
+		base = ownerHintFiles(t)
+		bin := filepath.Join(base, "sqlite.test")
+		cmd := osexec.Command(bin, "-test.run", "^TestOwnerHints$", "-test.v", "-test.count=1")
+		cmd.Dir = base
+		cmd.Env = []string{dirEnv + "=" + base, "TMPDIR=" + base, "HOME=" + base}
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("as nobody: %v\n%s", err, out)
+		}
+		if !strings.Contains(string(out), "--- PASS: TestOwnerHints/") {
+			t.Errorf("got no case passed as nobody, want all:\n%s", out)
+		}
+		return
+	}
+	const runsAs = "idpool runs as uid 65534"
+	dir := filepath.Join(base, "data")
+	db := filepath.Join(base, "open", "idpool.db")
+	tests := []struct {
+		name string
+		path string
+		want []string
+	}{
+		{"directory of root", filepath.Join(dir, "idpool.db"),
+			[]string{"the directory " + dir + " is not writable", "belongs to uid 0", runsAs, "give the directory to uid 65534", "chown 65534 " + dir + ")"}},
+		{"database file of root", db,
+			[]string{"the file " + db + " is not writable", "belongs to uid 0", runsAs, "give the database's files to uid 65534", "chown 65534 " + db + "*"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := Open(t.Context(), tt.path)
+			if err == nil {
+				s.Close()
+				t.Fatalf("Open(%q): got nil error, want one", tt.path)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("Open(%q): got %q, want it to contain %q", tt.path, err, w)
+				}
+			}
+		})
+	}
+}
+
+// ownerHintFiles makes, as root, what TestOwnerHints opens as nobody, in
+// a directory every user may enter, outside the test's 0700 temporary
+// directories: this test binary, a directory of root's ("data") and, in a
+// directory anyone may write (for the lock file), a database of root's.
+func ownerHintFiles(t *testing.T) string {
+	t.Helper()
+	base, err := os.MkdirTemp("", "idpool-owner-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(base) })
+	self, err := os.ReadFile(os.Args[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, step := range []error{
+		os.Chmod(base, 0o755),
+		os.WriteFile(filepath.Join(base, "sqlite.test"), self, 0o755),
+		os.Mkdir(filepath.Join(base, "data"), 0o755),
+		os.Mkdir(filepath.Join(base, "open"), 0o777),
+	} {
+		if step != nil {
+			t.Fatal(step)
+		}
+	}
+	if err := os.Chmod(filepath.Join(base, "open"), 0o777); err != nil { // past the umask
+		t.Fatal(err)
+	}
+	db := filepath.Join(base, "open", "idpool.db")
+	openFile(t, db).Close()
+	// The lock file nobody may make anew, so that the database file is
+	// what is refused.
+	if err := os.Remove(db + lockSuffix); err != nil {
+		t.Fatal(err)
+	}
+	return base
+}
