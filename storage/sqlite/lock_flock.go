@@ -5,7 +5,6 @@ package sqlite
 import (
 	"errors"
 	"os"
-	"strconv"
 	"sync"
 	"syscall"
 )
@@ -35,8 +34,8 @@ func lockedHere(path string) bool {
 }
 
 // lock takes an exclusive, non-blocking flock on the file at path,
-// creating it, and writes this process's id into it for the message of
-// the next one. The operating system drops the lock when the process
+// creating it, and writes this process's id and hostname into it for the
+// message of the next one (lockRecord). The operating system drops the lock when the process
 // exits, however it exits, so a crash leaves no stale lock; the file
 // itself stays. flock locks belong to the open file, so a second Store of
 // the same process is refused too.
@@ -52,10 +51,10 @@ func lock(path string) (*lockFile, error) {
 		}
 		return nil, err
 	}
-	// The pid is for people; a failure to write it costs only the pid in
-	// a message.
+	// The pid and hostname are for people; a failure to write them costs
+	// only their words in a message.
 	if err := f.Truncate(0); err == nil {
-		_, _ = f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
+		_, _ = f.WriteAt(lockRecord(), 0)
 	}
 	heldHere.Lock()
 	heldHere.paths[path] = true

@@ -62,24 +62,39 @@ func TestOpenErrorsUnprivileged(t *testing.T) {
 // Store of this process itself, which another idpool process cannot be
 // and no --db flag is about, whatever pid the lock file names; or another
 // process, by the pid it wrote, even when that is this process's own (in
-// a container every idpool is pid 1).
+// a container every idpool is pid 1), and by the hostname it wrote, which
+// tells another container's process from one of this host.
 func TestLockHolder(t *testing.T) {
+	here, err := os.Hostname()
+	if err != nil {
+		t.Skipf("no hostname: %v", err)
+	}
 	tests := []struct {
 		name    string
 		store   bool // a Store of this process holds the lock, not another "process"
 		pid     int
+		host    string // the holder's hostname; none in a lock file of an older idpool
 		want    []string
 		notWant []string
 	}{
-		{"a Store of this process", true, os.Getppid(),
+		{"a Store of this process", true, os.Getppid(), "",
 			[]string{"already open in this process", "not closed"},
 			[]string{"another idpool process", "--db"}},
-		{"another process of this process's pid", false, os.Getpid(),
+		{"another process of this process's pid", false, os.Getpid(), "",
 			[]string{"in use by another idpool process", "pid " + strconv.Itoa(os.Getpid()), "--db"},
 			[]string{"this process"}},
-		{"another process", false, os.Getppid(),
+		{"another process", false, os.Getppid(), "",
 			[]string{"in use by another idpool process", "pid " + strconv.Itoa(os.Getppid()), "--db"},
-			[]string{"this process"}},
+			[]string{"this process", "container"}},
+		{"another process of this host", false, os.Getppid(), here,
+			[]string{"in use by another idpool process", "pid " + strconv.Itoa(os.Getppid()) + " on host " + here},
+			[]string{"this process", "container"}},
+		{"pid 1 of another container", false, 1, "3f2a9c1d0b7e",
+			[]string{"in use by another idpool process", "pid 1 in another container or machine, hostname 3f2a9c1d0b7e (this one is " + here + ")", "--db"},
+			[]string{"this process", "on host"}},
+		{"another container's pid that is this process's", false, os.Getpid(), "3f2a9c1d0b7e",
+			[]string{"pid " + strconv.Itoa(os.Getpid()) + " in another container or machine, hostname 3f2a9c1d0b7e"},
+			[]string{"this process", "on host"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -100,8 +115,13 @@ func TestLockHolder(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			// The holder's pid as that process would have written it.
-			if err := os.WriteFile(path+lockSuffix, []byte(strconv.Itoa(tt.pid)+"\n"), 0o644); err != nil {
+			// The holder's pid and hostname as that process would have
+			// written them.
+			rec := strconv.Itoa(tt.pid) + "\n"
+			if tt.host != "" {
+				rec += tt.host + "\n"
+			}
+			if err := os.WriteFile(path+lockSuffix, []byte(rec), 0o644); err != nil {
 				t.Fatal(err)
 			}
 			s, err := Open(t.Context(), path)
@@ -279,4 +299,23 @@ func ownerHintFiles(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return base
+}
+
+// TestLockRecord: a server writes its pid and hostname in the lock file it
+// holds, for the message of a second one (TestLockHolder).
+func TestLockRecord(t *testing.T) {
+	here, err := os.Hostname()
+	if err != nil {
+		t.Skipf("no hostname: %v", err)
+	}
+	path := filepath.Join(t.TempDir(), "idpool.db")
+	s := openFile(t, path)
+	defer s.Close()
+	b, err := os.ReadFile(path + lockSuffix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := string(b), strconv.Itoa(os.Getpid())+"\n"+here+"\n"; got != want {
+		t.Errorf("lock file: got %q, want %q", got, want)
+	}
 }
