@@ -5,6 +5,7 @@ package sqlite
 import (
 	"errors"
 	"os"
+	"strconv"
 	"sync"
 	"syscall"
 )
@@ -35,9 +36,9 @@ func lockedHere(path string) bool {
 
 // lock takes an exclusive, non-blocking flock on the file at path,
 // creating it, and writes this process's id and hostname into it for the
-// message of the next one (lockRecord). The operating system drops the lock when the process
-// exits, however it exits, so a crash leaves no stale lock; the file
-// itself stays. flock locks belong to the open file, so a second Store of
+// message of the next one (lockRecord). The operating system drops the
+// lock when the process exits, however it exits, so a crash leaves no
+// stale lock; the file itself stays. flock locks belong to the open file, so a second Store of
 // the same process is refused too.
 func lock(path string) (*lockFile, error) {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
@@ -60,6 +61,18 @@ func lock(path string) (*lockFile, error) {
 	heldHere.paths[path] = true
 	heldHere.Unlock()
 	return &lockFile{f: f, path: path}, nil
+}
+
+// lockRecord is what a server writes in the lock file it holds, for the
+// message of the next one (holder, which lockHolder reads it for): its
+// process id on the first line and its hostname, when known, on the
+// second.
+func lockRecord() []byte {
+	rec := strconv.Itoa(os.Getpid()) + "\n"
+	if host, err := os.Hostname(); err == nil {
+		rec += host + "\n"
+	}
+	return []byte(rec)
 }
 
 // release drops the lock. It may be called on a nil lock.

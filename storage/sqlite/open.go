@@ -204,17 +204,6 @@ func holder(path string) string {
 	return fmt.Sprintf(", pid %d on host %s", pid, host)
 }
 
-// lockRecord is what a server writes in the lock file it holds, for the
-// message of the next one (holder): its process id on the first line and
-// its hostname, when known, on the second.
-func lockRecord() []byte {
-	rec := strconv.Itoa(os.Getpid()) + "\n"
-	if host, err := os.Hostname(); err == nil {
-		rec += host + "\n"
-	}
-	return []byte(rec)
-}
-
 // lockHolder returns the process id and the hostname (empty when the
 // file has none) written in the lock file at path: those of the last
 // server that took the lock, which holds it still unless an export holds
