@@ -1,8 +1,16 @@
 # idpool: a local emulator of Amazon Cognito Identity, AWS STS and Amazon
 # Cognito Sync, as one static binary on a minimal, non-root image.
 #
-#   docker build -t idpool .
-#   docker run -p 9230:9230 -v idpool-data:/data idpool
+#   docker build --pull -t idpool .
+#   docker run -p 127.0.0.1:9230:9230 -v idpool-data:/data idpool
+#
+# 127.0.0.1: the port is published on the host's loopback only. A plain
+# -p 9230:9230 publishes it on every interface, past the host's firewall,
+# and idpool's test controls (POST /_idpool/reset) and console answer
+# whoever addresses it by IP: use it only to reach idpool from a phone or
+# another machine on a network you trust. --pull builds with the newest
+# golang:1.26 (go.mod asks for 1.26.0; its toolchain line names the
+# release idpool is tested with).
 #
 # Fixtures: mount a directory read-only at /fixtures and set
 # IDPOOL_FIXTURES=/fixtures (see docker-compose.example.yml).
@@ -10,7 +18,10 @@
 # Reproducible builds: pin both base images by digest, e.g.
 #   FROM golang:1.26-bookworm@sha256:<digest> AS build
 #   FROM gcr.io/distroless/static-debian12:nonroot@sha256:<digest>
-# with the digests `docker buildx imagetools inspect <image>` prints.
+# with the digests `docker buildx imagetools inspect <image>` prints. The
+# golang image must hold at least the Go of go.mod's go line: the official
+# images set GOTOOLCHAIN=local, and go mod download fails rather than
+# fetch a newer Go.
 
 # The builder runs on the build machine's own platform and cross-compiles:
 # idpool is pure Go (modernc.org/sqlite needs no cgo), so one builder

@@ -51,3 +51,38 @@ func TestComposeExample(t *testing.T) {
 	ok(t, err, "GetCredentialsForIdentity")
 	s.wantCaller(t, fromCognito(t, out.Credentials), s.assumedARN("AppGuest", cognitoSession))
 }
+
+// TestPublishedOnLoopback: the Compose example and the docker run lines
+// of the README and the Dockerfile publish idpool's port on the host's
+// loopback only. A port published on every interface bypasses the host's
+// firewall, and idpool's test controls and console answer whoever
+// addresses it by an IP address: anyone on the network could reset it or
+// read its identities.
+func TestPublishedOnLoopback(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		file string
+		re   string // its first group is a published port
+	}{
+		{"../docker-compose.example.yml", `(?m)^\s+ports:\n(?:\s+#.*\n)*\s+- "([^"]+)"$`},
+		{"../Dockerfile", `(?m)^#\s+docker run .*?-p (\S+)`},
+		{"../README.md", "(?m)^docker run .*?-p (\\S+)"},
+	}
+	for _, tt := range tests {
+		t.Run(filepath.Base(tt.file), func(t *testing.T) {
+			b, err := os.ReadFile(tt.file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ports := regexp.MustCompile(tt.re).FindAllStringSubmatch(string(b), -1)
+			if len(ports) == 0 {
+				t.Fatalf("%s: got no published port, want some (for %s)", tt.file, tt.re)
+			}
+			for _, p := range ports {
+				if !strings.HasPrefix(p[1], "127.0.0.1:") {
+					t.Errorf("%s: got published port %q, want 127.0.0.1:…, the host's loopback", tt.file, p[1])
+				}
+			}
+		})
+	}
+}

@@ -35,3 +35,30 @@ func TestDockerfile(t *testing.T) {
 	// The linker sets these by name; they must exist.
 	_, _ = version, commit
 }
+
+// TestGoLineFitsBuilderImage: the Dockerfile builds with whatever patch
+// release of its golang:1.N image Docker has cached, as the official
+// images set GOTOOLCHAIN=local and so cannot fetch a newer Go: go.mod's go
+// line asks for no patch release (1.N.0), and the newest patch is
+// go.mod's toolchain line, which only GOTOOLCHAIN=auto follows.
+func TestGoLineFitsBuilderImage(t *testing.T) {
+	df, err := os.ReadFile("../../Dockerfile")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mod, err := os.ReadFile("../../go.mod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	image := regexp.MustCompile(`(?m)^FROM .*golang:(\d+\.\d+)-`).FindSubmatch(df)
+	goLine := regexp.MustCompile(`(?m)^go (\d+\.\d+)(\.\d+)?$`).FindSubmatch(mod)
+	if image == nil || goLine == nil {
+		t.Fatalf("got builder image %q and go line %q, want both", image, goLine)
+	}
+	if got, want := string(goLine[1]), string(image[1]); got != want {
+		t.Errorf("go.mod's go line: got Go %s, want %s, the builder image's", got, want)
+	}
+	if p := string(goLine[2]); p != "" && p != ".0" {
+		t.Errorf("go.mod's go line: got patch release %s, want .0, which every golang:%s image has", p, image[1])
+	}
+}

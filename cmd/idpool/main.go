@@ -143,4 +143,8 @@ func serve(ctx context.Context, o *serveOptions, tlsConfig *tls.Config, stdout, 
 }
 
 // shutdownTimeout is how long a shutdown waits for requests in flight.
-const shutdownTimeout = 10 * time.Second
+// It is shorter than the 10 s that `docker stop`, Compose and Podman wait
+// after SIGTERM before they kill the process, so that a request that never
+// ends is cut off and the store checkpointed and closed (and the address
+// file removed) in the time left, rather than the process killed.
+const shutdownTimeout = 8 * time.Second

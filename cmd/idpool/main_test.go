@@ -455,24 +455,7 @@ func TestSecondSignal(t *testing.T) {
 			})
 			addr := waitFile(t, addrFile, done)
 
-			// A request whose body never comes keeps the shutdown waiting.
-			conn, err := net.Dial("tcp", addr)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer conn.Close()
-			if _, err := io.WriteString(conn, "POST / HTTP/1.1\r\nHost: "+addr+"\r\nContent-Type: application/x-amz-json-1.1\r\n"+
-				"X-Amz-Target: AWSCognitoIdentityService.ListIdentityPools\r\nContent-Length: 100\r\nExpect: 100-continue\r\n\r\n"); err != nil {
-				t.Fatal(err)
-			}
-			conn.SetReadDeadline(time.Now().Add(30 * time.Second))
-			if line, err := bufio.NewReader(conn).ReadString('\n'); err != nil || !strings.HasPrefix(line, "HTTP/1.1 100 ") {
-				t.Fatalf("the request's first answer: got %q, %v, want 100 Continue (the handler reading its body)", line, err)
-			}
-			if _, err := io.WriteString(conn, "{"); err != nil {
-				t.Fatal(err)
-			}
-
+			stallRequest(t, addr)
 			cmd.Process.Signal(tt.first)
 			select {
 			case <-shuttingDown:
@@ -491,6 +474,30 @@ func TestSecondSignal(t *testing.T) {
 				t.Errorf("exit code: got %d, want %d (ended by the second signal); log:\n%s", got, want, logged.String())
 			}
 		})
+	}
+}
+
+// stallRequest sends the server at addr a request whose body never comes
+// in full, which keeps a shutdown waiting, and returns once the handler
+// is reading it (it asked for its body, so the server answered 100
+// Continue). The connection closes when the test ends.
+func stallRequest(t *testing.T, addr string) {
+	t.Helper()
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	if _, err := io.WriteString(conn, "POST / HTTP/1.1\r\nHost: "+addr+"\r\nContent-Type: application/x-amz-json-1.1\r\n"+
+		"X-Amz-Target: AWSCognitoIdentityService.ListIdentityPools\r\nContent-Length: 100\r\nExpect: 100-continue\r\n\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	conn.SetReadDeadline(time.Now().Add(30 * time.Second))
+	if line, err := bufio.NewReader(conn).ReadString('\n'); err != nil || !strings.HasPrefix(line, "HTTP/1.1 100 ") {
+		t.Fatalf("the request's first answer: got %q, %v, want 100 Continue (the handler reading its body)", line, err)
+	}
+	if _, err := io.WriteString(conn, "{"); err != nil {
+		t.Fatal(err)
 	}
 }
 

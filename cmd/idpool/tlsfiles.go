@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/idpool/idpool/storage/fileowner"
 )
 
 // loadKeyPair reads the certificate file (the server's certificate, then
@@ -21,11 +23,11 @@ import (
 func loadKeyPair(certFile, keyFile string) (tls.Certificate, error) {
 	certPEM, err := os.ReadFile(certFile)
 	if err != nil {
-		return tls.Certificate{}, fmt.Errorf("tls-cert: %w", err)
+		return tls.Certificate{}, fmt.Errorf("tls-cert: %w%s", err, fileowner.ReadHint(err))
 	}
 	keyPEM, err := os.ReadFile(keyFile)
 	if err != nil {
-		return tls.Certificate{}, fmt.Errorf("tls-key: %w", err)
+		return tls.Certificate{}, fmt.Errorf("tls-key: %w%s", err, fileowner.ReadHint(err))
 	}
 	cert, err := tls.X509KeyPair(certPEM, keyPEM)
 	if err == nil {

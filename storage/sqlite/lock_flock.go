@@ -35,10 +35,10 @@ func lockedHere(path string) bool {
 }
 
 // lock takes an exclusive, non-blocking flock on the file at path,
-// creating it, and writes this process's id into it for the message of
-// the next one. The operating system drops the lock when the process
-// exits, however it exits, so a crash leaves no stale lock; the file
-// itself stays. flock locks belong to the open file, so a second Store of
+// creating it, and writes this process's id and hostname into it for the
+// message of the next one (lockRecord). The operating system drops the
+// lock when the process exits, however it exits, so a crash leaves no
+// stale lock; the file itself stays. flock locks belong to the open file, so a second Store of
 // the same process is refused too.
 func lock(path string) (*lockFile, error) {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
@@ -52,15 +52,27 @@ func lock(path string) (*lockFile, error) {
 		}
 		return nil, err
 	}
-	// The pid is for people; a failure to write it costs only the pid in
-	// a message.
+	// The pid and hostname are for people; a failure to write them costs
+	// only their words in a message.
 	if err := f.Truncate(0); err == nil {
-		_, _ = f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
+		_, _ = f.WriteAt(lockRecord(), 0)
 	}
 	heldHere.Lock()
 	heldHere.paths[path] = true
 	heldHere.Unlock()
 	return &lockFile{f: f, path: path}, nil
+}
+
+// lockRecord is what a server writes in the lock file it holds, for the
+// message of the next one (holder, which lockHolder reads it for): its
+// process id on the first line and its hostname, when known, on the
+// second.
+func lockRecord() []byte {
+	rec := strconv.Itoa(os.Getpid()) + "\n"
+	if host, err := os.Hostname(); err == nil {
+		rec += host + "\n"
+	}
+	return []byte(rec)
 }
 
 // release drops the lock. It may be called on a nil lock.
@@ -108,19 +120,6 @@ func links(fi os.FileInfo) (uint64, bool) {
 		return 0, false
 	}
 	return uint64(sys.Nlink), true
-}
-
-// fileOwner returns the user id owning the file at path.
-func fileOwner(path string) (int, bool) {
-	st, err := os.Lstat(path)
-	if err != nil {
-		return 0, false
-	}
-	sys, ok := st.Sys().(*syscall.Stat_t)
-	if !ok {
-		return 0, false
-	}
-	return int(sys.Uid), true
 }
 
 // alive reports whether a process of id pid exists.

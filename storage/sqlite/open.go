@@ -11,6 +11,8 @@ import (
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/idpool/idpool/storage/fileowner"
 )
 
 // ErrLocked is returned by Open when another Store, in this process or
@@ -108,12 +110,7 @@ func writable(path string) error {
 // process may not write, when its owner is another user: typically one
 // left by a run as root before the server ran as its own user.
 func chownHint(path, db string) string {
-	owner, ok := fileOwner(path)
-	if !ok || owner == os.Geteuid() {
-		return ""
-	}
-	return fmt.Sprintf("; it belongs to uid %d and idpool runs as uid %d: give the database's files to uid %d "+
-		"(chown %d %s*)", owner, os.Geteuid(), os.Geteuid(), os.Geteuid(), db)
+	return fileowner.WriteHint(path, "the database's files", db+"*")
 }
 
 // lockPath is the lock file of the database at abs, named after the file
@@ -168,7 +165,9 @@ func takeLock(path, abs string) (*lockFile, error) {
 	if _, serr := os.Lstat(lp); serr == nil {
 		return nil, fmt.Errorf("sqlite: open %s: the lock file %s is not writable: %w%s", path, lp, unwrapPath(err), chownHint(lp, strings.TrimSuffix(lp, lockSuffix)))
 	}
-	return nil, fmt.Errorf("sqlite: open %s: the directory %s is not writable: %w", path, filepath.Dir(lp), unwrapPath(err))
+	dir := filepath.Dir(lp)
+	return nil, fmt.Errorf("sqlite: open %s: the directory %s is not writable: %w%s", path, dir, unwrapPath(err),
+		fileowner.WriteHint(dir, "the directory", dir))
 }
 
 // openError is an error whose message says all, wrapping a sentinel for
@@ -181,34 +180,46 @@ type openError struct {
 func (e *openError) Error() string { return e.msg }
 func (e *openError) Unwrap() error { return e.err }
 
-// holder describes the process named in the lock file at path, if it
-// still runs.
+// holder describes the server named in the lock file at path, if it
+// still runs. In a container every idpool is pid 1, so a pid alone would
+// name this very process to one refused in another container on a shared
+// volume: the hostname, a container's id unless set, tells them apart, and
+// a pid of another host's processes cannot be looked up here.
 func holder(path string) string {
-	pid, ok := lockPID(path)
-	switch {
-	case !ok:
+	pid, host, ok := lockHolder(path)
+	if !ok {
 		return ""
-	case alive(pid):
+	}
+	if here, err := os.Hostname(); err == nil && host != "" && host != here {
+		return fmt.Sprintf(", pid %d in another container or machine, hostname %s (this one is %s)", pid, host, here)
+	}
+	if !alive(pid) {
+		// The pid is of a server that has stopped: the holder is an
+		// export, which reads with a shared lock and writes no pid.
+		return " (an idpool export reading it?)"
+	}
+	if host == "" { // written by an idpool before hostnames were
 		return fmt.Sprintf(", pid %d", pid)
 	}
-	// The pid is of a server that has stopped: the holder is an export,
-	// which reads with a shared lock and writes no pid.
-	return " (an idpool export reading it?)"
+	return fmt.Sprintf(", pid %d on host %s", pid, host)
 }
 
-// lockPID returns the process id written in the lock file at path: that
-// of the last server that took the lock, which holds it still unless an
-// export holds it now (an export writes none).
-func lockPID(path string) (int, bool) {
+// lockHolder returns the process id and the hostname (empty when the
+// file has none) written in the lock file at path: those of the last
+// server that took the lock, which holds it still unless an export holds
+// it now (an export writes none).
+func lockHolder(path string) (pid int, host string, ok bool) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return 0, false
+		return 0, "", false
 	}
-	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	first, rest, _ := strings.Cut(string(b), "\n")
+	pid, err = strconv.Atoi(strings.TrimSpace(first))
 	if err != nil || pid <= 0 {
-		return 0, false
+		return 0, "", false
 	}
-	return pid, true
+	host, _, _ = strings.Cut(rest, "\n")
+	return pid, strings.TrimSpace(host), true
 }
 
 // unwrapPath drops the *fs.PathError around err: the messages built here

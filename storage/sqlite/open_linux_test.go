@@ -62,24 +62,39 @@ func TestOpenErrorsUnprivileged(t *testing.T) {
 // Store of this process itself, which another idpool process cannot be
 // and no --db flag is about, whatever pid the lock file names; or another
 // process, by the pid it wrote, even when that is this process's own (in
-// a container every idpool is pid 1).
+// a container every idpool is pid 1), and by the hostname it wrote, which
+// tells another container's process from one of this host.
 func TestLockHolder(t *testing.T) {
+	here, err := os.Hostname()
+	if err != nil {
+		t.Skipf("no hostname: %v", err)
+	}
 	tests := []struct {
 		name    string
 		store   bool // a Store of this process holds the lock, not another "process"
 		pid     int
+		host    string // the holder's hostname; none in a lock file of an older idpool
 		want    []string
 		notWant []string
 	}{
-		{"a Store of this process", true, os.Getppid(),
+		{"a Store of this process", true, os.Getppid(), "",
 			[]string{"already open in this process", "not closed"},
 			[]string{"another idpool process", "--db"}},
-		{"another process of this process's pid", false, os.Getpid(),
+		{"another process of this process's pid", false, os.Getpid(), "",
 			[]string{"in use by another idpool process", "pid " + strconv.Itoa(os.Getpid()), "--db"},
 			[]string{"this process"}},
-		{"another process", false, os.Getppid(),
+		{"another process", false, os.Getppid(), "",
 			[]string{"in use by another idpool process", "pid " + strconv.Itoa(os.Getppid()), "--db"},
-			[]string{"this process"}},
+			[]string{"this process", "container"}},
+		{"another process of this host", false, os.Getppid(), here,
+			[]string{"in use by another idpool process", "pid " + strconv.Itoa(os.Getppid()) + " on host " + here},
+			[]string{"this process", "container"}},
+		{"pid 1 of another container", false, 1, "3f2a9c1d0b7e",
+			[]string{"in use by another idpool process", "pid 1 in another container or machine, hostname 3f2a9c1d0b7e (this one is " + here + ")", "--db"},
+			[]string{"this process", "on host"}},
+		{"another container's pid that is this process's", false, os.Getpid(), "3f2a9c1d0b7e",
+			[]string{"pid " + strconv.Itoa(os.Getpid()) + " in another container or machine, hostname 3f2a9c1d0b7e"},
+			[]string{"this process", "on host"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -100,8 +115,13 @@ func TestLockHolder(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			// The holder's pid as that process would have written it.
-			if err := os.WriteFile(path+lockSuffix, []byte(strconv.Itoa(tt.pid)+"\n"), 0o644); err != nil {
+			// The holder's pid and hostname as that process would have
+			// written them.
+			rec := strconv.Itoa(tt.pid) + "\n"
+			if tt.host != "" {
+				rec += tt.host + "\n"
+			}
+			if err := os.WriteFile(path+lockSuffix, []byte(rec), 0o644); err != nil {
 				t.Fatal(err)
 			}
 			s, err := Open(t.Context(), path)
@@ -185,4 +205,117 @@ func fcntlLocks(t *testing.T, path string) int {
 		}
 	}
 	return n
+}
+
+// TestOwnerHints: a database directory or file of another user (root's,
+// as a fresh bind mount is, or a file a run as root left) is named with
+// its owner, the user idpool runs as and the chown that gives it to that
+// user. Run as root, it makes the files and runs itself as the user nobody
+// on them, which does the Opens (IDPOOL_OWNER_HINTS_DIR set).
+func TestOwnerHints(t *testing.T) {
+	const dirEnv = "IDPOOL_OWNER_HINTS_DIR"
+	base := os.Getenv(dirEnv)
+	if base == "" {
+		if os.Geteuid() != 0 {
+			t.Skip("not root: cannot make files of another user than this one")
+		}
+		base = ownerHintFiles(t)
+		bin := filepath.Join(base, "sqlite.test")
+		cmd := osexec.Command(bin, "-test.run", "^TestOwnerHints$", "-test.v", "-test.count=1")
+		cmd.Dir = base
+		cmd.Env = []string{dirEnv + "=" + base, "TMPDIR=" + base, "HOME=" + base}
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("as nobody: %v\n%s", err, out)
+		}
+		if !strings.Contains(string(out), "--- PASS: TestOwnerHints/") {
+			t.Errorf("got no case passed as nobody, want all:\n%s", out)
+		}
+		return
+	}
+	const runsAs = "idpool runs as uid 65534"
+	dir := filepath.Join(base, "data")
+	db := filepath.Join(base, "open", "idpool.db")
+	tests := []struct {
+		name string
+		path string
+		want []string
+	}{
+		{"directory of root", filepath.Join(dir, "idpool.db"),
+			[]string{"the directory " + dir + " is not writable", "belongs to uid 0", runsAs, "give the directory to uid 65534", "chown 65534 " + dir + ")"}},
+		{"database file of root", db,
+			[]string{"the file " + db + " is not writable", "belongs to uid 0", runsAs, "give the database's files to uid 65534", "chown 65534 " + db + "*"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := Open(t.Context(), tt.path)
+			if err == nil {
+				s.Close()
+				t.Fatalf("Open(%q): got nil error, want one", tt.path)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("Open(%q): got %q, want it to contain %q", tt.path, err, w)
+				}
+			}
+		})
+	}
+}
+
+// ownerHintFiles makes, as root, what TestOwnerHints opens as nobody, in
+// a directory every user may enter, outside the test's 0700 temporary
+// directories: this test binary, a directory of root's ("data") and, in a
+// directory anyone may write (for the lock file), a database of root's.
+func ownerHintFiles(t *testing.T) string {
+	t.Helper()
+	base, err := os.MkdirTemp("", "idpool-owner-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(base) })
+	self, err := os.ReadFile(os.Args[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, step := range []error{
+		os.Chmod(base, 0o755),
+		os.WriteFile(filepath.Join(base, "sqlite.test"), self, 0o755),
+		os.Mkdir(filepath.Join(base, "data"), 0o755),
+		os.Mkdir(filepath.Join(base, "open"), 0o777),
+	} {
+		if step != nil {
+			t.Fatal(step)
+		}
+	}
+	if err := os.Chmod(filepath.Join(base, "open"), 0o777); err != nil { // past the umask
+		t.Fatal(err)
+	}
+	db := filepath.Join(base, "open", "idpool.db")
+	openFile(t, db).Close()
+	// The lock file nobody may make anew, so that the database file is
+	// what is refused.
+	if err := os.Remove(db + lockSuffix); err != nil {
+		t.Fatal(err)
+	}
+	return base
+}
+
+// TestLockRecord: a server writes its pid and hostname in the lock file it
+// holds, for the message of a second one (TestLockHolder).
+func TestLockRecord(t *testing.T) {
+	here, err := os.Hostname()
+	if err != nil {
+		t.Skipf("no hostname: %v", err)
+	}
+	path := filepath.Join(t.TempDir(), "idpool.db")
+	s := openFile(t, path)
+	defer s.Close()
+	b, err := os.ReadFile(path + lockSuffix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := string(b), strconv.Itoa(os.Getpid())+"\n"+here+"\n"; got != want {
+		t.Errorf("lock file: got %q, want %q", got, want)
+	}
 }
