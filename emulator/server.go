@@ -266,7 +266,7 @@ func route(mux, rest, root, s3 http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := r.URL.Path
 		switch {
-		case scoped(r, "/s3/aws4_request"):
+		case s3Signed(r):
 			s3.ServeHTTP(w, r)
 		case p == "/":
 			root.ServeHTTP(w, r)
@@ -315,6 +315,12 @@ func scoped(r *http.Request, scope string) bool {
 		c = r.URL.Query().Get("X-Amz-Credential")
 	}
 	return strings.Contains(c, scope)
+}
+
+// s3Signed reports whether r is signed for S3: with SigV4 for the s3
+// service, or with SigV2, which only S3's clients still send.
+func s3Signed(r *http.Request) bool {
+	return scoped(r, "/s3/aws4_request") || restxml.SigV2(r)
 }
 
 // Handler returns the handler serving every service.

@@ -1,17 +1,3 @@
-// Package restxml answers requests of Amazon S3, a REST-XML service idpool
-// does not emulate, in the one shape S3's clients read: every request is
-// refused with an XML error body. It exists for clients of S3 that a
-// global AWS_ENDPOINT_URL sent to idpool: the JSON error the other codecs
-// write is text S3's XML parser cannot read, so those clients showed no
-// more than the status line ("405 Method Not Allowed").
-//
-// The code is S3's NotImplemented (501), S3's own code for functionality a
-// server does not implement and the one S3-compatible servers (MinIO,
-// Ceph, Apache Ozone) answer for an S3 operation they lack, so code that
-// handles S3 errors knows it, and no SDK retries it (their retryable
-// statuses are 500, 502, 503 and 504). S3's own message for it names a
-// header; idpool's names what it emulates and the endpoint setting that
-// sent the client here instead.
 package restxml
 
 import (
@@ -19,6 +5,7 @@ import (
 	"encoding/xml"
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/idpool/idpool/protocol"
 	"github.com/idpool/idpool/protocol/sigv4"
@@ -60,10 +47,31 @@ func (u *Unknown) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // request do; the message already gives the remedy.
 func (u *Unknown) Route(_ http.ResponseWriter, r *http.Request, _ func() ([]byte, error)) (protocol.Call, error) {
 	signed, _ := sigv4.Describe(r)
+	if SigV2(r) {
+		// Describe reads SigV4 only, and would call it malformed.
+		signed = "signed with SigV2, as only S3's clients still sign"
+	}
 	protocol.SetReason(r.Context(), r.Method+" "+r.URL.Path+" ("+signed+") is not an operation of a service idpool emulates")
 	// The client's fault, not the server's: it was sent to the wrong
 	// endpoint, and the log says so at info (see emulator's edge).
 	return nil, &protocol.Error{Code: CodeNotImplemented, Message: message, Status: http.StatusNotImplemented, Sender: true}
+}
+
+// SigV2 reports whether r carries a SigV2 signature, which only S3's
+// clients still send (boto3's presigned URLs by default): an
+// "AWS AKID:signature" Authorization header, or a query string with
+// AWSAccessKeyId and Signature but none of the SignatureVersion that SigV2
+// query signing of the other services carries.
+func SigV2(r *http.Request) bool {
+	if strings.HasPrefix(r.Header.Get("Authorization"), "AWS ") {
+		return true
+	}
+	q := r.URL.RawQuery
+	if !strings.Contains(q, "AWSAccessKeyId=") || !strings.Contains(q, "Signature=") {
+		return false
+	}
+	v := r.URL.Query()
+	return v.Has("AWSAccessKeyId") && v.Has("Signature") && !v.Has("SignatureVersion")
 }
 
 // Internal implements protocol.Codec.

@@ -1,0 +1,15 @@
+// Package restxml answers requests of Amazon S3, a REST-XML service idpool
+// does not emulate, in the one shape S3's clients read: every request is
+// refused with an XML error body. It exists for clients of S3 that a
+// global AWS_ENDPOINT_URL sent to idpool: the JSON error the other codecs
+// write is text S3's XML parser cannot read, so those clients showed no
+// more than the status line ("405 Method Not Allowed").
+//
+// The code is S3's NotImplemented (501), S3's own code for functionality a
+// server does not implement and the one S3-compatible servers (MinIO,
+// Ceph, Apache Ozone) answer for an S3 operation they lack, so code that
+// handles S3 errors knows it, and no SDK retries it (their retryable
+// statuses are 500, 502, 503 and 504). S3's own message for it names a
+// header; idpool's names what it emulates and the endpoint setting that
+// sent the client here instead.
+package restxml
