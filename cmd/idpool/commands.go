@@ -173,7 +173,7 @@ type serveOptions struct {
 func bindServe(fs *flag.FlagSet, getenv func(string) string) *serveOptions {
 	o := &serveOptions{fs: fs}
 	fs.StringVar(&o.addr, "addr", envOr(getenv, addrEnv, defaultAddr), "address to listen on (host:port; port 0 picks a free one); serve prints the URL it listens on to stdout, once, its only output there (env "+addrEnv+")")
-	fs.StringVar(&o.addrFile, "addr-file", getenv(addrFileEnv), "file to write the address listened on (and, on a second line, the --tls-cert path) to once listening, for 'idpool health' and programs that wait for it; a stale one is removed at start, a running server's is kept until this one listens, and it is removed at stop; in a directory that must exist (env "+addrFileEnv+")")
+	fs.StringVar(&o.addrFile, "addr-file", getenv(addrFileEnv), "file to write the address listened on (and, on a second line, the --tls-cert path) to once listening, for 'idpool health' and programs that wait for it; a stale one is removed at start, a running server's stops this one at start, and it is removed at stop; in a directory that must exist (env "+addrFileEnv+")")
 	fs.StringVar(&o.logLevel, "log-level", envOr(getenv, levelEnv, "info"), "log level: debug, info, warn or error (env "+levelEnv+")")
 	fs.StringVar(&o.tlsCert, "tls-cert", getenv(tlsCertEnv), "PEM file of the certificate (and its chain) to serve HTTPS with, on --addr; with --tls-key (env "+tlsCertEnv+")")
 	fs.StringVar(&o.tlsKey, "tls-key", getenv(tlsKeyEnv), "PEM file of the private key of --tls-cert (env "+tlsKeyEnv+")")

@@ -44,13 +44,14 @@ func writeAddrFile(path, addr string) error {
 // directory exists and can be written. A missing directory is a mistyped
 // path or a directory not made yet.
 //
-// A file already there stays unless the address on its first line does
-// not answer: that is the file of a server killed before it could remove
-// its own, which a program waiting for the file to appear must not read
-// while the store opens. The file of a server still running stays, as a
-// second serve on the same file may yet fail (its port or database in
-// use) and must not leave the first one's health check failing for good;
-// serve replaces the file once it listens.
+// A file already there whose address does not answer is the file of a
+// server killed before it could remove its own: it is removed, so that a
+// program waiting for the file to appear does not read it while the store
+// opens. A file whose address answers is a running server's, and serve
+// stops: written over, the first server's health check would ask the
+// second one, and fail for good once the second stopped and removed the
+// file (a second serve in the image, where IDPOOL_ADDR_FILE is always set,
+// needs an address file of its own).
 func checkAddrFile(path string) error {
 	dir := filepath.Dir(path)
 	if fi, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
@@ -71,21 +72,34 @@ func checkAddrFile(path string) error {
 	if err := os.Remove(tmp.Name()); err != nil {
 		return fmt.Errorf("addr-file %q: %w", path, err)
 	}
-	if b, err := os.ReadFile(path); err == nil && !answers(string(b)) {
-		if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return fmt.Errorf("addr-file %q: cannot remove the address file a stopped server left: %w", path, err)
-		}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil
+	}
+	if addr := fileAddr(string(b)); answers(addr) {
+		return fmt.Errorf("addr-file %q: it is the address file of the server listening at %s; give this server an address file of its own (--addr-file, or --addr-file '' for none)", path, addr)
+	}
+	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("addr-file %q: cannot remove the address file a stopped server left: %w", path, err)
 	}
 	return nil
 }
 
-// answers reports whether something accepts a TCP connection at the
-// address on the first line of content, an address file's. The address is
-// one serve listened on, a local one, which refuses at once when nothing
-// listens; the timeout bounds a file that names another host.
-func answers(content string) bool {
+// fileAddr is the address on the first line of content, an address
+// file's.
+func fileAddr(content string) string {
 	addr, _, _ := strings.Cut(strings.TrimSpace(content), "\n")
-	conn, err := net.DialTimeout("tcp", strings.TrimSpace(addr), time.Second)
+	return strings.TrimSpace(addr)
+}
+
+// answers reports whether something accepts a TCP connection at addr,
+// one serve listened on: a local one, which refuses at once when nothing
+// listens; the timeout bounds a file that names another host.
+func answers(addr string) bool {
+	if addr == "" {
+		return false
+	}
+	conn, err := net.DialTimeout("tcp", addr, time.Second)
 	if err != nil {
 		return false
 	}
