@@ -220,12 +220,7 @@ func TestUndeclaredHTTPSIssuerNotReached(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := testServerEnv(t, nil)
-	arn := "arn:aws:iam::123456789012:oidc-provider/" + host
-	_, err = s.iamWith(developerKeys()).CreateOpenIDConnectProvider(context.Background(), &iam.CreateOpenIDConnectProviderInput{
-		Url: aws.String("https://" + host), ClientIDList: []string{localApp}})
-	ok(t, err, "CreateOpenIDConnectProvider")
-	role := s.createRole(t, "Offline", map[string]any{"Effect": "Allow", "Principal": map[string]any{"Federated": arn},
-		"Action": "sts:AssumeRoleWithWebIdentity"})
+	role := s.iamProviderRole(t, host, "Offline")
 	now := time.Now()
 	tok := signJWT(t, key, "k", map[string]any{"iss": "https://" + host, "aud": localApp, "sub": "offline-user",
 		"iat": now.Unix(), "exp": now.Add(time.Hour).Unix()})
@@ -252,11 +247,7 @@ func TestWebIdentityNearMissProvider(t *testing.T) {
 	trusted := "localhost:" + port + realm
 	s := testServerEnv(t, nil)
 	arn := "arn:aws:iam::123456789012:oidc-provider/" + trusted
-	_, err := s.iamWith(developerKeys()).CreateOpenIDConnectProvider(context.Background(), &iam.CreateOpenIDConnectProviderInput{
-		Url: aws.String("https://" + trusted), ClientIDList: []string{localApp}})
-	ok(t, err, "CreateOpenIDConnectProvider")
-	role := s.createRole(t, "NearMiss", map[string]any{"Effect": "Allow", "Principal": map[string]any{"Federated": arn},
-		"Action": "sts:AssumeRoleWithWebIdentity"})
+	role := s.iamProviderRole(t, trusted, "NearMiss")
 	tests := []struct{ name, iss, says string }{
 		{"trailing slash", "http://localhost:" + port + realm + "/", `only by a trailing "/"`},
 		{"127.0.0.1 for localhost", "http://127.0.0.1:" + port + realm, "only by its host, 127.0.0.1 where the principal has localhost"},
@@ -277,4 +268,56 @@ func TestWebIdentityNearMissProvider(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestIAMProviderRedirectNotFollowed: IAM's provider made with the https
+// URL of a local host whose server answers with a redirect to another
+// port, serving there a discovery document and the key set of an
+// attacker's key, does not take that key's http token: the redirect to
+// another host is refused, strict or not. idpool had followed it and
+// issued credentials.
+func TestIAMProviderRedirectNotFollowed(t *testing.T) {
+	t.Parallel()
+	attacker := newLocalOIDC(t)
+	var redirects atomic.Int32
+	moved := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		redirects.Add(1)
+		http.Redirect(w, r, attacker.URL+r.URL.Path, http.StatusMovedPermanently)
+	}))
+	t.Cleanup(moved.Close)
+	host := strings.TrimPrefix(moved.URL, "http://")
+	for _, strict := range []string{"false", "true"} {
+		t.Run("strict "+strict, func(t *testing.T) {
+			// Strict IAM takes only declared developer keys.
+			path := writeJSON(t, t.TempDir(), "keys.json", map[string]any{
+				"DeveloperCredentials": []any{map[string]string{"AccessKeyId": accessKey, "SecretAccessKey": secretKey}}})
+			s := testServerEnv(t, map[string]string{"IDPOOL_FIXTURES": path, "IDPOOL_STRICT": strict})
+			role := s.iamProviderRole(t, host, "Redirected")
+			now := time.Now()
+			tok := signJWT(t, attacker.key, attacker.kid, map[string]any{"iss": moved.URL, "aud": localApp, "sub": "redirected-user",
+				"iat": now.Unix(), "exp": now.Add(time.Hour).Unix()})
+			_, err := s.assumeWeb(tok, role, "redirected", nil)
+			wantSTSError(t, err, codeInvalidToken, http.StatusBadRequest, "Couldn't retrieve verification key from your identity provider,  please reference AssumeRoleWithWebIdentity documentation for requirements")
+			if page := s.activityReasons(t, "AssumeRoleWithWebIdentity"); !strings.Contains(page, "redirect from") {
+				t.Errorf("got activity %s, want the reason to say the redirect was refused", page)
+			}
+		})
+	}
+	if redirects.Load() == 0 {
+		t.Error("got no request to the provider, want its redirect refused")
+	}
+}
+
+// iamProviderRole makes, with the developer keys, IAM's OpenID Connect
+// provider of URL https://<key> for localApp, as a set-up script makes
+// it, and a role of a name starting with prefix that trusts it for
+// AssumeRoleWithWebIdentity; it returns the role's ARN.
+func (s *server) iamProviderRole(t *testing.T, key, prefix string) string {
+	t.Helper()
+	_, err := s.iamWith(developerKeys()).CreateOpenIDConnectProvider(context.Background(), &iam.CreateOpenIDConnectProviderInput{
+		Url: aws.String("https://" + key), ClientIDList: []string{localApp}})
+	ok(t, err, "CreateOpenIDConnectProvider")
+	return s.createRole(t, prefix, map[string]any{"Effect": "Allow",
+		"Principal": map[string]any{"Federated": "arn:aws:iam::123456789012:oidc-provider/" + key},
+		"Action":    "sts:AssumeRoleWithWebIdentity"})
 }

@@ -11,8 +11,8 @@ import (
 // providerNearMiss says, for a web identity whose trust policy refused
 // it, which Federated principal of the policy names an OpenID Connect
 // provider that is a near miss of the token's, "" when none is: one that
-// differs from it only by a trailing "/" or by a loopback host spelled
-// another way (localhost, 127.0.0.1, [::1]). STS names a token's
+// differs from it only by a trailing "/", by its host's case, or by a
+// loopback host spelled another way (localhost, 127.0.0.1, [::1]). STS names a token's
 // provider by its iss exactly, so such a token is not the trusted
 // provider's, which the policy's explanation alone ("principal not
 // trusted") does not make plain. What it says starts with "; ", to follow
@@ -40,7 +40,8 @@ func providerNearMiss(w *sts.WebIdentity, doc *policy.Document) string {
 }
 
 // nearMiss says how Logins key got differs from want when it differs only
-// by a trailing "/" or a loopback host's spelling, "" otherwise.
+// by a trailing "/", its host's case or a loopback host's spelling, ""
+// otherwise.
 func nearMiss(got, want string) string {
 	var why []string
 	gs, ws := strings.TrimSuffix(got, "/"), strings.TrimSuffix(want, "/")
@@ -52,7 +53,13 @@ func nearMiss(got, want string) string {
 	if gp != wp {
 		return ""
 	}
-	if !strings.EqualFold(gh, wh) {
+	switch {
+	case gh == wh:
+	case strings.EqualFold(gh, wh):
+		// Case is a difference too: STS compares a token's provider with
+		// the trusted one exactly.
+		why = append(why, "the case of its host, "+gh+" where the principal has "+wh)
+	default:
 		gn, gport := splitHost(gh)
 		wn, wport := splitHost(wh)
 		if gport != wport || !loopback(gn) || !loopback(wn) {

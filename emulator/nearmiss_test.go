@@ -9,8 +9,9 @@ import (
 )
 
 // TestProviderNearMiss: a web identity refused by a trust policy whose
-// Federated principal is its provider's but for a trailing "/" or a
-// loopback host's spelling has the reason name both.
+// Federated principal is its provider's but for a trailing "/", its
+// host's case or a loopback host's spelling has the reason name both and
+// what differs; a host's case had gone unnamed.
 func TestProviderNearMiss(t *testing.T) {
 	const arn = "arn:aws:iam::123456789012:oidc-provider/"
 	doc, err := policy.Parse([]byte(`{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
@@ -29,6 +30,11 @@ func TestProviderNearMiss(t *testing.T) {
 			[]string{arn + "127.0.0.1:9863/realms/ts0", "its host, 127.0.0.1 where the principal has localhost"}},
 		{"both", "http://127.0.0.1:9863/realms/ts0/", "127.0.0.1:9863/realms/ts0/",
 			[]string{`a trailing "/" and its host`}},
+		{"host case", "http://LocalHost:9863/realms/ts0", "LocalHost:9863/realms/ts0",
+			[]string{"the case of its host, LocalHost:9863 where the principal has localhost:9863"}},
+		{"host case and trailing slash", "http://LOCALHOST:9863/realms/ts0/", "LOCALHOST:9863/realms/ts0/",
+			[]string{`a trailing "/" and the case of its host, LOCALHOST:9863 where the principal has localhost:9863`}},
+		{"path case", "http://localhost:9863/Realms/ts0", "localhost:9863/Realms/ts0", nil},
 		{"another port", "http://localhost:9864/realms/ts0", "localhost:9864/realms/ts0", nil},
 		{"another realm", "http://localhost:9863/realms/ts1", "localhost:9863/realms/ts1", nil},
 		{"another host", "http://idp.local:9863/realms/ts0", "idp.local:9863/realms/ts0", nil},

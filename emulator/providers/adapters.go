@@ -2,6 +2,7 @@ package providers
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -463,10 +464,12 @@ func stringList(v any) []string {
 // writes each tag's value as a list of one string (the IAM User Guide's
 // "Passing session tags using AssumeRoleWithWebIdentity": "Each tag value
 // must be an array containing a single string"); a plain string is taken
-// too, and an empty list gives no tag. A list of more values, or of
-// something else than a string, is an error: idpool found no word of
-// what AWS does with one, and keeping its first element, as it did, made
-// a session of a tag value the token did not give alone.
+// too, and an empty list gives no tag. Any other value is an error, the
+// same whether a list holds it or not: a number, a boolean, null, an
+// object, or a list of more values or of something else than a string.
+// idpool found no word of what AWS does with one; keeping a list's first
+// element, as it once did, made a session of a tag value the token did
+// not give alone, and dropping a number made one of fewer tags.
 // AssumeRoleWithWebIdentity answers it as it answers other tags it
 // cannot take (stsBadTags).
 func principalTags(v any) (map[string]string, error) {
@@ -480,20 +483,43 @@ func principalTags(v any) (map[string]string, error) {
 	}
 	out := make(map[string]string, len(pt))
 	for k, val := range pt {
-		switch x := val.(type) {
-		case string:
-			out[k] = x
-		case []any:
-			if len(x) == 0 {
+		s, ok := val.(string)
+		if list, isList := val.([]any); isList {
+			if len(list) == 0 {
 				continue
 			}
-			s, ok := x[0].(string)
-			if !ok || len(x) > 1 {
-				return nil, fmt.Errorf("%w: the value of principal tag %q in %s is not one string but a list of %d values",
-					ErrMalformed, k, tagsClaim, len(x))
+			if len(list) > 1 {
+				return nil, fmt.Errorf("%w: the value of principal tag %q in %s is a list of %d values, not of one string",
+					ErrMalformed, k, tagsClaim, len(list))
 			}
-			out[k] = s
+			s, ok = list[0].(string)
+			val = list[0]
 		}
+		if !ok {
+			return nil, fmt.Errorf("%w: the value of principal tag %q in %s is %s, not a string",
+				ErrMalformed, k, tagsClaim, jsonKind(val))
+		}
+		out[k] = s
 	}
 	return out, nil
+}
+
+// jsonKind names the JSON type of v, a value encoding/json decoded into
+// an any, with its article, for an error.
+func jsonKind(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case bool:
+		return "a boolean"
+	case float64, json.Number:
+		return "a number"
+	case string:
+		return "a string"
+	case []any:
+		return "a list"
+	case map[string]any:
+		return "an object"
+	}
+	return fmt.Sprintf("a %T", v)
 }

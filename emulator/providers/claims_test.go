@@ -1,6 +1,10 @@
 package providers
 
 import (
+	"encoding/json"
+	"errors"
+	"maps"
+	"strings"
 	"testing"
 	"time"
 
@@ -74,6 +78,18 @@ func TestSTSProviderClaims(t *testing.T) {
 			token: k.sign(t, claims(ghIss, "sts.amazonaws.com", map[string]any{tagsClaim: map[string]any{
 				"principal_tags": map[string]any{"team": []string{"a", "b"}}}})),
 			code: sts.CodeValidation, msg: "Unable to validate tags"},
+		{name: "a tag of a number", token: k.sign(t, claims(ghIss, "sts.amazonaws.com", map[string]any{tagsClaim: map[string]any{
+			"principal_tags": map[string]any{"Repo": 5}}})),
+			code: sts.CodeValidation, msg: "Unable to validate tags"},
+		{name: "a tag of a list of a number", token: k.sign(t, claims(ghIss, "sts.amazonaws.com", map[string]any{tagsClaim: map[string]any{
+			"principal_tags": map[string]any{"Repo": []any{5}}}})),
+			code: sts.CodeValidation, msg: "Unable to validate tags"},
+		{name: "a tag of a boolean", token: k.sign(t, claims(ghIss, "sts.amazonaws.com", map[string]any{tagsClaim: map[string]any{
+			"principal_tags": map[string]any{"Repo": true}}})),
+			code: sts.CodeValidation, msg: "Unable to validate tags"},
+		{name: "a tag of null", token: k.sign(t, claims(ghIss, "sts.amazonaws.com", map[string]any{tagsClaim: map[string]any{
+			"principal_tags": map[string]any{"Repo": nil}}})),
+			code: sts.CodeValidation, msg: "Unable to validate tags"},
 		{name: "a tag of one value",
 			token: k.sign(t, claims(ghIss, "sts.amazonaws.com", map[string]any{tagsClaim: map[string]any{
 				"principal_tags": map[string]any{"team": []string{"a"}}}})),
@@ -84,6 +100,45 @@ func TestSTSProviderClaims(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			wantWebIdentity(t, v, tt.token, tt.want, tt.code, 400, tt.msg)
+		})
+	}
+}
+
+// TestPrincipalTagsReasons: a tag value that is not a string or a list of
+// one string is refused the same way whether a list holds it or not, and
+// the reason names what it is. A number had been dropped silently, and a
+// list of one number reported as "a list of 1 values".
+func TestPrincipalTagsReasons(t *testing.T) {
+	tests := []struct {
+		name  string
+		value any
+		want  map[string]string
+		says  string // the error's reason; none when empty
+	}{
+		{name: "string", value: "a", want: map[string]string{"Repo": "a"}},
+		{name: "list of one string", value: []any{"a"}, want: map[string]string{"Repo": "a"}},
+		{name: "empty list", value: []any{}, want: map[string]string{}},
+		{name: "number", value: json.Number("5"), says: `principal tag "Repo" in https://aws.amazon.com/tags is a number, not a string`},
+		{name: "list of a number", value: []any{json.Number("5")}, says: `principal tag "Repo" in https://aws.amazon.com/tags is a number, not a string`},
+		{name: "boolean", value: true, says: "is a boolean, not a string"},
+		{name: "list of a boolean", value: []any{false}, says: "is a boolean, not a string"},
+		{name: "null", value: nil, says: "is null, not a string"},
+		{name: "object", value: map[string]any{}, says: "is an object, not a string"},
+		{name: "list of a list", value: []any{[]any{"a"}}, says: "is a list, not a string"},
+		{name: "list of two strings", value: []any{"a", "b"}, says: "is a list of 2 values, not of one string"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := principalTags(map[string]any{"principal_tags": map[string]any{"Repo": tt.value}})
+			if tt.says != "" {
+				if !errors.Is(err, ErrMalformed) || !strings.Contains(err.Error(), tt.says) {
+					t.Errorf("got error %v, want ErrMalformed saying %s", err, tt.says)
+				}
+				return
+			}
+			if err != nil || !maps.Equal(got, tt.want) {
+				t.Errorf("got %v, %v, want %v", got, err, tt.want)
+			}
 		})
 	}
 }

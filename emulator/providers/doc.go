@@ -31,7 +31,11 @@
 // unknown key, not as an unreachable provider); an inline one is an error.
 // The https set of a provider only the Source (IAM) holds is never
 // fetched: idpool, offline, reaches an https issuer only when it is
-// declared, and such a fetch fails with what to declare.
+// declared, and such a fetch fails with what to declare. Such a provider
+// of an https URL takes http:// tokens only when its host is local
+// (localHost), and every URL fetched for them (discovery document,
+// jwks_uri, redirects) is http and of a local host. For every provider, a
+// redirect is followed only within its scheme and host.
 // Each fetch is bounded by a timeout and each document by a size. While a
 // fetched set is stale and the provider cannot be reached, the stale set
 // keeps being used.

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	neturl "net/url"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -205,6 +206,11 @@ type remote struct {
 	// that only IAM, not a fixture, names, which idpool, offline, does
 	// not reach. Each fetch fails with it at once.
 	offline string
+	// reach, when not nil, is the rule of every URL a fetch asks for (the
+	// discovery document, the jwks_uri it names, each redirect): an error
+	// says why a URL is not reached. It is set for the http key sets of
+	// providers only IAM holds (sourceEntry).
+	reach func(*neturl.URL) error
 	// sem admits one fetch at a time; others wait for its outcome.
 	sem   chan struct{}
 	state atomic.Pointer[fetchState]
@@ -342,11 +348,11 @@ func (r *Registry) fetch(ctx context.Context, rm *remote) (ks *keySet, note stri
 	defer cancel()
 	url := rm.url
 	if rm.discover {
-		if url, note, err = r.jwksURI(ctx, rm.url); err != nil {
+		if url, note, err = r.jwksURI(ctx, rm); err != nil {
 			return nil, "", err
 		}
 	}
-	b, err := r.get(ctx, url)
+	b, err := r.get(ctx, rm, url)
 	if err != nil {
 		if note != "" {
 			err = fmt.Errorf("%w (%s)", err, note)
@@ -374,7 +380,7 @@ const discoveryPath = "/.well-known/openid-configuration"
 // Cognito Developer Guide's "Verifying a JSON Web Token").
 const userPoolKeysPath = "/.well-known/jwks.json"
 
-// jwksURI reads the jwks_uri of issuer's discovery document. note, when
+// jwksURI reads the jwks_uri of the discovery document of rm's issuer. note, when
 // the document's issuer is not the one it was read for, says so, naming
 // both: OpenID Connect Discovery §4.3 wants them equal, but idpool still
 // uses the jwks_uri, since a local provider behind another host name (a
@@ -382,9 +388,10 @@ const userPoolKeysPath = "/.well-known/jwks.json"
 // it, and its keys verify all the same; the note then explains a jwks_uri
 // that cannot be reached, such as one of the host name the document
 // names, or keys that do not verify.
-func (r *Registry) jwksURI(ctx context.Context, issuer string) (uri, note string, err error) {
+func (r *Registry) jwksURI(ctx context.Context, rm *remote) (uri, note string, err error) {
+	issuer := rm.url
 	doc := strings.TrimSuffix(issuer, "/") + discoveryPath
-	b, err := r.get(ctx, doc)
+	b, err := r.get(ctx, rm, doc)
 	if err != nil {
 		return "", "", err
 	}
@@ -405,12 +412,18 @@ func (r *Registry) jwksURI(ctx context.Context, issuer string) (uri, note string
 	return cfg.JWKSURI, note, nil
 }
 
-// get GETs a JSON document of at most maxSetSize bytes. Its errors wrap
-// ErrFetch.
-func (r *Registry) get(ctx context.Context, url string) ([]byte, error) {
+// get GETs a JSON document of at most maxSetSize bytes for rm, whose
+// reach rule url must pass; the registry's client checks the redirects
+// (checkRedirect). Its errors wrap ErrFetch.
+func (r *Registry) get(ctx context.Context, rm *remote, url string) ([]byte, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s: %w", ErrFetch, url, err)
+	}
+	if rm.reach != nil {
+		if err := rm.reach(req.URL); err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrFetch, err)
+		}
 	}
 	req.Header.Set("Accept", "application/json")
 	resp, err := r.client.Do(req)
@@ -429,4 +442,30 @@ func (r *Registry) get(ctx context.Context, url string) ([]byte, error) {
 		return nil, fmt.Errorf("%w: %s: document larger than %d bytes", ErrFetch, url, maxSetSize)
 	}
 	return bytes.TrimSpace(b), nil
+}
+
+// maxRedirects bounds the redirects one request follows, as net/http's
+// default does.
+const maxRedirects = 10
+
+// checkRedirect is the CheckRedirect of the registry's client: a redirect
+// is followed only to the same scheme and host (with its port) as the
+// request it answers, so that a provider cannot send idpool to another
+// host, or from http to https, past the rules that chose which URLs it
+// fetches (Registry.get, remote.reach); then next, the client's own
+// check, when it has one.
+func checkRedirect(next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
+	return func(req *http.Request, via []*http.Request) error {
+		if len(via) >= maxRedirects {
+			return fmt.Errorf("stopped after %d redirects", maxRedirects)
+		}
+		from := via[0].URL
+		if req.URL.Scheme != from.Scheme || !strings.EqualFold(req.URL.Host, from.Host) {
+			return fmt.Errorf("redirect from %s to %s refused: idpool follows a provider's redirects only within its scheme and host", from.Redacted(), req.URL.Redacted())
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		return nil
+	}
 }

@@ -6,7 +6,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
+	"net/netip"
+	neturl "net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -163,13 +164,22 @@ func (r *Registry) fromSource(ctx context.Context, key string) (*entry, error) {
 // sourceEntry makes the entry of the source's provider p of Logins key
 // key. An IAM provider is named by its https:// URL, as AWS requires,
 // while a local provider's tokens carry http://: one whose URL is the key
-// with a scheme takes both, as a provider declared by its key does, each
-// token's key set found from its own iss. idpool, offline, never reaches
-// an https issuer that no fixture declares (README "Logins"): the https
-// set of such a provider fails at once, with what to declare instead.
+// with a scheme, and whose host is local (localHost: a loopback or
+// private address, localhost, a single-label name such as a Compose
+// service's), takes both, as a provider declared by its key does, each
+// token's key set found from its own iss. A provider of a public host
+// name takes only its URL's issuer: idpool, offline, never reaches an
+// https issuer that no fixture declares (README "Logins"), and a token
+// saying http:// instead must not make it reach that host over plain
+// http. The https set of such a provider fails at once, with what to
+// declare instead; its http set fetches only http URLs (discovery
+// document, jwks_uri, redirects alike), and for a local host's twin, only
+// of local hosts.
 func sourceEntry(key string, p Provider) (*entry, error) {
 	name := p.Name
-	if k, _ := loginsKey(name); k == key && p.Issuer == "" && p.JWKS == nil && p.JWKSURL == "" {
+	k, scheme := loginsKey(name)
+	twin := scheme == "https://" && localHost(key)
+	if k == key && (scheme == "http://" || twin) && p.Issuer == "" && p.JWKS == nil && p.JWKSURL == "" {
 		p.Name = key
 	}
 	e, err := newEntry(p)
@@ -178,11 +188,50 @@ func sourceEntry(key string, p Provider) (*entry, error) {
 	}
 	e.name = name
 	for _, rm := range []*remote{e.remote, e.plain} {
-		if rm != nil && strings.HasPrefix(rm.url, "https://") {
+		switch {
+		case rm == nil:
+		case strings.HasPrefix(rm.url, "https://"):
 			rm.offline = offlineReason(name, key)
+		default:
+			rm.reach = undeclaredReach(name, twin)
 		}
 	}
 	return e, nil
+}
+
+// undeclaredReach returns the rule of the URLs the http key set of IAM's
+// provider url fetches: none of https, which only a fixture lets idpool
+// reach, and, when local (the http twin of an https URL), none but of a
+// local host, so that a discovery document cannot send idpool to the
+// network either.
+func undeclaredReach(url string, local bool) func(*neturl.URL) error {
+	return func(u *neturl.URL) error {
+		switch {
+		case u.Scheme != "http":
+			return fmt.Errorf("idpool does not reach %s for IAM's OpenID Connect provider %s, as no fixture declares it: only http URLs are fetched for a provider only IAM holds", u.Redacted(), url)
+		case local && !localHost(u.Host):
+			return fmt.Errorf("idpool does not reach %s for IAM's OpenID Connect provider %s, as no fixture declares it: the http issuer of a provider only IAM holds by its https URL fetches only from local hosts (loopback, private addresses, single-label names)", u.Redacted(), url)
+		}
+		return nil
+	}
+}
+
+// localHost reports whether the host of key (host[:port][/path], as a
+// Logins key or a URL's Host) is local: localhost or a name under
+// .localhost, a loopback address (127.0.0.0/8, ::1), a private one (RFC
+// 1918, fc00::/7), or a single-label name, as Compose services and hosts
+// of a local network are named. A public DNS name, dotted, never is.
+func localHost(key string) bool {
+	u, err := neturl.Parse("http://" + key)
+	if err != nil {
+		return false
+	}
+	host := strings.ToLower(u.Hostname())
+	if ip, err := netip.ParseAddr(host); err == nil {
+		ip = ip.Unmap()
+		return ip.IsLoopback() || ip.IsPrivate()
+	}
+	return host == "localhost" || strings.HasSuffix(host, ".localhost") || host != "" && !strings.Contains(host, ".")
 }
 
 // offlineReason says why the https key set of IAM's provider url, of
@@ -268,13 +317,18 @@ func (e *entry) accepts(iss string, slash bool) bool {
 
 // New returns a registry of list. Inline key sets are parsed now, and an
 // error names the provider whose set or configuration is invalid; sets at a
-// URL are fetched on first use with client (a client with a 10-second
-// timeout when nil). now is the clock of token times (time.Now when nil);
-// fetches are timed by the real clock. logger may be nil.
+// URL are fetched on first use with a copy of client (a client with a
+// 10-second timeout when nil) that follows redirects only within a scheme
+// and host (checkRedirect). now is the clock of token times (time.Now
+// when nil); fetches are timed by the real clock. logger may be nil.
 func New(list []Provider, client *http.Client, now func() time.Time, logger *slog.Logger) (*Registry, error) {
 	if client == nil {
 		client = &http.Client{Timeout: fetchTimeout}
 	}
+	// A copy, so that the caller's client keeps its own redirect rule.
+	c := *client
+	c.CheckRedirect = checkRedirect(client.CheckRedirect)
+	client = &c
 	if now == nil {
 		now = time.Now
 	}
@@ -373,7 +427,7 @@ func newEntry(p Provider) (*entry, error) {
 
 // isURL reports whether s is an absolute http or https URL with a host.
 func isURL(s string) bool {
-	u, err := url.Parse(s)
+	u, err := neturl.Parse(s)
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
 }
 

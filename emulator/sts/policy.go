@@ -121,16 +121,31 @@ func tagLimits(ctx context.Context, tags map[string]string) error {
 
 // duplicateKeys returns two keys of tags that differ only in case, the
 // first such pair in sorted order, so that the reason is the same at
-// every try.
+// every try. It runs at every issuance, mostly of no tag or one: those
+// allocate nothing, and the keys are sorted only when two collide.
 func duplicateKeys(tags map[string]string) (a, b string, dup bool) {
-	keys := slices.Sorted(maps.Keys(tags))
-	seen := make(map[string]string, len(keys))
-	for _, k := range keys {
+	if len(tags) < 2 {
+		return "", "", false
+	}
+	seen := make(map[string]struct{}, len(tags))
+	for k := range tags {
 		lower := strings.ToLower(k)
-		if first, ok := seen[lower]; ok {
-			return first, k, true
+		if _, ok := seen[lower]; ok {
+			dup = true
+			break
 		}
-		seen[lower] = k
+		seen[lower] = struct{}{}
+	}
+	if !dup {
+		return "", "", false
+	}
+	first := make(map[string]string, len(tags))
+	for _, k := range slices.Sorted(maps.Keys(tags)) {
+		lower := strings.ToLower(k)
+		if f, ok := first[lower]; ok {
+			return f, k, true
+		}
+		first[lower] = k
 	}
 	return "", "", false
 }

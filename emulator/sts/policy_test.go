@@ -57,3 +57,37 @@ func TestCheckSessionTags(t *testing.T) {
 		})
 	}
 }
+
+// TestDuplicateKeys: the first pair of tag keys that differ only in case,
+// in sorted order; none of no tag, one, or distinct keys. Checking no tag
+// or one, as most issuances do, allocates nothing: it had sorted the keys
+// into a new slice and map every time.
+func TestDuplicateKeys(t *testing.T) {
+	tests := []struct {
+		name       string
+		tags       map[string]string
+		a, b       string
+		dup        bool
+		wantAllocs float64 // -1: not measured
+	}{
+		{name: "none", tags: nil},
+		{name: "one", tags: map[string]string{"Repo": "x"}},
+		{name: "distinct", tags: map[string]string{"Repo": "x", "Team": "y", "env": "z"}, wantAllocs: -1},
+		{name: "case pair", tags: map[string]string{"repo": "x", "Repo": "y", "Team": "z"}, a: "Repo", b: "repo", dup: true, wantAllocs: -1},
+		{name: "first pair in order", tags: map[string]string{"team": "a", "TEAM": "b", "Env": "c", "ENV": "d"}, a: "ENV", b: "Env", dup: true, wantAllocs: -1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a, b, dup := duplicateKeys(tt.tags)
+			if a != tt.a || b != tt.b || dup != tt.dup {
+				t.Errorf("got %q, %q, %v, want %q, %q, %v", a, b, dup, tt.a, tt.b, tt.dup)
+			}
+			if tt.wantAllocs < 0 {
+				return
+			}
+			if got := testing.AllocsPerRun(100, func() { duplicateKeys(tt.tags) }); got != tt.wantAllocs {
+				t.Errorf("got %v allocations, want %v", got, tt.wantAllocs)
+			}
+		})
+	}
+}
