@@ -49,7 +49,10 @@ func xacctRole(account, name string) string { return "arn:aws:iam::" + account +
 //     permission policy) and AOwnBob, which trusts bob by his ARN;
 //   - B's BTarget, which trusts A's role ANoPerm and the users bob and
 //     erin by their ARNs, and allows everything ("*" on "*"), and
-//     BTrustsA, which trusts account A.
+//     BTrustsA, which trusts account A;
+//   - B's BGuest, which Cognito Identity may assume for any pool's
+//     identities (cognitoRole), and allows cognito-sync:* and
+//     cognito-identity:*.
 func otherAccountServer(t *testing.T, strict bool) *server {
 	t.Helper()
 	allow := func(actions any, cond map[string]any) map[string]any {
@@ -80,6 +83,8 @@ func otherAccountServer(t *testing.T, strict bool) *server {
 	inA := func(account string) map[string]any {
 		return map[string]any{"StringEquals": map[string]any{"aws:ResourceAccount": account}}
 	}
+	bGuest := cognitoRole(acctB, "BGuest")
+	bGuest["Policies"] = inline("cognito", allow([]string{"cognito-sync:*", "cognito-identity:*"}, nil))
 	fx := map[string]any{
 		"AccountId":            acctA,
 		"DeveloperCredentials": []any{map[string]string{"AccessKeyId": accessKey, "SecretAccessKey": secretKey}},
@@ -97,6 +102,7 @@ func otherAccountServer(t *testing.T, strict bool) *server {
 			role(acctB, "BTarget", []string{xacctRole(acctA, "ANoPerm"), "arn:aws:iam::" + acctA + ":user/bob", "arn:aws:iam::" + acctA + ":user/erin"},
 				inline("everything", allow("*", nil))),
 			role(acctB, "BTrustsA", []string{"arn:aws:iam::" + acctA + ":root"}, nil),
+			bGuest,
 		},
 	}
 	b, err := json.Marshal(fx)
@@ -302,6 +308,149 @@ func TestStrictOtherAccountSession(t *testing.T) {
 				if got := s.authorizeDecision(t, b.SessionToken, tt.action, tt.resource, nil); got != tt.want {
 					t.Errorf("/_idpool/authorize %s on %s: got %s, want %s", tt.action, tt.resource, got, tt.want)
 				}
+			}
+		})
+	}
+}
+
+// TestStrictOtherAccountPoolRole: a pool of account A whose guest role is
+// account B's (AWS supports identity-pool roles of other accounts) gives
+// its identities credentials of B, by the enhanced flow and the basic one
+// (AssumeRoleWithWebIdentity with the pool's OpenID token); in strict mode
+// they reach their own identity's Cognito Sync data and their own
+// identity and pool in Cognito Identity, as the role's policies allow,
+// and are refused what is not theirs as any caller of account B is.
+// /_idpool/authorize decides alike.
+func TestStrictOtherAccountPoolRole(t *testing.T) {
+	t.Parallel()
+	s := otherAccountServer(t, true)
+	ctx := context.Background()
+	guestRole := xacctRole(acctB, "BGuest")
+	pool := s.rolePool(t, &cognitoidentity.CreateIdentityPoolInput{AllowUnauthenticatedIdentities: true}, map[string]string{"unauthenticated": guestRole})
+	otherPool := s.createPool(t, &cognitoidentity.CreateIdentityPoolInput{AllowUnauthenticatedIdentities: true})
+	stranger := s.guestID(t, pool)
+
+	enhancedID := s.guestID(t, pool)
+	enhanced, _ := s.enhancedCreds(t, enhancedID, nil)
+	basicID, token := s.guestToken(t, pool)
+	out, err := s.assumeWeb(token, guestRole, "basic", nil)
+	ok(t, err, "AssumeRoleWithWebIdentity of BGuest with the pool's token")
+	basic := aws.Credentials{AccessKeyID: aws.ToString(out.Credentials.AccessKeyId), SecretAccessKey: aws.ToString(out.Credentials.SecretAccessKey),
+		SessionToken: aws.ToString(out.Credentials.SessionToken)}
+
+	poolARN := func(id string) string {
+		return "arn:aws:cognito-identity:" + region + ":" + acctA + ":identitypool/" + id
+	}
+	for _, flow := range []struct {
+		name, id, session string
+		creds             aws.Credentials
+	}{
+		{"enhanced", enhancedID, "CognitoIdentityCredentials", enhanced},
+		{"basic", basicID, "basic", basic},
+	} {
+		t.Run(flow.name, func(t *testing.T) {
+			sessionARN := "arn:aws:sts::" + acctB + ":assumed-role/BGuest/" + flow.session
+			ci, sy := s.identityWith(flow.creds), s.syncWith(t, flow.creds)
+			tests := []struct {
+				name string
+				call func(t *testing.T) error
+				want string // the AccessDeniedException's message; "" for success
+			}{
+				{"ListDatasets of its own identity", func(t *testing.T) error {
+					_, err := sy.ListDatasets(&cognitosync.ListDatasetsInput{IdentityPoolId: &pool, IdentityId: aws.String(flow.id)})
+					return err
+				}, ""},
+				{"UpdateRecords and ListRecords of its own dataset", func(t *testing.T) error {
+					u := &syncUser{c: sy, pool: pool, id: flow.id}
+					u.write(t, "notes", replacePatch("k", "v", 0))
+					_, err := u.list("notes", 0)
+					return err
+				}, ""},
+				{"DescribeIdentity of its own identity", func(t *testing.T) error {
+					_, err := ci.DescribeIdentity(ctx, &cognitoidentity.DescribeIdentityInput{IdentityId: aws.String(flow.id)})
+					return err
+				}, ""},
+				{"DescribeIdentityPool of its own pool", func(t *testing.T) error {
+					_, err := ci.DescribeIdentityPool(ctx, &cognitoidentity.DescribeIdentityPoolInput{IdentityPoolId: &pool})
+					return err
+				}, ""},
+				{"ListDatasets of another identity", func(t *testing.T) error {
+					_, err := sy.ListDatasets(&cognitosync.ListDatasetsInput{IdentityPoolId: &pool, IdentityId: &stranger})
+					return err
+				}, msgDenied(sessionARN, "cognito-sync:ListDatasets", s.syncARN(pool, stranger, "null"))},
+				{"DescribeIdentity of another identity", func(t *testing.T) error {
+					_, err := ci.DescribeIdentity(ctx, &cognitoidentity.DescribeIdentityInput{IdentityId: &stranger})
+					return err
+				}, msgDenied(sessionARN, "cognito-identity:DescribeIdentity", poolARN(""))},
+				{"DescribeIdentityPool of another pool", func(t *testing.T) error {
+					_, err := ci.DescribeIdentityPool(ctx, &cognitoidentity.DescribeIdentityPoolInput{IdentityPoolId: &otherPool})
+					return err
+				}, msgDenied(sessionARN, "cognito-identity:DescribeIdentityPool", poolARN(otherPool))},
+				{"ListIdentityPools", func(t *testing.T) error {
+					_, err := ci.ListIdentityPools(ctx, &cognitoidentity.ListIdentityPoolsInput{MaxResults: aws.Int32(10)})
+					return err
+				}, msgDenied(sessionARN, "cognito-identity:ListIdentityPools", poolARN(""))},
+			}
+			for _, tt := range tests {
+				t.Run(tt.name, func(t *testing.T) {
+					err := tt.call(t)
+					switch {
+					case tt.want == "":
+						ok(t, err, tt.name)
+					case strings.Contains(tt.want, "perform: cognito-sync:"):
+						wantSyncError(t, err, codeDenied, http.StatusForbidden, tt.want)
+					default:
+						wantAPIError(t, err, codeDenied, tt.want)
+					}
+				})
+			}
+			for _, tt := range []struct{ action, resource, want string }{
+				{"cognito-sync:ListRecords", s.syncARN(pool, flow.id, "notes"), "allowed"},
+				{"cognito-sync:ListRecords", s.syncARN(pool, stranger, "notes"), "implicitDeny"},
+				{"cognito-identity:DescribeIdentityPool", poolARN(pool), "allowed"},
+				{"cognito-identity:DescribeIdentityPool", poolARN(otherPool), "implicitDeny"},
+			} {
+				if got := s.authorizeDecision(t, flow.creds.SessionToken, tt.action, tt.resource, nil); got != tt.want {
+					t.Errorf("/_idpool/authorize %s on %s: got %s, want %s", tt.action, tt.resource, got, tt.want)
+				}
+			}
+		})
+	}
+}
+
+// TestOtherAccountAWSManagedPolicy: an AWS managed policy is every
+// account's to read, so a session of another account's role reads one as
+// idpool's own callers do, in either mode: idpool holds no AWS managed
+// policy's document (NoSuchEntity), and /_idpool/authorize decides
+// iam:GetPolicy on it by the role's policies.
+func TestOtherAccountAWSManagedPolicy(t *testing.T) {
+	t.Parallel()
+	const readOnly = "arn:aws:iam::aws:policy/ReadOnlyAccess"
+	for _, strict := range []bool{true, false} {
+		t.Run(modeName(strict), func(t *testing.T) {
+			t.Parallel()
+			s := otherAccountServer(t, strict)
+			b, err := s.assumeAs(xacctKeys("erin"), xacctRole(acctB, "BTarget"), "bs")
+			ok(t, err, "AssumeRole BTarget")
+			for _, tt := range []struct {
+				name string
+				call func() error
+			}{
+				{"GetPolicy", func() error {
+					_, err := s.iamWith(b).GetPolicy(context.Background(), &iam.GetPolicyInput{PolicyArn: aws.String(readOnly)})
+					return err
+				}},
+				{"GetPolicyVersion", func() error {
+					_, err := s.iamWith(b).GetPolicyVersion(context.Background(), &iam.GetPolicyVersionInput{PolicyArn: aws.String(readOnly), VersionId: aws.String("v1")})
+					return err
+				}},
+			} {
+				t.Run(tt.name, func(t *testing.T) {
+					wantIAMError(t, tt.call(), "NoSuchEntity", http.StatusNotFound, nil)
+				})
+			}
+			if got := s.authorizeDecision(t, b.SessionToken, "iam:GetPolicy", readOnly, nil); got != "allowed" {
+				t.Errorf("/_idpool/authorize iam:GetPolicy on %s: got %s, want allowed", readOnly, got)
 			}
 		})
 	}

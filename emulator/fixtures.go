@@ -304,10 +304,12 @@ func Export(ctx context.Context, cfg Config, w io.Writer, logger *slog.Logger) e
 // the AccountId the export of store writes: the fixtures' own, which the
 // server plays whatever its --account-id; else given, cfg.AccountID as the
 // caller set it ("" when the command line and the environment gave none);
-// else the account of the store's IAM entities (fixtures.Account). A store
-// whose entities do not tell its account is exported without one, with a
-// warning to logger: a server of another account would load its roles as
-// another account's.
+// else the account of the store's IAM users, groups, customer managed
+// policies and OpenID Connect providers (fixtures.Account; not its roles,
+// which may be any account's). A store whose entities do not tell its
+// account is exported without one, with a warning to logger when it holds
+// IAM entities: a server of another account would load its roles as
+// another account's, and says so when it loads them.
 func exportAccount(ctx context.Context, store storage.Store, base *fixtures.Fixture, given string, logger *slog.Logger) (*fixtures.Fixture, error) {
 	if base != nil && base.AccountId != "" {
 		return base, nil
@@ -320,8 +322,9 @@ func exportAccount(ctx context.Context, store storage.Store, base *fixtures.Fixt
 			return nil, err
 		}
 		if account == "" && len(seen) > 0 {
-			logger.Warn("the export writes no AccountId: the store's IAM entities name several accounts and do not tell which the server played; "+
-				"give --account-id (or the server's --fixtures) so that a server loading the export plays that account and takes its roles for its own",
+			logger.Warn("the export writes no AccountId: the store does not tell which account the server played (its IAM users, groups, "+
+				"customer managed policies and OpenID Connect providers, always the server's own, name no single account, and its roles may be "+
+				"any account's); give --account-id (or the server's --fixtures) so that a server loading the export plays that account and takes its roles for its own",
 				"accounts", strings.Join(seen, ","))
 			return base, nil
 		}

@@ -23,6 +23,18 @@ import (
 // only for sts:AssumeRole, which STS decides). Strict mode refuses them
 // such calls; permissive mode lets them through, as it lets every
 // authenticated caller, with a note on the console.
+//
+// Two kinds of call are not refused. A pool's role may be of another
+// account (AWS supports it: STS's AssumeRoleWithWebIdentity reference
+// names cross-account roles for identity pools), and the credentials
+// Cognito issues for one of idpool's identities with such a role act on
+// the pool's own data, in idpool's account: their Cognito Sync calls on
+// their own identity's data, and their Cognito Identity calls on their own
+// identity and pool, are decided by the role's policies as the same
+// account's are (see ownCognito). Whether AWS lets them through is not
+// confirmed, and refusing an app its own data once it has credentials
+// would break it for a guess. And AWS's managed policies (account "aws")
+// are every account's to read (see awsManaged).
 
 // noResourcePolicy names, by their IAM service prefix, the services idpool
 // serves whose resources have no resource-based policy.
@@ -42,10 +54,18 @@ var noResourcePolicy = map[string]string{
 // caller's own account, are not its to decide (nil).
 func (s *Server) otherAccount(r *http.Request, a *api, op string, p *protocol.Principal, res *resource) error {
 	service, ok := noResourcePolicy[a.scope]
-	if !ok || p.Account == "" || p.Account == s.cfg.AccountID {
+	if !ok || p.Account == "" || p.Account == s.cfg.AccountID || s.ownCognito(a, op, p, res) {
 		return nil
 	}
 	ctx := r.Context()
+	var shown string
+	if a == &iamAPI {
+		var target string
+		res.Params = s.iamParams(op, res.Params)
+		if target, shown = s.iamTarget(ctx, op, res.Params, p); awsManaged(op, target) {
+			return nil
+		}
+	}
 	if !s.cfg.Strict {
 		protocol.SetNote(ctx, "the caller "+p.ARN+" is of account "+p.Account+", and idpool holds one account, "+s.cfg.AccountID+
 			": permissive mode lets it act there; AWS and --strict refuse it (no resource-based policy lets one account reach another's "+service+" resources)")
@@ -54,13 +74,34 @@ func (s *Server) otherAccount(r *http.Request, a *api, op string, p *protocol.Pr
 	action := a.scope + ":" + op
 	protocol.SetReason(ctx, "strict mode: "+otherAccountReason(s.cfg.AccountID, p, service))
 	if a == &iamAPI {
-		res.Params = s.iamParams(op, res.Params)
-		_, shown := s.iamTarget(ctx, op, res.Params, p)
 		return protocol.Errorf(a.denied, "AccessDenied", "User: %s is not authorized to perform: %s on resource: %s%s",
 			p.ARN, action, shown, byResource.because(policy.ImplicitDeny, action))
 	}
 	return protocol.Errorf(a.denied, "AccessDeniedException", "User: %s is not authorized to perform: %s on resource: %s",
 		p.ARN, action, s.resourceARN(a, res))
+}
+
+// readManaged holds the IAM operations that read one managed policy
+// itself, its metadata and its versions' documents: what every account may
+// do to an AWS managed policy.
+var readManaged = map[string]bool{"GetPolicy": true, "GetPolicyVersion": true, "ListPolicyVersions": true}
+
+// awsManaged reports whether the IAM operation op (any case, as IAM
+// matches actions) reads target, an AWS managed policy
+// (arn:<partition>:iam::aws:policy/…): AWS publishes those to every
+// account, so that a caller of another account reads them as idpool's
+// own do.
+func awsManaged(op, target string) bool {
+	t, ok := arn.Parse(target)
+	if !ok || t.Service != iamAPI.scope || t.Account != "aws" || !strings.HasPrefix(t.Resource, "policy/") {
+		return false
+	}
+	for read := range readManaged {
+		if strings.EqualFold(op, read) {
+			return true
+		}
+	}
+	return false
 }
 
 // otherAccountReason says why a caller p of another account than idpool's,
@@ -77,15 +118,73 @@ func otherAccountReason(account string, p *protocol.Principal, service string) s
 // noResourcePolicy): AWS decides it an implicit deny whatever the
 // caller's policies allow, as the same request to idpool is refused (see
 // otherAccount). The resource's account is the one its ARN names, else
-// (for "*", and an ARN of none) idpool's; AWS's own managed policies
-// (account "aws") are no caller's. A resource of the caller's own account
-// is decided by its policies, as AWS decides it in that account.
+// (for "*", and an ARN of none) idpool's. A resource of the caller's own
+// account is decided by its policies, as AWS decides it in that account,
+// and so are the caller's own Cognito data (ownCognitoARN) and the
+// reading of an AWS managed policy (awsManaged), which every account may
+// read.
 func (s *Server) crossAccount(p *protocol.Principal, action, resource string) bool {
 	service, _, _ := strings.Cut(action, ":")
 	if _, ok := noResourcePolicy[strings.ToLower(service)]; !ok || p.Account == "" || p.Account == s.cfg.AccountID {
 		return false
 	}
+	if _, op, _ := strings.Cut(action, ":"); s.ownCognitoARN(p, action, resource) || strings.EqualFold(service, iamAPI.scope) && awsManaged(op, resource) {
+		return false
+	}
 	return s.resourceAccount(resource) != p.Account
+}
+
+// ownCognito reports whether a request to op of a by p, credentials
+// Cognito issued for one of idpool's identities (GetCredentialsForIdentity,
+// or AssumeRoleWithWebIdentity with idpool's own OpenID token, whose
+// subject and audience are the identity and its pool), acts on that
+// identity's own data: a Cognito Sync request Cognito Sync would not keep
+// from it (see syncRefused), or a Cognito Identity request that names its
+// own pool, its own identity, or both, and nothing else. Such a request is
+// the pool's own business in idpool's account, whatever account the
+// pool's role is of (see the top of this file).
+func (s *Server) ownCognito(a *api, op string, p *protocol.Principal, res *resource) bool {
+	if p.IdentityID == "" || p.PoolID == "" {
+		return false
+	}
+	switch a {
+	case &syncAPI:
+		return !s.syncRefused(p, a.scope+":"+op, s.decisionARN(a, op, res))
+	case &identityAPI:
+		if res.Pool == "" && res.Identity == "" && res.ARN == "" {
+			// An operation on no pool or identity (ListIdentityPools,
+			// CreateIdentityPool) or on ones named otherwise
+			// (DeleteIdentities' list).
+			return false
+		}
+		return (res.Pool == "" || res.Pool == p.PoolID) && (res.Identity == "" || res.Identity == p.IdentityID) &&
+			(res.ARN == "" || s.isOwnPoolARN(p, res.ARN))
+	}
+	return false
+}
+
+// ownCognitoARN is ownCognito for /_idpool/authorize, which names an
+// action and a resource ARN: p's own identity's Cognito Sync data, or p's
+// own identity pool for a Cognito Identity action.
+func (s *Server) ownCognitoARN(p *protocol.Principal, action, resource string) bool {
+	service, _, _ := strings.Cut(action, ":")
+	switch {
+	case p.IdentityID == "" || p.PoolID == "":
+		return false
+	case strings.EqualFold(service, syncAPI.scope):
+		return !s.syncRefused(p, action, resource)
+	case strings.EqualFold(service, identityAPI.scope):
+		return s.isOwnPoolARN(p, resource)
+	}
+	return false
+}
+
+// isOwnPoolARN reports whether target is the ARN of p's own identity pool
+// in idpool's account (any region: a pool of another region is not
+// found, which is no refusal of the caller).
+func (s *Server) isOwnPoolARN(p *protocol.Principal, target string) bool {
+	t, ok := arn.Parse(target)
+	return ok && t.Service == identityAPI.scope && t.Account == s.cfg.AccountID && t.Resource == "identitypool/"+p.PoolID
 }
 
 // resourceAccount is the account that owns target, a resource a request
