@@ -14,11 +14,9 @@ import (
 // one backend constant needs; a second pool of one region may not.
 func TestDeveloperProviderNamePerRegion(t *testing.T) {
 	t.Parallel()
-	s := testServer(t)
-	ctx := context.Background()
-	dev := uniqueDev()
+	s, dev := testServer(t), uniqueDev()
 	create := func(region string) error {
-		_, err := s.inRegion(region, "aws").signed.CreateIdentityPool(ctx, &cognitoidentity.CreateIdentityPoolInput{
+		_, err := s.inRegion(region, "aws").signed.CreateIdentityPool(context.Background(), &cognitoidentity.CreateIdentityPoolInput{
 			IdentityPoolName: aws.String("app"), DeveloperProviderName: aws.String(dev)})
 		return err
 	}
