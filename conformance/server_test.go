@@ -282,7 +282,7 @@ func (s *server) fullPool(devName string) *cognitoidentity.CreateIdentityPoolInp
 }
 
 // uniqueDev returns a developer provider name unique across the test binary:
-// idpool refuses a name another pool of the account already uses.
+// idpool refuses a name another pool of the region already uses.
 func uniqueDev() string {
 	return fmt.Sprintf("login.idpool.test%d-%d", time.Now().UnixNano()%1e9, poolSeq.Add(1))
 }

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/idpool/idpool/emulator/policy"
 	"github.com/idpool/idpool/emulator/tokens"
@@ -146,6 +147,33 @@ func (l login) mappingKey() string {
 		return l.key + ":" + l.clientID
 	}
 	return l.key
+}
+
+// maxDeveloperUser is the model's bound on DeveloperUserIdentifier, in
+// characters.
+const maxDeveloperUser = 1024
+
+// msgLongDeveloperUser is idpool's own wording, AWS's answer being
+// unconfirmed (see validateLogin).
+const msgLongDeveloperUser = "The developer user identifier given under Logins key '%s' is longer than %d characters."
+
+// developerNameLike reports whether Logins key key could be a developer
+// provider name: of the model's DeveloperProviderName pattern ([\w._-],
+// 1 to 128) and none of the names CheckPoolConfig reserves for public
+// providers. Keys of user pools, OIDC providers with a path and SAML
+// providers fail the pattern; a bare OIDC host passes it, as nothing
+// tells it from a developer provider name.
+func developerNameLike(key string) bool {
+	if key == "" || len(key) > 128 {
+		return false
+	}
+	for _, r := range key {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("_.-", r)) {
+			return false
+		}
+	}
+	_, social := socialKind(key)
+	return !social && !strings.HasPrefix(key, "cognito-identity") && !strings.HasPrefix(key, "cognito-idp.")
 }
 
 // loginMode says which Logins keys an operation accepts.
@@ -393,7 +421,18 @@ func (s *Service) validateLogin(ctx context.Context, p *storage.Pool, key, token
 		return s.cognitoLogin(ctx, p, token)
 	case kindDeveloper:
 		// Only modeDeveloper gets here: validateLogins refuses the
-		// developer provider elsewhere.
+		// developer provider elsewhere. The model bounds a developer user
+		// identifier to 1024 characters in LookupDeveloperIdentity,
+		// MergeDeveloperIdentities and UnlinkDeveloperIdentity, so a
+		// longer one registered here could never be managed. It is
+		// refused as InvalidParameterException [unconfirmed]: the model
+		// bounds Logins values only as tokens (up to 50000), so the limit
+		// is the service's own check, and the service answers its own
+		// checks so, not with the model's ValidationException.
+		if n := utf8.RuneCountInString(token); n > maxDeveloperUser {
+			protocol.SetReason(ctx, fmt.Sprintf("the developer user identifier under Logins key %s has %d characters", key, n))
+			return login{}, badParam(msgLongDeveloperUser, key, maxDeveloperUser)
+		}
 		return login{
 			key:    key,
 			user:   token,
@@ -403,8 +442,14 @@ func (s *Service) validateLogin(ctx context.Context, p *storage.Pool, key, token
 		}, nil
 	case kindUnsupported:
 		if mode == modeDeveloper {
-			protocol.SetReason(ctx, unsupportedReason(p, key, mode))
-			return login{}, notAuthorized(msgWrongDeveloper)
+			if developerNameLike(key) {
+				protocol.SetReason(ctx, unsupportedReason(p, key, mode))
+				return login{}, notAuthorized(msgWrongDeveloper)
+			}
+			// A public provider's key that the pool does not configure
+			// gets GetId's answer below: the developer provider named
+			// beside it may well be right.
+			mode = modePublic
 		}
 		if !hasProviders(p) {
 			protocol.SetReason(ctx, "pool "+p.ID+" configures no login providers; add "+key+" to its SupportedLoginProviders, CognitoIdentityProviders or OpenIdConnectProviderARNs (UpdateIdentityPool)"+keyHint(key, token))

@@ -45,7 +45,7 @@ func (s *Service) CreateIdentityPool(ctx context.Context, in *CreateIdentityPool
 		if n >= maxPools {
 			return limitExceeded(msgTooManyPools, maxPools)
 		}
-		if err := checkDeveloperName(ctx, tx, p.DeveloperProviderName, ""); err != nil {
+		if err := checkDeveloperName(ctx, tx, region, p.DeveloperProviderName, ""); err != nil {
 			return err
 		}
 		if err := tx.CreatePool(ctx, p); err != nil {
@@ -91,7 +91,7 @@ func (s *Service) UpdateIdentityPool(ctx context.Context, in *UpdateIdentityPool
 		case p.DeveloperProviderName != "":
 			return badParam("DeveloperProviderName cannot be changed once it is set (it is '%s').", p.DeveloperProviderName)
 		default:
-			if err := checkDeveloperName(ctx, tx, dev, p.ID); err != nil {
+			if err := checkDeveloperName(ctx, tx, protocol.IDRegion(p.ID), dev, p.ID); err != nil {
 				return err
 			}
 			p.DeveloperProviderName = dev
@@ -435,19 +435,23 @@ func CheckPoolConfig(c *IdentityPool) error {
 	return nil
 }
 
-// checkDeveloperName fails with ResourceConflictException when a pool
-// other than self already uses developer provider name (names are unique
-// per account [unconfirmed]).
-func checkDeveloperName(ctx context.Context, tx storage.Tx, name, self string) error {
+// checkDeveloperName fails with ResourceConflictException when a pool of
+// region other than self already uses developer provider name. Pools are
+// regional (their ARN, endpoint and ListIdentityPools are), so the same
+// name may serve one pool per region: an app deployed in several regions
+// keeps one backend constant. Whether AWS refuses a second pool of the same
+// region is [unconfirmed]; Terraform's acceptance tests use random names,
+// which suggests it does.
+func checkDeveloperName(ctx context.Context, tx storage.Tx, region, name, self string) error {
 	if name == "" {
 		return nil
 	}
 	const batch = 200
 	after := ""
 	for {
-		pools, err := tx.ListPools(ctx, after, batch)
+		pools, err := storage.ListRegionPools(ctx, tx, region, after, batch)
 		if err != nil {
-			return fmt.Errorf("list pools: %w", err)
+			return fmt.Errorf("list pools of %s: %w", region, err)
 		}
 		for _, p := range pools {
 			if p.DeveloperProviderName == name && p.ID != self {

@@ -259,3 +259,58 @@ func TestOtherRegionNotFound(t *testing.T) {
 		})
 	}
 }
+
+// TestDeveloperNamePerRegion checks that a developer provider name is
+// unique among one region's pools only: pools of other regions may share
+// it, through CreateIdentityPool and UpdateIdentityPool alike.
+func TestDeveloperNamePerRegion(t *testing.T) {
+	e := newEnv(t)
+	const name = "login.myapp"
+	if _, err := e.svc.CreateIdentityPool(inRegionCtx("us-east-1"), &CreateIdentityPoolInput{IdentityPoolName: "us", DeveloperProviderName: name}); err != nil {
+		t.Fatal(err)
+	}
+	plain, err := e.svc.CreateIdentityPool(inRegionCtx("eu-west-2"), &CreateIdentityPoolInput{IdentityPoolName: "plain"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameRegion, err := e.svc.CreateIdentityPool(inRegionCtx("us-east-1"), &CreateIdentityPoolInput{IdentityPoolName: "plain"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name     string
+		call     func() error
+		wantCode string
+	}{
+		{"create in another region", func() error {
+			_, err := e.svc.CreateIdentityPool(inRegionCtx("eu-west-1"), &CreateIdentityPoolInput{IdentityPoolName: "eu", DeveloperProviderName: name})
+			return err
+		}, ""},
+		{"create in the same region", func() error {
+			_, err := e.svc.CreateIdentityPool(inRegionCtx("us-east-1"), &CreateIdentityPoolInput{IdentityPoolName: "us2", DeveloperProviderName: name})
+			return err
+		}, CodeResourceConflict},
+		{"update in another region", func() error {
+			_, err := e.svc.UpdateIdentityPool(inRegionCtx("eu-west-2"), &UpdateIdentityPoolInput{IdentityPoolId: plain.IdentityPoolId,
+				IdentityPoolName: "plain", DeveloperProviderName: name})
+			return err
+		}, ""},
+		{"update in the same region", func() error {
+			_, err := e.svc.UpdateIdentityPool(inRegionCtx("us-east-1"), &UpdateIdentityPoolInput{IdentityPoolId: sameRegion.IdentityPoolId,
+				IdentityPoolName: "plain", DeveloperProviderName: name})
+			return err
+		}, CodeResourceConflict},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.call()
+			if tt.wantCode == "" {
+				if err != nil {
+					t.Fatalf("got %v, want success", err)
+				}
+				return
+			}
+			wantErr(t, err, tt.wantCode, "")
+		})
+	}
+}
