@@ -390,6 +390,20 @@ func TestStrictOtherAccountPoolRole(t *testing.T) {
 					_, err := ci.ListIdentityPools(ctx, &cognitoidentity.ListIdentityPoolsInput{MaxResults: aws.Int32(10)})
 					return err
 				}, msgDenied(sessionARN, "cognito-identity:ListIdentityPools", poolARN(""))},
+				// Its own pool's administration is the pool account's.
+				{"ListIdentities of its own pool", func(t *testing.T) error {
+					_, err := ci.ListIdentities(ctx, &cognitoidentity.ListIdentitiesInput{IdentityPoolId: &pool, MaxResults: aws.Int32(10)})
+					return err
+				}, msgDenied(sessionARN, "cognito-identity:ListIdentities", poolARN(pool))},
+				{"UpdateIdentityPool of its own pool", func(t *testing.T) error {
+					_, err := ci.UpdateIdentityPool(ctx, &cognitoidentity.UpdateIdentityPoolInput{IdentityPoolId: &pool,
+						IdentityPoolName: aws.String("taken"), AllowUnauthenticatedIdentities: true})
+					return err
+				}, msgDenied(sessionARN, "cognito-identity:UpdateIdentityPool", poolARN(pool))},
+				{"DeleteIdentityPool of its own pool", func(t *testing.T) error {
+					_, err := ci.DeleteIdentityPool(ctx, &cognitoidentity.DeleteIdentityPoolInput{IdentityPoolId: &pool})
+					return err
+				}, msgDenied(sessionARN, "cognito-identity:DeleteIdentityPool", poolARN(pool))},
 			}
 			for _, tt := range tests {
 				t.Run(tt.name, func(t *testing.T) {
@@ -409,6 +423,7 @@ func TestStrictOtherAccountPoolRole(t *testing.T) {
 				{"cognito-sync:ListRecords", s.syncARN(pool, stranger, "notes"), "implicitDeny"},
 				{"cognito-identity:DescribeIdentityPool", poolARN(pool), "allowed"},
 				{"cognito-identity:DescribeIdentityPool", poolARN(otherPool), "implicitDeny"},
+				{"cognito-identity:DeleteIdentityPool", poolARN(pool), "implicitDeny"},
 			} {
 				if got := s.authorizeDecision(t, flow.creds.SessionToken, tt.action, tt.resource, nil); got != tt.want {
 					t.Errorf("/_idpool/authorize %s on %s: got %s, want %s", tt.action, tt.resource, got, tt.want)

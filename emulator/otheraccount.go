@@ -96,8 +96,14 @@ func awsManaged(op, target string) bool {
 	if !ok || t.Service != iamAPI.scope || t.Account != "aws" || !strings.HasPrefix(t.Resource, "policy/") {
 		return false
 	}
-	for read := range readManaged {
-		if strings.EqualFold(op, read) {
+	return hasFold(readManaged, op)
+}
+
+// hasFold reports whether set holds op in any case, as IAM matches
+// actions.
+func hasFold(set map[string]bool, op string) bool {
+	for o := range set {
+		if strings.EqualFold(op, o) {
 			return true
 		}
 	}
@@ -139,10 +145,14 @@ func (s *Server) crossAccount(p *protocol.Principal, action, resource string) bo
 // or AssumeRoleWithWebIdentity with idpool's own OpenID token, whose
 // subject and audience are the identity and its pool), acts on that
 // identity's own data: a Cognito Sync request Cognito Sync would not keep
-// from it (see syncRefused), or a Cognito Identity request that names its
-// own pool, its own identity, or both, and nothing else. Such a request is
-// the pool's own business in idpool's account, whatever account the
-// pool's role is of (see the top of this file).
+// from it (see syncRefused), or one of the Cognito Identity reads an app
+// makes of its own identity and pool (ownReads) naming them and nothing
+// else. Such a request is the pool's own business in idpool's account,
+// whatever account the pool's role is of (see the top of this file). The
+// pool's administration (ListIdentities, the developer operations,
+// UpdateIdentityPool, DeleteIdentityPool, tagging) is not: that is the
+// business of the pool's account, which a session of another account's
+// role is not.
 func (s *Server) ownCognito(a *api, op string, p *protocol.Principal, res *resource) bool {
 	if p.IdentityID == "" || p.PoolID == "" {
 		return false
@@ -151,10 +161,7 @@ func (s *Server) ownCognito(a *api, op string, p *protocol.Principal, res *resou
 	case &syncAPI:
 		return !s.syncRefused(p, a.scope+":"+op, s.decisionARN(a, op, res))
 	case &identityAPI:
-		if res.Pool == "" && res.Identity == "" && res.ARN == "" {
-			// An operation on no pool or identity (ListIdentityPools,
-			// CreateIdentityPool) or on ones named otherwise
-			// (DeleteIdentities' list).
+		if !ownReads[op] || res.Pool == "" && res.Identity == "" {
 			return false
 		}
 		return (res.Pool == "" || res.Pool == p.PoolID) && (res.Identity == "" || res.Identity == p.IdentityID) &&
@@ -162,6 +169,12 @@ func (s *Server) ownCognito(a *api, op string, p *protocol.Principal, res *resou
 	}
 	return false
 }
+
+// ownReads holds the Cognito Identity operations by which an identity's
+// credentials read their own identity (DescribeIdentity) and its pool
+// (DescribeIdentityPool), the only ones ownCognito lets a session of
+// another account's role make.
+var ownReads = map[string]bool{"DescribeIdentity": true, "DescribeIdentityPool": true}
 
 // ownCognitoARN is ownCognito for /_idpool/authorize, which names an
 // action and a resource ARN: p's own identity's Cognito Sync data, or p's
@@ -174,7 +187,8 @@ func (s *Server) ownCognitoARN(p *protocol.Principal, action, resource string) b
 	case strings.EqualFold(service, syncAPI.scope):
 		return !s.syncRefused(p, action, resource)
 	case strings.EqualFold(service, identityAPI.scope):
-		return s.isOwnPoolARN(p, resource)
+		_, op, _ := strings.Cut(action, ":")
+		return hasFold(ownReads, op) && s.isOwnPoolARN(p, resource)
 	}
 	return false
 }
