@@ -179,6 +179,13 @@ func TestLocalHost(t *testing.T) {
 		{"[2001:db8::1]", false},
 		{"169.254.169.254", false},
 		{"", false},
+		{"host.docker.internal:8080/realms/dev", true},
+		{"LOCALHOST.:9862", true},
+		{"keycloak.:8080", true},
+		{"134744072", false},
+		{"0x8080808:80", false},
+		{"0x", true},
+		{"idp1", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.key, func(t *testing.T) {

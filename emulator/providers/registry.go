@@ -218,20 +218,48 @@ func undeclaredReach(url string, local bool) func(*neturl.URL) error {
 
 // localHost reports whether the host of key (host[:port][/path], as a
 // Logins key or a URL's Host) is local: localhost or a name under
-// .localhost, a loopback address (127.0.0.0/8, ::1), a private one (RFC
-// 1918, fc00::/7), or a single-label name, as Compose services and hosts
-// of a local network are named. A public DNS name, dotted, never is.
+// .localhost, a name under .internal (host.docker.internal: how a
+// container reaches its host; ICANN keeps the domain for private use), a
+// loopback address (127.0.0.0/8, ::1), a private one (RFC 1918,
+// fc00::/7), or a single-label name, as Compose services and hosts of a
+// local network are named. A public DNS name, dotted, never is, nor a
+// single label of digits (some resolvers read 134744072 or 0x8080808 as
+// an IPv4 address). Case and a fully qualified name's trailing dot do not
+// matter.
 func localHost(key string) bool {
 	u, err := neturl.Parse("http://" + key)
 	if err != nil {
 		return false
 	}
-	host := strings.ToLower(u.Hostname())
+	host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
 	if ip, err := netip.ParseAddr(host); err == nil {
 		ip = ip.Unmap()
 		return ip.IsLoopback() || ip.IsPrivate()
 	}
-	return host == "localhost" || strings.HasSuffix(host, ".localhost") || host != "" && !strings.Contains(host, ".")
+	switch {
+	case host == "" || numericLabel(host):
+		return false
+	case host == "localhost", strings.HasSuffix(host, ".localhost"), strings.HasSuffix(host, ".internal"):
+		return true
+	}
+	return !strings.Contains(host, ".")
+}
+
+// numericLabel reports whether host is one label of decimal digits or a
+// 0x hexadecimal number, which inet_aton-style resolvers take for an IPv4
+// address.
+func numericLabel(host string) bool {
+	digits := strings.TrimPrefix(host, "0x")
+	hex := len(digits) < len(host)
+	if digits == "" || strings.Contains(host, ".") {
+		return false
+	}
+	for _, r := range digits {
+		if !(r >= '0' && r <= '9' || hex && (r >= 'a' && r <= 'f')) {
+			return false
+		}
+	}
+	return true
 }
 
 // offlineReason says why the https key set of IAM's provider url, of
