@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -26,7 +28,7 @@ func TestAddrFileSecondStartFails(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "it is the address file of the server listening at " + addr
+	want := "it is the address file of the idpool listening at " + addr
 	for _, tc := range []struct{ name, addr string }{
 		{"same port", addr},
 		{"another port", "127.0.0.1:0"},
@@ -97,4 +99,41 @@ func TestAddrFileStaleReplaced(t *testing.T) {
 	if code, _, stderr := runCmd(t, env(map[string]string{"IDPOOL_ADDR_FILE": addrFile}), "health"); code != 0 {
 		t.Errorf("health through the replaced file: got exit %d (%s), want 0", code, stderr)
 	}
+}
+
+// TestAddrFileOfAnotherProgram: an address file whose address answers, but
+// not as idpool (a killed idpool's port taken by another program), is a
+// stale file: serve removes it, starts and writes its own.
+func TestAddrFileOfAnotherProgram(t *testing.T) {
+	other := httptest.NewServer(http.NotFoundHandler())
+	defer other.Close()
+	stale := other.Listener.Addr().String() + "\n"
+	addrFile := filepath.Join(t.TempDir(), "addr")
+	if err := os.WriteFile(addrFile, []byte(stale), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	done := make(chan error, 1)
+	var out bytes.Buffer
+	go func() {
+		done <- run(ctx, []string{"--addr", "127.0.0.1:0", "--db", ":memory:", "--log-level", "warn", "--addr-file", addrFile}, env(nil), &out, &out)
+	}()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if b, err := os.ReadFile(addrFile); err == nil && len(b) > 0 && string(b) != stale {
+			break
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("serve beside a stale address file of another program: got %v (%s), want it serving", err, out.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("serve did not write its own address file in 10 s")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	<-done
 }

@@ -44,11 +44,12 @@ func writeAddrFile(path, addr string) error {
 // directory exists and can be written. A missing directory is a mistyped
 // path or a directory not made yet.
 //
-// A file already there whose address does not answer is the file of a
-// server killed before it could remove its own: it is removed, so that a
+// A file already there whose address does not answer as a healthy idpool
+// is the file of a server killed before it could remove its own (another
+// program may listen at its address by now): it is removed, so that a
 // program waiting for the file to appear does not read it while the store
-// opens. A file whose address answers is a running server's, and serve
-// stops: written over, the first server's health check would ask the
+// opens. A file whose address answers idpool's health check is a running
+// server's, and serve stops: written over, the first server's health check would ask the
 // second one, and fail for good once the second stopped and removed the
 // file (a second serve in the image, where IDPOOL_ADDR_FILE is always set,
 // needs an address file of its own).
@@ -76,8 +77,8 @@ func checkAddrFile(path string) error {
 	if err != nil {
 		return nil
 	}
-	if addr := fileAddr(string(b)); answers(addr) {
-		return fmt.Errorf("addr-file %q: it is the address file of the server listening at %s; give this server an address file of its own (--addr-file, or --addr-file '' for none)", path, addr)
+	if t := fileTarget(string(b)); answers(t.addr) && health(context.Background(), t) == nil {
+		return fmt.Errorf("addr-file %q: it is the address file of the idpool listening at %s; give this server an address file of its own (--addr-file, or --addr-file '' for none)", path, t.addr)
 	}
 	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("addr-file %q: cannot remove the address file a stopped server left: %w", path, err)
@@ -85,11 +86,11 @@ func checkAddrFile(path string) error {
 	return nil
 }
 
-// fileAddr is the address on the first line of content, an address
-// file's.
-func fileAddr(content string) string {
-	addr, _, _ := strings.Cut(strings.TrimSpace(content), "\n")
-	return strings.TrimSpace(addr)
+// fileTarget is the server an address file's content names: the address
+// on its first line, and the certificate file on its second.
+func fileTarget(content string) healthTarget {
+	addr, cert, _ := strings.Cut(strings.TrimSpace(content), "\n")
+	return healthTarget{strings.TrimSpace(addr), strings.TrimSpace(cert)}
 }
 
 // answers reports whether something accepts a TCP connection at addr,
@@ -150,11 +151,11 @@ func healthTargetOf(addr, cert string, explicit bool, addrFile string) (healthTa
 	} else if err != nil {
 		return healthTarget{}, fmt.Errorf("health: address file: %w", err)
 	}
-	a, c, _ := strings.Cut(strings.TrimSpace(string(b)), "\n")
-	if a = strings.TrimSpace(a); a == "" {
+	t := fileTarget(string(b))
+	if t.addr == "" {
 		return healthTarget{}, fmt.Errorf("health: address file %s is empty, want the address idpool listens on", addrFile)
 	}
-	return healthTarget{a, strings.TrimSpace(c)}, nil
+	return t, nil
 }
 
 // health asks the server at t for its health check; it is the Docker

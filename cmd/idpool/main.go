@@ -96,6 +96,12 @@ func serve(ctx context.Context, o *serveOptions, tlsConfig *tls.Config, stdout, 
 		return err
 	}
 	url := serveURL(ln.Addr(), addrHost, leaf)
+	// forget removes the address file once: as the shutdown starts, when
+	// the listener closes, not when it ends, so that a server started on
+	// the same address meanwhile, while this one waits for its requests,
+	// keeps the file it writes (the same words as this one's); or when
+	// serve returns otherwise.
+	forget := func() {}
 	if o.addrFile != "" {
 		content := addrFileContent(ln.Addr().String(), o.tlsCert)
 		if err := writeAddrFile(o.addrFile, content); err != nil {
@@ -104,7 +110,14 @@ func serve(ctx context.Context, o *serveOptions, tlsConfig *tls.Config, stdout, 
 			ln.Close()
 			return fmt.Errorf("addr-file %q: cannot write the address file: %w", o.addrFile, err)
 		}
-		defer removeAddrFile(o.addrFile, content)
+		forgotten := false
+		forget = func() {
+			if !forgotten {
+				forgotten = true
+				removeAddrFile(o.addrFile, content)
+			}
+		}
+		defer forget()
 	}
 	hs := emulator.NewHTTPServer(srv.Handler(), logger)
 	hs.RegisterOnShutdown(srv.EndStreams)
@@ -131,6 +144,7 @@ func serve(ctx context.Context, o *serveOptions, tlsConfig *tls.Config, stdout, 
 	case <-ctx.Done():
 	}
 	logger.Info("idpool shutting down")
+	forget()
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 	defer cancel()
 	if err := hs.Shutdown(shutdownCtx); err != nil {

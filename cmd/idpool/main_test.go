@@ -483,6 +483,13 @@ func TestSecondSignal(t *testing.T) {
 // Continue). The connection closes when the test ends.
 func stallRequest(t *testing.T, addr string) {
 	t.Helper()
+	stallConn(t, addr)
+}
+
+// stallConn is stallRequest, returning the request's connection, whose
+// closing ends the request.
+func stallConn(t *testing.T, addr string) net.Conn {
+	t.Helper()
 	conn, err := net.Dial("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
@@ -499,6 +506,7 @@ func stallRequest(t *testing.T, addr string) {
 	if _, err := io.WriteString(conn, "{"); err != nil {
 		t.Fatal(err)
 	}
+	return conn
 }
 
 // TestAddrFileOfAnotherServer: a server that stops leaves the address file

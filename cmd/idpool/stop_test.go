@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -39,5 +41,50 @@ func TestStopWithinDockerGrace(t *testing.T) {
 	}
 	if _, err := os.Stat(addrFile); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("address file after the shutdown: got %v, want it removed", err)
+	}
+}
+
+// TestAddrFileForgottenAsShutdownStarts: a stopping server removes its
+// address file as its shutdown starts, not once its last request ends, so
+// that a server started on the same address meanwhile (a restart that
+// does not wait for the old process) keeps the file it writes, though its
+// words are the same.
+func TestAddrFileForgottenAsShutdownStarts(t *testing.T) {
+	addrFile := filepath.Join(t.TempDir(), "addr")
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		var out bytes.Buffer
+		run(ctx, []string{"--addr", "127.0.0.1:0", "--db", ":memory:", "--log-level", "warn", "--addr-file", addrFile}, env(nil), &out, &out)
+	}()
+	waitFile(t, addrFile, done)
+	content, err := os.ReadFile(addrFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn := stallConn(t, strings.TrimSpace(string(content)))
+	cancel()
+	deadline := time.Now().Add(5 * time.Second)
+	for _, err := os.Stat(addrFile); !errors.Is(err, os.ErrNotExist); _, err = os.Stat(addrFile) {
+		if time.Now().After(deadline) {
+			t.Fatalf("address file while the shutdown waits for a request: got %v, want it removed", err)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	select {
+	case <-done:
+		t.Fatal("serve returned before its stalled request ended")
+	default:
+	}
+	// The successor's file, written while this server drains.
+	if err := os.WriteFile(addrFile, content, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	conn.Close()
+	<-done
+	if b, err := os.ReadFile(addrFile); err != nil || string(b) != string(content) {
+		t.Errorf("address file after the shutdown: got %q, %v, want the successor's %q", b, err, content)
 	}
 }
