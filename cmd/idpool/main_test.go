@@ -509,11 +509,13 @@ func stallConn(t *testing.T, addr string) net.Conn {
 	return conn
 }
 
-// TestAddrFileOfAnotherServer: a server that stops leaves the address file
-// alone when a server started later has written its own address there.
-func TestAddrFileOfAnotherServer(t *testing.T) {
-	addrFile := filepath.Join(t.TempDir(), "addr")
+// serveAddrFile starts a server on a free port writing addrFile and
+// returns once the file is written, with the cancel that starts its
+// shutdown and the channel closed when serve has returned.
+func serveAddrFile(t *testing.T, addrFile string) (context.CancelFunc, chan struct{}) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(t.Context())
+	t.Cleanup(cancel)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -521,6 +523,14 @@ func TestAddrFileOfAnotherServer(t *testing.T) {
 		run(ctx, []string{"--addr", "127.0.0.1:0", "--db", ":memory:", "--log-level", "warn", "--addr-file", addrFile}, env(nil), &out, &out)
 	}()
 	waitFile(t, addrFile, done)
+	return cancel, done
+}
+
+// TestAddrFileOfAnotherServer: a server that stops leaves the address file
+// alone when a server started later has written its own address there.
+func TestAddrFileOfAnotherServer(t *testing.T) {
+	addrFile := filepath.Join(t.TempDir(), "addr")
+	cancel, done := serveAddrFile(t, addrFile)
 	const other = "127.0.0.1:65000\n"
 	if err := os.WriteFile(addrFile, []byte(other), 0o600); err != nil {
 		t.Fatal(err)

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -51,15 +49,7 @@ func TestStopWithinDockerGrace(t *testing.T) {
 // words are the same.
 func TestAddrFileForgottenAsShutdownStarts(t *testing.T) {
 	addrFile := filepath.Join(t.TempDir(), "addr")
-	ctx, cancel := context.WithCancel(t.Context())
-	defer cancel()
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		var out bytes.Buffer
-		run(ctx, []string{"--addr", "127.0.0.1:0", "--db", ":memory:", "--log-level", "warn", "--addr-file", addrFile}, env(nil), &out, &out)
-	}()
-	waitFile(t, addrFile, done)
+	cancel, done := serveAddrFile(t, addrFile)
 	content, err := os.ReadFile(addrFile)
 	if err != nil {
 		t.Fatal(err)
