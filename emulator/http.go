@@ -117,9 +117,6 @@ func edge(next http.Handler, logger *slog.Logger, bodies *protocol.Budget, now f
 		case status >= 500 && r.Context().Err() != nil:
 			// The client went away while the request waited (net/http
 			// ends its context): the failure is the wait, not the server.
-		case status >= 500 && req.Err != nil && req.Err.Sender:
-			// The client's fault under a 5xx status: S3's NotImplemented
-			// to an S3 client sent to idpool (see restxml).
 		case status >= 500:
 			level = slog.LevelError
 		case r.URL.Path == healthPath:

@@ -122,8 +122,6 @@ func TestEdgeLogsRefusals(t *testing.T) {
 			[]string{`message=` + strings.Repeat("v", maxLogMessage) + `... took=`}, []string{strings.Repeat("v", maxLogMessage+1)}},
 		{"fault", protocol.Errorf(500, "InternalErrorException", "An internal error occurred."), errors.New("sqlite: disk I/O error"), "",
 			false, []string{"level=ERROR", "status=500", `code=InternalErrorException message="An internal error occurred." err="sqlite: disk I/O error"`}, nil},
-		{"client's fault of status 501", &protocol.Error{Code: "NotImplemented", Message: "this endpoint is idpool", Status: 501, Sender: true}, nil, "",
-			false, []string{"level=INFO", "status=501", `code=NotImplemented message="this endpoint is idpool"`}, []string{"level=ERROR"}},
 		{"fault of a client that went away", protocol.Errorf(500, "InternalErrorException", "An internal error occurred."),
 			fmt.Errorf("sign token: %w", context.Canceled), "", true,
 			[]string{"level=INFO", "status=500", `err="sign token: context canceled"`}, []string{"level=ERROR"}},

@@ -54,7 +54,7 @@ func (u *Unknown) Route(_ http.ResponseWriter, r *http.Request, _ func() ([]byte
 	protocol.SetReason(r.Context(), r.Method+" "+r.URL.Path+" ("+signed+") is not an operation of a service idpool emulates")
 	// The client's fault, not the server's: it was sent to the wrong
 	// endpoint, and the log says so at info (see emulator's edge).
-	return nil, &protocol.Error{Code: CodeNotImplemented, Message: message, Status: http.StatusNotImplemented, Sender: true}
+	return nil, &protocol.Error{Code: CodeNotImplemented, Message: message, Status: http.StatusBadRequest, Sender: true}
 }
 
 // SigV2 reports whether r carries a SigV2 signature, which only S3's
